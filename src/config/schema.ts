@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import { parseDuration } from '../core/duration.ts';
+
+/**
+ * The whole configuration in one place, with every default documented here and in
+ * docs/configuration.md. Objects are strict: an unknown key is an error.
+ */
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: `must be a duration such as 30s, 15m, 24h or 7d (got "${text}")` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const SIZE = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?$/i;
+const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+const size = (fallback: string) =>
+  z
+    .union([z.number().int().positive(), z.string()])
+    .default(fallback)
+    .transform((value, ctx) => {
+      if (typeof value === 'number') return value;
+      const match = SIZE.exec(value.trim());
+      if (!match) {
+        ctx.addIssue({ code: 'custom', message: `must be a size such as 512KB or 10MB (got "${value}")` });
+        return z.NEVER;
+      }
+      return Math.round(Number(match[1]) * SIZE_UNITS[(match[2] ?? 'B').toUpperCase()]!);
+    });
+
+export const httpUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an http(s) URL' },
+);
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a slug: lowercase letters, digits and dashes');
+
+const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone such as Europe/Berlin' },
+);
+
+export const categorySchema = z.strictObject({
+  title: z.string().min(1),
+  /** Source labels that mean this category (matched case- and accent-insensitively). */
+  aliases: z.array(z.string()).default([]),
+  /** Words that put an uncategorized article into this category; they win over the classifier. */
+  keywords: z.array(z.string()).default([]),
+});
+
+const sourceBase = {
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a name of letters, digits, dots, dashes or underscores'),
+  /** Categories given to every article of this source, besides its own labels. */
+  categories: z.array(slug).default([]),
+  enabled: z.boolean().default(true),
+};
+
+const feedSource = z
+  .strictObject({ ...sourceBase, type: z.literal('feed'), url: httpUrl.optional(), path: z.string().optional() })
+  .refine((s) => Boolean(s.url) !== Boolean(s.path), { message: 'a feed needs exactly one of url or path' });
+const pageSource = z
+  .strictObject({ ...sourceBase, type: z.literal('page'), url: httpUrl.optional(), path: z.string().optional() })
+  .refine((s) => Boolean(s.url) !== Boolean(s.path), { message: 'a page needs exactly one of url or path' });
+const folderSource = z.strictObject({ ...sourceBase, type: z.literal('folder'), path: z.string().min(1) });
+
+export const sourceSchema = z.discriminatedUnion('type', [feedSource, pageSource, folderSource]);
+
+export const fetchLimitsSchema = z
+  .strictObject({
+    maxBytes: size('10MB'),
+    timeout: duration('30s'),
+    maxRedirects: z.number().int().min(0).max(20).default(5),
+    userAgent: z.string().default('Tidings/0.1 (+https://github.com/tidings)'),
+  })
+  .prefault({});
+
+export const summarySchema = z
+  .strictObject({
+    maxWords: z.number().int().min(10).max(400).default(60),
+    minSentences: z.number().int().min(1).max(10).default(2),
+    maxSentences: z.number().int().min(1).max(10).default(3),
+    /** Use the source's own description when it is a real summary (see docs/configuration.md). */
+    preferSourceDescription: z.boolean().default(true),
+  })
+  .prefault({});
+
+export const classifierSchema = z
+  .strictObject({
+    /** Below this probability an article stays uncategorized rather than being forced into one. */
+    minConfidence: z.number().min(0).max(1).default(0.5),
+    /** The classifier needs at least this many labelled articles per category to predict it. */
+    minExamples: z.number().int().min(1).default(3),
+  })
+  .prefault({});
+
+const newsletterSchema = z.strictObject({
+  id: slug,
+  title: z.string().min(1),
+  description: z.string().default(''),
+  categories: z.array(slug).min(1),
+  /** `24h`, `7d`… or `since-last`: everything since the previous edition of this newsletter. */
+  window: z.union([z.literal('since-last'), z.string().regex(/^\d+(ms|s|m|h|d|w)$/, 'must be a duration or since-last')]).default('24h'),
+  maxArticles: z.number().int().min(1).max(100).default(15),
+  perCategory: z.number().int().min(1).max(100).default(5),
+  /** Thin-digest rule: with fewer articles than this the edition (or one subscriber's digest) is skipped. */
+  minArticles: z.number().int().min(0).default(3),
+  template: z.string().regex(/^[a-z0-9-]+$/).default('digest'),
+  subject: z.string().default('{{newsletter.title}} · {{date}}'),
+  preheader: z.string().default('{{topStory.title}}'),
+  from: z.string().min(3),
+  replyTo: z.string().optional(),
+  locale: z.string().default('en'),
+  timezone: timeZone.default('UTC'),
+  /** Cron expression (node-cron syntax) in the newsletter's time zone, used by the scheduler. */
+  schedule: z.string().optional(),
+  /** The sender's postal address, shown in the footer (CAN-SPAM and friends). */
+  postalAddress: z.string().default(''),
+  summary: z
+    .strictObject({
+      maxWords: z.number().int().min(10).max(400).optional(),
+      maxSentences: z.number().int().min(1).max(10).optional(),
+    })
+    .optional(),
+});
+
+const smtpTransport = z.strictObject({
+  type: z.literal('smtp'),
+  /** smtp(s)://user:pass@host:port — keep it in the environment: `${SMTP_URL}`. */
+  url: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'),
+  maxConnections: z.number().int().min(1).max(50).default(5),
+  maxMessages: z.number().int().min(1).default(100),
+  /** Messages per second across the pool (token bucket). */
+  rateLimit: z.number().positive().default(20),
+  tls: z.strictObject({ rejectUnauthorized: z.boolean().default(true) }).prefault({}),
+  dkim: z
+    .strictObject({ domain: z.string().min(1), selector: z.string().min(1), keyFile: z.string().min(1) })
+    .optional(),
+});
+const outboxTransport = z.strictObject({ type: z.literal('outbox'), dir: z.string().default('outbox') });
+
+export const transportSchema = z.discriminatedUnion('type', [smtpTransport, outboxTransport]);
+
+export const deliverySchema = z
+  .strictObject({
+    maxAttempts: z.number().int().min(1).max(20).default(5),
+    backoffInitial: duration('1s'),
+    backoffMax: duration('60s'),
+    /** After this many failures in a row the run pauses: the server is probably down. */
+    maxConsecutiveFailures: z.number().int().min(1).default(20),
+    /** A slot further in the past than this is not sent without --force. */
+    maxLateness: duration('6h'),
+    /** Permanent rejections in a row, across editions, after which a subscriber is marked bounced. */
+    bounceAfter: z.number().int().min(1).default(2),
+  })
+  .prefault({});
+
+export const webSchema = z
+  .strictObject({
+    /** Public base URL for unsubscribe, preferences and view-in-browser links. */
+    baseUrl: httpUrl.default('http://127.0.0.1:8080'),
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    /** HMAC secret for subscriber links; keep it in the environment: `${TIDINGS_SECRET}`. */
+    secret: z.string().min(16, 'must be at least 16 characters (set it from the environment)'),
+    /** mailto address for List-Unsubscribe. */
+    unsubscribeMailto: z.string().optional(),
+  });
+
+export const configSchema = z.strictObject({
+  store: z.strictObject({ path: z.string().default('data/tidings.db') }).prefault({}),
+  fetch: fetchLimitsSchema,
+  categories: z.record(slug, categorySchema).default({}),
+  sources: z.array(sourceSchema).default([]),
+  summaries: summarySchema,
+  classifier: classifierSchema,
+  newsletters: z.array(newsletterSchema).default([]),
+  /** A folder whose files override templates/ file by file. */
+  templates: z.strictObject({ dir: z.string().optional() }).prefault({}),
+  subscribers: z.strictObject({ paths: z.array(z.string()).default(['subscribers']) }).prefault({}),
+  transport: transportSchema.default({ type: 'outbox', dir: 'outbox' }),
+  delivery: deliverySchema,
+  web: webSchema,
+});
+
+export type TidingsConfig = z.output<typeof configSchema>;
+export type CategoryConfig = z.output<typeof categorySchema>;
+export type SourceConfig = z.output<typeof sourceSchema>;
+export type FetchLimits = z.output<typeof fetchLimitsSchema>;
+export type SummaryOptions = z.output<typeof summarySchema>;
+export type ClassifierOptions = z.output<typeof classifierSchema>;
+export type NewsletterConfig = z.output<typeof newsletterSchema>;
+export type TransportConfig = z.output<typeof transportSchema>;
+export type DeliveryOptions = z.output<typeof deliverySchema>;
+export type WebConfig = z.output<typeof webSchema>;

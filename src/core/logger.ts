@@ -1,0 +1,29 @@
+import pino from 'pino';
+
+/** The logging surface the code depends on; pino satisfies it, tests may pass a silent one. */
+export type Logger = pino.Logger;
+
+export interface LoggerOptions {
+  level?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** Human-readable lines (a terminal) instead of JSON lines. */
+  pretty?: boolean;
+  /** Where lines go; defaults to stderr so that command output on stdout stays clean. */
+  destination?: NodeJS.WritableStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? 'info';
+  if (options.pretty) {
+    const transport = pino.transport({
+      target: 'pino-pretty',
+      options: { destination: 2, colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' },
+    });
+    return pino({ level, base: undefined }, transport);
+  }
+  const destination = options.destination ?? pino.destination({ fd: 2, sync: true });
+  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination as pino.DestinationStream);
+}
+
+export function createSilentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,36 @@
+/**
+ * An edition: one dated send of a newsletter, keyed `newsletter/slot`.
+ * Its content is frozen when it is built; picks (curation) are applied on top.
+ */
+export type EditionStatus = 'draft' | 'approved' | 'sending' | 'sent' | 'skipped';
+
+/** One article as frozen into an edition, with the editor's pick applied. */
+export interface EditionArticle {
+  articleId: string;
+  /** The section it appears in: one of the newsletter's category slugs. */
+  category: string;
+  title: string;
+  summary: string | null;
+  url: string | null;
+  source: string;
+  author: string | null;
+  imageUrl: string | null;
+  publishedAt: string | null;
+  position: number;
+  pinned: boolean;
+  excluded: boolean;
+}
+
+export interface Edition {
+  id: string;
+  newsletterId: string;
+  /** ISO 8601 with the newsletter's UTC offset, e.g. 2026-11-28T07:00:00+01:00. */
+  slot: string;
+  status: EditionStatus;
+  statusReason: string | null;
+  intro: string | null;
+  builtAt: string;
+  approvedAt: string | null;
+  /** Curated order: pinned first, then by position; excluded articles included, flagged. */
+  articles: EditionArticle[];
+}

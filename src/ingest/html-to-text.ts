@@ -1,0 +1,73 @@
+import { Parser } from 'htmlparser2';
+
+/**
+ * Turns an HTML fragment into clean text: one paragraph per block element, paragraphs
+ * separated by a blank line, headings as paragraphs of their own, inline whitespace
+ * collapsed, and no script, style or form content. Pure; used for feed content and
+ * for the main text Readability extracts.
+ */
+const BLOCK = new Set([
+  'address', 'article', 'aside', 'blockquote', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer',
+  'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre',
+  'section', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul', 'br', 'caption', 'details', 'summary',
+]);
+const SKIP = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'svg', 'button', 'select', 'textarea', 'head', 'title']);
+
+export function htmlToText(html: string): string {
+  const paragraphs: string[] = [];
+  let current = '';
+  let skipDepth = 0;
+  let preDepth = 0;
+
+  const flush = () => {
+    const text = preDepth > 0 ? current.replace(/[ \t]+\n/g, '\n').trim() : collapseWhitespace(current);
+    if (text) paragraphs.push(text);
+    current = '';
+  };
+
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (SKIP.has(name)) {
+          skipDepth += 1;
+          return;
+        }
+        if (name === 'br') {
+          // A single <br> inside a paragraph is a line break; treat it as a paragraph
+          // break only when it repeats (<br><br>), which is how many feeds write paragraphs.
+          current += '\u0000';
+          return;
+        }
+        if (BLOCK.has(name)) flush();
+        if (name === 'pre') preDepth += 1;
+        if (name === 'img' || name === 'td' || name === 'th') current += ' ';
+      },
+      ontext(text) {
+        if (skipDepth === 0) current += text;
+      },
+      onclosetag(name) {
+        if (SKIP.has(name)) {
+          skipDepth = Math.max(0, skipDepth - 1);
+          return;
+        }
+        if (name === 'br') return;
+        if (BLOCK.has(name)) flush();
+        if (name === 'pre') preDepth = Math.max(0, preDepth - 1);
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, recognizeSelfClosing: true },
+  );
+  parser.write(html);
+  parser.end();
+  flush();
+
+  return paragraphs
+    .flatMap((paragraph) => paragraph.split(/\s*\u0000\s*\u0000[\s\u0000]*/))
+    .map((paragraph) => collapseWhitespace(paragraph.replace(/\u0000/g, ' ')))
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+export function collapseWhitespace(text: string): string {
+  return text.replace(/[\s\u00a0\u200b]+/g, ' ').trim();
+}

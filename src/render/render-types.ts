@@ -1,0 +1,44 @@
+import type { EditionArticle } from '../editions/edition.ts';
+
+/**
+ * What the renderer needs for one segment: the distinct ordered article list a group
+ * of subscribers gets, in one locale and time zone. Rendered once, then personalized
+ * per subscriber by replacing `%%{token}%%` placeholders.
+ */
+export interface SegmentContent {
+  newsletter: {
+    id: string;
+    title: string;
+    description: string;
+    postalAddress: string;
+    /** Newsletter category slugs in display order, with titles. */
+    categories: { slug: string; title: string }[];
+  };
+  edition: { id: string; slot: string; intro: string | null };
+  /** The pinned article, if any (else the first article when the template wants one). */
+  topStory: EditionArticle | null;
+  /** Sections in the newsletter's category order; empty sections left out. */
+  sections: { slug: string; title: string; articles: EditionArticle[] }[];
+  locale: string;
+  timezone: string;
+  /** Absolute URL of the full web version, used when the size budget cuts articles. */
+  webVersionUrl: string | null;
+}
+
+/** Per-subscriber values filled into `%%{token}%%` placeholders after rendering. */
+export interface PersonalTokens {
+  name: string;
+  email: string;
+  unsubscribe_url: string;
+  preferences_url: string;
+  view_url: string;
+}
+
+export interface RenderedSegment {
+  subject: string;
+  preheader: string;
+  html: string;
+  text: string;
+  /** Articles cut to keep the HTML under the size budget. */
+  droppedArticleIds: string[];
+}

@@ -1,0 +1,143 @@
+/**
+ * Versioned schema. Each migration runs once, in order, in its own transaction;
+ * `PRAGMA user_version` records how far a file has come.
+ * Area owners: 1 articles (ingest), 2 editions, 3 subscribers, 4 deliveries.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'articles',
+    sql: `
+      CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        url TEXT,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        description TEXT,
+        summary TEXT,
+        published_at TEXT,
+        categories TEXT NOT NULL DEFAULT '[]',
+        -- 'source' when a label or the source default gave a configured category,
+        -- 'classifier' when the classifier assigned it, 'none' when nothing did.
+        category_origin TEXT NOT NULL DEFAULT 'none',
+        source TEXT NOT NULL,
+        author TEXT,
+        image_url TEXT,
+        language TEXT,
+        content_hash TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX articles_published ON articles (published_at);
+      CREATE INDEX articles_hash ON articles (content_hash);
+      CREATE TABLE article_categories (
+        article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        category TEXT NOT NULL,
+        PRIMARY KEY (article_id, category)
+      );
+      CREATE INDEX article_categories_category ON article_categories (category, article_id);
+      CREATE TABLE summary_cache (
+        content_hash TEXT NOT NULL,
+        version TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        PRIMARY KEY (content_hash, version)
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'editions',
+    sql: `
+      CREATE TABLE editions (
+        id TEXT PRIMARY KEY,               -- newsletter/slot
+        newsletter_id TEXT NOT NULL,
+        slot TEXT NOT NULL,                -- ISO 8601 with the newsletter's offset
+        slot_utc TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'draft',  -- draft | approved | sending | sent | skipped
+        status_reason TEXT,
+        intro TEXT,
+        built_at TEXT NOT NULL,
+        approved_at TEXT,
+        approved_by TEXT,
+        UNIQUE (newsletter_id, slot_utc)
+      );
+      CREATE TABLE edition_articles (
+        edition_id TEXT NOT NULL REFERENCES editions (id) ON DELETE CASCADE,
+        article_id TEXT NOT NULL,
+        category TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        pinned INTEGER NOT NULL DEFAULT 0,
+        excluded INTEGER NOT NULL DEFAULT 0,
+        title_override TEXT,
+        summary_override TEXT,
+        -- The article as it was when the edition was built: the edition's content is frozen.
+        snapshot TEXT NOT NULL,
+        PRIMARY KEY (edition_id, article_id)
+      );
+      CREATE INDEX edition_articles_article ON edition_articles (article_id);
+    `,
+  },
+  {
+    version: 3,
+    name: 'subscribers',
+    sql: `
+      CREATE TABLE subscribers (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,        -- lower-cased addr-spec
+        name TEXT,
+        locale TEXT,
+        timezone TEXT,
+        status TEXT NOT NULL DEFAULT 'active',  -- active | paused | bounced
+        -- 'file' while the lists decide; 'store' once the subscriber or a bounce changed it.
+        status_origin TEXT NOT NULL DEFAULT 'file',
+        hard_bounces INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE subscriptions (
+        subscriber_id INTEGER NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+        newsletter_id TEXT NOT NULL,
+        categories TEXT,                   -- JSON array subset, NULL = all of the newsletter's
+        status TEXT NOT NULL DEFAULT 'active', -- active | unsubscribed
+        origin TEXT NOT NULL DEFAULT 'file',   -- file | subscriber
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (newsletter_id, subscriber_id)
+      );
+    `,
+  },
+  {
+    version: 4,
+    name: 'deliveries',
+    sql: `
+      CREATE TABLE deliveries (
+        edition_id TEXT NOT NULL,
+        subscriber_id INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending', -- pending | sending | accepted | failed | skipped
+        segment TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        claimed_at TEXT,
+        finished_at TEXT,
+        message_id TEXT,
+        response TEXT,
+        error_code TEXT,
+        reason TEXT,
+        PRIMARY KEY (edition_id, subscriber_id)
+      );
+      CREATE INDEX deliveries_status ON deliveries (edition_id, status);
+      CREATE INDEX deliveries_subscriber ON deliveries (subscriber_id, status);
+      -- Articles a subscriber received in an accepted delivery ("never seen twice").
+      CREATE TABLE received_articles (
+        subscriber_id INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        edition_id TEXT NOT NULL,
+        PRIMARY KEY (subscriber_id, article_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+];

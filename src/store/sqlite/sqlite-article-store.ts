@@ -1,0 +1,199 @@
+import type {
+  ArticleQuery,
+  ArticleRecord,
+  ArticleStore,
+  SaveOutcome,
+  SaveReport,
+  StoredArticle,
+} from '../article-store.ts';
+import type { SqliteDatabase } from './open-database.ts';
+
+interface ArticleRow {
+  id: string;
+  url: string | null;
+  title: string;
+  text: string;
+  description: string | null;
+  summary: string | null;
+  published_at: string | null;
+  categories: string;
+  category_origin: StoredArticle['categoryOrigin'];
+  source: string;
+  author: string | null;
+  image_url: string | null;
+  language: string | null;
+  content_hash: string;
+  first_seen_at: string;
+  updated_at: string;
+}
+
+function fromRow(row: ArticleRow): StoredArticle {
+  return {
+    id: row.id,
+    url: row.url,
+    title: row.title,
+    text: row.text,
+    summary: row.summary,
+    publishedAt: row.published_at,
+    categories: JSON.parse(row.categories) as string[],
+    source: row.source,
+    author: row.author,
+    imageUrl: row.image_url,
+    language: row.language,
+    description: row.description,
+    contentHash: row.content_hash,
+    categoryOrigin: row.category_origin,
+    firstSeenAt: row.first_seen_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** What makes a stored article "changed": anything a reader would see. */
+function sameContent(row: ArticleRow, record: ArticleRecord): boolean {
+  return (
+    row.content_hash === record.contentHash &&
+    row.title === record.title &&
+    row.url === record.url &&
+    row.summary === record.summary &&
+    row.published_at === record.publishedAt &&
+    row.categories === JSON.stringify(record.categories) &&
+    row.author === record.author &&
+    row.image_url === record.imageUrl
+  );
+}
+
+export class SqliteArticleStore implements ArticleStore {
+  readonly #db: SqliteDatabase;
+  readonly #byId;
+  readonly #byHash;
+  readonly #insert;
+  readonly #update;
+  readonly #clearCategories;
+  readonly #addCategory;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    this.#byId = db.prepare<[string], ArticleRow>('SELECT * FROM articles WHERE id = ?');
+    this.#byHash = db.prepare<[string, string], { id: string }>('SELECT id FROM articles WHERE content_hash = ? AND id <> ? LIMIT 1');
+    this.#insert = db.prepare(`
+      INSERT INTO articles (id, url, title, text, description, summary, published_at, categories, category_origin,
+        source, author, image_url, language, content_hash, first_seen_at, updated_at)
+      VALUES (@id, @url, @title, @text, @description, @summary, @publishedAt, @categories, @categoryOrigin,
+        @source, @author, @imageUrl, @language, @contentHash, @at, @at)`);
+    this.#update = db.prepare(`
+      UPDATE articles SET url = @url, title = @title, text = @text, description = @description, summary = @summary,
+        published_at = @publishedAt, categories = @categories, category_origin = @categoryOrigin, source = @source,
+        author = @author, image_url = @imageUrl, language = @language, content_hash = @contentHash, updated_at = @at
+      WHERE id = @id`);
+    this.#clearCategories = db.prepare('DELETE FROM article_categories WHERE article_id = ?');
+    this.#addCategory = db.prepare('INSERT OR IGNORE INTO article_categories (article_id, category) VALUES (?, ?)');
+  }
+
+  async saveArticles(records: readonly ArticleRecord[], at: Date): Promise<SaveReport> {
+    const stamp = at.toISOString();
+    const report: SaveReport = { new: 0, updated: 0, unchanged: 0, duplicate: 0, outcomes: [] };
+    this.#db.transaction(() => {
+      for (const record of records) {
+        const outcome = this.#saveOne(record, stamp);
+        report[outcome] += 1;
+        report.outcomes.push({ id: record.id, outcome });
+      }
+    })();
+    return report;
+  }
+
+  #saveOne(record: ArticleRecord, stamp: string): SaveOutcome {
+    const existing = this.#byId.get(record.id);
+    const params = { ...record, categories: JSON.stringify(record.categories), at: stamp };
+    if (!existing) {
+      // Same story under another URL (syndication, AMP copies): keep the first one.
+      if (this.#byHash.get(record.contentHash, record.id)) return 'duplicate';
+      this.#insert.run(params);
+      this.#writeCategories(record.id, record.categories);
+      return 'new';
+    }
+    // An article the classifier labelled keeps that label until its source gives one.
+    if (record.categoryOrigin === 'none' && existing.category_origin === 'classifier') {
+      params.categories = existing.categories;
+      params.categoryOrigin = 'classifier';
+      record = { ...record, categories: JSON.parse(existing.categories) as string[], categoryOrigin: 'classifier' };
+    }
+    if (sameContent(existing, record)) return 'unchanged';
+    this.#update.run(params);
+    this.#writeCategories(record.id, record.categories);
+    return 'updated';
+  }
+
+  #writeCategories(id: string, categories: readonly string[]): void {
+    this.#clearCategories.run(id);
+    for (const category of categories) this.#addCategory.run(id, category);
+  }
+
+  async listArticles(query: ArticleQuery = {}): Promise<StoredArticle[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const effectiveTime = 'COALESCE(a.published_at, a.first_seen_at)';
+    if (query.category) {
+      where.push('a.id IN (SELECT article_id FROM article_categories WHERE category = ?)');
+      params.push(query.category);
+    }
+    if (query.since) {
+      where.push(`${effectiveTime} >= ?`);
+      params.push(query.since.toISOString());
+    }
+    if (query.until) {
+      where.push(`${effectiveTime} < ?`);
+      params.push(query.until.toISOString());
+    }
+    if (query.uncategorized) where.push(`a.categories = '[]'`);
+    if (query.ids) {
+      if (query.ids.length === 0) return [];
+      where.push(`a.id IN (SELECT value FROM json_each(?))`);
+      params.push(JSON.stringify(query.ids));
+    }
+    const sql =
+      `SELECT a.* FROM articles a ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
+      `ORDER BY ${effectiveTime} DESC, a.id ${query.limit ? `LIMIT ${Math.floor(query.limit)}` : ''}`;
+    return this.#db.prepare<unknown[], ArticleRow>(sql).all(...params).map(fromRow);
+  }
+
+  async getArticle(id: string): Promise<StoredArticle | null> {
+    const row = this.#byId.get(id);
+    return row ? fromRow(row) : null;
+  }
+
+  async setClassifiedCategories(updates: readonly { id: string; categories: string[] }[], at: Date): Promise<void> {
+    const stamp = at.toISOString();
+    const set = this.#db.prepare(
+      `UPDATE articles SET categories = ?, category_origin = ?, updated_at = ? WHERE id = ? AND category_origin <> 'source'`,
+    );
+    this.#db.transaction(() => {
+      for (const { id, categories } of updates) {
+        const changed = set.run(JSON.stringify(categories), categories.length ? 'classifier' : 'none', stamp, id).changes;
+        if (changed) this.#writeCategories(id, categories);
+      }
+    })();
+  }
+
+  async listTrainingExamples(): Promise<{ id: string; title: string; text: string; categories: string[] }[]> {
+    return this.#db
+      .prepare<[], { id: string; title: string; text: string; categories: string }>(
+        `SELECT id, title, text, categories FROM articles WHERE category_origin = 'source' ORDER BY first_seen_at, id`,
+      )
+      .all()
+      .map((row) => ({ ...row, categories: JSON.parse(row.categories) as string[] }));
+  }
+
+  async getCachedSummary(contentHash: string, version: string): Promise<string | null> {
+    const row = this.#db
+      .prepare<[string, string], { summary: string }>('SELECT summary FROM summary_cache WHERE content_hash = ? AND version = ?')
+      .get(contentHash, version);
+    return row?.summary ?? null;
+  }
+
+  async putCachedSummary(contentHash: string, version: string, summary: string): Promise<void> {
+    this.#db
+      .prepare('INSERT OR REPLACE INTO summary_cache (content_hash, version, summary) VALUES (?, ?, ?)')
+      .run(contentHash, version, summary);
+  }
+}

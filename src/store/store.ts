@@ -1,0 +1,11 @@
+import type { ArticleStore } from './article-store.ts';
+
+/**
+ * The whole store, one interface per area. Each area's interface is owned by the
+ * code that consumes it; SQLite implementations live in store/sqlite/.
+ * Areas are added here as they land (editions, subscribers, ledger).
+ */
+export interface Store {
+  articles: ArticleStore;
+  close(): void;
+}
