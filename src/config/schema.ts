@@ -182,7 +182,7 @@ export const webSchema = z
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8080),
     /** HMAC secret for subscriber links; keep it in the environment: `${TIDINGS_SECRET}`. */
-    secret: z.string().min(16, 'must be at least 16 characters (set it from the environment)'),
+    secret: z.string().min(16, 'must be at least 16 characters (set it from the environment)').optional(),
     /** mailto address for List-Unsubscribe. */
     unsubscribeMailto: z.string().optional(),
   });
@@ -200,7 +200,7 @@ export const configSchema = z.strictObject({
   subscribers: z.strictObject({ paths: z.array(z.string()).default(['subscribers']) }).prefault({}),
   transport: transportSchema.default({ type: 'outbox', dir: 'outbox' }),
   delivery: deliverySchema,
-  web: webSchema,
+  web: webSchema.prefault({}),
 });
 
 export type TidingsConfig = z.output<typeof configSchema>;

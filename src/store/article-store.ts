@@ -28,6 +28,7 @@ export interface ArticleQuery {
   /** Published at or after (articles with no published time use their first-seen time). */
   since?: Date;
   until?: Date;
+  /** Only articles with no configured category. */
   uncategorized?: boolean;
   ids?: readonly string[];
   limit?: number;
@@ -43,8 +44,14 @@ export interface ArticleStore {
   /** Newest first (by published time, else first-seen time). */
   listArticles(query?: ArticleQuery): Promise<StoredArticle[]>;
   getArticle(id: string): Promise<StoredArticle | null>;
-  /** Replaces the categories the classifier decided; one transaction. */
-  setClassifiedCategories(updates: readonly { id: string; categories: string[] }[], at: Date): Promise<void>;
+  /**
+   * Replaces the categories of articles whose source gave none that is configured
+   * (the full list: unknown source labels plus the classifier's pick); one transaction.
+   */
+  setClassifiedCategories(
+    updates: readonly { id: string; categories: string[]; origin: 'classifier' | 'none' }[],
+    at: Date,
+  ): Promise<void>;
   /** Articles whose categories came from their source: the classifier's training data. */
   listTrainingExamples(): Promise<{ id: string; title: string; text: string; categories: string[] }[]>;
   getCachedSummary(contentHash: string, version: string): Promise<string | null>;

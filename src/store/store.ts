@@ -1,3 +1,4 @@
+import type { EditionStore } from '../editions/edition-store.ts';
 import type { ArticleStore } from './article-store.ts';
 
 /**
@@ -7,5 +8,6 @@ import type { ArticleStore } from './article-store.ts';
  */
 export interface Store {
   articles: ArticleStore;
+  editions: EditionStore;
   close(): void;
 }

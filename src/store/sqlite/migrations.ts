@@ -104,11 +104,13 @@ export const MIGRATIONS: readonly Migration[] = [
         subscriber_id INTEGER NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
         newsletter_id TEXT NOT NULL,
         categories TEXT,                   -- JSON array subset, NULL = all of the newsletter's
-        status TEXT NOT NULL DEFAULT 'active', -- active | unsubscribed
-        origin TEXT NOT NULL DEFAULT 'file',   -- file | subscriber
+        status TEXT NOT NULL DEFAULT 'active', -- active | unsubscribed | removed (gone from the files)
+        origin TEXT NOT NULL DEFAULT 'file',   -- who last decided the status: file | subscriber
+        categories_origin TEXT NOT NULL DEFAULT 'file', -- who chose the categories: file | subscriber
         updated_at TEXT NOT NULL,
         PRIMARY KEY (newsletter_id, subscriber_id)
       );
+      CREATE INDEX subscriptions_subscriber ON subscriptions (subscriber_id);
     `,
   },
   {
@@ -127,6 +129,7 @@ export const MIGRATIONS: readonly Migration[] = [
         response TEXT,
         error_code TEXT,
         reason TEXT,
+        retryable INTEGER NOT NULL DEFAULT 0,  -- a failed row the next run sends again (4xx, connection)
         PRIMARY KEY (edition_id, subscriber_id)
       );
       CREATE INDEX deliveries_status ON deliveries (edition_id, status);

@@ -1,12 +1,14 @@
 import type { Store } from '../store.ts';
 import { openDatabase } from './open-database.ts';
 import { SqliteArticleStore } from './sqlite-article-store.ts';
+import { SqliteEditionStore } from './sqlite-edition-store.ts';
 
 /** The embedded store: one SQLite file in WAL mode. */
 export function openSqliteStore(file: string): Store {
   const db = openDatabase(file);
   return {
     articles: new SqliteArticleStore(db),
+    editions: new SqliteEditionStore(db),
     close: () => db.close(),
   };
 }

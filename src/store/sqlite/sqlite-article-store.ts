@@ -145,7 +145,7 @@ export class SqliteArticleStore implements ArticleStore {
       where.push(`${effectiveTime} < ?`);
       params.push(query.until.toISOString());
     }
-    if (query.uncategorized) where.push(`a.categories = '[]'`);
+    if (query.uncategorized) where.push(`a.category_origin = 'none'`);
     if (query.ids) {
       if (query.ids.length === 0) return [];
       where.push(`a.id IN (SELECT value FROM json_each(?))`);
@@ -162,14 +162,14 @@ export class SqliteArticleStore implements ArticleStore {
     return row ? fromRow(row) : null;
   }
 
-  async setClassifiedCategories(updates: readonly { id: string; categories: string[] }[], at: Date): Promise<void> {
+  async setClassifiedCategories(updates: readonly { id: string; categories: string[]; origin: 'classifier' | 'none' }[], at: Date): Promise<void> {
     const stamp = at.toISOString();
     const set = this.#db.prepare(
       `UPDATE articles SET categories = ?, category_origin = ?, updated_at = ? WHERE id = ? AND category_origin <> 'source'`,
     );
     this.#db.transaction(() => {
-      for (const { id, categories } of updates) {
-        const changed = set.run(JSON.stringify(categories), categories.length ? 'classifier' : 'none', stamp, id).changes;
+      for (const { id, categories, origin } of updates) {
+        const changed = set.run(JSON.stringify(categories), origin, stamp, id).changes;
         if (changed) this.#writeCategories(id, categories);
       }
     })();

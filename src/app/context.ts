@@ -1,0 +1,64 @@
+import path from 'node:path';
+import type { LoadedConfig } from '../config/load-config.ts';
+import type { TidingsConfig } from '../config/schema.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/logger.ts';
+import { openSqliteStore } from '../store/sqlite/open-sqlite-store.ts';
+import type { Store } from '../store/store.ts';
+
+/**
+ * What every command gets from the composition root. Nothing below this reads the
+ * environment, the wall clock or the terminal on its own.
+ */
+export interface AppContext {
+  config: TidingsConfig;
+  configFile: string;
+  /** Folder of the config file; relative paths in the config resolve from here. */
+  baseDir: string;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  env: Record<string, string | undefined>;
+  /** Command output (stdout). */
+  out: (line: string) => void;
+  /** Problems the user must read (stderr), besides the log. */
+  err: (line: string) => void;
+  /** True when stdout is a terminal (progress bars, tables) rather than a pipe (JSON lines). */
+  interactive: boolean;
+  /** The project's own templates/ folder. */
+  templatesDir: string;
+  resolvePath(relative: string): string;
+  close(): void;
+}
+
+export interface ContextOptions {
+  loaded: LoadedConfig;
+  clock: Clock;
+  logger: Logger;
+  env: Record<string, string | undefined>;
+  out: (line: string) => void;
+  err: (line: string) => void;
+  interactive: boolean;
+  templatesDir: string;
+}
+
+export function createAppContext(options: ContextOptions): AppContext {
+  const { loaded } = options;
+  const resolvePath = (relative: string) => path.resolve(loaded.baseDir, relative);
+  const store = openSqliteStore(resolvePath(loaded.config.store.path));
+  return {
+    config: loaded.config,
+    configFile: loaded.file,
+    baseDir: loaded.baseDir,
+    store,
+    clock: options.clock,
+    logger: options.logger,
+    env: options.env,
+    out: options.out,
+    err: options.err,
+    interactive: options.interactive,
+    templatesDir: options.templatesDir,
+    resolvePath,
+    close: () => store.close(),
+  };
+}

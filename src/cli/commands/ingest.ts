@@ -1,0 +1,105 @@
+import type { Command } from 'commander';
+import type { AppContext } from '../../app/context.ts';
+import { createEnricher } from '../../app/create-enricher.ts';
+import { createIngestDeps } from '../../app/create-ingest-deps.ts';
+import { toPublicArticle, type Article } from '../../core/article.ts';
+import { UsageError } from '../../core/errors.ts';
+import { ingestSources, type SourceReport } from '../../ingest/ingest-sources.ts';
+import { inspectInputs } from '../../ingest/inspect-inputs.ts';
+import { parseSince } from '../../core/duration.ts';
+import type { CommandHost } from '../command-host.ts';
+import { formatArticleLines } from '../format-articles.ts';
+
+export async function runIngest(ctx: AppContext, options: { source?: string }): Promise<number> {
+  let sources = ctx.config.sources.filter((source) => source.enabled);
+  if (options.source) {
+    sources = ctx.config.sources.filter((source) => source.name === options.source);
+    if (sources.length === 0) throw new UsageError(`no source named "${options.source}" in ${ctx.configFile}`);
+  }
+  const reports = await ingestSources(sources, await createIngestDeps(ctx));
+  for (const line of formatIngestReports(reports)) ctx.out(line);
+  return reports.every((report) => report.ok) ? 0 : 1;
+}
+
+export function formatIngestReports(reports: readonly SourceReport[]): string[] {
+  const width = Math.max(6, ...reports.map((r) => r.source.length));
+  return reports.map((r) =>
+    r.ok
+      ? `${r.source.padEnd(width)}  ok      new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, duplicate ${r.duplicate}`
+      : `${r.source.padEnd(width)}  FAILED  ${r.error}`,
+  );
+}
+
+export async function runInspect(ctx: AppContext, inputs: string[], options: { json?: boolean }): Promise<number> {
+  const enricher = await createEnricher(ctx);
+  const results = await inspectInputs(inputs, {
+    limits: ctx.config.fetch,
+    categories: ctx.config.categories,
+    enricher,
+  });
+  let failed = false;
+  const articles: Article[] = [];
+  for (const result of results) {
+    if ('error' in result) {
+      failed = true;
+      ctx.err(`${result.input}: ${result.error}`);
+      continue;
+    }
+    articles.push(...result.articles.map(toPublicArticle));
+    if (!options.json) {
+      ctx.out(`# ${result.input} (${result.kind}, ${result.articles.length} article${result.articles.length === 1 ? '' : 's'})`);
+      for (const line of formatArticleLines(result.articles, { withText: true })) ctx.out(line);
+    }
+  }
+  if (options.json) ctx.out(JSON.stringify(articles, null, 2));
+  return failed ? 1 : 0;
+}
+
+export async function runArticles(
+  ctx: AppContext,
+  options: { category?: string; since?: string; json?: boolean; uncategorized?: boolean; limit?: string },
+): Promise<number> {
+  const since = options.since ? parseSince(options.since, ctx.clock.now()) : undefined;
+  if (since === null) throw new UsageError(`--since: "${options.since}" is neither a duration (24h, 7d) nor an ISO time`);
+  const limit = options.limit ? Number(options.limit) : undefined;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError('--limit: must be a positive integer');
+  const articles = await ctx.store.articles.listArticles({
+    category: options.category,
+    since,
+    uncategorized: options.uncategorized,
+    limit,
+  });
+  if (options.json) ctx.out(JSON.stringify(articles.map(toPublicArticle), null, 2));
+  else {
+    for (const line of formatArticleLines(articles, { withText: false })) ctx.out(line);
+    ctx.out(`${articles.length} article${articles.length === 1 ? '' : 's'}`);
+  }
+  return 0;
+}
+
+export function registerIngestCommands(program: Command, host: CommandHost): void {
+  program
+    .command('ingest')
+    .description('ingest the configured sources into the store; prints new / updated / unchanged / failed per source')
+    .option('-s, --source <name>', 'only this source')
+    .action(async (options: { source?: string }) => host.setExitCode(await runIngest(await host.getContext(), options)));
+
+  program
+    .command('inspect')
+    .description('parse files or URLs without storing and print the normalized articles')
+    .argument('<inputs...>', 'paths or http(s) URLs: feeds, pages, page dumps, Markdown, JSON')
+    .option('--json', 'print a JSON array of articles')
+    .action(async (inputs: string[], options: { json?: boolean }) =>
+      host.setExitCode(await runInspect(await host.getContext(), inputs, options)),
+    );
+
+  program
+    .command('articles')
+    .description('list stored articles, newest first')
+    .option('--category <slug>', 'only this category')
+    .option('--since <when>', 'a duration back from now (24h, 7d) or an ISO time')
+    .option('--uncategorized', 'only articles with no configured category')
+    .option('--limit <n>', 'at most this many')
+    .option('--json', 'print a JSON array of articles')
+    .action(async (options) => host.setExitCode(await runArticles(await host.getContext(), options)));
+}

@@ -1,0 +1,20 @@
+import type { Article } from '../core/article.ts';
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** Human-readable article lines for the terminal. */
+export function formatArticleLines(articles: readonly Article[], options: { withText: boolean }): string[] {
+  const lines: string[] = [];
+  for (const article of articles) {
+    const when = article.publishedAt ? article.publishedAt.slice(0, 16).replace('T', ' ') : 'undated';
+    const categories = article.categories.length ? article.categories.join(', ') : 'uncategorized';
+    lines.push(`${when}  [${categories}]  ${article.title}`);
+    lines.push(`    ${article.url ?? '(no url)'}  · ${article.source}${article.author ? ` · ${article.author}` : ''}`);
+    if (article.summary) lines.push(`    ${clip(article.summary, 300)}`);
+    if (options.withText) {
+      const paragraphs = article.text.split('\n\n');
+      lines.push(`    ${paragraphs.length} paragraphs, ${article.text.split(/\s+/).filter(Boolean).length} words`);
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,76 @@
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { createAppContext, type AppContext } from '../app/context.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { systemClock } from '../core/clock.ts';
+import { ConfigError, UsageError, describeError, isTidingsError } from '../core/errors.ts';
+import { createLogger } from '../core/logger.ts';
+import { registerCommands } from './register-commands.ts';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export interface MainIo {
+  env?: Record<string, string | undefined>;
+  stdout?: NodeJS.WriteStream | NodeJS.WritableStream;
+  stderr?: NodeJS.WriteStream | NodeJS.WritableStream;
+}
+
+const TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url));
+
+/** The composition root: parses argv, wires config, store, clock and logger, runs one command. */
+export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
+  const env = io.env ?? process.env;
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const out = (line: string) => void stdout.write(`${line}\n`);
+  const err = (line: string) => void stderr.write(`${line}\n`);
+  const interactive = Boolean((stdout as NodeJS.WriteStream).isTTY);
+
+  let context: AppContext | null = null;
+  const program = new Command('tidings')
+    .description('Self-hosted newsletter digests: ingest sources, summarize, curate, render, send exactly once.')
+    .addOption(new Option('-c, --config <file>', 'configuration file').default('tidings.config.yaml'))
+    .option('-q, --quiet', 'log errors only')
+    .option('-v, --verbose', 'log debug details')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => void stdout.write(s), writeErr: (s) => void stderr.write(s) });
+
+  const getContext = async (): Promise<AppContext> => {
+    if (context) return context;
+    const globals = program.opts<{ config: string; quiet?: boolean; verbose?: boolean }>();
+    const level = globals.quiet ? 'error' : globals.verbose ? 'debug' : 'info';
+    const logger = createLogger({ level, pretty: Boolean((stderr as NodeJS.WriteStream).isTTY) && !env.CI });
+    const loaded = loadConfig(globals.config, env);
+    context = createAppContext({ loaded, clock: systemClock, logger, env, out, err, interactive, templatesDir: TEMPLATES_DIR });
+    return context;
+  };
+
+  let exitCode: number = EXIT.ok;
+  registerCommands(program, {
+    getContext,
+    setExitCode: (code) => {
+      exitCode = Math.max(exitCode, code);
+    },
+  });
+  for (const command of program.commands) command.exitOverride();
+
+  try {
+    await program.parseAsync(argv as string[]);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      err(`error: ${error.message}`);
+      return EXIT.usage;
+    }
+    err(`error: ${isTidingsError(error) ? `[${error.code}] ` : ''}${describeError(error)}`);
+    if (!isTidingsError(error) && error instanceof Error && error.stack) err(error.stack);
+    return EXIT.failed;
+  } finally {
+    (context as AppContext | null)?.close();
+  }
+}

@@ -1,0 +1,66 @@
+import { DEFAULT_RANKING, type RankedSentence, type RankingTuning } from './rank-sentences.ts';
+
+/**
+ * Chooses the summary's sentences: the set of `minSentences`..`maxSentences` whole
+ * sentences within `maxWords` whose total score is highest, among the best-ranked
+ * candidates, skipping pairs that repeat each other (content-word overlap above
+ * `maxOverlap`, an MMR-style redundancy cut). Returned in article order.
+ *
+ * When no set of `minSentences` fits, the best single sentence that fits is used.
+ * When no sentence fits at all, the shortest of the best-ranked sentences is used
+ * whole: a summary never ends mid-sentence, so in that one case it exceeds `maxWords`.
+ */
+export interface SelectionLimits {
+  maxWords: number;
+  minSentences: number;
+  maxSentences: number;
+}
+
+const POOL_SIZE = 14;
+
+function overlap(a: RankedSentence, b: RankedSentence): number {
+  const smaller = a.terms.size <= b.terms.size ? a : b;
+  const larger = smaller === a ? b : a;
+  if (smaller.terms.size === 0) return 0;
+  let shared = 0;
+  for (const t of smaller.terms) if (larger.terms.has(t)) shared += 1;
+  return shared / smaller.terms.size;
+}
+
+export function selectSentences(
+  ranked: readonly RankedSentence[],
+  limits: SelectionLimits,
+  tuning: RankingTuning = DEFAULT_RANKING,
+): RankedSentence[] {
+  if (ranked.length === 0) return [];
+  const pool = [...ranked].sort((a, b) => b.score - a.score || a.index - b.index).slice(0, POOL_SIZE);
+  const maxSentences = Math.max(1, limits.maxSentences);
+  const minSentences = Math.min(Math.max(1, limits.minSentences), maxSentences);
+
+  let best: RankedSentence[] = [];
+  let bestScore = -Infinity;
+  const chosen: RankedSentence[] = [];
+  const search = (from: number, words: number, score: number) => {
+    if (chosen.length >= minSentences && score > bestScore) {
+      bestScore = score;
+      best = [...chosen];
+    }
+    if (chosen.length === maxSentences) return;
+    for (let i = from; i < pool.length; i++) {
+      const candidate = pool[i]!;
+      if (words + candidate.words > limits.maxWords) continue;
+      if (chosen.some((c) => overlap(c, candidate) > tuning.maxOverlap)) continue;
+      chosen.push(candidate);
+      search(i + 1, words + candidate.words, score + candidate.score * candidate.words ** tuning.lengthExponent);
+      chosen.pop();
+    }
+  };
+  search(0, 0, 0);
+
+  if (best.length === 0) {
+    const fitting = pool.find((s) => s.words <= limits.maxWords);
+    const top = pool.slice(0, 3);
+    best = [fitting ?? top.reduce((a, b) => (b.words < a.words ? b : a))];
+  }
+  return best.sort((a, b) => a.index - b.index);
+}

@@ -1,0 +1,96 @@
+/**
+ * The delivery ledger: one row per (edition, subscriber). It is what makes sends
+ * exactly-once where SMTP allows: a row is claimed (pending → sending) by a single
+ * conditional update before the SMTP call, and recorded after it. Owned by delivery;
+ * implementations live in store/ (SQLite now, PostgreSQL later) and leak no driver types.
+ */
+export type DeliveryStatus = 'pending' | 'sending' | 'accepted' | 'failed' | 'skipped';
+
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'sending', 'accepted', 'failed', 'skipped'];
+
+/** Subscriber ids are the store's integer keys. */
+export type SubscriberId = number;
+
+export interface DeliveryRow {
+  editionId: string;
+  subscriberId: SubscriberId;
+  /** The subscriber's address when the store knows it (joined for reports). */
+  email: string | null;
+  status: DeliveryStatus;
+  segment: string | null;
+  attempts: number;
+  claimedAt: string | null;
+  finishedAt: string | null;
+  messageId: string | null;
+  /** The SMTP server's reply (accepted) or error text (failed). */
+  response: string | null;
+  errorCode: string | null;
+  /** Why a row was skipped. */
+  reason: string | null;
+  /** A failed row whose failure was temporary: the next run tries it again. */
+  retryable: boolean;
+}
+
+export type DeliveryCounts = Record<DeliveryStatus, number> & { total: number };
+
+export interface EditionDeliverySummary {
+  editionId: string;
+  counts: DeliveryCounts;
+  /** Rows left `sending`; only meaningful when no run is active. */
+  ambiguous: number;
+  lastActivityAt: string | null;
+}
+
+export interface DeliveryError {
+  subscriberId: SubscriberId;
+  email: string | null;
+  errorCode: string | null;
+  response: string | null;
+  at: string | null;
+}
+
+export interface AcceptedRecord {
+  messageId: string;
+  response: string;
+  segment: string;
+  /** Articles the subscriber got, remembered so that nobody sees an article twice. */
+  articleIds: readonly string[];
+}
+
+export interface FailedRecord {
+  code: string;
+  text: string;
+  /** True for temporary failures (4xx, connection): the row goes back to the queue on the next run. */
+  retryable: boolean;
+  attempts: number;
+}
+
+export interface Ledger {
+  /** Creates the missing rows as pending; existing rows are left alone. */
+  ensurePending(editionId: string, subscriberIds: readonly SubscriberId[]): Promise<void>;
+  /** pending → sending in one conditional update; true only for the caller that won the row. */
+  claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<boolean>;
+  recordAccepted(editionId: string, subscriberId: SubscriberId, at: Date, record: AcceptedRecord): Promise<void>;
+  recordFailed(editionId: string, subscriberId: SubscriberId, at: Date, record: FailedRecord): Promise<void>;
+  /** pending (or a row this run claimed) → skipped with a reason; never touches accepted rows. */
+  recordSkipped(editionId: string, subscriberId: SubscriberId, at: Date, reason: string): Promise<void>;
+  /** sending → pending after a definite non-acceptance (a 4xx reply, a stop before the call). */
+  releaseForRetry(editionId: string, subscriberId: SubscriberId): Promise<void>;
+  /** failed with a temporary error → pending, at the start of a rerun; returns how many. */
+  releaseRetryableFailures(editionId: string): Promise<number>;
+  counts(editionId: string): Promise<DeliveryCounts>;
+  /** Rows left `sending` (by a crash): the message may or may not have been accepted. */
+  listAmbiguous(editionId: string): Promise<DeliveryRow[]>;
+  /** sending → pending for --resend-ambiguous; returns how many. */
+  resetAmbiguous(editionId: string): Promise<number>;
+  list(editionId: string, status?: DeliveryStatus): Promise<DeliveryRow[]>;
+  lastErrors(editionId: string, limit: number): Promise<DeliveryError[]>;
+  /** Editions with deliveries, newest activity first; optionally of one newsletter. */
+  editions(newsletterId?: string): Promise<EditionDeliverySummary[]>;
+  /** Which of these articles the subscriber already received in an accepted delivery. */
+  receivedArticleIds(subscriberId: SubscriberId, articleIds: readonly string[]): Promise<Set<string>>;
+}
+
+export function emptyCounts(): DeliveryCounts {
+  return { pending: 0, sending: 0, accepted: 0, failed: 0, skipped: 0, total: 0 };
+}

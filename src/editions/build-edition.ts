@@ -1,0 +1,63 @@
+import type { NewsletterConfig } from '../config/schema.ts';
+import { parseDuration } from '../core/duration.ts';
+import type { Logger } from '../core/logger.ts';
+import type { ArticleStore } from '../store/article-store.ts';
+import type { Edition } from './edition.ts';
+import type { EditionStore } from './edition-store.ts';
+import { selectArticles } from './select-articles.ts';
+import { editionIdFor, slotFor } from './slot.ts';
+
+export interface BuildEditionDeps {
+  articles: ArticleStore;
+  editions: EditionStore;
+  logger: Logger;
+}
+
+/** The time range an edition draws from; `since` null means "from the beginning". */
+export async function windowFor(
+  newsletter: NewsletterConfig,
+  slotUtc: Date,
+  editions: EditionStore,
+): Promise<{ since: Date | null; until: Date }> {
+  if (newsletter.window === 'since-last') {
+    const previous = await editions.findPreviousEdition(newsletter.id, slotUtc);
+    return { since: previous ? new Date(previous.slot) : null, until: slotUtc };
+  }
+  return { since: new Date(slotUtc.getTime() - parseDuration(newsletter.window)!), until: slotUtc };
+}
+
+/**
+ * Builds the edition of a newsletter for the slot containing `at`, or returns the
+ * one already built: an edition's content is frozen the first time it is built.
+ * An edition with fewer than `minArticles` articles is stored as skipped (thin).
+ */
+export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps: BuildEditionDeps): Promise<Edition> {
+  const slot = slotFor(at, newsletter.timezone);
+  const id = editionIdFor(newsletter.id, slot);
+  const existing = await deps.editions.getEdition(id);
+  if (existing) return existing;
+
+  const { since, until } = await windowFor(newsletter, slot.utc, deps.editions);
+  // One past the slot minute: an article stamped within the slot minute belongs to it.
+  const candidates = await deps.articles.listArticles({ since: since ?? undefined, until: new Date(until.getTime() + 60_000) });
+  const used = await deps.editions.listUsedArticleIds(newsletter.id, id);
+  const selected = selectArticles(candidates, newsletter, used);
+  const thin = selected.length < newsletter.minArticles;
+  const edition = await deps.editions.createEdition(
+    {
+      id,
+      newsletterId: newsletter.id,
+      slot: slot.iso,
+      slotUtc: slot.utc.toISOString(),
+      status: thin ? 'skipped' : 'draft',
+      statusReason: thin ? `thin: ${selected.length} article(s), the minimum is ${newsletter.minArticles}` : null,
+      articles: selected,
+    },
+    at,
+  );
+  deps.logger.info(
+    { edition: id, articles: selected.length, candidates: candidates.length, since: since?.toISOString() ?? null, status: edition.status },
+    'edition built',
+  );
+  return edition;
+}

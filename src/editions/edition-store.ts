@@ -1,0 +1,44 @@
+import type { Edition, EditionArticle, EditionStatus } from './edition.ts';
+
+/** An editor's decision on one article of one edition; only the given fields change. */
+export interface PickChange {
+  pinned?: boolean;
+  excluded?: boolean;
+  titleOverride?: string | null;
+  summaryOverride?: string | null;
+}
+
+export interface NewEdition {
+  id: string;
+  newsletterId: string;
+  slot: string;
+  slotUtc: string;
+  status: EditionStatus;
+  statusReason: string | null;
+  articles: Omit<EditionArticle, 'pinned' | 'excluded'>[];
+}
+
+/** The editions part of the store, owned by the edition code that consumes it. */
+export interface EditionStore {
+  /** Inserts a frozen edition unless one with the id exists; returns the stored one either way. */
+  createEdition(edition: NewEdition, at: Date): Promise<Edition>;
+  getEdition(id: string): Promise<Edition | null>;
+  listEditions(newsletterId?: string): Promise<Edition[]>;
+  /** The latest edition of a newsletter whose slot is before the given instant. */
+  findPreviousEdition(newsletterId: string, beforeUtc: Date): Promise<Edition | null>;
+  /** Article ids used by any edition of the newsletter other than `exceptEditionId`. */
+  listUsedArticleIds(newsletterId: string, exceptEditionId?: string): Promise<Set<string>>;
+  updatePick(editionId: string, articleId: string, change: PickChange): Promise<void>;
+  /** Sets the order of one section's articles (1-based positions in the given order). */
+  setPositions(editionId: string, orderedArticleIds: readonly string[]): Promise<void>;
+  setIntro(editionId: string, intro: string | null): Promise<void>;
+  /**
+   * Moves an edition to a status; with `from`, only when its current status is one
+   * of those (a status lock: returns false when another run got there first).
+   */
+  setStatus(
+    editionId: string,
+    status: EditionStatus,
+    options: { at: Date; reason?: string | null; from?: readonly EditionStatus[]; approvedBy?: string },
+  ): Promise<boolean>;
+}

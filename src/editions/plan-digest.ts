@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { CategoryConfig, NewsletterConfig } from '../config/schema.ts';
+import type { SegmentContent } from '../render/render-types.ts';
+import type { Edition, EditionArticle } from './edition.ts';
+
+/** What the planner needs to know about one subscriber. */
+export interface DigestReader {
+  locale: string | null;
+  timezone: string | null;
+  /** The subset of the newsletter's categories the subscriber chose; null = all. */
+  categories: readonly string[] | null;
+}
+
+export type DigestPlan =
+  | { skip: string }
+  | { segmentKey: string; articleIds: string[]; content: SegmentContent };
+
+/** The edition's articles as the editor left them: excluded ones gone, pinned first, then by position. */
+export function curatedArticles(edition: Edition): EditionArticle[] {
+  return edition.articles
+    .filter((article) => !article.excluded)
+    .sort((a, b) => Number(b.pinned) - Number(a.pinned) || a.position - b.position || a.articleId.localeCompare(b.articleId));
+}
+
+/**
+ * Decides what one subscriber gets from an edition: only the sections they chose,
+ * without articles they already received, or a skip when that leaves a thin digest.
+ * Subscribers with the same result share a segment key and are rendered once.
+ */
+export function planDigest(
+  edition: Edition,
+  newsletter: NewsletterConfig,
+  categories: Record<string, CategoryConfig>,
+  reader: DigestReader,
+  received: ReadonlySet<string>,
+  webVersionUrl: string | null,
+): DigestPlan {
+  const chosen = reader.categories?.length
+    ? newsletter.categories.filter((slug) => reader.categories!.includes(slug))
+    : newsletter.categories;
+  const articles = curatedArticles(edition).filter(
+    (article) => chosen.includes(article.category) && !received.has(article.articleId),
+  );
+  if (articles.length === 0 || articles.length < newsletter.minArticles) {
+    return { skip: `thin: ${articles.length} new article(s) in the chosen categories, the minimum is ${newsletter.minArticles}` };
+  }
+  const topStory = articles.find((a) => a.pinned) ?? articles.find((a) => a.imageUrl) ?? articles[0]!;
+  const sections = chosen
+    .map((slug) => ({
+      slug,
+      title: categories[slug]?.title ?? slug,
+      articles: articles.filter((a) => a.category === slug && a !== topStory),
+    }))
+    .filter((section) => section.articles.length > 0);
+  const locale = reader.locale ?? newsletter.locale;
+  const timezone = reader.timezone ?? newsletter.timezone;
+  const articleIds = [topStory.articleId, ...sections.flatMap((s) => s.articles.map((a) => a.articleId))];
+  const segmentKey = createHash('sha256')
+    .update(JSON.stringify([locale, timezone, articleIds, sections.map((s) => s.slug)]))
+    .digest('hex')
+    .slice(0, 16);
+  return {
+    segmentKey,
+    articleIds,
+    content: {
+      newsletter: {
+        id: newsletter.id,
+        title: newsletter.title,
+        description: newsletter.description,
+        postalAddress: newsletter.postalAddress,
+        categories: newsletter.categories.map((slug) => ({ slug, title: categories[slug]?.title ?? slug })),
+      },
+      edition: { id: edition.id, slot: edition.slot, intro: edition.intro },
+      topStory,
+      sections,
+      locale,
+      timezone,
+      webVersionUrl,
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import chardet from 'chardet';
+import iconv from 'iconv-lite';
+
+/**
+ * Turns the bytes of a feed, page or text file into a string without mojibake.
+ *
+ * Order of evidence: a byte order mark, then the NUL-byte pattern of BOM-less UTF-16/32,
+ * then the HTTP charset, then the document's own declaration (XML declaration, or
+ * <meta charset> within the first 4 KB of HTML), then "is it valid UTF-8?", then chardet.
+ * A declared legacy charset loses to bytes that are valid, non-ASCII UTF-8: servers and
+ * CMSs mislabel UTF-8 as ISO-8859-1 far more often than Latin-1 text happens to form
+ * valid multi-byte UTF-8 sequences. A declared UTF-8 that is not valid UTF-8 is
+ * ignored the same way.
+ */
+export interface DecodeHints {
+  contentType?: string | null;
+  kind: 'xml' | 'html' | 'text';
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lenientUtf8 = new TextDecoder('utf-8');
+
+export function decodeText(bytes: Uint8Array, hints: DecodeHints): string {
+  const bom = sniffByteOrderMark(bytes);
+  if (bom) return decodeWith(bom.encoding, bytes.subarray(bom.length));
+
+  const wide = sniffWideEncoding(bytes);
+  if (wide) return stripBom(decodeWith(wide, bytes));
+
+  const declared = [charsetFromContentType(hints.contentType), declaredInDocument(bytes, hints.kind)];
+  for (const candidate of declared) {
+    const encoding = normalizeEncoding(candidate);
+    if (!encoding) continue;
+    // Wide encodings were ruled out by the NUL-byte sniff: a UTF-16/32 label on
+    // ASCII-compatible bytes is a stale declaration (the file was re-encoded).
+    if (/^utf-?(16|32)/.test(encoding)) continue;
+    if (encoding === 'utf8') {
+      const text = tryUtf8(bytes);
+      if (text !== null) return stripBom(text);
+      continue;
+    }
+    if (hasNonAsciiUtf8(bytes)) {
+      const text = tryUtf8(bytes);
+      if (text !== null) return stripBom(text);
+    }
+    return stripBom(decodeWith(encoding, bytes));
+  }
+
+  const utf8 = tryUtf8(bytes);
+  if (utf8 !== null) return stripBom(utf8);
+  return stripBom(decodeWith(detectEncoding(bytes), bytes));
+}
+
+/** The charset parameter of a Content-Type header, if any. */
+export function charsetFromContentType(contentType: string | null | undefined): string | null {
+  if (!contentType) return null;
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType);
+  return match ? match[1]! : null;
+}
+
+function sniffByteOrderMark(bytes: Uint8Array): { encoding: string; length: number } | null {
+  const [b0, b1, b2, b3] = bytes;
+  if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) return { encoding: 'utf8', length: 3 };
+  if (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) return { encoding: 'utf32le', length: 4 };
+  if (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff) return { encoding: 'utf32be', length: 4 };
+  if (b0 === 0xff && b1 === 0xfe) return { encoding: 'utf16le', length: 2 };
+  if (b0 === 0xfe && b1 === 0xff) return { encoding: 'utf16be', length: 2 };
+  return null;
+}
+
+/**
+ * BOM-less UTF-16/32: markup starts with '<' (or whitespace), so the position of the
+ * NUL bytes around ASCII characters gives the encoding away.
+ */
+function sniffWideEncoding(bytes: Uint8Array): string | null {
+  const sample = Math.min(bytes.length, 512) & ~3;
+  if (sample < 4) return null;
+  const nulAt = [0, 0, 0, 0];
+  for (let i = 0; i < sample; i++) if (bytes[i] === 0) nulAt[i & 3]! += 1;
+  const quarter = sample / 4;
+  const mostly = (count: number) => count >= quarter * 0.9;
+  const rarely = (count: number) => count <= quarter * 0.1;
+  if (rarely(nulAt[0]!) && mostly(nulAt[1]!) && mostly(nulAt[2]!) && mostly(nulAt[3]!)) return 'utf32le';
+  if (mostly(nulAt[0]!) && mostly(nulAt[1]!) && mostly(nulAt[2]!) && rarely(nulAt[3]!)) return 'utf32be';
+  const even = nulAt[0]! + nulAt[2]!;
+  const odd = nulAt[1]! + nulAt[3]!;
+  const half = sample / 2;
+  if (odd >= half * 0.6 && even <= half * 0.05) return 'utf16le';
+  if (even >= half * 0.6 && odd <= half * 0.05) return 'utf16be';
+  return null;
+}
+
+function declaredInDocument(bytes: Uint8Array, kind: DecodeHints['kind']): string | null {
+  if (kind === 'text') return null;
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 4096)).toString('latin1');
+  if (kind === 'xml') {
+    const declaration = /^\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([^"']+)["']/i.exec(head);
+    if (declaration) return declaration[1]!;
+    // An XHTML-ish feed or a page fetched as "xml": fall through to <meta>.
+  }
+  const meta = /<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([\w.:-]+)/i.exec(head);
+  if (meta) return meta[1]!;
+  if (kind === 'html') {
+    const declaration = /^\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([^"']+)["']/i.exec(head);
+    if (declaration) return declaration[1]!;
+  }
+  return null;
+}
+
+/**
+ * Maps a label to the iconv-lite name we decode with. Follows the WHATWG Encoding
+ * Standard where it widens a legacy label to its Windows superset (Latin-1 pages
+ * really use Windows-1252's curly quotes in 0x80–0x9F).
+ */
+const SUPERSETS: Record<string, string> = {
+  'iso88591': 'windows1252',
+  'latin1': 'windows1252',
+  'usascii': 'windows1252',
+  'ascii': 'windows1252',
+  'iso88599': 'windows1254',
+  'gb2312': 'gb18030',
+  'gbk': 'gb18030',
+  'xgbk': 'gb18030',
+  'euckr': 'cp949',
+  'ksc56011987': 'cp949',
+  'shiftjis': 'cp932',
+  'sjis': 'cp932',
+  'xsjis': 'cp932',
+  'windows31j': 'cp932',
+  'big5': 'big5hkscs',
+  'utf8': 'utf8',
+  'unicode11utf8': 'utf8',
+  'unicode': 'utf16le',
+};
+
+export function normalizeEncoding(label: string | null | undefined): string | null {
+  if (!label) return null;
+  const compact = label.trim().toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (!compact) return null;
+  const mapped = SUPERSETS[compact] ?? compact;
+  return iconv.encodingExists(mapped) ? mapped : null;
+}
+
+function tryUtf8(bytes: Uint8Array): string | null {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function hasNonAsciiUtf8(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return true;
+  return false;
+}
+
+function detectEncoding(bytes: Uint8Array): string {
+  const sample = bytes.length > 65536 ? bytes.subarray(0, 65536) : bytes;
+  return normalizeEncoding(chardet.detect(sample)) ?? 'windows1252';
+}
+
+function decodeWith(encoding: string, bytes: Uint8Array): string {
+  if (encoding === 'utf8') return lenientUtf8.decode(bytes);
+  return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding, { stripBOM: true });
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

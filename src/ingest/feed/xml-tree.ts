@@ -1,0 +1,230 @@
+import { Parser } from 'htmlparser2';
+import { SourceError } from '../../core/errors.ts';
+
+/**
+ * A small, lenient XML tree for feeds. htmlparser2 in xmlMode never throws: it closes
+ * unclosed tags at the end, ignores stray end tags, keeps a bare `&` as text, and never
+ * expands entities beyond the five XML ones and character references, so neither
+ * external entities (XXE) nor nested ones (billion laughs) can do anything. We still
+ * refuse documents that declare entities, so that a feed relying on them fails loudly
+ * instead of being read with holes.
+ *
+ * Element names are canonical and lowercase: the namespace URI, not the prefix the feed
+ * chose, decides the prefix (`atom:`, `dc:`, `content:`, `media:`, `rdf:`); RSS 0.90/1.0
+ * and RSS 2.0 elements have none. Undeclared prefixes are kept as written.
+ */
+export interface XmlElement {
+  name: string;
+  attrs: Record<string, string>;
+  children: XmlElement[];
+  parent: XmlElement | null;
+  /** Text chunks and child elements in document order. */
+  content: (string | XmlElement)[];
+  /** Absolute xml:base in force here, or null when none was declared above. */
+  xmlBase: string | null;
+  /** xml:lang in force here. */
+  lang: string | null;
+  /** Source offsets of the inner markup, for XHTML or unescaped HTML content. */
+  innerStart: number;
+  innerEnd: number;
+}
+
+export interface XmlDocument {
+  /** A synthetic node holding every top-level element (the root and any junk after it). */
+  top: XmlElement;
+  source: string;
+  warnings: string[];
+}
+
+const NAMESPACES: Record<string, string> = {
+  'http://www.w3.org/2005/atom': 'atom',
+  'http://purl.org/atom/ns#': 'atom',
+  'http://purl.org/rss/1.0/': '',
+  'http://my.netscape.com/rdf/simple/0.9/': '',
+  'http://backend.userland.com/rss2': '',
+  'http://backend.userland.com/rss': '',
+  'http://purl.org/dc/elements/1.1/': 'dc',
+  'http://purl.org/dc/terms/': 'dcterms',
+  'http://purl.org/rss/1.0/modules/content/': 'content',
+  'http://search.yahoo.com/mrss/': 'media',
+  'http://search.yahoo.com/mrss': 'media',
+  'http://www.w3.org/1999/02/22-rdf-syntax-ns#': 'rdf',
+  'http://www.w3.org/1999/xhtml': 'xhtml',
+  'http://www.itunes.com/dtds/podcast-1.0.dtd': 'itunes',
+  'http://rssnamespace.org/feedburner/ext/1.0': 'feedburner',
+};
+
+const MAX_WARNINGS = 20;
+export const DEFAULT_MAX_ENTITY_REFERENCES = 5_000_000;
+
+export function parseXml(source: string, options: { baseUrl: string | null; maxEntityExpansions?: number }): XmlDocument {
+  refuseEntityDeclarations(source, options.maxEntityExpansions ?? DEFAULT_MAX_ENTITY_REFERENCES);
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    if (warnings.length < MAX_WARNINGS) warnings.push(message);
+  };
+  const top = makeElement('#document', {}, null, safeBase(options.baseUrl), null, 0);
+  const scopes: Map<string, string>[] = [new Map()];
+  let current = top;
+  let closedRoot = false;
+
+  const parser = new Parser(
+    {
+      onopentag(rawName, attribs) {
+        if (current === top && closedRoot && top.children.length > 0) warn(`content after the root element ignored (<${rawName}>)`);
+        const attrs: Record<string, string> = {};
+        let scope = scopes[scopes.length - 1]!;
+        let copied = false;
+        for (const key in attribs) {
+          const value = attribs[key]!;
+          if (key === 'xmlns' || key.startsWith('xmlns:')) {
+            if (!copied) {
+              scope = new Map(scope);
+              copied = true;
+            }
+            scope.set(key === 'xmlns' ? '' : key.slice(6), value.trim().toLowerCase());
+          }
+          attrs[key] = value;
+        }
+        scopes.push(scope);
+        const xmlBase = attrs['xml:base'] !== undefined ? resolveBase(attrs['xml:base'], current.xmlBase) : current.xmlBase;
+        const lang = attrs['xml:lang']?.trim() || current.lang;
+        const element = makeElement(canonicalName(rawName, scope), attrs, current, xmlBase, lang, parser.endIndex + 1);
+        current.children.push(element);
+        current.content.push(element);
+        current = element;
+      },
+      ontext(text) {
+        if (current === top) {
+          if (closedRoot && text.trim()) warn('text after the root element ignored');
+          return;
+        }
+        current.content.push(text);
+      },
+      onclosetag(rawName, isImplied) {
+        if (current === top) return;
+        if (isImplied && rawName) warn(`<${rawName}> was not closed (line ${lineAt(source, current.innerStart)})`);
+        current.innerEnd = isImplied ? Math.max(current.innerStart, parser.startIndex) : parser.startIndex;
+        scopes.pop();
+        current = current.parent ?? top;
+        if (current === top) closedRoot = true;
+      },
+    },
+    { xmlMode: true, decodeEntities: true, lowerCaseTags: false, lowerCaseAttributeNames: true },
+  );
+  parser.write(source);
+  parser.end();
+  return { top, source, warnings };
+}
+
+function makeElement(
+  name: string,
+  attrs: Record<string, string>,
+  parent: XmlElement | null,
+  xmlBase: string | null,
+  lang: string | null,
+  innerStart: number,
+): XmlElement {
+  return { name, attrs, children: [], parent, content: [], xmlBase, lang, innerStart, innerEnd: innerStart };
+}
+
+function canonicalName(rawName: string, scope: Map<string, string>): string {
+  const colon = rawName.indexOf(':');
+  const prefix = colon < 0 ? '' : rawName.slice(0, colon);
+  const local = (colon < 0 ? rawName : rawName.slice(colon + 1)).toLowerCase();
+  const uri = scope.get(prefix);
+  if (uri !== undefined) {
+    const known = NAMESPACES[uri];
+    if (known !== undefined) return known ? `${known}:${local}` : local;
+  }
+  return prefix ? `${prefix.toLowerCase()}:${local}` : local;
+}
+
+function resolveBase(value: string, parentBase: string | null): string | null {
+  try {
+    return parentBase ? new URL(value.trim(), parentBase).href : new URL(value.trim()).href;
+  } catch {
+    return parentBase;
+  }
+}
+
+function safeBase(baseUrl: string | null): string | null {
+  if (!baseUrl) return null;
+  try {
+    return new URL(baseUrl).href;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Entity declarations live in the DOCTYPE's internal subset. Any `<!ENTITY` there is
+ * refused; a plain `<!DOCTYPE rss PUBLIC ...>` (RSS 0.91 ships one) is fine.
+ */
+function refuseEntityDeclarations(source: string, maxReferences: number): void {
+  const doctype = source.search(/<!DOCTYPE/i);
+  if (doctype >= 0) {
+    const rootStart = source.slice(0, doctype).search(/<[A-Za-z_]/);
+    if (rootStart < 0 && /<!ENTITY/i.test(source.slice(doctype, findSubsetEnd(source, doctype)))) {
+      throw new SourceError(
+        'SOURCE_UNSAFE',
+        'the DOCTYPE declares entities (<!ENTITY>); refusing to expand them (external-entity and entity-expansion attacks)',
+      );
+    }
+  }
+  // Character and predefined references are cheap, but bound them anyway so a
+  // pathological input cannot make the tokenizer do unbounded decoding work.
+  let count = 0;
+  for (let at = source.indexOf('&'); at >= 0; at = source.indexOf('&', at + 1)) {
+    if (++count > maxReferences) {
+      throw new SourceError('SOURCE_UNSAFE', `more than ${maxReferences} entity references; refusing to decode them`);
+    }
+  }
+}
+
+function findSubsetEnd(source: string, doctype: number): number {
+  const bracket = source.indexOf('[', doctype);
+  const close = source.indexOf('>', doctype);
+  if (bracket < 0 || (close >= 0 && close < bracket)) return close < 0 ? source.length : close;
+  const end = source.indexOf(']', bracket);
+  return end < 0 ? source.length : end;
+}
+
+export function lineAt(source: string, offset: number): number {
+  let line = 1;
+  for (let at = source.indexOf('\n'); at >= 0 && at < offset; at = source.indexOf('\n', at + 1)) line++;
+  return line;
+}
+
+/** Direct text, joined (text inside child elements is left out). */
+export function ownText(element: XmlElement): string {
+  const { content } = element;
+  if (content.length === 1 && typeof content[0] === 'string') return content[0];
+  let text = '';
+  for (const part of content) if (typeof part === 'string') text += part;
+  return text;
+}
+
+/** All text below the element, in document order. */
+export function deepText(element: XmlElement): string {
+  if (element.children.length === 0) return ownText(element);
+  let text = '';
+  for (const part of element.content) text += typeof part === 'string' ? part : deepText(part);
+  return text;
+}
+
+export function child(element: XmlElement | null | undefined, name: string): XmlElement | null {
+  if (!element) return null;
+  for (const item of element.children) if (item.name === name) return item;
+  return null;
+}
+
+export function children(element: XmlElement | null | undefined, name: string): XmlElement[] {
+  if (!element) return [];
+  return element.children.filter((item) => item.name === name);
+}
+
+/** The raw markup between an element's tags, e.g. XHTML content or unescaped HTML. */
+export function innerMarkup(doc: XmlDocument, element: XmlElement): string {
+  return doc.source.slice(element.innerStart, Math.max(element.innerStart, element.innerEnd));
+}

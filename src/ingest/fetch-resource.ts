@@ -1,0 +1,222 @@
+import http from 'node:http';
+import https from 'node:https';
+import zlib from 'node:zlib';
+import { Transform, type Readable } from 'node:stream';
+import type { FetchLimits } from '../config/schema.ts';
+import { SourceError } from '../core/errors.ts';
+import type { FetchedResource } from './types.ts';
+
+/**
+ * Fetches one http(s) URL with hard limits: at most `maxRedirects` redirects (only to
+ * http(s)), at most `maxBytes` on the wire and after decompression, and one deadline
+ * (`timeout` ms) for the whole exchange including redirects, so a slow server cannot
+ * hold an ingest run longer than configured.
+ */
+export interface FetchOptions {
+  signal?: AbortSignal;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const ACCEPT =
+  'application/feed+json, application/rss+xml, application/atom+xml, application/rdf+xml, application/json;q=0.9, ' +
+  'application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5';
+
+export async function fetchResource(url: string, limits: FetchLimits, options: FetchOptions = {}): Promise<FetchedResource> {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), limits.timeout);
+  const onOuterAbort = () => deadline.abort();
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  try {
+    let current = parseHttpUrl(url, url);
+    const visited = new Set<string>([current.href]);
+    for (let redirects = 0; ; redirects++) {
+      const response = await request(current, limits, deadline.signal, url, options.signal);
+      if (response.redirectTo === null) {
+        return { bytes: response.bytes, contentType: response.contentType, location: current.href, isUrl: true };
+      }
+      const next = parseHttpUrl(response.redirectTo, current.href, current.href);
+      if (visited.has(next.href)) {
+        throw new SourceError('SOURCE_FETCH', `redirect loop: ${current.href} redirects back to ${next.href}`, { where: url });
+      }
+      if (redirects + 1 > limits.maxRedirects) {
+        throw new SourceError('SOURCE_FETCH', `too many redirects (more than ${limits.maxRedirects}); last one to ${next.href}`, {
+          where: url,
+        });
+      }
+      visited.add(next.href);
+      current = next;
+    }
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+function parseHttpUrl(value: string, where: string, redirectedFrom?: string): URL {
+  let parsed: URL;
+  try {
+    parsed = redirectedFrom ? new URL(value, redirectedFrom) : new URL(value);
+  } catch {
+    throw new SourceError('SOURCE_FETCH', `not a valid URL: "${value}"`, { where });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    const what = redirectedFrom ? `redirect to a ${parsed.protocol} URL refused (only http and https are followed)` : `only http(s) URLs can be fetched (got ${parsed.protocol})`;
+    throw new SourceError('SOURCE_FETCH', what, { where });
+  }
+  parsed.hash = '';
+  return parsed;
+}
+
+interface RawResponse {
+  bytes: Uint8Array;
+  contentType: string | null;
+  redirectTo: string | null;
+}
+
+function request(url: URL, limits: FetchLimits, deadline: AbortSignal, origin: string, outer?: AbortSignal): Promise<RawResponse> {
+  return new Promise<RawResponse>((resolve, reject) => {
+    const where = url.href;
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      req.destroy();
+      reject(error);
+    };
+    const failForAbort = () => {
+      if (outer?.aborted) fail(new SourceError('SOURCE_FETCH', 'fetch aborted', { where, cause: outer.reason }));
+      else fail(new SourceError('SOURCE_TIMEOUT', `no complete response within ${limits.timeout} ms`, { where, retryable: true }));
+    };
+    if (deadline.aborted) {
+      failForAbort();
+      return;
+    }
+
+    const client = url.protocol === 'https:' ? https : http;
+    const req = client.get(url, {
+      headers: {
+        'user-agent': limits.userAgent,
+        accept: ACCEPT,
+        'accept-encoding': 'gzip, deflate, br',
+      },
+    });
+    deadline.addEventListener('abort', failForAbort, { once: true });
+    const cleanUp = () => deadline.removeEventListener('abort', failForAbort);
+
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      cleanUp();
+      if (settled) return;
+      const retryable = ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'ENOTFOUND'].includes(error.code ?? '');
+      fail(new SourceError('SOURCE_FETCH', `request failed: ${error.message}`, { where, retryable, cause: error }));
+    });
+
+    req.on('response', (res) => {
+      const status = res.statusCode ?? 0;
+      if (REDIRECT_STATUSES.has(status)) {
+        res.resume();
+        const location = res.headers.location;
+        cleanUp();
+        if (!location) {
+          fail(new SourceError('SOURCE_FETCH', `HTTP ${status} redirect without a Location header`, { where }));
+          return;
+        }
+        settled = true;
+        resolve({ bytes: new Uint8Array(), contentType: null, redirectTo: location });
+        return;
+      }
+      if (status >= 400 || status < 200) {
+        res.resume();
+        cleanUp();
+        const retryable = status >= 500 || status === 408 || status === 429;
+        const reason = res.statusMessage ? ` ${res.statusMessage}` : '';
+        const via = origin !== where ? ` (redirected from ${origin})` : '';
+        fail(new SourceError('SOURCE_FETCH', `HTTP ${status}${reason} for ${where}${via}`, { where, retryable }));
+        return;
+      }
+      const declared = Number(res.headers['content-length']);
+      if (Number.isFinite(declared) && declared > limits.maxBytes) {
+        res.resume();
+        cleanUp();
+        fail(tooLarge(where, limits.maxBytes, `Content-Length is ${declared} bytes`));
+        return;
+      }
+      readBody(res, limits.maxBytes, where).then(
+        (bytes) => {
+          cleanUp();
+          if (settled) return;
+          settled = true;
+          const contentType = res.headers['content-type'] ?? null;
+          resolve({ bytes, contentType, redirectTo: null });
+        },
+        (error: unknown) => {
+          cleanUp();
+          if (settled) return;
+          if (deadline.aborted) failForAbort();
+          else fail(error);
+        },
+      );
+    });
+  });
+}
+
+/** Reads the body, decompressing it, and stops as soon as either size passes the limit. */
+function readBody(res: http.IncomingMessage, maxBytes: number, where: string): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    let wireBytes = 0;
+    res.on('data', (chunk: Buffer) => {
+      wireBytes += chunk.length;
+      if (wireBytes > maxBytes) {
+        res.destroy();
+        reject(tooLarge(where, maxBytes, 'the body'));
+      }
+    });
+    const encoding = String(res.headers['content-encoding'] ?? '').trim().toLowerCase();
+    let decoded: Readable = res;
+    if (encoding === 'gzip' || encoding === 'x-gzip') decoded = res.pipe(zlib.createGunzip());
+    else if (encoding === 'br') decoded = res.pipe(zlib.createBrotliDecompress());
+    else if (encoding === 'deflate') decoded = res.pipe(createDeflateDecoder());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    decoded.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        res.destroy();
+        decoded.destroy();
+        reject(tooLarge(where, maxBytes, encoding ? 'the decompressed body' : 'the body'));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    decoded.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks, size))));
+    decoded.on('error', (error) =>
+      reject(new SourceError('SOURCE_FETCH', `could not read the ${encoding || 'response'} body: ${error.message}`, { where, cause: error })),
+    );
+    res.on('aborted', () => reject(new SourceError('SOURCE_FETCH', 'connection closed before the body was complete', { where, retryable: true })));
+    res.on('error', (error) => reject(new SourceError('SOURCE_FETCH', `reading the body failed: ${error.message}`, { where, retryable: true, cause: error })));
+  });
+}
+
+/** "deflate" is zlib-wrapped by the spec but raw deflate in some servers: look at the first byte. */
+function createDeflateDecoder(): Transform {
+  let inner: zlib.Inflate | zlib.InflateRaw | null = null;
+  const transform: Transform = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (!inner) {
+        inner = (chunk[0]! & 0x0f) === 0x08 ? zlib.createInflate() : zlib.createInflateRaw();
+        inner.on('data', (data: Buffer) => transform.push(data));
+        inner.on('error', (error: Error) => transform.destroy(error));
+      }
+      inner.write(chunk, () => done());
+    },
+    flush(done) {
+      if (!inner) return done();
+      inner.once('end', () => done());
+      inner.end();
+    },
+  });
+  return transform;
+}
+
+function tooLarge(where: string, maxBytes: number, what: string): SourceError {
+  return new SourceError('SOURCE_TOO_LARGE', `${what} exceeds the limit of ${maxBytes} bytes (fetch.maxBytes)`, { where });
+}

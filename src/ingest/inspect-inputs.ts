@@ -1,0 +1,42 @@
+import path from 'node:path';
+import type { CategoryConfig, FetchLimits } from '../config/schema.ts';
+import { describeError } from '../core/errors.ts';
+import type { ArticleRecord } from '../store/article-store.ts';
+import { isHttpUrl } from './canonical-url.ts';
+import { CategoryMapper } from './category-mapper.ts';
+import type { ArticleEnricher } from './ingest-sources.ts';
+import { normalizeDraft } from './normalize-article.ts';
+import { parseResource } from './parse-input.ts';
+import { readInput } from './read-input.ts';
+import type { InputKind } from './types.ts';
+
+export type InspectResult =
+  | { input: string; kind: InputKind; articles: ArticleRecord[]; warnings: string[] }
+  | { input: string; error: string };
+
+function sourceNameFor(input: string, siteName: string | null): string {
+  if (siteName) return siteName;
+  if (isHttpUrl(input)) return new URL(input).hostname;
+  return path.basename(input);
+}
+
+/** Parses each input as ingest would, without storing; one result per input, in order. */
+export async function inspectInputs(
+  inputs: readonly string[],
+  options: { limits: FetchLimits; categories: Record<string, CategoryConfig>; enricher: ArticleEnricher },
+): Promise<InspectResult[]> {
+  const mapper = new CategoryMapper(options.categories);
+  const results: InspectResult[] = [];
+  for (const input of inputs) {
+    try {
+      const parsed = parseResource(await readInput(input, options.limits));
+      const records = parsed.drafts.map((draft) =>
+        normalizeDraft(draft, { source: sourceNameFor(input, draft.siteName), defaultCategories: [], mapper }),
+      );
+      results.push({ input, kind: parsed.kind, articles: await options.enricher.enrich(records), warnings: parsed.warnings });
+    } catch (error) {
+      results.push({ input, error: describeError(error) });
+    }
+  }
+  return results;
+}

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import type { ArticleDraft } from '../core/article.ts';
+import type { ArticleRecord } from '../store/article-store.ts';
+import { canonicalizeUrl, isHttpUrl } from './canonical-url.ts';
+import type { CategoryMapper } from './category-mapper.ts';
+import { collapseWhitespace } from './html-to-text.ts';
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Id from the canonical URL; without a URL, from the source and the title. */
+export function articleIdFor(canonicalUrl: string | null, source: string, title: string): string {
+  const basis = canonicalUrl ?? `${source}\u0000${collapseWhitespace(title).toLowerCase()}`;
+  return sha256(basis).slice(0, 24);
+}
+
+/** Hash of what a reader sees; equal hashes under different URLs are the same story. */
+export function contentHashFor(title: string, text: string): string {
+  return sha256(`${collapseWhitespace(title)}\n${text.replace(/\s+/g, ' ').trim()}`);
+}
+
+function cleanParagraphs(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n\s*\n/)
+    .map((paragraph) => collapseWhitespace(paragraph))
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+function toIsoOrNull(value: string | null): string | null {
+  if (!value) return null;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? null : at.toISOString();
+}
+
+function cleanLine(value: string | null): string | null {
+  if (!value) return null;
+  const line = collapseWhitespace(value);
+  return line || null;
+}
+
+/**
+ * Turns a parser's draft into the stored shape: stable id, canonical URL,
+ * clean text, category slugs and content hash. The summary is filled later.
+ */
+export function normalizeDraft(
+  draft: ArticleDraft,
+  context: { source: string; defaultCategories: readonly string[]; mapper: CategoryMapper },
+): ArticleRecord {
+  const url = canonicalizeUrl(draft.url);
+  const title = collapseWhitespace(draft.title);
+  const text = cleanParagraphs(draft.text);
+  const { configured, unknown } = context.mapper.map(draft.labels, context.defaultCategories);
+  return {
+    id: articleIdFor(url, context.source, title),
+    url,
+    title,
+    text,
+    summary: null,
+    publishedAt: toIsoOrNull(draft.publishedAt),
+    categories: [...configured, ...unknown],
+    source: context.source,
+    author: cleanLine(draft.author),
+    imageUrl: isHttpUrl(draft.imageUrl) ? draft.imageUrl : null,
+    language: cleanLine(draft.language)?.toLowerCase() ?? null,
+    description: draft.description ? cleanParagraphs(draft.description) || null : null,
+    contentHash: contentHashFor(title, text),
+    categoryOrigin: configured.length > 0 ? 'source' : 'none',
+  };
+}

@@ -1,0 +1,122 @@
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import { Parser } from 'htmlparser2';
+import type { ArticleDraft } from '../../core/article.ts';
+import { SourceError } from '../../core/errors.ts';
+import { collapseWhitespace, htmlToText } from '../html-to-text.ts';
+import { firstMeta, normalizeLanguageTag, readPageHead, type PageHead } from './page-metadata.ts';
+import { parseLooseDate } from './parse-loose-date.ts';
+import { resolveBase, toHttpUrl } from './safe-url.ts';
+
+export interface ExtractPageOptions {
+  /**
+   * The page's own URL: the base for relative links and the draft's URL. When null, the
+   * page's `<link rel=canonical>` or og:url (absolute http(s) only) stands in.
+   */
+  url: string | null;
+  /** How to name the input in errors (a file path); defaults to the URL. */
+  name?: string;
+}
+
+/**
+ * Extracts the main story of an HTML page with Mozilla Readability over a linkedom
+ * DOM (linkedom matches jsdom on the evaluation pages at a fraction of the cost; see
+ * bench/pages-eval.ts). Metadata comes from Readability first, then from the page head.
+ */
+export function extractPage(html: string, options: ExtractPageOptions): ArticleDraft {
+  const where = options.name ?? options.url ?? 'HTML page';
+  const { document } = parseHTML(html);
+  // Read the head before Readability runs: it removes and rewrites nodes in place.
+  const head = readPageHead(document as never);
+  // A saved file has no URL of its own: the page's canonical link names where it lives.
+  const pageUrl = toHttpUrl(options.url) ?? toHttpUrl(head.canonicalHref) ?? toHttpUrl(firstMeta(head, 'og:url'));
+  const base = resolveBase(pageUrl, head.baseHref);
+
+  let article: ReturnType<Readability['parse']> = null;
+  try {
+    article = new Readability(document as unknown as Document).parse();
+  } catch (error) {
+    throw new SourceError('SOURCE_PARSE', `could not extract the article: ${(error as Error).message}`, {
+      where,
+      cause: error,
+    });
+  }
+
+  const content = article?.content ?? '';
+  let text = content ? htmlToText(content) : '';
+  // Readability gives up on pages with little markup; the whole body is the best we have.
+  if (!text) text = htmlToText(html);
+  const title = pickTitle(article?.title, head, pageUrl);
+  if (!text && !title) {
+    throw new SourceError('SOURCE_PARSE', 'no article text or title found in the page', { where });
+  }
+
+  return {
+    url: pageUrl,
+    title: title ?? '',
+    text,
+    description: cleanOrNull(article?.excerpt) ?? firstMeta(head, 'description', 'og:description', 'twitter:description'),
+    publishedAt:
+      parseLooseDate(article?.publishedTime) ??
+      parseLooseDate(firstMeta(head, 'article:published_time', 'datepublished', 'date', 'dc.date', 'dc.date.issued', 'pubdate')) ??
+      parseLooseDate(head.firstTimeDatetime),
+    labels: pickLabels(head),
+    author: pickAuthor(article?.byline, head),
+    imageUrl: pickImage(head, content, base),
+    language: normalizeLanguageTag(article?.lang) ?? normalizeLanguageTag(head.htmlLang) ??
+      normalizeLanguageTag(firstMeta(head, 'content-language', 'og:locale', 'language')),
+    siteName: cleanOrNull(article?.siteName) ?? firstMeta(head, 'og:site_name', 'application-name'),
+  };
+}
+
+function cleanOrNull(value: string | null | undefined): string | null {
+  return value ? collapseWhitespace(value) || null : null;
+}
+
+function pickTitle(readabilityTitle: string | null | undefined, head: PageHead, url: string | null): string | null {
+  return (
+    cleanOrNull(readabilityTitle) ??
+    firstMeta(head, 'og:title', 'twitter:title') ??
+    head.documentTitle ??
+    head.firstHeading ??
+    (url ? collapseWhitespace(url) : null)
+  );
+}
+
+function pickAuthor(byline: string | null | undefined, head: PageHead): string | null {
+  const raw = cleanOrNull(byline) ?? firstMeta(head, 'author', 'article:author', 'dc.creator', 'parsely-author');
+  if (!raw || toHttpUrl(raw)) return null; // article:author is often a profile URL, not a name
+  return raw.replace(/^(by|von|par|por|автор:?)\s+/i, '').trim() || null;
+}
+
+function pickLabels(head: PageHead): string[] {
+  const labels = [...(head.metaAll.get('article:section') ?? []), ...(head.metaAll.get('article:tag') ?? [])];
+  return [...new Set(labels.map((label) => collapseWhitespace(label)).filter(Boolean))];
+}
+
+function pickImage(head: PageHead, content: string, base: string | null): string | null {
+  const candidates = [
+    firstMeta(head, 'og:image', 'og:image:url', 'og:image:secure_url'),
+    firstMeta(head, 'twitter:image', 'twitter:image:src'),
+    head.imageSrcHref,
+    firstImageSrc(content),
+  ];
+  for (const candidate of candidates) {
+    const url = toHttpUrl(candidate, base);
+    if (url) return url;
+  }
+  return null;
+}
+
+function firstImageSrc(html: string): string | null {
+  if (!html.includes('<img')) return null;
+  let found: string | null = null;
+  const parser = new Parser({
+    onopentag(name, attributes) {
+      if (found === null && name === 'img') found = attributes.src || attributes['data-src'] || null;
+    },
+  });
+  parser.write(html);
+  parser.end();
+  return found;
+}

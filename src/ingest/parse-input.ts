@@ -1,0 +1,62 @@
+import path from 'node:path';
+import type { ArticleDraft } from '../core/article.ts';
+import { SourceError } from '../core/errors.ts';
+import { decodeText } from './decode-text.ts';
+import { detectInputKind } from './detect-input-kind.ts';
+import { parseFeed } from './feed/parse-feed.ts';
+import { parseJsonArticles } from './folder/parse-json-articles.ts';
+import { parseMarkdownArticle } from './folder/parse-markdown-article.ts';
+import { extractPage } from './page/extract-page.ts';
+import { parsePageDump } from './page/parse-page-dump.ts';
+import type { FetchedResource, InputKind, ParsedInput } from './types.ts';
+
+function decodingKind(name: string, contentType: string | null): 'xml' | 'html' | 'text' {
+  const lower = name.toLowerCase();
+  if (/xml|rss|atom/.test(contentType ?? '') || /\.(xml|rss|atom|rdf)$/.test(lower)) return 'xml';
+  if (/html/.test(contentType ?? '') || /\.html?$/.test(lower)) return 'html';
+  return 'text';
+}
+
+/**
+ * Decodes and parses one input, whatever it is: the kind is detected from the
+ * content first and the name second. `expect` narrows it for configured sources.
+ */
+export function parseResource(resource: FetchedResource, expect?: 'feed' | 'page'): ParsedInput {
+  const name = resource.location;
+  let text = decodeText(resource.bytes, { contentType: resource.contentType, kind: decodingKind(name, resource.contentType) });
+  let kind: InputKind = expect === 'feed' ? 'feed' : detectInputKind(path.basename(name.split('?')[0] ?? name), text);
+  if (expect === 'page' && kind !== 'page') kind = 'page';
+  // An HTML page whose <meta charset> disagreed with the first guess is decoded again as HTML.
+  if (kind === 'page' && decodingKind(name, resource.contentType) !== 'html') {
+    text = decodeText(resource.bytes, { contentType: resource.contentType, kind: 'html' });
+  }
+  const baseUrl = resource.isUrl ? resource.location : null;
+  let drafts: ArticleDraft[];
+  const warnings: string[] = [];
+  try {
+    switch (kind) {
+      case 'feed': {
+        const feed = parseFeed(text, { baseUrl });
+        warnings.push(...feed.warnings);
+        drafts = feed.drafts;
+        break;
+      }
+      case 'page':
+        drafts = [extractPage(text, { url: baseUrl })];
+        break;
+      case 'page-dump':
+        drafts = [parsePageDump(text, { fileName: name })];
+        break;
+      case 'markdown':
+        drafts = [parseMarkdownArticle(text, { fileName: name })];
+        break;
+      case 'json':
+        drafts = parseJsonArticles(text, { fileName: name });
+        break;
+    }
+  } catch (error) {
+    if (error instanceof SourceError) throw error;
+    throw new SourceError('SOURCE_PARSE', `cannot parse as ${kind}: ${(error as Error).message}`, { where: name, cause: error });
+  }
+  return { kind, drafts, warnings };
+}

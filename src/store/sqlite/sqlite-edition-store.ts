@@ -1,0 +1,174 @@
+import type { Edition, EditionArticle, EditionStatus } from '../../editions/edition.ts';
+import type { EditionStore, NewEdition, PickChange } from '../../editions/edition-store.ts';
+import type { SqliteDatabase } from './open-database.ts';
+
+interface EditionRow {
+  id: string;
+  newsletter_id: string;
+  slot: string;
+  slot_utc: string;
+  status: EditionStatus;
+  status_reason: string | null;
+  intro: string | null;
+  built_at: string;
+  approved_at: string | null;
+}
+
+interface EditionArticleRow {
+  article_id: string;
+  category: string;
+  position: number;
+  pinned: number;
+  excluded: number;
+  title_override: string | null;
+  summary_override: string | null;
+  snapshot: string;
+}
+
+type Snapshot = Pick<EditionArticle, 'title' | 'summary' | 'url' | 'source' | 'author' | 'imageUrl' | 'publishedAt'>;
+
+function toArticle(row: EditionArticleRow): EditionArticle {
+  const snapshot = JSON.parse(row.snapshot) as Snapshot;
+  return {
+    articleId: row.article_id,
+    category: row.category,
+    ...snapshot,
+    // The editor's override always wins over the frozen source text.
+    title: row.title_override ?? snapshot.title,
+    summary: row.summary_override ?? snapshot.summary,
+    position: row.position,
+    pinned: row.pinned === 1,
+    excluded: row.excluded === 1,
+  };
+}
+
+export class SqliteEditionStore implements EditionStore {
+  readonly #db: SqliteDatabase;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+  }
+
+  #load(row: EditionRow | undefined): Edition | null {
+    if (!row) return null;
+    const articles = this.#db
+      .prepare<[string], EditionArticleRow>(
+        `SELECT * FROM edition_articles WHERE edition_id = ? ORDER BY pinned DESC, position, article_id`,
+      )
+      .all(row.id)
+      .map(toArticle);
+    return {
+      id: row.id,
+      newsletterId: row.newsletter_id,
+      slot: row.slot,
+      status: row.status,
+      statusReason: row.status_reason,
+      intro: row.intro,
+      builtAt: row.built_at,
+      approvedAt: row.approved_at,
+      articles,
+    };
+  }
+
+  async createEdition(edition: NewEdition, at: Date): Promise<Edition> {
+    this.#db.transaction(() => {
+      const inserted = this.#db
+        .prepare(
+          `INSERT OR IGNORE INTO editions (id, newsletter_id, slot, slot_utc, status, status_reason, built_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(edition.id, edition.newsletterId, edition.slot, edition.slotUtc, edition.status, edition.statusReason, at.toISOString());
+      if (inserted.changes === 0) return;
+      const insertArticle = this.#db.prepare(
+        `INSERT INTO edition_articles (edition_id, article_id, category, position, snapshot) VALUES (?, ?, ?, ?, ?)`,
+      );
+      for (const article of edition.articles) {
+        const snapshot: Snapshot = {
+          title: article.title,
+          summary: article.summary,
+          url: article.url,
+          source: article.source,
+          author: article.author,
+          imageUrl: article.imageUrl,
+          publishedAt: article.publishedAt,
+        };
+        insertArticle.run(edition.id, article.articleId, article.category, article.position, JSON.stringify(snapshot));
+      }
+    })();
+    return (await this.getEdition(edition.id))!;
+  }
+
+  async getEdition(id: string): Promise<Edition | null> {
+    return this.#load(this.#db.prepare<[string], EditionRow>('SELECT * FROM editions WHERE id = ?').get(id));
+  }
+
+  async listEditions(newsletterId?: string): Promise<Edition[]> {
+    const rows = newsletterId
+      ? this.#db.prepare<[string], EditionRow>('SELECT * FROM editions WHERE newsletter_id = ? ORDER BY slot_utc DESC').all(newsletterId)
+      : this.#db.prepare<[], EditionRow>('SELECT * FROM editions ORDER BY slot_utc DESC, newsletter_id').all();
+    return rows.map((row) => this.#load(row)!);
+  }
+
+  async findPreviousEdition(newsletterId: string, beforeUtc: Date): Promise<Edition | null> {
+    const row = this.#db
+      .prepare<[string, string], EditionRow>(
+        `SELECT * FROM editions WHERE newsletter_id = ? AND slot_utc < ? ORDER BY slot_utc DESC LIMIT 1`,
+      )
+      .get(newsletterId, beforeUtc.toISOString());
+    return this.#load(row);
+  }
+
+  async listUsedArticleIds(newsletterId: string, exceptEditionId?: string): Promise<Set<string>> {
+    const rows = this.#db
+      .prepare<[string, string], { article_id: string }>(
+        `SELECT DISTINCT ea.article_id FROM edition_articles ea JOIN editions e ON e.id = ea.edition_id
+         WHERE e.newsletter_id = ? AND e.id <> ? AND ea.excluded = 0`,
+      )
+      .all(newsletterId, exceptEditionId ?? '');
+    return new Set(rows.map((row) => row.article_id));
+  }
+
+  async updatePick(editionId: string, articleId: string, change: PickChange): Promise<void> {
+    this.#db.transaction(() => {
+      // One top story per edition: pinning one unpins the others.
+      if (change.pinned) this.#db.prepare('UPDATE edition_articles SET pinned = 0 WHERE edition_id = ?').run(editionId);
+      const sets: string[] = [];
+      const values: unknown[] = [];
+      if (change.pinned !== undefined) sets.push('pinned = ?') && values.push(change.pinned ? 1 : 0);
+      if (change.excluded !== undefined) sets.push('excluded = ?') && values.push(change.excluded ? 1 : 0);
+      if (change.titleOverride !== undefined) sets.push('title_override = ?') && values.push(change.titleOverride);
+      if (change.summaryOverride !== undefined) sets.push('summary_override = ?') && values.push(change.summaryOverride);
+      if (sets.length === 0) return;
+      this.#db
+        .prepare(`UPDATE edition_articles SET ${sets.join(', ')} WHERE edition_id = ? AND article_id = ?`)
+        .run(...values, editionId, articleId);
+    })();
+  }
+
+  async setPositions(editionId: string, orderedArticleIds: readonly string[]): Promise<void> {
+    const set = this.#db.prepare('UPDATE edition_articles SET position = ? WHERE edition_id = ? AND article_id = ?');
+    this.#db.transaction(() => orderedArticleIds.forEach((id, index) => set.run(index + 1, editionId, id)))();
+  }
+
+  async setIntro(editionId: string, intro: string | null): Promise<void> {
+    this.#db.prepare('UPDATE editions SET intro = ? WHERE id = ?').run(intro, editionId);
+  }
+
+  async setStatus(
+    editionId: string,
+    status: EditionStatus,
+    options: { at: Date; reason?: string | null; from?: readonly EditionStatus[]; approvedBy?: string },
+  ): Promise<boolean> {
+    const approved = status === 'approved' ? options.at.toISOString() : null;
+    const guard = options.from ? `AND status IN (SELECT value FROM json_each(?))` : '';
+    const params: unknown[] = [status, options.reason ?? null, approved, options.approvedBy ?? null, editionId];
+    if (options.from) params.push(JSON.stringify(options.from));
+    const result = this.#db
+      .prepare(
+        `UPDATE editions SET status = ?, status_reason = ?, approved_at = COALESCE(?, approved_at),
+           approved_by = COALESCE(?, approved_by) WHERE id = ? ${guard}`,
+      )
+      .run(...params);
+    return result.changes > 0;
+  }
+}

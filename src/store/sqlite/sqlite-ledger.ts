@@ -1,0 +1,224 @@
+import type {
+  AcceptedRecord,
+  DeliveryCounts,
+  DeliveryError,
+  DeliveryRow,
+  DeliveryStatus,
+  EditionDeliverySummary,
+  FailedRecord,
+  Ledger,
+  SubscriberId,
+} from '../../delivery/ledger.ts';
+import { emptyCounts } from '../../delivery/ledger.ts';
+import type { SqliteDatabase } from './open-database.ts';
+
+interface Row {
+  edition_id: string;
+  subscriber_id: number;
+  email: string | null;
+  status: DeliveryStatus;
+  segment: string | null;
+  attempts: number;
+  claimed_at: string | null;
+  finished_at: string | null;
+  message_id: string | null;
+  response: string | null;
+  error_code: string | null;
+  reason: string | null;
+  retryable: number;
+}
+
+function fromRow(row: Row): DeliveryRow {
+  return {
+    editionId: row.edition_id,
+    subscriberId: row.subscriber_id,
+    email: row.email,
+    status: row.status,
+    segment: row.segment,
+    attempts: row.attempts,
+    claimedAt: row.claimed_at,
+    finishedAt: row.finished_at,
+    messageId: row.message_id,
+    response: row.response,
+    errorCode: row.error_code,
+    reason: row.reason,
+    retryable: row.retryable === 1,
+  };
+}
+
+/** Rows joined with the subscriber's address when the subscribers table has it. */
+const SELECT_ROWS = `
+  SELECT d.*, s.email AS email FROM deliveries d
+  LEFT JOIN subscribers s ON s.id = d.subscriber_id`;
+
+/**
+ * The ledger in the embedded SQLite store. Every state change is one conditional
+ * UPDATE (`WHERE status = …`), so a second worker, or a second process on the same
+ * file, can never win the same row twice.
+ */
+export class SqliteLedger implements Ledger {
+  private readonly statements;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.statements = {
+      insertPending: db.prepare('INSERT OR IGNORE INTO deliveries (edition_id, subscriber_id) VALUES (?, ?)'),
+      claim: db.prepare(
+        `UPDATE deliveries SET status = 'sending', claimed_at = ?, attempts = attempts + 1
+         WHERE edition_id = ? AND subscriber_id = ? AND status = 'pending'`,
+      ),
+      accepted: db.prepare(
+        `UPDATE deliveries SET status = 'accepted', finished_at = ?, message_id = ?, response = ?, segment = ?,
+           error_code = NULL, retryable = 0
+         WHERE edition_id = ? AND subscriber_id = ? AND status = 'sending'`,
+      ),
+      received: db.prepare(
+        'INSERT OR IGNORE INTO received_articles (subscriber_id, article_id, edition_id) VALUES (?, ?, ?)',
+      ),
+      failed: db.prepare(
+        `UPDATE deliveries SET status = 'failed', finished_at = ?, error_code = ?, response = ?, retryable = ?,
+           attempts = MAX(attempts, ?)
+         WHERE edition_id = ? AND subscriber_id = ? AND status = 'sending'`,
+      ),
+      skipped: db.prepare(
+        `UPDATE deliveries SET status = 'skipped', finished_at = ?, reason = ?
+         WHERE edition_id = ? AND subscriber_id = ? AND status IN ('pending', 'sending')`,
+      ),
+      release: db.prepare(
+        `UPDATE deliveries SET status = 'pending', claimed_at = NULL
+         WHERE edition_id = ? AND subscriber_id = ? AND status = 'sending'`,
+      ),
+      releaseRetryable: db.prepare(
+        `UPDATE deliveries SET status = 'pending', claimed_at = NULL
+         WHERE edition_id = ? AND status = 'failed' AND retryable = 1`,
+      ),
+      resetAmbiguous: db.prepare(
+        `UPDATE deliveries SET status = 'pending', claimed_at = NULL WHERE edition_id = ? AND status = 'sending'`,
+      ),
+      counts: db.prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE edition_id = ? GROUP BY status'),
+      list: db.prepare(`${SELECT_ROWS} WHERE d.edition_id = ? ORDER BY d.subscriber_id`),
+      listByStatus: db.prepare(`${SELECT_ROWS} WHERE d.edition_id = ? AND d.status = ? ORDER BY d.subscriber_id`),
+      lastErrors: db.prepare(
+        `${SELECT_ROWS} WHERE d.edition_id = ? AND d.status = 'failed'
+         ORDER BY d.finished_at DESC, d.subscriber_id DESC LIMIT ?`,
+      ),
+      editions: db.prepare(
+        `SELECT edition_id, status, COUNT(*) AS n, MAX(COALESCE(finished_at, claimed_at)) AS last_at
+         FROM deliveries WHERE (? IS NULL OR substr(edition_id, 1, length(?) + 1) = ? || '/')
+         GROUP BY edition_id, status`,
+      ),
+    };
+  }
+
+  async ensurePending(editionId: string, subscriberIds: readonly SubscriberId[]): Promise<void> {
+    const insert = this.statements.insertPending;
+    this.db.transaction(() => {
+      for (const id of subscriberIds) insert.run(editionId, id);
+    })();
+  }
+
+  async claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<boolean> {
+    return this.statements.claim.run(at.toISOString(), editionId, subscriberId).changes === 1;
+  }
+
+  async recordAccepted(editionId: string, subscriberId: SubscriberId, at: Date, record: AcceptedRecord): Promise<void> {
+    const { accepted, received } = this.statements;
+    this.db.transaction(() => {
+      accepted.run(at.toISOString(), record.messageId, record.response, record.segment, editionId, subscriberId);
+      for (const articleId of record.articleIds) received.run(subscriberId, articleId, editionId);
+    })();
+  }
+
+  async recordFailed(editionId: string, subscriberId: SubscriberId, at: Date, record: FailedRecord): Promise<void> {
+    this.statements.failed.run(
+      at.toISOString(),
+      record.code,
+      record.text,
+      record.retryable ? 1 : 0,
+      record.attempts,
+      editionId,
+      subscriberId,
+    );
+  }
+
+  async recordSkipped(editionId: string, subscriberId: SubscriberId, at: Date, reason: string): Promise<void> {
+    this.statements.skipped.run(at.toISOString(), reason, editionId, subscriberId);
+  }
+
+  async releaseForRetry(editionId: string, subscriberId: SubscriberId): Promise<void> {
+    this.statements.release.run(editionId, subscriberId);
+  }
+
+  async releaseRetryableFailures(editionId: string): Promise<number> {
+    return this.statements.releaseRetryable.run(editionId).changes;
+  }
+
+  async counts(editionId: string): Promise<DeliveryCounts> {
+    const counts = emptyCounts();
+    for (const row of this.statements.counts.all(editionId) as { status: DeliveryStatus; n: number }[]) {
+      counts[row.status] = row.n;
+      counts.total += row.n;
+    }
+    return counts;
+  }
+
+  async listAmbiguous(editionId: string): Promise<DeliveryRow[]> {
+    return this.list(editionId, 'sending');
+  }
+
+  async resetAmbiguous(editionId: string): Promise<number> {
+    return this.statements.resetAmbiguous.run(editionId).changes;
+  }
+
+  async list(editionId: string, status?: DeliveryStatus): Promise<DeliveryRow[]> {
+    const rows = status
+      ? (this.statements.listByStatus.all(editionId, status) as Row[])
+      : (this.statements.list.all(editionId) as Row[]);
+    return rows.map(fromRow);
+  }
+
+  async lastErrors(editionId: string, limit: number): Promise<DeliveryError[]> {
+    return (this.statements.lastErrors.all(editionId, limit) as Row[]).map((row) => ({
+      subscriberId: row.subscriber_id,
+      email: row.email,
+      errorCode: row.error_code,
+      response: row.response,
+      at: row.finished_at,
+    }));
+  }
+
+  async editions(newsletterId?: string): Promise<EditionDeliverySummary[]> {
+    const key = newsletterId ?? null;
+    const rows = this.statements.editions.all(key, key, key) as {
+      edition_id: string;
+      status: DeliveryStatus;
+      n: number;
+      last_at: string | null;
+    }[];
+    const byEdition = new Map<string, EditionDeliverySummary>();
+    for (const row of rows) {
+      let summary = byEdition.get(row.edition_id);
+      if (!summary) {
+        summary = { editionId: row.edition_id, counts: emptyCounts(), ambiguous: 0, lastActivityAt: null };
+        byEdition.set(row.edition_id, summary);
+      }
+      summary.counts[row.status] = row.n;
+      summary.counts.total += row.n;
+      if (row.status === 'sending') summary.ambiguous = row.n;
+      if (row.last_at && (!summary.lastActivityAt || row.last_at > summary.lastActivityAt)) summary.lastActivityAt = row.last_at;
+    }
+    return [...byEdition.values()].sort((a, b) =>
+      (b.lastActivityAt ?? '').localeCompare(a.lastActivityAt ?? '') || b.editionId.localeCompare(a.editionId),
+    );
+  }
+
+  async receivedArticleIds(subscriberId: SubscriberId, articleIds: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    // Chunked to stay under SQLite's bound-parameter limit.
+    for (let start = 0; start < articleIds.length; start += 500) {
+      const chunk = articleIds.slice(start, start + 500);
+      const sql = `SELECT article_id FROM received_articles WHERE subscriber_id = ? AND article_id IN (${chunk.map(() => '?').join(',')})`;
+      for (const row of this.db.prepare(sql).all(subscriberId, ...chunk) as { article_id: string }[]) found.add(row.article_id);
+    }
+    return found;
+  }
+}

@@ -1,0 +1,181 @@
+import type { StagedSubscriber, SubscriberSyncSession, SyncCounts } from '../../subscribers/subscriber-store.ts';
+import type { SqliteDatabase } from './open-database.ts';
+
+/**
+ * Sync through staging tables: rows go into connection-private TEMP tables in small
+ * transactions (they spill to a temp file, so memory stays bounded for any list size),
+ * then one transaction merges them into `subscribers` and `subscriptions` with set-based
+ * SQL. Until `apply` commits, readers of the main tables see nothing of the sync.
+ */
+const CREATE_STAGING = `
+  DROP TABLE IF EXISTS temp.sync_subscribers;
+  DROP TABLE IF EXISTS temp.sync_subscriptions;
+  DROP TABLE IF EXISTS temp.sync_kept;
+  CREATE TEMP TABLE sync_subscribers (
+    email TEXT PRIMARY KEY, name TEXT, locale TEXT, timezone TEXT, status TEXT NOT NULL,
+    file TEXT NOT NULL, line INTEGER NOT NULL,
+    subscriber_id INTEGER, is_new INTEGER NOT NULL DEFAULT 0, changed INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TEMP TABLE sync_subscriptions (
+    email TEXT NOT NULL, newsletter_id TEXT NOT NULL, categories TEXT, subscriber_id INTEGER,
+    PRIMARY KEY (email, newsletter_id)
+  ) WITHOUT ROWID;
+  CREATE TEMP TABLE sync_kept (email TEXT PRIMARY KEY) WITHOUT ROWID;
+`;
+
+const DROP_STAGING = `
+  DROP TABLE IF EXISTS temp.sync_subscribers;
+  DROP TABLE IF EXISTS temp.sync_subscriptions;
+  DROP TABLE IF EXISTS temp.sync_kept;
+`;
+
+/** Linking staged rows to stored ones, then finding what changes, before anything is written. */
+const PREPARE_MERGE = `
+  UPDATE temp.sync_subscribers SET subscriber_id = (SELECT s.id FROM main.subscribers s WHERE s.email = sync_subscribers.email);
+  UPDATE temp.sync_subscribers SET is_new = 1 WHERE subscriber_id IS NULL;
+  UPDATE temp.sync_subscribers AS t SET changed = 1 FROM main.subscribers AS s
+    WHERE s.id = t.subscriber_id AND (s.name IS NOT t.name OR s.locale IS NOT t.locale OR s.timezone IS NOT t.timezone
+      OR (s.status_origin = 'file' AND s.status IS NOT t.status));
+`;
+
+const INSERT_NEW = `
+  INSERT INTO main.subscribers (email, name, locale, timezone, status, status_origin, hard_bounces, created_at, updated_at)
+    SELECT email, name, locale, timezone, status, 'file', 0, @now, @now FROM temp.sync_subscribers WHERE is_new = 1 ORDER BY rowid;
+  UPDATE temp.sync_subscribers SET subscriber_id = (SELECT s.id FROM main.subscribers s WHERE s.email = sync_subscribers.email)
+    WHERE is_new = 1;
+  CREATE INDEX temp.sync_subscribers_id ON sync_subscribers (subscriber_id);
+  UPDATE temp.sync_subscriptions AS x SET subscriber_id = t.subscriber_id FROM temp.sync_subscribers AS t WHERE t.email = x.email;
+  CREATE INDEX temp.sync_subscriptions_id ON sync_subscriptions (subscriber_id, newsletter_id);
+`;
+
+/** A stored subscription that the files no longer list and that the files still decide. */
+const MISSING = `
+  m.origin = 'file' AND m.status = 'active'
+  AND NOT EXISTS (SELECT 1 FROM temp.sync_subscriptions x WHERE x.subscriber_id = m.subscriber_id AND x.newsletter_id = m.newsletter_id)
+  AND NOT EXISTS (SELECT 1 FROM main.subscribers s JOIN temp.sync_kept k ON k.email = s.email WHERE s.id = m.subscriber_id)
+`;
+
+const MARK_SUBSCRIPTION_CHANGES = `
+  UPDATE temp.sync_subscribers SET changed = 1 WHERE is_new = 0 AND changed = 0 AND subscriber_id IN (
+    SELECT x.subscriber_id FROM temp.sync_subscriptions x
+      LEFT JOIN main.subscriptions m ON m.newsletter_id = x.newsletter_id AND m.subscriber_id = x.subscriber_id
+      WHERE m.subscriber_id IS NULL
+        OR (m.origin = 'file' AND m.status <> 'active')
+        OR (m.categories_origin = 'file' AND m.categories IS NOT x.categories)
+    UNION
+    SELECT m.subscriber_id FROM main.subscriptions m JOIN temp.sync_subscribers t ON t.subscriber_id = m.subscriber_id
+      WHERE ${MISSING}
+  );
+`;
+
+const UPSERT_SUBSCRIPTIONS = `
+  INSERT INTO main.subscriptions (subscriber_id, newsletter_id, categories, status, origin, categories_origin, updated_at)
+    SELECT subscriber_id, newsletter_id, categories, 'active', 'file', 'file', @now FROM temp.sync_subscriptions WHERE true
+  ON CONFLICT (newsletter_id, subscriber_id) DO UPDATE SET
+    status = CASE WHEN origin = 'subscriber' THEN status ELSE 'active' END,
+    categories = CASE WHEN categories_origin = 'subscriber' THEN categories ELSE excluded.categories END,
+    updated_at = excluded.updated_at
+  WHERE (origin = 'file' AND status <> 'active') OR (categories_origin = 'file' AND categories IS NOT excluded.categories)
+`;
+
+export class SqliteSubscriberSync implements SubscriberSyncSession {
+  private finished = false;
+  private readonly findStaged;
+  private readonly upsertSubscriber;
+  private readonly upsertSubscription;
+  private readonly insertKept;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly onFinish: () => void,
+  ) {
+    db.exec(CREATE_STAGING);
+    this.findStaged = db.prepare<[string], { file: string; line: number }>('SELECT file, line FROM temp.sync_subscribers WHERE email = ?');
+    this.upsertSubscriber = db.prepare(
+      `INSERT INTO temp.sync_subscribers (email, name, locale, timezone, status, file, line) VALUES (@email, @name, @locale, @timezone, @status, @file, @line)
+       ON CONFLICT (email) DO UPDATE SET name = excluded.name, locale = excluded.locale, timezone = excluded.timezone,
+         status = excluded.status, file = excluded.file, line = excluded.line`,
+    );
+    this.upsertSubscription = db.prepare(
+      `INSERT INTO temp.sync_subscriptions (email, newsletter_id, categories) VALUES (?, ?, ?)
+       ON CONFLICT (email, newsletter_id) DO UPDATE SET categories = excluded.categories`,
+    );
+    this.insertKept = db.prepare('INSERT OR IGNORE INTO temp.sync_kept (email) VALUES (?)');
+  }
+
+  async stage(rows: readonly StagedSubscriber[]): Promise<({ file: string; line: number } | null)[]> {
+    this.assertOpen();
+    return this.db.transaction(() =>
+      rows.map((row) => {
+        const earlier = this.findStaged.get(row.email) ?? null;
+        this.upsertSubscriber.run({ email: row.email, name: row.name, locale: row.locale, timezone: row.timezone, status: row.status, file: row.file, line: row.line });
+        for (const sub of row.subscriptions) {
+          this.upsertSubscription.run(row.email, sub.newsletterId, sub.categories === null ? null : JSON.stringify(sub.categories));
+        }
+        return earlier ? { file: earlier.file, line: earlier.line } : null;
+      }),
+    )();
+  }
+
+  async keep(emails: readonly string[]): Promise<void> {
+    this.assertOpen();
+    this.db.transaction(() => {
+      for (const email of emails) this.insertKept.run(email);
+    })();
+  }
+
+  async apply(at: Date, options: { removeMissing: boolean }): Promise<SyncCounts> {
+    this.assertOpen();
+    const now = at.toISOString();
+    try {
+      // IMMEDIATE: take the write lock up front rather than fail half-way on a busy store.
+      return this.db.transaction(() => {
+        this.db.exec(PREPARE_MERGE);
+        const total = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers');
+        const added = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers WHERE is_new = 1');
+        this.db.prepare(INSERT_NEW.split(';')[0]!).run({ now });
+        this.db.exec(INSERT_NEW.split(';').slice(1).join(';'));
+        let removed = 0;
+        if (options.removeMissing) this.db.exec(MARK_SUBSCRIPTION_CHANGES.replace('UNION', 'UNION ALL'));
+        else this.db.exec(MARK_SUBSCRIPTION_CHANGES.replace(/UNION[\s\S]*WHERE[\s\S]*\n\s*\);\s*$/, ');'));
+        const updated = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers WHERE is_new = 0 AND changed = 1');
+        this.db
+          .prepare(
+            `UPDATE main.subscribers AS s SET name = t.name, locale = t.locale, timezone = t.timezone,
+               status = CASE WHEN s.status_origin = 'file' THEN t.status ELSE s.status END, updated_at = @now
+             FROM temp.sync_subscribers AS t WHERE t.subscriber_id = s.id AND t.is_new = 0 AND t.changed = 1`,
+          )
+          .run({ now });
+        this.db.prepare(UPSERT_SUBSCRIPTIONS).run({ now });
+        if (options.removeMissing) {
+          removed = this.scalar(
+            `SELECT COUNT(DISTINCT m.subscriber_id) FROM main.subscriptions m WHERE ${MISSING}
+               AND NOT EXISTS (SELECT 1 FROM temp.sync_subscribers t WHERE t.subscriber_id = m.subscriber_id)`,
+          );
+          this.db.prepare(`UPDATE main.subscriptions AS m SET status = 'removed', updated_at = @now WHERE ${MISSING}`).run({ now });
+        }
+        return { added, updated, unchanged: total - added - updated, removed };
+      }).immediate();
+    } finally {
+      this.finish();
+    }
+  }
+
+  async discard(): Promise<void> {
+    if (!this.finished) this.finish();
+  }
+
+  private scalar(sql: string): number {
+    return this.db.prepare(sql).pluck().get() as number;
+  }
+
+  private finish(): void {
+    this.finished = true;
+    this.db.exec(DROP_STAGING);
+    this.onFinish();
+  }
+
+  private assertOpen(): void {
+    if (this.finished) throw new Error('this subscriber sync was already applied or discarded');
+  }
+}

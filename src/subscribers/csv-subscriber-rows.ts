@@ -1,0 +1,81 @@
+import { createReadStream } from 'node:fs';
+import { parse, type CsvError } from 'csv-parse';
+import type { SubscriberRowItem } from './subscriber-file-problem.ts';
+import { parseSubscriberRow, SUBSCRIBER_FIELDS, type SubscriberCatalog } from './subscriber-row.ts';
+
+interface CsvRecord {
+  record: string[];
+  info: { lines: number; empty_lines: number };
+}
+
+/**
+ * Streams a CSV list with a header row. Memory stays flat whatever the file size:
+ * records are parsed and validated one at a time. Line numbers are those of the
+ * first line of each record (a quoted cell may span lines).
+ */
+export async function* readCsvSubscriberRows(file: string, catalog: SubscriberCatalog | null): AsyncGenerator<SubscriberRowItem> {
+  const pending: SubscriberRowItem[] = [];
+  let header: string[] | null = null;
+  let previousEnd = 0;
+  let previousEmpty = 0;
+  const parser = createReadStream(file).pipe(
+    parse({
+      bom: true,
+      info: true,
+      trim: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      on_skip: (error: CsvError | undefined) => {
+        if (!error) return;
+        const line = (error as CsvError & { lines?: number }).lines ?? 0;
+        pending.push({ error: { file, line, message: `CSV: ${error.message.replace(/ on line \d+$/, '')}` }, email: null, wholeFile: false });
+        previousEnd = line;
+      },
+    }),
+  );
+
+  try {
+    for await (const { record, info } of parser as AsyncIterable<CsvRecord>) {
+      while (pending.length > 0) yield pending.shift()!;
+      const line = previousEnd + 1 + (info.empty_lines - previousEmpty);
+      previousEnd = info.lines;
+      previousEmpty = info.empty_lines;
+      if (header === null) {
+        header = record.map((cell) => cell.trim().toLowerCase());
+        const problem = checkHeader(header);
+        if (problem) {
+          yield { error: { file, line, message: `${problem}; the file was not read` }, email: null, wholeFile: true };
+          parser.destroy();
+          return;
+        }
+        continue;
+      }
+      const raw: Record<string, string> = {};
+      header.forEach((column, i) => {
+        raw[column] = record[i] ?? '';
+      });
+      const parsed = parseSubscriberRow(raw, catalog);
+      if (parsed.ok) {
+        yield { row: parsed.row, file, line };
+      } else {
+        yield { error: { file, line, message: parsed.problems.map((p) => p.message).join('; ') }, email: parsed.email, wholeFile: false };
+      }
+    }
+  } catch (error) {
+    yield { error: { file, line: previousEnd + 1, message: `CSV: ${(error as Error).message}` }, email: null, wholeFile: true };
+  }
+  while (pending.length > 0) yield pending.shift()!;
+}
+
+function checkHeader(header: readonly string[]): string | null {
+  const known = new Set<string>(SUBSCRIBER_FIELDS);
+  const unknown = header.filter((column) => !known.has(column));
+  if (unknown.length > 0) {
+    return `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')} (known: ${SUBSCRIBER_FIELDS.join(', ')})`;
+  }
+  const repeated = header.filter((column, i) => header.indexOf(column) !== i);
+  if (repeated.length > 0) return `column "${repeated[0]}" appears twice`;
+  const missing = ['email', 'newsletters'].filter((column) => !header.includes(column));
+  if (missing.length > 0) return `the header has no ${missing.map((c) => `"${c}"`).join(' or ')} column`;
+  return null;
+}

@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { normalizeEmailAddress } from './email-address.ts';
+
+/** One subscriber as listed in a file, validated and normalized. */
+export interface SubscriberRow {
+  /** Canonical form: lower-cased, domain in ASCII. */
+  email: string;
+  name: string | null;
+  newsletters: string[];
+  /** The chosen subset of categories; null = all of each newsletter's categories. */
+  categories: string[] | null;
+  locale: string | null;
+  timezone: string | null;
+  status: 'active' | 'paused';
+}
+
+export const SUBSCRIBER_FIELDS = ['email', 'name', 'newsletters', 'categories', 'locale', 'timezone', 'status'] as const;
+
+/**
+ * What the configuration allows rows to refer to. With `categoriesOf` known, a chosen
+ * category must belong to one of the row's newsletters.
+ */
+export interface SubscriberCatalog {
+  newsletters: ReadonlySet<string>;
+  categories: ReadonlySet<string>;
+  categoriesOf: ReadonlyMap<string, readonly string[]> | null;
+}
+
+/**
+ * `knownNewsletters` is either a list of ids or a map id → that newsletter's categories
+ * (the stricter form: categories are then checked against the row's newsletters).
+ */
+export function createSubscriberCatalog(
+  knownNewsletters: Iterable<string> | ReadonlyMap<string, readonly string[]>,
+  knownCategories: Iterable<string>,
+): SubscriberCatalog {
+  const categoriesOf = knownNewsletters instanceof Map ? (knownNewsletters as ReadonlyMap<string, readonly string[]>) : null;
+  return {
+    newsletters: new Set(categoriesOf ? categoriesOf.keys() : (knownNewsletters as Iterable<string>)),
+    categories: new Set(knownCategories),
+    categoriesOf,
+  };
+}
+
+/** The catalog of a loaded configuration. */
+export function catalogFromConfig(config: {
+  newsletters: readonly { id: string; categories: readonly string[] }[];
+  categories: Readonly<Record<string, unknown>>;
+}): SubscriberCatalog {
+  return createSubscriberCatalog(new Map(config.newsletters.map((n) => [n.id, n.categories])), Object.keys(config.categories));
+}
+
+/** Empty cells (CSV) and blank strings mean "not given". */
+const optionalText = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value),
+  z.string().optional(),
+);
+
+/** A list is a YAML sequence or a `;`/`|`-separated cell. */
+const idList = z.preprocess(
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(/[;|]/)
+          .map((part) => part.trim())
+          .filter((part) => part !== '')
+      : value,
+  z.array(z.string().trim().min(1, 'must not contain an empty id')),
+);
+
+const email = z.string().transform((text, ctx) => {
+  const check = normalizeEmailAddress(text);
+  if (!check.ok) {
+    ctx.addIssue({ code: 'custom', message: `is not a valid address: ${check.reason}` });
+    return z.NEVER;
+  }
+  return check.address;
+});
+
+const locale = z.string().transform((tag, ctx) => {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(tag);
+    if (canonical) return canonical;
+  } catch {
+    // reported below
+  }
+  ctx.addIssue({ code: 'custom', message: `"${tag}" is not a BCP 47 language tag such as en or ru-RU` });
+  return z.NEVER;
+});
+
+const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `"${String(issue.input)}" is not an IANA time zone such as Europe/Moscow` },
+);
+
+const rowSchema = z.strictObject({
+  email: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), email),
+  name: optionalText,
+  newsletters: idList.refine((ids) => ids.length > 0, 'must name at least one newsletter'),
+  categories: z.preprocess((v) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v), idList.optional()),
+  locale: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), locale.optional()),
+  timezone: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), timeZone.optional()),
+  status: z.preprocess(
+    (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim().toLowerCase()) : v),
+    z.enum(['active', 'paused'], { error: 'must be active or paused' }).default('active'),
+  ),
+});
+
+export interface RowProblem {
+  /** The field at fault, when there is one (YAML readers point at its line). */
+  field: string | null;
+  message: string;
+}
+
+export type RowParse =
+  | { ok: true; row: SubscriberRow }
+  /** `email` is the canonical address when it was valid, so a skipped row can still be recognized. */
+  | { ok: false; problems: RowProblem[]; email: string | null };
+
+/** Validates one raw row (a YAML mapping or a CSV record keyed by header). */
+export function parseSubscriberRow(raw: unknown, catalog: SubscriberCatalog | null): RowParse {
+  const result = rowSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.flatMap((issue): RowProblem[] => {
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((key) => ({ field: key, message: `unknown field "${key}" (known: ${SUBSCRIBER_FIELDS.join(', ')})` }));
+      }
+      const field = issue.path.length > 0 ? String(issue.path[0]) : null;
+      const missing = issue.code === 'invalid_type' && issue.input === undefined;
+      const message = missing ? 'is required' : issue.message;
+      return [{ field, message: field ? `${field} ${message}` : message }];
+    });
+    return { ok: false, problems, email: emailOf(raw) };
+  }
+  const data = result.data;
+  const row: SubscriberRow = {
+    email: data.email,
+    name: data.name ?? null,
+    newsletters: [...new Set(data.newsletters)],
+    categories: data.categories ? [...new Set(data.categories)] : null,
+    locale: data.locale ?? null,
+    timezone: data.timezone ?? null,
+    status: data.status,
+  };
+  const problems = catalog ? checkReferences(row, catalog) : [];
+  return problems.length > 0 ? { ok: false, problems, email: row.email } : { ok: true, row };
+}
+
+function checkReferences(row: SubscriberRow, catalog: SubscriberCatalog): RowProblem[] {
+  const problems: RowProblem[] = [];
+  for (const id of row.newsletters) {
+    if (!catalog.newsletters.has(id)) {
+      problems.push({ field: 'newsletters', message: `newsletters: "${id}" is not a configured newsletter (known: ${list(catalog.newsletters)})` });
+    }
+  }
+  for (const slug of row.categories ?? []) {
+    if (!catalog.categories.has(slug)) {
+      problems.push({ field: 'categories', message: `categories: "${slug}" is not a configured category (known: ${list(catalog.categories)})` });
+    } else if (catalog.categoriesOf && !row.newsletters.some((id) => catalog.categoriesOf!.get(id)?.includes(slug) ?? true)) {
+      problems.push({ field: 'categories', message: `categories: "${slug}" is not a category of ${row.newsletters.map((id) => `"${id}"`).join(' or ')}` });
+    }
+  }
+  if (problems.length === 0 && row.categories && catalog.categoriesOf) {
+    // A subscription whose chosen categories are all elsewhere would be an empty digest.
+    for (const id of row.newsletters) {
+      const own = catalog.categoriesOf.get(id);
+      if (own && !row.categories.some((slug) => own.includes(slug))) {
+        problems.push({ field: 'categories', message: `categories: none of ${row.categories.join(', ')} is a category of "${id}" (${own.join(', ')})` });
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * The categories of one subscription: the row's choice narrowed to the newsletter's own
+ * categories (a row may choose across several newsletters). Null = all of them.
+ */
+export function categoriesForNewsletter(row: SubscriberRow, newsletterId: string, catalog: SubscriberCatalog | null): string[] | null {
+  if (row.categories === null) return null;
+  const own = catalog?.categoriesOf?.get(newsletterId);
+  return own ? row.categories.filter((slug) => own.includes(slug)) : row.categories;
+}
+
+function emailOf(raw: unknown): string | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const value = (raw as Record<string, unknown>).email;
+  if (typeof value !== 'string') return null;
+  const check = normalizeEmailAddress(value);
+  return check.ok ? check.address : null;
+}
+
+function list(values: ReadonlySet<string>): string {
+  return values.size > 0 ? [...values].join(', ') : 'none';
+}

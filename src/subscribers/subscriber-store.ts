@@ -1,0 +1,119 @@
+/**
+ * The subscribers part of the store, owned by its consumers (sync, rendering, delivery,
+ * the subscriber web pages). Methods are async so a networked store can implement it.
+ *
+ * Who decides what:
+ * - The files decide who is subscribed to what, names, locales, time zones and
+ *   active/paused — until the subscriber (or a bounce) said otherwise.
+ * - A subscription the subscriber unsubscribed from (origin 'subscriber') stays so;
+ *   categories the subscriber chose are kept; a bounced subscriber stays bounced.
+ * - A subscription that disappears from the files becomes status 'removed' (the row is
+ *   kept, so an unsubscribe or a bounce is still remembered if the address comes back).
+ */
+
+export type SubscriberStatus = 'active' | 'paused' | 'bounced';
+export type SubscriptionStatus = 'active' | 'unsubscribed' | 'removed';
+/** 'file': the lists decide; 'subscriber': the subscriber decided (web pages, unsubscribe). */
+export type DecisionOrigin = 'file' | 'subscriber';
+
+/** One person in a send: an active subscription of an active subscriber. */
+export interface Recipient {
+  id: number;
+  email: string;
+  name: string | null;
+  locale: string | null;
+  timezone: string | null;
+  /** The chosen categories of this newsletter; null = all of them. */
+  categories: string[] | null;
+}
+
+export interface Subscription {
+  newsletterId: string;
+  status: SubscriptionStatus;
+  categories: string[] | null;
+  /** Who last decided the status. */
+  origin: DecisionOrigin;
+  /** Who last decided the categories. */
+  categoriesOrigin: DecisionOrigin;
+  updatedAt: string;
+}
+
+export interface SubscriberRecord {
+  id: number;
+  email: string;
+  name: string | null;
+  locale: string | null;
+  timezone: string | null;
+  status: SubscriberStatus;
+  hardBounces: number;
+  subscriptions: Subscription[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A validated row on its way into the store, one entry per newsletter. */
+export interface StagedSubscriber {
+  email: string;
+  name: string | null;
+  locale: string | null;
+  timezone: string | null;
+  status: 'active' | 'paused';
+  subscriptions: { newsletterId: string; categories: string[] | null }[];
+  file: string;
+  line: number;
+}
+
+export interface SyncCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+  /** Subscribers no longer in any file whose file subscriptions were made 'removed'. */
+  removed: number;
+}
+
+/**
+ * One sync in progress: rows are staged in batches (bounded memory), then applied in a
+ * single transaction or discarded; nothing is visible to readers before `apply`.
+ */
+export interface SubscriberSyncSession {
+  /**
+   * Stages rows in order. An address staged before is merged (newsletters joined, the
+   * later row's other fields win); its earlier place is returned at the row's index.
+   */
+  stage(rows: readonly StagedSubscriber[]): Promise<({ file: string; line: number } | null)[]>;
+  /** Addresses of rows that were skipped as invalid: they are neither changed nor removed. */
+  keep(emails: readonly string[]): Promise<void>;
+  /** Applies the staged rows in one transaction. Without `removeMissing` nobody is removed. */
+  apply(at: Date, options: { removeMissing: boolean }): Promise<SyncCounts>;
+  discard(): Promise<void>;
+}
+
+export interface ListSubscribersOptions {
+  /** Only subscribers with a subscription (any status) to this newsletter. */
+  newsletterId?: string;
+  afterId?: number;
+  limit?: number;
+}
+
+export interface SubscriberStore {
+  beginSync(): Promise<SubscriberSyncSession>;
+  /**
+   * Active subscriptions of active subscribers, by ascending id, fetched in pages.
+   * The audience is bounded by the largest id at the start (or `untilId`), so people
+   * added during a send wait for the next one; pass the last id seen as `afterId` to resume.
+   */
+  streamRecipients(newsletterId: string, options?: { afterId?: number; untilId?: number; batchSize?: number }): AsyncIterable<Recipient>;
+  findByEmail(email: string): Promise<SubscriberRecord | null>;
+  getById(id: number): Promise<SubscriberRecord | null>;
+  /** Returns false when there was no active subscription to end. */
+  unsubscribe(subscriberId: number, newsletterId: string, at: Date): Promise<boolean>;
+  /** The subscriber's own choice (null = all categories); later syncs keep it. False when not subscribed. */
+  setPreferences(subscriberId: number, newsletterId: string, categories: readonly string[] | null, at: Date): Promise<boolean>;
+  /** Counts a permanent rejection; at `threshold` in a row the subscriber becomes 'bounced'. */
+  recordHardBounce(subscriberId: number, at: Date, threshold: number): Promise<{ bounced: boolean; hardBounces: number }>;
+  /** An accepted delivery ends a run of bounces (does not lift a 'bounced' status). */
+  resetBounces(subscriberId: number): Promise<void>;
+  /** Recipients `streamRecipients` would give now. */
+  count(newsletterId: string): Promise<number>;
+  list(options?: ListSubscribersOptions): Promise<SubscriberRecord[]>;
+}
