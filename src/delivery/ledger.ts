@@ -72,7 +72,7 @@ export interface Ledger {
   claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<boolean>;
   recordAccepted(editionId: string, subscriberId: SubscriberId, at: Date, record: AcceptedRecord): Promise<void>;
   recordFailed(editionId: string, subscriberId: SubscriberId, at: Date, record: FailedRecord): Promise<void>;
-  /** pending (or a row this run claimed) → skipped with a reason; never touches accepted rows. */
+  /** pending → skipped with a reason; never touches claimed or finished rows. */
   recordSkipped(editionId: string, subscriberId: SubscriberId, at: Date, reason: string): Promise<void>;
   /** sending → pending after a definite non-acceptance (a 4xx reply, a stop before the call). */
   releaseForRetry(editionId: string, subscriberId: SubscriberId): Promise<void>;

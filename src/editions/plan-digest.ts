@@ -15,11 +15,24 @@ export type DigestPlan =
   | { skip: string }
   | { segmentKey: string; articleIds: string[]; content: SegmentContent };
 
-/** The edition's articles as the editor left them: excluded ones gone, pinned first, then by position. */
-export function curatedArticles(edition: Edition): EditionArticle[] {
+/**
+ * The edition's articles as the editor left them: excluded ones gone, the pinned top
+ * story first, then section by section in the newsletter's order, by position.
+ */
+export function curatedArticles(edition: Edition, categoryOrder: readonly string[]): EditionArticle[] {
+  const rank = (slug: string) => {
+    const index = categoryOrder.indexOf(slug);
+    return index === -1 ? categoryOrder.length : index;
+  };
   return edition.articles
     .filter((article) => !article.excluded)
-    .sort((a, b) => Number(b.pinned) - Number(a.pinned) || a.position - b.position || a.articleId.localeCompare(b.articleId));
+    .sort(
+      (a, b) =>
+        Number(b.pinned) - Number(a.pinned) ||
+        rank(a.category) - rank(b.category) ||
+        a.position - b.position ||
+        a.articleId.localeCompare(b.articleId),
+    );
 }
 
 /**
@@ -38,7 +51,7 @@ export function planDigest(
   const chosen = reader.categories?.length
     ? newsletter.categories.filter((slug) => reader.categories!.includes(slug))
     : newsletter.categories;
-  const articles = curatedArticles(edition).filter(
+  const articles = curatedArticles(edition, newsletter.categories).filter(
     (article) => chosen.includes(article.category) && !received.has(article.articleId),
   );
   if (articles.length === 0 || articles.length < newsletter.minArticles) {

@@ -41,4 +41,6 @@ export interface RenderedSegment {
   text: string;
   /** Articles cut to keep the HTML under the size budget. */
   droppedArticleIds: string[];
+  /** What `%%{name}%%` becomes for a subscriber without a name (locale string, e.g. "there"). */
+  nameFallback?: string;
 }

@@ -1,4 +1,5 @@
 import type { EditionStore } from '../editions/edition-store.ts';
+import type { SubscriberStore } from '../subscribers/subscriber-store.ts';
 import type { ArticleStore } from './article-store.ts';
 
 /**
@@ -9,5 +10,6 @@ import type { ArticleStore } from './article-store.ts';
 export interface Store {
   articles: ArticleStore;
   editions: EditionStore;
+  subscribers: SubscriberStore;
   close(): void;
 }

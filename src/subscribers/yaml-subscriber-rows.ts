@@ -6,7 +6,7 @@ import { parseSubscriberRow, type SubscriberCatalog } from './subscriber-row.ts'
 /**
  * Reads a YAML list: a sequence of mappings, or `{ subscribers: [...] }`.
  * YAML is parsed whole (it has no streaming form); large lists belong in CSV.
- * Each problem points at the line of the field at fault, else of the row.
+ * A bad row is reported at the line of its first bad field, else of the row.
  */
 export async function* readYamlSubscriberRows(file: string, catalog: SubscriberCatalog | null): AsyncGenerator<SubscriberRowItem> {
   const text = await readFile(file, 'utf8');
@@ -48,10 +48,11 @@ export async function* readYamlSubscriberRows(file: string, catalog: SubscriberC
       yield { row: parsed.row, file, line };
       continue;
     }
-    for (const problem of parsed.problems) {
-      const at = problem.field ? lineOfField(item, problem.field, lineOf) : line;
-      yield { error: { file, line: at || line, message: problem.message }, email: parsed.email, wholeFile: false };
-    }
+    // One error per bad row (so skipped rows can be counted), at the line of its first bad field.
+    const first = parsed.problems[0];
+    const at = first?.field ? lineOfField(item, first.field, lineOf) : 0;
+    const message = parsed.problems.map((problem) => problem.message).join('; ');
+    yield { error: { file, line: at || line, message }, email: parsed.email, wholeFile: false };
   }
 }
 

@@ -103,8 +103,11 @@ export function parseXml(source: string, options: { baseUrl: string | null; maxE
       },
       onclosetag(rawName, isImplied) {
         if (current === top) return;
-        if (isImplied && rawName) warn(`<${rawName}> was not closed (line ${lineAt(source, current.innerStart)})`);
-        current.innerEnd = isImplied ? Math.max(current.innerStart, parser.startIndex) : parser.startIndex;
+        // htmlparser2 reports self-closing tags as implied closes too: tell them apart by
+        // the close happening at the very end of the open tag, right after "/>".
+        const selfClosing = isImplied && parser.endIndex + 1 === current.innerStart && source[parser.endIndex - 1] === '/';
+        if (isImplied && !selfClosing) warn(`<${rawName}> was not closed (line ${lineAt(source, current.innerStart)})`);
+        current.innerEnd = selfClosing ? current.innerStart : Math.max(current.innerStart, parser.startIndex);
         scopes.pop();
         current = current.parent ?? top;
         if (current === top) closedRoot = true;

@@ -2,6 +2,7 @@ import type { Store } from '../store.ts';
 import { openDatabase } from './open-database.ts';
 import { SqliteArticleStore } from './sqlite-article-store.ts';
 import { SqliteEditionStore } from './sqlite-edition-store.ts';
+import { SqliteSubscriberStore } from './sqlite-subscriber-store.ts';
 
 /** The embedded store: one SQLite file in WAL mode. */
 export function openSqliteStore(file: string): Store {
@@ -9,6 +10,7 @@ export function openSqliteStore(file: string): Store {
   return {
     articles: new SqliteArticleStore(db),
     editions: new SqliteEditionStore(db),
+    subscribers: new SqliteSubscriberStore(db),
     close: () => db.close(),
   };
 }

@@ -81,7 +81,7 @@ export class SqliteLedger implements Ledger {
       ),
       skipped: db.prepare(
         `UPDATE deliveries SET status = 'skipped', finished_at = ?, reason = ?
-         WHERE edition_id = ? AND subscriber_id = ? AND status IN ('pending', 'sending')`,
+         WHERE edition_id = ? AND subscriber_id = ? AND status = 'pending'`,
       ),
       release: db.prepare(
         `UPDATE deliveries SET status = 'pending', claimed_at = NULL

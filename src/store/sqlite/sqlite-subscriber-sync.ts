@@ -40,7 +40,10 @@ const PREPARE_MERGE = `
 
 const INSERT_NEW = `
   INSERT INTO main.subscribers (email, name, locale, timezone, status, status_origin, hard_bounces, created_at, updated_at)
-    SELECT email, name, locale, timezone, status, 'file', 0, @now, @now FROM temp.sync_subscribers WHERE is_new = 1 ORDER BY rowid;
+    SELECT email, name, locale, timezone, status, 'file', 0, @now, @now FROM temp.sync_subscribers WHERE is_new = 1 ORDER BY rowid
+`;
+
+const LINK_NEW = `
   UPDATE temp.sync_subscribers SET subscriber_id = (SELECT s.id FROM main.subscribers s WHERE s.email = sync_subscribers.email)
     WHERE is_new = 1;
   CREATE INDEX temp.sync_subscribers_id ON sync_subscribers (subscriber_id);
@@ -55,17 +58,20 @@ const MISSING = `
   AND NOT EXISTS (SELECT 1 FROM main.subscribers s JOIN temp.sync_kept k ON k.email = s.email WHERE s.id = m.subscriber_id)
 `;
 
-const MARK_SUBSCRIPTION_CHANGES = `
+/** Listed subscribers whose subscriptions the merge will add, reactivate or re-categorize. */
+const MARK_CHANGED_SUBSCRIPTIONS = `
   UPDATE temp.sync_subscribers SET changed = 1 WHERE is_new = 0 AND changed = 0 AND subscriber_id IN (
     SELECT x.subscriber_id FROM temp.sync_subscriptions x
       LEFT JOIN main.subscriptions m ON m.newsletter_id = x.newsletter_id AND m.subscriber_id = x.subscriber_id
       WHERE m.subscriber_id IS NULL
         OR (m.origin = 'file' AND m.status <> 'active')
-        OR (m.categories_origin = 'file' AND m.categories IS NOT x.categories)
-    UNION
-    SELECT m.subscriber_id FROM main.subscriptions m JOIN temp.sync_subscribers t ON t.subscriber_id = m.subscriber_id
-      WHERE ${MISSING}
-  );
+        OR (m.categories_origin = 'file' AND m.categories IS NOT x.categories))
+`;
+
+/** Listed subscribers who lost one of their newsletters in the files. */
+const MARK_DROPPED_SUBSCRIPTIONS = `
+  UPDATE temp.sync_subscribers SET changed = 1 WHERE is_new = 0 AND changed = 0 AND subscriber_id IN (
+    SELECT m.subscriber_id FROM main.subscriptions m JOIN temp.sync_subscribers t ON t.subscriber_id = m.subscriber_id WHERE ${MISSING})
 `;
 
 const UPSERT_SUBSCRIPTIONS = `
@@ -133,11 +139,11 @@ export class SqliteSubscriberSync implements SubscriberSyncSession {
         this.db.exec(PREPARE_MERGE);
         const total = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers');
         const added = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers WHERE is_new = 1');
-        this.db.prepare(INSERT_NEW.split(';')[0]!).run({ now });
-        this.db.exec(INSERT_NEW.split(';').slice(1).join(';'));
+        this.db.prepare(INSERT_NEW).run({ now });
+        this.db.exec(LINK_NEW);
+        this.db.exec(MARK_CHANGED_SUBSCRIPTIONS);
+        if (options.removeMissing) this.db.exec(MARK_DROPPED_SUBSCRIPTIONS);
         let removed = 0;
-        if (options.removeMissing) this.db.exec(MARK_SUBSCRIPTION_CHANGES.replace('UNION', 'UNION ALL'));
-        else this.db.exec(MARK_SUBSCRIPTION_CHANGES.replace(/UNION[\s\S]*WHERE[\s\S]*\n\s*\);\s*$/, ');'));
         const updated = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers WHERE is_new = 0 AND changed = 1');
         this.db
           .prepare(

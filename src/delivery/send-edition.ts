@@ -1,0 +1,212 @@
+import { describeError, isTidingsError } from '../core/errors.ts';
+import type { RenderedSegment } from '../render/render-types.ts';
+import type { OutgoingMessage } from './mail-transport.ts';
+import { RecipientFeed } from './recipient-feed.ts';
+import { SegmentCache } from './segment-cache.ts';
+import type { DeliveryRecipient, SendEditionDeps, SendEditionOptions, SendResult } from './send-types.ts';
+import { classifySmtpError, TransportError } from './transport-error.ts';
+
+/** Exponential backoff with equal jitter: half the delay fixed, half random. */
+export function computeBackoff(attempt: number, initialMs: number, maxMs: number, random: number): number {
+  const delay = Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(delay / 2 + (delay / 2) * random);
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Sends one edition to a stream of recipients, exactly once per subscriber as far as
+ * SMTP allows: each row is claimed in the ledger before the SMTP call and recorded
+ * after it. `maxConnections` workers share the stream, so at most that many rows are
+ * ever `sending`; a crash leaves at most that many ambiguous rows.
+ */
+export async function sendEdition<R extends DeliveryRecipient>(
+  deps: SendEditionDeps<R>,
+  options: SendEditionOptions,
+): Promise<SendResult> {
+  const { ledger, transport, clock, logger } = deps;
+  const { editionId, delivery } = options;
+  const dryRun = options.dryRun ?? false;
+  const sleep = deps.sleep ?? abortableSleep;
+  const random = deps.random ?? Math.random;
+  const started = clock.now().getTime();
+  // Aborted by the caller's signal or by a pause: either way, stop claiming and wake sleepers.
+  const halt = new AbortController();
+  const onAbort = () => halt.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) halt.abort();
+
+  const result: SendResult = {
+    editionId, dryRun, accepted: 0, failed: 0, skipped: 0, alreadyDone: 0, wouldSend: 0,
+    requeuedFailures: 0, ambiguousResent: 0, ambiguous: [], segmentsRendered: 0,
+    paused: false, pauseReason: null, stopped: false, limitReached: false, elapsedMs: 0, rate: 0,
+  };
+  let consecutiveFailures = 0;
+  let claimsReserved = 0;
+  const segments = new SegmentCache<RenderedSegment>(options.segmentCacheSize ?? 64);
+
+  if (!dryRun) {
+    if (options.resendAmbiguous) result.ambiguousResent = await ledger.resetAmbiguous(editionId);
+    result.requeuedFailures = await ledger.releaseRetryableFailures(editionId);
+  }
+  const feed = new RecipientFeed(
+    deps.recipients,
+    options.batchSize ?? 256,
+    dryRun ? null : (ids) => ledger.ensurePending(editionId, ids),
+  );
+
+  const stopping = () => halt.signal.aborted;
+  const pause = (reason: string) => {
+    if (result.paused) return;
+    result.paused = true;
+    result.pauseReason = reason;
+    logger.warn({ editionId, reason }, 'sending paused');
+    halt.abort();
+  };
+  const report = () => {
+    const elapsedMs = Math.max(1, clock.now().getTime() - started);
+    result.elapsedMs = elapsedMs;
+    result.rate = (result.accepted / elapsedMs) * 1000;
+    deps.onProgress?.({
+      accepted: result.accepted, failed: result.failed, skipped: result.skipped, alreadyDone: result.alreadyDone,
+      handled: result.accepted + result.failed + result.skipped + result.alreadyDone + result.wouldSend,
+      total: options.total, rate: result.rate, elapsedMs,
+    });
+  };
+
+  const noteFailure = () => {
+    consecutiveFailures++;
+    if (consecutiveFailures >= delivery.maxConsecutiveFailures) {
+      pause(`${consecutiveFailures} failures in a row (the server looks unavailable)`);
+    }
+  };
+
+  async function deliver(recipient: R, message: OutgoingMessage, segmentKey: string, articleIds: string[]): Promise<void> {
+    let attempts = 0;
+    let throttles = 0;
+    for (;;) {
+      attempts++;
+      try {
+        const receipt = await transport.send(message);
+        consecutiveFailures = 0;
+        await ledger.recordAccepted(editionId, recipient.id, clock.now(), {
+          messageId: receipt.messageId, response: receipt.response, segment: segmentKey, articleIds,
+        });
+        result.accepted++;
+        await deps.onAccepted?.(recipient);
+        return;
+      } catch (thrown) {
+        const error = thrown instanceof TransportError ? thrown : classifySmtpError(thrown);
+        const throttled = error.code === 'TRANSPORT_THROTTLED' && throttles < (options.maxThrottleRetries ?? 10);
+        if (throttled) {
+          // Throttling is the server's pace, not a fault: slow down without spending an attempt.
+          throttles++;
+          attempts--;
+          transport.slowDown?.();
+        } else {
+          noteFailure();
+        }
+        logger.debug({ editionId, subscriberId: recipient.id, code: error.code, attempts }, error.message);
+        if (error.code === 'TRANSPORT_PERMANENT' || attempts >= delivery.maxAttempts) {
+          await ledger.recordFailed(editionId, recipient.id, clock.now(), {
+            code: error.code, text: error.response, retryable: error.code !== 'TRANSPORT_PERMANENT', attempts,
+          });
+          result.failed++;
+          if (error.recipientRejected) await deps.onPermanentRejection?.(recipient, error);
+          return;
+        }
+        if (!stopping()) await sleep(computeBackoff(attempts + throttles, delivery.backoffInitial, delivery.backoffMax, random()), halt.signal);
+        if (stopping()) {
+          // The server answered "not now": nothing was accepted, so the row may go back to the queue.
+          await ledger.releaseForRetry(editionId, recipient.id);
+          return;
+        }
+      }
+    }
+  }
+
+  async function handle(recipient: R): Promise<'continue' | 'stop'> {
+    const plan = await deps.plan(recipient);
+    if ('skip' in plan) {
+      if (!dryRun) await ledger.recordSkipped(editionId, recipient.id, clock.now(), plan.skip);
+      result.skipped++;
+      return 'continue';
+    }
+    if (options.limit !== undefined && claimsReserved >= options.limit) {
+      result.limitReached = true;
+      return 'stop';
+    }
+    claimsReserved++;
+    if (!dryRun && !(await ledger.claim(editionId, recipient.id, clock.now()))) {
+      claimsReserved--;
+      result.alreadyDone++;
+      return 'continue';
+    }
+    let message: OutgoingMessage;
+    try {
+      const segment = await segments.get(plan.segmentKey, plan.render);
+      const urls = deps.links(recipient.id);
+      const content = deps.personalize(segment, {
+        name: recipient.name ?? '', email: recipient.email,
+        unsubscribe_url: urls.unsubscribeUrl, preferences_url: urls.preferencesUrl, view_url: urls.viewUrl,
+      });
+      message = deps.buildMessage({ editionId, recipient, content, urls });
+    } catch (error) {
+      // A bad address or a failed render is this recipient's problem: recorded, not thrown.
+      const code = isTidingsError(error) ? error.code : 'RENDER_FAILED';
+      logger.warn({ editionId, subscriberId: recipient.id, code }, describeError(error));
+      if (dryRun) throw error;
+      await ledger.recordFailed(editionId, recipient.id, clock.now(), { code, text: describeError(error), retryable: false, attempts: 0 });
+      result.failed++;
+      return 'continue';
+    }
+    if (dryRun) result.wouldSend++;
+    else await deliver(recipient, message, plan.segmentKey, plan.articleIds);
+    return 'continue';
+  }
+
+  async function worker(): Promise<void> {
+    while (!stopping()) {
+      const recipient = await feed.next();
+      if (!recipient || stopping()) return;
+      const outcome = await handle(recipient);
+      report();
+      if (outcome === 'stop') return;
+    }
+  }
+
+  logger.info({ editionId, dryRun, maxConnections: options.maxConnections }, 'sending edition');
+  try {
+    // allSettled, not all: when one worker fails, the others still finish and record what is in flight.
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: Math.max(1, options.maxConnections) }, () =>
+        worker().catch((error: unknown) => {
+          halt.abort();
+          throw error;
+        }),
+      ),
+    );
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await feed.close();
+  }
+  result.stopped = Boolean(options.signal?.aborted) && !result.paused;
+  result.segmentsRendered = segments.rendered;
+  if (!dryRun) result.ambiguous = await ledger.listAmbiguous(editionId);
+  report();
+  logger.info({ editionId, accepted: result.accepted, failed: result.failed, skipped: result.skipped, paused: result.paused }, 'edition run finished');
+  return result;
+}

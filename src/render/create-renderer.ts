@@ -1,0 +1,129 @@
+import mjml2html from 'mjml';
+import { TidingsError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { NewsletterConfig } from '../config/schema.ts';
+import type { RenderedSegment, SegmentContent } from './render-types.ts';
+import { loadTemplateFiles, type TemplateFile } from './template-files.ts';
+import { compileTemplates, templateError, type CompiledTemplates } from './compile-templates.ts';
+import { locateGeneratedLine } from './mjml-error-location.ts';
+import { createTranslator, resolveIntlLocale, type LocaleTables } from './locale-strings.ts';
+import { buildTemplateContext, settleTopStory, type DigestContext } from './build-template-context.ts';
+import { renderHeaderLine } from './header-line.ts';
+import { countSectionArticles, cutArticles, DEFAULT_SIZE_BUDGET_BYTES, estimateCut, measureHtml } from './size-budget.ts';
+import { SAMPLE_SEGMENT } from './sample-segment.ts';
+import type { RenderData } from './handlebars-helpers.ts';
+
+export interface RendererOptions {
+  /** The default templates folder (templates/ of the project). */
+  templatesDir: string;
+  /** A folder whose files replace the defaults file by file (config `templates.dir`). */
+  overrideDir?: string;
+  logger: Logger;
+  /** Largest HTML (bytes, with room for token values) before articles are cut. Default 100 KB. */
+  sizeBudgetBytes?: number;
+}
+
+export interface Renderer {
+  readonly sizeBudgetBytes: number;
+  /** Renders one segment once: HTML and text with `%%{token}%%` placeholders for `personalize`. */
+  renderSegment(content: SegmentContent, newsletter: NewsletterConfig): Promise<RenderedSegment>;
+}
+
+interface Prepared {
+  templates: CompiledTemplates;
+  locales: LocaleTables;
+}
+
+/** Handlebars → MJML → HTML with strict validation; errors name the template file and line. */
+async function mjmlToHtml(mjml: string, sources: TemplateFile[]): Promise<string> {
+  try {
+    const result = await mjml2html(mjml, { validationLevel: 'strict', minify: true, keepComments: false, fonts: {} });
+    return result.html;
+  } catch (error) {
+    const first = (error as { errors?: { line: number; formattedMessage: string; message: string }[] }).errors?.[0];
+    const generated = first ? (mjml.split('\n')[first.line - 1] ?? '') : '';
+    const found = first ? locateGeneratedLine(generated, sources) : null;
+    const where = found ? `${found.file.path}:${found.line}` : `${sources[0]!.path} (generated MJML line ${first?.line ?? '?'})`;
+    const message = first ? first.message : String((error as Error).message);
+    throw new TidingsError('TEMPLATE_INVALID', `MJML ${first ? 'validation' : 'compile'} error: ${message}`, { where, cause: error });
+  }
+}
+
+function renderData(prepared: Prepared, content: SegmentContent): RenderData {
+  return {
+    translator: createTranslator(prepared.locales, content.locale),
+    locale: resolveIntlLocale(content.locale),
+    timeZone: content.timezone,
+  };
+}
+
+function runTemplate(template: (ctx: object, data: RenderData) => string, ctx: DigestContext, data: RenderData, file: TemplateFile): string {
+  try {
+    return template(ctx, data);
+  } catch (error) {
+    throw templateError(file, error, 'template failed to render');
+  }
+}
+
+export async function createRenderer(options: RendererOptions): Promise<Renderer> {
+  const files = loadTemplateFiles(options.templatesDir, options.overrideDir);
+  const prepared: Prepared = { templates: compileTemplates(files), locales: files.locales };
+  const budget = options.sizeBudgetBytes ?? DEFAULT_SIZE_BUDGET_BYTES;
+  const { templates } = prepared;
+
+  const renderOnce = async (content: SegmentContent, data: RenderData, shortened: boolean, lines: { subject: string; preheader: string }) => {
+    const ctx = buildTemplateContext({ content, intlLocale: data.locale, translator: data.translator, shortened, ...lines });
+    const mjml = runTemplate(templates.html, ctx, data, files.html);
+    const html = await mjmlToHtml(mjml, templates.htmlSources);
+    return { ctx, html };
+  };
+
+  // Check the templates once on a sample that uses every part, so a broken one fails now.
+  {
+    const data = renderData(prepared, SAMPLE_SEGMENT);
+    const { ctx } = await renderOnce(settleTopStory(SAMPLE_SEGMENT), data, true, { subject: 'Sample', preheader: 'Sample' });
+    runTemplate(templates.text, ctx, data, files.text);
+  }
+
+  return {
+    sizeBudgetBytes: budget,
+    async renderSegment(content, newsletter) {
+      const data = renderData(prepared, content);
+      let working = settleTopStory(content);
+      const base = buildTemplateContext({ content: working, intlLocale: data.locale, translator: data.translator, shortened: false });
+      const lineContext = { newsletter: base.newsletter, date: base.date, dateLong: base.dateLong, topStory: base.topStory, edition: base.edition };
+      const lines = {
+        subject: renderHeaderLine(newsletter.subject, lineContext, data, `newsletters[${newsletter.id}].subject`),
+        preheader: renderHeaderLine(newsletter.preheader, lineContext, data, `newsletters[${newsletter.id}].preheader`),
+      };
+      const dropped: string[] = [];
+      let rendered = await renderOnce(working, data, false, lines);
+      for (;;) {
+        const size = measureHtml(rendered.html);
+        const cut = estimateCut(size, budget, countSectionArticles(working));
+        if (cut === 0) {
+          if (size > budget) options.logger.warn({ edition: content.edition.id, bytes: size, budget }, 'edition HTML is over the size budget and has no more articles to cut');
+          break;
+        }
+        const next = cutArticles(working, cut);
+        working = next.content;
+        dropped.push(...next.dropped);
+        rendered = await renderOnce(working, data, true, lines);
+      }
+      if (dropped.length > 0) {
+        options.logger.warn(
+          { edition: content.edition.id, segmentLocale: content.locale, droppedArticleIds: dropped, bytes: measureHtml(rendered.html), budget },
+          `edition HTML over the ${Math.round(budget / 1024)} KB budget: cut ${dropped.length} article(s) from the end of the longest sections; the email links the full web version`,
+        );
+      }
+      return {
+        subject: lines.subject,
+        preheader: lines.preheader,
+        html: rendered.html,
+        text: runTemplate(templates.text, rendered.ctx, data, files.text),
+        droppedArticleIds: dropped,
+        nameFallback: data.translator.translate('name_fallback'),
+      };
+    },
+  };
+}

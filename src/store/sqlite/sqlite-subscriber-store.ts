@@ -1,0 +1,193 @@
+import { TidingsError } from '../../core/errors.ts';
+import { normalizeEmailAddress } from '../../subscribers/email-address.ts';
+import type {
+  ListSubscribersOptions,
+  Recipient,
+  SubscriberRecord,
+  SubscriberStore,
+  SubscriberSyncSession,
+  Subscription,
+} from '../../subscribers/subscriber-store.ts';
+import type { SqliteDatabase } from './open-database.ts';
+import { SqliteSubscriberSync } from './sqlite-subscriber-sync.ts';
+
+interface SubscriberRow {
+  id: number;
+  email: string;
+  name: string | null;
+  locale: string | null;
+  timezone: string | null;
+  status: SubscriberRecord['status'];
+  hard_bounces: number;
+  created_at: string;
+  updated_at: string;
+}
+
+interface SubscriptionRow {
+  subscriber_id: number;
+  newsletter_id: string;
+  categories: string | null;
+  status: Subscription['status'];
+  origin: Subscription['origin'];
+  categories_origin: Subscription['categoriesOrigin'];
+  updated_at: string;
+}
+
+const DEFAULT_BATCH = 1000;
+
+/** Subscribers in the embedded SQLite store. */
+export class SqliteSubscriberStore implements SubscriberStore {
+  private syncing = false;
+
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async beginSync(): Promise<SubscriberSyncSession> {
+    // The staging tables are per connection: one sync at a time on it.
+    if (this.syncing) throw new TidingsError('STORE_FAILED', 'a subscriber sync is already running on this store');
+    this.syncing = true;
+    try {
+      return new SqliteSubscriberSync(this.db, () => {
+        this.syncing = false;
+      });
+    } catch (error) {
+      this.syncing = false;
+      throw error;
+    }
+  }
+
+  async *streamRecipients(
+    newsletterId: string,
+    options: { afterId?: number; untilId?: number; batchSize?: number } = {},
+  ): AsyncGenerator<Recipient> {
+    const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
+    const untilId =
+      options.untilId ??
+      ((this.db.prepare('SELECT MAX(subscriber_id) FROM subscriptions WHERE newsletter_id = ?').pluck().get(newsletterId) as number | null) ?? 0);
+    const page = this.db.prepare<[string, number, number, number], { id: number; email: string; name: string | null; locale: string | null; timezone: string | null; categories: string | null }>(
+      `SELECT s.id, s.email, s.name, s.locale, s.timezone, sub.categories
+         FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
+        WHERE sub.newsletter_id = ? AND sub.subscriber_id > ? AND sub.subscriber_id <= ?
+          AND sub.status = 'active' AND s.status = 'active'
+        ORDER BY sub.subscriber_id LIMIT ?`,
+    );
+    let afterId = options.afterId ?? 0;
+    for (;;) {
+      // Each page is its own short read: a long send never holds a snapshot open.
+      const rows = page.all(newsletterId, afterId, untilId, batchSize);
+      for (const row of rows) {
+        yield { ...row, categories: row.categories === null ? null : (JSON.parse(row.categories) as string[]) };
+      }
+      if (rows.length < batchSize) return;
+      afterId = rows[rows.length - 1]!.id;
+    }
+  }
+
+  async findByEmail(email: string): Promise<SubscriberRecord | null> {
+    const check = normalizeEmailAddress(email);
+    if (!check.ok) return null;
+    const row = this.db.prepare<[string], SubscriberRow>('SELECT * FROM subscribers WHERE email = ?').get(check.address);
+    return row ? this.withSubscriptions([row])[0]! : null;
+  }
+
+  async getById(id: number): Promise<SubscriberRecord | null> {
+    const row = this.db.prepare<[number], SubscriberRow>('SELECT * FROM subscribers WHERE id = ?').get(id);
+    return row ? this.withSubscriptions([row])[0]! : null;
+  }
+
+  async unsubscribe(subscriberId: number, newsletterId: string, at: Date): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        `UPDATE subscriptions SET status = 'unsubscribed', origin = 'subscriber', updated_at = ?
+          WHERE subscriber_id = ? AND newsletter_id = ? AND status = 'active'`,
+      )
+      .run(at.toISOString(), subscriberId, newsletterId);
+    return result.changes > 0;
+  }
+
+  async setPreferences(subscriberId: number, newsletterId: string, categories: readonly string[] | null, at: Date): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        `UPDATE subscriptions SET categories = ?, categories_origin = 'subscriber', updated_at = ?
+          WHERE subscriber_id = ? AND newsletter_id = ? AND status <> 'removed'`,
+      )
+      .run(categories === null ? null : JSON.stringify([...new Set(categories)]), at.toISOString(), subscriberId, newsletterId);
+    return result.changes > 0;
+  }
+
+  async recordHardBounce(subscriberId: number, at: Date, threshold: number): Promise<{ bounced: boolean; hardBounces: number }> {
+    // SET expressions all see the old row, so `hard_bounces + 1` is the new count in each.
+    const row = this.db
+      .prepare<[{ threshold: number; now: string; id: number }], { status: string; hard_bounces: number }>(
+        `UPDATE subscribers SET hard_bounces = hard_bounces + 1,
+           status = CASE WHEN hard_bounces + 1 >= @threshold THEN 'bounced' ELSE status END,
+           status_origin = CASE WHEN hard_bounces + 1 >= @threshold THEN 'store' ELSE status_origin END,
+           updated_at = @now
+         WHERE id = @id RETURNING status, hard_bounces`,
+      )
+      .get({ threshold, now: at.toISOString(), id: subscriberId });
+    if (!row) throw new TidingsError('STORE_FAILED', `no subscriber with id ${subscriberId}`);
+    return { bounced: row.status === 'bounced', hardBounces: row.hard_bounces };
+  }
+
+  async resetBounces(subscriberId: number): Promise<void> {
+    this.db.prepare('UPDATE subscribers SET hard_bounces = 0 WHERE id = ? AND hard_bounces <> 0').run(subscriberId);
+  }
+
+  async count(newsletterId: string): Promise<number> {
+    return this.db
+      .prepare(
+        `SELECT COUNT(*) FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
+          WHERE sub.newsletter_id = ? AND sub.status = 'active' AND s.status = 'active'`,
+      )
+      .pluck()
+      .get(newsletterId) as number;
+  }
+
+  async list(options: ListSubscribersOptions = {}): Promise<SubscriberRecord[]> {
+    const limit = options.limit ?? -1;
+    const afterId = options.afterId ?? 0;
+    const rows = options.newsletterId
+      ? this.db
+          .prepare<[string, number, number], SubscriberRow>(
+            `SELECT s.* FROM subscribers s JOIN subscriptions sub ON sub.subscriber_id = s.id
+              WHERE sub.newsletter_id = ? AND s.id > ? ORDER BY s.id LIMIT ?`,
+          )
+          .all(options.newsletterId, afterId, limit)
+      : this.db.prepare<[number, number], SubscriberRow>('SELECT * FROM subscribers WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit);
+    return this.withSubscriptions(rows);
+  }
+
+  private withSubscriptions(rows: readonly SubscriberRow[]): SubscriberRecord[] {
+    if (rows.length === 0) return [];
+    const subs = this.db
+      .prepare<[string], SubscriptionRow>(
+        `SELECT * FROM subscriptions WHERE subscriber_id IN (SELECT value FROM json_each(?)) ORDER BY subscriber_id, newsletter_id`,
+      )
+      .all(JSON.stringify(rows.map((r) => r.id)));
+    const byId = new Map<number, Subscription[]>();
+    for (const sub of subs) {
+      const list = byId.get(sub.subscriber_id) ?? [];
+      list.push({
+        newsletterId: sub.newsletter_id,
+        status: sub.status,
+        categories: sub.categories === null ? null : (JSON.parse(sub.categories) as string[]),
+        origin: sub.origin,
+        categoriesOrigin: sub.categories_origin,
+        updatedAt: sub.updated_at,
+      });
+      byId.set(sub.subscriber_id, list);
+    }
+    return rows.map((row) => ({
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      locale: row.locale,
+      timezone: row.timezone,
+      status: row.status,
+      hardBounces: row.hard_bounces,
+      subscriptions: byId.get(row.id) ?? [],
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    }));
+  }
+}

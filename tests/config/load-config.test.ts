@@ -1,0 +1,86 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, parseConfig } from '../../src/config/load-config.ts';
+import { ConfigError } from '../../src/core/errors.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
+
+const minimal = {
+  categories: { security: { title: 'Security', aliases: ['infosec'] } },
+  sources: [{ name: 'a', type: 'feed', url: 'https://example.org/feed.xml' }],
+};
+
+function problemsOf(raw: unknown, env: Record<string, string> = {}): string[] {
+  try {
+    parseConfig(raw, env, 'test.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return [...(error as ConfigError).problems];
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('fills documented defaults', () => {
+    const config = parseConfig(minimal, {});
+    expect(config.store.path).toBe('data/tidings.db');
+    expect(config.fetch).toMatchObject({ maxBytes: 10 * 1024 * 1024, timeout: 30_000, maxRedirects: 5 });
+    expect(config.transport).toEqual({ type: 'outbox', dir: 'outbox' });
+    expect(config.delivery.maxLateness).toBe(6 * 3_600_000);
+    expect(config.categories.security!.keywords).toEqual([]);
+  });
+
+  it('reports every problem at once, each with its path', () => {
+    const problems = problemsOf({
+      categories: { security: { title: 'Security', colour: 'red' } },
+      sources: [
+        { name: 'a', type: 'feed', url: 'https://example.org/a' },
+        { name: 'b', type: 'feed', url: 'https://example.org/b' },
+        { name: 'c', type: 'feed', url: 'ftp://example.org/c' },
+      ],
+      fetch: { timeout: 'soon' },
+      surprise: true,
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'sources[2].url: must be an http(s) URL',
+        'categories.security: unknown key "colour"',
+        expect.stringMatching(/^fetch\.timeout: must be a duration/),
+        '(root): unknown key "surprise"',
+      ]),
+    );
+  });
+
+  it('checks references between sections', () => {
+    const problems = problemsOf({
+      ...minimal,
+      newsletters: [{ id: 'daily', title: 'Daily', categories: ['security', 'sport'], from: 'a@example.org' }],
+    });
+    expect(problems).toEqual(['newsletters[0].categories[1]: "sport" is not a configured category']);
+  });
+
+  it('interpolates ${VAR} and ${VAR:-fallback} from the environment, after parsing', () => {
+    const raw = { web: { secret: '${SECRET}', baseUrl: '${BASE:-https://news.example.org}' } };
+    const config = parseConfig(raw, { SECRET: 'a-very-long-secret-value\nstore:' });
+    expect(config.web.secret).toBe('a-very-long-secret-value\nstore:');
+    expect(config.web.baseUrl).toBe('https://news.example.org');
+    expect(problemsOf({ web: { secret: '${MISSING}' } })).toContain('web.secret: environment variable MISSING is not set');
+  });
+
+  const tempDir = useTempDir();
+  it('names the file and line of a YAML syntax error', () => {
+    const file = path.join(tempDir(), 'bad.yaml');
+    writeFileSync(file, 'store:\n  path: [unclosed\n');
+    expect(() => loadConfig(file, {})).toThrow(/bad\.yaml.*\n.*line \d+/);
+  });
+
+  it('says when the file is missing', () => {
+    expect(() => loadConfig('/nonexistent/tidings.yaml', {})).toThrow(/tidings\.yaml: invalid configuration:\n  \(file\): file not found/);
+  });
+
+  it('loads the committed example configuration', () => {
+    const loaded = loadConfig(path.resolve('tidings.config.yaml'), {});
+    expect(loaded.config.newsletters.map((n) => n.id)).toContain('daily');
+    expect(loaded.config.web.secret).toBeTruthy();
+  });
+});

@@ -1,0 +1,145 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load-config.ts';
+import { createFixedClock } from '../../src/core/clock.ts';
+import { createSilentLogger } from '../../src/core/logger.ts';
+import { buildEdition } from '../../src/editions/build-edition.ts';
+import { EditionCurator } from '../../src/editions/curate-edition.ts';
+import { curatedArticles, planDigest } from '../../src/editions/plan-digest.ts';
+import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
+import { makeRecord } from '../helpers/article-records.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
+
+const config = parseConfig(
+  {
+    categories: {
+      world: { title: 'World' },
+      technology: { title: 'Technology' },
+      security: { title: 'Security' },
+    },
+    newsletters: [
+      {
+        id: 'daily',
+        title: 'Daily',
+        categories: ['security', 'technology', 'world'],
+        window: '24h',
+        perCategory: 2,
+        maxArticles: 5,
+        minArticles: 2,
+        from: 'Daily <d@example.org>',
+        timezone: 'Europe/Berlin',
+      },
+    ],
+  },
+  {},
+);
+const newsletter = config.newsletters[0]!;
+
+describe('editions on a real store', () => {
+  const tempDir = useTempDir();
+
+  async function seeded() {
+    const store = openSqliteStore(path.join(tempDir(), 't.db'));
+    const hour = (h: number) => new Date(Date.UTC(2026, 10, 28, h)).toISOString();
+    await store.articles.saveArticles(
+      [
+        makeRecord({ id: 's1', categories: ['security'], publishedAt: hour(5) }),
+        makeRecord({ id: 's2', categories: ['security', 'technology'], publishedAt: hour(4) }),
+        makeRecord({ id: 's3', categories: ['security'], publishedAt: hour(3) }),
+        makeRecord({ id: 't1', categories: ['technology'], publishedAt: hour(2) }),
+        makeRecord({ id: 'w1', categories: ['world'], publishedAt: hour(1), imageUrl: 'https://img.example.org/w1.jpg' }),
+        makeRecord({ id: 'w2', categories: ['world'], publishedAt: hour(0) }),
+        makeRecord({ id: 'stale', categories: ['world'], publishedAt: '2026-11-20T00:00:00.000Z' }),
+        makeRecord({ id: 'other', categories: ['sport'], publishedAt: hour(5) }),
+      ],
+      new Date('2026-11-28T06:00:00Z'),
+    );
+    return store;
+  }
+
+  const deps = (store: ReturnType<typeof openSqliteStore>) => ({
+    articles: store.articles,
+    editions: store.editions,
+    logger: createSilentLogger(),
+  });
+
+  it('selects by window and category, newest first, capped per category and overall', async () => {
+    const store = await seeded();
+    const edition = await buildEdition(newsletter, new Date('2026-11-28T06:00:30Z'), deps(store));
+    expect(edition.id).toBe('daily/2026-11-28T07:00');
+    expect(edition.slot).toBe('2026-11-28T07:00:00+01:00');
+    expect(edition.status).toBe('draft');
+    // perCategory 2 drops s3; categories take turns up to maxArticles 5: s1 t1 w1, then s2 w2.
+    // s2 also carries technology but belongs to the first of the newsletter's categories it has.
+    expect(curatedArticles(edition, newsletter.categories).map((a) => `${a.category}:${a.articleId}`)).toEqual([
+      'security:s1',
+      'security:s2',
+      'technology:t1',
+      'world:w1',
+      'world:w2',
+    ]);
+    store.close();
+  });
+
+  it('freezes content: building again returns the same edition, later articles do not join', async () => {
+    const store = await seeded();
+    const at = new Date('2026-11-28T06:00:00Z');
+    const first = await buildEdition(newsletter, at, deps(store));
+    await store.articles.saveArticles([makeRecord({ id: 'late', categories: ['security'], publishedAt: '2026-11-28T05:59:00.000Z' })], at);
+    const again = await buildEdition(newsletter, at, deps(store));
+    expect(again.articles.map((a) => a.articleId)).toEqual(first.articles.map((a) => a.articleId));
+    store.close();
+  });
+
+  it('never reuses an article of an earlier edition of the newsletter, and skips a thin edition', async () => {
+    const store = await seeded();
+    await buildEdition(newsletter, new Date('2026-11-28T06:00:00Z'), deps(store));
+    const next = await buildEdition(newsletter, new Date('2026-11-28T06:30:00Z'), deps(store));
+    expect(next.articles.map((a) => a.articleId)).toEqual(['s3']);
+    expect(next.status).toBe('skipped');
+    expect(next.statusReason).toMatch(/thin: 1 article/);
+    store.close();
+  });
+
+  it('applies picks: pin, exclude, move, overrides, intro; changes after approval need a new approval', async () => {
+    const store = await seeded();
+    const clock = createFixedClock('2026-11-28T06:10:00Z');
+    const edition = await buildEdition(newsletter, new Date('2026-11-28T06:00:00Z'), deps(store));
+    const curator = new EditionCurator(store.editions, clock);
+    await curator.approve(edition.id, 'ed');
+    await curator.pick(edition.id, 'w1', { pinned: true, titleOverride: 'Editor title' });
+    await curator.exclude(edition.id, 's1');
+    await curator.move(edition.id, 'w2', 1);
+    const curated = await curator.setIntro(edition.id, '  Hello readers.\r\n\r\nSecond paragraph. ');
+    expect(curated.status).toBe('draft');
+    expect(curated.intro).toBe('Hello readers.\n\nSecond paragraph.');
+    expect(curatedArticles(curated, newsletter.categories).map((a) => a.articleId)).toEqual(['w1', 's2', 't1', 'w2']);
+    expect(curated.articles.find((a) => a.articleId === 'w1')!.title).toBe('Editor title');
+    await curator.pick(edition.id, 's2', { pinned: true });
+    const repinned = await curator.load(edition.id);
+    expect(repinned.articles.filter((a) => a.pinned).map((a) => a.articleId)).toEqual(['s2']);
+    expect((await curator.approve(edition.id, 'ed')).status).toBe('approved');
+    await expect(curator.pick(edition.id, 'nope', { pinned: true })).rejects.toThrow(/"nope" is not in edition/);
+    store.close();
+  });
+
+  it('plans per subscriber: chosen sections only, never seen twice, thin digests skipped, shared segments', async () => {
+    const store = await seeded();
+    const edition = await buildEdition(newsletter, new Date('2026-11-28T06:00:00Z'), deps(store));
+    const all = planDigest(edition, newsletter, config.categories, { locale: null, timezone: null, categories: null }, new Set(), null);
+    const same = planDigest(edition, newsletter, config.categories, { locale: 'en', timezone: 'Europe/Berlin', categories: null }, new Set(), null);
+    if ('skip' in all || 'skip' in same) throw new Error('unexpected skip');
+    expect(all.segmentKey).toBe(same.segmentKey);
+    expect(all.content.topStory!.articleId).toBe('w1'); // the first with an image when nothing is pinned
+    expect(all.content.sections.map((s) => s.slug)).toEqual(['security', 'technology', 'world']);
+
+    const securityOnly = planDigest(edition, newsletter, config.categories, { locale: null, timezone: null, categories: ['security'] }, new Set(), null);
+    if ('skip' in securityOnly) throw new Error('unexpected skip');
+    expect(securityOnly.articleIds.sort()).toEqual(['s1', 's2']);
+    expect(securityOnly.segmentKey).not.toBe(all.segmentKey);
+
+    const seen = planDigest(edition, newsletter, config.categories, { locale: null, timezone: null, categories: ['security'] }, new Set(['s1']), null);
+    expect(seen).toEqual({ skip: expect.stringMatching(/^thin: 1 new article/) });
+    store.close();
+  });
+});
