@@ -1,7 +1,12 @@
-import type { ArticleEnricher } from '../ingest/ingest-sources.ts';
+import { StoreBackedEnricher } from '../ingest/article-enricher.ts';
 import type { AppContext } from './context.ts';
 
-/** Provisional: summaries and classification are wired in when content/ lands. */
-export async function createEnricher(_ctx: AppContext): Promise<ArticleEnricher> {
-  return { enrich: async (records) => records };
+export async function createEnricher(ctx: AppContext): Promise<StoreBackedEnricher> {
+  return new StoreBackedEnricher({
+    articles: ctx.store.articles,
+    categories: ctx.config.categories,
+    summaries: ctx.config.summaries,
+    classifier: ctx.config.classifier,
+    logger: ctx.logger,
+  });
 }

@@ -40,7 +40,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     if (context) return context;
     const globals = program.opts<{ config: string; quiet?: boolean; verbose?: boolean }>();
     const level = globals.quiet ? 'error' : globals.verbose ? 'debug' : 'info';
-    const logger = createLogger({ level, pretty: Boolean((stderr as NodeJS.WriteStream).isTTY) && !env.CI });
+    const logger = createLogger({ level, pretty: interactive && !env.CI });
     const loaded = loadConfig(globals.config, env);
     context = createAppContext({ loaded, clock: systemClock, logger, env, out, err, interactive, templatesDir: TEMPLATES_DIR });
     return context;

@@ -19,7 +19,8 @@ export interface CandidateSentence {
 }
 
 const TERMINAL = /[.!?\u2026\u3002\uff01\uff1f]["'\u201d\u2019\u00bb)\]]*$/;
-const BYLINE = /^(?:by|words by|reporting by|written by|von|par|por|от)\s+\S/i;
+// "By Jane Harlow, Transport Correspondent": a name of capitalised words, then an optional role.
+const BYLINE = /^(?:[Bb]y|BY|[Ww]ords by|[Rr]eporting by|[Ww]ritten by|[Vv]on|[Pp]ar|[Pp]or|[Оо]т)\s+\p{Lu}[\p{L}.'\u2019-]*(?:\s+(?:\p{Lu}[\p{L}.'\u2019-]*|and|&|de|van|von|der|la))*\s*(?:(?:[,|\u2013\u2014]|\s-)\s*.*)?$/u;
 const CREDIT =
   /^(?:photo|photos|image|images|picture|pictures|photograph|credit|caption|source|illustration|video)\s*(?:credit)?\s*[:\-\u2013\u2014|]|image (?:copyright|caption)|media caption|\((?:getty|reuters|ap|afp|pa|epa|bloomberg|shutterstock|alamy)(?: images| photo| media)?\)|\b(?:getty images|shutterstock|alamy|ap photo|afp photo|reuters\/[a-z]+)\s*$/i;
 const CALL_TO_ACTION =
@@ -49,6 +50,14 @@ export function isBoilerplateSentence(sentence: string): boolean {
   if (CREDIT.test(sentence) || CALL_TO_ACTION.test(sentence)) return true;
   if (countWords(sentence) < 4) return true;
   return /:\s*$/.test(sentence);
+}
+
+/** The article's paragraphs without headings, bylines, datelines and credits. */
+export function bodyParagraphs(text: string): string[] {
+  return text
+    .split(/\n[ \t\r]*\n/)
+    .map((p) => p.replace(/\s+/g, ' ').trim())
+    .filter((p) => p && !isBoilerplateParagraph(p));
 }
 
 export function articleSentences(text: string): CandidateSentence[] {

@@ -11,7 +11,8 @@ import { ENGLISH_STOP_WORDS, wordTokens } from './text-tokens.ts';
  *
  * Confidence: raw naive Bayes posteriors are near 0 or 1 for any long text, whatever
  * the evidence. We cap the evidence at `evidenceTokens` (12) tokens' worth (the mean per-token
- * log-likelihood times min(tokens, evidenceTokens)) before the softmax, so an off-topic
+ * log-likelihood times min(tokens, evidenceTokens)), and scale it by the square root of
+ * the share of the article's words the model has seen in training, before the softmax; so an off-topic
  * or mixed article lands below `minConfidence` and stays uncategorized.
  */
 export interface CategoryExample {
@@ -111,8 +112,14 @@ export class CategoryModel {
     if (categories.length === 0) return [];
     const features = articleFeatures(article);
     let mass = 0;
-    for (const weight of features.values()) mass += weight;
-    const scale = mass > this.evidenceTokens ? this.evidenceTokens / mass : 1;
+    let knownMass = 0;
+    for (const [word, weight] of features) {
+      mass += weight;
+      if (this.vocabulary.has(word)) knownMass += weight;
+    }
+    // Cap the evidence, and shrink it by the (square root of the) share of words the model has seen:
+    // an article mostly about things absent from the training data is not evidence.
+    const scale = (mass > this.evidenceTokens ? this.evidenceTokens / mass : 1) * (mass > 0 ? Math.sqrt(knownMass / mass) : 0);
     const vocabularySize = this.vocabulary.size + 1;
     const predictable = categories.map((name) => this.counts.get(name)!);
     const examples = predictable.reduce((sum, c) => sum + c.examples, 0);

@@ -1,3 +1,4 @@
+import { bodyParagraphs } from './article-sentences.ts';
 import { looksEnglish } from './detect-language.ts';
 import { countWords, foldAccents } from './text-tokens.ts';
 
@@ -8,7 +9,8 @@ import { countWords, foldAccents } from './text-tokens.ts';
  *      or "Read more"/"Continue reading" tails, no "The post … appeared first on …".
  *   2. It is not truncated: it does not end with "…", "...", "[…]" or "[...]".
  *   3. It is not a copy of the article's start: after folding case, accents,
- *      punctuation and spaces, the article text does not begin with it (a description
+ *      punctuation and spaces, neither the article text nor the text after its byline,
+ *      dateline and credit paragraphs begins with it (a description
  *      equal to the first sentence or paragraph is the lead, not a summary).
  *   4. Its length is between `MIN_WORDS` (12) and 1.3 × maxWords words.
  *   5. It is in the article's language: the English check (detect-language.ts) gives
@@ -36,7 +38,13 @@ export function isUsableDescription(
   const words = countWords(trimmed);
   if (words < MIN_DESCRIPTION_WORDS || words > maxWords * DESCRIPTION_SLACK) return false;
   const print = fingerprint(trimmed);
-  if (!print || fingerprint(article.text.slice(0, trimmed.length * 2 + 200)).startsWith(print)) return false;
+  if (!print) return false;
+  // Compare with the raw start and with the start after bylines, datelines and credits.
+  const window = trimmed.length * 2 + 200;
+  const body = bodyParagraphs(article.text.slice(0, window * 2)).join(' ');
+  for (const start of [article.text.slice(0, window), body.slice(0, window)]) {
+    if (fingerprint(start).startsWith(print)) return false;
+  }
   const articleEnglish = looksEnglish(article.text);
   const descriptionEnglish = looksEnglish(trimmed);
   if (articleEnglish !== null && descriptionEnglish !== null && articleEnglish !== descriptionEnglish) return false;

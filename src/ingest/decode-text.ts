@@ -27,7 +27,12 @@ export function decodeText(bytes: Uint8Array, hints: DecodeHints): string {
   const wide = sniffWideEncoding(bytes);
   if (wide) return stripBom(decodeWith(wide, bytes));
 
-  const declared = [charsetFromContentType(hints.contentType), declaredInDocument(bytes, hints.kind)];
+  const fromHttp = charsetFromContentType(hints.contentType);
+  const fromDocument = declaredInDocument(bytes, hints.kind);
+  // ISO-8859-1 and US-ASCII are what servers send by default, not a choice: a specific
+  // charset declared inside the document is the better evidence then.
+  const httpIsDefault = fromHttp !== null && /^(iso-?8859-?1|latin-?1|us-?ascii|ascii)$/i.test(fromHttp.trim());
+  const declared = httpIsDefault && fromDocument ? [fromDocument, fromHttp] : [fromHttp, fromDocument];
   for (const candidate of declared) {
     const encoding = normalizeEncoding(candidate);
     if (!encoding) continue;

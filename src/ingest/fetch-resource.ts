@@ -140,60 +140,72 @@ function request(url: URL, limits: FetchLimits, deadline: AbortSignal, origin: s
         fail(tooLarge(where, limits.maxBytes, `Content-Length is ${declared} bytes`));
         return;
       }
-      readBody(res, limits.maxBytes, where).then(
-        (bytes) => {
-          cleanUp();
-          if (settled) return;
-          settled = true;
-          const contentType = res.headers['content-type'] ?? null;
-          resolve({ bytes, contentType, redirectTo: null });
-        },
-        (error: unknown) => {
-          cleanUp();
-          if (settled) return;
+      // Callbacks, not a promise: a size error must settle before the socket's own
+      // 'error' (emitted on nextTick, ahead of promise jobs) reports a mere reset.
+      readBody(res, limits.maxBytes, where, (error, bytes) => {
+        cleanUp();
+        if (settled) return;
+        if (error) {
           if (deadline.aborted) failForAbort();
           else fail(error);
-        },
-      );
+          return;
+        }
+        settled = true;
+        resolve({ bytes: bytes!, contentType: res.headers['content-type'] ?? null, redirectTo: null });
+      });
     });
   });
 }
 
 /** Reads the body, decompressing it, and stops as soon as either size passes the limit. */
-function readBody(res: http.IncomingMessage, maxBytes: number, where: string): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    let wireBytes = 0;
-    res.on('data', (chunk: Buffer) => {
-      wireBytes += chunk.length;
-      if (wireBytes > maxBytes) {
-        res.destroy();
-        reject(tooLarge(where, maxBytes, 'the body'));
-      }
-    });
-    const encoding = String(res.headers['content-encoding'] ?? '').trim().toLowerCase();
-    let decoded: Readable = res;
-    if (encoding === 'gzip' || encoding === 'x-gzip') decoded = res.pipe(zlib.createGunzip());
-    else if (encoding === 'br') decoded = res.pipe(zlib.createBrotliDecompress());
-    else if (encoding === 'deflate') decoded = res.pipe(createDeflateDecoder());
-    const chunks: Buffer[] = [];
-    let size = 0;
-    decoded.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        res.destroy();
-        decoded.destroy();
-        reject(tooLarge(where, maxBytes, encoding ? 'the decompressed body' : 'the body'));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    decoded.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks, size))));
-    decoded.on('error', (error) =>
-      reject(new SourceError('SOURCE_FETCH', `could not read the ${encoding || 'response'} body: ${error.message}`, { where, cause: error })),
-    );
-    res.on('aborted', () => reject(new SourceError('SOURCE_FETCH', 'connection closed before the body was complete', { where, retryable: true })));
-    res.on('error', (error) => reject(new SourceError('SOURCE_FETCH', `reading the body failed: ${error.message}`, { where, retryable: true, cause: error })));
+function readBody(
+  res: http.IncomingMessage,
+  maxBytes: number,
+  where: string,
+  done: (error: SourceError | null, bytes?: Uint8Array) => void,
+): void {
+  let finished = false;
+  const resolve = (bytes: Uint8Array) => {
+    if (finished) return;
+    finished = true;
+    done(null, bytes);
+  };
+  const reject = (error: SourceError) => {
+    if (finished) return;
+    finished = true;
+    done(error);
+  };
+  let wireBytes = 0;
+  res.on('data', (chunk: Buffer) => {
+    wireBytes += chunk.length;
+    if (wireBytes > maxBytes) {
+      reject(tooLarge(where, maxBytes, 'the body'));
+      res.destroy();
+    }
   });
+  const encoding = String(res.headers['content-encoding'] ?? '').trim().toLowerCase();
+  let decoded: Readable = res;
+  if (encoding === 'gzip' || encoding === 'x-gzip') decoded = res.pipe(zlib.createGunzip());
+  else if (encoding === 'br') decoded = res.pipe(zlib.createBrotliDecompress());
+  else if (encoding === 'deflate') decoded = res.pipe(createDeflateDecoder());
+  const chunks: Buffer[] = [];
+  let size = 0;
+  decoded.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > maxBytes) {
+      reject(tooLarge(where, maxBytes, encoding ? 'the decompressed body' : 'the body'));
+      res.destroy();
+      decoded.destroy();
+      return;
+    }
+    chunks.push(chunk);
+  });
+  decoded.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks, size))));
+  decoded.on('error', (error) =>
+    reject(new SourceError('SOURCE_FETCH', `could not read the ${encoding || 'response'} body: ${error.message}`, { where, cause: error })),
+  );
+  res.on('aborted', () => reject(new SourceError('SOURCE_FETCH', 'connection closed before the body was complete', { where, retryable: true })));
+  res.on('error', (error) => reject(new SourceError('SOURCE_FETCH', `reading the body failed: ${error.message}`, { where, retryable: true, cause: error })));
 }
 
 /** "deflate" is zlib-wrapped by the spec but raw deflate in some servers: look at the first byte. */

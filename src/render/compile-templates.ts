@@ -2,15 +2,15 @@ import Handlebars from 'handlebars';
 import { TidingsError } from '../core/errors.ts';
 import { registerHelpers, type RenderData, type TemplateMode } from './handlebars-helpers.ts';
 import type { TemplateFile, TemplateFiles } from './template-files.ts';
+import { instrumentPartial } from './mjml-error-location.ts';
 
 export type CompiledTemplate = (context: object, data: RenderData) => string;
 
 export interface CompiledTemplates {
   html: CompiledTemplate;
   text: CompiledTemplate;
-  /** Every file that went into the HTML template, for mapping MJML errors back to a line. */
-  htmlSources: TemplateFile[];
-  textSources: TemplateFile[];
+  /** The HTML template with partials bracketed by markers: maps an MJML error to its partial. */
+  instrumentedHtml: CompiledTemplate;
 }
 
 /** The line of a Handlebars parse error, from its fields or its message. */
@@ -39,12 +39,14 @@ function checkSyntax(hb: typeof Handlebars, file: TemplateFile): void {
   }
 }
 
-function compileMode(mode: TemplateMode, main: TemplateFile, partials: Map<string, TemplateFile>): CompiledTemplate {
+function compileMode(mode: TemplateMode, main: TemplateFile, partials: Map<string, TemplateFile>, instrument = false): CompiledTemplate {
   const hb = Handlebars.create();
   registerHelpers(hb, mode);
   for (const [name, file] of partials) {
     checkSyntax(hb, file);
-    hb.registerPartial(name, hb.compile(file.source, { noEscape: mode === 'text', preventIndent: true }));
+    const partial = hb.compile(file.source, { noEscape: mode === 'text', preventIndent: true });
+    // Wrapping the compiled function (not the source) keeps Handlebars' standalone-line rules intact.
+    hb.registerPartial(name, instrument ? instrumentPartial(name, partial) : partial);
   }
   checkSyntax(hb, main);
   const template = hb.compile(main.source, { noEscape: mode === 'text', preventIndent: true });
@@ -55,7 +57,6 @@ export function compileTemplates(files: TemplateFiles): CompiledTemplates {
   return {
     html: compileMode('html', files.html, files.htmlPartials),
     text: compileMode('text', files.text, files.textPartials),
-    htmlSources: [files.html, ...files.htmlPartials.values()],
-    textSources: [files.text, ...files.textPartials.values()],
+    instrumentedHtml: compileMode('html', files.html, files.htmlPartials, true),
   };
 }

@@ -34,18 +34,15 @@ interface Prepared {
   locales: LocaleTables;
 }
 
-/** Handlebars → MJML → HTML with strict validation; errors name the template file and line. */
-async function mjmlToHtml(mjml: string, sources: TemplateFile[]): Promise<string> {
+/** MJML → HTML with strict validation; a validation error names the template file and line. */
+async function mjmlToHtml(mjml: string, locate: (line: number) => string): Promise<string> {
   try {
     const result = await mjml2html(mjml, { validationLevel: 'strict', minify: true, keepComments: false, fonts: {} });
     return result.html;
   } catch (error) {
-    const first = (error as { errors?: { line: number; formattedMessage: string; message: string }[] }).errors?.[0];
-    const generated = first ? (mjml.split('\n')[first.line - 1] ?? '') : '';
-    const found = first ? locateGeneratedLine(generated, sources) : null;
-    const where = found ? `${found.file.path}:${found.line}` : `${sources[0]!.path} (generated MJML line ${first?.line ?? '?'})`;
-    const message = first ? first.message : String((error as Error).message);
-    throw new TidingsError('TEMPLATE_INVALID', `MJML ${first ? 'validation' : 'compile'} error: ${message}`, { where, cause: error });
+    const first = (error as { errors?: { line: number; message: string }[] }).errors?.[0];
+    const message = first ? `MJML validation error: ${first.message}` : `MJML compile error: ${(error as Error).message}`;
+    throw new TidingsError('TEMPLATE_INVALID', message, { where: locate(first?.line ?? 0), cause: error });
   }
 }
 
@@ -74,7 +71,10 @@ export async function createRenderer(options: RendererOptions): Promise<Renderer
   const renderOnce = async (content: SegmentContent, data: RenderData, shortened: boolean, lines: { subject: string; preheader: string }) => {
     const ctx = buildTemplateContext({ content, intlLocale: data.locale, translator: data.translator, shortened, ...lines });
     const mjml = runTemplate(templates.html, ctx, data, files.html);
-    const html = await mjmlToHtml(mjml, templates.htmlSources);
+    const html = await mjmlToHtml(mjml, (line) => {
+      const found = locateGeneratedLine(line, templates.instrumentedHtml(ctx, data), files.html, files.htmlPartials);
+      return found.line ? `${found.file.path}:${found.line}` : `${found.file.path} (generated MJML line ${line})`;
+    });
     return { ctx, html };
   };
 

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { parse, type CsvError } from 'csv-parse';
+import { parse, type CsvError, type Options } from 'csv-parse';
 import type { SubscriberRowItem } from './subscriber-file-problem.ts';
 import { parseSubscriberRow, SUBSCRIBER_FIELDS, type SubscriberCatalog } from './subscriber-row.ts';
 
-interface CsvRecord {
+interface LocatedRecord {
   record: string[];
-  info: { lines: number; empty_lines: number };
+  /** First line of the record. */
+  line: number;
 }
 
 /**
@@ -14,32 +15,38 @@ interface CsvRecord {
  * first line of each record (a quoted cell may span lines).
  */
 export async function* readCsvSubscriberRows(file: string, catalog: SubscriberCatalog | null): AsyncGenerator<SubscriberRowItem> {
-  const pending: SubscriberRowItem[] = [];
-  let header: string[] | null = null;
+  // Line bookkeeping happens in the parser's callbacks, in parse order: the consumer
+  // below runs behind the parser, so it cannot track lines itself.
+  const skipped: SubscriberRowItem[] = [];
   let previousEnd = 0;
   let previousEmpty = 0;
-  const parser = createReadStream(file).pipe(
-    parse({
-      bom: true,
-      info: true,
-      trim: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      on_skip: (error: CsvError | undefined) => {
-        if (!error) return;
-        const line = (error as CsvError & { lines?: number }).lines ?? 0;
-        pending.push({ error: { file, line, message: `CSV: ${error.message.replace(/ on line \d+$/, '')}` }, email: null, wholeFile: false });
-        previousEnd = line;
-      },
-    }),
-  );
+  const options: Options<LocatedRecord, string[]> = {
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    on_record: (record: string[], context): LocatedRecord => {
+      const line = previousEnd + 1 + (context.empty_lines - previousEmpty);
+      previousEnd = context.lines;
+      previousEmpty = context.empty_lines;
+      return { record, line };
+    },
+    on_skip: (error: CsvError | undefined) => {
+      if (!error) return;
+      const line = (error as CsvError & { lines?: number }).lines ?? previousEnd + 1;
+      skipped.push({ error: { file, line, message: `CSV: ${error.message.replace(/ on line \d+$/, '')}` }, email: null, wholeFile: false });
+      previousEnd = line;
+    },
+  };
+  const parser = createReadStream(file).pipe(parse(options as unknown as Options));
 
+  let header: string[] | null = null;
+  let lastLine = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<CsvRecord>) {
-      while (pending.length > 0) yield pending.shift()!;
-      const line = previousEnd + 1 + (info.empty_lines - previousEmpty);
-      previousEnd = info.lines;
-      previousEmpty = info.empty_lines;
+    for await (const { record, line } of parser as AsyncIterable<LocatedRecord>) {
+      lastLine = line;
+      // Report skipped records in line order, among the others.
+      while (skipped.length > 0 && errorLine(skipped[0]!) < line) yield skipped.shift()!;
       if (header === null) {
         header = record.map((cell) => cell.trim().toLowerCase());
         const problem = checkHeader(header);
@@ -62,9 +69,13 @@ export async function* readCsvSubscriberRows(file: string, catalog: SubscriberCa
       }
     }
   } catch (error) {
-    yield { error: { file, line: previousEnd + 1, message: `CSV: ${(error as Error).message}` }, email: null, wholeFile: true };
+    yield { error: { file, line: lastLine + 1, message: `CSV: ${(error as Error).message}` }, email: null, wholeFile: true };
   }
-  while (pending.length > 0) yield pending.shift()!;
+  while (skipped.length > 0) yield skipped.shift()!;
+}
+
+function errorLine(item: SubscriberRowItem): number {
+  return 'error' in item ? item.error.line : item.line;
 }
 
 function checkHeader(header: readonly string[]): string | null {

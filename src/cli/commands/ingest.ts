@@ -6,6 +6,7 @@ import { toPublicArticle, type Article } from '../../core/article.ts';
 import { UsageError } from '../../core/errors.ts';
 import { ingestSources, type SourceReport } from '../../ingest/ingest-sources.ts';
 import { inspectInputs } from '../../ingest/inspect-inputs.ts';
+import { reclassifyStored } from '../../ingest/reclassify-stored.ts';
 import { parseSince } from '../../core/duration.ts';
 import type { CommandHost } from '../command-host.ts';
 import { formatArticleLines } from '../format-articles.ts';
@@ -77,6 +78,16 @@ export async function runArticles(
   return 0;
 }
 
+export async function runClassify(ctx: AppContext, options: { retrain?: boolean }): Promise<number> {
+  const enricher = await createEnricher(ctx);
+  const report = await reclassifyStored(ctx.store.articles, enricher, ctx.clock, { retrain: Boolean(options.retrain) });
+  ctx.out(`${report.examined} article(s) examined`);
+  for (const [category, count] of Object.entries(report.perCategory).sort((a, b) => b[1] - a[1])) {
+    ctx.out(`  ${category.padEnd(16)} ${count}`);
+  }
+  return 0;
+}
+
 export function registerIngestCommands(program: Command, host: CommandHost): void {
   program
     .command('ingest')
@@ -102,4 +113,10 @@ export function registerIngestCommands(program: Command, host: CommandHost): voi
     .option('--limit <n>', 'at most this many')
     .option('--json', 'print a JSON array of articles')
     .action(async (options) => host.setExitCode(await runArticles(await host.getContext(), options)));
+
+  program
+    .command('classify')
+    .description('classify stored articles that have no configured category; prints counts per category')
+    .option('--retrain', 'also reconsider articles the classifier labelled before, with a freshly trained model')
+    .action(async (options: { retrain?: boolean }) => host.setExitCode(await runClassify(await host.getContext(), options)));
 }

@@ -63,7 +63,8 @@ export function parseXml(source: string, options: { baseUrl: string | null; maxE
   const warn = (message: string) => {
     if (warnings.length < MAX_WARNINGS) warnings.push(message);
   };
-  const top = makeElement('#document', {}, null, safeBase(options.baseUrl), null, 0);
+  const documentBase = safeBase(options.baseUrl);
+  const top = makeElement('#document', {}, null, null, null, 0);
   const scopes: Map<string, string>[] = [new Map()];
   let current = top;
   let closedRoot = false;
@@ -87,7 +88,7 @@ export function parseXml(source: string, options: { baseUrl: string | null; maxE
           attrs[key] = value;
         }
         scopes.push(scope);
-        const xmlBase = attrs['xml:base'] !== undefined ? resolveBase(attrs['xml:base'], current.xmlBase) : current.xmlBase;
+        const xmlBase = attrs['xml:base'] !== undefined ? resolveBase(attrs['xml:base'], current.xmlBase ?? documentBase) : current.xmlBase;
         const lang = attrs['xml:lang']?.trim() || current.lang;
         const element = makeElement(canonicalName(rawName, scope), attrs, current, xmlBase, lang, parser.endIndex + 1);
         current.children.push(element);

@@ -51,22 +51,38 @@ export function extractPage(html: string, options: ExtractPageOptions): ArticleD
     throw new SourceError('SOURCE_PARSE', 'no article text or title found in the page', { where });
   }
 
+  const author = pickAuthor(article?.byline, head);
   return {
     url: pageUrl,
     title: title ?? '',
-    text,
+    text: dropLeadingRepeats(text, title, author),
     description: cleanOrNull(article?.excerpt) ?? firstMeta(head, 'description', 'og:description', 'twitter:description'),
     publishedAt:
       parseLooseDate(article?.publishedTime) ??
       parseLooseDate(firstMeta(head, 'article:published_time', 'datepublished', 'date', 'dc.date', 'dc.date.issued', 'pubdate')) ??
       parseLooseDate(head.firstTimeDatetime),
     labels: pickLabels(head),
-    author: pickAuthor(article?.byline, head),
+    author,
     imageUrl: pickImage(head, content, base),
     language: normalizeLanguageTag(article?.lang) ?? normalizeLanguageTag(head.htmlLang) ??
       normalizeLanguageTag(firstMeta(head, 'content-language', 'og:locale', 'language')),
     siteName: cleanOrNull(article?.siteName) ?? firstMeta(head, 'og:site_name', 'application-name'),
   };
+}
+
+/**
+ * Readability keeps an in-article headline or byline when the head already named them;
+ * the draft carries both as fields, so the text need not start with them again.
+ */
+function dropLeadingRepeats(text: string, title: string | null, author: string | null): string {
+  const paragraphs = text.split('\n\n');
+  const repeats = (paragraph: string) => {
+    const line = paragraph.toLowerCase().replace(/^(by|von|par|por)\s+/, '');
+    return (title !== null && paragraph.toLowerCase() === title.toLowerCase()) || (author !== null && line === author.toLowerCase());
+  };
+  let start = 0;
+  while (start < Math.min(3, paragraphs.length - 1) && repeats(paragraphs[start]!)) start += 1;
+  return paragraphs.slice(start).join('\n\n');
 }
 
 function cleanOrNull(value: string | null | undefined): string | null {

@@ -82,7 +82,7 @@ export function parsePageDump(text: string, options: { fileName: string }): Arti
     text: body,
     description: null,
     publishedAt,
-    labels: [...new Set(labels)],
+    labels: uniqueIgnoringCase(labels),
     author,
     imageUrl: null,
     language: guessLanguage(body),
@@ -156,6 +156,16 @@ function lastIndexWithin(units: string[], predicate: (unit: string) => boolean, 
   let found = -1;
   for (let index = 0; index < Math.min(window, units.length); index += 1) if (predicate(units[index]!)) found = index;
   return found;
+}
+
+function uniqueIgnoringCase(values: string[]): string[] {
+  const seen = new Set<string>();
+  return values.filter((value) => {
+    const key = value.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function sameText(a: string, b: string): boolean {

@@ -123,7 +123,9 @@ export class SqliteLedger implements Ledger {
   async recordAccepted(editionId: string, subscriberId: SubscriberId, at: Date, record: AcceptedRecord): Promise<void> {
     const { accepted, received } = this.statements;
     this.db.transaction(() => {
-      accepted.run(at.toISOString(), record.messageId, record.response, record.segment, editionId, subscriberId);
+      const changed = accepted.run(at.toISOString(), record.messageId, record.response, record.segment, editionId, subscriberId).changes;
+      // Only a row this caller had claimed counts: no articles are remembered for a lost race.
+      if (changed !== 1) return;
       for (const articleId of record.articleIds) received.run(subscriberId, articleId, editionId);
     })();
   }

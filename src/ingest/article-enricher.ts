@@ -1,0 +1,79 @@
+import type { CategoryConfig, ClassifierOptions, SummaryOptions } from '../config/schema.ts';
+import type { Logger } from '../core/logger.ts';
+import { categorize, SUMMARIZER_VERSION, summarize, trainClassifier, type CategoryModel } from '../content/index.ts';
+import type { ArticleRecord, ArticleStore } from '../store/article-store.ts';
+import type { ArticleEnricher } from './ingest-sources.ts';
+
+export interface EnricherDeps {
+  articles: Pick<ArticleStore, 'getCachedSummary' | 'putCachedSummary' | 'listTrainingExamples'>;
+  categories: Record<string, CategoryConfig>;
+  summaries: SummaryOptions;
+  classifier: ClassifierOptions;
+  logger: Logger;
+}
+
+/** The cache key covers the summarizer's code version and the options that shape its output. */
+export function summaryCacheVersion(options: SummaryOptions): string {
+  return `${SUMMARIZER_VERSION}/${options.maxWords}/${options.minSentences}-${options.maxSentences}/${options.preferSourceDescription ? 'src' : 'ext'}`;
+}
+
+/**
+ * Summarizes (cached per content hash) and classifies articles at ingest. The
+ * classifier is trained from the store's source-labelled articles plus those of the
+ * batch at hand, so a new source benefits from everything labelled so far.
+ */
+export class StoreBackedEnricher implements ArticleEnricher {
+  readonly #deps: EnricherDeps;
+  readonly #version: string;
+  #model: CategoryModel | null = null;
+  #trainedOn = -1;
+
+  constructor(deps: EnricherDeps) {
+    this.#deps = deps;
+    this.#version = summaryCacheVersion(deps.summaries);
+  }
+
+  async enrich(records: ArticleRecord[]): Promise<ArticleRecord[]> {
+    const summarized: ArticleRecord[] = [];
+    for (const record of records) summarized.push({ ...record, summary: await this.#summaryOf(record) });
+    const needsCategory = summarized.filter((record) => record.categoryOrigin === 'none');
+    if (needsCategory.length === 0) return summarized;
+    const model = await this.model(summarized.filter((record) => record.categoryOrigin === 'source'));
+    const rules = this.#keywordRules();
+    return summarized.map((record) => {
+      if (record.categoryOrigin !== 'none') return record;
+      const decision = categorize(record, { model, rules, minConfidence: this.#deps.classifier.minConfidence });
+      if (!decision) return record;
+      return { ...record, categories: [decision.category, ...record.categories], categoryOrigin: 'classifier' as const };
+    });
+  }
+
+  /** Trains once per enricher, or again when extra examples arrive. */
+  async model(extra: readonly ArticleRecord[] = []): Promise<CategoryModel | null> {
+    const stored = await this.#deps.articles.listTrainingExamples();
+    const known = new Set(stored.map((example) => example.id));
+    const examples = [...stored, ...extra.filter((record) => !known.has(record.id))]
+      .map((example) => ({ ...example, categories: example.categories.filter((slug) => slug in this.#deps.categories) }))
+      .filter((example) => example.categories.length > 0);
+    if (this.#model && this.#trainedOn === examples.length) return this.#model;
+    this.#model = examples.length > 0 ? trainClassifier(examples, { minExamples: this.#deps.classifier.minExamples, minConfidence: this.#deps.classifier.minConfidence }) : null;
+    this.#trainedOn = examples.length;
+    this.#deps.logger.debug({ examples: examples.length }, 'classifier trained');
+    return this.#model;
+  }
+
+  #keywordRules(): Record<string, string[]> {
+    const rules: Record<string, string[]> = {};
+    for (const [slug, category] of Object.entries(this.#deps.categories)) if (category.keywords.length) rules[slug] = category.keywords;
+    return rules;
+  }
+
+  async #summaryOf(record: ArticleRecord): Promise<string | null> {
+    if (!record.text && !record.description) return null;
+    const cached = await this.#deps.articles.getCachedSummary(record.contentHash, this.#version);
+    if (cached !== null) return cached || null;
+    const { summary } = summarize(record, this.#deps.summaries);
+    await this.#deps.articles.putCachedSummary(record.contentHash, this.#version, summary);
+    return summary || null;
+  }
+}

@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { summarize, SUMMARIZER_VERSION, type SummarizeOptions } from '../../src/content/summarize.ts';
+import { splitSentences } from '../../src/content/split-sentences.ts';
+import { isBoilerplateParagraph, isHeading } from '../../src/content/article-sentences.ts';
+import { countWords } from '../../src/content/text-tokens.ts';
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/content/${name}`, import.meta.url), 'utf8');
+const options: SummarizeOptions = { maxWords: 60, minSentences: 2, maxSentences: 3, preferSourceDescription: true };
+const harbour = { title: 'Harbour authority approves ferry terminal', text: fixture('harbour-article.txt'), description: null, language: 'en' };
+
+describe('summarize: extractive selection rules', () => {
+  const { summary, method } = summarize(harbour, options);
+  const chosen = splitSentences(summary);
+
+  it('is extractive, 2-3 whole sentences of the article within maxWords', () => {
+    expect(method).toBe('extractive');
+    expect(chosen.length).toBeGreaterThanOrEqual(2);
+    expect(chosen.length).toBeLessThanOrEqual(3);
+    expect(countWords(summary)).toBeLessThanOrEqual(60);
+    const articleSentences = splitSentences(harbour.text);
+    for (const sentence of chosen) expect(articleSentences).toContain(sentence);
+  });
+
+  it('keeps article order', () => {
+    const positions = chosen.map((s) => harbour.text.indexOf(s));
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+
+  it('never uses headings, bylines, datelines, credits or calls to action', () => {
+    expect(summary).not.toMatch(/Background to the dispute|Jane Harlow|PORTSMOUTH|Getty|Image copyright|Read more|Subscribe/);
+  });
+
+  it('picks central sentences about the ferry terminal', () => {
+    expect(summary).toContain('ferry terminal');
+    expect(summary).not.toContain('Local cafes welcomed the news.');
+  });
+
+  it('respects a tighter word limit with fewer sentences rather than cutting one', () => {
+    const tight = summarize(harbour, { ...options, maxWords: 25 });
+    expect(countWords(tight.summary)).toBeLessThanOrEqual(25);
+    for (const sentence of splitSentences(tight.summary)) expect(harbour.text).toContain(sentence);
+  });
+
+  it('uses the shortest good sentence whole when no sentence fits', () => {
+    const long = summarize(harbour, { ...options, maxWords: 10 });
+    const sentences = splitSentences(long.summary);
+    expect(sentences).toHaveLength(1);
+    expect(harbour.text).toContain(sentences[0]);
+    expect(long.summary).toMatch(/[.!?"]$/);
+  });
+
+  it('has a version string for the cache key', () => {
+    expect(SUMMARIZER_VERSION).toMatch(/\S/);
+  });
+});
+
+describe('heading and boilerplate detection', () => {
+  it('treats a short paragraph without terminal punctuation as a heading', () => {
+    expect(isHeading('What happens next')).toBe(true);
+    expect(isHeading('What happens next is unclear.')).toBe(false);
+  });
+  it('recognises bylines, datelines, dates and credits', () => {
+    for (const line of ['By Sam Reed', 'LONDON (Reuters) -', 'March 3, 2024', 'Photo: Alex Doe/Reuters', 'Image copyright PA Media.', 'Click here to sign up.']) {
+      expect(isBoilerplateParagraph(line), line).toBe(true);
+    }
+    expect(isBoilerplateParagraph('By the end of the year, prices had doubled across the region.')).toBe(false);
+  });
+});
+
+describe('summarize: source description rule', () => {
+  const good = 'The harbour authority has approved a ferry terminal for 1.2 million passengers a year, settling a two-year dispute with residents over traffic in the old town.';
+
+  it('uses a real summary from the source', () => {
+    expect(summarize({ ...harbour, description: good }, options)).toEqual({ summary: good, method: 'source' });
+  });
+
+  it('ignores it when preferSourceDescription is off', () => {
+    expect(summarize({ ...harbour, description: good }, { ...options, preferSourceDescription: false }).method).toBe('extractive');
+  });
+
+  it.each([
+    ['a truncated copy of the first sentence', 'The harbour authority approved a new ferry terminal on Tuesday, ending a two-year'],
+    ['a copy of the lead with an ellipsis', 'The harbour authority approved a new ferry terminal on Tuesday, ending a two-year dispute over the…'],
+    ['truncated with [...]', 'Councillors and residents disagreed for two years about where the new ferry terminal should go [...]'],
+    ['HTML junk', '<p>The harbour authority approved a ferry terminal for 1.2 million passengers a year after a long dispute.</p>'],
+    ['too short', 'Ferry terminal approved.'],
+    ['too long', `${good} ${good} ${good} And one more clause.`],
+    ['in another language', 'Die Hafenbehörde hat nach zwei Jahren Streit ein neues Fährterminal genehmigt, das jährlich mehr als eine Million Passagiere befördern soll.'],
+  ])('falls back to extraction for %s', (_, description) => {
+    expect(summarize({ ...harbour, description }, options).method).toBe('extractive');
+  });
+
+  it('rejects a copy of the whole first paragraph (prefix match)', () => {
+    // Drop the leading byline/dateline/credit paragraphs so the article starts with its lead.
+    const text = harbour.text.slice(harbour.text.indexOf('The harbour authority approved'));
+    const lead = 'The harbour authority approved a new ferry terminal on Tuesday, ending a two-year dispute over the harbour\'s future.';
+    expect(summarize({ ...harbour, text, description: lead }, options).method).toBe('extractive');
+  });
+});
+
+describe('summarize: non-English fallback', () => {
+  it('uses lead sentences for a German article (declared language)', () => {
+    const text = fixture('bahnstrecke-de.txt');
+    const result = summarize({ title: 'Bahnstrecke wird erneuert', text, description: null, language: 'de' }, options);
+    expect(result.method).toBe('lead');
+    expect(result.summary).toBe(splitSentences(text).slice(0, 3).join(' '));
+    expect(countWords(result.summary)).toBeLessThanOrEqual(60);
+  });
+
+  it('detects German without a declared language', () => {
+    const text = fixture('bahnstrecke-de.txt');
+    expect(summarize({ title: 'Bahnstrecke', text, description: null, language: null }, options).method).toBe('lead');
+  });
+
+  it('uses lead sentences cut at a sentence boundary for a Russian article', () => {
+    const text = fixture('most-ru.txt');
+    const result = summarize({ title: 'Ремонт моста', text, description: null, language: null }, { ...options, maxWords: 20 });
+    expect(result.method).toBe('lead');
+    const sentences = splitSentences(text);
+    expect(result.summary).toBe(sentences.slice(0, 2).join(' '));
+    expect(countWords(result.summary)).toBeLessThanOrEqual(20);
+  });
+});

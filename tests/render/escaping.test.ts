@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { buildFixtureNewsletter, buildFixtureSegment } from '../fixtures/render/fixture-edition.ts';
+import { defaultRenderer } from './helpers.ts';
+
+/** Source fields are hostile: every one is escaped, only http(s) URLs become links or images. */
+function hostileSegment() {
+  const segment = buildFixtureSegment({ intro: 'Editor says <b>hi</b> & "welcome"\n\n<script>alert(1)</script>' });
+  const cards = segment.sections[0]!.articles;
+  cards[0] = { ...cards[0]!, title: '<script>alert("t")</script> Breaking', summary: 'Sum <img src=x onerror=alert(1)> & more', source: 'Evil "Source" <i>' };
+  cards[1] = { ...cards[1]!, title: 'Click me', url: 'javascript:alert(document.cookie)' };
+  cards[2] = { ...cards[2]!, title: 'Data link', url: 'data:text/html;base64,PHNjcmlwdD4=' };
+  segment.topStory = {
+    ...segment.topStory!,
+    title: 'Quote " and \' and ` and = in a title',
+    url: 'https://news.example.org/top?a=1&b="2"',
+    imageUrl: 'javascript:alert(2)',
+  };
+  return segment;
+}
+
+describe('escaping', () => {
+  it('shows a <script> title as text and escapes summary, source and intro', async () => {
+    const { html, text } = await (await defaultRenderer()).renderSegment(hostileSegment(), buildFixtureNewsletter());
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('<img src=x');
+    expect(html).not.toContain('<b>hi</b>');
+    expect(html).toContain('&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt; Breaking');
+    expect(html).toContain('Sum &lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; &amp; more');
+    expect(html).toContain('Evil &quot;Source&quot; &lt;i&gt;');
+    expect(html).toContain('Editor says &lt;b&gt;hi&lt;/b&gt; &amp; &quot;welcome&quot;');
+    // The plain-text part carries the text itself, unescaped.
+    expect(text).toContain('<script>alert("t")</script> Breaking');
+  });
+
+  it('links only http(s) URLs: javascript: and data: titles are shown without a link', async () => {
+    const { html, text } = await (await defaultRenderer()).renderSegment(hostileSegment(), buildFixtureNewsletter());
+    expect(html).not.toMatch(/javascript:/i);
+    expect(html).not.toMatch(/data:text/i);
+    expect(html).toMatch(/<h4[^>]*>Click me<\/h4>/);
+    expect(html).toMatch(/<h4[^>]*>Data link<\/h4>/);
+    expect(text).not.toMatch(/javascript:|data:text/);
+    // A non-http image is left out entirely rather than pointing at a script.
+    expect(html).not.toMatch(/<img\b/);
+  });
+
+  it('keeps quotes out of attributes: URLs are normalized, titles entity-escaped in alt text', async () => {
+    const segment = hostileSegment();
+    segment.topStory = { ...segment.topStory!, imageUrl: 'https://images.example.org/a.jpg?x="y"' };
+    const { html } = await (await defaultRenderer()).renderSegment(segment, buildFixtureNewsletter());
+    expect(html).toContain('href="https://news.example.org/top?a&#x3D;1&amp;b&#x3D;%222%22"');
+    expect(html).toContain('alt="Quote &quot; and &#x27; and &#x60; and &#x3D; in a title"');
+    expect(html).toContain('src="https://images.example.org/a.jpg?x&#x3D;%22y%22"');
+    for (const attribute of html.match(/\s(?:href|src|alt)="[^"]*"/g) ?? []) expect(attribute).not.toMatch(/[<>]/);
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { personalize, splitAtTokens } from '../../src/render/personalize.ts';
+import type { RenderedSegment } from '../../src/render/render-types.ts';
+import { buildFixtureNewsletter, buildFixtureSegment, FIXTURE_TOKENS } from '../fixtures/render/fixture-edition.ts';
+import { defaultRenderer } from './helpers.ts';
+
+function segmentOf(html: string, text = '', subject = 'Hello %%{name}%%'): RenderedSegment {
+  return { subject, preheader: '', html, text, droppedArticleIds: [], nameFallback: 'there' };
+}
+
+describe('personalize', () => {
+  it('replaces raw, URL-encoded and entity-escaped token forms', () => {
+    const html = [
+      '<p>%%{name}%%</p>',
+      '<a href="%25%25%7Bunsubscribe_url%7D%25%25">u</a>',
+      '<a href="%25%25%7bview_url%7d%25%25">v</a>',
+      '<p>&#37;&#37;&#123;email&#125;&#37;&#37;</p>',
+      '<p>%%&#x7B;name&#x7D;%%</p>',
+      '<p>%%&lbrace;preferences_url&rbrace;%%</p>',
+      '<a href="https://x.example/?e=%25%25%7Bemail%7D%25%25">e</a>',
+      '<p>%%{unknown}%%</p>',
+    ].join('');
+    const out = personalize(segmentOf(html), FIXTURE_TOKENS).html;
+    expect(out).toBe(
+      [
+        '<p>Ada</p>',
+        '<a href="https://news.example.org/u/abc123?sig&#x3D;x&amp;t&#x3D;1">u</a>',
+        '<a href="https://news.example.org/v/abc123">v</a>',
+        '<p>ada@example.org</p>',
+        '<p>Ada</p>',
+        '<p>https://news.example.org/p/abc123</p>',
+        '<a href="https://x.example/?e=ada%40example.org">e</a>',
+        '<p>%%{unknown}%%</p>',
+      ].join(''),
+    );
+  });
+
+  it('escapes values in HTML, keeps them raw in text, and falls back for an empty name', () => {
+    const segment = segmentOf('<p title="%%{name}%%">%%{name}%%</p>', 'Hi %%{name}%% <%%{email}%%>', 'For %%{name}%%');
+    const hostile = personalize(segment, { ...FIXTURE_TOKENS, name: 'Bob "<b>" & Co\r\nBcc: x', email: 'b@example.org' });
+    expect(hostile.html).toBe('<p title="Bob &quot;&lt;b&gt;&quot; &amp; Co Bcc: x">Bob &quot;&lt;b&gt;&quot; &amp; Co Bcc: x</p>');
+    expect(hostile.text).toBe('Hi Bob "<b>" & Co Bcc: x <b@example.org>');
+    expect(hostile.subject).toBe('For Bob "<b>" & Co Bcc: x');
+    const nameless = personalize(segment, { ...FIXTURE_TOKENS, name: '   ' });
+    expect(nameless.text).toBe('Hi there <ada@example.org>');
+  });
+
+  it('drops a URL token value that is not http(s)', () => {
+    const out = personalize(segmentOf('<a href="%%{unsubscribe_url}%%">u</a>'), { ...FIXTURE_TOKENS, unsubscribe_url: 'javascript:alert(1)' });
+    expect(out.html).toBe('<a href="">u</a>');
+  });
+
+  it('splits a segment once and reuses the split for every subscriber', () => {
+    const split = splitAtTokens('a%%{name}%%b%%{email}%%c');
+    expect(split.parts).toEqual(['a', 'b', 'c']);
+    expect(split.slots.map((slot) => slot.token)).toEqual(['name', 'email']);
+  });
+
+  it('leaves no token behind in a rendered edition', async () => {
+    const rendered = await (await defaultRenderer()).renderSegment(buildFixtureSegment(), buildFixtureNewsletter());
+    const message = personalize(rendered, FIXTURE_TOKENS);
+    for (const part of [message.html, message.text, message.subject]) {
+      expect(part).not.toMatch(/%%|%25%25|&#37;/);
+    }
+    expect(message.html).toContain('Hi Ada,');
+    expect(message.html).toContain('href="https://news.example.org/u/abc123?sig&#x3D;x&amp;t&#x3D;1"');
+    expect(message.text).toContain('Unsubscribe: https://news.example.org/u/abc123?sig=x&t=1');
+    expect(message.html).toContain('It was sent to ada@example.org.');
+  });
+});
