@@ -143,9 +143,13 @@ function runSink(): void {
       });
     },
   });
+  server.on('error', () => {});
   server.listen(0, '127.0.0.1', () => process.send!({ port: (server.server.address() as { port: number }).port }));
   process.on('message', (m) => {
-    if (m === 'count') process.send!({ received });
+    if (m === 'count') {
+      const cpu = process.cpuUsage();
+      process.send!({ received, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+    }
   });
 }
 
@@ -176,6 +180,16 @@ async function main(): Promise<void> {
   const port = sink.first.port!;
   console.log(`sink on 127.0.0.1:${port}; HTML per segment ≈ ${(makeSegment(0).html.length / 1024).toFixed(0)} KB, ${SEGMENTS} segments, pool ${JSON.stringify(POOL)}`);
 
+  if (process.argv.includes('--only-tidings')) {
+    const cpu0 = process.cpuUsage();
+    const t = await runTidings(port, count);
+    const cpu = process.cpuUsage(cpu0);
+    sink.proc.send('count');
+    const sinkStats = await new Promise((resolve) => sink.proc.once('message', resolve));
+    console.log(`tidings only: ${t.rate.toFixed(0)} msg/s, sender cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s over ${t.seconds.toFixed(1)} s; sink ${JSON.stringify(sinkStats)}`);
+    sink.proc.kill();
+    return;
+  }
   const baseline = await runBaseline(port, count);
   console.log(`baseline nodemailer loop: ${count} msgs in ${baseline.seconds.toFixed(1)} s = ${baseline.rate.toFixed(0)} msg/s`);
   const tidings = await runTidings(port, count);

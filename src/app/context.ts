@@ -25,6 +25,8 @@ export interface AppContext {
   err: (line: string) => void;
   /** True when stdout is a terminal (progress bars, tables) rather than a pipe (JSON lines). */
   interactive: boolean;
+  /** The command's output stream, for progress bars that redraw a line. */
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   /** The project's own templates/ folder. */
   templatesDir: string;
   resolvePath(relative: string): string;
@@ -39,6 +41,7 @@ export interface ContextOptions {
   out: (line: string) => void;
   err: (line: string) => void;
   interactive: boolean;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   templatesDir: string;
 }
 
@@ -57,6 +60,7 @@ export function createAppContext(options: ContextOptions): AppContext {
     out: options.out,
     err: options.err,
     interactive: options.interactive,
+    stdout: options.stdout,
     templatesDir: options.templatesDir,
     resolvePath,
     close: () => store.close(),

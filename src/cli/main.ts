@@ -42,7 +42,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     const level = globals.quiet ? 'error' : globals.verbose ? 'debug' : 'info';
     const logger = createLogger({ level, pretty: interactive && !env.CI });
     const loaded = loadConfig(globals.config, env);
-    context = createAppContext({ loaded, clock: systemClock, logger, env, out, err, interactive, templatesDir: TEMPLATES_DIR });
+    context = createAppContext({ loaded, clock: systemClock, logger, env, out, err, interactive, stdout, templatesDir: TEMPLATES_DIR });
     return context;
   };
 

@@ -2,9 +2,19 @@ import type { Command } from 'commander';
 import type { CommandHost } from './command-host.ts';
 import { registerEditionCommands } from './commands/edition.ts';
 import { registerIngestCommands } from './commands/ingest.ts';
+import { registerPreviewCommand } from './commands/preview.ts';
+import { registerRunCommand } from './commands/run.ts';
+import { registerSendCommand } from './commands/send.ts';
+import { registerStatusCommands } from './commands/register-status.ts';
+import { registerSubscribersCommands } from './commands/subscribers.ts';
 
 /** Every command module registers itself here. */
 export function registerCommands(program: Command, host: CommandHost): void {
   registerIngestCommands(program, host);
   registerEditionCommands(program, host);
+  registerPreviewCommand(program, host);
+  registerSendCommand(program, host);
+  registerStatusCommands(program, host);
+  registerSubscribersCommands(program, host);
+  registerRunCommand(program, host);
 }

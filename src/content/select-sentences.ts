@@ -33,7 +33,10 @@ export function selectSentences(
   tuning: RankingTuning = DEFAULT_RANKING,
 ): RankedSentence[] {
   if (ranked.length === 0) return [];
-  const pool = [...ranked].sort((a, b) => b.score - a.score || a.index - b.index).slice(0, POOL_SIZE);
+  // A sentence with an unbalanced quote mark is a piece of a longer quotation: it reads
+  // badly on its own, so it is only used when nothing else is left.
+  const balanced = ranked.filter((s) => (s.text.match(/"/g)?.length ?? 0) % 2 === 0);
+  const pool = [...(balanced.length >= limits.minSentences ? balanced : ranked)].sort((a, b) => b.score - a.score || a.index - b.index).slice(0, POOL_SIZE);
   const maxSentences = Math.max(1, limits.maxSentences);
   const minSentences = Math.min(Math.max(1, limits.minSentences), maxSentences);
 

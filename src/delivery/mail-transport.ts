@@ -7,8 +7,8 @@ export interface OutgoingMessage {
   /** `<…@sender-domain>`, also written in the raw message's Message-ID header. */
   messageId: string;
   envelope: { from: string; to: string };
-  /** The complete RFC 5322 message with CRLF line endings. */
-  raw: string;
+  /** The complete RFC 5322 message with CRLF line endings; 7-bit ASCII (bodies are base64). */
+  raw: Buffer;
   /** Which edition it belongs to (the outbox writes one folder per edition). */
   editionId: string;
   subscriberId: number;

@@ -23,7 +23,7 @@ export class OutboxTransport implements MailTransport {
     const temp = `${file}.tmp`;
     try {
       await mkdir(folder, { recursive: true });
-      await writeFile(temp, message.raw, 'utf8');
+      await writeFile(temp, message.raw);
       await rename(temp, file);
     } catch (error) {
       throw new TransportError('TRANSPORT_TEMPORARY', `cannot write the outbox file: ${(error as Error).message}`, {

@@ -25,7 +25,8 @@ export async function fetchResource(url: string, limits: FetchLimits, options: F
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), limits.timeout);
   const onOuterAbort = () => deadline.abort();
-  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  if (options.signal?.aborted) deadline.abort();
+  else options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   try {
     let current = parseHttpUrl(url, url);
     const visited = new Set<string>([current.href]);
@@ -83,19 +84,21 @@ function request(url: URL, limits: FetchLimits, deadline: AbortSignal, origin: s
       req.destroy();
       reject(error);
     };
-    const failForAbort = () => {
-      if (outer?.aborted) fail(new SourceError('SOURCE_FETCH', 'fetch aborted', { where, cause: outer.reason }));
-      else fail(new SourceError('SOURCE_TIMEOUT', `no complete response within ${limits.timeout} ms`, { where, retryable: true }));
-    };
+    const abortError = () =>
+      outer?.aborted
+        ? new SourceError('SOURCE_FETCH', 'fetch aborted', { where, cause: outer.reason })
+        : new SourceError('SOURCE_TIMEOUT', `no complete response within ${limits.timeout} ms`, { where, retryable: true });
+    const failForAbort = () => fail(abortError());
     if (deadline.aborted) {
-      failForAbort();
+      settled = true;
+      reject(abortError());
       return;
     }
 
     const client = url.protocol === 'https:' ? https : http;
     const req = client.get(url, {
       headers: {
-        'user-agent': limits.userAgent,
+        'user-agent': limits.userAgent.replace(/[\r\n]+/g, ' '),
         accept: ACCEPT,
         'accept-encoding': 'gzip, deflate, br',
       },

@@ -1,3 +1,4 @@
+import type { Ledger } from '../delivery/ledger.ts';
 import type { EditionStore } from '../editions/edition-store.ts';
 import type { SubscriberStore } from '../subscribers/subscriber-store.ts';
 import type { ArticleStore } from './article-store.ts';
@@ -5,11 +6,11 @@ import type { ArticleStore } from './article-store.ts';
 /**
  * The whole store, one interface per area. Each area's interface is owned by the
  * code that consumes it; SQLite implementations live in store/sqlite/.
- * Areas are added here as they land (editions, subscribers, ledger).
  */
 export interface Store {
   articles: ArticleStore;
   editions: EditionStore;
   subscribers: SubscriberStore;
+  ledger: Ledger;
   close(): void;
 }

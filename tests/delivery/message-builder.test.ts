@@ -31,11 +31,12 @@ describe('createMessageBuilder', () => {
       content: { subject: 'News\r\nBcc: spy@evil.test\r\n\r\nbody?', html: '<p>x</p>', text: 'x' },
       urls: { ...urls, unsubscribeUrl: 'https://news.example.test/u/t\r\nX-Evil: 1' },
     });
-    const names = headerNames(message.raw);
+    const raw = message.raw.toString('latin1');
+    const names = headerNames(raw);
     expect(names).toEqual([
       'From', 'List-Id', 'List-Unsubscribe-Post', 'MIME-Version', 'To', 'Subject', 'Date', 'Message-ID', 'List-Unsubscribe', 'Content-Type',
     ]);
-    expect(message.raw).not.toMatch(/^(Bcc|X-Injected|X-Evil):/im);
+    expect(raw).not.toMatch(/^(Bcc|X-Injected|X-Evil):/im);
     const mail = await simpleParser(message.raw);
     expect(mail.bcc).toBeUndefined();
     expect(mail.subject).toBe('News Bcc: spy@evil.test body?');
@@ -50,8 +51,10 @@ describe('createMessageBuilder', () => {
       content: { subject: 'Ünïcödé headlines — ' + 'x'.repeat(80), html: '<p>é</p>', text: 'é' },
       urls,
     });
-    expect(message.raw).toContain('Date: Sat, 28 Nov 2026 06:30:05 +0000');
-    for (const line of message.raw.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
+    const raw = message.raw.toString('latin1');
+    expect(raw).toContain('Date: Sat, 28 Nov 2026 06:30:05 +0000');
+    expect(/^[\x00-\x7f]*$/.test(raw)).toBe(true);
+    for (const line of raw.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
     const mail = await simpleParser(message.raw);
     const to = mail.to && !Array.isArray(mail.to) ? mail.to.value[0] : undefined;
     expect(to).toEqual({ address: 'zoe@example.test', name: 'Zoë «Ü» O\'Brien, Jr.' });

@@ -34,6 +34,22 @@ describe('parseFeed: malformed feeds are read leniently', () => {
     expect(feed.warnings.some((w) => w.includes('after the root element'))).toBe(true);
   });
 
+  it('keeps unclosed items as siblings instead of nesting them', () => {
+    const items = Array.from({ length: 300 }, (_, i) => `<item><title>Story ${i}</title><link>https://n.example/${i}</link>`).join('\n');
+    const feed = parseFeed(`<rss><channel><title>Sloppy</title>${items}</channel></rss>`, { baseUrl: null });
+    expect(feed.drafts).toHaveLength(300);
+    expect(feed.drafts[299]).toMatchObject({ title: 'Story 299', url: 'https://n.example/299' });
+    expect(feed.warnings[0]).toMatch(/<item> was not closed \(line 1\)/);
+  });
+
+  it('stops at absurd nesting quickly instead of going quadratic', () => {
+    const started = performance.now();
+    const feed = parseFeed(`<rss><channel><item><title>Deep</title>${'<x>'.repeat(500_000)}</item></channel></rss>`, { baseUrl: null });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(feed.drafts[0]!.title).toBe('Deep');
+    expect(feed.warnings.join()).toMatch(/nested deeper than/);
+  });
+
   it('decodes HTML entities that XML does not know (&nbsp; &eacute;) in titles', () => {
     const feed = parseFeed('<rss><channel><item><title>Caf&eacute;&nbsp;opens &#8220;today&#8221;</title></item></channel></rss>', { baseUrl: null });
     expect(feed.drafts[0]!.title).toBe('Café opens “today”');

@@ -194,6 +194,12 @@ describe('fetchResource', () => {
     await expect(pending).rejects.toMatchObject({ code: 'SOURCE_FETCH', message: expect.stringMatching(/aborted/) });
   });
 
+  it('does not start when the signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(fetchResource(`${base}/feed.xml`, limits, { signal: controller.signal })).rejects.toMatchObject({ code: 'SOURCE_FETCH' });
+  });
+
   it('reports a refused connection', async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -81,8 +81,8 @@ describe('parseJsonArticles', () => {
   it('names the file, line and column of invalid JSON', () => {
     const text = '[\n  {"title": "a"},\n  {"title": }\n]';
     const error = errorOf(() => parseJsonArticles(text, { fileName: 'bad.json' }));
-    expect(error.where).toBe('bad.json:3:14');
-    expect(error.message).toMatch(/^bad\.json:3:14: invalid JSON/);
+    expect(error.where).toBe('bad.json:3:13');
+    expect(error.message).toMatch(/^bad\.json:3:13: invalid JSON/);
     expect(errorOf(() => parseJsonArticles('{"a": 1', { fileName: 'cut.json' })).where).toBe('cut.json:1:8');
   });
 

@@ -70,6 +70,14 @@ describe('parseMarkdownArticle', () => {
     ]);
   });
 
+  it('uses the first body image as the lead image when front matter has none', () => {
+    const draft = parseMarkdownArticle('---\ntitle: T\nurl: https://a.example/p\n---\n![Crane](https://a.example/crane.jpg "Crane")\n\nText.', {
+      fileName: 'i.md',
+    });
+    expect(draft.imageUrl).toBe('https://a.example/crane.jpg');
+    expect(draft.text).toBe('Text.');
+  });
+
   it('keeps hostile markup as inert text and drops non-http links', () => {
     const draft = parseMarkdownArticle(
       '---\ntitle: "<script>alert(1)</script> Notes"\nurl: javascript:alert(1)\nimage: data:image/png;base64,AA\n---\n[click](javascript:alert(2)) here',

@@ -55,6 +55,16 @@ const NAMESPACES: Record<string, string> = {
 };
 
 const MAX_WARNINGS = 20;
+const MAX_DEPTH = 4096;
+
+interface Frame {
+  element: XmlElement;
+  /** Where children went before this element opened, restored when it closes. */
+  previous: XmlElement;
+  previousScope: Map<string, string>;
+  depth: number;
+  closedEarly: boolean;
+}
 export const DEFAULT_MAX_ENTITY_REFERENCES = 5_000_000;
 
 export function parseXml(source: string, options: { baseUrl: string | null; maxEntityExpansions?: number }): XmlDocument {
@@ -65,35 +75,62 @@ export function parseXml(source: string, options: { baseUrl: string | null; maxE
   };
   const documentBase = safeBase(options.baseUrl);
   const top = makeElement('#document', {}, null, null, null, 0);
-  const scopes: Map<string, string>[] = [new Map()];
+  // `open` mirrors htmlparser2's stack of open tags. An element can be closed early by
+  // us (an <item> opened inside an unclosed <item>) while still open for htmlparser2;
+  // such frames are marked and popped later without effect.
+  const open: Frame[] = [];
+  const openItems: Frame[] = [];
   let current = top;
+  let currentScope = new Map<string, string>();
   let closedRoot = false;
+  let tooDeep = false;
 
   const parser = new Parser(
     {
       onopentag(rawName, attribs) {
+        if (open.length >= MAX_DEPTH) {
+          // htmlparser2 keeps its stack with unshift(): unbounded nesting is quadratic.
+          tooDeep = true;
+          parser.pause();
+          return;
+        }
         if (current === top && closedRoot && top.children.length > 0) warn(`content after the root element ignored (<${rawName}>)`);
         const attrs: Record<string, string> = {};
-        let scope = scopes[scopes.length - 1]!;
-        let copied = false;
+        let scope = currentScope;
         for (const key in attribs) {
           const value = attribs[key]!;
           if (key === 'xmlns' || key.startsWith('xmlns:')) {
-            if (!copied) {
-              scope = new Map(scope);
-              copied = true;
-            }
+            if (scope === currentScope) scope = new Map(scope);
             scope.set(key === 'xmlns' ? '' : key.slice(6), value.trim().toLowerCase());
           }
           attrs[key] = value;
         }
-        scopes.push(scope);
+        const name = canonicalName(rawName, scope);
+        const isItem = name === 'item' || name === 'atom:entry';
+        const enclosing = isItem ? openItems[openItems.length - 1] : undefined;
+        if (enclosing && enclosing.element.name === name) {
+          // Items never nest: the previous one was left unclosed. Close it (and whatever
+          // is still open inside it) here, so each item stays a sibling.
+          for (let index = open.length - 1; index >= enclosing.depth; index--) {
+            const frame = open[index]!;
+            frame.closedEarly = true;
+            frame.element.innerEnd = Math.max(frame.element.innerStart, parser.startIndex);
+          }
+          openItems.pop();
+          if (warnings.length < MAX_WARNINGS) warn(`<${rawName}> was not closed (line ${lineAt(source, enclosing.element.innerStart)})`);
+          current = enclosing.previous;
+          currentScope = enclosing.previousScope;
+        }
         const xmlBase = attrs['xml:base'] !== undefined ? resolveBase(attrs['xml:base'], current.xmlBase ?? documentBase) : current.xmlBase;
         const lang = attrs['xml:lang']?.trim() || current.lang;
-        const element = makeElement(canonicalName(rawName, scope), attrs, current, xmlBase, lang, parser.endIndex + 1);
+        const element = makeElement(name, attrs, current, xmlBase, lang, parser.endIndex + 1);
         current.children.push(element);
         current.content.push(element);
+        const frame: Frame = { element, previous: current, previousScope: currentScope, depth: open.length, closedEarly: false };
+        open.push(frame);
+        if (isItem) openItems.push(frame);
         current = element;
+        currentScope = scope;
       },
       ontext(text) {
         if (current === top) {
@@ -103,21 +140,26 @@ export function parseXml(source: string, options: { baseUrl: string | null; maxE
         current.content.push(text);
       },
       onclosetag(rawName, isImplied) {
-        if (current === top) return;
+        const frame = open.pop();
+        if (!frame || frame.closedEarly) return;
+        const element = frame.element;
         // htmlparser2 reports self-closing tags as implied closes too: tell them apart by
         // the close happening at the very end of the open tag, right after "/>".
-        const selfClosing = isImplied && parser.endIndex + 1 === current.innerStart && source[parser.endIndex - 1] === '/';
-        if (isImplied && !selfClosing) warn(`<${rawName}> was not closed (line ${lineAt(source, current.innerStart)})`);
-        current.innerEnd = selfClosing ? current.innerStart : Math.max(current.innerStart, parser.startIndex);
-        scopes.pop();
-        current = current.parent ?? top;
+        const selfClosing = isImplied && parser.endIndex + 1 === element.innerStart && source[parser.endIndex - 1] === '/';
+        // Capped before computing the line number: lineAt is linear in the input.
+        if (isImplied && !selfClosing && warnings.length < MAX_WARNINGS) warn(`<${rawName}> was not closed (line ${lineAt(source, element.innerStart)})`);
+        element.innerEnd = selfClosing ? element.innerStart : Math.max(element.innerStart, parser.startIndex);
+        if (openItems[openItems.length - 1] === frame) openItems.pop();
+        current = frame.previous;
+        currentScope = frame.previousScope;
         if (current === top) closedRoot = true;
       },
     },
     { xmlMode: true, decodeEntities: true, lowerCaseTags: false, lowerCaseAttributeNames: true },
   );
   parser.write(source);
-  parser.end();
+  if (tooDeep) warn(`elements nested deeper than ${MAX_DEPTH} levels; the rest of the document was ignored`);
+  else parser.end();
   return { top, source, warnings };
 }
 

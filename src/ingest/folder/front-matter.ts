@@ -26,7 +26,8 @@ export function splitFrontMatter(text: string, fileName: string): FrontMatter {
   const document = parseDocument(yamlText, { prettyErrors: false, uniqueKeys: true });
   const error = document.errors[0];
   if (error) {
-    const line = (error.linePos?.[0]?.line ?? 1) + 1; // +1 for the opening ---
+    const offset = error.pos[0] ?? 0;
+    const line = yamlText.slice(0, offset).split('\n').length + 1; // +1 for the opening ---
     throw new SourceError('SOURCE_PARSE', `invalid front matter: ${error.message.split('\n')[0]}`, {
       where: `${fileName}:${line}`,
     });

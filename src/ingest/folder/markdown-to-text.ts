@@ -124,7 +124,7 @@ function renderInline(source: string, references: Map<string, string>): { text: 
   });
   text = text
     .replace(/\\([\\`*_{}[\]()#+\-.!|~<>])/g, (_match, char: string) => `\u0002${char.charCodeAt(0)}\u0002`)
-    .replace(/!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+["'][^"']*["'])?\s*\)/g, (_match, _alt, url: string) => {
+    .replace(/!\[([^\]]*)\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))*)>?(?:\s+["'][^"']*["'])?\s*\)/g, (_match, _alt, url: string) => {
       image ??= url;
       return ' ';
     })
@@ -132,7 +132,7 @@ function renderInline(source: string, references: Map<string, string>): { text: 
       image ??= references.get((ref || alt).toLowerCase()) ?? null;
       return ' ';
     })
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)/g, '$1')
     .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
     .replace(/<(https?:\/\/[^>\s]+)>/g, '$1')
     .replace(/<[^>]+>/g, '')

@@ -106,7 +106,9 @@ function pickAuthor(byline: string | null | undefined, head: PageHead): string |
 }
 
 function pickLabels(head: PageHead): string[] {
-  const labels = [...(head.metaAll.get('article:section') ?? []), ...(head.metaAll.get('article:tag') ?? [])];
+  // Some sites put every tag in one article:tag, comma-separated.
+  const tags = (head.metaAll.get('article:tag') ?? []).flatMap((value) => value.split(','));
+  const labels = [...(head.metaAll.get('article:section') ?? []), ...tags];
   return [...new Set(labels.map((label) => collapseWhitespace(label)).filter(Boolean))];
 }
 

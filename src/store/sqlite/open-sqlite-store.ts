@@ -2,6 +2,7 @@ import type { Store } from '../store.ts';
 import { openDatabase } from './open-database.ts';
 import { SqliteArticleStore } from './sqlite-article-store.ts';
 import { SqliteEditionStore } from './sqlite-edition-store.ts';
+import { SqliteLedger } from './sqlite-ledger.ts';
 import { SqliteSubscriberStore } from './sqlite-subscriber-store.ts';
 
 /** The embedded store: one SQLite file in WAL mode. */
@@ -11,6 +12,7 @@ export function openSqliteStore(file: string): Store {
     articles: new SqliteArticleStore(db),
     editions: new SqliteEditionStore(db),
     subscribers: new SqliteSubscriberStore(db),
+    ledger: new SqliteLedger(db),
     close: () => db.close(),
   };
 }

@@ -12,13 +12,11 @@ const CREATE_STAGING = `
   DROP TABLE IF EXISTS temp.sync_subscriptions;
   DROP TABLE IF EXISTS temp.sync_kept;
   CREATE TEMP TABLE sync_subscribers (
-    email TEXT PRIMARY KEY, name TEXT, locale TEXT, timezone TEXT, status TEXT NOT NULL,
+    email TEXT PRIMARY KEY, seq INTEGER NOT NULL, name TEXT, locale TEXT, timezone TEXT, status TEXT NOT NULL,
+    subs TEXT NOT NULL,                  -- JSON object: newsletter id -> categories (null = all)
     file TEXT NOT NULL, line INTEGER NOT NULL,
+    prev_file TEXT, prev_line INTEGER, prev_subs TEXT,  -- the earlier row when the address repeats
     subscriber_id INTEGER, is_new INTEGER NOT NULL DEFAULT 0, changed INTEGER NOT NULL DEFAULT 0
-  );
-  CREATE TEMP TABLE sync_subscriptions (
-    email TEXT NOT NULL, newsletter_id TEXT NOT NULL, categories TEXT, subscriber_id INTEGER,
-    PRIMARY KEY (email, newsletter_id)
   ) WITHOUT ROWID;
   CREATE TEMP TABLE sync_kept (email TEXT PRIMARY KEY) WITHOUT ROWID;
 `;
@@ -40,15 +38,21 @@ const PREPARE_MERGE = `
 
 const INSERT_NEW = `
   INSERT INTO main.subscribers (email, name, locale, timezone, status, status_origin, hard_bounces, created_at, updated_at)
-    SELECT email, name, locale, timezone, status, 'file', 0, @now, @now FROM temp.sync_subscribers WHERE is_new = 1 ORDER BY rowid
+    SELECT email, name, locale, timezone, status, 'file', 0, @now, @now FROM temp.sync_subscribers WHERE is_new = 1 ORDER BY seq
 `;
 
 const LINK_NEW = `
   UPDATE temp.sync_subscribers SET subscriber_id = (SELECT s.id FROM main.subscribers s WHERE s.email = sync_subscribers.email)
     WHERE is_new = 1;
   CREATE INDEX temp.sync_subscribers_id ON sync_subscribers (subscriber_id);
-  UPDATE temp.sync_subscriptions AS x SET subscriber_id = t.subscriber_id FROM temp.sync_subscribers AS t WHERE t.email = x.email;
-  CREATE INDEX temp.sync_subscriptions_id ON sync_subscriptions (subscriber_id, newsletter_id);
+  CREATE TEMP TABLE sync_subscriptions (
+    subscriber_id INTEGER NOT NULL, newsletter_id TEXT NOT NULL, categories TEXT,
+    PRIMARY KEY (subscriber_id, newsletter_id)
+  ) WITHOUT ROWID;
+  -- json_each gives an array's JSON text as its value: the same text JSON.stringify wrote.
+  INSERT INTO temp.sync_subscriptions (subscriber_id, newsletter_id, categories)
+    SELECT t.subscriber_id, j.key, CASE WHEN j.type = 'null' THEN NULL ELSE j.value END
+      FROM temp.sync_subscribers t, json_each(t.subs) j;
 `;
 
 /** A stored subscription that the files no longer list and that the files still decide. */
@@ -86,9 +90,9 @@ const UPSERT_SUBSCRIPTIONS = `
 
 export class SqliteSubscriberSync implements SubscriberSyncSession {
   private finished = false;
-  private readonly findStaged;
   private readonly upsertSubscriber;
-  private readonly upsertSubscription;
+  private readonly mergeSubs;
+  private seq = 0;
   private readonly insertKept;
 
   constructor(
@@ -96,16 +100,15 @@ export class SqliteSubscriberSync implements SubscriberSyncSession {
     private readonly onFinish: () => void,
   ) {
     db.exec(CREATE_STAGING);
-    this.findStaged = db.prepare<[string], { file: string; line: number }>('SELECT file, line FROM temp.sync_subscribers WHERE email = ?');
-    this.upsertSubscriber = db.prepare(
-      `INSERT INTO temp.sync_subscribers (email, name, locale, timezone, status, file, line) VALUES (@email, @name, @locale, @timezone, @status, @file, @line)
+    this.upsertSubscriber = db.prepare<[Record<string, unknown>], { prev_file: string | null; prev_line: number | null; prev_subs: string | null }>(
+      `INSERT INTO temp.sync_subscribers (email, seq, name, locale, timezone, status, subs, file, line)
+         VALUES (@email, @seq, @name, @locale, @timezone, @status, @subs, @file, @line)
        ON CONFLICT (email) DO UPDATE SET name = excluded.name, locale = excluded.locale, timezone = excluded.timezone,
-         status = excluded.status, file = excluded.file, line = excluded.line`,
+         status = excluded.status, subs = excluded.subs, file = excluded.file, line = excluded.line,
+         prev_file = file, prev_line = line, prev_subs = subs
+       RETURNING prev_file, prev_line, prev_subs`,
     );
-    this.upsertSubscription = db.prepare(
-      `INSERT INTO temp.sync_subscriptions (email, newsletter_id, categories) VALUES (?, ?, ?)
-       ON CONFLICT (email, newsletter_id) DO UPDATE SET categories = excluded.categories`,
-    );
+    this.mergeSubs = db.prepare<[string, string]>('UPDATE temp.sync_subscribers SET subs = ? WHERE email = ?');
     this.insertKept = db.prepare('INSERT OR IGNORE INTO temp.sync_kept (email) VALUES (?)');
   }
 
@@ -113,12 +116,24 @@ export class SqliteSubscriberSync implements SubscriberSyncSession {
     this.assertOpen();
     return this.db.transaction(() =>
       rows.map((row) => {
-        const earlier = this.findStaged.get(row.email) ?? null;
-        this.upsertSubscriber.run({ email: row.email, name: row.name, locale: row.locale, timezone: row.timezone, status: row.status, file: row.file, line: row.line });
-        for (const sub of row.subscriptions) {
-          this.upsertSubscription.run(row.email, sub.newsletterId, sub.categories === null ? null : JSON.stringify(sub.categories));
-        }
-        return earlier ? { file: earlier.file, line: earlier.line } : null;
+        const subs: Record<string, string[] | null> = {};
+        for (const sub of row.subscriptions) subs[sub.newsletterId] = sub.categories;
+        const staged = this.upsertSubscriber.get({
+          email: row.email,
+          seq: ++this.seq,
+          name: row.name,
+          locale: row.locale,
+          timezone: row.timezone,
+          status: row.status,
+          subs: JSON.stringify(subs),
+          file: row.file,
+          line: row.line,
+        })!;
+        if (staged.prev_file === null) return null;
+        // Listed before: newsletters joined; for a newsletter in both, the later row wins.
+        const merged = { ...(JSON.parse(staged.prev_subs!) as Record<string, string[] | null>), ...subs };
+        this.mergeSubs.run(JSON.stringify(merged), row.email);
+        return { file: staged.prev_file, line: staged.prev_line! };
       }),
     )();
   }

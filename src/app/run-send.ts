@@ -1,0 +1,121 @@
+import { TidingsError } from '../core/errors.ts';
+import { createMessageBuilder } from '../delivery/message-builder.ts';
+import { createProgressReporter } from '../delivery/progress-reporter.ts';
+import { sendEdition } from '../delivery/send-edition.ts';
+import { summarizeSendResult } from '../delivery/send-summary.ts';
+import type { SendResult } from '../delivery/send-types.ts';
+import { createMailTransport } from '../delivery/smtp-transport.ts';
+import type { Recipient } from '../subscribers/subscriber-store.ts';
+import type { AppContext } from './context.ts';
+import { EditionPipeline, parseAt, requireSecret } from './edition-pipeline.ts';
+
+export interface SendOptions {
+  at?: string;
+  dryRun?: boolean;
+  limit?: number;
+  resendAmbiguous?: boolean;
+  force?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface SendOutcome {
+  exitCode: number;
+  lines: string[];
+  result: SendResult | null;
+  editionId: string;
+}
+
+/**
+ * `tidings send`: build or load the edition for the slot, then stream the newsletter's
+ * recipients through the delivery engine, rendering once per segment. The edition's
+ * status is a lock: a sent or skipped edition is not sent again.
+ */
+export async function runSend(ctx: AppContext, newsletterId: string, options: SendOptions): Promise<SendOutcome> {
+  const secret = requireSecret(ctx);
+  const now = ctx.clock.now();
+  const pipeline = await EditionPipeline.open(ctx, newsletterId, parseAt(ctx, options.at));
+  const { edition, newsletter } = pipeline;
+  const done = (exitCode: number, lines: string[], result: SendResult | null = null): SendOutcome => ({ exitCode, lines, result, editionId: edition.id });
+
+  if (edition.status === 'skipped') return done(0, [`${edition.id}: skipped, not sent (${edition.statusReason ?? 'no reason recorded'}).`]);
+  const lateBy = now.getTime() - new Date(edition.slot).getTime();
+  if (lateBy > ctx.config.delivery.maxLateness && !options.force) {
+    const hours = (lateBy / 3_600_000).toFixed(1);
+    return done(1, [
+      `${edition.id}: the slot is ${hours} h in the past, more than delivery.maxLateness allows; not sent. ` +
+        `Send it anyway with --force, or send a newer slot.`,
+    ]);
+  }
+
+  const transport = options.dryRun ? null : createMailTransport(ctx.config.transport, ctx.baseDir);
+  if (!options.dryRun) await ctx.store.editions.setStatus(edition.id, 'sending', { at: now, from: ['draft', 'approved', 'sending'] });
+  const progress = createProgressReporter({ stream: ctx.stdout, editionId: edition.id });
+  const total = await ctx.store.subscribers.count(newsletter.id);
+  const maxConnections = ctx.config.transport.type === 'smtp' ? ctx.config.transport.maxConnections : 4;
+  const itemIds = edition.articles.map((a) => a.articleId);
+  let result: SendResult;
+  try {
+    result = await sendEdition<Recipient>(
+      {
+        ledger: ctx.store.ledger,
+        transport: transport ?? { send: async () => { throw new TidingsError('USAGE', 'dry run'); }, close: async () => {} },
+        recipients: ctx.store.subscribers.streamRecipients(newsletter.id),
+        plan: async (recipient) => {
+          const received = await ctx.store.ledger.receivedArticleIds(recipient.id, itemIds);
+          const plan = pipeline.plan(recipient, received);
+          if ('skip' in plan) return plan;
+          return { segmentKey: plan.segmentKey, articleIds: plan.articleIds, render: () => pipeline.render(plan) };
+        },
+        personalize: (segment, tokens) => pipeline.personalize(segment, { name: tokens.name, email: tokens.email }, {
+          unsubscribeUrl: tokens.unsubscribe_url,
+          preferencesUrl: tokens.preferences_url,
+          viewUrl: tokens.view_url,
+        }),
+        buildMessage: createMessageBuilder({
+          from: newsletter.from,
+          replyTo: newsletter.replyTo,
+          newsletterId: newsletter.id,
+          newsletterTitle: newsletter.title,
+          unsubscribeMailto: ctx.config.web.unsubscribeMailto,
+          clock: ctx.clock,
+        }),
+        links: pipeline.links(secret),
+        clock: ctx.clock,
+        logger: ctx.logger,
+        onProgress: (p) => progress.update(p),
+        onPermanentRejection: async (recipient) => {
+          const { bounced } = await ctx.store.subscribers.recordHardBounce(recipient.id, ctx.clock.now(), ctx.config.delivery.bounceAfter);
+          if (bounced) ctx.logger.warn({ subscriber: recipient.email }, 'marked bounced: rejected permanently too many times in a row');
+        },
+        onAccepted: (recipient) => ctx.store.subscribers.resetBounces(recipient.id),
+      },
+      {
+        editionId: edition.id,
+        dryRun: options.dryRun,
+        limit: options.limit,
+        resendAmbiguous: options.resendAmbiguous,
+        maxConnections,
+        delivery: ctx.config.delivery,
+        total,
+        signal: options.signal,
+      },
+    );
+  } finally {
+    await transport?.close();
+  }
+  progress.finish({
+    accepted: result.accepted, failed: result.failed, skipped: result.skipped, alreadyDone: result.alreadyDone,
+    handled: result.accepted + result.failed + result.skipped + result.alreadyDone, total, rate: result.rate, elapsedMs: result.elapsedMs,
+  });
+  if (!options.dryRun) {
+    const counts = await ctx.store.ledger.counts(edition.id);
+    const finished = !result.paused && !result.stopped && !result.limitReached && counts.pending === 0 && counts.sending === 0;
+    if (finished) await ctx.store.editions.setStatus(edition.id, 'sent', { at: ctx.clock.now(), from: ['sending'] });
+  }
+  const rerun = `tidings send ${newsletter.id} --at ${edition.slot}`;
+  const summary = summarizeSendResult(result, rerun);
+  if (!options.dryRun && ctx.config.transport.type === 'outbox') {
+    summary.lines.push(`Messages are in ${ctx.resolvePath(ctx.config.transport.dir)}/ (one .eml file per subscriber).`);
+  }
+  return done(summary.exitCode, summary.lines, result);
+}

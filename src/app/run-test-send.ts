@@ -1,0 +1,46 @@
+import { TidingsError } from '../core/errors.ts';
+import { createMessageBuilder } from '../delivery/message-builder.ts';
+import { createMailTransport } from '../delivery/smtp-transport.ts';
+import type { AppContext } from './context.ts';
+import { EditionPipeline, parseAt, requireSecret } from './edition-pipeline.ts';
+import { resolveReader } from './resolve-reader.ts';
+
+/**
+ * `tidings send --test EMAIL`: the edition as a chosen (or sample) subscriber sees it,
+ * sent to one address with "[TEST]" in the subject. The ledger is not touched.
+ */
+export async function runTestSend(ctx: AppContext, newsletterId: string, options: { at?: string; to: string; subscriber?: string }): Promise<number> {
+  const secret = requireSecret(ctx);
+  const pipeline = await EditionPipeline.open(ctx, newsletterId, parseAt(ctx, options.at));
+  const reader = await resolveReader(ctx, pipeline, options.subscriber);
+  const plan = pipeline.plan(reader, reader.received);
+  if ('skip' in plan) {
+    ctx.err(`${pipeline.edition.id}: nothing to send as ${reader.email}: ${plan.skip}`);
+    return 1;
+  }
+  const content = pipeline.personalize(await pipeline.render(plan), reader, pipeline.links(secret)(reader.id ?? 0));
+  const build = createMessageBuilder({
+    from: pipeline.newsletter.from,
+    replyTo: pipeline.newsletter.replyTo,
+    newsletterId: pipeline.newsletter.id,
+    newsletterTitle: pipeline.newsletter.title,
+    unsubscribeMailto: ctx.config.web.unsubscribeMailto,
+    clock: ctx.clock,
+  });
+  const message = build({
+    editionId: `${pipeline.edition.id}-test`,
+    recipient: { id: reader.id ?? 0, email: options.to, name: null },
+    content: { ...content, subject: `[TEST] ${content.subject}` },
+    urls: pipeline.links(secret)(reader.id ?? 0),
+  });
+  const transport = createMailTransport(ctx.config.transport, ctx.baseDir);
+  try {
+    const receipt = await transport.send(message);
+    ctx.out(`test copy of ${pipeline.edition.id} (as ${reader.email}) to ${options.to}: ${receipt.response}`);
+    return 0;
+  } catch (error) {
+    throw error instanceof TidingsError ? error : new TidingsError('TRANSPORT_TEMPORARY', (error as Error).message, { cause: error });
+  } finally {
+    await transport.close();
+  }
+}

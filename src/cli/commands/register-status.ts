@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import type { CommandHost } from '../command-host.ts';
+import { runDeliveries, runStatus } from './status.ts';
+
+export function registerStatusCommands(program: Command, host: CommandHost): void {
+  const statusContext = async () => {
+    const ctx = await host.getContext();
+    return { ledger: ctx.store.ledger, stdout: ctx.stdout, stderr: process.stderr };
+  };
+  program
+    .command('status')
+    .description('editions with delivery counts per status (pending, sending, accepted, failed, skipped, ambiguous) and the last errors')
+    .argument('[newsletter]', 'only this newsletter')
+    .option('--json', 'print JSON')
+    .action(async (newsletter: string | undefined, options: { json?: boolean }) =>
+      host.setExitCode(await runStatus(await statusContext(), { newsletter, json: Boolean(options.json) })),
+    );
+  program
+    .command('deliveries')
+    .description('the deliveries of one edition')
+    .argument('<edition>', 'edition id, e.g. daily/2026-11-28T07:00')
+    .option('--status <status>', 'only this status (pending, sending, accepted, failed, skipped)')
+    .option('--json', 'print JSON')
+    .action(async (edition: string, options: { status?: string; json?: boolean }) =>
+      host.setExitCode(await runDeliveries(await statusContext(), { edition, status: options.status, json: Boolean(options.json) })),
+    );
+}
