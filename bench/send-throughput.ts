@@ -43,7 +43,7 @@ function makeSegment(index: number): RenderedSegment {
   let html = '<!doctype html><html><head><meta charset="utf-8"><title>Digest</title></head><body style="margin:0;padding:0;background:#f4f4f4">';
   html += '<div style="display:none">%%{name}%%, today in brief</div><table role="presentation" width="100%" cellpadding="0" cellspacing="0">';
   let text = 'Hello %%{name}%%,\n\n';
-  for (let a = 0; html.length < 140_000; a++) {
+  for (let a = 0; html.length < 146_000; a++) {
     const title = `Story ${index}-${a}: ${paragraph(index + a, 8)}`;
     html +=
       `<tr><td style="padding:16px 24px;font-family:Helvetica,Arial,sans-serif;font-size:16px;line-height:24px;color:#222222">` +

@@ -2,12 +2,17 @@ import type { NewsletterConfig } from '../config/schema.ts';
 import { ConfigError, UsageError } from '../core/errors.ts';
 import { buildSubscriberUrls, createSubscriberLinks, type SubscriberUrls } from '../delivery/subscriber-token.ts';
 import { buildEdition } from '../editions/build-edition.ts';
+import { CachedSummarizer } from '../ingest/article-enricher.ts';
 import type { Edition } from '../editions/edition.ts';
 import { planDigest, type DigestPlan, type DigestReader } from '../editions/plan-digest.ts';
 import { createRenderer, type Renderer } from '../render/create-renderer.ts';
 import { personalize } from '../render/personalize.ts';
 import type { RenderedSegment } from '../render/render-types.ts';
 import type { AppContext } from './context.ts';
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
 
 export function findNewsletter(ctx: AppContext, id: string): NewsletterConfig {
   const newsletter = ctx.config.newsletters.find((n) => n.id === id);
@@ -53,7 +58,15 @@ export class EditionPipeline {
       overrideDir: ctx.config.templates.dir ? ctx.resolvePath(ctx.config.templates.dir) : undefined,
       logger: ctx.logger,
     });
-    const edition = await buildEdition(newsletter, at, { articles: ctx.store.articles, editions: ctx.store.editions, logger: ctx.logger });
+    const summarizer = newsletter.summary
+      ? new CachedSummarizer(ctx.store.articles, { ...ctx.config.summaries, ...stripUndefined(newsletter.summary) })
+      : null;
+    const edition = await buildEdition(newsletter, at, {
+      articles: ctx.store.articles,
+      editions: ctx.store.editions,
+      logger: ctx.logger,
+      summarize: summarizer ? (article) => summarizer.summaryOf(article) : undefined,
+    });
     return new EditionPipeline(ctx, newsletter, edition, renderer);
   }
 

@@ -38,6 +38,9 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   const done = (exitCode: number, lines: string[], result: SendResult | null = null): SendOutcome => ({ exitCode, lines, result, editionId: edition.id });
 
   if (edition.status === 'skipped') return done(0, [`${edition.id}: skipped, not sent (${edition.statusReason ?? 'no reason recorded'}).`]);
+  if (newsletter.requireApproval && edition.status === 'draft' && !options.dryRun) {
+    return done(1, [`${edition.id}: waiting for approval (newsletters.${newsletter.id}.requireApproval); approve with: tidings edition approve ${edition.id}`]);
+  }
   const lateBy = now.getTime() - new Date(edition.slot).getTime();
   if (lateBy > ctx.config.delivery.maxLateness && !options.force) {
     const hours = (lateBy / 3_600_000).toFixed(1);

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { createAppContext, type AppContext } from '../app/context.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { systemClock } from '../core/clock.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
 import { ConfigError, UsageError, describeError, isTidingsError } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
 import { registerCommands } from './register-commands.ts';
@@ -13,6 +13,8 @@ export interface MainIo {
   env?: Record<string, string | undefined>;
   stdout?: NodeJS.WriteStream | NodeJS.WritableStream;
   stderr?: NodeJS.WriteStream | NodeJS.WritableStream;
+  /** Tests pin the time; the real CLI reads the system clock. */
+  clock?: Clock;
 }
 
 const TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url));
@@ -42,7 +44,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     const level = globals.quiet ? 'error' : globals.verbose ? 'debug' : 'info';
     const logger = createLogger({ level, pretty: interactive && !env.CI });
     const loaded = loadConfig(globals.config, env);
-    context = createAppContext({ loaded, clock: systemClock, logger, env, out, err, interactive, stdout, templatesDir: TEMPLATES_DIR });
+    context = createAppContext({ loaded, clock: io.clock ?? systemClock, logger, env, out, err, interactive, stdout, templatesDir: TEMPLATES_DIR });
     return context;
   };
 

@@ -132,6 +132,8 @@ const newsletterSchema = z.strictObject({
   replyTo: z.string().optional(),
   locale: z.string().default('en'),
   timezone: timeZone.default('UTC'),
+  /** When true, `send` refuses an edition until an editor approved it (`tidings edition approve`). */
+  requireApproval: z.boolean().default(false),
   /** Cron expression (node-cron syntax) in the newsletter's time zone, used by the scheduler. */
   schedule: z.string().optional(),
   /** The sender's postal address, shown in the footer (CAN-SPAM and friends). */

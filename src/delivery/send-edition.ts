@@ -143,6 +143,7 @@ export async function sendEdition<R extends DeliveryRecipient>(
       result.skipped++;
       return 'continue';
     }
+    if (stopping()) return 'stop'; // paused or stopped while planning: leave the row pending
     if (options.limit !== undefined && claimsReserved >= options.limit) {
       result.limitReached = true;
       return 'stop';

@@ -1,7 +1,7 @@
 import type { NewsletterConfig } from '../config/schema.ts';
 import { parseDuration } from '../core/duration.ts';
 import type { Logger } from '../core/logger.ts';
-import type { ArticleStore } from '../store/article-store.ts';
+import type { ArticleStore, StoredArticle } from '../store/article-store.ts';
 import type { Edition } from './edition.ts';
 import type { EditionStore } from './edition-store.ts';
 import { selectArticles } from './select-articles.ts';
@@ -11,6 +11,8 @@ export interface BuildEditionDeps {
   articles: ArticleStore;
   editions: EditionStore;
   logger: Logger;
+  /** Re-summarizes with the newsletter's own limits (`newsletters[].summary`), when it sets any. */
+  summarize?: (article: StoredArticle) => Promise<string | null>;
 }
 
 /** The time range an edition draws from; `since` null means "from the beginning". */
@@ -42,6 +44,10 @@ export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps:
   const candidates = await deps.articles.listArticles({ since: since ?? undefined, until: new Date(until.getTime() + 60_000) });
   const used = await deps.editions.listUsedArticleIds(newsletter.id, id);
   const selected = selectArticles(candidates, newsletter, used);
+  if (deps.summarize) {
+    const byId = new Map(candidates.map((article) => [article.id, article]));
+    for (const article of selected) article.summary = (await deps.summarize(byId.get(article.articleId)!)) ?? article.summary;
+  }
   const thin = selected.length < newsletter.minArticles;
   const edition = await deps.editions.createEdition(
     {

@@ -17,6 +17,29 @@ export function summaryCacheVersion(options: SummaryOptions): string {
   return `${SUMMARIZER_VERSION}/${options.maxWords}/${options.minSentences}-${options.maxSentences}/${options.preferSourceDescription ? 'src' : 'ext'}`;
 }
 
+type SummaryCache = Pick<ArticleStore, 'getCachedSummary' | 'putCachedSummary'>;
+
+/** The extractive summarizer behind a cache keyed by content hash, code version and options. */
+export class CachedSummarizer {
+  readonly #version: string;
+
+  constructor(
+    private readonly cache: SummaryCache,
+    private readonly options: SummaryOptions,
+  ) {
+    this.#version = summaryCacheVersion(options);
+  }
+
+  async summaryOf(article: Pick<ArticleRecord, 'title' | 'text' | 'description' | 'language' | 'contentHash'>): Promise<string | null> {
+    if (!article.text && !article.description) return null;
+    const cached = await this.cache.getCachedSummary(article.contentHash, this.#version);
+    if (cached !== null) return cached || null;
+    const { summary } = summarize(article, this.options);
+    await this.cache.putCachedSummary(article.contentHash, this.#version, summary);
+    return summary || null;
+  }
+}
+
 /**
  * Summarizes (cached per content hash) and classifies articles at ingest. The
  * classifier is trained from the store's source-labelled articles plus those of the
@@ -24,18 +47,18 @@ export function summaryCacheVersion(options: SummaryOptions): string {
  */
 export class StoreBackedEnricher implements ArticleEnricher {
   readonly #deps: EnricherDeps;
-  readonly #version: string;
+  readonly #summarizer: CachedSummarizer;
   #model: CategoryModel | null = null;
   #trainedOn = -1;
 
   constructor(deps: EnricherDeps) {
     this.#deps = deps;
-    this.#version = summaryCacheVersion(deps.summaries);
+    this.#summarizer = new CachedSummarizer(deps.articles, deps.summaries);
   }
 
   async enrich(records: ArticleRecord[]): Promise<ArticleRecord[]> {
     const summarized: ArticleRecord[] = [];
-    for (const record of records) summarized.push({ ...record, summary: await this.#summaryOf(record) });
+    for (const record of records) summarized.push({ ...record, summary: await this.#summarizer.summaryOf(record) });
     const needsCategory = summarized.filter((record) => record.categoryOrigin === 'none');
     if (needsCategory.length === 0) return summarized;
     const model = await this.model(summarized.filter((record) => record.categoryOrigin === 'source'));
@@ -66,14 +89,5 @@ export class StoreBackedEnricher implements ArticleEnricher {
     const rules: Record<string, string[]> = {};
     for (const [slug, category] of Object.entries(this.#deps.categories)) if (category.keywords.length) rules[slug] = category.keywords;
     return rules;
-  }
-
-  async #summaryOf(record: ArticleRecord): Promise<string | null> {
-    if (!record.text && !record.description) return null;
-    const cached = await this.#deps.articles.getCachedSummary(record.contentHash, this.#version);
-    if (cached !== null) return cached || null;
-    const { summary } = summarize(record, this.#deps.summaries);
-    await this.#deps.articles.putCachedSummary(record.contentHash, this.#version, summary);
-    return summary || null;
   }
 }

@@ -30,6 +30,9 @@ export async function listSubscriberFiles(paths: readonly string[]): Promise<{ f
     }
     if (info.isDirectory()) {
       const names = (await readdir(given)).filter((name) => !name.startsWith('.') && READERS[path.extname(name).toLowerCase()]).sort();
+      // An empty folder is far more likely a wrong path than "nobody subscribes": say so,
+      // so that a sync does not mark everybody removed.
+      if (names.length === 0) problems.push({ file: given, line: 0, message: 'no .yaml, .yml or .csv lists in this folder' });
       for (const name of names) files.push(path.join(given, name));
     } else if (READERS[path.extname(given).toLowerCase()]) {
       files.push(given);

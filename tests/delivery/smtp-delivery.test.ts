@@ -75,14 +75,19 @@ describe('sendEdition over real SMTP', () => {
 
     // DKIM: verified against the public key as DNS would publish it.
     const dnsKey = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
-    const verification = await dkimVerify(message.raw, {
-      resolver: async (name: string, type: string) => {
-        if (type === 'TXT' && name === 'tid1._domainkey.digest.example.test') return [[`v=DKIM1; k=rsa; p=${dnsKey}`]];
-        throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
-      },
-    } as never);
+    const resolver = async (name: string, type: string) => {
+      if (type === 'TXT' && name === 'tid1._domainkey.digest.example.test') return [[`v=DKIM1; k=rsa; p=${dnsKey}`]];
+      throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+    };
+    const verification = await dkimVerify(message.raw, { resolver } as never);
     expect(verification.results[0]?.status.result).toBe('pass');
     expect(verification.results[0]?.signingDomain).toBe('digest.example.test');
+    // The check can fail: one changed body character breaks the signature.
+    const text = message.raw.toString('latin1');
+    const at = text.indexOf('base64\r\n\r\n') + 10;
+    const tampered = Buffer.from(text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1), 'latin1');
+    const broken = await dkimVerify(tampered, { resolver } as never);
+    expect(broken.results[0]?.status.result).not.toBe('pass'); // mailauth says 'neutral' for a body hash mismatch
 
     // The ledger remembers what each subscriber received.
     expect(await ledger.receivedArticleIds(5, ['a-seg-1-1', 'a-seg-0-1'])).toEqual(new Set(['a-seg-1-1']));

@@ -130,6 +130,36 @@ describe('syncSubscribers into SQLite', () => {
     expect(db.prepare("SELECT COUNT(*) FROM temp.sqlite_master WHERE name LIKE 'sync_%'").pluck().get()).toBe(0);
   });
 
+  it('rolls the whole merge back when it fails half-way', async () => {
+    const { db, store, write, sync } = setup();
+    write('list.csv', BASE_CSV);
+    await sync(T1);
+    const before = db.prepare('SELECT * FROM subscribers ORDER BY id').all();
+    const beforeSubs = db.prepare('SELECT * FROM subscriptions ORDER BY subscriber_id, newsletter_id').all();
+    // New subscribers are inserted before subscriptions are written; make the latter fail.
+    db.exec(`CREATE TEMP TRIGGER fail_weekly BEFORE INSERT ON main.subscriptions WHEN NEW.newsletter_id = 'weekly'
+             BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    write('list.csv', `${BASE_CSV}\nnew@example.org,New,weekly,,,,`.replace('Bob,daily,science', 'Bobby,daily,world'));
+    await expect(sync(T2)).rejects.toThrow(/disk on fire/);
+    expect(db.prepare('SELECT * FROM subscribers ORDER BY id').all()).toEqual(before);
+    expect(db.prepare('SELECT * FROM subscriptions ORDER BY subscriber_id, newsletter_id').all()).toEqual(beforeSubs);
+    db.exec('DROP TRIGGER temp.fail_weekly');
+    expect(await sync(T3)).toMatchObject({ applied: true, added: 1, updated: 1 });
+    expect((await store.findByEmail('bob@example.com'))!.name).toBe('Bobby');
+  });
+
+  it('refuses an empty folder rather than removing everybody', async () => {
+    const { store, write, sync, lists } = setup();
+    write('list.csv', BASE_CSV);
+    await sync(T1);
+    const { rmSync } = await import('node:fs');
+    rmSync(path.join(lists, 'list.csv'));
+    const report = await sync(T2);
+    expect(report.applied).toBe(false);
+    expect(report.errors[0]!.message).toBe('no .yaml, .yml or .csv lists in this folder');
+    expect(await store.count('daily')).toBe(2);
+  });
+
   it('with skipInvalid applies the good rows, lists the skipped and leaves skipped subscribers alone', async () => {
     const { store, write, sync } = setup();
     write('list.csv', BASE_CSV);

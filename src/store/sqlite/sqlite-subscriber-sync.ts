@@ -1,3 +1,4 @@
+import { TidingsError } from '../../core/errors.ts';
 import type { StagedSubscriber, SubscriberSyncSession, SyncCounts } from '../../subscribers/subscriber-store.ts';
 import type { SqliteDatabase } from './open-database.ts';
 
@@ -197,6 +198,6 @@ export class SqliteSubscriberSync implements SubscriberSyncSession {
   }
 
   private assertOpen(): void {
-    if (this.finished) throw new Error('this subscriber sync was already applied or discarded');
+    if (this.finished) throw new TidingsError('STORE_FAILED', 'this subscriber sync was already applied or discarded');
   }
 }
