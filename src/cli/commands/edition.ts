@@ -4,20 +4,21 @@ import type { AppContext } from '../../app/context.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Edition } from '../../editions/edition.ts';
 import { EditionCurator } from '../../editions/curate-edition.ts';
+import { curatedArticles } from '../../editions/plan-digest.ts';
 import type { CommandHost } from '../command-host.ts';
 
-function formatEdition(edition: Edition): string[] {
+function formatEdition(edition: Edition, categoryOrder: readonly string[]): string[] {
   const lines = [
     `${edition.id}  ${edition.status}${edition.statusReason ? ` (${edition.statusReason})` : ''}`,
     `  slot ${edition.slot} · built ${edition.builtAt}${edition.approvedAt ? ` · approved ${edition.approvedAt}` : ''}`,
   ];
   if (edition.intro) lines.push(`  intro: ${edition.intro.replace(/\n+/g, ' ¶ ')}`);
   let category = '';
-  for (const article of [...edition.articles].sort(
-    (a, b) => Number(b.pinned) - Number(a.pinned) || a.category.localeCompare(b.category) || a.position - b.position,
-  )) {
-    if (!article.pinned && article.category !== category) {
-      category = article.category;
+  const excluded = edition.articles.filter((a) => a.excluded);
+  for (const article of [...curatedArticles(edition, categoryOrder), ...excluded]) {
+    const heading = article.pinned ? 'top story' : article.excluded ? 'excluded' : article.category;
+    if (heading !== category) {
+      category = heading;
       lines.push(`  [${category}]`);
     }
     const flags = [article.pinned ? 'TOP' : '', article.excluded ? 'EXCLUDED' : ''].filter(Boolean).join(' ');
@@ -28,7 +29,10 @@ function formatEdition(edition: Edition): string[] {
 
 function print(ctx: AppContext, edition: Edition, json: boolean | undefined): number {
   if (json) ctx.out(JSON.stringify(edition, null, 2));
-  else for (const line of formatEdition(edition)) ctx.out(line);
+  else {
+    const order = ctx.config.newsletters.find((n) => n.id === edition.newsletterId)?.categories ?? [];
+    for (const line of formatEdition(edition, order)) ctx.out(line);
+  }
   return 0;
 }
 

@@ -1,0 +1,45 @@
+/**
+ * Runs every benchmark, one child process each (so peak-memory figures are their own).
+ *   npm run bench [-- NAME...]        e.g. npm run bench -- summaries-eval render-throughput
+ * The evaluation corpus is ../shared/corpus beside the project, or TIDINGS_CORPUS.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const corpus = process.env.TIDINGS_CORPUS ?? path.resolve(root, '../shared/corpus');
+
+const BENCHES: { name: string; args: string[] }[] = [
+  { name: 'feeds-eval', args: [path.join(corpus, 'feeds-dev')] },
+  { name: 'pages-eval', args: [path.join(corpus, 'pages-dev')] },
+  { name: 'summaries-eval', args: [path.join(corpus, 'bbc-dev')] },
+  { name: 'classify-eval', args: [path.join(corpus, 'bbc-dev')] },
+  { name: 'content-speed', args: [path.join(corpus, 'bbc-dev')] },
+  { name: 'render-throughput', args: [] },
+  { name: 'send-throughput', args: [] },
+  { name: 'subscribers-sync', args: [] },
+];
+
+const wanted = process.argv.slice(2);
+const chosen = wanted.length ? BENCHES.filter((b) => wanted.includes(b.name)) : BENCHES;
+if (wanted.length && chosen.length !== wanted.length) {
+  console.error(`unknown benchmark; choose from: ${BENCHES.map((b) => b.name).join(', ')}`);
+  process.exit(2);
+}
+if (!existsSync(corpus)) console.error(`note: no corpus at ${corpus}; the corpus benchmarks will fail (set TIDINGS_CORPUS)`);
+
+let failed = 0;
+for (const bench of chosen) {
+  console.log(`\n=== ${bench.name} ${bench.args.join(' ')}`);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', `${bench.name}.ts`), ...bench.args], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (run.status !== 0) {
+    failed += 1;
+    console.log(`=== ${bench.name} exited ${run.status ?? run.signal}`);
+  }
+}
+process.exit(failed ? 1 : 0);
