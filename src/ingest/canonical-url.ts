@@ -1,3 +1,5 @@
+import { isHttpUrl } from '../core/http-url.ts';
+
 /**
  * Canonical form of an article URL, so the same story linked with tracking
  * parameters, a fragment or a different host case gets the same id.
@@ -6,16 +8,6 @@ const TRACKING_PARAMS = new Set([
   'fbclid', 'gclid', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'mc_cid', 'mc_eid', 'igshid', 'yclid', '_hsenc', '_hsmi',
   'ref', 'ref_src', 'ref_url', 'cmpid', 'ito', 'ocid', 'smid', 'sr_share', 'at_medium', 'at_campaign', 'guccounter',
 ]);
-
-export function isHttpUrl(value: string | null | undefined): value is string {
-  if (!value) return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 /** Returns the canonical URL, or null when the value is not an http(s) URL. */
 export function canonicalizeUrl(value: string | null | undefined): string | null {

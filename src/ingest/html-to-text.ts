@@ -71,3 +71,13 @@ export function htmlToText(html: string): string {
 export function collapseWhitespace(text: string): string {
   return text.replace(/[\s\u00a0\u200b]+/g, ' ').trim();
 }
+
+/** Multi-paragraph plain text (JSON Feed content_text, stored article text): keep blank-line paragraphs. */
+export function paragraphsFromText(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n\s*\n/)
+    .map((paragraph) => collapseWhitespace(paragraph))
+    .filter(Boolean)
+    .join('\n\n');
+}

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { CategoryConfig, FetchLimits } from '../config/schema.ts';
 import { describeError } from '../core/errors.ts';
 import type { ArticleRecord } from '../store/article-store.ts';
-import { isHttpUrl } from './canonical-url.ts';
+import { isHttpUrl } from '../core/http-url.ts';
 import { CategoryMapper } from './category-mapper.ts';
 import type { ArticleEnricher } from './ingest-sources.ts';
 import { normalizeDraft } from './normalize-article.ts';

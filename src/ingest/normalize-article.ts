@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { ArticleDraft } from '../core/article.ts';
 import type { ArticleRecord } from '../store/article-store.ts';
-import { canonicalizeUrl, isHttpUrl } from './canonical-url.ts';
+import { isHttpUrl } from '../core/http-url.ts';
+import { canonicalizeUrl } from './canonical-url.ts';
 import type { CategoryMapper } from './category-mapper.ts';
-import { collapseWhitespace } from './html-to-text.ts';
+import { collapseWhitespace, paragraphsFromText } from './html-to-text.ts';
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -18,15 +19,6 @@ export function articleIdFor(canonicalUrl: string | null, source: string, title:
 /** Hash of what a reader sees; equal hashes under different URLs are the same story. */
 export function contentHashFor(title: string, text: string): string {
   return sha256(`${collapseWhitespace(title)}\n${text.replace(/\s+/g, ' ').trim()}`);
-}
-
-function cleanParagraphs(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .split(/\n\s*\n/)
-    .map((paragraph) => collapseWhitespace(paragraph))
-    .filter(Boolean)
-    .join('\n\n');
 }
 
 function toIsoOrNull(value: string | null): string | null {
@@ -51,7 +43,7 @@ export function normalizeDraft(
 ): ArticleRecord {
   const url = canonicalizeUrl(draft.url);
   const title = collapseWhitespace(draft.title);
-  const text = cleanParagraphs(draft.text);
+  const text = paragraphsFromText(draft.text);
   const { configured, unknown } = context.mapper.map(draft.labels, context.defaultCategories);
   return {
     id: articleIdFor(url, context.source, title),
@@ -65,7 +57,7 @@ export function normalizeDraft(
     author: cleanLine(draft.author),
     imageUrl: isHttpUrl(draft.imageUrl) ? draft.imageUrl : null,
     language: cleanLine(draft.language)?.toLowerCase() ?? null,
-    description: draft.description ? cleanParagraphs(draft.description) || null : null,
+    description: draft.description ? paragraphsFromText(draft.description) || null : null,
     contentHash: contentHashFor(title, text),
     categoryOrigin: configured.length > 0 ? 'source' : 'none',
   };

@@ -1,6 +1,6 @@
 import type { EditionArticle } from '../editions/edition.ts';
 import type { SegmentContent } from './render-types.ts';
-import { toHttpUrl } from './safe-url.ts';
+import { toHttpUrl } from '../core/http-url.ts';
 import { formatArticleTime, formatDate } from './intl-dates.ts';
 import type { Translator } from './locale-strings.ts';
 

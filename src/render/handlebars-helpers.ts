@@ -1,5 +1,6 @@
 import type HandlebarsNamespace from 'handlebars';
-import { escapeHtml, toHttpUrl } from './safe-url.ts';
+import { toHttpUrl } from '../core/http-url.ts';
+import { escapeHtml } from './safe-url.ts';
 import { formatDate, type DateStyle } from './intl-dates.ts';
 import type { Translator } from './locale-strings.ts';
 

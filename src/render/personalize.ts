@@ -1,5 +1,6 @@
 import type { PersonalTokens, RenderedSegment } from './render-types.ts';
-import { escapeHtml, toHttpUrl } from './safe-url.ts';
+import { toHttpUrl } from '../core/http-url.ts';
+import { escapeHtml } from './safe-url.ts';
 import { cleanHeaderLine } from './header-line.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveBase, toHttpUrl } from '../../src/ingest/page/safe-url.ts';
+import { toHttpUrl } from '../../src/core/http-url.ts';
+import { resolveBase } from '../../src/ingest/page/safe-url.ts';
 
 describe('toHttpUrl', () => {
   it('resolves relative URLs against a base', () => {

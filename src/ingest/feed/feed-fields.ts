@@ -17,43 +17,6 @@ export function inlineFromText(text: string): string {
   return collapseWhitespace(htmlToText(text.replace(/</g, '&lt;')));
 }
 
-/** Multi-paragraph plain text (JSON Feed content_text): keep blank-line paragraphs. */
-export function paragraphsFromText(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .split(/\n\s*\n/)
-    .map((paragraph) => collapseWhitespace(paragraph))
-    .filter(Boolean)
-    .join('\n\n');
-}
-
-/**
- * Resolves a URL against the first base that yields an absolute http(s) URL.
- * Anything else (javascript:, data:, mailto:, unresolvable relative) becomes null.
- */
-export function resolveHttpUrl(value: string | null | undefined, bases: readonly (string | null | undefined)[]): string | null {
-  if (!value) return null;
-  const trimmed = value.trim().replace(/[\r\n\t]/g, '');
-  if (!trimmed) return null;
-  const absolute = toHttpUrl(trimmed, undefined);
-  if (absolute) return absolute;
-  if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed) && !/^https?:/i.test(trimmed)) return null;
-  for (const base of bases) {
-    if (!base) continue;
-    const resolved = toHttpUrl(trimmed, base);
-    if (resolved) return resolved;
-  }
-  return null;
-}
-
-function toHttpUrl(value: string, base: string | undefined): string | null {
-  try {
-    const url = base === undefined ? new URL(value) : new URL(value, base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
-  } catch {
-    return null;
-  }
-}
 
 const IMG_SRC = /<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
 

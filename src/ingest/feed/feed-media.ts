@@ -1,4 +1,5 @@
-import { firstImageSource, isImageType, looksLikeImageUrl, resolveHttpUrl } from './feed-fields.ts';
+import { resolveHttpUrl } from '../../core/http-url.ts';
+import { firstImageSource, isImageType, looksLikeImageUrl } from './feed-fields.ts';
 import { children, type XmlElement } from './xml-tree.ts';
 
 /**

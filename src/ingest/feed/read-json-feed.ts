@@ -1,6 +1,8 @@
 import type { ArticleDraft } from '../../core/article.ts';
 import { htmlToText } from '../html-to-text.ts';
-import { cleanAuthor, fallbackTitle, firstImageSource, inlineFromText, language, paragraphsFromText, resolveHttpUrl, uniqueLabels } from './feed-fields.ts';
+import { cleanAuthor, fallbackTitle, firstImageSource, inlineFromText, language, uniqueLabels } from './feed-fields.ts';
+import { paragraphsFromText } from '../html-to-text.ts';
+import { resolveHttpUrl } from '../../core/http-url.ts';
 import type { ParsedFeed } from './feed-types.ts';
 import { parseFeedDate } from './parse-feed-date.ts';
 

@@ -4,7 +4,7 @@ import { SourceError } from '../../core/errors.ts';
 import { htmlToText } from '../html-to-text.ts';
 import { normalizeLanguageTag } from '../page/page-metadata.ts';
 import { parseLooseDate } from '../page/parse-loose-date.ts';
-import { toHttpUrl } from '../page/safe-url.ts';
+import { toHttpUrl } from '../../core/http-url.ts';
 import { toAuthor, toImageRef, toLabels, toText } from './draft-fields.ts';
 import { locateJsonError } from './locate-json-error.ts';
 

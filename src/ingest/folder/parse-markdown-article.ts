@@ -4,7 +4,7 @@ import { SourceError } from '../../core/errors.ts';
 import { collapseWhitespace } from '../html-to-text.ts';
 import { normalizeLanguageTag } from '../page/page-metadata.ts';
 import { parseLooseDate } from '../page/parse-loose-date.ts';
-import { toHttpUrl } from '../page/safe-url.ts';
+import { toHttpUrl } from '../../core/http-url.ts';
 import { firstPresent, toAuthor, toImageRef, toLabels, toText } from './draft-fields.ts';
 import { splitFrontMatter } from './front-matter.ts';
 import { markdownToText } from './markdown-to-text.ts';

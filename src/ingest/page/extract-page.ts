@@ -6,7 +6,8 @@ import { SourceError } from '../../core/errors.ts';
 import { collapseWhitespace, htmlToText } from '../html-to-text.ts';
 import { firstMeta, normalizeLanguageTag, readPageHead, type PageHead } from './page-metadata.ts';
 import { parseLooseDate } from './parse-loose-date.ts';
-import { resolveBase, toHttpUrl } from './safe-url.ts';
+import { toHttpUrl } from '../../core/http-url.ts';
+import { resolveBase } from './safe-url.ts';
 
 export interface ExtractPageOptions {
   /**
