@@ -48,7 +48,8 @@ export interface ContextOptions {
 export function createAppContext(options: ContextOptions): AppContext {
   const { loaded } = options;
   const resolvePath = (relative: string) => path.resolve(loaded.baseDir, relative);
-  const store = openSqliteStore(resolvePath(loaded.config.store.path));
+  const storePath = loaded.config.store.path;
+  const store = openSqliteStore(storePath === ':memory:' ? storePath : resolvePath(storePath));
   return {
     config: loaded.config,
     configFile: loaded.file,

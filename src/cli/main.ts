@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { createAppContext, type AppContext } from '../app/context.ts';
-import { loadConfig } from '../config/load-config.ts';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig, parseConfig, type LoadedConfig } from '../config/load-config.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { ConfigError, UsageError, describeError, isTidingsError } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
@@ -18,6 +20,15 @@ export interface MainIo {
 }
 
 const TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url));
+
+/**
+ * Without a config file in the current folder (and no --config), commands such as
+ * `inspect` still work: every default, no sources, and a store that lives in memory.
+ */
+function defaultsWithoutFile(file: string, env: Record<string, string | undefined>): LoadedConfig & { exists: false } {
+  const config = parseConfig({ store: { path: ':memory:' } }, env, file);
+  return { config, baseDir: process.cwd(), file: path.resolve(file), exists: false };
+}
 
 /** The composition root: parses argv, wires config, store, clock and logger, runs one command. */
 export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
@@ -43,7 +54,9 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     const globals = program.opts<{ config: string; quiet?: boolean; verbose?: boolean }>();
     const level = globals.quiet ? 'error' : globals.verbose ? 'debug' : 'info';
     const logger = createLogger({ level, pretty: interactive && !env.CI });
-    const loaded = loadConfig(globals.config, env);
+    const explicit = program.getOptionValueSource('config') !== 'default';
+    const loaded = explicit || existsSync(globals.config) ? loadConfig(globals.config, env) : defaultsWithoutFile(globals.config, env);
+    if (!loaded.exists) logger.warn(`no ${globals.config} here: using the defaults and a store in memory (pass --config FILE)`);
     context = createAppContext({ loaded, clock: io.clock ?? systemClock, logger, env, out, err, interactive, stdout, templatesDir: TEMPLATES_DIR });
     return context;
   };

@@ -10,6 +10,8 @@ export interface LoadedConfig {
   /** The config file's folder: relative paths in the file are resolved from here. */
   baseDir: string;
   file: string;
+  /** False when no file was read and the defaults stand in. */
+  exists: boolean;
 }
 
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -104,5 +106,5 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
     );
   }
   const config = parseConfig(doc.toJS(), env, file);
-  return { config, baseDir: path.dirname(path.resolve(file)), file };
+  return { config, baseDir: path.dirname(path.resolve(file)), file, exists: true };
 }

@@ -43,7 +43,8 @@ export async function runInspect(ctx: AppContext, inputs: string[], options: { j
   for (const result of results) {
     if ('error' in result) {
       failed = true;
-      ctx.err(`${result.input}: ${result.error}`);
+      // Parser errors usually name the input already; say it once.
+      ctx.err(result.error.includes(result.input) ? `error: ${result.error}` : `error: ${result.input}: ${result.error}`);
       continue;
     }
     articles.push(...result.articles.map(toPublicArticle));

@@ -47,7 +47,8 @@ export function extractPage(html: string, options: ExtractPageOptions): ArticleD
   let text = content ? htmlToText(content) : '';
   // Readability gives up on pages with little markup; the whole body is the best we have.
   if (!text) text = htmlToText(html);
-  const title = pickTitle(article?.title, head, pageUrl);
+  const siteName = cleanOrNull(article?.siteName) ?? firstMeta(head, 'og:site_name', 'application-name');
+  const title = withoutSiteName(pickTitle(article?.title, head, pageUrl), siteName);
   if (!text && !title) {
     throw new SourceError('SOURCE_PARSE', 'no article text or title found in the page', { where });
   }
@@ -67,8 +68,21 @@ export function extractPage(html: string, options: ExtractPageOptions): ArticleD
     imageUrl: pickImage(head, content, base),
     language: normalizeLanguageTag(article?.lang) ?? normalizeLanguageTag(head.htmlLang) ??
       normalizeLanguageTag(firstMeta(head, 'content-language', 'og:locale', 'language')),
-    siteName: cleanOrNull(article?.siteName) ?? firstMeta(head, 'og:site_name', 'application-name'),
+    siteName,
   };
+}
+
+/**
+ * Readability keeps "Short title | Site" when the short part has few words; when the
+ * suffix (or prefix) is exactly the page's declared site name it is not the title.
+ */
+function withoutSiteName(title: string | null, siteName: string | null): string | null {
+  if (!title || !siteName) return title;
+  const escaped = siteName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const stripped = title
+    .replace(new RegExp(`\\s+[|\\-–—:·»]\\s+${escaped}$`, 'i'), '')
+    .replace(new RegExp(`^${escaped}\\s+[|\\-–—:·»]\\s+`, 'i'), '');
+  return stripped || title;
 }
 
 /**
