@@ -1,5 +1,5 @@
 /**
- * Send throughput and memory: `npx tsx bench/send-throughput.ts [--subscribers 20000] [--large 200000] [--skip-large]`
+ * Send throughput and memory: `npx tsx bench/send-throughput.ts [--subscribers 20000] [--large 200000] [--skip-large] [--only-tidings]`
  *
  * 1. A sink (smtp-server in a child process, 127.0.0.1, accepts and discards).
  * 2. Baseline: a bare nodemailer pooled loop sending one pre-rendered ~145 KB message

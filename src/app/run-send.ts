@@ -1,4 +1,5 @@
-import { TidingsError } from '../core/errors.ts';
+import { TidingsError, describeError } from '../core/errors.ts';
+import { assertNotTooLate } from '../delivery/late-run.ts';
 import { createMessageBuilder } from '../delivery/message-builder.ts';
 import { createProgressReporter } from '../delivery/progress-reporter.ts';
 import { sendEdition } from '../delivery/send-edition.ts';
@@ -41,13 +42,10 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   if (newsletter.requireApproval && edition.status === 'draft' && !options.dryRun) {
     return done(1, [`${edition.id}: waiting for approval (newsletters.${newsletter.id}.requireApproval); approve with: tidings edition approve ${edition.id}`]);
   }
-  const lateBy = now.getTime() - new Date(edition.slot).getTime();
-  if (lateBy > ctx.config.delivery.maxLateness && !options.force) {
-    const hours = (lateBy / 3_600_000).toFixed(1);
-    return done(1, [
-      `${edition.id}: the slot is ${hours} h in the past, more than delivery.maxLateness allows; not sent. ` +
-        `Send it anyway with --force, or send a newer slot.`,
-    ]);
+  try {
+    assertNotTooLate({ editionId: edition.id, slot: new Date(edition.slot), now, maxLatenessMs: ctx.config.delivery.maxLateness, force: Boolean(options.force) });
+  } catch (error) {
+    return done(1, [describeError(error)]);
   }
 
   const transport = options.dryRun ? null : createMailTransport(ctx.config.transport, ctx.baseDir);

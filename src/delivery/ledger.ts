@@ -72,8 +72,11 @@ export interface Ledger {
   claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<boolean>;
   recordAccepted(editionId: string, subscriberId: SubscriberId, at: Date, record: AcceptedRecord): Promise<void>;
   recordFailed(editionId: string, subscriberId: SubscriberId, at: Date, record: FailedRecord): Promise<void>;
-  /** pending → skipped with a reason; never touches claimed or finished rows. */
-  recordSkipped(editionId: string, subscriberId: SubscriberId, at: Date, reason: string): Promise<void>;
+  /**
+   * pending → skipped with a reason; never touches claimed or finished rows. False when
+   * the row was not pending (an earlier run already handled this subscriber).
+   */
+  recordSkipped(editionId: string, subscriberId: SubscriberId, at: Date, reason: string): Promise<boolean>;
   /** sending → pending after a definite non-acceptance (a 4xx reply, a stop before the call). */
   releaseForRetry(editionId: string, subscriberId: SubscriberId): Promise<void>;
   /** failed with a temporary error → pending, at the start of a rerun; returns how many. */

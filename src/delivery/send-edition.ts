@@ -139,8 +139,9 @@ export async function sendEdition<R extends DeliveryRecipient>(
   async function handle(recipient: R): Promise<'continue' | 'stop'> {
     const plan = await deps.plan(recipient);
     if ('skip' in plan) {
-      if (!dryRun) await ledger.recordSkipped(editionId, recipient.id, clock.now(), plan.skip);
-      result.skipped++;
+      // A subscriber an earlier run already sent to now plans as "seen it all": not a skip.
+      if (dryRun || (await ledger.recordSkipped(editionId, recipient.id, clock.now(), plan.skip))) result.skipped++;
+      else result.alreadyDone++;
       return 'continue';
     }
     if (stopping()) return 'stop'; // paused or stopped while planning: leave the row pending

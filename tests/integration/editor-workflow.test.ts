@@ -87,7 +87,7 @@ describe('an editor curates, previews and approves an edition from the command l
     const args = ['-q', '-c', config, 'send', 'daily', '--at', '2026-11-28T07:00:00Z'];
     const late = await runCli(args, { TIDINGS_SECRET: 'x'.repeat(20) }, '2026-11-28T13:30:00Z');
     expect(late.code).toBe(1);
-    expect(late.out).toMatch(/6\.5 h in the past, more than delivery\.maxLateness allows; not sent.*--force/);
+    expect(late.out).toMatch(/6\.5h in the past, more than delivery\.maxLateness \(6\.0h\); not sending\. Pass --force/);
     expect(readdirSync(path.dirname(config))).not.toContain('outbox');
     const forced = await runCli([...args, '--force'], { TIDINGS_SECRET: 'x'.repeat(20) }, '2026-11-28T13:30:00Z');
     expect(forced.out).toMatch(/6 accepted/);

@@ -142,8 +142,8 @@ export class SqliteLedger implements Ledger {
     );
   }
 
-  async recordSkipped(editionId: string, subscriberId: SubscriberId, at: Date, reason: string): Promise<void> {
-    this.statements.skipped.run(at.toISOString(), reason, editionId, subscriberId);
+  async recordSkipped(editionId: string, subscriberId: SubscriberId, at: Date, reason: string): Promise<boolean> {
+    return this.statements.skipped.run(at.toISOString(), reason, editionId, subscriberId).changes > 0;
   }
 
   async releaseForRetry(editionId: string, subscriberId: SubscriberId): Promise<void> {
