@@ -1,4 +1,5 @@
 import pino from 'pino';
+import pinoPretty from 'pino-pretty';
 
 /** The logging surface the code depends on; pino satisfies it, tests may pass a silent one. */
 export type Logger = pino.Logger;
@@ -14,11 +15,16 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
   if (options.pretty) {
-    const transport = pino.transport({
-      target: 'pino-pretty',
-      options: { destination: 2, colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' },
+    // In-thread and synchronous, so log lines and command output appear in order.
+    const pretty = pinoPretty({
+      destination: 2,
+      sync: true,
+      colorize: true,
+      singleLine: true,
+      translateTime: 'HH:MM:ss',
+      ignore: 'pid,hostname',
     });
-    return pino({ level, base: undefined }, transport);
+    return pino({ level, base: undefined }, pretty);
   }
   const destination = options.destination ?? pino.destination({ fd: 2, sync: true });
   return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination as pino.DestinationStream);
