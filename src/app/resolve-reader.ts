@@ -21,7 +21,8 @@ export async function resolveReader(ctx: AppContext, pipeline: EditionPipeline, 
   const subscription = subscriber.subscriptions.find((s) => s.newsletterId === pipeline.newsletter.id);
   if (!subscription) throw new UsageError(`--subscriber: ${email} is not subscribed to ${pipeline.newsletter.id}`);
   const articleIds = pipeline.edition.articles.map((a) => a.articleId);
-  const received = await ctx.store.ledger.receivedArticleIds(subscriber.id, articleIds);
+  // Received in an earlier edition; this one's own accepted delivery does not hide its articles.
+  const received = await ctx.store.ledger.receivedArticleIds(subscriber.id, articleIds, pipeline.edition.id);
   return {
     id: subscriber.id,
     email: subscriber.email,

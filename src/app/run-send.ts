@@ -6,9 +6,10 @@ import { sendEdition } from '../delivery/send-edition.ts';
 import { summarizeSendResult } from '../delivery/send-summary.ts';
 import type { SendResult } from '../delivery/send-types.ts';
 import { createMailTransport } from '../delivery/smtp-transport.ts';
+import { editionIdFor, slotFor } from '../editions/slot.ts';
 import type { Recipient } from '../subscribers/subscriber-store.ts';
 import type { AppContext } from './context.ts';
-import { EditionPipeline, parseAt, requireSecret } from './edition-pipeline.ts';
+import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
 
 export interface SendOptions {
   at?: string;
@@ -28,13 +29,22 @@ export interface SendOutcome {
 
 /**
  * `tidings send`: build or load the edition for the slot, then stream the newsletter's
- * recipients through the delivery engine, rendering once per segment. The edition's
- * status is a lock: a sent or skipped edition is not sent again.
+ * recipients through the delivery engine, rendering once per segment. A skipped edition
+ * is never sent; rerunning a sent one sends only to rows never claimed (the ledger decides).
  */
 export async function runSend(ctx: AppContext, newsletterId: string, options: SendOptions): Promise<SendOutcome> {
   const secret = requireSecret(ctx);
   const now = ctx.clock.now();
-  const pipeline = await EditionPipeline.open(ctx, newsletterId, parseAt(ctx, options.at));
+  const at = parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone);
+  // The late-run rule comes before the edition is built: a refused slot must not freeze
+  // (and so use up) articles that the next edition should get.
+  const slot = slotFor(at, findNewsletter(ctx, newsletterId).timezone);
+  try {
+    assertNotTooLate({ editionId: editionIdFor(newsletterId, slot), slot: slot.utc, now, maxLatenessMs: ctx.config.delivery.maxLateness, force: Boolean(options.force) });
+  } catch (error) {
+    return { exitCode: 1, lines: [describeError(error)], result: null, editionId: editionIdFor(newsletterId, slot) };
+  }
+  const pipeline = await EditionPipeline.open(ctx, newsletterId, at);
   const { edition, newsletter } = pipeline;
   const done = (exitCode: number, lines: string[], result: SendResult | null = null): SendOutcome => ({ exitCode, lines, result, editionId: edition.id });
 
@@ -42,13 +52,11 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   if (newsletter.requireApproval && edition.status === 'draft' && !options.dryRun) {
     return done(1, [`${edition.id}: waiting for approval (newsletters.${newsletter.id}.requireApproval); approve with: tidings edition approve ${edition.id}`]);
   }
-  try {
-    assertNotTooLate({ editionId: edition.id, slot: new Date(edition.slot), now, maxLatenessMs: ctx.config.delivery.maxLateness, force: Boolean(options.force) });
-  } catch (error) {
-    return done(1, [describeError(error)]);
-  }
 
   const transport = options.dryRun ? null : createMailTransport(ctx.config.transport, ctx.baseDir);
+  if (transport && ctx.config.transport.type === 'smtp' && !ctx.config.web.baseUrl.startsWith('https:')) {
+    ctx.logger.warn({ baseUrl: ctx.config.web.baseUrl }, 'web.baseUrl is not https: mailbox providers ignore the one-click List-Unsubscribe link');
+  }
   if (!options.dryRun) await ctx.store.editions.setStatus(edition.id, 'sending', { at: now, from: ['draft', 'approved', 'sending'] });
   const progress = createProgressReporter({ stream: ctx.stdout, editionId: edition.id });
   const total = await ctx.store.subscribers.count(newsletter.id);
@@ -62,7 +70,7 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
         transport: transport ?? { send: async () => { throw new TidingsError('USAGE', 'dry run'); }, close: async () => {} },
         recipients: ctx.store.subscribers.streamRecipients(newsletter.id),
         plan: async (recipient) => {
-          const received = await ctx.store.ledger.receivedArticleIds(recipient.id, itemIds);
+          const received = await ctx.store.ledger.receivedArticleIds(recipient.id, itemIds, edition.id);
           const plan = pipeline.plan(recipient, received);
           if ('skip' in plan) return plan;
           return { segmentKey: plan.segmentKey, articleIds: plan.articleIds, render: () => pipeline.render(plan) };
@@ -106,15 +114,22 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   }
   progress.finish({
     accepted: result.accepted, failed: result.failed, skipped: result.skipped, alreadyDone: result.alreadyDone,
-    handled: result.accepted + result.failed + result.skipped + result.alreadyDone, total, rate: result.rate, elapsedMs: result.elapsedMs,
+    handled: result.accepted + result.failed + result.skipped + result.alreadyDone + result.wouldSend, total, rate: result.rate, elapsedMs: result.elapsedMs,
   });
+  // Temporary failures that used up delivery.maxAttempts: the list is not done until a rerun retries them.
+  let retryLater = 0;
   if (!options.dryRun) {
     const counts = await ctx.store.ledger.counts(edition.id);
-    const finished = !result.paused && !result.stopped && !result.limitReached && counts.pending === 0 && counts.sending === 0;
+    if (counts.failed) retryLater = (await ctx.store.ledger.list(edition.id, 'failed')).filter((row) => row.retryable).length;
+    const finished = !result.paused && !result.stopped && !result.limitReached && counts.pending === 0 && counts.sending === 0 && retryLater === 0;
     if (finished) await ctx.store.editions.setStatus(edition.id, 'sent', { at: ctx.clock.now(), from: ['sending'] });
   }
   const rerun = `tidings send ${newsletter.id} --at ${edition.slot}`;
   const summary = summarizeSendResult(result, rerun);
+  if (retryLater && summary.exitCode === 0) {
+    summary.lines.push(`${retryLater} deliveries failed temporarily after delivery.maxAttempts attempts; they are tried again by a rerun: ${rerun}`);
+    summary.exitCode = 1;
+  }
   if (!options.dryRun && ctx.config.transport.type === 'outbox') {
     summary.lines.push(`Messages are in ${ctx.resolvePath(ctx.config.transport.dir)}/ (one .eml file per subscriber).`);
   }

@@ -1,8 +1,9 @@
-import { TidingsError } from '../core/errors.ts';
+import { TidingsError, UsageError } from '../core/errors.ts';
 import { createMessageBuilder } from '../delivery/message-builder.ts';
+import { normalizeAddress } from '../delivery/mime-headers.ts';
 import { createMailTransport } from '../delivery/smtp-transport.ts';
 import type { AppContext } from './context.ts';
-import { EditionPipeline, parseAt, requireSecret } from './edition-pipeline.ts';
+import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
 import { resolveReader } from './resolve-reader.ts';
 
 /**
@@ -11,14 +12,21 @@ import { resolveReader } from './resolve-reader.ts';
  */
 export async function runTestSend(ctx: AppContext, newsletterId: string, options: { at?: string; to: string; subscriber?: string }): Promise<number> {
   const secret = requireSecret(ctx);
-  const pipeline = await EditionPipeline.open(ctx, newsletterId, parseAt(ctx, options.at));
+  try {
+    normalizeAddress(options.to, '--test');
+  } catch {
+    throw new UsageError(`--test: not a usable e-mail address: ${JSON.stringify(options.to)}`);
+  }
+  const pipeline = await EditionPipeline.open(ctx, newsletterId, parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone));
   const reader = await resolveReader(ctx, pipeline, options.subscriber);
   const plan = pipeline.plan(reader, reader.received);
   if ('skip' in plan) {
     ctx.err(`${pipeline.edition.id}: nothing to send as ${reader.email}: ${plan.skip}`);
     return 1;
   }
-  const content = pipeline.personalize(await pipeline.render(plan), reader, pipeline.links(secret)(reader.id ?? 0));
+  // Links for subscriber 0 (nobody): a test copy forwarded or clicked must not unsubscribe the reader it was rendered as.
+  const urls = pipeline.links(secret)(0);
+  const content = pipeline.personalize(await pipeline.render(plan), reader, urls);
   const build = createMessageBuilder({
     from: pipeline.newsletter.from,
     replyTo: pipeline.newsletter.replyTo,
@@ -31,7 +39,7 @@ export async function runTestSend(ctx: AppContext, newsletterId: string, options
     editionId: `${pipeline.edition.id}-test`,
     recipient: { id: reader.id ?? 0, email: options.to, name: null },
     content: { ...content, subject: `[TEST] ${content.subject}` },
-    urls: pipeline.links(secret)(reader.id ?? 0),
+    urls,
   });
   const transport = createMailTransport(ctx.config.transport, ctx.baseDir);
   try {

@@ -62,6 +62,14 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
   };
 
   let exitCode: number = EXIT.ok;
+  // `tidings articles | head` closes the pipe early: stop quietly rather than crash on EPIPE.
+  if (!io.stdout) {
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      context?.close();
+      process.exit(exitCode);
+    });
+  }
   registerCommands(program, {
     getContext,
     setExitCode: (code) => {
@@ -80,6 +88,11 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     }
     if (error instanceof ConfigError || error instanceof UsageError) {
       err(`error: ${error.message}`);
+      return EXIT.usage;
+    }
+    // Templates are configuration (newsletters[].template, templates.dir): a broken one is exit 2 too.
+    if (isTidingsError(error) && error.code === 'TEMPLATE_INVALID') {
+      err(`error: [${error.code}] ${error.message}`);
       return EXIT.usage;
     }
     err(`error: ${isTidingsError(error) ? `[${error.code}] ` : ''}${describeError(error)}`);

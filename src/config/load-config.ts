@@ -51,6 +51,8 @@ export function formatIssuePath(issuePath: readonly PropertyKey[]): string {
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  // A bad record key (a category slug): zod's own text is "Invalid key in record".
+  if (issue.code === 'invalid_key' && issue.issues[0]) return `bad key: ${issue.issues[0].message}`;
   return issue.message;
 }
 

@@ -108,9 +108,12 @@ export class CategoryModel {
 
   /** Confidence for every predictable category, best first. */
   scores(article: { title: string; text: string }): CategoryPrediction[] {
+    return this.#score(articleFeatures(article)).predictions;
+  }
+
+  #score(features: Map<string, number>): { predictions: CategoryPrediction[]; knownMass: number } {
     const categories = this.categories;
-    if (categories.length === 0) return [];
-    const features = articleFeatures(article);
+    if (categories.length === 0) return { predictions: [], knownMass: 0 };
     let mass = 0;
     let knownMass = 0;
     for (const [word, weight] of features) {
@@ -135,15 +138,23 @@ export class CategoryModel {
     const top = Math.max(...logits);
     const exps = logits.map((l) => Math.exp(l - top));
     const sum = exps.reduce((a, b) => a + b, 0);
-    return categories
+    const predictions = categories
       .map((category, i) => ({ category, confidence: exps[i]! / sum }))
       .sort((a, b) => b.confidence - a.confidence || a.category.localeCompare(b.category));
+    return { predictions, knownMass };
   }
 
-  /** The best category, or null when none reaches `minConfidence` (the article stays uncategorized). */
+  /**
+   * The best category, or null when none reaches `minConfidence` (the article stays
+   * uncategorized). Also null without evidence: when no word of the article was seen
+   * in training (the scores are then the priors alone) or when the best two tie, which
+   * with two categories would otherwise pass the default 0.5 by alphabetical order.
+   */
   classify(article: { title: string; text: string }, minConfidence = this.minConfidence): CategoryPrediction | null {
-    const best = this.scores(article)[0];
-    return best && best.confidence >= minConfidence ? best : null;
+    const { predictions, knownMass } = this.#score(articleFeatures(article));
+    const [best, runnerUp] = predictions;
+    if (!best || knownMass === 0 || best.confidence < minConfidence) return null;
+    return runnerUp && runnerUp.confidence >= best.confidence ? null : best;
   }
 }
 

@@ -16,10 +16,17 @@ export function parseDuration(text: string): number | null {
   return Number(match[1]) * UNIT_MS[match[2]!]!;
 }
 
-/** `--since` accepts a duration back from `now` or an ISO time. */
+/** ISO 8601 date or date-time (`2026-11-28`, `2026-11-28T07:30`, `…T07:30:00.5+01:00`, `…Z`). */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * `--since` accepts a duration back from `now` or an ISO time. Anything else is
+ * refused rather than handed to `new Date()`, which reads "7" as July 2001.
+ */
 export function parseSince(text: string, now: Date): Date | null {
   const ms = parseDuration(text);
   if (ms !== null) return new Date(now.getTime() - ms);
-  const at = new Date(text);
+  if (!ISO_TIME.test(text.trim())) return null;
+  const at = new Date(text.trim());
   return Number.isNaN(at.getTime()) ? null : at;
 }

@@ -90,8 +90,11 @@ export interface Ledger {
   lastErrors(editionId: string, limit: number): Promise<DeliveryError[]>;
   /** Editions with deliveries, newest activity first; optionally of one newsletter. */
   editions(newsletterId?: string): Promise<EditionDeliverySummary[]>;
-  /** Which of these articles the subscriber already received in an accepted delivery. */
-  receivedArticleIds(subscriberId: SubscriberId, articleIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * Which of these articles the subscriber already received in an accepted delivery;
+   * with `exceptEditionId`, not counting that edition (a preview of a sent edition shows it whole).
+   */
+  receivedArticleIds(subscriberId: SubscriberId, articleIds: readonly string[], exceptEditionId?: string): Promise<Set<string>>;
 }
 
 export function emptyCounts(): DeliveryCounts {

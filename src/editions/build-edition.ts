@@ -15,14 +15,19 @@ export interface BuildEditionDeps {
   summarize?: (article: StoredArticle) => Promise<string | null>;
 }
 
-/** The time range an edition draws from; `since` null means "from the beginning". */
+/**
+ * The time range an edition draws from; `since` null means "from the beginning".
+ * `since-last` starts at the previous edition that was not skipped: a thin edition never
+ * went out, so its articles (and the ones after it) wait for the next one.
+ */
 export async function windowFor(
   newsletter: NewsletterConfig,
   slotUtc: Date,
   editions: EditionStore,
 ): Promise<{ since: Date | null; until: Date }> {
   if (newsletter.window === 'since-last') {
-    const previous = await editions.findPreviousEdition(newsletter.id, slotUtc);
+    let previous = await editions.findPreviousEdition(newsletter.id, slotUtc);
+    while (previous?.status === 'skipped') previous = await editions.findPreviousEdition(newsletter.id, new Date(previous.slot));
     return { since: previous ? new Date(previous.slot) : null, until: slotUtc };
   }
   return { since: new Date(slotUtc.getTime() - parseDuration(newsletter.window)!), until: slotUtc };

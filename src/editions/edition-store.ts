@@ -26,7 +26,7 @@ export interface EditionStore {
   listEditions(newsletterId?: string): Promise<Edition[]>;
   /** The latest edition of a newsletter whose slot is before the given instant. */
   findPreviousEdition(newsletterId: string, beforeUtc: Date): Promise<Edition | null>;
-  /** Article ids used by any edition of the newsletter other than `exceptEditionId`. */
+  /** Article ids used by any edition of the newsletter other than `exceptEditionId`, skipped editions aside (they never went out). */
   listUsedArticleIds(newsletterId: string, exceptEditionId?: string): Promise<Set<string>>;
   updatePick(editionId: string, articleId: string, change: PickChange): Promise<void>;
   /** Sets the order of one section's articles (1-based positions in the given order). */

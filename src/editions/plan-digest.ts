@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CategoryConfig, NewsletterConfig } from '../config/schema.ts';
 import type { SegmentContent } from '../render/render-types.ts';
+import { toHttpUrl } from '../core/http-url.ts';
 import type { Edition, EditionArticle } from './edition.ts';
 
 /** What the planner needs to know about one subscriber. */
@@ -36,6 +37,14 @@ export function curatedArticles(edition: Edition, categoryOrder: readonly string
 }
 
 /**
+ * The top story of a curated list: the pinned article; else the first one with an image
+ * a mail client can show (the top story is the one card with a picture); else the first.
+ */
+export function chooseTopStory(curated: readonly EditionArticle[]): EditionArticle | null {
+  return curated.find((a) => a.pinned) ?? curated.find((a) => toHttpUrl(a.imageUrl) !== null) ?? curated[0] ?? null;
+}
+
+/**
  * Decides what one subscriber gets from an edition: only the sections they chose,
  * without articles they already received, or a skip when that leaves a thin digest.
  * Subscribers with the same result share a segment key and are rendered once.
@@ -57,7 +66,7 @@ export function planDigest(
   if (articles.length === 0 || articles.length < newsletter.minArticles) {
     return { skip: `thin: ${articles.length} new article(s) in the chosen categories, the minimum is ${newsletter.minArticles}` };
   }
-  const topStory = articles.find((a) => a.pinned) ?? articles.find((a) => a.imageUrl) ?? articles[0]!;
+  const topStory = chooseTopStory(articles)!;
   const sections = chosen
     .map((slug) => ({
       slug,

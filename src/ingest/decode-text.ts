@@ -53,7 +53,7 @@ export function decodeText(bytes: Uint8Array, hints: DecodeHints): string {
 
   const utf8 = tryUtf8(bytes);
   if (utf8 !== null) return stripBom(utf8);
-  return stripBom(decodeWith(detectEncoding(bytes), bytes));
+  return stripBom(decodeWith(detectEncoding(bytes, hints.kind), bytes));
 }
 
 /** The charset parameter of a Content-Type header, if any. */
@@ -159,9 +159,32 @@ function hasNonAsciiUtf8(bytes: Uint8Array): boolean {
   return false;
 }
 
-function detectEncoding(bytes: Uint8Array): string {
-  const sample = bytes.length > 65536 ? bytes.subarray(0, 65536) : bytes;
-  return normalizeEncoding(chardet.detect(sample)) ?? 'windows1252';
+function detectEncoding(bytes: Uint8Array, kind: DecodeHints['kind']): string {
+  const head = bytes.length > 65536 ? bytes.subarray(0, 65536) : bytes;
+  // Tag and attribute names are English ASCII: left in, they outvote the text and a
+  // short Greek or Czech feed comes out as Latin-1. Detect on the text between tags.
+  const sample = kind === 'text' ? head : withoutMarkup(head);
+  const candidates = chardet
+    .analyse(sample.length > 0 ? sample : head)
+    .map((match) => normalizeEncoding(match.name))
+    .filter((encoding): encoding is string => encoding !== null);
+  // On short texts the statistics are close: the best guess that decodes every byte
+  // to a real character (no U+FFFD, no C1 control) beats one that does not.
+  const clean = candidates.find((encoding) => !/[\uFFFD\u0080-\u009F]/.test(decodeWith(encoding, sample)));
+  return clean ?? candidates[0] ?? 'windows1252';
+}
+
+/** The bytes outside `<…>`; tags are ASCII in every ASCII-compatible charset. */
+function withoutMarkup(bytes: Uint8Array): Uint8Array {
+  const kept = new Uint8Array(bytes.length);
+  let length = 0;
+  let inTag = false;
+  for (const byte of bytes) {
+    if (byte === 0x3c) inTag = true;
+    else if (inTag) inTag = byte !== 0x3e;
+    else kept[length++] = byte;
+  }
+  return kept.subarray(0, length);
 }
 
 function decodeWith(encoding: string, bytes: Uint8Array): string {

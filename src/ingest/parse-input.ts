@@ -26,9 +26,12 @@ export function parseResource(resource: FetchedResource, expect?: 'feed' | 'page
   let text = decodeText(resource.bytes, { contentType: resource.contentType, kind: decodingKind(name, resource.contentType) });
   let kind: InputKind = expect === 'feed' ? 'feed' : detectInputKind(path.basename(name.split('?')[0] ?? name), text);
   if (expect === 'page' && kind !== 'page') kind = 'page';
-  // An HTML page whose <meta charset> disagreed with the first guess is decoded again as HTML.
-  if (kind === 'page' && decodingKind(name, resource.contentType) !== 'html') {
-    text = decodeText(resource.bytes, { contentType: resource.contentType, kind: 'html' });
+  // The name or Content-Type may not say what the content is (a feed served as
+  // text/plain, a page saved without extension): decode again reading the document's
+  // own declaration, the XML declaration of a feed or the <meta charset> of a page.
+  const markupKind = kind === 'page' ? 'html' : kind === 'feed' && text.trimStart().startsWith('<') ? 'xml' : null;
+  if (markupKind && decodingKind(name, resource.contentType) !== markupKind) {
+    text = decodeText(resource.bytes, { contentType: resource.contentType, kind: markupKind });
   }
   const baseUrl = resource.isUrl ? resource.location : null;
   let drafts: ArticleDraft[];
@@ -55,7 +58,11 @@ export function parseResource(resource: FetchedResource, expect?: 'feed' | 'page
         break;
     }
   } catch (error) {
-    if (error instanceof SourceError) throw error;
+    if (error instanceof SourceError) {
+      if (error.where) throw error;
+      // Parsers do not know where their text came from: name the file or URL here.
+      throw new SourceError(error.code, error.message, { where: name, retryable: error.retryable, cause: error.cause ?? error });
+    }
     throw new SourceError('SOURCE_PARSE', `cannot parse as ${kind}: ${(error as Error).message}`, { where: name, cause: error });
   }
   return { kind, drafts, warnings };

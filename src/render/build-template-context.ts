@@ -3,6 +3,7 @@ import type { SegmentContent } from './render-types.ts';
 import { toHttpUrl } from '../core/http-url.ts';
 import { formatArticleTime, formatDate } from './intl-dates.ts';
 import type { Translator } from './locale-strings.ts';
+import { TOKEN_PATTERN } from './personalize.ts';
 
 /**
  * The object the templates see (documented in docs/templates.md). URLs are already
@@ -61,16 +62,44 @@ export function settleTopStory(content: SegmentContent): SegmentContent {
   return { ...content, topStory, sections };
 }
 
+/** U+2060 WORD JOINER: invisible, and it splits a token so `personalize` no longer sees one. */
+const WORD_JOINER = '\u2060';
+
+/**
+ * Source text is not allowed to carry personalization tokens: a feed title `%%{email}%%`
+ * would otherwise be replaced with the reader's address. Each token-shaped run gets an
+ * invisible joiner after its first character, repeated until none is left.
+ */
+export function defuseTokens(value: string): string;
+export function defuseTokens(value: string | null): string | null;
+export function defuseTokens(value: string | null): string | null {
+  if (value === null) return null;
+  let out = value;
+  for (let pass = 0; pass < 8 && new RegExp(TOKEN_PATTERN.source).test(out); pass++) {
+    out = out.replace(TOKEN_PATTERN, (match) => match[0] + WORD_JOINER + match.slice(1));
+  }
+  return out;
+}
+
+/**
+ * A link or image from a source that carries a token (say `?e=%25%25%7Bemail%7D%25%25`)
+ * would send each reader's address to that host, an image even on open: no link then.
+ */
+function sourceUrl(value: string | null): string | null {
+  const url = toHttpUrl(value);
+  return url && !new RegExp(TOKEN_PATTERN.source).test(url) ? url : null;
+}
+
 function toView(article: EditionArticle, content: SegmentContent, intlLocale: string): ArticleView {
   return {
     id: article.articleId,
     category: article.category,
-    title: article.title,
-    summary: article.summary?.trim() ? article.summary : null,
-    url: toHttpUrl(article.url),
-    source: article.source,
-    author: article.author,
-    imageUrl: toHttpUrl(article.imageUrl),
+    title: defuseTokens(article.title),
+    summary: article.summary?.trim() ? defuseTokens(article.summary) : null,
+    url: sourceUrl(article.url),
+    source: defuseTokens(article.source),
+    author: defuseTokens(article.author),
+    imageUrl: sourceUrl(article.imageUrl),
     publishedAt: article.publishedAt,
     time: formatArticleTime(article.publishedAt, content.edition.slot, intlLocale, content.timezone),
   };

@@ -39,16 +39,53 @@ function checkSyntax(hb: typeof Handlebars, file: TemplateFile): void {
   }
 }
 
+interface AstNode {
+  type?: string;
+  loc?: { start: { line: number } };
+  name?: AstNode & { original?: string };
+  path?: AstNode & { original?: string; parts?: string[]; data?: boolean };
+  params?: unknown[];
+  hash?: unknown;
+}
+
+/**
+ * Names a partial or helper that does not exist with the file and line that uses it;
+ * otherwise Handlebars only says so while rendering, without saying where.
+ */
+function checkReferences(hb: typeof Handlebars, file: TemplateFile, partialNames: ReadonlySet<string>): void {
+  const problem = (node: AstNode, message: string) =>
+    new TidingsError('TEMPLATE_INVALID', message, { where: `${file.path}:${node.loc?.start.line ?? 1}` });
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (!value || typeof value !== 'object') return;
+    const node = value as AstNode;
+    if (node.type === 'PartialStatement' && node.name?.type === 'PathExpression') {
+      const name = node.name.original ?? '';
+      if (!name.startsWith('@') && !partialNames.has(name)) throw problem(node, `unknown partial "${name}" (partials: ${[...partialNames].join(', ')})`);
+    }
+    if ((node.type === 'MustacheStatement' || node.type === 'BlockStatement' || node.type === 'SubExpression') && node.path?.type === 'PathExpression') {
+      const callsHelper = node.type === 'SubExpression' || (node.params?.length ?? 0) > 0 || Boolean(node.hash);
+      const { parts = [], data, original = '' } = node.path;
+      if (callsHelper && !data && parts.length === 1 && !(original in hb.helpers)) throw problem(node, `unknown helper "${original}"`);
+    }
+    for (const child of Object.values(node)) if (child && typeof child === 'object') visit(child);
+  };
+  visit(hb.parse(file.source));
+}
+
 function compileMode(mode: TemplateMode, main: TemplateFile, partials: Map<string, TemplateFile>, instrument = false): CompiledTemplate {
   const hb = Handlebars.create();
   registerHelpers(hb, mode);
+  const names = new Set(partials.keys());
   for (const [name, file] of partials) {
     checkSyntax(hb, file);
+    checkReferences(hb, file, names);
     const partial = hb.compile(file.source, { noEscape: mode === 'text', preventIndent: true });
     // Wrapping the compiled function (not the source) keeps Handlebars' standalone-line rules intact.
     hb.registerPartial(name, instrument ? instrumentPartial(name, partial) : partial);
   }
   checkSyntax(hb, main);
+  checkReferences(hb, main, names);
   const template = hb.compile(main.source, { noEscape: mode === 'text', preventIndent: true });
   return (context, data) => template(context, { data, allowProtoPropertiesByDefault: false });
 }

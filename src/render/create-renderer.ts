@@ -18,6 +18,8 @@ export interface RendererOptions {
   templatesDir: string;
   /** A folder whose files replace the defaults file by file (config `templates.dir`). */
   overrideDir?: string;
+  /** The template name (`newsletters[].template`): `<name>.mjml.hbs` and `<name>.txt.hbs`. Default `digest`. */
+  template?: string;
   logger: Logger;
   /** Largest HTML (bytes, with room for token values) before articles are cut. Default 100 KB. */
   sizeBudgetBytes?: number;
@@ -63,7 +65,7 @@ function runTemplate(template: (ctx: object, data: RenderData) => string, ctx: D
 }
 
 export async function createRenderer(options: RendererOptions): Promise<Renderer> {
-  const files = loadTemplateFiles(options.templatesDir, options.overrideDir);
+  const files = loadTemplateFiles(options.templatesDir, options.overrideDir, options.template);
   const prepared: Prepared = { templates: compileTemplates(files), locales: files.locales };
   const budget = options.sizeBudgetBytes ?? DEFAULT_SIZE_BUDGET_BYTES;
   const { templates } = prepared;

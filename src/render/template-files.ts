@@ -25,8 +25,9 @@ export interface TemplateFiles {
   locales: LocaleTables;
 }
 
-export const HTML_TEMPLATE = 'digest.mjml.hbs';
-export const TEXT_TEMPLATE = 'digest.txt.hbs';
+export const DEFAULT_TEMPLATE = 'digest';
+export const HTML_TEMPLATE = `${DEFAULT_TEMPLATE}.mjml.hbs`;
+export const TEXT_TEMPLATE = `${DEFAULT_TEMPLATE}.txt.hbs`;
 
 function pick(relative: string, dirs: string[]): string | null {
   // Later folders win: [templatesDir, overrideDir].
@@ -75,7 +76,11 @@ function readLocale(file: string): Record<string, string> {
   return table;
 }
 
-export function loadTemplateFiles(templatesDir: string, overrideDir?: string): TemplateFiles {
+/**
+ * `template` is the newsletter's template name (`newsletters[].template`): `<name>.mjml.hbs`
+ * and `<name>.txt.hbs`; partials and locales are shared by every template.
+ */
+export function loadTemplateFiles(templatesDir: string, overrideDir?: string, template = DEFAULT_TEMPLATE): TemplateFiles {
   const dirs = [path.resolve(templatesDir), ...(overrideDir ? [path.resolve(overrideDir)] : [])];
   for (const dir of dirs) {
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
@@ -104,8 +109,8 @@ export function loadTemplateFiles(templatesDir: string, overrideDir?: string): T
     }
   }
   return {
-    html: required(HTML_TEMPLATE),
-    text: required(TEXT_TEMPLATE),
+    html: required(`${template}.mjml.hbs`),
+    text: required(`${template}.txt.hbs`),
     htmlPartials: partials('.mjml.hbs'),
     textPartials: partials('.txt.hbs'),
     locales,

@@ -33,6 +33,15 @@ describe('trainClassifier', () => {
     expect(model.classify(offTopic, 0)).not.toBeNull();
   });
 
+  it('does not force an article with no known word into one of two categories', () => {
+    const two = trainClassifier(examples.filter((e) => e.categories[0] === 'sport' || e.categories[0] === examples.find((x) => x.categories[0] !== 'sport')!.categories[0]));
+    expect(two.categories).toHaveLength(2);
+    // Invented words only: the scores are the priors, a 50/50 tie that would pass 0.5.
+    const unknown = { title: 'Zorbl quimbers', text: 'Flarnish vexilloids quimbered the zorbl on Blenday.' };
+    expect(two.classify(unknown)).toBeNull();
+    expect(two.classify(unknown, 0)).toBeNull();
+  });
+
   it('does not predict a category with fewer than minExamples examples', () => {
     const withRare = trainClassifier([
       ...examples,

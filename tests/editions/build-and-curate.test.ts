@@ -142,4 +142,32 @@ describe('editions on a real store', () => {
     expect(seen).toEqual({ skip: expect.stringMatching(/^thin: 1 new article/) });
     store.close();
   });
+
+  it('since-last: draws from the previous edition on; a skipped (thin) edition neither ends the window nor uses up its articles', async () => {
+    const store = openSqliteStore(path.join(tempDir(), 'since-last.db'));
+    const sinceLast = { ...newsletter, window: 'since-last' as const, minArticles: 3, perCategory: 9, maxArticles: 20 };
+    const save = (ids: string[], publishedAt: string) =>
+      store.articles.saveArticles(ids.map((id) => makeRecord({ id, categories: ['security'], publishedAt })), new Date(publishedAt));
+    await save(['old1', 'old2', 'old3'], '2026-11-20T05:00:00.000Z');
+    const first = await buildEdition(sinceLast, new Date('2026-11-26T06:00:00Z'), deps(store));
+    // No earlier edition: everything up to the slot.
+    expect(first.articles.map((a) => a.articleId).sort()).toEqual(['old1', 'old2', 'old3']);
+
+    await save(['mon1', 'mon2'], '2026-11-26T12:00:00.000Z');
+    const thin = await buildEdition(sinceLast, new Date('2026-11-27T06:00:00Z'), deps(store));
+    expect(thin.status).toBe('skipped');
+    expect(thin.articles.map((a) => a.articleId).sort()).toEqual(['mon1', 'mon2']);
+
+    await save(['tue1'], '2026-11-27T12:00:00.000Z');
+    const next = await buildEdition(sinceLast, new Date('2026-11-28T06:00:00Z'), deps(store));
+    // Since the first (sent) edition: Monday's two wait for this one, and the old ones are not repeated.
+    expect(next.status).toBe('draft');
+    expect(next.articles.map((a) => a.articleId).sort()).toEqual(['mon1', 'mon2', 'tue1']);
+    // Built again, it is the same frozen edition even though more articles arrived.
+    await save(['wed1'], '2026-11-28T05:30:00.000Z');
+    const again = await buildEdition(sinceLast, new Date('2026-11-28T06:00:40Z'), deps(store));
+    expect(again.id).toBe(next.id);
+    expect(again.articles.map((a) => a.articleId).sort()).toEqual(['mon1', 'mon2', 'tue1']);
+    store.close();
+  });
 });

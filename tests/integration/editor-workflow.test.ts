@@ -1,4 +1,5 @@
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { simpleParser } from 'mailparser';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli-run.ts';
@@ -101,5 +102,102 @@ describe('an editor curates, previews and approves an edition from the command l
     expect(result.err).toMatch(/sources\[0\]: a feed needs exactly one of url or path|sources\[0\]\.url: must be an http\(s\) URL/);
     const usage = await runCli(['-c', config, 'edition', 'move']);
     expect(usage.code).toBe(2);
+  });
+
+  it('previews a Russian subscriber exactly as sent: same HTML and text, ru strings, Moscow times', async () => {
+    const config = project();
+    const dir = path.dirname(config);
+    const env = { TIDINGS_SECRET: 'x'.repeat(24) };
+    const cli = (...args: string[]) => runCli(['-q', '-c', config, ...args], env, '2026-11-28T07:00:30Z');
+    expect((await cli('ingest')).code).toBe(0);
+    expect((await cli('subscribers', 'sync')).code).toBe(0);
+    // A zone-less --at is the newsletter's wall time (Europe/London here), as edition ids show it.
+    const preview = await cli('preview', 'daily', '--at', '2026-11-28T07:00', '--subscriber', 'IVAN.PETROV@example.net', '--out', path.join(dir, 'preview'));
+    expect(preview.code).toBe(0);
+    expect(preview.out).toMatch(/daily\/2026-11-28T07:00 \(draft\) as ivan\.petrov@example\.net: 13 articles, subject "The Daily Tidings · 28 нояб\. 2026 г\."/);
+    expect(preview.out).toMatch(/daily-2026-11-28T0700\.html {2}\d+\.\d KB/);
+    const html = readFileSync(path.join(dir, 'preview', 'daily-2026-11-28T0700.html'), 'utf8');
+    const text = readFileSync(path.join(dir, 'preview', 'daily-2026-11-28T0700.txt'), 'utf8');
+    expect(html).toMatch(/^<!doctype html><html lang="ru"/);
+    expect(text).toContain('Здравствуйте, Иван Петров!');
+    expect(text).toContain('суббота, 28 ноября 2026');
+    // The phishing story was published 16:20 UTC: 19:20 in Moscow, day and month in Russian.
+    expect(text).toMatch(/harbor-herald · 27 нояб\., 19:20/);
+
+    const shown = await cli('edition', 'show', 'daily/2026-11-28T07:00');
+    expect(shown.out).toMatch(/\[top story\]\n\s+\d+\. \w+ {2}Envoys close a deal.*<TOP auto/);
+
+    expect((await cli('send', 'daily', '--at', '2026-11-28T07:00')).code).toBe(0);
+    const folder = path.join(dir, 'outbox', readdirSync(path.join(dir, 'outbox'))[0]!);
+    const messages = await Promise.all(readdirSync(folder).map(async (file) => simpleParser(readFileSync(path.join(folder, file)))));
+    const ivan = messages.find((message) => message.to && !Array.isArray(message.to) && message.to.value[0]!.address === 'ivan.petrov@example.net')!;
+    expect(ivan.subject).toBe('The Daily Tidings · 28 нояб. 2026 г.');
+    // Preview and send share one path: the same bytes, curation order included.
+    expect(ivan.html).toBe(html);
+    expect(ivan.text?.trimEnd()).toBe(text.trimEnd());
+
+    // After the send, the preview still shows the edition whole: its own delivery does not hide it.
+    const after = await cli('preview', 'daily', '--at', '2026-11-28T07:00', '--subscriber', 'ivan.petrov@example.net', '--out', path.join(dir, 'again'));
+    expect(after.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'again', 'daily-2026-11-28T0700.html'), 'utf8')).toBe(html);
+  });
+
+  it('never shows a subscriber an article twice, across newsletters, and skips the thin digest', async () => {
+    const config = project();
+    const dir = path.dirname(config);
+    const weekly = [
+      '  - id: weekly',
+      '    title: The Weekly Tidings',
+      '    categories: [science, technology, world]',
+      '    window: 30d',
+      '    perCategory: 9',
+      '    minArticles: 2',
+      '    from: "Weekly <weekly@tidings.example.org>"',
+      '    timezone: Europe/Moscow',
+      '',
+    ].join('\n');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('\nsubscribers:\n', `${weekly}\nsubscribers:\n`));
+    const yaml = path.join(dir, 'subscribers', 'example.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('newsletters: [daily]\n    locale: ru', 'newsletters: [daily, weekly]\n    locale: ru'));
+    const env = { TIDINGS_SECRET: 'x'.repeat(24) };
+    const cli = (...args: string[]) => runCli(['-q', '-c', config, ...args], env, '2026-11-28T07:00:30Z');
+    expect((await cli('ingest')).code).toBe(0);
+    expect((await cli('subscribers', 'sync')).code).toBe(0);
+    const before = await cli('preview', 'weekly', '--at', '2026-11-28T10:00', '--subscriber', 'ivan.petrov@example.net', '--out', path.join(dir, 'p'));
+    expect(before.code).toBe(0);
+    expect((await cli('send', 'daily', '--at', '2026-11-28T07:00')).code).toBe(0);
+    // Ivan got every daily article (accepted): the weekly edition has nothing new for him.
+    const after = await cli('preview', 'weekly', '--at', '2026-11-28T10:00', '--subscriber', 'ivan.petrov@example.net', '--out', path.join(dir, 'p'));
+    expect(after.code).toBe(1);
+    expect(after.err).toMatch(/weekly\/2026-11-28T10:00: nothing to preview for ivan\.petrov@example\.net: thin: 0 new article/);
+  });
+
+  it('takes a template override folder from templates.dir; a broken template stops the command with file and line, exit 2', async () => {
+    const config = project();
+    const dir = path.dirname(config);
+    writeFileSync(config, `${readFileSync(config, 'utf8')}\ntemplates:\n  dir: my-templates\n`);
+    mkdirSync(path.join(dir, 'my-templates', 'partials'), { recursive: true });
+    mkdirSync(path.join(dir, 'my-templates', 'locales'));
+    writeFileSync(path.join(dir, 'my-templates', 'locales', 'en.json'), '{ "top_story": "Lead story" }');
+    const cli = (...args: string[]) => runCli(['-q', '-c', config, ...args], {}, '2026-11-28T07:00:30Z');
+    expect((await cli('ingest')).code).toBe(0);
+    const good = await cli('preview', 'daily', '--out', path.join(dir, 'preview'));
+    expect(good.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'preview', 'daily-2026-11-28T0700.html'), 'utf8')).toContain('Lead story');
+
+    const partial = path.join(dir, 'my-templates', 'partials', 'article-card.mjml.hbs');
+    writeFileSync(partial, '<mj-text>\n  {{#if url}}<a href="{{url}}">{{title}}</a>\n  {{/each}}\n</mj-text>\n');
+    const broken = await cli('preview', 'daily', '--out', path.join(dir, 'preview'));
+    expect(broken.code).toBe(2);
+    // The block opened on line 2 is closed by the wrong helper.
+    expect(broken.err).toContain(`[TEMPLATE_INVALID] ${partial}:2: Handlebars syntax error: if doesn't match each`);
+
+    writeFileSync(partial, '<mj-text>\n  {{title}}\n  {{shout title}}\n</mj-text>\n');
+    const run = await cli('run');
+    expect(run.code).toBe(2);
+    expect(run.err).toContain(`${partial}:3: unknown helper "shout"`);
+    // Checked before any work: nothing was ingested again or sent.
+    expect(run.out).not.toContain('== ingest');
+    expect(readdirSync(dir)).not.toContain('outbox');
   });
 });

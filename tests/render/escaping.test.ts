@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildFixtureNewsletter, buildFixtureSegment } from '../fixtures/render/fixture-edition.ts';
+import { buildFixtureNewsletter, buildFixtureSegment, FIXTURE_TOKENS } from '../fixtures/render/fixture-edition.ts';
+import { personalize } from '../../src/render/personalize.ts';
 import { defaultRenderer } from './helpers.ts';
 
 /** Source fields are hostile: every one is escaped, only http(s) URLs become links or images. */
@@ -51,5 +52,30 @@ describe('escaping', () => {
     expect(html).toContain('alt="Quote &quot; and &#x27; and &#x60; and &#x3D; in a title"');
     expect(html).toContain('src="https://images.example.org/a.jpg?x&#x3D;%22y%22"');
     for (const attribute of html.match(/\s(?:href|src|alt)="[^"]*"/g) ?? []) expect(attribute).not.toMatch(/[<>]/);
+  });
+
+  it('never lets a source field carry a personalization token (a title %%{email}%% stays text)', async () => {
+    const segment = buildFixtureSegment();
+    const cards = segment.sections[0]!.articles;
+    cards[0] = { ...cards[0]!, title: 'Leak %%{email}%% now', summary: 'Hi &#37;&#37;&#123;name&#125;&#37;&#37;', source: '%%{unsubscribe_url}%%' };
+    cards[1] = { ...cards[1]!, title: 'Tracked link', url: 'https://evil.example/c?e=%25%25%7Bemail%7D%25%25' };
+    segment.topStory = { ...segment.topStory!, title: 'Top %%{name}%%', imageUrl: 'https://evil.example/p.gif?e=%%{email}%%' };
+    const rendered = await (await defaultRenderer()).renderSegment(segment, buildFixtureNewsletter());
+    const message = personalize(rendered, FIXTURE_TOKENS);
+    const count = (text: string, what: string) => text.split(what).length - 1;
+    // The address appears once, where the template puts it ("It was sent to …"), never from a source field.
+    expect(count(message.html, FIXTURE_TOKENS.email)).toBe(1);
+    expect(count(message.text, FIXTURE_TOKENS.email)).toBe(1);
+    for (const part of [message.html, message.text, message.subject, rendered.preheader]) {
+      expect(part.includes('ada%40example.org')).toBe(false);
+      expect(part.includes('evil.example')).toBe(false);
+      expect(part.includes('Top Ada')).toBe(false);
+    }
+    expect(count(message.html, 'https://news.example.org/u/abc123')).toBe(1);
+    // Still readable: the token text shows (split by an invisible word joiner).
+    expect(message.text.replace(/\u2060/g, '')).toContain('Leak %%{email}%% now');
+    expect(message.html).toMatch(/<h4[^>]*>Tracked link<\/h4>/);
+    // The template's own tokens still work.
+    expect(message.html).toContain('It was sent to ada@example.org.');
   });
 });

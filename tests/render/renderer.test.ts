@@ -140,13 +140,27 @@ describe('createRenderer', () => {
     const dir = makeTempDir('tidings-missing-');
     fs.writeFileSync(path.join(dir, 'digest.mjml.hbs'), '<mjml><mj-body>{{> nowhere}}</mj-body></mjml>\n');
     const missing = await expectTemplateError(createRenderer({ templatesDir: TEMPLATES_DIR, overrideDir: dir, logger: createRecordingLogger().logger }));
-    expect(missing.message).toContain('digest.mjml.hbs');
-    expect(missing.message).toContain('nowhere');
+    expect(missing.message).toContain(`${path.join(dir, 'digest.mjml.hbs')}:1: unknown partial "nowhere"`);
 
     const localeDir = makeTempDir('tidings-badlocale-');
     fs.mkdirSync(path.join(localeDir, 'locales'));
     fs.writeFileSync(path.join(localeDir, 'locales', 'ru.json'), '{ "top_story": ');
     const broken = await expectTemplateError(createRenderer({ templatesDir: TEMPLATES_DIR, overrideDir: localeDir, logger: createRecordingLogger().logger }));
     expect(broken.message).toContain('ru.json');
+  });
+
+  it('renders the newsletter template by name (newsletters[].template), sharing partials and locales', async () => {
+    const dir = makeTempDir('tidings-named-');
+    const digest = fs.readFileSync(path.join(TEMPLATES_DIR, 'digest.mjml.hbs'), 'utf8');
+    fs.writeFileSync(path.join(dir, 'weekly.mjml.hbs'), digest.replace('{{> header}}', '{{> header}}<mj-section><mj-column><mj-text>Weekly edition</mj-text></mj-column></mj-section>'));
+    fs.writeFileSync(path.join(dir, 'weekly.txt.hbs'), 'WEEKLY {{newsletter.title}}\n{{t "unsubscribe"}}: %%{unsubscribe_url}%%\n');
+    const logger = createRecordingLogger().logger;
+    const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, overrideDir: dir, template: 'weekly', logger });
+    const rendered = await renderer.renderSegment(buildFixtureSegment(), buildFixtureNewsletter({ template: 'weekly' }));
+    expect(rendered.html).toContain('Weekly edition');
+    expect(rendered.html).toContain('Top story');
+    expect(rendered.text).toBe('WEEKLY The Morning Brief\nUnsubscribe: %%{unsubscribe_url}%%\n');
+    const missing = await expectTemplateError(createRenderer({ templatesDir: TEMPLATES_DIR, template: 'monthly', logger }));
+    expect(missing.message).toContain('missing template monthly.mjml.hbs');
   });
 });

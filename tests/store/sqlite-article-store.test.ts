@@ -46,6 +46,18 @@ describe('SQLite article store (real file)', () => {
     store.close();
   });
 
+  it('keeps the first source when another source brings the same canonical URL', async () => {
+    const store = open();
+    const first = makeRecord({ id: 'same-url', source: 'wire', categories: ['security'] });
+    // Another feed lists the same story: shorter text, no category.
+    const other = makeRecord({ id: 'same-url', source: 'aggregator', text: 'Shorter.', categories: [], categoryOrigin: 'none' });
+    await store.articles.saveArticles([first], at);
+    const report = await store.articles.saveArticles([other], at);
+    expect(report).toMatchObject({ duplicate: 1, updated: 0 });
+    expect(await store.articles.getArticle('same-url')).toMatchObject({ source: 'wire', categories: ['security'], text: first.text });
+    store.close();
+  });
+
   it('saves a source all or nothing', async () => {
     const store = open();
     const good = makeRecord();

@@ -4,7 +4,7 @@ import type { AppContext } from '../../app/context.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Edition } from '../../editions/edition.ts';
 import { EditionCurator } from '../../editions/curate-edition.ts';
-import { curatedArticles } from '../../editions/plan-digest.ts';
+import { chooseTopStory, curatedArticles } from '../../editions/plan-digest.ts';
 import type { CommandHost } from '../command-host.ts';
 
 function formatEdition(edition: Edition, categoryOrder: readonly string[]): string[] {
@@ -15,13 +15,18 @@ function formatEdition(edition: Edition, categoryOrder: readonly string[]): stri
   if (edition.intro) lines.push(`  intro: ${edition.intro.replace(/\n+/g, ' ¶ ')}`);
   let category = '';
   const excluded = edition.articles.filter((a) => a.excluded);
-  for (const article of [...curatedArticles(edition, categoryOrder), ...excluded]) {
-    const heading = article.pinned ? 'top story' : article.excluded ? 'excluded' : article.category;
+  const curated = curatedArticles(edition, categoryOrder);
+  // Without a pin the email still leads with one story: show the editor which.
+  const top = chooseTopStory(curated);
+  const ordered = top ? [top, ...curated.filter((a) => a !== top)] : curated;
+  for (const article of [...ordered, ...excluded]) {
+    const heading = article === top ? 'top story' : article.excluded ? 'excluded' : article.category;
     if (heading !== category) {
       category = heading;
       lines.push(`  [${category}]`);
     }
-    const flags = [article.pinned ? 'TOP' : '', article.excluded ? 'EXCLUDED' : ''].filter(Boolean).join(' ');
+    const topFlag = article === top ? (article.pinned ? 'TOP' : 'TOP auto (first with an image; pin to choose)') : '';
+    const flags = [topFlag, article.excluded ? 'EXCLUDED' : ''].filter(Boolean).join(' ');
     lines.push(`    ${String(article.position).padStart(2)}. ${article.articleId.slice(0, 10)}  ${article.title}${flags ? `  <${flags}>` : ''}`);
   }
   return lines;

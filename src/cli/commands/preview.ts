@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { EditionPipeline, parseAt } from '../../app/edition-pipeline.ts';
+import { EditionPipeline, findNewsletter, parseAt } from '../../app/edition-pipeline.ts';
 import type { AppContext } from '../../app/context.ts';
 import { UsageError } from '../../core/errors.ts';
 import { editionFileStem } from '../../editions/slot.ts';
@@ -13,7 +13,7 @@ export async function runPreview(
   newsletterId: string,
   options: { at?: string; subscriber?: string; out: string },
 ): Promise<number> {
-  const pipeline = await EditionPipeline.open(ctx, newsletterId, parseAt(ctx, options.at));
+  const pipeline = await EditionPipeline.open(ctx, newsletterId, parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone));
   const { edition } = pipeline;
   const reader = await resolveReader(ctx, pipeline, options.subscriber);
   const plan = pipeline.plan(reader, reader.received);

@@ -5,8 +5,8 @@ import { runTestSend } from '../../app/run-test-send.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { CommandHost } from '../command-host.ts';
 
-/** SIGINT/SIGTERM stop claiming; messages in flight are finished and recorded. */
-function stopOnSignals(ctx: AppContext): { signal: AbortSignal; release: () => void } {
+/** SIGINT/SIGTERM stop claiming; messages in flight are finished and recorded. A second signal exits at once. */
+export function stopOnSignals(ctx: AppContext): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
   const stop = (name: string) => () => {
     if (!controller.signal.aborted) ctx.err(`${name}: finishing the messages in flight, then stopping (again to force)`);
@@ -25,6 +25,8 @@ function stopOnSignals(ctx: AppContext): { signal: AbortSignal; release: () => v
     },
   };
 }
+
+const kebab = (flag: string) => `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 interface SendFlags {
   at?: string;
@@ -50,7 +52,9 @@ export function registerSendCommand(program: Command, host: CommandHost): void {
     .option('--subscriber <email>', 'with --test: render as this subscriber (default: a sample reader)')
     .action(async (newsletter: string, flags: SendFlags) => {
       const ctx = await host.getContext();
-      if (flags.test) {
+      if (flags.test !== undefined) {
+        const ignored = (['dryRun', 'limit', 'resendAmbiguous', 'force'] as const).filter((flag) => flags[flag] !== undefined);
+        if (ignored.length) throw new UsageError(`--test sends one copy outside the ledger: it cannot be combined with ${ignored.map(kebab).join(', ')}`);
         host.setExitCode(await runTestSend(ctx, newsletter, { at: flags.at, to: flags.test, subscriber: flags.subscriber }));
         return;
       }

@@ -1,25 +1,54 @@
-import { DELIVERY_STATUSES, type DeliveryStatus, type Ledger } from '../../delivery/ledger.ts';
+import { DELIVERY_STATUSES, emptyCounts, type DeliveryStatus, type EditionDeliverySummary, type Ledger } from '../../delivery/ledger.ts';
+import type { EditionStatus } from '../../editions/edition.ts';
+import type { EditionStore } from '../../editions/edition-store.ts';
 
-/** What `tidings status` and `tidings deliveries` need: the ledger and two output streams. */
+/** What `tidings status` and `tidings deliveries` need: the ledger, the editions and two output streams. */
 export interface StatusContext {
   ledger: Pick<Ledger, 'editions' | 'lastErrors' | 'list'>;
+  /** Editions without deliveries (drafts, skipped thin ones) are listed from here. */
+  editions?: Pick<EditionStore, 'listEditions' | 'getEdition'>;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
 }
 
 const COLUMNS = ['pending', 'sending', 'accepted', 'failed', 'skipped'] as const;
 
-/** `tidings status [<newsletter>] [--json]`: per edition, counts per status, ambiguous rows and the last errors. */
+interface EditionLine {
+  edition: string;
+  status: EditionStatus | null;
+  summary: EditionDeliverySummary;
+  statusReason: string | null;
+}
+
+/**
+ * Every edition, newest slot first, with the ledger's counts: an edition that was
+ * skipped, or is a draft nobody has sent yet, shows zeros. Editions known only to the
+ * ledger come last.
+ */
+async function collectEditions(ctx: StatusContext, newsletter: string | undefined): Promise<EditionLine[]> {
+  const summaries = new Map((await ctx.ledger.editions(newsletter)).map((s) => [s.editionId, s]));
+  const lines: EditionLine[] = [];
+  for (const edition of (await ctx.editions?.listEditions(newsletter)) ?? []) {
+    const summary = summaries.get(edition.id) ?? { editionId: edition.id, counts: emptyCounts(), ambiguous: 0, lastActivityAt: null };
+    summaries.delete(edition.id);
+    lines.push({ edition: edition.id, status: edition.status, statusReason: edition.statusReason, summary });
+  }
+  for (const summary of summaries.values()) lines.push({ edition: summary.editionId, status: null, statusReason: null, summary });
+  return lines;
+}
+
+/** `tidings status [<newsletter>] [--json]`: per edition, its status, counts per delivery status, ambiguous rows and the last errors. */
 export async function runStatus(ctx: StatusContext, options: { newsletter?: string; json: boolean; errors?: number }): Promise<number> {
-  const summaries = await ctx.ledger.editions(options.newsletter);
   const editions = await Promise.all(
-    summaries.map(async (summary) => ({
-      edition: summary.editionId,
-      ...Object.fromEntries(COLUMNS.map((status) => [status, summary.counts[status]])),
+    (await collectEditions(ctx, options.newsletter)).map(async ({ edition, status, statusReason, summary }) => ({
+      edition,
+      status,
+      statusReason,
+      ...Object.fromEntries(COLUMNS.map((column) => [column, summary.counts[column]])),
       ambiguous: summary.ambiguous,
       total: summary.counts.total,
       lastActivityAt: summary.lastActivityAt,
-      lastErrors: await ctx.ledger.lastErrors(summary.editionId, options.errors ?? 3),
+      lastErrors: summary.counts.failed ? await ctx.ledger.lastErrors(edition, options.errors ?? 3) : [],
     })),
   );
   if (options.json) {
@@ -27,11 +56,17 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
     return 0;
   }
   if (!editions.length) {
-    ctx.stdout.write(options.newsletter ? `No deliveries yet for newsletter "${options.newsletter}".\n` : 'No deliveries yet.\n');
+    ctx.stdout.write(options.newsletter ? `No editions yet for newsletter "${options.newsletter}".\n` : 'No editions yet.\n');
     return 0;
   }
-  const header = ['edition', ...COLUMNS, 'ambiguous'];
-  const rows = editions.map((e) => [e.edition, ...COLUMNS.map((c) => String((e as Record<string, unknown>)[c])), String(e.ambiguous)]);
+  const header = ['edition', 'status', ...COLUMNS, 'ambiguous', 'note'];
+  const rows = editions.map((e) => [
+    e.edition,
+    e.status ?? '-',
+    ...COLUMNS.map((c) => String((e as Record<string, unknown>)[c])),
+    String(e.ambiguous),
+    oneLine(e.statusReason),
+  ]);
   ctx.stdout.write(formatTable(header, rows));
   for (const e of editions) {
     if (e.ambiguous) {
@@ -58,6 +93,10 @@ export async function runDeliveries(ctx: StatusContext, options: { edition: stri
     return 2;
   }
   const rows = await ctx.ledger.list(options.edition, options.status as DeliveryStatus | undefined);
+  if (!rows.length && ctx.editions && !(await ctx.editions.getEdition(options.edition))) {
+    ctx.stderr.write(`no edition "${options.edition}" (edition ids look like daily/2026-11-28T07:00; see tidings status)\n`);
+    return 2;
+  }
   if (options.json) {
     ctx.stdout.write(`${JSON.stringify({ edition: options.edition, deliveries: rows }, null, 2)}\n`);
     return 0;

@@ -112,6 +112,10 @@ export class SqliteArticleStore implements ArticleStore {
       this.#writeCategories(record.id, record.categories);
       return 'new';
     }
+    // The same canonical URL from another source is that source's copy of a story we
+    // already have: the first source keeps it (its categories, its text), so one feed
+    // cannot wipe what another one said. Its own source updates it.
+    if (existing.source !== record.source) return 'duplicate';
     // An article the classifier labelled keeps that label until its source gives one.
     if (record.categoryOrigin === 'none' && existing.category_origin === 'classifier') {
       params.categories = existing.categories;

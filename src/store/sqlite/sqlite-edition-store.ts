@@ -122,7 +122,7 @@ export class SqliteEditionStore implements EditionStore {
     const rows = this.#db
       .prepare<[string, string], { article_id: string }>(
         `SELECT DISTINCT ea.article_id FROM edition_articles ea JOIN editions e ON e.id = ea.edition_id
-         WHERE e.newsletter_id = ? AND e.id <> ? AND ea.excluded = 0`,
+         WHERE e.newsletter_id = ? AND e.id <> ? AND ea.excluded = 0 AND e.status <> 'skipped'`,
       )
       .all(newsletterId, exceptEditionId ?? '');
     return new Set(rows.map((row) => row.article_id));

@@ -213,13 +213,13 @@ export class SqliteLedger implements Ledger {
     );
   }
 
-  async receivedArticleIds(subscriberId: SubscriberId, articleIds: readonly string[]): Promise<Set<string>> {
+  async receivedArticleIds(subscriberId: SubscriberId, articleIds: readonly string[], exceptEditionId = ''): Promise<Set<string>> {
     const found = new Set<string>();
     // Chunked to stay under SQLite's bound-parameter limit.
     for (let start = 0; start < articleIds.length; start += 500) {
       const chunk = articleIds.slice(start, start + 500);
-      const sql = `SELECT article_id FROM received_articles WHERE subscriber_id = ? AND article_id IN (${chunk.map(() => '?').join(',')})`;
-      for (const row of this.db.prepare(sql).all(subscriberId, ...chunk) as { article_id: string }[]) found.add(row.article_id);
+      const sql = `SELECT article_id FROM received_articles WHERE subscriber_id = ? AND edition_id <> ? AND article_id IN (${chunk.map(() => '?').join(',')})`;
+      for (const row of this.db.prepare(sql).all(subscriberId, exceptEditionId, ...chunk) as { article_id: string }[]) found.add(row.article_id);
     }
     return found;
   }
