@@ -18,6 +18,16 @@ describe('extractPage', () => {
     expect(paragraphs.at(-1)).toMatch(/public meeting at the town hall/);
   });
 
+  it('leaves photo captions out of the text', () => {
+    const p = (n: number) => `<p>Paragraph ${n} of the story about the new harbour crane, which the port bought last spring and assembled over the summer months.</p>`;
+    const page = extractPage(
+      `<html><head><title>Crane</title></head><body><article><h1>Crane</h1><figure><img src="/c.jpg" alt=""><figcaption>Workers watch as the crane lifts its first container.</figcaption></figure>${[1, 2, 3, 4, 5].map(p).join('')}</article></body></html>`,
+      { url: 'https://port.example/crane' },
+    );
+    expect(page.text).toMatch(/^Paragraph 1 of the story/);
+    expect(page.text).not.toContain('Workers watch');
+  });
+
   it('leaves navigation, footer and scripts out', () => {
     expect(draft.text).not.toMatch(/Privacy|Log in|tracker|do not include me/);
   });

@@ -44,7 +44,9 @@ export function extractPage(html: string, options: ExtractPageOptions): ArticleD
   }
 
   const content = article?.content ?? '';
-  let text = content ? htmlToText(content) : '';
+  // Photo captions describe a picture the digest does not show: they are not the story,
+  // and a short caption would otherwise look like a fine summary sentence.
+  let text = content ? htmlToText(content.replace(/<figcaption\b[\s\S]*?<\/figcaption\s*>/gi, '')) : '';
   // Readability gives up on pages with little markup; the whole body is the best we have.
   if (!text) text = htmlToText(html);
   const siteName = cleanOrNull(article?.siteName) ?? firstMeta(head, 'og:site_name', 'application-name');
