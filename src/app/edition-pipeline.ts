@@ -97,7 +97,6 @@ export async function checkTemplates(ctx: AppContext, newsletters: readonly News
  * what a subscriber gets.
  */
 export class EditionPipeline {
-  readonly #segments = new Map<string, Promise<RenderedSegment>>();
 
   private constructor(
     private readonly ctx: AppContext,
@@ -129,25 +128,19 @@ export class EditionPipeline {
     return planDigest(this.edition, this.newsletter, this.ctx.config.categories, reader, received, this.webVersionUrl);
   }
 
-  /** Renders a segment once; later calls with the same key share the result. */
-  render(plan: Exclude<DigestPlan, { skip: string }>): Promise<RenderedSegment> {
-    let rendered = this.#segments.get(plan.segmentKey);
-    if (!rendered) {
-      rendered = this.renderer.renderSegment(plan.content, this.newsletter);
-      this.#segments.set(plan.segmentKey, rendered);
-      rendered.then(
-        (segment) => {
-          if (segment.droppedArticleIds.length) {
-            this.ctx.logger.warn(
-              { edition: this.edition.id, segment: plan.segmentKey, dropped: segment.droppedArticleIds.length },
-              'edition over the size budget: articles cut from the longest sections, the email links the full web version',
-            );
-          }
-        },
-        () => this.#segments.delete(plan.segmentKey),
+  /**
+   * Renders one segment. Callers render each segment once: the delivery engine keeps
+   * rendered segments in its own bounded cache, preview and test sends render one.
+   */
+  async render(plan: Exclude<DigestPlan, { skip: string }>): Promise<RenderedSegment> {
+    const segment = await this.renderer.renderSegment(plan.content, this.newsletter);
+    if (segment.droppedArticleIds.length) {
+      this.ctx.logger.warn(
+        { edition: this.edition.id, segment: plan.segmentKey, dropped: segment.droppedArticleIds.length },
+        'edition over the size budget: articles cut from the longest sections, the email links the full web version',
       );
     }
-    return rendered;
+    return segment;
   }
 
   links(secret: string): (subscriberId: number) => SubscriberUrls {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ARTICLE_FIELDS } from '../../src/core/article.ts';
@@ -49,6 +50,19 @@ describe('tidings inspect', () => {
       await server.close();
     }
   });
+
+  it('stops quietly with exit 0 when the reader closes the pipe early (| head)', async () => {
+    const feed = path.resolve('samples/feeds/harbor-herald.xml');
+    const child = spawn(process.execPath, ['bin/tidings.js', '-q', 'inspect', '--json', ...Array(40).fill(feed)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
+  }, 30_000);
 
   it('works without a configuration file in the current folder', async () => {
     const cwd = process.cwd();
