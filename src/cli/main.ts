@@ -35,7 +35,16 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
   const env = io.env ?? process.env;
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
-  const out = (line: string) => void stdout.write(`${line}\n`);
+  // `tidings articles | head` closes the pipe early: stop writing output rather than
+  // crash on EPIPE; the command itself (an ingest, a send) still finishes its work.
+  let stdoutClosed = false;
+  if (typeof stdout.on === 'function') {
+    stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+      stdoutClosed = true;
+    });
+  }
+  const out = (line: string) => void (stdoutClosed || stdout.write(`${line}\n`));
   const err = (line: string) => void stderr.write(`${line}\n`);
   const interactive = Boolean((stdout as NodeJS.WriteStream).isTTY);
 
@@ -62,14 +71,6 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
   };
 
   let exitCode: number = EXIT.ok;
-  // `tidings articles | head` closes the pipe early: stop quietly rather than crash on EPIPE.
-  if (!io.stdout) {
-    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-      context?.close();
-      process.exit(exitCode);
-    });
-  }
   registerCommands(program, {
     getContext,
     setExitCode: (code) => {
