@@ -24,13 +24,15 @@ export async function windowFor(
   newsletter: NewsletterConfig,
   slotUtc: Date,
   editions: EditionStore,
-): Promise<{ since: Date | null; until: Date }> {
+): Promise<{ since: Date | null; until: Date; includeSeenSince: boolean }> {
   if (newsletter.window === 'since-last') {
     let previous = await editions.findPreviousEdition(newsletter.id, slotUtc);
     while (previous?.status === 'skipped') previous = await editions.findPreviousEdition(newsletter.id, new Date(previous.slot));
-    return { since: previous ? new Date(previous.slot) : null, until: slotUtc };
+    // "Everything since the previous edition" includes a story published before it but
+    // ingested after it: otherwise a late feed would lose it to both editions.
+    return { since: previous ? new Date(previous.slot) : null, until: slotUtc, includeSeenSince: true };
   }
-  return { since: new Date(slotUtc.getTime() - parseDuration(newsletter.window)!), until: slotUtc };
+  return { since: new Date(slotUtc.getTime() - parseDuration(newsletter.window)!), until: slotUtc, includeSeenSince: false };
 }
 
 /**
@@ -44,9 +46,13 @@ export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps:
   const existing = await deps.editions.getEdition(id);
   if (existing) return existing;
 
-  const { since, until } = await windowFor(newsletter, slot.utc, deps.editions);
+  const { since, until, includeSeenSince } = await windowFor(newsletter, slot.utc, deps.editions);
   // One past the slot minute: an article stamped within the slot minute belongs to it.
-  const candidates = await deps.articles.listArticles({ since: since ?? undefined, until: new Date(until.getTime() + 60_000) });
+  const candidates = await deps.articles.listArticles({
+    since: since ?? undefined,
+    orSeenSince: includeSeenSince && since ? since : undefined,
+    until: new Date(until.getTime() + 60_000),
+  });
   const used = await deps.editions.listUsedArticleIds(newsletter.id, id);
   const selected = selectArticles(candidates, newsletter, used);
   if (deps.summarize) {

@@ -27,6 +27,8 @@ export interface ArticleQuery {
   category?: string;
   /** Published at or after (articles with no published time use their first-seen time). */
   since?: Date;
+  /** With `since`: also articles first seen at or after this, whenever they were published. */
+  orSeenSince?: Date;
   until?: Date;
   /** Only articles with no configured category. */
   uncategorized?: boolean;

@@ -170,4 +170,19 @@ describe('editions on a real store', () => {
     expect(again.articles.map((a) => a.articleId).sort()).toEqual(['mon1', 'mon2', 'tue1']);
     store.close();
   });
+
+  it('since-last: a story published before the previous edition but ingested after it goes in the next one', async () => {
+    const store = openSqliteStore(path.join(tempDir(), 'late.db'));
+    const sinceLast = { ...newsletter, window: 'since-last' as const, minArticles: 1, perCategory: 9, maxArticles: 20 };
+    await store.articles.saveArticles([makeRecord({ id: 'early', categories: ['world'], publishedAt: '2026-11-26T05:00:00.000Z' })], new Date('2026-11-26T05:00:00Z'));
+    await buildEdition(sinceLast, new Date('2026-11-27T06:00:00Z'), deps(store));
+    // A slow feed delivers a story dated before that edition, two hours after it was built.
+    await store.articles.saveArticles([makeRecord({ id: 'late-feed', categories: ['world'], publishedAt: '2026-11-27T05:00:00.000Z' })], new Date('2026-11-27T08:00:00Z'));
+    const next = await buildEdition(sinceLast, new Date('2026-11-28T06:00:00Z'), deps(store));
+    expect(next.articles.map((a) => a.articleId)).toEqual(['late-feed']);
+    // A fixed window stays strict about publication time.
+    const daily = await buildEdition({ ...newsletter, id: 'strict', window: '24h', minArticles: 0 }, new Date('2026-11-28T06:00:00Z'), deps(store));
+    expect(daily.articles.map((a) => a.articleId)).toEqual([]);
+    store.close();
+  });
 });

@@ -141,7 +141,10 @@ export class SqliteArticleStore implements ArticleStore {
       where.push('a.id IN (SELECT article_id FROM article_categories WHERE category = ?)');
       params.push(query.category);
     }
-    if (query.since) {
+    if (query.since && query.orSeenSince) {
+      where.push(`(${effectiveTime} >= ? OR a.first_seen_at >= ?)`);
+      params.push(query.since.toISOString(), query.orSeenSince.toISOString());
+    } else if (query.since) {
       where.push(`${effectiveTime} >= ?`);
       params.push(query.since.toISOString());
     }
