@@ -28,6 +28,11 @@ export interface RankingTuning {
   lengthExponent: number;
   /** Two sentences sharing more than this share of content words are not both chosen. */
   maxOverlap: number;
+  /**
+   * Share of the score taken from a sentence that leans on the one before it ("He went
+   * on…", "But the…", "This means…"): out of context it reads as a dangling reference.
+   */
+  danglingPenalty: number;
 }
 
 export const DEFAULT_RANKING: RankingTuning = {
@@ -39,12 +44,19 @@ export const DEFAULT_RANKING: RankingTuning = {
   lengthDamping: 0.75,
   lengthExponent: 0,
   maxOverlap: 0.6,
+  danglingPenalty: 0.2,
 };
+
+/** Openers that point back to an earlier sentence. */
+const DANGLING_OPENER =
+  /^["'“‘(]?(he|she|they|it|this|these|those|that|his|her|their|its|but|and|also|however|meanwhile|so|yet|still|instead|then|such)\b/i;
 
 export interface RankedSentence extends CandidateSentence {
   score: number;
   /** Content words, for redundancy checks. */
   terms: ReadonlySet<string>;
+  /** Opens with a reference to an earlier sentence; never a summary's first sentence if avoidable. */
+  dangling: boolean;
 }
 
 function contentWords(text: string): string[] {
@@ -77,7 +89,10 @@ export function rankSentences(
     const shortness = Math.min(1, words.length / tuning.minContentWords);
     const position = 1 / (1 + sentence.index / tuning.positionHalfLife);
     const titleShare = titleWords.size ? titleHits / titleWords.size : 0;
-    const score = centrality * shortness + tuning.positionWeight * position + tuning.titleWeight * titleShare;
-    return { ...sentence, score, terms };
+    const dangling = sentence.index > 0 && DANGLING_OPENER.test(sentence.text);
+    const score =
+      (centrality * shortness + tuning.positionWeight * position + tuning.titleWeight * titleShare) *
+      (dangling ? 1 - tuning.danglingPenalty : 1);
+    return { ...sentence, score, terms, dangling };
   });
 }

@@ -40,13 +40,26 @@ export function selectSentences(
   const maxSentences = Math.max(1, limits.maxSentences);
   const minSentences = Math.min(Math.max(1, limits.minSentences), maxSentences);
 
+  // The best set, and the best whose first sentence (in article order) does not lean on
+  // a sentence the reader never sees; the second wins whenever there is one.
   let best: RankedSentence[] = [];
   let bestScore = -Infinity;
+  let bestReadable: RankedSentence[] = [];
+  let bestReadableScore = -Infinity;
   const chosen: RankedSentence[] = [];
+  const opensCleanly = () => {
+    const first = chosen.reduce((a, b) => (b.index < a.index ? b : a));
+    // A bare quotation is a poor first line too: who says it comes only after it.
+    return !first.dangling && !/^["“‘«]/.test(first.text);
+  };
   const search = (from: number, words: number, score: number) => {
     if (chosen.length >= minSentences && score > bestScore) {
       bestScore = score;
       best = [...chosen];
+    }
+    if (chosen.length >= minSentences && score > bestReadableScore && opensCleanly()) {
+      bestReadableScore = score;
+      bestReadable = [...chosen];
     }
     if (chosen.length === maxSentences) return;
     for (let i = from; i < pool.length; i++) {
@@ -59,6 +72,7 @@ export function selectSentences(
     }
   };
   search(0, 0, 0);
+  if (bestReadable.length > 0) best = bestReadable;
 
   if (best.length === 0) {
     const fitting = pool.find((s) => s.words <= limits.maxWords);

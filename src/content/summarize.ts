@@ -20,7 +20,7 @@ import { isUsableDescription } from './source-description.ts';
  * Bump SUMMARIZER_VERSION whenever the output for the same input can change: the store
  * caches summaries per article content hash and this version.
  */
-export const SUMMARIZER_VERSION = 'extractive-1';
+export const SUMMARIZER_VERSION = 'extractive-2';
 
 export interface SummarizeInput {
   title: string;

@@ -4,6 +4,7 @@ import { summarize, SUMMARIZER_VERSION, type SummarizeOptions } from '../../src/
 import { splitSentences } from '../../src/content/split-sentences.ts';
 import { isBoilerplateParagraph, isHeading } from '../../src/content/article-sentences.ts';
 import { countWords } from '../../src/content/text-tokens.ts';
+import { selectSentences } from '../../src/content/select-sentences.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/content/${name}`, import.meta.url), 'utf8');
 const options: SummarizeOptions = { maxWords: 60, minSentences: 2, maxSentences: 3, preferSourceDescription: true };
@@ -48,6 +49,23 @@ describe('summarize: extractive selection rules', () => {
     expect(sentences).toHaveLength(1);
     expect(harbour.text).toContain(sentences[0]);
     expect(long.summary).toMatch(/[.!?"]$/);
+  });
+
+  it('does not open with a sentence that leans on one the reader cannot see', () => {
+    const sentence = (index: number, text: string, score: number, dangling = false) => ({
+      index, text, words: countWords(text), score, dangling, terms: new Set(text.toLowerCase().split(/\W+/).filter(Boolean).map((w) => `${w}${index}`)),
+    });
+    const ranked = [
+      sentence(0, 'The harbour board met on Tuesday.', 0.2),
+      sentence(1, 'He said the ferry terminal budget was agreed.', 0.9, true),
+      sentence(2, '"It is our priority," the chair said.', 0.8),
+      sentence(3, 'The ferry terminal reopens in spring.', 0.7),
+      sentence(4, 'Work on the roof starts next month.', 0.5),
+    ];
+    const chosen = selectSentences(ranked as never, { maxWords: 60, minSentences: 2, maxSentences: 2 });
+    // The best pair by score (1 and 2) would open with "He"; 2 and 3 with a bare quote;
+    // 0 and 1 reads well but scores lower than 3 and 4, the best readable pair.
+    expect(chosen.map((s) => s.index)).toEqual([3, 4]);
   });
 
   it('has a version string for the cache key', () => {
