@@ -13,6 +13,8 @@ import { SMTPServer } from 'smtp-server';
 export interface SinkStats {
   received: number;
   bytes: number;
+  minBytes: number;
+  maxBytes: number;
   cpuSeconds: number;
 }
 
@@ -25,6 +27,8 @@ const KEEP = 500;
 function runSinkChild(): void {
   let received = 0;
   let bytes = 0;
+  let minBytes = Infinity;
+  let maxBytes = 0;
   let kept: Buffer[] = [];
   let cpuAtReset = process.cpuUsage();
   const server = new SMTPServer({
@@ -43,6 +47,8 @@ function runSinkChild(): void {
       stream.on('end', () => {
         received++;
         bytes += size;
+        minBytes = Math.min(minBytes, size);
+        maxBytes = Math.max(maxBytes, size);
         if (keep) kept.push(Buffer.concat(chunks));
         callback(null);
       });
@@ -55,12 +61,14 @@ function runSinkChild(): void {
     if (request.type === 'reset') {
       received = 0;
       bytes = 0;
+      minBytes = Infinity;
+      maxBytes = 0;
       kept = [];
       cpuAtReset = process.cpuUsage();
-      send({ received, bytes, cpuSeconds: 0 });
+      send({ received, bytes, minBytes: 0, maxBytes, cpuSeconds: 0 });
     } else if (request.type === 'stats') {
       const cpu = process.cpuUsage(cpuAtReset);
-      send({ received, bytes, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+      send({ received, bytes, minBytes: received ? minBytes : 0, maxBytes, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
     } else {
       // The kept message closest to the phase's mean size: a typical message, not the largest or smallest segment.
       const mean = bytes / Math.max(1, received);
@@ -100,7 +108,7 @@ export async function startSinkProcess(): Promise<SinkProcess> {
     port,
     reset: async () => void (await ask({ type: 'reset' })),
     stats: () => ask<SinkStats>({ type: 'stats' }),
-    saveTypical: (file) => ask({ type: 'save-typical', file }),
+    saveTypical: (file) => ask<{ file: string; bytes: number; meanBytes: number }>({ type: 'save-typical', file }),
     stop: () => proc.kill(),
   };
 }

@@ -1,209 +1,255 @@
 /**
- * Send throughput and memory: `npx tsx bench/send-throughput.ts [--subscribers 20000] [--large 200000] [--skip-large] [--only-tidings]`
+ * Send throughput and memory of `tidings send`, against a bare nodemailer pooled loop.
  *
- * 1. A sink (smtp-server in a child process, 127.0.0.1, accepts and discards).
- * 2. Baseline: a bare nodemailer pooled loop sending one pre-rendered ~145 KB message
- *    (HTML + text) N times, composing MIME per message as nodemailer does.
- * 3. Tidings: sendEdition to N subscribers over 50 segments, same pool settings, a real
- *    SQLite ledger in a temp dir, recipients from a generator.
- * 4. Peak RSS of a send to N and to the large list, each in its own child process.
- * Prints the ratio of messages per second (floor 0.8) and the memory ratio (floor < 1.5).
+ *   npx tsx bench/send-throughput.ts [--subscribers 20000] [--large 200000] [--skip-large] [--keep]
+ *
+ * 1. A sink: smtp-server on 127.0.0.1 in its own process (bench/send-sink.ts).
+ * 2. A Tidings folder seeded through the real code (bench/send-workspace.ts): config with an
+ *    smtp transport (maxConnections 5, maxMessages 100), 15 articles, N subscribers synced
+ *    from a CSV so that exactly 50 segments arise.
+ * 3. Tidings: `main(['node','tidings','-q','-c',config,'send','daily','--at',slot])` in a fresh
+ *    child process, timed from start to finish (config, store, renderer, edition, 50 renders,
+ *    ledger, SMTP); its peak RSS is the N-subscriber memory figure.
+ * 4. Baseline, same run, same sink, same pool settings: a typical message the real path just
+ *    produced (captured at the sink) is parsed and its HTML, text and headers sent N times
+ *    through nodemailer's pooled sendMail (which composes MIME per message), 5 in flight.
+ * 5. Memory: `tidings send` to the large list in its own child; peak RSS ratio large/N.
+ * Floors: throughput ratio ≥ 0.8; memory ratio < 1.5.
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
-import { createSilentLogger } from '../src/core/logger.ts';
-import { systemClock } from '../src/core/clock.ts';
-import { createMessageBuilder } from '../src/delivery/message-builder.ts';
-import { sendEdition } from '../src/delivery/send-edition.ts';
-import { SmtpTransport } from '../src/delivery/smtp-transport.ts';
-import { createSubscriberLinks } from '../src/delivery/subscriber-token.ts';
-import type { PersonalTokens, RenderedSegment } from '../src/render/render-types.ts';
-import { openDatabase } from '../src/store/sqlite/open-database.ts';
-import { SqliteLedger } from '../src/store/sqlite/sqlite-ledger.ts';
+import { startSinkProcess, type SinkStats } from './send-sink.ts';
+import { BENCH_SECRET, EXPECTED_SEGMENTS, NEWSLETTER, POOL, createSendWorkspace } from './send-workspace.ts';
 
 const SELF = fileURLToPath(import.meta.url);
-const POOL = { maxConnections: 5, maxMessages: 100 };
-const SEGMENTS = 50;
-const EDITION = 'bench/2026-11-28T07:00:00Z';
 
-function arg(name: string, fallback: number): number {
+interface SendReport {
+  exitCode: number;
+  seconds: number;
+  accepted: number;
+  segments: number;
+  summary: string;
+  errors: string;
+  rssBeforeMb: number;
+  peakRssMb: number;
+  /** Peaks sampled every 200 ms: where the memory is (V8 heap or buffers outside it). */
+  peakHeapUsedMb: number;
+  peakExternalMb: number;
+  cpuSeconds: number;
+}
+
+interface BaselineReport {
+  seconds: number;
+  sent: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+  htmlBytes: number;
+  textBytes: number;
+  headerCount: number;
+}
+
+function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-/** A realistic digest: table layout, inline styles, 40 articles, ~145 KB of HTML. */
-function makeSegment(index: number): RenderedSegment {
-  const words = 'market policy climate research council energy election science health transport budget court housing — é ü ✓'.split(' ');
-  const paragraph = (seed: number, n: number) => Array.from({ length: n }, (_, i) => words[(seed * 7 + i * 13) % words.length]).join(' ');
-  let html = '<!doctype html><html><head><meta charset="utf-8"><title>Digest</title></head><body style="margin:0;padding:0;background:#f4f4f4">';
-  html += '<div style="display:none">%%{name}%%, today in brief</div><table role="presentation" width="100%" cellpadding="0" cellspacing="0">';
-  let text = 'Hello %%{name}%%,\n\n';
-  for (let a = 0; html.length < 146_000; a++) {
-    const title = `Story ${index}-${a}: ${paragraph(index + a, 8)}`;
-    html +=
-      `<tr><td style="padding:16px 24px;font-family:Helvetica,Arial,sans-serif;font-size:16px;line-height:24px;color:#222222">` +
-      `<h2 style="margin:0 0 8px;font-size:20px;line-height:26px;color:#111111"><a href="https://news.example.test/a/${index}/${a}?utm_source=digest" style="color:#1a4d8f;text-decoration:none">${title}</a></h2>` +
-      `<p style="margin:0 0 12px">${paragraph(index * a + 3, 120)}</p>` +
-      `<p style="margin:0;font-size:13px;color:#777777">Source ${a % 9} · 5 min read</p></td></tr>`;
-    text += `${title}\n${paragraph(index * a + 3, 60)}\nhttps://news.example.test/a/${index}/${a}\n\n`;
-  }
-  html += '<tr><td style="padding:24px;font-size:12px;color:#999999"><a href="%%{unsubscribe_url}%%">Unsubscribe</a> · <a href="%%{preferences_url}%%">Preferences</a> · <a href="%%{view_url}%%">View online</a></td></tr></table></body></html>';
-  text += 'Unsubscribe: %%{unsubscribe_url}%%\nPreferences: %%{preferences_url}%%\n';
-  return { subject: `Bench digest · segment ${index}`, preheader: 'Today in brief', html, text, droppedArticleIds: [] };
-}
+const cpuSecondsSince = (start: NodeJS.CpuUsage) => {
+  const cpu = process.cpuUsage(start);
+  return (cpu.user + cpu.system) / 1e6;
+};
 
-/** Token replacement as the renderer does it: split once per segment, join per subscriber. */
-function makePersonalize() {
-  const cache = new WeakMap<RenderedSegment, { html: string[]; text: string[] }>();
-  const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  const fill = (parts: string[], tokens: PersonalTokens, html: boolean) =>
-    parts.map((part, i) => (i % 2 ? (html ? escape(tokens[part as keyof PersonalTokens] ?? '') : tokens[part as keyof PersonalTokens] ?? '') : part)).join('');
-  return (segment: RenderedSegment, tokens: PersonalTokens) => {
-    let split = cache.get(segment);
-    if (!split) {
-      split = { html: segment.html.split(/%%\{(\w+)\}%%/), text: segment.text.split(/%%\{(\w+)\}%%/) };
-      cache.set(segment, split);
-    }
-    return { subject: segment.subject, html: fill(split.html, tokens, true), text: fill(split.text, tokens, false) };
-  };
-}
-
-async function* recipients(count: number) {
-  for (let i = 1; i <= count; i++) yield { id: i, email: `reader${i}@example.test`, name: `Reader ${i}` };
-}
-
-/** Sends the edition to `count` subscribers through the engine; returns messages per second. */
-async function runTidings(port: number, count: number): Promise<{ rate: number; accepted: number; seconds: number }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tidings-bench-'));
-  const db = openDatabase(path.join(dir, 'ledger.db'));
-  const segments = Array.from({ length: SEGMENTS }, (_, i) => makeSegment(i));
-  const transport = new SmtpTransport({ url: `smtp://127.0.0.1:${port}`, ...POOL, rateLimit: 1_000_000, tls: { rejectUnauthorized: false } });
+/** Child: `tidings send` through the CLI's composition root, in this process. */
+async function sendChild(configFile: string, at: string, port: number): Promise<SendReport> {
+  const { main } = await import('../src/cli/main.ts');
+  const rssBeforeMb = process.memoryUsage().rss / 1024 ** 2;
+  let out = '';
+  let err = '';
+  // Not a terminal: the CLI writes JSON progress lines every 2 s; keep only the tail.
+  const stdout = new Writable({ write: (chunk, _enc, done) => void ((out = (out + String(chunk)).slice(-4000)), done()) });
+  const stderr = new Writable({ write: (chunk, _enc, done) => void ((err = (err + String(chunk)).slice(-4000)), done()) });
+  let peakHeapUsedMb = 0;
+  let peakExternalMb = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakHeapUsedMb = Math.max(peakHeapUsedMb, m.heapUsed / 1024 ** 2);
+    peakExternalMb = Math.max(peakExternalMb, m.external / 1024 ** 2);
+  }, 200);
+  const cpu0 = process.cpuUsage();
   const started = performance.now();
-  const result = await sendEdition(
-    {
-      ledger: new SqliteLedger(db),
-      transport,
-      recipients: recipients(count),
-      plan: async (r) => ({ segmentKey: `s${r.id % SEGMENTS}`, articleIds: [`a${r.id % SEGMENTS}`, 'a-common'], render: async () => segments[r.id % SEGMENTS]! }),
-      personalize: makePersonalize(),
-      buildMessage: createMessageBuilder({ from: 'Bench Digest <news@digest.example.test>', newsletterId: 'bench', newsletterTitle: 'Bench Digest', unsubscribeMailto: 'unsubscribe@digest.example.test', clock: systemClock }),
-      links: createSubscriberLinks({ baseUrl: 'https://news.example.test', secret: 'bench-secret-0123456789', newsletterId: 'bench', editionId: EDITION }),
-      clock: systemClock,
-      logger: createSilentLogger(),
-    },
-    { editionId: EDITION, maxConnections: POOL.maxConnections, delivery: { maxAttempts: 3, backoffInitial: 100, backoffMax: 1000, maxConsecutiveFailures: 50 } },
-  );
+  const exitCode = await main(['node', 'tidings', '-q', '-c', configFile, 'send', NEWSLETTER, '--at', at], {
+    env: { SMTP_URL: `smtp://127.0.0.1:${port}`, TIDINGS_SECRET: BENCH_SECRET },
+    stdout,
+    stderr,
+  });
   const seconds = (performance.now() - started) / 1000;
-  await transport.close();
+  const cpuSeconds = cpuSecondsSince(cpu0);
+  clearInterval(sampler);
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const summary = out.split('\n').find((line) => / accepted, /.test(line)) ?? '';
+  // Read back what the ledger recorded: accepted rows and the distinct segments they came from.
+  const db = new Database(path.join(path.dirname(configFile), 'data', 'tidings.db'), { readonly: true });
+  const row = db.prepare(`SELECT COUNT(*) AS accepted, COUNT(DISTINCT segment) AS segments FROM deliveries WHERE status = 'accepted'`).get() as { accepted: number; segments: number };
   db.close();
-  rmSync(dir, { recursive: true, force: true });
-  return { rate: result.accepted / seconds, accepted: result.accepted, seconds };
+  return { exitCode, seconds, accepted: row.accepted, segments: row.segments, summary, errors: err.trim(), rssBeforeMb, peakRssMb, peakHeapUsedMb, peakExternalMb, cpuSeconds };
 }
 
-/** The baseline: nodemailer composes the same pre-rendered message per send, pooled, same concurrency. */
-async function runBaseline(port: number, count: number): Promise<{ rate: number; seconds: number }> {
-  const segment = makePersonalize()(makeSegment(0), {
-    name: 'Reader 1', email: 'reader1@example.test', unsubscribe_url: 'https://news.example.test/u/x', preferences_url: 'https://news.example.test/p/x', view_url: 'https://news.example.test/e/x',
+/** The raw value of a header line as the real path wrote it (folded lines joined). */
+function headerValue(lines: readonly { key: string; line: string }[], key: string): string {
+  const line = lines.find((l) => l.key === key.toLowerCase())?.line;
+  if (!line) throw new Error(`captured message has no ${key} header`);
+  return line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+}
+
+/** Child: nodemailer's pooled sendMail with the captured message's HTML, text and headers, `count` times. */
+async function baselineChild(emlFile: string, port: number, count: number): Promise<BaselineReport> {
+  const parsed = await simpleParser(readFileSync(emlFile));
+  const html = typeof parsed.html === 'string' ? parsed.html : '';
+  const text = parsed.text ?? '';
+  const lines = parsed.headerLines;
+  const from = headerValue(lines, 'From');
+  const replyTo = headerValue(lines, 'Reply-To');
+  const domain = from.slice(from.lastIndexOf('@') + 1).replace(/>.*$/, '');
+  const listHeaders = { 'List-Id': headerValue(lines, 'List-Id'), 'List-Unsubscribe-Post': headerValue(lines, 'List-Unsubscribe-Post') };
+  const unsubscribe = headerValue(lines, 'List-Unsubscribe');
+  const name = /^"?([^"<]*)"?\s*</.exec(headerValue(lines, 'To'))?.[1]?.trim() ?? 'Reader';
+  if (!html || !text) throw new Error(`captured message ${emlFile} lacks an HTML or a text part`);
+
+  const transporter = nodemailer.createTransport({
+    pool: true, host: '127.0.0.1', port, secure: false, ...POOL, tls: { rejectUnauthorized: true },
   });
-  const transporter = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port, secure: false, ...POOL, tls: { rejectUnauthorized: false } });
   let next = 0;
+  const cpu0 = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: POOL.maxConnections }, async () => {
       while (next < count) {
-        next++;
+        const i = next++;
         await transporter.sendMail({
-          from: 'Bench Digest <news@digest.example.test>', to: 'Reader 1 <reader1@example.test>', subject: segment.subject,
-          html: segment.html, text: segment.text,
-          headers: { 'List-Id': 'Bench Digest <bench.digest.example.test>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-          list: { unsubscribe: ['https://news.example.test/u/x', 'mailto:unsubscribe@digest.example.test'] },
+          from, replyTo, to: { name, address: `reader${i}@example.org` }, subject: parsed.subject ?? '', date: new Date(),
+          messageId: `<${randomBytes(12).toString('base64url')}.${i}@${domain}>`,
+          headers: { ...listHeaders, 'List-Unsubscribe': unsubscribe },
+          text, html,
         });
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuSecondsSince(cpu0);
   transporter.close();
-  return { rate: count / seconds, seconds };
+  return {
+    seconds, sent: count, cpuSeconds, peakRssMb: process.resourceUsage().maxRSS / 1024,
+    htmlBytes: Buffer.byteLength(html), textBytes: Buffer.byteLength(text), headerCount: lines.length,
+  };
 }
 
-function runSink(): void {
-  let received = 0;
-  const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
-    onData(stream, _session, callback) {
-      stream.on('data', () => {});
-      stream.on('end', () => {
-        received++;
-        callback(null);
-      });
-    },
-  });
-  server.on('error', () => {});
-  server.listen(0, '127.0.0.1', () => process.send!({ port: (server.server.address() as { port: number }).port }));
-  process.on('message', (m) => {
-    if (m === 'count') {
-      const cpu = process.cpuUsage();
-      process.send!({ received, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
-    }
-  });
-}
-
-function child(args: string[]): Promise<{ proc: ReturnType<typeof fork>; first: Record<string, number> }> {
+function runChild<T>(args: string[]): Promise<T> {
   const proc = fork(SELF, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
-    proc.once('message', (first) => resolve({ proc, first: first as Record<string, number> }));
-    proc.once('error', reject);
+    let result: T | null = null;
+    proc.on('message', (m) => (result = m as T));
+    proc.on('error', reject);
+    proc.on('exit', (code) => (result ? resolve(result) : reject(new Error(`child ${args[0]} exited with ${code} and no report`))));
   });
 }
 
-async function memoryRun(port: number, count: number): Promise<{ peakRssMb: number; rate: number }> {
-  const { proc, first } = await child(['--memory-run', String(count), '--port', String(port)]);
-  proc.kill();
-  return { peakRssMb: first.peakRssMb!, rate: first.rate! };
+const mb = (n: number) => `${n.toFixed(0)} MB`;
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+
+async function seed(root: string, count: number, slot: Date) {
+  const started = performance.now();
+  const ws = await createSendWorkspace(path.join(root, `list-${count}`), count, slot);
+  console.log(`seeded ${count} subscribers (CSV → syncSubscribers) and 15 articles in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return ws;
 }
 
-async function main(): Promise<void> {
-  if (process.argv.includes('--sink')) return runSink();
-  if (process.argv.includes('--memory-run')) {
-    const result = await runTidings(arg('--port', 0), arg('--memory-run', 20_000));
-    process.send!({ peakRssMb: process.resourceUsage().maxRSS / 1024, rate: result.rate });
-    return;
+async function sendRun(root: string, count: number, slot: Date, port: number, sink: Awaited<ReturnType<typeof startSinkProcess>>) {
+  const ws = await seed(root, count, slot);
+  await sink.reset();
+  const report = await runChild<SendReport>(['--send-child', ws.configFile, ws.at, String(port)]);
+  const stats = await sink.stats();
+  if (report.exitCode !== 0 || report.accepted !== count || stats.received !== count) {
+    throw new Error(`tidings send to ${count}: exit ${report.exitCode}, ${report.accepted} accepted, sink got ${stats.received}\n${report.summary}\n${report.errors}`);
   }
-  const count = arg('--subscribers', 20_000);
-  const large = arg('--large', 200_000);
-  const sink = await child(['--sink']);
-  const port = sink.first.port!;
-  console.log(`sink on 127.0.0.1:${port}; HTML per segment ≈ ${(makeSegment(0).html.length / 1024).toFixed(0)} KB, ${SEGMENTS} segments, pool ${JSON.stringify(POOL)}`);
-
-  if (process.argv.includes('--only-tidings')) {
-    const cpu0 = process.cpuUsage();
-    const t = await runTidings(port, count);
-    const cpu = process.cpuUsage(cpu0);
-    sink.proc.send('count');
-    const sinkStats = await new Promise((resolve) => sink.proc.once('message', resolve));
-    console.log(`tidings only: ${t.rate.toFixed(0)} msg/s, sender cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s over ${t.seconds.toFixed(1)} s; sink ${JSON.stringify(sinkStats)}`);
-    sink.proc.kill();
-    return;
-  }
-  const baseline = await runBaseline(port, count);
-  console.log(`baseline nodemailer loop: ${count} msgs in ${baseline.seconds.toFixed(1)} s = ${baseline.rate.toFixed(0)} msg/s`);
-  const tidings = await runTidings(port, count);
-  console.log(`tidings sendEdition:      ${tidings.accepted} msgs in ${tidings.seconds.toFixed(1)} s = ${tidings.rate.toFixed(0)} msg/s`);
-  console.log(`throughput ratio tidings/baseline: ${(tidings.rate / baseline.rate).toFixed(2)} (floor 0.8)`);
-
-  if (!process.argv.includes('--skip-large')) {
-    const small = await memoryRun(port, count);
-    console.log(`peak RSS, ${count} subscribers: ${small.peakRssMb.toFixed(0)} MB (${small.rate.toFixed(0)} msg/s)`);
-    const big = await memoryRun(port, large);
-    console.log(`peak RSS, ${large} subscribers: ${big.peakRssMb.toFixed(0)} MB (${big.rate.toFixed(0)} msg/s)`);
-    console.log(`memory ratio ${large}/${count}: ${(big.peakRssMb / small.peakRssMb).toFixed(2)} (floor < 1.5)`);
-  }
-  sink.proc.kill();
+  return { ws, report, stats };
 }
 
-await main();
+function describeSend(count: number, r: SendReport, s: SinkStats): string {
+  return (
+    `tidings send (${count}): ${(count / r.seconds).toFixed(0)} msg/s, ${r.seconds.toFixed(1)} s wall, sender CPU ${r.cpuSeconds.toFixed(1)} s, ` +
+    `sink CPU ${s.cpuSeconds.toFixed(1)} s, messages ${kb(s.minBytes)}–${kb(s.maxBytes)} (mean ${kb(s.bytes / s.received)}), ${r.segments} segments; peak RSS ${mb(r.peakRssMb)} ` +
+    `(${mb(r.rssBeforeMb)} before the send; sampled peaks: V8 heap used ${mb(r.peakHeapUsedMb)}, external ${mb(r.peakExternalMb)})`
+  );
+}
+
+async function orchestrate(): Promise<void> {
+  const count = flag('--subscribers', 20_000);
+  const large = flag('--large', 200_000);
+  const root = mkdtempSync(path.join(os.tmpdir(), 'tidings-bench-send-'));
+  // A recent slot: the late-run rule refuses slots more than 6 h old without --force.
+  const slot = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  const sink = await startSinkProcess();
+  try {
+    console.log(`Node ${process.version}, ${os.cpus().length} CPUs; sink pid-separate on 127.0.0.1:${sink.port}; pool ${JSON.stringify(POOL)}; slot ${slot.toISOString()}`);
+    const small = await sendRun(root, count, slot, sink.port, sink);
+    console.log(`  ${small.report.summary}`);
+    console.log(describeSend(count, small.report, small.stats));
+    const eml = path.join(root, 'typical.eml');
+    const typical = await sink.saveTypical(eml);
+
+    await sink.reset();
+    const base = await runChild<BaselineReport>(['--baseline-child', eml, String(sink.port), String(count)]);
+    const baseStats = await sink.stats();
+    if (baseStats.received !== count) throw new Error(`baseline: sink got ${baseStats.received} of ${count}`);
+    const baseEml = path.join(root, 'baseline.eml');
+    await sink.saveTypical(baseEml);
+    const baseHeaders = (await simpleParser(readFileSync(baseEml))).headerLines.length;
+    const baseRate = count / base.seconds;
+    const tidingsRate = count / small.report.seconds;
+    console.log(
+      `baseline nodemailer loop (${count}): ${baseRate.toFixed(0)} msg/s, ${base.seconds.toFixed(1)} s wall, sender CPU ${base.cpuSeconds.toFixed(1)} s, ` +
+        `sink CPU ${baseStats.cpuSeconds.toFixed(1)} s, message ${kb(baseStats.bytes / baseStats.received)} on the wire ` +
+        `(captured ${kb(typical.bytes)}, tidings mean ${kb(typical.meanBytes)}; HTML ${kb(base.htmlBytes)}, text ${kb(base.textBytes)}, ${base.headerCount} header lines in the capture, ${baseHeaders} in the baseline's)`,
+    );
+    const ratio = tidingsRate / baseRate;
+    const segmentsOk = small.report.segments === EXPECTED_SEGMENTS;
+    console.log(`segments rendered: ${small.report.segments} (expected ${EXPECTED_SEGMENTS}${segmentsOk ? '' : ' — MISMATCH'})`);
+    console.log(`throughput ratio tidings/baseline: ${ratio.toFixed(2)} (floor 0.8: ${ratio >= 0.8 ? 'PASS' : 'FAIL'})`);
+    if (ratio < 0.8 || !segmentsOk) process.exitCode = 1;
+
+    if (!process.argv.includes('--skip-large')) {
+      rmSync(small.ws.dir, { recursive: true, force: true });
+      const big = await sendRun(root, large, slot, sink.port, sink);
+      console.log(`  ${big.report.summary}`);
+      console.log(describeSend(large, big.report, big.stats));
+      const memoryRatio = big.report.peakRssMb / small.report.peakRssMb;
+      console.log(
+        `peak RSS: ${count} → ${mb(small.report.peakRssMb)}, ${large} → ${mb(big.report.peakRssMb)}; ratio ${memoryRatio.toFixed(2)} ` +
+          `(floor < 1.5: ${memoryRatio < 1.5 ? 'PASS' : 'FAIL'}); growth above the pre-send RSS: ` +
+          `${mb(small.report.peakRssMb - small.report.rssBeforeMb)} vs ${mb(big.report.peakRssMb - big.report.rssBeforeMb)}`,
+      );
+      if (memoryRatio >= 1.5) process.exitCode = 1;
+    }
+  } finally {
+    sink.stop();
+    if (process.argv.includes('--keep')) console.log(`kept ${root}`);
+    else rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Hands the report to the parent, then exits (an idle pool socket must not keep the child alive). */
+function report(result: unknown): void {
+  process.send!(result, () => process.exit(0));
+}
+
+const mode = process.argv[2];
+if (mode === '--send-child') report(await sendChild(process.argv[3]!, process.argv[4]!, Number(process.argv[5])));
+else if (mode === '--baseline-child') report(await baselineChild(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5])));
+else await orchestrate();

@@ -106,10 +106,10 @@ newsletters:
     timezone: UTC
     postalAddress: 1 Example Street, Example City
 subscribers: { paths: [subscribers] }
-transport: { type: smtp, url: \${SMTP_URL}, maxConnections: ${POOL.maxConnections}, maxMessages: ${POOL.maxMessages}, rateLimit: 100000 }
+transport: { type: smtp, url: "\${SMTP_URL}", maxConnections: ${POOL.maxConnections}, maxMessages: ${POOL.maxMessages}, rateLimit: 100000 }
 web:
   baseUrl: https://brief.example.org
-  secret: \${TIDINGS_SECRET}
+  secret: "\${TIDINGS_SECRET}"
   unsubscribeMailto: unsubscribe@brief.example.org
 `;
 }
