@@ -33,36 +33,23 @@ export interface AppContext {
   close(): void;
 }
 
-export interface ContextOptions {
-  loaded: LoadedConfig;
-  clock: Clock;
-  logger: Logger;
-  env: Record<string, string | undefined>;
-  out: (line: string) => void;
-  err: (line: string) => void;
-  interactive: boolean;
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  templatesDir: string;
-}
+/** The wiring the composition root hands over; the rest of the context derives from it. */
+export type ContextOptions = { loaded: LoadedConfig } & Pick<
+  AppContext,
+  'clock' | 'logger' | 'env' | 'out' | 'err' | 'interactive' | 'stdout' | 'templatesDir'
+>;
 
 export function createAppContext(options: ContextOptions): AppContext {
-  const { loaded } = options;
+  const { loaded, ...wiring } = options;
   const resolvePath = (relative: string) => path.resolve(loaded.baseDir, relative);
   const storePath = loaded.config.store.path;
   const store = openSqliteStore(storePath === ':memory:' ? storePath : resolvePath(storePath));
   return {
+    ...wiring,
     config: loaded.config,
     configFile: loaded.file,
     baseDir: loaded.baseDir,
     store,
-    clock: options.clock,
-    logger: options.logger,
-    env: options.env,
-    out: options.out,
-    err: options.err,
-    interactive: options.interactive,
-    stdout: options.stdout,
-    templatesDir: options.templatesDir,
     resolvePath,
     close: () => store.close(),
   };

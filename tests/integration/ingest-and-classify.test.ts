@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { runCli } from '../helpers/cli-run.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
 import { startFixtureServer } from '../helpers/http-fixture-server.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -29,11 +29,6 @@ function rss(items: { title: string; body: string; category?: string; link: stri
     )
     .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title><link>https://example.org/</link>${entries}</channel></rss>`;
-}
-
-function capture() {
-  const chunks: string[] = [];
-  return { stream: { write: (s: string) => chunks.push(s) } as unknown as NodeJS.WritableStream, text: () => chunks.join('') };
 }
 
 describe('ingest over HTTP, then classify from what the store learned', () => {
@@ -69,13 +64,11 @@ sources:
   - { name: unlabelled, type: feed, url: "${server.url('/unlabelled.xml')}" }
 `,
     );
-    const out = capture();
-    const err = capture();
-    const code = await main(['node', 'tidings', '-q', '-c', configFile, 'ingest'], { env: {}, stdout: out.stream, stderr: err.stream });
+    const { code, out } = await runCli(['-q', '-c', configFile, 'ingest']);
     expect(code).toBe(1);
-    expect(out.text()).toMatch(/labelled\s+ok\s+new 8/);
-    expect(out.text()).toMatch(/broken\s+FAILED\s+.*missing\.xml.*404/);
-    expect(out.text()).toMatch(/unlabelled\s+ok\s+new 2/);
+    expect(out).toMatch(/labelled\s+ok\s+new 8/);
+    expect(out).toMatch(/broken\s+FAILED\s+.*missing\.xml.*404/);
+    expect(out).toMatch(/unlabelled\s+ok\s+new 2/);
 
     const store = openSqliteStore(path.join(dir, 't.db'));
     const byUrl = new Map((await store.articles.listArticles()).map((a) => [a.url, a]));
@@ -85,8 +78,7 @@ sources:
     store.close();
 
     // A second run stores nothing new.
-    const again = capture();
-    await main(['node', 'tidings', '-q', '-c', configFile, 'ingest', '--source', 'labelled'], { env: {}, stdout: again.stream, stderr: err.stream });
-    expect(again.text()).toMatch(/labelled\s+ok\s+new 0, updated 0, unchanged 8/);
+    const again = await runCli(['-q', '-c', configFile, 'ingest', '--source', 'labelled']);
+    expect(again.out).toMatch(/labelled\s+ok\s+new 0, updated 0, unchanged 8/);
   });
 });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { runCli } from '../helpers/cli-run.ts';
 import { verifySubscriberToken } from '../../src/delivery/subscriber-token.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
@@ -31,11 +31,6 @@ async function startSink(): Promise<{ port: number; messages: { to: string[]; ma
   return { port, messages, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-function capture() {
-  const chunks: string[] = [];
-  return { stream: { write: (s: string) => chunks.push(s) } as unknown as NodeJS.WritableStream, text: () => chunks.join('') };
-}
-
 describe('the whole job (ingest, subscribers, build, render, send) over real SMTP', () => {
   const tempDir = useTempDir();
   let stop: (() => Promise<void>) | null = null;
@@ -52,14 +47,12 @@ describe('the whole job (ingest, subscribers, build, render, send) over real SMT
     expect(config).toContain('type: smtp');
     writeFileSync(path.join(dir, 'tidings.config.yaml'), config);
     const env = { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, TIDINGS_SECRET: SECRET, TIDINGS_BASE_URL: 'https://news.example.org' };
-    const args = ['node', 'tidings', '-q', '-c', path.join(dir, 'tidings.config.yaml'), 'run', '--at', new Date().toISOString()];
+    const args = ['-q', '-c', path.join(dir, 'tidings.config.yaml'), 'run', '--at', new Date().toISOString()];
 
-    const out = capture();
-    const err = capture();
-    const code = await main(args, { env, stdout: out.stream, stderr: err.stream });
-    expect(err.text()).toBe('');
-    expect(code).toBe(0);
-    expect(out.text()).toMatch(/6 accepted, 0 failed, 0 skipped/);
+    const first = await runCli(args, env);
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/6 accepted, 0 failed, 0 skipped/);
 
     // Six active subscribers in the example lists (one is paused).
     const recipients = sink.messages.flatMap((m) => m.to).sort();
@@ -100,9 +93,9 @@ describe('the whole job (ingest, subscribers, build, render, send) over real SMT
     expect(byRecipient.get('ivan.petrov@example.net')!.mail.text).toMatch(/[А-Яа-я]{4,}/);
 
     // Same slot again: the ledger says everyone has it.
-    const again = capture();
-    expect(await main(args, { env, stdout: again.stream, stderr: err.stream })).toBe(0);
+    const again = await runCli(args, env);
+    expect(again.code).toBe(0);
     expect(sink.messages).toHaveLength(6);
-    expect(again.text()).toMatch(/0 accepted, 0 failed, 0 skipped, 6 already handled by earlier runs/);
+    expect(again.out).toMatch(/0 accepted, 0 failed, 0 skipped, 6 already handled by earlier runs/);
   });
 });
