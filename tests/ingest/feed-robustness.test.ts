@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/core/errors.ts';
 import { parseFeed } from '../../src/ingest/feed/parse-feed.ts';
-import { parseFeedDate } from '../../src/ingest/feed/parse-feed-date.ts';
 
 function parseError(text: string): SourceError {
   try {
@@ -110,30 +109,5 @@ describe('parseFeed: entity attacks are refused', () => {
       return null;
     })();
     expect(error?.code).toBe('SOURCE_UNSAFE');
-  });
-});
-
-describe('parseFeedDate', () => {
-  it.each([
-    ['Sat, 19 Mar 1988 07:15:00 GMT', '1988-03-19T07:15:00.000Z'],
-    ['Tue, 14 May 2024 09:30:00 EDT', '2024-05-14T13:30:00.000Z'],
-    ['14 May 2024 09:30 PST', '2024-05-14T17:30:00.000Z'],
-    ['Mon, 13 May 24 18:00 +0200', '2024-05-13T16:00:00.000Z'],
-    ['Mon, 13 May 2024 18:00:00 +05:30', '2024-05-13T12:30:00.000Z'],
-    ['Mon, 13 May 2024 18:00:00 UT', '2024-05-13T18:00:00.000Z'],
-    ['Mon, 13 May 2024 18:00:00 Z', '2024-05-13T18:00:00.000Z'],
-    ['Mon, 13 May 2024 18:00:00 A', '2024-05-13T17:00:00.000Z'],
-    ['Mon, 13 May 2024 18:00:00', '2024-05-13T18:00:00.000Z'],
-    ['2024-05-13T18:00:00.250+02:00', '2024-05-13T16:00:00.250Z'],
-    ['2024-05-13T18:00:00Z', '2024-05-13T18:00:00.000Z'],
-    ['2024-05-13', '2024-05-13T00:00:00.000Z'],
-    ['2024-05-13 18:00', '2024-05-13T18:00:00.000Z'],
-    ['Mon May 13 18:00:00 2024', '2024-05-13T18:00:00.000Z'],
-  ])('%s → %s', (input, expected) => {
-    expect(parseFeedDate(input)).toBe(expected);
-  });
-
-  it.each(['not a date', '', '2024-02-31', '31 Foo 2024'])('rejects %j', (input) => {
-    expect(parseFeedDate(input)).toBeNull();
   });
 });

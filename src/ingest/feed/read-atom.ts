@@ -5,7 +5,7 @@ import { paragraphsFromText } from '../html-to-text.ts';
 import { resolveHttpUrl } from '../../core/http-url.ts';
 import { findItemImage } from './feed-media.ts';
 import type { ParsedFeed } from './feed-types.ts';
-import { parseFeedDate } from './parse-feed-date.ts';
+import { parseDate } from '../../core/parse-date.ts';
 import { child, children, deepText, innerMarkup, type XmlDocument, type XmlElement } from './xml-tree.ts';
 
 /** Atom 1.0 and Atom 0.3 (whose `mode` attribute and MIME `type` values are mapped onto 1.0's). */
@@ -118,7 +118,7 @@ function authorOf(parent: XmlElement): string | null {
 function firstDate(entry: XmlElement, names: readonly string[]): string | null {
   for (const name of names) {
     const element = child(entry, name);
-    const date = element ? parseFeedDate(deepText(element)) : null;
+    const date = element ? parseDate(deepText(element)) : null;
     if (date) return date;
   }
   return null;

@@ -4,7 +4,7 @@ import { cleanAuthor, fallbackTitle, firstImageSource, inlineFromText, language,
 import { paragraphsFromText } from '../html-to-text.ts';
 import { resolveHttpUrl } from '../../core/http-url.ts';
 import type { ParsedFeed } from './feed-types.ts';
-import { parseFeedDate } from './parse-feed-date.ts';
+import { parseDate } from '../../core/parse-date.ts';
 
 /**
  * JSON Feed 1.0 and 1.1. Fields of the wrong type are ignored rather than fatal, so
@@ -40,7 +40,7 @@ export function readJsonFeed(feed: Record<string, unknown>, baseUrl: string | nu
       title: (titleText && inlineFromText(titleText)) || fallbackTitle(text, description, url),
       text,
       description,
-      publishedAt: parseFeedDate(str(item['date_published'])) ?? parseFeedDate(str(item['date_modified'])),
+      publishedAt: parseDate(str(item['date_published'])) ?? parseDate(str(item['date_modified'])),
       labels: uniqueLabels(Array.isArray(item['tags']) ? item['tags'].map((tag) => str(tag)) : []),
       author: authorOf(item) ?? feedAuthor,
       imageUrl:

@@ -4,7 +4,7 @@ import { cleanAuthor, fallbackTitle, inlineFromHtml, language, uniqueLabels } fr
 import { resolveHttpUrl } from '../../core/http-url.ts';
 import { findItemImage } from './feed-media.ts';
 import type { ParsedFeed } from './feed-types.ts';
-import { parseFeedDate } from './parse-feed-date.ts';
+import { parseDate } from '../../core/parse-date.ts';
 import { child, children, deepText, innerMarkup, ownText, type XmlDocument, type XmlElement } from './xml-tree.ts';
 
 /**
@@ -111,7 +111,7 @@ function plainOf(element: XmlElement | null): string | null {
 
 function firstDate(item: XmlElement, names: readonly string[]): string | null {
   for (const name of names) {
-    const date = parseFeedDate(plainOf(child(item, name)));
+    const date = parseDate(plainOf(child(item, name)));
     if (date) return date;
   }
   return null;

@@ -3,7 +3,7 @@ import type { ArticleDraft } from '../../core/article.ts';
 import { SourceError } from '../../core/errors.ts';
 import { htmlToText } from '../html-to-text.ts';
 import { normalizeLanguageTag } from '../page/page-metadata.ts';
-import { parseLooseDate } from '../page/parse-loose-date.ts';
+import { parseDate } from '../../core/parse-date.ts';
 import { toHttpUrl } from '../../core/http-url.ts';
 import { toAuthor, toImageRef, toLabels, toText } from './draft-fields.ts';
 import { locateJsonError } from './locate-json-error.ts';
@@ -17,7 +17,7 @@ const optionalText = z.string().nullish();
 const dateValue = z
   .union([z.string(), z.number()])
   .nullish()
-  .refine((value) => value === null || value === undefined || value === '' || parseLooseDate(value) !== null, {
+  .refine((value) => value === null || value === undefined || value === '' || parseDate(value) !== null, {
     message: 'is not a date',
   });
 const named = z.object({ name: z.string() });
@@ -84,7 +84,7 @@ function toDraft(item: ArticleJson): ArticleDraft {
     title: toText(item.title) ?? '',
     text: text ?? (description && /<[a-z/][^>]*>/i.test(description) ? htmlToText(description) : description) ?? '',
     description: description ? (/<[a-z/][^>]*>/i.test(description) ? htmlToText(description) : description.trim()) || null : null,
-    publishedAt: parseLooseDate(item.publishedAt ?? item.date ?? item.published ?? null),
+    publishedAt: parseDate(item.publishedAt ?? item.date ?? item.published ?? null),
     labels: toLabels(item.categories, item.category, item.tags),
     author: toAuthor(item.author),
     imageUrl: toHttpUrl(toImageRef(item.imageUrl ?? item.image)),

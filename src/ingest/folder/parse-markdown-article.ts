@@ -3,7 +3,7 @@ import type { ArticleDraft } from '../../core/article.ts';
 import { SourceError } from '../../core/errors.ts';
 import { collapseWhitespace } from '../html-to-text.ts';
 import { normalizeLanguageTag } from '../page/page-metadata.ts';
-import { parseLooseDate } from '../page/parse-loose-date.ts';
+import { parseDate } from '../../core/parse-date.ts';
 import { toHttpUrl } from '../../core/http-url.ts';
 import { firstPresent, toAuthor, toImageRef, toLabels, toText } from './draft-fields.ts';
 import { splitFrontMatter } from './front-matter.ts';
@@ -34,7 +34,7 @@ export function parseMarkdownArticle(text: string, options: { fileName: string }
 
   const dateKey = DATE_KEYS.find((key) => firstPresent(data, [key]) !== undefined);
   const dateWhere = dateKey && keyLines.has(dateKey) ? `${fileName}:${keyLines.get(dateKey)}` : fileName;
-  const publishedAt = dateField(dateKey ? data[dateKey] : undefined, dateWhere) ?? parseLooseDate(datePrefix?.[1]);
+  const publishedAt = dateField(dateKey ? data[dateKey] : undefined, dateWhere) ?? parseDate(datePrefix?.[1]);
 
   return {
     url: toHttpUrl(toText(firstPresent(data, ['url', 'link', 'canonical', 'canonical_url', 'canonicalUrl', 'permalink']))),
@@ -54,7 +54,7 @@ const DATE_KEYS = ['date', 'published', 'publishedAt', 'published_at', 'pubDate'
 
 function dateField(value: unknown, where: string): string | null {
   if (value === undefined) return null;
-  const parsed = value instanceof Date ? value.toISOString() : parseLooseDate(toText(value));
+  const parsed = value instanceof Date ? value.toISOString() : parseDate(toText(value));
   if (!parsed) {
     throw new SourceError('SOURCE_PARSE', `front matter date ${JSON.stringify(String(value))} is not a date`, {
       where,

@@ -5,7 +5,7 @@ import type { ArticleDraft } from '../../core/article.ts';
 import { SourceError } from '../../core/errors.ts';
 import { collapseWhitespace, htmlToText } from '../html-to-text.ts';
 import { firstMeta, normalizeLanguageTag, readPageHead, type PageHead } from './page-metadata.ts';
-import { parseLooseDate } from './parse-loose-date.ts';
+import { parseDate } from '../../core/parse-date.ts';
 import { toHttpUrl } from '../../core/http-url.ts';
 import { resolveBase } from './safe-url.ts';
 
@@ -62,9 +62,9 @@ export function extractPage(html: string, options: ExtractPageOptions): ArticleD
     text: dropLeadingRepeats(text, title, author),
     description: cleanOrNull(article?.excerpt) ?? firstMeta(head, 'description', 'og:description', 'twitter:description'),
     publishedAt:
-      parseLooseDate(article?.publishedTime) ??
-      parseLooseDate(firstMeta(head, 'article:published_time', 'datepublished', 'date', 'dc.date', 'dc.date.issued', 'pubdate')) ??
-      parseLooseDate(head.firstTimeDatetime),
+      parseDate(article?.publishedTime) ??
+      parseDate(firstMeta(head, 'article:published_time', 'datepublished', 'date', 'dc.date', 'dc.date.issued', 'pubdate')) ??
+      parseDate(head.firstTimeDatetime),
     labels: pickLabels(head),
     author,
     imageUrl: pickImage(head, content, base),

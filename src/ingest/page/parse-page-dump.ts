@@ -5,7 +5,7 @@ import { collapseWhitespace } from '../html-to-text.ts';
 import { splitDumpParagraphs } from './dump-paragraphs.ts';
 import { guessLanguage } from './guess-language.ts';
 import { isInterfaceLine } from './interface-lines.ts';
-import { parseLooseDate } from './parse-loose-date.ts';
+import { parseDate } from '../../core/parse-date.ts';
 import { dominantScript, isMostlyOtherScript, type ScriptName } from './text-script.ts';
 
 /**
@@ -128,12 +128,12 @@ function splitSiteParts(parts: string[]): { siteName: string | null; sections: s
 
 function readBylineOrDate(unit: string): { author?: string; date?: string; matched: boolean } {
   if (unit.length > 120) return { matched: false };
-  const date = parseLooseDate(unit);
+  const date = parseDate(unit);
   if (date) return { date, matched: true };
   const parts = unit.split(/\s+[|·•—–]\s+|\s*,\s+(?=\p{Lu}?\p{Ll}*\s*\d)/u);
   const byline = BYLINE.exec(parts[0]!);
   const rest = parts.slice(1).join(' ');
-  const restDate = rest ? parseLooseDate(rest) : null;
+  const restDate = rest ? parseDate(rest) : null;
   if (byline && looksLikeName(byline[1]!)) {
     return { author: byline[1]!.trim(), ...(restDate ? { date: restDate } : {}), matched: true };
   }
