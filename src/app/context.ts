@@ -30,8 +30,12 @@ export interface AppContext {
   /** The project's own templates/ folder. */
   templatesDir: string;
   resolvePath(relative: string): string;
+  /** A command line to print for the user to run next, with `-c FILE` when it is not the default. */
+  commandLine(args: string): string;
   close(): void;
 }
+
+export const DEFAULT_CONFIG_FILE = 'tidings.config.yaml';
 
 /** The wiring the composition root hands over; the rest of the context derives from it. */
 export type ContextOptions = { loaded: LoadedConfig } & Pick<
@@ -51,6 +55,7 @@ export function createAppContext(options: ContextOptions): AppContext {
     baseDir: loaded.baseDir,
     store,
     resolvePath,
+    commandLine: (args) => (loaded.file === DEFAULT_CONFIG_FILE ? `tidings ${args}` : `tidings -c ${loaded.file} ${args}`),
     close: () => store.close(),
   };
 }

@@ -115,6 +115,7 @@ export class EditionPipeline {
       articles: ctx.store.articles,
       editions: ctx.store.editions,
       logger: ctx.logger,
+      clock: ctx.clock,
       summarize: summarizer ? (article) => summarizer.summaryOf(article) : undefined,
     });
     return new EditionPipeline(ctx, newsletter, edition, renderer);

@@ -49,8 +49,9 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   const done = (exitCode: number, lines: string[], result: SendResult | null = null): SendOutcome => ({ exitCode, lines, result, editionId: edition.id });
 
   if (edition.status === 'skipped') return done(0, [`${edition.id}: skipped, not sent (${edition.statusReason ?? 'no reason recorded'}).`]);
-  if (newsletter.requireApproval && edition.status === 'draft' && !options.dryRun) {
-    return done(1, [`${edition.id}: waiting for approval (newsletters.${newsletter.id}.requireApproval); approve with: tidings edition approve ${edition.id}`]);
+  const awaitingApproval = newsletter.requireApproval && edition.status === 'draft';
+  if (awaitingApproval && !options.dryRun) {
+    return done(1, [`${edition.id}: waiting for approval (newsletters.${newsletter.id}.requireApproval); approve with: ${ctx.commandLine(`edition approve ${edition.id}`)}`]);
   }
 
   const transport = options.dryRun ? null : createMailTransport(ctx.config.transport, ctx.baseDir);
@@ -124,8 +125,11 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
     const finished = !result.paused && !result.stopped && !result.limitReached && counts.pending === 0 && counts.sending === 0 && retryLater === 0;
     if (finished) await ctx.store.editions.setStatus(edition.id, 'sent', { at: ctx.clock.now(), from: ['sending'] });
   }
-  const rerun = `tidings send ${newsletter.id} --at ${edition.slot}`;
+  const rerun = ctx.commandLine(`send ${newsletter.id} --at ${edition.slot}`);
   const summary = summarizeSendResult(result, rerun);
+  if (options.dryRun && awaitingApproval) {
+    summary.lines.push(`Note: ${edition.id} is not approved yet; a real send waits for: ${ctx.commandLine(`edition approve ${edition.id}`)}`);
+  }
   if (retryLater && summary.exitCode === 0) {
     summary.lines.push(`${retryLater} deliveries failed temporarily after delivery.maxAttempts attempts; they are tried again by a rerun: ${rerun}`);
     summary.exitCode = 1;

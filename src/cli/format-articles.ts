@@ -13,7 +13,8 @@ export function formatArticleLines(articles: readonly Article[], options: { with
     if (article.summary) lines.push(`    ${clip(article.summary, 300)}`);
     if (options.withText) {
       const paragraphs = article.text.split('\n\n');
-      lines.push(`    ${paragraphs.length} paragraphs, ${article.text.split(/\s+/).filter(Boolean).length} words`);
+      const words = article.text.split(/\s+/).filter(Boolean).length;
+      lines.push(`    ${paragraphs.length} paragraph${paragraphs.length === 1 ? '' : 's'}, ${words} word${words === 1 ? '' : 's'}`);
     }
   }
   return lines;

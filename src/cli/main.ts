@@ -1,15 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { createAppContext, type AppContext } from '../app/context.ts';
+import { createAppContext, DEFAULT_CONFIG_FILE, type AppContext } from '../app/context.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, parseConfig, type LoadedConfig } from '../config/load-config.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
-import { ConfigError, UsageError, describeError, isTidingsError } from '../core/errors.ts';
+import { ConfigError, UsageError, describeError, isTidingsError, type ErrorCode } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
 import { registerCommands } from './register-commands.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Errors about what the user asked for rather than about the work: exit 2. */
+const USAGE_CODES = new Set<ErrorCode>(['TEMPLATE_INVALID', 'EDITION_NOT_FOUND', 'INPUT_INVALID']);
 
 export interface MainIo {
   env?: Record<string, string | undefined>;
@@ -51,7 +54,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
   let context: AppContext | null = null;
   const program = new Command('tidings')
     .description('Self-hosted newsletter digests: ingest sources, summarize, curate, render, send exactly once.')
-    .addOption(new Option('-c, --config <file>', 'configuration file').default('tidings.config.yaml'))
+    .addOption(new Option('-c, --config <file>', 'configuration file').default(DEFAULT_CONFIG_FILE))
     .option('-q, --quiet', 'log errors only')
     .option('-v, --verbose', 'log debug details')
     .showHelpAfterError('(run with --help for usage)')
@@ -61,7 +64,8 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
   const getContext = async (): Promise<AppContext> => {
     if (context) return context;
     const globals = program.opts<{ config: string; quiet?: boolean; verbose?: boolean }>();
-    const level = globals.quiet ? 'error' : globals.verbose ? 'debug' : 'info';
+    // In a terminal the command's own output says what happened; the log adds warnings.
+    const level = globals.quiet ? 'error' : globals.verbose ? 'debug' : interactive ? 'warn' : 'info';
     const logger = createLogger({ level, pretty: interactive && !env.CI });
     const explicit = program.getOptionValueSource('config') !== 'default';
     const loaded = explicit || existsSync(globals.config) ? loadConfig(globals.config, env) : defaultsWithoutFile(globals.config, env);
@@ -91,8 +95,9 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
       err(`error: ${error.message}`);
       return EXIT.usage;
     }
-    // Templates are configuration (newsletters[].template, templates.dir): a broken one is exit 2 too.
-    if (isTidingsError(error) && error.code === 'TEMPLATE_INVALID') {
+    // Templates are configuration (newsletters[].template, templates.dir): a broken one is
+    // exit 2 too, and so is naming an edition or article that does not exist.
+    if (isTidingsError(error) && USAGE_CODES.has(error.code)) {
       err(`error: [${error.code}] ${error.message}`);
       return EXIT.usage;
     }

@@ -53,6 +53,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
   // A bad record key (a category slug): zod's own text is "Invalid key in record".
   if (issue.code === 'invalid_key' && issue.issues[0]) return `bad key: ${issue.issues[0].message}`;
+  // A discriminated union (sources[].type, transport.type) with an unknown tag.
+  if (issue.code === 'invalid_union' && /discriminator/i.test(issue.message)) {
+    const expected = /Expected (.+)$/.exec(issue.message)?.[1]?.replace(/'/g, '"').replace(/ \| /g, ', ');
+    return expected ? `must be one of ${expected}` : issue.message;
+  }
   return issue.message;
 }
 
@@ -62,10 +67,12 @@ export function parseConfig(raw: unknown, env: Record<string, string | undefined
   const interpolated = interpolateEnv(raw ?? {}, env, '', missing);
   const result = configSchema.safeParse(interpolated);
   const problems = [...missing];
+  // A field whose variable is unset has said what is wrong; its emptiness is no news.
+  const unsetPaths = new Set(missing.map((problem) => problem.slice(0, problem.indexOf(': '))));
   if (!result.success) {
     for (const issue of result.error.issues) {
       const prefix = formatIssuePath(issue.path);
-      problems.push(`${prefix}: ${describeIssue(issue)}`);
+      if (!unsetPaths.has(prefix)) problems.push(`${prefix}: ${describeIssue(issue)}`);
     }
   }
   if (problems.length > 0) throw new ConfigError(file, [...new Set(problems)]);
@@ -104,7 +111,11 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
-      doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`),
+      doc.errors.map((e) => {
+        const [position] = e.linePos ?? [];
+        const reason = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        return `line ${position?.line ?? '?'}, column ${position?.col ?? '?'}: ${reason}`;
+      }),
     );
   }
   const config = parseConfig(doc.toJS(), env, file);

@@ -85,10 +85,10 @@ export async function sendEdition<R extends DeliveryRecipient>(
     });
   };
 
-  const noteFailure = () => {
+  const noteFailure = (error: TransportError) => {
     consecutiveFailures++;
     if (consecutiveFailures >= delivery.maxConsecutiveFailures) {
-      pause(`${consecutiveFailures} failures in a row (the server looks unavailable)`);
+      pause(`${consecutiveFailures} failures in a row (the server looks unavailable; last: ${error.message})`);
     }
   };
 
@@ -115,7 +115,7 @@ export async function sendEdition<R extends DeliveryRecipient>(
           attempts--;
           transport.slowDown?.();
         } else {
-          noteFailure();
+          noteFailure(error);
         }
         logger.debug({ editionId, subscriberId: recipient.id, code: error.code, attempts }, error.message);
         if (error.code === 'TRANSPORT_PERMANENT' || attempts >= delivery.maxAttempts) {

@@ -1,5 +1,6 @@
 import type { NewsletterConfig } from '../config/schema.ts';
 import { parseDuration } from '../core/duration.ts';
+import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ArticleStore, StoredArticle } from '../store/article-store.ts';
 import type { Edition } from './edition.ts';
@@ -11,6 +12,8 @@ export interface BuildEditionDeps {
   articles: ArticleStore;
   editions: EditionStore;
   logger: Logger;
+  /** When the edition is built (an editor may build tomorrow's slot today). */
+  clock: Clock;
   /** Re-summarizes with the newsletter's own limits (`newsletters[].summary`), when it sets any. */
   summarize?: (article: StoredArticle) => Promise<string | null>;
 }
@@ -70,7 +73,7 @@ export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps:
       statusReason: thin ? `thin: ${selected.length} article(s), the minimum is ${newsletter.minArticles}` : null,
       articles: selected,
     },
-    at,
+    deps.clock.now(),
   );
   deps.logger.info(
     { edition: id, articles: selected.length, candidates: candidates.length, since: since?.toISOString() ?? null, status: edition.status },

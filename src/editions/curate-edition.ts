@@ -49,17 +49,22 @@ export class EditionCurator {
     return this.pick(editionId, articleId, { excluded, ...(excluded ? { pinned: false } : {}) });
   }
 
-  /** Moves an article to a 1-based position within its section. */
+  /**
+   * Moves an article to a 1-based position within its section, counted among the
+   * section's articles as the reader sees them (the pinned top story and excluded
+   * articles aside), as `edition show` numbers them. Past the end means last.
+   */
   async move(editionId: string, articleId: string, position: number): Promise<Edition> {
     const { edition, article } = await this.#editable(editionId, articleId);
     const section = edition.articles
       .filter((a) => a.category === article!.category)
-      .sort((a, b) => a.position - b.position)
-      .map((a) => a.articleId)
-      .filter((id) => id !== article!.articleId);
-    const index = Math.min(Math.max(position, 1), section.length + 1) - 1;
-    section.splice(index, 0, article!.articleId);
-    await this.#editions.setPositions(edition.id, section);
+      .sort((a, b) => a.position - b.position);
+    const shown = (a: EditionArticle) => !a.pinned && !a.excluded;
+    const visible = section.filter((a) => shown(a) && a.articleId !== article!.articleId).map((a) => a.articleId);
+    const index = Math.min(Math.max(position, 1), visible.length + 1) - 1;
+    visible.splice(index, 0, article!.articleId);
+    const aside = section.filter((a) => !shown(a) && a.articleId !== article!.articleId).map((a) => a.articleId);
+    await this.#editions.setPositions(edition.id, [...visible, ...aside]);
     return this.#changed(edition);
   }
 

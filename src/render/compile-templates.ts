@@ -23,7 +23,9 @@ function errorLine(error: unknown): number | null {
 
 export function templateError(file: TemplateFile, error: unknown, what = 'Handlebars syntax error'): TidingsError {
   const line = errorLine(error);
-  const detail = String((error as Error)?.message ?? error).split('\n')[0];
+  // Handlebars puts the reason last, after "Parse error on line N:" and a code frame.
+  const lines = String((error as Error)?.message ?? error).split('\n').filter(Boolean);
+  const detail = lines.length > 1 && lines[0]!.endsWith(':') ? lines[lines.length - 1]! : lines[0] ?? '';
   return new TidingsError('TEMPLATE_INVALID', `${what}: ${detail}`, {
     where: line ? `${file.path}:${line}` : file.path,
     cause: error,

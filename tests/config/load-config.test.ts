@@ -84,3 +84,14 @@ describe('configuration', () => {
     expect(loaded.config.web.secret).toBeTruthy();
   });
 });
+
+describe('configuration messages', () => {
+  it('names the allowed values of an unknown type, and reports an unset variable once', () => {
+    expect(problemsOf({ sources: [{ name: 'a', type: 'feeed', url: 'https://example.org/f' }] })).toEqual([
+      'sources[0].type: must be one of "feed", "page", "folder"',
+    ]);
+    expect(problemsOf({ transport: { type: 'smtp', url: '${SMTP_URL}' } })).toEqual([
+      'transport.url: environment variable SMTP_URL is not set',
+    ]);
+  });
+});

@@ -85,7 +85,9 @@ describe('tidings send over real SMTP, through the CLI', () => {
     const paused = await ws.cli(['run', '--at', T1], { smtpUrl: deadUrl, now: plusMinute(T1) });
     expect(paused.code).toBe(1);
     expect(paused.out).toContain('Sending paused: 3 failures in a row');
-    expect(paused.out).toContain('resume with: tidings send daily --at 2026-03-02T07:00:00+00:00');
+    // The printed command names the config file it ran with, and why it paused.
+    expect(paused.out).toContain(`resume with: tidings -c ${ws.configFile} send daily --at 2026-03-02T07:00:00+00:00`);
+    expect(paused.out).toMatch(/last: .*(ECONNREFUSED|connect)/i);
     expect((await statusOf(ws, deadUrl, plusMinute(T1)))[0]).toMatchObject({ status: 'sending', accepted: 0, sending: 0 });
 
     const server = await sink();
@@ -108,7 +110,7 @@ describe('tidings send over real SMTP, through the CLI', () => {
     const first = await ws.cli(['run', '--at', T1], { smtpUrl: server.url, now: plusMinute(T1) });
     expect(first.code).toBe(1);
     expect(first.out).toContain('1 deliveries failed temporarily');
-    expect(first.out).toContain('tidings send daily --at 2026-03-02T07:00:00+00:00');
+    expect(first.out).toContain(`tidings -c ${ws.configFile} send daily --at 2026-03-02T07:00:00+00:00`);
     expect((await statusOf(ws, server.url, plusMinute(T1)))[0]).toMatchObject({ status: 'sending', accepted: 2, failed: 1 });
 
     refuse = false;

@@ -61,12 +61,16 @@ describe('editions on a real store', () => {
     articles: store.articles,
     editions: store.editions,
     logger: createSilentLogger(),
+    clock: createFixedClock('2026-11-28T06:00:00Z'),
   });
 
   it('selects by window and category, newest first, capped per category and overall', async () => {
     const store = await seeded();
     const edition = await buildEdition(newsletter, new Date('2026-11-28T06:00:30Z'), deps(store));
     expect(edition.id).toBe('daily/2026-11-28T07:00');
+    // Built when the clock says, whatever slot it is for.
+    const tomorrow = await buildEdition(newsletter, new Date('2026-11-29T06:00:00Z'), deps(store));
+    expect(tomorrow.builtAt).toBe('2026-11-28T06:00:00.000Z');
     expect(edition.slot).toBe('2026-11-28T07:00:00+01:00');
     expect(edition.status).toBe('draft');
     // perCategory 2 drops s3; categories take turns up to maxArticles 5: s1 t1 w1, then s2 w2.

@@ -125,7 +125,7 @@ describe('an editor curates, previews and approves an edition from the command l
     expect(text).toMatch(/harbor-herald · 27 нояб\., 19:20/);
 
     const shown = await cli('edition', 'show', 'daily/2026-11-28T07:00');
-    expect(shown.out).toMatch(/\[top story\]\n\s+\d+\. \w+ {2}Envoys close a deal.*<TOP auto/);
+    expect(shown.out).toMatch(/\[world\]\n\s+1\. \w+ {2}Envoys close a deal.*<TOP auto/);
 
     expect((await cli('send', 'daily', '--at', '2026-11-28T07:00')).code).toBe(0);
     const folder = path.join(dir, 'outbox', readdirSync(path.join(dir, 'outbox'))[0]!);

@@ -13,21 +13,23 @@ function formatEdition(edition: Edition, categoryOrder: readonly string[]): stri
     `  slot ${edition.slot} · built ${edition.builtAt}${edition.approvedAt ? ` · approved ${edition.approvedAt}` : ''}`,
   ];
   if (edition.intro) lines.push(`  intro: ${edition.intro.replace(/\n+/g, ' ¶ ')}`);
-  let category = '';
+  let heading = '';
+  let number = 0;
   const excluded = edition.articles.filter((a) => a.excluded);
   const curated = curatedArticles(edition, categoryOrder);
-  // Without a pin the email still leads with one story: show the editor which.
+  // Without a pin the email still leads with one story: show the editor which, in place.
   const top = chooseTopStory(curated);
-  const ordered = top ? [top, ...curated.filter((a) => a !== top)] : curated;
-  for (const article of [...ordered, ...excluded]) {
-    const heading = article === top ? 'top story' : article.excluded ? 'excluded' : article.category;
-    if (heading !== category) {
-      category = heading;
-      lines.push(`  [${category}]`);
+  for (const article of [...curated, ...excluded]) {
+    const group = article.pinned ? 'top story' : article.excluded ? 'excluded' : article.category;
+    if (group !== heading) {
+      heading = group;
+      number = 0;
+      lines.push(`  [${group}]`);
     }
-    const topFlag = article === top ? (article.pinned ? 'TOP' : 'TOP auto (first with an image; pin to choose)') : '';
-    const flags = [topFlag, article.excluded ? 'EXCLUDED' : ''].filter(Boolean).join(' ');
-    lines.push(`    ${String(article.position).padStart(2)}. ${article.articleId.slice(0, 10)}  ${article.title}${flags ? `  <${flags}>` : ''}`);
+    // Numbers are the positions `edition move` takes: within the section, pinned and excluded aside.
+    const label = article.pinned ? ' *' : article.excluded ? ' -' : String((number += 1)).padStart(2);
+    const flag = article === top && !article.pinned ? '  <TOP auto: first with an image; pin to choose>' : '';
+    lines.push(`    ${label}. ${article.articleId.slice(0, 10)}  ${article.title}${flag}`);
   }
   return lines;
 }
