@@ -35,10 +35,11 @@ export interface SendOutcome {
 export async function runSend(ctx: AppContext, newsletterId: string, options: SendOptions): Promise<SendOutcome> {
   const secret = requireSecret(ctx);
   const now = ctx.clock.now();
-  const at = parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone);
+  const { timezone } = findNewsletter(ctx, newsletterId);
+  const at = parseAt(ctx, options.at, timezone);
   // The late-run rule comes before the edition is built: a refused slot must not freeze
   // (and so use up) articles that the next edition should get.
-  const slot = slotFor(at, findNewsletter(ctx, newsletterId).timezone);
+  const slot = slotFor(at, timezone);
   try {
     assertNotTooLate({ editionId: editionIdFor(newsletterId, slot), slot: slot.utc, now, maxLatenessMs: ctx.config.delivery.maxLateness, force: Boolean(options.force) });
   } catch (error) {
