@@ -34,3 +34,11 @@ export interface Edition {
   /** Curated order: pinned first, then by position; excluded articles included, flagged. */
   articles: EditionArticle[];
 }
+
+/** What an edition freezes of each article when it is built. */
+export type ArticleSnapshot = Pick<EditionArticle, 'title' | 'summary' | 'url' | 'source' | 'author' | 'imageUrl' | 'publishedAt'>;
+
+export function snapshotOf(article: ArticleSnapshot): ArticleSnapshot {
+  const { title, summary, url, source, author, imageUrl, publishedAt } = article;
+  return { title, summary, url, source, author, imageUrl, publishedAt };
+}

@@ -1,6 +1,6 @@
 import type { NewsletterConfig } from '../config/schema.ts';
 import type { StoredArticle } from '../store/article-store.ts';
-import type { EditionArticle } from './edition.ts';
+import { snapshotOf, type EditionArticle } from './edition.ts';
 
 type Selected = Omit<EditionArticle, 'pinned' | 'excluded'>;
 
@@ -52,18 +52,7 @@ export function selectArticles(
     for (const article of queues[index]!) {
       if (!chosen.has(article.id)) continue;
       position += 1;
-      selected.push({
-        articleId: article.id,
-        category: slug,
-        title: article.title,
-        summary: article.summary,
-        url: article.url,
-        source: article.source,
-        author: article.author,
-        imageUrl: article.imageUrl,
-        publishedAt: article.publishedAt,
-        position,
-      });
+      selected.push({ articleId: article.id, category: slug, ...snapshotOf(article), position });
     }
   });
   return selected;

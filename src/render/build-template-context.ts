@@ -10,16 +10,9 @@ import { TOKEN_PATTERN } from './personalize.ts';
  * reduced to http(s) or null here, so even an override template that forgets the
  * `httpUrl` helper cannot link a javascript: URL.
  */
-export interface ArticleView {
+export interface ArticleView
+  extends Pick<EditionArticle, 'category' | 'title' | 'summary' | 'url' | 'source' | 'author' | 'imageUrl' | 'publishedAt'> {
   id: string;
-  category: string;
-  title: string;
-  summary: string | null;
-  url: string | null;
-  source: string;
-  author: string | null;
-  imageUrl: string | null;
-  publishedAt: string | null;
   /** Publication time in the reader's locale and zone: "07:15", or "27 Nov, 18:40" on another day. */
   time: string;
 }

@@ -1,4 +1,4 @@
-import type { Edition, EditionArticle, EditionStatus } from '../../editions/edition.ts';
+import { snapshotOf, type ArticleSnapshot, type Edition, type EditionArticle, type EditionStatus } from '../../editions/edition.ts';
 import type { EditionStore, NewEdition, PickChange } from '../../editions/edition-store.ts';
 import type { SqliteDatabase } from './open-database.ts';
 
@@ -25,10 +25,9 @@ interface EditionArticleRow {
   snapshot: string;
 }
 
-type Snapshot = Pick<EditionArticle, 'title' | 'summary' | 'url' | 'source' | 'author' | 'imageUrl' | 'publishedAt'>;
 
 function toArticle(row: EditionArticleRow): EditionArticle {
-  const snapshot = JSON.parse(row.snapshot) as Snapshot;
+  const snapshot = JSON.parse(row.snapshot) as ArticleSnapshot;
   return {
     articleId: row.article_id,
     category: row.category,
@@ -83,16 +82,7 @@ export class SqliteEditionStore implements EditionStore {
         `INSERT INTO edition_articles (edition_id, article_id, category, position, snapshot) VALUES (?, ?, ?, ?, ?)`,
       );
       for (const article of edition.articles) {
-        const snapshot: Snapshot = {
-          title: article.title,
-          summary: article.summary,
-          url: article.url,
-          source: article.source,
-          author: article.author,
-          imageUrl: article.imageUrl,
-          publishedAt: article.publishedAt,
-        };
-        insertArticle.run(edition.id, article.articleId, article.category, article.position, JSON.stringify(snapshot));
+        insertArticle.run(edition.id, article.articleId, article.category, article.position, JSON.stringify(snapshotOf(article)));
       }
     })();
     return (await this.getEdition(edition.id))!;
