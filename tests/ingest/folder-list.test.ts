@@ -1,13 +1,14 @@
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/core/errors.ts';
 import { listFolderFiles } from '../../src/ingest/folder/list-folder-files.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
 
 const folder = join(import.meta.dirname, '..', 'fixtures', 'folder');
 
 describe('listFolderFiles', () => {
+  const tempDir = useTempDir('tidings-folder-');
   it('lists the readable files recursively, sorted, without hidden ones', async () => {
     const files = await listFolderFiles(folder);
     expect(files.map((file) => relative(folder, file))).toEqual([
@@ -20,7 +21,7 @@ describe('listFolderFiles', () => {
   });
 
   it('follows links to files but not to folders (no cycles)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tidings-folder-'));
+    const dir = tempDir();
     mkdirSync(join(dir, 'sub'));
     writeFileSync(join(dir, 'sub', 'B.HTM'), '<p>x</p>');
     writeFileSync(join(dir, 'a.xml'), '<rss/>');

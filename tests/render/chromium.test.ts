@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { personalize } from '../../src/render/personalize.ts';
 import { buildFixtureNewsletter, buildFixtureSegment, FIXTURE_TOKENS } from '../fixtures/render/fixture-edition.ts';
-import { defaultRenderer, makeTempDir } from './helpers.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
+import { defaultRenderer } from './helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 // A tiny SVG served for every remote image, so the page never touches the network.
@@ -45,13 +46,14 @@ async function inkRatio(png: Buffer): Promise<number> {
 }
 
 describe.skipIf(!fs.existsSync(CHROMIUM))('rendered HTML in headless Chromium', () => {
+  const makeTempDir = useTempDir('tidings-chromium-');
   for (const [label, width, colorScheme] of [
     ['desktop light', 800, 'light'],
     ['phone dark', 390, 'dark'],
   ] as const) {
     it(`loads without console errors and shows content (${label})`, async () => {
       const rendered = await (await defaultRenderer()).renderSegment(buildFixtureSegment(), buildFixtureNewsletter());
-      const file = path.join(makeTempDir('tidings-chromium-'), 'edition.html');
+      const file = path.join(makeTempDir(), 'edition.html');
       fs.writeFileSync(file, personalize(rendered, FIXTURE_TOKENS).html);
 
       const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme });

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import type { Logger } from '../../src/core/logger.ts';
@@ -20,8 +18,4 @@ let shared: Promise<Renderer> | null = null;
 export function defaultRenderer(): Promise<Renderer> {
   shared ??= createRenderer({ templatesDir: TEMPLATES_DIR, logger: createRecordingLogger().logger });
   return shared;
-}
-
-export function makeTempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

@@ -6,7 +6,8 @@ import { createRenderer } from '../../src/render/create-renderer.ts';
 import { personalize } from '../../src/render/personalize.ts';
 import { isTidingsError } from '../../src/core/errors.ts';
 import { buildFixtureNewsletter, buildFixtureSegment, FIXTURE_TOKENS } from '../fixtures/render/fixture-edition.ts';
-import { createRecordingLogger, defaultRenderer, FIXTURES_DIR, makeTempDir, TEMPLATES_DIR } from './helpers.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
+import { createRecordingLogger, defaultRenderer, FIXTURES_DIR, TEMPLATES_DIR } from './helpers.ts';
 
 async function expectTemplateError(run: Promise<unknown>): Promise<Error & { code: string }> {
   const error = await run.then(
@@ -101,8 +102,9 @@ describe('renderSegment', () => {
 });
 
 describe('createRenderer', () => {
+  const makeTempDir = useTempDir('tidings-templates-');
   it('lets an override folder replace a partial and a locale string, file by file', async () => {
-    const dir = makeTempDir('tidings-override-');
+    const dir = makeTempDir();
     fs.mkdirSync(path.join(dir, 'partials'));
     fs.mkdirSync(path.join(dir, 'locales'));
     fs.writeFileSync(
@@ -118,7 +120,7 @@ describe('createRenderer', () => {
   });
 
   it('fails at start on a Handlebars syntax error, naming the file and line', async () => {
-    const dir = makeTempDir('tidings-broken-');
+    const dir = makeTempDir();
     fs.mkdirSync(path.join(dir, 'partials'));
     fs.writeFileSync(path.join(dir, 'partials', 'footer.mjml.hbs'), '<mj-section>\n<mj-column>\n{{#if newsletter.title}}\n</mj-column>\n</mj-section>\n');
     const error = await expectTemplateError(createRenderer({ templatesDir: TEMPLATES_DIR, overrideDir: dir, logger: createRecordingLogger().logger }));
@@ -127,7 +129,7 @@ describe('createRenderer', () => {
   });
 
   it('fails at start on MJML that strict validation rejects, naming the partial and line', async () => {
-    const dir = makeTempDir('tidings-badmjml-');
+    const dir = makeTempDir();
     fs.mkdirSync(path.join(dir, 'partials'));
     // mj-text directly in mj-section is invalid MJML (it needs an mj-column).
     fs.writeFileSync(path.join(dir, 'partials', 'intro.mjml.hbs'), '{{!-- intro --}}\n<mj-section mj-class="sheet">\n  <mj-text>{{intro}}</mj-text>\n</mj-section>\n');
@@ -137,12 +139,12 @@ describe('createRenderer', () => {
   });
 
   it('fails at start on a missing partial and on a broken locale file', async () => {
-    const dir = makeTempDir('tidings-missing-');
+    const dir = makeTempDir();
     fs.writeFileSync(path.join(dir, 'digest.mjml.hbs'), '<mjml><mj-body>{{> nowhere}}</mj-body></mjml>\n');
     const missing = await expectTemplateError(createRenderer({ templatesDir: TEMPLATES_DIR, overrideDir: dir, logger: createRecordingLogger().logger }));
     expect(missing.message).toContain(`${path.join(dir, 'digest.mjml.hbs')}:1: unknown partial "nowhere"`);
 
-    const localeDir = makeTempDir('tidings-badlocale-');
+    const localeDir = makeTempDir();
     fs.mkdirSync(path.join(localeDir, 'locales'));
     fs.writeFileSync(path.join(localeDir, 'locales', 'ru.json'), '{ "top_story": ');
     const broken = await expectTemplateError(createRenderer({ templatesDir: TEMPLATES_DIR, overrideDir: localeDir, logger: createRecordingLogger().logger }));
@@ -150,7 +152,7 @@ describe('createRenderer', () => {
   });
 
   it('renders the newsletter template by name (newsletters[].template), sharing partials and locales', async () => {
-    const dir = makeTempDir('tidings-named-');
+    const dir = makeTempDir();
     const digest = fs.readFileSync(path.join(TEMPLATES_DIR, 'digest.mjml.hbs'), 'utf8');
     fs.writeFileSync(path.join(dir, 'weekly.mjml.hbs'), digest.replace('{{> header}}', '{{> header}}<mj-section><mj-column><mj-text>Weekly edition</mj-text></mj-column></mj-section>'));
     fs.writeFileSync(path.join(dir, 'weekly.txt.hbs'), 'WEEKLY {{newsletter.title}}\n{{t "unsubscribe"}}: %%{unsubscribe_url}%%\n');
