@@ -1,6 +1,6 @@
 import type { CategoryConfig, ClassifierOptions, SummaryOptions } from '../config/schema.ts';
 import type { Logger } from '../core/logger.ts';
-import { categorize, SUMMARIZER_VERSION, summarize, trainClassifier, type CategoryModel } from '../content/index.ts';
+import { categorize, CategoryModel, SUMMARIZER_VERSION, summarize } from '../content/index.ts';
 import type { ArticleRecord, ArticleStore } from '../store/article-store.ts';
 import type { ArticleEnricher } from './ingest-sources.ts';
 
@@ -42,14 +42,16 @@ export class CachedSummarizer {
 
 /**
  * Summarizes (cached per content hash) and classifies articles at ingest. The
- * classifier is trained from the store's source-labelled articles plus those of the
- * batch at hand, so a new source benefits from everything labelled so far.
+ * classifier learns the store's source-labelled articles once, then each batch's own
+ * labelled articles as they pass (the model learns incrementally), so a new source
+ * benefits from everything labelled so far without reading the store again.
  */
 export class StoreBackedEnricher implements ArticleEnricher {
   readonly #deps: EnricherDeps;
   readonly #summarizer: CachedSummarizer;
   #model: CategoryModel | null = null;
-  #trainedOn = -1;
+  #storeLoaded = false;
+  readonly #learned = new Set<string>();
 
   constructor(deps: EnricherDeps) {
     this.#deps = deps;
@@ -71,18 +73,26 @@ export class StoreBackedEnricher implements ArticleEnricher {
     });
   }
 
-  /** Trains once per enricher, or again when extra examples arrive. */
+  /** The model after learning the store (first call only) and any new labelled examples. */
   async model(extra: readonly ArticleRecord[] = []): Promise<CategoryModel | null> {
-    const stored = await this.#deps.articles.listTrainingExamples();
-    const known = new Set(stored.map((example) => example.id));
-    const examples = [...stored, ...extra.filter((record) => !known.has(record.id))]
-      .map((example) => ({ ...example, categories: example.categories.filter((slug) => slug in this.#deps.categories) }))
-      .filter((example) => example.categories.length > 0);
-    if (this.#model && this.#trainedOn === examples.length) return this.#model;
-    this.#model = examples.length > 0 ? trainClassifier(examples, { minExamples: this.#deps.classifier.minExamples, minConfidence: this.#deps.classifier.minConfidence }) : null;
-    this.#trainedOn = examples.length;
-    this.#deps.logger.debug({ examples: examples.length }, 'classifier trained');
+    if (!this.#storeLoaded) {
+      this.#storeLoaded = true;
+      this.#learn(await this.#deps.articles.listTrainingExamples());
+    }
+    this.#learn(extra);
     return this.#model;
+  }
+
+  #learn(examples: readonly { id: string; title: string; text: string; categories: string[] }[]): void {
+    for (const example of examples) {
+      if (this.#learned.has(example.id)) continue;
+      const categories = example.categories.filter((slug) => slug in this.#deps.categories);
+      if (categories.length === 0) continue;
+      this.#learned.add(example.id);
+      this.#model ??= new CategoryModel({ minExamples: this.#deps.classifier.minExamples, minConfidence: this.#deps.classifier.minConfidence });
+      this.#model.add({ title: example.title, text: example.text, categories });
+    }
+    this.#deps.logger.debug({ examples: this.#learned.size }, 'classifier examples');
   }
 
   #keywordRules(): Record<string, string[]> {
