@@ -97,7 +97,6 @@ export async function checkTemplates(ctx: AppContext, newsletters: readonly News
  * what a subscriber gets.
  */
 export class EditionPipeline {
-
   private constructor(
     private readonly ctx: AppContext,
     readonly newsletter: NewsletterConfig,
