@@ -5,6 +5,8 @@ import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.ts';
 import type { Store } from '../store/store.ts';
+import { ConfigError } from '../core/errors.ts';
+import { isSecretFileShared, judgePublicSecret, resolveLinkSecret } from './link-secret.ts';
 
 /**
  * What every command gets from the composition root. Nothing below this reads the
@@ -46,11 +48,12 @@ export type ContextOptions = { loaded: LoadedConfig } & Pick<
 export function createAppContext(options: ContextOptions): AppContext {
   const { loaded, ...wiring } = options;
   const resolvePath = (relative: string) => path.resolve(loaded.baseDir, relative);
-  const storePath = loaded.config.store.path;
-  const store = openSqliteStore(storePath === ':memory:' ? storePath : resolvePath(storePath));
+  const storePath = loaded.config.store.path === ':memory:' ? ':memory:' : resolvePath(loaded.config.store.path);
+  const config = withLinkSecret(loaded, storePath, wiring.logger);
+  const store = openSqliteStore(storePath, { busyTimeoutMs: config.store.busyTimeout });
   return {
     ...wiring,
-    config: loaded.config,
+    config,
     configFile: loaded.file,
     baseDir: loaded.baseDir,
     store,
@@ -58,4 +61,29 @@ export function createAppContext(options: ContextOptions): AppContext {
     commandLine: (args) => (loaded.file === DEFAULT_CONFIG_FILE ? `tidings ${args}` : `tidings -c ${loaded.file} ${args}`),
     close: () => store.close(),
   };
+}
+
+/**
+ * web.secret as the commands see it: the configured one (refused when it is public and
+ * the transport really sends), else the one Tidings keeps in the data folder, created on
+ * the first run. There is never a usable default.
+ */
+function withLinkSecret(loaded: LoadedConfig, storePath: string, logger: Logger): TidingsConfig {
+  const { config } = loaded;
+  const secret = resolveLinkSecret({ configured: config.web.secret, storePath, configFile: loaded.file });
+  if (secret.origin === 'config') {
+    const verdict = judgePublicSecret(secret.value, config.transport.type);
+    if (verdict === 'refuse') {
+      throw new ConfigError(loaded.file, [
+        'web.secret: this value is published in the Tidings repository or documentation, so anyone could forge subscriber links with it; ' +
+          'set TIDINGS_SECRET to a random value (openssl rand -base64 32) or remove web.secret to have one created in the data folder',
+      ]);
+    }
+    if (verdict === 'warn') logger.warn('web.secret is a value published in the Tidings documentation: links it signs can be forged; fine for the outbox, refused for smtp');
+  } else if (secret.origin === 'created') {
+    logger.warn({ file: secret.file }, `no web.secret configured: created a random link secret in ${secret.file} (mode 0600); keep it with the store, changing it invalidates links already sent`);
+  } else if (secret.origin === 'file' && isSecretFileShared(secret.file!)) {
+    logger.warn({ file: secret.file }, `${secret.file} can be read by other users: chmod 600 it`);
+  }
+  return { ...config, web: { ...config.web, secret: secret.value } };
 }

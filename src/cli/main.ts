@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../core/clock.ts';
 import { ConfigError, UsageError, describeError, isTidingsError, type ErrorCode } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
 import { registerCommands } from './register-commands.ts';
+import { escapeControlCharacters } from './terminal-text.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -33,6 +34,10 @@ function defaultsWithoutFile(file: string, env: Record<string, string | undefine
   return { config, baseDir: process.cwd(), file: path.resolve(file), exists: false };
 }
 
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
 /** The composition root: parses argv, wires config, store, clock and logger, runs one command. */
 export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
   const env = io.env ?? process.env;
@@ -47,8 +52,10 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
       stdoutClosed = true;
     });
   }
-  const out = (line: string) => void (stdoutClosed || stdout.write(`${line}\n`));
-  const err = (line: string) => void stderr.write(`${line}\n`);
+  // Every line of command output passes here: stored text (titles, names, server replies)
+  // never reaches the terminal with its control characters (src/cli/terminal-text.ts).
+  const out = (line: string) => void (stdoutClosed || stdout.write(`${escapeControlCharacters(line)}\n`));
+  const err = (line: string) => void stderr.write(`${escapeControlCharacters(line)}\n`);
   const interactive = Boolean((stdout as NodeJS.WriteStream).isTTY);
 
   let context: AppContext | null = null;
@@ -101,8 +108,13 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
       err(`error: [${error.code}] ${error.message}`);
       return EXIT.usage;
     }
-    err(`error: ${isTidingsError(error) ? `[${error.code}] ` : ''}${describeError(error)}`);
-    if (!isTidingsError(error) && error instanceof Error && error.stack) err(error.stack);
+    // One line with the documented code (docs/operations.md, "Error codes"); the stack and
+    // the underlying cause (a SQLite error behind STORE_FAILED) only with -v.
+    const code = isTidingsError(error) ? error.code : 'UNEXPECTED';
+    err(`error: [${code}] ${oneLine(describeError(error))}`);
+    if (program.opts<{ verbose?: boolean }>().verbose) {
+      for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) if (cause.stack) err(cause.stack);
+    }
     return EXIT.failed;
   } finally {
     (context as AppContext | null)?.close();

@@ -14,14 +14,35 @@ export interface LoadedConfig {
   exists: boolean;
 }
 
+/** Alias uses allowed when expanding a YAML document (the yaml package's default). */
+export const MAX_ALIAS_COUNT = 100;
+
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/** A scalar that was exactly one `${VAR}`: numeric and boolean keys may take its text. */
+export interface WholeVariable {
+  path: (string | number)[];
+  name: string;
+}
+
+const WHOLE_VARIABLE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}$/;
 
 /**
  * Replaces `${VAR}` and `${VAR:-default}` in every string of the parsed document.
- * Interpolating after parsing means a value can never inject YAML structure.
+ * Interpolating after parsing means a value can never inject YAML structure. Scalars that
+ * are one variable and nothing else are listed in `wholeVariables` (keyed by their path).
  */
-export function interpolateEnv(value: unknown, env: Record<string, string | undefined>, at: string, missing: string[]): unknown {
+export function interpolateEnv(
+  value: unknown,
+  env: Record<string, string | undefined>,
+  at: string,
+  missing: string[],
+  wholeVariables?: Map<string, WholeVariable>,
+  pathParts: (string | number)[] = [],
+): unknown {
   if (typeof value === 'string') {
+    const whole = WHOLE_VARIABLE.exec(value);
+    if (whole && wholeVariables) wholeVariables.set(at || '(root)', { path: pathParts, name: whole[1]! });
     return value.replace(VARIABLE, (_all, name: string, fallback: string | undefined) => {
       const found = env[name];
       if (found !== undefined && found !== '') return found;
@@ -30,13 +51,58 @@ export function interpolateEnv(value: unknown, env: Record<string, string | unde
       return '';
     });
   }
-  if (Array.isArray(value)) return value.map((item, i) => interpolateEnv(item, env, `${at}[${i}]`, missing));
+  if (Array.isArray(value)) return value.map((item, i) => interpolateEnv(item, env, `${at}[${i}]`, missing, wholeVariables, [...pathParts, i]));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = interpolateEnv(item, env, at ? `${at}.${key}` : key, missing);
+    for (const [key, item] of Object.entries(value)) {
+      out[key] = interpolateEnv(item, env, at ? `${at}.${key}` : key, missing, wholeVariables, [...pathParts, key]);
+    }
     return out;
   }
   return value;
+}
+
+/** The text of a variable read as the number or boolean the schema wants, or null when it is not one. */
+function coerceVariable(text: string, expected: 'number' | 'boolean'): number | boolean | null {
+  const trimmed = text.trim();
+  if (expected === 'number') return /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(trimmed) ? Number(trimmed) : null;
+  if (/^(true|yes|on|1)$/i.test(trimmed)) return true;
+  if (/^(false|no|off|0)$/i.test(trimmed)) return false;
+  return null;
+}
+
+function setAt(root: unknown, path: readonly (string | number)[], value: unknown): void {
+  let node = root as Record<string | number, unknown>;
+  for (const part of path.slice(0, -1)) node = node[part] as Record<string | number, unknown>;
+  node[path[path.length - 1]!] = value;
+}
+
+/**
+ * Where the schema wants a number or a boolean and the YAML gave exactly `${VAR}`, reads
+ * the variable's text as one (environment variables are always text). Returns the
+ * problems of variables that hold no such value; changes `document` in place.
+ */
+function coerceWholeVariables(
+  document: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  wholeVariables: ReadonlyMap<string, WholeVariable>,
+): { changed: boolean; problems: string[] } {
+  let changed = false;
+  const problems: string[] = [];
+  for (const issue of issues) {
+    if (issue.code !== 'invalid_type' || (issue.expected !== 'number' && issue.expected !== 'boolean')) continue;
+    const key = formatIssuePath(issue.path);
+    const variable = wholeVariables.get(key);
+    if (!variable || typeof issue.input !== 'string') continue;
+    const coerced = coerceVariable(issue.input, issue.expected as 'number' | 'boolean');
+    if (coerced === null) {
+      problems.push(`${key}: environment variable ${variable.name} is ${JSON.stringify(issue.input)}, not a ${issue.expected}`);
+      continue;
+    }
+    setAt(document, variable.path, coerced);
+    changed = true;
+  }
+  return { changed, problems };
 }
 
 export function formatIssuePath(issuePath: readonly PropertyKey[]): string {
@@ -64,15 +130,25 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 /** Validates an already-parsed document; throws ConfigError listing every problem. */
 export function parseConfig(raw: unknown, env: Record<string, string | undefined>, file = 'config'): TidingsConfig {
   const missing: string[] = [];
-  const interpolated = interpolateEnv(raw ?? {}, env, '', missing);
-  const result = configSchema.safeParse(interpolated);
+  const wholeVariables = new Map<string, WholeVariable>();
+  const interpolated = interpolateEnv(raw ?? {}, env, '', missing, wholeVariables);
+  let result = configSchema.safeParse(interpolated, { reportInput: true });
   const problems = [...missing];
+  if (!result.success) {
+    const coercion = coerceWholeVariables(interpolated, result.error.issues, wholeVariables);
+    problems.push(...coercion.problems);
+    if (coercion.changed) result = configSchema.safeParse(interpolated, { reportInput: true });
+  }
+  // A variable that holds no number was reported with its name; zod's "expected number" adds nothing.
+  const coercedPaths = new Set(problems.slice(missing.length).map((problem) => problem.slice(0, problem.indexOf(': '))));
   // A field whose variable is unset has said what is wrong; its emptiness is no news.
   const unsetPaths = new Set(missing.map((problem) => problem.slice(0, problem.indexOf(': '))));
   if (!result.success) {
     for (const issue of result.error.issues) {
       const prefix = formatIssuePath(issue.path);
-      if (!unsetPaths.has(prefix)) problems.push(`${prefix}: ${describeIssue(issue)}`);
+      const variable = wholeVariables.get(prefix);
+      const from = variable ? ` (from environment variable ${variable.name})` : '';
+      if (!unsetPaths.has(prefix) && !coercedPaths.has(prefix)) problems.push(`${prefix}: ${describeIssue(issue)}${from}`);
     }
   }
   if (problems.length > 0) throw new ConfigError(file, [...new Set(problems)]);
@@ -118,6 +194,14 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
       }),
     );
   }
-  const config = parseConfig(doc.toJS(), env, file);
+  let raw: unknown;
+  try {
+    // Aliases are expanded here: yaml counts them and stops an alias bomb (a few lines that
+    // expand to billions of nodes) before it takes the memory.
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    throw new ConfigError(file, [`(file): YAML aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT} alias uses); refused as a possible alias bomb (${(error as Error).message})`]);
+  }
+  const config = parseConfig(raw, env, file);
   return { config, baseDir: path.dirname(path.resolve(file)), file, exists: true };
 }

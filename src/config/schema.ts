@@ -184,13 +184,24 @@ export const webSchema = z
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8080),
     /** HMAC secret for subscriber links; keep it in the environment: `${TIDINGS_SECRET}`. */
-    secret: z.string().min(16, 'must be at least 16 characters (set it from the environment)').optional(),
+    // Empty (`${TIDINGS_SECRET:-}` with the variable unset) means "not set": Tidings then
+    // keeps a random secret in the data folder (src/app/link-secret.ts).
+    secret: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      z.string().min(16, 'must be at least 16 characters (set it from the environment)').optional(),
+    ),
     /** mailto address for List-Unsubscribe. */
     unsubscribeMailto: z.string().optional(),
   });
 
 export const configSchema = z.strictObject({
-  store: z.strictObject({ path: z.string().default('data/tidings.db') }).prefault({}),
+  store: z
+    .strictObject({
+      path: z.string().default('data/tidings.db'),
+      /** How long a writer waits for another process's write transaction before giving up. */
+      busyTimeout: duration('30s'),
+    })
+    .prefault({}),
   fetch: fetchLimitsSchema,
   categories: z.record(slug, categorySchema).default({}),
   sources: z.array(sourceSchema).default([]),

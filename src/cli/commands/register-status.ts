@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
 import type { CommandHost } from '../command-host.ts';
+import { escapeControlCharacters } from '../terminal-text.ts';
 import { runDeliveries, runStatus } from './status.ts';
 
 export function registerStatusCommands(program: Command, host: CommandHost): void {
   const statusContext = async () => {
     const ctx = await host.getContext();
-    return { ledger: ctx.store.ledger, editions: ctx.store.editions, stdout: ctx.stdout, stderr: { write: (text: string) => ctx.err(text.replace(/\n$/, '')) } };
+    // Emails, replies and reasons come from the store: never let their control characters reach the terminal.
+    const stdout = { write: (text: string) => ctx.stdout.write(escapeControlCharacters(text)) };
+    return { ledger: ctx.store.ledger, editions: ctx.store.editions, stdout, stderr: { write: (text: string) => ctx.err(text.replace(/\n$/, '')) } };
   };
   program
     .command('status')

@@ -6,30 +6,48 @@ import { MIGRATIONS, type Migration } from './migrations.ts';
 
 export type SqliteDatabase = Database.Database;
 
+export interface OpenDatabaseOptions {
+  /**
+   * How long a writer waits for another connection's write transaction (store.busyTimeout).
+   * SQLite sleeps and retries inside this budget, so a second ingest or an ingest beside a
+   * send waits its turn instead of failing with "database is locked".
+   */
+  busyTimeoutMs?: number;
+}
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 30_000;
+
 /** Opens (creating if needed) a SQLite file in WAL mode and brings its schema up to date. */
-export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): SqliteDatabase {
+export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS, options: OpenDatabaseOptions = {}): SqliteDatabase {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  let db: SqliteDatabase;
+  let db: SqliteDatabase | undefined;
   try {
     db = new Database(file);
+    // First, so that switching to WAL and migrating also wait for another process.
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, migrations);
   } catch (error) {
+    db?.close();
     throw new TidingsError('STORE_FAILED', `cannot open the store: ${(error as Error).message}`, { where: file, cause: error });
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db, migrations);
   return db;
 }
 
+/**
+ * Each migration in its own write transaction that re-reads the version inside it, so two
+ * processes opening a new file at once apply each migration once.
+ */
 export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
+  const version = () => db.pragma('user_version', { simple: true }) as number;
   for (const migration of migrations) {
-    if (migration.version <= current) continue;
+    if (migration.version <= version()) continue;
     db.transaction(() => {
+      if (migration.version <= version()) return;
       db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
-    })();
+    }).immediate();
   }
 }

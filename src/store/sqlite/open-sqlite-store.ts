@@ -1,18 +1,24 @@
 import type { Store } from '../store.ts';
-import { openDatabase } from './open-database.ts';
+import { guardStoreErrors } from './guard-store-errors.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { openDatabase, type OpenDatabaseOptions } from './open-database.ts';
 import { SqliteArticleStore } from './sqlite-article-store.ts';
 import { SqliteEditionStore } from './sqlite-edition-store.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
 import { SqliteSubscriberStore } from './sqlite-subscriber-store.ts';
 
-/** The embedded store: one SQLite file in WAL mode. */
-export function openSqliteStore(file: string): Store {
-  const db = openDatabase(file);
+/**
+ * The embedded store: one SQLite file in WAL mode. Errors from the driver leave it as
+ * STORE_FAILED TidingsErrors (src/store/sqlite/guard-store-errors.ts), so no SQLite type
+ * or stack reaches the commands.
+ */
+export function openSqliteStore(file: string, options: OpenDatabaseOptions = {}): Store {
+  const db = openDatabase(file, MIGRATIONS, options);
   return {
-    articles: new SqliteArticleStore(db),
-    editions: new SqliteEditionStore(db),
-    subscribers: new SqliteSubscriberStore(db),
-    ledger: new SqliteLedger(db),
+    articles: guardStoreErrors(new SqliteArticleStore(db), file),
+    editions: guardStoreErrors(new SqliteEditionStore(db), file),
+    subscribers: guardStoreErrors(new SqliteSubscriberStore(db), file, new Set(['beginSync'])),
+    ledger: guardStoreErrors(new SqliteLedger(db), file),
     close: () => db.close(),
   };
 }

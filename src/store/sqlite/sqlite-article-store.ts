@@ -92,13 +92,17 @@ export class SqliteArticleStore implements ArticleStore {
   async saveArticles(records: readonly ArticleRecord[], at: Date): Promise<SaveReport> {
     const stamp = at.toISOString();
     const report: SaveReport = { new: 0, updated: 0, unchanged: 0, duplicate: 0, outcomes: [] };
+    // Only writes happen here (parsing, summarizing and classifying are done before), and
+    // IMMEDIATE takes the write lock up front: a deferred transaction that read first could
+    // fail at once with SQLITE_BUSY when another process committed in between, instead of
+    // waiting its turn (store.busyTimeout).
     this.#db.transaction(() => {
       for (const record of records) {
         const outcome = this.#saveOne(record, stamp);
         report[outcome] += 1;
         report.outcomes.push({ id: record.id, outcome });
       }
-    })();
+    }).immediate();
     return report;
   }
 
@@ -179,7 +183,7 @@ export class SqliteArticleStore implements ArticleStore {
         const changed = set.run(JSON.stringify(categories), origin, stamp, id).changes;
         if (changed) this.#writeCategories(id, categories);
       }
-    })();
+    }).immediate();
   }
 
   async listTrainingExamples(): Promise<{ id: string; title: string; text: string; categories: string[] }[]> {

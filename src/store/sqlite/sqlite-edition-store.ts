@@ -84,7 +84,7 @@ export class SqliteEditionStore implements EditionStore {
       for (const article of edition.articles) {
         insertArticle.run(edition.id, article.articleId, article.category, article.position, JSON.stringify(snapshotOf(article)));
       }
-    })();
+    }).immediate();
     return (await this.getEdition(edition.id))!;
   }
 
@@ -132,12 +132,12 @@ export class SqliteEditionStore implements EditionStore {
       this.#db
         .prepare(`UPDATE edition_articles SET ${sets.join(', ')} WHERE edition_id = ? AND article_id = ?`)
         .run(...values, editionId, articleId);
-    })();
+    }).immediate();
   }
 
   async setPositions(editionId: string, orderedArticleIds: readonly string[]): Promise<void> {
     const set = this.#db.prepare('UPDATE edition_articles SET position = ? WHERE edition_id = ? AND article_id = ?');
-    this.#db.transaction(() => orderedArticleIds.forEach((id, index) => set.run(index + 1, editionId, id)))();
+    this.#db.transaction(() => orderedArticleIds.forEach((id, index) => set.run(index + 1, editionId, id))).immediate();
   }
 
   async setIntro(editionId: string, intro: string | null): Promise<void> {

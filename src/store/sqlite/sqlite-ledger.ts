@@ -113,7 +113,7 @@ export class SqliteLedger implements Ledger {
     const insert = this.statements.insertPending;
     this.db.transaction(() => {
       for (const id of subscriberIds) insert.run(editionId, id);
-    })();
+    }).immediate();
   }
 
   async claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<boolean> {
@@ -127,7 +127,7 @@ export class SqliteLedger implements Ledger {
       // Only a row this caller had claimed counts: no articles are remembered for a lost race.
       if (changed !== 1) return;
       for (const articleId of record.articleIds) received.run(subscriberId, articleId, editionId);
-    })();
+    }).immediate();
   }
 
   async recordFailed(editionId: string, subscriberId: SubscriberId, at: Date, record: FailedRecord): Promise<void> {
