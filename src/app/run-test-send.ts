@@ -1,6 +1,6 @@
 import { TidingsError, UsageError } from '../core/errors.ts';
 import { createMessageBuilder } from '../delivery/message-builder.ts';
-import { normalizeAddress } from '../delivery/mime-headers.ts';
+import { checkEmailAddress } from '../subscribers/email-address.ts';
 import { createMailTransport } from '../delivery/smtp-transport.ts';
 import type { AppContext } from './context.ts';
 import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
@@ -12,11 +12,8 @@ import { resolveReader } from './resolve-reader.ts';
  */
 export async function runTestSend(ctx: AppContext, newsletterId: string, options: { at?: string; to: string; subscriber?: string }): Promise<number> {
   const secret = requireSecret(ctx);
-  try {
-    normalizeAddress(options.to, '--test');
-  } catch {
-    throw new UsageError(`--test: not a usable e-mail address: ${JSON.stringify(options.to)}`);
-  }
+  const check = checkEmailAddress(options.to);
+  if (!check.ok) throw new UsageError(`--test: not a usable e-mail address: ${check.reason}`);
   const pipeline = await EditionPipeline.open(ctx, newsletterId, parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone));
   const reader = await resolveReader(ctx, pipeline, options.subscriber);
   const plan = pipeline.plan(reader, reader.received);

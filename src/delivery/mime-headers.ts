@@ -1,5 +1,5 @@
-import { domainToASCII } from 'node:url';
 import { TidingsError } from '../core/errors.ts';
+import { checkEmailAddress } from '../subscribers/email-address.ts';
 
 /**
  * Small, pure header helpers. Every value that reaches a header passes through
@@ -49,17 +49,14 @@ export function encodePhrase(name: string): string {
   return `"${clean.replace(/(["\\])/g, '\\$1')}"`;
 }
 
-const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]+$/;
-
-/** Validates an addr-spec and returns it with an ASCII (punycode) domain; throws INPUT_INVALID otherwise. */
+/**
+ * Validates an addr-spec by the one address rule (src/subscribers/email-address.ts) and
+ * returns it with an ASCII (punycode) domain; throws INPUT_INVALID with the rule's reason.
+ */
 export function normalizeAddress(address: string, where: string): string {
-  const at = address.lastIndexOf('@');
-  const local = address.slice(0, at);
-  const domain = at > 0 ? domainToASCII(address.slice(at + 1)) : '';
-  if (at <= 0 || !LOCAL_PART.test(local) || local.startsWith('.') || local.endsWith('.') || !domain || !domain.includes('.')) {
-    throw new TidingsError('INPUT_INVALID', `not a usable e-mail address: ${JSON.stringify(address)}`, { where });
-  }
-  return `${local}@${domain}`;
+  const parts = checkEmailAddress(address);
+  if (!parts.ok) throw new TidingsError('INPUT_INVALID', `not a usable e-mail address: ${parts.reason}`, { where });
+  return `${parts.local}@${parts.domain}`;
 }
 
 /** `Name <addr>` (or just `<addr>` without a name). */

@@ -19,10 +19,11 @@ describe('normalizeEmailAddress', () => {
     expect(canonical('иван@пример.рф')).toMatch(/^INVALID: .*local part/);
   });
 
-  it('accepts quoted local parts and address literals', () => {
-    expect(canonical('"john doe"@example.org')).toBe('"john doe"@example.org');
-    expect(canonical('"a@b"@example.org')).toBe('"a@b"@example.org');
-    expect(canonical('ops@[192.0.2.1]')).toBe('ops@[192.0.2.1]');
+  it('refuses quoted local parts and address literals, saying why (the one address rule)', () => {
+    expect(canonical('"john doe"@example.org')).toMatch(/^INVALID: .*quoted local parts are not accepted/);
+    expect(canonical('"a@b"@example.org')).toMatch(/^INVALID: .*quoted local parts/);
+    expect(canonical('ops@[192.0.2.1]')).toMatch(/^INVALID: .*address literals .* are not accepted/);
+    expect(canonical('ops@[IPv6:2001:db8::1]')).toMatch(/^INVALID: .*address literals/);
   });
 
   it.each([
