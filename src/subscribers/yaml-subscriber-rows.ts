@@ -3,6 +3,9 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAM
 import type { SubscriberRowItem } from './subscriber-file-problem.ts';
 import { parseSubscriberRow, type SubscriberCatalog } from './subscriber-row.ts';
 
+/** Alias uses allowed when expanding one row (the yaml package's default). */
+const MAX_ALIAS_COUNT = 100;
+
 /**
  * Reads a YAML list: a sequence of mappings, or `{ subscribers: [...] }`.
  * YAML is parsed whole (it has no streaming form); large lists belong in CSV.
@@ -43,7 +46,15 @@ export async function* readYamlSubscriberRows(file: string, catalog: SubscriberC
       yield { error: { file, line, message: 'a subscriber must be a mapping with at least email and newsletters' }, email: null, wholeFile: false };
       continue;
     }
-    const parsed = parseSubscriberRow(item.toJS(doc), catalog);
+    let fields: unknown;
+    try {
+      // yaml counts alias uses while expanding: an alias bomb stops here, not in memory.
+      fields = item.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT });
+    } catch {
+      yield { error: { file, line, message: `YAML aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT} alias uses): refused as a possible alias bomb` }, email: null, wholeFile: true };
+      return;
+    }
+    const parsed = parseSubscriberRow(fields, catalog);
     if (parsed.ok) {
       yield { row: parsed.row, file, line };
       continue;
