@@ -97,3 +97,41 @@ describe('configuration messages', () => {
     ]);
   });
 });
+
+describe('${VAR} in numeric and boolean keys', () => {
+  it('reads a whole-scalar variable as the number or boolean the key wants', () => {
+    const config = parseConfig(
+      { store: { busyTimeout: '${BUSY}' }, web: { port: '${PORT:-9000}' }, classifier: { minConfidence: '${CONF}' }, fetch: { maxRedirects: '${HOPS}' } },
+      { BUSY: '45s', CONF: '0.75', HOPS: '3' },
+    );
+    expect(config.web.port).toBe(9000);
+    expect(config.classifier.minConfidence).toBe(0.75);
+    expect(config.fetch.maxRedirects).toBe(3);
+    expect(config.store.busyTimeout).toBe(45_000);
+  });
+
+  it('leaves a number written in quotes, or a variable inside other text, an error as before', () => {
+    expect(problemsOf({ web: { port: '8081' } })).toEqual(['web.port: Invalid input: expected number, received string']);
+    expect(problemsOf({ web: { port: '80${N}' } }, { N: '81' })).toEqual(['web.port: Invalid input: expected number, received string']);
+  });
+
+  it('names the key and the variable when the value is not a number or boolean', () => {
+    expect(problemsOf({ web: { port: '${PORT}' } }, { PORT: 'eighty' })).toEqual(['web.port: environment variable PORT is "eighty", not a number']);
+    expect(problemsOf({ sources: [{ name: 'a', type: 'feed', url: 'https://example.org/f', enabled: '${ON}' }] }, { ON: 'sometimes' })).toEqual([
+      'sources[0].enabled: environment variable ON is "sometimes", not a boolean',
+    ]);
+  });
+});
+
+describe('hostile YAML', () => {
+  const tempDir = useTempDir();
+
+  it('refuses an alias bomb with one problem instead of expanding it', () => {
+    const file = path.join(tempDir(), 'bomb.yaml');
+    const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    expect(() => loadConfig(file, {})).toThrow(/invalid configuration:\n {2}\(file\): YAML aliases expand to too many nodes/);
+  });
+});
+

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { escapeControlCharacters } from '../../src/cli/terminal-text.ts';
+
+describe('escapeControlCharacters', () => {
+  it.each([
+    ['NUL', 'a\u0000b', 'a\\u0000b'],
+    ['ESC of a colour sequence', '\u001b[31mred', '\\u001b[31mred'],
+    ['a terminal title sequence (OSC … BEL)', '\u001b]0;owned\u0007', '\\u001b]0;owned\\u0007'],
+    ['carriage return (overwrites the line)', 'ok\rFAKE', 'ok\\u000dFAKE'],
+    ['backspace and DEL', 'a\bb\u007f', 'a\\u0008b\\u007f'],
+    ['a C1 control (CSI)', 'x\u009by', 'x\\u009by'],
+    ['bidi override and isolate', 'abc\u202edcba\u2066x\u2069', 'abc\\u202edcba\\u2066x\\u2069'],
+  ])('escapes %s', (_name, input, expected) => {
+    expect(escapeControlCharacters(input)).toBe(expected);
+  });
+
+  it('keeps tab, newline and every printable character as they are', () => {
+    const text = 'Title\twith tab\nsecond line — Café, Москва, 東京, emoji 🎉, zero-width joiner \u200d';
+    expect(escapeControlCharacters(text)).toBe(text);
+  });
+
+  it('keeps a JSON line valid and equal to the original data when parsed', () => {
+    const value = { title: 'a\u007fb\u0085c\u202ed\u001be' };
+    const escaped = escapeControlCharacters(JSON.stringify(value));
+    expect(escaped).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(JSON.parse(escaped)).toEqual(value);
+  });
+});
