@@ -1,6 +1,8 @@
 /**
  * One base class with a stable `code` and a `retryable` flag, so callers decide
- * what to do from data rather than from message text (BullMQ style).
+ * what to do from data rather than from message text (BullMQ style). Every code is
+ * documented in docs/operations.md ("Error codes"), with its exit code; a thrown value
+ * that is not a TidingsError is printed as UNEXPECTED.
  */
 export type ErrorCode =
   | 'CONFIG_INVALID'
