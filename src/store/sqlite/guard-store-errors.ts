@@ -46,8 +46,9 @@ function guardIterable<T>(iterable: AsyncIterable<T>, file: string): AsyncIterab
  */
 export function guardStoreErrors<T extends object>(target: T, file: string, deep: ReadonlySet<string> = new Set()): T {
   return new Proxy(target, {
-    get(object, key, receiver) {
-      const value = Reflect.get(object, key, receiver) as unknown;
+    get(object, key) {
+      // The target as receiver: getters and methods use private (#) fields of the real object.
+      const value = Reflect.get(object, key) as unknown;
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
         let result: unknown;
