@@ -99,7 +99,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
       return EXIT.usage;
     }
     if (error instanceof ConfigError || error instanceof UsageError) {
-      err(`error: ${error.message}`);
+      err(`error: [${error.code}] ${error.message}`);
       return EXIT.usage;
     }
     // Templates are configuration (newsletters[].template, templates.dir): a broken one is
