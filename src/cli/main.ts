@@ -73,7 +73,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     const globals = program.opts<{ config: string; quiet?: boolean; verbose?: boolean }>();
     // In a terminal the command's own output says what happened; the log adds warnings.
     const level = globals.quiet ? 'error' : globals.verbose ? 'debug' : interactive ? 'warn' : 'info';
-    const logger = createLogger({ level, pretty: interactive && !env.CI });
+    const logger = createLogger({ level, pretty: interactive && !env.CI, sanitize: escapeControlCharacters });
     const explicit = program.getOptionValueSource('config') !== 'default';
     const loaded = explicit || existsSync(globals.config) ? loadConfig(globals.config, env) : defaultsWithoutFile(globals.config, env);
     if (!loaded.exists) logger.warn(`no ${globals.config} here: using the defaults and a store in memory (pass --config FILE)`);

@@ -10,6 +10,11 @@ export interface LoggerOptions {
   pretty?: boolean;
   /** Where lines go; defaults to stderr so that command output on stdout stays clean. */
   destination?: NodeJS.WritableStream;
+  /**
+   * Applied to message strings of readable (pretty) lines, which reach a terminal as they
+   * are; JSON lines escape control characters themselves.
+   */
+  sanitize?: (text: string) => string;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -24,7 +29,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       translateTime: 'HH:MM:ss',
       ignore: 'pid,hostname',
     });
-    return pino({ level, base: undefined }, pretty);
+    const sanitize = options.sanitize;
+    const hooks: pino.LoggerOptions['hooks'] = sanitize
+      ? {
+          logMethod(args, method) {
+            const clean = args.map((arg: unknown) => (typeof arg === 'string' ? sanitize(arg) : arg)) as typeof args;
+            method.apply(this, clean);
+          },
+        }
+      : undefined;
+    return pino({ level, base: undefined, hooks }, pretty);
   }
   const destination = options.destination ?? pino.destination({ fd: 2, sync: true });
   return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination as pino.DestinationStream);

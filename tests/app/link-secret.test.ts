@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PUBLIC_SECRETS, judgePublicSecret, resolveLinkSecret } from '../../src/app/link-secret.ts';
+import { PUBLIC_SECRETS, isSecretFileShared, judgePublicSecret, resolveLinkSecret } from '../../src/app/link-secret.ts';
 import { signSubscriberToken, verifySubscriberToken } from '../../src/delivery/subscriber-token.ts';
 import { runCli } from '../helpers/cli-run.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -46,6 +46,9 @@ describe('the link secret', () => {
     expect(again).toEqual({ value: first.value, origin: 'file', file: first.file });
     // No temporary file is left beside it.
     expect(readdirSync(path.dirname(storePath))).toEqual(['secret']);
+    expect(isSecretFileShared(first.file!)).toBe(false);
+    chmodSync(first.file!, 0o644);
+    expect(isSecretFileShared(first.file!)).toBe(true);
   });
 
   it('is the configured one when web.secret is set, and a new random one per process for a store in memory', () => {

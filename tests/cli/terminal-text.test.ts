@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { escapeControlCharacters } from '../../src/cli/terminal-text.ts';
 
@@ -26,3 +28,17 @@ describe('escapeControlCharacters', () => {
     expect(JSON.parse(escaped)).toEqual(value);
   });
 });
+
+describe('readable log lines in a terminal', () => {
+  it('escape control characters in messages and keep their own colours', () => {
+    const child = path.resolve(import.meta.dirname, '../fixtures/cli/pretty-log-child.ts');
+    const { stderr, status } = spawnSync(process.execPath, ['--import', 'tsx', child], { encoding: 'utf8' });
+    expect(status).toBe(0);
+    expect(stderr).toContain('Ferry\\u001b[2J news\\u0000');
+    expect(stderr).toContain('reply \\u001b]0;owned\\u0007 from');
+    expect(stderr).not.toContain('\u001b[2J');
+    expect(stderr).not.toContain('\u0000');
+    expect(stderr).toContain('\u001b[33mWARN'); // pino-pretty's own colour codes stay
+  });
+});
+
