@@ -2,10 +2,10 @@ import path from 'node:path';
 import type { LoadedConfig } from '../config/load-config.ts';
 import type { TidingsConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.ts';
 import type { Store } from '../store/store.ts';
-import { ConfigError } from '../core/errors.ts';
 import { isSecretFileShared, judgePublicSecret, resolveLinkSecret } from './link-secret.ts';
 
 /**
