@@ -3,6 +3,7 @@ import type { FetchLimits, SourceConfig } from '../config/schema.ts';
 import type { ArticleDraft } from '../core/article.ts';
 import { SourceError, describeError } from '../core/errors.ts';
 import { listFolderFiles } from './folder/list-folder-files.ts';
+import type { PageExtractor } from './page/page-extractor.ts';
 import { parseResource } from './parse-input.ts';
 import { readInput } from './read-input.ts';
 
@@ -15,7 +16,10 @@ export interface SourceContent {
  * Reads every article of one configured source. Any unreadable part fails the whole
  * source (with every reason listed) so that its ingest stays all-or-nothing.
  */
-export async function readSource(source: SourceConfig, options: { baseDir: string; limits: FetchLimits }): Promise<SourceContent> {
+export async function readSource(
+  source: SourceConfig,
+  options: { baseDir: string; limits: FetchLimits; pages: PageExtractor },
+): Promise<SourceContent> {
   const resolve = (p: string) => path.resolve(options.baseDir, p);
   if (source.type === 'folder') {
     const files = await listFolderFiles(resolve(source.path));
@@ -24,7 +28,7 @@ export async function readSource(source: SourceConfig, options: { baseDir: strin
     const failures: string[] = [];
     for (const file of files) {
       try {
-        const parsed = parseResource(await readInput(file, options.limits));
+        const parsed = await parseResource(await readInput(file, options.limits), { pages: options.pages });
         drafts.push(...parsed.drafts);
         warnings.push(...parsed.warnings.map((w) => `${path.relative(options.baseDir, file)}: ${w}`));
       } catch (error) {
@@ -39,6 +43,6 @@ export async function readSource(source: SourceConfig, options: { baseDir: strin
     return { drafts, warnings };
   }
   const location = source.url ?? resolve(source.path!);
-  const parsed = parseResource(await readInput(location, options.limits), source.type);
+  const parsed = await parseResource(await readInput(location, options.limits), { expect: source.type, pages: options.pages });
   return { drafts: parsed.drafts, warnings: parsed.warnings };
 }

@@ -6,6 +6,7 @@ import { toPublicArticle, type Article } from '../../core/article.ts';
 import { UsageError } from '../../core/errors.ts';
 import { ingestSources, type SourceReport } from '../../ingest/ingest-sources.ts';
 import { inspectInputs } from '../../ingest/inspect-inputs.ts';
+import { createPageExtractor } from '../../ingest/page/page-extractor.ts';
 import { reclassifyStored } from '../../ingest/reclassify-stored.ts';
 import { parseSince } from '../../core/duration.ts';
 import type { CommandHost } from '../command-host.ts';
@@ -17,7 +18,13 @@ export async function runIngest(ctx: AppContext, options: { source?: string }): 
     sources = ctx.config.sources.filter((source) => source.name === options.source);
     if (sources.length === 0) throw new UsageError(`no source named "${options.source}" in ${ctx.configFile}`);
   }
-  const reports = await ingestSources(sources, await createIngestDeps(ctx));
+  const pages = createPageExtractor(ctx.config.parse);
+  let reports: SourceReport[];
+  try {
+    reports = await ingestSources(sources, await createIngestDeps(ctx, pages));
+  } finally {
+    await pages.close();
+  }
   for (const line of formatIngestReports(reports)) ctx.out(line);
   return reports.every((report) => report.ok) ? 0 : 1;
 }
@@ -33,11 +40,13 @@ export function formatIngestReports(reports: readonly SourceReport[]): string[] 
 
 export async function runInspect(ctx: AppContext, inputs: string[], options: { json?: boolean }): Promise<number> {
   const enricher = await createEnricher(ctx);
-  const results = await inspectInputs(inputs, {
-    limits: ctx.config.fetch,
-    categories: ctx.config.categories,
-    enricher,
-  });
+  const pages = createPageExtractor(ctx.config.parse);
+  let results: Awaited<ReturnType<typeof inspectInputs>>;
+  try {
+    results = await inspectInputs(inputs, { limits: ctx.config.fetch, categories: ctx.config.categories, enricher, pages });
+  } finally {
+    await pages.close();
+  }
   let failed = false;
   const articles: Article[] = [];
   for (const result of results) {

@@ -1,5 +1,6 @@
 import { Parser } from 'htmlparser2';
 import { SourceError } from '../../core/errors.ts';
+import { mapWindows1252References } from '../strip-control-characters.ts';
 
 /**
  * A small, lenient XML tree for feeds. htmlparser2 in xmlMode never throws: it closes
@@ -67,7 +68,9 @@ interface Frame {
 }
 export const DEFAULT_MAX_ENTITY_REFERENCES = 5_000_000;
 
-export function parseXml(source: string, options: { baseUrl: string | null; maxEntityExpansions?: number }): XmlDocument {
+export function parseXml(rawSource: string, options: { baseUrl: string | null; maxEntityExpansions?: number }): XmlDocument {
+  // `&#146;` means ’ in the Windows-made feeds that write it, as it does in HTML.
+  const source = mapWindows1252References(rawSource);
   refuseEntityDeclarations(source, options.maxEntityExpansions ?? DEFAULT_MAX_ENTITY_REFERENCES);
   const warnings: string[] = [];
   const warn = (message: string) => {
