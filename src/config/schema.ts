@@ -106,9 +106,11 @@ export const parseLimitsSchema = z
     /** Elements nested deeper than this are flattened into their ancestor at this depth. */
     maxDepth: z.number().int().min(8).max(1024).default(128),
     /** A page with more elements fails (SOURCE_TOO_COMPLEX) before any DOM is built. */
-    maxElements: z.number().int().min(100).default(100_000),
+    maxElements: z.number().int().min(100).default(50_000),
+    /** Characters of page text kept; the rest of a longer page is left out, with a warning. */
+    maxText: z.number().int().min(1000).default(500_000),
     /** Heap of the parsing worker; a page that needs more fails (SOURCE_TOO_COMPLEX). */
-    maxMemory: size('160MB'),
+    maxMemory: size('96MB'),
   })
   .prefault({});
 

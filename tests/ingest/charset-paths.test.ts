@@ -14,7 +14,7 @@ import { startFixtureServer } from '../helpers/http-fixture-server.ts';
  */
 const limits: FetchLimits = { maxBytes: 1 << 20, timeout: 5000, maxRedirects: 2, userAgent: 'TidingsTest/1.0' };
 const passThrough = { enrich: async <T>(records: T[]) => records };
-const pages = createPageExtractor({ timeout: 20_000, maxDepth: 128, maxElements: 100_000, maxMemory: 160 * 2 ** 20 });
+const pages = createPageExtractor({ timeout: 20_000, maxDepth: 128, maxElements: 50_000, maxText: 500_000, maxMemory: 96 * 2 ** 20 });
 
 const TITLES: Record<string, string> = {
   'KOI8-R': 'Порты готовятся к зимней навигации раньше обычного',

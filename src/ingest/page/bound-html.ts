@@ -8,7 +8,10 @@ import { SourceError } from '../../core/errors.ts';
  * - nesting deeper than `maxDepth` is flattened: the start and end tags of elements
  *   below that depth are cut out of the markup, their text and children stay, now in
  *   the deepest kept element. The rest of the page is byte for byte what it was.
- * - more than `maxElements` elements fail the page with SOURCE_TOO_COMPLEX at once.
+ * - more than `maxElements` elements fail the page with SOURCE_TOO_COMPLEX at once;
+ * - scripts and style sheets, which Readability throws away first, are dropped;
+ * - after `maxText` characters of text the rest of the page is left out (the parser
+ *   closes what is open), so a page of megabytes of text costs what its start costs.
  *
  * Depth is measured the way htmlparser2's Parser (which linkedom uses) builds the
  * tree: void elements, end tags closing what they match, and start tags that close an
@@ -20,6 +23,8 @@ import { SourceError } from '../../core/errors.ts';
 export interface HtmlBudget {
   maxDepth: number;
   maxElements: number;
+  /** Characters of text (markup aside) kept; the page is cut after them. */
+  maxText: number;
 }
 
 export interface BoundedHtml {
@@ -29,6 +34,8 @@ export interface BoundedHtml {
   elements: number;
   /** Elements whose tags were cut because they sat deeper than maxDepth. */
   flattened: number;
+  /** True when the page was cut after `maxText` characters of text. */
+  truncated: boolean;
 }
 
 /** htmlparser2's callback surface for its Tokenizer (not exported by the package). */
@@ -53,6 +60,7 @@ interface TokenizerCallbacks {
 interface HtmlTokenizer {
   write(chunk: string): void;
   end(): void;
+  pause(): void;
 }
 type TokenizerClass = new (options: { xmlMode?: boolean; decodeEntities?: boolean }, callbacks: TokenizerCallbacks) => HtmlTokenizer;
 
@@ -89,7 +97,17 @@ interface OpenElement {
   name: string;
   cut: boolean;
   foreign: boolean;
+  /** Where the start tag began, for an element dropped whole (a script, a style sheet). */
+  dropFrom: number;
 }
+
+/**
+ * Scripts (other than JSON-LD, which Readability reads for metadata) and style sheets
+ * are removed by Readability before it looks at anything; dropping them here spares
+ * the DOM their weight, often most of a news page's bytes.
+ */
+const DROPPED = new Set(['script', 'style']);
+const JSON_LD = /\btype\s*=\s*["']?application\/ld\+json["'\s>]/i;
 
 export function boundHtml(html: string, budget: HtmlBudget, where?: string): BoundedHtml {
   const stack: OpenElement[] = [];
@@ -100,6 +118,8 @@ export function boundHtml(html: string, budget: HtmlBudget, where?: string): Bou
   let depth = 0;
   let elements = 0;
   let flattened = 0;
+  let text = 0;
+  let cutAt = -1;
   let opening: { start: number; element: OpenElement | null } | null = null;
 
   /** Drops html[start..end] (inclusive) from the output. */
@@ -117,6 +137,7 @@ export function boundHtml(html: string, budget: HtmlBudget, where?: string): Bou
     if (!opening) return;
     const { start, element } = opening;
     opening = null;
+    if (element && element.dropFrom >= 0 && element.name === 'script' && JSON_LD.test(html.slice(start, endIndex + 1))) element.dropFrom = -1;
     if (element?.cut) cut(start, endIndex);
     // In SVG and MathML `<x/>` is complete; in HTML the slash means nothing.
     if (selfClosing && element && stack[stack.length - 1] === element && foreign[foreign.length - 1]) pop();
@@ -145,7 +166,8 @@ export function boundHtml(html: string, budget: HtmlBudget, where?: string): Bou
         return;
       }
       const isForeignRoot = FOREIGN.has(name);
-      const element: OpenElement = { name, cut: false, foreign: isForeignRoot || INTEGRATION.has(name) };
+      const element: OpenElement = { name, cut: false, foreign: isForeignRoot || INTEGRATION.has(name), dropFrom: -1 };
+      if (DROPPED.has(name) && html[start - 1] === '<') element.dropFrom = start - 1;
       // Tags are cut whole, from "<" to ">", and never those of raw-text elements (a
       // script's code would become text) or of an <svg>/<math> root (its children would
       // become HTML): those add at most one level.
@@ -169,7 +191,9 @@ export function boundHtml(html: string, budget: HtmlBudget, where?: string): Bou
       let element = pop();
       while (element.name !== name) element = pop();
       const close = html.indexOf('>', endIndex);
-      if (element.cut && html[start - 2] === '<' && html[start - 1] === '/') cut(start - 2, close < 0 ? html.length - 1 : close);
+      const closeEnd = close < 0 ? html.length - 1 : close;
+      if (element.dropFrom >= 0 && element.dropFrom >= copiedTo) cut(element.dropFrom, closeEnd);
+      else if (element.cut && html[start - 2] === '<' && html[start - 1] === '/') cut(start - 2, closeEnd);
     },
     isInForeignContext: () => foreign[foreign.length - 1] === true,
     onattribdata() {},
@@ -181,13 +205,29 @@ export function boundHtml(html: string, budget: HtmlBudget, where?: string): Bou
     ondeclaration() {},
     onend() {},
     onprocessinginstruction() {},
-    ontext() {},
-    ontextentity() {},
+    ontext(start, endIndex) {
+      if (cutAt >= 0) return;
+      // Text inside a script or style sheet is code, not the page's text.
+      const top = stack[stack.length - 1];
+      if (top && top.dropFrom >= 0) return;
+      text += endIndex - start;
+      if (text > budget.maxText) {
+        cutAt = Math.max(copiedTo, endIndex - (text - budget.maxText));
+        tokenizer.pause();
+      }
+    },
+    ontextentity() {
+      text += 1;
+    },
   });
   tokenizer.write(html);
+  if (cutAt >= 0) {
+    pieces.push(html.slice(copiedTo, cutAt));
+    return { html: pieces.join(''), depth, elements, flattened, truncated: true };
+  }
   tokenizer.end();
 
-  if (copiedTo === 0) return { html, depth, elements, flattened };
+  if (copiedTo === 0) return { html, depth, elements, flattened, truncated: false };
   pieces.push(html.slice(copiedTo));
-  return { html: pieces.join(''), depth, elements, flattened };
+  return { html: pieces.join(''), depth, elements, flattened, truncated: false };
 }

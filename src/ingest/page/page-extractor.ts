@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { ParseLimits } from '../../config/schema.ts';
 import type { ArticleDraft } from '../../core/article.ts';
 import { SourceError } from '../../core/errors.ts';
+import { boundHtml, type BoundedHtml } from './bound-html.ts';
 import type { PageJob, PageJobResult } from './page-job.ts';
 
 /** What extracting one page gives: the draft and what the budget changed on the way. */
@@ -11,11 +12,13 @@ export interface ExtractedPage {
 }
 
 /**
- * Extracts pages within a budget of their own (`parse` in the configuration). The
- * bounding pre-pass and Readability run in a worker thread that is terminated when a
- * page takes longer than `parse.timeout` or needs more heap than `parse.maxMemory`,
- * so the fetch timeout plus the parse timeout bound a page source's whole time, and
- * one page cannot take the process's memory or stack with it.
+ * Extracts pages within a budget of their own (`parse` in the configuration). A
+ * linear pre-pass (bound-html.ts) fails a page with too many elements at once and
+ * flattens, strips and cuts the rest to a bounded size; Readability then runs in a
+ * worker thread that is terminated when a page takes longer than `parse.timeout` or
+ * needs more heap than `parse.maxMemory`. So the fetch timeout plus the parse budget
+ * bound a page source's whole time, and one page cannot take the process's memory or
+ * stack with it.
  */
 export interface PageExtractor {
   extract(html: string, options: { url: string | null; name: string }): Promise<ExtractedPage>;
@@ -33,7 +36,9 @@ export function createPageExtractor(limits: ParseLimits): PageExtractor {
 
   const startWorker = (): Worker => {
     const started = new Worker(WORKER_ENTRY, {
-      resourceLimits: { maxOldGenerationSizeMb: Math.max(16, Math.round(limits.maxMemory / 2 ** 20)) },
+      // The young generation is kept small too: V8's default semi-spaces add tens of MB
+      // of resident memory on top of the old-generation budget.
+      resourceLimits: { maxOldGenerationSizeMb: Math.max(16, Math.round(limits.maxMemory / 2 ** 20)), maxYoungGenerationSizeMb: 8 },
       stdout: false,
       stderr: false,
     });
@@ -48,16 +53,10 @@ export function createPageExtractor(limits: ParseLimits): PageExtractor {
     if (stopping) await stopping.terminate();
   };
 
-  const run = (html: string, options: { url: string | null; name: string }): Promise<ExtractedPage> =>
+  const run = (bounded: BoundedHtml, options: { url: string | null; name: string }): Promise<ExtractedPage> =>
     new Promise<ExtractedPage>((resolve, reject) => {
       const current = (worker ??= startWorker());
-      const job: PageJob = {
-        id: nextId++,
-        html,
-        url: options.url,
-        name: options.name,
-        budget: { maxDepth: limits.maxDepth, maxElements: limits.maxElements },
-      };
+      const job: PageJob = { id: nextId++, html: bounded.html, url: options.url, name: options.name };
       let settled = false;
       const finish = (outcome: () => void, keepWorker: boolean) => {
         if (settled) return;
@@ -76,7 +75,7 @@ export function createPageExtractor(limits: ParseLimits): PageExtractor {
       const onMessage = (result: PageJobResult) => {
         if (result.id !== job.id) return;
         finish(() => {
-          if (result.ok) resolve({ draft: result.draft, warnings: budgetWarnings(result, limits) });
+          if (result.ok) resolve({ draft: result.draft, warnings: budgetWarnings(bounded, limits) });
           else {
             const where = result.where ?? undefined;
             const prefix = where ? `${where}: ` : '';
@@ -106,7 +105,12 @@ export function createPageExtractor(limits: ParseLimits): PageExtractor {
 
   return {
     extract(html, options) {
-      const result = queue.then(() => run(html, options));
+      const result = queue.then(() => {
+        // Linear and allocation-light: the main thread can afford it, and a page that
+        // fails here never costs a worker's time or a copy of its markup.
+        const bounded = boundHtml(html, limits, options.name);
+        return run(bounded, options);
+      });
       queue = result.catch(() => undefined);
       return result;
     },
@@ -117,11 +121,15 @@ export function createPageExtractor(limits: ParseLimits): PageExtractor {
   };
 }
 
-function budgetWarnings(result: Extract<PageJobResult, { ok: true }>, limits: ParseLimits): string[] {
-  if (result.flattened === 0) return [];
-  return [
-    `elements nested ${result.depth} levels deep; ${result.flattened} element(s) below ${limits.maxDepth} levels (parse.maxDepth) were flattened into their ancestors`,
-  ];
+function budgetWarnings(bounded: BoundedHtml, limits: ParseLimits): string[] {
+  const warnings: string[] = [];
+  if (bounded.flattened > 0) {
+    warnings.push(
+      `elements nested ${bounded.depth} levels deep; ${bounded.flattened} element(s) below ${limits.maxDepth} levels (parse.maxDepth) were flattened into their ancestors`,
+    );
+  }
+  if (bounded.truncated) warnings.push(`the page was cut after ${limits.maxText} characters of text (parse.maxText)`);
+  return warnings;
 }
 
 function formatMegabytes(bytes: number): string {

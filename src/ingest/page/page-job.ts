@@ -1,6 +1,5 @@
 import type { ArticleDraft } from '../../core/article.ts';
 import type { ErrorCode } from '../../core/errors.ts';
-import type { HtmlBudget } from './bound-html.ts';
 
 /** One page sent to the extraction worker. */
 export interface PageJob {
@@ -9,10 +8,9 @@ export interface PageJob {
   url: string | null;
   /** How to name the page in errors (the file path or URL). */
   name: string;
-  budget: HtmlBudget;
 }
 
 /** What the worker answers for a job. */
 export type PageJobResult =
-  | { id: number; ok: true; draft: ArticleDraft; depth: number; elements: number; flattened: number }
+  | { id: number; ok: true; draft: ArticleDraft }
   | { id: number; ok: false; code: ErrorCode; message: string; where: string | null };
