@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { FetchLimits, SourceConfig } from '../config/schema.ts';
 import type { ArticleDraft } from '../core/article.ts';
-import { SourceError, describeError } from '../core/errors.ts';
+import { SourceError, describeError, isTidingsError, type ErrorCode } from '../core/errors.ts';
 import { listFolderFiles } from './folder/list-folder-files.ts';
 import type { PageExtractor } from './page/page-extractor.ts';
 import { parseResource } from './parse-input.ts';
@@ -26,6 +26,7 @@ export async function readSource(
     const drafts: ArticleDraft[] = [];
     const warnings: string[] = [];
     const failures: string[] = [];
+    const codes = new Set<ErrorCode>();
     for (const file of files) {
       try {
         const parsed = await parseResource(await readInput(file, options.limits), { pages: options.pages });
@@ -33,10 +34,13 @@ export async function readSource(
         warnings.push(...parsed.warnings.map((w) => `${path.relative(options.baseDir, file)}: ${w}`));
       } catch (error) {
         failures.push(describeError(error));
+        codes.add(isTidingsError(error) ? error.code : 'SOURCE_PARSE');
       }
     }
     if (failures.length > 0) {
-      throw new SourceError('SOURCE_PARSE', `${failures.length} of ${files.length} files failed:\n    ${failures.join('\n    ')}`, {
+      // Files failing for one reason (a page over the parse budget) give the source that code.
+      const code = codes.size === 1 ? [...codes][0]! : 'SOURCE_PARSE';
+      throw new SourceError(code, `${failures.length} of ${files.length} files failed:\n    ${failures.join('\n    ')}`, {
         where: source.path,
       });
     }

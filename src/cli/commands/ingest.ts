@@ -29,13 +29,15 @@ export async function runIngest(ctx: AppContext, options: { source?: string }): 
   return reports.every((report) => report.ok) ? 0 : 1;
 }
 
+/** One line per source, then its warnings (content recovered, flattened or left out), indented. */
 export function formatIngestReports(reports: readonly SourceReport[]): string[] {
   const width = Math.max(6, ...reports.map((r) => r.source.length));
-  return reports.map((r) =>
+  return reports.flatMap((r) => [
     r.ok
       ? `${r.source.padEnd(width)}  ok      new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, duplicate ${r.duplicate}`
       : `${r.source.padEnd(width)}  FAILED  ${r.error}`,
-  );
+    ...r.warnings.map((warning) => `${' '.repeat(width)}  warning ${warning}`),
+  ]);
 }
 
 export async function runInspect(ctx: AppContext, inputs: string[], options: { json?: boolean }): Promise<number> {

@@ -86,14 +86,14 @@ export function parseXml(rawSource: string, options: { baseUrl: string | null; m
   let current = top;
   let currentScope = new Map<string, string>();
   let closedRoot = false;
-  let tooDeep = false;
+  let tooDeepAt = -1;
 
   const parser = new Parser(
     {
       onopentag(rawName, attribs) {
         if (open.length >= MAX_DEPTH) {
           // htmlparser2 keeps its stack with unshift(): unbounded nesting is quadratic.
-          tooDeep = true;
+          tooDeepAt = parser.startIndex;
           parser.pause();
           return;
         }
@@ -161,8 +161,13 @@ export function parseXml(rawSource: string, options: { baseUrl: string | null; m
     { xmlMode: true, decodeEntities: true, lowerCaseTags: false, lowerCaseAttributeNames: true },
   );
   parser.write(source);
-  if (tooDeep) warn(`elements nested deeper than ${MAX_DEPTH} levels; the rest of the document was ignored`);
-  else parser.end();
+  if (tooDeepAt >= 0) {
+    // Never dropped by the warning cap: content was lost, the source must say so.
+    warnings.push(
+      `elements nested deeper than ${MAX_DEPTH} levels at line ${lineAt(source, tooDeepAt)}; ` +
+        `the rest of the document (${source.length - tooDeepAt} characters) was ignored`,
+    );
+  } else parser.end();
   return { top, source, warnings };
 }
 
