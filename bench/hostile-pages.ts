@@ -5,6 +5,7 @@
  * same run; every figure is also given as a ratio to it.
  *   npx tsx bench/hostile-pages.ts            all cases
  *   npx tsx bench/hostile-pages.ts --case X   one case, prints one JSON line (used by the parent)
+ * BENCH_PARSE='{"maxMemory":"64MB"}' overrides keys of the `parse` configuration (default budget otherwise).
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';

@@ -134,6 +134,7 @@ describe('hostile pages through tidings ingest', () => {
     const inspect = await runCli(['-q', '-c', config, 'inspect', '--json', path.join(dir, 'saved', 'deep.html'), path.join(dir, 'saved', 'wide.html')]);
     expect(inspect.code).toBe(1);
     expect(inspect.err).toContain(`${path.join(dir, 'saved', 'wide.html')}: the page has more than 50000 elements (parse.maxElements)`);
+    expect(inspect.err).toMatch(/warning: \S+deep\.html: elements nested \d+ levels deep; \d+ element\(s\) below 128 levels/);
     const articles = JSON.parse(inspect.out) as { text: string }[];
     expect(articles).toHaveLength(1);
     expect(articles[0]!.text).toContain('Deepest words of the story.');

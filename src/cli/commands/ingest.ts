@@ -59,6 +59,8 @@ export async function runInspect(ctx: AppContext, inputs: string[], options: { j
       continue;
     }
     articles.push(...result.articles.map(toPublicArticle));
+    // What the parser recovered, flattened or left out, on stderr so --json stays clean.
+    for (const warning of result.warnings) ctx.err(`warning: ${result.input}: ${warning}`);
     if (!options.json) {
       ctx.out(`# ${result.input} (${result.kind}, ${result.articles.length} article${result.articles.length === 1 ? '' : 's'})`);
       for (const line of formatArticleLines(result.articles, { withText: true })) ctx.out(line);
