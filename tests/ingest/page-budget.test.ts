@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ParseLimits } from '../../src/config/schema.ts';
 import { SourceError } from '../../src/core/errors.ts';
+import { parseFeed } from '../../src/ingest/feed/parse-feed.ts';
+import { htmlToText } from '../../src/ingest/html-to-text.ts';
 import { boundHtml } from '../../src/ingest/page/bound-html.ts';
 import { createPageExtractor, type PageExtractor } from '../../src/ingest/page/page-extractor.ts';
 
@@ -64,6 +66,16 @@ describe('boundHtml: the pre-pass before any DOM is built', () => {
     expect(bounded.depth).toBe(levels + 1);
     expect(deepestOf(bounded.html)).toBe(128);
     expect(bounded.html).toContain('core');
+  });
+});
+
+describe('HTML inside feeds and files is flattened the same way before htmlToText', () => {
+  it('reads the text of a feed item whose HTML nests 100,000 levels', () => {
+    const html = `<p>Lead paragraph.</p>${'<div>'.repeat(100_000)}<p>Deep paragraph.</p>${'</div>'.repeat(100_000)}<p>Last one.</p>`;
+    expect(htmlToText(html)).toBe('Lead paragraph.\n\nDeep paragraph.\n\nLast one.');
+    const escaped = html.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    const feed = parseFeed(`<rss><channel><item><title>Deep item</title><description>${escaped}</description></item></channel></rss>`, { baseUrl: null });
+    expect(feed.drafts[0]!.text).toBe('Lead paragraph.\n\nDeep paragraph.\n\nLast one.');
   });
 });
 
