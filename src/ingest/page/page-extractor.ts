@@ -44,6 +44,11 @@ export function createPageExtractor(limits: ParseLimits): PageExtractor {
     });
     // An idle worker must not keep the command alive; it is ref'ed while it works.
     started.unref();
+    // A job listens for its own errors; one between jobs must not crash the command
+    // (an 'error' event without a listener is thrown), and the next job starts afresh.
+    started.on('error', () => {
+      if (worker === started) worker = null;
+    });
     return started;
   };
 
