@@ -20,6 +20,7 @@ const BENCHES: { name: string; args: string[] }[] = [
   { name: 'render-throughput', args: [] },
   { name: 'send-throughput', args: [] },
   { name: 'subscribers-sync', args: [] },
+  { name: 'hostile-pages', args: [] },
 ];
 
 const wanted = process.argv.slice(2);

@@ -95,6 +95,25 @@ export const fetchLimitsSchema = z
   })
   .prefault({});
 
+/**
+ * The budget of one page's parse (pre-pass and Readability, in a worker thread), on
+ * top of the fetch timeout: a page over it fails its source, or is flattened.
+ */
+export const parseLimitsSchema = z
+  .strictObject({
+    /** Wall time for one page's parse; the worker is stopped past it (SOURCE_PARSE_TIMEOUT). */
+    timeout: duration('20s'),
+    /** Elements nested deeper than this are flattened into their ancestor at this depth. */
+    maxDepth: z.number().int().min(8).max(1024).default(128),
+    /** A page with more elements fails (SOURCE_TOO_COMPLEX) before any DOM is built. */
+    maxElements: z.number().int().min(100).default(50_000),
+    /** Characters of page text kept; the rest of a longer page is left out, with a warning. */
+    maxText: z.number().int().min(1000).default(500_000),
+    /** Heap of the parsing worker; a page that needs more fails (SOURCE_TOO_COMPLEX). */
+    maxMemory: size('96MB'),
+  })
+  .prefault({});
+
 export const summarySchema = z
   .strictObject({
     maxWords: z.number().int().min(10).max(400).default(60),
@@ -203,6 +222,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   fetch: fetchLimitsSchema,
+  parse: parseLimitsSchema,
   categories: z.record(slug, categorySchema).default({}),
   sources: z.array(sourceSchema).default([]),
   summaries: summarySchema,
@@ -220,6 +240,7 @@ export type TidingsConfig = z.output<typeof configSchema>;
 export type CategoryConfig = z.output<typeof categorySchema>;
 export type SourceConfig = z.output<typeof sourceSchema>;
 export type FetchLimits = z.output<typeof fetchLimitsSchema>;
+export type ParseLimits = z.output<typeof parseLimitsSchema>;
 export type SummaryOptions = z.output<typeof summarySchema>;
 export type ClassifierOptions = z.output<typeof classifierSchema>;
 export type NewsletterConfig = z.output<typeof newsletterSchema>;

@@ -6,11 +6,16 @@ import iconv from 'iconv-lite';
  *
  * Order of evidence: a byte order mark, then the NUL-byte pattern of BOM-less UTF-16/32,
  * then the HTTP charset, then the document's own declaration (XML declaration, or
- * <meta charset> within the first 4 KB of HTML), then "is it valid UTF-8?", then chardet.
- * A declared legacy charset loses to bytes that are valid, non-ASCII UTF-8: servers and
- * CMSs mislabel UTF-8 as ISO-8859-1 far more often than Latin-1 text happens to form
- * valid multi-byte UTF-8 sequences. A declared UTF-8 that is not valid UTF-8 is
- * ignored the same way.
+ * <meta charset> within the first 4 KB of HTML), then "is it (mostly) UTF-8?", then chardet.
+ *
+ * A declared charset wins: the document is decoded in it, and bytes that are invalid
+ * in it become U+FFFD one by one (one bad byte in a UTF-8 feed costs one character,
+ * not the whole feed). Detection is for undeclared documents. Two declarations are
+ * provably stale and yield: a legacy charset on bytes that are entirely valid,
+ * non-ASCII UTF-8 (servers and CMSs mislabel UTF-8 as ISO-8859-1 far more often than
+ * Latin-1 text happens to form valid multi-byte sequences), and a UTF-8 label on bytes
+ * with more invalid bytes than valid multi-byte sequences (a Latin-1 file re-labelled,
+ * where U+FFFD would replace every accented letter).
  */
 export interface DecodeHints {
   contentType?: string | null;
@@ -40,8 +45,7 @@ export function decodeText(bytes: Uint8Array, hints: DecodeHints): string {
     // ASCII-compatible bytes is a stale declaration (the file was re-encoded).
     if (/^utf-?(16|32)/.test(encoding)) continue;
     if (encoding === 'utf8') {
-      const text = tryUtf8(bytes);
-      if (text !== null) return stripBom(text);
+      if (isMostlyUtf8(bytes)) return stripBom(lenientUtf8.decode(bytes));
       continue;
     }
     if (hasNonAsciiUtf8(bytes)) {
@@ -51,8 +55,9 @@ export function decodeText(bytes: Uint8Array, hints: DecodeHints): string {
     return stripBom(decodeWith(encoding, bytes));
   }
 
-  const utf8 = tryUtf8(bytes);
-  if (utf8 !== null) return stripBom(utf8);
+  // Undeclared: UTF-8 with a few bad bytes is still UTF-8 (statistics on such text
+  // tend to pick a legacy charset and garble every other character).
+  if (isMostlyUtf8(bytes)) return stripBom(lenientUtf8.decode(bytes));
   return stripBom(decodeWith(detectEncoding(bytes, hints.kind), bytes));
 }
 
@@ -152,6 +157,52 @@ function tryUtf8(bytes: Uint8Array): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Valid UTF-8, or UTF-8 with some bad bytes: at least as many valid multi-byte
+ * sequences as invalid bytes. Pure ASCII counts as UTF-8.
+ */
+export function isMostlyUtf8(bytes: Uint8Array): boolean {
+  let valid = 0;
+  let invalid = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const byte = bytes[i]!;
+    if (byte < 0x80) {
+      i += 1;
+      continue;
+    }
+    const length = utf8SequenceLength(bytes, i);
+    if (length > 0) {
+      valid += 1;
+      i += length;
+    } else {
+      invalid += 1;
+      i += 1;
+    }
+  }
+  return invalid === 0 || valid >= invalid;
+}
+
+/** The length of the well-formed UTF-8 sequence starting at `i` (RFC 3629), or 0. */
+function utf8SequenceLength(bytes: Uint8Array, i: number): number {
+  const b0 = bytes[i]!;
+  const cont = (at: number, low = 0x80, high = 0xbf) => {
+    const byte = bytes[at];
+    return byte !== undefined && byte >= low && byte <= high;
+  };
+  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(i + 1) ? 2 : 0;
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    const low = b0 === 0xe0 ? 0xa0 : 0x80;
+    const high = b0 === 0xed ? 0x9f : 0xbf;
+    return cont(i + 1, low, high) && cont(i + 2) ? 3 : 0;
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    const low = b0 === 0xf0 ? 0x90 : 0x80;
+    const high = b0 === 0xf4 ? 0x8f : 0xbf;
+    return cont(i + 1, low, high) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+  }
+  return 0;
 }
 
 function hasNonAsciiUtf8(bytes: Uint8Array): boolean {

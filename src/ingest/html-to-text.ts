@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2';
+import { boundHtml } from './page/bound-html.ts';
 
 /**
  * Turns an HTML fragment into clean text: one paragraph per block element, paragraphs
@@ -13,7 +14,15 @@ const BLOCK = new Set([
 ]);
 const SKIP = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'svg', 'button', 'select', 'textarea', 'head', 'title']);
 
-export function htmlToText(html: string): string {
+/**
+ * htmlparser2's Parser is quadratic in nesting depth (100,000 levels of a feed item's
+ * HTML took 15 s): flatten first, as pages are (no element or text limit here; a feed's
+ * size is bounded by fetch.maxBytes and its HTML is plain text afterwards).
+ */
+const TEXT_BUDGET = { maxDepth: 128, maxElements: Number.POSITIVE_INFINITY, maxText: Number.POSITIVE_INFINITY };
+
+export function htmlToText(rawHtml: string): string {
+  const html = mayNestDeeperThan(rawHtml, TEXT_BUDGET.maxDepth) ? boundHtml(rawHtml, TEXT_BUDGET).html : rawHtml;
   const paragraphs: string[] = [];
   let current = '';
   let skipDepth = 0;
@@ -66,6 +75,15 @@ export function htmlToText(html: string): string {
     .map((paragraph) => collapseWhitespace(paragraph.replace(/\u0000/g, ' ')))
     .filter(Boolean)
     .join('\n\n');
+}
+
+/** Cheap: fewer start tags than the limit cannot nest deeper than it. */
+function mayNestDeeperThan(html: string, depth: number): boolean {
+  let tags = 0;
+  for (let at = html.indexOf('<'); at >= 0; at = html.indexOf('<', at + 1)) {
+    if (html.charCodeAt(at + 1) !== 47 /* / */ && ++tags > depth) return true;
+  }
+  return false;
 }
 
 export function collapseWhitespace(text: string): string {

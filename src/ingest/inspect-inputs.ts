@@ -6,6 +6,7 @@ import { isHttpUrl } from '../core/http-url.ts';
 import { CategoryMapper } from './category-mapper.ts';
 import type { ArticleEnricher } from './ingest-sources.ts';
 import { normalizeDraft } from './normalize-article.ts';
+import type { PageExtractor } from './page/page-extractor.ts';
 import { parseResource } from './parse-input.ts';
 import { readInput } from './read-input.ts';
 import type { InputKind } from './types.ts';
@@ -23,13 +24,13 @@ function sourceNameFor(input: string, siteName: string | null): string {
 /** Parses each input as ingest would, without storing; one result per input, in order. */
 export async function inspectInputs(
   inputs: readonly string[],
-  options: { limits: FetchLimits; categories: Record<string, CategoryConfig>; enricher: ArticleEnricher },
+  options: { limits: FetchLimits; categories: Record<string, CategoryConfig>; enricher: ArticleEnricher; pages: PageExtractor },
 ): Promise<InspectResult[]> {
   const mapper = new CategoryMapper(options.categories);
   const results: InspectResult[] = [];
   for (const input of inputs) {
     try {
-      const parsed = parseResource(await readInput(input, options.limits));
+      const parsed = await parseResource(await readInput(input, options.limits), { pages: options.pages });
       const records = parsed.drafts.map((draft) =>
         normalizeDraft(draft, { source: sourceNameFor(input, draft.siteName), defaultCategories: [], mapper }),
       );

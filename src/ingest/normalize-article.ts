@@ -5,6 +5,7 @@ import { isHttpUrl } from '../core/http-url.ts';
 import { canonicalizeUrl } from './canonical-url.ts';
 import type { CategoryMapper } from './category-mapper.ts';
 import { collapseWhitespace, paragraphsFromText } from './html-to-text.ts';
+import { stripDraftControls, stripLineControls } from './strip-control-characters.ts';
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -35,25 +36,28 @@ function cleanLine(value: string | null): string | null {
 
 /**
  * Turns a parser's draft into the stored shape: stable id, canonical URL,
- * clean text, category slugs and content hash. The summary is filled later.
+ * clean text, category slugs and content hash. The summary is filled later. Control
+ * characters are removed from every field first (see strip-control-characters.ts).
  */
 export function normalizeDraft(
-  draft: ArticleDraft,
+  rawDraft: ArticleDraft,
   context: { source: string; defaultCategories: readonly string[]; mapper: CategoryMapper },
 ): ArticleRecord {
+  const draft = stripDraftControls(rawDraft);
+  const source = stripLineControls(context.source);
   const url = canonicalizeUrl(draft.url);
   const title = collapseWhitespace(draft.title);
   const text = paragraphsFromText(draft.text);
   const { configured, unknown } = context.mapper.map(draft.labels, context.defaultCategories);
   return {
-    id: articleIdFor(url, context.source, title),
+    id: articleIdFor(url, source, title),
     url,
     title,
     text,
     summary: null,
     publishedAt: toIsoOrNull(draft.publishedAt),
     categories: [...configured, ...unknown],
-    source: context.source,
+    source,
     author: cleanLine(draft.author),
     imageUrl: isHttpUrl(draft.imageUrl) ? draft.imageUrl : null,
     language: cleanLine(draft.language)?.toLowerCase() ?? null,

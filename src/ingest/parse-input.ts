@@ -6,7 +6,7 @@ import { detectInputKind } from './detect-input-kind.ts';
 import { parseFeed } from './feed/parse-feed.ts';
 import { parseJsonArticles } from './folder/parse-json-articles.ts';
 import { parseMarkdownArticle } from './folder/parse-markdown-article.ts';
-import { extractPage } from './page/extract-page.ts';
+import type { PageExtractor } from './page/page-extractor.ts';
 import { parsePageDump } from './page/parse-page-dump.ts';
 import type { FetchedResource, InputKind, ParsedInput } from './types.ts';
 
@@ -17,11 +17,20 @@ function decodingKind(name: string, contentType: string | null): 'xml' | 'html' 
   return 'text';
 }
 
+export interface ParseResourceOptions {
+  /** Narrows the detected kind for configured sources. */
+  expect?: 'feed' | 'page';
+  /** Where HTML pages are extracted, within the parse budget (a worker thread). */
+  pages: PageExtractor;
+}
+
 /**
  * Decodes and parses one input, whatever it is: the kind is detected from the
- * content first and the name second. `expect` narrows it for configured sources.
+ * content first and the name second. Every HTML page, fetched or read from a file
+ * (a page source, a folder's .html file, `tidings inspect`), goes through `pages`.
  */
-export function parseResource(resource: FetchedResource, expect?: 'feed' | 'page'): ParsedInput {
+export async function parseResource(resource: FetchedResource, options: ParseResourceOptions): Promise<ParsedInput> {
+  const { expect } = options;
   const name = resource.location;
   let text = decodeText(resource.bytes, { contentType: resource.contentType, kind: decodingKind(name, resource.contentType) });
   let kind: InputKind = expect === 'feed' ? 'feed' : detectInputKind(path.basename(name.split('?')[0] ?? name), text);
@@ -44,9 +53,12 @@ export function parseResource(resource: FetchedResource, expect?: 'feed' | 'page
         drafts = feed.drafts;
         break;
       }
-      case 'page':
-        drafts = [extractPage(text, { url: baseUrl })];
+      case 'page': {
+        const page = await options.pages.extract(text, { url: baseUrl, name });
+        warnings.push(...page.warnings);
+        drafts = [page.draft];
         break;
+      }
       case 'page-dump':
         drafts = [parsePageDump(text, { fileName: name })];
         break;

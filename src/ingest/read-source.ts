@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { FetchLimits, SourceConfig } from '../config/schema.ts';
 import type { ArticleDraft } from '../core/article.ts';
-import { SourceError, describeError } from '../core/errors.ts';
+import { SourceError, describeError, isTidingsError, type ErrorCode } from '../core/errors.ts';
 import { listFolderFiles } from './folder/list-folder-files.ts';
+import type { PageExtractor } from './page/page-extractor.ts';
 import { parseResource } from './parse-input.ts';
 import { readInput } from './read-input.ts';
 
@@ -15,30 +16,37 @@ export interface SourceContent {
  * Reads every article of one configured source. Any unreadable part fails the whole
  * source (with every reason listed) so that its ingest stays all-or-nothing.
  */
-export async function readSource(source: SourceConfig, options: { baseDir: string; limits: FetchLimits }): Promise<SourceContent> {
+export async function readSource(
+  source: SourceConfig,
+  options: { baseDir: string; limits: FetchLimits; pages: PageExtractor },
+): Promise<SourceContent> {
   const resolve = (p: string) => path.resolve(options.baseDir, p);
   if (source.type === 'folder') {
     const files = await listFolderFiles(resolve(source.path));
     const drafts: ArticleDraft[] = [];
     const warnings: string[] = [];
     const failures: string[] = [];
+    const codes = new Set<ErrorCode>();
     for (const file of files) {
       try {
-        const parsed = parseResource(await readInput(file, options.limits));
+        const parsed = await parseResource(await readInput(file, options.limits), { pages: options.pages });
         drafts.push(...parsed.drafts);
         warnings.push(...parsed.warnings.map((w) => `${path.relative(options.baseDir, file)}: ${w}`));
       } catch (error) {
         failures.push(describeError(error));
+        codes.add(isTidingsError(error) ? error.code : 'SOURCE_PARSE');
       }
     }
     if (failures.length > 0) {
-      throw new SourceError('SOURCE_PARSE', `${failures.length} of ${files.length} files failed:\n    ${failures.join('\n    ')}`, {
+      // Files failing for one reason (a page over the parse budget) give the source that code.
+      const code = codes.size === 1 ? [...codes][0]! : 'SOURCE_PARSE';
+      throw new SourceError(code, `${failures.length} of ${files.length} files failed:\n    ${failures.join('\n    ')}`, {
         where: source.path,
       });
     }
     return { drafts, warnings };
   }
   const location = source.url ?? resolve(source.path!);
-  const parsed = parseResource(await readInput(location, options.limits), source.type);
+  const parsed = await parseResource(await readInput(location, options.limits), { expect: source.type, pages: options.pages });
   return { drafts: parsed.drafts, warnings: parsed.warnings };
 }

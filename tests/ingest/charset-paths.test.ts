@@ -5,6 +5,7 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FetchLimits } from '../../src/config/schema.ts';
 import { inspectInputs } from '../../src/ingest/inspect-inputs.ts';
+import { createPageExtractor } from '../../src/ingest/page/page-extractor.ts';
 import { startFixtureServer } from '../helpers/http-fixture-server.ts';
 
 /**
@@ -13,6 +14,7 @@ import { startFixtureServer } from '../helpers/http-fixture-server.ts';
  */
 const limits: FetchLimits = { maxBytes: 1 << 20, timeout: 5000, maxRedirects: 2, userAgent: 'TidingsTest/1.0' };
 const passThrough = { enrich: async <T>(records: T[]) => records };
+const pages = createPageExtractor({ timeout: 20_000, maxDepth: 128, maxElements: 50_000, maxText: 500_000, maxMemory: 96 * 2 ** 20 });
 
 const TITLES: Record<string, string> = {
   'KOI8-R': 'Порты готовятся к зимней навигации раньше обычного',
@@ -35,7 +37,7 @@ function feed(title: string, declared: string | null): string {
 }
 
 async function titleOf(input: string): Promise<string> {
-  const [result] = await inspectInputs([input], { limits, categories: {}, enricher: passThrough });
+  const [result] = await inspectInputs([input], { limits, categories: {}, enricher: passThrough, pages });
   if (!result || 'error' in result) throw new Error(result?.error ?? 'no result');
   return result.articles[0]!.title;
 }
@@ -57,6 +59,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await pages.close();
   rmSync(dir, { recursive: true, force: true });
   await server.close();
 });

@@ -6,6 +6,7 @@ import { toPublicArticle, type Article } from '../../core/article.ts';
 import { UsageError } from '../../core/errors.ts';
 import { ingestSources, type SourceReport } from '../../ingest/ingest-sources.ts';
 import { inspectInputs } from '../../ingest/inspect-inputs.ts';
+import { createPageExtractor } from '../../ingest/page/page-extractor.ts';
 import { reclassifyStored } from '../../ingest/reclassify-stored.ts';
 import { parseSince } from '../../core/duration.ts';
 import type { CommandHost } from '../command-host.ts';
@@ -17,27 +18,37 @@ export async function runIngest(ctx: AppContext, options: { source?: string }): 
     sources = ctx.config.sources.filter((source) => source.name === options.source);
     if (sources.length === 0) throw new UsageError(`no source named "${options.source}" in ${ctx.configFile}`);
   }
-  const reports = await ingestSources(sources, await createIngestDeps(ctx));
+  const pages = createPageExtractor(ctx.config.parse);
+  let reports: SourceReport[];
+  try {
+    reports = await ingestSources(sources, await createIngestDeps(ctx, pages));
+  } finally {
+    await pages.close();
+  }
   for (const line of formatIngestReports(reports)) ctx.out(line);
   return reports.every((report) => report.ok) ? 0 : 1;
 }
 
+/** One line per source, then its warnings (content recovered, flattened or left out), indented. */
 export function formatIngestReports(reports: readonly SourceReport[]): string[] {
   const width = Math.max(6, ...reports.map((r) => r.source.length));
-  return reports.map((r) =>
+  return reports.flatMap((r) => [
     r.ok
       ? `${r.source.padEnd(width)}  ok      new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, duplicate ${r.duplicate}`
       : `${r.source.padEnd(width)}  FAILED  ${r.error}`,
-  );
+    ...r.warnings.map((warning) => `${' '.repeat(width)}  warning ${warning}`),
+  ]);
 }
 
 export async function runInspect(ctx: AppContext, inputs: string[], options: { json?: boolean }): Promise<number> {
   const enricher = await createEnricher(ctx);
-  const results = await inspectInputs(inputs, {
-    limits: ctx.config.fetch,
-    categories: ctx.config.categories,
-    enricher,
-  });
+  const pages = createPageExtractor(ctx.config.parse);
+  let results: Awaited<ReturnType<typeof inspectInputs>>;
+  try {
+    results = await inspectInputs(inputs, { limits: ctx.config.fetch, categories: ctx.config.categories, enricher, pages });
+  } finally {
+    await pages.close();
+  }
   let failed = false;
   const articles: Article[] = [];
   for (const result of results) {
@@ -48,6 +59,8 @@ export async function runInspect(ctx: AppContext, inputs: string[], options: { j
       continue;
     }
     articles.push(...result.articles.map(toPublicArticle));
+    // What the parser recovered, flattened or left out, on stderr so --json stays clean.
+    for (const warning of result.warnings) ctx.err(`warning: ${result.input}: ${warning}`);
     if (!options.json) {
       ctx.out(`# ${result.input} (${result.kind}, ${result.articles.length} article${result.articles.length === 1 ? '' : 's'})`);
       for (const line of formatArticleLines(result.articles, { withText: true })) ctx.out(line);

@@ -1,5 +1,6 @@
 import { Parser } from 'htmlparser2';
 import { SourceError } from '../../core/errors.ts';
+import { mapWindows1252References } from '../strip-control-characters.ts';
 
 /**
  * A small, lenient XML tree for feeds. htmlparser2 in xmlMode never throws: it closes
@@ -67,7 +68,9 @@ interface Frame {
 }
 export const DEFAULT_MAX_ENTITY_REFERENCES = 5_000_000;
 
-export function parseXml(source: string, options: { baseUrl: string | null; maxEntityExpansions?: number }): XmlDocument {
+export function parseXml(rawSource: string, options: { baseUrl: string | null; maxEntityExpansions?: number }): XmlDocument {
+  // `&#146;` means ’ in the Windows-made feeds that write it, as it does in HTML.
+  const source = mapWindows1252References(rawSource);
   refuseEntityDeclarations(source, options.maxEntityExpansions ?? DEFAULT_MAX_ENTITY_REFERENCES);
   const warnings: string[] = [];
   const warn = (message: string) => {
@@ -83,14 +86,14 @@ export function parseXml(source: string, options: { baseUrl: string | null; maxE
   let current = top;
   let currentScope = new Map<string, string>();
   let closedRoot = false;
-  let tooDeep = false;
+  let tooDeepAt = -1;
 
   const parser = new Parser(
     {
       onopentag(rawName, attribs) {
         if (open.length >= MAX_DEPTH) {
           // htmlparser2 keeps its stack with unshift(): unbounded nesting is quadratic.
-          tooDeep = true;
+          tooDeepAt = parser.startIndex;
           parser.pause();
           return;
         }
@@ -158,8 +161,13 @@ export function parseXml(source: string, options: { baseUrl: string | null; maxE
     { xmlMode: true, decodeEntities: true, lowerCaseTags: false, lowerCaseAttributeNames: true },
   );
   parser.write(source);
-  if (tooDeep) warn(`elements nested deeper than ${MAX_DEPTH} levels; the rest of the document was ignored`);
-  else parser.end();
+  if (tooDeepAt >= 0) {
+    // Never dropped by the warning cap: content was lost, the source must say so.
+    warnings.push(
+      `elements nested deeper than ${MAX_DEPTH} levels at line ${lineAt(source, tooDeepAt)}; ` +
+        `the rest of the document (${source.length - tooDeepAt} characters) was ignored`,
+    );
+  } else parser.end();
   return { top, source, warnings };
 }
 
