@@ -3,6 +3,8 @@ import { openDatabase } from './open-database.ts';
 import { SqliteArticleStore } from './sqlite-article-store.ts';
 import { SqliteEditionStore } from './sqlite-edition-store.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
+import { SqliteSourceStateStore } from './sqlite-source-state-store.ts';
+import { SqliteStoreStats } from './sqlite-store-stats.ts';
 import { SqliteSubscriberStore } from './sqlite-subscriber-store.ts';
 
 /** The embedded store: one SQLite file in WAL mode. */
@@ -13,6 +15,8 @@ export function openSqliteStore(file: string): Store {
     editions: new SqliteEditionStore(db),
     subscribers: new SqliteSubscriberStore(db),
     ledger: new SqliteLedger(db),
+    sources: new SqliteSourceStateStore(db),
+    stats: new SqliteStoreStats(db),
     close: () => db.close(),
   };
 }
