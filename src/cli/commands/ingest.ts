@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import type { AppContext } from '../../app/context.ts';
 import { createEnricher } from '../../app/create-enricher.ts';
 import { toPublicArticle, type Article } from '../../core/article.ts';
@@ -8,7 +7,6 @@ import type { SourceReport } from '../../ingest/ingest-sources.ts';
 import { inspectInputs } from '../../ingest/inspect-inputs.ts';
 import { reclassifyStored } from '../../ingest/reclassify-stored.ts';
 import { parseSince } from '../../core/duration.ts';
-import type { CommandHost } from '../command-host.ts';
 import { formatArticleLines } from '../format-articles.ts';
 
 /** Every chosen source now, due or not; URL sources conditionally unless `full`. */
@@ -91,38 +89,4 @@ export async function runClassify(ctx: AppContext, options: { retrain?: boolean 
     ctx.out(`  ${category.padEnd(16)} ${count}`);
   }
   return 0;
-}
-
-export function registerIngestCommands(program: Command, host: CommandHost): void {
-  program
-    .command('ingest')
-    .description('ingest the configured sources into the store; prints new / updated / unchanged / failed per source')
-    .option('-s, --source <name>', 'only this source')
-    .option('--full', 'ignore the stored ETag/Last-Modified validators: fetch and parse every source in full')
-    .action(async (options: { source?: string; full?: boolean }) => host.setExitCode(await runIngest(await host.getContext(), options)));
-
-  program
-    .command('inspect')
-    .description('parse files or URLs without storing and print the normalized articles')
-    .argument('<inputs...>', 'paths or http(s) URLs: feeds, pages, page dumps, Markdown, JSON')
-    .option('--json', 'print a JSON array of articles')
-    .action(async (inputs: string[], options: { json?: boolean }) =>
-      host.setExitCode(await runInspect(await host.getContext(), inputs, options)),
-    );
-
-  program
-    .command('articles')
-    .description('list stored articles, newest first')
-    .option('--category <slug>', 'only this category')
-    .option('--since <when>', 'a duration back from now (24h, 7d) or an ISO time')
-    .option('--uncategorized', 'only articles with no configured category')
-    .option('--limit <n>', 'at most this many')
-    .option('--json', 'print a JSON array of articles')
-    .action(async (options) => host.setExitCode(await runArticles(await host.getContext(), options)));
-
-  program
-    .command('classify')
-    .description('classify stored articles that have no configured category; prints counts per category')
-    .option('--retrain', 'also reconsider articles the classifier labelled before, with a freshly trained model')
-    .action(async (options: { retrain?: boolean }) => host.setExitCode(await runClassify(await host.getContext(), options)));
 }
