@@ -20,6 +20,8 @@ const BENCHES: { name: string; args: string[] }[] = [
   { name: 'render-throughput', args: [] },
   { name: 'send-throughput', args: [] },
   { name: 'subscribers-sync', args: [] },
+  // Needs `npm run build` first: it times bin/tidings.js, which runs the compiled dist/bundle/.
+  { name: 'cli-startup', args: [] },
 ];
 
 const wanted = process.argv.slice(2);
