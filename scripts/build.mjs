@@ -20,7 +20,7 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
-const INLINED = new Set(['commander', 'zod', 'yaml']);
+const INLINED = new Set(['commander', 'zod', 'yaml', 'pino']);
 
 rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], {
@@ -34,7 +34,9 @@ const externalPackages = {
     builder.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith('node:')) return { external: true };
       const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
-      return INLINED.has(name) ? undefined : { external: true };
+      // An inlined package's own dependencies come along (we only reach node_modules through one).
+      const fromInlined = args.importer.includes(`${path.sep}node_modules${path.sep}`);
+      return INLINED.has(name) || fromInlined ? undefined : { external: true };
     });
   },
 };
