@@ -21,6 +21,8 @@ const BENCHES: { name: string; args: string[] }[] = [
   { name: 'send-throughput', args: [] },
   { name: 'subscribers-sync', args: [] },
   { name: 'hostile-pages', args: [] },
+  // Needs `npm run build` first: it times bin/tidings.js, which runs the compiled dist/bundle/.
+  { name: 'cli-startup', args: [] },
 ];
 
 const wanted = process.argv.slice(2);

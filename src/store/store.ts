@@ -2,6 +2,8 @@ import type { Ledger } from '../delivery/ledger.ts';
 import type { EditionStore } from '../editions/edition-store.ts';
 import type { SubscriberStore } from '../subscribers/subscriber-store.ts';
 import type { ArticleStore } from './article-store.ts';
+import type { SourceStateStore } from './source-state-store.ts';
+import type { StoreStats } from './store-stats.ts';
 
 /**
  * The whole store, one interface per area. Each area's interface is owned by the
@@ -12,5 +14,7 @@ export interface Store {
   editions: EditionStore;
   subscribers: SubscriberStore;
   ledger: Ledger;
+  sources: SourceStateStore;
+  stats: StoreStats;
   close(): void;
 }

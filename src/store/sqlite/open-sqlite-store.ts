@@ -5,6 +5,8 @@ import { openDatabase, type OpenDatabaseOptions } from './open-database.ts';
 import { SqliteArticleStore } from './sqlite-article-store.ts';
 import { SqliteEditionStore } from './sqlite-edition-store.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
+import { SqliteSourceStateStore } from './sqlite-source-state-store.ts';
+import { SqliteStoreStats } from './sqlite-store-stats.ts';
 import { SqliteSubscriberStore } from './sqlite-subscriber-store.ts';
 
 /**
@@ -19,6 +21,8 @@ export function openSqliteStore(file: string, options: OpenDatabaseOptions = {})
     editions: guardStoreErrors(new SqliteEditionStore(db), file),
     subscribers: guardStoreErrors(new SqliteSubscriberStore(db), file, new Set(['beginSync'])),
     ledger: guardStoreErrors(new SqliteLedger(db), file),
+    sources: guardStoreErrors(new SqliteSourceStateStore(db), file),
+    stats: guardStoreErrors(new SqliteStoreStats(db), file),
     close: () => db.close(),
   };
 }
