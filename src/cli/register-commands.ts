@@ -6,6 +6,7 @@ import { registerPreviewCommand } from './commands/preview.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerSendCommand } from './commands/send.ts';
 import { registerStatusCommands } from './commands/register-status.ts';
+import { registerSubscriberLifecycleCommands } from './commands/subscriber-lifecycle.ts';
 import { registerSubscribersCommands } from './commands/subscribers.ts';
 
 /** Every command module registers itself here. */
@@ -16,5 +17,6 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerSendCommand(program, host);
   registerStatusCommands(program, host);
   registerSubscribersCommands(program, host);
+  registerSubscriberLifecycleCommands(program, host);
   registerRunCommand(program, host);
 }
