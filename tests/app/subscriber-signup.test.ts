@@ -1,4 +1,7 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSubscriberService } from '../../src/app/subscribers/subscriber-service.ts';
+import { createMailTransport } from '../../src/delivery/smtp-transport.ts';
 import { startSmtpSink, type SmtpSink } from '../delivery/support/smtp-sink.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { simpleParser } from 'mailparser';
@@ -127,6 +130,44 @@ describe('signup with double opt-in', () => {
       expect(sink.messages).toHaveLength(0);
       // The request stays; a later request can send again.
       expect((await service.exportByEmail('eve@example.org')).pendingSignups).toHaveLength(1);
+    }
+  });
+
+  it('answers before a slow mail server replies, and gives up on one that does not answer in time so later mails still go', async () => {
+    const { sink, ws } = await setUp();
+    const slow = await startSmtpSink({ delayMs: 1500 });
+    sinks.push(slow);
+    const { service: patient } = ws.service(slow.url, later(T1, 10));
+    await patient.requestSignup('daily', { email: 'slow@example.org' }, { ip: '1' });
+    expect(slow.messages).toHaveLength(0); // answered; the mail is still on its way
+    await patient.drain();
+    expect(slow.messages.map((m) => m.to[0])).toEqual(['slow@example.org']);
+
+    // A server that accepts the connection and never says a word: given up on after the
+    // limit, and the next mail (once the server is back) is not held up behind it.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      let url = `smtp://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const { ctx } = ws.service(url, later(T1, 10));
+      const transportConfig = ctx.config.transport as Extract<typeof ctx.config.transport, { type: 'smtp' }>;
+      const impatient = createSubscriberService({
+        store: ctx.store, clock: ctx.clock, logger: ctx.logger, config: ctx.config, secret: ctx.config.web.secret!,
+        openTransport: () => createMailTransport({ ...transportConfig, url }, ctx.baseDir),
+        renderEditionForWeb: async () => null, locales: ['en'], signupMailTimeoutMs: 300,
+      });
+      await impatient.requestSignup('daily', { email: 'first@example.org' }, { ip: '2' });
+      url = sink.url;
+      await impatient.requestSignup('daily', { email: 'second@example.org' }, { ip: '2' });
+      await impatient.drain();
+      expect(sink.messages.map((m) => m.to[0])).toEqual(['second@example.org']);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
   });
 });
