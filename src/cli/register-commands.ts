@@ -6,6 +6,7 @@ import { registerPreviewCommand } from './commands/register-preview.ts';
 import { registerRunCommand } from './commands/register-run.ts';
 import { registerSendCommand } from './commands/register-send.ts';
 import { registerStatusCommands } from './commands/register-status.ts';
+import { registerSubscriberLifecycleCommands } from './commands/subscriber-lifecycle.ts';
 import { registerSubscribersCommands } from './commands/register-subscribers.ts';
 
 /**
@@ -20,5 +21,6 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerSendCommand(program, host);
   registerStatusCommands(program, host);
   registerSubscribersCommands(program, host);
+  registerSubscriberLifecycleCommands(program, host);
   registerRunCommand(program, host);
 }

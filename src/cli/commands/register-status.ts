@@ -8,11 +8,11 @@ export function registerStatusCommands(program: Command, host: CommandHost): voi
     const ctx = await host.getContext();
     // Emails, replies and reasons come from the store: never let their control characters reach the terminal.
     const stdout = { write: (text: string) => ctx.stdout.write(escapeControlCharacters(text)) };
-    return { ledger: ctx.store.ledger, editions: ctx.store.editions, stdout, stderr: { write: (text: string) => ctx.err(text.replace(/\n$/, '')) } };
+    return { ledger: ctx.store.ledger, editions: ctx.store.editions, subscribers: ctx.store.subscribers, stdout, stderr: { write: (text: string) => ctx.err(text.replace(/\n$/, '')) } };
   };
   program
     .command('status')
-    .description('every edition with its status, delivery counts (pending, sending, accepted, failed, skipped, ambiguous) and the last errors')
+    .description('every edition with its status, delivery counts (pending, sending, accepted, failed, skipped, ambiguous), unsubscribes from its links and the last errors')
     .argument('[newsletter]', 'only this newsletter')
     .option('--json', 'print JSON')
     .action(async (newsletter: string | undefined, options: { json?: boolean }) =>
