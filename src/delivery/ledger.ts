@@ -65,6 +65,13 @@ export interface FailedRecord {
   attempts: number;
 }
 
+/** Why a claimed row was left ambiguous by a live run (no reply after the end of DATA). */
+export interface AmbiguousRecord {
+  code: string;
+  text: string;
+  attempts: number;
+}
+
 export interface Ledger {
   /** Creates the missing rows as pending; existing rows are left alone. */
   ensurePending(editionId: string, subscriberIds: readonly SubscriberId[]): Promise<void>;
@@ -72,6 +79,11 @@ export interface Ledger {
   claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<boolean>;
   recordAccepted(editionId: string, subscriberId: SubscriberId, at: Date, record: AcceptedRecord): Promise<void>;
   recordFailed(editionId: string, subscriberId: SubscriberId, at: Date, record: FailedRecord): Promise<void>;
+  /**
+   * The server may have accepted the message (no reply after the end of DATA): the row
+   * stays `sending`, hence ambiguous, with the reason noted; it is never retried automatically.
+   */
+  recordAmbiguous(editionId: string, subscriberId: SubscriberId, at: Date, record: AmbiguousRecord): Promise<void>;
   /**
    * pending → skipped with a reason; never touches claimed or finished rows. False when
    * the row was not pending (an earlier run already handled this subscriber).
@@ -82,7 +94,7 @@ export interface Ledger {
   /** failed with a temporary error → pending, at the start of a rerun; returns how many. */
   releaseRetryableFailures(editionId: string): Promise<number>;
   counts(editionId: string): Promise<DeliveryCounts>;
-  /** Rows left `sending` (by a crash): the message may or may not have been accepted. */
+  /** Rows left `sending` (by a crash or a lost reply): the message may or may not have been accepted. */
   listAmbiguous(editionId: string): Promise<DeliveryRow[]>;
   /** sending → pending for --resend-ambiguous; returns how many. */
   resetAmbiguous(editionId: string): Promise<number>;

@@ -1,6 +1,8 @@
-import { describeError, isTidingsError } from '../core/errors.ts';
+import { describeError, isTidingsError, TidingsError } from '../core/errors.ts';
 import type { RenderedSegment } from '../render/render-types.ts';
-import type { OutgoingMessage } from './mail-transport.ts';
+import type { AcceptedRecord, DeliveryRow, FailedRecord } from './ledger.ts';
+import type { OutgoingMessage, SendReceipt } from './mail-transport.ts';
+import type { JournalEntry } from './outcome-journal.ts';
 import { RecipientFeed } from './recipient-feed.ts';
 import { SegmentCache } from './segment-cache.ts';
 import type { DeliveryRecipient, SendEditionDeps, SendEditionOptions, SendResult } from './send-types.ts';
@@ -23,6 +25,18 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/** Tries to record one outcome before it goes to the journal; waits 100, 200… ms in between. */
+const RECORD_ATTEMPTS = 4;
+const RECORD_BACKOFF_MS = 100;
+
+/** What ended a run early: the store or something else failed under it. */
+function fatalOf(error: unknown): { code: string; message: string } {
+  if (isTidingsError(error)) return { code: error.code, message: describeError(error) };
+  const code = (error as { code?: unknown } | null)?.code;
+  const fromStore = typeof code === 'string' && code.startsWith('SQLITE_');
+  return { code: fromStore ? 'STORE_FAILED' : 'UNEXPECTED', message: `${fromStore ? `${code}: ` : ''}${describeError(error)}` };
 }
 
 /**
@@ -49,9 +63,14 @@ export async function sendEdition<R extends DeliveryRecipient>(
 
   const result: SendResult = {
     editionId, dryRun, accepted: 0, failed: 0, skipped: 0, alreadyDone: 0, wouldSend: 0,
-    requeuedFailures: 0, ambiguousResent: 0, ambiguous: [], segmentsRendered: 0,
+    requeuedFailures: 0, ambiguousResent: 0, ambiguous: [], ambiguousThisRun: 0, journaled: 0,
+    journalLocation: deps.journal?.location ?? null, fatal: null, segmentsRendered: 0,
     paused: false, pauseReason: null, stopped: false, limitReached: false, elapsedMs: 0, rate: 0,
   };
+  // Known here even when the store can no longer be read: rows this run left ambiguous,
+  // and rows whose outcome went to the journal instead of the store.
+  const leftAmbiguous = new Map<number, DeliveryRow>();
+  const journaledIds = new Set<number>();
   let consecutiveFailures = 0;
   let claimsReserved = 0;
   const segments = new SegmentCache<RenderedSegment>(options.segmentCacheSize ?? 64);
@@ -92,22 +111,62 @@ export async function sendEdition<R extends DeliveryRecipient>(
     }
   };
 
+  const noteAmbiguous = (recipient: R, code: string, text: string, attempts: number) => {
+    leftAmbiguous.set(recipient.id, {
+      editionId, subscriberId: recipient.id, email: recipient.email, status: 'sending', segment: null, attempts,
+      claimedAt: null, finishedAt: clock.now().toISOString(), messageId: null, response: text, errorCode: code, reason: null, retryable: false,
+    });
+  };
+
+  /**
+   * Records an outcome the server gave, retrying a failing store a few times; if it still
+   * fails, the outcome goes to the journal (applied by the next run) and the run must stop:
+   * the returned error is fatal. Without a journal, or if it fails too, the row stays ambiguous.
+   */
+  async function recordOutcome(
+    recipient: R,
+    entry: { kind: 'accepted'; record: AcceptedRecord } | { kind: 'failed'; record: FailedRecord },
+    write: () => Promise<unknown>,
+    attempts: number,
+  ): Promise<{ where: 'ledger' | 'journal' | 'nowhere'; error?: TidingsError }> {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= RECORD_ATTEMPTS; attempt++) {
+      try {
+        await write();
+        return { where: 'ledger' };
+      } catch (error) {
+        lastError = error;
+        logger.warn({ editionId, subscriberId: recipient.id, attempt }, `cannot record the outcome: ${describeError(error)}`);
+        if (attempt < RECORD_ATTEMPTS) await sleep(RECORD_BACKOFF_MS * attempt, new AbortController().signal);
+      }
+    }
+    const cause = fatalOf(lastError);
+    const fail = (where: 'journal' | 'nowhere', text: string) => ({ where, error: new TidingsError('STORE_FAILED', text, { cause: lastError }) });
+    if (deps.journal) {
+      try {
+        await deps.journal.append({ ...entry, editionId, subscriberId: recipient.id, at: clock.now().toISOString() } as JournalEntry);
+        result.journaled++;
+        journaledIds.add(recipient.id);
+        return fail('journal', `the store cannot record outcomes (${cause.message}); they are kept in ${deps.journal.location} and applied by the next run`);
+      } catch (journalError) {
+        logger.error({ editionId, subscriberId: recipient.id }, `cannot write the outcome journal: ${describeError(journalError)}`);
+      }
+    }
+    noteAmbiguous(recipient, 'STORE_FAILED', `${entry.kind} but not recorded: ${cause.message}`, attempts);
+    return fail('nowhere', `the store cannot record outcomes (${cause.message})`);
+  }
+
   async function deliver(recipient: R, message: OutgoingMessage, segmentKey: string, articleIds: string[]): Promise<void> {
     let attempts = 0;
     let throttles = 0;
     for (;;) {
       attempts++;
+      let receipt: SendReceipt;
       try {
-        const receipt = await transport.send(message);
-        consecutiveFailures = 0;
-        await ledger.recordAccepted(editionId, recipient.id, clock.now(), {
-          messageId: receipt.messageId, response: receipt.response, segment: segmentKey, articleIds,
-        });
-        result.accepted++;
-        await deps.onAccepted?.(recipient);
-        return;
+        receipt = await transport.send(message);
       } catch (thrown) {
         const error = thrown instanceof TransportError ? thrown : classifySmtpError(thrown);
+        if (error.code === 'TRANSPORT_AMBIGUOUS') return leaveAmbiguous(recipient, error, attempts);
         const throttled = error.code === 'TRANSPORT_THROTTLED' && throttles < (options.maxThrottleRetries ?? 10);
         if (throttled) {
           // Throttling is the server's pace, not a fault: slow down without spending an attempt.
@@ -119,10 +178,11 @@ export async function sendEdition<R extends DeliveryRecipient>(
         }
         logger.debug({ editionId, subscriberId: recipient.id, code: error.code, attempts }, error.message);
         if (error.code === 'TRANSPORT_PERMANENT' || attempts >= delivery.maxAttempts) {
-          await ledger.recordFailed(editionId, recipient.id, clock.now(), {
-            code: error.code, text: error.response, retryable: error.code !== 'TRANSPORT_PERMANENT', attempts,
-          });
+          const at = clock.now();
+          const record = { code: error.code, text: error.response, retryable: error.code !== 'TRANSPORT_PERMANENT', attempts };
+          const stored = await recordOutcome(recipient, { kind: 'failed', record }, () => ledger.recordFailed(editionId, recipient.id, at, record), attempts);
           result.failed++;
+          if (stored.error) throw stored.error;
           if (error.recipientRejected) await deps.onPermanentRejection?.(recipient, error);
           return;
         }
@@ -132,7 +192,31 @@ export async function sendEdition<R extends DeliveryRecipient>(
           await ledger.releaseForRetry(editionId, recipient.id);
           return;
         }
+        continue;
       }
+      // Accepted. Nothing below may lead to a second send: a failing store ends the run instead.
+      consecutiveFailures = 0;
+      const at = clock.now();
+      const record = { messageId: receipt.messageId, response: receipt.response, segment: segmentKey, articleIds };
+      const stored = await recordOutcome(recipient, { kind: 'accepted', record }, () => ledger.recordAccepted(editionId, recipient.id, at, record), attempts);
+      if (stored.where !== 'nowhere') result.accepted++;
+      if (stored.error) throw stored.error;
+      await deps.onAccepted?.(recipient);
+      return;
+    }
+  }
+
+  /** The server may have the message: never retried; the row stays `sending`, reported as ambiguous. */
+  async function leaveAmbiguous(recipient: R, error: TransportError, attempts: number): Promise<void> {
+    noteFailure(error);
+    result.ambiguousThisRun++;
+    noteAmbiguous(recipient, error.code, error.message, attempts);
+    logger.warn({ editionId, subscriberId: recipient.id, code: error.code }, error.message);
+    try {
+      await ledger.recordAmbiguous(editionId, recipient.id, clock.now(), { code: error.code, text: error.message, attempts });
+    } catch (noteError) {
+      // Only the reason is lost: the row is `sending` already, which is what makes it ambiguous.
+      logger.warn({ editionId, subscriberId: recipient.id }, `cannot note the ambiguous outcome: ${describeError(noteError)}`);
     }
   }
 
@@ -169,8 +253,11 @@ export async function sendEdition<R extends DeliveryRecipient>(
       const code = isTidingsError(error) ? error.code : 'RENDER_FAILED';
       logger.warn({ editionId, subscriberId: recipient.id, code }, describeError(error));
       if (dryRun) throw error;
-      await ledger.recordFailed(editionId, recipient.id, clock.now(), { code, text: describeError(error), retryable: false, attempts: 0 });
+      const at = clock.now();
+      const record = { code, text: describeError(error), retryable: false, attempts: 0 };
+      const stored = await recordOutcome(recipient, { kind: 'failed', record }, () => ledger.recordFailed(editionId, recipient.id, at, record), 0);
       result.failed++;
+      if (stored.error) throw stored.error;
       return 'continue';
     }
     if (dryRun) result.wouldSend++;
@@ -200,14 +287,28 @@ export async function sendEdition<R extends DeliveryRecipient>(
       ),
     );
     const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-    if (failure) throw failure.reason;
+    // A dry run has nothing in flight: its errors are the caller's. A real run reports what it did.
+    if (failure && dryRun) throw failure.reason;
+    if (failure) {
+      result.fatal = fatalOf(failure.reason);
+      logger.error({ editionId, code: result.fatal.code }, `sending stopped: ${result.fatal.message}`);
+    }
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    await feed.close();
+    await feed.close().catch(() => {});
   }
   result.stopped = Boolean(options.signal?.aborted) && !result.paused;
   result.segmentsRendered = segments.rendered;
-  if (!dryRun) result.ambiguous = await ledger.listAmbiguous(editionId);
+  if (!dryRun) {
+    try {
+      const rows = await ledger.listAmbiguous(editionId);
+      result.ambiguous = rows.filter((row) => !journaledIds.has(row.subscriberId));
+    } catch (error) {
+      // The store cannot even be read: report what this run knows it left ambiguous.
+      result.ambiguous = [...leftAmbiguous.values()];
+      result.fatal ??= fatalOf(error);
+    }
+  }
   report();
   logger.info({ editionId, accepted: result.accepted, failed: result.failed, skipped: result.skipped, paused: result.paused }, 'edition run finished');
   return result;

@@ -17,6 +17,7 @@ async function sinkAndTransport(behaviour: Parameters<typeof startSmtpSink>[0] =
   const sink = await startSmtpSink(behaviour);
   const transport = new SmtpTransport({
     url: sink.url, maxConnections: 3, maxMessages: 50, rateLimit: 1000, tls: { rejectUnauthorized: false }, dkim,
+    connectionTimeoutMs: 5000, greetingTimeoutMs: 5000, socketTimeoutMs: 5000,
   });
   cleanups.push(() => sink.close(), () => transport.close());
   return { sink, transport };
