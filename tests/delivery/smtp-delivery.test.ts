@@ -147,18 +147,6 @@ describe('sendEdition over real SMTP', () => {
     expect((await ledger.list(EDITION, 'accepted')).every((r) => r.attempts === 1)).toBe(true);
   });
 
-  it('retries when the connection drops mid-DATA', async () => {
-    let dropped = 0;
-    const { sink, transport } = await sinkAndTransport({
-      onData: (message) => (message.to[0] === 'reader3@example.test' && dropped++ === 0 ? 'drop' : undefined),
-    });
-    const { ledger } = tempLedger();
-    const result = await sendEdition(buildDeps(ledger, transport, makeRecipients(5)), baseOptions());
-    expect(dropped).toBe(2);
-    expect(result).toMatchObject({ accepted: 5, failed: 0 });
-    expect(perRecipient(sink).get('reader3@example.test')).toBe(1);
-  });
-
   it('slows down on throttling replies without spending attempts', async () => {
     let throttled = 0;
     const { sink, transport } = await sinkAndTransport({

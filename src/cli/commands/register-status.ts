@@ -1,11 +1,21 @@
 import type { Command } from 'commander';
+import { applyPendingOutcomes } from '../../app/apply-pending-outcomes.ts';
 import type { CommandHost } from '../command-host.ts';
 import { runDeliveries, runStatus } from './status.ts';
 
 export function registerStatusCommands(program: Command, host: CommandHost): void {
   const statusContext = async () => {
     const ctx = await host.getContext();
-    return { ledger: ctx.store.ledger, editions: ctx.store.editions, stdout: ctx.stdout, stderr: { write: (text: string) => ctx.err(text.replace(/\n$/, '')) } };
+    // Outcomes an earlier send could not record are applied first, so the counts are true.
+    await applyPendingOutcomes(ctx);
+    return {
+      ledger: ctx.store.ledger,
+      editions: ctx.store.editions,
+      sendLease: ctx.store.sendLease,
+      now: ctx.clock.now(),
+      stdout: ctx.stdout,
+      stderr: { write: (text: string) => ctx.err(text.replace(/\n$/, '')) },
+    };
   };
   program
     .command('status')

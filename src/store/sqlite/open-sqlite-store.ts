@@ -1,8 +1,10 @@
+import path from 'node:path';
 import type { Store } from '../store.ts';
 import { openDatabase } from './open-database.ts';
 import { SqliteArticleStore } from './sqlite-article-store.ts';
 import { SqliteEditionStore } from './sqlite-edition-store.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
+import { SqliteSendLease } from './sqlite-send-lease.ts';
 import { SqliteSubscriberStore } from './sqlite-subscriber-store.ts';
 
 /** The embedded store: one SQLite file in WAL mode. */
@@ -13,6 +15,8 @@ export function openSqliteStore(file: string): Store {
     editions: new SqliteEditionStore(db),
     subscribers: new SqliteSubscriberStore(db),
     ledger: new SqliteLedger(db),
+    sendLease: new SqliteSendLease(db),
+    file: file === ':memory:' ? null : path.resolve(file),
     close: () => db.close(),
   };
 }
