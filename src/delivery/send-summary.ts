@@ -24,7 +24,7 @@ export function summarizeSendResult(result: SendResult, rerunCommand: string): {
     );
   }
   if (result.ambiguous.length) {
-    const byThisRun = result.ambiguousThisRun ? `, ${result.ambiguousThisRun} of them by this run (no reply after the end of DATA)` : '';
+    const byThisRun = result.ambiguousThisRun ? `; ${result.ambiguousThisRun} left by this run, with no reply after the end of DATA` : '';
     lines.push(
       `${result.ambiguous.length} ambiguous deliveries (the server may have accepted them${byThisRun}): ` +
         result.ambiguous.slice(0, 10).map((r) => r.email ?? `subscriber ${r.subscriberId}`).join(', ') +
