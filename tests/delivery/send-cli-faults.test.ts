@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { createCliWorkspace } from './support/cli-workspace.ts';
 import { startFaultySmtpServer, type FaultContext, type FaultySmtpServer, type MessageFault } from './support/faulty-smtp-server.ts';
@@ -167,5 +168,46 @@ describe('SIGTERM while the server is silent after DATA', () => {
     expect(edition.accepted).toBe(0);
     expect(server.begun()).toBe(server.messages.length);
     expect(edition.pending + edition.sending).toBe(10);
+  }, 30_000);
+});
+
+describe('a store that fails in the middle of a send', () => {
+  const tempDir = useTempDir();
+
+  it('ends with the summary (not a stack trace) and exit 1; the 250 goes to the journal, which the next run applies first', async () => {
+    const server = await faultyServer(() => 'accept');
+    const list = readers(20);
+    const ws = createCliWorkspace(tempDir(), { subscribers: list, maxConnections: 1 });
+    ws.addArticles(NOW);
+    const cli = (args: string[]) => ws.cli(args, { smtpUrl: server.url, now: NOW });
+    expect((await cli(['ingest'])).code).toBe(0);
+    expect((await cli(['subscribers', 'sync'])).code).toBe(0);
+    // The store refuses to record reader 5's acceptance, as a full disk would.
+    const db = new Database(path.join(ws.dir, 'data', 'tidings.db'));
+    db.exec(`CREATE TRIGGER full_disk BEFORE UPDATE OF status ON deliveries
+      WHEN NEW.status = 'accepted' AND NEW.subscriber_id = (SELECT id FROM subscribers WHERE email = 'reader5@example.org')
+      BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+
+    const failed = await cli(['send', 'daily', '--at', NOW]);
+    expect(failed.code, failed.out + failed.err).toBe(1);
+    expect(failed.err).not.toMatch(/\n\s+at /); // no stack trace
+    expect(failed.out).toMatch(/daily\/2026-11-28T07:00: 5 accepted/);
+    expect(failed.out).toMatch(/1 outcomes the store could not record are kept in .*tidings\.db\.outcomes\.jsonl/);
+    expect(failed.out).toMatch(/Sending stopped by an error: \[STORE_FAILED\] .*disk is full.*resume with: tidings .*send daily/);
+    expect(server.messages).toHaveLength(5);
+
+    // Still failing: `status` keeps the journal and says so in one line.
+    const stillFull = await cli(['status']);
+    expect(stillFull.code).toBe(1);
+    expect(stillFull.err).toMatch(/^error: \[STORE_FAILED\] .*cannot apply the outcome journal \(kept for the next run\)/);
+    expect(stillFull.err).not.toMatch(/\n\s+at /);
+
+    db.exec('DROP TRIGGER full_disk');
+    db.close();
+    const resumed = await cli(['send', 'daily', '--at', NOW]);
+    expect(resumed.code, resumed.out + resumed.err).toBe(0);
+    expect(resumed.err).toContain('Applied 1 delivery outcomes');
+    expect(resumed.out).toMatch(/15 accepted, 0 failed, 0 skipped, 5 already handled/);
+    for (const address of list) expect(server.copiesFor(address), address).toBe(1);
   }, 30_000);
 });
