@@ -1,8 +1,8 @@
-import { describeError, isTidingsError, TidingsError } from '../core/errors.ts';
+import { describeError, isTidingsError } from '../core/errors.ts';
 import type { RenderedSegment } from '../render/render-types.ts';
-import type { AcceptedRecord, DeliveryRow, FailedRecord } from './ledger.ts';
+import type { DeliveryRow } from './ledger.ts';
 import type { OutgoingMessage, SendReceipt } from './mail-transport.ts';
-import type { JournalEntry } from './outcome-journal.ts';
+import { describeFatal, OutcomeRecorder, type OutcomeEntry, type RecordedOutcome } from './outcome-recorder.ts';
 import { RecipientFeed } from './recipient-feed.ts';
 import { SegmentCache } from './segment-cache.ts';
 import type { DeliveryRecipient, SendEditionDeps, SendEditionOptions, SendResult } from './send-types.ts';
@@ -25,18 +25,6 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
-}
-
-/** Tries to record one outcome before it goes to the journal; waits 100, 200… ms in between. */
-const RECORD_ATTEMPTS = 4;
-const RECORD_BACKOFF_MS = 100;
-
-/** What ended a run early: the store or something else failed under it. */
-function fatalOf(error: unknown): { code: string; message: string } {
-  if (isTidingsError(error)) return { code: error.code, message: describeError(error) };
-  const code = (error as { code?: unknown } | null)?.code;
-  const fromStore = typeof code === 'string' && code.startsWith('SQLITE_');
-  return { code: fromStore ? 'STORE_FAILED' : 'UNEXPECTED', message: `${fromStore ? `${code}: ` : ''}${describeError(error)}` };
 }
 
 /**
@@ -70,7 +58,6 @@ export async function sendEdition<R extends DeliveryRecipient>(
   // Known here even when the store can no longer be read: rows this run left ambiguous,
   // and rows whose outcome went to the journal instead of the store.
   const leftAmbiguous = new Map<number, DeliveryRow>();
-  const journaledIds = new Set<number>();
   let consecutiveFailures = 0;
   let claimsReserved = 0;
   const segments = new SegmentCache<RenderedSegment>(options.segmentCacheSize ?? 64);
@@ -118,42 +105,13 @@ export async function sendEdition<R extends DeliveryRecipient>(
     });
   };
 
-  /**
-   * Records an outcome the server gave, retrying a failing store a few times; if it still
-   * fails, the outcome goes to the journal (applied by the next run) and the run must stop:
-   * the returned error is fatal. Without a journal, or if it fails too, the row stays ambiguous.
-   */
-  async function recordOutcome(
-    recipient: R,
-    entry: { kind: 'accepted'; record: AcceptedRecord } | { kind: 'failed'; record: FailedRecord },
-    write: () => Promise<unknown>,
-    attempts: number,
-  ): Promise<{ where: 'ledger' | 'journal' | 'nowhere'; error?: TidingsError }> {
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= RECORD_ATTEMPTS; attempt++) {
-      try {
-        await write();
-        return { where: 'ledger' };
-      } catch (error) {
-        lastError = error;
-        logger.warn({ editionId, subscriberId: recipient.id, attempt }, `cannot record the outcome: ${describeError(error)}`);
-        if (attempt < RECORD_ATTEMPTS) await sleep(RECORD_BACKOFF_MS * attempt, new AbortController().signal);
-      }
-    }
-    const cause = fatalOf(lastError);
-    const fail = (where: 'journal' | 'nowhere', text: string) => ({ where, error: new TidingsError('STORE_FAILED', text, { cause: lastError }) });
-    if (deps.journal) {
-      try {
-        await deps.journal.append({ ...entry, editionId, subscriberId: recipient.id, at: clock.now().toISOString() } as JournalEntry);
-        result.journaled++;
-        journaledIds.add(recipient.id);
-        return fail('journal', `the store cannot record outcomes (${cause.message}); they are kept in ${deps.journal.location} and applied by the next run`);
-      } catch (journalError) {
-        logger.error({ editionId, subscriberId: recipient.id }, `cannot write the outcome journal: ${describeError(journalError)}`);
-      }
-    }
-    noteAmbiguous(recipient, 'STORE_FAILED', `${entry.kind} but not recorded: ${cause.message}`, attempts);
-    return fail('nowhere', `the store cannot record outcomes (${cause.message})`);
+  const recorder = new OutcomeRecorder({ editionId, journal: deps.journal, logger, now: () => clock.now(), sleep });
+  /** Records through the recorder; an outcome that reached only the journal, or nowhere, ends the run. */
+  async function recordOutcome(recipient: R, entry: OutcomeEntry, write: () => Promise<unknown>, attempts: number): Promise<RecordedOutcome> {
+    const stored = await recorder.record(recipient.id, entry, write);
+    if (stored.where === 'journal') result.journaled++;
+    if (stored.where === 'nowhere') noteAmbiguous(recipient, 'STORE_FAILED', stored.reason, attempts);
+    return stored;
   }
 
   async function deliver(recipient: R, message: OutgoingMessage, segmentKey: string, articleIds: string[]): Promise<void> {
@@ -182,7 +140,7 @@ export async function sendEdition<R extends DeliveryRecipient>(
           const record = { code: error.code, text: error.response, retryable: error.code !== 'TRANSPORT_PERMANENT', attempts };
           const stored = await recordOutcome(recipient, { kind: 'failed', record }, () => ledger.recordFailed(editionId, recipient.id, at, record), attempts);
           result.failed++;
-          if (stored.error) throw stored.error;
+          if (stored.where !== 'ledger') throw stored.error;
           if (error.recipientRejected) await deps.onPermanentRejection?.(recipient, error);
           return;
         }
@@ -200,7 +158,7 @@ export async function sendEdition<R extends DeliveryRecipient>(
       const record = { messageId: receipt.messageId, response: receipt.response, segment: segmentKey, articleIds };
       const stored = await recordOutcome(recipient, { kind: 'accepted', record }, () => ledger.recordAccepted(editionId, recipient.id, at, record), attempts);
       if (stored.where !== 'nowhere') result.accepted++;
-      if (stored.error) throw stored.error;
+      if (stored.where !== 'ledger') throw stored.error;
       await deps.onAccepted?.(recipient);
       return;
     }
@@ -257,7 +215,7 @@ export async function sendEdition<R extends DeliveryRecipient>(
       const record = { code, text: describeError(error), retryable: false, attempts: 0 };
       const stored = await recordOutcome(recipient, { kind: 'failed', record }, () => ledger.recordFailed(editionId, recipient.id, at, record), 0);
       result.failed++;
-      if (stored.error) throw stored.error;
+      if (stored.where !== 'ledger') throw stored.error;
       return 'continue';
     }
     if (dryRun) result.wouldSend++;
@@ -290,7 +248,7 @@ export async function sendEdition<R extends DeliveryRecipient>(
     // A dry run has nothing in flight: its errors are the caller's. A real run reports what it did.
     if (failure && dryRun) throw failure.reason;
     if (failure) {
-      result.fatal = fatalOf(failure.reason);
+      result.fatal = describeFatal(failure.reason);
       logger.error({ editionId, code: result.fatal.code }, `sending stopped: ${result.fatal.message}`);
     }
   } finally {
@@ -302,11 +260,11 @@ export async function sendEdition<R extends DeliveryRecipient>(
   if (!dryRun) {
     try {
       const rows = await ledger.listAmbiguous(editionId);
-      result.ambiguous = rows.filter((row) => !journaledIds.has(row.subscriberId));
+      result.ambiguous = rows.filter((row) => !recorder.journaledIds.has(row.subscriberId));
     } catch (error) {
       // The store cannot even be read: report what this run knows it left ambiguous.
       result.ambiguous = [...leftAmbiguous.values()];
-      result.fatal ??= fatalOf(error);
+      result.fatal ??= describeFatal(error);
     }
   }
   report();
