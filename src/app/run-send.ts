@@ -177,6 +177,11 @@ async function sendUnderLease(
   } finally {
     await transport?.close();
   }
+  if (lease?.lost.aborted && !options.signal?.aborted) {
+    // Not a stop asked for: another run took the edition over after this one stalled.
+    result.stopped = false;
+    result.fatal ??= { code: 'SEND_LEASE_HELD', message: 'another run took over the send lease (this run stalled longer than the lease lasts)' };
+  }
   progress.finish({
     accepted: result.accepted, failed: result.failed, skipped: result.skipped, alreadyDone: result.alreadyDone,
     handled: result.accepted + result.failed + result.skipped + result.alreadyDone + result.wouldSend, total, rate: result.rate, elapsedMs: result.elapsedMs,

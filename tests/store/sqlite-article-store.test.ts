@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
 import { openDatabase } from '../../src/store/sqlite/open-database.ts';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
 import { contentHashFor } from '../../src/ingest/normalize-article.ts';
 import { makeRecord } from '../helpers/article-records.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -16,7 +17,8 @@ describe('SQLite article store (real file)', () => {
     const file = path.join(tempDir(), 'a.db');
     const db = openDatabase(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
     db.close();
     // Reopening applies nothing twice.
     openDatabase(file).close();
