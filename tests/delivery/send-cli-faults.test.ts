@@ -92,6 +92,21 @@ describe('tidings send against a server that loses replies after the final dot',
   }, 60_000);
 });
 
+describe('tidings run leaving ambiguous rows', () => {
+  const tempDir = useTempDir();
+
+  it('exits 1 (so a cron alert fires) and prints the --resend-ambiguous command', async () => {
+    const server = await faultyServer(({ to }) => (to[0] === 'reader2@example.org' ? 'drop-after-dot' : 'accept'));
+    const ws = createCliWorkspace(tempDir(), { subscribers: readers(4) });
+    ws.addArticles(NOW);
+    const ran = await ws.cli(['run', '--at', NOW], { smtpUrl: server.url, now: NOW });
+    expect(ran.code, ran.out + ran.err).toBe(1);
+    expect(ran.out).toMatch(/3 accepted/);
+    expect(ran.out).toMatch(/1 ambiguous deliveries .*reader2@example\.org.*send daily --at \S+ --resend-ambiguous/);
+    expect(server.copiesFor('reader2@example.org')).toBe(1);
+  }, 30_000);
+});
+
 describe('a second send of an edition that is being sent', () => {
   const tempDir = useTempDir();
 
