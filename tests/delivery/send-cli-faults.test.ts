@@ -104,7 +104,7 @@ describe('tidings run leaving ambiguous rows', () => {
     expect(ran.out).toMatch(/3 accepted/);
     expect(ran.out).toMatch(/1 ambiguous deliveries .*reader2@example\.org.*send daily --at \S+ --resend-ambiguous/);
     expect(server.copiesFor('reader2@example.org')).toBe(1);
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('a second send of an edition that is being sent', () => {
@@ -138,7 +138,7 @@ describe('a second send of an edition that is being sent', () => {
     const after = await cli(['send', 'daily', '--at', NOW, '--resend-ambiguous']);
     expect(after.code, after.out).toBe(0);
     expect(server.messages).toHaveLength(12);
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('SIGTERM while the server is silent after DATA', () => {
@@ -183,7 +183,7 @@ describe('SIGTERM while the server is silent after DATA', () => {
     expect(edition.accepted).toBe(0);
     expect(server.begun()).toBe(server.messages.length);
     expect(edition.pending + edition.sending).toBe(10);
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('a store that fails in the middle of a send', () => {
@@ -224,5 +224,5 @@ describe('a store that fails in the middle of a send', () => {
     expect(resumed.err).toContain('Applied 1 delivery outcomes');
     expect(resumed.out).toMatch(/15 accepted, 0 failed, 0 skipped, 5 already handled/);
     for (const address of list) expect(server.copiesFor(address), address).toBe(1);
-  }, 30_000);
+  }, 60_000);
 });
