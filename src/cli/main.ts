@@ -101,12 +101,6 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
       err(`error: [${error.code}] ${error.message}`);
       return EXIT.usage;
     }
-    // A store that fails (disk full, I/O error, locked) is one clear line, not a stack trace.
-    const storeCode = (error as { code?: unknown } | null)?.code;
-    if (typeof storeCode === 'string' && storeCode.startsWith('SQLITE_')) {
-      err(`error: [STORE_FAILED] ${storeCode}: ${describeError(error)}`);
-      return EXIT.failed;
-    }
     err(`error: ${isTidingsError(error) ? `[${error.code}] ` : ''}${describeError(error)}`);
     if (!isTidingsError(error) && error instanceof Error && error.stack) err(error.stack);
     return EXIT.failed;
