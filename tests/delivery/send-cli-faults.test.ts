@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { createCliWorkspace } from './support/cli-workspace.ts';
+import { spawnCli } from './support/spawn-cli.ts';
 import { startFaultySmtpServer, type FaultContext, type FaultySmtpServer, type MessageFault } from './support/faulty-smtp-server.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tidings.js');
 const NOW = '2026-11-28T07:00:00.000Z';
 
 const servers: FaultySmtpServer[] = [];
@@ -154,25 +153,9 @@ describe('SIGTERM while the server is silent after DATA', () => {
     expect((await cli(['ingest'])).code).toBe(0);
     expect((await cli(['subscribers', 'sync'])).code).toBe(0);
 
-    const stopped = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [BIN, '-c', ws.configFile, 'send', 'daily', '--at', slot], {
-        env: { ...process.env, SMTP_URL: server.url },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      const watch = setInterval(() => {
-        if (server.messages.length >= 1) {
-          clearInterval(watch);
-          child.kill('SIGTERM');
-        }
-      }, 5);
-      child.on('exit', (code) => {
-        clearInterval(watch);
-        resolve({ code, stdout, stderr });
-      });
+    const stopped = await spawnCli(['-c', ws.configFile, 'send', 'daily', '--at', slot], { SMTP_URL: server.url }, {
+      signal: 'SIGTERM',
+      when: () => server.messages.length >= 1,
     });
     expect(stopped.code, stopped.stderr).toBe(130);
     expect(stopped.stdout).toMatch(/ambiguous deliveries \(the server may have accepted them/);

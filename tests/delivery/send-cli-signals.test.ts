@@ -1,38 +1,15 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { createCliWorkspace } from './support/cli-workspace.ts';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
+import { spawnCli } from './support/spawn-cli.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tidings.js');
 const READERS = Array.from({ length: 12 }, (_, i) => `reader${i + 1}@example.org`);
 
 const sinks: SmtpSink[] = [];
 afterEach(async () => {
   for (const sink of sinks.splice(0)) await sink.close();
 });
-
-/** `node bin/tidings.js ...` as ops run it; `signal` is sent once the sink has accepted two messages. */
-function runBin(args: string[], env: Record<string, string>, sink: SmtpSink, signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const watch = setInterval(() => {
-      if (sink.messages.length >= 2) {
-        clearInterval(watch);
-        child.kill(signal);
-      }
-    }, 5);
-    child.on('exit', (code) => {
-      clearInterval(watch);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('a CLI send stopped by a signal', () => {
   const tempDir = useTempDir();
@@ -52,7 +29,7 @@ describe('a CLI send stopped by a signal', () => {
     expect((await cli(['subscribers', 'sync'])).code).toBe(0);
 
     const args = command === 'send' ? ['send', 'daily', '--at', slot] : ['run', '--at', slot];
-    const stopped = await runBin(['-c', ws.configFile, ...args], { SMTP_URL: sink.url }, sink, signal);
+    const stopped = await spawnCli(['-c', ws.configFile, ...args], { SMTP_URL: sink.url }, { signal, when: () => sink.messages.length >= 2 });
     expect(stopped.code, stopped.stderr).toBe(130);
     expect(stopped.stderr).toContain(`${signal}: finishing the messages in flight`);
     expect(stopped.stdout).toContain('Stopped by a signal; messages in flight were recorded');
@@ -65,5 +42,5 @@ describe('a CLI send stopped by a signal', () => {
     const rest = await cli(['send', 'daily', '--at', slot]);
     expect(rest.code, rest.out).toBe(0);
     expect(sink.messages.map((m) => m.to[0]).sort()).toEqual([...READERS].sort());
-  });
+  }, 60_000); // a child process compiling the CLI through tsx: slow on a loaded machine
 });
