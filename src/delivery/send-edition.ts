@@ -55,8 +55,7 @@ export async function sendEdition<R extends DeliveryRecipient>(
     journalLocation: deps.journal?.location ?? null, fatal: null, segmentsRendered: 0,
     paused: false, pauseReason: null, stopped: false, limitReached: false, elapsedMs: 0, rate: 0,
   };
-  // Known here even when the store can no longer be read: rows this run left ambiguous,
-  // and rows whose outcome went to the journal instead of the store.
+  // Known here even when the store can no longer be read: the rows this run left ambiguous.
   const leftAmbiguous = new Map<number, DeliveryRow>();
   let consecutiveFailures = 0;
   let claimsReserved = 0;
