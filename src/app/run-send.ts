@@ -1,13 +1,17 @@
-import { TidingsError, describeError } from '../core/errors.ts';
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { TidingsError, describeError, isTidingsError } from '../core/errors.ts';
 import { assertNotTooLate } from '../delivery/late-run.ts';
 import { createMessageBuilder } from '../delivery/message-builder.ts';
 import { createProgressReporter } from '../delivery/progress-reporter.ts';
 import { sendEdition } from '../delivery/send-edition.ts';
+import { holdSendLease, type HeldLease, type LeaseHolder, type LeaseRequest } from '../delivery/send-lease.ts';
 import { summarizeSendResult } from '../delivery/send-summary.ts';
 import type { SendResult } from '../delivery/send-types.ts';
 import { createMailTransport } from '../delivery/smtp-transport.ts';
 import { editionIdFor, slotFor } from '../editions/slot.ts';
 import type { Recipient } from '../subscribers/subscriber-store.ts';
+import { applyPendingOutcomes, openOutcomeJournal } from './apply-pending-outcomes.ts';
 import type { AppContext } from './context.ts';
 import { archiveUrlFor } from './subscribers/public-urls.ts';
 import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
@@ -35,6 +39,8 @@ export interface SendOutcome {
  */
 export async function runSend(ctx: AppContext, newsletterId: string, options: SendOptions): Promise<SendOutcome> {
   const secret = requireSecret(ctx);
+  // Before anything else: outcomes an earlier run could not record decide which rows are done.
+  await applyPendingOutcomes(ctx);
   const now = ctx.clock.now();
   const { timezone } = findNewsletter(ctx, newsletterId);
   const at = parseAt(ctx, options.at, timezone);
@@ -56,6 +62,63 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
     return done(1, [`${edition.id}: waiting for approval (newsletters.${newsletter.id}.requireApproval); approve with: ${ctx.commandLine(`edition approve ${edition.id}`)}`]);
   }
 
+  let lease: HeldLease | null = null;
+  if (!options.dryRun) {
+    try {
+      lease = await holdSendLease({
+        lease: ctx.store.sendLease,
+        editionId: edition.id,
+        request: describeThisRun(),
+        clock: ctx.clock,
+        logger: ctx.logger,
+        isHolderGone,
+        refusal: () =>
+          options.resendAmbiguous
+            ? 'resending ambiguous rows now would resend its messages in flight; wait for it to finish, then run this again'
+            : 'it sends to the whole list; wait for it to finish (rerunning afterwards is safe)',
+      });
+    } catch (error) {
+      if (!isTidingsError(error) || error.code !== 'SEND_LEASE_HELD') throw error;
+      // --resend-ambiguous next to a live send is a usage error (2); a plain overlap is work in progress (1).
+      return done(options.resendAmbiguous ? 2 : 1, [`error: [${error.code}] ${error.message}`]);
+    }
+  }
+  try {
+    return await sendUnderLease(ctx, pipeline, options, secret, lease, done);
+  } finally {
+    await lease?.release().catch((error: unknown) => ctx.logger.warn(`cannot release the send lease: ${describeError(error)}`));
+  }
+}
+
+/** This run, as the holder of a send lease: host, pid and a random tag (unique per run, even in one process). */
+function describeThisRun(): LeaseRequest {
+  const host = os.hostname();
+  return { holder: `${host} pid ${process.pid} run ${randomUUID().slice(0, 8)}`, host, pid: process.pid };
+}
+
+/** A lease held by a process of this machine that no longer exists (killed, crashed) is stale. */
+function isHolderGone(holder: LeaseHolder): boolean {
+  if (holder.host !== os.hostname() || holder.pid === process.pid) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+async function sendUnderLease(
+  ctx: AppContext,
+  pipeline: EditionPipeline,
+  options: SendOptions,
+  secret: string,
+  lease: HeldLease | null,
+  done: (exitCode: number, lines: string[], result?: SendResult | null) => SendOutcome,
+): Promise<SendOutcome> {
+  const { edition, newsletter } = pipeline;
+  // One instant for who is subscribed (a reader paused until today counts from it).
+  const now = ctx.clock.now();
+  const awaitingApproval = newsletter.requireApproval && edition.status === 'draft';
   const transport = options.dryRun ? null : createMailTransport(ctx.config.transport, ctx.baseDir);
   if (transport && ctx.config.transport.type === 'smtp' && !ctx.config.web.baseUrl.startsWith('https:')) {
     ctx.logger.warn({ baseUrl: ctx.config.web.baseUrl }, 'web.baseUrl is not https: mailbox providers ignore the one-click List-Unsubscribe link');
@@ -65,6 +128,7 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   const total = await ctx.store.subscribers.count(newsletter.id, now);
   const maxConnections = ctx.config.transport.type === 'smtp' ? ctx.config.transport.maxConnections : 4;
   const itemIds = edition.articles.map((a) => a.articleId);
+  const signals = [options.signal, lease?.lost].filter((signal): signal is AbortSignal => Boolean(signal));
   let result: SendResult;
   try {
     result = await sendEdition<Recipient>(
@@ -95,6 +159,7 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
         links: pipeline.links(secret),
         clock: ctx.clock,
         logger: ctx.logger,
+        journal: openOutcomeJournal(ctx),
         onProgress: (p) => progress.update(p),
         onPermanentRejection: async (recipient) => {
           const { bounced } = await ctx.store.subscribers.recordHardBounce(recipient.id, ctx.clock.now(), ctx.config.delivery.bounceAfter);
@@ -110,11 +175,16 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
         maxConnections,
         delivery: ctx.config.delivery,
         total,
-        signal: options.signal,
+        signal: signals.length ? AbortSignal.any(signals) : undefined,
       },
     );
   } finally {
     await transport?.close();
+  }
+  if (lease?.lost.aborted && !options.signal?.aborted) {
+    // Not a stop asked for: another run took the edition over after this one stalled.
+    result.stopped = false;
+    result.fatal ??= { code: 'SEND_LEASE_HELD', message: 'another run took over the send lease (this run stalled longer than the lease lasts)' };
   }
   progress.finish({
     accepted: result.accepted, failed: result.failed, skipped: result.skipped, alreadyDone: result.alreadyDone,
@@ -122,11 +192,16 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   });
   // Temporary failures that used up delivery.maxAttempts: the list is not done until a rerun retries them.
   let retryLater = 0;
-  if (!options.dryRun) {
-    const counts = await ctx.store.ledger.counts(edition.id);
-    if (counts.failed) retryLater = (await ctx.store.ledger.list(edition.id, 'failed')).filter((row) => row.retryable).length;
-    const finished = !result.paused && !result.stopped && !result.limitReached && counts.pending === 0 && counts.sending === 0 && retryLater === 0;
-    if (finished) await ctx.store.editions.setStatus(edition.id, 'sent', { at: ctx.clock.now(), from: ['sending'] });
+  if (!options.dryRun && !result.fatal) {
+    try {
+      const counts = await ctx.store.ledger.counts(edition.id);
+      if (counts.failed) retryLater = (await ctx.store.ledger.list(edition.id, 'failed')).filter((row) => row.retryable).length;
+      const finished = !result.paused && !result.stopped && !result.limitReached && counts.pending === 0 && counts.sending === 0 && retryLater === 0;
+      if (finished) await ctx.store.editions.setStatus(edition.id, 'sent', { at: ctx.clock.now(), from: ['sending'] });
+    } catch (error) {
+      // The sending is over; a store failing now must still end with the summary, not a stack trace.
+      result.fatal = { code: isTidingsError(error) ? error.code : 'STORE_FAILED', message: describeError(error) };
+    }
   }
   const rerun = ctx.commandLine(`send ${newsletter.id} --at ${edition.slot}`);
   const summary = summarizeSendResult(result, rerun);

@@ -183,6 +183,12 @@ const smtpTransport = z.strictObject({
   dkim: z
     .strictObject({ domain: z.string().min(1), selector: z.string().min(1), keyFile: z.string().min(1) })
     .optional(),
+  /** Time to open the connection (TCP and TLS). */
+  connectionTimeout: duration('60s'),
+  /** Time to wait for the server's greeting once connected. */
+  greetingTimeout: duration('60s'),
+  /** Silence on an open connection, e.g. no reply after DATA: the message becomes ambiguous. */
+  socketTimeout: duration('60s'),
 });
 const outboxTransport = z.strictObject({ type: z.literal('outbox'), dir: z.string().default('outbox') });
 

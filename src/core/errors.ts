@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'TRANSPORT_TEMPORARY'
   | 'TRANSPORT_PERMANENT'
   | 'TRANSPORT_THROTTLED'
+  | 'TRANSPORT_AMBIGUOUS'
+  | 'SEND_LEASE_HELD'
   | 'SEND_PAUSED'
   | 'SEND_TOO_LATE'
   /** A subscriber link's token was tampered with, truncated, signed elsewhere or meant for another page. */

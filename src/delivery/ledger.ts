@@ -66,6 +66,12 @@ export interface FailedRecord {
 }
 
 export type ClaimResult = { claimed: true } | { claimed: false; skipped: string | null };
+/** Why a claimed row was left ambiguous by a live run (no reply after the end of DATA). */
+export interface AmbiguousRecord {
+  code: string;
+  text: string;
+  attempts: number;
+}
 
 export interface Ledger {
   /** Creates the missing rows as pending; existing rows are left alone. */
@@ -80,6 +86,11 @@ export interface Ledger {
   recordAccepted(editionId: string, subscriberId: SubscriberId, at: Date, record: AcceptedRecord): Promise<void>;
   recordFailed(editionId: string, subscriberId: SubscriberId, at: Date, record: FailedRecord): Promise<void>;
   /**
+   * The server may have accepted the message (no reply after the end of DATA): the row
+   * stays `sending`, hence ambiguous, with the reason noted; it is never retried automatically.
+   */
+  recordAmbiguous(editionId: string, subscriberId: SubscriberId, at: Date, record: AmbiguousRecord): Promise<void>;
+  /**
    * pending → skipped with a reason; never touches claimed or finished rows. False when
    * the row was not pending (an earlier run already handled this subscriber).
    */
@@ -89,7 +100,7 @@ export interface Ledger {
   /** failed with a temporary error → pending, at the start of a rerun; returns how many. */
   releaseRetryableFailures(editionId: string): Promise<number>;
   counts(editionId: string): Promise<DeliveryCounts>;
-  /** Rows left `sending` (by a crash): the message may or may not have been accepted. */
+  /** Rows left `sending` (by a crash or a lost reply): the message may or may not have been accepted. */
   listAmbiguous(editionId: string): Promise<DeliveryRow[]>;
   /** sending → pending for --resend-ambiguous; returns how many. */
   resetAmbiguous(editionId: string): Promise<number>;

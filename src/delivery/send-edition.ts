@@ -1,6 +1,8 @@
 import { describeError, isTidingsError } from '../core/errors.ts';
 import type { RenderedSegment } from '../render/render-types.ts';
-import type { OutgoingMessage } from './mail-transport.ts';
+import type { DeliveryRow } from './ledger.ts';
+import type { OutgoingMessage, SendReceipt } from './mail-transport.ts';
+import { describeFatal, OutcomeRecorder, type OutcomeEntry, type RecordedOutcome } from './outcome-recorder.ts';
 import { RecipientFeed } from './recipient-feed.ts';
 import { SegmentCache } from './segment-cache.ts';
 import type { DeliveryRecipient, SendEditionDeps, SendEditionOptions, SendResult } from './send-types.ts';
@@ -49,9 +51,12 @@ export async function sendEdition<R extends DeliveryRecipient>(
 
   const result: SendResult = {
     editionId, dryRun, accepted: 0, failed: 0, skipped: 0, alreadyDone: 0, wouldSend: 0,
-    requeuedFailures: 0, ambiguousResent: 0, ambiguous: [], segmentsRendered: 0,
+    requeuedFailures: 0, ambiguousResent: 0, ambiguous: [], ambiguousThisRun: 0, journaled: 0,
+    journalLocation: deps.journal?.location ?? null, fatal: null, segmentsRendered: 0,
     paused: false, pauseReason: null, stopped: false, limitReached: false, elapsedMs: 0, rate: 0,
   };
+  // Known here even when the store can no longer be read: the rows this run left ambiguous.
+  const leftAmbiguous = new Map<number, DeliveryRow>();
   let consecutiveFailures = 0;
   let claimsReserved = 0;
   const segments = new SegmentCache<RenderedSegment>(options.segmentCacheSize ?? 64);
@@ -92,22 +97,33 @@ export async function sendEdition<R extends DeliveryRecipient>(
     }
   };
 
+  const noteAmbiguous = (recipient: R, code: string, text: string, attempts: number) => {
+    leftAmbiguous.set(recipient.id, {
+      editionId, subscriberId: recipient.id, email: recipient.email, status: 'sending', segment: null, attempts,
+      claimedAt: null, finishedAt: clock.now().toISOString(), messageId: null, response: text, errorCode: code, reason: null, retryable: false,
+    });
+  };
+
+  const recorder = new OutcomeRecorder({ editionId, journal: deps.journal, logger, now: () => clock.now(), sleep });
+  /** Records through the recorder; an outcome that reached only the journal, or nowhere, ends the run. */
+  async function recordOutcome(recipient: R, entry: OutcomeEntry, write: () => Promise<unknown>, attempts: number): Promise<RecordedOutcome> {
+    const stored = await recorder.record(recipient.id, entry, write);
+    if (stored.where === 'journal') result.journaled++;
+    if (stored.where === 'nowhere') noteAmbiguous(recipient, 'STORE_FAILED', stored.reason, attempts);
+    return stored;
+  }
+
   async function deliver(recipient: R, message: OutgoingMessage, segmentKey: string, articleIds: string[]): Promise<void> {
     let attempts = 0;
     let throttles = 0;
     for (;;) {
       attempts++;
+      let receipt: SendReceipt;
       try {
-        const receipt = await transport.send(message);
-        consecutiveFailures = 0;
-        await ledger.recordAccepted(editionId, recipient.id, clock.now(), {
-          messageId: receipt.messageId, response: receipt.response, segment: segmentKey, articleIds,
-        });
-        result.accepted++;
-        await deps.onAccepted?.(recipient);
-        return;
+        receipt = await transport.send(message);
       } catch (thrown) {
         const error = thrown instanceof TransportError ? thrown : classifySmtpError(thrown);
+        if (error.code === 'TRANSPORT_AMBIGUOUS') return leaveAmbiguous(recipient, error, attempts);
         const throttled = error.code === 'TRANSPORT_THROTTLED' && throttles < (options.maxThrottleRetries ?? 10);
         if (throttled) {
           // Throttling is the server's pace, not a fault: slow down without spending an attempt.
@@ -119,10 +135,11 @@ export async function sendEdition<R extends DeliveryRecipient>(
         }
         logger.debug({ editionId, subscriberId: recipient.id, code: error.code, attempts }, error.message);
         if (error.code === 'TRANSPORT_PERMANENT' || attempts >= delivery.maxAttempts) {
-          await ledger.recordFailed(editionId, recipient.id, clock.now(), {
-            code: error.code, text: error.response, retryable: error.code !== 'TRANSPORT_PERMANENT', attempts,
-          });
+          const at = clock.now();
+          const record = { code: error.code, text: error.response, retryable: error.code !== 'TRANSPORT_PERMANENT', attempts };
+          const stored = await recordOutcome(recipient, { kind: 'failed', record }, () => ledger.recordFailed(editionId, recipient.id, at, record), attempts);
           result.failed++;
+          if (stored.where !== 'ledger') throw stored.error;
           if (error.recipientRejected) await deps.onPermanentRejection?.(recipient, error);
           return;
         }
@@ -132,7 +149,31 @@ export async function sendEdition<R extends DeliveryRecipient>(
           await ledger.releaseForRetry(editionId, recipient.id);
           return;
         }
+        continue;
       }
+      // Accepted. Nothing below may lead to a second send: a failing store ends the run instead.
+      consecutiveFailures = 0;
+      const at = clock.now();
+      const record = { messageId: receipt.messageId, response: receipt.response, segment: segmentKey, articleIds };
+      const stored = await recordOutcome(recipient, { kind: 'accepted', record }, () => ledger.recordAccepted(editionId, recipient.id, at, record), attempts);
+      if (stored.where !== 'nowhere') result.accepted++;
+      if (stored.where !== 'ledger') throw stored.error;
+      await deps.onAccepted?.(recipient);
+      return;
+    }
+  }
+
+  /** The server may have the message: never retried; the row stays `sending`, reported as ambiguous. */
+  async function leaveAmbiguous(recipient: R, error: TransportError, attempts: number): Promise<void> {
+    noteFailure(error);
+    result.ambiguousThisRun++;
+    noteAmbiguous(recipient, error.code, error.message, attempts);
+    logger.warn({ editionId, subscriberId: recipient.id, code: error.code }, error.message);
+    try {
+      await ledger.recordAmbiguous(editionId, recipient.id, clock.now(), { code: error.code, text: error.message, attempts });
+    } catch (noteError) {
+      // Only the reason is lost: the row is `sending` already, which is what makes it ambiguous.
+      logger.warn({ editionId, subscriberId: recipient.id }, `cannot note the ambiguous outcome: ${describeError(noteError)}`);
     }
   }
 
@@ -174,8 +215,11 @@ export async function sendEdition<R extends DeliveryRecipient>(
       const code = isTidingsError(error) ? error.code : 'RENDER_FAILED';
       logger.warn({ editionId, subscriberId: recipient.id, code }, describeError(error));
       if (dryRun) throw error;
-      await ledger.recordFailed(editionId, recipient.id, clock.now(), { code, text: describeError(error), retryable: false, attempts: 0 });
+      const at = clock.now();
+      const record = { code, text: describeError(error), retryable: false, attempts: 0 };
+      const stored = await recordOutcome(recipient, { kind: 'failed', record }, () => ledger.recordFailed(editionId, recipient.id, at, record), 0);
       result.failed++;
+      if (stored.where !== 'ledger') throw stored.error;
       return 'continue';
     }
     if (dryRun) result.wouldSend++;
@@ -205,14 +249,28 @@ export async function sendEdition<R extends DeliveryRecipient>(
       ),
     );
     const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-    if (failure) throw failure.reason;
+    // A dry run has nothing in flight: its errors are the caller's. A real run reports what it did.
+    if (failure && dryRun) throw failure.reason;
+    if (failure) {
+      result.fatal = describeFatal(failure.reason);
+      logger.error({ editionId, code: result.fatal.code }, `sending stopped: ${result.fatal.message}`);
+    }
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    await feed.close();
+    await feed.close().catch(() => {});
   }
   result.stopped = Boolean(options.signal?.aborted) && !result.paused;
   result.segmentsRendered = segments.rendered;
-  if (!dryRun) result.ambiguous = await ledger.listAmbiguous(editionId);
+  if (!dryRun) {
+    try {
+      const rows = await ledger.listAmbiguous(editionId);
+      result.ambiguous = rows.filter((row) => !recorder.journaledIds.has(row.subscriberId));
+    } catch (error) {
+      // The store cannot even be read: report what this run knows it left ambiguous.
+      result.ambiguous = [...leftAmbiguous.values()];
+      result.fatal ??= describeFatal(error);
+    }
+  }
   report();
   logger.info({ editionId, accepted: result.accepted, failed: result.failed, skipped: result.skipped, paused: result.paused }, 'edition run finished');
   return result;

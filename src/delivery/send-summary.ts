@@ -2,7 +2,8 @@ import type { SendResult } from './send-types.ts';
 
 /**
  * What `tidings send` prints after a run and its exit code: 0 when the list is done,
- * 1 when the run paused (with how to resume), 130 when a signal stopped it.
+ * 1 when the run paused (with how to resume), left ambiguous rows or was stopped by an
+ * error (the store failing…), 130 when a signal stopped it.
  */
 export function summarizeSendResult(result: SendResult, rerunCommand: string): { exitCode: number; lines: string[] } {
   const lines: string[] = [];
@@ -16,22 +17,34 @@ export function summarizeSendResult(result: SendResult, rerunCommand: string): {
   );
   if (result.requeuedFailures) lines.push(`${result.requeuedFailures} temporary failures from earlier runs were tried again.`);
   if (result.ambiguousResent) lines.push(`${result.ambiguousResent} ambiguous rows were resent (--resend-ambiguous).`);
-  if (result.ambiguous.length) {
+  if (result.journaled) {
     lines.push(
-      `${result.ambiguous.length} ambiguous deliveries (left "sending" by an interrupted run, maybe accepted): ` +
+      `${result.journaled} outcomes the store could not record are kept in ${result.journalLocation}; ` +
+        'the next send, run or status applies them before anything else (nobody is sent to twice).',
+    );
+  }
+  if (result.ambiguous.length) {
+    const byThisRun = result.ambiguousThisRun ? `; ${result.ambiguousThisRun} left by this run, with no reply after the end of DATA` : '';
+    lines.push(
+      `${result.ambiguous.length} ambiguous deliveries (the server may have accepted them${byThisRun}): ` +
         result.ambiguous.slice(0, 10).map((r) => r.email ?? `subscriber ${r.subscriberId}`).join(', ') +
         (result.ambiguous.length > 10 ? ', …' : '') +
-        `. They are not resent; to resend them anyway: ${rerunCommand} --resend-ambiguous`,
+        `. They are not resent automatically; to resend them anyway (some readers may get a second copy): ${rerunCommand} --resend-ambiguous`,
     );
   }
   if (result.limitReached) lines.push(`Stopped at --limit; rerun to send to the rest: ${rerunCommand}`);
+  if (result.fatal) {
+    lines.push(`Sending stopped by an error: [${result.fatal.code}] ${result.fatal.message}. When it is fixed, resume with: ${rerunCommand}`);
+    return { exitCode: 1, lines };
+  }
   if (result.paused) {
     lines.push(`Sending paused: ${result.pauseReason}. Nothing is lost; when the server is back, resume with: ${rerunCommand}`);
     return { exitCode: 1, lines };
   }
   if (result.stopped) {
-    lines.push(`Stopped by a signal; messages in flight were recorded. Resume with: ${rerunCommand}`);
+    lines.push(`Stopped by a signal; messages in flight were recorded${result.ambiguous.length ? ' or left ambiguous' : ''}. Resume with: ${rerunCommand}`);
     return { exitCode: 130, lines };
   }
-  return { exitCode: 0, lines };
+  // Ambiguous rows are work left for ops to decide: a cron alert must fire.
+  return { exitCode: result.ambiguous.length ? 1 : 0, lines };
 }

@@ -4,6 +4,7 @@ import type { DeliveryOptions } from '../config/schema.ts';
 import type { PersonalTokens, RenderedSegment } from '../render/render-types.ts';
 import type { DeliveryRow, Ledger } from './ledger.ts';
 import type { MailTransport } from './mail-transport.ts';
+import type { OutcomeJournal } from './outcome-journal.ts';
 import type { BuildMessage } from './message-builder.ts';
 import type { SubscriberUrls } from './subscriber-token.ts';
 import type { TransportError } from './transport-error.ts';
@@ -46,6 +47,8 @@ export interface SendEditionDeps<R extends DeliveryRecipient = DeliveryRecipient
   links(subscriberId: number): SubscriberUrls;
   clock: Clock;
   logger: Logger;
+  /** Where outcomes go that the store cannot record (disk full…); without it they stay ambiguous. */
+  journal?: OutcomeJournal;
   /** Waits `ms`, returning early when the signal aborts. */
   sleep?(ms: number, signal: AbortSignal): Promise<void>;
   /** In [0, 1): the backoff jitter. */
@@ -93,8 +96,18 @@ export interface SendResult {
   requeuedFailures: number;
   /** Ambiguous rows put back in the queue by resendAmbiguous. */
   ambiguousResent: number;
-  /** Rows still `sending` from earlier runs: maybe accepted, never resent without resendAmbiguous. */
+  /**
+   * Rows left `sending` at the end (a lost reply after DATA in this run, or a crash of an
+   * earlier one): maybe accepted, never resent without resendAmbiguous.
+   */
   ambiguous: DeliveryRow[];
+  /** How many of them this run left: no reply after the end of DATA, or an outcome not recorded. */
+  ambiguousThisRun: number;
+  /** Outcomes the store could not record, kept in the journal for the next run. */
+  journaled: number;
+  journalLocation: string | null;
+  /** What stopped the run early (the store failing…): the summary still prints. */
+  fatal: { code: string; message: string } | null;
   segmentsRendered: number;
   paused: boolean;
   pauseReason: string | null;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { TidingsError } from '../core/errors.ts';
 import type { TransportConfig } from '../config/schema.ts';
 import type { MailTransport, OutgoingMessage, SendReceipt } from './mail-transport.ts';
@@ -16,10 +16,20 @@ export interface SmtpTransportOptions {
   rateLimit: number;
   tls: { rejectUnauthorized: boolean };
   dkim?: { domain: string; selector: string; privateKey: string } | undefined;
-  /** Socket inactivity timeout in ms (nodemailer's default is 10 minutes). */
-  socketTimeoutMs?: number;
-  connectionTimeoutMs?: number;
+  /** Time to open the TCP (and TLS) connection, in ms. */
+  connectionTimeoutMs: number;
+  /** Time to wait for the server's greeting, in ms. */
+  greetingTimeoutMs: number;
+  /** Inactivity on an open connection, in ms: also how long a reply after DATA may take. */
+  socketTimeoutMs: number;
 }
+
+/** Per-message record of how far the message got, filled in by the stream plugin below. */
+interface DataProbe {
+  messageComplete: boolean;
+}
+
+const PROBE_KEY = 'tidingsDataProbe';
 
 /**
  * SMTP through nodemailer's pool. The message is already complete MIME (see
@@ -43,22 +53,27 @@ export class SmtpTransport implements MailTransport {
       maxConnections: options.maxConnections,
       maxMessages: options.maxMessages,
       tls: { rejectUnauthorized: options.tls.rejectUnauthorized },
-      socketTimeout: options.socketTimeoutMs,
       connectionTimeout: options.connectionTimeoutMs,
+      greetingTimeout: options.greetingTimeoutMs,
+      socketTimeout: options.socketTimeoutMs,
       dkim: options.dkim
         ? { domainName: options.dkim.domain, keySelector: options.dkim.selector, privateKey: options.dkim.privateKey }
         : undefined,
     });
+    this.transporter.use('stream', (mail, done) => watchEndOfData(mail as unknown as PluginMail, done));
     this.bucket = new TokenBucket({ ratePerSecond: options.rateLimit });
   }
 
   async send(message: OutgoingMessage): Promise<SendReceipt> {
     await this.bucket.take();
+    const probe: DataProbe = { messageComplete: false };
     try {
-      const info = await this.transporter.sendMail({ envelope: message.envelope, raw: message.raw });
+      // Unknown keys stay on the mail's data, where the stream plugin finds the probe.
+      const mail = { envelope: message.envelope, raw: message.raw, [PROBE_KEY]: probe } as SendMailOptions;
+      const info = await this.transporter.sendMail(mail);
       return { messageId: message.messageId, response: String(info.response ?? '') };
     } catch (error) {
-      throw classifySmtpError(error, this.where);
+      throw classifySmtpError(error, this.where, probe);
     }
   }
 
@@ -69,6 +84,35 @@ export class SmtpTransport implements MailTransport {
   async close(): Promise<void> {
     this.transporter.close();
   }
+}
+
+/**
+ * A nodemailer 'stream' plugin that tells when the terminating `.` may have gone out.
+ * nodemailer pipes the stream returned by `createReadStream()` (after DKIM signing, the
+ * last stage) into its DATA stream, which writes `.` only once that stream has ended.
+ * So: an error before 'end' means the server cannot have a complete message (safe to
+ * retry); after 'end' the server may have accepted it. The stream's own 'end' is used
+ * because nodemailer reports socket errors with `command: 'CONN'` at every stage.
+ */
+interface PluginMail {
+  data: Record<string, unknown>;
+  message: unknown;
+}
+
+function watchEndOfData(mail: PluginMail, done: (error?: Error | null) => void): void {
+  const probe = mail.data[PROBE_KEY] as DataProbe | undefined;
+  const node = mail.message as { createReadStream: (...args: unknown[]) => NodeJS.ReadableStream };
+  if (probe) {
+    const create = node.createReadStream.bind(node);
+    node.createReadStream = (...args: unknown[]) => {
+      const stream = create(...args);
+      stream.once('end', () => {
+        probe.messageComplete = true;
+      });
+      return stream;
+    };
+  }
+  done();
 }
 
 /**
@@ -101,5 +145,8 @@ export function createMailTransport(config: TransportConfig, baseDir: string): M
     rateLimit: config.rateLimit,
     tls: config.tls,
     dkim,
+    connectionTimeoutMs: config.connectionTimeout,
+    greetingTimeoutMs: config.greetingTimeout,
+    socketTimeoutMs: config.socketTimeout,
   });
 }

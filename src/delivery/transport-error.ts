@@ -1,10 +1,11 @@
 import { TidingsError } from '../core/errors.ts';
 
-export type TransportErrorCode = 'TRANSPORT_TEMPORARY' | 'TRANSPORT_THROTTLED' | 'TRANSPORT_PERMANENT';
+export type TransportErrorCode = 'TRANSPORT_TEMPORARY' | 'TRANSPORT_THROTTLED' | 'TRANSPORT_PERMANENT' | 'TRANSPORT_AMBIGUOUS';
 
 /**
  * A failed send, classified so the engine decides from data: temporary (retry with
- * backoff), throttled (slow down, retry), permanent (record, never retry). The SMTP
+ * backoff), throttled (slow down, retry), permanent (record, never retry), ambiguous
+ * (the server may have accepted it: leave the row ambiguous, never retry). The SMTP
  * reply code and text are kept for the ledger.
  */
 export class TransportError extends TidingsError {
@@ -19,7 +20,9 @@ export class TransportError extends TidingsError {
     message: string,
     details: { responseCode?: number | null; response?: string; recipientRejected?: boolean; where?: string; cause?: unknown },
   ) {
-    super(code, message, { retryable: code !== 'TRANSPORT_PERMANENT', where: details.where, cause: details.cause });
+    // Only temporary and throttled failures are retryable: a permanent refusal is final and an
+    // ambiguous outcome may already be in the reader's mailbox.
+    super(code, message, { retryable: code === 'TRANSPORT_TEMPORARY' || code === 'TRANSPORT_THROTTLED', where: details.where, cause: details.cause });
     this.responseCode = details.responseCode ?? null;
     this.response = details.response ?? message;
     this.recipientRejected = details.recipientRejected ?? false;
@@ -38,13 +41,27 @@ interface SmtpErrorShape {
 }
 
 /**
- * Maps an SMTP client error: 421 and 450–454 with rate/throttling words → throttled;
- * other 4xx and connection errors (no reply code) → temporary; 5xx → permanent.
+ * How far the message got before the error. nodemailer reports every socket-level
+ * failure (close, reset, timeout) with `command: 'CONN'` whatever the stage, so the
+ * error alone cannot say whether the final `.` had gone out: the transport watches the
+ * message stream and tells us. `messageComplete` is true once the whole message was
+ * handed to the DATA stream, i.e. the terminating `.` may have reached the server.
  */
-export function classifySmtpError(error: unknown, where?: string): TransportError {
+export interface SmtpStage {
+  messageComplete: boolean;
+}
+
+/**
+ * Maps an SMTP client error. A clear reply decides: 5xx → permanent; 421 and 450–454
+ * with rate/throttling words → throttled; other 4xx → temporary. Without a reply (the
+ * connection dropped, timed out, or answered nonsense): before the end of DATA the
+ * server cannot have the message → temporary (safe to retry); after it the server may
+ * have accepted it → ambiguous, never retried.
+ */
+export function classifySmtpError(error: unknown, where?: string, stage: SmtpStage = { messageComplete: false }): TransportError {
   if (error instanceof TransportError) return error;
   const shape = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as SmtpErrorShape;
-  const responseCode = typeof shape.responseCode === 'number' ? shape.responseCode : null;
+  const responseCode = typeof shape.responseCode === 'number' && shape.responseCode >= 200 && shape.responseCode < 600 ? shape.responseCode : null;
   const response = (shape.response ?? shape.message ?? 'unknown error').trim();
   const command = (shape.command ?? '').toUpperCase();
   const details = { responseCode, response, where, cause: error };
@@ -52,9 +69,15 @@ export function classifySmtpError(error: unknown, where?: string): TransportErro
     const recipientRejected = command.startsWith('RCPT') || shape.code === 'EENVELOPE';
     return new TransportError('TRANSPORT_PERMANENT', `rejected permanently: ${response}`, { ...details, recipientRejected });
   }
-  const throttled =
-    responseCode !== null && (responseCode === 421 || (responseCode >= 450 && responseCode <= 454)) && THROTTLE_TEXT.test(response);
-  if (throttled) return new TransportError('TRANSPORT_THROTTLED', `throttled: ${response}`, details);
-  const label = responseCode !== null ? `temporary failure: ${response}` : `connection error (${shape.code ?? 'no code'}): ${response}`;
-  return new TransportError('TRANSPORT_TEMPORARY', label, details);
+  if (responseCode !== null && responseCode >= 400) {
+    const throttled = (responseCode === 421 || (responseCode >= 450 && responseCode <= 454)) && THROTTLE_TEXT.test(response);
+    if (throttled) return new TransportError('TRANSPORT_THROTTLED', `throttled: ${response}`, details);
+    return new TransportError('TRANSPORT_TEMPORARY', `temporary failure: ${response}`, details);
+  }
+  // No usable reply (a 2xx/3xx in an error is a protocol mix-up, not an answer about the message).
+  const what = `${shape.code ?? 'no code'}${command && command !== 'CONN' ? ` at ${command}` : ''}`;
+  if (stage.messageComplete) {
+    return new TransportError('TRANSPORT_AMBIGUOUS', `no reply after the end of DATA (${what}): ${response}; the server may have accepted the message`, details);
+  }
+  return new TransportError('TRANSPORT_TEMPORARY', `connection error (${what}): ${response}`, details);
 }

@@ -1,4 +1,5 @@
 import type { Ledger } from '../delivery/ledger.ts';
+import type { SendLease } from '../delivery/send-lease.ts';
 import type { EditionStore } from '../editions/edition-store.ts';
 import type { SubscriberStore } from '../subscribers/subscriber-store.ts';
 import type { ArticleStore } from './article-store.ts';
@@ -16,5 +17,9 @@ export interface Store {
   ledger: Ledger;
   sources: SourceStateStore;
   stats: StoreStats;
+  /** Which editions are being sent now (one send per edition at a time). */
+  sendLease: SendLease;
+  /** The store's file (null in memory): the outcome journal lives next to it. */
+  file: string | null;
   close(): void;
 }

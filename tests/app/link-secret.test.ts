@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PUBLIC_SECRETS, isSecretFileShared, judgePublicSecret, resolveLinkSecret } from '../../src/app/link-secret.ts';
 import { signSubscriberToken, verifySubscriberToken } from '../../src/delivery/subscriber-token.ts';
 import { runCli } from '../helpers/cli-run.ts';
+import { tidingsProcessArgs } from '../helpers/cli-process.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -128,7 +129,7 @@ describe('the link secret', () => {
     const config = quickStart(dir);
     const bin = (): Promise<{ code: number | null; stderr: string }> =>
       new Promise((resolve) => {
-        const child = spawn(process.execPath, [path.join(ROOT, 'bin/tidings.js'), '-c', config, 'articles'], {
+        const child = spawn(process.execPath, tidingsProcessArgs('-c', config, 'articles'), {
           env: { PATH: process.env.PATH, CI: '1' },
           stdio: ['ignore', 'ignore', 'pipe'],
         });

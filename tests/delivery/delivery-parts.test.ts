@@ -70,13 +70,28 @@ describe('progress', () => {
 describe('send summary and late runs', () => {
   const base: SendResult = {
     editionId: 'm/1', dryRun: false, accepted: 3, failed: 0, skipped: 0, alreadyDone: 0, wouldSend: 0, requeuedFailures: 0,
-    ambiguousResent: 0, ambiguous: [], segmentsRendered: 1, paused: false, pauseReason: null, stopped: false, limitReached: false, elapsedMs: 1, rate: 1,
+    ambiguousResent: 0, ambiguous: [], ambiguousThisRun: 0, journaled: 0, journalLocation: null, fatal: null, segmentsRendered: 1, paused: false, pauseReason: null, stopped: false, limitReached: false, elapsedMs: 1, rate: 1,
   };
   it('exits 1 on a pause and says how to resume', () => {
     const { exitCode, lines } = summarizeSendResult({ ...base, paused: true, pauseReason: '20 failures in a row' }, 'tidings send m --at X');
     expect(exitCode).toBe(1);
     expect(lines.join('\n')).toMatch(/paused: 20 failures in a row.*resume with: tidings send m --at X/);
     expect(summarizeSendResult(base, 'x').exitCode).toBe(0);
+  });
+
+  it('exits 1 with the rerun hint when ambiguous rows remain, 1 with the summary after a fatal error, 130 on a signal', () => {
+    const row = { editionId: 'm/1', subscriberId: 7, email: 'r7@example.org', status: 'sending' as const, segment: null, attempts: 1, claimedAt: null, finishedAt: null, messageId: null, response: null, errorCode: 'TRANSPORT_AMBIGUOUS', reason: null, retryable: false };
+    const ambiguous = summarizeSendResult({ ...base, ambiguous: [row], ambiguousThisRun: 1 }, 'tidings send m --at X');
+    expect(ambiguous.exitCode).toBe(1);
+    expect(ambiguous.lines.join('\n')).toMatch(/1 ambiguous deliveries .*r7@example\.org.*tidings send m --at X --resend-ambiguous/);
+    const fatal = summarizeSendResult({ ...base, ambiguous: [row], journaled: 2, journalLocation: 'data/t.db.outcomes.jsonl', fatal: { code: 'STORE_FAILED', message: 'SQLITE_FULL: database or disk is full' } }, 'x');
+    expect(fatal.exitCode).toBe(1);
+    const text = fatal.lines.join('\n');
+    expect(text).toMatch(/^m\/1: 3 accepted/);
+    expect(text).toContain('2 outcomes the store could not record are kept in data/t.db.outcomes.jsonl');
+    expect(text).toContain('r7@example.org');
+    expect(text).toContain('Sending stopped by an error: [STORE_FAILED] SQLITE_FULL: database or disk is full');
+    expect(summarizeSendResult({ ...base, ambiguous: [row], stopped: true }, 'x').exitCode).toBe(130);
   });
 
   it('refuses a slot older than maxLateness unless forced', () => {

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tidingsProcessArgs } from '../helpers/cli-process.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { createCliWorkspace } from './support/cli-workspace.ts';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
+import { spawnCli } from './support/spawn-cli.ts';
 
 const READERS = Array.from({ length: 12 }, (_, i) => `reader${i + 1}@example.org`);
 
@@ -11,27 +11,6 @@ const sinks: SmtpSink[] = [];
 afterEach(async () => {
   for (const sink of sinks.splice(0)) await sink.close();
 });
-
-/** The CLI as its own process, as ops run it (from the sources: see tests/helpers/cli-process.ts); `signal` is sent once the sink has accepted two messages. */
-function runBin(args: string[], env: Record<string, string>, sink: SmtpSink, signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, tidingsProcessArgs(...args), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const watch = setInterval(() => {
-      if (sink.messages.length >= 2) {
-        clearInterval(watch);
-        child.kill(signal);
-      }
-    }, 5);
-    child.on('exit', (code) => {
-      clearInterval(watch);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('a CLI send stopped by a signal', () => {
   const tempDir = useTempDir();
@@ -51,7 +30,7 @@ describe('a CLI send stopped by a signal', () => {
     expect((await cli(['subscribers', 'sync'])).code).toBe(0);
 
     const args = command === 'send' ? ['send', 'daily', '--at', slot] : ['run', '--at', slot];
-    const stopped = await runBin(['-c', ws.configFile, ...args], { SMTP_URL: sink.url }, sink, signal);
+    const stopped = await spawnCli(['-c', ws.configFile, ...args], { SMTP_URL: sink.url }, { signal, when: () => sink.messages.length >= 2 });
     expect(stopped.code, stopped.stderr).toBe(130);
     expect(stopped.stderr).toContain(`${signal}: finishing the messages in flight`);
     expect(stopped.stdout).toContain('Stopped by a signal; messages in flight were recorded');
@@ -64,6 +43,5 @@ describe('a CLI send stopped by a signal', () => {
     const rest = await cli(['send', 'daily', '--at', slot]);
     expect(rest.code, rest.out).toBe(0);
     expect(sink.messages.map((m) => m.to[0]).sort()).toEqual([...READERS].sort());
-    // The child compiles the sources through tsx at start: slow on a loaded shared machine.
-  }, 60_000);
+  }, 60_000); // a child process compiling the CLI through tsx: slow on a loaded machine
 });

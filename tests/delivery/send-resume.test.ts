@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 function transportFor(url: string) {
-  const transport = new SmtpTransport({ url, maxConnections: 3, maxMessages: 50, rateLimit: 1000, tls: { rejectUnauthorized: false }, connectionTimeoutMs: 2000 });
+  const transport = new SmtpTransport({ url, maxConnections: 3, maxMessages: 50, rateLimit: 1000, tls: { rejectUnauthorized: false }, connectionTimeoutMs: 2000, greetingTimeoutMs: 2000, socketTimeoutMs: 5000 });
   cleanups.push(() => transport.close());
   return transport;
 }

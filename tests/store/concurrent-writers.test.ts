@@ -4,10 +4,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli-run.ts';
+import { tidingsProcessArgs } from '../helpers/cli-process.ts';
 import { startFixtureServer } from '../helpers/http-fixture-server.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tidings.js');
 const HOLDER = path.resolve(import.meta.dirname, '../fixtures/store/hold-write-lock.mjs');
 const HOLD_MS = 8_000;
 const SLOT = '2026-03-02T07:00:00Z';
@@ -31,9 +31,9 @@ function collect(child: ChildProcess): Promise<Exit> {
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
 }
 
-/** `node bin/tidings.js -c <config> ...args`: a second process on the same SQLite file. */
+/** The CLI (from the sources) with `-c <config> ...args`: a second process on the same SQLite file. */
 function runBin(configFile: string, args: string[]): Promise<Exit> {
-  return collect(spawn(process.execPath, [BIN, '-q', '-c', configFile, ...args], { env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return collect(spawn(process.execPath, tidingsProcessArgs('-q', '-c', configFile, ...args), { env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** Starts the lock holder and resolves once it holds the write lock, with its exit to come. */

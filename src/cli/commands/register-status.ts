@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { applyPendingOutcomes } from '../../app/apply-pending-outcomes.ts';
 import type { CommandHost } from '../command-host.ts';
 import { escapeControlCharacters } from '../terminal-text.ts';
 import { runDeliveries, runStatus } from './status.ts';
@@ -6,9 +7,19 @@ import { runDeliveries, runStatus } from './status.ts';
 export function registerStatusCommands(program: Command, host: CommandHost): void {
   const statusContext = async () => {
     const ctx = await host.getContext();
+    // Outcomes an earlier send could not record are applied first, so the counts are true.
+    await applyPendingOutcomes(ctx);
     // Emails, replies and reasons come from the store: never let their control characters reach the terminal.
     const stdout = { write: (text: string) => ctx.stdout.write(escapeControlCharacters(text)) };
-    return { ledger: ctx.store.ledger, editions: ctx.store.editions, subscribers: ctx.store.subscribers, stdout, stderr: { write: (text: string) => ctx.err(text.replace(/\n$/, '')) } };
+    return {
+      ledger: ctx.store.ledger,
+      editions: ctx.store.editions,
+      subscribers: ctx.store.subscribers,
+      sendLease: ctx.store.sendLease,
+      now: ctx.clock.now(),
+      stdout,
+      stderr: { write: (text: string) => ctx.err(text.replace(/\n$/, '')) },
+    };
   };
   program
     .command('status')

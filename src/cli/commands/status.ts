@@ -1,4 +1,5 @@
 import { DELIVERY_STATUSES, emptyCounts, type DeliveryStatus, type EditionDeliverySummary, type Ledger } from '../../delivery/ledger.ts';
+import type { LeaseHolder, SendLease } from '../../delivery/send-lease.ts';
 import type { EditionStatus } from '../../editions/edition.ts';
 import type { EditionStore } from '../../editions/edition-store.ts';
 import type { SubscriberStore } from '../../subscribers/subscriber-store.ts';
@@ -10,6 +11,9 @@ export interface StatusContext {
   editions?: Pick<EditionStore, 'listEditions' | 'getEdition'>;
   /** Unsubscribes attributed to each edition (the edition named in the signed unsubscribe link). */
   subscribers?: Pick<SubscriberStore, 'unsubscribesByEdition'>;
+  /** With it, editions being sent right now are marked, so their `sending` rows are not taken for ambiguous. */
+  sendLease?: Pick<SendLease, 'active'>;
+  now?: Date;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
 }
@@ -43,14 +47,19 @@ async function collectEditions(ctx: StatusContext, newsletter: string | undefine
 /** `tidings status [<newsletter>] [--json]`: per edition, its status, counts per delivery status, ambiguous rows and the last errors. */
 export async function runStatus(ctx: StatusContext, options: { newsletter?: string; json: boolean; errors?: number }): Promise<number> {
   const unsubscribes = (await ctx.subscribers?.unsubscribesByEdition(options.newsletter)) ?? new Map<string, number>();
+  const active = new Map<string, LeaseHolder>(
+    ctx.sendLease && ctx.now ? (await ctx.sendLease.active(ctx.now, options.newsletter)).map((lease) => [lease.editionId, lease]) : [],
+  );
   const editions = await Promise.all(
     (await collectEditions(ctx, options.newsletter)).map(async ({ edition, status, statusReason, summary }) => ({
       edition,
       status,
       statusReason,
       ...Object.fromEntries(COLUMNS.map((column) => [column, summary.counts[column]])),
-      ambiguous: summary.ambiguous,
+      // While a send holds the edition, its `sending` rows are in flight, not (yet) ambiguous.
+      ambiguous: active.has(edition) ? 0 : summary.ambiguous,
       unsubscribed: unsubscribes.get(edition) ?? 0,
+      sendingNow: active.has(edition) ? { holder: active.get(edition)!.holder, since: active.get(edition)!.acquiredAt, heartbeatAt: active.get(edition)!.heartbeatAt } : null,
       total: summary.counts.total,
       lastActivityAt: summary.lastActivityAt,
       lastErrors: summary.counts.failed ? await ctx.ledger.lastErrors(edition, options.errors ?? 3) : [],
@@ -75,9 +84,12 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
   ]);
   ctx.stdout.write(formatTable(header, rows));
   for (const e of editions) {
+    if (e.sendingNow) {
+      ctx.stdout.write(`\n${e.edition}: being sent now by ${e.sendingNow.holder} (since ${e.sendingNow.since}); its "sending" rows are in flight.\n`);
+    }
     if (e.ambiguous) {
       ctx.stdout.write(
-        `\n${e.edition}: ${e.ambiguous} ambiguous (left "sending" by an interrupted run; maybe accepted). ` +
+        `\n${e.edition}: ${e.ambiguous} ambiguous (no reply after the end of DATA, or left "sending" by an interrupted run; maybe accepted). ` +
           'They are not resent unless you rerun the send with --resend-ambiguous; list them with ' +
           `\`tidings deliveries ${e.edition} --status sending\`.\n`,
       );
@@ -121,7 +133,11 @@ export async function runDeliveries(ctx: StatusContext, options: { edition: stri
         r.status,
         String(r.attempts),
         r.finishedAt ?? r.claimedAt ?? '',
-        r.status === 'skipped' ? (r.reason ?? '') : r.status === 'failed' ? `${r.errorCode ?? ''} ${oneLine(r.response)}` : (r.messageId ?? ''),
+        r.status === 'skipped'
+          ? (r.reason ?? '')
+          : r.status === 'failed' || (r.status === 'sending' && r.errorCode)
+            ? `${r.errorCode ?? ''} ${oneLine(r.response)}`
+            : (r.messageId ?? ''),
       ]),
     ),
   );

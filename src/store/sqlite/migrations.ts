@@ -1,8 +1,8 @@
 /**
  * Versioned schema. Each migration runs once, in order, in its own transaction;
  * `PRAGMA user_version` records how far a file has come.
- * Area owners: 1 articles (ingest), 2 editions, 3 subscribers, 4 deliveries, 6 subscriber
- * lifecycle, 8 source fetch state. Keep the array in version order.
+ * Area owners: 1 articles (ingest), 2 editions, 3 subscribers, 4 deliveries, 5 send leases,
+ * 6 subscriber lifecycle, 8 source fetch state. Keep the array in version order.
  */
 export interface Migration {
   version: number;
@@ -142,6 +142,23 @@ export const MIGRATIONS: readonly Migration[] = [
         edition_id TEXT NOT NULL,
         PRIMARY KEY (subscriber_id, article_id)
       ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 5,
+    name: 'send leases',
+    sql: `
+      -- One row per edition being sent: who sends it and until when the claim holds without
+      -- a heartbeat. A crashed run's lease expires; a second send of the edition is refused meanwhile.
+      CREATE TABLE send_leases (
+        edition_id TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,              -- unique per run: host, pid and a random tag
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        acquired_at TEXT NOT NULL,
+        heartbeat_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
     `,
   },
   {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Store } from '../store.ts';
 import { guardStoreErrors } from './guard-store-errors.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -7,6 +8,7 @@ import { SqliteEditionStore } from './sqlite-edition-store.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
 import { SqliteSourceStateStore } from './sqlite-source-state-store.ts';
 import { SqliteStoreStats } from './sqlite-store-stats.ts';
+import { SqliteSendLease } from './sqlite-send-lease.ts';
 import { SqliteSubscriberStore } from './sqlite-subscriber-store.ts';
 
 /**
@@ -23,6 +25,8 @@ export function openSqliteStore(file: string, options: OpenDatabaseOptions = {})
     ledger: guardStoreErrors(new SqliteLedger(db), file),
     sources: guardStoreErrors(new SqliteSourceStateStore(db), file),
     stats: guardStoreErrors(new SqliteStoreStats(db), file),
+    sendLease: guardStoreErrors(new SqliteSendLease(db), file),
+    file: file === ':memory:' ? null : path.resolve(file),
     close: () => db.close(),
   };
 }

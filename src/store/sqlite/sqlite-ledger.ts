@@ -1,6 +1,7 @@
 import type {
   AcceptedRecord,
   ClaimResult,
+  AmbiguousRecord,
   DeliveryCounts,
   DeliveryError,
   DeliveryRow,
@@ -103,6 +104,10 @@ export class SqliteLedger implements Ledger {
            attempts = MAX(attempts, ?)
          WHERE edition_id = ? AND subscriber_id = ? AND status = 'sending'`,
       ),
+      ambiguous: db.prepare(
+        `UPDATE deliveries SET finished_at = ?, error_code = ?, response = ?, attempts = MAX(attempts, ?)
+         WHERE edition_id = ? AND subscriber_id = ? AND status = 'sending'`,
+      ),
       skipped: db.prepare(
         `UPDATE deliveries SET status = 'skipped', finished_at = ?, reason = ?
          WHERE edition_id = ? AND subscriber_id = ? AND status = 'pending'`,
@@ -116,7 +121,8 @@ export class SqliteLedger implements Ledger {
          WHERE edition_id = ? AND status = 'failed' AND retryable = 1`,
       ),
       resetAmbiguous: db.prepare(
-        `UPDATE deliveries SET status = 'pending', claimed_at = NULL WHERE edition_id = ? AND status = 'sending'`,
+        `UPDATE deliveries SET status = 'pending', claimed_at = NULL, finished_at = NULL, error_code = NULL, response = NULL
+         WHERE edition_id = ? AND status = 'sending'`,
       ),
       counts: db.prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE edition_id = ? GROUP BY status'),
       list: db.prepare(`${SELECT_ROWS} WHERE d.edition_id = ? ORDER BY d.subscriber_id`),
@@ -167,6 +173,10 @@ export class SqliteLedger implements Ledger {
       editionId,
       subscriberId,
     );
+  }
+
+  async recordAmbiguous(editionId: string, subscriberId: SubscriberId, at: Date, record: AmbiguousRecord): Promise<void> {
+    this.statements.ambiguous.run(at.toISOString(), record.code, record.text, record.attempts, editionId, subscriberId);
   }
 
   async recordSkipped(editionId: string, subscriberId: SubscriberId, at: Date, reason: string): Promise<boolean> {

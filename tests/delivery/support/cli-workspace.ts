@@ -21,7 +21,10 @@ export interface CliWorkspace {
   cli(args: string[], options: { smtpUrl: string; now: string }): Promise<{ code: number; out: string; err: string }>;
 }
 
-export function createCliWorkspace(dir: string, options: { subscribers: string[]; delivery?: Record<string, unknown>; maxConnections?: number }): CliWorkspace {
+export function createCliWorkspace(
+  dir: string,
+  options: { subscribers: string[]; delivery?: Record<string, unknown>; maxConnections?: number; transport?: Record<string, unknown> },
+): CliWorkspace {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   writeFileSync(path.join(dir, 'dkim.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
   const dkimPublicKey = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
@@ -32,6 +35,7 @@ export function createCliWorkspace(dir: string, options: { subscribers: string[]
     `subscribers:\n${options.subscribers.map((email, i) => `  - email: ${email}\n    name: Reader ${i + 1}\n    newsletters: [daily]\n`).join('')}`,
   );
   const delivery = Object.entries(options.delivery ?? {}).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}\n`).join('');
+  const transportExtras = Object.entries(options.transport ?? {}).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}\n`).join('');
   const configFile = path.join(dir, 'tidings.config.yaml');
   writeFileSync(
     configFile,
@@ -59,7 +63,7 @@ transport:
   url: \${SMTP_URL}
   maxConnections: ${options.maxConnections ?? 2}
   rateLimit: 1000
-  dkim:
+${transportExtras}  dkim:
     domain: news.example.org
     selector: s1
     keyFile: dkim.pem

@@ -9,6 +9,7 @@ import type { DeliveryPlan, SendEditionDeps, SendEditionOptions } from '../../..
 import { createSubscriberLinks } from '../../../src/delivery/subscriber-token.ts';
 import { openDatabase } from '../../../src/store/sqlite/open-database.ts';
 import { SqliteLedger } from '../../../src/store/sqlite/sqlite-ledger.ts';
+import type { Ledger } from '../../../src/delivery/ledger.ts';
 import type { PersonalTokens, RenderedSegment } from '../../../src/render/render-types.ts';
 
 export const SECRET = 'test-secret-0123456789abcdef';
@@ -63,7 +64,7 @@ export function tempLedger(name = 'ledger.db') {
 }
 
 export function buildDeps(
-  ledger: SqliteLedger,
+  ledger: Ledger,
   transport: MailTransport,
   recipients: TestRecipient[],
   overrides: Partial<SendEditionDeps<TestRecipient>> = {},

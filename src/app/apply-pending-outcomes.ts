@@ -1,0 +1,20 @@
+import { applyOutcomeJournal, FileOutcomeJournal, journalPathFor, type OutcomeJournal } from '../delivery/outcome-journal.ts';
+import type { AppContext } from './context.ts';
+
+/** The outcome journal of the context's store; none for a store in memory. */
+export function openOutcomeJournal(ctx: AppContext): OutcomeJournal | undefined {
+  return ctx.store.file ? new FileOutcomeJournal(journalPathFor(ctx.store.file)) : undefined;
+}
+
+/**
+ * Applies outcomes an earlier send could not record (the store failed under it) before
+ * anything else reads or sends: a row the server accepted must not look ambiguous, let
+ * alone be resent. A store that still fails stops the command with STORE_FAILED.
+ */
+export async function applyPendingOutcomes(ctx: AppContext): Promise<number> {
+  if (!ctx.store.file) return 0;
+  const file = journalPathFor(ctx.store.file);
+  const applied = await applyOutcomeJournal(file, ctx.store.ledger);
+  if (applied) ctx.err(`Applied ${applied} delivery outcomes an earlier send could not record (from ${file}).`);
+  return applied;
+}
