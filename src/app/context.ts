@@ -71,9 +71,8 @@ export function createAppContext(options: ContextOptions): AppContext {
  */
 function withLinkSecret(loaded: LoadedConfig, storePath: string, logger: Logger): TidingsConfig {
   const { config } = loaded;
-  const secret = resolveLinkSecret({ configured: config.web.secret, storePath, configFile: loaded.file });
-  if (secret.origin === 'config') {
-    const verdict = judgePublicSecret(secret.value, config.transport.type);
+  if (config.web.secret) {
+    const verdict = judgePublicSecret(config.web.secret, config.transport.type);
     if (verdict === 'refuse') {
       throw new ConfigError(loaded.file, [
         'web.secret: this value is published in the Tidings repository or documentation, so anyone could forge subscriber links with it; ' +
@@ -81,10 +80,25 @@ function withLinkSecret(loaded: LoadedConfig, storePath: string, logger: Logger)
       ]);
     }
     if (verdict === 'warn') logger.warn('web.secret is a value published in the Tidings documentation: links it signs can be forged; fine for the outbox, refused for smtp');
-  } else if (secret.origin === 'created') {
+    return config;
+  }
+  // Read (or created) on first use, so commands that sign nothing (`edition list`,
+  // `status`, `--help`) neither write a file nor log about one.
+  let value: string | undefined;
+  const web = { ...config.web };
+  Object.defineProperty(web, 'secret', {
+    enumerable: true,
+    get: () => (value ??= readOrCreateSecret(loaded, storePath, logger)),
+  });
+  return { ...config, web };
+}
+
+function readOrCreateSecret(loaded: LoadedConfig, storePath: string, logger: Logger): string {
+  const secret = resolveLinkSecret({ configured: undefined, storePath, configFile: loaded.file });
+  if (secret.origin === 'created') {
     logger.warn({ file: secret.file }, `no web.secret configured: created a random link secret in ${secret.file} (mode 0600); keep it with the store, changing it invalidates links already sent`);
   } else if (secret.origin === 'file' && isSecretFileShared(secret.file!)) {
     logger.warn({ file: secret.file }, `${secret.file} can be read by other users: chmod 600 it`);
   }
-  return { ...config, web: { ...config.web, secret: secret.value } };
+  return secret.value;
 }

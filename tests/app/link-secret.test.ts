@@ -124,12 +124,16 @@ describe('the link secret', () => {
     expect(ok.code, ok.err).toBe(0);
   });
 
-  it('says once, on stderr, that it created the secret and where', async () => {
+  it('says once, on stderr, that it created the secret and where, when a command first signs links', async () => {
     const dir = tempDir();
     const config = quickStart(dir);
+    // A command that signs nothing neither creates the secret nor talks about it.
+    const listing = await runCli(['-c', config, 'edition', 'list']);
+    expect(listing.code).toBe(0);
+    expect(existsSync(path.join(dir, 'data', 'secret'))).toBe(false);
     const bin = (): Promise<{ code: number | null; stderr: string }> =>
       new Promise((resolve) => {
-        const child = spawn(process.execPath, tidingsProcessArgs('-c', config, 'articles'), {
+        const child = spawn(process.execPath, tidingsProcessArgs('-c', config, 'send', 'daily', '--dry-run'), {
           env: { PATH: process.env.PATH, CI: '1' },
           stdio: ['ignore', 'ignore', 'pipe'],
         });
