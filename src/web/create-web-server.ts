@@ -1,7 +1,7 @@
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { isTidingsError } from '../core/errors.ts';
 import { registerOpsRoutes } from './ops/ops-routes.ts';
@@ -54,10 +54,11 @@ export async function createWebServer(deps: WebServerDeps, modules: readonly Rou
   const { config, views } = deps;
   const log = deps.logger.child({ component: 'web' });
   const app = Fastify({
-    loggerInstance: log,
+    loggerInstance: log as FastifyBaseLogger,
     disableRequestLogging: true,
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: config.web.trustProxy,
+    // A hop count is valid at run time (proxy-addr) though the typings omit it.
+    trustProxy: config.web.trustProxy as boolean | string,
     requestIdHeader: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true },

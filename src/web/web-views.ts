@@ -61,6 +61,8 @@ export function loadWebViews(templatesDir: string, overrideDir?: string): WebVie
   const { locales } = loadTemplateFiles(templatesDir, overrideDir);
   const hb = Handlebars.create();
   registerHelpers(hb, 'html');
+  /** {{languageName "de"}} → "Deutsch": each language named in itself, for the locale select. */
+  hb.registerHelper('languageName', (code: unknown) => nameLanguage(String(code)));
   for (const [name, file] of listFiles(dirs, path.join(WEB, 'partials'), '.hbs')) {
     try {
       hb.registerPartial(name, fs.readFileSync(file, 'utf8'));
@@ -103,4 +105,13 @@ export function loadWebViews(templatesDir: string, overrideDir?: string): WebVie
       }
     },
   };
+}
+
+function nameLanguage(code: string): string {
+  try {
+    const name = new Intl.DisplayNames([code], { type: 'language' }).of(code);
+    return name ? name.charAt(0).toLocaleUpperCase(code) + name.slice(1) : code;
+  } catch {
+    return code;
+  }
 }
