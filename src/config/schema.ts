@@ -138,6 +138,10 @@ const newsletterSchema = z.strictObject({
   schedule: z.string().optional(),
   /** The sender's postal address, shown in the footer (CAN-SPAM and friends). */
   postalAddress: z.string().default(''),
+  /** When true, anyone may join at `/s/<id>` (double opt-in by email) and add it on the preferences page. */
+  signup: z.boolean().default(false),
+  /** When true, sent editions are listed at `/archive/<id>` and in its Atom feed, and mails carry List-Archive. */
+  public: z.boolean().default(false),
   summary: z
     .strictObject({
       maxWords: z.number().int().min(10).max(400).optional(),
