@@ -26,7 +26,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** A newsletter that takes signups (`newsletters[].signup: true`), else null (404). */
 function signupNewsletter(web: WebContext, id: string): NewsletterConfig | null {
   const found = web.config.newsletters.find((newsletter) => newsletter.id === id);
-  return found && (found as NewsletterConfig & { signup?: boolean }).signup === true ? found : null;
+  return found?.signup ? found : null;
 }
 
 function sendForm(web: WebContext, request: FastifyRequest, reply: FastifyReply, newsletter: NewsletterConfig, values: { email?: string; name?: string; categories?: string[]; locale?: string }, status = 200, invalid = false) {
