@@ -1,7 +1,7 @@
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { isTidingsError } from '../core/errors.ts';
 import { registerOpsRoutes } from './ops/ops-routes.ts';
@@ -49,7 +49,8 @@ export async function createWebServer(deps: WebServerDeps, modules: readonly Rou
   const log = deps.logger.child({ component: 'web' });
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // One line per request comes from our onResponse hook, with the token redacted.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     // A hop count is valid at run time (proxy-addr) though the typings omit it.
     trustProxy: config.web.trustProxy as boolean | string,
