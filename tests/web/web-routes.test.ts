@@ -50,7 +50,8 @@ describe('unsubscribe links (/u/)', () => {
     expect(service.state).toBe('unsubscribed');
     expect(first.body).toContain('You are unsubscribed');
     expect(first.body).toContain('name="action" value="resubscribe"');
-    expect(first.body).toContain(`href="/p/${service.tokens.unsubscribe}"`);
+    expect(first.body).toContain(`href="/p/${service.tokens.preferences}"`);
+    expect(service.calls.channels).toEqual(['one-click']);
     const second = await post();
     expect(second.statusCode).toBe(200);
     expect(service.state).toBe('unsubscribed');

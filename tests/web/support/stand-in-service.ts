@@ -18,7 +18,7 @@ export const STAND_IN_SECRET = 'stand-in-secret-0123456789abcdef';
 
 export interface StandIn extends SubscriberService {
   state: SubscriptionState;
-  calls: { unsubscribe: number; resubscribe: number; savePreferences: PreferencesInput[]; erase: number; signups: unknown[] };
+  calls: { unsubscribe: number; resubscribe: number; savePreferences: PreferencesInput[]; erase: number; signups: unknown[]; channels: string[] };
   tokens: { unsubscribe: string; preferences: string };
   editions: Map<string, WebEdition>;
   archive: PublicArchive | null;
@@ -43,28 +43,29 @@ export function createStandInService(options: { newsletterTitle?: string; locale
   };
   const service: StandIn = {
     state: 'active',
-    calls: { unsubscribe: 0, resubscribe: 0, savePreferences: [], erase: 0, signups: [] },
+    calls: { unsubscribe: 0, resubscribe: 0, savePreferences: [], erase: 0, signups: [], channels: [] },
     tokens,
     editions: new Map(),
     archive: null,
     async describeToken(token, purpose) {
       const claims = check(token);
       if (claims.purpose !== purpose) throw new TidingsError('TOKEN_INVALID', 'wrong purpose');
-      return { purpose, newsletter, maskedEmail: 'r***@example.org', state: service.state, locale: prefs.locale ?? 'en' };
+      return { purpose, newsletter, maskedEmail: 'r***@example.org', state: service.state, locale: prefs.locale ?? 'en', preferencesToken: tokens.preferences };
     },
-    async unsubscribe(token) {
+    async unsubscribe(token, options) {
+      service.calls.channels.push(options?.channel ?? 'web');
       check(token);
       service.calls.unsubscribe++;
       const changed = service.state === 'active';
       service.state = 'unsubscribed';
-      return { purpose: 'unsubscribe', newsletter, maskedEmail: 'r***@example.org', state: service.state, locale: prefs.locale ?? 'en', changed };
+      return { purpose: 'unsubscribe', newsletter, maskedEmail: 'r***@example.org', state: service.state, locale: prefs.locale ?? 'en', changed, preferencesToken: tokens.preferences };
     },
     async resubscribe(token) {
       check(token);
       service.calls.resubscribe++;
       const changed = service.state !== 'active';
       service.state = 'active';
-      return { purpose: 'unsubscribe', newsletter, maskedEmail: 'r***@example.org', state: service.state, locale: prefs.locale ?? 'en', changed };
+      return { purpose: 'unsubscribe', newsletter, maskedEmail: 'r***@example.org', state: service.state, locale: prefs.locale ?? 'en', changed, preferencesToken: tokens.preferences };
     },
     async getPreferences(token) {
       check(token);
@@ -125,6 +126,7 @@ export function createStandInService(options: { newsletterTitle?: string; locale
     addSuppression: unused,
     removeSuppression: unused,
     processUnsubscribeMail: unused,
+    async drain() {},
   };
   return service;
 }
