@@ -44,7 +44,14 @@ const CODE_STATUS: Record<string, { status: number; key: string }> = {
  * Builds the one HTTP server (Fastify) from injected parts. It does not listen: the
  * composition root (`tidings serve`) does, and tests use `inject` or listen on port 0.
  */
-export async function createWebServer(deps: WebServerDeps, modules: readonly RouteModule[] = ROUTE_MODULES): Promise<FastifyInstance> {
+export interface WebServerOptions {
+  modules?: readonly RouteModule[];
+  /** A connection silent this long is closed (a stalled upload, an idle keep-alive). Default 10 s. */
+  idleTimeoutMs?: number;
+}
+
+export async function createWebServer(deps: WebServerDeps, options: WebServerOptions = {}): Promise<FastifyInstance> {
+  const modules = options.modules ?? ROUTE_MODULES;
   const { config, views } = deps;
   const log = deps.logger.child({ component: 'web' });
   const app = Fastify({
@@ -52,6 +59,10 @@ export async function createWebServer(deps: WebServerDeps, modules: readonly Rou
     // One line per request comes from our onResponse hook, with the token redacted.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
+    // A client that stalls or trickles its request (slowloris) does not hold a connection
+    // for long: silent for 10 s, or a whole request slower than 30 s, and it is closed.
+    connectionTimeout: options.idleTimeoutMs ?? 10_000,
+    requestTimeout: 30_000,
     // A hop count is valid at run time (proxy-addr) though the typings omit it.
     trustProxy: config.web.trustProxy as boolean | string,
     requestIdHeader: false,
