@@ -127,7 +127,8 @@ export async function createWebServer(deps: WebServerDeps, options: WebServerOpt
     );
   });
 
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404));
+  // Unknown paths count against the general limit too (the plugin only guards routes).
+  app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => sendError(request, reply, 404));
   app.setErrorHandler((error, request, reply) => {
     const mapped = isTidingsError(error) ? CODE_STATUS[error.code] : undefined;
     if (mapped) return sendError(request, reply, mapped.status, mapped.key);
