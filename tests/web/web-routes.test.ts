@@ -322,6 +322,7 @@ describe('public pages', () => {
     expect(response.body).toContain('Daily &amp; &lt;Brief&gt;');
     expect(response.body.indexOf('/e/daily/2026-11-28T07:00')).toBeLessThan(response.body.indexOf('/e/daily/2026-11-27T07:00'));
     expect(response.body).toContain('href="/archive/daily/feed.atom"');
+    expect(response.body).toContain('href="/s/daily"');
     expect((await app.inject({ method: 'GET', url: '/archive/closed' })).statusCode).toBe(404);
   });
 
