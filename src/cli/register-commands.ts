@@ -5,6 +5,7 @@ import { registerIngestCommands } from './commands/register-ingest.ts';
 import { registerPreviewCommand } from './commands/register-preview.ts';
 import { registerRunCommand } from './commands/register-run.ts';
 import { registerSendCommand } from './commands/register-send.ts';
+import { registerServeCommand } from './commands/register-serve.ts';
 import { registerStatusCommands } from './commands/register-status.ts';
 import { registerSubscriberLifecycleCommands } from './commands/subscriber-lifecycle.ts';
 import { registerSubscribersCommands } from './commands/register-subscribers.ts';
@@ -23,4 +24,5 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerSubscribersCommands(program, host);
   registerSubscriberLifecycleCommands(program, host);
   registerRunCommand(program, host);
+  registerServeCommand(program, host);
 }

@@ -223,6 +223,21 @@ export const webSchema = z
     ),
     /** mailto address for List-Unsubscribe. */
     unsubscribeMailto: z.string().optional(),
+    /**
+     * Behind a reverse proxy: trust X-Forwarded-For from it (true, a hop count, or the
+     * proxy's addresses as "127.0.0.1,10.0.0.0/8"), so rate limits see the reader's address.
+     */
+    trustProxy: z.union([z.boolean(), z.number().int().min(1), z.string().min(1)]).default(false),
+    rateLimit: z
+      .strictObject({
+        /** Requests per minute from one address, across every page. */
+        perMinute: z.number().int().min(1).default(120),
+        /** Signup form posts per hour from one address. */
+        signupPerHour: z.number().int().min(1).default(10),
+        /** Signup requests per day naming the same email address. */
+        signupPerAddressPerDay: z.number().int().min(1).default(3),
+      })
+      .prefault({}),
   });
 
 export const configSchema = z.strictObject({
