@@ -1,5 +1,6 @@
 import type { Ledger } from '../delivery/ledger.ts';
 import type { EditionStore } from '../editions/edition-store.ts';
+import type { SchedulerStore } from '../schedule/scheduler-store.ts';
 import type { SubscriberStore } from '../subscribers/subscriber-store.ts';
 import type { ArticleStore } from './article-store.ts';
 
@@ -12,5 +13,6 @@ export interface Store {
   editions: EditionStore;
   subscribers: SubscriberStore;
   ledger: Ledger;
+  scheduler: SchedulerStore;
   close(): void;
 }

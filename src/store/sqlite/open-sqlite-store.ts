@@ -3,6 +3,7 @@ import { openDatabase } from './open-database.ts';
 import { SqliteArticleStore } from './sqlite-article-store.ts';
 import { SqliteEditionStore } from './sqlite-edition-store.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
+import { SqliteSchedulerStore } from './sqlite-scheduler-store.ts';
 import { SqliteSubscriberStore } from './sqlite-subscriber-store.ts';
 
 /** The embedded store: one SQLite file in WAL mode. */
@@ -13,6 +14,7 @@ export function openSqliteStore(file: string): Store {
     editions: new SqliteEditionStore(db),
     subscribers: new SqliteSubscriberStore(db),
     ledger: new SqliteLedger(db),
+    scheduler: new SqliteSchedulerStore(db),
     close: () => db.close(),
   };
 }
