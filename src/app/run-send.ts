@@ -18,6 +18,17 @@ export interface SendOptions {
   resendAmbiguous?: boolean;
   force?: boolean;
   signal?: AbortSignal;
+  /**
+   * Only these recipients in this run (the scheduler's subscriber-local releases): the
+   * others stay untouched, so a later run reaches them.
+   */
+  recipientFilter?: (recipient: Recipient) => boolean;
+  /** More runs of this edition follow (a filtered release): never mark it sent. */
+  partial?: boolean;
+}
+
+async function* onlyWhere<T>(items: AsyncIterable<T>, keep: (item: T) => boolean): AsyncIterable<T> {
+  for await (const item of items) if (keep(item)) yield item;
 }
 
 export interface SendOutcome {
@@ -70,7 +81,9 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
       {
         ledger: ctx.store.ledger,
         transport: transport ?? { send: async () => { throw new TidingsError('USAGE', 'dry run'); }, close: async () => {} },
-        recipients: ctx.store.subscribers.streamRecipients(newsletter.id),
+        recipients: options.recipientFilter
+          ? onlyWhere(ctx.store.subscribers.streamRecipients(newsletter.id), options.recipientFilter)
+          : ctx.store.subscribers.streamRecipients(newsletter.id),
         plan: async (recipient) => {
           const received = await ctx.store.ledger.receivedArticleIds(recipient.id, itemIds, edition.id);
           const plan = pipeline.plan(recipient, received);
@@ -123,7 +136,7 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   if (!options.dryRun) {
     const counts = await ctx.store.ledger.counts(edition.id);
     if (counts.failed) retryLater = (await ctx.store.ledger.list(edition.id, 'failed')).filter((row) => row.retryable).length;
-    const finished = !result.paused && !result.stopped && !result.limitReached && counts.pending === 0 && counts.sending === 0 && retryLater === 0;
+    const finished = !options.partial && !result.paused && !result.stopped && !result.limitReached && counts.pending === 0 && counts.sending === 0 && retryLater === 0;
     if (finished) await ctx.store.editions.setStatus(edition.id, 'sent', { at: ctx.clock.now(), from: ['sending'] });
   }
   const rerun = ctx.commandLine(`send ${newsletter.id} --at ${edition.slot}`);

@@ -17,7 +17,7 @@ export async function runTestSend(ctx: AppContext, newsletterId: string, options
   } catch {
     throw new UsageError(`--test: not a usable e-mail address: ${JSON.stringify(options.to)}`);
   }
-  const pipeline = await EditionPipeline.open(ctx, newsletterId, parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone));
+  const pipeline = await EditionPipeline.open(ctx, newsletterId, parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone), { save: false });
   const reader = await resolveReader(ctx, pipeline, options.subscriber);
   const plan = pipeline.plan(reader, reader.received);
   if ('skip' in plan) {

@@ -4,6 +4,7 @@ import { registerEditionCommands } from './commands/edition.ts';
 import { registerIngestCommands } from './commands/ingest.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerRunCommand } from './commands/run.ts';
+import { registerScheduleCommand } from './commands/schedule.ts';
 import { registerSendCommand } from './commands/send.ts';
 import { registerStatusCommands } from './commands/register-status.ts';
 import { registerSubscribersCommands } from './commands/subscribers.ts';
@@ -17,4 +18,5 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerStatusCommands(program, host);
   registerSubscribersCommands(program, host);
   registerRunCommand(program, host);
+  registerScheduleCommand(program, host);
 }

@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'TRANSPORT_PERMANENT'
   | 'TRANSPORT_THROTTLED'
   | 'SEND_PAUSED'
-  | 'SEND_TOO_LATE';
+  | 'SEND_TOO_LATE'
+  | 'SCHEDULER_LEASE_HELD';
 
 export class TidingsError extends Error {
   readonly code: ErrorCode;

@@ -30,8 +30,10 @@ export interface SchedulerStore {
   releaseLease(holder: string): Promise<void>;
   getLease(): Promise<LeaseHolder | null>;
   lastTickAt(): Promise<Date | null>;
+  /** The first tick this store ever saw: slots before it were never the scheduler's to miss. */
+  firstTickAt(): Promise<Date | null>;
   recordTick(at: Date): Promise<void>;
   recordEvent(event: ScheduleEvent): Promise<void>;
-  hasEvent(editionId: string, kind: ScheduleEventKind): Promise<boolean>;
+  listEvents(editionId: string): Promise<ScheduleEvent[]>;
   lastEvent(newsletterId: string): Promise<ScheduleEvent | null>;
 }

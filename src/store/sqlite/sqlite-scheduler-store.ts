@@ -60,15 +60,27 @@ export class SqliteSchedulerStore implements SchedulerStore {
     return row ? toHolder(row) : null;
   }
 
-  async lastTickAt(): Promise<Date | null> {
-    const row = this.#db.prepare<[], { value: string }>(`SELECT value FROM scheduler_state WHERE key = 'lastTickAt'`).get();
+  #state(key: string): Date | null {
+    const row = this.#db.prepare<[string], { value: string }>('SELECT value FROM scheduler_state WHERE key = ?').get(key);
     return row ? new Date(row.value) : null;
   }
 
+  async lastTickAt(): Promise<Date | null> {
+    return this.#state('lastTickAt');
+  }
+
+  async firstTickAt(): Promise<Date | null> {
+    return this.#state('firstTickAt');
+  }
+
   async recordTick(at: Date): Promise<void> {
-    this.#db
-      .prepare(`INSERT INTO scheduler_state (key, value) VALUES ('lastTickAt', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
-      .run(at.toISOString());
+    const value = at.toISOString();
+    this.#db.transaction(() => {
+      this.#db.prepare(`INSERT OR IGNORE INTO scheduler_state (key, value) VALUES ('firstTickAt', ?)`).run(value);
+      this.#db
+        .prepare(`INSERT INTO scheduler_state (key, value) VALUES ('lastTickAt', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
+        .run(value);
+    })();
   }
 
   async recordEvent(event: ScheduleEvent): Promise<void> {
@@ -77,8 +89,8 @@ export class SqliteSchedulerStore implements SchedulerStore {
       .run(event.newsletterId, event.editionId, event.kind, event.detail, event.at);
   }
 
-  async hasEvent(editionId: string, kind: ScheduleEventKind): Promise<boolean> {
-    return Boolean(this.#db.prepare('SELECT 1 FROM schedule_events WHERE edition_id = ? AND kind = ? LIMIT 1').get(editionId, kind));
+  async listEvents(editionId: string): Promise<ScheduleEvent[]> {
+    return this.#db.prepare<[string], EventRow>('SELECT * FROM schedule_events WHERE edition_id = ? ORDER BY id').all(editionId).map(toEvent);
   }
 
   async lastEvent(newsletterId: string): Promise<ScheduleEvent | null> {
