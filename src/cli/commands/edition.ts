@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { AppContext } from '../../app/context.ts';
+import { EditionPipeline, findNewsletter, parseAt } from '../../app/edition-pipeline.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Edition } from '../../editions/edition.ts';
 import { EditionCurator } from '../../editions/curate-edition.ts';
@@ -142,6 +143,17 @@ export function registerEditionCommands(program: Command, host: CommandHost): vo
       const intro = o.clear ? null : o.file ? readFileSync(o.file, 'utf8') : text;
       if (intro === undefined) throw new UsageError('give the introduction text, --file PATH or --clear');
       return print(ctx, await c.setIntro(id, intro), false);
+    }));
+
+  edition
+    .command('build')
+    .description("build and save the draft of a slot to curate it (previews never save one)")
+    .argument('<newsletter>', 'newsletter id')
+    .option('--at <iso>', 'the slot (default: now)')
+    .action(run(async (newsletter: string, o: { at?: string }) => {
+      const ctx = await host.getContext();
+      const at = parseAt(ctx, o.at, findNewsletter(ctx, newsletter).timezone);
+      return print(ctx, (await EditionPipeline.open(ctx, newsletter, at)).edition, false);
     }));
 
   edition
