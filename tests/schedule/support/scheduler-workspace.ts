@@ -63,8 +63,7 @@ newsletters:
   - id: daily
     title: Test Daily
     categories: [technology]
-    minArticles: 1
-    from: "Test Daily <digest@news.example.org>"
+${options.newsletterYaml.includes('minArticles') ? '' : '    minArticles: 1\n'}    from: "Test Daily <digest@news.example.org>"
 ${options.newsletterYaml}subscribers:
   paths: [subscribers]
 transport:
