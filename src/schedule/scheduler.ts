@@ -69,6 +69,8 @@ export interface TickReport {
 }
 
 const DAY = 86_400_000;
+/** Slots older than this after an outage are not looked at (nor recorded as missed). */
+const MAX_OUTAGE_SCAN = 31 * DAY;
 
 /**
  * Decides, at each tick, what is due for every scheduled newsletter, and orders it.
@@ -106,6 +108,9 @@ export class Scheduler {
     const report: TickReport = { at: now, actions: [], busy: [] };
     if (this.stopping) return report;
     const { store, logger } = this.#deps;
+    // Slots between the previous tick and now passed while the scheduler was down (or
+    // busy): each is caught up or recorded as missed, however long the outage was.
+    const previousTick = await store.lastTickAt();
     await store.recordTick(now);
     const epoch = (await store.firstTickAt()) ?? now;
     const started: Promise<void>[] = [];
@@ -116,7 +121,7 @@ export class Scheduler {
         report.busy.push(newsletter.id);
         continue;
       }
-      const work = this.#runNewsletter(newsletter, now, epoch, report)
+      const work = this.#runNewsletter(newsletter, now, epoch, previousTick, report)
         .catch((error: unknown) => {
           logger.error({ newsletter: newsletter.id, err: error }, `scheduled work failed: ${(error as Error).message}`);
           report.actions.push({ newsletterId: newsletter.id, editionId: '', action: 'failed', detail: (error as Error).message });
@@ -142,7 +147,7 @@ export class Scheduler {
     return { slot: slot.utc, firstRelease: new Date(Math.min(...releases)), lastRelease: new Date(Math.max(...releases)) };
   }
 
-  async #runNewsletter(newsletter: ScheduledNewsletter, now: Date, epoch: Date, report: TickReport): Promise<void> {
+  async #runNewsletter(newsletter: ScheduledNewsletter, now: Date, epoch: Date, previousTick: Date | null, report: TickReport): Promise<void> {
     const { editions, work } = this.#deps;
     const policy: SlotPolicy = { ...newsletter, maxLateness: this.#deps.maxLateness };
     const local = newsletter.deliver === 'subscriber-local';
@@ -151,7 +156,8 @@ export class Scheduler {
     // readers are up to a day either side of the newsletter's zone.
     const spread = local ? 2 * DAY : 0;
     const lookback = Math.max(policy.approvalDeadline + policy.catchUp, policy.maxLateness) + policy.catchUp + spread;
-    const slots = listSlots(this.#schedules.get(newsletter.id)!, newsletter.timezone, new Date(now.getTime() - lookback), new Date(now.getTime() + policy.prepareAhead + spread));
+    const from = Math.max(Math.min(now.getTime() - lookback, (previousTick?.getTime() ?? now.getTime()) - spread), now.getTime() - MAX_OUTAGE_SCAN);
+    const slots = listSlots(this.#schedules.get(newsletter.id)!, newsletter.timezone, new Date(from), new Date(now.getTime() + policy.prepareAhead + spread));
     for (const slot of slots) {
       if (this.stopping) return;
       const editionId = editionIdFor(newsletter.id, slot);
