@@ -35,7 +35,18 @@ export async function runScheduler(options: SchedulerRunOptions): Promise<'stopp
     scheduler.tick(clock.now()).catch((error: unknown) => logger.error({ err: error }, `tick failed: ${(error as Error).message}`));
   };
   const tasks: ScheduledTask[] = scheduler.scheduled.map((newsletter) =>
-    createTask(newsletter.schedule!, () => tick(`schedule of ${newsletter.id}`), { timezone: newsletter.timezone, name: `tidings:${newsletter.id}` }),
+    createTask(newsletter.schedule!, () => tick(`schedule of ${newsletter.id}`), {
+      timezone: newsletter.timezone,
+      name: `tidings:${newsletter.id}`,
+      // A trigger node-cron misses (a busy event loop) is harmless: the next tick decides
+      // from the store. Its messages go to our log, not to the console.
+      logger: {
+        info: (message) => logger.debug(`node-cron: ${message}`),
+        warn: (message) => logger.debug(`node-cron: ${message}`),
+        error: (message) => logger.warn(`node-cron: ${String(message)}`),
+        debug: (message) => logger.debug(`node-cron: ${String(message)}`),
+      },
+    }),
   );
   const heartbeat = setInterval(() => {
     lease.heartbeat(clock.now()).then((held) => {

@@ -82,7 +82,7 @@ ${options.extraYaml ?? ''}`,
     const ctx = createAppContext({
       loaded: loadConfig(configFile, {}),
       clock,
-      logger: createLogger({ level: 'silent' }),
+      logger: createLogger({ level: process.env.DEBUG_SCHED ? 'debug' : 'silent' }),
       env: {},
       out: () => {},
       err: () => {},
