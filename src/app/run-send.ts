@@ -56,7 +56,8 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   } catch (error) {
     return { exitCode: 1, lines: [describeError(error)], result: null, editionId: editionIdFor(newsletterId, slot) };
   }
-  const pipeline = await EditionPipeline.open(ctx, newsletterId, at);
+  // A dry run looks, like a preview: an edition not built yet stays unsaved and the slot undecided.
+  const pipeline = await EditionPipeline.open(ctx, newsletterId, at, { save: !options.dryRun });
   const { edition, newsletter } = pipeline;
   const done = (exitCode: number, lines: string[], result: SendResult | null = null): SendOutcome => ({ exitCode, lines, result, editionId: edition.id });
 
