@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.ts';
 import type { Store } from '../store/store.ts';
+import { DEFAULT_CONFIG_FILE } from '../config/default-config-file.ts';
 
 /**
  * What every command gets from the composition root. Nothing below this reads the
@@ -35,7 +36,7 @@ export interface AppContext {
   close(): void;
 }
 
-export const DEFAULT_CONFIG_FILE = 'tidings.config.yaml';
+export { DEFAULT_CONFIG_FILE };
 
 /** The wiring the composition root hands over; the rest of the context derives from it. */
 export type ContextOptions = { loaded: LoadedConfig } & Pick<

@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { createAppContext, DEFAULT_CONFIG_FILE, type AppContext } from '../app/context.ts';
+import type { AppContext } from '../app/context.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig, parseConfig, type LoadedConfig } from '../config/load-config.ts';
+import { DEFAULT_CONFIG_FILE } from '../config/default-config-file.ts';
+import type { LoadedConfig } from '../config/load-config.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { ConfigError, UsageError, describeError, isTidingsError, type ErrorCode } from '../core/errors.ts';
-import { createLogger } from '../core/logger.ts';
 import { registerCommands } from './register-commands.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -28,7 +28,8 @@ const TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url))
  * Without a config file in the current folder (and no --config), commands such as
  * `inspect` still work: every default, no sources, and a store that lives in memory.
  */
-function defaultsWithoutFile(file: string, env: Record<string, string | undefined>): LoadedConfig & { exists: false } {
+async function defaultsWithoutFile(file: string, env: Record<string, string | undefined>): Promise<LoadedConfig & { exists: false }> {
+  const { parseConfig } = await import('../config/load-config.ts');
   const config = parseConfig({ store: { path: ':memory:' } }, env, file);
   return { config, baseDir: process.cwd(), file: path.resolve(file), exists: false };
 }
@@ -66,9 +67,15 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     const globals = program.opts<{ config: string; quiet?: boolean; verbose?: boolean }>();
     // In a terminal the command's own output says what happened; the log adds warnings.
     const level = globals.quiet ? 'error' : globals.verbose ? 'debug' : interactive ? 'warn' : 'info';
+    // Loaded here, not at the top: `--help` and usage errors need none of config, logger or store.
+    const [{ createAppContext }, { loadConfig }, { createLogger }] = await Promise.all([
+      import('../app/context.ts'),
+      import('../config/load-config.ts'),
+      import('../core/logger.ts'),
+    ]);
     const logger = createLogger({ level, pretty: interactive && !env.CI });
     const explicit = program.getOptionValueSource('config') !== 'default';
-    const loaded = explicit || existsSync(globals.config) ? loadConfig(globals.config, env) : defaultsWithoutFile(globals.config, env);
+    const loaded = explicit || existsSync(globals.config) ? loadConfig(globals.config, env) : await defaultsWithoutFile(globals.config, env);
     if (!loaded.exists) logger.warn(`no ${globals.config} here: using the defaults and a store in memory (pass --config FILE)`);
     context = createAppContext({ loaded, clock: io.clock ?? systemClock, logger, env, out, err, interactive, stdout, templatesDir: TEMPLATES_DIR });
     return context;

@@ -1,15 +1,19 @@
 import type { Command } from 'commander';
 import type { CommandHost } from './command-host.ts';
 import { registerEditionCommands } from './commands/edition.ts';
-import { registerIngestCommands } from './commands/ingest.ts';
-import { registerPreviewCommand } from './commands/preview.ts';
-import { registerRunCommand } from './commands/run.ts';
-import { registerScheduleCommand } from './commands/schedule.ts';
-import { registerSendCommand } from './commands/send.ts';
+import { registerIngestCommands } from './commands/register-ingest.ts';
+import { registerPreviewCommand } from './commands/register-preview.ts';
+import { registerRunCommand } from './commands/register-run.ts';
+import { registerSendCommand } from './commands/register-send.ts';
+import { registerScheduleCommand } from './commands/register-schedule.ts';
 import { registerStatusCommands } from './commands/register-status.ts';
-import { registerSubscribersCommands } from './commands/subscribers.ts';
+import { registerSubscribersCommands } from './commands/register-subscribers.ts';
 
-/** Every command module registers itself here. */
+/**
+ * Every command module registers itself here. Registration modules stay light (commander
+ * definitions only); each action imports its implementation when it runs, so that
+ * `tidings --help` or `tidings edition list` never load MJML, wink or linkedom.
+ */
 export function registerCommands(program: Command, host: CommandHost): void {
   registerIngestCommands(program, host);
   registerEditionCommands(program, host);

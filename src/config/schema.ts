@@ -75,6 +75,8 @@ const sourceBase = {
   /** Categories given to every article of this source, besides its own labels. */
   categories: z.array(slug).default([]),
   enabled: z.boolean().default(true),
+  /** How often the scheduler ingests this source (it is also ingested right before every edition). */
+  every: duration('30m').refine((ms) => ms >= 1000, { message: 'must be at least 1s' }),
 };
 
 const feedSource = z

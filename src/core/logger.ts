@@ -1,5 +1,8 @@
+import { createRequire } from 'node:module';
 import pino from 'pino';
-import pinoPretty from 'pino-pretty';
+
+// pino-pretty only for a terminal: required on demand so piped runs do not load it.
+const requireOnDemand = createRequire(import.meta.url);
 
 /** The logging surface the code depends on; pino satisfies it, tests may pass a silent one. */
 export type Logger = pino.Logger;
@@ -16,6 +19,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
   if (options.pretty) {
     // In-thread and synchronous, so log lines and command output appear in order.
+    const pinoPretty = requireOnDemand('pino-pretty') as typeof import('pino-pretty');
     const pretty = pinoPretty({
       destination: 2,
       sync: true,

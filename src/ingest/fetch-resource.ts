@@ -4,16 +4,21 @@ import zlib from 'node:zlib';
 import { Transform, type Readable } from 'node:stream';
 import type { FetchLimits } from '../config/schema.ts';
 import { SourceError } from '../core/errors.ts';
-import type { FetchedResource } from './types.ts';
+import type { FetchedResource, HttpValidators } from './types.ts';
 
 /**
  * Fetches one http(s) URL with hard limits: at most `maxRedirects` redirects (only to
  * http(s)), at most `maxBytes` on the wire and after decompression, and one deadline
  * (`timeout` ms) for the whole exchange including redirects, so a slow server cannot
  * hold an ingest run longer than configured.
+ *
+ * With `validators` (from the previous complete response) the request is conditional
+ * (If-None-Match, If-Modified-Since) and a 304 answer comes back as `notModified`
+ * with no bytes: an unchanged feed costs one small exchange and no parsing.
  */
 export interface FetchOptions {
   signal?: AbortSignal;
+  validators?: HttpValidators | null;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -31,9 +36,16 @@ export async function fetchResource(url: string, limits: FetchLimits, options: F
     let current = parseHttpUrl(url, url);
     const visited = new Set<string>([current.href]);
     for (let redirects = 0; ; redirects++) {
-      const response = await request(current, limits, deadline.signal, url, options.signal);
+      const response = await request(current, limits, deadline.signal, url, options.signal, conditionalHeaders(options.validators));
       if (response.redirectTo === null) {
-        return { bytes: response.bytes, contentType: response.contentType, location: current.href, isUrl: true };
+        return {
+          bytes: response.bytes,
+          contentType: response.contentType,
+          location: current.href,
+          isUrl: true,
+          validators: response.validators,
+          ...(response.notModified ? { notModified: true } : {}),
+        };
       }
       const next = parseHttpUrl(response.redirectTo, current.href, current.href);
       if (visited.has(next.href)) {
@@ -51,6 +63,15 @@ export async function fetchResource(url: string, limits: FetchLimits, options: F
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
+}
+
+/** Header values come from a server: one line each, never a way to add a header. */
+function conditionalHeaders(validators: HttpValidators | null | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const oneLine = (value: string) => value.replace(/[\r\n]+/g, ' ').trim();
+  if (validators?.etag && oneLine(validators.etag)) headers['if-none-match'] = oneLine(validators.etag);
+  if (validators?.lastModified && oneLine(validators.lastModified)) headers['if-modified-since'] = oneLine(validators.lastModified);
+  return headers;
 }
 
 function parseHttpUrl(value: string, where: string, redirectedFrom?: string): URL {
@@ -72,9 +93,24 @@ interface RawResponse {
   bytes: Uint8Array;
   contentType: string | null;
   redirectTo: string | null;
+  validators: HttpValidators;
+  notModified: boolean;
 }
 
-function request(url: URL, limits: FetchLimits, deadline: AbortSignal, origin: string, outer?: AbortSignal): Promise<RawResponse> {
+const NO_VALIDATORS: HttpValidators = { etag: null, lastModified: null };
+
+function responseValidators(headers: http.IncomingHttpHeaders): HttpValidators {
+  return { etag: headers.etag ?? null, lastModified: headers['last-modified'] ?? null };
+}
+
+function request(
+  url: URL,
+  limits: FetchLimits,
+  deadline: AbortSignal,
+  origin: string,
+  outer: AbortSignal | undefined,
+  conditional: Record<string, string>,
+): Promise<RawResponse> {
   return new Promise<RawResponse>((resolve, reject) => {
     const where = url.href;
     let settled = false;
@@ -101,6 +137,7 @@ function request(url: URL, limits: FetchLimits, deadline: AbortSignal, origin: s
         'user-agent': limits.userAgent.replace(/[\r\n]+/g, ' '),
         accept: ACCEPT,
         'accept-encoding': 'gzip, deflate, br',
+        ...conditional,
       },
     });
     deadline.addEventListener('abort', failForAbort, { once: true });
@@ -124,7 +161,19 @@ function request(url: URL, limits: FetchLimits, deadline: AbortSignal, origin: s
           return;
         }
         settled = true;
-        resolve({ bytes: new Uint8Array(), contentType: null, redirectTo: location });
+        resolve({ bytes: new Uint8Array(), contentType: null, redirectTo: location, validators: NO_VALIDATORS, notModified: false });
+        return;
+      }
+      if (status === 304) {
+        res.resume();
+        cleanUp();
+        // A 304 only answers a conditional request; unasked, it is a broken server.
+        if (Object.keys(conditional).length === 0) {
+          fail(new SourceError('SOURCE_FETCH', `HTTP 304 Not Modified for ${where}, but the request was not conditional`, { where }));
+          return;
+        }
+        settled = true;
+        resolve({ bytes: new Uint8Array(), contentType: null, redirectTo: null, validators: responseValidators(res.headers), notModified: true });
         return;
       }
       if (status >= 400 || status < 200) {
@@ -154,7 +203,13 @@ function request(url: URL, limits: FetchLimits, deadline: AbortSignal, origin: s
           return;
         }
         settled = true;
-        resolve({ bytes: bytes!, contentType: res.headers['content-type'] ?? null, redirectTo: null });
+        resolve({
+          bytes: bytes!,
+          contentType: res.headers['content-type'] ?? null,
+          redirectTo: null,
+          validators: responseValidators(res.headers),
+          notModified: false,
+        });
       });
     });
   });

@@ -15,6 +15,8 @@ export interface ArticleEnricher {
 export interface SourceReport {
   source: string;
   ok: boolean;
+  /** The server answered 304 to a conditional request: nothing was parsed or saved. */
+  notModified: boolean;
   new: number;
   updated: number;
   unchanged: number;
@@ -51,6 +53,7 @@ export async function ingestSources(sources: readonly SourceConfig[], deps: Inge
     const report: SourceReport = {
       source: source.name,
       ok: true,
+      notModified: false,
       new: 0,
       updated: 0,
       unchanged: 0,
@@ -62,6 +65,12 @@ export async function ingestSources(sources: readonly SourceConfig[], deps: Inge
     try {
       const content = await deps.readSource(source);
       report.warnings = content.warnings;
+      if (content.notModified) {
+        report.notModified = true;
+        deps.logger.info({ source: source.name }, 'source not modified (304)');
+        reports.push(report);
+        continue;
+      }
       const context = { source: source.name, defaultCategories: source.categories, mapper: deps.mapper };
       const records = dedupeById(content.drafts.map((draft) => normalizeDraft(draft, context)));
       const enriched = await deps.enricher.enrich(records);

@@ -2,14 +2,14 @@ import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FetchLimits } from '../config/schema.ts';
 import { SourceError } from '../core/errors.ts';
-import { fetchResource } from './fetch-resource.ts';
+import { fetchResource, type FetchOptions } from './fetch-resource.ts';
 import type { FetchedResource } from './types.ts';
 
 /**
  * Reads a local file or fetches an http(s) URL, under the same size limit either way.
  * A `file:` URL is read as a file; any other scheme is refused.
  */
-export async function readInput(pathOrUrl: string, limits: FetchLimits, options: { signal?: AbortSignal } = {}): Promise<FetchedResource> {
+export async function readInput(pathOrUrl: string, limits: FetchLimits, options: FetchOptions = {}): Promise<FetchedResource> {
   if (/^https?:\/\//i.test(pathOrUrl)) return fetchResource(pathOrUrl, limits, options);
   let path = pathOrUrl;
   if (/^file:/i.test(pathOrUrl)) path = fileURLToPath(pathOrUrl);

@@ -9,6 +9,18 @@ export interface FetchedResource {
   location: string;
   /** True when `location` is an http(s) URL. */
   isUrl: boolean;
+  /** The response's validators (URLs only), for the next conditional request. */
+  validators?: HttpValidators;
+  /** The server answered 304 to a conditional request: nothing changed, `bytes` is empty. */
+  notModified?: boolean;
+}
+
+/** HTTP cache validators of a response, sent back on the next request to the same URL. */
+export interface HttpValidators {
+  /** The ETag header, sent back as If-None-Match. */
+  etag: string | null;
+  /** The Last-Modified header, sent back as If-Modified-Since. */
+  lastModified: string | null;
 }
 
 /** What each input turns out to be; detected from content and name. */

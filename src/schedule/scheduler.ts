@@ -40,6 +40,8 @@ export interface SchedulerWork {
     partial: boolean;
     signal: AbortSignal;
   }): Promise<SendReport>;
+  /** Ingests the sources whose own interval (`sources[].every`) has elapsed; called once per tick. */
+  ingestDueSources?(now: Date): Promise<void>;
   /** The distinct time zones of the newsletter's readers (null: the newsletter's own). */
   readerZones(newsletterId: string): Promise<(string | null)[]>;
 }
@@ -69,6 +71,8 @@ export interface TickReport {
 }
 
 const DAY = 86_400_000;
+/** The in-flight key of the periodic source ingest (not a newsletter id: those are slugs). */
+const SOURCES = ' sources';
 /** Slots older than this after an outage are not looked at (nor recorded as missed). */
 const MAX_OUTAGE_SCAN = 31 * DAY;
 
@@ -114,6 +118,16 @@ export class Scheduler {
     await store.recordTick(now);
     const epoch = (await store.firstTickAt()) ?? now;
     const started: Promise<void>[] = [];
+    const ingest = this.#deps.work.ingestDueSources;
+    if (ingest && !this.#inFlight.has(SOURCES)) {
+      // Sources on their own schedule, beside (not before) the newsletters: a slow feed
+      // must not hold a send back. Each edition still ingests right before it is built.
+      const work = ingest(now)
+        .catch((error: unknown) => logger.error({ err: error }, `ingesting due sources failed: ${(error as Error).message}`))
+        .finally(() => this.#inFlight.delete(SOURCES));
+      this.#inFlight.set(SOURCES, work);
+      started.push(work);
+    }
     for (const newsletter of this.scheduled) {
       const running = this.#inFlight.get(newsletter.id);
       if (running) {

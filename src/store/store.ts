@@ -3,6 +3,8 @@ import type { EditionStore } from '../editions/edition-store.ts';
 import type { SchedulerStore } from '../schedule/scheduler-store.ts';
 import type { SubscriberStore } from '../subscribers/subscriber-store.ts';
 import type { ArticleStore } from './article-store.ts';
+import type { SourceStateStore } from './source-state-store.ts';
+import type { StoreStats } from './store-stats.ts';
 
 /**
  * The whole store, one interface per area. Each area's interface is owned by the
@@ -14,5 +16,7 @@ export interface Store {
   subscribers: SubscriberStore;
   ledger: Ledger;
   scheduler: SchedulerStore;
+  sources: SourceStateStore;
+  stats: StoreStats;
   close(): void;
 }

@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tidingsProcessArgs } from '../helpers/cli-process.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { createCliWorkspace } from './support/cli-workspace.ts';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tidings.js');
 const READERS = Array.from({ length: 12 }, (_, i) => `reader${i + 1}@example.org`);
 
 const sinks: SmtpSink[] = [];
@@ -13,10 +12,10 @@ afterEach(async () => {
   for (const sink of sinks.splice(0)) await sink.close();
 });
 
-/** `node bin/tidings.js ...` as ops run it; `signal` is sent once the sink has accepted two messages. */
+/** The CLI as its own process, as ops run it (from the sources: see tests/helpers/cli-process.ts); `signal` is sent once the sink has accepted two messages. */
 function runBin(args: string[], env: Record<string, string>, sink: SmtpSink, signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, tidingsProcessArgs(...args), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { AppContext } from '../../app/context.ts';
-import { EditionPipeline, findNewsletter, parseAt } from '../../app/edition-pipeline.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Edition } from '../../editions/edition.ts';
 import { EditionCurator } from '../../editions/curate-edition.ts';
@@ -151,6 +150,8 @@ export function registerEditionCommands(program: Command, host: CommandHost): vo
     .argument('<newsletter>', 'newsletter id')
     .option('--at <iso>', 'the slot (default: now)')
     .action(run(async (newsletter: string, o: { at?: string }) => {
+      // Loaded on use: the pipeline brings the renderer, which `edition list` must not pay for.
+      const { EditionPipeline, findNewsletter, parseAt } = await import('../../app/edition-pipeline.ts');
       const ctx = await host.getContext();
       const at = parseAt(ctx, o.at, findNewsletter(ctx, newsletter).timezone);
       return print(ctx, (await EditionPipeline.open(ctx, newsletter, at)).edition, false);

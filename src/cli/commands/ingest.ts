@@ -1,23 +1,23 @@
-import type { Command } from 'commander';
 import type { AppContext } from '../../app/context.ts';
 import { createEnricher } from '../../app/create-enricher.ts';
-import { createIngestDeps } from '../../app/create-ingest-deps.ts';
 import { toPublicArticle, type Article } from '../../core/article.ts';
 import { UsageError } from '../../core/errors.ts';
-import { ingestSources, type SourceReport } from '../../ingest/ingest-sources.ts';
+import { ingestDueSources } from '../../app/ingest-due-sources.ts';
+import type { SourceReport } from '../../ingest/ingest-sources.ts';
 import { inspectInputs } from '../../ingest/inspect-inputs.ts';
 import { reclassifyStored } from '../../ingest/reclassify-stored.ts';
 import { parseSince } from '../../core/duration.ts';
-import type { CommandHost } from '../command-host.ts';
 import { formatArticleLines } from '../format-articles.ts';
 
-export async function runIngest(ctx: AppContext, options: { source?: string }): Promise<number> {
+/** Every chosen source now, due or not; URL sources conditionally unless `full`. */
+export async function runIngest(ctx: AppContext, options: { source?: string; full?: boolean }): Promise<number> {
   let sources = ctx.config.sources.filter((source) => source.enabled);
   if (options.source) {
     sources = ctx.config.sources.filter((source) => source.name === options.source);
     if (sources.length === 0) throw new UsageError(`no source named "${options.source}" in ${ctx.configFile}`);
   }
-  const reports = await ingestSources(sources, await createIngestDeps(ctx));
+  const results = await ingestDueSources(ctx, ctx.clock.now(), { force: true, full: options.full, sources });
+  const reports = results.flatMap((result) => (result.report ? [result.report] : []));
   for (const line of formatIngestReports(reports)) ctx.out(line);
   return reports.every((report) => report.ok) ? 0 : 1;
 }
@@ -25,7 +25,9 @@ export async function runIngest(ctx: AppContext, options: { source?: string }): 
 export function formatIngestReports(reports: readonly SourceReport[]): string[] {
   const width = Math.max(6, ...reports.map((r) => r.source.length));
   return reports.map((r) =>
-    r.ok
+    r.ok && r.notModified
+      ? `${r.source.padEnd(width)}  ok      not modified (HTTP 304)`
+      : r.ok
       ? `${r.source.padEnd(width)}  ok      new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, duplicate ${r.duplicate}`
       : `${r.source.padEnd(width)}  FAILED  ${r.error}`,
   );
@@ -87,37 +89,4 @@ export async function runClassify(ctx: AppContext, options: { retrain?: boolean 
     ctx.out(`  ${category.padEnd(16)} ${count}`);
   }
   return 0;
-}
-
-export function registerIngestCommands(program: Command, host: CommandHost): void {
-  program
-    .command('ingest')
-    .description('ingest the configured sources into the store; prints new / updated / unchanged / failed per source')
-    .option('-s, --source <name>', 'only this source')
-    .action(async (options: { source?: string }) => host.setExitCode(await runIngest(await host.getContext(), options)));
-
-  program
-    .command('inspect')
-    .description('parse files or URLs without storing and print the normalized articles')
-    .argument('<inputs...>', 'paths or http(s) URLs: feeds, pages, page dumps, Markdown, JSON')
-    .option('--json', 'print a JSON array of articles')
-    .action(async (inputs: string[], options: { json?: boolean }) =>
-      host.setExitCode(await runInspect(await host.getContext(), inputs, options)),
-    );
-
-  program
-    .command('articles')
-    .description('list stored articles, newest first')
-    .option('--category <slug>', 'only this category')
-    .option('--since <when>', 'a duration back from now (24h, 7d) or an ISO time')
-    .option('--uncategorized', 'only articles with no configured category')
-    .option('--limit <n>', 'at most this many')
-    .option('--json', 'print a JSON array of articles')
-    .action(async (options) => host.setExitCode(await runArticles(await host.getContext(), options)));
-
-  program
-    .command('classify')
-    .description('classify stored articles that have no configured category; prints counts per category')
-    .option('--retrain', 'also reconsider articles the classifier labelled before, with a freshly trained model')
-    .action(async (options: { retrain?: boolean }) => host.setExitCode(await runClassify(await host.getContext(), options)));
 }

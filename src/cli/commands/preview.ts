@@ -1,11 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
 import { EditionPipeline, findNewsletter, parseAt } from '../../app/edition-pipeline.ts';
 import type { AppContext } from '../../app/context.ts';
-import { UsageError } from '../../core/errors.ts';
 import { editionFileStem } from '../../editions/slot.ts';
-import type { CommandHost } from '../command-host.ts';
 import { resolveReader } from '../../app/resolve-reader.ts';
 
 export async function runPreview(
@@ -37,18 +34,4 @@ export async function runPreview(
   ctx.out(`${stem}.html  ${kb} KB${segment.droppedArticleIds.length ? `  (${segment.droppedArticleIds.length} articles cut to fit the size budget)` : ''}`);
   ctx.out(`${stem}.txt`);
   return 0;
-}
-
-export function registerPreviewCommand(program: Command, host: CommandHost): void {
-  program
-    .command('preview')
-    .description("build (or load) an edition and write the HTML and text a subscriber gets, exactly as sent")
-    .argument('<newsletter>', 'newsletter id')
-    .option('--at <iso>', 'the slot (default: now)')
-    .option('--subscriber <email>', 'render as this subscriber (default: a sample reader of every category)')
-    .option('--out <dir>', 'output folder', 'preview')
-    .action(async (newsletter: string, options: { at?: string; subscriber?: string; out: string }) => {
-      if (!options.out) throw new UsageError('--out: a folder is required');
-      host.setExitCode(await runPreview(await host.getContext(), newsletter, options));
-    });
 }

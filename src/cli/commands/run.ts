@@ -1,12 +1,9 @@
-import type { Command } from 'commander';
 import type { AppContext } from '../../app/context.ts';
 import { findNewsletter } from '../../app/edition-pipeline.ts';
 import { runSend } from '../../app/run-send.ts';
 import { checkTemplates } from '../../app/edition-pipeline.ts';
 import { runIngest } from './ingest.ts';
 import { runSubscribersSync } from './subscribers.ts';
-import type { CommandHost } from '../command-host.ts';
-import { stopOnSignals } from './send.ts';
 
 /**
  * The scheduled job in one command: ingest every source, sync the subscriber lists,
@@ -37,22 +34,4 @@ export async function runJob(ctx: AppContext, options: { at?: string; newsletter
   }
   if (newsletters.length === 0) ctx.out('no newsletters configured: nothing to send');
   return exitCode;
-}
-
-export function registerRunCommand(program: Command, host: CommandHost): void {
-  program
-    .command('run')
-    .description('the whole job once: ingest sources, sync subscribers, build and send every newsletter for the slot')
-    .option('--at <iso>', 'the slot (default: now)')
-    .option('--newsletter <id>', 'only this newsletter')
-    .option('--force', 'send even when the slot is further in the past than delivery.maxLateness')
-    .action(async (options: { at?: string; newsletter?: string; force?: boolean }) => {
-      const ctx = await host.getContext();
-      const signals = stopOnSignals(ctx);
-      try {
-        host.setExitCode(await runJob(ctx, { ...options, signal: signals.signal }));
-      } finally {
-        signals.release();
-      }
-    });
 }

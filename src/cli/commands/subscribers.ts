@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { Command } from 'commander';
 import type { TidingsConfig } from '../../config/schema.ts';
 import type { Clock } from '../../core/clock.ts';
 import { UsageError } from '../../core/errors.ts';
@@ -8,7 +7,6 @@ import { catalogFromConfig } from '../../subscribers/subscriber-row.ts';
 import type { SubscriberRecord, SubscriberStore } from '../../subscribers/subscriber-store.ts';
 import { syncSubscribers } from '../../subscribers/sync-subscribers.ts';
 import { validateSubscriberFiles } from '../../subscribers/validate-subscriber-files.ts';
-import type { CommandHost } from '../command-host.ts';
 
 /** The part of the application context these commands use (AppContext satisfies it). */
 export interface SubscribersCommandContext {
@@ -101,25 +99,4 @@ export function formatSubscriber(subscriber: SubscriberRecord): string {
   return [String(subscriber.id).padStart(6), subscriber.email, subscriber.name ?? '-', subscriber.status, subscriptions, extras]
     .filter((part) => part !== '')
     .join('  ');
-}
-
-export function registerSubscribersCommands(program: Command, host: CommandHost): void {
-  const subscribers = program.command('subscribers').description('subscriber lists: check them, load them into the store, show them');
-  subscribers
-    .command('validate')
-    .description('check every list; print each bad row as file:line: reason (exit 1 if any)')
-    .action(async () => host.setExitCode(await runSubscribersValidate(await host.getContext())));
-  subscribers
-    .command('sync')
-    .description('load the lists into the store in one transaction (refused if a row is bad)')
-    .option('--skip-invalid', 'apply the good rows and list the skipped ones')
-    .action(async (options: { skipInvalid?: boolean }) => host.setExitCode(await runSubscribersSync(await host.getContext(), options)));
-  subscribers
-    .command('list')
-    .description('show the subscribers in the store')
-    .option('--newsletter <id>', 'only those with a subscription to this newsletter')
-    .option('--json', 'JSON output')
-    .action(async (options: { newsletter?: string; json?: boolean }) =>
-      host.setExitCode(await runSubscribersList(await host.getContext(), options)),
-    );
 }

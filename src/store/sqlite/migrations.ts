@@ -1,7 +1,7 @@
 /**
  * Versioned schema. Each migration runs once, in order, in its own transaction;
  * `PRAGMA user_version` records how far a file has come.
- * Area owners: 1 articles (ingest), 2 editions, 3 subscribers, 4 deliveries, 7 scheduler.
+ * Area owners: 1 articles (ingest), 2 editions, 3 subscribers, 4 deliveries, 7 scheduler, 8 source fetch state.
  */
 export interface Migration {
   version: number;
@@ -169,6 +169,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE scheduler_state (
         key TEXT PRIMARY KEY,              -- 'lastTickAt'
         value TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 8,
+    name: 'source fetch state',
+    sql: `
+      -- One row per configured source: validators for conditional GET and how fetching went.
+      CREATE TABLE source_fetch_state (
+        source TEXT PRIMARY KEY,
+        location TEXT,                     -- the URL or path the validators belong to
+        etag TEXT,
+        last_modified TEXT,
+        last_fetched_at TEXT,
+        last_ok_at TEXT,
+        last_failed_at TEXT,
+        last_error TEXT,
+        last_error_code TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        total_failures INTEGER NOT NULL DEFAULT 0
       );
     `,
   },

@@ -59,6 +59,7 @@ sources:
   - name: desk
     type: folder
     path: articles
+    every: 1d
 newsletters:
   - id: daily
     title: Test Daily

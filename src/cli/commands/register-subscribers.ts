@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import type { CommandHost } from '../command-host.ts';
+
+/** Definitions only: the list readers (CSV, YAML, validation) are imported when a command runs. */
+export function registerSubscribersCommands(program: Command, host: CommandHost): void {
+  const load = () => import('./subscribers.ts');
+  const subscribers = program.command('subscribers').description('subscriber lists: check them, load them into the store, show them');
+  subscribers
+    .command('validate')
+    .description('check every list; print each bad row as file:line: reason (exit 1 if any)')
+    .action(async () => {
+      const { runSubscribersValidate } = await load();
+      host.setExitCode(await runSubscribersValidate(await host.getContext()));
+    });
+  subscribers
+    .command('sync')
+    .description('load the lists into the store in one transaction (refused if a row is bad)')
+    .option('--skip-invalid', 'apply the good rows and list the skipped ones')
+    .action(async (options: { skipInvalid?: boolean }) => {
+      const { runSubscribersSync } = await load();
+      host.setExitCode(await runSubscribersSync(await host.getContext(), options));
+    });
+  subscribers
+    .command('list')
+    .description('show the subscribers in the store')
+    .option('--newsletter <id>', 'only those with a subscription to this newsletter')
+    .option('--json', 'JSON output')
+    .action(async (options: { newsletter?: string; json?: boolean }) => {
+      const { runSubscribersList } = await load();
+      host.setExitCode(await runSubscribersList(await host.getContext(), options));
+    });
+}

@@ -1,0 +1,15 @@
+/**
+ * The process entry: `bin/tidings.js` runs the compiled copy (dist/cli/entry.js); tests
+ * that spawn the CLI run this file through tsx, so they always test the sources.
+ */
+import { main } from './main.ts';
+
+// `tidings status | head -1`: the reader went away; stop quietly like other CLI tools.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
+process.exitCode = await main(process.argv);
