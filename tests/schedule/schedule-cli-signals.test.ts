@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCliWorkspace } from '../delivery/support/cli-workspace.ts';
 import { startSmtpSink, type SmtpSink } from '../delivery/support/smtp-sink.ts';
+import { tidingsProcessArgs } from '../helpers/cli-process.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tidings.js');
 const READERS = Array.from({ length: 12 }, (_, i) => `reader${i + 1}@example.org`);
 
 const sinks: SmtpSink[] = [];
@@ -16,10 +15,10 @@ afterEach(async () => {
   for (const sink of sinks.splice(0)) await sink.close();
 });
 
-/** `node bin/tidings.js -c FILE schedule` until `until()` holds, then SIGTERM; resolves with the exit. */
+/** `tidings -c FILE schedule` as its own process (from the sources, see tests/helpers/cli-process.ts) until `until()` holds, then SIGTERM; resolves with the exit. */
 function runSchedule(configFile: string, env: Record<string, string>, until: () => boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, '-c', configFile, 'schedule'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, tidingsProcessArgs('-c', configFile, 'schedule'), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let stdout = '';
     let stderr = '';
