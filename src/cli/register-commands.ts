@@ -6,7 +6,9 @@ import { registerPreviewCommand } from './commands/register-preview.ts';
 import { registerRunCommand } from './commands/register-run.ts';
 import { registerSendCommand } from './commands/register-send.ts';
 import { registerScheduleCommand } from './commands/register-schedule.ts';
+import { registerServeCommand } from './commands/serve.ts';
 import { registerStatusCommands } from './commands/register-status.ts';
+import { registerSubscriberLifecycleCommands } from './commands/subscriber-lifecycle.ts';
 import { registerSubscribersCommands } from './commands/register-subscribers.ts';
 
 /**
@@ -21,6 +23,8 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerSendCommand(program, host);
   registerStatusCommands(program, host);
   registerSubscribersCommands(program, host);
+  registerSubscriberLifecycleCommands(program, host);
   registerRunCommand(program, host);
   registerScheduleCommand(program, host);
+  registerServeCommand(program, host);
 }
