@@ -7,6 +7,7 @@ import { registerRunCommand } from './commands/register-run.ts';
 import { registerSendCommand } from './commands/register-send.ts';
 import { registerScheduleCommand } from './commands/register-schedule.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerStartCommand } from './commands/register-start.ts';
 import { registerStatusCommands } from './commands/register-status.ts';
 import { registerSubscriberLifecycleCommands } from './commands/subscriber-lifecycle.ts';
 import { registerSubscribersCommands } from './commands/register-subscribers.ts';
@@ -27,4 +28,5 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerRunCommand(program, host);
   registerScheduleCommand(program, host);
   registerServeCommand(program, host);
+  registerStartCommand(program, host);
 }

@@ -15,17 +15,25 @@ afterEach(async () => {
   for (const sink of sinks.splice(0)) await sink.close();
 });
 
-/** `tidings -c FILE schedule` as its own process (from the sources, see tests/helpers/cli-process.ts) until `until()` holds, then SIGTERM; resolves with the exit. */
-function runSchedule(configFile: string, env: Record<string, string>, until: () => boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * `tidings -c FILE <command>` as its own process (from the sources, see
+ * tests/helpers/cli-process.ts) until `until(stdout)` holds, then SIGTERM; resolves with the exit.
+ */
+function runProcess(command: string, configFile: string, env: Record<string, string>, until: (stdout: string) => boolean | Promise<boolean>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, tidingsProcessArgs('-c', configFile, 'schedule'), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, tidingsProcessArgs('-c', configFile, command), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    const watch = setInterval(() => {
-      if (!until()) return;
+    let checking = false;
+    const watch = setInterval(async () => {
+      if (checking) return;
+      checking = true;
+      const done = await until(stdout);
+      checking = false;
+      if (!done || child.exitCode !== null) return;
       clearInterval(watch);
       child.kill('SIGTERM');
     }, 5);
@@ -36,10 +44,17 @@ function runSchedule(configFile: string, env: Record<string, string>, until: () 
   });
 }
 
-describe('tidings schedule as a process: SIGTERM mid-send, then a restart', () => {
+/** GET /healthz of the server whose address `tidings start` printed; null before it listens. */
+async function healthOf(stdout: string): Promise<number | null> {
+  const address = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+  if (!address) return null;
+  return (await fetch(`${address}/healthz`)).status;
+}
+
+describe.each(['schedule', 'start'])('tidings %s as a process: SIGTERM mid-send, then a restart', (command) => {
   const tempDir = useTempDir('tidings-sched-');
 
-  it('the stopped scheduler records what was in flight and exits 0; the restarted one finishes the list; every reader gets exactly one message', async () => {
+  it('the stopped process records what was in flight and exits 0; the restarted one finishes the list; every reader gets exactly one message', async () => {
     const sink = await startSmtpSink({ delayMs: 200 });
     sinks.push(sink);
     const ws = createCliWorkspace(tempDir(), { subscribers: READERS, maxConnections: 2 });
@@ -48,11 +63,16 @@ describe('tidings schedule as a process: SIGTERM mid-send, then a restart', () =
     writeFileSync(ws.configFile, readFileSync(ws.configFile, 'utf8').replace(
       '    timezone: UTC\n',
       `    timezone: UTC\n    schedule: "${now.getUTCMinutes()} ${now.getUTCHours()} * * *"\n    catchUp: 10m\n`,
-    ));
+    ).replace('web:\n', 'web:\n  port: 0\n'));
     ws.addArticles(new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString());
     const env = { SMTP_URL: sink.url };
 
-    const first = await runSchedule(ws.configFile, env, () => sink.messages.length >= 2);
+    let healthy: number | null = null;
+    const first = await runProcess(command, ws.configFile, env, async (stdout) => {
+      if (command === 'start' && healthy === null) healthy = await healthOf(stdout);
+      return sink.messages.length >= 2 && (command !== 'start' || healthy !== null);
+    });
+    if (command === 'start') expect(healthy).toBe(200);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain('SIGTERM: finishing the messages in flight');
     const afterStop = sink.messages.length;
@@ -62,7 +82,7 @@ describe('tidings schedule as a process: SIGTERM mid-send, then a restart', () =
     // Nothing ambiguous: what the server accepted is recorded as accepted.
     expect(edition).toMatchObject({ sending: 0, ambiguous: 0, accepted: afterStop });
 
-    const second = await runSchedule(ws.configFile, env, () => sink.messages.length >= READERS.length);
+    const second = await runProcess(command, ws.configFile, env, () => sink.messages.length >= READERS.length);
     expect(second.code, second.stderr).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sink.messages.map((m) => m.to[0]).sort()).toEqual([...READERS].sort());
