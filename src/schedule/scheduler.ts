@@ -238,11 +238,12 @@ export class Scheduler {
       const released = new Set((await store.listEvents(edition.id)).filter((e) => e.kind === 'released').map((e) => e.detail));
       const due = zones.filter((zone) => releaseAt(slot, zone).getTime() <= now.getTime());
       releasing = due.filter((zone) => !released.has(zone));
-      // A zone already released only needs another run when an earlier one was interrupted.
-      if (releasing.length === 0 && edition.status === 'sending' && !this.#interrupted.has(edition.id)) return;
+      partial = due.length < zones.length;
+      // Between zones nothing is due unless an earlier release was interrupted; once every
+      // zone is due, a run that did not finish (temporary failures) is retried like at-slot.
+      if (releasing.length === 0 && partial && edition.status === 'sending' && !this.#interrupted.has(edition.id)) return;
       const dueZones = new Set(due);
       recipientFilter = (reader) => dueZones.has(zoneOf(reader.timezone, newsletter.timezone));
-      partial = due.length < zones.length;
     }
     const result = await work.send(newsletter.id, edition, { recipientFilter, partial, signal: this.#halt.signal });
     for (const line of result.lines) logger.info({ edition: edition.id }, line);

@@ -105,3 +105,37 @@ describe('approval: prepared ahead, editors emailed, sent when approved, decided
     }
   }, 60_000);
 });
+
+describe('the approval email against a misbehaving SMTP server', () => {
+  const tempDir = useTempDir('tidings-sched-');
+
+  it('an editor refused (550) or a reply lost mid-DATA is logged and skipped; the others get it, the draft waits and is sent once approved', async () => {
+    const { startSmtpSink } = await import('../delivery/support/smtp-sink.ts');
+    const sink = await startSmtpSink({
+      onRcpt: (address) => (address === 'gone@example.org' ? { code: 550, text: '5.1.1 no such user' } : undefined),
+      onData: (message) => (message.to.includes('cut@example.org') ? 'drop' : undefined),
+    });
+    const ws = await createSchedulerWorkspace(tempDir(), {
+      newsletterYaml: `    schedule: "0 7 * * *"\n    timezone: UTC\n    window: 24h\n    requireApproval: true\n    editors: [gone@example.org, cut@example.org, ed@example.org]\n`,
+      readers: READERS,
+      start: '2026-11-30T04:45:00Z',
+      transportYaml: `transport:\n  type: smtp\n  url: ${sink.url}\n  rateLimit: 1000\n`,
+    });
+    try {
+      ws.addArticles('2026-11-29T08:00:00Z', '2026-11-30T04:00:00Z', 4);
+      const [, prepared] = await ws.runUntil('2026-11-30T05:00:00Z', 15 * 60_000);
+      expect(prepared!.actions.map((a) => `${a.action} ${a.detail ?? ''}`.trim())).toEqual(['prepared 5 article(s)', 'editors-notified ed@example.org']);
+      expect(sink.messages.filter((m) => m.to.includes('ed@example.org'))).toHaveLength(1);
+      expect(sink.messages.some((m) => m.to.includes('gone@example.org'))).toBe(false);
+      const edition = (await ws.ctx.store.editions.getEdition('daily/2026-11-30T07:00'))!;
+      expect(edition.status).toBe('draft');
+      await new EditionCurator(ws.ctx.store.editions, ws.clock).approve(edition.id, 'ed');
+      await ws.runUntil('2026-11-30T07:00:00Z', 15 * 60_000);
+      expect((await ws.ctx.store.editions.getEdition(edition.id))!.status).toBe('sent');
+      expect(sink.messages.filter((m) => READERS.some((r) => m.to.includes(r.email)))).toHaveLength(2);
+    } finally {
+      ws.close();
+      await sink.close();
+    }
+  }, 60_000);
+});

@@ -40,7 +40,7 @@ export interface SchedulerWorkspace {
  * outbox transport, a real SQLite file, and a clock the test moves. `newsletterYaml` is
  * the newsletter entry after `- id: daily` (indented by four spaces).
  */
-export async function createSchedulerWorkspace(dir: string, options: { newsletterYaml: string; readers: Reader[]; extraYaml?: string; start: string }): Promise<SchedulerWorkspace> {
+export async function createSchedulerWorkspace(dir: string, options: { newsletterYaml: string; readers: Reader[]; extraYaml?: string; start: string; transportYaml?: string }): Promise<SchedulerWorkspace> {
   mkdirSync(path.join(dir, 'articles'), { recursive: true });
   mkdirSync(path.join(dir, 'subscribers'), { recursive: true });
   writeFileSync(
@@ -67,10 +67,7 @@ newsletters:
 ${options.newsletterYaml.includes('minArticles') ? '' : '    minArticles: 1\n'}    from: "Test Daily <digest@news.example.org>"
 ${options.newsletterYaml}subscribers:
   paths: [subscribers]
-transport:
-  type: outbox
-  dir: outbox
-delivery:
+${options.transportYaml ?? 'transport:\n  type: outbox\n  dir: outbox\n'}delivery:
   maxLateness: 3h
 web:
   baseUrl: https://news.example.org
