@@ -6,7 +6,7 @@ import { parseCronExpression, type CronSchedule } from './cron-expression.ts';
 import { decideSlot, type SlotAction, type SlotPolicy, type SlotTimes } from './decide-slot.ts';
 import { listSlots, type ScheduledSlot } from './schedule-slots.ts';
 import type { ScheduleEventKind, SchedulerStore } from './scheduler-store.ts';
-import { instantOfWallTime, parseWallTime } from './zone-time.ts';
+import { releaseAt, zoneOf } from './release-times.ts';
 
 /** The part of a newsletter's configuration the scheduler reads. */
 export interface ScheduledNewsletter extends Omit<SlotPolicy, 'maxLateness'> {
@@ -277,27 +277,4 @@ export class Scheduler {
     report.actions.push({ newsletterId, editionId, action: kind, ...(detail ? { detail } : {}) });
     this.#deps.logger.info({ newsletter: newsletterId, edition: editionId, detail }, `scheduler: ${kind}`);
   }
-}
-
-const knownZones = new Map<string, boolean>();
-
-/** A reader's zone, or the newsletter's when they have none or one this runtime does not know. */
-function zoneOf(zone: string | null, fallback: string): string {
-  if (!zone) return fallback;
-  let known = knownZones.get(zone);
-  if (known === undefined) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: zone });
-      known = true;
-    } catch {
-      known = false;
-    }
-    knownZones.set(zone, known);
-  }
-  return known ? zone : fallback;
-}
-
-/** When a reader in `zone` gets the slot: the slot's scheduled wall time in their zone. */
-export function releaseAt(slot: ScheduledSlot, zone: string): Date {
-  return new Date(instantOfWallTime(parseWallTime(slot.scheduledLocal)!, zone).at);
 }
