@@ -28,6 +28,8 @@ const STATUS_MESSAGES: Record<number, string> = {
   404: 'web_error_404',
   405: 'web_error_404',
   413: 'web_error_413',
+  408: 'web_error_400',
+  411: 'web_error_400',
   415: 'web_error_400',
   429: 'web_error_429',
 };
@@ -127,19 +129,16 @@ export async function createWebServer(deps: WebServerDeps, options: WebServerOpt
     );
   });
 
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404));
+  // Unknown paths count against the general limit too (the plugin only guards routes).
+  app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => sendError(request, reply, 404));
   app.setErrorHandler((error, request, reply) => {
     const mapped = isTidingsError(error) ? CODE_STATUS[error.code] : undefined;
     if (mapped) return sendError(request, reply, mapped.status, mapped.key);
     if (error instanceof ZodError) return sendError(request, reply, 400);
     const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      if (status === 429) {
-        // @fastify/rate-limit sets retry-after on the reply before throwing.
-        return sendError(request, reply, 429);
-      }
-      return sendError(request, reply, status);
-    }
+    // 4xx from Fastify and its plugins: 413 body too large, 415 media type, 429 (the
+    // rate limiter has set Retry-After on the reply before throwing)…
+    if (status >= 400 && status < 500) return sendError(request, reply, status);
     request.log.error({ err: error, url: redactUrl(request.url) }, 'request failed');
     return sendError(request, reply, 500);
   });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
 import { openDatabase } from '../../src/store/sqlite/open-database.ts';
 import { contentHashFor } from '../../src/ingest/normalize-article.ts';
 import { makeRecord } from '../helpers/article-records.ts';
@@ -16,7 +17,7 @@ describe('SQLite article store (real file)', () => {
     const file = path.join(tempDir(), 'a.db');
     const db = openDatabase(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     db.close();
     // Reopening applies nothing twice.
     openDatabase(file).close();

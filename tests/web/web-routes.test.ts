@@ -245,6 +245,10 @@ describe('the general limit per client address', () => {
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['content-security-policy']).toContain("default-src 'none'");
     expect((await get('198.51.100.7')).statusCode).toBe(200);
+    const unknown = () => app.inject({ method: 'GET', url: '/wp-login.php', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '198.51.100.7' } });
+    expect((await unknown()).statusCode).toBe(404);
+    expect((await unknown()).statusCode).toBe(404);
+    expect((await unknown()).statusCode).toBe(429);
     for (let i = 0; i < 5; i++) expect((await app.inject({ method: 'GET', url: '/healthz', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.5' } })).statusCode).toBe(200);
   });
 
@@ -318,6 +322,7 @@ describe('public pages', () => {
     expect(response.body).toContain('Daily &amp; &lt;Brief&gt;');
     expect(response.body.indexOf('/e/daily/2026-11-28T07:00')).toBeLessThan(response.body.indexOf('/e/daily/2026-11-27T07:00'));
     expect(response.body).toContain('href="/archive/daily/feed.atom"');
+    expect(response.body).toContain('href="/s/daily"');
     expect((await app.inject({ method: 'GET', url: '/archive/closed' })).statusCode).toBe(404);
   });
 

@@ -180,10 +180,10 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
       ? this.db
           .prepare<[string, number, number], SubscriberRow>(
             `SELECT s.* FROM subscribers s JOIN subscriptions sub ON sub.subscriber_id = s.id
-              WHERE sub.newsletter_id = ? AND s.id > ? ORDER BY s.id LIMIT ?`,
+              WHERE sub.newsletter_id = ? AND s.id > ? AND s.status <> 'erased' ORDER BY s.id LIMIT ?`,
           )
           .all(options.newsletterId, afterId, limit)
-      : this.db.prepare<[number, number], SubscriberRow>('SELECT * FROM subscribers WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit);
+      : this.db.prepare<[number, number], SubscriberRow>(`SELECT * FROM subscribers WHERE id > ? AND status <> 'erased' ORDER BY id LIMIT ?`).all(afterId, limit);
     return this.withSubscriptions(rows);
   }
 

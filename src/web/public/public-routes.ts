@@ -56,7 +56,12 @@ export const registerPublicRoutes: RouteModule = (app, web) => {
       view: 'archive',
       locale: localeOfNewsletter(archive.newsletter.id),
       timeZone: zoneOf(archive.newsletter.id),
-      context: { title: archive.newsletter.title, archive, feedPath },
+      context: {
+        title: archive.newsletter.title,
+        archive,
+        feedPath,
+        signupPath: web.config.newsletters.find((n) => n.id === archive.newsletter.id)?.signup ? `/s/${archive.newsletter.id}` : null,
+      },
     });
   });
 
