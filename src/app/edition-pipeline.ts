@@ -104,7 +104,8 @@ export class EditionPipeline {
     readonly renderer: Renderer,
   ) {}
 
-  static async open(ctx: AppContext, newsletterId: string, at: Date): Promise<EditionPipeline> {
+  /** `save: false` (preview, test send): an edition not built yet stays an unsaved draft. */
+  static async open(ctx: AppContext, newsletterId: string, at: Date, options: { save?: boolean } = {}): Promise<EditionPipeline> {
     const newsletter = findNewsletter(ctx, newsletterId);
     const renderer = await rendererFor(ctx, newsletter);
     const summarizer = newsletter.summary
@@ -116,6 +117,7 @@ export class EditionPipeline {
       logger: ctx.logger,
       clock: ctx.clock,
       summarize: summarizer ? (article) => summarizer.summaryOf(article) : undefined,
+      save: options.save,
     });
     return new EditionPipeline(ctx, newsletter, edition, renderer);
   }

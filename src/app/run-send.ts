@@ -23,6 +23,17 @@ export interface SendOptions {
   resendAmbiguous?: boolean;
   force?: boolean;
   signal?: AbortSignal;
+  /**
+   * Only these recipients in this run (the scheduler's subscriber-local releases): the
+   * others stay untouched, so a later run reaches them.
+   */
+  recipientFilter?: (recipient: Recipient) => boolean;
+  /** More runs of this edition follow (a filtered release): never mark it sent. */
+  partial?: boolean;
+}
+
+async function* onlyWhere<T>(items: AsyncIterable<T>, keep: (item: T) => boolean): AsyncIterable<T> {
+  for await (const item of items) if (keep(item)) yield item;
 }
 
 export interface SendOutcome {
@@ -52,7 +63,8 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   } catch (error) {
     return { exitCode: 1, lines: [describeError(error)], result: null, editionId: editionIdFor(newsletterId, slot) };
   }
-  const pipeline = await EditionPipeline.open(ctx, newsletterId, at);
+  // A dry run looks, like a preview: an edition not built yet stays unsaved and the slot undecided.
+  const pipeline = await EditionPipeline.open(ctx, newsletterId, at, { save: !options.dryRun });
   const { edition, newsletter } = pipeline;
   const done = (exitCode: number, lines: string[], result: SendResult | null = null): SendOutcome => ({ exitCode, lines, result, editionId: edition.id });
 
@@ -135,7 +147,9 @@ async function sendUnderLease(
       {
         ledger: ctx.store.ledger,
         transport: transport ?? { send: async () => { throw new TidingsError('USAGE', 'dry run'); }, close: async () => {} },
-        recipients: ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }),
+        recipients: options.recipientFilter
+          ? onlyWhere(ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }), options.recipientFilter)
+          : ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }),
         plan: async (recipient) => {
           const received = await ctx.store.ledger.receivedArticleIds(recipient.id, itemIds, edition.id);
           const plan = pipeline.plan(recipient, received);
@@ -196,7 +210,7 @@ async function sendUnderLease(
     try {
       const counts = await ctx.store.ledger.counts(edition.id);
       if (counts.failed) retryLater = (await ctx.store.ledger.list(edition.id, 'failed')).filter((row) => row.retryable).length;
-      const finished = !result.paused && !result.stopped && !result.limitReached && counts.pending === 0 && counts.sending === 0 && retryLater === 0;
+      const finished = !options.partial && !result.paused && !result.stopped && !result.limitReached && counts.pending === 0 && counts.sending === 0 && retryLater === 0;
       if (finished) await ctx.store.editions.setStatus(edition.id, 'sent', { at: ctx.clock.now(), from: ['sending'] });
     } catch (error) {
       // The sending is over; a store failing now must still end with the summary, not a stack trace.

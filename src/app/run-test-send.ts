@@ -15,7 +15,7 @@ export async function runTestSend(ctx: AppContext, newsletterId: string, options
   const secret = requireSecret(ctx);
   const check = checkEmailAddress(options.to);
   if (!check.ok) throw new UsageError(`--test: not a usable e-mail address: ${check.reason}`);
-  const pipeline = await EditionPipeline.open(ctx, newsletterId, parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone));
+  const pipeline = await EditionPipeline.open(ctx, newsletterId, parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone), { save: false });
   const reader = await resolveReader(ctx, pipeline, options.subscriber);
   const plan = pipeline.plan(reader, reader.received);
   if ('skip' in plan) {

@@ -5,7 +5,9 @@ import { registerIngestCommands } from './commands/register-ingest.ts';
 import { registerPreviewCommand } from './commands/register-preview.ts';
 import { registerRunCommand } from './commands/register-run.ts';
 import { registerSendCommand } from './commands/register-send.ts';
+import { registerScheduleCommand } from './commands/register-schedule.ts';
 import { registerServeCommand } from './commands/register-serve.ts';
+import { registerStartCommand } from './commands/register-start.ts';
 import { registerStatusCommands } from './commands/register-status.ts';
 import { registerSubscriberLifecycleCommands } from './commands/subscriber-lifecycle.ts';
 import { registerSubscribersCommands } from './commands/register-subscribers.ts';
@@ -24,5 +26,7 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerSubscribersCommands(program, host);
   registerSubscriberLifecycleCommands(program, host);
   registerRunCommand(program, host);
+  registerScheduleCommand(program, host);
   registerServeCommand(program, host);
+  registerStartCommand(program, host);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.ts';
+import { parseCronExpression } from '../schedule/cron-expression.ts';
 
 /**
  * The whole configuration in one place, with every default documented here and in
@@ -135,6 +136,26 @@ export const classifierSchema = z
   })
   .prefault({});
 
+const cronExpression = z.string().superRefine((text, ctx) => {
+  const parsed = parseCronExpression(text);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+});
+
+const optionalDuration = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined) return undefined;
+    const ms = parseDuration(text);
+    if (ms === null) {
+      ctx.addIssue({ code: 'custom', message: `must be a duration such as 0m, 30m or 2h (got "${text}")` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const emailAddresses = z.array(z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an email address such as editor@example.org'));
+
 const newsletterSchema = z.strictObject({
   id: slug,
   title: z.string().min(1),
@@ -155,8 +176,20 @@ const newsletterSchema = z.strictObject({
   timezone: timeZone.default('UTC'),
   /** When true, `send` refuses an edition until an editor approved it (`tidings edition approve`). */
   requireApproval: z.boolean().default(false),
-  /** Cron expression (node-cron syntax) in the newsletter's time zone, used by the scheduler. */
-  schedule: z.string().optional(),
+  /** Cron expression (node-cron syntax, 5 or 6 fields) in the newsletter's time zone: when `tidings schedule` sends. */
+  schedule: cronExpression.optional(),
+  /** `at-slot`: everyone at the slot; `subscriber-local`: each reader at the slot's wall time in their own zone. */
+  deliver: z.enum(['at-slot', 'subscriber-local']).default('at-slot'),
+  /** Build the draft this long before the slot (default 2h with requireApproval, else 0). */
+  prepareAhead: optionalDuration,
+  /** How long after the slot an unapproved draft may still wait for approval. */
+  approvalDeadline: duration('1h'),
+  /** What happens to a draft still unapproved at approvalDeadline. */
+  onApprovalTimeout: z.enum(['send', 'skip']).default('skip'),
+  /** How late a slot missed while the scheduler was down may still go out. */
+  catchUp: duration('1h'),
+  /** Who gets the approval email (defaults to the global `editors`). */
+  editors: emailAddresses.optional(),
   /** The sender's postal address, shown in the footer (CAN-SPAM and friends). */
   postalAddress: z.string().default(''),
   /** When true, anyone may join at `/s/<id>` (double opt-in by email) and add it on the preferences page. */
@@ -169,7 +202,10 @@ const newsletterSchema = z.strictObject({
       maxSentences: z.number().int().min(1).max(10).optional(),
     })
     .optional(),
-});
+}).transform((newsletter) => ({
+  ...newsletter,
+  prepareAhead: newsletter.prepareAhead ?? (newsletter.requireApproval ? 2 * 3_600_000 : 0),
+}));
 
 const smtpTransport = z.strictObject({
   type: z.literal('smtp'),
@@ -261,6 +297,16 @@ export const configSchema = z.strictObject({
   transport: transportSchema.default({ type: 'outbox', dir: 'outbox' }),
   delivery: deliverySchema,
   web: webSchema.prefault({}),
+  /** Addresses that get the approval email of every newsletter without its own `editors`. */
+  editors: emailAddresses.default([]),
+  scheduler: z
+    .strictObject({
+      /** How often the scheduler checks deadlines, catch-up and subscriber-local releases. */
+      tickEvery: duration('1m'),
+      /** A scheduler's lease lasts this long without a heartbeat (a crashed one frees the store after it). */
+      leaseTtl: duration('45s'),
+    })
+    .prefault({}),
 });
 
 export type TidingsConfig = z.output<typeof configSchema>;

@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'SEND_LEASE_HELD'
   | 'SEND_PAUSED'
   | 'SEND_TOO_LATE'
+  | 'SCHEDULER_LEASE_HELD'
   /** A subscriber link's token was tampered with, truncated, signed elsewhere or meant for another page. */
   | 'TOKEN_INVALID'
   /** A signup confirmation link older than its 7 days. */

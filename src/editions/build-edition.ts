@@ -16,6 +16,11 @@ export interface BuildEditionDeps {
   clock: Clock;
   /** Re-summarizes with the newsletter's own limits (`newsletters[].summary`), when it sets any. */
   summarize?: (article: StoredArticle) => Promise<string | null>;
+  /**
+   * False for previews and test sends: an edition not built yet is returned as an
+   * unsaved draft, so looking at a future slot never freezes, skips or decides it.
+   */
+  save?: boolean;
 }
 
 /**
@@ -63,14 +68,23 @@ export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps:
     for (const article of selected) article.summary = (await deps.summarize(byId.get(article.articleId)!)) ?? article.summary;
   }
   const thin = selected.length < newsletter.minArticles;
+  const status = thin ? 'skipped' : 'draft';
+  const statusReason = thin ? `thin: ${selected.length} article(s), the minimum is ${newsletter.minArticles}` : null;
+  if (deps.save === false) {
+    return {
+      id, newsletterId: newsletter.id, slot: slot.iso, status, statusReason, intro: null,
+      builtAt: deps.clock.now().toISOString(), approvedAt: null,
+      articles: selected.map((article) => ({ ...article, pinned: false, excluded: false })),
+    };
+  }
   const edition = await deps.editions.createEdition(
     {
       id,
       newsletterId: newsletter.id,
       slot: slot.iso,
       slotUtc: slot.utc.toISOString(),
-      status: thin ? 'skipped' : 'draft',
-      statusReason: thin ? `thin: ${selected.length} article(s), the minimum is ${newsletter.minArticles}` : null,
+      status,
+      statusReason,
       articles: selected,
     },
     deps.clock.now(),

@@ -1,6 +1,7 @@
 import type { Ledger } from '../delivery/ledger.ts';
 import type { SendLease } from '../delivery/send-lease.ts';
 import type { EditionStore } from '../editions/edition-store.ts';
+import type { SchedulerStore } from '../schedule/scheduler-store.ts';
 import type { SubscriberStore } from '../subscribers/subscriber-store.ts';
 import type { ArticleStore } from './article-store.ts';
 import type { SourceStateStore } from './source-state-store.ts';
@@ -15,6 +16,7 @@ export interface Store {
   editions: EditionStore;
   subscribers: SubscriberStore;
   ledger: Ledger;
+  scheduler: SchedulerStore;
   sources: SourceStateStore;
   stats: StoreStats;
   /** Which editions are being sent now (one send per edition at a time). */

@@ -135,7 +135,7 @@ describe('tidings send over real SMTP, through the CLI', () => {
     expect(server.messages).toHaveLength(3);
   });
 
-  it('--dry-run and --test leave the ledger alone; --limit claims only N; status lists drafts and skipped editions', async () => {
+  it('--dry-run and --test leave the ledger and the slot alone; --limit claims only N; status lists drafts and skipped editions', async () => {
     const server = await sink();
     const ws = createCliWorkspace(tempDir(), { subscribers: READERS });
     const cli = (args: string[]) => ws.cli(args, { smtpUrl: server.url, now: plusMinute(T2) });
@@ -164,11 +164,15 @@ describe('tidings send over real SMTP, through the CLI', () => {
     expect(badTest.err).toContain('--test: not a usable e-mail address');
 
     const editions = await statusOf(ws, server.url, plusMinute(T2));
+    // A dry run and a test copy look at the slot without deciding it: no edition is saved.
     expect(editions).toEqual([
-      expect.objectContaining({ edition: 'daily/2026-03-03T07:00', status: 'draft', total: 0, pending: 0 }),
       expect.objectContaining({ edition: 'daily/2026-03-02T07:00', status: 'skipped', statusReason: expect.stringMatching(/^thin/) }),
     ]);
-    const table = (await cli(['status'])).out;
+    expect((await cli(['edition', 'build', 'daily', '--at', T2])).code).toBe(0);
+    expect(await statusOf(ws, server.url, plusMinute(T2))).toContainEqual(
+      expect.objectContaining({ edition: 'daily/2026-03-03T07:00', status: 'draft', total: 0, pending: 0 }),
+    );
+    const table = (await cli(["status"])).out;
     expect(table).toMatch(/edition\s+status\s+pending\s+sending\s+accepted\s+failed\s+skipped\s+ambiguous\s+unsubscribed\s+note/);
     expect(table).toMatch(/daily\/2026-03-02T07:00\s+skipped\s+0\s+0\s+0\s+0\s+0\s+0\s+0\s+thin/);
 

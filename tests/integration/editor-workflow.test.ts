@@ -31,6 +31,9 @@ describe('an editor curates, previews and approves an edition from the command l
     const first = await cli('preview', 'daily', '--at', AT, '--out', outDir);
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/daily\/2026-11-28T07:00 \(draft\)/);
+    // A preview decides nothing: no edition is saved until one is built (or sent).
+    expect(JSON.parse((await cli('edition', 'list', '--json')).out)).toEqual([]);
+    expect((await cli('edition', 'build', 'daily', '--at', AT)).code).toBe(0);
 
     const list = await cli('edition', 'list', '--json');
     const [edition] = JSON.parse(list.out) as { id: string; articles: number }[];
@@ -124,6 +127,7 @@ describe('an editor curates, previews and approves an edition from the command l
     // The phishing story was published 16:20 UTC: 19:20 in Moscow, day and month in Russian.
     expect(text).toMatch(/harbor-herald · 27 нояб\., 19:20/);
 
+    expect((await cli('edition', 'build', 'daily', '--at', '2026-11-28T07:00')).code).toBe(0);
     const shown = await cli('edition', 'show', 'daily/2026-11-28T07:00');
     expect(shown.out).toMatch(/\[world\]\n\s+1\. \w+ {2}Envoys close a deal.*<TOP auto/);
 

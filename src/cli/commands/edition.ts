@@ -145,6 +145,19 @@ export function registerEditionCommands(program: Command, host: CommandHost): vo
     }));
 
   edition
+    .command('build')
+    .description("build and save the draft of a slot to curate it (previews never save one)")
+    .argument('<newsletter>', 'newsletter id')
+    .option('--at <iso>', 'the slot (default: now)')
+    .action(run(async (newsletter: string, o: { at?: string }) => {
+      // Loaded on use: the pipeline brings the renderer, which `edition list` must not pay for.
+      const { EditionPipeline, findNewsletter, parseAt } = await import('../../app/edition-pipeline.ts');
+      const ctx = await host.getContext();
+      const at = parseAt(ctx, o.at, findNewsletter(ctx, newsletter).timezone);
+      return print(ctx, (await EditionPipeline.open(ctx, newsletter, at)).edition, false);
+    }));
+
+  edition
     .command('approve')
     .description('approve an edition for sending')
     .argument('<edition>', 'edition id')

@@ -10,7 +10,7 @@ export async function runPreview(
   newsletterId: string,
   options: { at?: string; subscriber?: string; out: string },
 ): Promise<number> {
-  const pipeline = await EditionPipeline.open(ctx, newsletterId, parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone));
+  const pipeline = await EditionPipeline.open(ctx, newsletterId, parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone), { save: false });
   const { edition } = pipeline;
   const reader = await resolveReader(ctx, pipeline, options.subscriber);
   const plan = pipeline.plan(reader, reader.received);

@@ -2,7 +2,7 @@
  * Versioned schema. Each migration runs once, in order, in its own transaction;
  * `PRAGMA user_version` records how far a file has come.
  * Area owners: 1 articles (ingest), 2 editions, 3 subscribers, 4 deliveries, 5 send leases,
- * 6 subscriber lifecycle, 8 source fetch state. Keep the array in version order.
+ * 6 subscriber lifecycle, 7 scheduler, 8 source fetch state. Keep the array in version order.
  */
 export interface Migration {
   version: number;
@@ -202,6 +202,35 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX unsubscribe_events_edition ON unsubscribe_events (edition_id);
       CREATE INDEX unsubscribe_events_subscriber ON unsubscribe_events (subscriber_id);
+    `,
+  },
+  {
+    version: 7,
+    name: 'scheduler',
+    sql: `
+      -- One scheduler per store: the holder renews expires_at with each heartbeat.
+      CREATE TABLE scheduler_lease (
+        name TEXT PRIMARY KEY,             -- 'scheduler'
+        holder TEXT NOT NULL,              -- host:pid:random of the process holding it
+        acquired_at TEXT NOT NULL,
+        heartbeat_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      -- What the scheduler decided and did, per newsletter and slot (tidings schedule --list).
+      CREATE TABLE schedule_events (
+        id INTEGER PRIMARY KEY,
+        newsletter_id TEXT NOT NULL,
+        edition_id TEXT NOT NULL,
+        kind TEXT NOT NULL,                -- prepared | editors-notified | sent | skipped | missed | waiting | failed
+        detail TEXT,
+        at TEXT NOT NULL
+      );
+      CREATE INDEX schedule_events_newsletter ON schedule_events (newsletter_id, id);
+      CREATE INDEX schedule_events_edition ON schedule_events (edition_id, kind);
+      CREATE TABLE scheduler_state (
+        key TEXT PRIMARY KEY,              -- 'lastTickAt'
+        value TEXT NOT NULL
+      );
     `,
   },
   {

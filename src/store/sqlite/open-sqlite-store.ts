@@ -6,6 +6,7 @@ import { openDatabase, type OpenDatabaseOptions } from './open-database.ts';
 import { SqliteArticleStore } from './sqlite-article-store.ts';
 import { SqliteEditionStore } from './sqlite-edition-store.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
+import { SqliteSchedulerStore } from './sqlite-scheduler-store.ts';
 import { SqliteSourceStateStore } from './sqlite-source-state-store.ts';
 import { SqliteStoreStats } from './sqlite-store-stats.ts';
 import { SqliteSendLease } from './sqlite-send-lease.ts';
@@ -27,6 +28,7 @@ export function openSqliteStore(file: string, options: OpenDatabaseOptions = {})
     stats: guardStoreErrors(new SqliteStoreStats(db), file),
     sendLease: guardStoreErrors(new SqliteSendLease(db), file),
     file: file === ':memory:' ? null : path.resolve(file),
+    scheduler: guardStoreErrors(new SqliteSchedulerStore(db), file),
     close: () => db.close(),
   };
 }

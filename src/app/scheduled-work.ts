@@ -1,0 +1,48 @@
+import type { Edition } from '../editions/edition.ts';
+import type { SchedulerWork, SendReport } from '../schedule/scheduler.ts';
+import type { AppContext } from './context.ts';
+import { EditionPipeline } from './edition-pipeline.ts';
+import { notifyEditors } from './notify-editors.ts';
+import { runSend } from './run-send.ts';
+
+/**
+ * The scheduler's orders carried out by the app layer. `refresh` (ingest due sources,
+ * sync subscriber lists) comes from the caller, which owns those commands.
+ */
+export function createScheduledWork(ctx: AppContext, refresh: () => Promise<void>): SchedulerWork {
+  let lastRefresh = -Infinity;
+  return {
+    async refreshBeforePrepare() {
+      // Several newsletters prepared in one tick share one refresh.
+      const now = ctx.clock.now().getTime();
+      if (now - lastRefresh < 60_000) return;
+      lastRefresh = now;
+      await refresh();
+    },
+    prepare: async (newsletterId, slotUtc) => (await EditionPipeline.open(ctx, newsletterId, slotUtc)).edition,
+    notifyEditors: (newsletterId, edition) => notifyEditors(ctx, newsletterId, edition),
+    async send(newsletterId: string, edition: Edition, options): Promise<SendReport> {
+      const outcome = await runSend(ctx, newsletterId, {
+        at: edition.slot,
+        // The scheduler applied its own catch-up rule; delivery.maxLateness is for hand-run sends.
+        force: true,
+        signal: options.signal,
+        partial: options.partial,
+        recipientFilter: options.recipientFilter,
+      });
+      const stored = await ctx.store.editions.getEdition(edition.id);
+      return {
+        exitCode: outcome.exitCode,
+        lines: outcome.lines,
+        finished: stored?.status === 'sent',
+        stopped: Boolean(outcome.result?.stopped),
+        ambiguous: outcome.result?.ambiguous.length ?? 0,
+      };
+    },
+    async readerZones(newsletterId) {
+      const zones = new Set<string | null>();
+      for await (const recipient of ctx.store.subscribers.streamRecipients(newsletterId)) zones.add(recipient.timezone);
+      return [...zones];
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { AppContext } from '../../app/context.ts';
+import { createScheduledWork } from '../../app/scheduled-work.ts';
+import { runScheduler } from '../../schedule/run-scheduler.ts';
+import { Scheduler } from '../../schedule/scheduler.ts';
+import { LeaseHeldError, SchedulerLease } from '../../schedule/scheduler-lease.ts';
+import { formatIngestReports } from './ingest.ts';
+import { ingestDueSources, type SourceIngestResult } from '../../app/ingest-due-sources.ts';
+import { runSubscribersSync } from './subscribers.ts';
+
+/** The scheduler wired to this context: ingest and subscriber sync come from their commands. */
+export function createScheduler(ctx: AppContext): Scheduler {
+  const report = (results: readonly SourceIngestResult[]) => {
+    const reports = results.flatMap((result) => (result.report ? [result.report] : []));
+    for (const line of formatIngestReports(reports)) ctx.out(line);
+  };
+  const work = createScheduledWork(ctx, async () => {
+    // Right before an edition: every source, due or not (conditional GET keeps it cheap).
+    report(await ingestDueSources(ctx, ctx.clock.now(), { force: true }));
+    await runSubscribersSync(ctx, { skipInvalid: true });
+  });
+  work.ingestDueSources = async (now) => report(await ingestDueSources(ctx, now));
+  return new Scheduler({
+    newsletters: ctx.config.newsletters,
+    editions: ctx.store.editions,
+    store: ctx.store.scheduler,
+    work,
+    logger: ctx.logger,
+    maxLateness: ctx.config.delivery.maxLateness,
+  });
+}
+
+export function createLease(ctx: AppContext): SchedulerLease {
+  return new SchedulerLease(ctx.store.scheduler, `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, ctx.config.scheduler.leaseTtl);
+}
+
+/** `tidings schedule`: the scheduler alone, until SIGTERM/SIGINT (exit 0) or a lost lease (exit 1). */
+export async function runScheduleCommand(ctx: AppContext, signal: AbortSignal): Promise<number> {
+  const scheduler = createScheduler(ctx);
+  if (scheduler.scheduled.length === 0) {
+    ctx.err(`no newsletter in ${ctx.configFile} has a schedule: nothing to run (add newsletters[].schedule, e.g. "0 7 * * *")`);
+    return 1;
+  }
+  // Readers' zones (subscriber-local) are known from the first tick on.
+  await runSubscribersSync(ctx, { skipInvalid: true });
+  try {
+    const outcome = await runScheduler({
+      scheduler, lease: createLease(ctx), clock: ctx.clock, logger: ctx.logger, tickEveryMs: ctx.config.scheduler.tickEvery, signal,
+    });
+    return outcome === 'stopped' ? 0 : 1;
+  } catch (error) {
+    if (!(error instanceof LeaseHeldError)) throw error;
+    ctx.err(`error: ${error.message}`);
+    return 2;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The scheduler's part of the store, owned by the scheduler: the lease that keeps one
+ * scheduler per store, the time of the last tick (where catch-up starts) and a log of
+ * what was decided per slot.
+ */
+export type ScheduleEventKind = 'prepared' | 'editors-notified' | 'sent' | 'released' | 'skipped' | 'missed' | 'waiting' | 'failed';
+
+export interface ScheduleEvent {
+  newsletterId: string;
+  editionId: string;
+  kind: ScheduleEventKind;
+  detail: string | null;
+  at: string;
+}
+
+export interface LeaseHolder {
+  holder: string;
+  acquiredAt: string;
+  heartbeatAt: string;
+  expiresAt: string;
+}
+
+export type LeaseResult = { acquired: true } | { acquired: false; current: LeaseHolder };
+
+export interface SchedulerStore {
+  /** Takes the lease when it is free, expired or already ours; one conditional write. */
+  acquireLease(holder: string, now: Date, ttlMs: number): Promise<LeaseResult>;
+  /** Heartbeat: extends our lease; false when it is no longer ours (expired and taken). */
+  renewLease(holder: string, now: Date, ttlMs: number): Promise<boolean>;
+  releaseLease(holder: string): Promise<void>;
+  getLease(): Promise<LeaseHolder | null>;
+  lastTickAt(): Promise<Date | null>;
+  /** The first tick this store ever saw: slots before it were never the scheduler's to miss. */
+  firstTickAt(): Promise<Date | null>;
+  recordTick(at: Date): Promise<void>;
+  recordEvent(event: ScheduleEvent): Promise<void>;
+  listEvents(editionId: string): Promise<ScheduleEvent[]>;
+  lastEvent(newsletterId: string): Promise<ScheduleEvent | null>;
+}

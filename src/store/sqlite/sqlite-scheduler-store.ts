@@ -1,0 +1,102 @@
+import type { LeaseHolder, LeaseResult, ScheduleEvent, ScheduleEventKind, SchedulerStore } from '../../schedule/scheduler-store.ts';
+import type { SqliteDatabase } from './open-database.ts';
+
+interface LeaseRow {
+  holder: string;
+  acquired_at: string;
+  heartbeat_at: string;
+  expires_at: string;
+}
+
+interface EventRow {
+  newsletter_id: string;
+  edition_id: string;
+  kind: ScheduleEventKind;
+  detail: string | null;
+  at: string;
+}
+
+const LEASE = 'scheduler';
+
+const toHolder = (row: LeaseRow): LeaseHolder => ({ holder: row.holder, acquiredAt: row.acquired_at, heartbeatAt: row.heartbeat_at, expiresAt: row.expires_at });
+const toEvent = (row: EventRow): ScheduleEvent => ({ newsletterId: row.newsletter_id, editionId: row.edition_id, kind: row.kind, detail: row.detail, at: row.at });
+
+export class SqliteSchedulerStore implements SchedulerStore {
+  readonly #db: SqliteDatabase;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+  }
+
+  async acquireLease(holder: string, now: Date, ttlMs: number): Promise<LeaseResult> {
+    const at = now.toISOString();
+    const expires = new Date(now.getTime() + ttlMs).toISOString();
+    // One statement: insert, or take over only when the lease is ours or has expired.
+    const taken = this.#db
+      .prepare(
+        `INSERT INTO scheduler_lease (name, holder, acquired_at, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, acquired_at = excluded.acquired_at,
+           heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at
+         WHERE scheduler_lease.holder = excluded.holder OR scheduler_lease.expires_at <= excluded.heartbeat_at`,
+      )
+      .run(LEASE, holder, at, at, expires);
+    if (taken.changes > 0) return { acquired: true };
+    return { acquired: false, current: (await this.getLease())! };
+  }
+
+  async renewLease(holder: string, now: Date, ttlMs: number): Promise<boolean> {
+    const result = this.#db
+      .prepare('UPDATE scheduler_lease SET heartbeat_at = ?, expires_at = ? WHERE name = ? AND holder = ?')
+      .run(now.toISOString(), new Date(now.getTime() + ttlMs).toISOString(), LEASE, holder);
+    return result.changes > 0;
+  }
+
+  async releaseLease(holder: string): Promise<void> {
+    this.#db.prepare('DELETE FROM scheduler_lease WHERE name = ? AND holder = ?').run(LEASE, holder);
+  }
+
+  async getLease(): Promise<LeaseHolder | null> {
+    const row = this.#db.prepare<[string], LeaseRow>('SELECT * FROM scheduler_lease WHERE name = ?').get(LEASE);
+    return row ? toHolder(row) : null;
+  }
+
+  #state(key: string): Date | null {
+    const row = this.#db.prepare<[string], { value: string }>('SELECT value FROM scheduler_state WHERE key = ?').get(key);
+    return row ? new Date(row.value) : null;
+  }
+
+  async lastTickAt(): Promise<Date | null> {
+    return this.#state('lastTickAt');
+  }
+
+  async firstTickAt(): Promise<Date | null> {
+    return this.#state('firstTickAt');
+  }
+
+  async recordTick(at: Date): Promise<void> {
+    const value = at.toISOString();
+    this.#db.transaction(() => {
+      this.#db.prepare(`INSERT OR IGNORE INTO scheduler_state (key, value) VALUES ('firstTickAt', ?)`).run(value);
+      this.#db
+        .prepare(`INSERT INTO scheduler_state (key, value) VALUES ('lastTickAt', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
+        .run(value);
+    })();
+  }
+
+  async recordEvent(event: ScheduleEvent): Promise<void> {
+    this.#db
+      .prepare('INSERT INTO schedule_events (newsletter_id, edition_id, kind, detail, at) VALUES (?, ?, ?, ?, ?)')
+      .run(event.newsletterId, event.editionId, event.kind, event.detail, event.at);
+  }
+
+  async listEvents(editionId: string): Promise<ScheduleEvent[]> {
+    return this.#db.prepare<[string], EventRow>('SELECT * FROM schedule_events WHERE edition_id = ? ORDER BY id').all(editionId).map(toEvent);
+  }
+
+  async lastEvent(newsletterId: string): Promise<ScheduleEvent | null> {
+    const row = this.#db
+      .prepare<[string], EventRow>(`SELECT * FROM schedule_events WHERE newsletter_id = ? AND kind <> 'waiting' ORDER BY id DESC LIMIT 1`)
+      .get(newsletterId);
+    return row ? toEvent(row) : null;
+  }
+}
