@@ -3,6 +3,7 @@ import type { SubscriberService } from '../app/subscribers/subscriber-service.ts
 import type { TidingsConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
+import type { OpsMetrics } from './ops/metrics.ts';
 import type { WebViews } from './web-views.ts';
 
 /** What the composition root hands the server; nothing here opens a socket or reads the environment. */
@@ -12,8 +13,14 @@ export interface WebServerDeps {
   views: WebViews;
   logger: Logger;
   clock: Clock;
-  /** Resolves when the store answers a read; `/healthz` reports 503 otherwise. */
-  checkHealth: () => Promise<void>;
+  /**
+   * Resolves when the process is healthy (the store answers a read; under `tidings start`
+   * the scheduler ticked recently), optionally with a line of detail for `/healthz`;
+   * rejects with the reason otherwise, and `/healthz` answers 503 with it.
+   */
+  checkHealth: () => Promise<string | void>;
+  /** Prometheus metrics for `GET /metrics`; absent, the route is not served. */
+  metrics?: OpsMetrics;
 }
 
 export interface PageOptions {

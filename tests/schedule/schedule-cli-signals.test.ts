@@ -44,11 +44,12 @@ function runProcess(command: string, configFile: string, env: Record<string, str
   });
 }
 
-/** GET /healthz of the server whose address `tidings start` printed; null before it listens. */
-async function healthOf(stdout: string): Promise<number | null> {
+/** GET /healthz and /metrics of the server whose address `tidings start` printed; null before it listens. */
+async function healthOf(stdout: string): Promise<{ status: number; health: string; metrics: string } | null> {
   const address = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
   if (!address) return null;
-  return (await fetch(`${address}/healthz`)).status;
+  const health = await fetch(`${address}/healthz`);
+  return { status: health.status, health: await health.text(), metrics: await (await fetch(`${address}/metrics`)).text() };
 }
 
 describe.each(['schedule', 'start'])('tidings %s as a process: SIGTERM mid-send, then a restart', (command) => {
@@ -67,12 +68,18 @@ describe.each(['schedule', 'start'])('tidings %s as a process: SIGTERM mid-send,
     ws.addArticles(new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString());
     const env = { SMTP_URL: sink.url };
 
-    let healthy: number | null = null;
+    let healthy: { status: number; health: string; metrics: string } | null = null;
     const first = await runProcess(command, ws.configFile, env, async (stdout) => {
       if (command === 'start' && healthy === null) healthy = await healthOf(stdout);
       return sink.messages.length >= 2 && (command !== 'start' || healthy !== null);
     });
-    if (command === 'start') expect(healthy).toBe(200);
+    if (command === 'start') {
+      expect(healthy!.status).toBe(200);
+      expect(healthy!.health).toMatch(/^ok: store ok; scheduler ticking/);
+      // The same server exposes Prometheus metrics, the next run of the newsletter among them.
+      expect(healthy!.metrics).toMatch(/^tidings_newsletter_next_run_timestamp_seconds\{newsletter="[a-z]+"\} \d+/m);
+      expect(healthy!.metrics).toContain('tidings_deliveries{status="accepted"}');
+    }
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain('SIGTERM: finishing the messages in flight');
     const afterStop = sink.messages.length;

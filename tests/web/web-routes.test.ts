@@ -273,7 +273,7 @@ describe('health', () => {
     app = bad.app;
     const response = await app.inject({ method: 'GET', url: '/healthz' });
     expect(response.statusCode).toBe(503);
-    expect(response.body).toBe('store unavailable\n');
+    expect(response.body).toBe('unhealthy: database is locked\n');
   });
 });
 

@@ -1,17 +1,21 @@
+import { describeError } from '../../core/errors.ts';
 import type { RouteModule } from '../web-context.ts';
+import { registerMetricsRoute } from './metrics.ts';
 
 /**
- * Endpoints for whoever runs the server (probes, later metrics). Plain text, not
- * localized, not rate limited: a load balancer polls them.
+ * Endpoints for whoever runs the server: `/healthz` for probes, `/metrics` for
+ * Prometheus. Plain text, not localized, not rate limited: a load balancer polls them.
  */
 export const registerOpsRoutes: RouteModule = (app, web) => {
   app.get('/healthz', { config: { rateLimit: false } }, async (request, reply) => {
     try {
-      await web.checkHealth();
-      return reply.code(200).header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send('ok\n');
+      const detail = await web.checkHealth();
+      return reply.code(200).header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send(detail ? `ok: ${detail}\n` : 'ok\n');
     } catch (error) {
-      request.log.error({ err: error }, 'health check failed: the store does not answer');
-      return reply.code(503).header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send('store unavailable\n');
+      const reason = describeError(error);
+      request.log.error({ err: reason }, 'health check failed');
+      return reply.code(503).header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send(`unhealthy: ${reason}\n`);
     }
   });
+  if (web.metrics) registerMetricsRoute(app, web.metrics);
 };

@@ -1,0 +1,81 @@
+import type { AppContext } from '../../app/context.ts';
+import { createSubscriberServiceFromContext } from '../../app/subscribers/create-subscriber-service-from-context.ts';
+import type { SubscriberService } from '../../app/subscribers/subscriber-service.ts';
+import { ConfigError } from '../../core/errors.ts';
+import { parseCronExpression } from '../../schedule/cron-expression.ts';
+import { nextSlots } from '../../schedule/schedule-slots.ts';
+import { createWebServer } from '../../web/create-web-server.ts';
+import { listenUntilClosed } from '../../web/listen-until-closed.ts';
+import { createOpsMetrics, type SchedulerStatus } from '../../web/ops/metrics.ts';
+import { loadWebViews } from '../../web/web-views.ts';
+
+/** Listen failures that are the configuration's to fix: exit 2 with one line. */
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the port is in use (another server runs there: stop it or choose another web.port)',
+  EACCES: 'permission denied (ports below 1024 need privileges: use 8080 behind a proxy)',
+  EADDRNOTAVAIL: 'no such address on this machine (check web.host)',
+};
+
+export interface WebServerWiring {
+  /** Extra health condition (the scheduler's): rejects with the reason, or returns a detail. */
+  checkHealth?: () => Promise<string | void>;
+  schedulerStatus?: () => SchedulerStatus;
+}
+
+export interface ListeningWebServer {
+  subscribers: SubscriberService;
+  address: string;
+  closed: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The one HTTP server of `tidings serve` and `tidings start`, wired from the context:
+ * the subscriber service, the views (with `templates.dir` overrides), `/healthz` (the
+ * store, plus whatever the caller adds) and `/metrics`. Listens on web.host:web.port.
+ */
+export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring = {}): Promise<ListeningWebServer> {
+  const subscribers = createSubscriberServiceFromContext(ctx);
+  const overrideDir = ctx.config.templates.dir ? ctx.resolvePath(ctx.config.templates.dir) : undefined;
+  const schedules = new Map(
+    ctx.config.newsletters.flatMap((n) => {
+      const parsed = n.schedule ? parseCronExpression(n.schedule) : null;
+      return parsed?.ok ? [[n.id, { schedule: parsed.schedule, timezone: n.timezone }] as const] : [];
+    }),
+  );
+  const metrics = createOpsMetrics({
+    store: ctx.store,
+    clock: ctx.clock,
+    newsletterIds: ctx.config.newsletters.map((n) => n.id),
+    nextRunFor: (id) => {
+      const entry = schedules.get(id);
+      return entry ? (nextSlots(entry.schedule, entry.timezone, ctx.clock.now(), 1)[0]?.utc ?? null) : null;
+    },
+    schedulerStatus: wiring.schedulerStatus,
+  });
+  const app = await createWebServer({
+    config: ctx.config,
+    subscribers,
+    views: loadWebViews(ctx.templatesDir, overrideDir),
+    logger: ctx.logger,
+    clock: ctx.clock,
+    metrics,
+    checkHealth: async () => {
+      // A read that touches the database: a locked or vanished file fails it.
+      try {
+        await ctx.store.editions.getEdition('healthz/0000-00-00T00:00');
+      } catch (error) {
+        throw new Error(`store unavailable (${error instanceof Error ? error.message : String(error)})`);
+      }
+      const detail = await wiring.checkHealth?.();
+      return detail ? `store ok; ${detail}` : 'store ok';
+    },
+  });
+  const { host, port } = ctx.config.web;
+  const server = await listenUntilClosed(app, { host, port, logger: ctx.logger, signals: process }).catch((error: NodeJS.ErrnoException) => {
+    const reason = LISTEN_ERRORS[error.code ?? ''];
+    if (!reason) throw error;
+    throw new ConfigError(ctx.configFile, [`web.host/web.port: cannot listen on ${host}:${port}: ${reason}`]);
+  });
+  return { subscribers, address: server.address, closed: server.closed, close: () => server.close() };
+}
