@@ -22,6 +22,9 @@ export function createScheduledWork(ctx: AppContext, refresh: () => Promise<void
     prepare: async (newsletterId, slotUtc) => (await EditionPipeline.open(ctx, newsletterId, slotUtc)).edition,
     notifyEditors: (newsletterId, edition) => notifyEditors(ctx, newsletterId, edition),
     async send(newsletterId: string, edition: Edition, options): Promise<SendReport> {
+      // A hand-run send of the same edition holds its lease: wait for it rather than fail.
+      const holder = (await ctx.store.sendLease.active(ctx.clock.now(), newsletterId)).find((lease) => lease.editionId === edition.id);
+      if (holder) return { exitCode: 0, lines: [], finished: false, stopped: false, ambiguous: 0, heldBy: holder.holder };
       const outcome = await runSend(ctx, newsletterId, {
         at: edition.slot,
         // The scheduler applied its own catch-up rule; delivery.maxLateness is for hand-run sends.

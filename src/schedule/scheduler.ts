@@ -25,6 +25,8 @@ export interface SendReport {
   stopped: boolean;
   /** Rows left `sending` (the server may have them): never retried unattended. */
   ambiguous: number;
+  /** Another process (a hand-run `tidings send`) holds the edition's send lease: nothing was sent, try again next tick. */
+  heldBy?: string;
 }
 
 /** The work the scheduler orders; the app layer does it (src/app/scheduled-work.ts). */
@@ -246,6 +248,11 @@ export class Scheduler {
       recipientFilter = (reader) => dueZones.has(zoneOf(reader.timezone, newsletter.timezone));
     }
     const result = await work.send(newsletter.id, edition, { recipientFilter, partial, signal: this.#halt.signal });
+    if (result.heldBy) {
+      logger.info({ edition: edition.id, holder: result.heldBy }, 'another process is sending this edition: this tick waits for it');
+      report.busy.push(newsletter.id);
+      return;
+    }
     for (const line of result.lines) logger.info({ edition: edition.id }, line);
     if (result.stopped) {
       this.#interrupted.add(edition.id);

@@ -90,4 +90,36 @@ describe('one scheduler per store', () => {
       ws.close();
     }
   });
+
+  it('a tick whose edition another process is sending (a hand-run tidings send) waits for it, then sends once', async () => {
+    const ws = await createSchedulerWorkspace(tempDir(), { newsletterYaml: `    schedule: "0 7 * * *"\n    timezone: UTC\n`, readers: [{ email: 'ada@example.org' }, { email: 'bo@example.org' }], start: '2026-11-30T07:00:00Z' });
+    try {
+      ws.addArticles('2026-11-29T08:00:00Z', '2026-11-30T06:00:00Z', 4);
+      const { createScheduledWork } = await import('../../src/app/scheduled-work.ts');
+      const { runIngest } = await import('../../src/cli/commands/ingest.ts');
+      const work = createScheduledWork(ws.ctx, async () => void (await runIngest(ws.ctx, {})));
+      const logged: string[] = [];
+      const logger = createLogger({ level: 'info' });
+      const scheduler = new Scheduler({
+        newsletters: ws.ctx.config.newsletters, editions: ws.ctx.store.editions, store: ws.ctx.store.scheduler, work,
+        logger: Object.assign(Object.create(logger), { info: (_: unknown, message?: string) => void logged.push(String(message ?? _)) }),
+        maxLateness: ws.ctx.config.delivery.maxLateness,
+      });
+      // Another process holds the send lease of this slot's edition, as a running `tidings send` does.
+      const other = { holder: 'ops-laptop pid 4242 run abcd', host: 'ops-laptop', pid: 4242 };
+      const held = await ws.ctx.store.sendLease.acquire('daily/2026-11-30T07:00', other, ws.clock.now(), 60_000);
+      expect(held).toMatchObject({ acquired: true });
+      const first = await scheduler.tick(ws.clock.now());
+      expect(first.busy).toEqual(['daily']);
+      expect(logged.some((line) => /another process is sending this edition: this tick waits/.test(line))).toBe(true);
+      expect(ws.outboxFiles('daily/2026-11-30T07:00')).toHaveLength(0);
+      await ws.ctx.store.sendLease.release('daily/2026-11-30T07:00', other.holder);
+      ws.clock.advance(60_000);
+      const second = await scheduler.tick(ws.clock.now());
+      expect(second.actions.map((a) => a.action)).toContain('sent');
+      expect(ws.outboxFiles('daily/2026-11-30T07:00')).toHaveLength(2);
+    } finally {
+      ws.close();
+    }
+  });
 });
