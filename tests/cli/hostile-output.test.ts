@@ -42,7 +42,8 @@ describe('the CLI never prints control characters from the store raw', () => {
     db.close();
     const cli = (args: string[]) => runCli(['-q', '-c', config, ...args], {}, NOW);
 
-    expect((await cli(['send', 'daily', '--at', SLOT, '--dry-run'])).code).toBe(0);
+    // A dry run saves nothing (it would decide the slot): build the draft explicitly.
+    expect((await cli(['edition', 'build', 'daily', '--at', SLOT])).code).toBe(0);
     const edition = 'daily/2026-03-02T07:00';
     const db2 = new Database(path.join(dir, 'data', 'tidings.db'));
     db2.prepare(`INSERT INTO deliveries (edition_id, subscriber_id, status, attempts, finished_at, response, error_code) VALUES (?, ?, 'failed', 1, ?, ?, 'TRANSPORT_PERMANENT')`)

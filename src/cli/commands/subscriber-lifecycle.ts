@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { AppContext } from '../../app/context.ts';
-import { createSubscriberServiceFromContext } from '../../app/subscribers/create-subscriber-service-from-context.ts';
 import type { SubscriberService } from '../../app/subscribers/subscriber-service.ts';
 import type { CommandHost } from '../command-host.ts';
 
@@ -61,13 +60,15 @@ export async function runSuppressions(ctx: LifecycleCommandContext, action: 'lis
   return 0;
 }
 
-function withService(ctx: AppContext): LifecycleCommandContext {
+/** The service (and the mail parsing and transports behind it) loads only when one of these commands runs. */
+async function withService(ctx: AppContext): Promise<LifecycleCommandContext> {
+  const { createSubscriberServiceFromContext } = await import('../../app/subscribers/create-subscriber-service-from-context.ts');
   return { service: createSubscriberServiceFromContext(ctx), out: ctx.out, err: ctx.err };
 }
 
 export function registerSubscriberLifecycleCommands(program: Command, host: CommandHost): void {
   const subscribers = program.commands.find((c) => c.name() === 'subscribers') ?? program.command('subscribers');
-  const run = async (action: (ctx: LifecycleCommandContext) => Promise<number>) => host.setExitCode(await action(withService(await host.getContext())));
+  const run = async (action: (ctx: LifecycleCommandContext) => Promise<number>) => host.setExitCode(await action(await withService(await host.getContext())));
   subscribers
     .command('unsubscribe')
     .description('end a subscriber\'s subscriptions as if they had clicked unsubscribe (later syncs keep it)')
