@@ -162,8 +162,8 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('accessibility of the rendered email (
           return { color: style.color, underline: style.textDecorationLine.includes('underline') };
         };
         return {
-          linked: [...document.querySelectorAll('h4 a.title-link')].map(look),
-          plain: [...document.querySelectorAll('h4 .title-plain')].map(look),
+          linked: Array.from(document.querySelectorAll('h4 a.title-link'), look),
+          plain: Array.from(document.querySelectorAll('h4 .title-plain'), look),
           body: look(document.querySelector('p.body-copy')!),
         };
       });
