@@ -157,6 +157,16 @@ const newsletterSchema = z.strictObject({
    * known language differs from the reader's locale language; `any` sends all.
    */
   languages: z.enum(['subscriber', 'any']).default('subscriber'),
+  /**
+   * Locale strings for this newsletter only, over templates/locales: locale → key → text,
+   * e.g. `{ de: { greeting: 'Moin %%{first_name}%%,' } }`. Keys must exist in the locale files.
+   */
+  strings: z
+    .record(
+      z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a locale such as de or pt-BR'),
+      z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a locale key such as greeting'), z.string()),
+    )
+    .optional(),
   timezone: timeZone.default('UTC'),
   /** When true, `send` refuses an edition until an editor approved it (`tidings edition approve`). */
   requireApproval: z.boolean().default(false),

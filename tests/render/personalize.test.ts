@@ -93,4 +93,17 @@ describe('personalize', () => {
     // The full name still goes where a template asks for %%{name}%% (none of the defaults does).
     expect(german.html).not.toContain('Lovelace');
   });
+
+  it('takes a greeting per locale from the newsletter (strings), over the locale files; an unknown key is a config error', async () => {
+    const renderer = await defaultRenderer();
+    const newsletter = buildFixtureNewsletter({ strings: { de: { greeting_no_intro: 'Moin %%{first_name}%%! <Neu> heute:' } } });
+    const german = personalize(await renderer.renderSegment(buildFixtureSegment({ locale: 'de-AT', intro: null }), newsletter), { ...FIXTURE_TOKENS, name: 'Ada Lovelace' });
+    // Escaped like any locale string; de-AT finds the de override.
+    expect(german.html).toContain('Moin Ada! &lt;Neu&gt; heute:');
+    expect(german.text).toContain('Moin Ada! <Neu> heute:');
+    const english = personalize(await renderer.renderSegment(buildFixtureSegment({ intro: null }), newsletter), FIXTURE_TOKENS);
+    expect(english.html).toContain('Hi Ada, here is what is new in this edition.');
+    const typo = renderer.renderSegment(buildFixtureSegment(), buildFixtureNewsletter({ strings: { de: { greting: 'Hallo' } } }));
+    await expect(typo).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/^newsletters\[morning-brief\]\.strings\.de\.greting: not a key of the locale files/) });
+  });
 });
