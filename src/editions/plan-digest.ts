@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CategoryConfig, NewsletterConfig } from '../config/schema.ts';
 import type { SegmentContent } from '../render/render-types.ts';
 import { toHttpUrl } from '../core/http-url.ts';
-import { localeChain } from '../render/locale-strings.ts';
+import { baseLanguage, localeChain } from '../render/locale-strings.ts';
 import type { Edition, EditionArticle } from './edition.ts';
 
 /** What the planner needs to know about one subscriber. */
@@ -54,8 +54,6 @@ export function categoryTitle(category: CategoryConfig | undefined, slug: string
   }
   return category.title;
 }
-
-const baseLanguage = (tag: string) => tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
 
 /**
  * Whether a reader of `locale` gets an article in `language` (newsletter `languages`).

@@ -2,7 +2,7 @@ import type { EditionArticle } from '../editions/edition.ts';
 import type { SegmentContent } from './render-types.ts';
 import { toHttpUrl } from '../core/http-url.ts';
 import { formatArticleTime, formatDate } from './intl-dates.ts';
-import type { Translator } from './locale-strings.ts';
+import { baseLanguage, type Translator } from './locale-strings.ts';
 import { TOKEN_PATTERN } from './personalize.ts';
 
 /**
@@ -84,8 +84,6 @@ function sourceUrl(value: string | null): string | null {
   const url = toHttpUrl(value);
   return url && !new RegExp(TOKEN_PATTERN.source).test(url) ? url : null;
 }
-
-const baseLanguage = (tag: string) => tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
 
 /** A BCP 47 tag fit for an attribute, or null: ingest may have kept whatever a page declared. */
 function languageTag(value: string | null | undefined): string | null {

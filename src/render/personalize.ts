@@ -4,9 +4,10 @@ import { escapeHtml } from './safe-url.ts';
 import { cleanHeaderLine } from './header-line.ts';
 
 /**
- * Per-subscriber token replacement (`%%{first_name}%%` is derived from the name). A segment is split once at its token positions
- * (cached per segment object); each message is then a join of static parts and
- * values, so personalizing 20,000 messages costs string concatenation only.
+ * Per-subscriber token replacement (`%%{first_name}%%` is derived from the name). A
+ * segment is split once at its token positions (cached per segment object); each
+ * message is then a join of static parts and values, so personalizing 20,000 messages
+ * costs string concatenation only.
  *
  * A token is matched raw (`%%{name}%%`), URL-encoded (`%25%25%7Bname%7D%25%25`, as an
  * href may carry it) and entity-escaped (`&#37;&#37;&#123;name&#125;&#37;&#37;`, `&lbrace;`…).
