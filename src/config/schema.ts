@@ -64,6 +64,8 @@ const timeZone = z.string().refine(
 
 export const categorySchema = z.strictObject({
   title: z.string().min(1),
+  /** The title per locale (`ru`, `de`, `de-CH`…), for section headings; `title` where none fits. */
+  titles: z.record(z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a locale such as de or pt-BR'), z.string().min(1)).optional(),
   /** Source labels that mean this category (matched case- and accent-insensitively). */
   aliases: z.array(z.string()).default([]),
   /** Words that put an uncategorized article into this category; they win over the classifier. */
@@ -173,6 +175,21 @@ const newsletterSchema = z.strictObject({
   from: z.string().min(3),
   replyTo: z.string().optional(),
   locale: z.string().default('en'),
+  /**
+   * Which articles a reader gets by language: `subscriber` leaves out articles whose
+   * known language differs from the reader's locale language; `any` sends all.
+   */
+  languages: z.enum(['subscriber', 'any']).default('subscriber'),
+  /**
+   * Locale strings for this newsletter only, over templates/locales: locale → key → text,
+   * e.g. `{ de: { greeting: 'Moin %%{first_name}%%,' } }`. Keys must exist in the locale files.
+   */
+  strings: z
+    .record(
+      z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a locale such as de or pt-BR'),
+      z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a locale key such as greeting'), z.string()),
+    )
+    .optional(),
   timezone: timeZone.default('UTC'),
   /** When true, `send` refuses an edition until an editor approved it (`tidings edition approve`). */
   requireApproval: z.boolean().default(false),

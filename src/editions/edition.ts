@@ -16,6 +16,8 @@ export interface EditionArticle {
   author: string | null;
   imageUrl: string | null;
   publishedAt: string | null;
+  /** BCP 47 tag as ingest found it (`ru`, `de-at`); null when unknown, absent in editions built before it was kept. */
+  language?: string | null;
   position: number;
   pinned: boolean;
   excluded: boolean;
@@ -36,9 +38,9 @@ export interface Edition {
 }
 
 /** What an edition freezes of each article when it is built. */
-export type ArticleSnapshot = Pick<EditionArticle, 'title' | 'summary' | 'url' | 'source' | 'author' | 'imageUrl' | 'publishedAt'>;
+export type ArticleSnapshot = Pick<EditionArticle, 'title' | 'summary' | 'url' | 'source' | 'author' | 'imageUrl' | 'publishedAt' | 'language'>;
 
 export function snapshotOf(article: ArticleSnapshot): ArticleSnapshot {
   const { title, summary, url, source, author, imageUrl, publishedAt } = article;
-  return { title, summary, url, source, author, imageUrl, publishedAt };
+  return { title, summary, url, source, author, imageUrl, publishedAt, language: article.language ?? null };
 }

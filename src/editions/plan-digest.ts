@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CategoryConfig, NewsletterConfig } from '../config/schema.ts';
 import type { SegmentContent } from '../render/render-types.ts';
 import { toHttpUrl } from '../core/http-url.ts';
+import { baseLanguage, localeChain } from '../render/locale-strings.ts';
 import type { Edition, EditionArticle } from './edition.ts';
 
 /** What the planner needs to know about one subscriber. */
@@ -44,9 +45,30 @@ export function chooseTopStory(curated: readonly EditionArticle[]): EditionArtic
   return curated.find((a) => a.pinned) ?? curated.find((a) => toHttpUrl(a.imageUrl) !== null) ?? curated[0] ?? null;
 }
 
+/** A category's title in a locale: `titles` by locale chain (de-CH → de), else `title`, else the slug. */
+export function categoryTitle(category: CategoryConfig | undefined, slug: string, locale: string): string {
+  if (!category) return slug;
+  const titles = Object.fromEntries(Object.entries(category.titles ?? {}).map(([code, title]) => [code.toLowerCase(), title]));
+  for (const code of localeChain(locale)) {
+    if (titles[code]) return titles[code];
+  }
+  return category.title;
+}
+
+/**
+ * Whether a reader of `locale` gets an article in `language` (newsletter `languages`).
+ * An article of unknown language is always sent: leaving it out would hide what the
+ * language guess missed.
+ */
+export function readsLanguage(mode: NewsletterConfig['languages'], locale: string, language: string | null | undefined): boolean {
+  if (mode === 'any' || !language?.trim()) return true;
+  return baseLanguage(language) === baseLanguage(locale);
+}
+
 /**
  * Decides what one subscriber gets from an edition: only the sections they chose,
- * without articles they already received, or a skip when that leaves a thin digest.
+ * in the languages they read (newsletter `languages`), without articles they already
+ * received, or a skip when that leaves a thin digest.
  * Subscribers with the same result share a segment key and are rendered once.
  */
 export function planDigest(
@@ -60,21 +82,24 @@ export function planDigest(
   const chosen = reader.categories?.length
     ? newsletter.categories.filter((slug) => reader.categories!.includes(slug))
     : newsletter.categories;
+  const locale = reader.locale ?? newsletter.locale;
   const articles = curatedArticles(edition, newsletter.categories).filter(
-    (article) => chosen.includes(article.category) && !received.has(article.articleId),
+    (article) =>
+      chosen.includes(article.category) &&
+      !received.has(article.articleId) &&
+      readsLanguage(newsletter.languages ?? 'subscriber', locale, article.language),
   );
   if (articles.length === 0 || articles.length < newsletter.minArticles) {
-    return { skip: `thin: ${articles.length} new article(s) in the chosen categories, the minimum is ${newsletter.minArticles}` };
+    return { skip: `thin: ${articles.length} new article(s) in the chosen categories and languages, the minimum is ${newsletter.minArticles}` };
   }
   const topStory = chooseTopStory(articles)!;
   const sections = chosen
     .map((slug) => ({
       slug,
-      title: categories[slug]?.title ?? slug,
+      title: categoryTitle(categories[slug], slug, locale),
       articles: articles.filter((a) => a.category === slug && a !== topStory),
     }))
     .filter((section) => section.articles.length > 0);
-  const locale = reader.locale ?? newsletter.locale;
   const timezone = reader.timezone ?? newsletter.timezone;
   const articleIds = [topStory.articleId, ...sections.flatMap((s) => s.articles.map((a) => a.articleId))];
   const segmentKey = createHash('sha256')
@@ -90,7 +115,7 @@ export function planDigest(
         title: newsletter.title,
         description: newsletter.description,
         postalAddress: newsletter.postalAddress,
-        categories: newsletter.categories.map((slug) => ({ slug, title: categories[slug]?.title ?? slug })),
+        categories: newsletter.categories.map((slug) => ({ slug, title: categoryTitle(categories[slug], slug, locale) })),
       },
       edition: { id: edition.id, slot: edition.slot, intro: edition.intro },
       topStory,

@@ -2,7 +2,7 @@ import type { EditionArticle } from '../editions/edition.ts';
 import type { SegmentContent } from './render-types.ts';
 import { toHttpUrl } from '../core/http-url.ts';
 import { formatArticleTime, formatDate } from './intl-dates.ts';
-import type { Translator } from './locale-strings.ts';
+import { baseLanguage, type Translator } from './locale-strings.ts';
 import { TOKEN_PATTERN } from './personalize.ts';
 
 /**
@@ -15,6 +15,8 @@ export interface ArticleView
   id: string;
   /** Publication time in the reader's locale and zone: "07:15", or "27 Nov, 18:40" on another day. */
   time: string;
+  /** The article's language when it differs from the email's (`ru` in an English email), else null: goes in `lang`. */
+  lang: string | null;
 }
 
 export interface SectionView {
@@ -83,6 +85,23 @@ function sourceUrl(value: string | null): string | null {
   return url && !new RegExp(TOKEN_PATTERN.source).test(url) ? url : null;
 }
 
+/** A BCP 47 tag fit for an attribute, or null: ingest may have kept whatever a page declared. */
+function languageTag(value: string | null | undefined): string | null {
+  const tag = value?.trim();
+  if (!tag || !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag)) return null;
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The article's `lang` when its language is not the email's (compared by base language: en-GB in en is the same). */
+export function articleLang(language: string | null | undefined, emailLang: string): string | null {
+  const tag = languageTag(language);
+  return tag && baseLanguage(tag) !== baseLanguage(emailLang) ? tag : null;
+}
+
 function toView(article: EditionArticle, content: SegmentContent, intlLocale: string): ArticleView {
   return {
     id: article.articleId,
@@ -95,6 +114,7 @@ function toView(article: EditionArticle, content: SegmentContent, intlLocale: st
     imageUrl: sourceUrl(article.imageUrl),
     publishedAt: article.publishedAt,
     time: formatArticleTime(article.publishedAt, content.edition.slot, intlLocale, content.timezone),
+    lang: articleLang(article.language, intlLocale),
   };
 }
 

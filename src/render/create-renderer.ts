@@ -48,9 +48,32 @@ async function mjmlToHtml(mjml: string, locate: (line: number) => string): Promi
   }
 }
 
-function renderData(prepared: Prepared, content: SegmentContent): RenderData {
+type NewsletterStrings = NonNullable<NewsletterConfig['strings']>;
+
+/**
+ * The locale tables with a newsletter's own strings on top, key by key. A key that no
+ * locale file has is a typo that would otherwise be ignored without a word.
+ */
+function withNewsletterStrings(locales: LocaleTables, strings: NewsletterStrings | undefined, newsletterId: string): LocaleTables {
+  if (!strings || Object.keys(strings).length === 0) return locales;
+  const known = new Set(Object.values(locales).flatMap((table) => Object.keys(table)));
+  const merged: LocaleTables = { ...locales };
+  for (const [locale, table] of Object.entries(strings)) {
+    for (const key of Object.keys(table)) {
+      if (!known.has(key)) {
+        throw new TidingsError('CONFIG_INVALID', `newsletters[${newsletterId}].strings.${locale}.${key}: not a key of the locale files (known: ${[...known].sort().join(', ')})`);
+      }
+    }
+    const code = locale.toLowerCase();
+    merged[code] = { ...merged[code], ...table };
+  }
+  return merged;
+}
+
+function renderData(prepared: Prepared, content: SegmentContent, newsletter?: NewsletterConfig): RenderData {
+  const locales = newsletter ? withNewsletterStrings(prepared.locales, newsletter.strings, newsletter.id) : prepared.locales;
   return {
-    translator: createTranslator(prepared.locales, content.locale),
+    translator: createTranslator(locales, content.locale),
     locale: resolveIntlLocale(content.locale),
     timeZone: content.timezone,
   };
@@ -90,7 +113,7 @@ export async function createRenderer(options: RendererOptions): Promise<Renderer
   return {
     sizeBudgetBytes: budget,
     async renderSegment(content, newsletter) {
-      const data = renderData(prepared, content);
+      const data = renderData(prepared, content, newsletter);
       let working = settleTopStory(content);
       const base = buildTemplateContext({ content: working, intlLocale: data.locale, translator: data.translator, shortened: false });
       const lineContext = { newsletter: base.newsletter, date: base.date, dateLong: base.dateLong, topStory: base.topStory, edition: base.edition };

@@ -54,6 +54,11 @@ export function createTranslator(tables: LocaleTables, locale: string): Translat
   };
 }
 
+/** The language part of a tag, lower-cased: `de` of `de-AT`, `pt` of `pt_BR`. */
+export function baseLanguage(tag: string): string {
+  return tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+}
+
 /** The first locale in the chain that Intl accepts, for date formatting. */
 export function resolveIntlLocale(locale: string): string {
   for (const code of localeChain(locale)) {

@@ -4,14 +4,15 @@ import { escapeHtml } from './safe-url.ts';
 import { cleanHeaderLine } from './header-line.ts';
 
 /**
- * Per-subscriber token replacement. A segment is split once at its token positions
- * (cached per segment object); each message is then a join of static parts and
- * values, so personalizing 20,000 messages costs string concatenation only.
+ * Per-subscriber token replacement (`%%{first_name}%%` is derived from the name). A
+ * segment is split once at its token positions (cached per segment object); each
+ * message is then a join of static parts and values, so personalizing 20,000 messages
+ * costs string concatenation only.
  *
  * A token is matched raw (`%%{name}%%`), URL-encoded (`%25%25%7Bname%7D%25%25`, as an
  * href may carry it) and entity-escaped (`&#37;&#37;&#123;name&#125;&#37;&#37;`, `&lbrace;`…).
  */
-export const TOKEN_NAMES = ['name', 'email', 'unsubscribe_url', 'preferences_url', 'view_url'] as const;
+export const TOKEN_NAMES = ['name', 'first_name', 'email', 'unsubscribe_url', 'preferences_url', 'view_url'] as const;
 export type TokenName = (typeof TOKEN_NAMES)[number];
 
 const PERCENT = '(?:%25|%|&#37;|&#x25;|&percnt;)';
@@ -72,6 +73,16 @@ function join(split: SplitText, values: Record<TokenName, string>, encodedValues
 
 const isUrlToken = (token: TokenName) => token.endsWith('_url');
 
+/**
+ * What a greeting calls the reader: the first word of the name ("Ada" of "Ada Lovelace"),
+ * or of the part after the comma in the "Family, Given" form. Empty when there is no name.
+ */
+export function firstNameOf(name: string): string {
+  const comma = name.indexOf(',');
+  const given = comma >= 0 && name.slice(comma + 1).trim() ? name.slice(comma + 1) : name;
+  return given.trim().split(/\s+/)[0] ?? '';
+}
+
 export interface PersonalizedMessage {
   subject: string;
   html: string;
@@ -80,10 +91,12 @@ export interface PersonalizedMessage {
 
 export function personalize(segment: RenderedSegment, tokens: PersonalTokens): PersonalizedMessage {
   const compiled = compile(segment);
-  const name = cleanHeaderLine(tokens.name ?? '') || segment.nameFallback || 'there';
+  const fullName = cleanHeaderLine(tokens.name ?? '');
+  const name = fullName || segment.nameFallback || 'there';
   // Raw values: the plain-text part and the subject. URLs that are not http(s) are dropped.
   const raw: Record<TokenName, string> = {
     name,
+    first_name: firstNameOf(fullName) || name,
     email: cleanHeaderLine(tokens.email ?? ''),
     unsubscribe_url: toHttpUrl(tokens.unsubscribe_url) ?? '',
     preferences_url: toHttpUrl(tokens.preferences_url) ?? '',

@@ -3,8 +3,9 @@ import type { SegmentContent } from './render-types.ts';
 
 /**
  * A small segment that exercises every part of the templates (intro, top story with
- * image, two sections, web-version notice), rendered once at start so a broken
- * template fails before the first send rather than during it.
+ * image, two sections, an article in another language, one without a link,
+ * web-version notice), rendered once at start so a broken template fails before the
+ * first send rather than during it.
  */
 function article(id: string, category: string, title: string, minutesAgo: number, imageUrl: string | null = null): EditionArticle {
   return {
@@ -38,7 +39,12 @@ export const SAMPLE_SEGMENT: SegmentContent = {
   topStory: { ...article('top', 'world', 'The top story', 30, 'https://example.org/top.jpg'), pinned: true },
   sections: [
     { slug: 'world', title: 'World', articles: [article('w1', 'world', 'World one', 60), article('w2', 'world', 'World two', 2000)] },
-    { slug: 'science', title: 'Science', articles: [article('s1', 'science', 'Science one', 90)] },
+    {
+      slug: 'science',
+      title: 'Science',
+      // One in another language (lang on the card) and one page dump without a link.
+      articles: [{ ...article('s1', 'science', 'Science one', 90), language: 'de' }, { ...article('s2', 'science', 'Science two', 95), url: null }],
+    },
   ],
   locale: 'en',
   timezone: 'Europe/Berlin',

@@ -51,6 +51,29 @@ describe('configuration', () => {
     );
   });
 
+  it('reads category titles per locale and the newsletter languages rule, and names bad values', () => {
+    const config = parseConfig(
+      {
+        categories: { security: { title: 'Security', titles: { de: 'Sicherheit', 'pt-BR': 'Segurança' } } },
+        newsletters: [{ id: 'daily', title: 'Daily', categories: ['security'], from: 'a@example.org' }],
+      },
+      {},
+    );
+    expect(config.categories.security!.titles).toEqual({ de: 'Sicherheit', 'pt-BR': 'Segurança' });
+    expect(config.newsletters[0]!.languages).toBe('subscriber');
+    const problems = problemsOf({
+      categories: { security: { title: 'Security', titles: { 'not a locale': 'x', de: '' } } },
+      newsletters: [{ id: 'daily', title: 'Daily', categories: ['security'], from: 'a@example.org', languages: 'all' }],
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^categories\.security\.titles.*must be a locale such as de or pt-BR/),
+        expect.stringMatching(/^categories\.security\.titles\.de: /),
+        expect.stringMatching(/^newsletters\[0\]\.languages: .*subscriber.*any|^newsletters\[0\]\.languages: .*any.*subscriber/),
+      ]),
+    );
+  });
+
   it('checks references between sections', () => {
     const problems = problemsOf({
       ...minimal,

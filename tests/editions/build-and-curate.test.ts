@@ -147,6 +147,48 @@ describe('editions on a real store', () => {
     store.close();
   });
 
+  it('freezes each article language into the edition; readers get their locale language, section titles in their locale', async () => {
+    const store = openSqliteStore(path.join(tempDir(), 'l.db'));
+    const hour = (h: number) => new Date(Date.UTC(2026, 10, 28, h)).toISOString();
+    await store.articles.saveArticles(
+      [
+        makeRecord({ id: 'en1', categories: ['world'], publishedAt: hour(5) }),
+        makeRecord({ id: 'en2', categories: ['technology'], publishedAt: hour(4), language: 'en-GB' }),
+        makeRecord({ id: 'ru1', categories: ['world'], publishedAt: hour(3), language: 'ru' }),
+        makeRecord({ id: 'ru2', categories: ['technology'], publishedAt: hour(2), language: 'ru-RU' }),
+        makeRecord({ id: 'xx1', categories: ['security'], publishedAt: hour(1), language: null }),
+      ],
+      new Date('2026-11-28T06:00:00Z'),
+    );
+    const localized = {
+      ...config.categories,
+      world: { ...config.categories.world!, titles: { ru: 'Мир', 'de-CH': 'Welt (CH)' } },
+      technology: { ...config.categories.technology!, titles: { de: 'Technik' } },
+    };
+    const built = await buildEdition(newsletter, new Date('2026-11-28T06:00:00Z'), deps(store));
+    // Read back from the store: the language is part of the frozen snapshot.
+    const edition = (await store.editions.getEdition(built.id))!;
+    expect(Object.fromEntries(edition.articles.map((a) => [a.articleId, a.language]))).toEqual({ en1: 'en', en2: 'en-GB', ru1: 'ru', ru2: 'ru-RU', xx1: null });
+    const plan = (locale: string, languages: 'any' | 'subscriber' = 'subscriber') => {
+      const result = planDigest(edition, { ...newsletter, languages }, localized, { locale, timezone: null, categories: null }, new Set(), null);
+      if ('skip' in result) throw new Error(result.skip);
+      return result;
+    };
+    const ids = (result: ReturnType<typeof plan>) => [...result.articleIds].sort();
+    expect(ids(plan('ru'))).toEqual(['ru1', 'ru2', 'xx1']);
+    expect(ids(plan('en-US'))).toEqual(['en1', 'en2', 'xx1']);
+    expect(ids(plan('en', 'any'))).toEqual(['en1', 'en2', 'ru1', 'ru2', 'xx1']);
+    expect(plan('ru').segmentKey).not.toBe(plan('en').segmentKey);
+    const titles = (locale: string) => Object.fromEntries(plan(locale, 'any').content.sections.map((s) => [s.slug, s.title]));
+    expect(titles('ru')).toEqual({ world: 'Мир', technology: 'Technology' }); // security's one article is the top story
+    expect(titles('de-CH')).toMatchObject({ world: 'Welt (CH)', technology: 'Technik' });
+    expect(titles('de')).toMatchObject({ world: 'World', technology: 'Technik' });
+    // A Russian reader of a newsletter with too few Russian articles gets a thin skip.
+    const thin = planDigest(edition, { ...newsletter, minArticles: 4 }, localized, { locale: 'ru', timezone: null, categories: null }, new Set(), null);
+    expect(thin).toEqual({ skip: expect.stringMatching(/^thin: 3 new article\(s\) in the chosen categories and languages/) });
+    store.close();
+  });
+
   it('since-last: draws from the previous edition on; a skipped (thin) edition neither ends the window nor uses up its articles', async () => {
     const store = openSqliteStore(path.join(tempDir(), 'since-last.db'));
     const sinceLast = { ...newsletter, window: 'since-last' as const, minArticles: 3, perCategory: 9, maxArticles: 20 };

@@ -122,7 +122,7 @@ describe('an editor curates, previews and approves an edition from the command l
     const html = readFileSync(path.join(dir, 'preview', 'daily-2026-11-28T0700.html'), 'utf8');
     const text = readFileSync(path.join(dir, 'preview', 'daily-2026-11-28T0700.txt'), 'utf8');
     expect(html).toMatch(/^<!doctype html><html lang="ru"/);
-    expect(text).toContain('Здравствуйте, Иван Петров!');
+    expect(text).toContain('Здравствуйте, Иван!');
     expect(text).toContain('суббота, 28 ноября 2026');
     // The phishing story was published 16:20 UTC: 19:20 in Moscow, day and month in Russian.
     expect(text).toMatch(/harbor-herald · 27 нояб\., 19:20/);
@@ -156,6 +156,7 @@ describe('an editor curates, previews and approves an edition from the command l
       '    window: 30d',
       '    perCategory: 9',
       '    minArticles: 2',
+      '    languages: any',
       '    from: "Weekly <weekly@tidings.example.org>"',
       '    timezone: Europe/Moscow',
       '',

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { personalize } from '../../src/render/personalize.ts';
 import { buildFixtureNewsletter, buildFixtureSegment, FIXTURE_TOKENS } from '../fixtures/render/fixture-edition.ts';
+import { planMultilingualSegment } from '../fixtures/render/fixture-languages.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { defaultRenderer } from './helpers.ts';
 
@@ -90,4 +92,94 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('rendered HTML in headless Chromium', 
       expect(ink).toBeGreaterThan(0.05);
     });
   }
+});
+
+/** axe-core's browser build, injected into the page as a script (it never leaves the machine). */
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+describe.skipIf(!fs.existsSync(CHROMIUM))('accessibility of the rendered email (axe-core in Chromium)', () => {
+  const makeTempDir = useTempDir('tidings-axe-');
+
+  /** Every part at once: top story with image, linked and unlinked titles, articles with lang, intro, footer. */
+  async function writeEdition(): Promise<string> {
+    const segment = planMultilingualSegment('en', 'any');
+    const rendered = await (await defaultRenderer()).renderSegment(segment, buildFixtureNewsletter({ languages: 'any' }));
+    const file = path.join(makeTempDir(), 'edition.html');
+    fs.writeFileSync(file, personalize(rendered, FIXTURE_TOKENS).html);
+    return file;
+  }
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`has no serious or critical axe violation, colour contrast included (${colorScheme})`, async () => {
+      const file = await writeEdition();
+      const page = await browser.newPage({ viewport: { width: 800, height: 900 }, colorScheme });
+      try {
+        await page.route('**/*', (route) =>
+          route.request().url().startsWith('file:') ? route.continue() : route.fulfill({ contentType: 'image/svg+xml', body: IMAGE }),
+        );
+        await page.goto(`file://${file}`, { waitUntil: 'load' });
+        await page.addScriptTag({ content: AXE_SOURCE });
+        const result = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[]; passes: { id: string }[] }> } }).axe;
+          const run = await axe.run(document, { resultTypes: ['violations', 'passes'] });
+          return { violations: run.violations, passes: run.passes.map((pass) => pass.id) };
+        });
+        const serious = result.violations
+          .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+          .map((violation) => `${violation.id} (${violation.impact}): ${violation.help}: ${violation.nodes.map((node) => `${JSON.stringify(node.target)} ${node.failureSummary ?? ''}`).join(' | ')}`);
+        expect(serious).toEqual([]);
+        // The contrast rule really ran (and passed) rather than being skipped.
+        expect(result.passes).toContain('color-contrast');
+        expect(result.passes).toContain('link-name');
+
+        // The dark scheme really applied: the title links switched to their dark-mode colour.
+        const titleColor = await page.evaluate(() => getComputedStyle(document.querySelector('a.title-link')!).color);
+        expect(titleColor).toBe(colorScheme === 'dark' ? 'rgb(138, 180, 248)' : 'rgb(31, 78, 140)');
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  it('makes linked titles look like links, unlinked titles not, and names each Read more link after its article', async () => {
+    const file = await writeEdition();
+    const page = await browser.newPage({ viewport: { width: 800, height: 900 } });
+    try {
+      await page.route('**/*', (route) =>
+        route.request().url().startsWith('file:') ? route.continue() : route.fulfill({ contentType: 'image/svg+xml', body: IMAGE }),
+      );
+      await page.goto(`file://${file}`, { waitUntil: 'load' });
+      const styles = await page.evaluate(() => {
+        const look = (element: Element) => {
+          const style = getComputedStyle(element);
+          return { color: style.color, underline: style.textDecorationLine.includes('underline') };
+        };
+        return {
+          linked: Array.from(document.querySelectorAll('h4 a.title-link'), look),
+          plain: Array.from(document.querySelectorAll('h4 .title-plain'), look),
+          body: look(document.querySelector('p.body-copy')!),
+        };
+      });
+      expect(styles.linked.length).toBeGreaterThan(5);
+      for (const link of styles.linked) expect(link).toEqual({ color: 'rgb(31, 78, 140)', underline: true });
+      expect(styles.plain).toEqual([{ color: 'rgb(29, 29, 31)', underline: false }]);
+
+      // The accessible name comes from visually hidden text, so it survives clients that drop aria-label.
+      const readMore = page.getByRole('link', { name: 'Read more – City council votes to keep the night buses running all winter', exact: true });
+      await expect(readMore.count()).resolves.toBe(1);
+      const visible = await page.evaluate(() => document.querySelector('a.accent')!.getBoundingClientRect().width);
+      const hidden = await page.evaluate(() => document.querySelector('a.accent .vh')!.getBoundingClientRect());
+      expect(hidden.width).toBeLessThanOrEqual(1);
+      expect(visible).toBeLessThan(120);
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -37,8 +37,9 @@ describe('escaping', () => {
     const { html, text } = await (await defaultRenderer()).renderSegment(hostileSegment(), buildFixtureNewsletter());
     expect(html).not.toMatch(/javascript:/i);
     expect(html).not.toMatch(/data:text/i);
-    expect(html).toMatch(/<h4[^>]*>Click me<\/h4>/);
-    expect(html).toMatch(/<h4[^>]*>Data link<\/h4>/);
+    // Shown as plain text, without link styling.
+    expect(html).toMatch(/<h4[^>]*><span class="title-plain">Click me<\/span><\/h4>/);
+    expect(html).toMatch(/<h4[^>]*><span class="title-plain">Data link<\/span><\/h4>/);
     expect(text).not.toMatch(/javascript:|data:text/);
     // A non-http image is left out entirely rather than pointing at a script.
     expect(html).not.toMatch(/<img\b/);
@@ -74,7 +75,7 @@ describe('escaping', () => {
     expect(count(message.html, 'https://news.example.org/u/abc123')).toBe(1);
     // Still readable: the token text shows (split by an invisible word joiner).
     expect(message.text.replace(/\u2060/g, '')).toContain('Leak %%{email}%% now');
-    expect(message.html).toMatch(/<h4[^>]*>Tracked link<\/h4>/);
+    expect(message.html).toMatch(/<h4[^>]*><span class="title-plain">Tracked link<\/span><\/h4>/);
     // The template's own tokens still work.
     expect(message.html).toContain('It was sent to ada@example.org.');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { personalize, splitAtTokens } from '../../src/render/personalize.ts';
+import { firstNameOf, personalize, splitAtTokens } from '../../src/render/personalize.ts';
 import type { RenderedSegment } from '../../src/render/render-types.ts';
 import { buildFixtureNewsletter, buildFixtureSegment, FIXTURE_TOKENS } from '../fixtures/render/fixture-edition.ts';
 import { defaultRenderer } from './helpers.ts';
@@ -66,5 +66,44 @@ describe('personalize', () => {
     expect(message.html).toContain('href="https://news.example.org/u/abc123?sig&#x3D;x&amp;t&#x3D;1"');
     expect(message.text).toContain('Unsubscribe: https://news.example.org/u/abc123?sig=x&t=1');
     expect(message.html).toContain('It was sent to ada@example.org.');
+  });
+
+  it('greets by first name: the first word of the name, the given name of "Family, Given", else the locale fallback', () => {
+    expect(firstNameOf('Ada Lovelace')).toBe('Ada');
+    expect(firstNameOf('  Lovelace,  Ada King ')).toBe('Ada');
+    expect(firstNameOf('Grace')).toBe('Grace');
+    expect(firstNameOf('Hopper,')).toBe('Hopper,');
+    expect(firstNameOf('')).toBe('');
+    const segment = segmentOf('<p>Hi %%{first_name}%%, for %%{name}%%</p>', 'Hi %%{first_name}%%');
+    expect(personalize(segment, { ...FIXTURE_TOKENS, name: 'Ada Lovelace' }).html).toBe('<p>Hi Ada, for Ada Lovelace</p>');
+    expect(personalize(segment, { ...FIXTURE_TOKENS, name: '<b>Eve</b> X' }).html).toBe('<p>Hi &lt;b&gt;Eve&lt;/b&gt;, for &lt;b&gt;Eve&lt;/b&gt; X</p>');
+    expect(personalize(segment, { ...FIXTURE_TOKENS, name: '' }).text).toBe('Hi there');
+  });
+
+  it('uses the first name in the greeting of a rendered edition, per locale', async () => {
+    const renderer = await defaultRenderer();
+    const english = personalize(await renderer.renderSegment(buildFixtureSegment(), buildFixtureNewsletter()), { ...FIXTURE_TOKENS, name: 'Ada Lovelace' });
+    expect(english.html).toContain('>Hi Ada,</p>');
+    expect(english.text).toContain('Hi Ada,');
+    const german = personalize(await renderer.renderSegment(buildFixtureSegment({ locale: 'de', intro: null }), buildFixtureNewsletter()), {
+      ...FIXTURE_TOKENS,
+      name: 'Lovelace, Ada',
+    });
+    expect(german.html).toContain('Hallo Ada, das ist neu in dieser Ausgabe.');
+    // The full name still goes where a template asks for %%{name}%% (none of the defaults does).
+    expect(german.html).not.toContain('Lovelace');
+  });
+
+  it('takes a greeting per locale from the newsletter (strings), over the locale files; an unknown key is a config error', async () => {
+    const renderer = await defaultRenderer();
+    const newsletter = buildFixtureNewsletter({ strings: { de: { greeting_no_intro: 'Moin %%{first_name}%%! <Neu> heute:' } } });
+    const german = personalize(await renderer.renderSegment(buildFixtureSegment({ locale: 'de-AT', intro: null }), newsletter), { ...FIXTURE_TOKENS, name: 'Ada Lovelace' });
+    // Escaped like any locale string; de-AT finds the de override.
+    expect(german.html).toContain('Moin Ada! &lt;Neu&gt; heute:');
+    expect(german.text).toContain('Moin Ada! <Neu> heute:');
+    const english = personalize(await renderer.renderSegment(buildFixtureSegment({ intro: null }), newsletter), FIXTURE_TOKENS);
+    expect(english.html).toContain('Hi Ada, here is what is new in this edition.');
+    const typo = renderer.renderSegment(buildFixtureSegment(), buildFixtureNewsletter({ strings: { de: { greting: 'Hallo' } } }));
+    await expect(typo).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/^newsletters\[morning-brief\]\.strings\.de\.greting: not a key of the locale files/) });
   });
 });

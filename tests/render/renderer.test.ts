@@ -56,9 +56,11 @@ describe('renderSegment', () => {
     expect(html).toContain('Morning Ledger · 6:10 AM');
     expect(html).toContain('You receive this because you subscribed to The Morning Brief.');
     expect(html).toContain('12 Quay Street<br>1000 Harbor City');
-    for (const token of ['name', 'email', 'unsubscribe_url', 'preferences_url', 'view_url']) expect(html).toContain(`%%{${token}}%%`);
-    // The preheader is hidden text at the top of the body.
-    expect(html).toMatch(/<div style="display:none[^"]*">City council votes/);
+    for (const token of ['first_name', 'email', 'unsubscribe_url', 'preferences_url', 'view_url']) expect(html).toContain(`%%{${token}}%%`);
+    // The preheader is hidden text at the top of the body, in the body's text colour (no
+    // white-on-page text for SpamAssassin's HTML_FONT_LOW_CONTRAST).
+    expect(html).toMatch(/<div class="preheader" style="display:none[^"]*">City council votes/);
+    expect(html).not.toMatch(/<div[^>]*display:none[^>]*color:/);
   });
 
   it('puts role="presentation" on every layout table and alt on every image', async () => {
