@@ -71,6 +71,8 @@ export const categorySchema = z.strictObject({
 
 const sourceBase = {
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a name of letters, digits, dots, dashes or underscores'),
+  /** The name readers see; default: the feed's or site's own name. */
+  title: z.string().trim().min(1).optional(),
   /** Categories given to every article of this source, besides its own labels. */
   categories: z.array(slug).default([]),
   enabled: z.boolean().default(true),

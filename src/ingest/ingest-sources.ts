@@ -62,7 +62,7 @@ export async function ingestSources(sources: readonly SourceConfig[], deps: Inge
     try {
       const content = await deps.readSource(source);
       report.warnings = content.warnings;
-      const context = { source: source.name, defaultCategories: source.categories, mapper: deps.mapper };
+      const context = { source: source.name, sourceTitle: source.title, defaultCategories: source.categories, mapper: deps.mapper };
       const records = dedupeById(content.drafts.map((draft) => normalizeDraft(draft, context)));
       const enriched = await deps.enricher.enrich(records);
       const saved = await deps.store.saveArticles(enriched, deps.clock.now());

@@ -39,7 +39,7 @@ function cleanLine(value: string | null): string | null {
  */
 export function normalizeDraft(
   draft: ArticleDraft,
-  context: { source: string; defaultCategories: readonly string[]; mapper: CategoryMapper },
+  context: { source: string; sourceTitle?: string; defaultCategories: readonly string[]; mapper: CategoryMapper },
 ): ArticleRecord {
   const url = canonicalizeUrl(draft.url);
   const title = collapseWhitespace(draft.title);
@@ -54,6 +54,8 @@ export function normalizeDraft(
     publishedAt: toIsoOrNull(draft.publishedAt),
     categories: [...configured, ...unknown],
     source: context.source,
+    // Readers see the configured title, else the feed's or site's own name, never the config name unless nothing else.
+    sourceTitle: context.sourceTitle ?? cleanLine(draft.siteName) ?? context.source,
     author: cleanLine(draft.author),
     imageUrl: isHttpUrl(draft.imageUrl) ? draft.imageUrl : null,
     language: cleanLine(draft.language)?.toLowerCase() ?? null,

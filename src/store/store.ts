@@ -1,3 +1,4 @@
+import type { AuditLog } from '../editions/audit-log.ts';
 import type { Ledger } from '../delivery/ledger.ts';
 import type { EditionStore } from '../editions/edition-store.ts';
 import type { SubscriberStore } from '../subscribers/subscriber-store.ts';
@@ -12,5 +13,6 @@ export interface Store {
   editions: EditionStore;
   subscribers: SubscriberStore;
   ledger: Ledger;
+  audit: AuditLog;
   close(): void;
 }

@@ -1,5 +1,6 @@
 import type { Store } from '../store.ts';
 import { openDatabase } from './open-database.ts';
+import { SqliteAuditLog } from './sqlite-audit-log.ts';
 import { SqliteArticleStore } from './sqlite-article-store.ts';
 import { SqliteEditionStore } from './sqlite-edition-store.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
@@ -13,6 +14,7 @@ export function openSqliteStore(file: string): Store {
     editions: new SqliteEditionStore(db),
     subscribers: new SqliteSubscriberStore(db),
     ledger: new SqliteLedger(db),
+    audit: new SqliteAuditLog(db),
     close: () => db.close(),
   };
 }
