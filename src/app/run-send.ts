@@ -9,6 +9,7 @@ import { createMailTransport } from '../delivery/smtp-transport.ts';
 import { editionIdFor, slotFor } from '../editions/slot.ts';
 import type { Recipient } from '../subscribers/subscriber-store.ts';
 import type { AppContext } from './context.ts';
+import { archiveUrlFor } from './subscribers/public-urls.ts';
 import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
 
 export interface SendOptions {
@@ -61,7 +62,7 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   }
   if (!options.dryRun) await ctx.store.editions.setStatus(edition.id, 'sending', { at: now, from: ['draft', 'approved', 'sending'] });
   const progress = createProgressReporter({ stream: ctx.stdout, editionId: edition.id });
-  const total = await ctx.store.subscribers.count(newsletter.id);
+  const total = await ctx.store.subscribers.count(newsletter.id, now);
   const maxConnections = ctx.config.transport.type === 'smtp' ? ctx.config.transport.maxConnections : 4;
   const itemIds = edition.articles.map((a) => a.articleId);
   let result: SendResult;
@@ -70,7 +71,7 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
       {
         ledger: ctx.store.ledger,
         transport: transport ?? { send: async () => { throw new TidingsError('USAGE', 'dry run'); }, close: async () => {} },
-        recipients: ctx.store.subscribers.streamRecipients(newsletter.id),
+        recipients: ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }),
         plan: async (recipient) => {
           const received = await ctx.store.ledger.receivedArticleIds(recipient.id, itemIds, edition.id);
           const plan = pipeline.plan(recipient, received);
@@ -88,6 +89,7 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
           newsletterId: newsletter.id,
           newsletterTitle: newsletter.title,
           unsubscribeMailto: ctx.config.web.unsubscribeMailto,
+          archiveUrl: archiveUrlFor(ctx.config, newsletter),
           clock: ctx.clock,
         }),
         links: pipeline.links(secret),

@@ -3,6 +3,7 @@ import { createMessageBuilder } from '../delivery/message-builder.ts';
 import { normalizeAddress } from '../delivery/mime-headers.ts';
 import { createMailTransport } from '../delivery/smtp-transport.ts';
 import type { AppContext } from './context.ts';
+import { archiveUrlFor } from './subscribers/public-urls.ts';
 import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
 import { resolveReader } from './resolve-reader.ts';
 
@@ -33,6 +34,7 @@ export async function runTestSend(ctx: AppContext, newsletterId: string, options
     newsletterId: pipeline.newsletter.id,
     newsletterTitle: pipeline.newsletter.title,
     unsubscribeMailto: ctx.config.web.unsubscribeMailto,
+    archiveUrl: archiveUrlFor(ctx.config, pipeline.newsletter),
     clock: ctx.clock,
   });
   const message = build({

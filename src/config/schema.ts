@@ -140,6 +140,10 @@ const newsletterSchema = z.strictObject({
   schedule: z.string().optional(),
   /** The sender's postal address, shown in the footer (CAN-SPAM and friends). */
   postalAddress: z.string().default(''),
+  /** When true, anyone may join at `/s/<id>` (double opt-in by email) and add it on the preferences page. */
+  signup: z.boolean().default(false),
+  /** When true, sent editions are listed at `/archive/<id>` and in its Atom feed, and mails carry List-Archive. */
+  public: z.boolean().default(false),
   summary: z
     .strictObject({
       maxWords: z.number().int().min(10).max(400).optional(),
@@ -189,6 +193,21 @@ export const webSchema = z
     secret: z.string().min(16, 'must be at least 16 characters (set it from the environment)').optional(),
     /** mailto address for List-Unsubscribe. */
     unsubscribeMailto: z.string().optional(),
+    /**
+     * Behind a reverse proxy: trust X-Forwarded-For from it (true, a hop count, or the
+     * proxy's addresses as "127.0.0.1,10.0.0.0/8"), so rate limits see the reader's address.
+     */
+    trustProxy: z.union([z.boolean(), z.number().int().min(1), z.string().min(1)]).default(false),
+    rateLimit: z
+      .strictObject({
+        /** Requests per minute from one address, across every page. */
+        perMinute: z.number().int().min(1).default(120),
+        /** Signup form posts per hour from one address. */
+        signupPerHour: z.number().int().min(1).default(10),
+        /** Signup requests per day naming the same email address. */
+        signupPerAddressPerDay: z.number().int().min(1).default(3),
+      })
+      .prefault({}),
   });
 
 export const configSchema = z.strictObject({

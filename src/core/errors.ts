@@ -21,7 +21,13 @@ export type ErrorCode =
   | 'TRANSPORT_PERMANENT'
   | 'TRANSPORT_THROTTLED'
   | 'SEND_PAUSED'
-  | 'SEND_TOO_LATE';
+  | 'SEND_TOO_LATE'
+  /** A subscriber link's token was tampered with, truncated, signed elsewhere or meant for another page. */
+  | 'TOKEN_INVALID'
+  /** A signup confirmation link older than its 7 days. */
+  | 'TOKEN_EXPIRED'
+  /** An unknown newsletter or subscriber, an edition not sent, an archive or signup that is not public. */
+  | 'NOT_FOUND';
 
 export class TidingsError extends Error {
   readonly code: ErrorCode;

@@ -65,11 +65,18 @@ export interface FailedRecord {
   attempts: number;
 }
 
+export type ClaimResult = { claimed: true } | { claimed: false; skipped: string | null };
+
 export interface Ledger {
   /** Creates the missing rows as pending; existing rows are left alone. */
   ensurePending(editionId: string, subscriberIds: readonly SubscriberId[]): Promise<void>;
-  /** pending → sending in one conditional update; true only for the caller that won the row. */
-  claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<boolean>;
+  /**
+   * pending → sending in one conditional update that also requires the reader to still
+   * want it (subscription active, subscriber active, address not suppressed); `claimed`
+   * only for the caller that won the row. A pending row of a reader who left meanwhile
+   * becomes skipped, and `skipped` gives the reason.
+   */
+  claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<ClaimResult>;
   recordAccepted(editionId: string, subscriberId: SubscriberId, at: Date, record: AcceptedRecord): Promise<void>;
   recordFailed(editionId: string, subscriberId: SubscriberId, at: Date, record: FailedRecord): Promise<void>;
   /**

@@ -22,6 +22,8 @@ export interface MessageBuilderOptions {
   newsletterTitle: string;
   /** Address for the mailto form of List-Unsubscribe (web.unsubscribeMailto). */
   unsubscribeMailto?: string | undefined;
+  /** The public archive's URL (List-Archive, RFC 2369) when the newsletter has `public: true`. */
+  archiveUrl?: string | undefined;
   /** Longest subject in characters; longer ones are cut with an ellipsis. */
   subjectMaxLength?: number;
   clock: Clock;
@@ -56,6 +58,7 @@ export function createMessageBuilder(options: MessageBuilderOptions): BuildMessa
     `From: ${formatMailbox(sender.name, sender.address)}`,
     ...(replyTo ? [`Reply-To: ${formatMailbox(replyTo.name, replyTo.address)}`] : []),
     `List-Id: ${encodePhrase(options.newsletterTitle)} <${options.newsletterId}.${domain}>`,
+    ...(options.archiveUrl ? [`List-Archive: <${new URL(singleLine(options.archiveUrl)).href}>`] : []),
     'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
     'MIME-Version: 1.0',
   ].join('\r\n');
@@ -67,7 +70,10 @@ export function createMessageBuilder(options: MessageBuilderOptions): BuildMessa
     const subject = capLength(singleLine(input.content.subject), maxSubject);
     // URL.href percent-encodes anything outside ASCII and drops whitespace and newlines.
     const unsubscribe = [`<${new URL(singleLine(input.urls.unsubscribeUrl)).href}>`];
-    if (mailto) unsubscribe.push(`<mailto:${mailto}?subject=unsubscribe%20${input.recipient.id}>`);
+    // The subject carries the signed token (base64url and a dot: safe in a URL as it is);
+    // `tidings subscribers unsubscribe-mail` checks it. Without a token there is no mailto form.
+    const token = input.urls.unsubscribeToken;
+    if (mailto && token && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) unsubscribe.push(`<mailto:${mailto}?subject=unsubscribe-${token}>`);
     const boundary = `--=_tidings_${uniqueId()}`;
     const raw = [
       fixedHeaders,

@@ -150,10 +150,15 @@ export async function sendEdition<R extends DeliveryRecipient>(
       return 'stop';
     }
     claimsReserved++;
-    if (!dryRun && !(await ledger.claim(editionId, recipient.id, clock.now()))) {
-      claimsReserved--;
-      result.alreadyDone++;
-      return 'continue';
+    if (!dryRun) {
+      const claim = await ledger.claim(editionId, recipient.id, clock.now());
+      if (!claim.claimed) {
+        // Lost to another worker or run, or the reader left after the audience was read.
+        claimsReserved--;
+        if (claim.skipped) result.skipped++;
+        else result.alreadyDone++;
+        return 'continue';
+      }
     }
     let message: OutgoingMessage;
     try {

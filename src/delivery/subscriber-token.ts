@@ -3,7 +3,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * Signed subscriber links: the token names the subscriber, the newsletter and what
  * the link may do, and carries an HMAC-SHA256 over that (base64url), so the web
- * pages can trust it without a lookup table.
+ * pages can trust it without a lookup table. Signatures are compared in constant time.
+ *
+ * Payloads (before base64url):
+ * - `u:<subscriber>:<newsletter>[:<slot>]`: unsubscribe; the optional slot
+ *   (`2026-11-28T07:00`) names the edition the link came in, so `tidings status` can
+ *   count unsubscribes per edition. Never expires.
+ * - `p:<subscriber>:<newsletter>`: preferences. Never expires.
+ * - `c:<signup request>:<newsletter>:<expiry, unix seconds>`: signup confirmation.
  */
 export type TokenPurpose = 'unsubscribe' | 'preferences';
 
@@ -11,33 +18,72 @@ export interface SubscriberTokenClaims {
   subscriberId: number;
   newsletterId: string;
   purpose: TokenPurpose;
+  /** The edition whose message carried the link (unsubscribe tokens signed since schema v6). */
+  editionId?: string;
+}
+
+export interface SignupTokenClaims {
+  signupId: number;
+  newsletterId: string;
+  expiresAt: Date;
 }
 
 const PURPOSE_CODE: Record<TokenPurpose, string> = { unsubscribe: 'u', preferences: 'p' };
 const CODE_PURPOSE: Record<string, TokenPurpose> = { u: 'unsubscribe', p: 'preferences' };
+const SLUG = '[a-z0-9][a-z0-9-]*';
+const SUBSCRIBER_PAYLOAD = new RegExp(`^([up]):(\\d{1,15}):(${SLUG})(?::(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}))?$`);
+const SIGNUP_PAYLOAD = new RegExp(`^c:(\\d{1,15}):(${SLUG}):(\\d{1,12})$`);
 
 function mac(payload: string, secret: string): Buffer {
   return createHmac('sha256', secret).update(payload).digest();
 }
 
-/** `<payload>.<signature>`, both base64url; the payload is `purpose:subscriberId:newsletterId`. */
-export function signSubscriberToken(claims: SubscriberTokenClaims, secret: string): string {
-  const payload = `${PURPOSE_CODE[claims.purpose]}:${claims.subscriberId}:${claims.newsletterId}`;
+function sign(payload: string, secret: string): string {
   const encoded = Buffer.from(payload, 'utf8').toString('base64url');
   return `${encoded}.${mac(encoded, secret).toString('base64url')}`;
 }
 
-/** The claims of a valid token, or null for anything forged, truncated or malformed. */
-export function verifySubscriberToken(token: string, secret: string): SubscriberTokenClaims | null {
+/** The signed payload text, or null for anything forged, truncated or malformed. */
+function verifiedPayload(token: string, secret: string): string | null {
+  if (typeof token !== 'string' || token.length > 512) return null;
   const dot = token.indexOf('.');
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return null;
   const encoded = token.slice(0, dot);
+  if (!/^[A-Za-z0-9_-]+$/.test(encoded)) return null;
   const given = Buffer.from(token.slice(dot + 1), 'base64url');
   const expected = mac(encoded, secret);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  const match = /^([up]):(\d+):([a-z0-9][a-z0-9-]*)$/.exec(Buffer.from(encoded, 'base64url').toString('utf8'));
+  return Buffer.from(encoded, 'base64url').toString('utf8');
+}
+
+/** `<payload>.<signature>`, both base64url. */
+export function signSubscriberToken(claims: SubscriberTokenClaims, secret: string): string {
+  let payload = `${PURPOSE_CODE[claims.purpose]}:${claims.subscriberId}:${claims.newsletterId}`;
+  const slot = claims.purpose === 'unsubscribe' && claims.editionId ? claims.editionId.slice(claims.newsletterId.length + 1) : null;
+  if (slot && claims.editionId!.startsWith(`${claims.newsletterId}/`) && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(slot)) payload += `:${slot}`;
+  return sign(payload, secret);
+}
+
+/** The claims of a valid token, or null for anything forged, truncated or malformed. */
+export function verifySubscriberToken(token: string, secret: string): SubscriberTokenClaims | null {
+  const payload = verifiedPayload(token, secret);
+  const match = payload === null ? null : SUBSCRIBER_PAYLOAD.exec(payload);
   if (!match) return null;
-  return { purpose: CODE_PURPOSE[match[1]!]!, subscriberId: Number(match[2]), newsletterId: match[3]! };
+  const claims: SubscriberTokenClaims = { purpose: CODE_PURPOSE[match[1]!]!, subscriberId: Number(match[2]), newsletterId: match[3]! };
+  if (match[4]) claims.editionId = `${claims.newsletterId}/${match[4]}`;
+  return claims;
+}
+
+export function signSignupToken(claims: SignupTokenClaims, secret: string): string {
+  return sign(`c:${claims.signupId}:${claims.newsletterId}:${Math.floor(claims.expiresAt.getTime() / 1000)}`, secret);
+}
+
+/** The claims of a valid confirmation token (expired or not: the caller compares with its clock). */
+export function verifySignupToken(token: string, secret: string): SignupTokenClaims | null {
+  const payload = verifiedPayload(token, secret);
+  const match = payload === null ? null : SIGNUP_PAYLOAD.exec(payload);
+  if (!match) return null;
+  return { signupId: Number(match[1]), newsletterId: match[2]!, expiresAt: new Date(Number(match[3]) * 1000) };
 }
 
 export interface SubscriberUrls {
@@ -45,6 +91,8 @@ export interface SubscriberUrls {
   preferencesUrl: string;
   /** The edition in a browser: `/e/<edition id>`. */
   viewUrl: string;
+  /** The signed unsubscribe token itself, for the mailto form of List-Unsubscribe. */
+  unsubscribeToken?: string;
 }
 
 /** Builds the three links of one message; paths are the web app's (`/u/…`, `/p/…`, `/e/…`). */
@@ -64,13 +112,12 @@ export function buildSubscriberUrls(
 
 /** Convenience for the engine: signs both tokens for one subscriber and builds the links. */
 export function createSubscriberLinks(options: { baseUrl: string; secret: string; newsletterId: string; editionId: string }) {
-  return (subscriberId: number): SubscriberUrls =>
-    buildSubscriberUrls(
-      options.baseUrl,
-      {
-        unsubscribe: signSubscriberToken({ subscriberId, newsletterId: options.newsletterId, purpose: 'unsubscribe' }, options.secret),
-        preferences: signSubscriberToken({ subscriberId, newsletterId: options.newsletterId, purpose: 'preferences' }, options.secret),
-      },
-      options.editionId,
+  return (subscriberId: number): SubscriberUrls => {
+    const unsubscribe = signSubscriberToken(
+      { subscriberId, newsletterId: options.newsletterId, purpose: 'unsubscribe', editionId: options.editionId },
+      options.secret,
     );
+    const preferences = signSubscriberToken({ subscriberId, newsletterId: options.newsletterId, purpose: 'preferences' }, options.secret);
+    return { ...buildSubscriberUrls(options.baseUrl, { unsubscribe, preferences }, options.editionId), unsubscribeToken: unsubscribe };
+  };
 }

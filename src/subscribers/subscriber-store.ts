@@ -9,9 +9,15 @@
  *   categories the subscriber chose are kept; a bounced subscriber stays bounced.
  * - A subscription that disappears from the files becomes status 'removed' (the row is
  *   kept, so an unsubscribe or a bounce is still remembered if the address comes back).
+ * - Locale, time zone and "pause until" set on the preferences page (profile origin
+ *   'subscriber') are kept by later syncs; names stay the files'.
+ * - An erased subscriber is a tombstone (status 'erased', no address, no name); a
+ *   suppression of the address hash keeps syncs from adding the address again until an
+ *   operator removes the suppression.
  */
+import type { SubscriberLifecycleStore } from './subscriber-lifecycle-store.ts';
 
-export type SubscriberStatus = 'active' | 'paused' | 'bounced';
+export type SubscriberStatus = 'active' | 'paused' | 'bounced' | 'erased';
 export type SubscriptionStatus = 'active' | 'unsubscribed' | 'removed';
 /** 'file': the lists decide; 'subscriber': the subscriber decided (web pages, unsubscribe). */
 export type DecisionOrigin = 'file' | 'subscriber';
@@ -46,6 +52,11 @@ export interface SubscriberRecord {
   timezone: string | null;
   status: SubscriberStatus;
   hardBounces: number;
+  /** Who set locale and time zone: 'subscriber' (preferences page) wins over the files. */
+  profileOrigin: DecisionOrigin;
+  /** `YYYY-MM-DD`: no mail before this day (UTC); null when not paused. */
+  pausedUntil: string | null;
+  erasedAt: string | null;
   subscriptions: Subscription[];
   createdAt: string;
   updatedAt: string;
@@ -69,6 +80,8 @@ export interface SyncCounts {
   unchanged: number;
   /** Subscribers no longer in any file whose file subscriptions were made 'removed'. */
   removed: number;
+  /** Rows left out because their address is suppressed (erased or suppressed by an operator). */
+  suppressed: number;
 }
 
 /**
@@ -95,25 +108,35 @@ export interface ListSubscribersOptions {
   limit?: number;
 }
 
-export interface SubscriberStore {
+/** How an unsubscribe arrived, recorded with the edition whose link was used. */
+export type UnsubscribeChannel = 'web' | 'one-click' | 'mail' | 'preferences' | 'operator';
+
+export interface UnsubscribeEvent {
+  channel: UnsubscribeChannel;
+  /** The edition named in the signed link; null when unknown (operator, older links). */
+  editionId: string | null;
+}
+
+export interface SubscriberStore extends SubscriberLifecycleStore {
   beginSync(): Promise<SubscriberSyncSession>;
   /**
    * Active subscriptions of active subscribers, by ascending id, fetched in pages.
    * The audience is bounded by the largest id at the start (or `untilId`), so people
    * added during a send wait for the next one; pass the last id seen as `afterId` to resume.
+   * With `at`, subscribers paused until a later day are left out.
    */
-  streamRecipients(newsletterId: string, options?: { afterId?: number; untilId?: number; batchSize?: number }): AsyncIterable<Recipient>;
+  streamRecipients(newsletterId: string, options?: { afterId?: number; untilId?: number; batchSize?: number; at?: Date }): AsyncIterable<Recipient>;
   findByEmail(email: string): Promise<SubscriberRecord | null>;
   getById(id: number): Promise<SubscriberRecord | null>;
-  /** Returns false when there was no active subscription to end. */
-  unsubscribe(subscriberId: number, newsletterId: string, at: Date): Promise<boolean>;
+  /** Returns false when there was no active subscription to end; a change is recorded with `event`. */
+  unsubscribe(subscriberId: number, newsletterId: string, at: Date, event?: UnsubscribeEvent): Promise<boolean>;
   /** The subscriber's own choice (null = all categories); later syncs keep it. False when not subscribed. */
   setPreferences(subscriberId: number, newsletterId: string, categories: readonly string[] | null, at: Date): Promise<boolean>;
   /** Counts a permanent rejection; at `threshold` in a row the subscriber becomes 'bounced'. */
   recordHardBounce(subscriberId: number, at: Date, threshold: number): Promise<{ bounced: boolean; hardBounces: number }>;
   /** An accepted delivery ends a run of bounces (does not lift a 'bounced' status). */
   resetBounces(subscriberId: number): Promise<void>;
-  /** Recipients `streamRecipients` would give now. */
-  count(newsletterId: string): Promise<number>;
+  /** Recipients `streamRecipients` would give now (with `at`: not counting paused ones). */
+  count(newsletterId: string, at?: Date): Promise<number>;
   list(options?: ListSubscribersOptions): Promise<SubscriberRecord[]>;
 }

@@ -50,7 +50,7 @@ export async function syncSubscribers(
   const base = { rows: scan.rows, errors: scan.errors, warnings: scan.warnings, removalSkipped: scan.incomplete };
   if (scan.errors.length > 0 && !options.skipInvalid) {
     await session.discard();
-    return { ...base, applied: false, added: 0, updated: 0, unchanged: 0, removed: 0, skipped: 0 };
+    return { ...base, applied: false, added: 0, updated: 0, unchanged: 0, removed: 0, suppressed: 0, skipped: 0 };
   }
   const counts = await session.apply(options.now, { removeMissing: !scan.incomplete });
   return { ...base, ...counts, applied: true, skipped: scan.badRows };

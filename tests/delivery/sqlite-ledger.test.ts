@@ -13,12 +13,12 @@ describe('SqliteLedger on a real file', () => {
     await ledger.ensurePending(E, [1, 2, 3]);
     await ledger.ensurePending(E, [2, 3, 4]);
     expect(await ledger.counts(E)).toMatchObject({ pending: 4, total: 4 });
-    expect(await ledger.claim(E, 1, at)).toBe(true);
-    expect(await ledger.claim(E, 1, at)).toBe(false);
-    expect(await other.claim(E, 1, at)).toBe(false);
-    expect(await other.claim(E, 2, at)).toBe(true);
-    expect(await ledger.claim(E, 2, at)).toBe(false);
-    expect(await ledger.claim(E, 99, at)).toBe(false);
+    expect((await ledger.claim(E, 1, at)).claimed).toBe(true);
+    expect((await ledger.claim(E, 1, at)).claimed).toBe(false);
+    expect((await other.claim(E, 1, at)).claimed).toBe(false);
+    expect((await other.claim(E, 2, at)).claimed).toBe(true);
+    expect((await ledger.claim(E, 2, at)).claimed).toBe(false);
+    expect((await ledger.claim(E, 99, at)).claimed).toBe(false);
     expect(await ledger.counts(E)).toMatchObject({ pending: 2, sending: 2 });
   });
 

@@ -64,7 +64,8 @@ export async function runSubscribersSync(ctx: SubscribersCommandContext, options
     (ctx.err ?? ctx.out)('warning: some lists could not be read, so nobody was marked removed');
   }
   ctx.out(
-    `added ${report.added}, updated ${report.updated}, unchanged ${report.unchanged}, removed ${report.removed}, skipped ${report.skipped}`,
+    `added ${report.added}, updated ${report.updated}, unchanged ${report.unchanged}, removed ${report.removed}, skipped ${report.skipped}` +
+      (report.suppressed ? `, suppressed ${report.suppressed} (see: tidings suppressions list)` : ''),
   );
   return 0;
 }

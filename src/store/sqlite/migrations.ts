@@ -1,7 +1,7 @@
 /**
  * Versioned schema. Each migration runs once, in order, in its own transaction;
  * `PRAGMA user_version` records how far a file has come.
- * Area owners: 1 articles (ingest), 2 editions, 3 subscribers, 4 deliveries, 9 editor desk.
+ * Area owners: 1 articles (ingest), 2 editions, 3 subscribers, 4 deliveries, 6 subscriber lifecycle, 9 editor desk.
  */
 export interface Migration {
   version: number;
@@ -141,6 +141,49 @@ export const MIGRATIONS: readonly Migration[] = [
         edition_id TEXT NOT NULL,
         PRIMARY KEY (subscriber_id, article_id)
       ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 6,
+    name: 'subscriber lifecycle',
+    sql: `
+      -- What a subscriber set on the preferences page wins over the files: 'subscriber' keeps locale and time zone.
+      ALTER TABLE subscribers ADD COLUMN profile_origin TEXT NOT NULL DEFAULT 'file';
+      ALTER TABLE subscribers ADD COLUMN paused_until TEXT;   -- YYYY-MM-DD (UTC): no mail before that day
+      ALTER TABLE subscribers ADD COLUMN erased_at TEXT;      -- set on erasure; the row is then a tombstone
+      -- Addresses never to be added or mailed again: a SHA-256 of the normalized address, never the address.
+      CREATE TABLE suppressions (
+        address_hash TEXT PRIMARY KEY,
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      -- Double opt-in requests; rows are purged once expired.
+      CREATE TABLE signup_requests (
+        id INTEGER PRIMARY KEY,
+        newsletter_id TEXT NOT NULL,
+        email TEXT NOT NULL,
+        name TEXT,
+        categories TEXT,                   -- JSON array, NULL = all
+        locale TEXT,
+        ip_hash TEXT,
+        kind TEXT NOT NULL,                -- confirm | already (which mail was sent)
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        confirmed_at TEXT
+      );
+      CREATE INDEX signup_requests_email ON signup_requests (email, created_at);
+      CREATE INDEX signup_requests_ip ON signup_requests (ip_hash, created_at);
+      -- One row per unsubscribe that changed something; edition_id from the signed link (NULL when unknown).
+      CREATE TABLE unsubscribe_events (
+        id INTEGER PRIMARY KEY,
+        subscriber_id INTEGER NOT NULL,
+        newsletter_id TEXT NOT NULL,
+        edition_id TEXT,
+        channel TEXT NOT NULL,             -- web | one-click | mail | preferences | operator
+        at TEXT NOT NULL
+      );
+      CREATE INDEX unsubscribe_events_edition ON unsubscribe_events (edition_id);
+      CREATE INDEX unsubscribe_events_subscriber ON unsubscribe_events (subscriber_id);
     `,
   },
   {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { TidingsError } from '../../core/errors.ts';
+import { addressHash } from '../../subscribers/address-hash.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 
 export type SqliteDatabase = Database.Database;
@@ -19,6 +20,8 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Suppressions store address hashes: queries compare with the same function in SQL.
+  db.function('tidings_address_hash', { deterministic: true }, (email: unknown) => addressHash(String(email)));
   migrate(db, migrations);
   return db;
 }

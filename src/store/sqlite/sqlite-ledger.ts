@@ -1,5 +1,6 @@
 import type {
   AcceptedRecord,
+  ClaimResult,
   DeliveryCounts,
   DeliveryError,
   DeliveryRow,
@@ -46,6 +47,23 @@ function fromRow(row: Row): DeliveryRow {
   };
 }
 
+/**
+ * Why a pending row may no longer be sent (NULL: it may): the subscription ended, the
+ * subscriber is no longer active (erased, bounced, paused), or the address is suppressed,
+ * after the audience was read. Rows without a stored subscriber (ledger-only tests) pass.
+ * The newsletter is the edition id's part before the slash.
+ */
+const NO_LONGER_WANTED = `(
+  SELECT CASE
+    WHEN sub.status IS NOT NULL AND sub.status <> 'active' THEN 'subscription ' || sub.status || ' before delivery'
+    WHEN s.status <> 'active' THEN 'subscriber ' || s.status || ' before delivery'
+    WHEN EXISTS (SELECT 1 FROM suppressions x WHERE x.address_hash = tidings_address_hash(s.email)) THEN 'address suppressed before delivery'
+  END
+  FROM subscribers s
+  LEFT JOIN subscriptions sub ON sub.subscriber_id = s.id
+    AND sub.newsletter_id = substr(@edition, 1, instr(@edition, '/') - 1)
+  WHERE s.id = @subscriber)`;
+
 /** Rows joined with the subscriber's address when the subscribers table has it. */
 const SELECT_ROWS = `
   SELECT d.*, s.email AS email FROM deliveries d
@@ -63,8 +81,14 @@ export class SqliteLedger implements Ledger {
     this.statements = {
       insertPending: db.prepare('INSERT OR IGNORE INTO deliveries (edition_id, subscriber_id) VALUES (?, ?)'),
       claim: db.prepare(
-        `UPDATE deliveries SET status = 'sending', claimed_at = ?, attempts = attempts + 1
-         WHERE edition_id = ? AND subscriber_id = ? AND status = 'pending'`,
+        `UPDATE deliveries SET status = 'sending', claimed_at = @at, attempts = attempts + 1
+         WHERE edition_id = @edition AND subscriber_id = @subscriber AND status = 'pending' AND ${NO_LONGER_WANTED} IS NULL`,
+      ),
+      // The same row when the reader left after the audience was read: skipped, with the reason.
+      skipUnwanted: db.prepare<[Record<string, unknown>], { reason: string }>(
+        `UPDATE deliveries SET status = 'skipped', finished_at = @at, reason = ${NO_LONGER_WANTED}
+         WHERE edition_id = @edition AND subscriber_id = @subscriber AND status = 'pending' AND ${NO_LONGER_WANTED} IS NOT NULL
+         RETURNING reason`,
       ),
       accepted: db.prepare(
         `UPDATE deliveries SET status = 'accepted', finished_at = ?, message_id = ?, response = ?, segment = ?,
@@ -116,8 +140,11 @@ export class SqliteLedger implements Ledger {
     })();
   }
 
-  async claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<boolean> {
-    return this.statements.claim.run(at.toISOString(), editionId, subscriberId).changes === 1;
+  async claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<ClaimResult> {
+    const params = { at: at.toISOString(), edition: editionId, subscriber: subscriberId };
+    if (this.statements.claim.run(params).changes === 1) return { claimed: true };
+    const skipped = this.statements.skipUnwanted.get(params);
+    return { claimed: false, skipped: skipped?.reason ?? null };
   }
 
   async recordAccepted(editionId: string, subscriberId: SubscriberId, at: Date, record: AcceptedRecord): Promise<void> {

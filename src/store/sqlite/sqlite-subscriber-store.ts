@@ -1,14 +1,17 @@
 import { TidingsError } from '../../core/errors.ts';
 import { normalizeEmailAddress } from '../../subscribers/email-address.ts';
 import type {
+  DecisionOrigin,
   ListSubscribersOptions,
   Recipient,
   SubscriberRecord,
   SubscriberStore,
   SubscriberSyncSession,
   Subscription,
+  UnsubscribeEvent,
 } from '../../subscribers/subscriber-store.ts';
 import type { SqliteDatabase } from './open-database.ts';
+import { SqliteSubscriberLifecycle } from './sqlite-subscriber-lifecycle.ts';
 import { SqliteSubscriberSync } from './sqlite-subscriber-sync.ts';
 
 interface SubscriberRow {
@@ -19,6 +22,9 @@ interface SubscriberRow {
   timezone: string | null;
   status: SubscriberRecord['status'];
   hard_bounces: number;
+  profile_origin: DecisionOrigin;
+  paused_until: string | null;
+  erased_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -35,11 +41,22 @@ interface SubscriptionRow {
 
 const DEFAULT_BATCH = 1000;
 
+/** Two parameters: the day (YYYY-MM-DD, UTC) of the send, or NULL for "do not look at pauses". */
+const NOT_PAUSED = 'AND (? IS NULL OR s.paused_until IS NULL OR s.paused_until <= ?)';
+/** `tidings_address_hash` is registered on every connection (open-database.ts). */
+export const NOT_SUPPRESSED = 'AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.address_hash = tidings_address_hash(s.email))';
+
+function pauseDay(at: Date | undefined): string | null {
+  return at ? at.toISOString().slice(0, 10) : null;
+}
+
 /** Subscribers in the embedded SQLite store. */
-export class SqliteSubscriberStore implements SubscriberStore {
+export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements SubscriberStore {
   private syncing = false;
 
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(db: SqliteDatabase) {
+    super(db);
+  }
 
   async beginSync(): Promise<SubscriberSyncSession> {
     // The staging tables are per connection: one sync at a time on it.
@@ -57,23 +74,24 @@ export class SqliteSubscriberStore implements SubscriberStore {
 
   async *streamRecipients(
     newsletterId: string,
-    options: { afterId?: number; untilId?: number; batchSize?: number } = {},
+    options: { afterId?: number; untilId?: number; batchSize?: number; at?: Date } = {},
   ): AsyncGenerator<Recipient> {
     const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
     const untilId =
       options.untilId ??
       ((this.db.prepare('SELECT MAX(subscriber_id) FROM subscriptions WHERE newsletter_id = ?').pluck().get(newsletterId) as number | null) ?? 0);
-    const page = this.db.prepare<[string, number, number, number], { id: number; email: string; name: string | null; locale: string | null; timezone: string | null; categories: string | null }>(
+    const day = pauseDay(options.at);
+    const page = this.db.prepare<[string, number, number, string | null, string | null, number], { id: number; email: string; name: string | null; locale: string | null; timezone: string | null; categories: string | null }>(
       `SELECT s.id, s.email, s.name, s.locale, s.timezone, sub.categories
          FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
         WHERE sub.newsletter_id = ? AND sub.subscriber_id > ? AND sub.subscriber_id <= ?
-          AND sub.status = 'active' AND s.status = 'active'
+          AND sub.status = 'active' AND s.status = 'active' ${NOT_PAUSED} ${NOT_SUPPRESSED}
         ORDER BY sub.subscriber_id LIMIT ?`,
     );
     let afterId = options.afterId ?? 0;
     for (;;) {
       // Each page is its own short read: a long send never holds a snapshot open.
-      const rows = page.all(newsletterId, afterId, untilId, batchSize);
+      const rows = page.all(newsletterId, afterId, untilId, day, day, batchSize);
       for (const row of rows) {
         yield { ...row, categories: row.categories === null ? null : (JSON.parse(row.categories) as string[]) };
       }
@@ -94,14 +112,21 @@ export class SqliteSubscriberStore implements SubscriberStore {
     return row ? this.withSubscriptions([row])[0]! : null;
   }
 
-  async unsubscribe(subscriberId: number, newsletterId: string, at: Date): Promise<boolean> {
-    const result = this.db
-      .prepare(
-        `UPDATE subscriptions SET status = 'unsubscribed', origin = 'subscriber', updated_at = ?
-          WHERE subscriber_id = ? AND newsletter_id = ? AND status = 'active'`,
-      )
-      .run(at.toISOString(), subscriberId, newsletterId);
-    return result.changes > 0;
+  async unsubscribe(subscriberId: number, newsletterId: string, at: Date, event?: UnsubscribeEvent): Promise<boolean> {
+    return this.db.transaction(() => {
+      const result = this.db
+        .prepare(
+          `UPDATE subscriptions SET status = 'unsubscribed', origin = 'subscriber', updated_at = ?
+            WHERE subscriber_id = ? AND newsletter_id = ? AND status = 'active'`,
+        )
+        .run(at.toISOString(), subscriberId, newsletterId);
+      if (result.changes > 0 && event) {
+        this.db
+          .prepare('INSERT INTO unsubscribe_events (subscriber_id, newsletter_id, edition_id, channel, at) VALUES (?, ?, ?, ?, ?)')
+          .run(subscriberId, newsletterId, event.editionId, event.channel, at.toISOString());
+      }
+      return result.changes > 0;
+    })();
   }
 
   async setPreferences(subscriberId: number, newsletterId: string, categories: readonly string[] | null, at: Date): Promise<boolean> {
@@ -133,14 +158,15 @@ export class SqliteSubscriberStore implements SubscriberStore {
     this.db.prepare('UPDATE subscribers SET hard_bounces = 0 WHERE id = ? AND hard_bounces <> 0').run(subscriberId);
   }
 
-  async count(newsletterId: string): Promise<number> {
+  async count(newsletterId: string, at?: Date): Promise<number> {
+    const day = pauseDay(at);
     return this.db
       .prepare(
         `SELECT COUNT(*) FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
-          WHERE sub.newsletter_id = ? AND sub.status = 'active' AND s.status = 'active'`,
+          WHERE sub.newsletter_id = ? AND sub.status = 'active' AND s.status = 'active' ${NOT_PAUSED} ${NOT_SUPPRESSED}`,
       )
       .pluck()
-      .get(newsletterId) as number;
+      .get(newsletterId, day, day) as number;
   }
 
   async list(options: ListSubscribersOptions = {}): Promise<SubscriberRecord[]> {
@@ -185,6 +211,9 @@ export class SqliteSubscriberStore implements SubscriberStore {
       timezone: row.timezone,
       status: row.status,
       hardBounces: row.hard_bounces,
+      profileOrigin: row.profile_origin,
+      pausedUntil: row.paused_until,
+      erasedAt: row.erased_at,
       subscriptions: byId.get(row.id) ?? [],
       createdAt: row.created_at,
       updatedAt: row.updated_at,

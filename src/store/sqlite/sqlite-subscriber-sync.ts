@@ -33,8 +33,21 @@ const PREPARE_MERGE = `
   UPDATE temp.sync_subscribers SET subscriber_id = (SELECT s.id FROM main.subscribers s WHERE s.email = sync_subscribers.email);
   UPDATE temp.sync_subscribers SET is_new = 1 WHERE subscriber_id IS NULL;
   UPDATE temp.sync_subscribers AS t SET changed = 1 FROM main.subscribers AS s
-    WHERE s.id = t.subscriber_id AND (s.name IS NOT t.name OR s.locale IS NOT t.locale OR s.timezone IS NOT t.timezone
+    WHERE s.id = t.subscriber_id AND (s.name IS NOT t.name
+      OR (s.profile_origin = 'file' AND (s.locale IS NOT t.locale OR s.timezone IS NOT t.timezone))
       OR (s.status_origin = 'file' AND s.status IS NOT t.status));
+`;
+
+/**
+ * A suppressed address (erased, or suppressed by an operator) is not added or changed;
+ * it counts as kept, so its stored subscriptions are not marked removed either.
+ */
+const DROP_SUPPRESSED = `
+  INSERT OR IGNORE INTO temp.sync_kept (email)
+    SELECT email FROM temp.sync_subscribers
+     WHERE tidings_address_hash(email) IN (SELECT address_hash FROM main.suppressions);
+  DELETE FROM temp.sync_subscribers WHERE email IN (SELECT email FROM temp.sync_kept)
+    AND tidings_address_hash(email) IN (SELECT address_hash FROM main.suppressions);
 `;
 
 const INSERT_NEW = `
@@ -152,6 +165,8 @@ export class SqliteSubscriberSync implements SubscriberSyncSession {
     try {
       // IMMEDIATE: take the write lock up front rather than fail half-way on a busy store.
       return this.db.transaction(() => {
+        const staged = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers');
+        this.db.exec(DROP_SUPPRESSED);
         this.db.exec(PREPARE_MERGE);
         const total = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers');
         const added = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers WHERE is_new = 1');
@@ -163,7 +178,9 @@ export class SqliteSubscriberSync implements SubscriberSyncSession {
         const updated = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers WHERE is_new = 0 AND changed = 1');
         this.db
           .prepare(
-            `UPDATE main.subscribers AS s SET name = t.name, locale = t.locale, timezone = t.timezone,
+            `UPDATE main.subscribers AS s SET name = t.name,
+               locale = CASE WHEN s.profile_origin = 'file' THEN t.locale ELSE s.locale END,
+               timezone = CASE WHEN s.profile_origin = 'file' THEN t.timezone ELSE s.timezone END,
                status = CASE WHEN s.status_origin = 'file' THEN t.status ELSE s.status END, updated_at = @now
              FROM temp.sync_subscribers AS t WHERE t.subscriber_id = s.id AND t.is_new = 0 AND t.changed = 1`,
           )
@@ -176,7 +193,7 @@ export class SqliteSubscriberSync implements SubscriberSyncSession {
           );
           this.db.prepare(`UPDATE main.subscriptions AS m SET status = 'removed', updated_at = @now WHERE ${MISSING}`).run({ now });
         }
-        return { added, updated, unchanged: total - added - updated, removed };
+        return { added, updated, unchanged: total - added - updated, removed, suppressed: staged - total };
       }).immediate();
     } finally {
       this.finish();

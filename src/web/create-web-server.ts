@@ -1,0 +1,143 @@
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { ZodError } from 'zod';
+import { isTidingsError } from '../core/errors.ts';
+import { registerOpsRoutes } from './ops/ops-routes.ts';
+import { pickLocale } from './pick-locale.ts';
+import { registerPublicRoutes } from './public/public-routes.ts';
+import { redactUrl } from './redact-url.ts';
+import { registerSubscriberRoutes } from './subscriber/subscriber-routes.ts';
+import { parseMultipartFields } from './parse-multipart-fields.ts';
+import type { PageOptions, RouteModule, WebContext, WebServerDeps } from './web-context.ts';
+
+/** Bodies above this are refused with 413: every form here is a few hundred bytes. */
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+/** The route modules, one per audience. Adding one (the desk, the scheduler's ops) is one line here. */
+export const ROUTE_MODULES: readonly RouteModule[] = [registerOpsRoutes, registerPublicRoutes, registerSubscriberRoutes];
+
+/** The CSP of every page: no script at all, styles only from our stylesheet, forms only to us. */
+export const CONTENT_SECURITY_POLICY = {
+  'default-src': ["'none'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'", 'https:', 'data:'],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  'base-uri': ["'none'"],
+};
+
+/** Which explanation an error page gives for a status. */
+const STATUS_MESSAGES: Record<number, string> = {
+  400: 'web_error_400',
+  404: 'web_error_404',
+  405: 'web_error_404',
+  413: 'web_error_413',
+  415: 'web_error_400',
+  429: 'web_error_429',
+};
+
+/** Status of an app-layer error (see src/app/subscribers/subscriber-service.ts). */
+const CODE_STATUS: Record<string, { status: number; key: string }> = {
+  TOKEN_INVALID: { status: 400, key: 'web_error_token' },
+  TOKEN_EXPIRED: { status: 400, key: 'web_error_token_expired' },
+  NOT_FOUND: { status: 404, key: 'web_error_404' },
+  INPUT_INVALID: { status: 400, key: 'web_error_400' },
+};
+
+/**
+ * Builds the one HTTP server (Fastify) from injected parts. It does not listen: the
+ * composition root (`tidings serve`) does, and tests use `inject` or listen on port 0.
+ */
+export async function createWebServer(deps: WebServerDeps, modules: readonly RouteModule[] = ROUTE_MODULES): Promise<FastifyInstance> {
+  const { config, views } = deps;
+  const log = deps.logger.child({ component: 'web' });
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // A hop count is valid at run time (proxy-addr) though the typings omit it.
+    trustProxy: config.web.trustProxy as boolean | string,
+    requestIdHeader: false,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true },
+  });
+
+  const localeOf = (request: FastifyRequest, preferred?: string | null): string =>
+    pickLocale(views.locales, { preferred, acceptLanguage: headerText(request.headers['accept-language']) });
+
+  const sendPage = (request: FastifyRequest, reply: FastifyReply, page: PageOptions): FastifyReply => {
+    const locale = localeOf(request, page.locale);
+    const html = views.render({ view: page.view, context: page.context, locale, timeZone: page.timeZone });
+    return reply
+      .code(page.status ?? 200)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('content-language', locale)
+      .send(html);
+  };
+
+  const sendError = (request: FastifyRequest, reply: FastifyReply, status: number, messageKey?: string, locale?: string | null): FastifyReply => {
+    const key = messageKey ?? STATUS_MESSAGES[status] ?? 'web_error_500';
+    return sendPage(request, reply, { status, view: 'error', context: { status, titleKey: `${key}_title`, messageKey: key }, locale });
+  };
+
+  const web: WebContext = { ...deps, baseUrl: config.web.baseUrl.replace(/\/+$/, ''), localeOf, sendPage, sendError };
+
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    referrerPolicy: { policy: 'no-referrer' },
+    // Article images come from other sites: require-corp would block them all.
+    crossOriginEmbedderPolicy: false,
+    // HSTS only when the public URL is https, and never for the operator's other subdomains.
+    strictTransportSecurity: config.web.baseUrl.startsWith('https:') ? { maxAge: 15552000, includeSubDomains: false } : false,
+  });
+  await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
+  // RFC 8058 allows the one-click POST as multipart/form-data too.
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
+    try {
+      done(null, parseMultipartFields(String(body), headerText(request.headers['content-type'])));
+    } catch (error) {
+      done(Object.assign(error as Error, { statusCode: 400 }), undefined);
+    }
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.web.rateLimit.perMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_request, context) => Object.assign(new Error(`rate limit exceeded, retry in ${context.after}`), { statusCode: context.statusCode }),
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404));
+  app.setErrorHandler((error, request, reply) => {
+    const mapped = isTidingsError(error) ? CODE_STATUS[error.code] : undefined;
+    if (mapped) return sendError(request, reply, mapped.status, mapped.key);
+    if (error instanceof ZodError) return sendError(request, reply, 400);
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      if (status === 429) {
+        // @fastify/rate-limit sets retry-after on the reply before throwing.
+        return sendError(request, reply, 429);
+      }
+      return sendError(request, reply, status);
+    }
+    request.log.error({ err: error, url: redactUrl(request.url) }, 'request failed');
+    return sendError(request, reply, 500);
+  });
+
+  for (const register of modules) await register(app, web);
+  return app;
+}
+
+function headerText(value: string | string[] | undefined): string {
+  return Array.isArray(value) ? value.join(',') : (value ?? '');
+}

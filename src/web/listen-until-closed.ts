@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../core/logger.ts';
+
+/** Where signals come from: `process` in the CLI, an EventEmitter in tests. */
+export interface SignalSource {
+  on(event: 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
+  off(event: 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
+}
+
+export interface ListeningServer {
+  /** The address it listens on, e.g. http://127.0.0.1:8080. */
+  address: string;
+  /** Resolves once the server has closed (after a signal or `close()`). */
+  closed: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens, then waits. SIGTERM or SIGINT stop accepting connections and let requests
+ * in flight finish (Fastify's close), then `closed` resolves: the command exits 0.
+ */
+export async function listenUntilClosed(app: FastifyInstance, options: { host: string; port: number; logger: Logger; signals: SignalSource }): Promise<ListeningServer> {
+  const address = await app.listen({ host: options.host, port: options.port, listenTextResolver: () => '' });
+  options.logger.info({ address }, 'web server listening');
+  // The HTTP server emits 'close' once every connection has ended, however close was asked.
+  const closed = new Promise<void>((resolve) => app.server.once('close', () => resolve()));
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    if (!closing) {
+      options.signals.off('SIGTERM', onSignal);
+      options.signals.off('SIGINT', onSignal);
+      closing = app.close().then(() => closed).then(() => options.logger.info('web server closed'));
+    }
+    return closing;
+  };
+  const onSignal = () => {
+    options.logger.info('signal received: finishing requests in flight, then closing');
+    void close();
+  };
+  options.signals.on('SIGTERM', onSignal);
+  options.signals.on('SIGINT', onSignal);
+  return { address, closed: closed.then(() => closing ?? undefined), close };
+}

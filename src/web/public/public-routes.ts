@@ -1,0 +1,64 @@
+import type { RouteModule } from '../web-context.ts';
+import { editionParams, newsletterParams } from '../request-schemas.ts';
+import { buildAtomFeed } from './atom-feed.ts';
+
+/**
+ * Pages anyone may see: an edition on the web (`/e/<newsletter>/<slot>`), the public
+ * archive and its Atom feed, and the stylesheet. None of them carries personal data.
+ */
+
+/**
+ * The edition page is the email's own HTML, whose styles are inline (mail clients need
+ * them): this page alone allows inline *styles*; scripts stay forbidden everywhere.
+ */
+export const EDITION_CSP =
+  "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+export const registerPublicRoutes: RouteModule = (app, web) => {
+  const zoneOf = (newsletterId: string) => web.config.newsletters.find((n) => n.id === newsletterId)?.timezone ?? 'UTC';
+  const localeOfNewsletter = (newsletterId: string) => web.config.newsletters.find((n) => n.id === newsletterId)?.locale ?? null;
+
+  app.get('/assets/style.css', async (_request, reply) =>
+    reply
+      .header('content-type', 'text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=86400')
+      .header('etag', `"${web.views.css.hash}"`)
+      .send(web.views.css.body),
+  );
+
+  app.get('/e/:newsletter/:slot', async (request, reply) => {
+    const params = editionParams.safeParse(request.params);
+    if (!params.success) return web.sendError(request, reply, 404);
+    const edition = await web.subscribers.editionForWeb(`${params.data.newsletter}/${params.data.slot}`);
+    return reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', EDITION_CSP)
+      .header('cache-control', 'public, max-age=300')
+      .send(edition.html);
+  });
+
+  app.get('/archive/:newsletter', async (request, reply) => {
+    const params = newsletterParams.safeParse(request.params);
+    if (!params.success) return web.sendError(request, reply, 404);
+    const archive = await web.subscribers.publicArchive(params.data.newsletter);
+    const feedPath = `/archive/${encodeURIComponent(archive.newsletter.id)}/feed.atom`;
+    return web.sendPage(request, reply, {
+      view: 'archive',
+      locale: localeOfNewsletter(archive.newsletter.id),
+      timeZone: zoneOf(archive.newsletter.id),
+      context: { title: archive.newsletter.title, archive, feedPath },
+    });
+  });
+
+  app.get('/archive/:newsletter/feed.atom', async (request, reply) => {
+    const params = newsletterParams.safeParse(request.params);
+    if (!params.success) return web.sendError(request, reply, 404);
+    const archive = await web.subscribers.publicArchive(params.data.newsletter);
+    const xml = buildAtomFeed(archive, {
+      baseUrl: web.baseUrl,
+      lang: localeOfNewsletter(archive.newsletter.id) ?? 'en',
+      fallbackUpdated: web.clock.now().toISOString(),
+    });
+    return reply.header('content-type', 'application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(xml);
+  });
+};

@@ -1,0 +1,65 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { PreferencesView } from '../../app/subscribers/subscriber-service.ts';
+import type { RouteModule, WebContext } from '../web-context.ts';
+import { preferencesBody, toPreferencesInput, listTimeZones } from './preferences-form.ts';
+import { readToken } from './unsubscribe-routes.ts';
+
+/**
+ * `/p/<token>`: which newsletters, the categories of each, locale, time zone, a pause,
+ * and erasure behind a confirmation step. What the reader sets here wins over the
+ * subscriber files (the app layer records it as the subscriber's own choice).
+ */
+const ZONES = listTimeZones();
+
+function sendPreferencesPage(web: WebContext, request: FastifyRequest, reply: FastifyReply, token: string, view: PreferencesView, saved = false) {
+  const zone = view.timezone ?? '';
+  return web.sendPage(request, reply, {
+    view: 'preferences',
+    locale: view.locale,
+    context: {
+      title: view.newsletters.find((n) => n.id === view.newsletterId)?.title ?? '',
+      prefs: view,
+      saved,
+      actionPath: `/p/${token}`,
+      locales: view.locales.map((code) => ({ code, selected: code === view.locale })),
+      zones: ZONES.map((name) => ({ name, selected: name === zone })),
+    },
+  });
+}
+
+export const registerPreferencesRoutes: RouteModule = (app, web) => {
+  app.get('/p/:token', async (request, reply) => {
+    const token = readToken(request);
+    if (!token) return web.sendError(request, reply, 400, 'web_error_token');
+    return sendPreferencesPage(web, request, reply, token, await web.subscribers.getPreferences(token));
+  });
+
+  app.post('/p/:token', async (request, reply) => {
+    const token = readToken(request);
+    if (!token) return web.sendError(request, reply, 400, 'web_error_token');
+    const body = preferencesBody.safeParse(request.body ?? {});
+    if (!body.success) return web.sendError(request, reply, 400);
+    const current = await web.subscribers.getPreferences(token);
+    switch (body.data.action) {
+      case 'erase':
+        return web.sendPage(request, reply, {
+          view: 'erase-confirm',
+          locale: current.locale,
+          context: { title: '', maskedEmail: current.maskedEmail, actionPath: `/p/${token}` },
+        });
+      case 'erase-confirm': {
+        const erased = await web.subscribers.erase(token);
+        request.log.info('subscriber erased their data');
+        return web.sendPage(request, reply, { view: 'erased', locale: current.locale, context: { title: '', maskedEmail: erased.maskedEmail } });
+      }
+      case 'resubscribe': {
+        await web.subscribers.resubscribe(token);
+        return sendPreferencesPage(web, request, reply, token, await web.subscribers.getPreferences(token), true);
+      }
+      default: {
+        const saved = await web.subscribers.savePreferences(token, toPreferencesInput(body.data, current));
+        return sendPreferencesPage(web, request, reply, token, saved, true);
+      }
+    }
+  });
+};

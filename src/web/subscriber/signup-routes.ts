@@ -1,0 +1,102 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { NewsletterConfig } from '../../config/schema.ts';
+import { confirmParams, manyValues, newsletterParams, tokenSchema } from '../request-schemas.ts';
+import type { RouteModule, WebContext } from '../web-context.ts';
+import { createAddressLimiter } from './address-limiter.ts';
+
+/**
+ * `/s/<newsletter>`: the signup form, its POST and the confirmation link. The POST
+ * answers "check your inbox" whatever the address's state (nobody learns who is
+ * subscribed); a filled honeypot, or an address over its limit, gets the same page
+ * and no mail. The app layer sends the confirmation (double opt-in).
+ */
+export const HONEYPOT_FIELD = 'website';
+
+const signupBody = z.strictObject({
+  email: z.string().trim().min(3).max(254),
+  name: z.string().trim().max(100).optional(),
+  categories: manyValues,
+  locale: z.string().trim().max(35).optional(),
+  [HONEYPOT_FIELD]: z.string().max(500).optional(),
+});
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A newsletter that takes signups (`newsletters[].signup: true`), else null (404). */
+function signupNewsletter(web: WebContext, id: string): NewsletterConfig | null {
+  const found = web.config.newsletters.find((newsletter) => newsletter.id === id);
+  return found?.signup ? found : null;
+}
+
+function sendForm(web: WebContext, request: FastifyRequest, reply: FastifyReply, newsletter: NewsletterConfig, values: { email?: string; name?: string; categories?: string[]; locale?: string }, status = 200, invalid = false) {
+  const locale = web.localeOf(request, values.locale ?? null);
+  return web.sendPage(request, reply, {
+    status,
+    view: 'signup',
+    locale,
+    context: {
+      title: newsletter.title,
+      newsletter: { id: newsletter.id, title: newsletter.title, description: newsletter.description },
+      actionPath: `/s/${newsletter.id}`,
+      honeypot: HONEYPOT_FIELD,
+      invalid,
+      email: values.email ?? '',
+      name: values.name ?? '',
+      categories: newsletter.categories.map((slug) => ({
+        slug,
+        title: web.config.categories[slug]?.title ?? slug,
+        chosen: values.categories?.includes(slug) ?? false,
+      })),
+      locales: Object.keys(web.views.locales)
+        .sort()
+        .map((code) => ({ code, selected: code === locale })),
+    },
+  });
+}
+
+export const registerSignupRoutes: RouteModule = (app, web) => {
+  const limits = web.config.web.rateLimit;
+  const perAddress = createAddressLimiter({ clock: web.clock, max: limits.signupPerAddressPerDay, windowMs: DAY_MS });
+
+  app.get('/s/:newsletter', async (request, reply) => {
+    const params = newsletterParams.safeParse(request.params);
+    const newsletter = params.success ? signupNewsletter(web, params.data.newsletter) : null;
+    if (!newsletter) return web.sendError(request, reply, 404);
+    return sendForm(web, request, reply, newsletter, {});
+  });
+
+  app.post('/s/:newsletter', { config: { rateLimit: { max: limits.signupPerHour, timeWindow: 60 * 60 * 1000 } } }, async (request, reply) => {
+    const params = newsletterParams.safeParse(request.params);
+    const newsletter = params.success ? signupNewsletter(web, params.data.newsletter) : null;
+    if (!newsletter) return web.sendError(request, reply, 404);
+    const body = signupBody.safeParse(request.body ?? {});
+    if (!body.success) return web.sendError(request, reply, 400);
+    const { email, name, categories, locale } = body.data;
+    const sent = () =>
+      web.sendPage(request, reply, { view: 'signup-sent', locale: web.localeOf(request, locale ?? null), context: { title: newsletter.title, newsletter } });
+    if (body.data[HONEYPOT_FIELD]) {
+      request.log.info({ newsletter: newsletter.id }, 'signup honeypot filled: no mail sent');
+      return sent();
+    }
+    if (!z.email().safeParse(email).success) return sendForm(web, request, reply, newsletter, body.data, 400, true);
+    if (!perAddress.allow(email)) {
+      request.log.warn({ newsletter: newsletter.id }, 'signup requests for one address over the daily limit: no mail sent');
+      return sent();
+    }
+    await web.subscribers.requestSignup(newsletter.id, { email, name: name || null, categories: categories.length > 0 ? categories : null, locale: locale || null }, { ip: request.ip });
+    return sent();
+  });
+
+  app.get('/s/:newsletter/confirm/:token', async (request, reply) => {
+    const params = confirmParams.safeParse(request.params);
+    if (!params.success || !tokenSchema.safeParse(params.data.token).success) return web.sendError(request, reply, 400, 'web_error_token');
+    const confirmed = await web.subscribers.confirmSignup(params.data.token);
+    if (confirmed.newsletter.id !== params.data.newsletter) return web.sendError(request, reply, 400, 'web_error_token');
+    return web.sendPage(request, reply, {
+      view: 'signup-confirmed',
+      locale: confirmed.locale,
+      context: { title: confirmed.newsletter.title, newsletter: confirmed.newsletter, maskedEmail: confirmed.maskedEmail, changed: confirmed.changed },
+    });
+  });
+};

@@ -1,0 +1,42 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SubscriberService } from '../app/subscribers/subscriber-service.ts';
+import type { TidingsConfig } from '../config/schema.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/logger.ts';
+import type { WebViews } from './web-views.ts';
+
+/** What the composition root hands the server; nothing here opens a socket or reads the environment. */
+export interface WebServerDeps {
+  config: TidingsConfig;
+  subscribers: SubscriberService;
+  views: WebViews;
+  logger: Logger;
+  clock: Clock;
+  /** Resolves when the store answers a read; `/healthz` reports 503 otherwise. */
+  checkHealth: () => Promise<void>;
+}
+
+export interface PageOptions {
+  status?: number;
+  view: string;
+  /** The view's values; `title` names the page in the layout. */
+  context: Record<string, unknown>;
+  /** The subscriber's or newsletter's locale when known; else Accept-Language decides. */
+  locale?: string | null;
+  /** Dates on the page in this zone (the newsletter's); UTC when unset. */
+  timeZone?: string;
+}
+
+/** What every route module gets: the deps plus the helpers that turn results into pages. */
+export interface WebContext extends WebServerDeps {
+  /** `web.baseUrl` without a trailing slash. */
+  baseUrl: string;
+  /** The locale of a request: `preferred` when the locale files know it, else Accept-Language. */
+  localeOf(request: FastifyRequest, preferred?: string | null): string;
+  sendPage(request: FastifyRequest, reply: FastifyReply, page: PageOptions): FastifyReply;
+  /** A localized error page: 400, 404, 413, 429, 500… `messageKey` picks the explanation. */
+  sendError(request: FastifyRequest, reply: FastifyReply, status: number, messageKey?: string, locale?: string | null): FastifyReply;
+}
+
+/** A group of routes for one audience (subscriber, public, ops, desk…). */
+export type RouteModule = (app: FastifyInstance, web: WebContext) => void | Promise<void>;
