@@ -27,6 +27,8 @@ export interface AppContext {
   interactive: boolean;
   /** The command's output stream, for progress bars that redraw a line. */
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** The command's input (`tidings editor add --password-stdin`). */
+  stdin: NodeJS.ReadableStream;
   /** The project's own templates/ folder. */
   templatesDir: string;
   resolvePath(relative: string): string;
@@ -40,7 +42,7 @@ export const DEFAULT_CONFIG_FILE = 'tidings.config.yaml';
 /** The wiring the composition root hands over; the rest of the context derives from it. */
 export type ContextOptions = { loaded: LoadedConfig } & Pick<
   AppContext,
-  'clock' | 'logger' | 'env' | 'out' | 'err' | 'interactive' | 'stdout' | 'templatesDir'
+  'clock' | 'logger' | 'env' | 'out' | 'err' | 'interactive' | 'stdout' | 'templatesDir' | 'stdin'
 >;
 
 export function createAppContext(options: ContextOptions): AppContext {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandHost } from './command-host.ts';
 import { registerEditionCommands } from './commands/edition.ts';
+import { registerEditorCommands } from './commands/editor.ts';
 import { registerIngestCommands } from './commands/ingest.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerRunCommand } from './commands/run.ts';
@@ -17,4 +18,5 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerStatusCommands(program, host);
   registerSubscribersCommands(program, host);
   registerRunCommand(program, host);
+  registerEditorCommands(program, host);
 }

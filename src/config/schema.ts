@@ -210,6 +210,20 @@ export const webSchema = z
       .prefault({}),
   });
 
+/** The editor desk under /desk: sessions, lockout and login limits (docs/operations.md, "The editor desk"). */
+export const deskSchema = z
+  .strictObject({
+    /** A session unused for this long expires; the editor logs in again. */
+    sessionIdle: duration('12h'),
+    /** Failed logins in a row after which an account is locked. */
+    lockoutAfter: z.number().int().min(1).default(5),
+    /** How long a locked account stays locked. */
+    lockoutFor: duration('15m'),
+    /** Login attempts per minute from one address, whatever the account. */
+    loginPerMinute: z.number().int().min(1).default(10),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   store: z.strictObject({ path: z.string().default('data/tidings.db') }).prefault({}),
   fetch: fetchLimitsSchema,
@@ -224,6 +238,7 @@ export const configSchema = z.strictObject({
   transport: transportSchema.default({ type: 'outbox', dir: 'outbox' }),
   delivery: deliverySchema,
   web: webSchema.prefault({}),
+  desk: deskSchema,
 });
 
 export type TidingsConfig = z.output<typeof configSchema>;
@@ -236,3 +251,4 @@ export type NewsletterConfig = z.output<typeof newsletterSchema>;
 export type TransportConfig = z.output<typeof transportSchema>;
 export type DeliveryOptions = z.output<typeof deliverySchema>;
 export type WebConfig = z.output<typeof webSchema>;
+export type DeskConfig = z.output<typeof deskSchema>;

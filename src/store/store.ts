@@ -1,3 +1,4 @@
+import type { EditorStore } from '../app/desk/editor-store.ts';
 import type { AuditLog } from '../editions/audit-log.ts';
 import type { Ledger } from '../delivery/ledger.ts';
 import type { EditionStore } from '../editions/edition-store.ts';
@@ -14,5 +15,6 @@ export interface Store {
   subscribers: SubscriberStore;
   ledger: Ledger;
   audit: AuditLog;
+  editors: EditorStore;
   close(): void;
 }

@@ -1,6 +1,7 @@
 import type { Store } from '../store.ts';
 import { openDatabase } from './open-database.ts';
 import { SqliteAuditLog } from './sqlite-audit-log.ts';
+import { SqliteEditorStore } from './sqlite-editor-store.ts';
 import { SqliteArticleStore } from './sqlite-article-store.ts';
 import { SqliteEditionStore } from './sqlite-edition-store.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
@@ -15,6 +16,7 @@ export function openSqliteStore(file: string): Store {
     subscribers: new SqliteSubscriberStore(db),
     ledger: new SqliteLedger(db),
     audit: new SqliteAuditLog(db),
+    editors: new SqliteEditorStore(db),
     close: () => db.close(),
   };
 }
