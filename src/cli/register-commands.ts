@@ -6,6 +6,7 @@ import { registerIngestCommands } from './commands/ingest.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerSendCommand } from './commands/send.ts';
+import { registerServeCommand } from './commands/serve.ts';
 import { registerStatusCommands } from './commands/register-status.ts';
 import { registerSubscribersCommands } from './commands/subscribers.ts';
 
@@ -18,5 +19,6 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerStatusCommands(program, host);
   registerSubscribersCommands(program, host);
   registerRunCommand(program, host);
+  registerServeCommand(program, host);
   registerEditorCommands(program, host);
 }

@@ -97,6 +97,7 @@ export interface SubscriberLifecycleStore {
   markSignupConfirmed(id: number, at: Date): Promise<boolean>;
   /** Requests since `since` for an address or an IP hash (rate limits). */
   countSignupRequests(filter: { email?: string; ipHash?: string; since: Date }): Promise<number>;
+  deleteSignupRequests(email: string): Promise<number>;
   /** Deletes requests that expired before `before` (they hold an address). */
   purgeSignupRequests(before: Date): Promise<number>;
 }

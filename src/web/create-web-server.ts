@@ -1,7 +1,7 @@
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { isTidingsError } from '../core/errors.ts';
 import { registerOpsRoutes } from './ops/ops-routes.ts';
@@ -19,14 +19,8 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
 export const ROUTE_MODULES: readonly RouteModule[] = [registerOpsRoutes, registerPublicRoutes, registerSubscriberRoutes];
 
 /** The CSP of every page: no script at all, styles only from our stylesheet, forms only to us. */
-export const CONTENT_SECURITY_POLICY = {
-  'default-src': ["'none'"],
-  'style-src': ["'self'"],
-  'img-src': ["'self'", 'https:', 'data:'],
-  'form-action': ["'self'"],
-  'frame-ancestors': ["'none'"],
-  'base-uri': ["'none'"],
-};
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Which explanation an error page gives for a status. */
 const STATUS_MESSAGES: Record<number, string> = {
@@ -55,7 +49,8 @@ export async function createWebServer(deps: WebServerDeps, modules: readonly Rou
   const log = deps.logger.child({ component: 'web' });
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // One line per request comes from our onResponse hook, with the token redacted.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     // A hop count is valid at run time (proxy-addr) though the typings omit it.
     trustProxy: config.web.trustProxy as boolean | string,
@@ -87,12 +82,16 @@ export async function createWebServer(deps: WebServerDeps, modules: readonly Rou
 
   await app.register(helmet, {
     global: true,
-    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    // Set below as one fixed string (a route may replace it: the edition page).
+    contentSecurityPolicy: false,
     referrerPolicy: { policy: 'no-referrer' },
     // Article images come from other sites: require-corp would block them all.
     crossOriginEmbedderPolicy: false,
     // HSTS only when the public URL is https, and never for the operator's other subdomains.
     strictTransportSecurity: config.web.baseUrl.startsWith('https:') ? { maxAge: 15552000, includeSubDomains: false } : false,
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
   });
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
   // RFC 8058 allows the one-click POST as multipart/form-data too.

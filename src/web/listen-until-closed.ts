@@ -17,9 +17,14 @@ export interface ListeningServer {
 
 /**
  * Listens, then waits. SIGTERM or SIGINT stop accepting connections and let requests
- * in flight finish (Fastify's close), then `closed` resolves: the command exits 0.
+ * in flight finish (Fastify's close; at most `graceMs`, 10 s by default), then `closed`
+ * resolves: the command exits 0.
  */
-export async function listenUntilClosed(app: FastifyInstance, options: { host: string; port: number; logger: Logger; signals: SignalSource }): Promise<ListeningServer> {
+export async function listenUntilClosed(
+  app: FastifyInstance,
+  options: { host: string; port: number; logger: Logger; signals: SignalSource; graceMs?: number },
+): Promise<ListeningServer> {
+  const graceMs = options.graceMs ?? 10_000;
   const address = await app.listen({ host: options.host, port: options.port, listenTextResolver: () => '' });
   options.logger.info({ address }, 'web server listening');
   // The HTTP server emits 'close' once every connection has ended, however close was asked.
@@ -29,7 +34,21 @@ export async function listenUntilClosed(app: FastifyInstance, options: { host: s
     if (!closing) {
       options.signals.off('SIGTERM', onSignal);
       options.signals.off('SIGINT', onSignal);
-      closing = app.close().then(() => closed).then(() => options.logger.info('web server closed'));
+      // A keep-alive connection that served a request in flight stays open after its
+      // response; close it as soon as it is idle, and every connection after the grace period.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+      const deadline = setTimeout(() => {
+        options.logger.warn({ graceMs }, 'requests still running after the grace period: closing their connections');
+        app.server.closeAllConnections();
+      }, graceMs);
+      closing = app
+        .close()
+        .then(() => closed)
+        .finally(() => {
+          clearInterval(sweep);
+          clearTimeout(deadline);
+        })
+        .then(() => options.logger.info('web server closed'));
     }
     return closing;
   };

@@ -1,8 +1,18 @@
-import type { TidingsConfig } from '../../config/schema.ts';
+import type { NewsletterConfig, TidingsConfig } from '../../config/schema.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { MailTransport } from '../../delivery/mail-transport.ts';
+import type { Edition } from '../../editions/edition.ts';
 import type { Store } from '../../store/store.ts';
+import type { SignupRequest, SubscriberHistory } from '../../subscribers/subscriber-lifecycle-store.ts';
+import type { SubscriberRecord, Subscription } from '../../subscribers/subscriber-store.ts';
+import { describeToken, eraseByToken, resubscribeByToken, unsubscribeByToken } from './link-actions.ts';
+import { addSuppression, exportByEmail, forgetByEmail, listSuppressions, removeSuppression, unsubscribeByEmail } from './operator-actions.ts';
+import { getPreferences, savePreferences } from './preferences.ts';
+import { ServiceCore } from './service-core.ts';
+import { SignupDesk } from './signup.ts';
+import { processUnsubscribeMail } from './unsubscribe-mail.ts';
+import { WebEditions } from './web-editions.ts';
 
 /**
  * The subscriber pages' application layer: everything `/u/`, `/p/`, `/s/`, `/e/` and
@@ -36,6 +46,8 @@ export interface TokenDescription {
   state: SubscriptionState;
   /** The locale the page should speak: the subscriber's, else the newsletter's. */
   locale: string;
+  /** A preferences link token for the same person and newsletter (null when the link leads to nobody). */
+  preferencesToken: string | null;
 }
 
 export interface SubscriptionChange extends TokenDescription {
@@ -138,24 +150,31 @@ export interface SuppressionEntry {
 }
 
 export interface SubscriberExport {
-  subscriber: Record<string, unknown> | null;
-  subscriptions: Record<string, unknown>[];
-  deliveries: Record<string, unknown>[];
-  unsubscribeEvents: Record<string, unknown>[];
-  pendingSignups: Record<string, unknown>[];
+  /** The stored person without subscriptions; null when the store has nobody at that address. */
+  subscriber: Omit<SubscriberRecord, 'subscriptions'> | null;
+  subscriptions: Subscription[];
+  deliveries: SubscriberHistory['deliveries'];
+  receivedArticles: SubscriberHistory['receivedArticles'];
+  unsubscribeEvents: SubscriberHistory['unsubscribeEvents'];
+  pendingSignups: SignupRequest[];
   suppressed: boolean;
 }
 
 export interface MailUnsubscribeReport {
+  /** Messages with a valid token: unsubscribed (or already were), moved to `.Processed/cur/`. */
   processed: { file: string; newsletterId: string; changed: boolean }[];
+  /** Messages left where they are, with the reason. */
   rejected: { file: string; reason: string }[];
 }
 
 export interface SubscriberService {
   /** What a link's token points at; throws TOKEN_INVALID for anything not signed by us for `purpose`. */
   describeToken(token: string, purpose: LinkPurpose): Promise<TokenDescription>;
-  /** Ends the subscription the token names (origin 'subscriber'); idempotent. */
-  unsubscribe(token: string): Promise<SubscriptionChange>;
+  /**
+   * Ends the subscription the token names (origin 'subscriber'); idempotent. `channel`
+   * records how it came: 'web' (the page's button, default) or 'one-click' (RFC 8058 POST).
+   */
+  unsubscribe(token: string, options?: { channel?: 'web' | 'one-click' }): Promise<SubscriptionChange>;
   /** Undoes an unsubscribe from the same (unsubscribe or preferences) link; idempotent. */
   resubscribe(token: string): Promise<SubscriptionChange>;
   getPreferences(token: string): Promise<PreferencesView>;
@@ -172,18 +191,25 @@ export interface SubscriberService {
   /** Sent editions of a newsletter with `public: true`, newest first. */
   publicArchive(newsletterId: string): Promise<PublicArchive>;
 
-  // Operators (CLI)
+  // Operators (CLI). Addresses are normalized; an unknown one is NOT_FOUND (forget: suppressed anyway).
+  /** Returns the newsletters whose subscription it ended. */
   unsubscribeByEmail(email: string, newsletterId?: string): Promise<string[]>;
+  /** The erasure; true when a stored subscriber was erased (the address is suppressed either way). */
   forgetByEmail(email: string): Promise<boolean>;
   exportByEmail(email: string): Promise<SubscriberExport>;
   listSuppressions(): Promise<SuppressionEntry[]>;
+  /** False when already suppressed. */
   addSuppression(email: string, reason: string): Promise<boolean>;
+  /** False when it was not suppressed. Lifting it lets the next sync add the address again. */
   removeSuppression(email: string): Promise<boolean>;
+  /** Reads `new/` and `cur/` of a Maildir; see MailUnsubscribeReport. */
   processUnsubscribeMail(maildir: string): Promise<MailUnsubscribeReport>;
+  /** Waits until queued signup mails are handed to the transport (call before shutting down). */
+  drain(): Promise<void>;
 }
 
-/** Renders an edition for the web; the composition root wires the renderer (see create-from-context). */
-export type RenderEditionForWeb = (editionId: string) => Promise<{ subject: string; html: string; text: string } | null>;
+/** Renders a whole edition for the web, without personal data; null when it has nothing to show. */
+export type RenderEditionForWeb = (edition: Edition, newsletter: NewsletterConfig) => Promise<{ subject: string; html: string; text: string } | null>;
 
 export interface SubscriberServiceDeps {
   store: Store;
@@ -195,30 +221,32 @@ export interface SubscriberServiceDeps {
   /** Opens a transport for confirmation mail (the send path's factory). */
   openTransport: () => MailTransport;
   renderEditionForWeb: RenderEditionForWeb;
+  /** Locales the templates speak (templates/locales/*.json): the preferences and signup choices. */
+  locales: readonly string[];
 }
 
 export function createSubscriberService(deps: SubscriberServiceDeps): SubscriberService {
-  void deps;
-  const notYet = async (): Promise<never> => {
-    throw new Error('not implemented yet');
-  };
+  const core = new ServiceCore(deps);
+  const signups = new SignupDesk(core);
+  const editions = new WebEditions(core);
   return {
-    describeToken: notYet,
-    unsubscribe: notYet,
-    resubscribe: notYet,
-    getPreferences: notYet,
-    savePreferences: notYet,
-    erase: notYet,
-    requestSignup: notYet,
-    confirmSignup: notYet,
-    editionForWeb: notYet,
-    publicArchive: notYet,
-    unsubscribeByEmail: notYet,
-    forgetByEmail: notYet,
-    exportByEmail: notYet,
-    listSuppressions: notYet,
-    addSuppression: notYet,
-    removeSuppression: notYet,
-    processUnsubscribeMail: notYet,
+    describeToken: (token, purpose) => describeToken(core, token, purpose),
+    unsubscribe: (token, options) => unsubscribeByToken(core, token, options?.channel ?? 'web'),
+    resubscribe: (token) => resubscribeByToken(core, token),
+    getPreferences: (token) => getPreferences(core, token),
+    savePreferences: (token, input) => savePreferences(core, token, input),
+    erase: (token) => eraseByToken(core, token),
+    requestSignup: (newsletterId, input, request) => signups.request(newsletterId, input, request),
+    confirmSignup: (token) => signups.confirm(token),
+    editionForWeb: (editionId) => editions.edition(editionId),
+    publicArchive: (newsletterId) => editions.archive(newsletterId),
+    unsubscribeByEmail: (email, newsletterId) => unsubscribeByEmail(core, email, newsletterId),
+    forgetByEmail: (email) => forgetByEmail(core, email),
+    exportByEmail: (email) => exportByEmail(core, email),
+    listSuppressions: () => listSuppressions(core),
+    addSuppression: (email, reason) => addSuppression(core, email, reason),
+    removeSuppression: (email) => removeSuppression(core, email),
+    processUnsubscribeMail: (maildir) => processUnsubscribeMail(core, maildir),
+    drain: () => signups.drain(),
   };
 }

@@ -198,6 +198,10 @@ export class SqliteSubscriberLifecycle implements SubscriberLifecycleStore {
       .get(value, filter.since.toISOString())!;
   }
 
+  async deleteSignupRequests(email: string): Promise<number> {
+    return this.db.prepare('DELETE FROM signup_requests WHERE email = ?').run(email).changes;
+  }
+
   async purgeSignupRequests(before: Date): Promise<number> {
     return this.db.prepare('DELETE FROM signup_requests WHERE expires_at < ?').run(before.toISOString()).changes;
   }

@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteModule } from '../web-context.ts';
 import { editionParams, newsletterParams } from '../request-schemas.ts';
 import { buildAtomFeed } from './atom-feed.ts';
@@ -26,15 +27,21 @@ export const registerPublicRoutes: RouteModule = (app, web) => {
       .send(web.views.css.body),
   );
 
-  app.get('/e/:newsletter/:slot', async (request, reply) => {
-    const params = editionParams.safeParse(request.params);
-    if (!params.success) return web.sendError(request, reply, 404);
-    const edition = await web.subscribers.editionForWeb(`${params.data.newsletter}/${params.data.slot}`);
+  const sendEdition = async (request: FastifyRequest, reply: FastifyReply, params: unknown) => {
+    const parsed = editionParams.safeParse(params);
+    if (!parsed.success) return web.sendError(request, reply, 404);
+    const edition = await web.subscribers.editionForWeb(`${parsed.data.newsletter}/${parsed.data.slot}`);
     return reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('content-security-policy', EDITION_CSP)
       .header('cache-control', 'public, max-age=300')
       .send(edition.html);
+  };
+  app.get('/e/:newsletter/:slot', (request, reply) => sendEdition(request, reply, request.params));
+  // `/e/daily%2F2026-11-28T07%3A28`: the whole id percent-encoded as one segment.
+  app.get<{ Params: { id: string } }>('/e/:id', (request, reply) => {
+    const [newsletter, slot, ...rest] = request.params.id.split('/');
+    return sendEdition(request, reply, rest.length === 0 ? { newsletter, slot } : null);
   });
 
   app.get('/archive/:newsletter', async (request, reply) => {

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { NewsletterConfig } from '../../config/schema.ts';
+import { localeChain } from '../../render/locale-strings.ts';
 import { confirmParams, manyValues, newsletterParams, tokenSchema } from '../request-schemas.ts';
 import type { RouteModule, WebContext } from '../web-context.ts';
 import { createAddressLimiter } from './address-limiter.ts';
@@ -50,7 +51,7 @@ function sendForm(web: WebContext, request: FastifyRequest, reply: FastifyReply,
       })),
       locales: Object.keys(web.views.locales)
         .sort()
-        .map((code) => ({ code, selected: code === locale })),
+        .map((code) => ({ code, selected: code === localeChain(locale).find((candidate) => candidate in web.views.locales) })),
     },
   });
 }

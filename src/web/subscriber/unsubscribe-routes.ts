@@ -14,9 +14,14 @@ const unsubscribeBody = z
   .object({
     'List-Unsubscribe': z.string().max(100).optional(),
     action: z.enum(['unsubscribe', 'resubscribe']).optional(),
+    /** Our page's own button says so; a POST without it is a mail client's one-click. */
+    from: z.literal('page').optional(),
   })
   .optional()
-  .transform((body) => (body?.action === 'resubscribe' ? 'resubscribe' : 'unsubscribe'));
+  .transform((body) => ({
+    action: body?.action === 'resubscribe' ? ('resubscribe' as const) : ('unsubscribe' as const),
+    channel: body?.from === 'page' ? ('web' as const) : ('one-click' as const),
+  }));
 
 /** A path token that is not even shaped like ours gets the 400 page without a lookup. */
 export function readToken(request: FastifyRequest): string | null {
@@ -36,7 +41,7 @@ function sendUnsubscribePage(web: WebContext, request: FastifyRequest, reply: Fa
       active: described.state === 'active',
       done,
       actionPath: `/u/${token}`,
-      preferencesPath: `/p/${token}`,
+      preferencesPath: described.preferencesToken ? `/p/${described.preferencesToken}` : null,
     },
   });
 }
@@ -54,8 +59,9 @@ export const registerUnsubscribeRoutes: RouteModule = (app, web) => {
     if (!token) return web.sendError(request, reply, 400, 'web_error_token');
     const parsed = unsubscribeBody.safeParse(typeof request.body === 'object' ? request.body : undefined);
     if (!parsed.success) return web.sendError(request, reply, 400);
-    const change = parsed.data === 'resubscribe' ? await web.subscribers.resubscribe(token) : await web.subscribers.unsubscribe(token);
-    request.log.info({ newsletter: change.newsletter.id, action: parsed.data, changed: change.changed }, 'subscriber link used');
-    return sendUnsubscribePage(web, request, reply, token, change, parsed.data === 'resubscribe' ? 'resubscribed' : 'unsubscribed');
+    const { action, channel } = parsed.data;
+    const change = action === 'resubscribe' ? await web.subscribers.resubscribe(token) : await web.subscribers.unsubscribe(token, { channel });
+    request.log.info({ newsletter: change.newsletter.id, action, channel, changed: change.changed }, 'subscriber link used');
+    return sendUnsubscribePage(web, request, reply, token, change, action === 'resubscribe' ? 'resubscribed' : 'unsubscribed');
   });
 };

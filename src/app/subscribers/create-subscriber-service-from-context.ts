@@ -1,0 +1,58 @@
+import type { NewsletterConfig } from '../../config/schema.ts';
+import { createMailTransport } from '../../delivery/smtp-transport.ts';
+import type { Edition } from '../../editions/edition.ts';
+import { planDigest } from '../../editions/plan-digest.ts';
+import { createRenderer, type Renderer } from '../../render/create-renderer.ts';
+import { personalize } from '../../render/personalize.ts';
+import { loadTemplateFiles } from '../../render/template-files.ts';
+import type { AppContext } from '../context.ts';
+import { requireSecret } from '../edition-pipeline.ts';
+import { editionPathFor } from './public-urls.ts';
+import { createSubscriberService, type SubscriberService } from './subscriber-service.ts';
+
+/** The web page has no size budget: it is the whole edition (the email's "full edition" link). */
+const NO_BUDGET = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The composition root's wiring of the subscriber service: the context's store, clock,
+ * logger and config, web.secret (required), the send path's transport factory, and a
+ * renderer that draws an edition for a reader of every category with no personal data.
+ */
+export function createSubscriberServiceFromContext(ctx: AppContext): SubscriberService {
+  const secret = requireSecret(ctx);
+  const overrideDir = ctx.config.templates.dir ? ctx.resolvePath(ctx.config.templates.dir) : undefined;
+  const locales = Object.keys(loadTemplateFiles(ctx.templatesDir, overrideDir).locales).sort();
+  const renderers = new Map<string, Promise<Renderer>>();
+  const rendererFor = (newsletter: NewsletterConfig) => {
+    let renderer = renderers.get(newsletter.template);
+    if (!renderer) {
+      renderer = createRenderer({ templatesDir: ctx.templatesDir, overrideDir, template: newsletter.template, logger: ctx.logger, sizeBudgetBytes: NO_BUDGET });
+      renderers.set(newsletter.template, renderer);
+    }
+    return renderer;
+  };
+  const base = ctx.config.web.baseUrl.replace(/\/+$/, '');
+
+  const renderEditionForWeb = async (edition: Edition, newsletter: NewsletterConfig) => {
+    const viewUrl = `${base}${editionPathFor(edition.id)}`;
+    // Every category, nothing received before, no thin-digest rule: the edition as it went out, whole.
+    const plan = planDigest(edition, { ...newsletter, minArticles: 0 }, ctx.config.categories, { locale: null, timezone: null, categories: null }, new Set(), null);
+    if ('skip' in plan) return null;
+    const segment = await (await rendererFor(newsletter)).renderSegment(plan.content, newsletter);
+    // No token, no address: the links lead to the page itself; the archive (when public) is the way onward.
+    const neutral = newsletter.public ? `${base}/archive/${newsletter.id}` : viewUrl;
+    const page = personalize(segment, { name: '', email: '', unsubscribe_url: neutral, preferences_url: neutral, view_url: viewUrl });
+    return { subject: page.subject, html: page.html, text: page.text };
+  };
+
+  return createSubscriberService({
+    store: ctx.store,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    config: ctx.config,
+    secret,
+    openTransport: () => createMailTransport(ctx.config.transport, ctx.baseDir),
+    renderEditionForWeb,
+    locales,
+  });
+}

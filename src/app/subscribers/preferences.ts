@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import type { NewsletterConfig } from '../../config/schema.ts';
+import { TidingsError } from '../../core/errors.ts';
+import type { SubscriberRecord } from '../../subscribers/subscriber-store.ts';
+import { maskEmail, type ResolvedLink, type ServiceCore } from './service-core.ts';
+import type { NewsletterPreferences, PreferencesInput, PreferencesView } from './subscriber-service.ts';
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be an id').max(64);
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** How far ahead a pause may reach. */
+const MAX_PAUSE_DAYS = 366;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The preferences form as data; every field checked (the web layer passes what the form sent). */
+export const preferencesInputSchema = z.strictObject({
+  newsletters: z
+    .array(z.strictObject({ id: slug, subscribed: z.boolean(), categories: z.array(slug).max(100).nullable() }))
+    .max(100),
+  locale: z.string().max(35).nullable(),
+  timezone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').nullable(),
+  pausedUntil: z
+    .string()
+    .regex(DAY, 'must be a date YYYY-MM-DD')
+    .refine((day) => new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), 'is not a real date')
+    .nullable(),
+});
+
+/** The newsletters this person may choose: those they have (unless removed by the lists) and open signups. */
+function choosable(core: ServiceCore, subscriber: SubscriberRecord): NewsletterConfig[] {
+  return core.deps.config.newsletters.filter((newsletter) => {
+    const subscription = subscriber.subscriptions.find((s) => s.newsletterId === newsletter.id);
+    return newsletter.signup || (subscription !== undefined && subscription.status !== 'removed');
+  });
+}
+
+function categoryTitle(core: ServiceCore, slugText: string): string {
+  return core.deps.config.categories[slugText]?.title ?? slugText;
+}
+
+function view(core: ServiceCore, link: ResolvedLink, subscriber: SubscriberRecord): PreferencesView {
+  const newsletters: NewsletterPreferences[] = choosable(core, subscriber).map((newsletter) => {
+    const subscription = subscriber.subscriptions.find((s) => s.newsletterId === newsletter.id);
+    const chosen = subscription?.categories ?? null;
+    return {
+      id: newsletter.id,
+      title: newsletter.title,
+      subscribed: subscription?.status === 'active',
+      allCategories: chosen === null,
+      categories: newsletter.categories.map((slugText) => ({
+        slug: slugText,
+        title: categoryTitle(core, slugText),
+        chosen: chosen === null || chosen.includes(slugText),
+      })),
+    };
+  });
+  const today = core.now().toISOString().slice(0, 10);
+  return {
+    maskedEmail: maskEmail(subscriber.email),
+    newsletterId: link.newsletter.id,
+    locale: subscriber.locale,
+    timezone: subscriber.timezone,
+    pausedUntil: subscriber.pausedUntil && subscriber.pausedUntil > today ? subscriber.pausedUntil : null,
+    newsletters,
+    locales: [...core.deps.locales],
+  };
+}
+
+async function resolvePerson(core: ServiceCore, token: string): Promise<{ link: ResolvedLink; subscriber: SubscriberRecord }> {
+  const link = await core.resolve(token, ['preferences']);
+  if (!link.subscriber) throw new TidingsError('NOT_FOUND', 'this link no longer leads to a subscriber');
+  return { link, subscriber: link.subscriber };
+}
+
+export async function getPreferences(core: ServiceCore, token: string): Promise<PreferencesView> {
+  const { link, subscriber } = await resolvePerson(core, token);
+  return view(core, link, subscriber);
+}
+
+function invalid(field: string, message: string): never {
+  throw new TidingsError('INPUT_INVALID', message, { where: field });
+}
+
+/**
+ * Stores what the reader chose. Categories are per newsletter; ticking all of them is
+ * stored as "all" (so categories added later are included). A subscription's status
+ * origin changes only when its status does, so saving categories alone leaves the
+ * lists in charge of whether the person is on them.
+ */
+export async function savePreferences(core: ServiceCore, token: string, raw: PreferencesInput): Promise<PreferencesView> {
+  const { link, subscriber } = await resolvePerson(core, token);
+  const parsed = preferencesInputSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    invalid(issue.path.join('.') || 'preferences', issue.message);
+  }
+  const input = parsed.data;
+  const allowed = new Map(choosable(core, subscriber).map((n) => [n.id, n]));
+  const today = core.now().toISOString().slice(0, 10);
+  if (input.locale !== null && !core.deps.locales.includes(input.locale)) invalid('locale', `must be one of ${core.deps.locales.join(', ')}`);
+  if (input.pausedUntil !== null) {
+    const latest = new Date(core.now().getTime() + MAX_PAUSE_DAYS * 86_400_000).toISOString().slice(0, 10);
+    if (input.pausedUntil > latest) invalid('pausedUntil', `must be at most ${MAX_PAUSE_DAYS} days ahead`);
+  }
+  const changes: { newsletter: NewsletterConfig; subscribed: boolean; categories: string[] | null }[] = [];
+  for (const [index, entry] of input.newsletters.entries()) {
+    const newsletter = allowed.get(entry.id);
+    if (!newsletter) invalid(`newsletters.${index}.id`, `"${entry.id}" is not a newsletter this address can choose`);
+    let categories = entry.categories === null ? null : [...new Set(entry.categories)];
+    if (categories) {
+      const foreign = categories.find((c) => !newsletter.categories.includes(c));
+      if (foreign) invalid(`newsletters.${index}.categories`, `"${foreign}" is not a category of ${newsletter.title}`);
+      if (entry.subscribed && categories.length === 0) invalid(`newsletters.${index}.categories`, `choose at least one category of ${newsletter.title}, or unsubscribe from it`);
+      if (newsletter.categories.every((c) => categories!.includes(c))) categories = null;
+    }
+    changes.push({ newsletter, subscribed: entry.subscribed, categories });
+  }
+
+  const store = core.deps.store.subscribers;
+  const at = core.now();
+  for (const change of changes) {
+    const current = subscriber.subscriptions.find((s) => s.newsletterId === change.newsletter.id);
+    const active = current?.status === 'active';
+    if (change.subscribed && active) {
+      const same = JSON.stringify(current.categories) === JSON.stringify(change.categories);
+      if (!same) await store.setPreferences(subscriber.id, change.newsletter.id, change.categories, at);
+    } else if (change.subscribed) {
+      await store.subscribe(subscriber.id, change.newsletter.id, at, change.categories);
+    } else if (active) {
+      await store.unsubscribe(subscriber.id, change.newsletter.id, at, { channel: 'preferences', editionId: null });
+    }
+  }
+  const pausedUntil = input.pausedUntil !== null && input.pausedUntil > today ? input.pausedUntil : null;
+  const storedPause = subscriber.pausedUntil && subscriber.pausedUntil > today ? subscriber.pausedUntil : null;
+  if (input.locale !== subscriber.locale || input.timezone !== subscriber.timezone || pausedUntil !== storedPause) {
+    await store.setProfile(subscriber.id, { locale: input.locale, timezone: input.timezone, pausedUntil }, at);
+  }
+  const fresh = await core.resolve(token, ['preferences']);
+  return view(core, fresh, fresh.subscriber!);
+}

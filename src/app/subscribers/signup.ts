@@ -1,0 +1,125 @@
+import { createHmac } from 'node:crypto';
+import { z } from 'zod';
+import { TidingsError, describeError } from '../../core/errors.ts';
+import { normalizeAddress, singleLine } from '../../delivery/mime-headers.ts';
+import { signSignupToken, verifySignupToken } from '../../delivery/subscriber-token.ts';
+import { addressHash } from '../../subscribers/address-hash.ts';
+import { normalizeEmailAddress } from '../../subscribers/email-address.ts';
+import { buildConfirmationMessage, type ConfirmationKind } from './confirmation-message.ts';
+import { confirmUrlFor } from './public-urls.ts';
+import { maskEmail, type ServiceCore } from './service-core.ts';
+import type { ConfirmResult, SignupInput, SignupReceipt } from './subscriber-service.ts';
+
+/** A confirmation link works this long. */
+export const SIGNUP_LINK_LIFETIME_MS = 7 * 86_400_000;
+/** Mails per address (any newsletter) per day, and requests per IP per hour; beyond, nothing is sent (same answer). */
+export const SIGNUP_LIMITS = { perAddressPerDay: 3, perIpPerHour: 20 } as const;
+
+const signupSchema = z.strictObject({
+  email: z.string().max(320),
+  name: z.string().max(100).nullable().optional(),
+  categories: z.array(z.string().max(64)).max(100).nullable().optional(),
+  locale: z.string().max(35).nullable().optional(),
+});
+
+function invalid(field: string, message: string): never {
+  throw new TidingsError('INPUT_INVALID', message, { where: field });
+}
+
+/**
+ * Mails go out after the answer, in order, so the response time does not tell a new
+ * address from a subscribed or suppressed one. `drain()` waits for them (shutdown, tests).
+ */
+export class SignupDesk {
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly core: ServiceCore) {}
+
+  async request(newsletterId: string, raw: SignupInput, request: { ip: string }): Promise<SignupReceipt> {
+    const { deps } = this.core;
+    const newsletter = this.core.newsletter(newsletterId);
+    if (!newsletter.signup) throw new TidingsError('NOT_FOUND', `${newsletter.id} does not take signups`);
+    const parsed = signupSchema.safeParse(raw);
+    if (!parsed.success) invalid(String(parsed.error.issues[0]!.path[0] ?? 'signup'), parsed.error.issues[0]!.message);
+    const input = parsed.data;
+    const check = normalizeEmailAddress(input.email);
+    if (!check.ok) invalid('email', `not a valid address: ${check.reason}`);
+    try {
+      normalizeAddress(check.address, 'email');
+    } catch {
+      invalid('email', 'not an address we can send to');
+    }
+    const email = check.address;
+    const name = input.name ? singleLine(input.name) || null : null;
+    const categories = input.categories && input.categories.length > 0 ? [...new Set(input.categories)] : null;
+    const foreign = categories?.find((c) => !newsletter.categories.includes(c));
+    if (foreign) invalid('categories', `"${foreign}" is not a category of ${newsletter.title}`);
+    const locale = input.locale || null;
+    if (locale !== null && !deps.locales.includes(locale)) invalid('locale', `must be one of ${deps.locales.join(', ')}`);
+
+    const receipt: SignupReceipt = { newsletter: { id: newsletter.id, title: newsletter.title }, maskedEmail: maskEmail(email) };
+    const now = this.core.now();
+    const store = deps.store.subscribers;
+    await store.purgeSignupRequests(now);
+    const ipHash = createHmac('sha256', deps.secret).update(`signup-ip:${request.ip}`).digest('hex').slice(0, 32);
+    const hourAgo = new Date(now.getTime() - 3_600_000);
+    const dayAgo = new Date(now.getTime() - 86_400_000);
+    if (
+      (await store.countSignupRequests({ ipHash, since: hourAgo })) >= SIGNUP_LIMITS.perIpPerHour ||
+      (await store.countSignupRequests({ email, since: dayAgo })) >= SIGNUP_LIMITS.perAddressPerDay
+    ) {
+      deps.logger.warn({ newsletter: newsletter.id }, 'signup rate limit reached: no mail sent');
+      return receipt;
+    }
+    if (await store.isSuppressed(addressHash(email))) {
+      deps.logger.info({ newsletter: newsletter.id }, 'signup for a suppressed address: no mail sent');
+      return receipt;
+    }
+    const existing = await store.findByEmail(email);
+    const subscribed = existing?.subscriptions.some((s) => s.newsletterId === newsletter.id && s.status === 'active') ?? false;
+    const kind: ConfirmationKind = subscribed ? 'already' : 'confirm';
+    const expiresAt = new Date(now.getTime() + SIGNUP_LINK_LIFETIME_MS);
+    const id = await store.createSignupRequest({ newsletterId: newsletter.id, email, name, categories, locale, ipHash, kind, createdAt: now, expiresAt });
+    const confirmUrl = kind === 'confirm' ? confirmUrlFor(deps.config, newsletter.id, signSignupToken({ signupId: id, newsletterId: newsletter.id, expiresAt }, deps.secret)) : undefined;
+    const message = buildConfirmationMessage({ kind, newsletter, to: { email, name }, locale: locale ?? existing?.locale ?? newsletter.locale, confirmUrl, at: now });
+    this.queue = this.queue.then(async () => {
+      const transport = deps.openTransport();
+      try {
+        await transport.send(message);
+        deps.logger.info({ newsletter: newsletter.id, kind }, 'signup mail sent');
+      } catch (error) {
+        deps.logger.error({ newsletter: newsletter.id, kind, error: describeError(error) }, 'signup mail could not be sent');
+      } finally {
+        await transport.close().catch(() => {});
+      }
+    });
+    return receipt;
+  }
+
+  /** Starts the subscription a confirmation link names; a second use changes nothing. */
+  async confirm(token: string): Promise<ConfirmResult> {
+    const { deps } = this.core;
+    const claims = verifySignupToken(String(token ?? ''), deps.secret);
+    if (!claims) throw new TidingsError('TOKEN_INVALID', 'this confirmation link is not valid (changed, cut short or not ours)');
+    if (claims.expiresAt.getTime() <= this.core.now().getTime()) throw new TidingsError('TOKEN_EXPIRED', 'this confirmation link has expired: sign up again');
+    const newsletter = this.core.newsletter(claims.newsletterId);
+    const request = await deps.store.subscribers.getSignupRequest(claims.signupId);
+    if (!request || request.kind !== 'confirm' || request.newsletterId !== newsletter.id) {
+      throw new TidingsError('TOKEN_INVALID', 'this confirmation link can no longer be used: sign up again');
+    }
+    const result = { newsletter: { id: newsletter.id, title: newsletter.title }, maskedEmail: maskEmail(request.email), locale: request.locale ?? newsletter.locale };
+    if (await deps.store.subscribers.isSuppressed(addressHash(request.email))) {
+      throw new TidingsError('TOKEN_INVALID', 'this confirmation link can no longer be used');
+    }
+    const at = this.core.now();
+    if (!(await deps.store.subscribers.markSignupConfirmed(request.id, at))) return { ...result, changed: false };
+    const subscriberId = await deps.store.subscribers.ensureSubscriber({ email: request.email, name: request.name, locale: request.locale }, at);
+    await deps.store.subscribers.subscribe(subscriberId, newsletter.id, at, request.categories);
+    deps.logger.info({ newsletter: newsletter.id, subscriber: subscriberId }, 'signup confirmed');
+    return { ...result, changed: true };
+  }
+
+  drain(): Promise<void> {
+    return this.queue;
+  }
+}

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { createSubscriberServiceFromContext } from '../../app/subscribers/create-subscriber-service-from-context.ts';
+import { createWebServer } from '../../web/create-web-server.ts';
+import { listenUntilClosed } from '../../web/listen-until-closed.ts';
+import { loadWebViews } from '../../web/web-views.ts';
+import type { CommandHost } from '../command-host.ts';
+
+/**
+ * `tidings serve`: the composition root of the web server. It wires the app layer and
+ * the views, listens on web.host:web.port, and resolves only once the server has closed
+ * (SIGTERM/SIGINT: requests in flight finish, queued confirmation mail is handed over).
+ */
+export function registerServeCommand(program: Command, host: CommandHost): void {
+  program
+    .command('serve')
+    .description('serve the subscriber pages (unsubscribe, preferences, signup, editions, archive) on web.host:web.port')
+    .action(async () => {
+      const ctx = await host.getContext();
+      const subscribers = createSubscriberServiceFromContext(ctx);
+      const overrideDir = ctx.config.templates.dir ? ctx.resolvePath(ctx.config.templates.dir) : undefined;
+      const views = loadWebViews(ctx.templatesDir, overrideDir);
+      const app = await createWebServer({
+        config: ctx.config,
+        subscribers,
+        views,
+        logger: ctx.logger,
+        clock: ctx.clock,
+        // A read that touches the database: a locked or vanished file fails it.
+        checkHealth: async () => void (await ctx.store.editions.getEdition('healthz/0000-00-00T00:00')),
+      });
+      const server = await listenUntilClosed(app, { host: ctx.config.web.host, port: ctx.config.web.port, logger: ctx.logger, signals: process });
+      ctx.out(`listening on ${server.address} (public address ${ctx.config.web.baseUrl})`);
+      await server.closed;
+      await subscribers.drain();
+      ctx.out('stopped');
+    });
+}
