@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createSubscriberServiceFromContext } from '../../app/subscribers/create-subscriber-service-from-context.ts';
-import { createWebServer } from '../../web/create-web-server.ts';
+import { createWebServer, ROUTE_MODULES } from '../../web/create-web-server.ts';
+import { createDeskRoutes } from '../../web/desk/desk-routes.ts';
 import { listenUntilClosed } from '../../web/listen-until-closed.ts';
 import { loadWebViews } from '../../web/web-views.ts';
 import type { CommandHost } from '../command-host.ts';
@@ -27,7 +28,7 @@ export function registerServeCommand(program: Command, host: CommandHost): void 
         clock: ctx.clock,
         // A read that touches the database: a locked or vanished file fails it.
         checkHealth: async () => void (await ctx.store.editions.getEdition('healthz/0000-00-00T00:00')),
-      });
+      }, [...ROUTE_MODULES, createDeskRoutes(ctx)]);
       const server = await listenUntilClosed(app, { host: ctx.config.web.host, port: ctx.config.web.port, logger: ctx.logger, signals: process });
       ctx.out(`listening on ${server.address} (public address ${ctx.config.web.baseUrl})`);
       await server.closed;
