@@ -14,7 +14,11 @@ export async function buildEditionList(ctx: AppContext, sends: DeskSends) {
   const editions = await ctx.store.editions.listEditions();
   const summaries = new Map((await ctx.store.ledger.editions()).map((s) => [s.editionId, s]));
   const lifecycle = ctx.store.subscribers as { unsubscribesByEdition?: (id?: string) => Promise<Map<string, number>> };
-  const unsubscribes = lifecycle.unsubscribesByEdition ? await lifecycle.unsubscribesByEdition() : new Map<string, number>();
+  // Unsubscribes are a figure on the page, not a reason to fail it.
+  const unsubscribes = await (lifecycle.unsubscribesByEdition?.() ?? Promise.resolve(new Map<string, number>())).catch((error: unknown) => {
+    ctx.logger.warn({ err: error }, 'desk: unsubscribe counts unavailable');
+    return new Map<string, number>();
+  });
   const row = (edition: Edition) => {
     const newsletter = ctx.config.newsletters.find((n) => n.id === edition.newsletterId);
     const counts = summaries.get(edition.id)?.counts;
