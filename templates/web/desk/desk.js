@@ -12,6 +12,7 @@
       if (!form) return;
       window.Sortable.create(list, {
         animation: 120,
+        forceFallback: true, // mouse and touch events rather than native drag: the same on every browser
         draggable: '.card',
         filter: 'button, input, select, textarea, summary, a',
         preventOnFilter: false,
