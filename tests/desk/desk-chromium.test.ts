@@ -99,7 +99,7 @@ describe('the editor desk in real Chromium: curate, preview, approve, send', () 
       expect(await page.locator('ol.pinned li.card').getAttribute('data-id')).toBe(pinned);
 
       // The intro, in Markdown.
-      await page.fill('textarea[name="intro"]', 'Good morning from the **harbour** desk.\n\nThree things to read today.');
+      await page.fill('textarea[name="intro"]', 'Good morning from the **harbour** desk.\n\nThree things to [read](https://example.org/read) today. <script>alert(1)</script>');
       await Promise.all([page.waitForURL(/note=Introduction/, { waitUntil: 'domcontentloaded' }), page.click('button:has-text("Save introduction")')]);
 
       // Preview as the Russian subscriber: the sandboxed frame shows Russian, the text part sits beside it.
@@ -108,7 +108,10 @@ describe('the editor desk in real Chromium: curate, preview, approve, send', () 
       expect(await page.locator('iframe.w600').getAttribute('sandbox')).toBe('');
       const frame = page.frameLocator('iframe.w600');
       await expect.poll(() => frame.locator('body').innerText(), { timeout: 10_000 }).toContain('Здравствуйте, Иван Петров!');
-      expect(await page.locator('pre.text-part').innerText()).toContain('Good morning from the **harbour** desk.');
+      expect(await page.locator('pre.text-part').innerText()).toContain('Good morning from the harbour desk.');
+      expect(await frame.locator('strong', { hasText: 'harbour' }).count()).toBe(1);
+      expect(await frame.locator('a[href="https://example.org/read"]').innerText()).toBe('read');
+      expect(await frame.locator('body').innerText()).toContain('<script>alert(1)</script>'); // shown as text
       expect(await page.locator('p.size').innerText()).toMatch(/KB of Gmail's 102\.0 KB clip/);
       mkdirSync(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: path.join(SCREENSHOTS, 'desk-edition.png'), fullPage: false });
@@ -144,7 +147,9 @@ describe('the editor desk in real Chromium: curate, preview, approve, send', () 
       expect(messages.map(to)).toEqual(expect.arrayContaining(['ada.lovelace@example.org', 'grace@example.com', 'ivan.petrov@example.net']));
       const ada = messages.find((m) => to(m) === 'ada.lovelace@example.org')!;
       const text = ada.text!;
-      expect(text).toContain('Good morning from the **harbour** desk.');
+      expect(text).toContain('Good morning from the harbour desk.');
+      expect(text).toContain('Three things to read (https://example.org/read) today.');
+      expect(ada.html).toContain('<strong>harbour</strong>');
       const positions = order.map((a) => text.indexOf(a.title));
       expect(positions.every((p) => p >= 0)).toBe(true);
       expect([...positions].sort((a, b) => a - b)).toEqual(positions);
