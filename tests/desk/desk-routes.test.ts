@@ -90,6 +90,12 @@ describe('desk over HTTP: sessions, CSRF, lockout, roles', () => {
     expect(send.status).toBe(403);
     expect((await server.ctx.store.editions.getEdition(EDITION))!.status).toBe('approved');
 
+    // Send progress as server-sent events: the ledger's counts; the stream ends when nothing is sending.
+    const progress = await ann.request(`/desk/e/${EDITION}/progress`);
+    expect(progress.headers.get('content-type')).toBe('text/event-stream');
+    const event = JSON.parse(/^data: (.*)$/m.exec(progress.text)![1]!) as { status: string; total: number; rate: number; secondsLeft: number | null };
+    expect(event).toMatchObject({ status: 'approved', total: 0, rate: 0, secondsLeft: null });
+
     server.clock.advance(11 * 3600_000);
     const still = await ann.request('/desk/editions');
     expect(still.status).toBe(200); // used within 12 h: still in
