@@ -12,7 +12,7 @@ import { registerCommands } from './register-commands.ts';
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** Errors about what the user asked for rather than about the work: exit 2. */
-const USAGE_CODES = new Set<ErrorCode>(['TEMPLATE_INVALID', 'EDITION_NOT_FOUND', 'INPUT_INVALID']);
+const USAGE_CODES = new Set<ErrorCode>(['TEMPLATE_INVALID', 'EDITION_NOT_FOUND', 'INPUT_INVALID', 'NOT_FOUND']);
 
 export interface MainIo {
   env?: Record<string, string | undefined>;

@@ -8,6 +8,7 @@ import { registerRunCommand } from './commands/run.ts';
 import { registerSendCommand } from './commands/send.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStatusCommands } from './commands/register-status.ts';
+import { registerSubscriberLifecycleCommands } from './commands/subscriber-lifecycle.ts';
 import { registerSubscribersCommands } from './commands/subscribers.ts';
 
 /** Every command module registers itself here. */
@@ -18,6 +19,7 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerSendCommand(program, host);
   registerStatusCommands(program, host);
   registerSubscribersCommands(program, host);
+  registerSubscriberLifecycleCommands(program, host);
   registerRunCommand(program, host);
   registerServeCommand(program, host);
   registerEditorCommands(program, host);

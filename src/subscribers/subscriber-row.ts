@@ -7,7 +7,10 @@ export interface SubscriberRow {
   email: string;
   name: string | null;
   newsletters: string[];
-  /** The chosen subset of categories; null = all of each newsletter's categories. */
+  /**
+   * The chosen categories as listed: bare slugs (`technology`, for every newsletter of the
+   * row that has it) or per newsletter (`weekly:science`); null = all. See categoriesForNewsletter.
+   */
   categories: string[] | null;
   locale: string | null;
   timezone: string | null;
@@ -163,6 +166,12 @@ export function parseSubscriberRow(raw: unknown, catalog: SubscriberCatalog | nu
   return problems.length > 0 ? { ok: false, problems, email: row.email } : { ok: true, row };
 }
 
+/** `weekly:science` names a category of one newsletter; a bare `science` applies wherever it exists. */
+function splitCategory(entry: string): { newsletterId: string | null; slug: string } {
+  const colon = entry.indexOf(':');
+  return colon < 0 ? { newsletterId: null, slug: entry } : { newsletterId: entry.slice(0, colon), slug: entry.slice(colon + 1) };
+}
+
 function checkReferences(row: SubscriberRow, catalog: SubscriberCatalog): RowProblem[] {
   const problems: RowProblem[] = [];
   for (const id of row.newsletters) {
@@ -170,33 +179,36 @@ function checkReferences(row: SubscriberRow, catalog: SubscriberCatalog): RowPro
       problems.push({ field: 'newsletters', message: `newsletters: "${id}" is not a configured newsletter (known: ${list(catalog.newsletters)})` });
     }
   }
-  for (const slug of row.categories ?? []) {
+  for (const entry of row.categories ?? []) {
+    const { newsletterId, slug } = splitCategory(entry);
     if (!catalog.categories.has(slug)) {
       problems.push({ field: 'categories', message: `categories: "${slug}" is not a configured category (known: ${list(catalog.categories)})` });
-    } else if (catalog.categoriesOf && !row.newsletters.some((id) => catalog.categoriesOf!.get(id)?.includes(slug) ?? true)) {
+    } else if (newsletterId !== null && !row.newsletters.includes(newsletterId)) {
+      problems.push({ field: 'categories', message: `categories: "${entry}" names "${newsletterId}", which is not among this row's newsletters` });
+    } else if (newsletterId !== null && catalog.categoriesOf && !(catalog.categoriesOf.get(newsletterId)?.includes(slug) ?? true)) {
+      problems.push({ field: 'categories', message: `categories: "${slug}" is not a category of "${newsletterId}"` });
+    } else if (newsletterId === null && catalog.categoriesOf && !row.newsletters.some((id) => catalog.categoriesOf!.get(id)?.includes(slug) ?? true)) {
       problems.push({ field: 'categories', message: `categories: "${slug}" is not a category of ${row.newsletters.map((id) => `"${id}"`).join(' or ')}` });
-    }
-  }
-  if (problems.length === 0 && row.categories && catalog.categoriesOf) {
-    // A subscription whose chosen categories are all elsewhere would be an empty digest.
-    for (const id of row.newsletters) {
-      const own = catalog.categoriesOf.get(id);
-      if (own && !row.categories.some((slug) => own.includes(slug))) {
-        problems.push({ field: 'categories', message: `categories: none of ${row.categories.join(', ')} is a category of "${id}" (${own.join(', ')})` });
-      }
     }
   }
   return problems;
 }
 
 /**
- * The categories of one subscription: the row's choice narrowed to the newsletter's own
- * categories (a row may choose across several newsletters). Null = all of them.
+ * The categories of one subscription, chosen per newsletter: the entries qualified with
+ * this newsletter (`weekly:science`) and the bare ones that are among its categories.
+ * A newsletter none of the chosen categories belongs to gets all of its categories
+ * (null): choosing technology for "daily" says nothing against "weekly".
  */
 export function categoriesForNewsletter(row: SubscriberRow, newsletterId: string, catalog: SubscriberCatalog | null): string[] | null {
   if (row.categories === null) return null;
   const own = catalog?.categoriesOf?.get(newsletterId);
-  return own ? row.categories.filter((slug) => own.includes(slug)) : row.categories;
+  const chosen = new Set<string>();
+  for (const entry of row.categories) {
+    const { newsletterId: target, slug } = splitCategory(entry);
+    if (target !== null ? target === newsletterId : !own || own.includes(slug)) chosen.add(slug);
+  }
+  return chosen.size > 0 ? [...chosen] : null;
 }
 
 function emailOf(raw: unknown): string | null {

@@ -138,5 +138,6 @@ export interface SubscriberStore extends SubscriberLifecycleStore {
   resetBounces(subscriberId: number): Promise<void>;
   /** Recipients `streamRecipients` would give now (with `at`: not counting paused ones). */
   count(newsletterId: string, at?: Date): Promise<number>;
+  /** Stored subscribers by id; erased ones (tombstones) are left out. */
   list(options?: ListSubscribersOptions): Promise<SubscriberRecord[]>;
 }

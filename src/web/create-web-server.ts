@@ -28,6 +28,8 @@ const STATUS_MESSAGES: Record<number, string> = {
   404: 'web_error_404',
   405: 'web_error_404',
   413: 'web_error_413',
+  408: 'web_error_400',
+  411: 'web_error_400',
   415: 'web_error_400',
   429: 'web_error_429',
 };
@@ -44,7 +46,14 @@ const CODE_STATUS: Record<string, { status: number; key: string }> = {
  * Builds the one HTTP server (Fastify) from injected parts. It does not listen: the
  * composition root (`tidings serve`) does, and tests use `inject` or listen on port 0.
  */
-export async function createWebServer(deps: WebServerDeps, modules: readonly RouteModule[] = ROUTE_MODULES): Promise<FastifyInstance> {
+export interface WebServerOptions {
+  modules?: readonly RouteModule[];
+  /** A connection silent this long is closed (a stalled upload, an idle keep-alive). Default 10 s. */
+  idleTimeoutMs?: number;
+}
+
+export async function createWebServer(deps: WebServerDeps, options: WebServerOptions = {}): Promise<FastifyInstance> {
+  const modules = options.modules ?? ROUTE_MODULES;
   const { config, views } = deps;
   const log = deps.logger.child({ component: 'web' });
   const app = Fastify({
@@ -52,6 +61,10 @@ export async function createWebServer(deps: WebServerDeps, modules: readonly Rou
     // One line per request comes from our onResponse hook, with the token redacted.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
+    // A client that stalls or trickles its request (slowloris) does not hold a connection
+    // for long: silent for 10 s, or a whole request slower than 30 s, and it is closed.
+    connectionTimeout: options.idleTimeoutMs ?? 10_000,
+    requestTimeout: 30_000,
     // A hop count is valid at run time (proxy-addr) though the typings omit it.
     trustProxy: config.web.trustProxy as boolean | string,
     requestIdHeader: false,
@@ -116,19 +129,16 @@ export async function createWebServer(deps: WebServerDeps, modules: readonly Rou
     );
   });
 
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404));
+  // Unknown paths count against the general limit too (the plugin only guards routes).
+  app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => sendError(request, reply, 404));
   app.setErrorHandler((error, request, reply) => {
     const mapped = isTidingsError(error) ? CODE_STATUS[error.code] : undefined;
     if (mapped) return sendError(request, reply, mapped.status, mapped.key);
     if (error instanceof ZodError) return sendError(request, reply, 400);
     const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      if (status === 429) {
-        // @fastify/rate-limit sets retry-after on the reply before throwing.
-        return sendError(request, reply, 429);
-      }
-      return sendError(request, reply, status);
-    }
+    // 4xx from Fastify and its plugins: 413 body too large, 415 media type, 429 (the
+    // rate limiter has set Retry-After on the reply before throwing)…
+    if (status >= 400 && status < 500) return sendError(request, reply, status);
     request.log.error({ err: error, url: redactUrl(request.url) }, 'request failed');
     return sendError(request, reply, 500);
   });

@@ -25,8 +25,8 @@ export async function listenUntilClosed(
   options: { host: string; port: number; logger: Logger; signals: SignalSource; graceMs?: number },
 ): Promise<ListeningServer> {
   const graceMs = options.graceMs ?? 10_000;
-  const address = await app.listen({ host: options.host, port: options.port, listenTextResolver: () => '' });
-  options.logger.info({ address }, 'web server listening');
+  // Fastify logs "Server listening at …" itself.
+  const address = await app.listen({ host: options.host, port: options.port });
   // The HTTP server emits 'close' once every connection has ended, however close was asked.
   const closed = new Promise<void>((resolve) => app.server.once('close', () => resolve()));
   let closing: Promise<void> | null = null;

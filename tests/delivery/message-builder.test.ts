@@ -95,4 +95,24 @@ describe('OutboxTransport', () => {
     expect(mail.subject).toBe('Hi');
     expect(mail.text?.trim()).toBe('hi');
   });
+
+  it('offers the mailto unsubscribe only with a signed token in the subject, and List-Archive for a public archive', async () => {
+    const withMailto = createMessageBuilder({
+      from: 'news@digest.example.test', newsletterId: 'morning', newsletterTitle: 'Morning Digest', clock,
+      unsubscribeMailto: 'mailto:leave@digest.example.test', archiveUrl: 'https://news.example.test/archive/morning\r\nX-Evil: 1',
+    });
+    const input = { editionId: EDITION, recipient: { id: 9, email: 'ann@example.test', name: null }, content: { subject: 's', html: '<p>x</p>', text: 'x' } };
+    const signed = withMailto({ ...input, urls: { ...urls, unsubscribeToken: 'cGF5bG9hZA.c2lnbmF0dXJl' } }).raw.toString('latin1');
+    expect(signed).toContain('<mailto:leave@digest.example.test?subject=unsubscribe-cGF5bG9hZA.c2lnbmF0dXJl>');
+    expect(signed).toContain('List-Archive: <https://news.example.test/archive/morning%20X-Evil:%201>');
+    expect(signed).not.toMatch(/^X-Evil:/m);
+    // No token (or not a token's shape): no mailto at all, never a bare subscriber number.
+    for (const unsubscribeToken of [undefined, 'x>\r\nBcc: a@b.test']) {
+      const raw = withMailto({ ...input, urls: { ...urls, unsubscribeToken } }).raw.toString('latin1');
+      expect(raw).not.toContain('mailto:');
+      expect(raw).not.toMatch(/^Bcc:/m);
+    }
+    const mail = await simpleParser(Buffer.from(signed, 'latin1'));
+    expect((mail.headers.get('list') as { unsubscribe?: { mail?: string } }).unsubscribe?.mail).toBe('leave@digest.example.test?subject=unsubscribe-cGF5bG9hZA.c2lnbmF0dXJl');
+  });
 });

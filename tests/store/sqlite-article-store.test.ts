@@ -1,7 +1,7 @@
-import { MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
 import { openDatabase } from '../../src/store/sqlite/open-database.ts';
 import { contentHashFor } from '../../src/ingest/normalize-article.ts';
 import { makeRecord } from '../helpers/article-records.ts';

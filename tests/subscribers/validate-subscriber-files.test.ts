@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readSubscriberRows } from '../../src/subscribers/read-subscriber-rows.ts';
-import { createSubscriberCatalog } from '../../src/subscribers/subscriber-row.ts';
+import { categoriesForNewsletter, createSubscriberCatalog, parseSubscriberRow } from '../../src/subscribers/subscriber-row.ts';
 import { validateSubscriberFiles } from '../../src/subscribers/validate-subscriber-files.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
@@ -61,10 +61,49 @@ describe('validateSubscriberFiles', () => {
       ['weekly', ['science']],
     ]);
     const result = await validateSubscriberFiles([dir], newsletters, CATEGORIES);
-    expect(short(result.errors)).toEqual([
-      'list.yaml:3: categories: "science" is not a category of "daily"',
-      'list.yaml:6: categories: none of science is a category of "daily" (world, technology)',
+    expect(short(result.errors)).toEqual(['list.yaml:3: categories: "science" is not a category of "daily"']);
+  });
+
+  it('takes categories per newsletter: a category of only one newsletter narrows that one, qualified entries name theirs', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'list.yaml'),
+      [
+        '- email: b@example.org',
+        '  newsletters: [daily, weekly]',
+        '  categories: [science]',
+        '- email: c@example.org',
+        '  newsletters: [daily, weekly]',
+        '  categories: [daily:world, weekly:science]',
+        '- email: d@example.org',
+        '  newsletters: [daily]',
+        '  categories: [weekly:science]',
+        '- email: e@example.org',
+        '  newsletters: [daily, weekly]',
+        '  categories: [weekly:world]',
+      ].join('\n'),
+    );
+    const newsletters = new Map([
+      ['daily', ['world', 'technology']],
+      ['weekly', ['science']],
     ]);
+    const catalog = createSubscriberCatalog(newsletters, CATEGORIES);
+    const result = await validateSubscriberFiles([dir], newsletters, CATEGORIES);
+    expect(short(result.errors)).toEqual([
+      'list.yaml:9: categories: "weekly:science" names "weekly", which is not among this row\'s newsletters',
+      'list.yaml:12: categories: "world" is not a category of "weekly"',
+    ]);
+    const parsed = (raw: object) => {
+      const outcome = parseSubscriberRow(raw, catalog);
+      if (!outcome.ok) throw new Error(JSON.stringify(outcome.problems));
+      return outcome.row;
+    };
+    const b = parsed({ email: 'b@example.org', newsletters: ['daily', 'weekly'], categories: ['science'] });
+    expect(categoriesForNewsletter(b, 'daily', catalog)).toBeNull();
+    expect(categoriesForNewsletter(b, 'weekly', catalog)).toEqual(['science']);
+    const c = parsed({ email: 'c@example.org', newsletters: 'daily;weekly', categories: 'daily:world;weekly:science' });
+    expect(categoriesForNewsletter(c, 'daily', catalog)).toEqual(['world']);
+    expect(categoriesForNewsletter(c, 'weekly', catalog)).toEqual(['science']);
   });
 
   it('accepts the example lists shipped in subscribers/', async () => {

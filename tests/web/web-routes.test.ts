@@ -236,6 +236,31 @@ describe('bad input everywhere', () => {
   });
 });
 
+describe('the general limit per client address', () => {
+  it('answers 429 past web.rateLimit.perMinute, never for /healthz, and per forwarded address behind a trusted proxy', async () => {
+    await start(createStandInService(), { web: { baseUrl: 'https://news.example.org/', rateLimit: { perMinute: 3 }, trustProxy: '127.0.0.1' } });
+    const get = (ip: string) => app.inject({ method: 'GET', url: '/s/daily', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': ip } });
+    for (let i = 0; i < 3; i++) expect((await get('203.0.113.5')).statusCode).toBe(200);
+    const limited = await get('203.0.113.5');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['content-security-policy']).toContain("default-src 'none'");
+    expect((await get('198.51.100.7')).statusCode).toBe(200);
+    const unknown = () => app.inject({ method: 'GET', url: '/wp-login.php', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '198.51.100.7' } });
+    expect((await unknown()).statusCode).toBe(404);
+    expect((await unknown()).statusCode).toBe(404);
+    expect((await unknown()).statusCode).toBe(429);
+    for (let i = 0; i < 5; i++) expect((await app.inject({ method: 'GET', url: '/healthz', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.5' } })).statusCode).toBe(200);
+  });
+
+  it('ignores X-Forwarded-For from an untrusted peer', async () => {
+    await start(createStandInService(), { web: { baseUrl: 'https://news.example.org/', rateLimit: { perMinute: 2 } } });
+    const get = (ip: string) => app.inject({ method: 'GET', url: '/s/daily', remoteAddress: '192.0.2.1', headers: { 'x-forwarded-for': ip } });
+    expect((await get('203.0.113.1')).statusCode).toBe(200);
+    expect((await get('203.0.113.2')).statusCode).toBe(200);
+    expect((await get('203.0.113.3')).statusCode).toBe(429);
+  });
+});
+
 describe('health', () => {
   it('reports the store: 200 when it answers, 503 when it does not', async () => {
     const good = await buildWebApp(createStandInService());
@@ -297,6 +322,7 @@ describe('public pages', () => {
     expect(response.body).toContain('Daily &amp; &lt;Brief&gt;');
     expect(response.body.indexOf('/e/daily/2026-11-28T07:00')).toBeLessThan(response.body.indexOf('/e/daily/2026-11-27T07:00'));
     expect(response.body).toContain('href="/archive/daily/feed.atom"');
+    expect(response.body).toContain('href="/s/daily"');
     expect((await app.inject({ method: 'GET', url: '/archive/closed' })).statusCode).toBe(404);
   });
 

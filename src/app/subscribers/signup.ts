@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { TidingsError, describeError } from '../../core/errors.ts';
+import type { MailTransport, OutgoingMessage } from '../../delivery/mail-transport.ts';
 import { normalizeAddress, singleLine } from '../../delivery/mime-headers.ts';
 import { signSignupToken, verifySignupToken } from '../../delivery/subscriber-token.ts';
 import { addressHash } from '../../subscribers/address-hash.ts';
@@ -12,6 +13,8 @@ import type { ConfirmResult, SignupInput, SignupReceipt } from './subscriber-ser
 
 /** A confirmation link works this long. */
 export const SIGNUP_LINK_LIFETIME_MS = 7 * 86_400_000;
+/** How long a confirmation mail may take before it is given up on (logged). */
+export const SIGNUP_MAIL_TIMEOUT_MS = 60_000;
 /** Mails per address (any newsletter) per day, and requests per IP per hour; beyond, nothing is sent (same answer). */
 export const SIGNUP_LIMITS = { perAddressPerDay: 3, perIpPerHour: 20 } as const;
 
@@ -82,17 +85,7 @@ export class SignupDesk {
     const id = await store.createSignupRequest({ newsletterId: newsletter.id, email, name, categories, locale, ipHash, kind, createdAt: now, expiresAt });
     const confirmUrl = kind === 'confirm' ? confirmUrlFor(deps.config, newsletter.id, signSignupToken({ signupId: id, newsletterId: newsletter.id, expiresAt }, deps.secret)) : undefined;
     const message = buildConfirmationMessage({ kind, newsletter, to: { email, name }, locale: locale ?? existing?.locale ?? newsletter.locale, confirmUrl, at: now });
-    this.queue = this.queue.then(async () => {
-      const transport = deps.openTransport();
-      try {
-        await transport.send(message);
-        deps.logger.info({ newsletter: newsletter.id, kind }, 'signup mail sent');
-      } catch (error) {
-        deps.logger.error({ newsletter: newsletter.id, kind, error: describeError(error) }, 'signup mail could not be sent');
-      } finally {
-        await transport.close().catch(() => {});
-      }
-    });
+    this.queue = this.queue.then(() => this.deliver(message, { newsletter: newsletter.id, kind }));
     return receipt;
   }
 
@@ -117,6 +110,30 @@ export class SignupDesk {
     await deps.store.subscribers.subscribe(subscriberId, newsletter.id, at, request.categories);
     deps.logger.info({ newsletter: newsletter.id, subscriber: subscriberId }, 'signup confirmed');
     return { ...result, changed: true };
+  }
+
+  /**
+   * One mail through a fresh transport. A server that does not answer within the limit
+   * is given up on (the transport is closed), so one stuck mail cannot hold up the rest.
+   */
+  private async deliver(message: OutgoingMessage, log: { newsletter: string; kind: ConfirmationKind }): Promise<void> {
+    const { deps } = this.core;
+    const limit = deps.signupMailTimeoutMs ?? SIGNUP_MAIL_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    let transport: MailTransport | undefined;
+    try {
+      transport = deps.openTransport();
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new TidingsError('TRANSPORT_TEMPORARY', `no answer from the mail server within ${limit} ms`)), limit);
+      });
+      await Promise.race([transport.send(message), timeout]);
+      deps.logger.info(log, 'signup mail sent');
+    } catch (error) {
+      deps.logger.error({ ...log, error: describeError(error) }, 'signup mail could not be sent');
+    } finally {
+      clearTimeout(timer);
+      await transport?.close().catch(() => {});
+    }
   }
 
   drain(): Promise<void> {

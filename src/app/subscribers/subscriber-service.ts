@@ -221,6 +221,8 @@ export interface SubscriberServiceDeps {
   /** Opens a transport for confirmation mail (the send path's factory). */
   openTransport: () => MailTransport;
   renderEditionForWeb: RenderEditionForWeb;
+  /** Give up on a confirmation mail after this long (default 60 s). */
+  signupMailTimeoutMs?: number;
   /** Locales the templates speak (templates/locales/*.json): the preferences and signup choices. */
   locales: readonly string[];
 }

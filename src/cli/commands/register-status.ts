@@ -5,11 +5,11 @@ import { runDeliveries, runStatus } from './status.ts';
 export function registerStatusCommands(program: Command, host: CommandHost): void {
   const statusContext = async () => {
     const ctx = await host.getContext();
-    return { ledger: ctx.store.ledger, editions: ctx.store.editions, stdout: ctx.stdout, stderr: { write: (text: string) => ctx.err(text.replace(/\n$/, '')) } };
+    return { ledger: ctx.store.ledger, editions: ctx.store.editions, subscribers: ctx.store.subscribers, stdout: ctx.stdout, stderr: { write: (text: string) => ctx.err(text.replace(/\n$/, '')) } };
   };
   program
     .command('status')
-    .description('every edition with its status, delivery counts (pending, sending, accepted, failed, skipped, ambiguous) and the last errors')
+    .description('every edition with its status, delivery counts (pending, sending, accepted, failed, skipped, ambiguous), unsubscribes from its links and the last errors')
     .argument('[newsletter]', 'only this newsletter')
     .option('--json', 'print JSON')
     .action(async (newsletter: string | undefined, options: { json?: boolean }) =>

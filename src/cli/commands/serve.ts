@@ -4,7 +4,15 @@ import { createWebServer, ROUTE_MODULES } from '../../web/create-web-server.ts';
 import { createDeskRoutes } from '../../web/desk/desk-routes.ts';
 import { listenUntilClosed } from '../../web/listen-until-closed.ts';
 import { loadWebViews } from '../../web/web-views.ts';
+import { ConfigError } from '../../core/errors.ts';
 import type { CommandHost } from '../command-host.ts';
+
+/** Listen failures that are the configuration's to fix: exit 2 with one line. */
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the port is in use (another server runs there: stop it or choose another web.port)',
+  EACCES: 'permission denied (ports below 1024 need privileges: use 8080 behind a proxy)',
+  EADDRNOTAVAIL: 'no such address on this machine (check web.host)',
+};
 
 /**
  * `tidings serve`: the composition root of the web server. It wires the app layer and
@@ -29,7 +37,12 @@ export function registerServeCommand(program: Command, host: CommandHost): void 
         // A read that touches the database: a locked or vanished file fails it.
         checkHealth: async () => void (await ctx.store.editions.getEdition('healthz/0000-00-00T00:00')),
       }, [...ROUTE_MODULES, createDeskRoutes(ctx)]);
-      const server = await listenUntilClosed(app, { host: ctx.config.web.host, port: ctx.config.web.port, logger: ctx.logger, signals: process });
+      const { host: listenHost, port } = ctx.config.web;
+      const server = await listenUntilClosed(app, { host: listenHost, port, logger: ctx.logger, signals: process }).catch((error: NodeJS.ErrnoException) => {
+        const reason = LISTEN_ERRORS[error.code ?? ''];
+        if (!reason) throw error;
+        throw new ConfigError(ctx.configFile, [`web.host/web.port: cannot listen on ${listenHost}:${port}: ${reason}`]);
+      });
       ctx.out(`listening on ${server.address} (public address ${ctx.config.web.baseUrl})`);
       await server.closed;
       await subscribers.drain();

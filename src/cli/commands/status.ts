@@ -1,12 +1,15 @@
 import { DELIVERY_STATUSES, emptyCounts, type DeliveryStatus, type EditionDeliverySummary, type Ledger } from '../../delivery/ledger.ts';
 import type { EditionStatus } from '../../editions/edition.ts';
 import type { EditionStore } from '../../editions/edition-store.ts';
+import type { SubscriberStore } from '../../subscribers/subscriber-store.ts';
 
 /** What `tidings status` and `tidings deliveries` need: the ledger, the editions and two output streams. */
 export interface StatusContext {
   ledger: Pick<Ledger, 'editions' | 'lastErrors' | 'list'>;
   /** Editions without deliveries (drafts, skipped thin ones) are listed from here. */
   editions?: Pick<EditionStore, 'listEditions' | 'getEdition'>;
+  /** Unsubscribes attributed to each edition (the edition named in the signed unsubscribe link). */
+  subscribers?: Pick<SubscriberStore, 'unsubscribesByEdition'>;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
 }
@@ -39,6 +42,7 @@ async function collectEditions(ctx: StatusContext, newsletter: string | undefine
 
 /** `tidings status [<newsletter>] [--json]`: per edition, its status, counts per delivery status, ambiguous rows and the last errors. */
 export async function runStatus(ctx: StatusContext, options: { newsletter?: string; json: boolean; errors?: number }): Promise<number> {
+  const unsubscribes = (await ctx.subscribers?.unsubscribesByEdition(options.newsletter)) ?? new Map<string, number>();
   const editions = await Promise.all(
     (await collectEditions(ctx, options.newsletter)).map(async ({ edition, status, statusReason, summary }) => ({
       edition,
@@ -46,6 +50,7 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
       statusReason,
       ...Object.fromEntries(COLUMNS.map((column) => [column, summary.counts[column]])),
       ambiguous: summary.ambiguous,
+      unsubscribed: unsubscribes.get(edition) ?? 0,
       total: summary.counts.total,
       lastActivityAt: summary.lastActivityAt,
       lastErrors: summary.counts.failed ? await ctx.ledger.lastErrors(edition, options.errors ?? 3) : [],
@@ -59,12 +64,13 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
     ctx.stdout.write(options.newsletter ? `No editions yet for newsletter "${options.newsletter}".\n` : 'No editions yet.\n');
     return 0;
   }
-  const header = ['edition', 'status', ...COLUMNS, 'ambiguous', 'note'];
+  const header = ['edition', 'status', ...COLUMNS, 'ambiguous', 'unsubscribed', 'note'];
   const rows = editions.map((e) => [
     e.edition,
     e.status ?? '-',
     ...COLUMNS.map((c) => String((e as Record<string, unknown>)[c])),
     String(e.ambiguous),
+    String(e.unsubscribed),
     oneLine(e.statusReason),
   ]);
   ctx.stdout.write(formatTable(header, rows));

@@ -133,7 +133,7 @@ export class SqliteSubscriberLifecycle implements SubscriberLifecycleStore {
     const rows = this.db
       .prepare<[string | null, string | null], { edition_id: string; n: number }>(
         `SELECT edition_id, COUNT(*) AS n FROM unsubscribe_events
-          WHERE edition_id IS NOT NULL AND (?1 IS NULL OR newsletter_id = ?2) GROUP BY edition_id`,
+          WHERE edition_id IS NOT NULL AND (? IS NULL OR newsletter_id = ?) GROUP BY edition_id`,
       )
       .all(newsletterId ?? null, newsletterId ?? null);
     return new Map(rows.map((row) => [row.edition_id, row.n]));

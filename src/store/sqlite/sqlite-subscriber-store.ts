@@ -43,7 +43,10 @@ const DEFAULT_BATCH = 1000;
 
 /** Two parameters: the day (YYYY-MM-DD, UTC) of the send, or NULL for "do not look at pauses". */
 const NOT_PAUSED = 'AND (? IS NULL OR s.paused_until IS NULL OR s.paused_until <= ?)';
-/** `tidings_address_hash` is registered on every connection (open-database.ts). */
+/**
+ * `tidings_address_hash` is registered on every connection (open-database.ts). A send
+ * reads the suppressions once at its start; one added later is caught by the claim.
+ */
 export const NOT_SUPPRESSED = 'AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.address_hash = tidings_address_hash(s.email))';
 
 function pauseDay(at: Date | undefined): string | null {
@@ -81,11 +84,12 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
       options.untilId ??
       ((this.db.prepare('SELECT MAX(subscriber_id) FROM subscriptions WHERE newsletter_id = ?').pluck().get(newsletterId) as number | null) ?? 0);
     const day = pauseDay(options.at);
+    const suppressions = this.db.prepare('SELECT EXISTS (SELECT 1 FROM suppressions)').pluck().get() === 1;
     const page = this.db.prepare<[string, number, number, string | null, string | null, number], { id: number; email: string; name: string | null; locale: string | null; timezone: string | null; categories: string | null }>(
       `SELECT s.id, s.email, s.name, s.locale, s.timezone, sub.categories
          FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
         WHERE sub.newsletter_id = ? AND sub.subscriber_id > ? AND sub.subscriber_id <= ?
-          AND sub.status = 'active' AND s.status = 'active' ${NOT_PAUSED} ${NOT_SUPPRESSED}
+          AND sub.status = 'active' AND s.status = 'active' ${NOT_PAUSED} ${suppressions ? NOT_SUPPRESSED : ''}
         ORDER BY sub.subscriber_id LIMIT ?`,
     );
     let afterId = options.afterId ?? 0;
@@ -176,10 +180,10 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
       ? this.db
           .prepare<[string, number, number], SubscriberRow>(
             `SELECT s.* FROM subscribers s JOIN subscriptions sub ON sub.subscriber_id = s.id
-              WHERE sub.newsletter_id = ? AND s.id > ? ORDER BY s.id LIMIT ?`,
+              WHERE sub.newsletter_id = ? AND s.id > ? AND s.status <> 'erased' ORDER BY s.id LIMIT ?`,
           )
           .all(options.newsletterId, afterId, limit)
-      : this.db.prepare<[number, number], SubscriberRow>('SELECT * FROM subscribers WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit);
+      : this.db.prepare<[number, number], SubscriberRow>(`SELECT * FROM subscribers WHERE id > ? AND status <> 'erased' ORDER BY id LIMIT ?`).all(afterId, limit);
     return this.withSubscriptions(rows);
   }
 

@@ -37,6 +37,9 @@ export const registerPublicRoutes: RouteModule = (app, web) => {
       .header('cache-control', 'public, max-age=300')
       .send(edition.html);
   };
+  // Browsers ask for it on every first visit; no icon, and no 404 page to render.
+  app.get('/favicon.ico', async (_request, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
+
   app.get('/e/:newsletter/:slot', (request, reply) => sendEdition(request, reply, request.params));
   // `/e/daily%2F2026-11-28T07%3A28`: the whole id percent-encoded as one segment.
   app.get<{ Params: { id: string } }>('/e/:id', (request, reply) => {
@@ -53,7 +56,12 @@ export const registerPublicRoutes: RouteModule = (app, web) => {
       view: 'archive',
       locale: localeOfNewsletter(archive.newsletter.id),
       timeZone: zoneOf(archive.newsletter.id),
-      context: { title: archive.newsletter.title, archive, feedPath },
+      context: {
+        title: archive.newsletter.title,
+        archive,
+        feedPath,
+        signupPath: web.config.newsletters.find((n) => n.id === archive.newsletter.id)?.signup ? `/s/${archive.newsletter.id}` : null,
+      },
     });
   });
 

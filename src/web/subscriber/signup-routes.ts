@@ -14,7 +14,9 @@ import { createAddressLimiter } from './address-limiter.ts';
  */
 export const HONEYPOT_FIELD = 'website';
 
-const signupBody = z.strictObject({
+// Not strict: a form embedded on another site may carry a named button or a field of its
+// own; unknown fields are dropped, the known ones validated.
+const signupBody = z.object({
   email: z.string().trim().min(3).max(254),
   name: z.string().trim().max(100).optional(),
   categories: manyValues,

@@ -20,7 +20,12 @@ export const WEB_TEST_CONFIG = {
 };
 
 /** The server over a given service, with its log lines collected (JSON) for assertions. */
-export async function buildWebApp(subscribers: SubscriberService, overrides: Record<string, unknown> = {}, health: () => Promise<void> = async () => {}) {
+export async function buildWebApp(
+  subscribers: SubscriberService,
+  overrides: Record<string, unknown> = {},
+  health: () => Promise<void> = async () => {},
+  idleTimeoutMs?: number,
+) {
   const config = parseConfig({ ...WEB_TEST_CONFIG, ...overrides }, {});
   const lines: string[] = [];
   const sink = new Writable({
@@ -37,6 +42,6 @@ export async function buildWebApp(subscribers: SubscriberService, overrides: Rec
     logger,
     clock: createFixedClock('2026-11-28T08:00:00Z'),
     checkHealth: health,
-  });
+  }, { idleTimeoutMs });
   return { app, logLines: lines };
 }

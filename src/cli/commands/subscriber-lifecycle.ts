@@ -1,0 +1,106 @@
+import type { Command } from 'commander';
+import type { AppContext } from '../../app/context.ts';
+import { createSubscriberServiceFromContext } from '../../app/subscribers/create-subscriber-service-from-context.ts';
+import type { SubscriberService } from '../../app/subscribers/subscriber-service.ts';
+import type { CommandHost } from '../command-host.ts';
+
+/** What these commands use: the service and the two output lines (AppContext plus the service). */
+export interface LifecycleCommandContext {
+  service: Pick<SubscriberService, 'unsubscribeByEmail' | 'forgetByEmail' | 'exportByEmail' | 'processUnsubscribeMail' | 'listSuppressions' | 'addSuppression' | 'removeSuppression'>;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** `tidings subscribers unsubscribe EMAIL [--newsletter ID]`. */
+export async function runUnsubscribe(ctx: LifecycleCommandContext, email: string, options: { newsletter?: string }): Promise<number> {
+  const ended = await ctx.service.unsubscribeByEmail(email, options.newsletter);
+  ctx.out(ended.length ? `${email}: unsubscribed from ${ended.join(', ')}` : `${email}: no active subscription${options.newsletter ? ` to ${options.newsletter}` : ''} (nothing changed)`);
+  return 0;
+}
+
+/** `tidings subscribers forget EMAIL`: the erasure. */
+export async function runForget(ctx: LifecycleCommandContext, email: string): Promise<number> {
+  const erased = await ctx.service.forgetByEmail(email);
+  ctx.out(
+    erased
+      ? `${email}: erased (personal fields removed, ledger rows kept under a hashed id) and suppressed`
+      : `${email}: not in the store; suppressed, so no sync will add it`,
+  );
+  return 0;
+}
+
+/** `tidings subscribers export EMAIL`: JSON of everything stored about the address. */
+export async function runExport(ctx: LifecycleCommandContext, email: string): Promise<number> {
+  ctx.out(JSON.stringify(await ctx.service.exportByEmail(email), null, 2));
+  return 0;
+}
+
+/** `tidings subscribers unsubscribe-mail <Maildir>`: exit 1 when some messages were not understood. */
+export async function runUnsubscribeMail(ctx: LifecycleCommandContext, maildir: string): Promise<number> {
+  const report = await ctx.service.processUnsubscribeMail(maildir);
+  for (const item of report.processed) ctx.out(`${item.file}: ${item.changed ? 'unsubscribed from' : 'already unsubscribed from'} ${item.newsletterId}`);
+  for (const item of report.rejected) ctx.err(`${item.file}: left in place: ${item.reason}`);
+  ctx.out(`${report.processed.length} processed (moved to .Processed/), ${report.rejected.length} left in place`);
+  return report.rejected.length ? 1 : 0;
+}
+
+export async function runSuppressions(ctx: LifecycleCommandContext, action: 'list' | 'add' | 'remove', email?: string, reason?: string): Promise<number> {
+  if (action === 'list') {
+    const entries = await ctx.service.listSuppressions();
+    for (const entry of entries) ctx.out(`${entry.addressHash}  ${entry.createdAt}  ${entry.reason}`);
+    ctx.out(`${entries.length} suppressed address${entries.length === 1 ? '' : 'es'} (stored as SHA-256 hashes)`);
+    return 0;
+  }
+  if (action === 'add') {
+    const added = await ctx.service.addSuppression(email!, reason ?? 'added by an operator');
+    ctx.out(added ? `${email}: suppressed` : `${email}: was already suppressed`);
+    return 0;
+  }
+  const removed = await ctx.service.removeSuppression(email!);
+  ctx.out(removed ? `${email}: no longer suppressed; the next subscribers sync may add it again` : `${email}: was not suppressed`);
+  return 0;
+}
+
+function withService(ctx: AppContext): LifecycleCommandContext {
+  return { service: createSubscriberServiceFromContext(ctx), out: ctx.out, err: ctx.err };
+}
+
+export function registerSubscriberLifecycleCommands(program: Command, host: CommandHost): void {
+  const subscribers = program.commands.find((c) => c.name() === 'subscribers') ?? program.command('subscribers');
+  const run = async (action: (ctx: LifecycleCommandContext) => Promise<number>) => host.setExitCode(await action(withService(await host.getContext())));
+  subscribers
+    .command('unsubscribe')
+    .description('end a subscriber\'s subscriptions as if they had clicked unsubscribe (later syncs keep it)')
+    .argument('<email>')
+    .option('--newsletter <id>', 'only this newsletter')
+    .action((email: string, options: { newsletter?: string }) => run((ctx) => runUnsubscribe(ctx, email, options)));
+  subscribers
+    .command('forget')
+    .description('erase a person: personal fields removed, ledger rows kept under a hashed id, the address suppressed')
+    .argument('<email>')
+    .action((email: string) => run((ctx) => runForget(ctx, email)));
+  subscribers
+    .command('export')
+    .description('print everything stored about a person as JSON')
+    .argument('<email>')
+    .action((email: string) => run((ctx) => runExport(ctx, email)));
+  subscribers
+    .command('unsubscribe-mail')
+    .description('process the List-Unsubscribe mails in a Maildir (new/ and cur/); processed ones move to .Processed/')
+    .argument('<maildir>')
+    .action((maildir: string) => run((ctx) => runUnsubscribeMail(ctx, maildir)));
+
+  const suppressions = program.command('suppressions').description('addresses never to be added or mailed again (stored as hashes)');
+  suppressions.command('list').description('list the suppressions').action(() => run((ctx) => runSuppressions(ctx, 'list')));
+  suppressions
+    .command('add')
+    .description('suppress an address')
+    .argument('<email>')
+    .option('--reason <text>', 'why (kept with the entry)')
+    .action((email: string, options: { reason?: string }) => run((ctx) => runSuppressions(ctx, 'add', email, options.reason)));
+  suppressions
+    .command('remove')
+    .description('lift a suppression (the next subscribers sync may add the address again)')
+    .argument('<email>')
+    .action((email: string) => run((ctx) => runSuppressions(ctx, 'remove', email)));
+}
