@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import type { LoadedConfig } from '../config/load-config.ts';
 import type { TidingsConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
@@ -42,16 +43,18 @@ export const DEFAULT_CONFIG_FILE = 'tidings.config.yaml';
 /** The wiring the composition root hands over; the rest of the context derives from it. */
 export type ContextOptions = { loaded: LoadedConfig } & Pick<
   AppContext,
-  'clock' | 'logger' | 'env' | 'out' | 'err' | 'interactive' | 'stdout' | 'templatesDir' | 'stdin'
->;
+  'clock' | 'logger' | 'env' | 'out' | 'err' | 'interactive' | 'stdout' | 'templatesDir'
+> & { stdin?: NodeJS.ReadableStream };
 
 export function createAppContext(options: ContextOptions): AppContext {
-  const { loaded, ...wiring } = options;
+  const { loaded, stdin, ...wiring } = options;
   const resolvePath = (relative: string) => path.resolve(loaded.baseDir, relative);
   const storePath = loaded.config.store.path;
   const store = openSqliteStore(storePath === ':memory:' ? storePath : resolvePath(storePath));
   return {
     ...wiring,
+    // Without one (servers, tests), standard input is empty.
+    stdin: stdin ?? Readable.from([]),
     config: loaded.config,
     configFile: loaded.file,
     baseDir: loaded.baseDir,

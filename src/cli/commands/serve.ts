@@ -36,7 +36,7 @@ export function registerServeCommand(program: Command, host: CommandHost): void 
         clock: ctx.clock,
         // A read that touches the database: a locked or vanished file fails it.
         checkHealth: async () => void (await ctx.store.editions.getEdition('healthz/0000-00-00T00:00')),
-      }, [...ROUTE_MODULES, createDeskRoutes(ctx)]);
+      }, { modules: [...ROUTE_MODULES, createDeskRoutes(ctx)] });
       const { host: listenHost, port } = ctx.config.web;
       const server = await listenUntilClosed(app, { host: listenHost, port, logger: ctx.logger, signals: process }).catch((error: NodeJS.ErrnoException) => {
         const reason = LISTEN_ERRORS[error.code ?? ''];

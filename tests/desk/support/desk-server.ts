@@ -76,7 +76,7 @@ export async function startDeskServer(dir: string, options: { smtpUrl?: string; 
       clock,
       checkHealth: async () => {},
     },
-    [...ROUTE_MODULES, createDeskRoutes(ctx)],
+    { modules: [...ROUTE_MODULES, createDeskRoutes(ctx)] },
   );
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
