@@ -77,6 +77,7 @@ export function buildArticles(slot: Date): ArticleRecord[] {
         publishedAt: new Date(slot.getTime() - (2 + c * 3 + i) * 3_600_000).toISOString(),
         categories: [category],
         source: 'wire',
+        sourceTitle: 'Wire',
         author: i === 1 ? null : `Staff reporter ${c + 1}`,
         imageUrl: `https://img.example.org/${category}/${i + 1}.jpg`,
         language: 'en',

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import type { LoadedConfig } from '../config/load-config.ts';
 import type { TidingsConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
@@ -30,6 +31,8 @@ export interface AppContext {
   interactive: boolean;
   /** The command's output stream, for progress bars that redraw a line. */
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** The command's input (`tidings editor add --password-stdin`). */
+  stdin: NodeJS.ReadableStream;
   /** The project's own templates/ folder. */
   templatesDir: string;
   resolvePath(relative: string): string;
@@ -44,16 +47,18 @@ export { DEFAULT_CONFIG_FILE };
 export type ContextOptions = { loaded: LoadedConfig } & Pick<
   AppContext,
   'clock' | 'logger' | 'env' | 'out' | 'err' | 'interactive' | 'stdout' | 'templatesDir'
->;
+> & { stdin?: NodeJS.ReadableStream };
 
 export function createAppContext(options: ContextOptions): AppContext {
-  const { loaded, ...wiring } = options;
+  const { loaded, stdin, ...wiring } = options;
   const resolvePath = (relative: string) => path.resolve(loaded.baseDir, relative);
   const storePath = loaded.config.store.path === ':memory:' ? ':memory:' : resolvePath(loaded.config.store.path);
   const config = withLinkSecret(loaded, storePath, wiring.logger);
   const store = openSqliteStore(storePath, { busyTimeoutMs: config.store.busyTimeout });
   return {
     ...wiring,
+    // Without one (servers, tests), standard input is empty.
+    stdin: stdin ?? Readable.from([]),
     config,
     configFile: loaded.file,
     baseDir: loaded.baseDir,

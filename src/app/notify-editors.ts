@@ -7,9 +7,9 @@ import { resolveReader } from './resolve-reader.ts';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Where an editor opens a draft on the desk (served by `tidings start`). */
+/** Where an editor opens a draft on the desk (`/desk/e/<newsletter>/<slot>`, served by `tidings serve` and `start`). */
 export function deskEditionUrl(baseUrl: string, editionId: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/desk/editions/${encodeURIComponent(editionId)}`;
+  return `${baseUrl.replace(/\/+$/, '')}/desk/e/${editionId.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /**

@@ -19,6 +19,8 @@ export interface MainIo {
   env?: Record<string, string | undefined>;
   stdout?: NodeJS.WriteStream | NodeJS.WritableStream;
   stderr?: NodeJS.WriteStream | NodeJS.WritableStream;
+  /** Where `--password-stdin` reads from. */
+  stdin?: NodeJS.ReadableStream;
   /** Tests pin the time; the real CLI reads the system clock. */
   clock?: Clock;
 }
@@ -84,7 +86,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     const explicit = program.getOptionValueSource('config') !== 'default';
     const loaded = explicit || existsSync(globals.config) ? loadConfig(globals.config, env) : await defaultsWithoutFile(globals.config, env);
     if (!loaded.exists) logger.warn(`no ${globals.config} here: using the defaults and a store in memory (pass --config FILE)`);
-    context = createAppContext({ loaded, clock: io.clock ?? systemClock, logger, env, out, err, interactive, stdout, templatesDir: TEMPLATES_DIR });
+    context = createAppContext({ loaded, stdin: io.stdin ?? process.stdin, clock: io.clock ?? systemClock, logger, env, out, err, interactive, stdout, templatesDir: TEMPLATES_DIR });
     return context;
   };
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandHost } from './command-host.ts';
 import { registerEditionCommands } from './commands/edition.ts';
+import { registerEditorCommands } from './commands/editor.ts';
 import { registerIngestCommands } from './commands/register-ingest.ts';
 import { registerPreviewCommand } from './commands/register-preview.ts';
 import { registerRunCommand } from './commands/register-run.ts';
@@ -29,4 +30,5 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerScheduleCommand(program, host);
   registerServeCommand(program, host);
   registerStartCommand(program, host);
+  registerEditorCommands(program, host);
 }

@@ -74,6 +74,8 @@ export const categorySchema = z.strictObject({
 
 const sourceBase = {
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a name of letters, digits, dots, dashes or underscores'),
+  /** The name readers see; default: the feed's or site's own name. */
+  title: z.string().trim().min(1).optional(),
   /** Categories given to every article of this source, besides its own labels. */
   categories: z.array(slug).default([]),
   enabled: z.boolean().default(true),
@@ -293,6 +295,20 @@ export const webSchema = z
       .prefault({}),
   });
 
+/** The editor desk under /desk: sessions, lockout and login limits (docs/operations.md, "The editor desk"). */
+export const deskSchema = z
+  .strictObject({
+    /** A session unused for this long expires; the editor logs in again. */
+    sessionIdle: duration('12h'),
+    /** Failed logins in a row after which an account is locked. */
+    lockoutAfter: z.number().int().min(1).default(5),
+    /** How long a locked account stays locked. */
+    lockoutFor: duration('15m'),
+    /** Login attempts per minute from one address, whatever the account. */
+    loginPerMinute: z.number().int().min(1).default(10),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   store: z
     .strictObject({
@@ -324,6 +340,7 @@ export const configSchema = z.strictObject({
       leaseTtl: duration('45s'),
     })
     .prefault({}),
+  desk: deskSchema,
 });
 
 export type TidingsConfig = z.output<typeof configSchema>;
@@ -337,3 +354,4 @@ export type NewsletterConfig = z.output<typeof newsletterSchema>;
 export type TransportConfig = z.output<typeof transportSchema>;
 export type DeliveryOptions = z.output<typeof deliverySchema>;
 export type WebConfig = z.output<typeof webSchema>;
+export type DeskConfig = z.output<typeof deskSchema>;

@@ -62,7 +62,15 @@ export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps:
     until: new Date(until.getTime() + 60_000),
   });
   const used = await deps.editions.listUsedArticleIds(newsletter.id, id);
-  const selected = selectArticles(candidates, newsletter, used);
+  // Articles and sources an editor blocked for this newsletter stay out of every later edition.
+  const blocks = await deps.editions.listBlocks(newsletter.id);
+  const blockedSources = new Set(blocks.filter((b) => b.kind === 'source').map((b) => b.value));
+  for (const block of blocks) if (block.kind === 'article') used.add(block.value);
+  const selected = selectArticles(
+    candidates.filter((article) => !blockedSources.has(article.source)),
+    newsletter,
+    used,
+  );
   if (deps.summarize) {
     const byId = new Map(candidates.map((article) => [article.id, article]));
     for (const article of selected) article.summary = (await deps.summarize(byId.get(article.articleId)!)) ?? article.summary;
@@ -73,7 +81,7 @@ export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps:
   if (deps.save === false) {
     return {
       id, newsletterId: newsletter.id, slot: slot.iso, status, statusReason, intro: null,
-      builtAt: deps.clock.now().toISOString(), approvedAt: null,
+      builtAt: deps.clock.now().toISOString(), approvedAt: null, approvedBy: null,
       articles: selected.map((article) => ({ ...article, pinned: false, excluded: false })),
     };
   }

@@ -8,6 +8,15 @@ export interface PickChange {
   summaryOverride?: string | null;
 }
 
+/** An article or a whole source kept out of a newsletter's later editions. */
+export interface Block {
+  kind: 'article' | 'source';
+  /** Article id or configured source name. */
+  value: string;
+  blockedBy: string;
+  blockedAt: string;
+}
+
 export interface NewEdition {
   id: string;
   newsletterId: string;
@@ -32,8 +41,15 @@ export interface EditionStore {
   /** Sets the order of one section's articles (1-based positions in the given order). */
   setPositions(editionId: string, orderedArticleIds: readonly string[]): Promise<void>;
   setIntro(editionId: string, intro: string | null): Promise<void>;
+  /** Adds an article to a section of a built edition, last in that section; false when it is already in it. */
+  addArticle(editionId: string, article: Omit<EditionArticle, 'pinned' | 'excluded' | 'position'>): Promise<boolean>;
+  /** Moves an article of an edition to another section, last in it. */
+  setArticleCategory(editionId: string, articleId: string, category: string): Promise<void>;
+  addBlock(newsletterId: string, block: Block): Promise<void>;
+  removeBlock(newsletterId: string, kind: Block['kind'], value: string): Promise<boolean>;
+  listBlocks(newsletterId: string): Promise<Block[]>;
   /**
-   * Moves an edition to a status; with `from`, only when its current status is one
+   * Moves an edition to a status (back to draft forgets the approval); with `from`, only when its current status is one
    * of those (a status lock: returns false when another run got there first).
    */
   setStatus(

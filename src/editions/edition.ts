@@ -12,7 +12,10 @@ export interface EditionArticle {
   title: string;
   summary: string | null;
   url: string | null;
+  /** The configured source name (blocks and filters use it). */
   source: string;
+  /** The name readers see: `sources[].title`, else the feed's or site's own name, else `source`. */
+  sourceTitle: string;
   author: string | null;
   imageUrl: string | null;
   publishedAt: string | null;
@@ -33,14 +36,17 @@ export interface Edition {
   intro: string | null;
   builtAt: string;
   approvedAt: string | null;
+  /** Who approved it (an editor's name, or `--by` of the CLI); null while not approved. */
+  approvedBy: string | null;
   /** Curated order: pinned first, then by position; excluded articles included, flagged. */
   articles: EditionArticle[];
 }
 
 /** What an edition freezes of each article when it is built. */
-export type ArticleSnapshot = Pick<EditionArticle, 'title' | 'summary' | 'url' | 'source' | 'author' | 'imageUrl' | 'publishedAt' | 'language'>;
+export type ArticleSnapshot = Pick<EditionArticle, 'title' | 'summary' | 'url' | 'source' | 'sourceTitle' | 'author' | 'imageUrl' | 'publishedAt' | 'language'>;
 
-export function snapshotOf(article: ArticleSnapshot): ArticleSnapshot {
-  const { title, summary, url, source, author, imageUrl, publishedAt } = article;
-  return { title, summary, url, source, author, imageUrl, publishedAt, language: article.language ?? null };
+export function snapshotOf(article: Omit<ArticleSnapshot, 'sourceTitle'> & { sourceTitle?: string | null }): ArticleSnapshot {
+  const { title, summary, url, source, sourceTitle, author, imageUrl, publishedAt } = article;
+  // Editions frozen before source titles existed show the configured name.
+  return { title, summary, url, source, sourceTitle: sourceTitle || source, author, imageUrl, publishedAt, language: article.language ?? null };
 }

@@ -37,12 +37,30 @@ export function curatedArticles(edition: Edition, categoryOrder: readonly string
     );
 }
 
+export type TopStoryRule = 'pinned' | 'most recent of the first section';
+
+const timeOf = (article: EditionArticle) => (article.publishedAt ? Date.parse(article.publishedAt) : Number.NEGATIVE_INFINITY);
+const hasImage = (article: EditionArticle) => toHttpUrl(article.imageUrl) !== null;
+
 /**
- * The top story of a curated list: the pinned article; else the first one with an image
- * a mail client can show (the top story is the one card with a picture); else the first.
+ * The top story of a curated list and the rule that chose it: the pinned article; else
+ * the most recent article of the first section (today's news beats a days-old story
+ * with a picture); an image only breaks a tie in time.
  */
+export function chooseTopStoryWithRule(curated: readonly EditionArticle[]): { article: EditionArticle; rule: TopStoryRule } | null {
+  const pinned = curated.find((a) => a.pinned);
+  if (pinned) return { article: pinned, rule: 'pinned' };
+  const first = curated[0];
+  if (!first) return null;
+  const section = curated.filter((a) => a.category === first.category);
+  const best = section.reduce((top, a) =>
+    timeOf(a) > timeOf(top) || (timeOf(a) === timeOf(top) && hasImage(a) && !hasImage(top)) ? a : top,
+  );
+  return { article: best, rule: 'most recent of the first section' };
+}
+
 export function chooseTopStory(curated: readonly EditionArticle[]): EditionArticle | null {
-  return curated.find((a) => a.pinned) ?? curated.find((a) => toHttpUrl(a.imageUrl) !== null) ?? curated[0] ?? null;
+  return chooseTopStoryWithRule(curated)?.article ?? null;
 }
 
 /** A category's title in a locale: `titles` by locale chain (de-CH → de), else `title`, else the slug. */

@@ -71,7 +71,7 @@ export async function ingestSources(sources: readonly SourceConfig[], deps: Inge
         reports.push(report);
         continue;
       }
-      const context = { source: source.name, defaultCategories: source.categories, mapper: deps.mapper };
+      const context = { source: source.name, sourceTitle: source.title, defaultCategories: source.categories, mapper: deps.mapper };
       const records = dedupeById(content.drafts.map((draft) => normalizeDraft(draft, context)));
       const enriched = await deps.enricher.enrich(records);
       const saved = await deps.store.saveArticles(enriched, deps.clock.now());

@@ -41,7 +41,7 @@ function cleanLine(value: string | null): string | null {
  */
 export function normalizeDraft(
   rawDraft: ArticleDraft,
-  context: { source: string; defaultCategories: readonly string[]; mapper: CategoryMapper },
+  context: { source: string; sourceTitle?: string; defaultCategories: readonly string[]; mapper: CategoryMapper },
 ): ArticleRecord {
   const draft = stripDraftControls(rawDraft);
   const source = stripLineControls(context.source);
@@ -58,6 +58,8 @@ export function normalizeDraft(
     publishedAt: toIsoOrNull(draft.publishedAt),
     categories: [...configured, ...unknown],
     source,
+    // Readers see the configured title, else the feed's or site's own name, never the config name unless nothing else.
+    sourceTitle: stripLineControls(context.sourceTitle ?? '') || cleanLine(draft.siteName) || source,
     author: cleanLine(draft.author),
     imageUrl: isHttpUrl(draft.imageUrl) ? draft.imageUrl : null,
     language: cleanLine(draft.language)?.toLowerCase() ?? null,

@@ -109,7 +109,8 @@ function toView(article: EditionArticle, content: SegmentContent, intlLocale: st
     title: defuseTokens(article.title),
     summary: article.summary?.trim() ? defuseTokens(article.summary) : null,
     url: sourceUrl(article.url),
-    source: defuseTokens(article.source),
+    // Readers see the source's title, never its configuration name.
+    source: defuseTokens(article.sourceTitle || article.source),
     author: defuseTokens(article.author),
     imageUrl: sourceUrl(article.imageUrl),
     publishedAt: article.publishedAt,

@@ -2,6 +2,7 @@ import type HandlebarsNamespace from 'handlebars';
 import { toHttpUrl } from '../core/http-url.ts';
 import { escapeHtml } from './safe-url.ts';
 import { formatDate, type DateStyle } from './intl-dates.ts';
+import { renderIntroLine } from './intro-markdown.ts';
 import type { Translator } from './locale-strings.ts';
 
 type Handlebars = typeof HandlebarsNamespace;
@@ -62,6 +63,15 @@ export function registerHelpers(hb: Handlebars, mode: TemplateMode): void {
     const cls = typeof options.hash.class === 'string' ? ` class="${escapeHtml(options.hash.class)}"` : '';
     const style = typeof options.hash.style === 'string' ? ` style="${escapeHtml(options.hash.style)}"` : '';
     return safe(blocks.map((lines) => `<p${cls}${style}>${lines.map(escapeHtml).join('<br>')}</p>`).join(''));
+  });
+
+  /** {{markdown text class="…" style="…"}}: like `paragraphs`, with the intro's inline Markdown (see intro-markdown.ts). */
+  hb.registerHelper('markdown', function (text: unknown, options: HelperOptions) {
+    const blocks = splitParagraphs(text);
+    if (!html) return blocks.map((lines) => lines.map((line) => renderIntroLine(line, 'text', (s) => s)).join('\n')).join('\n\n');
+    const cls = typeof options.hash.class === 'string' ? ` class="${escapeHtml(options.hash.class)}"` : '';
+    const style = typeof options.hash.style === 'string' ? ` style="${escapeHtml(options.hash.style)}"` : '';
+    return safe(blocks.map((lines) => `<p${cls}${style}>${lines.map((line) => renderIntroLine(line, 'html', escapeHtml)).join('<br>')}</p>`).join(''));
   });
 
   /** {{lines text}}: one line per line of the input (a postal address), escaped. */

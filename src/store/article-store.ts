@@ -2,6 +2,8 @@ import type { Article } from '../core/article.ts';
 
 /** An article as kept in the store: the public fields plus what ingest and the classifier need. */
 export interface StoredArticle extends Article {
+  /** The name readers see for the source; null for articles stored before titles existed. */
+  sourceTitle: string | null;
   description: string | null;
   contentHash: string;
   categoryOrigin: CategoryOrigin;
@@ -9,7 +11,8 @@ export interface StoredArticle extends Article {
   updatedAt: string;
 }
 
-export type CategoryOrigin = 'source' | 'classifier' | 'none';
+/** Who decided an article's configured category; an editor outranks the source, the source the classifier. */
+export type CategoryOrigin = 'editor' | 'source' | 'classifier' | 'none';
 
 export type ArticleRecord = Omit<StoredArticle, 'firstSeenAt' | 'updatedAt'>;
 
@@ -54,7 +57,14 @@ export interface ArticleStore {
     updates: readonly { id: string; categories: string[]; origin: 'classifier' | 'none' }[],
     at: Date,
   ): Promise<void>;
-  /** Articles whose categories came from their source: the classifier's training data. */
+  /**
+   * An editor's label: the category replaces the article's configured ones (unknown
+   * source labels stay), with origin 'editor', which later ingests and the classifier keep.
+   */
+  setEditorCategory(id: string, category: string, configuredCategories: readonly string[], at: Date): Promise<StoredArticle | null>;
+  /** Full-text search over titles and text (words, prefixes with `*`, phrases in quotes); best match first. */
+  searchArticles(query: string, limit: number): Promise<StoredArticle[]>;
+  /** Articles whose categories came from their source or an editor: the classifier's training data. */
   listTrainingExamples(): Promise<{ id: string; title: string; text: string; categories: string[] }[]>;
   getCachedSummary(contentHash: string, version: string): Promise<string | null>;
   putCachedSummary(contentHash: string, version: string, summary: string): Promise<void>;

@@ -1,3 +1,5 @@
+import type { EditorStore } from '../app/desk/editor-store.ts';
+import type { AuditLog } from '../editions/audit-log.ts';
 import type { Ledger } from '../delivery/ledger.ts';
 import type { SendLease } from '../delivery/send-lease.ts';
 import type { EditionStore } from '../editions/edition-store.ts';
@@ -23,5 +25,7 @@ export interface Store {
   sendLease: SendLease;
   /** The store's file (null in memory): the outcome journal lives next to it. */
   file: string | null;
+  audit: AuditLog;
+  editors: EditorStore;
   close(): void;
 }

@@ -109,8 +109,11 @@ describe('editions on a real store', () => {
     const store = await seeded();
     const clock = createFixedClock('2026-11-28T06:10:00Z');
     const edition = await buildEdition(newsletter, new Date('2026-11-28T06:00:00Z'), deps(store));
-    const curator = new EditionCurator(store.editions, clock);
-    await curator.approve(edition.id, 'ed');
+    const curator = new EditionCurator(
+      { editions: store.editions, articles: store.articles, audit: store.audit, clock, newsletters: config.newsletters, categories: config.categories },
+      'ed',
+    );
+    await curator.approve(edition.id);
     await curator.pick(edition.id, 'w1', { pinned: true, titleOverride: 'Editor title' });
     await curator.exclude(edition.id, 's1');
     await curator.move(edition.id, 'w2', 1);
@@ -122,7 +125,8 @@ describe('editions on a real store', () => {
     await curator.pick(edition.id, 's2', { pinned: true });
     const repinned = await curator.load(edition.id);
     expect(repinned.articles.filter((a) => a.pinned).map((a) => a.articleId)).toEqual(['s2']);
-    expect((await curator.approve(edition.id, 'ed')).status).toBe('approved');
+    const approved = await curator.approve(edition.id);
+    expect([approved.status, approved.approvedBy]).toEqual(['approved', 'ed']);
     await expect(curator.pick(edition.id, 'nope', { pinned: true })).rejects.toThrow(/"nope" is not in edition/);
     store.close();
   });
@@ -134,7 +138,8 @@ describe('editions on a real store', () => {
     const same = planDigest(edition, newsletter, config.categories, { locale: 'en', timezone: 'Europe/Berlin', categories: null }, new Set(), null);
     if ('skip' in all || 'skip' in same) throw new Error('unexpected skip');
     expect(all.segmentKey).toBe(same.segmentKey);
-    expect(all.content.topStory!.articleId).toBe('w1'); // the first with an image when nothing is pinned
+    // Nothing pinned: the most recent of the first section, not the one with an image (w1).
+    expect(all.content.topStory!.articleId).toBe('s1');
     expect(all.content.sections.map((s) => s.slug)).toEqual(['security', 'technology', 'world']);
 
     const securityOnly = planDigest(edition, newsletter, config.categories, { locale: null, timezone: null, categories: ['security'] }, new Set(), null);

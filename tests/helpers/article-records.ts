@@ -17,6 +17,7 @@ export function makeRecord(overrides: Partial<ArticleRecord> = {}): ArticleRecor
     publishedAt: '2026-11-27T08:00:00.000Z',
     categories: ['technology'],
     source: 'wire',
+    sourceTitle: 'Wire',
     author: null,
     imageUrl: null,
     language: 'en',

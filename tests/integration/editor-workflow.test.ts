@@ -125,7 +125,9 @@ describe('an editor curates, previews and approves an edition from the command l
     expect(text).toContain('Здравствуйте, Иван!');
     expect(text).toContain('суббота, 28 ноября 2026');
     // The phishing story was published 16:20 UTC: 19:20 in Moscow, day and month in Russian.
-    expect(text).toMatch(/harbor-herald · 27 нояб\., 19:20/);
+    // Readers see the feed's own name (its <title>), not the configuration name.
+    expect(text).toMatch(/The Harbor Herald · 27 нояб\., 19:20/);
+    expect(text).not.toMatch(/harbor-herald ·|desk-files ·/);
 
     expect((await cli('edition', 'build', 'daily', '--at', '2026-11-28T07:00')).code).toBe(0);
     const shown = await cli('edition', 'show', 'daily/2026-11-28T07:00');

@@ -7,7 +7,7 @@ import { defaultRenderer } from './helpers.ts';
 function hostileSegment() {
   const segment = buildFixtureSegment({ intro: 'Editor says <b>hi</b> & "welcome"\n\n<script>alert(1)</script>' });
   const cards = segment.sections[0]!.articles;
-  cards[0] = { ...cards[0]!, title: '<script>alert("t")</script> Breaking', summary: 'Sum <img src=x onerror=alert(1)> & more', source: 'Evil "Source" <i>' };
+  cards[0] = { ...cards[0]!, title: '<script>alert("t")</script> Breaking', summary: 'Sum <img src=x onerror=alert(1)> & more', sourceTitle: 'Evil "Source" <i>' };
   cards[1] = { ...cards[1]!, title: 'Click me', url: 'javascript:alert(document.cookie)' };
   cards[2] = { ...cards[2]!, title: 'Data link', url: 'data:text/html;base64,PHNjcmlwdD4=' };
   segment.topStory = {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { EditionCurator } from '../../src/editions/curate-edition.ts';
+import { createCurator } from '../../src/app/create-curator.ts';
 import { editionFolderName } from '../../src/delivery/outbox-transport.ts';
 import { runCli } from '../helpers/cli-run.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -33,7 +33,7 @@ describe('approval: prepared ahead, editors emailed, sent when approved, decided
       expect(notice).toBeDefined();
       const mail = await simpleParser(readFileSync(path.join(ws.dir, 'outbox', editionFolderName('daily/2026-11-30T07:00-approval'), notice!)));
       expect(mail.subject).toMatch(/^\[APPROVAL NEEDED\] /);
-      expect(mail.text).toContain('https://news.example.org/desk/editions/daily%2F2026-11-30T07%3A00');
+      expect(mail.text).toContain('https://news.example.org/desk/e/daily/2026-11-30T07%3A00');
       expect(mail.html).toContain('Story');
       expect((mail.to as { value: { address: string }[] }).value[0]!.address).toBe('ed@example.org');
 
@@ -52,7 +52,7 @@ describe('approval: prepared ahead, editors emailed, sent when approved, decided
       expect(tuesday.status).toBe('draft');
       expect(tuesday.articles.map((a) => a.articleId)).toEqual(expect.arrayContaining(mondayArticles));
       expect(tuesday.articles.length).toBeGreaterThan(mondayArticles.length);
-      await new EditionCurator(ws.ctx.store.editions, ws.clock).approve(tuesday.id, 'ed');
+      await createCurator(ws.ctx, 'ed').approve(tuesday.id);
       await ws.runUntil('2026-12-01T05:45:00Z', 15 * 60_000);
       expect(ws.outboxFiles(tuesday.id)).toHaveLength(0); // approved, but the slot has not come
       await ws.runUntil('2026-12-01T06:15:00Z', 15 * 60_000);
@@ -129,7 +129,7 @@ describe('the approval email against a misbehaving SMTP server', () => {
       expect(sink.messages.some((m) => m.to.includes('gone@example.org'))).toBe(false);
       const edition = (await ws.ctx.store.editions.getEdition('daily/2026-11-30T07:00'))!;
       expect(edition.status).toBe('draft');
-      await new EditionCurator(ws.ctx.store.editions, ws.clock).approve(edition.id, 'ed');
+      await createCurator(ws.ctx, 'ed').approve(edition.id);
       await ws.runUntil('2026-11-30T07:00:00Z', 15 * 60_000);
       expect((await ws.ctx.store.editions.getEdition(edition.id))!.status).toBe('sent');
       expect(sink.messages.filter((m) => READERS.some((r) => m.to.includes(r.email)))).toHaveLength(2);

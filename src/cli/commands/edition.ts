@@ -2,46 +2,20 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { AppContext } from '../../app/context.ts';
 import { UsageError } from '../../core/errors.ts';
+import { createCurator } from '../../app/create-curator.ts';
 import type { Edition } from '../../editions/edition.ts';
-import { EditionCurator } from '../../editions/curate-edition.ts';
-import { chooseTopStory, curatedArticles } from '../../editions/plan-digest.ts';
 import type { CommandHost } from '../command-host.ts';
+import { editionJson, formatEdition } from '../format-edition.ts';
+import { registerEditionCurateCommands } from './edition-curate.ts';
 
-function formatEdition(edition: Edition, categoryOrder: readonly string[]): string[] {
-  const lines = [
-    `${edition.id}  ${edition.status}${edition.statusReason ? ` (${edition.statusReason})` : ''}`,
-    `  slot ${edition.slot} · built ${edition.builtAt}${edition.approvedAt ? ` · approved ${edition.approvedAt}` : ''}`,
-  ];
-  if (edition.intro) lines.push(`  intro: ${edition.intro.replace(/\n+/g, ' ¶ ')}`);
-  let heading = '';
-  let number = 0;
-  const excluded = edition.articles.filter((a) => a.excluded);
-  const curated = curatedArticles(edition, categoryOrder);
-  // Without a pin the email still leads with one story: show the editor which, in place.
-  const top = chooseTopStory(curated);
-  for (const article of [...curated, ...excluded]) {
-    const group = article.pinned ? 'top story' : article.excluded ? 'excluded' : article.category;
-    if (group !== heading) {
-      heading = group;
-      number = 0;
-      lines.push(`  [${group}]`);
-    }
-    // Numbers are the positions `edition move` takes: within the section, pinned and excluded aside.
-    const label = article.pinned ? ' *' : article.excluded ? ' -' : String((number += 1)).padStart(2);
-    const flag = article === top && !article.pinned ? '  <TOP auto: first with an image; pin to choose>' : '';
-    lines.push(`    ${label}. ${article.articleId.slice(0, 10)}  ${article.title}${flag}`);
-  }
-  return lines;
-}
-
-function print(ctx: AppContext, edition: Edition, json: boolean | undefined): number {
-  if (json) ctx.out(JSON.stringify(edition, null, 2));
-  else {
-    const order = ctx.config.newsletters.find((n) => n.id === edition.newsletterId)?.categories ?? [];
-    for (const line of formatEdition(edition, order)) ctx.out(line);
-  }
+export function printEdition(ctx: AppContext, edition: Edition, json: boolean | undefined): number {
+  const order = ctx.config.newsletters.find((n) => n.id === edition.newsletterId)?.categories ?? [];
+  if (json) ctx.out(JSON.stringify(editionJson(edition, order), null, 2));
+  else for (const line of formatEdition(edition, order)) ctx.out(line);
   return 0;
 }
+
+const print = printEdition;
 
 function positiveInt(value: string, what: string): number {
   const n = Number(value);
@@ -51,9 +25,9 @@ function positiveInt(value: string, what: string): number {
 
 export function registerEditionCommands(program: Command, host: CommandHost): void {
   const edition = program.command('edition').description('list, inspect and curate editions (id: newsletter/YYYY-MM-DDTHH:mm)');
-  const curator = async () => {
+  const curator = async (by = 'cli') => {
     const ctx = await host.getContext();
-    return { ctx, curator: new EditionCurator(ctx.store.editions, ctx.clock) };
+    return { ctx, curator: createCurator(ctx, by) };
   };
   const run = (fn: (...args: any[]) => Promise<number>) => async (...args: any[]) => host.setExitCode(await fn(...args));
 
@@ -157,13 +131,5 @@ export function registerEditionCommands(program: Command, host: CommandHost): vo
       return print(ctx, (await EditionPipeline.open(ctx, newsletter, at)).edition, false);
     }));
 
-  edition
-    .command('approve')
-    .description('approve an edition for sending')
-    .argument('<edition>', 'edition id')
-    .option('--by <name>', 'who approves', 'cli')
-    .action(run(async (id: string, o: { by: string }) => {
-      const { ctx, curator: c } = await curator();
-      return print(ctx, await c.approve(id, o.by), false);
-    }));
+  registerEditionCurateCommands(edition, host);
 }

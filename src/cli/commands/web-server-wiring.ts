@@ -4,7 +4,8 @@ import type { SubscriberService } from '../../app/subscribers/subscriber-service
 import { ConfigError } from '../../core/errors.ts';
 import { parseCronExpression } from '../../schedule/cron-expression.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
-import { createWebServer } from '../../web/create-web-server.ts';
+import { createWebServer, ROUTE_MODULES } from '../../web/create-web-server.ts';
+import { createDeskRoutes } from '../../web/desk/desk-routes.ts';
 import { listenUntilClosed } from '../../web/listen-until-closed.ts';
 import { createOpsMetrics, type SchedulerStatus } from '../../web/ops/metrics.ts';
 import { loadWebViews } from '../../web/web-views.ts';
@@ -31,8 +32,9 @@ export interface ListeningWebServer {
 
 /**
  * The one HTTP server of `tidings serve` and `tidings start`, wired from the context:
- * the subscriber service, the views (with `templates.dir` overrides), `/healthz` (the
- * store, plus whatever the caller adds) and `/metrics`. Listens on web.host:web.port.
+ * the subscriber and public pages, the editor desk under /desk, the views (with
+ * `templates.dir` overrides), `/healthz` (the store, plus whatever the caller adds) and
+ * `/metrics`. Listens on web.host:web.port.
  */
 export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring = {}): Promise<ListeningWebServer> {
   const subscribers = createSubscriberServiceFromContext(ctx);
@@ -70,7 +72,7 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
       const detail = await wiring.checkHealth?.();
       return detail ? `store ok; ${detail}` : 'store ok';
     },
-  });
+  }, { modules: [...ROUTE_MODULES, createDeskRoutes(ctx)] });
   const { host, port } = ctx.config.web;
   const server = await listenUntilClosed(app, { host, port, logger: ctx.logger, signals: process }).catch((error: NodeJS.ErrnoException) => {
     const reason = LISTEN_ERRORS[error.code ?? ''];

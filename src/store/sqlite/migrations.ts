@@ -2,7 +2,7 @@
  * Versioned schema. Each migration runs once, in order, in its own transaction;
  * `PRAGMA user_version` records how far a file has come.
  * Area owners: 1 articles (ingest), 2 editions, 3 subscribers, 4 deliveries, 5 send leases,
- * 6 subscriber lifecycle, 7 scheduler, 8 source fetch state. Keep the array in version order.
+ * 6 subscriber lifecycle, 7 scheduler, 8 source fetch state, 9 editor desk. Keep the array in version order.
  */
 export interface Migration {
   version: number;
@@ -251,6 +251,66 @@ export const MIGRATIONS: readonly Migration[] = [
         consecutive_failures INTEGER NOT NULL DEFAULT 0,
         total_failures INTEGER NOT NULL DEFAULT 0
       );
+    `,
+  },
+  {
+    version: 9,
+    name: 'editor desk',
+    sql: `
+      -- The name readers see for a source (config title, else the feed's or site's own name).
+      ALTER TABLE articles ADD COLUMN source_title TEXT;
+      -- Full-text search over the store for editors; kept in step with articles by triggers.
+      CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content = 'articles', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+      END;
+      CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+      END;
+      CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+        INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+      END;
+      INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+      ALTER TABLE editions ADD COLUMN approval_withdrawn_by TEXT;
+      -- Articles or whole sources an editor keeps out of a newsletter's later editions.
+      CREATE TABLE newsletter_blocks (
+        newsletter_id TEXT NOT NULL,
+        kind TEXT NOT NULL,                -- article | source
+        value TEXT NOT NULL,               -- article id or configured source name
+        blocked_by TEXT NOT NULL,
+        blocked_at TEXT NOT NULL,
+        PRIMARY KEY (newsletter_id, kind, value)
+      );
+      CREATE TABLE editors (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        email TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL,                -- editor | admin
+        password_hash TEXT NOT NULL,       -- scrypt$N$r$p$salt$hash
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE desk_sessions (
+        id_hash TEXT PRIMARY KEY,          -- sha256 of the cookie value: a stolen file holds no usable id
+        editor_id INTEGER NOT NULL REFERENCES editors (id) ON DELETE CASCADE,
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL
+      );
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        newsletter_id TEXT,
+        edition_id TEXT,
+        details TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX audit_log_edition ON audit_log (edition_id, id);
     `,
   },
 ];

@@ -3,6 +3,8 @@ import type { Store } from '../store.ts';
 import { guardStoreErrors } from './guard-store-errors.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { openDatabase, type OpenDatabaseOptions } from './open-database.ts';
+import { SqliteAuditLog } from './sqlite-audit-log.ts';
+import { SqliteEditorStore } from './sqlite-editor-store.ts';
 import { SqliteArticleStore } from './sqlite-article-store.ts';
 import { SqliteEditionStore } from './sqlite-edition-store.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
@@ -29,6 +31,8 @@ export function openSqliteStore(file: string, options: OpenDatabaseOptions = {})
     sendLease: guardStoreErrors(new SqliteSendLease(db), file),
     file: file === ':memory:' ? null : path.resolve(file),
     scheduler: guardStoreErrors(new SqliteSchedulerStore(db), file),
+    audit: guardStoreErrors(new SqliteAuditLog(db), file),
+    editors: guardStoreErrors(new SqliteEditorStore(db), file),
     close: () => db.close(),
   };
 }

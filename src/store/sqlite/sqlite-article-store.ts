@@ -19,6 +19,7 @@ interface ArticleRow {
   categories: string;
   category_origin: StoredArticle['categoryOrigin'];
   source: string;
+  source_title: string | null;
   author: string | null;
   image_url: string | null;
   language: string | null;
@@ -37,6 +38,7 @@ function fromRow(row: ArticleRow): StoredArticle {
     publishedAt: row.published_at,
     categories: JSON.parse(row.categories) as string[],
     source: row.source,
+    sourceTitle: row.source_title,
     author: row.author,
     imageUrl: row.image_url,
     language: row.language,
@@ -58,6 +60,7 @@ function sameContent(row: ArticleRow, record: ArticleRecord): boolean {
     row.published_at === record.publishedAt &&
     row.categories === JSON.stringify(record.categories) &&
     row.author === record.author &&
+    row.source_title === record.sourceTitle &&
     row.image_url === record.imageUrl
   );
 }
@@ -77,12 +80,12 @@ export class SqliteArticleStore implements ArticleStore {
     this.#byHash = db.prepare<[string, string], { id: string }>('SELECT id FROM articles WHERE content_hash = ? AND id <> ? LIMIT 1');
     this.#insert = db.prepare(`
       INSERT INTO articles (id, url, title, text, description, summary, published_at, categories, category_origin,
-        source, author, image_url, language, content_hash, first_seen_at, updated_at)
+        source, source_title, author, image_url, language, content_hash, first_seen_at, updated_at)
       VALUES (@id, @url, @title, @text, @description, @summary, @publishedAt, @categories, @categoryOrigin,
-        @source, @author, @imageUrl, @language, @contentHash, @at, @at)`);
+        @source, @sourceTitle, @author, @imageUrl, @language, @contentHash, @at, @at)`);
     this.#update = db.prepare(`
       UPDATE articles SET url = @url, title = @title, text = @text, description = @description, summary = @summary,
-        published_at = @publishedAt, categories = @categories, category_origin = @categoryOrigin, source = @source,
+        published_at = @publishedAt, categories = @categories, category_origin = @categoryOrigin, source = @source, source_title = @sourceTitle,
         author = @author, image_url = @imageUrl, language = @language, content_hash = @contentHash, updated_at = @at
       WHERE id = @id`);
     this.#clearCategories = db.prepare('DELETE FROM article_categories WHERE article_id = ?');
@@ -120,6 +123,12 @@ export class SqliteArticleStore implements ArticleStore {
     // already have: the first source keeps it (its categories, its text), so one feed
     // cannot wipe what another one said. Its own source updates it.
     if (existing.source !== record.source) return 'duplicate';
+    // An editor's label outranks whatever the source says later.
+    if (existing.category_origin === 'editor') {
+      params.categories = existing.categories;
+      params.categoryOrigin = 'editor';
+      record = { ...record, categories: JSON.parse(existing.categories) as string[], categoryOrigin: 'editor' };
+    }
     // An article the classifier labelled keeps that label until its source gives one.
     if (record.categoryOrigin === 'none' && existing.category_origin === 'classifier') {
       params.categories = existing.categories;
@@ -176,7 +185,7 @@ export class SqliteArticleStore implements ArticleStore {
   async setClassifiedCategories(updates: readonly { id: string; categories: string[]; origin: 'classifier' | 'none' }[], at: Date): Promise<void> {
     const stamp = at.toISOString();
     const set = this.#db.prepare(
-      `UPDATE articles SET categories = ?, category_origin = ?, updated_at = ? WHERE id = ? AND category_origin <> 'source'`,
+      `UPDATE articles SET categories = ?, category_origin = ?, updated_at = ? WHERE id = ? AND category_origin NOT IN ('source', 'editor')`,
     );
     this.#db.transaction(() => {
       for (const { id, categories, origin } of updates) {
@@ -189,10 +198,37 @@ export class SqliteArticleStore implements ArticleStore {
   async listTrainingExamples(): Promise<{ id: string; title: string; text: string; categories: string[] }[]> {
     return this.#db
       .prepare<[], { id: string; title: string; text: string; categories: string }>(
-        `SELECT id, title, text, categories FROM articles WHERE category_origin = 'source' ORDER BY first_seen_at, id`,
+        `SELECT id, title, text, categories FROM articles WHERE category_origin IN ('source', 'editor') ORDER BY first_seen_at, id`,
       )
       .all()
       .map((row) => ({ ...row, categories: JSON.parse(row.categories) as string[] }));
+  }
+
+  async setEditorCategory(id: string, category: string, configuredCategories: readonly string[], at: Date): Promise<StoredArticle | null> {
+    return this.#db.transaction(() => {
+      const row = this.#byId.get(id);
+      if (!row) return null;
+      const configured = new Set(configuredCategories);
+      const kept = (JSON.parse(row.categories) as string[]).filter((slug) => !configured.has(slug) && slug !== category);
+      const categories = [category, ...kept];
+      this.#db
+        .prepare(`UPDATE articles SET categories = ?, category_origin = 'editor', updated_at = ? WHERE id = ?`)
+        .run(JSON.stringify(categories), at.toISOString(), id);
+      this.#writeCategories(id, categories);
+      return fromRow(this.#byId.get(id)!);
+    })();
+  }
+
+  async searchArticles(query: string, limit: number): Promise<StoredArticle[]> {
+    const match = toFtsQuery(query);
+    if (!match) return [];
+    return this.#db
+      .prepare<[string, number], ArticleRow>(
+        `SELECT a.* FROM articles_fts f JOIN articles a ON a.rowid = f.rowid
+         WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 5.0, 1.0), a.id LIMIT ?`,
+      )
+      .all(match, Math.max(1, Math.floor(limit)))
+      .map(fromRow);
   }
 
   async getCachedSummary(contentHash: string, version: string): Promise<string | null> {
@@ -207,4 +243,13 @@ export class SqliteArticleStore implements ArticleStore {
       .prepare('INSERT OR REPLACE INTO summary_cache (content_hash, version, summary) VALUES (?, ?, ?)')
       .run(contentHash, version, summary);
   }
+}
+
+/**
+ * An editor's words as an FTS5 query: each word quoted (so no FTS syntax from the input
+ * can reach the engine) and matched as a prefix, all words required.
+ */
+function toFtsQuery(query: string): string | null {
+  const words = query.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length ? words.slice(0, 12).map((word) => `"${word}"*`).join(' ') : null;
 }

@@ -1,5 +1,5 @@
 import { snapshotOf, type ArticleSnapshot, type Edition, type EditionArticle, type EditionStatus } from '../../editions/edition.ts';
-import type { EditionStore, NewEdition, PickChange } from '../../editions/edition-store.ts';
+import type { Block, EditionStore, NewEdition, PickChange } from '../../editions/edition-store.ts';
 import type { SqliteDatabase } from './open-database.ts';
 
 interface EditionRow {
@@ -12,6 +12,7 @@ interface EditionRow {
   intro: string | null;
   built_at: string;
   approved_at: string | null;
+  approved_by: string | null;
 }
 
 interface EditionArticleRow {
@@ -65,6 +66,7 @@ export class SqliteEditionStore implements EditionStore {
       intro: row.intro,
       builtAt: row.built_at,
       approvedAt: row.approved_at,
+      approvedBy: row.approved_at ? row.approved_by : null,
       articles,
     };
   }
@@ -150,15 +152,70 @@ export class SqliteEditionStore implements EditionStore {
     options: { at: Date; reason?: string | null; from?: readonly EditionStatus[]; approvedBy?: string },
   ): Promise<boolean> {
     const approved = status === 'approved' ? options.at.toISOString() : null;
+    // Back to draft (changed after approval, approval withdrawn) forgets who approved.
+    const forget = status === 'draft' ? ', approved_at = NULL, approved_by = NULL' : '';
     const guard = options.from ? `AND status IN (SELECT value FROM json_each(?))` : '';
     const params: unknown[] = [status, options.reason ?? null, approved, options.approvedBy ?? null, editionId];
     if (options.from) params.push(JSON.stringify(options.from));
     const result = this.#db
       .prepare(
         `UPDATE editions SET status = ?, status_reason = ?, approved_at = COALESCE(?, approved_at),
-           approved_by = COALESCE(?, approved_by) WHERE id = ? ${guard}`,
+           approved_by = COALESCE(?, approved_by) ${forget} WHERE id = ? ${guard}`,
       )
       .run(...params);
     return result.changes > 0;
+  }
+
+  async addArticle(editionId: string, article: Omit<EditionArticle, 'pinned' | 'excluded' | 'position'>): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const last = this.#db
+        .prepare<[string, string], { last: number | null }>(
+          'SELECT MAX(position) AS last FROM edition_articles WHERE edition_id = ? AND category = ?',
+        )
+        .get(editionId, article.category);
+      const inserted = this.#db
+        .prepare(
+          `INSERT OR IGNORE INTO edition_articles (edition_id, article_id, category, position, snapshot) VALUES (?, ?, ?, ?, ?)`,
+        )
+        .run(editionId, article.articleId, article.category, (last?.last ?? 0) + 1, JSON.stringify(snapshotOf(article)));
+      return inserted.changes > 0;
+    })();
+  }
+
+  async setArticleCategory(editionId: string, articleId: string, category: string): Promise<void> {
+    this.#db.transaction(() => {
+      const last = this.#db
+        .prepare<[string, string], { last: number | null }>(
+          'SELECT MAX(position) AS last FROM edition_articles WHERE edition_id = ? AND category = ?',
+        )
+        .get(editionId, category);
+      this.#db
+        .prepare('UPDATE edition_articles SET category = ?, position = ? WHERE edition_id = ? AND article_id = ? AND category <> ?')
+        .run(category, (last?.last ?? 0) + 1, editionId, articleId, category);
+    })();
+  }
+
+  async addBlock(newsletterId: string, block: Block): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT OR IGNORE INTO newsletter_blocks (newsletter_id, kind, value, blocked_by, blocked_at) VALUES (?, ?, ?, ?, ?)`,
+      )
+      .run(newsletterId, block.kind, block.value, block.blockedBy, block.blockedAt);
+  }
+
+  async removeBlock(newsletterId: string, kind: Block['kind'], value: string): Promise<boolean> {
+    return (
+      this.#db.prepare('DELETE FROM newsletter_blocks WHERE newsletter_id = ? AND kind = ? AND value = ?').run(newsletterId, kind, value)
+        .changes > 0
+    );
+  }
+
+  async listBlocks(newsletterId: string): Promise<Block[]> {
+    return this.#db
+      .prepare<[string], Block>(
+        `SELECT kind, value, blocked_by AS blockedBy, blocked_at AS blockedAt FROM newsletter_blocks
+         WHERE newsletter_id = ? ORDER BY rowid`,
+      )
+      .all(newsletterId);
   }
 }

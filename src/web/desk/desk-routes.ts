@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../app/context.ts';
+import { DeskAuth, csrfMatches } from '../../app/desk/desk-auth.ts';
+import { DeskSends } from '../../app/desk/desk-sends.ts';
+import type { RouteModule } from '../web-context.ts';
+import { registerDeskEditionRoutes } from './desk-edition-routes.ts';
+import { buildEditionList } from './edition-list-model.ts';
+import { LOGIN_COOKIE, SESSION_COOKIE, deskSession, field, sendDeskHtml, setDeskSession } from './desk-request.ts';
+import { loadDeskViews, type DeskViews } from './desk-views.ts';
+
+export interface DeskDeps {
+  ctx: AppContext;
+  auth: DeskAuth;
+  sends: DeskSends;
+  views: DeskViews;
+  secureCookies: boolean;
+}
+
+const PUBLIC_PATHS = new Set(['/desk/login', '/desk/assets/desk.css', '/desk/assets/desk.js', '/desk/assets/sortable.min.js']);
+
+function loadAssets(ctx: AppContext): Record<string, { type: string; body: string }> {
+  const deskDir = path.join(ctx.templatesDir, 'web', 'desk');
+  const sortable = createRequire(import.meta.url).resolve('sortablejs/Sortable.min.js');
+  return {
+    'desk.css': { type: 'text/css; charset=utf-8', body: readFileSync(path.join(deskDir, 'desk.css'), 'utf8') },
+    'desk.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(path.join(deskDir, 'desk.js'), 'utf8') },
+    'sortable.min.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(sortable, 'utf8') },
+  };
+}
+
+/**
+ * The editor desk under /desk: login, editions, one edition (curate, preview, approve,
+ * send). Built from the app context by `tidings serve`; its sends are drained on close.
+ */
+export function createDeskRoutes(ctx: AppContext): RouteModule & { sends: DeskSends } {
+  const sends = new DeskSends(ctx);
+  const module = async (app: FastifyInstance) => {
+    const overrideDir = ctx.config.templates.dir ? ctx.resolvePath(ctx.config.templates.dir) : undefined;
+    const deps: DeskDeps = {
+      ctx,
+      auth: new DeskAuth({ editors: ctx.store.editors, audit: ctx.store.audit, clock: ctx.clock }, ctx.config.desk),
+      sends,
+      views: loadDeskViews(ctx.templatesDir, overrideDir),
+      secureCookies: ctx.config.web.baseUrl.startsWith('https:'),
+    };
+    const assets = loadAssets(ctx);
+    await app.register(async (desk) => registerDesk(desk, deps, assets));
+    app.addHook('onClose', async () => sends.drain());
+  };
+  return Object.assign(module, { sends });
+}
+
+async function registerDesk(desk: FastifyInstance, deps: DeskDeps, assets: Record<string, { type: string; body: string }>): Promise<void> {
+  const { auth, views } = deps;
+  await desk.register(cookie);
+  const cookieOptions = { path: '/desk', httpOnly: true, sameSite: 'lax' as const, secure: deps.secureCookies };
+
+  desk.get('/desk/assets/:name', async (request, reply) => {
+    const asset = assets[(request.params as { name: string }).name];
+    if (!asset) return reply.code(404).send('not found');
+    return reply.header('content-type', asset.type).header('cache-control', 'no-cache').send(asset.body);
+  });
+
+  // Every other desk route needs a live session; every POST needs the session's CSRF token.
+  desk.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const route = request.routeOptions.url ?? request.url;
+    if (!route.startsWith('/desk') || PUBLIC_PATHS.has(route) || route === '/desk/assets/:name') return;
+    const sessionId = request.cookies[SESSION_COOKIE];
+    const session = await auth.resume(sessionId);
+    if (!session || !sessionId) {
+      if (request.method === 'GET' && !route.endsWith('/progress')) return reply.redirect('/desk/login', 303);
+      return reply.code(401).send('session expired: log in again');
+    }
+    if (request.method === 'POST' && !csrfMatches(session.csrfToken, field(request.body, '_csrf'))) {
+      request.log.warn({ editor: session.editor.name, url: request.url }, 'desk: form without a valid CSRF token refused');
+      return sendDeskHtml(reply, views.render('message', { title: 'Refused', message: 'This form has expired or did not come from the desk. Reload the page and try again.' }), 403);
+    }
+    setDeskSession(request, { ...session, sessionId });
+  });
+
+  const loginPage = (reply: FastifyReply, error: string | null, status = 200) => {
+    // A login form token (double submit: cookie and field) so no other site can log an editor in.
+    const token = randomBytes(24).toString('base64url');
+    reply.setCookie(LOGIN_COOKIE, token, { ...cookieOptions, maxAge: 3600 });
+    return sendDeskHtml(reply, views.render('login', { title: 'Log in', csrf: token, error }), status);
+  };
+
+  desk.get('/desk', async (_request, reply) => reply.redirect('/desk/editions', 303));
+  desk.get('/desk/login', async (_request, reply) => loginPage(reply, null));
+
+  desk.post('/desk/login', async (request, reply) => {
+    const body = request.body;
+    if (!csrfMatches(request.cookies[LOGIN_COOKIE] ?? '', field(body, '_csrf')) || !request.cookies[LOGIN_COOKIE]) {
+      return loginPage(reply, 'The form expired. Please try again.', 403);
+    }
+    const result = await auth.login(field(body, 'login'), field(body, 'password'), request.ip, request.cookies[SESSION_COOKIE]);
+    if (!result.ok) {
+      const messages = {
+        invalid: 'Wrong name or password.',
+        locked: 'Too many failed logins: this account is locked for a while. An admin can reset the password.',
+        'rate-limited': 'Too many login attempts from this address. Wait a minute.',
+      };
+      return loginPage(reply, messages[result.reason], result.reason === 'invalid' ? 401 : 429);
+    }
+    reply.clearCookie(LOGIN_COOKIE, cookieOptions);
+    reply.setCookie(SESSION_COOKIE, result.sessionId, cookieOptions);
+    return reply.redirect('/desk/editions', 303);
+  });
+
+  desk.post('/desk/logout', async (request, reply) => {
+    const session = deskSession(request);
+    await auth.logout(session.sessionId, session.editor);
+    reply.clearCookie(SESSION_COOKIE, cookieOptions);
+    return reply.redirect('/desk/login', 303);
+  });
+
+  desk.get('/desk/editions', async (request, reply) => {
+    const session = deskSession(request);
+    const list = await buildEditionList(deps.ctx, deps.sends);
+    return sendDeskHtml(reply, views.render('editions', { title: 'Editions', editor: session.editor, csrf: session.csrfToken, ...list }));
+  });
+
+  registerDeskEditionRoutes(desk, deps);
+}

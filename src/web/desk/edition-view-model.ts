@@ -1,0 +1,83 @@
+import type { AppContext } from '../../app/context.ts';
+import type { AuditEntry } from '../../editions/audit-log.ts';
+import type { Edition, EditionArticle } from '../../editions/edition.ts';
+import { chooseTopStoryWithRule, curatedArticles } from '../../editions/plan-digest.ts';
+import { toHttpUrl } from '../../core/http-url.ts';
+import type { StoredArticle } from '../../store/article-store.ts';
+
+const READ_ONLY = new Set(['sending', 'sent']);
+
+function articleView(article: EditionArticle, index: number, count: number, sections: { slug: string; title: string }[], top: string | null) {
+  return {
+    id: article.articleId,
+    title: article.title,
+    summary: article.summary,
+    url: toHttpUrl(article.url),
+    sourceTitle: article.sourceTitle,
+    source: article.source,
+    time: article.publishedAt ? article.publishedAt.slice(0, 16).replace('T', ' ') + ' UTC' : null,
+    imageUrl: toHttpUrl(article.imageUrl),
+    pinned: article.pinned,
+    isTop: article.articleId === top,
+    first: index === 0,
+    last: index === count - 1,
+    otherSections: sections.filter((s) => s.slug !== article.category),
+  };
+}
+
+const storedView = (article: StoredArticle) => ({
+  id: article.id,
+  title: article.title,
+  sourceTitle: article.sourceTitle || article.source,
+  time: article.publishedAt ? article.publishedAt.slice(0, 16).replace('T', ' ') + ' UTC' : null,
+  categories: article.categories.join(', '),
+});
+
+/** Everything the edition page shows, already shaped for the view (no logic in templates). */
+export function buildEditionView(
+  ctx: AppContext,
+  edition: Edition,
+  extra: { addable: StoredArticle[]; found: StoredArticle[] | null; query: string; audit: AuditEntry[]; subscribers: string[]; locales: string[] },
+) {
+  const newsletter = ctx.config.newsletters.find((n) => n.id === edition.newsletterId)!;
+  const sections = newsletter.categories.map((slug) => ({ slug, title: ctx.config.categories[slug]?.title ?? slug }));
+  const curated = curatedArticles(edition, newsletter.categories);
+  const top = chooseTopStoryWithRule(curated);
+  const topId = top?.article.articleId ?? null;
+  return {
+    id: edition.id,
+    newsletterTitle: newsletter.title,
+    status: edition.status,
+    statusReason: edition.statusReason,
+    slot: edition.slot,
+    approvedBy: edition.approvedBy,
+    approvedAt: edition.approvedAt,
+    requireApproval: newsletter.requireApproval,
+    readOnly: READ_ONLY.has(edition.status),
+    canApprove: edition.status === 'draft',
+    canUnapprove: edition.status === 'approved',
+    intro: edition.intro ?? '',
+    topStory: top ? { title: top.article.title, rule: top.rule } : null,
+    sections: sections.map((section) => {
+      const articles = curated.filter((a) => a.category === section.slug && !a.pinned);
+      return { ...section, articles: articles.map((a, i) => articleView(a, i, articles.length, sections, topId)) };
+    }),
+    pinned: curated.filter((a) => a.pinned).map((a) => articleView(a, 0, 1, sections, topId)),
+    excluded: edition.articles.filter((a) => a.excluded).map((a) => articleView(a, 0, 1, sections, topId)),
+    addable: extra.addable.map(storedView),
+    found: extra.found?.map(storedView) ?? null,
+    query: extra.query,
+    sectionOptions: sections,
+    audit: extra.audit.map((entry) => ({ ...entry, details: summarizeDetails(entry.details) })),
+    subscribers: extra.subscribers,
+    locales: extra.locales,
+  };
+}
+
+function summarizeDetails(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .filter(([, value]) => value !== undefined && value !== null && value !== '')
+    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' · ')
+    .slice(0, 300);
+}
