@@ -13,9 +13,8 @@ export const editionPath = (id: string) => `/desk/e/${id.split('/').map(encodeUR
 export async function buildEditionList(ctx: AppContext, sends: DeskSends) {
   const editions = await ctx.store.editions.listEditions();
   const summaries = new Map((await ctx.store.ledger.editions()).map((s) => [s.editionId, s]));
-  const lifecycle = ctx.store.subscribers as { unsubscribesByEdition?: (id?: string) => Promise<Map<string, number>> };
   // Unsubscribes are a figure on the page, not a reason to fail it.
-  const unsubscribes = await (lifecycle.unsubscribesByEdition?.() ?? Promise.resolve(new Map<string, number>())).catch((error: unknown) => {
+  const unsubscribes = await ctx.store.subscribers.unsubscribesByEdition().catch((error: unknown) => {
     ctx.logger.warn({ err: error }, 'desk: unsubscribe counts unavailable');
     return new Map<string, number>();
   });
