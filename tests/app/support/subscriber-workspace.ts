@@ -52,6 +52,8 @@ newsletters:
     minArticles: 1
     from: "Test Daily <digest@news.example.org>"
     timezone: UTC
+    # Readers here choose German or Russian pages for English stories: every language goes to everyone.
+    languages: any
     signup: true
     public: true
   - id: weekly
@@ -61,6 +63,7 @@ newsletters:
     minArticles: 1
     from: "Test Weekly <weekly@news.example.org>"
     timezone: UTC
+    languages: any
 subscribers:
   paths: [subscribers]
 transport:

@@ -55,6 +55,8 @@ newsletters:
     window: 24h
     minArticles: 2
     from: "Test Daily <digest@news.example.org>"
+    # Tests give readers other locales for English stories: every language goes to everyone.
+    languages: any
     timezone: UTC
 subscribers:
   paths: [subscribers]
