@@ -16,7 +16,7 @@ describe('tidings edition add|recategorize|block|approve|unapprove', () => {
     writeFileSync(config, readFileSync(path.resolve('tidings.config.yaml'), 'utf8').replace('perCategory: 4', 'perCategory: 1'));
     const cli = (...args: string[]) => runCli(['-q', '-c', config, ...args], {}, AT);
     expect((await cli('ingest')).code).toBe(0);
-    expect((await cli('preview', 'daily', '--at', AT, '--out', path.join(dir, 'p'))).code).toBe(0);
+    expect((await cli('edition', 'build', 'daily', '--at', AT)).code).toBe(0);
     const id = 'daily/2026-11-28T07:00';
     type Shown = { status: string; approvedBy: string | null; topStory: { articleId: string; rule: string }; articles: { articleId: string; category: string; source: string; sourceTitle: string }[] };
     const show = async () => JSON.parse((await cli('edition', 'show', id, '--json')).out) as Shown;

@@ -45,7 +45,7 @@ export async function startDeskServer(dir: string, options: { smtpUrl?: string; 
   writeFileSync(file, yaml);
   const env = { TIDINGS_SECRET: SECRET };
   const cli = (...args: string[]) => runCli(['-q', '-c', file, ...args], env, AT);
-  for (const args of [['ingest'], ['subscribers', 'sync'], ['preview', 'daily', '--at', AT, '--out', path.join(dir, 'p')]]) {
+  for (const args of [['ingest'], ['subscribers', 'sync'], ['edition', 'build', 'daily', '--at', AT]]) {
     const result = await cli(...args);
     if (result.code !== 0) throw new Error(`${args.join(' ')}: ${result.err}`);
   }
