@@ -72,6 +72,24 @@ describe('desk over HTTP: sessions, CSRF, lockout, roles', () => {
     expect((await client(server.url).request('/desk/login', { form: { login: 'ann', password: PASSWORDS.ann } })).status).toBe(403);
   });
 
+  it('lists the upcoming slots of the schedule before any draft exists, and the approval deadline of a waiting draft', async () => {
+    server = await startDeskServer(tempDir());
+    const browser = client(server.url);
+    await browser.login('ann', PASSWORDS.ann);
+    const page = await browser.request('/desk/editions');
+    expect(page.status).toBe(200);
+    const upcoming = page.text.slice(page.text.indexOf('Upcoming slots'), page.text.indexOf('<h2>Drafts'));
+    // The clock stands at the 07:00 slot, whose draft exists: the next three are the following days.
+    expect(upcoming).toContain('daily/2026-11-29T07:00');
+    expect(upcoming).toContain('daily/2026-12-01T07:00');
+    expect(upcoming).not.toContain(EDITION);
+    // Approval required: the draft is prepared two hours ahead (prepareAhead's default).
+    expect(upcoming).toContain('2026-11-29 05:00 UTC · needs approval');
+    const awaiting = page.text.slice(page.text.indexOf('Awaiting approval'), page.text.indexOf('<h2>Sending'));
+    expect(awaiting).toContain(EDITION);
+    expect(awaiting).toContain('approval deadline 2026-11-28 08:00 UTC, then skipped');
+  });
+
   it('locks an account after 5 failed logins; an editor who is not an admin cannot send; sessions expire when idle', async () => {
     server = await startDeskServer(tempDir());
     const attacker = client(server.url);

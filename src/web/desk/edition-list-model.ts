@@ -1,14 +1,18 @@
 import type { AppContext } from '../../app/context.ts';
 import type { DeskSends } from '../../app/desk/desk-sends.ts';
+import type { NewsletterConfig } from '../../config/schema.ts';
 import type { Edition } from '../../editions/edition.ts';
+import { editionIdFor } from '../../editions/slot.ts';
+import { parseCronExpression } from '../../schedule/cron-expression.ts';
+import { nextSlots } from '../../schedule/schedule-slots.ts';
 
 export const editionPath = (id: string) => `/desk/e/${id.split('/').map(encodeURIComponent).join('/')}`;
 
 /**
  * The editions page: drafts (upcoming), awaiting approval, sending (with the ledger's
  * counts; the page follows them live), sent (counts and unsubscribes after it), skipped
- * (and why). Upcoming slots appear once a draft is prepared (by the scheduler or
- * `tidings preview`).
+ * (and why). Upcoming slots come from each newsletter's schedule before any draft
+ * exists, with the time the scheduler will prepare the draft.
  */
 export async function buildEditionList(ctx: AppContext, sends: DeskSends) {
   const editions = await ctx.store.editions.listEditions();
@@ -30,6 +34,7 @@ export async function buildEditionList(ctx: AppContext, sends: DeskSends) {
       reason: edition.statusReason,
       articles: edition.articles.filter((a) => !a.excluded).length,
       approvedBy: edition.approvedBy,
+      deadline: newsletter && edition.status === 'draft' ? approvalDeadlineOf(newsletter, edition) : null,
       accepted: counts?.accepted ?? 0,
       failed: counts?.failed ?? 0,
       total: counts?.total ?? 0,
@@ -39,11 +44,40 @@ export async function buildEditionList(ctx: AppContext, sends: DeskSends) {
     };
   };
   const needsApproval = (e: Edition) => ctx.config.newsletters.find((n) => n.id === e.newsletterId)?.requireApproval === true;
+  const known = new Set(editions.map((e) => e.id));
   return {
+    upcoming: upcomingSlots(ctx.config.newsletters, ctx.clock.now()).filter((slot) => !known.has(slot.id)),
     drafts: editions.filter((e) => e.status === 'draft' && !needsApproval(e)).map(row),
     awaiting: editions.filter((e) => (e.status === 'draft' && needsApproval(e)) || e.status === 'approved').map(row),
     sending: editions.filter((e) => e.status === 'sending').map(row),
     sent: editions.filter((e) => e.status === 'sent').map(row),
     skipped: editions.filter((e) => e.status === 'skipped').map(row),
   };
+}
+
+/** When an unapproved draft stops waiting, and what happens then (newsletters that require approval). */
+function approvalDeadlineOf(newsletter: NewsletterConfig, edition: Edition): string | null {
+  if (!newsletter.requireApproval) return null;
+  const at = new Date(Date.parse(edition.slot) + newsletter.approvalDeadline);
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC, then ${newsletter.onApprovalTimeout === 'send' ? 'sent as it is' : 'skipped'}`;
+}
+
+const UPCOMING_PER_NEWSLETTER = 3;
+
+/** The next slots of every scheduled newsletter, soonest first, with when their draft is prepared. */
+function upcomingSlots(newsletters: readonly NewsletterConfig[], now: Date) {
+  return newsletters
+    .flatMap((newsletter) => {
+      const parsed = newsletter.schedule ? parseCronExpression(newsletter.schedule) : null;
+      if (!parsed?.ok) return [];
+      return nextSlots(parsed.schedule, newsletter.timezone, now, UPCOMING_PER_NEWSLETTER).map((slot) => ({
+        id: editionIdFor(newsletter.id, slot),
+        newsletter: newsletter.title,
+        at: slot.utc.getTime(),
+        slot: `${slot.local} (${newsletter.timezone})`,
+        prepareAt: new Date(slot.utc.getTime() - newsletter.prepareAhead).toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+        approval: newsletter.requireApproval,
+      }));
+    })
+    .sort((a, b) => a.at - b.at);
 }
