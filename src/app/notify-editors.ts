@@ -45,7 +45,7 @@ export async function notifyEditors(ctx: AppContext, newsletterId: string, editi
     };
   }
   const build = createMessageBuilder({
-    from: newsletter.from, newsletterId: newsletter.id, newsletterTitle: newsletter.title, clock: ctx.clock,
+    from: newsletter.from, newsletterId: newsletter.id, newsletterTitle: newsletter.title, clock: ctx.clock, kind: 'notification',
   });
   const transport = createMailTransport(ctx.config.transport, ctx.baseDir);
   const reached: string[] = [];
