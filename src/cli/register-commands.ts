@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandHost } from './command-host.ts';
+import { registerDkimCommands } from './commands/register-dkim.ts';
 import { registerEditionCommands } from './commands/edition.ts';
 import { registerIngestCommands } from './commands/register-ingest.ts';
 import { registerPreviewCommand } from './commands/register-preview.ts';
@@ -29,4 +30,5 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerScheduleCommand(program, host);
   registerServeCommand(program, host);
   registerStartCommand(program, host);
+  registerDkimCommands(program, host);
 }

@@ -234,7 +234,13 @@ const smtpTransport = z.strictObject({
   rateLimit: z.number().positive().default(20),
   tls: z.strictObject({ rejectUnauthorized: z.boolean().default(true) }).prefault({}),
   dkim: z
-    .strictObject({ domain: z.string().min(1), selector: z.string().min(1), keyFile: z.string().min(1) })
+    .strictObject({
+      domain: z.string().min(1),
+      selector: z.string().min(1),
+      keyFile: z.string().min(1),
+      /** Signatures expire this long after signing (DKIM x=); receivers then ignore them. */
+      expiry: duration('7d'),
+    })
     .optional(),
   /** Time to open the connection (TCP and TLS). */
   connectionTimeout: duration('60s'),
