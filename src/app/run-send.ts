@@ -169,6 +169,7 @@ async function sendUnderLease(
           unsubscribeMailto: ctx.config.web.unsubscribeMailto,
           archiveUrl: archiveUrlFor(ctx.config, newsletter),
           clock: ctx.clock,
+          returnPath: ctx.config.transport.returnPath ? { address: ctx.config.transport.returnPath, secret } : undefined,
         }),
         links: pipeline.links(secret),
         clock: ctx.clock,

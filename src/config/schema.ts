@@ -242,6 +242,8 @@ const smtpTransport = z.strictObject({
       expiry: duration('7d'),
     })
     .optional(),
+  /** The envelope sender; digests use VERP on it (`bounces+<signed id>@domain`) so bounces name their delivery. */
+  returnPath: z.string().optional(),
   /** Time to open the connection (TCP and TLS). */
   connectionTimeout: duration('60s'),
   /** Time to wait for the server's greeting once connected. */
@@ -249,7 +251,7 @@ const smtpTransport = z.strictObject({
   /** Silence on an open connection, e.g. no reply after DATA: the message becomes ambiguous. */
   socketTimeout: duration('60s'),
 });
-const outboxTransport = z.strictObject({ type: z.literal('outbox'), dir: z.string().default('outbox') });
+const outboxTransport = z.strictObject({ type: z.literal('outbox'), dir: z.string().default('outbox'), returnPath: z.string().optional() });
 
 export const transportSchema = z.discriminatedUnion('type', [smtpTransport, outboxTransport]);
 

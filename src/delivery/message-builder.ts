@@ -13,6 +13,7 @@ import {
   singleLine,
 } from './mime-headers.ts';
 import type { SubscriberUrls } from './subscriber-token.ts';
+import { formatVerpAddress } from './verp-address.ts';
 
 export interface MessageBuilderOptions {
   /** `Name <address>` or a bare address, from the newsletter's configuration. */
@@ -38,6 +39,11 @@ export interface MessageBuilderOptions {
   kind?: 'digest' | 'notification';
   /** The sender id field of Feedback-ID (default: the From domain). */
   senderId?: string;
+  /**
+   * transport.returnPath: the envelope sender. Digests get a VERP address per delivery
+   * (`bounces+<signed id>@domain`, verp-address.ts) signed with `secret`; notifications the plain address.
+   */
+  returnPath?: { address: string; secret: string } | undefined;
 }
 
 /** A Feedback-ID field: colons separate the fields, so each value keeps only a safe ASCII set. */
@@ -88,6 +94,12 @@ export function createMessageBuilder(options: MessageBuilderOptions): BuildMessa
     'MIME-Version: 1.0',
   ].join('\r\n');
   const senderId = options.senderId ?? domain;
+  const returnPath = options.returnPath ? { ...options.returnPath, address: normalizeAddress(options.returnPath.address, 'transport.returnPath') } : null;
+  const envelopeFrom = (input: MessageInput): string => {
+    if (!returnPath) return sender.address;
+    if (kind !== 'digest' || input.recipient.id < 0) return returnPath.address;
+    return formatVerpAddress(returnPath.address, { editionId: input.editionId, subscriberId: input.recipient.id }, returnPath.secret);
+  };
 
   return (input) => {
     const where = `subscriber ${input.recipient.id}`;
@@ -125,6 +137,6 @@ export function createMessageBuilder(options: MessageBuilderOptions): BuildMessa
       '',
     ].join('\r\n');
     // Every byte is ASCII here, so latin1 is a plain copy (nodemailer streams a Buffer faster than a string).
-    return { messageId, envelope: { from: sender.address, to }, raw: Buffer.from(raw, 'latin1'), editionId: input.editionId, subscriberId: input.recipient.id };
+    return { messageId, envelope: { from: envelopeFrom(input), to }, raw: Buffer.from(raw, 'latin1'), editionId: input.editionId, subscriberId: input.recipient.id };
   };
 }
