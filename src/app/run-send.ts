@@ -180,7 +180,10 @@ async function sendUnderLease(
           const { bounced } = await ctx.store.subscribers.recordHardBounce(recipient.id, ctx.clock.now(), ctx.config.delivery.bounceAfter);
           if (bounced) ctx.logger.warn({ subscriber: recipient.email }, 'marked bounced: rejected permanently too many times in a row');
         },
-        onAccepted: (recipient) => ctx.store.subscribers.resetBounces(recipient.id),
+        // With a return path, bounces come back after the relay accepted the message: an
+        // acceptance says nothing about the mailbox, and resetting here would erase every
+        // streak before its next bounce arrives (tidings bounces process counts them).
+        onAccepted: ctx.config.transport.returnPath ? undefined : (recipient) => ctx.store.subscribers.resetBounces(recipient.id),
       },
       {
         editionId: edition.id,

@@ -1,3 +1,4 @@
+import type { DeliveryEventStore } from '../delivery/delivery-events.ts';
 import type { Ledger } from '../delivery/ledger.ts';
 import type { SendLease } from '../delivery/send-lease.ts';
 import type { EditionStore } from '../editions/edition-store.ts';
@@ -16,6 +17,8 @@ export interface Store {
   editions: EditionStore;
   subscribers: SubscriberStore;
   ledger: Ledger;
+  /** Bounces and complaints per delivery (tidings bounces process). */
+  deliveryEvents: DeliveryEventStore;
   scheduler: SchedulerStore;
   sources: SourceStateStore;
   stats: StoreStats;

@@ -2,7 +2,7 @@
  * Versioned schema. Each migration runs once, in order, in its own transaction;
  * `PRAGMA user_version` records how far a file has come.
  * Area owners: 1 articles (ingest), 2 editions, 3 subscribers, 4 deliveries, 5 send leases,
- * 6 subscriber lifecycle, 7 scheduler, 8 source fetch state. Keep the array in version order.
+ * 6 subscriber lifecycle, 7 scheduler, 8 source fetch state, 10 delivery events (bounces, complaints). Keep the array in version order.
  */
 export interface Migration {
   version: number;
@@ -251,6 +251,25 @@ export const MIGRATIONS: readonly Migration[] = [
         consecutive_failures INTEGER NOT NULL DEFAULT 0,
         total_failures INTEGER NOT NULL DEFAULT 0
       );
+    `,
+  },
+  {
+    version: 10,
+    name: 'delivery events',
+    sql: `
+      -- Bounces and complaints that came back after a delivery was accepted (tidings bounces process).
+      CREATE TABLE delivery_events (
+        id INTEGER PRIMARY KEY,
+        edition_id TEXT NOT NULL,
+        subscriber_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,                -- hard-bounce | soft-bounce | complaint
+        status TEXT,                       -- 5.1.1, 4.2.2 (bounces) or abuse (complaints)
+        detail TEXT,
+        report_id TEXT NOT NULL,           -- the report's Maildir name: one report is counted once
+        at TEXT NOT NULL,
+        UNIQUE (report_id, edition_id, subscriber_id, kind)
+      );
+      CREATE INDEX delivery_events_edition ON delivery_events (edition_id, kind);
     `,
   },
 ];

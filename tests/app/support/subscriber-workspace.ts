@@ -27,7 +27,7 @@ export interface Person {
  * articles each test adds per slot, subscribers in YAML, SMTP through `${SMTP_URL}`.
  * The CLI and the service share the SQLite file, as the web server and cron would.
  */
-export function createSubscriberWorkspace(dir: string, people: Person[], options: { maxConnections?: number } = {}) {
+export function createSubscriberWorkspace(dir: string, people: Person[], options: { maxConnections?: number; returnPath?: string } = {}) {
   mkdirSync(path.join(dir, 'articles'));
   mkdirSync(path.join(dir, 'subscribers'));
   const configFile = path.join(dir, 'tidings.config.yaml');
@@ -68,7 +68,7 @@ transport:
   url: \${SMTP_URL}
   maxConnections: ${options.maxConnections ?? 2}
   rateLimit: 1000
-web:
+${options.returnPath ? `  returnPath: ${options.returnPath}\n` : ''}web:
   baseUrl: https://news.example.org
   secret: ${SECRET}
   unsubscribeMailto: unsubscribe@news.example.org
