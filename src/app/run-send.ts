@@ -156,7 +156,7 @@ async function sendUnderLease(
           if ('skip' in plan) return plan;
           return { segmentKey: plan.segmentKey, articleIds: plan.articleIds, render: () => pipeline.render(plan) };
         },
-        personalize: (segment, tokens) => pipeline.personalize(segment, { name: tokens.name, email: tokens.email }, {
+        personalize: (segment, tokens) => pipeline.personalize(segment, { name: tokens.name, firstName: tokens.first_name ?? null, email: tokens.email }, {
           unsubscribeUrl: tokens.unsubscribe_url,
           preferencesUrl: tokens.preferences_url,
           viewUrl: tokens.view_url,

@@ -255,7 +255,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 10,
-    name: 'delivery events',
+    name: 'delivery events, subscriber first name and languages',
     sql: `
       -- Bounces and complaints that came back after a delivery was accepted (tidings bounces process).
       CREATE TABLE delivery_events (
@@ -270,6 +270,9 @@ export const MIGRATIONS: readonly Migration[] = [
         UNIQUE (report_id, edition_id, subscriber_id, kind)
       );
       CREATE INDEX delivery_events_edition ON delivery_events (edition_id, kind);
+      -- From the subscriber files: what the greeting calls the reader, and the languages they read.
+      ALTER TABLE subscribers ADD COLUMN first_name TEXT;
+      ALTER TABLE subscribers ADD COLUMN languages TEXT;  -- JSON array of language tags; NULL = their locale's language
     `,
   },
 ];

@@ -19,6 +19,8 @@ export interface Person {
   newsletters: string[];
   categories?: string[];
   locale?: string;
+  firstName?: string;
+  languages?: string[];
 }
 
 /**
@@ -82,7 +84,9 @@ ${options.returnPath ? `  returnPath: ${options.returnPath}\n` : ''}web:
           (p) =>
             `  - email: ${p.email}\n    name: ${p.name ?? 'Reader'}\n    newsletters: [${p.newsletters.join(', ')}]\n` +
             (p.categories ? `    categories: [${p.categories.join(', ')}]\n` : '') +
-            (p.locale ? `    locale: ${p.locale}\n` : ''),
+            (p.locale ? `    locale: ${p.locale}\n` : '') +
+            (p.firstName ? `    firstName: ${p.firstName}\n` : '') +
+            (p.languages ? `    languages: [${p.languages.join(', ')}]\n` : ''),
         )
         .join('')}`,
     );
