@@ -149,9 +149,10 @@ export class EditionPipeline {
     return createSubscriberLinks({ baseUrl: this.ctx.config.web.baseUrl, secret, newsletterId: this.newsletter.id, editionId: this.edition.id });
   }
 
-  personalize(segment: RenderedSegment, reader: { name: string | null; email: string }, urls: SubscriberUrls) {
+  personalize(segment: RenderedSegment, reader: { name: string | null; firstName?: string | null; email: string }, urls: SubscriberUrls) {
     return personalize(segment, {
       name: reader.name ?? '',
+      first_name: reader.firstName ?? '',
       email: reader.email,
       unsubscribe_url: urls.unsubscribeUrl,
       preferences_url: urls.preferencesUrl,

@@ -45,9 +45,10 @@ export async function notifyEditors(ctx: AppContext, newsletterId: string, editi
     };
   }
   const build = createMessageBuilder({
-    from: newsletter.from, newsletterId: newsletter.id, newsletterTitle: newsletter.title, clock: ctx.clock,
+    from: newsletter.from, newsletterId: newsletter.id, newsletterTitle: newsletter.title, clock: ctx.clock, kind: 'notification',
+    returnPath: ctx.config.transport.returnPath ? { address: ctx.config.transport.returnPath, secret } : undefined,
   });
-  const transport = createMailTransport(ctx.config.transport, ctx.baseDir);
+  const transport = createMailTransport(ctx.config.transport, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger });
   const reached: string[] = [];
   try {
     for (const [index, email] of editors.entries()) {

@@ -7,6 +7,7 @@ export interface PreviewReader extends DigestReader {
   id: number | null;
   email: string;
   name: string | null;
+  firstName?: string | null;
   /** Articles this reader already received (never seen twice). */
   received: ReadonlySet<string>;
 }
@@ -27,6 +28,8 @@ export async function resolveReader(ctx: AppContext, pipeline: EditionPipeline, 
     id: subscriber.id,
     email: subscriber.email,
     name: subscriber.name,
+    firstName: subscriber.firstName,
+    languages: subscriber.languages,
     locale: subscriber.locale,
     timezone: subscriber.timezone,
     categories: subscription.categories,

@@ -131,7 +131,7 @@ async function sendUnderLease(
   // One instant for who is subscribed (a reader paused until today counts from it).
   const now = ctx.clock.now();
   const awaitingApproval = newsletter.requireApproval && edition.status === 'draft';
-  const transport = options.dryRun ? null : createMailTransport(ctx.config.transport, ctx.baseDir);
+  const transport = options.dryRun ? null : createMailTransport(ctx.config.transport, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger });
   if (transport && ctx.config.transport.type === 'smtp' && !ctx.config.web.baseUrl.startsWith('https:')) {
     ctx.logger.warn({ baseUrl: ctx.config.web.baseUrl }, 'web.baseUrl is not https: mailbox providers ignore the one-click List-Unsubscribe link');
   }
@@ -156,7 +156,7 @@ async function sendUnderLease(
           if ('skip' in plan) return plan;
           return { segmentKey: plan.segmentKey, articleIds: plan.articleIds, render: () => pipeline.render(plan) };
         },
-        personalize: (segment, tokens) => pipeline.personalize(segment, { name: tokens.name, email: tokens.email }, {
+        personalize: (segment, tokens) => pipeline.personalize(segment, { name: tokens.name, firstName: tokens.first_name ?? null, email: tokens.email }, {
           unsubscribeUrl: tokens.unsubscribe_url,
           preferencesUrl: tokens.preferences_url,
           viewUrl: tokens.view_url,
@@ -169,6 +169,7 @@ async function sendUnderLease(
           unsubscribeMailto: ctx.config.web.unsubscribeMailto,
           archiveUrl: archiveUrlFor(ctx.config, newsletter),
           clock: ctx.clock,
+          returnPath: ctx.config.transport.returnPath ? { address: ctx.config.transport.returnPath, secret } : undefined,
         }),
         links: pipeline.links(secret),
         clock: ctx.clock,
@@ -179,7 +180,10 @@ async function sendUnderLease(
           const { bounced } = await ctx.store.subscribers.recordHardBounce(recipient.id, ctx.clock.now(), ctx.config.delivery.bounceAfter);
           if (bounced) ctx.logger.warn({ subscriber: recipient.email }, 'marked bounced: rejected permanently too many times in a row');
         },
-        onAccepted: (recipient) => ctx.store.subscribers.resetBounces(recipient.id),
+        // With a return path, bounces come back after the relay accepted the message: an
+        // acceptance says nothing about the mailbox, and resetting here would erase every
+        // streak before its next bounce arrives (tidings bounces process counts them).
+        onAccepted: ctx.config.transport.returnPath ? undefined : (recipient) => ctx.store.subscribers.resetBounces(recipient.id),
       },
       {
         editionId: edition.id,

@@ -33,6 +33,8 @@ export async function runTestSend(ctx: AppContext, newsletterId: string, options
     unsubscribeMailto: ctx.config.web.unsubscribeMailto,
     archiveUrl: archiveUrlFor(ctx.config, pipeline.newsletter),
     clock: ctx.clock,
+    // A test copy's VERP names `<edition>-test`, which has no delivery: its bounces are reported, never counted.
+    returnPath: ctx.config.transport.returnPath ? { address: ctx.config.transport.returnPath, secret } : undefined,
   });
   const message = build({
     editionId: `${pipeline.edition.id}-test`,
@@ -40,7 +42,7 @@ export async function runTestSend(ctx: AppContext, newsletterId: string, options
     content: { ...content, subject: `[TEST] ${content.subject}` },
     urls,
   });
-  const transport = createMailTransport(ctx.config.transport, ctx.baseDir);
+  const transport = createMailTransport(ctx.config.transport, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger });
   try {
     const receipt = await transport.send(message);
     ctx.out(`test copy of ${pipeline.edition.id} (as ${reader.email}) to ${options.to}: ${receipt.response}`);

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandHost } from './command-host.ts';
+import { registerBouncesCommands } from './commands/register-bounces.ts';
+import { registerDkimCommands } from './commands/register-dkim.ts';
 import { registerEditionCommands } from './commands/edition.ts';
 import { registerEditorCommands } from './commands/editor.ts';
 import { registerIngestCommands } from './commands/register-ingest.ts';
@@ -31,4 +33,6 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerServeCommand(program, host);
   registerStartCommand(program, host);
   registerEditorCommands(program, host);
+  registerDkimCommands(program, host);
+  registerBouncesCommands(program, host);
 }

@@ -236,8 +236,16 @@ const smtpTransport = z.strictObject({
   rateLimit: z.number().positive().default(20),
   tls: z.strictObject({ rejectUnauthorized: z.boolean().default(true) }).prefault({}),
   dkim: z
-    .strictObject({ domain: z.string().min(1), selector: z.string().min(1), keyFile: z.string().min(1) })
+    .strictObject({
+      domain: z.string().min(1),
+      selector: z.string().min(1),
+      keyFile: z.string().min(1),
+      /** Signatures expire this long after signing (DKIM x=); receivers then ignore them. */
+      expiry: duration('7d'),
+    })
     .optional(),
+  /** The envelope sender; digests use VERP on it (`bounces+<signed id>@domain`) so bounces name their delivery. */
+  returnPath: z.string().optional(),
   /** Time to open the connection (TCP and TLS). */
   connectionTimeout: duration('60s'),
   /** Time to wait for the server's greeting once connected. */
@@ -245,7 +253,7 @@ const smtpTransport = z.strictObject({
   /** Silence on an open connection, e.g. no reply after DATA: the message becomes ambiguous. */
   socketTimeout: duration('60s'),
 });
-const outboxTransport = z.strictObject({ type: z.literal('outbox'), dir: z.string().default('outbox') });
+const outboxTransport = z.strictObject({ type: z.literal('outbox'), dir: z.string().default('outbox'), returnPath: z.string().optional() });
 
 export const transportSchema = z.discriminatedUnion('type', [smtpTransport, outboxTransport]);
 

@@ -13,6 +13,7 @@ import {
   singleLine,
 } from './mime-headers.ts';
 import type { SubscriberUrls } from './subscriber-token.ts';
+import { formatVerpAddress } from './verp-address.ts';
 
 export interface MessageBuilderOptions {
   /** `Name <address>` or a bare address, from the newsletter's configuration. */
@@ -29,6 +30,34 @@ export interface MessageBuilderOptions {
   clock: Clock;
   /** Unique part of Message-IDs (tests may make it predictable). */
   uniqueId?: () => string;
+  /**
+   * 'digest' (default): bulk mail to subscribers, with Precedence: bulk and Feedback-ID.
+   * 'notification': an automatic mail to one person (editor approval requests): it says
+   * Auto-Submitted: auto-generated (RFC 3834) so that vacation responders stay quiet, and
+   * is not marked bulk.
+   */
+  kind?: 'digest' | 'notification';
+  /** The sender id field of Feedback-ID (default: the From domain). */
+  senderId?: string;
+  /**
+   * transport.returnPath: the envelope sender. Digests get a VERP address per delivery
+   * (`bounces+<signed id>@domain`, verp-address.ts) signed with `secret`; notifications the plain address.
+   */
+  returnPath?: { address: string; secret: string } | undefined;
+}
+
+/** A Feedback-ID field: colons separate the fields, so each value keeps only a safe ASCII set. */
+export function feedbackIdField(value: string): string {
+  return singleLine(value).replace(/:/g, '').replace(/[^A-Za-z0-9._+-]+/g, '-').slice(0, 64) || '-';
+}
+
+/**
+ * `Feedback-ID: <edition slot>:<newsletter>:<sender id>:tidings` (Gmail's feedback loop
+ * groups complaints by these fields, the last one naming the sending system).
+ */
+export function formatFeedbackId(editionId: string, newsletterId: string, senderId: string): string {
+  const slot = editionId.slice(editionId.lastIndexOf('/') + 1);
+  return [slot, newsletterId, senderId].map(feedbackIdField).concat('tidings').join(':');
 }
 
 export interface MessageInput {
@@ -54,14 +83,23 @@ export function createMessageBuilder(options: MessageBuilderOptions): BuildMessa
   const mailto = options.unsubscribeMailto ? normalizeAddress(options.unsubscribeMailto.replace(/^mailto:/i, ''), 'web.unsubscribeMailto') : null;
   const maxSubject = options.subjectMaxLength ?? 200;
   const uniqueId = options.uniqueId ?? (() => randomBytes(12).toString('base64url'));
+  const kind = options.kind ?? 'digest';
   const fixedHeaders = [
     `From: ${formatMailbox(sender.name, sender.address)}`,
     ...(replyTo ? [`Reply-To: ${formatMailbox(replyTo.name, replyTo.address)}`] : []),
     `List-Id: ${encodePhrase(options.newsletterTitle)} <${options.newsletterId}.${domain}>`,
     ...(options.archiveUrl ? [`List-Archive: <${new URL(singleLine(options.archiveUrl)).href}>`] : []),
     'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
+    ...(kind === 'digest' ? ['Precedence: bulk'] : ['Auto-Submitted: auto-generated']),
     'MIME-Version: 1.0',
   ].join('\r\n');
+  const senderId = options.senderId ?? domain;
+  const returnPath = options.returnPath ? { ...options.returnPath, address: normalizeAddress(options.returnPath.address, 'transport.returnPath') } : null;
+  const envelopeFrom = (input: MessageInput): string => {
+    if (!returnPath) return sender.address;
+    if (kind !== 'digest' || input.recipient.id < 0) return returnPath.address;
+    return formatVerpAddress(returnPath.address, { editionId: input.editionId, subscriberId: input.recipient.id }, returnPath.secret);
+  };
 
   return (input) => {
     const where = `subscriber ${input.recipient.id}`;
@@ -82,6 +120,7 @@ export function createMessageBuilder(options: MessageBuilderOptions): BuildMessa
       `Date: ${formatDate(options.clock.now())}`,
       `Message-ID: ${messageId}`,
       `List-Unsubscribe: ${unsubscribe.join(',\r\n ')}`,
+      ...(kind === 'digest' ? [`Feedback-ID: ${formatFeedbackId(input.editionId, options.newsletterId, senderId)}`] : []),
       `Content-Type: multipart/alternative; boundary="${boundary}"`,
       '',
       `--${boundary}`,
@@ -98,6 +137,6 @@ export function createMessageBuilder(options: MessageBuilderOptions): BuildMessa
       '',
     ].join('\r\n');
     // Every byte is ASCII here, so latin1 is a plain copy (nodemailer streams a Buffer faster than a string).
-    return { messageId, envelope: { from: sender.address, to }, raw: Buffer.from(raw, 'latin1'), editionId: input.editionId, subscriberId: input.recipient.id };
+    return { messageId, envelope: { from: envelopeFrom(input), to }, raw: Buffer.from(raw, 'latin1'), editionId: input.editionId, subscriberId: input.recipient.id };
   };
 }

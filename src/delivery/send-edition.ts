@@ -206,7 +206,7 @@ export async function sendEdition<R extends DeliveryRecipient>(
       const segment = await segments.get(plan.segmentKey, plan.render);
       const urls = deps.links(recipient.id);
       const content = deps.personalize(segment, {
-        name: recipient.name ?? '', email: recipient.email,
+        name: recipient.name ?? '', first_name: recipient.firstName ?? '', email: recipient.email,
         unsubscribe_url: urls.unsubscribeUrl, preferences_url: urls.preferencesUrl, view_url: urls.viewUrl,
       });
       message = deps.buildMessage({ editionId, recipient, content, urls });

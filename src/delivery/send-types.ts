@@ -14,6 +14,8 @@ export interface DeliveryRecipient {
   id: number;
   email: string;
   name: string | null;
+  /** The stored first name for `%%{first_name}%%` (absent: the first word of the name). */
+  firstName?: string | null;
 }
 
 /** One recipient's content: which segment, which articles, and how to render it (called once per segment). */

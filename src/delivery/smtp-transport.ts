@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
+import { systemClock, type Clock } from '../core/clock.ts';
 import { TidingsError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import { createDkimSigner, loadDkimKey, MIN_DKIM_BITS, type DkimSign } from './dkim-signer.ts';
 import type { TransportConfig } from '../config/schema.ts';
 import type { MailTransport, OutgoingMessage, SendReceipt } from './mail-transport.ts';
 import { OutboxTransport } from './outbox-transport.ts';
@@ -15,7 +18,10 @@ export interface SmtpTransportOptions {
   /** Messages per second across the pool. */
   rateLimit: number;
   tls: { rejectUnauthorized: boolean };
-  dkim?: { domain: string; selector: string; privateKey: string } | undefined;
+  /** Signed by our own signer (t=, x=, over-signing): see dkim-signer.ts. `expiresMs` defaults to 7 days. */
+  dkim?: { domain: string; selector: string; privateKey: string; expiresMs?: number } | undefined;
+  /** The signing time of DKIM signatures (the composition root passes its clock). */
+  clock?: Clock;
   /** Time to open the TCP (and TLS) connection, in ms. */
   connectionTimeoutMs: number;
   /** Time to wait for the server's greeting, in ms. */
@@ -34,12 +40,13 @@ const PROBE_KEY = 'tidingsDataProbe';
 /**
  * SMTP through nodemailer's pool. The message is already complete MIME (see
  * message-builder.ts) and is handed over as `raw`, so nodemailer only streams it;
- * DKIM, when configured, still signs it on the way out.
+ * DKIM, when configured, signs it just before (dkim-signer.ts).
  */
 export class SmtpTransport implements MailTransport {
   private readonly transporter;
   private readonly bucket: TokenBucket;
   private readonly where: string;
+  private readonly sign: DkimSign | null;
 
   constructor(options: SmtpTransportOptions) {
     const url = new URL(options.url);
@@ -56,10 +63,8 @@ export class SmtpTransport implements MailTransport {
       connectionTimeout: options.connectionTimeoutMs,
       greetingTimeout: options.greetingTimeoutMs,
       socketTimeout: options.socketTimeoutMs,
-      dkim: options.dkim
-        ? { domainName: options.dkim.domain, keySelector: options.dkim.selector, privateKey: options.dkim.privateKey }
-        : undefined,
     });
+    this.sign = options.dkim ? createDkimSigner({ expiresMs: 7 * 86_400_000, ...options.dkim }, options.clock ?? systemClock) : null;
     this.transporter.use('stream', (mail, done) => watchEndOfData(mail as unknown as PluginMail, done));
     this.bucket = new TokenBucket({ ratePerSecond: options.rateLimit });
   }
@@ -69,7 +74,8 @@ export class SmtpTransport implements MailTransport {
     const probe: DataProbe = { messageComplete: false };
     try {
       // Unknown keys stay on the mail's data, where the stream plugin finds the probe.
-      const mail = { envelope: message.envelope, raw: message.raw, [PROBE_KEY]: probe } as SendMailOptions;
+      const raw = this.sign ? this.sign(message.raw) : message.raw;
+      const mail = { envelope: message.envelope, raw, [PROBE_KEY]: probe } as SendMailOptions;
       const info = await this.transporter.sendMail(mail);
       return { messageId: message.messageId, response: String(info.response ?? '') };
     } catch (error) {
@@ -119,7 +125,7 @@ function watchEndOfData(mail: PluginMail, done: (error?: Error | null) => void):
  * The transport from the configuration. The DKIM key is read here, at start, so a
  * missing key fails before anything is claimed. `baseDir` resolves relative paths.
  */
-export function createMailTransport(config: TransportConfig, baseDir: string): MailTransport {
+export function createMailTransport(config: TransportConfig, baseDir: string, deps: { clock: Clock; logger?: Logger }): MailTransport {
   if (config.type === 'outbox') return new OutboxTransport(path.resolve(baseDir, config.dir));
   let dkim: SmtpTransportOptions['dkim'];
   if (config.dkim) {
@@ -136,7 +142,11 @@ export function createMailTransport(config: TransportConfig, baseDir: string): M
     if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
       throw new TidingsError('CONFIG_INVALID', 'the DKIM key file is not a PEM private key', { where: `transport.dkim.keyFile (${keyFile})` });
     }
-    dkim = { domain: config.dkim.domain, selector: config.dkim.selector, privateKey };
+    const { bits } = loadDkimKey(privateKey, `transport.dkim.keyFile (${keyFile})`);
+    if (bits < MIN_DKIM_BITS) {
+      deps.logger?.warn({ keyFile, bits }, `the DKIM key has ${bits} bits: receivers expect at least ${MIN_DKIM_BITS} (tidings dkim keygen makes one)`);
+    }
+    dkim = { domain: config.dkim.domain, selector: config.dkim.selector, privateKey, expiresMs: config.dkim.expiry };
   }
   return new SmtpTransport({
     url: config.url,
@@ -145,6 +155,7 @@ export function createMailTransport(config: TransportConfig, baseDir: string): M
     rateLimit: config.rateLimit,
     tls: config.tls,
     dkim,
+    clock: deps.clock,
     connectionTimeoutMs: config.connectionTimeout,
     greetingTimeoutMs: config.greetingTimeout,
     socketTimeoutMs: config.socketTimeout,

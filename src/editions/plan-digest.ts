@@ -11,6 +11,8 @@ export interface DigestReader {
   timezone: string | null;
   /** The subset of the newsletter's categories the subscriber chose; null = all. */
   categories: readonly string[] | null;
+  /** Languages the reader reads (subscriber files); null or absent: their locale's language. */
+  languages?: readonly string[] | null;
 }
 
 export type DigestPlan =
@@ -78,8 +80,9 @@ export function categoryTitle(category: CategoryConfig | undefined, slug: string
  * An article of unknown language is always sent: leaving it out would hide what the
  * language guess missed.
  */
-export function readsLanguage(mode: NewsletterConfig['languages'], locale: string, language: string | null | undefined): boolean {
+export function readsLanguage(mode: NewsletterConfig['languages'], locale: string, language: string | null | undefined, readerLanguages?: readonly string[] | null): boolean {
   if (mode === 'any' || !language?.trim()) return true;
+  if (readerLanguages?.length) return readerLanguages.some((tag) => baseLanguage(tag) === baseLanguage(language));
   return baseLanguage(language) === baseLanguage(locale);
 }
 
@@ -105,7 +108,7 @@ export function planDigest(
     (article) =>
       chosen.includes(article.category) &&
       !received.has(article.articleId) &&
-      readsLanguage(newsletter.languages ?? 'subscriber', locale, article.language),
+      readsLanguage(newsletter.languages ?? 'subscriber', locale, article.language, reader.languages),
   );
   if (articles.length === 0 || articles.length < newsletter.minArticles) {
     return { skip: `thin: ${articles.length} new article(s) in the chosen categories and languages, the minimum is ${newsletter.minArticles}` };

@@ -96,7 +96,7 @@ export function personalize(segment: RenderedSegment, tokens: PersonalTokens): P
   // Raw values: the plain-text part and the subject. URLs that are not http(s) are dropped.
   const raw: Record<TokenName, string> = {
     name,
-    first_name: firstNameOf(fullName) || name,
+    first_name: cleanHeaderLine(tokens.first_name ?? '') || firstNameOf(fullName) || name,
     email: cleanHeaderLine(tokens.email ?? ''),
     unsubscribe_url: toHttpUrl(tokens.unsubscribe_url) ?? '',
     preferences_url: toHttpUrl(tokens.preferences_url) ?? '',

@@ -28,6 +28,8 @@ export interface SegmentContent {
 /** Per-subscriber values filled into `%%{token}%%` placeholders after rendering. */
 export interface PersonalTokens {
   name: string;
+  /** The stored first name; empty or absent: the first word of `name`. */
+  first_name?: string;
   email: string;
   unsubscribe_url: string;
   preferences_url: string;

@@ -1,5 +1,6 @@
 import type { EditorStore } from '../app/desk/editor-store.ts';
 import type { AuditLog } from '../editions/audit-log.ts';
+import type { DeliveryEventStore } from '../delivery/delivery-events.ts';
 import type { Ledger } from '../delivery/ledger.ts';
 import type { SendLease } from '../delivery/send-lease.ts';
 import type { EditionStore } from '../editions/edition-store.ts';
@@ -18,6 +19,8 @@ export interface Store {
   editions: EditionStore;
   subscribers: SubscriberStore;
   ledger: Ledger;
+  /** Bounces and complaints per delivery (tidings bounces process). */
+  deliveryEvents: DeliveryEventStore;
   scheduler: SchedulerStore;
   sources: SourceStateStore;
   stats: StoreStats;

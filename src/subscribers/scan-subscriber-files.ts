@@ -36,6 +36,8 @@ export function toStagedSubscriber(row: SubscriberRow, place: SubscriberPlace, c
   return {
     email: row.email,
     name: row.name,
+    firstName: row.firstName,
+    languages: row.languages,
     locale: row.locale,
     timezone: row.timezone,
     status: row.status,

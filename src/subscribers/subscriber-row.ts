@@ -15,9 +15,13 @@ export interface SubscriberRow {
   locale: string | null;
   timezone: string | null;
   status: 'active' | 'paused';
+  /** What the greeting calls the reader (`%%{first_name}%%`); null: the first word of `name`. */
+  firstName: string | null;
+  /** Language tags of the articles the reader gets (where the newsletter filters by language); null: the locale's language. */
+  languages: string[] | null;
 }
 
-export const SUBSCRIBER_FIELDS = ['email', 'name', 'newsletters', 'categories', 'locale', 'timezone', 'status'] as const;
+export const SUBSCRIBER_FIELDS = ['email', 'name', 'firstName', 'newsletters', 'categories', 'locale', 'languages', 'timezone', 'status'] as const;
 
 /**
  * What the configuration allows rows to refer to. With `categoriesOf` known, a chosen
@@ -119,6 +123,11 @@ const rowSchema = z.strictObject({
   newsletters: idList.refine((ids) => ids.length > 0, 'must name at least one newsletter'),
   categories: z.preprocess((v) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v), idList.optional()),
   locale: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), locale.optional()),
+  firstName: optionalText,
+  languages: z.preprocess(
+    (v) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v),
+    idList.pipe(z.array(locale)).optional(),
+  ),
   timezone: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), timeZone.optional()),
   status: z.preprocess(
     (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim().toLowerCase()) : v),
@@ -161,6 +170,8 @@ export function parseSubscriberRow(raw: unknown, catalog: SubscriberCatalog | nu
     locale: data.locale ?? null,
     timezone: data.timezone ?? null,
     status: data.status,
+    firstName: data.firstName ?? null,
+    languages: data.languages?.length ? [...new Set(data.languages)] : null,
   };
   const problems = catalog ? checkReferences(row, catalog) : [];
   return problems.length > 0 ? { ok: false, problems, email: row.email } : { ok: true, row };

@@ -27,6 +27,10 @@ export interface Recipient {
   id: number;
   email: string;
   name: string | null;
+  /** From the subscriber files; null: the greeting uses the first word of `name`. */
+  firstName: string | null;
+  /** Languages the reader gets articles in; null: their locale's language. */
+  languages: string[] | null;
   locale: string | null;
   timezone: string | null;
   /** The chosen categories of this newsletter; null = all of them. */
@@ -48,6 +52,8 @@ export interface SubscriberRecord {
   id: number;
   email: string;
   name: string | null;
+  firstName: string | null;
+  languages: string[] | null;
   locale: string | null;
   timezone: string | null;
   status: SubscriberStatus;
@@ -66,6 +72,8 @@ export interface SubscriberRecord {
 export interface StagedSubscriber {
   email: string;
   name: string | null;
+  firstName: string | null;
+  languages: string[] | null;
   locale: string | null;
   timezone: string | null;
   status: 'active' | 'paused';

@@ -157,7 +157,7 @@ describe('signup with double opt-in', () => {
       const transportConfig = ctx.config.transport as Extract<typeof ctx.config.transport, { type: 'smtp' }>;
       const impatient = createSubscriberService({
         store: ctx.store, clock: ctx.clock, logger: ctx.logger, config: ctx.config, secret: ctx.config.web.secret!,
-        openTransport: () => createMailTransport({ ...transportConfig, url }, ctx.baseDir),
+        openTransport: () => createMailTransport({ ...transportConfig, url }, ctx.baseDir, { clock: ctx.clock }),
         renderEditionForWeb: async () => null, locales: ['en'], signupMailTimeoutMs: 300,
       });
       await impatient.requestSignup('daily', { email: 'first@example.org' }, { ip: '2' });

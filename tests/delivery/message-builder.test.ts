@@ -34,7 +34,7 @@ describe('createMessageBuilder', () => {
     const raw = message.raw.toString('latin1');
     const names = headerNames(raw);
     expect(names).toEqual([
-      'From', 'List-Id', 'List-Unsubscribe-Post', 'MIME-Version', 'To', 'Subject', 'Date', 'Message-ID', 'List-Unsubscribe', 'Content-Type',
+      'From', 'List-Id', 'List-Unsubscribe-Post', 'Precedence', 'MIME-Version', 'To', 'Subject', 'Date', 'Message-ID', 'List-Unsubscribe', 'Feedback-ID', 'Content-Type',
     ]);
     expect(raw).not.toMatch(/^(Bcc|X-Injected|X-Evil):/im);
     const mail = await simpleParser(message.raw);

@@ -50,8 +50,11 @@ describe('tidings send over real SMTP, through the CLI', () => {
       if (name === 's1._domainkey.news.example.org' && type === 'TXT') return [[`v=DKIM1; k=rsa; p=${ws.dkimPublicKey}`]];
       throw Object.assign(new Error(`no record for ${name}`), { code: 'ENOTFOUND' });
     };
-    const verification = await dkimVerify(message.raw, { resolver } as never);
+    // Verified at the (fixed) send time: the signature's x= lies 7 days after it, long before today.
+    const verification = await dkimVerify(message.raw, { resolver, curTime: new Date(plusMinute(T1)) } as never);
     expect(verification.results[0]).toMatchObject({ signingDomain: 'news.example.org', status: { result: 'pass' } });
+    const expired = await dkimVerify(message.raw, { resolver, curTime: new Date(new Date(T1).getTime() + 8 * 86_400_000) } as never);
+    expect(expired.results[0]?.status.result).not.toBe('pass');
     const parsed = await simpleParser(message.raw);
     expect(parsed.messageId).toMatch(/^<[^@>]+@news\.example\.org>$/);
     const unsubscribe = /List-Unsubscribe: <(https:\/\/news\.example\.org\/u\/([^>]+))>/.exec(message.raw.toString('latin1'));

@@ -51,7 +51,7 @@ export function createSubscriberServiceFromContext(ctx: AppContext): SubscriberS
     logger: ctx.logger,
     config: ctx.config,
     secret,
-    openTransport: () => createMailTransport(ctx.config.transport, ctx.baseDir),
+    openTransport: () => createMailTransport(ctx.config.transport, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger }),
     renderEditionForWeb,
     locales,
   });

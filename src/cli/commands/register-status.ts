@@ -16,6 +16,7 @@ export function registerStatusCommands(program: Command, host: CommandHost): voi
       editions: ctx.store.editions,
       subscribers: ctx.store.subscribers,
       sendLease: ctx.store.sendLease,
+      deliveryEvents: ctx.store.deliveryEvents,
       now: ctx.clock.now(),
       stdout,
       stderr: { write: (text: string) => ctx.err(text.replace(/\n$/, '')) },

@@ -1,4 +1,5 @@
 import { DELIVERY_STATUSES, emptyCounts, type DeliveryStatus, type EditionDeliverySummary, type Ledger } from '../../delivery/ledger.ts';
+import type { DeliveryEventStore, EditionFeedbackCounts } from '../../delivery/delivery-events.ts';
 import type { LeaseHolder, SendLease } from '../../delivery/send-lease.ts';
 import type { EditionStatus } from '../../editions/edition.ts';
 import type { EditionStore } from '../../editions/edition-store.ts';
@@ -11,6 +12,8 @@ export interface StatusContext {
   editions?: Pick<EditionStore, 'listEditions' | 'getEdition'>;
   /** Unsubscribes attributed to each edition (the edition named in the signed unsubscribe link). */
   subscribers?: Pick<SubscriberStore, 'unsubscribesByEdition'>;
+  /** Bounces and complaints per edition (tidings bounces process). */
+  deliveryEvents?: Pick<DeliveryEventStore, 'countsByEdition'>;
   /** With it, editions being sent right now are marked, so their `sending` rows are not taken for ambiguous. */
   sendLease?: Pick<SendLease, 'active'>;
   now?: Date;
@@ -19,6 +22,22 @@ export interface StatusContext {
 }
 
 const COLUMNS = ['pending', 'sending', 'accepted', 'failed', 'skipped'] as const;
+
+/** Gmail's bulk-sender guideline: complaint rates above 0.3% put delivery at risk. */
+export const COMPLAINT_RATE_LIMIT = 0.003;
+
+interface FeedbackRates extends EditionFeedbackCounts {
+  /** Shares of the accepted deliveries (null before anything was accepted). */
+  bounceRate: number | null;
+  complaintRate: number | null;
+}
+
+function feedbackRates(counts: EditionFeedbackCounts | undefined, accepted: number): FeedbackRates {
+  const c = counts ?? { hardBounces: 0, softBounces: 0, complaints: 0 };
+  return { ...c, bounceRate: accepted ? c.hardBounces / accepted : null, complaintRate: accepted ? c.complaints / accepted : null };
+}
+
+const percent = (rate: number | null) => (rate === null ? '-' : `${(rate * 100).toFixed(2)}%`);
 
 interface EditionLine {
   edition: string;
@@ -47,6 +66,7 @@ async function collectEditions(ctx: StatusContext, newsletter: string | undefine
 /** `tidings status [<newsletter>] [--json]`: per edition, its status, counts per delivery status, ambiguous rows and the last errors. */
 export async function runStatus(ctx: StatusContext, options: { newsletter?: string; json: boolean; errors?: number }): Promise<number> {
   const unsubscribes = (await ctx.subscribers?.unsubscribesByEdition(options.newsletter)) ?? new Map<string, number>();
+  const feedback = (await ctx.deliveryEvents?.countsByEdition(options.newsletter)) ?? new Map<string, EditionFeedbackCounts>();
   const active = new Map<string, LeaseHolder>(
     ctx.sendLease && ctx.now ? (await ctx.sendLease.active(ctx.now, options.newsletter)).map((lease) => [lease.editionId, lease]) : [],
   );
@@ -59,6 +79,7 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
       // While a send holds the edition, its `sending` rows are in flight, not (yet) ambiguous.
       ambiguous: active.has(edition) ? 0 : summary.ambiguous,
       unsubscribed: unsubscribes.get(edition) ?? 0,
+      feedback: feedbackRates(feedback.get(edition), summary.counts.accepted),
       sendingNow: active.has(edition) ? { holder: active.get(edition)!.holder, since: active.get(edition)!.acquiredAt, heartbeatAt: active.get(edition)!.heartbeatAt } : null,
       total: summary.counts.total,
       lastActivityAt: summary.lastActivityAt,
@@ -84,6 +105,19 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
   ]);
   ctx.stdout.write(formatTable(header, rows));
   for (const e of editions) {
+    const f = e.feedback;
+    if (f.hardBounces || f.softBounces || f.complaints) {
+      ctx.stdout.write(
+        `\n${e.edition}: ${f.hardBounces} hard bounce${f.hardBounces === 1 ? '' : 's'} (${percent(f.bounceRate)} of accepted), ` +
+          `${f.softBounces} soft, ${f.complaints} complaint${f.complaints === 1 ? '' : 's'} (${percent(f.complaintRate)})\n`,
+      );
+      if (f.complaintRate !== null && f.complaintRate > COMPLAINT_RATE_LIMIT) {
+        ctx.stdout.write(
+          `WARNING: ${e.edition}: complaint rate ${percent(f.complaintRate)} is above 0.3% (Gmail's limit for bulk senders): ` +
+            'check who is on the list and how they joined.\n',
+        );
+      }
+    }
     if (e.sendingNow) {
       ctx.stdout.write(`\n${e.edition}: being sent now by ${e.sendingNow.holder} (since ${e.sendingNow.since}); its "sending" rows are in flight.\n`);
     }

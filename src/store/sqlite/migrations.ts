@@ -2,7 +2,8 @@
  * Versioned schema. Each migration runs once, in order, in its own transaction;
  * `PRAGMA user_version` records how far a file has come.
  * Area owners: 1 articles (ingest), 2 editions, 3 subscribers, 4 deliveries, 5 send leases,
- * 6 subscriber lifecycle, 7 scheduler, 8 source fetch state, 9 editor desk. Keep the array in version order.
+ * 6 subscriber lifecycle, 7 scheduler, 8 source fetch state, 9 editor desk,
+ * 10 delivery events and reader fields. Keep the array in version order.
  */
 export interface Migration {
   version: number;
@@ -311,6 +312,28 @@ export const MIGRATIONS: readonly Migration[] = [
         details TEXT NOT NULL DEFAULT '{}'
       );
       CREATE INDEX audit_log_edition ON audit_log (edition_id, id);
+    `,
+  },
+  {
+    version: 10,
+    name: 'delivery events, subscriber first name and languages',
+    sql: `
+      -- Bounces and complaints that came back after a delivery was accepted (tidings bounces process).
+      CREATE TABLE delivery_events (
+        id INTEGER PRIMARY KEY,
+        edition_id TEXT NOT NULL,
+        subscriber_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,                -- hard-bounce | soft-bounce | complaint
+        status TEXT,                       -- 5.1.1, 4.2.2 (bounces) or abuse (complaints)
+        detail TEXT,
+        report_id TEXT NOT NULL,           -- the report's Maildir name: one report is counted once
+        at TEXT NOT NULL,
+        UNIQUE (report_id, edition_id, subscriber_id, kind)
+      );
+      CREATE INDEX delivery_events_edition ON delivery_events (edition_id, kind);
+      -- From the subscriber files: what the greeting calls the reader, and the languages they read.
+      ALTER TABLE subscribers ADD COLUMN first_name TEXT;
+      ALTER TABLE subscribers ADD COLUMN languages TEXT;  -- JSON array of language tags; NULL = their locale's language
     `,
   },
 ];

@@ -6,6 +6,7 @@ import { openDatabase, type OpenDatabaseOptions } from './open-database.ts';
 import { SqliteAuditLog } from './sqlite-audit-log.ts';
 import { SqliteEditorStore } from './sqlite-editor-store.ts';
 import { SqliteArticleStore } from './sqlite-article-store.ts';
+import { SqliteDeliveryEventStore } from './sqlite-delivery-events.ts';
 import { SqliteEditionStore } from './sqlite-edition-store.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
 import { SqliteSchedulerStore } from './sqlite-scheduler-store.ts';
@@ -26,6 +27,7 @@ export function openSqliteStore(file: string, options: OpenDatabaseOptions = {})
     editions: guardStoreErrors(new SqliteEditionStore(db), file),
     subscribers: guardStoreErrors(new SqliteSubscriberStore(db), file, new Set(['beginSync'])),
     ledger: guardStoreErrors(new SqliteLedger(db), file),
+    deliveryEvents: guardStoreErrors(new SqliteDeliveryEventStore(db), file),
     sources: guardStoreErrors(new SqliteSourceStateStore(db), file),
     stats: guardStoreErrors(new SqliteStoreStats(db), file),
     sendLease: guardStoreErrors(new SqliteSendLease(db), file),

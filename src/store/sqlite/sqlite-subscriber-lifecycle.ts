@@ -89,7 +89,7 @@ export class SqliteSubscriberLifecycle implements SubscriberLifecycleStore {
       if (email === undefined) return false;
       this.db
         .prepare(
-          `UPDATE subscribers SET email = ?, name = NULL, locale = NULL, timezone = NULL, paused_until = NULL,
+          `UPDATE subscribers SET email = ?, name = NULL, first_name = NULL, languages = NULL, locale = NULL, timezone = NULL, paused_until = NULL,
              status = 'erased', status_origin = 'store', hard_bounces = 0, erased_at = ?, updated_at = ? WHERE id = ?`,
         )
         .run(`erased-${subscriberId}@erased.invalid`, now, now, subscriberId);

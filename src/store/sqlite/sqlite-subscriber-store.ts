@@ -18,6 +18,8 @@ interface SubscriberRow {
   id: number;
   email: string;
   name: string | null;
+  first_name: string | null;
+  languages: string | null;
   locale: string | null;
   timezone: string | null;
   status: SubscriberRecord['status'];
@@ -85,8 +87,8 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
       ((this.db.prepare('SELECT MAX(subscriber_id) FROM subscriptions WHERE newsletter_id = ?').pluck().get(newsletterId) as number | null) ?? 0);
     const day = pauseDay(options.at);
     const suppressions = this.db.prepare('SELECT EXISTS (SELECT 1 FROM suppressions)').pluck().get() === 1;
-    const page = this.db.prepare<[string, number, number, string | null, string | null, number], { id: number; email: string; name: string | null; locale: string | null; timezone: string | null; categories: string | null }>(
-      `SELECT s.id, s.email, s.name, s.locale, s.timezone, sub.categories
+    const page = this.db.prepare<[string, number, number, string | null, string | null, number], { id: number; email: string; name: string | null; first_name: string | null; languages: string | null; locale: string | null; timezone: string | null; categories: string | null }>(
+      `SELECT s.id, s.email, s.name, s.first_name, s.languages, s.locale, s.timezone, sub.categories
          FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
         WHERE sub.newsletter_id = ? AND sub.subscriber_id > ? AND sub.subscriber_id <= ?
           AND sub.status = 'active' AND s.status = 'active' ${NOT_PAUSED} ${suppressions ? NOT_SUPPRESSED : ''}
@@ -97,7 +99,13 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
       // Each page is its own short read: a long send never holds a snapshot open.
       const rows = page.all(newsletterId, afterId, untilId, day, day, batchSize);
       for (const row of rows) {
-        yield { ...row, categories: row.categories === null ? null : (JSON.parse(row.categories) as string[]) };
+        const { first_name: firstName, languages, ...rest } = row;
+        yield {
+          ...rest,
+          firstName,
+          languages: languages === null ? null : (JSON.parse(languages) as string[]),
+          categories: row.categories === null ? null : (JSON.parse(row.categories) as string[]),
+        };
       }
       if (rows.length < batchSize) return;
       afterId = rows[rows.length - 1]!.id;
@@ -211,6 +219,8 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
       id: row.id,
       email: row.email,
       name: row.name,
+      firstName: row.first_name,
+      languages: row.languages === null ? null : (JSON.parse(row.languages) as string[]),
       locale: row.locale,
       timezone: row.timezone,
       status: row.status,

@@ -13,7 +13,7 @@ const CREATE_STAGING = `
   DROP TABLE IF EXISTS temp.sync_subscriptions;
   DROP TABLE IF EXISTS temp.sync_kept;
   CREATE TEMP TABLE sync_subscribers (
-    email TEXT PRIMARY KEY, seq INTEGER NOT NULL, name TEXT, locale TEXT, timezone TEXT, status TEXT NOT NULL,
+    email TEXT PRIMARY KEY, seq INTEGER NOT NULL, name TEXT, first_name TEXT, languages TEXT, locale TEXT, timezone TEXT, status TEXT NOT NULL,
     subs TEXT NOT NULL,                  -- JSON object: newsletter id -> categories (null = all)
     file TEXT NOT NULL, line INTEGER NOT NULL,
     prev_file TEXT, prev_line INTEGER, prev_subs TEXT,  -- the earlier row when the address repeats
@@ -34,6 +34,7 @@ const PREPARE_MERGE = `
   UPDATE temp.sync_subscribers SET is_new = 1 WHERE subscriber_id IS NULL;
   UPDATE temp.sync_subscribers AS t SET changed = 1 FROM main.subscribers AS s
     WHERE s.id = t.subscriber_id AND (s.name IS NOT t.name
+      OR s.first_name IS NOT t.first_name OR s.languages IS NOT t.languages
       OR (s.profile_origin = 'file' AND (s.locale IS NOT t.locale OR s.timezone IS NOT t.timezone))
       OR (s.status_origin = 'file' AND s.status IS NOT t.status));
 `;
@@ -51,8 +52,8 @@ const DROP_SUPPRESSED = `
 `;
 
 const INSERT_NEW = `
-  INSERT INTO main.subscribers (email, name, locale, timezone, status, status_origin, hard_bounces, created_at, updated_at)
-    SELECT email, name, locale, timezone, status, 'file', 0, @now, @now FROM temp.sync_subscribers WHERE is_new = 1 ORDER BY seq
+  INSERT INTO main.subscribers (email, name, first_name, languages, locale, timezone, status, status_origin, hard_bounces, created_at, updated_at)
+    SELECT email, name, first_name, languages, locale, timezone, status, 'file', 0, @now, @now FROM temp.sync_subscribers WHERE is_new = 1 ORDER BY seq
 `;
 
 const LINK_NEW = `
@@ -115,9 +116,9 @@ export class SqliteSubscriberSync implements SubscriberSyncSession {
   ) {
     db.exec(CREATE_STAGING);
     this.upsertSubscriber = db.prepare<[Record<string, unknown>], { prev_file: string | null; prev_line: number | null; prev_subs: string | null }>(
-      `INSERT INTO temp.sync_subscribers (email, seq, name, locale, timezone, status, subs, file, line)
-         VALUES (@email, @seq, @name, @locale, @timezone, @status, @subs, @file, @line)
-       ON CONFLICT (email) DO UPDATE SET name = excluded.name, locale = excluded.locale, timezone = excluded.timezone,
+      `INSERT INTO temp.sync_subscribers (email, seq, name, first_name, languages, locale, timezone, status, subs, file, line)
+         VALUES (@email, @seq, @name, @firstName, @languages, @locale, @timezone, @status, @subs, @file, @line)
+       ON CONFLICT (email) DO UPDATE SET name = excluded.name, first_name = excluded.first_name, languages = excluded.languages, locale = excluded.locale, timezone = excluded.timezone,
          status = excluded.status, subs = excluded.subs, file = excluded.file, line = excluded.line,
          prev_file = file, prev_line = line, prev_subs = subs
        RETURNING prev_file, prev_line, prev_subs`,
@@ -136,6 +137,8 @@ export class SqliteSubscriberSync implements SubscriberSyncSession {
           email: row.email,
           seq: ++this.seq,
           name: row.name,
+          firstName: row.firstName,
+          languages: row.languages ? JSON.stringify(row.languages) : null,
           locale: row.locale,
           timezone: row.timezone,
           status: row.status,
@@ -179,7 +182,7 @@ export class SqliteSubscriberSync implements SubscriberSyncSession {
         const updated = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers WHERE is_new = 0 AND changed = 1');
         this.db
           .prepare(
-            `UPDATE main.subscribers AS s SET name = t.name,
+            `UPDATE main.subscribers AS s SET name = t.name, first_name = t.first_name, languages = t.languages,
                locale = CASE WHEN s.profile_origin = 'file' THEN t.locale ELSE s.locale END,
                timezone = CASE WHEN s.profile_origin = 'file' THEN t.timezone ELSE s.timezone END,
                status = CASE WHEN s.status_origin = 'file' THEN t.status ELSE s.status END, updated_at = @now

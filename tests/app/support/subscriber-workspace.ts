@@ -19,6 +19,8 @@ export interface Person {
   newsletters: string[];
   categories?: string[];
   locale?: string;
+  firstName?: string;
+  languages?: string[];
 }
 
 /**
@@ -27,7 +29,7 @@ export interface Person {
  * articles each test adds per slot, subscribers in YAML, SMTP through `${SMTP_URL}`.
  * The CLI and the service share the SQLite file, as the web server and cron would.
  */
-export function createSubscriberWorkspace(dir: string, people: Person[], options: { maxConnections?: number } = {}) {
+export function createSubscriberWorkspace(dir: string, people: Person[], options: { maxConnections?: number; returnPath?: string } = {}) {
   mkdirSync(path.join(dir, 'articles'));
   mkdirSync(path.join(dir, 'subscribers'));
   const configFile = path.join(dir, 'tidings.config.yaml');
@@ -71,7 +73,7 @@ transport:
   url: \${SMTP_URL}
   maxConnections: ${options.maxConnections ?? 2}
   rateLimit: 1000
-web:
+${options.returnPath ? `  returnPath: ${options.returnPath}\n` : ''}web:
   baseUrl: https://news.example.org
   secret: ${SECRET}
   unsubscribeMailto: unsubscribe@news.example.org
@@ -85,7 +87,9 @@ web:
           (p) =>
             `  - email: ${p.email}\n    name: ${p.name ?? 'Reader'}\n    newsletters: [${p.newsletters.join(', ')}]\n` +
             (p.categories ? `    categories: [${p.categories.join(', ')}]\n` : '') +
-            (p.locale ? `    locale: ${p.locale}\n` : ''),
+            (p.locale ? `    locale: ${p.locale}\n` : '') +
+            (p.firstName ? `    firstName: ${p.firstName}\n` : '') +
+            (p.languages ? `    languages: [${p.languages.join(', ')}]\n` : ''),
         )
         .join('')}`,
     );
