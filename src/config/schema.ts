@@ -129,6 +129,16 @@ export const summarySchema = z
   })
   .prefault({});
 
+/** Near-duplicate stories from different sources, collapsed when an edition is built. */
+export const dedupeSchema = z
+  .strictObject({
+    /** Jaccard similarity of title+lead word shingles at which two articles are one story; 1 keeps only near-identical ones. */
+    threshold: z.number().gt(0).max(1).default(0.5),
+    /** Words of the lead (description, then text) compared besides the title. */
+    leadWords: z.number().int().min(10).max(1000).default(80),
+  })
+  .prefault({});
+
 export const classifierSchema = z
   .strictObject({
     /** Below this probability an article stays uncategorized rather than being forced into one. */
@@ -307,6 +317,7 @@ export const configSchema = z.strictObject({
   sources: z.array(sourceSchema).default([]),
   summaries: summarySchema,
   classifier: classifierSchema,
+  dedupe: dedupeSchema,
   newsletters: z.array(newsletterSchema).default([]),
   /** A folder whose files override templates/ file by file. */
   templates: z.strictObject({ dir: z.string().optional() }).prefault({}),
@@ -333,6 +344,7 @@ export type FetchLimits = z.output<typeof fetchLimitsSchema>;
 export type ParseLimits = z.output<typeof parseLimitsSchema>;
 export type SummaryOptions = z.output<typeof summarySchema>;
 export type ClassifierOptions = z.output<typeof classifierSchema>;
+export type DedupeOptions = z.output<typeof dedupeSchema>;
 export type NewsletterConfig = z.output<typeof newsletterSchema>;
 export type TransportConfig = z.output<typeof transportSchema>;
 export type DeliveryOptions = z.output<typeof deliverySchema>;

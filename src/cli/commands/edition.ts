@@ -30,6 +30,11 @@ function formatEdition(edition: Edition, categoryOrder: readonly string[]): stri
     const label = article.pinned ? ' *' : article.excluded ? ' -' : String((number += 1)).padStart(2);
     const flag = article === top && !article.pinned ? '  <TOP auto: first with an image; pin to choose>' : '';
     lines.push(`    ${label}. ${article.articleId.slice(0, 10)}  ${article.title}${flag}`);
+    // The story's cluster: the shown article's source first, then the ones folded into it.
+    if (article.alsoIn?.length) {
+      lines.push(`        story from ${article.source}; also in:`);
+      for (const link of article.alsoIn) lines.push(`          ${link.articleId.slice(0, 10)}  ${link.source}  ${link.url ?? '(no url)'}`);
+    }
   }
   return lines;
 }
