@@ -253,4 +253,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    name: 'full-text page cache',
+    sql: `
+      -- Full text fetched for excerpt-only feed items, by URL, with the validators of the
+      -- response so the next run fetches conditionally (a 304 reuses the text).
+      CREATE TABLE page_cache (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        title TEXT,
+        text TEXT NOT NULL,
+        image_url TEXT,
+        fetched_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
