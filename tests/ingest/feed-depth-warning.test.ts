@@ -42,7 +42,7 @@ describe('a feed nested deeper than 4,096 levels', () => {
     const config = path.join(dir, 'tidings.config.yaml');
     writeFileSync(
       config,
-      `store: { path: t.db }\nsources:\n  - { name: deep, type: feed, url: "${server.url('/deep.xml')}" }\n  - { name: shallow, type: feed, url: "${server.url('/shallow.xml')}" }\n`,
+      `store: { path: t.db }\nsources:\n  - { name: deep, type: feed, url: "${server.url('/deep.xml')}", fullText: never }\n  - { name: shallow, type: feed, url: "${server.url('/shallow.xml')}", fullText: never }\n`,
     );
     const result = await runCli(['-q', '-c', config, 'ingest']);
     expect(result.code).toBe(0);
