@@ -40,6 +40,7 @@ describe('full text for excerpt-only feed items', () => {
             item('Members only', u('/private/minutes'), 'Minutes of the closed meeting.') +
             item('Slow story', u('/news/slow'), 'A page that never answers.') +
             item('Long item', u('/news/long'), longText) +
+            item('Dropped story', u('/news/dropped'), 'A page whose connection drops halfway.') +
             '</channel></rss>',
         );
       },
@@ -65,6 +66,12 @@ describe('full text for excerpt-only feed items', () => {
         r.writeHead(200, { 'content-type': 'text/html' }).end(page('Secret'));
       },
       '/news/slow': () => hit('slow'), // never answers
+      '/news/dropped': (_q, r) => {
+        hit('dropped');
+        r.writeHead(200, { 'content-type': 'text/html', 'content-length': '5000' });
+        r.write('<html><body><article><p>The first half');
+        setTimeout(() => r.socket?.destroy(), 20);
+      },
       '/news/long': (_q, r) => {
         hit('long');
         r.writeHead(200, { 'content-type': 'text/html' }).end(page('Long'));
@@ -91,7 +98,8 @@ sources:
     const config = project(', allowPrivateNetworks: true');
     const first = await runCli(['-q', '-c', config, 'ingest']);
     expect(first.code).toBe(0);
-    expect(first.out).toMatch(/quay-post\s+ok\s+new 5/);
+    expect(first.out).toMatch(/quay-post\s+ok\s+new 6/);
+    expect(first.out).toMatch(/warning full text of \S+\/news\/dropped not fetched: connection closed before the body was complete; the feed's excerpt is kept/);
     expect(first.out).toMatch(/warning full text of \S+\/news\/gone not fetched: HTTP 404 Not Found.*the feed's excerpt is kept/);
     expect(first.out).toMatch(/warning full text of \S+\/private\/minutes not fetched: robots.txt disallows it/);
     expect(first.out).toMatch(/warning full text of \S+\/news\/slow not fetched: .*1500 ms.*the feed's excerpt is kept/);
@@ -112,6 +120,7 @@ sources:
       expect(byTitle.get('Pontoon prices')!.text).toBe('Pontoon prices rise in spring.');
       expect(byTitle.get('Members only')!.text).toBe('Minutes of the closed meeting.');
       expect(byTitle.get('Long item')!.text).toBe(longText);
+      expect(byTitle.get('Dropped story')!.text).toBe('A page whose connection drops halfway.');
     } finally {
       store.close();
     }
@@ -119,7 +128,7 @@ sources:
     const second = await runCli(['-q', '-c', config, 'ingest']);
     expect(second.code).toBe(0);
     expect(notModified).toBe(1);
-    expect(second.out).toMatch(/quay-post\s+ok\s+new 0, updated 0, unchanged 5/);
+    expect(second.out).toMatch(/quay-post\s+ok\s+new 0, updated 0, unchanged 6/);
   }, 30_000);
 
   it('refuses pages on 127.0.0.1 by default, with a clear warning; the configured feed URL itself is fetched', async () => {
@@ -127,7 +136,7 @@ sources:
     const config = project('');
     const run = await runCli(['-q', '-c', config, 'ingest']);
     expect(run.code).toBe(0);
-    expect(run.out).toMatch(/quay-post\s+ok\s+new 5/);
+    expect(run.out).toMatch(/quay-post\s+ok\s+new 6/);
     expect(run.out).toMatch(
       /warning full text of http:\/\/127\.0\.0\.1:\d+\/news\/dredging\/ not fetched: .*127\.0\.0\.1 is a loopback, private or link-local address \(set fetch\.allowPrivateNetworks: true to allow it\)/,
     );
