@@ -118,6 +118,7 @@ export class EditionPipeline {
       clock: ctx.clock,
       summarize: summarizer ? (article) => summarizer.summaryOf(article) : undefined,
       save: options.save,
+      dedupe: ctx.config.dedupe,
     });
     return new EditionPipeline(ctx, newsletter, edition, renderer);
   }

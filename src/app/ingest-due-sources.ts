@@ -7,6 +7,7 @@ import type { SourceFetchState } from '../store/source-state-store.ts';
 import type { AppContext } from './context.ts';
 import { createIngestDeps } from './create-ingest-deps.ts';
 import { createPageExtractor, type PageExtractor } from '../ingest/page/page-extractor.ts';
+import { createFullTextFetcher, type FullTextDeps } from '../ingest/fulltext/fetch-full-text.ts';
 
 export interface DueIngestOptions {
   /** Ingest every chosen source whether or not its `every` has elapsed (before an edition, `tidings ingest`). */
@@ -17,6 +18,8 @@ export interface DueIngestOptions {
   sources?: readonly SourceConfig[];
   /** A page extractor to share (the scheduler keeps one); default one for this call, closed at its end. */
   pages?: PageExtractor;
+  /** Replaces parts of the full-text fetch (tests: DNS, the per-host wait). */
+  fullText?: Pick<FullTextDeps, 'resolve' | 'sleep'>;
 }
 
 export interface SourceIngestResult {
@@ -54,7 +57,7 @@ export async function ingestDueSources(ctx: AppContext, now: Date, options: DueI
   if (due.length > 0) {
     const pages = options.pages ?? createPageExtractor(ctx.config.parse);
     try {
-      await ingestDue(ctx, now, due, states, results, pages, options.full ?? false);
+      await ingestDue(ctx, now, due, states, results, pages, options);
     } finally {
       if (!options.pages) await pages.close();
     }
@@ -69,10 +72,19 @@ async function ingestDue(
   states: ReadonlyMap<string, SourceFetchState>,
   results: Map<string, SourceIngestResult>,
   pages: PageExtractor,
-  full: boolean,
+  options: DueIngestOptions,
 ): Promise<void> {
   {
+    const full = options.full ?? false;
     const deps = await createIngestDeps(ctx, pages);
+    const fullText = createFullTextFetcher({
+      limits: ctx.config.fetch,
+      options: ctx.config.fullText,
+      pages,
+      cache: ctx.store.pages,
+      clock: ctx.clock,
+      ...options.fullText,
+    });
     const responseValidators = new Map<string, HttpValidators | undefined>();
     deps.readSource = async (source) => {
       const state = states.get(source.name);
@@ -81,7 +93,10 @@ async function ingestDue(
       const validators = !full && url && state && state.location === url ? state.validators : null;
       const content = await readSource(source, { baseDir: ctx.baseDir, limits: ctx.config.fetch, validators, pages });
       responseValidators.set(source.name, content.validators);
-      return content;
+      if (source.type !== 'feed' || content.notModified) return content;
+      // Excerpt-only items get their page's text; a page that fails leaves the excerpt.
+      const completed = await fullText.completeDrafts(content.drafts, source.fullText);
+      return { ...content, drafts: completed.drafts, warnings: [...content.warnings, ...completed.warnings] };
     };
     for (const source of due) {
       const [report] = await ingestSources([source], deps);

@@ -84,7 +84,14 @@ const sourceBase = {
 };
 
 const feedSource = z
-  .strictObject({ ...sourceBase, type: z.literal('feed'), url: httpUrl.optional(), path: z.string().optional() })
+  .strictObject({
+    ...sourceBase,
+    type: z.literal('feed'),
+    url: httpUrl.optional(),
+    path: z.string().optional(),
+    /** Fetch each item's page for its full text: when the item is shorter than `fullText.minWords` (auto), always, or never. */
+    fullText: z.enum(['auto', 'always', 'never']).default('auto'),
+  })
   .refine((s) => Boolean(s.url) !== Boolean(s.path), { message: 'a feed needs exactly one of url or path' });
 const pageSource = z
   .strictObject({ ...sourceBase, type: z.literal('page'), url: httpUrl.optional(), path: z.string().optional() })
@@ -99,6 +106,25 @@ export const fetchLimitsSchema = z
     timeout: duration('30s'),
     maxRedirects: z.number().int().min(0).max(20).default(5),
     userAgent: z.string().default('Tidings/0.1 (+https://github.com/tidings)'),
+    /**
+     * Links found in feeds (full-text pages) may reach loopback, private and link-local
+     * addresses. Off by default (SSRF); configured source URLs are never restricted.
+     */
+    allowPrivateNetworks: z.boolean().default(false),
+  })
+  .prefault({});
+
+/** Full text for excerpt-only feed items (per source: `sources[].fullText`). */
+export const fullTextSchema = z
+  .strictObject({
+    /** An item whose text has fewer words than this gets its page fetched (`fullText: auto`). */
+    minWords: z.number().int().min(1).default(150),
+    /** Pages fetched at once, across hosts. */
+    maxConcurrent: z.number().int().min(1).max(32).default(4),
+    /** Pause between two requests to the same host (robots.txt included). */
+    perHostDelay: duration('1s'),
+    /** The robots.txt product token looked for before `*`. */
+    robotsAgent: z.string().regex(/^[A-Za-z_-]+$/).default('tidings'),
   })
   .prefault({});
 
@@ -128,6 +154,16 @@ export const summarySchema = z
     maxSentences: z.number().int().min(1).max(10).default(3),
     /** Use the source's own description when it is a real summary (see docs/configuration.md). */
     preferSourceDescription: z.boolean().default(true),
+  })
+  .prefault({});
+
+/** Near-duplicate stories from different sources, collapsed when an edition is built. */
+export const dedupeSchema = z
+  .strictObject({
+    /** Jaccard similarity of title+lead word shingles at which two articles are one story; 1 keeps only near-identical ones. */
+    threshold: z.number().gt(0).max(1).default(0.5),
+    /** Words of the lead (description, then text) compared besides the title. */
+    leadWords: z.number().int().min(10).max(1000).default(80),
   })
   .prefault({});
 
@@ -331,6 +367,8 @@ export const configSchema = z.strictObject({
   sources: z.array(sourceSchema).default([]),
   summaries: summarySchema,
   classifier: classifierSchema,
+  dedupe: dedupeSchema,
+  fullText: fullTextSchema,
   newsletters: z.array(newsletterSchema).default([]),
   /** A folder whose files override templates/ file by file. */
   templates: z.strictObject({ dir: z.string().optional() }).prefault({}),
@@ -354,10 +392,13 @@ export const configSchema = z.strictObject({
 export type TidingsConfig = z.output<typeof configSchema>;
 export type CategoryConfig = z.output<typeof categorySchema>;
 export type SourceConfig = z.output<typeof sourceSchema>;
-export type FetchLimits = z.output<typeof fetchLimitsSchema>;
+/** `allowPrivateNetworks` is read by the full-text fetch only, so callers of fetchResource may leave it out. */
+export type FetchLimits = Omit<z.output<typeof fetchLimitsSchema>, 'allowPrivateNetworks'> & { allowPrivateNetworks?: boolean };
 export type ParseLimits = z.output<typeof parseLimitsSchema>;
 export type SummaryOptions = z.output<typeof summarySchema>;
 export type ClassifierOptions = z.output<typeof classifierSchema>;
+export type DedupeOptions = z.output<typeof dedupeSchema>;
+export type FullTextOptions = z.output<typeof fullTextSchema>;
 export type NewsletterConfig = z.output<typeof newsletterSchema>;
 export type TransportConfig = z.output<typeof transportSchema>;
 export type DeliveryOptions = z.output<typeof deliverySchema>;

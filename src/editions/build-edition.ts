@@ -5,6 +5,8 @@ import type { Logger } from '../core/logger.ts';
 import type { ArticleStore, StoredArticle } from '../store/article-store.ts';
 import type { Edition } from './edition.ts';
 import type { EditionStore } from './edition-store.ts';
+import { DEFAULT_CLUSTER_OPTIONS, type ClusterOptions } from './cluster-stories.ts';
+import { collapseStories } from './collapse-stories.ts';
 import { selectArticles } from './select-articles.ts';
 import { editionIdFor, slotFor } from './slot.ts';
 
@@ -21,6 +23,8 @@ export interface BuildEditionDeps {
    * unsaved draft, so looking at a future slot never freezes, skips or decides it.
    */
   save?: boolean;
+  /** Near-duplicate stories (`dedupe` in the config); the documented defaults when absent. */
+  dedupe?: ClusterOptions;
 }
 
 /**
@@ -66,11 +70,12 @@ export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps:
   const blocks = await deps.editions.listBlocks(newsletter.id);
   const blockedSources = new Set(blocks.filter((b) => b.kind === 'source').map((b) => b.value));
   for (const block of blocks) if (block.kind === 'article') used.add(block.value);
-  const selected = selectArticles(
-    candidates.filter((article) => !blockedSources.has(article.source)),
-    newsletter,
-    used,
-  );
+  const allowed = candidates.filter((article) => !blockedSources.has(article.source));
+  const stories = collapseStories(allowed, { ...(deps.dedupe ?? DEFAULT_CLUSTER_OPTIONS), categories: newsletter.categories, alreadyUsed: used });
+  const selected = selectArticles(stories.articles, newsletter, used).map((article) => {
+    const alsoIn = stories.alsoIn.get(article.articleId);
+    return alsoIn ? { ...article, alsoIn } : article;
+  });
   if (deps.summarize) {
     const byId = new Map(candidates.map((article) => [article.id, article]));
     for (const article of selected) article.summary = (await deps.summarize(byId.get(article.articleId)!)) ?? article.summary;
@@ -98,7 +103,7 @@ export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps:
     deps.clock.now(),
   );
   deps.logger.info(
-    { edition: id, articles: selected.length, candidates: candidates.length, since: since?.toISOString() ?? null, status: edition.status },
+    { edition: id, articles: selected.length, candidates: candidates.length, stories: stories.articles.length, since: since?.toISOString() ?? null, status: edition.status },
     'edition built',
   );
   return edition;

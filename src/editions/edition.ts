@@ -21,6 +21,8 @@ export interface EditionArticle {
   publishedAt: string | null;
   /** BCP 47 tag as ingest found it (`ru`, `de-at`); null when unknown, absent in editions built before it was kept. */
   language?: string | null;
+  /** The same story from other sources (near-duplicates collapsed at build time); absent when told once. */
+  alsoIn?: AlsoInLink[];
   position: number;
   pinned: boolean;
   excluded: boolean;
@@ -42,11 +44,24 @@ export interface Edition {
   articles: EditionArticle[];
 }
 
+/** Another source's article of the same story. */
+export interface AlsoInLink {
+  articleId: string;
+  source: string;
+  url: string | null;
+}
+
 /** What an edition freezes of each article when it is built. */
-export type ArticleSnapshot = Pick<EditionArticle, 'title' | 'summary' | 'url' | 'source' | 'sourceTitle' | 'author' | 'imageUrl' | 'publishedAt' | 'language'>;
+export type ArticleSnapshot = Pick<
+  EditionArticle,
+  'title' | 'summary' | 'url' | 'source' | 'sourceTitle' | 'author' | 'imageUrl' | 'publishedAt' | 'language' | 'alsoIn'
+>;
 
 export function snapshotOf(article: Omit<ArticleSnapshot, 'sourceTitle'> & { sourceTitle?: string | null }): ArticleSnapshot {
   const { title, summary, url, source, sourceTitle, author, imageUrl, publishedAt } = article;
   // Editions frozen before source titles existed show the configured name.
-  return { title, summary, url, source, sourceTitle: sourceTitle || source, author, imageUrl, publishedAt, language: article.language ?? null };
+  const snapshot: ArticleSnapshot = { title, summary, url, source, sourceTitle: sourceTitle || source, author, imageUrl, publishedAt, language: article.language ?? null };
+  // Kept in the snapshot's JSON (no migration); editions built before it have none.
+  if (article.alsoIn?.length) snapshot.alsoIn = article.alsoIn.map(({ articleId, source: name, url: link }) => ({ articleId, source: name, url: link }));
+  return snapshot;
 }

@@ -5,6 +5,7 @@ import { Transform, type Readable } from 'node:stream';
 import type { FetchLimits } from '../config/schema.ts';
 import { SourceError } from '../core/errors.ts';
 import type { FetchedResource, HttpValidators } from './types.ts';
+import { checkLiteralHost, createGuardedLookup, refusalError, type LookupAll } from './fulltext/address-policy.ts';
 
 /**
  * Fetches one http(s) URL with hard limits: at most `maxRedirects` redirects (only to
@@ -19,6 +20,13 @@ import type { FetchedResource, HttpValidators } from './types.ts';
 export interface FetchOptions {
   signal?: AbortSignal;
   validators?: HttpValidators | null;
+  /**
+   * For URLs found in feeds (untrusted): connect only to public addresses, every hop of
+   * a redirect included (see fulltext/address-policy.ts). `resolve` replaces DNS in tests.
+   */
+  publicOnly?: { resolve?: LookupAll };
+  /** The Accept header; default one that prefers feeds. */
+  accept?: string;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -34,9 +42,14 @@ export async function fetchResource(url: string, limits: FetchLimits, options: F
   else options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   try {
     let current = parseHttpUrl(url, url);
+    const guard = options.publicOnly ? createGuardedLookup(options.publicOnly.resolve) : undefined;
+    if (guard) checkLiteralHost(current);
     const visited = new Set<string>([current.href]);
     for (let redirects = 0; ; redirects++) {
-      const response = await request(current, limits, deadline.signal, url, options.signal, conditionalHeaders(options.validators));
+      const response = await request(current, limits, deadline.signal, url, options.signal, conditionalHeaders(options.validators), {
+        lookup: guard,
+        accept: options.accept ?? ACCEPT,
+      });
       if (response.redirectTo === null) {
         return {
           bytes: response.bytes,
@@ -56,6 +69,7 @@ export async function fetchResource(url: string, limits: FetchLimits, options: F
           where: url,
         });
       }
+      if (guard) checkLiteralHost(next);
       visited.add(next.href);
       current = next;
     }
@@ -110,6 +124,7 @@ function request(
   origin: string,
   outer: AbortSignal | undefined,
   conditional: Record<string, string>,
+  connection: { lookup?: ReturnType<typeof createGuardedLookup>; accept: string },
 ): Promise<RawResponse> {
   return new Promise<RawResponse>((resolve, reject) => {
     const where = url.href;
@@ -133,9 +148,10 @@ function request(
 
     const client = url.protocol === 'https:' ? https : http;
     const req = client.get(url, {
+      ...(connection.lookup ? { lookup: connection.lookup } : {}),
       headers: {
         'user-agent': limits.userAgent.replace(/[\r\n]+/g, ' '),
-        accept: ACCEPT,
+        accept: connection.accept,
         'accept-encoding': 'gzip, deflate, br',
         ...conditional,
       },
@@ -146,6 +162,8 @@ function request(
     req.on('error', (error: NodeJS.ErrnoException) => {
       cleanUp();
       if (settled) return;
+      const refused = (error as NodeJS.ErrnoException & { address?: string }).address;
+      if (error.code === 'EADDR_REFUSED' && refused) return fail(refusalError(where, refused));
       const retryable = ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'ENOTFOUND'].includes(error.code ?? '');
       fail(new SourceError('SOURCE_FETCH', `request failed: ${error.message}`, { where, retryable, cause: error }));
     });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ArticleDraft } from '../core/article.ts';
 import type { ArticleRecord } from '../store/article-store.ts';
 import { isHttpUrl } from '../core/http-url.ts';
-import { canonicalizeUrl } from './canonical-url.ts';
+import { canonicalizeUrl, linkUrl } from './canonical-url.ts';
 import type { CategoryMapper } from './category-mapper.ts';
 import { collapseWhitespace, paragraphsFromText } from './html-to-text.ts';
 import { stripDraftControls, stripLineControls } from './strip-control-characters.ts';
@@ -35,7 +35,7 @@ function cleanLine(value: string | null): string | null {
 }
 
 /**
- * Turns a parser's draft into the stored shape: stable id, canonical URL,
+ * Turns a parser's draft into the stored shape: stable id (from the canonical URL), link URL,
  * clean text, category slugs and content hash. The summary is filled later. Control
  * characters are removed from every field first (see strip-control-characters.ts).
  */
@@ -45,13 +45,14 @@ export function normalizeDraft(
 ): ArticleRecord {
   const draft = stripDraftControls(rawDraft);
   const source = stripLineControls(context.source);
-  const url = canonicalizeUrl(draft.url);
+  // The canonical form only names the story (the id); the link keeps the source's path.
+  const canonical = canonicalizeUrl(draft.url);
   const title = collapseWhitespace(draft.title);
   const text = paragraphsFromText(draft.text);
   const { configured, unknown } = context.mapper.map(draft.labels, context.defaultCategories);
   return {
-    id: articleIdFor(url, source, title),
-    url,
+    id: articleIdFor(canonical, source, title),
+    url: linkUrl(draft.url),
     title,
     text,
     summary: null,

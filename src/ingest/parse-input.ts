@@ -8,6 +8,7 @@ import { parseJsonArticles } from './folder/parse-json-articles.ts';
 import { parseMarkdownArticle } from './folder/parse-markdown-article.ts';
 import type { PageExtractor } from './page/page-extractor.ts';
 import { parsePageDump } from './page/parse-page-dump.ts';
+import { decodeWindows1252References } from './strip-control-characters.ts';
 import type { FetchedResource, InputKind, ParsedInput } from './types.ts';
 
 function decodingKind(name: string, contentType: string | null): 'xml' | 'html' | 'text' {
@@ -60,7 +61,8 @@ export async function parseResource(resource: FetchedResource, options: ParseRes
         break;
       }
       case 'page-dump':
-        drafts = [parsePageDump(text, { fileName: name })];
+        // A dump is plain text, but `&#146;` in it was meant as HTML means it: ’.
+        drafts = [parsePageDump(decodeWindows1252References(text), { fileName: name })];
         break;
       case 'markdown':
         drafts = [parseMarkdownArticle(text, { fileName: name })];

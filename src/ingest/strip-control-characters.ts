@@ -6,10 +6,13 @@ import type { ArticleDraft } from '../core/article.ts';
  * here, at ingest, so nothing stored holds them:
  * - C0 controls, except tab and line feed in multi-line text (a carriage return ends a
  *   line too, so CR LF and a lone CR become LF first);
- * - DEL (U+007F) and the C1 controls (U+0080–U+009F).
- * Numeric references in the C1 range (`&#146;`) are not controls but Windows-1252
+ * - DEL (U+007F) and the five C1 code points Windows-1252 leaves undefined.
+ * Raw U+0080–U+009F are first read as Windows-1252 (`mapWindows1252Characters`): they
+ * come from text decoded as Latin-1 that was really Windows-1252 (a U+0092 is a ’),
+ * which is how browsers read those bytes (WHATWG maps the Latin-1 label to
+ * Windows-1252). Numeric references in the range (`&#146;`) are Windows-1252
  * characters by HTML's rules; the parsers map them before this runs (see
- * `mapWindows1252References`), so only raw control bytes are left to remove.
+ * `mapWindows1252References` and `decodeWindows1252References`).
  */
 const LINE_CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 const TEXT_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
@@ -19,7 +22,7 @@ export function stripLineControls(value: string): string;
 export function stripLineControls(value: string | null): string | null;
 export function stripLineControls(value: string | null): string | null {
   if (value === null) return null;
-  return value.replace(LINE_CONTROLS, (control) => (control === '\t' || control === '\n' || control === '\r' ? ' ' : ''));
+  return mapWindows1252Characters(value).replace(LINE_CONTROLS, (control) => (control === '\t' || control === '\n' || control === '\r' ? ' ' : ''));
 }
 
 /** For multi-line text: tab and line feed stay, CR LF and CR become LF, the rest goes. */
@@ -27,7 +30,7 @@ export function stripTextControls(value: string): string;
 export function stripTextControls(value: string | null): string | null;
 export function stripTextControls(value: string | null): string | null {
   if (value === null) return null;
-  return value.replace(/\r\n?/g, '\n').replace(TEXT_CONTROLS, '');
+  return mapWindows1252Characters(value).replace(/\r\n?/g, '\n').replace(TEXT_CONTROLS, '');
 }
 
 /** Every field of a draft, cleaned; the one place normalization strips controls. */
@@ -65,5 +68,32 @@ export function mapWindows1252References(source: string): string {
     const mapped = CP1252_C1[code - 0x80];
     // The five undefined bytes stay controls, and are removed at normalization.
     return mapped ? `&#${mapped};` : reference;
+  });
+}
+
+/** Raw U+0080–U+009F read as the Windows-1252 characters at those bytes; the five undefined ones stay (and are removed). */
+export function mapWindows1252Characters(value: string): string {
+  if (!/[\u0080-\u009f]/.test(value)) return value;
+  return value.replace(/[\u0080-\u009f]/g, (control) => {
+    const mapped = CP1252_C1[control.charCodeAt(0) - 0x80];
+    return mapped ? String.fromCharCode(mapped) : control;
+  });
+}
+
+/**
+ * For plain text that HTML rules still apply to by convention (page dumps saved from a
+ * browser's source, Markdown front matter): only the references 128–159 become the
+ * Windows-1252 characters; other references are left as written, since such text is
+ * not otherwise entity-decoded.
+ */
+export function decodeWindows1252References(text: string): string;
+export function decodeWindows1252References(text: string | null): string | null;
+export function decodeWindows1252References(text: string | null): string | null {
+  if (text === null || !text.includes('&#')) return text;
+  return text.replace(/&#(?:[xX]0*([89][0-9a-fA-F])|0*(1[2-5][0-9]));/g, (reference, hex: string | undefined, decimal: string | undefined) => {
+    const code = hex !== undefined ? Number.parseInt(hex, 16) : Number(decimal);
+    if (code < 0x80 || code > 0x9f) return reference;
+    const mapped = CP1252_C1[code - 0x80];
+    return mapped ? String.fromCharCode(mapped) : reference;
   });
 }

@@ -17,6 +17,13 @@ export interface ArticleView
   time: string;
   /** The article's language when it differs from the email's (`ru` in an English email), else null: goes in `lang`. */
   lang: string | null;
+  /** The same story from other sources; `url` is an http(s) link or null (the name is then shown unlinked). */
+  alsoIn: AlsoInView[];
+}
+
+export interface AlsoInView {
+  source: string;
+  url: string | null;
 }
 
 export interface SectionView {
@@ -116,6 +123,7 @@ function toView(article: EditionArticle, content: SegmentContent, intlLocale: st
     publishedAt: article.publishedAt,
     time: formatArticleTime(article.publishedAt, content.edition.slot, intlLocale, content.timezone),
     lang: articleLang(article.language, intlLocale),
+    alsoIn: (article.alsoIn ?? []).map((link) => ({ source: defuseTokens(link.source), url: sourceUrl(link.url) })),
   };
 }
 

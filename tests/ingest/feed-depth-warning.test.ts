@@ -42,7 +42,7 @@ describe('a feed nested deeper than 4,096 levels', () => {
     const config = path.join(dir, 'tidings.config.yaml');
     writeFileSync(
       config,
-      `store: { path: t.db }\nsources:\n  - { name: deep, type: feed, url: "${server.url('/deep.xml')}" }\n  - { name: shallow, type: feed, url: "${server.url('/shallow.xml')}" }\n`,
+      `store: { path: t.db }\nsources:\n  - { name: deep, type: feed, url: "${server.url('/deep.xml')}", fullText: never }\n  - { name: shallow, type: feed, url: "${server.url('/shallow.xml')}", fullText: never }\n`,
     );
     const result = await runCli(['-q', '-c', config, 'ingest']);
     expect(result.code).toBe(0);
@@ -67,7 +67,7 @@ describe('a feed nested deeper than 4,096 levels', () => {
     const pages = createPageExtractor(parseConfig({}, {}).parse);
     try {
       const limits = parseConfig({}, {}).fetch;
-      const [report] = await ingestSources([{ name: 'deep', type: 'feed', url: server.url('/deep.xml'), categories: [], enabled: true, every: 1_800_000 }], {
+      const [report] = await ingestSources([{ name: 'deep', type: 'feed', url: server.url('/deep.xml'), categories: [], enabled: true, every: 1_800_000, fullText: 'never' }], {
         store: store.articles,
         clock: createFixedClock('2026-12-01T08:00:00Z'),
         logger: createLogger({ level: 'warn', destination }),

@@ -55,7 +55,10 @@ describe('normalizeDraft', () => {
     const a = normalizeDraft(draft(), context);
     const b = normalizeDraft(draft({ url: 'https://news.example.org/a/story?id=7' }), context);
     expect(a.id).toBe(b.id);
-    expect(a.url).toBe('https://news.example.org/a/story?id=7');
+    // The canonical form names the story; the stored link keeps the source's path,
+    // trailing slash and fragment, minus the tracking parameters.
+    expect(a.url).toBe('https://news.example.org/a/story/?id=7#top');
+    expect(b.url).toBe('https://news.example.org/a/story?id=7');
   });
 
   it('cleans title, paragraphs, time and language', () => {

@@ -8,6 +8,7 @@ import { toHttpUrl } from '../../core/http-url.ts';
 import { firstPresent, toAuthor, toImageRef, toLabels, toText } from './draft-fields.ts';
 import { splitFrontMatter } from './front-matter.ts';
 import { markdownToText } from './markdown-to-text.ts';
+import { decodeWindows1252References } from '../strip-control-characters.ts';
 
 /**
  * A Markdown article with optional YAML front matter (Jekyll, Hugo, Eleventy style).
@@ -19,7 +20,8 @@ export function parseMarkdownArticle(text: string, options: { fileName: string }
   const { data, body, keyLines } = splitFrontMatter(text, fileName);
   const { paragraphs, firstImage } = markdownToText(body);
 
-  let title = toText(firstPresent(data, ['title', 'headline', 'name']));
+  // Front matter is YAML, not Markdown: its `&#146;` would stay as written, unlike the body's.
+  let title = decodeWindows1252References(toText(firstPresent(data, ['title', 'headline', 'name'])));
   const firstHeading = paragraphs.find((paragraph) => paragraph.headingLevel > 0);
   const leadingHeading = paragraphs[0]?.headingLevel === 1 ? paragraphs[0] : undefined;
   if (!title && firstHeading?.headingLevel === 1) {
@@ -40,7 +42,7 @@ export function parseMarkdownArticle(text: string, options: { fileName: string }
     url: toHttpUrl(toText(firstPresent(data, ['url', 'link', 'canonical', 'canonical_url', 'canonicalUrl', 'permalink']))),
     title,
     text: paragraphs.map((paragraph) => paragraph.text).join('\n\n'),
-    description: toText(firstPresent(data, ['description', 'summary', 'excerpt', 'subtitle'])),
+    description: decodeWindows1252References(toText(firstPresent(data, ['description', 'summary', 'excerpt', 'subtitle']))),
     publishedAt,
     labels: toLabels(data.categories, data.category, data.tags, data.tag),
     author: toAuthor(firstPresent(data, ['author', 'authors', 'byline'])),

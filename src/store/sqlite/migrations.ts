@@ -3,7 +3,7 @@
  * `PRAGMA user_version` records how far a file has come.
  * Area owners: 1 articles (ingest), 2 editions, 3 subscribers, 4 deliveries, 5 send leases,
  * 6 subscriber lifecycle, 7 scheduler, 8 source fetch state, 9 editor desk,
- * 10 delivery events and reader fields. Keep the array in version order.
+ * 10 delivery events and reader fields, 11 page cache (full text). Keep the array in version order.
  */
 export interface Migration {
   version: number;
@@ -334,6 +334,23 @@ export const MIGRATIONS: readonly Migration[] = [
       -- From the subscriber files: what the greeting calls the reader, and the languages they read.
       ALTER TABLE subscribers ADD COLUMN first_name TEXT;
       ALTER TABLE subscribers ADD COLUMN languages TEXT;  -- JSON array of language tags; NULL = their locale's language
+    `,
+  },
+  {
+    version: 11,
+    name: 'full-text page cache',
+    sql: `
+      -- Full text fetched for excerpt-only feed items, by URL, with the validators of the
+      -- response so the next run fetches conditionally (a 304 reuses the text).
+      CREATE TABLE page_cache (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        title TEXT,
+        text TEXT NOT NULL,
+        image_url TEXT,
+        fetched_at TEXT NOT NULL
+      );
     `,
   },
 ];

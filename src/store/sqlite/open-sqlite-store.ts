@@ -10,6 +10,7 @@ import { SqliteDeliveryEventStore } from './sqlite-delivery-events.ts';
 import { SqliteEditionStore } from './sqlite-edition-store.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
 import { SqliteSchedulerStore } from './sqlite-scheduler-store.ts';
+import { SqlitePageCacheStore } from './sqlite-page-cache-store.ts';
 import { SqliteSourceStateStore } from './sqlite-source-state-store.ts';
 import { SqliteStoreStats } from './sqlite-store-stats.ts';
 import { SqliteSendLease } from './sqlite-send-lease.ts';
@@ -29,6 +30,7 @@ export function openSqliteStore(file: string, options: OpenDatabaseOptions = {})
     ledger: guardStoreErrors(new SqliteLedger(db), file),
     deliveryEvents: guardStoreErrors(new SqliteDeliveryEventStore(db), file),
     sources: guardStoreErrors(new SqliteSourceStateStore(db), file),
+    pages: guardStoreErrors(new SqlitePageCacheStore(db), file),
     stats: guardStoreErrors(new SqliteStoreStats(db), file),
     sendLease: guardStoreErrors(new SqliteSendLease(db), file),
     file: file === ':memory:' ? null : path.resolve(file),
