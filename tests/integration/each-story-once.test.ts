@@ -59,13 +59,14 @@ newsletters:
     expect(ferry.source).toBe('coast-courier');
     expect(ferry.url).toBe('https://courier.example/news/2026/11/27/ferry-storm/');
     expect(ferry.alsoIn).toEqual([
-      expect.objectContaining({ source: 'island-daily', url: 'https://islanddaily.example/stories/gale-halts-crossings' }),
-      expect.objectContaining({ source: 'bay-wire', url: null }),
+      // Readers see each source's display title (the feed's own name here), never the configuration name.
+      expect.objectContaining({ source: 'Island Daily', url: 'https://islanddaily.example/stories/gale-halts-crossings' }),
+      expect.objectContaining({ source: 'Bay Wire', url: null }),
     ]);
     for (const council of shown.articles.filter((a) => a.title.startsWith('Council'))) expect(council.alsoIn).toBeUndefined();
 
     const text = (await cli('edition', 'show', id)).out;
-    expect(text).toMatch(/story from coast-courier; also in:\n\s+\w+\s+island-daily\s+https:\/\/islanddaily\.example\/stories\/gale-halts-crossings\n\s+\w+\s+bay-wire\s+\(no url\)/);
+    expect(text).toMatch(/story from Coast Courier; also in:\n\s+\w+\s+Island Daily\s+https:\/\/islanddaily\.example\/stories\/gale-halts-crossings\n\s+\w+\s+Bay Wire\s+\(no url\)/);
 
     const outDir = path.join(path.dirname(config), 'preview');
     const preview = await cli('preview', 'daily', '--at', AT, '--out', outDir);
@@ -75,9 +76,9 @@ newsletters:
     const txt = readFileSync(`${stem}.txt`, 'utf8');
     expect(html).toContain('href="https://courier.example/news/2026/11/27/ferry-storm/"');
     expect(html).not.toContain('Winter gale halts');
-    expect(html).toMatch(/Also in: <a href="https:\/\/islanddaily\.example\/stories\/gale-halts-crossings"[^>]*>island-daily<\/a>, bay-wire<\/p>/);
+    expect(html).toMatch(/Also in: <a href="https:\/\/islanddaily\.example\/stories\/gale-halts-crossings"[^>]*>Island Daily<\/a>, Bay Wire<\/p>/);
     expect(html).not.toContain('javascript:');
-    expect(txt).toContain('Also in: island-daily <https://islanddaily.example/stories/gale-halts-crossings>, bay-wire');
+    expect(txt).toContain('Also in: Island Daily <https://islanddaily.example/stories/gale-halts-crossings>, Bay Wire');
     expect(txt).not.toContain('Gusts of 110');
   });
 });

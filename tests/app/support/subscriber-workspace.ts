@@ -29,7 +29,11 @@ export interface Person {
  * articles each test adds per slot, subscribers in YAML, SMTP through `${SMTP_URL}`.
  * The CLI and the service share the SQLite file, as the web server and cron would.
  */
-export function createSubscriberWorkspace(dir: string, people: Person[], options: { maxConnections?: number; returnPath?: string } = {}) {
+export function createSubscriberWorkspace(
+  dir: string,
+  people: Person[],
+  options: { maxConnections?: number; returnPath?: string; languages?: 'any' | 'subscriber' } = {},
+) {
   mkdirSync(path.join(dir, 'articles'));
   mkdirSync(path.join(dir, 'subscribers'));
   const configFile = path.join(dir, 'tidings.config.yaml');
@@ -55,7 +59,7 @@ newsletters:
     from: "Test Daily <digest@news.example.org>"
     timezone: UTC
     # Readers here choose German or Russian pages for English stories: every language goes to everyone.
-    languages: any
+    languages: ${options.languages ?? 'any'}
     signup: true
     public: true
   - id: weekly
@@ -65,7 +69,7 @@ newsletters:
     minArticles: 1
     from: "Test Weekly <weekly@news.example.org>"
     timezone: UTC
-    languages: any
+    languages: ${options.languages ?? 'any'}
 subscribers:
   paths: [subscribers]
 transport:
