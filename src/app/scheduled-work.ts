@@ -3,15 +3,19 @@ import type { SchedulerWork, SendReport } from '../schedule/scheduler.ts';
 import type { AppContext } from './context.ts';
 import { EditionPipeline } from './edition-pipeline.ts';
 import { notifyEditors } from './notify-editors.ts';
+import { createBounceWork } from './process-bounces-from-context.ts';
 import { runSend } from './run-send.ts';
 
 /**
  * The scheduler's orders carried out by the app layer. `refresh` (ingest due sources,
- * sync subscriber lists) comes from the caller, which owns those commands.
+ * sync subscriber lists) comes from the caller, which owns those commands; bounce
+ * processing is there when `bounces.maildir` is set.
  */
 export function createScheduledWork(ctx: AppContext, refresh: () => Promise<void>): SchedulerWork {
   let lastRefresh = -Infinity;
+  const processBounces = createBounceWork(ctx);
   return {
+    ...(processBounces ? { processBounces } : {}),
     async refreshBeforePrepare() {
       // Several newsletters prepared in one tick share one refresh.
       const now = ctx.clock.now().getTime();

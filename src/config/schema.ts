@@ -387,6 +387,15 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   desk: deskSchema,
+  /** Reports that come back to transport.returnPath, read by the scheduler (docs/operations.md, "Bounces"). */
+  bounces: z
+    .strictObject({
+      /** The Maildir the return path's mail is delivered to; unset: the scheduler reads no bounces. */
+      maildir: z.string().min(1).optional(),
+      /** How often the scheduler processes it (as `tidings bounces process <maildir>`). */
+      every: duration('10m').refine((ms) => ms >= 60_000, { message: 'must be at least 1m' }),
+    })
+    .prefault({}),
 });
 
 export type TidingsConfig = z.output<typeof configSchema>;

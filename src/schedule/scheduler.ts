@@ -44,6 +44,8 @@ export interface SchedulerWork {
   }): Promise<SendReport>;
   /** Ingests the sources whose own interval (`sources[].every`) has elapsed; called once per tick. */
   ingestDueSources?(now: Date): Promise<void>;
+  /** Processes the bounce mailbox when its interval (`bounces.every`) has passed; called once per tick. */
+  processBounces?(now: Date): Promise<void>;
   /** The distinct time zones of the newsletter's readers (null: the newsletter's own). */
   readerZones(newsletterId: string): Promise<(string | null)[]>;
 }
@@ -75,6 +77,8 @@ export interface TickReport {
 const DAY = 86_400_000;
 /** The in-flight key of the periodic source ingest (not a newsletter id: those are slugs). */
 const SOURCES = ' sources';
+/** The in-flight key of the periodic bounce processing. */
+const BOUNCES = ' bounces';
 /** Slots older than this after an outage are not looked at (nor recorded as missed). */
 const MAX_OUTAGE_SCAN = 31 * DAY;
 
@@ -128,6 +132,15 @@ export class Scheduler {
         .catch((error: unknown) => logger.error({ err: error }, `ingesting due sources failed: ${(error as Error).message}`))
         .finally(() => this.#inFlight.delete(SOURCES));
       this.#inFlight.set(SOURCES, work);
+      started.push(work);
+    }
+    const bounces = this.#deps.work.processBounces;
+    if (bounces && !this.#inFlight.has(BOUNCES)) {
+      // Beside the newsletters too: a large mailbox must not hold a send back.
+      const work = bounces(now)
+        .catch((error: unknown) => logger.error({ err: error }, `processing bounces failed: ${(error as Error).message}`))
+        .finally(() => this.#inFlight.delete(BOUNCES));
+      this.#inFlight.set(BOUNCES, work);
       started.push(work);
     }
     for (const newsletter of this.scheduled) {

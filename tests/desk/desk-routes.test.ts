@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import type { Recipient } from '../../src/subscribers/subscriber-store.ts';
+import { feedbackView } from '../../src/web/desk/feedback-view.ts';
 import { EDITION, PASSWORDS, startDeskServer, type DeskServer } from './support/desk-server.ts';
 
 /** A tiny browser: cookies kept per client, forms posted url-encoded, redirects not followed. */
@@ -121,5 +123,56 @@ describe('desk over HTTP: sessions, CSRF, lockout, roles', () => {
     expect((await ann.request('/desk/editions')).location).toBe('/desk/login');
     const log = await server.ctx.store.audit.list({});
     expect(log.some((e) => e.actor === 'root' && e.action === 'login.lockout')).toBe(true);
+  });
+
+  it('shows bounce and complaint rates per edition on the list and the edition page, warning above 0.3% complaints', async () => {
+    server = await startDeskServer(tempDir());
+    const { ctx } = server;
+    const recipients: Recipient[] = [];
+    for await (const r of ctx.store.subscribers.streamRecipients('daily', { batchSize: 50 })) recipients.push(r);
+    expect(recipients.length).toBeGreaterThanOrEqual(4);
+    const at = server.clock.now();
+    await ctx.store.ledger.ensurePending(EDITION, recipients.map((r) => r.id));
+    for (const r of recipients) {
+      await ctx.store.ledger.claim(EDITION, r.id, at);
+      await ctx.store.ledger.recordAccepted(EDITION, r.id, at, { messageId: `<${r.id}@x>`, response: '250 ok', segment: 's', articleIds: [] });
+    }
+    await ctx.store.editions.setStatus(EDITION, 'sending', { at });
+    await ctx.store.editions.setStatus(EDITION, 'sent', { at });
+    const record = (i: number, kind: 'hard-bounce' | 'soft-bounce' | 'complaint') =>
+      ctx.store.deliveryEvents.record({ editionId: EDITION, subscriberId: recipients[i]!.id, kind, status: kind === 'complaint' ? 'abuse' : '5.1.1', detail: null, reportId: `r${i}${kind}`, at });
+
+    const browser = client(server.url);
+    await browser.login('ann', PASSWORDS.ann);
+    const sentOf = (html: string) => html.slice(html.indexOf('<h2>Sent'), html.indexOf('<h2>Skipped'));
+    // Nothing came back yet: no feedback line at all.
+    expect(sentOf((await browser.request('/desk/editions')).text)).not.toContain('hard bounced');
+
+    await record(0, 'hard-bounce');
+    await record(1, 'soft-bounce');
+    const pct = (n: number) => `${((n / recipients.length) * 100).toFixed(2)}%`;
+    let list = sentOf((await browser.request('/desk/editions')).text);
+    expect(list).toContain(EDITION);
+    expect(list).toContain(`1 hard bounced (${pct(1)}), 1 soft, 0 complaint(s) (0.00%)`);
+    expect(list).not.toContain('complaints above 0.3%');
+    let page = (await browser.request(`/desk/e/${EDITION}`)).text;
+    expect(page).toContain(`1 hard bounce(s) (${pct(1)} of accepted), 1 soft, 0 complaint(s) (0.00%)`);
+    expect(page).not.toContain('complaint-warning');
+
+    // One complaint among a handful of deliveries is far above Gmail's 0.3%.
+    await record(2, 'complaint');
+    list = sentOf((await browser.request('/desk/editions')).text);
+    expect(list).toContain(`1 complaint(s) (${pct(1)})`);
+    expect(list).toContain('complaints above 0.3%');
+    page = (await browser.request(`/desk/e/${EDITION}`)).text;
+    expect(page).toMatch(new RegExp(`role="alert">Complaint rate ${pct(1).replace('.', '\\.')} is above 0\\.3%`));
+  });
+
+  it('puts the complaint warning strictly above 0.3% of accepted deliveries', () => {
+    expect(feedbackView({ hardBounces: 0, softBounces: 0, complaints: 0 }, 1000)).toBeNull();
+    expect(feedbackView({ hardBounces: 0, softBounces: 0, complaints: 3 }, 1000)).toMatchObject({ complaintRate: '0.30%', complaintWarning: false });
+    expect(feedbackView({ hardBounces: 0, softBounces: 0, complaints: 4 }, 1000)).toMatchObject({ complaintRate: '0.40%', complaintWarning: true });
+    // Reports for an edition with nothing accepted (a purged ledger): counts, no rate, no warning.
+    expect(feedbackView({ hardBounces: 1, softBounces: 0, complaints: 1 }, 0)).toMatchObject({ bounceRate: '-', complaintRate: '-', complaintWarning: false });
   });
 });

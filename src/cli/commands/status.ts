@@ -1,5 +1,6 @@
 import { DELIVERY_STATUSES, emptyCounts, type DeliveryStatus, type EditionDeliverySummary, type Ledger } from '../../delivery/ledger.ts';
 import type { DeliveryEventStore, EditionFeedbackCounts } from '../../delivery/delivery-events.ts';
+import { feedbackRates, formatPercent, isAboveComplaintLimit } from '../../delivery/feedback-rates.ts';
 import type { LeaseHolder, SendLease } from '../../delivery/send-lease.ts';
 import type { EditionStatus } from '../../editions/edition.ts';
 import type { EditionStore } from '../../editions/edition-store.ts';
@@ -23,21 +24,7 @@ export interface StatusContext {
 
 const COLUMNS = ['pending', 'sending', 'accepted', 'failed', 'skipped'] as const;
 
-/** Gmail's bulk-sender guideline: complaint rates above 0.3% put delivery at risk. */
-export const COMPLAINT_RATE_LIMIT = 0.003;
-
-interface FeedbackRates extends EditionFeedbackCounts {
-  /** Shares of the accepted deliveries (null before anything was accepted). */
-  bounceRate: number | null;
-  complaintRate: number | null;
-}
-
-function feedbackRates(counts: EditionFeedbackCounts | undefined, accepted: number): FeedbackRates {
-  const c = counts ?? { hardBounces: 0, softBounces: 0, complaints: 0 };
-  return { ...c, bounceRate: accepted ? c.hardBounces / accepted : null, complaintRate: accepted ? c.complaints / accepted : null };
-}
-
-const percent = (rate: number | null) => (rate === null ? '-' : `${(rate * 100).toFixed(2)}%`);
+const percent = formatPercent;
 
 interface EditionLine {
   edition: string;
@@ -111,7 +98,7 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
         `\n${e.edition}: ${f.hardBounces} hard bounce${f.hardBounces === 1 ? '' : 's'} (${percent(f.bounceRate)} of accepted), ` +
           `${f.softBounces} soft, ${f.complaints} complaint${f.complaints === 1 ? '' : 's'} (${percent(f.complaintRate)})\n`,
       );
-      if (f.complaintRate !== null && f.complaintRate > COMPLAINT_RATE_LIMIT) {
+      if (isAboveComplaintLimit(f)) {
         ctx.stdout.write(
           `WARNING: ${e.edition}: complaint rate ${percent(f.complaintRate)} is above 0.3% (Gmail's limit for bulk senders): ` +
             'check who is on the list and how they joined.\n',

@@ -9,6 +9,7 @@ import { PREVIEW_CSP, deskSession, field, sendDeskHtml } from './desk-request.ts
 import { applyDeskAction } from './desk-actions.ts';
 import { buildEditionView } from './edition-view-model.ts';
 import { editionPath } from './edition-list-model.ts';
+import { feedbackView } from './feedback-view.ts';
 
 type EditionParams = { newsletter: string; slot: string };
 
@@ -26,6 +27,16 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
       return null;
     }
     return edition;
+  };
+  // Bounces and complaints are a figure on the page, not a reason to fail it.
+  const editionFeedback = async (edition: Edition) => {
+    try {
+      const accepted = (await ctx.store.ledger.counts(edition.id)).accepted;
+      return feedbackView((await ctx.store.deliveryEvents.countsByEdition(edition.newsletterId)).get(edition.id), accepted);
+    } catch (error) {
+      ctx.logger.warn({ err: error, edition: edition.id }, 'desk: bounce and complaint counts unavailable');
+      return null;
+    }
   };
 
   desk.get('/desk/e/:newsletter/:slot', async (request, reply) => {
@@ -48,6 +59,7 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
       subscribers,
       locales: ['en', 'ru', 'de'],
     });
+    const feedback = await editionFeedback(edition);
     const previewQuery = new URLSearchParams({ subscriber: query.subscriber ?? '', locale: query.locale ?? '' }).toString();
     let preview: Record<string, unknown>;
     try {
@@ -69,6 +81,7 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
       selectedSubscriber: query.subscriber ?? '',
       selectedLocale: query.locale ?? '',
       sending: edition.status === 'sending' || deps.sends.isRunning(edition.id),
+      feedback,
       note: query.note ?? null,
       error: query.error ?? null,
     }));

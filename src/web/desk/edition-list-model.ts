@@ -1,8 +1,10 @@
 import type { AppContext } from '../../app/context.ts';
 import type { DeskSends } from '../../app/desk/desk-sends.ts';
+import type { EditionFeedbackCounts } from '../../delivery/delivery-events.ts';
 import type { NewsletterConfig } from '../../config/schema.ts';
 import type { Edition } from '../../editions/edition.ts';
 import { editionIdFor } from '../../editions/slot.ts';
+import { feedbackView } from './feedback-view.ts';
 import { parseCronExpression } from '../../schedule/cron-expression.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
 
@@ -11,7 +13,7 @@ export const editionPath = (id: string) => `/desk/e/${id.split('/').map(encodeUR
 /**
  * The editions page: drafts (upcoming), awaiting approval, sending (with the ledger's
  * counts; the page follows them live), sent (counts and unsubscribes after it), skipped
- * (and why). Upcoming slots come from each newsletter's schedule before any draft
+ * (and why). Sent and sending rows carry their bounce and complaint rates. Upcoming slots come from each newsletter's schedule before any draft
  * exists, with the time the scheduler will prepare the draft.
  */
 export async function buildEditionList(ctx: AppContext, sends: DeskSends) {
@@ -21,6 +23,10 @@ export async function buildEditionList(ctx: AppContext, sends: DeskSends) {
   const unsubscribes = await ctx.store.subscribers.unsubscribesByEdition().catch((error: unknown) => {
     ctx.logger.warn({ err: error }, 'desk: unsubscribe counts unavailable');
     return new Map<string, number>();
+  });
+  const feedback = await ctx.store.deliveryEvents.countsByEdition().catch((error: unknown) => {
+    ctx.logger.warn({ err: error }, 'desk: bounce and complaint counts unavailable');
+    return new Map<string, EditionFeedbackCounts>();
   });
   const row = (edition: Edition) => {
     const newsletter = ctx.config.newsletters.find((n) => n.id === edition.newsletterId);
@@ -39,6 +45,7 @@ export async function buildEditionList(ctx: AppContext, sends: DeskSends) {
       failed: counts?.failed ?? 0,
       total: counts?.total ?? 0,
       unsubscribes: unsubscribes.get(edition.id) ?? 0,
+      feedback: feedbackView(feedback.get(edition.id), counts?.accepted ?? 0),
       running: sends.isRunning(edition.id),
       live: edition.status === 'sending',
     };
