@@ -105,6 +105,8 @@ newsletters:
     from: "Morning Brief <news@brief.example.org>"
     replyTo: "Brief editors <editors@brief.example.org>"
     timezone: UTC
+    # The list has readers in several locales and the articles are English: everyone gets every language.
+    languages: any
     postalAddress: 1 Example Street, Example City
 subscribers: { paths: [subscribers] }
 transport: { type: smtp, url: "\${SMTP_URL}", maxConnections: ${POOL.maxConnections}, maxMessages: ${POOL.maxMessages}, rateLimit: 100000 }
