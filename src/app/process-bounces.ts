@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { listMaildirMessages, moveMaildirMessage } from '../core/maildir.ts';
 import path from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import { describeError, isTidingsError } from '../core/errors.ts';
@@ -43,28 +44,7 @@ function reportIdOf(file: string): string {
   return path.basename(file).split(':')[0]!;
 }
 
-async function listMaildir(maildir: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const sub of ['new', 'cur']) {
-    let names: string[];
-    try {
-      names = await readdir(path.join(maildir, sub));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw error;
-    }
-    for (const name of names.sort()) if (!name.startsWith('.')) files.push(path.join(sub, name));
-  }
-  return files;
-}
 
-/** Into a Maildir++ subfolder's cur/ (a mail client shows it), marked seen. */
-async function moveTo(maildir: string, folder: '.Processed' | '.Failed', file: string): Promise<void> {
-  const target = path.join(maildir, folder, 'cur');
-  await mkdir(target, { recursive: true });
-  const base = path.basename(file);
-  await rename(path.join(maildir, file), path.join(target, base.includes(':2,') ? base : `${base}:2,S`));
-}
 
 /** The first address in the report that is a VERP address of ours with a valid signature for one of the subscriber's deliveries. */
 async function findDelivery(deps: ProcessBouncesDeps, addresses: readonly string[]): Promise<VerpDelivery | string> {
@@ -113,7 +93,7 @@ async function applyReport(deps: ProcessBouncesDeps, file: string, report: Exclu
  */
 export async function processBounces(deps: ProcessBouncesDeps, maildir: string): Promise<BounceProcessReport> {
   const result: BounceProcessReport = { processed: [], failed: [] };
-  for (const file of await listMaildir(maildir)) {
+  for (const file of await listMaildirMessages(maildir)) {
     let reason: string;
     try {
       const report = readFeedbackReport(await readFile(path.join(maildir, file)));
@@ -125,7 +105,7 @@ export async function processBounces(deps: ProcessBouncesDeps, maildir: string):
           reason = delivery;
         } else {
           result.processed.push(await applyReport(deps, file, report, delivery));
-          await moveTo(maildir, '.Processed', file);
+          await moveMaildirMessage(maildir, file, '.Processed');
           continue;
         }
       }
@@ -136,7 +116,7 @@ export async function processBounces(deps: ProcessBouncesDeps, maildir: string):
     }
     deps.logger.warn({ file, reason }, 'bounce mailbox: message not processed');
     result.failed.push({ file, reason });
-    await moveTo(maildir, '.Failed', file);
+    await moveMaildirMessage(maildir, file, '.Failed');
   }
   return result;
 }

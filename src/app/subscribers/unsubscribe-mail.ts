@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { listMaildirMessages, moveMaildirMessage } from '../../core/maildir.ts';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describeError, isTidingsError } from '../../core/errors.ts';
@@ -21,19 +22,7 @@ const MAX_BYTES = 256 * 1024;
  */
 export async function processUnsubscribeMail(core: ServiceCore, maildir: string): Promise<MailUnsubscribeReport> {
   const report: MailUnsubscribeReport = { processed: [], rejected: [] };
-  const processedDir = path.join(maildir, '.Processed', 'cur');
-  const files: string[] = [];
-  for (const sub of ['new', 'cur']) {
-    let names: string[];
-    try {
-      names = await readdir(path.join(maildir, sub));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw error;
-    }
-    for (const name of names.sort()) if (!name.startsWith('.')) files.push(path.join(sub, name));
-  }
-  for (const file of files) {
+  for (const file of await listMaildirMessages(maildir)) {
     const full = path.join(maildir, file);
     let reason: string | null = null;
     try {
@@ -51,10 +40,7 @@ export async function processUnsubscribeMail(core: ServiceCore, maildir: string)
         } else {
           const change = await unsubscribeByToken(core, match[1]!, 'mail');
           report.processed.push({ file, newsletterId: change.newsletter.id, changed: change.changed });
-          await mkdir(processedDir, { recursive: true });
-          // Maildir names: moving to cur/ adds the ":2," info part (seen).
-          const base = path.basename(file);
-          await rename(full, path.join(processedDir, base.includes(':2,') ? base : `${base}:2,S`));
+          await moveMaildirMessage(maildir, file, '.Processed');
           continue;
         }
       }
