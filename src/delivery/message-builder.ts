@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import type { OutgoingMessage } from './mail-transport.ts';
 import {
-  base64Lines,
+  alternativeBodyLines,
   capLength,
   encodePhrase,
   encodeWords,
@@ -121,20 +121,7 @@ export function createMessageBuilder(options: MessageBuilderOptions): BuildMessa
       `Message-ID: ${messageId}`,
       `List-Unsubscribe: ${unsubscribe.join(',\r\n ')}`,
       ...(kind === 'digest' ? [`Feedback-ID: ${formatFeedbackId(input.editionId, options.newsletterId, senderId)}`] : []),
-      `Content-Type: multipart/alternative; boundary="${boundary}"`,
-      '',
-      `--${boundary}`,
-      'Content-Type: text/plain; charset=utf-8',
-      'Content-Transfer-Encoding: base64',
-      '',
-      base64Lines(input.content.text),
-      `--${boundary}`,
-      'Content-Type: text/html; charset=utf-8',
-      'Content-Transfer-Encoding: base64',
-      '',
-      base64Lines(input.content.html),
-      `--${boundary}--`,
-      '',
+      ...alternativeBodyLines(boundary, input.content.text, input.content.html),
     ].join('\r\n');
     // Every byte is ASCII here, so latin1 is a plain copy (nodemailer streams a Buffer faster than a string).
     return { messageId, envelope: { from: envelopeFrom(input), to }, raw: Buffer.from(raw, 'latin1'), editionId: input.editionId, subscriberId: input.recipient.id };

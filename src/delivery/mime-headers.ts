@@ -93,3 +93,26 @@ export function base64Lines(text: string): string {
   for (let i = 0, line = 0; i < encoded.length; i += 76, line++) lines[line] = encoded.slice(i, i + 76);
   return lines.join('\r\n');
 }
+
+/**
+ * The Content-Type header and body of a multipart/alternative message (text, then HTML,
+ * both UTF-8 in base64), as lines to join with CRLF after the other headers.
+ */
+export function alternativeBodyLines(boundary: string, text: string, html: string): string[] {
+  return [
+    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    '',
+    `--${boundary}`,
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Lines(text),
+    `--${boundary}`,
+    'Content-Type: text/html; charset=utf-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Lines(html),
+    `--${boundary}--`,
+    '',
+  ];
+}

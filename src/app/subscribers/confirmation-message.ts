@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { NewsletterConfig } from '../../config/schema.ts';
 import type { OutgoingMessage } from '../../delivery/mail-transport.ts';
-import { base64Lines, encodeWords, formatDate, formatMailbox, parseMailbox, singleLine } from '../../delivery/mime-headers.ts';
+import { alternativeBodyLines, encodeWords, formatDate, formatMailbox, parseMailbox, singleLine } from '../../delivery/mime-headers.ts';
 import { escapeHtml } from '../../render/safe-url.ts';
 
 /**
@@ -97,20 +97,7 @@ export function buildConfirmationMessage(input: ConfirmationInput): OutgoingMess
     `Message-ID: ${messageId}`,
     'Auto-Submitted: auto-generated',
     'MIME-Version: 1.0',
-    `Content-Type: multipart/alternative; boundary="${boundary}"`,
-    '',
-    `--${boundary}`,
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: base64',
-    '',
-    base64Lines(text),
-    `--${boundary}`,
-    'Content-Type: text/html; charset=utf-8',
-    'Content-Transfer-Encoding: base64',
-    '',
-    base64Lines(html),
-    `--${boundary}--`,
-    '',
+    ...alternativeBodyLines(boundary, text, html),
   ].join('\r\n');
   return {
     messageId,
