@@ -138,4 +138,27 @@ describe('the approval email against a misbehaving SMTP server', () => {
       await sink.close();
     }
   }, 60_000);
+
+  it('an editor whose server goes silent after DATA times out (transport.socketTimeout): the tick ends, the others get it, the draft waits', async () => {
+    const { startFaultySmtpServer } = await import('../delivery/support/faulty-smtp-server.ts');
+    const server = await startFaultySmtpServer(({ to }) => (to.includes('slow@example.org') ? 'silent' : 'accept'));
+    const ws = await createSchedulerWorkspace(tempDir(), {
+      newsletterYaml: `    schedule: "0 7 * * *"\n    timezone: UTC\n    window: 24h\n    requireApproval: true\n    editors: [slow@example.org, ed@example.org]\n`,
+      readers: READERS,
+      start: '2026-11-30T04:45:00Z',
+      transportYaml: `transport:\n  type: smtp\n  url: ${server.url}\n  rateLimit: 1000\n  maxConnections: 1\n  socketTimeout: 500ms\n`,
+    });
+    try {
+      ws.addArticles('2026-11-29T08:00:00Z', '2026-11-30T04:00:00Z', 4);
+      const [, prepared] = await ws.runUntil('2026-11-30T05:00:00Z', 15 * 60_000);
+      // The silent server may have kept the message: it is not retried, and only ed is reported notified.
+      expect(prepared!.actions.map((a) => `${a.action} ${a.detail ?? ''}`.trim())).toEqual(['prepared 5 article(s)', 'editors-notified ed@example.org']);
+      expect(server.copiesFor('slow@example.org')).toBeLessThanOrEqual(1);
+      expect(server.copiesFor('ed@example.org')).toBe(1);
+      expect((await ws.ctx.store.editions.getEdition('daily/2026-11-30T07:00'))!.status).toBe('draft');
+    } finally {
+      ws.close();
+      await server.close();
+    }
+  }, 60_000);
 });
