@@ -15,8 +15,6 @@ import type { ConfirmResult, SignupInput, SignupReceipt } from './subscriber-ser
 export const SIGNUP_LINK_LIFETIME_MS = 7 * 86_400_000;
 /** How long a confirmation mail may take before it is given up on (logged). */
 export const SIGNUP_MAIL_TIMEOUT_MS = 60_000;
-/** Mails per address (any newsletter) per day, and requests per IP per hour; beyond, nothing is sent (same answer). */
-export const SIGNUP_LIMITS = { perAddressPerDay: 3, perIpPerHour: 20 } as const;
 
 const signupSchema = z.strictObject({
   email: z.string().max(320),
@@ -67,9 +65,11 @@ export class SignupDesk {
     const ipHash = createHmac('sha256', deps.secret).update(`signup-ip:${request.ip}`).digest('hex').slice(0, 32);
     const hourAgo = new Date(now.getTime() - 3_600_000);
     const dayAgo = new Date(now.getTime() - 86_400_000);
+    // Counted in the store, so a restart forgets nothing; beyond a limit, nothing is sent (same answer).
+    const limits = deps.config.web.rateLimit;
     if (
-      (await store.countSignupRequests({ ipHash, since: hourAgo })) >= SIGNUP_LIMITS.perIpPerHour ||
-      (await store.countSignupRequests({ email, since: dayAgo })) >= SIGNUP_LIMITS.perAddressPerDay
+      (await store.countSignupRequests({ ipHash, since: hourAgo })) >= limits.signupPerHour ||
+      (await store.countSignupRequests({ email, since: dayAgo })) >= limits.signupPerAddressPerDay
     ) {
       deps.logger.warn({ newsletter: newsletter.id }, 'signup rate limit reached: no mail sent');
       return receipt;

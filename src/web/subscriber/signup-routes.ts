@@ -4,7 +4,6 @@ import type { NewsletterConfig } from '../../config/schema.ts';
 import { localeChain } from '../../render/locale-strings.ts';
 import { confirmParams, manyValues, newsletterParams, tokenSchema } from '../request-schemas.ts';
 import type { RouteModule, WebContext } from '../web-context.ts';
-import { createAddressLimiter } from './address-limiter.ts';
 
 /**
  * `/s/<newsletter>`: the signup form, its POST and the confirmation link. The POST
@@ -24,7 +23,6 @@ const signupBody = z.object({
   [HONEYPOT_FIELD]: z.string().max(500).optional(),
 });
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A newsletter that takes signups (`newsletters[].signup: true`), else null (404). */
 function signupNewsletter(web: WebContext, id: string): NewsletterConfig | null {
@@ -60,7 +58,6 @@ function sendForm(web: WebContext, request: FastifyRequest, reply: FastifyReply,
 
 export const registerSignupRoutes: RouteModule = (app, web) => {
   const limits = web.config.web.rateLimit;
-  const perAddress = createAddressLimiter({ clock: web.clock, max: limits.signupPerAddressPerDay, windowMs: DAY_MS });
 
   app.get('/s/:newsletter', async (request, reply) => {
     const params = newsletterParams.safeParse(request.params);
@@ -83,10 +80,6 @@ export const registerSignupRoutes: RouteModule = (app, web) => {
       return sent();
     }
     if (!z.email().safeParse(email).success) return sendForm(web, request, reply, newsletter, body.data, 400, true);
-    if (!perAddress.allow(email)) {
-      request.log.warn({ newsletter: newsletter.id }, 'signup requests for one address over the daily limit: no mail sent');
-      return sent();
-    }
     await web.subscribers.requestSignup(newsletter.id, { email, name: name || null, categories: categories.length > 0 ? categories : null, locale: locale || null }, { ip: request.ip });
     return sent();
   });
