@@ -22,6 +22,8 @@ function articleView(article: EditionArticle, index: number, count: number, sect
     first: index === 0,
     last: index === count - 1,
     otherSections: sections.filter((s) => s.slug !== article.category),
+    // The same story from other sources (each story once): readers see these as "also in".
+    alsoIn: (article.alsoIn ?? []).map((link) => ({ source: link.source, url: toHttpUrl(link.url), articleId: link.articleId })),
   };
 }
 
