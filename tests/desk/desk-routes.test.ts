@@ -1,3 +1,5 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import type { Recipient } from '../../src/subscribers/subscriber-store.ts';
@@ -166,6 +168,18 @@ describe('desk over HTTP: sessions, CSRF, lockout, roles', () => {
     expect(list).toContain('complaints above 0.3%');
     page = (await browser.request(`/desk/e/${EDITION}`)).text;
     expect(page).toMatch(new RegExp(`role="alert">Complaint rate ${pct(1).replace('.', '\\.')} is above 0\\.3%`));
+  });
+
+  it('serves desk.css and desk.js from templates.dir when a file is there, else the bundled one', async () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'house/web/desk'), { recursive: true });
+    writeFileSync(path.join(dir, 'house/web/desk/desk.css'), 'body { background: #fdf6e3; } /* house style */');
+    server = await startDeskServer(dir, { desk: 'templates:\n  dir: house\n' });
+    const css = await fetch(new URL('/desk/assets/desk.css', server.url));
+    expect(css.headers.get('content-type')).toContain('text/css');
+    expect(await css.text()).toContain('/* house style */');
+    const js = await (await fetch(new URL('/desk/assets/desk.js', server.url))).text();
+    expect(js).toBe(readFileSync(path.resolve('templates/web/desk/desk.js'), 'utf8'));
   });
 
   it('puts the complaint warning strictly above 0.3% of accepted deliveries', () => {

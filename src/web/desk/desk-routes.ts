@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
@@ -23,12 +23,17 @@ export interface DeskDeps {
 
 const PUBLIC_PATHS = new Set(['/desk/login', '/desk/assets/desk.css', '/desk/assets/desk.js', '/desk/assets/sortable.min.js']);
 
+/** desk.css and desk.js from templates/web/desk/, each overridable by the same file under `templates.dir`. */
 function loadAssets(ctx: AppContext): Record<string, { type: string; body: string }> {
-  const deskDir = path.join(ctx.templatesDir, 'web', 'desk');
+  const overrideDir = ctx.config.templates.dir ? path.join(ctx.resolvePath(ctx.config.templates.dir), 'web', 'desk') : null;
+  const deskFile = (name: string) => {
+    const override = overrideDir ? path.join(overrideDir, name) : null;
+    return override && existsSync(override) ? override : path.join(ctx.templatesDir, 'web', 'desk', name);
+  };
   const sortable = createRequire(import.meta.url).resolve('sortablejs/Sortable.min.js');
   return {
-    'desk.css': { type: 'text/css; charset=utf-8', body: readFileSync(path.join(deskDir, 'desk.css'), 'utf8') },
-    'desk.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(path.join(deskDir, 'desk.js'), 'utf8') },
+    'desk.css': { type: 'text/css; charset=utf-8', body: readFileSync(deskFile('desk.css'), 'utf8') },
+    'desk.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(deskFile('desk.js'), 'utf8') },
     'sortable.min.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(sortable, 'utf8') },
   };
 }
