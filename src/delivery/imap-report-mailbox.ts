@@ -31,6 +31,9 @@ function explain(error: unknown, options: ImapMailboxOptions): { reason: string;
   const err = error as { message?: string; code?: string; authenticationFailed?: boolean; responseText?: string; serverResponseCode?: string };
   const code = err.code ?? '';
   const seconds = `${options.timeoutMs / 1000}s`;
+  if (err.authenticationFailed && err.serverResponseCode === 'UNAVAILABLE') {
+    return { reason: `the server could not check the login now (${err.responseText ?? 'UNAVAILABLE'})`, retryable: true };
+  }
   if (err.authenticationFailed) {
     return { reason: `login refused for ${options.location.user}${err.responseText ? ` (${err.responseText})` : ''}: check the user in the URL and $${options.passwordEnv}`, retryable: false };
   }
@@ -133,7 +136,8 @@ export async function openImapReportMailbox(options: ImapMailboxOptions): Promis
         }
         await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
         const moved = await client.messageMove(String(uid), folder, { uid: true });
-        if (!moved) throw new Error('the server did not move it');
+        // imapflow answers false rather than throwing, for a refusal and a lost connection alike.
+        if (!moved) throw client.usable ? new Error('the server refused to move it') : Object.assign(new Error('connection lost'), { code: 'NoConnection' });
       }),
     async close() {
       try {
