@@ -4,7 +4,6 @@ import { requireSecret } from './edition-pipeline.ts';
 import { processBounces, type BounceProcessReport, type ProcessBouncesDeps } from './process-bounces.ts';
 import { createSubscriberServiceFromContext } from './subscribers/create-subscriber-service-from-context.ts';
 import { ConfigError, describeError } from '../core/errors.ts';
-import { openImapReportMailbox } from '../delivery/imap-report-mailbox.ts';
 import { describeMailboxLocation, parseMailboxLocation, type MailboxLocation } from '../delivery/mailbox-location.ts';
 import { openMaildirReportMailbox, type ReportMailbox } from '../delivery/report-mailbox.ts';
 
@@ -27,6 +26,8 @@ async function openReportMailbox(ctx: AppContext, location: MailboxLocation): Pr
       throw new ConfigError(ctx.configFile, [`bounces.tlsCa: cannot read ${tlsCa}: ${describeError(error)}`]);
     }
   }
+  // Loaded only for IMAP: the scheduler and the Maildir path start without imapflow.
+  const { openImapReportMailbox } = await import('../delivery/imap-report-mailbox.ts');
   return openImapReportMailbox({ location, password, passwordEnv, ca, timeoutMs: timeout });
 }
 
