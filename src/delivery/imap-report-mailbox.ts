@@ -61,9 +61,13 @@ function explain(error: unknown, options: ImapMailboxOptions): { reason: string;
  */
 export async function openImapReportMailbox(options: ImapMailboxOptions): Promise<ReportMailbox> {
   const { location } = options;
+  // What ended the connection (a socket timeout, a reset), emitted as an event; the command
+  // that was waiting only learns that the connection is gone (NoConnection).
+  let connectionError: unknown = null;
   const fail = (what: string, error: unknown): TidingsError => {
     if (error instanceof TidingsError) return error;
-    const { reason, retryable } = explain(error, options);
+    const lost = (error as { code?: string }).code === 'NoConnection' && connectionError !== null;
+    const { reason, retryable } = explain(lost ? connectionError : error, options);
     return new TidingsError('MAILBOX_FAILED', `${what}: ${reason}`, { where: location.url, retryable, cause: error });
   };
   const client = new ImapFlow({
@@ -82,8 +86,10 @@ export async function openImapReportMailbox(options: ImapMailboxOptions): Promis
     maxLiteralSize: MAX_LITERAL,
     maxResponseSize: MAX_LITERAL * 2,
   });
-  // The operation that is waiting rejects with the cause; without a listener the event would crash the process.
-  client.on('error', () => {});
+  // Kept for the message; without a listener the event would crash the process.
+  client.on('error', (error: unknown) => {
+    connectionError ??= error;
+  });
 
   try {
     await client.connect();

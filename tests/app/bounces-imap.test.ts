@@ -31,6 +31,9 @@ async function feedback(cli: Cli): Promise<Record<string, number>> {
   return (JSON.parse(status.out) as { editions: { feedback: Record<string, number> }[] }).editions[0]!.feedback;
 }
 
+/** Maildir names without the `:2,flags` info Dovecot adds once it has seen a message. */
+const unique = (names: string[]) => names.map((name) => name.split(':')[0]);
+
 type Cli = (args: string[], now: string, env?: Record<string, string | undefined>) => Promise<{ code: number; out: string; err: string }>;
 
 describe('parsing the mailbox argument', () => {
@@ -213,6 +216,27 @@ describe.skipIf(missing !== null)(`bounces from a real Dovecot${missing ? ` (ski
     expect(dovecot.messages('')).toEqual([]);
   });
 
+  it('a server that stops answering in the middle of the run: a timeout naming the mailbox; nothing recorded, nothing moved', async () => {
+    dovecot.deliver('3501.hard.host', fixture('hard', verpOf('fay@example.org'), 'fay@example.org'));
+    const quick = path.join(ws.dir, 'quick.config.yaml');
+    writeFileSync(quick, readFileSync(ws.configFile, 'utf8').replace('  timeout: 10s\n', '  timeout: 1s\n'));
+    const proxy = await startFaultyImapServer({ proxyTo: dovecot.imapPort, dropWhen: (command) => /BODY\.PEEK\[\]/i.test(command), stall: true });
+    try {
+      const url = `imap://${dovecot.user}@127.0.0.1:${proxy.port}/INBOX`;
+      const hung = await runCli(['-q', '-c', quick, 'bounces', 'process', url], { SMTP_URL: sink.url, TIDINGS_BOUNCES_PASSWORD: dovecot.password }, later(115));
+      expect(hung.code).toBe(1);
+      expect(hung.err).toMatch(/error: \[MAILBOX_FAILED\] imap:\/\/bounces@127\.0\.0\.1:\d+\/INBOX: cannot read uid \d+: the server did not answer within 1s \(bounces\.timeout\)/);
+    } finally {
+      await proxy.close();
+    }
+    expect(unique(dovecot.messages(''))).toEqual(['3501.hard.host']);
+    expect(await feedback(cli)).toMatchObject({ hardBounces: 2 });
+    // Read for real, so the next test starts from an empty INBOX.
+    const rerun = await cli(['bounces', 'process', imaps()], later(116));
+    expect(rerun.out).toMatch(/^uid \d+: hard-bounce \(daily\/\S+ subscriber 6\): 5\.1\.1, 1 in a row$/m);
+    expect(dovecot.messages('')).toEqual([]);
+  });
+
   it('an untrusted certificate, a wrong password or a missing mailbox fail with the mailbox named, and the message stays', async () => {
     dovecot.deliver('4001.hard.host', fixture('hard', verpOf('hal@example.org'), 'hal@example.org'));
     const noCa = path.join(ws.dir, 'no-ca.config.yaml');
@@ -230,8 +254,8 @@ describe.skipIf(missing !== null)(`bounces from a real Dovecot${missing ? ` (ski
     expect(nowhere.code).toBe(1);
     expect(nowhere.err).toMatch(/\[MAILBOX_FAILED\] imaps:\/\/bounces@127\.0\.0\.1:\d+\/Nope: cannot open mailbox Nope/);
 
-    expect(dovecot.messages('')).toEqual(['4001.hard.host']);
-    expect(await feedback(cli)).toMatchObject({ hardBounces: 2 });
+    expect(unique(dovecot.messages(''))).toEqual(['4001.hard.host']);
+    expect(await feedback(cli)).toMatchObject({ hardBounces: 3 });
   });
 
   it('the scheduler reads bounces.mailbox when it is an imaps:// URL', async () => {
@@ -255,6 +279,6 @@ describe.skipIf(missing !== null)(`bounces from a real Dovecot${missing ? ` (ski
       ctx.close();
     }
     expect(dovecot.messages('')).toEqual([]);
-    expect(await feedback(cli)).toMatchObject({ hardBounces: 3 });
+    expect(await feedback(cli)).toMatchObject({ hardBounces: 4 });
   });
 });

@@ -12,11 +12,12 @@ export interface FaultyImapServer {
  * - `silent`: accepts the connection and never says a word (no greeting);
  * - `drop-after-greeting`: greets like an IMAP server, then cuts the connection;
  * - `{ proxyTo, dropWhen }`: passes everything to a real server (cleartext, so the test can
- *   read the commands) and cuts both sides, without passing it on, at the first client
- *   command for which `dropWhen(command)` is true (once per server).
+ *   read the commands) and, at the first client command for which `dropWhen(command)` is
+ *   true (once per server), cuts both sides without passing it on, or with `stall: true`
+ *   keeps the connection open and passes nothing more either way (a server that hangs).
  */
 export async function startFaultyImapServer(
-  fault: 'silent' | 'drop-after-greeting' | { proxyTo: number; dropWhen: (command: string) => boolean },
+  fault: 'silent' | 'drop-after-greeting' | { proxyTo: number; dropWhen: (command: string) => boolean; stall?: boolean },
 ): Promise<FaultyImapServer> {
   const sockets = new Set<net.Socket>();
   let count = 0;
@@ -35,11 +36,19 @@ export async function startFaultyImapServer(
     sockets.add(upstream);
     upstream.on('close', () => sockets.delete(upstream));
     upstream.on('error', () => client.destroy());
-    upstream.on('data', (chunk) => client.write(chunk));
+    let stalled = false;
+    upstream.on('data', (chunk) => {
+      if (!stalled) client.write(chunk);
+    });
     upstream.on('end', () => client.end());
     client.on('data', (chunk) => {
+      if (stalled) return;
       if (!dropped && chunk.toString('latin1').split('\r\n').some((line) => line && fault.dropWhen(line))) {
         dropped = true;
+        if (fault.stall) {
+          stalled = true;
+          return;
+        }
         client.destroy();
         upstream.destroy();
         return;
