@@ -122,7 +122,12 @@ export async function openImapReportMailbox(options: ImapMailboxOptions): Promis
         const found: FetchMessageObject[] = await client.fetchAll('1:*', { uid: true, envelope: true });
         return found
           .sort((a, b) => a.uid - b.uid)
-          .map((m): ImapMessage => ({ uid: m.uid, name: `uid ${m.uid}`, reportId: m.envelope?.messageId || `imap:${uidValidity}:${m.uid}` }));
+          .map((m): ImapMessage => ({
+            uid: m.uid,
+            name: `uid ${m.uid}`,
+            // Without a Message-ID: the message's IMAP URL (RFC 5092 style), unique across mailboxes.
+            reportId: m.envelope?.messageId || `${location.url};UIDVALIDITY=${uidValidity}/;UID=${m.uid}`,
+          }));
       }),
     read: (message, maxBytes) =>
       guard(`cannot read ${message.name}`, async () => {
