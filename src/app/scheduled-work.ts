@@ -9,7 +9,7 @@ import { runSend } from './run-send.ts';
 /**
  * The scheduler's orders carried out by the app layer. `refresh` (ingest due sources,
  * sync subscriber lists) comes from the caller, which owns those commands; bounce
- * processing is there when `bounces.maildir` is set.
+ * processing is there when `bounces.mailbox` (or `maildir`) is set.
  */
 export function createScheduledWork(ctx: AppContext, refresh: () => Promise<void>): SchedulerWork {
   let lastRefresh = -Infinity;

@@ -171,8 +171,8 @@ function checkReferences(config: TidingsConfig, file: string): TidingsConfig {
       if (!config.categories[slug]) problems.push(`newsletters[${i}].categories[${j}]: "${slug}" is not a configured category`);
     });
   });
-  if (config.bounces.maildir && !config.transport.returnPath) {
-    problems.push('bounces.maildir: needs transport.returnPath (bounces are tied to their delivery by its VERP address)');
+  if (config.bounces.mailbox && !config.transport.returnPath) {
+    problems.push('bounces.mailbox (or maildir): needs transport.returnPath (bounces are tied to their delivery by its VERP address)');
   }
   if (problems.length > 0) throw new ConfigError(file, problems);
   return config;

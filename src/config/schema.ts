@@ -1,3 +1,4 @@
+import { parseMailboxLocation } from '../delivery/mailbox-location.ts';
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.ts';
 import { parseCronExpression } from '../schedule/cron-expression.ts';
@@ -390,11 +391,31 @@ export const configSchema = z.strictObject({
   /** Reports that come back to transport.returnPath, read by the scheduler (docs/operations.md, "Bounces"). */
   bounces: z
     .strictObject({
-      /** The Maildir the return path's mail is delivered to; unset: the scheduler reads no bounces. */
+      /**
+       * Where the return path's mail is: a Maildir path (relative to the config file) or an
+       * IMAP URL (`imaps://user@host[:port]/INBOX`; `imap://` needs STARTTLS except to a
+       * loopback host). Unset: the scheduler reads no bounces.
+       */
+      mailbox: z.string().min(1).optional(),
+      /** The older name of `mailbox` (a Maildir path), still accepted. */
       maildir: z.string().min(1).optional(),
-      /** How often the scheduler processes it (as `tidings bounces process <maildir>`). */
+      /** How often the scheduler processes it (as `tidings bounces process <mailbox>`). */
       every: duration('10m').refine((ms) => ms >= 60_000, { message: 'must be at least 1m' }),
+      /** The environment variable holding the IMAP password (never in the URL or this file). */
+      passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as TIDINGS_BOUNCES_PASSWORD').default('TIDINGS_BOUNCES_PASSWORD'),
+      /** A PEM file with a CA to trust for the IMAP server besides the bundled ones (a private CA). */
+      tlsCa: z.string().min(1).optional(),
+      /** IMAP: time to connect, for the greeting, and for any silence on the open connection. */
+      timeout: duration('60s'),
     })
+    .superRefine((bounces, ctx) => {
+      if (bounces.mailbox && bounces.maildir) ctx.addIssue({ code: 'custom', path: ['maildir'], message: 'set bounces.mailbox or its older name bounces.maildir, not both' });
+      const value = bounces.mailbox ?? bounces.maildir;
+      const location = value === undefined ? null : parseMailboxLocation(value);
+      if (typeof location === 'string') ctx.addIssue({ code: 'custom', path: [bounces.mailbox ? 'mailbox' : 'maildir'], message: location });
+      else if (location?.kind === 'imap' && bounces.maildir) ctx.addIssue({ code: 'custom', path: ['maildir'], message: 'an IMAP URL goes in bounces.mailbox' });
+    })
+    .transform(({ maildir, mailbox, ...rest }) => ({ ...rest, mailbox: mailbox ?? maildir }))
     .prefault({}),
 });
 

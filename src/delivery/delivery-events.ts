@@ -13,7 +13,7 @@ export interface DeliveryEvent {
   status: string | null;
   /** The remote server's diagnostic, one line. */
   detail: string | null;
-  /** Which message reported it (the Maildir file's unique name): the same report is counted once. */
+  /** Which message reported it (a Maildir file's unique name; over IMAP its Message-ID, else its IMAP URL with UID): the same report is counted once. */
   reportId: string;
   at: Date;
 }

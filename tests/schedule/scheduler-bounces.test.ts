@@ -96,10 +96,19 @@ describe('the scheduler processes the bounce mailbox every bounces.every', () =>
     const dir = tempDir();
     const file = path.join(dir, 'tidings.config.yaml');
     writeFileSync(file, 'bounces:\n  maildir: Maildir\n');
-    expect(() => loadConfig(file, {})).toThrow(/bounces\.maildir: needs transport\.returnPath/);
+    expect(() => loadConfig(file, {})).toThrow(/bounces\.mailbox \(or maildir\): needs transport\.returnPath/);
     writeFileSync(file, `transport: { type: outbox, returnPath: ${RETURN_PATH} }\nbounces: { maildir: Maildir, every: 30s }\n`);
     expect(() => loadConfig(file, {})).toThrow(/bounces\.every: must be at least 1m/);
     writeFileSync(file, `transport: { type: outbox, returnPath: ${RETURN_PATH} }\nbounces: { maildir: Maildir }\n`);
-    expect(loadConfig(file, {}).config.bounces).toEqual({ maildir: 'Maildir', every: 600_000 });
+    expect(loadConfig(file, {}).config.bounces).toEqual({ mailbox: 'Maildir', every: 600_000, passwordEnv: 'TIDINGS_BOUNCES_PASSWORD', timeout: 60_000 });
+    // The newer name takes a Maildir or an IMAP URL; a password in the URL or both names at once are refused.
+    writeFileSync(file, `transport: { type: outbox, returnPath: ${RETURN_PATH} }\nbounces: { mailbox: "imaps://bounces@mail.example.org/INBOX" }\n`);
+    expect(loadConfig(file, {}).config.bounces.mailbox).toBe('imaps://bounces@mail.example.org/INBOX');
+    writeFileSync(file, `transport: { type: outbox, returnPath: ${RETURN_PATH} }\nbounces: { mailbox: "imaps://bounces:hunter2@mail.example.org/INBOX" }\n`);
+    expect(() => loadConfig(file, {})).toThrow(/bounces\.mailbox: the URL holds a password/);
+    writeFileSync(file, `transport: { type: outbox, returnPath: ${RETURN_PATH} }\nbounces: { mailbox: Maildir, maildir: Maildir }\n`);
+    expect(() => loadConfig(file, {})).toThrow(/bounces\.maildir: set bounces\.mailbox or its older name/);
+    writeFileSync(file, `transport: { type: outbox, returnPath: ${RETURN_PATH} }\nbounces: { mailbox: "pop3://bounces@mail.example.org" }\n`);
+    expect(() => loadConfig(file, {})).toThrow(/bounces\.mailbox: pop3:\/\/ is not a mailbox/);
   });
 });
