@@ -29,6 +29,8 @@ export type ErrorCode =
   | 'SEND_PAUSED'
   | 'SEND_TOO_LATE'
   | 'SCHEDULER_LEASE_HELD'
+  /** The summary model (summaries.llm) failed or answered unusably; the extractive summary stands in. */
+  | 'SUMMARY_MODEL_FAILED'
   /** A subscriber link's token was tampered with, truncated, signed elsewhere or meant for another page. */
   | 'TOKEN_INVALID'
   /** A signup confirmation link older than its 7 days. */
