@@ -62,6 +62,8 @@ export function createChatCompletionsClient(options: ChatClientOptions): ChatCom
       const response = await fetch(url, {
         method: 'POST',
         signal: deadline.signal,
+        // An API does not redirect; following one could carry the key elsewhere. A 3xx is a failed call.
+        redirect: 'manual',
         headers: {
           'content-type': 'application/json',
           accept: 'application/json',
