@@ -205,7 +205,7 @@ describe('abstractive summaries from an OpenAI-compatible server (summaries.llm)
   });
 
   it('sends one request at a time with maxConcurrent 1', async () => {
-    const { ctx } = await workspace((_req, res) => setImmediate(() => answer(res, 200, completion(MODEL_SUMMARY))), { articles: 4, llm: { maxConcurrent: 1 } });
+    const { ctx } = await workspace((_req, res) => void setImmediate(() => answer(res, 200, completion(MODEL_SUMMARY))), { articles: 4, llm: { maxConcurrent: 1 } });
     await build(ctx);
     expect(server!.requests).toHaveLength(4);
     expect(server!.maxInFlight).toBe(1);
