@@ -66,9 +66,9 @@ export function snapshotOf(article: Omit<ArticleSnapshot, 'sourceTitle'> & { sou
   const { title, summary, url, source, sourceTitle, author, imageUrl, publishedAt } = article;
   // Editions frozen before source titles existed show the configured name.
   const snapshot: ArticleSnapshot = { title, summary, url, source, sourceTitle: sourceTitle || source, author, imageUrl, publishedAt, language: article.language ?? null };
-  // Kept in the snapshot's JSON (no migration); editions built before it have none.
-  // Kept in the snapshot's JSON too; absent (older editions, added articles) reads as extractive.
+  // Kept in the snapshot's JSON (no migration); absent (older editions, added articles) reads as extractive.
   if (article.summaryEngine && article.summaryEngine !== 'extractive') snapshot.summaryEngine = article.summaryEngine;
+  // Kept in the snapshot's JSON (no migration); editions built before it have none.
   if (article.alsoIn?.length) snapshot.alsoIn = article.alsoIn.map(({ articleId, source: name, url: link }) => ({ articleId, source: name, url: link }));
   return snapshot;
 }
