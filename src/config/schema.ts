@@ -159,7 +159,9 @@ export const DEFAULT_LLM_PROMPT =
  */
 export const llmSummarySchema = z.strictObject({
   /** Up to the API version, e.g. http://127.0.0.1:11434/v1 (Ollama); `/chat/completions` is appended. */
-  baseUrl: httpUrl,
+  baseUrl: httpUrl.refine((value) => !/^[a-z]+:\/\/[^/?#]*@/i.test(value), {
+    message: 'must not hold credentials (user:password@): give the key as apiKey from the environment',
+  }),
   model: z.string().trim().min(1),
   /**
    * Sent as `Authorization: Bearer …`; only as an environment reference (`${LLM_API_KEY}`),

@@ -232,6 +232,7 @@ describe('summaries.llm configuration', () => {
 
   it('refuses a base URL that is not http(s), and unknown keys', () => {
     expect(() => parseConfig(base({ baseUrl: 'file:///etc/passwd' }), {})).toThrow(/summaries\.llm\.baseUrl: must be an http\(s\) URL/);
+    expect(() => parseConfig(base({ baseUrl: 'https://user:sk-secret@api.example.org/v1' }), {})).toThrow(/summaries\.llm\.baseUrl: must not hold credentials/);
     expect(() => parseConfig(base({ temperature: 2 }), {})).toThrow(/summaries\.llm: unknown key "temperature"/);
     expect(() => parseConfig(base({ maxConcurrent: 0 }), {})).toThrow(/summaries\.llm\.maxConcurrent/);
   });
