@@ -76,5 +76,6 @@ describe('desk: who wrote each summary', () => {
     after = await browser.request(`/desk/e/${EDITION}`);
     expect(cardOf(after.text, target.articleId)).toContain('summary by editor');
     expect(cardOf(after.text, target.articleId)).toContain('Written by the desk.');
-  });
+    // The whole project (ingest, sync, build, two password hashes) is set up inside the test.
+  }, 90_000);
 });
