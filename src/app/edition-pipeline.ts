@@ -3,17 +3,13 @@ import { ConfigError, UsageError } from '../core/errors.ts';
 import { buildSubscriberUrls, createSubscriberLinks, type SubscriberUrls } from '../delivery/subscriber-token.ts';
 import { buildEdition } from '../editions/build-edition.ts';
 import { offsetAt } from '../editions/slot.ts';
-import { CachedSummarizer } from '../ingest/article-enricher.ts';
 import type { Edition } from '../editions/edition.ts';
 import { planDigest, type DigestPlan, type DigestReader } from '../editions/plan-digest.ts';
 import { createRenderer, type Renderer } from '../render/create-renderer.ts';
 import { personalize } from '../render/personalize.ts';
 import type { RenderedSegment } from '../render/render-types.ts';
 import type { AppContext } from './context.ts';
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
+import { editionSummarizer } from './edition-summarizer.ts';
 
 export function findNewsletter(ctx: AppContext, id: string): NewsletterConfig {
   const newsletter = ctx.config.newsletters.find((n) => n.id === id);
@@ -108,15 +104,12 @@ export class EditionPipeline {
   static async open(ctx: AppContext, newsletterId: string, at: Date, options: { save?: boolean } = {}): Promise<EditionPipeline> {
     const newsletter = findNewsletter(ctx, newsletterId);
     const renderer = await rendererFor(ctx, newsletter);
-    const summarizer = newsletter.summary
-      ? new CachedSummarizer(ctx.store.articles, { ...ctx.config.summaries, ...stripUndefined(newsletter.summary) })
-      : null;
     const edition = await buildEdition(newsletter, at, {
       articles: ctx.store.articles,
       editions: ctx.store.editions,
       logger: ctx.logger,
       clock: ctx.clock,
-      summarize: summarizer ? (article) => summarizer.summaryOf(article) : undefined,
+      summarize: editionSummarizer(ctx, newsletter),
       save: options.save,
       dedupe: ctx.config.dedupe,
     });

@@ -26,6 +26,8 @@ export function formatEdition(edition: Edition, categoryOrder: readonly string[]
     const label = article.pinned ? ' *' : article.excluded ? ' -' : String((number += 1)).padStart(2);
     const flag = top && article === top.article && !article.pinned ? `  <TOP auto: ${top.rule}; pin to choose>` : '';
     lines.push(`    ${label}. ${article.articleId.slice(0, 10)}  ${article.title} (${article.sourceTitle})${flag}`);
+    // Who wrote the summary: the editor checks a model's words before approving.
+    if (article.summary) lines.push(`        summary by ${article.summaryEngine ?? 'extractive'}`);
     // The story's cluster: the shown article's source first, then the ones folded into it.
     if (article.alsoIn?.length) {
       lines.push(`        story from ${article.sourceTitle}; also in:`);

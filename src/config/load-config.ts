@@ -151,8 +151,23 @@ export function parseConfig(raw: unknown, env: Record<string, string | undefined
       if (!unsetPaths.has(prefix) && !coercedPaths.has(prefix)) problems.push(`${prefix}: ${describeIssue(issue)}${from}`);
     }
   }
+  problems.push(...checkSecretReferences(raw));
   if (problems.length > 0) throw new ConfigError(file, [...new Set(problems)]);
   return checkReferences(result.data!, file);
+}
+
+const ENV_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
+
+/**
+ * Keys that may only name an environment variable, never hold the secret: a key written
+ * in the file ends up in backups and repositories. A `${VAR:-fallback}` is refused too,
+ * since its fallback is a key written in the file.
+ */
+function checkSecretReferences(raw: unknown): string[] {
+  const apiKey = (raw as { summaries?: { llm?: { apiKey?: unknown } } } | null)?.summaries?.llm?.apiKey;
+  if (apiKey === undefined || apiKey === null) return [];
+  if (typeof apiKey === 'string' && ENV_REFERENCE.test(apiKey.trim())) return [];
+  return ['summaries.llm.apiKey: must be an environment variable reference such as ${LLM_API_KEY}, without a fallback (a key written in the file is refused)'];
 }
 
 /** Cross-field rules zod cannot see field by field. */

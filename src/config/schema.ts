@@ -148,6 +148,37 @@ export const parseLimitsSchema = z
   })
   .prefault({});
 
+/** The default instruction; `{maxWords}` is replaced by the newsletter's word budget. */
+export const DEFAULT_LLM_PROMPT =
+  'Summarize the news article below in at most {maxWords} words, in the language of the article. ' +
+  'State the facts it reports; add nothing it does not say. Answer with the summary only: plain text, no title, no markup, no preamble.';
+
+/**
+ * Abstractive summaries from an OpenAI-compatible chat-completions endpoint (Ollama,
+ * llama.cpp server, vLLM, a hosted API), used when an edition is built; the extractive
+ * summary stands in whenever the model fails (docs/summaries.md). Absent: no model.
+ */
+export const llmSummarySchema = z.strictObject({
+  /** Up to the API version, e.g. http://127.0.0.1:11434/v1 (Ollama); `/chat/completions` is appended. */
+  baseUrl: httpUrl.refine((value) => !/^[a-z]+:\/\/[^/?#]*@/i.test(value), {
+    message: 'must not hold credentials (user:password@): give the key as apiKey from the environment',
+  }),
+  model: z.string().trim().min(1),
+  /**
+   * Sent as `Authorization: Bearer …`; only as an environment reference (`${LLM_API_KEY}`),
+   * checked in load-config.ts. Absent: no Authorization header (local servers need none).
+   */
+  apiKey: z.string().min(1).optional(),
+  /** One request, from connect to the last byte of the answer. */
+  timeout: duration('60s'),
+  /** Requests in flight at once (a local model serves one or two well). */
+  maxConcurrent: z.number().int().min(1).max(32).default(2),
+  /** The instruction sent as the system message; `{maxWords}` becomes the word budget. */
+  prompt: z.string().trim().min(1).default(DEFAULT_LLM_PROMPT),
+  /** Characters of article text sent (the beginning of the article); small models have small contexts. */
+  maxInputChars: z.number().int().min(500).max(200_000).default(12_000),
+});
+
 export const summarySchema = z
   .strictObject({
     maxWords: z.number().int().min(10).max(400).default(60),
@@ -155,6 +186,7 @@ export const summarySchema = z
     maxSentences: z.number().int().min(1).max(10).default(3),
     /** Use the source's own description when it is a real summary (see docs/configuration.md). */
     preferSourceDescription: z.boolean().default(true),
+    llm: llmSummarySchema.optional(),
   })
   .prefault({});
 
@@ -426,6 +458,7 @@ export type SourceConfig = z.output<typeof sourceSchema>;
 export type FetchLimits = Omit<z.output<typeof fetchLimitsSchema>, 'allowPrivateNetworks'> & { allowPrivateNetworks?: boolean };
 export type ParseLimits = z.output<typeof parseLimitsSchema>;
 export type SummaryOptions = z.output<typeof summarySchema>;
+export type LlmSummaryOptions = z.output<typeof llmSummarySchema>;
 export type ClassifierOptions = z.output<typeof classifierSchema>;
 export type DedupeOptions = z.output<typeof dedupeSchema>;
 export type FullTextOptions = z.output<typeof fullTextSchema>;

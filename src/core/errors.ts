@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'SCHEDULER_LEASE_HELD'
   /** A remote bounce mailbox (IMAP) could not be reached, logged into, read or sorted. */
   | 'MAILBOX_FAILED'
+  /** The summary model (summaries.llm) failed or answered unusably; the extractive summary stands in. */
+  | 'SUMMARY_MODEL_FAILED'
   /** A subscriber link's token was tampered with, truncated, signed elsewhere or meant for another page. */
   | 'TOKEN_INVALID'
   /** A signup confirmation link older than its 7 days. */

@@ -16,8 +16,12 @@ export interface BuildEditionDeps {
   logger: Logger;
   /** When the edition is built (an editor may build tomorrow's slot today). */
   clock: Clock;
-  /** Re-summarizes with the newsletter's own limits (`newsletters[].summary`), when it sets any. */
-  summarize?: (article: StoredArticle) => Promise<string | null>;
+  /**
+   * Summarizes the chosen articles for this edition: with a model (`summaries.llm`) or the
+   * newsletter's own limits (`newsletters[].summary`); absent: the summary from ingest stands.
+   * Called for every article at once: the summarizer bounds its own concurrency.
+   */
+  summarize?: (article: StoredArticle) => Promise<{ summary: string | null; engine: string }>;
   /**
    * False for previews and test sends: an edition not built yet is returned as an
    * unsaved draft, so looking at a future slot never freezes, skips or decides it.
@@ -78,7 +82,12 @@ export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps:
   });
   if (deps.summarize) {
     const byId = new Map(candidates.map((article) => [article.id, article]));
-    for (const article of selected) article.summary = (await deps.summarize(byId.get(article.articleId)!)) ?? article.summary;
+    const summarize = deps.summarize;
+    const written = await Promise.all(selected.map((article) => summarize(byId.get(article.articleId)!)));
+    selected.forEach((article, i) => {
+      const { summary, engine } = written[i]!;
+      if (summary !== null) Object.assign(article, { summary, summaryEngine: engine });
+    });
   }
   const thin = selected.length < newsletter.minArticles;
   const status = thin ? 'skipped' : 'draft';

@@ -7,6 +7,7 @@ import type { EditionStore } from '../editions/edition-store.ts';
 import type { SchedulerStore } from '../schedule/scheduler-store.ts';
 import type { SubscriberStore } from '../subscribers/subscriber-store.ts';
 import type { ArticleStore } from './article-store.ts';
+import type { LlmSummaryCacheStore } from './llm-summary-cache-store.ts';
 import type { PageCacheStore } from './page-cache-store.ts';
 import type { SourceStateStore } from './source-state-store.ts';
 import type { StoreStats } from './store-stats.ts';
@@ -26,6 +27,8 @@ export interface Store {
   sources: SourceStateStore;
   /** Full text of feed items' pages, by URL (fullText). */
   pages: PageCacheStore;
+  /** Summaries a language model wrote, per article version, model and prompt (summaries.llm). */
+  llmSummaries: LlmSummaryCacheStore;
   stats: StoreStats;
   /** Which editions are being sent now (one send per edition at a time). */
   sendLease: SendLease;

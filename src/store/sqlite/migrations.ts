@@ -3,7 +3,8 @@
  * `PRAGMA user_version` records how far a file has come.
  * Area owners: 1 articles (ingest), 2 editions, 3 subscribers, 4 deliveries, 5 send leases,
  * 6 subscriber lifecycle, 7 scheduler, 8 source fetch state, 9 editor desk,
- * 10 delivery events and reader fields, 11 page cache (full text). Keep the array in version order.
+ * 10 delivery events and reader fields, 11 page cache (full text), 13 model-written summaries.
+ * Keep the array in version order.
  */
 export interface Migration {
   version: number;
@@ -350,6 +351,23 @@ export const MIGRATIONS: readonly Migration[] = [
         text TEXT NOT NULL,
         image_url TEXT,
         fetched_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 13,
+    name: 'model-written summary cache',
+    sql: `
+      -- Summaries a language model wrote (summaries.llm), so the model is asked once per
+      -- article version: keyed by the article's content hash, the model, and a hash of the
+      -- prompt and options that shape the answer. Fallbacks are not cached (tried again).
+      CREATE TABLE llm_summary_cache (
+        content_hash TEXT NOT NULL,
+        model TEXT NOT NULL,
+        variant TEXT NOT NULL,             -- sha256 of the prompt and options
+        summary TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (content_hash, model, variant)
       );
     `,
   },

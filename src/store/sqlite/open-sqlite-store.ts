@@ -9,6 +9,7 @@ import { SqliteArticleStore } from './sqlite-article-store.ts';
 import { SqliteDeliveryEventStore } from './sqlite-delivery-events.ts';
 import { SqliteEditionStore } from './sqlite-edition-store.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
+import { SqliteLlmSummaryCacheStore } from './sqlite-llm-summary-cache-store.ts';
 import { SqliteSchedulerStore } from './sqlite-scheduler-store.ts';
 import { SqlitePageCacheStore } from './sqlite-page-cache-store.ts';
 import { SqliteSourceStateStore } from './sqlite-source-state-store.ts';
@@ -31,6 +32,7 @@ export function openSqliteStore(file: string, options: OpenDatabaseOptions = {})
     deliveryEvents: guardStoreErrors(new SqliteDeliveryEventStore(db), file),
     sources: guardStoreErrors(new SqliteSourceStateStore(db), file),
     pages: guardStoreErrors(new SqlitePageCacheStore(db), file),
+    llmSummaries: guardStoreErrors(new SqliteLlmSummaryCacheStore(db), file),
     stats: guardStoreErrors(new SqliteStoreStats(db), file),
     sendLease: guardStoreErrors(new SqliteSendLease(db), file),
     file: file === ':memory:' ? null : path.resolve(file),

@@ -36,6 +36,9 @@ function toArticle(row: EditionArticleRow): EditionArticle {
     // The editor's override always wins over the frozen source text.
     title: row.title_override ?? snapshot.title,
     summary: row.summary_override ?? snapshot.summary,
+    // The desk's edit form posts the summary with the title: only a changed text is the editor's.
+    summaryEngine:
+      row.summary_override !== null && row.summary_override !== snapshot.summary ? 'editor' : (snapshot.summaryEngine ?? 'extractive'),
     position: row.position,
     pinned: row.pinned === 1,
     excluded: row.excluded === 1,

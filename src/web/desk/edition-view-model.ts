@@ -12,6 +12,8 @@ function articleView(article: EditionArticle, index: number, count: number, sect
     id: article.articleId,
     title: article.title,
     summary: article.summary,
+    summaryEngine: article.summaryEngine ?? 'extractive',
+    summaryByModel: (article.summaryEngine ?? '').startsWith('llm:'),
     url: toHttpUrl(article.url),
     sourceTitle: article.sourceTitle,
     source: article.source,
