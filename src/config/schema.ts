@@ -353,7 +353,24 @@ export const deskSchema = z
   })
   .prefault({});
 
-export const configSchema = z.strictObject({
+/** Article images in the digest (src/render/image-links.ts, docs/configuration.md `images`). */
+export const imageModeSchema = z.enum(['proxy', 'direct', 'none']);
+
+/**
+ * `images` left out means `proxy` when the file sets `web.baseUrl` (readers can reach
+ * the server, so it can serve the images) and `direct` otherwise: the default base URL
+ * (127.0.0.1) is no address a reader's mail client could load an image from.
+ */
+function withImageDefault(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const document = raw as Record<string, unknown>;
+  if (document.images !== undefined) return raw;
+  const web = document.web as Record<string, unknown> | undefined;
+  const baseUrlSet = Boolean(web && typeof web === 'object' && typeof web.baseUrl === 'string' && web.baseUrl.trim());
+  return { ...document, images: baseUrlSet ? 'proxy' : 'direct' };
+}
+
+export const configSchema = z.preprocess(withImageDefault, z.strictObject({
   store: z
     .strictObject({
       path: z.string().default('data/tidings.db'),
@@ -396,7 +413,9 @@ export const configSchema = z.strictObject({
       every: duration('10m').refine((ms) => ms >= 60_000, { message: 'must be at least 1m' }),
     })
     .prefault({}),
-});
+  /** Article images in the email: `proxy` (through `/img/`), `direct` (the site's URL) or `none`; default in withImageDefault. */
+  images: imageModeSchema,
+}));
 
 export type TidingsConfig = z.output<typeof configSchema>;
 export type CategoryConfig = z.output<typeof categorySchema>;
@@ -413,3 +432,4 @@ export type TransportConfig = z.output<typeof transportSchema>;
 export type DeliveryOptions = z.output<typeof deliverySchema>;
 export type WebConfig = z.output<typeof webSchema>;
 export type DeskConfig = z.output<typeof deskSchema>;
+export type ImageModeConfig = z.output<typeof imageModeSchema>;
