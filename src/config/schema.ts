@@ -357,20 +357,17 @@ export const deskSchema = z
 export const imageModeSchema = z.enum(['proxy', 'direct', 'none']);
 
 /**
- * `images` left out means `proxy` when the file sets `web.baseUrl` (readers can reach
- * the server, so it can serve the images) and `direct` otherwise: the default base URL
- * (127.0.0.1) is no address a reader's mail client could load an image from.
+ * `images` left out means `proxy` when `web.baseUrl` is an address readers can reach
+ * (the server can then serve the images) and `direct` when it is loopback (the default
+ * `http://127.0.0.1:8080`, or `localhost`): no reader's mail client loads from there.
  */
-function withImageDefault(raw: unknown): unknown {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
-  const document = raw as Record<string, unknown>;
-  if (document.images !== undefined) return raw;
-  const web = document.web as Record<string, unknown> | undefined;
-  const baseUrlSet = Boolean(web && typeof web === 'object' && typeof web.baseUrl === 'string' && web.baseUrl.trim());
-  return { ...document, images: baseUrlSet ? 'proxy' : 'direct' };
+export function defaultImageMode(baseUrl: string): 'proxy' | 'direct' {
+  const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1';
+  return loopback ? 'direct' : 'proxy';
 }
 
-export const configSchema = z.preprocess(withImageDefault, z.strictObject({
+export const configSchema = z.strictObject({
   store: z
     .strictObject({
       path: z.string().default('data/tidings.db'),
@@ -413,9 +410,9 @@ export const configSchema = z.preprocess(withImageDefault, z.strictObject({
       every: duration('10m').refine((ms) => ms >= 60_000, { message: 'must be at least 1m' }),
     })
     .prefault({}),
-  /** Article images in the email: `proxy` (through `/img/`), `direct` (the site's URL) or `none`; default in withImageDefault. */
-  images: imageModeSchema,
-}));
+  /** Article images in the email: `proxy` (through `/img/`), `direct` (the site's URL) or `none`; default: defaultImageMode. */
+  images: imageModeSchema.optional(),
+}).transform((config) => ({ ...config, images: config.images ?? defaultImageMode(config.web.baseUrl) }));
 
 export type TidingsConfig = z.output<typeof configSchema>;
 export type CategoryConfig = z.output<typeof categorySchema>;
