@@ -84,7 +84,7 @@ describe('article images in sent digests', () => {
     expect(token, sources[0]).toBeDefined();
     expect(verifyImageToken(token!, SECRET)).toBe(IMAGE);
     expect(ann).not.toContain('images.example.com');
-  });
+  }, 60_000);
 
   it('direct links the site\'s image; none shows no article image', async () => {
     const direct = tempDir();
@@ -96,5 +96,5 @@ describe('article images in sent digests', () => {
       expect(imgSources(html)).toEqual([]);
       expect(html).not.toContain('images.example.com');
     }
-  });
+  }, 60_000);
 });
