@@ -115,8 +115,13 @@ afterEach(async () => {
 });
 
 /** Tidings' web server on 127.0.0.1 with the real proxy: cache folder, sharp, the config's fetch limits. */
-async function startTidings(options: { fetch?: Record<string, unknown>; cache?: ImageCache; clock?: ReturnType<typeof createFixedClock> } = {}): Promise<Tidings> {
-  const config = parseConfig({ ...WEB_TEST_CONFIG, fetch: options.fetch ?? { allowPrivateNetworks: true, timeout: '1s' } }, {});
+async function startTidings(
+  options: { fetch?: Record<string, unknown>; cache?: ImageCache; clock?: ReturnType<typeof createFixedClock>; web?: Record<string, unknown> } = {},
+): Promise<Tidings> {
+  const config = parseConfig(
+    { ...WEB_TEST_CONFIG, web: { ...WEB_TEST_CONFIG.web, ...options.web }, fetch: options.fetch ?? { allowPrivateNetworks: true, timeout: '1s' } },
+    {},
+  );
   const lines: string[] = [];
   const logger = createLogger({
     level: 'info',
@@ -265,6 +270,17 @@ describe('GET /img/<token>', () => {
     expect(upstream.hits['/small.png'] ?? 0).toBe(before);
     const logged = warnings(tidings);
     expect(logged.some((line) => line.includes(upstream.url('/small.png')) && line.includes('fetch.allowPrivateNetworks'))).toBe(true);
+  });
+
+  it('is not under the per-address rate limit (mail providers fetch for many readers from few addresses)', async () => {
+    const tidings = await startTidings({ web: { rateLimit: { perMinute: 2 } } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await get(tidings.link(upstream.url('/small.png')))).status);
+    expect(statuses).toEqual([200, 200, 200, 200]);
+    // The pages stay limited.
+    const pages: number[] = [];
+    for (let i = 0; i < 3; i++) pages.push((await get(`${tidings.base}/assets/style.css`)).status);
+    expect(pages).toEqual([200, 200, 429]);
   });
 
   it('logs the request without the reader\'s address', async () => {

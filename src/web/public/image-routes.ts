@@ -28,7 +28,11 @@ function plain(reply: FastifyReply, status: number, text: string): FastifyReply 
 export const registerImageRoutes: RouteModule = (app, web) => {
   const images = web.images;
   if (!images) return;
-  app.get<{ Params: { token: string } }>('/img/:token', async (request, reply) => {
+  // Not under the per-address limit: mail providers' image proxies (Gmail, Apple's
+  // Privacy Protection) fetch for many readers from few addresses. Each request costs an
+  // HMAC check or a cache read; the only tokens that make Tidings fetch are the ones it
+  // signed into emails, each fetched once (or once per FAILURE_TTL_MS when failing).
+  app.get<{ Params: { token: string } }>('/img/:token', { config: { rateLimit: false } }, async (request, reply) => {
     const secret = web.config.web.secret;
     const url = secret ? verifyImageToken(request.params.token, secret) : null;
     if (!url) return plain(reply, 403, 'invalid image link');
