@@ -172,6 +172,8 @@ describe('GET /img/<token>', () => {
     expect(response.headers.get('content-type')).toBe('image/png');
     expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    // Webmail on another origin may embed it (helmet's default would be same-origin).
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
     const served = await sharp(response.body).metadata();
     expect(served.format).toBe('png');
     expect([served.width, served.height]).toEqual([PROXIED_IMAGE_WIDTH, PROXIED_IMAGE_WIDTH / 2]);
