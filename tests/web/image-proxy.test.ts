@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { chromium, type Browser } from 'playwright-core';
 import sharp from 'sharp';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -291,6 +292,37 @@ describe('GET /img/<token>', () => {
     const request = tidings.logLines().find((line) => line.msg === 'request' && String(line.url).startsWith('/img/'));
     expect(request).toBeDefined();
     expect(Object.keys(request!).filter((key) => /ip|addr|remote|host|agent/i.test(key))).toEqual([]);
+  });
+});
+
+describe('in a browser (Chromium)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows the proxied image in a page of another origin (webmail), scaled to the email width', async () => {
+    const tidings = await startTidings();
+    const html = `<!doctype html><p>Webmail</p><img id="article" src="${tidings.link(upstream.url('/wide.png'))}" alt="">`;
+    const webmail = http.createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end(html));
+    await new Promise<void>((resolve) => webmail.listen(0, '127.0.0.1', resolve));
+    const page = await browser.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:${(webmail.address() as AddressInfo).port}/`);
+      const size = await page.evaluate(async () => {
+        const image = document.getElementById('article') as HTMLImageElement;
+        await image.decode().catch(() => undefined);
+        return [image.naturalWidth, image.naturalHeight];
+      });
+      expect(size).toEqual([PROXIED_IMAGE_WIDTH, PROXIED_IMAGE_WIDTH / 2]);
+    } finally {
+      await page.close();
+      webmail.closeAllConnections();
+      await new Promise<void>((resolve) => webmail.close(() => resolve()));
+    }
   });
 });
 
