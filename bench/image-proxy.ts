@@ -35,7 +35,7 @@ let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
 
 const noise = { type: 'gaussian' as const, mean: 128, sigma: 40 };
-const photo = sharp({ create: { width: 2400, height: 1600, channels: 3, noise } }).blur(3);
+const photo = sharp({ create: { width: 2400, height: 1600, channels: 3, background: '#808080', noise } }).blur(3);
 const bodies = { jpg: await photo.clone().jpeg({ quality: 85 }).toBuffer(), png: await photo.clone().png().toBuffer() };
 const site = http.createServer((request, response) => {
   const body = request.url!.includes('.png') ? bodies.png : bodies.jpg;
