@@ -1,4 +1,5 @@
 import http from 'node:http';
+import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { chromium, type Browser } from 'playwright-core';
@@ -33,7 +34,17 @@ interface Upstream {
   close: () => Promise<void>;
 }
 
-let images: { wide: Buffer; photo: Buffer; small: Buffer };
+let images: { wide: Buffer; photo: Buffer; small: Buffer; bomb: Buffer };
+
+/** A real 1×1 PNG whose header claims 20000×20000 pixels: small on the wire, 400 megapixels decoded. */
+function pngClaiming(png: Buffer, width: number, height: number): Buffer {
+  const out = Buffer.from(png);
+  // IHDR: 8-byte signature, 4-byte length, "IHDR", then width and height; its CRC covers type and data.
+  out.writeUInt32BE(width, 16);
+  out.writeUInt32BE(height, 20);
+  out.writeUInt32BE(zlib.crc32(out.subarray(12, 29)), 29);
+  return out;
+}
 
 async function startUpstream(): Promise<Upstream> {
   const hits: Record<string, number> = {};
@@ -47,6 +58,7 @@ async function startUpstream(): Promise<Upstream> {
     '/wide.png': (_q, r) => send(r, 'image/png', images.wide),
     '/photo.jpg': (_q, r) => send(r, 'image/jpeg; charset=binary', images.photo),
     '/small.png': (_q, r) => send(r, 'image/png', images.small),
+    '/bomb.png': (_q, r) => send(r, 'image/png', images.bomb),
     '/page.html': (_q, r) => send(r, 'text/html; charset=utf-8', '<!doctype html><title>not an image</title>'),
     '/vector.svg': (_q, r) => send(r, 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
     '/lying.png': (_q, r) => send(r, 'image/png', '<!doctype html><script>alert(1)</script>'),
@@ -105,6 +117,7 @@ beforeAll(async () => {
     wide: await gradient(2400, 1200).png().toBuffer(),
     photo: await gradient(1600, 900).jpeg({ quality: 90 }).toBuffer(),
     small: await gradient(300, 200).png().toBuffer(),
+    bomb: pngClaiming(await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer(), 20_000, 20_000),
   };
   upstream = await startUpstream();
 });
@@ -208,9 +221,9 @@ describe('GET /img/<token>', () => {
     expect(upstream.hits['/wide.png'] ?? 0).toBe(before);
   });
 
-  it('refuses what is not a JPEG, PNG, GIF or WebP image with 502 and a log line naming the URL', async () => {
+  it('refuses what is not a JPEG, PNG, GIF or WebP image, or too many pixels, with 502 and a log line naming the URL', async () => {
     const tidings = await startTidings();
-    for (const path of ['/page.html', '/vector.svg', '/lying.png']) {
+    for (const path of ['/page.html', '/vector.svg', '/lying.png', '/bomb.png']) {
       const response = await get(tidings.link(upstream.url(path)));
       expect(response.status, path).toBe(502);
       expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
@@ -220,6 +233,8 @@ describe('GET /img/<token>', () => {
     expect(logged.some((line) => line.includes(upstream.url('/page.html')) && line.includes('text/html'))).toBe(true);
     expect(logged.some((line) => line.includes(upstream.url('/vector.svg')) && line.includes('image/svg+xml'))).toBe(true);
     expect(logged.some((line) => line.includes(upstream.url('/lying.png')) && line.includes('bytes are not'))).toBe(true);
+    // A decompression bomb is refused from its header, before any pixel is decoded.
+    expect(logged.some((line) => line.includes(upstream.url('/bomb.png')) && /pixel limit/i.test(line))).toBe(true);
   });
 
   it('answers 502 for an upstream 404, a timeout and a dropped connection, and keeps serving', async () => {
