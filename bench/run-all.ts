@@ -23,6 +23,7 @@ const BENCHES: { name: string; args: string[] }[] = [
   { name: 'hostile-pages', args: [] },
   // A fake model on 127.0.0.1 with a fixed latency: maxConcurrent and the cache (summaries.llm).
   { name: 'llm-summaries', args: [] },
+  { name: 'image-proxy', args: [] },
   // Needs `spamassassin` on PATH (prints "skipped" otherwise); see docs/operations.md.
   { name: 'inbox', args: [] },
   // Needs `npm run build` first: it times bin/tidings.js, which runs the compiled dist/bundle/.

@@ -6,6 +6,7 @@ import { offsetAt } from '../editions/slot.ts';
 import type { Edition } from '../editions/edition.ts';
 import { planDigest, type DigestPlan, type DigestReader } from '../editions/plan-digest.ts';
 import { createRenderer, type Renderer } from '../render/create-renderer.ts';
+import { createImageLinker, type ImageLinker } from '../render/image-links.ts';
 import { personalize } from '../render/personalize.ts';
 import type { RenderedSegment } from '../render/render-types.ts';
 import type { AppContext } from './context.ts';
@@ -63,6 +64,11 @@ export function requireSecret(ctx: AppContext): string {
   return ctx.config.web.secret;
 }
 
+/** Article images as config `images` says; the secret is read only when a proxied image is signed. */
+export function imageLinkerFor(ctx: AppContext): ImageLinker {
+  return createImageLinker({ mode: ctx.config.images, baseUrl: ctx.config.web.baseUrl, secret: () => requireSecret(ctx) });
+}
+
 const renderers = new WeakMap<AppContext, Map<string, Promise<Renderer>>>();
 
 /** The newsletter's renderer, loaded and checked once per context (a broken template fails here). */
@@ -76,6 +82,7 @@ export function rendererFor(ctx: AppContext, newsletter: NewsletterConfig): Prom
       overrideDir: ctx.config.templates.dir ? ctx.resolvePath(ctx.config.templates.dir) : undefined,
       template: newsletter.template,
       logger: ctx.logger,
+      images: imageLinkerFor(ctx),
     });
     byTemplate.set(newsletter.template, renderer);
   }

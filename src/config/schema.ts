@@ -386,6 +386,20 @@ export const deskSchema = z
   })
   .prefault({});
 
+/** Article images in the digest (src/render/image-links.ts, docs/configuration.md `images`). */
+export const imageModeSchema = z.enum(['proxy', 'direct', 'none']);
+
+/**
+ * `images` left out means `proxy` when `web.baseUrl` is an address readers can reach
+ * (the server can then serve the images) and `direct` when it is loopback (the default
+ * `http://127.0.0.1:8080`, or `localhost`): no reader's mail client loads from there.
+ */
+export function defaultImageMode(baseUrl: string): 'proxy' | 'direct' {
+  const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1';
+  return loopback ? 'direct' : 'proxy';
+}
+
 export const configSchema = z.strictObject({
   store: z
     .strictObject({
@@ -449,7 +463,9 @@ export const configSchema = z.strictObject({
     })
     .transform(({ maildir, mailbox, ...rest }) => ({ ...rest, mailbox: mailbox ?? maildir }))
     .prefault({}),
-});
+  /** Article images in the email: `proxy` (through `/img/`), `direct` (the site's URL) or `none`; default: defaultImageMode. */
+  images: imageModeSchema.optional(),
+}).transform((config) => ({ ...config, images: config.images ?? defaultImageMode(config.web.baseUrl) }));
 
 export type TidingsConfig = z.output<typeof configSchema>;
 export type CategoryConfig = z.output<typeof categorySchema>;
@@ -467,3 +483,4 @@ export type TransportConfig = z.output<typeof transportSchema>;
 export type DeliveryOptions = z.output<typeof deliverySchema>;
 export type WebConfig = z.output<typeof webSchema>;
 export type DeskConfig = z.output<typeof deskSchema>;
+export type ImageModeConfig = z.output<typeof imageModeSchema>;

@@ -37,6 +37,8 @@ export type ErrorCode =
   | 'TOKEN_INVALID'
   /** A signup confirmation link older than its 7 days. */
   | 'TOKEN_EXPIRED'
+  /** The image proxy got something that is not a JPEG, PNG, GIF or WebP image (web: 502). */
+  | 'IMAGE_INVALID'
   /** An unknown newsletter or subscriber, an edition not sent, an archive or signup that is not public. */
   | 'NOT_FOUND';
 

@@ -38,14 +38,19 @@ function mac(payload: string, secret: string): Buffer {
   return createHmac('sha256', secret).update(payload).digest();
 }
 
-function sign(payload: string, secret: string): string {
+/** `<base64url payload>.<base64url HMAC>`: shared with the image links (src/render/image-links.ts). */
+export function signPayload(payload: string, secret: string): string {
   const encoded = Buffer.from(payload, 'utf8').toString('base64url');
   return `${encoded}.${mac(encoded, secret).toString('base64url')}`;
 }
 
-/** The signed payload text, or null for anything forged, truncated or malformed. */
-function verifiedPayload(token: string, secret: string): string | null {
-  if (typeof token !== 'string' || token.length > 512) return null;
+/**
+ * The signed payload text, or null for anything forged, truncated or malformed. Every
+ * kind of token starts its payload with its own letter (`u:`, `p:`, `c:`, `i:`), so a
+ * token of one kind is never accepted as another.
+ */
+export function verifiedPayload(token: string, secret: string, maxLength = 512): string | null {
+  if (typeof token !== 'string' || token.length > maxLength) return null;
   const dot = token.indexOf('.');
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return null;
   const encoded = token.slice(0, dot);
@@ -61,7 +66,7 @@ export function signSubscriberToken(claims: SubscriberTokenClaims, secret: strin
   let payload = `${PURPOSE_CODE[claims.purpose]}:${claims.subscriberId}:${claims.newsletterId}`;
   const slot = claims.purpose === 'unsubscribe' && claims.editionId ? claims.editionId.slice(claims.newsletterId.length + 1) : null;
   if (slot && claims.editionId!.startsWith(`${claims.newsletterId}/`) && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(slot)) payload += `:${slot}`;
-  return sign(payload, secret);
+  return signPayload(payload, secret);
 }
 
 /** The claims of a valid token, or null for anything forged, truncated or malformed. */
@@ -75,7 +80,7 @@ export function verifySubscriberToken(token: string, secret: string): Subscriber
 }
 
 export function signSignupToken(claims: SignupTokenClaims, secret: string): string {
-  return sign(`c:${claims.signupId}:${claims.newsletterId}:${Math.floor(claims.expiresAt.getTime() / 1000)}`, secret);
+  return signPayload(`c:${claims.signupId}:${claims.newsletterId}:${Math.floor(claims.expiresAt.getTime() / 1000)}`, secret);
 }
 
 /** The claims of a valid confirmation token (expired or not: the caller compares with its clock). */

@@ -4,6 +4,7 @@ import { toHttpUrl } from '../core/http-url.ts';
 import { formatArticleTime, formatDate } from './intl-dates.ts';
 import { baseLanguage, type Translator } from './locale-strings.ts';
 import { TOKEN_PATTERN } from './personalize.ts';
+import type { ImageLinker } from './image-links.ts';
 
 /**
  * The object the templates see (documented in docs/templates.md). URLs are already
@@ -109,7 +110,7 @@ export function articleLang(language: string | null | undefined, emailLang: stri
   return tag && baseLanguage(tag) !== baseLanguage(emailLang) ? tag : null;
 }
 
-function toView(article: EditionArticle, content: SegmentContent, intlLocale: string): ArticleView {
+function toView(article: EditionArticle, content: SegmentContent, intlLocale: string, images: ImageLinker): ArticleView {
   return {
     id: article.articleId,
     category: article.category,
@@ -119,7 +120,8 @@ function toView(article: EditionArticle, content: SegmentContent, intlLocale: st
     // Readers see the source's title, never its configuration name.
     source: defuseTokens(article.sourceTitle || article.source),
     author: defuseTokens(article.author),
-    imageUrl: sourceUrl(article.imageUrl),
+    // The proxied link, the source's own, or null (config `images`, render/image-links.ts).
+    imageUrl: images(sourceUrl(article.imageUrl)),
     publishedAt: article.publishedAt,
     time: formatArticleTime(article.publishedAt, content.edition.slot, intlLocale, content.timezone),
     lang: articleLang(article.language, intlLocale),
@@ -134,16 +136,21 @@ export interface ContextInput {
   shortened: boolean;
   subject?: string;
   preheader?: string;
+  /** What article images become (config `images`); default: the source's own URL. */
+  images?: ImageLinker;
 }
+
+const DIRECT_IMAGES: ImageLinker = (imageUrl) => imageUrl;
 
 export function buildTemplateContext(input: ContextInput): DigestContext {
   const { content, intlLocale, translator } = input;
+  const images = input.images ?? DIRECT_IMAGES;
   const sections = content.sections.map((section) => ({
     slug: section.slug,
     title: section.title,
-    articles: section.articles.map((article) => toView(article, content, intlLocale)),
+    articles: section.articles.map((article) => toView(article, content, intlLocale, images)),
   }));
-  const topStory = content.topStory ? toView(content.topStory, content, intlLocale) : null;
+  const topStory = content.topStory ? toView(content.topStory, content, intlLocale, images) : null;
   return {
     lang: intlLocale,
     dir: translator.translate('dir') === 'rtl' ? 'rtl' : 'ltr',

@@ -12,6 +12,7 @@ import { renderHeaderLine } from './header-line.ts';
 import { countSectionArticles, cutArticles, DEFAULT_SIZE_BUDGET_BYTES, estimateCut, measureHtml } from './size-budget.ts';
 import { SAMPLE_SEGMENT } from './sample-segment.ts';
 import type { RenderData } from './handlebars-helpers.ts';
+import type { ImageLinker } from './image-links.ts';
 
 export interface RendererOptions {
   /** The default templates folder (templates/ of the project). */
@@ -23,6 +24,8 @@ export interface RendererOptions {
   logger: Logger;
   /** Largest HTML (bytes, with room for token values) before articles are cut. Default 100 KB. */
   sizeBudgetBytes?: number;
+  /** What article images become (config `images`, see image-links.ts); default: their own URLs. */
+  images?: ImageLinker;
 }
 
 export interface Renderer {
@@ -93,8 +96,14 @@ export async function createRenderer(options: RendererOptions): Promise<Renderer
   const budget = options.sizeBudgetBytes ?? DEFAULT_SIZE_BUDGET_BYTES;
   const { templates } = prepared;
 
-  const renderOnce = async (content: SegmentContent, data: RenderData, shortened: boolean, lines: { subject: string; preheader: string }) => {
-    const ctx = buildTemplateContext({ content, intlLocale: data.locale, translator: data.translator, shortened, ...lines });
+  const renderOnce = async (
+    content: SegmentContent,
+    data: RenderData,
+    shortened: boolean,
+    lines: { subject: string; preheader: string },
+    images: ImageLinker | undefined = options.images,
+  ) => {
+    const ctx = buildTemplateContext({ content, intlLocale: data.locale, translator: data.translator, shortened, ...lines, images });
     const mjml = runTemplate(templates.html, ctx, data, files.html);
     const html = await mjmlToHtml(mjml, (line) => {
       const found = locateGeneratedLine(line, templates.instrumentedHtml(ctx, data), files.html, files.htmlPartials);
@@ -106,7 +115,8 @@ export async function createRenderer(options: RendererOptions): Promise<Renderer
   // Check the templates once on a sample that uses every part, so a broken one fails now.
   {
     const data = renderData(prepared, SAMPLE_SEGMENT);
-    const { ctx } = await renderOnce(settleTopStory(SAMPLE_SEGMENT), data, true, { subject: 'Sample', preheader: 'Sample' });
+    // The sample's images stay direct: the check needs no link secret.
+    const { ctx } = await renderOnce(settleTopStory(SAMPLE_SEGMENT), data, true, { subject: 'Sample', preheader: 'Sample' }, (url) => url);
     runTemplate(templates.text, ctx, data, files.text);
   }
 
@@ -115,7 +125,7 @@ export async function createRenderer(options: RendererOptions): Promise<Renderer
     async renderSegment(content, newsletter) {
       const data = renderData(prepared, content, newsletter);
       let working = settleTopStory(content);
-      const base = buildTemplateContext({ content: working, intlLocale: data.locale, translator: data.translator, shortened: false });
+      const base = buildTemplateContext({ content: working, intlLocale: data.locale, translator: data.translator, shortened: false, images: options.images });
       const lineContext = { newsletter: base.newsletter, date: base.date, dateLong: base.dateLong, topStory: base.topStory, edition: base.edition };
       const lines = {
         subject: renderHeaderLine(newsletter.subject, lineContext, data, `newsletters[${newsletter.id}].subject`),

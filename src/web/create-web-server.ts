@@ -6,6 +6,7 @@ import { ZodError } from 'zod';
 import { isTidingsError } from '../core/errors.ts';
 import { registerOpsRoutes } from './ops/ops-routes.ts';
 import { pickLocale } from './pick-locale.ts';
+import { registerImageRoutes } from './public/image-routes.ts';
 import { registerPublicRoutes } from './public/public-routes.ts';
 import { redactUrl } from './redact-url.ts';
 import { registerSubscriberRoutes } from './subscriber/subscriber-routes.ts';
@@ -16,7 +17,7 @@ import type { PageOptions, RouteModule, WebContext, WebServerDeps } from './web-
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
 /** The route modules, one per audience. Adding one (the desk, the scheduler's ops) is one line here. */
-export const ROUTE_MODULES: readonly RouteModule[] = [registerOpsRoutes, registerPublicRoutes, registerSubscriberRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [registerOpsRoutes, registerPublicRoutes, registerImageRoutes, registerSubscriberRoutes];
 
 /** The CSP of every page: no script at all, styles only from our stylesheet, forms only to us. */
 export const CONTENT_SECURITY_POLICY =

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ImageProxy } from '../app/images/image-proxy.ts';
 import type { SubscriberService } from '../app/subscribers/subscriber-service.ts';
 import type { TidingsConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
@@ -21,6 +22,8 @@ export interface WebServerDeps {
   checkHealth: () => Promise<string | void>;
   /** Prometheus metrics for `GET /metrics`; absent, the route is not served. */
   metrics?: OpsMetrics;
+  /** The article image proxy for `GET /img/<token>`; absent, the route is not served. */
+  images?: ImageProxy;
 }
 
 export interface PageOptions {

@@ -6,7 +6,7 @@ import { createRenderer, type Renderer } from '../../render/create-renderer.ts';
 import { personalize } from '../../render/personalize.ts';
 import { loadTemplateFiles } from '../../render/template-files.ts';
 import type { AppContext } from '../context.ts';
-import { requireSecret } from '../edition-pipeline.ts';
+import { imageLinkerFor, requireSecret } from '../edition-pipeline.ts';
 import { editionPathFor } from './public-urls.ts';
 import { createSubscriberService, type SubscriberService } from './subscriber-service.ts';
 
@@ -26,7 +26,7 @@ export function createSubscriberServiceFromContext(ctx: AppContext): SubscriberS
   const rendererFor = (newsletter: NewsletterConfig) => {
     let renderer = renderers.get(newsletter.template);
     if (!renderer) {
-      renderer = createRenderer({ templatesDir: ctx.templatesDir, overrideDir, template: newsletter.template, logger: ctx.logger, sizeBudgetBytes: NO_BUDGET });
+      renderer = createRenderer({ templatesDir: ctx.templatesDir, overrideDir, template: newsletter.template, logger: ctx.logger, sizeBudgetBytes: NO_BUDGET, images: imageLinkerFor(ctx) });
       renderers.set(newsletter.template, renderer);
     }
     return renderer;

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../app/context.ts';
+import { createImageProxyFromContext } from '../../app/images/image-proxy-from-context.ts';
 import { createSubscriberServiceFromContext } from '../../app/subscribers/create-subscriber-service-from-context.ts';
 import type { SubscriberService } from '../../app/subscribers/subscriber-service.ts';
 import { ConfigError } from '../../core/errors.ts';
@@ -62,6 +63,7 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
     logger: ctx.logger,
     clock: ctx.clock,
     metrics,
+    images: createImageProxyFromContext(ctx),
     checkHealth: async () => {
       // A read that touches the database: a locked or vanished file fails it.
       try {
