@@ -11,7 +11,7 @@ import { ENGLISH_STOP_WORDS, wordTokens } from './text-tokens.ts';
 export interface TermCountOptions {
   /** How many times a title term counts. Default 2. */
   titleWeight?: number;
-  /** Weight of a pair of neighbouring content words against a single word; 0 leaves pairs out. Default 1. */
+  /** Weight of a pair of neighbouring content words against a single word; 0 (the default) leaves pairs out. */
   bigramWeight?: number;
   /** Fold inflections (src/content/light-stem.ts). Default true. */
   stem?: boolean;
@@ -48,7 +48,7 @@ function addRuns(counts: Map<string, number>, runs: string[][], weight: number, 
 /** Term counts of an article (terms are stems, or two stems joined by a space). */
 export function termCounts(article: { title: string; text: string }, options: TermCountOptions = {}): Map<string, number> {
   const counts = new Map<string, number>();
-  const bigramWeight = options.bigramWeight ?? 1;
+  const bigramWeight = options.bigramWeight ?? 0;
   const stem = options.stem ?? true;
   addRuns(counts, contentRuns(article.title, stem), options.titleWeight ?? 2, bigramWeight);
   addRuns(counts, contentRuns(article.text, stem), 1, bigramWeight);
