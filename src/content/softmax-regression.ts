@@ -131,7 +131,8 @@ export function trainSoftmax(examples: readonly SoftmaxExample[], classes: numbe
     if (slope >= 0) {
       // Not a descent direction (curvature information gone stale): restart from the gradient.
       steps.length = 0;
-      for (let i = 0; i < size; i++) direction[i] = -grad[i]! / Math.sqrt(dot(grad, grad));
+      const norm = Math.sqrt(dot(grad, grad));
+      for (let i = 0; i < size; i++) direction[i] = -grad[i]! / norm;
       slope = dot(grad, direction);
     }
     // Backtracking line search (Armijo condition).
