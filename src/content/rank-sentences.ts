@@ -1,7 +1,7 @@
 import type { CandidateSentence } from './article-sentences.ts';
 import { leansOnPrevious } from './back-reference.ts';
 import { isBareQuote } from './lead-sentence.ts';
-import { termCounts, textRank } from './text-rank.ts';
+import { textRank } from './text-rank.ts';
 import { FUNCTION_WORDS, wordTokens } from './text-tokens.ts';
 
 /**
@@ -57,6 +57,8 @@ export interface RankedSentence extends CandidateSentence {
   dangling: boolean;
 }
 
+const OPENING_QUOTE = /^["'\u201c\u2018\u00ab]/;
+
 export function contentWords(text: string): string[] {
   return wordTokens(text).filter((w) => w.length > 1 && !FUNCTION_WORDS.has(w));
 }
@@ -66,9 +68,9 @@ export function sentenceFeatures(
   sentences: readonly CandidateSentence[],
   title: string,
   tuning: Pick<RankingTuning, 'frequencyDamping'> = DEFAULT_RANKING,
+  words: readonly (readonly string[])[] = sentences.map((s) => contentWords(s.text)),
+  distinct: readonly ReadonlySet<string>[] = words.map((w) => new Set(w)),
 ): RankingWeights[] {
-  const words = sentences.map((s) => contentWords(s.text));
-  const distinct = words.map((w) => new Set(w));
   const frequency = new Map<string, number>();
   for (const set of distinct) for (const w of set) frequency.set(w, (frequency.get(w) ?? 0) + 1);
   const density = distinct.map((set) => {
@@ -76,7 +78,7 @@ export function sentenceFeatures(
     for (const w of set) sum += frequency.get(w)!;
     return set.size ? sum / set.size ** tuning.frequencyDamping : 0;
   });
-  const centrality = textRank(words.map(termCounts));
+  const centrality = textRank(words);
   const densityZ = zScores(density);
   const centralityZ = zScores(centrality);
   const titleWords = new Set(contentWords(title));
@@ -89,7 +91,7 @@ export function sentenceFeatures(
       second: sentence.index === 1 ? 1 : 0,
       position: Math.min(sentence.index, 10) / 10,
       length: sentence.words / 30,
-      openingQuote: isBareQuote(sentence.text) ? 1 : 0,
+      openingQuote: OPENING_QUOTE.test(sentence.text) && isBareQuote(sentence.text) ? 1 : 0,
       title: titleWords.size ? titleHits / titleWords.size : 0,
       bias: 1,
     };
@@ -114,11 +116,13 @@ export function rankSentences(
   title: string,
   tuning: RankingTuning = DEFAULT_RANKING,
 ): RankedSentence[] {
-  const features = sentenceFeatures(sentences, title, tuning);
+  const words = sentences.map((s) => contentWords(s.text));
+  const distinct = words.map((w) => new Set(w));
+  const features = sentenceFeatures(sentences, title, tuning, words, distinct);
   return sentences.map((sentence, i) => ({
     ...sentence,
     score: logisticScore(features[i]!, tuning.weights),
-    terms: new Set(contentWords(sentence.text)),
+    terms: distinct[i]!,
     dangling: sentence.index > 0 && leansOnPrevious(sentence.text),
   }));
 }

@@ -7,44 +7,38 @@
  * Cost is O(n² · terms) for n sentences, about 0.1 ms for a 20-sentence article.
  */
 
-export type TermCounts = ReadonlyMap<string, number>;
-
-export function termCounts(words: readonly string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
-  return counts;
-}
-
-export function cosineSimilarity(a: TermCounts, b: TermCounts, normA = norm(a), normB = norm(b)): number {
-  if (normA === 0 || normB === 0) return 0;
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  let dot = 0;
-  for (const [term, count] of small) {
-    const other = large.get(term);
-    if (other) dot += count * other;
-  }
-  return dot / (normA * normB);
-}
-
-function norm(v: TermCounts): number {
-  let sum = 0;
-  for (const c of v.values()) sum += c * c;
-  return Math.sqrt(sum);
-}
-
 /**
- * PageRank scores (summing to 1) of the sentence similarity graph. A sentence with no
- * edge spreads its rank evenly (the usual dangling-node rule), so every score is finite.
+ * PageRank scores (summing to 1) of the similarity graph of sentences given as their
+ * content words. A sentence with no edge spreads its rank evenly (the usual
+ * dangling-node rule), so every score is finite. Words get integer ids and each
+ * sentence a dense count vector: for a few dozen sentences that beats hashing per pair.
  */
-export function textRank(vectors: readonly TermCounts[], damping = 0.85, iterations = 30): number[] {
-  const n = vectors.length;
+export function textRank(sentences: readonly (readonly string[])[], damping = 0.85, iterations = 30): number[] {
+  const n = sentences.length;
   if (n === 0) return [];
-  const norms = vectors.map(norm);
-  const weight: Float64Array[] = vectors.map(() => new Float64Array(n));
+  const ids = new Map<string, number>();
+  const termIds = sentences.map((words) => words.map((w) => {
+    let id = ids.get(w);
+    if (id === undefined) ids.set(w, (id = ids.size));
+    return id;
+  }));
+  const counts = termIds.map((list) => {
+    const dense = new Float64Array(ids.size);
+    for (const id of list) dense[id] = dense[id]! + 1;
+    return dense;
+  });
+  const distinct = termIds.map((list) => [...new Set(list)]);
+  const norms = counts.map((dense, i) => Math.sqrt(distinct[i]!.reduce((sum, id) => sum + dense[id]! ** 2, 0)));
+
+  const weight: Float64Array[] = sentences.map(() => new Float64Array(n));
   const outSum = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const s = cosineSimilarity(vectors[i]!, vectors[j]!, norms[i], norms[j]);
+      if (norms[i] === 0 || norms[j] === 0) continue;
+      const [small, other] = distinct[i]!.length <= distinct[j]!.length ? [i, j] : [j, i];
+      let dot = 0;
+      for (const id of distinct[small]!) dot += counts[small]![id]! * counts[other]![id]!;
+      const s = dot / (norms[i]! * norms[j]!);
       weight[i]![j] = s;
       weight[j]![i] = s;
       outSum[i] = outSum[i]! + s;
