@@ -10,6 +10,7 @@
  *   - a definite back-reference: "the company", "the firm", "the minister", "the
  *     25-year-old", "the former", "the pair", "the move"… (nouns that only ever refer to
  *     something already named).
+ *   - an opening phrase that ends in one ("Despite this, …", "Because of that, …");
  *   - a quotation whose speaker is a pronoun (`"We are ready," she said.`).
  * The rule (isSelfContained): a summary never includes a leaning sentence without the
  * sentence before it.
@@ -32,6 +33,8 @@ const DEFINITE = `the\\s+(?:${BACK_NOUN}|\\d+-year-old)`;
 // Connectives that may stand before the subject without changing what it refers to.
 const CONNECTIVE = '(?:(?:and|but|so|yet|or|also|however|meanwhile|still|instead|then|now|later|indeed|moreover|furthermore)\\b,?\\s+)*';
 const OPENERS = /^["'\u201c\u2018(\u00ab]+/;
+// "Despite this, …", "Because of that, …", "After it, …": an opening phrase pointing back.
+const INTRO_ENDING_IN_PRONOUN = /^[^,;:]{0,40}?\b(?:this|that|these|those|it|them)\s*,/i;
 // `"We are ready," she said.`: the speaker of the main clause is a pronoun.
 const PRONOUN_SPEAKER = /["\u201d\u2019],?\s+(?:he|she|they|it)\s+(?:said|says|added|adds|told|tells|insisted|argued|warned|explained|claimed|wrote|continued|went on)\b/i;
 
@@ -44,6 +47,8 @@ export function leansOnPrevious(sentence: string): boolean {
   const text = sentence.trim().replace(OPENERS, '');
   if (LEANING_START.test(text)) return !startsWithDummyIt(text);
   if (PRONOUN_SPEAKER.test(text)) return true;
+  const phrase = INTRO_ENDING_IN_PRONOUN.exec(text);
+  if (phrase && phrase[0].split(/\s+/).length <= 6) return true;
   const intro = INTRO_THEN_SUBJECT.exec(text);
   return intro !== null && intro[0].split(/\s+/).length <= 10 && !startsWithDummyIt(text.slice(text.indexOf(',') + 1).trim());
 }

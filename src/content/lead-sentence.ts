@@ -14,10 +14,12 @@ const STAMP = new RegExp(
   `^(?:(?:last\\s+)?(?:updated|published|posted|first published|modified)(?:\\s+on)?:?\\s*)?(?:${DATE}|${TIME})(?:[,\\s]+(?:at\\s+)?(?:${DATE}|${TIME}))*[.\\s]*$`,
   'i',
 );
-// "LONDON (Reuters) -", "WASHINGTON, March 3 (AP) —", "PARIS, 3 March:": an upper-case place,
-// optionally a date and an agency, then a dash or colon, and nothing after it.
-const PLACE_LINE = new RegExp(
-  `^[\\p{Lu}][\\p{Lu} .'-]{1,40}(?:,\\s*[\\p{Lu}][\\p{L} .'-]{1,30})?(?:,\\s*${DATE})?(?:\\s*\\([^)]{1,30}\\))?\\s*[-\\u2013\\u2014:]?\\s*$`,
+// "LONDON (Reuters) -", "WASHINGTON, March 3 (AP) —", "PARIS, 3 March:": a place in
+// capitals (matched without the i flag, which would let \p{Lu} match any letter), then
+// optionally a region, a date and an agency, then a dash or colon, and nothing after it.
+const PLACE = /^\p{Lu}[\p{Lu} .'-]{1,40}/u;
+const AFTER_PLACE = new RegExp(
+  `^(?:,\\s*\\p{Lu}[\\p{L} .'-]{1,30}?)?(?:,\\s*${DATE})?(?:\\s*\\([^)]{1,30}\\))?\\s*[-\\u2013\\u2014:]?\\s*$`,
   'iu',
 );
 
@@ -25,8 +27,8 @@ const PLACE_LINE = new RegExp(
 export function isDateline(sentence: string): boolean {
   const text = sentence.trim();
   if (STAMP.test(text)) return true;
-  // The place must really be upper case ("LONDON"), not a capitalised word ("London").
-  return PLACE_LINE.test(text) && /^[\p{Lu}]{2,}/u.test(text);
+  const place = PLACE.exec(text);
+  return place !== null && /^\p{Lu}{2}/u.test(text) && AFTER_PLACE.test(text.slice(place[0].length));
 }
 
 const CLOSERS = /["'\u201d\u2019\u00bb)\]]*$/;

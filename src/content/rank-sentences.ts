@@ -41,7 +41,7 @@ export interface RankingTuning {
 }
 
 export const DEFAULT_RANKING: RankingTuning = {
-  weights: { frequency: 0.416, textRank: 2.539, second: -0.006, position: 0.112, length: 0.068, openingQuote: -0.376, title: 0.491, bias: -0.811 },
+  weights: { frequency: 0.346, textRank: 2.696, second: 0.031, position: 0.1, length: 0.006, openingQuote: -0.344, title: 0.365, bias: -0.767 },
   frequencyDamping: 0.8,
   lengthExponent: 0.5,
   minExtraScore: 0.5,
