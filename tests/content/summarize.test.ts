@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { summarize, SUMMARIZER_VERSION, type SummarizeOptions } from '../../src/content/summarize.ts';
 import { splitSentences } from '../../src/content/split-sentences.ts';
-import { isBoilerplateParagraph, isHeading } from '../../src/content/article-sentences.ts';
+import { isBoilerplateParagraph, isBoilerplateSentence, isHeading, isNameList } from '../../src/content/article-sentences.ts';
 import { countWords } from '../../src/content/text-tokens.ts';
 import { selectSentences } from '../../src/content/select-sentences.ts';
 
@@ -167,5 +167,13 @@ describe('summarize: the news lead opens, no sentence leans on one left out', ()
       const at = chosen.findIndex((s) => s.startsWith('It will be paid back'));
       if (at >= 0) expect(chosen[at - 1]).toMatch(/^Work on the wall/);
     }
+  });
+});
+
+describe('name lists', () => {
+  it('treats a team line-up or a list of replacements as boilerplate, not a sentence', () => {
+    expect(isNameList('Okafor; Lind, Marsh, Teo, Vale; Quinn, Hart (capt); Bell, Moss, Penn.')).toBe(true);
+    expect(isBoilerplateSentence('Replacements: Abbott, Brennan, Castillo, Dunne, Ellery.')).toBe(true);
+    expect(isNameList('Ministers from France, Germany, Italy, Spain and Poland met in Brussels on Monday.')).toBe(false);
   });
 });
