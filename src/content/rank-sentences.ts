@@ -41,7 +41,7 @@ export interface RankingTuning {
 }
 
 export const DEFAULT_RANKING: RankingTuning = {
-  weights: { frequency: 0.346, textRank: 2.696, second: 0.031, position: 0.1, length: 0.006, openingQuote: -0.344, title: 0.365, bias: -0.767 },
+  weights: { frequency: 0.284, textRank: 2.768, second: 0.024, position: 0.085, length: -0.014, openingQuote: -0.347, title: 0.378, bias: -0.741 },
   frequencyDamping: 0.8,
   lengthExponent: 0.5,
   minExtraScore: 0.5,
