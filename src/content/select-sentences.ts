@@ -103,7 +103,8 @@ export function selectSentences(
     if (leadSentence && leadSentence.words <= limits.maxWords) return [leadSentence];
     const sorted = [...ranked].sort((a, b) => b.score - a.score || a.index - b.index);
     const fitting = sorted.find((s) => s.words <= limits.maxWords && !s.dangling);
-    const top = sorted.slice(0, 3);
+    const standalone = sorted.filter((s) => !s.dangling);
+    const top = (standalone.length ? standalone : sorted).slice(0, 3);
     best = [fitting ?? top.reduce((a, b) => (b.words < a.words ? b : a))];
   }
   return best.sort((a, b) => a.index - b.index);
