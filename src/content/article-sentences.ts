@@ -8,7 +8,8 @@ import { countWords } from './text-tokens.ts';
  * dropped when they are a heading (short and without terminal punctuation), a byline,
  * a dateline or date alone, or a photo credit; single sentences are dropped when they
  * are a credit, a call to action ("Read more", "Click here", "Subscribe"...), a
- * fragment of fewer than four words, or a lead-in to a list (ending with a colon).
+ * fragment of fewer than four words, a lead-in to a list (ending with a colon), or a list
+ * of names (a team line-up).
  */
 export interface CandidateSentence {
   text: string;
@@ -49,7 +50,20 @@ export function isBoilerplateParagraph(paragraph: string): boolean {
 export function isBoilerplateSentence(sentence: string): boolean {
   if (CREDIT.test(sentence) || CALL_TO_ACTION.test(sentence)) return true;
   if (countWords(sentence) < 4) return true;
-  return /:\s*$/.test(sentence);
+  return /:\s*$/.test(sentence) || isNameList(sentence);
+}
+
+/**
+ * A list of names rather than a sentence: a team line-up ("Hanley; Mayor, Payne; Day,
+ * Schofield.") or "Replacements: Fortey, Murphy, Daly…". At least four list separators
+ * and almost no lower-case words (a real sentence has verbs and articles).
+ */
+export function isNameList(sentence: string): boolean {
+  const separators = sentence.match(/[;,]/g)?.length ?? 0;
+  if (separators < 4) return false;
+  const words = sentence.split(/\s+/).filter((w) => /\p{L}/u.test(w));
+  const lower = words.filter((w) => /^[("']?\p{Ll}/u.test(w) && !/^(?:and|capt|c|v|vs)\b/.test(w.replace(/^[("']/, '')));
+  return lower.length <= Math.max(1, words.length * 0.15);
 }
 
 /** The article's paragraphs without headings, bylines, datelines and credits. */

@@ -1,14 +1,23 @@
+import { isSelfContained } from './back-reference.ts';
+import { canStateNews } from './lead-sentence.ts';
 import { DEFAULT_RANKING, type RankedSentence, type RankingTuning } from './rank-sentences.ts';
 
 /**
- * Chooses the summary's sentences: the set of `minSentences`..`maxSentences` whole
- * sentences within `maxWords` whose total score is highest, among the best-ranked
- * candidates, skipping pairs that repeat each other (content-word overlap above
- * `maxOverlap`, an MMR-style redundancy cut). Returned in article order.
+ * Chooses the summary's sentences, returned in article order:
+ *   - the news lead (`lead`, a position in `ranked`) always, when given: it opens the summary;
+ *   - the rest: the set that maximises sum(score × words^lengthExponent) among the
+ *     best-ranked candidates, for minSentences..maxSentences sentences within maxWords, where
+ *       - every sentence that leans on the one before it has that one in the set too
+ *         (back-reference.ts), otherwise it is skipped;
+ *       - no two sentences share more than maxOverlap of their content words (MMR-style);
+ *       - sentences beyond minSentences score at least minExtraScore: a weak sentence
+ *         does not pad a summary just because words are left.
+ * Without a lead, sets whose first sentence could not state the news (a bare quote, a
+ * question, a teaser) are used only when no other set fits.
  *
- * When no set of `minSentences` fits, the best single sentence that fits is used.
- * When no sentence fits at all, the shortest of the best-ranked sentences is used
- * whole: a summary never ends mid-sentence, so in that one case it exceeds `maxWords`.
+ * When no set of minSentences fits, the lead alone (or the best single sentence) is
+ * used; when nothing fits at all, the shortest of the best-ranked sentences, whole:
+ * a summary never ends mid-sentence, so in that one case it exceeds maxWords.
  */
 export interface SelectionLimits {
   maxWords: number;
@@ -27,57 +36,81 @@ function overlap(a: RankedSentence, b: RankedSentence): number {
   return shared / smaller.terms.size;
 }
 
+/** The best-ranked candidates, plus the sentence each leaning one needs. */
+function candidatePool(ranked: readonly RankedSentence[], lead: RankedSentence | undefined): RankedSentence[] {
+  const byIndex = new Map(ranked.map((s) => [s.index, s]));
+  const best = [...ranked].sort((a, b) => b.score - a.score || a.index - b.index).slice(0, POOL_SIZE);
+  const pool = new Set(best);
+  for (const s of best) {
+    const previous = s.dangling ? byIndex.get(s.index - 1) : undefined;
+    if (previous) pool.add(previous);
+  }
+  if (lead) pool.delete(lead);
+  return [...pool];
+}
+
 export function selectSentences(
   ranked: readonly RankedSentence[],
   limits: SelectionLimits,
   tuning: RankingTuning = DEFAULT_RANKING,
+  lead?: number,
 ): RankedSentence[] {
   if (ranked.length === 0) return [];
-  // A sentence with an unbalanced quote mark is a piece of a longer quotation: it reads
-  // badly on its own, so it is only used when nothing else is left.
-  const balanced = ranked.filter((s) => (s.text.match(/"/g)?.length ?? 0) % 2 === 0);
-  const pool = [...(balanced.length >= limits.minSentences ? balanced : ranked)].sort((a, b) => b.score - a.score || a.index - b.index).slice(0, POOL_SIZE);
+  const leadSentence = lead === undefined ? undefined : ranked[lead];
+  const pool = candidatePool(ranked, leadSentence);
   const maxSentences = Math.max(1, limits.maxSentences);
   const minSentences = Math.min(Math.max(1, limits.minSentences), maxSentences);
+  const byIndex = new Map(ranked.map((s) => [s.index, s]));
+  const leans = (index: number) => byIndex.get(index)?.dangling === true;
+  const weight = (s: RankedSentence) => s.score * s.words ** tuning.lengthExponent;
 
-  // The best set, and the best whose first sentence (in article order) does not lean on
-  // a sentence the reader never sees; the second wins whenever there is one.
+  // The best set, and the best whose first sentence (in article order) can state the news.
   let best: RankedSentence[] = [];
   let bestScore = -Infinity;
   let bestReadable: RankedSentence[] = [];
   let bestReadableScore = -Infinity;
-  const chosen: RankedSentence[] = [];
-  const opensCleanly = () => {
-    const first = chosen.reduce((a, b) => (b.index < a.index ? b : a));
-    // A bare quotation is a poor first line too: who says it comes only after it.
-    return !first.dangling && !/^["“‘«]/.test(first.text);
-  };
-  const search = (from: number, words: number, score: number) => {
-    if (chosen.length >= minSentences && score > bestScore) {
+  const chosen: RankedSentence[] = leadSentence ? [leadSentence] : [];
+  const startWords = leadSentence?.words ?? 0;
+  const consider = (score: number) => {
+    if (chosen.length < minSentences) return;
+    if (chosen.length > minSentences && chosen.some((s) => s !== leadSentence && s.score < tuning.minExtraScore)) return;
+    if (!isSelfContained(chosen.map((s) => s.index), leans)) return;
+    if (score > bestScore) {
       bestScore = score;
       best = [...chosen];
     }
-    if (chosen.length >= minSentences && score > bestReadableScore && opensCleanly()) {
+    if (score > bestReadableScore && opensWithNews(chosen)) {
       bestReadableScore = score;
       bestReadable = [...chosen];
     }
+  };
+  const search = (from: number, words: number, score: number) => {
+    consider(score);
     if (chosen.length === maxSentences) return;
     for (let i = from; i < pool.length; i++) {
       const candidate = pool[i]!;
       if (words + candidate.words > limits.maxWords) continue;
       if (chosen.some((c) => overlap(c, candidate) > tuning.maxOverlap)) continue;
       chosen.push(candidate);
-      search(i + 1, words + candidate.words, score + candidate.score * candidate.words ** tuning.lengthExponent);
+      search(i + 1, words + candidate.words, score + weight(candidate));
       chosen.pop();
     }
   };
-  search(0, 0, 0);
+  if (startWords <= limits.maxWords) search(0, startWords, 0);
   if (bestReadable.length > 0) best = bestReadable;
 
   if (best.length === 0) {
-    const fitting = pool.find((s) => s.words <= limits.maxWords);
-    const top = pool.slice(0, 3);
+    if (leadSentence && leadSentence.words <= limits.maxWords) return [leadSentence];
+    const sorted = [...ranked].sort((a, b) => b.score - a.score || a.index - b.index);
+    const fitting = sorted.find((s) => s.words <= limits.maxWords && !s.dangling);
+    const standalone = sorted.filter((s) => !s.dangling);
+    const top = (standalone.length ? standalone : sorted).slice(0, 3);
     best = [fitting ?? top.reduce((a, b) => (b.words < a.words ? b : a))];
   }
   return best.sort((a, b) => a.index - b.index);
+}
+
+function opensWithNews(set: readonly RankedSentence[]): boolean {
+  const first = set.reduce((a, b) => (b.index < a.index ? b : a));
+  return canStateNews(first.text);
 }

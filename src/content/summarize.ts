@@ -1,5 +1,7 @@
 import { articleSentences, type CandidateSentence } from './article-sentences.ts';
+import { leansOnPrevious } from './back-reference.ts';
 import { isEnglishArticle } from './detect-language.ts';
+import { newsLeadIndex } from './lead-sentence.ts';
 import { DEFAULT_RANKING, rankSentences, type RankingTuning } from './rank-sentences.ts';
 import { selectSentences, type SelectionLimits } from './select-sentences.ts';
 import { isUsableDescription } from './source-description.ts';
@@ -9,9 +11,12 @@ import { isUsableDescription } from './source-description.ts';
  *   - 'source': the source's own description, when it is a real summary (the rule is
  *     in source-description.ts: not junk, not truncated, not a copy of the lead,
  *     12..1.3×maxWords words, same language as the article);
- *   - 'extractive': English articles: the best-ranked whole sentences (rank-sentences.ts,
- *     select-sentences.ts), minSentences..maxSentences of them within maxWords, in
- *     article order; headings, bylines, credits and calls to action never qualify;
+ *   - 'extractive': English articles: the news lead first (lead-sentence.ts: the lead
+ *     sentence unless it is a dateline, a question, a bare quote or a teaser), then the
+ *     best-ranked whole sentences (rank-sentences.ts, select-sentences.ts), never one that
+ *     leans on a sentence left out (back-reference.ts), minSentences..maxSentences of them
+ *     within maxWords, in article order; headings, bylines, credits and calls to action
+ *     never qualify;
  *   - 'lead': other languages, or text too short to rank: the article's first
  *     sentences up to maxSentences, cut at a sentence boundary within maxWords.
  * If no single whole sentence fits in maxWords, the shortest of the best candidates is
@@ -20,7 +25,7 @@ import { isUsableDescription } from './source-description.ts';
  * Bump SUMMARIZER_VERSION whenever the output for the same input can change: the store
  * caches summaries per article content hash and this version.
  */
-export const SUMMARIZER_VERSION = 'extractive-2';
+export const SUMMARIZER_VERSION = 'extractive-3';
 
 export interface SummarizeInput {
   title: string;
@@ -62,7 +67,9 @@ export function summarize(
   if (!isEnglishArticle(article.language, article.text) || sentences.length <= options.minSentences) {
     return { summary: joinSentences(leadSentences(sentences, options)), method: 'lead' };
   }
-  const chosen = selectSentences(rankSentences(sentences, article.title, tuning), options, tuning);
+  const lead = newsLeadIndex(sentences.map((s) => s.text), leansOnPrevious);
+  const ranked = rankSentences(sentences, article.title, tuning);
+  const chosen = selectSentences(ranked, options, tuning, lead >= 0 ? lead : undefined);
   return { summary: joinSentences(chosen), method: 'extractive' };
 }
 

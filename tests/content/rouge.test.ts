@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rouge, longestCommonSubsequence } from '../../src/content/eval/rouge.ts';
+import { rouge, rouge2Recall, longestCommonSubsequence } from '../../src/content/eval/rouge.ts';
 import { decodeText } from '../../src/content/eval/read-labelled-corpus.ts';
 
 describe('rouge', () => {
@@ -21,5 +21,14 @@ describe('rouge', () => {
   it('decodes UTF-8 and falls back to Latin-1', () => {
     expect(decodeText(Buffer.from('£5 café', 'utf8'))).toBe('£5 café');
     expect(decodeText(Uint8Array.from([0xa3, 0x35]))).toBe('£5');
+  });
+});
+
+describe('rouge2Recall', () => {
+  it('is the share of reference bigrams found, with clipped counts', () => {
+    // reference bigrams: "the cat", "cat sat", "sat the", "the end" (4); candidate has "the cat" twice -> 1
+    expect(rouge2Recall('the cat the cat', 'the cat sat.The end')).toBeCloseTo(1 / 4, 10);
+    expect(rouge2Recall('cat sat the end', 'the cat sat.The end')).toBeCloseTo(3 / 4, 10);
+    expect(rouge2Recall('anything', 'one')).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { summarize, SUMMARIZER_VERSION, type SummarizeOptions } from '../../src/content/summarize.ts';
 import { splitSentences } from '../../src/content/split-sentences.ts';
-import { isBoilerplateParagraph, isHeading } from '../../src/content/article-sentences.ts';
+import { isBoilerplateParagraph, isBoilerplateSentence, isHeading, isNameList } from '../../src/content/article-sentences.ts';
 import { countWords } from '../../src/content/text-tokens.ts';
 import { selectSentences } from '../../src/content/select-sentences.ts';
 
@@ -138,5 +138,42 @@ describe('summarize: non-English fallback', () => {
     const sentences = splitSentences(text);
     expect(result.summary).toBe(sentences.slice(0, 2).join(' '));
     expect(countWords(result.summary)).toBeLessThanOrEqual(20);
+  });
+});
+
+describe('summarize: the news lead opens, no sentence leans on one left out', () => {
+  const text = [
+    'Who will pay for the new flood wall?',
+    'Riverside council has voted to borrow \u00a34m to build a flood wall along the Ouse, after the third flood in five years.',
+    'Work on the wall starts in March and should finish before next winter, the council said.',
+    'It will be paid back over 25 years from parking charges.',
+    'Shopkeepers on Water Street, the worst hit by the floods, welcomed the decision.',
+    'The Environment Agency said the flood wall would protect 400 homes and 90 businesses on the river.',
+    'A café owner said business had been slow since the last flood.',
+    'The council will hold a public meeting about the flood wall in February.',
+  ].join('\n\n');
+  const article = { title: 'Council borrows \u00a34m for flood wall', text, description: null, language: 'en' };
+
+  it('opens with the first sentence that states the news, not the question', () => {
+    const { summary, method } = summarize(article, options);
+    expect(method).toBe('extractive');
+    expect(splitSentences(summary)[0]).toMatch(/^Riverside council has voted/);
+    expect(summary).not.toContain('Who will pay');
+  });
+
+  it('shows "It will be paid back…" only after the sentence it leans on', () => {
+    for (const maxWords of [30, 45, 60, 80]) {
+      const chosen = splitSentences(summarize(article, { ...options, maxWords }).summary);
+      const at = chosen.findIndex((s) => s.startsWith('It will be paid back'));
+      if (at >= 0) expect(chosen[at - 1]).toMatch(/^Work on the wall/);
+    }
+  });
+});
+
+describe('name lists', () => {
+  it('treats a team line-up or a list of replacements as boilerplate, not a sentence', () => {
+    expect(isNameList('Okafor; Lind, Marsh, Teo, Vale; Quinn, Hart (capt); Bell, Moss, Penn.')).toBe(true);
+    expect(isBoilerplateSentence('Replacements: Abbott, Brennan, Castillo, Dunne, Ellery.')).toBe(true);
+    expect(isNameList('Ministers from France, Germany, Italy, Spain and Poland met in Brussels on Monday.')).toBe(false);
   });
 });

@@ -58,3 +58,18 @@ export function rouge(candidate: string, reference: string): RougeScores {
     rougeL: f1(longestCommonSubsequence(c, r), c.length, r.length),
   };
 }
+
+/** ROUGE-N recall: the share of the reference's n-grams (clipped counts) the candidate contains. */
+export function rougeNRecall(candidate: readonly string[], reference: readonly string[], n: number): number {
+  const r = ngramCounts(reference, n);
+  const total = Math.max(0, reference.length - n + 1);
+  if (total === 0) return 0;
+  const c = ngramCounts(candidate, n);
+  let overlap = 0;
+  for (const [gram, count] of c) overlap += Math.min(count, r.get(gram) ?? 0);
+  return overlap / total;
+}
+
+export function rouge2Recall(candidate: string, reference: string): number {
+  return rougeNRecall(rougeTokens(candidate), rougeTokens(reference), 2);
+}
