@@ -170,17 +170,17 @@ export class PgEditionStore implements EditionStore {
     status: EditionStatus,
     options: { at: Date; reason?: string | null; from?: readonly EditionStatus[]; approvedBy?: string },
   ): Promise<boolean> {
-    const approved = status === 'approved' ? options.at.toISOString() : null;
+    const params: unknown[] = [editionId, status, options.reason ?? null];
+    const param = (value: unknown) => `$${params.push(value)}`;
     // Back to draft (changed after approval, approval withdrawn) forgets who approved.
-    const forget = status === 'draft' ? ', approved_at = NULL, approved_by = NULL' : '';
-    const params: unknown[] = [status, options.reason ?? null, approved, options.approvedBy ?? null, editionId];
+    const approval =
+      status === 'draft'
+        ? 'approved_at = NULL, approved_by = NULL'
+        : `approved_at = COALESCE(${param(status === 'approved' ? options.at.toISOString() : null)}::text, approved_at),
+           approved_by = COALESCE(${param(options.approvedBy ?? null)}::text, approved_by)`;
     // The status lock: one UPDATE with the expected statuses in its WHERE, so two runs cannot both win.
-    const guard = options.from ? `AND status = ANY($${params.push([...options.from])}::text[])` : '';
-    const { rowCount } = await this.#db.query(
-      `UPDATE editions SET status = $1, status_reason = $2, approved_at = COALESCE($3, approved_at),
-         approved_by = COALESCE($4, approved_by) ${forget} WHERE id = $5 ${guard}`,
-      params,
-    );
+    const guard = options.from ? `AND status = ANY(${param([...options.from])}::text[])` : '';
+    const { rowCount } = await this.#db.query(`UPDATE editions SET status = $2, status_reason = $3, ${approval} WHERE id = $1 ${guard}`, params);
     return (rowCount ?? 0) > 0;
   }
 
