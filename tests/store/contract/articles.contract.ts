@@ -58,6 +58,14 @@ export function articleStoreContract(name: string, open: OpenStore): void {
       expect(await articles.getArticle('same-url')).toMatchObject({ source: 'wire', categories: ['security'], text: first.text });
     });
 
+    it('two saves of one story at once: one is new, the other finds it (no error, one row)', async () => {
+      const { articles } = store();
+      const record = makeRecord({ id: 'race' });
+      const reports = await Promise.all([articles.saveArticles([record], at), articles.saveArticles([record], at)]);
+      expect(reports.map((r) => r.outcomes[0]!.outcome).sort()).toEqual(['new', 'unchanged']);
+      expect((await articles.listArticles()).map((a) => a.id)).toEqual(['race']);
+    });
+
     it('saves a source all or nothing', async () => {
       const { articles } = store();
       const bad = makeRecord({ title: null as unknown as string });
