@@ -21,6 +21,8 @@ const BENCHES: { name: string; args: string[] }[] = [
   { name: 'send-throughput', args: [] },
   { name: 'subscribers-sync', args: [] },
   { name: 'hostile-pages', args: [] },
+  // Needs TIDINGS_TEST_PG_URL (a PostgreSQL superuser URL; prints "skipped" otherwise).
+  { name: 'store-copy', args: [] },
   // Needs `spamassassin` on PATH (prints "skipped" otherwise); see docs/operations.md.
   { name: 'inbox', args: [] },
   // Needs `npm run build` first: it times bin/tidings.js, which runs the compiled dist/bundle/.
