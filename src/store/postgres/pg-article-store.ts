@@ -177,7 +177,7 @@ export class PgArticleStore implements ArticleStore {
     if (!match) return [];
     // Weights {D, C, B, A}: a word in the title counts five times one in the text (sqlite: bm25 5.0, 1.0).
     const { rows } = await this.#db.query<ArticleRow>(
-      `SELECT ${COLUMNS} FROM articles a, to_tsquery('simple', $1) q
+      `SELECT ${COLUMNS} FROM articles a, to_tsquery('simple', tidings_fold($1)) q
        WHERE a.search @@ q ORDER BY ts_rank('{0.1, 0.1, 0.2, 1.0}', a.search, q) DESC, a.id LIMIT $2`,
       [match, Math.max(1, Math.floor(limit))],
     );

@@ -154,6 +154,31 @@ export function articleStoreContract(name: string, open: OpenStore): void {
       expect(await articles.searchArticles('photosynthesis', 10)).toEqual([]);
     });
 
+    it('searches whatever the case in every script, and whatever the accents in Latin script', async () => {
+      const { articles } = store();
+      await articles.saveArticles(
+        [
+          makeRecord({ id: 'fr', title: 'Le Café de la Gare ferme', text: 'Après trente ans.' }),
+          makeRecord({ id: 'de', title: 'ÜBERSCHWEMMUNG in Köln', text: 'Straßen gesperrt.' }),
+          makeRecord({ id: 'ru', title: 'Ёлка на Главной площади', text: 'Праздник.' }),
+          makeRecord({ id: 'el', title: 'Ψηφοφορία στην Αθήνα', text: 'Εκλογές.' }),
+        ],
+        at,
+      );
+      const found = async (query: string) => (await articles.searchArticles(query, 10)).map((a) => a.id);
+      expect(await found('cafe')).toEqual(['fr']);
+      expect(await found('CAFÉ gare')).toEqual(['fr']);
+      expect(await found('apres')).toEqual(['fr']);
+      expect(await found('überschwemmung koln')).toEqual(['de']);
+      expect(await found('uberschw')).toEqual(['de']);
+      expect(await found('ёлка главной')).toEqual(['ru']);
+      expect(await found('ЁЛКА')).toEqual(['ru']);
+      expect(await found('ΑΘΉΝΑ')).toEqual(['el']);
+      // Outside Latin script accents are letters of their own (SQLite's remove_diacritics is Latin-only).
+      expect(await found('елка')).toEqual([]);
+      expect(await found('αθηνα')).toEqual([]);
+    });
+
     it('never lets search syntax from the input reach the engine', async () => {
       const { articles } = store();
       await articles.saveArticles([makeRecord({ id: 'x', title: 'Router flaw', text: 'Patch it.' })], at);

@@ -8,6 +8,36 @@ import type { PgMigration } from '../pg-migrations.ts';
 const T = 'TEXT COLLATE "C"';
 
 /**
+ * Case and accent folding for the search index, as SQLite's `unicode61 remove_diacritics 2`
+ * tokenizer does it: every script's letters fold to lower case, and Latin letters also
+ * lose their accents (`Café`, `CAFE`, `cafe` are one word; Cyrillic `ё` and Greek `ή`
+ * stay distinct from `е` and `η`, as in SQLite). Built from Unicode's own case mappings
+ * and canonical decompositions, so it needs no extension (`unaccent`), does not depend on
+ * the database's locale, and a plain `translate` is IMMUTABLE, as a generated column requires.
+ */
+function foldingPairs(): { from: string; to: string } {
+  let from = '';
+  let to = '';
+  const latin: [number, number][] = [[0x41, 0x5a], [0xc0, 0x24f], [0x1e00, 0x1eff]];
+  const other: [number, number][] = [[0x370, 0x3ff], [0x400, 0x52f], [0x1f00, 0x1fff]];
+  for (const [ranges, strip] of [[latin, true], [other, false]] as const) {
+    for (const [start, end] of ranges) {
+      for (let code = start; code <= end; code++) {
+        const char = String.fromCodePoint(code);
+        const base = strip ? char.normalize('NFD').replace(/\p{M}/gu, '') : char;
+        const folded = base.toLowerCase();
+        if (folded.length === 1 && folded !== char && /\p{L}/u.test(char)) {
+          from += char;
+          to += folded;
+        }
+      }
+    }
+  }
+  return { from, to };
+}
+const FOLD = foldingPairs();
+
+/**
  * Articles, editions, audit log, editors, source fetch state, page cache: the tables of
  * sqlite migrations 1, 2, 8, 9 and 11 with the same table and column names, so that
  * `tidings store copy` moves rows column by column. Times stay ISO 8601 text and flags
@@ -20,6 +50,8 @@ export const CONTENT_SCHEMA: PgMigration = {
   version: 1,
   name: 'content',
   sql: `
+    CREATE FUNCTION tidings_fold(value text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+      AS $$ SELECT translate(value, '${FOLD.from}', '${FOLD.to}') $$;
     CREATE TABLE articles (
       id ${T} PRIMARY KEY,
       url ${T},
@@ -40,7 +72,7 @@ export const CONTENT_SCHEMA: PgMigration = {
       updated_at ${T} NOT NULL,
       -- The editor's search (sqlite: articles_fts): titles weigh more than text.
       search tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', text), 'B')
+        setweight(to_tsvector('simple', tidings_fold(title)), 'A') || setweight(to_tsvector('simple', tidings_fold(text)), 'B')
       ) STORED
     );
     CREATE INDEX articles_published ON articles (published_at);
