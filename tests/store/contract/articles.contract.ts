@@ -154,7 +154,7 @@ export function articleStoreContract(name: string, open: OpenStore): void {
       expect(await articles.searchArticles('photosynthesis', 10)).toEqual([]);
     });
 
-    it('searches whatever the case in every script, and whatever the accents in Latin script', async () => {
+    it('searches whatever the case in Latin, Greek and Cyrillic script, and whatever the accents in Latin script', async () => {
       const { articles } = store();
       await articles.saveArticles(
         [

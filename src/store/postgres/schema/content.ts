@@ -9,7 +9,7 @@ const T = 'TEXT COLLATE "C"';
 
 /**
  * Case and accent folding for the search index, as SQLite's `unicode61 remove_diacritics 2`
- * tokenizer does it: every script's letters fold to lower case, and Latin letters also
+ * tokenizer does it: Latin, Greek and Cyrillic letters fold to lower case, and Latin letters also
  * lose their accents (`Café`, `CAFE`, `cafe` are one word; Cyrillic `ё` and Greek `ή`
  * stay distinct from `е` and `η`, as in SQLite). Built from Unicode's own case mappings
  * and canonical decompositions, so it needs no extension (`unaccent`), does not depend on
