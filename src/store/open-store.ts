@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { TidingsConfig } from '../config/schema.ts';
-import { redactUrl } from './postgres/pg-database.ts';
+import { redactUrl } from './postgres/redact-url.ts';
 import type { Store } from './store.ts';
 
 /** Which store a configuration names: a SQLite file, or a PostgreSQL database. */

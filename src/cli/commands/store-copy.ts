@@ -3,7 +3,7 @@ import type { AppContext } from '../../app/context.ts';
 import { UsageError } from '../../core/errors.ts';
 import { copySqliteToPostgres } from '../../store/copy/copy-sqlite-to-postgres.ts';
 import { openPostgresStore } from '../../store/postgres/open-postgres-store.ts';
-import { redactUrl } from '../../store/postgres/pg-database.ts';
+import { redactUrl } from '../../store/postgres/redact-url.ts';
 import { openDatabase } from '../../store/sqlite/open-database.ts';
 
 export interface StoreCopyOptions {
