@@ -1,7 +1,11 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../src/config/load-config.ts';
+import { createAppContext } from '../../../src/app/context.ts';
+import { loadConfig, parseConfig } from '../../../src/config/load-config.ts';
+import { createFixedClock } from '../../../src/core/clock.ts';
+import { createSilentLogger } from '../../../src/core/logger.ts';
+import { openStore } from '../../../src/store/open-store.ts';
 import { isTidingsError, type TidingsError } from '../../../src/core/errors.ts';
 import { PgDatabase } from '../../../src/store/postgres/pg-database.ts';
 import { toStoreError } from '../../../src/store/sqlite/guard-store-errors.ts';
@@ -87,6 +91,26 @@ describe.skipIf(!PG_TEST_URL)('the CLI on a PostgreSQL store (store.url: ${DATAB
   });
   afterAll(async () => {
     await database?.drop();
+  });
+
+  it('keeps the data folder of store.path: the outcome journal and the link secret live there, the store has no file', async () => {
+    const dir = tempDir();
+    const configFile = path.join(dir, 'tidings.config.yaml');
+    writeFileSync(configFile, 'store:\n  url: ${DATABASE_URL}\n');
+    const loaded = loadConfig(configFile, { DATABASE_URL: database.url });
+    const wiring = { clock: createFixedClock('2026-11-28T06:00:00Z'), logger: createSilentLogger(), env: {}, out: () => {}, err: () => {}, interactive: false, stdout: process.stdout, templatesDir: dir };
+    // Opening PostgreSQL is asynchronous: the caller opens it and hands it over.
+    expect(() => createAppContext({ loaded, ...wiring })).toThrow(/store\.url names PostgreSQL: open it with openStore\(\)/);
+    const store = await openStore(loaded.config.store, (relative) => path.resolve(dir, relative));
+    const ctx = createAppContext({ loaded, store, ...wiring });
+    try {
+      expect(ctx.store.file).toBeNull();
+      expect(ctx.outcomeJournalFile).toBe(path.join(dir, 'data', 'postgres.outcomes.jsonl'));
+      expect(ctx.config.web.secret).toMatch(/^[\w-]{40,}$/);
+      expect(existsSync(path.join(dir, 'data', 'secret'))).toBe(true);
+    } finally {
+      await ctx.close();
+    }
   });
 
   it('ingests, lists articles and manages editors in PostgreSQL; no SQLite file is created', async () => {
