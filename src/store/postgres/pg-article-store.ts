@@ -254,6 +254,6 @@ async function writeCategories(tx: PgQueryable, id: string, categories: readonly
  * from the input reaches the engine), each word a prefix, all words required.
  */
 function toTsQuery(query: string): string | null {
-  const words = query.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = query.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? [];
   return words.length ? words.slice(0, 12).map((word) => `${word}:*`).join(' & ') : null;
 }

@@ -162,6 +162,7 @@ export function articleStoreContract(name: string, open: OpenStore): void {
           makeRecord({ id: 'de', title: 'ÜBERSCHWEMMUNG in Köln', text: 'Straßen gesperrt.' }),
           makeRecord({ id: 'ru', title: 'Ёлка на Главной площади', text: 'Праздник.' }),
           makeRecord({ id: 'el', title: 'Ψηφοφορία στην Αθήνα', text: 'Εκλογές.' }),
+          makeRecord({ id: 'tr', title: 'İstanbul trafiği', text: 'Köprü kapalı.' }),
         ],
         at,
       );
@@ -174,6 +175,8 @@ export function articleStoreContract(name: string, open: OpenStore): void {
       expect(await found('ёлка главной')).toEqual(['ru']);
       expect(await found('ЁЛКА')).toEqual(['ru']);
       expect(await found('ΑΘΉΝΑ')).toEqual(['el']);
+      expect(await found('İSTANBUL')).toEqual(['tr']);
+      expect(await found('istanbul kopru')).toEqual(['tr']);
       // Outside Latin script accents are letters of their own (SQLite's remove_diacritics is Latin-only).
       expect(await found('елка')).toEqual([]);
       expect(await found('αθηνα')).toEqual([]);
