@@ -24,6 +24,8 @@ const BENCHES: { name: string; args: string[] }[] = [
   // A fake model on 127.0.0.1 with a fixed latency: maxConcurrent and the cache (summaries.llm).
   { name: 'llm-summaries', args: [] },
   { name: 'image-proxy', args: [] },
+  // Needs TIDINGS_TEST_PG_URL (a PostgreSQL superuser URL; prints "skipped" otherwise).
+  { name: 'store-copy', args: [] },
   // Needs `spamassassin` on PATH (prints "skipped" otherwise); see docs/operations.md.
   { name: 'inbox', args: [] },
   // Needs `npm run build` first: it times bin/tidings.js, which runs the compiled dist/bundle/.

@@ -3,8 +3,10 @@ import { Readable } from 'node:stream';
 import type { LoadedConfig } from '../config/load-config.ts';
 import type { TidingsConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError, TidingsError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import { journalPathFor } from '../delivery/outcome-journal.ts';
+import { storeLocation } from '../store/open-store.ts';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import { isSecretFileShared, judgePublicSecret, resolveLinkSecret } from './link-secret.ts';
@@ -20,6 +22,11 @@ export interface AppContext {
   /** Folder of the config file; relative paths in the config resolve from here. */
   baseDir: string;
   store: Store;
+  /**
+   * Where a send writes outcomes the store could not record: next to the SQLite file, in
+   * the data folder for PostgreSQL (`postgres.outcomes.jsonl`); null for a store in memory.
+   */
+  outcomeJournalFile: string | null;
   clock: Clock;
   logger: Logger;
   env: Record<string, string | undefined>;
@@ -38,7 +45,8 @@ export interface AppContext {
   resolvePath(relative: string): string;
   /** A command line to print for the user to run next, with `-c FILE` when it is not the default. */
   commandLine(args: string): string;
-  close(): void;
+  /** Closes the store (for PostgreSQL, ends its pool: await it). */
+  close(): void | Promise<void>;
 }
 
 export { DEFAULT_CONFIG_FILE };
@@ -47,14 +55,24 @@ export { DEFAULT_CONFIG_FILE };
 export type ContextOptions = { loaded: LoadedConfig } & Pick<
   AppContext,
   'clock' | 'logger' | 'env' | 'out' | 'err' | 'interactive' | 'stdout' | 'templatesDir'
-> & { stdin?: NodeJS.ReadableStream };
+> & {
+    stdin?: NodeJS.ReadableStream;
+    /** A store opened by the caller (openStore: PostgreSQL opens asynchronously); else the SQLite file of the config. */
+    store?: Store;
+  };
 
 export function createAppContext(options: ContextOptions): AppContext {
-  const { loaded, stdin, ...wiring } = options;
+  const { loaded, stdin, store: opened, ...wiring } = options;
   const resolvePath = (relative: string) => path.resolve(loaded.baseDir, relative);
-  const storePath = loaded.config.store.path === ':memory:' ? ':memory:' : resolvePath(loaded.config.store.path);
-  const config = withLinkSecret(loaded, storePath, wiring.logger);
-  const store = openSqliteStore(storePath, { busyTimeoutMs: config.store.busyTimeout });
+  const location = storeLocation(loaded.config.store, resolvePath);
+  if (location.kind === 'postgres' && !opened) {
+    throw new TidingsError('STORE_FAILED', 'store.url names PostgreSQL: open it with openStore() and pass it as `store`', { where: location.where });
+  }
+  // The link secret lives in the data folder: next to the SQLite file, or where store.path points for PostgreSQL.
+  const secretAnchor = location.kind === 'sqlite' ? location.file : path.join(location.dataDir, 'tidings.db');
+  const config = withLinkSecret(loaded, secretAnchor, wiring.logger);
+  const store = opened ?? openSqliteStore(secretAnchor, { busyTimeoutMs: config.store.busyTimeout });
+  const outcomeJournalFile = store.file ? journalPathFor(store.file) : location.kind === 'postgres' ? path.join(location.dataDir, 'postgres.outcomes.jsonl') : null;
   return {
     ...wiring,
     // Without one (servers, tests), standard input is empty.
@@ -63,6 +81,7 @@ export function createAppContext(options: ContextOptions): AppContext {
     configFile: loaded.file,
     baseDir: loaded.baseDir,
     store,
+    outcomeJournalFile,
     resolvePath,
     commandLine: (args) => (loaded.file === DEFAULT_CONFIG_FILE ? `tidings ${args}` : `tidings -c ${loaded.file} ${args}`),
     close: () => store.close(),

@@ -86,7 +86,16 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     const explicit = program.getOptionValueSource('config') !== 'default';
     const loaded = explicit || existsSync(globals.config) ? loadConfig(globals.config, env) : await defaultsWithoutFile(globals.config, env);
     if (!loaded.exists) logger.warn(`no ${globals.config} here: using the defaults and a store in memory (pass --config FILE)`);
-    context = createAppContext({ loaded, stdin: io.stdin ?? process.stdin, clock: io.clock ?? systemClock, logger, env, out, err, interactive, stdout, templatesDir: TEMPLATES_DIR });
+    // PostgreSQL (store.url) connects and migrates asynchronously; SQLite opens inside createAppContext.
+    const store = loaded.config.store.url
+      ? await (await import('../store/open-store.ts')).openStore(loaded.config.store, (relative) => path.resolve(loaded.baseDir, relative))
+      : undefined;
+    try {
+      context = createAppContext({ loaded, store, stdin: io.stdin ?? process.stdin, clock: io.clock ?? systemClock, logger, env, out, err, interactive, stdout, templatesDir: TEMPLATES_DIR });
+    } catch (error) {
+      await store?.close();
+      throw error;
+    }
     return context;
   };
 
@@ -126,6 +135,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     }
     return EXIT.failed;
   } finally {
-    (context as AppContext | null)?.close();
+    // PostgreSQL's pool must end before the process can exit; a failing close changes nothing of the outcome.
+    await Promise.resolve((context as AppContext | null)?.close()).catch(() => {});
   }
 }

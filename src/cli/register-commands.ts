@@ -12,6 +12,7 @@ import { registerScheduleCommand } from './commands/register-schedule.ts';
 import { registerServeCommand } from './commands/register-serve.ts';
 import { registerStartCommand } from './commands/register-start.ts';
 import { registerStatusCommands } from './commands/register-status.ts';
+import { registerStoreCommands } from './commands/register-store.ts';
 import { registerSubscriberLifecycleCommands } from './commands/subscriber-lifecycle.ts';
 import { registerSubscribersCommands } from './commands/register-subscribers.ts';
 
@@ -35,4 +36,5 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerEditorCommands(program, host);
   registerDkimCommands(program, host);
   registerBouncesCommands(program, host);
+  registerStoreCommands(program, host);
 }

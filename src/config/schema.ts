@@ -399,14 +399,31 @@ export function defaultImageMode(baseUrl: string): 'proxy' | 'direct' {
   const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1';
   return loopback ? 'direct' : 'proxy';
 }
+/** Where the SQLite store lives unless `store.path` says otherwise; its folder is the data folder. */
+export const DEFAULT_STORE_PATH = 'data/tidings.db';
 
 export const configSchema = z.strictObject({
   store: z
     .strictObject({
-      path: z.string().default('data/tidings.db'),
+      /** The SQLite file, and with `url` the data folder's anchor (link secret, outcome journal). */
+      path: z.string().optional(),
+      /** `postgres://…` (usually `${DATABASE_URL}`): the store is that PostgreSQL database; unset: SQLite at `path`. */
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
+        .optional(),
       /** How long a writer waits for another process's write transaction before giving up. */
       busyTimeout: duration('30s'),
+      /** PostgreSQL: connections in each process's pool. */
+      poolSize: z.number().int().min(1).max(100).default(10),
     })
+    .superRefine((store, ctx) => {
+      // Both set would leave the reader guessing which store holds the data.
+      if (store.url && store.path !== undefined && store.path !== DEFAULT_STORE_PATH) {
+        ctx.addIssue({ code: 'custom', path: ['url'], message: 'store.url and store.path name two different stores: keep one (store.path stays the data folder only at its default)' });
+      }
+    })
+    .transform(({ path, ...rest }) => ({ ...rest, path: path ?? DEFAULT_STORE_PATH }))
     .prefault({}),
   fetch: fetchLimitsSchema,
   parse: parseLimitsSchema,

@@ -14,7 +14,8 @@ import type { StoreStats } from './store-stats.ts';
 
 /**
  * The whole store, one interface per area. Each area's interface is owned by the
- * code that consumes it; SQLite implementations live in store/sqlite/.
+ * code that consumes it; implementations live in store/sqlite/ and store/postgres/, and
+ * one contract suite per port (tests/store/contract/) runs against both.
  */
 export interface Store {
   articles: ArticleStore;
@@ -32,9 +33,10 @@ export interface Store {
   stats: StoreStats;
   /** Which editions are being sent now (one send per edition at a time). */
   sendLease: SendLease;
-  /** The store's file (null in memory): the outcome journal lives next to it. */
+  /** The store's file (null in memory and for PostgreSQL): the outcome journal lives next to it. */
   file: string | null;
   audit: AuditLog;
   editors: EditorStore;
-  close(): void;
+  /** SQLite closes at once; PostgreSQL ends its pool (await it before the process exits). */
+  close(): void | Promise<void>;
 }

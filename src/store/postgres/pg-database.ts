@@ -1,4 +1,7 @@
 import pg from 'pg';
+import { redactUrl } from './redact-url.ts';
+
+export { redactUrl };
 
 /** A query runner: the pool itself, or one client inside a transaction. */
 export interface PgQueryable {
@@ -66,16 +69,5 @@ export class PgDatabase implements PgQueryable {
 
   close(): Promise<void> {
     return this.#pool.end();
-  }
-}
-
-/** `postgres://user:secret@host/db` → `postgres://user@host/db`: URLs in messages never carry a password. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return 'postgres://(unparseable URL)';
   }
 }

@@ -4,17 +4,46 @@ import { TidingsError, isTidingsError } from '../../core/errors.ts';
 const RETRYABLE = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR']);
 
 /**
- * Turns a driver error into the store's own error: code STORE_FAILED, one line naming the
- * store file and SQLite's code, the original as `cause` (shown with -v). Tidings errors
- * pass through unchanged.
+ * PostgreSQL SQLSTATEs worth another attempt: a serialization failure or deadlock (the
+ * transaction lost a race), the server shutting down, and the whole connection class 08.
  */
-export function toStoreError(error: unknown, file: string): unknown {
-  if (isTidingsError(error) || !(error instanceof Error)) return error;
+const PG_RETRYABLE = new Set(['40001', '40P01', '57P01', '57P02', '57P03']);
+
+/** Socket errors of the pg driver (server down, restarted, unreachable): retryable too. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
+
+/** A five-character SQLSTATE from the pg driver (`23505`, `40P01`), or null. */
+function sqlStateOf(error: Error): string | null {
   const code = (error as Error & { code?: unknown }).code;
-  const sqliteCode = typeof code === 'string' ? code : null;
-  const base = sqliteCode?.replace(/_[A-Z]+$/, '') ?? '';
-  const retryable = sqliteCode !== null && (RETRYABLE.has(sqliteCode) || RETRYABLE.has(base));
-  return new TidingsError('STORE_FAILED', `store error${sqliteCode ? ` ${sqliteCode}` : ''}: ${error.message}`, { where: file, retryable, cause: error });
+  const severity = (error as Error & { severity?: unknown }).severity;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && (typeof severity === 'string' || /^\d/.test(code)) ? code : null;
+}
+
+function isRetryable(code: string | null, sqlState: string | null, error: Error): boolean {
+  if (sqlState) return PG_RETRYABLE.has(sqlState) || sqlState.startsWith('08');
+  if (code && NETWORK_CODES.has(code)) return true;
+  // The pg pool's own messages when the server vanishes mid-query or no connection came in time.
+  if (/Connection terminated|timeout exceeded when trying to connect/i.test(error.message)) return true;
+  if (code === null) return false;
+  const base = code.replace(/_[A-Z]+$/, '');
+  return RETRYABLE.has(code) || RETRYABLE.has(base);
+}
+
+/**
+ * Turns a driver error (better-sqlite3 or pg) into the store's own error: code
+ * STORE_FAILED, one line naming where the store is (the file, or the PostgreSQL URL
+ * without its password) and the driver's code (SQLITE_BUSY, SQLSTATE 40001), the original
+ * as `cause` (shown with -v). Tidings errors pass through unchanged.
+ */
+export function toStoreError(error: unknown, where: string): unknown {
+  if (isTidingsError(error) || !(error instanceof Error)) return error;
+  const raw = (error as Error & { code?: unknown }).code;
+  const code = typeof raw === 'string' ? raw : null;
+  const sqlState = sqlStateOf(error);
+  const label = sqlState ? ` SQLSTATE ${sqlState}` : code ? ` ${code}` : '';
+  // AggregateError (every address of a host refused) has an empty message of its own.
+  const message = error.message || (error instanceof AggregateError ? String(error.errors[0]?.message ?? 'connection failed') : 'failed');
+  return new TidingsError('STORE_FAILED', `store error${label}: ${message}`, { where, retryable: isRetryable(code, sqlState, error), cause: error });
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {

@@ -39,6 +39,6 @@ export function openSqliteStore(file: string, options: OpenDatabaseOptions = {})
     scheduler: guardStoreErrors(new SqliteSchedulerStore(db), file),
     audit: guardStoreErrors(new SqliteAuditLog(db), file),
     editors: guardStoreErrors(new SqliteEditorStore(db), file),
-    close: () => db.close(),
+    close: () => void db.close(),
   };
 }

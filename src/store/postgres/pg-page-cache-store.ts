@@ -1,0 +1,48 @@
+import type { CachedPage, PageCacheStore } from '../page-cache-store.ts';
+import type { PgDatabase } from './pg-database.ts';
+
+interface Row {
+  url: string;
+  etag: string | null;
+  last_modified: string | null;
+  title: string | null;
+  text: string;
+  image_url: string | null;
+  fetched_at: string;
+}
+
+/** One row per page URL; each write is one statement. */
+export class PgPageCacheStore implements PageCacheStore {
+  readonly #db: PgDatabase;
+
+  constructor(db: PgDatabase) {
+    this.#db = db;
+  }
+
+  async getPage(url: string): Promise<CachedPage | null> {
+    const { rows } = await this.#db.query<Row>('SELECT * FROM page_cache WHERE url = $1', [url]);
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      url: row.url,
+      validators: { etag: row.etag, lastModified: row.last_modified },
+      title: row.title,
+      text: row.text,
+      imageUrl: row.image_url,
+      fetchedAt: row.fetched_at,
+    };
+  }
+
+  async putPage(page: CachedPage): Promise<void> {
+    await this.#db.query(
+      `INSERT INTO page_cache (url, etag, last_modified, title, text, image_url, fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, title = excluded.title,
+         text = excluded.text, image_url = excluded.image_url, fetched_at = excluded.fetched_at`,
+      [page.url, page.validators.etag, page.validators.lastModified, page.title, page.text, page.imageUrl, page.fetchedAt],
+    );
+  }
+
+  async touchPage(url: string, at: Date): Promise<void> {
+    await this.#db.query('UPDATE page_cache SET fetched_at = $1 WHERE url = $2', [at.toISOString(), url]);
+  }
+}
