@@ -18,6 +18,7 @@ export const STORE_TABLES: readonly string[] = [
   'audit_log',
   'source_fetch_state',
   'page_cache',
+  'llm_summary_cache',
   // delivery (schema/delivery.ts)
   'subscribers',
   'subscriptions',

@@ -8,6 +8,7 @@ import { PgEditionStore } from './pg-edition-store.ts';
 import { PgEditorStore } from './pg-editor-store.ts';
 import { migratePg } from './pg-migrations.ts';
 import { PG_MIGRATIONS } from './pg-schema.ts';
+import { PgLlmSummaryCacheStore } from './pg-llm-summary-cache-store.ts';
 import { PgPageCacheStore } from './pg-page-cache-store.ts';
 import { PgSourceStateStore } from './pg-source-state-store.ts';
 import { PgStoreStats } from './pg-store-stats.ts';
@@ -50,6 +51,7 @@ export async function openPostgresStore(url: string, options: OpenPostgresStoreO
     editions: guardStoreErrors(new PgEditionStore(db), where),
     sources: guardStoreErrors(new PgSourceStateStore(db), where),
     pages: guardStoreErrors(new PgPageCacheStore(db), where),
+    llmSummaries: guardStoreErrors(new PgLlmSummaryCacheStore(db), where),
     stats: guardStoreErrors(new PgStoreStats(db), where),
     audit: guardStoreErrors(new PgAuditLog(db), where),
     editors: guardStoreErrors(new PgEditorStore(db), where),

@@ -1,63 +1,9 @@
-import { snapshotOf, type ArticleSnapshot, type Edition, type EditionArticle, type EditionStatus } from '../../editions/edition.ts';
+import { snapshotOf, type Edition, type EditionArticle, type EditionStatus } from '../../editions/edition.ts';
+import { EDITION_COLUMNS, toEdition, toEditionArticle, type EditionArticleRow, type EditionRow } from '../edition-rows.ts';
 import type { Block, EditionStore, NewEdition, PickChange } from '../../editions/edition-store.ts';
 import type { PgDatabase, PgQueryable } from './pg-database.ts';
 
-interface EditionRow {
-  id: string;
-  newsletter_id: string;
-  slot: string;
-  slot_utc: string;
-  status: EditionStatus;
-  status_reason: string | null;
-  intro: string | null;
-  built_at: string;
-  approved_at: string | null;
-  approved_by: string | null;
-}
 
-interface EditionArticleRow {
-  edition_id: string;
-  article_id: string;
-  category: string;
-  position: number;
-  pinned: number;
-  excluded: number;
-  title_override: string | null;
-  summary_override: string | null;
-  snapshot: string;
-}
-
-function toArticle(row: EditionArticleRow): EditionArticle {
-  const snapshot = JSON.parse(row.snapshot) as ArticleSnapshot;
-  return {
-    articleId: row.article_id,
-    category: row.category,
-    ...snapshot,
-    // The editor's override always wins over the frozen source text.
-    title: row.title_override ?? snapshot.title,
-    summary: row.summary_override ?? snapshot.summary,
-    position: row.position,
-    pinned: row.pinned === 1,
-    excluded: row.excluded === 1,
-  };
-}
-
-function toEdition(row: EditionRow, articles: EditionArticle[]): Edition {
-  return {
-    id: row.id,
-    newsletterId: row.newsletter_id,
-    slot: row.slot,
-    status: row.status,
-    statusReason: row.status_reason,
-    intro: row.intro,
-    builtAt: row.built_at,
-    approvedAt: row.approved_at,
-    approvedBy: row.approved_at ? row.approved_by : null,
-    articles,
-  };
-}
-
-const EDITION_COLUMNS = 'id, newsletter_id, slot, slot_utc, status, status_reason, intro, built_at, approved_at, approved_by';
 
 export class PgEditionStore implements EditionStore {
   readonly #db: PgDatabase;
@@ -69,14 +15,14 @@ export class PgEditionStore implements EditionStore {
   /** Editions with their articles: two queries whatever the number of editions. */
   async #load(rows: readonly EditionRow[], db: PgQueryable = this.#db): Promise<Edition[]> {
     if (rows.length === 0) return [];
-    const { rows: articleRows } = await db.query<EditionArticleRow>(
+    const { rows: articleRows } = await db.query<EditionArticleRow & { edition_id: string }>(
       `SELECT * FROM edition_articles WHERE edition_id = ANY($1::text[]) ORDER BY edition_id, pinned DESC, position, article_id`,
       [rows.map((row) => row.id)],
     );
     const byEdition = new Map<string, EditionArticle[]>();
     for (const row of articleRows) {
       const list = byEdition.get(row.edition_id) ?? [];
-      list.push(toArticle(row));
+      list.push(toEditionArticle(row));
       byEdition.set(row.edition_id, list);
     }
     return rows.map((row) => toEdition(row, byEdition.get(row.id) ?? []));

@@ -1,49 +1,7 @@
-import { snapshotOf, type ArticleSnapshot, type Edition, type EditionArticle, type EditionStatus } from '../../editions/edition.ts';
+import { snapshotOf, type Edition, type EditionArticle, type EditionStatus } from '../../editions/edition.ts';
+import { toEdition, toEditionArticle, type EditionArticleRow, type EditionRow } from '../edition-rows.ts';
 import type { Block, EditionStore, NewEdition, PickChange } from '../../editions/edition-store.ts';
 import type { SqliteDatabase } from './open-database.ts';
-
-interface EditionRow {
-  id: string;
-  newsletter_id: string;
-  slot: string;
-  slot_utc: string;
-  status: EditionStatus;
-  status_reason: string | null;
-  intro: string | null;
-  built_at: string;
-  approved_at: string | null;
-  approved_by: string | null;
-}
-
-interface EditionArticleRow {
-  article_id: string;
-  category: string;
-  position: number;
-  pinned: number;
-  excluded: number;
-  title_override: string | null;
-  summary_override: string | null;
-  snapshot: string;
-}
-
-
-function toArticle(row: EditionArticleRow): EditionArticle {
-  const snapshot = JSON.parse(row.snapshot) as ArticleSnapshot;
-  return {
-    articleId: row.article_id,
-    category: row.category,
-    ...snapshot,
-    // The editor's override always wins over the frozen source text.
-    title: row.title_override ?? snapshot.title,
-    summary: row.summary_override ?? snapshot.summary,
-    // The desk's edit form posts the summary with the title: only a changed text is the editor's.
-    summaryEngine:
-      row.summary_override !== null && row.summary_override !== snapshot.summary ? 'editor' : (snapshot.summaryEngine ?? 'extractive'),
-    position: row.position,
-    pinned: row.pinned === 1,
-    excluded: row.excluded === 1,
-  };
-}
 
 export class SqliteEditionStore implements EditionStore {
   readonly #db: SqliteDatabase;
@@ -59,19 +17,8 @@ export class SqliteEditionStore implements EditionStore {
         `SELECT * FROM edition_articles WHERE edition_id = ? ORDER BY pinned DESC, position, article_id`,
       )
       .all(row.id)
-      .map(toArticle);
-    return {
-      id: row.id,
-      newsletterId: row.newsletter_id,
-      slot: row.slot,
-      status: row.status,
-      statusReason: row.status_reason,
-      intro: row.intro,
-      builtAt: row.built_at,
-      approvedAt: row.approved_at,
-      approvedBy: row.approved_at ? row.approved_by : null,
-      articles,
-    };
+      .map(toEditionArticle);
+    return toEdition(row, articles);
   }
 
   async createEdition(edition: NewEdition, at: Date): Promise<Edition> {

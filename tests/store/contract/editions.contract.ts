@@ -43,9 +43,10 @@ export function editionStoreContract(name: string, open: OpenStore): void {
       ]);
       const created = await editions.createEdition(first, builtAt);
       expect(created).toMatchObject({ id: first.id, newsletterId: 'daily', slot: first.slot, status: 'draft', statusReason: null, intro: null, builtAt: builtAt.toISOString(), approvedAt: null, approvedBy: null });
+      // Editions built before summaries recorded their engine read as extractive.
       expect(created.articles).toEqual([
-        { ...first.articles[0], pinned: false, excluded: false },
-        { ...first.articles[1], pinned: false, excluded: false },
+        { summaryEngine: 'extractive', ...first.articles[0], pinned: false, excluded: false },
+        { summaryEngine: 'extractive', ...first.articles[1], pinned: false, excluded: false },
       ]);
       const again = await editions.createEdition({ ...first, articles: [article('x', 'security', 1)] }, new Date('2026-11-28T06:30:00Z'));
       expect(again).toEqual(created);

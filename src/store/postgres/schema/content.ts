@@ -181,5 +181,13 @@ export const CONTENT_SCHEMA: PgMigration = {
       image_url ${T},
       fetched_at ${T} NOT NULL
     );
+    CREATE TABLE llm_summary_cache (
+      content_hash ${T} NOT NULL,
+      model ${T} NOT NULL,
+      variant ${T} NOT NULL,
+      summary ${T} NOT NULL,
+      created_at ${T} NOT NULL,
+      PRIMARY KEY (content_hash, model, variant)
+    );
   `,
 };
