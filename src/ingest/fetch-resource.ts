@@ -46,9 +46,13 @@ export async function fetchResource(url: string, limits: FetchLimits, options: F
     if (guard) checkLiteralHost(current);
     const visited = new Set<string>([current.href]);
     for (let redirects = 0; ; redirects++) {
-      const response = await request(current, limits, deadline.signal, url, options.signal, conditionalHeaders(options.validators), {
-        lookup: guard,
-        accept: options.accept ?? ACCEPT,
+      const connection = { lookup: guard, accept: options.accept ?? ACCEPT };
+      const send = (fresh: boolean) => request(current, limits, deadline.signal, url, options.signal, conditionalHeaders(options.validators), { ...connection, fresh });
+      // A kept-alive connection the server closed while idle fails at once with ECONNRESET
+      // before any reply: the GET never reached it, so it goes again once, on a new connection.
+      const response = await send(false).catch((error: unknown) => {
+        if (error instanceof StaleConnectionError) return send(true);
+        throw error;
       });
       if (response.redirectTo === null) {
         return {
@@ -117,6 +121,13 @@ function responseValidators(headers: http.IncomingHttpHeaders): HttpValidators {
   return { etag: headers.etag ?? null, lastModified: headers['last-modified'] ?? null };
 }
 
+/** The request went out on a kept-alive socket the server had already closed: safe to send again. */
+class StaleConnectionError extends Error {
+  constructor(cause: Error) {
+    super(`stale kept-alive connection: ${cause.message}`, { cause });
+  }
+}
+
 function request(
   url: URL,
   limits: FetchLimits,
@@ -124,11 +135,12 @@ function request(
   origin: string,
   outer: AbortSignal | undefined,
   conditional: Record<string, string>,
-  connection: { lookup?: ReturnType<typeof createGuardedLookup>; accept: string },
+  connection: { lookup?: ReturnType<typeof createGuardedLookup>; accept: string; fresh: boolean },
 ): Promise<RawResponse> {
   return new Promise<RawResponse>((resolve, reject) => {
     const where = url.href;
     let settled = false;
+    let sawResponse = false;
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
@@ -149,6 +161,7 @@ function request(
     const client = url.protocol === 'https:' ? https : http;
     const req = client.get(url, {
       ...(connection.lookup ? { lookup: connection.lookup } : {}),
+      ...(connection.fresh ? { agent: false } : {}),
       headers: {
         'user-agent': limits.userAgent.replace(/[\r\n]+/g, ' '),
         accept: connection.accept,
@@ -164,11 +177,13 @@ function request(
       if (settled) return;
       const refused = (error as NodeJS.ErrnoException & { address?: string }).address;
       if (error.code === 'EADDR_REFUSED' && refused) return fail(refusalError(where, refused));
+      if (req.reusedSocket && error.code === 'ECONNRESET' && !sawResponse) return fail(new StaleConnectionError(error));
       const retryable = ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'ENOTFOUND'].includes(error.code ?? '');
       fail(new SourceError('SOURCE_FETCH', `request failed: ${error.message}`, { where, retryable, cause: error }));
     });
 
     req.on('response', (res) => {
+      sawResponse = true;
       const status = res.statusCode ?? 0;
       if (REDIRECT_STATUSES.has(status)) {
         res.resume();
