@@ -98,20 +98,19 @@ export class PgLedger implements Ledger {
   }
 
   async recordAccepted(editionId: string, subscriberId: SubscriberId, at: Date, record: AcceptedRecord): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const changed = await tx.query(
-        `UPDATE deliveries SET status = 'accepted', finished_at = $1, message_id = $2, response = $3, segment = $4,
+    // One statement, so one round trip and atomic: only a row this caller had claimed
+    // counts, and no articles are remembered for a lost race.
+    await this.db.query(
+      `WITH accepted AS (
+         UPDATE deliveries SET status = 'accepted', finished_at = $1, message_id = $2, response = $3, segment = $4,
            error_code = NULL, retryable = 0
-         WHERE edition_id = $5 AND subscriber_id = $6 AND status = 'sending'`,
-        [at.toISOString(), record.messageId, record.response, record.segment, editionId, subscriberId],
-      );
-      // Only a row this caller had claimed counts: no articles are remembered for a lost race.
-      if (changed.rowCount !== 1 || record.articleIds.length === 0) return;
-      await tx.query(
-        `INSERT INTO received_articles (subscriber_id, article_id, edition_id) SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING`,
-        [subscriberId, record.articleIds, editionId],
-      );
-    });
+         WHERE edition_id = $5 AND subscriber_id = $6 AND status = 'sending'
+         RETURNING subscriber_id)
+       INSERT INTO received_articles (subscriber_id, article_id, edition_id)
+         SELECT accepted.subscriber_id, article.id, $5 FROM accepted, unnest($7::text[]) AS article (id)
+       ON CONFLICT DO NOTHING`,
+      [at.toISOString(), record.messageId, record.response, record.segment, editionId, subscriberId, record.articleIds],
+    );
   }
 
   async recordFailed(editionId: string, subscriberId: SubscriberId, at: Date, record: FailedRecord): Promise<void> {
