@@ -14,6 +14,7 @@ import { registerStartCommand } from './commands/register-start.ts';
 import { registerStatusCommands } from './commands/register-status.ts';
 import { registerSubscriberLifecycleCommands } from './commands/subscriber-lifecycle.ts';
 import { registerSubscribersCommands } from './commands/register-subscribers.ts';
+import { registerWorkerCommand } from './commands/register-worker.ts';
 
 /**
  * Every command module registers itself here. Registration modules stay light (commander
@@ -35,4 +36,5 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerEditorCommands(program, host);
   registerDkimCommands(program, host);
   registerBouncesCommands(program, host);
+  registerWorkerCommand(program, host);
 }

@@ -81,7 +81,8 @@ describe.skipIf(!PG_TEST_URL)('three workers on one PostgreSQL store, one killed
     const killed = await victim.exited;
     expect(killed.signal).toBe('SIGKILL');
     expect(leasedAtKill).toBeGreaterThan(0);
-    const inFlightAtKill = (await new PgLedger(db).counts(WORKER_EDITION)).sending;
+    const inFlight = `SELECT COUNT(*)::int AS n FROM deliveries WHERE edition_id = $1 AND status = 'sending' AND lease_owner = $2`;
+    const inFlightAtKill = (await db.query<{ n: number }>(inFlight, [WORKER_EDITION, victim.id])).rows[0]!.n;
 
     const survivors = await Promise.all([workers[0]!.exited, workers[2]!.exited]);
     const summaries = survivors.map((exit) => {
@@ -97,6 +98,7 @@ describe.skipIf(!PG_TEST_URL)('three workers on one PostgreSQL store, one killed
     expect(counts.sending).toBe(ambiguous.size);
     expect(ambiguous.size).toBeLessThanOrEqual(4);
     expect(ambiguous.size).toBe(inFlightAtKill);
+    expect((await db.query<{ n: number }>(inFlight, [WORKER_EDITION, victim.id])).rows[0]!.n).toBe(ambiguous.size); // all the victim's
     expect(counts.accepted).toBe(COUNT - ambiguous.size);
 
     const received = new Map<string, number>();

@@ -63,7 +63,7 @@ export const NO_LONGER_WANTED = `(
   WHERE s.id = $2)`;
 
 /** Free to claim for a process outside the workers: not leased, or its worker's lease ran out ($3 = now). */
-const NOT_LEASED = '(lease_owner IS NULL OR lease_until <= $3)';
+const NOT_LEASED = '(lease_until IS NULL OR lease_until <= $3)';
 
 const SELECT_ROWS = `
   SELECT d.*, s.email AS email FROM deliveries d

@@ -4,7 +4,7 @@ import type { PgDatabase } from './pg-database.ts';
 import { NO_LONGER_WANTED, skipUnwanted } from './pg-ledger.ts';
 
 /** $4 = the worker: a row this worker leased (an expired lease is still ours until someone else takes it). */
-const LEASED_TO_US = 'lease_owner = $4';
+const LEASED_TO_US = 'lease_owner = $4 AND lease_until IS NOT NULL';
 
 /**
  * The work queue in PostgreSQL. `claimBatch` picks rows with FOR UPDATE SKIP LOCKED, so
@@ -46,7 +46,7 @@ export class PgWorkQueue implements WorkQueue {
     const { rows } = await this.db.query<{ subscriber_id: string }>(
       `UPDATE deliveries d SET lease_owner = $3, lease_until = $5
          FROM (SELECT edition_id, subscriber_id FROM deliveries
-                WHERE edition_id = $1 AND status = 'pending' AND (lease_owner IS NULL OR lease_until <= $4)
+                WHERE edition_id = $1 AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $4)
                 ORDER BY subscriber_id LIMIT $2 FOR UPDATE SKIP LOCKED) picked
         WHERE d.edition_id = picked.edition_id AND d.subscriber_id = picked.subscriber_id
         RETURNING d.subscriber_id`,
@@ -58,7 +58,8 @@ export class PgWorkQueue implements WorkQueue {
   async claimLeased(editionId: string, subscriberId: SubscriberId, workerId: string, at: Date): Promise<ClaimResult> {
     const params = [editionId, subscriberId, at.toISOString(), workerId];
     const claimed = await this.db.query(
-      `UPDATE deliveries SET status = 'sending', claimed_at = $3, attempts = attempts + 1, lease_owner = NULL, lease_until = NULL
+      // lease_owner stays: an ambiguous row names the worker that had it in flight.
+      `UPDATE deliveries SET status = 'sending', claimed_at = $3, attempts = attempts + 1, lease_until = NULL
         WHERE edition_id = $1 AND subscriber_id = $2 AND status = 'pending' AND ${LEASED_TO_US} AND ${NO_LONGER_WANTED} IS NULL`,
       params,
     );
@@ -68,7 +69,7 @@ export class PgWorkQueue implements WorkQueue {
 
   async renewLeases(workerId: string, at: Date, leaseMs: number): Promise<number> {
     const result = await this.db.query(
-      `UPDATE deliveries SET lease_until = $2 WHERE lease_owner = $1 AND status = 'pending'`,
+      `UPDATE deliveries SET lease_until = $2 WHERE lease_owner = $1 AND status = 'pending' AND lease_until IS NOT NULL`,
       [workerId, new Date(at.getTime() + leaseMs).toISOString()],
     );
     return result.rowCount ?? 0;
@@ -77,7 +78,7 @@ export class PgWorkQueue implements WorkQueue {
   async releaseLeases(workerId: string, editionId?: string): Promise<number> {
     const result = await this.db.query(
       `UPDATE deliveries SET lease_owner = NULL, lease_until = NULL
-        WHERE lease_owner = $1 AND ($2::text IS NULL OR edition_id = $2::text)`,
+        WHERE lease_owner = $1 AND status = 'pending' AND ($2::text IS NULL OR edition_id = $2::text)`,
       [workerId, editionId ?? null],
     );
     return result.rowCount ?? 0;

@@ -62,7 +62,8 @@ export const DELIVERY_SCHEMA: PgMigration = {
       error_code TEXT,
       reason TEXT,
       retryable INTEGER NOT NULL DEFAULT 0,
-      -- A pending row leased to one worker until lease_until; it returns to the queue when the lease runs out.
+      -- A pending row leased to one worker until lease_until returns to the queue when the lease runs out.
+      -- The owner stays on a row the worker put in flight: an ambiguous row names its worker.
       lease_owner TEXT,
       lease_until TEXT,
       PRIMARY KEY (edition_id, subscriber_id)
