@@ -20,6 +20,8 @@ const BENCHES: { name: string; args: string[] }[] = [
   { name: 'render-throughput', args: [] },
   { name: 'send-throughput', args: [] },
   { name: 'subscribers-sync', args: [] },
+  // Needs TIDINGS_TEST_PG_URL (prints "skipped" otherwise).
+  { name: 'worker-scaling', args: [] },
   { name: 'hostile-pages', args: [] },
   // Needs `spamassassin` on PATH (prints "skipped" otherwise); see docs/operations.md.
   { name: 'inbox', args: [] },

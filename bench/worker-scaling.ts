@@ -1,0 +1,86 @@
+/**
+ * Worker scaling: 1, 2 and 4 `tidings worker` processes sharing one edition on one
+ * PostgreSQL store, sending to one SMTP sink (smtp-server on 127.0.0.1 in its own process).
+ *
+ *   TIDINGS_TEST_PG_URL=postgres://… npx tsx bench/worker-scaling.ts [--subscribers 3000] [--workers 1,2,4] [--concurrency 4]
+ *
+ * Each round: a fresh queue (every delivery pending again, no stored segments), k worker
+ * processes started at once, each a real worker loop (lease batches of 100, mark in
+ * flight, SMTP through nodemailer's pool, record) with the stand-in renderer of the tests;
+ * timed from the first worker's start to the last one's exit. Prints messages/s per round
+ * and the speed-up over one worker. Without the variable it prints "skipped".
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { PgDatabase } from '../src/store/postgres/pg-database.ts';
+import { migratePg } from '../src/store/postgres/pg-migrations.ts';
+import { PG_MIGRATIONS } from '../src/store/postgres/pg-schema.ts';
+import { createTestDatabase, PG_TEST_URL } from '../tests/helpers/postgres.ts';
+import { enqueueEdition, runStandInWorker, WORKER_EDITION } from '../tests/worker/support/worker-fixture.ts';
+import { startSinkProcess } from './send-sink.ts';
+
+const SELF = fileURLToPath(import.meta.url);
+
+function flag(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? process.argv[at + 1]! : fallback;
+}
+
+async function workerChild(): Promise<void> {
+  const [url, port, workerId, concurrency] = process.argv.slice(process.argv.indexOf('--worker-child') + 1);
+  const db = new PgDatabase(url!, { maxConnections: Number(concurrency) + 2 });
+  const summary = await runStandInWorker(db, { workerId: workerId!, smtpUrl: `smtp://127.0.0.1:${port}`, concurrency: Number(concurrency), leaseMs: 30_000, batchSize: 100 });
+  await db.close();
+  process.send!(summary, () => process.exit(0));
+}
+
+function runWorkerProcess(url: string, port: number, workerId: string, concurrency: number): Promise<{ accepted: number }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(SELF, ['--worker-child', url, String(port), workerId, String(concurrency)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let summary: { accepted: number } | null = null;
+    child.on('message', (m) => (summary = m as { accepted: number }));
+    child.on('exit', (code) => (code === 0 && summary ? resolve(summary) : reject(new Error(`worker ${workerId} exited with ${code}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  if (!PG_TEST_URL) {
+    console.log('worker-scaling: skipped (set TIDINGS_TEST_PG_URL to a PostgreSQL superuser URL)');
+    return;
+  }
+  const subscribers = Number(flag('subscribers', '3000'));
+  const rounds = flag('workers', '1,2,4').split(',').map(Number);
+  const concurrency = Number(flag('concurrency', '4'));
+  const database = await createTestDatabase('tidings_bench');
+  const db = new PgDatabase(database.url);
+  const sink = await startSinkProcess();
+  try {
+    await migratePg(db, PG_MIGRATIONS);
+    await enqueueEdition(db, subscribers);
+    console.log(`worker-scaling: ${subscribers} subscribers, 3 segments, ${concurrency} SMTP connections per worker, batches of 100`);
+    let baseline = 0;
+    for (const k of rounds) {
+      await db.query(`UPDATE deliveries SET status = 'pending', attempts = 0, claimed_at = NULL, finished_at = NULL, message_id = NULL,
+        response = NULL, lease_owner = NULL, lease_until = NULL WHERE edition_id = $1`, [WORKER_EDITION]);
+      await db.query('DELETE FROM received_articles; DELETE FROM edition_segments; DELETE FROM delivery_workers');
+      await sink.reset();
+      const started = performance.now();
+      const summaries = await Promise.all(Array.from({ length: k }, (_, i) => runWorkerProcess(database.url, sink.port, `bench-${k}-${i}`, concurrency)));
+      const seconds = (performance.now() - started) / 1000;
+      const stats = await sink.stats();
+      const rate = stats.received / seconds;
+      if (k === rounds[0]) baseline = rate / k;
+      const shares = summaries.map((s) => s.accepted).join('/');
+      console.log(`  ${k} worker(s): ${stats.received} messages in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} msg/s ` +
+        `(x${(rate / (baseline * rounds[0]!)).toFixed(2)} of ${rounds[0]} worker(s); per worker ${shares})`);
+      if (stats.received !== subscribers) throw new Error(`the sink received ${stats.received} messages for ${subscribers} subscribers`);
+    }
+  } finally {
+    sink.stop();
+    await db.close();
+    await database.drop();
+  }
+}
+
+if (process.argv.includes('--worker-child')) await workerChild();
+else await main();
