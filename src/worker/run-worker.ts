@@ -53,7 +53,7 @@ export interface WorkerOptions {
   delivery: SendEditionOptions['delivery'];
   /** Wait between looks at an empty queue (worker.idleWait). */
   idleMs: number;
-  /** Return once no edition has pending rows (tests, `--until-idle`), instead of waiting for more. */
+  /** Return once no sendable edition has pending rows (tests, `--until-idle`), instead of waiting for more. */
   exitWhenIdle?: boolean;
   /** SIGTERM/SIGINT: finish the messages in flight, hand the rest of the batch back, leave. */
   signal?: AbortSignal;
@@ -105,7 +105,7 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
   const summary: WorkerSummary = {
     batches: 0, accepted: 0, failed: 0, skipped: 0, alreadyDone: 0, ambiguousThisRun: 0, segmentsRendered: 0, segmentsReused: 0, editions: [],
   };
-  const editions = new Map<string, EditionState<R> | null>();
+  const editions = new Map<string, EditionState<R>>();
 
   const beat = async () => {
     transport.setWorkers(await queue.heartbeat(options.worker, clock.now(), options.leaseMs));
@@ -121,18 +121,22 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
   try {
     while (!stop.aborted) {
       const queued = await queue.queuedEditions(options.newsletterId);
-      if (queued.length === 0 && options.exitWhenIdle) break;
+      // Editions no longer queued are done here: forget them (a worker may run for months).
+      for (const editionId of editions.keys()) if (!queued.includes(editionId)) retire(editionId);
+      let sendable = 0;
       let sentSomething = false;
       for (const editionId of queued) {
         if (stop.aborted) break;
         const state = await editionState(editionId);
         if (!state) continue;
+        sendable++;
         const ids = await queue.claimBatch(editionId, me, options.batchSize, options.leaseMs, clock.now());
         if (ids.length === 0) continue;
         sentSomething = true;
         const paused = await sendBatch(editionId, state, ids);
         if (paused) await sleep(options.idleMs, stop);
       }
+      if (sendable === 0 && options.exitWhenIdle) break;
       // Nothing claimable: the rest is leased by others (alive, or dead until their lease runs out).
       if (!sentSomething) await sleep(options.idleMs, stop);
     }
@@ -141,22 +145,31 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
     await queue.leave(me).catch((error: unknown) => logger.warn({ worker: me }, `cannot leave the queue: ${describeError(error)}`));
     await transport.close().catch(() => {});
   }
-  for (const state of editions.values()) {
-    if (!state) continue;
-    summary.segmentsRendered += state.segments.rendered;
-    summary.segmentsReused += state.segments.reused;
-  }
+  for (const editionId of [...editions.keys()]) retire(editionId);
   logger.info({ worker: me, ...summary }, 'worker stopped');
   return summary;
 
+  /** Prepared once per edition; an edition not sendable now (awaiting approval…) is asked again next round. */
   async function editionState(editionId: string): Promise<EditionState<R> | null> {
-    if (editions.has(editionId)) return editions.get(editionId)!;
+    const known = editions.get(editionId);
+    if (known) return known;
     const work = await deps.prepareEdition(editionId);
-    if (!work) logger.info({ worker: me, editionId }, 'edition not sendable now: its deliveries wait');
-    const state = work ? { work, segments: new SharedSegments(queue, editionId, me, clock) } : null;
+    if (!work) {
+      logger.debug({ worker: me, editionId }, 'edition not sendable now: its deliveries wait');
+      return null;
+    }
+    const state = { work, segments: new SharedSegments(queue, editionId, me, clock) };
     editions.set(editionId, state);
-    if (state) summary.editions.push(editionId);
+    if (!summary.editions.includes(editionId)) summary.editions.push(editionId);
     return state;
+  }
+
+  function retire(editionId: string): void {
+    const state = editions.get(editionId);
+    if (!state) return;
+    summary.segmentsRendered += state.segments.rendered;
+    summary.segmentsReused += state.segments.reused;
+    editions.delete(editionId);
   }
 
   /** Sends one leased batch; true when the engine paused (the server looks down). */
