@@ -2,13 +2,15 @@
  * Worker scaling: 1, 2 and 4 `tidings worker` processes sharing one edition on one
  * PostgreSQL store, sending to one SMTP sink (smtp-server on 127.0.0.1 in its own process).
  *
- *   TIDINGS_TEST_PG_URL=postgres://… npx tsx bench/worker-scaling.ts [--subscribers 3000] [--workers 1,2,4] [--concurrency 4]
+ *   TIDINGS_TEST_PG_URL=postgres://… npx tsx bench/worker-scaling.ts [--subscribers 3000] [--workers 1,2,4] [--concurrency 4] [--async-commit]
  *
  * Each round: a fresh queue (every delivery pending again, no stored segments), k worker
  * processes started at once, each a real worker loop (lease batches of 100, mark in
  * flight, SMTP through nodemailer's pool, record) with the stand-in renderer of the tests;
  * timed from the first worker's start to the last one's exit. Prints messages/s per round
  * and the speed-up over one worker. Without the variable it prints "skipped".
+ * `--async-commit` sets synchronous_commit = off on the bench database: it shows how much of
+ * the time is the server waiting for its disk on each commit rather than the workers.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -52,12 +54,18 @@ async function main(): Promise<void> {
   const rounds = flag('workers', '1,2,4').split(',').map(Number);
   const concurrency = Number(flag('concurrency', '4'));
   const database = await createTestDatabase('tidings_bench');
+  if (process.argv.includes('--async-commit')) {
+    const admin = new PgDatabase(database.url, { maxConnections: 1 });
+    await admin.query(`ALTER DATABASE ${new URL(database.url).pathname.slice(1)} SET synchronous_commit = off`);
+    await admin.close();
+  }
   const db = new PgDatabase(database.url);
   const sink = await startSinkProcess();
   try {
     await migratePg(db, PG_MIGRATIONS);
     await enqueueEdition(db, subscribers);
-    console.log(`worker-scaling: ${subscribers} subscribers, 3 segments, ${concurrency} SMTP connections per worker, batches of 100`);
+    const commit = process.argv.includes('--async-commit') ? ', synchronous_commit off' : '';
+    console.log(`worker-scaling: ${subscribers} subscribers, 3 segments, ${concurrency} SMTP connections per worker, batches of 100${commit}`);
     let baseline = 0;
     for (const k of rounds) {
       await db.query(`UPDATE deliveries SET status = 'pending', attempts = 0, claimed_at = NULL, finished_at = NULL, message_id = NULL,
