@@ -7,7 +7,7 @@
  * Each round: a fresh queue (every delivery pending again, no stored segments), k worker
  * processes started at once, each a real worker loop (lease batches of 100, mark in
  * flight, SMTP through nodemailer's pool, record) with the stand-in renderer of the tests;
- * timed from the first worker's start to the last one's exit. Prints messages/s per round
+ * timed from the go given to the started, connected workers to the last one's exit. Prints messages/s per round
  * and the speed-up over one worker. Without the variable it prints "skipped".
  * `--async-commit` sets synchronous_commit = off on the bench database: it shows how much of
  * the time is the server waiting for its disk on each commit rather than the workers.
@@ -31,18 +31,36 @@ function flag(name: string, fallback: string): string {
 async function workerChild(): Promise<void> {
   const [url, port, workerId, concurrency] = process.argv.slice(process.argv.indexOf('--worker-child') + 1);
   const db = new PgDatabase(url!, { maxConnections: Number(concurrency) + 2 });
+  await db.query('SELECT 1');
+  // Started and connected: wait for the go, so process start-up is not timed.
+  await new Promise<void>((resolve) => {
+    process.once('message', () => resolve());
+    process.send!('ready');
+  });
   const summary = await runStandInWorker(db, { workerId: workerId!, smtpUrl: `smtp://127.0.0.1:${port}`, concurrency: Number(concurrency), leaseMs: 30_000, batchSize: 100 });
   await db.close();
   process.send!(summary, () => process.exit(0));
 }
 
-function runWorkerProcess(url: string, port: number, workerId: string, concurrency: number): Promise<{ accepted: number }> {
-  return new Promise((resolve, reject) => {
-    const child = fork(SELF, ['--worker-child', url, String(port), workerId, String(concurrency)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let summary: { accepted: number } | null = null;
-    child.on('message', (m) => (summary = m as { accepted: number }));
-    child.on('exit', (code) => (code === 0 && summary ? resolve(summary) : reject(new Error(`worker ${workerId} exited with ${code}`))));
+interface WorkerProcess {
+  ready: Promise<void>;
+  go(): void;
+  done: Promise<{ accepted: number }>;
+}
+
+function startWorkerProcess(url: string, port: number, workerId: string, concurrency: number): WorkerProcess {
+  const child = fork(SELF, ['--worker-child', url, String(port), workerId, String(concurrency)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let summary: { accepted: number } | null = null;
+  let onReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  child.on('message', (m) => {
+    if (m === 'ready') onReady();
+    else summary = m as { accepted: number };
   });
+  const done = new Promise<{ accepted: number }>((resolve, reject) =>
+    child.on('exit', (code) => (code === 0 && summary ? resolve(summary) : reject(new Error(`worker ${workerId} exited with ${code}`)))),
+  );
+  return { ready, go: () => child.send('go'), done };
 }
 
 async function main(): Promise<void> {
@@ -72,8 +90,11 @@ async function main(): Promise<void> {
         response = NULL, lease_owner = NULL, lease_until = NULL WHERE edition_id = $1`, [WORKER_EDITION]);
       await db.query('DELETE FROM received_articles; DELETE FROM edition_segments; DELETE FROM delivery_workers');
       await sink.reset();
+      const workers = Array.from({ length: k }, (_, i) => startWorkerProcess(database.url, sink.port, `bench-${k}-${i}`, concurrency));
+      await Promise.all(workers.map((w) => w.ready));
       const started = performance.now();
-      const summaries = await Promise.all(Array.from({ length: k }, (_, i) => runWorkerProcess(database.url, sink.port, `bench-${k}-${i}`, concurrency)));
+      for (const w of workers) w.go();
+      const summaries = await Promise.all(workers.map((w) => w.done));
       const seconds = (performance.now() - started) / 1000;
       const stats = await sink.stats();
       const rate = stats.received / seconds;
