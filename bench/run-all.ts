@@ -20,6 +20,8 @@ const BENCHES: { name: string; args: string[] }[] = [
   { name: 'render-throughput', args: [] },
   { name: 'send-throughput', args: [] },
   { name: 'subscribers-sync', args: [] },
+  // Needs TIDINGS_TEST_PG_URL (prints "skipped" otherwise).
+  { name: 'worker-scaling', args: [] },
   { name: 'hostile-pages', args: [] },
   // A fake model on 127.0.0.1 with a fixed latency: maxConcurrent and the cache (summaries.llm).
   { name: 'llm-summaries', args: [] },

@@ -15,6 +15,7 @@ import { registerStatusCommands } from './commands/register-status.ts';
 import { registerStoreCommands } from './commands/register-store.ts';
 import { registerSubscriberLifecycleCommands } from './commands/subscriber-lifecycle.ts';
 import { registerSubscribersCommands } from './commands/register-subscribers.ts';
+import { registerWorkerCommand } from './commands/register-worker.ts';
 
 /**
  * Every command module registers itself here. Registration modules stay light (commander
@@ -37,4 +38,5 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerDkimCommands(program, host);
   registerBouncesCommands(program, host);
   registerStoreCommands(program, host);
+  registerWorkerCommand(program, host);
 }

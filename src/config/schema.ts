@@ -439,6 +439,17 @@ export const configSchema = z.strictObject({
   subscribers: z.strictObject({ paths: z.array(z.string()).default(['subscribers']) }).prefault({}),
   transport: transportSchema.default({ type: 'outbox', dir: 'outbox' }),
   delivery: deliverySchema,
+  /** `tidings worker` (PostgreSQL stores): see docs/operations.md, "Workers". */
+  worker: z
+    .strictObject({
+      /** Deliveries a worker leases per claim. */
+      batchSize: z.number().int().min(1).max(10_000).default(100),
+      /** A batch's lease and a worker's heartbeat TTL: a killed worker's unsent rows return after it. */
+      leaseTtl: duration('60s').refine((ms) => ms >= 1000, { message: 'must be at least 1s' }),
+      /** How long an idle worker waits before looking at the queue again. */
+      idleWait: duration('2s'),
+    })
+    .prefault({}),
   web: webSchema.prefault({}),
   /** Addresses that get the approval email of every newsletter without its own `editors`. */
   editors: emailAddresses.default([]),

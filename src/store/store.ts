@@ -3,6 +3,7 @@ import type { AuditLog } from '../editions/audit-log.ts';
 import type { DeliveryEventStore } from '../delivery/delivery-events.ts';
 import type { Ledger } from '../delivery/ledger.ts';
 import type { SendLease } from '../delivery/send-lease.ts';
+import type { WorkQueue } from '../delivery/work-queue.ts';
 import type { EditionStore } from '../editions/edition-store.ts';
 import type { SchedulerStore } from '../schedule/scheduler-store.ts';
 import type { SubscriberStore } from '../subscribers/subscriber-store.ts';
@@ -33,6 +34,8 @@ export interface Store {
   stats: StoreStats;
   /** Which editions are being sent now (one send per edition at a time). */
   sendLease: SendLease;
+  /** Deliveries shared by `tidings worker` processes: PostgreSQL stores only (SQLite stays one process). */
+  workQueue?: WorkQueue;
   /** The store's file (null in memory and for PostgreSQL): the outcome journal lives next to it. */
   file: string | null;
   audit: AuditLog;

@@ -12,12 +12,13 @@ import { PgLlmSummaryCacheStore } from './pg-llm-summary-cache-store.ts';
 import { PgPageCacheStore } from './pg-page-cache-store.ts';
 import { PgSourceStateStore } from './pg-source-state-store.ts';
 import { PgStoreStats } from './pg-store-stats.ts';
-// pgdelivery: the delivery area's ports, implemented on the pgdelivery branch.
+// The delivery area's ports, and the queue `tidings worker` processes share.
 import { PgSubscriberStore } from './pg-subscriber-store.ts';
 import { PgLedger } from './pg-ledger.ts';
 import { PgDeliveryEventStore } from './pg-delivery-events.ts';
 import { PgSchedulerStore } from './pg-scheduler-store.ts';
 import { PgSendLease } from './pg-send-lease.ts';
+import { PgWorkQueue } from './pg-work-queue.ts';
 
 export interface OpenPostgresStoreOptions extends PgDatabaseOptions {
   /** Apply pending migrations (default true); `tidings store copy` checks the target first. */
@@ -55,12 +56,12 @@ export async function openPostgresStore(url: string, options: OpenPostgresStoreO
     stats: guardStoreErrors(new PgStoreStats(db), where),
     audit: guardStoreErrors(new PgAuditLog(db), where),
     editors: guardStoreErrors(new PgEditorStore(db), where),
-    // pgdelivery:
     subscribers: guardStoreErrors(new PgSubscriberStore(db), where, new Set(['beginSync'])),
     ledger: guardStoreErrors(new PgLedger(db), where),
     deliveryEvents: guardStoreErrors(new PgDeliveryEventStore(db), where),
     scheduler: guardStoreErrors(new PgSchedulerStore(db), where),
     sendLease: guardStoreErrors(new PgSendLease(db), where),
+    workQueue: guardStoreErrors(new PgWorkQueue(db), where),
     // No file: the outcome journal lives in the data folder instead (src/app/context.ts).
     file: null,
     close: () => db.close(),

@@ -8,6 +8,11 @@ export interface PgQueryable {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>>;
 }
 
+/** A connection of its own (see PgDatabase.reserve); `release(true)` discards it instead of pooling it. */
+export interface PgReservedConnection extends PgQueryable {
+  release(broken?: boolean): void;
+}
+
 export interface PgDatabaseOptions {
   /** Connections in the pool (one process). */
   maxConnections?: number;
@@ -65,6 +70,23 @@ export class PgDatabase implements PgQueryable {
     } finally {
       client.release(broken);
     }
+  }
+
+  /**
+   * One connection kept out of the pool until `release`: for work that spans several
+   * transactions on the same session (TEMP staging tables of a subscriber sync).
+   */
+  async reserve(): Promise<PgReservedConnection> {
+    const client = await this.#pool.connect();
+    let released = false;
+    return {
+      query: (sql, params = []) => client.query(sql, params as unknown[]),
+      release: (broken = false) => {
+        if (released) return;
+        released = true;
+        client.release(broken);
+      },
+    };
   }
 
   close(): Promise<void> {

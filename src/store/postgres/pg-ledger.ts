@@ -1,11 +1,245 @@
-// pgdelivery: placeholder so that open-postgres-store.ts typechecks; the pgdelivery branch replaces this file.
-import type { Ledger } from '../../delivery/ledger.ts';
+import type {
+  AcceptedRecord,
+  AmbiguousRecord,
+  ClaimResult,
+  DeliveryCounts,
+  DeliveryError,
+  DeliveryRow,
+  DeliveryStatus,
+  EditionDeliverySummary,
+  FailedRecord,
+  Ledger,
+  SubscriberId,
+} from '../../delivery/ledger.ts';
+import { emptyCounts } from '../../delivery/ledger.ts';
 import type { PgDatabase } from './pg-database.ts';
-import { placeholderPort } from './pg-port-placeholder.ts';
 
-export interface PgLedger extends Ledger {}
-export class PgLedger {
-  constructor(_db: PgDatabase) {
-    return placeholderPort<PgLedger>('ledger');
+interface Row {
+  edition_id: string;
+  subscriber_id: string | number;
+  email: string | null;
+  status: DeliveryStatus;
+  segment: string | null;
+  attempts: number;
+  claimed_at: string | null;
+  finished_at: string | null;
+  message_id: string | null;
+  response: string | null;
+  error_code: string | null;
+  reason: string | null;
+  retryable: number;
+}
+
+function fromRow(row: Row): DeliveryRow {
+  return {
+    editionId: row.edition_id,
+    subscriberId: Number(row.subscriber_id),
+    email: row.email,
+    status: row.status,
+    segment: row.segment,
+    attempts: row.attempts,
+    claimedAt: row.claimed_at,
+    finishedAt: row.finished_at,
+    messageId: row.message_id,
+    response: row.response,
+    errorCode: row.error_code,
+    reason: row.reason,
+    retryable: row.retryable === 1,
+  };
+}
+
+/**
+ * Why a pending row may no longer be sent (NULL: it may), as in sqlite-ledger.ts; $1 is
+ * the edition id (its newsletter is the part before the slash), $2 the subscriber id.
+ */
+export const NO_LONGER_WANTED = `(
+  SELECT CASE
+    WHEN sub.status IS NOT NULL AND sub.status <> 'active' THEN 'subscription ' || sub.status || ' before delivery'
+    WHEN s.status <> 'active' THEN 'subscriber ' || s.status || ' before delivery'
+    WHEN EXISTS (SELECT 1 FROM suppressions x WHERE x.address_hash = tidings_address_hash(s.email)) THEN 'address suppressed before delivery'
+  END
+  FROM subscribers s
+  LEFT JOIN subscriptions sub ON sub.subscriber_id = s.id AND sub.newsletter_id = split_part($1::text, '/', 1)
+  WHERE s.id = $2)`;
+
+/** Free to claim for a process outside the workers: not leased, or its worker's lease ran out ($3 = now). */
+const NOT_LEASED = '(lease_until IS NULL OR lease_until <= $3)';
+
+const SELECT_ROWS = `
+  SELECT d.*, s.email AS email FROM deliveries d
+  LEFT JOIN subscribers s ON s.id = d.subscriber_id`;
+
+/**
+ * The ledger in PostgreSQL. As in SQLite, every state change is one conditional UPDATE
+ * (`WHERE status = …`): under READ COMMITTED a second updater of the same row waits for
+ * the first and re-checks the condition, so only one caller ever wins a row. Rows leased
+ * to a worker (pg-work-queue.ts) are left to that worker until its lease runs out.
+ */
+export class PgLedger implements Ledger {
+  constructor(private readonly db: PgDatabase) {}
+
+  async ensurePending(editionId: string, subscriberIds: readonly SubscriberId[]): Promise<void> {
+    if (subscriberIds.length === 0) return;
+    await this.db.query(
+      `INSERT INTO deliveries (edition_id, subscriber_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`,
+      [editionId, subscriberIds],
+    );
   }
+
+  async claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<ClaimResult> {
+    const params = [editionId, subscriberId, at.toISOString()];
+    const claimed = await this.db.query(
+      `UPDATE deliveries SET status = 'sending', claimed_at = $3, attempts = attempts + 1, lease_owner = NULL, lease_until = NULL
+        WHERE edition_id = $1 AND subscriber_id = $2 AND status = 'pending' AND ${NOT_LEASED} AND ${NO_LONGER_WANTED} IS NULL`,
+      params,
+    );
+    if (claimed.rowCount === 1) return { claimed: true };
+    return { claimed: false, skipped: await skipUnwanted(this.db, params, NOT_LEASED) };
+  }
+
+  async recordAccepted(editionId: string, subscriberId: SubscriberId, at: Date, record: AcceptedRecord): Promise<void> {
+    // One statement, so one round trip and atomic: only a row this caller had claimed
+    // counts, and no articles are remembered for a lost race.
+    await this.db.query(
+      `WITH accepted AS (
+         UPDATE deliveries SET status = 'accepted', finished_at = $1, message_id = $2, response = $3, segment = $4,
+           error_code = NULL, retryable = 0
+         WHERE edition_id = $5 AND subscriber_id = $6 AND status = 'sending'
+         RETURNING subscriber_id)
+       INSERT INTO received_articles (subscriber_id, article_id, edition_id)
+         SELECT accepted.subscriber_id, article.id, $5 FROM accepted, unnest($7::text[]) AS article (id)
+       ON CONFLICT DO NOTHING`,
+      [at.toISOString(), record.messageId, record.response, record.segment, editionId, subscriberId, record.articleIds],
+    );
+  }
+
+  async recordFailed(editionId: string, subscriberId: SubscriberId, at: Date, record: FailedRecord): Promise<void> {
+    await this.db.query(
+      `UPDATE deliveries SET status = 'failed', finished_at = $1, error_code = $2, response = $3, retryable = $4,
+         attempts = GREATEST(attempts, $5)
+       WHERE edition_id = $6 AND subscriber_id = $7 AND status = 'sending'`,
+      [at.toISOString(), record.code, record.text, record.retryable ? 1 : 0, record.attempts, editionId, subscriberId],
+    );
+  }
+
+  async recordAmbiguous(editionId: string, subscriberId: SubscriberId, at: Date, record: AmbiguousRecord): Promise<void> {
+    await this.db.query(
+      `UPDATE deliveries SET finished_at = $1, error_code = $2, response = $3, attempts = GREATEST(attempts, $4)
+       WHERE edition_id = $5 AND subscriber_id = $6 AND status = 'sending'`,
+      [at.toISOString(), record.code, record.text, record.attempts, editionId, subscriberId],
+    );
+  }
+
+  async recordSkipped(editionId: string, subscriberId: SubscriberId, at: Date, reason: string): Promise<boolean> {
+    const result = await this.db.query(
+      `UPDATE deliveries SET status = 'skipped', finished_at = $1, reason = $2, lease_owner = NULL, lease_until = NULL
+       WHERE edition_id = $3 AND subscriber_id = $4 AND status = 'pending'`,
+      [at.toISOString(), reason, editionId, subscriberId],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async releaseForRetry(editionId: string, subscriberId: SubscriberId): Promise<void> {
+    await this.db.query(
+      `UPDATE deliveries SET status = 'pending', claimed_at = NULL WHERE edition_id = $1 AND subscriber_id = $2 AND status = 'sending'`,
+      [editionId, subscriberId],
+    );
+  }
+
+  async releaseRetryableFailures(editionId: string): Promise<number> {
+    const result = await this.db.query(
+      `UPDATE deliveries SET status = 'pending', claimed_at = NULL WHERE edition_id = $1 AND status = 'failed' AND retryable = 1`,
+      [editionId],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async counts(editionId: string): Promise<DeliveryCounts> {
+    const counts = emptyCounts();
+    const { rows } = await this.db.query<{ status: DeliveryStatus; n: number }>(
+      'SELECT status, COUNT(*)::int AS n FROM deliveries WHERE edition_id = $1 GROUP BY status',
+      [editionId],
+    );
+    for (const row of rows) {
+      counts[row.status] = row.n;
+      counts.total += row.n;
+    }
+    return counts;
+  }
+
+  async listAmbiguous(editionId: string): Promise<DeliveryRow[]> {
+    return this.list(editionId, 'sending');
+  }
+
+  async resetAmbiguous(editionId: string): Promise<number> {
+    const result = await this.db.query(
+      `UPDATE deliveries SET status = 'pending', claimed_at = NULL, finished_at = NULL, error_code = NULL, response = NULL
+       WHERE edition_id = $1 AND status = 'sending'`,
+      [editionId],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async list(editionId: string, status?: DeliveryStatus): Promise<DeliveryRow[]> {
+    const { rows } = status
+      ? await this.db.query<Row>(`${SELECT_ROWS} WHERE d.edition_id = $1 AND d.status = $2 ORDER BY d.subscriber_id`, [editionId, status])
+      : await this.db.query<Row>(`${SELECT_ROWS} WHERE d.edition_id = $1 ORDER BY d.subscriber_id`, [editionId]);
+    return rows.map(fromRow);
+  }
+
+  async lastErrors(editionId: string, limit: number): Promise<DeliveryError[]> {
+    const { rows } = await this.db.query<Row>(
+      `${SELECT_ROWS} WHERE d.edition_id = $1 AND d.status = 'failed' ORDER BY d.finished_at DESC, d.subscriber_id DESC LIMIT $2`,
+      [editionId, limit],
+    );
+    return rows.map((row) => ({ subscriberId: Number(row.subscriber_id), email: row.email, errorCode: row.error_code, response: row.response, at: row.finished_at }));
+  }
+
+  async editions(newsletterId?: string): Promise<EditionDeliverySummary[]> {
+    const { rows } = await this.db.query<{ edition_id: string; status: DeliveryStatus; n: number; last_at: string | null }>(
+      `SELECT edition_id, status, COUNT(*)::int AS n, MAX(COALESCE(finished_at, claimed_at)) AS last_at
+         FROM deliveries WHERE ($1::text IS NULL OR starts_with(edition_id, $1::text || '/'))
+        GROUP BY edition_id, status`,
+      [newsletterId ?? null],
+    );
+    const byEdition = new Map<string, EditionDeliverySummary>();
+    for (const row of rows) {
+      let summary = byEdition.get(row.edition_id);
+      if (!summary) {
+        summary = { editionId: row.edition_id, counts: emptyCounts(), ambiguous: 0, lastActivityAt: null };
+        byEdition.set(row.edition_id, summary);
+      }
+      summary.counts[row.status] = row.n;
+      summary.counts.total += row.n;
+      if (row.status === 'sending') summary.ambiguous = row.n;
+      if (row.last_at && (!summary.lastActivityAt || row.last_at > summary.lastActivityAt)) summary.lastActivityAt = row.last_at;
+    }
+    // Ordered here, not in SQL: PostgreSQL's collation would order ids unlike SQLite's byte order.
+    return [...byEdition.values()].sort((a, b) =>
+      (b.lastActivityAt ?? '').localeCompare(a.lastActivityAt ?? '') || b.editionId.localeCompare(a.editionId),
+    );
+  }
+
+  async receivedArticleIds(subscriberId: SubscriberId, articleIds: readonly string[], exceptEditionId = ''): Promise<Set<string>> {
+    if (articleIds.length === 0) return new Set();
+    const { rows } = await this.db.query<{ article_id: string }>(
+      'SELECT article_id FROM received_articles WHERE subscriber_id = $1 AND edition_id <> $2 AND article_id = ANY($3::text[])',
+      [subscriberId, exceptEditionId, articleIds],
+    );
+    return new Set(rows.map((row) => row.article_id));
+  }
+}
+
+/**
+ * The pending row of a reader who left after the audience was read becomes skipped, with
+ * the reason; `claimable` is the extra condition the claim had (not leased, or leased to us).
+ */
+export async function skipUnwanted(db: PgDatabase, params: unknown[], claimable: string): Promise<string | null> {
+  const { rows } = await db.query<{ reason: string }>(
+    `UPDATE deliveries SET status = 'skipped', finished_at = $3, reason = ${NO_LONGER_WANTED}, lease_owner = NULL, lease_until = NULL
+      WHERE edition_id = $1 AND subscriber_id = $2 AND status = 'pending' AND ${claimable} AND ${NO_LONGER_WANTED} IS NOT NULL
+      RETURNING reason`,
+    params,
+  );
+  return rows[0]?.reason ?? null;
 }

@@ -1,11 +1,106 @@
-// pgdelivery: placeholder so that open-postgres-store.ts typechecks; the pgdelivery branch replaces this file.
-import type { SchedulerStore } from '../../schedule/scheduler-store.ts';
+import type { LeaseHolder, LeaseResult, ScheduleEvent, ScheduleEventKind, SchedulerStore } from '../../schedule/scheduler-store.ts';
 import type { PgDatabase } from './pg-database.ts';
-import { placeholderPort } from './pg-port-placeholder.ts';
 
-export interface PgSchedulerStore extends SchedulerStore {}
-export class PgSchedulerStore {
-  constructor(_db: PgDatabase) {
-    return placeholderPort<PgSchedulerStore>('scheduler');
+interface LeaseRow {
+  holder: string;
+  acquired_at: string;
+  heartbeat_at: string;
+  expires_at: string;
+}
+
+interface EventRow {
+  newsletter_id: string;
+  edition_id: string;
+  kind: ScheduleEventKind;
+  detail: string | null;
+  at: string;
+}
+
+const LEASE = 'scheduler';
+
+const toHolder = (row: LeaseRow): LeaseHolder => ({ holder: row.holder, acquiredAt: row.acquired_at, heartbeatAt: row.heartbeat_at, expiresAt: row.expires_at });
+const toEvent = (row: EventRow): ScheduleEvent => ({ newsletterId: row.newsletter_id, editionId: row.edition_id, kind: row.kind, detail: row.detail, at: row.at });
+
+/** The scheduler's lease, ticks and event log in PostgreSQL (sqlite-scheduler-store.ts is the reference). */
+export class PgSchedulerStore implements SchedulerStore {
+  constructor(private readonly db: PgDatabase) {}
+
+  async acquireLease(holder: string, now: Date, ttlMs: number): Promise<LeaseResult> {
+    const at = now.toISOString();
+    // One statement: insert, or take over only when the lease is ours or has expired.
+    const taken = await this.db.query(
+      `INSERT INTO scheduler_lease (name, holder, acquired_at, heartbeat_at, expires_at) VALUES ($1, $2, $3, $3, $4)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, acquired_at = excluded.acquired_at,
+         heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at
+       WHERE scheduler_lease.holder = excluded.holder OR scheduler_lease.expires_at <= excluded.heartbeat_at`,
+      [LEASE, holder, at, new Date(now.getTime() + ttlMs).toISOString()],
+    );
+    if (taken.rowCount === 1) return { acquired: true };
+    const current = await this.getLease();
+    if (!current) return this.acquireLease(holder, now, ttlMs); // released in between
+    return { acquired: false, current };
+  }
+
+  async renewLease(holder: string, now: Date, ttlMs: number): Promise<boolean> {
+    const result = await this.db.query('UPDATE scheduler_lease SET heartbeat_at = $1, expires_at = $2 WHERE name = $3 AND holder = $4', [
+      now.toISOString(),
+      new Date(now.getTime() + ttlMs).toISOString(),
+      LEASE,
+      holder,
+    ]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async releaseLease(holder: string): Promise<void> {
+    await this.db.query('DELETE FROM scheduler_lease WHERE name = $1 AND holder = $2', [LEASE, holder]);
+  }
+
+  async getLease(): Promise<LeaseHolder | null> {
+    const { rows } = await this.db.query<LeaseRow>('SELECT * FROM scheduler_lease WHERE name = $1', [LEASE]);
+    return rows[0] ? toHolder(rows[0]) : null;
+  }
+
+  private async state(key: string): Promise<Date | null> {
+    const { rows } = await this.db.query<{ value: string }>('SELECT value FROM scheduler_state WHERE key = $1', [key]);
+    return rows[0] ? new Date(rows[0].value) : null;
+  }
+
+  async lastTickAt(): Promise<Date | null> {
+    return this.state('lastTickAt');
+  }
+
+  async firstTickAt(): Promise<Date | null> {
+    return this.state('firstTickAt');
+  }
+
+  async recordTick(at: Date): Promise<void> {
+    await this.db.query(
+      `INSERT INTO scheduler_state (key, value) VALUES ('firstTickAt', $1), ('lastTickAt', $1)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE scheduler_state.key = 'lastTickAt'`,
+      [at.toISOString()],
+    );
+  }
+
+  async recordEvent(event: ScheduleEvent): Promise<void> {
+    await this.db.query('INSERT INTO schedule_events (newsletter_id, edition_id, kind, detail, at) VALUES ($1, $2, $3, $4, $5)', [
+      event.newsletterId,
+      event.editionId,
+      event.kind,
+      event.detail,
+      event.at,
+    ]);
+  }
+
+  async listEvents(editionId: string): Promise<ScheduleEvent[]> {
+    const { rows } = await this.db.query<EventRow>('SELECT * FROM schedule_events WHERE edition_id = $1 ORDER BY id', [editionId]);
+    return rows.map(toEvent);
+  }
+
+  async lastEvent(newsletterId: string): Promise<ScheduleEvent | null> {
+    const { rows } = await this.db.query<EventRow>(
+      `SELECT * FROM schedule_events WHERE newsletter_id = $1 AND kind <> 'waiting' ORDER BY id DESC LIMIT 1`,
+      [newsletterId],
+    );
+    return rows[0] ? toEvent(rows[0]) : null;
   }
 }

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { UsageError } from '../core/errors.ts';
+import { createMessageBuilder } from '../delivery/message-builder.ts';
+import { createMailTransport } from '../delivery/smtp-transport.ts';
+import { parseEditionId } from '../editions/slot.ts';
+import type { Recipient } from '../subscribers/subscriber-store.ts';
+import { recipientsOfBatch } from '../worker/batch-recipients.ts';
+import { runWorker, type EditionWork, type WorkerSummary } from '../worker/run-worker.ts';
+import { openOutcomeJournal } from './apply-pending-outcomes.ts';
+import type { AppContext } from './context.ts';
+import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
+import { archiveUrlFor } from './subscribers/public-urls.ts';
+
+export interface WorkerCommandOptions {
+  newsletterId?: string;
+  /** Concurrent SMTP sends in this worker; default transport.maxConnections. */
+  concurrency?: number;
+  /** Return when no edition has pending deliveries. */
+  untilIdle?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * `tidings worker` over the composition root: the same edition pipeline, message builder
+ * and hooks as `tidings send` (src/app/run-send.ts), fed by leased batches instead of the
+ * whole list. Needs a store with a work queue (PostgreSQL).
+ */
+export async function runWorkerFromContext(ctx: AppContext, options: WorkerCommandOptions): Promise<WorkerSummary> {
+  const queue = ctx.store.workQueue;
+  if (!queue) throw new UsageError('tidings worker needs a PostgreSQL store (store.url: postgres://…); with SQLite, tidings send is the one sending process');
+  if (options.newsletterId) findNewsletter(ctx, options.newsletterId);
+  const secret = requireSecret(ctx);
+  const transportConfig = ctx.config.transport;
+  const maxConnections = transportConfig.type === 'smtp' ? transportConfig.maxConnections : 4;
+  const host = os.hostname();
+  return runWorker<Recipient>(
+    {
+      queue,
+      ledger: ctx.store.ledger,
+      transport: createMailTransport(transportConfig, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger }),
+      clock: ctx.clock,
+      logger: ctx.logger,
+      journal: openOutcomeJournal(ctx),
+      prepareEdition: (editionId) => prepareEdition(ctx, editionId, secret),
+      onEditionDrained: async (editionId, counts) => {
+        // As `tidings send`: sent once nothing is pending, in flight or waiting for a retry.
+        if (counts.sending > 0) return;
+        const retryable = counts.failed ? (await ctx.store.ledger.list(editionId, 'failed')).some((row) => row.retryable) : false;
+        if (!retryable) await ctx.store.editions.setStatus(editionId, 'sent', { at: ctx.clock.now(), from: ['sending'] });
+      },
+    },
+    {
+      worker: { workerId: `${host} pid ${process.pid} worker ${randomUUID().slice(0, 8)}`, host, pid: process.pid },
+      newsletterId: options.newsletterId,
+      batchSize: ctx.config.worker.batchSize,
+      leaseMs: ctx.config.worker.leaseTtl,
+      concurrency: options.concurrency ?? maxConnections,
+      rateLimit: transportConfig.type === 'smtp' ? transportConfig.rateLimit : null,
+      delivery: ctx.config.delivery,
+      idleMs: ctx.config.worker.idleWait,
+      exitWhenIdle: options.untilIdle,
+      signal: options.signal,
+    },
+  );
+}
+
+/** The edition as `tidings send` built it; null (its rows wait) when it is unknown, skipped or awaiting approval. */
+async function prepareEdition(ctx: AppContext, editionId: string, secret: string): Promise<EditionWork<Recipient> | null> {
+  const parsed = parseEditionId(editionId);
+  const newsletter = parsed && ctx.config.newsletters.find((n) => n.id === parsed.newsletterId);
+  if (!parsed || !newsletter) return null;
+  const stored = await ctx.store.editions.getEdition(editionId);
+  if (!stored || stored.status === 'skipped' || (newsletter.requireApproval && stored.status === 'draft')) return null;
+  const pipeline = await EditionPipeline.open(ctx, newsletter.id, parseAt(ctx, parsed.local, newsletter.timezone), { save: false });
+  const { edition } = pipeline;
+  const itemIds = edition.articles.map((a) => a.articleId);
+  return {
+    recipients: recipientsOfBatch(ctx.store.subscribers, newsletter.id, ctx.clock.now()),
+    plan: async (recipient) => {
+      const received = await ctx.store.ledger.receivedArticleIds(recipient.id, itemIds, edition.id);
+      const plan = pipeline.plan(recipient, received);
+      if ('skip' in plan) return plan;
+      return { segmentKey: plan.segmentKey, articleIds: plan.articleIds, render: () => pipeline.render(plan) };
+    },
+    personalize: (segment, tokens) =>
+      pipeline.personalize(segment, { name: tokens.name, firstName: tokens.first_name ?? null, email: tokens.email }, {
+        unsubscribeUrl: tokens.unsubscribe_url,
+        preferencesUrl: tokens.preferences_url,
+        viewUrl: tokens.view_url,
+      }),
+    buildMessage: createMessageBuilder({
+      from: newsletter.from,
+      replyTo: newsletter.replyTo,
+      newsletterId: newsletter.id,
+      newsletterTitle: newsletter.title,
+      unsubscribeMailto: ctx.config.web.unsubscribeMailto,
+      archiveUrl: archiveUrlFor(ctx.config, newsletter),
+      clock: ctx.clock,
+      returnPath: ctx.config.transport.returnPath ? { address: ctx.config.transport.returnPath, secret } : undefined,
+    }),
+    links: pipeline.links(secret),
+    onPermanentRejection: async (recipient) => {
+      const { bounced } = await ctx.store.subscribers.recordHardBounce(recipient.id, ctx.clock.now(), ctx.config.delivery.bounceAfter);
+      if (bounced) ctx.logger.warn({ subscriber: recipient.email }, 'marked bounced: rejected permanently too many times in a row');
+    },
+    onAccepted: ctx.config.transport.returnPath ? undefined : (recipient) => ctx.store.subscribers.resetBounces(recipient.id),
+  };
+}

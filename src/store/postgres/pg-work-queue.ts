@@ -1,0 +1,104 @@
+import type { ClaimResult, SubscriberId } from '../../delivery/ledger.ts';
+import type { WorkerInfo, WorkQueue } from '../../delivery/work-queue.ts';
+import type { PgDatabase } from './pg-database.ts';
+import { NO_LONGER_WANTED, skipUnwanted } from './pg-ledger.ts';
+
+/** $4 = the worker: a row this worker leased (an expired lease is still ours until someone else takes it). */
+const LEASED_TO_US = 'lease_owner = $4 AND lease_until IS NOT NULL';
+
+/**
+ * The work queue in PostgreSQL. `claimBatch` picks rows with FOR UPDATE SKIP LOCKED, so
+ * workers claiming at once take disjoint batches without waiting on each other; every
+ * other change is a conditional UPDATE, as in the ledger.
+ */
+export class PgWorkQueue implements WorkQueue {
+  constructor(private readonly db: PgDatabase) {}
+
+  async heartbeat(worker: WorkerInfo, at: Date, ttlMs: number): Promise<number> {
+    const now = at.toISOString();
+    await this.db.query(
+      `INSERT INTO delivery_workers (worker_id, host, pid, started_at, heartbeat_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)
+       ON CONFLICT (worker_id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at`,
+      [worker.workerId, worker.host, worker.pid, now, new Date(at.getTime() + ttlMs).toISOString()],
+    );
+    // Dead workers are forgotten here, by whoever is alive: no separate janitor.
+    await this.db.query('DELETE FROM delivery_workers WHERE expires_at <= $1', [now]);
+    const { rows } = await this.db.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM delivery_workers WHERE expires_at > $1', [now]);
+    return Math.max(1, rows[0]!.n);
+  }
+
+  async leave(workerId: string): Promise<void> {
+    await this.releaseLeases(workerId);
+    await this.db.query('DELETE FROM delivery_workers WHERE worker_id = $1', [workerId]);
+  }
+
+  async queuedEditions(newsletterId?: string): Promise<string[]> {
+    const { rows } = await this.db.query<{ edition_id: string }>(
+      `SELECT edition_id FROM deliveries
+        WHERE status = 'pending' AND ($1::text IS NULL OR starts_with(edition_id, $1::text || '/'))
+        GROUP BY edition_id ORDER BY edition_id COLLATE "C"`,
+      [newsletterId ?? null],
+    );
+    return rows.map((row) => row.edition_id);
+  }
+
+  async claimBatch(editionId: string, workerId: string, limit: number, leaseMs: number, at: Date): Promise<SubscriberId[]> {
+    const { rows } = await this.db.query<{ subscriber_id: string }>(
+      `UPDATE deliveries d SET lease_owner = $3, lease_until = $5
+         FROM (SELECT edition_id, subscriber_id FROM deliveries
+                WHERE edition_id = $1 AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $4)
+                ORDER BY subscriber_id LIMIT $2 FOR UPDATE SKIP LOCKED) picked
+        WHERE d.edition_id = picked.edition_id AND d.subscriber_id = picked.subscriber_id
+        RETURNING d.subscriber_id`,
+      [editionId, limit, workerId, at.toISOString(), new Date(at.getTime() + leaseMs).toISOString()],
+    );
+    return rows.map((row) => Number(row.subscriber_id)).sort((a, b) => a - b);
+  }
+
+  async claimLeased(editionId: string, subscriberId: SubscriberId, workerId: string, at: Date): Promise<ClaimResult> {
+    const params = [editionId, subscriberId, at.toISOString(), workerId];
+    const claimed = await this.db.query(
+      // lease_owner stays: an ambiguous row names the worker that had it in flight.
+      `UPDATE deliveries SET status = 'sending', claimed_at = $3, attempts = attempts + 1, lease_until = NULL
+        WHERE edition_id = $1 AND subscriber_id = $2 AND status = 'pending' AND ${LEASED_TO_US} AND ${NO_LONGER_WANTED} IS NULL`,
+      params,
+    );
+    if (claimed.rowCount === 1) return { claimed: true };
+    return { claimed: false, skipped: await skipUnwanted(this.db, params, LEASED_TO_US) };
+  }
+
+  async renewLeases(workerId: string, at: Date, leaseMs: number): Promise<number> {
+    const result = await this.db.query(
+      `UPDATE deliveries SET lease_until = $2 WHERE lease_owner = $1 AND status = 'pending' AND lease_until IS NOT NULL`,
+      [workerId, new Date(at.getTime() + leaseMs).toISOString()],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async releaseLeases(workerId: string, editionId?: string): Promise<number> {
+    const result = await this.db.query(
+      `UPDATE deliveries SET lease_owner = NULL, lease_until = NULL
+        WHERE lease_owner = $1 AND status = 'pending' AND ($2::text IS NULL OR edition_id = $2::text)`,
+      [workerId, editionId ?? null],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async loadSegment(editionId: string, segmentKey: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ rendered: string }>(
+      'SELECT rendered FROM edition_segments WHERE edition_id = $1 AND segment = $2',
+      [editionId, segmentKey],
+    );
+    return rows[0]?.rendered ?? null;
+  }
+
+  async saveSegment(editionId: string, segmentKey: string, rendered: string, workerId: string, at: Date): Promise<string> {
+    await this.db.query(
+      `INSERT INTO edition_segments (edition_id, segment, rendered, rendered_by, rendered_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING`,
+      [editionId, segmentKey, rendered, workerId, at.toISOString()],
+    );
+    // Whoever stored first wins: every worker sends the same bytes for a segment.
+    return (await this.loadSegment(editionId, segmentKey)) ?? rendered;
+  }
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { addressHash } from '../../../src/subscribers/address-hash.ts';
+import type { OpenPorts } from './backends.ts';
+import { seedSubscribers, staged, usePorts } from './seed.ts';
+
+const E = 'weekly/2026-11-28T07:00:00Z';
+const at = new Date('2026-11-28T07:01:00Z');
+
+/** The Ledger port (src/delivery/ledger.ts), whatever store implements it. */
+export function ledgerContract(name: string, open: OpenPorts): void {
+  describe(`${name}: Ledger contract`, () => {
+    const ports = usePorts(open);
+
+    it('creates rows once and lets only one claimer win, even from a second connection', async () => {
+      const { ledger, other } = ports();
+      await ledger.ensurePending(E, [1, 2, 3]);
+      await ledger.ensurePending(E, [2, 3, 4]);
+      expect(await ledger.counts(E)).toMatchObject({ pending: 4, total: 4 });
+      expect((await ledger.claim(E, 1, at)).claimed).toBe(true);
+      expect((await ledger.claim(E, 1, at)).claimed).toBe(false);
+      expect((await other.ledger.claim(E, 1, at)).claimed).toBe(false);
+      expect((await other.ledger.claim(E, 2, at)).claimed).toBe(true);
+      expect((await ledger.claim(E, 2, at)).claimed).toBe(false);
+      expect((await ledger.claim(E, 99, at)).claimed).toBe(false);
+      expect(await ledger.counts(E)).toMatchObject({ pending: 2, sending: 2 });
+    });
+
+    it('lets exactly one of many concurrent claimers win each row', async () => {
+      const { ledger, other } = ports();
+      const ids = Array.from({ length: 40 }, (_, i) => i + 1);
+      await ledger.ensurePending(E, ids);
+      const attempts = ids.flatMap((id) => [ledger.claim(E, id, at), other.ledger.claim(E, id, at), ledger.claim(E, id, at)]);
+      const won = (await Promise.all(attempts)).filter((r) => r.claimed).length;
+      expect(won).toBe(ids.length);
+      expect(await ledger.counts(E)).toMatchObject({ sending: 40, pending: 0 });
+    });
+
+    it('records outcomes only from the right state, with replies and received articles', async () => {
+      const { ledger } = ports();
+      await ledger.ensurePending(E, [1, 2, 3, 4]);
+      await ledger.claim(E, 1, at);
+      await ledger.recordAccepted(E, 1, at, { messageId: '<m1@x>', response: '250 ok', segment: 's1', articleIds: ['a', 'b'] });
+      await ledger.recordAccepted(E, 2, at, { messageId: '<m2@x>', response: '250 ok', segment: 's1', articleIds: ['c'] });
+      await ledger.claim(E, 3, at);
+      await ledger.recordFailed(E, 3, new Date('2026-11-28T07:02:00Z'), { code: 'TRANSPORT_PERMANENT', text: '550 no such user', retryable: false, attempts: 1 });
+      expect(await ledger.recordSkipped(E, 4, at, 'thin digest')).toBe(true);
+      expect(await ledger.recordSkipped(E, 1, at, 'must not override accepted')).toBe(false);
+
+      const rows = await ledger.list(E);
+      expect(rows.map((r) => [r.subscriberId, r.status])).toEqual([[1, 'accepted'], [2, 'pending'], [3, 'failed'], [4, 'skipped']]);
+      expect(rows[0]).toMatchObject({ messageId: '<m1@x>', response: '250 ok', segment: 's1', attempts: 1, claimedAt: at.toISOString(), retryable: false });
+      expect(rows[3]!.reason).toBe('thin digest');
+      expect((await ledger.list(E, 'failed')).map((r) => r.subscriberId)).toEqual([3]);
+      expect(await ledger.receivedArticleIds(1, ['a', 'b', 'c'])).toEqual(new Set(['a', 'b']));
+      expect(await ledger.receivedArticleIds(1, ['a', 'b'], E)).toEqual(new Set());
+      expect(await ledger.receivedArticleIds(2, ['c'])).toEqual(new Set());
+      expect(await ledger.lastErrors(E, 5)).toEqual([
+        { subscriberId: 3, email: null, errorCode: 'TRANSPORT_PERMANENT', response: '550 no such user', at: '2026-11-28T07:02:00.000Z' },
+      ]);
+    });
+
+    it('keeps an ambiguous row sending with its reason, and requeues failures and ambiguous rows only when asked', async () => {
+      const { ledger } = ports();
+      await ledger.ensurePending(E, [1, 2, 3]);
+      for (const id of [1, 2, 3]) await ledger.claim(E, id, at);
+      await ledger.recordFailed(E, 1, at, { code: 'TRANSPORT_TEMPORARY', text: '451 later', retryable: true, attempts: 5 });
+      await ledger.releaseForRetry(E, 2);
+      await ledger.recordAmbiguous(E, 3, at, { code: 'TRANSPORT_AMBIGUOUS', text: 'no reply after DATA', attempts: 1 });
+      const ambiguous = await ledger.listAmbiguous(E);
+      expect(ambiguous.map((r) => [r.subscriberId, r.status, r.errorCode])).toEqual([[3, 'sending', 'TRANSPORT_AMBIGUOUS']]);
+      expect((await ledger.list(E, 'failed'))[0]).toMatchObject({ retryable: true, attempts: 5 });
+      expect(await ledger.releaseRetryableFailures(E)).toBe(1);
+      expect(await ledger.releaseRetryableFailures(E)).toBe(0);
+      expect(await ledger.counts(E)).toMatchObject({ pending: 2, sending: 1 });
+      expect(await ledger.resetAmbiguous(E)).toBe(1);
+      expect(await ledger.counts(E)).toMatchObject({ pending: 3, sending: 0, total: 3 });
+    });
+
+    it('summarizes editions per newsletter, newest first', async () => {
+      const { ledger } = ports();
+      await ledger.ensurePending('weekly/2026-11-21T07:00:00Z', [1]);
+      await ledger.claim('weekly/2026-11-21T07:00:00Z', 1, new Date('2026-11-21T07:00:00Z'));
+      await ledger.ensurePending(E, [1, 2]);
+      await ledger.claim(E, 1, at);
+      await ledger.ensurePending('weekly-extra/2026-11-28T07:00:00Z', [1]);
+      const summaries = await ledger.editions('weekly');
+      expect(summaries.map((s) => s.editionId)).toEqual([E, 'weekly/2026-11-21T07:00:00Z']);
+      expect(summaries[0]!.counts).toMatchObject({ pending: 1, sending: 1, total: 2 });
+      expect(summaries[0]).toMatchObject({ ambiguous: 1, lastActivityAt: at.toISOString() });
+      expect(await ledger.editions()).toHaveLength(3);
+    });
+
+    it('skips, with the reason, a pending row whose reader left after the audience was read', async () => {
+      const { ledger, subscribers } = ports();
+      const [ann, bob, cy, dee] = await seedSubscribers(subscribers, [
+        staged('ann@example.org', { weekly: null }),
+        staged('bob@example.org', { weekly: null }),
+        staged('cy@example.org', { weekly: null }),
+        staged('dee@example.org', { weekly: null }),
+      ]);
+      await ledger.ensurePending(E, [ann!, bob!, cy!, dee!]);
+      await subscribers.unsubscribe(bob!, 'weekly', at, { channel: 'web', editionId: E });
+      await subscribers.addSuppression(addressHash('cy@example.org'), 'operator', at);
+      await subscribers.recordHardBounce(dee!, at, 1);
+      expect(await ledger.claim(E, ann!, at)).toEqual({ claimed: true });
+      expect(await ledger.claim(E, bob!, at)).toEqual({ claimed: false, skipped: 'subscription unsubscribed before delivery' });
+      expect(await ledger.claim(E, cy!, at)).toEqual({ claimed: false, skipped: 'address suppressed before delivery' });
+      expect(await ledger.claim(E, dee!, at)).toEqual({ claimed: false, skipped: 'subscriber bounced before delivery' });
+      const rows = await ledger.list(E);
+      expect(rows.map((r) => [r.email, r.status])).toEqual([
+        ['ann@example.org', 'sending'], ['bob@example.org', 'skipped'], ['cy@example.org', 'skipped'], ['dee@example.org', 'skipped'],
+      ]);
+    });
+  });
+}

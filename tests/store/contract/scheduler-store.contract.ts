@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { OpenPorts } from './backends.ts';
+import { usePorts } from './seed.ts';
+
+const T0 = new Date('2026-11-30T06:00:00Z');
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+/** The SchedulerStore port (src/schedule/scheduler-store.ts). */
+export function schedulerStoreContract(name: string, open: OpenPorts): void {
+  describe(`${name}: SchedulerStore contract`, () => {
+    const ports = usePorts(open);
+
+    it('keeps one scheduler per store: free, expired or ours is taken, a live other is named', async () => {
+      const a = ports().scheduler;
+      const b = ports().other.scheduler;
+      expect(await a.getLease()).toBeNull();
+      expect(await a.acquireLease('host-a:1', T0, 45_000)).toEqual({ acquired: true });
+      expect(await a.acquireLease('host-a:1', at(1000), 45_000)).toEqual({ acquired: true }); // ours again
+      expect(await b.acquireLease('host-b:2', at(2000), 45_000)).toEqual({
+        acquired: false,
+        current: { holder: 'host-a:1', acquiredAt: at(1000).toISOString(), heartbeatAt: at(1000).toISOString(), expiresAt: at(46_000).toISOString() },
+      });
+      expect(await a.renewLease('host-a:1', at(30_000), 45_000)).toBe(true);
+      expect((await b.acquireLease('host-b:2', at(60_000), 45_000)).acquired).toBe(false);
+      expect(await b.acquireLease('host-b:2', at(75_000), 45_000)).toEqual({ acquired: true });
+      expect(await a.renewLease('host-a:1', at(76_000), 45_000)).toBe(false);
+      await a.releaseLease('host-a:1');
+      expect((await a.getLease())!.holder).toBe('host-b:2');
+      await b.releaseLease('host-b:2');
+      expect(await a.getLease()).toBeNull();
+    });
+
+    it('remembers the first and the last tick', async () => {
+      const { scheduler } = ports();
+      expect(await scheduler.lastTickAt()).toBeNull();
+      expect(await scheduler.firstTickAt()).toBeNull();
+      await scheduler.recordTick(T0);
+      await scheduler.recordTick(at(60_000));
+      expect(await scheduler.firstTickAt()).toEqual(T0);
+      expect(await scheduler.lastTickAt()).toEqual(at(60_000));
+    });
+
+    it('logs events per edition in order; the last event of a newsletter ignores waiting', async () => {
+      const { scheduler } = ports();
+      const E = 'daily/2026-11-30T07:00';
+      await scheduler.recordEvent({ newsletterId: 'daily', editionId: E, kind: 'prepared', detail: null, at: T0.toISOString() });
+      await scheduler.recordEvent({ newsletterId: 'daily', editionId: E, kind: 'sent', detail: '3 accepted', at: at(1).toISOString() });
+      await scheduler.recordEvent({ newsletterId: 'daily', editionId: E, kind: 'waiting', detail: 'approval', at: at(2).toISOString() });
+      await scheduler.recordEvent({ newsletterId: 'weekly', editionId: 'weekly/x', kind: 'skipped', detail: null, at: at(3).toISOString() });
+      expect((await scheduler.listEvents(E)).map((e) => e.kind)).toEqual(['prepared', 'sent', 'waiting']);
+      expect(await scheduler.lastEvent('daily')).toEqual({ newsletterId: 'daily', editionId: E, kind: 'sent', detail: '3 accepted', at: at(1).toISOString() });
+      expect(await scheduler.lastEvent('monthly')).toBeNull();
+    });
+  });
+}

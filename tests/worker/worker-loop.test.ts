@@ -1,0 +1,83 @@
+import os from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/core/clock.ts';
+import { createSilentLogger } from '../../src/core/logger.ts';
+import { SmtpTransport } from '../../src/delivery/smtp-transport.ts';
+import { PgDatabase } from '../../src/store/postgres/pg-database.ts';
+import { PgLedger } from '../../src/store/postgres/pg-ledger.ts';
+import { migratePg } from '../../src/store/postgres/pg-migrations.ts';
+import { PG_MIGRATIONS } from '../../src/store/postgres/pg-schema.ts';
+import { PgWorkQueue } from '../../src/store/postgres/pg-work-queue.ts';
+import type { Recipient } from '../../src/subscribers/subscriber-store.ts';
+import { runWorker, type EditionWork, type WorkerOptions } from '../../src/worker/run-worker.ts';
+import { startSmtpSink } from '../delivery/support/smtp-sink.ts';
+import { createTestDatabase, PG_TEST_URL } from '../helpers/postgres.ts';
+import { enqueueEdition, standInEditionWork, WORKER_EDITION } from './support/worker-fixture.ts';
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+const options = (workerId: string, over: Partial<WorkerOptions> = {}): WorkerOptions => ({
+  worker: { workerId, host: os.hostname(), pid: process.pid },
+  batchSize: 25, leaseMs: 60_000, concurrency: 2, rateLimit: null, idleMs: 20, exitWhenIdle: true,
+  delivery: { maxAttempts: 2, backoffInitial: 10, backoffMax: 20, maxConsecutiveFailures: 50 },
+  ...over,
+});
+
+describe.skipIf(!PG_TEST_URL)('the worker loop on PostgreSQL', () => {
+  it('waits for an edition that is not sendable yet, hands back its batch at once when stopped, and marks the edition drained', async () => {
+    const database = await createTestDatabase('tidings_worker_loop');
+    cleanups.push(() => database.drop());
+    const db = new PgDatabase(database.url);
+    cleanups.push(() => db.close());
+    await migratePg(db, PG_MIGRATIONS);
+    await enqueueEdition(db, 120);
+    const sink = await startSmtpSink();
+    cleanups.push(() => sink.close());
+    const transport = () => new SmtpTransport({
+      url: sink.url, maxConnections: 2, maxMessages: 100, rateLimit: 10_000, tls: { rejectUnauthorized: false },
+      connectionTimeoutMs: 5000, greetingTimeoutMs: 5000, socketTimeoutMs: 5000,
+    });
+    const queue = new PgWorkQueue(db);
+    const ledger = new PgLedger(db);
+    const work = standInEditionWork(db);
+    let approved = false;
+    const drained: string[] = [];
+    const deps = (sendable: EditionWork<Recipient>) => ({
+      queue, ledger, transport: transport(), clock: systemClock, logger: createSilentLogger(),
+      prepareEdition: async (id: string) => (approved && id === WORKER_EDITION ? sendable : null),
+      onEditionDrained: async (id: string) => void drained.push(id),
+    });
+
+    // Awaiting approval: nothing is claimed, and --until-idle returns.
+    expect(await runWorker(deps(work), options('early'))).toMatchObject({ batches: 0, accepted: 0 });
+    expect(await ledger.counts(WORKER_EDITION)).toMatchObject({ pending: 120 });
+
+    // Approved. A worker stopped during its first batch hands the unsent rest back at once (no lease wait).
+    approved = true;
+    const stop = new AbortController();
+    const stopping: EditionWork<Recipient> = {
+      ...work,
+      onAccepted: () => {
+        stop.abort();
+      },
+    };
+    const stopped = await runWorker(deps(stopping), options('stopped', { signal: stop.signal }));
+    expect(stopped.batches).toBe(1);
+    expect(stopped.accepted).toBeGreaterThanOrEqual(1);
+    expect(stopped.accepted).toBeLessThanOrEqual(2); // only what was in flight when it stopped
+    const leased = await db.query(`SELECT 1 FROM deliveries WHERE status = 'pending' AND lease_until IS NOT NULL`);
+    expect(leased.rowCount).toBe(0);
+    expect(drained).toEqual([]);
+
+    // Two workers finish the list between them, rendering each segment once in all.
+    const [a, b] = await Promise.all([runWorker(deps(work), options('a')), runWorker(deps(work), options('b'))]);
+    expect(a.accepted + b.accepted + stopped.accepted).toBe(120);
+    expect(await ledger.counts(WORKER_EDITION)).toMatchObject({ accepted: 120, pending: 0, sending: 0 });
+    expect(sink.messages).toHaveLength(120);
+    expect(stopped.segmentsRendered + a.segmentsRendered + b.segmentsRendered).toBe(3);
+    expect(drained).toContain(WORKER_EDITION);
+  }, 120_000);
+});
