@@ -151,7 +151,9 @@ async function baselineChild(emlFile: string, port: number, count: number): Prom
 }
 
 function runChild<T>(args: string[]): Promise<T> {
-  const proc = fork(SELF, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF=DIR: the send child writes a V8 CPU profile there (node --cpu-prof), to see where the time goes.
+  const profile = process.env.BENCH_CPU_PROF && args[0] === '--send-child' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const proc = fork(SELF, args, { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     let result: T | null = null;
     proc.on('message', (m) => (result = m as T));
