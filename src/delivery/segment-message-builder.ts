@@ -96,18 +96,16 @@ function slotValue(plain: PersonalValues['text'], inUrl: PersonalValues['text'])
 
 /**
  * The multipart/alternative body: text, then HTML, then the closing delimiter. Every
- * piece is whole lines; a quoted-printable part ends with a line break of its own (soft
- * or hard), so the CRLF that belongs to the next delimiter gets a line of its own.
+ * piece is whole lines: each part ends with the CRLF that belongs to the next delimiter
+ * (a hard line break in quoted-printable too, never a soft one).
  */
 function bodyPieces(boundary: string, text: FilledPart, html: FilledPart): FilledPart {
-  const crlf = Buffer.from('\r\n', 'latin1');
-  const closing = (part: FilledPart) => (part.encoding === 'quoted-printable' ? [crlf] : []);
   const textHeader = partHeader(boundary, 'plain', text.encoding);
   const htmlHeader = partHeader(boundary, 'html', html.encoding);
   const end = Buffer.from(`--${boundary}--\r\n`, 'latin1');
   return {
     encoding: text.encoding,
-    pieces: [textHeader, ...text.pieces, ...closing(text), htmlHeader, ...html.pieces, ...closing(html), end],
-    canonical: () => [textHeader, ...text.canonical(), ...closing(text), htmlHeader, ...html.canonical(), ...closing(html), end],
+    pieces: [textHeader, ...text.pieces, htmlHeader, ...html.pieces, end],
+    canonical: () => [textHeader, ...text.canonical(), htmlHeader, ...html.canonical(), end],
   };
 }
