@@ -46,6 +46,16 @@ export interface MessageBuilderOptions {
   returnPath?: { address: string; secret: string } | undefined;
 }
 
+/**
+ * Unique ids from one random prefix per builder and a counter: as unique as a random id
+ * per message (the prefix is 96 random bits) for one call to the system's RNG per run.
+ */
+export function createUniqueIds(): () => string {
+  const prefix = randomBytes(12).toString('base64url');
+  let count = 0;
+  return () => `${prefix}${(++count).toString(36)}`;
+}
+
 /** A Feedback-ID field: colons separate the fields, so each value keeps only a safe ASCII set. */
 export function feedbackIdField(value: string): string {
   return singleLine(value).replace(/:/g, '').replace(/[^A-Za-z0-9._+-]+/g, '-').slice(0, 64) || '-';
@@ -96,7 +106,7 @@ export function createHeadWriter(options: MessageBuilderOptions): (input: HeadIn
   const replyTo = options.replyTo ? parseMailbox(options.replyTo, 'newsletter.replyTo') : null;
   const mailto = options.unsubscribeMailto ? normalizeAddress(options.unsubscribeMailto.replace(/^mailto:/i, ''), 'web.unsubscribeMailto') : null;
   const maxSubject = options.subjectMaxLength ?? 200;
-  const uniqueId = options.uniqueId ?? (() => randomBytes(12).toString('base64url'));
+  const uniqueId = options.uniqueId ?? createUniqueIds();
   const kind = options.kind ?? 'digest';
   const fixedHeaders = [
     `From: ${formatMailbox(sender.name, sender.address)}`,
@@ -146,7 +156,7 @@ export function createHeadWriter(options: MessageBuilderOptions): (input: HeadIn
  */
 export function createMessageBuilder(options: MessageBuilderOptions): BuildMessage {
   const writeHead = createHeadWriter(options);
-  const uniqueId = options.uniqueId ?? (() => randomBytes(12).toString('base64url'));
+  const uniqueId = options.uniqueId ?? createUniqueIds();
   return (input) => {
     const { messageId, envelope, head } = writeHead({ editionId: input.editionId, recipient: input.recipient, subject: input.content.subject, urls: input.urls });
     const boundary = `--=_tidings_${uniqueId()}`;

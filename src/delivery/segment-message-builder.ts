@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { personalSubject, personalValues, type PersonalValues, type TokenSlot } from '../render/personalize.ts';
 import type { PersonalTokens, RenderedSegment } from '../render/render-types.ts';
 import { BodyTemplate, type FilledPart } from './body-template.ts';
 import type { OutgoingMessage } from './mail-transport.ts';
-import { createHeadWriter, type MessageBuilderOptions, type MessageInput } from './message-builder.ts';
+import { createHeadWriter, createUniqueIds, type MessageBuilderOptions, type MessageInput } from './message-builder.ts';
 import type { SubscriberUrls } from './subscriber-token.ts';
 
 /** One message of an edition: the segment it belongs to and the subscriber's values. */
@@ -45,7 +45,7 @@ function partHeader(boundary: string, type: 'plain' | 'html', encoding: string):
  */
 export function createSegmentMessageBuilder(options: SegmentMessageBuilderOptions): BuildSegmentMessage {
   const writeHead = createHeadWriter(options);
-  const uniqueId = options.uniqueId ?? (() => randomBytes(12).toString('base64url'));
+  const uniqueId = options.uniqueId ?? createUniqueIds();
   const allow8bit = options.allow8bit ?? (() => false);
   // Keyed by the segment object: when the segment cache lets a rendering go, its bodies go too.
   const bodies = new WeakMap<RenderedSegment, SegmentBodies>();

@@ -84,6 +84,17 @@ export class SqliteLedger implements Ledger {
   private readonly group: GroupCommit;
   /** receivedArticleIds' statement per number of article ids (an edition has few sizes). */
   private readonly receivedQueries = new Map<number, { all(...params: unknown[]): unknown[] }>();
+  private readonly receivedInserts = new Map<number, { run(...params: unknown[]): unknown }>();
+
+  private insertReceived(count: number): { run(...params: unknown[]): unknown } {
+    let insert = this.receivedInserts.get(count);
+    if (!insert) {
+      const rows = Array.from({ length: count }, () => '(?, ?, ?)').join(', ');
+      insert = this.db.prepare(`INSERT OR IGNORE INTO received_articles (subscriber_id, article_id, edition_id) VALUES ${rows}`);
+      this.receivedInserts.set(count, insert);
+    }
+    return insert;
+  }
 
   constructor(private readonly db: SqliteDatabase) {
     this.group = new GroupCommit(db);
@@ -168,8 +179,10 @@ export class SqliteLedger implements Ledger {
     await this.group.run(() => {
       const changed = accepted.run(at.toISOString(), record.messageId, record.response, record.segment, editionId, subscriberId).changes;
       // Only a row this caller had claimed counts: no articles are remembered for a lost race.
-      if (changed !== 1) return;
-      for (const articleId of record.articleIds) received.run(subscriberId, articleId, editionId);
+      if (changed !== 1 || !record.articleIds.length) return;
+      // One multi-row INSERT per message (statement cached per article count) rather than one per article.
+      if (record.articleIds.length > 300) for (const articleId of record.articleIds) received.run(subscriberId, articleId, editionId);
+      else this.insertReceived(record.articleIds.length).run(...record.articleIds.flatMap((articleId) => [subscriberId, articleId, editionId]));
     });
   }
 
