@@ -5,6 +5,7 @@
  *   npx tsx bench/send-throughput.ts --large 1000000      # the 1M memory run: seeding ~1 min, the send
  *                                                         # minutes at the measured rate (1M ÷ msg/s)
  *   BENCH_CPU_PROF=/tmp/prof npx tsx bench/send-throughput.ts --skip-large   # CPU profile of the send child
+ *   BENCH_GC_TRACE=1 npx tsx bench/send-throughput.ts ...   # the send child's live heap after a full GC every 10 s
  *
  * 1. A sink: smtp-server on 127.0.0.1 in its own process (bench/send-sink.ts); it advertises
  *    8BITMIME like most servers, so segments that are not plain ASCII go 8bit after the first message.
@@ -87,6 +88,15 @@ async function sendChild(configFile: string, at: string, port: number): Promise<
     peakHeapUsedMb = Math.max(peakHeapUsedMb, m.heapUsed / 1024 ** 2);
     peakExternalMb = Math.max(peakExternalMb, m.external / 1024 ** 2);
   }, 1000); // memoryUsage() reads /proc: every 200 ms it cost the sender ~1% of its CPU
+  // BENCH_GC_TRACE=1: the live heap after a full GC every 10 s, to tell retained memory from garbage not yet collected.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const liveHeap: string[] = [];
+  const tracer = gc
+    ? setInterval(() => {
+        gc();
+        liveHeap.push((process.memoryUsage().heapUsed / 1024 ** 2).toFixed(0));
+      }, 10_000)
+    : null;
   const cpu0 = process.cpuUsage();
   const started = performance.now();
   const exitCode = await main(['node', 'tidings', '-q', '-c', configFile, 'send', NEWSLETTER, '--at', at], {
@@ -97,6 +107,10 @@ async function sendChild(configFile: string, at: string, port: number): Promise<
   const seconds = (performance.now() - started) / 1000;
   const cpuSeconds = cpuSecondsSince(cpu0);
   clearInterval(sampler);
+  if (tracer) {
+    clearInterval(tracer);
+    console.log(`live heap after GC every 10 s (MB): ${liveHeap.join(' ')}`);
+  }
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const summary = out.split('\n').find((line) => / accepted, /.test(line)) ?? '';
   // Read back what the ledger recorded: accepted rows and the distinct segments they came from.
@@ -158,6 +172,7 @@ async function baselineChild(emlFile: string, port: number, count: number): Prom
 function runChild<T>(args: string[]): Promise<T> {
   // BENCH_CPU_PROF=DIR: the send child writes a V8 CPU profile there (node --cpu-prof), to see where the time goes.
   const profile = process.env.BENCH_CPU_PROF && args[0] === '--send-child' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  if (process.env.BENCH_GC_TRACE && args[0] === '--send-child') profile.push('--expose-gc');
   const proc = fork(SELF, args, { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     let result: T | null = null;
