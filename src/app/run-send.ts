@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { TidingsError, describeError, isTidingsError } from '../core/errors.ts';
 import { assertNotTooLate } from '../delivery/late-run.ts';
-import { createMessageBuilder } from '../delivery/message-builder.ts';
+import { createMessageBuilder, type MessageBuilderOptions } from '../delivery/message-builder.ts';
+import { createSegmentMessageBuilder } from '../delivery/segment-message-builder.ts';
 import { createProgressReporter } from '../delivery/progress-reporter.ts';
 import { sendEdition } from '../delivery/send-edition.ts';
 import { holdSendLease, type HeldLease, type LeaseHolder, type LeaseRequest } from '../delivery/send-lease.ts';
@@ -141,6 +142,16 @@ async function sendUnderLease(
   const maxConnections = ctx.config.transport.type === 'smtp' ? ctx.config.transport.maxConnections : 4;
   const itemIds = edition.articles.map((a) => a.articleId);
   const signals = [options.signal, lease?.lost].filter((signal): signal is AbortSignal => Boolean(signal));
+  const builderOptions: MessageBuilderOptions = {
+    from: newsletter.from,
+    replyTo: newsletter.replyTo,
+    newsletterId: newsletter.id,
+    newsletterTitle: newsletter.title,
+    unsubscribeMailto: ctx.config.web.unsubscribeMailto,
+    archiveUrl: archiveUrlFor(ctx.config, newsletter),
+    clock: ctx.clock,
+    returnPath: ctx.config.transport.returnPath ? { address: ctx.config.transport.returnPath, secret } : undefined,
+  };
   let result: SendResult;
   try {
     result = await sendEdition<Recipient>(
@@ -161,16 +172,8 @@ async function sendUnderLease(
           preferencesUrl: tokens.preferences_url,
           viewUrl: tokens.view_url,
         }),
-        buildMessage: createMessageBuilder({
-          from: newsletter.from,
-          replyTo: newsletter.replyTo,
-          newsletterId: newsletter.id,
-          newsletterTitle: newsletter.title,
-          unsubscribeMailto: ctx.config.web.unsubscribeMailto,
-          archiveUrl: archiveUrlFor(ctx.config, newsletter),
-          clock: ctx.clock,
-          returnPath: ctx.config.transport.returnPath ? { address: ctx.config.transport.returnPath, secret } : undefined,
-        }),
+        buildMessage: createMessageBuilder(builderOptions),
+        composeMessage: createSegmentMessageBuilder({ ...builderOptions, allow8bit: () => transport?.eightBitMime ?? false }),
         links: pipeline.links(secret),
         clock: ctx.clock,
         logger: ctx.logger,

@@ -7,7 +7,8 @@ import { TidingsError } from '../core/errors.ts';
  * neither nodemailer's signer nor mailauth's sets both `t=`/`x=` and over-signs: a
  * header named once more in `h=` than the message has it (From, To, Subject,
  * List-Unsubscribe) makes a copy added in transit break the signature instead of
- * being shown to the reader. Messages are the builder's 7-bit CRLF MIME.
+ * being shown to the reader. Messages are the builders' CRLF MIME (8-bit bodies are
+ * read as latin1, one char per byte, so their bytes are hashed as they are).
  */
 export interface DkimOptions {
   domain: string;
@@ -27,7 +28,8 @@ export const OVERSIGNED_HEADERS = ['from', 'to', 'subject', 'list-unsubscribe'];
 
 export const MIN_DKIM_BITS = 2048;
 
-export type DkimSign = (raw: Buffer) => Buffer;
+/** Signs a message; `bodyHash`, when the builder computed it, spares canonicalizing the whole body here. */
+export type DkimSign = (raw: Buffer, bodyHash?: string) => Buffer;
 
 /** Reads the PEM key: RSA only (what every receiver verifies); throws CONFIG_INVALID with `where`. */
 export function loadDkimKey(pem: string, where: string): { key: KeyObject; bits: number } {
@@ -47,10 +49,11 @@ interface HeaderField {
   text: string;
 }
 
-function splitMessage(raw: string): { fields: HeaderField[]; body: string } {
+/** The header block and the body as latin1 strings (one char per byte); the body only when asked for. */
+function splitMessage(raw: Buffer, withBody: boolean): { fields: HeaderField[]; body: string } {
   const end = raw.indexOf('\r\n\r\n');
-  const head = end < 0 ? raw : raw.slice(0, end);
-  const body = end < 0 ? '' : raw.slice(end + 4);
+  const head = raw.toString('latin1', 0, end < 0 ? raw.length : end);
+  const body = end < 0 || !withBody ? '' : raw.toString('latin1', end + 4);
   const fields: HeaderField[] = [];
   for (const line of head.split('\r\n')) {
     if (/^[ \t]/.test(line) && fields.length) fields[fields.length - 1]!.text += `\r\n${line}`;
@@ -117,9 +120,9 @@ export function createDkimSigner(options: DkimOptions, clock: Clock): DkimSign {
   const { key } = loadDkimKey(options.privateKey, 'transport.dkim.keyFile');
   const domain = options.domain.trim().toLowerCase();
   const selector = options.selector.trim();
-  return (raw) => {
-    const { fields, body } = splitMessage(raw.toString('latin1'));
-    const bodyHash = createHash('sha256').update(canonicalBody(body), 'latin1').digest('base64');
+  return (raw, precomputed) => {
+    const { fields, body } = splitMessage(raw, precomputed === undefined);
+    const bodyHash = precomputed ?? createHash('sha256').update(canonicalBody(body), 'latin1').digest('base64');
     const names = headerList(fields);
     const signedAt = Math.floor(clock.now().getTime() / 1000);
     const tags = [

@@ -7,8 +7,12 @@ export interface OutgoingMessage {
   /** `<…@sender-domain>`, also written in the raw message's Message-ID header. */
   messageId: string;
   envelope: { from: string; to: string };
-  /** The complete RFC 5322 message with CRLF line endings; 7-bit ASCII (bodies are base64). */
+  /** The complete RFC 5322 message with CRLF line endings; 7-bit unless `eightBit`. */
   raw: Buffer;
+  /** A body part is 8bit: the server must have advertised 8BITMIME (sent with BODY=8BITMIME). */
+  eightBit?: boolean;
+  /** The DKIM body hash (relaxed, sha256, base64) when the builder can compute it cheaply; else the signer does. */
+  bodyHash?: () => string;
   /** Which edition it belongs to (the outbox writes one folder per edition). */
   editionId: string;
   subscriberId: number;
@@ -22,6 +26,8 @@ export interface SendReceipt {
 
 export interface MailTransport {
   send(message: OutgoingMessage): Promise<SendReceipt>;
+  /** The server advertised 8BITMIME (learned from the first reply; false until then and for files). */
+  readonly eightBitMime?: boolean;
   /** The server asked us to slow down: lower the send rate for a while. */
   slowDown?(): void;
   close(): Promise<void>;

@@ -46,6 +46,16 @@ export interface MessageBuilderOptions {
   returnPath?: { address: string; secret: string } | undefined;
 }
 
+/**
+ * Unique ids from one random prefix per builder and a counter: as unique as a random id
+ * per message (the prefix is 96 random bits) for one call to the system's RNG per run.
+ */
+export function createUniqueIds(): () => string {
+  const prefix = randomBytes(12).toString('base64url');
+  let count = 0;
+  return () => `${prefix}${(++count).toString(36)}`;
+}
+
 /** A Feedback-ID field: colons separate the fields, so each value keeps only a safe ASCII set. */
 export function feedbackIdField(value: string): string {
   return singleLine(value).replace(/:/g, '').replace(/[^A-Za-z0-9._+-]+/g, '-').slice(0, 64) || '-';
@@ -70,19 +80,33 @@ export interface MessageInput {
 
 export type BuildMessage = (input: MessageInput) => OutgoingMessage;
 
+/** What the headers of one message need: the personalized subject, not the bodies. */
+export interface HeadInput {
+  editionId: string;
+  recipient: MessageInput['recipient'];
+  subject: string;
+  urls: SubscriberUrls;
+}
+
+/** The header block of one message (CRLF-joined, without Content-Type and the blank line) and its envelope. */
+export interface MessageHead {
+  messageId: string;
+  envelope: { from: string; to: string };
+  head: string;
+}
+
 /**
- * Builds the raw MIME message directly: headers per message, both bodies as native
- * base64. This is what makes sending cheap: nodemailer's composer re-encodes every
- * part through streams for each message, here it is one Buffer conversion per part.
- * The fixed headers (From, Reply-To, List-Id) are formatted once per builder.
+ * Writes the headers of each message: the fixed ones (From, Reply-To, List-Id) are
+ * formatted once per writer; To, Subject, Message-ID, List-Unsubscribe, Feedback-ID
+ * and the VERP return path per message, every value through `singleLine`.
  */
-export function createMessageBuilder(options: MessageBuilderOptions): BuildMessage {
+export function createHeadWriter(options: MessageBuilderOptions): (input: HeadInput) => MessageHead {
   const sender = parseMailbox(options.from, 'newsletter.from');
   const domain = sender.address.slice(sender.address.lastIndexOf('@') + 1);
   const replyTo = options.replyTo ? parseMailbox(options.replyTo, 'newsletter.replyTo') : null;
   const mailto = options.unsubscribeMailto ? normalizeAddress(options.unsubscribeMailto.replace(/^mailto:/i, ''), 'web.unsubscribeMailto') : null;
   const maxSubject = options.subjectMaxLength ?? 200;
-  const uniqueId = options.uniqueId ?? (() => randomBytes(12).toString('base64url'));
+  const uniqueId = options.uniqueId ?? createUniqueIds();
   const kind = options.kind ?? 'digest';
   const fixedHeaders = [
     `From: ${formatMailbox(sender.name, sender.address)}`,
@@ -95,7 +119,7 @@ export function createMessageBuilder(options: MessageBuilderOptions): BuildMessa
   ].join('\r\n');
   const senderId = options.senderId ?? domain;
   const returnPath = options.returnPath ? { ...options.returnPath, address: normalizeAddress(options.returnPath.address, 'transport.returnPath') } : null;
-  const envelopeFrom = (input: MessageInput): string => {
+  const envelopeFrom = (input: HeadInput): string => {
     if (!returnPath) return sender.address;
     if (kind !== 'digest' || input.recipient.id < 0) return returnPath.address;
     return formatVerpAddress(returnPath.address, { editionId: input.editionId, subscriberId: input.recipient.id }, returnPath.secret);
@@ -105,15 +129,14 @@ export function createMessageBuilder(options: MessageBuilderOptions): BuildMessa
     const where = `subscriber ${input.recipient.id}`;
     const to = normalizeAddress(singleLine(input.recipient.email), where);
     const messageId = `<${uniqueId()}.${input.recipient.id}@${domain}>`;
-    const subject = capLength(singleLine(input.content.subject), maxSubject);
+    const subject = capLength(singleLine(input.subject), maxSubject);
     // URL.href percent-encodes anything outside ASCII and drops whitespace and newlines.
     const unsubscribe = [`<${new URL(singleLine(input.urls.unsubscribeUrl)).href}>`];
     // The subject carries the signed token (base64url and a dot: safe in a URL as it is);
     // `tidings subscribers unsubscribe-mail` checks it. Without a token there is no mailto form.
     const token = input.urls.unsubscribeToken;
     if (mailto && token && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) unsubscribe.push(`<mailto:${mailto}?subject=unsubscribe-${token}>`);
-    const boundary = `--=_tidings_${uniqueId()}`;
-    const raw = [
+    const head = [
       fixedHeaders,
       `To: ${formatMailbox(input.recipient.name, to)}`,
       `Subject: ${encodeWords(subject)}`,
@@ -121,9 +144,24 @@ export function createMessageBuilder(options: MessageBuilderOptions): BuildMessa
       `Message-ID: ${messageId}`,
       `List-Unsubscribe: ${unsubscribe.join(',\r\n ')}`,
       ...(kind === 'digest' ? [`Feedback-ID: ${formatFeedbackId(input.editionId, options.newsletterId, senderId)}`] : []),
-      ...alternativeBodyLines(boundary, input.content.text, input.content.html),
     ].join('\r\n');
+    return { messageId, envelope: { from: envelopeFrom(input), to }, head };
+  };
+}
+
+/**
+ * Builds the raw MIME message from whole personalized bodies (test sends, editor
+ * notifications): headers per message, both bodies as native base64. Sending an edition
+ * uses segment-message-builder.ts instead, which encodes each segment's bodies once.
+ */
+export function createMessageBuilder(options: MessageBuilderOptions): BuildMessage {
+  const writeHead = createHeadWriter(options);
+  const uniqueId = options.uniqueId ?? createUniqueIds();
+  return (input) => {
+    const { messageId, envelope, head } = writeHead({ editionId: input.editionId, recipient: input.recipient, subject: input.content.subject, urls: input.urls });
+    const boundary = `--=_tidings_${uniqueId()}`;
+    const raw = [head, ...alternativeBodyLines(boundary, input.content.text, input.content.html)].join('\r\n');
     // Every byte is ASCII here, so latin1 is a plain copy (nodemailer streams a Buffer faster than a string).
-    return { messageId, envelope: { from: envelopeFrom(input), to }, raw: Buffer.from(raw, 'latin1'), editionId: input.editionId, subscriberId: input.recipient.id };
+    return { messageId, envelope, raw: Buffer.from(raw, 'latin1'), editionId: input.editionId, subscriberId: input.recipient.id };
   };
 }

@@ -205,11 +205,13 @@ export async function sendEdition<R extends DeliveryRecipient>(
     try {
       const segment = await segments.get(plan.segmentKey, plan.render);
       const urls = deps.links(recipient.id);
-      const content = deps.personalize(segment, {
+      const tokens = {
         name: recipient.name ?? '', first_name: recipient.firstName ?? '', email: recipient.email,
         unsubscribe_url: urls.unsubscribeUrl, preferences_url: urls.preferencesUrl, view_url: urls.viewUrl,
-      });
-      message = deps.buildMessage({ editionId, recipient, content, urls });
+      };
+      message = deps.composeMessage
+        ? deps.composeMessage({ editionId, recipient, segment, tokens, urls })
+        : deps.buildMessage({ editionId, recipient, content: deps.personalize(segment, tokens), urls });
     } catch (error) {
       // A bad address or a failed render is this recipient's problem: recorded, not thrown.
       const code = isTidingsError(error) ? error.code : 'RENDER_FAILED';

@@ -6,6 +6,7 @@ import type { DeliveryRow, Ledger } from './ledger.ts';
 import type { MailTransport } from './mail-transport.ts';
 import type { OutcomeJournal } from './outcome-journal.ts';
 import type { BuildMessage } from './message-builder.ts';
+import type { BuildSegmentMessage } from './segment-message-builder.ts';
 import type { SubscriberUrls } from './subscriber-token.ts';
 import type { TransportError } from './transport-error.ts';
 
@@ -45,6 +46,11 @@ export interface SendEditionDeps<R extends DeliveryRecipient = DeliveryRecipient
   plan(recipient: R): Promise<DeliveryPlan>;
   personalize(segment: RenderedSegment, tokens: PersonalTokens): { subject: string; html: string; text: string };
   buildMessage: BuildMessage;
+  /**
+   * The fast path: builds the message from the segment's pre-encoded bodies
+   * (segment-message-builder.ts); when given, `personalize` and `buildMessage` are not used.
+   */
+  composeMessage?: BuildSegmentMessage;
   /** Signed unsubscribe/preferences links and the view-in-browser URL for one subscriber. */
   links(subscriberId: number): SubscriberUrls;
   clock: Clock;

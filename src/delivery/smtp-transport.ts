@@ -47,6 +47,7 @@ export class SmtpTransport implements MailTransport {
   private readonly bucket: TokenBucket;
   private readonly where: string;
   private readonly sign: DkimSign | null;
+  private advertised8BitMime = false;
 
   constructor(options: SmtpTransportOptions) {
     const url = new URL(options.url);
@@ -74,13 +75,22 @@ export class SmtpTransport implements MailTransport {
     const probe: DataProbe = { messageComplete: false };
     try {
       // Unknown keys stay on the mail's data, where the stream plugin finds the probe.
-      const raw = this.sign ? this.sign(message.raw) : message.raw;
-      const mail = { envelope: message.envelope, raw, [PROBE_KEY]: probe } as SendMailOptions;
-      const info = await this.transporter.sendMail(mail);
+      const raw = this.sign ? this.sign(message.raw, message.bodyHash?.()) : message.raw;
+      // use8BitMime: nodemailer adds BODY=8BITMIME to MAIL FROM (when the server offers it).
+      const envelope = message.eightBit ? { ...message.envelope, use8BitMime: true } : message.envelope;
+      const mail = { envelope, raw, [PROBE_KEY]: probe } as SendMailOptions;
+      const info = (await this.transporter.sendMail(mail)) as { response?: unknown; ehlo?: unknown };
+      // The EHLO reply comes with every result: the first one tells whether 8-bit bodies may follow.
+      if (Array.isArray(info.ehlo)) this.advertised8BitMime = info.ehlo.some((line) => /^8BITMIME\b/i.test(String(line)));
       return { messageId: message.messageId, response: String(info.response ?? '') };
     } catch (error) {
       throw classifySmtpError(error, this.where, probe);
     }
+  }
+
+  /** False until a message went through; a pool's connections all go to the same server. */
+  get eightBitMime(): boolean {
+    return this.advertised8BitMime;
   }
 
   slowDown(): void {

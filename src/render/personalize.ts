@@ -20,7 +20,7 @@ const OPEN = '(?:\\{|%7B|%7b|&#123;|&#x7[bB];|&lbrace;|&lcub;)';
 const CLOSE = '(?:\\}|%7D|%7d|&#125;|&#x7[dD];|&rbrace;|&rcub;)';
 export const TOKEN_PATTERN = new RegExp(`${PERCENT}${PERCENT}${OPEN}(${TOKEN_NAMES.join('|')})${CLOSE}${PERCENT}${PERCENT}`, 'g');
 
-interface Slot {
+export interface TokenSlot {
   token: TokenName;
   /** The token stood URL-encoded, i.e. inside a URL: a plain value is percent-encoded there. */
   urlEncoded: boolean;
@@ -29,7 +29,7 @@ interface Slot {
 /** Static parts interleaved with slots: parts.length === slots.length + 1. */
 interface SplitText {
   parts: string[];
-  slots: Slot[];
+  slots: TokenSlot[];
 }
 
 interface CompiledSegment {
@@ -42,7 +42,7 @@ const compiledSegments = new WeakMap<RenderedSegment, CompiledSegment>();
 
 export function splitAtTokens(input: string): SplitText {
   const parts: string[] = [];
-  const slots: Slot[] = [];
+  const slots: TokenSlot[] = [];
   let last = 0;
   for (const match of input.matchAll(TOKEN_PATTERN)) {
     parts.push(input.slice(last, match.index));
@@ -89,8 +89,18 @@ export interface PersonalizedMessage {
   text: string;
 }
 
-export function personalize(segment: RenderedSegment, tokens: PersonalTokens): PersonalizedMessage {
-  const compiled = compile(segment);
+/**
+ * One subscriber's token values in the forms the parts need: `text` (raw: the plain-text
+ * part and the subject) and `html` (escaped), each also as it stands inside a URL.
+ */
+export interface PersonalValues {
+  text: Record<TokenName, string>;
+  textInUrl: Record<TokenName, string>;
+  html: Record<TokenName, string>;
+  htmlInUrl: Record<TokenName, string>;
+}
+
+export function personalValues(segment: RenderedSegment, tokens: PersonalTokens): PersonalValues {
   const fullName = cleanHeaderLine(tokens.name ?? '');
   const name = fullName || segment.nameFallback || 'there';
   // Raw values: the plain-text part and the subject. URLs that are not http(s) are dropped.
@@ -111,9 +121,20 @@ export function personalize(segment: RenderedSegment, tokens: PersonalTokens): P
     textInUrl[token] = isUrlToken(token) ? raw[token] : encodeURIComponent(raw[token]);
     htmlInUrl[token] = escapeHtml(textInUrl[token]);
   }
+  return { text: raw, textInUrl, html, htmlInUrl };
+}
+
+/** The subject with the subscriber's values (a header line: cleaned and capped). */
+export function personalSubject(segment: RenderedSegment, values: PersonalValues): string {
+  return cleanHeaderLine(join(compile(segment).subject, values.text, values.textInUrl));
+}
+
+export function personalize(segment: RenderedSegment, tokens: PersonalTokens): PersonalizedMessage {
+  const compiled = compile(segment);
+  const values = personalValues(segment, tokens);
   return {
-    subject: cleanHeaderLine(join(compiled.subject, raw, textInUrl)),
-    html: join(compiled.html, html, htmlInUrl),
-    text: join(compiled.text, raw, textInUrl),
+    subject: cleanHeaderLine(join(compiled.subject, values.text, values.textInUrl)),
+    html: join(compiled.html, values.html, values.htmlInUrl),
+    text: join(compiled.text, values.text, values.textInUrl),
   };
 }

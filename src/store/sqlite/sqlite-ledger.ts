@@ -12,6 +12,7 @@ import type {
   SubscriberId,
 } from '../../delivery/ledger.ts';
 import { emptyCounts } from '../../delivery/ledger.ts';
+import { GroupCommit } from './group-commit.ts';
 import type { SqliteDatabase } from './open-database.ts';
 
 interface Row {
@@ -73,12 +74,30 @@ const SELECT_ROWS = `
 /**
  * The ledger in the embedded SQLite store. Every state change is one conditional
  * UPDATE (`WHERE status = …`), so a second worker, or a second process on the same
- * file, can never win the same row twice.
+ * file, can never win the same row twice. Claims and outcomes asked for in the same
+ * turn of the event loop share one transaction (group commit): each call still
+ * resolves only once its own write is committed.
  */
 export class SqliteLedger implements Ledger {
   private readonly statements;
+  /** Claims and outcomes of concurrent workers, committed together (group-commit.ts). */
+  private readonly group: GroupCommit;
+  /** receivedArticleIds' statement per number of article ids (an edition has few sizes). */
+  private readonly receivedQueries = new Map<number, { all(...params: unknown[]): unknown[] }>();
+  private readonly receivedInserts = new Map<number, { run(...params: unknown[]): unknown }>();
+
+  private insertReceived(count: number): { run(...params: unknown[]): unknown } {
+    let insert = this.receivedInserts.get(count);
+    if (!insert) {
+      const rows = Array.from({ length: count }, () => '(?, ?, ?)').join(', ');
+      insert = this.db.prepare(`INSERT OR IGNORE INTO received_articles (subscriber_id, article_id, edition_id) VALUES ${rows}`);
+      this.receivedInserts.set(count, insert);
+    }
+    return insert;
+  }
 
   constructor(private readonly db: SqliteDatabase) {
+    this.group = new GroupCommit(db);
     this.statements = {
       insertPending: db.prepare('INSERT OR IGNORE INTO deliveries (edition_id, subscriber_id) VALUES (?, ?)'),
       claim: db.prepare(
@@ -148,31 +167,28 @@ export class SqliteLedger implements Ledger {
 
   async claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<ClaimResult> {
     const params = { at: at.toISOString(), edition: editionId, subscriber: subscriberId };
-    if (this.statements.claim.run(params).changes === 1) return { claimed: true };
-    const skipped = this.statements.skipUnwanted.get(params);
-    return { claimed: false, skipped: skipped?.reason ?? null };
+    return this.group.run((): ClaimResult => {
+      if (this.statements.claim.run(params).changes === 1) return { claimed: true };
+      const skipped = this.statements.skipUnwanted.get(params);
+      return { claimed: false, skipped: skipped?.reason ?? null };
+    });
   }
 
   async recordAccepted(editionId: string, subscriberId: SubscriberId, at: Date, record: AcceptedRecord): Promise<void> {
     const { accepted, received } = this.statements;
-    this.db.transaction(() => {
+    await this.group.run(() => {
       const changed = accepted.run(at.toISOString(), record.messageId, record.response, record.segment, editionId, subscriberId).changes;
       // Only a row this caller had claimed counts: no articles are remembered for a lost race.
-      if (changed !== 1) return;
-      for (const articleId of record.articleIds) received.run(subscriberId, articleId, editionId);
-    }).immediate();
+      if (changed !== 1 || !record.articleIds.length) return;
+      // One multi-row INSERT per message (statement cached per article count) rather than one per article.
+      if (record.articleIds.length > 300) for (const articleId of record.articleIds) received.run(subscriberId, articleId, editionId);
+      else this.insertReceived(record.articleIds.length).run(...record.articleIds.flatMap((articleId) => [subscriberId, articleId, editionId]));
+    });
   }
 
   async recordFailed(editionId: string, subscriberId: SubscriberId, at: Date, record: FailedRecord): Promise<void> {
-    this.statements.failed.run(
-      at.toISOString(),
-      record.code,
-      record.text,
-      record.retryable ? 1 : 0,
-      record.attempts,
-      editionId,
-      subscriberId,
-    );
+    const params = [at.toISOString(), record.code, record.text, record.retryable ? 1 : 0, record.attempts, editionId, subscriberId] as const;
+    await this.group.run(() => this.statements.failed.run(...params));
   }
 
   async recordAmbiguous(editionId: string, subscriberId: SubscriberId, at: Date, record: AmbiguousRecord): Promise<void> {
@@ -252,11 +268,15 @@ export class SqliteLedger implements Ledger {
 
   async receivedArticleIds(subscriberId: SubscriberId, articleIds: readonly string[], exceptEditionId = ''): Promise<Set<string>> {
     const found = new Set<string>();
-    // Chunked to stay under SQLite's bound-parameter limit.
+    // Chunked to stay under SQLite's bound-parameter limit; one prepared statement per chunk size.
     for (let start = 0; start < articleIds.length; start += 500) {
       const chunk = articleIds.slice(start, start + 500);
-      const sql = `SELECT article_id FROM received_articles WHERE subscriber_id = ? AND edition_id <> ? AND article_id IN (${chunk.map(() => '?').join(',')})`;
-      for (const row of this.db.prepare(sql).all(subscriberId, exceptEditionId, ...chunk) as { article_id: string }[]) found.add(row.article_id);
+      let query = this.receivedQueries.get(chunk.length);
+      if (!query) {
+        query = this.db.prepare(`SELECT article_id FROM received_articles WHERE subscriber_id = ? AND edition_id <> ? AND article_id IN (${chunk.map(() => '?').join(',')})`);
+        this.receivedQueries.set(chunk.length, query);
+      }
+      for (const row of query.all(subscriberId, exceptEditionId, ...chunk) as { article_id: string }[]) found.add(row.article_id);
     }
     return found;
   }

@@ -59,6 +59,8 @@ function pauseDay(at: Date | undefined): string | null {
 export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements SubscriberStore {
   private syncing = false;
 
+  private resetBouncesStatement: ReturnType<SqliteDatabase['prepare']> | null = null;
+
   constructor(db: SqliteDatabase) {
     super(db);
   }
@@ -167,7 +169,9 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
   }
 
   async resetBounces(subscriberId: number): Promise<void> {
-    this.db.prepare('UPDATE subscribers SET hard_bounces = 0 WHERE id = ? AND hard_bounces <> 0').run(subscriberId);
+    // Once per accepted message: the statement is prepared once per store.
+    this.resetBouncesStatement ??= this.db.prepare('UPDATE subscribers SET hard_bounces = 0 WHERE id = ? AND hard_bounces <> 0');
+    this.resetBouncesStatement.run(subscriberId);
   }
 
   async count(newsletterId: string, at?: Date): Promise<number> {

@@ -1,0 +1,59 @@
+import type { SqliteDatabase } from './open-database.ts';
+
+interface Queued {
+  work: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: writes asked for in the same turn of the event loop (several delivery
+ * workers claiming or recording at once) run in one transaction, so the WAL is written
+ * once for all of them instead of once each. Each caller's promise settles only after
+ * the transaction that holds its write has committed: a claim is still made before its
+ * SMTP call, an outcome still recorded before the caller goes on.
+ *
+ * If the batch fails, nothing of it was written; each write then runs in a transaction
+ * of its own, so only the write that fails is refused (and its caller retries as before).
+ */
+export class GroupCommit {
+  private queue: Queued[] = [];
+  private scheduled = false;
+
+  constructor(private readonly db: SqliteDatabase) {}
+
+  run<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 1) return this.runAlone(batch[0]!);
+    const results: unknown[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const item of batch) results.push(item.work());
+      }).immediate();
+    } catch {
+      for (const item of batch) this.runAlone(item);
+      return;
+    }
+    batch.forEach((item, i) => item.resolve(results[i]));
+  }
+
+  private runAlone(item: Queued): void {
+    try {
+      item.resolve(this.db.transaction(item.work).immediate());
+    } catch (error) {
+      item.reject(error);
+    }
+  }
+}
