@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { TidingsError, describeError, isTidingsError } from '../core/errors.ts';
 import { assertNotTooLate } from '../delivery/late-run.ts';
-import { createMessageBuilder, type MessageBuilderOptions } from '../delivery/message-builder.ts';
-import { createSegmentMessageBuilder } from '../delivery/segment-message-builder.ts';
 import { createProgressReporter } from '../delivery/progress-reporter.ts';
 import { sendEdition } from '../delivery/send-edition.ts';
 import { holdSendLease, type HeldLease, type LeaseHolder, type LeaseRequest } from '../delivery/send-lease.ts';
@@ -14,7 +12,7 @@ import { editionIdFor, slotFor } from '../editions/slot.ts';
 import type { Recipient } from '../subscribers/subscriber-store.ts';
 import { applyPendingOutcomes, openOutcomeJournal } from './apply-pending-outcomes.ts';
 import type { AppContext } from './context.ts';
-import { archiveUrlFor } from './subscribers/public-urls.ts';
+import { editionSendHooks } from './edition-send-hooks.ts';
 import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
 
 export interface SendOptions {
@@ -140,18 +138,8 @@ async function sendUnderLease(
   const progress = createProgressReporter({ stream: ctx.stdout, editionId: edition.id });
   const total = await ctx.store.subscribers.count(newsletter.id, now);
   const maxConnections = ctx.config.transport.type === 'smtp' ? ctx.config.transport.maxConnections : 4;
-  const itemIds = edition.articles.map((a) => a.articleId);
   const signals = [options.signal, lease?.lost].filter((signal): signal is AbortSignal => Boolean(signal));
-  const builderOptions: MessageBuilderOptions = {
-    from: newsletter.from,
-    replyTo: newsletter.replyTo,
-    newsletterId: newsletter.id,
-    newsletterTitle: newsletter.title,
-    unsubscribeMailto: ctx.config.web.unsubscribeMailto,
-    archiveUrl: archiveUrlFor(ctx.config, newsletter),
-    clock: ctx.clock,
-    returnPath: ctx.config.transport.returnPath ? { address: ctx.config.transport.returnPath, secret } : undefined,
-  };
+
   let result: SendResult;
   try {
     result = await sendEdition<Recipient>(
@@ -161,32 +149,11 @@ async function sendUnderLease(
         recipients: options.recipientFilter
           ? onlyWhere(ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }), options.recipientFilter)
           : ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }),
-        plan: async (recipient) => {
-          const received = await ctx.store.ledger.receivedArticleIds(recipient.id, itemIds, edition.id);
-          const plan = pipeline.plan(recipient, received);
-          if ('skip' in plan) return plan;
-          return { segmentKey: plan.segmentKey, articleIds: plan.articleIds, render: () => pipeline.render(plan) };
-        },
-        personalize: (segment, tokens) => pipeline.personalize(segment, { name: tokens.name, firstName: tokens.first_name ?? null, email: tokens.email }, {
-          unsubscribeUrl: tokens.unsubscribe_url,
-          preferencesUrl: tokens.preferences_url,
-          viewUrl: tokens.view_url,
-        }),
-        buildMessage: createMessageBuilder(builderOptions),
-        composeMessage: createSegmentMessageBuilder({ ...builderOptions, allow8bit: () => transport?.eightBitMime ?? false }),
-        links: pipeline.links(secret),
+        ...editionSendHooks(ctx, pipeline, secret, transport),
         clock: ctx.clock,
         logger: ctx.logger,
         journal: openOutcomeJournal(ctx),
         onProgress: (p) => progress.update(p),
-        onPermanentRejection: async (recipient) => {
-          const { bounced } = await ctx.store.subscribers.recordHardBounce(recipient.id, ctx.clock.now(), ctx.config.delivery.bounceAfter);
-          if (bounced) ctx.logger.warn({ subscriber: recipient.email }, 'marked bounced: rejected permanently too many times in a row');
-        },
-        // With a return path, bounces come back after the relay accepted the message: an
-        // acceptance says nothing about the mailbox, and resetting here would erase every
-        // streak before its next bounce arrives (tidings bounces process counts them).
-        onAccepted: ctx.config.transport.returnPath ? undefined : (recipient) => ctx.store.subscribers.resetBounces(recipient.id),
       },
       {
         editionId: edition.id,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { UsageError } from '../core/errors.ts';
-import { createMessageBuilder } from '../delivery/message-builder.ts';
+import type { MailTransport } from '../delivery/mail-transport.ts';
 import { createMailTransport } from '../delivery/smtp-transport.ts';
 import { parseEditionId } from '../editions/slot.ts';
 import type { Recipient } from '../subscribers/subscriber-store.ts';
@@ -10,7 +10,7 @@ import { runWorker, type EditionWork, type WorkerSummary } from '../worker/run-w
 import { openOutcomeJournal } from './apply-pending-outcomes.ts';
 import type { AppContext } from './context.ts';
 import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
-import { archiveUrlFor } from './subscribers/public-urls.ts';
+import { editionSendHooks } from './edition-send-hooks.ts';
 
 export interface WorkerCommandOptions {
   newsletterId?: string;
@@ -34,15 +34,16 @@ export async function runWorkerFromContext(ctx: AppContext, options: WorkerComma
   const transportConfig = ctx.config.transport;
   const maxConnections = transportConfig.type === 'smtp' ? transportConfig.maxConnections : 4;
   const host = os.hostname();
+  const transport = createMailTransport(transportConfig, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger });
   return runWorker<Recipient>(
     {
       queue,
       ledger: ctx.store.ledger,
-      transport: createMailTransport(transportConfig, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger }),
+      transport,
       clock: ctx.clock,
       logger: ctx.logger,
       journal: openOutcomeJournal(ctx),
-      prepareEdition: (editionId) => prepareEdition(ctx, editionId, secret),
+      prepareEdition: (editionId) => prepareEdition(ctx, editionId, secret, transport),
       onEditionDrained: async (editionId, counts) => {
         // As `tidings send`: sent once nothing is pending, in flight or waiting for a retry.
         if (counts.sending > 0) return;
@@ -66,44 +67,15 @@ export async function runWorkerFromContext(ctx: AppContext, options: WorkerComma
 }
 
 /** The edition as `tidings send` built it; null (its rows wait) when it is unknown, skipped or awaiting approval. */
-async function prepareEdition(ctx: AppContext, editionId: string, secret: string): Promise<EditionWork<Recipient> | null> {
+async function prepareEdition(ctx: AppContext, editionId: string, secret: string, transport: MailTransport): Promise<EditionWork<Recipient> | null> {
   const parsed = parseEditionId(editionId);
   const newsletter = parsed && ctx.config.newsletters.find((n) => n.id === parsed.newsletterId);
   if (!parsed || !newsletter) return null;
   const stored = await ctx.store.editions.getEdition(editionId);
   if (!stored || stored.status === 'skipped' || (newsletter.requireApproval && stored.status === 'draft')) return null;
   const pipeline = await EditionPipeline.open(ctx, newsletter.id, parseAt(ctx, parsed.local, newsletter.timezone), { save: false });
-  const { edition } = pipeline;
-  const itemIds = edition.articles.map((a) => a.articleId);
   return {
     recipients: recipientsOfBatch(ctx.store.subscribers, newsletter.id, ctx.clock.now()),
-    plan: async (recipient) => {
-      const received = await ctx.store.ledger.receivedArticleIds(recipient.id, itemIds, edition.id);
-      const plan = pipeline.plan(recipient, received);
-      if ('skip' in plan) return plan;
-      return { segmentKey: plan.segmentKey, articleIds: plan.articleIds, render: () => pipeline.render(plan) };
-    },
-    personalize: (segment, tokens) =>
-      pipeline.personalize(segment, { name: tokens.name, firstName: tokens.first_name ?? null, email: tokens.email }, {
-        unsubscribeUrl: tokens.unsubscribe_url,
-        preferencesUrl: tokens.preferences_url,
-        viewUrl: tokens.view_url,
-      }),
-    buildMessage: createMessageBuilder({
-      from: newsletter.from,
-      replyTo: newsletter.replyTo,
-      newsletterId: newsletter.id,
-      newsletterTitle: newsletter.title,
-      unsubscribeMailto: ctx.config.web.unsubscribeMailto,
-      archiveUrl: archiveUrlFor(ctx.config, newsletter),
-      clock: ctx.clock,
-      returnPath: ctx.config.transport.returnPath ? { address: ctx.config.transport.returnPath, secret } : undefined,
-    }),
-    links: pipeline.links(secret),
-    onPermanentRejection: async (recipient) => {
-      const { bounced } = await ctx.store.subscribers.recordHardBounce(recipient.id, ctx.clock.now(), ctx.config.delivery.bounceAfter);
-      if (bounced) ctx.logger.warn({ subscriber: recipient.email }, 'marked bounced: rejected permanently too many times in a row');
-    },
-    onAccepted: ctx.config.transport.returnPath ? undefined : (recipient) => ctx.store.subscribers.resetBounces(recipient.id),
+    ...editionSendHooks(ctx, pipeline, secret, transport),
   };
 }

@@ -18,6 +18,7 @@ export interface EditionWork<R extends DeliveryRecipient> {
   plan: SendEditionDeps<R>['plan'];
   personalize: SendEditionDeps<R>['personalize'];
   buildMessage: SendEditionDeps<R>['buildMessage'];
+  composeMessage?: SendEditionDeps<R>['composeMessage'];
   links: SendEditionDeps<R>['links'];
   onPermanentRejection?: SendEditionDeps<R>['onPermanentRejection'];
   onAccepted?: SendEditionDeps<R>['onAccepted'];
@@ -194,6 +195,7 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
         },
         personalize: work.personalize,
         buildMessage: work.buildMessage,
+        composeMessage: work.composeMessage,
         links: work.links,
         clock,
         logger,

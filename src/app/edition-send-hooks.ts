@@ -1,0 +1,65 @@
+import type { MessageBuilderOptions } from '../delivery/message-builder.ts';
+import { createMessageBuilder } from '../delivery/message-builder.ts';
+import { createSegmentMessageBuilder } from '../delivery/segment-message-builder.ts';
+import type { SendEditionDeps } from '../delivery/send-types.ts';
+import type { Recipient } from '../subscribers/subscriber-store.ts';
+import type { AppContext } from './context.ts';
+import type { EditionPipeline } from './edition-pipeline.ts';
+import { archiveUrlFor } from './subscribers/public-urls.ts';
+
+export type EditionSendHooks = Pick<
+  SendEditionDeps<Recipient>,
+  'plan' | 'personalize' | 'buildMessage' | 'composeMessage' | 'links' | 'onPermanentRejection' | 'onAccepted'
+>;
+
+/**
+ * What the delivery engine needs to know about one edition, the same for `tidings send`
+ * (src/app/run-send.ts) and `tidings worker` (src/app/run-worker-from-context.ts): how a
+ * reader's segment is planned and rendered, how a message is filled and built (the
+ * segment's MIME bodies encoded once, 8bit when the transport's server offers it), and
+ * what a permanent rejection or an acceptance does to the subscriber.
+ */
+export function editionSendHooks(
+  ctx: AppContext,
+  pipeline: EditionPipeline,
+  secret: string,
+  transport: { readonly eightBitMime?: boolean } | null,
+): EditionSendHooks {
+  const { edition, newsletter } = pipeline;
+  const itemIds = edition.articles.map((a) => a.articleId);
+  const builderOptions: MessageBuilderOptions = {
+    from: newsletter.from,
+    replyTo: newsletter.replyTo,
+    newsletterId: newsletter.id,
+    newsletterTitle: newsletter.title,
+    unsubscribeMailto: ctx.config.web.unsubscribeMailto,
+    archiveUrl: archiveUrlFor(ctx.config, newsletter),
+    clock: ctx.clock,
+    returnPath: ctx.config.transport.returnPath ? { address: ctx.config.transport.returnPath, secret } : undefined,
+  };
+  return {
+    plan: async (recipient) => {
+      const received = await ctx.store.ledger.receivedArticleIds(recipient.id, itemIds, edition.id);
+      const plan = pipeline.plan(recipient, received);
+      if ('skip' in plan) return plan;
+      return { segmentKey: plan.segmentKey, articleIds: plan.articleIds, render: () => pipeline.render(plan) };
+    },
+    personalize: (segment, tokens) =>
+      pipeline.personalize(segment, { name: tokens.name, firstName: tokens.first_name ?? null, email: tokens.email }, {
+        unsubscribeUrl: tokens.unsubscribe_url,
+        preferencesUrl: tokens.preferences_url,
+        viewUrl: tokens.view_url,
+      }),
+    buildMessage: createMessageBuilder(builderOptions),
+    composeMessage: createSegmentMessageBuilder({ ...builderOptions, allow8bit: () => transport?.eightBitMime ?? false }),
+    links: pipeline.links(secret),
+    onPermanentRejection: async (recipient) => {
+      const { bounced } = await ctx.store.subscribers.recordHardBounce(recipient.id, ctx.clock.now(), ctx.config.delivery.bounceAfter);
+      if (bounced) ctx.logger.warn({ subscriber: recipient.email }, 'marked bounced: rejected permanently too many times in a row');
+    },
+    // With a return path, bounces come back after the relay accepted the message: an
+    // acceptance says nothing about the mailbox, and resetting here would erase every
+    // streak before its next bounce arrives (tidings bounces process counts them).
+    onAccepted: ctx.config.transport.returnPath ? undefined : (recipient) => ctx.store.subscribers.resetBounces(recipient.id),
+  };
+}
