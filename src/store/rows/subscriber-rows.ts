@@ -33,16 +33,8 @@ export interface SubscriptionRow {
 }
 
 /** One page row of a send's recipients: the subscriber with the subscription's categories. */
-export interface RecipientRow {
-  id: number;
-  email: string;
-  name: string | null;
-  first_name: string | null;
-  languages: string | null;
-  locale: string | null;
-  timezone: string | null;
-  categories: string | null;
-}
+export type RecipientRow = Pick<SubscriberRow, 'id' | 'email' | 'name' | 'first_name' | 'languages' | 'locale' | 'timezone'> &
+  Pick<SubscriptionRow, 'categories'>;
 
 export interface SignupRow {
   id: number;
