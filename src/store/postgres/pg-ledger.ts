@@ -12,6 +12,7 @@ import type {
   SubscriberId,
 } from '../../delivery/ledger.ts';
 import {
+  SELECT_LEDGER_ROWS,
   toDeliveryCounts,
   toDeliveryError,
   toDeliveryRow,
@@ -39,10 +40,6 @@ export const NO_LONGER_WANTED = `(
 
 /** Free to claim for a process outside the workers: not leased, or its worker's lease ran out ($3 = now). */
 const NOT_LEASED = '(lease_until IS NULL OR lease_until <= $3)';
-
-const SELECT_ROWS = `
-  SELECT d.*, s.email AS email FROM deliveries d
-  LEFT JOIN subscribers s ON s.id = d.subscriber_id`;
 
 /**
  * The ledger in PostgreSQL. As in SQLite, every state change is one conditional UPDATE
@@ -152,14 +149,14 @@ export class PgLedger implements Ledger {
 
   async list(editionId: string, status?: DeliveryStatus): Promise<DeliveryRow[]> {
     const { rows } = status
-      ? await this.db.query<LedgerRow<string>>(`${SELECT_ROWS} WHERE d.edition_id = $1 AND d.status = $2 ORDER BY d.subscriber_id`, [editionId, status])
-      : await this.db.query<LedgerRow<string>>(`${SELECT_ROWS} WHERE d.edition_id = $1 ORDER BY d.subscriber_id`, [editionId]);
+      ? await this.db.query<LedgerRow<string>>(`${SELECT_LEDGER_ROWS} WHERE d.edition_id = $1 AND d.status = $2 ORDER BY d.subscriber_id`, [editionId, status])
+      : await this.db.query<LedgerRow<string>>(`${SELECT_LEDGER_ROWS} WHERE d.edition_id = $1 ORDER BY d.subscriber_id`, [editionId]);
     return rows.map((row) => toDeliveryRow(withNumericSubscriberId(row)));
   }
 
   async lastErrors(editionId: string, limit: number): Promise<DeliveryError[]> {
     const { rows } = await this.db.query<LedgerRow<string>>(
-      `${SELECT_ROWS} WHERE d.edition_id = $1 AND d.status = 'failed' ORDER BY d.finished_at DESC, d.subscriber_id DESC LIMIT $2`,
+      `${SELECT_LEDGER_ROWS} WHERE d.edition_id = $1 AND d.status = 'failed' ORDER BY d.finished_at DESC, d.subscriber_id DESC LIMIT $2`,
       [editionId, limit],
     );
     return rows.map((row) => toDeliveryError(withNumericSubscriberId(row)));

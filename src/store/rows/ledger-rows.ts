@@ -23,6 +23,14 @@ export interface LedgerRow<SubscriberIdValue extends number | string = number> {
   retryable: number;
 }
 
+/**
+ * The start of every query for `LedgerRow`s, the same in both engines: the deliveries
+ * joined with the subscriber's address when the subscribers table has it.
+ */
+export const SELECT_LEDGER_ROWS = `
+  SELECT d.*, s.email AS email FROM deliveries d
+  LEFT JOIN subscribers s ON s.id = d.subscriber_id`;
+
 /** PostgreSQL's adapter: its BIGINT subscriber ids (hashed ids of erased subscribers) arrive as strings. */
 export function withNumericSubscriberId(row: LedgerRow<string | number>): LedgerRow {
   return { ...row, subscriber_id: Number(row.subscriber_id) };

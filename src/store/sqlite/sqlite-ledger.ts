@@ -12,6 +12,7 @@ import type {
   SubscriberId,
 } from '../../delivery/ledger.ts';
 import {
+  SELECT_LEDGER_ROWS,
   toDeliveryCounts,
   toDeliveryError,
   toDeliveryRow,
@@ -39,11 +40,6 @@ const NO_LONGER_WANTED = `(
   LEFT JOIN subscriptions sub ON sub.subscriber_id = s.id
     AND sub.newsletter_id = substr(@edition, 1, instr(@edition, '/') - 1)
   WHERE s.id = @subscriber)`;
-
-/** Rows joined with the subscriber's address when the subscribers table has it. */
-const SELECT_ROWS = `
-  SELECT d.*, s.email AS email FROM deliveries d
-  LEFT JOIN subscribers s ON s.id = d.subscriber_id`;
 
 /**
  * The ledger in the embedded SQLite store. Every state change is one conditional
@@ -118,10 +114,10 @@ export class SqliteLedger implements Ledger {
          WHERE edition_id = ? AND status = 'sending'`,
       ),
       counts: db.prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE edition_id = ? GROUP BY status'),
-      list: db.prepare(`${SELECT_ROWS} WHERE d.edition_id = ? ORDER BY d.subscriber_id`),
-      listByStatus: db.prepare(`${SELECT_ROWS} WHERE d.edition_id = ? AND d.status = ? ORDER BY d.subscriber_id`),
+      list: db.prepare(`${SELECT_LEDGER_ROWS} WHERE d.edition_id = ? ORDER BY d.subscriber_id`),
+      listByStatus: db.prepare(`${SELECT_LEDGER_ROWS} WHERE d.edition_id = ? AND d.status = ? ORDER BY d.subscriber_id`),
       lastErrors: db.prepare(
-        `${SELECT_ROWS} WHERE d.edition_id = ? AND d.status = 'failed'
+        `${SELECT_LEDGER_ROWS} WHERE d.edition_id = ? AND d.status = 'failed'
          ORDER BY d.finished_at DESC, d.subscriber_id DESC LIMIT ?`,
       ),
       editions: db.prepare(
