@@ -32,9 +32,11 @@ export interface SubscriptionRow {
   updated_at: string;
 }
 
+/** The columns a recipient and a subscriber record both take from the subscribers table. */
+type PersonRow = Pick<SubscriberRow, 'id' | 'email' | 'name' | 'first_name' | 'languages' | 'locale' | 'timezone'>;
+
 /** One page row of a send's recipients: the subscriber with the subscription's categories. */
-export type RecipientRow = Pick<SubscriberRow, 'id' | 'email' | 'name' | 'first_name' | 'languages' | 'locale' | 'timezone'> &
-  Pick<SubscriptionRow, 'categories'>;
+export type RecipientRow = PersonRow & Pick<SubscriptionRow, 'categories'>;
 
 export interface SignupRow {
   id: number;
@@ -56,7 +58,7 @@ export const parseList = (json: string | null): string[] | null => (json === nul
 /** The day (YYYY-MM-DD, UTC) a send looks at pauses for, or null for "do not look at pauses". */
 export const pauseDay = (at: Date | undefined): string | null => (at ? at.toISOString().slice(0, 10) : null);
 
-export function toRecipient(row: RecipientRow): Recipient {
+function toPerson(row: PersonRow): Omit<Recipient, 'categories'> {
   return {
     id: row.id,
     email: row.email,
@@ -65,8 +67,11 @@ export function toRecipient(row: RecipientRow): Recipient {
     languages: parseList(row.languages),
     locale: row.locale,
     timezone: row.timezone,
-    categories: parseList(row.categories),
   };
+}
+
+export function toRecipient(row: RecipientRow): Recipient {
+  return { ...toPerson(row), categories: parseList(row.categories) };
 }
 
 /** Subscribers with their subscriptions; `subscriptions` in the order they are to be listed. */
@@ -85,13 +90,7 @@ export function toSubscriberRecords(rows: readonly SubscriberRow[], subscription
     byId.set(sub.subscriber_id, list);
   }
   return rows.map((row) => ({
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    firstName: row.first_name,
-    languages: parseList(row.languages),
-    locale: row.locale,
-    timezone: row.timezone,
+    ...toPerson(row),
     status: row.status,
     hardBounces: row.hard_bounces,
     profileOrigin: row.profile_origin,
