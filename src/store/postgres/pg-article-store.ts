@@ -6,27 +6,8 @@ import type {
   SaveReport,
   StoredArticle,
 } from '../article-store.ts';
+import { sameArticleContent, toStoredArticle, type ArticleRow } from '../rows/article-rows.ts';
 import type { PgDatabase, PgQueryable } from './pg-database.ts';
-
-interface ArticleRow {
-  id: string;
-  url: string | null;
-  title: string;
-  text: string;
-  description: string | null;
-  summary: string | null;
-  published_at: string | null;
-  categories: string;
-  category_origin: StoredArticle['categoryOrigin'];
-  source: string;
-  source_title: string | null;
-  author: string | null;
-  image_url: string | null;
-  language: string | null;
-  content_hash: string;
-  first_seen_at: string;
-  updated_at: string;
-}
 
 /** Every column but the search vector, which only the database reads. */
 const COLUMNS = `a.id, a.url, a.title, a.text, a.description, a.summary, a.published_at, a.categories, a.category_origin,
@@ -38,43 +19,6 @@ const COLUMNS = `a.id, a.url, a.title, a.text, a.description, a.summary, a.publi
  * IMMEDIATE transactions do. Readers never wait for it.
  */
 const ARTICLE_WRITE_LOCK = 7_142_062;
-
-function fromRow(row: ArticleRow): StoredArticle {
-  return {
-    id: row.id,
-    url: row.url,
-    title: row.title,
-    text: row.text,
-    summary: row.summary,
-    publishedAt: row.published_at,
-    categories: JSON.parse(row.categories) as string[],
-    source: row.source,
-    sourceTitle: row.source_title,
-    author: row.author,
-    imageUrl: row.image_url,
-    language: row.language,
-    description: row.description,
-    contentHash: row.content_hash,
-    categoryOrigin: row.category_origin,
-    firstSeenAt: row.first_seen_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-/** What makes a stored article "changed": anything a reader would see (as in the SQLite store). */
-function sameContent(row: ArticleRow, record: ArticleRecord): boolean {
-  return (
-    row.content_hash === record.contentHash &&
-    row.title === record.title &&
-    row.url === record.url &&
-    row.summary === record.summary &&
-    row.published_at === record.publishedAt &&
-    row.categories === JSON.stringify(record.categories) &&
-    row.author === record.author &&
-    row.source_title === record.sourceTitle &&
-    row.image_url === record.imageUrl
-  );
-}
 
 function valuesOf(record: ArticleRecord, categories: string, categoryOrigin: string, stamp: string): unknown[] {
   return [
@@ -125,12 +69,12 @@ export class PgArticleStore implements ArticleStore {
       `SELECT ${COLUMNS} FROM articles a ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
       `ORDER BY ${effectiveTime} DESC, a.id ${query.limit ? `LIMIT ${Math.floor(query.limit)}` : ''}`;
     const { rows } = await this.#db.query<ArticleRow>(sql, params);
-    return rows.map(fromRow);
+    return rows.map(toStoredArticle);
   }
 
   async getArticle(id: string): Promise<StoredArticle | null> {
     const row = await byId(this.#db, id);
-    return row ? fromRow(row) : null;
+    return row ? toStoredArticle(row) : null;
   }
 
   async setClassifiedCategories(updates: readonly { id: string; categories: string[]; origin: 'classifier' | 'none' }[], at: Date): Promise<void> {
@@ -168,7 +112,7 @@ export class PgArticleStore implements ArticleStore {
         id,
       ]);
       await writeCategories(tx, id, categories);
-      return fromRow((await byId(tx, id))!);
+      return toStoredArticle((await byId(tx, id))!);
     });
   }
 
@@ -181,7 +125,7 @@ export class PgArticleStore implements ArticleStore {
        WHERE a.search @@ q ORDER BY ts_rank('{0.1, 0.1, 0.2, 1.0}', a.search, q) DESC, a.id LIMIT $2`,
       [match, Math.max(1, Math.floor(limit))],
     );
-    return rows.map(fromRow);
+    return rows.map(toStoredArticle);
   }
 
   async getCachedSummary(contentHash: string, version: string): Promise<string | null> {
@@ -228,7 +172,7 @@ async function saveOne(tx: PgQueryable, record: ArticleRecord, stamp: string): P
   if (existing.category_origin === 'editor' || (record.categoryOrigin === 'none' && existing.category_origin === 'classifier')) {
     record = { ...record, categories: JSON.parse(existing.categories) as string[], categoryOrigin: existing.category_origin };
   }
-  if (sameContent(existing, record)) return 'unchanged';
+  if (sameArticleContent(existing, record)) return 'unchanged';
   await tx.query(
     `UPDATE articles SET url = $2, title = $3, text = $4, description = $5, summary = $6, published_at = $7, categories = $8,
        category_origin = $9, source = $10, source_title = $11, author = $12, image_url = $13, language = $14, content_hash = $15,

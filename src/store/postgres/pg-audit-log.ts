@@ -1,15 +1,6 @@
 import type { AuditEntry, AuditLog } from '../../editions/audit-log.ts';
+import { toAuditEntry, type AuditRow } from '../rows/audit-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
-
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  newsletter_id: string | null;
-  edition_id: string | null;
-  details: string;
-}
 
 /** Append-only; ids come from an identity column, so "newest first" is by id as in SQLite. */
 export class PgAuditLog implements AuditLog {
@@ -37,14 +28,6 @@ export class PgAuditLog implements AuditLog {
       `SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ${Math.floor(query.limit ?? 200)}`,
       params,
     );
-    return rows.map((row) => ({
-      id: row.id,
-      at: row.at,
-      actor: row.actor,
-      action: row.action,
-      newsletterId: row.newsletter_id,
-      editionId: row.edition_id,
-      details: JSON.parse(row.details) as Record<string, unknown>,
-    }));
+    return rows.map(toAuditEntry);
   }
 }

@@ -1,4 +1,5 @@
 import type { DeliveryEvent, DeliveryEventStore, EditionFeedbackCounts } from '../../delivery/delivery-events.ts';
+import { toFeedbackCounts, type FeedbackCountRow } from '../rows/delivery-event-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
 
 /** Bounces and complaints in PostgreSQL (sqlite-delivery-events.ts is the reference). */
@@ -32,20 +33,12 @@ export class PgDeliveryEventStore implements DeliveryEventStore {
   }
 
   async countsByEdition(newsletterId?: string): Promise<Map<string, EditionFeedbackCounts>> {
-    const { rows } = await this.db.query<{ edition_id: string; kind: string; n: number }>(
+    const { rows } = await this.db.query<FeedbackCountRow>(
       `SELECT edition_id, kind, COUNT(DISTINCT subscriber_id)::int AS n FROM delivery_events
         WHERE $1::text IS NULL OR starts_with(edition_id, $1::text || '/')
         GROUP BY edition_id, kind`,
       [newsletterId ?? null],
     );
-    const counts = new Map<string, EditionFeedbackCounts>();
-    for (const row of rows) {
-      const entry = counts.get(row.edition_id) ?? { hardBounces: 0, softBounces: 0, complaints: 0 };
-      if (row.kind === 'hard-bounce') entry.hardBounces = row.n;
-      else if (row.kind === 'soft-bounce') entry.softBounces = row.n;
-      else if (row.kind === 'complaint') entry.complaints = row.n;
-      counts.set(row.edition_id, entry);
-    }
-    return counts;
+    return toFeedbackCounts(rows);
   }
 }

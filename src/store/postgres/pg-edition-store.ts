@@ -1,5 +1,5 @@
 import { snapshotOf, type Edition, type EditionArticle, type EditionStatus } from '../../editions/edition.ts';
-import { EDITION_COLUMNS, toEdition, toEditionArticle, type EditionArticleRow, type EditionRow } from '../edition-rows.ts';
+import { EDITION_COLUMNS, toEdition, toEditionArticle, type EditionArticleRow, type EditionRow } from '../rows/edition-rows.ts';
 import type { Block, EditionStore, NewEdition, PickChange } from '../../editions/edition-store.ts';
 import type { PgDatabase, PgQueryable } from './pg-database.ts';
 

@@ -1,27 +1,6 @@
 import type { DeskSession, Editor, EditorStore } from '../../app/desk/editor-store.ts';
+import { toEditor, type EditorRow } from '../rows/editor-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
-
-interface EditorRow {
-  id: number;
-  name: string;
-  email: string;
-  role: Editor['role'];
-  password_hash: string;
-  failed_logins: number;
-  locked_until: string | null;
-  created_at: string;
-}
-
-const toEditor = (row: EditorRow): Editor => ({
-  id: row.id,
-  name: row.name,
-  email: row.email,
-  role: row.role,
-  passwordHash: row.password_hash,
-  failedLogins: row.failed_logins,
-  lockedUntil: row.locked_until,
-  createdAt: row.created_at,
-});
 
 export class PgEditorStore implements EditorStore {
   readonly #db: PgDatabase;

@@ -11,42 +11,18 @@ import type {
   Ledger,
   SubscriberId,
 } from '../../delivery/ledger.ts';
-import { emptyCounts } from '../../delivery/ledger.ts';
+import {
+  SELECT_LEDGER_ROWS,
+  toDeliveryCounts,
+  toDeliveryError,
+  toDeliveryRow,
+  toEditionSummaries,
+  withNumericSubscriberId,
+  type EditionStatusCountRow,
+  type LedgerRow,
+  type StatusCountRow,
+} from '../rows/ledger-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
-
-interface Row {
-  edition_id: string;
-  subscriber_id: string | number;
-  email: string | null;
-  status: DeliveryStatus;
-  segment: string | null;
-  attempts: number;
-  claimed_at: string | null;
-  finished_at: string | null;
-  message_id: string | null;
-  response: string | null;
-  error_code: string | null;
-  reason: string | null;
-  retryable: number;
-}
-
-function fromRow(row: Row): DeliveryRow {
-  return {
-    editionId: row.edition_id,
-    subscriberId: Number(row.subscriber_id),
-    email: row.email,
-    status: row.status,
-    segment: row.segment,
-    attempts: row.attempts,
-    claimedAt: row.claimed_at,
-    finishedAt: row.finished_at,
-    messageId: row.message_id,
-    response: row.response,
-    errorCode: row.error_code,
-    reason: row.reason,
-    retryable: row.retryable === 1,
-  };
-}
 
 /**
  * Why a pending row may no longer be sent (NULL: it may), as in sqlite-ledger.ts; $1 is
@@ -64,10 +40,6 @@ export const NO_LONGER_WANTED = `(
 
 /** Free to claim for a process outside the workers: not leased, or its worker's lease ran out ($3 = now). */
 const NOT_LEASED = '(lease_until IS NULL OR lease_until <= $3)';
-
-const SELECT_ROWS = `
-  SELECT d.*, s.email AS email FROM deliveries d
-  LEFT JOIN subscribers s ON s.id = d.subscriber_id`;
 
 /**
  * The ledger in PostgreSQL. As in SQLite, every state change is one conditional UPDATE
@@ -155,16 +127,11 @@ export class PgLedger implements Ledger {
   }
 
   async counts(editionId: string): Promise<DeliveryCounts> {
-    const counts = emptyCounts();
-    const { rows } = await this.db.query<{ status: DeliveryStatus; n: number }>(
+    const { rows } = await this.db.query<StatusCountRow>(
       'SELECT status, COUNT(*)::int AS n FROM deliveries WHERE edition_id = $1 GROUP BY status',
       [editionId],
     );
-    for (const row of rows) {
-      counts[row.status] = row.n;
-      counts.total += row.n;
-    }
-    return counts;
+    return toDeliveryCounts(rows);
   }
 
   async listAmbiguous(editionId: string): Promise<DeliveryRow[]> {
@@ -182,42 +149,27 @@ export class PgLedger implements Ledger {
 
   async list(editionId: string, status?: DeliveryStatus): Promise<DeliveryRow[]> {
     const { rows } = status
-      ? await this.db.query<Row>(`${SELECT_ROWS} WHERE d.edition_id = $1 AND d.status = $2 ORDER BY d.subscriber_id`, [editionId, status])
-      : await this.db.query<Row>(`${SELECT_ROWS} WHERE d.edition_id = $1 ORDER BY d.subscriber_id`, [editionId]);
-    return rows.map(fromRow);
+      ? await this.db.query<LedgerRow<string>>(`${SELECT_LEDGER_ROWS} WHERE d.edition_id = $1 AND d.status = $2 ORDER BY d.subscriber_id`, [editionId, status])
+      : await this.db.query<LedgerRow<string>>(`${SELECT_LEDGER_ROWS} WHERE d.edition_id = $1 ORDER BY d.subscriber_id`, [editionId]);
+    return rows.map((row) => toDeliveryRow(withNumericSubscriberId(row)));
   }
 
   async lastErrors(editionId: string, limit: number): Promise<DeliveryError[]> {
-    const { rows } = await this.db.query<Row>(
-      `${SELECT_ROWS} WHERE d.edition_id = $1 AND d.status = 'failed' ORDER BY d.finished_at DESC, d.subscriber_id DESC LIMIT $2`,
+    const { rows } = await this.db.query<LedgerRow<string>>(
+      `${SELECT_LEDGER_ROWS} WHERE d.edition_id = $1 AND d.status = 'failed' ORDER BY d.finished_at DESC, d.subscriber_id DESC LIMIT $2`,
       [editionId, limit],
     );
-    return rows.map((row) => ({ subscriberId: Number(row.subscriber_id), email: row.email, errorCode: row.error_code, response: row.response, at: row.finished_at }));
+    return rows.map((row) => toDeliveryError(withNumericSubscriberId(row)));
   }
 
   async editions(newsletterId?: string): Promise<EditionDeliverySummary[]> {
-    const { rows } = await this.db.query<{ edition_id: string; status: DeliveryStatus; n: number; last_at: string | null }>(
+    const { rows } = await this.db.query<EditionStatusCountRow>(
       `SELECT edition_id, status, COUNT(*)::int AS n, MAX(COALESCE(finished_at, claimed_at)) AS last_at
          FROM deliveries WHERE ($1::text IS NULL OR starts_with(edition_id, $1::text || '/'))
         GROUP BY edition_id, status`,
       [newsletterId ?? null],
     );
-    const byEdition = new Map<string, EditionDeliverySummary>();
-    for (const row of rows) {
-      let summary = byEdition.get(row.edition_id);
-      if (!summary) {
-        summary = { editionId: row.edition_id, counts: emptyCounts(), ambiguous: 0, lastActivityAt: null };
-        byEdition.set(row.edition_id, summary);
-      }
-      summary.counts[row.status] = row.n;
-      summary.counts.total += row.n;
-      if (row.status === 'sending') summary.ambiguous = row.n;
-      if (row.last_at && (!summary.lastActivityAt || row.last_at > summary.lastActivityAt)) summary.lastActivityAt = row.last_at;
-    }
-    // Ordered here, not in SQL: PostgreSQL's collation would order ids unlike SQLite's byte order.
-    return [...byEdition.values()].sort((a, b) =>
-      (b.lastActivityAt ?? '').localeCompare(a.lastActivityAt ?? '') || b.editionId.localeCompare(a.editionId),
-    );
+    return toEditionSummaries(rows);
   }
 
   async receivedArticleIds(subscriberId: SubscriberId, articleIds: readonly string[], exceptEditionId = ''): Promise<Set<string>> {

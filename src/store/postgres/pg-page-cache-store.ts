@@ -1,15 +1,6 @@
 import type { CachedPage, PageCacheStore } from '../page-cache-store.ts';
+import { toCachedPage, type PageCacheRow } from '../rows/page-cache-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
-
-interface Row {
-  url: string;
-  etag: string | null;
-  last_modified: string | null;
-  title: string | null;
-  text: string;
-  image_url: string | null;
-  fetched_at: string;
-}
 
 /** One row per page URL; each write is one statement. */
 export class PgPageCacheStore implements PageCacheStore {
@@ -20,17 +11,10 @@ export class PgPageCacheStore implements PageCacheStore {
   }
 
   async getPage(url: string): Promise<CachedPage | null> {
-    const { rows } = await this.#db.query<Row>('SELECT * FROM page_cache WHERE url = $1', [url]);
+    const { rows } = await this.#db.query<PageCacheRow>('SELECT * FROM page_cache WHERE url = $1', [url]);
     const row = rows[0];
     if (!row) return null;
-    return {
-      url: row.url,
-      validators: { etag: row.etag, lastModified: row.last_modified },
-      title: row.title,
-      text: row.text,
-      imageUrl: row.image_url,
-      fetchedAt: row.fetched_at,
-    };
+    return toCachedPage(row);
   }
 
   async putPage(page: CachedPage): Promise<void> {

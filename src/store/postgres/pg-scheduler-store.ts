@@ -1,25 +1,6 @@
-import type { LeaseHolder, LeaseResult, ScheduleEvent, ScheduleEventKind, SchedulerStore } from '../../schedule/scheduler-store.ts';
+import type { LeaseHolder, LeaseResult, ScheduleEvent, SchedulerStore } from '../../schedule/scheduler-store.ts';
+import { SCHEDULER_LEASE, toScheduleEvent, toSchedulerLeaseHolder, type ScheduleEventRow, type SchedulerLeaseRow } from '../rows/scheduler-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
-
-interface LeaseRow {
-  holder: string;
-  acquired_at: string;
-  heartbeat_at: string;
-  expires_at: string;
-}
-
-interface EventRow {
-  newsletter_id: string;
-  edition_id: string;
-  kind: ScheduleEventKind;
-  detail: string | null;
-  at: string;
-}
-
-const LEASE = 'scheduler';
-
-const toHolder = (row: LeaseRow): LeaseHolder => ({ holder: row.holder, acquiredAt: row.acquired_at, heartbeatAt: row.heartbeat_at, expiresAt: row.expires_at });
-const toEvent = (row: EventRow): ScheduleEvent => ({ newsletterId: row.newsletter_id, editionId: row.edition_id, kind: row.kind, detail: row.detail, at: row.at });
 
 /** The scheduler's lease, ticks and event log in PostgreSQL (sqlite-scheduler-store.ts is the reference). */
 export class PgSchedulerStore implements SchedulerStore {
@@ -33,7 +14,7 @@ export class PgSchedulerStore implements SchedulerStore {
        ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, acquired_at = excluded.acquired_at,
          heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at
        WHERE scheduler_lease.holder = excluded.holder OR scheduler_lease.expires_at <= excluded.heartbeat_at`,
-      [LEASE, holder, at, new Date(now.getTime() + ttlMs).toISOString()],
+      [SCHEDULER_LEASE, holder, at, new Date(now.getTime() + ttlMs).toISOString()],
     );
     if (taken.rowCount === 1) return { acquired: true };
     const current = await this.getLease();
@@ -45,19 +26,19 @@ export class PgSchedulerStore implements SchedulerStore {
     const result = await this.db.query('UPDATE scheduler_lease SET heartbeat_at = $1, expires_at = $2 WHERE name = $3 AND holder = $4', [
       now.toISOString(),
       new Date(now.getTime() + ttlMs).toISOString(),
-      LEASE,
+      SCHEDULER_LEASE,
       holder,
     ]);
     return (result.rowCount ?? 0) > 0;
   }
 
   async releaseLease(holder: string): Promise<void> {
-    await this.db.query('DELETE FROM scheduler_lease WHERE name = $1 AND holder = $2', [LEASE, holder]);
+    await this.db.query('DELETE FROM scheduler_lease WHERE name = $1 AND holder = $2', [SCHEDULER_LEASE, holder]);
   }
 
   async getLease(): Promise<LeaseHolder | null> {
-    const { rows } = await this.db.query<LeaseRow>('SELECT * FROM scheduler_lease WHERE name = $1', [LEASE]);
-    return rows[0] ? toHolder(rows[0]) : null;
+    const { rows } = await this.db.query<SchedulerLeaseRow>('SELECT * FROM scheduler_lease WHERE name = $1', [SCHEDULER_LEASE]);
+    return rows[0] ? toSchedulerLeaseHolder(rows[0]) : null;
   }
 
   private async state(key: string): Promise<Date | null> {
@@ -92,15 +73,15 @@ export class PgSchedulerStore implements SchedulerStore {
   }
 
   async listEvents(editionId: string): Promise<ScheduleEvent[]> {
-    const { rows } = await this.db.query<EventRow>('SELECT * FROM schedule_events WHERE edition_id = $1 ORDER BY id', [editionId]);
-    return rows.map(toEvent);
+    const { rows } = await this.db.query<ScheduleEventRow>('SELECT * FROM schedule_events WHERE edition_id = $1 ORDER BY id', [editionId]);
+    return rows.map(toScheduleEvent);
   }
 
   async lastEvent(newsletterId: string): Promise<ScheduleEvent | null> {
-    const { rows } = await this.db.query<EventRow>(
+    const { rows } = await this.db.query<ScheduleEventRow>(
       `SELECT * FROM schedule_events WHERE newsletter_id = $1 AND kind <> 'waiting' ORDER BY id DESC LIMIT 1`,
       [newsletterId],
     );
-    return rows[0] ? toEvent(rows[0]) : null;
+    return rows[0] ? toScheduleEvent(rows[0]) : null;
   }
 }

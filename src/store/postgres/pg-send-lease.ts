@@ -1,25 +1,6 @@
 import type { LeaseClaim, LeaseHolder, LeaseRequest, SendLease } from '../../delivery/send-lease.ts';
+import { toLeaseHolder, type SendLeaseRow } from '../rows/send-lease-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
-
-interface Row {
-  edition_id: string;
-  holder: string;
-  host: string;
-  pid: number;
-  acquired_at: string;
-  heartbeat_at: string;
-  expires_at: string;
-}
-
-const fromRow = (row: Row): LeaseHolder => ({
-  editionId: row.edition_id,
-  holder: row.holder,
-  host: row.host,
-  pid: row.pid,
-  acquiredAt: row.acquired_at,
-  heartbeatAt: row.heartbeat_at,
-  expiresAt: row.expires_at,
-});
 
 /**
  * Send leases in PostgreSQL: acquiring is one INSERT … ON CONFLICT DO UPDATE … WHERE,
@@ -39,10 +20,10 @@ export class PgSendLease implements SendLease {
       [editionId, request.holder, request.host, request.pid, nowIso, new Date(now.getTime() + ttlMs).toISOString(), replaceHolder ?? null],
     );
     if (taken.rowCount === 1) return { acquired: true };
-    const { rows } = await this.db.query<Row>('SELECT * FROM send_leases WHERE edition_id = $1', [editionId]);
+    const { rows } = await this.db.query<SendLeaseRow>('SELECT * FROM send_leases WHERE edition_id = $1', [editionId]);
     // Released between the two statements: try once more rather than report a holder that is gone.
     if (!rows[0]) return this.acquire(editionId, request, now, ttlMs, replaceHolder);
-    return { acquired: false, current: fromRow(rows[0]) };
+    return { acquired: false, current: toLeaseHolder(rows[0]) };
   }
 
   async renew(editionId: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
@@ -58,11 +39,11 @@ export class PgSendLease implements SendLease {
   }
 
   async active(now: Date, newsletterId?: string): Promise<LeaseHolder[]> {
-    const { rows } = await this.db.query<Row>(
+    const { rows } = await this.db.query<SendLeaseRow>(
       `SELECT * FROM send_leases WHERE expires_at > $1 AND ($2::text IS NULL OR starts_with(edition_id, $2::text || '/'))
         ORDER BY edition_id COLLATE "C"`,
       [now.toISOString(), newsletterId ?? null],
     );
-    return rows.map(fromRow);
+    return rows.map(toLeaseHolder);
   }
 }

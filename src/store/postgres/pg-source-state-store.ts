@@ -1,34 +1,6 @@
 import type { SourceFailure, SourceFetchState, SourceStateStore, SourceSuccess } from '../source-state-store.ts';
+import { toSourceFetchState, type SourceStateRow } from '../rows/source-state-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
-
-interface Row {
-  source: string;
-  location: string | null;
-  etag: string | null;
-  last_modified: string | null;
-  last_fetched_at: string | null;
-  last_ok_at: string | null;
-  last_failed_at: string | null;
-  last_error: string | null;
-  last_error_code: string | null;
-  consecutive_failures: number;
-  total_failures: number;
-}
-
-function fromRow(row: Row): SourceFetchState {
-  return {
-    source: row.source,
-    location: row.location,
-    validators: { etag: row.etag, lastModified: row.last_modified },
-    lastFetchedAt: row.last_fetched_at,
-    lastOkAt: row.last_ok_at,
-    lastFailedAt: row.last_failed_at,
-    lastError: row.last_error,
-    lastErrorCode: row.last_error_code,
-    consecutiveFailures: row.consecutive_failures,
-    totalFailures: row.total_failures,
-  };
-}
 
 /** Each record is one upsert, so a crash leaves either the old state or the new one. */
 export class PgSourceStateStore implements SourceStateStore {
@@ -39,13 +11,13 @@ export class PgSourceStateStore implements SourceStateStore {
   }
 
   async listStates(): Promise<SourceFetchState[]> {
-    const { rows } = await this.#db.query<Row>('SELECT * FROM source_fetch_state ORDER BY source');
-    return rows.map(fromRow);
+    const { rows } = await this.#db.query<SourceStateRow>('SELECT * FROM source_fetch_state ORDER BY source');
+    return rows.map(toSourceFetchState);
   }
 
   async getState(source: string): Promise<SourceFetchState | null> {
-    const { rows } = await this.#db.query<Row>('SELECT * FROM source_fetch_state WHERE source = $1', [source]);
-    return rows[0] ? fromRow(rows[0]) : null;
+    const { rows } = await this.#db.query<SourceStateRow>('SELECT * FROM source_fetch_state WHERE source = $1', [source]);
+    return rows[0] ? toSourceFetchState(rows[0]) : null;
   }
 
   async recordSuccess(source: string, at: Date, success: SourceSuccess): Promise<void> {

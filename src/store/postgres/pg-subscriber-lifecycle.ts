@@ -8,37 +8,8 @@ import type {
   SubscriberLifecycleStore,
   SuppressionRecord,
 } from '../../subscribers/subscriber-lifecycle-store.ts';
+import { toSignupRequest, type SignupRow } from '../rows/subscriber-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
-
-interface SignupRow {
-  id: number;
-  newsletter_id: string;
-  email: string;
-  name: string | null;
-  categories: string | null;
-  locale: string | null;
-  ip_hash: string | null;
-  kind: 'confirm' | 'already';
-  created_at: string;
-  expires_at: string;
-  confirmed_at: string | null;
-}
-
-function fromSignupRow(row: SignupRow): SignupRequest {
-  return {
-    id: row.id,
-    newsletterId: row.newsletter_id,
-    email: row.email,
-    name: row.name,
-    categories: row.categories === null ? null : (JSON.parse(row.categories) as string[]),
-    locale: row.locale,
-    ipHash: row.ip_hash,
-    kind: row.kind,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    confirmedAt: row.confirmed_at,
-  };
-}
 
 /** Subscriber pages and operator decisions in PostgreSQL (sqlite-subscriber-lifecycle.ts is the reference). */
 export class PgSubscriberLifecycle implements SubscriberLifecycleStore {
@@ -184,12 +155,12 @@ export class PgSubscriberLifecycle implements SubscriberLifecycleStore {
 
   async getSignupRequest(id: number): Promise<SignupRequest | null> {
     const { rows } = await this.db.query<SignupRow>('SELECT * FROM signup_requests WHERE id = $1', [id]);
-    return rows[0] ? fromSignupRow(rows[0]) : null;
+    return rows[0] ? toSignupRequest(rows[0]) : null;
   }
 
   async signupRequestsByEmail(email: string): Promise<SignupRequest[]> {
     const { rows } = await this.db.query<SignupRow>('SELECT * FROM signup_requests WHERE email = $1 ORDER BY id', [email]);
-    return rows.map(fromSignupRow);
+    return rows.map(toSignupRequest);
   }
 
   async markSignupConfirmed(id: number, at: Date): Promise<boolean> {

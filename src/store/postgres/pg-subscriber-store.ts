@@ -1,65 +1,23 @@
 import { TidingsError } from '../../core/errors.ts';
 import { normalizeEmailAddress } from '../../subscribers/email-address.ts';
 import type {
-  DecisionOrigin,
   ListSubscribersOptions,
   Recipient,
   SubscriberRecord,
   SubscriberStore,
   SubscriberSyncSession,
-  Subscription,
   UnsubscribeEvent,
 } from '../../subscribers/subscriber-store.ts';
+import { pauseDay, toRecipient, toSubscriberRecords, type RecipientRow, type SubscriberRow, type SubscriptionRow } from '../rows/subscriber-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
 import { PgSubscriberLifecycle } from './pg-subscriber-lifecycle.ts';
 import { PgSubscriberSync } from './pg-subscriber-sync.ts';
-
-interface SubscriberRow {
-  id: number;
-  email: string;
-  name: string | null;
-  first_name: string | null;
-  languages: string | null;
-  locale: string | null;
-  timezone: string | null;
-  status: SubscriberRecord['status'];
-  hard_bounces: number;
-  profile_origin: DecisionOrigin;
-  paused_until: string | null;
-  erased_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface SubscriptionRow {
-  subscriber_id: number;
-  newsletter_id: string;
-  categories: string | null;
-  status: Subscription['status'];
-  origin: Subscription['origin'];
-  categories_origin: Subscription['categoriesOrigin'];
-  updated_at: string;
-}
-
-interface RecipientRow {
-  id: number;
-  email: string;
-  name: string | null;
-  first_name: string | null;
-  languages: string | null;
-  locale: string | null;
-  timezone: string | null;
-  categories: string | null;
-}
 
 const DEFAULT_BATCH = 1000;
 
 /** `$day`: the day (YYYY-MM-DD, UTC) of the send, or NULL for "do not look at pauses". */
 const notPaused = (day: string) => `AND (${day}::text IS NULL OR s.paused_until IS NULL OR s.paused_until <= ${day}::text)`;
 const NOT_SUPPRESSED = 'AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.address_hash = tidings_address_hash(s.email))';
-
-const pauseDay = (at: Date | undefined): string | null => (at ? at.toISOString().slice(0, 10) : null);
-const parseList = (json: string | null): string[] | null => (json === null ? null : (JSON.parse(json) as string[]));
 
 /** Subscribers in PostgreSQL (sqlite-subscriber-store.ts is the reference for every rule). */
 export class PgSubscriberStore extends PgSubscriberLifecycle implements SubscriberStore {
@@ -93,18 +51,7 @@ export class PgSubscriberStore extends PgSubscriberLifecycle implements Subscrib
           ORDER BY sub.subscriber_id LIMIT $5`,
         [newsletterId, afterId, untilId, pauseDay(options.at), batchSize],
       );
-      for (const row of rows) {
-        yield {
-          id: row.id,
-          email: row.email,
-          name: row.name,
-          firstName: row.first_name,
-          languages: parseList(row.languages),
-          locale: row.locale,
-          timezone: row.timezone,
-          categories: parseList(row.categories),
-        };
-      }
+      for (const row of rows) yield toRecipient(row);
       if (rows.length < batchSize) return;
       afterId = rows[rows.length - 1]!.id;
     }
@@ -198,35 +145,6 @@ export class PgSubscriberStore extends PgSubscriberLifecycle implements Subscrib
       `SELECT * FROM subscriptions WHERE subscriber_id = ANY($1::int[]) ORDER BY subscriber_id, newsletter_id COLLATE "C"`,
       [rows.map((r) => r.id)],
     );
-    const byId = new Map<number, Subscription[]>();
-    for (const sub of subs.rows) {
-      const list = byId.get(sub.subscriber_id) ?? [];
-      list.push({
-        newsletterId: sub.newsletter_id,
-        status: sub.status,
-        categories: parseList(sub.categories),
-        origin: sub.origin,
-        categoriesOrigin: sub.categories_origin,
-        updatedAt: sub.updated_at,
-      });
-      byId.set(sub.subscriber_id, list);
-    }
-    return rows.map((row) => ({
-      id: row.id,
-      email: row.email,
-      name: row.name,
-      firstName: row.first_name,
-      languages: parseList(row.languages),
-      locale: row.locale,
-      timezone: row.timezone,
-      status: row.status,
-      hardBounces: row.hard_bounces,
-      profileOrigin: row.profile_origin,
-      pausedUntil: row.paused_until,
-      erasedAt: row.erased_at,
-      subscriptions: byId.get(row.id) ?? [],
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    }));
+    return toSubscriberRecords(rows, subs.rows);
   }
 }

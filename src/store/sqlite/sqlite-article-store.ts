@@ -6,64 +6,8 @@ import type {
   SaveReport,
   StoredArticle,
 } from '../article-store.ts';
+import { sameArticleContent, toStoredArticle, type ArticleRow } from '../rows/article-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
-
-interface ArticleRow {
-  id: string;
-  url: string | null;
-  title: string;
-  text: string;
-  description: string | null;
-  summary: string | null;
-  published_at: string | null;
-  categories: string;
-  category_origin: StoredArticle['categoryOrigin'];
-  source: string;
-  source_title: string | null;
-  author: string | null;
-  image_url: string | null;
-  language: string | null;
-  content_hash: string;
-  first_seen_at: string;
-  updated_at: string;
-}
-
-function fromRow(row: ArticleRow): StoredArticle {
-  return {
-    id: row.id,
-    url: row.url,
-    title: row.title,
-    text: row.text,
-    summary: row.summary,
-    publishedAt: row.published_at,
-    categories: JSON.parse(row.categories) as string[],
-    source: row.source,
-    sourceTitle: row.source_title,
-    author: row.author,
-    imageUrl: row.image_url,
-    language: row.language,
-    description: row.description,
-    contentHash: row.content_hash,
-    categoryOrigin: row.category_origin,
-    firstSeenAt: row.first_seen_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-/** What makes a stored article "changed": anything a reader would see. */
-function sameContent(row: ArticleRow, record: ArticleRecord): boolean {
-  return (
-    row.content_hash === record.contentHash &&
-    row.title === record.title &&
-    row.url === record.url &&
-    row.summary === record.summary &&
-    row.published_at === record.publishedAt &&
-    row.categories === JSON.stringify(record.categories) &&
-    row.author === record.author &&
-    row.source_title === record.sourceTitle &&
-    row.image_url === record.imageUrl
-  );
-}
 
 export class SqliteArticleStore implements ArticleStore {
   readonly #db: SqliteDatabase;
@@ -135,7 +79,7 @@ export class SqliteArticleStore implements ArticleStore {
       params.categoryOrigin = 'classifier';
       record = { ...record, categories: JSON.parse(existing.categories) as string[], categoryOrigin: 'classifier' };
     }
-    if (sameContent(existing, record)) return 'unchanged';
+    if (sameArticleContent(existing, record)) return 'unchanged';
     this.#update.run(params);
     this.#writeCategories(record.id, record.categories);
     return 'updated';
@@ -174,12 +118,12 @@ export class SqliteArticleStore implements ArticleStore {
     const sql =
       `SELECT a.* FROM articles a ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
       `ORDER BY ${effectiveTime} DESC, a.id ${query.limit ? `LIMIT ${Math.floor(query.limit)}` : ''}`;
-    return this.#db.prepare<unknown[], ArticleRow>(sql).all(...params).map(fromRow);
+    return this.#db.prepare<unknown[], ArticleRow>(sql).all(...params).map(toStoredArticle);
   }
 
   async getArticle(id: string): Promise<StoredArticle | null> {
     const row = this.#byId.get(id);
-    return row ? fromRow(row) : null;
+    return row ? toStoredArticle(row) : null;
   }
 
   async setClassifiedCategories(updates: readonly { id: string; categories: string[]; origin: 'classifier' | 'none' }[], at: Date): Promise<void> {
@@ -215,7 +159,7 @@ export class SqliteArticleStore implements ArticleStore {
         .prepare(`UPDATE articles SET categories = ?, category_origin = 'editor', updated_at = ? WHERE id = ?`)
         .run(JSON.stringify(categories), at.toISOString(), id);
       this.#writeCategories(id, categories);
-      return fromRow(this.#byId.get(id)!);
+      return toStoredArticle(this.#byId.get(id)!);
     })();
   }
 
@@ -228,7 +172,7 @@ export class SqliteArticleStore implements ArticleStore {
          WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 5.0, 1.0), a.id LIMIT ?`,
       )
       .all(match, Math.max(1, Math.floor(limit)))
-      .map(fromRow);
+      .map(toStoredArticle);
   }
 
   async getCachedSummary(contentHash: string, version: string): Promise<string | null> {

@@ -1,15 +1,6 @@
 import type { AuditEntry, AuditLog } from '../../editions/audit-log.ts';
+import { toAuditEntry, type AuditRow } from '../rows/audit-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
-
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  newsletter_id: string | null;
-  edition_id: string | null;
-  details: string;
-}
 
 export class SqliteAuditLog implements AuditLog {
   readonly #db: SqliteDatabase;
@@ -30,14 +21,6 @@ export class SqliteAuditLog implements AuditLog {
     return this.#db
       .prepare<unknown[], AuditRow>(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ${Math.floor(query.limit ?? 200)}`)
       .all(...params)
-      .map((row) => ({
-        id: row.id,
-        at: row.at,
-        actor: row.actor,
-        action: row.action,
-        newsletterId: row.newsletter_id,
-        editionId: row.edition_id,
-        details: JSON.parse(row.details) as Record<string, unknown>,
-      }));
+      .map(toAuditEntry);
   }
 }

@@ -1,11 +1,6 @@
 import type { DeliveryEvent, DeliveryEventStore, EditionFeedbackCounts } from '../../delivery/delivery-events.ts';
+import { toFeedbackCounts, type FeedbackCountRow } from '../rows/delivery-event-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
-
-interface CountRow {
-  edition_id: string;
-  kind: string;
-  n: number;
-}
 
 export class SqliteDeliveryEventStore implements DeliveryEventStore {
   private readonly statements;
@@ -37,14 +32,6 @@ export class SqliteDeliveryEventStore implements DeliveryEventStore {
   }
 
   async countsByEdition(newsletterId?: string): Promise<Map<string, EditionFeedbackCounts>> {
-    const counts = new Map<string, EditionFeedbackCounts>();
-    for (const row of this.statements.counts.all({ newsletter: newsletterId ?? null }) as CountRow[]) {
-      const entry = counts.get(row.edition_id) ?? { hardBounces: 0, softBounces: 0, complaints: 0 };
-      if (row.kind === 'hard-bounce') entry.hardBounces = row.n;
-      else if (row.kind === 'soft-bounce') entry.softBounces = row.n;
-      else if (row.kind === 'complaint') entry.complaints = row.n;
-      counts.set(row.edition_id, entry);
-    }
-    return counts;
+    return toFeedbackCounts(this.statements.counts.all({ newsletter: newsletterId ?? null }) as FeedbackCountRow[]);
   }
 }

@@ -1,5 +1,5 @@
 import { snapshotOf, type Edition, type EditionArticle, type EditionStatus } from '../../editions/edition.ts';
-import { toEdition, toEditionArticle, type EditionArticleRow, type EditionRow } from '../edition-rows.ts';
+import { toEdition, toEditionArticle, type EditionArticleRow, type EditionRow } from '../rows/edition-rows.ts';
 import type { Block, EditionStore, NewEdition, PickChange } from '../../editions/edition-store.ts';
 import type { SqliteDatabase } from './open-database.ts';
 

@@ -11,43 +11,18 @@ import type {
   Ledger,
   SubscriberId,
 } from '../../delivery/ledger.ts';
-import { emptyCounts } from '../../delivery/ledger.ts';
+import {
+  SELECT_LEDGER_ROWS,
+  toDeliveryCounts,
+  toDeliveryError,
+  toDeliveryRow,
+  toEditionSummaries,
+  type EditionStatusCountRow,
+  type LedgerRow,
+  type StatusCountRow,
+} from '../rows/ledger-rows.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { SqliteDatabase } from './open-database.ts';
-
-interface Row {
-  edition_id: string;
-  subscriber_id: number;
-  email: string | null;
-  status: DeliveryStatus;
-  segment: string | null;
-  attempts: number;
-  claimed_at: string | null;
-  finished_at: string | null;
-  message_id: string | null;
-  response: string | null;
-  error_code: string | null;
-  reason: string | null;
-  retryable: number;
-}
-
-function fromRow(row: Row): DeliveryRow {
-  return {
-    editionId: row.edition_id,
-    subscriberId: row.subscriber_id,
-    email: row.email,
-    status: row.status,
-    segment: row.segment,
-    attempts: row.attempts,
-    claimedAt: row.claimed_at,
-    finishedAt: row.finished_at,
-    messageId: row.message_id,
-    response: row.response,
-    errorCode: row.error_code,
-    reason: row.reason,
-    retryable: row.retryable === 1,
-  };
-}
 
 /**
  * Why a pending row may no longer be sent (NULL: it may): the subscription ended, the
@@ -65,11 +40,6 @@ const NO_LONGER_WANTED = `(
   LEFT JOIN subscriptions sub ON sub.subscriber_id = s.id
     AND sub.newsletter_id = substr(@edition, 1, instr(@edition, '/') - 1)
   WHERE s.id = @subscriber)`;
-
-/** Rows joined with the subscriber's address when the subscribers table has it. */
-const SELECT_ROWS = `
-  SELECT d.*, s.email AS email FROM deliveries d
-  LEFT JOIN subscribers s ON s.id = d.subscriber_id`;
 
 /**
  * The ledger in the embedded SQLite store. Every state change is one conditional
@@ -144,10 +114,10 @@ export class SqliteLedger implements Ledger {
          WHERE edition_id = ? AND status = 'sending'`,
       ),
       counts: db.prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE edition_id = ? GROUP BY status'),
-      list: db.prepare(`${SELECT_ROWS} WHERE d.edition_id = ? ORDER BY d.subscriber_id`),
-      listByStatus: db.prepare(`${SELECT_ROWS} WHERE d.edition_id = ? AND d.status = ? ORDER BY d.subscriber_id`),
+      list: db.prepare(`${SELECT_LEDGER_ROWS} WHERE d.edition_id = ? ORDER BY d.subscriber_id`),
+      listByStatus: db.prepare(`${SELECT_LEDGER_ROWS} WHERE d.edition_id = ? AND d.status = ? ORDER BY d.subscriber_id`),
       lastErrors: db.prepare(
-        `${SELECT_ROWS} WHERE d.edition_id = ? AND d.status = 'failed'
+        `${SELECT_LEDGER_ROWS} WHERE d.edition_id = ? AND d.status = 'failed'
          ORDER BY d.finished_at DESC, d.subscriber_id DESC LIMIT ?`,
       ),
       editions: db.prepare(
@@ -208,12 +178,7 @@ export class SqliteLedger implements Ledger {
   }
 
   async counts(editionId: string): Promise<DeliveryCounts> {
-    const counts = emptyCounts();
-    for (const row of this.statements.counts.all(editionId) as { status: DeliveryStatus; n: number }[]) {
-      counts[row.status] = row.n;
-      counts.total += row.n;
-    }
-    return counts;
+    return toDeliveryCounts(this.statements.counts.all(editionId) as StatusCountRow[]);
   }
 
   async listAmbiguous(editionId: string): Promise<DeliveryRow[]> {
@@ -226,44 +191,19 @@ export class SqliteLedger implements Ledger {
 
   async list(editionId: string, status?: DeliveryStatus): Promise<DeliveryRow[]> {
     const rows = status
-      ? (this.statements.listByStatus.all(editionId, status) as Row[])
-      : (this.statements.list.all(editionId) as Row[]);
-    return rows.map(fromRow);
+      ? (this.statements.listByStatus.all(editionId, status) as LedgerRow[])
+      : (this.statements.list.all(editionId) as LedgerRow[]);
+    return rows.map(toDeliveryRow);
   }
 
   async lastErrors(editionId: string, limit: number): Promise<DeliveryError[]> {
-    return (this.statements.lastErrors.all(editionId, limit) as Row[]).map((row) => ({
-      subscriberId: row.subscriber_id,
-      email: row.email,
-      errorCode: row.error_code,
-      response: row.response,
-      at: row.finished_at,
-    }));
+    return (this.statements.lastErrors.all(editionId, limit) as LedgerRow[]).map(toDeliveryError);
   }
 
   async editions(newsletterId?: string): Promise<EditionDeliverySummary[]> {
     const key = newsletterId ?? null;
-    const rows = this.statements.editions.all(key, key, key) as {
-      edition_id: string;
-      status: DeliveryStatus;
-      n: number;
-      last_at: string | null;
-    }[];
-    const byEdition = new Map<string, EditionDeliverySummary>();
-    for (const row of rows) {
-      let summary = byEdition.get(row.edition_id);
-      if (!summary) {
-        summary = { editionId: row.edition_id, counts: emptyCounts(), ambiguous: 0, lastActivityAt: null };
-        byEdition.set(row.edition_id, summary);
-      }
-      summary.counts[row.status] = row.n;
-      summary.counts.total += row.n;
-      if (row.status === 'sending') summary.ambiguous = row.n;
-      if (row.last_at && (!summary.lastActivityAt || row.last_at > summary.lastActivityAt)) summary.lastActivityAt = row.last_at;
-    }
-    return [...byEdition.values()].sort((a, b) =>
-      (b.lastActivityAt ?? '').localeCompare(a.lastActivityAt ?? '') || b.editionId.localeCompare(a.editionId),
-    );
+    const rows = this.statements.editions.all(key, key, key) as EditionStatusCountRow[];
+    return toEditionSummaries(rows);
   }
 
   async receivedArticleIds(subscriberId: SubscriberId, articleIds: readonly string[], exceptEditionId = ''): Promise<Set<string>> {

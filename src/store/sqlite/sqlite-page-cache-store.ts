@@ -1,15 +1,6 @@
 import type { CachedPage, PageCacheStore } from '../page-cache-store.ts';
+import { toCachedPage, type PageCacheRow } from '../rows/page-cache-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
-
-interface Row {
-  url: string;
-  etag: string | null;
-  last_modified: string | null;
-  title: string | null;
-  text: string;
-  image_url: string | null;
-  fetched_at: string;
-}
 
 /** One row per page URL; each write is one statement. */
 export class SqlitePageCacheStore implements PageCacheStore {
@@ -29,16 +20,9 @@ export class SqlitePageCacheStore implements PageCacheStore {
   }
 
   async getPage(url: string): Promise<CachedPage | null> {
-    const row = this.statements.get.get(url) as Row | undefined;
+    const row = this.statements.get.get(url) as PageCacheRow | undefined;
     if (!row) return null;
-    return {
-      url: row.url,
-      validators: { etag: row.etag, lastModified: row.last_modified },
-      title: row.title,
-      text: row.text,
-      imageUrl: row.image_url,
-      fetchedAt: row.fetched_at,
-    };
+    return toCachedPage(row);
   }
 
   async putPage(page: CachedPage): Promise<void> {

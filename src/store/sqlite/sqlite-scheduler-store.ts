@@ -1,25 +1,6 @@
-import type { LeaseHolder, LeaseResult, ScheduleEvent, ScheduleEventKind, SchedulerStore } from '../../schedule/scheduler-store.ts';
+import type { LeaseHolder, LeaseResult, ScheduleEvent, SchedulerStore } from '../../schedule/scheduler-store.ts';
+import { SCHEDULER_LEASE, toScheduleEvent, toSchedulerLeaseHolder, type ScheduleEventRow, type SchedulerLeaseRow } from '../rows/scheduler-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
-
-interface LeaseRow {
-  holder: string;
-  acquired_at: string;
-  heartbeat_at: string;
-  expires_at: string;
-}
-
-interface EventRow {
-  newsletter_id: string;
-  edition_id: string;
-  kind: ScheduleEventKind;
-  detail: string | null;
-  at: string;
-}
-
-const LEASE = 'scheduler';
-
-const toHolder = (row: LeaseRow): LeaseHolder => ({ holder: row.holder, acquiredAt: row.acquired_at, heartbeatAt: row.heartbeat_at, expiresAt: row.expires_at });
-const toEvent = (row: EventRow): ScheduleEvent => ({ newsletterId: row.newsletter_id, editionId: row.edition_id, kind: row.kind, detail: row.detail, at: row.at });
 
 export class SqliteSchedulerStore implements SchedulerStore {
   readonly #db: SqliteDatabase;
@@ -39,7 +20,7 @@ export class SqliteSchedulerStore implements SchedulerStore {
            heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at
          WHERE scheduler_lease.holder = excluded.holder OR scheduler_lease.expires_at <= excluded.heartbeat_at`,
       )
-      .run(LEASE, holder, at, at, expires);
+      .run(SCHEDULER_LEASE, holder, at, at, expires);
     if (taken.changes > 0) return { acquired: true };
     return { acquired: false, current: (await this.getLease())! };
   }
@@ -47,17 +28,17 @@ export class SqliteSchedulerStore implements SchedulerStore {
   async renewLease(holder: string, now: Date, ttlMs: number): Promise<boolean> {
     const result = this.#db
       .prepare('UPDATE scheduler_lease SET heartbeat_at = ?, expires_at = ? WHERE name = ? AND holder = ?')
-      .run(now.toISOString(), new Date(now.getTime() + ttlMs).toISOString(), LEASE, holder);
+      .run(now.toISOString(), new Date(now.getTime() + ttlMs).toISOString(), SCHEDULER_LEASE, holder);
     return result.changes > 0;
   }
 
   async releaseLease(holder: string): Promise<void> {
-    this.#db.prepare('DELETE FROM scheduler_lease WHERE name = ? AND holder = ?').run(LEASE, holder);
+    this.#db.prepare('DELETE FROM scheduler_lease WHERE name = ? AND holder = ?').run(SCHEDULER_LEASE, holder);
   }
 
   async getLease(): Promise<LeaseHolder | null> {
-    const row = this.#db.prepare<[string], LeaseRow>('SELECT * FROM scheduler_lease WHERE name = ?').get(LEASE);
-    return row ? toHolder(row) : null;
+    const row = this.#db.prepare<[string], SchedulerLeaseRow>('SELECT * FROM scheduler_lease WHERE name = ?').get(SCHEDULER_LEASE);
+    return row ? toSchedulerLeaseHolder(row) : null;
   }
 
   #state(key: string): Date | null {
@@ -90,13 +71,13 @@ export class SqliteSchedulerStore implements SchedulerStore {
   }
 
   async listEvents(editionId: string): Promise<ScheduleEvent[]> {
-    return this.#db.prepare<[string], EventRow>('SELECT * FROM schedule_events WHERE edition_id = ? ORDER BY id').all(editionId).map(toEvent);
+    return this.#db.prepare<[string], ScheduleEventRow>('SELECT * FROM schedule_events WHERE edition_id = ? ORDER BY id').all(editionId).map(toScheduleEvent);
   }
 
   async lastEvent(newsletterId: string): Promise<ScheduleEvent | null> {
     const row = this.#db
-      .prepare<[string], EventRow>(`SELECT * FROM schedule_events WHERE newsletter_id = ? AND kind <> 'waiting' ORDER BY id DESC LIMIT 1`)
+      .prepare<[string], ScheduleEventRow>(`SELECT * FROM schedule_events WHERE newsletter_id = ? AND kind <> 'waiting' ORDER BY id DESC LIMIT 1`)
       .get(newsletterId);
-    return row ? toEvent(row) : null;
+    return row ? toScheduleEvent(row) : null;
   }
 }

@@ -1,25 +1,6 @@
 import type { LeaseClaim, LeaseHolder, LeaseRequest, SendLease } from '../../delivery/send-lease.ts';
+import { toLeaseHolder, type SendLeaseRow } from '../rows/send-lease-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
-
-interface Row {
-  edition_id: string;
-  holder: string;
-  host: string;
-  pid: number;
-  acquired_at: string;
-  heartbeat_at: string;
-  expires_at: string;
-}
-
-const fromRow = (row: Row): LeaseHolder => ({
-  editionId: row.edition_id,
-  holder: row.holder,
-  host: row.host,
-  pid: row.pid,
-  acquiredAt: row.acquired_at,
-  heartbeatAt: row.heartbeat_at,
-  expiresAt: row.expires_at,
-});
 
 /** Send leases in SQLite: acquiring is one transaction, so two processes cannot both win. */
 export class SqliteSendLease implements SendLease {
@@ -47,9 +28,9 @@ export class SqliteSendLease implements SendLease {
     const nowIso = now.toISOString();
     // IMMEDIATE: the read and the write happen under one write lock, across processes.
     return this.db.transaction((): LeaseClaim => {
-      const row = this.statements.get.get(editionId) as Row | undefined;
+      const row = this.statements.get.get(editionId) as SendLeaseRow | undefined;
       const free = !row || row.expires_at <= nowIso || row.holder === request.holder || row.holder === replaceHolder;
-      if (!free) return { acquired: false, current: fromRow(row) };
+      if (!free) return { acquired: false, current: toLeaseHolder(row) };
       this.statements.upsert.run({ editionId, ...request, now: nowIso, expires: new Date(now.getTime() + ttlMs).toISOString() });
       return { acquired: true };
     }).immediate();
@@ -65,6 +46,6 @@ export class SqliteSendLease implements SendLease {
 
   async active(now: Date, newsletterId?: string): Promise<LeaseHolder[]> {
     const key = newsletterId ?? null;
-    return (this.statements.active.all(now.toISOString(), key, key, key) as Row[]).map(fromRow);
+    return (this.statements.active.all(now.toISOString(), key, key, key) as SendLeaseRow[]).map(toLeaseHolder);
   }
 }

@@ -1,34 +1,6 @@
 import type { SourceFailure, SourceFetchState, SourceStateStore, SourceSuccess } from '../source-state-store.ts';
+import { toSourceFetchState, type SourceStateRow } from '../rows/source-state-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
-
-interface Row {
-  source: string;
-  location: string | null;
-  etag: string | null;
-  last_modified: string | null;
-  last_fetched_at: string | null;
-  last_ok_at: string | null;
-  last_failed_at: string | null;
-  last_error: string | null;
-  last_error_code: string | null;
-  consecutive_failures: number;
-  total_failures: number;
-}
-
-function fromRow(row: Row): SourceFetchState {
-  return {
-    source: row.source,
-    location: row.location,
-    validators: { etag: row.etag, lastModified: row.last_modified },
-    lastFetchedAt: row.last_fetched_at,
-    lastOkAt: row.last_ok_at,
-    lastFailedAt: row.last_failed_at,
-    lastError: row.last_error,
-    lastErrorCode: row.last_error_code,
-    consecutiveFailures: row.consecutive_failures,
-    totalFailures: row.total_failures,
-  };
-}
 
 /** Each record is one upsert, so a crash leaves either the old state or the new one. */
 export class SqliteSourceStateStore implements SourceStateStore {
@@ -63,12 +35,12 @@ export class SqliteSourceStateStore implements SourceStateStore {
   }
 
   async listStates(): Promise<SourceFetchState[]> {
-    return (this.statements.list.all() as Row[]).map(fromRow);
+    return (this.statements.list.all() as SourceStateRow[]).map(toSourceFetchState);
   }
 
   async getState(source: string): Promise<SourceFetchState | null> {
-    const row = this.statements.get.get(source) as Row | undefined;
-    return row ? fromRow(row) : null;
+    const row = this.statements.get.get(source) as SourceStateRow | undefined;
+    return row ? toSourceFetchState(row) : null;
   }
 
   async recordSuccess(source: string, at: Date, success: SourceSuccess): Promise<void> {

@@ -8,37 +8,8 @@ import type {
   SubscriberLifecycleStore,
   SuppressionRecord,
 } from '../../subscribers/subscriber-lifecycle-store.ts';
+import { toSignupRequest, type SignupRow } from '../rows/subscriber-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
-
-interface SignupRow {
-  id: number;
-  newsletter_id: string;
-  email: string;
-  name: string | null;
-  categories: string | null;
-  locale: string | null;
-  ip_hash: string | null;
-  kind: 'confirm' | 'already';
-  created_at: string;
-  expires_at: string;
-  confirmed_at: string | null;
-}
-
-function fromSignupRow(row: SignupRow): SignupRequest {
-  return {
-    id: row.id,
-    newsletterId: row.newsletter_id,
-    email: row.email,
-    name: row.name,
-    categories: row.categories === null ? null : (JSON.parse(row.categories) as string[]),
-    locale: row.locale,
-    ipHash: row.ip_hash,
-    kind: row.kind,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    confirmedAt: row.confirmed_at,
-  };
-}
 
 /** Subscriber pages and operator decisions in the embedded store (migration 6). */
 export class SqliteSubscriberLifecycle implements SubscriberLifecycleStore {
@@ -178,11 +149,11 @@ export class SqliteSubscriberLifecycle implements SubscriberLifecycleStore {
 
   async getSignupRequest(id: number): Promise<SignupRequest | null> {
     const row = this.db.prepare<[number], SignupRow>('SELECT * FROM signup_requests WHERE id = ?').get(id);
-    return row ? fromSignupRow(row) : null;
+    return row ? toSignupRequest(row) : null;
   }
 
   async signupRequestsByEmail(email: string): Promise<SignupRequest[]> {
-    return this.db.prepare<[string], SignupRow>('SELECT * FROM signup_requests WHERE email = ? ORDER BY id').all(email).map(fromSignupRow);
+    return this.db.prepare<[string], SignupRow>('SELECT * FROM signup_requests WHERE email = ? ORDER BY id').all(email).map(toSignupRequest);
   }
 
   async markSignupConfirmed(id: number, at: Date): Promise<boolean> {

@@ -1,45 +1,17 @@
 import { TidingsError } from '../../core/errors.ts';
 import { normalizeEmailAddress } from '../../subscribers/email-address.ts';
 import type {
-  DecisionOrigin,
   ListSubscribersOptions,
   Recipient,
   SubscriberRecord,
   SubscriberStore,
   SubscriberSyncSession,
-  Subscription,
   UnsubscribeEvent,
 } from '../../subscribers/subscriber-store.ts';
+import { pauseDay, toRecipient, toSubscriberRecords, type RecipientRow, type SubscriberRow, type SubscriptionRow } from '../rows/subscriber-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
 import { SqliteSubscriberLifecycle } from './sqlite-subscriber-lifecycle.ts';
 import { SqliteSubscriberSync } from './sqlite-subscriber-sync.ts';
-
-interface SubscriberRow {
-  id: number;
-  email: string;
-  name: string | null;
-  first_name: string | null;
-  languages: string | null;
-  locale: string | null;
-  timezone: string | null;
-  status: SubscriberRecord['status'];
-  hard_bounces: number;
-  profile_origin: DecisionOrigin;
-  paused_until: string | null;
-  erased_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface SubscriptionRow {
-  subscriber_id: number;
-  newsletter_id: string;
-  categories: string | null;
-  status: Subscription['status'];
-  origin: Subscription['origin'];
-  categories_origin: Subscription['categoriesOrigin'];
-  updated_at: string;
-}
 
 const DEFAULT_BATCH = 1000;
 
@@ -50,10 +22,6 @@ const NOT_PAUSED = 'AND (? IS NULL OR s.paused_until IS NULL OR s.paused_until <
  * reads the suppressions once at its start; one added later is caught by the claim.
  */
 export const NOT_SUPPRESSED = 'AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.address_hash = tidings_address_hash(s.email))';
-
-function pauseDay(at: Date | undefined): string | null {
-  return at ? at.toISOString().slice(0, 10) : null;
-}
 
 /** Subscribers in the embedded SQLite store. */
 export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements SubscriberStore {
@@ -89,7 +57,7 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
       ((this.db.prepare('SELECT MAX(subscriber_id) FROM subscriptions WHERE newsletter_id = ?').pluck().get(newsletterId) as number | null) ?? 0);
     const day = pauseDay(options.at);
     const suppressions = this.db.prepare('SELECT EXISTS (SELECT 1 FROM suppressions)').pluck().get() === 1;
-    const page = this.db.prepare<[string, number, number, string | null, string | null, number], { id: number; email: string; name: string | null; first_name: string | null; languages: string | null; locale: string | null; timezone: string | null; categories: string | null }>(
+    const page = this.db.prepare<[string, number, number, string | null, string | null, number], RecipientRow>(
       `SELECT s.id, s.email, s.name, s.first_name, s.languages, s.locale, s.timezone, sub.categories
          FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
         WHERE sub.newsletter_id = ? AND sub.subscriber_id > ? AND sub.subscriber_id <= ?
@@ -100,15 +68,7 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
     for (;;) {
       // Each page is its own short read: a long send never holds a snapshot open.
       const rows = page.all(newsletterId, afterId, untilId, day, day, batchSize);
-      for (const row of rows) {
-        const { first_name: firstName, languages, ...rest } = row;
-        yield {
-          ...rest,
-          firstName,
-          languages: languages === null ? null : (JSON.parse(languages) as string[]),
-          categories: row.categories === null ? null : (JSON.parse(row.categories) as string[]),
-        };
-      }
+      for (const row of rows) yield toRecipient(row);
       if (rows.length < batchSize) return;
       afterId = rows[rows.length - 1]!.id;
     }
@@ -206,35 +166,6 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
         `SELECT * FROM subscriptions WHERE subscriber_id IN (SELECT value FROM json_each(?)) ORDER BY subscriber_id, newsletter_id`,
       )
       .all(JSON.stringify(rows.map((r) => r.id)));
-    const byId = new Map<number, Subscription[]>();
-    for (const sub of subs) {
-      const list = byId.get(sub.subscriber_id) ?? [];
-      list.push({
-        newsletterId: sub.newsletter_id,
-        status: sub.status,
-        categories: sub.categories === null ? null : (JSON.parse(sub.categories) as string[]),
-        origin: sub.origin,
-        categoriesOrigin: sub.categories_origin,
-        updatedAt: sub.updated_at,
-      });
-      byId.set(sub.subscriber_id, list);
-    }
-    return rows.map((row) => ({
-      id: row.id,
-      email: row.email,
-      name: row.name,
-      firstName: row.first_name,
-      languages: row.languages === null ? null : (JSON.parse(row.languages) as string[]),
-      locale: row.locale,
-      timezone: row.timezone,
-      status: row.status,
-      hardBounces: row.hard_bounces,
-      profileOrigin: row.profile_origin,
-      pausedUntil: row.paused_until,
-      erasedAt: row.erased_at,
-      subscriptions: byId.get(row.id) ?? [],
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    }));
+    return toSubscriberRecords(rows, subs);
   }
 }

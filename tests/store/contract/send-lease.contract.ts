@@ -26,6 +26,7 @@ export function sendLeaseContract(name: string, open: OpenPorts): void {
       expect((await b.acquire(E, second, at(100_000), SEND_LEASE_TTL_MS)).acquired).toBe(false);
       expect(await b.active(at(55_000), 'daily')).toHaveLength(2);
       expect(await b.active(at(55_000), 'dail')).toHaveLength(0);
+      expect(await b.active(at(55_000), 'weekly')).toHaveLength(0);
       expect((await b.active(at(100_000))).map((l) => l.editionId)).toEqual([E]);
       expect(await b.acquire(E, second, at(110_001), SEND_LEASE_TTL_MS)).toEqual({ acquired: true });
       expect(await a.renew(E, first.holder, at(111_000), SEND_LEASE_TTL_MS)).toBe(false);

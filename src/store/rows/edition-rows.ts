@@ -1,4 +1,4 @@
-import type { ArticleSnapshot, Edition, EditionArticle, EditionStatus } from '../editions/edition.ts';
+import type { ArticleSnapshot, Edition, EditionArticle, EditionStatus } from '../../editions/edition.ts';
 
 /**
  * The editions tables as both stores (SQLite and PostgreSQL) hold them, and the one
