@@ -1,3 +1,4 @@
+import { abortableSleep } from '../core/abortable-sleep.ts';
 import { describeError, isTidingsError } from '../core/errors.ts';
 import type { RenderedSegment } from '../render/render-types.ts';
 import type { DeliveryRow } from './ledger.ts';
@@ -12,19 +13,6 @@ import { classifySmtpError, TransportError } from './transport-error.ts';
 export function computeBackoff(attempt: number, initialMs: number, maxMs: number, random: number): number {
   const delay = Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(delay / 2 + (delay / 2) * random);
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**

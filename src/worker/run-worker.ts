@@ -1,3 +1,4 @@
+import { abortableSleep } from '../core/abortable-sleep.ts';
 import type { Clock } from '../core/clock.ts';
 import { describeError, TidingsError, type ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
@@ -70,19 +71,6 @@ export interface WorkerSummary {
   segmentsRendered: number;
   segmentsReused: number;
   editions: string[];
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 interface EditionState<R extends DeliveryRecipient> {
