@@ -48,6 +48,13 @@ interface Workspace {
   records: ArticleRecord[];
 }
 
+/** An app context at AT with no output, over the given configuration and logger. */
+function quietContext(loaded: Parameters<typeof createAppContext>[0]['loaded'], logger: ReturnType<typeof createLogger>) {
+  return createAppContext({
+    loaded, clock: createFixedClock(AT), logger, env: {}, out: () => {}, err: () => {}, interactive: false, stdout: process.stdout, templatesDir: TEMPLATES_DIR,
+  });
+}
+
 describe('abstractive summaries from an OpenAI-compatible server (summaries.llm)', () => {
   const tempDir = useTempDir('tidings-llm-');
   let server: FakeChatServer | undefined;
@@ -72,17 +79,7 @@ describe('abstractive summaries from an OpenAI-compatible server (summaries.llm)
         done();
       },
     });
-    const ctx = createAppContext({
-      loaded: { config, baseDir: dir, file: path.join(dir, 'tidings.config.yaml'), exists: true },
-      clock: createFixedClock(AT),
-      logger: createLogger({ level: 'warn', destination: sink }),
-      env: {},
-      out: () => {},
-      err: () => {},
-      interactive: false,
-      stdout: process.stdout,
-      templatesDir: TEMPLATES_DIR,
-    });
+    const ctx = quietContext({ config, baseDir: dir, file: path.join(dir, 'tidings.config.yaml'), exists: true }, createLogger({ level: 'warn', destination: sink }));
     contexts.push(ctx);
     const records = Array.from({ length: options.articles ?? 1 }, (_, i) =>
       makeRecord({
@@ -137,17 +134,7 @@ describe('abstractive summaries from an OpenAI-compatible server (summaries.llm)
     const file = first.ctx.store.file!;
     const { config } = first.ctx;
     const changed = { ...config, summaries: { ...config.summaries, llm: { ...config.summaries.llm!, prompt: 'Summarize in {maxWords} words or fewer.' } } };
-    const ctx = createAppContext({
-      loaded: { config: { ...changed, store: { ...config.store, path: file } }, baseDir: path.dirname(file), file: 'x.yaml', exists: true },
-      clock: createFixedClock(AT),
-      logger: createLogger({ level: 'silent' }),
-      env: {},
-      out: () => {},
-      err: () => {},
-      interactive: false,
-      stdout: process.stdout,
-      templatesDir: TEMPLATES_DIR,
-    });
+    const ctx = quietContext({ config: { ...changed, store: { ...config.store, path: file } }, baseDir: path.dirname(file), file: 'x.yaml', exists: true }, createLogger({ level: 'silent' }));
     contexts.push(ctx);
     await build(ctx, false);
     expect(server!.requests).toHaveLength(2);
