@@ -299,6 +299,12 @@ const smtpTransport = z.strictObject({
   type: z.literal('smtp'),
   /** smtp(s)://user:pass@host:port — keep it in the environment: `${SMTP_URL}`. */
   url: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'),
+  /**
+   * `builtin`: Tidings' own client (pipelined envelope, one write per message, AUTH PLAIN
+   * or LOGIN). `nodemailer`: nodemailer's pool, for servers that need more (other AUTH
+   * mechanisms). Both classify failures the same way.
+   */
+  client: z.enum(['builtin', 'nodemailer']).default('builtin'),
   maxConnections: z.number().int().min(1).max(50).default(5),
   maxMessages: z.number().int().min(1).default(100),
   /** Messages per second across the pool (token bucket). */

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { TidingsError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
@@ -8,11 +7,17 @@ import { createDkimSigner, loadDkimKey, MIN_DKIM_BITS, type DkimSign } from './d
 import type { TransportConfig } from '../config/schema.ts';
 import type { MailTransport, OutgoingMessage, SendReceipt } from './mail-transport.ts';
 import { OutboxTransport } from './outbox-transport.ts';
+import { NodemailerClient } from './smtp/nodemailer-client.ts';
+import { smtpEndpoint, type SmtpClient } from './smtp/smtp-client.ts';
+import { SmtpSessionPool } from './smtp/smtp-session-pool.ts';
+import type { SubmissionStage } from './smtp/smtp-session.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { classifySmtpError } from './transport-error.ts';
 
 export interface SmtpTransportOptions {
   url: string;
+  /** `builtin` (default): pipelined, one write per message. `nodemailer`: its pool, for what builtin lacks. */
+  client?: 'builtin' | 'nodemailer';
   maxConnections: number;
   maxMessages: number;
   /** Messages per second across the pool. */
@@ -30,67 +35,49 @@ export interface SmtpTransportOptions {
   socketTimeoutMs: number;
 }
 
-/** Per-message record of how far the message got, filled in by the stream plugin below. */
-interface DataProbe {
-  messageComplete: boolean;
-}
-
-const PROBE_KEY = 'tidingsDataProbe';
-
 /**
- * SMTP through nodemailer's pool. The message is already complete MIME (see
- * message-builder.ts) and is handed over as `raw`, so nodemailer only streams it;
- * DKIM, when configured, signs it just before (dkim-signer.ts).
+ * SMTP delivery: the rate limit, DKIM signing and the classification of failures, over an
+ * SMTP client (smtp/smtp-client.ts). The message is already complete MIME (see
+ * segment-message-builder.ts); the client only puts it on the wire.
  */
 export class SmtpTransport implements MailTransport {
-  private readonly transporter;
+  private readonly client: SmtpClient;
   private readonly bucket: TokenBucket;
   private readonly where: string;
   private readonly sign: DkimSign | null;
-  private advertised8BitMime = false;
 
   constructor(options: SmtpTransportOptions) {
-    const url = new URL(options.url);
-    this.where = `${url.protocol}//${url.hostname}:${url.port || (url.protocol === 'smtps:' ? 465 : 587)}`;
-    this.transporter = nodemailer.createTransport({
-      pool: true,
-      host: url.hostname,
-      port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
-      secure: url.protocol === 'smtps:',
-      auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+    const endpoint = smtpEndpoint(options.url);
+    this.where = `${endpoint.secure ? 'smtps' : 'smtp'}://${endpoint.host}:${endpoint.port}`;
+    const clientOptions = {
+      ...endpoint,
       maxConnections: options.maxConnections,
       maxMessages: options.maxMessages,
       tls: { rejectUnauthorized: options.tls.rejectUnauthorized },
-      connectionTimeout: options.connectionTimeoutMs,
-      greetingTimeout: options.greetingTimeoutMs,
-      socketTimeout: options.socketTimeoutMs,
-    });
+      connectionTimeoutMs: options.connectionTimeoutMs,
+      greetingTimeoutMs: options.greetingTimeoutMs,
+      socketTimeoutMs: options.socketTimeoutMs,
+    };
+    this.client = options.client === 'nodemailer' ? new NodemailerClient(clientOptions) : new SmtpSessionPool(clientOptions);
     this.sign = options.dkim ? createDkimSigner({ expiresMs: 7 * 86_400_000, ...options.dkim }, options.clock ?? systemClock) : null;
-    this.transporter.use('stream', (mail, done) => watchEndOfData(mail as unknown as PluginMail, done));
     this.bucket = new TokenBucket({ ratePerSecond: options.rateLimit });
   }
 
   async send(message: OutgoingMessage): Promise<SendReceipt> {
     await this.bucket.take();
-    const probe: DataProbe = { messageComplete: false };
+    const stage: SubmissionStage = { messageComplete: false };
     try {
-      // Unknown keys stay on the mail's data, where the stream plugin finds the probe.
       const raw = this.sign ? this.sign(message.raw, message.bodyHash?.()) : message.raw;
-      // use8BitMime: nodemailer adds BODY=8BITMIME to MAIL FROM (when the server offers it).
-      const envelope = message.eightBit ? { ...message.envelope, use8BitMime: true } : message.envelope;
-      const mail = { envelope, raw, [PROBE_KEY]: probe } as SendMailOptions;
-      const info = (await this.transporter.sendMail(mail)) as { response?: unknown; ehlo?: unknown };
-      // The EHLO reply comes with every result: the first one tells whether 8-bit bodies may follow.
-      if (Array.isArray(info.ehlo)) this.advertised8BitMime = info.ehlo.some((line) => /^8BITMIME\b/i.test(String(line)));
-      return { messageId: message.messageId, response: String(info.response ?? '') };
+      const reply = await this.client.submit({ from: message.envelope.from, to: message.envelope.to, raw, eightBit: message.eightBit ?? false }, stage);
+      return { messageId: message.messageId, response: reply.text };
     } catch (error) {
-      throw classifySmtpError(error, this.where, probe);
+      throw classifySmtpError(error, this.where, stage);
     }
   }
 
   /** False until a message went through; a pool's connections all go to the same server. */
   get eightBitMime(): boolean {
-    return this.advertised8BitMime;
+    return this.client.eightBitMime;
   }
 
   slowDown(): void {
@@ -98,37 +85,8 @@ export class SmtpTransport implements MailTransport {
   }
 
   async close(): Promise<void> {
-    this.transporter.close();
+    await this.client.close();
   }
-}
-
-/**
- * A nodemailer 'stream' plugin that tells when the terminating `.` may have gone out.
- * nodemailer pipes the stream returned by `createReadStream()` (after DKIM signing, the
- * last stage) into its DATA stream, which writes `.` only once that stream has ended.
- * So: an error before 'end' means the server cannot have a complete message (safe to
- * retry); after 'end' the server may have accepted it. The stream's own 'end' is used
- * because nodemailer reports socket errors with `command: 'CONN'` at every stage.
- */
-interface PluginMail {
-  data: Record<string, unknown>;
-  message: unknown;
-}
-
-function watchEndOfData(mail: PluginMail, done: (error?: Error | null) => void): void {
-  const probe = mail.data[PROBE_KEY] as DataProbe | undefined;
-  const node = mail.message as { createReadStream: (...args: unknown[]) => NodeJS.ReadableStream };
-  if (probe) {
-    const create = node.createReadStream.bind(node);
-    node.createReadStream = (...args: unknown[]) => {
-      const stream = create(...args);
-      stream.once('end', () => {
-        probe.messageComplete = true;
-      });
-      return stream;
-    };
-  }
-  done();
 }
 
 /**
@@ -160,6 +118,7 @@ export function createMailTransport(config: TransportConfig, baseDir: string, de
   }
   return new SmtpTransport({
     url: config.url,
+    client: config.client,
     maxConnections: config.maxConnections,
     maxMessages: config.maxMessages,
     rateLimit: config.rateLimit,

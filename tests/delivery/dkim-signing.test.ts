@@ -98,7 +98,7 @@ describe('DKIM signing', () => {
     destination.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
     const logger = createLogger({ level: 'warn', destination });
     const config = {
-      type: 'smtp' as const, url: 'smtp://127.0.0.1:1', maxConnections: 1, maxMessages: 1, rateLimit: 1, tls: { rejectUnauthorized: true },
+      type: 'smtp' as const, url: 'smtp://127.0.0.1:1', client: 'builtin' as const, maxConnections: 1, maxMessages: 1, rateLimit: 1, tls: { rejectUnauthorized: true },
       dkim: { domain: 'digest.example.test', selector: 'tid1', keyFile, expiry: 86_400_000 }, connectionTimeout: 1000, greetingTimeout: 1000, socketTimeout: 1000,
     };
     const transport = createMailTransport(config, dir, { clock, logger });
