@@ -30,6 +30,8 @@ export class TransportError extends TidingsError {
 }
 
 const THROTTLE_TEXT = /rate|throttl|too many|try again later|slow down/i;
+/** Stages before any message is offered: a refusal there is about the connection or the login, never the message. */
+const SESSION_STAGE = /^(GREETING|EHLO|HELO|STARTTLS|AUTH)\b/;
 
 /** What nodemailer (or any SMTP client) puts on its errors. */
 interface SmtpErrorShape {
@@ -52,7 +54,8 @@ export interface SmtpStage {
 }
 
 /**
- * Maps an SMTP client error. A clear reply decides: 5xx → permanent; 421 and 450–454
+ * Maps an SMTP client error. A refusal before the message (greeting, EHLO, STARTTLS,
+ * AUTH) is temporary whatever its code. Otherwise a clear reply decides: 5xx → permanent; 421 and 450–454
  * with rate/throttling words → throttled; other 4xx → temporary. Without a reply (the
  * connection dropped, timed out, or answered nonsense): before the end of DATA the
  * server cannot have the message → temporary (safe to retry); after it the server may
@@ -65,6 +68,11 @@ export function classifySmtpError(error: unknown, where?: string, stage: SmtpSta
   const response = (shape.response ?? shape.message ?? 'unknown error').trim();
   const command = (shape.command ?? '').toUpperCase();
   const details = { responseCode, response, where, cause: error };
+  if (responseCode !== null && responseCode >= 500 && SESSION_STAGE.test(command)) {
+    // A wrong password or a server refusing connections fails every message alike: retried
+    // (and the run pauses after too many in a row), never recorded as this reader's permanent failure.
+    return new TransportError('TRANSPORT_TEMPORARY', `the server refused the session at ${command}: ${response}`, details);
+  }
   if (responseCode !== null && responseCode >= 500) {
     const recipientRejected = command.startsWith('RCPT') || shape.code === 'EENVELOPE';
     return new TransportError('TRANSPORT_PERMANENT', `rejected permanently: ${response}`, { ...details, recipientRejected });

@@ -28,6 +28,14 @@ describe('classifySmtpError: where the end of DATA decides', () => {
     expect(classifySmtpError({ code: 'EMESSAGE', command: 'DATA', responseCode: 554, response: '554 5.7.1 spam' }, undefined, after)).toMatchObject({ code: 'TRANSPORT_PERMANENT', recipientRejected: false });
   });
 
+  it('a refusal before any message (greeting, EHLO, AUTH) is temporary: it is about the session, not this reader', () => {
+    for (const command of ['GREETING', 'EHLO', 'AUTH', 'AUTH PLAIN', 'STARTTLS']) {
+      const error = classifySmtpError({ code: 'EAUTH', command, responseCode: 535, response: '535 5.7.8 bad credentials' }, undefined, before);
+      expect(error).toMatchObject({ code: 'TRANSPORT_TEMPORARY', retryable: true, recipientRejected: false });
+    }
+    expect(classifySmtpError({ code: 'EENVELOPE', command: 'RCPT TO', responseCode: 550, response: '550 no such user' }).code).toBe('TRANSPORT_PERMANENT');
+  });
+
   it('without a stage, assumes the message was not complete (the default of callers that cannot tell)', () => {
     expect(classifySmtpError(dropped).code).toBe('TRANSPORT_TEMPORARY');
   });

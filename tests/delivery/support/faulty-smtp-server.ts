@@ -34,25 +34,45 @@ export interface FaultySmtpServer {
   /** Messages begun (DATA sent), kept or not. */
   begun(): number;
   copiesFor(address: string): number;
+  /** Connections accepted so far. */
+  connections(): number;
+  /** Cuts every open connection (a server restarting, or timing out idle clients). */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
 const BODY_END = Buffer.from('\r\n.\r\n');
+
+export interface FaultyServerOptions {
+  /** Advertise PIPELINING in the EHLO reply (the built-in client then sends the envelope in one write). */
+  pipelining?: boolean;
+  /** The greeting line, e.g. `554 go away` to refuse every connection. */
+  greeting?: string;
+  /** The reply to RCPT TO for an address, e.g. `550 5.1.1 no such user`; undefined: 250. */
+  rcptReply?: (address: string) => string | undefined;
+  /**
+   * After this many messages on a connection, cut it at the client's next command without
+   * a reply: what a client meets when the server closed a kept connection just as it reused it.
+   */
+  dropAfterMessages?: number;
+}
 
 /**
  * A raw SMTP server on 127.0.0.1 that misbehaves on purpose at the end of DATA: the
  * faults an smtp-server cannot produce (no reply after the final `.`, silence, a
  * connection cut right after DATA). It speaks just enough SMTP for nodemailer.
  */
-export async function startFaultySmtpServer(decide: (context: FaultContext) => MessageFault): Promise<FaultySmtpServer> {
+export async function startFaultySmtpServer(decide: (context: FaultContext) => MessageFault, options: FaultyServerOptions = {}): Promise<FaultySmtpServer> {
   const messages: ReceivedMessage[] = [];
   const sockets = new Set<net.Socket>();
   const attempts = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
   let begun = 0;
+  let connections = 0;
 
   const server = net.createServer((socket) => {
     sockets.add(socket);
+    connections++;
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
     let mode: 'command' | 'data' = 'command';
@@ -60,22 +80,29 @@ export async function startFaultySmtpServer(decide: (context: FaultContext) => M
     let rcpt: string[] = [];
     let fault: MessageFault = 'accept';
     let body: Buffer[] = [];
+    let handled = 0;
     const reply = (line: string) => {
       if (!socket.destroyed) socket.write(`${line}\r\n`);
     };
 
     const onCommand = (line: string) => {
+      if (options.dropAfterMessages !== undefined && handled >= options.dropAfterMessages) return socket.destroy();
       const verb = line.slice(0, 4).toUpperCase();
-      if (verb === 'EHLO' || verb === 'HELO') return reply('250 faulty.test');
+      if (verb === 'EHLO') return reply(options.pipelining ? '250-faulty.test\r\n250 PIPELINING' : '250 faulty.test');
+      if (verb === 'HELO') return reply('250 faulty.test');
       if (verb === 'MAIL') {
         rcpt = [];
         return reply('250 2.1.0 Ok');
       }
       if (verb === 'RCPT') {
-        rcpt.push(/<([^>]*)>/.exec(line)?.[1] ?? '');
+        const address = /<([^>]*)>/.exec(line)?.[1] ?? '';
+        const refusal = options.rcptReply?.(address);
+        if (refusal) return reply(refusal);
+        rcpt.push(address);
         return reply('250 2.1.5 Ok');
       }
       if (verb === 'DATA') {
+        if (rcpt.length === 0) return reply('554 5.5.1 no valid recipients');
         begun++;
         const first = rcpt[0] ?? '';
         attempts.set(first, (attempts.get(first) ?? 0) + 1);
@@ -96,6 +123,7 @@ export async function startFaultySmtpServer(decide: (context: FaultContext) => M
       const to = [...rcpt];
       if (fault === 'accept') {
         messages.push({ to, raw, fault: 'accept' });
+        handled++;
         return reply('250 2.0.0 Ok: queued');
       }
       if (fault === 'drop-after-dot') {
@@ -137,7 +165,8 @@ export async function startFaultySmtpServer(decide: (context: FaultContext) => M
         onCommand(line);
       }
     });
-    reply('220 faulty.test ESMTP');
+    reply(options.greeting ?? '220 faulty.test ESMTP');
+    if (options.greeting && !options.greeting.startsWith('220')) socket.end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
@@ -145,6 +174,10 @@ export async function startFaultySmtpServer(decide: (context: FaultContext) => M
     url: `smtp://127.0.0.1:${port}`,
     messages,
     begun: () => begun,
+    connections: () => connections,
+    dropConnections: () => {
+      for (const socket of sockets) socket.destroy();
+    },
     copiesFor: (address) => messages.filter((m) => m.to.includes(address)).length,
     close: () =>
       new Promise<void>((resolve) => {
