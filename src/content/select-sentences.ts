@@ -15,6 +15,11 @@ import { DEFAULT_RANKING, type RankedSentence, type RankingTuning } from './rank
  * Without a lead, sets whose first sentence could not state the news (a bare quote, a
  * question, a teaser) are used only when no other set fits.
  *
+ * Any sentence with a `short` form (compress-sentence.ts), the lead included, may be used
+ * in that form instead. It weighs less (fewer words), and the lead's short form counts
+ * as the difference against the whole lead, so a short form is chosen only when it lets
+ * a better set fit in maxWords; when everything fits, sentences stay whole.
+ *
  * When no set of minSentences fits, the lead alone (or the best single sentence) is
  * used; when nothing fits at all, the shortest of the best-ranked sentences, whole:
  * a summary never ends mid-sentence, so in that one case it exceeds maxWords.
@@ -63,17 +68,17 @@ export function selectSentences(
   const byIndex = new Map(ranked.map((s) => [s.index, s]));
   const leans = (index: number) => byIndex.get(index)?.dangling === true;
   const weight = (s: RankedSentence) => s.score * s.words ** tuning.lengthExponent;
+  const forms = (s: RankedSentence): RankedSentence[] => (s.short ? [s, { ...s, text: s.short.text, words: s.short.words }] : [s]);
 
   // The best set, and the best whose first sentence (in article order) can state the news.
   let best: RankedSentence[] = [];
   let bestScore = -Infinity;
   let bestReadable: RankedSentence[] = [];
   let bestReadableScore = -Infinity;
-  const chosen: RankedSentence[] = leadSentence ? [leadSentence] : [];
-  const startWords = leadSentence?.words ?? 0;
+  const chosen: RankedSentence[] = [];
   const consider = (score: number) => {
     if (chosen.length < minSentences) return;
-    if (chosen.length > minSentences && chosen.some((s) => s !== leadSentence && s.score < tuning.minExtraScore)) return;
+    if (chosen.length > minSentences && chosen.some((s) => s.index !== leadSentence?.index && s.score < tuning.minExtraScore)) return;
     if (!isSelfContained(chosen.map((s) => s.index), leans)) return;
     if (score > bestScore) {
       bestScore = score;
@@ -88,19 +93,30 @@ export function selectSentences(
     consider(score);
     if (chosen.length === maxSentences) return;
     for (let i = from; i < pool.length; i++) {
-      const candidate = pool[i]!;
-      if (words + candidate.words > limits.maxWords) continue;
-      if (chosen.some((c) => overlap(c, candidate) > tuning.maxOverlap)) continue;
-      chosen.push(candidate);
-      search(i + 1, words + candidate.words, score + weight(candidate));
-      chosen.pop();
+      if (chosen.some((c) => overlap(c, pool[i]!) > tuning.maxOverlap)) continue;
+      for (const candidate of forms(pool[i]!)) {
+        if (words + candidate.words > limits.maxWords) continue;
+        chosen.push(candidate);
+        search(i + 1, words + candidate.words, score + weight(candidate));
+        chosen.pop();
+      }
     }
   };
-  if (startWords <= limits.maxWords) search(0, startWords, 0);
+  if (leadSentence) {
+    for (const form of forms(leadSentence)) {
+      if (form.words > limits.maxWords) continue;
+      chosen.push(form);
+      search(0, form.words, weight(form) - weight(leadSentence));
+      chosen.pop();
+    }
+  } else {
+    search(0, 0, 0);
+  }
   if (bestReadable.length > 0) best = bestReadable;
 
   if (best.length === 0) {
-    if (leadSentence && leadSentence.words <= limits.maxWords) return [leadSentence];
+    const leadForm = leadSentence && forms(leadSentence).find((f) => f.words <= limits.maxWords);
+    if (leadForm) return [leadForm];
     const sorted = [...ranked].sort((a, b) => b.score - a.score || a.index - b.index);
     const fitting = sorted.find((s) => s.words <= limits.maxWords && !s.dangling);
     const standalone = sorted.filter((s) => !s.dangling);

@@ -1,10 +1,12 @@
 import { articleSentences, type CandidateSentence } from './article-sentences.ts';
 import { leansOnPrevious } from './back-reference.ts';
+import { compressSentence } from './compress-sentence.ts';
 import { isEnglishArticle } from './detect-language.ts';
 import { newsLeadIndex } from './lead-sentence.ts';
-import { DEFAULT_RANKING, rankSentences, type RankingTuning } from './rank-sentences.ts';
+import { DEFAULT_RANKING, rankSentences, type RankedSentence, type RankingTuning } from './rank-sentences.ts';
 import { selectSentences, type SelectionLimits } from './select-sentences.ts';
 import { isUsableDescription } from './source-description.ts';
+import { countWords } from './text-tokens.ts';
 
 /**
  * Offline summaries for articles, in three ways (see docs/summaries.md):
@@ -16,7 +18,11 @@ import { isUsableDescription } from './source-description.ts';
  *     best-ranked whole sentences (rank-sentences.ts, select-sentences.ts), never one that
  *     leans on a sentence left out (back-reference.ts), minSentences..maxSentences of them
  *     within maxWords, in article order; headings, bylines, credits and calls to action
- *     never qualify;
+ *     never qualify. Any of them, the lead too, may be used in its compressed form
+ *     (compress-sentence.ts: without a parenthetical aside, an opening "However,", a
+ *     who/which clause, a closing participle clause, "on Tuesday" after "said") when
+ *     that lets a better set fit the budget; whether it is in a set is still decided
+ *     on the whole sentence;
  *   - 'lead': other languages, or text too short to rank: the article's first
  *     sentences up to maxSentences, cut at a sentence boundary within maxWords.
  * If no single whole sentence fits in maxWords, the shortest of the best candidates is
@@ -25,7 +31,7 @@ import { isUsableDescription } from './source-description.ts';
  * Bump SUMMARIZER_VERSION whenever the output for the same input can change: the store
  * caches summaries per article content hash and this version.
  */
-export const SUMMARIZER_VERSION = 'extractive-3';
+export const SUMMARIZER_VERSION = 'extractive-4';
 
 export interface SummarizeInput {
   title: string;
@@ -68,7 +74,7 @@ export function summarize(
     return { summary: joinSentences(leadSentences(sentences, options)), method: 'lead' };
   }
   const lead = newsLeadIndex(sentences.map((s) => s.text), leansOnPrevious);
-  const ranked = rankSentences(sentences, article.title, tuning);
+  const ranked = rankSentences(sentences, article.title, tuning).map(withShortForm);
   const chosen = selectSentences(ranked, options, tuning, lead >= 0 ? lead : undefined);
   return { summary: joinSentences(chosen), method: 'extractive' };
 }
@@ -87,6 +93,12 @@ export function leadSentences(sentences: readonly CandidateSentence[], limits: S
     out.push(sentences.slice(0, 3).reduce((a, b) => (b.words < a.words ? b : a)));
   }
   return out;
+}
+
+/** The sentence with its compressed form (compress-sentence.ts), when that is shorter. */
+function withShortForm(sentence: RankedSentence): RankedSentence {
+  const text = compressSentence(sentence.text);
+  return text === sentence.text ? sentence : { ...sentence, short: { text, words: countWords(text) } };
 }
 
 function joinSentences(sentences: readonly CandidateSentence[]): string {

@@ -4,6 +4,7 @@ import { summarize, SUMMARIZER_VERSION, type SummarizeOptions } from '../../src/
 import { splitSentences } from '../../src/content/split-sentences.ts';
 import { isBoilerplateParagraph, isBoilerplateSentence, isHeading, isNameList } from '../../src/content/article-sentences.ts';
 import { countWords } from '../../src/content/text-tokens.ts';
+import { compressSentence } from '../../src/content/compress-sentence.ts';
 import { selectSentences } from '../../src/content/select-sentences.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/content/${name}`, import.meta.url), 'utf8');
@@ -37,14 +38,20 @@ describe('summarize: extractive selection rules', () => {
     expect(summary).not.toContain('Local cafes welcomed the news.');
   });
 
-  it('respects a tighter word limit with fewer sentences rather than cutting one', () => {
+  it('respects a tighter word limit with fewer or compressed sentences rather than cutting one', () => {
     const tight = summarize(harbour, { ...options, maxWords: 25 });
     expect(countWords(tight.summary)).toBeLessThanOrEqual(25);
-    for (const sentence of splitSentences(tight.summary)) expect(harbour.text).toContain(sentence);
+    const allowed = splitSentences(harbour.text).flatMap((s) => [s, compressSentence(s)]);
+    for (const sentence of splitSentences(tight.summary)) expect(allowed).toContain(sentence);
+  });
+
+  it('uses the compressed lead when only that fits', () => {
+    // The lead is 17 words; without its closing participle clause it is 10.
+    expect(summarize(harbour, { ...options, maxWords: 10 }).summary).toBe('The harbour authority approved a new ferry terminal on Tuesday.');
   });
 
   it('uses the shortest good sentence whole when no sentence fits', () => {
-    const long = summarize(harbour, { ...options, maxWords: 10 });
+    const long = summarize(harbour, { ...options, maxWords: 4 });
     const sentences = splitSentences(long.summary);
     expect(sentences).toHaveLength(1);
     expect(harbour.text).toContain(sentences[0]);
