@@ -55,8 +55,6 @@ export interface RankedSentence extends CandidateSentence {
   terms: ReadonlySet<string>;
   /** Leans on the sentence before it (back-reference.ts): never shown without it. */
   dangling: boolean;
-  /** A shorter form saying the same news (compress-sentence.ts), when there is one. */
-  short?: { text: string; words: number };
 }
 
 const OPENING_QUOTE = /^["'\u201c\u2018\u00ab]/;

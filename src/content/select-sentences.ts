@@ -1,6 +1,7 @@
 import { isSelfContained } from './back-reference.ts';
 import { canStateNews } from './lead-sentence.ts';
 import { DEFAULT_RANKING, type RankedSentence, type RankingTuning } from './rank-sentences.ts';
+import { countWords } from './text-tokens.ts';
 
 /**
  * Chooses the summary's sentences, returned in article order:
@@ -15,8 +16,8 @@ import { DEFAULT_RANKING, type RankedSentence, type RankingTuning } from './rank
  * Without a lead, sets whose first sentence could not state the news (a bare quote, a
  * question, a teaser) are used only when no other set fits.
  *
- * Any sentence with a `short` form (compress-sentence.ts), the lead included, may be used
- * in that form instead. It weighs less (fewer words), and the lead's short form counts
+ * Any candidate, the lead included, may be used in its short form (`shorten`, passed in:
+ * compress-sentence.ts in the product; only the candidates are shortened, for speed). It weighs less (fewer words), and the lead's short form counts
  * as the difference against the whole lead, so a short form is chosen only when it lets
  * a better set fit in maxWords; when everything fits, sentences stay whole.
  *
@@ -59,6 +60,7 @@ export function selectSentences(
   limits: SelectionLimits,
   tuning: RankingTuning = DEFAULT_RANKING,
   lead?: number,
+  shorten: (text: string) => string = (text) => text,
 ): RankedSentence[] {
   if (ranked.length === 0) return [];
   const leadSentence = lead === undefined ? undefined : ranked[lead];
@@ -68,7 +70,17 @@ export function selectSentences(
   const byIndex = new Map(ranked.map((s) => [s.index, s]));
   const leans = (index: number) => byIndex.get(index)?.dangling === true;
   const weight = (s: RankedSentence) => s.score * s.words ** tuning.lengthExponent;
-  const forms = (s: RankedSentence): RankedSentence[] => (s.short ? [s, { ...s, text: s.short.text, words: s.short.words }] : [s]);
+  // Each candidate whole, then its short form when that differs: computed once per candidate.
+  const formsOf = new Map<RankedSentence, RankedSentence[]>();
+  const forms = (s: RankedSentence): RankedSentence[] => {
+    let list = formsOf.get(s);
+    if (!list) {
+      const text = shorten(s.text);
+      list = text === s.text ? [s] : [s, { ...s, text, words: countWords(text) }];
+      formsOf.set(s, list);
+    }
+    return list;
+  };
 
   // The best set, and the best whose first sentence (in article order) can state the news.
   let best: RankedSentence[] = [];

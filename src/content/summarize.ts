@@ -3,10 +3,9 @@ import { leansOnPrevious } from './back-reference.ts';
 import { compressSentence } from './compress-sentence.ts';
 import { isEnglishArticle } from './detect-language.ts';
 import { newsLeadIndex } from './lead-sentence.ts';
-import { DEFAULT_RANKING, rankSentences, type RankedSentence, type RankingTuning } from './rank-sentences.ts';
+import { DEFAULT_RANKING, rankSentences, type RankingTuning } from './rank-sentences.ts';
 import { selectSentences, type SelectionLimits } from './select-sentences.ts';
 import { isUsableDescription } from './source-description.ts';
-import { countWords } from './text-tokens.ts';
 
 /**
  * Offline summaries for articles, in three ways (see docs/summaries.md):
@@ -74,8 +73,8 @@ export function summarize(
     return { summary: joinSentences(leadSentences(sentences, options)), method: 'lead' };
   }
   const lead = newsLeadIndex(sentences.map((s) => s.text), leansOnPrevious);
-  const ranked = rankSentences(sentences, article.title, tuning).map(withShortForm);
-  const chosen = selectSentences(ranked, options, tuning, lead >= 0 ? lead : undefined);
+  const ranked = rankSentences(sentences, article.title, tuning);
+  const chosen = selectSentences(ranked, options, tuning, lead >= 0 ? lead : undefined, compressSentence);
   return { summary: joinSentences(chosen), method: 'extractive' };
 }
 
@@ -93,12 +92,6 @@ export function leadSentences(sentences: readonly CandidateSentence[], limits: S
     out.push(sentences.slice(0, 3).reduce((a, b) => (b.words < a.words ? b : a)));
   }
   return out;
-}
-
-/** The sentence with its compressed form (compress-sentence.ts), when that is shorter. */
-function withShortForm(sentence: RankedSentence): RankedSentence {
-  const text = compressSentence(sentence.text);
-  return text === sentence.text ? sentence : { ...sentence, short: { text, words: countWords(text) } };
 }
 
 function joinSentences(sentences: readonly CandidateSentence[]): string {
