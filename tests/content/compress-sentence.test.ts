@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   compressSentence,
   dropAside,
+  dropDetail,
   dropFinalParticiple,
   dropOpeningConnective,
   dropRelativeClause,
@@ -81,6 +82,31 @@ describe('dropFinalParticiple', () => {
     expect(dropFinalParticiple(attribution)).toBe(attribution);
     const short = 'As a result, bus fares will rise again in the spring.';
     expect(dropFinalParticiple(short)).toBe(short);
+  });
+});
+
+describe('dropDetail', () => {
+  it('removes an age between commas, a closing comparison and an opening setting', () => {
+    expect(dropDetail('Ms Ortega, 31, has signed a new two-year deal.')).toBe('Ms Ortega has signed a new two-year deal.');
+    expect(dropDetail('Ferry ticket sales rose to 2.1 million, up from 1.8 million in 2003.')).toBe('Ferry ticket sales rose to 2.1 million.');
+    expect(dropDetail('Wales exported 40% of its lamb, compared with 35% a year earlier.')).toBe('Wales exported 40% of its lamb.');
+    expect(dropDetail('Speaking at a meeting in Leeds, the mayor said fares would fall.')).toBe('The mayor said fares would fall.');
+    expect(dropDetail('In a statement, the ferry company said fares would rise.')).toBe('The ferry company said fares would rise.');
+  });
+
+  it('keeps a comparison in the middle, "Speaking of…", and numbers that are not ages', () => {
+    const middle = 'Sales rose to £4m, up from £3m, and profits doubled.';
+    expect(dropDetail(middle)).toBe(middle);
+    const speakingOf = 'Speaking of costs, the new pier will need a bigger budget.';
+    expect(dropDetail(speakingOf)).toBe(speakingOf);
+    const count = 'The club sold 3,000 season tickets, 500 more than last year.';
+    expect(dropDetail(count)).toBe(count);
+  });
+
+  it('leaves the commas right when an age comes before a who clause', () => {
+    expect(compressSentence('Mr Adams, 59, who founded the bakery in 1990, has retired after a long illness.')).toBe(
+      'Mr Adams has retired after a long illness.',
+    );
   });
 });
 
