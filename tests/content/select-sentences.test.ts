@@ -25,7 +25,7 @@ describe('selectSentences with a news lead', () => {
     expect(chosen.reduce((n, s) => n + s.words, 0)).toBeLessThanOrEqual(60);
   });
 
-  it('does not pad with a sentence scoring under minExtraScore', () => {
+  it('does not pad with a sentence scoring under wordCost', () => {
     const weak = ranked.map((s) => (s.index === 3 || s.index === 4 ? { ...s, score: 0.3 } : s));
     expect(selectSentences(weak, limits, DEFAULT_RANKING, 0).map((s) => s.index)).toEqual([0, 1]);
   });

@@ -71,8 +71,11 @@ describe('summarize: extractive selection rules', () => {
     ];
     const chosen = selectSentences(ranked as never, { maxWords: 60, minSentences: 2, maxSentences: 2 });
     // The best pair by score (1 and 2) would open with "He"; 2 and 3 with a bare quote;
-    // 0 and 1 reads well but scores lower than 3 and 4, the best readable pair.
-    expect(chosen.map((s) => s.index)).toEqual([3, 4]);
+    // 0 and 1 reads well, and by (score - wordCost) x words beats 3 and 4 (1.4 to 1.2).
+    expect(chosen.map((s) => s.index)).toEqual([0, 1]);
+    // Without sentence 0 to lean on, "He said…" cannot be shown: 3 and 4 instead.
+    const without0 = selectSentences(ranked.slice(1) as never, { maxWords: 60, minSentences: 2, maxSentences: 2 });
+    expect(without0.map((s) => s.index)).toEqual([3, 4]);
   });
 
   it('has a version string for the cache key', () => {
