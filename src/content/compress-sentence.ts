@@ -57,9 +57,12 @@ export function dropOpeningConnective(sentence: string): string {
   return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 
+// Inside a clause: anything but a clause boundary or a quote; a thousands comma (4,000) is fine.
+const CLAUSE_CHAR = '(?:[^,;:()"\\u201c\\u201d]|(?<=\\d),(?=\\d{3}(?!\\d)))';
+const SENTENCE_END = `(?=[.!?]["'\\u201d\\u2019)]*$)`;
 // ", who/which ... ," in the middle, or ", who/which ..." to the end of the sentence.
-const MIDDLE_RELATIVE = /,\s+(?:who|which)\s+[^,;:()"\u201c\u201d]{3,80},\s+(?=(\p{L}+))/gu;
-const FINAL_RELATIVE = /,\s+(?:who|which)\s+[^,;:()"\u201c\u201d]{3,120}?(?=[.!?]["'\u201d\u2019)]*$)/u;
+const MIDDLE_RELATIVE = new RegExp(`,\\s+(?:who|which)\\s+${CLAUSE_CHAR}{3,80},\\s+(?=(\\p{L}+))`, 'gu');
+const FINAL_RELATIVE = new RegExp(`,\\s+(?:who|which|where)\\s+${CLAUSE_CHAR}{3,120}?${SENTENCE_END}`, 'u');
 // After a mid-sentence clause, what follows must carry on the main clause (a verb, an
 // adverb), not continue a list the clause was part of: "…in London, Paris and Rome, …".
 // So the word after it must look like the main clause's verb or an adverb.
@@ -86,7 +89,7 @@ const KEPT_ING =
   'according|including|saying|adding|warning|claiming|arguing|insisting|noting|stating|suggesting|accusing|calling|urging|telling|asking|' +
   'leading|during|nothing|something|anything|everything|morning|evening|spring|string|bring|thing';
 const FINAL_PARTICIPLE = new RegExp(
-  `,\\s+(?!(?:${KEPT_ING})\\b)\\p{Ll}{2,}ing\\s+[^,;:()"\\u201c\\u201d]{3,120}?(?=[.!?]["'\\u201d\\u2019)]*$)`,
+  `,\\s+(?!(?:${KEPT_ING})\\b)\\p{Ll}{2,}ing\\s+${CLAUSE_CHAR}{3,120}?${SENTENCE_END}`,
   'u',
 );
 
@@ -117,7 +120,7 @@ export function dropSpeechDay(sentence: string): string {
 // "Mr Ebbers, 63, is accused…": an age between commas.
 const AGE = /,\s+\d{1,3},\s+(?=\p{Ll})(?!who\b|which\b)/gu;
 // "…to £5m, up from £3m a year earlier.": the comparison closing a figure.
-const FINAL_COMPARISON = /,\s+(?:up|down)\s+from\s+[^,;:()"\u201c\u201d]{2,60}?(?=[.!?]["'\u201d\u2019)]*$)|,\s+compared\s+(?:with|to)\s+[^,;:()"\u201c\u201d]{2,60}?(?=[.!?]["'\u201d\u2019)]*$)/u;
+const FINAL_COMPARISON = new RegExp(`,\\s+(?:(?:up|down)\\s+from|compared\\s+(?:with|to))\\s+${CLAUSE_CHAR}{2,60}?${SENTENCE_END}`, 'u');
 // "Speaking at a conference in Leeds, Mr Brown said…", "In a statement, the firm said…".
 const SETTING = /^(?:(?:Speaking|Writing)\s+(?:at|to|on|in|after|before|during|from)\s+[^,;:"\u201c\u201d]{3,80}|In a (?:statement|letter|report|blog post|interview)(?:\s+[^,;:"\u201c\u201d]{1,40})?),\s+(?=\p{L})/u;
 

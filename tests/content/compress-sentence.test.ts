@@ -47,8 +47,13 @@ describe('dropRelativeClause', () => {
     expect(dropRelativeClause('Ms Ortega, who joined the club in 2019, has signed a new deal.')).toBe('Ms Ortega has signed a new deal.');
   });
 
-  it('removes a who/which clause that closes the sentence', () => {
+  it('removes a who/which/where clause that closes the sentence', () => {
     expect(dropRelativeClause('The bridge was closed by the storm, which also cut power to 300 homes.')).toBe('The bridge was closed by the storm.');
+    expect(dropRelativeClause('The final will be played in Cardiff, where the club has never lost.')).toBe('The final will be played in Cardiff.');
+  });
+
+  it('reads a thousands comma as part of the clause, not its end', () => {
+    expect(dropRelativeClause('The bakery, which sold 4,500 loaves last week, is hiring six bakers.')).toBe('The bakery is hiring six bakers.');
   });
 
   it('never cuts a list in half or leaves a clause without its verb', () => {
