@@ -14,14 +14,15 @@ import { isUsableDescription } from './source-description.ts';
  *     12..1.3×maxWords words, same language as the article);
  *   - 'extractive': English articles: the news lead first (lead-sentence.ts: the lead
  *     sentence unless it is a dateline, a question, a bare quote or a teaser), then the
- *     best-ranked whole sentences (rank-sentences.ts, select-sentences.ts), never one that
+ *     best-ranked sentences (rank-sentences.ts, select-sentences.ts), never one that
  *     leans on a sentence left out (back-reference.ts), minSentences..maxSentences of them
  *     within maxWords, in article order; headings, bylines, credits and calls to action
  *     never qualify. Any of them, the lead too, may be used in its compressed form
  *     (compress-sentence.ts: without a parenthetical aside, an opening "However,", a
- *     who/which clause, a closing participle clause, "on Tuesday" after "said") when
- *     that lets a better set fit the budget; whether it is in a set is still decided
- *     on the whole sentence;
+ *     who/which clause, an age, a closing participle clause or comparison, "on
+ *     Tuesday" after "said"; never without its attribution) when that lets a better
+ *     set fit the budget; its score and whether it leans on the sentence before are
+ *     those of the whole sentence;
  *   - 'lead': other languages, or text too short to rank: the article's first
  *     sentences up to maxSentences, cut at a sentence boundary within maxWords.
  * If no single whole sentence fits in maxWords, the shortest of the best candidates is
