@@ -32,10 +32,12 @@ export interface RankingTuning {
   weights: RankingWeights;
   /** Exponent of the content-word count dividing the frequency sum (1: a mean). */
   frequencyDamping: number;
-  /** Selection objective: sum of score x words^lengthExponent (0: sum of scores). */
-  lengthExponent: number;
-  /** Beyond minSentences, a summary only grows with sentences scoring at least this. */
-  minExtraScore: number;
+  /**
+   * Selection objective: sum of (score - wordCost) x words over the sentences after the
+   * lead, so a sentence adds to a summary only when its chance of belonging there beats
+   * wordCost (marginal gain per word).
+   */
+  wordCost: number;
   /** Two sentences sharing more than this share of content words are not both chosen. */
   maxOverlap: number;
 }
@@ -43,8 +45,7 @@ export interface RankingTuning {
 export const DEFAULT_RANKING: RankingTuning = {
   weights: { frequency: 0.284, textRank: 2.768, second: 0.024, position: 0.085, length: -0.014, openingQuote: -0.347, title: 0.378, bias: -0.741 },
   frequencyDamping: 0.8,
-  lengthExponent: 0.5,
-  minExtraScore: 0.5,
+  wordCost: 0.5,
   maxOverlap: 0.6,
 };
 

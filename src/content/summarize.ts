@@ -1,5 +1,6 @@
 import { articleSentences, type CandidateSentence } from './article-sentences.ts';
 import { leansOnPrevious } from './back-reference.ts';
+import { compressSentence } from './compress-sentence.ts';
 import { isEnglishArticle } from './detect-language.ts';
 import { newsLeadIndex } from './lead-sentence.ts';
 import { DEFAULT_RANKING, rankSentences, type RankingTuning } from './rank-sentences.ts';
@@ -13,10 +14,15 @@ import { isUsableDescription } from './source-description.ts';
  *     12..1.3×maxWords words, same language as the article);
  *   - 'extractive': English articles: the news lead first (lead-sentence.ts: the lead
  *     sentence unless it is a dateline, a question, a bare quote or a teaser), then the
- *     best-ranked whole sentences (rank-sentences.ts, select-sentences.ts), never one that
+ *     best-ranked sentences (rank-sentences.ts, select-sentences.ts), never one that
  *     leans on a sentence left out (back-reference.ts), minSentences..maxSentences of them
  *     within maxWords, in article order; headings, bylines, credits and calls to action
- *     never qualify;
+ *     never qualify. Any of them, the lead too, may be used in its compressed form
+ *     (compress-sentence.ts: without a parenthetical aside, an opening "However,", a
+ *     who/which clause, an age, a closing participle clause or comparison, "on
+ *     Tuesday" after "said"; never without its attribution) when that lets a better
+ *     set fit the budget; its score and whether it leans on the sentence before are
+ *     those of the whole sentence;
  *   - 'lead': other languages, or text too short to rank: the article's first
  *     sentences up to maxSentences, cut at a sentence boundary within maxWords.
  * If no single whole sentence fits in maxWords, the shortest of the best candidates is
@@ -25,7 +31,7 @@ import { isUsableDescription } from './source-description.ts';
  * Bump SUMMARIZER_VERSION whenever the output for the same input can change: the store
  * caches summaries per article content hash and this version.
  */
-export const SUMMARIZER_VERSION = 'extractive-3';
+export const SUMMARIZER_VERSION = 'extractive-4';
 
 export interface SummarizeInput {
   title: string;
@@ -69,7 +75,7 @@ export function summarize(
   }
   const lead = newsLeadIndex(sentences.map((s) => s.text), leansOnPrevious);
   const ranked = rankSentences(sentences, article.title, tuning);
-  const chosen = selectSentences(ranked, options, tuning, lead >= 0 ? lead : undefined);
+  const chosen = selectSentences(ranked, options, tuning, lead >= 0 ? lead : undefined, compressSentence);
   return { summary: joinSentences(chosen), method: 'extractive' };
 }
 

@@ -25,7 +25,7 @@ describe('selectSentences with a news lead', () => {
     expect(chosen.reduce((n, s) => n + s.words, 0)).toBeLessThanOrEqual(60);
   });
 
-  it('does not pad with a sentence scoring under minExtraScore', () => {
+  it('does not pad with a sentence scoring under wordCost', () => {
     const weak = ranked.map((s) => (s.index === 3 || s.index === 4 ? { ...s, score: 0.3 } : s));
     expect(selectSentences(weak, limits, DEFAULT_RANKING, 0).map((s) => s.index)).toEqual([0, 1]);
   });
@@ -74,5 +74,35 @@ describe('selectSentences and sentences that lean on the one before', () => {
       sentence(2, 'Buses will run every ten minutes from May.', 0.5),
     ];
     expect(selectSentences(ranked, { ...limits, maxSentences: 2 }).map((s) => s.index)).toEqual([1, 2]);
+  });
+});
+
+describe('selectSentences and compressed forms', () => {
+  // A hand-made compressor that knows one short form, in place of compress-sentence.ts.
+  const whole = 'The county council, which met late on Monday, has approved a new bus route to the hospital.';
+  const shorten = (text: string) => (text === whole ? 'The county council has approved a new bus route to the hospital.' : text);
+  const ranked = [
+    sentence(0, whole, 0.3),
+    sentence(1, 'Buses will run every ten minutes from the station.', 0.9),
+    sentence(2, 'The route was the most requested change in a survey.', 0.8),
+  ];
+  const words = (chosen: readonly RankedSentence[]) => chosen.reduce((n, s) => n + s.words, 0);
+
+  it('uses the lead whole when everything fits', () => {
+    const chosen = selectSentences(ranked, { ...limits, maxWords: 60 }, DEFAULT_RANKING, 0, shorten);
+    expect(chosen.map((s) => s.text)).toEqual(ranked.map((s) => s.text));
+  });
+
+  it('uses the short form when that lets one more good sentence fit, and counts its words', () => {
+    // Whole lead (17 words) + 9 + 10 = 36 > 32; short lead (12) + 9 + 10 = 31.
+    const chosen = selectSentences(ranked, { ...limits, maxWords: 32 }, DEFAULT_RANKING, 0, shorten);
+    expect(chosen.map((s) => s.index)).toEqual([0, 1, 2]);
+    expect(chosen[0]!.text).toBe('The county council has approved a new bus route to the hospital.');
+    expect(words(chosen)).toBeLessThanOrEqual(32);
+  });
+
+  it('falls back to the short lead alone when even the whole lead does not fit', () => {
+    const chosen = selectSentences(ranked, { ...limits, maxWords: 14 }, DEFAULT_RANKING, 0, shorten);
+    expect(chosen.map((s) => s.text)).toEqual(['The county council has approved a new bus route to the hospital.']);
   });
 });

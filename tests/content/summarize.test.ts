@@ -4,6 +4,7 @@ import { summarize, SUMMARIZER_VERSION, type SummarizeOptions } from '../../src/
 import { splitSentences } from '../../src/content/split-sentences.ts';
 import { isBoilerplateParagraph, isBoilerplateSentence, isHeading, isNameList } from '../../src/content/article-sentences.ts';
 import { countWords } from '../../src/content/text-tokens.ts';
+import { compressSentence } from '../../src/content/compress-sentence.ts';
 import { selectSentences } from '../../src/content/select-sentences.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/content/${name}`, import.meta.url), 'utf8');
@@ -37,14 +38,20 @@ describe('summarize: extractive selection rules', () => {
     expect(summary).not.toContain('Local cafes welcomed the news.');
   });
 
-  it('respects a tighter word limit with fewer sentences rather than cutting one', () => {
+  it('respects a tighter word limit with fewer or compressed sentences rather than cutting one', () => {
     const tight = summarize(harbour, { ...options, maxWords: 25 });
     expect(countWords(tight.summary)).toBeLessThanOrEqual(25);
-    for (const sentence of splitSentences(tight.summary)) expect(harbour.text).toContain(sentence);
+    const allowed = splitSentences(harbour.text).flatMap((s) => [s, compressSentence(s)]);
+    for (const sentence of splitSentences(tight.summary)) expect(allowed).toContain(sentence);
+  });
+
+  it('uses the compressed lead when only that fits', () => {
+    // The lead is 17 words; without its closing participle clause it is 10.
+    expect(summarize(harbour, { ...options, maxWords: 10 }).summary).toBe('The harbour authority approved a new ferry terminal on Tuesday.');
   });
 
   it('uses the shortest good sentence whole when no sentence fits', () => {
-    const long = summarize(harbour, { ...options, maxWords: 10 });
+    const long = summarize(harbour, { ...options, maxWords: 4 });
     const sentences = splitSentences(long.summary);
     expect(sentences).toHaveLength(1);
     expect(harbour.text).toContain(sentences[0]);
@@ -64,8 +71,11 @@ describe('summarize: extractive selection rules', () => {
     ];
     const chosen = selectSentences(ranked as never, { maxWords: 60, minSentences: 2, maxSentences: 2 });
     // The best pair by score (1 and 2) would open with "He"; 2 and 3 with a bare quote;
-    // 0 and 1 reads well but scores lower than 3 and 4, the best readable pair.
-    expect(chosen.map((s) => s.index)).toEqual([3, 4]);
+    // 0 and 1 reads well, and by (score - wordCost) x words beats 3 and 4 (1.4 to 1.2).
+    expect(chosen.map((s) => s.index)).toEqual([0, 1]);
+    // Without sentence 0 to lean on, "He said…" cannot be shown: 3 and 4 instead.
+    const without0 = selectSentences(ranked.slice(1) as never, { maxWords: 60, minSentences: 2, maxSentences: 2 });
+    expect(without0.map((s) => s.index)).toEqual([3, 4]);
   });
 
   it('has a version string for the cache key', () => {
