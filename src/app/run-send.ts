@@ -140,6 +140,9 @@ async function sendUnderLease(
   const maxConnections = ctx.config.transport.type === 'smtp' ? ctx.config.transport.maxConnections : 4;
   const signals = [options.signal, lease?.lost].filter((signal): signal is AbortSignal => Boolean(signal));
 
+  // PostgreSQL: rows live workers have in flight are theirs, not ambiguous; the reset leaves them (ledger.ts).
+  const workersInFlight = options.resendAmbiguous && !options.dryRun && ctx.store.workQueue ? await ctx.store.workQueue.inFlight(edition.id, now) : [];
+
   let result: SendResult;
   try {
     result = await sendEdition<Recipient>(
@@ -195,6 +198,9 @@ async function sendUnderLease(
   const summary = summarizeSendResult(result, rerun);
   if (options.dryRun && awaitingApproval) {
     summary.lines.push(`Note: ${edition.id} is not approved yet; a real send waits for: ${ctx.commandLine(`edition approve ${edition.id}`)}`);
+  }
+  for (const worker of workersInFlight) {
+    summary.lines.push(`${worker.rows} rows were in flight at worker ${worker.workerId} (alive): left to it, not resent.`);
   }
   if (retryLater && summary.exitCode === 0) {
     summary.lines.push(`${retryLater} deliveries failed temporarily after delivery.maxAttempts attempts; they are tried again by a rerun: ${rerun}`);

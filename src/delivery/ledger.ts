@@ -102,8 +102,12 @@ export interface Ledger {
   counts(editionId: string): Promise<DeliveryCounts>;
   /** Rows left `sending` (by a crash or a lost reply): the message may or may not have been accepted. */
   listAmbiguous(editionId: string): Promise<DeliveryRow[]>;
-  /** sending → pending for --resend-ambiguous; returns how many. */
-  resetAmbiguous(editionId: string): Promise<number>;
+  /**
+   * sending → pending for --resend-ambiguous; returns how many. Rows a live worker has in
+   * flight (PostgreSQL: `lease_owner` is a worker whose heartbeat has not expired at `at`)
+   * are not ambiguous yet and stay: resetting them would send their messages twice.
+   */
+  resetAmbiguous(editionId: string, at: Date): Promise<number>;
   list(editionId: string, status?: DeliveryStatus): Promise<DeliveryRow[]>;
   lastErrors(editionId: string, limit: number): Promise<DeliveryError[]>;
   /** Editions with deliveries, newest activity first; optionally of one newsletter. */

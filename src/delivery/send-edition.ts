@@ -50,7 +50,7 @@ export async function sendEdition<R extends DeliveryRecipient>(
   const segments = new SegmentCache<RenderedSegment>(options.segmentCacheSize ?? 64);
 
   if (!dryRun) {
-    if (options.resendAmbiguous) result.ambiguousResent = await ledger.resetAmbiguous(editionId);
+    if (options.resendAmbiguous) result.ambiguousResent = await ledger.resetAmbiguous(editionId, clock.now());
     result.requeuedFailures = await ledger.releaseRetryableFailures(editionId);
   }
   const feed = new RecipientFeed(

@@ -33,6 +33,8 @@ export interface WorkQueue {
   renewLeases(workerId: string, at: Date, leaseMs: number): Promise<number>;
   /** Returns this worker's leased rows (of one edition, or all) to the queue; returns how many. */
   releaseLeases(workerId: string, editionId?: string): Promise<number>;
+  /** Live workers (heartbeat not expired at `at`) with rows of the edition in flight (`sending`), and how many each. */
+  inFlight(editionId: string, at: Date): Promise<{ workerId: string; host: string; pid: number; rows: number }[]>;
   /** A segment rendered for this edition by any worker (serialized), or null. */
   loadSegment(editionId: string, segmentKey: string): Promise<string | null>;
   /** Stores a rendered segment unless another worker stored it first; returns the one stored. */

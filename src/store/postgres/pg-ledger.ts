@@ -138,11 +138,15 @@ export class PgLedger implements Ledger {
     return this.list(editionId, 'sending');
   }
 
-  async resetAmbiguous(editionId: string): Promise<number> {
+  async resetAmbiguous(editionId: string, at: Date): Promise<number> {
+    // lease_owner stays on a row a worker marked in flight (pg-work-queue.ts): while that
+    // worker is alive the row is its message in transit, not an ambiguous one.
     const result = await this.db.query(
-      `UPDATE deliveries SET status = 'pending', claimed_at = NULL, finished_at = NULL, error_code = NULL, response = NULL
-       WHERE edition_id = $1 AND status = 'sending'`,
-      [editionId],
+      `UPDATE deliveries SET status = 'pending', claimed_at = NULL, finished_at = NULL, error_code = NULL, response = NULL,
+         lease_owner = NULL, lease_until = NULL
+       WHERE edition_id = $1 AND status = 'sending'
+         AND NOT EXISTS (SELECT 1 FROM delivery_workers w WHERE w.worker_id = deliveries.lease_owner AND w.expires_at > $2)`,
+      [editionId, at.toISOString()],
     );
     return result.rowCount ?? 0;
   }

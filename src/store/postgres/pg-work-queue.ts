@@ -67,6 +67,17 @@ export class PgWorkQueue implements WorkQueue {
     return { claimed: false, skipped: await skipUnwanted(this.db, params, LEASED_TO_US) };
   }
 
+  async inFlight(editionId: string, at: Date): Promise<{ workerId: string; host: string; pid: number; rows: number }[]> {
+    const { rows } = await this.db.query<{ worker_id: string; host: string; pid: number; rows: number }>(
+      `SELECT w.worker_id, w.host, w.pid, COUNT(*)::int AS rows
+         FROM deliveries d JOIN delivery_workers w ON w.worker_id = d.lease_owner
+        WHERE d.edition_id = $1 AND d.status = 'sending' AND w.expires_at > $2
+        GROUP BY w.worker_id, w.host, w.pid ORDER BY w.worker_id`,
+      [editionId, at.toISOString()],
+    );
+    return rows.map((r) => ({ workerId: r.worker_id, host: r.host, pid: r.pid, rows: r.rows }));
+  }
+
   async renewLeases(workerId: string, at: Date, leaseMs: number): Promise<number> {
     const result = await this.db.query(
       `UPDATE deliveries SET lease_until = $2 WHERE lease_owner = $1 AND status = 'pending' AND lease_until IS NOT NULL`,

@@ -185,7 +185,8 @@ export class SqliteLedger implements Ledger {
     return this.list(editionId, 'sending');
   }
 
-  async resetAmbiguous(editionId: string): Promise<number> {
+  /** SQLite has no workers: every `sending` row is one a finished or crashed run left. */
+  async resetAmbiguous(editionId: string, _at: Date): Promise<number> {
     return this.statements.resetAmbiguous.run(editionId).changes;
   }
 

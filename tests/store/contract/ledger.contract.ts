@@ -72,7 +72,7 @@ export function ledgerContract(name: string, open: OpenPorts): void {
       expect(await ledger.releaseRetryableFailures(E)).toBe(1);
       expect(await ledger.releaseRetryableFailures(E)).toBe(0);
       expect(await ledger.counts(E)).toMatchObject({ pending: 2, sending: 1 });
-      expect(await ledger.resetAmbiguous(E)).toBe(1);
+      expect(await ledger.resetAmbiguous(E, at)).toBe(1);
       expect(await ledger.counts(E)).toMatchObject({ pending: 3, sending: 0, total: 3 });
     });
 

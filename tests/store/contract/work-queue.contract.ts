@@ -64,6 +64,23 @@ export function workQueueContract(name: string, open: () => Promise<OpenedQueue>
       expect(await queue.queuedEditions()).toEqual([]);
     });
 
+    it('never resets a live worker\'s in-flight rows for --resend-ambiguous; a dead worker\'s become ambiguous', async () => {
+      const { queue, ledger } = current;
+      await ledger.ensurePending(E, [1, 2, 3]);
+      await queue.heartbeat(w('a'), T0, 10_000);
+      await queue.claimBatch(E, 'a', 2, 10_000, T0);
+      expect(await queue.claimLeased(E, 1, 'a', at(1))).toEqual({ claimed: true });
+      // A `tidings send` run's own claim of row 3 left ambiguous (no worker owns it).
+      await ledger.claim(E, 3, at(1));
+      expect(await queue.inFlight(E, at(2))).toEqual([{ workerId: 'a', host: 'h', pid: 1, rows: 1 }]);
+      expect(await ledger.resetAmbiguous(E, at(2))).toBe(1);
+      expect(await ledger.counts(E)).toMatchObject({ sending: 1, pending: 2 });
+      // Once the worker's heartbeat has run out, its in-flight row is ambiguous like any other.
+      expect(await queue.inFlight(E, at(20_000))).toEqual([]);
+      expect(await ledger.resetAmbiguous(E, at(20_000))).toBe(1);
+      expect(await ledger.counts(E)).toMatchObject({ sending: 0, pending: 3 });
+    });
+
     it('keeps the first stored rendering of a segment, and counts live workers by heartbeat', async () => {
       const { queue, otherQueue } = current;
       expect(await queue.loadSegment(E, 'seg-1')).toBeNull();
