@@ -12,9 +12,10 @@ import { selfTrainSoftmax } from './self-training.ts';
  * probability.
  *
  * `add()` keeps the example's term counts; the model is fitted again on the first
- * prediction after a change (a few hundred ms for a few thousand articles), so learning
- * one article at a time stays cheap and a model fed the same examples in the same order
- * predicts exactly the same, whether they came in one batch or one by one.
+ * prediction after a change (about 1.2 s of CPU for 3000 articles, 2.3 s with 1000
+ * unlabelled ones), so learning one article at a time stays cheap and a model fed the
+ * same examples in the same order predicts exactly the same, whether they came in one
+ * batch or one by one.
  *
  * Unlabelled articles (`addUnlabelled`: the store's articles that arrived without a
  * category, which are what the model classifies) are a pool for self-training
