@@ -18,7 +18,9 @@ import type { SparseVector } from './tfidf-vectorizer.ts';
  * a round costs a few L-BFGS passes). Growing the pseudo-labelled set slowly lets the
  * safe cases teach the model before the doubtful ones are labelled; on
  * bench/classify-eval.ts all-at-once labelling (one round) changes nothing, as a model
- * refitted on its own predictions keeps them.
+ * refitted on its own predictions keeps them. The share is taken per category: the
+ * surest of the whole pool instead favour the easiest category (quarters 95.94%
+ * against 97.30%).
  *
  * The result is over-confident on the pool (it was trained on its own guesses), so the
  * category model takes its ranking but keeps the labelled-only model's probability as the
