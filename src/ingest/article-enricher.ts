@@ -99,6 +99,7 @@ export class StoreBackedEnricher implements ArticleEnricher {
   }
 
   #pool(articles: readonly { id: string; title: string; text: string }[]): void {
+    if (this.#deps.classifier.maxUnlabelled <= 0) return;
     for (const article of articles) {
       if (this.#pooled.has(article.id) || this.#learned.has(article.id)) continue;
       this.#pooled.add(article.id);
