@@ -5,7 +5,7 @@ import type { ArticleRecord, ArticleStore } from '../store/article-store.ts';
 import type { ArticleEnricher } from './ingest-sources.ts';
 
 export interface EnricherDeps {
-  articles: Pick<ArticleStore, 'getCachedSummary' | 'putCachedSummary' | 'listTrainingExamples'>;
+  articles: Pick<ArticleStore, 'getCachedSummary' | 'putCachedSummary' | 'listTrainingExamples' | 'listArticles'>;
   categories: Record<string, CategoryConfig>;
   summaries: SummaryOptions;
   classifier: ClassifierOptions;
@@ -45,6 +45,10 @@ export class CachedSummarizer {
  * classifier learns the store's source-labelled articles once, then each batch's own
  * labelled articles as they pass (the model learns incrementally), so a new source
  * benefits from everything labelled so far without reading the store again.
+ *
+ * Its self-training pool (src/content/self-training.ts) is filled the same way: the
+ * store's newest articles without a category (`classifier.maxUnlabelled`) once, then
+ * each batch's articles to classify, before they are classified.
  */
 export class StoreBackedEnricher implements ArticleEnricher {
   readonly #deps: EnricherDeps;
@@ -52,6 +56,7 @@ export class StoreBackedEnricher implements ArticleEnricher {
   #model: CategoryModel | null = null;
   #storeLoaded = false;
   readonly #learned = new Set<string>();
+  readonly #pooled = new Set<string>();
 
   constructor(deps: EnricherDeps) {
     this.#deps = deps;
@@ -63,7 +68,10 @@ export class StoreBackedEnricher implements ArticleEnricher {
     for (const record of records) summarized.push({ ...record, summary: await this.#summarizer.summaryOf(record) });
     const needsCategory = summarized.filter((record) => record.categoryOrigin === 'none');
     if (needsCategory.length === 0) return summarized;
-    const model = await this.model(summarized.filter((record) => record.categoryOrigin === 'source'));
+    const model = await this.model(
+      summarized.filter((record) => record.categoryOrigin === 'source'),
+      needsCategory,
+    );
     const rules = this.#keywordRules();
     return summarized.map((record) => {
       if (record.categoryOrigin !== 'none') return record;
@@ -73,14 +81,30 @@ export class StoreBackedEnricher implements ArticleEnricher {
     });
   }
 
-  /** The model after learning the store (first call only) and any new labelled examples. */
-  async model(extra: readonly ArticleRecord[] = []): Promise<CategoryModel | null> {
+  /**
+   * The model after learning the store (first call only), any new labelled examples
+   * and any new articles to classify (`unlabelled`, for self-training).
+   */
+  async model(extra: readonly ArticleRecord[] = [], unlabelled: readonly ArticleRecord[] = []): Promise<CategoryModel | null> {
     if (!this.#storeLoaded) {
       this.#storeLoaded = true;
       this.#learn(await this.#deps.articles.listTrainingExamples());
+      const limit = this.#deps.classifier.maxUnlabelled;
+      // Newest first from the store; pooled oldest first, so later batches push out the oldest.
+      if (limit > 0) this.#pool((await this.#deps.articles.listArticles({ uncategorized: true, limit })).reverse());
     }
     this.#learn(extra);
+    this.#pool(unlabelled);
     return this.#model;
+  }
+
+  #pool(articles: readonly { id: string; title: string; text: string }[]): void {
+    if (this.#deps.classifier.maxUnlabelled <= 0) return;
+    for (const article of articles) {
+      if (this.#pooled.has(article.id) || this.#learned.has(article.id)) continue;
+      this.#pooled.add(article.id);
+      this.#modelInstance().addUnlabelled({ title: article.title, text: article.text });
+    }
   }
 
   #learn(examples: readonly { id: string; title: string; text: string; categories: string[] }[]): void {
@@ -89,10 +113,19 @@ export class StoreBackedEnricher implements ArticleEnricher {
       const categories = example.categories.filter((slug) => slug in this.#deps.categories);
       if (categories.length === 0) continue;
       this.#learned.add(example.id);
-      this.#model ??= new CategoryModel({ minExamples: this.#deps.classifier.minExamples, minConfidence: this.#deps.classifier.minConfidence });
-      this.#model.add({ title: example.title, text: example.text, categories });
+      this.#modelInstance().add({ title: example.title, text: example.text, categories });
     }
     this.#deps.logger.debug({ examples: this.#learned.size }, 'classifier examples');
+  }
+
+  /** The model, created on first use (a model with nothing labelled predicts nothing). */
+  #modelInstance(): CategoryModel {
+    this.#model ??= new CategoryModel({
+      minExamples: this.#deps.classifier.minExamples,
+      minConfidence: this.#deps.classifier.minConfidence,
+      maxUnlabelled: this.#deps.classifier.maxUnlabelled,
+    });
+    return this.#model;
   }
 
   #keywordRules(): Record<string, string[]> {

@@ -66,4 +66,64 @@ describe('CategoryModel (logistic regression over TF-IDF)', () => {
     const single = trainClassifier(examples.filter((e) => e.categories[0] === 'sport'));
     expect(single.classify(HELD_OUT.find((a) => a.category === 'sport')!)?.category).toBe('sport');
   });
+
+  describe('self-training on unlabelled articles', () => {
+    // "derby" is in one labelled article of each category; the pool shows it among sport words.
+    const labelled: CategoryExample[] = [
+      { title: 'Goal', text: 'goal match striker', categories: ['sport'] },
+      { title: 'Match', text: 'match goal keeper derby', categories: ['sport'] },
+      { title: 'Shares', text: 'shares profit market', categories: ['business'] },
+      { title: 'Profit', text: 'profit shares bank derby', categories: ['business'] },
+    ];
+    const pool = ['derby goal match', 'derby match striker', 'derby goal keeper', 'shares profit bank market'].map((text) => ({ title: '', text }));
+    const derbyBank = { title: 'Derby', text: 'derby bank' };
+    const fit = (unlabelled: { title: string; text: string }[], options = {}) => trainClassifier(labelled, { minExamples: 1, ...options }, unlabelled);
+
+    it('ranks by what the pool taught: a word seen on both sides leans to the side it keeps company with', () => {
+      expect(fit([]).scores(derbyBank)[0]!.category).toBe('business');
+      const pooled = fit(pool);
+      expect(pooled.unlabelledCount).toBe(pool.length);
+      expect(pooled.scores(derbyBank)[0]!.category).toBe('sport');
+      expect(pooled.classify({ title: 'Derby', text: 'derby goal' })?.category).toBe('sport');
+    });
+
+    it('keeps the labelled-only probability as the confidence, and abstains when the two models disagree', () => {
+      const plain = fit([]);
+      const pooled = fit(pool);
+      const byCategory = (scores: { category: string; confidence: number }[]) => Object.fromEntries(scores.map((x) => [x.category, x.confidence]));
+      for (const article of [derbyBank, { title: 'Shares', text: 'shares derby' }]) expect(byCategory(pooled.scores(article))).toEqual(byCategory(plain.scores(article)));
+      // Business at 0.78 for the labelled-only model, but sport first after self-training: no category.
+      expect(plain.classify(derbyBank)?.category).toBe('business');
+      expect(pooled.classify(derbyBank)).toBeNull();
+    });
+
+    it('leaves articles of no known category uncategorized even when they are the pool', () => {
+      const unrelated = [
+        { title: 'Knitting a winter scarf', text: 'Cast on sixty stitches with thick wool, knit every row, and add a fringe of tassels at both ends.' },
+        { title: 'Repotting houseplants', text: 'Ferns and cacti want fresh compost each spring; water them lightly and keep them out of direct sun.' },
+        { title: 'Knitting socks on four needles', text: 'Knit the cuff in rib, turn the heel with short rows, and graft the toe with a blunt wool needle.' },
+      ];
+      const model = trainClassifier(examples, {}, unrelated);
+      expect(model.unlabelledCount).toBe(3);
+      for (const article of unrelated) expect(model.classify(article), article.title).toBeNull();
+    });
+
+    it('keeps only the newest maxUnlabelled articles, none with 0, and is deterministic', () => {
+      const bounded = fit(pool, { maxUnlabelled: 2 });
+      expect(bounded.unlabelledCount).toBe(2);
+      // The last two added are the ones kept: the same as a pool of just those two.
+      expect(bounded.scores(derbyBank)).toEqual(fit(pool.slice(2)).scores(derbyBank));
+      const off = fit(pool, { maxUnlabelled: 0 });
+      expect(off.unlabelledCount).toBe(0);
+      expect(off.scores(derbyBank)).toEqual(fit([]).scores(derbyBank));
+      expect(fit(pool).scores(derbyBank)).toEqual(fit(pool).scores(derbyBank));
+    });
+
+    it('refits when an unlabelled article comes in after a prediction', () => {
+      const model = fit([]);
+      expect(model.scores(derbyBank)[0]!.category).toBe('business');
+      for (const article of pool) model.addUnlabelled(article);
+      expect(model.scores(derbyBank)).toEqual(fit(pool).scores(derbyBank));
+    });
+  });
 });

@@ -57,6 +57,18 @@ describe('trainSoftmax', () => {
     expect(p[2]!).toBeLessThan(p[0]!);
   });
 
+  it('starting from a fitted model (warm start) ends at the same minimum, and refuses another shape', () => {
+    const cold = trainSoftmax(examples, 3, 6, { l2: 1e-3, tolerance: 1e-7 });
+    const rough = trainSoftmax(examples.slice(0, 4), 3, 6, { l2: 1e-3 });
+    const warm = trainSoftmax(examples, 3, 6, { l2: 1e-3, tolerance: 1e-7, start: rough });
+    for (const { x } of examples) {
+      const [a, b] = [cold.probabilities(x), warm.probabilities(x)];
+      for (let k = 0; k < 3; k++) expect(b[k]!).toBeCloseTo(a[k]!, 4);
+    }
+    expect([...rough.weights]).toEqual([...trainSoftmax(examples.slice(0, 4), 3, 6, { l2: 1e-3 }).weights]); // start left as it was
+    expect(() => trainSoftmax(examples, 3, 7, { start: rough })).toThrow(RangeError);
+  });
+
   it('predicts the class frequencies when there is no feature at all', () => {
     const empty: SoftmaxExample[] = [
       { x: vector([0, 0, 0, 0, 0, 0]), target: oneHot(0, 2) },
