@@ -77,6 +77,13 @@ describe('the built-in SMTP client', () => {
     expect(server.messages[0]!.raw).toContain('\r\n..a line that starts with a dot\r\n');
   });
 
+  it('hears a 421 to a pipelined MAIL FROM as throttling, even though the server hangs up right after', async () => {
+    const server = await faulty({ pipelining: true, mailReply: () => '421 4.7.0 too many messages, slow down' });
+    const error = await failure(transport(server.url).send(message('a@example.test')));
+    expect(error).toMatchObject({ code: 'TRANSPORT_THROTTLED', responseCode: 421 });
+    expect(server.begun()).toBe(0);
+  });
+
   it('opens a new connection after maxMessages', async () => {
     const server = await faulty({ pipelining: true });
     const t = transport(server.url, { maxMessages: 2 });

@@ -115,8 +115,16 @@ export class SmtpSession {
       this.socket.write(`${mailLine}${rcptLine}DATA\r\n`, 'latin1');
       // Every reply is read, failed or not, so the next command's reply stays in step.
       const settled = await Promise.allSettled(pending);
-      const failed = settled.find((s) => s.status === 'rejected');
-      if (failed) throw (failed as PromiseRejectedResult).reason;
+      const stages = ['MAIL FROM', 'RCPT TO', 'DATA'] as const;
+      const inData = settled[2].status === 'fulfilled' && settled[2].value.code === 354;
+      for (const [i, outcome] of settled.entries()) {
+        // The first thing that went wrong speaks: a 421 to MAIL FROM before the server hung up says more than the hang-up.
+        if (outcome.status === 'rejected') throw outcome.reason;
+        if (outcome.value.code >= 400 || (i === 2 && outcome.value.code !== 354)) {
+          await this.reset(inData);
+          throw SmtpCommandError.fromReply(stages[i]!, outcome.value);
+        }
+      }
       replies = settled.map((s) => (s as PromiseFulfilledResult<SmtpReply>).value) as [SmtpReply, SmtpReply, SmtpReply];
     } else {
       const mail = await this.command(mailLine, 'MAIL FROM');

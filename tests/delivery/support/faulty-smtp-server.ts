@@ -48,6 +48,8 @@ export interface FaultyServerOptions {
   pipelining?: boolean;
   /** The greeting line, e.g. `554 go away` to refuse every connection. */
   greeting?: string;
+  /** The reply to MAIL FROM (undefined: 250); a 421 also closes the connection, as servers do. */
+  mailReply?: () => string | undefined;
   /** The reply to RCPT TO for an address, e.g. `550 5.1.1 no such user`; undefined: 250. */
   rcptReply?: (address: string) => string | undefined;
   /**
@@ -86,12 +88,19 @@ export async function startFaultySmtpServer(decide: (context: FaultContext) => M
     };
 
     const onCommand = (line: string) => {
+      if (socket.writableEnded) return; // hung up: what the client pipelined after that is never read
       if (options.dropAfterMessages !== undefined && handled >= options.dropAfterMessages) return socket.destroy();
       const verb = line.slice(0, 4).toUpperCase();
       if (verb === 'EHLO') return reply(options.pipelining ? '250-faulty.test\r\n250 PIPELINING' : '250 faulty.test');
       if (verb === 'HELO') return reply('250 faulty.test');
       if (verb === 'MAIL') {
         rcpt = [];
+        const refusal = options.mailReply?.();
+        if (refusal) {
+          reply(refusal);
+          if (refusal.startsWith('421')) socket.end();
+          return;
+        }
         return reply('250 2.1.0 Ok');
       }
       if (verb === 'RCPT') {
