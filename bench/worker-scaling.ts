@@ -6,7 +6,7 @@
  *
  * Each round: a fresh queue (every delivery pending again, no stored segments), k worker
  * processes started at once, each a real worker loop (lease batches of 100, mark in
- * flight, SMTP through nodemailer's pool, record) with the stand-in renderer of the tests;
+ * flight, SMTP through the built-in client's pool, record) with the stand-in renderer of the tests;
  * timed from the go given to the started, connected workers to the last one's exit. Prints messages/s per round
  * and the speed-up over one worker. Without the variable it prints "skipped".
  * `--async-commit` sets synchronous_commit = off on the bench database: it shows how much of
