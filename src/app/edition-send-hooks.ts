@@ -60,6 +60,12 @@ export function editionSendHooks(
     // With a return path, bounces come back after the relay accepted the message: an
     // acceptance says nothing about the mailbox, and resetting here would erase every
     // streak before its next bounce arrives (tidings bounces process counts them).
-    onAccepted: ctx.config.transport.returnPath ? undefined : (recipient) => ctx.store.subscribers.resetBounces(recipient.id),
+    // A reader without a streak when the page was read needs no write (one statement per message saved);
+    // a bounce recorded since is reset by their next acceptance instead.
+    onAccepted: ctx.config.transport.returnPath
+      ? undefined
+      : async (recipient) => {
+          if (recipient.hardBounces !== 0) await ctx.store.subscribers.resetBounces(recipient.id);
+        },
   };
 }

@@ -35,6 +35,8 @@ export interface Recipient {
   timezone: string | null;
   /** The chosen categories of this newsletter; null = all of them. */
   categories: string[] | null;
+  /** Permanent rejections in a row when the recipient was read (absent: not known). */
+  hardBounces?: number;
 }
 
 export interface Subscription {

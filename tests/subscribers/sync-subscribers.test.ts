@@ -210,7 +210,7 @@ describe('streamRecipients', () => {
     expect(all).toHaveLength(20);
     const ids = all.map((r) => r.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
-    expect(all[0]).toEqual({ id: ids[0], email: 'r00@example.org', name: 'R0', firstName: null, languages: null, locale: null, timezone: null, categories: null });
+    expect(all[0]).toEqual({ id: ids[0], email: 'r00@example.org', name: 'R0', firstName: null, languages: null, locale: null, timezone: null, categories: null, hardBounces: 0 });
     expect(all.some((r) => r.email === 'r04@example.org')).toBe(false);
 
     // Resume after the 7th recipient: the rest, exactly once.

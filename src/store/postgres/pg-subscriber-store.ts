@@ -44,7 +44,7 @@ export class PgSubscriberStore extends PgSubscriberLifecycle implements Subscrib
     for (;;) {
       // Each page is its own short query: a long send never holds a snapshot open.
       const { rows } = await this.db.query<RecipientRow>(
-        `SELECT s.id, s.email, s.name, s.first_name, s.languages, s.locale, s.timezone, sub.categories
+        `SELECT s.id, s.email, s.name, s.first_name, s.languages, s.locale, s.timezone, sub.categories, s.hard_bounces
            FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
           WHERE sub.newsletter_id = $1 AND sub.subscriber_id > $2 AND sub.subscriber_id <= $3
             AND sub.status = 'active' AND s.status = 'active' ${notPaused('$4')} ${NOT_SUPPRESSED}

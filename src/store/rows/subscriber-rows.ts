@@ -36,7 +36,7 @@ export interface SubscriptionRow {
 type PersonRow = Pick<SubscriberRow, 'id' | 'email' | 'name' | 'first_name' | 'languages' | 'locale' | 'timezone'>;
 
 /** One page row of a send's recipients: the subscriber with the subscription's categories. */
-export type RecipientRow = PersonRow & Pick<SubscriptionRow, 'categories'>;
+export type RecipientRow = PersonRow & Pick<SubscriptionRow, 'categories'> & { hard_bounces: number };
 
 export interface SignupRow {
   id: number;
@@ -71,7 +71,7 @@ function toPerson(row: PersonRow): Omit<Recipient, 'categories'> {
 }
 
 export function toRecipient(row: RecipientRow): Recipient {
-  return { ...toPerson(row), categories: parseList(row.categories) };
+  return { ...toPerson(row), categories: parseList(row.categories), hardBounces: Number(row.hard_bounces) };
 }
 
 /** Subscribers with their subscriptions; `subscriptions` in the order they are to be listed. */

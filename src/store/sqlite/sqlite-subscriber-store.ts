@@ -58,7 +58,7 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
     const day = pauseDay(options.at);
     const suppressions = this.db.prepare('SELECT EXISTS (SELECT 1 FROM suppressions)').pluck().get() === 1;
     const page = this.db.prepare<[string, number, number, string | null, string | null, number], RecipientRow>(
-      `SELECT s.id, s.email, s.name, s.first_name, s.languages, s.locale, s.timezone, sub.categories
+      `SELECT s.id, s.email, s.name, s.first_name, s.languages, s.locale, s.timezone, sub.categories, s.hard_bounces
          FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
         WHERE sub.newsletter_id = ? AND sub.subscriber_id > ? AND sub.subscriber_id <= ?
           AND sub.status = 'active' AND s.status = 'active' ${NOT_PAUSED} ${suppressions ? NOT_SUPPRESSED : ''}
