@@ -2,6 +2,7 @@ import net from 'node:net';
 import os from 'node:os';
 import tls from 'node:tls';
 import { dotStuff } from './dot-stuff.ts';
+import { SmtpCommandError } from './smtp-command-error.ts';
 import { parseExtensions, SmtpReplyParser, type SmtpReply } from './smtp-replies.ts';
 
 export interface SmtpSessionOptions {
@@ -31,28 +32,6 @@ export interface SmtpSubmission {
 /** How far a message got: once the terminating dot was handed to the socket, the server may have it. */
 export interface SubmissionStage {
   messageComplete: boolean;
-}
-
-/**
- * An SMTP failure in the shape classifySmtpError reads: `command` says where it
- * happened (CONN, GREETING, EHLO, STARTTLS, AUTH, MAIL FROM, RCPT TO, DATA), and
- * `responseCode`/`response` carry the server's reply when there was one.
- */
-export class SmtpCommandError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly command: string,
-    readonly responseCode?: number,
-    readonly response?: string,
-  ) {
-    super(message);
-    this.name = 'SmtpCommandError';
-  }
-
-  static fromReply(command: string, reply: SmtpReply): SmtpCommandError {
-    return new SmtpCommandError(`${command} answered ${reply.text}`, 'EPROTOCOL', command, reply.code, reply.text);
-  }
 }
 
 interface Waiter {
