@@ -16,6 +16,7 @@ export function registerStatusCommands(program: Command, host: CommandHost): voi
       editions: ctx.store.editions,
       subscribers: ctx.store.subscribers,
       sendLease: ctx.store.sendLease,
+      workQueue: ctx.store.workQueue,
       deliveryEvents: ctx.store.deliveryEvents,
       now: ctx.clock.now(),
       stdout,

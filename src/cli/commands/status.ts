@@ -3,6 +3,7 @@ import type { DeliveryEventStore, EditionFeedbackCounts } from '../../delivery/d
 import { feedbackRates, formatPercent, isAboveComplaintLimit } from '../../delivery/feedback-rates.ts';
 import type { LeaseHolder, SendLease } from '../../delivery/send-lease.ts';
 import type { EditionStatus } from '../../editions/edition.ts';
+import type { WorkQueue } from '../../delivery/work-queue.ts';
 import type { EditionStore } from '../../editions/edition-store.ts';
 import type { SubscriberStore } from '../../subscribers/subscriber-store.ts';
 
@@ -17,6 +18,8 @@ export interface StatusContext {
   deliveryEvents?: Pick<DeliveryEventStore, 'countsByEdition'>;
   /** With it, editions being sent right now are marked, so their `sending` rows are not taken for ambiguous. */
   sendLease?: Pick<SendLease, 'active'>;
+  /** PostgreSQL: live `tidings worker` processes, whose in-flight rows are not ambiguous either. */
+  workQueue?: Pick<WorkQueue, 'inFlight'>;
   now?: Date;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
@@ -58,20 +61,25 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
     ctx.sendLease && ctx.now ? (await ctx.sendLease.active(ctx.now, options.newsletter)).map((lease) => [lease.editionId, lease]) : [],
   );
   const editions = await Promise.all(
-    (await collectEditions(ctx, options.newsletter)).map(async ({ edition, status, statusReason, summary }) => ({
-      edition,
-      status,
-      statusReason,
-      ...Object.fromEntries(COLUMNS.map((column) => [column, summary.counts[column]])),
-      // While a send holds the edition, its `sending` rows are in flight, not (yet) ambiguous.
-      ambiguous: active.has(edition) ? 0 : summary.ambiguous,
-      unsubscribed: unsubscribes.get(edition) ?? 0,
-      feedback: feedbackRates(feedback.get(edition), summary.counts.accepted),
-      sendingNow: active.has(edition) ? { holder: active.get(edition)!.holder, since: active.get(edition)!.acquiredAt, heartbeatAt: active.get(edition)!.heartbeatAt } : null,
-      total: summary.counts.total,
-      lastActivityAt: summary.lastActivityAt,
-      lastErrors: summary.counts.failed ? await ctx.ledger.lastErrors(edition, options.errors ?? 3) : [],
-    })),
+    (await collectEditions(ctx, options.newsletter)).map(async ({ edition, status, statusReason, summary }) => {
+      const workers = summary.counts.sending && ctx.workQueue && ctx.now ? await ctx.workQueue.inFlight(edition, ctx.now) : [];
+      const inFlightAtWorkers = workers.reduce((sum, worker) => sum + worker.rows, 0);
+      return {
+        edition,
+        status,
+        statusReason,
+        ...Object.fromEntries(COLUMNS.map((column) => [column, summary.counts[column]])),
+        // While a send holds the edition, its `sending` rows are in flight, not (yet) ambiguous; so are live workers' rows.
+        ambiguous: active.has(edition) ? 0 : Math.max(0, summary.ambiguous - inFlightAtWorkers),
+        workers,
+        unsubscribed: unsubscribes.get(edition) ?? 0,
+        feedback: feedbackRates(feedback.get(edition), summary.counts.accepted),
+        sendingNow: active.has(edition) ? { holder: active.get(edition)!.holder, since: active.get(edition)!.acquiredAt, heartbeatAt: active.get(edition)!.heartbeatAt } : null,
+        total: summary.counts.total,
+        lastActivityAt: summary.lastActivityAt,
+        lastErrors: summary.counts.failed ? await ctx.ledger.lastErrors(edition, options.errors ?? 3) : [],
+      };
+    }),
   );
   if (options.json) {
     ctx.stdout.write(`${JSON.stringify({ editions }, null, 2)}\n`);
@@ -107,6 +115,10 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
     }
     if (e.sendingNow) {
       ctx.stdout.write(`\n${e.edition}: being sent now by ${e.sendingNow.holder} (since ${e.sendingNow.since}); its "sending" rows are in flight.\n`);
+    }
+    if (e.workers.length) {
+      const who = e.workers.map((w) => `${w.workerId} (${w.rows} in flight)`).join(', ');
+      ctx.stdout.write(`\n${e.edition}: being sent by ${e.workers.length} worker${e.workers.length === 1 ? '' : 's'}: ${who}; those rows are in flight, not ambiguous.\n`);
     }
     if (e.ambiguous) {
       ctx.stdout.write(
