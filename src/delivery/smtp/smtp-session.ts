@@ -188,6 +188,9 @@ export class SmtpSession {
 
   private listen(socket: net.Socket): void {
     socket.setTimeout(this.options.socketTimeoutMs);
+    // Every write is a whole command group or a whole message: nothing to gain from Nagle's
+    // coalescing, and its wait for an ACK would hold back a message's last packet.
+    socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       if (socket !== this.socket) return;
       let replies: SmtpReply[];
