@@ -9,7 +9,7 @@ import { archiveUrlFor } from './subscribers/public-urls.ts';
 
 export type EditionSendHooks = Pick<
   SendEditionDeps<Recipient>,
-  'plan' | 'personalize' | 'buildMessage' | 'composeMessage' | 'links' | 'onPermanentRejection' | 'onAccepted'
+  'plan' | 'preparePage' | 'personalize' | 'buildMessage' | 'composeMessage' | 'links' | 'onPermanentRejection' | 'onAccepted'
 >;
 
 /**
@@ -37,9 +37,15 @@ export function editionSendHooks(
     clock: ctx.clock,
     returnPath: ctx.config.transport.returnPath ? { address: ctx.config.transport.returnPath, secret } : undefined,
   };
+  // What each reader of the current page already received in other editions, read once per
+  // page. A reader not found here (a page read before another began) is read on their own.
+  let pageReceived = new Map<number, Set<string>>();
   return {
+    preparePage: async (recipients) => {
+      pageReceived = await ctx.store.ledger.receivedArticleIdsOfMany(recipients.map((r) => r.id), itemIds, edition.id);
+    },
     plan: async (recipient) => {
-      const received = await ctx.store.ledger.receivedArticleIds(recipient.id, itemIds, edition.id);
+      const received = pageReceived.get(recipient.id) ?? (await ctx.store.ledger.receivedArticleIds(recipient.id, itemIds, edition.id));
       const plan = pipeline.plan(recipient, received);
       if ('skip' in plan) return plan;
       return { segmentKey: plan.segmentKey, articleIds: plan.articleIds, render: () => pipeline.render(plan) };

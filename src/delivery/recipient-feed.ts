@@ -3,8 +3,9 @@ import type { DeliveryRecipient } from './send-types.ts';
 
 /**
  * Hands recipients to concurrent workers one at a time while reading the stream in
- * small batches; each batch gets its ledger rows (pending) in one transaction. Only
- * one batch is held at once, so memory does not grow with the list.
+ * small batches; `onBatch` sees each batch before any of it is handed out (its ledger
+ * rows made pending in one transaction, what planning needs read at once). Only one
+ * batch is held at once, so memory does not grow with the list.
  */
 export class RecipientFeed<R extends DeliveryRecipient> {
   private readonly iterator: AsyncIterator<R>;
@@ -16,7 +17,7 @@ export class RecipientFeed<R extends DeliveryRecipient> {
   constructor(
     recipients: AsyncIterable<R>,
     private readonly batchSize: number,
-    private readonly onBatch: ((ids: number[]) => Promise<void>) | null,
+    private readonly onBatch: ((batch: readonly R[]) => Promise<void>) | null,
   ) {
     this.iterator = recipients[Symbol.asyncIterator]();
   }
@@ -57,7 +58,7 @@ export class RecipientFeed<R extends DeliveryRecipient> {
       }
       batch.push(step.value);
     }
-    if (batch.length && this.onBatch) await this.onBatch(batch.map((r) => r.id));
+    if (batch.length && this.onBatch) await this.onBatch(batch);
     this.buffer = batch;
     this.index = 0;
   }

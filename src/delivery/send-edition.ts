@@ -56,7 +56,10 @@ export async function sendEdition<R extends DeliveryRecipient>(
   const feed = new RecipientFeed(
     deps.recipients,
     options.batchSize ?? 256,
-    dryRun ? null : (ids) => ledger.ensurePending(editionId, ids),
+    async (batch) => {
+      if (!dryRun) await ledger.ensurePending(editionId, batch.map((r) => r.id));
+      await deps.preparePage?.(batch);
+    },
   );
 
   const stopping = () => halt.signal.aborted;

@@ -44,6 +44,11 @@ export interface SendEditionDeps<R extends DeliveryRecipient = DeliveryRecipient
   /** Streamed, never collected: memory must not grow with the list. */
   recipients: AsyncIterable<R>;
   plan(recipient: R): Promise<DeliveryPlan>;
+  /**
+   * Called with each page of recipients read from the stream, before any of them is
+   * planned: what `plan` needs of the store can be read once per page instead of per reader.
+   */
+  preparePage?(recipients: readonly R[]): Promise<void>;
   personalize(segment: RenderedSegment, tokens: PersonalTokens): { subject: string; html: string; text: string };
   buildMessage: BuildMessage;
   /**

@@ -24,5 +24,6 @@ export function leasedLedger(ledger: Ledger, queue: WorkQueue, workerId: string)
     lastErrors: (...args) => ledger.lastErrors(...args),
     editions: (...args) => ledger.editions(...args),
     receivedArticleIds: (...args) => ledger.receivedArticleIds(...args),
+    receivedArticleIdsOfMany: (...args) => ledger.receivedArticleIdsOfMany(...args),
   };
 }

@@ -17,6 +17,7 @@ export interface EditionWork<R extends DeliveryRecipient> {
   /** Those of these subscribers (ascending ids) who still get the edition; the others' rows are skipped. */
   recipients(ids: readonly number[]): Promise<R[]>;
   plan: SendEditionDeps<R>['plan'];
+  preparePage?: SendEditionDeps<R>['preparePage'];
   personalize: SendEditionDeps<R>['personalize'];
   buildMessage: SendEditionDeps<R>['buildMessage'];
   composeMessage?: SendEditionDeps<R>['composeMessage'];
@@ -181,6 +182,7 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
           if ('skip' in plan) return plan;
           return { ...plan, render: () => segments.get(plan.segmentKey, plan.render) };
         },
+        preparePage: work.preparePage,
         personalize: work.personalize,
         buildMessage: work.buildMessage,
         composeMessage: work.composeMessage,

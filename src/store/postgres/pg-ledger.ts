@@ -184,6 +184,17 @@ export class PgLedger implements Ledger {
     );
     return new Set(rows.map((row) => row.article_id));
   }
+
+  async receivedArticleIdsOfMany(subscriberIds: readonly SubscriberId[], articleIds: readonly string[], exceptEditionId = ''): Promise<Map<SubscriberId, Set<string>>> {
+    const found = new Map<SubscriberId, Set<string>>(subscriberIds.map((id) => [id, new Set<string>()]));
+    if (articleIds.length === 0 || subscriberIds.length === 0) return found;
+    const { rows } = await this.db.query<{ subscriber_id: number; article_id: string }>(
+      'SELECT subscriber_id, article_id FROM received_articles WHERE subscriber_id = ANY($1::int[]) AND edition_id <> $2 AND article_id = ANY($3::text[])',
+      [subscriberIds, exceptEditionId, articleIds],
+    );
+    for (const row of rows) found.get(Number(row.subscriber_id))?.add(row.article_id);
+    return found;
+  }
 }
 
 /**

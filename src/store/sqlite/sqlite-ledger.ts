@@ -55,6 +55,8 @@ export class SqliteLedger implements Ledger {
   /** receivedArticleIds' statement per number of article ids (an edition has few sizes). */
   private readonly receivedQueries = new Map<number, { all(...params: unknown[]): unknown[] }>();
   private readonly receivedInserts = new Map<number, { run(...params: unknown[]): unknown }>();
+  /** receivedArticleIdsOfMany's statement per page shape ("subscribers:articles"): a send has one or two. */
+  private readonly receivedManyQueries = new Map<string, { all(...params: unknown[]): unknown[] }>();
 
   private insertReceived(count: number): { run(...params: unknown[]): unknown } {
     let insert = this.receivedInserts.get(count);
@@ -218,6 +220,30 @@ export class SqliteLedger implements Ledger {
         this.receivedQueries.set(chunk.length, query);
       }
       for (const row of query.all(subscriberId, exceptEditionId, ...chunk) as { article_id: string }[]) found.add(row.article_id);
+    }
+    return found;
+  }
+
+  async receivedArticleIdsOfMany(subscriberIds: readonly SubscriberId[], articleIds: readonly string[], exceptEditionId = ''): Promise<Map<SubscriberId, Set<string>>> {
+    const found = new Map<SubscriberId, Set<string>>(subscriberIds.map((id) => [id, new Set<string>()]));
+    // Chunks of 250 subscribers and 250 articles stay far below SQLite's bound-parameter limit.
+    for (let s = 0; s < subscriberIds.length; s += 250) {
+      const people = subscriberIds.slice(s, s + 250);
+      for (let a = 0; a < articleIds.length; a += 250) {
+        const articles = articleIds.slice(a, a + 250);
+        const key = `${people.length}:${articles.length}`;
+        let query = this.receivedManyQueries.get(key);
+        if (!query) {
+          query = this.db.prepare(
+            `SELECT subscriber_id, article_id FROM received_articles
+              WHERE subscriber_id IN (${people.map(() => '?').join(',')}) AND edition_id <> ? AND article_id IN (${articles.map(() => '?').join(',')})`,
+          );
+          this.receivedManyQueries.set(key, query);
+        }
+        for (const row of query.all(...people, exceptEditionId, ...articles) as { subscriber_id: number; article_id: string }[]) {
+          found.get(row.subscriber_id)?.add(row.article_id);
+        }
+      }
     }
     return found;
   }

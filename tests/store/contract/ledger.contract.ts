@@ -54,6 +54,10 @@ export function ledgerContract(name: string, open: OpenPorts): void {
       expect(await ledger.receivedArticleIds(1, ['a', 'b', 'c'])).toEqual(new Set(['a', 'b']));
       expect(await ledger.receivedArticleIds(1, ['a', 'b'], E)).toEqual(new Set());
       expect(await ledger.receivedArticleIds(2, ['c'])).toEqual(new Set());
+      // The same for a page of readers in one read; everyone asked for has an entry.
+      expect(await ledger.receivedArticleIdsOfMany([1, 2, 99], ['a', 'b', 'c'])).toEqual(new Map([[1, new Set(['a', 'b'])], [2, new Set()], [99, new Set()]]));
+      expect(await ledger.receivedArticleIdsOfMany([1], ['a', 'b'], E)).toEqual(new Map([[1, new Set()]]));
+      expect(await ledger.receivedArticleIdsOfMany([], ['a'])).toEqual(new Map());
       expect(await ledger.lastErrors(E, 5)).toEqual([
         { subscriberId: 3, email: null, errorCode: 'TRANSPORT_PERMANENT', response: '550 no such user', at: '2026-11-28T07:02:00.000Z' },
       ]);
