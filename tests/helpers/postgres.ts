@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { PgDatabase } from '../../src/store/postgres/pg-database.ts';
+import { migratePg } from '../../src/store/postgres/pg-migrations.ts';
+import { PG_MIGRATIONS } from '../../src/store/postgres/pg-schema.ts';
 
 /**
  * PostgreSQL for tests: `.ci/run` starts a cluster and exports TIDINGS_TEST_PG_URL (a
@@ -37,4 +40,23 @@ export async function createTestDatabase(prefix = 'tidings_test'): Promise<TestD
       }
     },
   };
+}
+
+/**
+ * A database of its own with the current schema, opened: what most PostgreSQL tests start
+ * from. Closing and dropping are pushed onto `cleanups` (run last-in, first-out).
+ * `beforeOpen` runs on the new database first (e.g. relaxing commits for a crash test).
+ */
+export async function openMigratedTestDatabase(
+  prefix: string,
+  cleanups: (() => Promise<unknown> | unknown)[],
+  beforeOpen?: (url: string) => Promise<void>,
+): Promise<{ db: PgDatabase; url: string }> {
+  const database = await createTestDatabase(prefix);
+  cleanups.push(() => database.drop());
+  await beforeOpen?.(database.url);
+  const db = new PgDatabase(database.url);
+  cleanups.push(() => db.close());
+  await migratePg(db, PG_MIGRATIONS);
+  return { db, url: database.url };
 }

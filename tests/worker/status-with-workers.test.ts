@@ -1,11 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runStatus } from '../../src/cli/commands/status.ts';
-import { PgDatabase } from '../../src/store/postgres/pg-database.ts';
 import { PgLedger } from '../../src/store/postgres/pg-ledger.ts';
-import { migratePg } from '../../src/store/postgres/pg-migrations.ts';
-import { PG_MIGRATIONS } from '../../src/store/postgres/pg-schema.ts';
 import { PgWorkQueue } from '../../src/store/postgres/pg-work-queue.ts';
-import { createTestDatabase, PG_TEST_URL } from '../helpers/postgres.ts';
+import { openMigratedTestDatabase, PG_TEST_URL } from '../helpers/postgres.ts';
 import { enqueueEdition, WORKER_EDITION } from './support/worker-fixture.ts';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -18,11 +15,7 @@ const later = (ms: number) => new Date(T0.getTime() + ms);
 
 describe.skipIf(!PG_TEST_URL)('tidings status with workers (PostgreSQL)', () => {
   it('counts a live worker\'s in-flight rows as in flight, names the worker, and calls them ambiguous once its heartbeat ran out', async () => {
-    const database = await createTestDatabase('tidings_status_workers');
-    cleanups.push(() => database.drop());
-    const db = new PgDatabase(database.url);
-    cleanups.push(() => db.close());
-    await migratePg(db, PG_MIGRATIONS);
+    const { db } = await openMigratedTestDatabase('tidings_status_workers', cleanups);
     const ids = await enqueueEdition(db, 10);
     const queue = new PgWorkQueue(db);
     await queue.heartbeat({ workerId: 'mx1 pid 42', host: 'mx1', pid: 42 }, T0, 30_000);

@@ -3,15 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.ts';
 import { createSilentLogger } from '../../src/core/logger.ts';
 import { SmtpTransport } from '../../src/delivery/smtp-transport.ts';
-import { PgDatabase } from '../../src/store/postgres/pg-database.ts';
 import { PgLedger } from '../../src/store/postgres/pg-ledger.ts';
-import { migratePg } from '../../src/store/postgres/pg-migrations.ts';
-import { PG_MIGRATIONS } from '../../src/store/postgres/pg-schema.ts';
 import { PgWorkQueue } from '../../src/store/postgres/pg-work-queue.ts';
 import type { Recipient } from '../../src/subscribers/subscriber-store.ts';
 import { runWorker, type EditionWork, type WorkerOptions } from '../../src/worker/run-worker.ts';
 import { startSmtpSink } from '../delivery/support/smtp-sink.ts';
-import { createTestDatabase, PG_TEST_URL } from '../helpers/postgres.ts';
+import { openMigratedTestDatabase, PG_TEST_URL } from '../helpers/postgres.ts';
 import { enqueueEdition, standInEditionWork, WORKER_EDITION } from './support/worker-fixture.ts';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -28,11 +25,7 @@ const options = (workerId: string, over: Partial<WorkerOptions> = {}): WorkerOpt
 
 describe.skipIf(!PG_TEST_URL)('the worker loop on PostgreSQL', () => {
   it('waits for an edition that is not sendable yet, hands back its batch at once when stopped, and marks the edition drained', async () => {
-    const database = await createTestDatabase('tidings_worker_loop');
-    cleanups.push(() => database.drop());
-    const db = new PgDatabase(database.url);
-    cleanups.push(() => db.close());
-    await migratePg(db, PG_MIGRATIONS);
+    const { db } = await openMigratedTestDatabase('tidings_worker_loop', cleanups);
     await enqueueEdition(db, 120);
     const sink = await startSmtpSink();
     cleanups.push(() => sink.close());

@@ -3,11 +3,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PgDatabase } from '../../src/store/postgres/pg-database.ts';
 import { PgLedger } from '../../src/store/postgres/pg-ledger.ts';
-import { migratePg } from '../../src/store/postgres/pg-migrations.ts';
-import { PG_MIGRATIONS } from '../../src/store/postgres/pg-schema.ts';
 import type { WorkerSummary } from '../../src/worker/run-worker.ts';
 import { startSmtpSink } from '../delivery/support/smtp-sink.ts';
-import { createTestDatabase, PG_TEST_URL } from '../helpers/postgres.ts';
+import { openMigratedTestDatabase, PG_TEST_URL } from '../helpers/postgres.ts';
 import { enqueueEdition, SEGMENTS, WORKER_EDITION } from './support/worker-fixture.ts';
 
 const CHILD = path.resolve(import.meta.dirname, '../fixtures/worker/worker-child.ts');
@@ -46,19 +44,14 @@ describe.skipIf(!PG_TEST_URL)('three workers on one PostgreSQL store, one killed
   it('sends every subscriber exactly one message except the reported ambiguous rows, and loses nobody', async () => {
     const COUNT = 5000;
     const LEASE_MS = 3000;
-    const database = await createTestDatabase('tidings_workers');
-    cleanups.push(() => database.drop());
     // The PostgreSQL server is not what is killed here: commits need not wait for its disk.
-    await relaxCommits(database.url);
-    const db = new PgDatabase(database.url);
-    cleanups.push(() => db.close());
-    await migratePg(db, PG_MIGRATIONS);
+    const { db, url } = await openMigratedTestDatabase('tidings_workers', cleanups, relaxCommits);
     const ids = await enqueueEdition(db, COUNT);
     expect(ids).toHaveLength(COUNT);
     const sink = await startSmtpSink({ delayMs: 2 });
     cleanups.push(() => sink.close());
 
-    const workers = ['w1', 'w2', 'w3'].map((id) => ({ id, ...startWorker([database.url, sink.url, id, String(LEASE_MS)]) }));
+    const workers = ['w1', 'w2', 'w3'].map((id) => ({ id, ...startWorker([url, sink.url, id, String(LEASE_MS)]) }));
     const victim = workers[1]!;
     // Killed mid-send, at a moment it holds leased rows it has not put in flight: those must come back.
     let leasedAtKill = 0;
