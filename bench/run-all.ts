@@ -15,6 +15,8 @@ const BENCHES: { name: string; args: string[] }[] = [
   { name: 'feeds-eval', args: [path.join(corpus, 'feeds-dev')] },
   { name: 'pages-eval', args: [path.join(corpus, 'pages-dev')] },
   { name: 'summaries-eval', args: [path.join(corpus, 'bbc-dev')] },
+  // What an oracle that knows the references reaches under the news-lead rule: the ceiling of summaries-eval.
+  { name: 'summaries-ceiling', args: [path.join(corpus, 'bbc-dev')] },
   { name: 'classify-eval', args: [path.join(corpus, 'bbc-dev')] },
   { name: 'content-speed', args: [path.join(corpus, 'bbc-dev')] },
   { name: 'render-throughput', args: [] },
