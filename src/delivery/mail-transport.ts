@@ -1,6 +1,6 @@
 /**
  * What the delivery engine needs from a transport. Implementations: OutboxTransport
- * (.eml files) and SmtpTransport (nodemailer pool). Errors are thrown as
+ * (.eml files) and SmtpTransport (a pool of SMTP connections, smtp/). Errors are thrown as
  * TransportError so the engine decides retry/permanent from data.
  */
 export interface OutgoingMessage {

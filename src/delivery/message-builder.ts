@@ -161,7 +161,7 @@ export function createMessageBuilder(options: MessageBuilderOptions): BuildMessa
     const { messageId, envelope, head } = writeHead({ editionId: input.editionId, recipient: input.recipient, subject: input.content.subject, urls: input.urls });
     const boundary = `--=_tidings_${uniqueId()}`;
     const raw = [head, ...alternativeBodyLines(boundary, input.content.text, input.content.html)].join('\r\n');
-    // Every byte is ASCII here, so latin1 is a plain copy (nodemailer streams a Buffer faster than a string).
+    // Every byte is ASCII here, so latin1 is a plain copy (the SMTP client writes a Buffer to the socket as it is).
     return { messageId, envelope, raw: Buffer.from(raw, 'latin1'), editionId: input.editionId, subscriberId: input.recipient.id };
   };
 }

@@ -43,11 +43,11 @@ interface SmtpErrorShape {
 }
 
 /**
- * How far the message got before the error. nodemailer reports every socket-level
- * failure (close, reset, timeout) with `command: 'CONN'` whatever the stage, so the
- * error alone cannot say whether the final `.` had gone out: the transport watches the
- * message stream and tells us. `messageComplete` is true once the whole message was
- * handed to the DATA stream, i.e. the terminating `.` may have reached the server.
+ * How far the message got before the error, as the SMTP client saw it: the error alone
+ * cannot always say whether the final `.` had gone out (nodemailer reports every
+ * socket-level failure with `command: 'CONN'` whatever the stage). `messageComplete` is
+ * true once the whole message and its terminating `.` were handed to the connection:
+ * the server may have it.
  */
 export interface SmtpStage {
   messageComplete: boolean;

@@ -4,7 +4,7 @@ import type { SmtpSubmission, SubmissionStage } from './smtp-session.ts';
  * What SmtpTransport needs from an SMTP client: submit one complete message and say how
  * far it got. Implementations: SmtpSessionPool (the built-in client, the default) and
  * NodemailerClient (`transport.client: nodemailer`). Both run the same conformance
- * tests (tests/delivery/smtp-client-conformance.test.ts). A failure is thrown as the
+ * tests (tests/delivery/smtp-faults.test.ts). A failure is thrown as the
  * client's own error; the transport classifies it with the stage (transport-error.ts).
  */
 export interface SmtpClient {

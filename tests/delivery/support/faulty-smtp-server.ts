@@ -62,7 +62,7 @@ export interface FaultyServerOptions {
 /**
  * A raw SMTP server on 127.0.0.1 that misbehaves on purpose at the end of DATA: the
  * faults an smtp-server cannot produce (no reply after the final `.`, silence, a
- * connection cut right after DATA). It speaks just enough SMTP for nodemailer.
+ * connection cut right after DATA). It speaks just enough SMTP for both SMTP clients (PIPELINING when asked to offer it).
  */
 export async function startFaultySmtpServer(decide: (context: FaultContext) => MessageFault, options: FaultyServerOptions = {}): Promise<FaultySmtpServer> {
   const messages: ReceivedMessage[] = [];
