@@ -1,6 +1,7 @@
 import net from 'node:net';
 import os from 'node:os';
 import tls from 'node:tls';
+import { isLoopbackHost } from '../mailbox-location.ts';
 import { dotStuff } from './dot-stuff.ts';
 import { SmtpCommandError } from './smtp-command-error.ts';
 import { parseExtensions, SmtpReplyParser, type SmtpReply } from './smtp-replies.ts';
@@ -39,8 +40,6 @@ interface Waiter {
   resolve: (reply: SmtpReply) => void;
   reject: (error: Error) => void;
 }
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 
 /** The EHLO name: the host name when it is fully qualified, else a literal (what most clients do). */
 function defaultName(): string {
@@ -227,7 +226,7 @@ export class SmtpSession {
 
   private async login(auth: { user: string; pass: string }, encrypted: boolean): Promise<void> {
     // A password never crosses the network in the clear; loopback relays are the exception.
-    if (!encrypted && !LOOPBACK.test(this.options.host)) {
+    if (!encrypted && !isLoopbackHost(this.options.host)) {
       throw this.abandon(new SmtpCommandError(`refusing to send the password unencrypted to ${this.options.host}: the server offered no STARTTLS (use smtps://)`, 'ETLS', 'AUTH'));
     }
     const methods = (this.extensions.get('AUTH') ?? '').split(' ');
