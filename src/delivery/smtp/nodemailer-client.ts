@@ -1,4 +1,4 @@
-import nodemailer, { type SendMailOptions } from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import type { SmtpClient } from './smtp-client.ts';
 import type { SmtpSessionPoolOptions } from './smtp-session-pool.ts';
 import type { SmtpSubmission, SubmissionStage } from './smtp-session.ts';
@@ -11,25 +11,33 @@ const STAGE_KEY = 'tidingsSubmissionStage';
  * The message is complete MIME already and goes as `raw`, so nodemailer only streams it.
  */
 export class NodemailerClient implements SmtpClient {
-  private readonly transporter;
+  /** nodemailer is loaded on the first message: a send with the built-in client never pays for it. */
+  private transporter: Promise<Transporter> | null = null;
   private advertised8BitMime = false;
 
-  constructor(options: SmtpSessionPoolOptions) {
-    this.transporter = nodemailer.createTransport({
-      pool: true,
-      host: options.host,
-      port: options.port,
-      secure: options.secure,
-      auth: options.auth,
-      name: options.name,
-      maxConnections: options.maxConnections,
-      maxMessages: options.maxMessages,
-      tls: { rejectUnauthorized: options.tls.rejectUnauthorized },
-      connectionTimeout: options.connectionTimeoutMs,
-      greetingTimeout: options.greetingTimeoutMs,
-      socketTimeout: options.socketTimeoutMs,
+  constructor(private readonly options: SmtpSessionPoolOptions) {}
+
+  private open(): Promise<Transporter> {
+    this.transporter ??= import('nodemailer').then(({ default: nodemailer }) => {
+      const { options } = this;
+      const transporter = nodemailer.createTransport({
+        pool: true,
+        host: options.host,
+        port: options.port,
+        secure: options.secure,
+        auth: options.auth,
+        name: options.name,
+        maxConnections: options.maxConnections,
+        maxMessages: options.maxMessages,
+        tls: { rejectUnauthorized: options.tls.rejectUnauthorized },
+        connectionTimeout: options.connectionTimeoutMs,
+        greetingTimeout: options.greetingTimeoutMs,
+        socketTimeout: options.socketTimeoutMs,
+      });
+      transporter.use('stream', (mail, done) => watchEndOfData(mail as unknown as PluginMail, done));
+      return transporter;
     });
-    this.transporter.use('stream', (mail, done) => watchEndOfData(mail as unknown as PluginMail, done));
+    return this.transporter;
   }
 
   async submit(message: SmtpSubmission, stage: SubmissionStage): Promise<{ text: string }> {
@@ -37,7 +45,7 @@ export class NodemailerClient implements SmtpClient {
     const envelope = { from: message.from, to: message.to, ...(message.eightBit ? { use8BitMime: true } : {}) };
     // Unknown keys stay on the mail's data, where the stream plugin finds the stage.
     const mail = { envelope, raw: message.raw, [STAGE_KEY]: stage } as SendMailOptions;
-    const info = (await this.transporter.sendMail(mail)) as { response?: unknown; ehlo?: unknown };
+    const info = (await (await this.open()).sendMail(mail)) as { response?: unknown; ehlo?: unknown };
     // The EHLO reply comes with every result: the first one tells whether 8-bit bodies may follow.
     if (Array.isArray(info.ehlo)) this.advertised8BitMime = info.ehlo.some((line) => /^8BITMIME\b/i.test(String(line)));
     return { text: String(info.response ?? '') };
@@ -48,7 +56,7 @@ export class NodemailerClient implements SmtpClient {
   }
 
   async close(): Promise<void> {
-    this.transporter.close();
+    if (this.transporter) (await this.transporter).close();
   }
 }
 
