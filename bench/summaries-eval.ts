@@ -12,10 +12,10 @@
  * Floor (issue 13): ROUGE-2 F1 >= 1.4 x the lead's at the default options, mean length
  * 40-60 words, on both parts; at least 500 articles/s on one core.
  *
- * Last run (extractive-4, 2026-12-02), ratio at maxWords 40 / 50 / 60: tuning 1.169 /
- * 1.298 / 1.350, held-out 1.205 / 1.322 / 1.395; 1,171 articles per CPU-second. Not met,
+ * Last run (extractive-5, 2026-12-02), ratio at maxWords 40 / 50 / 60: tuning 1.169 /
+ * 1.300 / 1.358, held-out 1.203 / 1.322 / 1.395; 1,171 articles per CPU-second. Not met,
  * and not reachable at 40-50 words under the news-lead rule: bench/summaries-ceiling.ts
- * (an oracle that knows the references) tops out at 1.234 / 1.356 / 1.440 on tuning.
+ * (an oracle that knows the references) tops out at 1.234 / 1.358 / 1.441 on tuning.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { splitHeldOut } from '../src/content/eval/held-out.ts';

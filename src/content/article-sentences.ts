@@ -25,7 +25,7 @@ const BYLINE = /^(?:[Bb]y|BY|[Ww]ords by|[Rr]eporting by|[Ww]ritten by|[Vv]on|[P
 const CREDIT =
   /^(?:photo|photos|image|images|picture|pictures|photograph|credit|caption|source|illustration|video)\s*(?:credit)?\s*[:\-\u2013\u2014|]|image (?:copyright|caption)|media caption|\((?:getty|reuters|ap|afp|pa|epa|bloomberg|shutterstock|alamy)(?: images| photo| media)?\)|\b(?:getty images|shutterstock|alamy|ap photo|afp photo|reuters\/[a-z]+)\s*$/i;
 const CALL_TO_ACTION =
-  /^(?:read more|read the full|click here|subscribe|sign up|follow us|follow @|share this|advertisement|related:|related articles|more on this|continue reading|listen to|watch:|download the)|\b(?:click here|subscribe (?:now|to our|today)|sign up (?:for|to) our)\b/i;
+  /^(?:read more|read the full|click here|subscribe|sign up|follow us|follow @|share this|advertisement|related:|related articles|more on this|continue reading|listen to|watch:|download the)(?![a-z])|\b(?:click here|subscribe (?:now|to our|today)|sign up (?:for|to) our)\b/i;
 const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
 const DATE_ONLY = new RegExp(
   `^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\\s*)?(?:${MONTH}\\s+\\d{1,2},?\\s*\\d{0,4}|\\d{1,2}\\s+${MONTH},?\\s*\\d{0,4}|\\d{4}-\\d{2}-\\d{2})(?:[,\\s]+\\d{1,2}[:.]\\d{2}\\s*(?:am|pm|[a-z]{2,4})?)?[.\\s]*$`,
@@ -44,7 +44,9 @@ export function isBoilerplateParagraph(paragraph: string): boolean {
   if (isHeading(flat)) return true;
   if (words <= 12 && BYLINE.test(flat)) return true;
   if (DATE_ONLY.test(flat) || DATELINE_ONLY.test(flat)) return true;
-  return isBoilerplateSentence(flat);
+  // The sentence rules, except the lead-in to a list: a paragraph whose last sentence
+  // ends with a colon ("Main points of the plan:") loses only that sentence.
+  return CREDIT.test(flat) || CALL_TO_ACTION.test(flat) || words < 4 || isNameList(flat);
 }
 
 export function isBoilerplateSentence(sentence: string): boolean {

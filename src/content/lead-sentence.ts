@@ -60,7 +60,7 @@ export function isBareQuote(sentence: string): boolean {
 // Openings that tease instead of telling: addressing the reader, promising to explain,
 // setting a scene. Matched at the start, case-insensitively.
 const TEASER_OPENING = new RegExp(
-  [
+  `^(?:${[
     'ever (?:wondered|thought|wanted|heard)',
     'have you ever',
     'did you know',
@@ -79,7 +79,7 @@ const TEASER_OPENING = new RegExp(
     'spoiler alert',
     'once upon a time',
     'it was (?:a|the) (?:night|day|week|year|moment) (?:to remember|like no other)',
-  ].join('|'),
+  ].join('|')})`,
   'i',
 );
 

@@ -80,6 +80,9 @@ function splitParagraph(paragraph: string, out: string[]): void {
 
 function isBoundary(before: string, marks: string, rest: string): boolean {
   if (!STARTS_LIKE_SENTENCE.test(rest)) return false;
+  // A spaced ellipsis ("I'm A Celebrity ... Get Me Out Of Here") marks an omission or a
+  // pause inside a sentence or a title; one that ends a sentence follows its last word.
+  if (/^(?:\.{3,}|\u2026)$/.test(marks) && /\s$/.test(before)) return false;
   if (marks !== '.') return true; // "!", "?", "..." before a capital: a new sentence
   const token = TOKEN_BEFORE.exec(before)?.[1] ?? '';
   // Strip opening punctuation so "(Dr" and "\"Mr" are recognised too.

@@ -31,7 +31,7 @@ import { isUsableDescription } from './source-description.ts';
  * Bump SUMMARIZER_VERSION whenever the output for the same input can change: the store
  * caches summaries per article content hash and this version.
  */
-export const SUMMARIZER_VERSION = 'extractive-4';
+export const SUMMARIZER_VERSION = 'extractive-5';
 
 export interface SummarizeInput {
   title: string;

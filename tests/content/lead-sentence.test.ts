@@ -53,6 +53,14 @@ describe('isTeaser', () => {
     expect(isTeaser('The county council has approved a new bus route to the hospital.')).toBe(false);
     expect(isTeaser('Here the river is at its widest.')).toBe(false);
   });
+
+  it('looks for a teasing opening only at the start: a title mid-sentence is news', () => {
+    expect(isTeaser('The comedy Meet The Neighbours topped the box office for a third week.')).toBe(false);
+    expect(isTeaser('Pupils were asked to imagine a town without cars.')).toBe(false);
+    expect(isTeaser('"Meet the team that rebuilt the pier," the leaflet says.')).toBe(true);
+    const sentences = ['The comedy Meet The Neighbours topped the box office for a third week.', 'It took \u00a34m.'];
+    expect(newsLeadIndex(sentences, leansOnPrevious)).toBe(0);
+  });
 });
 
 describe('newsLeadIndex', () => {

@@ -62,6 +62,16 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('does not split at a spaced ellipsis, which marks an omission or a pause in a title', () => {
+    expect(splitSentences('Two hosts will front Strictly Gardening ... The Final Cut on Friday. Tickets sold out.')).toEqual([
+      'Two hosts will front Strictly Gardening ... The Final Cut on Friday.',
+      'Tickets sold out.',
+    ]);
+    expect(splitSentences('The mayor said the plan \u2026 Nobody objected to it at all.')).toEqual([
+      'The mayor said the plan \u2026 Nobody objected to it at all.',
+    ]);
+  });
+
   it('splits CJK full stops and keeps non-Latin scripts', () => {
     expect(splitSentences('今日は晴れです。明日は雨です。')).toEqual(['今日は晴れです。', '明日は雨です。']);
     expect(splitSentences('Дождь шёл весь день. Реки вышли из берегов.')).toEqual(['Дождь шёл весь день.', 'Реки вышли из берегов.']);

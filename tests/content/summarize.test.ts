@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { summarize, SUMMARIZER_VERSION, type SummarizeOptions } from '../../src/content/summarize.ts';
 import { splitSentences } from '../../src/content/split-sentences.ts';
-import { isBoilerplateParagraph, isBoilerplateSentence, isHeading, isNameList } from '../../src/content/article-sentences.ts';
+import { articleSentences, isBoilerplateParagraph, isBoilerplateSentence, isHeading, isNameList } from '../../src/content/article-sentences.ts';
 import { countWords } from '../../src/content/text-tokens.ts';
 import { compressSentence } from '../../src/content/compress-sentence.ts';
 import { selectSentences } from '../../src/content/select-sentences.ts';
@@ -93,6 +93,21 @@ describe('heading and boilerplate detection', () => {
       expect(isBoilerplateParagraph(line), line).toBe(true);
     }
     expect(isBoilerplateParagraph('By the end of the year, prices had doubled across the region.')).toBe(false);
+  });
+  it('drops only the lead-in to a list, not the paragraph that ends with it', () => {
+    const paragraph = 'The council will vote on the bus plan in March after a year of delays. Its main points:';
+    expect(isBoilerplateParagraph(paragraph)).toBe(false);
+    expect(isBoilerplateSentence('Its main points:')).toBe(true);
+    const text = `Council backs new bus routes\n\n${paragraph}\n\nThree routes will run every ten minutes from May.`;
+    expect(articleSentences(text).map((s) => s.text)).toEqual([
+      'The council will vote on the bus plan in March after a year of delays.',
+      'Three routes will run every ten minutes from May.',
+    ]);
+  });
+  it('takes "Subscribe…" for a call to action but not a sentence about subscribers', () => {
+    expect(isBoilerplateSentence('Subscribe to our weekly newsletter.')).toBe(true);
+    expect(isBoilerplateSentence('Subscribers to the service will pay an extra \u00a33 a month from June.')).toBe(false);
+    expect(isBoilerplateParagraph('Subscribers to the service will pay an extra \u00a33 a month from June. Existing customers pay nothing.')).toBe(false);
   });
 });
 
