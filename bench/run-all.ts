@@ -18,6 +18,8 @@ const BENCHES: { name: string; args: string[] }[] = [
   // What an oracle that knows the references reaches under the news-lead rule: the ceiling of summaries-eval.
   { name: 'summaries-ceiling', args: [path.join(corpus, 'bbc-dev')] },
   { name: 'classify-eval', args: [path.join(corpus, 'bbc-dev')] },
+  // Each story once: false merges among real stories, wire copies found, per threshold.
+  { name: 'stories-eval', args: [path.join(corpus, 'bbc-dev')] },
   { name: 'content-speed', args: [path.join(corpus, 'bbc-dev')] },
   { name: 'render-throughput', args: [] },
   { name: 'send-throughput', args: [] },

@@ -134,7 +134,7 @@ export const summarySchema = z
 export const dedupeSchema = z
   .strictObject({
     /** Jaccard similarity of title+lead word shingles at which two articles are one story; 1 keeps only near-identical ones. */
-    threshold: z.number().gt(0).max(1).default(0.5),
+    threshold: z.number().gt(0).max(1).default(0.4),
     /** Words of the lead (description, then text) compared besides the title. */
     leadWords: z.number().int().min(10).max(1000).default(80),
   })

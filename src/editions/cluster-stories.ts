@@ -31,7 +31,7 @@ export interface ClusterOptions {
   leadWords: number;
 }
 
-export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = { threshold: 0.5, leadWords: 80 };
+export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = { threshold: 0.4, leadWords: 80 };
 
 /** Fewer shingles than this says too little to match on: such an article stays alone. */
 const MIN_SHINGLES = 8;

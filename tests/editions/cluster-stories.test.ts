@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterStories, type StoryCandidate } from '../../src/editions/cluster-stories.ts';
+import { clusterStories, DEFAULT_CLUSTER_OPTIONS, type StoryCandidate } from '../../src/editions/cluster-stories.ts';
 
 const ferryLead =
   'Ferry operators cancelled every crossing between Port Alder and the outer islands on Friday morning as a winter storm ' +
@@ -55,6 +55,21 @@ describe('clusterStories', () => {
       'office told travellers to check the website before leaving home because gales were expected to last into the weekend.';
     const pair = [story('a', 'one', 'Ferries stop in storm', ferryLead), story('b', 'two', 'Ferries stop in storm', rewritten)];
     expect(clusterStories(pair, { threshold: 0.2, leadWords: 80 })).toEqual([['a', 'b']]);
+    expect(clusterStories(pair, { threshold: 0.5, leadWords: 80 })).toEqual([['a'], ['b']]);
+  });
+
+  it('joins, at the default threshold, a wire copy another outlet copy-edited (a word in eight changed), which 0.5 would miss', () => {
+    const lead =
+      'Ferry operators cancelled every crossing between Port Alder and the outer islands on Friday morning as a winter storm ' +
+      'brought gusts of up to 110 kilometres an hour to the coast. The harbour authority said the decision would be reviewed at noon, ' +
+      'and that stranded passengers could stay in the terminal overnight. Two fishing boats returned early after their crews reported waves of six metres near the northern reef.';
+    const copyEdited =
+      'Ferry operators cancelled all crossings between Port Alder and the outer islands on Friday morning as a severe storm ' +
+      'brought gusts of up to 110 km an hour to the coast. The port authority said the decision would be reviewed by noon, ' +
+      'and that stranded travellers could stay in the terminal overnight. Two trawlers returned early after their crews reported waves of six metres near the north reef.';
+    const pair = [story('a', 'one', 'Storm forces ferry cancellations across the bay', lead), story('b', 'two', 'Island crossings halted as gale hits', copyEdited)];
+    expect(DEFAULT_CLUSTER_OPTIONS.threshold).toBe(0.4);
+    expect(clusterStories(pair)).toEqual([['a', 'b']]);
     expect(clusterStories(pair, { threshold: 0.5, leadWords: 80 })).toEqual([['a'], ['b']]);
   });
 });
