@@ -7,6 +7,7 @@ import { DEFAULT_CONFIG_FILE } from '../config/default-config-file.ts';
 import type { LoadedConfig } from '../config/load-config.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { ConfigError, UsageError, describeError, isTidingsError, type ErrorCode } from '../core/errors.ts';
+import type { ContextNeeds } from './command-host.ts';
 import { registerCommands } from './register-commands.ts';
 import { escapeControlCharacters } from './terminal-text.ts';
 
@@ -71,7 +72,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     .exitOverride()
     .configureOutput({ writeOut: (s) => void stdout.write(s), writeErr: (s) => void stderr.write(s) });
 
-  const getContext = async (): Promise<AppContext> => {
+  const getContext = async (needs: ContextNeeds = {}): Promise<AppContext> => {
     if (context) return context;
     const globals = program.opts<{ config: string; quiet?: boolean; verbose?: boolean }>();
     // In a terminal the command's own output says what happened; the log adds warnings.
@@ -84,7 +85,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     ]);
     const logger = createLogger({ level, pretty: interactive && !env.CI, sanitize: escapeControlCharacters });
     const explicit = program.getOptionValueSource('config') !== 'default';
-    const loaded = explicit || existsSync(globals.config) ? loadConfig(globals.config, env) : await defaultsWithoutFile(globals.config, env);
+    const loaded = explicit || existsSync(globals.config) ? loadConfig(globals.config, env, { sendsMail: needs.sendsMail }) : await defaultsWithoutFile(globals.config, env);
     if (!loaded.exists) logger.warn(`no ${globals.config} here: using the defaults and a store in memory (pass --config FILE)`);
     // PostgreSQL (store.url) connects and migrates asynchronously; SQLite opens inside createAppContext.
     const store = loaded.config.store.url

@@ -127,11 +127,29 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+export interface ParseOptions {
+  /**
+   * False for commands that send nothing (`status`, `edition show`, `articles`…): an
+   * unset variable under `transport` (`url: ${SMTP_URL}`) is then no error. The transport
+   * becomes `unavailable` and fails, naming the variable, only if something opens it.
+   * Default true: a command that sends learns of it before it does any work.
+   */
+  sendsMail?: boolean;
+}
+
+const isTransportPath = (problem: string) => problem.startsWith('transport.') || problem.startsWith('transport:');
+
 /** Validates an already-parsed document; throws ConfigError listing every problem. */
-export function parseConfig(raw: unknown, env: Record<string, string | undefined>, file = 'config'): TidingsConfig {
-  const missing: string[] = [];
+export function parseConfig(raw: unknown, env: Record<string, string | undefined>, file = 'config', options: ParseOptions = {}): TidingsConfig {
+  let missing: string[] = [];
   const wholeVariables = new Map<string, WholeVariable>();
-  const interpolated = interpolateEnv(raw ?? {}, env, '', missing, wholeVariables);
+  const interpolated = interpolateEnv(raw ?? {}, env, '', missing, wholeVariables) as Record<string, unknown>;
+  const deferred = options.sendsMail === false ? missing.filter(isTransportPath) : [];
+  if (deferred.length > 0) {
+    missing = missing.filter((problem) => !isTransportPath(problem));
+    // Validated as the default transport; replaced by the unavailable one below.
+    delete interpolated.transport;
+  }
   let result = configSchema.safeParse(interpolated, { reportInput: true });
   const problems = [...missing];
   if (!result.success) {
@@ -153,7 +171,9 @@ export function parseConfig(raw: unknown, env: Record<string, string | undefined
   }
   problems.push(...checkSecretReferences(raw));
   if (problems.length > 0) throw new ConfigError(file, [...new Set(problems)]);
-  return checkReferences(result.data!, file);
+  const config: TidingsConfig = result.data!;
+  if (deferred.length > 0) config.transport = { type: 'unavailable', file, problems: deferred };
+  return checkReferences(config, file);
 }
 
 const ENV_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
@@ -193,7 +213,7 @@ function checkReferences(config: TidingsConfig, file: string): TidingsConfig {
   return config;
 }
 
-export function loadConfig(file: string, env: Record<string, string | undefined>): LoadedConfig {
+export function loadConfig(file: string, env: Record<string, string | undefined>, options: ParseOptions = {}): LoadedConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -220,6 +240,6 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
   } catch (error) {
     throw new ConfigError(file, [`(file): YAML aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT} alias uses); refused as a possible alias bomb (${(error as Error).message})`]);
   }
-  const config = parseConfig(raw, env, file);
+  const config = parseConfig(raw, env, file, options);
   return { config, baseDir: path.dirname(path.resolve(file)), file, exists: true };
 }

@@ -112,7 +112,19 @@ export const configSchema = z.strictObject({
   images: imageModeSchema.optional(),
 }).transform((config) => ({ ...config, images: config.images ?? defaultImageMode(config.web.baseUrl) }));
 
-export type TidingsConfig = z.output<typeof configSchema>;
+/**
+ * The transport of a configuration loaded for a command that sends nothing (`status`,
+ * `edition show`…) while a variable the transport names is unset: the command runs, and
+ * opening this transport fails with the problems listed (src/config/load-config.ts).
+ */
+export interface UnavailableTransport {
+  type: 'unavailable';
+  /** The configuration file, for the error. */
+  file: string;
+  problems: string[];
+  returnPath?: undefined;
+}
+export type TidingsConfig = Omit<z.output<typeof configSchema>, 'transport'> & { transport: TransportConfig };
 export type CategoryConfig = z.output<typeof categorySchema>;
 export type SourceConfig = z.output<typeof sourceSchema>;
 /** `allowPrivateNetworks` is read by the full-text fetch only, so callers of fetchResource may leave it out. */
@@ -124,7 +136,7 @@ export type ClassifierOptions = z.output<typeof classifierSchema>;
 export type DedupeOptions = z.output<typeof dedupeSchema>;
 export type FullTextOptions = z.output<typeof fullTextSchema>;
 export type NewsletterConfig = z.output<typeof newsletterSchema>;
-export type TransportConfig = z.output<typeof transportSchema>;
+export type TransportConfig = z.output<typeof transportSchema> | UnavailableTransport;
 export type DeliveryOptions = z.output<typeof deliverySchema>;
 export type WebConfig = z.output<typeof webSchema>;
 export type DeskConfig = z.output<typeof deskSchema>;

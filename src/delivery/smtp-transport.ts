@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { systemClock, type Clock } from '../core/clock.ts';
-import { TidingsError } from '../core/errors.ts';
+import { ConfigError, TidingsError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { createDkimSigner, loadDkimKey, MIN_DKIM_BITS, type DkimSign } from './dkim-signer.ts';
 import type { TransportConfig } from '../config/schema.ts';
@@ -95,6 +95,8 @@ export class SmtpTransport implements MailTransport {
  */
 export function createMailTransport(config: TransportConfig, baseDir: string, deps: { clock: Clock; logger?: Logger }): MailTransport {
   if (config.type === 'outbox') return new OutboxTransport(path.resolve(baseDir, config.dir));
+  // Loaded for a command that sends nothing, with a variable of the transport unset.
+  if (config.type === 'unavailable') throw new ConfigError(config.file, config.problems);
   let dkim: SmtpTransportOptions['dkim'];
   if (config.dkim) {
     const keyFile = path.resolve(baseDir, config.dkim.keyFile);

@@ -8,7 +8,7 @@ import { printEdition } from './edition.ts';
 export function registerEditionCurateCommands(edition: Command, host: CommandHost): void {
   const run = (fn: (...args: any[]) => Promise<number>) => async (...args: any[]) => host.setExitCode(await fn(...args));
   const curator = async (by: string) => {
-    const ctx = await host.getContext();
+    const ctx = await host.getContext({ sendsMail: false });
     return { ctx, curator: createCurator(ctx, by) };
   };
 

@@ -26,7 +26,7 @@ function positiveInt(value: string, what: string): number {
 export function registerEditionCommands(program: Command, host: CommandHost): void {
   const edition = program.command('edition').description('list, inspect and curate editions (id: newsletter/YYYY-MM-DDTHH:mm)');
   const curator = async (by = 'cli') => {
-    const ctx = await host.getContext();
+    const ctx = await host.getContext({ sendsMail: false });
     return { ctx, curator: createCurator(ctx, by) };
   };
   const run = (fn: (...args: any[]) => Promise<number>) => async (...args: any[]) => host.setExitCode(await fn(...args));
@@ -38,7 +38,7 @@ export function registerEditionCommands(program: Command, host: CommandHost): vo
     .option('--json', 'print JSON')
     .action(
       run(async (options: { newsletter?: string; json?: boolean }) => {
-        const ctx = await host.getContext();
+        const ctx = await host.getContext({ sendsMail: false });
         const editions = await ctx.store.editions.listEditions(options.newsletter);
         if (options.json) ctx.out(JSON.stringify(editions.map(({ articles, ...rest }) => ({ ...rest, articles: articles.length })), null, 2));
         else
@@ -126,7 +126,7 @@ export function registerEditionCommands(program: Command, host: CommandHost): vo
     .action(run(async (newsletter: string, o: { at?: string }) => {
       // Loaded on use: the pipeline brings the renderer, which `edition list` must not pay for.
       const { EditionPipeline, findNewsletter, parseAt } = await import('../../app/edition-pipeline.ts');
-      const ctx = await host.getContext();
+      const ctx = await host.getContext({ sendsMail: false });
       const at = parseAt(ctx, o.at, findNewsletter(ctx, newsletter).timezone);
       return print(ctx, (await EditionPipeline.open(ctx, newsletter, at)).edition, false);
     }));

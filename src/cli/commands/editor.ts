@@ -18,7 +18,7 @@ export function registerEditorCommands(program: Command, host: CommandHost): voi
   const editor = program.command('editor').description('accounts of the editor desk (roles: editor, admin)');
   const run = (fn: (...args: any[]) => Promise<number>) => async (...args: any[]) => host.setExitCode(await fn(...args));
   const accounts = async () => {
-    const ctx = await host.getContext();
+    const ctx = await host.getContext({ sendsMail: false });
     return { ctx, accounts: new EditorAccounts({ editors: ctx.store.editors, audit: ctx.store.audit, clock: ctx.clock }, 'cli') };
   };
   const handOver = (ctx: AppContext, name: string, oneTime: string | null) => {

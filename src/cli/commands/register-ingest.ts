@@ -14,7 +14,7 @@ export function registerIngestCommands(program: Command, host: CommandHost): voi
     .option('--full', 'ignore the stored ETag/Last-Modified validators: fetch and parse every source in full')
     .action(async (options: { source?: string; full?: boolean }) => {
       const { runIngest } = await load();
-      host.setExitCode(await runIngest(await host.getContext(), options));
+      host.setExitCode(await runIngest(await host.getContext({ sendsMail: false }), options));
     });
 
   program
@@ -24,7 +24,7 @@ export function registerIngestCommands(program: Command, host: CommandHost): voi
     .option('--json', 'print a JSON array of articles')
     .action(async (inputs: string[], options: { json?: boolean }) => {
       const { runInspect } = await load();
-      host.setExitCode(await runInspect(await host.getContext(), inputs, options));
+      host.setExitCode(await runInspect(await host.getContext({ sendsMail: false }), inputs, options));
     });
 
   program
@@ -37,7 +37,7 @@ export function registerIngestCommands(program: Command, host: CommandHost): voi
     .option('--json', 'print a JSON array of articles')
     .action(async (options) => {
       const { runArticles } = await load();
-      host.setExitCode(await runArticles(await host.getContext(), options));
+      host.setExitCode(await runArticles(await host.getContext({ sendsMail: false }), options));
     });
 
   program
@@ -46,6 +46,6 @@ export function registerIngestCommands(program: Command, host: CommandHost): voi
     .option('--retrain', 'also reconsider articles the classifier labelled before, with a freshly trained model')
     .action(async (options: { retrain?: boolean }) => {
       const { runClassify } = await load();
-      host.setExitCode(await runClassify(await host.getContext(), options));
+      host.setExitCode(await runClassify(await host.getContext({ sendsMail: false }), options));
     });
 }

@@ -14,6 +14,6 @@ export function registerPreviewCommand(program: Command, host: CommandHost): voi
     .action(async (newsletter: string, options: { at?: string; subscriber?: string; out: string }) => {
       if (!options.out) throw new UsageError('--out: a folder is required');
       const { runPreview } = await import('./preview.ts');
-      host.setExitCode(await runPreview(await host.getContext(), newsletter, options));
+      host.setExitCode(await runPreview(await host.getContext({ sendsMail: false }), newsletter, options));
     });
 }

@@ -8,7 +8,8 @@ export function registerScheduleCommand(program: Command, host: CommandHost): vo
     .description("run the scheduler: each newsletter's edition at its schedule, in its time zone, until SIGTERM")
     .option('--list', "show each newsletter's next five slots, approval state and last run, then exit")
     .action(async (options: { list?: boolean }) => {
-      const ctx = await host.getContext();
+      // --list only reads; the scheduler sends.
+      const ctx = await host.getContext({ sendsMail: !options.list });
       if (options.list) {
         const { runScheduleList } = await import('./schedule-list.ts');
         return host.setExitCode(await runScheduleList(ctx));

@@ -6,7 +6,7 @@ import { runDeliveries, runStatus } from './status.ts';
 
 export function registerStatusCommands(program: Command, host: CommandHost): void {
   const statusContext = async () => {
-    const ctx = await host.getContext();
+    const ctx = await host.getContext({ sendsMail: false });
     // Outcomes an earlier send could not record are applied first, so the counts are true.
     await applyPendingOutcomes(ctx);
     // Emails, replies and reasons come from the store: never let their control characters reach the terminal.

@@ -11,7 +11,7 @@ export function registerStoreCommands(program: Command, host: CommandHost): void
     .option('--from <file>', 'the SQLite file (default: store.path of the configuration)')
     .option('--force', 'empty the target tables first when they already hold rows')
     .action(async (options: { to: string; from?: string; force?: boolean }) => {
-      const [{ runStoreCopy }, ctx] = await Promise.all([import('./store-copy.ts'), host.getContext()]);
+      const [{ runStoreCopy }, ctx] = await Promise.all([import('./store-copy.ts'), host.getContext({ sendsMail: false })]);
       host.setExitCode(await runStoreCopy(ctx, options));
     });
 }

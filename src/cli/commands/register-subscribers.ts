@@ -10,7 +10,7 @@ export function registerSubscribersCommands(program: Command, host: CommandHost)
     .description('check every list; print each bad row as file:line: reason (exit 1 if any)')
     .action(async () => {
       const { runSubscribersValidate } = await load();
-      host.setExitCode(await runSubscribersValidate(await host.getContext()));
+      host.setExitCode(await runSubscribersValidate(await host.getContext({ sendsMail: false })));
     });
   subscribers
     .command('sync')
@@ -18,7 +18,7 @@ export function registerSubscribersCommands(program: Command, host: CommandHost)
     .option('--skip-invalid', 'apply the good rows and list the skipped ones')
     .action(async (options: { skipInvalid?: boolean }) => {
       const { runSubscribersSync } = await load();
-      host.setExitCode(await runSubscribersSync(await host.getContext(), options));
+      host.setExitCode(await runSubscribersSync(await host.getContext({ sendsMail: false }), options));
     });
   subscribers
     .command('list')
@@ -27,6 +27,6 @@ export function registerSubscribersCommands(program: Command, host: CommandHost)
     .option('--json', 'JSON output')
     .action(async (options: { newsletter?: string; json?: boolean }) => {
       const { runSubscribersList } = await load();
-      host.setExitCode(await runSubscribersList(await host.getContext(), options));
+      host.setExitCode(await runSubscribersList(await host.getContext({ sendsMail: false }), options));
     });
 }

@@ -68,7 +68,7 @@ async function withService(ctx: AppContext): Promise<LifecycleCommandContext> {
 
 export function registerSubscriberLifecycleCommands(program: Command, host: CommandHost): void {
   const subscribers = program.commands.find((c) => c.name() === 'subscribers') ?? program.command('subscribers');
-  const run = async (action: (ctx: LifecycleCommandContext) => Promise<number>) => host.setExitCode(await action(await withService(await host.getContext())));
+  const run = async (action: (ctx: LifecycleCommandContext) => Promise<number>) => host.setExitCode(await action(await withService(await host.getContext({ sendsMail: false }))));
   subscribers
     .command('unsubscribe')
     .description('end a subscriber\'s subscriptions as if they had clicked unsubscribe (later syncs keep it)')
