@@ -159,6 +159,9 @@ export function parseSubscriberRow(raw: unknown, catalog: SubscriberCatalog | nu
       const message = missing ? 'is required' : issue.message;
       return [{ field, message: field ? `${field} ${message}` : message }];
     });
+    // The fields that did parse are checked against the configuration too, so a row's
+    // every problem shows at once, not one more after each fix.
+    if (catalog) problems.push(...checkReferences(parsedLists(raw, new Set(problems.map((p) => p.field))), catalog));
     return { ok: false, problems, email: emailOf(raw) };
   }
   const data = result.data;
@@ -177,29 +180,49 @@ export function parseSubscriberRow(raw: unknown, catalog: SubscriberCatalog | nu
   return problems.length > 0 ? { ok: false, problems, email: row.email } : { ok: true, row };
 }
 
+/** A failed row's newsletters and categories, each null when it is missing or did not parse itself. */
+function parsedLists(raw: unknown, failed: ReadonlySet<string | null>): ReferencedIds {
+  const fields = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const parse = (field: 'newsletters' | 'categories') => {
+    if (failed.has(field)) return null;
+    const result = rowSchema.shape[field].safeParse(fields[field]);
+    return result.success && result.data ? [...new Set(result.data)] : null;
+  };
+  return { newsletters: parse('newsletters'), categories: parse('categories') };
+}
+
 /** `weekly:science` names a category of one newsletter; a bare `science` applies wherever it exists. */
 function splitCategory(entry: string): { newsletterId: string | null; slug: string } {
   const colon = entry.indexOf(':');
   return colon < 0 ? { newsletterId: null, slug: entry } : { newsletterId: entry.slice(0, colon), slug: entry.slice(colon + 1) };
 }
 
-function checkReferences(row: SubscriberRow, catalog: SubscriberCatalog): RowProblem[] {
+/** What checkReferences reads; `newsletters` null when unknown (a failed row), which skips the checks that need them. */
+interface ReferencedIds {
+  newsletters: readonly string[] | null;
+  categories: readonly string[] | null;
+}
+
+function checkReferences(row: ReferencedIds, catalog: SubscriberCatalog): RowProblem[] {
   const problems: RowProblem[] = [];
-  for (const id of row.newsletters) {
+  for (const id of row.newsletters ?? []) {
     if (!catalog.newsletters.has(id)) {
       problems.push({ field: 'newsletters', message: `newsletters: "${id}" is not a configured newsletter (known: ${list(catalog.newsletters)})` });
     }
   }
   for (const entry of row.categories ?? []) {
     const { newsletterId, slug } = splitCategory(entry);
+    const newsletters = row.newsletters;
     if (!catalog.categories.has(slug)) {
       problems.push({ field: 'categories', message: `categories: "${slug}" is not a configured category (known: ${list(catalog.categories)})` });
-    } else if (newsletterId !== null && !row.newsletters.includes(newsletterId)) {
+    } else if (newsletters === null) {
+      continue;
+    } else if (newsletterId !== null && !newsletters.includes(newsletterId)) {
       problems.push({ field: 'categories', message: `categories: "${entry}" names "${newsletterId}", which is not among this row's newsletters` });
     } else if (newsletterId !== null && catalog.categoriesOf && !(catalog.categoriesOf.get(newsletterId)?.includes(slug) ?? true)) {
       problems.push({ field: 'categories', message: `categories: "${slug}" is not a category of "${newsletterId}"` });
-    } else if (newsletterId === null && catalog.categoriesOf && !row.newsletters.some((id) => catalog.categoriesOf!.get(id)?.includes(slug) ?? true)) {
-      problems.push({ field: 'categories', message: `categories: "${slug}" is not a category of ${row.newsletters.map((id) => `"${id}"`).join(' or ')}` });
+    } else if (newsletterId === null && catalog.categoriesOf && !newsletters.some((id) => catalog.categoriesOf!.get(id)?.includes(slug) ?? true)) {
+      problems.push({ field: 'categories', message: `categories: "${slug}" is not a category of ${newsletters.map((id) => `"${id}"`).join(' or ')}` });
     }
   }
   return problems;

@@ -106,6 +106,24 @@ describe('validateSubscriberFiles', () => {
     expect(categoriesForNewsletter(c, 'weekly', catalog)).toEqual(['science']);
   });
 
+  it('reports a row\'s unknown category together with its other problems, not after they are fixed', () => {
+    const catalog = createSubscriberCatalog(new Map([['daily', CATEGORIES]]), CATEGORIES);
+    const messages = (raw: object) => {
+      const outcome = parseSubscriberRow(raw, catalog);
+      return outcome.ok ? [] : outcome.problems.map((p) => p.message);
+    };
+    expect(messages({ email: 'no-at-sign', newsletters: ['daily', 'monthly'], categories: ['sport'] })).toEqual([
+      'email is not a valid address: "no-at-sign" has no @',
+      `newsletters: "monthly" is not a configured newsletter (known: daily)`,
+      `categories: "sport" is not a configured category (known: ${CATEGORIES.join(', ')})`,
+    ]);
+    // Newsletters that did not parse: the categories are checked only for existing at all.
+    expect(messages({ email: 'a@example.org', newsletters: [], categories: ['sport', 'world'] })).toEqual([
+      'newsletters must name at least one newsletter',
+      `categories: "sport" is not a configured category (known: ${CATEGORIES.join(', ')})`,
+    ]);
+  });
+
   it('accepts the example lists shipped in subscribers/', async () => {
     const result = await validateSubscriberFiles([EXAMPLES], new Map([['daily', CATEGORIES]]), CATEGORIES);
     expect(result.errors).toEqual([]);
