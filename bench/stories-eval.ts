@@ -91,7 +91,7 @@ function measure(threshold: number, editEvery: number): Figures {
   groups.forEach((group, index) => group.forEach((id) => groupOf.set(id, index)));
   // A copy stands for its original: copies of two different stories (both opening with
   // the same dateline) in one group are a false merge too.
-  const original = new Map(
+  const original = new Map<string, LabelledArticle>(
     articles.flatMap((a, i) => [[`o:${a.id}`, a], [`c:${a.id}`, a], [`t:${a.id}`, articles[(i + 1) % articles.length]!]] as const),
   );
   let falseMerges = 0;

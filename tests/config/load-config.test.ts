@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../src/config/load-config.ts';
-import { ConfigError } from '../../src/core/errors.ts';
+import { configProblems } from '../helpers/config-problems.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 const minimal = {
@@ -11,13 +11,7 @@ const minimal = {
 };
 
 function problemsOf(raw: unknown, env: Record<string, string> = {}): string[] {
-  try {
-    parseConfig(raw, env, 'test.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  return [];
+  return configProblems(() => parseConfig(raw, env, 'test.yaml'));
 }
 
 describe('configuration', () => {

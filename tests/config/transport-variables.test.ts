@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.ts';
-import { ConfigError } from '../../src/core/errors.ts';
 import { createMailTransport } from '../../src/delivery/smtp-transport.ts';
 import { createFixedClock } from '../../src/core/clock.ts';
+import { configProblems } from '../helpers/config-problems.ts';
 
 const smtp = { transport: { type: 'smtp', url: '${SMTP_URL}', returnPath: '${RETURN_PATH}' } };
 
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  return [];
-}
+const problemsOf = configProblems;
 
 describe('transport variables for commands that send no mail', () => {
   it('a command that sends refuses an unset transport variable before any work (the default)', () => {
