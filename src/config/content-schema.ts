@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_CLUSTER_OPTIONS } from '../editions/cluster-stories.ts';
 import { duration, httpUrl, localeTag, size, slug } from './schema-fields.ts';
 
 /** What is read and how it is turned into articles: categories, sources, fetch and parse limits, summaries, classifier, de-duplication. */
@@ -134,9 +135,9 @@ export const summarySchema = z
 export const dedupeSchema = z
   .strictObject({
     /** Jaccard similarity of title+lead word shingles at which two articles are one story; 1 keeps only near-identical ones. */
-    threshold: z.number().gt(0).max(1).default(0.4),
+    threshold: z.number().gt(0).max(1).default(DEFAULT_CLUSTER_OPTIONS.threshold),
     /** Words of the lead (description, then text) compared besides the title. */
-    leadWords: z.number().int().min(10).max(1000).default(80),
+    leadWords: z.number().int().min(10).max(1000).default(DEFAULT_CLUSTER_OPTIONS.leadWords),
   })
   .prefault({});
 
