@@ -96,7 +96,7 @@ export function createAppContext(options: ContextOptions): AppContext {
 function withLinkSecret(loaded: LoadedConfig, storePath: string, logger: Logger): TidingsConfig {
   const { config } = loaded;
   if (config.web.secret) {
-    const verdict = judgePublicSecret(config.web.secret, config.transport.type === 'outbox' ? 'outbox' : 'smtp');
+    const verdict = judgePublicSecret(config.web.secret, config.transport.type);
     if (verdict === 'refuse') {
       throw new ConfigError(loaded.file, [
         'web.secret: this value is published in the Tidings repository or documentation, so anyone could forge subscriber links with it; ' +

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import type { TransportConfig } from '../config/schema.ts';
 import { ConfigError } from '../core/errors.ts';
 
 /**
@@ -98,10 +99,11 @@ export function isSecretFileShared(file: string): boolean {
 }
 
 /**
- * A public secret is refused for a transport that really sends (links signed with it
- * could be forged by anyone) and only warned about for the outbox (files on this machine).
+ * A public secret is only warned about for the outbox (files on this machine) and refused
+ * for any other transport: SMTP really sends (links signed with it could be forged by
+ * anyone), and a transport left unavailable by an unset variable is SMTP in the file.
  */
-export function judgePublicSecret(secret: string, transport: 'smtp' | 'outbox'): 'ok' | 'warn' | 'refuse' {
+export function judgePublicSecret(secret: string, transport: TransportConfig['type']): 'ok' | 'warn' | 'refuse' {
   if (!PUBLIC_SECRETS.has(secret)) return 'ok';
-  return transport === 'smtp' ? 'refuse' : 'warn';
+  return transport === 'outbox' ? 'warn' : 'refuse';
 }

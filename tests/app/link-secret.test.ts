@@ -94,6 +94,7 @@ describe('the link secret', () => {
     expect(PUBLIC_SECRETS.has(OLD_FALLBACK)).toBe(true);
     expect(judgePublicSecret(OLD_FALLBACK, 'smtp')).toBe('refuse');
     expect(judgePublicSecret(OLD_FALLBACK, 'outbox')).toBe('warn');
+    expect(judgePublicSecret(OLD_FALLBACK, 'unavailable')).toBe('refuse');
     expect(judgePublicSecret('a-private-random-value-0123456789', 'smtp')).toBe('ok');
   });
 
