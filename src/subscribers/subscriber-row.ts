@@ -210,9 +210,9 @@ function checkReferences(row: ReferencedIds, catalog: SubscriberCatalog): RowPro
       problems.push({ field: 'newsletters', message: `newsletters: "${id}" is not a configured newsletter (known: ${list(catalog.newsletters)})` });
     }
   }
+  const newsletters = row.newsletters;
   for (const entry of row.categories ?? []) {
     const { newsletterId, slug } = splitCategory(entry);
-    const newsletters = row.newsletters;
     if (!catalog.categories.has(slug)) {
       problems.push({ field: 'categories', message: `categories: "${slug}" is not a configured category (known: ${list(catalog.categories)})` });
     } else if (newsletters === null) {
