@@ -6,11 +6,10 @@ import { configProblems } from '../helpers/config-problems.ts';
 
 const smtp = { transport: { type: 'smtp', url: '${SMTP_URL}', returnPath: '${RETURN_PATH}' } };
 
-const problemsOf = configProblems;
 
 describe('transport variables for commands that send no mail', () => {
   it('a command that sends refuses an unset transport variable before any work (the default)', () => {
-    expect(problemsOf(() => parseConfig(smtp, {}, 'tidings.yaml'))).toEqual([
+    expect(configProblems(() => parseConfig(smtp, {}, 'tidings.yaml'))).toEqual([
       'transport.url: environment variable SMTP_URL is not set',
       'transport.returnPath: environment variable RETURN_PATH is not set',
     ]);
@@ -25,12 +24,12 @@ describe('transport variables for commands that send no mail', () => {
     });
     expect(config.transport.returnPath).toBeUndefined();
     const open = () => createMailTransport(config.transport, '/tmp', { clock: createFixedClock('2026-12-02T08:00:00Z') });
-    expect(problemsOf(open)).toEqual(['transport.url: environment variable SMTP_URL is not set', 'transport.returnPath: environment variable RETURN_PATH is not set']);
+    expect(configProblems(open)).toEqual(['transport.url: environment variable SMTP_URL is not set', 'transport.returnPath: environment variable RETURN_PATH is not set']);
   });
 
   it('only the transport is spared: an unset variable elsewhere is still an error', () => {
     const raw = { ...smtp, store: { url: '${DATABASE_URL}' } };
-    expect(problemsOf(() => parseConfig(raw, {}, 'tidings.yaml', { sendsMail: false }))).toEqual(['store.url: environment variable DATABASE_URL is not set']);
+    expect(configProblems(() => parseConfig(raw, {}, 'tidings.yaml', { sendsMail: false }))).toEqual(['store.url: environment variable DATABASE_URL is not set']);
   });
 
   it('with its variables set, the transport is the configured one either way', () => {
