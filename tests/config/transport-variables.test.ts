@@ -6,7 +6,6 @@ import { configProblems } from '../helpers/config-problems.ts';
 
 const smtp = { transport: { type: 'smtp', url: '${SMTP_URL}', returnPath: '${RETURN_PATH}' } };
 
-
 describe('transport variables for commands that send no mail', () => {
   it('a command that sends refuses an unset transport variable before any work (the default)', () => {
     expect(configProblems(() => parseConfig(smtp, {}, 'tidings.yaml'))).toEqual([
