@@ -27,7 +27,7 @@
  * whose confidence reaches minConfidence, and the accuracy among those.
  * Floors (issue 13): 98% accuracy, 500 articles/s per core.
  */
-import { readLabelledCorpus, type LabelledArticle } from '../src/content/eval/read-labelled-corpus.ts';
+import { readLabelledCorpus, type LabelledArticle } from './eval/read-labelled-corpus.ts';
 import { trainClassifier, type CategoryExample, type CategoryPrediction } from '../src/content/category-model.ts';
 import { termCounts } from '../src/content/term-counts.ts';
 import { naiveBayesBaseline } from './naive-bayes-baseline.ts';

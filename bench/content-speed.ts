@@ -9,7 +9,7 @@
  * articles of the same category, paragraph by paragraph, until 800 words.
  * Floor (issue 3): 200 articles per second for each.
  */
-import { readLabelledCorpus } from '../src/content/eval/read-labelled-corpus.ts';
+import { readLabelledCorpus } from './eval/read-labelled-corpus.ts';
 import { splitSentences } from '../src/content/split-sentences.ts';
 import { summarize, DEFAULT_SUMMARIZE_OPTIONS } from '../src/content/summarize.ts';
 import { trainClassifier } from '../src/content/category-model.ts';

@@ -30,7 +30,7 @@
  * default 0.4.
  */
 import { clusterStories, DEFAULT_CLUSTER_OPTIONS, type StoryCandidate } from '../src/editions/cluster-stories.ts';
-import { readLabelledCorpus, type LabelledArticle } from '../src/content/eval/read-labelled-corpus.ts';
+import { readLabelledCorpus, type LabelledArticle } from './eval/read-labelled-corpus.ts';
 
 const dir = process.argv[2] ?? '/work/shared/corpus/bbc-dev';
 const articles = readLabelledCorpus(dir);

@@ -15,9 +15,9 @@
  */
 import { articleSentences, type CandidateSentence } from '../src/content/article-sentences.ts';
 import { leansOnPrevious } from '../src/content/back-reference.ts';
-import { splitHeldOut } from '../src/content/eval/held-out.ts';
-import { readLabelledCorpus, type LabelledArticle } from '../src/content/eval/read-labelled-corpus.ts';
-import { rouge } from '../src/content/eval/rouge.ts';
+import { splitHeldOut } from './eval/held-out.ts';
+import { readLabelledCorpus, type LabelledArticle } from './eval/read-labelled-corpus.ts';
+import { rouge } from './eval/rouge.ts';
 import { newsLeadIndex } from '../src/content/lead-sentence.ts';
 import { countWords } from '../src/content/text-tokens.ts';
 

@@ -3,7 +3,7 @@
  * length-matched lead baseline computed in the same run: for each article, the lead is
  * the article's first words (title excluded) cut to exactly as many words as our summary.
  * Reported on the tuning three quarters and on the held-out quarter (every fourth
- * article by sorted id, src/content/eval/held-out.ts), which nothing was tuned on; at
+ * article by sorted id, bench/eval/held-out.ts), which nothing was tuned on; at
  * the default options (maxWords 60) and at word budgets of 40 and 50. Then the
  * single-thread speed of summarize() on the corpus articles as they are.
  *
@@ -18,9 +18,9 @@
  * (an oracle that knows the references) tops out at 1.234 / 1.358 / 1.441 on tuning.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { splitHeldOut } from '../src/content/eval/held-out.ts';
-import { readLabelledCorpus, type LabelledArticle } from '../src/content/eval/read-labelled-corpus.ts';
-import { rouge, rouge2Recall } from '../src/content/eval/rouge.ts';
+import { splitHeldOut } from './eval/held-out.ts';
+import { readLabelledCorpus, type LabelledArticle } from './eval/read-labelled-corpus.ts';
+import { rouge, rouge2Recall } from './eval/rouge.ts';
 import { DEFAULT_SUMMARIZE_OPTIONS, SUMMARIZER_VERSION, summarize, type SummarizeOptions } from '../src/content/summarize.ts';
 import { countWords } from '../src/content/text-tokens.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Fits the sentence-score weights of rank-sentences.ts (RankingWeights) by logistic
- * regression on the TUNING three quarters of the corpus (src/content/eval/held-out.ts):
+ * regression on the TUNING three quarters of the corpus (bench/eval/held-out.ts):
  * a sentence is positive when the reference summary contains it. Prints the weights to
  * paste into DEFAULT_RANKING and how often the k best-scored sentences are the
  * reference's k (precision at k) on both parts. It never fits on the held-out quarter.
@@ -8,8 +8,8 @@
  *   npx tsx bench/summaries-fit.ts [DIR]    (default /work/shared/corpus/bbc-dev)
  */
 import { articleSentences } from '../src/content/article-sentences.ts';
-import { splitHeldOut } from '../src/content/eval/held-out.ts';
-import { readLabelledCorpus, type LabelledArticle } from '../src/content/eval/read-labelled-corpus.ts';
+import { splitHeldOut } from './eval/held-out.ts';
+import { readLabelledCorpus, type LabelledArticle } from './eval/read-labelled-corpus.ts';
 import { DEFAULT_RANKING, logisticScore, sentenceFeatures, type RankingWeights } from '../src/content/rank-sentences.ts';
 
 const dir = process.argv[2] ?? '/work/shared/corpus/bbc-dev';

@@ -7,7 +7,7 @@
  *      every command needs (commander, zod, yaml). On Node 20 each ES module costs about
  *      a millisecond to resolve and link, and zod and yaml alone are ~150 files: loading
  *      them one by one made `tidings edition list` 5x a bare `node -e 0`.
- *      Everything else (MJML, wink, linkedom, nodemailer, better-sqlite3, pino) stays an
+ *      Everything else (MJML, linkedom, nodemailer, better-sqlite3, pino) stays an
  *      ordinary import from node_modules, loaded only by the commands that need it.
  * dist/bundle/ sits at the same depth as src/cli/, so `../../templates` from the CLI
  * still finds templates/ (nothing is copied).

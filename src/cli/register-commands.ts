@@ -20,7 +20,7 @@ import { registerWorkerCommand } from './commands/register-worker.ts';
 /**
  * Every command module registers itself here. Registration modules stay light (commander
  * definitions only); each action imports its implementation when it runs, so that
- * `tidings --help` or `tidings edition list` never load MJML, wink or linkedom.
+ * `tidings --help` or `tidings edition list` never load MJML or linkedom.
  */
 export function registerCommands(program: Command, host: CommandHost): void {
   registerIngestCommands(program, host);

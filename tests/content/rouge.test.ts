@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rouge, rouge2Recall, longestCommonSubsequence } from '../../src/content/eval/rouge.ts';
-import { decodeText } from '../../src/content/eval/read-labelled-corpus.ts';
+import { rouge, rouge2Recall, longestCommonSubsequence } from '../../bench/eval/rouge.ts';
+import { decodeText } from '../../bench/eval/read-labelled-corpus.ts';
 
 describe('rouge', () => {
   it('scores identical text 1 and disjoint text 0', () => {

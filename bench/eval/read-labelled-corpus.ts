@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { TidingsError } from '../../core/errors.ts';
+import { TidingsError } from '../../src/core/errors.ts';
 
 /**
  * Reads an evaluation corpus laid out as `articles/<category>/<name>.txt` (line 1 the
