@@ -1,8 +1,8 @@
 import type { NewsletterConfig } from '../config/schema.ts';
 import { ConfigError, UsageError } from '../core/errors.ts';
+import { parseInstant } from '../core/zone-time.ts';
 import { buildSubscriberUrls, createSubscriberLinks, type SubscriberUrls } from '../delivery/subscriber-token.ts';
 import { buildEdition } from '../editions/build-edition.ts';
-import { offsetAt } from '../editions/slot.ts';
 import type { Edition } from '../editions/edition.ts';
 import { planDigest, type DigestPlan, type DigestReader } from '../editions/plan-digest.ts';
 import { createRenderer, type Renderer } from '../render/create-renderer.ts';
@@ -21,42 +21,17 @@ export function findNewsletter(ctx: AppContext, id: string): NewsletterConfig {
   return newsletter;
 }
 
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
-const ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
-
-/** The instant a wall-clock time has in a time zone (the zone's offset looked up at that time). */
-function zonedToUtc(parts: number[], timeZone: string): Date {
-  const [year, month, day, hour, minute, second] = parts as [number, number, number, number, number, number];
-  const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
-  let guess = asUtc;
-  // Two rounds settle the offset, also next to a DST change.
-  for (let i = 0; i < 2; i++) guess = asUtc - offsetMinutes(new Date(guess), timeZone) * 60_000;
-  return new Date(guess);
-}
-
-function offsetMinutes(at: Date, timeZone: string): number {
-  const [sign, hours, minutes] = /^([+-])(\d{2}):(\d{2})$/.exec(offsetAt(at, timeZone))!.slice(1) as [string, string, string];
-  return (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes));
-}
-
 /**
  * `--at ISO` or now. A time without an offset (`2026-11-28T07:00`, as an edition id
  * shows it) is read in the newsletter's time zone, not the machine's.
  */
 export function parseAt(ctx: AppContext, at: string | undefined, timeZone?: string): Date {
   if (!at) return ctx.clock.now();
-  const local = ISO_LOCAL.exec(at.trim());
-  const parts = local?.slice(1).map((part) => Number(part ?? 0));
-  // Date.UTC rolls 2026-13-40 over into 2027; a real calendar time survives the round trip.
-  const real = parts && new Date(Date.UTC(parts[0]!, parts[1]! - 1, parts[2]!, parts[3]!, parts[4]!, parts[5]!)).toISOString().startsWith(
-    `${local![1]}-${local![2]}-${local![3]}T${local![4]}:${local![5]}:${local![6] ?? '00'}`,
-  );
-  if (parts && real && timeZone) return zonedToUtc(parts, timeZone);
-  const parsed = new Date(at);
-  if ((!ISO_WITH_ZONE.test(at.trim()) && !real) || Number.isNaN(parsed.getTime())) {
+  const instant = parseInstant(at, timeZone);
+  if (!instant) {
     throw new UsageError(`--at: "${at}" is not an ISO 8601 time (e.g. 2026-11-28T07:00, read in the newsletter's time zone, or 2026-11-28T07:00:00Z)`);
   }
-  return parsed;
+  return instant;
 }
 
 export function requireSecret(ctx: AppContext): string {

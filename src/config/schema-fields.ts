@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.ts';
 import { parseCronExpression } from '../schedule/cron-expression.ts';
+import { isTimeZone } from '../core/zone-time.ts';
 
 /** The value types the configuration schema is built from: durations, sizes, URLs, names. */
 
@@ -48,14 +49,7 @@ export const httpUrl = z.string().refine(
 export const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a slug: lowercase letters, digits and dashes');
 
 export const timeZone = z.string().refine(
-  (zone) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  },
+  isTimeZone,
   { message: 'must be an IANA time zone such as Europe/Berlin' },
 );
 

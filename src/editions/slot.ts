@@ -1,3 +1,5 @@
+import { formatOffset, formatWallTime, offsetMinutesAt, wallTimeAt } from '../core/zone-time.ts';
+
 /**
  * A slot is the scheduled time of an edition in its newsletter's time zone, to the
  * minute. The edition id is `newsletter/YYYY-MM-DDTHH:mm` in that zone.
@@ -11,35 +13,15 @@ export interface Slot {
   utc: Date;
 }
 
-function partsIn(at: Date, timeZone: string): Record<string, string> {
-  const format = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  return Object.fromEntries(format.formatToParts(at).map((part) => [part.type, part.value]));
-}
-
 /** The offset of a time zone at an instant, as `+01:00`. */
 export function offsetAt(at: Date, timeZone: string): string {
-  const p = partsIn(at, timeZone);
-  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-  const minutes = Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return formatOffset(offsetMinutesAt(at.getTime(), timeZone));
 }
 
 /** The slot for an instant: truncated to the minute, expressed in the time zone. */
 export function slotFor(at: Date, timeZone: string): Slot {
   const utc = new Date(Math.floor(at.getTime() / 60_000) * 60_000);
-  const p = partsIn(utc, timeZone);
-  const local = `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+  const local = formatWallTime(wallTimeAt(utc, timeZone));
   return { local, iso: `${local}:00${offsetAt(utc, timeZone)}`, utc };
 }
 

@@ -1,6 +1,6 @@
 import { slotFor, type Slot } from '../editions/slot.ts';
 import type { CronSchedule } from './cron-expression.ts';
-import { formatWallTime, instantOfWallTime, wallTimeAt, type WallTimeFit } from './zone-time.ts';
+import { formatWallTime, instantOfWallTime, wallTimeAt, type WallTimeFit } from '../core/zone-time.ts';
 
 /** One scheduled time of a newsletter: the edition slot plus what the cron expression asked for. */
 export interface ScheduledSlot extends Slot {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizeEmailAddress } from './email-address.ts';
+import { isTimeZone } from '../core/zone-time.ts';
 
 /** One subscriber as listed in a file, validated and normalized. */
 export interface SubscriberRow {
@@ -94,23 +95,6 @@ const locale = z.string().transform((tag, ctx) => {
   ctx.addIssue({ code: 'custom', message: `"${tag}" is not a BCP 47 language tag such as en or ru-RU` });
   return z.NEVER;
 });
-
-// Building an Intl.DateTimeFormat costs ~35 µs, more than the rest of a row: a list has
-// few distinct zones, so remember each answer (bounded: there are ~600 IANA zones).
-const knownZones = new Map<string, boolean>();
-function isTimeZone(zone: string): boolean {
-  let valid = knownZones.get(zone);
-  if (valid === undefined) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: zone });
-      valid = true;
-    } catch {
-      valid = false;
-    }
-    if (knownZones.size < 4096) knownZones.set(zone, valid);
-  }
-  return valid;
-}
 
 const timeZone = z.string().refine(
   isTimeZone,

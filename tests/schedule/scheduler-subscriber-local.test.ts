@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instantOfWallTime, parseWallTime } from '../../src/schedule/zone-time.ts';
+import { instantOfWallTime, parseWallTime } from '../../src/core/zone-time.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { createSchedulerWorkspace } from './support/scheduler-workspace.ts';
 

@@ -4,20 +4,13 @@ import { TidingsError } from '../../core/errors.ts';
 import type { SubscriberRecord } from '../../subscribers/subscriber-store.ts';
 import { maskEmail, type ResolvedLink, type ServiceCore } from './service-core.ts';
 import type { NewsletterPreferences, PreferencesInput, PreferencesView } from './subscriber-service.ts';
+import { isTimeZone } from '../../core/zone-time.ts';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be an id').max(64);
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** How far ahead a pause may reach. */
 const MAX_PAUSE_DAYS = 366;
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The preferences form as data; every field checked (the web layer passes what the form sent). */
 export const preferencesInputSchema = z.strictObject({

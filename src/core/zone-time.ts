@@ -1,8 +1,29 @@
 /**
- * Wall-clock time in an IANA zone, to the minute, without a date library: Intl gives
- * the zone's offset at an instant, and a wall time maps back to at most two instants.
+ * The one clock for wall time: wall-clock time in an IANA zone, to the minute, without a
+ * date library. Intl gives the zone's offset at an instant, and a wall time maps back to
+ * at most two instants. Every part of Tidings that turns a wall time into an instant
+ * (`--at`, the scheduler, release times, edition slots, the preferences page) uses
+ * `instantOfWallTime`, so one edition id always means one instant.
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
+// Building an Intl.DateTimeFormat costs ~35 µs: a subscriber list has few distinct zones,
+// so each answer is remembered (bounded: there are ~600 IANA zones).
+const knownZones = new Map<string, boolean>();
+
+/** True for a zone this runtime knows (`Europe/Berlin`, `UTC`); false for anything else. */
+export function isTimeZone(zone: string): boolean {
+  let valid = knownZones.get(zone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    if (knownZones.size < 4096) knownZones.set(zone, valid);
+  }
+  return valid;
+}
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let format = formatters.get(timeZone);
@@ -35,6 +56,13 @@ export function offsetMinutesAt(at: number, timeZone: string): number {
   const wall = wallTimeAt(at, timeZone);
   const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
   return Math.round((asUtc - Math.floor(at / 60_000) * 60_000) / 60_000);
+}
+
+/** The offset as `+01:00` (`-03:30`, `+00:00`). */
+export function formatOffset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
 export type WallTimeFit = 'exact' | 'repeated' | 'skipped';
@@ -77,4 +105,29 @@ export function parseWallTime(local: string): WallTime | null {
 export function formatWallTime(wall: WallTime): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return `${wall.year}-${two(wall.month)}-${two(wall.day)}T${two(wall.hour)}:${two(wall.minute)}`;
+}
+
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+const ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/**
+ * An instant from text: an ISO time with an offset (`2026-11-28T06:00:00Z`) as it says,
+ * a wall time without one (`2026-11-28T07:00`, as an edition id shows it) in `timeZone`
+ * by `instantOfWallTime`'s rule. Null for anything else, a 2026-13-40 included.
+ */
+export function parseInstant(text: string, timeZone?: string): Date | null {
+  const trimmed = text.trim();
+  const local = ISO_LOCAL.exec(trimmed);
+  if (local) {
+    const [year, month, day, hour, minute, second] = local.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+    // Date.UTC rolls 2026-13-40 over into 2027; a real calendar time survives the round trip.
+    const asUtc = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+    const real = asUtc.getUTCMonth() === month - 1 && asUtc.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+    if (!real) return null;
+    if (!timeZone) return asUtc;
+    return new Date(instantOfWallTime({ year, month, day, hour, minute }, timeZone).at + second * 1000);
+  }
+  if (!ISO_WITH_ZONE.test(trimmed)) return null;
+  const parsed = new Date(trimmed);
+  return Number.isNaN(parsed.getTime()) ? null : parsed;
 }
