@@ -8,14 +8,14 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliWorkspace, type CliWorkspace } from '../delivery/support/cli-workspace.ts';
 import { startSmtpSink, type SmtpSink } from '../delivery/support/smtp-sink.ts';
+import { tidingsProcessArgs } from '../helpers/cli-process.ts';
 
 /**
  * The whole loop as readers meet it: `tidings send` through a real SMTP server on
- * 127.0.0.1, `tidings serve` running as ops run it (node bin/tidings.js), and Debian's
+ * 127.0.0.1, `tidings serve` running as its own process (from the sources), and Debian's
  * headless Chromium opening the links from the messages the SMTP server received.
  */
 const CHROMIUM = '/usr/bin/chromium';
-const BIN = path.resolve(import.meta.dirname, '../../bin/tidings.js');
 const MINUTE = 60_000;
 
 async function freePort(): Promise<number> {
@@ -89,7 +89,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('subscriber pages in headless Chromium
     fs.writeFileSync(ws.configFile, config);
     expect((await ws.cli(['subscribers', 'sync'], { smtpUrl: sink.url, now: slots[0]! })).code).toBe(0);
 
-    server = spawn(process.execPath, [BIN, '-c', ws.configFile, 'serve'], { env: { ...process.env, SMTP_URL: sink.url }, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(process.execPath, tidingsProcessArgs('-c', ws.configFile, 'serve'), { env: { ...process.env, SMTP_URL: sink.url }, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stderr!.on('data', (chunk) => (serverOut += chunk));
     await new Promise<void>((resolve, reject) => {
       server.stdout!.on('data', (chunk) => {

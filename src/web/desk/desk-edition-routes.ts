@@ -57,7 +57,7 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
       query: q,
       audit: await ctx.store.audit.list({ editionId: edition.id, limit: 100 }),
       subscribers,
-      locales: ['en', 'ru', 'de'],
+      locales: deps.locales,
     });
     const feedback = await editionFeedback(edition);
     const previewQuery = new URLSearchParams({ subscriber: query.subscriber ?? '', locale: query.locale ?? '' }).toString();

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
 import { DeskAuth, csrfMatches } from '../../app/desk/desk-auth.ts';
 import { DeskSends } from '../../app/desk/desk-sends.ts';
+import { loadTemplateFiles } from '../../render/template-files.ts';
 import type { RouteModule } from '../web-context.ts';
 import { registerDeskEditionRoutes } from './desk-edition-routes.ts';
 import { buildEditionList } from './edition-list-model.ts';
@@ -18,6 +19,8 @@ export interface DeskDeps {
   auth: DeskAuth;
   sends: DeskSends;
   views: DeskViews;
+  /** Locales the templates speak (templates/locales/*.json), for the preview's locale choice. */
+  locales: string[];
   secureCookies: boolean;
 }
 
@@ -51,6 +54,7 @@ export function createDeskRoutes(ctx: AppContext): RouteModule & { sends: DeskSe
       auth: new DeskAuth({ editors: ctx.store.editors, audit: ctx.store.audit, clock: ctx.clock }, ctx.config.desk),
       sends,
       views: loadDeskViews(ctx.templatesDir, overrideDir),
+      locales: Object.keys(loadTemplateFiles(ctx.templatesDir, overrideDir).locales).sort(),
       secureCookies: ctx.config.web.baseUrl.startsWith('https:'),
     };
     const assets = loadAssets(ctx);
