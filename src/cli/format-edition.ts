@@ -1,3 +1,4 @@
+import type { AppContext } from '../app/context.ts';
 import type { Edition } from '../editions/edition.ts';
 import { chooseTopStoryWithRule, curatedArticles } from '../editions/plan-digest.ts';
 
@@ -42,4 +43,12 @@ export function formatEdition(edition: Edition, categoryOrder: readonly string[]
 export function editionJson(edition: Edition, categoryOrder: readonly string[]): object {
   const top = chooseTopStoryWithRule(curatedArticles(edition, categoryOrder));
   return { ...edition, topStory: top ? { articleId: top.article.articleId, rule: top.rule } : null };
+}
+
+/** Prints an edition as `edition show` does: JSON, or the readable lines. */
+export function printEdition(ctx: AppContext, edition: Edition, json: boolean | undefined): number {
+  const order = ctx.config.newsletters.find((n) => n.id === edition.newsletterId)?.categories ?? [];
+  if (json) ctx.out(JSON.stringify(editionJson(edition, order), null, 2));
+  else for (const line of formatEdition(edition, order)) ctx.out(line);
+  return 0;
 }

@@ -1,4 +1,5 @@
-import type { UnsubscribeChannel } from './subscriber-store.ts';
+/** How a reader left: the link, RFC 8058 one-click, a mailto request, the preferences page, an operator. */
+export type UnsubscribeChannel = 'web' | 'one-click' | 'mail' | 'preferences' | 'operator';
 
 /**
  * The part of the subscriber store behind the subscriber pages and the operator

@@ -15,7 +15,7 @@
  *   suppression of the address hash keeps syncs from adding the address again until an
  *   operator removes the suppression.
  */
-import type { SubscriberLifecycleStore } from './subscriber-lifecycle-store.ts';
+import type { SubscriberLifecycleStore, UnsubscribeChannel } from './subscriber-lifecycle-store.ts';
 
 export type SubscriberStatus = 'active' | 'paused' | 'bounced' | 'erased';
 export type SubscriptionStatus = 'active' | 'unsubscribed' | 'removed';
@@ -119,7 +119,6 @@ export interface ListSubscribersOptions {
 }
 
 /** How an unsubscribe arrived, recorded with the edition whose link was used. */
-export type UnsubscribeChannel = 'web' | 'one-click' | 'mail' | 'preferences' | 'operator';
 
 export interface UnsubscribeEvent {
   channel: UnsubscribeChannel;

@@ -1,8 +1,8 @@
 import { TidingsError } from '../../core/errors.ts';
 import { addressHash } from '../../subscribers/address-hash.ts';
-import type { UnsubscribeChannel } from '../../subscribers/subscriber-store.ts';
+import type { UnsubscribeChannel } from '../../subscribers/subscriber-lifecycle-store.ts';
 import { maskEmail, type ServiceCore } from './service-core.ts';
-import type { LinkPurpose, SubscriptionChange, TokenDescription } from './subscriber-service.ts';
+import type { LinkPurpose, SubscriptionChange, TokenDescription } from './subscriber-types.ts';
 
 /** What a link's token points at, for the page that shows it. */
 export async function describeToken(core: ServiceCore, token: string, purpose: LinkPurpose): Promise<TokenDescription> {

@@ -3,7 +3,7 @@ import { addressHash } from '../../subscribers/address-hash.ts';
 import { normalizeEmailAddress } from '../../subscribers/email-address.ts';
 import type { SubscriberRecord } from '../../subscribers/subscriber-store.ts';
 import type { ServiceCore } from './service-core.ts';
-import type { SubscriberExport, SuppressionEntry } from './subscriber-service.ts';
+import type { SubscriberExport, SuppressionEntry } from './subscriber-types.ts';
 
 function canonical(email: string): string {
   const check = normalizeEmailAddress(email);

@@ -3,7 +3,7 @@ import type { NewsletterConfig } from '../../config/schema.ts';
 import { TidingsError } from '../../core/errors.ts';
 import type { SubscriberRecord } from '../../subscribers/subscriber-store.ts';
 import { maskEmail, type ResolvedLink, type ServiceCore } from './service-core.ts';
-import type { NewsletterPreferences, PreferencesInput, PreferencesView } from './subscriber-service.ts';
+import type { NewsletterPreferences, PreferencesInput, PreferencesView } from './subscriber-types.ts';
 import { isTimeZone } from '../../core/zone-time.ts';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be an id').max(64);

@@ -4,7 +4,7 @@ import { TidingsError } from '../../core/errors.ts';
 import { signSubscriberToken, verifySubscriberToken, type SubscriberTokenClaims, type TokenPurpose } from '../../delivery/subscriber-token.ts';
 import { addressHash } from '../../subscribers/address-hash.ts';
 import type { SubscriberRecord, Subscription } from '../../subscribers/subscriber-store.ts';
-import type { SubscriberServiceDeps, SubscriptionState, TokenDescription } from './subscriber-service.ts';
+import type { SubscriberServiceDeps, SubscriptionState, TokenDescription } from './subscriber-types.ts';
 
 /** `j***@example.com`: the first character of the local part, then stars. */
 export function maskEmail(email: string): string {

@@ -9,7 +9,7 @@ import { normalizeEmailAddress } from '../../subscribers/email-address.ts';
 import { buildConfirmationMessage, type ConfirmationKind } from './confirmation-message.ts';
 import { confirmUrlFor } from './public-urls.ts';
 import { maskEmail, type ServiceCore } from './service-core.ts';
-import type { ConfirmResult, SignupInput, SignupReceipt } from './subscriber-service.ts';
+import type { ConfirmResult, SignupInput, SignupReceipt } from './subscriber-types.ts';
 
 /** A confirmation link works this long. */
 export const SIGNUP_LINK_LIFETIME_MS = 7 * 86_400_000;

@@ -5,7 +5,7 @@ import { simpleParser } from 'mailparser';
 import { describeError, isTidingsError } from '../../core/errors.ts';
 import { unsubscribeByToken } from './link-actions.ts';
 import type { ServiceCore } from './service-core.ts';
-import type { MailUnsubscribeReport } from './subscriber-service.ts';
+import type { MailUnsubscribeReport } from './subscriber-types.ts';
 
 /** What the List-Unsubscribe mailto puts in the subject; replies may prefix it ("Re: ", "AW: "). */
 const TOKEN_IN_SUBJECT = /\bunsubscribe[-\s]+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/i;

@@ -2,7 +2,7 @@ import { TidingsError } from '../../core/errors.ts';
 import { parseEditionId } from '../../editions/slot.ts';
 import { editionPathFor } from './public-urls.ts';
 import type { ServiceCore } from './service-core.ts';
-import type { ArchiveEntry, PublicArchive, WebEdition } from './subscriber-service.ts';
+import type { ArchiveEntry, PublicArchive, WebEdition } from './subscriber-types.ts';
 
 /** Editions whose mails went out: only these have a web page (drafts stay private). */
 const PUBLISHED = new Set(['sending', 'sent']);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createCurator } from '../../app/create-curator.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { CommandHost } from '../command-host.ts';
-import { printEdition } from './edition.ts';
+import { printEdition } from '../format-edition.ts';
 
 /** `edition add|recategorize|block|approve|unapprove`: the same curation module the desk uses. */
 export function registerEditionCurateCommands(edition: Command, host: CommandHost): void {

@@ -1,19 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { AppContext } from '../../app/context.ts';
 import { UsageError } from '../../core/errors.ts';
 import { createCurator } from '../../app/create-curator.ts';
-import type { Edition } from '../../editions/edition.ts';
 import type { CommandHost } from '../command-host.ts';
-import { editionJson, formatEdition } from '../format-edition.ts';
+import { printEdition } from '../format-edition.ts';
 import { registerEditionCurateCommands } from './edition-curate.ts';
-
-export function printEdition(ctx: AppContext, edition: Edition, json: boolean | undefined): number {
-  const order = ctx.config.newsletters.find((n) => n.id === edition.newsletterId)?.categories ?? [];
-  if (json) ctx.out(JSON.stringify(editionJson(edition, order), null, 2));
-  else for (const line of formatEdition(edition, order)) ctx.out(line);
-  return 0;
-}
 
 const print = printEdition;
 

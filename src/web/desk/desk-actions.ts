@@ -3,7 +3,7 @@ import type { Editor } from '../../app/desk/editor-store.ts';
 import { TidingsError } from '../../core/errors.ts';
 import { curatedArticles } from '../../editions/plan-digest.ts';
 import type { Edition } from '../../editions/edition.ts';
-import type { DeskDeps } from './desk-routes.ts';
+import type { DeskDeps } from './desk-deps.ts';
 import { field } from './desk-request.ts';
 
 export interface ActionOutcome {

@@ -4,7 +4,7 @@ import { createCurator } from '../../app/create-curator.ts';
 import { GMAIL_CLIP_BYTES, forceDarkMode, previewEdition } from '../../app/desk/desk-preview.ts';
 import { describeError, isTidingsError } from '../../core/errors.ts';
 import type { Edition } from '../../editions/edition.ts';
-import type { DeskDeps } from './desk-routes.ts';
+import type { DeskDeps } from './desk-deps.ts';
 import { PREVIEW_CSP, deskSession, field, sendDeskHtml } from './desk-request.ts';
 import { applyDeskAction } from './desk-actions.ts';
 import { buildEditionView } from './edition-view-model.ts';

@@ -12,17 +12,8 @@ import type { RouteModule } from '../web-context.ts';
 import { registerDeskEditionRoutes } from './desk-edition-routes.ts';
 import { buildEditionList } from './edition-list-model.ts';
 import { LOGIN_COOKIE, SESSION_COOKIE, deskSession, field, sendDeskHtml, setDeskSession } from './desk-request.ts';
-import { loadDeskViews, type DeskViews } from './desk-views.ts';
-
-export interface DeskDeps {
-  ctx: AppContext;
-  auth: DeskAuth;
-  sends: DeskSends;
-  views: DeskViews;
-  /** Locales the templates speak (templates/locales/*.json), for the preview's locale choice. */
-  locales: string[];
-  secureCookies: boolean;
-}
+import type { DeskDeps } from './desk-deps.ts';
+import { loadDeskViews } from './desk-views.ts';
 
 const PUBLIC_PATHS = new Set(['/desk/login', '/desk/assets/desk.css', '/desk/assets/desk.js', '/desk/assets/sortable.min.js']);
 
