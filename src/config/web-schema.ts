@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isLoopbackHost } from '../delivery/mailbox-location.ts';
+import { isLoopbackHost } from '../core/http-url.ts';
 import { duration, httpUrl } from './schema-fields.ts';
 
 /** The web server, the editor desk and how article images reach readers. */

@@ -42,3 +42,9 @@ export function resolveHttpUrl(value: string | null | undefined, bases: readonly
   }
   return null;
 }
+
+/** 127.0.0.0/8, ::1 and localhost: the connection never leaves the machine. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(?:\.\d{1,3}){3}$/.test(bare);
+}

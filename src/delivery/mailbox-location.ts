@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../core/http-url.ts';
 /**
  * Where bounce reports are read from: a local Maildir (a path) or a remote IMAP mailbox
  * (`imaps://user@host[:port]/MAILBOX`, `imap://…`). Parsed once, from the command line
@@ -23,12 +24,6 @@ export interface ImapLocation {
 }
 
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
-
-/** 127.0.0.0/8, ::1 and localhost: the connection never leaves the machine. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127(?:\.\d{1,3}){3}$/.test(bare);
-}
 
 /**
  * A Maildir path, or an IMAP URL; the reason as a string when the value is neither. A

@@ -1,4 +1,4 @@
-import { signPayload, verifiedPayload } from '../delivery/subscriber-token.ts';
+import { signPayload, verifiedPayload } from '../core/signed-payload.ts';
 import { toHttpUrl } from '../core/http-url.ts';
 
 /**

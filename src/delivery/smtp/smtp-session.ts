@@ -1,7 +1,7 @@
 import net from 'node:net';
 import os from 'node:os';
 import tls from 'node:tls';
-import { isLoopbackHost } from '../mailbox-location.ts';
+import { isLoopbackHost } from '../../core/http-url.ts';
 import { dotStuff } from './dot-stuff.ts';
 import { SmtpCommandError } from './smtp-command-error.ts';
 import { parseExtensions, SmtpReplyParser, type SmtpReply } from './smtp-replies.ts';
