@@ -4,7 +4,7 @@ import { requireSecret } from './edition-pipeline.ts';
 import { processBounces, type BounceProcessReport, type ProcessBouncesDeps } from './process-bounces.ts';
 import { createSubscriberServiceFromContext } from './subscribers/create-subscriber-service-from-context.ts';
 import { ConfigError, describeError } from '../core/errors.ts';
-import { describeMailboxLocation, parseMailboxLocation, type MailboxLocation } from '../delivery/mailbox-location.ts';
+import { describeMailboxLocation, parseMailboxLocation, type MailboxLocation } from '../core/mailbox-location.ts';
 import { openMaildirReportMailbox, type ReportMailbox } from '../delivery/report-mailbox.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { parseMailboxLocation } from '../delivery/mailbox-location.ts';
+import { parseMailboxLocation } from '../core/mailbox-location.ts';
 import { z } from 'zod';
 import { classifierSchema, categorySchema, dedupeSchema, fetchLimitsSchema, fullTextSchema, llmSummarySchema, parseLimitsSchema, sourceSchema, summarySchema } from './content-schema.ts';
 import { deliverySchema, newsletterSchema, transportSchema } from './delivery-schema.ts';

@@ -1,7 +1,7 @@
 import { rootCertificates } from 'node:tls';
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import { TidingsError } from '../core/errors.ts';
-import type { ImapLocation } from './mailbox-location.ts';
+import type { ImapLocation } from '../core/mailbox-location.ts';
 import type { MailboxMessage, ReportMailbox } from './report-mailbox.ts';
 
 export interface ImapMailboxOptions {

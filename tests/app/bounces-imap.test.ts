@@ -7,7 +7,7 @@ import { createBounceWork } from '../../src/app/process-bounces-from-context.ts'
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createFixedClock } from '../../src/core/clock.ts';
 import { createSilentLogger } from '../../src/core/logger.ts';
-import { parseMailboxLocation } from '../../src/delivery/mailbox-location.ts';
+import { parseMailboxLocation } from '../../src/core/mailbox-location.ts';
 import { startSmtpSink, type SmtpSink } from '../delivery/support/smtp-sink.ts';
 import { dovecotMissing, freePort, startDovecot, type DovecotServer } from '../delivery/support/dovecot-server.ts';
 import { startFaultyImapServer } from '../delivery/support/faulty-imap-server.ts';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { AppContext } from '../../app/context.ts';
 import { processBouncesFromContext } from '../../app/process-bounces-from-context.ts';
 import { UsageError } from '../../core/errors.ts';
-import { parseMailboxLocation } from '../../delivery/mailbox-location.ts';
+import { parseMailboxLocation } from '../../core/mailbox-location.ts';
 
 /**
  * `tidings bounces process <Maildir | imaps://user@host/INBOX>`: exit 1 when some messages

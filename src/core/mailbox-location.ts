@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../core/http-url.ts';
+import { isLoopbackHost } from './http-url.ts';
 /**
  * Where bounce reports are read from: a local Maildir (a path) or a remote IMAP mailbox
  * (`imaps://user@host[:port]/MAILBOX`, `imap://…`). Parsed once, from the command line
