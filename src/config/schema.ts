@@ -25,10 +25,11 @@ export const configSchema = z.strictObject({
       /** The SQLite file, and with `url` the data folder's anchor (link secret, outcome journal). */
       path: z.string().optional(),
       /** `postgres://…` (usually `${DATABASE_URL}`): the store is that PostgreSQL database; unset: SQLite at `path`. */
-      url: z
-        .string()
-        .regex(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
-        .optional(),
+      // Empty counts as unset, so `url: ${DATABASE_URL:-}` means "PostgreSQL when DATABASE_URL is set".
+      url: z.preprocess(
+        (value) => (value === '' ? undefined : value),
+        z.string().regex(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' }).optional(),
+      ),
       /** How long a writer waits for another process's write transaction before giving up. */
       busyTimeout: duration('30s'),
       /** PostgreSQL: connections in each process's pool. */
