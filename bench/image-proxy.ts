@@ -9,6 +9,7 @@
  * server's smallest static answer (`/assets/style.css`) as the baseline. Prints sizes
  * before and after scaling and peak RSS.
  */
+import { createHttpClient } from '../src/core/http/http-client.ts';
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -54,7 +55,7 @@ const app = await createWebServer({
   logger,
   clock: systemClock,
   checkHealth: async () => {},
-  images: createImageProxy({ limits: config.fetch, cache: createFolderImageCache(cacheDir), scale: createImageScaler({ logger }), logger, clock: systemClock }),
+  images: createImageProxy({ http: createHttpClient(config.fetch), cache: createFolderImageCache(cacheDir), scale: createImageScaler({ logger }), logger, clock: systemClock }),
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

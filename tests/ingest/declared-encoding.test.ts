@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpClient } from '../../src/core/http/http-client.ts';
 import type { FetchLimits, ParseLimits } from '../../src/config/schema.ts';
 import { decodeText, isMostlyUtf8 } from '../../src/ingest/decode-text.ts';
 import { inspectInputs } from '../../src/ingest/inspect-inputs.ts';
@@ -92,14 +93,14 @@ describe('declared encodings through the fetch path', () => {
   });
 
   it('a feed served as UTF-8 with one bad byte keeps every other character', async () => {
-    const [result] = await inspectInputs([server.url('/feed')], { limits, categories: {}, enricher: { enrich: async (r) => r }, pages });
+    const [result] = await inspectInputs([server.url('/feed')], { http: createHttpClient(limits), categories: {}, enricher: { enrich: async (r) => r }, pages });
     if (!result || 'error' in result) throw new Error(result?.error);
     expect(result.articles[0]!.title).toBe('Café \uFFFD déjà vu');
     expect(result.articles[0]!.text).toContain('Crème brûlée');
   });
 
   it('a page declaring UTF-8 in <meta> with one bad byte keeps every other character', async () => {
-    const [result] = await inspectInputs([server.url('/page')], { limits, categories: {}, enricher: { enrich: async (r) => r }, pages });
+    const [result] = await inspectInputs([server.url('/page')], { http: createHttpClient(limits), categories: {}, enricher: { enrich: async (r) => r }, pages });
     if (!result || 'error' in result) throw new Error(result?.error);
     expect(result.articles[0]!.title).toBe('Café on the quay');
     expect(result.articles[0]!.text).toContain('new menu. \uFFFD Owners say crème brûlée stays.');

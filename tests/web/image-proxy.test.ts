@@ -11,6 +11,7 @@ import { createImageProxy, FAILURE_TTL_MS } from '../../src/app/images/image-pro
 import { createImageScaler, PROXIED_IMAGE_WIDTH } from '../../src/app/images/scale-image.ts';
 import { parseConfig } from '../../src/config/load-config.ts';
 import { createFixedClock } from '../../src/core/clock.ts';
+import { createHttpClient } from '../../src/core/http/http-client.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { createImageLinker } from '../../src/render/image-links.ts';
 import { createWebServer } from '../../src/web/create-web-server.ts';
@@ -148,7 +149,7 @@ async function startTidings(
   });
   const clock = options.clock ?? createFixedClock('2026-11-28T08:00:00Z');
   const proxy = createImageProxy({
-    limits: config.fetch,
+    http: createHttpClient(config.fetch),
     cache: options.cache ?? createFolderImageCache(tempDir()),
     scale: createImageScaler({ logger }),
     logger,
@@ -345,7 +346,7 @@ describe('image proxy', () => {
   it('fetches an image once for requests that arrive while it is being fetched', async () => {
     const logger = createLogger({ level: 'silent' });
     const config = parseConfig({ fetch: { allowPrivateNetworks: true, timeout: '5s' } }, {});
-    const proxy = createImageProxy({ limits: config.fetch, cache: createMemoryImageCache(), scale: createImageScaler({ logger }), logger, clock: createFixedClock('2026-11-28T08:00:00Z') });
+    const proxy = createImageProxy({ http: createHttpClient(config.fetch), cache: createMemoryImageCache(), scale: createImageScaler({ logger }), logger, clock: createFixedClock('2026-11-28T08:00:00Z') });
     const loads = Array.from({ length: 5 }, () => proxy.load(upstream.url('/hold.png')));
     await upstream.held;
     upstream.release();
@@ -360,7 +361,7 @@ describe('image proxy', () => {
     const logger = createLogger({ level: 'warn', destination: new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }) });
     const config = parseConfig({ fetch: { allowPrivateNetworks: true, timeout: '5s' } }, {});
     const scale = createImageScaler({ logger, loadSharp: () => Promise.reject(new Error('no prebuilt binary for this platform')) });
-    const proxy = createImageProxy({ limits: config.fetch, cache: createMemoryImageCache(), scale, logger, clock: createFixedClock('2026-11-28T08:00:00Z') });
+    const proxy = createImageProxy({ http: createHttpClient(config.fetch), cache: createMemoryImageCache(), scale, logger, clock: createFixedClock('2026-11-28T08:00:00Z') });
     const wide = await proxy.load(upstream.url('/wide.png'));
     const photo = await proxy.load(upstream.url('/photo.jpg'));
     expect(Buffer.from(wide.bytes).equals(images.wide)).toBe(true);
