@@ -43,9 +43,11 @@ export function readBody(body: Readable, encodingHeader: string, maxBytes: numbe
         fail(new SourceError('SOURCE_FETCH', `could not read the ${encoding} body: ${error.message}`, { where, cause: error })),
       );
     }
-    body.on('error', (error) =>
-      fail(new SourceError('SOURCE_FETCH', `reading the body failed: ${error.message}`, { where, retryable: true, cause: error })),
-    );
+    body.on('error', (error: NodeJS.ErrnoException) => {
+      const closed = error.code === 'UND_ERR_SOCKET' || error.code === 'ECONNRESET';
+      const message = closed ? 'connection closed before the body was complete' : `reading the body failed: ${error.message}`;
+      fail(new SourceError('SOURCE_FETCH', message, { where, retryable: true, cause: error }));
+    });
   });
 }
 
