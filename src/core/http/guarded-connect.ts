@@ -20,8 +20,12 @@ export class UnsafeAddressError extends Error {
   }
 }
 
+/** Why an address of a host may not be reached (null: it may); refusedRange unless a test stands a local server in for a public site. */
+export type AddressPolicy = (address: string, hostname: string) => string | null;
+
 export interface ConnectOptions {
   lookup: LookupAll;
+  policy?: AddressPolicy;
   /** Refuse hosts with any non-public address (links from feeds); false for the operator's own URLs. */
   publicOnly: boolean;
   /** Connect timeout (ms). */
@@ -61,8 +65,9 @@ async function resolveChecked(hostname: string, options: ConnectOptions): Promis
   const addresses = net.isIP(hostname) ? [hostname] : (await options.lookup(hostname)).map((entry) => entry.address);
   if (addresses.length === 0) throw Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' });
   if (options.publicOnly) {
+    const policy = options.policy ?? refusedRange;
     for (const address of addresses) {
-      const range = refusedRange(address);
+      const range = policy(address, hostname);
       if (range) throw new UnsafeAddressError(hostname, address, range);
     }
   }

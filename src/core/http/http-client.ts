@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { Agent, request, type Dispatcher } from 'undici';
 import { SourceError } from '../errors.ts';
-import { createGuardedConnector, lookupAll, UnsafeAddressError, type LookupAll } from './guarded-connect.ts';
+import { createGuardedConnector, lookupAll, UnsafeAddressError, type AddressPolicy, type LookupAll } from './guarded-connect.ts';
 import { readBody, tooLarge } from './read-body.ts';
 
 /**
@@ -66,12 +66,16 @@ export const FEED_ACCEPT =
   'application/feed+json, application/rss+xml, application/atom+xml, application/rdf+xml, application/json;q=0.9, ' +
   'application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5';
 
-/** `lookup` replaces DNS (tests map names to 127.0.0.1 or to special-purpose addresses). */
-export function createHttpClient(limits: HttpLimits, options: { lookup?: LookupAll } = {}): HttpClient {
-  const lookup = options.lookup ?? lookupAll;
+/**
+ * For tests: `lookup` replaces DNS (names mapped to 127.0.0.1 or to special-purpose
+ * addresses), `policy` the address policy of untrusted URLs (a local server standing in
+ * for a public site).
+ */
+export function createHttpClient(limits: HttpLimits, options: { lookup?: LookupAll; policy?: AddressPolicy } = {}): HttpClient {
+  const { lookup = lookupAll, policy } = options;
   const agent = (publicOnly: boolean) =>
     new Agent({
-      connect: createGuardedConnector({ lookup, publicOnly, timeout: limits.timeout }),
+      connect: createGuardedConnector({ lookup, policy, publicOnly, timeout: limits.timeout }),
       headersTimeout: limits.timeout,
       bodyTimeout: limits.timeout,
     });
