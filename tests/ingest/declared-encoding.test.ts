@@ -55,9 +55,18 @@ describe('decodeText: one bad byte in a declared UTF-8 document', () => {
     expect(decodeText(titleWithOneBadByte, { kind: 'text' })).toBe('Café \uFFFD déjà vu');
   });
 
-  it('a UTF-8 label on a file that is Latin-1 throughout yields to the bytes (every accent would be lost)', () => {
-    const latin1 = iconv.encode('<?xml version="1.0" encoding="utf-8"?><t>Café crème brûlée à la française</t>', 'windows-1252');
-    expect(decodeText(latin1, { kind: 'xml' })).toContain('Café crème brûlée à la française');
+  it('more bad bytes than good ones: the valid UTF-8 stays intact, each bad sequence is one U+FFFD', () => {
+    // A UTF-8 feed with a Latin-1 paragraph pasted in: five bad bytes, two good sequences.
+    const pasted = iconv.encode('Crème brûlée à la française', 'windows-1252');
+    const bytes = Buffer.concat([utf8('<?xml version="1.0" encoding="utf-8"?><t>“Café” '), pasted, utf8('</t>')]);
+    const text = decodeText(bytes, { kind: 'xml' });
+    expect(text).toBe('<?xml version="1.0" encoding="utf-8"?><t>“Café” Cr\uFFFDme br\uFFFDl\uFFFDe \uFFFD la fran\uFFFDaise</t>');
+    expect(decodeText(bytes, { kind: 'xml', contentType: 'application/rss+xml; charset=UTF-8' })).toBe(text);
+  });
+
+  it('a UTF-8 label yields to the document\'s other declaration when the bytes are not UTF-8', () => {
+    const latin1 = iconv.encode('<?xml version="1.0" encoding="iso-8859-1"?><t>Café crème</t>', 'windows-1252');
+    expect(decodeText(latin1, { kind: 'xml', contentType: 'text/xml; charset=utf-8' })).toContain('<t>Café crème</t>');
   });
 
   it('isMostlyUtf8 weighs valid multi-byte sequences against invalid bytes', () => {
