@@ -9,7 +9,6 @@
  * server's smallest static answer (`/assets/style.css`) as the baseline. Prints sizes
  * before and after scaling and peak RSS.
  */
-import { createHttpClient } from '../src/core/http/http-client.ts';
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +20,7 @@ import { createImageProxy } from '../src/app/images/image-proxy.ts';
 import { createImageScaler } from '../src/app/images/scale-image.ts';
 import { parseConfig } from '../src/config/load-config.ts';
 import { systemClock } from '../src/core/clock.ts';
+import { createHttpClient } from '../src/core/http/http-client.ts';
 import { createSilentLogger } from '../src/core/logger.ts';
 import { createImageLinker } from '../src/render/image-links.ts';
 import { createWebServer } from '../src/web/create-web-server.ts';

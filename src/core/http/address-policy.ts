@@ -34,12 +34,12 @@ function refusedIpv4(address: ipaddr.IPv4): string | null {
   return range === 'unicast' ? null : range;
 }
 
-// The local-use NAT64 prefix (64:ff9b:1::/48) has no fixed place for the IPv4 address.
 const GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3') as [ipaddr.IPv6, number];
 const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96') as [ipaddr.IPv6, number];
 const NAT64_WELL_KNOWN = ipaddr.parseCIDR('64:ff9b::/96') as [ipaddr.IPv6, number];
 
 function refusedIpv6(address: ipaddr.IPv6): string | null {
+  // The local-use NAT64 prefix (64:ff9b:1::/48) has no fixed place for the IPv4 address.
   if (address.range() === 'rfc6052' && !address.match(NAT64_WELL_KNOWN)) return 'local-use NAT64';
   const embedded = embeddedIpv4(address);
   if (embedded) {
