@@ -81,12 +81,11 @@ export function createHttpClient(limits: HttpLimits, options: { lookup?: LookupA
     });
   const configured = agent(false);
   const untrusted = agent(!limits.allowPrivateNetworks);
+  let closed: Promise<void> | null = null;
   return {
     limits,
     get: (url, getOptions = {}) => getFollowingRedirects(url, limits, getOptions.untrusted ? untrusted : configured, getOptions),
-    async close() {
-      await Promise.all([configured.close(), untrusted.close()]);
-    },
+    close: () => (closed ??= Promise.all([configured.close(), untrusted.close()]).then(() => undefined)),
   };
 }
 
