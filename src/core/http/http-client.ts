@@ -73,11 +73,13 @@ export const FEED_ACCEPT =
  */
 export function createHttpClient(limits: HttpLimits, options: { lookup?: LookupAll; policy?: AddressPolicy } = {}): HttpClient {
   const { lookup = lookupAll, policy } = options;
+  // undici's own timers are a safety net behind the exchange's deadline, which names the limit.
+  const backstop = limits.timeout + 1000;
   const agent = (publicOnly: boolean) =>
     new Agent({
-      connect: createGuardedConnector({ lookup, policy, publicOnly, timeout: limits.timeout }),
-      headersTimeout: limits.timeout,
-      bodyTimeout: limits.timeout,
+      connect: createGuardedConnector({ lookup, policy, publicOnly, timeout: backstop }),
+      headersTimeout: backstop,
+      bodyTimeout: backstop,
     });
   const configured = agent(false);
   const untrusted = agent(!limits.allowPrivateNetworks);
