@@ -20,6 +20,7 @@ import { createImageProxy } from '../src/app/images/image-proxy.ts';
 import { createImageScaler } from '../src/app/images/scale-image.ts';
 import { parseConfig } from '../src/config/load-config.ts';
 import { systemClock } from '../src/core/clock.ts';
+import { createHttpClient } from '../src/core/http/http-client.ts';
 import { createSilentLogger } from '../src/core/logger.ts';
 import { createImageLinker } from '../src/render/image-links.ts';
 import { createWebServer } from '../src/web/create-web-server.ts';
@@ -54,7 +55,7 @@ const app = await createWebServer({
   logger,
   clock: systemClock,
   checkHealth: async () => {},
-  images: createImageProxy({ limits: config.fetch, cache: createFolderImageCache(cacheDir), scale: createImageScaler({ logger }), logger, clock: systemClock }),
+  images: createImageProxy({ http: createHttpClient(config.fetch), cache: createFolderImageCache(cacheDir), scale: createImageScaler({ logger }), logger, clock: systemClock }),
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

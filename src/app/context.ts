@@ -4,6 +4,7 @@ import type { LoadedConfig } from '../config/load-config.ts';
 import type { TidingsConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
 import { ConfigError, TidingsError } from '../core/errors.ts';
+import { createHttpClient, type HttpClient } from '../core/http/http-client.ts';
 import type { Logger } from '../core/logger.ts';
 import { journalPathFor } from '../delivery/outcome-journal.ts';
 import { storeLocation } from '../store/open-store.ts';
@@ -22,6 +23,8 @@ export interface AppContext {
   /** Folder of the config file; relative paths in the config resolve from here. */
   baseDir: string;
   store: Store;
+  /** The one HTTP client for outbound requests (feeds, pages, images), with the `fetch` limits and address policy. */
+  http: HttpClient;
   /**
    * Where a send writes outcomes the store could not record: next to the SQLite file, in
    * the data folder for PostgreSQL (`postgres.outcomes.jsonl`); null for a store in memory.
@@ -45,7 +48,7 @@ export interface AppContext {
   resolvePath(relative: string): string;
   /** A command line to print for the user to run next, with `-c FILE` when it is not the default. */
   commandLine(args: string): string;
-  /** Closes the store (for PostgreSQL, ends its pool: await it). */
+  /** Closes the store (for PostgreSQL, ends its pool: await it) and the HTTP client's connections. */
   close(): void | Promise<void>;
 }
 
@@ -72,6 +75,7 @@ export function createAppContext(options: ContextOptions): AppContext {
   const secretAnchor = location.kind === 'sqlite' ? location.file : path.join(location.dataDir, 'tidings.db');
   const config = withLinkSecret(loaded, secretAnchor, wiring.logger);
   const store = opened ?? openSqliteStore(secretAnchor, { busyTimeoutMs: config.store.busyTimeout });
+  const http = createHttpClient(config.fetch);
   const outcomeJournalFile = store.file ? journalPathFor(store.file) : location.kind === 'postgres' ? path.join(location.dataDir, 'postgres.outcomes.jsonl') : null;
   return {
     ...wiring,
@@ -81,10 +85,13 @@ export function createAppContext(options: ContextOptions): AppContext {
     configFile: loaded.file,
     baseDir: loaded.baseDir,
     store,
+    http,
     outcomeJournalFile,
     resolvePath,
     commandLine: (args) => (loaded.file === DEFAULT_CONFIG_FILE ? `tidings ${args}` : `tidings -c ${loaded.file} ${args}`),
-    close: () => store.close(),
+    close: async () => {
+      await Promise.all([store.close(), http.close()]);
+    },
   };
 }
 

@@ -13,6 +13,6 @@ export async function createIngestDeps(ctx: AppContext, pages: PageExtractor): P
     logger: ctx.logger,
     mapper: new CategoryMapper(ctx.config.categories),
     enricher: await createEnricher(ctx),
-    readSource: (source) => readSource(source, { baseDir: ctx.baseDir, limits: ctx.config.fetch, pages }),
+    readSource: (source) => readSource(source, { baseDir: ctx.baseDir, http: ctx.http, pages }),
   };
 }

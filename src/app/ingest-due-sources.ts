@@ -18,8 +18,8 @@ export interface DueIngestOptions {
   sources?: readonly SourceConfig[];
   /** A page extractor to share (the scheduler keeps one); default one for this call, closed at its end. */
   pages?: PageExtractor;
-  /** Replaces parts of the full-text fetch (tests: DNS, the per-host wait). */
-  fullText?: Pick<FullTextDeps, 'resolve' | 'sleep'>;
+  /** Replaces parts of the full-text fetch (tests: the per-host wait). */
+  fullText?: Pick<FullTextDeps, 'sleep'>;
 }
 
 export interface SourceIngestResult {
@@ -78,7 +78,7 @@ async function ingestDue(
     const full = options.full ?? false;
     const deps = await createIngestDeps(ctx, pages);
     const fullText = createFullTextFetcher({
-      limits: ctx.config.fetch,
+      http: ctx.http,
       options: ctx.config.fullText,
       pages,
       cache: ctx.store.pages,
@@ -91,7 +91,7 @@ async function ingestDue(
       // Validators belong to one URL: a source pointed elsewhere starts without them.
       const url = sourceUrl(source);
       const validators = !full && url && state && state.location === url ? state.validators : null;
-      const content = await readSource(source, { baseDir: ctx.baseDir, limits: ctx.config.fetch, validators, pages });
+      const content = await readSource(source, { baseDir: ctx.baseDir, http: ctx.http, validators, pages });
       responseValidators.set(source.name, content.validators);
       if (source.type !== 'feed' || content.notModified) return content;
       // Excerpt-only items get their page's text; a page that fails leaves the excerpt.

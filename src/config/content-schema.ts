@@ -49,8 +49,9 @@ export const fetchLimitsSchema = z
     maxRedirects: z.number().int().min(0).max(20).default(5),
     userAgent: z.string().default('Tidings/0.1 (+https://github.com/tidings)'),
     /**
-     * Links found in feeds (full-text pages) may reach loopback, private and link-local
-     * addresses. Off by default (SSRF); configured source URLs are never restricted.
+     * URLs found in content (full-text pages, their robots.txt, article images) may reach
+     * loopback, private and other special-purpose addresses. Off by default (SSRF);
+     * configured source URLs are never restricted.
      */
     allowPrivateNetworks: z.boolean().default(false),
   })

@@ -128,7 +128,7 @@ export interface UnavailableTransport {
 export type TidingsConfig = Omit<z.output<typeof configSchema>, 'transport'> & { transport: TransportConfig };
 export type CategoryConfig = z.output<typeof categorySchema>;
 export type SourceConfig = z.output<typeof sourceSchema>;
-/** `allowPrivateNetworks` is read by the full-text fetch only, so callers of fetchResource may leave it out. */
+/** `allowPrivateNetworks` only matters for untrusted URLs (core/http/http-client.ts), so callers may leave it out. */
 export type FetchLimits = Omit<z.output<typeof fetchLimitsSchema>, 'allowPrivateNetworks'> & { allowPrivateNetworks?: boolean };
 export type ParseLimits = z.output<typeof parseLimitsSchema>;
 export type SummaryOptions = z.output<typeof summarySchema>;

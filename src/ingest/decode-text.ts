@@ -10,12 +10,14 @@ import iconv from 'iconv-lite';
  *
  * A declared charset wins: the document is decoded in it, and bytes that are invalid
  * in it become U+FFFD one by one (one bad byte in a UTF-8 feed costs one character,
- * not the whole feed). Detection is for undeclared documents. Two declarations are
- * provably stale and yield: a legacy charset on bytes that are entirely valid,
- * non-ASCII UTF-8 (servers and CMSs mislabel UTF-8 as ISO-8859-1 far more often than
- * Latin-1 text happens to form valid multi-byte sequences), and a UTF-8 label on bytes
- * with more invalid bytes than valid multi-byte sequences (a Latin-1 file re-labelled,
- * where U+FFFD would replace every accented letter).
+ * not the whole feed). Detection is for undeclared documents. A declared UTF-8 holds
+ * however many bytes are invalid: guessing another charset from the bad bytes would
+ * garble every valid character of a feed that mixes in a few Latin-1 paragraphs, and
+ * readers (browsers, feed readers) follow the label too. It yields only to another
+ * declaration of the same document (the HTTP charset against the XML declaration) when
+ * the bytes are not valid UTF-8. A legacy charset on bytes that are entirely valid,
+ * non-ASCII UTF-8 is provably stale and yields (servers and CMSs mislabel UTF-8 as
+ * ISO-8859-1 far more often than Latin-1 text happens to form valid multi-byte sequences).
  */
 export interface DecodeHints {
   contentType?: string | null;
@@ -38,15 +40,14 @@ export function decodeText(bytes: Uint8Array, hints: DecodeHints): string {
   // charset declared inside the document is the better evidence then.
   const httpIsDefault = fromHttp !== null && /^(iso-?8859-?1|latin-?1|us-?ascii|ascii)$/i.test(fromHttp.trim());
   const declared = httpIsDefault && fromDocument ? [fromDocument, fromHttp] : [fromHttp, fromDocument];
-  for (const candidate of declared) {
-    const encoding = normalizeEncoding(candidate);
-    if (!encoding) continue;
-    // Wide encodings were ruled out by the NUL-byte sniff: a UTF-16/32 label on
-    // ASCII-compatible bytes is a stale declaration (the file was re-encoded).
-    if (/^utf-?(16|32)/.test(encoding)) continue;
+  // Wide encodings were ruled out by the NUL-byte sniff: a UTF-16/32 label on
+  // ASCII-compatible bytes is a stale declaration (the file was re-encoded).
+  const usable = declared.map(normalizeEncoding).filter((encoding): encoding is string => encoding !== null && !/^utf-?(16|32)/.test(encoding));
+  for (const [index, encoding] of usable.entries()) {
     if (encoding === 'utf8') {
-      if (isMostlyUtf8(bytes)) return stripBom(lenientUtf8.decode(bytes));
-      continue;
+      const otherDeclaration = usable.slice(index + 1).some((other) => other !== 'utf8');
+      if (otherDeclaration && tryUtf8(bytes) === null) continue;
+      return stripBom(lenientUtf8.decode(bytes));
     }
     if (hasNonAsciiUtf8(bytes)) {
       const text = tryUtf8(bytes);

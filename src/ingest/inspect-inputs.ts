@@ -1,6 +1,7 @@
 import path from 'node:path';
-import type { CategoryConfig, FetchLimits } from '../config/schema.ts';
+import type { CategoryConfig } from '../config/schema.ts';
 import { describeError } from '../core/errors.ts';
+import type { HttpClient } from '../core/http/http-client.ts';
 import type { ArticleRecord } from '../store/article-store.ts';
 import { isHttpUrl } from '../core/http-url.ts';
 import { CategoryMapper } from './category-mapper.ts';
@@ -24,13 +25,13 @@ function sourceNameFor(input: string, siteName: string | null): string {
 /** Parses each input as ingest would, without storing; one result per input, in order. */
 export async function inspectInputs(
   inputs: readonly string[],
-  options: { limits: FetchLimits; categories: Record<string, CategoryConfig>; enricher: ArticleEnricher; pages: PageExtractor },
+  options: { http: HttpClient; categories: Record<string, CategoryConfig>; enricher: ArticleEnricher; pages: PageExtractor },
 ): Promise<InspectResult[]> {
   const mapper = new CategoryMapper(options.categories);
   const results: InspectResult[] = [];
   for (const input of inputs) {
     try {
-      const parsed = await parseResource(await readInput(input, options.limits), { pages: options.pages });
+      const parsed = await parseResource(await readInput(input, options.http), { pages: options.pages });
       const records = parsed.drafts.map((draft) =>
         normalizeDraft(draft, { source: sourceNameFor(input, draft.siteName), defaultCategories: [], mapper }),
       );

@@ -1,22 +1,22 @@
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { FetchLimits } from '../config/schema.ts';
 import { SourceError } from '../core/errors.ts';
-import { fetchResource, type FetchOptions } from './fetch-resource.ts';
+import type { GetOptions, HttpClient } from '../core/http/http-client.ts';
 import type { FetchedResource } from './types.ts';
 
 /**
- * Reads a local file or fetches an http(s) URL, under the same size limit either way.
+ * Reads a local file or fetches an http(s) URL (the operator's own: no address policy),
+ * under the same size limit either way.
  * A `file:` URL is read as a file; any other scheme is refused.
  */
-export async function readInput(pathOrUrl: string, limits: FetchLimits, options: FetchOptions = {}): Promise<FetchedResource> {
-  if (/^https?:\/\//i.test(pathOrUrl)) return fetchResource(pathOrUrl, limits, options);
+export async function readInput(pathOrUrl: string, http: HttpClient, options: GetOptions = {}): Promise<FetchedResource> {
+  if (/^https?:\/\//i.test(pathOrUrl)) return { ...(await http.get(pathOrUrl, options)), isUrl: true };
   let path = pathOrUrl;
   if (/^file:/i.test(pathOrUrl)) path = fileURLToPath(pathOrUrl);
   else if (/^[a-z][a-z0-9+.-]+:\/\//i.test(pathOrUrl)) {
     throw new SourceError('SOURCE_FETCH', 'only http(s) URLs and local files can be read', { where: pathOrUrl });
   }
-  return { bytes: await readFileLimited(path, limits.maxBytes), contentType: null, location: path, isUrl: false };
+  return { bytes: await readFileLimited(path, http.limits.maxBytes), contentType: null, location: path, isUrl: false };
 }
 
 const FILE_ERRORS: Record<string, string> = {

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import type { FetchLimits, SourceConfig } from '../config/schema.ts';
+import type { SourceConfig } from '../config/schema.ts';
 import type { ArticleDraft } from '../core/article.ts';
 import { SourceError, describeError, isTidingsError, type ErrorCode } from '../core/errors.ts';
+import type { HttpClient } from '../core/http/http-client.ts';
 import { listFolderFiles } from './folder/list-folder-files.ts';
 import type { PageExtractor } from './page/page-extractor.ts';
 import { parseResource } from './parse-input.ts';
@@ -19,7 +20,8 @@ export interface SourceContent {
 
 export interface ReadSourceOptions {
   baseDir: string;
-  limits: FetchLimits;
+  /** The HTTP client, with the `fetch` limits (files get its size limit too). */
+  http: HttpClient;
   /** Validators from the last complete response of this source's URL: fetch conditionally. */
   validators?: HttpValidators | null;
   /** The caller's page extractor (it owns the worker thread and closes it). */
@@ -40,7 +42,7 @@ export async function readSource(source: SourceConfig, options: ReadSourceOption
     const codes = new Set<ErrorCode>();
     for (const file of files) {
       try {
-        const parsed = await parseResource(await readInput(file, options.limits), { pages: options.pages });
+        const parsed = await parseResource(await readInput(file, options.http), { pages: options.pages });
         drafts.push(...parsed.drafts);
         warnings.push(...parsed.warnings.map((w) => `${path.relative(options.baseDir, file)}: ${w}`));
       } catch (error) {
@@ -58,7 +60,7 @@ export async function readSource(source: SourceConfig, options: ReadSourceOption
     return { drafts, warnings };
   }
   const location = source.url ?? resolve(source.path!);
-  const resource = await readInput(location, options.limits, source.url ? { validators: options.validators } : {});
+  const resource = await readInput(location, options.http, source.url ? { validators: options.validators } : {});
   if (resource.notModified) return { drafts: [], warnings: [], notModified: true, validators: resource.validators };
   const parsed = await parseResource(resource, { expect: source.type, pages: options.pages });
   return { drafts: parsed.drafts, warnings: parsed.warnings, validators: resource.validators };

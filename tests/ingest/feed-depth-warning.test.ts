@@ -8,6 +8,7 @@ import { CategoryMapper } from '../../src/ingest/category-mapper.ts';
 import { ingestSources } from '../../src/ingest/ingest-sources.ts';
 import { createPageExtractor } from '../../src/ingest/page/page-extractor.ts';
 import { readSource } from '../../src/ingest/read-source.ts';
+import { createHttpClient } from '../../src/core/http/http-client.ts';
 import { parseConfig } from '../../src/config/load-config.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
 import { runCli } from '../helpers/cli-run.ts';
@@ -73,7 +74,7 @@ describe('a feed nested deeper than 4,096 levels', () => {
         logger: createLogger({ level: 'warn', destination }),
         mapper: new CategoryMapper({}),
         enricher: { enrich: async (records) => records },
-        readSource: (source) => readSource(source, { baseDir: dir, limits, pages }),
+        readSource: (source) => readSource(source, { baseDir: dir, http: createHttpClient(limits), pages }),
       });
       expect(report).toMatchObject({ ok: true, new: 2 });
       expect(report!.warnings).toHaveLength(1);

@@ -7,9 +7,11 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FetchLimits } from '../../src/config/schema.ts';
 import { SourceError } from '../../src/core/errors.ts';
+import { createHttpClient } from '../../src/core/http/http-client.ts';
 import { readInput } from '../../src/ingest/read-input.ts';
 
 const limits: FetchLimits = { maxBytes: 1024, timeout: 2000, maxRedirects: 2, userAgent: 'TidingsTest/1.0' };
+const client = createHttpClient(limits);
 let dir: string;
 let server: http.Server;
 let base: string;
@@ -27,13 +29,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await client.close();
   rmSync(dir, { recursive: true, force: true });
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
 async function readError(pathOrUrl: string): Promise<SourceError> {
   try {
-    await readInput(pathOrUrl, limits);
+    await readInput(pathOrUrl, client);
   } catch (error) {
     expect(error).toBeInstanceOf(SourceError);
     return error as SourceError;
@@ -43,18 +46,18 @@ async function readError(pathOrUrl: string): Promise<SourceError> {
 
 describe('readInput', () => {
   it('reads a file, with no content type and the path as location', async () => {
-    const resource = await readInput(join(dir, 'feed.xml'), limits);
+    const resource = await readInput(join(dir, 'feed.xml'), client);
     expect(Buffer.from(resource.bytes).toString()).toContain('<title>Files</title>');
     expect(resource).toMatchObject({ contentType: null, location: join(dir, 'feed.xml'), isUrl: false });
   });
 
   it('reads a file: URL as a file', async () => {
-    const resource = await readInput(pathToFileURL(join(dir, 'feed.xml')).href, limits);
+    const resource = await readInput(pathToFileURL(join(dir, 'feed.xml')).href, client);
     expect(Buffer.from(resource.bytes).toString()).toContain('Files');
   });
 
   it('fetches http URLs', async () => {
-    const resource = await readInput(`${base}/feed`, limits);
+    const resource = await readInput(`${base}/feed`, client);
     expect(resource).toMatchObject({ isUrl: true, contentType: 'application/rss+xml', location: `${base}/feed` });
   });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FetchLimits } from '../../src/config/schema.ts';
 import { SourceError } from '../../src/core/errors.ts';
 import { decodeText } from '../../src/ingest/decode-text.ts';
-import { fetchResource } from '../../src/ingest/fetch-resource.ts';
+import { fetchOnce } from '../helpers/fetch-once.ts';
 import { parseFeed } from '../../src/ingest/feed/parse-feed.ts';
 
 const FEED = `<?xml version="1.0" encoding="utf-8"?>
@@ -98,7 +98,7 @@ afterAll(async () => {
 
 async function fetchError(url: string, overrides: Partial<FetchLimits> = {}): Promise<SourceError> {
   try {
-    await fetchResource(url, { ...limits, ...overrides });
+    await fetchOnce(url, { ...limits, ...overrides });
   } catch (error) {
     expect(error).toBeInstanceOf(SourceError);
     return error as SourceError;
@@ -111,17 +111,17 @@ function titles(resource: { bytes: Uint8Array; contentType: string | null; locat
   return parseFeed(text, { baseUrl: resource.location }).drafts.map((d) => d.title);
 }
 
-describe('fetchResource', () => {
+describe('the HTTP client', () => {
   it('fetches a feed with the configured User-Agent', async () => {
-    const resource = await fetchResource(`${base}/feed.xml`, limits);
-    expect(resource).toMatchObject({ contentType: 'application/rss+xml; charset=utf-8', location: `${base}/feed.xml`, isUrl: true });
+    const resource = await fetchOnce(`${base}/feed.xml`, limits);
+    expect(resource).toMatchObject({ contentType: 'application/rss+xml; charset=utf-8', location: `${base}/feed.xml` });
     expect(titles(resource)).toEqual(['Grüße vom Server']);
     expect(seenUserAgents).toContain('TidingsTest/1.0');
   });
 
   it('follows relative redirects and a chain up to maxRedirects, reporting the final URL', async () => {
-    expect((await fetchResource(`${base}/redirect`, limits)).location).toBe(`${base}/feed.xml`);
-    const resource = await fetchResource(`${base}/chain/2`, limits);
+    expect((await fetchOnce(`${base}/redirect`, limits)).location).toBe(`${base}/feed.xml`);
+    const resource = await fetchOnce(`${base}/chain/2`, limits);
     expect(resource.location).toBe(`${base}/feed.xml`);
     expect(titles(resource)).toEqual(['Grüße vom Server']);
   });
@@ -153,13 +153,13 @@ describe('fetchResource', () => {
   });
 
   it('hands back bytes whatever the content type says; the parser looks at the content', async () => {
-    const resource = await fetchResource(`${base}/wrong-type`, limits);
+    const resource = await fetchOnce(`${base}/wrong-type`, limits);
     expect(resource.contentType).toBe('image/png');
     expect(titles(resource)).toEqual(['Grüße vom Server']);
   });
 
   it.each(['gzip', 'deflate-raw', 'br'])('decodes %s bodies', async (path) => {
-    expect(titles(await fetchResource(`${base}/${path}`, limits))).toEqual(['Grüße vom Server']);
+    expect(titles(await fetchOnce(`${base}/${path}`, limits))).toEqual(['Grüße vom Server']);
   });
 
   it('reports 404 as SOURCE_FETCH naming the URL and status, not retryable; 503 retryable', async () => {
@@ -184,12 +184,12 @@ describe('fetchResource', () => {
   });
 
   it('decodes with a charset given only in the HTTP header', async () => {
-    expect(titles(await fetchResource(`${base}/koi8`, limits))).toEqual(['Привет, мир']);
+    expect(titles(await fetchOnce(`${base}/koi8`, limits))).toEqual(['Привет, мир']);
   });
 
   it('stops when the caller aborts', async () => {
     const controller = new AbortController();
-    const pending = fetchResource(`${base}/slow`, { ...limits, timeout: 5000 }, { signal: controller.signal });
+    const pending = fetchOnce(`${base}/slow`, { ...limits, timeout: 5000 }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     await expect(pending).rejects.toMatchObject({ code: 'SOURCE_FETCH', message: expect.stringMatching(/aborted/) });
   });
@@ -197,7 +197,7 @@ describe('fetchResource', () => {
   it('does not start when the signal is already aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(fetchResource(`${base}/feed.xml`, limits, { signal: controller.signal })).rejects.toMatchObject({ code: 'SOURCE_FETCH' });
+    await expect(fetchOnce(`${base}/feed.xml`, limits, { signal: controller.signal })).rejects.toMatchObject({ code: 'SOURCE_FETCH' });
   });
 
   it('reports a refused connection', async () => {

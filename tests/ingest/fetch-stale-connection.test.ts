@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FetchLimits } from '../../src/config/schema.ts';
-import { fetchResource } from '../../src/ingest/fetch-resource.ts';
+import { createHttpClient } from '../../src/core/http/http-client.ts';
 
 const limits: FetchLimits = { maxBytes: 64 * 1024, timeout: 3000, maxRedirects: 3, userAgent: 'TidingsTest/1.0' };
 const BODY = '<rss version="2.0"><channel><title>Kept alive</title></channel></rss>';
@@ -60,10 +60,13 @@ describe('a kept-alive connection reset before any reply', () => {
   it('is sent again once, on a new connection, and the source reads normally', async () => {
     const server = await startResettingServer(true);
     close = server.close;
-    const first = await fetchResource(server.url, limits);
+    const client = createHttpClient(limits);
+    const first = await client.get(server.url);
     expect(Buffer.from(first.bytes).toString()).toBe(BODY);
-    // Same agent, same host: Node reuses the kept-alive socket, which the server resets.
-    const second = await fetchResource(server.url, limits);
+    // The pool takes the connection back once the first exchange has wound down.
+    await new Promise((resolve) => setImmediate(resolve));
+    // Same client, same host: the pool reuses the kept-alive socket, which the server resets.
+    const second = await client.get(server.url).finally(() => client.close());
     expect(Buffer.from(second.bytes).toString()).toBe(BODY);
     expect(server.stats()).toEqual({ connections: 2, requests: 3 });
   });

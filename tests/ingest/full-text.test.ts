@@ -30,19 +30,22 @@ describe('full text for excerpt-only feed items', () => {
   beforeAll(async () => {
     const item = (title: string, link: string, text: string) =>
       `<item><title>${title}</title><link>${link}</link><pubDate>Fri, 27 Nov 2026 06:00:00 GMT</pubDate><description>${text}</description></item>`;
+    const feed = (u: (path: string) => string) =>
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>Quay Post</title><link>${u('/')}</link><description>d</description>` +
+      item('Dredging plan agreed', u('/news/dredging/'), 'The harbour board agreed a dredging plan on Tuesday.') +
+      item('Pontoon prices', u('/news/gone'), 'Pontoon prices rise in spring.') +
+      item('Members only', u('/private/minutes'), 'Minutes of the closed meeting.') +
+      item('Slow story', u('/news/slow'), 'A page that never answers.') +
+      item('Long item', u('/news/long'), longText) +
+      item('Dropped story', u('/news/dropped'), 'A page whose connection drops halfway.') +
+      '</channel></rss>';
     server = await startFixtureServer({
       '/feed.xml': (_q, r) => {
-        const u = server.url;
-        r.writeHead(200, { 'content-type': 'application/rss+xml' }).end(
-          `<?xml version="1.0"?><rss version="2.0"><channel><title>Quay Post</title><link>${u('/')}</link><description>d</description>` +
-            item('Dredging plan agreed', u('/news/dredging/'), 'The harbour board agreed a dredging plan on Tuesday.') +
-            item('Pontoon prices', u('/news/gone'), 'Pontoon prices rise in spring.') +
-            item('Members only', u('/private/minutes'), 'Minutes of the closed meeting.') +
-            item('Slow story', u('/news/slow'), 'A page that never answers.') +
-            item('Long item', u('/news/long'), longText) +
-            item('Dropped story', u('/news/dropped'), 'A page whose connection drops halfway.') +
-            '</channel></rss>',
-        );
+        r.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed(server.url));
+      },
+      // The same feed with its links on the host name it was asked by (localhost).
+      '/feed-by-name.xml': (q, r) => {
+        r.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed((path) => `http://${q.headers.host}${path}`));
       },
       '/robots.txt': (_q, r) => {
         hit('robots');
@@ -80,7 +83,7 @@ describe('full text for excerpt-only feed items', () => {
   });
   afterAll(async () => server.close());
 
-  function project(fetchYaml: string): string {
+  function project(fetchYaml: string, feedUrl = server.url('/feed.xml')): string {
     const dir = tempDir();
     writeFileSync(
       path.join(dir, 'tidings.config.yaml'),
@@ -88,7 +91,7 @@ describe('full text for excerpt-only feed items', () => {
 fetch: { timeout: 1500ms${fetchYaml} }
 fullText: { minWords: 100, perHostDelay: 0ms, maxConcurrent: 2 }
 sources:
-  - { name: quay-post, type: feed, url: "${server.url('/feed.xml')}" }
+  - { name: quay-post, type: feed, url: "${feedUrl}" }
 `,
     );
     return path.join(dir, 'tidings.config.yaml');
@@ -138,8 +141,21 @@ sources:
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/quay-post\s+ok\s+new 6/);
     expect(run.out).toMatch(
-      /warning full text of http:\/\/127\.0\.0\.1:\d+\/news\/dredging\/ not fetched: .*127\.0\.0\.1 is a loopback, private or link-local address \(set fetch\.allowPrivateNetworks: true to allow it\)/,
+      /warning full text of http:\/\/127\.0\.0\.1:\d+\/news\/dredging\/ not fetched: .*127\.0\.0\.1 is not a public address \(loopback\) \(set fetch\.allowPrivateNetworks: true to allow it\)/,
     );
     expect(hits.dredging ?? 0).toBe(before);
+  }, 30_000);
+
+  it('refuses pages on localhost although the configured feed on localhost was fetched first (no kept-alive socket shared)', async () => {
+    const before = { dredging: hits.dredging ?? 0, robots: hits.robots ?? 0 };
+    const config = project('', server.url('/feed-by-name.xml').replace('127.0.0.1', 'localhost'));
+    const run = await runCli(['-q', '-c', config, 'ingest']);
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/quay-post\s+ok\s+new 6/);
+    expect(run.out).toMatch(
+      /warning full text of http:\/\/localhost:\d+\/news\/dredging\/ not fetched: .*localhost resolves to [0-9a-f.:]+, which is not a public address \(loopback\)/,
+    );
+    // Neither robots.txt nor any page went out over the feed's kept-alive connection.
+    expect({ dredging: hits.dredging ?? 0, robots: hits.robots ?? 0 }).toEqual(before);
   }, 30_000);
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/core/errors.ts';
-import { fetchResource } from '../../src/ingest/fetch-resource.ts';
-import { isPublicAddress } from '../../src/ingest/fulltext/address-policy.ts';
+import { isPublicAddress } from '../../src/core/http/address-policy.ts';
+import { fetchOnce } from '../helpers/fetch-once.ts';
 import { createRobotsCache } from '../../src/ingest/fulltext/robots-cache.ts';
 import { parseRobots } from '../../src/ingest/fulltext/robots-rules.ts';
 
@@ -68,18 +68,18 @@ describe('the address policy for links from feeds', () => {
   const limits = { maxBytes: 1 << 20, timeout: 2000, maxRedirects: 2, userAgent: 'TidingsTest/1.0' };
 
   it('refuses a host when any of its addresses is private, before connecting', async () => {
-    const resolve = async () => [
+    const lookup = async () => [
       { address: '93.184.215.14', family: 4 },
       { address: '10.0.0.7', family: 4 },
     ];
-    await expect(fetchResource('http://mixed.example/page', limits, { publicOnly: { resolve } })).rejects.toThrow(
-      /10\.0\.0\.7 is a loopback, private or link-local address/,
+    await expect(fetchOnce('http://mixed.example/page', limits, { untrusted: true, lookup })).rejects.toThrow(
+      /mixed\.example resolves to 10\.0\.0\.7, which is not a public address \(private\)/,
     );
   });
 
   it('refuses IP literals, IPv6 included', async () => {
-    await expect(fetchResource('http://127.0.0.1:9/x', limits, { publicOnly: {} })).rejects.toMatchObject({ code: 'SOURCE_UNSAFE' });
-    await expect(fetchResource('http://[::1]:9/x', limits, { publicOnly: {} })).rejects.toMatchObject({ code: 'SOURCE_UNSAFE' });
-    await expect(fetchResource('http://169.254.169.254/latest/meta-data/', limits, { publicOnly: {} })).rejects.toThrow(/169\.254\.169\.254/);
+    await expect(fetchOnce('http://127.0.0.1:9/x', limits, { untrusted: true })).rejects.toMatchObject({ code: 'SOURCE_UNSAFE' });
+    await expect(fetchOnce('http://[::1]:9/x', limits, { untrusted: true })).rejects.toMatchObject({ code: 'SOURCE_UNSAFE' });
+    await expect(fetchOnce('http://169.254.169.254/latest/meta-data/', limits, { untrusted: true })).rejects.toThrow(/169\.254\.169\.254/);
   });
 });

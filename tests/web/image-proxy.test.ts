@@ -11,6 +11,7 @@ import { createImageProxy, FAILURE_TTL_MS } from '../../src/app/images/image-pro
 import { createImageScaler, PROXIED_IMAGE_WIDTH } from '../../src/app/images/scale-image.ts';
 import { parseConfig } from '../../src/config/load-config.ts';
 import { createFixedClock } from '../../src/core/clock.ts';
+import { createHttpClient } from '../../src/core/http/http-client.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { createImageLinker } from '../../src/render/image-links.ts';
 import { createWebServer } from '../../src/web/create-web-server.ts';
@@ -46,6 +47,9 @@ function pngClaiming(png: Buffer, width: number, height: number): Buffer {
   return out;
 }
 
+let releaseLate!: () => void;
+const lateRelease = new Promise<void>((resolve) => (releaseLate = resolve));
+
 async function startUpstream(): Promise<Upstream> {
   const hits: Record<string, number> = {};
   let release!: () => void;
@@ -64,6 +68,10 @@ async function startUpstream(): Promise<Upstream> {
     '/lying.png': (_q, r) => send(r, 'image/png', '<!doctype html><script>alert(1)</script>'),
     '/slow.png': () => {
       // Never answers: the fetch deadline must end it.
+    },
+    '/late.png': (_q, r) => {
+      // Answers once the test says so (after the web server's idle limit has passed).
+      void lateRelease.then(() => send(r, 'image/png', images.small));
     },
     '/drop.png': (_q, r) => {
       r.writeHead(200, { 'content-type': 'image/png', 'content-length': images.wide.length });
@@ -130,7 +138,13 @@ afterEach(async () => {
 
 /** Tidings' web server on 127.0.0.1 with the real proxy: cache folder, sharp, the config's fetch limits. */
 async function startTidings(
-  options: { fetch?: Record<string, unknown>; cache?: ImageCache; clock?: ReturnType<typeof createFixedClock>; web?: Record<string, unknown> } = {},
+  options: {
+    fetch?: Record<string, unknown>;
+    cache?: ImageCache;
+    clock?: ReturnType<typeof createFixedClock>;
+    web?: Record<string, unknown>;
+    idleTimeoutMs?: number;
+  } = {},
 ): Promise<Tidings> {
   const config = parseConfig(
     { ...WEB_TEST_CONFIG, web: { ...WEB_TEST_CONFIG.web, ...options.web }, fetch: options.fetch ?? { allowPrivateNetworks: true, timeout: '1s' } },
@@ -148,7 +162,7 @@ async function startTidings(
   });
   const clock = options.clock ?? createFixedClock('2026-11-28T08:00:00Z');
   const proxy = createImageProxy({
-    limits: config.fetch,
+    http: createHttpClient(config.fetch),
     cache: options.cache ?? createFolderImageCache(tempDir()),
     scale: createImageScaler({ logger }),
     logger,
@@ -162,7 +176,7 @@ async function startTidings(
     clock,
     checkHealth: async () => {},
     images: proxy,
-  });
+  }, options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {});
   servers.push(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
@@ -237,17 +251,37 @@ describe('GET /img/<token>', () => {
     expect(logged.some((line) => line.includes(upstream.url('/bomb.png')) && /pixel limit/i.test(line))).toBe(true);
   });
 
-  it('answers 502 for an upstream 404, a timeout and a dropped connection, and keeps serving', async () => {
+  it('answers 502 for an upstream 404 and a dropped connection, 504 for a timeout, and keeps serving', async () => {
     const tidings = await startTidings();
-    for (const path of ['/gone.png', '/slow.png', '/drop.png']) {
+    for (const [path, status] of [['/gone.png', 502], ['/slow.png', 504], ['/drop.png', 502]] as const) {
       const response = await get(tidings.link(upstream.url(path)));
-      expect(response.status, path).toBe(502);
+      expect(response.status, path).toBe(status);
     }
     const logged = warnings(tidings);
     expect(logged.some((line) => line.includes(upstream.url('/gone.png')) && line.includes('HTTP 404'))).toBe(true);
     expect(logged.some((line) => line.includes(upstream.url('/slow.png')) && line.includes('no complete response within 1000 ms'))).toBe(true);
     expect(logged.some((line) => line.includes(upstream.url('/drop.png')) && /closed|reset|hang up|body/.test(line))).toBe(true);
     expect((await get(tidings.link(upstream.url('/small.png')))).status).toBe(200);
+  });
+
+  it('answers 504, not a dropped connection, when the site is slower than fetch.timeout and the server\'s idle limit', async () => {
+    // The web server drops connections quiet for 100 ms; the image fetch may take 400 ms.
+    const tidings = await startTidings({ fetch: { allowPrivateNetworks: true, timeout: '400ms' }, idleTimeoutMs: 100 });
+    const response = await get(tidings.link(`${upstream.url('/slow.png')}?idle`));
+    expect(response.status).toBe(504);
+    expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(warnings(tidings).some((line) => line.includes('/slow.png?idle') && line.includes('no complete response within 400 ms'))).toBe(true);
+  });
+
+  it('waits for a slow site within fetch.timeout although it is quiet longer than the server\'s idle limit', async () => {
+    const tidings = await startTidings({ fetch: { allowPrivateNetworks: true, timeout: '30s' }, idleTimeoutMs: 100 });
+    const pending = get(tidings.link(upstream.url('/late.png')));
+    // Quiet for several idle limits: a server that drops idle connections would have by now.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    releaseLate();
+    const response = await pending;
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/png');
   });
 
   it('serves a cached image without fetching it again, also from a new server on the same cache folder', async () => {
@@ -345,7 +379,7 @@ describe('image proxy', () => {
   it('fetches an image once for requests that arrive while it is being fetched', async () => {
     const logger = createLogger({ level: 'silent' });
     const config = parseConfig({ fetch: { allowPrivateNetworks: true, timeout: '5s' } }, {});
-    const proxy = createImageProxy({ limits: config.fetch, cache: createMemoryImageCache(), scale: createImageScaler({ logger }), logger, clock: createFixedClock('2026-11-28T08:00:00Z') });
+    const proxy = createImageProxy({ http: createHttpClient(config.fetch), cache: createMemoryImageCache(), scale: createImageScaler({ logger }), logger, clock: createFixedClock('2026-11-28T08:00:00Z') });
     const loads = Array.from({ length: 5 }, () => proxy.load(upstream.url('/hold.png')));
     await upstream.held;
     upstream.release();
@@ -360,7 +394,7 @@ describe('image proxy', () => {
     const logger = createLogger({ level: 'warn', destination: new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }) });
     const config = parseConfig({ fetch: { allowPrivateNetworks: true, timeout: '5s' } }, {});
     const scale = createImageScaler({ logger, loadSharp: () => Promise.reject(new Error('no prebuilt binary for this platform')) });
-    const proxy = createImageProxy({ limits: config.fetch, cache: createMemoryImageCache(), scale, logger, clock: createFixedClock('2026-11-28T08:00:00Z') });
+    const proxy = createImageProxy({ http: createHttpClient(config.fetch), cache: createMemoryImageCache(), scale, logger, clock: createFixedClock('2026-11-28T08:00:00Z') });
     const wide = await proxy.load(upstream.url('/wide.png'));
     const photo = await proxy.load(upstream.url('/photo.jpg'));
     expect(Buffer.from(wide.bytes).equals(images.wide)).toBe(true);

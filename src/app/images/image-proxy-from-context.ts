@@ -17,7 +17,7 @@ export function createImageProxyFromContext(ctx: AppContext): ImageProxy {
   const cache =
     storePath === ':memory:' ? createMemoryImageCache() : createFolderImageCache(path.join(path.dirname(ctx.resolvePath(storePath)), IMAGE_CACHE_DIR));
   return createImageProxy({
-    limits: ctx.config.fetch,
+    http: ctx.http,
     cache,
     scale: createImageScaler({ logger: ctx.logger }),
     logger: ctx.logger,

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { FetchLimits } from '../../config/schema.ts';
 import type { Clock } from '../../core/clock.ts';
 import { describeError, TidingsError } from '../../core/errors.ts';
+import type { HttpClient } from '../../core/http/http-client.ts';
 import type { Logger } from '../../core/logger.ts';
-import { fetchResource } from '../../ingest/fetch-resource.ts';
-import type { LookupAll } from '../../ingest/fulltext/address-policy.ts';
 import { reasonOf } from '../../ingest/fulltext/error-reason.ts';
 import type { CachedImage, ImageCache } from './image-cache.ts';
 import { declaredImageType, sniffImageType } from './image-types.ts';
@@ -28,14 +26,13 @@ export interface ImageProxy {
 }
 
 export interface ImageProxyDeps {
-  limits: FetchLimits;
+  /** The one HTTP client (its `fetch` limits); image URLs go out as untrusted. */
+  http: HttpClient;
   cache: ImageCache;
   scale: ImageScaler;
   logger: Logger;
   clock: Clock;
   width?: number;
-  /** DNS for the address check (tests); default dns.lookup. */
-  resolve?: LookupAll;
 }
 
 /** How long a failed image is answered with its failure before it is fetched again. */
@@ -53,7 +50,6 @@ export function imageCacheKey(url: string, width: number): string {
 export function createImageProxy(deps: ImageProxyDeps): ImageProxy {
   const width = deps.width ?? PROXIED_IMAGE_WIDTH;
   const log = deps.logger.child({ component: 'image-proxy' });
-  const publicOnly = deps.limits.allowPrivateNetworks ? undefined : { resolve: deps.resolve };
   const inFlight = new Map<string, Promise<CachedImage>>();
   const failures = new Map<string, { error: TidingsError; until: number }>();
 
@@ -70,7 +66,7 @@ export function createImageProxy(deps: ImageProxyDeps): ImageProxy {
     if (failed && failed.until > deps.clock.now().getTime()) throw failed.error;
     failures.delete(key);
     try {
-      const response = await fetchResource(url, deps.limits, { publicOnly, accept: IMAGE_ACCEPT });
+      const response = await deps.http.get(url, { accept: IMAGE_ACCEPT, untrusted: true });
       const declared = declaredImageType(response.contentType);
       if (!declared) {
         throw new TidingsError('IMAGE_INVALID', `Content-Type ${JSON.stringify(response.contentType ?? '(none)')} is not a JPEG, PNG, GIF or WebP image`, { where: url });

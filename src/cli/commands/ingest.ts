@@ -41,7 +41,7 @@ export async function runInspect(ctx: AppContext, inputs: string[], options: { j
   const pages = createPageExtractor(ctx.config.parse);
   let results: Awaited<ReturnType<typeof inspectInputs>>;
   try {
-    results = await inspectInputs(inputs, { limits: ctx.config.fetch, categories: ctx.config.categories, enricher, pages });
+    results = await inspectInputs(inputs, { http: ctx.http, categories: ctx.config.categories, enricher, pages });
   } finally {
     await pages.close();
   }

@@ -1,28 +1,26 @@
-import type { FetchLimits, FullTextOptions } from '../../config/schema.ts';
+import type { FullTextOptions } from '../../config/schema.ts';
 import type { ArticleDraft } from '../../core/article.ts';
 import type { Clock } from '../../core/clock.ts';
 import { reasonOf } from './error-reason.ts';
 import { isHttpUrl } from '../../core/http-url.ts';
+import type { HttpClient } from '../../core/http/http-client.ts';
 import type { PageCacheStore } from '../../store/page-cache-store.ts';
-import { fetchResource } from '../fetch-resource.ts';
 import { decodeText } from '../decode-text.ts';
 import type { PageExtractor } from '../page/page-extractor.ts';
 import type { HttpValidators } from '../types.ts';
-import type { LookupAll } from './address-policy.ts';
 import { createRobotsCache } from './robots-cache.ts';
 
 export type FullTextMode = 'auto' | 'always' | 'never';
 
 export interface FullTextDeps {
-  limits: FetchLimits;
+  /** The one HTTP client; pages and robots.txt go out as untrusted URLs. */
+  http: HttpClient;
   options: FullTextOptions;
   pages: PageExtractor;
   cache: PageCacheStore;
   clock: Clock;
   /** Waits between two requests to one host; tests pass a shorter one. */
   sleep?: (ms: number) => Promise<void>;
-  /** DNS for the address check (tests); default dns.lookup. */
-  resolve?: LookupAll;
 }
 
 export interface FullTextResult {
@@ -48,7 +46,6 @@ const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
 export function createFullTextFetcher(deps: FullTextDeps) {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const hostQueues = new Map<string, Promise<unknown>>();
-  const publicOnly = deps.limits.allowPrivateNetworks ? undefined : { resolve: deps.resolve };
 
   /** One request at a time per host, `perHostDelay` apart. */
   function onHost<T>(host: string, task: () => Promise<T>): Promise<T> {
@@ -59,7 +56,7 @@ export function createFullTextFetcher(deps: FullTextDeps) {
   }
 
   const fetchLimited = (url: string, validators: HttpValidators | null = null, accept = PAGE_ACCEPT) =>
-    onHost(new URL(url).host, () => fetchResource(url, deps.limits, { validators, publicOnly, accept }));
+    onHost(new URL(url).host, () => deps.http.get(url, { validators, accept, untrusted: true }));
   const robots = createRobotsCache({ agent: deps.options.robotsAgent, fetch: (url) => fetchLimited(url, null, 'text/plain, */*;q=0.1') });
 
   async function complete(draft: ArticleDraft, counts: FullTextResult['counts'], warnings: string[]): Promise<ArticleDraft> {

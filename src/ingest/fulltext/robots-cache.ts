@@ -15,7 +15,7 @@ export interface RobotsVerdict {
  * cannot be had otherwise (5xx, timeout, refused address) disallows the host for this
  * run, with one warning.
  */
-export function createRobotsCache(deps: { agent: string; fetch: (url: string) => Promise<FetchedResource> }) {
+export function createRobotsCache(deps: { agent: string; fetch: (url: string) => Promise<Pick<FetchedResource, 'bytes'>> }) {
   const byOrigin = new Map<string, Promise<{ rules: RobotsRules; warning?: string }>>();
 
   async function load(origin: string): Promise<{ rules: RobotsRules; warning?: string }> {

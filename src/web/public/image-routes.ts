@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { isTidingsError } from '../../core/errors.ts';
 import { verifyImageToken } from '../../render/image-links.ts';
 import type { RouteModule } from '../web-context.ts';
 
@@ -10,8 +11,14 @@ import type { RouteModule } from '../web-context.ts';
  *
  * A scaled image never changes under its URL: it is cached by browsers and proxies for
  * a year. Bad signature: 403. The article's site failing or sending something that is
- * not an image: 502 (the proxy logs the URL and why).
+ * not an image: 502; not answering within `fetch.timeout`: 504 (the proxy logs the URL
+ * and why). While the image is fetched the connection may stay quiet for up to
+ * `fetch.timeout` (the server's own idle limit is shorter): a slow site gets its time,
+ * and the reader an answer rather than a dropped connection.
  */
+
+/** Beyond `fetch.timeout`, for scaling the image and writing the answer. */
+const ANSWER_GRACE_MS = 10_000;
 
 /** A year: the bytes behind one token never change. */
 export const IMAGE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
@@ -36,12 +43,19 @@ export const registerImageRoutes: RouteModule = (app, web) => {
     const secret = web.config.web.secret;
     const url = secret ? verifyImageToken(request.params.token, secret) : null;
     if (!url) return plain(reply, 403, 'invalid image link');
+    const socket = request.raw.socket;
+    const idleTimeout = socket.timeout ?? 0;
+    const wait = web.config.fetch.timeout + ANSWER_GRACE_MS;
+    if (idleTimeout > 0 && idleTimeout < wait) socket.setTimeout(wait);
     let image;
     try {
       image = await images.load(url);
-    } catch {
+    } catch (error) {
       // The proxy has logged the URL and the reason; the reader's client just shows no image.
-      return plain(reply, 502, 'image unavailable');
+      const timedOut = isTidingsError(error) && error.code === 'SOURCE_TIMEOUT';
+      return plain(reply, timedOut ? 504 : 502, timedOut ? 'image site too slow' : 'image unavailable');
+    } finally {
+      if (idleTimeout > 0 && idleTimeout < wait) socket.setTimeout(idleTimeout);
     }
     return reply
       .header('content-type', image.contentType)
