@@ -173,7 +173,9 @@ export async function runDeliveries(ctx: StatusContext, options: { edition: stri
         r.status,
         String(r.attempts),
         r.finishedAt ?? r.claimedAt ?? '',
-        r.status === 'skipped'
+        r.resolution && r.status !== 'sending'
+          ? `was ambiguous; resolved ${r.resolution.decision} by ${r.resolution.by} at ${r.resolution.at}${r.messageId ? ` · ${r.messageId}` : ''}`
+          : r.status === 'skipped'
           ? (r.reason ?? '')
           : r.status === 'failed' || (r.status === 'sending' && r.errorCode)
             ? `${r.errorCode ?? ''} ${oneLine(r.response)}`
