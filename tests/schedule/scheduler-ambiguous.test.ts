@@ -48,6 +48,14 @@ describe('the scheduler and ambiguous deliveries', () => {
       await ws.runUntil('2026-11-30T07:15:00Z');
       expect(server.messages.map((m) => m.to[0]).sort()).toEqual(['ada@example.org', 'bo@example.org']);
 
+      // While a send holds the edition, its `sending` rows are in flight: nothing is resolved (exit 1).
+      const lease = { holder: 'mx2 pid 7 run abc', host: 'mx2', pid: 7 };
+      expect((await ws.ctx.store.sendLease.acquire(EDITION, lease, ws.clock.now(), 60_000)).acquired).toBe(true);
+      const held = await resolveAmbiguousDeliveries(ws.ctx, { editionId: EDITION, emails: 'all-ambiguous', decision: 'not-accepted', by: 'ops' });
+      expect([held.exitCode, held.lines.join(' ')]).toEqual([1, expect.stringContaining('is being sent now by mx2 pid 7 run abc')]);
+      expect(await ws.ctx.store.ledger.listAmbiguous(EDITION)).toHaveLength(1);
+      await ws.ctx.store.sendLease.release(EDITION, lease.holder);
+
       const resolved = await resolveAmbiguousDeliveries(ws.ctx, { editionId: EDITION, emails: 'all-ambiguous', decision: 'not-accepted', by: 'ops' });
       expect(resolved.exitCode).toBe(0);
       ws.clock.advance(15 * 60_000);
