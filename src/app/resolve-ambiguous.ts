@@ -1,4 +1,6 @@
 import type { AmbiguousDecision, DeliveryRow, ResolveRefusal, SubscriberId } from '../delivery/ledger.ts';
+import type { Edition } from '../editions/edition.ts';
+import { planDigest } from '../editions/plan-digest.ts';
 import { completeEditionIfFinal } from './complete-edition.ts';
 import type { AppContext } from './context.ts';
 
@@ -56,7 +58,8 @@ export async function resolveAmbiguousDeliveries(ctx: AppContext, input: Resolve
     subscriberIds = ids;
   }
   if (unknown.length) return refuse(2, unknown.map((email) => `${email}: ${WHY['no-row']}; nothing was recorded.`));
-  const result = await ctx.store.ledger.resolveAmbiguous(editionId, { subscriberIds, decision, by, at: now });
+  const articleIds = decision === 'accepted' ? await articlesReceived(ctx, edition, subscriberIds) : undefined;
+  const result = await ctx.store.ledger.resolveAmbiguous(editionId, { subscriberIds, decision, by, at: now, articleIds });
   if (result.refused.length) {
     const inFlight = result.refused.some((r) => r.why === 'in-flight');
     const lines = result.refused.map((r) => `${r.email ?? `subscriber ${r.subscriberId}`}: ${WHY[r.why]}${r.status && r.why === 'not-ambiguous' ? ` (${r.status})` : ''}`);
@@ -82,4 +85,24 @@ export async function resolveAmbiguousDeliveries(ctx: AppContext, input: Resolve
   const sent = await completeEditionIfFinal(ctx, editionId);
   if (sent) lines.push(`${editionId} is now sent: every delivery is final.`);
   return { exitCode: 0, lines, resolved: result.resolved, sent };
+}
+
+/**
+ * The articles each reader's message carried, planned as the send planned them (pure:
+ * no rendering), so that a reader resolved as accepted never gets those stories again.
+ * Readers no longer subscribed are left out: no later edition goes to them.
+ */
+async function articlesReceived(ctx: AppContext, edition: Edition, asked: readonly SubscriberId[] | 'all-ambiguous'): Promise<Map<SubscriberId, string[]>> {
+  const ids = new Set(asked === 'all-ambiguous' ? (await ctx.store.ledger.listAmbiguous(edition.id)).map((row) => row.subscriberId) : asked);
+  const newsletter = ctx.config.newsletters.find((n) => n.id === edition.newsletterId);
+  const found = new Map<SubscriberId, string[]>();
+  if (!newsletter || !ids.size) return found;
+  const itemIds = edition.articles.map((a) => a.articleId);
+  const bounds = { afterId: Math.min(...ids) - 1, untilId: Math.max(...ids) };
+  for await (const reader of ctx.store.subscribers.streamRecipients(newsletter.id, bounds)) {
+    if (!ids.has(reader.id)) continue;
+    const plan = planDigest(edition, newsletter, ctx.config.categories, reader, await ctx.store.ledger.receivedArticleIds(reader.id, itemIds, edition.id), null);
+    if (!('skip' in plan)) found.set(reader.id, plan.articleIds);
+  }
+  return found;
 }

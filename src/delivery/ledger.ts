@@ -91,6 +91,8 @@ export interface ResolveRequest {
   /** Who decided (an editor's name, or `--by`). */
   by: string;
   at: Date;
+  /** The articles each reader got: remembered for rows resolved as accepted, as `recordAccepted` does. */
+  articleIds?: ReadonlyMap<SubscriberId, readonly string[]>;
 }
 
 /** A row that cannot be resolved, and why: it is not ambiguous, a live worker has it in flight, or there is no such row. */

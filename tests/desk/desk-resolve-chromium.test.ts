@@ -87,6 +87,12 @@ describe('ambiguous deliveries resolved on the desk in real Chromium', () => {
     expect(await admin.locator('section.resolve-confirm').innerText()).toContain('never resent');
     await Promise.all([admin.waitForURL(/note=/, { waitUntil: 'domcontentloaded' }), admin.click('section.resolve-confirm button[type="submit"]')]);
     expect(await admin.locator('#ambiguous').count()).toBe(0);
+    // The reader resolved as accepted has received the edition's stories: no later edition repeats them.
+    const acceptedRow = (await server.ctx.store.ledger.list(EDITION)).find((row) => row.email === ambiguous[1])!;
+    expect(acceptedRow).toMatchObject({ status: 'accepted', resolution: { decision: 'accepted', by: 'root' } });
+    const editionArticles = (await server.ctx.store.editions.getEdition(EDITION))!.articles.map((a) => a.articleId);
+    const received = await server.ctx.store.ledger.receivedArticleIds(acceptedRow.subscriberId, editionArticles);
+    expect(received.size).toBeGreaterThan(0);
     expect(await admin.locator('table.audit').innerText()).toMatch(/root\s+deliveries\.resolve\s+decision: accepted/);
 
     // The next run sends to the not-accepted reader only; the edition is then sent and says who resolved what.

@@ -192,6 +192,15 @@ export class PgLedger implements Ledger {
               WHERE edition_id = $1 AND status = 'sending' AND subscriber_id = ANY($2::bigint[])`,
         [editionId, ids, at, request.by],
       );
+      const received = request.decision === 'accepted' ? ids.flatMap((id) => (request.articleIds?.get(id) ?? []).map((articleId) => [id, articleId] as const)) : [];
+      if (received.length) {
+        await tx.query(
+          `INSERT INTO received_articles (subscriber_id, article_id, edition_id)
+             SELECT reader, article, $3 FROM unnest($1::bigint[], $2::text[]) AS got (reader, article)
+           ON CONFLICT DO NOTHING`,
+          [received.map(([id]) => id), received.map(([, articleId]) => articleId), editionId],
+        );
+      }
       const { rows } = await tx.query<LedgerRow<string>>(
         `${SELECT_LEDGER_ROWS} WHERE d.edition_id = $1 AND d.subscriber_id = ANY($2::bigint[]) ORDER BY d.subscriber_id`,
         [editionId, ids],

@@ -235,6 +235,9 @@ export class SqliteLedger implements Ledger {
       if (refused.length || !ids.length) return { resolved: [], refused };
       const update = request.decision === 'accepted' ? statements.resolveAccepted : statements.resolveNotAccepted;
       update.run({ at: request.at.toISOString(), by: request.by, edition: editionId, ids: json });
+      if (request.decision === 'accepted') {
+        for (const id of ids) for (const articleId of request.articleIds?.get(id) ?? []) statements.received.run(id, articleId, editionId);
+      }
       return { resolved: (statements.listIds.all(editionId, json) as LedgerRow[]).map(toDeliveryRow), refused: [] };
     }).immediate();
   }

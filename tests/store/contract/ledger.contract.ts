@@ -142,12 +142,16 @@ export function ledgerContract(name: string, open: OpenPorts): void {
       expect(await ledger.counts(E)).toMatchObject({ sending: 2, accepted: 1, pending: 1 });
       expect(await ledger.resolutions(E)).toBeNull();
 
-      const accepted = await ledger.resolveAmbiguous(E, { subscriberIds: [ann!], decision: 'accepted', by: 'ops', at: later });
+      const articleIds = new Map([[ann!, ['a1', 'a2']], [bob!, ['b1']]]);
+      const accepted = await ledger.resolveAmbiguous(E, { subscriberIds: [ann!], decision: 'accepted', by: 'ops', at: later, articleIds });
       expect(accepted.refused).toEqual([]);
       expect(accepted.resolved.map((r) => [r.email, r.status, r.resolution])).toEqual([
         ['ann@example.org', 'accepted', { decision: 'accepted', by: 'ops', at: later.toISOString() }],
       ]);
-      const rest = await ledger.resolveAmbiguous(E, { subscriberIds: 'all-ambiguous', decision: 'not-accepted', by: 'alice', at: later });
+      // The articles of a reader resolved as accepted count as received (nobody sees them twice).
+      expect(await ledger.receivedArticleIds(ann!, ['a1', 'a2', 'b1'])).toEqual(new Set(['a1', 'a2']));
+      const rest = await ledger.resolveAmbiguous(E, { subscriberIds: 'all-ambiguous', decision: 'not-accepted', by: 'alice', at: later, articleIds });
+      expect(await ledger.receivedArticleIds(bob!, ['b1'])).toEqual(new Set());
       expect(rest.resolved.map((r) => [r.email, r.status, r.errorCode])).toEqual([['bob@example.org', 'pending', null]]);
       // Final rows are never claimed again; the not-accepted one is, and keeps its resolution once sent.
       expect((await ledger.claim(E, ann!, later)).claimed).toBe(false);
