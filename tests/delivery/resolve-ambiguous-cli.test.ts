@@ -33,7 +33,7 @@ async function startServe(configFile: string, env: Record<string, string>, base:
     child.kill('SIGTERM');
     await exited;
   });
-  for (let tries = 0; tries < 600; tries++) {
+  for (let tries = 0; tries < 1800; tries++) {
     const up = await fetch(`${base}/healthz`).then(() => true, () => false);
     if (up) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -122,5 +122,5 @@ describe('ambiguous deliveries closed by the operator (real processes)', () => {
     expect(await (await fetch(`${base}/archive/daily/feed.atom`)).text()).toContain(pagePath);
     expect(await (await fetch(`${base}/healthz`)).text()).toMatch(/^ok: store ok\n$/);
     expect(await (await fetch(`${base}/metrics`)).text()).toContain('tidings_ambiguous_deliveries{newsletter="daily"} 0');
-  }, 240_000); // several child processes compiling the CLI through tsx: slow on a loaded machine
+  }, 480_000); // several child processes compiling the CLI through tsx: slow on a loaded machine
 });

@@ -102,5 +102,5 @@ describe('ambiguous deliveries resolved on the desk in real Chromium', () => {
     expect(smtp.messages.slice(before).map((m) => m.to[0])).toEqual([ambiguous[0]]);
     await admin.reload();
     expect(await admin.locator('p.status').innerText()).toContain('sent (2 were ambiguous, resolved by root (1 accepted, 1 not accepted and resent))');
-  }, 180_000);
+  }, 300_000);
 });
