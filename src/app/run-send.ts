@@ -5,12 +5,14 @@ import { assertNotTooLate } from '../delivery/late-run.ts';
 import { createProgressReporter } from '../delivery/progress-reporter.ts';
 import { sendEdition } from '../delivery/send-edition.ts';
 import { holdSendLease, type HeldLease, type LeaseHolder, type LeaseRequest } from '../delivery/send-lease.ts';
+import { describeTally, tallyOf } from '../delivery/delivery-tally.ts';
 import { summarizeSendResult } from '../delivery/send-summary.ts';
 import type { SendResult } from '../delivery/send-types.ts';
 import { createMailTransport } from '../delivery/smtp-transport.ts';
 import { editionIdFor, slotFor } from '../editions/slot.ts';
 import type { Recipient } from '../subscribers/subscriber-store.ts';
 import { applyPendingOutcomes, openOutcomeJournal } from './apply-pending-outcomes.ts';
+import { completeEditionIfFinal } from './complete-edition.ts';
 import type { AppContext } from './context.ts';
 import { editionSendHooks } from './edition-send-hooks.ts';
 import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
@@ -183,19 +185,24 @@ async function sendUnderLease(
   });
   // Temporary failures that used up delivery.maxAttempts: the list is not done until a rerun retries them.
   let retryLater = 0;
+  let totals: string | null = null;
   if (!options.dryRun && !result.fatal) {
     try {
       const counts = await ctx.store.ledger.counts(edition.id);
       if (counts.failed) retryLater = (await ctx.store.ledger.list(edition.id, 'failed')).filter((row) => row.retryable).length;
-      const finished = !options.partial && !result.paused && !result.stopped && !result.limitReached && counts.pending === 0 && counts.sending === 0 && retryLater === 0;
-      if (finished) await ctx.store.editions.setStatus(edition.id, 'sent', { at: ctx.clock.now(), from: ['sending'] });
+      // The edition's totals in the words and figures of `tidings status` (delivery-tally.ts).
+      totals = `${edition.id} in all: ${describeTally(tallyOf(counts, result.ambiguous.length))}.`;
+      // A run that did not go through the whole list cannot tell that every reader has a row.
+      const wholeList = !options.partial && !result.paused && !result.stopped && !result.limitReached;
+      if (wholeList) await completeEditionIfFinal(ctx, edition.id);
     } catch (error) {
       // The sending is over; a store failing now must still end with the summary, not a stack trace.
       result.fatal = { code: isTidingsError(error) ? error.code : 'STORE_FAILED', message: describeError(error) };
     }
   }
   const rerun = ctx.commandLine(`send ${newsletter.id} --at ${edition.slot}`);
-  const summary = summarizeSendResult(result, rerun);
+  const summary = summarizeSendResult(result, rerun, ctx.commandLine(`deliveries resolve ${edition.id}`));
+  if (totals) summary.lines.splice(1, 0, totals);
   if (options.dryRun && awaitingApproval) {
     summary.lines.push(`Note: ${edition.id} is not approved yet; a real send waits for: ${ctx.commandLine(`edition approve ${edition.id}`)}`);
   }

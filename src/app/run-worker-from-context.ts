@@ -8,6 +8,7 @@ import type { Recipient } from '../subscribers/subscriber-store.ts';
 import { recipientsOfBatch } from '../worker/batch-recipients.ts';
 import { runWorker, type EditionWork, type WorkerSummary } from '../worker/run-worker.ts';
 import { openOutcomeJournal } from './apply-pending-outcomes.ts';
+import { completeEditionIfFinal } from './complete-edition.ts';
 import type { AppContext } from './context.ts';
 import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
 import { editionSendHooks } from './edition-send-hooks.ts';
@@ -44,11 +45,9 @@ export async function runWorkerFromContext(ctx: AppContext, options: WorkerComma
       logger: ctx.logger,
       journal: openOutcomeJournal(ctx),
       prepareEdition: (editionId) => prepareEdition(ctx, editionId, secret, transport),
-      onEditionDrained: async (editionId, counts) => {
-        // As `tidings send`: sent once nothing is pending, in flight or waiting for a retry.
-        if (counts.sending > 0) return;
-        const retryable = counts.failed ? (await ctx.store.ledger.list(editionId, 'failed')).some((row) => row.retryable) : false;
-        if (!retryable) await ctx.store.editions.setStatus(editionId, 'sent', { at: ctx.clock.now(), from: ['sending'] });
+      // As `tidings send`: sent once every row is final (complete-edition.ts).
+      onEditionDrained: async (editionId) => {
+        await completeEditionIfFinal(ctx, editionId);
       },
     },
     {

@@ -46,6 +46,10 @@ export function createScheduledWork(ctx: AppContext, refresh: () => Promise<void
         ambiguous: outcome.result?.ambiguous.length ?? 0,
       };
     },
+    async unresolvedAmbiguous(editionId) {
+      const [newsletterId] = editionId.split('/');
+      return (await ctx.store.ledger.unresolvedAmbiguous(ctx.clock.now(), newsletterId)).find((e) => e.editionId === editionId)?.rows ?? 0;
+    },
     async readerZones(newsletterId) {
       const zones = new Set<string | null>();
       for await (const recipient of ctx.store.subscribers.streamRecipients(newsletterId)) zones.add(recipient.timezone);

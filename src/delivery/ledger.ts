@@ -29,6 +29,17 @@ export interface DeliveryRow {
   reason: string | null;
   /** A failed row whose failure was temporary: the next run tries it again. */
   retryable: boolean;
+  /** An ambiguous row an operator decided (`tidings deliveries resolve`); kept after a resend. */
+  resolution?: AmbiguousResolution | null;
+}
+
+/** What the mail server's log said about an ambiguous row: it has the message, or it does not. */
+export type AmbiguousDecision = 'accepted' | 'not-accepted';
+
+export interface AmbiguousResolution {
+  decision: AmbiguousDecision;
+  by: string;
+  at: string;
 }
 
 export type DeliveryCounts = Record<DeliveryStatus, number> & { total: number };
@@ -73,6 +84,38 @@ export interface AmbiguousRecord {
   attempts: number;
 }
 
+export interface ResolveRequest {
+  /** These rows, or every unresolved ambiguous row of the edition. */
+  subscriberIds: readonly SubscriberId[] | 'all-ambiguous';
+  decision: AmbiguousDecision;
+  /** Who decided (an editor's name, or `--by`). */
+  by: string;
+  at: Date;
+  /** The articles each reader got: remembered for rows resolved as accepted, as `recordAccepted` does. */
+  articleIds?: ReadonlyMap<SubscriberId, readonly string[]>;
+}
+
+/** A row that cannot be resolved, and why: it is not ambiguous, a live worker has it in flight, or there is no such row. */
+export interface ResolveRefusal {
+  subscriberId: SubscriberId;
+  email: string | null;
+  status: DeliveryStatus | null;
+  why: 'not-ambiguous' | 'in-flight' | 'no-row';
+}
+
+/** All or nothing: when any row is refused, none is resolved. */
+export interface ResolveResult {
+  resolved: DeliveryRow[];
+  refused: ResolveRefusal[];
+}
+
+/** Rows the operator resolved in one edition: how many each way, and by whom. */
+export interface ResolutionSummary {
+  accepted: number;
+  notAccepted: number;
+  by: string[];
+}
+
 export interface Ledger {
   /** Creates the missing rows as pending; existing rows are left alone. */
   ensurePending(editionId: string, subscriberIds: readonly SubscriberId[]): Promise<void>;
@@ -108,6 +151,20 @@ export interface Ledger {
    * are not ambiguous yet and stay: resetting them would send their messages twice.
    */
   resetAmbiguous(editionId: string, at: Date): Promise<number>;
+  /**
+   * The operator's decision on ambiguous rows, in one transaction: `accepted` makes them
+   * final (never resent), `not-accepted` puts them back to pending (the next run sends
+   * them). Refuses, changing nothing, when a row is not ambiguous (`sending`) or a live
+   * worker has it in flight (PostgreSQL: `lease_owner` whose heartbeat has not expired at `at`).
+   */
+  resolveAmbiguous(editionId: string, request: ResolveRequest): Promise<ResolveResult>;
+  /** Resolutions recorded for an edition's rows (null when none). */
+  resolutions(editionId: string): Promise<ResolutionSummary | null>;
+  /**
+   * Ambiguous rows nobody decided yet, per edition: `sending` rows of editions no send lease
+   * holds at `at` and (PostgreSQL) that no live worker has in flight. Optionally of one newsletter.
+   */
+  unresolvedAmbiguous(at: Date, newsletterId?: string): Promise<{ editionId: string; rows: number }[]>;
   list(editionId: string, status?: DeliveryStatus): Promise<DeliveryRow[]>;
   lastErrors(editionId: string, limit: number): Promise<DeliveryError[]>;
   /** Editions with deliveries, newest activity first; optionally of one newsletter. */

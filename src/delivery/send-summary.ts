@@ -5,15 +5,16 @@ import type { SendResult } from './send-types.ts';
  * 1 when the run paused (with how to resume), left ambiguous rows or was stopped by an
  * error (the store failing…), 130 when a signal stopped it.
  */
-export function summarizeSendResult(result: SendResult, rerunCommand: string): { exitCode: number; lines: string[] } {
+export function summarizeSendResult(result: SendResult, rerunCommand: string, resolveCommand?: string): { exitCode: number; lines: string[] } {
   const lines: string[] = [];
   if (result.dryRun) {
     lines.push(`Dry run for ${result.editionId}: ${result.wouldSend} would be sent, ${result.skipped} skipped; nothing was sent or recorded.`);
     return { exitCode: 0, lines };
   }
+  const leftAmbiguous = result.ambiguousThisRun ? `, ${result.ambiguousThisRun} ambiguous` : '';
   lines.push(
     `${result.editionId}: ${result.accepted} accepted, ${result.failed} failed, ${result.skipped} skipped, ` +
-      `${result.alreadyDone} already handled by earlier runs (${result.rate.toFixed(1)} msg/s).`,
+      `${result.alreadyDone} already handled by earlier runs${leftAmbiguous} (${result.rate.toFixed(1)} msg/s).`,
   );
   if (result.requeuedFailures) lines.push(`${result.requeuedFailures} temporary failures from earlier runs were tried again.`);
   if (result.ambiguousResent) lines.push(`${result.ambiguousResent} ambiguous rows were resent (--resend-ambiguous).`);
@@ -29,7 +30,11 @@ export function summarizeSendResult(result: SendResult, rerunCommand: string): {
       `${result.ambiguous.length} ambiguous deliveries (the server may have accepted them${byThisRun}): ` +
         result.ambiguous.slice(0, 10).map((r) => r.email ?? `subscriber ${r.subscriberId}`).join(', ') +
         (result.ambiguous.length > 10 ? ', …' : '') +
-        `. They are not resent automatically; to resend them anyway (some readers may get a second copy): ${rerunCommand} --resend-ambiguous`,
+        '. They are not resent automatically. ' +
+        (resolveCommand
+          ? `Once the mail server's log tells, record it: ${resolveCommand} <email…|--all-ambiguous> --accepted|--not-accepted (not accepted ones are resent by the next run); `
+          : '') +
+        `to resend them all anyway (some readers may get a second copy): ${rerunCommand} --resend-ambiguous`,
     );
   }
   if (result.limitReached) lines.push(`Stopped at --limit; rerun to send to the rest: ${rerunCommand}`);

@@ -46,6 +46,8 @@ export interface SchedulerWork {
   ingestDueSources?(now: Date): Promise<void>;
   /** Processes the bounce mailbox when its interval (`bounces.every`) has passed; called once per tick. */
   processBounces?(now: Date): Promise<void>;
+  /** Ambiguous rows of the edition nobody resolved yet (tidings deliveries resolve). */
+  unresolvedAmbiguous?(editionId: string): Promise<number>;
   /** The distinct time zones of the newsletter's readers (null: the newsletter's own). */
   readerZones(newsletterId: string): Promise<(string | null)[]>;
 }
@@ -235,6 +237,8 @@ export class Scheduler {
         return;
       }
       case 'send':
+        // Once an operator resolved the ambiguous rows, the edition is the scheduler's again.
+        if (edition && this.#needsOps.has(editionId) && (await this.#deps.work.unresolvedAmbiguous?.(editionId)) === 0) this.#needsOps.delete(editionId);
         if (!edition || this.#needsOps.has(editionId)) return;
         if (action.approveBecause) {
           await editions.setStatus(editionId, 'approved', { at: now, from: ['draft'], approvedBy: 'scheduler', reason: action.approveBecause });
@@ -266,7 +270,11 @@ export class Scheduler {
       report.busy.push(newsletter.id);
       return;
     }
-    for (const line of result.lines) logger.info({ edition: edition.id }, line);
+    // Ambiguous rows wait for an operator (tidings deliveries resolve): a warning, not news.
+    for (const line of result.lines) {
+      if (result.ambiguous > 0) logger.warn({ edition: edition.id, ambiguous: result.ambiguous }, line);
+      else logger.info({ edition: edition.id }, line);
+    }
     if (result.stopped) {
       this.#interrupted.add(edition.id);
       return;

@@ -7,6 +7,12 @@ import type { Logger } from '../core/logger.ts';
 import type { OpsMetrics } from './ops/metrics.ts';
 import type { WebViews } from './web-views.ts';
 
+/** A healthy process that still needs an operator: the work it cannot finish alone. */
+export interface HealthReport {
+  detail: string;
+  warnings: string[];
+}
+
 /** What the composition root hands the server; nothing here opens a socket or reads the environment. */
 export interface WebServerDeps {
   config: TidingsConfig;
@@ -17,9 +23,10 @@ export interface WebServerDeps {
   /**
    * Resolves when the process is healthy (the store answers a read; under `tidings start`
    * the scheduler ticked recently), optionally with a line of detail for `/healthz`;
-   * rejects with the reason otherwise, and `/healthz` answers 503 with it.
+   * rejects with the reason otherwise, and `/healthz` answers 503 with it. Warnings
+   * (unresolved ambiguous deliveries) keep the 200 but turn `ok:` into `warn:`.
    */
-  checkHealth: () => Promise<string | void>;
+  checkHealth: () => Promise<string | void | HealthReport>;
   /** Prometheus metrics for `GET /metrics`; absent, the route is not served. */
   metrics?: OpsMetrics;
   /** The article image proxy for `GET /img/<token>`; absent, the route is not served. */

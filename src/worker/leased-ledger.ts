@@ -20,6 +20,10 @@ export function leasedLedger(ledger: Ledger, queue: WorkQueue, workerId: string)
     counts: (...args) => ledger.counts(...args),
     listAmbiguous: async () => [],
     resetAmbiguous: async () => 0,
+    // Deciding ambiguous rows is the operator's (tidings deliveries resolve), never a batch's.
+    resolveAmbiguous: async () => ({ resolved: [], refused: [] }),
+    resolutions: (...args) => ledger.resolutions(...args),
+    unresolvedAmbiguous: (...args) => ledger.unresolvedAmbiguous(...args),
     list: (...args) => ledger.list(...args),
     lastErrors: (...args) => ledger.lastErrors(...args),
     editions: (...args) => ledger.editions(...args),

@@ -64,7 +64,7 @@ describe('the links in every email', () => {
     expect(statusRun.code, statusRun.err).toBe(0);
     const status = JSON.parse(statusRun.out).editions as Record<string, unknown>[];
     expect(status.find((e) => e.edition === 'daily/2026-03-02T07:00')).toMatchObject({ accepted: 3, unsubscribed: 1 });
-    expect((await ws.cli(['status'], sink.url, later(T1, 10))).out).toMatch(/daily\/2026-03-02T07:00\s+sent\s+0\s+0\s+3\s+0\s+0\s+0\s+1/);
+    expect((await ws.cli(['status'], sink.url, later(T1, 10))).out).toMatch(/daily\/2026-03-02T07:00\s+sent\s+3\s+0\s+0\s+0\s+0\s+0\s+3\s+1/);
     await ws.cli(['subscribers', 'sync'], sink.url, later(T1, 20));
 
     // Resubscribe from the page: idempotent too; the next edition goes to everyone again.

@@ -117,8 +117,8 @@ describe('status and deliveries commands', () => {
 
     expect(await runStatus(ctx, { json: false })).toBe(0);
     // Without an edition store, an edition known only to the ledger shows "-" as its status.
-    expect(out).toMatch(/edition\s+status\s+pending\s+sending\s+accepted\s+failed\s+skipped\s+ambiguous/);
-    expect(out).toMatch(/morning\/2026-11-28T07:00:00Z\s+-\s+1\s+1\s+1\s+1\s+0\s+1/);
+    expect(out).toMatch(/edition\s+status\s+accepted\s+failed\s+ambiguous\s+skipped\s+pending\s+in flight\s+total/);
+    expect(out).toMatch(/morning\/2026-11-28T07:00:00Z\s+-\s+1\s+1\s+1\s+0\s+1\s+0\s+4/);
     expect(out).toContain('1 ambiguous');
     expect(out).toContain('--resend-ambiguous');
     expect(out).toContain('TRANSPORT_PERMANENT  550 5.1.1 unknown user');

@@ -176,8 +176,8 @@ describe('tidings send over real SMTP, through the CLI', () => {
       expect.objectContaining({ edition: 'daily/2026-03-03T07:00', status: 'draft', total: 0, pending: 0 }),
     );
     const table = (await cli(["status"])).out;
-    expect(table).toMatch(/edition\s+status\s+pending\s+sending\s+accepted\s+failed\s+skipped\s+ambiguous\s+unsubscribed\s+note/);
-    expect(table).toMatch(/daily\/2026-03-02T07:00\s+skipped\s+0\s+0\s+0\s+0\s+0\s+0\s+0\s+thin/);
+    expect(table).toMatch(/edition\s+status\s+accepted\s+failed\s+ambiguous\s+skipped\s+pending\s+in flight\s+total\s+unsubscribed\s+note/);
+    expect(table).toMatch(/daily\/2026-03-02T07:00\s+skipped\s+0\s+0\s+0\s+0\s+0\s+0\s+0\s+0\s+thin/);
 
     const limited = await cli(['send', 'daily', '--at', T2, '--limit', '2']);
     expect(limited.code).toBe(0);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { applyPendingOutcomes } from '../../app/apply-pending-outcomes.ts';
 import type { CommandHost } from '../command-host.ts';
 import { escapeControlCharacters } from '../terminal-text.ts';
+import type { ResolveFlags } from './resolve-deliveries.ts';
 import { runDeliveries, runStatus } from './status.ts';
 
 export function registerStatusCommands(program: Command, host: CommandHost): void {
@@ -31,7 +32,7 @@ export function registerStatusCommands(program: Command, host: CommandHost): voi
     .action(async (newsletter: string | undefined, options: { json?: boolean }) =>
       host.setExitCode(await runStatus(await statusContext(), { newsletter, json: Boolean(options.json) })),
     );
-  program
+  const deliveries = program
     .command('deliveries')
     .description('the deliveries of one edition')
     .argument('<edition>', 'edition id, e.g. daily/2026-11-28T07:00')
@@ -40,4 +41,17 @@ export function registerStatusCommands(program: Command, host: CommandHost): voi
     .action(async (edition: string, options: { status?: string; json?: boolean }) =>
       host.setExitCode(await runDeliveries(await statusContext(), { edition, status: options.status, json: Boolean(options.json) })),
     );
+  deliveries
+    .command('resolve')
+    .description("record what the mail server's log says about ambiguous deliveries: --accepted (final, never resent) or --not-accepted (resent by the next run)")
+    .argument('<edition>', 'edition id, e.g. daily/2026-11-28T07:00')
+    .argument('[emails...]', 'the readers whose deliveries are ambiguous')
+    .option('--all-ambiguous', 'every ambiguous delivery of the edition')
+    .option('--accepted', 'the server accepted them: record them as accepted')
+    .option('--not-accepted', 'the server did not accept them: back to pending, the next run sends them')
+    .option('--by <name>', 'who decides, for the ledger and the audit log', 'cli')
+    .action(async (edition: string, emails: string[], flags: ResolveFlags) => {
+      const { runResolveCommand } = await import('./resolve-deliveries.ts');
+      host.setExitCode(await runResolveCommand(await host.getContext({ sendsMail: false }), edition, emails, flags));
+    });
 }

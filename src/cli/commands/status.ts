@@ -1,3 +1,4 @@
+import { tallyOf, type DeliveryTally } from '../../delivery/delivery-tally.ts';
 import { DELIVERY_STATUSES, emptyCounts, type DeliveryStatus, type EditionDeliverySummary, type Ledger } from '../../delivery/ledger.ts';
 import type { DeliveryEventStore, EditionFeedbackCounts } from '../../delivery/delivery-events.ts';
 import { feedbackRates, formatPercent, isAboveComplaintLimit } from '../../delivery/feedback-rates.ts';
@@ -26,6 +27,9 @@ export interface StatusContext {
 }
 
 const COLUMNS = ['pending', 'sending', 'accepted', 'failed', 'skipped'] as const;
+const TALLY_COLUMNS: readonly [keyof DeliveryTally, string][] = [
+  ['accepted', 'accepted'], ['failed', 'failed'], ['ambiguous', 'ambiguous'], ['skipped', 'skipped'], ['pending', 'pending'], ['inFlight', 'in flight'], ['total', 'total'],
+];
 
 const percent = formatPercent;
 
@@ -64,13 +68,15 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
     (await collectEditions(ctx, options.newsletter)).map(async ({ edition, status, statusReason, summary }) => {
       const workers = summary.counts.sending && ctx.workQueue && ctx.now ? await ctx.workQueue.inFlight(edition, ctx.now) : [];
       const inFlightAtWorkers = workers.reduce((sum, worker) => sum + worker.rows, 0);
+      // While a send holds the edition, its `sending` rows are in flight, not (yet) ambiguous; so are live workers' rows.
+      const tally = tallyOf(summary.counts, active.has(edition) ? 0 : Math.max(0, summary.ambiguous - inFlightAtWorkers));
       return {
         edition,
         status,
         statusReason,
         ...Object.fromEntries(COLUMNS.map((column) => [column, summary.counts[column]])),
-        // While a send holds the edition, its `sending` rows are in flight, not (yet) ambiguous; so are live workers' rows.
-        ambiguous: active.has(edition) ? 0 : Math.max(0, summary.ambiguous - inFlightAtWorkers),
+        ambiguous: tally.ambiguous,
+        inFlight: tally.inFlight,
         workers,
         unsubscribed: unsubscribes.get(edition) ?? 0,
         feedback: feedbackRates(feedback.get(edition), summary.counts.accepted),
@@ -89,12 +95,12 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
     ctx.stdout.write(options.newsletter ? `No editions yet for newsletter "${options.newsletter}".\n` : 'No editions yet.\n');
     return 0;
   }
-  const header = ['edition', 'status', ...COLUMNS, 'ambiguous', 'unsubscribed', 'note'];
+  // The words and order of the send summary (delivery-tally.ts); `sending` rows split into ambiguous and in flight.
+  const header = ['edition', 'status', ...TALLY_COLUMNS.map(([, title]) => title), 'unsubscribed', 'note'];
   const rows = editions.map((e) => [
     e.edition,
     e.status ?? '-',
-    ...COLUMNS.map((c) => String((e as Record<string, unknown>)[c])),
-    String(e.ambiguous),
+    ...TALLY_COLUMNS.map(([key]) => String((e as Record<string, unknown>)[key])),
     String(e.unsubscribed),
     oneLine(e.statusReason),
   ]);
@@ -123,8 +129,9 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
     if (e.ambiguous) {
       ctx.stdout.write(
         `\n${e.edition}: ${e.ambiguous} ambiguous (no reply after the end of DATA, or left "sending" by an interrupted run; maybe accepted). ` +
-          'They are not resent unless you rerun the send with --resend-ambiguous; list them with ' +
-          `\`tidings deliveries ${e.edition} --status sending\`.\n`,
+          `List them with \`tidings deliveries ${e.edition} --status sending\`; once the mail server's log tells, record it with ` +
+          `\`tidings deliveries resolve ${e.edition} <email…|--all-ambiguous> --accepted|--not-accepted\` ` +
+          '(not accepted ones are resent by the next run), or resend them all with --resend-ambiguous (some may get a second copy).\n',
       );
     }
     if (e.lastErrors.length) {
@@ -166,7 +173,9 @@ export async function runDeliveries(ctx: StatusContext, options: { edition: stri
         r.status,
         String(r.attempts),
         r.finishedAt ?? r.claimedAt ?? '',
-        r.status === 'skipped'
+        r.resolution && r.status !== 'sending'
+          ? `was ambiguous; resolved ${r.resolution.decision} by ${r.resolution.by} at ${r.resolution.at}${r.messageId ? ` · ${r.messageId}` : ''}`
+          : r.status === 'skipped'
           ? (r.reason ?? '')
           : r.status === 'failed' || (r.status === 'sending' && r.errorCode)
             ? `${r.errorCode ?? ''} ${oneLine(r.response)}`

@@ -72,7 +72,7 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
         throw new Error(`store unavailable (${error instanceof Error ? error.message : String(error)})`);
       }
       const detail = await wiring.checkHealth?.();
-      return detail ? `store ok; ${detail}` : 'store ok';
+      return { detail: detail ? `store ok; ${detail}` : 'store ok', warnings: await ambiguousWarnings(ctx) };
     },
   }, { modules: [...ROUTE_MODULES, createDeskRoutes(ctx)] });
   const { host, port } = ctx.config.web;
@@ -82,4 +82,13 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
     throw new ConfigError(ctx.configFile, [`web.host/web.port: cannot listen on ${host}:${port}: ${reason}`]);
   });
   return { subscribers, address: server.address, closed: server.closed, close: () => server.close() };
+}
+
+/** Ambiguous deliveries nobody has decided: the sends cannot finish without an operator. */
+async function ambiguousWarnings(ctx: AppContext): Promise<string[]> {
+  const unresolved = await ctx.store.ledger.unresolvedAmbiguous(ctx.clock.now());
+  if (!unresolved.length) return [];
+  const rows = unresolved.reduce((sum, edition) => sum + edition.rows, 0);
+  const where = unresolved.slice(0, 5).map((edition) => `${edition.editionId}: ${edition.rows}`).join(', ') + (unresolved.length > 5 ? ', …' : '');
+  return [`${rows} ambiguous deliveries unresolved (${where}); decide them with ${ctx.commandLine('deliveries resolve <edition> …')}`];
 }

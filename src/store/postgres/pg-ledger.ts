@@ -9,16 +9,22 @@ import type {
   EditionDeliverySummary,
   FailedRecord,
   Ledger,
+  ResolutionSummary,
+  ResolveRequest,
+  ResolveResult,
   SubscriberId,
 } from '../../delivery/ledger.ts';
 import {
   SELECT_LEDGER_ROWS,
+  refusalsOf,
   toDeliveryCounts,
   toDeliveryError,
   toDeliveryRow,
   toEditionSummaries,
+  toResolutionSummary,
   withNumericSubscriberId,
   type EditionStatusCountRow,
+  type ResolutionCountRow,
   type LedgerRow,
   type StatusCountRow,
 } from '../rows/ledger-rows.ts';
@@ -37,6 +43,9 @@ export const NO_LONGER_WANTED = `(
   FROM subscribers s
   LEFT JOIN subscriptions sub ON sub.subscriber_id = s.id AND sub.newsletter_id = split_part($1::text, '/', 1)
   WHERE s.id = $2)`;
+
+/** A `sending` row a live worker has in flight (`now`: the parameter holding the time): its message is in transit, not ambiguous. */
+const liveWorkerRow = (now: string) => `EXISTS (SELECT 1 FROM delivery_workers w WHERE w.worker_id = d.lease_owner AND w.expires_at > ${now})`;
 
 /** Free to claim for a process outside the workers: not leased, or its worker's lease ran out ($3 = now). */
 const NOT_LEASED = '(lease_until IS NULL OR lease_until <= $3)';
@@ -149,6 +158,77 @@ export class PgLedger implements Ledger {
       [editionId, at.toISOString()],
     );
     return result.rowCount ?? 0;
+  }
+
+  async resolveAmbiguous(editionId: string, request: ResolveRequest): Promise<ResolveResult> {
+    const at = request.at.toISOString();
+    return this.db.transaction(async (tx) => {
+      let ids: number[];
+      if (request.subscriberIds === 'all-ambiguous') {
+        const { rows } = await tx.query<{ subscriber_id: string }>(
+          `SELECT d.subscriber_id FROM deliveries d WHERE d.edition_id = $1 AND d.status = 'sending' AND NOT ${liveWorkerRow('$2')}
+            ORDER BY d.subscriber_id FOR UPDATE OF d`,
+          [editionId, at],
+        );
+        ids = rows.map((row) => Number(row.subscriber_id));
+      } else {
+        ids = [...new Set(request.subscriberIds)];
+      }
+      // Locked, so a worker cannot take a row between this check and the update.
+      const { rows: current } = await tx.query<{ subscriber_id: string; email: string | null; status: DeliveryStatus; in_flight: boolean }>(
+        `SELECT d.subscriber_id, s.email, d.status, ${liveWorkerRow('$3')} AS in_flight
+           FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
+          WHERE d.edition_id = $1 AND d.subscriber_id = ANY($2::bigint[]) FOR UPDATE OF d`,
+        [editionId, ids, at],
+      );
+      const refused = refusalsOf(ids, current.map((row) => ({ ...row, subscriber_id: Number(row.subscriber_id) })));
+      if (refused.length || !ids.length) return { resolved: [], refused };
+      await tx.query(
+        request.decision === 'accepted'
+          ? `UPDATE deliveries SET status = 'accepted', finished_at = $3, retryable = 0, resolution = 'accepted', resolved_by = $4, resolved_at = $3
+              WHERE edition_id = $1 AND status = 'sending' AND subscriber_id = ANY($2::bigint[])`
+          : `UPDATE deliveries SET status = 'pending', claimed_at = NULL, finished_at = NULL, error_code = NULL, response = NULL,
+               lease_owner = NULL, lease_until = NULL, resolution = 'not-accepted', resolved_by = $4, resolved_at = $3
+              WHERE edition_id = $1 AND status = 'sending' AND subscriber_id = ANY($2::bigint[])`,
+        [editionId, ids, at, request.by],
+      );
+      const received = request.decision === 'accepted' ? ids.flatMap((id) => (request.articleIds?.get(id) ?? []).map((articleId) => [id, articleId] as const)) : [];
+      if (received.length) {
+        await tx.query(
+          `INSERT INTO received_articles (subscriber_id, article_id, edition_id)
+             SELECT reader, article, $3 FROM unnest($1::bigint[], $2::text[]) AS got (reader, article)
+           ON CONFLICT DO NOTHING`,
+          [received.map(([id]) => id), received.map(([, articleId]) => articleId), editionId],
+        );
+      }
+      const { rows } = await tx.query<LedgerRow<string>>(
+        `${SELECT_LEDGER_ROWS} WHERE d.edition_id = $1 AND d.subscriber_id = ANY($2::bigint[]) ORDER BY d.subscriber_id`,
+        [editionId, ids],
+      );
+      return { resolved: rows.map((row) => toDeliveryRow(withNumericSubscriberId(row))), refused: [] };
+    });
+  }
+
+  async resolutions(editionId: string): Promise<ResolutionSummary | null> {
+    const { rows } = await this.db.query<ResolutionCountRow>(
+      `SELECT resolution, resolved_by, COUNT(*)::int AS n FROM deliveries WHERE edition_id = $1 AND resolution IS NOT NULL
+        GROUP BY resolution, resolved_by`,
+      [editionId],
+    );
+    return toResolutionSummary(rows);
+  }
+
+  async unresolvedAmbiguous(at: Date, newsletterId?: string): Promise<{ editionId: string; rows: number }[]> {
+    // Rows of an edition a live send holds are in flight too.
+    const { rows } = await this.db.query<{ edition_id: string; n: number }>(
+      `SELECT d.edition_id, COUNT(*)::int AS n FROM deliveries d
+        WHERE d.status = 'sending' AND ($1::text IS NULL OR starts_with(d.edition_id, $1::text || '/'))
+          AND NOT EXISTS (SELECT 1 FROM send_leases l WHERE l.edition_id = d.edition_id AND l.expires_at > $2)
+          AND NOT ${liveWorkerRow('$2')}
+        GROUP BY d.edition_id ORDER BY d.edition_id`,
+      [newsletterId ?? null, at.toISOString()],
+    );
+    return rows.map((row) => ({ editionId: row.edition_id, rows: row.n }));
   }
 
   async list(editionId: string, status?: DeliveryStatus): Promise<DeliveryRow[]> {

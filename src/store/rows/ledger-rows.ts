@@ -1,4 +1,4 @@
-import type { DeliveryCounts, DeliveryError, DeliveryRow, DeliveryStatus, EditionDeliverySummary } from '../../delivery/ledger.ts';
+import type { DeliveryCounts, DeliveryError, DeliveryRow, DeliveryStatus, EditionDeliverySummary, ResolutionSummary, ResolveRefusal, SubscriberId } from '../../delivery/ledger.ts';
 import { emptyCounts } from '../../delivery/ledger.ts';
 
 /**
@@ -21,6 +21,10 @@ export interface LedgerRow<SubscriberIdValue extends number | string = number> {
   error_code: string | null;
   reason: string | null;
   retryable: number;
+  /** The operator's decision on an ambiguous row (migration "ambiguous resolutions"). */
+  resolution: 'accepted' | 'not-accepted' | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
 }
 
 /**
@@ -51,6 +55,7 @@ export function toDeliveryRow(row: LedgerRow): DeliveryRow {
     errorCode: row.error_code,
     reason: row.reason,
     retryable: row.retryable === 1,
+    resolution: row.resolution ? { decision: row.resolution, by: row.resolved_by ?? '', at: row.resolved_at ?? '' } : null,
   };
 }
 
@@ -99,4 +104,39 @@ export function toEditionSummaries(rows: readonly EditionStatusCountRow[]): Edit
   return [...byEdition.values()].sort((a, b) =>
     (b.lastActivityAt ?? '').localeCompare(a.lastActivityAt ?? '') || b.editionId.localeCompare(a.editionId),
   );
+}
+
+/** One row per (decision, decider) of an edition's resolved rows. */
+export interface ResolutionCountRow {
+  resolution: 'accepted' | 'not-accepted';
+  resolved_by: string;
+  n: number;
+}
+
+export function toResolutionSummary(rows: readonly ResolutionCountRow[]): ResolutionSummary | null {
+  if (!rows.length) return null;
+  const summary: ResolutionSummary = { accepted: 0, notAccepted: 0, by: [] };
+  for (const row of rows) {
+    if (row.resolution === 'accepted') summary.accepted += Number(row.n);
+    else summary.notAccepted += Number(row.n);
+    if (!summary.by.includes(row.resolved_by)) summary.by.push(row.resolved_by);
+  }
+  summary.by.sort();
+  return summary;
+}
+
+/** Which of the asked rows may be resolved: refusals for the others (all or nothing is the caller's rule). */
+export function refusalsOf(
+  asked: readonly SubscriberId[],
+  rows: readonly { subscriber_id: number; email: string | null; status: DeliveryStatus; in_flight: boolean | number }[],
+): ResolveRefusal[] {
+  const byId = new Map(rows.map((row) => [Number(row.subscriber_id), row]));
+  const refused: ResolveRefusal[] = [];
+  for (const id of asked) {
+    const row = byId.get(id);
+    if (!row) refused.push({ subscriberId: id, email: null, status: null, why: 'no-row' });
+    else if (row.status !== 'sending') refused.push({ subscriberId: id, email: row.email, status: row.status, why: 'not-ambiguous' });
+    else if (row.in_flight) refused.push({ subscriberId: id, email: row.email, status: row.status, why: 'in-flight' });
+  }
+  return refused;
 }

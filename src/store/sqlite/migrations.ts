@@ -3,7 +3,8 @@
  * `PRAGMA user_version` records how far a file has come.
  * Area owners: 1 articles (ingest), 2 editions, 3 subscribers, 4 deliveries, 5 send leases,
  * 6 subscriber lifecycle, 7 scheduler, 8 source fetch state, 9 editor desk,
- * 10 delivery events and reader fields, 11 page cache (full text), 13 model-written summaries.
+ * 10 delivery events and reader fields, 11 page cache (full text), 13 model-written summaries,
+ * 14 ambiguous resolutions (deliveries).
  * Keep the array in version order.
  */
 export interface Migration {
@@ -369,6 +370,18 @@ export const MIGRATIONS: readonly Migration[] = [
         created_at TEXT NOT NULL,
         PRIMARY KEY (content_hash, model, variant)
       );
+    `,
+  },
+  {
+    version: 14,
+    name: 'ambiguous resolutions',
+    sql: `
+      -- An operator's decision on an ambiguous row (tidings deliveries resolve): the mail
+      -- server's log says it has the message (accepted) or not (back to pending, resent).
+      -- Kept after the resend, so a sent edition still says who resolved what.
+      ALTER TABLE deliveries ADD COLUMN resolution TEXT;
+      ALTER TABLE deliveries ADD COLUMN resolved_by TEXT;
+      ALTER TABLE deliveries ADD COLUMN resolved_at TEXT;
     `,
   },
 ];

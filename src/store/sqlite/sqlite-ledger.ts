@@ -9,15 +9,21 @@ import type {
   EditionDeliverySummary,
   FailedRecord,
   Ledger,
+  ResolutionSummary,
+  ResolveRequest,
+  ResolveResult,
   SubscriberId,
 } from '../../delivery/ledger.ts';
 import {
   SELECT_LEDGER_ROWS,
+  refusalsOf,
   toDeliveryCounts,
   toDeliveryError,
   toDeliveryRow,
   toEditionSummaries,
+  toResolutionSummary,
   type EditionStatusCountRow,
+  type ResolutionCountRow,
   type LedgerRow,
   type StatusCountRow,
 } from '../rows/ledger-rows.ts';
@@ -115,6 +121,32 @@ export class SqliteLedger implements Ledger {
         `UPDATE deliveries SET status = 'pending', claimed_at = NULL, finished_at = NULL, error_code = NULL, response = NULL
          WHERE edition_id = ? AND status = 'sending'`,
       ),
+      // The rows an operator names, as they are now (SQLite has no workers: nothing is in flight elsewhere).
+      resolvable: db.prepare(
+        `SELECT d.subscriber_id, s.email, d.status, 0 AS in_flight FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
+         WHERE d.edition_id = ? AND d.subscriber_id IN (SELECT value FROM json_each(?))`,
+      ),
+      ambiguousIds: db.prepare<[string], { subscriber_id: number }>(`SELECT subscriber_id FROM deliveries WHERE edition_id = ? AND status = 'sending' ORDER BY subscriber_id`),
+      resolveAccepted: db.prepare(
+        `UPDATE deliveries SET status = 'accepted', finished_at = @at, retryable = 0, resolution = 'accepted', resolved_by = @by, resolved_at = @at
+         WHERE edition_id = @edition AND status = 'sending' AND subscriber_id IN (SELECT value FROM json_each(@ids))`,
+      ),
+      resolveNotAccepted: db.prepare(
+        `UPDATE deliveries SET status = 'pending', claimed_at = NULL, finished_at = NULL, error_code = NULL, response = NULL,
+           resolution = 'not-accepted', resolved_by = @by, resolved_at = @at
+         WHERE edition_id = @edition AND status = 'sending' AND subscriber_id IN (SELECT value FROM json_each(@ids))`,
+      ),
+      listIds: db.prepare(`${SELECT_LEDGER_ROWS} WHERE d.edition_id = ? AND d.subscriber_id IN (SELECT value FROM json_each(?)) ORDER BY d.subscriber_id`),
+      resolutions: db.prepare(
+        `SELECT resolution, resolved_by, COUNT(*) AS n FROM deliveries WHERE edition_id = ? AND resolution IS NOT NULL GROUP BY resolution, resolved_by`,
+      ),
+      // Rows of an edition that a live send holds are in flight, not ambiguous.
+      unresolved: db.prepare<[string | null, string | null, string | null, string], { edition_id: string; n: number }>(
+        `SELECT d.edition_id, COUNT(*) AS n FROM deliveries d
+         WHERE d.status = 'sending' AND (? IS NULL OR substr(d.edition_id, 1, length(?) + 1) = ? || '/')
+           AND NOT EXISTS (SELECT 1 FROM send_leases l WHERE l.edition_id = d.edition_id AND l.expires_at > ?)
+         GROUP BY d.edition_id ORDER BY d.edition_id`,
+      ),
       counts: db.prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE edition_id = ? GROUP BY status'),
       list: db.prepare(`${SELECT_LEDGER_ROWS} WHERE d.edition_id = ? ORDER BY d.subscriber_id`),
       listByStatus: db.prepare(`${SELECT_LEDGER_ROWS} WHERE d.edition_id = ? AND d.status = ? ORDER BY d.subscriber_id`),
@@ -190,6 +222,33 @@ export class SqliteLedger implements Ledger {
   /** SQLite has no workers: every `sending` row is one a finished or crashed run left. */
   async resetAmbiguous(editionId: string, _at: Date): Promise<number> {
     return this.statements.resetAmbiguous.run(editionId).changes;
+  }
+
+  async resolveAmbiguous(editionId: string, request: ResolveRequest): Promise<ResolveResult> {
+    const { statements } = this;
+    return this.db.transaction((): ResolveResult => {
+      const ids = request.subscriberIds === 'all-ambiguous'
+        ? statements.ambiguousIds.all(editionId).map((row) => row.subscriber_id)
+        : [...new Set(request.subscriberIds)];
+      const json = JSON.stringify(ids);
+      const refused = refusalsOf(ids, statements.resolvable.all(editionId, json) as Parameters<typeof refusalsOf>[1]);
+      if (refused.length || !ids.length) return { resolved: [], refused };
+      const update = request.decision === 'accepted' ? statements.resolveAccepted : statements.resolveNotAccepted;
+      update.run({ at: request.at.toISOString(), by: request.by, edition: editionId, ids: json });
+      if (request.decision === 'accepted') {
+        for (const id of ids) for (const articleId of request.articleIds?.get(id) ?? []) statements.received.run(id, articleId, editionId);
+      }
+      return { resolved: (statements.listIds.all(editionId, json) as LedgerRow[]).map(toDeliveryRow), refused: [] };
+    }).immediate();
+  }
+
+  async resolutions(editionId: string): Promise<ResolutionSummary | null> {
+    return toResolutionSummary(this.statements.resolutions.all(editionId) as ResolutionCountRow[]);
+  }
+
+  async unresolvedAmbiguous(at: Date, newsletterId?: string): Promise<{ editionId: string; rows: number }[]> {
+    const key = newsletterId ?? null;
+    return this.statements.unresolved.all(key, key, key, at.toISOString()).map((row) => ({ editionId: row.edition_id, rows: row.n }));
   }
 
   async list(editionId: string, status?: DeliveryStatus): Promise<DeliveryRow[]> {

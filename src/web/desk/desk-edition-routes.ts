@@ -7,6 +7,7 @@ import type { Edition } from '../../editions/edition.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { PREVIEW_CSP, deskSession, field, sendDeskHtml } from './desk-request.ts';
 import { applyDeskAction } from './desk-actions.ts';
+import { ambiguousRowsView, resolveOnDesk } from './desk-resolve.ts';
 import { buildEditionView } from './edition-view-model.ts';
 import { editionPath } from './edition-list-model.ts';
 import { feedbackView } from './feedback-view.ts';
@@ -81,6 +82,7 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
       selectedSubscriber: query.subscriber ?? '',
       selectedLocale: query.locale ?? '',
       sending: edition.status === 'sending' || deps.sends.isRunning(edition.id),
+      ambiguous: await ambiguousRowsView(ctx, edition),
       feedback,
       note: query.note ?? null,
       error: query.error ?? null,
@@ -92,6 +94,17 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
     if (!edition) return reply;
     const session = deskSession(request);
     const back = editionPath(edition.id);
+    const op = field(request.body, 'op');
+    if (op === 'resolve' || op === 'resolve-confirmed') {
+      const step = await resolveOnDesk(ctx, edition, session.editor, request.body);
+      if (step.kind === 'forbidden') return sendDeskHtml(reply, views.render('message', { title: 'Not allowed', message: step.message }), 403);
+      if (step.kind === 'confirm') {
+        const context = { title: 'Resolve ambiguous deliveries', editor: session.editor, csrf: session.csrfToken, path: back, edition: edition.id, ...step.context };
+        return sendDeskHtml(reply, views.render('resolve-confirm', context));
+      }
+      const query = step.note ? `note=${encodeURIComponent(step.note)}` : `error=${encodeURIComponent(step.error ?? '')}`;
+      return reply.redirect(`${back}?${query}#ambiguous`, 303);
+    }
     try {
       const outcome = await applyDeskAction(deps, edition, session.editor, request.body);
       if (outcome.forbidden) {
@@ -144,7 +157,8 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
       const rate = previous && now > previous.at ? ((done - previous.done) * 1000) / (now - previous.at) : 0;
       previous = { done, at: now };
       const remaining = counts.pending + counts.sending;
-      const event = { ...counts, status: current?.status, rate: Math.round(rate * 10) / 10, secondsLeft: rate > 0 ? Math.ceil(remaining / rate) : null };
+      const ambiguous = (await ctx.store.ledger.unresolvedAmbiguous(ctx.clock.now(), edition.newsletterId)).find((e) => e.editionId === edition.id)?.rows ?? 0;
+      const event = { ...counts, ambiguous, status: current?.status, rate: Math.round(rate * 10) / 10, secondsLeft: rate > 0 ? Math.ceil(remaining / rate) : null };
       reply.raw.write(`data: ${JSON.stringify(event)}\n\n`);
       if (current?.status !== 'sending' && !deps.sends.isRunning(edition.id)) stop();
     };

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../app/context.ts';
 import type { DeskSends } from '../../app/desk/desk-sends.ts';
 import type { EditionFeedbackCounts } from '../../delivery/delivery-events.ts';
+import { describeTally, tallyOf } from '../../delivery/delivery-tally.ts';
 import type { NewsletterConfig } from '../../config/schema.ts';
 import type { Edition } from '../../editions/edition.ts';
 import { editionIdFor } from '../../editions/slot.ts';
@@ -28,6 +29,7 @@ export async function buildEditionList(ctx: AppContext, sends: DeskSends) {
     ctx.logger.warn({ err: error }, 'desk: bounce and complaint counts unavailable');
     return new Map<string, EditionFeedbackCounts>();
   });
+  const ambiguous = new Map((await ctx.store.ledger.unresolvedAmbiguous(ctx.clock.now())).map((e) => [e.editionId, e.rows]));
   const row = (edition: Edition) => {
     const newsletter = ctx.config.newsletters.find((n) => n.id === edition.newsletterId);
     const counts = summaries.get(edition.id)?.counts;
@@ -44,6 +46,9 @@ export async function buildEditionList(ctx: AppContext, sends: DeskSends) {
       accepted: counts?.accepted ?? 0,
       failed: counts?.failed ?? 0,
       total: counts?.total ?? 0,
+      // The words of the send summary and `tidings status` (delivery-tally.ts).
+      delivery: counts ? describeTally(tallyOf(counts, ambiguous.get(edition.id) ?? 0)) : '',
+      ambiguous: ambiguous.get(edition.id) ?? 0,
       unsubscribes: unsubscribes.get(edition.id) ?? 0,
       feedback: feedbackView(feedback.get(edition.id), counts?.accepted ?? 0),
       running: sends.isRunning(edition.id),

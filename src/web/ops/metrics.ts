@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock } from '../../core/clock.ts';
+import type { Ledger } from '../../delivery/ledger.ts';
 import type { SourceStateStore } from '../../store/source-state-store.ts';
 import type { StoreStats } from '../../store/store-stats.ts';
 
@@ -20,7 +21,7 @@ export interface SchedulerStatus {
 }
 
 export interface MetricsDeps {
-  store: { stats: StoreStats; sources: Pick<SourceStateStore, 'listStates'> };
+  store: { stats: StoreStats; sources: Pick<SourceStateStore, 'listStates'>; ledger?: Pick<Ledger, 'unresolvedAmbiguous'> };
   clock: Clock;
   /** The configured newsletters, one `next run` series each. */
   newsletterIds: readonly string[];
@@ -86,6 +87,23 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
       this.inc(counts.accepted ?? 0);
     },
   });
+
+  const ledger = deps.store.ledger;
+  if (ledger) {
+    new Gauge({
+      name: 'tidings_ambiguous_deliveries',
+      help: 'Ambiguous deliveries nobody has resolved yet (no send or live worker holds them), per newsletter: tidings deliveries resolve.',
+      labelNames: ['newsletter'],
+      registers,
+      async collect() {
+        const unresolved = await ledger.unresolvedAmbiguous(deps.clock.now());
+        this.reset();
+        // Every configured newsletter has a series (0 when clear), so an alert can compare against it.
+        for (const newsletter of deps.newsletterIds) this.set({ newsletter }, 0);
+        for (const { editionId, rows } of unresolved) this.inc({ newsletter: editionId.split('/')[0]! }, rows);
+      },
+    });
+  }
 
   if (deps.schedulerStatus) registerSchedulerMetrics(registers, deps.schedulerStatus, deps.clock);
 

@@ -9,8 +9,12 @@ import { registerMetricsRoute } from './metrics.ts';
 export const registerOpsRoutes: RouteModule = (app, web) => {
   app.get('/healthz', { config: { rateLimit: false } }, async (request, reply) => {
     try {
-      const detail = await web.checkHealth();
-      return reply.code(200).header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send(detail ? `ok: ${detail}\n` : 'ok\n');
+      const health = await web.checkHealth();
+      // Warnings are for people, not load balancers: the server still serves, so still 200.
+      const body = typeof health === 'object' && health
+        ? `${health.warnings.length ? 'warn' : 'ok'}: ${[health.detail, ...health.warnings].join('; ')}\n`
+        : health ? `ok: ${health}\n` : 'ok\n';
+      return reply.code(200).header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send(body);
     } catch (error) {
       const reason = describeError(error);
       request.log.error({ err: reason }, 'health check failed');

@@ -33,7 +33,7 @@
       source.onmessage = function (message) {
         var p = JSON.parse(message.data);
         var left = p.secondsLeft == null ? '' : ', about ' + p.secondsLeft + ' s left';
-        element.textContent = p.accepted + ' accepted, ' + p.failed + ' failed, ' + p.pending + ' pending of ' + p.total +
+        element.textContent = p.accepted + ' accepted, ' + p.failed + ' failed, ' + p.ambiguous + ' ambiguous, ' + p.skipped + ' skipped, ' + p.pending + ' pending of ' + p.total +
           ' · ' + p.rate + ' msg/s' + left + (p.status === 'sending' ? '' : ' · ' + p.status);
         if (p.status !== 'sending') source.close();
       };

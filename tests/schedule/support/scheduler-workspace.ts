@@ -5,7 +5,7 @@ import { createAppContext, type AppContext } from '../../../src/app/context.ts';
 import { createScheduler } from '../../../src/cli/commands/schedule.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
 import { createFixedClock } from '../../../src/core/clock.ts';
-import { createLogger } from '../../../src/core/logger.ts';
+import { createLogger, type Logger } from '../../../src/core/logger.ts';
 import { editionFolderName } from '../../../src/delivery/outbox-transport.ts';
 import { runSubscribersSync } from '../../../src/cli/commands/subscribers.ts';
 import type { Scheduler, TickReport } from '../../../src/schedule/scheduler.ts';
@@ -40,7 +40,10 @@ export interface SchedulerWorkspace {
  * outbox transport, a real SQLite file, and a clock the test moves. `newsletterYaml` is
  * the newsletter entry after `- id: daily` (indented by four spaces).
  */
-export async function createSchedulerWorkspace(dir: string, options: { newsletterYaml: string; readers: Reader[]; extraYaml?: string; start: string; transportYaml?: string }): Promise<SchedulerWorkspace> {
+export async function createSchedulerWorkspace(
+  dir: string,
+  options: { newsletterYaml: string; readers: Reader[]; extraYaml?: string; start: string; transportYaml?: string; logger?: Logger },
+): Promise<SchedulerWorkspace> {
   mkdirSync(path.join(dir, 'articles'), { recursive: true });
   mkdirSync(path.join(dir, 'subscribers'), { recursive: true });
   writeFileSync(
@@ -80,7 +83,7 @@ ${options.extraYaml ?? ''}`,
     const ctx = createAppContext({
       loaded: loadConfig(configFile, {}),
       clock,
-      logger: createLogger({ level: process.env.DEBUG_SCHED ? 'debug' : 'silent' }),
+      logger: options.logger ?? createLogger({ level: process.env.DEBUG_SCHED ? 'debug' : 'silent' }),
       env: {},
       out: () => {},
       err: () => {},

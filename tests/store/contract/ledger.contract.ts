@@ -115,5 +115,69 @@ export function ledgerContract(name: string, open: OpenPorts): void {
         ['ann@example.org', 'sending'], ['bob@example.org', 'skipped'], ['cy@example.org', 'skipped'], ['dee@example.org', 'skipped'],
       ]);
     });
+
+    it('resolves ambiguous rows as the operator decides, all or nothing, and keeps who decided', async () => {
+      const { ledger, subscribers } = ports();
+      const [ann, bob, cy, dee] = await seedSubscribers(subscribers, [
+        staged('ann@example.org', { weekly: null }),
+        staged('bob@example.org', { weekly: null }),
+        staged('cy@example.org', { weekly: null }),
+        staged('dee@example.org', { weekly: null }),
+      ]);
+      await ledger.ensurePending(E, [ann!, bob!, cy!, dee!]);
+      for (const id of [ann!, bob!, cy!]) await ledger.claim(E, id, at);
+      await ledger.recordAmbiguous(E, ann!, at, { code: 'TRANSPORT_AMBIGUOUS', text: 'no reply after DATA', attempts: 1 });
+      await ledger.recordAmbiguous(E, bob!, at, { code: 'TRANSPORT_AMBIGUOUS', text: 'no reply after DATA', attempts: 1 });
+      await ledger.recordAccepted(E, cy!, at, { messageId: '<c@x>', response: '250 ok', segment: 's', articleIds: [] });
+      const later = new Date('2026-11-28T09:00:00Z');
+
+      // One row that is not ambiguous refuses the whole request, naming it; nothing changes.
+      const refused = await ledger.resolveAmbiguous(E, { subscriberIds: [ann!, cy!, dee!, 999], decision: 'accepted', by: 'ops', at: later });
+      expect(refused.resolved).toEqual([]);
+      expect(refused.refused).toEqual([
+        { subscriberId: cy!, email: 'cy@example.org', status: 'accepted', why: 'not-ambiguous' },
+        { subscriberId: dee!, email: 'dee@example.org', status: 'pending', why: 'not-ambiguous' },
+        { subscriberId: 999, email: null, status: null, why: 'no-row' },
+      ]);
+      expect(await ledger.counts(E)).toMatchObject({ sending: 2, accepted: 1, pending: 1 });
+      expect(await ledger.resolutions(E)).toBeNull();
+
+      const articleIds = new Map([[ann!, ['a1', 'a2']], [bob!, ['b1']]]);
+      const accepted = await ledger.resolveAmbiguous(E, { subscriberIds: [ann!], decision: 'accepted', by: 'ops', at: later, articleIds });
+      expect(accepted.refused).toEqual([]);
+      expect(accepted.resolved.map((r) => [r.email, r.status, r.resolution])).toEqual([
+        ['ann@example.org', 'accepted', { decision: 'accepted', by: 'ops', at: later.toISOString() }],
+      ]);
+      // The articles of a reader resolved as accepted count as received (nobody sees them twice).
+      expect(await ledger.receivedArticleIds(ann!, ['a1', 'a2', 'b1'])).toEqual(new Set(['a1', 'a2']));
+      const rest = await ledger.resolveAmbiguous(E, { subscriberIds: 'all-ambiguous', decision: 'not-accepted', by: 'alice', at: later, articleIds });
+      expect(await ledger.receivedArticleIds(bob!, ['b1'])).toEqual(new Set());
+      expect(rest.resolved.map((r) => [r.email, r.status, r.errorCode])).toEqual([['bob@example.org', 'pending', null]]);
+      // Final rows are never claimed again; the not-accepted one is, and keeps its resolution once sent.
+      expect((await ledger.claim(E, ann!, later)).claimed).toBe(false);
+      expect((await ledger.claim(E, bob!, later)).claimed).toBe(true);
+      await ledger.recordAccepted(E, bob!, later, { messageId: '<b@x>', response: '250 ok', segment: 's', articleIds: [] });
+      expect((await ledger.list(E, 'accepted')).find((r) => r.subscriberId === bob!)?.resolution).toMatchObject({ decision: 'not-accepted', by: 'alice' });
+      expect(await ledger.resolutions(E)).toEqual({ accepted: 1, notAccepted: 1, by: ['alice', 'ops'] });
+      // Nothing ambiguous is left: --all-ambiguous then resolves nothing, and refuses nothing.
+      expect(await ledger.resolveAmbiguous(E, { subscriberIds: 'all-ambiguous', decision: 'accepted', by: 'ops', at: later })).toEqual({ resolved: [], refused: [] });
+    });
+
+    it('counts unresolved ambiguous rows per edition, leaving out editions a live send holds', async () => {
+      const { ledger, sendLease } = ports();
+      const other = 'weekly/2026-11-21T07:00:00Z';
+      await ledger.ensurePending(E, [1, 2, 3]);
+      await ledger.ensurePending(other, [1]);
+      await ledger.ensurePending('daily/2026-11-28T07:00:00Z', [1]);
+      for (const id of [1, 2]) await ledger.claim(E, id, at);
+      await ledger.claim(other, 1, at);
+      await ledger.claim('daily/2026-11-28T07:00:00Z', 1, at);
+      expect(await ledger.unresolvedAmbiguous(at, 'weekly')).toEqual([{ editionId: other, rows: 1 }, { editionId: E, rows: 2 }].sort((a, b) => (a.editionId < b.editionId ? -1 : 1)));
+      expect(await ledger.unresolvedAmbiguous(at)).toHaveLength(3);
+      await sendLease.acquire(E, { holder: 'h pid 1 run x', host: 'h', pid: 1 }, at, 60_000);
+      expect(await ledger.unresolvedAmbiguous(at, 'weekly')).toEqual([{ editionId: other, rows: 1 }]);
+      // Once the lease has expired, its rows are ambiguous again.
+      expect(await ledger.unresolvedAmbiguous(new Date(at.getTime() + 120_000), 'weekly')).toHaveLength(2);
+    });
   });
 }

@@ -96,5 +96,23 @@ export function workQueueContract(name: string, open: () => Promise<OpenedQueue>
       await queue.leave('a');
       expect(await otherQueue.heartbeat(w('b'), at(1600), 1000)).toBe(1);
     });
+
+    it('refuses to resolve a row a live worker has in flight; once its heartbeat runs out the row is ambiguous and resolvable', async () => {
+      const { queue, ledger } = current;
+      await ledger.ensurePending(E, [1, 2]);
+      await queue.heartbeat(w('a'), T0, 1000);
+      await queue.claimBatch(E, 'a', 10, 1000, T0);
+      expect(await queue.claimLeased(E, 1, 'a', at(10))).toEqual({ claimed: true });
+      const asked = { subscriberIds: [1], decision: 'not-accepted' as const, by: 'ops', at: at(20) };
+      expect(await ledger.resolveAmbiguous(E, asked)).toEqual({ resolved: [], refused: [{ subscriberId: 1, email: null, status: 'sending', why: 'in-flight' }] });
+      expect(await ledger.resolveAmbiguous(E, { ...asked, subscriberIds: 'all-ambiguous' })).toEqual({ resolved: [], refused: [] });
+      expect(await ledger.unresolvedAmbiguous(at(20))).toEqual([]);
+      const dead = at(5000);
+      expect(await ledger.unresolvedAmbiguous(dead)).toEqual([{ editionId: E, rows: 1 }]);
+      const resolved = await ledger.resolveAmbiguous(E, { ...asked, at: dead });
+      expect(resolved.resolved.map((r) => [r.subscriberId, r.status])).toEqual([[1, 'pending']]);
+      // Back in the queue for any worker.
+      expect(await queue.claimBatch(E, 'b', 10, 1000, at(5001))).toEqual([1, 2]);
+    });
   });
 }
