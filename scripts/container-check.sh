@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 command -v podman >/dev/null || { echo "error: podman is not installed (apt-get install podman)" >&2; exit 2; }
 bash scripts/container-base.sh
 echo "== podman build (image tidings:local)"
-podman build --isolation chroot -f Containerfile -t tidings:local .
+podman build --isolation chroot --format docker -f Containerfile -t tidings:local .
 echo "== podman build --target smoke (the image's CLI on the bundled samples)"
-podman build --isolation chroot -f Containerfile --target smoke -t tidings:smoke .
-podman image inspect tidings:local --format 'user {{.Config.User}}, entrypoint {{.Config.Entrypoint}}, cmd {{.Config.Cmd}}, volumes {{.Config.Volumes}}'
+podman build --isolation chroot --format docker -f Containerfile --target smoke -t tidings:smoke .
+podman image inspect tidings:local --format 'user {{.Config.User}}, entrypoint {{.Config.Entrypoint}}, cmd {{.Config.Cmd}}, volumes {{.Config.Volumes}}, healthcheck {{.Config.Healthcheck.Test}}'
 echo "container check passed"
