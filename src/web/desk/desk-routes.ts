@@ -8,6 +8,7 @@ import type { AppContext } from '../../app/context.ts';
 import { DeskAuth, csrfMatches } from '../../app/desk/desk-auth.ts';
 import { DeskSends } from '../../app/desk/desk-sends.ts';
 import type { RouteModule } from '../web-context.ts';
+import { registerDeskAccountRoutes } from './desk-account-routes.ts';
 import { registerDeskEditionRoutes } from './desk-edition-routes.ts';
 import { buildEditionList } from './edition-list-model.ts';
 import { LOGIN_COOKIE, SESSION_COOKIE, deskSession, field, sendDeskHtml, setDeskSession } from './desk-request.ts';
@@ -106,8 +107,8 @@ async function registerDesk(desk: FastifyInstance, deps: DeskDeps, assets: Recor
     const result = await auth.login(field(body, 'login'), field(body, 'password'), request.ip, request.cookies[SESSION_COOKIE]);
     if (!result.ok) {
       const messages = {
-        invalid: 'Wrong name or password.',
-        locked: 'Too many failed logins: this account is locked for a while. An admin can reset the password.',
+        // The same words for an unknown name, a wrong password and a blocked address.
+        invalid: 'Wrong name or password. After several failed logins this address must wait a while before it can log in; an admin can lift that.',
         'rate-limited': 'Too many login attempts from this address. Wait a minute.',
       };
       return loginPage(reply, messages[result.reason], result.reason === 'invalid' ? 401 : 429);
@@ -131,4 +132,5 @@ async function registerDesk(desk: FastifyInstance, deps: DeskDeps, assets: Recor
   });
 
   registerDeskEditionRoutes(desk, deps);
+  registerDeskAccountRoutes(desk, deps);
 }
