@@ -30,11 +30,13 @@ export const registerPublicRoutes: RouteModule = (app, web) => {
   const sendEdition = async (request: FastifyRequest, reply: FastifyReply, params: unknown) => {
     const parsed = editionParams.safeParse(params);
     if (!parsed.success) return web.sendError(request, reply, 404);
-    const edition = await web.subscribers.editionForWeb(`${parsed.data.newsletter}/${parsed.data.slot}`);
+    const viewKey = (request.query as Record<string, unknown> | undefined)?.k;
+    const edition = await web.subscribers.editionForWeb(`${parsed.data.newsletter}/${parsed.data.slot}`, typeof viewKey === 'string' ? viewKey : null);
     return reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('content-security-policy', EDITION_CSP)
-      .header('cache-control', 'public, max-age=300')
+      // A keyed page (a newsletter that is not public) stays out of shared caches.
+      .header('cache-control', edition.archivePublic ? 'public, max-age=300' : 'private, max-age=300')
       .send(edition.html);
   };
   // Browsers ask for it on every first visit; no icon, and no 404 page to render.
