@@ -19,7 +19,8 @@ export const registerPublicRoutes: RouteModule = (app, web) => {
   const zoneOf = (newsletterId: string) => web.config.newsletters.find((n) => n.id === newsletterId)?.timezone ?? 'UTC';
   const localeOfNewsletter = (newsletterId: string) => web.config.newsletters.find((n) => n.id === newsletterId)?.locale ?? null;
 
-  app.get('/assets/style.css', async (_request, reply) =>
+  // Static files are never rate limited: a 429 page without its stylesheet helps nobody.
+  app.get('/assets/style.css', { config: { rateLimit: false } }, async (_request, reply) =>
     reply
       .header('content-type', 'text/css; charset=utf-8')
       .header('cache-control', 'public, max-age=86400')
@@ -40,7 +41,7 @@ export const registerPublicRoutes: RouteModule = (app, web) => {
       .send(edition.html);
   };
   // Browsers ask for it on every first visit; no icon, and no 404 page to render.
-  app.get('/favicon.ico', async (_request, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
+  app.get('/favicon.ico', { config: { rateLimit: false } }, async (_request, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
 
   app.get('/e/:newsletter/:slot', (request, reply) => sendEdition(request, reply, request.params));
   // `/e/daily%2F2026-11-28T07%3A28`: the whole id percent-encoded as one segment.
