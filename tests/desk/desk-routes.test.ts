@@ -150,6 +150,26 @@ describe('desk over HTTP: sessions, CSRF, lockout, roles', () => {
     expect(log.some((e) => e.actor === 'root' && e.action === 'login.lockout')).toBe(true);
   });
 
+  it('gives a logged-in editor their own request budget: curating with previews never meets the readers\' per-address limit', async () => {
+    server = await startDeskServer(tempDir(), { perMinute: 10 });
+    const editor = client(server.url);
+    expect((await editor.login('ann', PASSWORDS.ann)).status).toBe(303);
+    const page = await editor.request(`/desk/e/${EDITION}`);
+    const preview = /<iframe[^>]+src="([^"]+)"/.exec(page.text)![1]!.replace(/&amp;/g, '&');
+    // Five curation rounds: the page, its preview frames and the editions list, 20 requests.
+    for (let round = 0; round < 5; round++) {
+      for (const path of [`/desk/e/${EDITION}`, preview, preview, '/desk/editions']) expect((await editor.request(path)).status, path).toBe(200);
+    }
+    // Static files are never counted, for anyone.
+    const stranger = client(server.url);
+    for (let i = 0; i < 15; i++) expect((await stranger.request('/desk/assets/desk.css')).status).toBe(200);
+    // Without a session, the desk counts against the address's limit (10 a minute).
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await stranger.request('/desk/login')).status);
+    expect(statuses).toContain(429);
+    expect((await editor.request('/desk/editions')).status).toBe(200);
+  }, 120_000);
+
   it('shows bounce and complaint rates per edition on the list and the edition page, warning above 0.3% complaints', async () => {
     server = await startDeskServer(tempDir());
     const { ctx } = server;
