@@ -33,7 +33,8 @@ function signupNewsletter(web: WebContext, id: string): NewsletterConfig | null 
   return found?.signup ? found : null;
 }
 
-type FormProblem = { field: 'email' } | { field: 'name'; reason: string };
+/** Which field the re-shown form marks: a bad address, or a name that breaks the name rule. */
+type FormProblem = 'email' | 'name';
 
 function sendForm(web: WebContext, request: FastifyRequest, reply: FastifyReply, newsletter: NewsletterConfig, values: { email?: string; name?: string; categories?: string[]; locale?: string }, status = 200, problem?: FormProblem) {
   const locale = web.localeOf(request, values.locale ?? null);
@@ -46,8 +47,8 @@ function sendForm(web: WebContext, request: FastifyRequest, reply: FastifyReply,
       newsletter: { id: newsletter.id, title: newsletter.title, description: newsletter.description },
       actionPath: `/s/${newsletter.id}`,
       honeypot: HONEYPOT_FIELD,
-      invalid: problem?.field === 'email',
-      nameInvalid: problem?.field === 'name',
+      invalid: problem === 'email',
+      nameInvalid: problem === 'name',
       nameMax: SIGNUP_NAME_MAX,
       email: values.email ?? '',
       name: values.name ?? '',
@@ -87,9 +88,8 @@ export const registerSignupRoutes: RouteModule = (app, web) => {
       return sent();
     }
     // The same address rule as the subscriber lists (IDN domains included).
-    if (!normalizeEmailAddress(email).ok) return sendForm(web, request, reply, newsletter, body.data, 400, { field: 'email' });
-    const nameProblem = name ? signupNameProblem(name) : null;
-    if (nameProblem) return sendForm(web, request, reply, newsletter, body.data, 400, { field: 'name', reason: nameProblem });
+    if (!normalizeEmailAddress(email).ok) return sendForm(web, request, reply, newsletter, body.data, 400, 'email');
+    if (name && signupNameProblem(name)) return sendForm(web, request, reply, newsletter, body.data, 400, 'name');
     await web.subscribers.requestSignup(newsletter.id, { email, name: name || null, categories: categories.length > 0 ? categories : null, locale: locale || null }, { ip: request.ip });
     return sent();
   });
