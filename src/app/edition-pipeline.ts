@@ -1,7 +1,7 @@
 import type { NewsletterConfig } from '../config/schema.ts';
 import { ConfigError, UsageError } from '../core/errors.ts';
 import { parseInstant } from '../core/zone-time.ts';
-import { buildSubscriberUrls, createSubscriberLinks, type SubscriberUrls } from '../delivery/subscriber-token.ts';
+import { buildSubscriberUrls, createSubscriberLinks, signEditionView, type SubscriberUrls } from '../delivery/subscriber-token.ts';
 import { buildEdition } from '../editions/build-edition.ts';
 import type { Edition } from '../editions/edition.ts';
 import { planDigest, type DigestPlan, type DigestReader } from '../editions/plan-digest.ts';
@@ -98,8 +98,11 @@ export class EditionPipeline {
     return new EditionPipeline(ctx, newsletter, edition, renderer);
   }
 
+  /** The edition's web page; keyed for a newsletter that is not public (`/e/` needs the key then). */
   get webVersionUrl(): string {
-    return buildSubscriberUrls(this.ctx.config.web.baseUrl, { unsubscribe: '', preferences: '' }, this.edition.id).viewUrl;
+    const secret = this.ctx.config.web.secret;
+    const viewKey = !this.newsletter.public && secret ? signEditionView(this.edition.id, secret) : undefined;
+    return buildSubscriberUrls(this.ctx.config.web.baseUrl, { unsubscribe: '', preferences: '' }, this.edition.id, viewKey).viewUrl;
   }
 
   plan(reader: DigestReader, received: ReadonlySet<string>): DigestPlan {
@@ -122,7 +125,7 @@ export class EditionPipeline {
   }
 
   links(secret: string): (subscriberId: number) => SubscriberUrls {
-    return createSubscriberLinks({ baseUrl: this.ctx.config.web.baseUrl, secret, newsletterId: this.newsletter.id, editionId: this.edition.id });
+    return createSubscriberLinks({ baseUrl: this.ctx.config.web.baseUrl, secret, newsletterId: this.newsletter.id, editionId: this.edition.id, signView: !this.newsletter.public });
   }
 
   personalize(segment: RenderedSegment, reader: { name: string | null; firstName?: string | null; email: string }, urls: SubscriberUrls) {

@@ -17,6 +17,14 @@ export const webSchema = z
       (value) => (value === '' ? undefined : value),
       z.string().min(16, 'must be at least 16 characters (set it from the environment)').optional(),
     ),
+    /**
+     * Bearer token for `GET /metrics`; keep it in the environment: `${TIDINGS_METRICS_TOKEN:-}`.
+     * Unset (or empty), /metrics answers only clients on this machine that no proxy forwards.
+     */
+    metricsToken: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      z.string().min(16, 'must be at least 16 characters (set it from the environment)').optional(),
+    ),
     /** mailto address for List-Unsubscribe. */
     unsubscribeMailto: z.string().optional(),
     /**
@@ -26,8 +34,10 @@ export const webSchema = z
     trustProxy: z.union([z.boolean(), z.number().int().min(1), z.string().min(1)]).default(false),
     rateLimit: z
       .strictObject({
-        /** Requests per minute from one address, across every page. */
+        /** Requests per minute from one address, across every page (static files and ops endpoints are not counted). */
         perMinute: z.number().int().min(1).default(120),
+        /** Requests per minute of one logged-in desk session (pages, previews, progress), instead of perMinute. */
+        deskPerMinute: z.number().int().min(1).default(1200),
         /** Signup form posts per hour from one address. */
         signupPerHour: z.number().int().min(1).default(10),
         /** Signup requests per day naming the same email address. */

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { signPayload, verifiedPayload } from '../core/signed-payload.ts';
 
 /**
@@ -64,6 +65,29 @@ export function verifySignupToken(token: string, secret: string): SignupTokenCla
   return { signupId: Number(match[1]), newsletterId: match[2]!, expiresAt: new Date(Number(match[3]) * 1000) };
 }
 
+/**
+ * The key of a non-public edition's view-online link (`/e/<edition>?k=<key>`): an HMAC of
+ * the edition id alone, the same for every reader, so it names nobody. Without it the
+ * page of a newsletter that is not public answers 404 (slot ids are easy to guess).
+ */
+export function signEditionView(editionId: string, secret: string): string {
+  return createHmac('sha256', secret).update(`view:${editionId}`).digest().subarray(0, 16).toString('base64url');
+}
+
+/** Constant-time check of a view-online key; anything malformed is false. */
+export function verifyEditionView(editionId: string, key: unknown, secret: string): boolean {
+  if (typeof key !== 'string' || key.length > 64) return false;
+  const given = Buffer.from(key, 'utf8');
+  const expected = Buffer.from(signEditionView(editionId, secret), 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** `/e/<edition id>` with each part percent-encoded, plus `?k=` when a view key is given. */
+export function editionViewPath(editionId: string, viewKey?: string): string {
+  const path = `/e/${editionId.split('/').map(encodeURIComponent).join('/')}`;
+  return viewKey ? `${path}?k=${viewKey}` : path;
+}
+
 export interface SubscriberUrls {
   unsubscribeUrl: string;
   preferencesUrl: string;
@@ -73,29 +97,30 @@ export interface SubscriberUrls {
   unsubscribeToken?: string;
 }
 
-/** Builds the three links of one message; paths are the web app's (`/u/…`, `/p/…`, `/e/…`). */
+/** Builds the three links of one message; paths are the web app's (`/u/…`, `/p/…`, `/e/…`, keyed when `viewKey` is given). */
 export function buildSubscriberUrls(
   baseUrl: string,
   tokens: { unsubscribe: string; preferences: string },
   editionId: string,
+  viewKey?: string,
 ): SubscriberUrls {
   const base = baseUrl.replace(/\/+$/, '');
-  const edition = editionId.split('/').map(encodeURIComponent).join('/');
   return {
     unsubscribeUrl: `${base}/u/${tokens.unsubscribe}`,
     preferencesUrl: `${base}/p/${tokens.preferences}`,
-    viewUrl: `${base}/e/${edition}`,
+    viewUrl: `${base}${editionViewPath(editionId, viewKey)}`,
   };
 }
 
 /** Convenience for the engine: signs both tokens for one subscriber and builds the links. */
-export function createSubscriberLinks(options: { baseUrl: string; secret: string; newsletterId: string; editionId: string }) {
+export function createSubscriberLinks(options: { baseUrl: string; secret: string; newsletterId: string; editionId: string; signView?: boolean }) {
+  const viewKey = options.signView ? signEditionView(options.editionId, options.secret) : undefined;
   return (subscriberId: number): SubscriberUrls => {
     const unsubscribe = signSubscriberToken(
       { subscriberId, newsletterId: options.newsletterId, purpose: 'unsubscribe', editionId: options.editionId },
       options.secret,
     );
     const preferences = signSubscriberToken({ subscriberId, newsletterId: options.newsletterId, purpose: 'preferences' }, options.secret);
-    return { ...buildSubscriberUrls(options.baseUrl, { unsubscribe, preferences }, options.editionId), unsubscribeToken: unsubscribe };
+    return { ...buildSubscriberUrls(options.baseUrl, { unsubscribe, preferences }, options.editionId, viewKey), unsubscribeToken: unsubscribe };
   };
 }

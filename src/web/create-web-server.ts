@@ -11,7 +11,7 @@ import { registerPublicRoutes } from './public/public-routes.ts';
 import { redactUrl } from './redact-url.ts';
 import { registerSubscriberRoutes } from './subscriber/subscriber-routes.ts';
 import { parseMultipartFields } from './parse-multipart-fields.ts';
-import type { PageOptions, RouteModule, WebContext, WebServerDeps } from './web-context.ts';
+import type { PageOptions, RateBudget, RouteModule, WebContext, WebServerDeps } from './web-context.ts';
 
 /** Bodies above this are refused with 413: every form here is a few hundred bytes. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -31,6 +31,7 @@ const STATUS_MESSAGES: Record<number, string> = {
   413: 'web_error_413',
   408: 'web_error_400',
   411: 'web_error_400',
+  414: 'web_error_400',
   415: 'web_error_400',
   429: 'web_error_429',
 };
@@ -71,6 +72,12 @@ export async function createWebServer(deps: WebServerDeps, options: WebServerOpt
     requestIdHeader: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true },
+    // A path part over maxParamLength (414) or a malformed one (400) gets our error page,
+    // not Fastify's raw JSON.
+    frameworkErrors: (error, request, reply) => {
+      const status = (error as { statusCode?: number }).statusCode === 414 ? 414 : 400;
+      return sendError(request, reply, status);
+    },
   });
 
   const localeOf = (request: FastifyRequest, preferred?: string | null): string =>
@@ -89,10 +96,13 @@ export async function createWebServer(deps: WebServerDeps, options: WebServerOpt
 
   const sendError = (request: FastifyRequest, reply: FastifyReply, status: number, messageKey?: string, locale?: string | null): FastifyReply => {
     const key = messageKey ?? STATUS_MESSAGES[status] ?? 'web_error_500';
-    return sendPage(request, reply, { status, view: 'error', context: { status, titleKey: `${key}_title`, messageKey: key }, locale });
+    // The 429 page says how long to wait: the Retry-After the limiter set, in seconds.
+    const retryAfter = Number(reply.getHeader('retry-after')) || 60;
+    return sendPage(request, reply, { status, view: 'error', context: { status, titleKey: `${key}_title`, messageKey: key, retryAfter }, locale });
   };
 
-  const web: WebContext = { ...deps, baseUrl: config.web.baseUrl.replace(/\/+$/, ''), localeOf, sendPage, sendError };
+  const budgets: RateBudget[] = [];
+  const web: WebContext = { ...deps, baseUrl: config.web.baseUrl.replace(/\/+$/, ''), localeOf, sendPage, sendError, addRateBudget: (budget) => void budgets.push(budget) };
 
   await app.register(helmet, {
     global: true,
@@ -116,9 +126,21 @@ export async function createWebServer(deps: WebServerDeps, options: WebServerOpt
       done(Object.assign(error as Error, { statusCode: 400 }), undefined);
     }
   });
+  // Each request's budget is chosen once: a module's (the desk's session budget) or the
+  // per-address one. Routes with a limit of their own (the signup POST) count by address.
+  const chosen = new WeakMap<FastifyRequest, { key: string; max: number }>();
+  const budgetOf = async (request: FastifyRequest) => {
+    let budget = chosen.get(request);
+    if (budget) return budget;
+    for (const candidate of budgets) if ((budget = (await candidate(request)) ?? undefined)) break;
+    budget ??= { key: request.ip, max: config.web.rateLimit.perMinute };
+    chosen.set(request, budget);
+    return budget;
+  };
   await app.register(rateLimit, {
     global: true,
-    max: config.web.rateLimit.perMinute,
+    keyGenerator: async (request) => (typeof request.routeOptions.config?.rateLimit === 'object' ? request.ip : (await budgetOf(request)).key),
+    max: async (request) => (await budgetOf(request)).max,
     timeWindow: 60_000,
     errorResponseBuilder: (_request, context) => Object.assign(new Error(`rate limit exceeded, retry in ${context.after}`), { statusCode: context.statusCode }),
   });

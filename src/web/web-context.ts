@@ -44,8 +44,17 @@ export interface PageOptions {
   timeZone?: string;
 }
 
+/**
+ * A rate-limit budget other than the per-address one: a key and a limit per minute for a
+ * request it recognises (the desk: a live editor session), or null to leave the request
+ * to the next budget and finally to `web.rateLimit.perMinute` per client address.
+ */
+export type RateBudget = (request: FastifyRequest) => Promise<{ key: string; max: number } | null>;
+
 /** What every route module gets: the deps plus the helpers that turn results into pages. */
 export interface WebContext extends WebServerDeps {
+  /** Adds a rate-limit budget (see RateBudget); the first that recognises a request decides. */
+  addRateBudget(budget: RateBudget): void;
   /** `web.baseUrl` without a trailing slash. */
   baseUrl: string;
   /** The locale of a request: `preferred` when the locale files know it, else Accept-Language. */

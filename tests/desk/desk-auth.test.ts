@@ -18,7 +18,13 @@ describe('desk accounts and sessions', () => {
     const clock = createFixedClock('2026-11-28T06:00:00Z');
     const config = parseConfig({ desk }, {});
     const deps = { editors: store.editors, audit: store.audit, clock };
-    return { store, clock, accounts: new EditorAccounts(deps, 'cli'), auth: new DeskAuth(deps, config.desk) };
+    // The real scrypt check, counted: every answer must have cost one hash.
+    const checked: string[] = [];
+    const checkPassword = async (password: string, stored: string) => {
+      checked.push(stored);
+      return verifyPassword(password, stored);
+    };
+    return { store, clock, checked, accounts: new EditorAccounts(deps, 'cli'), auth: new DeskAuth({ ...deps, checkPassword }, config.desk) };
   }
 
   it('hashes with scrypt, a salt per password and the parameters stored; verifies in constant time', async () => {
@@ -53,16 +59,43 @@ describe('desk accounts and sessions', () => {
     store.close();
   });
 
-  it('locks an account after 5 failed logins for the configured time, and limits attempts per address', async () => {
+  it('answers an unknown name, a wrong password and a blocked address alike, each after a hash', async () => {
+    const { store, clock, checked, accounts, auth } = setup({ lockoutFor: '10m', loginPerMinute: 30 });
+    await accounts.add('Bob', 'bob@example.org', 'editor', 'bobs password 1');
+    const stranger = '203.0.113.7';
+    const unknown = await auth.login('nobody-here', 'guess', stranger);
+    const wrong = await auth.login('bob', 'guess', stranger);
+    for (let i = 0; i < 4; i++) await auth.login('bob', 'guess', stranger);
+    // Now blocked from that address: even the right password gets the same answer.
+    const blocked = await auth.login('bob', 'bobs password 1', stranger);
+    expect(unknown).toEqual({ ok: false, reason: 'invalid' });
+    expect(wrong).toEqual(unknown);
+    expect(blocked).toEqual(unknown);
+    expect(checked).toHaveLength(7);
+    expect(checked[0]).toMatch(/^scrypt\$16384\$8\$1\$/);
+    store.close();
+  });
+
+  it('blocks only the address that failed, with growing waits; the owner elsewhere logs in; admins lift it', async () => {
     const { store, clock, accounts, auth } = setup({ lockoutFor: '10m', loginPerMinute: 30 });
     await accounts.add('Bob', 'bob@example.org', 'editor', 'bobs password 1');
-    for (let i = 0; i < 4; i++) expect(await auth.login('bob', 'wrong', `10.0.0.${i}`)).toEqual({ ok: false, reason: 'invalid' });
-    expect(await auth.login('bob', 'wrong', '10.0.0.9')).toEqual({ ok: false, reason: 'locked' });
-    // The right password does not open a locked account.
-    expect(await auth.login('bob', 'bobs password 1', '10.0.0.9')).toEqual({ ok: false, reason: 'locked' });
+    const stranger = '203.0.113.7';
+    for (let i = 0; i < 5; i++) expect(await auth.login('bob', 'wrong', stranger)).toEqual({ ok: false, reason: 'invalid' });
+    expect((await auth.login('bob', 'bobs password 1', '10.0.0.1')).ok).toBe(true);
+    expect((await accounts.lockouts()).map((l) => `${l.name} ${l.address} ${l.blockedUntil}`)).toEqual(['Bob 203.0.113.7 2026-11-28T06:10:00.000Z']);
+    expect((await auth.login('bob', 'bobs password 1', stranger)).ok).toBe(false);
     clock.advance(11 * 60_000);
-    expect((await auth.login('bob', 'bobs password 1', '10.0.0.9')).ok).toBe(true);
-    expect((await store.audit.list({})).some((e) => e.action === 'login.lockout' && e.actor === 'Bob')).toBe(true);
+    // The wait ran out; one more failure blocks the address again, twice as long.
+    expect(await auth.login('bob', 'wrong', stranger)).toEqual({ ok: false, reason: 'invalid' });
+    expect((await accounts.lockouts())[0]!.blockedUntil).toBe('2026-11-28T06:31:00.000Z');
+    clock.advance(19 * 60_000);
+    expect((await auth.login('bob', 'bobs password 1', stranger)).ok).toBe(false);
+    expect(await accounts.liftLockouts('bob', stranger)).toBe(1);
+    expect((await auth.login('bob', 'bobs password 1', stranger)).ok).toBe(true);
+    const actions = (await store.audit.list({})).map((e) => `${e.actor}:${e.action}`);
+    expect(actions).toContain('Bob:login.lockout');
+    expect(actions).toContain('Bob:login.blocked');
+    expect(actions).toContain('cli:editor.unlock');
 
     const limited = setup({ loginPerMinute: 3 });
     await limited.accounts.add('Cy', 'cy@example.org', 'editor', 'cys password 1');
@@ -94,6 +127,10 @@ describe('desk accounts and sessions', () => {
     const store = openSqliteStore(path.join(dir, 't.db'));
     const clock = createFixedClock('2026-11-28T06:00:00Z');
     const auth = new DeskAuth({ editors: store.editors, audit: store.audit, clock }, parseConfig({}, {}).desk);
+    for (let i = 0; i < 5; i++) await auth.login('Eli', 'not the password', '198.51.100.4');
+    expect((await cli(['editor', 'list'])).out).toMatch(/^Eli +editor eli@example.org {2}\(locked for 198\.51\.100\.4 until 2026-11-28T06:15:00\.000Z\)$/m);
+    expect((await cli(['editor', 'unlock', 'Eli'])).out).toBe('lifted 1 lockout of Eli\n');
+    expect((await cli(['editor', 'list'])).out).not.toMatch(/locked/);
     const session = await auth.login('Eli', password, '127.0.0.1');
     if (!session.ok) throw new Error('one-time password refused');
     expect((await cli(['editor', 'reset-password', 'eli@example.org'])).out).toMatch(/one-time password for Eli/);

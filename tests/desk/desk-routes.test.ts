@@ -7,13 +7,14 @@ import { feedbackView } from '../../src/web/desk/feedback-view.ts';
 import { EDITION, PASSWORDS, startDeskServer, type DeskServer } from './support/desk-server.ts';
 
 /** A tiny browser: cookies kept per client, forms posted url-encoded, redirects not followed. */
-function client(base: string) {
+function client(base: string, headers: Record<string, string> = {}) {
   const jar = new Map<string, string>();
   const request = async (path: string, init: { method?: string; form?: Record<string, string> } = {}) => {
     const response = await fetch(new URL(path, base), {
       method: init.method ?? (init.form ? 'POST' : 'GET'),
       redirect: 'manual',
       headers: {
+        ...headers,
         cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
         ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
@@ -70,6 +71,12 @@ describe('desk over HTTP: sessions, CSRF, lockout, roles', () => {
     expect(forged.status).toBe(403);
     const missing = await browser.request(`/desk/e/${EDITION}`, { form: { op: 'exclude', article } });
     expect(missing.status).toBe(403);
+    // As many characters as the real token, but more bytes: refused, not a crash (500).
+    const multibyte = await browser.request(`/desk/e/${EDITION}`, { form: { op: 'exclude', article, _csrf: 'é'.repeat(browser.csrfOf(page.text).length) } });
+    expect(multibyte.status).toBe(403);
+    const loginPage = await client(server.url).request('/desk/login');
+    const multibyteLogin = await client(server.url).request('/desk/login', { form: { _csrf: 'ü'.repeat(client(server.url).csrfOf(loginPage.text).length), login: 'ann', password: PASSWORDS.ann } });
+    expect(multibyteLogin.status).toBe(403);
     const edition = await server.ctx.store.editions.getEdition(EDITION);
     expect(edition!.articles.find((a) => a.articleId === article)!.excluded).toBe(false);
     // The login form has its own token too.
@@ -94,17 +101,33 @@ describe('desk over HTTP: sessions, CSRF, lockout, roles', () => {
     expect(awaiting).toContain('approval deadline 2026-11-28 08:00 UTC, then skipped');
   });
 
-  it('locks an account after 5 failed logins; an editor who is not an admin cannot send; sessions expire when idle', async () => {
-    server = await startDeskServer(tempDir());
-    const attacker = client(server.url);
-    for (let i = 0; i < 4; i++) expect((await attacker.login('root', 'wrong password')).status).toBe(401);
-    const locked = await attacker.login('root', 'wrong password');
-    expect(locked.status).toBe(429);
-    expect(locked.text).toMatch(/locked/);
-    expect((await attacker.login('root', PASSWORDS.root)).text).toMatch(/locked/);
+  it('blocks a stranger\'s address, not the owner\'s, answering like a wrong password; admins lift it on /desk/accounts; editors cannot send', async () => {
+    // Behind a proxy (trustProxy): X-Forwarded-For names the client address.
+    server = await startDeskServer(tempDir(), { web: '  trustProxy: true\n' });
+    const errorOf = (html: string) => /<p class="error" role="alert">([^<]*)<\/p>/.exec(html)?.[1];
+    const attacker = client(server.url, { 'x-forwarded-for': '203.0.113.7' });
+    const unknown = await attacker.login('nobody-at-all', 'wrong password');
+    expect(unknown.status).toBe(401);
+    for (let i = 0; i < 5; i++) {
+      const wrong = await attacker.login('root', 'wrong password');
+      expect([wrong.status, errorOf(wrong.text)]).toEqual([401, errorOf(unknown.text)]);
+    }
+    const blocked = await attacker.login('root', PASSWORDS.root);
+    expect([blocked.status, errorOf(blocked.text)]).toEqual([401, errorOf(unknown.text)]);
+
+    const root = client(server.url, { 'x-forwarded-for': '198.51.100.2' });
+    expect((await root.login('root', PASSWORDS.root)).status).toBe(303);
+    const accounts = await root.request('/desk/accounts');
+    expect(accounts.status).toBe(200);
+    expect(accounts.text).toContain('203.0.113.7: 5 failed, blocked until 2026-11-28T07:15:00.000Z');
+    const lifted = await root.request('/desk/accounts/unlock', { form: { _csrf: root.csrfOf(accounts.text), name: 'root', address: '203.0.113.7' } });
+    expect(lifted.text).toContain('Lifted the lockout of root from 203.0.113.7.');
+    expect(lifted.text).not.toContain('blocked until');
+    expect((await attacker.login('root', PASSWORDS.root)).status).toBe(303);
 
     const ann = client(server.url);
     await ann.login('ann', PASSWORDS.ann);
+    expect((await ann.request('/desk/accounts')).status).toBe(403);
     const page = await ann.request(`/desk/e/${EDITION}`);
     expect(page.text).not.toMatch(/Send now/);
     await server.ctx.store.editions.setStatus(EDITION, 'approved', { at: server.clock.now(), approvedBy: 'ann' });
@@ -126,6 +149,26 @@ describe('desk over HTTP: sessions, CSRF, lockout, roles', () => {
     const log = await server.ctx.store.audit.list({});
     expect(log.some((e) => e.actor === 'root' && e.action === 'login.lockout')).toBe(true);
   });
+
+  it('gives a logged-in editor their own request budget: curating with previews never meets the readers\' per-address limit', async () => {
+    server = await startDeskServer(tempDir(), { perMinute: 10 });
+    const editor = client(server.url);
+    expect((await editor.login('ann', PASSWORDS.ann)).status).toBe(303);
+    const page = await editor.request(`/desk/e/${EDITION}`);
+    const preview = /<iframe[^>]+src="([^"]+)"/.exec(page.text)![1]!.replace(/&amp;/g, '&');
+    // Five curation rounds: the page, its preview frames and the editions list, 20 requests.
+    for (let round = 0; round < 5; round++) {
+      for (const path of [`/desk/e/${EDITION}`, preview, preview, '/desk/editions']) expect((await editor.request(path)).status, path).toBe(200);
+    }
+    // Static files are never counted, for anyone.
+    const stranger = client(server.url);
+    for (let i = 0; i < 15; i++) expect((await stranger.request('/desk/assets/desk.css')).status).toBe(200);
+    // Without a session, the desk counts against the address's limit (10 a minute).
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await stranger.request('/desk/login')).status);
+    expect(statuses).toContain(429);
+    expect((await editor.request('/desk/editions')).status).toBe(200);
+  }, 120_000);
 
   it('shows bounce and complaint rates per edition on the list and the edition page, warning above 0.3% complaints', async () => {
     server = await startDeskServer(tempDir());

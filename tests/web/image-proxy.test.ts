@@ -331,8 +331,8 @@ describe('GET /img/<token>', () => {
     expect(statuses).toEqual([200, 200, 200, 200]);
     // The pages stay limited.
     const pages: number[] = [];
-    for (let i = 0; i < 3; i++) pages.push((await get(`${tidings.base}/assets/style.css`)).status);
-    expect(pages).toEqual([200, 200, 429]);
+    for (let i = 0; i < 3; i++) pages.push((await get(`${tidings.base}/no-such-page`)).status);
+    expect(pages).toEqual([404, 404, 429]);
   });
 
   it('logs the request without the reader\'s address', async () => {

@@ -165,6 +165,16 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('subscriber pages in headless Chromium
     const confirmation = (await mailsSince(before)).get('dan@example.org')!;
     const confirmUrl = /(http:\/\/127\.0\.0\.1:\d+\/s\/daily\/confirm\/\S+)/.exec(String(confirmation.text))?.[1];
     expect(confirmUrl, String(confirmation.text)).toBeDefined();
+    // Link scanners and previews fetch the link (HEAD, GET): that subscribes nobody.
+    expect((await fetch(confirmUrl!, { method: 'HEAD' })).status).toBe(200);
+    const scanned = await (await fetch(confirmUrl!)).text();
+    expect(scanned).toContain('Confirm subscription');
+    await page.goto(confirmUrl!);
+    await expect(page.locator('h1').textContent()).resolves.toMatch(/^Confirm your subscription to /);
+    await page.click('form button[type=submit]');
+    await page.waitForLoadState();
+    await expect(page.locator('h1').textContent()).resolves.toBe('You are subscribed');
+    // The link used once more shows the result, with no button to press again.
     await page.goto(confirmUrl!);
     await expect(page.locator('h1').textContent()).resolves.toBe('You are subscribed');
 

@@ -200,7 +200,10 @@ describe('signup (/s/)', () => {
 
   it('confirms with a valid link and gives the 400 page for a bad one', async () => {
     await start();
-    const ok = await app.inject({ method: 'GET', url: '/s/daily/confirm/c0nfirm.t0ken' });
+    const page = await app.inject({ method: 'GET', url: '/s/daily/confirm/c0nfirm.t0ken' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<form method="post" action="/s/daily/confirm/c0nfirm.t0ken">');
+    const ok = await app.inject({ method: 'POST', url: '/s/daily/confirm/c0nfirm.t0ken' });
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toContain('You are subscribed');
     expect((await app.inject({ method: 'GET', url: '/s/daily/confirm/forged.t0ken' })).statusCode).toBe(400);

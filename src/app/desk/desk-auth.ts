@@ -7,7 +7,9 @@ import { verifyPassword } from './password-hash.ts';
 
 export type LoginResult =
   | { ok: true; sessionId: string; csrfToken: string; editor: Editor }
-  | { ok: false; reason: 'invalid' | 'locked' | 'rate-limited' };
+  // One reason for an unknown name, a wrong password and a blocked address alike, so the
+  // answer tells a stranger nothing; `rate-limited` is about the address, whatever the name.
+  | { ok: false; reason: 'invalid' | 'rate-limited' };
 
 export interface ActiveSession {
   editor: Editor;
@@ -17,14 +19,31 @@ export interface ActiveSession {
 // A hash to compare against when the account does not exist, so an unknown name costs
 // the same time as a wrong password and the login page does not reveal who has an account.
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+/** A block never grows beyond a day, however long a stranger keeps guessing. */
+const LONGEST_BLOCK_MS = 86_400_000;
 
 const hashId = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
+
+/** Checks a password against a stored hash (scrypt); injectable so tests can count the checks. */
+export type PasswordCheck = (password: string, storedHash: string) => Promise<boolean>;
+
+/**
+ * How long an address waits after its `failures`-th failed login in a row on one account:
+ * nothing before `lockoutAfter`, then `lockoutFor`, doubled at every further failure.
+ */
+export function loginBlockMs(failures: number, options: Pick<DeskConfig, 'lockoutAfter' | 'lockoutFor'>): number {
+  if (failures < options.lockoutAfter) return 0;
+  return Math.min(options.lockoutFor * 2 ** Math.min(failures - options.lockoutAfter, 20), LONGEST_BLOCK_MS);
+}
 
 /**
  * Logins and sessions of the desk. Session ids are 32 random bytes, stored only as a
  * SHA-256; a new id at every login (the old one, if any, is ended); a session unused for
  * `sessionIdle` expires. Each session has its own CSRF token (synchronizer token).
- * `lockoutAfter` failed logins in a row lock the account for `lockoutFor`; one address
+ * Failed logins count per (account, client address): after `lockoutAfter` in a row that
+ * address waits `lockoutFor`, doubled at each further failure, while the owner's own
+ * address is unaffected. An unknown name, a wrong password and a blocked address get
+ * the same answer after the same work (a password hash is always computed). One address
  * gets `loginPerMinute` attempts whatever the account.
  */
 export class DeskAuth {
@@ -32,13 +51,15 @@ export class DeskAuth {
   readonly #audit: AuditLog;
   readonly #clock: Clock;
   readonly #options: DeskConfig;
+  readonly #checkPassword: PasswordCheck;
   readonly #attemptsByAddress = new Map<string, number[]>();
 
-  constructor(deps: { editors: EditorStore; audit: AuditLog; clock: Clock }, options: DeskConfig) {
+  constructor(deps: { editors: EditorStore; audit: AuditLog; clock: Clock; checkPassword?: PasswordCheck }, options: DeskConfig) {
     this.#store = deps.editors;
     this.#audit = deps.audit;
     this.#clock = deps.clock;
     this.#options = options;
+    this.#checkPassword = deps.checkPassword ?? verifyPassword;
   }
 
   #allowAttempt(address: string): boolean {
@@ -61,6 +82,14 @@ export class DeskAuth {
     await this.#audit.record({ at: this.#clock.now().toISOString(), actor, action, newsletterId: null, editionId: null, details });
   }
 
+  /** Counts a failed login of a known account from `address`, and blocks the address once it has failed too often. */
+  async #recordFailure(editor: Editor, address: string, now: Date): Promise<void> {
+    const failures = await this.#store.recordLoginFailure(editor.id, address, now.toISOString());
+    const blockMs = loginBlockMs(failures, this.#options);
+    if (blockMs > 0) await this.#store.blockLogin(editor.id, address, new Date(now.getTime() + blockMs).toISOString());
+    await this.#log(editor.name, blockMs > 0 ? 'login.lockout' : 'login.failed', { address, failures, ...(blockMs > 0 ? { blockedForMs: blockMs } : {}) });
+  }
+
   async login(identifier: string, password: string, address: string, previousSessionId?: string): Promise<LoginResult> {
     if (!this.#allowAttempt(address)) {
       await this.#log(identifier.slice(0, 200), 'login.rate-limited', { address });
@@ -68,26 +97,17 @@ export class DeskAuth {
     }
     const now = this.#clock.now();
     const editor = await this.#store.findEditor(identifier.trim());
-    if (editor?.lockedUntil && Date.parse(editor.lockedUntil) > now.getTime()) {
-      await this.#log(editor.name, 'login.locked', { address });
-      return { ok: false, reason: 'locked' };
-    }
-    const matches = await verifyPassword(password, editor?.passwordHash ?? DUMMY_HASH);
-    if (!editor || !matches) {
-      if (editor) {
-        // A lock that has run out starts a fresh count.
-        if (editor.lockedUntil) await this.#store.clearFailedLogins(editor.id);
-        const failures = (editor.lockedUntil ? 0 : editor.failedLogins) + 1;
-        const lock = failures >= this.#options.lockoutAfter ? new Date(now.getTime() + this.#options.lockoutFor).toISOString() : null;
-        await this.#store.recordFailedLogin(editor.id, lock);
-        await this.#log(editor.name, lock ? 'login.lockout' : 'login.failed', { address, failures });
-        if (lock) return { ok: false, reason: 'locked' };
-      } else {
-        await this.#log(identifier.slice(0, 200), 'login.failed', { address, unknownAccount: true });
-      }
+    const throttle = editor ? await this.#store.getLoginThrottle(editor.id, address) : null;
+    const blocked = Boolean(throttle?.blockedUntil && Date.parse(throttle.blockedUntil) > now.getTime());
+    // Always hashed, blocked or unknown alike: the time taken tells nothing either.
+    const matches = await this.#checkPassword(password, editor?.passwordHash ?? DUMMY_HASH);
+    if (!editor || !matches || blocked) {
+      if (!editor) await this.#log(identifier.slice(0, 200), 'login.failed', { address, unknownAccount: true });
+      else if (blocked) await this.#log(editor.name, 'login.blocked', { address, blockedUntil: throttle!.blockedUntil });
+      else await this.#recordFailure(editor, address, now);
       return { ok: false, reason: 'invalid' };
     }
-    await this.#store.clearFailedLogins(editor.id);
+    if (throttle) await this.#store.clearLoginThrottles(editor.id, address);
     if (previousSessionId) await this.#store.deleteSession(hashId(previousSessionId));
     const sessionId = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
@@ -95,6 +115,13 @@ export class DeskAuth {
     await this.#store.createSession(hashId(sessionId), { editorId: editor.id, csrfToken, createdAt: stamp, lastSeenAt: stamp });
     await this.#log(editor.name, 'login', { address });
     return { ok: true, sessionId, csrfToken, editor };
+  }
+
+  /** True when the cookie names a live session (no side effect): the desk's rate-limit budget. */
+  async isLive(sessionId: string | undefined): Promise<boolean> {
+    if (!sessionId) return false;
+    const session = await this.#store.getSession(hashId(sessionId));
+    return Boolean(session && this.#clock.now().getTime() - Date.parse(session.lastSeenAt) <= this.#options.sessionIdle);
   }
 
   /** The session behind a cookie value, or null when unknown, expired by idleness, or its account is gone. */
@@ -122,6 +149,10 @@ export class DeskAuth {
 
 /** Constant-time check of a form's CSRF token against the session's. */
 export function csrfMatches(expected: string, given: unknown): boolean {
-  if (typeof given !== 'string' || given.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  if (typeof given !== 'string') return false;
+  // Compare byte lengths, not string lengths: a multibyte token of the same length in
+  // characters would make timingSafeEqual throw (and the request answer 500).
+  const givenBytes = Buffer.from(given, 'utf8');
+  const expectedBytes = Buffer.from(expected, 'utf8');
+  return givenBytes.length === expectedBytes.length && timingSafeEqual(givenBytes, expectedBytes);
 }

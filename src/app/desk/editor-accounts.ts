@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.ts';
 import { TidingsError } from '../../core/errors.ts';
 import type { AuditLog } from '../../editions/audit-log.ts';
 import { normalizeEmailAddress } from '../../subscribers/email-address.ts';
-import type { Editor, EditorRole, EditorStore } from './editor-store.ts';
+import type { Editor, EditorRole, EditorStore, LoginThrottle } from './editor-store.ts';
 import { generatePassword, hashPassword } from './password-hash.ts';
 
 export const MIN_PASSWORD_LENGTH = 10;
@@ -47,6 +47,23 @@ export class EditorAccounts {
 
   list(): Promise<Editor[]> {
     return this.#deps.editors.listEditors();
+  }
+
+  /** Addresses blocked from logging in to an account right now, with the account's name. */
+  async lockouts(): Promise<(LoginThrottle & { name: string })[]> {
+    const now = this.#deps.clock.now().getTime();
+    const names = new Map((await this.#deps.editors.listEditors()).map((e) => [e.id, e.name]));
+    return (await this.#deps.editors.listLoginThrottles())
+      .filter((t) => t.blockedUntil !== null && Date.parse(t.blockedUntil) > now && names.has(t.editorId))
+      .map((t) => ({ ...t, name: names.get(t.editorId)! }));
+  }
+
+  /** Lifts the lockouts of an account (from one address, or every one); returns how many were lifted. */
+  async liftLockouts(nameOrEmail: string, address?: string): Promise<number> {
+    const editor = await this.#find(nameOrEmail);
+    const lifted = await this.#deps.editors.clearLoginThrottles(editor.id, address);
+    await this.#log('editor.unlock', { name: editor.name, ...(address ? { address } : {}), lifted });
+    return lifted;
   }
 
   async #find(nameOrEmail: string): Promise<Editor> {

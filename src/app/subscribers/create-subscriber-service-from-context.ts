@@ -7,7 +7,7 @@ import { personalize } from '../../render/personalize.ts';
 import { loadTemplateFiles } from '../../render/template-files.ts';
 import type { AppContext } from '../context.ts';
 import { imageLinkerFor, requireSecret } from '../edition-pipeline.ts';
-import { editionPathFor } from './public-urls.ts';
+import { editionViewPath, signEditionView } from '../../delivery/subscriber-token.ts';
 import { createSubscriberService, type SubscriberService } from './subscriber-service.ts';
 
 /** The web page has no size budget: it is the whole edition (the email's "full edition" link). */
@@ -34,7 +34,7 @@ export function createSubscriberServiceFromContext(ctx: AppContext): SubscriberS
   const base = ctx.config.web.baseUrl.replace(/\/+$/, '');
 
   const renderEditionForWeb = async (edition: Edition, newsletter: NewsletterConfig) => {
-    const viewUrl = `${base}${editionPathFor(edition.id)}`;
+    const viewUrl = `${base}${editionViewPath(edition.id, newsletter.public ? undefined : signEditionView(edition.id, secret))}`;
     // Every category, nothing received before, no thin-digest rule: the edition as it went out, whole.
     const plan = planDigest(edition, { ...newsletter, minArticles: 0 }, ctx.config.categories, { locale: null, timezone: null, categories: null }, new Set(), null);
     if ('skip' in plan) return null;

@@ -16,9 +16,28 @@ export const SIGNUP_LINK_LIFETIME_MS = 7 * 86_400_000;
 /** How long a confirmation mail may take before it is given up on (logged). */
 export const SIGNUP_MAIL_TIMEOUT_MS = 60_000;
 
+/** A name given at signup goes into the To: of every digest: short plain text only. */
+export const SIGNUP_NAME_MAX = 64;
+
+/**
+ * Why a name given at signup is refused, or null when it is fine. It ends up in the `To:`
+ * of every digest and in greetings, so a stranger must not be able to plant a link there
+ * ("Click evil.example/win"): no web or email address, no markup, no control or
+ * direction-changing characters, at most SIGNUP_NAME_MAX characters.
+ */
+export function signupNameProblem(name: string): string | null {
+  if ([...name].length > SIGNUP_NAME_MAX) return `a name has at most ${SIGNUP_NAME_MAX} characters`;
+  // Bidirectional overrides and isolates would reverse the text around them in a mail client.
+  if (/[\p{Cc}\u2028\u2029\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]/u.test(name)) return 'a name cannot contain control or text-direction characters';
+  if (/[<>]/.test(name)) return 'a name cannot contain < or >';
+  // A scheme, "www.", an @, or a dot between letters (a host name such as evil.example).
+  if (/[\p{L}\p{N}+.-]+:\/\/|www\.|@|[\p{L}\p{N}-]\.[\p{L}\p{N}]{2,}/iu.test(name)) return 'a name cannot contain a web or email address';
+  return null;
+}
+
 const signupSchema = z.strictObject({
   email: z.string().max(320),
-  name: z.string().max(100).nullable().optional(),
+  name: z.string().max(SIGNUP_NAME_MAX * 4).nullable().optional(),
   categories: z.array(z.string().max(64)).max(100).nullable().optional(),
   locale: z.string().max(35).nullable().optional(),
 });
@@ -51,7 +70,9 @@ export class SignupDesk {
       invalid('email', 'not an address we can send to');
     }
     const email = check.address;
-    const name = input.name ? singleLine(input.name) || null : null;
+    const name = input.name ? singleLine(input.name).trim() || null : null;
+    const nameProblem = name === null ? null : signupNameProblem(name);
+    if (nameProblem) invalid('name', nameProblem);
     const categories = input.categories && input.categories.length > 0 ? [...new Set(input.categories)] : null;
     const foreign = categories?.find((c) => !newsletter.categories.includes(c));
     if (foreign) invalid('categories', `"${foreign}" is not a category of ${newsletter.title}`);
@@ -89,8 +110,8 @@ export class SignupDesk {
     return receipt;
   }
 
-  /** Starts the subscription a confirmation link names; a second use changes nothing. */
-  async confirm(token: string): Promise<ConfirmResult> {
+  /** The signup a confirmation link names, checked (signature, expiry, suppression) but not acted on. */
+  private async resolveConfirmation(token: string) {
     const { deps } = this.core;
     const claims = verifySignupToken(String(token ?? ''), deps.secret);
     if (!claims) throw new TidingsError('TOKEN_INVALID', 'this confirmation link is not valid (changed, cut short or not ours)');
@@ -100,10 +121,27 @@ export class SignupDesk {
     if (!request || request.kind !== 'confirm' || request.newsletterId !== newsletter.id) {
       throw new TidingsError('TOKEN_INVALID', 'this confirmation link can no longer be used: sign up again');
     }
-    const result = { newsletter: { id: newsletter.id, title: newsletter.title }, maskedEmail: maskEmail(request.email), locale: request.locale ?? newsletter.locale };
     if (await deps.store.subscribers.isSuppressed(addressHash(request.email))) {
       throw new TidingsError('TOKEN_INVALID', 'this confirmation link can no longer be used');
     }
+    const result = { newsletter: { id: newsletter.id, title: newsletter.title }, maskedEmail: maskEmail(request.email), locale: request.locale ?? newsletter.locale };
+    return { newsletter, request, result };
+  }
+
+  /**
+   * What a confirmation link would confirm, changing nothing: the page a GET shows, with
+   * its one POST button (link scanners fetch links; only a person presses the button).
+   * `changed: false` when the link was used already.
+   */
+  async describeConfirmation(token: string): Promise<ConfirmResult> {
+    const { request, result } = await this.resolveConfirmation(token);
+    return { ...result, changed: request.confirmedAt === null };
+  }
+
+  /** Starts the subscription a confirmation link names; a second use changes nothing. */
+  async confirm(token: string): Promise<ConfirmResult> {
+    const { deps } = this.core;
+    const { newsletter, request, result } = await this.resolveConfirmation(token);
     const at = this.core.now();
     if (!(await deps.store.subscribers.markSignupConfirmed(request.id, at))) return { ...result, changed: false };
     const subscriberId = await deps.store.subscribers.ensureSubscriber({ email: request.email, name: request.name, locale: request.locale }, at);

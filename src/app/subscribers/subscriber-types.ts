@@ -170,10 +170,15 @@ export interface SubscriberService {
   erase(token: string): Promise<{ maskedEmail: string }>;
   /** Double opt-in: mails a confirmation (or an "already subscribed" note); same answer for everyone. */
   requestSignup(newsletterId: string, input: SignupInput, request: { ip: string }): Promise<SignupReceipt>;
-  /** Starts the subscription a confirmation link names (origin 'subscriber'). */
+  /** What a confirmation link names, changing nothing (`changed` false: used already). */
+  describeSignup(token: string): Promise<ConfirmResult>;
+  /** Starts the subscription a confirmation link names (origin 'subscriber'); only ever on a POST. */
   confirmSignup(token: string): Promise<ConfirmResult>;
-  /** The whole of a sent edition as a web page, without any personal token or name. */
-  editionForWeb(editionId: string): Promise<WebEdition>;
+  /**
+   * The whole of a sent edition as a web page, without any personal token or name. A
+   * newsletter that is not public needs `viewKey`, the `k` of the email's view-online link.
+   */
+  editionForWeb(editionId: string, viewKey?: string | null): Promise<WebEdition>;
   /** Sent editions of a newsletter with `public: true`, newest first. */
   publicArchive(newsletterId: string): Promise<PublicArchive>;
 

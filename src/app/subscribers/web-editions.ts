@@ -1,4 +1,5 @@
 import { TidingsError } from '../../core/errors.ts';
+import { verifyEditionView } from '../../delivery/subscriber-token.ts';
 import { parseEditionId } from '../../editions/slot.ts';
 import { editionPathFor } from './public-urls.ts';
 import type { ServiceCore } from './service-core.ts';
@@ -20,9 +21,18 @@ export class WebEditions {
 
   constructor(private readonly core: ServiceCore) {}
 
-  async edition(editionId: string): Promise<WebEdition> {
+  /**
+   * A sent edition's page. A newsletter that is not public shows it only with the key of
+   * the view-online link its emails carry (`viewKey`); without it, the same 404 as an
+   * edition that does not exist.
+   */
+  async edition(editionId: string, viewKey?: string | null): Promise<WebEdition> {
     const parts = parseEditionId(String(editionId ?? ''));
     if (!parts) throw new TidingsError('NOT_FOUND', `no edition "${editionId}"`);
+    const newsletter = this.core.deps.config.newsletters.find((n) => n.id === parts.newsletterId);
+    if (newsletter && !newsletter.public && !verifyEditionView(editionId, viewKey, this.core.deps.secret)) {
+      throw new TidingsError('NOT_FOUND', `no sent edition "${editionId}" (not public: the link from the email is needed)`);
+    }
     const cached = this.cache.get(editionId);
     if (cached) return cached;
     const pending = this.render(editionId);

@@ -13,7 +13,7 @@ async function readPassword(ctx: AppContext): Promise<string> {
   return password;
 }
 
-/** `tidings editor add|list|remove|reset-password`: accounts of the editor desk. */
+/** `tidings editor add|list|unlock|remove|reset-password`: accounts of the editor desk. */
 export function registerEditorCommands(program: Command, host: CommandHost): void {
   const editor = program.command('editor').description('accounts of the editor desk (roles: editor, admin)');
   const run = (fn: (...args: any[]) => Promise<number>) => async (...args: any[]) => host.setExitCode(await fn(...args));
@@ -43,13 +43,32 @@ export function registerEditorCommands(program: Command, host: CommandHost): voi
 
   editor
     .command('list')
-    .description('every account with its role and lockout')
+    .description('every account with its role and the addresses blocked from logging in to it')
     .option('--json', 'print JSON')
     .action(run(async (o: { json?: boolean }) => {
       const { ctx, accounts: a } = await accounts();
-      const list = (await a.list()).map(({ passwordHash: _hidden, ...rest }) => rest);
+      const lockouts = await a.lockouts();
+      const list = (await a.list()).map(({ passwordHash: _hidden, failedLogins: _old, lockedUntil: _oldLock, ...rest }) => ({
+        ...rest,
+        lockouts: lockouts.filter((l) => l.editorId === rest.id).map(({ address, failures, blockedUntil }) => ({ address, failures, blockedUntil })),
+      }));
       if (o.json) ctx.out(JSON.stringify(list, null, 2));
-      else for (const e of list) ctx.out(`${e.name.padEnd(20)} ${e.role.padEnd(6)} ${e.email}${e.lockedUntil && Date.parse(e.lockedUntil) > ctx.clock.now().getTime() ? `  (locked until ${e.lockedUntil})` : ''}`);
+      else for (const e of list) {
+        const blocked = e.lockouts.map((l) => `${l.address} until ${l.blockedUntil}`).join(', ');
+        ctx.out(`${e.name.padEnd(20)} ${e.role.padEnd(6)} ${e.email}${blocked ? `  (locked for ${blocked})` : ''}`);
+      }
+      return 0;
+    }));
+
+  editor
+    .command('unlock')
+    .description('lift the lockouts of an account (failed logins from an address)')
+    .argument('<name>', 'name or email')
+    .option('--address <ip>', 'only the lockout of this client address')
+    .action(run(async (name: string, o: { address?: string }) => {
+      const { ctx, accounts: a } = await accounts();
+      const lifted = await a.liftLockouts(name, o.address);
+      ctx.out(lifted ? `lifted ${lifted} lockout${lifted === 1 ? '' : 's'} of ${name}` : `${name} had no lockout${o.address ? ` from ${o.address}` : ''}`);
       return 0;
     }));
 

@@ -15,6 +15,7 @@ export const STORE_TABLES: readonly string[] = [
   'newsletter_blocks',
   'editors',
   'desk_sessions',
+  'login_throttles',
   'audit_log',
   'source_fetch_state',
   'page_cache',

@@ -1,5 +1,5 @@
-import type { DeskSession, Editor, EditorStore } from '../../app/desk/editor-store.ts';
-import { toEditor, type EditorRow } from '../rows/editor-rows.ts';
+import type { DeskSession, Editor, EditorStore, LoginThrottle } from '../../app/desk/editor-store.ts';
+import { toEditor, toLoginThrottle, type EditorRow, type LoginThrottleRow } from '../rows/editor-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
 
 export class PgEditorStore implements EditorStore {
@@ -38,6 +38,7 @@ export class PgEditorStore implements EditorStore {
   async removeEditor(id: number): Promise<void> {
     await this.#db.transaction(async (tx) => {
       await tx.query('DELETE FROM desk_sessions WHERE editor_id = $1', [id]);
+      await tx.query('DELETE FROM login_throttles WHERE editor_id = $1', [id]);
       await tx.query('DELETE FROM editors WHERE id = $1', [id]);
     });
   }
@@ -46,6 +47,7 @@ export class PgEditorStore implements EditorStore {
     await this.#db.transaction(async (tx) => {
       await tx.query('UPDATE editors SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2', [passwordHash, id]);
       await tx.query('DELETE FROM desk_sessions WHERE editor_id = $1', [id]);
+      await tx.query('DELETE FROM login_throttles WHERE editor_id = $1', [id]);
     });
   }
 
@@ -60,6 +62,37 @@ export class PgEditorStore implements EditorStore {
 
   async clearFailedLogins(id: number): Promise<void> {
     await this.#db.query('UPDATE editors SET failed_logins = 0, locked_until = NULL WHERE id = $1', [id]);
+  }
+
+  async recordLoginFailure(editorId: number, address: string, at: string): Promise<number> {
+    const { rows } = await this.#db.query<{ failures: number }>(
+      `INSERT INTO login_throttles (editor_id, address, failures, last_failure_at) VALUES ($1, $2, 1, $3)
+       ON CONFLICT (editor_id, address) DO UPDATE SET failures = login_throttles.failures + 1, last_failure_at = excluded.last_failure_at
+       RETURNING failures`,
+      [editorId, address, at],
+    );
+    return rows[0]?.failures ?? 0;
+  }
+
+  async blockLogin(editorId: number, address: string, until: string): Promise<void> {
+    await this.#db.query('UPDATE login_throttles SET blocked_until = $1 WHERE editor_id = $2 AND address = $3', [until, editorId, address]);
+  }
+
+  async getLoginThrottle(editorId: number, address: string): Promise<LoginThrottle | null> {
+    const { rows } = await this.#db.query<LoginThrottleRow>('SELECT * FROM login_throttles WHERE editor_id = $1 AND address = $2', [editorId, address]);
+    return rows[0] ? toLoginThrottle(rows[0]) : null;
+  }
+
+  async listLoginThrottles(): Promise<LoginThrottle[]> {
+    const { rows } = await this.#db.query<LoginThrottleRow>('SELECT * FROM login_throttles ORDER BY editor_id, address');
+    return rows.map(toLoginThrottle);
+  }
+
+  async clearLoginThrottles(editorId: number, address?: string): Promise<number> {
+    const { rowCount } = address === undefined
+      ? await this.#db.query('DELETE FROM login_throttles WHERE editor_id = $1', [editorId])
+      : await this.#db.query('DELETE FROM login_throttles WHERE editor_id = $1 AND address = $2', [editorId, address]);
+    return rowCount ?? 0;
   }
 
   async createSession(idHash: string, session: DeskSession): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Editor } from '../../app/desk/editor-store.ts';
+import type { Editor, LoginThrottle } from '../../app/desk/editor-store.ts';
 
 /** The editors table as both stores (SQLite and PostgreSQL) hold it, and its one mapping. */
 export interface EditorRow {
@@ -21,4 +21,20 @@ export const toEditor = (row: EditorRow): Editor => ({
   failedLogins: row.failed_logins,
   lockedUntil: row.locked_until,
   createdAt: row.created_at,
+});
+
+export interface LoginThrottleRow {
+  editor_id: number;
+  address: string;
+  failures: number;
+  blocked_until: string | null;
+  last_failure_at: string;
+}
+
+export const toLoginThrottle = (row: LoginThrottleRow): LoginThrottle => ({
+  editorId: Number(row.editor_id),
+  address: row.address,
+  failures: Number(row.failures),
+  blockedUntil: row.blocked_until,
+  lastFailureAt: row.last_failure_at,
 });

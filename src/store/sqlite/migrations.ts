@@ -384,4 +384,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE deliveries ADD COLUMN resolved_at TEXT;
     `,
   },
+  {
+    version: 15,
+    name: 'desk login throttles',
+    sql: `
+      -- Failed desk logins by (account, client address) with the time until which that
+      -- address must wait (src/app/desk/desk-auth.ts): a stranger slows down only themselves.
+      CREATE TABLE login_throttles (
+        editor_id INTEGER NOT NULL REFERENCES editors (id) ON DELETE CASCADE,
+        address TEXT NOT NULL,
+        failures INTEGER NOT NULL,
+        blocked_until TEXT,
+        last_failure_at TEXT NOT NULL,
+        PRIMARY KEY (editor_id, address)
+      );
+    `,
+  },
 ];

@@ -1,5 +1,5 @@
-import type { DeskSession, Editor, EditorStore } from '../../app/desk/editor-store.ts';
-import { toEditor, type EditorRow } from '../rows/editor-rows.ts';
+import type { DeskSession, Editor, EditorStore, LoginThrottle } from '../../app/desk/editor-store.ts';
+import { toEditor, toLoginThrottle, type EditorRow, type LoginThrottleRow } from '../rows/editor-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
 
 export class SqliteEditorStore implements EditorStore {
@@ -35,6 +35,7 @@ export class SqliteEditorStore implements EditorStore {
   async removeEditor(id: number): Promise<void> {
     this.#db.transaction(() => {
       this.#db.prepare('DELETE FROM desk_sessions WHERE editor_id = ?').run(id);
+      this.#db.prepare('DELETE FROM login_throttles WHERE editor_id = ?').run(id);
       this.#db.prepare('DELETE FROM editors WHERE id = ?').run(id);
     })();
   }
@@ -43,6 +44,7 @@ export class SqliteEditorStore implements EditorStore {
     this.#db.transaction(() => {
       this.#db.prepare('UPDATE editors SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?').run(passwordHash, id);
       this.#db.prepare('DELETE FROM desk_sessions WHERE editor_id = ?').run(id);
+      this.#db.prepare('DELETE FROM login_throttles WHERE editor_id = ?').run(id);
     })();
   }
 
@@ -55,6 +57,37 @@ export class SqliteEditorStore implements EditorStore {
 
   async clearFailedLogins(id: number): Promise<void> {
     this.#db.prepare('UPDATE editors SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(id);
+  }
+
+  async recordLoginFailure(editorId: number, address: string, at: string): Promise<number> {
+    const row = this.#db
+      .prepare<[number, string, string], { failures: number }>(
+        `INSERT INTO login_throttles (editor_id, address, failures, last_failure_at) VALUES (?, ?, 1, ?)
+         ON CONFLICT (editor_id, address) DO UPDATE SET failures = failures + 1, last_failure_at = excluded.last_failure_at
+         RETURNING failures`,
+      )
+      .get(editorId, address, at);
+    return row?.failures ?? 0;
+  }
+
+  async blockLogin(editorId: number, address: string, until: string): Promise<void> {
+    this.#db.prepare('UPDATE login_throttles SET blocked_until = ? WHERE editor_id = ? AND address = ?').run(until, editorId, address);
+  }
+
+  async getLoginThrottle(editorId: number, address: string): Promise<LoginThrottle | null> {
+    const row = this.#db.prepare<[number, string], LoginThrottleRow>('SELECT * FROM login_throttles WHERE editor_id = ? AND address = ?').get(editorId, address);
+    return row ? toLoginThrottle(row) : null;
+  }
+
+  async listLoginThrottles(): Promise<LoginThrottle[]> {
+    return this.#db.prepare<[], LoginThrottleRow>('SELECT * FROM login_throttles ORDER BY editor_id, address').all().map(toLoginThrottle);
+  }
+
+  async clearLoginThrottles(editorId: number, address?: string): Promise<number> {
+    const result = address === undefined
+      ? this.#db.prepare('DELETE FROM login_throttles WHERE editor_id = ?').run(editorId)
+      : this.#db.prepare('DELETE FROM login_throttles WHERE editor_id = ? AND address = ?').run(editorId, address);
+    return result.changes;
   }
 
   async createSession(idHash: string, session: DeskSession): Promise<void> {

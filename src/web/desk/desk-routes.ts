@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -8,7 +8,8 @@ import type { AppContext } from '../../app/context.ts';
 import { DeskAuth, csrfMatches } from '../../app/desk/desk-auth.ts';
 import { DeskSends } from '../../app/desk/desk-sends.ts';
 import { loadTemplateFiles } from '../../render/template-files.ts';
-import type { RouteModule } from '../web-context.ts';
+import type { RouteModule, WebContext } from '../web-context.ts';
+import { registerDeskAccountRoutes } from './desk-account-routes.ts';
 import { registerDeskEditionRoutes } from './desk-edition-routes.ts';
 import { buildEditionList } from './edition-list-model.ts';
 import { LOGIN_COOKIE, SESSION_COOKIE, deskSession, field, sendDeskHtml, setDeskSession } from './desk-request.ts';
@@ -16,6 +17,15 @@ import type { DeskDeps } from './desk-deps.ts';
 import { loadDeskViews } from './desk-views.ts';
 
 const PUBLIC_PATHS = new Set(['/desk/login', '/desk/assets/desk.css', '/desk/assets/desk.js', '/desk/assets/sortable.min.js']);
+
+/** One cookie of a Cookie header (the rate limiter runs before the cookie plugin parses). */
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
+  }
+  return undefined;
+}
 
 /** desk.css and desk.js from templates/web/desk/, each overridable by the same file under `templates.dir`. */
 function loadAssets(ctx: AppContext): Record<string, { type: string; body: string }> {
@@ -38,7 +48,7 @@ function loadAssets(ctx: AppContext): Record<string, { type: string; body: strin
  */
 export function createDeskRoutes(ctx: AppContext): RouteModule & { sends: DeskSends } {
   const sends = new DeskSends(ctx);
-  const module = async (app: FastifyInstance) => {
+  const module = async (app: FastifyInstance, web: WebContext) => {
     const overrideDir = ctx.config.templates.dir ? ctx.resolvePath(ctx.config.templates.dir) : undefined;
     const deps: DeskDeps = {
       ctx,
@@ -49,6 +59,16 @@ export function createDeskRoutes(ctx: AppContext): RouteModule & { sends: DeskSe
       secureCookies: ctx.config.web.baseUrl.startsWith('https:'),
     };
     const assets = loadAssets(ctx);
+    // A logged-in editor's desk requests (each curation action loads the page, three
+    // preview frames and the progress stream) count against their session's own budget,
+    // not the per-address limit readers share.
+    const deskPerMinute = ctx.config.web.rateLimit.deskPerMinute;
+    web.addRateBudget(async (request) => {
+      if (!request.url.startsWith('/desk')) return null;
+      const sessionId = cookieValue(request.headers.cookie, SESSION_COOKIE);
+      if (!sessionId || !(await deps.auth.isLive(sessionId))) return null;
+      return { key: `desk:${createHash('sha256').update(sessionId).digest('hex')}`, max: deskPerMinute };
+    });
     await app.register(async (desk) => registerDesk(desk, deps, assets));
     app.addHook('onClose', async () => sends.drain());
   };
@@ -60,7 +80,7 @@ async function registerDesk(desk: FastifyInstance, deps: DeskDeps, assets: Recor
   await desk.register(cookie);
   const cookieOptions = { path: '/desk', httpOnly: true, sameSite: 'lax' as const, secure: deps.secureCookies };
 
-  desk.get('/desk/assets/:name', async (request, reply) => {
+  desk.get('/desk/assets/:name', { config: { rateLimit: false } }, async (request, reply) => {
     const asset = assets[(request.params as { name: string }).name];
     if (!asset) return reply.code(404).send('not found');
     return reply.header('content-type', asset.type).header('cache-control', 'no-cache').send(asset.body);
@@ -101,8 +121,8 @@ async function registerDesk(desk: FastifyInstance, deps: DeskDeps, assets: Recor
     const result = await auth.login(field(body, 'login'), field(body, 'password'), request.ip, request.cookies[SESSION_COOKIE]);
     if (!result.ok) {
       const messages = {
-        invalid: 'Wrong name or password.',
-        locked: 'Too many failed logins: this account is locked for a while. An admin can reset the password.',
+        // The same words for an unknown name, a wrong password and a blocked address.
+        invalid: 'Wrong name or password. After several failed logins this address must wait a while before it can log in; an admin can lift that.',
         'rate-limited': 'Too many login attempts from this address. Wait a minute.',
       };
       return loginPage(reply, messages[result.reason], result.reason === 'invalid' ? 401 : 429);
@@ -126,4 +146,5 @@ async function registerDesk(desk: FastifyInstance, deps: DeskDeps, assets: Recor
   });
 
   registerDeskEditionRoutes(desk, deps);
+  registerDeskAccountRoutes(desk, deps);
 }

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock } from '../../core/clock.ts';
 import type { Ledger } from '../../delivery/ledger.ts';
@@ -196,8 +197,42 @@ function registerSchedulerMetrics(registers: Registry[], status: () => Scheduler
  * `GET /metrics` on a Fastify instance. A failing store answers 500 with one line of
  * text (Prometheus records the scrape as failed) rather than a partial exposition.
  */
-export function registerMetricsRoute(app: Pick<FastifyInstance, 'get'>, metrics: OpsMetrics, options: { path?: string } = {}): void {
-  app.get(options.path ?? '/metrics', async (_request, reply) => {
+/** A socket address on this machine (IPv4, IPv6 or IPv4-mapped loopback). */
+function isLoopbackAddress(address: string | undefined): boolean {
+  return !!address && (address === '::1' || /^(::ffff:)?127\./.test(address));
+}
+
+/**
+ * Who may read the metrics. With a token (`web.metricsToken`), a request carrying
+ * `Authorization: Bearer <token>`; without one, only a client on this machine that is not
+ * a reverse proxy forwarding someone else (no X-Forwarded-For or Forwarded header).
+ */
+export function metricsAccess(request: FastifyRequest, token: string | undefined): 'ok' | 'unauthorized' | 'forbidden' {
+  if (token) {
+    const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(String(request.headers.authorization ?? ''))?.[1] ?? '', 'utf8');
+    const expected = Buffer.from(token, 'utf8');
+    return given.length === expected.length && timingSafeEqual(given, expected) ? 'ok' : 'unauthorized';
+  }
+  const forwarded = request.headers['x-forwarded-for'] !== undefined || request.headers.forwarded !== undefined;
+  return isLoopbackAddress(request.socket.remoteAddress) && !forwarded ? 'ok' : 'forbidden';
+}
+
+/**
+ * `GET /metrics`: never rate limited (Prometheus scrapes on its own schedule), and
+ * readable only as metricsAccess allows (401 asks for the bearer token; 403 without one
+ * configured, from another machine).
+ */
+export function registerMetricsRoute(app: Pick<FastifyInstance, 'get'>, metrics: OpsMetrics, options: { path?: string; token?: string } = {}): void {
+  app.get(options.path ?? '/metrics', { config: { rateLimit: false } }, async (request, reply) => {
+    const access = metricsAccess(request, options.token);
+    if (access !== 'ok') {
+      if (access === 'unauthorized') reply.header('www-authenticate', 'Bearer realm="tidings metrics"');
+      return reply
+        .code(access === 'unauthorized' ? 401 : 403)
+        .header('content-type', 'text/plain; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(access === 'unauthorized' ? 'metrics: send Authorization: Bearer <web.metricsToken>\n' : 'metrics: only from this machine (set web.metricsToken to scrape from elsewhere)\n');
+    }
     try {
       const body = await metrics.render();
       return reply.header('content-type', metrics.contentType).header('cache-control', 'no-store').send(body);

@@ -4,7 +4,8 @@ import { registerMetricsRoute } from './metrics.ts';
 
 /**
  * Endpoints for whoever runs the server: `/healthz` for probes, `/metrics` for
- * Prometheus. Plain text, not localized, not rate limited: a load balancer polls them.
+ * Prometheus (with a bearer token, or from this machine only). Plain text, not localized,
+ * not rate limited: a load balancer polls them.
  */
 export const registerOpsRoutes: RouteModule = (app, web) => {
   app.get('/healthz', { config: { rateLimit: false } }, async (request, reply) => {
@@ -21,5 +22,5 @@ export const registerOpsRoutes: RouteModule = (app, web) => {
       return reply.code(503).header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send(`unhealthy: ${reason}\n`);
     }
   });
-  if (web.metrics) registerMetricsRoute(app, web.metrics);
+  if (web.metrics) registerMetricsRoute(app, web.metrics, { token: web.config.web.metricsToken });
 };

@@ -19,7 +19,8 @@ export const registerPublicRoutes: RouteModule = (app, web) => {
   const zoneOf = (newsletterId: string) => web.config.newsletters.find((n) => n.id === newsletterId)?.timezone ?? 'UTC';
   const localeOfNewsletter = (newsletterId: string) => web.config.newsletters.find((n) => n.id === newsletterId)?.locale ?? null;
 
-  app.get('/assets/style.css', async (_request, reply) =>
+  // Static files are never rate limited: a 429 page without its stylesheet helps nobody.
+  app.get('/assets/style.css', { config: { rateLimit: false } }, async (_request, reply) =>
     reply
       .header('content-type', 'text/css; charset=utf-8')
       .header('cache-control', 'public, max-age=86400')
@@ -30,15 +31,17 @@ export const registerPublicRoutes: RouteModule = (app, web) => {
   const sendEdition = async (request: FastifyRequest, reply: FastifyReply, params: unknown) => {
     const parsed = editionParams.safeParse(params);
     if (!parsed.success) return web.sendError(request, reply, 404);
-    const edition = await web.subscribers.editionForWeb(`${parsed.data.newsletter}/${parsed.data.slot}`);
+    const viewKey = (request.query as Record<string, unknown> | undefined)?.k;
+    const edition = await web.subscribers.editionForWeb(`${parsed.data.newsletter}/${parsed.data.slot}`, typeof viewKey === 'string' ? viewKey : null);
     return reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('content-security-policy', EDITION_CSP)
-      .header('cache-control', 'public, max-age=300')
+      // A keyed page (a newsletter that is not public) stays out of shared caches.
+      .header('cache-control', edition.archivePublic ? 'public, max-age=300' : 'private, max-age=300')
       .send(edition.html);
   };
   // Browsers ask for it on every first visit; no icon, and no 404 page to render.
-  app.get('/favicon.ico', async (_request, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
+  app.get('/favicon.ico', { config: { rateLimit: false } }, async (_request, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
 
   app.get('/e/:newsletter/:slot', (request, reply) => sendEdition(request, reply, request.params));
   // `/e/daily%2F2026-11-28T07%3A28`: the whole id percent-encoded as one segment.

@@ -1,7 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { NewsletterConfig } from '../../config/schema.ts';
+import { SIGNUP_NAME_MAX, signupNameProblem } from '../../app/subscribers/signup.ts';
 import { localeChain } from '../../render/locale-strings.ts';
+import { normalizeEmailAddress } from '../../subscribers/email-address.ts';
 import { confirmParams, manyValues, newsletterParams, tokenSchema } from '../request-schemas.ts';
 import type { RouteModule, WebContext } from '../web-context.ts';
 
@@ -17,7 +19,8 @@ export const HONEYPOT_FIELD = 'website';
 // own; unknown fields are dropped, the known ones validated.
 const signupBody = z.object({
   email: z.string().trim().min(3).max(254),
-  name: z.string().trim().max(100).optional(),
+  // Longer than SIGNUP_NAME_MAX so a long name gets the form back with its reason, not a bare 400.
+  name: z.string().trim().max(SIGNUP_NAME_MAX * 4).optional(),
   categories: manyValues,
   locale: z.string().trim().max(35).optional(),
   [HONEYPOT_FIELD]: z.string().max(500).optional(),
@@ -30,7 +33,10 @@ function signupNewsletter(web: WebContext, id: string): NewsletterConfig | null 
   return found?.signup ? found : null;
 }
 
-function sendForm(web: WebContext, request: FastifyRequest, reply: FastifyReply, newsletter: NewsletterConfig, values: { email?: string; name?: string; categories?: string[]; locale?: string }, status = 200, invalid = false) {
+/** Which field the re-shown form marks: a bad address, or a name that breaks the name rule. */
+type FormProblem = 'email' | 'name';
+
+function sendForm(web: WebContext, request: FastifyRequest, reply: FastifyReply, newsletter: NewsletterConfig, values: { email?: string; name?: string; categories?: string[]; locale?: string }, status = 200, problem?: FormProblem) {
   const locale = web.localeOf(request, values.locale ?? null);
   return web.sendPage(request, reply, {
     status,
@@ -41,7 +47,9 @@ function sendForm(web: WebContext, request: FastifyRequest, reply: FastifyReply,
       newsletter: { id: newsletter.id, title: newsletter.title, description: newsletter.description },
       actionPath: `/s/${newsletter.id}`,
       honeypot: HONEYPOT_FIELD,
-      invalid,
+      invalid: problem === 'email',
+      nameInvalid: problem === 'name',
+      nameMax: SIGNUP_NAME_MAX,
       email: values.email ?? '',
       name: values.name ?? '',
       categories: newsletter.categories.map((slug) => ({
@@ -79,16 +87,35 @@ export const registerSignupRoutes: RouteModule = (app, web) => {
       request.log.info({ newsletter: newsletter.id }, 'signup honeypot filled: no mail sent');
       return sent();
     }
-    if (!z.email().safeParse(email).success) return sendForm(web, request, reply, newsletter, body.data, 400, true);
+    // The same address rule as the subscriber lists (IDN domains included).
+    if (!normalizeEmailAddress(email).ok) return sendForm(web, request, reply, newsletter, body.data, 400, 'email');
+    if (name && signupNameProblem(name)) return sendForm(web, request, reply, newsletter, body.data, 400, 'name');
     await web.subscribers.requestSignup(newsletter.id, { email, name: name || null, categories: categories.length > 0 ? categories : null, locale: locale || null }, { ip: request.ip });
     return sent();
   });
 
+  // A GET (or HEAD: mail scanners and link previews fetch every link) only shows what the
+  // link would confirm, with one button; the POST of that button confirms.
   app.get('/s/:newsletter/confirm/:token', async (request, reply) => {
-    const params = confirmParams.safeParse(request.params);
-    if (!params.success || !tokenSchema.safeParse(params.data.token).success) return web.sendError(request, reply, 400, 'web_error_token');
-    const confirmed = await web.subscribers.confirmSignup(params.data.token);
-    if (confirmed.newsletter.id !== params.data.newsletter) return web.sendError(request, reply, 400, 'web_error_token');
+    const link = confirmLink(request);
+    if (!link) return web.sendError(request, reply, 400, 'web_error_token');
+    const pending = await web.subscribers.describeSignup(link.token);
+    if (pending.newsletter.id !== link.newsletter) return web.sendError(request, reply, 400, 'web_error_token');
+    const done = !pending.changed;
+    return web.sendPage(request, reply, {
+      view: done ? 'signup-confirmed' : 'signup-confirm',
+      locale: pending.locale,
+      context: { title: pending.newsletter.title, newsletter: pending.newsletter, maskedEmail: pending.maskedEmail, actionPath: `/s/${link.newsletter}/confirm/${link.token}` },
+    });
+  });
+
+  app.post('/s/:newsletter/confirm/:token', async (request, reply) => {
+    const link = confirmLink(request);
+    if (!link) return web.sendError(request, reply, 400, 'web_error_token');
+    // Described first, so a link of another newsletter's path changes nothing.
+    const pending = await web.subscribers.describeSignup(link.token);
+    if (pending.newsletter.id !== link.newsletter) return web.sendError(request, reply, 400, 'web_error_token');
+    const confirmed = await web.subscribers.confirmSignup(link.token);
     return web.sendPage(request, reply, {
       view: 'signup-confirmed',
       locale: confirmed.locale,
@@ -96,3 +123,10 @@ export const registerSignupRoutes: RouteModule = (app, web) => {
     });
   });
 };
+
+/** The confirmation token of the path (with its newsletter), or null when not shaped like ours. */
+function confirmLink(request: FastifyRequest): { token: string; newsletter: string } | null {
+  const params = confirmParams.safeParse(request.params);
+  if (!params.success || !tokenSchema.safeParse(params.data.token).success) return null;
+  return params.data;
+}

@@ -43,6 +43,30 @@ export function editorStoreContract(name: string, open: OpenStore): void {
       expect(await editors.getSession('hash-1')).toBeNull();
     });
 
+    it('counts login failures per (account, address), blocks one address, and clears by address, by account, or with a new password', async () => {
+      const { editors } = store();
+      const alice = await editors.addEditor({ name: 'alice', email: 'a@example.org', role: 'editor', passwordHash: 'old', createdAt });
+      const bob = await editors.addEditor({ name: 'bob', email: 'b@example.org', role: 'editor', passwordHash: 'old', createdAt });
+      expect(await editors.recordLoginFailure(alice.id, '203.0.113.7', '2026-11-28T06:01:00.000Z')).toBe(1);
+      expect(await editors.recordLoginFailure(alice.id, '203.0.113.7', '2026-11-28T06:02:00.000Z')).toBe(2);
+      expect(await editors.recordLoginFailure(alice.id, '2001:db8::1', '2026-11-28T06:03:00.000Z')).toBe(1);
+      expect(await editors.recordLoginFailure(bob.id, '203.0.113.7', '2026-11-28T06:04:00.000Z')).toBe(1);
+      await editors.blockLogin(alice.id, '203.0.113.7', '2026-11-28T06:15:00.000Z');
+      expect(await editors.getLoginThrottle(alice.id, '203.0.113.7')).toEqual({
+        editorId: alice.id, address: '203.0.113.7', failures: 2, blockedUntil: '2026-11-28T06:15:00.000Z', lastFailureAt: '2026-11-28T06:02:00.000Z',
+      });
+      expect(await editors.getLoginThrottle(alice.id, '10.0.0.1')).toBeNull();
+      expect((await editors.listLoginThrottles()).map((t) => `${t.editorId}:${t.address}`)).toEqual([`${alice.id}:2001:db8::1`, `${alice.id}:203.0.113.7`, `${bob.id}:203.0.113.7`]);
+      expect(await editors.clearLoginThrottles(alice.id, '2001:db8::1')).toBe(1);
+      expect(await editors.clearLoginThrottles(alice.id, '2001:db8::1')).toBe(0);
+      await editors.setPassword(alice.id, 'new');
+      expect((await editors.listLoginThrottles()).map((t) => t.editorId)).toEqual([bob.id]);
+      expect(await editors.clearLoginThrottles(bob.id)).toBe(1);
+      await editors.recordLoginFailure(bob.id, '203.0.113.7', '2026-11-28T06:05:00.000Z');
+      await editors.removeEditor(bob.id);
+      expect(await editors.listLoginThrottles()).toEqual([]);
+    });
+
     it('keeps sessions by hash: touch, delete, and removing the account removes its sessions', async () => {
       const { editors } = store();
       const alice = await editors.addEditor({ name: 'alice', email: 'a@example.org', role: 'editor', passwordHash: 'h', createdAt });

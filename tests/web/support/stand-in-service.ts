@@ -106,6 +106,10 @@ export function createStandInService(options: { newsletterTitle?: string; locale
       service.calls.signups.push({ newsletterId, ...input });
       return { newsletter, maskedEmail: 'r***@example.org' };
     },
+    async describeSignup(token) {
+      if (token !== 'c0nfirm.t0ken') throw new TidingsError('TOKEN_INVALID', 'unknown confirmation');
+      return { newsletter, maskedEmail: 'r***@example.org', changed: true, locale: 'en' };
+    },
     async confirmSignup(token) {
       if (token !== 'c0nfirm.t0ken') throw new TidingsError('TOKEN_INVALID', 'unknown confirmation');
       return { newsletter, maskedEmail: 'r***@example.org', changed: true, locale: 'en' };
