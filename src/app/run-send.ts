@@ -13,6 +13,7 @@ import type { Recipient } from '../subscribers/subscriber-store.ts';
 import { applyPendingOutcomes, openOutcomeJournal } from './apply-pending-outcomes.ts';
 import type { AppContext } from './context.ts';
 import { editionSendHooks } from './edition-send-hooks.ts';
+import { isLocalProcessGone } from './process-liveness.ts';
 import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
 
 export interface SendOptions {
@@ -109,13 +110,7 @@ function describeThisRun(): LeaseRequest {
 
 /** A lease held by a process of this machine that no longer exists (killed, crashed) is stale. */
 function isHolderGone(holder: LeaseHolder): boolean {
-  if (holder.host !== os.hostname() || holder.pid === process.pid) return false;
-  try {
-    process.kill(holder.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return isLocalProcessGone(holder.host, holder.pid);
 }
 
 async function sendUnderLease(

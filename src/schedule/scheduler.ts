@@ -27,6 +27,19 @@ export interface SendReport {
   ambiguous: number;
   /** Another process (a hand-run `tidings send`) holds the edition's send lease: nothing was sent, try again next tick. */
   heldBy?: string;
+  /** Messages this run got accepted, and its rate (accepted per second); absent when nothing ran. */
+  accepted?: number;
+  ratePerSecond?: number;
+  /** When the run ended. */
+  finishedAt?: Date;
+}
+
+/** The last send run the scheduler finished in this process (the send-rate metrics). */
+export interface FinishedSend {
+  editionId: string;
+  accepted: number;
+  ratePerSecond: number;
+  finishedAt: Date;
 }
 
 /** The work the scheduler orders; the app layer does it (src/app/scheduled-work.ts). */
@@ -114,6 +127,19 @@ export class Scheduler {
     return this.#halt.signal.aborted;
   }
 
+  /** The instant of this process's last tick; null before the first. */
+  get lastTickAt(): Date | null {
+    return this.#lastTickAt;
+  }
+
+  /** The last send run this process finished (not stopped, not waiting for another holder); null before one. */
+  get lastSend(): FinishedSend | null {
+    return this.#lastSend;
+  }
+
+  #lastTickAt: Date | null = null;
+  #lastSend: FinishedSend | null = null;
+
   async tick(now: Date): Promise<TickReport> {
     const report: TickReport = { at: now, actions: [], busy: [] };
     if (this.stopping) return report;
@@ -122,6 +148,7 @@ export class Scheduler {
     // busy): each is caught up or recorded as missed, however long the outage was.
     const previousTick = await store.lastTickAt();
     await store.recordTick(now);
+    this.#lastTickAt = now;
     const epoch = (await store.firstTickAt()) ?? now;
     const started: Promise<void>[] = [];
     const ingest = this.#deps.work.ingestDueSources;
@@ -267,6 +294,9 @@ export class Scheduler {
       return;
     }
     for (const line of result.lines) logger.info({ edition: edition.id }, line);
+    if (!result.stopped && result.finishedAt) {
+      this.#lastSend = { editionId: edition.id, accepted: result.accepted ?? 0, ratePerSecond: result.ratePerSecond ?? 0, finishedAt: result.finishedAt };
+    }
     if (result.stopped) {
       this.#interrupted.add(edition.id);
       return;
