@@ -7,6 +7,7 @@ import { decideSlot, type SlotAction, type SlotPolicy, type SlotTimes } from './
 import { listSlots, type ScheduledSlot } from './schedule-slots.ts';
 import type { ScheduleEventKind, SchedulerStore } from './scheduler-store.ts';
 import { releaseAt, zoneOf } from './release-times.ts';
+import { isOnSchedule, slotOfEdition, UNDECIDED, wentOutAfter } from './undecided-editions.ts';
 
 /** The part of a newsletter's configuration the scheduler reads. */
 export interface ScheduledNewsletter extends Omit<SlotPolicy, 'maxLateness'> {
@@ -214,6 +215,7 @@ export class Scheduler {
     const lookback = Math.max(policy.approvalDeadline + policy.catchUp, policy.maxLateness) + policy.catchUp + spread;
     const from = Math.max(Math.min(now.getTime() - lookback, (previousTick?.getTime() ?? now.getTime()) - spread), now.getTime() - MAX_OUTAGE_SCAN);
     const slots = listSlots(this.#schedules.get(newsletter.id)!, newsletter.timezone, new Date(from), new Date(now.getTime() + policy.prepareAhead + spread));
+    await this.#decideUndecided(newsletter, now, epoch, zones, policy, new Set(slots.map((slot) => editionIdFor(newsletter.id, slot))), report);
     for (const slot of slots) {
       if (this.stopping) return;
       const editionId = editionIdFor(newsletter.id, slot);
@@ -235,9 +237,36 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Undecided editions the slot scan leaves alone: drafts built by hand (`tidings run`,
+   * `edition build`, the desk) at a time the schedule does not name, and older ones. Each
+   * is decided by the same rule as a slot (approval deadline, catch-up), so none is
+   * stranded, except that an off-schedule draft needing no approval is never sent
+   * unattended (`tidings send --at` sends it; after catchUp it is skipped). One older
+   * than an edition that already went out is superseded.
+   */
+  async #decideUndecided(newsletter: ScheduledNewsletter, now: Date, epoch: Date, zones: readonly string[], policy: SlotPolicy, scanned: ReadonlySet<string>, report: TickReport): Promise<void> {
+    const { editions } = this.#deps;
+    const undecided = await editions.listEditions(newsletter.id, { statuses: UNDECIDED });
+    if (undecided.length === 0) return;
+    const latestOut = await wentOutAfter(editions, newsletter.id, new Date(Math.min(...undecided.map((e) => Date.parse(e.slot)))));
+    for (const edition of undecided) {
+      if (this.stopping) return;
+      const slot = slotOfEdition(edition, newsletter.timezone);
+      if (latestOut && Date.parse(latestOut.slot) > slot.utc.getTime()) {
+        await this.#act(newsletter, slot, edition, { kind: 'skip', reason: `superseded: ${latestOut.id}, a later edition, went out first` }, now, zones, report);
+        continue;
+      }
+      if (scanned.has(edition.id)) continue;
+      const action = decideSlot(now, await this.#timesOf(newsletter, slot, zones), edition, policy, epoch);
+      const unattended = action.kind === 'send' && !action.approveBecause && edition.status === 'draft' && !isOnSchedule(this.#schedules.get(newsletter.id)!, newsletter.timezone, slot.utc);
+      await this.#act(newsletter, slot, edition, unattended ? { kind: 'nothing', why: 'an off-schedule draft is sent by hand' } : action, now, zones, report);
+    }
+  }
+
   async #act(newsletter: ScheduledNewsletter, slot: ScheduledSlot, edition: Edition | null, action: SlotAction, now: Date, zones: readonly string[], report: TickReport): Promise<void> {
     const { editions, logger } = this.#deps;
-    const editionId = editionIdFor(newsletter.id, slot);
+    const editionId = edition?.id ?? editionIdFor(newsletter.id, slot);
     switch (action.kind) {
       case 'nothing':
       case 'prepare':
