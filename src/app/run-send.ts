@@ -9,6 +9,8 @@ import { summarizeSendResult } from '../delivery/send-summary.ts';
 import type { SendResult } from '../delivery/send-types.ts';
 import { createMailTransport } from '../delivery/smtp-transport.ts';
 import { editionIdFor, slotFor } from '../editions/slot.ts';
+import type { NewsletterConfig } from '../config/schema.ts';
+import type { Edition } from '../editions/edition.ts';
 import type { Recipient } from '../subscribers/subscriber-store.ts';
 import { applyPendingOutcomes, openOutcomeJournal } from './apply-pending-outcomes.ts';
 import type { AppContext } from './context.ts';
@@ -71,7 +73,7 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   if (edition.status === 'skipped') return done(0, [`${edition.id}: skipped, not sent (${edition.statusReason ?? 'no reason recorded'}).`]);
   const awaitingApproval = newsletter.requireApproval && edition.status === 'draft';
   if (awaitingApproval && !options.dryRun) {
-    return done(1, [`${edition.id}: waiting for approval (newsletters.${newsletter.id}.requireApproval); approve with: ${ctx.commandLine(`edition approve ${edition.id}`)}`]);
+    return done(1, awaitingApprovalLines(ctx, newsletter, edition));
   }
 
   let lease: HeldLease | null = null;
@@ -100,6 +102,16 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   } finally {
     await lease?.release().catch((error: unknown) => ctx.logger.warn(`cannot release the send lease: ${describeError(error)}`));
   }
+}
+
+/** What a send of a draft that waits for approval prints: how to approve, and (scheduled newsletters) what the scheduler does at the deadline. */
+function awaitingApprovalLines(ctx: AppContext, newsletter: NewsletterConfig, edition: Edition): string[] {
+  const lines = [`${edition.id}: waiting for approval (newsletters.${newsletter.id}.requireApproval); approve with: ${ctx.commandLine(`edition approve ${edition.id}`)}`];
+  if (newsletter.schedule) {
+    const deadline = new Date(Date.parse(edition.slot) + newsletter.approvalDeadline).toISOString();
+    lines.push(`Unapproved at ${deadline}, the scheduler ${newsletter.onApprovalTimeout === 'send' ? 'sends it as it is' : 'skips it (its articles go to the next edition)'} (onApprovalTimeout).`);
+  }
+  return lines;
 }
 
 /** This run, as the holder of a send lease: host, pid and a random tag (unique per run, even in one process). */

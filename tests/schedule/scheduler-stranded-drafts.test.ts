@@ -39,6 +39,7 @@ describe('no stranded drafts: the scheduler decides a draft whoever built it', (
       ws.clock.set('2026-11-30T11:22:00Z');
       const run = await cli(ws, ['run', '--newsletter', 'daily'], '2026-11-30T11:22:00Z');
       expect(run.out).toContain('daily/2026-11-30T11:22: waiting for approval');
+      expect(run.out).toContain('Unapproved at 2026-11-30T11:23:00.000Z, the scheduler skips it (its articles go to the next edition)');
       const stories = await articleIds(ws, 'daily/2026-11-30T11:22');
       expect(stories).toHaveLength(6);
       expect(stories.some((id) => yesterday.includes(id))).toBe(false);
