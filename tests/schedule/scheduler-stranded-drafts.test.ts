@@ -1,8 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createCurator } from '../../src/app/create-curator.ts';
+import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
 import { runCli } from '../helpers/cli-run.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import path from 'node:path';
+import { spawnCliChild, type CliChild } from './support/cli-child.ts';
 import { createSchedulerWorkspace, type SchedulerWorkspace } from './support/scheduler-workspace.ts';
+
+const children: CliChild[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+});
 
 const READERS = [{ email: 'ada@example.org' }, { email: 'bo@example.org' }];
 /** Daily at 12:10 UTC, since-last, editors approve; prepared 30 minutes ahead. */
@@ -99,4 +107,46 @@ describe('no stranded drafts: the scheduler decides a draft whoever built it', (
       ws.close();
     }
   }, 120_000);
+
+  it('as processes: the draft of a tidings run beside a running tidings start is skipped at its deadline, and an edition built after has its stories', async () => {
+    const now = new Date();
+    const later = new Date(now.getTime() + 6 * 3_600_000);
+    // Scheduled hours away: the only draft is the one `tidings run` builds; the scheduler ticks every second.
+    const ws = await createSchedulerWorkspace(tempDir(), {
+      newsletterYaml: `    schedule: "${later.getUTCMinutes()} ${later.getUTCHours()} * * *"\n    timezone: UTC\n    window: since-last\n    perCategory: 30\n    maxArticles: 30\n` +
+        `    requireApproval: true\n    prepareAhead: 1m\n    approvalDeadline: 5s\n    onApprovalTimeout: skip\n`,
+      readers: READERS,
+      start: now.toISOString(),
+      // Continues the `web:` block: a free port.
+      extraYaml: '  port: 0\nscheduler:\n  tickEvery: 1s\n',
+    });
+    ws.close();
+    ws.addArticles(new Date(now.getTime() - 5 * 3_600_000).toISOString(), new Date(now.getTime() - 3_600_000).toISOString(), 1);
+    const start = spawnCliChild(['-c', ws.configFile, 'start'], {});
+    children.push(start);
+    await start.waitFor('the scheduler to start', () => /scheduler started/.test(start.stderr));
+    const run = spawnCliChild(['-c', ws.configFile, 'run', '--newsletter', 'daily'], {});
+    children.push(run);
+    expect(await run.exited, run.stderr).toBe(1);
+    const draftId = /(daily\/\S+): waiting for approval/.exec(run.stdout)![1]!;
+
+    const store = openSqliteStore(path.join(ws.dir, 'data', 'tidings.db'));
+    try {
+      const stories = (await store.editions.getEdition(draftId))!.articles.map((a) => a.articleId);
+      expect(stories).toHaveLength(5);
+      await start.waitFor('the scheduler to decide the draft', async () => (await store.editions.getEdition(draftId))!.status !== 'draft');
+      expect(await store.editions.getEdition(draftId)).toMatchObject({ status: 'skipped', statusReason: expect.stringMatching(/^approval timeout/) });
+      expect(start.stderr).toContain(`"edition":"${draftId}"`);
+      start.process.kill('SIGTERM');
+      expect(await start.exited, start.stderr).toBe(0);
+      // The next edition (an editor's draft for a later slot) gets the five stories back.
+      const build = spawnCliChild(['-c', ws.configFile, 'edition', 'build', 'daily', '--at', new Date(now.getTime() + 3_600_000).toISOString()], {});
+      children.push(build);
+      expect(await build.exited, build.stderr).toBe(0);
+      const next = (await store.editions.listEditions('daily', { statuses: ['draft'] }))[0]!;
+      expect(next.articles.map((a) => a.articleId)).toEqual(expect.arrayContaining(stories));
+    } finally {
+      store.close();
+    }
+  }, 180_000);
 });
