@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { SendLease } from '../delivery/send-lease.ts';
+import type { WorkQueue } from '../delivery/work-queue.ts';
 
 /**
  * True when a lease holder is known to be gone: a process of this machine (same host
@@ -27,5 +28,12 @@ export function isLocalProcessGone(host: string, pid: number): boolean {
 export function liveSendLeases(lease: Pick<SendLease, 'active'>): Pick<SendLease, 'active'> {
   return {
     active: async (now, newsletterId) => (await lease.active(now, newsletterId)).filter((holder) => !isLocalProcessGone(holder.host, holder.pid)),
+  };
+}
+
+/** Workers with rows in flight, those of this machine whose process is gone left out (their rows are ambiguous, not in flight). */
+export function liveWorkersInFlight(queue: Pick<WorkQueue, 'inFlight'>): Pick<WorkQueue, 'inFlight'> {
+  return {
+    inFlight: async (editionId, at) => (await queue.inFlight(editionId, at)).filter((worker) => !isLocalProcessGone(worker.host, worker.pid)),
   };
 }

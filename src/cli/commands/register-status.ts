@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { applyPendingOutcomes } from '../../app/apply-pending-outcomes.ts';
-import { liveSendLeases } from '../../app/process-liveness.ts';
+import { liveSendLeases, liveWorkersInFlight } from '../../app/process-liveness.ts';
 import type { CommandHost } from '../command-host.ts';
 import { escapeControlCharacters } from '../terminal-text.ts';
 import { runDeliveries, runStatus } from './status.ts';
@@ -18,7 +18,7 @@ export function registerStatusCommands(program: Command, host: CommandHost): voi
       subscribers: ctx.store.subscribers,
       // A lease left by a dead process names no one who is sending: its `sending` rows are ambiguous.
       sendLease: liveSendLeases(ctx.store.sendLease),
-      workQueue: ctx.store.workQueue,
+      workQueue: ctx.store.workQueue && liveWorkersInFlight(ctx.store.workQueue),
       deliveryEvents: ctx.store.deliveryEvents,
       now: ctx.clock.now(),
       stdout,
