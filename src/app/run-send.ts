@@ -10,11 +10,14 @@ import { summarizeSendResult } from '../delivery/send-summary.ts';
 import type { SendResult } from '../delivery/send-types.ts';
 import { createMailTransport } from '../delivery/smtp-transport.ts';
 import { editionIdFor, slotFor } from '../editions/slot.ts';
+import type { NewsletterConfig } from '../config/schema.ts';
+import type { Edition } from '../editions/edition.ts';
 import type { Recipient } from '../subscribers/subscriber-store.ts';
 import { applyPendingOutcomes, openOutcomeJournal } from './apply-pending-outcomes.ts';
 import { completeEditionIfFinal } from './complete-edition.ts';
 import type { AppContext } from './context.ts';
 import { editionSendHooks } from './edition-send-hooks.ts';
+import { isLocalProcessGone } from './process-liveness.ts';
 import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
 
 export interface SendOptions {
@@ -72,7 +75,7 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   if (edition.status === 'skipped') return done(0, [`${edition.id}: skipped, not sent (${edition.statusReason ?? 'no reason recorded'}).`]);
   const awaitingApproval = newsletter.requireApproval && edition.status === 'draft';
   if (awaitingApproval && !options.dryRun) {
-    return done(1, [`${edition.id}: waiting for approval (newsletters.${newsletter.id}.requireApproval); approve with: ${ctx.commandLine(`edition approve ${edition.id}`)}`]);
+    return done(1, awaitingApprovalLines(ctx, newsletter, edition));
   }
 
   let lease: HeldLease | null = null;
@@ -103,6 +106,16 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   }
 }
 
+/** What a send of a draft that waits for approval prints: how to approve, and (scheduled newsletters) what the scheduler does at the deadline. */
+function awaitingApprovalLines(ctx: AppContext, newsletter: NewsletterConfig, edition: Edition): string[] {
+  const lines = [`${edition.id}: waiting for approval (newsletters.${newsletter.id}.requireApproval); approve with: ${ctx.commandLine(`edition approve ${edition.id}`)}`];
+  if (newsletter.schedule) {
+    const deadline = new Date(Date.parse(edition.slot) + newsletter.approvalDeadline).toISOString();
+    lines.push(`Unapproved at ${deadline}, the scheduler ${newsletter.onApprovalTimeout === 'send' ? 'sends it as it is' : 'skips it (its articles go to the next edition)'} (onApprovalTimeout).`);
+  }
+  return lines;
+}
+
 /** This run, as the holder of a send lease: host, pid and a random tag (unique per run, even in one process). */
 function describeThisRun(): LeaseRequest {
   const host = os.hostname();
@@ -111,13 +124,7 @@ function describeThisRun(): LeaseRequest {
 
 /** A lease held by a process of this machine that no longer exists (killed, crashed) is stale. */
 function isHolderGone(holder: LeaseHolder): boolean {
-  if (holder.host !== os.hostname() || holder.pid === process.pid) return false;
-  try {
-    process.kill(holder.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return isLocalProcessGone(holder.host, holder.pid);
 }
 
 async function sendUnderLease(

@@ -3,6 +3,7 @@ import type { SchedulerWork, SendReport } from '../schedule/scheduler.ts';
 import type { AppContext } from './context.ts';
 import { EditionPipeline } from './edition-pipeline.ts';
 import { notifyEditors } from './notify-editors.ts';
+import { liveSendLeases } from './process-liveness.ts';
 import { createBounceWork } from './process-bounces-from-context.ts';
 import { runSend } from './run-send.ts';
 
@@ -26,8 +27,9 @@ export function createScheduledWork(ctx: AppContext, refresh: () => Promise<void
     prepare: async (newsletterId, slotUtc) => (await EditionPipeline.open(ctx, newsletterId, slotUtc)).edition,
     notifyEditors: (newsletterId, edition) => notifyEditors(ctx, newsletterId, edition),
     async send(newsletterId: string, edition: Edition, options): Promise<SendReport> {
-      // A hand-run send of the same edition holds its lease: wait for it rather than fail.
-      const holder = (await ctx.store.sendLease.active(ctx.clock.now(), newsletterId)).find((lease) => lease.editionId === edition.id);
+      // A hand-run send of the same edition holds its lease: wait for it rather than fail. A lease
+      // left by a process that is gone (kill -9) is no reason to wait: runSend takes it over at once.
+      const holder = (await liveSendLeases(ctx.store.sendLease).active(ctx.clock.now(), newsletterId)).find((lease) => lease.editionId === edition.id);
       if (holder) return { exitCode: 0, lines: [], finished: false, stopped: false, ambiguous: 0, heldBy: holder.holder };
       const outcome = await runSend(ctx, newsletterId, {
         at: edition.slot,
@@ -44,6 +46,7 @@ export function createScheduledWork(ctx: AppContext, refresh: () => Promise<void
         finished: stored?.status === 'sent',
         stopped: Boolean(outcome.result?.stopped),
         ambiguous: outcome.result?.ambiguous.length ?? 0,
+        ...(outcome.result ? { accepted: outcome.result.accepted, ratePerSecond: outcome.result.rate, finishedAt: ctx.clock.now() } : {}),
       };
     },
     async unresolvedAmbiguous(editionId) {

@@ -3,7 +3,7 @@ import { parseDuration } from '../core/duration.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ArticleStore, StoredArticle } from '../store/article-store.ts';
-import type { Edition } from './edition.ts';
+import type { Edition, EditionStatus } from './edition.ts';
 import type { EditionStore } from './edition-store.ts';
 import { DEFAULT_CLUSTER_OPTIONS, type ClusterOptions } from './cluster-stories.ts';
 import { collapseStories } from './collapse-stories.ts';
@@ -31,24 +31,48 @@ export interface BuildEditionDeps {
   dedupe?: ClusterOptions;
 }
 
+/** Statuses of an edition that reached readers (`sending`: some of them already). */
+const WENT_OUT: ReadonlySet<EditionStatus> = new Set(['sent', 'sending']);
+
 /**
  * The time range an edition draws from; `since` null means "from the beginning".
- * `since-last` starts at the previous edition that was not skipped: a thin edition never
- * went out, so its articles (and the ones after it) wait for the next one.
+ * `since-last` starts at the last edition that actually went out: a skipped, missed or
+ * still undecided edition before it did not (an undecided one's articles are kept out as
+ * used, a skipped one's return to the pool). `returnedArticleIds`: articles of editions
+ * skipped since the edition before that one, which may predate `since` (a draft decided
+ * only after the last edition was built held them back from it).
  */
 export async function windowFor(
   newsletter: NewsletterConfig,
   slotUtc: Date,
   editions: EditionStore,
-): Promise<{ since: Date | null; until: Date; includeSeenSince: boolean }> {
+): Promise<{ since: Date | null; until: Date; includeSeenSince: boolean; returnedArticleIds: string[] }> {
   if (newsletter.window === 'since-last') {
-    let previous = await editions.findPreviousEdition(newsletter.id, slotUtc);
-    while (previous?.status === 'skipped') previous = await editions.findPreviousEdition(newsletter.id, new Date(previous.slot));
+    const returned: string[] = [];
+    const lastOut = await lastWentOutBefore(editions, newsletter.id, slotUtc, returned);
+    if (lastOut) await lastWentOutBefore(editions, newsletter.id, new Date(lastOut.slot), returned);
     // "Everything since the previous edition" includes a story published before it but
     // ingested after it: otherwise a late feed would lose it to both editions.
-    return { since: previous ? new Date(previous.slot) : null, until: slotUtc, includeSeenSince: true };
+    return { since: lastOut ? new Date(lastOut.slot) : null, until: slotUtc, includeSeenSince: true, returnedArticleIds: [...new Set(returned)] };
   }
-  return { since: new Date(slotUtc.getTime() - parseDuration(newsletter.window)!), until: slotUtc, includeSeenSince: false };
+  return { since: new Date(slotUtc.getTime() - parseDuration(newsletter.window)!), until: slotUtc, includeSeenSince: false, returnedArticleIds: [] };
+}
+
+/** The newsletter's last edition before an instant that went out; collects the articles of skipped ones passed on the way. */
+async function lastWentOutBefore(editions: EditionStore, newsletterId: string, before: Date, skippedArticles: string[]): Promise<Edition | null> {
+  let previous = await editions.findPreviousEdition(newsletterId, before);
+  while (previous && !WENT_OUT.has(previous.status)) {
+    if (previous.status === 'skipped') skippedArticles.push(...previous.articles.map((article) => article.articleId));
+    previous = await editions.findPreviousEdition(newsletterId, new Date(previous.slot));
+  }
+  return previous;
+}
+
+/** Articles of skipped editions that the window does not reach (still in the store). */
+async function returnedToPool(articles: ArticleStore, ids: readonly string[], inWindow: readonly StoredArticle[]): Promise<StoredArticle[]> {
+  const have = new Set(inWindow.map((article) => article.id));
+  const found = await Promise.all(ids.filter((id) => !have.has(id)).map((id) => articles.getArticle(id)));
+  return found.filter((article): article is StoredArticle => article !== null);
 }
 
 /**
@@ -62,13 +86,14 @@ export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps:
   const existing = await deps.editions.getEdition(id);
   if (existing) return existing;
 
-  const { since, until, includeSeenSince } = await windowFor(newsletter, slot.utc, deps.editions);
+  const { since, until, includeSeenSince, returnedArticleIds } = await windowFor(newsletter, slot.utc, deps.editions);
   // One past the slot minute: an article stamped within the slot minute belongs to it.
   const candidates = await deps.articles.listArticles({
     since: since ?? undefined,
     orSeenSince: includeSeenSince && since ? since : undefined,
     until: new Date(until.getTime() + 60_000),
   });
+  candidates.push(...(await returnedToPool(deps.articles, returnedArticleIds, candidates)));
   const used = await deps.editions.listUsedArticleIds(newsletter.id, id);
   // Articles and sources an editor blocked for this newsletter stay out of every later edition.
   const blocks = await deps.editions.listBlocks(newsletter.id);

@@ -32,7 +32,8 @@ export interface EditionStore {
   /** Inserts a frozen edition unless one with the id exists; returns the stored one either way. */
   createEdition(edition: NewEdition, at: Date): Promise<Edition>;
   getEdition(id: string): Promise<Edition | null>;
-  listEditions(newsletterId?: string): Promise<Edition[]>;
+  /** Newest slot first; `statuses` keeps only editions in one of them (the scheduler's undecided drafts). */
+  listEditions(newsletterId?: string, options?: { statuses?: readonly EditionStatus[] }): Promise<Edition[]>;
   /** The latest edition of a newsletter whose slot is before the given instant. */
   findPreviousEdition(newsletterId: string, beforeUtc: Date): Promise<Edition | null>;
   /** Article ids used by any edition of the newsletter other than `exceptEditionId`, skipped editions aside (they never went out). */

@@ -23,8 +23,11 @@ export interface LeaseHolder {
 export type LeaseResult = { acquired: true } | { acquired: false; current: LeaseHolder };
 
 export interface SchedulerStore {
-  /** Takes the lease when it is free, expired or already ours; one conditional write. */
-  acquireLease(holder: string, now: Date, ttlMs: number): Promise<LeaseResult>;
+  /**
+   * Takes the lease when it is free, expired, already ours or held by `replaceHolder`
+   * (a holder known to be dead); one conditional write.
+   */
+  acquireLease(holder: string, now: Date, ttlMs: number, replaceHolder?: string): Promise<LeaseResult>;
   /** Heartbeat: extends our lease; false when it is no longer ours (expired and taken). */
   renewLease(holder: string, now: Date, ttlMs: number): Promise<boolean>;
   releaseLease(holder: string): Promise<void>;

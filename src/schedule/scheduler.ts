@@ -7,6 +7,7 @@ import { decideSlot, type SlotAction, type SlotPolicy, type SlotTimes } from './
 import { listSlots, type ScheduledSlot } from './schedule-slots.ts';
 import type { ScheduleEventKind, SchedulerStore } from './scheduler-store.ts';
 import { releaseAt, zoneOf } from './release-times.ts';
+import { isOnSchedule, slotOfEdition, UNDECIDED, wentOutAfter } from './undecided-editions.ts';
 
 /** The part of a newsletter's configuration the scheduler reads. */
 export interface ScheduledNewsletter extends Omit<SlotPolicy, 'maxLateness'> {
@@ -27,6 +28,19 @@ export interface SendReport {
   ambiguous: number;
   /** Another process (a hand-run `tidings send`) holds the edition's send lease: nothing was sent, try again next tick. */
   heldBy?: string;
+  /** Messages this run got accepted, and its rate (accepted per second); absent when nothing ran. */
+  accepted?: number;
+  ratePerSecond?: number;
+  /** When the run ended. */
+  finishedAt?: Date;
+}
+
+/** The last send run the scheduler finished in this process (the send-rate metrics). */
+export interface FinishedSend {
+  editionId: string;
+  accepted: number;
+  ratePerSecond: number;
+  finishedAt: Date;
 }
 
 /** The work the scheduler orders; the app layer does it (src/app/scheduled-work.ts). */
@@ -116,6 +130,19 @@ export class Scheduler {
     return this.#halt.signal.aborted;
   }
 
+  /** The instant of this process's last tick; null before the first. */
+  get lastTickAt(): Date | null {
+    return this.#lastTickAt;
+  }
+
+  /** The last send run this process finished (not stopped, not waiting for another holder); null before one. */
+  get lastSend(): FinishedSend | null {
+    return this.#lastSend;
+  }
+
+  #lastTickAt: Date | null = null;
+  #lastSend: FinishedSend | null = null;
+
   async tick(now: Date): Promise<TickReport> {
     const report: TickReport = { at: now, actions: [], busy: [] };
     if (this.stopping) return report;
@@ -124,6 +151,7 @@ export class Scheduler {
     // busy): each is caught up or recorded as missed, however long the outage was.
     const previousTick = await store.lastTickAt();
     await store.recordTick(now);
+    this.#lastTickAt = now;
     const epoch = (await store.firstTickAt()) ?? now;
     const started: Promise<void>[] = [];
     const ingest = this.#deps.work.ingestDueSources;
@@ -189,6 +217,7 @@ export class Scheduler {
     const lookback = Math.max(policy.approvalDeadline + policy.catchUp, policy.maxLateness) + policy.catchUp + spread;
     const from = Math.max(Math.min(now.getTime() - lookback, (previousTick?.getTime() ?? now.getTime()) - spread), now.getTime() - MAX_OUTAGE_SCAN);
     const slots = listSlots(this.#schedules.get(newsletter.id)!, newsletter.timezone, new Date(from), new Date(now.getTime() + policy.prepareAhead + spread));
+    await this.#decideUndecided(newsletter, now, epoch, zones, policy, new Set(slots.map((slot) => editionIdFor(newsletter.id, slot))), report);
     for (const slot of slots) {
       if (this.stopping) return;
       const editionId = editionIdFor(newsletter.id, slot);
@@ -210,9 +239,36 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Undecided editions the slot scan leaves alone: drafts built by hand (`tidings run`,
+   * `edition build`, the desk) at a time the schedule does not name, and older ones. Each
+   * is decided by the same rule as a slot (approval deadline, catch-up), so none is
+   * stranded, except that an off-schedule draft needing no approval is never sent
+   * unattended (`tidings send --at` sends it; after catchUp it is skipped). One older
+   * than an edition that already went out is superseded.
+   */
+  async #decideUndecided(newsletter: ScheduledNewsletter, now: Date, epoch: Date, zones: readonly string[], policy: SlotPolicy, scanned: ReadonlySet<string>, report: TickReport): Promise<void> {
+    const { editions } = this.#deps;
+    const undecided = await editions.listEditions(newsletter.id, { statuses: UNDECIDED });
+    if (undecided.length === 0) return;
+    const latestOut = await wentOutAfter(editions, newsletter.id, new Date(Math.min(...undecided.map((e) => Date.parse(e.slot)))));
+    for (const edition of undecided) {
+      if (this.stopping) return;
+      const slot = slotOfEdition(edition, newsletter.timezone);
+      if (latestOut && Date.parse(latestOut.slot) > slot.utc.getTime()) {
+        await this.#act(newsletter, slot, edition, { kind: 'skip', reason: `superseded: ${latestOut.id}, a later edition, went out first` }, now, zones, report);
+        continue;
+      }
+      if (scanned.has(edition.id)) continue;
+      const action = decideSlot(now, await this.#timesOf(newsletter, slot, zones), edition, policy, epoch);
+      const unattended = action.kind === 'send' && !action.approveBecause && edition.status === 'draft' && !isOnSchedule(this.#schedules.get(newsletter.id)!, newsletter.timezone, slot.utc);
+      await this.#act(newsletter, slot, edition, unattended ? { kind: 'nothing', why: 'an off-schedule draft is sent by hand' } : action, now, zones, report);
+    }
+  }
+
   async #act(newsletter: ScheduledNewsletter, slot: ScheduledSlot, edition: Edition | null, action: SlotAction, now: Date, zones: readonly string[], report: TickReport): Promise<void> {
     const { editions, logger } = this.#deps;
-    const editionId = editionIdFor(newsletter.id, slot);
+    const editionId = edition?.id ?? editionIdFor(newsletter.id, slot);
     switch (action.kind) {
       case 'nothing':
       case 'prepare':
@@ -274,6 +330,9 @@ export class Scheduler {
     for (const line of result.lines) {
       if (result.ambiguous > 0) logger.warn({ edition: edition.id, ambiguous: result.ambiguous }, line);
       else logger.info({ edition: edition.id }, line);
+    }
+    if (!result.stopped && result.finishedAt) {
+      this.#lastSend = { editionId: edition.id, accepted: result.accepted ?? 0, ratePerSecond: result.ratePerSecond ?? 0, finishedAt: result.finishedAt };
     }
     if (result.stopped) {
       this.#interrupted.add(edition.id);

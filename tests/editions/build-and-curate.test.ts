@@ -217,6 +217,32 @@ function editionsSuite(name: string, open: OpenStore): void {
       expect(again.articles.map((a) => a.articleId).sort()).toEqual(['mon1', 'mon2', 'tue1']);
     });
 
+    it('since-last: starts after the last edition that went out; a draft still undecided keeps its stories, and they return to the pool when it is skipped', async () => {
+      const store = current();
+      const sinceLast = { ...newsletter, window: 'since-last' as const, minArticles: 1, perCategory: 9, maxArticles: 20 };
+      const save = (ids: string[], publishedAt: string) =>
+        store.articles.saveArticles(ids.map((id) => makeRecord({ id, categories: ['world'], publishedAt })), new Date(publishedAt));
+      const ids = (edition: { articles: { articleId: string }[] }) => edition.articles.map((a) => a.articleId).sort();
+      const at = new Date('2026-11-28T06:00:00Z');
+      await save(['a1'], '2026-11-25T05:00:00.000Z');
+      const sent = await buildEdition(sinceLast, new Date('2026-11-26T06:00:00Z'), deps(store));
+      await store.editions.setStatus(sent.id, 'sent', { at });
+      await save(['b1', 'b2'], '2026-11-26T12:00:00.000Z');
+      // A draft built ahead for a later slot (an editor's `edition build --at`), then a story that comes before its slot.
+      const draft = await buildEdition(sinceLast, new Date('2026-11-27T09:00:00Z'), deps(store));
+      expect(ids(draft)).toEqual(['b1', 'b2']);
+      await save(['c1'], '2026-11-26T20:00:00.000Z');
+      // The next edition reaches back to the sent one, not to the undecided draft: c1 is not lost; b1 and b2 stay the draft's.
+      const next = await buildEdition(sinceLast, new Date('2026-11-28T06:00:00Z'), deps(store));
+      expect(ids(next)).toEqual(['c1']);
+      await store.editions.setStatus(next.id, 'sent', { at });
+      // The draft is skipped after `next` was built: its stories go to the edition after, although they predate its window.
+      await store.editions.setStatus(draft.id, 'skipped', { at, reason: 'superseded' });
+      await save(['d1'], '2026-11-28T12:00:00.000Z');
+      const after = await buildEdition(sinceLast, new Date('2026-11-29T06:00:00Z'), deps(store));
+      expect(ids(after)).toEqual(['b1', 'b2', 'd1']);
+    });
+
     it('since-last: a story published before the previous edition but ingested after it goes in the next one', async () => {
       const store = current();
       const sinceLast = { ...newsletter, window: 'since-last' as const, minArticles: 1, perCategory: 9, maxArticles: 20 };

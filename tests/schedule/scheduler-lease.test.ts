@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createFixedClock } from '../../src/core/clock.ts';
-import { LeaseHeldError, SchedulerLease } from '../../src/schedule/scheduler-lease.ts';
+import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
+import { isSchedulerHolderGone } from '../../src/cli/commands/schedule.ts';
+import { LeaseHeldError, SchedulerLease, schedulerHolderName } from '../../src/schedule/scheduler-lease.ts';
 import { Scheduler, type SchedulerWork } from '../../src/schedule/scheduler.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
@@ -42,6 +45,33 @@ describe('one scheduler per store', () => {
     } finally {
       first.close();
       second.close();
+    }
+  });
+
+  it("a lease left by a dead process of this machine is taken over at once; another machine's is refused until it expires, saying when", async () => {
+    const file = path.join(tempDir(), 'tidings.db');
+    const store = openSqliteStore(file);
+    try {
+      const clock = createFixedClock('2026-11-30T06:00:00Z');
+      // A real process of this machine that has exited: its pid no longer exists.
+      const child = spawn(process.execPath, ['-e', '0']);
+      await new Promise((resolve) => child.on('exit', resolve));
+      const dead = schedulerHolderName(hostname(), child.pid!, 'dead0001');
+      await store.scheduler.acquireLease(dead, clock.now(), 45_000);
+      const restart = new SchedulerLease(store.scheduler, schedulerHolderName(hostname(), process.pid, 'new00001'), 45_000, { isHolderGone: isSchedulerHolderGone });
+      clock.advance(1_000);
+      await restart.acquire(clock.now());
+      expect((await store.scheduler.getLease())!.holder).toBe(restart.holder);
+
+      // A live scheduler of this machine (this very process) and one of another machine are never taken over early.
+      const again = new SchedulerLease(store.scheduler, schedulerHolderName(hostname(), process.pid, 'other002'), 45_000, { isHolderGone: isSchedulerHolderGone });
+      await expect(again.acquire(clock.now())).rejects.toThrow(LeaseHeldError);
+      await restart.release();
+      await store.scheduler.acquireLease(schedulerHolderName('elsewhere.example', child.pid!, 'remote01'), clock.now(), 45_000);
+      clock.advance(15_000);
+      await expect(again.acquire(clock.now())).rejects.toThrow(/\(elsewhere\.example:\d+:remote01\).*expires at 2026-11-30T06:00:46\.000Z \(in 30 s\)/);
+    } finally {
+      store.close();
     }
   });
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { applyPendingOutcomes } from '../../app/apply-pending-outcomes.ts';
+import { liveSendLeases, liveWorkersInFlight } from '../../app/process-liveness.ts';
 import type { CommandHost } from '../command-host.ts';
 import { escapeControlCharacters } from '../terminal-text.ts';
 import type { ResolveFlags } from './resolve-deliveries.ts';
@@ -16,8 +17,9 @@ export function registerStatusCommands(program: Command, host: CommandHost): voi
       ledger: ctx.store.ledger,
       editions: ctx.store.editions,
       subscribers: ctx.store.subscribers,
-      sendLease: ctx.store.sendLease,
-      workQueue: ctx.store.workQueue,
+      // A lease left by a dead process names no one who is sending: its `sending` rows are ambiguous.
+      sendLease: liveSendLeases(ctx.store.sendLease),
+      workQueue: ctx.store.workQueue && liveWorkersInFlight(ctx.store.workQueue),
       deliveryEvents: ctx.store.deliveryEvents,
       now: ctx.clock.now(),
       stdout,

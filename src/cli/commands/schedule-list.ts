@@ -2,6 +2,7 @@ import type { AppContext } from '../../app/context.ts';
 import { editionIdFor } from '../../editions/slot.ts';
 import { parseCronExpression } from '../../schedule/cron-expression.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
+import { isSchedulerHolderGone } from './schedule.ts';
 
 const two = (n: number) => String(n).padStart(2, '0');
 const utcText = (at: Date) => `${at.getUTCFullYear()}-${two(at.getUTCMonth() + 1)}-${two(at.getUTCDate())} ${two(at.getUTCHours())}:${two(at.getUTCMinutes())}Z`;
@@ -11,9 +12,11 @@ export async function runScheduleList(ctx: AppContext): Promise<number> {
   const now = ctx.clock.now();
   const lease = await ctx.store.scheduler.getLease();
   const lastTick = await ctx.store.scheduler.lastTickAt();
-  ctx.out(lease && new Date(lease.expiresAt) > now
+  const leftByDeadProcess = lease !== null && isSchedulerHolderGone(lease.holder);
+  ctx.out(lease && new Date(lease.expiresAt) > now && !leftByDeadProcess
     ? `scheduler: running (${lease.holder}, heartbeat ${lease.heartbeatAt})`
-    : `scheduler: not running${lastTick ? ` (last tick ${lastTick.toISOString()})` : ''}`);
+    : `scheduler: not running${lastTick ? ` (last tick ${lastTick.toISOString()})` : ''}` +
+        (leftByDeadProcess && new Date(lease.expiresAt) > now ? `; the lease of ${lease.holder} was left by a process that no longer exists: the next start takes it over` : ''));
   for (const newsletter of ctx.config.newsletters) {
     ctx.out('');
     if (!newsletter.schedule) {

@@ -4,7 +4,8 @@ import type { AppContext } from '../../app/context.ts';
 import { createScheduledWork } from '../../app/scheduled-work.ts';
 import { runScheduler } from '../../schedule/run-scheduler.ts';
 import { Scheduler } from '../../schedule/scheduler.ts';
-import { LeaseHeldError, SchedulerLease } from '../../schedule/scheduler-lease.ts';
+import { LeaseHeldError, SchedulerLease, parseSchedulerHolder, schedulerHolderName } from '../../schedule/scheduler-lease.ts';
+import { isLocalProcessGone } from '../../app/process-liveness.ts';
 import { formatIngestReports } from './ingest.ts';
 import { ingestDueSources, type SourceIngestResult } from '../../app/ingest-due-sources.ts';
 import { runSubscribersSync } from './subscribers.ts';
@@ -32,7 +33,16 @@ export function createScheduler(ctx: AppContext): Scheduler {
 }
 
 export function createLease(ctx: AppContext): SchedulerLease {
-  return new SchedulerLease(ctx.store.scheduler, `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, ctx.config.scheduler.leaseTtl);
+  return new SchedulerLease(ctx.store.scheduler, schedulerHolderName(hostname(), process.pid, randomBytes(4).toString('hex')), ctx.config.scheduler.leaseTtl, {
+    isHolderGone: isSchedulerHolderGone,
+    logger: ctx.logger,
+  });
+}
+
+/** A scheduler lease left by a process of this machine that no longer exists (kill -9, crash). */
+export function isSchedulerHolderGone(holder: string): boolean {
+  const parsed = parseSchedulerHolder(holder);
+  return parsed !== null && isLocalProcessGone(parsed.host, parsed.pid);
 }
 
 /** `tidings schedule`: the scheduler alone, until SIGTERM/SIGINT (exit 0) or a lost lease (exit 1). */

@@ -32,6 +32,8 @@ export async function runStart(ctx: AppContext, signal: AbortSignal): Promise<nu
         if (scheduler.stopping || age > 3 * tickEvery) throw new Error(`scheduler not ticking (last tick ${lastTick?.toISOString() ?? 'never'})`);
         return `scheduler ticking (last tick ${Math.round(age / 1000)} s ago)`;
       },
+      // The scheduler gauges (last tick age, last send) come from the scheduler of this process.
+      schedulerStatus: () => ({ lastTickAt: scheduler.lastTickAt, lastSend: scheduler.lastSend }),
     });
     ctx.out(`listening on ${listening.address} (public address ${ctx.config.web.baseUrl}); scheduler running`);
     await runSubscribersSync(ctx, { skipInvalid: true });

@@ -57,10 +57,12 @@ export class PgEditionStore implements EditionStore {
     return (await this.#load(rows))[0] ?? null;
   }
 
-  async listEditions(newsletterId?: string): Promise<Edition[]> {
-    const { rows } = newsletterId
-      ? await this.#db.query<EditionRow>(`SELECT ${EDITION_COLUMNS} FROM editions WHERE newsletter_id = $1 ORDER BY slot_utc DESC`, [newsletterId])
-      : await this.#db.query<EditionRow>(`SELECT ${EDITION_COLUMNS} FROM editions ORDER BY slot_utc DESC, newsletter_id`);
+  async listEditions(newsletterId?: string, options: { statuses?: readonly EditionStatus[] } = {}): Promise<Edition[]> {
+    const { rows } = await this.#db.query<EditionRow>(
+      `SELECT ${EDITION_COLUMNS} FROM editions WHERE ($1::text IS NULL OR newsletter_id = $1) AND ($2::text[] IS NULL OR status = ANY($2::text[]))
+        ORDER BY slot_utc DESC, newsletter_id`,
+      [newsletterId ?? null, options.statuses ? [...options.statuses] : null],
+    );
     return this.#load(rows);
   }
 

@@ -6,19 +6,20 @@ import type { PgDatabase } from './pg-database.ts';
 export class PgSchedulerStore implements SchedulerStore {
   constructor(private readonly db: PgDatabase) {}
 
-  async acquireLease(holder: string, now: Date, ttlMs: number): Promise<LeaseResult> {
+  async acquireLease(holder: string, now: Date, ttlMs: number, replaceHolder?: string): Promise<LeaseResult> {
     const at = now.toISOString();
-    // One statement: insert, or take over only when the lease is ours or has expired.
+    // One statement: insert, or take over only when the lease is ours, has expired or its holder is known dead.
     const taken = await this.db.query(
       `INSERT INTO scheduler_lease (name, holder, acquired_at, heartbeat_at, expires_at) VALUES ($1, $2, $3, $3, $4)
        ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, acquired_at = excluded.acquired_at,
          heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at
-       WHERE scheduler_lease.holder = excluded.holder OR scheduler_lease.expires_at <= excluded.heartbeat_at`,
-      [SCHEDULER_LEASE, holder, at, new Date(now.getTime() + ttlMs).toISOString()],
+       WHERE scheduler_lease.holder = excluded.holder OR scheduler_lease.expires_at <= excluded.heartbeat_at
+         OR scheduler_lease.holder = $5`,
+      [SCHEDULER_LEASE, holder, at, new Date(now.getTime() + ttlMs).toISOString(), replaceHolder ?? null],
     );
     if (taken.rowCount === 1) return { acquired: true };
     const current = await this.getLease();
-    if (!current) return this.acquireLease(holder, now, ttlMs); // released in between
+    if (!current) return this.acquireLease(holder, now, ttlMs, replaceHolder); // released in between
     return { acquired: false, current };
   }
 

@@ -44,10 +44,14 @@ export class SqliteEditionStore implements EditionStore {
     return this.#load(this.#db.prepare<[string], EditionRow>('SELECT * FROM editions WHERE id = ?').get(id));
   }
 
-  async listEditions(newsletterId?: string): Promise<Edition[]> {
-    const rows = newsletterId
-      ? this.#db.prepare<[string], EditionRow>('SELECT * FROM editions WHERE newsletter_id = ? ORDER BY slot_utc DESC').all(newsletterId)
-      : this.#db.prepare<[], EditionRow>('SELECT * FROM editions ORDER BY slot_utc DESC, newsletter_id').all();
+  async listEditions(newsletterId?: string, options: { statuses?: readonly EditionStatus[] } = {}): Promise<Edition[]> {
+    const where: string[] = [];
+    const values: string[] = [];
+    if (newsletterId) where.push('newsletter_id = ?') && values.push(newsletterId);
+    if (options.statuses) where.push(`status IN (${options.statuses.map(() => '?').join(', ') || 'NULL'})`) && values.push(...options.statuses);
+    const rows = this.#db
+      .prepare<string[], EditionRow>(`SELECT * FROM editions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY slot_utc DESC, newsletter_id`)
+      .all(...values);
     return rows.map((row) => this.#load(row)!);
   }
 

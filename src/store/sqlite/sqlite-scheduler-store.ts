@@ -9,18 +9,19 @@ export class SqliteSchedulerStore implements SchedulerStore {
     this.#db = db;
   }
 
-  async acquireLease(holder: string, now: Date, ttlMs: number): Promise<LeaseResult> {
+  async acquireLease(holder: string, now: Date, ttlMs: number, replaceHolder?: string): Promise<LeaseResult> {
     const at = now.toISOString();
     const expires = new Date(now.getTime() + ttlMs).toISOString();
-    // One statement: insert, or take over only when the lease is ours or has expired.
+    // One statement: insert, or take over only when the lease is ours, has expired or its holder is known dead.
     const taken = this.#db
       .prepare(
         `INSERT INTO scheduler_lease (name, holder, acquired_at, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, acquired_at = excluded.acquired_at,
            heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at
-         WHERE scheduler_lease.holder = excluded.holder OR scheduler_lease.expires_at <= excluded.heartbeat_at`,
+         WHERE scheduler_lease.holder = excluded.holder OR scheduler_lease.expires_at <= excluded.heartbeat_at
+           OR scheduler_lease.holder = ?`,
       )
-      .run(SCHEDULER_LEASE, holder, at, at, expires);
+      .run(SCHEDULER_LEASE, holder, at, at, expires, replaceHolder ?? null);
     if (taken.changes > 0) return { acquired: true };
     return { acquired: false, current: (await this.getLease())! };
   }

@@ -28,7 +28,8 @@ export interface MetricsDeps {
   newsletterIds: readonly string[];
   /** The next slot the scheduler will run for a newsletter, or null when it has no schedule. */
   nextRunFor(newsletterId: string): Date | null;
-  schedulerStatus?: () => SchedulerStatus;
+  /** Read at each scrape; may read the store. */
+  schedulerStatus?: () => SchedulerStatus | Promise<SchedulerStatus>;
   /** Node's process metrics (CPU, memory, event loop lag, GC); default true. */
   processMetrics?: boolean;
 }
@@ -165,14 +166,14 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
  * send 0 messages" would read as healthy. The last-send series carry the edition as a
  * label so that they are absent until a send has finished.
  */
-function registerSchedulerMetrics(registers: Registry[], status: () => SchedulerStatus, clock: Clock): void {
+function registerSchedulerMetrics(registers: Registry[], status: () => SchedulerStatus | Promise<SchedulerStatus>, clock: Clock): void {
   const startedAt = clock.now();
   new Gauge({
     name: 'tidings_scheduler_last_tick_age_seconds',
     help: 'Seconds since the scheduler last ticked (since the process started, before the first tick).',
     registers,
-    collect() {
-      const lastTick = status().lastTickAt ?? startedAt;
+    async collect() {
+      const lastTick = (await status()).lastTickAt ?? startedAt;
       this.set(Math.max(0, (clock.now().getTime() - lastTick.getTime()) / 1000));
     },
   });
@@ -182,9 +183,9 @@ function registerSchedulerMetrics(registers: Registry[], status: () => Scheduler
       help,
       labelNames: ['edition'],
       registers,
-      collect() {
+      async collect() {
+        const last = (await status()).lastSend;
         this.reset();
-        const last = status().lastSend;
         if (last) this.set({ edition: last.editionId }, read(last));
       },
     });

@@ -69,6 +69,11 @@ export function editionStoreContract(name: string, open: OpenStore): void {
       ]);
       expect((await editions.findPreviousEdition('daily', new Date('2026-11-28T07:00:00Z')))?.id).toBe('daily/2026-11-27T07:00');
       expect(await editions.findPreviousEdition('daily', new Date('2026-11-27T07:00:00Z'))).toBeNull();
+      // By status (the scheduler's undecided drafts), per newsletter or all.
+      await editions.setStatus('daily/2026-11-27T07:00', 'sent', { at: builtAt });
+      expect((await editions.listEditions('daily', { statuses: ['draft', 'approved'] })).map((e) => e.id)).toEqual(['daily/2026-11-28T07:00']);
+      expect((await editions.listEditions(undefined, { statuses: ['draft'] })).map((e) => e.id)).toEqual(['daily/2026-11-28T07:00', 'weekly/2026-11-28T07:00']);
+      expect(await editions.listEditions('daily', { statuses: ['skipped'] })).toEqual([]);
     });
 
     it('reports used articles, leaving out excluded ones, skipped editions and the edition asked about', async () => {

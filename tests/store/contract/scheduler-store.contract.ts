@@ -30,6 +30,16 @@ export function schedulerStoreContract(name: string, open: OpenPorts): void {
       expect(await a.getLease()).toBeNull();
     });
 
+    it('takes over an unexpired lease only from the holder named as dead, never from another', async () => {
+      const a = ports().scheduler;
+      const b = ports().other.scheduler;
+      expect(await a.acquireLease('host-a:1:aa', T0, 45_000)).toEqual({ acquired: true });
+      expect((await b.acquireLease('host-a:2:bb', at(1000), 45_000, 'host-a:9:zz')).acquired).toBe(false);
+      expect(await b.acquireLease('host-a:2:bb', at(1000), 45_000, 'host-a:1:aa')).toEqual({ acquired: true });
+      expect((await a.getLease())!.holder).toBe('host-a:2:bb');
+      expect(await a.renewLease('host-a:1:aa', at(2000), 45_000)).toBe(false);
+    });
+
     it('remembers the first and the last tick', async () => {
       const { scheduler } = ports();
       expect(await scheduler.lastTickAt()).toBeNull();
