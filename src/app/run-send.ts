@@ -10,7 +10,10 @@ import type { SendResult } from '../delivery/send-types.ts';
 import { createMailTransport } from '../delivery/smtp-transport.ts';
 import { editionIdFor, slotFor } from '../editions/slot.ts';
 import type { Recipient } from '../subscribers/subscriber-store.ts';
+import { notYetQueued } from '../editions/edition.ts';
 import { applyPendingOutcomes, openOutcomeJournal } from './apply-pending-outcomes.ts';
+import { completeEditionIfFinal } from './complete-edition.ts';
+import { queueAudience, recordAudience } from './edition-queue.ts';
 import type { AppContext } from './context.ts';
 import { editionSendHooks } from './edition-send-hooks.ts';
 import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
@@ -29,6 +32,11 @@ export interface SendOptions {
   recipientFilter?: (recipient: Recipient) => boolean;
   /** More runs of this edition follow (a filtered release): never mark it sent. */
   partial?: boolean;
+}
+
+/** The scheduler's release filter as release times: a reader it leaves out is not due yet. */
+function releaseFilter(filter: ((recipient: Recipient) => boolean) | undefined): ((recipient: Recipient) => number) | undefined {
+  return filter ? (recipient) => (filter(recipient) ? 0 : Infinity) : undefined;
 }
 
 async function* onlyWhere<T>(items: AsyncIterable<T>, keep: (item: T) => boolean): AsyncIterable<T> {
@@ -102,13 +110,13 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
 }
 
 /** This run, as the holder of a send lease: host, pid and a random tag (unique per run, even in one process). */
-function describeThisRun(): LeaseRequest {
+export function describeThisRun(kind = 'run'): LeaseRequest {
   const host = os.hostname();
-  return { holder: `${host} pid ${process.pid} run ${randomUUID().slice(0, 8)}`, host, pid: process.pid };
+  return { holder: `${host} pid ${process.pid} ${kind} ${randomUUID().slice(0, 8)}`, host, pid: process.pid };
 }
 
 /** A lease held by a process of this machine that no longer exists (killed, crashed) is stale. */
-function isHolderGone(holder: LeaseHolder): boolean {
+export function isHolderGone(holder: LeaseHolder): boolean {
   if (holder.host !== os.hostname() || holder.pid === process.pid) return false;
   try {
     process.kill(holder.pid, 0);
@@ -134,14 +142,18 @@ async function sendUnderLease(
   if (transport && ctx.config.transport.type === 'smtp' && !ctx.config.web.baseUrl.startsWith('https:')) {
     ctx.logger.warn({ baseUrl: ctx.config.web.baseUrl }, 'web.baseUrl is not https: mailbox providers ignore the one-click List-Unsubscribe link');
   }
+  // Who it must reach, recorded before the edition is `sending`: nothing may mark it sent short of them.
+  const audience = options.dryRun ? null : await recordAudience(ctx.store, edition, now);
   if (!options.dryRun) await ctx.store.editions.setStatus(edition.id, 'sending', { at: now, from: ['draft', 'approved', 'sending'] });
+  // --limit holds queuing where it stops (workers leave the rest); any other send lets it go on.
+  const hold = options.limit !== undefined ? `send --limit ${options.limit} on ${os.hostname()} pid ${process.pid}` : null;
+  if (audience && (hold || audience.heldBy)) await ctx.store.editions.holdQueue(edition.id, hold);
   const progress = createProgressReporter({ stream: ctx.stdout, editionId: edition.id });
-  const total = await ctx.store.subscribers.count(newsletter.id, now);
+  const total = audience?.total ?? (await ctx.store.subscribers.count(newsletter.id, now));
   const maxConnections = ctx.config.transport.type === 'smtp' ? ctx.config.transport.maxConnections : 4;
   const signals = [options.signal, lease?.lost].filter((signal): signal is AbortSignal => Boolean(signal));
-
-  // PostgreSQL: rows live workers have in flight are theirs, not ambiguous; the reset leaves them (ledger.ts).
-  const workersInFlight = options.resendAmbiguous && !options.dryRun && ctx.store.workQueue ? await ctx.store.workQueue.inFlight(edition.id, now) : [];
+  // Under --limit, pages no larger than the limit: the run queues little more than it sends.
+  const pageSize = Math.min(256, options.limit ?? 256);
 
   let result: SendResult;
   try {
@@ -149,9 +161,11 @@ async function sendUnderLease(
       {
         ledger: ctx.store.ledger,
         transport: transport ?? { send: async () => { throw new TidingsError('USAGE', 'dry run'); }, close: async () => {} },
-        recipients: options.recipientFilter
-          ? onlyWhere(ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }), options.recipientFilter)
-          : ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }),
+        recipients: audience
+          ? queueAudience(ctx.store, { editionId: edition.id, newsletterId: newsletter.id, audience, releaseOf: releaseFilter(options.recipientFilter) }, { queued: 0, nextReleaseAt: null }, { at: now, pageSize })
+          : options.recipientFilter
+            ? onlyWhere(ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }), options.recipientFilter)
+            : ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }),
         ...editionSendHooks(ctx, pipeline, secret, transport),
         clock: ctx.clock,
         logger: ctx.logger,
@@ -167,6 +181,8 @@ async function sendUnderLease(
         delivery: ctx.config.delivery,
         total,
         signal: signals.length ? AbortSignal.any(signals) : undefined,
+        queued: Boolean(audience),
+        batchSize: pageSize,
       },
     );
   } finally {
@@ -183,12 +199,17 @@ async function sendUnderLease(
   });
   // Temporary failures that used up delivery.maxAttempts: the list is not done until a rerun retries them.
   let retryLater = 0;
+  let unqueued = 0;
+  let workersInFlight: Awaited<ReturnType<NonNullable<typeof ctx.store.workQueue>['inFlight']>> = [];
   if (!options.dryRun && !result.fatal) {
     try {
       const counts = await ctx.store.ledger.counts(edition.id);
       if (counts.failed) retryLater = (await ctx.store.ledger.list(edition.id, 'failed')).filter((row) => row.retryable).length;
-      const finished = !options.partial && !result.paused && !result.stopped && !result.limitReached && counts.pending === 0 && counts.sending === 0 && retryLater === 0;
-      if (finished) await ctx.store.editions.setStatus(edition.id, 'sent', { at: ctx.clock.now(), from: ['sending'] });
+      // A release of some time zones (subscriber-local) is never the last word: later ones follow.
+      if (!options.partial) await completeEditionIfFinal(ctx.store, edition.id, ctx.clock.now());
+      unqueued = notYetQueued((await ctx.store.editions.getEdition(edition.id))?.audience, counts.total);
+      // PostgreSQL: rows live workers have in flight are theirs, not ambiguous (the engine left them out too).
+      workersInFlight = ctx.store.workQueue ? await ctx.store.workQueue.inFlight(edition.id, ctx.clock.now()) : [];
     } catch (error) {
       // The sending is over; a store failing now must still end with the summary, not a stack trace.
       result.fatal = { code: isTidingsError(error) ? error.code : 'STORE_FAILED', message: describeError(error) };
@@ -200,7 +221,11 @@ async function sendUnderLease(
     summary.lines.push(`Note: ${edition.id} is not approved yet; a real send waits for: ${ctx.commandLine(`edition approve ${edition.id}`)}`);
   }
   for (const worker of workersInFlight) {
-    summary.lines.push(`${worker.rows} rows were in flight at worker ${worker.workerId} (alive): left to it, not resent.`);
+    summary.lines.push(`${worker.rows} in flight at worker ${worker.workerId} (alive): not ambiguous, the worker records them${options.resendAmbiguous ? '; not resent' : ''}.`);
+  }
+  if (unqueued) {
+    const who = options.limit !== undefined ? 'the next send queues them' : 'the next send, the scheduler or a worker queues them';
+    summary.lines.push(`${unqueued} not yet queued: ${edition.id} stays sending; ${who}: ${rerun}`);
   }
   if (retryLater && summary.exitCode === 0) {
     summary.lines.push(`${retryLater} deliveries failed temporarily after delivery.maxAttempts attempts; they are tried again by a rerun: ${rerun}`);

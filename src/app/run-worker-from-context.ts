@@ -8,6 +8,8 @@ import type { Recipient } from '../subscribers/subscriber-store.ts';
 import { recipientsOfBatch } from '../worker/batch-recipients.ts';
 import { runWorker, type EditionWork, type WorkerSummary } from '../worker/run-worker.ts';
 import { openOutcomeJournal } from './apply-pending-outcomes.ts';
+import { completeEditionIfFinal } from './complete-edition.ts';
+import { createQueueFinisher } from './finish-queuing.ts';
 import type { AppContext } from './context.ts';
 import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
 import { editionSendHooks } from './edition-send-hooks.ts';
@@ -34,6 +36,7 @@ export async function runWorkerFromContext(ctx: AppContext, options: WorkerComma
   const transportConfig = ctx.config.transport;
   const maxConnections = transportConfig.type === 'smtp' ? transportConfig.maxConnections : 4;
   const host = os.hostname();
+  const workerId = `${host} pid ${process.pid} worker ${randomUUID().slice(0, 8)}`;
   const transport = createMailTransport(transportConfig, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger });
   return runWorker<Recipient>(
     {
@@ -44,15 +47,12 @@ export async function runWorkerFromContext(ctx: AppContext, options: WorkerComma
       logger: ctx.logger,
       journal: openOutcomeJournal(ctx),
       prepareEdition: (editionId) => prepareEdition(ctx, editionId, secret, transport),
-      onEditionDrained: async (editionId, counts) => {
-        // As `tidings send`: sent once nothing is pending, in flight or waiting for a retry.
-        if (counts.sending > 0) return;
-        const retryable = counts.failed ? (await ctx.store.ledger.list(editionId, 'failed')).some((row) => row.retryable) : false;
-        if (!retryable) await ctx.store.editions.setStatus(editionId, 'sent', { at: ctx.clock.now(), from: ['sending'] });
-      },
+      // The same rule as `tidings send`: every reader of the audience queued, every row final.
+      onEditionDrained: async (editionId) => void (await completeEditionIfFinal(ctx.store, editionId, ctx.clock.now())),
+      finishQueuing: createQueueFinisher(ctx, { newsletterId: options.newsletterId, workerId }),
     },
     {
-      worker: { workerId: `${host} pid ${process.pid} worker ${randomUUID().slice(0, 8)}`, host, pid: process.pid },
+      worker: { workerId, host, pid: process.pid },
       newsletterId: options.newsletterId,
       batchSize: ctx.config.worker.batchSize,
       leaseMs: ctx.config.worker.leaseTtl,

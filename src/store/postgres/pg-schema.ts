@@ -1,6 +1,7 @@
 import { CONTENT_SCHEMA } from './schema/content.ts';
 import { DELIVERY_SCHEMA } from './schema/delivery.ts';
+import { EDITION_AUDIENCE_SCHEMA } from './schema/edition-audience.ts';
 import type { PgMigration } from './pg-migrations.ts';
 
 /** Every PostgreSQL migration, in version order (one file per area under schema/). */
-export const PG_MIGRATIONS: readonly PgMigration[] = [CONTENT_SCHEMA, DELIVERY_SCHEMA];
+export const PG_MIGRATIONS: readonly PgMigration[] = [CONTENT_SCHEMA, DELIVERY_SCHEMA, EDITION_AUDIENCE_SCHEMA];
