@@ -1,5 +1,8 @@
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readEditionProgress } from '../../src/app/edition-progress.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.ts';
 import { PgLedger } from '../../src/store/postgres/pg-ledger.ts';
 import { PgWorkQueue } from '../../src/store/postgres/pg-work-queue.ts';
 import { startSmtpSink } from '../delivery/support/smtp-sink.ts';
@@ -36,6 +39,11 @@ describe.skipIf(!PG_TEST_URL)('ambiguous means ambiguous: a send beside a live w
     expect(send.out).not.toMatch(/ambiguous deliveries/);
     // Its rows are not final yet: the edition is not sent.
     expect(await p.status()).toMatchObject({ status: 'sending', sending: 2, ambiguous: 0, notYetQueued: 0, workers: [{ workerId: worker.workerId, rows: 2 }] });
+    // The desk's progress (the same app operation the page's event stream sends) says the same.
+    const store = await openPostgresStore(p.url, { maxConnections: 2, migrate: false });
+    cleanups.push(() => store.close());
+    const progress = () => readEditionProgress({ store, clock: systemClock }, p.editionId);
+    expect(await progress()).toMatchObject({ status: 'sending', audience: 30, notYetQueued: 0, ambiguous: 0, inFlightAtWorkers: [{ workerId: worker.workerId, rows: 2 }] });
 
     // The worker died: its last heartbeat (a minute ago) ran out. Now its rows are what ambiguous means, and the send says so.
     await queue.heartbeat(worker, new Date(Date.now() - 60_000), 1000);
@@ -44,6 +52,7 @@ describe.skipIf(!PG_TEST_URL)('ambiguous means ambiguous: a send beside a live w
     expect(after.out).toContain('2 ambiguous deliveries');
     expect(after.out).not.toContain('in flight at worker');
     expect(await p.status()).toMatchObject({ status: 'sending', sending: 2, ambiguous: 2, workers: [] });
+    expect(await progress()).toMatchObject({ ambiguous: 2, inFlightAtWorkers: [] });
     const ambiguous = await expectEveryoneOnce(p, sink);
     expect(ambiguous).toHaveLength(2);
     expect(os.hostname()).not.toBe('mx1');

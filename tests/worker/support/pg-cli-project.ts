@@ -37,6 +37,7 @@ export interface QueueState {
 export interface PgCliProject {
   ws: CliWorkspace;
   db: PgDatabase;
+  url: string;
   readers: string[];
   slot: string;
   editionId: string;
@@ -93,6 +94,7 @@ export async function createPgCliProject(
   return {
     ws,
     db,
+    url,
     readers,
     slot,
     editionId,
