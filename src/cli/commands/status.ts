@@ -127,7 +127,8 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
     }
     if (e.notYetQueued) {
       const who = e.queueHeldBy ? `queuing held by ${e.queueHeldBy}; the next send queues them` : 'the next send, the scheduler or a worker queues them';
-      ctx.stdout.write(`\n${e.edition}: ${e.notYetQueued} of ${e.audience} readers not yet queued (${who}); it stays ${e.status ?? 'sending'} until they are.\n`);
+      const stays = e.status === 'sending' ? '; it stays sending until they are' : '';
+      ctx.stdout.write(`\n${e.edition}: ${e.notYetQueued} of ${e.audience} readers not yet queued (${who})${stays}.\n`);
     }
     if (e.ambiguous) {
       ctx.stdout.write(
