@@ -197,24 +197,7 @@ async function sendUnderLease(
     accepted: result.accepted, failed: result.failed, skipped: result.skipped, alreadyDone: result.alreadyDone,
     handled: result.accepted + result.failed + result.skipped + result.alreadyDone + result.wouldSend, total, rate: result.rate, elapsedMs: result.elapsedMs,
   });
-  // Temporary failures that used up delivery.maxAttempts: the list is not done until a rerun retries them.
-  let retryLater = 0;
-  let unqueued = 0;
-  let workersInFlight: Awaited<ReturnType<NonNullable<typeof ctx.store.workQueue>['inFlight']>> = [];
-  if (!options.dryRun && !result.fatal) {
-    try {
-      const counts = await ctx.store.ledger.counts(edition.id);
-      if (counts.failed) retryLater = (await ctx.store.ledger.list(edition.id, 'failed')).filter((row) => row.retryable).length;
-      // A release of some time zones (subscriber-local) is never the last word: later ones follow.
-      if (!options.partial) await completeEditionIfFinal(ctx.store, edition.id, ctx.clock.now());
-      unqueued = notYetQueued((await ctx.store.editions.getEdition(edition.id))?.audience, counts.total);
-      // PostgreSQL: rows live workers have in flight are theirs, not ambiguous (the engine left them out too).
-      workersInFlight = ctx.store.workQueue ? await ctx.store.workQueue.inFlight(edition.id, ctx.clock.now()) : [];
-    } catch (error) {
-      // The sending is over; a store failing now must still end with the summary, not a stack trace.
-      result.fatal = { code: isTidingsError(error) ? error.code : 'STORE_FAILED', message: describeError(error) };
-    }
-  }
+  const { retryLater, unqueued, workersInFlight } = await settleEdition(ctx, edition.id, options, result);
   const rerun = ctx.commandLine(`send ${newsletter.id} --at ${edition.slot}`);
   const summary = summarizeSendResult(result, rerun);
   if (options.dryRun && awaitingApproval) {
@@ -235,4 +218,30 @@ async function sendUnderLease(
     summary.lines.push(`Messages are in ${ctx.resolvePath(ctx.config.transport.dir)}/ (one .eml file per subscriber).`);
   }
   return done(summary.exitCode, summary.lines, result);
+}
+
+interface Settled {
+  /** Temporary failures that used up delivery.maxAttempts: the list is not done until a rerun retries them. */
+  retryLater: number;
+  unqueued: number;
+  /** PostgreSQL: rows live workers have in flight are theirs, not ambiguous (the engine left them out too). */
+  workersInFlight: { workerId: string; rows: number }[];
+}
+
+/** After a real run: marks the edition sent when it is (the one rule), and reads what the summary says is left. */
+async function settleEdition(ctx: AppContext, editionId: string, options: SendOptions, result: SendResult): Promise<Settled> {
+  const settled: Settled = { retryLater: 0, unqueued: 0, workersInFlight: [] };
+  if (options.dryRun || result.fatal) return settled;
+  try {
+    const counts = await ctx.store.ledger.counts(editionId);
+    if (counts.failed) settled.retryLater = (await ctx.store.ledger.list(editionId, 'failed')).filter((row) => row.retryable).length;
+    // A release of some time zones (subscriber-local) is never the last word: later ones follow.
+    if (!options.partial) await completeEditionIfFinal(ctx.store, editionId, ctx.clock.now());
+    settled.unqueued = notYetQueued((await ctx.store.editions.getEdition(editionId))?.audience, counts.total);
+    settled.workersInFlight = ctx.store.workQueue ? await ctx.store.workQueue.inFlight(editionId, ctx.clock.now()) : [];
+  } catch (error) {
+    // The sending is over; a store failing now must still end with the summary, not a stack trace.
+    result.fatal = { code: isTidingsError(error) ? error.code : 'STORE_FAILED', message: describeError(error) };
+  }
+  return settled;
 }
