@@ -82,7 +82,7 @@ export async function resolveAmbiguousDeliveries(ctx: AppContext, input: Resolve
       ? `${editionId}: ${result.resolved.length} ambiguous deliveries recorded as accepted by ${by} (final, never resent): ${who}.`
       : `${editionId}: ${result.resolved.length} ambiguous deliveries recorded as not accepted by ${by}: ${who}. They are pending again; the next run sends them: ${ctx.commandLine(`send ${newsletterId} --at ${edition.slot}`)}`,
   ];
-  const sent = await completeEditionIfFinal(ctx, editionId);
+  const sent = await completeEditionIfFinal(ctx.store, editionId, ctx.clock.now());
   if (sent) lines.push(`${editionId} is now sent: every delivery is final.`);
   return { exitCode: 0, lines, resolved: result.resolved, sent };
 }

@@ -13,8 +13,10 @@ import { editionIdFor, slotFor } from '../editions/slot.ts';
 import type { NewsletterConfig } from '../config/schema.ts';
 import type { Edition } from '../editions/edition.ts';
 import type { Recipient } from '../subscribers/subscriber-store.ts';
+import { notYetQueued } from '../editions/edition.ts';
 import { applyPendingOutcomes, openOutcomeJournal } from './apply-pending-outcomes.ts';
 import { completeEditionIfFinal } from './complete-edition.ts';
+import { queueAudience, recordAudience } from './edition-queue.ts';
 import type { AppContext } from './context.ts';
 import { editionSendHooks } from './edition-send-hooks.ts';
 import { isLocalProcessGone } from './process-liveness.ts';
@@ -34,6 +36,11 @@ export interface SendOptions {
   recipientFilter?: (recipient: Recipient) => boolean;
   /** More runs of this edition follow (a filtered release): never mark it sent. */
   partial?: boolean;
+}
+
+/** The scheduler's release filter as release times: a reader it leaves out is not due yet. */
+function releaseFilter(filter: ((recipient: Recipient) => boolean) | undefined): ((recipient: Recipient) => number) | undefined {
+  return filter ? (recipient) => (filter(recipient) ? 0 : Infinity) : undefined;
 }
 
 async function* onlyWhere<T>(items: AsyncIterable<T>, keep: (item: T) => boolean): AsyncIterable<T> {
@@ -117,13 +124,13 @@ function awaitingApprovalLines(ctx: AppContext, newsletter: NewsletterConfig, ed
 }
 
 /** This run, as the holder of a send lease: host, pid and a random tag (unique per run, even in one process). */
-function describeThisRun(): LeaseRequest {
+export function describeThisRun(kind = 'run'): LeaseRequest {
   const host = os.hostname();
-  return { holder: `${host} pid ${process.pid} run ${randomUUID().slice(0, 8)}`, host, pid: process.pid };
+  return { holder: `${host} pid ${process.pid} ${kind} ${randomUUID().slice(0, 8)}`, host, pid: process.pid };
 }
 
 /** A lease held by a process of this machine that no longer exists (killed, crashed) is stale. */
-function isHolderGone(holder: LeaseHolder): boolean {
+export function isHolderGone(holder: LeaseHolder): boolean {
   return isLocalProcessGone(holder.host, holder.pid);
 }
 
@@ -143,14 +150,18 @@ async function sendUnderLease(
   if (transport && ctx.config.transport.type === 'smtp' && !ctx.config.web.baseUrl.startsWith('https:')) {
     ctx.logger.warn({ baseUrl: ctx.config.web.baseUrl }, 'web.baseUrl is not https: mailbox providers ignore the one-click List-Unsubscribe link');
   }
+  // Who it must reach, recorded before the edition is `sending`: nothing may mark it sent short of them.
+  const audience = options.dryRun ? null : await recordAudience(ctx.store, edition, now);
   if (!options.dryRun) await ctx.store.editions.setStatus(edition.id, 'sending', { at: now, from: ['draft', 'approved', 'sending'] });
+  // --limit holds queuing where it stops (workers leave the rest); any other send lets it go on.
+  const hold = options.limit !== undefined ? `send --limit ${options.limit} on ${os.hostname()} pid ${process.pid}` : null;
+  if (audience && (hold || audience.heldBy)) await ctx.store.editions.holdQueue(edition.id, hold);
   const progress = createProgressReporter({ stream: ctx.stdout, editionId: edition.id });
-  const total = await ctx.store.subscribers.count(newsletter.id, now);
+  const total = audience?.total ?? (await ctx.store.subscribers.count(newsletter.id, now));
   const maxConnections = ctx.config.transport.type === 'smtp' ? ctx.config.transport.maxConnections : 4;
   const signals = [options.signal, lease?.lost].filter((signal): signal is AbortSignal => Boolean(signal));
-
-  // PostgreSQL: rows live workers have in flight are theirs, not ambiguous; the reset leaves them (ledger.ts).
-  const workersInFlight = options.resendAmbiguous && !options.dryRun && ctx.store.workQueue ? await ctx.store.workQueue.inFlight(edition.id, now) : [];
+  // Under --limit, pages no larger than the limit: the run queues little more than it sends.
+  const pageSize = Math.min(256, options.limit ?? 256);
 
   let result: SendResult;
   try {
@@ -158,9 +169,11 @@ async function sendUnderLease(
       {
         ledger: ctx.store.ledger,
         transport: transport ?? { send: async () => { throw new TidingsError('USAGE', 'dry run'); }, close: async () => {} },
-        recipients: options.recipientFilter
-          ? onlyWhere(ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }), options.recipientFilter)
-          : ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }),
+        recipients: audience
+          ? queueAudience(ctx.store, { editionId: edition.id, newsletterId: newsletter.id, audience, releaseOf: releaseFilter(options.recipientFilter) }, { queued: 0, nextReleaseAt: null }, { at: now, pageSize })
+          : options.recipientFilter
+            ? onlyWhere(ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }), options.recipientFilter)
+            : ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }),
         ...editionSendHooks(ctx, pipeline, secret, transport),
         clock: ctx.clock,
         logger: ctx.logger,
@@ -176,6 +189,8 @@ async function sendUnderLease(
         delivery: ctx.config.delivery,
         total,
         signal: signals.length ? AbortSignal.any(signals) : undefined,
+        queued: Boolean(audience),
+        batchSize: pageSize,
       },
     );
   } finally {
@@ -190,23 +205,7 @@ async function sendUnderLease(
     accepted: result.accepted, failed: result.failed, skipped: result.skipped, alreadyDone: result.alreadyDone,
     handled: result.accepted + result.failed + result.skipped + result.alreadyDone + result.wouldSend, total, rate: result.rate, elapsedMs: result.elapsedMs,
   });
-  // Temporary failures that used up delivery.maxAttempts: the list is not done until a rerun retries them.
-  let retryLater = 0;
-  let totals: string | null = null;
-  if (!options.dryRun && !result.fatal) {
-    try {
-      const counts = await ctx.store.ledger.counts(edition.id);
-      if (counts.failed) retryLater = (await ctx.store.ledger.list(edition.id, 'failed')).filter((row) => row.retryable).length;
-      // The edition's totals in the words and figures of `tidings status` (delivery-tally.ts).
-      totals = `${edition.id} in all: ${describeTally(tallyOf(counts, result.ambiguous.length))}.`;
-      // A run that did not go through the whole list cannot tell that every reader has a row.
-      const wholeList = !options.partial && !result.paused && !result.stopped && !result.limitReached;
-      if (wholeList) await completeEditionIfFinal(ctx, edition.id);
-    } catch (error) {
-      // The sending is over; a store failing now must still end with the summary, not a stack trace.
-      result.fatal = { code: isTidingsError(error) ? error.code : 'STORE_FAILED', message: describeError(error) };
-    }
-  }
+  const { retryLater, unqueued, workersInFlight, totals } = await settleEdition(ctx, edition.id, options, result);
   const rerun = ctx.commandLine(`send ${newsletter.id} --at ${edition.slot}`);
   const summary = summarizeSendResult(result, rerun, ctx.commandLine(`deliveries resolve ${edition.id}`));
   if (totals) summary.lines.splice(1, 0, totals);
@@ -214,7 +213,11 @@ async function sendUnderLease(
     summary.lines.push(`Note: ${edition.id} is not approved yet; a real send waits for: ${ctx.commandLine(`edition approve ${edition.id}`)}`);
   }
   for (const worker of workersInFlight) {
-    summary.lines.push(`${worker.rows} rows were in flight at worker ${worker.workerId} (alive): left to it, not resent.`);
+    summary.lines.push(`${worker.rows} in flight at worker ${worker.workerId} (alive): not ambiguous, the worker records them${options.resendAmbiguous ? '; not resent' : ''}.`);
+  }
+  if (unqueued) {
+    const who = options.limit !== undefined ? 'the next send queues them' : 'the next send, the scheduler or a worker queues them';
+    summary.lines.push(`${unqueued} not yet queued: ${edition.id} stays sending; ${who}: ${rerun}`);
   }
   if (retryLater && summary.exitCode === 0) {
     summary.lines.push(`${retryLater} deliveries failed temporarily after delivery.maxAttempts attempts; they are tried again by a rerun: ${rerun}`);
@@ -224,4 +227,34 @@ async function sendUnderLease(
     summary.lines.push(`Messages are in ${ctx.resolvePath(ctx.config.transport.dir)}/ (one .eml file per subscriber).`);
   }
   return done(summary.exitCode, summary.lines, result);
+}
+
+interface Settled {
+  /** Temporary failures that used up delivery.maxAttempts: the list is not done until a rerun retries them. */
+  retryLater: number;
+  unqueued: number;
+  /** PostgreSQL: rows live workers have in flight are theirs, not ambiguous (the engine left them out too). */
+  workersInFlight: { workerId: string; rows: number }[];
+  /** The edition's totals line in the words of `tidings status`; null for a dry run or a failed store. */
+  totals: string | null;
+}
+
+/** After a real run: marks the edition sent when it is (the one rule), and reads what the summary says is left. */
+async function settleEdition(ctx: AppContext, editionId: string, options: SendOptions, result: SendResult): Promise<Settled> {
+  const settled: Settled = { retryLater: 0, unqueued: 0, workersInFlight: [], totals: null };
+  if (options.dryRun || result.fatal) return settled;
+  try {
+    const counts = await ctx.store.ledger.counts(editionId);
+    if (counts.failed) settled.retryLater = (await ctx.store.ledger.list(editionId, 'failed')).filter((row) => row.retryable).length;
+    // The edition's totals in the words and figures of `tidings status` (delivery-tally.ts).
+    settled.totals = `${editionId} in all: ${describeTally(tallyOf(counts, result.ambiguous.length))}.`;
+    // A release of some time zones (subscriber-local) is never the last word: later ones follow.
+    if (!options.partial) await completeEditionIfFinal(ctx.store, editionId, ctx.clock.now());
+    settled.unqueued = notYetQueued((await ctx.store.editions.getEdition(editionId))?.audience, counts.total);
+    settled.workersInFlight = ctx.store.workQueue ? await ctx.store.workQueue.inFlight(editionId, ctx.clock.now()) : [];
+  } catch (error) {
+    // The sending is over; a store failing now must still end with the summary, not a stack trace.
+    result.fatal = { code: isTidingsError(error) ? error.code : 'STORE_FAILED', message: describeError(error) };
+  }
+  return settled;
 }

@@ -9,6 +9,7 @@ import { recipientsOfBatch } from '../worker/batch-recipients.ts';
 import { runWorker, type EditionWork, type WorkerSummary } from '../worker/run-worker.ts';
 import { openOutcomeJournal } from './apply-pending-outcomes.ts';
 import { completeEditionIfFinal } from './complete-edition.ts';
+import { createQueueFinisher } from './finish-queuing.ts';
 import type { AppContext } from './context.ts';
 import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
 import { editionSendHooks } from './edition-send-hooks.ts';
@@ -35,6 +36,7 @@ export async function runWorkerFromContext(ctx: AppContext, options: WorkerComma
   const transportConfig = ctx.config.transport;
   const maxConnections = transportConfig.type === 'smtp' ? transportConfig.maxConnections : 4;
   const host = os.hostname();
+  const workerId = `${host} pid ${process.pid} worker ${randomUUID().slice(0, 8)}`;
   const transport = createMailTransport(transportConfig, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger });
   return runWorker<Recipient>(
     {
@@ -45,13 +47,12 @@ export async function runWorkerFromContext(ctx: AppContext, options: WorkerComma
       logger: ctx.logger,
       journal: openOutcomeJournal(ctx),
       prepareEdition: (editionId) => prepareEdition(ctx, editionId, secret, transport),
-      // As `tidings send`: sent once every row is final (complete-edition.ts).
-      onEditionDrained: async (editionId) => {
-        await completeEditionIfFinal(ctx, editionId);
-      },
+      // The same rule as `tidings send`: every reader of the audience queued, every row final.
+      onEditionDrained: async (editionId) => void (await completeEditionIfFinal(ctx.store, editionId, ctx.clock.now())),
+      finishQueuing: createQueueFinisher(ctx, { newsletterId: options.newsletterId, workerId }),
     },
     {
-      worker: { workerId: `${host} pid ${process.pid} worker ${randomUUID().slice(0, 8)}`, host, pid: process.pid },
+      worker: { workerId, host, pid: process.pid },
       newsletterId: options.newsletterId,
       batchSize: ctx.config.worker.batchSize,
       leaseMs: ctx.config.worker.leaseTtl,

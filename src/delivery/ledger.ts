@@ -143,8 +143,12 @@ export interface Ledger {
   /** failed with a temporary error → pending, at the start of a rerun; returns how many. */
   releaseRetryableFailures(editionId: string): Promise<number>;
   counts(editionId: string): Promise<DeliveryCounts>;
-  /** Rows left `sending` (by a crash or a lost reply): the message may or may not have been accepted. */
-  listAmbiguous(editionId: string): Promise<DeliveryRow[]>;
+  /**
+   * Rows left `sending` (by a crash or a lost reply): the message may or may not have been
+   * accepted. With `at`, rows a live worker has in flight then (PostgreSQL: its heartbeat
+   * has not expired) are left out: they are that worker's messages in transit.
+   */
+  listAmbiguous(editionId: string, at?: Date): Promise<DeliveryRow[]>;
   /**
    * sending → pending for --resend-ambiguous; returns how many. Rows a live worker has in
    * flight (PostgreSQL: `lease_owner` is a worker whose heartbeat has not expired at `at`)

@@ -57,7 +57,7 @@ export async function sendEdition<R extends DeliveryRecipient>(
     deps.recipients,
     options.batchSize ?? 256,
     async (batch) => {
-      if (!dryRun) await ledger.ensurePending(editionId, batch.map((r) => r.id));
+      if (!dryRun && !options.queued) await ledger.ensurePending(editionId, batch.map((r) => r.id));
       await deps.preparePage?.(batch);
     },
   );
@@ -177,7 +177,7 @@ export async function sendEdition<R extends DeliveryRecipient>(
       return 'continue';
     }
     if (stopping()) return 'stop'; // paused or stopped while planning: leave the row pending
-    if (options.limit !== undefined && claimsReserved >= options.limit) {
+    if (limitReached()) {
       result.limitReached = true;
       return 'stop';
     }
@@ -220,8 +220,15 @@ export async function sendEdition<R extends DeliveryRecipient>(
     return 'continue';
   }
 
+  const limitReached = () => options.limit !== undefined && claimsReserved >= options.limit;
+
   async function worker(): Promise<void> {
     while (!stopping()) {
+      // At the limit, read (and so queue) no further: the rest stays visibly not queued.
+      if (limitReached()) {
+        result.limitReached = true;
+        return;
+      }
       const recipient = await feed.next();
       if (!recipient || stopping()) return;
       const outcome = await handle(recipient);
@@ -256,7 +263,8 @@ export async function sendEdition<R extends DeliveryRecipient>(
   result.segmentsRendered = segments.rendered;
   if (!dryRun) {
     try {
-      const rows = await ledger.listAmbiguous(editionId);
+      // Rows live workers have in flight are theirs, not ambiguous (PostgreSQL).
+      const rows = await ledger.listAmbiguous(editionId, clock.now());
       result.ambiguous = rows.filter((row) => !recorder.journaledIds.has(row.subscriberId));
     } catch (error) {
       // The store cannot even be read: report what this run knows it left ambiguous.

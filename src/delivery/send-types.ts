@@ -94,6 +94,8 @@ export interface SendEditionOptions {
   maxThrottleRetries?: number;
   /** Recipients read ahead and inserted as pending in one transaction (default 256). */
   batchSize?: number;
+  /** The recipients arrive queued already (their rows pending): the engine does not insert them. */
+  queued?: boolean;
 }
 
 export interface SendResult {

@@ -1,4 +1,4 @@
-import type { Edition, EditionArticle, EditionStatus } from './edition.ts';
+import type { Edition, EditionArticle, EditionAudience, EditionStatus } from './edition.ts';
 
 /** An editor's decision on one article of one edition; only the given fields change. */
 export interface PickChange {
@@ -58,4 +58,19 @@ export interface EditionStore {
     status: EditionStatus,
     options: { at: Date; reason?: string | null; from?: readonly EditionStatus[]; approvedBy?: string },
   ): Promise<boolean>;
+  /**
+   * Records the edition's audience (queuing starts before the first id), or, when one is
+   * recorded with a smaller `maxSubscriberId`, extends it by `added` readers (a rerun
+   * reaches subscribers who joined since). Returns the stored audience; null for no edition.
+   */
+  recordAudience(editionId: string, audience: { maxSubscriberId: number; added: number }): Promise<EditionAudience | null>;
+  /**
+   * Queuing reached `throughId`; only when it had reached `afterId` already, so a page is
+   * never skipped over, whoever queues (a send, a worker, both). False when nothing moved.
+   */
+  advanceQueue(editionId: string, afterId: number, throughId: number): Promise<boolean>;
+  /** Holds queuing with the reason (`send --limit`), or lets it go on (null). */
+  holdQueue(editionId: string, heldBy: string | null): Promise<void>;
+  /** Editions `sending` or `sent` whose recorded audience is not fully queued, oldest slot first. */
+  listUnqueued(newsletterId?: string): Promise<string[]>;
 }

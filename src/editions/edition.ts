@@ -47,6 +47,39 @@ export interface Edition {
   approvedBy: string | null;
   /** Curated order: pinned first, then by position; excluded articles included, flagged. */
   articles: EditionArticle[];
+  /** Who it must reach, recorded when its send starts; null before (or for editions sent before it was kept). */
+  audience?: EditionAudience | null;
+}
+
+/**
+ * The readers an edition must reach and how far queuing them has come. The audience is
+ * bounded by the largest subscriber id when the send started (later subscribers wait for
+ * the next edition); queuing gives each reader a pending ledger row, page by page in id
+ * order, so it can resume after `queuedThrough` whoever stopped.
+ */
+export interface EditionAudience {
+  /** The largest subscriber id of the audience. */
+  maxSubscriberId: number;
+  /** Readers in the audience when it was recorded. */
+  total: number;
+  /** Every reader of the audience with an id up to this one has a ledger row. */
+  queuedThrough: number;
+  /** Why queuing stopped on purpose (`send --limit`): workers leave it; the next send goes on. */
+  heldBy: string | null;
+}
+
+/** Every reader of the audience has a ledger row. */
+export function isFullyQueued(audience: EditionAudience): boolean {
+  return audience.queuedThrough >= audience.maxSubscriberId;
+}
+
+/**
+ * Readers not queued yet: the audience less the rows the ledger has (0 once queuing is
+ * complete). Readers who left before their turn still count until queuing passes them.
+ */
+export function notYetQueued(audience: EditionAudience | null | undefined, ledgerRows: number): number {
+  if (!audience || isFullyQueued(audience)) return 0;
+  return Math.max(0, audience.total - ledgerRows);
 }
 
 /** Another source's article of the same story. */

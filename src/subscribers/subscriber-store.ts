@@ -147,6 +147,12 @@ export interface SubscriberStore extends SubscriberLifecycleStore {
   resetBounces(subscriberId: number): Promise<void>;
   /** Recipients `streamRecipients` would give now (with `at`: not counting paused ones). */
   count(newsletterId: string, at?: Date): Promise<number>;
+  /**
+   * An edition's audience in one read: the largest subscriber id of the newsletter (the
+   * bound `streamRecipients` would use) and how many recipients it would give after
+   * `afterId` up to that id (with `at`: not counting paused ones).
+   */
+  measureAudience(newsletterId: string, options?: { afterId?: number; at?: Date }): Promise<{ maxSubscriberId: number; count: number }>;
   /** Stored subscribers by id; erased ones (tombstones) are left out. */
   list(options?: ListSubscribersOptions): Promise<SubscriberRecord[]>;
 }

@@ -38,6 +38,8 @@ export interface WorkerDeps<R extends DeliveryRecipient> {
   prepareEdition(editionId: string): Promise<EditionWork<R> | null>;
   /** No pending row is left in the edition (after this worker's batch): e.g. mark it sent when nothing failed. */
   onEditionDrained?(editionId: string, counts: DeliveryCounts): Promise<void>;
+  /** Queues readers of editions whose queuing a send left unfinished; returns how many it queued. */
+  finishQueuing?(signal: AbortSignal): Promise<number>;
   sleep?(ms: number, signal: AbortSignal): Promise<void>;
 }
 
@@ -110,6 +112,8 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
 
   try {
     while (!stop.aborted) {
+      // Rows must exist before they can be leased: queuing a stopped send left unfinished comes first.
+      const queuedNow = deps.finishQueuing ? await deps.finishQueuing(stop) : 0;
       const queued = await queue.queuedEditions(options.newsletterId);
       // Editions no longer queued are done here: forget them (a worker may run for months).
       for (const editionId of editions.keys()) if (!queued.includes(editionId)) retire(editionId);
@@ -126,9 +130,9 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
         const paused = await sendBatch(editionId, state, ids);
         if (paused) await sleep(options.idleMs, stop);
       }
-      if (sendable === 0 && options.exitWhenIdle) break;
+      if (sendable === 0 && queuedNow === 0 && options.exitWhenIdle) break;
       // Nothing claimable: the rest is leased by others (alive, or dead until their lease runs out).
-      if (!sentSomething) await sleep(options.idleMs, stop);
+      if (!sentSomething && queuedNow === 0) await sleep(options.idleMs, stop);
     }
   } finally {
     clearInterval(timer);

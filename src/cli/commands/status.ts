@@ -3,7 +3,7 @@ import { DELIVERY_STATUSES, emptyCounts, type DeliveryStatus, type EditionDelive
 import type { DeliveryEventStore, EditionFeedbackCounts } from '../../delivery/delivery-events.ts';
 import { feedbackRates, formatPercent, isAboveComplaintLimit } from '../../delivery/feedback-rates.ts';
 import type { LeaseHolder, SendLease } from '../../delivery/send-lease.ts';
-import type { EditionStatus } from '../../editions/edition.ts';
+import { notYetQueued, type EditionAudience, type EditionStatus } from '../../editions/edition.ts';
 import type { WorkQueue } from '../../delivery/work-queue.ts';
 import type { EditionStore } from '../../editions/edition-store.ts';
 import type { SubscriberStore } from '../../subscribers/subscriber-store.ts';
@@ -38,6 +38,7 @@ interface EditionLine {
   status: EditionStatus | null;
   summary: EditionDeliverySummary;
   statusReason: string | null;
+  audience: EditionAudience | null;
 }
 
 /**
@@ -51,9 +52,9 @@ async function collectEditions(ctx: StatusContext, newsletter: string | undefine
   for (const edition of (await ctx.editions?.listEditions(newsletter)) ?? []) {
     const summary = summaries.get(edition.id) ?? { editionId: edition.id, counts: emptyCounts(), ambiguous: 0, lastActivityAt: null };
     summaries.delete(edition.id);
-    lines.push({ edition: edition.id, status: edition.status, statusReason: edition.statusReason, summary });
+    lines.push({ edition: edition.id, status: edition.status, statusReason: edition.statusReason, summary, audience: edition.audience ?? null });
   }
-  for (const summary of summaries.values()) lines.push({ edition: summary.editionId, status: null, statusReason: null, summary });
+  for (const summary of summaries.values()) lines.push({ edition: summary.editionId, status: null, statusReason: null, summary, audience: null });
   return lines;
 }
 
@@ -65,7 +66,7 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
     ctx.sendLease && ctx.now ? (await ctx.sendLease.active(ctx.now, options.newsletter)).map((lease) => [lease.editionId, lease]) : [],
   );
   const editions = await Promise.all(
-    (await collectEditions(ctx, options.newsletter)).map(async ({ edition, status, statusReason, summary }) => {
+    (await collectEditions(ctx, options.newsletter)).map(async ({ edition, status, statusReason, summary, audience }) => {
       const workers = summary.counts.sending && ctx.workQueue && ctx.now ? await ctx.workQueue.inFlight(edition, ctx.now) : [];
       const inFlightAtWorkers = workers.reduce((sum, worker) => sum + worker.rows, 0);
       // While a send holds the edition, its `sending` rows are in flight, not (yet) ambiguous; so are live workers' rows.
@@ -82,6 +83,10 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
         feedback: feedbackRates(feedback.get(edition), summary.counts.accepted),
         sendingNow: active.has(edition) ? { holder: active.get(edition)!.holder, since: active.get(edition)!.acquiredAt, heartbeatAt: active.get(edition)!.heartbeatAt } : null,
         total: summary.counts.total,
+        // The readers it must reach (recorded when its send started) and those without a ledger row yet.
+        audience: audience?.total ?? null,
+        notYetQueued: notYetQueued(audience, summary.counts.total),
+        queueHeldBy: audience?.heldBy ?? null,
         lastActivityAt: summary.lastActivityAt,
         lastErrors: summary.counts.failed ? await ctx.ledger.lastErrors(edition, options.errors ?? 3) : [],
       };
@@ -125,6 +130,11 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
     if (e.workers.length) {
       const who = e.workers.map((w) => `${w.workerId} (${w.rows} in flight)`).join(', ');
       ctx.stdout.write(`\n${e.edition}: being sent by ${e.workers.length} worker${e.workers.length === 1 ? '' : 's'}: ${who}; those rows are in flight, not ambiguous.\n`);
+    }
+    if (e.notYetQueued) {
+      const who = e.queueHeldBy ? `queuing held by ${e.queueHeldBy}; the next send queues them` : 'the next send, the scheduler or a worker queues them';
+      const stays = e.status === 'sending' ? '; it stays sending until they are' : '';
+      ctx.stdout.write(`\n${e.edition}: ${e.notYetQueued} of ${e.audience} readers not yet queued (${who})${stays}.\n`);
     }
     if (e.ambiguous) {
       ctx.stdout.write(

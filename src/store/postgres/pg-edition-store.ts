@@ -1,5 +1,5 @@
-import { snapshotOf, type Edition, type EditionArticle, type EditionStatus } from '../../editions/edition.ts';
-import { EDITION_COLUMNS, toEdition, toEditionArticle, type EditionArticleRow, type EditionRow } from '../rows/edition-rows.ts';
+import { snapshotOf, type Edition, type EditionArticle, type EditionAudience, type EditionStatus } from '../../editions/edition.ts';
+import { EDITION_COLUMNS, toAudience, toEdition, toEditionArticle, type EditionArticleRow, type EditionRow } from '../rows/edition-rows.ts';
 import type { Block, EditionStore, NewEdition, PickChange } from '../../editions/edition-store.ts';
 import type { PgDatabase, PgQueryable } from './pg-database.ts';
 
@@ -180,5 +180,36 @@ export class PgEditionStore implements EditionStore {
       [newsletterId],
     );
     return rows;
+  }
+
+  async recordAudience(editionId: string, audience: { maxSubscriberId: number; added: number }): Promise<EditionAudience | null> {
+    await this.#db.query(
+      `UPDATE editions SET audience_total = CASE WHEN audience_max_id IS NULL THEN $3 ELSE audience_total + $3 END,
+         audience_max_id = $2 WHERE id = $1 AND (audience_max_id IS NULL OR audience_max_id < $2)`,
+      [editionId, audience.maxSubscriberId, audience.added],
+    );
+    const { rows } = await this.#db.query<EditionRow>(`SELECT ${EDITION_COLUMNS} FROM editions WHERE id = $1`, [editionId]);
+    return rows[0] ? toAudience(rows[0]) : null;
+  }
+
+  async advanceQueue(editionId: string, afterId: number, throughId: number): Promise<boolean> {
+    const result = await this.#db.query(
+      'UPDATE editions SET queued_through = $4 WHERE id = $1 AND queued_through >= $2 AND queued_through < $3',
+      [editionId, afterId, throughId, throughId],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async holdQueue(editionId: string, heldBy: string | null): Promise<void> {
+    await this.#db.query('UPDATE editions SET queue_held_by = $2 WHERE id = $1', [editionId, heldBy]);
+  }
+
+  async listUnqueued(newsletterId?: string): Promise<string[]> {
+    const { rows } = await this.#db.query<{ id: string }>(
+      `SELECT id FROM editions WHERE audience_max_id IS NOT NULL AND queued_through < audience_max_id
+         AND status IN ('sending', 'sent') AND ($1::text IS NULL OR newsletter_id = $1::text) ORDER BY slot_utc, id`,
+      [newsletterId ?? null],
+    );
+    return rows.map((row) => row.id);
   }
 }

@@ -143,8 +143,15 @@ export class PgLedger implements Ledger {
     return toDeliveryCounts(rows);
   }
 
-  async listAmbiguous(editionId: string): Promise<DeliveryRow[]> {
-    return this.list(editionId, 'sending');
+  async listAmbiguous(editionId: string, at?: Date): Promise<DeliveryRow[]> {
+    if (!at) return this.list(editionId, 'sending');
+    const { rows } = await this.db.query<LedgerRow<string>>(
+      `${SELECT_LEDGER_ROWS} WHERE d.edition_id = $1 AND d.status = 'sending'
+         AND NOT EXISTS (SELECT 1 FROM delivery_workers w WHERE w.worker_id = d.lease_owner AND w.expires_at > $2)
+       ORDER BY d.subscriber_id`,
+      [editionId, at.toISOString()],
+    );
+    return rows.map((row) => toDeliveryRow(withNumericSubscriberId(row)));
   }
 
   async resetAmbiguous(editionId: string, at: Date): Promise<number> {

@@ -126,6 +126,19 @@ export class PgSubscriberStore extends PgSubscriberLifecycle implements Subscrib
     return rows[0]!.n;
   }
 
+  async measureAudience(newsletterId: string, options: { afterId?: number; at?: Date } = {}): Promise<{ maxSubscriberId: number; count: number }> {
+    // One statement, so the bound and the count see the same snapshot.
+    const { rows } = await this.db.query<{ max_id: number; n: number }>(
+      `WITH bound AS (SELECT COALESCE(MAX(subscriber_id), 0) AS max_id FROM subscriptions WHERE newsletter_id = $1)
+       SELECT bound.max_id, (SELECT COUNT(*)::int FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
+           WHERE sub.newsletter_id = $1 AND sub.subscriber_id > $2 AND sub.subscriber_id <= bound.max_id
+             AND sub.status = 'active' AND s.status = 'active' ${notPaused('$3')} ${NOT_SUPPRESSED}) AS n
+         FROM bound`,
+      [newsletterId, options.afterId ?? 0, pauseDay(options.at)],
+    );
+    return { maxSubscriberId: Number(rows[0]!.max_id), count: rows[0]!.n };
+  }
+
   async list(options: ListSubscribersOptions = {}): Promise<SubscriberRecord[]> {
     const limit = options.limit ?? null;
     const afterId = options.afterId ?? 0;

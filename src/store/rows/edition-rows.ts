@@ -1,4 +1,4 @@
-import type { ArticleSnapshot, Edition, EditionArticle, EditionStatus } from '../../editions/edition.ts';
+import type { ArticleSnapshot, Edition, EditionArticle, EditionAudience, EditionStatus } from '../../editions/edition.ts';
 
 /**
  * The editions tables as both stores (SQLite and PostgreSQL) hold them, and the one
@@ -15,6 +15,10 @@ export interface EditionRow {
   built_at: string;
   approved_at: string | null;
   approved_by: string | null;
+  audience_max_id: number | string | null;
+  audience_total: number | null;
+  queued_through: number | string;
+  queue_held_by: string | null;
 }
 
 export interface EditionArticleRow {
@@ -29,7 +33,8 @@ export interface EditionArticleRow {
   snapshot: string;
 }
 
-export const EDITION_COLUMNS = 'id, newsletter_id, slot, slot_utc, status, status_reason, intro, built_at, approved_at, approved_by';
+export const EDITION_COLUMNS =
+  'id, newsletter_id, slot, slot_utc, status, status_reason, intro, built_at, approved_at, approved_by, audience_max_id, audience_total, queued_through, queue_held_by';
 
 export function toEditionArticle(row: EditionArticleRow): EditionArticle {
   const snapshot = JSON.parse(row.snapshot) as ArticleSnapshot;
@@ -50,6 +55,7 @@ export function toEditionArticle(row: EditionArticleRow): EditionArticle {
 }
 
 export function toEdition(row: EditionRow, articles: EditionArticle[]): Edition {
+  const audience = toAudience(row);
   return {
     id: row.id,
     newsletterId: row.newsletter_id,
@@ -61,5 +67,18 @@ export function toEdition(row: EditionRow, articles: EditionArticle[]): Edition 
     approvedAt: row.approved_at,
     approvedBy: row.approved_at ? row.approved_by : null,
     articles,
+    // Only when recorded: editions not being sent look as they always did.
+    ...(audience ? { audience } : {}),
+  };
+}
+
+/** PostgreSQL returns BIGINT as text: ids are numbers in the app. */
+export function toAudience(row: Pick<EditionRow, 'audience_max_id' | 'audience_total' | 'queued_through' | 'queue_held_by'>): EditionAudience | null {
+  if (row.audience_max_id === null || row.audience_max_id === undefined) return null;
+  return {
+    maxSubscriberId: Number(row.audience_max_id),
+    total: row.audience_total ?? 0,
+    queuedThrough: Number(row.queued_through),
+    heldBy: row.queue_held_by,
   };
 }

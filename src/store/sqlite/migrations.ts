@@ -4,7 +4,8 @@
  * Area owners: 1 articles (ingest), 2 editions, 3 subscribers, 4 deliveries, 5 send leases,
  * 6 subscriber lifecycle, 7 scheduler, 8 source fetch state, 9 editor desk,
  * 10 delivery events and reader fields, 11 page cache (full text), 13 model-written summaries,
- * 14 ambiguous resolutions (deliveries).
+ * 14 ambiguous resolutions (deliveries), 15 desk login throttles, 16 edition audience (an
+ * edition is queued whole or visibly not).
  * Keep the array in version order.
  */
 export interface Migration {
@@ -398,6 +399,22 @@ export const MIGRATIONS: readonly Migration[] = [
         last_failure_at TEXT NOT NULL,
         PRIMARY KEY (editor_id, address)
       );
+    `,
+  },
+  {
+    version: 16,
+    name: 'edition audience (queued whole or visibly not)',
+    sql: `
+      -- The readers an edition must reach, recorded when its send starts: bounded by the
+      -- largest subscriber id then (listmonk's approach), so "everyone has a final row" is
+      -- a question with an answer. NULL: not recorded yet (the next send records it).
+      ALTER TABLE editions ADD COLUMN audience_max_id INTEGER;
+      ALTER TABLE editions ADD COLUMN audience_total INTEGER;
+      -- Every reader of the audience with an id up to this one has a ledger row: queuing
+      -- resumes after it, whoever stopped (a killed send, a --limit).
+      ALTER TABLE editions ADD COLUMN queued_through INTEGER NOT NULL DEFAULT 0;
+      -- Why queuing stopped on purpose (send --limit): workers leave such an edition alone.
+      ALTER TABLE editions ADD COLUMN queue_held_by TEXT;
     `,
   },
 ];

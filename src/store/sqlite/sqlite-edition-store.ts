@@ -1,5 +1,5 @@
-import { snapshotOf, type Edition, type EditionArticle, type EditionStatus } from '../../editions/edition.ts';
-import { toEdition, toEditionArticle, type EditionArticleRow, type EditionRow } from '../rows/edition-rows.ts';
+import { snapshotOf, type Edition, type EditionArticle, type EditionAudience, type EditionStatus } from '../../editions/edition.ts';
+import { toAudience, toEdition, toEditionArticle, type EditionArticleRow, type EditionRow } from '../rows/edition-rows.ts';
 import type { Block, EditionStore, NewEdition, PickChange } from '../../editions/edition-store.ts';
 import type { SqliteDatabase } from './open-database.ts';
 
@@ -171,5 +171,37 @@ export class SqliteEditionStore implements EditionStore {
          WHERE newsletter_id = ? ORDER BY rowid`,
       )
       .all(newsletterId);
+  }
+
+  async recordAudience(editionId: string, audience: { maxSubscriberId: number; added: number }): Promise<EditionAudience | null> {
+    this.#db
+      .prepare(
+        `UPDATE editions SET audience_total = CASE WHEN audience_max_id IS NULL THEN @added ELSE audience_total + @added END,
+           audience_max_id = @max WHERE id = @id AND (audience_max_id IS NULL OR audience_max_id < @max)`,
+      )
+      .run({ id: editionId, max: audience.maxSubscriberId, added: audience.added });
+    const row = this.#db.prepare<[string], EditionRow>('SELECT * FROM editions WHERE id = ?').get(editionId);
+    return row ? toAudience(row) : null;
+  }
+
+  async advanceQueue(editionId: string, afterId: number, throughId: number): Promise<boolean> {
+    const result = this.#db
+      .prepare('UPDATE editions SET queued_through = ? WHERE id = ? AND queued_through >= ? AND queued_through < ?')
+      .run(throughId, editionId, afterId, throughId);
+    return result.changes > 0;
+  }
+
+  async holdQueue(editionId: string, heldBy: string | null): Promise<void> {
+    this.#db.prepare('UPDATE editions SET queue_held_by = ? WHERE id = ?').run(heldBy, editionId);
+  }
+
+  async listUnqueued(newsletterId?: string): Promise<string[]> {
+    return this.#db
+      .prepare<[string | null, string | null], { id: string }>(
+        `SELECT id FROM editions WHERE audience_max_id IS NOT NULL AND queued_through < audience_max_id
+           AND status IN ('sending', 'sent') AND (? IS NULL OR newsletter_id = ?) ORDER BY slot_utc, id`,
+      )
+      .all(newsletterId ?? null, newsletterId ?? null)
+      .map((row) => row.id);
   }
 }

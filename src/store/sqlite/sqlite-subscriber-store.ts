@@ -145,6 +145,21 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
       .get(newsletterId, day, day) as number;
   }
 
+  async measureAudience(newsletterId: string, options: { afterId?: number; at?: Date } = {}): Promise<{ maxSubscriberId: number; count: number }> {
+    const day = pauseDay(options.at);
+    // One statement, so the bound and the count see the same rows.
+    const row = this.db
+      .prepare<[string, string, number, string | null, string | null], { max_id: number; n: number }>(
+        `WITH bound AS (SELECT COALESCE(MAX(subscriber_id), 0) AS max_id FROM subscriptions WHERE newsletter_id = ?)
+         SELECT bound.max_id, (SELECT COUNT(*) FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
+             WHERE sub.newsletter_id = ? AND sub.subscriber_id > ? AND sub.subscriber_id <= bound.max_id
+               AND sub.status = 'active' AND s.status = 'active' ${NOT_PAUSED} ${NOT_SUPPRESSED}) AS n
+           FROM bound`,
+      )
+      .get(newsletterId, newsletterId, options.afterId ?? 0, day, day)!;
+    return { maxSubscriberId: row.max_id, count: row.n };
+  }
+
   async list(options: ListSubscribersOptions = {}): Promise<SubscriberRecord[]> {
     const limit = options.limit ?? -1;
     const afterId = options.afterId ?? 0;

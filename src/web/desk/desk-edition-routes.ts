@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createCurator } from '../../app/create-curator.ts';
 import { GMAIL_CLIP_BYTES, forceDarkMode, previewEdition } from '../../app/desk/desk-preview.ts';
+import { readEditionProgress } from '../../app/edition-progress.ts';
 import { describeError, isTidingsError } from '../../core/errors.ts';
 import type { Edition } from '../../editions/edition.ts';
 import type { DeskDeps } from './desk-deps.ts';
@@ -150,17 +151,18 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
     streams.add(reply);
     let previous: { done: number; at: number } | null = null;
     const tick = async () => {
-      const counts = await ctx.store.ledger.counts(edition.id);
-      const current = await ctx.store.editions.getEdition(edition.id);
+      const { counts, status, audience, notYetQueued, inFlightAtWorkers, ambiguous } = await readEditionProgress(ctx, edition.id);
       const done = counts.accepted + counts.failed + counts.skipped;
       const now = performance.now();
       const rate = previous && now > previous.at ? ((done - previous.done) * 1000) / (now - previous.at) : 0;
       previous = { done, at: now };
-      const remaining = counts.pending + counts.sending;
-      const ambiguous = (await ctx.store.ledger.unresolvedAmbiguous(ctx.clock.now(), edition.newsletterId)).find((e) => e.editionId === edition.id)?.rows ?? 0;
-      const event = { ...counts, ambiguous, status: current?.status, rate: Math.round(rate * 10) / 10, secondsLeft: rate > 0 ? Math.ceil(remaining / rate) : null };
+      const remaining = counts.pending + counts.sending + notYetQueued;
+      const event = {
+        ...counts, status, audience, notYetQueued, inFlightAtWorkers, ambiguous,
+        rate: Math.round(rate * 10) / 10, secondsLeft: rate > 0 ? Math.ceil(remaining / rate) : null,
+      };
       reply.raw.write(`data: ${JSON.stringify(event)}\n\n`);
-      if (current?.status !== 'sending' && !deps.sends.isRunning(edition.id)) stop();
+      if (status !== 'sending' && !deps.sends.isRunning(edition.id)) stop();
     };
     const timer = setInterval(() => void tick().catch(stop), 1000);
     function stop() {

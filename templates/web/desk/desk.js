@@ -33,7 +33,11 @@
       source.onmessage = function (message) {
         var p = JSON.parse(message.data);
         var left = p.secondsLeft == null ? '' : ', about ' + p.secondsLeft + ' s left';
-        element.textContent = p.accepted + ' accepted, ' + p.failed + ' failed, ' + p.ambiguous + ' ambiguous, ' + p.skipped + ' skipped, ' + p.pending + ' pending of ' + p.total +
+        var inFlight = (p.inFlightAtWorkers || []).reduce(function (sum, w) { return sum + w.rows; }, 0);
+        element.textContent = p.accepted + ' accepted, ' + p.failed + ' failed, ' + p.ambiguous + ' ambiguous, ' + p.skipped + ' skipped, ' + p.pending + ' pending' +
+          (p.notYetQueued ? ', ' + p.notYetQueued + ' not yet queued' : '') +
+          (inFlight ? ', ' + inFlight + ' in flight at workers' : '') +
+          ' of ' + (p.audience == null ? p.total : p.audience) +
           ' · ' + p.rate + ' msg/s' + left + (p.status === 'sending' ? '' : ' · ' + p.status);
         if (p.status !== 'sending') source.close();
       };

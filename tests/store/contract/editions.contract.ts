@@ -149,6 +149,34 @@ export function editionStoreContract(name: string, open: OpenStore): void {
       expect(await editions.setStatus('missing', 'sent', { at: approveAt })).toBe(false);
     });
 
+    it('records an edition\'s audience once, extends it, and moves the queue mark only from where it is', async () => {
+      const { editions } = store();
+      const { id } = await editions.createEdition(edition('2026-11-28T07:00:00.000Z', []), builtAt);
+      expect((await editions.getEdition(id))!.audience).toBeUndefined();
+      expect(await editions.recordAudience(id, { maxSubscriberId: 600, added: 580 })).toEqual({ maxSubscriberId: 600, total: 580, queuedThrough: 0, heldBy: null });
+      // A second record with the same or a smaller bound changes nothing; a larger one adds the readers above the old bound.
+      expect(await editions.recordAudience(id, { maxSubscriberId: 600, added: 999 })).toMatchObject({ maxSubscriberId: 600, total: 580 });
+      expect(await editions.recordAudience('missing', { maxSubscriberId: 1, added: 1 })).toBeNull();
+      // Not sending yet: nobody is asked to finish its queue.
+      expect(await editions.listUnqueued()).toEqual([]);
+      await editions.setStatus(id, 'sending', { at: builtAt });
+      expect(await editions.listUnqueued()).toEqual([id]);
+      expect(await editions.listUnqueued('weekly')).toEqual([]);
+      // Pages follow each other: a page past a gap does not move the mark.
+      expect(await editions.advanceQueue(id, 256, 512)).toBe(false);
+      expect(await editions.advanceQueue(id, 0, 256)).toBe(true);
+      expect(await editions.advanceQueue(id, 0, 256)).toBe(false);
+      expect(await editions.advanceQueue(id, 0, 100)).toBe(false);
+      expect(await editions.advanceQueue(id, 256, 512)).toBe(true);
+      await editions.holdQueue(id, 'send --limit 5');
+      expect((await editions.getEdition(id))!.audience).toEqual({ maxSubscriberId: 600, total: 580, queuedThrough: 512, heldBy: 'send --limit 5' });
+      await editions.holdQueue(id, null);
+      expect(await editions.advanceQueue(id, 512, 600)).toBe(true);
+      expect(await editions.listUnqueued()).toEqual([]);
+      expect(await editions.recordAudience(id, { maxSubscriberId: 640, added: 30 })).toEqual({ maxSubscriberId: 640, total: 610, queuedThrough: 600, heldBy: null });
+      expect(await editions.listUnqueued('daily')).toEqual([id]);
+    });
+
     it('one of two concurrent status changes from the same status wins', async () => {
       const { editions } = store();
       const { id } = await editions.createEdition(edition('2026-11-28T07:00:00.000Z', []), builtAt);

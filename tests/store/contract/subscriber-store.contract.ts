@@ -106,6 +106,11 @@ export function subscriberStoreContract(name: string, open: OpenPorts): void {
       expect((await collect(subscribers.streamRecipients('daily', { afterId: ids[0], untilId: ids[1] }))).map((r) => r.id)).toEqual([ids[1]]);
       expect(await subscribers.count('daily')).toBe(3);
       expect(await subscribers.count('daily', T2)).toBe(2);
+      // The audience of an edition: the bound streamRecipients uses (the largest id of the newsletter, any status) and the count under it.
+      expect(await subscribers.measureAudience('daily')).toEqual({ maxSubscriberId: ids[4], count: 3 });
+      expect(await subscribers.measureAudience('daily', { at: T2 })).toEqual({ maxSubscriberId: ids[4], count: 2 });
+      expect(await subscribers.measureAudience('daily', { afterId: ids[0] })).toEqual({ maxSubscriberId: ids[4], count: 2 });
+      expect(await subscribers.measureAudience('nobody')).toEqual({ maxSubscriberId: 0, count: 0 });
       expect((await subscribers.list({ newsletterId: 'daily', limit: 2 })).map((s) => s.email)).toEqual(['a@example.org', 'b@example.org']);
       expect((await subscribers.list({ afterId: ids[4] })).map((s) => s.email)).toEqual(['f@example.org']);
       expect(await subscribers.isSuppressed(addressHash('e@example.org'))).toBe(true);
