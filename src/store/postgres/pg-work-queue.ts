@@ -1,7 +1,8 @@
 import type { ClaimResult, SubscriberId } from '../../delivery/ledger.ts';
 import type { WorkerInfo, WorkQueue } from '../../delivery/work-queue.ts';
 import type { PgDatabase } from './pg-database.ts';
-import { NO_LONGER_WANTED, skipUnwanted } from './pg-ledger.ts';
+import { claimBatch } from './pg-delivery-batches.ts';
+import { skipUnwanted } from './pg-ledger.ts';
 
 /** $4 = the worker: a row this worker leased (an expired lease is still ours until someone else takes it). */
 const LEASED_TO_US = 'lease_owner = $4 AND lease_until IS NOT NULL';
@@ -12,7 +13,12 @@ const LEASED_TO_US = 'lease_owner = $4 AND lease_until IS NOT NULL';
  * other change is a conditional UPDATE, as in the ledger.
  */
 export class PgWorkQueue implements WorkQueue {
-  constructor(private readonly db: PgDatabase) {}
+  /** In-flight marks of concurrent sends share one statement (pg-delivery-batches.ts). */
+  private readonly claims;
+
+  constructor(private readonly db: PgDatabase) {
+    this.claims = claimBatch(db);
+  }
 
   async heartbeat(worker: WorkerInfo, at: Date, ttlMs: number): Promise<number> {
     const now = at.toISOString();
@@ -56,15 +62,9 @@ export class PgWorkQueue implements WorkQueue {
   }
 
   async claimLeased(editionId: string, subscriberId: SubscriberId, workerId: string, at: Date): Promise<ClaimResult> {
-    const params = [editionId, subscriberId, at.toISOString(), workerId];
-    const claimed = await this.db.query(
-      // lease_owner stays: an ambiguous row names the worker that had it in flight.
-      `UPDATE deliveries SET status = 'sending', claimed_at = $3, attempts = attempts + 1, lease_until = NULL
-        WHERE edition_id = $1 AND subscriber_id = $2 AND status = 'pending' AND ${LEASED_TO_US} AND ${NO_LONGER_WANTED} IS NULL`,
-      params,
-    );
-    if (claimed.rowCount === 1) return { claimed: true };
-    return { claimed: false, skipped: await skipUnwanted(this.db, params, LEASED_TO_US) };
+    // lease_owner stays: an ambiguous row names the worker that had it in flight.
+    if (await this.claims.submit({ editionId, subscriberId, at, workerId })) return { claimed: true };
+    return { claimed: false, skipped: await skipUnwanted(this.db, [editionId, subscriberId, at.toISOString(), workerId], LEASED_TO_US) };
   }
 
   async inFlight(editionId: string, at: Date): Promise<{ workerId: string; host: string; pid: number; rows: number }[]> {
