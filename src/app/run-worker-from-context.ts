@@ -6,6 +6,7 @@ import { createMailTransport } from '../delivery/smtp-transport.ts';
 import { parseEditionId } from '../editions/slot.ts';
 import type { Recipient } from '../subscribers/subscriber-store.ts';
 import { recipientsOfBatch } from '../worker/batch-recipients.ts';
+import { isLocalProcessGone } from '../worker/local-process.ts';
 import { runWorker, type EditionWork, type WorkerSummary } from '../worker/run-worker.ts';
 import { openOutcomeJournal } from './apply-pending-outcomes.ts';
 import type { AppContext } from './context.ts';
@@ -44,6 +45,7 @@ export async function runWorkerFromContext(ctx: AppContext, options: WorkerComma
       logger: ctx.logger,
       journal: openOutcomeJournal(ctx),
       prepareEdition: (editionId) => prepareEdition(ctx, editionId, secret, transport),
+      isWorkerGone: (worker) => isLocalProcessGone(worker.host, worker.pid),
       onEditionDrained: async (editionId, counts) => {
         // As `tidings send`: sent once nothing is pending, in flight or waiting for a retry.
         if (counts.sending > 0) return;

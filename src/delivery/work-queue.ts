@@ -17,8 +17,14 @@ export interface WorkerInfo {
 export interface WorkQueue {
   /** Registers or renews this worker (alive until at + ttlMs); returns how many workers are alive, this one included. */
   heartbeat(worker: WorkerInfo, at: Date, ttlMs: number): Promise<number>;
-  /** A clean exit: the worker is forgotten and its leased rows return to the queue at once. */
+  /**
+   * A clean exit: the worker is forgotten and its leased rows return to the queue at once.
+   * Also how a worker known to be gone (its process no longer exists) is taken over: its
+   * in-flight rows then count as ambiguous at once.
+   */
   leave(workerId: string): Promise<void>;
+  /** Registered workers (their heartbeat may not have run out yet). */
+  workers(): Promise<WorkerInfo[]>;
   /** Editions that still have pending rows (leased or not), oldest first; optionally of one newsletter. */
   queuedEditions(newsletterId?: string): Promise<string[]>;
   /**

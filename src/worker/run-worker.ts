@@ -38,6 +38,11 @@ export interface WorkerDeps<R extends DeliveryRecipient> {
   prepareEdition(editionId: string): Promise<EditionWork<R> | null>;
   /** No pending row is left in the edition (after this worker's batch): e.g. mark it sent when nothing failed. */
   onEditionDrained?(editionId: string, counts: DeliveryCounts): Promise<void>;
+  /**
+   * True for a worker whose process is known to be gone (same host, no such pid): its
+   * leased rows are taken over at once instead of after its lease runs out.
+   */
+  isWorkerGone?(worker: WorkerInfo): boolean;
   sleep?(ms: number, signal: AbortSignal): Promise<void>;
 }
 
@@ -128,7 +133,7 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
       }
       if (sendable === 0 && options.exitWhenIdle) break;
       // Nothing claimable: the rest is leased by others (alive, or dead until their lease runs out).
-      if (!sentSomething) await sleep(options.idleMs, stop);
+      if (!sentSomething && !(sendable && (await takeOverGoneWorkers()))) await sleep(options.idleMs, stop);
     }
   } finally {
     clearInterval(timer);
@@ -138,6 +143,17 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
   for (const editionId of [...editions.keys()]) retire(editionId);
   logger.info({ worker: me, ...summary }, 'worker stopped');
   return summary;
+
+  /** Workers whose process is gone hand their leased rows back now; true when there were any. */
+  async function takeOverGoneWorkers(): Promise<boolean> {
+    if (!deps.isWorkerGone) return false;
+    const gone = (await queue.workers()).filter((w) => w.workerId !== me && deps.isWorkerGone!(w));
+    for (const worker of gone) {
+      logger.warn({ worker: me, gone: worker.workerId }, 'worker process is gone: its leased rows return to the queue, its in-flight rows are ambiguous');
+      await queue.leave(worker.workerId);
+    }
+    return gone.length > 0;
+  }
 
   /** Prepared once per edition; an edition not sendable now (awaiting approval…) is asked again next round. */
   async function editionState(editionId: string): Promise<EditionState<R> | null> {

@@ -38,6 +38,11 @@ export class PgWorkQueue implements WorkQueue {
     await this.db.query('DELETE FROM delivery_workers WHERE worker_id = $1', [workerId]);
   }
 
+  async workers(): Promise<WorkerInfo[]> {
+    const { rows } = await this.db.query<{ worker_id: string; host: string; pid: number }>('SELECT worker_id, host, pid FROM delivery_workers ORDER BY worker_id');
+    return rows.map((r) => ({ workerId: r.worker_id, host: r.host, pid: r.pid }));
+  }
+
   async queuedEditions(newsletterId?: string): Promise<string[]> {
     const { rows } = await this.db.query<{ edition_id: string }>(
       `SELECT edition_id FROM deliveries
