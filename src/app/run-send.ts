@@ -12,6 +12,7 @@ import { editionIdFor, slotFor } from '../editions/slot.ts';
 import type { Recipient } from '../subscribers/subscriber-store.ts';
 import { applyPendingOutcomes, openOutcomeJournal } from './apply-pending-outcomes.ts';
 import type { AppContext } from './context.ts';
+import { SharedSegments, withSharedRenders } from '../worker/shared-segments.ts';
 import { editionSendHooks } from './edition-send-hooks.ts';
 import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
 
@@ -143,6 +144,10 @@ async function sendUnderLease(
   // PostgreSQL: rows live workers have in flight are theirs, not ambiguous; the reset leaves them (ledger.ts).
   const workersInFlight = options.resendAmbiguous && !options.dryRun && ctx.store.workQueue ? await ctx.store.workQueue.inFlight(edition.id, now) : [];
 
+  const hooks = editionSendHooks(ctx, pipeline, secret, transport);
+  // PostgreSQL: workers beside this run render each segment once with it, not once each.
+  const queue = ctx.store.workQueue;
+  if (queue && !options.dryRun) hooks.plan = withSharedRenders(hooks.plan, new SharedSegments(queue, edition.id, describeThisRun().holder, ctx.clock));
   let result: SendResult;
   try {
     result = await sendEdition<Recipient>(
@@ -152,7 +157,7 @@ async function sendUnderLease(
         recipients: options.recipientFilter
           ? onlyWhere(ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }), options.recipientFilter)
           : ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }),
-        ...editionSendHooks(ctx, pipeline, secret, transport),
+        ...hooks,
         clock: ctx.clock,
         logger: ctx.logger,
         journal: openOutcomeJournal(ctx),

@@ -10,7 +10,7 @@ import type { DeliveryRecipient, SendEditionDeps, SendEditionOptions } from '../
 import type { WorkerInfo, WorkQueue } from '../delivery/work-queue.ts';
 import { leasedLedger } from './leased-ledger.ts';
 import { RateShareTransport } from './rate-share.ts';
-import { SharedSegments } from './shared-segments.ts';
+import { SharedSegments, withSharedRenders } from './shared-segments.ts';
 
 /** What sending one edition takes, prepared once per edition by the composition root. */
 export interface EditionWork<R extends DeliveryRecipient> {
@@ -193,11 +193,7 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
         recipients: (async function* () {
           yield* recipients;
         })(),
-        plan: async (recipient) => {
-          const plan = await work.plan(recipient);
-          if ('skip' in plan) return plan;
-          return { ...plan, render: () => segments.get(plan.segmentKey, plan.render) };
-        },
+        plan: withSharedRenders(work.plan, segments),
         preparePage: work.preparePage,
         personalize: work.personalize,
         buildMessage: work.buildMessage,

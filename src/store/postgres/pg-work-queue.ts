@@ -102,16 +102,35 @@ export class PgWorkQueue implements WorkQueue {
 
   async loadSegment(editionId: string, segmentKey: string): Promise<string | null> {
     const { rows } = await this.db.query<{ rendered: string }>(
-      'SELECT rendered FROM edition_segments WHERE edition_id = $1 AND segment = $2',
+      `SELECT rendered FROM edition_segments WHERE edition_id = $1 AND segment = $2 AND rendered <> ''`,
       [editionId, segmentKey],
     );
     return rows[0]?.rendered ?? null;
   }
 
+  async reserveSegment(editionId: string, segmentKey: string, workerId: string, at: Date, staleMs: number): Promise<{ rendered: string } | 'render' | 'wait'> {
+    // A reservation is the row with an empty rendering: its owner and when it started.
+    const reserved = await this.db.query(
+      `INSERT INTO edition_segments (edition_id, segment, rendered, rendered_by, rendered_at) VALUES ($1, $2, '', $3, $4)
+       ON CONFLICT (edition_id, segment) DO UPDATE SET rendered_by = excluded.rendered_by, rendered_at = excluded.rendered_at
+         WHERE edition_segments.rendered = '' AND edition_segments.rendered_at <= $5
+       RETURNING 1`,
+      [editionId, segmentKey, workerId, at.toISOString(), new Date(at.getTime() - staleMs).toISOString()],
+    );
+    if (reserved.rowCount === 1) return 'render';
+    const stored = await this.loadSegment(editionId, segmentKey);
+    return stored === null ? 'wait' : { rendered: stored };
+  }
+
+  async abandonSegment(editionId: string, segmentKey: string, workerId: string): Promise<void> {
+    await this.db.query(`DELETE FROM edition_segments WHERE edition_id = $1 AND segment = $2 AND rendered = '' AND rendered_by = $3`, [editionId, segmentKey, workerId]);
+  }
+
   async saveSegment(editionId: string, segmentKey: string, rendered: string, workerId: string, at: Date): Promise<string> {
     await this.db.query(
       `INSERT INTO edition_segments (edition_id, segment, rendered, rendered_by, rendered_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT (edition_id, segment) DO UPDATE SET rendered = excluded.rendered, rendered_by = excluded.rendered_by, rendered_at = excluded.rendered_at
+         WHERE edition_segments.rendered = ''`,
       [editionId, segmentKey, rendered, workerId, at.toISOString()],
     );
     // Whoever stored first wins: every worker sends the same bytes for a segment.
