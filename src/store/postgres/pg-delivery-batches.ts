@@ -43,7 +43,8 @@ export function claimBatch(db: PgDatabase): StatementBatch<ClaimRequest, boolean
     const first = new Map<string, number>();
     requests.forEach((r, i) => first.has(key(r)) || first.set(key(r), i));
     const unique = [...first.values()].map((i) => requests[i]!);
-    const { rows } = await db.query<{ edition_id: string; subscriber_id: string }>(
+    const { rows } = await db.queryPrepared<{ edition_id: string; subscriber_id: string }>(
+      'tidings_claim_batch',
       `UPDATE deliveries d SET status = 'sending', claimed_at = w.at, attempts = d.attempts + 1,
          lease_owner = w.worker_id, lease_until = NULL
        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS w (edition_id, subscriber_id, at, worker_id)
@@ -75,7 +76,8 @@ export interface AcceptedOutcome {
 export function acceptedBatch(db: PgDatabase): StatementBatch<AcceptedOutcome, void> {
   return new StatementBatch<AcceptedOutcome, void>(async (outcomes) => {
     const articles = outcomes.flatMap((o) => o.record.articleIds.map((articleId) => [o.editionId, o.subscriberId, articleId] as const));
-    await db.query(
+    await db.queryPrepared(
+      'tidings_accepted_batch',
       `WITH accepted AS (
          UPDATE deliveries d SET status = 'accepted', finished_at = o.at, message_id = o.message_id, response = o.response,
            segment = o.segment, error_code = NULL, retryable = 0
