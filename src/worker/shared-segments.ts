@@ -4,8 +4,11 @@ import { SegmentCache } from '../delivery/segment-cache.ts';
 import type { RenderedSegment } from '../render/render-types.ts';
 import type { DeliveryPlan } from '../delivery/send-types.ts';
 
-/** A reservation older than this is taken to be a dead renderer's (a render takes well under a second). */
-const STALE_RESERVATION_MS = 30_000;
+/**
+ * A reservation older than this is taken to be a dead renderer's (a render takes well under
+ * a second). Taking over a live one only costs a second render: the first stored copy wins.
+ */
+const STALE_RESERVATION_MS = 5_000;
 /** How often a process waiting for another's render looks again. */
 const WAIT_MS = 20;
 
