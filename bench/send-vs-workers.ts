@@ -110,6 +110,14 @@ async function sendWithWorkers(ws: SendWorkspace, db: PgDatabase, sink: SinkProc
     await waitFor('the workers to start', async () => (await liveWorkers(db)) >= workerCount);
     const started = performance.now();
     const send = startCli(ws, sink.port, ['send', NEWSLETTER, '--at', ws.at]);
+    // --trace: the queue every 2 s (where a slow phase waits).
+    const trace = process.argv.includes('--trace')
+      ? setInterval(() => {
+          void db
+            .query<{ status: string; leased: boolean; n: number }>(`SELECT status, lease_owner IS NOT NULL AS leased, COUNT(*)::int AS n FROM deliveries GROUP BY 1, 2 ORDER BY 1, 2`)
+            .then(({ rows }) => console.log(`    ${((performance.now() - started) / 1000).toFixed(0)} s: ${rows.map((r) => `${r.status}${r.leased ? '(leased)' : ''} ${r.n}`).join(', ')}`));
+        }, 2000)
+      : null;
     let killedPid: number | null = null;
     if (workerCount > 1) {
       await waitFor('a third of the list at the sink', async () => (await sink.stats()).received >= count / 3);
@@ -118,6 +126,7 @@ async function sendWithWorkers(ws: SendWorkspace, db: PgDatabase, sink: SinkProc
     }
     const code = await send.exited;
     await waitFor('every row done', async () => (await openRows(db, killedPid)) === 0);
+    if (trace) clearInterval(trace);
     const seconds = (performance.now() - started) / 1000;
     const stats = await sink.stats();
     const { rows } = await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM deliveries WHERE status = 'sending'`);
