@@ -26,6 +26,10 @@ const BENCHES: { name: string; args: string[] }[] = [
   { name: 'subscribers-sync', args: [] },
   // Needs TIDINGS_TEST_PG_URL (prints "skipped" otherwise).
   { name: 'worker-scaling', args: [] },
+  // Needs TIDINGS_TEST_PG_URL: SQLite send vs PostgreSQL send + 3 workers (one killed) vs one worker, CLI processes.
+  { name: 'send-vs-workers', args: [] },
+  // Needs Postfix's smtp-sink and smtp-source (prints "skipped" otherwise): tidings send against the C client.
+  { name: 'postfix-sink', args: [] },
   { name: 'hostile-pages', args: [] },
   // A fake model on 127.0.0.1 with a fixed latency: maxConcurrent and the cache (summaries.llm).
   { name: 'llm-summaries', args: [] },

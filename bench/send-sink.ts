@@ -16,6 +16,8 @@ export interface SinkStats {
   minBytes: number;
   maxBytes: number;
   cpuSeconds: number;
+  /** Messages to a recipient who had already received one since the reset (a second copy). */
+  duplicates: number;
 }
 
 type Request = { type: 'reset' } | { type: 'stats' } | { type: 'save-typical'; file: string };
@@ -30,13 +32,19 @@ function runSinkChild(): void {
   let minBytes = Infinity;
   let maxBytes = 0;
   let kept: Buffer[] = [];
+  let seen = new Set<string>();
+  let duplicates = 0;
   let cpuAtReset = process.cpuUsage();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     size: 50 * 1024 * 1024,
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
+      for (const rcpt of session.envelope.rcptTo) {
+        if (seen.has(rcpt.address)) duplicates++;
+        else seen.add(rcpt.address);
+      }
       const keep = kept.length < KEEP;
       const chunks: Buffer[] = [];
       let size = 0;
@@ -64,11 +72,13 @@ function runSinkChild(): void {
       minBytes = Infinity;
       maxBytes = 0;
       kept = [];
+      seen = new Set();
+      duplicates = 0;
       cpuAtReset = process.cpuUsage();
-      send({ received, bytes, minBytes: 0, maxBytes, cpuSeconds: 0 });
+      send({ received, bytes, minBytes: 0, maxBytes, cpuSeconds: 0, duplicates });
     } else if (request.type === 'stats') {
       const cpu = process.cpuUsage(cpuAtReset);
-      send({ received, bytes, minBytes: received ? minBytes : 0, maxBytes, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+      send({ received, bytes, minBytes: received ? minBytes : 0, maxBytes, cpuSeconds: (cpu.user + cpu.system) / 1e6, duplicates });
     } else {
       // The kept message closest to the phase's mean size: a typical message, not the largest or smallest segment.
       const mean = bytes / Math.max(1, received);

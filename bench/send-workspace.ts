@@ -10,7 +10,7 @@ import path from 'node:path';
 import { loadConfig } from '../src/config/load-config.ts';
 import { articleIdFor, contentHashFor } from '../src/ingest/normalize-article.ts';
 import type { ArticleRecord } from '../src/store/article-store.ts';
-import { openSqliteStore } from '../src/store/sqlite/open-sqlite-store.ts';
+import { openStore } from '../src/store/open-store.ts';
 import { catalogFromConfig } from '../src/subscribers/subscriber-row.ts';
 import { syncSubscribers } from '../src/subscribers/sync-subscribers.ts';
 
@@ -89,9 +89,11 @@ export function buildArticles(slot: Date): ArticleRecord[] {
   );
 }
 
-function configYaml(): string {
+function configYaml(storeUrl: string | null): string {
   const categories = CATEGORIES.map((slug) => `  ${slug}: { title: ${slug[0]!.toUpperCase()}${slug.slice(1)} }`).join('\n');
-  return `store: { path: data/tidings.db }
+  // With a PostgreSQL URL the store is that database; the data folder keeps the secret and the journal.
+  const store = storeUrl ? `store: { path: data/tidings.db, url: "${storeUrl}" }` : 'store: { path: data/tidings.db }';
+  return `${store}
 categories:
 ${categories}
 newsletters:
@@ -139,17 +141,20 @@ export interface SendWorkspace {
   at: string;
 }
 
-/** Writes the folder and seeds its store; `slot` should be recent (the late-run rule). */
-export async function createSendWorkspace(dir: string, subscribers: number, slot: Date): Promise<SendWorkspace> {
+/**
+ * Writes the folder and seeds its store; `slot` should be recent (the late-run rule).
+ * With `storeUrl` (an empty, migrated-on-open PostgreSQL database) the store is that database.
+ */
+export async function createSendWorkspace(dir: string, subscribers: number, slot: Date, storeUrl: string | null = null): Promise<SendWorkspace> {
   mkdirSync(path.join(dir, 'subscribers'), { recursive: true });
   mkdirSync(path.join(dir, 'data'), { recursive: true });
   const configFile = path.join(dir, 'tidings.config.yaml');
-  writeFileSync(configFile, configYaml());
+  writeFileSync(configFile, configYaml(storeUrl));
   await writeSubscriberCsv(path.join(dir, 'subscribers', 'readers.csv'), subscribers);
 
   const env = { SMTP_URL: 'smtp://127.0.0.1:25', TIDINGS_SECRET: BENCH_SECRET };
   const { config, baseDir } = loadConfig(configFile, env);
-  const store = openSqliteStore(path.resolve(baseDir, config.store.path));
+  const store = await openStore(config.store, (relative) => path.resolve(baseDir, relative));
   try {
     await store.articles.saveArticles(buildArticles(slot), new Date(slot.getTime() - 3_600_000));
     const report = await syncSubscribers(store.subscribers, config.subscribers.paths.map((p) => path.resolve(baseDir, p)), catalogFromConfig(config), { now: slot });
@@ -157,7 +162,7 @@ export async function createSendWorkspace(dir: string, subscribers: number, slot
       throw new Error(`subscriber sync: applied ${report.applied}, added ${report.added} of ${subscribers}: ${report.errors.slice(0, 3).map((e) => e.message).join('; ')}`);
     }
   } finally {
-    store.close();
+    await store.close();
   }
   return { dir, configFile, at: slot.toISOString() };
 }

@@ -18,8 +18,9 @@ import { applyPendingOutcomes, openOutcomeJournal } from './apply-pending-outcom
 import { completeEditionIfFinal } from './complete-edition.ts';
 import { queueAudience, recordAudience } from './edition-queue.ts';
 import type { AppContext } from './context.ts';
+import { SharedSegments, withSharedRenders } from '../worker/shared-segments.ts';
 import { editionSendHooks } from './edition-send-hooks.ts';
-import { isLocalProcessGone } from './process-liveness.ts';
+import { isLocalProcessGone } from '../core/process-liveness.ts';
 import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
 
 export interface SendOptions {
@@ -163,6 +164,10 @@ async function sendUnderLease(
   // Under --limit, pages no larger than the limit: the run queues little more than it sends.
   const pageSize = Math.min(256, options.limit ?? 256);
 
+  const hooks = editionSendHooks(ctx, pipeline, secret, transport);
+  // PostgreSQL: workers beside this run render each segment once with it, not once each.
+  const queue = ctx.store.workQueue;
+  if (queue && !options.dryRun) hooks.plan = withSharedRenders(hooks.plan, new SharedSegments(queue, edition.id, describeThisRun().holder, ctx.clock));
   let result: SendResult;
   try {
     result = await sendEdition<Recipient>(
@@ -174,7 +179,7 @@ async function sendUnderLease(
           : options.recipientFilter
             ? onlyWhere(ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }), options.recipientFilter)
             : ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }),
-        ...editionSendHooks(ctx, pipeline, secret, transport),
+        ...hooks,
         clock: ctx.clock,
         logger: ctx.logger,
         journal: openOutcomeJournal(ctx),

@@ -6,6 +6,7 @@ import { createMailTransport } from '../delivery/smtp-transport.ts';
 import { parseEditionId } from '../editions/slot.ts';
 import type { Recipient } from '../subscribers/subscriber-store.ts';
 import { recipientsOfBatch } from '../worker/batch-recipients.ts';
+import { isLocalProcessGone } from '../core/process-liveness.ts';
 import { runWorker, type EditionWork, type WorkerSummary } from '../worker/run-worker.ts';
 import { openOutcomeJournal } from './apply-pending-outcomes.ts';
 import { completeEditionIfFinal } from './complete-edition.ts';
@@ -47,6 +48,7 @@ export async function runWorkerFromContext(ctx: AppContext, options: WorkerComma
       logger: ctx.logger,
       journal: openOutcomeJournal(ctx),
       prepareEdition: (editionId) => prepareEdition(ctx, editionId, secret, transport),
+      isWorkerGone: (worker) => isLocalProcessGone(worker.host, worker.pid),
       // The same rule as `tidings send`: every reader of the audience queued, every row final.
       onEditionDrained: async (editionId) => void (await completeEditionIfFinal(ctx.store, editionId, ctx.clock.now())),
       finishQueuing: createQueueFinisher(ctx, { newsletterId: options.newsletterId, workerId }),

@@ -3,7 +3,7 @@ import type { SchedulerWork, SendReport } from '../schedule/scheduler.ts';
 import type { AppContext } from './context.ts';
 import { EditionPipeline } from './edition-pipeline.ts';
 import { notifyEditors } from './notify-editors.ts';
-import { liveSendLeases } from './process-liveness.ts';
+import { liveSendLeases } from './live-holders.ts';
 import { createBounceWork } from './process-bounces-from-context.ts';
 import { runSend } from './run-send.ts';
 

@@ -17,8 +17,14 @@ export interface WorkerInfo {
 export interface WorkQueue {
   /** Registers or renews this worker (alive until at + ttlMs); returns how many workers are alive, this one included. */
   heartbeat(worker: WorkerInfo, at: Date, ttlMs: number): Promise<number>;
-  /** A clean exit: the worker is forgotten and its leased rows return to the queue at once. */
+  /**
+   * A clean exit: the worker is forgotten and its leased rows return to the queue at once.
+   * Also how a worker known to be gone (its process no longer exists) is taken over: its
+   * in-flight rows then count as ambiguous at once.
+   */
   leave(workerId: string): Promise<void>;
+  /** Registered workers (their heartbeat may not have run out yet). */
+  workers(): Promise<WorkerInfo[]>;
   /** Editions that still have pending rows (leased or not), oldest first; optionally of one newsletter. */
   queuedEditions(newsletterId?: string): Promise<string[]>;
   /**
@@ -35,8 +41,16 @@ export interface WorkQueue {
   releaseLeases(workerId: string, editionId?: string): Promise<number>;
   /** Live workers (heartbeat not expired at `at`) with rows of the edition in flight (`sending`), and how many each. */
   inFlight(editionId: string, at: Date): Promise<{ workerId: string; host: string; pid: number; rows: number }[]>;
-  /** A segment rendered for this edition by any worker (serialized), or null. */
+  /** A segment rendered for this edition by any worker (serialized), or null (none yet, or one being rendered). */
   loadSegment(editionId: string, segmentKey: string): Promise<string | null>;
+  /**
+   * The stored segment, or the turn to render it: `render` when this caller reserved it
+   * (nobody had, or the reservation is older than `staleMs`: its renderer died), `wait`
+   * while another process renders it. So processes that need a segment at once render it once.
+   */
+  reserveSegment(editionId: string, segmentKey: string, workerId: string, at: Date, staleMs: number): Promise<{ rendered: string } | 'render' | 'wait'>;
+  /** Gives up this caller's reservation (its render failed): the next to ask renders. */
+  abandonSegment(editionId: string, segmentKey: string, workerId: string): Promise<void>;
   /** Stores a rendered segment unless another worker stored it first; returns the one stored. */
   saveSegment(editionId: string, segmentKey: string, rendered: string, workerId: string, at: Date): Promise<string>;
 }

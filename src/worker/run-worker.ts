@@ -10,7 +10,7 @@ import type { DeliveryRecipient, SendEditionDeps, SendEditionOptions } from '../
 import type { WorkerInfo, WorkQueue } from '../delivery/work-queue.ts';
 import { leasedLedger } from './leased-ledger.ts';
 import { RateShareTransport } from './rate-share.ts';
-import { SharedSegments } from './shared-segments.ts';
+import { SharedSegments, withSharedRenders } from './shared-segments.ts';
 
 /** What sending one edition takes, prepared once per edition by the composition root. */
 export interface EditionWork<R extends DeliveryRecipient> {
@@ -40,6 +40,11 @@ export interface WorkerDeps<R extends DeliveryRecipient> {
   onEditionDrained?(editionId: string, counts: DeliveryCounts): Promise<void>;
   /** Queues readers of editions whose queuing a send left unfinished; returns how many it queued. */
   finishQueuing?(signal: AbortSignal): Promise<number>;
+  /**
+   * True for a worker whose process is known to be gone (same host, no such pid): its
+   * leased rows are taken over at once instead of after its lease runs out.
+   */
+  isWorkerGone?(worker: WorkerInfo): boolean;
   sleep?(ms: number, signal: AbortSignal): Promise<void>;
 }
 
@@ -132,7 +137,7 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
       }
       if (sendable === 0 && queuedNow === 0 && options.exitWhenIdle) break;
       // Nothing claimable: the rest is leased by others (alive, or dead until their lease runs out).
-      if (!sentSomething && queuedNow === 0) await sleep(options.idleMs, stop);
+      if (!sentSomething && queuedNow === 0 && !(sendable && (await takeOverGoneWorkers()))) await sleep(options.idleMs, stop);
     }
   } finally {
     clearInterval(timer);
@@ -142,6 +147,17 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
   for (const editionId of [...editions.keys()]) retire(editionId);
   logger.info({ worker: me, ...summary }, 'worker stopped');
   return summary;
+
+  /** Workers whose process is gone hand their leased rows back now; true when there were any. */
+  async function takeOverGoneWorkers(): Promise<boolean> {
+    if (!deps.isWorkerGone) return false;
+    const gone = (await queue.workers()).filter((w) => w.workerId !== me && deps.isWorkerGone!(w));
+    for (const worker of gone) {
+      logger.warn({ worker: me, gone: worker.workerId }, 'worker process is gone: its leased rows return to the queue, its in-flight rows are ambiguous');
+      await queue.leave(worker.workerId);
+    }
+    return gone.length > 0;
+  }
 
   /** Prepared once per edition; an edition not sendable now (awaiting approval…) is asked again next round. */
   async function editionState(editionId: string): Promise<EditionState<R> | null> {
@@ -181,11 +197,7 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
         recipients: (async function* () {
           yield* recipients;
         })(),
-        plan: async (recipient) => {
-          const plan = await work.plan(recipient);
-          if ('skip' in plan) return plan;
-          return { ...plan, render: () => segments.get(plan.segmentKey, plan.render) };
-        },
+        plan: withSharedRenders(work.plan, segments),
         preparePage: work.preparePage,
         personalize: work.personalize,
         buildMessage: work.buildMessage,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { applyPendingOutcomes } from '../../app/apply-pending-outcomes.ts';
-import { liveSendLeases, liveWorkersInFlight } from '../../app/process-liveness.ts';
+import { liveSendLeases, liveWorkersInFlight } from '../../app/live-holders.ts';
 import type { CommandHost } from '../command-host.ts';
 import { escapeControlCharacters } from '../terminal-text.ts';
 import type { ResolveFlags } from './resolve-deliveries.ts';

@@ -5,7 +5,7 @@ import { createScheduledWork } from '../../app/scheduled-work.ts';
 import { runScheduler } from '../../schedule/run-scheduler.ts';
 import { Scheduler } from '../../schedule/scheduler.ts';
 import { LeaseHeldError, SchedulerLease, parseSchedulerHolder, schedulerHolderName } from '../../schedule/scheduler-lease.ts';
-import { isLocalProcessGone } from '../../app/process-liveness.ts';
+import { isLocalProcessGone } from '../../core/process-liveness.ts';
 import { formatIngestReports } from './ingest.ts';
 import { ingestDueSources, type SourceIngestResult } from '../../app/ingest-due-sources.ts';
 import { runSubscribersSync } from './subscribers.ts';

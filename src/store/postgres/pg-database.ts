@@ -51,6 +51,11 @@ export class PgDatabase implements PgQueryable {
     return this.#pool.query<R>(sql, params as unknown[]);
   }
 
+  /** A statement run for every message: parsed and planned once per connection (a named prepared statement), not at each call. */
+  queryPrepared<R extends pg.QueryResultRow = pg.QueryResultRow>(name: string, sql: string, params: readonly unknown[] = []): Promise<pg.QueryResult<R>> {
+    return this.#pool.query<R>({ name, text: sql, values: params as unknown[] });
+  }
+
   /** Runs `work` in one transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws. */
   async transaction<T>(work: (tx: PgQueryable) => Promise<T>, isolation: 'read committed' | 'serializable' = 'read committed'): Promise<T> {
     const client = await this.#pool.connect();

@@ -28,21 +28,11 @@ import {
   type LedgerRow,
   type StatusCountRow,
 } from '../rows/ledger-rows.ts';
+import { acceptedBatch, claimBatch, noLongerWanted } from './pg-delivery-batches.ts';
 import type { PgDatabase } from './pg-database.ts';
 
-/**
- * Why a pending row may no longer be sent (NULL: it may), as in sqlite-ledger.ts; $1 is
- * the edition id (its newsletter is the part before the slash), $2 the subscriber id.
- */
-export const NO_LONGER_WANTED = `(
-  SELECT CASE
-    WHEN sub.status IS NOT NULL AND sub.status <> 'active' THEN 'subscription ' || sub.status || ' before delivery'
-    WHEN s.status <> 'active' THEN 'subscriber ' || s.status || ' before delivery'
-    WHEN EXISTS (SELECT 1 FROM suppressions x WHERE x.address_hash = tidings_address_hash(s.email)) THEN 'address suppressed before delivery'
-  END
-  FROM subscribers s
-  LEFT JOIN subscriptions sub ON sub.subscriber_id = s.id AND sub.newsletter_id = split_part($1::text, '/', 1)
-  WHERE s.id = $2)`;
+/** Why a pending row may no longer be sent (NULL: it may): $1 is the edition id, $2 the subscriber id. */
+export const NO_LONGER_WANTED = noLongerWanted('$1::text', '$2');
 
 /** A `sending` row a live worker has in flight (`now`: the parameter holding the time): its message is in transit, not ambiguous. */
 const liveWorkerRow = (now: string) => `EXISTS (SELECT 1 FROM delivery_workers w WHERE w.worker_id = d.lease_owner AND w.expires_at > ${now})`;
@@ -55,9 +45,17 @@ const NOT_LEASED = '(lease_until IS NULL OR lease_until <= $3)';
  * (`WHERE status = …`): under READ COMMITTED a second updater of the same row waits for
  * the first and re-checks the condition, so only one caller ever wins a row. Rows leased
  * to a worker (pg-work-queue.ts) are left to that worker until its lease runs out.
+ * Claims and acceptances asked for while the previous one is on its way travel in one
+ * statement (pg-delivery-batches.ts): one round trip and one commit for many rows.
  */
 export class PgLedger implements Ledger {
-  constructor(private readonly db: PgDatabase) {}
+  private readonly claims;
+  private readonly acceptances;
+
+  constructor(private readonly db: PgDatabase) {
+    this.claims = claimBatch(db);
+    this.acceptances = acceptedBatch(db);
+  }
 
   async ensurePending(editionId: string, subscriberIds: readonly SubscriberId[]): Promise<void> {
     if (subscriberIds.length === 0) return;
@@ -68,30 +66,13 @@ export class PgLedger implements Ledger {
   }
 
   async claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<ClaimResult> {
-    const params = [editionId, subscriberId, at.toISOString()];
-    const claimed = await this.db.query(
-      `UPDATE deliveries SET status = 'sending', claimed_at = $3, attempts = attempts + 1, lease_owner = NULL, lease_until = NULL
-        WHERE edition_id = $1 AND subscriber_id = $2 AND status = 'pending' AND ${NOT_LEASED} AND ${NO_LONGER_WANTED} IS NULL`,
-      params,
-    );
-    if (claimed.rowCount === 1) return { claimed: true };
-    return { claimed: false, skipped: await skipUnwanted(this.db, params, NOT_LEASED) };
+    if (await this.claims.submit({ editionId, subscriberId, at, workerId: null })) return { claimed: true };
+    return { claimed: false, skipped: await skipUnwanted(this.db, [editionId, subscriberId, at.toISOString()], NOT_LEASED) };
   }
 
   async recordAccepted(editionId: string, subscriberId: SubscriberId, at: Date, record: AcceptedRecord): Promise<void> {
-    // One statement, so one round trip and atomic: only a row this caller had claimed
-    // counts, and no articles are remembered for a lost race.
-    await this.db.query(
-      `WITH accepted AS (
-         UPDATE deliveries SET status = 'accepted', finished_at = $1, message_id = $2, response = $3, segment = $4,
-           error_code = NULL, retryable = 0
-         WHERE edition_id = $5 AND subscriber_id = $6 AND status = 'sending'
-         RETURNING subscriber_id)
-       INSERT INTO received_articles (subscriber_id, article_id, edition_id)
-         SELECT accepted.subscriber_id, article.id, $5 FROM accepted, unnest($7::text[]) AS article (id)
-       ON CONFLICT DO NOTHING`,
-      [at.toISOString(), record.messageId, record.response, record.segment, editionId, subscriberId, record.articleIds],
-    );
+    // Atomic per row: only a row this caller had claimed counts, and no articles are remembered for a lost race.
+    await this.acceptances.submit({ editionId, subscriberId, at, record });
   }
 
   async recordFailed(editionId: string, subscriberId: SubscriberId, at: Date, record: FailedRecord): Promise<void> {

@@ -1,7 +1,8 @@
 import type { ClaimResult, SubscriberId } from '../../delivery/ledger.ts';
 import type { WorkerInfo, WorkQueue } from '../../delivery/work-queue.ts';
 import type { PgDatabase } from './pg-database.ts';
-import { NO_LONGER_WANTED, skipUnwanted } from './pg-ledger.ts';
+import { claimBatch } from './pg-delivery-batches.ts';
+import { skipUnwanted } from './pg-ledger.ts';
 
 /** $4 = the worker: a row this worker leased (an expired lease is still ours until someone else takes it). */
 const LEASED_TO_US = 'lease_owner = $4 AND lease_until IS NOT NULL';
@@ -12,7 +13,12 @@ const LEASED_TO_US = 'lease_owner = $4 AND lease_until IS NOT NULL';
  * other change is a conditional UPDATE, as in the ledger.
  */
 export class PgWorkQueue implements WorkQueue {
-  constructor(private readonly db: PgDatabase) {}
+  /** In-flight marks of concurrent sends share one statement (pg-delivery-batches.ts). */
+  private readonly claims;
+
+  constructor(private readonly db: PgDatabase) {
+    this.claims = claimBatch(db);
+  }
 
   async heartbeat(worker: WorkerInfo, at: Date, ttlMs: number): Promise<number> {
     const now = at.toISOString();
@@ -30,6 +36,11 @@ export class PgWorkQueue implements WorkQueue {
   async leave(workerId: string): Promise<void> {
     await this.releaseLeases(workerId);
     await this.db.query('DELETE FROM delivery_workers WHERE worker_id = $1', [workerId]);
+  }
+
+  async workers(): Promise<WorkerInfo[]> {
+    const { rows } = await this.db.query<{ worker_id: string; host: string; pid: number }>('SELECT worker_id, host, pid FROM delivery_workers ORDER BY worker_id');
+    return rows.map((r) => ({ workerId: r.worker_id, host: r.host, pid: r.pid }));
   }
 
   async queuedEditions(newsletterId?: string): Promise<string[]> {
@@ -56,15 +67,9 @@ export class PgWorkQueue implements WorkQueue {
   }
 
   async claimLeased(editionId: string, subscriberId: SubscriberId, workerId: string, at: Date): Promise<ClaimResult> {
-    const params = [editionId, subscriberId, at.toISOString(), workerId];
-    const claimed = await this.db.query(
-      // lease_owner stays: an ambiguous row names the worker that had it in flight.
-      `UPDATE deliveries SET status = 'sending', claimed_at = $3, attempts = attempts + 1, lease_until = NULL
-        WHERE edition_id = $1 AND subscriber_id = $2 AND status = 'pending' AND ${LEASED_TO_US} AND ${NO_LONGER_WANTED} IS NULL`,
-      params,
-    );
-    if (claimed.rowCount === 1) return { claimed: true };
-    return { claimed: false, skipped: await skipUnwanted(this.db, params, LEASED_TO_US) };
+    // lease_owner stays: an ambiguous row names the worker that had it in flight.
+    if (await this.claims.submit({ editionId, subscriberId, at, workerId })) return { claimed: true };
+    return { claimed: false, skipped: await skipUnwanted(this.db, [editionId, subscriberId, at.toISOString(), workerId], LEASED_TO_US) };
   }
 
   async inFlight(editionId: string, at: Date): Promise<{ workerId: string; host: string; pid: number; rows: number }[]> {
@@ -97,16 +102,35 @@ export class PgWorkQueue implements WorkQueue {
 
   async loadSegment(editionId: string, segmentKey: string): Promise<string | null> {
     const { rows } = await this.db.query<{ rendered: string }>(
-      'SELECT rendered FROM edition_segments WHERE edition_id = $1 AND segment = $2',
+      `SELECT rendered FROM edition_segments WHERE edition_id = $1 AND segment = $2 AND rendered <> ''`,
       [editionId, segmentKey],
     );
     return rows[0]?.rendered ?? null;
   }
 
+  async reserveSegment(editionId: string, segmentKey: string, workerId: string, at: Date, staleMs: number): Promise<{ rendered: string } | 'render' | 'wait'> {
+    // A reservation is the row with an empty rendering: its owner and when it started.
+    const reserved = await this.db.query(
+      `INSERT INTO edition_segments (edition_id, segment, rendered, rendered_by, rendered_at) VALUES ($1, $2, '', $3, $4)
+       ON CONFLICT (edition_id, segment) DO UPDATE SET rendered_by = excluded.rendered_by, rendered_at = excluded.rendered_at
+         WHERE edition_segments.rendered = '' AND edition_segments.rendered_at <= $5
+       RETURNING 1`,
+      [editionId, segmentKey, workerId, at.toISOString(), new Date(at.getTime() - staleMs).toISOString()],
+    );
+    if (reserved.rowCount === 1) return 'render';
+    const stored = await this.loadSegment(editionId, segmentKey);
+    return stored === null ? 'wait' : { rendered: stored };
+  }
+
+  async abandonSegment(editionId: string, segmentKey: string, workerId: string): Promise<void> {
+    await this.db.query(`DELETE FROM edition_segments WHERE edition_id = $1 AND segment = $2 AND rendered = '' AND rendered_by = $3`, [editionId, segmentKey, workerId]);
+  }
+
   async saveSegment(editionId: string, segmentKey: string, rendered: string, workerId: string, at: Date): Promise<string> {
     await this.db.query(
       `INSERT INTO edition_segments (edition_id, segment, rendered, rendered_by, rendered_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT (edition_id, segment) DO UPDATE SET rendered = excluded.rendered, rendered_by = excluded.rendered_by, rendered_at = excluded.rendered_at
+         WHERE edition_segments.rendered = ''`,
       [editionId, segmentKey, rendered, workerId, at.toISOString()],
     );
     // Whoever stored first wins: every worker sends the same bytes for a segment.

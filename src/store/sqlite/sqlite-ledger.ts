@@ -34,13 +34,15 @@ import type { SqliteDatabase } from './open-database.ts';
  * Why a pending row may no longer be sent (NULL: it may): the subscription ended, the
  * subscriber is no longer active (erased, bounced, paused), or the address is suppressed,
  * after the audience was read. Rows without a stored subscriber (ledger-only tests) pass.
- * The newsletter is the edition id's part before the slash.
+ * The newsletter is the edition id's part before the slash. The address is hashed (a
+ * JavaScript function, ~2% of a send's CPU) only when some address is suppressed at all.
  */
 const NO_LONGER_WANTED = `(
   SELECT CASE
     WHEN sub.status IS NOT NULL AND sub.status <> 'active' THEN 'subscription ' || sub.status || ' before delivery'
     WHEN s.status <> 'active' THEN 'subscriber ' || s.status || ' before delivery'
-    WHEN EXISTS (SELECT 1 FROM suppressions x WHERE x.address_hash = tidings_address_hash(s.email)) THEN 'address suppressed before delivery'
+    WHEN EXISTS (SELECT 1 FROM suppressions) AND EXISTS (SELECT 1 FROM suppressions x WHERE x.address_hash = tidings_address_hash(s.email))
+      THEN 'address suppressed before delivery'
   END
   FROM subscribers s
   LEFT JOIN subscriptions sub ON sub.subscriber_id = s.id

@@ -114,5 +114,22 @@ export function workQueueContract(name: string, open: () => Promise<OpenedQueue>
       // Back in the queue for any worker.
       expect(await queue.claimBatch(E, 'b', 10, 1000, at(5001))).toEqual([1, 2]);
     });
+
+    it('lets one process render a segment while the others wait for it; a stale or abandoned reservation passes on', async () => {
+      const { queue, otherQueue } = current;
+      const turns = await Promise.all([queue.reserveSegment(E, 'seg-2', 'a', T0, 30_000), otherQueue.reserveSegment(E, 'seg-2', 'b', T0, 30_000)]);
+      expect(turns.sort()).toEqual(['render', 'wait']);
+      expect(await queue.loadSegment(E, 'seg-2')).toBeNull(); // a reservation is not a rendering
+      const renderer = turns[0] === 'render' ? 'a' : 'b';
+      expect(await queue.saveSegment(E, 'seg-2', '{"by":"renderer"}', renderer, at(10))).toBe('{"by":"renderer"}');
+      expect(await otherQueue.reserveSegment(E, 'seg-2', 'c', at(20), 30_000)).toEqual({ rendered: '{"by":"renderer"}' });
+
+      // The renderer died: after staleMs the next asker renders; a failed render hands the turn on at once.
+      expect(await queue.reserveSegment(E, 'seg-3', 'a', T0, 30_000)).toBe('render');
+      expect(await otherQueue.reserveSegment(E, 'seg-3', 'b', at(29_000), 30_000)).toBe('wait');
+      expect(await otherQueue.reserveSegment(E, 'seg-3', 'b', at(31_000), 30_000)).toBe('render');
+      await otherQueue.abandonSegment(E, 'seg-3', 'b');
+      expect(await queue.reserveSegment(E, 'seg-3', 'c', at(31_001), 30_000)).toBe('render');
+    });
   });
 }
