@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CategoryConfig, FetchLimits } from '../config/schema.ts';
-import { describeError } from '../core/errors.ts';
+import { describeError, isTidingsError, type ErrorCode } from '../core/errors.ts';
 import type { ArticleRecord } from '../store/article-store.ts';
 import { isHttpUrl } from '../core/http-url.ts';
 import { CategoryMapper } from './category-mapper.ts';
@@ -13,7 +13,7 @@ import type { InputKind } from './types.ts';
 
 export type InspectResult =
   | { input: string; kind: InputKind; articles: ArticleRecord[]; warnings: string[] }
-  | { input: string; error: string };
+  | { input: string; error: string; code: ErrorCode | 'UNEXPECTED' };
 
 function sourceNameFor(input: string, siteName: string | null): string {
   if (siteName) return siteName;
@@ -36,7 +36,7 @@ export async function inspectInputs(
       );
       results.push({ input, kind: parsed.kind, articles: await options.enricher.enrich(records), warnings: parsed.warnings });
     } catch (error) {
-      results.push({ input, error: describeError(error) });
+      results.push({ input, error: describeError(error), code: isTidingsError(error) ? error.code : 'UNEXPECTED' });
     }
   }
   return results;

@@ -18,7 +18,7 @@ export async function runStart(ctx: AppContext, signal: AbortSignal): Promise<nu
     await lease.acquire(ctx.clock.now());
   } catch (error) {
     if (!(error instanceof LeaseHeldError)) throw error;
-    ctx.err(`error: ${error.message}`);
+    ctx.err(`error: [${error.code}] ${error.message}`);
     return 2;
   }
   let listening: ListeningWebServer | null = null;
