@@ -2,6 +2,7 @@ import type { AppContext } from '../../app/context.ts';
 import { createImageProxyFromContext } from '../../app/images/image-proxy-from-context.ts';
 import { createSubscriberServiceFromContext } from '../../app/subscribers/create-subscriber-service-from-context.ts';
 import type { SubscriberService } from '../../app/subscribers/subscriber-service.ts';
+import { checkStoreHealth } from '../../app/store-health.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { parseCronExpression } from '../../schedule/cron-expression.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
@@ -34,7 +35,7 @@ export interface ListeningWebServer {
 /**
  * The one HTTP server of `tidings serve` and `tidings start`, wired from the context:
  * the subscriber and public pages, the editor desk under /desk, the views (with
- * `templates.dir` overrides), `/healthz` (the store, plus whatever the caller adds) and
+ * `templates.dir` overrides), `/healthz` (the store takes a write, plus whatever the caller adds) and
  * `/metrics`. Listens on web.host:web.port.
  */
 export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring = {}): Promise<ListeningWebServer> {
@@ -65,14 +66,10 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
     metrics,
     images: createImageProxyFromContext(ctx),
     checkHealth: async () => {
-      // A read that touches the database: a locked or vanished file fails it.
-      try {
-        await ctx.store.editions.getEdition('healthz/0000-00-00T00:00');
-      } catch (error) {
-        throw new Error(`store unavailable (${error instanceof Error ? error.message : String(error)})`);
-      }
+      // A write and its read back: a read-only, full or vanished store fails it.
+      const store = await checkStoreHealth(ctx.store, ctx.clock);
       const detail = await wiring.checkHealth?.();
-      return detail ? `store ok; ${detail}` : 'store ok';
+      return detail ? `${store}; ${detail}` : store;
     },
   }, { modules: [...ROUTE_MODULES, createDeskRoutes(ctx)] });
   const { host, port } = ctx.config.web;

@@ -1,6 +1,7 @@
 import { CONTENT_SCHEMA } from './schema/content.ts';
 import { DELIVERY_SCHEMA } from './schema/delivery.ts';
+import { HEALTH_AND_SIGNUP_MAIL_SCHEMA } from './schema/health-and-signup-mail.ts';
 import type { PgMigration } from './pg-migrations.ts';
 
 /** Every PostgreSQL migration, in version order (one file per area under schema/). */
-export const PG_MIGRATIONS: readonly PgMigration[] = [CONTENT_SCHEMA, DELIVERY_SCHEMA];
+export const PG_MIGRATIONS: readonly PgMigration[] = [CONTENT_SCHEMA, DELIVERY_SCHEMA, HEALTH_AND_SIGNUP_MAIL_SCHEMA];

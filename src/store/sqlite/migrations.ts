@@ -3,7 +3,8 @@
  * `PRAGMA user_version` records how far a file has come.
  * Area owners: 1 articles (ingest), 2 editions, 3 subscribers, 4 deliveries, 5 send leases,
  * 6 subscriber lifecycle, 7 scheduler, 8 source fetch state, 9 editor desk,
- * 10 delivery events and reader fields, 11 page cache (full text), 13 model-written summaries.
+ * 10 delivery events and reader fields, 11 page cache (full text), 13 model-written summaries,
+ * 14 store heartbeat and queued signup mail.
  * Keep the array in version order.
  */
 export interface Migration {
@@ -369,6 +370,22 @@ export const MIGRATIONS: readonly Migration[] = [
         created_at TEXT NOT NULL,
         PRIMARY KEY (content_hash, model, variant)
       );
+    `,
+  },
+  {
+    version: 14,
+    name: 'store heartbeat and queued signup mail (webops)',
+    sql: `
+      -- /healthz writes one row here: a store that cannot take a write is not healthy.
+      CREATE TABLE store_heartbeats (
+        name TEXT PRIMARY KEY,
+        at TEXT NOT NULL
+      );
+      -- Confirmation mails are sent from the store, so a stop (or a crash) before the mail
+      -- went out leaves it queued for the next process. Rows from before were handled then.
+      ALTER TABLE signup_requests ADD COLUMN mail_status TEXT NOT NULL DEFAULT 'sent'; -- queued | sending | sent | failed
+      ALTER TABLE signup_requests ADD COLUMN mail_claimed_at TEXT;
+      CREATE INDEX signup_requests_mail ON signup_requests (mail_status, id);
     `,
   },
 ];
