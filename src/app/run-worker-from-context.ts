@@ -34,7 +34,7 @@ export async function runWorkerFromContext(ctx: AppContext, options: WorkerComma
   const transportConfig = ctx.config.transport;
   const maxConnections = transportConfig.type === 'smtp' ? transportConfig.maxConnections : 4;
   const host = os.hostname();
-  const transport = createMailTransport(transportConfig, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger });
+  const transport = createMailTransport(transportConfig, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger, abortSignal: ctx.shutdown.expired });
   return runWorker<Recipient>(
     {
       queue,
