@@ -3,7 +3,7 @@ import { runScheduler } from '../../schedule/run-scheduler.ts';
 import { LeaseHeldError } from '../../schedule/scheduler-lease.ts';
 import { createLease, createScheduler } from './schedule.ts';
 import { runSubscribersSync } from './subscribers.ts';
-import { listenWebServer, type ListeningWebServer } from './web-server-wiring.ts';
+import { drainSignupMail, listenWebServer, type ListeningWebServer } from './web-server-wiring.ts';
 
 /**
  * Healthy: the scheduler ticked within three periods. The server listens before the
@@ -49,7 +49,7 @@ export async function runStart(ctx: AppContext, signal: AbortSignal): Promise<nu
     await runSubscribersSync(ctx, { skipInvalid: true });
     const outcome = await runScheduler({ scheduler, lease, clock: ctx.clock, logger: ctx.logger, tickEveryMs: ctx.config.scheduler.tickEvery, signal });
     await listening.close();
-    await listening.subscribers.drain();
+    await drainSignupMail(ctx, listening);
     ctx.out('stopped');
     return outcome === 'stopped' ? 0 : 1;
   } catch (error) {

@@ -73,10 +73,28 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
     },
   }, { modules: [...ROUTE_MODULES, createDeskRoutes(ctx)] });
   const { host, port } = ctx.config.web;
-  const server = await listenUntilClosed(app, { host, port, logger: ctx.logger, signals: process }).catch((error: NodeJS.ErrnoException) => {
+  // A stop begins the shutdown budget; requests in flight get at most 10 s of it.
+  const graceMs = Math.min(10_000, ctx.config.shutdownTimeout);
+  const server = await listenUntilClosed(app, { host, port, logger: ctx.logger, signals: process, graceMs, onClosing: () => ctx.shutdown.begin() }).catch((error: NodeJS.ErrnoException) => {
     const reason = LISTEN_ERRORS[error.code ?? ''];
     if (!reason) throw error;
     throw new ConfigError(ctx.configFile, [`web.host/web.port: cannot listen on ${host}:${port}: ${reason}`]);
   });
+  // Confirmation mails a stopped (or crashed) process left queued go out now.
+  subscribers.sendQueuedMail();
   return { subscribers, address: server.address, closed: server.closed, close: () => server.close() };
+}
+
+/**
+ * After the server closed: queued confirmation mails go out within what is left of the
+ * shutdown budget; once it is spent the mail in flight is ended and stays queued, with the
+ * rest, for the next start. Returns false when mail was left queued.
+ */
+export async function drainSignupMail(ctx: AppContext, server: ListeningWebServer): Promise<boolean> {
+  ctx.shutdown.begin();
+  if (await ctx.shutdown.within(server.subscribers.drain())) return true;
+  // The queue stops and its transport aborts with the budget: this returns at once.
+  await server.subscribers.drain();
+  ctx.err(`shutdownTimeout (${Math.round(ctx.config.shutdownTimeout / 1000)} s) spent: signup mail left queued for the next start`);
+  return false;
 }
