@@ -53,7 +53,7 @@ describe('a store file that is not a store is refused', () => {
     writeFileSync(store, 'id,email\n1,a@example.org\n'.repeat(100));
     const result = await runCli(['-q', '-c', config, 'status']);
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/^error: \[STORE_FAILED\] .*tidings\.db: the file is not a SQLite database/);
+    expect(result.err).toMatch(/^error: \[STORE_FAILED\] .*tidings\.db: cannot open the store: file is not a database/);
     expect(readFileSync(store, 'utf8')).toMatch(/^id,email/);
   });
 

@@ -42,8 +42,8 @@ function checkExistingFile(file: string): 'missing' | 'database' {
     throw error;
   }
   const refuse = (what: string) =>
-    new TidingsError('STORE_FAILED', `${what}, not a Tidings store: restore it from a backup, or move it away to start a new store here`, { where: file });
-  if (size === 0) throw refuse('the file is empty (0 bytes)');
+    new TidingsError('STORE_FAILED', `cannot open the store: ${what}: restore it from a backup, or move it away to start a new store here`, { where: file });
+  if (size === 0) throw refuse('the file is empty (0 bytes), not a Tidings store');
   const header = Buffer.alloc(SQLITE_HEADER.length);
   const fd = openSync(file, 'r');
   try {
@@ -51,7 +51,7 @@ function checkExistingFile(file: string): 'missing' | 'database' {
   } finally {
     closeSync(fd);
   }
-  if (!header.equals(SQLITE_HEADER)) throw refuse('the file is not a SQLite database');
+  if (!header.equals(SQLITE_HEADER)) throw refuse('file is not a database (no SQLite header)');
   return 'database';
 }
 
