@@ -2,6 +2,7 @@ import type { AppContext } from '../../app/context.ts';
 import { runSend } from '../../app/run-send.ts';
 import { runTestSend } from '../../app/run-test-send.ts';
 import { UsageError } from '../../core/errors.ts';
+import { armShutdownBackstop } from './shutdown-backstop.ts';
 
 /**
  * SIGINT/SIGTERM stop claiming; messages in flight are finished and recorded, within
@@ -15,7 +16,7 @@ export function stopOnSignals(ctx: AppContext): { signal: AbortSignal; release: 
     if (!controller.signal.aborted) {
       ctx.err(`${name}: finishing the messages in flight, then stopping (at most ${Math.round(ctx.config.shutdownTimeout / 1000)} s; again to force)`);
       ctx.shutdown.begin();
-      ctx.shutdown.expired.addEventListener('abort', () => abandonAfterBudget(ctx), { once: true });
+      armShutdownBackstop(ctx);
     }
     else process.exit(130);
     controller.abort();
@@ -31,19 +32,6 @@ export function stopOnSignals(ctx: AppContext): { signal: AbortSignal; release: 
       process.off('SIGTERM', onTerm);
     },
   };
-}
-
-/**
- * The budget is spent: transports are ending their connections and the work records what
- * it had in flight. Should something still hold on (a store that does not answer), the
- * process exits anyway a little later, before the service manager's kill.
- */
-function abandonAfterBudget(ctx: AppContext): void {
-  ctx.err(`shutdownTimeout (${Math.round(ctx.config.shutdownTimeout / 1000)} s) spent: abandoning the work in flight`);
-  setTimeout(() => {
-    ctx.err('still not stopped 10 s after shutdownTimeout: exiting now (rows left sending are ambiguous)');
-    process.exit(1);
-  }, 10_000).unref();
 }
 
 const kebab = (flag: string) => `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../app/context.ts';
+import { armShutdownBackstop } from './shutdown-backstop.ts';
 import { drainSignupMail, listenWebServer } from './web-server-wiring.ts';
 
 /**
@@ -9,6 +10,7 @@ import { drainSignupMail, listenWebServer } from './web-server-wiring.ts';
  */
 export async function runServe(ctx: AppContext): Promise<number> {
   const server = await listenWebServer(ctx);
+  armShutdownBackstop(ctx);
   ctx.out(`listening on ${server.address} (public address ${ctx.config.web.baseUrl})`);
   await server.closed;
   await drainSignupMail(ctx, server);
