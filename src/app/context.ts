@@ -6,6 +6,7 @@ import type { Clock } from '../core/clock.ts';
 import { ConfigError, TidingsError } from '../core/errors.ts';
 import { createHttpClient, type HttpClient } from '../core/http/http-client.ts';
 import type { Logger } from '../core/logger.ts';
+import { ShutdownBudget } from '../core/shutdown-budget.ts';
 import { journalPathFor } from '../delivery/outcome-journal.ts';
 import { storeLocation } from '../store/open-store.ts';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.ts';
@@ -48,6 +49,8 @@ export interface AppContext {
   resolvePath(relative: string): string;
   /** A command line to print for the user to run next, with `-c FILE` when it is not the default. */
   commandLine(args: string): string;
+  /** Begun by the first stop signal; its `expired` ends what cannot finish in `shutdownTimeout`. */
+  shutdown: ShutdownBudget;
   /** Closes the store (for PostgreSQL, ends its pool: await it) and the HTTP client's connections. */
   close(): void | Promise<void>;
 }
@@ -88,6 +91,7 @@ export function createAppContext(options: ContextOptions): AppContext {
     http,
     outcomeJournalFile,
     resolvePath,
+    shutdown: new ShutdownBudget(config.shutdownTimeout),
     commandLine: (args) => (loaded.file === DEFAULT_CONFIG_FILE ? `tidings ${args}` : `tidings -c ${loaded.file} ${args}`),
     close: async () => {
       await Promise.all([store.close(), http.close()]);

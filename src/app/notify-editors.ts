@@ -48,7 +48,7 @@ export async function notifyEditors(ctx: AppContext, newsletterId: string, editi
     from: newsletter.from, newsletterId: newsletter.id, newsletterTitle: newsletter.title, clock: ctx.clock, kind: 'notification',
     returnPath: ctx.config.transport.returnPath ? { address: ctx.config.transport.returnPath, secret } : undefined,
   });
-  const transport = createMailTransport(ctx.config.transport, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger });
+  const transport = createMailTransport(ctx.config.transport, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger, abortSignal: ctx.shutdown.expired });
   const reached: string[] = [];
   try {
     for (const [index, email] of editors.entries()) {

@@ -147,7 +147,7 @@ async function sendUnderLease(
   // One instant for who is subscribed (a reader paused until today counts from it).
   const now = ctx.clock.now();
   const awaitingApproval = newsletter.requireApproval && edition.status === 'draft';
-  const transport = options.dryRun ? null : createMailTransport(ctx.config.transport, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger });
+  const transport = options.dryRun ? null : createMailTransport(ctx.config.transport, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger, abortSignal: ctx.shutdown.expired });
   if (transport && ctx.config.transport.type === 'smtp' && !ctx.config.web.baseUrl.startsWith('https:')) {
     ctx.logger.warn({ baseUrl: ctx.config.web.baseUrl }, 'web.baseUrl is not https: mailbox providers ignore the one-click List-Unsubscribe link');
   }

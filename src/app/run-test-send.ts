@@ -42,7 +42,7 @@ export async function runTestSend(ctx: AppContext, newsletterId: string, options
     content: { ...content, subject: `[TEST] ${content.subject}` },
     urls,
   });
-  const transport = createMailTransport(ctx.config.transport, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger });
+  const transport = createMailTransport(ctx.config.transport, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger, abortSignal: ctx.shutdown.expired });
   try {
     const receipt = await transport.send(message);
     ctx.out(`test copy of ${pipeline.edition.id} (as ${reader.email}) to ${options.to}: ${receipt.response}`);

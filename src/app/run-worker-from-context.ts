@@ -38,7 +38,7 @@ export async function runWorkerFromContext(ctx: AppContext, options: WorkerComma
   const maxConnections = transportConfig.type === 'smtp' ? transportConfig.maxConnections : 4;
   const host = os.hostname();
   const workerId = `${host} pid ${process.pid} worker ${randomUUID().slice(0, 8)}`;
-  const transport = createMailTransport(transportConfig, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger });
+  const transport = createMailTransport(transportConfig, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger, abortSignal: ctx.shutdown.expired });
   return runWorker<Recipient>(
     {
       queue,

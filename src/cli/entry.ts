@@ -13,3 +13,6 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 process.exitCode = await main(process.argv);
+// The command is done and has recorded its outcome. A connection it abandoned (a mail
+// server that never answered, past shutdownTimeout) must not keep the process alive.
+setTimeout(() => process.exit(), 2_000).unref();

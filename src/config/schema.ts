@@ -80,6 +80,12 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   desk: deskSchema,
+  /**
+   * How long a stop (SIGTERM/SIGINT) may take before work in flight is abandoned: messages
+   * in flight recorded (ambiguous where the server may have them), signup mails left queued.
+   * Keep it below the service manager's stop timeout (systemd TimeoutStopSec).
+   */
+  shutdownTimeout: duration('30s').refine((ms) => ms >= 1000, { message: 'must be at least 1s' }),
   /** Reports that come back to transport.returnPath, read by the scheduler (docs/operations.md, "Bounces"). */
   bounces: z
     .strictObject({

@@ -31,4 +31,9 @@ export interface MailTransport {
   /** The server asked us to slow down: lower the send rate for a while. */
   slowDown?(): void;
   close(): Promise<void>;
+  /**
+   * Ends every connection now (the shutdown budget is spent): each message in flight fails
+   * as never sent, or as ambiguous once its final dot went out. Files have nothing to end.
+   */
+  abort?(): void;
 }

@@ -33,6 +33,8 @@ export interface SmtpTransportOptions {
   greetingTimeoutMs: number;
   /** Inactivity on an open connection, in ms: also how long a reply after DATA may take. */
   socketTimeoutMs: number;
+  /** Aborted when the process must stop now (the shutdown budget is spent): see abort(). */
+  abortSignal?: AbortSignal;
 }
 
 /**
@@ -45,6 +47,8 @@ export class SmtpTransport implements MailTransport {
   private readonly bucket: TokenBucket;
   private readonly where: string;
   private readonly sign: DkimSign | null;
+  private readonly abortSignal: AbortSignal | undefined;
+  private readonly onAbort = () => this.abort();
 
   constructor(options: SmtpTransportOptions) {
     const endpoint = smtpEndpoint(options.url);
@@ -61,6 +65,9 @@ export class SmtpTransport implements MailTransport {
     this.client = options.client === 'nodemailer' ? new NodemailerClient(clientOptions) : new SmtpSessionPool(clientOptions);
     this.sign = options.dkim ? createDkimSigner({ expiresMs: 7 * 86_400_000, ...options.dkim }, options.clock ?? systemClock) : null;
     this.bucket = new TokenBucket({ ratePerSecond: options.rateLimit });
+    this.abortSignal = options.abortSignal;
+    if (this.abortSignal?.aborted) this.client.abort();
+    this.abortSignal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
   async send(message: OutgoingMessage): Promise<SendReceipt> {
@@ -85,7 +92,12 @@ export class SmtpTransport implements MailTransport {
   }
 
   async close(): Promise<void> {
+    this.abortSignal?.removeEventListener('abort', this.onAbort);
     await this.client.close();
+  }
+
+  abort(): void {
+    this.client.abort();
   }
 }
 
@@ -93,7 +105,7 @@ export class SmtpTransport implements MailTransport {
  * The transport from the configuration. The DKIM key is read here, at start, so a
  * missing key fails before anything is claimed. `baseDir` resolves relative paths.
  */
-export function createMailTransport(config: TransportConfig, baseDir: string, deps: { clock: Clock; logger?: Logger }): MailTransport {
+export function createMailTransport(config: TransportConfig, baseDir: string, deps: { clock: Clock; logger?: Logger; abortSignal?: AbortSignal }): MailTransport {
   if (config.type === 'outbox') return new OutboxTransport(path.resolve(baseDir, config.dir));
   // Loaded for a command that sends nothing, with a variable of the transport unset.
   if (config.type === 'unavailable') throw new ConfigError(config.file, config.problems);
@@ -130,5 +142,6 @@ export function createMailTransport(config: TransportConfig, baseDir: string, de
     connectionTimeoutMs: config.connectionTimeout,
     greetingTimeoutMs: config.greetingTimeout,
     socketTimeoutMs: config.socketTimeout,
+    abortSignal: deps.abortSignal,
   });
 }

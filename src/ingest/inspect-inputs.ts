@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CategoryConfig } from '../config/schema.ts';
-import { describeError } from '../core/errors.ts';
+import { describeError, isTidingsError, type ErrorCode } from '../core/errors.ts';
 import type { HttpClient } from '../core/http/http-client.ts';
 import type { ArticleRecord } from '../store/article-store.ts';
 import { isHttpUrl } from '../core/http-url.ts';
@@ -14,7 +14,7 @@ import type { InputKind } from './types.ts';
 
 export type InspectResult =
   | { input: string; kind: InputKind; articles: ArticleRecord[]; warnings: string[] }
-  | { input: string; error: string };
+  | { input: string; error: string; code: ErrorCode | 'UNEXPECTED' };
 
 function sourceNameFor(input: string, siteName: string | null): string {
   if (siteName) return siteName;
@@ -37,7 +37,7 @@ export async function inspectInputs(
       );
       results.push({ input, kind: parsed.kind, articles: await options.enricher.enrich(records), warnings: parsed.warnings });
     } catch (error) {
-      results.push({ input, error: describeError(error) });
+      results.push({ input, error: describeError(error), code: isTidingsError(error) ? error.code : 'UNEXPECTED' });
     }
   }
   return results;

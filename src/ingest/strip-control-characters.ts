@@ -17,20 +17,38 @@ import type { ArticleDraft } from '../core/article.ts';
 const LINE_CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 const TEXT_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
-/** For one-line fields (title, author, URL…): every control character goes. */
+/**
+ * Bidirectional formatting controls: an embedding, override or isolate (U+202A–U+202E,
+ * U+2066–U+2069) reorders the text after it, so a title with a U+202E reads backwards in
+ * the desk, the email and the terminal, and can make a link or a name look like another.
+ * None is needed to show right-to-left text (the script's own letters set the direction):
+ * they all go. The marks (LRM, RLM, ALM) only matter beside right-to-left letters; in text
+ * without any, they can only disturb the order of neutrals around them, and go too.
+ */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+const BIDI_MARKS = /[\u200e\u200f\u061c]/g;
+const RIGHT_TO_LEFT_LETTERS = /(?=\p{L})[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}]/u;
+
+export function stripBidiControls(value: string): string {
+  const withoutControls = value.replace(BIDI_CONTROLS, '');
+  return RIGHT_TO_LEFT_LETTERS.test(withoutControls) ? withoutControls : withoutControls.replace(BIDI_MARKS, '');
+}
+
+/** For one-line fields (title, author, URL…): every control character goes, and every bidi control. */
 export function stripLineControls(value: string): string;
 export function stripLineControls(value: string | null): string | null;
 export function stripLineControls(value: string | null): string | null {
   if (value === null) return null;
-  return mapWindows1252Characters(value).replace(LINE_CONTROLS, (control) => (control === '\t' || control === '\n' || control === '\r' ? ' ' : ''));
+  const line = mapWindows1252Characters(value).replace(LINE_CONTROLS, (control) => (control === '\t' || control === '\n' || control === '\r' ? ' ' : ''));
+  return stripBidiControls(line);
 }
 
-/** For multi-line text: tab and line feed stay, CR LF and CR become LF, the rest goes. */
+/** For multi-line text: tab and line feed stay, CR LF and CR become LF, the rest goes (bidi controls too). */
 export function stripTextControls(value: string): string;
 export function stripTextControls(value: string | null): string | null;
 export function stripTextControls(value: string | null): string | null {
   if (value === null) return null;
-  return mapWindows1252Characters(value).replace(/\r\n?/g, '\n').replace(TEXT_CONTROLS, '');
+  return stripBidiControls(mapWindows1252Characters(value).replace(/\r\n?/g, '\n').replace(TEXT_CONTROLS, ''));
 }
 
 /** Every field of a draft, cleaned; the one place normalization strips controls. */

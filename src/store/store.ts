@@ -1,4 +1,5 @@
 import type { EditorStore } from '../app/desk/editor-store.ts';
+import type { StoreHeartbeat } from '../app/store-health.ts';
 import type { AuditLog } from '../editions/audit-log.ts';
 import type { DeliveryEventStore } from '../delivery/delivery-events.ts';
 import type { Ledger } from '../delivery/ledger.ts';
@@ -40,6 +41,8 @@ export interface Store {
   file: string | null;
   audit: AuditLog;
   editors: EditorStore;
+  /** The row /healthz writes: the store takes writes. */
+  heartbeat: StoreHeartbeat;
   /** SQLite closes at once; PostgreSQL ends its pool (await it before the process exits). */
   close(): void | Promise<void>;
 }

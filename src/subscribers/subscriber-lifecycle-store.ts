@@ -40,6 +40,8 @@ export interface SignupRequest extends Omit<NewSignupRequest, 'createdAt' | 'exp
   confirmedAt: string | null;
 }
 
+export type SignupMailOutcome = 'sent' | 'failed' | 'queued';
+
 export interface StoredUnsubscribeEvent {
   subscriberId: number;
   newsletterId: string;
@@ -91,7 +93,16 @@ export interface SubscriberLifecycleStore {
   removeSuppression(addressHash: string): Promise<boolean>;
   isSuppressed(addressHash: string): Promise<boolean>;
 
+  /** Stores the request with its confirmation mail queued (see claimSignupMail). */
   createSignupRequest(request: NewSignupRequest): Promise<number>;
+  /**
+   * The oldest unexpired request whose mail is queued, or was claimed before `staleBefore`
+   * by a process that never finished it (a crash); marked as being sent, claimed at `at`.
+   * Null when there is none. Two processes never get the same one.
+   */
+  claimSignupMail(at: Date, staleBefore: Date): Promise<SignupRequest | null>;
+  /** The claimed mail went out (`sent`), was given up on (`failed`), or goes back to the queue (`queued`: a stop). */
+  finishSignupMail(id: number, outcome: SignupMailOutcome): Promise<void>;
   getSignupRequest(id: number): Promise<SignupRequest | null>;
   signupRequestsByEmail(email: string): Promise<SignupRequest[]>;
   /** False when it was confirmed before. */

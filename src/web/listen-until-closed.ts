@@ -22,7 +22,7 @@ export interface ListeningServer {
  */
 export async function listenUntilClosed(
   app: FastifyInstance,
-  options: { host: string; port: number; logger: Logger; signals: SignalSource; graceMs?: number },
+  options: { host: string; port: number; logger: Logger; signals: SignalSource; graceMs?: number; onClosing?: () => void },
 ): Promise<ListeningServer> {
   const graceMs = options.graceMs ?? 10_000;
   // Fastify logs "Server listening at …" itself.
@@ -32,6 +32,7 @@ export async function listenUntilClosed(
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     if (!closing) {
+      options.onClosing?.();
       options.signals.off('SIGTERM', onSignal);
       options.signals.off('SIGINT', onSignal);
       // A keep-alive connection that served a request in flight stays open after its

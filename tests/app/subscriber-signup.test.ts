@@ -168,6 +168,8 @@ describe('signup with double opt-in', () => {
         renderEditionForWeb: async () => null, locales: ['en'], signupMailTimeoutMs: 300,
       });
       await impatient.requestSignup('daily', { email: 'first@example.org' }, { ip: '2' });
+      // The first mail is on its way to the silent server before the server "comes back".
+      await expect.poll(() => sockets.size, { timeout: 10_000 }).toBe(1);
       url = sink.url;
       await impatient.requestSignup('daily', { email: 'second@example.org' }, { ip: '2' });
       await impatient.drain();

@@ -51,8 +51,9 @@ export function createSubscriberServiceFromContext(ctx: AppContext): SubscriberS
     logger: ctx.logger,
     config: ctx.config,
     secret,
-    openTransport: () => createMailTransport(ctx.config.transport, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger }),
+    openTransport: () => createMailTransport(ctx.config.transport, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger, abortSignal: ctx.shutdown.expired }),
     renderEditionForWeb,
     locales,
+    abandon: ctx.shutdown.expired,
   });
 }

@@ -1,20 +1,21 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { TidingsError, describeError } from '../../core/errors.ts';
-import type { MailTransport, OutgoingMessage } from '../../delivery/mail-transport.ts';
+import { TidingsError } from '../../core/errors.ts';
+import type { OutgoingMessage } from '../../delivery/mail-transport.ts';
 import { normalizeAddress, singleLine } from '../../delivery/mime-headers.ts';
 import { signSignupToken, verifySignupToken } from '../../delivery/subscriber-token.ts';
 import { addressHash } from '../../subscribers/address-hash.ts';
 import { normalizeEmailAddress } from '../../subscribers/email-address.ts';
+import type { SignupRequest } from '../../subscribers/subscriber-lifecycle-store.ts';
 import { buildConfirmationMessage, type ConfirmationKind } from './confirmation-message.ts';
+import { SignupMailQueue } from './signup-mail-queue.ts';
 import { confirmUrlFor } from './public-urls.ts';
 import { maskEmail, type ServiceCore } from './service-core.ts';
 import type { ConfirmResult, SignupInput, SignupReceipt } from './subscriber-types.ts';
 
 /** A confirmation link works this long. */
 export const SIGNUP_LINK_LIFETIME_MS = 7 * 86_400_000;
-/** How long a confirmation mail may take before it is given up on (logged). */
-export const SIGNUP_MAIL_TIMEOUT_MS = 60_000;
+export { SIGNUP_MAIL_TIMEOUT_MS } from './signup-mail-queue.ts';
 
 /** A name given at signup goes into the To: of every digest: short plain text only. */
 export const SIGNUP_NAME_MAX = 64;
@@ -47,13 +48,16 @@ function invalid(field: string, message: string): never {
 }
 
 /**
- * Mails go out after the answer, in order, so the response time does not tell a new
- * address from a subscribed or suppressed one. `drain()` waits for them (shutdown, tests).
+ * Mails go out after the answer, in order, from the store (signup-mail-queue.ts), so the
+ * response time does not tell a new address from a subscribed or suppressed one, and a
+ * stop leaves them queued for the next process. `drain()` waits for them (shutdown, tests).
  */
 export class SignupDesk {
-  private queue: Promise<void> = Promise.resolve();
+  private readonly mail: SignupMailQueue;
 
-  constructor(private readonly core: ServiceCore) {}
+  constructor(private readonly core: ServiceCore) {
+    this.mail = new SignupMailQueue(core, (request) => this.messageFor(request));
+  }
 
   async request(newsletterId: string, raw: SignupInput, request: { ip: string }): Promise<SignupReceipt> {
     const { deps } = this.core;
@@ -103,11 +107,25 @@ export class SignupDesk {
     const subscribed = existing?.subscriptions.some((s) => s.newsletterId === newsletter.id && s.status === 'active') ?? false;
     const kind: ConfirmationKind = subscribed ? 'already' : 'confirm';
     const expiresAt = new Date(now.getTime() + SIGNUP_LINK_LIFETIME_MS);
-    const id = await store.createSignupRequest({ newsletterId: newsletter.id, email, name, categories, locale, ipHash, kind, createdAt: now, expiresAt });
-    const confirmUrl = kind === 'confirm' ? confirmUrlFor(deps.config, newsletter.id, signSignupToken({ signupId: id, newsletterId: newsletter.id, expiresAt }, deps.secret)) : undefined;
-    const message = buildConfirmationMessage({ kind, newsletter, to: { email, name }, locale: locale ?? existing?.locale ?? newsletter.locale, confirmUrl, at: now });
-    this.queue = this.queue.then(() => this.deliver(message, { newsletter: newsletter.id, kind }));
+    await store.createSignupRequest({ newsletterId: newsletter.id, email, name, categories, locale, ipHash, kind, createdAt: now, expiresAt });
+    this.mail.wake();
     return receipt;
+  }
+
+  /** The confirmation (or "already subscribed") mail of a stored request. */
+  private async messageFor(request: SignupRequest): Promise<OutgoingMessage> {
+    const { deps } = this.core;
+    const newsletter = this.core.newsletter(request.newsletterId);
+    const expiresAt = new Date(request.expiresAt);
+    const confirmUrl = request.kind === 'confirm' ? confirmUrlFor(deps.config, newsletter.id, signSignupToken({ signupId: request.id, newsletterId: newsletter.id, expiresAt }, deps.secret)) : undefined;
+    const existing = request.locale ? null : await deps.store.subscribers.findByEmail(request.email);
+    const locale = request.locale ?? existing?.locale ?? newsletter.locale;
+    return buildConfirmationMessage({ kind: request.kind, newsletter, to: { email: request.email, name: request.name }, locale, confirmUrl, at: new Date(request.createdAt) });
+  }
+
+  /** Sends what an earlier process left queued (call once the process is ready). */
+  sendQueued(): void {
+    this.mail.wake();
   }
 
   /** The signup a confirmation link names, checked (signature, expiry, suppression) but not acted on. */
@@ -150,31 +168,7 @@ export class SignupDesk {
     return { ...result, changed: true };
   }
 
-  /**
-   * One mail through a fresh transport. A server that does not answer within the limit
-   * is given up on (the transport is closed), so one stuck mail cannot hold up the rest.
-   */
-  private async deliver(message: OutgoingMessage, log: { newsletter: string; kind: ConfirmationKind }): Promise<void> {
-    const { deps } = this.core;
-    const limit = deps.signupMailTimeoutMs ?? SIGNUP_MAIL_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
-    let transport: MailTransport | undefined;
-    try {
-      transport = deps.openTransport();
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new TidingsError('TRANSPORT_TEMPORARY', `no answer from the mail server within ${limit} ms`)), limit);
-      });
-      await Promise.race([transport.send(message), timeout]);
-      deps.logger.info(log, 'signup mail sent');
-    } catch (error) {
-      deps.logger.error({ ...log, error: describeError(error) }, 'signup mail could not be sent');
-    } finally {
-      clearTimeout(timer);
-      await transport?.close().catch(() => {});
-    }
-  }
-
   drain(): Promise<void> {
-    return this.queue;
+    return this.mail.drain();
   }
 }

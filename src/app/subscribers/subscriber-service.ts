@@ -46,5 +46,6 @@ export function createSubscriberService(deps: SubscriberServiceDeps): Subscriber
     removeSuppression: (email) => removeSuppression(core, email),
     processUnsubscribeMail: (maildir) => processUnsubscribeMail(core, maildir),
     drain: () => signups.drain(),
+    sendQueuedMail: () => signups.sendQueued(),
   };
 }

@@ -197,6 +197,8 @@ export interface SubscriberService {
   processUnsubscribeMail(maildir: string): Promise<MailUnsubscribeReport>;
   /** Waits until queued signup mails are handed to the transport (call before shutting down). */
   drain(): Promise<void>;
+  /** Sends the signup mails an earlier process left queued (a server calls it once it listens). */
+  sendQueuedMail(): void;
 }
 
 /** Renders a whole edition for the web, without personal data; null when it has nothing to show. */
@@ -214,6 +216,8 @@ export interface SubscriberServiceDeps {
   renderEditionForWeb: RenderEditionForWeb;
   /** Give up on a confirmation mail after this long (default 60 s). */
   signupMailTimeoutMs?: number;
+  /** Aborted when the process must stop now (the shutdown budget is spent): the mail in flight goes back to the queue. */
+  abandon?: AbortSignal;
   /** Locales the templates speak (templates/locales/*.json): the preferences and signup choices. */
   locales: readonly string[];
 }

@@ -50,8 +50,8 @@ export async function runInspect(ctx: AppContext, inputs: string[], options: { j
   for (const result of results) {
     if ('error' in result) {
       failed = true;
-      // Parser errors usually name the input already; say it once.
-      ctx.err(result.error.includes(result.input) ? `error: ${result.error}` : `error: ${result.input}: ${result.error}`);
+      // Parser errors usually name the input already; say it once. The code as everywhere: `error: [CODE] …`.
+      ctx.err(`error: [${result.code}] ${result.error.includes(result.input) ? result.error : `${result.input}: ${result.error}`}`);
       continue;
     }
     articles.push(...result.articles.map(toPublicArticle));

@@ -61,7 +61,7 @@ export async function runScheduleCommand(ctx: AppContext, signal: AbortSignal): 
     return outcome === 'stopped' ? 0 : 1;
   } catch (error) {
     if (!(error instanceof LeaseHeldError)) throw error;
-    ctx.err(`error: ${error.message}`);
+    ctx.err(`error: [${error.code}] ${error.message}`);
     return 2;
   }
 }

@@ -2,14 +2,21 @@ import type { AppContext } from '../../app/context.ts';
 import { runSend } from '../../app/run-send.ts';
 import { runTestSend } from '../../app/run-test-send.ts';
 import { UsageError } from '../../core/errors.ts';
+import { armShutdownBackstop } from './shutdown-backstop.ts';
 
-/** SIGINT/SIGTERM stop claiming; messages in flight are finished and recorded. A second signal exits at once. */
+/**
+ * SIGINT/SIGTERM stop claiming; messages in flight are finished and recorded, within
+ * `shutdownTimeout` (ctx.shutdown): then the transports end their connections and what was
+ * in flight is recorded as never sent or, past its final dot, ambiguous. A second signal
+ * exits at once.
+ */
 export function stopOnSignals(ctx: AppContext): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
   const stop = (name: string) => () => {
     if (!controller.signal.aborted) {
-      // A silent server holds the stop for at most transport.socketTimeout; its messages then become ambiguous.
-      ctx.err(`${name}: finishing the messages in flight, then stopping (again to force)`);
+      ctx.err(`${name}: finishing the messages in flight, then stopping (at most ${Math.round(ctx.config.shutdownTimeout / 1000)} s; again to force)`);
+      ctx.shutdown.begin();
+      armShutdownBackstop(ctx);
     }
     else process.exit(130);
     controller.abort();

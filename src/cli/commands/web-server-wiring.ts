@@ -2,6 +2,7 @@ import type { AppContext } from '../../app/context.ts';
 import { createImageProxyFromContext } from '../../app/images/image-proxy-from-context.ts';
 import { createSubscriberServiceFromContext } from '../../app/subscribers/create-subscriber-service-from-context.ts';
 import type { SubscriberService } from '../../app/subscribers/subscriber-service.ts';
+import { checkStoreHealth } from '../../app/store-health.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { parseCronExpression } from '../../schedule/cron-expression.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
@@ -34,7 +35,7 @@ export interface ListeningWebServer {
 /**
  * The one HTTP server of `tidings serve` and `tidings start`, wired from the context:
  * the subscriber and public pages, the editor desk under /desk, the views (with
- * `templates.dir` overrides), `/healthz` (the store, plus whatever the caller adds) and
+ * `templates.dir` overrides), `/healthz` (the store takes a write, plus whatever the caller adds) and
  * `/metrics`. Listens on web.host:web.port.
  */
 export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring = {}): Promise<ListeningWebServer> {
@@ -65,22 +66,22 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
     metrics,
     images: createImageProxyFromContext(ctx),
     checkHealth: async () => {
-      // A read that touches the database: a locked or vanished file fails it.
-      try {
-        await ctx.store.editions.getEdition('healthz/0000-00-00T00:00');
-      } catch (error) {
-        throw new Error(`store unavailable (${error instanceof Error ? error.message : String(error)})`);
-      }
+      // A write and its read back: a read-only, full or vanished store fails it.
+      const store = await checkStoreHealth(ctx.store, ctx.clock);
       const detail = await wiring.checkHealth?.();
-      return { detail: detail ? `store ok; ${detail}` : 'store ok', warnings: await ambiguousWarnings(ctx) };
+      return { detail: detail ? `${store}; ${detail}` : store, warnings: await ambiguousWarnings(ctx) };
     },
   }, { modules: [...ROUTE_MODULES, createDeskRoutes(ctx)] });
   const { host, port } = ctx.config.web;
-  const server = await listenUntilClosed(app, { host, port, logger: ctx.logger, signals: process }).catch((error: NodeJS.ErrnoException) => {
+  // A stop begins the shutdown budget; requests in flight get at most 10 s of it.
+  const graceMs = Math.min(10_000, ctx.config.shutdownTimeout);
+  const server = await listenUntilClosed(app, { host, port, logger: ctx.logger, signals: process, graceMs, onClosing: () => ctx.shutdown.begin() }).catch((error: NodeJS.ErrnoException) => {
     const reason = LISTEN_ERRORS[error.code ?? ''];
     if (!reason) throw error;
     throw new ConfigError(ctx.configFile, [`web.host/web.port: cannot listen on ${host}:${port}: ${reason}`]);
   });
+  // Confirmation mails a stopped (or crashed) process left queued go out now.
+  subscribers.sendQueuedMail();
   return { subscribers, address: server.address, closed: server.closed, close: () => server.close() };
 }
 
@@ -91,4 +92,18 @@ async function ambiguousWarnings(ctx: AppContext): Promise<string[]> {
   const rows = unresolved.reduce((sum, edition) => sum + edition.rows, 0);
   const where = unresolved.slice(0, 5).map((edition) => `${edition.editionId}: ${edition.rows}`).join(', ') + (unresolved.length > 5 ? ', …' : '');
   return [`${rows} ambiguous deliveries unresolved (${where}); decide them with ${ctx.commandLine('deliveries resolve <edition> …')}`];
+}
+
+/**
+ * After the server closed: queued confirmation mails go out within what is left of the
+ * shutdown budget; once it is spent the mail in flight is ended and stays queued, with the
+ * rest, for the next start. Returns false when mail was left queued.
+ */
+export async function drainSignupMail(ctx: AppContext, server: ListeningWebServer): Promise<boolean> {
+  ctx.shutdown.begin();
+  if (await ctx.shutdown.within(server.subscribers.drain())) return true;
+  // The queue stops and its transport aborts with the budget: this returns at once.
+  await server.subscribers.drain();
+  ctx.err(`shutdownTimeout (${Math.round(ctx.config.shutdownTimeout / 1000)} s) spent: signup mail left queued for the next start`);
+  return false;
 }

@@ -58,6 +58,11 @@ export class NodemailerClient implements SmtpClient {
   async close(): Promise<void> {
     if (this.transporter) (await this.transporter).close();
   }
+
+  /** nodemailer's pool has no harder stop than close(): its connections end, in flight or not. */
+  abort(): void {
+    void this.close().catch(() => {});
+  }
 }
 
 /**

@@ -12,6 +12,8 @@ export interface SmtpClient {
   /** The server advertised 8BITMIME (false until a connection said so). */
   readonly eightBitMime: boolean;
   close(): Promise<void>;
+  /** Ends every connection now, messages in flight included (a shutdown out of time). */
+  abort(): void;
 }
 
 /** Where to connect, from an smtp:// or smtps:// URL (credentials decoded). */

@@ -9,7 +9,7 @@ export interface SmtpSessionPoolOptions extends SmtpSessionOptions {
 }
 
 /** Opens a session (SmtpSession.open; tests may count or fail openings). */
-export type OpenSession = (options: SmtpSessionOptions) => Promise<SmtpSession>;
+export type OpenSession = (options: SmtpSessionOptions, signal?: AbortSignal) => Promise<SmtpSession>;
 
 /**
  * Up to `maxConnections` SMTP sessions, opened when needed and reused for
@@ -19,6 +19,9 @@ export type OpenSession = (options: SmtpSessionOptions) => Promise<SmtpSession>;
  */
 export class SmtpSessionPool {
   private readonly idle: SmtpSession[] = [];
+  /** Sessions carrying a message now: abort() ends them too. */
+  private readonly busy = new Set<SmtpSession>();
+  private readonly aborting = new AbortController();
   private readonly queue: (() => void)[] = [];
   private open = 0;
   private closed = false;
@@ -60,13 +63,25 @@ export class SmtpSessionPool {
     await Promise.all(this.idle.splice(0).map((session) => session.quit()));
   }
 
+  /**
+   * Ends every connection now, opening, idle or carrying a message (a shutdown out of
+   * time). A message cut before its final dot fails as never sent, one after it as
+   * ambiguous: the stage decides, as for any dropped connection.
+   */
+  abort(): void {
+    this.closed = true;
+    this.aborting.abort();
+    for (const wake of this.queue.splice(0)) wake();
+    for (const session of [...this.idle.splice(0), ...this.busy]) session.destroy();
+  }
+
   /** An idle session, else a new one while there is room, else the next one released. `fresh`: a new one only. */
   private async acquire(fresh: boolean): Promise<SmtpSession> {
     for (;;) {
       if (this.closed) throw new Error('the SMTP pool is closed');
       const session = fresh && this.open < this.options.maxConnections ? undefined : this.idle.pop();
       if (session) {
-        if (session.usable && !fresh) return session;
+        if (session.usable && !fresh) return this.hold(session);
         // Broken while idle, or a kept one retired to make room for a fresh one.
         this.open--;
         void session.quit();
@@ -75,9 +90,9 @@ export class SmtpSessionPool {
       if (this.open < this.options.maxConnections) {
         this.open++;
         try {
-          const opened = await this.openSession(this.options);
+          const opened = await this.openSession(this.options, this.aborting.signal);
           this.advertised8BitMime = opened.eightBitMime;
-          return opened;
+          return this.hold(opened);
         } catch (error) {
           this.open--;
           this.queue.shift()?.();
@@ -88,7 +103,13 @@ export class SmtpSessionPool {
     }
   }
 
+  private hold(session: SmtpSession): SmtpSession {
+    this.busy.add(session);
+    return session;
+  }
+
   private release(session: SmtpSession): void {
+    this.busy.delete(session);
     if (!this.closed && session.usable && session.sent < this.options.maxMessages) {
       this.idle.push(session);
     } else {

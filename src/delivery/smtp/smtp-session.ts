@@ -66,10 +66,21 @@ export class SmtpSession {
 
   private constructor(private readonly options: SmtpSessionOptions) {}
 
-  /** Connects, reads the greeting, says EHLO, upgrades with STARTTLS when offered, logs in. */
-  static async open(options: SmtpSessionOptions): Promise<SmtpSession> {
+  /**
+   * Connects, reads the greeting, says EHLO, upgrades with STARTTLS when offered, logs in.
+   * `signal` ends an opening that has not finished (a shutdown must not wait for a server
+   * that never greets).
+   */
+  static async open(options: SmtpSessionOptions, signal?: AbortSignal): Promise<SmtpSession> {
     const session = new SmtpSession(options);
-    await session.handshake();
+    if (signal?.aborted) throw new SmtpCommandError('connection closed by the client', 'ECONNECTION', 'CONN');
+    const onAbort = () => session.destroy();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await session.handshake();
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
     return session;
   }
 
@@ -174,6 +185,7 @@ export class SmtpSession {
       socket.once(secure ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.off('error', onError);
+        socket.off('close', onClose);
         this.listen(socket);
         resolve();
       });
@@ -181,7 +193,10 @@ export class SmtpSession {
         clearTimeout(timer);
         reject(new SmtpCommandError(error.message, error.code ?? 'ECONNECTION', secure ? 'STARTTLS' : 'CONN'));
       };
+      // Destroyed while connecting (destroy(), a shutdown): fail now, not at connectionTimeout.
+      const onClose = () => onError(Object.assign(new Error('connection closed by the client'), { code: 'ECONNECTION' }));
       socket.once('error', onError);
+      socket.once('close', onClose);
     });
   }
 

@@ -33,6 +33,8 @@ export const STORE_TABLES: readonly string[] = [
   'scheduler_lease',
   'schedule_events',
   'scheduler_state',
+  // health (schema/health-and-signup-mail.ts)
+  'store_heartbeats',
 ];
 
 /** SQLite's own tables and the full-text index (rebuilt by PostgreSQL from the articles themselves). */

@@ -12,6 +12,7 @@ import { PgLlmSummaryCacheStore } from './pg-llm-summary-cache-store.ts';
 import { PgPageCacheStore } from './pg-page-cache-store.ts';
 import { PgSourceStateStore } from './pg-source-state-store.ts';
 import { PgStoreStats } from './pg-store-stats.ts';
+import { PgStoreHeartbeat } from './pg-store-heartbeat.ts';
 // The delivery area's ports, and the queue `tidings worker` processes share.
 import { PgSubscriberStore } from './pg-subscriber-store.ts';
 import { PgLedger } from './pg-ledger.ts';
@@ -56,6 +57,7 @@ export async function openPostgresStore(url: string, options: OpenPostgresStoreO
     stats: guardStoreErrors(new PgStoreStats(db), where),
     audit: guardStoreErrors(new PgAuditLog(db), where),
     editors: guardStoreErrors(new PgEditorStore(db), where),
+    heartbeat: guardStoreErrors(new PgStoreHeartbeat(db), where),
     subscribers: guardStoreErrors(new PgSubscriberStore(db), where, new Set(['beginSync'])),
     ledger: guardStoreErrors(new PgLedger(db), where),
     deliveryEvents: guardStoreErrors(new PgDeliveryEventStore(db), where),

@@ -3,7 +3,8 @@ import { AMBIGUOUS_RESOLUTIONS_SCHEMA } from './schema/ambiguous-resolutions.ts'
 import { DELIVERY_SCHEMA } from './schema/delivery.ts';
 import { LOGIN_THROTTLES_SCHEMA } from './schema/login-throttles.ts';
 import { EDITION_AUDIENCE_SCHEMA } from './schema/edition-audience.ts';
+import { HEALTH_AND_SIGNUP_MAIL_SCHEMA } from './schema/health-and-signup-mail.ts';
 import type { PgMigration } from './pg-migrations.ts';
 
 /** Every PostgreSQL migration, in version order (one file per area under schema/). */
-export const PG_MIGRATIONS: readonly PgMigration[] = [CONTENT_SCHEMA, DELIVERY_SCHEMA, AMBIGUOUS_RESOLUTIONS_SCHEMA, LOGIN_THROTTLES_SCHEMA, EDITION_AUDIENCE_SCHEMA];
+export const PG_MIGRATIONS: readonly PgMigration[] = [CONTENT_SCHEMA, DELIVERY_SCHEMA, AMBIGUOUS_RESOLUTIONS_SCHEMA, LOGIN_THROTTLES_SCHEMA, EDITION_AUDIENCE_SCHEMA, HEALTH_AND_SIGNUP_MAIL_SCHEMA];

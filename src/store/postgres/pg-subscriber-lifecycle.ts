@@ -2,6 +2,7 @@ import type {
   ErasePlan,
   NewSignupRequest,
   ProfileChoice,
+  SignupMailOutcome,
   SignupRequest,
   StoredUnsubscribeEvent,
   SubscriberHistory,
@@ -136,8 +137,8 @@ export class PgSubscriberLifecycle implements SubscriberLifecycleStore {
 
   async createSignupRequest(request: NewSignupRequest): Promise<number> {
     const { rows } = await this.db.query<{ id: number }>(
-      `INSERT INTO signup_requests (newsletter_id, email, name, categories, locale, ip_hash, kind, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      `INSERT INTO signup_requests (newsletter_id, email, name, categories, locale, ip_hash, kind, created_at, expires_at, mail_status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued') RETURNING id`,
       [
         request.newsletterId,
         request.email,
@@ -151,6 +152,25 @@ export class PgSubscriberLifecycle implements SubscriberLifecycleStore {
       ],
     );
     return rows[0]!.id;
+  }
+
+  async claimSignupMail(at: Date, staleBefore: Date): Promise<SignupRequest | null> {
+    const { rows } = await this.db.query<SignupRow>(
+      `UPDATE signup_requests SET mail_status = 'sending', mail_claimed_at = $1
+        WHERE id = (SELECT id FROM signup_requests
+                     WHERE expires_at > $1 AND (mail_status = 'queued' OR (mail_status = 'sending' AND mail_claimed_at < $2))
+                     ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING *`,
+      [at.toISOString(), staleBefore.toISOString()],
+    );
+    return rows[0] ? toSignupRequest(rows[0]) : null;
+  }
+
+  async finishSignupMail(id: number, outcome: SignupMailOutcome): Promise<void> {
+    await this.db.query(
+      `UPDATE signup_requests SET mail_status = $1, mail_claimed_at = CASE WHEN $1 = 'queued' THEN NULL ELSE mail_claimed_at END WHERE id = $2`,
+      [outcome, id],
+    );
   }
 
   async getSignupRequest(id: number): Promise<SignupRequest | null> {

@@ -5,7 +5,7 @@
  * 6 subscriber lifecycle, 7 scheduler, 8 source fetch state, 9 editor desk,
  * 10 delivery events and reader fields, 11 page cache (full text), 13 model-written summaries,
  * 14 ambiguous resolutions (deliveries), 15 desk login throttles, 16 edition audience (an
- * edition is queued whole or visibly not).
+ * edition is queued whole or visibly not), 17 store heartbeat and queued signup mail.
  * Keep the array in version order.
  */
 export interface Migration {
@@ -415,6 +415,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE editions ADD COLUMN queued_through INTEGER NOT NULL DEFAULT 0;
       -- Why queuing stopped on purpose (send --limit): workers leave such an edition alone.
       ALTER TABLE editions ADD COLUMN queue_held_by TEXT;
+    `,
+  },
+  {
+    version: 17,
+    name: 'store heartbeat and queued signup mail',
+    sql: `
+      -- /healthz writes one row here: a store that cannot take a write is not healthy.
+      CREATE TABLE store_heartbeats (
+        name TEXT PRIMARY KEY,
+        at TEXT NOT NULL
+      );
+      -- Confirmation mails are sent from the store, so a stop (or a crash) before the mail
+      -- went out leaves it queued for the next process. Rows from before were handled then.
+      ALTER TABLE signup_requests ADD COLUMN mail_status TEXT NOT NULL DEFAULT 'sent'; -- queued | sending | sent | failed
+      ALTER TABLE signup_requests ADD COLUMN mail_claimed_at TEXT;
+      CREATE INDEX signup_requests_mail ON signup_requests (mail_status, id);
     `,
   },
 ];

@@ -14,6 +14,7 @@ import { SqliteSchedulerStore } from './sqlite-scheduler-store.ts';
 import { SqlitePageCacheStore } from './sqlite-page-cache-store.ts';
 import { SqliteSourceStateStore } from './sqlite-source-state-store.ts';
 import { SqliteStoreStats } from './sqlite-store-stats.ts';
+import { SqliteStoreHeartbeat } from './sqlite-store-heartbeat.ts';
 import { SqliteSendLease } from './sqlite-send-lease.ts';
 import { SqliteSubscriberStore } from './sqlite-subscriber-store.ts';
 
@@ -39,6 +40,7 @@ export function openSqliteStore(file: string, options: OpenDatabaseOptions = {})
     scheduler: guardStoreErrors(new SqliteSchedulerStore(db), file),
     audit: guardStoreErrors(new SqliteAuditLog(db), file),
     editors: guardStoreErrors(new SqliteEditorStore(db), file),
+    heartbeat: guardStoreErrors(new SqliteStoreHeartbeat(db), file),
     close: () => void db.close(),
   };
 }

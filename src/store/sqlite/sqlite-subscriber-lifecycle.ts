@@ -2,6 +2,7 @@ import type {
   ErasePlan,
   NewSignupRequest,
   ProfileChoice,
+  SignupMailOutcome,
   SignupRequest,
   StoredUnsubscribeEvent,
   SubscriberHistory,
@@ -135,8 +136,8 @@ export class SqliteSubscriberLifecycle implements SubscriberLifecycleStore {
     return Number(
       this.db
         .prepare(
-          `INSERT INTO signup_requests (newsletter_id, email, name, categories, locale, ip_hash, kind, created_at, expires_at)
-             VALUES (@newsletterId, @email, @name, @categories, @locale, @ipHash, @kind, @createdAt, @expiresAt)`,
+          `INSERT INTO signup_requests (newsletter_id, email, name, categories, locale, ip_hash, kind, created_at, expires_at, mail_status)
+             VALUES (@newsletterId, @email, @name, @categories, @locale, @ipHash, @kind, @createdAt, @expiresAt, 'queued')`,
         )
         .run({
           ...request,
@@ -145,6 +146,25 @@ export class SqliteSubscriberLifecycle implements SubscriberLifecycleStore {
           expiresAt: request.expiresAt.toISOString(),
         }).lastInsertRowid,
     );
+  }
+
+  async claimSignupMail(at: Date, staleBefore: Date): Promise<SignupRequest | null> {
+    const row = this.db
+      .prepare<[Record<string, string>], SignupRow>(
+        `UPDATE signup_requests SET mail_status = 'sending', mail_claimed_at = @at
+          WHERE id = (SELECT id FROM signup_requests
+                       WHERE expires_at > @at AND (mail_status = 'queued' OR (mail_status = 'sending' AND mail_claimed_at < @stale))
+                       ORDER BY id LIMIT 1)
+          RETURNING *`,
+      )
+      .get({ at: at.toISOString(), stale: staleBefore.toISOString() });
+    return row ? toSignupRequest(row) : null;
+  }
+
+  async finishSignupMail(id: number, outcome: SignupMailOutcome): Promise<void> {
+    this.db
+      .prepare(`UPDATE signup_requests SET mail_status = ?, mail_claimed_at = CASE WHEN ? = 'queued' THEN NULL ELSE mail_claimed_at END WHERE id = ?`)
+      .run(outcome, outcome, id);
   }
 
   async getSignupRequest(id: number): Promise<SignupRequest | null> {

@@ -131,6 +131,7 @@ export function createStandInService(options: { newsletterTitle?: string; locale
     removeSuppression: unused,
     processUnsubscribeMail: unused,
     async drain() {},
+    sendQueuedMail() {},
   };
   return service;
 }
