@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -9,7 +10,10 @@ import { useTempDir } from '../helpers/temp-dir.ts';
 import { EDITION, PASSWORDS, startDeskServer, type DeskServer } from './support/desk-server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = path.resolve('docs/screenshots');
+// Screenshots for a person to look at go to a temporary folder unless one is named
+// (`TIDINGS_SCREENSHOTS=docs/screenshots` refreshes the README's); a test run never
+// writes into the working tree on its own.
+const SCREENSHOTS = path.resolve(process.env.TIDINGS_SCREENSHOTS ?? path.join(os.tmpdir(), 'tidings-desk-screenshots'));
 
 describe('the editor desk in real Chromium: curate, preview, approve, send', () => {
   const tempDir = useTempDir('tidings-desk-e2e-');
