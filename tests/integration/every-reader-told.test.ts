@@ -111,6 +111,14 @@ describe('no reader gets nothing without being told', () => {
     expect(science).toContain('Science story 4');
     expect(science.indexOf('Science story 4')).toBeLessThan(science.indexOf('Technology story 1'));
     expect(mails.get('en@example.org')!.text!.indexOf('Technology story 1')).toBeLessThan(mails.get('en@example.org')!.text!.indexOf('Science story 4'));
+
+    // Hours later, a test copy without --at is the newest edition, not an empty slot for "now".
+    const test = await ws.cli(['send', 'daily', '--test', 'editor@example.org', '--subscriber', 'ja@example.org'], '2026-03-02T15:30:00Z');
+    expect(test.code, test.out + test.err).toBe(0);
+    expect(test.out).toContain('test copy of daily/2026-03-02T07:00 (as ja@example.org) to editor@example.org');
+    const copy = (await ws.mails('daily/2026-03-02T07:00-test')).get('editor@example.org')!;
+    expect(copy.subject).toMatch(/^\[TEST\] /);
+    expect(copy.text).toContain('Technology story 1');
   }, 60_000);
 
   it('with languages: strict, the readers left with nothing are named with the reason in run, dry run and status', async () => {
