@@ -145,11 +145,20 @@ describe('no reader gets nothing without being told', () => {
     const json = JSON.parse((await ws.cli(['status', '--json'], later(T1))).out) as { editions: { skippedReaders: { email: string; reason: string }[] }[] };
     expect(json.editions[0]!.skippedReaders.map((r) => r.email).sort()).toEqual(['ja@example.org', 'ru@example.org']);
 
+    // Checking or loading the lists says it too, against the newest edition.
+    for (const command of ['validate', 'sync']) {
+      const result = await ws.cli(['subscribers', command], later(T1));
+      expect(result.code, result.out + result.err).toBe(0);
+      expect(result.out).toContain('2 readers would receive nothing from daily/2026-03-02T07:00:');
+      expect(result.out).toMatch(/ru@example\.org: no article in their languages \(ru; languages: strict\)/);
+    }
+
     // Back to the default: the next edition reaches everybody.
     ws.writeConfig('');
     ws.addArticles(T2);
     const next = await ws.cli(['run', '--at', T2], later(T2));
     expect(next.out).toMatch(/4 accepted, 0 failed, 0 skipped/);
     expect(next.out).not.toMatch(/receive nothing/);
+    expect((await ws.cli(['subscribers', 'sync'], later(T2))).out).not.toMatch(/receive nothing/);
   }, 60_000);
 });

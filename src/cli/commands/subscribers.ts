@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock.ts';
 import { UsageError } from '../../core/errors.ts';
 import { formatProblem, type SubscriberFileProblem } from '../../subscribers/subscriber-file-problem.ts';
 import { catalogFromConfig } from '../../subscribers/subscriber-row.ts';
-import type { SubscriberRecord, SubscriberStore } from '../../subscribers/subscriber-store.ts';
+import type { StagedSubscriber, SubscriberRecord, SubscriberStore } from '../../subscribers/subscriber-store.ts';
 import { syncSubscribers } from '../../subscribers/sync-subscribers.ts';
 import { validateSubscriberFiles } from '../../subscribers/validate-subscriber-files.ts';
 
@@ -33,12 +33,19 @@ function printProblems(ctx: SubscribersCommandContext, problems: readonly Subscr
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** Sees each valid row (src/app/readers-left-out.ts: who would receive nothing) and reports after the scan. */
+export interface RowCheck {
+  onRow(row: StagedSubscriber): void;
+  lines(): string[];
+}
+
 /** `tidings subscribers validate`: every bad row as file:line: reason; exit 1 if any. */
-export async function runSubscribersValidate(ctx: SubscribersCommandContext): Promise<number> {
-  const result = await validateSubscriberFiles(listPaths(ctx), catalogFromConfig(ctx.config));
+export async function runSubscribersValidate(ctx: SubscribersCommandContext, rowCheck?: RowCheck): Promise<number> {
+  const result = await validateSubscriberFiles(listPaths(ctx), catalogFromConfig(ctx.config), [], rowCheck?.onRow);
   printProblems(ctx, result.errors);
   printProblems(ctx, result.warnings, 'warning: ');
   ctx.out(`${plural(result.rows, 'valid row')}, ${plural(result.errors.length, 'error')}, ${plural(result.warnings.length, 'warning')}`);
+  for (const line of rowCheck?.lines() ?? []) ctx.out(line);
   return result.errors.length > 0 ? 1 : 0;
 }
 
