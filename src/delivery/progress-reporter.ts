@@ -1,7 +1,7 @@
 import type { SendProgress } from './send-types.ts';
 
 export interface ProgressReporterOptions {
-  stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stream: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   /** Monotonic milliseconds for throttling redraws (defaults to performance.now). */
   now?: () => number;
   /** Least time between two JSON lines (default 2000 ms) or two redraws (default 100 ms). */

@@ -121,6 +121,21 @@ describe('no reader gets nothing without being told', () => {
     expect(copy.text).toContain('Technology story 1');
   }, 60_000);
 
+  it('`tidings run` with a bad row in the lists sends to everyone else, names the row and exits 1 (a cron alert)', async () => {
+    const dir = tempDir();
+    const ws = workspace(dir);
+    writeFileSync(path.join(dir, 'subscribers', 'list.yaml'), `${READERS}  - email: not an address\n    newsletters: [daily]\n`);
+    ws.addArticles(T1);
+    const run = await ws.cli(['run', '--at', T1], later(T1));
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/skipped: subscribers\/list\.yaml:\d+: /);
+    expect(run.out).toMatch(/4 accepted, 0 failed, 0 skipped/);
+    // Loading the lists by hand stays all-or-nothing.
+    const sync = await ws.cli(['subscribers', 'sync'], later(T1));
+    expect(sync.code).toBe(1);
+    expect(sync.out).toContain('sync refused');
+  }, 60_000);
+
   it('with languages: strict, the readers left with nothing are named with the reason in run, dry run and status', async () => {
     const ws = workspace(tempDir(), '    languages: strict\n');
     ws.addArticles(T1);

@@ -51,9 +51,10 @@ export async function runSubscribersValidate(ctx: SubscribersCommandContext, row
 
 /**
  * `tidings subscribers sync [--skip-invalid]`: refused (exit 1, store untouched) when a
- * row is bad, unless --skip-invalid, which applies the good rows and lists the skipped.
+ * row is bad, unless --skip-invalid, which applies the good rows and lists the skipped
+ * (exit `skippedExitCode`, default 0, when some were).
  */
-export async function runSubscribersSync(ctx: SubscribersCommandContext, options: { skipInvalid?: boolean }): Promise<number> {
+export async function runSubscribersSync(ctx: SubscribersCommandContext, options: { skipInvalid?: boolean; skippedExitCode?: number }): Promise<number> {
   const report = await syncSubscribers(ctx.store.subscribers, listPaths(ctx), catalogFromConfig(ctx.config), {
     now: ctx.clock.now(),
     skipInvalid: Boolean(options.skipInvalid),
@@ -72,7 +73,8 @@ export async function runSubscribersSync(ctx: SubscribersCommandContext, options
     `added ${report.added}, updated ${report.updated}, unchanged ${report.unchanged}, removed ${report.removed}, skipped ${report.skipped}` +
       (report.suppressed ? `, suppressed ${report.suppressed} (see: tidings suppressions list)` : ''),
   );
-  return 0;
+  // `tidings run` applies the good rows but fails the job (a cron alert) while some are skipped.
+  return report.errors.length > 0 ? (options.skippedExitCode ?? 0) : 0;
 }
 
 /** `tidings subscribers list [--newsletter ID] [--json]`, paged so a big list streams. */
