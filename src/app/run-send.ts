@@ -135,9 +135,8 @@ async function sendUnderLease(
     ctx.logger.warn({ baseUrl: ctx.config.web.baseUrl }, 'web.baseUrl is not https: mailbox providers ignore the one-click List-Unsubscribe link');
   }
   if (!options.dryRun) await ctx.store.editions.setStatus(edition.id, 'sending', { at: now, from: ['draft', 'approved', 'sending'] });
-  // A bar on a terminal; otherwise JSON lines on stderr, so stdout (a log, a pipe) carries only the command's output.
-  const progressLines = { write: (text: string) => text.split('\n').filter(Boolean).forEach((line) => ctx.err(line)) };
-  const progress = createProgressReporter({ stream: ctx.stdout.isTTY ? ctx.stdout : progressLines, editionId: edition.id });
+  // A bar on a terminal; otherwise events in the JSON log (stderr, info level), so stdout carries only the command's output.
+  const progress = createProgressReporter({ stream: ctx.stdout, editionId: edition.id, log: (event) => ctx.logger.info(event, String(event.event)) });
   const total = await ctx.store.subscribers.count(newsletter.id, now);
   const maxConnections = ctx.config.transport.type === 'smtp' ? ctx.config.transport.maxConnections : 4;
   const signals = [options.signal, lease?.lost].filter((signal): signal is AbortSignal => Boolean(signal));

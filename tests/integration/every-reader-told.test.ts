@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { editionFolderName } from '../../src/delivery/outbox-transport.ts';
+import { tidingsProcessArgs } from '../helpers/cli-process.ts';
 import { runCli } from '../helpers/cli-run.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
@@ -82,6 +84,13 @@ web:
       }
     },
     cli: (args: string[], now: string) => runCli(['-q', '-c', configFile, ...args], {}, now),
+    /** As its own process without -q: the JSON log (info and up) on stderr, as under cron or `npm start`. */
+    logged: (args: string[]) =>
+      new Promise<{ out: string; err: string }>((resolve, reject) =>
+        execFile(process.execPath, tidingsProcessArgs('-c', configFile, ...args), (error, stdout, stderr) =>
+          error && typeof error.code !== 'number' ? reject(error) : resolve({ out: stdout, err: stderr }),
+        ),
+      ),
     async mails(editionId: string): Promise<Map<string, ParsedMail>> {
       const folder = path.join(dir, 'outbox', editionFolderName(editionId));
       const byReader = new Map<string, ParsedMail>();
@@ -147,6 +156,10 @@ describe('no reader gets nothing without being told', () => {
     expect(dry.out).toContain('2 readers would receive nothing from daily/2026-03-02T07:00:');
     expect(dry.out).toMatch(/ru@example\.org: no article in their languages \(ru; languages: strict\)/);
     expect(dry.out).toMatch(/ja@example\.org: no article in their languages \(ja; languages: strict\)/);
+    // Progress is log, not output: JSON events on stderr, stdout only the summary and the names.
+    const logged = await ws.logged(['send', 'daily', '--at', T1, '--dry-run', '--force']);
+    expect(logged.out).not.toContain('"event"');
+    expect(logged.err).toMatch(/"event":"send\.done".*"handled":4/);
 
     const run = await ws.cli(['run', '--at', T1], later(T1));
     expect(run.code, run.out + run.err).toBe(0);
