@@ -157,7 +157,8 @@ async function sendUnderLease(
   // --limit holds queuing where it stops (workers leave the rest); any other send lets it go on.
   const hold = options.limit !== undefined ? `send --limit ${options.limit} on ${os.hostname()} pid ${process.pid}` : null;
   if (audience && (hold || audience.heldBy)) await ctx.store.editions.holdQueue(edition.id, hold);
-  const progress = createProgressReporter({ stream: ctx.stdout, editionId: edition.id });
+  // A bar on a terminal; otherwise events in the JSON log (stderr, info level), so stdout carries only the command's output.
+  const progress = createProgressReporter({ stream: ctx.stdout, editionId: edition.id, log: (event) => ctx.logger.info(event, String(event.event)) });
   const total = audience?.total ?? (await ctx.store.subscribers.count(newsletter.id, now));
   const maxConnections = ctx.config.transport.type === 'smtp' ? ctx.config.transport.maxConnections : 4;
   const signals = [options.signal, lease?.lost].filter((signal): signal is AbortSignal => Boolean(signal));

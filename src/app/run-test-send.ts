@@ -8,18 +8,33 @@ import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './editi
 import { resolveReader } from './resolve-reader.ts';
 
 /**
+ * The slot of the newsletter's newest edition that can go out (skipped ones never do),
+ * or null when none is built. Without `--at`, a test copy shows this one: "now" is
+ * usually an empty slot nobody wants a copy of.
+ */
+async function newestEditionSlot(ctx: AppContext, newsletterId: string): Promise<Date | null> {
+  findNewsletter(ctx, newsletterId);
+  const editions = (await ctx.store.editions.listEditions(newsletterId)).filter((edition) => edition.status !== 'skipped');
+  const slots = editions.map((edition) => Date.parse(edition.slot));
+  return slots.length ? new Date(Math.max(...slots)) : null;
+}
+
+/**
  * `tidings send --test EMAIL`: the edition as a chosen (or sample) subscriber sees it,
- * sent to one address with "[TEST]" in the subject. The ledger is not touched.
+ * sent to one address with "[TEST]" in the subject. The ledger is not touched. Without
+ * `--at`, the newest built edition (else a draft for now).
  */
 export async function runTestSend(ctx: AppContext, newsletterId: string, options: { at?: string; to: string; subscriber?: string }): Promise<number> {
   const secret = requireSecret(ctx);
   const check = checkEmailAddress(options.to);
   if (!check.ok) throw new UsageError(`--test: not a usable e-mail address: ${check.reason}`);
-  const pipeline = await EditionPipeline.open(ctx, newsletterId, parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone), { save: false });
+  const at = options.at === undefined ? await newestEditionSlot(ctx, newsletterId) : parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone);
+  const pipeline = await EditionPipeline.open(ctx, newsletterId, at ?? ctx.clock.now(), { save: false });
   const reader = await resolveReader(ctx, pipeline, options.subscriber);
   const plan = pipeline.plan(reader, reader.received);
   if ('skip' in plan) {
-    ctx.err(`${pipeline.edition.id}: nothing to send as ${reader.email}: ${plan.skip}`);
+    const hint = at === null ? ' (no edition is built yet; pick a slot with --at)' : '';
+    ctx.err(`${pipeline.edition.id}: nothing to send as ${reader.email}: ${plan.skip}${hint}`);
     return 1;
   }
   // Links for subscriber 0 (nobody): a test copy forwarded or clicked must not unsubscribe the reader it was rendered as.

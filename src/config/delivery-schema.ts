@@ -21,10 +21,11 @@ export const newsletterSchema = z.strictObject({
   replyTo: z.string().optional(),
   locale: z.string().default('en'),
   /**
-   * Which articles a reader gets by language: `subscriber` leaves out articles whose
-   * known language differs from the reader's locale language; `any` sends all.
+   * How articles are ordered or chosen by language: `subscriber` puts articles in the
+   * reader's languages first in each section (and the top story in their language when
+   * one is); `strict` leaves the others out; `any` keeps the editor's order.
    */
-  languages: z.enum(['subscriber', 'any']).default('subscriber'),
+  languages: z.enum(['subscriber', 'strict', 'any']).default('subscriber'),
   /**
    * Locale strings for this newsletter only, over templates/locales: locale → key → text,
    * e.g. `{ de: { greeting: 'Moin %%{first_name}%%,' } }`. Keys must exist in the locale files.

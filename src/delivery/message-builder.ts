@@ -34,7 +34,8 @@ export interface MessageBuilderOptions {
    * 'digest' (default): bulk mail to subscribers, with Precedence: bulk and Feedback-ID.
    * 'notification': an automatic mail to one person (editor approval requests): it says
    * Auto-Submitted: auto-generated (RFC 3834) so that vacation responders stay quiet, and
-   * is not marked bulk.
+   * is not marked bulk. It carries no List-* fields: it is not list mail, and an
+   * unsubscribe link would point at nobody (RFC 2369, RFC 8058).
    */
   kind?: 'digest' | 'notification';
   /** The sender id field of Feedback-ID (default: the From domain). */
@@ -111,10 +112,9 @@ export function createHeadWriter(options: MessageBuilderOptions): (input: HeadIn
   const fixedHeaders = [
     `From: ${formatMailbox(sender.name, sender.address)}`,
     ...(replyTo ? [`Reply-To: ${formatMailbox(replyTo.name, replyTo.address)}`] : []),
-    `List-Id: ${encodePhrase(options.newsletterTitle)} <${options.newsletterId}.${domain}>`,
-    ...(options.archiveUrl ? [`List-Archive: <${new URL(singleLine(options.archiveUrl)).href}>`] : []),
-    'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
-    ...(kind === 'digest' ? ['Precedence: bulk'] : ['Auto-Submitted: auto-generated']),
+    ...(kind === 'digest' ? [`List-Id: ${encodePhrase(options.newsletterTitle)} <${options.newsletterId}.${domain}>`] : []),
+    ...(kind === 'digest' && options.archiveUrl ? [`List-Archive: <${new URL(singleLine(options.archiveUrl)).href}>`] : []),
+    ...(kind === 'digest' ? ['List-Unsubscribe-Post: List-Unsubscribe=One-Click', 'Precedence: bulk'] : ['Auto-Submitted: auto-generated']),
     'MIME-Version: 1.0',
   ].join('\r\n');
   const senderId = options.senderId ?? domain;
@@ -142,8 +142,7 @@ export function createHeadWriter(options: MessageBuilderOptions): (input: HeadIn
       `Subject: ${encodeWords(subject)}`,
       `Date: ${formatDate(options.clock.now())}`,
       `Message-ID: ${messageId}`,
-      `List-Unsubscribe: ${unsubscribe.join(',\r\n ')}`,
-      ...(kind === 'digest' ? [`Feedback-ID: ${formatFeedbackId(input.editionId, options.newsletterId, senderId)}`] : []),
+      ...(kind === 'digest' ? [`List-Unsubscribe: ${unsubscribe.join(',\r\n ')}`, `Feedback-ID: ${formatFeedbackId(input.editionId, options.newsletterId, senderId)}`] : []),
     ].join('\r\n');
     return { messageId, envelope: { from: envelopeFrom(input), to }, head };
   };

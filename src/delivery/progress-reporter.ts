@@ -1,12 +1,17 @@
 import type { SendProgress } from './send-types.ts';
 
 export interface ProgressReporterOptions {
-  stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stream: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   /** Monotonic milliseconds for throttling redraws (defaults to performance.now). */
   now?: () => number;
   /** Least time between two JSON lines (default 2000 ms) or two redraws (default 100 ms). */
   intervalMs?: number;
   editionId: string;
+  /**
+   * Off a terminal, each progress event goes here (the JSON log) instead of the stream,
+   * so the command's output stays the summary alone.
+   */
+  log?: (event: Record<string, unknown>) => void;
 }
 
 export interface ProgressReporter {
@@ -61,20 +66,20 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
       return;
     }
     const eta = estimateRemaining(progress);
-    options.stream.write(
-      `${JSON.stringify({
-        event: final ? 'send.done' : 'send.progress',
-        edition: options.editionId,
-        accepted: progress.accepted,
-        failed: progress.failed,
-        skipped: progress.skipped,
-        alreadyDone: progress.alreadyDone,
-        handled: progress.handled,
-        total: progress.total ?? null,
-        rate: Math.round(progress.rate * 10) / 10,
-        etaSeconds: eta === null ? null : Math.round(eta),
-      })}\n`,
-    );
+    const event = {
+      event: final ? 'send.done' : 'send.progress',
+      edition: options.editionId,
+      accepted: progress.accepted,
+      failed: progress.failed,
+      skipped: progress.skipped,
+      alreadyDone: progress.alreadyDone,
+      handled: progress.handled,
+      total: progress.total ?? null,
+      rate: Math.round(progress.rate * 10) / 10,
+      etaSeconds: eta === null ? null : Math.round(eta),
+    };
+    if (options.log) options.log(event);
+    else options.stream.write(`${JSON.stringify(event)}\n`);
   };
 
   return {

@@ -6,7 +6,7 @@ import type { OutgoingMessage, SendReceipt } from './mail-transport.ts';
 import { describeFatal, OutcomeRecorder, type OutcomeEntry, type RecordedOutcome } from './outcome-recorder.ts';
 import { RecipientFeed } from './recipient-feed.ts';
 import { SegmentCache } from './segment-cache.ts';
-import type { DeliveryRecipient, SendEditionDeps, SendEditionOptions, SendResult } from './send-types.ts';
+import { SKIPPED_READERS_KEPT, type DeliveryRecipient, type SendEditionDeps, type SendEditionOptions, type SendResult } from './send-types.ts';
 import { classifySmtpError, TransportError } from './transport-error.ts';
 
 /** Exponential backoff with equal jitter: half the delay fixed, half random. */
@@ -38,7 +38,7 @@ export async function sendEdition<R extends DeliveryRecipient>(
   if (options.signal?.aborted) halt.abort();
 
   const result: SendResult = {
-    editionId, dryRun, accepted: 0, failed: 0, skipped: 0, alreadyDone: 0, wouldSend: 0,
+    editionId, dryRun, accepted: 0, failed: 0, skipped: 0, skippedReaders: [], alreadyDone: 0, wouldSend: 0,
     requeuedFailures: 0, ambiguousResent: 0, ambiguous: [], ambiguousThisRun: 0, journaled: 0,
     journalLocation: deps.journal?.location ?? null, fatal: null, segmentsRendered: 0,
     paused: false, pauseReason: null, stopped: false, limitReached: false, elapsedMs: 0, rate: 0,
@@ -172,8 +172,10 @@ export async function sendEdition<R extends DeliveryRecipient>(
     const plan = await deps.plan(recipient);
     if ('skip' in plan) {
       // A subscriber an earlier run already sent to now plans as "seen it all": not a skip.
-      if (dryRun || (await ledger.recordSkipped(editionId, recipient.id, clock.now(), plan.skip))) result.skipped++;
-      else result.alreadyDone++;
+      if (dryRun || (await ledger.recordSkipped(editionId, recipient.id, clock.now(), plan.skip))) {
+        result.skipped++;
+        if (result.skippedReaders.length < SKIPPED_READERS_KEPT) result.skippedReaders.push({ subscriberId: recipient.id, email: recipient.email, reason: plan.skip });
+      } else result.alreadyDone++;
       return 'continue';
     }
     if (stopping()) return 'stop'; // paused or stopped while planning: leave the row pending

@@ -9,6 +9,7 @@ export function summarizeSendResult(result: SendResult, rerunCommand: string, re
   const lines: string[] = [];
   if (result.dryRun) {
     lines.push(`Dry run for ${result.editionId}: ${result.wouldSend} would be sent, ${result.skipped} skipped; nothing was sent or recorded.`);
+    lines.push(...describeSkippedReaders(result));
     return { exitCode: 0, lines };
   }
   const leftAmbiguous = result.ambiguousThisRun ? `, ${result.ambiguousThisRun} ambiguous` : '';
@@ -16,6 +17,7 @@ export function summarizeSendResult(result: SendResult, rerunCommand: string, re
     `${result.editionId}: ${result.accepted} accepted, ${result.failed} failed, ${result.skipped} skipped, ` +
       `${result.alreadyDone} already handled by earlier runs${leftAmbiguous} (${result.rate.toFixed(1)} msg/s).`,
   );
+  lines.push(...describeSkippedReaders(result));
   if (result.requeuedFailures) lines.push(`${result.requeuedFailures} temporary failures from earlier runs were tried again.`);
   if (result.ambiguousResent) lines.push(`${result.ambiguousResent} ambiguous rows were resent (--resend-ambiguous).`);
   if (result.journaled) {
@@ -52,4 +54,21 @@ export function summarizeSendResult(result: SendResult, rerunCommand: string, re
   }
   // Ambiguous rows are work left for ops to decide: a cron alert must fire.
   return { exitCode: result.ambiguous.length ? 1 : 0, lines };
+}
+
+/** Readers named on screen at most; the rest are counted (`tidings deliveries <edition> --status skipped` lists all). */
+const SKIPPED_NAMED = 20;
+
+/**
+ * Who gets nothing from this run and why, one reader a line: a skip is a reader left
+ * out, never only a number.
+ */
+export function describeSkippedReaders(result: Pick<SendResult, 'editionId' | 'dryRun' | 'skipped' | 'skippedReaders'>): string[] {
+  if (result.skipped === 0) return [];
+  const verb = result.dryRun ? 'would receive' : 'receive';
+  const lines = [`${result.skipped} reader${result.skipped === 1 ? '' : 's'} ${verb} nothing from ${result.editionId}:`];
+  for (const reader of result.skippedReaders.slice(0, SKIPPED_NAMED)) lines.push(`  ${reader.email}: ${reader.reason}`);
+  const unnamed = result.skipped - Math.min(result.skippedReaders.length, SKIPPED_NAMED);
+  if (unnamed > 0) lines.push(`  … and ${unnamed} more${result.dryRun ? '' : ` (tidings deliveries ${result.editionId} --status skipped)`}`);
+  return lines;
 }

@@ -98,12 +98,26 @@ export interface SendEditionOptions {
   queued?: boolean;
 }
 
+export interface SkippedReader {
+  subscriberId: number;
+  email: string;
+  reason: string;
+}
+
+/** How many skipped readers a run keeps by name (the rest are counted; `deliveries --status skipped` lists all). */
+export const SKIPPED_READERS_KEPT = 200;
+
 export interface SendResult {
   editionId: string;
   dryRun: boolean;
   accepted: number;
   failed: number;
   skipped: number;
+  /**
+   * Who this run skipped and why (the plan's reason), the first SKIPPED_READERS_KEPT of
+   * them: a reader who gets nothing is named, not only counted.
+   */
+  skippedReaders: SkippedReader[];
   alreadyDone: number;
   /** Dry run: messages that would have been sent. */
   wouldSend: number;

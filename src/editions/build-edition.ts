@@ -76,6 +76,38 @@ async function returnedToPool(articles: ArticleStore, ids: readonly string[], in
 }
 
 /**
+ * What an edition of the slot may draw from: the window's articles (`since-last` also
+ * counts those first seen since the previous edition) from sources no block keeps out,
+ * and the ids other editions used or a block names (never drawn). The builder selects
+ * from these; the desk's "left out" list is these minus the edition's own, so both
+ * follow one rule.
+ */
+export async function windowCandidates(
+  newsletter: NewsletterConfig,
+  slotUtc: Date,
+  editionId: string,
+  deps: Pick<BuildEditionDeps, 'articles' | 'editions'>,
+): Promise<{ candidates: StoredArticle[]; allowed: StoredArticle[]; used: Set<string>; since: Date | null }> {
+  const { since, until, includeSeenSince, returnedArticleIds } = await windowFor(newsletter, slotUtc, deps.editions);
+  // One past the slot minute: an article stamped within the slot minute belongs to it.
+  const candidates = await deps.articles.listArticles({
+    since: since ?? undefined,
+    orSeenSince: includeSeenSince && since ? since : undefined,
+    until: new Date(until.getTime() + 60_000),
+  });
+  // Articles of editions skipped since the last one sent return to the pool.
+  candidates.push(...(await returnedToPool(deps.articles, returnedArticleIds, candidates)));
+  const used = await deps.editions.listUsedArticleIds(newsletter.id, editionId);
+  // Articles and sources an editor blocked for this newsletter stay out of every later edition.
+  const blocks = await deps.editions.listBlocks(newsletter.id);
+  const blockedSources = new Set(blocks.filter((b) => b.kind === 'source').map((b) => b.value));
+  for (const block of blocks) if (block.kind === 'article') used.add(block.value);
+  // Used articles stay in `allowed`: a story with a used member is left out whole (collapseStories).
+  const allowed = candidates.filter((article) => !blockedSources.has(article.source));
+  return { candidates, allowed, used, since };
+}
+
+/**
  * Builds the edition of a newsletter for the slot containing `at`, or returns the
  * one already built: an edition's content is frozen the first time it is built.
  * An edition with fewer than `minArticles` articles is stored as skipped (thin).
@@ -86,20 +118,7 @@ export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps:
   const existing = await deps.editions.getEdition(id);
   if (existing) return existing;
 
-  const { since, until, includeSeenSince, returnedArticleIds } = await windowFor(newsletter, slot.utc, deps.editions);
-  // One past the slot minute: an article stamped within the slot minute belongs to it.
-  const candidates = await deps.articles.listArticles({
-    since: since ?? undefined,
-    orSeenSince: includeSeenSince && since ? since : undefined,
-    until: new Date(until.getTime() + 60_000),
-  });
-  candidates.push(...(await returnedToPool(deps.articles, returnedArticleIds, candidates)));
-  const used = await deps.editions.listUsedArticleIds(newsletter.id, id);
-  // Articles and sources an editor blocked for this newsletter stay out of every later edition.
-  const blocks = await deps.editions.listBlocks(newsletter.id);
-  const blockedSources = new Set(blocks.filter((b) => b.kind === 'source').map((b) => b.value));
-  for (const block of blocks) if (block.kind === 'article') used.add(block.value);
-  const allowed = candidates.filter((article) => !blockedSources.has(article.source));
+  const { candidates, allowed, used, since } = await windowCandidates(newsletter, slot.utc, id, deps);
   const stories = collapseStories(allowed, { ...(deps.dedupe ?? DEFAULT_CLUSTER_OPTIONS), categories: newsletter.categories, alreadyUsed: used });
   const selected = selectArticles(stories.articles, newsletter, used).map((article) => {
     const alsoIn = stories.alsoIn.get(article.articleId);

@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.ts';
 import { TidingsError } from '../core/errors.ts';
 import type { ArticleStore, StoredArticle } from '../store/article-store.ts';
 import type { AuditLog } from './audit-log.ts';
-import { windowFor } from './build-edition.ts';
+import { windowCandidates } from './build-edition.ts';
 import type { Edition, EditionArticle } from './edition.ts';
 import type { EditionStore, PickChange } from './edition-store.ts';
 
@@ -203,14 +203,18 @@ export class EditionCurator {
     return this.load(edition.id);
   }
 
-  /** Stored articles of the edition's window that it does not carry (what the cap left out), newest first. */
+  /**
+   * Articles the edition could have drawn from but does not carry (what the caps left
+   * out), newest first: the builder's own candidates (windowCandidates), so `since-last`
+   * counts an article by when it was first seen, as the builder does.
+   */
   async listAddable(editionId: string, limit = 50): Promise<StoredArticle[]> {
     const edition = await this.load(editionId);
     const newsletter = this.newsletterOf(edition);
-    const { since, until } = await windowFor(newsletter, new Date(edition.slot), this.#deps.editions);
-    const inEdition = new Set(edition.articles.filter((a) => !a.excluded).map((a) => a.articleId));
-    const candidates = await this.#deps.articles.listArticles({ since: since ?? undefined, until: new Date(until.getTime() + 60_000) });
-    return candidates.filter((a) => !inEdition.has(a.id)).slice(0, limit);
+    const { allowed, used } = await windowCandidates(newsletter, new Date(edition.slot), edition.id, this.#deps);
+    // Other sources' copies of a story in the edition are in it as "also in" links.
+    const inEdition = new Set(edition.articles.filter((a) => !a.excluded).flatMap((a) => [a.articleId, ...(a.alsoIn ?? []).map((link) => link.articleId)]));
+    return allowed.filter((a) => !inEdition.has(a.id) && !used.has(a.id)).slice(0, limit);
   }
 
   /** Full-text search over the whole store, for articles outside the window. */

@@ -76,9 +76,9 @@ export function categoryTitle(category: CategoryConfig | undefined, slug: string
 }
 
 /**
- * Whether a reader of `locale` gets an article in `language` (newsletter `languages`).
- * An article of unknown language is always sent: leaving it out would hide what the
- * language guess missed.
+ * Whether `language` is one a reader of `locale` reads (their `languages`, else their
+ * locale's language). An article of unknown language counts as read: leaving it out
+ * would hide what the language guess missed. With `any` every article counts.
  */
 export function readsLanguage(mode: NewsletterConfig['languages'], locale: string, language: string | null | undefined, readerLanguages?: readonly string[] | null): boolean {
   if (mode === 'any' || !language?.trim()) return true;
@@ -86,10 +86,42 @@ export function readsLanguage(mode: NewsletterConfig['languages'], locale: strin
   return baseLanguage(language) === baseLanguage(locale);
 }
 
+/** The languages a reader reads, as their skip reason names them. */
+function readerLanguageList(reader: DigestReader, locale: string): string {
+  return (reader.languages?.length ? reader.languages.map(baseLanguage) : [baseLanguage(locale)]).join(', ');
+}
+
+/** Stable sort: what `first` accepts before the rest, each part in its given order. */
+function firstWhere<T>(items: readonly T[], first: (item: T) => boolean): T[] {
+  return [...items.filter(first), ...items.filter((item) => !first(item))];
+}
+
 /**
- * Decides what one subscriber gets from an edition: only the sections they chose,
- * in the languages they read (newsletter `languages`), without articles they already
- * received, or a skip when that leaves a thin digest.
+ * What one reader gets of the edition, before the thin rule: their chosen topics when
+ * these have enough new stories; otherwise the whole edition with their topics first
+ * (docs/design-notes.md, "A thin edition per reader"). `languages: strict` removes
+ * articles in other languages; the default only ranks them last.
+ */
+function selectForReader(curated: readonly EditionArticle[], newsletter: NewsletterConfig, reader: DigestReader, received: ReadonlySet<string>, readable: (a: EditionArticle) => boolean) {
+  const fresh = curated.filter((article) => !received.has(article.articleId) && (newsletter.languages !== 'strict' || readable(article)));
+  const chosen = reader.categories?.length ? newsletter.categories.filter((slug) => reader.categories!.includes(slug)) : newsletter.categories;
+  const mine = fresh.filter((article) => chosen.includes(article.category));
+  if (mine.length >= Math.max(1, newsletter.minArticles)) return { articles: mine, sectionOrder: chosen };
+  return { articles: fresh, sectionOrder: [...chosen, ...newsletter.categories.filter((slug) => !chosen.includes(slug))] };
+}
+
+/** Why a reader gets nothing (a skip reason: `deliveries`, `send` output, the desk). */
+function thinReason(newsletter: NewsletterConfig, reader: DigestReader, locale: string, unseen: number, count: number): string {
+  if (unseen === 0) return 'already received every article of this edition';
+  if (count === 0 && newsletter.languages === 'strict') return `no article in their languages (${readerLanguageList(reader, locale)}; languages: strict)`;
+  return `thin: ${count} new article(s) for this reader, the minimum is ${newsletter.minArticles}`;
+}
+
+/**
+ * Decides what one subscriber gets from an edition: the sections they chose (or the
+ * whole edition, their sections first, when theirs are thin), articles in their
+ * languages first (only those with `languages: strict`), without articles they already
+ * received, or a skip when even that is thin.
  * Subscribers with the same result share a segment key and are rendered once.
  */
 export function planDigest(
@@ -100,25 +132,21 @@ export function planDigest(
   received: ReadonlySet<string>,
   webVersionUrl: string | null,
 ): DigestPlan {
-  const chosen = reader.categories?.length
-    ? newsletter.categories.filter((slug) => reader.categories!.includes(slug))
-    : newsletter.categories;
   const locale = reader.locale ?? newsletter.locale;
-  const articles = curatedArticles(edition, newsletter.categories).filter(
-    (article) =>
-      chosen.includes(article.category) &&
-      !received.has(article.articleId) &&
-      readsLanguage(newsletter.languages ?? 'subscriber', locale, article.language, reader.languages),
-  );
+  const readable = (article: EditionArticle) => readsLanguage(newsletter.languages ?? 'subscriber', locale, article.language, reader.languages);
+  const curated = curatedArticles(edition, newsletter.categories);
+  const { articles, sectionOrder } = selectForReader(curated, newsletter, reader, received, readable);
   if (articles.length === 0 || articles.length < newsletter.minArticles) {
-    return { skip: `thin: ${articles.length} new article(s) in the chosen categories and languages, the minimum is ${newsletter.minArticles}` };
+    const unseen = curated.filter((article) => !received.has(article.articleId)).length;
+    return { skip: thinReason(newsletter, reader, locale, unseen, articles.length) };
   }
-  const topStory = chooseTopStory(articles)!;
-  const sections = chosen
+  // The editor's pinned story leads for everyone; otherwise the top story is in the reader's language when one is.
+  const topStory = articles.find((a) => a.pinned) ?? chooseTopStory(articles.filter(readable)) ?? chooseTopStory(articles)!;
+  const sections = sectionOrder
     .map((slug) => ({
       slug,
       title: categoryTitle(categories[slug], slug, locale),
-      articles: articles.filter((a) => a.category === slug && a !== topStory),
+      articles: firstWhere(articles.filter((a) => a.category === slug && a !== topStory), readable),
     }))
     .filter((section) => section.articles.length > 0);
   const timezone = reader.timezone ?? newsletter.timezone;

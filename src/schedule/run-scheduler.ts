@@ -24,6 +24,8 @@ export interface SchedulerRunOptions {
 export async function runScheduler(options: SchedulerRunOptions): Promise<'stopped' | 'lease-lost'> {
   const { scheduler, lease, clock, logger, signal } = options;
   await lease.acquire(clock.now());
+  // Under the lease: what `tidings schedule --list` from any shell shows as this scheduler's configuration.
+  await scheduler.recordSchedules(lease.holder, clock.now());
   let outcome: 'stopped' | 'lease-lost' = 'stopped';
   const stopped = new AbortController();
   const stop = () => stopped.abort();

@@ -20,6 +20,29 @@ export interface LeaseHolder {
   expiresAt: string;
 }
 
+/** One newsletter as the running scheduler sees it (its configuration when it started). */
+export interface RecordedNewsletterSchedule {
+  id: string;
+  /** Null: no schedule, sent only by hand. */
+  schedule: string | null;
+  timezone: string;
+  deliver: 'at-slot' | 'subscriber-local';
+  requireApproval: boolean;
+  prepareAhead: number;
+  approvalDeadline: number;
+  onApprovalTimeout: 'send' | 'skip';
+}
+
+/**
+ * What a scheduler works from, recorded when it starts: `tidings schedule --list` run
+ * from another shell shows this, not its own environment's reading of the config.
+ */
+export interface RecordedSchedules {
+  holder: string;
+  recordedAt: string;
+  newsletters: RecordedNewsletterSchedule[];
+}
+
 export type LeaseResult = { acquired: true } | { acquired: false; current: LeaseHolder };
 
 export interface SchedulerStore {
@@ -39,4 +62,7 @@ export interface SchedulerStore {
   recordEvent(event: ScheduleEvent): Promise<void>;
   listEvents(editionId: string): Promise<ScheduleEvent[]>;
   lastEvent(newsletterId: string): Promise<ScheduleEvent | null>;
+  /** Replaces the recorded schedules (the scheduler that just started). */
+  recordSchedules(schedules: RecordedSchedules): Promise<void>;
+  recordedSchedules(): Promise<RecordedSchedules | null>;
 }

@@ -122,6 +122,18 @@ export class Scheduler {
     }
   }
 
+  /** Records the schedules this scheduler runs (every newsletter, scheduled or not) for `schedule --list`. */
+  async recordSchedules(holder: string, now: Date): Promise<void> {
+    await this.#deps.store.recordSchedules({
+      holder,
+      recordedAt: now.toISOString(),
+      newsletters: this.#deps.newsletters.map((n) => ({
+        id: n.id, schedule: n.schedule ?? null, timezone: n.timezone, deliver: n.deliver,
+        requireApproval: n.requireApproval, prepareAhead: n.prepareAhead, approvalDeadline: n.approvalDeadline, onApprovalTimeout: n.onApprovalTimeout,
+      })),
+    });
+  }
+
   get scheduled(): readonly ScheduledNewsletter[] {
     return this.#deps.newsletters.filter((n) => this.#schedules.has(n.id));
   }

@@ -24,7 +24,7 @@ describe('stored firstName and languages from the subscriber files', () => {
     const ws = createSubscriberWorkspace(tempDir(), [
       { email: 'ann@example.org', name: 'Dr. Ann Example', firstName: 'Annie', languages: ['en', 'de'], locale: 'en', newsletters: ['daily'] },
       { email: 'bo@example.org', name: 'Bo Reader', locale: 'en', newsletters: ['daily'] },
-    ], { languages: 'subscriber' });
+    ], { languages: 'strict' });
     workspaces.push(ws);
     const sync = await ws.cli(['subscribers', 'sync'], sink.url, T1);
     expect(sync.code, sync.err).toBe(0);

@@ -69,7 +69,7 @@ describe('progress', () => {
 
 describe('send summary and late runs', () => {
   const base: SendResult = {
-    editionId: 'm/1', dryRun: false, accepted: 3, failed: 0, skipped: 0, alreadyDone: 0, wouldSend: 0, requeuedFailures: 0,
+    editionId: 'm/1', dryRun: false, accepted: 3, failed: 0, skipped: 0, skippedReaders: [], alreadyDone: 0, wouldSend: 0, requeuedFailures: 0,
     ambiguousResent: 0, ambiguous: [], ambiguousThisRun: 0, journaled: 0, journalLocation: null, fatal: null, segmentsRendered: 1, paused: false, pauseReason: null, stopped: false, limitReached: false, elapsedMs: 1, rate: 1,
   };
   it('exits 1 on a pause and says how to resume', () => {

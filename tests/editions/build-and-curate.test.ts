@@ -145,11 +145,28 @@ function editionsSuite(name: string, open: OpenStore): void {
       expect(securityOnly.articleIds.sort()).toEqual(['s1', 's2']);
       expect(securityOnly.segmentKey).not.toBe(all.segmentKey);
 
+      // Their one topic has too few new stories: the whole edition, their topic first, never a silent skip.
       const seen = planDigest(edition, newsletter, config.categories, { locale: null, timezone: null, categories: ['security'] }, new Set(['s1']), null);
-      expect(seen).toEqual({ skip: expect.stringMatching(/^thin: 1 new article/) });
+      if ('skip' in seen) throw new Error(`unexpected skip: ${seen.skip}`);
+      expect(seen.articleIds).not.toContain('s1');
+      expect(seen.articleIds).toEqual(expect.arrayContaining(['s2', 'w1', 'w2']));
+      expect(seen.content.topStory!.articleId).toBe('s2');
+      expect(seen.content.sections.map((s) => s.slug)).toEqual(['technology', 'world']);
+      const chosenWorld = planDigest(edition, newsletter, config.categories, { locale: null, timezone: null, categories: ['world'] }, new Set(['w1']), null);
+      if ('skip' in chosenWorld) throw new Error(`unexpected skip: ${chosenWorld.skip}`);
+      expect(chosenWorld.content.sections.map((s) => s.slug)[0]).toBe('world');
+      // Only a reader who already has (nearly) everything is skipped, with a reason that says so.
+      const everything = new Set(edition.articles.map((a) => a.articleId));
+      expect(planDigest(edition, newsletter, config.categories, { locale: null, timezone: null, categories: null }, everything, null)).toEqual({
+        skip: 'already received every article of this edition',
+      });
+      const allButOne = new Set([...everything].slice(1));
+      expect(planDigest(edition, newsletter, config.categories, { locale: null, timezone: null, categories: ['security'] }, allButOne, null)).toEqual({
+        skip: expect.stringMatching(/^thin: 1 new article\(s\) for this reader/),
+      });
     });
 
-    it('freezes each article language into the edition; readers get their locale language, section titles in their locale', async () => {
+    it('freezes each article language into the edition; readers get their languages first (only them with strict), section titles in their locale', async () => {
       const store = current();
       const hour = (h: number) => new Date(Date.UTC(2026, 10, 28, h)).toISOString();
       await store.articles.saveArticles(
@@ -171,14 +188,22 @@ function editionsSuite(name: string, open: OpenStore): void {
       // Read back from the store: the language is part of the frozen snapshot.
       const edition = (await store.editions.getEdition(built.id))!;
       expect(Object.fromEntries(edition.articles.map((a) => [a.articleId, a.language]))).toEqual({ en1: 'en', en2: 'en-GB', ru1: 'ru', ru2: 'ru-RU', xx1: null });
-      const plan = (locale: string, languages: 'any' | 'subscriber' = 'subscriber') => {
+      const plan = (locale: string, languages: 'any' | 'subscriber' | 'strict' = 'subscriber') => {
         const result = planDigest(edition, { ...newsletter, languages }, localized, { locale, timezone: null, categories: null }, new Set(), null);
         if ('skip' in result) throw new Error(result.skip);
         return result;
       };
       const ids = (result: ReturnType<typeof plan>) => [...result.articleIds].sort();
-      expect(ids(plan('ru'))).toEqual(['ru1', 'ru2', 'xx1']);
-      expect(ids(plan('en-US'))).toEqual(['en1', 'en2', 'xx1']);
+      expect(ids(plan('ru', 'strict'))).toEqual(['ru1', 'ru2', 'xx1']);
+      expect(ids(plan('en-US', 'strict'))).toEqual(['en1', 'en2', 'xx1']);
+      // The default ranks: every article, the reader's languages first in each section.
+      const russian = plan('ru');
+      expect(ids(russian)).toEqual(['en1', 'en2', 'ru1', 'ru2', 'xx1']);
+      expect(russian.content.sections.map((s) => [s.slug, s.articles.map((a) => a.articleId)])).toEqual([
+        ['technology', ['ru2', 'en2']],
+        ['world', ['ru1', 'en1']],
+      ]);
+      expect(plan('en').content.sections.find((s) => s.slug === 'world')!.articles.map((a) => a.articleId)).toEqual(['en1', 'ru1']);
       expect(ids(plan('en', 'any'))).toEqual(['en1', 'en2', 'ru1', 'ru2', 'xx1']);
       expect(plan('ru').segmentKey).not.toBe(plan('en').segmentKey);
       const titles = (locale: string) => Object.fromEntries(plan(locale, 'any').content.sections.map((s) => [s.slug, s.title]));
@@ -186,8 +211,11 @@ function editionsSuite(name: string, open: OpenStore): void {
       expect(titles('de-CH')).toMatchObject({ world: 'Welt (CH)', technology: 'Technik' });
       expect(titles('de')).toMatchObject({ world: 'World', technology: 'Technik' });
       // A Russian reader of a newsletter with too few Russian articles gets a thin skip.
-      const thin = planDigest(edition, { ...newsletter, minArticles: 4 }, localized, { locale: 'ru', timezone: null, categories: null }, new Set(), null);
-      expect(thin).toEqual({ skip: expect.stringMatching(/^thin: 3 new article\(s\) in the chosen categories and languages/) });
+      const thin = planDigest(edition, { ...newsletter, minArticles: 4, languages: 'strict' }, localized, { locale: 'ru', timezone: null, categories: null }, new Set(), null);
+      expect(thin).toEqual({ skip: expect.stringMatching(/^thin: 3 new article\(s\) for this reader/) });
+      expect('skip' in planDigest(edition, { ...newsletter, minArticles: 4 }, localized, { locale: 'ru', timezone: null, categories: null }, new Set(), null)).toBe(false);
+      const japanese = planDigest(edition, { ...newsletter, minArticles: 1, languages: 'strict' }, localized, { locale: 'ja', timezone: null, categories: null, languages: ['ja'] }, new Set(['xx1']), null);
+      expect(japanese).toEqual({ skip: 'no article in their languages (ja; languages: strict)' });
     });
 
     it('since-last: draws from the previous edition on; a skipped (thin) edition neither ends the window nor uses up its articles', async () => {

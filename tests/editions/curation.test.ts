@@ -73,6 +73,26 @@ function curationSuite(name: string, open: OpenStore): void {
       ]);
     });
 
+    it('since-last: the left-out list follows the builder (first seen since the previous edition counts), not only the published date', async () => {
+      const { store } = await setup();
+      const sinceLast = { ...newsletter, id: 'since', window: 'since-last' as const };
+      const clock = createFixedClock('2026-11-29T07:00:00Z');
+      const curatorOf = new EditionCurator({ editions: store.editions, articles: store.articles, audit: store.audit, clock, newsletters: [sinceLast], categories: config.categories }, 'alice');
+      const build = (at: string) => buildEdition(sinceLast, new Date(at), { articles: store.articles, editions: store.editions, logger: createSilentLogger(), clock });
+      await build('2026-11-28T06:00:00Z');
+      // A slow feed delivers two stories dated before that edition, after it was built: the next edition may take one (perCategory 1).
+      await store.articles.saveArticles(
+        [
+          makeRecord({ id: 'late-a', title: 'Harbour reopens after the storm', categories: ['world'], publishedAt: '2026-11-28T05:00:00.000Z', source: 'wire' }),
+          makeRecord({ id: 'late-b', title: 'Rail strike called off', categories: ['world'], publishedAt: '2026-11-28T04:00:00.000Z', source: 'wire' }),
+        ],
+        new Date('2026-11-28T09:00:00Z'),
+      );
+      const next = await build('2026-11-29T06:00:00Z');
+      expect(next.articles.map((a) => a.articleId)).toEqual(['late-a']);
+      expect((await curatorOf.listAddable(next.id)).map((a) => a.id)).toEqual(['late-b']);
+    });
+
     it("recategorizes: the editor's label is stored with origin 'editor', survives a re-ingest and trains the classifier", async () => {
       const { store, curator, build } = await setup();
       const edition = await build(hour(6));

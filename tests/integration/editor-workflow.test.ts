@@ -176,7 +176,7 @@ describe('an editor curates, previews and approves an edition from the command l
     // Ivan got every daily article (accepted): the weekly edition has nothing new for him.
     const after = await cli('preview', 'weekly', '--at', '2026-11-28T10:00', '--subscriber', 'ivan.petrov@example.net', '--out', path.join(dir, 'p'));
     expect(after.code).toBe(1);
-    expect(after.err).toMatch(/weekly\/2026-11-28T10:00: nothing to preview for ivan\.petrov@example\.net: thin: 0 new article/);
+    expect(after.err).toMatch(/weekly\/2026-11-28T10:00: nothing to preview for ivan\.petrov@example\.net: already received every article of this edition/);
   });
 
   it('takes a template override folder from templates.dir; a broken template stops the command with file and line, exit 2', async () => {

@@ -21,8 +21,8 @@ function expectGolden(name: string, actual: string): void {
 const cardTitles = (html: string) => [...html.matchAll(/<h[24][^>]*>(?:<a [^>]*>|<span class="title-plain">)([^<]*)</g)].map((m) => m[1]);
 
 describe('articles by language and localized section titles', () => {
-  it('leaves out articles in other languages for a reader of one (languages: subscriber), keeping unknown ones', async () => {
-    const titles = (locale: string, languages: 'any' | 'subscriber' = 'subscriber') => {
+  it('leaves out articles in other languages with languages: strict, keeping unknown ones; the default ranks them last', async () => {
+    const titles = (locale: string, languages: 'any' | 'subscriber' | 'strict' = 'strict') => {
       const content = planMultilingualSegment(locale, languages);
       return [content.topStory!.title, ...content.sections.flatMap((s) => s.articles.map((a) => a.title))];
     };
@@ -30,6 +30,11 @@ describe('articles by language and localized section titles', () => {
     expect(titles('en')).not.toContain(GERMAN_TITLE);
     expect(titles('en')).toContain(PAGE_DUMP_TITLE);
     expect(titles('de-AT')).toEqual([GERMAN_TITLE, PAGE_DUMP_TITLE]);
+    // languages: subscriber (the default) leaves nothing out: each section lists the reader's languages first.
+    const german = planMultilingualSegment('de-AT', 'subscriber');
+    expect([german.topStory!.title, ...german.sections.flatMap((s) => s.articles.map((a) => a.title))]).toHaveLength(10);
+    const germanSection = german.sections.find((s) => s.articles.some((a) => a.title === GERMAN_TITLE))!;
+    expect(germanSection.articles[0]!.title).toBe(GERMAN_TITLE);
     // languages: any sends everything.
     expect(titles('en', 'any')).toEqual(expect.arrayContaining([RUSSIAN_TITLE, GERMAN_TITLE, PAGE_DUMP_TITLE]));
     expect(titles('en', 'any')).toHaveLength(10);
@@ -52,9 +57,9 @@ describe('articles by language and localized section titles', () => {
     expectGolden('golden-de.txt', rendered.text);
   });
 
-  it('renders a Russian reader only Russian and unknown-language articles, under Russian titles (golden)', async () => {
-    const segment = planMultilingualSegment('ru');
-    const rendered = await (await defaultRenderer()).renderSegment(segment, buildFixtureNewsletter());
+  it('renders a Russian reader only Russian and unknown-language articles with languages: strict, under Russian titles (golden)', async () => {
+    const segment = planMultilingualSegment('ru', 'strict');
+    const rendered = await (await defaultRenderer()).renderSegment(segment, buildFixtureNewsletter({ languages: 'strict' }));
     const { html } = rendered;
     // The pinned top story is English: left out like the others.
     expect(cardTitles(html)).toEqual([RUSSIAN_TITLE, RUSSIAN_SCIENCE_TITLE, PAGE_DUMP_TITLE]);

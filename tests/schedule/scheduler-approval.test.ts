@@ -36,6 +36,9 @@ describe('approval: prepared ahead, editors emailed, sent when approved, decided
       expect(mail.text).toContain('https://news.example.org/desk/e/daily/2026-11-30T07%3A00');
       expect(mail.html).toContain('Story');
       expect((mail.to as { value: { address: string }[] }).value[0]!.address).toBe('ed@example.org');
+      // Not list mail: an editor's notice must offer no unsubscribe (it would point at nobody).
+      expect(mail.headerLines.map((line) => line.key).filter((key) => key.startsWith('list-'))).toEqual([]);
+      expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
 
       // Not approved: nothing goes out at the slot; at slot + approvalDeadline it is skipped.
       await ws.runUntil('2026-11-30T06:45:00Z', 15 * 60_000);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { NewsletterConfig } from '../../config/schema.ts';
 import { TidingsError } from '../../core/errors.ts';
+import { baseLanguage } from '../../render/locale-strings.ts';
 import type { SubscriberRecord } from '../../subscribers/subscriber-store.ts';
 import { maskEmail, type ResolvedLink, type ServiceCore } from './service-core.ts';
 import type { NewsletterPreferences, PreferencesInput, PreferencesView } from './subscriber-types.ts';
@@ -17,14 +18,36 @@ export const preferencesInputSchema = z.strictObject({
   newsletters: z
     .array(z.strictObject({ id: slug, subscribed: z.boolean(), categories: z.array(slug).max(100).nullable() }))
     .max(100),
-  locale: z.string().max(35).nullable(),
-  timezone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').nullable(),
+  locale: z.string().max(35).nullable().optional(),
+  timezone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').nullable().optional(),
   pausedUntil: z
     .string()
     .regex(DAY, 'must be a date YYYY-MM-DD')
     .refine((day) => new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), 'is not a real date')
-    .nullable(),
+    .nullable()
+    .optional(),
 });
+
+/**
+ * Whether a locale may be stored: one of the locale files, or a valid tag whose
+ * language has one (`en-GB` → the `en` templates), so a region is kept, not erased.
+ */
+export function isOfferedLocale(locale: string, offered: readonly string[]): boolean {
+  if (offered.includes(locale)) return true;
+  let canonical: string[];
+  try {
+    canonical = Intl.getCanonicalLocales(locale);
+  } catch {
+    return false;
+  }
+  return canonical.length === 1 && offered.some((code) => baseLanguage(code) === baseLanguage(locale));
+}
+
+/** The locales the form offers: the locale files, and the reader's own when it is a region of one (kept selected). */
+function offeredLocales(core: ServiceCore, own: string | null): string[] {
+  const files = [...core.deps.locales];
+  return own && !files.includes(own) && isOfferedLocale(own, files) ? [...files, own].sort() : files;
+}
 
 /** The newsletters this person may choose: those they have (unless removed by the lists) and open signups. */
 function choosable(core: ServiceCore, subscriber: SubscriberRecord): NewsletterConfig[] {
@@ -62,7 +85,7 @@ function view(core: ServiceCore, link: ResolvedLink, subscriber: SubscriberRecor
     timezone: subscriber.timezone,
     pausedUntil: subscriber.pausedUntil && subscriber.pausedUntil > today ? subscriber.pausedUntil : null,
     newsletters,
-    locales: [...core.deps.locales],
+    locales: offeredLocales(core, subscriber.locale),
   };
 }
 
@@ -97,8 +120,13 @@ export async function savePreferences(core: ServiceCore, token: string, raw: Pre
   const input = parsed.data;
   const allowed = new Map(choosable(core, subscriber).map((n) => [n.id, n]));
   const today = core.now().toISOString().slice(0, 10);
-  if (input.locale !== null && !core.deps.locales.includes(input.locale)) invalid('locale', `must be one of ${core.deps.locales.join(', ')}`);
-  if (input.pausedUntil !== null) {
+  // A field the form did not show keeps what is stored.
+  const locale = input.locale === undefined ? subscriber.locale : input.locale;
+  const timezone = input.timezone === undefined ? subscriber.timezone : input.timezone;
+  const storedPause = subscriber.pausedUntil && subscriber.pausedUntil > today ? subscriber.pausedUntil : null;
+  const wantedPause = input.pausedUntil === undefined ? storedPause : input.pausedUntil;
+  if (input.locale && !isOfferedLocale(input.locale, core.deps.locales)) invalid('locale', `must be one of ${core.deps.locales.join(', ')} (or a region of one, such as en-GB)`);
+  if (input.pausedUntil) {
     const latest = new Date(core.now().getTime() + MAX_PAUSE_DAYS * 86_400_000).toISOString().slice(0, 10);
     if (input.pausedUntil > latest) invalid('pausedUntil', `must be at most ${MAX_PAUSE_DAYS} days ahead`);
   }
@@ -130,10 +158,9 @@ export async function savePreferences(core: ServiceCore, token: string, raw: Pre
       await store.unsubscribe(subscriber.id, change.newsletter.id, at, { channel: 'preferences', editionId: null });
     }
   }
-  const pausedUntil = input.pausedUntil !== null && input.pausedUntil > today ? input.pausedUntil : null;
-  const storedPause = subscriber.pausedUntil && subscriber.pausedUntil > today ? subscriber.pausedUntil : null;
-  if (input.locale !== subscriber.locale || input.timezone !== subscriber.timezone || pausedUntil !== storedPause) {
-    await store.setProfile(subscriber.id, { locale: input.locale, timezone: input.timezone, pausedUntil }, at);
+  const pausedUntil = wantedPause && wantedPause > today ? wantedPause : null;
+  if (locale !== subscriber.locale || timezone !== subscriber.timezone || pausedUntil !== storedPause) {
+    await store.setProfile(subscriber.id, { locale, timezone, pausedUntil }, at);
   }
   const fresh = await core.resolve(token, ['preferences']);
   return view(core, fresh, fresh.subscriber!);

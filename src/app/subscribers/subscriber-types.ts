@@ -72,9 +72,10 @@ export interface PreferencesView {
 export interface PreferencesInput {
   /** One entry per newsletter shown; newsletters left out are left as they are. */
   newsletters: { id: string; subscribed: boolean; categories: string[] | null }[];
-  locale: string | null;
-  timezone: string | null;
-  pausedUntil: string | null;
+  /** Absent (undefined): a form that does not show the field keeps the stored value; null: the default. */
+  locale?: string | null;
+  timezone?: string | null;
+  pausedUntil?: string | null;
 }
 
 export interface SignupInput {

@@ -8,7 +8,7 @@ export function registerSendCommand(program: Command, host: CommandHost): void {
     .command('send')
     .description('send the edition for a slot to every subscriber, exactly once (reruns send only to those never tried)')
     .argument('<newsletter>', 'newsletter id')
-    .option('--at <iso>', 'the slot (default: now)')
+    .option('--at <iso>', 'the slot (default: now; with --test, the newest built edition)')
     .option('--dry-run', 'plan and render every message; send and record nothing')
     .option('--limit <n>', 'claim at most this many deliveries in this run')
     .option('--resend-ambiguous', 'also resend deliveries left "sending" by a crash (they may get a second copy)')

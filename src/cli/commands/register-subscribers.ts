@@ -10,7 +10,9 @@ export function registerSubscribersCommands(program: Command, host: CommandHost)
     .description('check every list; print each bad row as file:line: reason (exit 1 if any)')
     .action(async () => {
       const { runSubscribersValidate } = await load();
-      host.setExitCode(await runSubscribersValidate(await host.getContext({ sendsMail: false })));
+      const { createFileRowCheck } = await import('../../app/readers-left-out.ts');
+      const ctx = await host.getContext({ sendsMail: false });
+      host.setExitCode(await runSubscribersValidate(ctx, await createFileRowCheck(ctx)));
     });
   subscribers
     .command('sync')
@@ -18,7 +20,11 @@ export function registerSubscribersCommands(program: Command, host: CommandHost)
     .option('--skip-invalid', 'apply the good rows and list the skipped ones')
     .action(async (options: { skipInvalid?: boolean }) => {
       const { runSubscribersSync } = await load();
-      host.setExitCode(await runSubscribersSync(await host.getContext({ sendsMail: false }), options));
+      const ctx = await host.getContext({ sendsMail: false });
+      const code = await runSubscribersSync(ctx, options);
+      // Who of the synced readers would get nothing from each newsletter's newest edition.
+      if (code === 0) for (const line of await (await import('../../app/readers-left-out.ts')).describeReadersLeftOut(ctx)) ctx.out(line);
+      host.setExitCode(code);
     });
   subscribers
     .command('list')

@@ -22,7 +22,9 @@ export async function runJob(ctx: AppContext, options: { at?: string; newsletter
   ctx.out('== ingest');
   exitCode = Math.max(exitCode, await runIngest(ctx, {}));
   ctx.out('== subscribers');
-  exitCode = Math.max(exitCode, await runSubscribersSync(ctx, { skipInvalid: true }));
+  // A scheduled job applies the good rows (one typo must not hold the newsletter back from
+  // everyone else, nor an unsubscribe in the lists), names the bad ones and exits 1 so cron alerts.
+  exitCode = Math.max(exitCode, await runSubscribersSync(ctx, { skipInvalid: true, skippedExitCode: 1 }));
   const newsletters = ctx.config.newsletters.filter((n) => !options.newsletter || n.id === options.newsletter);
   for (const newsletter of newsletters) {
     // A signal ends the job: the newsletter being sent finishes its messages in flight, the others wait for the next run.

@@ -8,7 +8,34 @@ import { LeaseHeldError, SchedulerLease, parseSchedulerHolder, schedulerHolderNa
 import { isLocalProcessGone } from '../../core/process-liveness.ts';
 import { formatIngestReports } from './ingest.ts';
 import { ingestDueSources, type SourceIngestResult } from '../../app/ingest-due-sources.ts';
-import { runSubscribersSync } from './subscribers.ts';
+import { runSubscribersSync, type SubscribersCommandContext } from './subscribers.ts';
+
+const schedulerSyncs = new WeakMap<AppContext, SubscribersCommandContext>();
+
+/**
+ * The subscriber sync of a scheduler process (at start and before each prepare): its
+ * lines go to the JSON log, and each distinct line only once per process, so a bad row
+ * is not logged again at every prepare.
+ */
+function schedulerSyncContext(ctx: AppContext): SubscribersCommandContext {
+  let syncCtx = schedulerSyncs.get(ctx);
+  if (!syncCtx) {
+    const seen = new Set<string>();
+    const once = (level: 'info' | 'warn') => (line: string) => {
+      if (seen.has(line)) return;
+      if (seen.size < 10_000) seen.add(line);
+      ctx.logger[level]({ step: 'subscribers sync' }, line);
+    };
+    syncCtx = { config: ctx.config, baseDir: ctx.baseDir, clock: ctx.clock, get store() { return ctx.store; }, out: once('info'), err: once('warn') };
+    schedulerSyncs.set(ctx, syncCtx);
+  }
+  return syncCtx;
+}
+
+/** The scheduler's subscriber sync: the good rows applied, the bad ones logged once. */
+export function syncForScheduler(ctx: AppContext): Promise<number> {
+  return runSubscribersSync(schedulerSyncContext(ctx), { skipInvalid: true });
+}
 
 /** The scheduler wired to this context: ingest and subscriber sync come from their commands. */
 export function createScheduler(ctx: AppContext): Scheduler {
@@ -19,7 +46,7 @@ export function createScheduler(ctx: AppContext): Scheduler {
   const work = createScheduledWork(ctx, async () => {
     // Right before an edition: every source, due or not (conditional GET keeps it cheap).
     report(await ingestDueSources(ctx, ctx.clock.now(), { force: true }));
-    await runSubscribersSync(ctx, { skipInvalid: true });
+    await syncForScheduler(ctx);
   });
   work.ingestDueSources = async (now) => report(await ingestDueSources(ctx, now));
   return new Scheduler({
@@ -53,7 +80,7 @@ export async function runScheduleCommand(ctx: AppContext, signal: AbortSignal): 
     return 1;
   }
   // Readers' zones (subscriber-local) are known from the first tick on.
-  await runSubscribersSync(ctx, { skipInvalid: true });
+  await syncForScheduler(ctx);
   try {
     const outcome = await runScheduler({
       scheduler, lease: createLease(ctx), clock: ctx.clock, logger: ctx.logger, tickEveryMs: ctx.config.scheduler.tickEvery, signal,

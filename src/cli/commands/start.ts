@@ -1,8 +1,7 @@
 import type { AppContext } from '../../app/context.ts';
 import { runScheduler } from '../../schedule/run-scheduler.ts';
 import { LeaseHeldError } from '../../schedule/scheduler-lease.ts';
-import { createLease, createScheduler } from './schedule.ts';
-import { runSubscribersSync } from './subscribers.ts';
+import { createLease, createScheduler, syncForScheduler } from './schedule.ts';
 import { drainSignupMail, listenWebServer, type ListeningWebServer } from './web-server-wiring.ts';
 
 /**
@@ -50,7 +49,7 @@ export async function runStart(ctx: AppContext, signal: AbortSignal): Promise<nu
       schedulerStatus: () => ({ lastTickAt: scheduler.lastTickAt, lastSend: scheduler.lastSend }),
     });
     ctx.out(`listening on ${listening.address} (public address ${ctx.config.web.baseUrl}); scheduler running`);
-    await runSubscribersSync(ctx, { skipInvalid: true });
+    await syncForScheduler(ctx);
     const outcome = await runScheduler({ scheduler, lease, clock: ctx.clock, logger: ctx.logger, tickEveryMs: ctx.config.scheduler.tickEvery, signal });
     await listening.close();
     await drainSignupMail(ctx, listening);

@@ -58,6 +58,15 @@ async function collectEditions(ctx: StatusContext, newsletter: string | undefine
   return lines;
 }
 
+/** Readers named per edition at most; `tidings deliveries <edition> --status skipped` lists every one. */
+const SKIPPED_NAMED = 10;
+
+/** Who got nothing from an edition and why (the plan's reason kept in the ledger): a skip is a reader, not only a count. */
+async function skippedReaders(ctx: StatusContext, editionId: string): Promise<{ email: string; reason: string }[]> {
+  const rows = await ctx.ledger.list(editionId, 'skipped');
+  return rows.slice(0, SKIPPED_NAMED).map((row) => ({ email: row.email ?? `subscriber ${row.subscriberId}`, reason: row.reason ?? 'no reason recorded' }));
+}
+
 /** `tidings status [<newsletter>] [--json]`: per edition, its status, counts per delivery status, ambiguous rows and the last errors. */
 export async function runStatus(ctx: StatusContext, options: { newsletter?: string; json: boolean; errors?: number }): Promise<number> {
   const unsubscribes = (await ctx.subscribers?.unsubscribesByEdition(options.newsletter)) ?? new Map<string, number>();
@@ -89,6 +98,7 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
         queueHeldBy: audience?.heldBy ?? null,
         lastActivityAt: summary.lastActivityAt,
         lastErrors: summary.counts.failed ? await ctx.ledger.lastErrors(edition, options.errors ?? 3) : [],
+        skippedReaders: summary.counts.skipped ? await skippedReaders(ctx, edition) : [],
       };
     }),
   );
@@ -143,6 +153,12 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
           `\`tidings deliveries resolve ${e.edition} <email…|--all-ambiguous> --accepted|--not-accepted\` ` +
           '(not accepted ones are resent by the next run), or resend them all with --resend-ambiguous (some may get a second copy).\n',
       );
+    }
+    if (e.skippedReaders.length) {
+      const skipped = Number((e as Record<string, unknown>).skipped);
+      ctx.stdout.write(`\n${skipped} reader${skipped === 1 ? '' : 's'} received nothing from ${e.edition}:\n`);
+      for (const reader of e.skippedReaders) ctx.stdout.write(`  ${reader.email}: ${oneLine(reader.reason)}\n`);
+      if (skipped > e.skippedReaders.length) ctx.stdout.write(`  … and ${skipped - e.skippedReaders.length} more (tidings deliveries ${e.edition} --status skipped)\n`);
     }
     if (e.lastErrors.length) {
       ctx.stdout.write(`\n${e.edition}: last errors\n`);

@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock.ts';
 import { UsageError } from '../../core/errors.ts';
 import { formatProblem, type SubscriberFileProblem } from '../../subscribers/subscriber-file-problem.ts';
 import { catalogFromConfig } from '../../subscribers/subscriber-row.ts';
-import type { SubscriberRecord, SubscriberStore } from '../../subscribers/subscriber-store.ts';
+import type { StagedSubscriber, SubscriberRecord, SubscriberStore } from '../../subscribers/subscriber-store.ts';
 import { syncSubscribers } from '../../subscribers/sync-subscribers.ts';
 import { validateSubscriberFiles } from '../../subscribers/validate-subscriber-files.ts';
 
@@ -33,20 +33,28 @@ function printProblems(ctx: SubscribersCommandContext, problems: readonly Subscr
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** Sees each valid row (src/app/readers-left-out.ts: who would receive nothing) and reports after the scan. */
+export interface RowCheck {
+  onRow(row: StagedSubscriber): void;
+  lines(): string[];
+}
+
 /** `tidings subscribers validate`: every bad row as file:line: reason; exit 1 if any. */
-export async function runSubscribersValidate(ctx: SubscribersCommandContext): Promise<number> {
-  const result = await validateSubscriberFiles(listPaths(ctx), catalogFromConfig(ctx.config));
+export async function runSubscribersValidate(ctx: SubscribersCommandContext, rowCheck?: RowCheck): Promise<number> {
+  const result = await validateSubscriberFiles(listPaths(ctx), catalogFromConfig(ctx.config), [], rowCheck?.onRow);
   printProblems(ctx, result.errors);
   printProblems(ctx, result.warnings, 'warning: ');
   ctx.out(`${plural(result.rows, 'valid row')}, ${plural(result.errors.length, 'error')}, ${plural(result.warnings.length, 'warning')}`);
+  for (const line of rowCheck?.lines() ?? []) ctx.out(line);
   return result.errors.length > 0 ? 1 : 0;
 }
 
 /**
  * `tidings subscribers sync [--skip-invalid]`: refused (exit 1, store untouched) when a
- * row is bad, unless --skip-invalid, which applies the good rows and lists the skipped.
+ * row is bad, unless --skip-invalid, which applies the good rows and lists the skipped
+ * (exit `skippedExitCode`, default 0, when some were).
  */
-export async function runSubscribersSync(ctx: SubscribersCommandContext, options: { skipInvalid?: boolean }): Promise<number> {
+export async function runSubscribersSync(ctx: SubscribersCommandContext, options: { skipInvalid?: boolean; skippedExitCode?: number }): Promise<number> {
   const report = await syncSubscribers(ctx.store.subscribers, listPaths(ctx), catalogFromConfig(ctx.config), {
     now: ctx.clock.now(),
     skipInvalid: Boolean(options.skipInvalid),
@@ -65,7 +73,8 @@ export async function runSubscribersSync(ctx: SubscribersCommandContext, options
     `added ${report.added}, updated ${report.updated}, unchanged ${report.unchanged}, removed ${report.removed}, skipped ${report.skipped}` +
       (report.suppressed ? `, suppressed ${report.suppressed} (see: tidings suppressions list)` : ''),
   );
-  return 0;
+  // `tidings run` applies the good rows but fails the job (a cron alert) while some are skipped.
+  return report.errors.length > 0 ? (options.skippedExitCode ?? 0) : 0;
 }
 
 /** `tidings subscribers list [--newsletter ID] [--json]`, paged so a big list streams. */

@@ -1,4 +1,4 @@
-import type { LeaseHolder, LeaseResult, ScheduleEvent, SchedulerStore } from '../../schedule/scheduler-store.ts';
+import type { LeaseHolder, LeaseResult, RecordedSchedules, ScheduleEvent, SchedulerStore } from '../../schedule/scheduler-store.ts';
 import { SCHEDULER_LEASE, toScheduleEvent, toSchedulerLeaseHolder, type ScheduleEventRow, type SchedulerLeaseRow } from '../rows/scheduler-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
 
@@ -84,5 +84,18 @@ export class PgSchedulerStore implements SchedulerStore {
       [newsletterId],
     );
     return rows[0] ? toScheduleEvent(rows[0]) : null;
+  }
+
+  // Kept as JSON in scheduler_state (key 'schedules'): no migration, one row.
+  async recordSchedules(schedules: RecordedSchedules): Promise<void> {
+    await this.db.query(
+      `INSERT INTO scheduler_state (key, value) VALUES ('schedules', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [JSON.stringify(schedules)],
+    );
+  }
+
+  async recordedSchedules(): Promise<RecordedSchedules | null> {
+    const { rows } = await this.db.query<{ value: string }>(`SELECT value FROM scheduler_state WHERE key = 'schedules'`);
+    return rows[0] ? (JSON.parse(rows[0].value) as RecordedSchedules) : null;
   }
 }

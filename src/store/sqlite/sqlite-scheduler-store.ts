@@ -1,4 +1,4 @@
-import type { LeaseHolder, LeaseResult, ScheduleEvent, SchedulerStore } from '../../schedule/scheduler-store.ts';
+import type { LeaseHolder, LeaseResult, RecordedSchedules, ScheduleEvent, SchedulerStore } from '../../schedule/scheduler-store.ts';
 import { SCHEDULER_LEASE, toScheduleEvent, toSchedulerLeaseHolder, type ScheduleEventRow, type SchedulerLeaseRow } from '../rows/scheduler-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
 
@@ -80,5 +80,17 @@ export class SqliteSchedulerStore implements SchedulerStore {
       .prepare<[string], ScheduleEventRow>(`SELECT * FROM schedule_events WHERE newsletter_id = ? AND kind <> 'waiting' ORDER BY id DESC LIMIT 1`)
       .get(newsletterId);
     return row ? toScheduleEvent(row) : null;
+  }
+
+  // Kept as JSON in scheduler_state (key 'schedules'): no migration, one row.
+  async recordSchedules(schedules: RecordedSchedules): Promise<void> {
+    this.#db
+      .prepare(`INSERT INTO scheduler_state (key, value) VALUES ('schedules', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
+      .run(JSON.stringify(schedules));
+  }
+
+  async recordedSchedules(): Promise<RecordedSchedules | null> {
+    const row = this.#db.prepare<[], { value: string }>(`SELECT value FROM scheduler_state WHERE key = 'schedules'`).get();
+    return row ? (JSON.parse(row.value) as RecordedSchedules) : null;
   }
 }

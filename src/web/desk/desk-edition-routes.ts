@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createCurator } from '../../app/create-curator.ts';
+import { editionLeftOut } from '../../app/readers-left-out.ts';
 import { GMAIL_CLIP_BYTES, forceDarkMode, previewEdition } from '../../app/desk/desk-preview.ts';
 import { readEditionProgress } from '../../app/edition-progress.ts';
 import { describeError, isTidingsError } from '../../core/errors.ts';
@@ -37,6 +38,22 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
       return feedbackView((await ctx.store.deliveryEvents.countsByEdition(edition.newsletterId)).get(edition.id), accepted);
     } catch (error) {
       ctx.logger.warn({ err: error, edition: edition.id }, 'desk: bounce and complaint counts unavailable');
+      return null;
+    }
+  };
+
+  // Readers who get nothing from the edition: a short line on the page, never a reason to fail it.
+  const leftOut = async (edition: Edition) => {
+    try {
+      const found = await editionLeftOut(ctx, edition);
+      if (!found) return null;
+      const { count, named } = found.report;
+      return {
+        summary: `${count} reader${count === 1 ? '' : 's'} ${found.verb} nothing from this edition`,
+        readers: named.map((reader) => `${reader.email} (${reader.reason})`).join('; ') + (count > named.length ? `; … and ${count - named.length} more` : ''),
+      };
+    } catch (error) {
+      ctx.logger.warn({ err: error, edition: edition.id }, 'desk: readers left out unavailable');
       return null;
     }
   };
@@ -85,6 +102,7 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
       sending: edition.status === 'sending' || deps.sends.isRunning(edition.id),
       ambiguous: await ambiguousRowsView(ctx, edition),
       feedback,
+      leftOut: await leftOut(edition),
       note: query.note ?? null,
       error: query.error ?? null,
     }));

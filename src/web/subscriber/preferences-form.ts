@@ -45,11 +45,13 @@ export function toPreferencesInput(body: PreferencesBody, current: PreferencesVi
         categories: picked.length === 0 || picked.length === known.length ? null : picked,
       };
     });
+  // A field the form did not send stays as stored (undefined); an empty one means the default.
+  const sent = (value: string | undefined) => (value === undefined ? undefined : value.trim() || null);
   return {
     newsletters,
-    locale: body.locale?.trim() || null,
-    timezone: body.timezone?.trim() || null,
-    pausedUntil: body.pausedUntil?.trim() || null,
+    locale: sent(body.locale),
+    timezone: sent(body.timezone),
+    pausedUntil: sent(body.pausedUntil),
   };
 }
 

@@ -22,7 +22,8 @@ function sendPreferencesPage(web: WebContext, request: FastifyRequest, reply: Fa
       saved,
       actionPath: `/p/${token}`,
       locales: view.locales.map((code) => ({ code, selected: code === view.locale })),
-      zones: ZONES.map((name) => ({ name, selected: name === zone })),
+      // A stored zone the runtime's list lacks (a legacy name from the files) is offered too, so saving keeps it.
+      zones: (zone && !ZONES.includes(zone) ? [zone, ...ZONES] : ZONES).map((name) => ({ name, selected: name === zone })),
     },
   });
 }

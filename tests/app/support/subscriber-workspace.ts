@@ -32,7 +32,7 @@ export interface Person {
 export function createSubscriberWorkspace(
   dir: string,
   people: Person[],
-  options: { maxConnections?: number; returnPath?: string; languages?: 'any' | 'subscriber' } = {},
+  options: { maxConnections?: number; returnPath?: string; languages?: 'any' | 'subscriber' | 'strict' } = {},
 ) {
   mkdirSync(path.join(dir, 'articles'));
   mkdirSync(path.join(dir, 'subscribers'));

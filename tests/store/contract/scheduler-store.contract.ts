@@ -61,5 +61,20 @@ export function schedulerStoreContract(name: string, open: OpenPorts): void {
       expect(await scheduler.lastEvent('daily')).toEqual({ newsletterId: 'daily', editionId: E, kind: 'sent', detail: '3 accepted', at: at(1).toISOString() });
       expect(await scheduler.lastEvent('monthly')).toBeNull();
     });
+
+    it('keeps the schedules the last started scheduler recorded, readable from another connection; a later record replaces them', async () => {
+      const { scheduler } = ports();
+      const other = ports().other.scheduler;
+      expect(await other.recordedSchedules()).toBeNull();
+      const daily = { id: 'daily', schedule: '30 6 * * 1-5', timezone: 'Europe/Berlin', deliver: 'at-slot' as const, requireApproval: true, prepareAhead: 7_200_000, approvalDeadline: 3_600_000, onApprovalTimeout: 'skip' as const };
+      await scheduler.recordSchedules({ holder: 'host-a:1', recordedAt: T0.toISOString(), newsletters: [daily, { ...daily, id: 'weekly', schedule: null }] });
+      expect(await other.recordedSchedules()).toEqual({ holder: 'host-a:1', recordedAt: T0.toISOString(), newsletters: [daily, { ...daily, id: 'weekly', schedule: null }] });
+      await other.recordSchedules({ holder: 'host-b:2', recordedAt: at(1).toISOString(), newsletters: [{ ...daily, schedule: '0 7 * * *' }] });
+      expect((await scheduler.recordedSchedules())!.newsletters.map((n) => n.schedule)).toEqual(['0 7 * * *']);
+      // Ticks share the table: recording schedules leaves them alone.
+      await scheduler.recordTick(T0);
+      expect(await scheduler.lastTickAt()).toEqual(T0);
+      expect((await scheduler.recordedSchedules())!.holder).toBe('host-b:2');
+    });
   });
 }

@@ -94,7 +94,8 @@ export function createStandInService(options: { newsletterTitle?: string; locale
         service.state = entry.subscribed ? 'active' : 'unsubscribed';
         prefs.categories = entry.categories;
       }
-      prefs = { ...prefs, locale: input.locale, timezone: input.timezone, pausedUntil: input.pausedUntil };
+      // As the real service: a field the form did not send keeps its value.
+      prefs = { ...prefs, locale: input.locale === undefined ? prefs.locale : input.locale, timezone: input.timezone === undefined ? prefs.timezone : input.timezone, pausedUntil: input.pausedUntil === undefined ? prefs.pausedUntil : input.pausedUntil };
       return service.getPreferences(token);
     },
     async erase(token) {
