@@ -29,6 +29,7 @@ service.editions.set('daily/2026-11-28T07:00', {
   sentAt: '2026-11-28T06:00:04Z',
   html,
   text: rendered.text,
+  highlights: ['Quantum sensor maps the ocean floor'],
   archivePublic: true,
 });
 service.archive = {
@@ -36,6 +37,8 @@ service.archive = {
   editions: ['28', '27', '26', '25'].map((day) => ({
     id: `daily/2026-11-${day}T07:00`,
     subject: `Daily Brief · ${day} Nov 2026`,
+    highlights: [`Top story of ${day} Nov`, 'A section lead', 'Another lead'],
+    html,
     slot: `2026-11-${day}T07:00:00+01:00`,
     sentAt: `2026-11-${day}T06:00:04Z`,
     path: `/e/daily/2026-11-${day}T07:00`,

@@ -282,8 +282,8 @@ describe('public pages', () => {
     service.archive = {
       newsletter: { id: 'daily', title: 'Daily & <Brief>', description: 'News "daily"' },
       editions: [
-        { id: 'daily/2026-11-28T07:00', subject: hostile, slot: '2026-11-28T07:00:00+01:00', sentAt: '2026-11-28T06:01:02.345Z', path: '/e/daily/2026-11-28T07:00' },
-        { id: 'daily/2026-11-27T07:00', subject: 'Older', slot: '2026-11-27T07:00:00+01:00', sentAt: null, path: '/e/daily/2026-11-27T07:00' },
+        { id: 'daily/2026-11-28T07:00', subject: hostile, highlights: [hostile, 'Lead <b>two</b>'], html: '<html><body><p>First & <b>bold</b></p></body></html>', slot: '2026-11-28T07:00:00+01:00', sentAt: '2026-11-28T06:01:02.345Z', path: '/e/daily/2026-11-28T07:00' },
+        { id: 'daily/2026-11-27T07:00', subject: 'Older', highlights: [], html: '<p>older</p>', slot: '2026-11-27T07:00:00+01:00', sentAt: null, path: '/e/daily/2026-11-27T07:00' },
       ],
       updatedAt: '2026-11-28T06:01:02.345Z',
     };
@@ -295,6 +295,7 @@ describe('public pages', () => {
       sentAt: null,
       html: '<!doctype html><html><body><p style="color:red">edition</p></body></html>',
       text: 'edition',
+      highlights: ['edition'],
       archivePublic: true,
     });
     return service;
