@@ -97,7 +97,13 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('every web page in Chromium: 375 px, l
         await page.emulateMedia({ colorScheme });
         for (const width of [375, 1280]) {
           await page.setViewportSize({ width, height: 800 });
-          await page.screenshot({ path: path.join(SHOTS, `${name}-${width}-${colorScheme}.png`), fullPage: true });
+          // Long pages as a few screens (top, middle, bottom), short ones whole.
+          const height = await page.evaluate(() => document.documentElement.scrollHeight);
+          const stops = height <= 2400 ? [null] : [0, 0.5, 1].map((at) => Math.round((height - 800) * at));
+          for (const [index, top] of stops.entries()) {
+            if (top !== null) await page.evaluate((y) => window.scrollTo(0, y), top);
+            await page.screenshot({ path: path.join(SHOTS, `${name}-${width}-${colorScheme}${top === null ? '' : `-${index}`}.png`), fullPage: top === null });
+          }
         }
       }
       await page.setViewportSize({ width: 375, height: 800 });
