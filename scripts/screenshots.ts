@@ -19,7 +19,9 @@ const WIDTH = 375;
 
 const service = createStandInService();
 const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, logger: createSilentLogger() });
-const rendered = await renderer.renderSegment(buildFixtureSegment(), buildFixtureNewsletter());
+// The web page's rendering: a footer for a web reader, with the archive and signup links.
+const webReader = { archiveUrl: 'https://news.example.org/archive/daily', signupUrl: 'https://news.example.org/s/daily' };
+const rendered = await renderer.renderSegment({ ...buildFixtureSegment(), webReader }, buildFixtureNewsletter());
 const html = personalize(rendered, { name: '', email: '', unsubscribe_url: '', preferences_url: '', view_url: '' }).html;
 service.editions.set('daily/2026-11-28T07:00', {
   id: 'daily/2026-11-28T07:00',
