@@ -186,8 +186,17 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('every web page in Chromium: 375 px, l
     await check(page, 'archive');
     await page.goto(`${server.url}/s/daily`);
     await check(page, 'signup');
+    await page.fill('input[name=email]', 'new.reader@example.org');
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('h1:has-text("Check your inbox")');
+    await check(page, 'signup-sent');
+    await page.goto(`${server.url}/nothing-here`);
+    await check(page, 'error-404');
     await page.goto(local(unsubscribe));
     await check(page, 'unsubscribe');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('h1:has-text("You are unsubscribed")');
+    await check(page, 'unsubscribed');
 
     // A reader whose stored zone is an old IANA name sees it by today's name, first and selected.
     const token = new URL(preferences).pathname.split('/').pop()!;
@@ -212,10 +221,13 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('every web page in Chromium: 375 px, l
     expect(zones.values.filter((value) => value === 'Europe/Kyiv')).toHaveLength(1);
     await check(page, 'preferences');
 
-    await Promise.all([page.waitForLoadState('domcontentloaded'), page.click('form:has(input[value=erase]) button')]);
-    expect(await page.locator('.kicker').innerText()).toBe('The Daily Tidings'.toUpperCase());
+    await page.click('form:has(input[value=erase]) button');
+    await page.waitForSelector('input[value="erase-confirm"]', { state: 'attached' });
+    expect(await page.locator('.kicker').textContent()).toBe('The Daily Tidings');
     await check(page, 'erase-confirm');
-    await Promise.all([page.waitForLoadState('domcontentloaded'), page.click('button[type=submit]')]);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('h1:has-text("Your data is erased")');
+    expect(await page.locator('.kicker').textContent()).toBe('The Daily Tidings');
     await check(page, 'erased');
     expect(problems.splice(0)).toEqual([]);
   }, 180_000);
