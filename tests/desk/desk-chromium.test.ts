@@ -129,7 +129,7 @@ describe('the editor desk in real Chromium: curate, preview, approve, send', () 
       await login(admin, 'root', PASSWORDS.root);
       await admin.goto(editionUrl.split('?')[0]!);
       await admin.waitForLoadState('load');
-      await Promise.all([admin.waitForURL(/\/send$/, { waitUntil: 'domcontentloaded' }), admin.locator('a:has-text("Send now")').click()]);
+      await Promise.all([admin.waitForURL(/\/send$/, { waitUntil: 'domcontentloaded' }), admin.locator('a:has-text("Send now")').press('Enter')]);
       await admin.locator('button:has-text("Send to")').press('Enter');
       await admin.waitForURL(/note=Sending/, { waitUntil: 'domcontentloaded' });
       await expect.poll(async () => (await server.ctx.store.editions.getEdition(EDITION))!.status, { timeout: 30_000 }).toBe('sent');

@@ -121,7 +121,9 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('every web page in Chromium: 375 px, l
     await check(page, 'desk-editions');
 
     await page.goto(`${server.url}/desk/e/${EDITION}`);
-    await Promise.all([page.waitForURL(/note=Approved/, { waitUntil: 'domcontentloaded' }), page.locator('button.primary:has-text("Approve")').click()]);
+    // The preview frames move the page while they load: act once it has settled, by keyboard.
+    await page.waitForLoadState('load');
+    await Promise.all([page.waitForURL(/note=Approved/, { waitUntil: 'domcontentloaded' }), page.locator('button.primary:has-text("Approve")').press('Enter')]);
     await check(page, 'desk-edition');
     // Times read in the newsletter's zone (Europe/London), the instant in <time datetime>.
     const slot = page.locator('p.status time').last();
@@ -152,7 +154,8 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('every web page in Chromium: 375 px, l
     expect((await server.ctx.store.ledger.counts(EDITION)).total).toBe(0);
 
     await page.goto(`${server.url}/desk/e/${EDITION}`);
-    await Promise.all([page.waitForURL(/\/send$/, { waitUntil: 'domcontentloaded' }), page.locator('a:has-text("Send now")').click()]);
+    await page.waitForLoadState('load');
+    await Promise.all([page.waitForURL(/\/send$/, { waitUntil: 'domcontentloaded' }), page.locator('a:has-text("Send now")').press('Enter')]);
     const audience = await server.ctx.store.subscribers.count('daily', server.clock.now());
     expect(audience).toBeGreaterThan(1);
     expect(await page.locator('.audience .count').innerText()).toBe(String(audience));
