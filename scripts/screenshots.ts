@@ -19,7 +19,9 @@ const WIDTH = 375;
 
 const service = createStandInService();
 const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, logger: createSilentLogger() });
-const rendered = await renderer.renderSegment(buildFixtureSegment(), buildFixtureNewsletter());
+// The web page's rendering: a footer for a web reader, with the archive and signup links.
+const webReader = { archiveUrl: 'https://news.example.org/archive/daily', signupUrl: 'https://news.example.org/s/daily' };
+const rendered = await renderer.renderSegment({ ...buildFixtureSegment(), webReader }, buildFixtureNewsletter());
 const html = personalize(rendered, { name: '', email: '', unsubscribe_url: '', preferences_url: '', view_url: '' }).html;
 service.editions.set('daily/2026-11-28T07:00', {
   id: 'daily/2026-11-28T07:00',
@@ -29,6 +31,7 @@ service.editions.set('daily/2026-11-28T07:00', {
   sentAt: '2026-11-28T06:00:04Z',
   html,
   text: rendered.text,
+  highlights: ['Quantum sensor maps the ocean floor'],
   archivePublic: true,
 });
 service.archive = {
@@ -36,6 +39,8 @@ service.archive = {
   editions: ['28', '27', '26', '25'].map((day) => ({
     id: `daily/2026-11-${day}T07:00`,
     subject: `Daily Brief · ${day} Nov 2026`,
+    highlights: [`Top story of ${day} Nov`, 'A section lead', 'Another lead'],
+    html,
     slot: `2026-11-${day}T07:00:00+01:00`,
     sentAt: `2026-11-${day}T06:00:04Z`,
     path: `/e/daily/2026-11-${day}T07:00`,

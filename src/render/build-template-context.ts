@@ -1,5 +1,5 @@
 import type { EditionArticle } from '../editions/edition.ts';
-import type { SegmentContent } from './render-types.ts';
+import type { SegmentContent, WebReaderLinks } from './render-types.ts';
 import { toHttpUrl } from '../core/http-url.ts';
 import { formatArticleTime, formatDate } from './intl-dates.ts';
 import { baseLanguage, type Translator } from './locale-strings.ts';
@@ -51,6 +51,8 @@ export interface DigestContext {
   shortened: boolean;
   /** The full edition on the web: webVersionUrl when http(s), else the `%%{view_url}%%` token. */
   webVersionUrl: string;
+  /** Set on the web page (`/e/`): no "view in browser", no per-reader links, the archive and signup instead. */
+  webReader: (WebReaderLinks & { hasLinks: boolean }) | null;
 }
 
 /** The segment with its top story settled: the pinned one, else the first article, never shown twice. */
@@ -140,6 +142,12 @@ export interface ContextInput {
   images?: ImageLinker;
 }
 
+function webReaderView(links: WebReaderLinks): WebReaderLinks & { hasLinks: boolean } {
+  const archiveUrl = toHttpUrl(links.archiveUrl);
+  const signupUrl = toHttpUrl(links.signupUrl);
+  return { archiveUrl, signupUrl, hasLinks: Boolean(archiveUrl || signupUrl) };
+}
+
 const DIRECT_IMAGES: ImageLinker = (imageUrl) => imageUrl;
 
 export function buildTemplateContext(input: ContextInput): DigestContext {
@@ -174,5 +182,6 @@ export function buildTemplateContext(input: ContextInput): DigestContext {
     sections,
     shortened: input.shortened,
     webVersionUrl: toHttpUrl(content.webVersionUrl) ?? '%%{view_url}%%',
+    webReader: content.webReader ? webReaderView(content.webReader) : null,
   };
 }

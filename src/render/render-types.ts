@@ -23,6 +23,17 @@ export interface SegmentContent {
   timezone: string;
   /** Absolute URL of the full web version, used when the size budget cuts articles. */
   webVersionUrl: string | null;
+  /**
+   * Set when the page is for a reader on the web (`/e/`), not a subscriber's email: the
+   * footer then has no personal address or links, only the way onward.
+   */
+  webReader?: WebReaderLinks;
+}
+
+/** The onward links of the web page: the public archive and the signup page, each when on. */
+export interface WebReaderLinks {
+  archiveUrl: string | null;
+  signupUrl: string | null;
 }
 
 /** Per-subscriber values filled into `%%{token}%%` placeholders after rendering. */

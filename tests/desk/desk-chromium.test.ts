@@ -126,14 +126,15 @@ describe('the editor desk in real Chromium: curate, preview, approve, send', () 
       await page.waitForURL(/note=|error=/, { waitUntil: 'domcontentloaded' });
       expect(decodeURIComponent(page.url())).toMatch(/note=Approved/);
       expect(await page.locator('strong.approver').innerText()).toBe('ann');
-      expect(await page.locator('button:has-text("Send now")').count()).toBe(0); // ann is not an admin
+      expect(await page.locator(':is(a, button):has-text("Send now")').count()).toBe(0); // ann is not an admin
 
       // An admin sends it; the page becomes read-only and says so.
       const admin = await openPage();
       await login(admin, 'root', PASSWORDS.root);
       await admin.goto(editionUrl.split('?')[0]!);
       await admin.waitForLoadState('load');
-      await admin.locator('button:has-text("Send now")').press('Enter');
+      await Promise.all([admin.waitForURL(/\/send$/, { waitUntil: 'domcontentloaded' }), admin.locator('a:has-text("Send now")').press('Enter')]);
+      await admin.locator('button:has-text("Send to")').press('Enter');
       await admin.waitForURL(/note=Sending/, { waitUntil: 'domcontentloaded' });
       await expect.poll(async () => (await server.ctx.store.editions.getEdition(EDITION))!.status, { timeout: 30_000 }).toBe('sent');
       await admin.goto(`${server.url}/desk/e/${EDITION}`);

@@ -95,10 +95,10 @@ describe('desk over HTTP: sessions, CSRF, lockout, roles', () => {
     expect(upcoming).toContain('daily/2026-12-01T07:00');
     expect(upcoming).not.toContain(EDITION);
     // Approval required: the draft is prepared two hours ahead (prepareAhead's default).
-    expect(upcoming).toContain('2026-11-29 05:00 UTC · needs approval');
+    expect(upcoming).toContain('<time datetime="2026-11-29T05:00:00.000Z">29 Nov 2026, 05:00 GMT</time> · needs approval');
     const awaiting = page.text.slice(page.text.indexOf('Awaiting approval'), page.text.indexOf('<h2>Sending'));
     expect(awaiting).toContain(EDITION);
-    expect(awaiting).toContain('approval deadline 2026-11-28 08:00 UTC, then skipped');
+    expect(awaiting).toContain('approval deadline <time datetime="2026-11-28T08:00:00.000Z">28 Nov 2026, 08:00 GMT</time>, then skipped');
   });
 
   it('blocks a stranger\'s address, not the owner\'s, answering like a wrong password; admins lift it on /desk/accounts; editors cannot send', async () => {

@@ -3,11 +3,13 @@ import { createMailTransport } from '../../delivery/smtp-transport.ts';
 import type { Edition } from '../../editions/edition.ts';
 import { planDigest } from '../../editions/plan-digest.ts';
 import { createRenderer, type Renderer } from '../../render/create-renderer.ts';
+import { settleTopStory } from '../../render/build-template-context.ts';
 import { personalize } from '../../render/personalize.ts';
 import { loadTemplateFiles } from '../../render/template-files.ts';
 import type { AppContext } from '../context.ts';
 import { imageLinkerFor, requireSecret } from '../edition-pipeline.ts';
 import { editionViewPath, signEditionView } from '../../delivery/subscriber-token.ts';
+import { archiveUrlFor, editionPathFor } from './public-urls.ts';
 import { createSubscriberService, type SubscriberService } from './subscriber-service.ts';
 
 /** The web page has no size budget: it is the whole edition (the email's "full edition" link). */
@@ -38,11 +40,13 @@ export function createSubscriberServiceFromContext(ctx: AppContext): SubscriberS
     // Every category, nothing received before, no thin-digest rule: the edition as it went out, whole.
     const plan = planDigest(edition, { ...newsletter, minArticles: 0 }, ctx.config.categories, { locale: null, timezone: null, categories: null }, new Set(), null);
     if ('skip' in plan) return null;
-    const segment = await (await rendererFor(newsletter)).renderSegment(plan.content, newsletter);
-    // No token, no address: the links lead to the page itself; the archive (when public) is the way onward.
-    const neutral = newsletter.public ? `${base}/archive/${newsletter.id}` : viewUrl;
-    const page = personalize(segment, { name: '', email: '', unsubscribe_url: neutral, preferences_url: neutral, view_url: viewUrl });
-    return { subject: page.subject, html: page.html, text: page.text };
+    // A reader on the web is nobody in particular: no address, no per-reader links, only the way onward.
+    const webReader = { archiveUrl: archiveUrlFor(ctx.config, newsletter) ?? null, signupUrl: newsletter.signup ? `${base}/s/${newsletter.id}` : null };
+    const segment = await (await rendererFor(newsletter)).renderSegment({ ...plan.content, webReader }, newsletter);
+    const page = personalize(segment, { name: '', email: '', unsubscribe_url: viewUrl, preferences_url: viewUrl, view_url: viewUrl });
+    const { topStory, sections } = settleTopStory(plan.content);
+    const highlights = [topStory, ...sections.map((section) => section.articles[0])].flatMap((article) => (article ? [article.title] : []));
+    return { subject: page.subject, html: page.html, text: page.text, highlights };
   };
 
   return createSubscriberService({

@@ -109,6 +109,8 @@ export interface WebEdition {
   /** The whole edition as HTML (a complete document from the email template), no personal data. */
   html: string;
   text: string;
+  /** The top story's headline, then each section's lead headline: the edition in a line. */
+  highlights: string[];
   /** True when the newsletter's archive is public (the page may link back to it). */
   archivePublic: boolean;
 }
@@ -116,6 +118,10 @@ export interface WebEdition {
 export interface ArchiveEntry {
   id: string;
   subject: string;
+  /** The top story's headline, then each section's lead headline (WebEdition.highlights). */
+  highlights: string[];
+  /** The edition as the web shows it (a complete HTML document), for the feed's content. */
+  html: string;
   slot: string;
   sentAt: string | null;
   /** Path of the web page: `/e/<edition id>`. */
@@ -203,7 +209,10 @@ export interface SubscriberService {
 }
 
 /** Renders a whole edition for the web, without personal data; null when it has nothing to show. */
-export type RenderEditionForWeb = (edition: Edition, newsletter: NewsletterConfig) => Promise<{ subject: string; html: string; text: string } | null>;
+export type RenderEditionForWeb = (
+  edition: Edition,
+  newsletter: NewsletterConfig,
+) => Promise<{ subject: string; html: string; text: string; highlights: string[] } | null>;
 
 export interface SubscriberServiceDeps {
   store: Store;

@@ -58,6 +58,7 @@ export class WebEditions {
       sentAt: activity?.lastActivityAt ?? null,
       html: rendered.html,
       text: rendered.text,
+      highlights: rendered.highlights,
       archivePublic: newsletter.public,
     };
   }
@@ -72,7 +73,15 @@ export class WebEditions {
     const editions: ArchiveEntry[] = [];
     for (const edition of sent) {
       const page = await this.edition(edition.id);
-      editions.push({ id: edition.id, subject: page.subject, slot: edition.slot, sentAt: page.sentAt, path: editionPathFor(edition.id) });
+      editions.push({
+        id: edition.id,
+        subject: page.subject,
+        highlights: page.highlights,
+        html: page.html,
+        slot: edition.slot,
+        sentAt: page.sentAt,
+        path: editionPathFor(edition.id),
+      });
     }
     return {
       newsletter: { id: newsletter.id, title: newsletter.title, description: newsletter.description },

@@ -5,11 +5,14 @@ import { curatedArticles } from '../../editions/plan-digest.ts';
 import type { Edition } from '../../editions/edition.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { field } from './desk-request.ts';
+import { editionPath } from './edition-list-model.ts';
 
 export interface ActionOutcome {
   note: string;
   anchor?: string;
   forbidden?: boolean;
+  /** Where to go instead of back to the edition (the send's confirmation step). */
+  redirect?: string;
 }
 
 /**
@@ -88,6 +91,8 @@ export async function applyDeskAction(deps: DeskDeps, edition: Edition, editor: 
       if (newsletter.requireApproval && edition.status !== 'approved' && edition.status !== 'sending') {
         throw new TidingsError('EDITION_STATE', 'approve the edition before sending it');
       }
+      // One click never sends to everyone: the form must come from the confirmation page.
+      if (field(body, 'confirm') !== 'yes') return { note: 'Confirm the send first.', redirect: `${editionPath(edition.id)}/send` };
       const started = await deps.sends.start(edition, editor.name);
       return { note: started ? 'Sending started.' : 'A send of this edition is already running.' };
     }

@@ -129,11 +129,36 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
       if (outcome.forbidden) {
         return sendDeskHtml(reply, views.render('message', { title: 'Not allowed', message: outcome.note }), 403);
       }
+      if (outcome.redirect) return reply.redirect(outcome.redirect, 303);
       return reply.redirect(`${back}?note=${encodeURIComponent(outcome.note)}${outcome.anchor ? `#${outcome.anchor}` : ''}`, 303);
     } catch (error) {
       if (!isTidingsError(error)) throw error;
       return reply.redirect(`${back}?error=${encodeURIComponent(error.message)}`, 303);
     }
+  });
+
+  // The step between "Send now" and the send: who it goes to, and one more button (POST, CSRF).
+  desk.get('/desk/e/:newsletter/:slot/send', async (request, reply) => {
+    const edition = await load(request, reply);
+    if (!edition) return reply;
+    const session = deskSession(request);
+    if (session.editor.role !== 'admin') {
+      return sendDeskHtml(reply, views.render('message', { title: 'Not allowed', message: 'Only an admin can send an edition from the desk.' }), 403);
+    }
+    const newsletter = ctx.config.newsletters.find((n) => n.id === edition.newsletterId)!;
+    const audience = await ctx.store.subscribers.count(edition.newsletterId, ctx.clock.now());
+    const ledger = await ctx.store.ledger.counts(edition.id);
+    return sendDeskHtml(reply, views.render('send-confirm', {
+      title: `Send ${edition.id}`,
+      editor: session.editor,
+      csrf: session.csrfToken,
+      path: editionPath(edition.id),
+      edition: { id: edition.id, status: edition.status, newsletterTitle: newsletter.title },
+      audience,
+      alreadyHandled: ledger.accepted + ledger.failed + ledger.skipped,
+      readOnly: edition.status === 'sending' || edition.status === 'sent' || deps.sends.isRunning(edition.id),
+      needsApproval: newsletter.requireApproval && edition.status !== 'approved',
+    }));
   });
 
   desk.get('/desk/e/:newsletter/:slot/preview', async (request, reply) => {

@@ -23,6 +23,12 @@ export function loadDeskViews(templatesDir: string, overrideDir?: string): DeskV
   const hb = Handlebars.create();
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('kb', (bytes: unknown) => (Number(bytes) / 1024).toFixed(1));
+  // A DeskTime (desk-time.ts) as `<time>`: the editor's reading, the exact instant in `datetime`.
+  hb.registerHelper('when', (value: unknown) => {
+    const time = value as { iso?: unknown; text?: unknown } | null;
+    if (!time || typeof time.iso !== 'string' || typeof time.text !== 'string') return '';
+    return new hb.SafeString(`<time datetime="${hb.escapeExpression(time.iso)}">${hb.escapeExpression(time.text)}</time>`);
+  });
   const views = new Map<string, Handlebars.TemplateDelegate>();
   for (const [name, file] of files) {
     const source = fs.readFileSync(file, 'utf8');

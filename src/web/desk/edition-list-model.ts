@@ -5,6 +5,7 @@ import { describeTally, tallyOf } from '../../delivery/delivery-tally.ts';
 import type { NewsletterConfig } from '../../config/schema.ts';
 import type { Edition } from '../../editions/edition.ts';
 import { editionIdFor } from '../../editions/slot.ts';
+import { deskTime, type DeskTime } from './desk-time.ts';
 import { feedbackView } from './feedback-view.ts';
 import { parseCronExpression } from '../../schedule/cron-expression.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
@@ -68,10 +69,10 @@ export async function buildEditionList(ctx: AppContext, sends: DeskSends) {
 }
 
 /** When an unapproved draft stops waiting, and what happens then (newsletters that require approval). */
-function approvalDeadlineOf(newsletter: NewsletterConfig, edition: Edition): string | null {
+function approvalDeadlineOf(newsletter: NewsletterConfig, edition: Edition): { at: DeskTime | null; then: string } | null {
   if (!newsletter.requireApproval) return null;
   const at = new Date(Date.parse(edition.slot) + newsletter.approvalDeadline);
-  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC, then ${newsletter.onApprovalTimeout === 'send' ? 'sent as it is' : 'skipped'}`;
+  return { at: deskTime(at, newsletter.timezone), then: newsletter.onApprovalTimeout === 'send' ? 'sent as it is' : 'skipped' };
 }
 
 const UPCOMING_PER_NEWSLETTER = 3;
@@ -87,7 +88,7 @@ function upcomingSlots(newsletters: readonly NewsletterConfig[], now: Date) {
         newsletter: newsletter.title,
         at: slot.utc.getTime(),
         slot: `${slot.local} (${newsletter.timezone})`,
-        prepareAt: new Date(slot.utc.getTime() - newsletter.prepareAhead).toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+        prepareAt: deskTime(new Date(slot.utc.getTime() - newsletter.prepareAhead), newsletter.timezone),
         approval: newsletter.requireApproval,
       }));
     })

@@ -4,10 +4,11 @@ import type { Edition, EditionArticle } from '../../editions/edition.ts';
 import { chooseTopStoryWithRule, curatedArticles } from '../../editions/plan-digest.ts';
 import { toHttpUrl } from '../../core/http-url.ts';
 import type { StoredArticle } from '../../store/article-store.ts';
+import { deskTime } from './desk-time.ts';
 
 const READ_ONLY = new Set(['sending', 'sent']);
 
-function articleView(article: EditionArticle, index: number, count: number, sections: { slug: string; title: string }[], top: string | null) {
+function articleView(article: EditionArticle, index: number, count: number, sections: { slug: string; title: string }[], top: string | null, zone: string) {
   return {
     id: article.articleId,
     title: article.title,
@@ -17,7 +18,7 @@ function articleView(article: EditionArticle, index: number, count: number, sect
     url: toHttpUrl(article.url),
     sourceTitle: article.sourceTitle,
     source: article.source,
-    time: article.publishedAt ? article.publishedAt.slice(0, 16).replace('T', ' ') + ' UTC' : null,
+    time: deskTime(article.publishedAt, zone),
     imageUrl: toHttpUrl(article.imageUrl),
     pinned: article.pinned,
     isTop: article.articleId === top,
@@ -29,11 +30,11 @@ function articleView(article: EditionArticle, index: number, count: number, sect
   };
 }
 
-const storedView = (article: StoredArticle) => ({
+const storedView = (article: StoredArticle, zone: string) => ({
   id: article.id,
   title: article.title,
   sourceTitle: article.sourceTitle || article.source,
-  time: article.publishedAt ? article.publishedAt.slice(0, 16).replace('T', ' ') + ' UTC' : null,
+  time: deskTime(article.publishedAt, zone),
   categories: article.categories.join(', '),
 });
 
@@ -44,6 +45,8 @@ export function buildEditionView(
   extra: { addable: StoredArticle[]; found: StoredArticle[] | null; query: string; audit: AuditEntry[]; subscribers: string[]; locales: string[] },
 ) {
   const newsletter = ctx.config.newsletters.find((n) => n.id === edition.newsletterId)!;
+  // Every time on the page in the newsletter's zone (desk-time.ts says why).
+  const zone = newsletter.timezone;
   const sections = newsletter.categories.map((slug) => ({ slug, title: ctx.config.categories[slug]?.title ?? slug }));
   const curated = curatedArticles(edition, newsletter.categories);
   const top = chooseTopStoryWithRule(curated);
@@ -53,9 +56,9 @@ export function buildEditionView(
     newsletterTitle: newsletter.title,
     status: edition.status,
     statusReason: edition.statusReason,
-    slot: edition.slot,
+    slot: deskTime(edition.slot, zone),
     approvedBy: edition.approvedBy,
-    approvedAt: edition.approvedAt,
+    approvedAt: deskTime(edition.approvedAt, zone),
     requireApproval: newsletter.requireApproval,
     readOnly: READ_ONLY.has(edition.status),
     canApprove: edition.status === 'draft',
@@ -64,15 +67,15 @@ export function buildEditionView(
     topStory: top ? { title: top.article.title, rule: top.rule } : null,
     sections: sections.map((section) => {
       const articles = curated.filter((a) => a.category === section.slug && !a.pinned);
-      return { ...section, articles: articles.map((a, i) => articleView(a, i, articles.length, sections, topId)) };
+      return { ...section, articles: articles.map((a, i) => articleView(a, i, articles.length, sections, topId, zone)) };
     }),
-    pinned: curated.filter((a) => a.pinned).map((a) => articleView(a, 0, 1, sections, topId)),
-    excluded: edition.articles.filter((a) => a.excluded).map((a) => articleView(a, 0, 1, sections, topId)),
-    addable: extra.addable.map(storedView),
-    found: extra.found?.map(storedView) ?? null,
+    pinned: curated.filter((a) => a.pinned).map((a) => articleView(a, 0, 1, sections, topId, zone)),
+    excluded: edition.articles.filter((a) => a.excluded).map((a) => articleView(a, 0, 1, sections, topId, zone)),
+    addable: extra.addable.map((article) => storedView(article, zone)),
+    found: extra.found?.map((article) => storedView(article, zone)) ?? null,
     query: extra.query,
     sectionOptions: sections,
-    audit: extra.audit.map((entry) => ({ ...entry, details: summarizeDetails(entry.details) })),
+    audit: extra.audit.map((entry) => ({ ...entry, at: deskTime(entry.at, zone), details: summarizeDetails(entry.details) })),
     subscribers: extra.subscribers,
     locales: extra.locales,
   };

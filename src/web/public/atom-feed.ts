@@ -1,7 +1,8 @@
 import type { PublicArchive } from '../../app/subscribers/subscriber-service.ts';
 
 /**
- * An Atom 1.0 feed (RFC 4287) of a public archive. Every text is XML-escaped and
+ * An Atom 1.0 feed (RFC 4287) of a public archive: each entry's summary is its top
+ * story and section leads, its content the edition's web page. Every text is XML-escaped and
  * stripped of characters XML 1.0 forbids; ids are the editions' permanent web URLs.
  */
 const XML_FORBIDDEN = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -23,6 +24,16 @@ function atomTime(value: string | null): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * What a feed reader shows of an edition: the body of its web page (feed readers drop a
+ * document's head and styles; the email's styles are inline anyway), escaped once as
+ * `type="html"` requires.
+ */
+function entryContent(html: string): string {
+  const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)?.[1] ?? html;
+  return body.trim();
+}
+
 export function buildAtomFeed(archive: PublicArchive, options: { baseUrl: string; lang: string; fallbackUpdated: string }): string {
   const archiveUrl = `${options.baseUrl}/archive/${encodeURIComponent(archive.newsletter.id)}`;
   const feedUpdated =
@@ -37,8 +48,12 @@ export function buildAtomFeed(archive: PublicArchive, options: { baseUrl: string
       `    <link rel="alternate" type="text/html" href="${escapeXml(url)}"/>`,
       `    <published>${updated}</published>`,
       `    <updated>${updated}</updated>`,
+      edition.highlights.length > 0 ? `    <summary type="text">${escapeXml(edition.highlights.join(' · '))}</summary>` : null,
+      `    <content type="html">${escapeXml(entryContent(edition.html))}</content>`,
       '  </entry>',
-    ].join('\n');
+    ]
+      .filter((line) => line !== null)
+      .join('\n');
   });
   return [
     '<?xml version="1.0" encoding="utf-8"?>',

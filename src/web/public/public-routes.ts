@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ArchiveEntry } from '../../app/subscribers/subscriber-types.ts';
 import type { RouteModule } from '../web-context.ts';
 import { editionParams, newsletterParams } from '../request-schemas.ts';
 import { buildAtomFeed } from './atom-feed.ts';
@@ -14,6 +15,13 @@ import { buildAtomFeed } from './atom-feed.ts';
  */
 export const EDITION_CSP =
   "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** An archive row: the top story's headline (the subject when none), then the sections' leads. */
+const ARCHIVE_ROW_LEADS = 2;
+function archiveRow(entry: ArchiveEntry) {
+  const [headline, ...leads] = entry.highlights;
+  return { path: entry.path, slot: entry.slot, headline: headline || entry.subject || entry.id, alsoIn: leads.slice(0, ARCHIVE_ROW_LEADS) };
+}
 
 export const registerPublicRoutes: RouteModule = (app, web) => {
   const zoneOf = (newsletterId: string) => web.config.newsletters.find((n) => n.id === newsletterId)?.timezone ?? 'UTC';
@@ -61,7 +69,7 @@ export const registerPublicRoutes: RouteModule = (app, web) => {
       timeZone: zoneOf(archive.newsletter.id),
       context: {
         title: archive.newsletter.title,
-        archive,
+        archive: { ...archive, editions: archive.editions.map(archiveRow) },
         feedPath,
         signupPath: web.config.newsletters.find((n) => n.id === archive.newsletter.id)?.signup ? `/s/${archive.newsletter.id}` : null,
       },

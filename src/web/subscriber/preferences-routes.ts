@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PreferencesView } from '../../app/subscribers/subscriber-service.ts';
 import type { RouteModule, WebContext } from '../web-context.ts';
 import { preferencesBody, toPreferencesInput, listTimeZones } from './preferences-form.ts';
+import { groupTimeZones, zoneChoices } from './time-zone-choices.ts';
 import { readToken } from './unsubscribe-routes.ts';
 
 /**
@@ -9,21 +10,21 @@ import { readToken } from './unsubscribe-routes.ts';
  * and erasure behind a confirmation step. What the reader sets here wins over the
  * subscriber files (the app layer records it as the subscriber's own choice).
  */
-const ZONES = listTimeZones();
+const ZONE_GROUPS = groupTimeZones(listTimeZones());
+
+const newsletterTitleOf = (view: PreferencesView) => view.newsletters.find((n) => n.id === view.newsletterId)?.title ?? '';
 
 function sendPreferencesPage(web: WebContext, request: FastifyRequest, reply: FastifyReply, token: string, view: PreferencesView, saved = false) {
-  const zone = view.timezone ?? '';
   return web.sendPage(request, reply, {
     view: 'preferences',
     locale: view.locale,
     context: {
-      title: view.newsletters.find((n) => n.id === view.newsletterId)?.title ?? '',
+      title: newsletterTitleOf(view),
       prefs: view,
       saved,
       actionPath: `/p/${token}`,
       locales: view.locales.map((code) => ({ code, selected: code === view.locale })),
-      // A stored zone the runtime's list lacks (a legacy name from the files) is offered too, so saving keeps it.
-      zones: (zone && !ZONES.includes(zone) ? [zone, ...ZONES] : ZONES).map((name) => ({ name, selected: name === zone })),
+      zones: zoneChoices(ZONE_GROUPS, view.timezone),
     },
   });
 }
@@ -46,12 +47,13 @@ export const registerPreferencesRoutes: RouteModule = (app, web) => {
         return web.sendPage(request, reply, {
           view: 'erase-confirm',
           locale: current.locale,
-          context: { title: '', maskedEmail: current.maskedEmail, actionPath: `/p/${token}` },
+          // The newsletter's name above the heading, as on the other subscriber pages.
+          context: { title: newsletterTitleOf(current), maskedEmail: current.maskedEmail, actionPath: `/p/${token}` },
         });
       case 'erase-confirm': {
         const erased = await web.subscribers.erase(token);
         request.log.info('subscriber erased their data');
-        return web.sendPage(request, reply, { view: 'erased', locale: current.locale, context: { title: '', maskedEmail: erased.maskedEmail } });
+        return web.sendPage(request, reply, { view: 'erased', locale: current.locale, context: { title: '', kicker: newsletterTitleOf(current), maskedEmail: erased.maskedEmail } });
       }
       case 'resubscribe': {
         await web.subscribers.resubscribe(token);

@@ -34,12 +34,25 @@ export interface DeskServer {
  * approval required), ingested and synced, the draft built for 07:00, two accounts
  * (ann: editor, root: admin), and the real server listening on 127.0.0.1.
  */
-export async function startDeskServer(dir: string, options: { smtpUrl?: string; baseUrl?: string; desk?: string; web?: string; perMinute?: number; editYaml?: (yaml: string) => string } = {}): Promise<DeskServer> {
+export async function startDeskServer(
+  dir: string,
+  options: {
+    smtpUrl?: string;
+    baseUrl?: string;
+    desk?: string;
+    web?: string;
+    perMinute?: number;
+    editYaml?: (yaml: string) => string;
+    /** YAML lines added to the `daily` newsletter. */
+    newsletter?: string;
+  } = {},
+): Promise<DeskServer> {
   for (const folder of ['samples', 'subscribers']) cpSync(path.resolve(folder), path.join(dir, folder), { recursive: true });
   const file = path.join(dir, 'tidings.config.yaml');
   let yaml = readFileSync(path.resolve('tidings.config.yaml'), 'utf8')
     .replace('perCategory: 4', 'perCategory: 2\n    requireApproval: true\n    schedule: "0 7 * * *"')
     .replace('${TIDINGS_BASE_URL:-http://127.0.0.1:8080}', options.baseUrl ?? 'http://127.0.0.1:8080');
+  if (options.newsletter) yaml = yaml.replace(/(\n    postalAddress: [^\n]*\n)/, `$1${options.newsletter}`);
   if (options.smtpUrl) yaml = yaml.replace(/transport:\n  type: outbox\n  dir: outbox\n/, `transport:\n  type: smtp\n  url: ${options.smtpUrl}\n  rateLimit: 500\n`);
   yaml = yaml.replace(/\nweb:\n/, `\n${options.desk ?? ''}web:\n  rateLimit: { perMinute: ${options.perMinute ?? 5000} }\n${options.web ?? ''}`);
   writeFileSync(file, options.editYaml ? options.editYaml(yaml) : yaml);
