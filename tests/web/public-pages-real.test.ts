@@ -8,6 +8,8 @@ import { createSubscriberWorkspace, type SubscriberWorkspace } from '../app/supp
 import { startSmtpSink, type SmtpSink } from '../delivery/support/smtp-sink.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { TEMPLATES_DIR } from './support/web-app.ts';
+import { requireSecret } from '../../src/app/edition-pipeline.ts';
+import { signEditionView } from '../../src/delivery/subscriber-token.ts';
 
 /**
  * The public pages a web reader sees (`/e/`, the archive, its Atom feed) from a real
@@ -44,11 +46,11 @@ describe('the public pages of sent editions, over HTTP', () => {
     const { service, ctx } = ws.service(sink.url, NOW);
     app = await createWebServer({ config: ctx.config, subscribers: service, views: loadWebViews(TEMPLATES_DIR), logger: createSilentLogger(), clock: { now: () => new Date(NOW) }, checkHealth: async () => {} });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    return { base, titles, service };
+    return { base, titles, service, ctx };
   }
 
   it('gives /e/ a footer for a web reader: no address, no per-reader links, the archive and signup instead', async () => {
-    const { base, service } = await twoSentEditions();
+    const { base, service, ctx } = await twoSentEditions();
     const response = await fetch(`${base}/e/daily/2026-11-28T07:00`);
     expect(response.status).toBe(200);
     const html = await response.text();
@@ -58,7 +60,8 @@ describe('the public pages of sent editions, over HTTP', () => {
     expect(html).toMatch(/<a href="https:\/\/news\.example\.org\/archive\/daily"[^>]*>All editions<\/a>/);
     expect(html).toMatch(/<a href="https:\/\/news\.example\.org\/s\/daily"[^>]*>Subscribe<\/a>/);
     // A newsletter with neither a public archive nor signup: the note alone, no dead links.
-    const weekly = await service.editionForWeb('weekly/2026-11-28T07:00');
+    // Not public: read with the key its emails carry.
+    const weekly = await service.editionForWeb('weekly/2026-11-28T07:00', signEditionView('weekly/2026-11-28T07:00', requireSecret(ctx)));
     expect(weekly.html).toContain('You are reading Test Weekly on the web.');
     expect(weekly.html).not.toContain('/archive/weekly');
     expect(weekly.html).not.toContain('/s/weekly');
