@@ -87,7 +87,7 @@ function upcomingSlots(newsletters: readonly NewsletterConfig[], now: Date) {
         newsletter: newsletter.title,
         at: slot.utc.getTime(),
         slot: `${slot.local} (${newsletter.timezone})`,
-        prepareAt: new Date(slot.utc.getTime() - newsletter.prepareAhead).toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+        prepareAt: `${new Date(slot.utc.getTime() - newsletter.prepareAhead).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
         approval: newsletter.requireApproval,
       }));
     })

@@ -17,7 +17,7 @@ function articleView(article: EditionArticle, index: number, count: number, sect
     url: toHttpUrl(article.url),
     sourceTitle: article.sourceTitle,
     source: article.source,
-    time: article.publishedAt ? article.publishedAt.slice(0, 16).replace('T', ' ') + ' UTC' : null,
+    time: article.publishedAt ? `${article.publishedAt.slice(0, 16).replace('T', ' ')} UTC` : null,
     imageUrl: toHttpUrl(article.imageUrl),
     pinned: article.pinned,
     isTop: article.articleId === top,
@@ -33,7 +33,7 @@ const storedView = (article: StoredArticle) => ({
   id: article.id,
   title: article.title,
   sourceTitle: article.sourceTitle || article.source,
-  time: article.publishedAt ? article.publishedAt.slice(0, 16).replace('T', ' ') + ' UTC' : null,
+  time: article.publishedAt ? `${article.publishedAt.slice(0, 16).replace('T', ' ')} UTC` : null,
   categories: article.categories.join(', '),
 });
 
