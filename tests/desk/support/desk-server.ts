@@ -40,7 +40,7 @@ export async function startDeskServer(dir: string, options: { smtpUrl?: string; 
   let yaml = readFileSync(path.resolve('tidings.config.yaml'), 'utf8')
     .replace('perCategory: 4', 'perCategory: 2\n    requireApproval: true\n    schedule: "0 7 * * *"')
     .replace('${TIDINGS_BASE_URL:-http://127.0.0.1:8080}', options.baseUrl ?? 'http://127.0.0.1:8080');
-  if (options.smtpUrl) yaml = yaml.replace(/transport:\n  type: outbox\n  dir: outbox\n/, `transport:\n  type: smtp\n  url: ${options.smtpUrl}\n  rateLimit: 500\n`);
+  if (options.smtpUrl) yaml = yaml.replace(/transport:\n {2}type: outbox\n {2}dir: outbox\n/, `transport:\n  type: smtp\n  url: ${options.smtpUrl}\n  rateLimit: 500\n`);
   yaml = yaml.replace(/\nweb:\n/, `\n${options.desk ?? ''}web:\n  rateLimit: { perMinute: ${options.perMinute ?? 5000} }\n${options.web ?? ''}`);
   writeFileSync(file, yaml);
   const env = { TIDINGS_SECRET: SECRET };
