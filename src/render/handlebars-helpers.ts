@@ -39,11 +39,11 @@ function splitParagraphs(text: unknown): string[][] {
  */
 export function registerHelpers(hb: Handlebars, mode: TemplateMode): void {
   const html = mode === 'html';
-  const escape = html ? escapeHtml : (value: string) => value;
+  const escapeText = html ? escapeHtml : (value: string) => value;
   const safe = (value: string) => (html ? new hb.SafeString(value) : value);
 
   /** {{t "key" name=value}}: a locale string with escaped {name} placeholders filled in. */
-  hb.registerHelper('t', (key: unknown, options: HelperOptions) => safe(options.data.translator.translate(String(key), options.hash, escape)));
+  hb.registerHelper('t', (key: unknown, options: HelperOptions) => safe(options.data.translator.translate(String(key), options.hash, escapeText)));
 
   /** {{httpUrl url}}: the URL when it is http(s), else '' (so `{{#if (httpUrl url)}}` guards a link). */
   hb.registerHelper('httpUrl', (value: unknown) => toHttpUrl(value) ?? '');
@@ -75,7 +75,7 @@ export function registerHelpers(hb: Handlebars, mode: TemplateMode): void {
   /** {{lines text}}: one line per line of the input (a postal address), escaped. */
   hb.registerHelper('lines', (text: unknown) => {
     const lines = typeof text === 'string' ? text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean) : [];
-    return safe(lines.map(escape).join(html ? '<br>' : '\n'));
+    return safe(lines.map(escapeText).join(html ? '<br>' : '\n'));
   });
 
   /** {{upper text}}: upper case in the reader's locale (plain-text headings). */
