@@ -31,7 +31,7 @@ function readEntry(doc: XmlDocument, entry: XmlElement, feed: FeedContext): Arti
   const summaryElement = child(entry, 'atom:summary');
   const content = textConstruct(doc, contentElement);
   const summary = textConstruct(doc, summaryElement);
-  const body = content && content.value.trim() ? content : summary;
+  const body = content?.value.trim() ? content : summary;
   const text = body ? toParagraphs(body) : '';
   const description = summary ? toParagraphs(summary) || null : null;
   const bodyElement = body === content ? contentElement : summaryElement;
