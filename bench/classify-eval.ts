@@ -51,7 +51,9 @@ const TRAINERS: [string, Trainer][] = [
 /** Part of each article: each category's articles dealt round-robin into `parts`. */
 function stratify(parts: number): Map<LabelledArticle, number> {
   const partOf = new Map<LabelledArticle, number>();
-  for (const category of categories) articles.filter((a) => a.category === category).forEach((a, i) => partOf.set(a, i % parts));
+  for (const category of categories) articles.filter((a) => a.category === category).forEach((a, i) => {
+      partOf.set(a, i % parts);
+    });
   return partOf;
 }
 

@@ -146,14 +146,14 @@ function loadFeedsmith(root: string): Case[] {
       const text = decodeText(readFileSync(join(folder, file)), { kind: 'xml' });
       const reference = JSON.parse(readFileSync(expectedPath, 'utf8')) as Record<string, unknown>;
       const base = /<(?:[\w]+:)?feed\b[^>]*\sxml:base="([^"]+)"/.exec(text)?.[1] ?? null;
-      const siteLink = format === 'atom' ? alternateHref(reference['links'], base) : absolute(reference['link'] as string, base);
-      const rawItems = (reference['items'] ?? reference['entries'] ?? []) as Record<string, unknown>[];
+      const siteLink = format === 'atom' ? alternateHref(reference.links, base) : absolute(reference.link as string, base);
+      const rawItems = (reference.items ?? reference.entries ?? []) as Record<string, unknown>[];
       const expected = rawItems.map((item) => ({
-        title: normalizeTitle(item['title']),
+        title: normalizeTitle(item.title),
         link:
           format === 'atom'
-            ? alternateHref(item['links'], base ?? siteLink)
-            : absolute((item['link'] as string | undefined) ?? null, siteLink),
+            ? alternateHref(item.links, base ?? siteLink)
+            : absolute((item.link as string | undefined) ?? null, siteLink),
       }));
       out.push({ name: `${format}/${file}`, format, text, expected });
     }
@@ -171,8 +171,8 @@ function loadJsonFeeds(root: string): Case[] {
       const text = decodeText(readFileSync(join(folder, file)), { kind: 'text' });
       const feed = JSON.parse(text) as { home_page_url?: string; items?: Record<string, unknown>[] };
       const expected = (feed.items ?? []).map((item) => ({
-        title: normalizeTitle(item['title']),
-        link: absolute(((item['url'] ?? item['external_url']) as string | undefined) ?? null, feed.home_page_url ?? null),
+        title: normalizeTitle(item.title),
+        link: absolute(((item.url ?? item.external_url) as string | undefined) ?? null, feed.home_page_url ?? null),
       }));
       return { name: `jsonfeed/${basename(file)}`, format: 'jsonfeed', text, expected };
     });

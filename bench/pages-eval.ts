@@ -76,7 +76,10 @@ for (const page of pages) {
 function pagesPerSecond(run: (page: Page) => unknown): number {
   let done = 0;
   const start = performance.now();
-  while (performance.now() - start < 2000) for (const page of pages) (run(page), (done += 1));
+  while (performance.now() - start < 2000) for (const page of pages) {
+      run(page);
+      done += 1;
+    }
   return done / ((performance.now() - start) / 1000);
 }
 const extractRate = pagesPerSecond((page) => extractPage(page.source, { url: PAGE_URL }));

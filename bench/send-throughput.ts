@@ -85,8 +85,14 @@ async function sendChild(configFile: string, at: string, port: number): Promise<
   let out = '';
   let err = '';
   // Not a terminal: the CLI writes JSON progress lines every 2 s; keep only the tail.
-  const stdout = new Writable({ write: (chunk, _enc, done) => void ((out = (out + String(chunk)).slice(-4000)), done()) });
-  const stderr = new Writable({ write: (chunk, _enc, done) => void ((err = (err + String(chunk)).slice(-4000)), done()) });
+  const stdout = new Writable({ write: (chunk, _enc, done) => {
+    out = (out + String(chunk)).slice(-4000);
+    done();
+  } });
+  const stderr = new Writable({ write: (chunk, _enc, done) => {
+    err = (err + String(chunk)).slice(-4000);
+    done();
+  } });
   let peakHeapUsedMb = 0;
   let peakExternalMb = 0;
   const sampler = setInterval(() => {

@@ -49,7 +49,10 @@ const renderers = new WeakMap<AppContext, Map<string, Promise<Renderer>>>();
 /** The newsletter's renderer, loaded and checked once per context (a broken template fails here). */
 export function rendererFor(ctx: AppContext, newsletter: NewsletterConfig): Promise<Renderer> {
   let byTemplate = renderers.get(ctx);
-  if (!byTemplate) renderers.set(ctx, (byTemplate = new Map()));
+  if (!byTemplate) {
+    byTemplate = new Map();
+    renderers.set(ctx, byTemplate);
+  }
   let renderer = byTemplate.get(newsletter.template);
   if (!renderer) {
     renderer = createRenderer({

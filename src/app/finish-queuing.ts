@@ -90,7 +90,10 @@ function localRelease(edition: Edition, newsletterZone: string): ((reader: Recip
   return (reader) => {
     const zone = zoneOf(reader.timezone, newsletterZone);
     let at = zones.get(zone);
-    if (at === undefined) zones.set(zone, (at = releaseAt(slot, zone).getTime()));
+    if (at === undefined) {
+      at = releaseAt(slot, zone).getTime();
+      zones.set(zone, at);
+    }
     return at;
   };
 }

@@ -24,7 +24,7 @@ export function formatEdition(edition: Edition, categoryOrder: readonly string[]
       lines.push(`  [${group}]`);
     }
     // Numbers are the positions `edition move` takes: within the section, pinned and excluded aside.
-    const label = article.pinned ? ' *' : article.excluded ? ' -' : String((number += 1)).padStart(2);
+    const label = article.pinned ? ' *' : article.excluded ? ' -' : String(++number).padStart(2);
     const flag = top && article === top.article && !article.pinned ? `  <TOP auto: ${top.rule}; pin to choose>` : '';
     lines.push(`    ${label}. ${article.articleId.slice(0, 10)}  ${article.title} (${article.sourceTitle})${flag}`);
     // Who wrote the summary: the editor checks a model's words before approving.

@@ -1,6 +1,6 @@
 import { parseMailboxLocation } from '../core/mailbox-location.ts';
 import { z } from 'zod';
-import { classifierSchema, categorySchema, dedupeSchema, fetchLimitsSchema, fullTextSchema, llmSummarySchema, parseLimitsSchema, sourceSchema, summarySchema } from './content-schema.ts';
+import { classifierSchema, categorySchema, dedupeSchema, fetchLimitsSchema, fullTextSchema, type llmSummarySchema, parseLimitsSchema, sourceSchema, summarySchema } from './content-schema.ts';
 import { deliverySchema, newsletterSchema, transportSchema } from './delivery-schema.ts';
 import { duration, emailAddresses, slug } from './schema-fields.ts';
 import { defaultImageMode, deskSchema, imageModeSchema, webSchema } from './web-schema.ts';

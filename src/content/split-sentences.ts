@@ -46,8 +46,8 @@ const SENTENCE_OPENERS = new Set([
 // A terminal mark run, optional closers, then the whitespace that separates sentences.
 const CANDIDATE = /([.!?\u2026]+)(["'\u201d\u2019\u00bb)\]]*)(\s+)|([\u3002\uff01\uff1f]+)(["'\u201d\u2019\u300d\u300f)]*)/g;
 const TOKEN_BEFORE = /(\S+)$/;
-const WORD_AFTER = /^["'\u201c\u2018\u00ab(\[]*([^\s"'\u201c\u2018\u00ab(\[]*)/;
-const STARTS_LIKE_SENTENCE = /^["'\u201c\u2018\u00ab(\[\u2014\u2013-]*[\p{Lu}\p{Lo}\p{N}]/u;
+const WORD_AFTER = /^["'\u201c\u2018\u00ab([]*([^\s"'\u201c\u2018\u00ab([]*)/;
+const STARTS_LIKE_SENTENCE = /^["'\u201c\u2018\u00ab([\u2014\u2013-]*[\p{Lu}\p{Lo}\p{N}]/u;
 
 export function splitSentences(text: string): string[] {
   const sentences: string[] = [];

@@ -19,7 +19,10 @@ export function textRank(sentences: readonly (readonly string[])[], damping = 0.
   const ids = new Map<string, number>();
   const termIds = sentences.map((words) => words.map((w) => {
     let id = ids.get(w);
-    if (id === undefined) ids.set(w, (id = ids.size));
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(w, id);
+    }
     return id;
   }));
   const counts = termIds.map((list) => {

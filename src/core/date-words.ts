@@ -21,7 +21,9 @@ const MONTH_WORDS: string[][] = [
   ['november', 'nov', 'ноября', 'ноябрь', 'novembre', 'noviembre'],
   ['december', 'dec', 'декабря', 'декабрь', 'dezember', 'dez', 'décembre', 'decembre', 'déc', 'diciembre', 'dicembre'],
 ];
-MONTH_WORDS.forEach((words, index) => words.forEach((word) => MONTHS.set(word, index + 1)));
+MONTH_WORDS.forEach((words, index) => {
+  for (const word of words) MONTHS.set(word, index + 1);
+});
 
 /** A month named exactly as in the table ("märz", "sept"), or null. */
 export function monthByName(word: string): number | null {

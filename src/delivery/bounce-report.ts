@@ -174,7 +174,7 @@ export function readFeedbackReport(raw: Buffer): FeedbackReport {
   if (raw.length > MAX_REPORT_BYTES) return { kind: 'malformed', reason: `larger than ${MAX_REPORT_BYTES / 1024} KB: not a report` };
   const { head, body } = splitHead(raw.toString('latin1'));
   const fields = parseFieldBlocks(head)[0];
-  if (!fields || !fields.has('from')) return { kind: 'malformed', reason: 'not a mail message (no From header)' };
+  if (!fields?.has('from')) return { kind: 'malformed', reason: 'not a mail message (no From header)' };
   const { type, params } = parseContentType(fields.get('content-type'));
   const reportType = (params.get('report-type') ?? '').toLowerCase();
   if (type !== 'multipart/report') return { kind: 'malformed', reason: `a ${type || 'text/plain'} message is not a multipart/report (not a DSN or feedback report)` };

@@ -133,6 +133,7 @@ export async function openImapReportMailbox(options: ImapMailboxOptions): Promis
       guard(`cannot read ${message.name}`, async () => {
         const { uid } = message as ImapMessage;
         const fetched = await client.fetchOne(String(uid), { uid: true, source: { start: 0, maxLength: maxBytes + 1 } }, { uid: true });
+        // biome-ignore lint/complexity/useOptionalChain: fetchOne answers `false` for a gone message, and `false?.source` does not type.
         if (!fetched || !fetched.source) throw new TidingsError('MAILBOX_FAILED', `${message.name} is gone (deleted by another client?)`, { where: location.url, retryable: true });
         return fetched.source;
       }),

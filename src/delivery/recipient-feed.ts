@@ -1,4 +1,3 @@
-import type { Ledger } from './ledger.ts';
 import type { DeliveryRecipient } from './send-types.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { SourceError } from '../core/errors.ts';
 import type { GetOptions, HttpClient } from '../core/http/http-client.ts';
@@ -29,7 +29,7 @@ const FILE_ERRORS: Record<string, string> = {
 };
 
 async function readFileLimited(path: string, maxBytes: number): Promise<Uint8Array> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(path, 'r');
     const stat = await handle.stat();

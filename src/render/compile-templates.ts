@@ -58,7 +58,10 @@ function checkReferences(hb: typeof Handlebars, file: TemplateFile, partialNames
   const problem = (node: AstNode, message: string) =>
     new TidingsError('TEMPLATE_INVALID', message, { where: `${file.path}:${node.loc?.start.line ?? 1}` });
   const visit = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(visit);
+    if (Array.isArray(value)) {
+      value.forEach(visit);
+      return;
+    }
     if (!value || typeof value !== 'object') return;
     const node = value as AstNode;
     if (node.type === 'PartialStatement' && node.name?.type === 'PathExpression') {

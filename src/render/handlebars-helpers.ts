@@ -39,25 +39,23 @@ function splitParagraphs(text: unknown): string[][] {
  */
 export function registerHelpers(hb: Handlebars, mode: TemplateMode): void {
   const html = mode === 'html';
-  const escape = html ? escapeHtml : (value: string) => value;
+  const escapeText = html ? escapeHtml : (value: string) => value;
   const safe = (value: string) => (html ? new hb.SafeString(value) : value);
 
   /** {{t "key" name=value}}: a locale string with escaped {name} placeholders filled in. */
-  hb.registerHelper('t', function (key: unknown, options: HelperOptions) {
-    return safe(options.data.translator.translate(String(key), options.hash, escape));
-  });
+  hb.registerHelper('t', (key: unknown, options: HelperOptions) => safe(options.data.translator.translate(String(key), options.hash, escapeText)));
 
   /** {{httpUrl url}}: the URL when it is http(s), else '' (so `{{#if (httpUrl url)}}` guards a link). */
   hb.registerHelper('httpUrl', (value: unknown) => toHttpUrl(value) ?? '');
 
   /** {{formatDate iso "long|medium|short|time|dateTime|iso"}} in the reader's locale and zone. */
-  hb.registerHelper('formatDate', function (iso: unknown, style: unknown, options: HelperOptions) {
+  hb.registerHelper('formatDate', (iso: unknown, style: unknown, options: HelperOptions) => {
     const chosen = (typeof style === 'string' && DATE_STYLES.has(style as DateStyle) ? style : 'medium') as DateStyle;
     return formatDate(typeof iso === 'string' ? iso : null, chosen, options.data.locale, options.data.timeZone);
   });
 
   /** {{paragraphs text class="…" style="…"}}: blank-line separated paragraphs, single newlines kept. */
-  hb.registerHelper('paragraphs', function (text: unknown, options: HelperOptions) {
+  hb.registerHelper('paragraphs', (text: unknown, options: HelperOptions) => {
     const blocks = splitParagraphs(text);
     if (!html) return blocks.map((lines) => lines.join('\n')).join('\n\n');
     const cls = typeof options.hash.class === 'string' ? ` class="${escapeHtml(options.hash.class)}"` : '';
@@ -66,7 +64,7 @@ export function registerHelpers(hb: Handlebars, mode: TemplateMode): void {
   });
 
   /** {{markdown text class="…" style="…"}}: like `paragraphs`, with the intro's inline Markdown (see intro-markdown.ts). */
-  hb.registerHelper('markdown', function (text: unknown, options: HelperOptions) {
+  hb.registerHelper('markdown', (text: unknown, options: HelperOptions) => {
     const blocks = splitParagraphs(text);
     if (!html) return blocks.map((lines) => lines.map((line) => renderIntroLine(line, 'text', (s) => s)).join('\n')).join('\n\n');
     const cls = typeof options.hash.class === 'string' ? ` class="${escapeHtml(options.hash.class)}"` : '';
@@ -75,15 +73,13 @@ export function registerHelpers(hb: Handlebars, mode: TemplateMode): void {
   });
 
   /** {{lines text}}: one line per line of the input (a postal address), escaped. */
-  hb.registerHelper('lines', function (text: unknown) {
+  hb.registerHelper('lines', (text: unknown) => {
     const lines = typeof text === 'string' ? text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean) : [];
-    return safe(lines.map(escape).join(html ? '<br>' : '\n'));
+    return safe(lines.map(escapeText).join(html ? '<br>' : '\n'));
   });
 
   /** {{upper text}}: upper case in the reader's locale (plain-text headings). */
-  hb.registerHelper('upper', function (text: unknown, options: HelperOptions) {
-    return String(text ?? '').toLocaleUpperCase(options.data.locale);
-  });
+  hb.registerHelper('upper', (text: unknown, options: HelperOptions) => String(text ?? '').toLocaleUpperCase(options.data.locale));
 
   /** {{#if (eq a b)}}. */
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);

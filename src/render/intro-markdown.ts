@@ -7,23 +7,23 @@ import { toHttpUrl } from '../core/http-url.ts';
  */
 const INLINE = /\[([^\]\n]+)\]\(([^)\s]+)\)|\*\*([^*\n]+)\*\*|\*([^*\n]+)\*|_([^_\n]+)_/g;
 
-export function renderIntroLine(line: string, mode: 'html' | 'text', escape: (text: string) => string): string {
+export function renderIntroLine(line: string, mode: 'html' | 'text', escapeText: (text: string) => string): string {
   let out = '';
   let last = 0;
   for (const match of line.matchAll(INLINE)) {
-    out += mode === 'html' ? escape(line.slice(last, match.index)) : line.slice(last, match.index);
+    out += mode === 'html' ? escapeText(line.slice(last, match.index)) : line.slice(last, match.index);
     const [whole, linkText, href, bold, italic, underscored] = match;
     if (linkText !== undefined) {
       const url = toHttpUrl(href ?? null);
-      if (!url) out += mode === 'html' ? escape(whole) : whole;
-      else out += mode === 'html' ? `<a href="${escape(url)}">${escape(linkText)}</a>` : `${linkText} (${url})`;
+      if (!url) out += mode === 'html' ? escapeText(whole) : whole;
+      else out += mode === 'html' ? `<a href="${escapeText(url)}">${escapeText(linkText)}</a>` : `${linkText} (${url})`;
     } else if (bold !== undefined) {
-      out += mode === 'html' ? `<strong>${escape(bold)}</strong>` : bold;
+      out += mode === 'html' ? `<strong>${escapeText(bold)}</strong>` : bold;
     } else {
       const text = italic ?? underscored ?? '';
-      out += mode === 'html' ? `<em>${escape(text)}</em>` : text;
+      out += mode === 'html' ? `<em>${escapeText(text)}</em>` : text;
     }
     last = match.index + whole.length;
   }
-  return out + (mode === 'html' ? escape(line.slice(last)) : line.slice(last));
+  return out + (mode === 'html' ? escapeText(line.slice(last)) : line.slice(last));
 }

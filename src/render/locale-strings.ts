@@ -14,7 +14,7 @@ const PLACEHOLDER = /(?<!%)\{([A-Za-z0-9_]+)\}(?!%)/g;
 export interface Translator {
   /** The locale chain used for lookups, most specific first. */
   readonly chain: readonly string[];
-  translate(key: string, params?: Record<string, unknown>, escape?: (value: string) => string): string;
+  translate(key: string, params?: Record<string, unknown>, escapeText?: (value: string) => string): string;
 }
 
 export function localeChain(locale: string): string[] {
@@ -38,7 +38,7 @@ export function createTranslator(tables: LocaleTables, locale: string): Translat
   };
   return {
     chain,
-    translate(key, params = {}, escape = (value) => value) {
+    translate(key, params = {}, escapeText = (value) => value) {
       const template = lookup(key);
       // Escape the literal parts and the values separately so a value cannot inject markup.
       let out = '';
@@ -46,10 +46,10 @@ export function createTranslator(tables: LocaleTables, locale: string): Translat
       for (const match of template.matchAll(PLACEHOLDER)) {
         const name = match[1]!;
         if (!(name in params)) continue;
-        out += escape(template.slice(last, match.index)) + escape(String(params[name] ?? ''));
+        out += escapeText(template.slice(last, match.index)) + escapeText(String(params[name] ?? ''));
         last = match.index! + match[0].length;
       }
-      return out + escape(template.slice(last));
+      return out + escapeText(template.slice(last));
     },
   };
 }

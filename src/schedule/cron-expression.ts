@@ -28,7 +28,7 @@ export function parseCronExpression(expression: string): CronParse {
   if (fields.length !== 5 && fields.length !== 6) {
     return { ok: false, problem: `must be a cron expression of 5 fields (minute hour day month weekday) or 6 (with seconds first); got ${fields.length} field(s) in "${expression}"` };
   }
-  let detailed;
+  let detailed: ReturnType<typeof validateDetailed>;
   try {
     detailed = validateDetailed(fields.join(' '));
   } catch (error) {

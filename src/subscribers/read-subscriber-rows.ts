@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readCsvSubscriberRows } from './csv-subscriber-rows.ts';
@@ -20,7 +21,7 @@ export async function listSubscriberFiles(paths: readonly string[]): Promise<{ f
   const files: string[] = [];
   const problems: SubscriberFileProblem[] = [];
   for (const given of paths) {
-    let info;
+    let info: Stats;
     try {
       info = await stat(given);
     } catch (error) {

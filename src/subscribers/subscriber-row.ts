@@ -200,7 +200,7 @@ function checkReferences(row: ReferencedIds, catalog: SubscriberCatalog): RowPro
     if (!catalog.categories.has(slug)) {
       problems.push({ field: 'categories', message: `categories: "${slug}" is not a configured category (known: ${list(catalog.categories)})` });
     } else if (newsletters === null) {
-      continue;
+      // No newsletters named on the row: nothing to cross-check.
     } else if (newsletterId !== null && !newsletters.includes(newsletterId)) {
       problems.push({ field: 'categories', message: `categories: "${entry}" names "${newsletterId}", which is not among this row's newsletters` });
     } else if (newsletterId !== null && catalog.categoriesOf && !(catalog.categoriesOf.get(newsletterId)?.includes(slug) ?? true)) {

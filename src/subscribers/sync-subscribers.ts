@@ -40,7 +40,7 @@ export async function syncSubscribers(
   options: SyncSubscribersOptions,
 ): Promise<SyncSubscribersReport> {
   const session = await store.beginSync();
-  let scan;
+  let scan: Awaited<ReturnType<typeof scanSubscriberFiles>>;
   try {
     scan = await scanSubscriberFiles(paths, catalog, session, { batchSize: options.batchSize });
   } catch (error) {

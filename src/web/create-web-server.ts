@@ -132,7 +132,10 @@ export async function createWebServer(deps: WebServerDeps, options: WebServerOpt
   const budgetOf = async (request: FastifyRequest) => {
     let budget = chosen.get(request);
     if (budget) return budget;
-    for (const candidate of budgets) if ((budget = (await candidate(request)) ?? undefined)) break;
+    for (const candidate of budgets) {
+      budget = (await candidate(request)) ?? undefined;
+      if (budget) break;
+    }
     budget ??= { key: request.ip, max: config.web.rateLimit.perMinute };
     chosen.set(request, budget);
     return budget;

@@ -26,6 +26,7 @@ export interface WebServerDeps {
    * rejects with the reason otherwise, and `/healthz` answers 503 with it. Warnings
    * (unresolved ambiguous deliveries) keep the 200 but turn `ok:` into `warn:`.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a plain `async () => {}` check (no detail) must fit.
   checkHealth: () => Promise<string | void | HealthReport>;
   /** Prometheus metrics for `GET /metrics`; absent, the route is not served. */
   metrics?: OpsMetrics;

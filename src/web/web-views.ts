@@ -83,7 +83,10 @@ export function loadWebViews(templatesDir: string, overrideDir?: string): WebVie
   const translators = new Map<string, Translator>();
   const translator = (locale: string): Translator => {
     let found = translators.get(locale);
-    if (!found) translators.set(locale, (found = createTranslator(locales, locale)));
+    if (!found) {
+      found = createTranslator(locales, locale);
+      translators.set(locale, found);
+    }
     return found;
   };
 

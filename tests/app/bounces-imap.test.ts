@@ -240,7 +240,7 @@ describe.skipIf(missing !== null)(`bounces from a real Dovecot${missing ? ` (ski
   it('an untrusted certificate, a wrong password or a missing mailbox fail with the mailbox named, and the message stays', async () => {
     dovecot.deliver('4001.hard.host', fixture('hard', verpOf('hal@example.org'), 'hal@example.org'));
     const noCa = path.join(ws.dir, 'no-ca.config.yaml');
-    writeFileSync(noCa, readFileSync(ws.configFile, 'utf8').replace(/  tlsCa: .*\n/, ''));
+    writeFileSync(noCa, readFileSync(ws.configFile, 'utf8').replace(/ {2}tlsCa: .*\n/, ''));
     const untrusted = await runCli(['-q', '-c', noCa, 'bounces', 'process', imaps()], { SMTP_URL: sink.url, TIDINGS_BOUNCES_PASSWORD: dovecot.password }, later(120));
     expect(untrusted.code).toBe(1);
     expect(untrusted.err).toMatch(new RegExp(`\\[MAILBOX_FAILED\\] imaps://bounces@127\\.0\\.0\\.1:${dovecot.imapsPort}/INBOX: cannot connect: TLS failed: .*self.signed.*\\(a private CA goes in bounces\\.tlsCa\\)`));

@@ -27,7 +27,7 @@ function runChild(args: string[]): Promise<string> {
 function quickStart(dir: string, transport?: string): string {
   for (const folder of ['samples', 'subscribers']) cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true });
   let config = readFileSync(path.join(ROOT, 'tidings.config.yaml'), 'utf8');
-  if (transport) config = config.replace(/transport:\n  type: outbox\n  dir: outbox/, transport);
+  if (transport) config = config.replace(/transport:\n {2}type: outbox\n {2}dir: outbox/, transport);
   const file = path.join(dir, 'tidings.config.yaml');
   writeFileSync(file, config);
   return file;

@@ -20,7 +20,7 @@ describe('a reader on two newsletters', () => {
     const ws = createCliWorkspace(tempDir(), { subscribers: [] });
     // Two newsletters over the same section; Ann reads both, Bob only the evening one.
     const config = readFileSync(ws.configFile, 'utf8');
-    const daily = /  - id: daily\n[\s\S]*?    timezone: UTC\n/.exec(config)![0];
+    const daily = / {2}- id: daily\n[\s\S]*? {4}timezone: UTC\n/.exec(config)![0];
     writeFileSync(ws.configFile, config.replace(daily, daily + daily.replace('id: daily', 'id: evening').replace('Test Daily', 'Test Evening')));
     writeFileSync(
       path.join(ws.dir, 'subscribers', 'list.yaml'),

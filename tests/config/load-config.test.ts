@@ -92,7 +92,7 @@ describe('configuration', () => {
   });
 
   it('says when the file is missing', () => {
-    expect(() => loadConfig('/nonexistent/tidings.yaml', {})).toThrow(/tidings\.yaml: invalid configuration:\n  \(file\): file not found/);
+    expect(() => loadConfig('/nonexistent/tidings.yaml', {})).toThrow(/tidings\.yaml: invalid configuration:\n {2}\(file\): file not found/);
   });
 
   it('loads the committed example configuration', () => {

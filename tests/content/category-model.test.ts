@@ -77,19 +77,19 @@ describe('CategoryModel (logistic regression over TF-IDF)', () => {
     ];
     const pool = ['derby goal match', 'derby match striker', 'derby goal keeper', 'shares profit bank market'].map((text) => ({ title: '', text }));
     const derbyBank = { title: 'Derby', text: 'derby bank' };
-    const fit = (unlabelled: { title: string; text: string }[], options = {}) => trainClassifier(labelled, { minExamples: 1, ...options }, unlabelled);
+    const train = (unlabelled: { title: string; text: string }[], options = {}) => trainClassifier(labelled, { minExamples: 1, ...options }, unlabelled);
 
     it('ranks by what the pool taught: a word seen on both sides leans to the side it keeps company with', () => {
-      expect(fit([]).scores(derbyBank)[0]!.category).toBe('business');
-      const pooled = fit(pool);
+      expect(train([]).scores(derbyBank)[0]!.category).toBe('business');
+      const pooled = train(pool);
       expect(pooled.unlabelledCount).toBe(pool.length);
       expect(pooled.scores(derbyBank)[0]!.category).toBe('sport');
       expect(pooled.classify({ title: 'Derby', text: 'derby goal' })?.category).toBe('sport');
     });
 
     it('keeps the labelled-only probability as the confidence, and abstains when the two models disagree', () => {
-      const plain = fit([]);
-      const pooled = fit(pool);
+      const plain = train([]);
+      const pooled = train(pool);
       const byCategory = (scores: { category: string; confidence: number }[]) => Object.fromEntries(scores.map((x) => [x.category, x.confidence]));
       for (const article of [derbyBank, { title: 'Shares', text: 'shares derby' }]) expect(byCategory(pooled.scores(article))).toEqual(byCategory(plain.scores(article)));
       // Business at 0.78 for the labelled-only model, but sport first after self-training: no category.
@@ -109,21 +109,21 @@ describe('CategoryModel (logistic regression over TF-IDF)', () => {
     });
 
     it('keeps only the newest maxUnlabelled articles, none with 0, and is deterministic', () => {
-      const bounded = fit(pool, { maxUnlabelled: 2 });
+      const bounded = train(pool, { maxUnlabelled: 2 });
       expect(bounded.unlabelledCount).toBe(2);
       // The last two added are the ones kept: the same as a pool of just those two.
-      expect(bounded.scores(derbyBank)).toEqual(fit(pool.slice(2)).scores(derbyBank));
-      const off = fit(pool, { maxUnlabelled: 0 });
+      expect(bounded.scores(derbyBank)).toEqual(train(pool.slice(2)).scores(derbyBank));
+      const off = train(pool, { maxUnlabelled: 0 });
       expect(off.unlabelledCount).toBe(0);
-      expect(off.scores(derbyBank)).toEqual(fit([]).scores(derbyBank));
-      expect(fit(pool).scores(derbyBank)).toEqual(fit(pool).scores(derbyBank));
+      expect(off.scores(derbyBank)).toEqual(train([]).scores(derbyBank));
+      expect(train(pool).scores(derbyBank)).toEqual(train(pool).scores(derbyBank));
     });
 
     it('refits when an unlabelled article comes in after a prediction', () => {
-      const model = fit([]);
+      const model = train([]);
       expect(model.scores(derbyBank)[0]!.category).toBe('business');
       for (const article of pool) model.addUnlabelled(article);
-      expect(model.scores(derbyBank)).toEqual(fit(pool).scores(derbyBank));
+      expect(model.scores(derbyBank)).toEqual(train(pool).scores(derbyBank));
     });
   });
 });

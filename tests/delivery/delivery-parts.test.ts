@@ -34,7 +34,10 @@ describe('backoff and rate', () => {
   it('a token bucket paces sends and slows down when throttled', async () => {
     let now = 0;
     const waits: number[] = [];
-    const bucket = new TokenBucket({ ratePerSecond: 10, now: () => now, sleep: async (ms) => void (waits.push(ms), (now += ms)), coolDownMs: 5000 });
+    const bucket = new TokenBucket({ ratePerSecond: 10, now: () => now, sleep: async (ms) => {
+        waits.push(ms);
+        now += ms;
+      }, coolDownMs: 5000 });
     for (let i = 0; i < 12; i++) await bucket.take();
     expect(waits.length).toBe(2); // a burst of 10, then 100 ms per token
     bucket.slowDown();

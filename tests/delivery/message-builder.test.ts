@@ -48,7 +48,7 @@ describe('createMessageBuilder', () => {
     const message = build({
       editionId: EDITION,
       recipient: { id: 1, email: 'zoe@example.test', name: 'Zoë «Ü» O\'Brien, Jr.' },
-      content: { subject: 'Ünïcödé headlines — ' + 'x'.repeat(80), html: '<p>é</p>', text: 'é' },
+      content: { subject: `Ünïcödé headlines — ${'x'.repeat(80)}`, html: '<p>é</p>', text: 'é' },
       urls,
     });
     const raw = message.raw.toString('latin1');

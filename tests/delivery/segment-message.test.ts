@@ -57,7 +57,7 @@ function awkwardSegment(htmlOneLine: boolean): RenderedSegment {
 
 const readers = [
   { id: 1, email: 'ada@example.test', name: 'Ada Lovelace', firstName: null },
-  { id: 2, email: 'zoe@example.test', name: 'Zoë «Ü» O\'Brien, Jr. — ' + 'ü'.repeat(60), firstName: '.Zoë' },
+  { id: 2, email: 'zoe@example.test', name: `Zoë «Ü» O'Brien, Jr. — ${'ü'.repeat(60)}`, firstName: '.Zoë' },
   { id: 3, email: 'eq@example.test', name: '=?utf-8?q?not=20a=20word?= = . =', firstName: '=3D' },
   { id: 4, email: 'dot@example.test', name: '.', firstName: '..' },
   { id: 5, email: 'long@example.test', name: null, firstName: null },

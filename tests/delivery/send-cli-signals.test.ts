@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { tidingsProcessArgs } from '../helpers/cli-process.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { createCliWorkspace } from './support/cli-workspace.ts';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';

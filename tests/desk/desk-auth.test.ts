@@ -60,7 +60,7 @@ describe('desk accounts and sessions', () => {
   });
 
   it('answers an unknown name, a wrong password and a blocked address alike, each after a hash', async () => {
-    const { store, clock, checked, accounts, auth } = setup({ lockoutFor: '10m', loginPerMinute: 30 });
+    const { store, checked, accounts, auth } = setup({ lockoutFor: '10m', loginPerMinute: 30 });
     await accounts.add('Bob', 'bob@example.org', 'editor', 'bobs password 1');
     const stranger = '203.0.113.7';
     const unknown = await auth.login('nobody-here', 'guess', stranger);

@@ -139,7 +139,7 @@ function curationSuite(name: string, open: OpenStore): void {
     });
 
     it('top story: the pinned one, else the most recent of the first section; an image only breaks ties', async () => {
-      const { store, curator, build } = await setup();
+      const { curator, build } = await setup();
       const edition = await build(hour(6));
       expect(chooseTopStoryWithRule(curatedArticles(edition, newsletter.categories))).toMatchObject({ article: { articleId: 's1' }, rule: 'most recent of the first section' });
       const pinned = await curator.pick(edition.id, 'w1', { pinned: true });

@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type http from 'node:http';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -28,19 +28,19 @@ function route(req: http.IncomingMessage, res: http.ServerResponse): void {
     res.end();
   };
   const chain = /^\/chain\/(\d+)$/.exec(path);
-  if (chain) return Number(chain[1]) === 0 ? redirect('/feed.xml', 301) : redirect(`/chain/${Number(chain[1]) - 1}`, 307);
+  if (chain) return void (Number(chain[1]) === 0 ? redirect('/feed.xml', 301) : redirect(`/chain/${Number(chain[1]) - 1}`, 307));
   switch (path) {
     case '/feed.xml':
       res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
       return void res.end(FEED);
     case '/redirect':
-      return redirect('feed.xml');
+      return void redirect('feed.xml');
     case '/loop-a':
-      return redirect('/loop-b');
+      return void redirect('/loop-b');
     case '/loop-b':
-      return redirect('/loop-a');
+      return void redirect('/loop-a');
     case '/to-file':
-      return redirect('file:///etc/passwd');
+      return void redirect('file:///etc/passwd');
     case '/wrong-type':
       res.writeHead(200, { 'content-type': 'image/png' });
       return void res.end(FEED);

@@ -21,9 +21,9 @@ describe('boundHtml: the pre-pass before any DOM is built', () => {
   });
 
   it('measures depth as the parser builds the tree: unclosed <p> and <li> are siblings, void elements add nothing', () => {
-    expect(deepestOf('<body>' + '<p>one'.repeat(500))).toBe(2);
-    expect(deepestOf('<ul>' + '<li>item'.repeat(500) + '</ul>')).toBe(2);
-    expect(deepestOf('<div>' + '<br><img src=x><hr>'.repeat(500) + '</div>')).toBe(1);
+    expect(deepestOf(`<body>${'<p>one'.repeat(500)}`)).toBe(2);
+    expect(deepestOf(`<ul>${'<li>item'.repeat(500)}</ul>`)).toBe(2);
+    expect(deepestOf(`<div>${'<br><img src=x><hr>'.repeat(500)}</div>`)).toBe(1);
     // Stray end tags close nothing; a matching one closes what is open inside it.
     expect(deepestOf('<div><span><b>x</i></div><div>y</div>')).toBe(3);
   });

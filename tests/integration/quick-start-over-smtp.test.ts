@@ -43,7 +43,7 @@ describe('the whole job (ingest, subscribers, build, render, send) over real SMT
     for (const folder of ['samples', 'subscribers']) cpSync(path.resolve(folder), path.join(dir, folder), { recursive: true });
     const config = (await import('node:fs'))
       .readFileSync(path.resolve('tidings.config.yaml'), 'utf8')
-      .replace(/transport:\n  type: outbox\n  dir: outbox/, 'transport:\n  type: smtp\n  url: ${SMTP_URL}\n  maxConnections: 2\n  rateLimit: 1000');
+      .replace(/transport:\n {2}type: outbox\n {2}dir: outbox/, 'transport:\n  type: smtp\n  url: ${SMTP_URL}\n  maxConnections: 2\n  rateLimit: 1000');
     expect(config).toContain('type: smtp');
     writeFileSync(path.join(dir, 'tidings.config.yaml'), config);
     const env = { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, TIDINGS_SECRET: SECRET, TIDINGS_BASE_URL: 'https://news.example.org' };

@@ -17,7 +17,7 @@ import { createRecordingLogger, defaultRenderer, TEMPLATES_DIR } from './helpers
  * - doctype-style: MJML writes `<!doctype html>`; case does not matter to any parser.
  * Everything else stays on, among them attribute-allowed-values (which rejects `height="auto"`).
  */
-export const EMAIL_RULES: ConfigData = {
+const EMAIL_RULES: ConfigData = {
   extends: ['html-validate:recommended'],
   rules: {
     'no-inline-style': 'off',

@@ -16,7 +16,10 @@ const renderers = new Map<ImageMode, ReturnType<typeof createRenderer>>();
 function rendererFor(mode: ImageMode) {
   let renderer = renderers.get(mode);
   if (!renderer) {
-    const images = createImageLinker({ mode, baseUrl: BASE, secret: () => (secretReads[mode]++, SECRET) });
+    const images = createImageLinker({ mode, baseUrl: BASE, secret: () => {
+      secretReads[mode]++;
+      return SECRET;
+    } });
     renderer = createRenderer({ templatesDir: TEMPLATES_DIR, logger: createRecordingLogger().logger, images });
     renderers.set(mode, renderer);
   }

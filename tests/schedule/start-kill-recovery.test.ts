@@ -38,7 +38,10 @@ describe('kill -9 of tidings start mid-send, then a restart at once', () => {
     // Each message is answered a while after its DATA: when the process dies, the rows whose DATA
     // the server has are claimed (`sending`) with no outcome recorded.
     let dataReceived = 0;
-    const sink = await startSmtpSink({ delayMs: 1500, onData: () => void (dataReceived += 1) });
+    const sink = await startSmtpSink({ delayMs: 1500, onData: () => {
+        dataReceived += 1;
+        return undefined;
+      } });
     sinks.push(sink);
     const ws = scheduledNow(tempDir());
     const args = ['-c', ws.configFile, 'start'];

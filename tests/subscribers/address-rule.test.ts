@@ -62,7 +62,9 @@ describe('one address rule for validate, sync, send and send --test', () => {
     expect(validate.code).toBe(1);
     const errors = validate.err.trim().split('\n');
     expect(errors).toHaveLength(REFUSED.length);
-    REFUSED.forEach(({ refused }, i) => expect(errors[i]).toContain(refused!));
+    REFUSED.forEach(({ refused }, i) => {
+      expect(errors[i]).toContain(refused!);
+    });
 
     const sync = await cli(['subscribers', 'sync', '--skip-invalid']);
     expect(sync.code, sync.err).toBe(0);

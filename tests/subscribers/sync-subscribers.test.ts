@@ -165,7 +165,7 @@ describe('syncSubscribers into SQLite', () => {
     write('list.csv', BASE_CSV);
     await sync(T1);
     // Bob's row turns bad (unknown newsletter): he must not be marked removed.
-    write('list.csv', BASE_CSV.replace('bob@example.com,Bob,daily,science', 'bob@example.com,Bob,monthly,science') + '\nnew@example.org,New,daily,,,,\nnope,x,daily,,,,');
+    write('list.csv', `${BASE_CSV.replace('bob@example.com,Bob,daily,science', 'bob@example.com,Bob,monthly,science')}\nnew@example.org,New,daily,,,,\nnope,x,daily,,,,`);
     const report = await sync(T2, true);
     expect(report).toMatchObject({ applied: true, added: 1, updated: 0, unchanged: 2, removed: 0, skipped: 2 });
     expect(report.errors.map((e) => e.line)).toEqual([3, 6]);

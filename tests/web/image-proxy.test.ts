@@ -391,7 +391,10 @@ describe('image proxy', () => {
 
   it('serves the original bytes unscaled when sharp cannot be loaded, and says so once', async () => {
     const lines: string[] = [];
-    const logger = createLogger({ level: 'warn', destination: new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }) });
+    const logger = createLogger({ level: 'warn', destination: new Writable({ write: (chunk, _e, done) => {
+      lines.push(String(chunk));
+      done();
+    } }) });
     const config = parseConfig({ fetch: { allowPrivateNetworks: true, timeout: '5s' } }, {});
     const scale = createImageScaler({ logger, loadSharp: () => Promise.reject(new Error('no prebuilt binary for this platform')) });
     const proxy = createImageProxy({ http: createHttpClient(config.fetch), cache: createMemoryImageCache(), scale, logger, clock: createFixedClock('2026-11-28T08:00:00Z') });

@@ -73,7 +73,7 @@ export function createImageProxy(deps: ImageProxyDeps): ImageProxy {
       }
       const actual = sniffImageType(response.bytes);
       if (!actual) throw new TidingsError('IMAGE_INVALID', `declared ${declared} but the bytes are not a JPEG, PNG, GIF or WebP image`, { where: url });
-      let scaled;
+      let scaled: Awaited<ReturnType<typeof deps.scale>>;
       try {
         scaled = await deps.scale(response.bytes, actual);
       } catch (error) {

@@ -111,7 +111,7 @@ function invalid(field: string, message: string): never {
  * lists in charge of whether the person is on them.
  */
 export async function savePreferences(core: ServiceCore, token: string, raw: PreferencesInput): Promise<PreferencesView> {
-  const { link, subscriber } = await resolvePerson(core, token);
+  const { subscriber } = await resolvePerson(core, token);
   const parsed = preferencesInputSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

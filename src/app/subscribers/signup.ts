@@ -136,7 +136,7 @@ export class SignupDesk {
     if (claims.expiresAt.getTime() <= this.core.now().getTime()) throw new TidingsError('TOKEN_EXPIRED', 'this confirmation link has expired: sign up again');
     const newsletter = this.core.newsletter(claims.newsletterId);
     const request = await deps.store.subscribers.getSignupRequest(claims.signupId);
-    if (!request || request.kind !== 'confirm' || request.newsletterId !== newsletter.id) {
+    if (request?.kind !== 'confirm' || request.newsletterId !== newsletter.id) {
       throw new TidingsError('TOKEN_INVALID', 'this confirmation link can no longer be used: sign up again');
     }
     if (await deps.store.subscribers.isSuppressed(addressHash(request.email))) {

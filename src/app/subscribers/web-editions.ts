@@ -65,7 +65,7 @@ export class WebEditions {
 
   async archive(newsletterId: string): Promise<PublicArchive> {
     const newsletter = this.core.deps.config.newsletters.find((n) => n.id === newsletterId);
-    if (!newsletter || !newsletter.public) throw new TidingsError('NOT_FOUND', `no public archive "${newsletterId}"`);
+    if (!newsletter?.public) throw new TidingsError('NOT_FOUND', `no public archive "${newsletterId}"`);
     const sent = (await this.core.deps.store.editions.listEditions(newsletter.id))
       .filter((e) => e.status === 'sent')
       .sort((a, b) => Date.parse(b.slot) - Date.parse(a.slot))

@@ -15,7 +15,8 @@ const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 /** Checks a DNS name label by label: the selector and domain end up in a DNS record and in h= of every mail. */
 function checkName(value: string, what: string): string {
   const clean = value.trim().replace(/\.$/, '').toLowerCase();
-  if (!clean || !clean.split('.').every((label) => LABEL.test(label))) throw new UsageError(`--${what} must be a DNS name (got "${value}")`);
+  // An empty name fails too: ''.split('.') is [''], and LABEL needs a character.
+  if (!clean.split('.').every((label) => LABEL.test(label))) throw new UsageError(`--${what} must be a DNS name (got "${value}")`);
   return clean;
 }
 

@@ -6,7 +6,7 @@ import { printEdition } from '../format-edition.ts';
 
 /** `edition add|recategorize|block|approve|unapprove`: the same curation module the desk uses. */
 export function registerEditionCurateCommands(edition: Command, host: CommandHost): void {
-  const run = (fn: (...args: any[]) => Promise<number>) => async (...args: any[]) => host.setExitCode(await fn(...args));
+  const run = <A extends unknown[]>(fn: (...args: A) => Promise<number>) => async (...args: A) => host.setExitCode(await fn(...args));
   const curator = async (by: string) => {
     const ctx = await host.getContext({ sendsMail: false });
     return { ctx, curator: createCurator(ctx, by) };

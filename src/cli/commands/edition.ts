@@ -20,7 +20,7 @@ export function registerEditionCommands(program: Command, host: CommandHost): vo
     const ctx = await host.getContext({ sendsMail: false });
     return { ctx, curator: createCurator(ctx, by) };
   };
-  const run = (fn: (...args: any[]) => Promise<number>) => async (...args: any[]) => host.setExitCode(await fn(...args));
+  const run = <A extends unknown[]>(fn: (...args: A) => Promise<number>) => async (...args: A) => host.setExitCode(await fn(...args));
 
   edition
     .command('list')

@@ -16,7 +16,7 @@ async function readPassword(ctx: AppContext): Promise<string> {
 /** `tidings editor add|list|unlock|remove|reset-password`: accounts of the editor desk. */
 export function registerEditorCommands(program: Command, host: CommandHost): void {
   const editor = program.command('editor').description('accounts of the editor desk (roles: editor, admin)');
-  const run = (fn: (...args: any[]) => Promise<number>) => async (...args: any[]) => host.setExitCode(await fn(...args));
+  const run = <A extends unknown[]>(fn: (...args: A) => Promise<number>) => async (...args: A) => host.setExitCode(await fn(...args));
   const accounts = async () => {
     const ctx = await host.getContext({ sendsMail: false });
     return { ctx, accounts: new EditorAccounts({ editors: ctx.store.editors, audit: ctx.store.audit, clock: ctx.clock }, 'cli') };

@@ -21,6 +21,7 @@ const LISTEN_ERRORS: Record<string, string> = {
 
 export interface WebServerWiring {
   /** Extra health condition (the scheduler's): rejects with the reason, or returns a detail. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a plain `async () => {}` check (no detail) must fit.
   checkHealth?: () => Promise<string | void>;
   schedulerStatus?: () => SchedulerStatus;
 }

@@ -10,15 +10,15 @@ import { children, type XmlElement } from './xml-tree.ts';
 export function findItemImage(item: XmlElement, contentHtml: string, bases: readonly (string | null)[]): string | null {
   const candidates: (string | undefined)[] = [];
   for (const enclosure of children(item, 'enclosure')) {
-    const url = enclosure.attrs['url'];
-    if (url && (isImageType(enclosure.attrs['type']) || (!enclosure.attrs['type'] && looksLikeImageUrl(url)))) candidates.push(url);
+    const url = enclosure.attrs.url;
+    if (url && (isImageType(enclosure.attrs.type) || (!enclosure.attrs.type && looksLikeImageUrl(url)))) candidates.push(url);
   }
   for (const link of children(item, 'atom:link')) {
-    if (link.attrs['rel'] === 'enclosure' && isImageType(link.attrs['type'])) candidates.push(link.attrs['href']);
+    if (link.attrs.rel === 'enclosure' && isImageType(link.attrs.type)) candidates.push(link.attrs.href);
   }
   collectMedia(item, candidates);
   for (const group of children(item, 'media:group')) collectMedia(group, candidates);
-  for (const image of children(item, 'itunes:image')) candidates.push(image.attrs['href']);
+  for (const image of children(item, 'itunes:image')) candidates.push(image.attrs.href);
   for (const candidate of candidates) {
     const url = resolveHttpUrl(candidate, bases);
     if (url) return url;
@@ -28,15 +28,15 @@ export function findItemImage(item: XmlElement, contentHtml: string, bases: read
 
 function collectMedia(parent: XmlElement, candidates: (string | undefined)[]): void {
   for (const content of children(parent, 'media:content')) {
-    const url = content.attrs['url'];
+    const url = content.attrs.url;
     if (!url) continue;
-    const medium = content.attrs['medium'];
-    if (medium === 'image' || isImageType(content.attrs['type']) || (!medium && !content.attrs['type'] && looksLikeImageUrl(url))) {
+    const medium = content.attrs.medium;
+    if (medium === 'image' || isImageType(content.attrs.type) || (!medium && !content.attrs.type && looksLikeImageUrl(url))) {
       candidates.push(url);
     } else {
       // A video's poster frame is still a picture of the item.
-      for (const thumbnail of children(content, 'media:thumbnail')) candidates.push(thumbnail.attrs['url']);
+      for (const thumbnail of children(content, 'media:thumbnail')) candidates.push(thumbnail.attrs.url);
     }
   }
-  for (const thumbnail of children(parent, 'media:thumbnail')) candidates.push(thumbnail.attrs['url']);
+  for (const thumbnail of children(parent, 'media:thumbnail')) candidates.push(thumbnail.attrs.url);
 }

@@ -31,7 +31,7 @@ function readEntry(doc: XmlDocument, entry: XmlElement, feed: FeedContext): Arti
   const summaryElement = child(entry, 'atom:summary');
   const content = textConstruct(doc, contentElement);
   const summary = textConstruct(doc, summaryElement);
-  const body = content && content.value.trim() ? content : summary;
+  const body = content?.value.trim() ? content : summary;
   const text = body ? toParagraphs(body) : '';
   const description = summary ? toParagraphs(summary) || null : null;
   const bodyElement = body === content ? contentElement : summaryElement;
@@ -44,7 +44,7 @@ function readEntry(doc: XmlDocument, entry: XmlElement, feed: FeedContext): Arti
     description,
     publishedAt: firstDate(entry, ['atom:published', 'atom:issued', 'atom:created', 'atom:updated', 'atom:modified', 'dc:date']),
     labels: uniqueLabels([
-      ...children(entry, 'atom:category').map((category) => category.attrs['label'] || category.attrs['term'] || deepText(category)),
+      ...children(entry, 'atom:category').map((category) => category.attrs.label || category.attrs.term || deepText(category)),
       ...children(entry, 'dc:subject').map(deepText),
     ]),
     author: authorOf(entry) ?? feed.feedAuthor,
@@ -61,9 +61,9 @@ type TextConstruct = { kind: 'html' | 'text'; value: string };
  * mode xml|escaped|base64 (0.3). Content given by reference (src=) has no text here.
  */
 function textConstruct(doc: XmlDocument, element: XmlElement | null): TextConstruct | null {
-  if (!element || element.attrs['src']) return null;
-  const type = (element.attrs['type'] ?? '').trim().toLowerCase();
-  const mode = (element.attrs['mode'] ?? '').trim().toLowerCase();
+  if (!element || element.attrs.src) return null;
+  const type = (element.attrs.type ?? '').trim().toLowerCase();
+  const mode = (element.attrs.mode ?? '').trim().toLowerCase();
   if (mode === 'base64') {
     const decoded = Buffer.from(deepText(element).replace(/\s+/g, ''), 'base64').toString('utf8');
     return { kind: type.includes('html') ? 'html' : 'text', value: decoded };
@@ -95,11 +95,11 @@ function titleOf(doc: XmlDocument, element: XmlElement | null): string | null {
 function alternateLink(parent: XmlElement, fallbackBases: readonly (string | null)[]): string | null {
   let best: string | null = null;
   for (const link of children(parent, 'atom:link')) {
-    const rel = (link.attrs['rel'] ?? 'alternate').trim().toLowerCase();
+    const rel = (link.attrs.rel ?? 'alternate').trim().toLowerCase();
     if (rel !== 'alternate' && rel !== 'http://www.iana.org/assignments/relation/alternate') continue;
-    const url = resolveHttpUrl(link.attrs['href'] ?? deepText(link), [link.xmlBase, ...fallbackBases]);
+    const url = resolveHttpUrl(link.attrs.href ?? deepText(link), [link.xmlBase, ...fallbackBases]);
     if (!url) continue;
-    const type = (link.attrs['type'] ?? '').toLowerCase();
+    const type = (link.attrs.type ?? '').toLowerCase();
     if (!type || type.includes('html')) return url;
     best ??= url;
   }

@@ -12,14 +12,14 @@ import { parseDate } from '../../core/parse-date.ts';
  */
 export function readJsonFeed(feed: Record<string, unknown>, baseUrl: string | null): ParsedFeed {
   const warnings: string[] = [];
-  const title = str(feed['title']) ? inlineFromText(str(feed['title'])!) || null : null;
-  const feedUrl = resolveHttpUrl(str(feed['feed_url']), [baseUrl]);
-  const siteUrl = resolveHttpUrl(str(feed['home_page_url']), [feedUrl, baseUrl]);
+  const title = str(feed.title) ? inlineFromText(str(feed.title)!) || null : null;
+  const feedUrl = resolveHttpUrl(str(feed.feed_url), [baseUrl]);
+  const siteUrl = resolveHttpUrl(str(feed.home_page_url), [feedUrl, baseUrl]);
   const bases = [siteUrl, feedUrl, baseUrl];
-  const feedLanguage = language(str(feed['language']));
+  const feedLanguage = language(str(feed.language));
   const feedAuthor = authorOf(feed);
-  const rawItems = Array.isArray(feed['items']) ? feed['items'] : [];
-  if (!Array.isArray(feed['items'])) warnings.push('JSON Feed has no "items" array');
+  const rawItems = Array.isArray(feed.items) ? feed.items : [];
+  if (!Array.isArray(feed.items)) warnings.push('JSON Feed has no "items" array');
 
   const drafts: ArticleDraft[] = [];
   rawItems.forEach((raw, index) => {
@@ -28,26 +28,26 @@ export function readJsonFeed(feed: Record<string, unknown>, baseUrl: string | nu
       return;
     }
     const item = raw as Record<string, unknown>;
-    const url = resolveHttpUrl(str(item['url']), bases) ?? resolveHttpUrl(str(item['external_url']), bases);
-    const html = str(item['content_html']);
-    const plain = str(item['content_text']);
-    const summary = str(item['summary']);
+    const url = resolveHttpUrl(str(item.url), bases) ?? resolveHttpUrl(str(item.external_url), bases);
+    const html = str(item.content_html);
+    const plain = str(item.content_text);
+    const summary = str(item.summary);
     const text = html ? htmlToText(html) : plain ? paragraphsFromText(plain) : summary ? paragraphsFromText(summary) : '';
     const description = summary ? inlineFromText(summary) || null : null;
-    const titleText = str(item['title']);
+    const titleText = str(item.title);
     drafts.push({
       url,
       title: (titleText && inlineFromText(titleText)) || fallbackTitle(text, description, url),
       text,
       description,
-      publishedAt: parseDate(str(item['date_published'])) ?? parseDate(str(item['date_modified'])),
-      labels: uniqueLabels(Array.isArray(item['tags']) ? item['tags'].map((tag) => str(tag)) : []),
+      publishedAt: parseDate(str(item.date_published)) ?? parseDate(str(item.date_modified)),
+      labels: uniqueLabels(Array.isArray(item.tags) ? item.tags.map((tag) => str(tag)) : []),
       author: authorOf(item) ?? feedAuthor,
       imageUrl:
-        resolveHttpUrl(str(item['image']), bases) ??
-        resolveHttpUrl(str(item['banner_image']), bases) ??
+        resolveHttpUrl(str(item.image), bases) ??
+        resolveHttpUrl(str(item.banner_image), bases) ??
         resolveHttpUrl(html ? firstImageSource(html) : null, bases),
-      language: language(str(item['language'])) ?? feedLanguage,
+      language: language(str(item.language)) ?? feedLanguage,
       siteName: title,
     });
   });
@@ -56,10 +56,10 @@ export function readJsonFeed(feed: Record<string, unknown>, baseUrl: string | nu
 
 /** 1.1 `authors` (first with a name), else 1.0 `author`. */
 function authorOf(holder: Record<string, unknown>): string | null {
-  const authors = Array.isArray(holder['authors']) ? holder['authors'] : [];
-  for (const author of [...authors, holder['author']]) {
+  const authors = Array.isArray(holder.authors) ? holder.authors : [];
+  for (const author of [...authors, holder.author]) {
     if (author && typeof author === 'object') {
-      const name = cleanAuthor(str((author as Record<string, unknown>)['name']));
+      const name = cleanAuthor(str((author as Record<string, unknown>).name));
       if (name) return name;
     }
   }
@@ -76,6 +76,6 @@ function str(value: unknown): string | null {
 export function isJsonFeed(value: unknown): value is Record<string, unknown> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
   const record = value as Record<string, unknown>;
-  const version = typeof record['version'] === 'string' ? record['version'] : '';
-  return /jsonfeed\.org\/version\//i.test(version) || Array.isArray(record['items']);
+  const version = typeof record.version === 'string' ? record.version : '';
+  return /jsonfeed\.org\/version\//i.test(version) || Array.isArray(record.items);
 }

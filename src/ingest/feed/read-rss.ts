@@ -65,10 +65,10 @@ function readItem(doc: XmlDocument, item: XmlElement, feed: FeedContext): Articl
 /** <link>, then a permalink <guid>, then an Atom alternate link, then RDF's rdf:about. */
 function itemLink(item: XmlElement, bases: readonly (string | null)[]): string | null {
   const candidates: (string | null | undefined)[] = [plainOf(child(item, 'link'))];
-  for (const link of children(item, 'link')) candidates.push(link.attrs['href']);
+  for (const link of children(item, 'link')) candidates.push(link.attrs.href);
   candidates.push(plainOf(child(item, 'feedburner:origlink')));
   const guid = child(item, 'guid');
-  if (guid && guid.attrs['ispermalink']?.trim().toLowerCase() !== 'false') candidates.push(plainOf(guid));
+  if (guid && guid.attrs.ispermalink?.trim().toLowerCase() !== 'false') candidates.push(plainOf(guid));
   candidates.push(atomAlternate(item), item.attrs['rdf:about']);
   for (const candidate of candidates) {
     const url = resolveHttpUrl(candidate, bases);
@@ -79,8 +79,8 @@ function itemLink(item: XmlElement, bases: readonly (string | null)[]): string |
 
 function atomAlternate(parent: XmlElement | null): string | null {
   for (const link of children(parent, 'atom:link')) {
-    const rel = link.attrs['rel'] ?? 'alternate';
-    if (rel === 'alternate' && link.attrs['href']) return link.attrs['href'];
+    const rel = link.attrs.rel ?? 'alternate';
+    if (rel === 'alternate' && link.attrs.href) return link.attrs.href;
   }
   return null;
 }

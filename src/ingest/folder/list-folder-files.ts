@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { SourceError } from '../../core/errors.ts';
@@ -11,7 +12,7 @@ export const FOLDER_EXTENSIONS: ReadonlySet<string> = new Set(['.json', '.md', '
  * Symbolic links to files are followed; links to folders are not (no cycles).
  */
 export async function listFolderFiles(dir: string): Promise<string[]> {
-  let info;
+  let info: Stats;
   try {
     info = await stat(dir);
   } catch (error) {

@@ -21,15 +21,15 @@ export function locateJsonError(text: string): { line: number; column: number } 
     at += 1; // opening quote
     while (at < text.length) {
       const char = text[at]!;
-      if (char === '"') return void (at += 1);
+      if (char === '"') { at += 1; return; }
       if (char < ' ') fail();
       if (char === '\\') {
         at += 1;
-        const escape = text[at];
-        if (escape === 'u') {
+        const escaped = text[at];
+        if (escaped === 'u') {
           if (!/^[0-9a-fA-F]{4}$/.test(text.slice(at + 1, at + 5))) fail();
           at += 4;
-        } else if (escape === undefined || !'"\\/bfnrt'.includes(escape)) fail();
+        } else if (escaped === undefined || !'"\\/bfnrt'.includes(escaped)) fail();
       }
       at += 1;
     }
@@ -46,7 +46,7 @@ export function locateJsonError(text: string): { line: number; column: number } 
     if (char === '{') {
       at += 1;
       space();
-      if (text[at] === '}') return void (at += 1);
+      if (text[at] === '}') { at += 1; return; }
       for (;;) {
         space();
         if (text[at] !== '"') fail();
@@ -57,27 +57,27 @@ export function locateJsonError(text: string): { line: number; column: number } 
         value();
         space();
         if (text[at] === ',') at += 1;
-        else if (text[at] === '}') return void (at += 1);
+        else if (text[at] === '}') { at += 1; return; }
         else fail();
       }
     }
     if (char === '[') {
       at += 1;
       space();
-      if (text[at] === ']') return void (at += 1);
+      if (text[at] === ']') { at += 1; return; }
       for (;;) {
         value();
         space();
         if (text[at] === ',') at += 1;
-        else if (text[at] === ']') return void (at += 1);
+        else if (text[at] === ']') { at += 1; return; }
         else fail();
       }
     }
-    if (char === '"') return string();
-    if (char === 't') return literal('true');
-    if (char === 'f') return literal('false');
-    if (char === 'n') return literal('null');
-    return number();
+    if (char === '"') string();
+    else if (char === 't') literal('true');
+    else if (char === 'f') literal('false');
+    else if (char === 'n') literal('null');
+    else number();
   };
 
   try {

@@ -37,7 +37,10 @@ export function createRobotsCache(deps: { agent: string; fetch: (url: string) =>
       const url = new URL(pageUrl);
       let entry = byOrigin.get(url.origin);
       const first = !entry;
-      if (!entry) byOrigin.set(url.origin, (entry = load(url.origin)));
+      if (!entry) {
+        entry = load(url.origin);
+        byOrigin.set(url.origin, entry);
+      }
       const { rules, warning } = await entry;
       return { allowed: rules.isAllowed(`${url.pathname}${url.search}`), ...(first && warning ? { warning } : {}) };
     },

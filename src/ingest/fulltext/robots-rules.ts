@@ -28,7 +28,10 @@ export function parseRobots(text: string, agent = 'tidings'): RobotsRules {
     const value = match[2]!.trim();
     if (key === 'user-agent') {
       // Consecutive user-agent lines share one group.
-      if (!current || !lastWasAgent) groups.push((current = { agents: [], rules: [] }));
+      if (!current || !lastWasAgent) {
+        current = { agents: [], rules: [] };
+        groups.push(current);
+      }
       current.agents.push(value.toLowerCase());
       lastWasAgent = true;
       continue;

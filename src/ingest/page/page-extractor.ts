@@ -60,7 +60,8 @@ export function createPageExtractor(limits: ParseLimits): PageExtractor {
 
   const run = (bounded: BoundedHtml, options: { url: string | null; name: string }): Promise<ExtractedPage> =>
     new Promise<ExtractedPage>((resolve, reject) => {
-      const current = (worker ??= startWorker());
+      worker ??= startWorker();
+      const current = worker;
       const job: PageJob = { id: nextId++, html: bounded.html, url: options.url, name: options.name };
       let settled = false;
       const finish = (outcome: () => void, keepWorker: boolean) => {

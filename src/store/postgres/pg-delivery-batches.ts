@@ -41,7 +41,9 @@ export function claimBatch(db: PgDatabase): StatementBatch<ClaimRequest, boolean
     // A row asked for twice in one statement is won once: the second asker loses it.
     const key = (r: ClaimRequest) => `${r.editionId}\n${r.subscriberId}`;
     const first = new Map<string, number>();
-    requests.forEach((r, i) => first.has(key(r)) || first.set(key(r), i));
+    requests.forEach((r, i) => {
+      if (!first.has(key(r))) first.set(key(r), i);
+    });
     const unique = [...first.values()].map((i) => requests[i]!);
     const { rows } = await db.queryPrepared<{ edition_id: string; subscriber_id: string }>(
       'tidings_claim_batch',

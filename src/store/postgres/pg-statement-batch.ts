@@ -40,7 +40,9 @@ export class StatementBatch<I, O> {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
         const outputs = await this.runMany(batch.map((w) => w.input));
-        batch.forEach((w, i) => w.resolve(outputs[i]!));
+        batch.forEach((w, i) => {
+          w.resolve(outputs[i]!);
+        });
       } catch (error) {
         if (batch.length === 1) batch[0]!.reject(error);
         else for (const waiting of batch) await this.runAlone(waiting);

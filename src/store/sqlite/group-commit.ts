@@ -36,7 +36,10 @@ export class GroupCommit {
     this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 1) return this.runAlone(batch[0]!);
+    if (batch.length === 1) {
+      this.runAlone(batch[0]!);
+      return;
+    }
     const results: unknown[] = [];
     try {
       this.db.transaction(() => {
@@ -46,7 +49,9 @@ export class GroupCommit {
       for (const item of batch) this.runAlone(item);
       return;
     }
-    batch.forEach((item, i) => item.resolve(results[i]));
+    batch.forEach((item, i) => {
+      item.resolve(results[i]);
+    });
   }
 
   private runAlone(item: Queued): void {

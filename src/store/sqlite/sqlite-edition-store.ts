@@ -93,7 +93,11 @@ export class SqliteEditionStore implements EditionStore {
 
   async setPositions(editionId: string, orderedArticleIds: readonly string[]): Promise<void> {
     const set = this.#db.prepare('UPDATE edition_articles SET position = ? WHERE edition_id = ? AND article_id = ?');
-    this.#db.transaction(() => orderedArticleIds.forEach((id, index) => set.run(index + 1, editionId, id))).immediate();
+    this.#db
+      .transaction(() => {
+        for (const [index, id] of orderedArticleIds.entries()) set.run(index + 1, editionId, id);
+      })
+      .immediate();
   }
 
   async setIntro(editionId: string, intro: string | null): Promise<void> {

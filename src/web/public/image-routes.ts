@@ -47,7 +47,7 @@ export const registerImageRoutes: RouteModule = (app, web) => {
     const idleTimeout = socket.timeout ?? 0;
     const wait = web.config.fetch.timeout + ANSWER_GRACE_MS;
     if (idleTimeout > 0 && idleTimeout < wait) socket.setTimeout(wait);
-    let image;
+    let image: Awaited<ReturnType<typeof images.load>>;
     try {
       image = await images.load(url);
     } catch (error) {

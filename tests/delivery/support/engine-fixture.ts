@@ -37,11 +37,11 @@ export async function* streamOf<T>(items: readonly T[]): AsyncGenerator<T> {
 
 /** A tiny stand-in for the renderer's personalize: raw replacement in subject and text, escaped in HTML. */
 export function personalizeStandIn(segment: RenderedSegment, tokens: PersonalTokens) {
-  const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const escapeText = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const fill = (s: string, html: boolean) =>
     s.replace(/%%\{(\w+)\}%%/g, (_, key: string) => {
       const value = (tokens as unknown as Record<string, string>)[key] ?? '';
-      return html ? escape(value) : value;
+      return html ? escapeText(value) : value;
     });
   return { subject: fill(segment.subject, false), html: fill(segment.html, true), text: fill(segment.text, false) };
 }

@@ -28,8 +28,6 @@ function edition(slotUtc: string, articles: NewEdition['articles'], newsletterId
   return { id: `${newsletterId}/${slot.slice(0, 16)}`, newsletterId, slot: `${slotUtc.slice(0, 19)}+00:00`, slotUtc, status: 'draft', statusReason: null, articles };
 }
 
-const ids = (list: { articleId: string }[]) => list.map((a) => a.articleId);
-
 /** The editions port (src/editions/edition-store.ts): frozen content, picks, blocks, status locks. */
 export function editionStoreContract(name: string, open: OpenStore): void {
   describe(`${name}: editions`, () => {
