@@ -21,7 +21,10 @@ describe('the scheduler\'s subscriber sync', () => {
     appendFileSync(path.join(ws.dir, 'subscribers', 'list.yaml'), '  - email: not an address\n    newsletters: [daily]\n');
     const log: string[] = [];
     const out: string[] = [];
-    const destination = new Writable({ write: (chunk, _encoding, done) => (log.push(...String(chunk).split('\n').filter(Boolean)), done()) });
+    const destination = new Writable({ write: (chunk, _encoding, done) => {
+      log.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    } });
     const env = { SMTP_URL: 'smtp://127.0.0.1:9' };
     const ctx = createAppContext({
       loaded: loadConfig(ws.configFile, env),

@@ -9,7 +9,7 @@ import { loadTemplateFiles } from '../../render/template-files.ts';
 import type { AppContext } from '../context.ts';
 import { imageLinkerFor, requireSecret } from '../edition-pipeline.ts';
 import { editionViewPath, signEditionView } from '../../delivery/subscriber-token.ts';
-import { archiveUrlFor, editionPathFor } from './public-urls.ts';
+import { archiveUrlFor } from './public-urls.ts';
 import { createSubscriberService, type SubscriberService } from './subscriber-service.ts';
 
 /** The web page has no size budget: it is the whole edition (the email's "full edition" link). */

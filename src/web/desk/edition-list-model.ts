@@ -69,10 +69,10 @@ export async function buildEditionList(ctx: AppContext, sends: DeskSends) {
 }
 
 /** When an unapproved draft stops waiting, and what happens then (newsletters that require approval). */
-function approvalDeadlineOf(newsletter: NewsletterConfig, edition: Edition): { at: DeskTime | null; then: string } | null {
+function approvalDeadlineOf(newsletter: NewsletterConfig, edition: Edition): { at: DeskTime | null; outcome: string } | null {
   if (!newsletter.requireApproval) return null;
   const at = new Date(Date.parse(edition.slot) + newsletter.approvalDeadline);
-  return { at: deskTime(at, newsletter.timezone), then: newsletter.onApprovalTimeout === 'send' ? 'sent as it is' : 'skipped' };
+  return { at: deskTime(at, newsletter.timezone), outcome: newsletter.onApprovalTimeout === 'send' ? 'sent as it is' : 'skipped' };
 }
 
 const UPCOMING_PER_NEWSLETTER = 3;

@@ -52,7 +52,7 @@ export async function startDeskServer(
   let yaml = readFileSync(path.resolve('tidings.config.yaml'), 'utf8')
     .replace('perCategory: 4', 'perCategory: 2\n    requireApproval: true\n    schedule: "0 7 * * *"')
     .replace('${TIDINGS_BASE_URL:-http://127.0.0.1:8080}', options.baseUrl ?? 'http://127.0.0.1:8080');
-  if (options.newsletter) yaml = yaml.replace(/(\n    postalAddress: [^\n]*\n)/, `$1${options.newsletter}`);
+  if (options.newsletter) yaml = yaml.replace(/(\n {4}postalAddress: [^\n]*\n)/, `$1${options.newsletter}`);
   if (options.smtpUrl) yaml = yaml.replace(/transport:\n {2}type: outbox\n {2}dir: outbox\n/, `transport:\n  type: smtp\n  url: ${options.smtpUrl}\n  rateLimit: 500\n`);
   yaml = yaml.replace(/\nweb:\n/, `\n${options.desk ?? ''}web:\n  rateLimit: { perMinute: ${options.perMinute ?? 5000} }\n${options.web ?? ''}`);
   writeFileSync(file, options.editYaml ? options.editYaml(yaml) : yaml);
