@@ -43,7 +43,15 @@ interface Scorer {
 /** `pool`: the text of the articles to classify (never their labels), for self-training. */
 type Trainer = (examples: CategoryExample[], pool: LabelledArticle[]) => Scorer;
 const TRAINERS: [string, Trainer][] = [
-  ['logistic regression', (examples, pool) => trainClassifier(examples, {}, pool.map((a) => ({ title: a.title, text: a.text })))],
+  [
+    'logistic regression',
+    (examples, pool) =>
+      trainClassifier(
+        examples,
+        {},
+        pool.map((a) => ({ title: a.title, text: a.text })),
+      ),
+  ],
   ['  without the pool', (examples) => trainClassifier(examples)],
   ['naive Bayes baseline', (examples) => naiveBayesBaseline(examples)],
 ];
@@ -51,9 +59,12 @@ const TRAINERS: [string, Trainer][] = [
 /** Part of each article: each category's articles dealt round-robin into `parts`. */
 function stratify(parts: number): Map<LabelledArticle, number> {
   const partOf = new Map<LabelledArticle, number>();
-  for (const category of categories) articles.filter((a) => a.category === category).forEach((a, i) => {
-      partOf.set(a, i % parts);
-    });
+  for (const category of categories)
+    articles
+      .filter((a) => a.category === category)
+      .forEach((a, i) => {
+        partOf.set(a, i % parts);
+      });
   return partOf;
 }
 
@@ -79,7 +90,8 @@ function evaluate(train: Trainer, training: LabelledArticle[], testing: Labelled
     const right = best.category === a.category;
     into.tested += 1;
     if (right) into.right += 1;
-    else into.errors.set(`${a.category}->${best.category}`, (into.errors.get(`${a.category}->${best.category}`) ?? 0) + 1);
+    else
+      into.errors.set(`${a.category}->${best.category}`, (into.errors.get(`${a.category}->${best.category}`) ?? 0) + 1);
     if (best.confidence >= MIN_CONFIDENCE) {
       into.covered += 1;
       if (right) into.coveredRight += 1;
@@ -91,14 +103,22 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const describe = (t: Tally) =>
   `accuracy ${pct(t.right / t.tested)}; covered ${pct(t.covered / t.tested)}, right among covered ${pct(t.coveredRight / t.covered)}`;
 
-console.log(`corpus ${dir}: ${articles.length} articles, ${categories.length} categories (${categories.join(', ')}); minConfidence ${MIN_CONFIDENCE}`);
+console.log(
+  `corpus ${dir}: ${articles.length} articles, ${categories.length} categories (${categories.join(', ')}); minConfidence ${MIN_CONFIDENCE}`,
+);
 
 const folds = stratify(5);
 console.log('\n5-fold stratified cross-validation (train 4/5, test 1/5):');
 const fiveFold = new Map<string, Tally>();
 for (const [name, train] of TRAINERS) {
   const t = tally();
-  for (let fold = 0; fold < 5; fold++) evaluate(train, articles.filter((a) => folds.get(a) !== fold), articles.filter((a) => folds.get(a) === fold), t);
+  for (let fold = 0; fold < 5; fold++)
+    evaluate(
+      train,
+      articles.filter((a) => folds.get(a) !== fold),
+      articles.filter((a) => folds.get(a) === fold),
+      t,
+    );
   fiveFold.set(name, t);
   console.log(`  ${name.padEnd(21)} ${describe(t)}`);
   console.log(`  ${''.padEnd(21)} errors: ${[...t.errors].map(([k, n]) => `${k}:${n}`).join(' ') || 'none'}`);
@@ -111,7 +131,12 @@ for (const [name, train] of TRAINERS) {
   const rotations: number[] = [];
   for (let q = 0; q < 4; q++) {
     const t = tally();
-    evaluate(train, articles.filter((a) => quarters.get(a) === q), articles.filter((a) => quarters.get(a) !== q), t);
+    evaluate(
+      train,
+      articles.filter((a) => quarters.get(a) === q),
+      articles.filter((a) => quarters.get(a) !== q),
+      t,
+    );
     rotations.push(t.right / t.tested);
     console.log(`  ${name.padEnd(21)} quarter ${q + 1}: ${describe(t)}`);
   }
@@ -120,17 +145,23 @@ for (const [name, train] of TRAINERS) {
   console.log(`  ${name.padEnd(21)} mean accuracy ${pct(mean)}`);
 }
 
-console.log(`\nopen set (train on the other categories; share of the left-out one left uncategorized at ${MIN_CONFIDENCE}):`);
+console.log(
+  `\nopen set (train on the other categories; share of the left-out one left uncategorized at ${MIN_CONFIDENCE}):`,
+);
 for (const [name, train] of TRAINERS) {
   const shares = categories.map((left) => {
     const unseen = articles.filter((a) => a.category === left);
     const model = train(
-      articles.filter((a) => a.category !== left).map((a) => ({ title: a.title, text: a.text, categories: [a.category] })),
+      articles
+        .filter((a) => a.category !== left)
+        .map((a) => ({ title: a.title, text: a.text, categories: [a.category] })),
       unseen,
     );
     return unseen.filter((a) => model.scores(a)[0]!.confidence < MIN_CONFIDENCE).length / unseen.length;
   });
-  console.log(`  ${name.padEnd(21)} ${categories.map((c, i) => `${c} ${pct(shares[i]!)}`).join(', ')}; mean ${pct(shares.reduce((s, x) => s + x, 0) / shares.length)}`);
+  console.log(
+    `  ${name.padEnd(21)} ${categories.map((c, i) => `${c} ${pct(shares[i]!)}`).join(', ')}; mean ${pct(shares.reduce((s, x) => s + x, 0) / shares.length)}`,
+  );
 }
 
 // Speed: CPU time of this thread's process, so a busy shared machine does not lower the figure.
@@ -151,18 +182,32 @@ function perCpuSecond(work: (a: LabelledArticle) => unknown): number {
 const words = articles.reduce((s, a) => s + a.text.split(/\s+/).length, 0) / articles.length;
 const texts = articles.map((a) => ({ title: a.title, text: a.text }));
 // With a pool, so the timing covers both models a prediction consults.
-const model = trainClassifier(articles.map((a) => ({ title: a.title, text: a.text, categories: [a.category] })), {}, texts);
+const model = trainClassifier(
+  articles.map((a) => ({ title: a.title, text: a.text, categories: [a.category] })),
+  {},
+  texts,
+);
 model.classify(articles[0]!); // fit outside the timing
 const classifyRate = perCpuSecond((a) => model.classify(a));
 const countRate = perCpuSecond((a) => termCounts(a));
-console.log(`\nspeed, one thread (${articles.length} articles of ${words.toFixed(0)} words on average, articles per CPU second):`);
-console.log(`  classify ${classifyRate.toFixed(0)}/s; term counting alone (baseline) ${countRate.toFixed(0)}/s; ratio ${(classifyRate / countRate).toFixed(2)}`);
-const many = Array.from({ length: 3000 }, (_, i) => articles[i % articles.length]!).map((a) => ({ title: a.title, text: a.text, categories: [a.category] }));
+console.log(
+  `\nspeed, one thread (${articles.length} articles of ${words.toFixed(0)} words on average, articles per CPU second):`,
+);
+console.log(
+  `  classify ${classifyRate.toFixed(0)}/s; term counting alone (baseline) ${countRate.toFixed(0)}/s; ratio ${(classifyRate / countRate).toFixed(2)}`,
+);
+const many = Array.from({ length: 3000 }, (_, i) => articles[i % articles.length]!).map((a) => ({
+  title: a.title,
+  text: a.text,
+  categories: [a.category],
+}));
 const manyTexts = Array.from({ length: 1000 }, (_, i) => texts[i % texts.length]!);
 for (const pool of [[], manyTexts]) {
   const fitStarted = cpuMs();
   trainClassifier(many, {}, pool).classify(articles[0]!);
-  console.log(`  training on ${many.length} articles (the corpus repeated), ${pool.length} unlabelled, CPU time: ${(cpuMs() - fitStarted).toFixed(0)} ms`);
+  console.log(
+    `  training on ${many.length} articles (the corpus repeated), ${pool.length} unlabelled, CPU time: ${(cpuMs() - fitStarted).toFixed(0)} ms`,
+  );
 }
 
 const cv = fiveFold.get('logistic regression')!;

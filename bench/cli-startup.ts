@@ -25,12 +25,16 @@ if (!existsSync(entry)) {
   process.exit(2);
 }
 const newestSource = newestMtime(path.join(root, 'src'));
-if (newestSource > statSync(entry).mtimeMs) console.error('warning: src/ changed after the last build; run `npm run build` to measure the current code');
+if (newestSource > statSync(entry).mtimeMs)
+  console.error('warning: src/ changed after the last build; run `npm run build` to measure the current code');
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'tidings-startup-'));
 // Each child reports its own CPU time on exit, so a busy machine inflates wall time but not this.
 const reporter = path.join(work, 'report-cpu.mjs');
-writeFileSync(reporter, "process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write(`\\n@@cpu ${u.user + u.system}\\n`); });\n");
+writeFileSync(
+  reporter,
+  "process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write(`\\n@@cpu ${u.user + u.system}\\n`); });\n",
+);
 writeFileSync(
   path.join(work, 'tidings.config.yaml'),
   `store: { path: data/tidings.db }
@@ -54,12 +58,20 @@ const cases: Case[] = [
   { name: 'tidings --help', args: [...importReporter, bin, '--help'], runs },
   { name: 'tidings edition list', args: [...importReporter, bin, 'edition', 'list'], runs },
   // The way every command started before dist/: tsx compiling the sources at each start.
-  { name: 'tsx src: tidings --help', args: [...importReporter, '--import', import.meta.resolve('tsx'), path.join(root, 'src/cli/entry.ts'), '--help'], runs: Math.min(runs, 5) },
+  {
+    name: 'tsx src: tidings --help',
+    args: [...importReporter, '--import', import.meta.resolve('tsx'), path.join(root, 'src/cli/entry.ts'), '--help'],
+    runs: Math.min(runs, 5),
+  },
 ];
 
 function runOnce(testCase: Case): { wallMs: number; cpuMs: number } {
   const started = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, testCase.args, { cwd: work, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawnSync(process.execPath, testCase.args, {
+    cwd: work,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (child.status !== 0) throw new Error(`${testCase.name} exited ${child.status}: ${child.stderr}`);
   const cpu = /@@cpu (\d+)/.exec(child.stderr);
@@ -81,8 +93,12 @@ try {
   const base = samples.get('node -e 0')!;
   const baseWall = median(base.wall);
   const baseCpu = median(base.cpu);
-  console.log(`CLI startup, medians of ${runs} interleaved runs (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
-  console.log(`${'case'.padEnd(26)} ${'wall ms'.padStart(8)} ${'× node'.padStart(7)} ${'cpu ms'.padStart(8)} ${'× node'.padStart(7)}`);
+  console.log(
+    `CLI startup, medians of ${runs} interleaved runs (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`,
+  );
+  console.log(
+    `${'case'.padEnd(26)} ${'wall ms'.padStart(8)} ${'× node'.padStart(7)} ${'cpu ms'.padStart(8)} ${'× node'.padStart(7)}`,
+  );
   let failed = false;
   for (const testCase of cases) {
     const s = samples.get(testCase.name)!;

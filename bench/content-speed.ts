@@ -53,11 +53,18 @@ console.log(`${articles.length} articles of ${meanWords.toFixed(0)} words on ave
 const baseline = perSecond('splitSentences only', (a) => splitSentences(a.text));
 const summaries = perSecond('summarize', (a) => summarize(a, DEFAULT_SUMMARIZE_OPTIONS));
 const classes = perSecond('classify', (a) => model.classify(a));
-const trainingSet = Array.from({ length: 3000 }, (_, i) => corpus[i % corpus.length]!).map((a) => ({ title: a.title, text: a.text, categories: [a.category] }));
+const trainingSet = Array.from({ length: 3000 }, (_, i) => corpus[i % corpus.length]!).map((a) => ({
+  title: a.title,
+  text: a.text,
+  categories: [a.category],
+}));
 const trainStarted = performance.now();
 trainClassifier(trainingSet);
 console.log(`training on ${trainingSet.length} articles: ${(performance.now() - trainStarted).toFixed(0)} ms`);
-for (const [name, rate] of [['summarize', summaries], ['classify', classes]] as const) {
+for (const [name, rate] of [
+  ['summarize', summaries],
+  ['classify', classes],
+] as const) {
   console.log(
     `${name}: ${(rate / 200).toFixed(1)}x the 200/s floor, ${(rate / baseline).toFixed(2)}x the split-only baseline -> ${rate >= 200 ? 'PASS' : 'FAIL'}`,
   );

@@ -54,7 +54,8 @@ for (const test of cases) {
   } catch (error) {
     mismatches.push(`${test.name}: parse failed: ${(error as Error).message}`);
   }
-  if (drafts.length !== test.expected.length) mismatches.push(`${test.name}: ${drafts.length} items, expected ${test.expected.length}`);
+  if (drafts.length !== test.expected.length)
+    mismatches.push(`${test.name}: ${drafts.length} items, expected ${test.expected.length}`);
   test.expected.forEach((expected, index) => {
     const draft = drafts[index];
     if (expected.title === null) titleSkipped++;
@@ -64,23 +65,33 @@ for (const test of cases) {
       if (draft && draft.title === expected.title) {
         titleEqual++;
         stats.titles[0]++;
-      } else mismatches.push(`${test.name}[${index}] title: got ${JSON.stringify(draft?.title)}, expected ${JSON.stringify(expected.title)}`);
+      } else
+        mismatches.push(
+          `${test.name}[${index}] title: got ${JSON.stringify(draft?.title)}, expected ${JSON.stringify(expected.title)}`,
+        );
     }
     linkTotal++;
     stats.links[1]++;
     if (draft && draft.url === expected.link) {
       linkEqual++;
       stats.links[0]++;
-    } else mismatches.push(`${test.name}[${index}] link: got ${JSON.stringify(draft?.url)}, expected ${JSON.stringify(expected.link)}`);
+    } else
+      mismatches.push(
+        `${test.name}[${index}] link: got ${JSON.stringify(draft?.url)}, expected ${JSON.stringify(expected.link)}`,
+      );
   });
 }
 
 const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)}%`);
 console.log(`feeds: ${cases.length}, items: ${linkTotal}`);
 for (const [format, stats] of byFormat) {
-  console.log(`  ${format.padEnd(9)} titles ${stats.titles[0]}/${stats.titles[1]}  links ${stats.links[0]}/${stats.links[1]}`);
+  console.log(
+    `  ${format.padEnd(9)} titles ${stats.titles[0]}/${stats.titles[1]}  links ${stats.links[0]}/${stats.links[1]}`,
+  );
 }
-console.log(`titles equal: ${titleEqual}/${titleTotal} = ${pct(titleEqual, titleTotal)} (${titleSkipped} items without a reference title left out)`);
+console.log(
+  `titles equal: ${titleEqual}/${titleTotal} = ${pct(titleEqual, titleTotal)} (${titleSkipped} items without a reference title left out)`,
+);
 console.log(`links equal:  ${linkEqual}/${linkTotal} = ${pct(linkEqual, linkTotal)}`);
 if (mismatches.length) console.log(`mismatches (${mismatches.length}):\n  ${mismatches.slice(0, 30).join('\n  ')}`);
 
@@ -133,20 +144,25 @@ console.log(
   `speed: ${Math.round(items / oursWall)} items/s wall, ${Math.round(items / oursCpu)} items/s CPU, ` +
     `${((bytes * rounds) / oursWall / 1e6).toFixed(1)} MB/s (${rounds} rounds over ${(bytes / 1e3).toFixed(0)} KB)`,
 );
-console.log(`baseline (bare fast-xml-parser / JSON.parse tree, no fields): ours takes ${(oursWall / baseWall).toFixed(2)}x its time`);
+console.log(
+  `baseline (bare fast-xml-parser / JSON.parse tree, no fields): ours takes ${(oursWall / baseWall).toFixed(2)}x its time`,
+);
 
 function loadFeedsmith(root: string): Case[] {
   const out: Case[] = [];
   for (const format of ['atom', 'rdf', 'rss']) {
     const folder = join(root, 'feedsmith', format);
     if (!existsSync(folder)) continue;
-    for (const file of readdirSync(folder).filter((name) => name.endsWith('.xml')).sort()) {
+    for (const file of readdirSync(folder)
+      .filter((name) => name.endsWith('.xml'))
+      .sort()) {
       const expectedPath = join(folder, file.replace(/\.xml$/, '.json'));
       if (!existsSync(expectedPath)) continue;
       const text = decodeText(readFileSync(join(folder, file)), { kind: 'xml' });
       const reference = JSON.parse(readFileSync(expectedPath, 'utf8')) as Record<string, unknown>;
       const base = /<(?:[\w]+:)?feed\b[^>]*\sxml:base="([^"]+)"/.exec(text)?.[1] ?? null;
-      const siteLink = format === 'atom' ? alternateHref(reference.links, base) : absolute(reference.link as string, base);
+      const siteLink =
+        format === 'atom' ? alternateHref(reference.links, base) : absolute(reference.link as string, base);
       const rawItems = (reference.items ?? reference.entries ?? []) as Record<string, unknown>[];
       const expected = rawItems.map((item) => ({
         title: normalizeTitle(item.title),
@@ -187,7 +203,8 @@ function normalizeTitle(value: unknown): string | null {
 function alternateHref(links: unknown, base: string | null): string | null {
   if (!Array.isArray(links)) return null;
   const alternates = links.filter((link: { rel?: string }) => (link.rel ?? 'alternate') === 'alternate');
-  const preferred = alternates.find((link: { type?: string }) => !link.type || link.type.includes('html')) ?? alternates[0];
+  const preferred =
+    alternates.find((link: { type?: string }) => !link.type || link.type.includes('html')) ?? alternates[0];
   return absolute((preferred as { href?: string } | undefined)?.href ?? null, base);
 }
 

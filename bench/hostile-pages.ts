@@ -30,11 +30,15 @@ const CASES: Record<string, () => string> = {
   // 10 MB of text in 2,500 large paragraphs: big, but few elements.
   'text-10mb': () => page(fill(TEN_MB, (i) => `<p>${PARAGRAPH(i).slice(3, -5).repeat(28)}</p>\n`)),
   // 10 MB of small nested blocks: far more elements than any article.
-  'blocks-10mb': () => page(fill(TEN_MB, (i) => `<div class="c"><div><span>w${i}</span> <a href="/x/${i}">link</a></div></div>\n`)),
+  'blocks-10mb': () =>
+    page(fill(TEN_MB, (i) => `<div class="c"><div><span>w${i}</span> <a href="/x/${i}">link</a></div></div>\n`)),
   // 10 MB of one nesting: about two million levels.
   'nested-10mb': () => page(`${'<div>'.repeat(TEN_MB / 11)}<p>Deep text.</p>${'</div>'.repeat(TEN_MB / 11)}`),
   // The issue's small page: 22 KB, 2,000 nested <div>s (140 s before the budget).
-  'nested-2000': () => page(`${PARAGRAPH(0).repeat(10)}${'<div>'.repeat(2000)}<p>Deep text that ends the story.</p>${'</div>'.repeat(2000)}`),
+  'nested-2000': () =>
+    page(
+      `${PARAGRAPH(0).repeat(10)}${'<div>'.repeat(2000)}<p>Deep text that ends the story.</p>${'</div>'.repeat(2000)}`,
+    ),
 };
 
 function fill(size: number, part: (i: number) => string): string {
@@ -66,28 +70,52 @@ async function runUnbudgeted(name: string): Promise<CaseResult> {
   const started = performance.now();
   const draft = extractPage(html, { url: `https://bench.example/${name}` });
   const ms = performance.now() - started;
-  return { name, bytes: Buffer.byteLength(html), ms, peakRssMb: process.resourceUsage().maxRSS / 1024, outcome: `parsed, ${draft.text.length} characters of text` };
+  return {
+    name,
+    bytes: Buffer.byteLength(html),
+    ms,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    outcome: `parsed, ${draft.text.length} characters of text`,
+  };
 }
 
 async function runCase(name: string): Promise<CaseResult> {
   if (name.endsWith('-unbudgeted')) return runUnbudgeted(name);
   const html = CASES[name]!();
   const bytes = Buffer.from(html, 'utf8');
-  const config = parseConfig(process.env.BENCH_PARSE ? { parse: JSON.parse(process.env.BENCH_PARSE) } : {}, {}, 'bench.yaml');
+  const config = parseConfig(
+    process.env.BENCH_PARSE ? { parse: JSON.parse(process.env.BENCH_PARSE) } : {},
+    {},
+    'bench.yaml',
+  );
   const pages = createPageExtractor(config.parse);
   // Start the worker on a tiny page first: the figure is the hostile page's own cost.
   const warmStarted = performance.now();
-  await pages.extract('<html><head><title>Warm</title></head><body><p>Warm-up page.</p></body></html>', { url: null, name: 'warm-up' });
+  await pages.extract('<html><head><title>Warm</title></head><body><p>Warm-up page.</p></body></html>', {
+    url: null,
+    name: 'warm-up',
+  });
   const workerStartMs = performance.now() - warmStarted;
   const started = performance.now();
   let outcome: string;
   try {
     const parsed = await parseResource(
-      { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), contentType: 'text/html', location: `https://bench.example/${name}`, isUrl: true },
+      {
+        bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length),
+        contentType: 'text/html',
+        location: `https://bench.example/${name}`,
+        isUrl: true,
+      },
       { expect: 'page', pages },
     );
     const draft = parsed.drafts[0]!;
-    const changes = parsed.warnings.map((warning) => (warning.includes('parse.maxDepth') ? 'flattened' : warning.includes('parse.maxText') ? 'cut at parse.maxText' : 'warning'));
+    const changes = parsed.warnings.map((warning) =>
+      warning.includes('parse.maxDepth')
+        ? 'flattened'
+        : warning.includes('parse.maxText')
+          ? 'cut at parse.maxText'
+          : 'warning',
+    );
     outcome = `parsed, ${draft.text.length} characters of text${changes.length ? ` (${changes.join(', ')})` : ''}`;
   } catch (error) {
     outcome = `failed ${isTidingsError(error) ? error.code : 'UNEXPECTED'}: ${describeError(error).replace(/^\S+: /, '')}`;
@@ -95,7 +123,13 @@ async function runCase(name: string): Promise<CaseResult> {
   const ms = performance.now() - started;
   await pages.close();
   // maxRSS covers the worker thread too: it lives in this process.
-  return { name, bytes: bytes.length, ms, peakRssMb: process.resourceUsage().maxRSS / 1024, outcome: `${outcome}; worker start ${(workerStartMs / 1000).toFixed(2)} s` };
+  return {
+    name,
+    bytes: bytes.length,
+    ms,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    outcome: `${outcome}; worker start ${(workerStartMs / 1000).toFixed(2)} s`,
+  };
 }
 
 const caseIndex = process.argv.indexOf('--case');
@@ -106,7 +140,10 @@ if (caseIndex >= 0) {
   const root = path.resolve(path.dirname(script), '..');
   const results: CaseResult[] = [];
   for (const name of [...Object.keys(CASES), 'flat-10mb-unbudgeted']) {
-    const child = spawnSync(process.execPath, ['--import', 'tsx', script, '--case', name], { cwd: root, encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script, '--case', name], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     const line = child.stdout.trim().split('\n').pop() ?? '';
     if (child.status !== 0 || !line.startsWith('{')) {
       console.error(`${name}: exited ${child.status ?? child.signal}\n${child.stderr}`);
@@ -118,11 +155,15 @@ if (caseIndex >= 0) {
   const baseline = results.find((result) => result.name === 'flat-10mb');
   console.log('case                  size      time      peak RSS   vs flat-10mb (time, RSS)  outcome');
   for (const result of results) {
-    const ratio = baseline ? `${(result.ms / baseline.ms).toFixed(2)}×, ${(result.peakRssMb / baseline.peakRssMb).toFixed(2)}×` : '-';
+    const ratio = baseline
+      ? `${(result.ms / baseline.ms).toFixed(2)}×, ${(result.peakRssMb / baseline.peakRssMb).toFixed(2)}×`
+      : '-';
     console.log(
       `${result.name.padEnd(20)}  ${(result.bytes / 2 ** 20).toFixed(2).padStart(5)} MB  ${(result.ms / 1000).toFixed(2).padStart(6)} s  ${result.peakRssMb.toFixed(0).padStart(5)} MB   ${ratio.padEnd(24)}  ${result.outcome}`,
     );
   }
   const over = results.filter((result) => result.peakRssMb >= 300 && !result.name.endsWith('-unbudgeted'));
-  console.log(over.length ? `over 300 MB: ${over.map((r) => r.name).join(', ')}` : 'every case stayed under 300 MB peak RSS');
+  console.log(
+    over.length ? `over 300 MB: ${over.map((r) => r.name).join(', ')}` : 'every case stayed under 300 MB peak RSS',
+  );
 }

@@ -40,13 +40,24 @@ const photo = sharp({ create: { width: 2400, height: 1600, channels: 3, backgrou
 const bodies = { jpg: await photo.clone().jpeg({ quality: 85 }).toBuffer(), png: await photo.clone().png().toBuffer() };
 const site = http.createServer((request, response) => {
   const body = request.url!.includes('.png') ? bodies.png : bodies.jpg;
-  response.writeHead(200, { 'content-type': request.url!.includes('.png') ? 'image/png' : 'image/jpeg', 'content-length': body.length }).end(body);
+  response
+    .writeHead(200, {
+      'content-type': request.url!.includes('.png') ? 'image/png' : 'image/jpeg',
+      'content-length': body.length,
+    })
+    .end(body);
 });
 await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
 const siteBase = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
 
 const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'tidings-bench-img-'));
-const config = parseConfig({ web: { baseUrl: 'https://news.example.org', secret: SECRET, rateLimit: { perMinute: 1_000_000 } }, fetch: { allowPrivateNetworks: true } }, {});
+const config = parseConfig(
+  {
+    web: { baseUrl: 'https://news.example.org', secret: SECRET, rateLimit: { perMinute: 1_000_000 } },
+    fetch: { allowPrivateNetworks: true },
+  },
+  {},
+);
 const logger = createSilentLogger();
 const app = await createWebServer({
   config,
@@ -55,7 +66,13 @@ const app = await createWebServer({
   logger,
   clock: systemClock,
   checkHealth: async () => {},
-  images: createImageProxy({ http: createHttpClient(config.fetch), cache: createFolderImageCache(cacheDir), scale: createImageScaler({ logger }), logger, clock: systemClock }),
+  images: createImageProxy({
+    http: createHttpClient(config.fetch),
+    cache: createFolderImageCache(cacheDir),
+    scale: createImageScaler({ logger }),
+    logger,
+    clock: systemClock,
+  }),
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -102,8 +119,14 @@ rmSync(cacheDir, { recursive: true, force: true });
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 console.log(`first request (fetch + check + scale 2400→1072 px + cache), median of ${IMAGES}:`);
 for (const kind of ['jpg', 'png'] as const) {
-  console.log(`  ${kind}: ${median(firstRequest[kind]!.ms).toFixed(1)} ms; ${kb(bodies[kind].length)} from the site → ${kb(firstRequest[kind]!.served)} served`);
+  console.log(
+    `  ${kind}: ${median(firstRequest[kind]!.ms).toFixed(1)} ms; ${kb(bodies[kind].length)} from the site → ${kb(firstRequest[kind]!.served)} served`,
+  );
 }
-console.log(`cache hits: ${cachedRate.toFixed(0)} req/s at concurrency ${CONCURRENCY} (${kb(firstRequest.jpg!.served)} each)`);
-console.log(`baseline /assets/style.css on the same server: ${baselineRate.toFixed(0)} req/s; ratio ${(cachedRate / baselineRate).toFixed(2)}`);
+console.log(
+  `cache hits: ${cachedRate.toFixed(0)} req/s at concurrency ${CONCURRENCY} (${kb(firstRequest.jpg!.served)} each)`,
+);
+console.log(
+  `baseline /assets/style.css on the same server: ${baselineRate.toFixed(0)} req/s; ratio ${(cachedRate / baselineRate).toFixed(2)}`,
+);
 console.log(`peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB`);

@@ -41,12 +41,19 @@ function hasCommand(name: string): boolean {
 
 /** Scores one message; the rule list comes from a header template, exact to 3 decimals. */
 function score(message: string): Verdict {
-  const run = spawnSync('spamassassin', ['-L', '-t', '--cf=add_header all BenchRules _TESTSSCORES(,)_', '--cf=add_header all BenchScore _SCORE_'], {
-    input: message,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (run.status !== 0) throw new Error(`spamassassin exited ${run.status ?? run.signal}: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  const run = spawnSync(
+    'spamassassin',
+    ['-L', '-t', '--cf=add_header all BenchRules _TESTSSCORES(,)_', '--cf=add_header all BenchScore _SCORE_'],
+    {
+      input: message,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  if (run.status !== 0)
+    throw new Error(
+      `spamassassin exited ${run.status ?? run.signal}: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    );
   const headers = run.stdout.slice(0, run.stdout.search(/\r?\n\r?\n/)).replace(/\r?\n[ \t]+/g, ' ');
   const scoreLine = /^X-Spam-BenchScore: *(-?[\d.]+)/m.exec(headers);
   const rulesLine = /^X-Spam-BenchRules: *(.*)$/m.exec(headers);
@@ -91,17 +98,23 @@ function argValue(name: string): string | undefined {
 }
 
 function copyExample(dir: string): void {
-  for (const item of ['tidings.config.yaml', 'samples', 'subscribers']) cpSync(path.join(root, item), path.join(dir, item), { recursive: true });
+  for (const item of ['tidings.config.yaml', 'samples', 'subscribers'])
+    cpSync(path.join(root, item), path.join(dir, item), { recursive: true });
 }
 
 function runTidings(dir: string): void {
-  const run = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(root, 'src/cli/entry.ts'), '--quiet', 'run'], {
-    cwd: dir,
-    encoding: 'utf8',
-    // tsx resolved from here: the temp folder has no node_modules. The example's defaults: no secret (a random one is created), the local base URL.
-    env: { ...process.env, TIDINGS_SECRET: '', TIDINGS_BASE_URL: '' },
-  });
-  if (run.status !== 0) throw new Error(`tidings run exited ${run.status}: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  const run = spawnSync(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), path.join(root, 'src/cli/entry.ts'), '--quiet', 'run'],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      // tsx resolved from here: the temp folder has no node_modules. The example's defaults: no secret (a random one is created), the local base URL.
+      env: { ...process.env, TIDINGS_SECRET: '', TIDINGS_BASE_URL: '' },
+    },
+  );
+  if (run.status !== 0)
+    throw new Error(`tidings run exited ${run.status}: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
 }
 
 function buildEdition(dir: string): string[] {
@@ -126,7 +139,10 @@ async function sendThroughPostfix(dir: string, maildir: string, to: string): Pro
   writeFileSync(configFile, config.toString());
   rmSync(path.join(dir, 'subscribers'), { recursive: true });
   mkdirSync(path.join(dir, 'subscribers'));
-  writeFileSync(path.join(dir, 'subscribers/example.csv'), `email,name,newsletters,categories,locale,timezone,status\n${to},Robin Bench,daily,,en,Europe/London,active\n`);
+  writeFileSync(
+    path.join(dir, 'subscribers/example.csv'),
+    `email,name,newsletters,categories,locale,timezone,status\n${to},Robin Bench,daily,,en,Europe/London,active\n`,
+  );
   const inbox = path.join(maildir, 'new');
   const before = new Set(existsSync(inbox) ? readdirSync(inbox) : []);
   runTidings(dir);
@@ -151,7 +167,9 @@ try {
 
   const first = readFileSync(files[0]!, 'utf8');
   const baseline = score(stripListHeaders(first));
-  console.log(`baseline (first message without List-*/Precedence/Feedback-ID): score ${baseline.score.toFixed(3)}  ${formatRules(baseline)}`);
+  console.log(
+    `baseline (first message without List-*/Precedence/Feedback-ID): score ${baseline.score.toFixed(3)}  ${formatRules(baseline)}`,
+  );
 
   let worst = -Infinity;
   const positive = new Set<string>();
@@ -161,18 +179,34 @@ try {
     for (const rule of verdict.rules) {
       if (rule.score > INFORMATIONAL && !IGNORED_RULES.has(rule.name)) positive.add(`${rule.name}=${rule.score}`);
     }
-    console.log(`${path.basename(file).padEnd(28)} score ${verdict.score.toFixed(3)}  (${(verdict.score - baseline.score).toFixed(3)} vs baseline)  ${formatRules(verdict)}`);
+    console.log(
+      `${path.basename(file).padEnd(28)} score ${verdict.score.toFixed(3)}  (${(verdict.score - baseline.score).toFixed(3)} vs baseline)  ${formatRules(verdict)}`,
+    );
   }
-  console.log(`worst score ${worst.toFixed(3)} (goal ≤ ${GOAL.toFixed(1)}); rules scoring above the informational 0.001: ${[...positive].join(' ') || 'none'}`);
+  console.log(
+    `worst score ${worst.toFixed(3)} (goal ≤ ${GOAL.toFixed(1)}); rules scoring above the informational 0.001: ${[...positive].join(' ') || 'none'}`,
+  );
 
   const maildir = argValue('--postfix-maildir') ?? process.env.TIDINGS_BENCH_POSTFIX_MAILDIR;
   if (maildir) {
-    const delivered = await sendThroughPostfix(mkdtempSync(path.join(os.tmpdir(), 'tidings-inbox-postfix-')), maildir, argValue('--postfix-to') ?? 'bench@inbox.test');
+    const delivered = await sendThroughPostfix(
+      mkdtempSync(path.join(os.tmpdir(), 'tidings-inbox-postfix-')),
+      maildir,
+      argValue('--postfix-to') ?? 'bench@inbox.test',
+    );
     const viaPostfix = score(delivered);
-    const ignored = viaPostfix.rules.filter((rule) => IGNORED_RULES.has(rule.name)).reduce((sum, rule) => sum + rule.score, 0);
-    const positiveRules = viaPostfix.rules.filter((rule) => rule.score > INFORMATIONAL && !IGNORED_RULES.has(rule.name));
-    console.log(`through Postfix: score ${viaPostfix.score.toFixed(3)}, ${(viaPostfix.score - ignored).toFixed(3)} without ${[...IGNORED_RULES].join(', ')}  ${formatRules(viaPostfix)}`);
-    console.log(`rules scoring above the informational 0.001 through Postfix: ${positiveRules.map((r) => `${r.name}=${r.score}`).join(' ') || 'none'}`);
+    const ignored = viaPostfix.rules
+      .filter((rule) => IGNORED_RULES.has(rule.name))
+      .reduce((sum, rule) => sum + rule.score, 0);
+    const positiveRules = viaPostfix.rules.filter(
+      (rule) => rule.score > INFORMATIONAL && !IGNORED_RULES.has(rule.name),
+    );
+    console.log(
+      `through Postfix: score ${viaPostfix.score.toFixed(3)}, ${(viaPostfix.score - ignored).toFixed(3)} without ${[...IGNORED_RULES].join(', ')}  ${formatRules(viaPostfix)}`,
+    );
+    console.log(
+      `rules scoring above the informational 0.001 through Postfix: ${positiveRules.map((r) => `${r.name}=${r.score}`).join(' ') || 'none'}`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -36,7 +36,19 @@ const server = http.createServer((req, res) => {
     setTimeout(() => {
       inFlight -= 1;
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: 'The pier reopened after three weeks of repairs; ferries resume at dawn.' }, finish_reason: 'stop' }] }));
+      res.end(
+        JSON.stringify({
+          choices: [
+            {
+              message: {
+                role: 'assistant',
+                content: 'The pier reopened after three weeks of repairs; ferries resume at dawn.',
+              },
+              finish_reason: 'stop',
+            },
+          ],
+        }),
+      );
     }, LATENCY),
   );
 });
@@ -51,7 +63,19 @@ for (const maxConcurrent of [1, 2, 4]) {
       store: { path: path.join(dir, 'bench.db') },
       categories: { world: { title: 'World' } },
       summaries: { llm: { baseUrl, model: 'bench', maxConcurrent, timeout: '30s' } },
-      newsletters: [{ id: 'daily', title: 'Daily', categories: ['world'], window: '24h', perCategory: ARTICLES, maxArticles: ARTICLES, minArticles: 1, from: 'd@example.org', timezone: 'UTC' }],
+      newsletters: [
+        {
+          id: 'daily',
+          title: 'Daily',
+          categories: ['world'],
+          window: '24h',
+          perCategory: ARTICLES,
+          maxArticles: ARTICLES,
+          minArticles: 1,
+          from: 'd@example.org',
+          timezone: 'UTC',
+        },
+      ],
       web: { secret: 'bench-secret-0123456789abcdef' },
     },
     {},
@@ -71,9 +95,21 @@ for (const maxConcurrent of [1, 2, 4]) {
     const title = `Pier ${i} reopens`;
     const text = `The northern pier number ${i} reopened on Friday. Repairs took three weeks. Ferries resume at dawn.`;
     return {
-      id: `a${i}`, url: `https://news.example.org/${i}`, title, text, summary: 'Extractive.', description: null,
-      publishedAt: new Date(Date.parse(AT) - (i + 1) * 60_000).toISOString(), categories: ['world'], categoryOrigin: 'source' as const,
-      source: 'wire', sourceTitle: 'Wire', author: null, imageUrl: null, language: 'en', contentHash: contentHashFor(title, text),
+      id: `a${i}`,
+      url: `https://news.example.org/${i}`,
+      title,
+      text,
+      summary: 'Extractive.',
+      description: null,
+      publishedAt: new Date(Date.parse(AT) - (i + 1) * 60_000).toISOString(),
+      categories: ['world'],
+      categoryOrigin: 'source' as const,
+      source: 'wire',
+      sourceTitle: 'Wire',
+      author: null,
+      imageUrl: null,
+      language: 'en',
+      contentHash: contentHashFor(title, text),
     };
   });
   await ctx.store.articles.saveArticles(records, new Date(AT));

@@ -12,7 +12,8 @@ export function naiveBayesBaseline(examples: readonly CategoryExample[], alpha =
   const totals = new Map<string, number>();
   const docs = new Map<string, number>();
   const vocabulary = new Set<string>();
-  const features = (a: { title: string; text: string }) => [...termCounts(a, { bigramWeight: 0 })].map(([t, n]) => [t, Math.log1p(n)] as const);
+  const features = (a: { title: string; text: string }) =>
+    [...termCounts(a, { bigramWeight: 0 })].map(([t, n]) => [t, Math.log1p(n)] as const);
   for (const example of examples) {
     const category = example.categories[0]!;
     const counts = words.get(category) ?? new Map<string, number>();
@@ -31,13 +32,16 @@ export function naiveBayesBaseline(examples: readonly CategoryExample[], alpha =
       const logits = categories.map((c) => {
         const denominator = Math.log((totals.get(c) ?? 0) + alpha * (vocabulary.size + 1));
         let sum = Math.log(docs.get(c)! / examples.length);
-        for (const [term, weight] of f) sum += weight * (Math.log((words.get(c)!.get(term) ?? 0) + alpha) - denominator);
+        for (const [term, weight] of f)
+          sum += weight * (Math.log((words.get(c)!.get(term) ?? 0) + alpha) - denominator);
         return sum;
       });
       const top = Math.max(...logits);
       const exps = logits.map((l) => Math.exp(l - top));
       const total = exps.reduce((s, x) => s + x, 0);
-      return categories.map((category, i) => ({ category, confidence: exps[i]! / total })).sort((a, b) => b.confidence - a.confidence);
+      return categories
+        .map((category, i) => ({ category, confidence: exps[i]! / total }))
+        .sort((a, b) => b.confidence - a.confidence);
     },
   };
 }

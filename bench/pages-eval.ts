@@ -39,11 +39,18 @@ function tokenF1(expected: string[], actual: string[]): number {
 
 const dir = process.argv[2];
 if (!dir || !existsSync(dir)) {
-  console.error('usage: npx tsx bench/pages-eval.ts DIR  (DIR/<name>/source.html, expected.html, expected-metadata.json)');
+  console.error(
+    'usage: npx tsx bench/pages-eval.ts DIR  (DIR/<name>/source.html, expected.html, expected-metadata.json)',
+  );
   process.exit(2);
 }
 
-interface Page { name: string; source: string; expectedText: string; expectedTitle: string }
+interface Page {
+  name: string;
+  source: string;
+  expectedText: string;
+  expectedTitle: string;
+}
 const pages: Page[] = readdirSync(dir, { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'source.html')))
   .map((entry) => entry.name)
@@ -76,7 +83,8 @@ for (const page of pages) {
 function pagesPerSecond(run: (page: Page) => unknown): number {
   let done = 0;
   const start = performance.now();
-  while (performance.now() - start < 2000) for (const page of pages) {
+  while (performance.now() - start < 2000)
+    for (const page of pages) {
       run(page);
       done += 1;
     }
@@ -89,8 +97,12 @@ const n = pages.length || 1;
 console.log('');
 console.log(`pages: ${pages.length}`);
 console.log(`title accuracy: ${((100 * titlesRight) / n).toFixed(1)}% (${titlesRight}/${pages.length}; floor 90%)`);
-console.log(`mean text token F1: ${(f1Sum / n).toFixed(4)} (floor 0.95; whole-page baseline ${(baselineF1Sum / n).toFixed(4)})`);
-console.log(`pages/second: ${extractRate.toFixed(1)} (whole-page htmlToText baseline ${baselineRate.toFixed(1)}, ratio ${(extractRate / baselineRate).toFixed(3)})`);
+console.log(
+  `mean text token F1: ${(f1Sum / n).toFixed(4)} (floor 0.95; whole-page baseline ${(baselineF1Sum / n).toFixed(4)})`,
+);
+console.log(
+  `pages/second: ${extractRate.toFixed(1)} (whole-page htmlToText baseline ${baselineRate.toFixed(1)}, ratio ${(extractRate / baselineRate).toFixed(3)})`,
+);
 const pass = titlesRight / n >= 0.9 && f1Sum / n >= 0.95;
 console.log(pass ? 'floors: met' : 'floors: NOT met');
 process.exitCode = pass ? 0 : 1;

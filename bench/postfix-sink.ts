@@ -58,19 +58,27 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`smtp-sink did not listen on ${port}`);
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; seconds: number; out: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; seconds: number; out: string }> {
   const started = performance.now();
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out = (out + chunk.toString()).slice(-4000)));
   child.stderr.on('data', (chunk: Buffer) => (out = (out + chunk.toString()).slice(-4000)));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, seconds: (performance.now() - started) / 1000, out })));
+  return new Promise((resolve) =>
+    child.on('exit', (code) => resolve({ code, seconds: (performance.now() - started) / 1000, out })),
+  );
 }
 
 function tidingsSend(ws: SendWorkspace, port: number) {
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   return run(process.execPath, [...profile, BIN, '-q', '-c', ws.configFile, 'send', NEWSLETTER, '--at', ws.at], {
-    PATH: process.env.PATH, SMTP_URL: `smtp://127.0.0.1:${port}`, TIDINGS_SECRET: BENCH_SECRET,
+    PATH: process.env.PATH,
+    SMTP_URL: `smtp://127.0.0.1:${port}`,
+    TIDINGS_SECRET: BENCH_SECRET,
   });
 }
 
@@ -81,7 +89,8 @@ async function meanMessageBytes(root: string, slot: Date): Promise<number> {
     const ws = await createSendWorkspace(path.join(root, 'calibrate'), 300, slot);
     const sent = await tidingsSend(ws, sink.port);
     const stats = await sink.stats();
-    if (sent.code !== 0 || stats.received !== 300) throw new Error(`calibration send: exit ${sent.code}, ${stats.received} received\n${sent.out}`);
+    if (sent.code !== 0 || stats.received !== 300)
+      throw new Error(`calibration send: exit ${sent.code}, ${stats.received} received\n${sent.out}`);
     return Math.round(stats.bytes / stats.received);
   } finally {
     sink.stop();
@@ -94,7 +103,8 @@ async function main(): Promise<void> {
     return;
   }
   const count = flag('--subscribers', 20_000);
-  if (!process.argv.includes('--no-build')) execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'ignore' });
+  if (!process.argv.includes('--no-build'))
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'ignore' });
   const root = mkdtempSync(path.join(os.tmpdir(), 'tidings-bench-postfix-'));
   const slot = new Date(Math.floor(Date.now() / 60_000) * 60_000);
   const port = await freePort();
@@ -104,21 +114,42 @@ async function main(): Promise<void> {
     await waitForPort(port);
     const bytes = await meanMessageBytes(root, slot);
     const ws = await createSendWorkspace(path.join(root, 'list'), count, slot);
-    console.log(`postfix-sink: ${count} messages of ${(bytes / 1024).toFixed(1)} KB on average to smtp-sink on 127.0.0.1:${port}, ${POOL.maxConnections} connections; ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`);
+    console.log(
+      `postfix-sink: ${count} messages of ${(bytes / 1024).toFixed(1)} KB on average to smtp-sink on 127.0.0.1:${port}, ${POOL.maxConnections} connections; ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`,
+    );
 
     const tidings = await tidingsSend(ws, port);
     const summary = tidings.out.split('\n').find((line) => / accepted, /.test(line)) ?? '';
-    if (tidings.code !== 0 || !summary.includes(`${count} accepted`)) throw new Error(`tidings send: exit ${tidings.code}\n${tidings.out}`);
-    const source = await run(SMTP_SOURCE, ['-s', String(POOL.maxConnections), '-d', '-N', '-m', String(count), '-l', String(bytes), '-f', 'news@brief.example.org', '-t', 'reader@example.org', `127.0.0.1:${port}`]);
+    if (tidings.code !== 0 || !summary.includes(`${count} accepted`))
+      throw new Error(`tidings send: exit ${tidings.code}\n${tidings.out}`);
+    const source = await run(SMTP_SOURCE, [
+      '-s',
+      String(POOL.maxConnections),
+      '-d',
+      '-N',
+      '-m',
+      String(count),
+      '-l',
+      String(bytes),
+      '-f',
+      'news@brief.example.org',
+      '-t',
+      'reader@example.org',
+      `127.0.0.1:${port}`,
+    ]);
     if (source.code !== 0) throw new Error(`smtp-source: exit ${source.code}\n${source.out}`);
 
     const tidingsRate = count / tidings.seconds;
     const sourceRate = count / source.seconds;
     const engineRate = Number(/\(([\d.]+) msg\/s\)/.exec(summary)?.[1] ?? NaN);
     console.log(`  smtp-source: ${sourceRate.toFixed(0)} msg/s (${source.seconds.toFixed(2)} s)`);
-    console.log(`  tidings send: ${tidingsRate.toFixed(0)} msg/s (${tidings.seconds.toFixed(2)} s, start-up, 50 renders and ledger included); its send phase alone ${engineRate.toFixed(0)} msg/s`);
+    console.log(
+      `  tidings send: ${tidingsRate.toFixed(0)} msg/s (${tidings.seconds.toFixed(2)} s, start-up, 50 renders and ledger included); its send phase alone ${engineRate.toFixed(0)} msg/s`,
+    );
     const ratio = tidingsRate / sourceRate;
-    console.log(`ratio tidings/smtp-source: ${ratio.toFixed(2)} (goal ≥ 0.8: ${ratio >= 0.8 ? 'PASS' : 'FAIL'}); send phase alone ${(engineRate / sourceRate).toFixed(2)}`);
+    console.log(
+      `ratio tidings/smtp-source: ${ratio.toFixed(2)} (goal ≥ 0.8: ${ratio >= 0.8 ? 'PASS' : 'FAIL'}); send phase alone ${(engineRate / sourceRate).toFixed(2)}`,
+    );
   } finally {
     sink.kill();
     rmSync(root, { recursive: true, force: true });

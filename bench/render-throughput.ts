@@ -58,14 +58,18 @@ function tokensFor(subscriber: number): PersonalTokens {
   };
 }
 
-const renderer = await createRenderer({ templatesDir: path.resolve(import.meta.dirname, '../templates'), logger: createSilentLogger() });
+const renderer = await createRenderer({
+  templatesDir: path.resolve(import.meta.dirname, '../templates'),
+  logger: createSilentLogger(),
+});
 const newsletter = buildFixtureNewsletter();
 const segments = Array.from({ length: SEGMENTS }, (_, index) => segmentFor(index));
 const segmentOf = (subscriber: number) => subscriber % SEGMENTS;
 let checksum = 0;
 
 // Warm up both paths (JIT, Intl caches for every locale) outside the timings.
-for (let index = 0; index < LOCALES.length; index++) personalize(await renderer.renderSegment(segments[index]!, newsletter), tokensFor(index));
+for (let index = 0; index < LOCALES.length; index++)
+  personalize(await renderer.renderSegment(segments[index]!, newsletter), tokensFor(index));
 const rssAfterStart = process.memoryUsage().rss;
 
 // Segmented path.
@@ -84,7 +88,10 @@ const segmentedRate = SUBSCRIBERS / (segmentedMs / 1000);
 // Baseline: a full render per subscriber on the same inputs, timed on a sample.
 const baselineStart = performance.now();
 for (let subscriber = 0; subscriber < BASELINE_SAMPLE; subscriber++) {
-  const message = personalize(await renderer.renderSegment(segments[segmentOf(subscriber)]!, newsletter), tokensFor(subscriber));
+  const message = personalize(
+    await renderer.renderSegment(segments[segmentOf(subscriber)]!, newsletter),
+    tokensFor(subscriber),
+  );
   checksum += message.html.length;
   sampleMemory();
 }
@@ -97,10 +104,18 @@ const sizes = rendered.map((segment) => Buffer.byteLength(segment.html));
 const ratio = segmentedRate / baselineRate;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 console.log(`subscribers ${SUBSCRIBERS}, segments ${SEGMENTS}, articles per edition 15`);
-console.log(`segment HTML: ${(Math.min(...sizes) / 1024).toFixed(1)}–${(Math.max(...sizes) / 1024).toFixed(1)} KB (before tokens)`);
-console.log(`segmented: ${SEGMENTS} renders in ${(renderDone - segmentedStart).toFixed(0)} ms + ${SUBSCRIBERS} personalizations in ${(segmentedMs - (renderDone - segmentedStart)).toFixed(0)} ms = ${segmentedMs.toFixed(0)} ms → ${segmentedRate.toFixed(0)} messages/s`);
-console.log(`baseline (render per subscriber, sample ${BASELINE_SAMPLE}): ${baselineMs.toFixed(0)} ms → ${baselineRate.toFixed(1)} messages/s (${(baselineMs / BASELINE_SAMPLE).toFixed(1)} ms each)`);
+console.log(
+  `segment HTML: ${(Math.min(...sizes) / 1024).toFixed(1)}–${(Math.max(...sizes) / 1024).toFixed(1)} KB (before tokens)`,
+);
+console.log(
+  `segmented: ${SEGMENTS} renders in ${(renderDone - segmentedStart).toFixed(0)} ms + ${SUBSCRIBERS} personalizations in ${(segmentedMs - (renderDone - segmentedStart)).toFixed(0)} ms = ${segmentedMs.toFixed(0)} ms → ${segmentedRate.toFixed(0)} messages/s`,
+);
+console.log(
+  `baseline (render per subscriber, sample ${BASELINE_SAMPLE}): ${baselineMs.toFixed(0)} ms → ${baselineRate.toFixed(1)} messages/s (${(baselineMs / BASELINE_SAMPLE).toFixed(1)} ms each)`,
+);
 console.log(`ratio: ${ratio.toFixed(0)}x (floor 50x: ${ratio >= 50 ? 'PASS' : 'FAIL'})`);
-console.log(`peak RSS: ${mb(peakRss)} sampled, ${mb(process.resourceUsage().maxRSS * 1024)} maxRSS (${mb(rssAfterStart)} after loading the renderer)`);
+console.log(
+  `peak RSS: ${mb(peakRss)} sampled, ${mb(process.resourceUsage().maxRSS * 1024)} maxRSS (${mb(rssAfterStart)} after loading the renderer)`,
+);
 console.log(`checksum ${checksum}`);
 if (ratio < 50) process.exitCode = 1;

@@ -48,15 +48,20 @@ if (wanted.length && chosen.length !== wanted.length) {
   console.error(`unknown benchmark; choose from: ${BENCHES.map((b) => b.name).join(', ')}`);
   process.exit(2);
 }
-if (!existsSync(corpus)) console.error(`note: no corpus at ${corpus}; the corpus benchmarks will fail (set TIDINGS_CORPUS)`);
+if (!existsSync(corpus))
+  console.error(`note: no corpus at ${corpus}; the corpus benchmarks will fail (set TIDINGS_CORPUS)`);
 
 let failed = 0;
 for (const bench of chosen) {
   console.log(`\n=== ${bench.name} ${bench.args.join(' ')}`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', `${bench.name}.ts`), ...bench.args], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'bench', `${bench.name}.ts`), ...bench.args],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   if (run.status !== 0) {
     failed += 1;
     console.log(`=== ${bench.name} exited ${run.status ?? run.signal}`);

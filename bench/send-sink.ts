@@ -78,11 +78,21 @@ function runSinkChild(): void {
       send({ received, bytes, minBytes: 0, maxBytes, cpuSeconds: 0, duplicates });
     } else if (request.type === 'stats') {
       const cpu = process.cpuUsage(cpuAtReset);
-      send({ received, bytes, minBytes: received ? minBytes : 0, maxBytes, cpuSeconds: (cpu.user + cpu.system) / 1e6, duplicates });
+      send({
+        received,
+        bytes,
+        minBytes: received ? minBytes : 0,
+        maxBytes,
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        duplicates,
+      });
     } else {
       // The kept message closest to the phase's mean size: a typical message, not the largest or smallest segment.
       const mean = bytes / Math.max(1, received);
-      const typical = kept.reduce((best, m) => (Math.abs(m.length - mean) < Math.abs(best.length - mean) ? m : best), kept[0]!);
+      const typical = kept.reduce(
+        (best, m) => (Math.abs(m.length - mean) < Math.abs(best.length - mean) ? m : best),
+        kept[0]!,
+      );
       writeFileSync(request.file, typical);
       send({ file: request.file, bytes: typical.length, meanBytes: mean });
     }
@@ -100,7 +110,10 @@ export interface SinkProcess {
 }
 
 export async function startSinkProcess(): Promise<SinkProcess> {
-  const proc: ChildProcess = fork(fileURLToPath(import.meta.url), ['--sink-child'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const proc: ChildProcess = fork(fileURLToPath(import.meta.url), ['--sink-child'], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   // One request at a time: each reply resolves the oldest waiting request.
   const waiting: ((reply: Reply) => void)[] = [];
   proc.on('message', (m) => waiting.shift()?.(m as Reply));

@@ -80,19 +80,25 @@ const cpuSecondsSince = (start: NodeJS.CpuUsage) => {
 
 /** Child: `tidings send` through the CLI's composition root, in this process. */
 async function sendChild(configFile: string, at: string, port: number): Promise<SendReport> {
-  const { main } = (process.argv.includes('--source') ? await import('../src/cli/main.ts') : await import(COMPILED_MAIN)) as typeof import('../src/cli/main.ts');
+  const { main } = (
+    process.argv.includes('--source') ? await import('../src/cli/main.ts') : await import(COMPILED_MAIN)
+  ) as typeof import('../src/cli/main.ts');
   const rssBeforeMb = process.memoryUsage().rss / 1024 ** 2;
   let out = '';
   let err = '';
   // Not a terminal: the CLI writes JSON progress lines every 2 s; keep only the tail.
-  const stdout = new Writable({ write: (chunk, _enc, done) => {
-    out = (out + String(chunk)).slice(-4000);
-    done();
-  } });
-  const stderr = new Writable({ write: (chunk, _enc, done) => {
-    err = (err + String(chunk)).slice(-4000);
-    done();
-  } });
+  const stdout = new Writable({
+    write: (chunk, _enc, done) => {
+      out = (out + String(chunk)).slice(-4000);
+      done();
+    },
+  });
+  const stderr = new Writable({
+    write: (chunk, _enc, done) => {
+      err = (err + String(chunk)).slice(-4000);
+      done();
+    },
+  });
   let peakHeapUsedMb = 0;
   let peakExternalMb = 0;
   const sampler = setInterval(() => {
@@ -127,16 +133,35 @@ async function sendChild(configFile: string, at: string, port: number): Promise<
   const summary = out.split('\n').find((line) => / accepted, /.test(line)) ?? '';
   // Read back what the ledger recorded: accepted rows and the distinct segments they came from.
   const db = new Database(path.join(path.dirname(configFile), 'data', 'tidings.db'), { readonly: true });
-  const row = db.prepare(`SELECT COUNT(*) AS accepted, COUNT(DISTINCT segment) AS segments FROM deliveries WHERE status = 'accepted'`).get() as { accepted: number; segments: number };
+  const row = db
+    .prepare(
+      `SELECT COUNT(*) AS accepted, COUNT(DISTINCT segment) AS segments FROM deliveries WHERE status = 'accepted'`,
+    )
+    .get() as { accepted: number; segments: number };
   db.close();
-  return { exitCode, seconds, accepted: row.accepted, segments: row.segments, summary, errors: err.trim(), rssBeforeMb, peakRssMb, peakHeapUsedMb, peakExternalMb, cpuSeconds };
+  return {
+    exitCode,
+    seconds,
+    accepted: row.accepted,
+    segments: row.segments,
+    summary,
+    errors: err.trim(),
+    rssBeforeMb,
+    peakRssMb,
+    peakHeapUsedMb,
+    peakExternalMb,
+    cpuSeconds,
+  };
 }
 
 /** The raw value of a header line as the real path wrote it (folded lines joined). */
 function headerValue(lines: readonly { key: string; line: string }[], key: string): string {
   const line = lines.find((l) => l.key === key.toLowerCase())?.line;
   if (!line) throw new Error(`captured message has no ${key} header`);
-  return line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  return line
+    .slice(line.indexOf(':') + 1)
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .trim();
 }
 
 /** Child: nodemailer's pooled sendMail with the captured message's HTML, text and headers, `count` times. */
@@ -148,13 +173,21 @@ async function baselineChild(emlFile: string, port: number, count: number): Prom
   const from = headerValue(lines, 'From');
   const replyTo = headerValue(lines, 'Reply-To');
   const domain = from.slice(from.lastIndexOf('@') + 1).replace(/>.*$/, '');
-  const listHeaders = { 'List-Id': headerValue(lines, 'List-Id'), 'List-Unsubscribe-Post': headerValue(lines, 'List-Unsubscribe-Post') };
+  const listHeaders = {
+    'List-Id': headerValue(lines, 'List-Id'),
+    'List-Unsubscribe-Post': headerValue(lines, 'List-Unsubscribe-Post'),
+  };
   const unsubscribe = headerValue(lines, 'List-Unsubscribe');
   const name = /^"?([^"<]*)"?\s*</.exec(headerValue(lines, 'To'))?.[1]?.trim() ?? 'Reader';
   if (!html || !text) throw new Error(`captured message ${emlFile} lacks an HTML or a text part`);
 
   const transporter = nodemailer.createTransport({
-    pool: true, host: '127.0.0.1', port, secure: false, ...POOL, tls: { rejectUnauthorized: true },
+    pool: true,
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ...POOL,
+    tls: { rejectUnauthorized: true },
   });
   let next = 0;
   const cpu0 = process.cpuUsage();
@@ -164,10 +197,15 @@ async function baselineChild(emlFile: string, port: number, count: number): Prom
       while (next < count) {
         const i = next++;
         await transporter.sendMail({
-          from, replyTo, to: { name, address: `reader${i}@example.org` }, subject: parsed.subject ?? '', date: new Date(),
+          from,
+          replyTo,
+          to: { name, address: `reader${i}@example.org` },
+          subject: parsed.subject ?? '',
+          date: new Date(),
           messageId: `<${randomBytes(12).toString('base64url')}.${i}@${domain}>`,
           headers: { ...listHeaders, 'List-Unsubscribe': unsubscribe },
-          text, html,
+          text,
+          html,
         });
       }
     }),
@@ -176,21 +214,34 @@ async function baselineChild(emlFile: string, port: number, count: number): Prom
   const cpuSeconds = cpuSecondsSince(cpu0);
   transporter.close();
   return {
-    seconds, sent: count, cpuSeconds, peakRssMb: process.resourceUsage().maxRSS / 1024,
-    htmlBytes: Buffer.byteLength(html), textBytes: Buffer.byteLength(text), headerCount: lines.length,
+    seconds,
+    sent: count,
+    cpuSeconds,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    htmlBytes: Buffer.byteLength(html),
+    textBytes: Buffer.byteLength(text),
+    headerCount: lines.length,
   };
 }
 
 function runChild<T>(args: string[]): Promise<T> {
   // BENCH_CPU_PROF=DIR: the send child writes a V8 CPU profile there (node --cpu-prof), to see where the time goes.
-  const profile = process.env.BENCH_CPU_PROF && args[0] === '--send-child' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const profile =
+    process.env.BENCH_CPU_PROF && args[0] === '--send-child'
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
   if (process.env.BENCH_GC_TRACE && args[0] === '--send-child') profile.push('--expose-gc');
-  const proc = fork(SELF, args, { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const proc = fork(SELF, args, {
+    execArgv: ['--import', 'tsx', ...profile],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     let result: T | null = null;
     proc.on('message', (m) => (result = m as T));
     proc.on('error', reject);
-    proc.on('exit', (code) => (result ? resolve(result) : reject(new Error(`child ${args[0]} exited with ${code} and no report`))));
+    proc.on('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`child ${args[0]} exited with ${code} and no report`)),
+    );
   });
 }
 
@@ -200,17 +251,33 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 async function seed(root: string, count: number, slot: Date) {
   const started = performance.now();
   const ws = await createSendWorkspace(path.join(root, `list-${count}`), count, slot);
-  console.log(`seeded ${count} subscribers (CSV → syncSubscribers) and 15 articles in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${count} subscribers (CSV → syncSubscribers) and 15 articles in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return ws;
 }
 
-async function sendRun(root: string, count: number, slot: Date, port: number, sink: Awaited<ReturnType<typeof startSinkProcess>>) {
+async function sendRun(
+  root: string,
+  count: number,
+  slot: Date,
+  port: number,
+  sink: Awaited<ReturnType<typeof startSinkProcess>>,
+) {
   const ws = await seed(root, count, slot);
   await sink.reset();
-  const report = await runChild<SendReport>(['--send-child', ws.configFile, ws.at, String(port), ...(process.argv.includes('--source') ? ['--source'] : [])]);
+  const report = await runChild<SendReport>([
+    '--send-child',
+    ws.configFile,
+    ws.at,
+    String(port),
+    ...(process.argv.includes('--source') ? ['--source'] : []),
+  ]);
   const stats = await sink.stats();
   if (report.exitCode !== 0 || report.accepted !== count || stats.received !== count) {
-    throw new Error(`tidings send to ${count}: exit ${report.exitCode}, ${report.accepted} accepted, sink got ${stats.received}\n${report.summary}\n${report.errors}`);
+    throw new Error(
+      `tidings send to ${count}: exit ${report.exitCode}, ${report.accepted} accepted, sink got ${stats.received}\n${report.summary}\n${report.errors}`,
+    );
   }
   return { ws, report, stats };
 }
@@ -234,7 +301,9 @@ async function orchestrate(): Promise<void> {
   const slot = new Date(Math.floor(Date.now() / 60_000) * 60_000);
   const sink = await startSinkProcess();
   try {
-    console.log(`Node ${process.version}, ${os.cpus().length} CPUs; sink pid-separate on 127.0.0.1:${sink.port}; pool ${JSON.stringify(POOL)}; slot ${slot.toISOString()}`);
+    console.log(
+      `Node ${process.version}, ${os.cpus().length} CPUs; sink pid-separate on 127.0.0.1:${sink.port}; pool ${JSON.stringify(POOL)}; slot ${slot.toISOString()}`,
+    );
     const small = await sendRun(root, count, slot, sink.port, sink);
     console.log(`  ${small.report.summary}`);
     console.log(describeSend(count, small.report, small.stats));
@@ -257,8 +326,12 @@ async function orchestrate(): Promise<void> {
     );
     const ratio = tidingsRate / baseRate;
     const segmentsOk = small.report.segments === EXPECTED_SEGMENTS;
-    console.log(`segments rendered: ${small.report.segments} (expected ${EXPECTED_SEGMENTS}${segmentsOk ? '' : ' — MISMATCH'})`);
-    console.log(`throughput ratio tidings/baseline: ${ratio.toFixed(2)} (floor 2: ${ratio >= 2 ? 'PASS' : 'FAIL'}; load average ${os.loadavg()[0]!.toFixed(1)})`);
+    console.log(
+      `segments rendered: ${small.report.segments} (expected ${EXPECTED_SEGMENTS}${segmentsOk ? '' : ' — MISMATCH'})`,
+    );
+    console.log(
+      `throughput ratio tidings/baseline: ${ratio.toFixed(2)} (floor 2: ${ratio >= 2 ? 'PASS' : 'FAIL'}; load average ${os.loadavg()[0]!.toFixed(1)})`,
+    );
     const cpuPerMessage = (seconds: number) => `${((seconds * 1000) / count).toFixed(2)} ms`;
     console.log(
       `sender CPU per message: tidings ${cpuPerMessage(small.report.cpuSeconds)} (start-up, renders and ledger included), ` +
@@ -266,7 +339,9 @@ async function orchestrate(): Promise<void> {
     );
     // The engine's own rate (its summary line), from the first claim to the last outcome: renders, ledger and SMTP, no start-up.
     const engineRate = Number(/\(([\d.]+) msg\/s\)/.exec(small.report.summary)?.[1] ?? NaN);
-    console.log(`send phase alone (the engine's rate, without process start-up, config and store opening): ${engineRate.toFixed(0)} msg/s, ratio ${(engineRate / baseRate).toFixed(2)}`);
+    console.log(
+      `send phase alone (the engine's rate, without process start-up, config and store opening): ${engineRate.toFixed(0)} msg/s, ratio ${(engineRate / baseRate).toFixed(2)}`,
+    );
     if (ratio < 2 || !segmentsOk) process.exitCode = 1;
 
     if (!process.argv.includes('--skip-large')) {
@@ -296,5 +371,6 @@ function report(result: unknown): void {
 
 const mode = process.argv[2];
 if (mode === '--send-child') report(await sendChild(process.argv[3]!, process.argv[4]!, Number(process.argv[5])));
-else if (mode === '--baseline-child') report(await baselineChild(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5])));
+else if (mode === '--baseline-child')
+  report(await baselineChild(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5])));
 else await orchestrate();

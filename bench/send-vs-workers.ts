@@ -79,7 +79,8 @@ async function sqliteSend(ws: SendWorkspace, sink: SinkProcess, count: number): 
   const code = await send.exited;
   const seconds = (performance.now() - started) / 1000;
   const stats = await sink.stats();
-  if (code !== 0 || stats.received !== count) throw new Error(`SQLite send: exit ${code}, sink got ${stats.received} of ${count}\n${send.output()}`);
+  if (code !== 0 || stats.received !== count)
+    throw new Error(`SQLite send: exit ${code}, sink got ${stats.received} of ${count}\n${send.output()}`);
   return { label: 'SQLite, one send', seconds, received: stats.received, ambiguous: 0, duplicates: stats.duplicates };
 }
 
@@ -103,7 +104,13 @@ async function stopAll(workers: Cli[]): Promise<void> {
   await Promise.all(workers.map((w) => w.exited));
 }
 
-async function sendWithWorkers(ws: SendWorkspace, db: PgDatabase, sink: SinkProcess, count: number, workerCount: number): Promise<Phase> {
+async function sendWithWorkers(
+  ws: SendWorkspace,
+  db: PgDatabase,
+  sink: SinkProcess,
+  count: number,
+  workerCount: number,
+): Promise<Phase> {
   await sink.reset();
   const workers = Array.from({ length: workerCount }, () => startCli(ws, sink.port, ['worker']));
   try {
@@ -114,8 +121,14 @@ async function sendWithWorkers(ws: SendWorkspace, db: PgDatabase, sink: SinkProc
     const trace = process.argv.includes('--trace')
       ? setInterval(() => {
           void db
-            .query<{ status: string; leased: boolean; n: number }>(`SELECT status, lease_owner IS NOT NULL AS leased, COUNT(*)::int AS n FROM deliveries GROUP BY 1, 2 ORDER BY 1, 2`)
-            .then(({ rows }) => console.log(`    ${((performance.now() - started) / 1000).toFixed(0)} s: ${rows.map((r) => `${r.status}${r.leased ? '(leased)' : ''} ${r.n}`).join(', ')}`));
+            .query<{ status: string; leased: boolean; n: number }>(
+              `SELECT status, lease_owner IS NOT NULL AS leased, COUNT(*)::int AS n FROM deliveries GROUP BY 1, 2 ORDER BY 1, 2`,
+            )
+            .then(({ rows }) =>
+              console.log(
+                `    ${((performance.now() - started) / 1000).toFixed(0)} s: ${rows.map((r) => `${r.status}${r.leased ? '(leased)' : ''} ${r.n}`).join(', ')}`,
+              ),
+            );
         }, 2000)
       : null;
     let killedPid: number | null = null;
@@ -129,13 +142,23 @@ async function sendWithWorkers(ws: SendWorkspace, db: PgDatabase, sink: SinkProc
     if (trace) clearInterval(trace);
     const seconds = (performance.now() - started) / 1000;
     const stats = await sink.stats();
-    const { rows } = await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM deliveries WHERE status = 'sending'`);
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT COUNT(*)::int AS n FROM deliveries WHERE status = 'sending'`,
+    );
     const ambiguous = rows[0]!.n;
     // The send exits 1 when it counts rows ambiguous (the killed worker's, or ones in flight at live workers).
     if ((code !== 0 && code !== 1) || stats.received + ambiguous < count) {
-      throw new Error(`send + workers: exit ${code}, sink got ${stats.received} of ${count}, ${ambiguous} ambiguous\n${send.output()}`);
+      throw new Error(
+        `send + workers: exit ${code}, sink got ${stats.received} of ${count}, ${ambiguous} ambiguous\n${send.output()}`,
+      );
     }
-    return { label: `PostgreSQL, one send + ${workerCount} workers${killedPid ? ' (one killed)' : ''}`, seconds, received: stats.received, ambiguous, duplicates: stats.duplicates };
+    return {
+      label: `PostgreSQL, one send + ${workerCount} workers${killedPid ? ' (one killed)' : ''}`,
+      seconds,
+      received: stats.received,
+      ambiguous,
+      duplicates: stats.duplicates,
+    };
   } finally {
     await stopAll(workers);
   }
@@ -144,7 +167,9 @@ async function sendWithWorkers(ws: SendWorkspace, db: PgDatabase, sink: SinkProc
 async function oneWorker(ws: SendWorkspace, db: PgDatabase, sink: SinkProcess, count: number): Promise<Phase> {
   const { rows } = await db.query<{ edition_id: string }>('SELECT DISTINCT edition_id FROM deliveries');
   const editionId = rows[0]!.edition_id;
-  await db.query('DELETE FROM deliveries; DELETE FROM received_articles; DELETE FROM edition_segments; DELETE FROM delivery_workers');
+  await db.query(
+    'DELETE FROM deliveries; DELETE FROM received_articles; DELETE FROM edition_segments; DELETE FROM delivery_workers',
+  );
   await db.query(`INSERT INTO deliveries (edition_id, subscriber_id) SELECT $1, id FROM subscribers`, [editionId]);
   await db.query(`UPDATE editions SET status = 'sending' WHERE id = $1`, [editionId]).catch(() => {});
   await sink.reset();
@@ -153,8 +178,15 @@ async function oneWorker(ws: SendWorkspace, db: PgDatabase, sink: SinkProcess, c
   const code = await worker.exited;
   const seconds = (performance.now() - started) / 1000;
   const stats = await sink.stats();
-  if (code !== 0 || stats.received !== count) throw new Error(`one worker: exit ${code}, sink got ${stats.received} of ${count}\n${worker.output()}`);
-  return { label: 'PostgreSQL, one worker alone', seconds, received: stats.received, ambiguous: 0, duplicates: stats.duplicates };
+  if (code !== 0 || stats.received !== count)
+    throw new Error(`one worker: exit ${code}, sink got ${stats.received} of ${count}\n${worker.output()}`);
+  return {
+    label: 'PostgreSQL, one worker alone',
+    seconds,
+    received: stats.received,
+    ambiguous: 0,
+    duplicates: stats.duplicates,
+  };
 }
 
 async function main(): Promise<void> {
@@ -164,7 +196,8 @@ async function main(): Promise<void> {
   }
   const count = flag('--subscribers', 3000);
   const workerCount = flag('--workers', 3);
-  if (!process.argv.includes('--no-build')) execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'ignore' });
+  if (!process.argv.includes('--no-build'))
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'ignore' });
   const root = mkdtempSync(path.join(os.tmpdir(), 'tidings-bench-workers-'));
   const slot = new Date(Math.floor(Date.now() / 60_000) * 60_000);
   const database = await createTestDatabase('tidings_bench');
@@ -173,7 +206,9 @@ async function main(): Promise<void> {
   try {
     const sqliteWs = await createSendWorkspace(path.join(root, 'sqlite'), count, slot);
     const pgWs = await createSendWorkspace(path.join(root, 'pg'), count, slot, database.url);
-    console.log(`send-vs-workers: ${count} readers, 50 segments, one sink (smtp-server, own process); ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`);
+    console.log(
+      `send-vs-workers: ${count} readers, 50 segments, one sink (smtp-server, own process); ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`,
+    );
     const phases = [
       await sqliteSend(sqliteWs, sink, count),
       await sendWithWorkers(pgWs, db, sink, count, workerCount),
@@ -191,7 +226,9 @@ async function main(): Promise<void> {
     }
     const together = base.seconds / phases[1]!.seconds;
     const alone = base.seconds / phases[2]!.seconds;
-    console.log(`goals: send + ${workerCount} workers x${together.toFixed(2)} (≥ 1: ${together >= 1 ? 'PASS' : 'FAIL'}); one worker x${alone.toFixed(2)} (≥ 0.8: ${alone >= 0.8 ? 'PASS' : 'FAIL'})`);
+    console.log(
+      `goals: send + ${workerCount} workers x${together.toFixed(2)} (≥ 1: ${together >= 1 ? 'PASS' : 'FAIL'}); one worker x${alone.toFixed(2)} (≥ 0.8: ${alone >= 0.8 ? 'PASS' : 'FAIL'})`,
+    );
   } finally {
     sink.stop();
     await db.close();

@@ -37,14 +37,34 @@ try {
     const batch = Array.from({ length: Math.min(1000, articles - start) }, (_, k) => {
       const i = start + k;
       return {
-        id: `article-${i}`, url: `https://news.example.org/${i}`, title: `Story ${i} about the harbour`, text: `${body} (${i})`,
-        description: null, summary: `Summary ${i}.`, publishedAt: at.toISOString(), categories: ['world', 'business'],
-        source: 'wire', sourceTitle: 'Wire', author: null, imageUrl: null, language: 'en', contentHash: `hash-${i}`, categoryOrigin: 'source' as const,
+        id: `article-${i}`,
+        url: `https://news.example.org/${i}`,
+        title: `Story ${i} about the harbour`,
+        text: `${body} (${i})`,
+        description: null,
+        summary: `Summary ${i}.`,
+        publishedAt: at.toISOString(),
+        categories: ['world', 'business'],
+        source: 'wire',
+        sourceTitle: 'Wire',
+        author: null,
+        imageUrl: null,
+        language: 'en',
+        contentHash: `hash-${i}`,
+        categoryOrigin: 'source' as const,
       };
     });
     await sqlite.articles.saveArticles(batch, at);
   }
-  for (let i = 0; i < articles; i++) await sqlite.audit.record({ at: at.toISOString(), actor: 'bench', action: 'pin', newsletterId: 'daily', editionId: null, details: { i } });
+  for (let i = 0; i < articles; i++)
+    await sqlite.audit.record({
+      at: at.toISOString(),
+      actor: 'bench',
+      action: 'pin',
+      newsletterId: 'daily',
+      editionId: null,
+      details: { i },
+    });
   sqlite.close();
 
   const source = openDatabase(file);
@@ -55,7 +75,9 @@ try {
   await target.close();
   source.close();
   const rows = report.reduce((sum, table) => sum + table.rows, 0);
-  console.log(`store-copy: ${rows} rows (${articles} articles, ~${body.length} characters of text each) in ${seconds.toFixed(1)} s: ${Math.round(rows / seconds)} rows/s`);
+  console.log(
+    `store-copy: ${rows} rows (${articles} articles, ~${body.length} characters of text each) in ${seconds.toFixed(1)} s: ${Math.round(rows / seconds)} rows/s`,
+  );
 } finally {
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.end();

@@ -69,7 +69,12 @@ interface Figures {
 }
 
 function measure(threshold: number, editEvery: number): Figures {
-  const originals: StoryCandidate[] = articles.map((a) => ({ id: `o:${a.id}`, source: `outlet-${a.id}`, title: a.title, text: a.text }));
+  const originals: StoryCandidate[] = articles.map((a) => ({
+    id: `o:${a.id}`,
+    source: `outlet-${a.id}`,
+    title: a.title,
+    text: a.text,
+  }));
   const copies: StoryCandidate[] = articles.map((a) => ({
     id: `c:${a.id}`,
     source: `wire-${a.id}`,
@@ -94,7 +99,14 @@ function measure(threshold: number, editEvery: number): Figures {
   // A copy stands for its original: copies of two different stories (both opening with
   // the same dateline) in one group are a false merge too.
   const original = new Map<string, LabelledArticle>(
-    articles.flatMap((a, i) => [[`o:${a.id}`, a], [`c:${a.id}`, a], [`t:${a.id}`, articles[(i + 1) % articles.length]!]] as const),
+    articles.flatMap(
+      (a, i) =>
+        [
+          [`o:${a.id}`, a],
+          [`c:${a.id}`, a],
+          [`t:${a.id}`, articles[(i + 1) % articles.length]!],
+        ] as const,
+    ),
   );
   let falseMerges = 0;
   const falseGroups: string[] = [];
@@ -120,8 +132,12 @@ function measure(threshold: number, editEvery: number): Figures {
   return { falseMerges, falseGroups, duplicatesJoined, duplicatePairs, recall: found / articles.length, ms };
 }
 
-console.log(`corpus ${dir}: ${articles.length} articles, ${articles.length} wire copies and ${articles.length} stories under another's headline in one window; default threshold ${DEFAULT_CLUSTER_OPTIONS.threshold}, lead ${DEFAULT_CLUSTER_OPTIONS.leadWords} words`);
-console.log('threshold  false merges (of different stories)  corpus repeats joined  recall of wire copies, lead word changed every: none / 12th / 8th / 5th  ms');
+console.log(
+  `corpus ${dir}: ${articles.length} articles, ${articles.length} wire copies and ${articles.length} stories under another's headline in one window; default threshold ${DEFAULT_CLUSTER_OPTIONS.threshold}, lead ${DEFAULT_CLUSTER_OPTIONS.leadWords} words`,
+);
+console.log(
+  'threshold  false merges (of different stories)  corpus repeats joined  recall of wire copies, lead word changed every: none / 12th / 8th / 5th  ms',
+);
 for (const threshold of THRESHOLDS) {
   const runs = EDIT_EVERY.map((k) => measure(threshold, k));
   const first = runs[0]!;

@@ -55,12 +55,24 @@ async function child(csv: string, dbFile: string): Promise<void> {
   });
   const ms = performance.now() - started;
   db.close();
-  if (!report.applied) throw new Error(`sync refused: ${report.errors.slice(0, 3).map((e) => e.message).join('; ')}`);
+  if (!report.applied)
+    throw new Error(
+      `sync refused: ${report.errors
+        .slice(0, 3)
+        .map((e) => e.message)
+        .join('; ')}`,
+    );
   const result: RunResult = {
     rows: report.rows,
     ms,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
-    counts: { added: report.added, updated: report.updated, unchanged: report.unchanged, removed: report.removed, skipped: report.skipped },
+    counts: {
+      added: report.added,
+      updated: report.updated,
+      unchanged: report.unchanged,
+      removed: report.removed,
+      skipped: report.skipped,
+    },
   };
   process.send!(result);
 }

@@ -43,14 +43,22 @@ function ceiling(articles: readonly LabelledArticle[], maxWords: number, leadRul
   for (const article of articles) {
     const sentences = articleSentences(article.text);
     const reference = letters(article.reference!);
-    const at = leadRule ? newsLeadIndex(sentences.map((s) => s.text), leansOnPrevious) : -1;
+    const at = leadRule
+      ? newsLeadIndex(
+          sentences.map((s) => s.text),
+          leansOnPrevious,
+        )
+      : -1;
     const opening = at >= 0 && sentences[at]!.words <= maxWords ? [sentences[at]!] : [];
     const rest = sentences.filter((s) => s.index !== at && reference.includes(letters(s.text)));
     const used = opening.reduce((n, s) => n + s.words, 0);
     const chosen = [...opening, ...fullest(rest, maxWords - used)].sort((a, b) => a.index - b.index);
     const summary = chosen.map((s) => s.text).join(' ');
     ours += rouge(summary, article.reference!).rouge2;
-    lead += rouge(article.text.split(/\s+/).filter(Boolean).slice(0, countWords(summary)).join(' '), article.reference!).rouge2;
+    lead += rouge(
+      article.text.split(/\s+/).filter(Boolean).slice(0, countWords(summary)).join(' '),
+      article.reference!,
+    ).rouge2;
   }
   return ours / lead;
 }
@@ -59,6 +67,8 @@ console.log('oracle ROUGE-2 F1 ratio to the length-matched lead   tuning  held-o
 for (const maxWords of [40, 50, 60]) {
   for (const leadRule of [true, false]) {
     const label = `maxWords ${maxWords}, ${leadRule ? 'news lead first' : 'no lead rule   '}`;
-    console.log(`${label.padEnd(50)}  ${ceiling(tuning, maxWords, leadRule).toFixed(3)}   ${ceiling(heldOut, maxWords, leadRule).toFixed(3)}`);
+    console.log(
+      `${label.padEnd(50)}  ${ceiling(tuning, maxWords, leadRule).toFixed(3)}   ${ceiling(heldOut, maxWords, leadRule).toFixed(3)}`,
+    );
   }
 }

@@ -21,7 +21,12 @@ import { availableParallelism, loadavg } from 'node:os';
 import { splitHeldOut } from './eval/held-out.ts';
 import { readLabelledCorpus, type LabelledArticle } from './eval/read-labelled-corpus.ts';
 import { rouge, rouge2Recall } from './eval/rouge.ts';
-import { DEFAULT_SUMMARIZE_OPTIONS, SUMMARIZER_VERSION, summarize, type SummarizeOptions } from '../src/content/summarize.ts';
+import {
+  DEFAULT_SUMMARIZE_OPTIONS,
+  SUMMARIZER_VERSION,
+  summarize,
+  type SummarizeOptions,
+} from '../src/content/summarize.ts';
 import { countWords } from '../src/content/text-tokens.ts';
 
 const dir = process.argv[2] ?? '/work/shared/corpus/bbc-dev';
@@ -49,7 +54,10 @@ function measure(articles: readonly LabelledArticle[], options: SummarizeOptions
     into.r2Recall += rouge2Recall(text, reference) / articles.length;
   };
   for (const article of articles) {
-    const { summary, method } = summarize({ title: article.title, text: article.text, description: null, language: 'en' }, options);
+    const { summary, method } = summarize(
+      { title: article.title, text: article.text, description: null, language: 'en' },
+      options,
+    );
     f.methods.set(method, (f.methods.get(method) ?? 0) + 1);
     const words = countWords(summary);
     f.words += words / articles.length;
@@ -61,12 +69,20 @@ function measure(articles: readonly LabelledArticle[], options: SummarizeOptions
 }
 
 const pct = (x: number) => (100 * x).toFixed(2).padStart(6);
-console.log(`corpus ${dir}: ${all.length} articles (tuning ${tuning.length}, held-out ${heldOut.length}); summarizer ${SUMMARIZER_VERSION}`);
+console.log(
+  `corpus ${dir}: ${all.length} articles (tuning ${tuning.length}, held-out ${heldOut.length}); summarizer ${SUMMARIZER_VERSION}`,
+);
 console.log(`default options ${JSON.stringify(DEFAULT_SUMMARIZE_OPTIONS)}`);
-console.log('part      maxWords  words  ROUGE-1/2/L F1 ours     lead (matched)         R-2 ratio F1  R-2 recall ours/lead  ratio');
+console.log(
+  'part      maxWords  words  ROUGE-1/2/L F1 ours     lead (matched)         R-2 ratio F1  R-2 recall ours/lead  ratio',
+);
 let pass = true;
 for (const maxWords of [40, 50, DEFAULT_SUMMARIZE_OPTIONS.maxWords]) {
-  for (const [name, part] of [['tuning', tuning], ['held-out', heldOut], ['all', all]] as const) {
+  for (const [name, part] of [
+    ['tuning', tuning],
+    ['held-out', heldOut],
+    ['all', all],
+  ] as const) {
     const f = measure(part, { ...DEFAULT_SUMMARIZE_OPTIONS, maxWords });
     const ratio = f.ours.r2 / f.lead.r2;
     const recallRatio = f.ours.r2Recall / f.lead.r2Recall;
@@ -99,4 +115,6 @@ console.log(
   `speed: ${rate.toFixed(0)} articles per CPU-second on one thread (floor ${SPEED_FLOOR}); wall clock ${wallRate.toFixed(0)}/s; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
 );
 pass &&= rate >= SPEED_FLOOR;
-console.log(`ROUGE-2 F1 ratio >= ${RATIO_FLOOR} at the default options on tuning and held-out, 40-60 words, >= ${SPEED_FLOOR}/s -> ${pass ? 'PASS' : 'FAIL'}`);
+console.log(
+  `ROUGE-2 F1 ratio >= ${RATIO_FLOOR} at the default options on tuning and held-out, 40-60 words, >= ${SPEED_FLOOR}/s -> ${pass ? 'PASS' : 'FAIL'}`,
+);

@@ -10,7 +10,12 @@
 import { articleSentences } from '../src/content/article-sentences.ts';
 import { splitHeldOut } from './eval/held-out.ts';
 import { readLabelledCorpus, type LabelledArticle } from './eval/read-labelled-corpus.ts';
-import { DEFAULT_RANKING, logisticScore, sentenceFeatures, type RankingWeights } from '../src/content/rank-sentences.ts';
+import {
+  DEFAULT_RANKING,
+  logisticScore,
+  sentenceFeatures,
+  type RankingWeights,
+} from '../src/content/rank-sentences.ts';
 
 const dir = process.argv[2] ?? '/work/shared/corpus/bbc-dev';
 const { tuning, heldOut } = splitHeldOut(readLabelledCorpus(dir).filter((a) => a.reference));
@@ -54,8 +59,13 @@ function precisionAtK(set: ReturnType<typeof examples>, ws: RankingWeights): num
   for (const a of set) {
     const k = a.y.reduce<number>((s, y) => s + y, 0);
     if (k === 0) continue;
-    const scores = a.x.map((x) => logisticScore(Object.fromEntries(KEYS.map((key, j) => [key, x[j]!])) as unknown as RankingWeights, ws));
-    const top = scores.map((_, i) => i).sort((p, q) => scores[q]! - scores[p]!).slice(0, k);
+    const scores = a.x.map((x) =>
+      logisticScore(Object.fromEntries(KEYS.map((key, j) => [key, x[j]!])) as unknown as RankingWeights, ws),
+    );
+    const top = scores
+      .map((_, i) => i)
+      .sort((p, q) => scores[q]! - scores[p]!)
+      .slice(0, k);
     sum += top.filter((i) => a.y[i]).length / k;
     n += 1;
   }
@@ -65,6 +75,11 @@ function precisionAtK(set: ReturnType<typeof examples>, ws: RankingWeights): num
 const held = examples(heldOut);
 console.log(`tuning ${tuning.length} articles (${rows.length} sentences), held-out ${heldOut.length} articles`);
 console.log(`weights: ${JSON.stringify(weights)}`);
-for (const [name, ws] of [['fitted', weights], ['DEFAULT_RANKING', DEFAULT_RANKING.weights]] as const) {
-  console.log(`${name.padEnd(16)} precision at k: tuning ${(100 * precisionAtK(train, ws)).toFixed(1)}%, held-out ${(100 * precisionAtK(held, ws)).toFixed(1)}%`);
+for (const [name, ws] of [
+  ['fitted', weights],
+  ['DEFAULT_RANKING', DEFAULT_RANKING.weights],
+] as const) {
+  console.log(
+    `${name.padEnd(16)} precision at k: tuning ${(100 * precisionAtK(train, ws)).toFixed(1)}%, held-out ${(100 * precisionAtK(held, ws)).toFixed(1)}%`,
+  );
 }

@@ -37,7 +37,13 @@ async function workerChild(): Promise<void> {
     process.once('message', () => resolve());
     process.send!('ready');
   });
-  const summary = await runStandInWorker(db, { workerId: workerId!, smtpUrl: `smtp://127.0.0.1:${port}`, concurrency: Number(concurrency), leaseMs: 30_000, batchSize: 100 });
+  const summary = await runStandInWorker(db, {
+    workerId: workerId!,
+    smtpUrl: `smtp://127.0.0.1:${port}`,
+    concurrency: Number(concurrency),
+    leaseMs: 30_000,
+    batchSize: 100,
+  });
   await db.close();
   process.send!(summary, () => process.exit(0));
 }
@@ -49,7 +55,10 @@ interface WorkerProcess {
 }
 
 function startWorkerProcess(url: string, port: number, workerId: string, concurrency: number): WorkerProcess {
-  const child = fork(SELF, ['--worker-child', url, String(port), workerId, String(concurrency)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(SELF, ['--worker-child', url, String(port), workerId, String(concurrency)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   let summary: { accepted: number } | null = null;
   let onReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (onReady = resolve));
@@ -58,7 +67,9 @@ function startWorkerProcess(url: string, port: number, workerId: string, concurr
     else summary = m as { accepted: number };
   });
   const done = new Promise<{ accepted: number }>((resolve, reject) =>
-    child.on('exit', (code) => (code === 0 && summary ? resolve(summary) : reject(new Error(`worker ${workerId} exited with ${code}`)))),
+    child.on('exit', (code) =>
+      code === 0 && summary ? resolve(summary) : reject(new Error(`worker ${workerId} exited with ${code}`)),
+    ),
   );
   return { ready, go: () => child.send('go'), done };
 }
@@ -83,14 +94,21 @@ async function main(): Promise<void> {
     await migratePg(db, PG_MIGRATIONS);
     await enqueueEdition(db, subscribers);
     const commit = process.argv.includes('--async-commit') ? ', synchronous_commit off' : '';
-    console.log(`worker-scaling: ${subscribers} subscribers, 3 segments, ${concurrency} SMTP connections per worker, batches of 100${commit}`);
+    console.log(
+      `worker-scaling: ${subscribers} subscribers, 3 segments, ${concurrency} SMTP connections per worker, batches of 100${commit}`,
+    );
     let baseline = 0;
     for (const k of rounds) {
-      await db.query(`UPDATE deliveries SET status = 'pending', attempts = 0, claimed_at = NULL, finished_at = NULL, message_id = NULL,
-        response = NULL, lease_owner = NULL, lease_until = NULL WHERE edition_id = $1`, [WORKER_EDITION]);
+      await db.query(
+        `UPDATE deliveries SET status = 'pending', attempts = 0, claimed_at = NULL, finished_at = NULL, message_id = NULL,
+        response = NULL, lease_owner = NULL, lease_until = NULL WHERE edition_id = $1`,
+        [WORKER_EDITION],
+      );
       await db.query('DELETE FROM received_articles; DELETE FROM edition_segments; DELETE FROM delivery_workers');
       await sink.reset();
-      const workers = Array.from({ length: k }, (_, i) => startWorkerProcess(database.url, sink.port, `bench-${k}-${i}`, concurrency));
+      const workers = Array.from({ length: k }, (_, i) =>
+        startWorkerProcess(database.url, sink.port, `bench-${k}-${i}`, concurrency),
+      );
       await Promise.all(workers.map((w) => w.ready));
       const started = performance.now();
       for (const w of workers) w.go();
@@ -100,9 +118,12 @@ async function main(): Promise<void> {
       const rate = stats.received / seconds;
       if (k === rounds[0]) baseline = rate / k;
       const shares = summaries.map((s) => s.accepted).join('/');
-      console.log(`  ${k} worker(s): ${stats.received} messages in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} msg/s ` +
-        `(x${(rate / (baseline * rounds[0]!)).toFixed(2)} of ${rounds[0]} worker(s); per worker ${shares})`);
-      if (stats.received !== subscribers) throw new Error(`the sink received ${stats.received} messages for ${subscribers} subscribers`);
+      console.log(
+        `  ${k} worker(s): ${stats.received} messages in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} msg/s ` +
+          `(x${(rate / (baseline * rounds[0]!)).toFixed(2)} of ${rounds[0]} worker(s); per worker ${shares})`,
+      );
+      if (stats.received !== subscribers)
+        throw new Error(`the sink received ${stats.received} messages for ${subscribers} subscribers`);
     }
   } finally {
     sink.stop();

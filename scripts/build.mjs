@@ -23,9 +23,13 @@ const dist = path.join(root, 'dist');
 const INLINED = new Set(['commander', 'zod', 'yaml', 'pino']);
 
 rmSync(dist, { recursive: true, force: true });
-execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], {
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')],
+  {
+    stdio: 'inherit',
+  },
+);
 
 /** Bare imports stay external unless they are one of the few inlined packages. */
 const externalPackages = {
@@ -57,7 +61,9 @@ await build({
   target: 'node20',
   plugins: [externalPackages],
   // commander is CommonJS: its require() of Node's own modules needs a real require in ESM.
-  banner: { js: "import { createRequire as createTidingsRequire } from 'node:module'; const require = createTidingsRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as createTidingsRequire } from 'node:module'; const require = createTidingsRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 console.log('built dist/ (tsc) and dist/bundle/ (the CLI)');

@@ -20,9 +20,18 @@ const WIDTH = 375;
 const service = createStandInService();
 const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, logger: createSilentLogger() });
 // The web page's rendering: a footer for a web reader, with the archive and signup links.
-const webReader = { archiveUrl: 'https://news.example.org/archive/daily', signupUrl: 'https://news.example.org/s/daily' };
+const webReader = {
+  archiveUrl: 'https://news.example.org/archive/daily',
+  signupUrl: 'https://news.example.org/s/daily',
+};
 const rendered = await renderer.renderSegment({ ...buildFixtureSegment(), webReader }, buildFixtureNewsletter());
-const html = personalize(rendered, { name: '', email: '', unsubscribe_url: '', preferences_url: '', view_url: '' }).html;
+const html = personalize(rendered, {
+  name: '',
+  email: '',
+  unsubscribe_url: '',
+  preferences_url: '',
+  view_url: '',
+}).html;
 service.editions.set('daily/2026-11-28T07:00', {
   id: 'daily/2026-11-28T07:00',
   newsletter: { id: 'daily', title: 'Daily Brief' },
@@ -50,12 +59,18 @@ service.archive = {
 
 const { app } = await buildWebApp(service);
 const base = await app.listen({ host: '127.0.0.1', port: 0 });
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
 try {
   const page = await browser.newPage({ viewport: { width: WIDTH, height: 740 }, deviceScaleFactor: 1 });
   // Article images point at other sites: answer them locally so nothing leaves the machine.
   await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) =>
-    route.fulfill({ contentType: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg" width="1072" height="560"><rect width="1072" height="560" fill="#2d5a88"/></svg>' }),
+    route.fulfill({
+      contentType: 'image/svg+xml',
+      body: '<svg xmlns="http://www.w3.org/2000/svg" width="1072" height="560"><rect width="1072" height="560" fill="#2d5a88"/></svg>',
+    }),
   );
   fs.mkdirSync(OUT, { recursive: true });
   const shoot = async (name: string) => {

@@ -35,7 +35,9 @@ export function readLabelledCorpus(dir: string): LabelledArticle[] {
   }
   const out: LabelledArticle[] = [];
   for (const category of readdirSync(articlesDir).sort()) {
-    for (const name of readdirSync(join(articlesDir, category)).filter((f) => f.endsWith('.txt')).sort()) {
+    for (const name of readdirSync(join(articlesDir, category))
+      .filter((f) => f.endsWith('.txt'))
+      .sort()) {
       const raw = decodeText(readFileSync(join(articlesDir, category, name))).replace(/\r\n?/g, '\n');
       const newline = raw.indexOf('\n');
       const title = (newline < 0 ? raw : raw.slice(0, newline)).trim();

@@ -11,12 +11,20 @@ import type { Store } from '../store/store.ts';
  * never recorded is not final (the next send records and queues it). A sent edition keeps
  * who resolved its ambiguous rows as its status reason. True when this call marked it sent.
  */
-export async function completeEditionIfFinal(store: Pick<Store, 'editions' | 'ledger'>, editionId: string, at: Date): Promise<boolean> {
+export async function completeEditionIfFinal(
+  store: Pick<Store, 'editions' | 'ledger'>,
+  editionId: string,
+  at: Date,
+): Promise<boolean> {
   const edition = await store.editions.getEdition(editionId);
   if (edition?.status !== 'sending' || !edition.audience || !isFullyQueued(edition.audience)) return false;
   const counts = await store.ledger.counts(editionId);
   if (counts.pending > 0 || counts.sending > 0) return false;
   if (counts.failed > 0 && (await store.ledger.list(editionId, 'failed')).some((row) => row.retryable)) return false;
   const resolved = await store.ledger.resolutions(editionId);
-  return store.editions.setStatus(editionId, 'sent', { at, from: ['sending'], reason: resolved ? describeResolutions(resolved) : null });
+  return store.editions.setStatus(editionId, 'sent', {
+    at,
+    from: ['sending'],
+    reason: resolved ? describeResolutions(resolved) : null,
+  });
 }

@@ -72,14 +72,22 @@ export function createAppContext(options: ContextOptions): AppContext {
   const resolvePath = (relative: string) => path.resolve(loaded.baseDir, relative);
   const location = storeLocation(loaded.config.store, resolvePath);
   if (location.kind === 'postgres' && !opened) {
-    throw new TidingsError('STORE_FAILED', 'store.url names PostgreSQL: open it with openStore() and pass it as `store`', { where: location.where });
+    throw new TidingsError(
+      'STORE_FAILED',
+      'store.url names PostgreSQL: open it with openStore() and pass it as `store`',
+      { where: location.where },
+    );
   }
   // The link secret lives in the data folder: next to the SQLite file, or where store.path points for PostgreSQL.
   const secretAnchor = location.kind === 'sqlite' ? location.file : path.join(location.dataDir, 'tidings.db');
   const config = withLinkSecret(loaded, secretAnchor, wiring.logger);
   const store = opened ?? openSqliteStore(secretAnchor, { busyTimeoutMs: config.store.busyTimeout });
   const http = createHttpClient(config.fetch);
-  const outcomeJournalFile = store.file ? journalPathFor(store.file) : location.kind === 'postgres' ? path.join(location.dataDir, 'postgres.outcomes.jsonl') : null;
+  const outcomeJournalFile = store.file
+    ? journalPathFor(store.file)
+    : location.kind === 'postgres'
+      ? path.join(location.dataDir, 'postgres.outcomes.jsonl')
+      : null;
   return {
     ...wiring,
     // Without one (servers, tests), standard input is empty.
@@ -92,7 +100,8 @@ export function createAppContext(options: ContextOptions): AppContext {
     outcomeJournalFile,
     resolvePath,
     shutdown: new ShutdownBudget(config.shutdownTimeout),
-    commandLine: (args) => (loaded.file === DEFAULT_CONFIG_FILE ? `tidings ${args}` : `tidings -c ${loaded.file} ${args}`),
+    commandLine: (args) =>
+      loaded.file === DEFAULT_CONFIG_FILE ? `tidings ${args}` : `tidings -c ${loaded.file} ${args}`,
     close: async () => {
       await Promise.all([store.close(), http.close()]);
     },
@@ -114,7 +123,10 @@ function withLinkSecret(loaded: LoadedConfig, storePath: string, logger: Logger)
           'set TIDINGS_SECRET to a random value (openssl rand -base64 32) or remove web.secret to have one created in the data folder',
       ]);
     }
-    if (verdict === 'warn') logger.warn('web.secret is a value published in the Tidings documentation: links it signs can be forged; fine for the outbox, refused for smtp');
+    if (verdict === 'warn')
+      logger.warn(
+        'web.secret is a value published in the Tidings documentation: links it signs can be forged; fine for the outbox, refused for smtp',
+      );
     return config;
   }
   // Read (or created) on first use, so commands that sign nothing (`edition list`,
@@ -131,7 +143,10 @@ function withLinkSecret(loaded: LoadedConfig, storePath: string, logger: Logger)
 function readOrCreateSecret(loaded: LoadedConfig, storePath: string, logger: Logger): string {
   const secret = resolveLinkSecret({ configured: undefined, storePath, configFile: loaded.file });
   if (secret.origin === 'created') {
-    logger.warn({ file: secret.file }, `no web.secret configured: created a random link secret in ${secret.file} (mode 0600); keep it with the store, changing it invalidates links already sent`);
+    logger.warn(
+      { file: secret.file },
+      `no web.secret configured: created a random link secret in ${secret.file} (mode 0600); keep it with the store, changing it invalidates links already sent`,
+    );
   } else if (secret.origin === 'file' && isSecretFileShared(secret.file!)) {
     logger.warn({ file: secret.file }, `${secret.file} can be read by other users: chmod 600 it`);
   }

@@ -1,7 +1,12 @@
 import type { NewsletterConfig } from '../config/schema.ts';
 import { ConfigError, UsageError } from '../core/errors.ts';
 import { parseInstant } from '../core/zone-time.ts';
-import { buildSubscriberUrls, createSubscriberLinks, signEditionView, type SubscriberUrls } from '../delivery/subscriber-token.ts';
+import {
+  buildSubscriberUrls,
+  createSubscriberLinks,
+  signEditionView,
+  type SubscriberUrls,
+} from '../delivery/subscriber-token.ts';
 import { buildEdition } from '../editions/build-edition.ts';
 import type { Edition } from '../editions/edition.ts';
 import { planDigest, type DigestPlan, type DigestReader } from '../editions/plan-digest.ts';
@@ -29,19 +34,28 @@ export function parseAt(ctx: AppContext, at: string | undefined, timeZone?: stri
   if (!at) return ctx.clock.now();
   const instant = parseInstant(at, timeZone);
   if (!instant) {
-    throw new UsageError(`--at: "${at}" is not an ISO 8601 time (e.g. 2026-11-28T07:00, read in the newsletter's time zone, or 2026-11-28T07:00:00Z)`);
+    throw new UsageError(
+      `--at: "${at}" is not an ISO 8601 time (e.g. 2026-11-28T07:00, read in the newsletter's time zone, or 2026-11-28T07:00:00Z)`,
+    );
   }
   return instant;
 }
 
 export function requireSecret(ctx: AppContext): string {
-  if (!ctx.config.web.secret) throw new ConfigError(ctx.configFile, ['web.secret: is required to sign subscriber links (set it from the environment)']);
+  if (!ctx.config.web.secret)
+    throw new ConfigError(ctx.configFile, [
+      'web.secret: is required to sign subscriber links (set it from the environment)',
+    ]);
   return ctx.config.web.secret;
 }
 
 /** Article images as config `images` says; the secret is read only when a proxied image is signed. */
 export function imageLinkerFor(ctx: AppContext): ImageLinker {
-  return createImageLinker({ mode: ctx.config.images, baseUrl: ctx.config.web.baseUrl, secret: () => requireSecret(ctx) });
+  return createImageLinker({
+    mode: ctx.config.images,
+    baseUrl: ctx.config.web.baseUrl,
+    secret: () => requireSecret(ctx),
+  });
 }
 
 const renderers = new WeakMap<AppContext, Map<string, Promise<Renderer>>>();
@@ -86,7 +100,12 @@ export class EditionPipeline {
   ) {}
 
   /** `save: false` (preview, test send): an edition not built yet stays an unsaved draft. */
-  static async open(ctx: AppContext, newsletterId: string, at: Date, options: { save?: boolean } = {}): Promise<EditionPipeline> {
+  static async open(
+    ctx: AppContext,
+    newsletterId: string,
+    at: Date,
+    options: { save?: boolean } = {},
+  ): Promise<EditionPipeline> {
     const newsletter = findNewsletter(ctx, newsletterId);
     const renderer = await rendererFor(ctx, newsletter);
     const edition = await buildEdition(newsletter, at, {
@@ -105,7 +124,12 @@ export class EditionPipeline {
   get webVersionUrl(): string {
     const secret = this.ctx.config.web.secret;
     const viewKey = !this.newsletter.public && secret ? signEditionView(this.edition.id, secret) : undefined;
-    return buildSubscriberUrls(this.ctx.config.web.baseUrl, { unsubscribe: '', preferences: '' }, this.edition.id, viewKey).viewUrl;
+    return buildSubscriberUrls(
+      this.ctx.config.web.baseUrl,
+      { unsubscribe: '', preferences: '' },
+      this.edition.id,
+      viewKey,
+    ).viewUrl;
   }
 
   plan(reader: DigestReader, received: ReadonlySet<string>): DigestPlan {
@@ -128,10 +152,20 @@ export class EditionPipeline {
   }
 
   links(secret: string): (subscriberId: number) => SubscriberUrls {
-    return createSubscriberLinks({ baseUrl: this.ctx.config.web.baseUrl, secret, newsletterId: this.newsletter.id, editionId: this.edition.id, signView: !this.newsletter.public });
+    return createSubscriberLinks({
+      baseUrl: this.ctx.config.web.baseUrl,
+      secret,
+      newsletterId: this.newsletter.id,
+      editionId: this.edition.id,
+      signView: !this.newsletter.public,
+    });
   }
 
-  personalize(segment: RenderedSegment, reader: { name: string | null; firstName?: string | null; email: string }, urls: SubscriberUrls) {
+  personalize(
+    segment: RenderedSegment,
+    reader: { name: string | null; firstName?: string | null; email: string },
+    urls: SubscriberUrls,
+  ) {
     return personalize(segment, {
       name: reader.name ?? '',
       first_name: reader.firstName ?? '',

@@ -21,11 +21,19 @@ export interface EditionProgress {
  * those in flight (a send holds the edition's lease, or a live worker has them) and the
  * ambiguous rest.
  */
-export async function readEditionProgress(ctx: Pick<AppContext, 'store' | 'clock'>, editionId: string): Promise<EditionProgress> {
+export async function readEditionProgress(
+  ctx: Pick<AppContext, 'store' | 'clock'>,
+  editionId: string,
+): Promise<EditionProgress> {
   const now = ctx.clock.now();
-  const [edition, counts] = await Promise.all([ctx.store.editions.getEdition(editionId), ctx.store.ledger.counts(editionId)]);
+  const [edition, counts] = await Promise.all([
+    ctx.store.editions.getEdition(editionId),
+    ctx.store.ledger.counts(editionId),
+  ]);
   const workers = counts.sending && ctx.store.workQueue ? await ctx.store.workQueue.inFlight(editionId, now) : [];
-  const sendHolds = counts.sending > 0 && (await ctx.store.sendLease.active(now, edition?.newsletterId)).some((lease) => lease.editionId === editionId);
+  const sendHolds =
+    counts.sending > 0 &&
+    (await ctx.store.sendLease.active(now, edition?.newsletterId)).some((lease) => lease.editionId === editionId);
   const inFlight = workers.reduce((sum, worker) => sum + worker.rows, 0);
   return {
     status: edition?.status ?? null,

@@ -38,11 +38,21 @@ export type QueueStore = {
  * bounded by the largest subscriber id. A later send of the same edition extends it to
  * readers who joined since (an operator's rerun reaches them, as it always did).
  */
-export async function recordAudience(store: QueueStore, edition: { id: string; newsletterId: string; audience?: EditionAudience | null }, at: Date): Promise<EditionAudience> {
+export async function recordAudience(
+  store: QueueStore,
+  edition: { id: string; newsletterId: string; audience?: EditionAudience | null },
+  at: Date,
+): Promise<EditionAudience> {
   const known = edition.audience ?? null;
-  const measured = await store.subscribers.measureAudience(edition.newsletterId, { afterId: known?.maxSubscriberId ?? 0, at });
+  const measured = await store.subscribers.measureAudience(edition.newsletterId, {
+    afterId: known?.maxSubscriberId ?? 0,
+    at,
+  });
   if (known && measured.maxSubscriberId <= known.maxSubscriberId) return known;
-  const recorded = await store.editions.recordAudience(edition.id, { maxSubscriberId: measured.maxSubscriberId, added: measured.count });
+  const recorded = await store.editions.recordAudience(edition.id, {
+    maxSubscriberId: measured.maxSubscriberId,
+    added: measured.count,
+  });
   if (!recorded) throw new Error(`edition ${edition.id} disappeared while its audience was recorded`);
   return recorded;
 }
@@ -63,7 +73,10 @@ export async function* queueAudience(
   // A send reads from the start (it sends to pending rows below the mark too); a worker finishing the queue, from the mark.
   const start = options.fromMark ? audience.queuedThrough : 0;
   const stream = store.subscribers.streamRecipients(job.newsletterId, {
-    afterId: start, untilId: audience.maxSubscriberId, at: options.at, batchSize: options.pageSize,
+    afterId: start,
+    untilId: audience.maxSubscriberId,
+    at: options.at,
+    batchSize: options.pageSize,
   });
   // The page's lower bound: pages follow each other, so the mark can move over each in turn.
   let afterId = start;
@@ -81,7 +94,10 @@ export async function* queueAudience(
     }
     const beyondMark = lastId > audience.queuedThrough;
     if (beyondMark && due.length) {
-      await store.ledger.ensurePending(editionId, due.map((reader) => reader.id));
+      await store.ledger.ensurePending(
+        editionId,
+        due.map((reader) => reader.id),
+      );
       progress.queued += due.filter((reader) => reader.id > audience.queuedThrough).length;
     }
     whole &&= due.length === page.length;

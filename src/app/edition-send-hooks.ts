@@ -9,7 +9,14 @@ import { archiveUrlFor } from './subscribers/public-urls.ts';
 
 export type EditionSendHooks = Pick<
   SendEditionDeps<Recipient>,
-  'plan' | 'preparePage' | 'personalize' | 'buildMessage' | 'composeMessage' | 'links' | 'onPermanentRejection' | 'onAccepted'
+  | 'plan'
+  | 'preparePage'
+  | 'personalize'
+  | 'buildMessage'
+  | 'composeMessage'
+  | 'links'
+  | 'onPermanentRejection'
+  | 'onAccepted'
 >;
 
 /**
@@ -42,26 +49,47 @@ export function editionSendHooks(
   let pageReceived = new Map<number, Set<string>>();
   return {
     preparePage: async (recipients) => {
-      pageReceived = await ctx.store.ledger.receivedArticleIdsOfMany(recipients.map((r) => r.id), itemIds, edition.id);
+      pageReceived = await ctx.store.ledger.receivedArticleIdsOfMany(
+        recipients.map((r) => r.id),
+        itemIds,
+        edition.id,
+      );
     },
     plan: async (recipient) => {
-      const received = pageReceived.get(recipient.id) ?? (await ctx.store.ledger.receivedArticleIds(recipient.id, itemIds, edition.id));
+      const received =
+        pageReceived.get(recipient.id) ??
+        (await ctx.store.ledger.receivedArticleIds(recipient.id, itemIds, edition.id));
       const plan = pipeline.plan(recipient, received);
       if ('skip' in plan) return plan;
       return { segmentKey: plan.segmentKey, articleIds: plan.articleIds, render: () => pipeline.render(plan) };
     },
     personalize: (segment, tokens) =>
-      pipeline.personalize(segment, { name: tokens.name, firstName: tokens.first_name ?? null, email: tokens.email }, {
-        unsubscribeUrl: tokens.unsubscribe_url,
-        preferencesUrl: tokens.preferences_url,
-        viewUrl: tokens.view_url,
-      }),
+      pipeline.personalize(
+        segment,
+        { name: tokens.name, firstName: tokens.first_name ?? null, email: tokens.email },
+        {
+          unsubscribeUrl: tokens.unsubscribe_url,
+          preferencesUrl: tokens.preferences_url,
+          viewUrl: tokens.view_url,
+        },
+      ),
     buildMessage: createMessageBuilder(builderOptions),
-    composeMessage: createSegmentMessageBuilder({ ...builderOptions, allow8bit: () => transport?.eightBitMime ?? false }),
+    composeMessage: createSegmentMessageBuilder({
+      ...builderOptions,
+      allow8bit: () => transport?.eightBitMime ?? false,
+    }),
     links: pipeline.links(secret),
     onPermanentRejection: async (recipient) => {
-      const { bounced } = await ctx.store.subscribers.recordHardBounce(recipient.id, ctx.clock.now(), ctx.config.delivery.bounceAfter);
-      if (bounced) ctx.logger.warn({ subscriber: recipient.email }, 'marked bounced: rejected permanently too many times in a row');
+      const { bounced } = await ctx.store.subscribers.recordHardBounce(
+        recipient.id,
+        ctx.clock.now(),
+        ctx.config.delivery.bounceAfter,
+      );
+      if (bounced)
+        ctx.logger.warn(
+          { subscriber: recipient.email },
+          'marked bounced: rejected permanently too many times in a row',
+        );
     },
     // With a return path, bounces come back after the relay accepted the message: an
     // acceptance says nothing about the mailbox, and resetting here would erase every

@@ -17,7 +17,11 @@ function llmEngineFor(ctx: AppContext): LlmSummaryEngine | null {
   if (!engine) {
     engine = new LlmSummaryEngine({
       options,
-      complete: createChatCompletionsClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, timeoutMs: options.timeout }),
+      complete: createChatCompletionsClient({
+        baseUrl: options.baseUrl,
+        apiKey: options.apiKey,
+        timeoutMs: options.timeout,
+      }),
       cache: ctx.store.llmSummaries,
       logger: ctx.logger,
       clock: ctx.clock,
@@ -39,7 +43,8 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 export function editionSummarizer(ctx: AppContext, newsletter: NewsletterConfig): EditionSummarize | undefined {
   const options: SummaryOptions = { ...ctx.config.summaries, ...stripUndefined(newsletter.summary ?? {}) };
   const extractive = newsletter.summary ? new CachedSummarizer(ctx.store.articles, options) : null;
-  const fallback = async (article: StoredArticle) => (extractive ? await extractive.summaryOf(article) : article.summary);
+  const fallback = async (article: StoredArticle) =>
+    extractive ? await extractive.summaryOf(article) : article.summary;
   const llm = llmEngineFor(ctx);
   if (llm) return (article) => llm.summarize(article, options.maxWords, () => fallback(article));
   if (extractive) return async (article) => ({ summary: await fallback(article), engine: 'extractive' });

@@ -19,7 +19,10 @@ import { describeThisRun, isHolderGone } from './run-send.ts';
  * readers are queued when their time zone's release time has come. Returns a function
  * for the worker loop: how many readers it queued in this pass.
  */
-export function createQueueFinisher(ctx: AppContext, options: { newsletterId?: string; workerId: string }): (signal: AbortSignal) => Promise<number> {
+export function createQueueFinisher(
+  ctx: AppContext,
+  options: { newsletterId?: string; workerId: string },
+): (signal: AbortSignal) => Promise<number> {
   // Per edition, the next release time of readers kept back: no pass over the list before it.
   const waitUntil = new Map<string, number>();
   return async (signal) => {
@@ -35,7 +38,11 @@ export function createQueueFinisher(ctx: AppContext, options: { newsletterId?: s
         queued += progress.queued;
         if (progress.nextReleaseAt !== null) waitUntil.set(editionId, progress.nextReleaseAt);
         else waitUntil.delete(editionId);
-        if (progress.queued) ctx.logger.info({ worker: options.workerId, editionId, queued: progress.queued }, 'finished queuing an edition a send left unfinished');
+        if (progress.queued)
+          ctx.logger.info(
+            { worker: options.workerId, editionId, queued: progress.queued },
+            'finished queuing an edition a send left unfinished',
+          );
         await completeEditionIfFinal(ctx.store, editionId, ctx.clock.now());
       } catch (error) {
         // The next pass tries again; sending what is queued goes on meanwhile.
@@ -68,15 +75,26 @@ async function queueUnderLease(ctx: AppContext, edition: Edition, signal: AbortS
   try {
     const now = ctx.clock.now();
     const progress: QueueProgress = { queued: 0, nextReleaseAt: null };
-    const releaseOf = newsletter.deliver === 'subscriber-local' ? localRelease(edition, newsletter.timezone) : undefined;
-    const readers = queueAudience(ctx.store, { editionId: edition.id, newsletterId: newsletter.id, audience: edition.audience, releaseOf }, progress, {
-      at: now, pageSize: 256, signal: AbortSignal.any([signal, lease.lost]), fromMark: true,
-    });
+    const releaseOf =
+      newsletter.deliver === 'subscriber-local' ? localRelease(edition, newsletter.timezone) : undefined;
+    const readers = queueAudience(
+      ctx.store,
+      { editionId: edition.id, newsletterId: newsletter.id, audience: edition.audience, releaseOf },
+      progress,
+      {
+        at: now,
+        pageSize: 256,
+        signal: AbortSignal.any([signal, lease.lost]),
+        fromMark: true,
+      },
+    );
     // Queuing is the point here: the readers themselves are sent by whoever leases their rows.
     for await (const reader of readers) void reader;
     return progress;
   } finally {
-    await lease.release().catch((error: unknown) => ctx.logger.warn(`cannot release the send lease: ${describeError(error)}`));
+    await lease
+      .release()
+      .catch((error: unknown) => ctx.logger.warn(`cannot release the send lease: ${describeError(error)}`));
   }
 }
 

@@ -40,7 +40,11 @@ export interface SourceIngestResult {
  * records the error and leaves the stored validators as they were, so a half-read
  * response can never make the next fetch skip content it did not ingest.
  */
-export async function ingestDueSources(ctx: AppContext, now: Date, options: DueIngestOptions = {}): Promise<SourceIngestResult[]> {
+export async function ingestDueSources(
+  ctx: AppContext,
+  now: Date,
+  options: DueIngestOptions = {},
+): Promise<SourceIngestResult[]> {
   const sources = options.sources ?? ctx.config.sources.filter((source) => source.enabled);
   const states = new Map((await ctx.store.sources.listStates()).map((state) => [state.source, state]));
   const due = sources.filter((source) => options.force || isDue(source, states.get(source.name), now));
@@ -101,7 +105,12 @@ async function ingestDue(
     for (const source of due) {
       const [report] = await ingestSources([source], deps);
       await recordOutcome(ctx, source, report!, now, responseValidators.get(source.name));
-      results.set(source.name, { source: source.name, due: true, report: report!, nextDueAt: new Date(now.getTime() + source.every).toISOString() });
+      results.set(source.name, {
+        source: source.name,
+        due: true,
+        report: report!,
+        nextDueAt: new Date(now.getTime() + source.every).toISOString(),
+      });
     }
   }
 }
@@ -130,7 +139,10 @@ async function recordOutcome(
 ): Promise<void> {
   try {
     if (!report.ok) {
-      await ctx.store.sources.recordFailure(source.name, at, { error: report.error ?? 'unknown error', errorCode: report.errorCode ?? 'UNEXPECTED' });
+      await ctx.store.sources.recordFailure(source.name, at, {
+        error: report.error ?? 'unknown error',
+        errorCode: report.errorCode ?? 'UNEXPECTED',
+      });
       return;
     }
     const location = sourceUrl(source) ?? source.path ?? null;

@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { TransportConfig } from '../config/schema.ts';
 import { ConfigError } from '../core/errors.ts';
@@ -88,7 +98,9 @@ function readSecretFile(file: string, configFile: string): string | null {
   }
   const value = text.trim();
   if (value.length < 16) {
-    throw new ConfigError(configFile, [`web.secret: ${file} holds no usable secret (fewer than 16 characters); delete it to have a new one created`]);
+    throw new ConfigError(configFile, [
+      `web.secret: ${file} holds no usable secret (fewer than 16 characters); delete it to have a new one created`,
+    ]);
   }
   return value;
 }

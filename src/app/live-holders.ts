@@ -9,13 +9,15 @@ import { isLocalProcessGone } from '../core/process-liveness.ts';
  */
 export function liveSendLeases(lease: Pick<SendLease, 'active'>): Pick<SendLease, 'active'> {
   return {
-    active: async (now, newsletterId) => (await lease.active(now, newsletterId)).filter((holder) => !isLocalProcessGone(holder.host, holder.pid)),
+    active: async (now, newsletterId) =>
+      (await lease.active(now, newsletterId)).filter((holder) => !isLocalProcessGone(holder.host, holder.pid)),
   };
 }
 
 /** Workers with rows in flight, those of this machine whose process is gone left out (their rows are ambiguous, not in flight). */
 export function liveWorkersInFlight(queue: Pick<WorkQueue, 'inFlight'>): Pick<WorkQueue, 'inFlight'> {
   return {
-    inFlight: async (editionId, at) => (await queue.inFlight(editionId, at)).filter((worker) => !isLocalProcessGone(worker.host, worker.pid)),
+    inFlight: async (editionId, at) =>
+      (await queue.inFlight(editionId, at)).filter((worker) => !isLocalProcessGone(worker.host, worker.pid)),
   };
 }

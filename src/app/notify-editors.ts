@@ -22,7 +22,10 @@ export async function notifyEditors(ctx: AppContext, newsletterId: string, editi
   const newsletter = findNewsletter(ctx, newsletterId);
   const editors = newsletter.editors ?? ctx.config.editors;
   if (editors.length === 0) {
-    ctx.logger.warn({ edition: edition.id }, `draft waits for approval but no editors are configured (newsletters.${newsletterId}.editors or editors)`);
+    ctx.logger.warn(
+      { edition: edition.id },
+      `draft waits for approval but no editors are configured (newsletters.${newsletterId}.editors or editors)`,
+    );
     return [];
   }
   const secret = requireSecret(ctx);
@@ -40,20 +43,35 @@ export async function notifyEditors(ctx: AppContext, newsletterId: string, editi
     const banner = `<div style="padding:12px;border:2px solid #c60;font-family:sans-serif"><p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(link)}">Review and approve on the desk</a> · or run <code>${escapeHtml(approve)}</code></p></div>`;
     content = {
       subject: `[APPROVAL NEEDED] ${preview.subject}`,
-      html: /<body[^>]*>/i.test(preview.html) ? preview.html.replace(/<body[^>]*>/i, (body) => `${body}${banner}`) : banner + preview.html,
+      html: /<body[^>]*>/i.test(preview.html)
+        ? preview.html.replace(/<body[^>]*>/i, (body) => `${body}${banner}`)
+        : banner + preview.html,
       text: `${intro}\nReview and approve: ${link}\nor run: ${approve}\n\n${preview.text}`,
     };
   }
   const build = createMessageBuilder({
-    from: newsletter.from, newsletterId: newsletter.id, newsletterTitle: newsletter.title, clock: ctx.clock, kind: 'notification',
+    from: newsletter.from,
+    newsletterId: newsletter.id,
+    newsletterTitle: newsletter.title,
+    clock: ctx.clock,
+    kind: 'notification',
     returnPath: ctx.config.transport.returnPath ? { address: ctx.config.transport.returnPath, secret } : undefined,
   });
-  const transport = createMailTransport(ctx.config.transport, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger, abortSignal: ctx.shutdown.expired });
+  const transport = createMailTransport(ctx.config.transport, ctx.baseDir, {
+    clock: ctx.clock,
+    logger: ctx.logger,
+    abortSignal: ctx.shutdown.expired,
+  });
   const reached: string[] = [];
   try {
     for (const [index, email] of editors.entries()) {
       try {
-        const message = build({ editionId: `${edition.id}-approval`, recipient: { id: -(index + 1), email, name: null }, content, urls });
+        const message = build({
+          editionId: `${edition.id}-approval`,
+          recipient: { id: -(index + 1), email, name: null },
+          content,
+          urls,
+        });
         await transport.send(message);
         reached.push(email);
       } catch (error) {

@@ -17,7 +17,10 @@ async function openReportMailbox(ctx: AppContext, location: MailboxLocation): Pr
   if (location.kind === 'maildir') return openMaildirReportMailbox(location.path);
   const { passwordEnv, tlsCa, timeout } = ctx.config.bounces;
   const password = ctx.env[passwordEnv];
-  if (!password) throw new ConfigError(ctx.configFile, [`bounces.passwordEnv: the environment variable ${passwordEnv} is not set; it holds the password for ${location.url}`]);
+  if (!password)
+    throw new ConfigError(ctx.configFile, [
+      `bounces.passwordEnv: the environment variable ${passwordEnv} is not set; it holds the password for ${location.url}`,
+    ]);
   let ca: string | undefined;
   if (tlsCa) {
     try {
@@ -38,7 +41,10 @@ export async function processBouncesFromContext(
   progress: Pick<ProcessBouncesDeps, 'onProcessed' | 'onFailed'> = {},
 ): Promise<BounceProcessReport> {
   const returnPath = ctx.config.transport.returnPath;
-  if (!returnPath) throw new ConfigError(ctx.configFile, ['transport.returnPath: is required to tie bounces to deliveries (VERP); see docs/operations.md']);
+  if (!returnPath)
+    throw new ConfigError(ctx.configFile, [
+      'transport.returnPath: is required to tie bounces to deliveries (VERP); see docs/operations.md',
+    ]);
   const deps: ProcessBouncesDeps = {
     events: ctx.store.deliveryEvents,
     subscribers: ctx.store.subscribers,
@@ -70,7 +76,8 @@ export function createBounceWork(ctx: AppContext): ((now: Date) => Promise<void>
   const parsed = parseMailboxLocation(mailbox);
   // The schema checked the value already; this keeps the types honest.
   if (typeof parsed === 'string') throw new ConfigError(ctx.configFile, [`bounces.mailbox: ${parsed}`]);
-  const location: MailboxLocation = parsed.kind === 'maildir' ? { kind: 'maildir', path: ctx.resolvePath(parsed.path) } : parsed;
+  const location: MailboxLocation =
+    parsed.kind === 'maildir' ? { kind: 'maildir', path: ctx.resolvePath(parsed.path) } : parsed;
   const where = describeMailboxLocation(location);
   let lastRun = -Infinity;
   return async (now) => {
@@ -79,7 +86,12 @@ export function createBounceWork(ctx: AppContext): ((now: Date) => Promise<void>
     const report = await processBouncesFromContext(ctx, location);
     if (report.processed.length || report.failed.length) {
       ctx.logger.info(
-        { mailbox: where, processed: report.processed.length, failed: report.failed.length, outcomes: report.processed.map((p) => `${p.file}: ${p.outcome}`) },
+        {
+          mailbox: where,
+          processed: report.processed.length,
+          failed: report.failed.length,
+          outcomes: report.processed.map((p) => `${p.file}: ${p.outcome}`),
+        },
         'bounce mailbox processed',
       );
     }

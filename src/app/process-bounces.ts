@@ -58,26 +58,55 @@ async function findDelivery(deps: ProcessBouncesDeps, addresses: readonly string
     : `no VERP address at ${deps.returnPath} in it (To, Delivered-To, the returned Return-Path or Original-Mail-From)`;
 }
 
-async function applyReport(deps: ProcessBouncesDeps, message: MailboxMessage, report: Exclude<FeedbackReport, { kind: 'malformed' }>, delivery: VerpDelivery): Promise<ProcessedReport> {
+async function applyReport(
+  deps: ProcessBouncesDeps,
+  message: MailboxMessage,
+  report: Exclude<FeedbackReport, { kind: 'malformed' }>,
+  delivery: VerpDelivery,
+): Promise<ProcessedReport> {
   const file = message.name;
-  if (report.kind === 'not-a-failure') return { file, outcome: 'ignored', delivery, detail: `action ${report.action}: not a failure` };
+  if (report.kind === 'not-a-failure')
+    return { file, outcome: 'ignored', delivery, detail: `action ${report.action}: not a failure` };
   const at = deps.clock.now();
-  const kind: DeliveryEventKind = report.kind === 'complaint' ? 'complaint' : report.severity === 'hard' ? 'hard-bounce' : 'soft-bounce';
+  const kind: DeliveryEventKind =
+    report.kind === 'complaint' ? 'complaint' : report.severity === 'hard' ? 'hard-bounce' : 'soft-bounce';
   const status = report.kind === 'complaint' ? report.feedbackType : report.status;
   const diagnostic = report.kind === 'bounce' ? report.diagnostic : null;
   // Recorded first: a rerun after a crash finds the report and does not count it twice.
-  const fresh = await deps.events.record({ ...delivery, kind, status, detail: diagnostic, reportId: message.reportId, at });
+  const fresh = await deps.events.record({
+    ...delivery,
+    kind,
+    status,
+    detail: diagnostic,
+    reportId: message.reportId,
+    at,
+  });
   if (!fresh) return { file, outcome: 'seen before', delivery, detail: `${kind} ${status} already recorded` };
   if (kind === 'hard-bounce') {
-    const { bounced, hardBounces } = await deps.subscribers.recordHardBounce(delivery.subscriberId, at, deps.bounceAfter);
-    return { file, outcome: kind, delivery, detail: `${status}, ${hardBounces} in a row${bounced ? ': marked bounced' : ''}` };
+    const { bounced, hardBounces } = await deps.subscribers.recordHardBounce(
+      delivery.subscriberId,
+      at,
+      deps.bounceAfter,
+    );
+    return {
+      file,
+      outcome: kind,
+      delivery,
+      detail: `${status}, ${hardBounces} in a row${bounced ? ': marked bounced' : ''}`,
+    };
   }
   if (kind === 'complaint') {
     const subscriber = await deps.subscribers.getById(delivery.subscriberId);
-    if (!subscriber || subscriber.status === 'erased') return { file, outcome: kind, delivery, detail: `${status}; the subscriber was erased before` };
+    if (!subscriber || subscriber.status === 'erased')
+      return { file, outcome: kind, delivery, detail: `${status}; the subscriber was erased before` };
     const ended = await deps.service.unsubscribeByEmail(subscriber.email);
     await deps.service.addSuppression(subscriber.email, `complaint (${status}) about ${delivery.editionId}`);
-    return { file, outcome: kind, delivery, detail: `${status}: unsubscribed from ${ended.length ? ended.join(', ') : 'nothing (already)'} and suppressed` };
+    return {
+      file,
+      outcome: kind,
+      delivery,
+      detail: `${status}: unsubscribed from ${ended.length ? ended.join(', ') : 'nothing (already)'} and suppressed`,
+    };
   }
   return { file, outcome: kind, delivery, detail: `${status}${diagnostic ? ` ${diagnostic}` : ''}` };
 }

@@ -54,20 +54,33 @@ export class LeftOutTally {
 
 /** The newsletter's newest edition that can go out (a skipped one never does), or null. */
 export async function newestEdition(ctx: AppContext, newsletterId: string): Promise<Edition | null> {
-  const editions = (await ctx.store.editions.listEditions(newsletterId)).filter((edition) => edition.status !== 'skipped');
-  return editions.reduce<Edition | null>((newest, edition) => (!newest || Date.parse(edition.slot) > Date.parse(newest.slot) ? edition : newest), null);
+  const editions = (await ctx.store.editions.listEditions(newsletterId)).filter(
+    (edition) => edition.status !== 'skipped',
+  );
+  return editions.reduce<Edition | null>(
+    (newest, edition) => (!newest || Date.parse(edition.slot) > Date.parse(newest.slot) ? edition : newest),
+    null,
+  );
 }
 
 /**
  * Who of the newsletter's current audience would get nothing from `edition`, counting
  * what each already received in other editions (read a page at a time).
  */
-export async function readersLeftOut(ctx: AppContext, newsletter: NewsletterConfig, edition: Edition): Promise<LeftOutReport> {
+export async function readersLeftOut(
+  ctx: AppContext,
+  newsletter: NewsletterConfig,
+  edition: Edition,
+): Promise<LeftOutReport> {
   const tally = new LeftOutTally(ctx, newsletter, edition);
   const itemIds = edition.articles.map((article) => article.articleId);
   let page: Recipient[] = [];
   const flush = async () => {
-    const received = await ctx.store.ledger.receivedArticleIdsOfMany(page.map((reader) => reader.id), itemIds, edition.id);
+    const received = await ctx.store.ledger.receivedArticleIdsOfMany(
+      page.map((reader) => reader.id),
+      itemIds,
+      edition.id,
+    );
     for (const reader of page) tally.add(reader, received.get(reader.id) ?? new Set());
     page = [];
   };
@@ -105,7 +118,9 @@ export async function describeReadersLeftOut(ctx: AppContext): Promise<string[]>
  * `subscribers validate`: the file rows planned against each newsletter's newest
  * edition, before anything is synced. Paused rows get nothing by choice and are not counted.
  */
-export async function createFileRowCheck(ctx: AppContext): Promise<{ onRow: (row: StagedSubscriber) => void; lines: () => string[] }> {
+export async function createFileRowCheck(
+  ctx: AppContext,
+): Promise<{ onRow: (row: StagedSubscriber) => void; lines: () => string[] }> {
   const tallies = new Map<string, LeftOutTally>();
   for (const newsletter of ctx.config.newsletters) {
     const edition = await newestEdition(ctx, newsletter.id);
@@ -115,7 +130,13 @@ export async function createFileRowCheck(ctx: AppContext): Promise<{ onRow: (row
     onRow: (row) => {
       if (row.status !== 'active') return;
       for (const subscription of row.subscriptions) {
-        tallies.get(subscription.newsletterId)?.add({ email: row.email, locale: row.locale, languages: row.languages, timezone: row.timezone, categories: subscription.categories });
+        tallies.get(subscription.newsletterId)?.add({
+          email: row.email,
+          locale: row.locale,
+          languages: row.languages,
+          timezone: row.timezone,
+          categories: subscription.categories,
+        });
       }
     },
     lines: () => [...tallies.values()].flatMap((tally) => formatLeftOut(tally.report)),
@@ -126,12 +147,18 @@ export async function createFileRowCheck(ctx: AppContext): Promise<{ onRow: (row
  * The desk's line for one edition: who got nothing (the ledger's skipped rows, once
  * sending started) or would get nothing (its audience planned now); null when nobody.
  */
-export async function editionLeftOut(ctx: AppContext, edition: Edition): Promise<{ verb: string; report: LeftOutReport } | null> {
+export async function editionLeftOut(
+  ctx: AppContext,
+  edition: Edition,
+): Promise<{ verb: string; report: LeftOutReport } | null> {
   const newsletter = ctx.config.newsletters.find((n) => n.id === edition.newsletterId);
   if (!newsletter || edition.status === 'skipped') return null;
   if (edition.status === 'sending' || edition.status === 'sent') {
     const rows = await ctx.store.ledger.list(edition.id, 'skipped');
-    const named = rows.slice(0, NAMED).map((row) => ({ email: row.email ?? `subscriber ${row.subscriberId}`, reason: row.reason ?? 'no reason recorded' }));
+    const named = rows.slice(0, NAMED).map((row) => ({
+      email: row.email ?? `subscriber ${row.subscriberId}`,
+      reason: row.reason ?? 'no reason recorded',
+    }));
     return rows.length ? { verb: 'received', report: { editionId: edition.id, count: rows.length, named } } : null;
   }
   const report = await readersLeftOut(ctx, newsletter, edition);

@@ -34,21 +34,34 @@ const WHY: Record<ResolveRefusal['why'], string> = {
  * back to pending for the next run. All or nothing: a named row that is not ambiguous, or a
  * send that holds the edition right now, refuses the whole request.
  */
-export async function resolveAmbiguousDeliveries(ctx: AppContext, input: ResolveAmbiguousInput): Promise<ResolveAmbiguousOutcome> {
+export async function resolveAmbiguousDeliveries(
+  ctx: AppContext,
+  input: ResolveAmbiguousInput,
+): Promise<ResolveAmbiguousOutcome> {
   const { editionId, decision, by } = input;
-  const refuse = (exitCode: number, lines: string[]): ResolveAmbiguousOutcome => ({ exitCode, lines, resolved: [], sent: false });
+  const refuse = (exitCode: number, lines: string[]): ResolveAmbiguousOutcome => ({
+    exitCode,
+    lines,
+    resolved: [],
+    sent: false,
+  });
   const edition = await ctx.store.editions.getEdition(editionId);
-  if (!edition) return refuse(2, [`no edition "${editionId}" (edition ids look like daily/2026-11-28T07:00; see tidings status)`]);
+  if (!edition)
+    return refuse(2, [`no edition "${editionId}" (edition ids look like daily/2026-11-28T07:00; see tidings status)`]);
   const { newsletterId } = edition;
   const now = ctx.clock.now();
   const holder = (await ctx.store.sendLease.active(now, newsletterId)).find((lease) => lease.editionId === editionId);
   if (holder) {
-    return refuse(1, [`${editionId} is being sent now by ${holder.holder} (since ${holder.acquiredAt}): its "sending" rows are in flight, not ambiguous; resolve once it has finished.`]);
+    return refuse(1, [
+      `${editionId} is being sent now by ${holder.holder} (since ${holder.acquiredAt}): its "sending" rows are in flight, not ambiguous; resolve once it has finished.`,
+    ]);
   }
   let subscriberIds: readonly SubscriberId[] | 'all-ambiguous' = 'all-ambiguous';
   const unknown: string[] = [];
   if (input.emails !== 'all-ambiguous') {
-    const idOf = new Map((await ctx.store.ledger.list(editionId)).map((row) => [row.email?.toLowerCase(), row.subscriberId]));
+    const idOf = new Map(
+      (await ctx.store.ledger.list(editionId)).map((row) => [row.email?.toLowerCase(), row.subscriberId]),
+    );
     const ids: SubscriberId[] = [];
     for (const email of input.emails) {
       const id = idOf.get(email.trim().toLowerCase());
@@ -57,16 +70,32 @@ export async function resolveAmbiguousDeliveries(ctx: AppContext, input: Resolve
     }
     subscriberIds = ids;
   }
-  if (unknown.length) return refuse(2, unknown.map((email) => `${email}: ${WHY['no-row']}; nothing was recorded.`));
+  if (unknown.length)
+    return refuse(
+      2,
+      unknown.map((email) => `${email}: ${WHY['no-row']}; nothing was recorded.`),
+    );
   const articleIds = decision === 'accepted' ? await articlesReceived(ctx, edition, subscriberIds) : undefined;
-  const result = await ctx.store.ledger.resolveAmbiguous(editionId, { subscriberIds, decision, by, at: now, articleIds });
+  const result = await ctx.store.ledger.resolveAmbiguous(editionId, {
+    subscriberIds,
+    decision,
+    by,
+    at: now,
+    articleIds,
+  });
   if (result.refused.length) {
     const inFlight = result.refused.some((r) => r.why === 'in-flight');
-    const lines = result.refused.map((r) => `${r.email ?? `subscriber ${r.subscriberId}`}: ${WHY[r.why]}${r.status && r.why === 'not-ambiguous' ? ` (${r.status})` : ''}`);
-    lines.push(`Nothing was recorded; list the ambiguous rows with: ${ctx.commandLine(`deliveries ${editionId} --status sending`)}`);
+    const lines = result.refused.map(
+      (r) =>
+        `${r.email ?? `subscriber ${r.subscriberId}`}: ${WHY[r.why]}${r.status && r.why === 'not-ambiguous' ? ` (${r.status})` : ''}`,
+    );
+    lines.push(
+      `Nothing was recorded; list the ambiguous rows with: ${ctx.commandLine(`deliveries ${editionId} --status sending`)}`,
+    );
     return refuse(inFlight ? 1 : 2, lines);
   }
-  if (!result.resolved.length) return { exitCode: 0, lines: [`${editionId}: no ambiguous deliveries to resolve.`], resolved: [], sent: false };
+  if (!result.resolved.length)
+    return { exitCode: 0, lines: [`${editionId}: no ambiguous deliveries to resolve.`], resolved: [], sent: false };
   await ctx.store.audit.record({
     at: now.toISOString(),
     actor: by,
@@ -76,7 +105,11 @@ export async function resolveAmbiguousDeliveries(ctx: AppContext, input: Resolve
     // Subscriber ids, not addresses: the audit log outlives an erasure.
     details: { decision, count: result.resolved.length, subscribers: result.resolved.map((row) => row.subscriberId) },
   });
-  const who = result.resolved.slice(0, 10).map((row) => row.email ?? `subscriber ${row.subscriberId}`).join(', ') + (result.resolved.length > 10 ? ', …' : '');
+  const who =
+    result.resolved
+      .slice(0, 10)
+      .map((row) => row.email ?? `subscriber ${row.subscriberId}`)
+      .join(', ') + (result.resolved.length > 10 ? ', …' : '');
   const lines = [
     decision === 'accepted'
       ? `${editionId}: ${result.resolved.length} ambiguous deliveries recorded as accepted by ${by} (final, never resent): ${who}.`
@@ -92,8 +125,16 @@ export async function resolveAmbiguousDeliveries(ctx: AppContext, input: Resolve
  * no rendering), so that a reader resolved as accepted never gets those stories again.
  * Readers no longer subscribed are left out: no later edition goes to them.
  */
-async function articlesReceived(ctx: AppContext, edition: Edition, asked: readonly SubscriberId[] | 'all-ambiguous'): Promise<Map<SubscriberId, string[]>> {
-  const ids = new Set(asked === 'all-ambiguous' ? (await ctx.store.ledger.listAmbiguous(edition.id)).map((row) => row.subscriberId) : asked);
+async function articlesReceived(
+  ctx: AppContext,
+  edition: Edition,
+  asked: readonly SubscriberId[] | 'all-ambiguous',
+): Promise<Map<SubscriberId, string[]>> {
+  const ids = new Set(
+    asked === 'all-ambiguous'
+      ? (await ctx.store.ledger.listAmbiguous(edition.id)).map((row) => row.subscriberId)
+      : asked,
+  );
   const newsletter = ctx.config.newsletters.find((n) => n.id === edition.newsletterId);
   const found = new Map<SubscriberId, string[]>();
   if (!newsletter || !ids.size) return found;
@@ -101,7 +142,14 @@ async function articlesReceived(ctx: AppContext, edition: Edition, asked: readon
   const bounds = { afterId: Math.min(...ids) - 1, untilId: Math.max(...ids) };
   for await (const reader of ctx.store.subscribers.streamRecipients(newsletter.id, bounds)) {
     if (!ids.has(reader.id)) continue;
-    const plan = planDigest(edition, newsletter, ctx.config.categories, reader, await ctx.store.ledger.receivedArticleIds(reader.id, itemIds, edition.id), null);
+    const plan = planDigest(
+      edition,
+      newsletter,
+      ctx.config.categories,
+      reader,
+      await ctx.store.ledger.receivedArticleIds(reader.id, itemIds, edition.id),
+      null,
+    );
     if (!('skip' in plan)) found.set(reader.id, plan.articleIds);
   }
   return found;

@@ -13,12 +13,25 @@ export interface PreviewReader extends DigestReader {
 }
 
 /** A named subscriber (`--subscriber EMAIL`) or a sample reader who chose every category. */
-export async function resolveReader(ctx: AppContext, pipeline: EditionPipeline, email: string | undefined): Promise<PreviewReader> {
+export async function resolveReader(
+  ctx: AppContext,
+  pipeline: EditionPipeline,
+  email: string | undefined,
+): Promise<PreviewReader> {
   if (!email) {
-    return { id: null, email: 'reader@example.org', name: null, locale: null, timezone: null, categories: null, received: new Set() };
+    return {
+      id: null,
+      email: 'reader@example.org',
+      name: null,
+      locale: null,
+      timezone: null,
+      categories: null,
+      received: new Set(),
+    };
   }
   const subscriber = await ctx.store.subscribers.findByEmail(email);
-  if (!subscriber) throw new UsageError(`--subscriber: no subscriber ${email} in the store (run: tidings subscribers sync)`);
+  if (!subscriber)
+    throw new UsageError(`--subscriber: no subscriber ${email} in the store (run: tidings subscribers sync)`);
   const subscription = subscriber.subscriptions.find((s) => s.newsletterId === pipeline.newsletter.id);
   if (!subscription) throw new UsageError(`--subscriber: ${email} is not subscribed to ${pipeline.newsletter.id}`);
   const articleIds = pipeline.edition.articles.map((a) => a.articleId);

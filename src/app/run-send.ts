@@ -40,7 +40,9 @@ export interface SendOptions {
 }
 
 /** The scheduler's release filter as release times: a reader it leaves out is not due yet. */
-function releaseFilter(filter: ((recipient: Recipient) => boolean) | undefined): ((recipient: Recipient) => number) | undefined {
+function releaseFilter(
+  filter: ((recipient: Recipient) => boolean) | undefined,
+): ((recipient: Recipient) => number) | undefined {
   return filter ? (recipient) => (filter(recipient) ? 0 : Infinity) : undefined;
 }
 
@@ -71,16 +73,28 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   // (and so use up) articles that the next edition should get.
   const slot = slotFor(at, timezone);
   try {
-    assertNotTooLate({ editionId: editionIdFor(newsletterId, slot), slot: slot.utc, now, maxLatenessMs: ctx.config.delivery.maxLateness, force: Boolean(options.force) });
+    assertNotTooLate({
+      editionId: editionIdFor(newsletterId, slot),
+      slot: slot.utc,
+      now,
+      maxLatenessMs: ctx.config.delivery.maxLateness,
+      force: Boolean(options.force),
+    });
   } catch (error) {
     return { exitCode: 1, lines: [describeError(error)], result: null, editionId: editionIdFor(newsletterId, slot) };
   }
   // A dry run looks, like a preview: an edition not built yet stays unsaved and the slot undecided.
   const pipeline = await EditionPipeline.open(ctx, newsletterId, at, { save: !options.dryRun });
   const { edition, newsletter } = pipeline;
-  const done = (exitCode: number, lines: string[], result: SendResult | null = null): SendOutcome => ({ exitCode, lines, result, editionId: edition.id });
+  const done = (exitCode: number, lines: string[], result: SendResult | null = null): SendOutcome => ({
+    exitCode,
+    lines,
+    result,
+    editionId: edition.id,
+  });
 
-  if (edition.status === 'skipped') return done(0, [`${edition.id}: skipped, not sent (${edition.statusReason ?? 'no reason recorded'}).`]);
+  if (edition.status === 'skipped')
+    return done(0, [`${edition.id}: skipped, not sent (${edition.statusReason ?? 'no reason recorded'}).`]);
   const awaitingApproval = newsletter.requireApproval && edition.status === 'draft';
   if (awaitingApproval && !options.dryRun) {
     return done(1, awaitingApprovalLines(ctx, newsletter, edition));
@@ -110,16 +124,22 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   try {
     return await sendUnderLease(ctx, pipeline, options, secret, lease, done);
   } finally {
-    await lease?.release().catch((error: unknown) => ctx.logger.warn(`cannot release the send lease: ${describeError(error)}`));
+    await lease
+      ?.release()
+      .catch((error: unknown) => ctx.logger.warn(`cannot release the send lease: ${describeError(error)}`));
   }
 }
 
 /** What a send of a draft that waits for approval prints: how to approve, and (scheduled newsletters) what the scheduler does at the deadline. */
 function awaitingApprovalLines(ctx: AppContext, newsletter: NewsletterConfig, edition: Edition): string[] {
-  const lines = [`${edition.id}: waiting for approval (newsletters.${newsletter.id}.requireApproval); approve with: ${ctx.commandLine(`edition approve ${edition.id}`)}`];
+  const lines = [
+    `${edition.id}: waiting for approval (newsletters.${newsletter.id}.requireApproval); approve with: ${ctx.commandLine(`edition approve ${edition.id}`)}`,
+  ];
   if (newsletter.schedule) {
     const deadline = new Date(Date.parse(edition.slot) + newsletter.approvalDeadline).toISOString();
-    lines.push(`Unapproved at ${deadline}, the scheduler ${newsletter.onApprovalTimeout === 'send' ? 'sends it as it is' : 'skips it (its articles go to the next edition)'} (onApprovalTimeout).`);
+    lines.push(
+      `Unapproved at ${deadline}, the scheduler ${newsletter.onApprovalTimeout === 'send' ? 'sends it as it is' : 'skips it (its articles go to the next edition)'} (onApprovalTimeout).`,
+    );
   }
   return lines;
 }
@@ -147,18 +167,33 @@ async function sendUnderLease(
   // One instant for who is subscribed (a reader paused until today counts from it).
   const now = ctx.clock.now();
   const awaitingApproval = newsletter.requireApproval && edition.status === 'draft';
-  const transport = options.dryRun ? null : createMailTransport(ctx.config.transport, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger, abortSignal: ctx.shutdown.expired });
+  const transport = options.dryRun
+    ? null
+    : createMailTransport(ctx.config.transport, ctx.baseDir, {
+        clock: ctx.clock,
+        logger: ctx.logger,
+        abortSignal: ctx.shutdown.expired,
+      });
   if (transport && ctx.config.transport.type === 'smtp' && !ctx.config.web.baseUrl.startsWith('https:')) {
-    ctx.logger.warn({ baseUrl: ctx.config.web.baseUrl }, 'web.baseUrl is not https: mailbox providers ignore the one-click List-Unsubscribe link');
+    ctx.logger.warn(
+      { baseUrl: ctx.config.web.baseUrl },
+      'web.baseUrl is not https: mailbox providers ignore the one-click List-Unsubscribe link',
+    );
   }
   // Who it must reach, recorded before the edition is `sending`: nothing may mark it sent short of them.
   const audience = options.dryRun ? null : await recordAudience(ctx.store, edition, now);
-  if (!options.dryRun) await ctx.store.editions.setStatus(edition.id, 'sending', { at: now, from: ['draft', 'approved', 'sending'] });
+  if (!options.dryRun)
+    await ctx.store.editions.setStatus(edition.id, 'sending', { at: now, from: ['draft', 'approved', 'sending'] });
   // --limit holds queuing where it stops (workers leave the rest); any other send lets it go on.
-  const hold = options.limit !== undefined ? `send --limit ${options.limit} on ${os.hostname()} pid ${process.pid}` : null;
+  const hold =
+    options.limit !== undefined ? `send --limit ${options.limit} on ${os.hostname()} pid ${process.pid}` : null;
   if (audience && (hold || audience.heldBy)) await ctx.store.editions.holdQueue(edition.id, hold);
   // A bar on a terminal; otherwise events in the JSON log (stderr, info level), so stdout carries only the command's output.
-  const progress = createProgressReporter({ stream: ctx.stdout, editionId: edition.id, log: (event) => ctx.logger.info(event, String(event.event)) });
+  const progress = createProgressReporter({
+    stream: ctx.stdout,
+    editionId: edition.id,
+    log: (event) => ctx.logger.info(event, String(event.event)),
+  });
   const total = audience?.total ?? (await ctx.store.subscribers.count(newsletter.id, now));
   const maxConnections = ctx.config.transport.type === 'smtp' ? ctx.config.transport.maxConnections : 4;
   const signals = [options.signal, lease?.lost].filter((signal): signal is AbortSignal => Boolean(signal));
@@ -168,15 +203,34 @@ async function sendUnderLease(
   const hooks = editionSendHooks(ctx, pipeline, secret, transport);
   // PostgreSQL: workers beside this run render each segment once with it, not once each.
   const queue = ctx.store.workQueue;
-  if (queue && !options.dryRun) hooks.plan = withSharedRenders(hooks.plan, new SharedSegments(queue, edition.id, describeThisRun().holder, ctx.clock));
+  if (queue && !options.dryRun)
+    hooks.plan = withSharedRenders(
+      hooks.plan,
+      new SharedSegments(queue, edition.id, describeThisRun().holder, ctx.clock),
+    );
   let result: SendResult;
   try {
     result = await sendEdition<Recipient>(
       {
         ledger: ctx.store.ledger,
-        transport: transport ?? { send: async () => { throw new TidingsError('USAGE', 'dry run'); }, close: async () => {} },
+        transport: transport ?? {
+          send: async () => {
+            throw new TidingsError('USAGE', 'dry run');
+          },
+          close: async () => {},
+        },
         recipients: audience
-          ? queueAudience(ctx.store, { editionId: edition.id, newsletterId: newsletter.id, audience, releaseOf: releaseFilter(options.recipientFilter) }, { queued: 0, nextReleaseAt: null }, { at: now, pageSize })
+          ? queueAudience(
+              ctx.store,
+              {
+                editionId: edition.id,
+                newsletterId: newsletter.id,
+                audience,
+                releaseOf: releaseFilter(options.recipientFilter),
+              },
+              { queued: 0, nextReleaseAt: null },
+              { at: now, pageSize },
+            )
           : options.recipientFilter
             ? onlyWhere(ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }), options.recipientFilter)
             : ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }),
@@ -205,28 +259,46 @@ async function sendUnderLease(
   if (lease?.lost.aborted && !options.signal?.aborted) {
     // Not a stop asked for: another run took the edition over after this one stalled.
     result.stopped = false;
-    result.fatal ??= { code: 'SEND_LEASE_HELD', message: 'another run took over the send lease (this run stalled longer than the lease lasts)' };
+    result.fatal ??= {
+      code: 'SEND_LEASE_HELD',
+      message: 'another run took over the send lease (this run stalled longer than the lease lasts)',
+    };
   }
   progress.finish({
-    accepted: result.accepted, failed: result.failed, skipped: result.skipped, alreadyDone: result.alreadyDone,
-    handled: result.accepted + result.failed + result.skipped + result.alreadyDone + result.wouldSend, total, rate: result.rate, elapsedMs: result.elapsedMs,
+    accepted: result.accepted,
+    failed: result.failed,
+    skipped: result.skipped,
+    alreadyDone: result.alreadyDone,
+    handled: result.accepted + result.failed + result.skipped + result.alreadyDone + result.wouldSend,
+    total,
+    rate: result.rate,
+    elapsedMs: result.elapsedMs,
   });
   const { retryLater, unqueued, workersInFlight, totals } = await settleEdition(ctx, edition.id, options, result);
   const rerun = ctx.commandLine(`send ${newsletter.id} --at ${edition.slot}`);
   const summary = summarizeSendResult(result, rerun, ctx.commandLine(`deliveries resolve ${edition.id}`));
   if (totals) summary.lines.splice(1, 0, totals);
   if (options.dryRun && awaitingApproval) {
-    summary.lines.push(`Note: ${edition.id} is not approved yet; a real send waits for: ${ctx.commandLine(`edition approve ${edition.id}`)}`);
+    summary.lines.push(
+      `Note: ${edition.id} is not approved yet; a real send waits for: ${ctx.commandLine(`edition approve ${edition.id}`)}`,
+    );
   }
   for (const worker of workersInFlight) {
-    summary.lines.push(`${worker.rows} in flight at worker ${worker.workerId} (alive): not ambiguous, the worker records them${options.resendAmbiguous ? '; not resent' : ''}.`);
+    summary.lines.push(
+      `${worker.rows} in flight at worker ${worker.workerId} (alive): not ambiguous, the worker records them${options.resendAmbiguous ? '; not resent' : ''}.`,
+    );
   }
   if (unqueued) {
-    const who = options.limit !== undefined ? 'the next send queues them' : 'the next send, the scheduler or a worker queues them';
+    const who =
+      options.limit !== undefined
+        ? 'the next send queues them'
+        : 'the next send, the scheduler or a worker queues them';
     summary.lines.push(`${unqueued} not yet queued: ${edition.id} stays sending; ${who}: ${rerun}`);
   }
   if (retryLater && summary.exitCode === 0) {
-    summary.lines.push(`${retryLater} deliveries failed temporarily after delivery.maxAttempts attempts; they are tried again by a rerun: ${rerun}`);
+    summary.lines.push(
+      `${retryLater} deliveries failed temporarily after delivery.maxAttempts attempts; they are tried again by a rerun: ${rerun}`,
+    );
     summary.exitCode = 1;
   }
   if (!options.dryRun && ctx.config.transport.type === 'outbox') {
@@ -246,12 +318,18 @@ interface Settled {
 }
 
 /** After a real run: marks the edition sent when it is (the one rule), and reads what the summary says is left. */
-async function settleEdition(ctx: AppContext, editionId: string, options: SendOptions, result: SendResult): Promise<Settled> {
+async function settleEdition(
+  ctx: AppContext,
+  editionId: string,
+  options: SendOptions,
+  result: SendResult,
+): Promise<Settled> {
   const settled: Settled = { retryLater: 0, unqueued: 0, workersInFlight: [], totals: null };
   if (options.dryRun || result.fatal) return settled;
   try {
     const counts = await ctx.store.ledger.counts(editionId);
-    if (counts.failed) settled.retryLater = (await ctx.store.ledger.list(editionId, 'failed')).filter((row) => row.retryable).length;
+    if (counts.failed)
+      settled.retryLater = (await ctx.store.ledger.list(editionId, 'failed')).filter((row) => row.retryable).length;
     // The edition's totals in the words and figures of `tidings status` (delivery-tally.ts).
     settled.totals = `${editionId} in all: ${describeTally(tallyOf(counts, result.ambiguous.length))}.`;
     // A release of some time zones (subscriber-local) is never the last word: later ones follow.

@@ -14,7 +14,9 @@ import { resolveReader } from './resolve-reader.ts';
  */
 async function newestEditionSlot(ctx: AppContext, newsletterId: string): Promise<Date | null> {
   findNewsletter(ctx, newsletterId);
-  const editions = (await ctx.store.editions.listEditions(newsletterId)).filter((edition) => edition.status !== 'skipped');
+  const editions = (await ctx.store.editions.listEditions(newsletterId)).filter(
+    (edition) => edition.status !== 'skipped',
+  );
   const slots = editions.map((edition) => Date.parse(edition.slot));
   return slots.length ? new Date(Math.max(...slots)) : null;
 }
@@ -24,11 +26,18 @@ async function newestEditionSlot(ctx: AppContext, newsletterId: string): Promise
  * sent to one address with "[TEST]" in the subject. The ledger is not touched. Without
  * `--at`, the newest built edition (else a draft for now).
  */
-export async function runTestSend(ctx: AppContext, newsletterId: string, options: { at?: string; to: string; subscriber?: string }): Promise<number> {
+export async function runTestSend(
+  ctx: AppContext,
+  newsletterId: string,
+  options: { at?: string; to: string; subscriber?: string },
+): Promise<number> {
   const secret = requireSecret(ctx);
   const check = checkEmailAddress(options.to);
   if (!check.ok) throw new UsageError(`--test: not a usable e-mail address: ${check.reason}`);
-  const at = options.at === undefined ? await newestEditionSlot(ctx, newsletterId) : parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone);
+  const at =
+    options.at === undefined
+      ? await newestEditionSlot(ctx, newsletterId)
+      : parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone);
   const pipeline = await EditionPipeline.open(ctx, newsletterId, at ?? ctx.clock.now(), { save: false });
   const reader = await resolveReader(ctx, pipeline, options.subscriber);
   const plan = pipeline.plan(reader, reader.received);
@@ -57,13 +66,19 @@ export async function runTestSend(ctx: AppContext, newsletterId: string, options
     content: { ...content, subject: `[TEST] ${content.subject}` },
     urls,
   });
-  const transport = createMailTransport(ctx.config.transport, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger, abortSignal: ctx.shutdown.expired });
+  const transport = createMailTransport(ctx.config.transport, ctx.baseDir, {
+    clock: ctx.clock,
+    logger: ctx.logger,
+    abortSignal: ctx.shutdown.expired,
+  });
   try {
     const receipt = await transport.send(message);
     ctx.out(`test copy of ${pipeline.edition.id} (as ${reader.email}) to ${options.to}: ${receipt.response}`);
     return 0;
   } catch (error) {
-    throw error instanceof TidingsError ? error : new TidingsError('TRANSPORT_TEMPORARY', (error as Error).message, { cause: error });
+    throw error instanceof TidingsError
+      ? error
+      : new TidingsError('TRANSPORT_TEMPORARY', (error as Error).message, { cause: error });
   } finally {
     await transport.close();
   }

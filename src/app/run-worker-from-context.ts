@@ -31,14 +31,21 @@ export interface WorkerCommandOptions {
  */
 export async function runWorkerFromContext(ctx: AppContext, options: WorkerCommandOptions): Promise<WorkerSummary> {
   const queue = ctx.store.workQueue;
-  if (!queue) throw new UsageError('tidings worker needs a PostgreSQL store (store.url: postgres://…); with SQLite, tidings send is the one sending process');
+  if (!queue)
+    throw new UsageError(
+      'tidings worker needs a PostgreSQL store (store.url: postgres://…); with SQLite, tidings send is the one sending process',
+    );
   if (options.newsletterId) findNewsletter(ctx, options.newsletterId);
   const secret = requireSecret(ctx);
   const transportConfig = ctx.config.transport;
   const maxConnections = transportConfig.type === 'smtp' ? transportConfig.maxConnections : 4;
   const host = os.hostname();
   const workerId = `${host} pid ${process.pid} worker ${randomUUID().slice(0, 8)}`;
-  const transport = createMailTransport(transportConfig, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger, abortSignal: ctx.shutdown.expired });
+  const transport = createMailTransport(transportConfig, ctx.baseDir, {
+    clock: ctx.clock,
+    logger: ctx.logger,
+    abortSignal: ctx.shutdown.expired,
+  });
   return runWorker<Recipient>(
     {
       queue,
@@ -69,13 +76,20 @@ export async function runWorkerFromContext(ctx: AppContext, options: WorkerComma
 }
 
 /** The edition as `tidings send` built it; null (its rows wait) when it is unknown, skipped or awaiting approval. */
-async function prepareEdition(ctx: AppContext, editionId: string, secret: string, transport: MailTransport): Promise<EditionWork<Recipient> | null> {
+async function prepareEdition(
+  ctx: AppContext,
+  editionId: string,
+  secret: string,
+  transport: MailTransport,
+): Promise<EditionWork<Recipient> | null> {
   const parsed = parseEditionId(editionId);
   const newsletter = parsed && ctx.config.newsletters.find((n) => n.id === parsed.newsletterId);
   if (!parsed || !newsletter) return null;
   const stored = await ctx.store.editions.getEdition(editionId);
   if (!stored || stored.status === 'skipped' || (newsletter.requireApproval && stored.status === 'draft')) return null;
-  const pipeline = await EditionPipeline.open(ctx, newsletter.id, parseAt(ctx, parsed.local, newsletter.timezone), { save: false });
+  const pipeline = await EditionPipeline.open(ctx, newsletter.id, parseAt(ctx, parsed.local, newsletter.timezone), {
+    save: false,
+  });
   return {
     recipients: recipientsOfBatch(ctx.store.subscribers, newsletter.id, ctx.clock.now()),
     ...editionSendHooks(ctx, pipeline, secret, transport),

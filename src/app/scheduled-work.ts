@@ -29,8 +29,11 @@ export function createScheduledWork(ctx: AppContext, refresh: () => Promise<void
     async send(newsletterId: string, edition: Edition, options): Promise<SendReport> {
       // A hand-run send of the same edition holds its lease: wait for it rather than fail. A lease
       // left by a process that is gone (kill -9) is no reason to wait: runSend takes it over at once.
-      const holder = (await liveSendLeases(ctx.store.sendLease).active(ctx.clock.now(), newsletterId)).find((lease) => lease.editionId === edition.id);
-      if (holder) return { exitCode: 0, lines: [], finished: false, stopped: false, ambiguous: 0, heldBy: holder.holder };
+      const holder = (await liveSendLeases(ctx.store.sendLease).active(ctx.clock.now(), newsletterId)).find(
+        (lease) => lease.editionId === edition.id,
+      );
+      if (holder)
+        return { exitCode: 0, lines: [], finished: false, stopped: false, ambiguous: 0, heldBy: holder.holder };
       const outcome = await runSend(ctx, newsletterId, {
         at: edition.slot,
         // The scheduler applied its own catch-up rule; delivery.maxLateness is for hand-run sends.
@@ -46,12 +49,18 @@ export function createScheduledWork(ctx: AppContext, refresh: () => Promise<void
         finished: stored?.status === 'sent',
         stopped: Boolean(outcome.result?.stopped),
         ambiguous: outcome.result?.ambiguous.length ?? 0,
-        ...(outcome.result ? { accepted: outcome.result.accepted, ratePerSecond: outcome.result.rate, finishedAt: ctx.clock.now() } : {}),
+        ...(outcome.result
+          ? { accepted: outcome.result.accepted, ratePerSecond: outcome.result.rate, finishedAt: ctx.clock.now() }
+          : {}),
       };
     },
     async unresolvedAmbiguous(editionId) {
       const [newsletterId] = editionId.split('/');
-      return (await ctx.store.ledger.unresolvedAmbiguous(ctx.clock.now(), newsletterId)).find((e) => e.editionId === editionId)?.rows ?? 0;
+      return (
+        (await ctx.store.ledger.unresolvedAmbiguous(ctx.clock.now(), newsletterId)).find(
+          (e) => e.editionId === editionId,
+        )?.rows ?? 0
+      );
     },
     async readerZones(newsletterId) {
       const zones = new Set<string | null>();

@@ -27,6 +27,9 @@ export async function checkStoreHealth(store: { heartbeat: StoreHeartbeat }, clo
   } catch (error) {
     throw new Error(`store unavailable: cannot write (${describeError(error)})`);
   }
-  if (stored.getTime() !== at.getTime()) throw new Error(`store unavailable: the heartbeat written (${at.toISOString()}) did not read back (${stored.toISOString()})`);
+  if (stored.getTime() !== at.getTime())
+    throw new Error(
+      `store unavailable: the heartbeat written (${at.toISOString()}) did not read back (${stored.toISOString()})`,
+    );
   return 'store ok';
 }

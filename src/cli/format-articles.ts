@@ -14,7 +14,9 @@ export function formatArticleLines(articles: readonly Article[], options: { with
     if (options.withText) {
       const paragraphs = article.text.split('\n\n');
       const words = article.text.split(/\s+/).filter(Boolean).length;
-      lines.push(`    ${paragraphs.length} paragraph${paragraphs.length === 1 ? '' : 's'}, ${words} word${words === 1 ? '' : 's'}`);
+      lines.push(
+        `    ${paragraphs.length} paragraph${paragraphs.length === 1 ? '' : 's'}, ${words} word${words === 1 ? '' : 's'}`,
+      );
     }
   }
   return lines;

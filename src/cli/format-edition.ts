@@ -32,7 +32,8 @@ export function formatEdition(edition: Edition, categoryOrder: readonly string[]
     // The story's cluster: the shown article's source first, then the ones folded into it.
     if (article.alsoIn?.length) {
       lines.push(`        story from ${article.sourceTitle}; also in:`);
-      for (const link of article.alsoIn) lines.push(`          ${link.articleId.slice(0, 10)}  ${link.source}  ${link.url ?? '(no url)'}`);
+      for (const link of article.alsoIn)
+        lines.push(`          ${link.articleId.slice(0, 10)}  ${link.source}  ${link.url ?? '(no url)'}`);
     }
   }
   if (top?.rule === 'pinned') lines.push(`  top story: pinned`);

@@ -32,7 +32,10 @@ const TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url))
  * Without a config file in the current folder (and no --config), commands such as
  * `inspect` still work: every default, no sources, and a store that lives in memory.
  */
-async function defaultsWithoutFile(file: string, env: Record<string, string | undefined>): Promise<LoadedConfig & { exists: false }> {
+async function defaultsWithoutFile(
+  file: string,
+  env: Record<string, string | undefined>,
+): Promise<LoadedConfig & { exists: false }> {
   const { parseConfig } = await import('../config/load-config.ts');
   const config = parseConfig({ store: { path: ':memory:' } }, env, file);
   return { config, baseDir: process.cwd(), file: path.resolve(file), exists: false };
@@ -85,14 +88,32 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     ]);
     const logger = createLogger({ level, pretty: interactive && !env.CI, sanitize: escapeControlCharacters });
     const explicit = program.getOptionValueSource('config') !== 'default';
-    const loaded = explicit || existsSync(globals.config) ? loadConfig(globals.config, env, { sendsMail: needs.sendsMail }) : await defaultsWithoutFile(globals.config, env);
-    if (!loaded.exists) logger.warn(`no ${globals.config} here: using the defaults and a store in memory (pass --config FILE)`);
+    const loaded =
+      explicit || existsSync(globals.config)
+        ? loadConfig(globals.config, env, { sendsMail: needs.sendsMail })
+        : await defaultsWithoutFile(globals.config, env);
+    if (!loaded.exists)
+      logger.warn(`no ${globals.config} here: using the defaults and a store in memory (pass --config FILE)`);
     // PostgreSQL (store.url) connects and migrates asynchronously; SQLite opens inside createAppContext.
     const store = loaded.config.store.url
-      ? await (await import('../store/open-store.ts')).openStore(loaded.config.store, (relative) => path.resolve(loaded.baseDir, relative))
+      ? await (await import('../store/open-store.ts')).openStore(loaded.config.store, (relative) =>
+          path.resolve(loaded.baseDir, relative),
+        )
       : undefined;
     try {
-      context = createAppContext({ loaded, store, stdin: io.stdin ?? process.stdin, clock: io.clock ?? systemClock, logger, env, out, err, interactive, stdout, templatesDir: TEMPLATES_DIR });
+      context = createAppContext({
+        loaded,
+        store,
+        stdin: io.stdin ?? process.stdin,
+        clock: io.clock ?? systemClock,
+        logger,
+        env,
+        out,
+        err,
+        interactive,
+        stdout,
+        templatesDir: TEMPLATES_DIR,
+      });
     } catch (error) {
       await store?.close();
       throw error;
@@ -114,7 +135,8 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0)
+        return EXIT.ok;
       return EXIT.usage;
     }
     if (error instanceof ConfigError || error instanceof UsageError) {

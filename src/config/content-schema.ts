@@ -15,7 +15,9 @@ export const categorySchema = z.strictObject({
 });
 
 const sourceBase = {
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a name of letters, digits, dots, dashes or underscores'),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a name of letters, digits, dots, dashes or underscores'),
   /** The name readers see; default: the feed's or site's own name. */
   title: z.string().trim().min(1).optional(),
   /** Categories given to every article of this source, besides its own labels. */
@@ -67,7 +69,10 @@ export const fullTextSchema = z
     /** Pause between two requests to the same host (robots.txt included). */
     perHostDelay: duration('1s'),
     /** The robots.txt product token looked for before `*`. */
-    robotsAgent: z.string().regex(/^[A-Za-z_-]+$/).default('tidings'),
+    robotsAgent: z
+      .string()
+      .regex(/^[A-Za-z_-]+$/)
+      .default('tidings'),
   })
   .prefault({});
 

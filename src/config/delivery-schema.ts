@@ -1,74 +1,89 @@
 import { z } from 'zod';
-import { cronExpression, duration, emailAddresses, localeTag, optionalDuration, slug, timeZone } from './schema-fields.ts';
+import {
+  cronExpression,
+  duration,
+  emailAddresses,
+  localeTag,
+  optionalDuration,
+  slug,
+  timeZone,
+} from './schema-fields.ts';
 
 /** What is sent, when and how: newsletters, transports, delivery retries. */
 
-export const newsletterSchema = z.strictObject({
-  id: slug,
-  title: z.string().min(1),
-  description: z.string().default(''),
-  categories: z.array(slug).min(1),
-  /** `24h`, `7d`… or `since-last`: everything since the previous edition of this newsletter. */
-  window: z.union([z.literal('since-last'), z.string().regex(/^\d+(ms|s|m|h|d|w)$/, 'must be a duration or since-last')]).default('24h'),
-  maxArticles: z.number().int().min(1).max(100).default(15),
-  perCategory: z.number().int().min(1).max(100).default(5),
-  /** Thin-digest rule: with fewer articles than this the edition (or one subscriber's digest) is skipped. */
-  minArticles: z.number().int().min(0).default(3),
-  template: z.string().regex(/^[a-z0-9-]+$/).default('digest'),
-  subject: z.string().default('{{newsletter.title}} · {{date}}'),
-  preheader: z.string().default('{{topStory.title}}'),
-  from: z.string().min(3),
-  replyTo: z.string().optional(),
-  locale: z.string().default('en'),
-  /**
-   * How articles are ordered or chosen by language: `subscriber` puts articles in the
-   * reader's languages first in each section (and the top story in their language when
-   * one is); `strict` leaves the others out; `any` keeps the editor's order.
-   */
-  languages: z.enum(['subscriber', 'strict', 'any']).default('subscriber'),
-  /**
-   * Locale strings for this newsletter only, over templates/locales: locale → key → text,
-   * e.g. `{ de: { greeting: 'Moin %%{first_name}%%,' } }`. Keys must exist in the locale files.
-   */
-  strings: z
-    .record(
-      localeTag,
-      z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a locale key such as greeting'), z.string()),
-    )
-    .optional(),
-  timezone: timeZone.default('UTC'),
-  /** When true, `send` refuses an edition until an editor approved it (`tidings edition approve`). */
-  requireApproval: z.boolean().default(false),
-  /** Cron expression (node-cron syntax, 5 or 6 fields) in the newsletter's time zone: when `tidings schedule` sends. */
-  schedule: cronExpression.optional(),
-  /** `at-slot`: everyone at the slot; `subscriber-local`: each reader at the slot's wall time in their own zone. */
-  deliver: z.enum(['at-slot', 'subscriber-local']).default('at-slot'),
-  /** Build the draft this long before the slot (default 2h with requireApproval, else 0). */
-  prepareAhead: optionalDuration,
-  /** How long after the slot an unapproved draft may still wait for approval. */
-  approvalDeadline: duration('1h'),
-  /** What happens to a draft still unapproved at approvalDeadline. */
-  onApprovalTimeout: z.enum(['send', 'skip']).default('skip'),
-  /** How late a slot missed while the scheduler was down may still go out. */
-  catchUp: duration('1h'),
-  /** Who gets the approval email (defaults to the global `editors`). */
-  editors: emailAddresses.optional(),
-  /** The sender's postal address, shown in the footer (CAN-SPAM and friends). */
-  postalAddress: z.string().default(''),
-  /** When true, anyone may join at `/s/<id>` (double opt-in by email) and add it on the preferences page. */
-  signup: z.boolean().default(false),
-  /** When true, sent editions are listed at `/archive/<id>` and in its Atom feed, and mails carry List-Archive. */
-  public: z.boolean().default(false),
-  summary: z
-    .strictObject({
-      maxWords: z.number().int().min(10).max(400).optional(),
-      maxSentences: z.number().int().min(1).max(10).optional(),
-    })
-    .optional(),
-}).transform((newsletter) => ({
-  ...newsletter,
-  prepareAhead: newsletter.prepareAhead ?? (newsletter.requireApproval ? 2 * 3_600_000 : 0),
-}));
+export const newsletterSchema = z
+  .strictObject({
+    id: slug,
+    title: z.string().min(1),
+    description: z.string().default(''),
+    categories: z.array(slug).min(1),
+    /** `24h`, `7d`… or `since-last`: everything since the previous edition of this newsletter. */
+    window: z
+      .union([z.literal('since-last'), z.string().regex(/^\d+(ms|s|m|h|d|w)$/, 'must be a duration or since-last')])
+      .default('24h'),
+    maxArticles: z.number().int().min(1).max(100).default(15),
+    perCategory: z.number().int().min(1).max(100).default(5),
+    /** Thin-digest rule: with fewer articles than this the edition (or one subscriber's digest) is skipped. */
+    minArticles: z.number().int().min(0).default(3),
+    template: z
+      .string()
+      .regex(/^[a-z0-9-]+$/)
+      .default('digest'),
+    subject: z.string().default('{{newsletter.title}} · {{date}}'),
+    preheader: z.string().default('{{topStory.title}}'),
+    from: z.string().min(3),
+    replyTo: z.string().optional(),
+    locale: z.string().default('en'),
+    /**
+     * How articles are ordered or chosen by language: `subscriber` puts articles in the
+     * reader's languages first in each section (and the top story in their language when
+     * one is); `strict` leaves the others out; `any` keeps the editor's order.
+     */
+    languages: z.enum(['subscriber', 'strict', 'any']).default('subscriber'),
+    /**
+     * Locale strings for this newsletter only, over templates/locales: locale → key → text,
+     * e.g. `{ de: { greeting: 'Moin %%{first_name}%%,' } }`. Keys must exist in the locale files.
+     */
+    strings: z
+      .record(
+        localeTag,
+        z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a locale key such as greeting'), z.string()),
+      )
+      .optional(),
+    timezone: timeZone.default('UTC'),
+    /** When true, `send` refuses an edition until an editor approved it (`tidings edition approve`). */
+    requireApproval: z.boolean().default(false),
+    /** Cron expression (node-cron syntax, 5 or 6 fields) in the newsletter's time zone: when `tidings schedule` sends. */
+    schedule: cronExpression.optional(),
+    /** `at-slot`: everyone at the slot; `subscriber-local`: each reader at the slot's wall time in their own zone. */
+    deliver: z.enum(['at-slot', 'subscriber-local']).default('at-slot'),
+    /** Build the draft this long before the slot (default 2h with requireApproval, else 0). */
+    prepareAhead: optionalDuration,
+    /** How long after the slot an unapproved draft may still wait for approval. */
+    approvalDeadline: duration('1h'),
+    /** What happens to a draft still unapproved at approvalDeadline. */
+    onApprovalTimeout: z.enum(['send', 'skip']).default('skip'),
+    /** How late a slot missed while the scheduler was down may still go out. */
+    catchUp: duration('1h'),
+    /** Who gets the approval email (defaults to the global `editors`). */
+    editors: emailAddresses.optional(),
+    /** The sender's postal address, shown in the footer (CAN-SPAM and friends). */
+    postalAddress: z.string().default(''),
+    /** When true, anyone may join at `/s/<id>` (double opt-in by email) and add it on the preferences page. */
+    signup: z.boolean().default(false),
+    /** When true, sent editions are listed at `/archive/<id>` and in its Atom feed, and mails carry List-Archive. */
+    public: z.boolean().default(false),
+    summary: z
+      .strictObject({
+        maxWords: z.number().int().min(10).max(400).optional(),
+        maxSentences: z.number().int().min(1).max(10).optional(),
+      })
+      .optional(),
+  })
+  .transform((newsletter) => ({
+    ...newsletter,
+    prepareAhead: newsletter.prepareAhead ?? (newsletter.requireApproval ? 2 * 3_600_000 : 0),
+  }));
 
 const smtpTransport = z.strictObject({
   type: z.literal('smtp'),
@@ -103,7 +118,11 @@ const smtpTransport = z.strictObject({
   /** Silence on an open connection, e.g. no reply after DATA: the message becomes ambiguous. */
   socketTimeout: duration('60s'),
 });
-const outboxTransport = z.strictObject({ type: z.literal('outbox'), dir: z.string().default('outbox'), returnPath: z.string().optional() });
+const outboxTransport = z.strictObject({
+  type: z.literal('outbox'),
+  dir: z.string().default('outbox'),
+  returnPath: z.string().optional(),
+});
 
 export const transportSchema = z.discriminatedUnion('type', [smtpTransport, outboxTransport]);
 

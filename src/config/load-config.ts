@@ -51,7 +51,8 @@ export function interpolateEnv(
       return '';
     });
   }
-  if (Array.isArray(value)) return value.map((item, i) => interpolateEnv(item, env, `${at}[${i}]`, missing, wholeVariables, [...pathParts, i]));
+  if (Array.isArray(value))
+    return value.map((item, i) => interpolateEnv(item, env, `${at}[${i}]`, missing, wholeVariables, [...pathParts, i]));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
@@ -96,7 +97,9 @@ function coerceWholeVariables(
     if (!variable || typeof issue.input !== 'string') continue;
     const coerced = coerceVariable(issue.input, issue.expected as 'number' | 'boolean');
     if (coerced === null) {
-      problems.push(`${key}: environment variable ${variable.name} is ${JSON.stringify(issue.input)}, not a ${issue.expected}`);
+      problems.push(
+        `${key}: environment variable ${variable.name} is ${JSON.stringify(issue.input)}, not a ${issue.expected}`,
+      );
       continue;
     }
     setAt(document, variable.path, coerced);
@@ -115,7 +118,8 @@ export function formatIssuePath(issuePath: readonly PropertyKey[]): string {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
   // A bad record key (a category slug): zod's own text is "Invalid key in record".
   if (issue.code === 'invalid_key' && issue.issues[0]) return `bad key: ${issue.issues[0].message}`;
@@ -140,7 +144,12 @@ export interface ParseOptions {
 const isTransportPath = (problem: string) => problem.startsWith('transport.') || problem.startsWith('transport:');
 
 /** Validates an already-parsed document; throws ConfigError listing every problem. */
-export function parseConfig(raw: unknown, env: Record<string, string | undefined>, file = 'config', options: ParseOptions = {}): TidingsConfig {
+export function parseConfig(
+  raw: unknown,
+  env: Record<string, string | undefined>,
+  file = 'config',
+  options: ParseOptions = {},
+): TidingsConfig {
   let missing: string[] = [];
   const wholeVariables = new Map<string, WholeVariable>();
   const interpolated = interpolateEnv(raw ?? {}, env, '', missing, wholeVariables) as Record<string, unknown>;
@@ -158,7 +167,9 @@ export function parseConfig(raw: unknown, env: Record<string, string | undefined
     if (coercion.changed) result = configSchema.safeParse(interpolated, { reportInput: true });
   }
   // A variable that holds no number was reported with its name; zod's "expected number" adds nothing.
-  const coercedPaths = new Set(problems.slice(missing.length).map((problem) => problem.slice(0, problem.indexOf(': '))));
+  const coercedPaths = new Set(
+    problems.slice(missing.length).map((problem) => problem.slice(0, problem.indexOf(': '))),
+  );
   // A field whose variable is unset has said what is wrong; its emptiness is no news.
   const unsetPaths = new Set(missing.map((problem) => problem.slice(0, problem.indexOf(': '))));
   if (!result.success) {
@@ -166,7 +177,8 @@ export function parseConfig(raw: unknown, env: Record<string, string | undefined
       const prefix = formatIssuePath(issue.path);
       const variable = wholeVariables.get(prefix);
       const from = variable ? ` (from environment variable ${variable.name})` : '';
-      if (!unsetPaths.has(prefix) && !coercedPaths.has(prefix)) problems.push(`${prefix}: ${describeIssue(issue)}${from}`);
+      if (!unsetPaths.has(prefix) && !coercedPaths.has(prefix))
+        problems.push(`${prefix}: ${describeIssue(issue)}${from}`);
     }
   }
   problems.push(...checkSecretReferences(raw));
@@ -187,7 +199,9 @@ function checkSecretReferences(raw: unknown): string[] {
   const apiKey = (raw as { summaries?: { llm?: { apiKey?: unknown } } } | null)?.summaries?.llm?.apiKey;
   if (apiKey === undefined || apiKey === null) return [];
   if (typeof apiKey === 'string' && ENV_REFERENCE.test(apiKey.trim())) return [];
-  return ['summaries.llm.apiKey: must be an environment variable reference such as ${LLM_API_KEY}, without a fallback (a key written in the file is refused)'];
+  return [
+    'summaries.llm.apiKey: must be an environment variable reference such as ${LLM_API_KEY}, without a fallback (a key written in the file is refused)',
+  ];
 }
 
 /** Cross-field rules zod cannot see field by field. */
@@ -203,17 +217,24 @@ function checkReferences(config: TidingsConfig, file: string): TidingsConfig {
     if (ids.has(newsletter.id)) problems.push(`newsletters[${i}].id: "${newsletter.id}" is used by another newsletter`);
     ids.add(newsletter.id);
     newsletter.categories.forEach((slug, j) => {
-      if (!config.categories[slug]) problems.push(`newsletters[${i}].categories[${j}]: "${slug}" is not a configured category`);
+      if (!config.categories[slug])
+        problems.push(`newsletters[${i}].categories[${j}]: "${slug}" is not a configured category`);
     });
   });
   if (config.bounces.mailbox && !config.transport.returnPath) {
-    problems.push('bounces.mailbox (or maildir): needs transport.returnPath (bounces are tied to their delivery by its VERP address)');
+    problems.push(
+      'bounces.mailbox (or maildir): needs transport.returnPath (bounces are tied to their delivery by its VERP address)',
+    );
   }
   if (problems.length > 0) throw new ConfigError(file, problems);
   return config;
 }
 
-export function loadConfig(file: string, env: Record<string, string | undefined>, options: ParseOptions = {}): LoadedConfig {
+export function loadConfig(
+  file: string,
+  env: Record<string, string | undefined>,
+  options: ParseOptions = {},
+): LoadedConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -238,7 +259,9 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
     // expand to billions of nodes) before it takes the memory.
     raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    throw new ConfigError(file, [`(file): YAML aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT} alias uses); refused as a possible alias bomb (${(error as Error).message})`]);
+    throw new ConfigError(file, [
+      `(file): YAML aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT} alias uses); refused as a possible alias bomb (${(error as Error).message})`,
+    ]);
   }
   const config = parseConfig(raw, env, file, options);
   return { config, baseDir: path.dirname(path.resolve(file)), file, exists: true };

@@ -48,13 +48,12 @@ export const httpUrl = z.string().refine(
 
 export const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a slug: lowercase letters, digits and dashes');
 
-export const timeZone = z.string().refine(
-  isTimeZone,
-  { message: 'must be an IANA time zone such as Europe/Berlin' },
-);
+export const timeZone = z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' });
 
 /** A locale tag such as `de` or `pt-BR`: locale titles of categories, newsletters' strings. */
-export const localeTag = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a locale such as de or pt-BR');
+export const localeTag = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a locale such as de or pt-BR');
 
 export const cronExpression = z.string().superRefine((text, ctx) => {
   const parsed = parseCronExpression(text);
@@ -74,4 +73,6 @@ export const optionalDuration = z
     return ms;
   });
 
-export const emailAddresses = z.array(z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an email address such as editor@example.org'));
+export const emailAddresses = z.array(
+  z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an email address such as editor@example.org'),
+);

@@ -4,47 +4,46 @@ import { duration, httpUrl } from './schema-fields.ts';
 
 /** The web server, the editor desk and how article images reach readers. */
 
-export const webSchema = z
-  .strictObject({
-    /** Public base URL for unsubscribe, preferences and view-in-browser links. */
-    baseUrl: httpUrl.default('http://127.0.0.1:8080'),
-    host: z.string().default('127.0.0.1'),
-    port: z.number().int().min(0).max(65535).default(8080),
-    /** HMAC secret for subscriber links; keep it in the environment: `${TIDINGS_SECRET}`. */
-    // Empty (`${TIDINGS_SECRET:-}` with the variable unset) means "not set": Tidings then
-    // keeps a random secret in the data folder (src/app/link-secret.ts).
-    secret: z.preprocess(
-      (value) => (value === '' ? undefined : value),
-      z.string().min(16, 'must be at least 16 characters (set it from the environment)').optional(),
-    ),
-    /**
-     * Bearer token for `GET /metrics`; keep it in the environment: `${TIDINGS_METRICS_TOKEN:-}`.
-     * Unset (or empty), /metrics answers only clients on this machine that no proxy forwards.
-     */
-    metricsToken: z.preprocess(
-      (value) => (value === '' ? undefined : value),
-      z.string().min(16, 'must be at least 16 characters (set it from the environment)').optional(),
-    ),
-    /** mailto address for List-Unsubscribe. */
-    unsubscribeMailto: z.string().optional(),
-    /**
-     * Behind a reverse proxy: trust X-Forwarded-For from it (true, a hop count, or the
-     * proxy's addresses as "127.0.0.1,10.0.0.0/8"), so rate limits see the reader's address.
-     */
-    trustProxy: z.union([z.boolean(), z.number().int().min(1), z.string().min(1)]).default(false),
-    rateLimit: z
-      .strictObject({
-        /** Requests per minute from one address, across every page (static files and ops endpoints are not counted). */
-        perMinute: z.number().int().min(1).default(120),
-        /** Requests per minute of one logged-in desk session (pages, previews, progress), instead of perMinute. */
-        deskPerMinute: z.number().int().min(1).default(1200),
-        /** Signup form posts per hour from one address. */
-        signupPerHour: z.number().int().min(1).default(10),
-        /** Signup requests per day naming the same email address. */
-        signupPerAddressPerDay: z.number().int().min(1).default(3),
-      })
-      .prefault({}),
-  });
+export const webSchema = z.strictObject({
+  /** Public base URL for unsubscribe, preferences and view-in-browser links. */
+  baseUrl: httpUrl.default('http://127.0.0.1:8080'),
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** HMAC secret for subscriber links; keep it in the environment: `${TIDINGS_SECRET}`. */
+  // Empty (`${TIDINGS_SECRET:-}` with the variable unset) means "not set": Tidings then
+  // keeps a random secret in the data folder (src/app/link-secret.ts).
+  secret: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().min(16, 'must be at least 16 characters (set it from the environment)').optional(),
+  ),
+  /**
+   * Bearer token for `GET /metrics`; keep it in the environment: `${TIDINGS_METRICS_TOKEN:-}`.
+   * Unset (or empty), /metrics answers only clients on this machine that no proxy forwards.
+   */
+  metricsToken: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().min(16, 'must be at least 16 characters (set it from the environment)').optional(),
+  ),
+  /** mailto address for List-Unsubscribe. */
+  unsubscribeMailto: z.string().optional(),
+  /**
+   * Behind a reverse proxy: trust X-Forwarded-For from it (true, a hop count, or the
+   * proxy's addresses as "127.0.0.1,10.0.0.0/8"), so rate limits see the reader's address.
+   */
+  trustProxy: z.union([z.boolean(), z.number().int().min(1), z.string().min(1)]).default(false),
+  rateLimit: z
+    .strictObject({
+      /** Requests per minute from one address, across every page (static files and ops endpoints are not counted). */
+      perMinute: z.number().int().min(1).default(120),
+      /** Requests per minute of one logged-in desk session (pages, previews, progress), instead of perMinute. */
+      deskPerMinute: z.number().int().min(1).default(1200),
+      /** Signup form posts per hour from one address. */
+      signupPerHour: z.number().int().min(1).default(10),
+      /** Signup requests per day naming the same email address. */
+      signupPerAddressPerDay: z.number().int().min(1).default(3),
+    })
+    .prefault({}),
+});
 
 /** The editor desk under /desk: sessions, lockout and login limits (docs/operations.md, "The editor desk"). */
 export const deskSchema = z

@@ -21,12 +21,14 @@ export interface CandidateSentence {
 
 const TERMINAL = /[.!?\u2026\u3002\uff01\uff1f]["'\u201d\u2019\u00bb)\]]*$/;
 // "By Jane Harlow, Transport Correspondent": a name of capitalised words, then an optional role.
-const BYLINE = /^(?:[Bb]y|BY|[Ww]ords by|[Rr]eporting by|[Ww]ritten by|[Vv]on|[Pp]ar|[Pp]or|[Оо]т)\s+\p{Lu}[\p{L}.'\u2019-]*(?:\s+(?:\p{Lu}[\p{L}.'\u2019-]*|and|&|de|van|von|der|la))*\s*(?:(?:[,|\u2013\u2014]|\s-)\s*.*)?$/u;
+const BYLINE =
+  /^(?:[Bb]y|BY|[Ww]ords by|[Rr]eporting by|[Ww]ritten by|[Vv]on|[Pp]ar|[Pp]or|[Оо]т)\s+\p{Lu}[\p{L}.'\u2019-]*(?:\s+(?:\p{Lu}[\p{L}.'\u2019-]*|and|&|de|van|von|der|la))*\s*(?:(?:[,|\u2013\u2014]|\s-)\s*.*)?$/u;
 const CREDIT =
   /^(?:photo|photos|image|images|picture|pictures|photograph|credit|caption|source|illustration|video)\s*(?:credit)?\s*[:\-\u2013\u2014|]|image (?:copyright|caption)|media caption|\((?:getty|reuters|ap|afp|pa|epa|bloomberg|shutterstock|alamy)(?: images| photo| media)?\)|\b(?:getty images|shutterstock|alamy|ap photo|afp photo|reuters\/[a-z]+)\s*$/i;
 const CALL_TO_ACTION =
   /^(?:read more|read the full|click here|subscribe|sign up|follow us|follow @|share this|advertisement|related:|related articles|more on this|continue reading|listen to|watch:|download the)(?![a-z])|\b(?:click here|subscribe (?:now|to our|today)|sign up (?:for|to) our)\b/i;
-const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+const MONTH =
+  '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
 const DATE_ONLY = new RegExp(
   `^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\\s*)?(?:${MONTH}\\s+\\d{1,2},?\\s*\\d{0,4}|\\d{1,2}\\s+${MONTH},?\\s*\\d{0,4}|\\d{4}-\\d{2}-\\d{2})(?:[,\\s]+\\d{1,2}[:.]\\d{2}\\s*(?:am|pm|[a-z]{2,4})?)?[.\\s]*$`,
   'i',
@@ -64,7 +66,9 @@ export function isNameList(sentence: string): boolean {
   const separators = sentence.match(/[;,]/g)?.length ?? 0;
   if (separators < 4) return false;
   const words = sentence.split(/\s+/).filter((w) => /\p{L}/u.test(w));
-  const lower = words.filter((w) => /^[("']?\p{Ll}/u.test(w) && !/^(?:and|capt|c|v|vs)\b/.test(w.replace(/^[("']/, '')));
+  const lower = words.filter(
+    (w) => /^[("']?\p{Ll}/u.test(w) && !/^(?:and|capt|c|v|vs)\b/.test(w.replace(/^[("']/, '')),
+  );
   return lower.length <= Math.max(1, words.length * 0.15);
 }
 

@@ -16,7 +16,8 @@
  * sentence before it.
  */
 
-const PRONOUN = "(?:he|she|it|they|this|these|those|that|his|her|its|their|him|them|such|both|neither|either|it(?:'|\u2019)s|they(?:'|\u2019)(?:re|ve|ll|d)|he(?:'|\u2019)s|she(?:'|\u2019)s)";
+const PRONOUN =
+  "(?:he|she|it|they|this|these|those|that|his|her|its|their|him|them|such|both|neither|either|it(?:'|\u2019)s|they(?:'|\u2019)(?:re|ve|ll|d)|he(?:'|\u2019)s|she(?:'|\u2019)s)";
 
 // Nouns that, after "the", refer back to something already named in the article.
 const BACK_NOUN =
@@ -31,12 +32,14 @@ const BACK_NOUN =
 
 const DEFINITE = `the\\s+(?:${BACK_NOUN}|\\d+-year-old)`;
 // Connectives that may stand before the subject without changing what it refers to.
-const CONNECTIVE = '(?:(?:and|but|so|yet|or|also|however|meanwhile|still|instead|then|now|later|indeed|moreover|furthermore)\\b,?\\s+)*';
+const CONNECTIVE =
+  '(?:(?:and|but|so|yet|or|also|however|meanwhile|still|instead|then|now|later|indeed|moreover|furthermore)\\b,?\\s+)*';
 const OPENERS = /^["'\u201c\u2018(\u00ab]+/;
 // "Despite this, …", "Because of that, …", "After it, …": an opening phrase pointing back.
 const INTRO_ENDING_IN_PRONOUN = /^[^,;:]{0,40}?\b(?:this|that|these|those|it|them)\s*,/i;
 // `"We are ready," she said.`: the speaker of the main clause is a pronoun.
-const PRONOUN_SPEAKER = /["\u201d\u2019],?\s+(?:he|she|they|it)\s+(?:said|says|added|adds|told|tells|insisted|argued|warned|explained|claimed|wrote|continued|went on)\b/i;
+const PRONOUN_SPEAKER =
+  /["\u201d\u2019],?\s+(?:he|she|they|it)\s+(?:said|says|added|adds|told|tells|insisted|argued|warned|explained|claimed|wrote|continued|went on)\b/i;
 
 const LEANING_START = new RegExp(`^${CONNECTIVE}(?:${PRONOUN}|${DEFINITE})(?![\\p{L}\\p{N}-])`, 'iu');
 // "On Tuesday, she said…": a short introductory phrase (up to 8 words) ending in a comma.
@@ -50,12 +53,15 @@ export function leansOnPrevious(sentence: string): boolean {
   const phrase = INTRO_ENDING_IN_PRONOUN.exec(text);
   if (phrase && phrase[0].split(/\s+/).length <= 6) return true;
   const intro = INTRO_THEN_SUBJECT.exec(text);
-  return intro !== null && intro[0].split(/\s+/).length <= 10 && !startsWithDummyIt(text.slice(text.indexOf(',') + 1).trim());
+  return (
+    intro !== null && intro[0].split(/\s+/).length <= 10 && !startsWithDummyIt(text.slice(text.indexOf(',') + 1).trim())
+  );
 }
 
 // "It is expected that…", "It was not clear whether…": "it" as a grammatical placeholder
 // refers to nothing earlier, so the sentence stands alone.
-const DUMMY_IT = /^(?:it\s+(?:is|was|has been|had been|will be|would be|remains|seems|seemed|appears|appeared)\s+(?:not\s+)?(?:expected|likely|unlikely|thought|believed|understood|estimated|feared|hoped|clear|unclear|possible|impossible|important|hard|difficult|easy|too early|time|the first|now|still|also|reported|said|claimed|alleged)\b|it\s+(?:emerged|follows|comes as|came as|comes after|came after|comes amid|came amid))/i;
+const DUMMY_IT =
+  /^(?:it\s+(?:is|was|has been|had been|will be|would be|remains|seems|seemed|appears|appeared)\s+(?:not\s+)?(?:expected|likely|unlikely|thought|believed|understood|estimated|feared|hoped|clear|unclear|possible|impossible|important|hard|difficult|easy|too early|time|the first|now|still|also|reported|said|claimed|alleged)\b|it\s+(?:emerged|follows|comes as|came as|comes after|came after|comes amid|came amid))/i;
 
 function startsWithDummyIt(text: string): boolean {
   return DUMMY_IT.test(text.replace(new RegExp(`^${CONNECTIVE}`, 'i'), ''));

@@ -23,7 +23,9 @@ export interface ArticleForCategory {
 
 /** Lower-case, accents folded, every run of non-letters a single space, padded with spaces. */
 function normalizeForMatch(text: string): string {
-  return ` ${foldAccents(text.toLowerCase()).replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+  return ` ${foldAccents(text.toLowerCase())
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()} `;
 }
 
 function countPhrase(haystack: string, phrase: string): number {

@@ -131,7 +131,10 @@ export class CategoryModel {
 
   /** Categories the model may predict: those with at least `minExamples` examples. */
   get categories(): string[] {
-    return [...this.#perCategory].filter(([, n]) => n >= this.minExamples).map(([name]) => name).sort();
+    return [...this.#perCategory]
+      .filter(([, n]) => n >= this.minExamples)
+      .map(([name]) => name)
+      .sort();
   }
 
   get exampleCount(): number {
@@ -162,7 +165,10 @@ export class CategoryModel {
   }
 
   #termCounts(article: { title: string; text: string }): Map<string, number> {
-    return termCounts(article, { titleWeight: this.#options.titleWeight, bigramWeight: this.#options.bigramWeight ?? 0 });
+    return termCounts(article, {
+      titleWeight: this.#options.titleWeight,
+      bigramWeight: this.#options.bigramWeight ?? 0,
+    });
   }
 
   #score(article: { title: string; text: string }): { predictions: CategoryPrediction[]; known: boolean } {
@@ -184,7 +190,10 @@ export class CategoryModel {
     if (categories.length === 0) return null;
     const slot = new Map(categories.map((c, k) => [c, k]));
     const used = this.#examples.filter((e) => e.categories.some((c) => slot.has(c)));
-    const vectorizer = TfidfVectorizer.fit(used.map((e) => e.counts), { minDf: this.#options.minDf ?? 1 });
+    const vectorizer = TfidfVectorizer.fit(
+      used.map((e) => e.counts),
+      { minDf: this.#options.minDf ?? 1 },
+    );
     const training = used.map((e) => {
       const target = new Float64Array(categories.length);
       const mine = e.categories.filter((c) => slot.has(c));

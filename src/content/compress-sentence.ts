@@ -68,7 +68,8 @@ const FINAL_RELATIVE = new RegExp(`,\\s+(?:who|which|where)\\s+${CLAUSE_CHAR}{3,
 // So the word after it must look like the main clause's verb or an adverb.
 const MAIN_VERB =
   /^(?:is|was|are|were|has|had|have|will|would|can|could|may|might|must|should|shall|did|does|do|also|now|still|then|already|said|told|made|took|won|lost|left|came|went|got|gave|saw|became|began|held|paid|sold|bought|rose|fell|grew|hit|put|set|cut|ran|met|led|kept|brought|thought|found|\p{Ll}{2,}ed|\p{Ll}{3,}ly|\p{Ll}{2,}[^s\P{Ll}]s)$/u;
-const NOT_A_VERB = /^(?:this|thus|less|across|towards|afterwards|perhaps|unless|plus|various|previous|its|his|hers|ours|yours|theirs|besides|news|series|hundreds|thousands|millions|billions|us|bus|gas)$/;
+const NOT_A_VERB =
+  /^(?:this|thus|less|across|towards|afterwards|perhaps|unless|plus|various|previous|its|his|hers|ours|yours|theirs|besides|news|series|hundreds|thousands|millions|billions|us|bus|gas)$/;
 
 /** Removes non-restrictive who/which clauses set off by commas. */
 export function dropRelativeClause(sentence: string): string {
@@ -108,7 +109,10 @@ export function dropFinalParticiple(sentence: string): string {
   return kept + sentence.slice(match.index + match[0].length);
 }
 
-const SPEECH_DAY = new RegExp(`\\b(said|says|announced|confirmed|revealed|told [^,.;"]{1,40}?|warned|added|reported)\\s+on\\s+${WEEKDAY}\\b`, 'g');
+const SPEECH_DAY = new RegExp(
+  `\\b(said|says|announced|confirmed|revealed|told [^,.;"]{1,40}?|warned|added|reported)\\s+on\\s+${WEEKDAY}\\b`,
+  'g',
+);
 /**
  * Removes the weekday after a verb of saying ("said on Friday that…" → "said that…").
  * A weekday anywhere else stays: "On Saturday, it will compete…" tells when it happens.
@@ -120,9 +124,13 @@ export function dropSpeechDay(sentence: string): string {
 // "Mr Ebbers, 63, is accused…": an age between commas.
 const AGE = /,\s+\d{1,3},\s+(?=\p{Ll})(?!who\b|which\b)/gu;
 // "…to £5m, up from £3m a year earlier.": the comparison closing a figure.
-const FINAL_COMPARISON = new RegExp(`,\\s+(?:(?:up|down)\\s+from|compared\\s+(?:with|to))\\s+${CLAUSE_CHAR}{2,60}?${SENTENCE_END}`, 'u');
+const FINAL_COMPARISON = new RegExp(
+  `,\\s+(?:(?:up|down)\\s+from|compared\\s+(?:with|to))\\s+${CLAUSE_CHAR}{2,60}?${SENTENCE_END}`,
+  'u',
+);
 // "Speaking at a conference in Leeds, Mr Brown said…", "In a statement, the firm said…".
-const SETTING = /^(?:(?:Speaking|Writing)\s+(?:at|to|on|in|after|before|during|from)\s+[^,;:"\u201c\u201d]{3,80}|In a (?:statement|letter|report|blog post|interview)(?:\s+[^,;:"\u201c\u201d]{1,40})?),\s+(?=\p{L})/u;
+const SETTING =
+  /^(?:(?:Speaking|Writing)\s+(?:at|to|on|in|after|before|during|from)\s+[^,;:"\u201c\u201d]{3,80}|In a (?:statement|letter|report|blog post|interview)(?:\s+[^,;:"\u201c\u201d]{1,40})?),\s+(?=\p{L})/u;
 
 /**
  * Removes an age between commas, a closing "up from…" / "compared with…", and an
@@ -145,7 +153,9 @@ const RULES = [dropAside, dropOpeningConnective, dropRelativeClause, dropDetail,
 /** The sentence with every rule applied, or the sentence itself when nothing safe is left. */
 export function compressSentence(sentence: string): string {
   if (QUOTE_MARK.test(sentence)) return sentence; // a quotation is the speaker's words: untouched
-  const out = RULES.reduce((text, rule) => rule(text), sentence).replace(/\s{2,}/g, ' ').trim();
+  const out = RULES.reduce((text, rule) => rule(text), sentence)
+    .replace(/\s{2,}/g, ' ')
+    .trim();
   if (out.split(/\s+/).length < MIN_WORDS || !/[.!?]["'\u201d\u2019)]*$/.test(out)) return sentence;
   return out;
 }

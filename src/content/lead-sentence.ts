@@ -5,7 +5,8 @@
  * Each kind is a pure predicate on one sentence's text so it can be tested alone.
  */
 
-const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+const MONTH =
+  '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
 const WEEKDAY = '(?:mon|tues|wednes|thurs|fri|satur|sun)day';
 const DATE = `(?:${WEEKDAY},?\\s*)?(?:${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?,?(?:\\s*\\d{4})?|\\d{1,2}(?:st|nd|rd|th)?\\s+${MONTH},?(?:\\s*\\d{4})?|\\d{4}-\\d{2}-\\d{2}|${WEEKDAY})`;
 const TIME = '(?:\\d{1,2}[:.]\\d{2}\\s*(?:am|pm)?(?:\\s*[a-z]{2,4})?|\\d{1,2}\\s*(?:am|pm))';
@@ -70,7 +71,7 @@ const TEASER_OPENING = new RegExp(
     "here(?:'|\u2019)?s (?:what|why|how|everything|the)",
     'here (?:is|are) (?:what|why|how|everything|the)',
     '(?:this|that) is (?:what|why|how) ',
-    "(?:what|everything) you (?:need|want) to know",
+    '(?:what|everything) you (?:need|want) to know',
     "you (?:won(?:'|\u2019)t|will not|may not|might not) believe",
     "it(?:'|\u2019)s (?:that time of (?:the )?year|been a)",
     'find out (?:what|why|how)',

@@ -24,6 +24,7 @@ export function lightStem(word: string): string {
   else if (/(?:sses|xes|ches|shes)$/.test(w)) w = w.slice(0, -2);
   else if (w.endsWith('s') && !/(?:ss|us|is|ous)$/.test(w)) w = w.slice(0, -1);
   if (w.endsWith('ing') && w.length > 5 && VOWEL.test(w.slice(0, -3))) return repairStem(w.slice(0, -3));
-  if (w.endsWith('ed') && w.length > 4 && VOWEL.test(w.slice(0, -2)) && !w.endsWith('eed')) return repairStem(w.slice(0, -2));
+  if (w.endsWith('ed') && w.length > 4 && VOWEL.test(w.slice(0, -2)) && !w.endsWith('eed'))
+    return repairStem(w.slice(0, -2));
   return w;
 }

@@ -43,7 +43,16 @@ export interface RankingTuning {
 }
 
 export const DEFAULT_RANKING: RankingTuning = {
-  weights: { frequency: 0.284, textRank: 2.768, second: 0.024, position: 0.085, length: -0.014, openingQuote: -0.347, title: 0.378, bias: -0.741 },
+  weights: {
+    frequency: 0.284,
+    textRank: 2.768,
+    second: 0.024,
+    position: 0.085,
+    length: -0.014,
+    openingQuote: -0.347,
+    title: 0.378,
+    bias: -0.741,
+  },
   frequencyDamping: 0.8,
   wordCost: 0.5,
   maxOverlap: 0.6,

@@ -102,7 +102,13 @@ export function selectSentences(
   const chosen: RankedSentence[] = [];
   const consider = (score: number) => {
     if (chosen.length < minSentences) return;
-    if (!isSelfContained(chosen.map((s) => s.index), leans)) return;
+    if (
+      !isSelfContained(
+        chosen.map((s) => s.index),
+        leans,
+      )
+    )
+      return;
     if (score > bestScore) {
       bestScore = score;
       best = [...chosen];

@@ -65,7 +65,14 @@ export function softmaxInPlace(logits: Float64Array): Float64Array {
 }
 
 /** Loss and gradient of the objective at `w` (gradient written into `grad`). */
-function lossAndGradient(w: Float64Array, grad: Float64Array, examples: readonly SoftmaxExample[], classes: number, features: number, l2: number): number {
+function lossAndGradient(
+  w: Float64Array,
+  grad: Float64Array,
+  examples: readonly SoftmaxExample[],
+  classes: number,
+  features: number,
+  l2: number,
+): number {
   const biases = classes * features;
   const n = examples.length;
   const p = new Float64Array(classes);
@@ -101,13 +108,19 @@ function dot(a: Float64Array, b: Float64Array): number {
   return sum;
 }
 
-export function trainSoftmax(examples: readonly SoftmaxExample[], classes: number, features: number, options: SoftmaxOptions = {}): SoftmaxModel {
+export function trainSoftmax(
+  examples: readonly SoftmaxExample[],
+  classes: number,
+  features: number,
+  options: SoftmaxOptions = {},
+): SoftmaxModel {
   const l2 = options.l2 ?? 1e-4;
   const maxIterations = options.maxIterations ?? 200;
   const tolerance = options.tolerance ?? 1e-4;
   const size = classes * features + classes;
   const memory = 10;
-  if (options.start && options.start.weights.length !== size) throw new RangeError('start model has other classes or features');
+  if (options.start && options.start.weights.length !== size)
+    throw new RangeError('start model has other classes or features');
   let w = options.start ? Float64Array.from(options.start.weights) : new Float64Array(size);
   let grad = new Float64Array(size);
   let loss = lossAndGradient(w, grad, examples, classes, features, l2);

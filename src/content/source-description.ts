@@ -19,7 +19,8 @@ import { countWords, foldAccents } from './text-tokens.ts';
 export const MIN_DESCRIPTION_WORDS = 12;
 export const DESCRIPTION_SLACK = 1.3;
 
-const HTML_JUNK = /<\/?[a-z][^>]*>|&(?:[a-z]+|#\d+|#x[0-9a-f]+);|appeared first on|continue reading|read more|\[\s*(?:…|\.\.\.)\s*\]/i;
+const HTML_JUNK =
+  /<\/?[a-z][^>]*>|&(?:[a-z]+|#\d+|#x[0-9a-f]+);|appeared first on|continue reading|read more|\[\s*(?:…|\.\.\.)\s*\]/i;
 const TRUNCATED = /(?:…|\.\.\.|\[\s*(?:…|\.\.\.)\s*\])\s*$/;
 const ONLY_URL = /^\s*https?:\/\/\S+\s*$/i;
 

@@ -73,7 +73,10 @@ export function summarize(
   if (!isEnglishArticle(article.language, article.text) || sentences.length <= options.minSentences) {
     return { summary: joinSentences(leadSentences(sentences, options)), method: 'lead' };
   }
-  const lead = newsLeadIndex(sentences.map((s) => s.text), leansOnPrevious);
+  const lead = newsLeadIndex(
+    sentences.map((s) => s.text),
+    leansOnPrevious,
+  );
   const ranked = rankSentences(sentences, article.title, tuning);
   const chosen = selectSentences(ranked, options, tuning, lead >= 0 ? lead : undefined, compressSentence);
   return { summary: joinSentences(chosen), method: 'extractive' };

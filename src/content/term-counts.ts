@@ -46,7 +46,10 @@ function addRuns(counts: Map<string, number>, runs: string[][], weight: number, 
 }
 
 /** Term counts of an article (terms are stems, or two stems joined by a space). */
-export function termCounts(article: { title: string; text: string }, options: TermCountOptions = {}): Map<string, number> {
+export function termCounts(
+  article: { title: string; text: string },
+  options: TermCountOptions = {},
+): Map<string, number> {
   const counts = new Map<string, number>();
   const bigramWeight = options.bigramWeight ?? 0;
   const stem = options.stem ?? true;

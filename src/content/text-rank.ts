@@ -17,14 +17,16 @@ export function textRank(sentences: readonly (readonly string[])[], damping = 0.
   const n = sentences.length;
   if (n === 0) return [];
   const ids = new Map<string, number>();
-  const termIds = sentences.map((words) => words.map((w) => {
-    let id = ids.get(w);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(w, id);
-    }
-    return id;
-  }));
+  const termIds = sentences.map((words) =>
+    words.map((w) => {
+      let id = ids.get(w);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(w, id);
+      }
+      return id;
+    }),
+  );
   const counts = termIds.map((list) => {
     const dense = new Float64Array(ids.size);
     for (const id of list) dense[id] = dense[id]! + 1;

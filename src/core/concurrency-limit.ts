@@ -5,7 +5,8 @@
 export type ConcurrencyLimit = <T>(task: () => Promise<T>) => Promise<T>;
 
 export function createConcurrencyLimit(max: number): ConcurrencyLimit {
-  if (!Number.isInteger(max) || max < 1) throw new RangeError(`concurrency limit must be a positive integer (got ${max})`);
+  if (!Number.isInteger(max) || max < 1)
+    throw new RangeError(`concurrency limit must be a positive integer (got ${max})`);
   let active = 0;
   const waiting: (() => void)[] = [];
   const release = () => {

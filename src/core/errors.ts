@@ -48,7 +48,11 @@ export class TidingsError extends Error {
   /** Where the problem is: a file path with line, a URL, a config path. */
   readonly where: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { where?: string; retryable?: boolean; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { where?: string; retryable?: boolean; cause?: unknown } = {},
+  ) {
     super(options.where ? `${options.where}: ${message}` : message, { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

@@ -32,7 +32,10 @@ export function isHttpUrl(value: unknown): value is string {
  * Resolves a URL against the first base that yields an absolute http(s) URL. A value
  * with another scheme is refused outright rather than resolved as a relative path.
  */
-export function resolveHttpUrl(value: string | null | undefined, bases: readonly (string | null | undefined)[]): string | null {
+export function resolveHttpUrl(
+  value: string | null | undefined,
+  bases: readonly (string | null | undefined)[],
+): string | null {
   const absolute = toHttpUrl(value);
   if (absolute || !value) return absolute;
   if (/^\s*[a-z][a-z0-9+.-]*:/i.test(value) && !/^\s*https?:/i.test(value)) return null;

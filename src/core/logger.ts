@@ -45,7 +45,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     return pino({ level, base: undefined, hooks }, pretty);
   }
   const destination = options.destination ?? pino.destination({ fd: 2, sync: true });
-  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination as pino.DestinationStream);
+  return pino(
+    { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
+    destination as pino.DestinationStream,
+  );
 }
 
 export function createSilentLogger(): Logger {

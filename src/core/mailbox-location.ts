@@ -39,8 +39,10 @@ export function parseMailboxLocation(value: string): MailboxLocation | string {
     return `${JSON.stringify(value)} is not a valid URL`;
   }
   const scheme = url.protocol.slice(0, -1).toLowerCase();
-  if (scheme !== 'imap' && scheme !== 'imaps') return `${scheme}:// is not a mailbox: give a Maildir path or an imaps://user@host/INBOX URL`;
-  if (url.password) return 'the URL holds a password: remove it and set it in the environment (bounces.passwordEnv, default TIDINGS_BOUNCES_PASSWORD)';
+  if (scheme !== 'imap' && scheme !== 'imaps')
+    return `${scheme}:// is not a mailbox: give a Maildir path or an imaps://user@host/INBOX URL`;
+  if (url.password)
+    return 'the URL holds a password: remove it and set it in the environment (bounces.passwordEnv, default TIDINGS_BOUNCES_PASSWORD)';
   if (!url.hostname) return 'the URL names no host';
   if (!url.username) return 'the URL names no user (imaps://user@host/INBOX)';
   if (url.search || url.hash) return 'the URL cannot have a query or a fragment';

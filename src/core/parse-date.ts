@@ -48,7 +48,8 @@ const FREE_TEXT_ZONE = new RegExp(
 );
 const FREE_TEXT_TIME = /[\s,|·—–-](\d{1,2})[:.h](\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(?:([ap])\.?m\.?)?(?=[\s,)|])/i;
 /** Day first (dotted European) or year first; a US slash date is refused below. */
-const FREE_TEXT_NUMERIC = /(?:^|\s)(\d{1,2})[./](\d{1,2})[./](\d{4})(?=\s|,|$)|(?:^|\s)(\d{4})[./](\d{1,2})[./](\d{1,2})(?=\s|,|$)/;
+const FREE_TEXT_NUMERIC =
+  /(?:^|\s)(\d{1,2})[./](\d{1,2})[./](\d{4})(?=\s|,|$)|(?:^|\s)(\d{4})[./](\d{1,2})[./](\d{1,2})(?=\s|,|$)/;
 
 export function parseDate(raw: string | number | null | undefined): string | null {
   if (raw === null || raw === undefined) return null;
@@ -99,7 +100,12 @@ function parseMonthFirst(text: string): string | null {
 }
 
 /** The TIME groups → hour (24-hour clock), minute, second, millisecond; zeros when absent. */
-function clockTime([hour, minute, second, fraction, meridiem]: (string | undefined)[]): [number, number, number, number] {
+function clockTime([hour, minute, second, fraction, meridiem]: (string | undefined)[]): [
+  number,
+  number,
+  number,
+  number,
+] {
   return [to24Hour(num(hour), meridiem), num(minute), num(second), millis(fraction)];
 }
 
@@ -159,11 +165,32 @@ function numericOffset(text: string): number | null {
 }
 
 /** Month is 1–12. Null for impossible dates such as 31 February. */
-function build(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number, offsetMinutes: number): string | null {
-  if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return null;
+function build(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  ms: number,
+  offsetMinutes: number,
+): string | null {
+  if (
+    year < 1000 ||
+    year > 9999 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 31 ||
+    hour > 24 ||
+    minute > 59 ||
+    second > 60
+  )
+    return null;
   if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return null;
   // A leap second (":60") is read as the second before it.
-  const time = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), Math.round(ms)) - offsetMinutes * 60_000;
+  const time =
+    Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), Math.round(ms)) - offsetMinutes * 60_000;
   return Number.isFinite(time) ? new Date(time).toISOString() : null;
 }
 

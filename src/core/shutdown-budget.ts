@@ -37,7 +37,13 @@ export class ShutdownBudget {
       this.#expired.signal.addEventListener('abort', onExpired, { once: true });
     });
     try {
-      return await Promise.race([work.then(() => true, () => true), expired]);
+      return await Promise.race([
+        work.then(
+          () => true,
+          () => true,
+        ),
+        expired,
+      ]);
     } finally {
       this.#expired.signal.removeEventListener('abort', onExpired!);
     }

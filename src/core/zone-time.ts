@@ -29,7 +29,14 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let format = formatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-CA', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
     formatters.set(timeZone, format);
   }
@@ -47,7 +54,8 @@ export interface WallTime {
 /** The wall time of an instant in a zone (seconds dropped). */
 export function wallTimeAt(at: Date | number, timeZone: string): WallTime {
   const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(at)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  for (const part of formatterFor(timeZone).formatToParts(at))
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
   return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute! };
 }
 
@@ -119,10 +127,18 @@ export function parseInstant(text: string, timeZone?: string): Date | null {
   const trimmed = text.trim();
   const local = ISO_LOCAL.exec(trimmed);
   if (local) {
-    const [year, month, day, hour, minute, second] = local.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+    const [year, month, day, hour, minute, second] = local.slice(1).map((part) => Number(part ?? 0)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     // Date.UTC rolls 2026-13-40 over into 2027; a real calendar time survives the round trip.
     const asUtc = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-    const real = asUtc.getUTCMonth() === month - 1 && asUtc.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+    const real =
+      asUtc.getUTCMonth() === month - 1 && asUtc.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
     if (!real) return null;
     if (!timeZone) return asUtc;
     return new Date(instantOfWallTime({ year, month, day, hour, minute }, timeZone).at + second * 1000);

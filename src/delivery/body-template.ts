@@ -73,13 +73,17 @@ export class BodyTemplate {
    * `text` is the rendered part with its tokens; `boundary` the multipart boundary the
    * message uses (an unencoded part must not contain it; quoted-printable never can, `=` being encoded).
    */
-  constructor(text: string, private readonly boundary: string) {
+  constructor(
+    text: string,
+    private readonly boundary: string,
+  ) {
     // The CRLF after the last line belongs to the delimiter that follows the part.
     const lines = `${toCrlf(text)}\r\n`;
     const split = splitAtTokens(lines);
     this.slots = split.slots;
     this.qpStatics = split.parts.map((part) => staticPiece(encodeQuotedPrintablePiece(part)));
-    const usable = longestLineOctets(split.parts.join('')) <= MAX_LINE_OCTETS && !/\0/.test(lines) && !lines.includes(boundary);
+    const usable =
+      longestLineOctets(split.parts.join('')) <= MAX_LINE_OCTETS && !/\0/.test(lines) && !lines.includes(boundary);
     this.identity = usable ? identityEntries(split.parts, split.slots) : null;
     this.identityAscii = /^[\x00-\x7f]*$/.test(lines);
   }
@@ -123,7 +127,9 @@ export class BodyTemplate {
       pieces,
       canonical: () => {
         let next = 0;
-        return identity.map((entry) => (isStatic(entry) ? canonicalOf(entry) : Buffer.from(canonicalizeLines(lines[next++]!), 'utf8')));
+        return identity.map((entry) =>
+          isStatic(entry) ? canonicalOf(entry) : Buffer.from(canonicalizeLines(lines[next++]!), 'utf8'),
+        );
       },
     };
   }

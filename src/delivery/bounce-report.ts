@@ -1,4 +1,3 @@
-
 /**
  * Reads what comes back to the return path: delivery status notifications (RFC 3464,
  * `multipart/report; report-type=delivery-status`) and complaint feedback reports (ARF,
@@ -68,7 +67,9 @@ interface MimePart {
 
 function splitHead(text: string): { head: string; body: string } {
   const match = /\r?\n\r?\n/.exec(text);
-  return match ? { head: text.slice(0, match.index), body: text.slice(match.index + match[0].length) } : { head: text, body: '' };
+  return match
+    ? { head: text.slice(0, match.index), body: text.slice(match.index + match[0].length) }
+    : { head: text, body: '' };
 }
 
 /** `type/subtype; name=value; name="value"` → the type (lower case) and the parameters. */
@@ -77,7 +78,14 @@ function parseContentType(value: string | undefined): { type: string; params: Ma
   const params = new Map<string, string>();
   for (const param of rest) {
     const eq = param.indexOf('=');
-    if (eq > 0) params.set(param.slice(0, eq).trim().toLowerCase(), param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
+    if (eq > 0)
+      params.set(
+        param.slice(0, eq).trim().toLowerCase(),
+        param
+          .slice(eq + 1)
+          .trim()
+          .replace(/^"(.*)"$/, '$1'),
+      );
   }
   return { type: type.trim().toLowerCase(), params };
 }
@@ -86,7 +94,12 @@ function decodeBody(body: string, encoding: string | undefined): string {
   const kind = (encoding ?? '').trim().toLowerCase();
   if (kind === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
   if (kind === 'quoted-printable') {
-    return Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
+    return Buffer.from(
+      body
+        .replace(/=\r?\n/g, '')
+        .replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+      'latin1',
+    ).toString('utf8');
   }
   return body;
 }
@@ -107,7 +120,12 @@ function splitParts(body: string, boundary: string): MimePart[] {
 function addressesIn(value: string | undefined): string[] {
   if (!value) return [];
   const bracketed = [...value.matchAll(/<([^<>\s]+@[^<>\s]+)>/g)].map((m) => m[1]!);
-  return bracketed.length ? bracketed : value.split(',').map((a) => a.trim()).filter((a) => a.includes('@'));
+  return bracketed.length
+    ? bracketed
+    : value
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a.includes('@'));
 }
 
 function headerAddresses(fields: Fields): string[] {
@@ -133,18 +151,29 @@ function part(report: Report, ...types: string[]): MimePart | undefined {
 
 function readDsn(mail: Report): FeedbackReport {
   const statusPart = part(mail, 'message/delivery-status', 'message/global-delivery-status');
-  if (!statusPart) return { kind: 'malformed', reason: 'report-type=delivery-status without a message/delivery-status part' };
+  if (!statusPart)
+    return { kind: 'malformed', reason: 'report-type=delivery-status without a message/delivery-status part' };
   const blocks = parseFieldBlocks(statusPart.body);
   const recipients = blocks.slice(1).filter((block) => block.has('action') || block.has('status'));
-  if (!recipients.length) return { kind: 'malformed', reason: 'the delivery status has no per-recipient fields (Action, Status)' };
-  const addresses = [...headerAddresses(mail.fields), ...returnedReturnPath(part(mail, 'message/rfc822', 'text/rfc822-headers', 'message/global'))];
+  if (!recipients.length)
+    return { kind: 'malformed', reason: 'the delivery status has no per-recipient fields (Action, Status)' };
+  const addresses = [
+    ...headerAddresses(mail.fields),
+    ...returnedReturnPath(part(mail, 'message/rfc822', 'text/rfc822-headers', 'message/global')),
+  ];
   // The worst outcome wins: one failed recipient makes it a bounce.
-  const failed = recipients.find((block) => (block.get('action') ?? '').toLowerCase() === 'failed') ??
+  const failed =
+    recipients.find((block) => (block.get('action') ?? '').toLowerCase() === 'failed') ??
     recipients.find((block) => (block.get('action') ?? '').toLowerCase() === 'delayed');
-  if (!failed) return { kind: 'not-a-failure', action: (recipients[0]!.get('action') ?? 'unknown').toLowerCase(), addresses };
+  if (!failed)
+    return { kind: 'not-a-failure', action: (recipients[0]!.get('action') ?? 'unknown').toLowerCase(), addresses };
   const status = (failed.get('status') ?? '').split(/\s/)[0]!;
   const match = STATUS.exec(status);
-  if (!match) return { kind: 'malformed', reason: `Status ${JSON.stringify(status.slice(0, 20))} is not a status code such as 5.1.1` };
+  if (!match)
+    return {
+      kind: 'malformed',
+      reason: `Status ${JSON.stringify(status.slice(0, 20))} is not a status code such as 5.1.1`,
+    };
   if (match[1] === '2') return { kind: 'not-a-failure', action: 'delivered', addresses };
   return {
     kind: 'bounce',
@@ -158,7 +187,8 @@ function readDsn(mail: Report): FeedbackReport {
 
 function readArf(mail: Report): FeedbackReport {
   const reportPart = part(mail, 'message/feedback-report');
-  if (!reportPart) return { kind: 'malformed', reason: 'report-type=feedback-report without a message/feedback-report part' };
+  if (!reportPart)
+    return { kind: 'malformed', reason: 'report-type=feedback-report without a message/feedback-report part' };
   const fields = parseFieldBlocks(reportPart.body)[0] ?? new Map<string, string>();
   const feedbackType = (fields.get('feedback-type') ?? '').toLowerCase();
   if (!feedbackType) return { kind: 'malformed', reason: 'the feedback report has no Feedback-Type' };
@@ -167,21 +197,34 @@ function readArf(mail: Report): FeedbackReport {
     ...returnedReturnPath(part(mail, 'message/rfc822', 'text/rfc822-headers')),
     ...headerAddresses(mail.fields),
   ];
-  return { kind: 'complaint', feedbackType, originalRecipient: typedAddress(fields.get('original-rcpt-to')), addresses };
+  return {
+    kind: 'complaint',
+    feedbackType,
+    originalRecipient: typedAddress(fields.get('original-rcpt-to')),
+    addresses,
+  };
 }
 
 export function readFeedbackReport(raw: Buffer): FeedbackReport {
-  if (raw.length > MAX_REPORT_BYTES) return { kind: 'malformed', reason: `larger than ${MAX_REPORT_BYTES / 1024} KB: not a report` };
+  if (raw.length > MAX_REPORT_BYTES)
+    return { kind: 'malformed', reason: `larger than ${MAX_REPORT_BYTES / 1024} KB: not a report` };
   const { head, body } = splitHead(raw.toString('latin1'));
   const fields = parseFieldBlocks(head)[0];
   if (!fields?.has('from')) return { kind: 'malformed', reason: 'not a mail message (no From header)' };
   const { type, params } = parseContentType(fields.get('content-type'));
   const reportType = (params.get('report-type') ?? '').toLowerCase();
-  if (type !== 'multipart/report') return { kind: 'malformed', reason: `a ${type || 'text/plain'} message is not a multipart/report (not a DSN or feedback report)` };
+  if (type !== 'multipart/report')
+    return {
+      kind: 'malformed',
+      reason: `a ${type || 'text/plain'} message is not a multipart/report (not a DSN or feedback report)`,
+    };
   const boundary = params.get('boundary');
   if (!boundary) return { kind: 'malformed', reason: 'multipart/report without a boundary' };
   const report = { fields, parts: splitParts(body, boundary) };
   if (reportType === 'delivery-status') return readDsn(report);
   if (reportType === 'feedback-report') return readArf(report);
-  return { kind: 'malformed', reason: `report-type=${reportType || '(none)'} is neither delivery-status nor feedback-report` };
+  return {
+    kind: 'malformed',
+    reason: `report-type=${reportType || '(none)'} is neither delivery-status nor feedback-report`,
+  };
 }

@@ -38,6 +38,9 @@ export function describeTally(tally: DeliveryTally): string {
 /** What a sent edition keeps of its resolved rows: "2 were ambiguous, resolved by ops (1 accepted, 1 not accepted and resent)". */
 export function describeResolutions(resolved: ResolutionSummary): string {
   const count = resolved.accepted + resolved.notAccepted;
-  const parts = [resolved.accepted ? `${resolved.accepted} accepted` : '', resolved.notAccepted ? `${resolved.notAccepted} not accepted and resent` : ''].filter(Boolean);
+  const parts = [
+    resolved.accepted ? `${resolved.accepted} accepted` : '',
+    resolved.notAccepted ? `${resolved.notAccepted} not accepted and resent` : '',
+  ].filter(Boolean);
   return `${count} ${count === 1 ? 'was' : 'were'} ambiguous, resolved by ${resolved.by.join(', ')} (${parts.join(', ')})`;
 }

@@ -20,8 +20,23 @@ export interface DkimOptions {
 
 /** Headers signed once per instance when present. */
 const SIGNED_HEADERS = [
-  'from', 'sender', 'reply-to', 'to', 'cc', 'subject', 'date', 'message-id', 'mime-version', 'content-type',
-  'list-id', 'list-unsubscribe', 'list-unsubscribe-post', 'list-archive', 'precedence', 'feedback-id', 'auto-submitted',
+  'from',
+  'sender',
+  'reply-to',
+  'to',
+  'cc',
+  'subject',
+  'date',
+  'message-id',
+  'mime-version',
+  'content-type',
+  'list-id',
+  'list-unsubscribe',
+  'list-unsubscribe-post',
+  'list-archive',
+  'precedence',
+  'feedback-id',
+  'auto-submitted',
 ];
 /** Named once more than present, so that nobody can add another without breaking the signature. */
 export const OVERSIGNED_HEADERS = ['from', 'to', 'subject', 'list-unsubscribe'];
@@ -37,9 +52,13 @@ export function loadDkimKey(pem: string, where: string): { key: KeyObject; bits:
   try {
     key = createPrivateKey(pem);
   } catch (error) {
-    throw new TidingsError('CONFIG_INVALID', `the DKIM key cannot be read: ${(error as Error).message}`, { where, cause: error });
+    throw new TidingsError('CONFIG_INVALID', `the DKIM key cannot be read: ${(error as Error).message}`, {
+      where,
+      cause: error,
+    });
   }
-  if (key.asymmetricKeyType !== 'rsa') throw new TidingsError('CONFIG_INVALID', `the DKIM key is ${key.asymmetricKeyType}, not RSA`, { where });
+  if (key.asymmetricKeyType !== 'rsa')
+    throw new TidingsError('CONFIG_INVALID', `the DKIM key is ${key.asymmetricKeyType}, not RSA`, { where });
   return { key, bits: key.asymmetricKeyDetails?.modulusLength ?? 0 };
 }
 
@@ -66,7 +85,11 @@ function splitMessage(raw: Buffer, withBody: boolean): { fields: HeaderField[]; 
 export function canonicalHeader(text: string): string {
   const colon = text.indexOf(':');
   const name = text.slice(0, colon).trim().toLowerCase();
-  const value = text.slice(colon + 1).replace(/\r\n(?=[ \t])/g, '').replace(/[ \t]+/g, ' ').trim();
+  const value = text
+    .slice(colon + 1)
+    .replace(/\r\n(?=[ \t])/g, '')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
   return `${name}:${value}\r\n`;
 }
 
@@ -126,9 +149,15 @@ export function createDkimSigner(options: DkimOptions, clock: Clock): DkimSign {
     const names = headerList(fields);
     const signedAt = Math.floor(clock.now().getTime() / 1000);
     const tags = [
-      'v=1;', 'a=rsa-sha256;', 'c=relaxed/relaxed;', `d=${domain};`, `s=${selector};`, `t=${signedAt};`,
+      'v=1;',
+      'a=rsa-sha256;',
+      'c=relaxed/relaxed;',
+      `d=${domain};`,
+      `s=${selector};`,
+      `t=${signedAt};`,
       ...(options.expiresMs > 0 ? [`x=${signedAt + Math.ceil(options.expiresMs / 1000)};`] : []),
-      foldHeaderList(names), `bh=${bodyHash};`,
+      foldHeaderList(names),
+      `bh=${bodyHash};`,
     ];
     const unsigned = `DKIM-Signature: ${tags.slice(0, 7).join(' ')}\r\n\t${tags.slice(7).join('\r\n\t')}\r\n\tb=`;
     const data = signedHeaderData(fields, names) + canonicalHeader(unsigned).replace(/\r\n$/, '');

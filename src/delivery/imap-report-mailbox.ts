@@ -28,24 +28,53 @@ const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|EPROTO|ERR_SSL|ERR_
 
 /** The reason an imapflow (or socket, or TLS) error gives, in words that say what to check. */
 function explain(error: unknown, options: ImapMailboxOptions): { reason: string; retryable: boolean } {
-  const err = error as { message?: string; code?: string; authenticationFailed?: boolean; responseText?: string; serverResponseCode?: string };
+  const err = error as {
+    message?: string;
+    code?: string;
+    authenticationFailed?: boolean;
+    responseText?: string;
+    serverResponseCode?: string;
+  };
   const code = err.code ?? '';
   const seconds = `${options.timeoutMs / 1000}s`;
   if (err.authenticationFailed && err.serverResponseCode === 'UNAVAILABLE') {
-    return { reason: `the server could not check the login now (${err.responseText ?? 'UNAVAILABLE'})`, retryable: true };
+    return {
+      reason: `the server could not check the login now (${err.responseText ?? 'UNAVAILABLE'})`,
+      retryable: true,
+    };
   }
   if (err.authenticationFailed) {
-    return { reason: `login refused for ${options.location.user}${err.responseText ? ` (${err.responseText})` : ''}: check the user in the URL and $${options.passwordEnv}`, retryable: false };
+    return {
+      reason: `login refused for ${options.location.user}${err.responseText ? ` (${err.responseText})` : ''}: check the user in the URL and $${options.passwordEnv}`,
+      retryable: false,
+    };
   }
-  if (code === 'ECONNREFUSED') return { reason: 'connection refused (is the server up, is the port right?)', retryable: true };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { reason: `host ${options.location.host} not found`, retryable: code === 'EAI_AGAIN' };
-  if (code === 'CONNECT_TIMEOUT' || code === 'GREETING_TIMEOUT' || code === 'ETIMEOUT' || code === 'ETIMEDOUT' || /timeout/i.test(err.message ?? '')) {
+  if (code === 'ECONNREFUSED')
+    return { reason: 'connection refused (is the server up, is the port right?)', retryable: true };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return { reason: `host ${options.location.host} not found`, retryable: code === 'EAI_AGAIN' };
+  if (
+    code === 'CONNECT_TIMEOUT' ||
+    code === 'GREETING_TIMEOUT' ||
+    code === 'ETIMEOUT' ||
+    code === 'ETIMEDOUT' ||
+    /timeout/i.test(err.message ?? '')
+  ) {
     return { reason: `the server did not answer within ${seconds} (bounces.timeout)`, retryable: true };
   }
   if (TLS_CODES.test(code)) {
-    return { reason: `TLS failed: ${err.message ?? code}${/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code) ? ' (a private CA goes in bounces.tlsCa)' : ''}`, retryable: false };
+    return {
+      reason: `TLS failed: ${err.message ?? code}${/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code) ? ' (a private CA goes in bounces.tlsCa)' : ''}`,
+      retryable: false,
+    };
   }
-  if (code === 'NoConnection' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ClosedAfterConnectText' || code === 'ClosedAfterConnectTLS') {
+  if (
+    code === 'NoConnection' ||
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'ClosedAfterConnectText' ||
+    code === 'ClosedAfterConnectTLS'
+  ) {
     return { reason: 'the server closed the connection', retryable: true };
   }
   const text = err.responseText ? `${err.message}: ${err.responseText}` : (err.message ?? String(error));
@@ -77,7 +106,11 @@ export async function openImapReportMailbox(options: ImapMailboxOptions): Promis
     // STARTTLS is required for a remote imap:// (a server that does not offer it is refused), never tried on loopback.
     doSTARTTLS: location.security === 'starttls' ? true : location.security === 'cleartext' ? false : undefined,
     auth: { user: location.user, pass: options.password },
-    tls: { minVersion: 'TLSv1.2', rejectUnauthorized: true, ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}) },
+    tls: {
+      minVersion: 'TLSv1.2',
+      rejectUnauthorized: true,
+      ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
+    },
     logger: false,
     disableAutoIdle: true,
     connectionTimeout: options.timeoutMs,
@@ -122,19 +155,29 @@ export async function openImapReportMailbox(options: ImapMailboxOptions): Promis
         const found: FetchMessageObject[] = await client.fetchAll('1:*', { uid: true, envelope: true });
         return found
           .sort((a, b) => a.uid - b.uid)
-          .map((m): ImapMessage => ({
-            uid: m.uid,
-            name: `uid ${m.uid}`,
-            // Without a Message-ID: the message's IMAP URL (RFC 5092 style), unique across mailboxes.
-            reportId: m.envelope?.messageId || `${location.url};UIDVALIDITY=${uidValidity}/;UID=${m.uid}`,
-          }));
+          .map(
+            (m): ImapMessage => ({
+              uid: m.uid,
+              name: `uid ${m.uid}`,
+              // Without a Message-ID: the message's IMAP URL (RFC 5092 style), unique across mailboxes.
+              reportId: m.envelope?.messageId || `${location.url};UIDVALIDITY=${uidValidity}/;UID=${m.uid}`,
+            }),
+          );
       }),
     read: (message, maxBytes) =>
       guard(`cannot read ${message.name}`, async () => {
         const { uid } = message as ImapMessage;
-        const fetched = await client.fetchOne(String(uid), { uid: true, source: { start: 0, maxLength: maxBytes + 1 } }, { uid: true });
+        const fetched = await client.fetchOne(
+          String(uid),
+          { uid: true, source: { start: 0, maxLength: maxBytes + 1 } },
+          { uid: true },
+        );
         // biome-ignore lint/complexity/useOptionalChain: fetchOne answers `false` for a gone message, and `false?.source` does not type.
-        if (!fetched || !fetched.source) throw new TidingsError('MAILBOX_FAILED', `${message.name} is gone (deleted by another client?)`, { where: location.url, retryable: true });
+        if (!fetched || !fetched.source)
+          throw new TidingsError('MAILBOX_FAILED', `${message.name} is gone (deleted by another client?)`, {
+            where: location.url,
+            retryable: true,
+          });
         return fetched.source;
       }),
     move: (message, to) =>
@@ -149,7 +192,10 @@ export async function openImapReportMailbox(options: ImapMailboxOptions): Promis
         await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
         const moved = await client.messageMove(String(uid), folder, { uid: true });
         // imapflow answers false rather than throwing, for a refusal and a lost connection alike.
-        if (!moved) throw client.usable ? new Error('the server refused to move it') : Object.assign(new Error('connection lost'), { code: 'NoConnection' });
+        if (!moved)
+          throw client.usable
+            ? new Error('the server refused to move it')
+            : Object.assign(new Error('connection lost'), { code: 'NoConnection' });
       }),
     async close() {
       try {

@@ -177,9 +177,17 @@ export interface Ledger {
    * Which of these articles the subscriber already received in an accepted delivery;
    * with `exceptEditionId`, not counting that edition (a preview of a sent edition shows it whole).
    */
-  receivedArticleIds(subscriberId: SubscriberId, articleIds: readonly string[], exceptEditionId?: string): Promise<Set<string>>;
+  receivedArticleIds(
+    subscriberId: SubscriberId,
+    articleIds: readonly string[],
+    exceptEditionId?: string,
+  ): Promise<Set<string>>;
   /** receivedArticleIds for a page of subscribers in one read: every subscriber asked for has an entry (empty when none). */
-  receivedArticleIdsOfMany(subscriberIds: readonly SubscriberId[], articleIds: readonly string[], exceptEditionId?: string): Promise<Map<SubscriberId, Set<string>>>;
+  receivedArticleIdsOfMany(
+    subscriberIds: readonly SubscriberId[],
+    articleIds: readonly string[],
+    exceptEditionId?: string,
+  ): Promise<Map<SubscriberId, Set<string>>>;
 }
 
 export function emptyCounts(): DeliveryCounts {

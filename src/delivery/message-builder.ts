@@ -59,7 +59,12 @@ export function createUniqueIds(): () => string {
 
 /** A Feedback-ID field: colons separate the fields, so each value keeps only a safe ASCII set. */
 export function feedbackIdField(value: string): string {
-  return singleLine(value).replace(/:/g, '').replace(/[^A-Za-z0-9._+-]+/g, '-').slice(0, 64) || '-';
+  return (
+    singleLine(value)
+      .replace(/:/g, '')
+      .replace(/[^A-Za-z0-9._+-]+/g, '-')
+      .slice(0, 64) || '-'
+  );
 }
 
 /**
@@ -105,24 +110,38 @@ export function createHeadWriter(options: MessageBuilderOptions): (input: HeadIn
   const sender = parseMailbox(options.from, 'newsletter.from');
   const domain = sender.address.slice(sender.address.lastIndexOf('@') + 1);
   const replyTo = options.replyTo ? parseMailbox(options.replyTo, 'newsletter.replyTo') : null;
-  const mailto = options.unsubscribeMailto ? normalizeAddress(options.unsubscribeMailto.replace(/^mailto:/i, ''), 'web.unsubscribeMailto') : null;
+  const mailto = options.unsubscribeMailto
+    ? normalizeAddress(options.unsubscribeMailto.replace(/^mailto:/i, ''), 'web.unsubscribeMailto')
+    : null;
   const maxSubject = options.subjectMaxLength ?? 200;
   const uniqueId = options.uniqueId ?? createUniqueIds();
   const kind = options.kind ?? 'digest';
   const fixedHeaders = [
     `From: ${formatMailbox(sender.name, sender.address)}`,
     ...(replyTo ? [`Reply-To: ${formatMailbox(replyTo.name, replyTo.address)}`] : []),
-    ...(kind === 'digest' ? [`List-Id: ${encodePhrase(options.newsletterTitle)} <${options.newsletterId}.${domain}>`] : []),
-    ...(kind === 'digest' && options.archiveUrl ? [`List-Archive: <${new URL(singleLine(options.archiveUrl)).href}>`] : []),
-    ...(kind === 'digest' ? ['List-Unsubscribe-Post: List-Unsubscribe=One-Click', 'Precedence: bulk'] : ['Auto-Submitted: auto-generated']),
+    ...(kind === 'digest'
+      ? [`List-Id: ${encodePhrase(options.newsletterTitle)} <${options.newsletterId}.${domain}>`]
+      : []),
+    ...(kind === 'digest' && options.archiveUrl
+      ? [`List-Archive: <${new URL(singleLine(options.archiveUrl)).href}>`]
+      : []),
+    ...(kind === 'digest'
+      ? ['List-Unsubscribe-Post: List-Unsubscribe=One-Click', 'Precedence: bulk']
+      : ['Auto-Submitted: auto-generated']),
     'MIME-Version: 1.0',
   ].join('\r\n');
   const senderId = options.senderId ?? domain;
-  const returnPath = options.returnPath ? { ...options.returnPath, address: normalizeAddress(options.returnPath.address, 'transport.returnPath') } : null;
+  const returnPath = options.returnPath
+    ? { ...options.returnPath, address: normalizeAddress(options.returnPath.address, 'transport.returnPath') }
+    : null;
   const envelopeFrom = (input: HeadInput): string => {
     if (!returnPath) return sender.address;
     if (kind !== 'digest' || input.recipient.id < 0) return returnPath.address;
-    return formatVerpAddress(returnPath.address, { editionId: input.editionId, subscriberId: input.recipient.id }, returnPath.secret);
+    return formatVerpAddress(
+      returnPath.address,
+      { editionId: input.editionId, subscriberId: input.recipient.id },
+      returnPath.secret,
+    );
   };
 
   return (input) => {
@@ -135,14 +154,20 @@ export function createHeadWriter(options: MessageBuilderOptions): (input: HeadIn
     // The subject carries the signed token (base64url and a dot: safe in a URL as it is);
     // `tidings subscribers unsubscribe-mail` checks it. Without a token there is no mailto form.
     const token = input.urls.unsubscribeToken;
-    if (mailto && token && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) unsubscribe.push(`<mailto:${mailto}?subject=unsubscribe-${token}>`);
+    if (mailto && token && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token))
+      unsubscribe.push(`<mailto:${mailto}?subject=unsubscribe-${token}>`);
     const head = [
       fixedHeaders,
       `To: ${formatMailbox(input.recipient.name, to)}`,
       `Subject: ${encodeWords(subject)}`,
       `Date: ${formatDate(options.clock.now())}`,
       `Message-ID: ${messageId}`,
-      ...(kind === 'digest' ? [`List-Unsubscribe: ${unsubscribe.join(',\r\n ')}`, `Feedback-ID: ${formatFeedbackId(input.editionId, options.newsletterId, senderId)}`] : []),
+      ...(kind === 'digest'
+        ? [
+            `List-Unsubscribe: ${unsubscribe.join(',\r\n ')}`,
+            `Feedback-ID: ${formatFeedbackId(input.editionId, options.newsletterId, senderId)}`,
+          ]
+        : []),
     ].join('\r\n');
     return { messageId, envelope: { from: envelopeFrom(input), to }, head };
   };
@@ -157,10 +182,21 @@ export function createMessageBuilder(options: MessageBuilderOptions): BuildMessa
   const writeHead = createHeadWriter(options);
   const uniqueId = options.uniqueId ?? createUniqueIds();
   return (input) => {
-    const { messageId, envelope, head } = writeHead({ editionId: input.editionId, recipient: input.recipient, subject: input.content.subject, urls: input.urls });
+    const { messageId, envelope, head } = writeHead({
+      editionId: input.editionId,
+      recipient: input.recipient,
+      subject: input.content.subject,
+      urls: input.urls,
+    });
     const boundary = `--=_tidings_${uniqueId()}`;
     const raw = [head, ...alternativeBodyLines(boundary, input.content.text, input.content.html)].join('\r\n');
     // Every byte is ASCII here, so latin1 is a plain copy (the SMTP client writes a Buffer to the socket as it is).
-    return { messageId, envelope, raw: Buffer.from(raw, 'latin1'), editionId: input.editionId, subscriberId: input.recipient.id };
+    return {
+      messageId,
+      envelope,
+      raw: Buffer.from(raw, 'latin1'),
+      editionId: input.editionId,
+      subscriberId: input.recipient.id,
+    };
   };
 }

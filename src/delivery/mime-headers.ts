@@ -14,7 +14,12 @@ export function singleLine(text: string): string {
 /** Caps a header text at `max` code points, marking the cut with an ellipsis. */
 export function capLength(text: string, max: number): string {
   const points = Array.from(text);
-  return points.length <= max ? text : `${points.slice(0, max - 1).join('').trimEnd()}…`;
+  return points.length <= max
+    ? text
+    : `${points
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 const PLAIN_TEXT = /^[\x20-\x7e]*$/;

@@ -65,7 +65,9 @@ export function readJournal(file: string): JournalEntry[] {
       entries.push(JSON.parse(line) as JournalEntry);
     } catch (error) {
       if (index < lines.length - 2) {
-        throw new TidingsError('STORE_FAILED', `unreadable line in the outcome journal: ${describeError(error)}`, { where: `${file}:${index + 1}` });
+        throw new TidingsError('STORE_FAILED', `unreadable line in the outcome journal: ${describeError(error)}`, {
+          where: `${file}:${index + 1}`,
+        });
       }
     }
   });
@@ -102,10 +104,14 @@ async function applyEntries(entries: readonly JournalEntry[], ledger: Ledger, fi
       if (entry.kind === 'accepted') await ledger.recordAccepted(entry.editionId, entry.subscriberId, at, entry.record);
       else await ledger.recordFailed(entry.editionId, entry.subscriberId, at, entry.record);
     } catch (error) {
-      throw new TidingsError('STORE_FAILED', `cannot apply the outcome journal (kept for the next run): ${describeError(error)}`, {
-        where: file,
-        cause: error,
-      });
+      throw new TidingsError(
+        'STORE_FAILED',
+        `cannot apply the outcome journal (kept for the next run): ${describeError(error)}`,
+        {
+          where: file,
+          cause: error,
+        },
+      );
     }
   }
 }

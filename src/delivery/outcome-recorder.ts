@@ -10,14 +10,19 @@ const RECORD_BACKOFF_MS = 100;
 export type OutcomeEntry = { kind: 'accepted'; record: AcceptedRecord } | { kind: 'failed'; record: FailedRecord };
 
 /** Where an outcome ended up; with `error`, the store gave up and the run must stop. */
-export type RecordedOutcome = { where: 'ledger' } | { where: 'journal' | 'nowhere'; error: TidingsError; reason: string };
+export type RecordedOutcome =
+  | { where: 'ledger' }
+  | { where: 'journal' | 'nowhere'; error: TidingsError; reason: string };
 
 /** What ended a run early: the store or something else failed under it. */
 export function describeFatal(error: unknown): { code: string; message: string } {
   if (isTidingsError(error)) return { code: error.code, message: describeError(error) };
   const code = (error as { code?: unknown } | null)?.code;
   const fromStore = typeof code === 'string' && code.startsWith('SQLITE_');
-  return { code: fromStore ? 'STORE_FAILED' : 'UNEXPECTED', message: `${fromStore ? `${code}: ` : ''}${describeError(error)}` };
+  return {
+    code: fromStore ? 'STORE_FAILED' : 'UNEXPECTED',
+    message: `${fromStore ? `${code}: ` : ''}${describeError(error)}`,
+  };
 }
 
 /**
@@ -66,6 +71,10 @@ export class OutcomeRecorder {
       }
     }
     const reason = `${entry.kind} but not recorded: ${cause}`;
-    return { where: 'nowhere', reason, error: new TidingsError('STORE_FAILED', `the store cannot record outcomes (${cause})`, { cause: lastError }) };
+    return {
+      where: 'nowhere',
+      reason,
+      error: new TidingsError('STORE_FAILED', `the store cannot record outcomes (${cause})`, { cause: lastError }),
+    };
   }
 }

@@ -45,7 +45,9 @@ export function formatProgressBar(progress: SendProgress, width: number): string
     ` · ${progress.rate.toFixed(1)} msg/s · ETA ${eta === null ? '--:--' : formatDuration(eta)}` +
     ` · ${progress.accepted} accepted, ${progress.failed} failed, ${progress.skipped} skipped`;
   const barWidth = Math.max(10, Math.min(40, width - tail.length - 3));
-  const filled = progress.total ? Math.round((Math.min(progress.handled, progress.total) / progress.total) * barWidth) : 0;
+  const filled = progress.total
+    ? Math.round((Math.min(progress.handled, progress.total) / progress.total) * barWidth)
+    : 0;
   return `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}]${tail}`;
 }
 

@@ -31,7 +31,10 @@ export function openMaildirReportMailbox(maildir: string): ReportMailbox {
     folders: { processed: '.Processed/', failed: '.Failed/' },
     async list() {
       // The unique name without its `:2,flags` info: the same message keeps it when moved.
-      return (await listMaildirMessages(maildir)).map((file) => ({ name: file, reportId: path.basename(file).split(':')[0]! }));
+      return (await listMaildirMessages(maildir)).map((file) => ({
+        name: file,
+        reportId: path.basename(file).split(':')[0]!,
+      }));
     },
     read: (message) => readFile(path.join(maildir, message.name)),
     move: (message, to) => moveMaildirMessage(maildir, message.name, to === 'processed' ? '.Processed' : '.Failed'),

@@ -34,7 +34,10 @@ interface SegmentBodies {
 }
 
 function partHeader(boundary: string, type: 'plain' | 'html', encoding: string): Buffer {
-  return Buffer.from(`--${boundary}\r\nContent-Type: text/${type}; charset=utf-8\r\nContent-Transfer-Encoding: ${encoding}\r\n\r\n`, 'latin1');
+  return Buffer.from(
+    `--${boundary}\r\nContent-Type: text/${type}; charset=utf-8\r\nContent-Transfer-Encoding: ${encoding}\r\n\r\n`,
+    'latin1',
+  );
 }
 
 /**
@@ -53,7 +56,11 @@ export function createSegmentMessageBuilder(options: SegmentMessageBuilderOption
     let found = bodies.get(segment);
     if (!found) {
       const boundary = `--=_tidings_${uniqueId()}`;
-      found = { boundary, text: new BodyTemplate(segment.text, boundary), html: new BodyTemplate(segment.html, boundary) };
+      found = {
+        boundary,
+        text: new BodyTemplate(segment.text, boundary),
+        html: new BodyTemplate(segment.html, boundary),
+      };
       bodies.set(segment, found);
     }
     return found;
@@ -72,7 +79,10 @@ export function createSegmentMessageBuilder(options: SegmentMessageBuilderOption
     const textPart = text.fill(slotValue(values.text, values.textInUrl), eightBit);
     const htmlPart = html.fill(slotValue(values.html, values.htmlInUrl), eightBit);
     const body = bodyPieces(boundary, textPart, htmlPart);
-    const headBytes = Buffer.from(`${head}\r\nContent-Type: multipart/alternative; boundary="${boundary}"\r\n\r\n`, 'latin1');
+    const headBytes = Buffer.from(
+      `${head}\r\nContent-Type: multipart/alternative; boundary="${boundary}"\r\n\r\n`,
+      'latin1',
+    );
     const raw = Buffer.concat([headBytes, ...body.pieces]);
     return {
       messageId,

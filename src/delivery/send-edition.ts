@@ -6,7 +6,13 @@ import type { OutgoingMessage, SendReceipt } from './mail-transport.ts';
 import { describeFatal, OutcomeRecorder, type OutcomeEntry, type RecordedOutcome } from './outcome-recorder.ts';
 import { RecipientFeed } from './recipient-feed.ts';
 import { SegmentCache } from './segment-cache.ts';
-import { SKIPPED_READERS_KEPT, type DeliveryRecipient, type SendEditionDeps, type SendEditionOptions, type SendResult } from './send-types.ts';
+import {
+  SKIPPED_READERS_KEPT,
+  type DeliveryRecipient,
+  type SendEditionDeps,
+  type SendEditionOptions,
+  type SendResult,
+} from './send-types.ts';
 import { classifySmtpError, TransportError } from './transport-error.ts';
 
 /** Exponential backoff with equal jitter: half the delay fixed, half random. */
@@ -38,10 +44,28 @@ export async function sendEdition<R extends DeliveryRecipient>(
   if (options.signal?.aborted) halt.abort();
 
   const result: SendResult = {
-    editionId, dryRun, accepted: 0, failed: 0, skipped: 0, skippedReaders: [], alreadyDone: 0, wouldSend: 0,
-    requeuedFailures: 0, ambiguousResent: 0, ambiguous: [], ambiguousThisRun: 0, journaled: 0,
-    journalLocation: deps.journal?.location ?? null, fatal: null, segmentsRendered: 0,
-    paused: false, pauseReason: null, stopped: false, limitReached: false, elapsedMs: 0, rate: 0,
+    editionId,
+    dryRun,
+    accepted: 0,
+    failed: 0,
+    skipped: 0,
+    skippedReaders: [],
+    alreadyDone: 0,
+    wouldSend: 0,
+    requeuedFailures: 0,
+    ambiguousResent: 0,
+    ambiguous: [],
+    ambiguousThisRun: 0,
+    journaled: 0,
+    journalLocation: deps.journal?.location ?? null,
+    fatal: null,
+    segmentsRendered: 0,
+    paused: false,
+    pauseReason: null,
+    stopped: false,
+    limitReached: false,
+    elapsedMs: 0,
+    rate: 0,
   };
   // Known here even when the store can no longer be read: the rows this run left ambiguous.
   const leftAmbiguous = new Map<number, DeliveryRow>();
@@ -53,14 +77,14 @@ export async function sendEdition<R extends DeliveryRecipient>(
     if (options.resendAmbiguous) result.ambiguousResent = await ledger.resetAmbiguous(editionId, clock.now());
     result.requeuedFailures = await ledger.releaseRetryableFailures(editionId);
   }
-  const feed = new RecipientFeed(
-    deps.recipients,
-    options.batchSize ?? 256,
-    async (batch) => {
-      if (!dryRun && !options.queued) await ledger.ensurePending(editionId, batch.map((r) => r.id));
-      await deps.preparePage?.(batch);
-    },
-  );
+  const feed = new RecipientFeed(deps.recipients, options.batchSize ?? 256, async (batch) => {
+    if (!dryRun && !options.queued)
+      await ledger.ensurePending(
+        editionId,
+        batch.map((r) => r.id),
+      );
+    await deps.preparePage?.(batch);
+  });
 
   const stopping = () => halt.signal.aborted;
   const pause = (reason: string) => {
@@ -75,9 +99,14 @@ export async function sendEdition<R extends DeliveryRecipient>(
     result.elapsedMs = elapsedMs;
     result.rate = (result.accepted / elapsedMs) * 1000;
     deps.onProgress?.({
-      accepted: result.accepted, failed: result.failed, skipped: result.skipped, alreadyDone: result.alreadyDone,
+      accepted: result.accepted,
+      failed: result.failed,
+      skipped: result.skipped,
+      alreadyDone: result.alreadyDone,
       handled: result.accepted + result.failed + result.skipped + result.alreadyDone + result.wouldSend,
-      total: options.total, rate: result.rate, elapsedMs,
+      total: options.total,
+      rate: result.rate,
+      elapsedMs,
     });
   };
 
@@ -90,21 +119,42 @@ export async function sendEdition<R extends DeliveryRecipient>(
 
   const noteAmbiguous = (recipient: R, code: string, text: string, attempts: number) => {
     leftAmbiguous.set(recipient.id, {
-      editionId, subscriberId: recipient.id, email: recipient.email, status: 'sending', segment: null, attempts,
-      claimedAt: null, finishedAt: clock.now().toISOString(), messageId: null, response: text, errorCode: code, reason: null, retryable: false,
+      editionId,
+      subscriberId: recipient.id,
+      email: recipient.email,
+      status: 'sending',
+      segment: null,
+      attempts,
+      claimedAt: null,
+      finishedAt: clock.now().toISOString(),
+      messageId: null,
+      response: text,
+      errorCode: code,
+      reason: null,
+      retryable: false,
     });
   };
 
   const recorder = new OutcomeRecorder({ editionId, journal: deps.journal, logger, now: () => clock.now(), sleep });
   /** Records through the recorder; an outcome that reached only the journal, or nowhere, ends the run. */
-  async function recordOutcome(recipient: R, entry: OutcomeEntry, write: () => Promise<unknown>, attempts: number): Promise<RecordedOutcome> {
+  async function recordOutcome(
+    recipient: R,
+    entry: OutcomeEntry,
+    write: () => Promise<unknown>,
+    attempts: number,
+  ): Promise<RecordedOutcome> {
     const stored = await recorder.record(recipient.id, entry, write);
     if (stored.where === 'journal') result.journaled++;
     if (stored.where === 'nowhere') noteAmbiguous(recipient, 'STORE_FAILED', stored.reason, attempts);
     return stored;
   }
 
-  async function deliver(recipient: R, message: OutgoingMessage, segmentKey: string, articleIds: string[]): Promise<void> {
+  async function deliver(
+    recipient: R,
+    message: OutgoingMessage,
+    segmentKey: string,
+    articleIds: string[],
+  ): Promise<void> {
     let attempts = 0;
     let throttles = 0;
     for (;;) {
@@ -127,14 +177,28 @@ export async function sendEdition<R extends DeliveryRecipient>(
         logger.debug({ editionId, subscriberId: recipient.id, code: error.code, attempts }, error.message);
         if (error.code === 'TRANSPORT_PERMANENT' || attempts >= delivery.maxAttempts) {
           const at = clock.now();
-          const record = { code: error.code, text: error.response, retryable: error.code !== 'TRANSPORT_PERMANENT', attempts };
-          const stored = await recordOutcome(recipient, { kind: 'failed', record }, () => ledger.recordFailed(editionId, recipient.id, at, record), attempts);
+          const record = {
+            code: error.code,
+            text: error.response,
+            retryable: error.code !== 'TRANSPORT_PERMANENT',
+            attempts,
+          };
+          const stored = await recordOutcome(
+            recipient,
+            { kind: 'failed', record },
+            () => ledger.recordFailed(editionId, recipient.id, at, record),
+            attempts,
+          );
           result.failed++;
           if (stored.where !== 'ledger') throw stored.error;
           if (error.recipientRejected) await deps.onPermanentRejection?.(recipient, error);
           return;
         }
-        if (!stopping()) await sleep(computeBackoff(attempts + throttles, delivery.backoffInitial, delivery.backoffMax, random()), halt.signal);
+        if (!stopping())
+          await sleep(
+            computeBackoff(attempts + throttles, delivery.backoffInitial, delivery.backoffMax, random()),
+            halt.signal,
+          );
         if (stopping()) {
           // The server answered "not now": nothing was accepted, so the row may go back to the queue.
           await ledger.releaseForRetry(editionId, recipient.id);
@@ -146,7 +210,12 @@ export async function sendEdition<R extends DeliveryRecipient>(
       consecutiveFailures = 0;
       const at = clock.now();
       const record = { messageId: receipt.messageId, response: receipt.response, segment: segmentKey, articleIds };
-      const stored = await recordOutcome(recipient, { kind: 'accepted', record }, () => ledger.recordAccepted(editionId, recipient.id, at, record), attempts);
+      const stored = await recordOutcome(
+        recipient,
+        { kind: 'accepted', record },
+        () => ledger.recordAccepted(editionId, recipient.id, at, record),
+        attempts,
+      );
       if (stored.where !== 'nowhere') result.accepted++;
       if (stored.where !== 'ledger') throw stored.error;
       await deps.onAccepted?.(recipient);
@@ -161,10 +230,17 @@ export async function sendEdition<R extends DeliveryRecipient>(
     noteAmbiguous(recipient, error.code, error.message, attempts);
     logger.warn({ editionId, subscriberId: recipient.id, code: error.code }, error.message);
     try {
-      await ledger.recordAmbiguous(editionId, recipient.id, clock.now(), { code: error.code, text: error.message, attempts });
+      await ledger.recordAmbiguous(editionId, recipient.id, clock.now(), {
+        code: error.code,
+        text: error.message,
+        attempts,
+      });
     } catch (noteError) {
       // Only the reason is lost: the row is `sending` already, which is what makes it ambiguous.
-      logger.warn({ editionId, subscriberId: recipient.id }, `cannot note the ambiguous outcome: ${describeError(noteError)}`);
+      logger.warn(
+        { editionId, subscriberId: recipient.id },
+        `cannot note the ambiguous outcome: ${describeError(noteError)}`,
+      );
     }
   }
 
@@ -174,7 +250,8 @@ export async function sendEdition<R extends DeliveryRecipient>(
       // A subscriber an earlier run already sent to now plans as "seen it all": not a skip.
       if (dryRun || (await ledger.recordSkipped(editionId, recipient.id, clock.now(), plan.skip))) {
         result.skipped++;
-        if (result.skippedReaders.length < SKIPPED_READERS_KEPT) result.skippedReaders.push({ subscriberId: recipient.id, email: recipient.email, reason: plan.skip });
+        if (result.skippedReaders.length < SKIPPED_READERS_KEPT)
+          result.skippedReaders.push({ subscriberId: recipient.id, email: recipient.email, reason: plan.skip });
       } else result.alreadyDone++;
       return 'continue';
     }
@@ -199,8 +276,12 @@ export async function sendEdition<R extends DeliveryRecipient>(
       const segment = await segments.get(plan.segmentKey, plan.render);
       const urls = deps.links(recipient.id);
       const tokens = {
-        name: recipient.name ?? '', first_name: recipient.firstName ?? '', email: recipient.email,
-        unsubscribe_url: urls.unsubscribeUrl, preferences_url: urls.preferencesUrl, view_url: urls.viewUrl,
+        name: recipient.name ?? '',
+        first_name: recipient.firstName ?? '',
+        email: recipient.email,
+        unsubscribe_url: urls.unsubscribeUrl,
+        preferences_url: urls.preferencesUrl,
+        view_url: urls.viewUrl,
       };
       message = deps.composeMessage
         ? deps.composeMessage({ editionId, recipient, segment, tokens, urls })
@@ -212,7 +293,12 @@ export async function sendEdition<R extends DeliveryRecipient>(
       if (dryRun) throw error;
       const at = clock.now();
       const record = { code, text: describeError(error), retryable: false, attempts: 0 };
-      const stored = await recordOutcome(recipient, { kind: 'failed', record }, () => ledger.recordFailed(editionId, recipient.id, at, record), 0);
+      const stored = await recordOutcome(
+        recipient,
+        { kind: 'failed', record },
+        () => ledger.recordFailed(editionId, recipient.id, at, record),
+        0,
+      );
       result.failed++;
       if (stored.where !== 'ledger') throw stored.error;
       return 'continue';
@@ -275,6 +361,9 @@ export async function sendEdition<R extends DeliveryRecipient>(
     }
   }
   report();
-  logger.info({ editionId, accepted: result.accepted, failed: result.failed, skipped: result.skipped, paused: result.paused }, 'edition run finished');
+  logger.info(
+    { editionId, accepted: result.accepted, failed: result.failed, skipped: result.skipped, paused: result.paused },
+    'edition run finished',
+  );
   return result;
 }

@@ -31,7 +31,13 @@ export interface SendLease {
    * Takes the edition's lease when nobody holds it, the holder's lease expired, or the
    * holder is `replaceHolder` (known dead); otherwise returns the current holder.
    */
-  acquire(editionId: string, request: LeaseRequest, now: Date, ttlMs: number, replaceHolder?: string): Promise<LeaseClaim>;
+  acquire(
+    editionId: string,
+    request: LeaseRequest,
+    now: Date,
+    ttlMs: number,
+    replaceHolder?: string,
+  ): Promise<LeaseClaim>;
   /** Extends our lease; false when it is no longer ours (it expired and someone else took it). */
   renew(editionId: string, holder: string, now: Date, ttlMs: number): Promise<boolean>;
   release(editionId: string, holder: string): Promise<void>;

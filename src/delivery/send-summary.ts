@@ -5,10 +5,16 @@ import type { SendResult } from './send-types.ts';
  * 1 when the run paused (with how to resume), left ambiguous rows or was stopped by an
  * error (the store failing…), 130 when a signal stopped it.
  */
-export function summarizeSendResult(result: SendResult, rerunCommand: string, resolveCommand?: string): { exitCode: number; lines: string[] } {
+export function summarizeSendResult(
+  result: SendResult,
+  rerunCommand: string,
+  resolveCommand?: string,
+): { exitCode: number; lines: string[] } {
   const lines: string[] = [];
   if (result.dryRun) {
-    lines.push(`Dry run for ${result.editionId}: ${result.wouldSend} would be sent, ${result.skipped} skipped; nothing was sent or recorded.`);
+    lines.push(
+      `Dry run for ${result.editionId}: ${result.wouldSend} would be sent, ${result.skipped} skipped; nothing was sent or recorded.`,
+    );
     lines.push(...describeSkippedReaders(result));
     return { exitCode: 0, lines };
   }
@@ -18,7 +24,8 @@ export function summarizeSendResult(result: SendResult, rerunCommand: string, re
       `${result.alreadyDone} already handled by earlier runs${leftAmbiguous} (${result.rate.toFixed(1)} msg/s).`,
   );
   lines.push(...describeSkippedReaders(result));
-  if (result.requeuedFailures) lines.push(`${result.requeuedFailures} temporary failures from earlier runs were tried again.`);
+  if (result.requeuedFailures)
+    lines.push(`${result.requeuedFailures} temporary failures from earlier runs were tried again.`);
   if (result.ambiguousResent) lines.push(`${result.ambiguousResent} ambiguous rows were resent (--resend-ambiguous).`);
   if (result.journaled) {
     lines.push(
@@ -27,10 +34,15 @@ export function summarizeSendResult(result: SendResult, rerunCommand: string, re
     );
   }
   if (result.ambiguous.length) {
-    const byThisRun = result.ambiguousThisRun ? `; ${result.ambiguousThisRun} left by this run, with no reply after the end of DATA` : '';
+    const byThisRun = result.ambiguousThisRun
+      ? `; ${result.ambiguousThisRun} left by this run, with no reply after the end of DATA`
+      : '';
     lines.push(
       `${result.ambiguous.length} ambiguous deliveries (the server may have accepted them${byThisRun}): ` +
-        result.ambiguous.slice(0, 10).map((r) => r.email ?? `subscriber ${r.subscriberId}`).join(', ') +
+        result.ambiguous
+          .slice(0, 10)
+          .map((r) => r.email ?? `subscriber ${r.subscriberId}`)
+          .join(', ') +
         (result.ambiguous.length > 10 ? ', …' : '') +
         '. They are not resent automatically. ' +
         (resolveCommand
@@ -41,15 +53,21 @@ export function summarizeSendResult(result: SendResult, rerunCommand: string, re
   }
   if (result.limitReached) lines.push(`Stopped at --limit; rerun to send to the rest: ${rerunCommand}`);
   if (result.fatal) {
-    lines.push(`Sending stopped by an error: [${result.fatal.code}] ${result.fatal.message}. When it is fixed, resume with: ${rerunCommand}`);
+    lines.push(
+      `Sending stopped by an error: [${result.fatal.code}] ${result.fatal.message}. When it is fixed, resume with: ${rerunCommand}`,
+    );
     return { exitCode: 1, lines };
   }
   if (result.paused) {
-    lines.push(`Sending paused: ${result.pauseReason}. Nothing is lost; when the server is back, resume with: ${rerunCommand}`);
+    lines.push(
+      `Sending paused: ${result.pauseReason}. Nothing is lost; when the server is back, resume with: ${rerunCommand}`,
+    );
     return { exitCode: 1, lines };
   }
   if (result.stopped) {
-    lines.push(`Stopped by a signal; messages in flight were recorded${result.ambiguous.length ? ' or left ambiguous' : ''}. Resume with: ${rerunCommand}`);
+    lines.push(
+      `Stopped by a signal; messages in flight were recorded${result.ambiguous.length ? ' or left ambiguous' : ''}. Resume with: ${rerunCommand}`,
+    );
     return { exitCode: 130, lines };
   }
   // Ambiguous rows are work left for ops to decide: a cron alert must fire.
@@ -63,12 +81,19 @@ const SKIPPED_NAMED = 20;
  * Who gets nothing from this run and why, one reader a line: a skip is a reader left
  * out, never only a number.
  */
-export function describeSkippedReaders(result: Pick<SendResult, 'editionId' | 'dryRun' | 'skipped' | 'skippedReaders'>): string[] {
+export function describeSkippedReaders(
+  result: Pick<SendResult, 'editionId' | 'dryRun' | 'skipped' | 'skippedReaders'>,
+): string[] {
   if (result.skipped === 0) return [];
   const verb = result.dryRun ? 'would receive' : 'receive';
-  const lines = [`${result.skipped} reader${result.skipped === 1 ? '' : 's'} ${verb} nothing from ${result.editionId}:`];
+  const lines = [
+    `${result.skipped} reader${result.skipped === 1 ? '' : 's'} ${verb} nothing from ${result.editionId}:`,
+  ];
   for (const reader of result.skippedReaders.slice(0, SKIPPED_NAMED)) lines.push(`  ${reader.email}: ${reader.reason}`);
   const unnamed = result.skipped - Math.min(result.skippedReaders.length, SKIPPED_NAMED);
-  if (unnamed > 0) lines.push(`  … and ${unnamed} more${result.dryRun ? '' : ` (tidings deliveries ${result.editionId} --status skipped)`}`);
+  if (unnamed > 0)
+    lines.push(
+      `  … and ${unnamed} more${result.dryRun ? '' : ` (tidings deliveries ${result.editionId} --status skipped)`}`,
+    );
   return lines;
 }

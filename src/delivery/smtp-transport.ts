@@ -62,8 +62,11 @@ export class SmtpTransport implements MailTransport {
       greetingTimeoutMs: options.greetingTimeoutMs,
       socketTimeoutMs: options.socketTimeoutMs,
     };
-    this.client = options.client === 'nodemailer' ? new NodemailerClient(clientOptions) : new SmtpSessionPool(clientOptions);
-    this.sign = options.dkim ? createDkimSigner({ expiresMs: 7 * 86_400_000, ...options.dkim }, options.clock ?? systemClock) : null;
+    this.client =
+      options.client === 'nodemailer' ? new NodemailerClient(clientOptions) : new SmtpSessionPool(clientOptions);
+    this.sign = options.dkim
+      ? createDkimSigner({ expiresMs: 7 * 86_400_000, ...options.dkim }, options.clock ?? systemClock)
+      : null;
     this.bucket = new TokenBucket({ ratePerSecond: options.rateLimit });
     this.abortSignal = options.abortSignal;
     if (this.abortSignal?.aborted) this.client.abort();
@@ -75,7 +78,10 @@ export class SmtpTransport implements MailTransport {
     const stage: SubmissionStage = { messageComplete: false };
     try {
       const raw = this.sign ? this.sign(message.raw, message.bodyHash?.()) : message.raw;
-      const reply = await this.client.submit({ from: message.envelope.from, to: message.envelope.to, raw, eightBit: message.eightBit ?? false }, stage);
+      const reply = await this.client.submit(
+        { from: message.envelope.from, to: message.envelope.to, raw, eightBit: message.eightBit ?? false },
+        stage,
+      );
       return { messageId: message.messageId, response: reply.text };
     } catch (error) {
       throw classifySmtpError(error, this.where, stage);
@@ -105,7 +111,11 @@ export class SmtpTransport implements MailTransport {
  * The transport from the configuration. The DKIM key is read here, at start, so a
  * missing key fails before anything is claimed. `baseDir` resolves relative paths.
  */
-export function createMailTransport(config: TransportConfig, baseDir: string, deps: { clock: Clock; logger?: Logger; abortSignal?: AbortSignal }): MailTransport {
+export function createMailTransport(
+  config: TransportConfig,
+  baseDir: string,
+  deps: { clock: Clock; logger?: Logger; abortSignal?: AbortSignal },
+): MailTransport {
   if (config.type === 'outbox') return new OutboxTransport(path.resolve(baseDir, config.dir));
   // Loaded for a command that sends nothing, with a variable of the transport unset.
   if (config.type === 'unavailable') throw new ConfigError(config.file, config.problems);
@@ -122,11 +132,16 @@ export function createMailTransport(config: TransportConfig, baseDir: string, de
       });
     }
     if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
-      throw new TidingsError('CONFIG_INVALID', 'the DKIM key file is not a PEM private key', { where: `transport.dkim.keyFile (${keyFile})` });
+      throw new TidingsError('CONFIG_INVALID', 'the DKIM key file is not a PEM private key', {
+        where: `transport.dkim.keyFile (${keyFile})`,
+      });
     }
     const { bits } = loadDkimKey(privateKey, `transport.dkim.keyFile (${keyFile})`);
     if (bits < MIN_DKIM_BITS) {
-      deps.logger?.warn({ keyFile, bits }, `the DKIM key has ${bits} bits: receivers expect at least ${MIN_DKIM_BITS} (tidings dkim keygen makes one)`);
+      deps.logger?.warn(
+        { keyFile, bits },
+        `the DKIM key has ${bits} bits: receivers expect at least ${MIN_DKIM_BITS} (tidings dkim keygen makes one)`,
+      );
     }
     dkim = { domain: config.dkim.domain, selector: config.dkim.selector, privateKey, expiresMs: config.dkim.expiry };
   }

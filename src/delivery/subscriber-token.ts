@@ -38,8 +38,12 @@ const SIGNUP_PAYLOAD = new RegExp(`^c:(\\d{1,15}):(${SLUG}):(\\d{1,12})$`);
 /** `<payload>.<signature>`, both base64url. */
 export function signSubscriberToken(claims: SubscriberTokenClaims, secret: string): string {
   let payload = `${PURPOSE_CODE[claims.purpose]}:${claims.subscriberId}:${claims.newsletterId}`;
-  const slot = claims.purpose === 'unsubscribe' && claims.editionId ? claims.editionId.slice(claims.newsletterId.length + 1) : null;
-  if (slot && claims.editionId!.startsWith(`${claims.newsletterId}/`) && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(slot)) payload += `:${slot}`;
+  const slot =
+    claims.purpose === 'unsubscribe' && claims.editionId
+      ? claims.editionId.slice(claims.newsletterId.length + 1)
+      : null;
+  if (slot && claims.editionId!.startsWith(`${claims.newsletterId}/`) && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(slot))
+    payload += `:${slot}`;
   return signPayload(payload, secret);
 }
 
@@ -48,13 +52,20 @@ export function verifySubscriberToken(token: string, secret: string): Subscriber
   const payload = verifiedPayload(token, secret);
   const match = payload === null ? null : SUBSCRIBER_PAYLOAD.exec(payload);
   if (!match) return null;
-  const claims: SubscriberTokenClaims = { purpose: CODE_PURPOSE[match[1]!]!, subscriberId: Number(match[2]), newsletterId: match[3]! };
+  const claims: SubscriberTokenClaims = {
+    purpose: CODE_PURPOSE[match[1]!]!,
+    subscriberId: Number(match[2]),
+    newsletterId: match[3]!,
+  };
   if (match[4]) claims.editionId = `${claims.newsletterId}/${match[4]}`;
   return claims;
 }
 
 export function signSignupToken(claims: SignupTokenClaims, secret: string): string {
-  return signPayload(`c:${claims.signupId}:${claims.newsletterId}:${Math.floor(claims.expiresAt.getTime() / 1000)}`, secret);
+  return signPayload(
+    `c:${claims.signupId}:${claims.newsletterId}:${Math.floor(claims.expiresAt.getTime() / 1000)}`,
+    secret,
+  );
 }
 
 /** The claims of a valid confirmation token (expired or not: the caller compares with its clock). */
@@ -113,14 +124,26 @@ export function buildSubscriberUrls(
 }
 
 /** Convenience for the engine: signs both tokens for one subscriber and builds the links. */
-export function createSubscriberLinks(options: { baseUrl: string; secret: string; newsletterId: string; editionId: string; signView?: boolean }) {
+export function createSubscriberLinks(options: {
+  baseUrl: string;
+  secret: string;
+  newsletterId: string;
+  editionId: string;
+  signView?: boolean;
+}) {
   const viewKey = options.signView ? signEditionView(options.editionId, options.secret) : undefined;
   return (subscriberId: number): SubscriberUrls => {
     const unsubscribe = signSubscriberToken(
       { subscriberId, newsletterId: options.newsletterId, purpose: 'unsubscribe', editionId: options.editionId },
       options.secret,
     );
-    const preferences = signSubscriberToken({ subscriberId, newsletterId: options.newsletterId, purpose: 'preferences' }, options.secret);
-    return { ...buildSubscriberUrls(options.baseUrl, { unsubscribe, preferences }, options.editionId, viewKey), unsubscribeToken: unsubscribe };
+    const preferences = signSubscriberToken(
+      { subscriberId, newsletterId: options.newsletterId, purpose: 'preferences' },
+      options.secret,
+    );
+    return {
+      ...buildSubscriberUrls(options.baseUrl, { unsubscribe, preferences }, options.editionId, viewKey),
+      unsubscribeToken: unsubscribe,
+    };
   };
 }

@@ -1,6 +1,10 @@
 import { TidingsError } from '../core/errors.ts';
 
-export type TransportErrorCode = 'TRANSPORT_TEMPORARY' | 'TRANSPORT_THROTTLED' | 'TRANSPORT_PERMANENT' | 'TRANSPORT_AMBIGUOUS';
+export type TransportErrorCode =
+  | 'TRANSPORT_TEMPORARY'
+  | 'TRANSPORT_THROTTLED'
+  | 'TRANSPORT_PERMANENT'
+  | 'TRANSPORT_AMBIGUOUS';
 
 /**
  * A failed send, classified so the engine decides from data: temporary (retry with
@@ -18,11 +22,21 @@ export class TransportError extends TidingsError {
   constructor(
     code: TransportErrorCode,
     message: string,
-    details: { responseCode?: number | null; response?: string; recipientRejected?: boolean; where?: string; cause?: unknown },
+    details: {
+      responseCode?: number | null;
+      response?: string;
+      recipientRejected?: boolean;
+      where?: string;
+      cause?: unknown;
+    },
   ) {
     // Only temporary and throttled failures are retryable: a permanent refusal is final and an
     // ambiguous outcome may already be in the reader's mailbox.
-    super(code, message, { retryable: code === 'TRANSPORT_TEMPORARY' || code === 'TRANSPORT_THROTTLED', where: details.where, cause: details.cause });
+    super(code, message, {
+      retryable: code === 'TRANSPORT_TEMPORARY' || code === 'TRANSPORT_THROTTLED',
+      where: details.where,
+      cause: details.cause,
+    });
     this.responseCode = details.responseCode ?? null;
     this.response = details.response ?? message;
     this.recipientRejected = details.recipientRejected ?? false;
@@ -61,31 +75,50 @@ export interface SmtpStage {
  * server cannot have the message → temporary (safe to retry); after it the server may
  * have accepted it → ambiguous, never retried.
  */
-export function classifySmtpError(error: unknown, where?: string, stage: SmtpStage = { messageComplete: false }): TransportError {
+export function classifySmtpError(
+  error: unknown,
+  where?: string,
+  stage: SmtpStage = { messageComplete: false },
+): TransportError {
   if (error instanceof TransportError) return error;
   const shape = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as SmtpErrorShape;
-  const responseCode = typeof shape.responseCode === 'number' && shape.responseCode >= 200 && shape.responseCode < 600 ? shape.responseCode : null;
+  const responseCode =
+    typeof shape.responseCode === 'number' && shape.responseCode >= 200 && shape.responseCode < 600
+      ? shape.responseCode
+      : null;
   const response = (shape.response ?? shape.message ?? 'unknown error').trim();
   const command = (shape.command ?? '').toUpperCase();
   const details = { responseCode, response, where, cause: error };
   if (responseCode !== null && responseCode >= 500 && SESSION_STAGE.test(command)) {
     // A wrong password or a server refusing connections fails every message alike: retried
     // (and the run pauses after too many in a row), never recorded as this reader's permanent failure.
-    return new TransportError('TRANSPORT_TEMPORARY', `the server refused the session at ${command}: ${response}`, details);
+    return new TransportError(
+      'TRANSPORT_TEMPORARY',
+      `the server refused the session at ${command}: ${response}`,
+      details,
+    );
   }
   if (responseCode !== null && responseCode >= 500) {
     const recipientRejected = command.startsWith('RCPT') || shape.code === 'EENVELOPE';
-    return new TransportError('TRANSPORT_PERMANENT', `rejected permanently: ${response}`, { ...details, recipientRejected });
+    return new TransportError('TRANSPORT_PERMANENT', `rejected permanently: ${response}`, {
+      ...details,
+      recipientRejected,
+    });
   }
   if (responseCode !== null && responseCode >= 400) {
-    const throttled = (responseCode === 421 || (responseCode >= 450 && responseCode <= 454)) && THROTTLE_TEXT.test(response);
+    const throttled =
+      (responseCode === 421 || (responseCode >= 450 && responseCode <= 454)) && THROTTLE_TEXT.test(response);
     if (throttled) return new TransportError('TRANSPORT_THROTTLED', `throttled: ${response}`, details);
     return new TransportError('TRANSPORT_TEMPORARY', `temporary failure: ${response}`, details);
   }
   // No usable reply (a 2xx/3xx in an error is a protocol mix-up, not an answer about the message).
   const what = `${shape.code ?? 'no code'}${command && command !== 'CONN' ? ` at ${command}` : ''}`;
   if (stage.messageComplete) {
-    return new TransportError('TRANSPORT_AMBIGUOUS', `no reply after the end of DATA (${what}): ${response}; the server may have accepted the message`, details);
+    return new TransportError(
+      'TRANSPORT_AMBIGUOUS',
+      `no reply after the end of DATA (${what}): ${response}; the server may have accepted the message`,
+      details,
+    );
   }
   return new TransportError('TRANSPORT_TEMPORARY', `connection error (${what}): ${response}`, details);
 }

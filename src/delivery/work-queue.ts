@@ -48,7 +48,13 @@ export interface WorkQueue {
    * (nobody had, or the reservation is older than `staleMs`: its renderer died), `wait`
    * while another process renders it. So processes that need a segment at once render it once.
    */
-  reserveSegment(editionId: string, segmentKey: string, workerId: string, at: Date, staleMs: number): Promise<{ rendered: string } | 'render' | 'wait'>;
+  reserveSegment(
+    editionId: string,
+    segmentKey: string,
+    workerId: string,
+    at: Date,
+    staleMs: number,
+  ): Promise<{ rendered: string } | 'render' | 'wait'>;
   /** Gives up this caller's reservation (its render failed): the next to ask renders. */
   abandonSegment(editionId: string, segmentKey: string, workerId: string): Promise<void>;
   /** Stores a rendered segment unless another worker stored it first; returns the one stored. */

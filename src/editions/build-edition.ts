@@ -53,13 +53,28 @@ export async function windowFor(
     if (lastOut) await lastWentOutBefore(editions, newsletter.id, new Date(lastOut.slot), returned);
     // "Everything since the previous edition" includes a story published before it but
     // ingested after it: otherwise a late feed would lose it to both editions.
-    return { since: lastOut ? new Date(lastOut.slot) : null, until: slotUtc, includeSeenSince: true, returnedArticleIds: [...new Set(returned)] };
+    return {
+      since: lastOut ? new Date(lastOut.slot) : null,
+      until: slotUtc,
+      includeSeenSince: true,
+      returnedArticleIds: [...new Set(returned)],
+    };
   }
-  return { since: new Date(slotUtc.getTime() - parseDuration(newsletter.window)!), until: slotUtc, includeSeenSince: false, returnedArticleIds: [] };
+  return {
+    since: new Date(slotUtc.getTime() - parseDuration(newsletter.window)!),
+    until: slotUtc,
+    includeSeenSince: false,
+    returnedArticleIds: [],
+  };
 }
 
 /** The newsletter's last edition before an instant that went out; collects the articles of skipped ones passed on the way. */
-async function lastWentOutBefore(editions: EditionStore, newsletterId: string, before: Date, skippedArticles: string[]): Promise<Edition | null> {
+async function lastWentOutBefore(
+  editions: EditionStore,
+  newsletterId: string,
+  before: Date,
+  skippedArticles: string[],
+): Promise<Edition | null> {
   let previous = await editions.findPreviousEdition(newsletterId, before);
   while (previous && !WENT_OUT.has(previous.status)) {
     if (previous.status === 'skipped') skippedArticles.push(...previous.articles.map((article) => article.articleId));
@@ -69,7 +84,11 @@ async function lastWentOutBefore(editions: EditionStore, newsletterId: string, b
 }
 
 /** Articles of skipped editions that the window does not reach (still in the store). */
-async function returnedToPool(articles: ArticleStore, ids: readonly string[], inWindow: readonly StoredArticle[]): Promise<StoredArticle[]> {
+async function returnedToPool(
+  articles: ArticleStore,
+  ids: readonly string[],
+  inWindow: readonly StoredArticle[],
+): Promise<StoredArticle[]> {
   const have = new Set(inWindow.map((article) => article.id));
   const found = await Promise.all(ids.filter((id) => !have.has(id)).map((id) => articles.getArticle(id)));
   return found.filter((article): article is StoredArticle => article !== null);
@@ -119,7 +138,11 @@ export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps:
   if (existing) return existing;
 
   const { candidates, allowed, used, since } = await windowCandidates(newsletter, slot.utc, id, deps);
-  const stories = collapseStories(allowed, { ...(deps.dedupe ?? DEFAULT_CLUSTER_OPTIONS), categories: newsletter.categories, alreadyUsed: used });
+  const stories = collapseStories(allowed, {
+    ...(deps.dedupe ?? DEFAULT_CLUSTER_OPTIONS),
+    categories: newsletter.categories,
+    alreadyUsed: used,
+  });
   const selected = selectArticles(stories.articles, newsletter, used).map((article) => {
     const alsoIn = stories.alsoIn.get(article.articleId);
     return alsoIn ? { ...article, alsoIn } : article;
@@ -138,8 +161,15 @@ export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps:
   const statusReason = thin ? `thin: ${selected.length} article(s), the minimum is ${newsletter.minArticles}` : null;
   if (deps.save === false) {
     return {
-      id, newsletterId: newsletter.id, slot: slot.iso, status, statusReason, intro: null,
-      builtAt: deps.clock.now().toISOString(), approvedAt: null, approvedBy: null,
+      id,
+      newsletterId: newsletter.id,
+      slot: slot.iso,
+      status,
+      statusReason,
+      intro: null,
+      builtAt: deps.clock.now().toISOString(),
+      approvedAt: null,
+      approvedBy: null,
       articles: selected.map((article) => ({ ...article, pinned: false, excluded: false })),
     };
   }
@@ -156,7 +186,14 @@ export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps:
     deps.clock.now(),
   );
   deps.logger.info(
-    { edition: id, articles: selected.length, candidates: candidates.length, stories: stories.articles.length, since: since?.toISOString() ?? null, status: edition.status },
+    {
+      edition: id,
+      articles: selected.length,
+      candidates: candidates.length,
+      stories: stories.articles.length,
+      since: since?.toISOString() ?? null,
+      status: edition.status,
+    },
     'edition built',
   );
   return edition;

@@ -39,7 +39,10 @@ const SHINGLE_WORDS = 3;
 const COMMON_SHINGLE = 50;
 
 /** Groups of article ids, each in input order; singletons included. */
-export function clusterStories(articles: readonly StoryCandidate[], options: ClusterOptions = DEFAULT_CLUSTER_OPTIONS): string[][] {
+export function clusterStories(
+  articles: readonly StoryCandidate[],
+  options: ClusterOptions = DEFAULT_CLUSTER_OPTIONS,
+): string[][] {
   const sets = articles.map((article) => shingleSet(article, options.leadWords));
   const parent = articles.map((_, index) => index);
   const find = (index: number): number => {

@@ -40,20 +40,34 @@ export class EditionCurator {
 
   newsletterOf(edition: Edition): NewsletterConfig {
     const newsletter = this.#deps.newsletters.find((n) => n.id === edition.newsletterId);
-    if (!newsletter) throw new TidingsError('INPUT_INVALID', `edition ${edition.id}: newsletter "${edition.newsletterId}" is no longer configured`);
+    if (!newsletter)
+      throw new TidingsError(
+        'INPUT_INVALID',
+        `edition ${edition.id}: newsletter "${edition.newsletterId}" is no longer configured`,
+      );
     return newsletter;
   }
 
-  async #editable(editionId: string, articleId?: string): Promise<{ edition: Edition; article: EditionArticle | undefined }> {
+  async #editable(
+    editionId: string,
+    articleId?: string,
+  ): Promise<{ edition: Edition; article: EditionArticle | undefined }> {
     const edition = await this.load(editionId);
     if (edition.status === 'sending' || edition.status === 'sent') {
-      throw new TidingsError('EDITION_STATE', `edition ${editionId} is ${edition.status}: its content can no longer change`);
+      throw new TidingsError(
+        'EDITION_STATE',
+        `edition ${editionId} is ${edition.status}: its content can no longer change`,
+      );
     }
     const article = articleId ? findArticle(edition, articleId) : undefined;
     return { edition, article };
   }
 
-  async #record(edition: Pick<Edition, 'id' | 'newsletterId'>, action: string, details: Record<string, unknown> = {}): Promise<void> {
+  async #record(
+    edition: Pick<Edition, 'id' | 'newsletterId'>,
+    action: string,
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
     await this.#deps.audit.record({
       at: this.#deps.clock.now().toISOString(),
       actor: this.actor,
@@ -66,7 +80,11 @@ export class EditionCurator {
 
   async #changed(edition: Edition, action: string, details: Record<string, unknown>): Promise<Edition> {
     if (edition.status === 'approved') {
-      await this.#deps.editions.setStatus(edition.id, 'draft', { at: this.#deps.clock.now(), reason: 'changed after approval', from: ['approved'] });
+      await this.#deps.editions.setStatus(edition.id, 'draft', {
+        at: this.#deps.clock.now(),
+        reason: 'changed after approval',
+        from: ['approved'],
+      });
     }
     await this.#record(edition, action, details);
     return this.load(edition.id);
@@ -96,7 +114,11 @@ export class EditionCurator {
     visible.splice(index, 0, article!.articleId);
     const aside = section.filter((a) => !shown(a) && a.articleId !== article!.articleId).map((a) => a.articleId);
     await this.#deps.editions.setPositions(edition.id, [...visible, ...aside]);
-    return this.#changed(edition, 'move', { articleId: article!.articleId, title: article!.title, position: index + 1 });
+    return this.#changed(edition, 'move', {
+      articleId: article!.articleId,
+      title: article!.title,
+      position: index + 1,
+    });
   }
 
   /** Sets a whole section's order at once (the desk's drag and drop); ids not given keep their order after the given ones. */
@@ -126,7 +148,8 @@ export class EditionCurator {
     const newsletter = this.newsletterOf(edition);
     const present = edition.articles.find((a) => a.articleId === articleId);
     if (present) {
-      if (!present.excluded) throw new TidingsError('INPUT_INVALID', `article ${articleId} is already in edition ${edition.id}`);
+      if (!present.excluded)
+        throw new TidingsError('INPUT_INVALID', `article ${articleId} is already in edition ${edition.id}`);
       return this.exclude(editionId, articleId, false);
     }
     const article = await this.#deps.articles.getArticle(articleId);
@@ -134,9 +157,16 @@ export class EditionCurator {
     const section = category ?? newsletter.categories.find((slug) => article.categories.includes(slug));
     if (!section || !newsletter.categories.includes(section)) {
       const known = newsletter.categories.join(', ');
-      throw new TidingsError('INPUT_INVALID', `article ${articleId} needs a section of ${newsletter.id} (one of: ${known})`);
+      throw new TidingsError(
+        'INPUT_INVALID',
+        `article ${articleId} needs a section of ${newsletter.id} (one of: ${known})`,
+      );
     }
-    await this.#deps.editions.addArticle(edition.id, { articleId: article.id, category: section, ...snapshotFields(article) });
+    await this.#deps.editions.addArticle(edition.id, {
+      articleId: article.id,
+      category: section,
+      ...snapshotFields(article),
+    });
     return this.#changed(edition, 'add', { articleId: article.id, title: article.title, category: section });
   }
 
@@ -149,12 +179,20 @@ export class EditionCurator {
     const { edition, article } = await this.#editable(editionId, articleId);
     const newsletter = this.newsletterOf(edition);
     if (!newsletter.categories.includes(category)) {
-      throw new TidingsError('INPUT_INVALID', `"${category}" is not a section of ${newsletter.id} (one of: ${newsletter.categories.join(', ')})`);
+      throw new TidingsError(
+        'INPUT_INVALID',
+        `"${category}" is not a section of ${newsletter.id} (one of: ${newsletter.categories.join(', ')})`,
+      );
     }
     const configured = Object.keys(this.#deps.categories);
     await this.#deps.articles.setEditorCategory(article!.articleId, category, configured, this.#deps.clock.now());
     await this.#deps.editions.setArticleCategory(edition.id, article!.articleId, category);
-    return this.#changed(edition, 'recategorize', { articleId: article!.articleId, title: article!.title, from: article!.category, to: category });
+    return this.#changed(edition, 'recategorize', {
+      articleId: article!.articleId,
+      title: article!.title,
+      from: article!.category,
+      to: category,
+    });
   }
 
   /**
@@ -173,9 +211,18 @@ export class EditionCurator {
     });
     const readOnly = edition.status === 'sending' || edition.status === 'sent';
     if (!readOnly) {
-      const hit = edition.articles.filter((a) => (scope === 'article' ? a.articleId === value : a.source === value) && !a.excluded);
-      for (const a of hit) await this.#deps.editions.updatePick(edition.id, a.articleId, { excluded: true, pinned: false });
-      if (hit.length) return this.#changed(edition, 'block', { scope, value, title: article.title, sourceTitle: article.sourceTitle });
+      const hit = edition.articles.filter(
+        (a) => (scope === 'article' ? a.articleId === value : a.source === value) && !a.excluded,
+      );
+      for (const a of hit)
+        await this.#deps.editions.updatePick(edition.id, a.articleId, { excluded: true, pinned: false });
+      if (hit.length)
+        return this.#changed(edition, 'block', {
+          scope,
+          value,
+          title: article.title,
+          sourceTitle: article.sourceTitle,
+        });
     }
     await this.#record(edition, 'block', { scope, value, title: article.title, sourceTitle: article.sourceTitle });
     return this.load(edition.id);
@@ -184,16 +231,24 @@ export class EditionCurator {
   async approve(editionId: string): Promise<Edition> {
     const { edition } = await this.#editable(editionId);
     if (edition.status === 'skipped') {
-      throw new TidingsError('EDITION_STATE', `edition ${editionId} was skipped (${edition.statusReason ?? 'no reason'}): nothing to approve`);
+      throw new TidingsError(
+        'EDITION_STATE',
+        `edition ${editionId} was skipped (${edition.statusReason ?? 'no reason'}): nothing to approve`,
+      );
     }
-    await this.#deps.editions.setStatus(edition.id, 'approved', { at: this.#deps.clock.now(), approvedBy: this.actor, from: ['draft', 'approved'] });
+    await this.#deps.editions.setStatus(edition.id, 'approved', {
+      at: this.#deps.clock.now(),
+      approvedBy: this.actor,
+      from: ['draft', 'approved'],
+    });
     await this.#record(edition, 'approve');
     return this.load(edition.id);
   }
 
   async unapprove(editionId: string): Promise<Edition> {
     const { edition } = await this.#editable(editionId);
-    if (edition.status !== 'approved') throw new TidingsError('EDITION_STATE', `edition ${editionId} is ${edition.status}, not approved`);
+    if (edition.status !== 'approved')
+      throw new TidingsError('EDITION_STATE', `edition ${editionId} is ${edition.status}, not approved`);
     await this.#deps.editions.setStatus(edition.id, 'draft', {
       at: this.#deps.clock.now(),
       reason: `approval withdrawn by ${this.actor}`,
@@ -213,7 +268,11 @@ export class EditionCurator {
     const newsletter = this.newsletterOf(edition);
     const { allowed, used } = await windowCandidates(newsletter, new Date(edition.slot), edition.id, this.#deps);
     // Other sources' copies of a story in the edition are in it as "also in" links.
-    const inEdition = new Set(edition.articles.filter((a) => !a.excluded).flatMap((a) => [a.articleId, ...(a.alsoIn ?? []).map((link) => link.articleId)]));
+    const inEdition = new Set(
+      edition.articles
+        .filter((a) => !a.excluded)
+        .flatMap((a) => [a.articleId, ...(a.alsoIn ?? []).map((link) => link.articleId)]),
+    );
     return allowed.filter((a) => !inEdition.has(a.id) && !used.has(a.id)).slice(0, limit);
   }
 

@@ -63,7 +63,10 @@ export interface EditionStore {
    * recorded with a smaller `maxSubscriberId`, extends it by `added` readers (a rerun
    * reaches subscribers who joined since). Returns the stored audience; null for no edition.
    */
-  recordAudience(editionId: string, audience: { maxSubscriberId: number; added: number }): Promise<EditionAudience | null>;
+  recordAudience(
+    editionId: string,
+    audience: { maxSubscriberId: number; added: number },
+  ): Promise<EditionAudience | null>;
   /**
    * Queuing reached `throughId`; only when it had reached `afterId` already, so a page is
    * never skipped over, whoever queues (a send, a worker, both). False when nothing moved.

@@ -92,16 +92,43 @@ export interface AlsoInLink {
 /** What an edition freezes of each article when it is built. */
 export type ArticleSnapshot = Pick<
   EditionArticle,
-  'title' | 'summary' | 'summaryEngine' | 'url' | 'source' | 'sourceTitle' | 'author' | 'imageUrl' | 'publishedAt' | 'language' | 'alsoIn'
+  | 'title'
+  | 'summary'
+  | 'summaryEngine'
+  | 'url'
+  | 'source'
+  | 'sourceTitle'
+  | 'author'
+  | 'imageUrl'
+  | 'publishedAt'
+  | 'language'
+  | 'alsoIn'
 >;
 
-export function snapshotOf(article: Omit<ArticleSnapshot, 'sourceTitle'> & { sourceTitle?: string | null }): ArticleSnapshot {
+export function snapshotOf(
+  article: Omit<ArticleSnapshot, 'sourceTitle'> & { sourceTitle?: string | null },
+): ArticleSnapshot {
   const { title, summary, url, source, sourceTitle, author, imageUrl, publishedAt } = article;
   // Editions frozen before source titles existed show the configured name.
-  const snapshot: ArticleSnapshot = { title, summary, url, source, sourceTitle: sourceTitle || source, author, imageUrl, publishedAt, language: article.language ?? null };
+  const snapshot: ArticleSnapshot = {
+    title,
+    summary,
+    url,
+    source,
+    sourceTitle: sourceTitle || source,
+    author,
+    imageUrl,
+    publishedAt,
+    language: article.language ?? null,
+  };
   // Kept in the snapshot's JSON (no migration); absent (older editions, added articles) reads as extractive.
   if (article.summaryEngine && article.summaryEngine !== 'extractive') snapshot.summaryEngine = article.summaryEngine;
   // Kept in the snapshot's JSON (no migration); editions built before it have none.
-  if (article.alsoIn?.length) snapshot.alsoIn = article.alsoIn.map(({ articleId, source: name, url: link }) => ({ articleId, source: name, url: link }));
+  if (article.alsoIn?.length)
+    snapshot.alsoIn = article.alsoIn.map(({ articleId, source: name, url: link }) => ({
+      articleId,
+      source: name,
+      url: link,
+    }));
   return snapshot;
 }

@@ -15,9 +15,7 @@ export interface DigestReader {
   languages?: readonly string[] | null;
 }
 
-export type DigestPlan =
-  | { skip: string }
-  | { segmentKey: string; articleIds: string[]; content: SegmentContent };
+export type DigestPlan = { skip: string } | { segmentKey: string; articleIds: string[]; content: SegmentContent };
 
 /**
  * The edition's articles as the editor left them: excluded ones gone, the pinned top
@@ -41,7 +39,8 @@ export function curatedArticles(edition: Edition, categoryOrder: readonly string
 
 export type TopStoryRule = 'pinned' | 'most recent of the first section';
 
-const timeOf = (article: EditionArticle) => (article.publishedAt ? Date.parse(article.publishedAt) : Number.NEGATIVE_INFINITY);
+const timeOf = (article: EditionArticle) =>
+  article.publishedAt ? Date.parse(article.publishedAt) : Number.NEGATIVE_INFINITY;
 const hasImage = (article: EditionArticle) => toHttpUrl(article.imageUrl) !== null;
 
 /**
@@ -49,7 +48,9 @@ const hasImage = (article: EditionArticle) => toHttpUrl(article.imageUrl) !== nu
  * the most recent article of the first section (today's news beats a days-old story
  * with a picture); an image only breaks a tie in time.
  */
-export function chooseTopStoryWithRule(curated: readonly EditionArticle[]): { article: EditionArticle; rule: TopStoryRule } | null {
+export function chooseTopStoryWithRule(
+  curated: readonly EditionArticle[],
+): { article: EditionArticle; rule: TopStoryRule } | null {
   const pinned = curated.find((a) => a.pinned);
   if (pinned) return { article: pinned, rule: 'pinned' };
   const first = curated[0];
@@ -68,7 +69,9 @@ export function chooseTopStory(curated: readonly EditionArticle[]): EditionArtic
 /** A category's title in a locale: `titles` by locale chain (de-CH → de), else `title`, else the slug. */
 export function categoryTitle(category: CategoryConfig | undefined, slug: string, locale: string): string {
   if (!category) return slug;
-  const titles = Object.fromEntries(Object.entries(category.titles ?? {}).map(([code, title]) => [code.toLowerCase(), title]));
+  const titles = Object.fromEntries(
+    Object.entries(category.titles ?? {}).map(([code, title]) => [code.toLowerCase(), title]),
+  );
   for (const code of localeChain(locale)) {
     if (titles[code]) return titles[code];
   }
@@ -80,7 +83,12 @@ export function categoryTitle(category: CategoryConfig | undefined, slug: string
  * locale's language). An article of unknown language counts as read: leaving it out
  * would hide what the language guess missed. With `any` every article counts.
  */
-export function readsLanguage(mode: NewsletterConfig['languages'], locale: string, language: string | null | undefined, readerLanguages?: readonly string[] | null): boolean {
+export function readsLanguage(
+  mode: NewsletterConfig['languages'],
+  locale: string,
+  language: string | null | undefined,
+  readerLanguages?: readonly string[] | null,
+): boolean {
   if (mode === 'any' || !language?.trim()) return true;
   if (readerLanguages?.length) return readerLanguages.some((tag) => baseLanguage(tag) === baseLanguage(language));
   return baseLanguage(language) === baseLanguage(locale);
@@ -102,18 +110,38 @@ function firstWhere<T>(items: readonly T[], first: (item: T) => boolean): T[] {
  * (docs/design-notes.md, "A thin edition per reader"). `languages: strict` removes
  * articles in other languages; the default only ranks them last.
  */
-function selectForReader(curated: readonly EditionArticle[], newsletter: NewsletterConfig, reader: DigestReader, received: ReadonlySet<string>, readable: (a: EditionArticle) => boolean) {
-  const fresh = curated.filter((article) => !received.has(article.articleId) && (newsletter.languages !== 'strict' || readable(article)));
-  const chosen = reader.categories?.length ? newsletter.categories.filter((slug) => reader.categories!.includes(slug)) : newsletter.categories;
+function selectForReader(
+  curated: readonly EditionArticle[],
+  newsletter: NewsletterConfig,
+  reader: DigestReader,
+  received: ReadonlySet<string>,
+  readable: (a: EditionArticle) => boolean,
+) {
+  const fresh = curated.filter(
+    (article) => !received.has(article.articleId) && (newsletter.languages !== 'strict' || readable(article)),
+  );
+  const chosen = reader.categories?.length
+    ? newsletter.categories.filter((slug) => reader.categories!.includes(slug))
+    : newsletter.categories;
   const mine = fresh.filter((article) => chosen.includes(article.category));
   if (mine.length >= Math.max(1, newsletter.minArticles)) return { articles: mine, sectionOrder: chosen };
-  return { articles: fresh, sectionOrder: [...chosen, ...newsletter.categories.filter((slug) => !chosen.includes(slug))] };
+  return {
+    articles: fresh,
+    sectionOrder: [...chosen, ...newsletter.categories.filter((slug) => !chosen.includes(slug))],
+  };
 }
 
 /** Why a reader gets nothing (a skip reason: `deliveries`, `send` output, the desk). */
-function thinReason(newsletter: NewsletterConfig, reader: DigestReader, locale: string, unseen: number, count: number): string {
+function thinReason(
+  newsletter: NewsletterConfig,
+  reader: DigestReader,
+  locale: string,
+  unseen: number,
+  count: number,
+): string {
   if (unseen === 0) return 'already received every article of this edition';
-  if (count === 0 && newsletter.languages === 'strict') return `no article in their languages (${readerLanguageList(reader, locale)}; languages: strict)`;
+  if (count === 0 && newsletter.languages === 'strict')
+    return `no article in their languages (${readerLanguageList(reader, locale)}; languages: strict)`;
   return `thin: ${count} new article(s) for this reader, the minimum is ${newsletter.minArticles}`;
 }
 
@@ -133,7 +161,8 @@ export function planDigest(
   webVersionUrl: string | null,
 ): DigestPlan {
   const locale = reader.locale ?? newsletter.locale;
-  const readable = (article: EditionArticle) => readsLanguage(newsletter.languages ?? 'subscriber', locale, article.language, reader.languages);
+  const readable = (article: EditionArticle) =>
+    readsLanguage(newsletter.languages ?? 'subscriber', locale, article.language, reader.languages);
   const curated = curatedArticles(edition, newsletter.categories);
   const { articles, sectionOrder } = selectForReader(curated, newsletter, reader, received, readable);
   if (articles.length === 0 || articles.length < newsletter.minArticles) {
@@ -141,12 +170,16 @@ export function planDigest(
     return { skip: thinReason(newsletter, reader, locale, unseen, articles.length) };
   }
   // The editor's pinned story leads for everyone; otherwise the top story is in the reader's language when one is.
-  const topStory = articles.find((a) => a.pinned) ?? chooseTopStory(articles.filter(readable)) ?? chooseTopStory(articles)!;
+  const topStory =
+    articles.find((a) => a.pinned) ?? chooseTopStory(articles.filter(readable)) ?? chooseTopStory(articles)!;
   const sections = sectionOrder
     .map((slug) => ({
       slug,
       title: categoryTitle(categories[slug], slug, locale),
-      articles: firstWhere(articles.filter((a) => a.category === slug && a !== topStory), readable),
+      articles: firstWhere(
+        articles.filter((a) => a.category === slug && a !== topStory),
+        readable,
+      ),
     }))
     .filter((section) => section.articles.length > 0);
   const timezone = reader.timezone ?? newsletter.timezone;
@@ -164,7 +197,10 @@ export function planDigest(
         title: newsletter.title,
         description: newsletter.description,
         postalAddress: newsletter.postalAddress,
-        categories: newsletter.categories.map((slug) => ({ slug, title: categoryTitle(categories[slug], slug, locale) })),
+        categories: newsletter.categories.map((slug) => ({
+          slug,
+          title: categoryTitle(categories[slug], slug, locale),
+        })),
       },
       edition: { id: edition.id, slot: edition.slot, intro: edition.intro },
       topStory,

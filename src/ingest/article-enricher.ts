@@ -30,7 +30,9 @@ export class CachedSummarizer {
     this.#version = summaryCacheVersion(options);
   }
 
-  async summaryOf(article: Pick<ArticleRecord, 'title' | 'text' | 'description' | 'language' | 'contentHash'>): Promise<string | null> {
+  async summaryOf(
+    article: Pick<ArticleRecord, 'title' | 'text' | 'description' | 'language' | 'contentHash'>,
+  ): Promise<string | null> {
     if (!article.text && !article.description) return null;
     const cached = await this.cache.getCachedSummary(article.contentHash, this.#version);
     if (cached !== null) return cached || null;
@@ -77,7 +79,11 @@ export class StoreBackedEnricher implements ArticleEnricher {
       if (record.categoryOrigin !== 'none') return record;
       const decision = categorize(record, { model, rules, minConfidence: this.#deps.classifier.minConfidence });
       if (!decision) return record;
-      return { ...record, categories: [decision.category, ...record.categories], categoryOrigin: 'classifier' as const };
+      return {
+        ...record,
+        categories: [decision.category, ...record.categories],
+        categoryOrigin: 'classifier' as const,
+      };
     });
   }
 
@@ -85,7 +91,10 @@ export class StoreBackedEnricher implements ArticleEnricher {
    * The model after learning the store (first call only), any new labelled examples
    * and any new articles to classify (`unlabelled`, for self-training).
    */
-  async model(extra: readonly ArticleRecord[] = [], unlabelled: readonly ArticleRecord[] = []): Promise<CategoryModel | null> {
+  async model(
+    extra: readonly ArticleRecord[] = [],
+    unlabelled: readonly ArticleRecord[] = [],
+  ): Promise<CategoryModel | null> {
     if (!this.#storeLoaded) {
       this.#storeLoaded = true;
       this.#learn(await this.#deps.articles.listTrainingExamples());
@@ -130,7 +139,8 @@ export class StoreBackedEnricher implements ArticleEnricher {
 
   #keywordRules(): Record<string, string[]> {
     const rules: Record<string, string[]> = {};
-    for (const [slug, category] of Object.entries(this.#deps.categories)) if (category.keywords.length) rules[slug] = category.keywords;
+    for (const [slug, category] of Object.entries(this.#deps.categories))
+      if (category.keywords.length) rules[slug] = category.keywords;
     return rules;
   }
 }

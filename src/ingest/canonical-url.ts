@@ -13,8 +13,29 @@ function isTrackingParam(key: string): boolean {
 }
 
 const TRACKING_PARAMS = new Set([
-  'fbclid', 'gclid', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'mc_cid', 'mc_eid', 'igshid', 'yclid', '_hsenc', '_hsmi',
-  'ref', 'ref_src', 'ref_url', 'cmpid', 'ito', 'ocid', 'smid', 'sr_share', 'at_medium', 'at_campaign', 'guccounter',
+  'fbclid',
+  'gclid',
+  'dclid',
+  'gbraid',
+  'wbraid',
+  'msclkid',
+  'mc_cid',
+  'mc_eid',
+  'igshid',
+  'yclid',
+  '_hsenc',
+  '_hsmi',
+  'ref',
+  'ref_src',
+  'ref_url',
+  'cmpid',
+  'ito',
+  'ocid',
+  'smid',
+  'sr_share',
+  'at_medium',
+  'at_campaign',
+  'guccounter',
 ]);
 
 /** Returns the canonical URL, or null when the value is not an http(s) URL. */
@@ -23,10 +44,9 @@ export function canonicalizeUrl(value: string | null | undefined): string | null
   const url = new URL(value);
   url.hash = '';
   url.hostname = url.hostname.toLowerCase();
-  if ((url.protocol === 'http:' && url.port === '80') || (url.protocol === 'https:' && url.port === '443')) url.port = '';
-  const kept = [...url.searchParams.entries()].filter(
-    ([key]) => !isTrackingParam(key),
-  );
+  if ((url.protocol === 'http:' && url.port === '80') || (url.protocol === 'https:' && url.port === '443'))
+    url.port = '';
+  const kept = [...url.searchParams.entries()].filter(([key]) => !isTrackingParam(key));
   kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   url.search = kept.length ? `?${new URLSearchParams(kept).toString()}` : '';
   if (url.pathname.length > 1 && url.pathname.endsWith('/')) url.pathname = url.pathname.slice(0, -1);

@@ -42,7 +42,9 @@ export function decodeText(bytes: Uint8Array, hints: DecodeHints): string {
   const declared = httpIsDefault && fromDocument ? [fromDocument, fromHttp] : [fromHttp, fromDocument];
   // Wide encodings were ruled out by the NUL-byte sniff: a UTF-16/32 label on
   // ASCII-compatible bytes is a stale declaration (the file was re-encoded).
-  const usable = declared.map(normalizeEncoding).filter((encoding): encoding is string => encoding !== null && !/^utf-?(16|32)/.test(encoding));
+  const usable = declared
+    .map(normalizeEncoding)
+    .filter((encoding): encoding is string => encoding !== null && !/^utf-?(16|32)/.test(encoding));
   for (const [index, encoding] of usable.entries()) {
     if (encoding === 'utf8') {
       const otherDeclaration = usable.slice(index + 1).some((other) => other !== 'utf8');
@@ -124,29 +126,32 @@ function declaredInDocument(bytes: Uint8Array, kind: DecodeHints['kind']): strin
  * really use Windows-1252's curly quotes in 0x80–0x9F).
  */
 const SUPERSETS: Record<string, string> = {
-  'iso88591': 'windows1252',
-  'latin1': 'windows1252',
-  'usascii': 'windows1252',
-  'ascii': 'windows1252',
-  'iso88599': 'windows1254',
-  'gb2312': 'gb18030',
-  'gbk': 'gb18030',
-  'xgbk': 'gb18030',
-  'euckr': 'cp949',
-  'ksc56011987': 'cp949',
-  'shiftjis': 'cp932',
-  'sjis': 'cp932',
-  'xsjis': 'cp932',
-  'windows31j': 'cp932',
-  'big5': 'big5hkscs',
-  'utf8': 'utf8',
-  'unicode11utf8': 'utf8',
-  'unicode': 'utf16le',
+  iso88591: 'windows1252',
+  latin1: 'windows1252',
+  usascii: 'windows1252',
+  ascii: 'windows1252',
+  iso88599: 'windows1254',
+  gb2312: 'gb18030',
+  gbk: 'gb18030',
+  xgbk: 'gb18030',
+  euckr: 'cp949',
+  ksc56011987: 'cp949',
+  shiftjis: 'cp932',
+  sjis: 'cp932',
+  xsjis: 'cp932',
+  windows31j: 'cp932',
+  big5: 'big5hkscs',
+  utf8: 'utf8',
+  unicode11utf8: 'utf8',
+  unicode: 'utf16le',
 };
 
 export function normalizeEncoding(label: string | null | undefined): string | null {
   if (!label) return null;
-  const compact = label.trim().toLowerCase().replace(/[^a-z0-9]/g, '');
+  const compact = label
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
   if (!compact) return null;
   const mapped = SUPERSETS[compact] ?? compact;
   return iconv.encodingExists(mapped) ? mapped : null;

@@ -11,7 +11,8 @@ import type { InputKind } from './types.ts';
  * - markdown: YAML front matter, or a .md/.markdown name;
  * - page-dump: any other text.
  */
-const HTML_START = /^<(!doctype\s+html|html|head|body|meta|title|link|article|main|section|div|p|h[1-6]|header|nav|table|ul|ol|figure|blockquote|span|a|img|br)\b/i;
+const HTML_START =
+  /^<(!doctype\s+html|html|head|body|meta|title|link|article|main|section|div|p|h[1-6]|header|nav|table|ul|ol|figure|blockquote|span|a|img|br)\b/i;
 const MARKDOWN_EXTENSIONS = new Set(['.md', '.markdown', '.mdown', '.mkd']);
 
 export function detectInputKind(name: string, text: string): InputKind {

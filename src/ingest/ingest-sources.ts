@@ -71,11 +71,21 @@ export async function ingestSources(sources: readonly SourceConfig[], deps: Inge
         reports.push(report);
         continue;
       }
-      const context = { source: source.name, sourceTitle: source.title, defaultCategories: source.categories, mapper: deps.mapper };
+      const context = {
+        source: source.name,
+        sourceTitle: source.title,
+        defaultCategories: source.categories,
+        mapper: deps.mapper,
+      };
       const records = dedupeById(content.drafts.map((draft) => normalizeDraft(draft, context)));
       const enriched = await deps.enricher.enrich(records);
       const saved = await deps.store.saveArticles(enriched, deps.clock.now());
-      Object.assign(report, { new: saved.new, updated: saved.updated, unchanged: saved.unchanged, duplicate: saved.duplicate });
+      Object.assign(report, {
+        new: saved.new,
+        updated: saved.updated,
+        unchanged: saved.unchanged,
+        duplicate: saved.duplicate,
+      });
       deps.logger.info({ source: source.name, ...saved, outcomes: undefined }, 'source ingested');
     } catch (error) {
       report.ok = false;

@@ -25,7 +25,12 @@ function sourceNameFor(input: string, siteName: string | null): string {
 /** Parses each input as ingest would, without storing; one result per input, in order. */
 export async function inspectInputs(
   inputs: readonly string[],
-  options: { http: HttpClient; categories: Record<string, CategoryConfig>; enricher: ArticleEnricher; pages: PageExtractor },
+  options: {
+    http: HttpClient;
+    categories: Record<string, CategoryConfig>;
+    enricher: ArticleEnricher;
+    pages: PageExtractor;
+  },
 ): Promise<InspectResult[]> {
   const mapper = new CategoryMapper(options.categories);
   const results: InspectResult[] = [];
@@ -35,7 +40,12 @@ export async function inspectInputs(
       const records = parsed.drafts.map((draft) =>
         normalizeDraft(draft, { source: sourceNameFor(input, draft.siteName), defaultCategories: [], mapper }),
       );
-      results.push({ input, kind: parsed.kind, articles: await options.enricher.enrich(records), warnings: parsed.warnings });
+      results.push({
+        input,
+        kind: parsed.kind,
+        articles: await options.enricher.enrich(records),
+        warnings: parsed.warnings,
+      });
     } catch (error) {
       results.push({ input, error: describeError(error), code: isTidingsError(error) ? error.code : 'UNEXPECTED' });
     }

@@ -33,7 +33,10 @@ export interface ParseResourceOptions {
 export async function parseResource(resource: FetchedResource, options: ParseResourceOptions): Promise<ParsedInput> {
   const { expect } = options;
   const name = resource.location;
-  let text = decodeText(resource.bytes, { contentType: resource.contentType, kind: decodingKind(name, resource.contentType) });
+  let text = decodeText(resource.bytes, {
+    contentType: resource.contentType,
+    kind: decodingKind(name, resource.contentType),
+  });
   let kind: InputKind = expect === 'feed' ? 'feed' : detectInputKind(path.basename(name.split('?')[0] ?? name), text);
   if (expect === 'page' && kind !== 'page') kind = 'page';
   // The name or Content-Type may not say what the content is (a feed served as
@@ -75,9 +78,16 @@ export async function parseResource(resource: FetchedResource, options: ParseRes
     if (error instanceof SourceError) {
       if (error.where) throw error;
       // Parsers do not know where their text came from: name the file or URL here.
-      throw new SourceError(error.code, error.message, { where: name, retryable: error.retryable, cause: error.cause ?? error });
+      throw new SourceError(error.code, error.message, {
+        where: name,
+        retryable: error.retryable,
+        cause: error.cause ?? error,
+      });
     }
-    throw new SourceError('SOURCE_PARSE', `cannot parse as ${kind}: ${(error as Error).message}`, { where: name, cause: error });
+    throw new SourceError('SOURCE_PARSE', `cannot parse as ${kind}: ${(error as Error).message}`, {
+      where: name,
+      cause: error,
+    });
   }
   return { kind, drafts, warnings };
 }

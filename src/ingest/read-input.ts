@@ -9,7 +9,11 @@ import type { FetchedResource } from './types.ts';
  * under the same size limit either way.
  * A `file:` URL is read as a file; any other scheme is refused.
  */
-export async function readInput(pathOrUrl: string, http: HttpClient, options: GetOptions = {}): Promise<FetchedResource> {
+export async function readInput(
+  pathOrUrl: string,
+  http: HttpClient,
+  options: GetOptions = {},
+): Promise<FetchedResource> {
   if (/^https?:\/\//i.test(pathOrUrl)) return { ...(await http.get(pathOrUrl, options)), isUrl: true };
   let path = pathOrUrl;
   if (/^file:/i.test(pathOrUrl)) path = fileURLToPath(pathOrUrl);
@@ -35,21 +39,29 @@ async function readFileLimited(path: string, maxBytes: number): Promise<Uint8Arr
     const stat = await handle.stat();
     if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     if (stat.size > maxBytes) {
-      throw new SourceError('SOURCE_TOO_LARGE', `file is ${stat.size} bytes, over the limit of ${maxBytes} bytes (fetch.maxBytes)`, {
-        where: path,
-      });
+      throw new SourceError(
+        'SOURCE_TOO_LARGE',
+        `file is ${stat.size} bytes, over the limit of ${maxBytes} bytes (fetch.maxBytes)`,
+        {
+          where: path,
+        },
+      );
     }
     // Read until EOF rather than trusting stat: a file that grows (or a FIFO) is still caught.
     const chunks: Buffer[] = [];
     let length = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(Math.max(stat.size - length + 1, 65536), maxBytes + 1 - length, 1 << 20));
+      const chunk = Buffer.allocUnsafe(
+        Math.min(Math.max(stat.size - length + 1, 65536), maxBytes + 1 - length, 1 << 20),
+      );
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
       length += bytesRead;
       if (length > maxBytes) {
-        throw new SourceError('SOURCE_TOO_LARGE', `file exceeds the limit of ${maxBytes} bytes (fetch.maxBytes)`, { where: path });
+        throw new SourceError('SOURCE_TOO_LARGE', `file exceeds the limit of ${maxBytes} bytes (fetch.maxBytes)`, {
+          where: path,
+        });
       }
     }
     const buffer = Buffer.concat(chunks, length);

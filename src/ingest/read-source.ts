@@ -53,9 +53,13 @@ export async function readSource(source: SourceConfig, options: ReadSourceOption
     if (failures.length > 0) {
       // Files failing for one reason (a page over the parse budget) give the source that code.
       const code = codes.size === 1 ? [...codes][0]! : 'SOURCE_PARSE';
-      throw new SourceError(code, `${failures.length} of ${files.length} files failed:\n    ${failures.join('\n    ')}`, {
-        where: source.path,
-      });
+      throw new SourceError(
+        code,
+        `${failures.length} of ${files.length} files failed:\n    ${failures.join('\n    ')}`,
+        {
+          where: source.path,
+        },
+      );
     }
     return { drafts, warnings };
   }

@@ -20,7 +20,9 @@ export async function reclassifyStored(
   options: { retrain: boolean },
 ): Promise<ReclassifyReport> {
   const all = await store.listArticles();
-  const targets = all.filter((a) => a.categoryOrigin === 'none' || (options.retrain && a.categoryOrigin === 'classifier'));
+  const targets = all.filter(
+    (a) => a.categoryOrigin === 'none' || (options.retrain && a.categoryOrigin === 'classifier'),
+  );
   // Unknown source labels stay; only the classifier's pick is recomputed.
   const asUnlabelled = targets.map((article: StoredArticle) => ({
     ...article,
@@ -32,7 +34,11 @@ export async function reclassifyStored(
   const updates = decided.map((record) => {
     const key = record.categoryOrigin === 'classifier' ? record.categories[0]! : 'uncategorized';
     perCategory[key] = (perCategory[key] ?? 0) + 1;
-    return { id: record.id, categories: record.categories, origin: record.categoryOrigin === 'classifier' ? ('classifier' as const) : ('none' as const) };
+    return {
+      id: record.id,
+      categories: record.categories,
+      origin: record.categoryOrigin === 'classifier' ? ('classifier' as const) : ('none' as const),
+    };
   });
   await store.setClassifiedCategories(updates, clock.now());
   return { examined: targets.length, perCategory };

@@ -27,7 +27,8 @@ const TEXT_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
  */
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
 const BIDI_MARKS = /[\u200e\u200f\u061c]/g;
-const RIGHT_TO_LEFT_LETTERS = /(?=\p{L})[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}]/u;
+const RIGHT_TO_LEFT_LETTERS =
+  /(?=\p{L})[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}]/u;
 
 export function stripBidiControls(value: string): string {
   const withoutControls = value.replace(BIDI_CONTROLS, '');
@@ -39,7 +40,9 @@ export function stripLineControls(value: string): string;
 export function stripLineControls(value: string | null): string | null;
 export function stripLineControls(value: string | null): string | null {
   if (value === null) return null;
-  const line = mapWindows1252Characters(value).replace(LINE_CONTROLS, (control) => (control === '\t' || control === '\n' || control === '\r' ? ' ' : ''));
+  const line = mapWindows1252Characters(value).replace(LINE_CONTROLS, (control) =>
+    control === '\t' || control === '\n' || control === '\r' ? ' ' : '',
+  );
   return stripBidiControls(line);
 }
 
@@ -74,19 +77,52 @@ export function stripDraftControls(draft: ArticleDraft): ArticleDraft {
  * controls. Rewrites such references to the right code point before an XML parse.
  */
 const CP1252_C1: readonly (number | null)[] = [
-  0x20ac, null, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, null, 0x017d, null,
-  null, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, null, 0x017e, 0x0178,
+  0x20ac,
+  null,
+  0x201a,
+  0x0192,
+  0x201e,
+  0x2026,
+  0x2020,
+  0x2021,
+  0x02c6,
+  0x2030,
+  0x0160,
+  0x2039,
+  0x0152,
+  null,
+  0x017d,
+  null,
+  null,
+  0x2018,
+  0x2019,
+  0x201c,
+  0x201d,
+  0x2022,
+  0x2013,
+  0x2014,
+  0x02dc,
+  0x2122,
+  0x0161,
+  0x203a,
+  0x0153,
+  null,
+  0x017e,
+  0x0178,
 ];
 
 export function mapWindows1252References(source: string): string {
   if (!source.includes('&#')) return source;
-  return source.replace(/&#(?:[xX]0*([89][0-9a-fA-F])|0*(1[2-5][0-9]));/g, (reference, hex: string | undefined, decimal: string | undefined) => {
-    const code = hex !== undefined ? Number.parseInt(hex, 16) : Number(decimal);
-    if (code < 0x80 || code > 0x9f) return reference;
-    const mapped = CP1252_C1[code - 0x80];
-    // The five undefined bytes stay controls, and are removed at normalization.
-    return mapped ? `&#${mapped};` : reference;
-  });
+  return source.replace(
+    /&#(?:[xX]0*([89][0-9a-fA-F])|0*(1[2-5][0-9]));/g,
+    (reference, hex: string | undefined, decimal: string | undefined) => {
+      const code = hex !== undefined ? Number.parseInt(hex, 16) : Number(decimal);
+      if (code < 0x80 || code > 0x9f) return reference;
+      const mapped = CP1252_C1[code - 0x80];
+      // The five undefined bytes stay controls, and are removed at normalization.
+      return mapped ? `&#${mapped};` : reference;
+    },
+  );
 }
 
 /** Raw U+0080–U+009F read as the Windows-1252 characters at those bytes; the five undefined ones stay (and are removed). */
@@ -108,10 +144,13 @@ export function decodeWindows1252References(text: string): string;
 export function decodeWindows1252References(text: string | null): string | null;
 export function decodeWindows1252References(text: string | null): string | null {
   if (text === null || !text.includes('&#')) return text;
-  return text.replace(/&#(?:[xX]0*([89][0-9a-fA-F])|0*(1[2-5][0-9]));/g, (reference, hex: string | undefined, decimal: string | undefined) => {
-    const code = hex !== undefined ? Number.parseInt(hex, 16) : Number(decimal);
-    if (code < 0x80 || code > 0x9f) return reference;
-    const mapped = CP1252_C1[code - 0x80];
-    return mapped ? String.fromCharCode(mapped) : reference;
-  });
+  return text.replace(
+    /&#(?:[xX]0*([89][0-9a-fA-F])|0*(1[2-5][0-9]));/g,
+    (reference, hex: string | undefined, decimal: string | undefined) => {
+      const code = hex !== undefined ? Number.parseInt(hex, 16) : Number(decimal);
+      if (code < 0x80 || code > 0x9f) return reference;
+      const mapped = CP1252_C1[code - 0x80];
+      return mapped ? String.fromCharCode(mapped) : reference;
+    },
+  );
 }

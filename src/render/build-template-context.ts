@@ -12,7 +12,10 @@ import type { ImageLinker } from './image-links.ts';
  * `httpUrl` helper cannot link a javascript: URL.
  */
 export interface ArticleView
-  extends Pick<EditionArticle, 'category' | 'title' | 'summary' | 'url' | 'source' | 'author' | 'imageUrl' | 'publishedAt'> {
+  extends Pick<
+    EditionArticle,
+    'category' | 'title' | 'summary' | 'url' | 'source' | 'author' | 'imageUrl' | 'publishedAt'
+  > {
   id: string;
   /** Publication time in the reader's locale and zone: "07:15", or "27 Nov, 18:40" on another day. */
   time: string;
@@ -60,9 +63,13 @@ export function settleTopStory(content: SegmentContent): SegmentContent {
   const visible = content.sections
     .map((section) => ({ ...section, articles: section.articles.filter((article) => !article.excluded) }))
     .filter((section) => section.articles.length > 0);
-  const topStory = content.topStory && !content.topStory.excluded ? content.topStory : (visible[0]?.articles[0] ?? null);
+  const topStory =
+    content.topStory && !content.topStory.excluded ? content.topStory : (visible[0]?.articles[0] ?? null);
   const sections = visible
-    .map((section) => ({ ...section, articles: section.articles.filter((article) => article.articleId !== topStory?.articleId) }))
+    .map((section) => ({
+      ...section,
+      articles: section.articles.filter((article) => article.articleId !== topStory?.articleId),
+    }))
     .filter((section) => section.articles.length > 0);
   return { ...content, topStory, sections };
 }
@@ -112,7 +119,12 @@ export function articleLang(language: string | null | undefined, emailLang: stri
   return tag && baseLanguage(tag) !== baseLanguage(emailLang) ? tag : null;
 }
 
-function toView(article: EditionArticle, content: SegmentContent, intlLocale: string, images: ImageLinker): ArticleView {
+function toView(
+  article: EditionArticle,
+  content: SegmentContent,
+  intlLocale: string,
+  images: ImageLinker,
+): ArticleView {
   return {
     id: article.articleId,
     category: article.category,

@@ -24,8 +24,10 @@ function errorLine(error: unknown): number | null {
 export function templateError(file: TemplateFile, error: unknown, what = 'Handlebars syntax error'): TidingsError {
   const line = errorLine(error);
   // Handlebars puts the reason last, after "Parse error on line N:" and a code frame.
-  const lines = String((error as Error)?.message ?? error).split('\n').filter(Boolean);
-  const detail = lines.length > 1 && lines[0]!.endsWith(':') ? lines[lines.length - 1]! : lines[0] ?? '';
+  const lines = String((error as Error)?.message ?? error)
+    .split('\n')
+    .filter(Boolean);
+  const detail = lines.length > 1 && lines[0]!.endsWith(':') ? lines[lines.length - 1]! : (lines[0] ?? '');
   return new TidingsError('TEMPLATE_INVALID', `${what}: ${detail}`, {
     where: line ? `${file.path}:${line}` : file.path,
     cause: error,
@@ -66,19 +68,29 @@ function checkReferences(hb: typeof Handlebars, file: TemplateFile, partialNames
     const node = value as AstNode;
     if (node.type === 'PartialStatement' && node.name?.type === 'PathExpression') {
       const name = node.name.original ?? '';
-      if (!name.startsWith('@') && !partialNames.has(name)) throw problem(node, `unknown partial "${name}" (partials: ${[...partialNames].join(', ')})`);
+      if (!name.startsWith('@') && !partialNames.has(name))
+        throw problem(node, `unknown partial "${name}" (partials: ${[...partialNames].join(', ')})`);
     }
-    if ((node.type === 'MustacheStatement' || node.type === 'BlockStatement' || node.type === 'SubExpression') && node.path?.type === 'PathExpression') {
+    if (
+      (node.type === 'MustacheStatement' || node.type === 'BlockStatement' || node.type === 'SubExpression') &&
+      node.path?.type === 'PathExpression'
+    ) {
       const callsHelper = node.type === 'SubExpression' || (node.params?.length ?? 0) > 0 || Boolean(node.hash);
       const { parts = [], data, original = '' } = node.path;
-      if (callsHelper && !data && parts.length === 1 && !(original in hb.helpers)) throw problem(node, `unknown helper "${original}"`);
+      if (callsHelper && !data && parts.length === 1 && !(original in hb.helpers))
+        throw problem(node, `unknown helper "${original}"`);
     }
     for (const child of Object.values(node)) if (child && typeof child === 'object') visit(child);
   };
   visit(hb.parse(file.source));
 }
 
-function compileMode(mode: TemplateMode, main: TemplateFile, partials: Map<string, TemplateFile>, instrument = false): CompiledTemplate {
+function compileMode(
+  mode: TemplateMode,
+  main: TemplateFile,
+  partials: Map<string, TemplateFile>,
+  instrument = false,
+): CompiledTemplate {
   const hb = Handlebars.create();
   registerHelpers(hb, mode);
   const names = new Set(partials.keys());

@@ -9,7 +9,13 @@ import { locateGeneratedLine } from './mjml-error-location.ts';
 import { createTranslator, resolveIntlLocale, type LocaleTables } from './locale-strings.ts';
 import { buildTemplateContext, settleTopStory, type DigestContext } from './build-template-context.ts';
 import { renderHeaderLine } from './header-line.ts';
-import { countSectionArticles, cutArticles, DEFAULT_SIZE_BUDGET_BYTES, estimateCut, measureHtml } from './size-budget.ts';
+import {
+  countSectionArticles,
+  cutArticles,
+  DEFAULT_SIZE_BUDGET_BYTES,
+  estimateCut,
+  measureHtml,
+} from './size-budget.ts';
 import { SAMPLE_SEGMENT } from './sample-segment.ts';
 import type { RenderData } from './handlebars-helpers.ts';
 import type { ImageLinker } from './image-links.ts';
@@ -46,7 +52,9 @@ async function mjmlToHtml(mjml: string, locate: (line: number) => string): Promi
     return result.html;
   } catch (error) {
     const first = (error as { errors?: { line: number; message: string }[] }).errors?.[0];
-    const message = first ? `MJML validation error: ${first.message}` : `MJML compile error: ${(error as Error).message}`;
+    const message = first
+      ? `MJML validation error: ${first.message}`
+      : `MJML compile error: ${(error as Error).message}`;
     throw new TidingsError('TEMPLATE_INVALID', message, { where: locate(first?.line ?? 0), cause: error });
   }
 }
@@ -57,14 +65,21 @@ type NewsletterStrings = NonNullable<NewsletterConfig['strings']>;
  * The locale tables with a newsletter's own strings on top, key by key. A key that no
  * locale file has is a typo that would otherwise be ignored without a word.
  */
-function withNewsletterStrings(locales: LocaleTables, strings: NewsletterStrings | undefined, newsletterId: string): LocaleTables {
+function withNewsletterStrings(
+  locales: LocaleTables,
+  strings: NewsletterStrings | undefined,
+  newsletterId: string,
+): LocaleTables {
   if (!strings || Object.keys(strings).length === 0) return locales;
   const known = new Set(Object.values(locales).flatMap((table) => Object.keys(table)));
   const merged: LocaleTables = { ...locales };
   for (const [locale, table] of Object.entries(strings)) {
     for (const key of Object.keys(table)) {
       if (!known.has(key)) {
-        throw new TidingsError('CONFIG_INVALID', `newsletters[${newsletterId}].strings.${locale}.${key}: not a key of the locale files (known: ${[...known].sort().join(', ')})`);
+        throw new TidingsError(
+          'CONFIG_INVALID',
+          `newsletters[${newsletterId}].strings.${locale}.${key}: not a key of the locale files (known: ${[...known].sort().join(', ')})`,
+        );
       }
     }
     const code = locale.toLowerCase();
@@ -74,7 +89,9 @@ function withNewsletterStrings(locales: LocaleTables, strings: NewsletterStrings
 }
 
 function renderData(prepared: Prepared, content: SegmentContent, newsletter?: NewsletterConfig): RenderData {
-  const locales = newsletter ? withNewsletterStrings(prepared.locales, newsletter.strings, newsletter.id) : prepared.locales;
+  const locales = newsletter
+    ? withNewsletterStrings(prepared.locales, newsletter.strings, newsletter.id)
+    : prepared.locales;
   return {
     translator: createTranslator(locales, content.locale),
     locale: resolveIntlLocale(content.locale),
@@ -82,7 +99,12 @@ function renderData(prepared: Prepared, content: SegmentContent, newsletter?: Ne
   };
 }
 
-function runTemplate(template: (ctx: object, data: RenderData) => string, ctx: DigestContext, data: RenderData, file: TemplateFile): string {
+function runTemplate(
+  template: (ctx: object, data: RenderData) => string,
+  ctx: DigestContext,
+  data: RenderData,
+  file: TemplateFile,
+): string {
   try {
     return template(ctx, data);
   } catch (error) {
@@ -103,7 +125,14 @@ export async function createRenderer(options: RendererOptions): Promise<Renderer
     lines: { subject: string; preheader: string },
     images: ImageLinker | undefined = options.images,
   ) => {
-    const ctx = buildTemplateContext({ content, intlLocale: data.locale, translator: data.translator, shortened, ...lines, images });
+    const ctx = buildTemplateContext({
+      content,
+      intlLocale: data.locale,
+      translator: data.translator,
+      shortened,
+      ...lines,
+      images,
+    });
     const mjml = runTemplate(templates.html, ctx, data, files.html);
     const html = await mjmlToHtml(mjml, (line) => {
       const found = locateGeneratedLine(line, templates.instrumentedHtml(ctx, data), files.html, files.htmlPartials);
@@ -116,7 +145,13 @@ export async function createRenderer(options: RendererOptions): Promise<Renderer
   {
     const data = renderData(prepared, SAMPLE_SEGMENT);
     // The sample's images stay direct: the check needs no link secret.
-    const { ctx } = await renderOnce(settleTopStory(SAMPLE_SEGMENT), data, true, { subject: 'Sample', preheader: 'Sample' }, (url) => url);
+    const { ctx } = await renderOnce(
+      settleTopStory(SAMPLE_SEGMENT),
+      data,
+      true,
+      { subject: 'Sample', preheader: 'Sample' },
+      (url) => url,
+    );
     runTemplate(templates.text, ctx, data, files.text);
   }
 
@@ -125,8 +160,20 @@ export async function createRenderer(options: RendererOptions): Promise<Renderer
     async renderSegment(content, newsletter) {
       const data = renderData(prepared, content, newsletter);
       let working = settleTopStory(content);
-      const base = buildTemplateContext({ content: working, intlLocale: data.locale, translator: data.translator, shortened: false, images: options.images });
-      const lineContext = { newsletter: base.newsletter, date: base.date, dateLong: base.dateLong, topStory: base.topStory, edition: base.edition };
+      const base = buildTemplateContext({
+        content: working,
+        intlLocale: data.locale,
+        translator: data.translator,
+        shortened: false,
+        images: options.images,
+      });
+      const lineContext = {
+        newsletter: base.newsletter,
+        date: base.date,
+        dateLong: base.dateLong,
+        topStory: base.topStory,
+        edition: base.edition,
+      };
       const lines = {
         subject: renderHeaderLine(newsletter.subject, lineContext, data, `newsletters[${newsletter.id}].subject`),
         preheader: renderHeaderLine(newsletter.preheader, lineContext, data, `newsletters[${newsletter.id}].preheader`),
@@ -137,7 +184,11 @@ export async function createRenderer(options: RendererOptions): Promise<Renderer
         const size = measureHtml(rendered.html);
         const cut = estimateCut(size, budget, countSectionArticles(working));
         if (cut === 0) {
-          if (size > budget) options.logger.warn({ edition: content.edition.id, bytes: size, budget }, 'edition HTML is over the size budget and has no more articles to cut');
+          if (size > budget)
+            options.logger.warn(
+              { edition: content.edition.id, bytes: size, budget },
+              'edition HTML is over the size budget and has no more articles to cut',
+            );
           break;
         }
         const next = cutArticles(working, cut);
@@ -147,7 +198,13 @@ export async function createRenderer(options: RendererOptions): Promise<Renderer
       }
       if (dropped.length > 0) {
         options.logger.warn(
-          { edition: content.edition.id, segmentLocale: content.locale, droppedArticleIds: dropped, bytes: measureHtml(rendered.html), budget },
+          {
+            edition: content.edition.id,
+            segmentLocale: content.locale,
+            droppedArticleIds: dropped,
+            bytes: measureHtml(rendered.html),
+            budget,
+          },
           `edition HTML over the ${Math.round(budget / 1024)} KB budget: cut ${dropped.length} article(s) from the end of the longest sections; the email links the full web version`,
         );
       }

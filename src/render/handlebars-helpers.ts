@@ -27,7 +27,12 @@ function splitParagraphs(text: unknown): string[][] {
   return text
     .replace(/\r\n?/g, '\n')
     .split(/\n\s*\n/)
-    .map((block) => block.split('\n').map((line) => line.trim()).filter(Boolean))
+    .map((block) =>
+      block
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean),
+    )
     .filter((lines) => lines.length > 0);
 }
 
@@ -43,7 +48,9 @@ export function registerHelpers(hb: Handlebars, mode: TemplateMode): void {
   const safe = (value: string) => (html ? new hb.SafeString(value) : value);
 
   /** {{t "key" name=value}}: a locale string with escaped {name} placeholders filled in. */
-  hb.registerHelper('t', (key: unknown, options: HelperOptions) => safe(options.data.translator.translate(String(key), options.hash, escapeText)));
+  hb.registerHelper('t', (key: unknown, options: HelperOptions) =>
+    safe(options.data.translator.translate(String(key), options.hash, escapeText)),
+  );
 
   /** {{httpUrl url}}: the URL when it is http(s), else '' (so `{{#if (httpUrl url)}}` guards a link). */
   hb.registerHelper('httpUrl', (value: unknown) => toHttpUrl(value) ?? '');
@@ -66,20 +73,38 @@ export function registerHelpers(hb: Handlebars, mode: TemplateMode): void {
   /** {{markdown text class="…" style="…"}}: like `paragraphs`, with the intro's inline Markdown (see intro-markdown.ts). */
   hb.registerHelper('markdown', (text: unknown, options: HelperOptions) => {
     const blocks = splitParagraphs(text);
-    if (!html) return blocks.map((lines) => lines.map((line) => renderIntroLine(line, 'text', (s) => s)).join('\n')).join('\n\n');
+    if (!html)
+      return blocks
+        .map((lines) => lines.map((line) => renderIntroLine(line, 'text', (s) => s)).join('\n'))
+        .join('\n\n');
     const cls = typeof options.hash.class === 'string' ? ` class="${escapeHtml(options.hash.class)}"` : '';
     const style = typeof options.hash.style === 'string' ? ` style="${escapeHtml(options.hash.style)}"` : '';
-    return safe(blocks.map((lines) => `<p${cls}${style}>${lines.map((line) => renderIntroLine(line, 'html', escapeHtml)).join('<br>')}</p>`).join(''));
+    return safe(
+      blocks
+        .map(
+          (lines) =>
+            `<p${cls}${style}>${lines.map((line) => renderIntroLine(line, 'html', escapeHtml)).join('<br>')}</p>`,
+        )
+        .join(''),
+    );
   });
 
   /** {{lines text}}: one line per line of the input (a postal address), escaped. */
   hb.registerHelper('lines', (text: unknown) => {
-    const lines = typeof text === 'string' ? text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean) : [];
+    const lines =
+      typeof text === 'string'
+        ? text
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter(Boolean)
+        : [];
     return safe(lines.map(escapeText).join(html ? '<br>' : '\n'));
   });
 
   /** {{upper text}}: upper case in the reader's locale (plain-text headings). */
-  hb.registerHelper('upper', (text: unknown, options: HelperOptions) => String(text ?? '').toLocaleUpperCase(options.data.locale));
+  hb.registerHelper('upper', (text: unknown, options: HelperOptions) =>
+    String(text ?? '').toLocaleUpperCase(options.data.locale),
+  );
 
   /** {{#if (eq a b)}}. */
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);

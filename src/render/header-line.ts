@@ -15,9 +15,17 @@ const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
 export function cleanHeaderLine(value: string, max = HEADER_LINE_MAX): string {
   // Control characters (CR, LF, tabs, NUL…) and Unicode line/paragraph separators become spaces.
-  const flat = value.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = value
+    .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const chars = [...flat];
-  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+  return chars.length <= max
+    ? flat
+    : `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 export function renderHeaderLine(source: string, context: object, data: RenderData, where: string): string {
@@ -26,7 +34,11 @@ export function renderHeaderLine(source: string, context: object, data: RenderDa
     try {
       hb.precompile(source);
     } catch (error) {
-      throw new TidingsError('TEMPLATE_INVALID', `Handlebars syntax error: ${String((error as Error).message).split('\n')[0]}`, { where, cause: error });
+      throw new TidingsError(
+        'TEMPLATE_INVALID',
+        `Handlebars syntax error: ${String((error as Error).message).split('\n')[0]}`,
+        { where, cause: error },
+      );
     }
     template = hb.compile(source, { noEscape: true });
     compiled.set(source, template);

@@ -12,7 +12,10 @@ export const MARK_CLOSE = '\u0002';
 const MARK_END = '\u0003';
 
 /** Wraps a compiled partial so its output is bracketed by markers carrying its name. */
-export function instrumentPartial<Args extends unknown[]>(name: string, partial: (...args: Args) => string): (...args: Args) => string {
+export function instrumentPartial<Args extends unknown[]>(
+  name: string,
+  partial: (...args: Args) => string,
+): (...args: Args) => string {
   return (...args) => `${MARK_OPEN}${name}${MARK_CLOSE}${partial(...args)}${MARK_END}`;
 }
 

@@ -18,7 +18,10 @@ export type TokenName = (typeof TOKEN_NAMES)[number];
 const PERCENT = '(?:%25|%|&#37;|&#x25;|&percnt;)';
 const OPEN = '(?:\\{|%7B|%7b|&#123;|&#x7[bB];|&lbrace;|&lcub;)';
 const CLOSE = '(?:\\}|%7D|%7d|&#125;|&#x7[dD];|&rbrace;|&rcub;)';
-export const TOKEN_PATTERN = new RegExp(`${PERCENT}${PERCENT}${OPEN}(${TOKEN_NAMES.join('|')})${CLOSE}${PERCENT}${PERCENT}`, 'g');
+export const TOKEN_PATTERN = new RegExp(
+  `${PERCENT}${PERCENT}${OPEN}(${TOKEN_NAMES.join('|')})${CLOSE}${PERCENT}${PERCENT}`,
+  'g',
+);
 
 export interface TokenSlot {
   token: TokenName;
@@ -56,7 +59,11 @@ export function splitAtTokens(input: string): SplitText {
 function compile(segment: RenderedSegment): CompiledSegment {
   let found = compiledSegments.get(segment);
   if (!found) {
-    found = { subject: splitAtTokens(segment.subject), html: splitAtTokens(segment.html), text: splitAtTokens(segment.text) };
+    found = {
+      subject: splitAtTokens(segment.subject),
+      html: splitAtTokens(segment.html),
+      text: splitAtTokens(segment.text),
+    };
     compiledSegments.set(segment, found);
   }
   return found;

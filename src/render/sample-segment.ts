@@ -7,7 +7,13 @@ import type { SegmentContent } from './render-types.ts';
  * web-version notice), rendered once at start so a broken template fails before the
  * first send rather than during it.
  */
-function article(id: string, category: string, title: string, minutesAgo: number, imageUrl: string | null = null): EditionArticle {
+function article(
+  id: string,
+  category: string,
+  title: string,
+  minutesAgo: number,
+  imageUrl: string | null = null,
+): EditionArticle {
   return {
     articleId: id,
     category,
@@ -36,15 +42,26 @@ export const SAMPLE_SEGMENT: SegmentContent = {
       { slug: 'science', title: 'Science' },
     ],
   },
-  edition: { id: 'sample/2026-01-15T08:00:00+01:00', slot: '2026-01-15T08:00:00+01:00', intro: 'First paragraph.\n\nSecond paragraph,\nwith a line break.' },
+  edition: {
+    id: 'sample/2026-01-15T08:00:00+01:00',
+    slot: '2026-01-15T08:00:00+01:00',
+    intro: 'First paragraph.\n\nSecond paragraph,\nwith a line break.',
+  },
   topStory: { ...article('top', 'world', 'The top story', 30, 'https://example.org/top.jpg'), pinned: true },
   sections: [
-    { slug: 'world', title: 'World', articles: [article('w1', 'world', 'World one', 60), article('w2', 'world', 'World two', 2000)] },
+    {
+      slug: 'world',
+      title: 'World',
+      articles: [article('w1', 'world', 'World one', 60), article('w2', 'world', 'World two', 2000)],
+    },
     {
       slug: 'science',
       title: 'Science',
       // One in another language (lang on the card) and one page dump without a link.
-      articles: [{ ...article('s1', 'science', 'Science one', 90), language: 'de' }, { ...article('s2', 'science', 'Science two', 95), url: null }],
+      articles: [
+        { ...article('s1', 'science', 'Science one', 90), language: 'de' },
+        { ...article('s2', 'science', 'Science two', 95), url: null },
+      ],
     },
   ],
   locale: 'en',

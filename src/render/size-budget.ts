@@ -27,7 +27,8 @@ export function cutArticles(content: SegmentContent, count: number): { content: 
   for (let i = 0; i < count; i++) {
     let longest = -1;
     sections.forEach((section, index) => {
-      if (section.articles.length > 0 && (longest < 0 || section.articles.length >= sections[longest]!.articles.length)) longest = index;
+      if (section.articles.length > 0 && (longest < 0 || section.articles.length >= sections[longest]!.articles.length))
+        longest = index;
     });
     if (longest < 0) break;
     dropped.push(sections[longest]!.articles.pop()!.articleId);

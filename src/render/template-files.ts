@@ -80,7 +80,11 @@ function readLocale(file: string): Record<string, string> {
  * `template` is the newsletter's template name (`newsletters[].template`): `<name>.mjml.hbs`
  * and `<name>.txt.hbs`; partials and locales are shared by every template.
  */
-export function loadTemplateFiles(templatesDir: string, overrideDir?: string, template = DEFAULT_TEMPLATE): TemplateFiles {
+export function loadTemplateFiles(
+  templatesDir: string,
+  overrideDir?: string,
+  template = DEFAULT_TEMPLATE,
+): TemplateFiles {
   const dirs = [path.resolve(templatesDir), ...(overrideDir ? [path.resolve(overrideDir)] : [])];
   for (const dir of dirs) {
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
@@ -89,7 +93,8 @@ export function loadTemplateFiles(templatesDir: string, overrideDir?: string, te
   }
   const required = (relative: string): TemplateFile => {
     const found = pick(relative, dirs);
-    if (!found) throw new TidingsError('TEMPLATE_INVALID', `missing template ${relative}`, { where: dirs.join(' or ') });
+    if (!found)
+      throw new TidingsError('TEMPLATE_INVALID', `missing template ${relative}`, { where: dirs.join(' or ') });
     return read(found);
   };
   const partials = (suffix: string): Map<string, TemplateFile> => {
@@ -103,7 +108,10 @@ export function loadTemplateFiles(templatesDir: string, overrideDir?: string, te
   for (const dir of dirs) {
     const folder = path.join(dir, 'locales');
     if (!fs.existsSync(folder)) continue;
-    for (const entry of fs.readdirSync(folder).filter((name) => name.endsWith('.json')).sort()) {
+    for (const entry of fs
+      .readdirSync(folder)
+      .filter((name) => name.endsWith('.json'))
+      .sort()) {
       const code = entry.slice(0, -'.json'.length).toLowerCase();
       locales[code] = { ...locales[code], ...readLocale(path.join(folder, entry)) };
     }

@@ -26,7 +26,10 @@ export type CronParse = { ok: true; schedule: CronSchedule } | { ok: false; prob
 export function parseCronExpression(expression: string): CronParse {
   const fields = expression.trim().split(/\s+/).filter(Boolean);
   if (fields.length !== 5 && fields.length !== 6) {
-    return { ok: false, problem: `must be a cron expression of 5 fields (minute hour day month weekday) or 6 (with seconds first); got ${fields.length} field(s) in "${expression}"` };
+    return {
+      ok: false,
+      problem: `must be a cron expression of 5 fields (minute hour day month weekday) or 6 (with seconds first); got ${fields.length} field(s) in "${expression}"`,
+    };
   }
   let detailed: ReturnType<typeof validateDetailed>;
   try {
@@ -35,8 +38,13 @@ export function parseCronExpression(expression: string): CronParse {
     return { ok: false, problem: `"${expression}" is not a cron expression: ${(error as Error).message}` };
   }
   if (!detailed.valid || !detailed.fields) {
-    const errors = detailed.errors.map((e) => `${e.field} field${e.value !== undefined ? ` "${e.value}"` : ''}: ${e.message}`);
-    return { ok: false, problem: `"${expression}" is not a valid cron expression (${errors.join('; ') || 'unreadable'})` };
+    const errors = detailed.errors.map(
+      (e) => `${e.field} field${e.value !== undefined ? ` "${e.value}"` : ''}: ${e.message}`,
+    );
+    return {
+      ok: false,
+      problem: `"${expression}" is not a valid cron expression (${errors.join('; ') || 'unreadable'})`,
+    };
   }
   const parsed = detailed.fields;
   const unsupportedDay = parsed.dayOfMonth.find((value) => typeof value === 'string' && value !== 'L');

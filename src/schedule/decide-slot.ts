@@ -51,7 +51,10 @@ export function decideSlot(
     if (t > first + policy.catchUp) {
       // A slot from before the scheduler ever ran was never its to miss: leave it to `tidings send`.
       if (first < epoch.getTime()) return { kind: 'nothing', why: 'before the scheduler first ran' };
-      return { kind: 'miss', reason: `missed: no edition was prepared by ${minutes(policy.catchUp)} after the slot (catchUp); the scheduler was not running or failed` };
+      return {
+        kind: 'miss',
+        reason: `missed: no edition was prepared by ${minutes(policy.catchUp)} after the slot (catchUp); the scheduler was not running or failed`,
+      };
     }
     return { kind: 'prepare' };
   }
@@ -62,21 +65,29 @@ export function decideSlot(
       return { kind: 'nothing', why: `already ${edition.status}` };
     case 'sending':
       if (t > last + Math.max(policy.catchUp, policy.maxLateness)) {
-        return { kind: 'hold', reason: `interrupted send older than delivery.maxLateness (${minutes(policy.maxLateness)}): left for ops (tidings send --force)` };
+        return {
+          kind: 'hold',
+          reason: `interrupted send older than delivery.maxLateness (${minutes(policy.maxLateness)}): left for ops (tidings send --force)`,
+        };
       }
       return t >= first ? { kind: 'send' } : { kind: 'nothing', why: 'not due yet' };
     case 'draft':
       if (policy.requireApproval) {
         const deadline = slot + policy.approvalDeadline;
-        if (t < deadline) return { kind: 'nothing', why: `waiting for approval until ${new Date(deadline).toISOString()}` };
+        if (t < deadline)
+          return { kind: 'nothing', why: `waiting for approval until ${new Date(deadline).toISOString()}` };
         if (policy.onApprovalTimeout === 'send' && t <= deadline + policy.catchUp) {
-          return { kind: 'send', approveBecause: `scheduler: not approved within approvalDeadline (${minutes(policy.approvalDeadline)}), onApprovalTimeout: send` };
+          return {
+            kind: 'send',
+            approveBecause: `scheduler: not approved within approvalDeadline (${minutes(policy.approvalDeadline)}), onApprovalTimeout: send`,
+          };
         }
         return {
           kind: 'skip',
-          reason: policy.onApprovalTimeout === 'send'
-            ? `missed: the approval deadline passed more than catchUp (${minutes(policy.catchUp)}) ago while the scheduler was not running`
-            : `approval timeout: not approved within approvalDeadline (${minutes(policy.approvalDeadline)}) after the slot (onApprovalTimeout: skip)`,
+          reason:
+            policy.onApprovalTimeout === 'send'
+              ? `missed: the approval deadline passed more than catchUp (${minutes(policy.catchUp)}) ago while the scheduler was not running`
+              : `approval timeout: not approved within approvalDeadline (${minutes(policy.approvalDeadline)}) after the slot (onApprovalTimeout: skip)`,
         };
       }
       return sendOrMiss(t, first, last, slot, policy, false);
@@ -85,10 +96,24 @@ export function decideSlot(
   }
 }
 
-function sendOrMiss(t: number, first: number, last: number, slot: number, policy: SlotPolicy, approved: boolean): SlotAction {
+function sendOrMiss(
+  t: number,
+  first: number,
+  last: number,
+  slot: number,
+  policy: SlotPolicy,
+  approved: boolean,
+): SlotAction {
   if (t < first) return { kind: 'nothing', why: 'not due yet' };
   // An approval that came in before the deadline may go out late, as late as the deadline allows.
-  const latest = Math.max(last + policy.catchUp, approved && policy.requireApproval ? slot + policy.approvalDeadline + policy.catchUp : 0);
-  if (t > latest) return { kind: 'miss', reason: `missed: the slot passed more than catchUp (${minutes(policy.catchUp)}) ago before it could be sent` };
+  const latest = Math.max(
+    last + policy.catchUp,
+    approved && policy.requireApproval ? slot + policy.approvalDeadline + policy.catchUp : 0,
+  );
+  if (t > latest)
+    return {
+      kind: 'miss',
+      reason: `missed: the slot passed more than catchUp (${minutes(policy.catchUp)}) ago before it could be sent`,
+    };
   return { kind: 'send' };
 }

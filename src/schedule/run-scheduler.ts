@@ -34,7 +34,9 @@ export async function runScheduler(options: SchedulerRunOptions): Promise<'stopp
   const tick = (reason: string) => {
     if (stopped.signal.aborted) return;
     logger.debug({ reason }, 'scheduler tick');
-    scheduler.tick(clock.now()).catch((error: unknown) => logger.error({ err: error }, `tick failed: ${(error as Error).message}`));
+    scheduler
+      .tick(clock.now())
+      .catch((error: unknown) => logger.error({ err: error }, `tick failed: ${(error as Error).message}`));
   };
   const tasks: ScheduledTask[] = scheduler.scheduled.map((newsletter) =>
     createTask(newsletter.schedule!, () => tick(`schedule of ${newsletter.id}`), {
@@ -50,20 +52,32 @@ export async function runScheduler(options: SchedulerRunOptions): Promise<'stopp
       },
     }),
   );
-  const heartbeat = setInterval(() => {
-    lease.heartbeat(clock.now()).then((held) => {
-      if (held) return;
-      logger.error('scheduler lease lost (this process stalled past scheduler.leaseTtl and another scheduler took over): stopping');
-      outcome = 'lease-lost';
-      stop();
-    }, (error: unknown) => logger.error({ err: error }, `lease heartbeat failed: ${(error as Error).message}`));
-  }, Math.max(1000, Math.floor(lease.ttlMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      lease.heartbeat(clock.now()).then(
+        (held) => {
+          if (held) return;
+          logger.error(
+            'scheduler lease lost (this process stalled past scheduler.leaseTtl and another scheduler took over): stopping',
+          );
+          outcome = 'lease-lost';
+          stop();
+        },
+        (error: unknown) => logger.error({ err: error }, `lease heartbeat failed: ${(error as Error).message}`),
+      );
+    },
+    Math.max(1000, Math.floor(lease.ttlMs / 3)),
+  );
   const periodic = setInterval(() => tick('periodic'), options.tickEveryMs);
   try {
     for (const task of tasks) await task.start();
-    logger.info({ newsletters: scheduler.scheduled.map((n) => `${n.id} (${n.schedule}, ${n.timezone})`) }, 'scheduler started');
+    logger.info(
+      { newsletters: scheduler.scheduled.map((n) => `${n.id} (${n.schedule}, ${n.timezone})`) },
+      'scheduler started',
+    );
     tick('start (catch-up)');
-    if (!stopped.signal.aborted) await new Promise((resolve) => stopped.signal.addEventListener('abort', resolve, { once: true }));
+    if (!stopped.signal.aborted)
+      await new Promise((resolve) => stopped.signal.addEventListener('abort', resolve, { once: true }));
   } finally {
     clearInterval(periodic);
     for (const task of tasks) await task.destroy();

@@ -34,7 +34,11 @@ export function listSlots(schedule: CronSchedule, timeZone: string, from: Date, 
   const start = wallTimeAt(from.getTime() - DAY, timeZone);
   const end = wallTimeAt(to.getTime() + DAY, timeZone);
   const found = new Map<number, ScheduledSlot>();
-  for (let date = Date.UTC(start.year, start.month - 1, start.day); date <= Date.UTC(end.year, end.month - 1, end.day); date += DAY) {
+  for (
+    let date = Date.UTC(start.year, start.month - 1, start.day);
+    date <= Date.UTC(end.year, end.month - 1, end.day);
+    date += DAY
+  ) {
     const d = new Date(date);
     const year = d.getUTCFullYear();
     const month = d.getUTCMonth() + 1;

@@ -43,7 +43,10 @@ export class SchedulerLease {
   async acquire(now: Date): Promise<void> {
     let result = await this.store.acquireLease(this.holder, now, this.ttlMs);
     if (!result.acquired && this.options.isHolderGone?.(result.current.holder)) {
-      this.options.logger?.warn({ holder: result.current.holder }, 'taking over the scheduler lease of a process of this machine that no longer runs');
+      this.options.logger?.warn(
+        { holder: result.current.holder },
+        'taking over the scheduler lease of a process of this machine that no longer runs',
+      );
       result = await this.store.acquireLease(this.holder, now, this.ttlMs, result.current.holder);
     }
     if (result.acquired) return;

@@ -3,7 +3,15 @@
  * scheduler per store, the time of the last tick (where catch-up starts) and a log of
  * what was decided per slot.
  */
-export type ScheduleEventKind = 'prepared' | 'editors-notified' | 'sent' | 'released' | 'skipped' | 'missed' | 'waiting' | 'failed';
+export type ScheduleEventKind =
+  | 'prepared'
+  | 'editors-notified'
+  | 'sent'
+  | 'released'
+  | 'skipped'
+  | 'missed'
+  | 'waiting'
+  | 'failed';
 
 export interface ScheduleEvent {
   newsletterId: string;

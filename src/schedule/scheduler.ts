@@ -51,11 +51,15 @@ export interface SchedulerWork {
   prepare(newsletterId: string, slotUtc: Date): Promise<Edition>;
   /** Emails the editors the draft's preview and a link to it; returns who got it. */
   notifyEditors(newsletterId: string, edition: Edition): Promise<string[]>;
-  send(newsletterId: string, edition: Edition, options: {
-    recipientFilter?: (reader: { timezone: string | null }) => boolean;
-    partial: boolean;
-    signal: AbortSignal;
-  }): Promise<SendReport>;
+  send(
+    newsletterId: string,
+    edition: Edition,
+    options: {
+      recipientFilter?: (reader: { timezone: string | null }) => boolean;
+      partial: boolean;
+      signal: AbortSignal;
+    },
+  ): Promise<SendReport>;
   /** Ingests the sources whose own interval (`sources[].every`) has elapsed; called once per tick. */
   ingestDueSources?(now: Date): Promise<void>;
   /** Processes the bounce mailbox when its interval (`bounces.every`) has passed; called once per tick. */
@@ -128,8 +132,14 @@ export class Scheduler {
       holder,
       recordedAt: now.toISOString(),
       newsletters: this.#deps.newsletters.map((n) => ({
-        id: n.id, schedule: n.schedule ?? null, timezone: n.timezone, deliver: n.deliver,
-        requireApproval: n.requireApproval, prepareAhead: n.prepareAhead, approvalDeadline: n.approvalDeadline, onApprovalTimeout: n.onApprovalTimeout,
+        id: n.id,
+        schedule: n.schedule ?? null,
+        timezone: n.timezone,
+        deliver: n.deliver,
+        requireApproval: n.requireApproval,
+        prepareAhead: n.prepareAhead,
+        approvalDeadline: n.approvalDeadline,
+        onApprovalTimeout: n.onApprovalTimeout,
       })),
     });
   }
@@ -171,7 +181,9 @@ export class Scheduler {
       // Sources on their own schedule, beside (not before) the newsletters: a slow feed
       // must not hold a send back. Each edition still ingests right before it is built.
       const work = ingest(now)
-        .catch((error: unknown) => logger.error({ err: error }, `ingesting due sources failed: ${(error as Error).message}`))
+        .catch((error: unknown) =>
+          logger.error({ err: error }, `ingesting due sources failed: ${(error as Error).message}`),
+        )
         .finally(() => this.#inFlight.delete(SOURCES));
       this.#inFlight.set(SOURCES, work);
       started.push(work);
@@ -180,7 +192,9 @@ export class Scheduler {
     if (bounces && !this.#inFlight.has(BOUNCES)) {
       // Beside the newsletters too: a large mailbox must not hold a send back.
       const work = bounces(now)
-        .catch((error: unknown) => logger.error({ err: error }, `processing bounces failed: ${(error as Error).message}`))
+        .catch((error: unknown) =>
+          logger.error({ err: error }, `processing bounces failed: ${(error as Error).message}`),
+        )
         .finally(() => this.#inFlight.delete(BOUNCES));
       this.#inFlight.set(BOUNCES, work);
       started.push(work);
@@ -188,14 +202,22 @@ export class Scheduler {
     for (const newsletter of this.scheduled) {
       const running = this.#inFlight.get(newsletter.id);
       if (running) {
-        logger.info({ newsletter: newsletter.id }, 'previous work for this newsletter is still running (sending): this tick waits for it');
+        logger.info(
+          { newsletter: newsletter.id },
+          'previous work for this newsletter is still running (sending): this tick waits for it',
+        );
         report.busy.push(newsletter.id);
         continue;
       }
       const work = this.#runNewsletter(newsletter, now, epoch, previousTick, report)
         .catch((error: unknown) => {
           logger.error({ newsletter: newsletter.id, err: error }, `scheduled work failed: ${(error as Error).message}`);
-          report.actions.push({ newsletterId: newsletter.id, editionId: '', action: 'failed', detail: (error as Error).message });
+          report.actions.push({
+            newsletterId: newsletter.id,
+            editionId: '',
+            action: 'failed',
+            detail: (error as Error).message,
+          });
         })
         .finally(() => this.#inFlight.delete(newsletter.id));
       this.#inFlight.set(newsletter.id, work);
@@ -213,12 +235,23 @@ export class Scheduler {
 
   /** The slot's instants: for subscriber-local, the readers' earliest and latest wall time. */
   async #timesOf(newsletter: ScheduledNewsletter, slot: ScheduledSlot, zones: readonly string[]): Promise<SlotTimes> {
-    if (newsletter.deliver !== 'subscriber-local') return { slot: slot.utc, firstRelease: slot.utc, lastRelease: slot.utc };
+    if (newsletter.deliver !== 'subscriber-local')
+      return { slot: slot.utc, firstRelease: slot.utc, lastRelease: slot.utc };
     const releases = zones.map((zone) => releaseAt(slot, zone).getTime());
-    return { slot: slot.utc, firstRelease: new Date(Math.min(...releases)), lastRelease: new Date(Math.max(...releases)) };
+    return {
+      slot: slot.utc,
+      firstRelease: new Date(Math.min(...releases)),
+      lastRelease: new Date(Math.max(...releases)),
+    };
   }
 
-  async #runNewsletter(newsletter: ScheduledNewsletter, now: Date, epoch: Date, previousTick: Date | null, report: TickReport): Promise<void> {
+  async #runNewsletter(
+    newsletter: ScheduledNewsletter,
+    now: Date,
+    epoch: Date,
+    previousTick: Date | null,
+    report: TickReport,
+  ): Promise<void> {
     const { editions, work } = this.#deps;
     const policy: SlotPolicy = { ...newsletter, maxLateness: this.#deps.maxLateness };
     const local = newsletter.deliver === 'subscriber-local';
@@ -227,9 +260,25 @@ export class Scheduler {
     // readers are up to a day either side of the newsletter's zone.
     const spread = local ? 2 * DAY : 0;
     const lookback = Math.max(policy.approvalDeadline + policy.catchUp, policy.maxLateness) + policy.catchUp + spread;
-    const from = Math.max(Math.min(now.getTime() - lookback, (previousTick?.getTime() ?? now.getTime()) - spread), now.getTime() - MAX_OUTAGE_SCAN);
-    const slots = listSlots(this.#schedules.get(newsletter.id)!, newsletter.timezone, new Date(from), new Date(now.getTime() + policy.prepareAhead + spread));
-    await this.#decideUndecided(newsletter, now, epoch, zones, policy, new Set(slots.map((slot) => editionIdFor(newsletter.id, slot))), report);
+    const from = Math.max(
+      Math.min(now.getTime() - lookback, (previousTick?.getTime() ?? now.getTime()) - spread),
+      now.getTime() - MAX_OUTAGE_SCAN,
+    );
+    const slots = listSlots(
+      this.#schedules.get(newsletter.id)!,
+      newsletter.timezone,
+      new Date(from),
+      new Date(now.getTime() + policy.prepareAhead + spread),
+    );
+    await this.#decideUndecided(
+      newsletter,
+      now,
+      epoch,
+      zones,
+      policy,
+      new Set(slots.map((slot) => editionIdFor(newsletter.id, slot))),
+      report,
+    );
     for (const slot of slots) {
       if (this.stopping) return;
       const editionId = editionIdFor(newsletter.id, slot);
@@ -240,10 +289,24 @@ export class Scheduler {
         await work.refreshBeforePrepare(newsletter.id);
         edition = await work.prepare(newsletter.id, slot.utc);
         const thin = edition.status === 'skipped';
-        await this.#record(newsletter.id, editionId, thin ? 'skipped' : 'prepared', now, thin ? edition.statusReason : `${edition.articles.length} article(s)`, report);
+        await this.#record(
+          newsletter.id,
+          editionId,
+          thin ? 'skipped' : 'prepared',
+          now,
+          thin ? edition.statusReason : `${edition.articles.length} article(s)`,
+          report,
+        );
         if (edition.status === 'draft' && newsletter.requireApproval) {
           const notified = await work.notifyEditors(newsletter.id, edition);
-          await this.#record(newsletter.id, editionId, 'editors-notified', now, notified.join(', ') || 'no editors configured', report);
+          await this.#record(
+            newsletter.id,
+            editionId,
+            'editors-notified',
+            now,
+            notified.join(', ') || 'no editors configured',
+            report,
+          );
         }
         action = decideSlot(now, times, edition, policy, epoch);
       }
@@ -259,26 +322,66 @@ export class Scheduler {
    * unattended (`tidings send --at` sends it; after catchUp it is skipped). One older
    * than an edition that already went out is superseded.
    */
-  async #decideUndecided(newsletter: ScheduledNewsletter, now: Date, epoch: Date, zones: readonly string[], policy: SlotPolicy, scanned: ReadonlySet<string>, report: TickReport): Promise<void> {
+  async #decideUndecided(
+    newsletter: ScheduledNewsletter,
+    now: Date,
+    epoch: Date,
+    zones: readonly string[],
+    policy: SlotPolicy,
+    scanned: ReadonlySet<string>,
+    report: TickReport,
+  ): Promise<void> {
     const { editions } = this.#deps;
     const undecided = await editions.listEditions(newsletter.id, { statuses: UNDECIDED });
     if (undecided.length === 0) return;
-    const latestOut = await wentOutAfter(editions, newsletter.id, new Date(Math.min(...undecided.map((e) => Date.parse(e.slot)))));
+    const latestOut = await wentOutAfter(
+      editions,
+      newsletter.id,
+      new Date(Math.min(...undecided.map((e) => Date.parse(e.slot)))),
+    );
     for (const edition of undecided) {
       if (this.stopping) return;
       const slot = slotOfEdition(edition, newsletter.timezone);
       if (latestOut && Date.parse(latestOut.slot) > slot.utc.getTime()) {
-        await this.#act(newsletter, slot, edition, { kind: 'skip', reason: `superseded: ${latestOut.id}, a later edition, went out first` }, now, zones, report);
+        await this.#act(
+          newsletter,
+          slot,
+          edition,
+          { kind: 'skip', reason: `superseded: ${latestOut.id}, a later edition, went out first` },
+          now,
+          zones,
+          report,
+        );
         continue;
       }
       if (scanned.has(edition.id)) continue;
       const action = decideSlot(now, await this.#timesOf(newsletter, slot, zones), edition, policy, epoch);
-      const unattended = action.kind === 'send' && !action.approveBecause && edition.status === 'draft' && !isOnSchedule(this.#schedules.get(newsletter.id)!, newsletter.timezone, slot.utc);
-      await this.#act(newsletter, slot, edition, unattended ? { kind: 'nothing', why: 'an off-schedule draft is sent by hand' } : action, now, zones, report);
+      const unattended =
+        action.kind === 'send' &&
+        !action.approveBecause &&
+        edition.status === 'draft' &&
+        !isOnSchedule(this.#schedules.get(newsletter.id)!, newsletter.timezone, slot.utc);
+      await this.#act(
+        newsletter,
+        slot,
+        edition,
+        unattended ? { kind: 'nothing', why: 'an off-schedule draft is sent by hand' } : action,
+        now,
+        zones,
+        report,
+      );
     }
   }
 
-  async #act(newsletter: ScheduledNewsletter, slot: ScheduledSlot, edition: Edition | null, action: SlotAction, now: Date, zones: readonly string[], report: TickReport): Promise<void> {
+  async #act(
+    newsletter: ScheduledNewsletter,
+    slot: ScheduledSlot,
+    edition: Edition | null,
+    action: SlotAction,
+    now: Date,
+    zones: readonly string[],
+    report: TickReport,
+  ): Promise<void> {
     const { editions, logger } = this.#deps;
     const editionId = edition?.id ?? editionIdFor(newsletter.id, slot);
     switch (action.kind) {
@@ -296,45 +399,88 @@ export class Scheduler {
         if (!edition) {
           // A missed slot is recorded as a skipped edition with no articles: it never
           // gets a second edition, and `since-last` windows reach back past it.
-          await editions.createEdition({ id: editionId, newsletterId: newsletter.id, slot: slot.iso, slotUtc: slot.utc.toISOString(), status: 'skipped', statusReason: action.reason, articles: [] }, now);
-        } else if (!(await editions.setStatus(editionId, 'skipped', { at: now, reason: action.reason, from: ['draft', 'approved'] }))) {
+          await editions.createEdition(
+            {
+              id: editionId,
+              newsletterId: newsletter.id,
+              slot: slot.iso,
+              slotUtc: slot.utc.toISOString(),
+              status: 'skipped',
+              statusReason: action.reason,
+              articles: [],
+            },
+            now,
+          );
+        } else if (
+          !(await editions.setStatus(editionId, 'skipped', {
+            at: now,
+            reason: action.reason,
+            from: ['draft', 'approved'],
+          }))
+        ) {
           return; // decided elsewhere meanwhile (an editor approved, a send started)
         }
         logger.warn({ edition: editionId }, action.reason);
-        await this.#record(newsletter.id, editionId, action.kind === 'miss' ? 'missed' : 'skipped', now, action.reason, report);
+        await this.#record(
+          newsletter.id,
+          editionId,
+          action.kind === 'miss' ? 'missed' : 'skipped',
+          now,
+          action.reason,
+          report,
+        );
         return;
       }
       case 'send':
         // Once an operator resolved the ambiguous rows, the edition is the scheduler's again.
-        if (edition && this.#needsOps.has(editionId) && (await this.#deps.work.unresolvedAmbiguous?.(editionId)) === 0) this.#needsOps.delete(editionId);
+        if (edition && this.#needsOps.has(editionId) && (await this.#deps.work.unresolvedAmbiguous?.(editionId)) === 0)
+          this.#needsOps.delete(editionId);
         if (!edition || this.#needsOps.has(editionId)) return;
         if (action.approveBecause) {
-          await editions.setStatus(editionId, 'approved', { at: now, from: ['draft'], approvedBy: 'scheduler', reason: action.approveBecause });
+          await editions.setStatus(editionId, 'approved', {
+            at: now,
+            from: ['draft'],
+            approvedBy: 'scheduler',
+            reason: action.approveBecause,
+          });
           edition = (await editions.getEdition(editionId))!;
         }
         await this.#send(newsletter, slot, edition, now, zones, report);
     }
   }
 
-  async #send(newsletter: ScheduledNewsletter, slot: ScheduledSlot, edition: Edition, now: Date, zones: readonly string[], report: TickReport): Promise<void> {
+  async #send(
+    newsletter: ScheduledNewsletter,
+    slot: ScheduledSlot,
+    edition: Edition,
+    now: Date,
+    zones: readonly string[],
+    report: TickReport,
+  ): Promise<void> {
     const { work, store, logger } = this.#deps;
     let recipientFilter: ((reader: { timezone: string | null }) => boolean) | undefined;
     let partial = false;
     let releasing: string[] = [];
     if (newsletter.deliver === 'subscriber-local') {
-      const released = new Set((await store.listEvents(edition.id)).filter((e) => e.kind === 'released').map((e) => e.detail));
+      const released = new Set(
+        (await store.listEvents(edition.id)).filter((e) => e.kind === 'released').map((e) => e.detail),
+      );
       const due = zones.filter((zone) => releaseAt(slot, zone).getTime() <= now.getTime());
       releasing = due.filter((zone) => !released.has(zone));
       partial = due.length < zones.length;
       // Between zones nothing is due unless an earlier release was interrupted; once every
       // zone is due, a run that did not finish (temporary failures) is retried like at-slot.
-      if (releasing.length === 0 && partial && edition.status === 'sending' && !this.#interrupted.has(edition.id)) return;
+      if (releasing.length === 0 && partial && edition.status === 'sending' && !this.#interrupted.has(edition.id))
+        return;
       const dueZones = new Set(due);
       recipientFilter = (reader) => dueZones.has(zoneOf(reader.timezone, newsletter.timezone));
     }
     const result = await work.send(newsletter.id, edition, { recipientFilter, partial, signal: this.#halt.signal });
     if (result.heldBy) {
-      logger.info({ edition: edition.id, holder: result.heldBy }, 'another process is sending this edition: this tick waits for it');
+      logger.info(
+        { edition: edition.id, holder: result.heldBy },
+        'another process is sending this edition: this tick waits for it',
+      );
       report.busy.push(newsletter.id);
       return;
     }
@@ -344,7 +490,12 @@ export class Scheduler {
       else logger.info({ edition: edition.id }, line);
     }
     if (!result.stopped && result.finishedAt) {
-      this.#lastSend = { editionId: edition.id, accepted: result.accepted ?? 0, ratePerSecond: result.ratePerSecond ?? 0, finishedAt: result.finishedAt };
+      this.#lastSend = {
+        editionId: edition.id,
+        accepted: result.accepted ?? 0,
+        ratePerSecond: result.ratePerSecond ?? 0,
+        finishedAt: result.finishedAt,
+      };
     }
     if (result.stopped) {
       this.#interrupted.add(edition.id);
@@ -352,10 +503,18 @@ export class Scheduler {
     }
     this.#interrupted.delete(edition.id);
     for (const zone of releasing) await this.#record(newsletter.id, edition.id, 'released', now, zone, report);
-    if (result.finished) await this.#record(newsletter.id, edition.id, 'sent', now, result.lines.join(' ').slice(0, 500), report);
+    if (result.finished)
+      await this.#record(newsletter.id, edition.id, 'sent', now, result.lines.join(' ').slice(0, 500), report);
     else if (result.ambiguous > 0) {
       this.#needsOps.add(edition.id);
-      await this.#record(newsletter.id, edition.id, 'failed', now, `${result.ambiguous} ambiguous deliveries: ${result.lines.join(' ').slice(0, 400)}`, report);
+      await this.#record(
+        newsletter.id,
+        edition.id,
+        'failed',
+        now,
+        `${result.ambiguous} ambiguous deliveries: ${result.lines.join(' ').slice(0, 400)}`,
+        report,
+      );
     } else if (result.exitCode !== 0) {
       await this.#record(newsletter.id, edition.id, 'failed', now, result.lines.join(' ').slice(0, 500), report);
     }
@@ -371,7 +530,14 @@ export class Scheduler {
     return [...zones];
   }
 
-  async #record(newsletterId: string, editionId: string, kind: ScheduleEventKind, now: Date, detail: string | null, report: TickReport): Promise<void> {
+  async #record(
+    newsletterId: string,
+    editionId: string,
+    kind: ScheduleEventKind,
+    now: Date,
+    detail: string | null,
+    report: TickReport,
+  ): Promise<void> {
     await this.#deps.store.recordEvent({ newsletterId, editionId, kind, detail, at: now.toISOString() });
     report.actions.push({ newsletterId, editionId, action: kind, ...(detail ? { detail } : {}) });
     this.#deps.logger.info({ newsletter: newsletterId, edition: editionId, detail }, `scheduler: ${kind}`);

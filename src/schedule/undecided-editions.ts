@@ -26,7 +26,11 @@ export function isOnSchedule(schedule: CronSchedule, timeZone: string, at: Date)
  * after `after`: an undecided edition older than it is superseded. Walks back from the
  * newest edition, no further than `after`.
  */
-export async function wentOutAfter(editions: Pick<EditionStore, 'findPreviousEdition'>, newsletterId: string, after: Date): Promise<Edition | null> {
+export async function wentOutAfter(
+  editions: Pick<EditionStore, 'findPreviousEdition'>,
+  newsletterId: string,
+  after: Date,
+): Promise<Edition | null> {
   let edition = await editions.findPreviousEdition(newsletterId, END_OF_TIME);
   while (edition && Date.parse(edition.slot) > after.getTime()) {
     if (edition.status === 'sent' || edition.status === 'sending') return edition;

@@ -61,7 +61,12 @@ export interface ArticleStore {
    * An editor's label: the category replaces the article's configured ones (unknown
    * source labels stay), with origin 'editor', which later ingests and the classifier keep.
    */
-  setEditorCategory(id: string, category: string, configuredCategories: readonly string[], at: Date): Promise<StoredArticle | null>;
+  setEditorCategory(
+    id: string,
+    category: string,
+    configuredCategories: readonly string[],
+    at: Date,
+  ): Promise<StoredArticle | null>;
   /** Full-text search over titles and text (words, prefixes with `*`, phrases in quotes); best match first. */
   searchArticles(query: string, limit: number): Promise<StoredArticle[]>;
   /** Articles whose categories came from their source or an editor: the classifier's training data. */

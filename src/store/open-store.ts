@@ -16,12 +16,21 @@ export type StoreLocation =
 export function storeLocation(store: TidingsConfig['store'], resolvePath: (relative: string) => string): StoreLocation {
   const memory = store.path === ':memory:';
   const file = memory ? ':memory:' : resolvePath(store.path);
-  if (store.url) return { kind: 'postgres', url: store.url, where: redactUrl(store.url), dataDir: memory ? resolvePath('data') : path.dirname(file) };
+  if (store.url)
+    return {
+      kind: 'postgres',
+      url: store.url,
+      where: redactUrl(store.url),
+      dataDir: memory ? resolvePath('data') : path.dirname(file),
+    };
   return { kind: 'sqlite', file, dataDir: memory ? null : path.dirname(file) };
 }
 
 /** Opens the configured store; PostgreSQL's driver is only loaded when it is used. */
-export async function openStore(store: TidingsConfig['store'], resolvePath: (relative: string) => string): Promise<Store> {
+export async function openStore(
+  store: TidingsConfig['store'],
+  resolvePath: (relative: string) => string,
+): Promise<Store> {
   const location = storeLocation(store, resolvePath);
   if (location.kind === 'postgres') {
     const { openPostgresStore } = await import('./postgres/open-postgres-store.ts');

@@ -14,7 +14,10 @@ interface LocatedRecord {
  * records are parsed and validated one at a time. Line numbers are those of the
  * first line of each record (a quoted cell may span lines).
  */
-export async function* readCsvSubscriberRows(file: string, catalog: SubscriberCatalog | null): AsyncGenerator<SubscriberRowItem> {
+export async function* readCsvSubscriberRows(
+  file: string,
+  catalog: SubscriberCatalog | null,
+): AsyncGenerator<SubscriberRowItem> {
   // Line bookkeeping happens in the parser's callbacks, in parse order: the consumer
   // below runs behind the parser, so it cannot track lines itself.
   const skipped: SubscriberRowItem[] = [];
@@ -34,7 +37,11 @@ export async function* readCsvSubscriberRows(file: string, catalog: SubscriberCa
     on_skip: (error: CsvError | undefined) => {
       if (!error) return;
       const line = (error as CsvError & { lines?: number }).lines ?? previousEnd + 1;
-      skipped.push({ error: { file, line, message: `CSV: ${error.message.replace(/ on line \d+$/, '')}` }, email: null, wholeFile: false });
+      skipped.push({
+        error: { file, line, message: `CSV: ${error.message.replace(/ on line \d+$/, '')}` },
+        email: null,
+        wholeFile: false,
+      });
       previousEnd = line;
     },
   };
@@ -65,11 +72,19 @@ export async function* readCsvSubscriberRows(file: string, catalog: SubscriberCa
       if (parsed.ok) {
         yield { row: parsed.row, file, line };
       } else {
-        yield { error: { file, line, message: parsed.problems.map((p) => p.message).join('; ') }, email: parsed.email, wholeFile: false };
+        yield {
+          error: { file, line, message: parsed.problems.map((p) => p.message).join('; ') },
+          email: parsed.email,
+          wholeFile: false,
+        };
       }
     }
   } catch (error) {
-    yield { error: { file, line: lastLine + 1, message: `CSV: ${(error as Error).message}` }, email: null, wholeFile: true };
+    yield {
+      error: { file, line: lastLine + 1, message: `CSV: ${(error as Error).message}` },
+      email: null,
+      wholeFile: true,
+    };
   }
   while (skipped.length > 0) yield skipped.shift()!;
 }

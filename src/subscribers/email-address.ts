@@ -33,18 +33,28 @@ export function checkEmailAddress(input: string): EmailParts {
   if (local === '') return { ok: false, reason: `"${text}" has nothing before the @` };
   if (domain === '') return { ok: false, reason: `"${text}" has nothing after the @` };
   if (local.startsWith('"')) {
-    return { ok: false, reason: `"${text}": quoted local parts are not accepted ("…"@domain); use a plain address such as john.doe@example.com` };
+    return {
+      ok: false,
+      reason: `"${text}": quoted local parts are not accepted ("…"@domain); use a plain address such as john.doe@example.com`,
+    };
   }
   if (!DOT_ATOM.test(local)) {
-    return { ok: false, reason: `"${text}": the part before the @ is not a valid local part (letters, digits, dots and !#$%&'*+-/=?^_\`{|}~)` };
+    return {
+      ok: false,
+      reason: `"${text}": the part before the @ is not a valid local part (letters, digits, dots and !#$%&'*+-/=?^_\`{|}~)`,
+    };
   }
   if (local.length > 64) return { ok: false, reason: `"${text}": the part before the @ is longer than 64 characters` };
   if (domain.startsWith('[')) {
-    return { ok: false, reason: `"${text}": address literals (an IP address in brackets) are not accepted; use a domain name` };
+    return {
+      ok: false,
+      reason: `"${text}": address literals (an IP address in brackets) are not accepted; use a domain name`,
+    };
   }
   const asciiDomain = normalizeDomain(domain);
   if (asciiDomain === null) return { ok: false, reason: `"${text}": "${domain}" is not a valid domain` };
-  if (local.length + 1 + asciiDomain.length > 254) return { ok: false, reason: `"${text}" is longer than 254 characters` };
+  if (local.length + 1 + asciiDomain.length > 254)
+    return { ok: false, reason: `"${text}" is longer than 254 characters` };
   return { ok: true, local, domain: asciiDomain };
 }
 

@@ -17,7 +17,9 @@ const READERS: Record<string, typeof readCsvSubscriberRows> = {
  * given, a folder's files by name (not recursive, hidden files ignored). Order matters:
  * when an address is listed twice, the later file's fields win.
  */
-export async function listSubscriberFiles(paths: readonly string[]): Promise<{ files: string[]; problems: SubscriberFileProblem[] }> {
+export async function listSubscriberFiles(
+  paths: readonly string[],
+): Promise<{ files: string[]; problems: SubscriberFileProblem[] }> {
   const files: string[] = [];
   const problems: SubscriberFileProblem[] = [];
   for (const given of paths) {
@@ -25,15 +27,19 @@ export async function listSubscriberFiles(paths: readonly string[]): Promise<{ f
     try {
       info = await stat(given);
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (error as Error).message;
+      const reason =
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (error as Error).message;
       problems.push({ file: given, line: 0, message: reason });
       continue;
     }
     if (info.isDirectory()) {
-      const names = (await readdir(given)).filter((name) => !name.startsWith('.') && READERS[path.extname(name).toLowerCase()]).sort();
+      const names = (await readdir(given))
+        .filter((name) => !name.startsWith('.') && READERS[path.extname(name).toLowerCase()])
+        .sort();
       // An empty folder is far more likely a wrong path than "nobody subscribes": say so,
       // so that a sync does not mark everybody removed.
-      if (names.length === 0) problems.push({ file: given, line: 0, message: 'no .yaml, .yml or .csv lists in this folder' });
+      if (names.length === 0)
+        problems.push({ file: given, line: 0, message: 'no .yaml, .yml or .csv lists in this folder' });
       for (const name of names) files.push(path.join(given, name));
     } else if (READERS[path.extname(given).toLowerCase()]) {
       files.push(given);
@@ -48,7 +54,10 @@ export async function listSubscriberFiles(paths: readonly string[]): Promise<{ f
  * Streams every row of every list, valid or not, in file order. With a catalog,
  * newsletter ids and categories are checked against the configuration too.
  */
-export async function* readSubscriberRows(paths: readonly string[], catalog: SubscriberCatalog | null = null): AsyncGenerator<SubscriberRowItem> {
+export async function* readSubscriberRows(
+  paths: readonly string[],
+  catalog: SubscriberCatalog | null = null,
+): AsyncGenerator<SubscriberRowItem> {
   const { files, problems } = await listSubscriberFiles(paths);
   for (const problem of problems) yield { error: problem, email: null, wholeFile: true };
   for (const file of files) {
@@ -56,7 +65,11 @@ export async function* readSubscriberRows(paths: readonly string[], catalog: Sub
     try {
       yield* read(file, catalog);
     } catch (error) {
-      yield { error: { file, line: 0, message: `cannot read: ${(error as Error).message}` }, email: null, wholeFile: true };
+      yield {
+        error: { file, line: 0, message: `cannot read: ${(error as Error).message}` },
+        email: null,
+        wholeFile: true,
+      };
     }
   }
 }

@@ -32,7 +32,11 @@ export interface SubscriberScanReport {
   incomplete: boolean;
 }
 
-export function toStagedSubscriber(row: SubscriberRow, place: SubscriberPlace, catalog: SubscriberCatalog | null): StagedSubscriber {
+export function toStagedSubscriber(
+  row: SubscriberRow,
+  place: SubscriberPlace,
+  catalog: SubscriberCatalog | null,
+): StagedSubscriber {
   return {
     email: row.email,
     name: row.name,
@@ -41,7 +45,10 @@ export function toStagedSubscriber(row: SubscriberRow, place: SubscriberPlace, c
     locale: row.locale,
     timezone: row.timezone,
     status: row.status,
-    subscriptions: row.newsletters.map((newsletterId) => ({ newsletterId, categories: categoriesForNewsletter(row, newsletterId, catalog) })),
+    subscriptions: row.newsletters.map((newsletterId) => ({
+      newsletterId,
+      categories: categoriesForNewsletter(row, newsletterId, catalog),
+    })),
     file: place.file,
     line: place.line,
   };

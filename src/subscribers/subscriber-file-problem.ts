@@ -18,7 +18,10 @@ export type SubscriberRowItem =
       wholeFile: boolean;
     };
 
-export function formatProblem(problem: SubscriberFileProblem, displayFile: (file: string) => string = (f) => f): string {
+export function formatProblem(
+  problem: SubscriberFileProblem,
+  displayFile: (file: string) => string = (f) => f,
+): string {
   const where = problem.line > 0 ? `${displayFile(problem.file)}:${problem.line}` : displayFile(problem.file);
   return `${where}: ${problem.message}`;
 }

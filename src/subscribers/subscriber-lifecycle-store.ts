@@ -72,7 +72,12 @@ export interface SubscriberLifecycleStore {
    * (later syncs keep it); `categories` undefined leaves them, otherwise they are the
    * subscriber's choice. False when it was already active with nothing to change.
    */
-  subscribe(subscriberId: number, newsletterId: string, at: Date, categories?: readonly string[] | null): Promise<boolean>;
+  subscribe(
+    subscriberId: number,
+    newsletterId: string,
+    at: Date,
+    categories?: readonly string[] | null,
+  ): Promise<boolean>;
   /** Locale, time zone and pause as the subscriber chose them (profile origin 'subscriber'). */
   setProfile(subscriberId: number, profile: ProfileChoice, at: Date): Promise<void>;
   /** The subscriber of a confirmed signup: found by address, or created (status active). */

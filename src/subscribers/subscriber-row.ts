@@ -22,7 +22,17 @@ export interface SubscriberRow {
   languages: string[] | null;
 }
 
-export const SUBSCRIBER_FIELDS = ['email', 'name', 'firstName', 'newsletters', 'categories', 'locale', 'languages', 'timezone', 'status'] as const;
+export const SUBSCRIBER_FIELDS = [
+  'email',
+  'name',
+  'firstName',
+  'newsletters',
+  'categories',
+  'locale',
+  'languages',
+  'timezone',
+  'status',
+] as const;
 
 /**
  * What the configuration allows rows to refer to. With `categoriesOf` known, a chosen
@@ -42,7 +52,8 @@ export function createSubscriberCatalog(
   knownNewsletters: Iterable<string> | ReadonlyMap<string, readonly string[]>,
   knownCategories: Iterable<string>,
 ): SubscriberCatalog {
-  const categoriesOf = knownNewsletters instanceof Map ? (knownNewsletters as ReadonlyMap<string, readonly string[]>) : null;
+  const categoriesOf =
+    knownNewsletters instanceof Map ? (knownNewsletters as ReadonlyMap<string, readonly string[]>) : null;
   return {
     newsletters: new Set(categoriesOf ? categoriesOf.keys() : (knownNewsletters as Iterable<string>)),
     categories: new Set(knownCategories),
@@ -55,12 +66,16 @@ export function catalogFromConfig(config: {
   newsletters: readonly { id: string; categories: readonly string[] }[];
   categories: Readonly<Record<string, unknown>>;
 }): SubscriberCatalog {
-  return createSubscriberCatalog(new Map(config.newsletters.map((n) => [n.id, n.categories])), Object.keys(config.categories));
+  return createSubscriberCatalog(
+    new Map(config.newsletters.map((n) => [n.id, n.categories])),
+    Object.keys(config.categories),
+  );
 }
 
 /** Empty cells (CSV) and blank strings mean "not given". */
 const optionalText = z.preprocess(
-  (value) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value),
+  (value) =>
+    typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value,
   z.string().optional(),
 );
 
@@ -96,16 +111,18 @@ const locale = z.string().transform((tag, ctx) => {
   return z.NEVER;
 });
 
-const timeZone = z.string().refine(
-  isTimeZone,
-  { error: (issue) => `"${String(issue.input)}" is not an IANA time zone such as Europe/Moscow` },
-);
+const timeZone = z
+  .string()
+  .refine(isTimeZone, { error: (issue) => `"${String(issue.input)}" is not an IANA time zone such as Europe/Moscow` });
 
 const rowSchema = z.strictObject({
   email: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), email),
   name: optionalText,
   newsletters: idList.refine((ids) => ids.length > 0, 'must name at least one newsletter'),
-  categories: z.preprocess((v) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v), idList.optional()),
+  categories: z.preprocess(
+    (v) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v),
+    idList.optional(),
+  ),
   locale: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), locale.optional()),
   firstName: optionalText,
   languages: z.preprocess(
@@ -136,7 +153,10 @@ export function parseSubscriberRow(raw: unknown, catalog: SubscriberCatalog | nu
   if (!result.success) {
     const problems = result.error.issues.flatMap((issue): RowProblem[] => {
       if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((key) => ({ field: key, message: `unknown field "${key}" (known: ${SUBSCRIBER_FIELDS.join(', ')})` }));
+        return issue.keys.map((key) => ({
+          field: key,
+          message: `unknown field "${key}" (known: ${SUBSCRIBER_FIELDS.join(', ')})`,
+        }));
       }
       const field = issue.path.length > 0 ? String(issue.path[0]) : null;
       const missing = issue.code === 'invalid_type' && issue.input === undefined;
@@ -178,7 +198,9 @@ function parsedLists(raw: unknown, failed: ReadonlySet<string | null>): Referenc
 /** `weekly:science` names a category of one newsletter; a bare `science` applies wherever it exists. */
 function splitCategory(entry: string): { newsletterId: string | null; slug: string } {
   const colon = entry.indexOf(':');
-  return colon < 0 ? { newsletterId: null, slug: entry } : { newsletterId: entry.slice(0, colon), slug: entry.slice(colon + 1) };
+  return colon < 0
+    ? { newsletterId: null, slug: entry }
+    : { newsletterId: entry.slice(0, colon), slug: entry.slice(colon + 1) };
 }
 
 /** What checkReferences reads; `newsletters` null when unknown (a failed row), which skips the checks that need them. */
@@ -191,22 +213,42 @@ function checkReferences(row: ReferencedIds, catalog: SubscriberCatalog): RowPro
   const problems: RowProblem[] = [];
   for (const id of row.newsletters ?? []) {
     if (!catalog.newsletters.has(id)) {
-      problems.push({ field: 'newsletters', message: `newsletters: "${id}" is not a configured newsletter (known: ${list(catalog.newsletters)})` });
+      problems.push({
+        field: 'newsletters',
+        message: `newsletters: "${id}" is not a configured newsletter (known: ${list(catalog.newsletters)})`,
+      });
     }
   }
   const newsletters = row.newsletters;
   for (const entry of row.categories ?? []) {
     const { newsletterId, slug } = splitCategory(entry);
     if (!catalog.categories.has(slug)) {
-      problems.push({ field: 'categories', message: `categories: "${slug}" is not a configured category (known: ${list(catalog.categories)})` });
+      problems.push({
+        field: 'categories',
+        message: `categories: "${slug}" is not a configured category (known: ${list(catalog.categories)})`,
+      });
     } else if (newsletters === null) {
       // No newsletters named on the row: nothing to cross-check.
     } else if (newsletterId !== null && !newsletters.includes(newsletterId)) {
-      problems.push({ field: 'categories', message: `categories: "${entry}" names "${newsletterId}", which is not among this row's newsletters` });
-    } else if (newsletterId !== null && catalog.categoriesOf && !(catalog.categoriesOf.get(newsletterId)?.includes(slug) ?? true)) {
+      problems.push({
+        field: 'categories',
+        message: `categories: "${entry}" names "${newsletterId}", which is not among this row's newsletters`,
+      });
+    } else if (
+      newsletterId !== null &&
+      catalog.categoriesOf &&
+      !(catalog.categoriesOf.get(newsletterId)?.includes(slug) ?? true)
+    ) {
       problems.push({ field: 'categories', message: `categories: "${slug}" is not a category of "${newsletterId}"` });
-    } else if (newsletterId === null && catalog.categoriesOf && !newsletters.some((id) => catalog.categoriesOf!.get(id)?.includes(slug) ?? true)) {
-      problems.push({ field: 'categories', message: `categories: "${slug}" is not a category of ${newsletters.map((id) => `"${id}"`).join(' or ')}` });
+    } else if (
+      newsletterId === null &&
+      catalog.categoriesOf &&
+      !newsletters.some((id) => catalog.categoriesOf!.get(id)?.includes(slug) ?? true)
+    ) {
+      problems.push({
+        field: 'categories',
+        message: `categories: "${slug}" is not a category of ${newsletters.map((id) => `"${id}"`).join(' or ')}`,
+      });
     }
   }
   return problems;
@@ -218,7 +260,11 @@ function checkReferences(row: ReferencedIds, catalog: SubscriberCatalog): RowPro
  * A newsletter none of the chosen categories belongs to gets all of its categories
  * (null): choosing technology for "daily" says nothing against "weekly".
  */
-export function categoriesForNewsletter(row: SubscriberRow, newsletterId: string, catalog: SubscriberCatalog | null): string[] | null {
+export function categoriesForNewsletter(
+  row: SubscriberRow,
+  newsletterId: string,
+  catalog: SubscriberCatalog | null,
+): string[] | null {
   if (row.categories === null) return null;
   const own = catalog?.categoriesOf?.get(newsletterId);
   const chosen = new Set<string>();

@@ -134,15 +134,27 @@ export interface SubscriberStore extends SubscriberLifecycleStore {
    * added during a send wait for the next one; pass the last id seen as `afterId` to resume.
    * With `at`, subscribers paused until a later day are left out.
    */
-  streamRecipients(newsletterId: string, options?: { afterId?: number; untilId?: number; batchSize?: number; at?: Date }): AsyncIterable<Recipient>;
+  streamRecipients(
+    newsletterId: string,
+    options?: { afterId?: number; untilId?: number; batchSize?: number; at?: Date },
+  ): AsyncIterable<Recipient>;
   findByEmail(email: string): Promise<SubscriberRecord | null>;
   getById(id: number): Promise<SubscriberRecord | null>;
   /** Returns false when there was no active subscription to end; a change is recorded with `event`. */
   unsubscribe(subscriberId: number, newsletterId: string, at: Date, event?: UnsubscribeEvent): Promise<boolean>;
   /** The subscriber's own choice (null = all categories); later syncs keep it. False when not subscribed. */
-  setPreferences(subscriberId: number, newsletterId: string, categories: readonly string[] | null, at: Date): Promise<boolean>;
+  setPreferences(
+    subscriberId: number,
+    newsletterId: string,
+    categories: readonly string[] | null,
+    at: Date,
+  ): Promise<boolean>;
   /** Counts a permanent rejection; at `threshold` in a row the subscriber becomes 'bounced'. */
-  recordHardBounce(subscriberId: number, at: Date, threshold: number): Promise<{ bounced: boolean; hardBounces: number }>;
+  recordHardBounce(
+    subscriberId: number,
+    at: Date,
+    threshold: number,
+  ): Promise<{ bounced: boolean; hardBounces: number }>;
   /** An accepted delivery ends a run of bounces (does not lift a 'bounced' status). */
   resetBounces(subscriberId: number): Promise<void>;
   /** Recipients `streamRecipients` would give now (with `at`: not counting paused ones). */
@@ -152,7 +164,10 @@ export interface SubscriberStore extends SubscriberLifecycleStore {
    * bound `streamRecipients` would use) and how many recipients it would give after
    * `afterId` up to that id (with `at`: not counting paused ones).
    */
-  measureAudience(newsletterId: string, options?: { afterId?: number; at?: Date }): Promise<{ maxSubscriberId: number; count: number }>;
+  measureAudience(
+    newsletterId: string,
+    options?: { afterId?: number; at?: Date },
+  ): Promise<{ maxSubscriberId: number; count: number }>;
   /** Stored subscribers by id; erased ones (tombstones) are left out. */
   list(options?: ListSubscribersOptions): Promise<SubscriberRecord[]>;
 }

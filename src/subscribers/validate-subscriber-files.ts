@@ -21,13 +21,20 @@ export async function validateSubscriberFiles(
   knownCategories: Iterable<string> = [],
   onRow?: (row: StagedSubscriber) => void,
 ): Promise<SubscriberValidation> {
-  const catalog = isCatalog(knownNewsletters) ? knownNewsletters : createSubscriberCatalog(knownNewsletters, knownCategories);
+  const catalog = isCatalog(knownNewsletters)
+    ? knownNewsletters
+    : createSubscriberCatalog(knownNewsletters, knownCategories);
   const memory = createMemoryRowSink();
   // Each valid row is also shown to `onRow` (validate checks who would receive nothing).
-  const sink = onRow ? { ...memory, stage: async (rows: readonly StagedSubscriber[]) => {
-    for (const row of rows) onRow(row);
-    return memory.stage(rows);
-  } } : memory;
+  const sink = onRow
+    ? {
+        ...memory,
+        stage: async (rows: readonly StagedSubscriber[]) => {
+          for (const row of rows) onRow(row);
+          return memory.stage(rows);
+        },
+      }
+    : memory;
   const report = await scanSubscriberFiles(paths, catalog, sink);
   return { rows: report.rows, errors: report.errors, warnings: report.warnings };
 }

@@ -11,14 +11,21 @@ const MAX_ALIAS_COUNT = 100;
  * YAML is parsed whole (it has no streaming form); large lists belong in CSV.
  * A bad row is reported at the line of its first bad field, else of the row.
  */
-export async function* readYamlSubscriberRows(file: string, catalog: SubscriberCatalog | null): AsyncGenerator<SubscriberRowItem> {
+export async function* readYamlSubscriberRows(
+  file: string,
+  catalog: SubscriberCatalog | null,
+): AsyncGenerator<SubscriberRowItem> {
   const text = await readFile(file, 'utf8');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
       const line = error.linePos?.[0]?.line ?? 0;
-      yield { error: { file, line, message: `YAML syntax: ${error.message.split('\n')[0]}` }, email: null, wholeFile: true };
+      yield {
+        error: { file, line, message: `YAML syntax: ${error.message.split('\n')[0]}` },
+        email: null,
+        wholeFile: true,
+      };
     }
     return;
   }
@@ -30,20 +37,40 @@ export async function* readYamlSubscriberRows(file: string, catalog: SubscriberC
     const unknown = list.items.filter((pair) => !(isScalar(pair.key) && pair.key.value === 'subscribers'));
     for (const pair of unknown) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '?';
-      yield { error: { file, line: lineOf(pair.key as Node), message: `unknown top-level key "${key}" (expected "subscribers")` }, email: null, wholeFile: true };
+      yield {
+        error: {
+          file,
+          line: lineOf(pair.key as Node),
+          message: `unknown top-level key "${key}" (expected "subscribers")`,
+        },
+        email: null,
+        wholeFile: true,
+      };
     }
     if (unknown.length > 0) return;
     list = (list.get('subscribers', true) as Node | undefined) ?? null;
     if (list === null || (isScalar(list) && list.value === null)) return;
   }
   if (!isSeq(list)) {
-    yield { error: { file, line: lineOf(list), message: 'expected a list of subscribers, or a mapping with a "subscribers" list' }, email: null, wholeFile: true };
+    yield {
+      error: {
+        file,
+        line: lineOf(list),
+        message: 'expected a list of subscribers, or a mapping with a "subscribers" list',
+      },
+      email: null,
+      wholeFile: true,
+    };
     return;
   }
   for (const item of list.items as Node[]) {
     const line = lineOf(item);
     if (!isMap(item)) {
-      yield { error: { file, line, message: 'a subscriber must be a mapping with at least email and newsletters' }, email: null, wholeFile: false };
+      yield {
+        error: { file, line, message: 'a subscriber must be a mapping with at least email and newsletters' },
+        email: null,
+        wholeFile: false,
+      };
       continue;
     }
     let fields: unknown;
@@ -51,7 +78,15 @@ export async function* readYamlSubscriberRows(file: string, catalog: SubscriberC
       // yaml counts alias uses while expanding: an alias bomb stops here, not in memory.
       fields = item.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT });
     } catch {
-      yield { error: { file, line, message: `YAML aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT} alias uses): refused as a possible alias bomb` }, email: null, wholeFile: true };
+      yield {
+        error: {
+          file,
+          line,
+          message: `YAML aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT} alias uses): refused as a possible alias bomb`,
+        },
+        email: null,
+        wholeFile: true,
+      };
       return;
     }
     const parsed = parseSubscriberRow(fields, catalog);

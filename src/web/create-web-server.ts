@@ -1,7 +1,13 @@
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { ZodError } from 'zod';
 import { isTidingsError } from '../core/errors.ts';
 import { registerOpsRoutes } from './ops/ops-routes.ts';
@@ -17,7 +23,12 @@ import type { PageOptions, RateBudget, RouteModule, WebContext, WebServerDeps } 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
 /** The route modules, one per audience. Adding one (the desk, the scheduler's ops) is one line here. */
-export const ROUTE_MODULES: readonly RouteModule[] = [registerOpsRoutes, registerPublicRoutes, registerImageRoutes, registerSubscriberRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [
+  registerOpsRoutes,
+  registerPublicRoutes,
+  registerImageRoutes,
+  registerSubscriberRoutes,
+];
 
 /** The CSP of every page: no script at all, styles only from our stylesheet, forms only to us. */
 export const CONTENT_SECURITY_POLICY =
@@ -94,15 +105,33 @@ export async function createWebServer(deps: WebServerDeps, options: WebServerOpt
       .send(html);
   };
 
-  const sendError = (request: FastifyRequest, reply: FastifyReply, status: number, messageKey?: string, locale?: string | null): FastifyReply => {
+  const sendError = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    messageKey?: string,
+    locale?: string | null,
+  ): FastifyReply => {
     const key = messageKey ?? STATUS_MESSAGES[status] ?? 'web_error_500';
     // The 429 page says how long to wait: the Retry-After the limiter set, in seconds.
     const retryAfter = Number(reply.getHeader('retry-after')) || 60;
-    return sendPage(request, reply, { status, view: 'error', context: { status, titleKey: `${key}_title`, messageKey: key, retryAfter }, locale });
+    return sendPage(request, reply, {
+      status,
+      view: 'error',
+      context: { status, titleKey: `${key}_title`, messageKey: key, retryAfter },
+      locale,
+    });
   };
 
   const budgets: RateBudget[] = [];
-  const web: WebContext = { ...deps, baseUrl: config.web.baseUrl.replace(/\/+$/, ''), localeOf, sendPage, sendError, addRateBudget: (budget) => void budgets.push(budget) };
+  const web: WebContext = {
+    ...deps,
+    baseUrl: config.web.baseUrl.replace(/\/+$/, ''),
+    localeOf,
+    sendPage,
+    sendError,
+    addRateBudget: (budget) => void budgets.push(budget),
+  };
 
   await app.register(helmet, {
     global: true,
@@ -112,20 +141,26 @@ export async function createWebServer(deps: WebServerDeps, options: WebServerOpt
     // Article images come from other sites: require-corp would block them all.
     crossOriginEmbedderPolicy: false,
     // HSTS only when the public URL is https, and never for the operator's other subdomains.
-    strictTransportSecurity: config.web.baseUrl.startsWith('https:') ? { maxAge: 15552000, includeSubDomains: false } : false,
+    strictTransportSecurity: config.web.baseUrl.startsWith('https:')
+      ? { maxAge: 15552000, includeSubDomains: false }
+      : false,
   });
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
   });
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
   // RFC 8058 allows the one-click POST as multipart/form-data too.
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
-    try {
-      done(null, parseMultipartFields(String(body), headerText(request.headers['content-type'])));
-    } catch (error) {
-      done(Object.assign(error as Error, { statusCode: 400 }), undefined);
-    }
-  });
+  app.addContentTypeParser(
+    'multipart/form-data',
+    { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES },
+    (request, body, done) => {
+      try {
+        done(null, parseMultipartFields(String(body), headerText(request.headers['content-type'])));
+      } catch (error) {
+        done(Object.assign(error as Error, { statusCode: 400 }), undefined);
+      }
+    },
+  );
   // Each request's budget is chosen once: a module's (the desk's session budget) or the
   // per-address one. Routes with a limit of their own (the signup POST) count by address.
   const chosen = new WeakMap<FastifyRequest, { key: string; max: number }>();
@@ -142,15 +177,22 @@ export async function createWebServer(deps: WebServerDeps, options: WebServerOpt
   };
   await app.register(rateLimit, {
     global: true,
-    keyGenerator: async (request) => (typeof request.routeOptions.config?.rateLimit === 'object' ? request.ip : (await budgetOf(request)).key),
+    keyGenerator: async (request) =>
+      typeof request.routeOptions.config?.rateLimit === 'object' ? request.ip : (await budgetOf(request)).key,
     max: async (request) => (await budgetOf(request)).max,
     timeWindow: 60_000,
-    errorResponseBuilder: (_request, context) => Object.assign(new Error(`rate limit exceeded, retry in ${context.after}`), { statusCode: context.statusCode }),
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new Error(`rate limit exceeded, retry in ${context.after}`), { statusCode: context.statusCode }),
   });
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        method: request.method,
+        url: redactUrl(request.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       'request',
     );
   });

@@ -22,7 +22,14 @@ export interface ListeningServer {
  */
 export async function listenUntilClosed(
   app: FastifyInstance,
-  options: { host: string; port: number; logger: Logger; signals: SignalSource; graceMs?: number; onClosing?: () => void },
+  options: {
+    host: string;
+    port: number;
+    logger: Logger;
+    signals: SignalSource;
+    graceMs?: number;
+    onClosing?: () => void;
+  },
 ): Promise<ListeningServer> {
   const graceMs = options.graceMs ?? 10_000;
   // Fastify logs "Server listening at …" itself.

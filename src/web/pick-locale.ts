@@ -5,8 +5,13 @@ import { localeChain, type LocaleTables } from '../render/locale-strings.ts';
  * match of the browser's Accept-Language among the locale files, else the fallback
  * (the newsletter's locale, then English).
  */
-export function pickLocale(tables: LocaleTables, options: { preferred?: string | null; acceptLanguage?: string; fallback?: string }): string {
-  const known = (code: string) => localeChain(code).some((candidate) => candidate !== 'en' && candidate in tables) || code.toLowerCase().startsWith('en');
+export function pickLocale(
+  tables: LocaleTables,
+  options: { preferred?: string | null; acceptLanguage?: string; fallback?: string },
+): string {
+  const known = (code: string) =>
+    localeChain(code).some((candidate) => candidate !== 'en' && candidate in tables) ||
+    code.toLowerCase().startsWith('en');
   if (options.preferred && known(options.preferred)) return options.preferred;
   for (const code of parseAcceptLanguage(options.acceptLanguage ?? '')) {
     if (code === '*') break;

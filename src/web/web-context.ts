@@ -62,7 +62,13 @@ export interface WebContext extends WebServerDeps {
   localeOf(request: FastifyRequest, preferred?: string | null): string;
   sendPage(request: FastifyRequest, reply: FastifyReply, page: PageOptions): FastifyReply;
   /** A localized error page: 400, 404, 413, 429, 500… `messageKey` picks the explanation. */
-  sendError(request: FastifyRequest, reply: FastifyReply, status: number, messageKey?: string, locale?: string | null): FastifyReply;
+  sendError(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    messageKey?: string,
+    locale?: string | null,
+  ): FastifyReply;
 }
 
 /** A group of routes for one audience (subscriber, public, ops, desk…). */

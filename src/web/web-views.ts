@@ -74,9 +74,11 @@ export function loadWebViews(templatesDir: string, overrideDir?: string): WebVie
   const views = new Map<string, { file: string; template: Handlebars.TemplateDelegate }>();
   for (const [name, file] of files) views.set(name, { file, template: compile(hb, file) });
   const layout = views.get('layout');
-  if (!layout) throw new TidingsError('TEMPLATE_INVALID', 'missing template web/layout.hbs', { where: dirs.join(' or ') });
+  if (!layout)
+    throw new TidingsError('TEMPLATE_INVALID', 'missing template web/layout.hbs', { where: dirs.join(' or ') });
   const cssFile = listFiles(dirs, WEB, '.css').get('style');
-  if (!cssFile) throw new TidingsError('TEMPLATE_INVALID', 'missing stylesheet web/style.css', { where: dirs.join(' or ') });
+  if (!cssFile)
+    throw new TidingsError('TEMPLATE_INVALID', 'missing stylesheet web/style.css', { where: dirs.join(' or ') });
   const cssBody = fs.readFileSync(cssFile, 'utf8');
   const css = { body: cssBody, hash: createHash('sha256').update(cssBody).digest('hex').slice(0, 12) };
 
@@ -96,10 +98,16 @@ export function loadWebViews(templatesDir: string, overrideDir?: string): WebVie
     translator,
     render({ view, context, locale, timeZone }) {
       const chosen = views.get(view);
-      if (!chosen || view === 'layout') throw new TidingsError('TEMPLATE_INVALID', `missing template web/${view}.hbs`, { where: dirs.join(' or ') });
+      if (!chosen || view === 'layout')
+        throw new TidingsError('TEMPLATE_INVALID', `missing template web/${view}.hbs`, { where: dirs.join(' or ') });
       const t = translator(locale);
       const data: RenderData = { translator: t, locale: resolveIntlLocale(locale), timeZone: timeZone ?? 'UTC' };
-      const page = { ...context, lang: data.locale, dir: t.translate('dir') === 'rtl' ? 'rtl' : 'ltr', cssHash: css.hash };
+      const page = {
+        ...context,
+        lang: data.locale,
+        dir: t.translate('dir') === 'rtl' ? 'rtl' : 'ltr',
+        cssHash: css.hash,
+      };
       try {
         const body = chosen.template(page, { data });
         return layout.template({ ...page, body: new hb.SafeString(body) }, { data });

@@ -5,7 +5,11 @@ import type { Recipient, SubscriberStore } from '../subscribers/subscriber-store
  * id range (so "who still gets it" has one definition: active, subscribed, not paused on
  * `at`, not suppressed), keeping only the batch's ids.
  */
-export function recipientsOfBatch(subscribers: Pick<SubscriberStore, 'streamRecipients'>, newsletterId: string, at: Date) {
+export function recipientsOfBatch(
+  subscribers: Pick<SubscriberStore, 'streamRecipients'>,
+  newsletterId: string,
+  at: Date,
+) {
   return async (ids: readonly number[]): Promise<Recipient[]> => {
     if (ids.length === 0) return [];
     const wanted = new Set(ids);

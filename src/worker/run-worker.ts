@@ -92,7 +92,10 @@ interface EditionState<R extends DeliveryRecipient> {
  * engine marks each row in flight right before its SMTP call, so a SIGKILL leaves only
  * those rows ambiguous; the rest of the batch returns to the queue when the lease expires.
  */
-export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>, options: WorkerOptions): Promise<WorkerSummary> {
+export async function runWorker<R extends DeliveryRecipient>(
+  deps: WorkerDeps<R>,
+  options: WorkerOptions,
+): Promise<WorkerSummary> {
   const { queue, clock, logger } = deps;
   const me = options.worker.workerId;
   const stop = options.signal ?? new AbortController().signal;
@@ -100,7 +103,15 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
   const transport = new RateShareTransport(deps.transport, options.rateLimit);
   const ledger = leasedLedger(deps.ledger, queue, me);
   const summary: WorkerSummary = {
-    batches: 0, accepted: 0, failed: 0, skipped: 0, alreadyDone: 0, ambiguousThisRun: 0, segmentsRendered: 0, segmentsReused: 0, editions: [],
+    batches: 0,
+    accepted: 0,
+    failed: 0,
+    skipped: 0,
+    alreadyDone: 0,
+    ambiguousThisRun: 0,
+    segmentsRendered: 0,
+    segmentsReused: 0,
+    editions: [],
   };
   const editions = new Map<string, EditionState<R>>();
 
@@ -109,9 +120,12 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
     await queue.renewLeases(me, clock.now(), options.leaseMs);
   };
   await beat();
-  const timer = setInterval(() => {
-    beat().catch((error: unknown) => logger.warn({ worker: me }, `heartbeat failed: ${describeError(error)}`));
-  }, Math.max(50, Math.floor(options.leaseMs / 4)));
+  const timer = setInterval(
+    () => {
+      beat().catch((error: unknown) => logger.warn({ worker: me }, `heartbeat failed: ${describeError(error)}`));
+    },
+    Math.max(50, Math.floor(options.leaseMs / 4)),
+  );
   timer.unref();
   logger.info({ worker: me, rate: transport.rate }, 'worker started');
 
@@ -137,11 +151,14 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
       }
       if (sendable === 0 && queuedNow === 0 && options.exitWhenIdle) break;
       // Nothing claimable: the rest is leased by others (alive, or dead until their lease runs out).
-      if (!sentSomething && queuedNow === 0 && !(sendable && (await takeOverGoneWorkers()))) await sleep(options.idleMs, stop);
+      if (!sentSomething && queuedNow === 0 && !(sendable && (await takeOverGoneWorkers())))
+        await sleep(options.idleMs, stop);
     }
   } finally {
     clearInterval(timer);
-    await queue.leave(me).catch((error: unknown) => logger.warn({ worker: me }, `cannot leave the queue: ${describeError(error)}`));
+    await queue
+      .leave(me)
+      .catch((error: unknown) => logger.warn({ worker: me }, `cannot leave the queue: ${describeError(error)}`));
     await transport.close().catch(() => {});
   }
   for (const editionId of [...editions.keys()]) retire(editionId);
@@ -153,7 +170,10 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
     if (!deps.isWorkerGone) return false;
     const gone = (await queue.workers()).filter((w) => w.workerId !== me && deps.isWorkerGone!(w));
     for (const worker of gone) {
-      logger.warn({ worker: me, gone: worker.workerId }, 'worker process is gone: its leased rows return to the queue, its in-flight rows are ambiguous');
+      logger.warn(
+        { worker: me, gone: worker.workerId },
+        'worker process is gone: its leased rows return to the queue, its in-flight rows are ambiguous',
+      );
       await queue.leave(worker.workerId);
     }
     return gone.length > 0;
@@ -188,7 +208,16 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
     const recipients = await work.recipients(ids);
     const kept = new Set(recipients.map((r) => r.id));
     for (const id of ids) {
-      if (!kept.has(id) && (await deps.ledger.recordSkipped(editionId, id, clock.now(), 'no longer a recipient when its batch was claimed'))) summary.skipped++;
+      if (
+        !kept.has(id) &&
+        (await deps.ledger.recordSkipped(
+          editionId,
+          id,
+          clock.now(),
+          'no longer a recipient when its batch was claimed',
+        ))
+      )
+        summary.skipped++;
     }
     const result = await sendEdition<R>(
       {
@@ -209,7 +238,13 @@ export async function runWorker<R extends DeliveryRecipient>(deps: WorkerDeps<R>
         onPermanentRejection: work.onPermanentRejection,
         onAccepted: work.onAccepted,
       },
-      { editionId, maxConnections: options.concurrency, delivery: options.delivery, signal: stop, batchSize: options.batchSize },
+      {
+        editionId,
+        maxConnections: options.concurrency,
+        delivery: options.delivery,
+        signal: stop,
+        batchSize: options.batchSize,
+      },
     );
     summary.batches++;
     summary.accepted += result.accepted;

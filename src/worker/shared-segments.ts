@@ -35,7 +35,13 @@ export class SharedSegments {
   get(segmentKey: string, render: () => Promise<RenderedSegment>): Promise<RenderedSegment> {
     return this.cache.get(segmentKey, async () => {
       for (;;) {
-        const turn = await this.queue.reserveSegment(this.editionId, segmentKey, this.workerId, this.clock.now(), STALE_RESERVATION_MS);
+        const turn = await this.queue.reserveSegment(
+          this.editionId,
+          segmentKey,
+          this.workerId,
+          this.clock.now(),
+          STALE_RESERVATION_MS,
+        );
         if (turn === 'wait') {
           await new Promise((resolve) => setTimeout(resolve, WAIT_MS));
           continue;
@@ -59,13 +65,22 @@ export class SharedSegments {
       throw error;
     }
     this.rendered++;
-    const kept = await this.queue.saveSegment(this.editionId, segmentKey, JSON.stringify(fresh), this.workerId, this.clock.now());
+    const kept = await this.queue.saveSegment(
+      this.editionId,
+      segmentKey,
+      JSON.stringify(fresh),
+      this.workerId,
+      this.clock.now(),
+    );
     return JSON.parse(kept) as RenderedSegment;
   }
 }
 
 /** A plan function whose renders go through the shared segments (a worker's, or a `tidings send` beside workers). */
-export function withSharedRenders<R>(plan: (recipient: R) => Promise<DeliveryPlan>, segments: SharedSegments): (recipient: R) => Promise<DeliveryPlan> {
+export function withSharedRenders<R>(
+  plan: (recipient: R) => Promise<DeliveryPlan>,
+  segments: SharedSegments,
+): (recipient: R) => Promise<DeliveryPlan> {
   return async (recipient) => {
     const planned = await plan(recipient);
     if ('skip' in planned) return planned;

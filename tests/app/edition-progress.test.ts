@@ -18,11 +18,25 @@ afterEach(() => {
 describe('an edition is sent only when its whole audience is queued and final (SQLite)', () => {
   const tempDir = useTempDir('tidings-progress-');
 
-  it('shows readers not yet queued on the desk\'s progress, and refuses `sent` until they are queued and every row is final', async () => {
+  it("shows readers not yet queued on the desk's progress, and refuses `sent` until they are queued and every row is final", async () => {
     const store = openSqliteStore(path.join(tempDir(), 'tidings.db'));
     stores.push(store);
-    const ids = await seedSubscribers(store.subscribers, ['a', 'b', 'c', 'd', 'e'].map((name) => staged(`${name}@example.org`, { daily: null })));
-    await store.editions.createEdition({ id: EDITION, newsletterId: 'daily', slot: '2026-11-28T07:00:00+00:00', slotUtc: at.toISOString(), status: 'draft', statusReason: null, articles: [] }, at);
+    const ids = await seedSubscribers(
+      store.subscribers,
+      ['a', 'b', 'c', 'd', 'e'].map((name) => staged(`${name}@example.org`, { daily: null })),
+    );
+    await store.editions.createEdition(
+      {
+        id: EDITION,
+        newsletterId: 'daily',
+        slot: '2026-11-28T07:00:00+00:00',
+        slotUtc: at.toISOString(),
+        status: 'draft',
+        statusReason: null,
+        articles: [],
+      },
+      at,
+    );
     const clock = createFixedClock(at);
     const progress = () => readEditionProgress({ store, clock }, EDITION);
     expect(await progress()).toMatchObject({ status: 'draft', audience: null, notYetQueued: 0 });
@@ -34,9 +48,20 @@ describe('an edition is sent only when its whole audience is queued and final (S
     await store.editions.advanceQueue(EDITION, 0, ids[1]!);
     for (const id of ids.slice(0, 2)) {
       expect(await store.ledger.claim(EDITION, id, at)).toEqual({ claimed: true });
-      await store.ledger.recordAccepted(EDITION, id, at, { messageId: `<${id}@x>`, response: '250 ok', segment: 's', articleIds: [] });
+      await store.ledger.recordAccepted(EDITION, id, at, {
+        messageId: `<${id}@x>`,
+        response: '250 ok',
+        segment: 's',
+        articleIds: [],
+      });
     }
-    expect(await progress()).toMatchObject({ status: 'sending', audience: 5, notYetQueued: 3, ambiguous: 0, counts: { accepted: 2, pending: 0, total: 2 } });
+    expect(await progress()).toMatchObject({
+      status: 'sending',
+      audience: 5,
+      notYetQueued: 3,
+      ambiguous: 0,
+      counts: { accepted: 2, pending: 0, total: 2 },
+    });
     // Nothing pending and nothing in flight, but three readers have no row: not sent.
     expect(await completeEditionIfFinal(store, EDITION, at)).toBe(false);
 
@@ -44,10 +69,21 @@ describe('an edition is sent only when its whole audience is queued and final (S
     await store.ledger.ensurePending(EDITION, ids.slice(2));
     await store.editions.advanceQueue(EDITION, ids[1]!, ids[4]!);
     for (const id of ids.slice(2)) expect(await store.ledger.claim(EDITION, id, at)).toEqual({ claimed: true });
-    for (const id of ids.slice(2, 4)) await store.ledger.recordAccepted(EDITION, id, at, { messageId: `<${id}@x>`, response: '250 ok', segment: 's', articleIds: [] });
+    for (const id of ids.slice(2, 4))
+      await store.ledger.recordAccepted(EDITION, id, at, {
+        messageId: `<${id}@x>`,
+        response: '250 ok',
+        segment: 's',
+        articleIds: [],
+      });
     expect(await progress()).toMatchObject({ notYetQueued: 0, ambiguous: 1 });
     expect(await completeEditionIfFinal(store, EDITION, at)).toBe(false);
-    await store.ledger.recordFailed(EDITION, ids[4]!, at, { code: 'TRANSPORT_PERMANENT', text: '550 no', retryable: false, attempts: 1 });
+    await store.ledger.recordFailed(EDITION, ids[4]!, at, {
+      code: 'TRANSPORT_PERMANENT',
+      text: '550 no',
+      retryable: false,
+      attempts: 1,
+    });
     expect(await completeEditionIfFinal(store, EDITION, at)).toBe(true);
     expect(await progress()).toMatchObject({ status: 'sent', notYetQueued: 0, ambiguous: 0 });
   });

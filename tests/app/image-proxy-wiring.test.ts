@@ -19,8 +19,10 @@ const TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url))
 describe('the image proxy as `tidings serve` wires it', () => {
   const tempDir = useTempDir();
 
-  it('serves the renderer\'s /img/ link with the secret of the data folder and caches beside the store', async () => {
-    const png = await sharp({ create: { width: 1500, height: 500, channels: 3, background: '#2a6' } }).png().toBuffer();
+  it("serves the renderer's /img/ link with the secret of the data folder and caches beside the store", async () => {
+    const png = await sharp({ create: { width: 1500, height: 500, channels: 3, background: '#2a6' } })
+      .png()
+      .toBuffer();
     let hits = 0;
     const site = http.createServer((_request, response) => {
       hits += 1;
@@ -30,7 +32,10 @@ describe('the image proxy as `tidings serve` wires it', () => {
     const dir = tempDir();
     const file = path.join(dir, 'tidings.config.yaml');
     // No web.secret: the server and the renderer share the one created in data/.
-    writeFileSync(file, 'store:\n  path: data/tidings.db\nfetch:\n  allowPrivateNetworks: true\nweb:\n  baseUrl: https://news.example.org\n  port: 0\n');
+    writeFileSync(
+      file,
+      'store:\n  path: data/tidings.db\nfetch:\n  allowPrivateNetworks: true\nweb:\n  baseUrl: https://news.example.org\n  port: 0\n',
+    );
     const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
     const ctx = createAppContext({
       loaded: loadConfig(file, {}),
@@ -57,7 +62,9 @@ describe('the image proxy as `tidings serve` wires it', () => {
         expect((await sharp(Buffer.from(await response.arrayBuffer())).metadata()).width).toBe(1072);
       }
       expect(hits).toBe(1);
-      expect(readdirSync(path.join(dir, 'data', 'image-cache')).filter((name) => name.endsWith('.img'))).toHaveLength(1);
+      expect(readdirSync(path.join(dir, 'data', 'image-cache')).filter((name) => name.endsWith('.img'))).toHaveLength(
+        1,
+      );
       expect(readdirSync(path.join(dir, 'data'))).toContain('secret');
     } finally {
       await server.close();

@@ -25,7 +25,8 @@ function runChild(args: string[]): Promise<string> {
 
 /** A copy of the quick start (samples, subscribers, the committed config) with `transport` replaced when given. */
 function quickStart(dir: string, transport?: string): string {
-  for (const folder of ['samples', 'subscribers']) cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true });
+  for (const folder of ['samples', 'subscribers'])
+    cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true });
   let config = readFileSync(path.join(ROOT, 'tidings.config.yaml'), 'utf8');
   if (transport) config = config.replace(/transport:\n {2}type: outbox\n {2}dir: outbox/, transport);
   const file = path.join(dir, 'tidings.config.yaml');
@@ -53,7 +54,13 @@ describe('the link secret', () => {
   });
 
   it('is the configured one when web.secret is set, and a new random one per process for a store in memory', () => {
-    expect(resolveLinkSecret({ configured: 'configured-secret-0123456789', storePath: '/nowhere/t.db', configFile: 'c.yaml' }).origin).toBe('config');
+    expect(
+      resolveLinkSecret({
+        configured: 'configured-secret-0123456789',
+        storePath: '/nowhere/t.db',
+        configFile: 'c.yaml',
+      }).origin,
+    ).toBe('config');
     const a = resolveLinkSecret({ configured: undefined, storePath: ':memory:', configFile: 'c.yaml' });
     const b = resolveLinkSecret({ configured: undefined, storePath: ':memory:', configFile: 'c.yaml' });
     expect(a.origin).toBe('ephemeral');
@@ -63,9 +70,9 @@ describe('the link secret', () => {
   it('refuses a secret file too short to be one, naming the file', () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'secret'), 'short\n');
-    expect(() => resolveLinkSecret({ configured: undefined, storePath: path.join(dir, 't.db'), configFile: 'c.yaml' })).toThrow(
-      /web\.secret: .*secret holds no usable secret/,
-    );
+    expect(() =>
+      resolveLinkSecret({ configured: undefined, storePath: path.join(dir, 't.db'), configFile: 'c.yaml' }),
+    ).toThrow(/web\.secret: .*secret holds no usable secret/);
   });
 
   it('is the same for three processes that start at the same moment on a fresh data folder', async () => {
@@ -79,7 +86,13 @@ describe('the link secret', () => {
   }, 60_000);
 
   it('lists every secret value written in the repository and its documentation as public', () => {
-    const files = ['README.md', 'tidings.config.yaml', ...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f))];
+    const files = [
+      'README.md',
+      'tidings.config.yaml',
+      ...readdirSync(path.join(ROOT, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => path.join('docs', f)),
+    ];
     const found = new Set<string>();
     for (const file of files) {
       const text = readFileSync(path.join(ROOT, file), 'utf8');
@@ -110,7 +123,10 @@ describe('the link secret', () => {
     const token = /List-Unsubscribe: <https?:\/\/[^>]+\/u\/([^>]+)>/.exec(message)![1]!;
     expect(verifySubscriberToken(token, secret)).toMatchObject({ purpose: 'unsubscribe' });
     // The forgery of the issue: a token signed with the old public fallback no longer verifies.
-    const forged = signSubscriberToken({ subscriberId: 2, newsletterId: 'daily', purpose: 'unsubscribe' }, OLD_FALLBACK);
+    const forged = signSubscriberToken(
+      { subscriberId: 2, newsletterId: 'daily', purpose: 'unsubscribe' },
+      OLD_FALLBACK,
+    );
     expect(verifySubscriberToken(forged, secret)).toBeNull();
   });
 

@@ -21,7 +21,10 @@ describe('a reader on two newsletters', () => {
     // Two newsletters over the same section; Ann reads both, Bob only the evening one.
     const config = readFileSync(ws.configFile, 'utf8');
     const daily = / {2}- id: daily\n[\s\S]*? {4}timezone: UTC\n/.exec(config)![0];
-    writeFileSync(ws.configFile, config.replace(daily, daily + daily.replace('id: daily', 'id: evening').replace('Test Daily', 'Test Evening')));
+    writeFileSync(
+      ws.configFile,
+      config.replace(daily, daily + daily.replace('id: daily', 'id: evening').replace('Test Daily', 'Test Evening')),
+    );
     writeFileSync(
       path.join(ws.dir, 'subscribers', 'list.yaml'),
       'subscribers:\n  - email: ann@example.test\n    name: Ann\n    newsletters: [daily, evening]\n  - email: bob@example.test\n    name: Bob\n    newsletters: [evening]\n',
@@ -41,10 +44,15 @@ describe('a reader on two newsletters', () => {
     const second = await cli(['send', 'evening', '--at', NOW]);
     expect(second.out, second.err).toContain('2 accepted');
 
-    const evening = await Promise.all(sink.messages.filter((m) => m.raw.includes('Test Evening')).map((m) => simpleParser(m.raw)));
+    const evening = await Promise.all(
+      sink.messages.filter((m) => m.raw.includes('Test Evening')).map((m) => simpleParser(m.raw)),
+    );
     const storiesFor = (address: string) => {
       const message = evening.find((m) => m.to && !Array.isArray(m.to) && m.to.value[0]!.address === address)!;
-      return [...(message.text ?? '').matchAll(/Story (\d+) about/g)].map((match) => Number(match[1])).filter((n, i, all) => all.indexOf(n) === i).sort();
+      return [...(message.text ?? '').matchAll(/Story (\d+) about/g)]
+        .map((match) => Number(match[1]))
+        .filter((n, i, all) => all.indexOf(n) === i)
+        .sort();
     };
     // Ann had stories 1–3 in the daily: the evening brings her only the two new ones; Bob gets all five.
     expect(storiesFor('ann@example.test')).toEqual([4, 5]);

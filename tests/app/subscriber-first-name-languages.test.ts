@@ -18,13 +18,24 @@ afterEach(async () => {
 const tempDir = useTempDir('tidings-reader-fields-');
 
 describe('stored firstName and languages from the subscriber files', () => {
-  it('greets with the stored first name and sends articles in the languages the reader listed, not only the locale\'s', async () => {
+  it("greets with the stored first name and sends articles in the languages the reader listed, not only the locale's", async () => {
     const sink = await startSmtpSink();
     sinks.push(sink);
-    const ws = createSubscriberWorkspace(tempDir(), [
-      { email: 'ann@example.org', name: 'Dr. Ann Example', firstName: 'Annie', languages: ['en', 'de'], locale: 'en', newsletters: ['daily'] },
-      { email: 'bo@example.org', name: 'Bo Reader', locale: 'en', newsletters: ['daily'] },
-    ], { languages: 'strict' });
+    const ws = createSubscriberWorkspace(
+      tempDir(),
+      [
+        {
+          email: 'ann@example.org',
+          name: 'Dr. Ann Example',
+          firstName: 'Annie',
+          languages: ['en', 'de'],
+          locale: 'en',
+          newsletters: ['daily'],
+        },
+        { email: 'bo@example.org', name: 'Bo Reader', locale: 'en', newsletters: ['daily'] },
+      ],
+      { languages: 'strict' },
+    );
     workspaces.push(ws);
     const sync = await ws.cli(['subscribers', 'sync'], sink.url, T1);
     expect(sync.code, sync.err).toBe(0);
@@ -48,18 +59,27 @@ describe('stored firstName and languages from the subscriber files', () => {
     expect(bo.text).not.toContain('Neue Sternwarte');
 
     // The store keeps both fields (export shows them), and the files still decide: a later sync clears them.
-    const exported = JSON.parse((await ws.cli(['subscribers', 'export', 'ann@example.org'], sink.url, later(T1, 5))).out) as { subscriber: Record<string, unknown> };
+    const exported = JSON.parse(
+      (await ws.cli(['subscribers', 'export', 'ann@example.org'], sink.url, later(T1, 5))).out,
+    ) as { subscriber: Record<string, unknown> };
     expect(exported.subscriber).toMatchObject({ firstName: 'Annie', languages: ['en', 'de'] });
-    ws.writePeople([{ email: 'ann@example.org', name: 'Dr. Ann Example', newsletters: ['daily'] }, { email: 'bo@example.org', name: 'Bo Reader', newsletters: ['daily'] }]);
+    ws.writePeople([
+      { email: 'ann@example.org', name: 'Dr. Ann Example', newsletters: ['daily'] },
+      { email: 'bo@example.org', name: 'Bo Reader', newsletters: ['daily'] },
+    ]);
     expect((await ws.cli(['subscribers', 'sync'], sink.url, later(T1, 6))).code).toBe(0);
-    const again = JSON.parse((await ws.cli(['subscribers', 'export', 'ann@example.org'], sink.url, later(T1, 7))).out) as { subscriber: Record<string, unknown> };
+    const again = JSON.parse(
+      (await ws.cli(['subscribers', 'export', 'ann@example.org'], sink.url, later(T1, 7))).out,
+    ) as { subscriber: Record<string, unknown> };
     expect(again.subscriber).toMatchObject({ firstName: null, languages: null });
   });
 
   it('rejects a languages entry that is not a language tag, naming the field', async () => {
     const sink = await startSmtpSink();
     sinks.push(sink);
-    const ws = createSubscriberWorkspace(tempDir(), [{ email: 'ann@example.org', languages: ['en', 'not a tag!'], newsletters: ['daily'] }]);
+    const ws = createSubscriberWorkspace(tempDir(), [
+      { email: 'ann@example.org', languages: ['en', 'not a tag!'], newsletters: ['daily'] },
+    ]);
     workspaces.push(ws);
     const result = await ws.cli(['subscribers', 'validate'], sink.url, T1);
     expect(result.code).not.toBe(0);

@@ -5,7 +5,13 @@ import { signSubscriberToken } from '../../src/delivery/subscriber-token.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
 import { startSmtpSink, type SmtpSink } from '../delivery/support/smtp-sink.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
-import { createSubscriberWorkspace, linksOf, messagesTo, SECRET, type SubscriberWorkspace } from './support/subscriber-workspace.ts';
+import {
+  createSubscriberWorkspace,
+  linksOf,
+  messagesTo,
+  SECRET,
+  type SubscriberWorkspace,
+} from './support/subscriber-workspace.ts';
 
 const T1 = '2026-03-02T07:00:00Z';
 const T2 = '2026-03-03T07:00:00Z';
@@ -19,17 +25,28 @@ afterEach(async () => {
 });
 const tempDir = useTempDir('tidings-links-');
 
-async function setUp(people = ['ann@example.org', 'bo@example.org', 'cy@example.org'], options: { maxConnections?: number; onData?: Parameters<typeof startSmtpSink>[0] } = {}) {
+async function setUp(
+  people = ['ann@example.org', 'bo@example.org', 'cy@example.org'],
+  options: { maxConnections?: number; onData?: Parameters<typeof startSmtpSink>[0] } = {},
+) {
   const sink = await startSmtpSink(options.onData);
   sinks.push(sink);
-  const ws = createSubscriberWorkspace(tempDir(), people.map((email, i) => ({ email, name: `Reader ${i + 1}`, newsletters: ['daily'] })), options);
+  const ws = createSubscriberWorkspace(
+    tempDir(),
+    people.map((email, i) => ({ email, name: `Reader ${i + 1}`, newsletters: ['daily'] })),
+    options,
+  );
   workspaces.push(ws);
   const synced = await ws.cli(['subscribers', 'sync'], sink.url, T1);
   expect(synced.code, synced.err).toBe(0);
   return { sink, ws };
 }
 
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: { code?: string }) => error.code ?? String(error));
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (error: { code?: string }) => error.code ?? String(error),
+  );
 
 describe('the links in every email', () => {
   it('unsubscribes from the List-Unsubscribe token, idempotently, and counts it for the edition; tampered tokens change nothing', async () => {
@@ -42,13 +59,29 @@ describe('the links in every email', () => {
     const { service } = ws.service(sink.url, later(T1, 5));
 
     expect(await service.describeToken(links.unsubscribe, 'unsubscribe')).toMatchObject({
-      purpose: 'unsubscribe', newsletter: { id: 'daily', title: 'Test Daily' }, maskedEmail: 'b***@example.org', state: 'active', locale: 'en',
+      purpose: 'unsubscribe',
+      newsletter: { id: 'daily', title: 'Test Daily' },
+      maskedEmail: 'b***@example.org',
+      state: 'active',
+      locale: 'en',
     });
     // Tampered, truncated, foreign, wrong purpose, garbage: all TOKEN_INVALID, nothing changes.
     const [payload, signature] = links.unsubscribe.split('.') as [string, string];
     const flipped = `${payload.slice(0, -1)}${payload.endsWith('A') ? 'B' : 'A'}.${signature}`;
-    const foreign = signSubscriberToken({ subscriberId: 2, newsletterId: 'daily', purpose: 'unsubscribe' }, 'another-secret-0123456789abc');
-    for (const bad of [flipped, `${payload}.${signature.slice(0, -3)}`, payload, foreign, links.preferences, '', '../../etc/passwd', 'a.b.c']) {
+    const foreign = signSubscriberToken(
+      { subscriberId: 2, newsletterId: 'daily', purpose: 'unsubscribe' },
+      'another-secret-0123456789abc',
+    );
+    for (const bad of [
+      flipped,
+      `${payload}.${signature.slice(0, -3)}`,
+      payload,
+      foreign,
+      links.preferences,
+      '',
+      '../../etc/passwd',
+      'a.b.c',
+    ]) {
       expect(await codeOf(service.unsubscribe(bad)), bad).toBe('TOKEN_INVALID');
     }
     expect(await codeOf(service.describeToken(links.unsubscribe, 'preferences'))).toBe('TOKEN_INVALID');
@@ -64,7 +97,9 @@ describe('the links in every email', () => {
     expect(statusRun.code, statusRun.err).toBe(0);
     const status = JSON.parse(statusRun.out).editions as Record<string, unknown>[];
     expect(status.find((e) => e.edition === 'daily/2026-03-02T07:00')).toMatchObject({ accepted: 3, unsubscribed: 1 });
-    expect((await ws.cli(['status'], sink.url, later(T1, 10))).out).toMatch(/daily\/2026-03-02T07:00\s+sent\s+3\s+0\s+0\s+0\s+0\s+0\s+3\s+1/);
+    expect((await ws.cli(['status'], sink.url, later(T1, 10))).out).toMatch(
+      /daily\/2026-03-02T07:00\s+sent\s+3\s+0\s+0\s+0\s+0\s+0\s+3\s+1/,
+    );
     await ws.cli(['subscribers', 'sync'], sink.url, later(T1, 20));
 
     // Resubscribe from the page: idempotent too; the next edition goes to everyone again.
@@ -74,7 +109,12 @@ describe('the links in every email', () => {
     ws.addArticles(T2);
     const before = sink.messages.length;
     expect((await ws.cli(['run', '--at', T2], sink.url, later(T2))).code).toBe(0);
-    expect(sink.messages.slice(before).map((m) => m.to[0]).sort()).toEqual(['ann@example.org', 'cy@example.org']);
+    expect(
+      sink.messages
+        .slice(before)
+        .map((m) => m.to[0])
+        .sort(),
+    ).toEqual(['ann@example.org', 'cy@example.org']);
   });
 
   it('a reader who unsubscribes while the edition is sending gets nothing if their row was not claimed yet', async () => {
@@ -85,7 +125,11 @@ describe('the links in every email', () => {
       onData: {
         // While Ann's message is accepted, Cy unsubscribes through another connection (the web server's).
         onData: (message) => {
-          if (message.to[0] === 'ann@example.org') void store!.subscribers.unsubscribe(cyId, 'daily', new Date(later(T1)), { channel: 'web', editionId: 'daily/2026-03-02T07:00' });
+          if (message.to[0] === 'ann@example.org')
+            void store!.subscribers.unsubscribe(cyId, 'daily', new Date(later(T1)), {
+              channel: 'web',
+              editionId: 'daily/2026-03-02T07:00',
+            });
           return undefined;
         },
       },
@@ -102,10 +146,20 @@ describe('the links in every email', () => {
       expect(rows).toMatchObject([{ subscriberId: cyId, reason: 'subscription unsubscribed before delivery' }]);
       // An erased or suppressed reader's pending row is not claimable either.
       await store.ledger.ensurePending('daily/2026-03-03T07:00', [1, 2]);
-      await store.subscribers.addSuppression((await import('../../src/subscribers/address-hash.ts')).addressHash('ann@example.org'), 'test', new Date(T2));
-      expect(await store.ledger.claim('daily/2026-03-03T07:00', 1, new Date(T2))).toEqual({ claimed: false, skipped: 'address suppressed before delivery' });
+      await store.subscribers.addSuppression(
+        (await import('../../src/subscribers/address-hash.ts')).addressHash('ann@example.org'),
+        'test',
+        new Date(T2),
+      );
+      expect(await store.ledger.claim('daily/2026-03-03T07:00', 1, new Date(T2))).toEqual({
+        claimed: false,
+        skipped: 'address suppressed before delivery',
+      });
       expect(await store.ledger.claim('daily/2026-03-03T07:00', 2, new Date(T2))).toEqual({ claimed: true });
-      expect(await store.ledger.claim('daily/2026-03-03T07:00', 1, new Date(T2))).toEqual({ claimed: false, skipped: null });
+      expect(await store.ledger.claim('daily/2026-03-03T07:00', 1, new Date(T2))).toEqual({
+        claimed: false,
+        skipped: null,
+      });
     } finally {
       store.close();
     }
@@ -122,11 +176,26 @@ describe('the links in every email', () => {
     const maildir = path.join(ws.dir, 'Maildir');
     for (const sub of ['new', 'cur', 'tmp']) mkdirSync(path.join(maildir, sub), { recursive: true });
     const mail = (from: string, subject: string) =>
-      [`From: <${from}>`, 'To: <unsubscribe@news.example.org>', `Subject: ${subject}`, 'Date: Mon, 02 Mar 2026 08:00:00 +0000', 'Message-ID: <m@x.test>', '', 'unsubscribe', ''].join('\r\n');
+      [
+        `From: <${from}>`,
+        'To: <unsubscribe@news.example.org>',
+        `Subject: ${subject}`,
+        'Date: Mon, 02 Mar 2026 08:00:00 +0000',
+        'Message-ID: <m@x.test>',
+        '',
+        'unsubscribe',
+        '',
+      ].join('\r\n');
     writeFileSync(path.join(maildir, 'new', '1001.a.host'), mail('ann@example.org', ann.mailtoSubject!));
-    writeFileSync(path.join(maildir, 'cur', '1002.b.host:2,S'), mail('cy@example.org', `Re: unsubscribe-${cy.unsubscribe}`));
+    writeFileSync(
+      path.join(maildir, 'cur', '1002.b.host:2,S'),
+      mail('cy@example.org', `Re: unsubscribe-${cy.unsubscribe}`),
+    );
     writeFileSync(path.join(maildir, 'new', '1003.c.host'), mail('bo@example.org', 'unsubscribe 2'));
-    writeFileSync(path.join(maildir, 'new', '1004.d.host'), mail('bo@example.org', `unsubscribe-${ann.unsubscribe.slice(0, -4)}abcd`));
+    writeFileSync(
+      path.join(maildir, 'new', '1004.d.host'),
+      mail('bo@example.org', `unsubscribe-${ann.unsubscribe.slice(0, -4)}abcd`),
+    );
     writeFileSync(path.join(maildir, 'new', '1005.e.host'), mail('spam@example.net', 'Great offer'));
 
     const result = await ws.cli(['subscribers', 'unsubscribe-mail', maildir], sink.url, later(T1, 30));
@@ -156,7 +225,12 @@ describe('the links in every email', () => {
     const old = signSubscriberToken({ subscriberId: 1, newsletterId: 'daily', purpose: 'unsubscribe' }, SECRET);
     expect(await service.unsubscribe(old)).toMatchObject({ changed: true, state: 'unsubscribed' });
     const nobody = signSubscriberToken({ subscriberId: 0, newsletterId: 'daily', purpose: 'unsubscribe' }, SECRET);
-    expect(await service.unsubscribe(nobody)).toMatchObject({ changed: false, state: 'none', maskedEmail: '', preferencesToken: null });
+    expect(await service.unsubscribe(nobody)).toMatchObject({
+      changed: false,
+      state: 'none',
+      maskedEmail: '',
+      preferencesToken: null,
+    });
     const gone = signSubscriberToken({ subscriberId: 1, newsletterId: 'monthly', purpose: 'unsubscribe' }, SECRET);
     expect(await codeOf(service.unsubscribe(gone))).toBe('NOT_FOUND');
   });

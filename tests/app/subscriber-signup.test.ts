@@ -5,7 +5,12 @@ import { createMailTransport } from '../../src/delivery/smtp-transport.ts';
 import { startSmtpSink, type SmtpSink } from '../delivery/support/smtp-sink.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { simpleParser } from 'mailparser';
-import { createSubscriberWorkspace, linksOf, messagesTo, type SubscriberWorkspace } from './support/subscriber-workspace.ts';
+import {
+  createSubscriberWorkspace,
+  linksOf,
+  messagesTo,
+  type SubscriberWorkspace,
+} from './support/subscriber-workspace.ts';
 
 const T1 = '2026-03-02T07:00:00Z';
 const T2 = '2026-03-03T07:00:00Z';
@@ -19,7 +24,11 @@ afterEach(async () => {
   for (const sink of sinks.splice(0)) await sink.close();
 });
 const tempDir = useTempDir('tidings-signup-');
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: { code?: string; where?: string }) => `${error.code}${error.where ? ` ${error.where}` : ''}`);
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (error: { code?: string; where?: string }) => `${error.code}${error.where ? ` ${error.where}` : ''}`,
+  );
 
 async function setUp(behaviour?: Parameters<typeof startSmtpSink>[0]) {
   const sink = await startSmtpSink(behaviour);
@@ -30,13 +39,18 @@ async function setUp(behaviour?: Parameters<typeof startSmtpSink>[0]) {
   return { sink, ws };
 }
 
-const confirmLink = (text: string) => /https:\/\/news\.example\.org\/s\/daily\/confirm\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(text)?.[1] ?? null;
+const confirmLink = (text: string) =>
+  /https:\/\/news\.example\.org\/s\/daily\/confirm\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(text)?.[1] ?? null;
 
 describe('signup with double opt-in', () => {
   it('mails a localized confirmation, subscribes on confirmation, and the next send includes the new reader', async () => {
     const { sink, ws } = await setUp();
     const { service, clock } = ws.service(sink.url, later(T1, 10));
-    const receipt = await service.requestSignup('daily', { email: 'Eve@Example.org', name: 'Eve\r\nBcc: evil', categories: ['technology'], locale: 'de' }, { ip: '198.51.100.7' });
+    const receipt = await service.requestSignup(
+      'daily',
+      { email: 'Eve@Example.org', name: 'Eve\r\nBcc: evil', categories: ['technology'], locale: 'de' },
+      { ip: '198.51.100.7' },
+    );
     expect(receipt).toEqual({ newsletter: { id: 'daily', title: 'Test Daily' }, maskedEmail: 'e***@example.org' });
     await service.drain();
     expect(sink.messages).toHaveLength(1);
@@ -59,11 +73,18 @@ describe('signup with double opt-in', () => {
     expect(await codeOf(service.confirmSignup(`${payload}.${signature.slice(1)}`))).toBe('TOKEN_INVALID');
     expect(await codeOf(service.unsubscribe(token))).toBe('TOKEN_INVALID');
     clock.advance(6 * DAY);
-    expect(await service.confirmSignup(token)).toEqual({ newsletter: { id: 'daily', title: 'Test Daily' }, maskedEmail: 'e***@example.org', changed: true, locale: 'de' });
+    expect(await service.confirmSignup(token)).toEqual({
+      newsletter: { id: 'daily', title: 'Test Daily' },
+      maskedEmail: 'e***@example.org',
+      changed: true,
+      locale: 'de',
+    });
     expect(await service.confirmSignup(token)).toMatchObject({ changed: false });
     const exported = await service.exportByEmail('eve@example.org');
     expect(exported.subscriber).toMatchObject({ name: 'Eve Bcc: evil', locale: 'de', status: 'active' });
-    expect(exported.subscriptions).toMatchObject([{ newsletterId: 'daily', status: 'active', origin: 'subscriber', categories: ['technology'] }]);
+    expect(exported.subscriptions).toMatchObject([
+      { newsletterId: 'daily', status: 'active', origin: 'subscriber', categories: ['technology'] },
+    ]);
 
     // A sync (the files do not list Eve) keeps her; the next edition reaches her with her categories.
     await ws.cli(['subscribers', 'sync'], sink.url, later(T1, 20));
@@ -86,7 +107,11 @@ describe('signup with double opt-in', () => {
     for (const email of ['bo@example.org', 'gone@example.org', 'new@example.org']) {
       receipts.push(await service.requestSignup('daily', { email }, { ip: '198.51.100.8' }));
     }
-    expect(receipts.map((r) => Object.keys(r).sort())).toEqual([['maskedEmail', 'newsletter'], ['maskedEmail', 'newsletter'], ['maskedEmail', 'newsletter']]);
+    expect(receipts.map((r) => Object.keys(r).sort())).toEqual([
+      ['maskedEmail', 'newsletter'],
+      ['maskedEmail', 'newsletter'],
+      ['maskedEmail', 'newsletter'],
+    ]);
     await service.drain();
     expect(sink.messages.map((m) => m.to[0])).toEqual(['bo@example.org', 'new@example.org']);
     const already = await simpleParser(sink.messages[0]!.raw);
@@ -94,7 +119,9 @@ describe('signup with double opt-in', () => {
     expect(confirmLink(already.text ?? '')).toBeNull();
     expect(confirmLink((await simpleParser(sink.messages[1]!.raw)).text ?? '')).not.toBeNull();
     // Bo stays as he was (file origin); no second subscriber row.
-    expect((await service.exportByEmail('bo@example.org')).subscriptions).toMatchObject([{ newsletterId: 'daily', origin: 'file' }]);
+    expect((await service.exportByEmail('bo@example.org')).subscriptions).toMatchObject([
+      { newsletterId: 'daily', origin: 'file' },
+    ]);
   });
 
   it('refuses closed newsletters and bad fields, expires links after 7 days, and limits mails per address', async () => {
@@ -102,16 +129,35 @@ describe('signup with double opt-in', () => {
     const { service, clock } = ws.service(sink.url, later(T1, 10));
     expect(await codeOf(service.requestSignup('weekly', { email: 'x@example.org' }, { ip: '1' }))).toBe('NOT_FOUND');
     expect(await codeOf(service.requestSignup('monthly', { email: 'x@example.org' }, { ip: '1' }))).toBe('NOT_FOUND');
-    expect(await codeOf(service.requestSignup('daily', { email: 'not an address' }, { ip: '1' }))).toBe('INPUT_INVALID email');
-    expect(await codeOf(service.requestSignup('daily', { email: 'x@example.org', categories: ['cooking'] }, { ip: '1' }))).toBe('INPUT_INVALID categories');
-    expect(await codeOf(service.requestSignup('daily', { email: 'x@example.org', locale: 'xx' }, { ip: '1' }))).toBe('INPUT_INVALID locale');
-    expect(await codeOf(service.requestSignup('daily', { email: 'x@example.org', name: 'n'.repeat(101) }, { ip: '1' }))).toBe('INPUT_INVALID name');
+    expect(await codeOf(service.requestSignup('daily', { email: 'not an address' }, { ip: '1' }))).toBe(
+      'INPUT_INVALID email',
+    );
+    expect(
+      await codeOf(service.requestSignup('daily', { email: 'x@example.org', categories: ['cooking'] }, { ip: '1' })),
+    ).toBe('INPUT_INVALID categories');
+    expect(await codeOf(service.requestSignup('daily', { email: 'x@example.org', locale: 'xx' }, { ip: '1' }))).toBe(
+      'INPUT_INVALID locale',
+    );
+    expect(
+      await codeOf(service.requestSignup('daily', { email: 'x@example.org', name: 'n'.repeat(101) }, { ip: '1' })),
+    ).toBe('INPUT_INVALID name');
     // A name goes into the To: of every digest: plain text, short, never a link.
-    for (const name of ['n'.repeat(65), 'Click http://evil.example/win', 'Win at evil.example', 'www.evil.example', 'me@evil.example', 'Ann <b>', 'Ann \u202Enimda']) {
-      expect(await codeOf(service.requestSignup('daily', { email: 'x@example.org', name }, { ip: '1' })), name).toBe('INPUT_INVALID name');
+    for (const name of [
+      'n'.repeat(65),
+      'Click http://evil.example/win',
+      'Win at evil.example',
+      'www.evil.example',
+      'me@evil.example',
+      'Ann <b>',
+      'Ann \u202Enimda',
+    ]) {
+      expect(await codeOf(service.requestSignup('daily', { email: 'x@example.org', name }, { ip: '1' })), name).toBe(
+        'INPUT_INVALID name',
+      );
     }
 
-    for (let i = 0; i < 4; i++) await service.requestSignup('daily', { email: 'lim@example.org' }, { ip: `203.0.113.${i}` });
+    for (let i = 0; i < 4; i++)
+      await service.requestSignup('daily', { email: 'lim@example.org' }, { ip: `203.0.113.${i}` });
     await service.drain();
     expect(messagesTo(sink.messages, 'lim@example.org')).toHaveLength(3);
     const token = confirmLink((await simpleParser(sink.messages[0]!.raw)).text ?? '')!;
@@ -122,7 +168,9 @@ describe('signup with double opt-in', () => {
     await service.requestSignup('daily', { email: 'lim@example.org' }, { ip: '203.0.113.9' });
     expect((await service.exportByEmail('lim@example.org')).pendingSignups).toHaveLength(1);
     for (const name of ['J. R. R. Tolkien', 'Zoë Ångström-Łukasz', 'Иван Петров', 'n'.repeat(64)]) {
-      expect(await codeOf(service.requestSignup('daily', { email: 'ok@example.org', name }, { ip: '2' })), name).toBe('resolved');
+      expect(await codeOf(service.requestSignup('daily', { email: 'ok@example.org', name }, { ip: '2' })), name).toBe(
+        'resolved',
+      );
     }
   });
 
@@ -163,9 +211,15 @@ describe('signup with double opt-in', () => {
       const { ctx } = ws.service(url, later(T1, 10));
       const transportConfig = ctx.config.transport as Extract<typeof ctx.config.transport, { type: 'smtp' }>;
       const impatient = createSubscriberService({
-        store: ctx.store, clock: ctx.clock, logger: ctx.logger, config: ctx.config, secret: ctx.config.web.secret!,
+        store: ctx.store,
+        clock: ctx.clock,
+        logger: ctx.logger,
+        config: ctx.config,
+        secret: ctx.config.web.secret!,
         openTransport: () => createMailTransport({ ...transportConfig, url }, ctx.baseDir, { clock: ctx.clock }),
-        renderEditionForWeb: async () => null, locales: ['en'], signupMailTimeoutMs: 300,
+        renderEditionForWeb: async () => null,
+        locales: ['en'],
+        signupMailTimeoutMs: 300,
       });
       await impatient.requestSignup('daily', { email: 'first@example.org' }, { ip: '2' });
       // The first mail is on its way to the silent server before the server "comes back".

@@ -15,7 +15,11 @@ afterEach(async () => {
   for (const sink of sinks.splice(0)) await sink.close();
 });
 const tempDir = useTempDir('tidings-web-');
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: { code?: string }) => error.code ?? String(error));
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (error: { code?: string }) => error.code ?? String(error),
+  );
 
 describe('editions on the web', () => {
   it('shows a sent edition whole without personal data, lists the public archive newest first, and hides drafts and closed archives', async () => {
@@ -40,7 +44,12 @@ describe('editions on the web', () => {
 
     const { service } = ws.service(sink.url, later(T3, 5));
     const page = await service.editionForWeb('daily/2026-03-02T07:00');
-    expect(page).toMatchObject({ id: 'daily/2026-03-02T07:00', newsletter: { id: 'daily', title: 'Test Daily' }, slot: '2026-03-02T07:00:00+00:00', archivePublic: true });
+    expect(page).toMatchObject({
+      id: 'daily/2026-03-02T07:00',
+      newsletter: { id: 'daily', title: 'Test Daily' },
+      slot: '2026-03-02T07:00:00+00:00',
+      archivePublic: true,
+    });
     expect(page.subject).toContain('Test Daily');
     expect(page.sentAt).toMatch(/^2026-03-02T07:01/);
     // The whole edition, although Ann (the only daily reader) chose science only.
@@ -52,9 +61,17 @@ describe('editions on the web', () => {
       expect(page.text, personal).not.toContain(personal);
     }
     expect(page.html).toContain('https://news.example.org/archive/daily');
-    expect(await service.editionForWeb('daily/2026-03-02T07:00')).toBe(await service.editionForWeb('daily/2026-03-02T07:00'));
+    expect(await service.editionForWeb('daily/2026-03-02T07:00')).toBe(
+      await service.editionForWeb('daily/2026-03-02T07:00'),
+    );
 
-    for (const id of ['daily/2026-03-04T07:00', 'daily/2030-01-01T07:00', 'nonsense', '../etc/passwd', 'monthly/2026-03-02T07:00']) {
+    for (const id of [
+      'daily/2026-03-04T07:00',
+      'daily/2030-01-01T07:00',
+      'nonsense',
+      '../etc/passwd',
+      'monthly/2026-03-02T07:00',
+    ]) {
       expect(await codeOf(service.editionForWeb(id)), id).toBe('NOT_FOUND');
     }
 

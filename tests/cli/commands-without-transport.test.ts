@@ -42,7 +42,14 @@ describe('commands and an unset ${SMTP_URL}', () => {
     const after = await cli('status', '--json');
     expect(after.code).toBe(0);
     expect(JSON.parse(after.out).editions).toEqual([
-      expect.objectContaining({ edition: 'daily/2026-12-02T08:00', status: 'draft', total: 0, sending: 0, accepted: 0, ambiguous: 0 }),
+      expect.objectContaining({
+        edition: 'daily/2026-12-02T08:00',
+        status: 'draft',
+        total: 0,
+        sending: 0,
+        accepted: 0,
+        ambiguous: 0,
+      }),
     ]);
   });
 });

@@ -18,7 +18,18 @@ describe('tidings dkim keygen', () => {
   it('writes a 2048-bit key with mode 0600 and prints the TXT record of its public key', async () => {
     const dir = tempDir();
     const keyFile = path.join(dir, 'keys', 'tid1.pem');
-    const { code, out } = await runCli(['-c', configIn(dir), 'dkim', 'keygen', '--selector', 'tid1', '--domain', 'Digest.Example.test', '--out', keyFile]);
+    const { code, out } = await runCli([
+      '-c',
+      configIn(dir),
+      'dkim',
+      'keygen',
+      '--selector',
+      'tid1',
+      '--domain',
+      'Digest.Example.test',
+      '--out',
+      keyFile,
+    ]);
     expect(code).toBe(0);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     const key = createPrivateKey(readFileSync(keyFile, 'utf8'));
@@ -36,11 +47,33 @@ describe('tidings dkim keygen', () => {
     const dir = tempDir();
     const keyFile = path.join(dir, 'existing.pem');
     writeFileSync(keyFile, 'keep me');
-    const clash = await runCli(['-c', configIn(dir), 'dkim', 'keygen', '--selector', 's1', '--domain', 'example.test', '--out', keyFile]);
+    const clash = await runCli([
+      '-c',
+      configIn(dir),
+      'dkim',
+      'keygen',
+      '--selector',
+      's1',
+      '--domain',
+      'example.test',
+      '--out',
+      keyFile,
+    ]);
     expect(clash.code).not.toBe(0);
     expect(clash.err).toMatch(/never overwritten/);
     expect(readFileSync(keyFile, 'utf8')).toBe('keep me');
-    const bad = await runCli(['-c', configIn(dir), 'dkim', 'keygen', '--selector', 'a b', '--domain', 'example.test', '--out', path.join(dir, 'x.pem')]);
+    const bad = await runCli([
+      '-c',
+      configIn(dir),
+      'dkim',
+      'keygen',
+      '--selector',
+      'a b',
+      '--domain',
+      'example.test',
+      '--out',
+      path.join(dir, 'x.pem'),
+    ]);
     expect(bad.code).not.toBe(0);
     expect(bad.err).toMatch(/--selector must be a DNS name/);
   });

@@ -32,13 +32,25 @@ describe('the CLI never prints control characters from the store raw', () => {
     const config = project(dir);
     const store = openSqliteStore(path.join(dir, 'data', 'tidings.db'));
     await store.articles.saveArticles(
-      [makeRecord({ title: TITLE, summary: 'Summary\u001b[31m red\u0008', author: 'Eve\u009b', publishedAt: '2026-03-02T05:00:00.000Z' })],
+      [
+        makeRecord({
+          title: TITLE,
+          summary: 'Summary\u001b[31m red\u0008',
+          author: 'Eve\u009b',
+          publishedAt: '2026-03-02T05:00:00.000Z',
+        }),
+      ],
       new Date(NOW),
     );
     store.close();
     const db = new Database(path.join(dir, 'data', 'tidings.db'));
-    const id = db.prepare(`INSERT INTO subscribers (email, name, created_at, updated_at) VALUES ('eve@example.org', ?, ?, ?)`).run('Eve\u001b]0;x\u0007', NOW, NOW).lastInsertRowid;
-    db.prepare(`INSERT INTO subscriptions (subscriber_id, newsletter_id, updated_at) VALUES (?, 'daily', ?)`).run(id, NOW);
+    const id = db
+      .prepare(`INSERT INTO subscribers (email, name, created_at, updated_at) VALUES ('eve@example.org', ?, ?, ?)`)
+      .run('Eve\u001b]0;x\u0007', NOW, NOW).lastInsertRowid;
+    db.prepare(`INSERT INTO subscriptions (subscriber_id, newsletter_id, updated_at) VALUES (?, 'daily', ?)`).run(
+      id,
+      NOW,
+    );
     db.close();
     const cli = (args: string[]) => runCli(['-q', '-c', config, ...args], {}, NOW);
 
@@ -46,7 +58,10 @@ describe('the CLI never prints control characters from the store raw', () => {
     expect((await cli(['edition', 'build', 'daily', '--at', SLOT])).code).toBe(0);
     const edition = 'daily/2026-03-02T07:00';
     const db2 = new Database(path.join(dir, 'data', 'tidings.db'));
-    db2.prepare(`INSERT INTO deliveries (edition_id, subscriber_id, status, attempts, finished_at, response, error_code) VALUES (?, ?, 'failed', 1, ?, ?, 'TRANSPORT_PERMANENT')`)
+    db2
+      .prepare(
+        `INSERT INTO deliveries (edition_id, subscriber_id, status, attempts, finished_at, response, error_code) VALUES (?, ?, 'failed', 1, ?, ?, 'TRANSPORT_PERMANENT')`,
+      )
       .run(edition, id, NOW, '550 no\u001b[2J such user\rOK');
     db2.close();
 
@@ -61,13 +76,20 @@ describe('the CLI never prints control characters from the store raw', () => {
       expect(result.code, `${name}: ${result.err}`).toBe(0);
       expect(RAW_CONTROL.test(result.out), `${name} printed a raw control character`).toBe(false);
     }
-    expect(outputs.articles.out).toContain('Ferry news\\u001b[2J\\u001b]0;owned\\u0007 with NUL\\u0000 and \\u202eright-to-left');
+    expect(outputs.articles.out).toContain(
+      'Ferry news\\u001b[2J\\u001b]0;owned\\u0007 with NUL\\u0000 and \\u202eright-to-left',
+    );
     expect(outputs.show.out).toContain('Ferry news\\u001b[2J');
     expect(outputs.subscribers.out).toContain('Eve\\u001b]0;x\\u0007');
     expect(outputs.deliveries.out).toContain('550 no\\u001b[2J such user');
     expect(outputs.status.out).toContain('550 no\\u001b[2J such user');
 
-    for (const args of [['articles', '--json'], ['edition', 'show', edition, '--json'], ['subscribers', 'list', '--json'], ['deliveries', edition, '--json']]) {
+    for (const args of [
+      ['articles', '--json'],
+      ['edition', 'show', edition, '--json'],
+      ['subscribers', 'list', '--json'],
+      ['deliveries', edition, '--json'],
+    ]) {
       const result = await cli(args);
       expect(RAW_CONTROL.test(result.out), args.join(' ')).toBe(false);
       expect(() => JSON.parse(result.out), args.join(' ')).not.toThrow();
@@ -83,7 +105,10 @@ describe('errors are one line with a documented code', () => {
     const dir = tempDir();
     const config = project(dir);
     mkdirSync(path.join(dir, 'data'));
-    writeFileSync(path.join(dir, 'data', 'tidings.db'), 'this is not a SQLite file, just text that fills the header. '.repeat(20));
+    writeFileSync(
+      path.join(dir, 'data', 'tidings.db'),
+      'this is not a SQLite file, just text that fills the header. '.repeat(20),
+    );
     const result = await runCli(['-q', '-c', config, 'status']);
     expect(result.code).toBe(1);
     expect(result.err.trim().split('\n')).toHaveLength(1);
@@ -105,7 +130,9 @@ describe('errors are one line with a documented code', () => {
     writeFileSync(file, `${levels.join('\n')}\n`);
     const result = await runCli(['-c', file, 'status']);
     expect(result.code).toBe(2);
-    expect(result.err).toMatch(/invalid configuration:\n {2}\(file\): YAML aliases expand to too many nodes .* alias bomb/);
+    expect(result.err).toMatch(
+      /invalid configuration:\n {2}\(file\): YAML aliases expand to too many nodes .* alias bomb/,
+    );
     expect(result.err.trim().split('\n')).toHaveLength(2);
     expect(result.err).not.toMatch(/\n\s+at /);
   });
@@ -115,7 +142,11 @@ describe('errors are one line with a documented code', () => {
     const config = project(dir);
     writeFileSync(config, readConfig(config).replace('subscribers:\n  paths: []', 'subscribers:\n  paths: [lists]'));
     mkdirSync(path.join(dir, 'lists'));
-    const rows = ['- email: ann@example.org', '  newsletters: [daily]', '  name: &a ["x","x","x","x","x","x","x","x","x"]'];
+    const rows = [
+      '- email: ann@example.org',
+      '  newsletters: [daily]',
+      '  name: &a ["x","x","x","x","x","x","x","x","x"]',
+    ];
     rows.push('- email: bob@example.org', '  newsletters: [daily]', `  name: &b [${Array(9).fill('*a').join(',')}]`);
     rows.push('- email: cy@example.org', '  newsletters: [daily]', `  name: [${Array(200).fill('*b').join(',')}]`);
     writeFileSync(path.join(dir, 'lists', 'bomb.yaml'), `${rows.join('\n')}\n`);
@@ -130,13 +161,21 @@ describe('errors are one line with a documented code', () => {
   it('${VAR} fills numeric and boolean keys; a value that is not one names the key and the variable (exit 2)', async () => {
     const dir = tempDir();
     const config = project(dir, 'delivery:\n  maxAttempts: ${MAX_ATTEMPTS}\n  bounceAfter: ${BOUNCE_AFTER:-3}\n');
-    writeFileSync(config, readConfig(config).replace('    minArticles: 1\n', '    minArticles: 1\n    requireApproval: ${REQUIRE_APPROVAL}\n'));
+    writeFileSync(
+      config,
+      readConfig(config).replace(
+        '    minArticles: 1\n',
+        '    minArticles: 1\n    requireApproval: ${REQUIRE_APPROVAL}\n',
+      ),
+    );
     const ok = await runCli(['-q', '-c', config, 'status'], { MAX_ATTEMPTS: '7', REQUIRE_APPROVAL: 'true' });
     expect(ok.code, ok.err).toBe(0);
     const bad = await runCli(['-q', '-c', config, 'status'], { MAX_ATTEMPTS: 'seven', REQUIRE_APPROVAL: 'maybe' });
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('delivery.maxAttempts: environment variable MAX_ATTEMPTS is "seven", not a number');
-    expect(bad.err).toContain('newsletters[0].requireApproval: environment variable REQUIRE_APPROVAL is "maybe", not a boolean');
+    expect(bad.err).toContain(
+      'newsletters[0].requireApproval: environment variable REQUIRE_APPROVAL is "maybe", not a boolean',
+    );
     const big = await runCli(['-q', '-c', config, 'status'], { MAX_ATTEMPTS: '500', REQUIRE_APPROVAL: 'false' });
     expect(big.code).toBe(2);
     expect(big.err).toMatch(/delivery\.maxAttempts: .*<=20 \(from environment variable MAX_ATTEMPTS\)/);

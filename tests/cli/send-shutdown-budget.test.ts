@@ -11,7 +11,8 @@ const READERS = Array.from({ length: 6 }, (_, i) => `reader${i + 1}@example.org`
 const children: ChildProcess[] = [];
 const sinks: SmtpSink[] = [];
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const sink of sinks.splice(0)) await sink.close();
 });
 
@@ -28,7 +29,10 @@ describe('tidings run: a stop has a budget (shutdownTimeout)', () => {
     const slot = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
     ws.addArticles(slot);
 
-    const child = spawn(process.execPath, tidingsProcessArgs('-c', ws.configFile, 'run', '--at', slot), { env: { ...process.env, SMTP_URL: silent.url }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, tidingsProcessArgs('-c', ws.configFile, 'run', '--at', slot), {
+      env: { ...process.env, SMTP_URL: silent.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));

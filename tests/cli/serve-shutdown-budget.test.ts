@@ -14,7 +14,8 @@ const children: ChildProcess[] = [];
 const sinks: SmtpSink[] = [];
 const servers: { server: Server; sockets: Set<Socket> }[] = [];
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const sink of sinks.splice(0)) await sink.close();
   for (const { server, sockets } of servers.splice(0)) {
     for (const socket of sockets) socket.destroy();
@@ -44,7 +45,10 @@ interface Served {
 
 /** `tidings serve` as its own process, from the sources. */
 function serve(configFile: string, smtpUrl: string): Served {
-  const child = spawn(process.execPath, tidingsProcessArgs('-c', configFile, 'serve'), { env: { ...process.env, SMTP_URL: smtpUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, tidingsProcessArgs('-c', configFile, 'serve'), {
+    env: { ...process.env, SMTP_URL: smtpUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -56,12 +60,18 @@ function serve(configFile: string, smtpUrl: string): Served {
     if (match) found(match[1]!);
   });
   child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, stdout, stderr })),
+  );
   return { child, address, exited };
 }
 
 async function signUp(address: string, email: string): Promise<void> {
-  const response = await fetch(`${address}/s/daily`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email }).toString() });
+  const response = await fetch(`${address}/s/daily`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email }).toString(),
+  });
   expect(response.status).toBe(200);
 }
 
@@ -70,7 +80,10 @@ describe('tidings serve: a stop has a budget (shutdownTimeout)', () => {
 
   it('a mail server that never answers: SIGTERM exits soon after shutdownTimeout; the next process sends the queued confirmations', async () => {
     const ws = createSubscriberWorkspace(tempDir(), []);
-    writeFileSync(ws.configFile, `${readFileSync(ws.configFile, 'utf8').replace('web:\n', 'web:\n  port: 0\n')}shutdownTimeout: 2s\n`);
+    writeFileSync(
+      ws.configFile,
+      `${readFileSync(ws.configFile, 'utf8').replace('web:\n', 'web:\n  port: 0\n')}shutdownTimeout: 2s\n`,
+    );
     const hung = await startHungServer();
 
     const first = serve(ws.configFile, hung.url);
@@ -96,6 +109,7 @@ describe('tidings serve: a stop has a budget (shutdownTimeout)', () => {
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
     expect(sink.messages.map((m) => m.to[0]).sort()).toEqual([...PEOPLE].sort());
-    for (const message of sink.messages) expect((await simpleParser(message.raw)).text).toMatch(/https:\/\/news\.example\.org\/s\/daily\/confirm\/\S+/);
+    for (const message of sink.messages)
+      expect((await simpleParser(message.raw)).text).toMatch(/https:\/\/news\.example\.org\/s\/daily\/confirm\/\S+/);
   }, 180_000);
 });

@@ -41,4 +41,3 @@ describe('readable log lines in a terminal', () => {
     expect(stderr).toContain('\u001b[33mWARN'); // pino-pretty's own colour codes stay
   });
 });
-

@@ -16,7 +16,10 @@ describe('parseSince (articles --since)', () => {
     expect(parseSince('2026-11-20T08:30+01:00', now)?.toISOString()).toBe('2026-11-20T07:30:00.000Z');
   });
 
-  it.each(['7', 'yesterday', 'March 3', '2026', '24 h', '2026-13-45', ''])('refuses %j rather than guessing a date', (text) => {
-    expect(parseSince(text, now)).toBeNull();
-  });
+  it.each(['7', 'yesterday', 'March 3', '2026', '24 h', '2026-13-45', ''])(
+    'refuses %j rather than guessing a date',
+    (text) => {
+      expect(parseSince(text, now)).toBeNull();
+    },
+  );
 });

@@ -8,7 +8,12 @@ describe('config images', () => {
     expect(parseConfig({ web: { baseUrl: 'http://192.168.1.20:8080' } }, {}).images).toBe('proxy');
     // The default base URL and other loopback ones: no reader's mail client loads from there.
     expect(parseConfig({}, {}).images).toBe('direct');
-    for (const baseUrl of ['http://localhost:8080', 'http://127.0.0.2', 'http://[::1]:8080/', 'http://tidings.localhost']) {
+    for (const baseUrl of [
+      'http://localhost:8080',
+      'http://127.0.0.2',
+      'http://[::1]:8080/',
+      'http://tidings.localhost',
+    ]) {
       expect(parseConfig({ web: { baseUrl } }, {}).images, baseUrl).toBe('direct');
     }
     // As the example config writes it: the environment decides.

@@ -63,7 +63,9 @@ describe('configuration', () => {
       expect.arrayContaining([
         expect.stringMatching(/^categories\.security\.titles.*must be a locale such as de or pt-BR/),
         expect.stringMatching(/^categories\.security\.titles\.de: /),
-        expect.stringMatching(/^newsletters\[0\]\.languages: .*subscriber.*any|^newsletters\[0\]\.languages: .*any.*subscriber/),
+        expect.stringMatching(
+          /^newsletters\[0\]\.languages: .*subscriber.*any|^newsletters\[0\]\.languages: .*any.*subscriber/,
+        ),
       ]),
     );
   });
@@ -81,7 +83,9 @@ describe('configuration', () => {
     const config = parseConfig(raw, { SECRET: 'a-very-long-secret-value\nstore:' });
     expect(config.web.secret).toBe('a-very-long-secret-value\nstore:');
     expect(config.web.baseUrl).toBe('https://news.example.org');
-    expect(problemsOf({ web: { secret: '${MISSING}' } })).toContain('web.secret: environment variable MISSING is not set');
+    expect(problemsOf({ web: { secret: '${MISSING}' } })).toContain(
+      'web.secret: environment variable MISSING is not set',
+    );
   });
 
   const tempDir = useTempDir();
@@ -92,7 +96,9 @@ describe('configuration', () => {
   });
 
   it('says when the file is missing', () => {
-    expect(() => loadConfig('/nonexistent/tidings.yaml', {})).toThrow(/tidings\.yaml: invalid configuration:\n {2}\(file\): file not found/);
+    expect(() => loadConfig('/nonexistent/tidings.yaml', {})).toThrow(
+      /tidings\.yaml: invalid configuration:\n {2}\(file\): file not found/,
+    );
   });
 
   it('loads the committed example configuration', () => {
@@ -100,7 +106,10 @@ describe('configuration', () => {
     expect(loaded.config.newsletters.map((n) => n.id)).toContain('daily');
     // No secret in the repository: unset, the first run creates one in the data folder.
     expect(loaded.config.web.secret).toBeUndefined();
-    expect(loadConfig(path.resolve('tidings.config.yaml'), { TIDINGS_SECRET: 'from-the-environment-0123' }).config.web.secret).toBe('from-the-environment-0123');
+    expect(
+      loadConfig(path.resolve('tidings.config.yaml'), { TIDINGS_SECRET: 'from-the-environment-0123' }).config.web
+        .secret,
+    ).toBe('from-the-environment-0123');
   });
 });
 
@@ -118,7 +127,12 @@ describe('configuration messages', () => {
 describe('${VAR} in numeric and boolean keys', () => {
   it('reads a whole-scalar variable as the number or boolean the key wants', () => {
     const config = parseConfig(
-      { store: { busyTimeout: '${BUSY}' }, web: { port: '${PORT:-9000}' }, classifier: { minConfidence: '${CONF}' }, fetch: { maxRedirects: '${HOPS}' } },
+      {
+        store: { busyTimeout: '${BUSY}' },
+        web: { port: '${PORT:-9000}' },
+        classifier: { minConfidence: '${CONF}' },
+        fetch: { maxRedirects: '${HOPS}' },
+      },
       { BUSY: '45s', CONF: '0.75', HOPS: '3' },
     );
     expect(config.web.port).toBe(9000);
@@ -128,15 +142,24 @@ describe('${VAR} in numeric and boolean keys', () => {
   });
 
   it('leaves a number written in quotes, or a variable inside other text, an error as before', () => {
-    expect(problemsOf({ web: { port: '8081' } })).toEqual(['web.port: Invalid input: expected number, received string']);
-    expect(problemsOf({ web: { port: '80${N}' } }, { N: '81' })).toEqual(['web.port: Invalid input: expected number, received string']);
+    expect(problemsOf({ web: { port: '8081' } })).toEqual([
+      'web.port: Invalid input: expected number, received string',
+    ]);
+    expect(problemsOf({ web: { port: '80${N}' } }, { N: '81' })).toEqual([
+      'web.port: Invalid input: expected number, received string',
+    ]);
   });
 
   it('names the key and the variable when the value is not a number or boolean', () => {
-    expect(problemsOf({ web: { port: '${PORT}' } }, { PORT: 'eighty' })).toEqual(['web.port: environment variable PORT is "eighty", not a number']);
-    expect(problemsOf({ sources: [{ name: 'a', type: 'feed', url: 'https://example.org/f', enabled: '${ON}' }] }, { ON: 'sometimes' })).toEqual([
-      'sources[0].enabled: environment variable ON is "sometimes", not a boolean',
+    expect(problemsOf({ web: { port: '${PORT}' } }, { PORT: 'eighty' })).toEqual([
+      'web.port: environment variable PORT is "eighty", not a number',
     ]);
+    expect(
+      problemsOf(
+        { sources: [{ name: 'a', type: 'feed', url: 'https://example.org/f', enabled: '${ON}' }] },
+        { ON: 'sometimes' },
+      ),
+    ).toEqual(['sources[0].enabled: environment variable ON is "sometimes", not a boolean']);
   });
 });
 
@@ -146,9 +169,15 @@ describe('hostile YAML', () => {
   it('refuses an alias bomb with one problem instead of expanding it', () => {
     const file = path.join(tempDir(), 'bomb.yaml');
     const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 10; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     writeFileSync(file, `${lines.join('\n')}\n`);
-    expect(() => loadConfig(file, {})).toThrow(/invalid configuration:\n {2}\(file\): YAML aliases expand to too many nodes/);
+    expect(() => loadConfig(file, {})).toThrow(
+      /invalid configuration:\n {2}\(file\): YAML aliases expand to too many nodes/,
+    );
   });
 });
-

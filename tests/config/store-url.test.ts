@@ -16,7 +16,9 @@ describe('store.url from an optional variable', () => {
   });
 
   it('set: that PostgreSQL database; anything else is still refused with the field named', () => {
-    expect(parseConfig(raw, { DATABASE_URL: 'postgres://t:p@db:5432/tidings' }, 'tidings.yaml').store.url).toBe('postgres://t:p@db:5432/tidings');
+    expect(parseConfig(raw, { DATABASE_URL: 'postgres://t:p@db:5432/tidings' }, 'tidings.yaml').store.url).toBe(
+      'postgres://t:p@db:5432/tidings',
+    );
     expect(configProblems(() => parseConfig(raw, { DATABASE_URL: 'mysql://db/tidings' }, 'tidings.yaml'))).toEqual([
       'store.url: must be a postgres:// or postgresql:// URL (from environment variable DATABASE_URL)',
     ]);

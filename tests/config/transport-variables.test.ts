@@ -19,21 +19,34 @@ describe('transport variables for commands that send no mail', () => {
     expect(config.transport).toEqual({
       type: 'unavailable',
       file: 'tidings.yaml',
-      problems: ['transport.url: environment variable SMTP_URL is not set', 'transport.returnPath: environment variable RETURN_PATH is not set'],
+      problems: [
+        'transport.url: environment variable SMTP_URL is not set',
+        'transport.returnPath: environment variable RETURN_PATH is not set',
+      ],
     });
     expect(config.transport.returnPath).toBeUndefined();
-    const open = () => createMailTransport(config.transport, '/tmp', { clock: createFixedClock('2026-12-02T08:00:00Z') });
-    expect(configProblems(open)).toEqual(['transport.url: environment variable SMTP_URL is not set', 'transport.returnPath: environment variable RETURN_PATH is not set']);
+    const open = () =>
+      createMailTransport(config.transport, '/tmp', { clock: createFixedClock('2026-12-02T08:00:00Z') });
+    expect(configProblems(open)).toEqual([
+      'transport.url: environment variable SMTP_URL is not set',
+      'transport.returnPath: environment variable RETURN_PATH is not set',
+    ]);
   });
 
   it('only the transport is spared: an unset variable elsewhere is still an error', () => {
     const raw = { ...smtp, store: { url: '${DATABASE_URL}' } };
-    expect(configProblems(() => parseConfig(raw, {}, 'tidings.yaml', { sendsMail: false }))).toEqual(['store.url: environment variable DATABASE_URL is not set']);
+    expect(configProblems(() => parseConfig(raw, {}, 'tidings.yaml', { sendsMail: false }))).toEqual([
+      'store.url: environment variable DATABASE_URL is not set',
+    ]);
   });
 
   it('with its variables set, the transport is the configured one either way', () => {
     const env = { SMTP_URL: 'smtp://127.0.0.1:2525', RETURN_PATH: 'bounces@news.example.org' };
     const config = parseConfig(smtp, env, 'tidings.yaml', { sendsMail: false });
-    expect(config.transport).toMatchObject({ type: 'smtp', url: 'smtp://127.0.0.1:2525', returnPath: 'bounces@news.example.org' });
+    expect(config.transport).toMatchObject({
+      type: 'smtp',
+      url: 'smtp://127.0.0.1:2525',
+      returnPath: 'bounces@news.example.org',
+    });
   });
 });

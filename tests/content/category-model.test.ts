@@ -22,8 +22,14 @@ describe('CategoryModel (logistic regression over TF-IDF)', () => {
   it('abstains on unrelated text and on text made of words it never saw', () => {
     const model = trainClassifier(examples);
     const unrelated = [
-      { title: 'Knitting a winter scarf', text: 'Cast on sixty stitches with thick wool, knit every row, and add a fringe of tassels at both ends.' },
-      { title: 'Repotting houseplants', text: 'Ferns and cacti want fresh compost each spring; water them lightly and keep them out of direct sun.' },
+      {
+        title: 'Knitting a winter scarf',
+        text: 'Cast on sixty stitches with thick wool, knit every row, and add a fringe of tassels at both ends.',
+      },
+      {
+        title: 'Repotting houseplants',
+        text: 'Ferns and cacti want fresh compost each spring; water them lightly and keep them out of direct sun.',
+      },
     ];
     for (const article of unrelated) {
       expect(model.scores(article)[0]!.confidence, article.title).toBeLessThan(model.minConfidence);
@@ -34,19 +40,36 @@ describe('CategoryModel (logistic regression over TF-IDF)', () => {
 
   it('is more confident on a clear article than on one that mixes two topics', () => {
     const model = trainClassifier(examples);
-    const clear = { title: 'Striker scores twice in cup final', text: 'The striker scored twice as the team won the cup final, and the goalkeeper saved a penalty in front of the fans.' };
-    const mixed = { title: 'Club shares fall', text: 'Shares in the football club fell as investors worried about profits, while the striker scored twice in the cup final.' };
+    const clear = {
+      title: 'Striker scores twice in cup final',
+      text: 'The striker scored twice as the team won the cup final, and the goalkeeper saved a penalty in front of the fans.',
+    };
+    const mixed = {
+      title: 'Club shares fall',
+      text: 'Shares in the football club fell as investors worried about profits, while the striker scored twice in the cup final.',
+    };
     expect(model.classify(clear)?.category).toBe('sport');
     expect(model.scores(clear)[0]!.confidence).toBeGreaterThan(model.scores(mixed)[0]!.confidence);
   });
 
   it('refits after add(): a new category becomes predictable once it has minExamples examples', () => {
     const model = trainClassifier(examples, { minExamples: 2 });
-    const space = { title: 'Comet seen through telescope', text: 'Astronomers watched the comet through a telescope as it passed the orbit of Mars.' };
+    const space = {
+      title: 'Comet seen through telescope',
+      text: 'Astronomers watched the comet through a telescope as it passed the orbit of Mars.',
+    };
     expect(model.categories).not.toContain('space');
-    model.add({ title: 'Astronomers track comet', text: 'Astronomers tracked a comet with a telescope beyond the orbit of Mars.', categories: ['space'] });
+    model.add({
+      title: 'Astronomers track comet',
+      text: 'Astronomers tracked a comet with a telescope beyond the orbit of Mars.',
+      categories: ['space'],
+    });
     expect(model.categories).not.toContain('space');
-    model.add({ title: 'Telescope photographs comet tail', text: 'A telescope photographed the tail of the comet, astronomers said, as it neared the orbit of Mars.', categories: ['space'] });
+    model.add({
+      title: 'Telescope photographs comet tail',
+      text: 'A telescope photographed the tail of the comet, astronomers said, as it neared the orbit of Mars.',
+      categories: ['space'],
+    });
     expect(model.categories).toContain('space');
     expect(model.classify(space)?.category).toBe('space');
   });
@@ -75,9 +98,12 @@ describe('CategoryModel (logistic regression over TF-IDF)', () => {
       { title: 'Shares', text: 'shares profit market', categories: ['business'] },
       { title: 'Profit', text: 'profit shares bank derby', categories: ['business'] },
     ];
-    const pool = ['derby goal match', 'derby match striker', 'derby goal keeper', 'shares profit bank market'].map((text) => ({ title: '', text }));
+    const pool = ['derby goal match', 'derby match striker', 'derby goal keeper', 'shares profit bank market'].map(
+      (text) => ({ title: '', text }),
+    );
     const derbyBank = { title: 'Derby', text: 'derby bank' };
-    const train = (unlabelled: { title: string; text: string }[], options = {}) => trainClassifier(labelled, { minExamples: 1, ...options }, unlabelled);
+    const train = (unlabelled: { title: string; text: string }[], options = {}) =>
+      trainClassifier(labelled, { minExamples: 1, ...options }, unlabelled);
 
     it('ranks by what the pool taught: a word seen on both sides leans to the side it keeps company with', () => {
       expect(train([]).scores(derbyBank)[0]!.category).toBe('business');
@@ -90,8 +116,10 @@ describe('CategoryModel (logistic regression over TF-IDF)', () => {
     it('keeps the labelled-only probability as the confidence, and abstains when the two models disagree', () => {
       const plain = train([]);
       const pooled = train(pool);
-      const byCategory = (scores: { category: string; confidence: number }[]) => Object.fromEntries(scores.map((x) => [x.category, x.confidence]));
-      for (const article of [derbyBank, { title: 'Shares', text: 'shares derby' }]) expect(byCategory(pooled.scores(article))).toEqual(byCategory(plain.scores(article)));
+      const byCategory = (scores: { category: string; confidence: number }[]) =>
+        Object.fromEntries(scores.map((x) => [x.category, x.confidence]));
+      for (const article of [derbyBank, { title: 'Shares', text: 'shares derby' }])
+        expect(byCategory(pooled.scores(article))).toEqual(byCategory(plain.scores(article)));
       // Business at 0.78 for the labelled-only model, but sport first after self-training: no category.
       expect(plain.classify(derbyBank)?.category).toBe('business');
       expect(pooled.classify(derbyBank)).toBeNull();
@@ -99,9 +127,18 @@ describe('CategoryModel (logistic regression over TF-IDF)', () => {
 
     it('leaves articles of no known category uncategorized even when they are the pool', () => {
       const unrelated = [
-        { title: 'Knitting a winter scarf', text: 'Cast on sixty stitches with thick wool, knit every row, and add a fringe of tassels at both ends.' },
-        { title: 'Repotting houseplants', text: 'Ferns and cacti want fresh compost each spring; water them lightly and keep them out of direct sun.' },
-        { title: 'Knitting socks on four needles', text: 'Knit the cuff in rib, turn the heel with short rows, and graft the toe with a blunt wool needle.' },
+        {
+          title: 'Knitting a winter scarf',
+          text: 'Cast on sixty stitches with thick wool, knit every row, and add a fringe of tassels at both ends.',
+        },
+        {
+          title: 'Repotting houseplants',
+          text: 'Ferns and cacti want fresh compost each spring; water them lightly and keep them out of direct sun.',
+        },
+        {
+          title: 'Knitting socks on four needles',
+          text: 'Knit the cuff in rib, turn the heel with short rows, and graft the toe with a blunt wool needle.',
+        },
       ];
       const model = trainClassifier(examples, {}, unrelated);
       expect(model.unlabelledCount).toBe(3);

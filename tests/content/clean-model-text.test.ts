@@ -4,14 +4,22 @@ import { createConcurrencyLimit } from '../../src/core/concurrency-limit.ts';
 
 describe('cleanModelText: a model answer as untrusted text', () => {
   it('drops reasoning blocks, tags, scripts and Markdown, keeping the words', () => {
-    expect(cleanModelText('<think>The user wants…</think>\n**Ferries** resume at _dawn_ after the <b>storm</b>.')).toBe('Ferries resume at _dawn_ after the storm.');
-    expect(cleanModelText('<script>alert(1)</script><p>Pier reopens.</p><img src=x onerror=alert(2)>')).toBe('Pier reopens.');
-    expect(cleanModelText('## Summary\n- The council voted.\n- The budget *passed*.')).toBe('Summary The council voted. The budget passed.');
+    expect(cleanModelText('<think>The user wants…</think>\n**Ferries** resume at _dawn_ after the <b>storm</b>.')).toBe(
+      'Ferries resume at _dawn_ after the storm.',
+    );
+    expect(cleanModelText('<script>alert(1)</script><p>Pier reopens.</p><img src=x onerror=alert(2)>')).toBe(
+      'Pier reopens.',
+    );
+    expect(cleanModelText('## Summary\n- The council voted.\n- The budget *passed*.')).toBe(
+      'Summary The council voted. The budget passed.',
+    );
     expect(cleanModelText('<thinking>never closed and long')).toBe('');
   });
 
   it('removes control, zero-width and bidi characters and collapses whitespace', () => {
-    expect(cleanModelText('Port\u0000 closes\u001b[31m\t\n\n at\u200b noon\u202e today.\u0085')).toBe('Port closes [31m at noon today.');
+    expect(cleanModelText('Port\u0000 closes\u001b[31m\t\n\n at\u200b noon\u202e today.\u0085')).toBe(
+      'Port closes [31m at noon today.',
+    );
   });
 
   it('drops a preamble and quotes around the whole answer, not quotes inside it', () => {

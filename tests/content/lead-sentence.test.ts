@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { leansOnPrevious } from '../../src/content/back-reference.ts';
-import { canStateNews, isBareQuote, isDateline, isQuestion, isTeaser, newsLeadIndex } from '../../src/content/lead-sentence.ts';
+import {
+  canStateNews,
+  isBareQuote,
+  isDateline,
+  isQuestion,
+  isTeaser,
+  newsLeadIndex,
+} from '../../src/content/lead-sentence.ts';
 
 describe('isDateline', () => {
   it.each([
@@ -35,7 +42,9 @@ describe('isBareQuote', () => {
     expect(isBareQuote('"We are ready for the winter," she said.')).toBe(true);
     expect(isBareQuote('\u201cNobody saw this coming.\u201d')).toBe(true);
     expect(isBareQuote('"The queues were the worst I have seen," said a driver.')).toBe(true);
-    expect(isBareQuote('"It was a long night," said Priya Nair, who has run the night shelter on Mill Lane since 2015.')).toBe(false);
+    expect(
+      isBareQuote('"It was a long night," said Priya Nair, who has run the night shelter on Mill Lane since 2015.'),
+    ).toBe(false);
     expect(isBareQuote('The mayor called the vote "a turning point" for the town.')).toBe(false);
   });
 });
@@ -81,7 +90,11 @@ describe('newsLeadIndex', () => {
   });
 
   it('skips a later sentence that leans on the one before it', () => {
-    const sentences = ['Who will pay for the flood wall?', 'It will cost the town \u00a34m.', 'The town council voted to borrow \u00a34m for a flood wall.'];
+    const sentences = [
+      'Who will pay for the flood wall?',
+      'It will cost the town \u00a34m.',
+      'The town council voted to borrow \u00a34m for a flood wall.',
+    ];
     expect(newsLeadIndex(sentences, leansOnPrevious)).toBe(2);
   });
 

@@ -10,7 +10,13 @@ import { formatEdition } from '../../src/cli/format-edition.ts';
 import type { ArticleRecord } from '../../src/store/article-store.ts';
 import { makeRecord } from '../helpers/article-records.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
-import { answer, completion, startFakeChatServer, type Behaviour, type FakeChatServer } from './support/fake-chat-server.ts';
+import {
+  answer,
+  completion,
+  startFakeChatServer,
+  type Behaviour,
+  type FakeChatServer,
+} from './support/fake-chat-server.ts';
 
 const AT = '2026-11-28T07:00:00Z';
 const API_KEY = 'sk-test-0123456789';
@@ -49,9 +55,20 @@ interface Workspace {
 }
 
 /** An app context at AT with no output, over the given configuration and logger. */
-function quietContext(loaded: Parameters<typeof createAppContext>[0]['loaded'], logger: ReturnType<typeof createLogger>) {
+function quietContext(
+  loaded: Parameters<typeof createAppContext>[0]['loaded'],
+  logger: ReturnType<typeof createLogger>,
+) {
   return createAppContext({
-    loaded, clock: createFixedClock(AT), logger, env: {}, out: () => {}, err: () => {}, interactive: false, stdout: process.stdout, templatesDir: TEMPLATES_DIR,
+    loaded,
+    clock: createFixedClock(AT),
+    logger,
+    env: {},
+    out: () => {},
+    err: () => {},
+    interactive: false,
+    stdout: process.stdout,
+    templatesDir: TEMPLATES_DIR,
   });
 }
 
@@ -65,10 +82,17 @@ describe('abstractive summaries from an OpenAI-compatible server (summaries.llm)
     server = undefined;
   });
 
-  async function workspace(behaviour: Behaviour, options: { articles?: number; llm?: Record<string, unknown> } = {}): Promise<Workspace> {
+  async function workspace(
+    behaviour: Behaviour,
+    options: { articles?: number; llm?: Record<string, unknown> } = {},
+  ): Promise<Workspace> {
     server = await startFakeChatServer(behaviour);
     const dir = tempDir();
-    const config = parseConfig(rawConfig(server.baseUrl, options.llm), { LLM_API_KEY: API_KEY }, path.join(dir, 'tidings.config.yaml'));
+    const config = parseConfig(
+      rawConfig(server.baseUrl, options.llm),
+      { LLM_API_KEY: API_KEY },
+      path.join(dir, 'tidings.config.yaml'),
+    );
     const warnings: Workspace['warnings'] = [];
     const sink = new Writable({
       write(chunk, _encoding, done) {
@@ -79,7 +103,10 @@ describe('abstractive summaries from an OpenAI-compatible server (summaries.llm)
         done();
       },
     });
-    const ctx = quietContext({ config, baseDir: dir, file: path.join(dir, 'tidings.config.yaml'), exists: true }, createLogger({ level: 'warn', destination: sink }));
+    const ctx = quietContext(
+      { config, baseDir: dir, file: path.join(dir, 'tidings.config.yaml'), exists: true },
+      createLogger({ level: 'warn', destination: sink }),
+    );
     contexts.push(ctx);
     const records = Array.from({ length: options.articles ?? 1 }, (_, i) =>
       makeRecord({
@@ -93,11 +120,18 @@ describe('abstractive summaries from an OpenAI-compatible server (summaries.llm)
     return { ctx, warnings, records };
   }
 
-  const build = (ctx: AppContext, save = true) => EditionPipeline.open(ctx, 'daily', new Date(AT), { save }).then((p) => p.edition);
+  const build = (ctx: AppContext, save = true) =>
+    EditionPipeline.open(ctx, 'daily', new Date(AT), { save }).then((p) => p.edition);
 
   it('asks the model with the prompt, the article and the Bearer key; the answer is the summary, labelled llm:<model>, cleaned of markup', async () => {
     const { ctx, records } = await workspace((_req, res) =>
-      answer(res, 200, completion(`Here is the summary:\n\n<p>**Harbour officials** reopened the northern pier</p>\u0007 after repairs\n finished ahead of schedule.</p>`)),
+      answer(
+        res,
+        200,
+        completion(
+          `Here is the summary:\n\n<p>**Harbour officials** reopened the northern pier</p>\u0007 after repairs\n finished ahead of schedule.</p>`,
+        ),
+      ),
     );
     const edition = await build(ctx);
     expect(server!.requests).toHaveLength(1);
@@ -133,8 +167,22 @@ describe('abstractive summaries from an OpenAI-compatible server (summaries.llm)
     await build(first.ctx, false);
     const file = first.ctx.store.file!;
     const { config } = first.ctx;
-    const changed = { ...config, summaries: { ...config.summaries, llm: { ...config.summaries.llm!, prompt: 'Summarize in {maxWords} words or fewer.' } } };
-    const ctx = quietContext({ config: { ...changed, store: { ...config.store, path: file } }, baseDir: path.dirname(file), file: 'x.yaml', exists: true }, createLogger({ level: 'silent' }));
+    const changed = {
+      ...config,
+      summaries: {
+        ...config.summaries,
+        llm: { ...config.summaries.llm!, prompt: 'Summarize in {maxWords} words or fewer.' },
+      },
+    };
+    const ctx = quietContext(
+      {
+        config: { ...changed, store: { ...config.store, path: file } },
+        baseDir: path.dirname(file),
+        file: 'x.yaml',
+        exists: true,
+      },
+      createLogger({ level: 'silent' }),
+    );
     contexts.push(ctx);
     await build(ctx, false);
     expect(server!.requests).toHaveLength(2);
@@ -144,23 +192,49 @@ describe('abstractive summaries from an OpenAI-compatible server (summaries.llm)
   const faults: [string, Behaviour, string][] = [
     ['a server that never answers', () => {}, 'timeout'],
     ['a dropped connection', (_req, res) => res.socket?.destroy(), 'connection'],
-    ['HTTP 500', (_req, res) => answer(res, 500, JSON.stringify({ error: { message: 'model crashed' } })), 'http-status'],
+    [
+      'HTTP 500',
+      (_req, res) => answer(res, 500, JSON.stringify({ error: { message: 'model crashed' } })),
+      'http-status',
+    ],
     ['malformed JSON', (_req, res) => answer(res, 200, '{"choices": [{"message": {"content": "Harbour'), 'malformed'],
-    ['no choices', (_req, res) => answer(res, 200, JSON.stringify({ object: 'chat.completion', choices: [] })), 'malformed'],
+    [
+      'no choices',
+      (_req, res) => answer(res, 200, JSON.stringify({ object: 'chat.completion', choices: [] })),
+      'malformed',
+    ],
     ['empty content', (_req, res) => answer(res, 200, completion('')), 'empty'],
-    ['only markup and whitespace', (_req, res) => answer(res, 200, completion('<think>pier… ferries…</think>\n <br/> \u0000 ')), 'empty'],
+    [
+      'only markup and whitespace',
+      (_req, res) => answer(res, 200, completion('<think>pier… ferries…</think>\n <br/> \u0000 ')),
+      'empty',
+    ],
     ['null content', (_req, res) => answer(res, 200, completion(null)), 'empty'],
-    ['an over-long answer', (_req, res) => answer(res, 200, completion(Array.from({ length: 31 }, (_, i) => `word${i}`).join(' '))), 'too-long'],
-    ['an answer cut at the token limit', (_req, res) => answer(res, 200, completion('Harbour officials reopened the', 'length')), 'too-long'],
+    [
+      'an over-long answer',
+      (_req, res) => answer(res, 200, completion(Array.from({ length: 31 }, (_, i) => `word${i}`).join(' '))),
+      'too-long',
+    ],
+    [
+      'an answer cut at the token limit',
+      (_req, res) => answer(res, 200, completion('Harbour officials reopened the', 'length')),
+      'too-long',
+    ],
   ];
 
   for (const [what, behaviour, reason] of faults) {
     it(`falls back to the extractive summary on ${what}, with a warning naming the article and the reason (${reason})`, async () => {
       // Only the silent server waits for the deadline; a short one keeps the test quick.
-      const { ctx, warnings, records } = await workspace(behaviour, { llm: { timeout: reason === 'timeout' ? '300ms' : '10s' } });
+      const { ctx, warnings, records } = await workspace(behaviour, {
+        llm: { timeout: reason === 'timeout' ? '300ms' : '10s' },
+      });
       const edition = await build(ctx, false);
       expect(server!.requests).toHaveLength(1);
-      expect(edition.articles[0]).toMatchObject({ articleId: records[0]!.id, summary: records[0]!.summary, summaryEngine: 'extractive' });
+      expect(edition.articles[0]).toMatchObject({
+        articleId: records[0]!.id,
+        summary: records[0]!.summary,
+        summaryEngine: 'extractive',
+      });
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatchObject({ article: records[0]!.id, reason });
       expect(warnings[0]!.msg).toContain(records[0]!.title);
@@ -168,7 +242,10 @@ describe('abstractive summaries from an OpenAI-compatible server (summaries.llm)
       // A failure is not cached: the next build asks again, and the saved edition says who wrote the summary.
       const saved = await build(ctx);
       expect(server!.requests).toHaveLength(2);
-      expect((await ctx.store.editions.getEdition(saved.id))!.articles[0]).toMatchObject({ summary: records[0]!.summary, summaryEngine: 'extractive' });
+      expect((await ctx.store.editions.getEdition(saved.id))!.articles[0]).toMatchObject({
+        summary: records[0]!.summary,
+        summaryEngine: 'extractive',
+      });
     });
   }
 
@@ -192,7 +269,10 @@ describe('abstractive summaries from an OpenAI-compatible server (summaries.llm)
   });
 
   it('sends one request at a time with maxConcurrent 1', async () => {
-    const { ctx } = await workspace((_req, res) => void setImmediate(() => answer(res, 200, completion(MODEL_SUMMARY))), { articles: 4, llm: { maxConcurrent: 1 } });
+    const { ctx } = await workspace(
+      (_req, res) => void setImmediate(() => answer(res, 200, completion(MODEL_SUMMARY))),
+      { articles: 4, llm: { maxConcurrent: 1 } },
+    );
     await build(ctx);
     expect(server!.requests).toHaveLength(4);
     expect(server!.maxInFlight).toBe(1);
@@ -200,7 +280,9 @@ describe('abstractive summaries from an OpenAI-compatible server (summaries.llm)
 });
 
 describe('summaries.llm configuration', () => {
-  const base = (llm: Record<string, unknown>) => ({ summaries: { llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2', ...llm } } });
+  const base = (llm: Record<string, unknown>) => ({
+    summaries: { llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2', ...llm } },
+  });
 
   it('documents its defaults and needs no key (a local server)', () => {
     const llm = parseConfig(base({}), {}).summaries.llm!;
@@ -211,15 +293,27 @@ describe('summaries.llm configuration', () => {
   });
 
   it('takes the key only from an environment variable, never written in the file or as a fallback', () => {
-    expect(parseConfig(base({ apiKey: '${LLM_API_KEY}' }), { LLM_API_KEY: 'sk-from-env' }).summaries.llm!.apiKey).toBe('sk-from-env');
-    expect(() => parseConfig(base({ apiKey: 'sk-literal-key' }), {})).toThrow(/summaries\.llm\.apiKey: must be an environment variable reference/);
-    expect(() => parseConfig(base({ apiKey: '${LLM_API_KEY:-sk-default}' }), {})).toThrow(/summaries\.llm\.apiKey: must be an environment variable reference/);
-    expect(() => parseConfig(base({ apiKey: '${LLM_API_KEY}' }), {})).toThrow(/summaries\.llm\.apiKey: environment variable LLM_API_KEY is not set/);
+    expect(parseConfig(base({ apiKey: '${LLM_API_KEY}' }), { LLM_API_KEY: 'sk-from-env' }).summaries.llm!.apiKey).toBe(
+      'sk-from-env',
+    );
+    expect(() => parseConfig(base({ apiKey: 'sk-literal-key' }), {})).toThrow(
+      /summaries\.llm\.apiKey: must be an environment variable reference/,
+    );
+    expect(() => parseConfig(base({ apiKey: '${LLM_API_KEY:-sk-default}' }), {})).toThrow(
+      /summaries\.llm\.apiKey: must be an environment variable reference/,
+    );
+    expect(() => parseConfig(base({ apiKey: '${LLM_API_KEY}' }), {})).toThrow(
+      /summaries\.llm\.apiKey: environment variable LLM_API_KEY is not set/,
+    );
   });
 
   it('refuses a base URL that is not http(s), and unknown keys', () => {
-    expect(() => parseConfig(base({ baseUrl: 'file:///etc/passwd' }), {})).toThrow(/summaries\.llm\.baseUrl: must be an http\(s\) URL/);
-    expect(() => parseConfig(base({ baseUrl: 'https://user:sk-secret@api.example.org/v1' }), {})).toThrow(/summaries\.llm\.baseUrl: must not hold credentials/);
+    expect(() => parseConfig(base({ baseUrl: 'file:///etc/passwd' }), {})).toThrow(
+      /summaries\.llm\.baseUrl: must be an http\(s\) URL/,
+    );
+    expect(() => parseConfig(base({ baseUrl: 'https://user:sk-secret@api.example.org/v1' }), {})).toThrow(
+      /summaries\.llm\.baseUrl: must not hold credentials/,
+    );
     expect(() => parseConfig(base({ temperature: 2 }), {})).toThrow(/summaries\.llm: unknown key "temperature"/);
     expect(() => parseConfig(base({ maxConcurrent: 0 }), {})).toThrow(/summaries\.llm\.maxConcurrent/);
   });

@@ -53,6 +53,8 @@ describe('sentenceFeatures and logisticScore', () => {
   it('is the logistic function of the weighted sum', () => {
     const zero = { frequency: 0, textRank: 0, second: 0, position: 0, length: 0, openingQuote: 0, title: 0, bias: 1 };
     expect(logisticScore(zero, { ...DEFAULT_RANKING.weights, bias: 0 })).toBeCloseTo(0.5, 10);
-    expect(logisticScore({ ...zero, textRank: 1 }, DEFAULT_RANKING.weights)).toBeGreaterThan(logisticScore(zero, DEFAULT_RANKING.weights));
+    expect(logisticScore({ ...zero, textRank: 1 }, DEFAULT_RANKING.weights)).toBeGreaterThan(
+      logisticScore(zero, DEFAULT_RANKING.weights),
+    );
   });
 });

@@ -5,7 +5,15 @@ import { countWords } from '../../src/content/text-tokens.ts';
 
 // Hand-made ranked sentences: each gets its own terms unless told, so nothing overlaps.
 function sentence(index: number, text: string, score: number, dangling = false, terms?: string[]): RankedSentence {
-  return { index, paragraph: index, text, words: countWords(text), score, dangling, terms: new Set(terms ?? [`t${index}`]) };
+  return {
+    index,
+    paragraph: index,
+    text,
+    words: countWords(text),
+    score,
+    dangling,
+    terms: new Set(terms ?? [`t${index}`]),
+  };
 }
 const limits = { maxWords: 60, minSentences: 2, maxSentences: 3 };
 
@@ -42,8 +50,20 @@ describe('selectSentences with a news lead', () => {
   it('skips one of two sentences that repeat each other', () => {
     const repeated = [
       ranked[0]!,
-      sentence(1, 'Buses will run every ten minutes from the station from May.', 0.9, false, ['buses', 'ten', 'minutes', 'station', 'may']),
-      sentence(2, 'From May, buses will run from the station every ten minutes.', 0.85, false, ['buses', 'ten', 'minutes', 'station', 'may']),
+      sentence(1, 'Buses will run every ten minutes from the station from May.', 0.9, false, [
+        'buses',
+        'ten',
+        'minutes',
+        'station',
+        'may',
+      ]),
+      sentence(2, 'From May, buses will run from the station every ten minutes.', 0.85, false, [
+        'buses',
+        'ten',
+        'minutes',
+        'station',
+        'may',
+      ]),
       sentence(3, 'The route was the most requested change in a survey of bus users.', 0.6),
     ];
     expect(selectSentences(repeated, limits, DEFAULT_RANKING, 0).map((s) => s.index)).toEqual([0, 1, 3]);
@@ -80,7 +100,8 @@ describe('selectSentences and sentences that lean on the one before', () => {
 describe('selectSentences and compressed forms', () => {
   // A hand-made compressor that knows one short form, in place of compress-sentence.ts.
   const whole = 'The county council, which met late on Monday, has approved a new bus route to the hospital.';
-  const shorten = (text: string) => (text === whole ? 'The county council has approved a new bus route to the hospital.' : text);
+  const shorten = (text: string) =>
+    text === whole ? 'The county council has approved a new bus route to the hospital.' : text;
   const ranked = [
     sentence(0, whole, 0.3),
     sentence(1, 'Buses will run every ten minutes from the station.', 0.9),

@@ -51,7 +51,10 @@ describe('trainSoftmax', () => {
   });
 
   it('learns shared targets as a split probability', () => {
-    const shared: SoftmaxExample[] = [...examples, { x: vector([0, 0, 0, 0, 0, 1]), target: Float64Array.of(0.5, 0.5, 0) }];
+    const shared: SoftmaxExample[] = [
+      ...examples,
+      { x: vector([0, 0, 0, 0, 0, 1]), target: Float64Array.of(0.5, 0.5, 0) },
+    ];
     const p = trainSoftmax(shared, 3, 6, { l2: 1e-2 }).probabilities(vector([0, 0, 0, 0, 0, 1]));
     expect(Math.abs(p[0]! - p[1]!)).toBeLessThan(0.2);
     expect(p[2]!).toBeLessThan(p[0]!);

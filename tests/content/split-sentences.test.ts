@@ -26,7 +26,10 @@ describe('splitSentences', () => {
       'Prices rose in the U.S.',
       'The U.K. Treasury said nothing on Jan. 5 about it.',
     ]);
-    expect(splitSentences('They sold pens, paper, etc. The shop closed.')).toEqual(['They sold pens, paper, etc.', 'The shop closed.']);
+    expect(splitSentences('They sold pens, paper, etc. The shop closed.')).toEqual([
+      'They sold pens, paper, etc.',
+      'The shop closed.',
+    ]);
   });
 
   it('keeps initials with the name', () => {
@@ -42,11 +45,15 @@ describe('splitSentences', () => {
       '"It will take years."',
       'Others disagreed.',
     ]);
-    expect(splitSentences('\u201cStop!\u201d she shouted. The crowd left.')).toEqual(['\u201cStop!\u201d she shouted.', 'The crowd left.']);
+    expect(splitSentences('\u201cStop!\u201d she shouted. The crowd left.')).toEqual([
+      '\u201cStop!\u201d she shouted.',
+      'The crowd left.',
+    ]);
   });
 
   it('keeps decimals, money, URLs and e-mail addresses whole', () => {
-    const text = 'Growth was 3.5% and the deal was worth $1.2bn. See https://example.org/a.b?c=1 or mail press@example.co.uk for details. It ended.';
+    const text =
+      'Growth was 3.5% and the deal was worth $1.2bn. See https://example.org/a.b?c=1 or mail press@example.co.uk for details. It ended.';
     expect(splitSentences(text)).toEqual([
       'Growth was 3.5% and the deal was worth $1.2bn.',
       'See https://example.org/a.b?c=1 or mail press@example.co.uk for details.',
@@ -63,10 +70,9 @@ describe('splitSentences', () => {
   });
 
   it('does not split at a spaced ellipsis, which marks an omission or a pause in a title', () => {
-    expect(splitSentences('Two hosts will front Strictly Gardening ... The Final Cut on Friday. Tickets sold out.')).toEqual([
-      'Two hosts will front Strictly Gardening ... The Final Cut on Friday.',
-      'Tickets sold out.',
-    ]);
+    expect(
+      splitSentences('Two hosts will front Strictly Gardening ... The Final Cut on Friday. Tickets sold out.'),
+    ).toEqual(['Two hosts will front Strictly Gardening ... The Final Cut on Friday.', 'Tickets sold out.']);
     expect(splitSentences('The mayor said the plan \u2026 Nobody objected to it at all.')).toEqual([
       'The mayor said the plan \u2026 Nobody objected to it at all.',
     ]);
@@ -74,6 +80,9 @@ describe('splitSentences', () => {
 
   it('splits CJK full stops and keeps non-Latin scripts', () => {
     expect(splitSentences('今日は晴れです。明日は雨です。')).toEqual(['今日は晴れです。', '明日は雨です。']);
-    expect(splitSentences('Дождь шёл весь день. Реки вышли из берегов.')).toEqual(['Дождь шёл весь день.', 'Реки вышли из берегов.']);
+    expect(splitSentences('Дождь шёл весь день. Реки вышли из берегов.')).toEqual([
+      'Дождь шёл весь день.',
+      'Реки вышли из берегов.',
+    ]);
   });
 });

@@ -2,14 +2,25 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { summarize, SUMMARIZER_VERSION, type SummarizeOptions } from '../../src/content/summarize.ts';
 import { splitSentences } from '../../src/content/split-sentences.ts';
-import { articleSentences, isBoilerplateParagraph, isBoilerplateSentence, isHeading, isNameList } from '../../src/content/article-sentences.ts';
+import {
+  articleSentences,
+  isBoilerplateParagraph,
+  isBoilerplateSentence,
+  isHeading,
+  isNameList,
+} from '../../src/content/article-sentences.ts';
 import { countWords } from '../../src/content/text-tokens.ts';
 import { compressSentence } from '../../src/content/compress-sentence.ts';
 import { selectSentences } from '../../src/content/select-sentences.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/content/${name}`, import.meta.url), 'utf8');
 const options: SummarizeOptions = { maxWords: 60, minSentences: 2, maxSentences: 3, preferSourceDescription: true };
-const harbour = { title: 'Harbour authority approves ferry terminal', text: fixture('harbour-article.txt'), description: null, language: 'en' };
+const harbour = {
+  title: 'Harbour authority approves ferry terminal',
+  text: fixture('harbour-article.txt'),
+  description: null,
+  language: 'en',
+};
 
 describe('summarize: extractive selection rules', () => {
   const { summary, method } = summarize(harbour, options);
@@ -30,7 +41,9 @@ describe('summarize: extractive selection rules', () => {
   });
 
   it('never uses headings, bylines, datelines, credits or calls to action', () => {
-    expect(summary).not.toMatch(/Background to the dispute|Jane Harlow|PORTSMOUTH|Getty|Image copyright|Read more|Subscribe/);
+    expect(summary).not.toMatch(
+      /Background to the dispute|Jane Harlow|PORTSMOUTH|Getty|Image copyright|Read more|Subscribe/,
+    );
   });
 
   it('picks central sentences about the ferry terminal', () => {
@@ -47,7 +60,9 @@ describe('summarize: extractive selection rules', () => {
 
   it('uses the compressed lead when only that fits', () => {
     // The lead is 17 words; without its closing participle clause it is 10.
-    expect(summarize(harbour, { ...options, maxWords: 10 }).summary).toBe('The harbour authority approved a new ferry terminal on Tuesday.');
+    expect(summarize(harbour, { ...options, maxWords: 10 }).summary).toBe(
+      'The harbour authority approved a new ferry terminal on Tuesday.',
+    );
   });
 
   it('uses the shortest good sentence whole when no sentence fits', () => {
@@ -60,7 +75,18 @@ describe('summarize: extractive selection rules', () => {
 
   it('does not open with a sentence that leans on one the reader cannot see', () => {
     const sentence = (index: number, text: string, score: number, dangling = false) => ({
-      index, text, words: countWords(text), score, dangling, terms: new Set(text.toLowerCase().split(/\W+/).filter(Boolean).map((w) => `${w}${index}`)),
+      index,
+      text,
+      words: countWords(text),
+      score,
+      dangling,
+      terms: new Set(
+        text
+          .toLowerCase()
+          .split(/\W+/)
+          .filter(Boolean)
+          .map((w) => `${w}${index}`),
+      ),
     });
     const ranked = [
       sentence(0, 'The harbour board met on Tuesday.', 0.2),
@@ -89,7 +115,14 @@ describe('heading and boilerplate detection', () => {
     expect(isHeading('What happens next is unclear.')).toBe(false);
   });
   it('recognises bylines, datelines, dates and credits', () => {
-    for (const line of ['By Sam Reed', 'LONDON (Reuters) -', 'March 3, 2024', 'Photo: Alex Doe/Reuters', 'Image copyright PA Media.', 'Click here to sign up.']) {
+    for (const line of [
+      'By Sam Reed',
+      'LONDON (Reuters) -',
+      'March 3, 2024',
+      'Photo: Alex Doe/Reuters',
+      'Image copyright PA Media.',
+      'Click here to sign up.',
+    ]) {
       expect(isBoilerplateParagraph(line), line).toBe(true);
     }
     expect(isBoilerplateParagraph('By the end of the year, prices had doubled across the region.')).toBe(false);
@@ -106,30 +139,54 @@ describe('heading and boilerplate detection', () => {
   });
   it('takes "Subscribe…" for a call to action but not a sentence about subscribers', () => {
     expect(isBoilerplateSentence('Subscribe to our weekly newsletter.')).toBe(true);
-    expect(isBoilerplateSentence('Subscribers to the service will pay an extra \u00a33 a month from June.')).toBe(false);
-    expect(isBoilerplateParagraph('Subscribers to the service will pay an extra \u00a33 a month from June. Existing customers pay nothing.')).toBe(false);
+    expect(isBoilerplateSentence('Subscribers to the service will pay an extra \u00a33 a month from June.')).toBe(
+      false,
+    );
+    expect(
+      isBoilerplateParagraph(
+        'Subscribers to the service will pay an extra \u00a33 a month from June. Existing customers pay nothing.',
+      ),
+    ).toBe(false);
   });
 });
 
 describe('summarize: source description rule', () => {
-  const good = 'The harbour authority has approved a ferry terminal for 1.2 million passengers a year, settling a two-year dispute with residents over traffic in the old town.';
+  const good =
+    'The harbour authority has approved a ferry terminal for 1.2 million passengers a year, settling a two-year dispute with residents over traffic in the old town.';
 
   it('uses a real summary from the source', () => {
     expect(summarize({ ...harbour, description: good }, options)).toEqual({ summary: good, method: 'source' });
   });
 
   it('ignores it when preferSourceDescription is off', () => {
-    expect(summarize({ ...harbour, description: good }, { ...options, preferSourceDescription: false }).method).toBe('extractive');
+    expect(summarize({ ...harbour, description: good }, { ...options, preferSourceDescription: false }).method).toBe(
+      'extractive',
+    );
   });
 
   it.each([
-    ['a truncated copy of the first sentence', 'The harbour authority approved a new ferry terminal on Tuesday, ending a two-year'],
-    ['a copy of the lead with an ellipsis', 'The harbour authority approved a new ferry terminal on Tuesday, ending a two-year dispute over the…'],
-    ['truncated with [...]', 'Councillors and residents disagreed for two years about where the new ferry terminal should go [...]'],
-    ['HTML junk', '<p>The harbour authority approved a ferry terminal for 1.2 million passengers a year after a long dispute.</p>'],
+    [
+      'a truncated copy of the first sentence',
+      'The harbour authority approved a new ferry terminal on Tuesday, ending a two-year',
+    ],
+    [
+      'a copy of the lead with an ellipsis',
+      'The harbour authority approved a new ferry terminal on Tuesday, ending a two-year dispute over the…',
+    ],
+    [
+      'truncated with [...]',
+      'Councillors and residents disagreed for two years about where the new ferry terminal should go [...]',
+    ],
+    [
+      'HTML junk',
+      '<p>The harbour authority approved a ferry terminal for 1.2 million passengers a year after a long dispute.</p>',
+    ],
     ['too short', 'Ferry terminal approved.'],
     ['too long', `${good} ${good} ${good} And one more clause.`],
-    ['in another language', 'Die Hafenbehörde hat nach zwei Jahren Streit ein neues Fährterminal genehmigt, das jährlich mehr als eine Million Passagiere befördern soll.'],
+    [
+      'in another language',
+      'Die Hafenbehörde hat nach zwei Jahren Streit ein neues Fährterminal genehmigt, das jährlich mehr als eine Million Passagiere befördern soll.',
+    ],
   ])('falls back to extraction for %s', (_, description) => {
     expect(summarize({ ...harbour, description }, options).method).toBe('extractive');
   });
@@ -137,7 +194,8 @@ describe('summarize: source description rule', () => {
   it('rejects a copy of the whole first paragraph (prefix match)', () => {
     // Drop the leading byline/dateline/credit paragraphs so the article starts with its lead.
     const text = harbour.text.slice(harbour.text.indexOf('The harbour authority approved'));
-    const lead = 'The harbour authority approved a new ferry terminal on Tuesday, ending a two-year dispute over the harbour\'s future.';
+    const lead =
+      "The harbour authority approved a new ferry terminal on Tuesday, ending a two-year dispute over the harbour's future.";
     expect(summarize({ ...harbour, text, description: lead }, options).method).toBe('extractive');
   });
 });
@@ -158,7 +216,10 @@ describe('summarize: non-English fallback', () => {
 
   it('uses lead sentences cut at a sentence boundary for a Russian article', () => {
     const text = fixture('most-ru.txt');
-    const result = summarize({ title: 'Ремонт моста', text, description: null, language: null }, { ...options, maxWords: 20 });
+    const result = summarize(
+      { title: 'Ремонт моста', text, description: null, language: null },
+      { ...options, maxWords: 20 },
+    );
     expect(result.method).toBe('lead');
     const sentences = splitSentences(text);
     expect(result.summary).toBe(sentences.slice(0, 2).join(' '));
@@ -199,6 +260,8 @@ describe('name lists', () => {
   it('treats a team line-up or a list of replacements as boilerplate, not a sentence', () => {
     expect(isNameList('Okafor; Lind, Marsh, Teo, Vale; Quinn, Hart (capt); Bell, Moss, Penn.')).toBe(true);
     expect(isBoilerplateSentence('Replacements: Abbott, Brennan, Castillo, Dunne, Ellery.')).toBe(true);
-    expect(isNameList('Ministers from France, Germany, Italy, Spain and Poland met in Brussels on Monday.')).toBe(false);
+    expect(isNameList('Ministers from France, Germany, Italy, Spain and Poland met in Brussels on Monday.')).toBe(
+      false,
+    );
   });
 });

@@ -3,7 +3,10 @@ import { contentRuns, termCounts } from '../../src/content/term-counts.ts';
 
 describe('termCounts', () => {
   it('counts stemmed content words, the title twice, without stop words or bare numbers', () => {
-    const counts = termCounts({ title: 'Ferries delayed', text: 'The ferry was delayed in 2024 because of storms. Storm warnings stay.' });
+    const counts = termCounts({
+      title: 'Ferries delayed',
+      text: 'The ferry was delayed in 2024 because of storms. Storm warnings stay.',
+    });
     expect(Object.fromEntries(counts)).toEqual({ ferry: 3, delay: 3, storm: 2, warn: 1, stay: 1 });
   });
 
@@ -22,6 +25,10 @@ describe('termCounts', () => {
   });
 
   it('splits runs at sentence and paragraph ends', () => {
-    expect(contentRuns('Markets fell sharply.\n\nOil rose; gold held')).toEqual([['market', 'fell', 'sharply'], ['oil', 'rose'], ['gold', 'held']]);
+    expect(contentRuns('Markets fell sharply.\n\nOil rose; gold held')).toEqual([
+      ['market', 'fell', 'sharply'],
+      ['oil', 'rose'],
+      ['gold', 'held'],
+    ]);
   });
 });

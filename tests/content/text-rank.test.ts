@@ -3,7 +3,11 @@ import { textRank } from '../../src/content/text-rank.ts';
 
 describe('textRank', () => {
   it('scores sum to 1 and are equal for a symmetric graph', () => {
-    const scores = textRank([['ferry', 'harbour'], ['ferry', 'harbour'], ['ferry', 'harbour']]);
+    const scores = textRank([
+      ['ferry', 'harbour'],
+      ['ferry', 'harbour'],
+      ['ferry', 'harbour'],
+    ]);
     expect(scores.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
     expect(scores[0]).toBeCloseTo(scores[1]!, 10);
     expect(scores[1]).toBeCloseTo(scores[2]!, 10);

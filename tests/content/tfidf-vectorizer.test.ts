@@ -2,9 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { TfidfVectorizer } from '../../src/content/tfidf-vectorizer.ts';
 
 const docs = [
-  new Map([['goal', 3], ['match', 1]]),
-  new Map([['goal', 1], ['vote', 2]]),
-  new Map([['vote', 1], ['budget', 1]]),
+  new Map([
+    ['goal', 3],
+    ['match', 1],
+  ]),
+  new Map([
+    ['goal', 1],
+    ['vote', 2],
+  ]),
+  new Map([
+    ['vote', 1],
+    ['budget', 1],
+  ]),
 ];
 const idf = (df: number) => Math.log((1 + docs.length) / (1 + df)) + 1;
 
@@ -20,7 +29,12 @@ describe('TfidfVectorizer', () => {
 
   it('weighs (1 + ln count) * idf and normalizes to unit length', () => {
     const v = TfidfVectorizer.fit(docs, { minDf: 1 });
-    const x = v.transform(new Map([['goal', 3], ['budget', 1]]));
+    const x = v.transform(
+      new Map([
+        ['goal', 3],
+        ['budget', 1],
+      ]),
+    );
     const goal = (1 + Math.log(3)) * idf(2);
     const budget = idf(1);
     const norm = Math.hypot(goal, budget);
@@ -33,7 +47,14 @@ describe('TfidfVectorizer', () => {
   it('counts unknown terms in the length, so mostly unknown text gets a short vector', () => {
     const v = TfidfVectorizer.fit(docs, { minDf: 1 });
     const known = v.transform(new Map([['goal', 1]]));
-    const mostlyUnknown = v.transform(new Map([['goal', 1], ['sourdough', 1], ['starter', 1], ['crust', 1]]));
+    const mostlyUnknown = v.transform(
+      new Map([
+        ['goal', 1],
+        ['sourdough', 1],
+        ['starter', 1],
+        ['crust', 1],
+      ]),
+    );
     expect(known.values[0]).toBeCloseTo(1, 12);
     expect(mostlyUnknown.indices).toHaveLength(1);
     expect(mostlyUnknown.values[0]!).toBeLessThan(0.5);
@@ -42,7 +63,13 @@ describe('TfidfVectorizer', () => {
 
   it('sorts indices ascending whatever the order of the counts', () => {
     const v = TfidfVectorizer.fit(docs, { minDf: 1 });
-    const x = v.transform(new Map([['budget', 1], ['vote', 1], ['goal', 1]]));
+    const x = v.transform(
+      new Map([
+        ['budget', 1],
+        ['vote', 1],
+        ['goal', 1],
+      ]),
+    );
     expect([...x.indices]).toEqual([...x.indices].sort((a, b) => a - b));
   });
 });

@@ -42,7 +42,8 @@ describe('the address policy for untrusted URLs', () => {
       '4000::1': 'not global unicast',
     };
     for (const [address, range] of Object.entries(refused)) expect(refusedRange(address), address).toBe(range);
-    for (const address of ['2606:4700:4700::1111', '2a00:1450:4001:80b::200e']) expect(isPublicAddress(address), address).toBe(true);
+    for (const address of ['2606:4700:4700::1111', '2a00:1450:4001:80b::200e'])
+      expect(isPublicAddress(address), address).toBe(true);
   });
 
   it('judges the IPv4 address inside NAT64, 6to4, Teredo, mapped, translated and compatible forms', () => {
@@ -64,7 +65,12 @@ describe('the address policy for untrusted URLs', () => {
     };
     for (const [address, range] of Object.entries(refused)) expect(refusedRange(address), address).toBe(range);
     // A DNS64 network gives every IPv4-only site a NAT64 address: a public one passes.
-    for (const address of ['64:ff9b::808:808', '2002:808:808::1', '::ffff:8.8.8.8', '2001:0:4136:e378:8000:63bf:f7f7:f7f7']) {
+    for (const address of [
+      '64:ff9b::808:808',
+      '2002:808:808::1',
+      '::ffff:8.8.8.8',
+      '2001:0:4136:e378:8000:63bf:f7f7:f7f7',
+    ]) {
       expect(refusedRange(address), address).toBeNull();
     }
   });

@@ -88,7 +88,9 @@ describe('the guarded HTTP client', () => {
       for (const [name, address] of Object.entries(names)) {
         const error = await failure(client.get(`http://${name}:${port}/x`, { untrusted: true }));
         expect(error.code, name).toBe('SOURCE_UNSAFE');
-        expect(error.message, name).toContain(`${name} resolves to ${address}, which is not a public address (${refusedRange(address)})`);
+        expect(error.message, name).toContain(
+          `${name} resolves to ${address}, which is not a public address (${refusedRange(address)})`,
+        );
       }
     });
     expect(asked).toEqual(Object.keys(names));
@@ -100,7 +102,9 @@ describe('the guarded HTTP client', () => {
       { address: '64:ff9b::a00:7', family: 6 },
     ];
     await withClient(createHttpClient(limits, { lookup }), async (client) => {
-      expect((await failure(client.get('http://mixed.test/page', { untrusted: true }))).message).toContain('64:ff9b::a00:7, which is not a public address (NAT64 of private)');
+      expect((await failure(client.get('http://mixed.test/page', { untrusted: true }))).message).toContain(
+        '64:ff9b::a00:7, which is not a public address (NAT64 of private)',
+      );
       for (const literal of ['[64:ff9b::7f00:1]', '[::ffff:7f00:1]', '[2002:7f00:1::1]', '127.0.0.1']) {
         const error = await failure(client.get(`http://${literal}:${port}/literal`, { untrusted: true }));
         expect(error.code, literal).toBe('SOURCE_UNSAFE');
@@ -111,18 +115,27 @@ describe('the guarded HTTP client', () => {
 
   it('checks every redirect hop: a public site redirecting to a loopback address is refused', async () => {
     // site.test stands in for a public site: the test's policy lets it through by name.
-    const lookup: LookupAll = async (hostname) => (hostname === 'site.test' ? [{ address: '127.0.0.1', family: 4 }] : lookupAll(hostname));
+    const lookup: LookupAll = async (hostname) =>
+      hostname === 'site.test' ? [{ address: '127.0.0.1', family: 4 }] : lookupAll(hostname);
     const policy = (address: string, hostname: string) => (hostname === 'site.test' ? null : refusedRange(address));
     await withClient(createHttpClient(limits, { lookup, policy }), async (client) => {
       const allowed = await client.get(`http://site.test:${port}/public`, { untrusted: true });
       expect(Buffer.from(allowed.bytes).toString()).toBe('served /public');
-      for (const target of [`http://localhost:${port}/secret`, `http://[::ffff:7f00:1]:${port}/secret`, `http://127.0.0.1:${port}/secret`]) {
-        const error = await failure(client.get(`http://site.test:${port}/redirect/${encodeURIComponent(target)}`, { untrusted: true }));
+      for (const target of [
+        `http://localhost:${port}/secret`,
+        `http://[::ffff:7f00:1]:${port}/secret`,
+        `http://127.0.0.1:${port}/secret`,
+      ]) {
+        const error = await failure(
+          client.get(`http://site.test:${port}/redirect/${encodeURIComponent(target)}`, { untrusted: true }),
+        );
         expect(error.code, target).toBe('SOURCE_UNSAFE');
         expect(error.message, target).toContain(`refused to fetch ${new URL(target).href}`);
       }
       // The operator's own URL may be redirected anywhere.
-      const configured = await client.get(`http://site.test:${port}/redirect/${encodeURIComponent(`http://localhost:${port}/secret`)}`);
+      const configured = await client.get(
+        `http://site.test:${port}/redirect/${encodeURIComponent(`http://localhost:${port}/secret`)}`,
+      );
       expect(Buffer.from(configured.bytes).toString()).toBe('served /secret');
     });
     expect(hits['/secret']).toBe(1);

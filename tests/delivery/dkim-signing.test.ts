@@ -41,17 +41,45 @@ const tempDir = useTempDir('dkim-');
 async function signedThroughSmtp(expiresMs?: number): Promise<Buffer> {
   const sink = await startSmtpSink();
   const transport = new SmtpTransport({
-    url: sink.url, maxConnections: 1, maxMessages: 10, rateLimit: 1000, tls: { rejectUnauthorized: false },
-    connectionTimeoutMs: 5000, greetingTimeoutMs: 5000, socketTimeoutMs: 5000, clock,
-    dkim: { domain: 'digest.example.test', selector: 'tid1', privateKey: pem, ...(expiresMs === undefined ? {} : { expiresMs }) },
+    url: sink.url,
+    maxConnections: 1,
+    maxMessages: 10,
+    rateLimit: 1000,
+    tls: { rejectUnauthorized: false },
+    connectionTimeoutMs: 5000,
+    greetingTimeoutMs: 5000,
+    socketTimeoutMs: 5000,
+    clock,
+    dkim: {
+      domain: 'digest.example.test',
+      selector: 'tid1',
+      privateKey: pem,
+      ...(expiresMs === undefined ? {} : { expiresMs }),
+    },
   });
-  cleanups.push(() => sink.close(), () => transport.close());
-  const build = createMessageBuilder({ from: '"Morning Digest" <news@digest.example.test>', newsletterId: 'morning', newsletterTitle: 'Morning Digest', clock });
-  const urls = buildSubscriberUrls('https://news.example.test/', { unsubscribe: 'aaa.bbb', preferences: 'ccc.ddd' }, EDITION);
-  await transport.send(build({
-    editionId: EDITION, recipient: { id: 3, email: 'reader@example.test', name: 'Réader' },
-    content: { subject: 'Grüße   von  heute', html: '<p>a  b </p>\n\n', text: 'a \t b\n\n\n' }, urls,
-  }));
+  cleanups.push(
+    () => sink.close(),
+    () => transport.close(),
+  );
+  const build = createMessageBuilder({
+    from: '"Morning Digest" <news@digest.example.test>',
+    newsletterId: 'morning',
+    newsletterTitle: 'Morning Digest',
+    clock,
+  });
+  const urls = buildSubscriberUrls(
+    'https://news.example.test/',
+    { unsubscribe: 'aaa.bbb', preferences: 'ccc.ddd' },
+    EDITION,
+  );
+  await transport.send(
+    build({
+      editionId: EDITION,
+      recipient: { id: 3, email: 'reader@example.test', name: 'Réader' },
+      content: { subject: 'Grüße   von  heute', html: '<p>a  b </p>\n\n', text: 'a \t b\n\n\n' },
+      urls,
+    }),
+  );
   return sink.messages[0]!.raw;
 }
 
@@ -62,10 +90,16 @@ describe('DKIM signing', () => {
     expect(result.status.result).toBe('pass');
     expect(result.signTime).toBe(new Date(signedAt * 1000).toISOString());
     expect(result.expiresAfter).toBe(new Date((signedAt + 7 * 86400) * 1000).toISOString());
-    const header = raw.toString('latin1').split('\r\n\r\n')[0]!.replace(/\r\n[ \t]/g, ' ');
+    const header = raw
+      .toString('latin1')
+      .split('\r\n\r\n')[0]!
+      .replace(/\r\n[ \t]/g, ' ');
     const h = /\bh=([^;]+);/.exec(header)![1]!.replace(/\s+/g, '').split(':');
-    for (const name of ['from', 'to', 'subject', 'list-unsubscribe']) expect(h.filter((n) => n === name)).toHaveLength(2);
-    expect(h).toEqual(expect.arrayContaining(['feedback-id', 'precedence', 'list-id', 'list-unsubscribe-post', 'date', 'message-id']));
+    for (const name of ['from', 'to', 'subject', 'list-unsubscribe'])
+      expect(h.filter((n) => n === name)).toHaveLength(2);
+    expect(h).toEqual(
+      expect.arrayContaining(['feedback-id', 'precedence', 'list-id', 'list-unsubscribe-post', 'date', 'message-id']),
+    );
   });
 
   it('breaks when a second From or Subject is added in transit (over-signing at work)', async () => {
@@ -89,7 +123,9 @@ describe('DKIM signing', () => {
   });
 
   it('warns at start about a key under 2048 bits, and refuses a key that is not RSA', () => {
-    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     const dir = tempDir();
     const keyFile = path.join(dir, 'weak.pem');
     writeFileSync(keyFile, weak);
@@ -98,8 +134,17 @@ describe('DKIM signing', () => {
     destination.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
     const logger = createLogger({ level: 'warn', destination });
     const config = {
-      type: 'smtp' as const, url: 'smtp://127.0.0.1:1', client: 'builtin' as const, maxConnections: 1, maxMessages: 1, rateLimit: 1, tls: { rejectUnauthorized: true },
-      dkim: { domain: 'digest.example.test', selector: 'tid1', keyFile, expiry: 86_400_000 }, connectionTimeout: 1000, greetingTimeout: 1000, socketTimeout: 1000,
+      type: 'smtp' as const,
+      url: 'smtp://127.0.0.1:1',
+      client: 'builtin' as const,
+      maxConnections: 1,
+      maxMessages: 1,
+      rateLimit: 1,
+      tls: { rejectUnauthorized: true },
+      dkim: { domain: 'digest.example.test', selector: 'tid1', keyFile, expiry: 86_400_000 },
+      connectionTimeout: 1000,
+      greetingTimeout: 1000,
+      socketTimeout: 1000,
     };
     const transport = createMailTransport(config, dir, { clock, logger });
     cleanups.push(() => transport.close());

@@ -7,7 +7,10 @@ const wire = (message: string) => Buffer.concat(dotStuff(Buffer.from(message, 'l
 function unstuff(data: string): string {
   expect(data.endsWith('\r\n.\r\n') || data === '.\r\n').toBe(true);
   const body = data === '.\r\n' ? '' : data.slice(0, -3);
-  return body.split('\r\n').map((line) => (line.startsWith('.') ? line.slice(1) : line)).join('\r\n');
+  return body
+    .split('\r\n')
+    .map((line) => (line.startsWith('.') ? line.slice(1) : line))
+    .join('\r\n');
 }
 
 describe('dotStuff', () => {

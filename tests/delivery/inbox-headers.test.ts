@@ -1,7 +1,11 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFixedClock } from '../../src/core/clock.ts';
-import { createMessageBuilder, formatFeedbackId, type MessageBuilderOptions } from '../../src/delivery/message-builder.ts';
+import {
+  createMessageBuilder,
+  formatFeedbackId,
+  type MessageBuilderOptions,
+} from '../../src/delivery/message-builder.ts';
 import { SmtpTransport } from '../../src/delivery/smtp-transport.ts';
 import { buildSubscriberUrls } from '../../src/delivery/subscriber-token.ts';
 import { buildConfirmationMessage } from '../../src/app/subscribers/confirmation-message.ts';
@@ -9,7 +13,11 @@ import { EDITION } from './support/engine-fixture.ts';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
 
 const clock = createFixedClock('2026-11-28T06:30:05Z');
-const urls = buildSubscriberUrls('https://news.example.test/', { unsubscribe: 'aaa.bbb', preferences: 'ccc.ddd' }, EDITION);
+const urls = buildSubscriberUrls(
+  'https://news.example.test/',
+  { unsubscribe: 'aaa.bbb', preferences: 'ccc.ddd' },
+  EDITION,
+);
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
@@ -18,23 +26,40 @@ afterEach(async () => {
 async function openSink(): Promise<{ sink: SmtpSink; transport: SmtpTransport }> {
   const sink = await startSmtpSink();
   const transport = new SmtpTransport({
-    url: sink.url, maxConnections: 1, maxMessages: 10, rateLimit: 1000, tls: { rejectUnauthorized: false },
-    connectionTimeoutMs: 5000, greetingTimeoutMs: 5000, socketTimeoutMs: 5000,
+    url: sink.url,
+    maxConnections: 1,
+    maxMessages: 10,
+    rateLimit: 1000,
+    tls: { rejectUnauthorized: false },
+    connectionTimeoutMs: 5000,
+    greetingTimeoutMs: 5000,
+    socketTimeoutMs: 5000,
   });
-  cleanups.push(() => sink.close(), () => transport.close());
+  cleanups.push(
+    () => sink.close(),
+    () => transport.close(),
+  );
   return { sink, transport };
 }
 
 async function sendThrough(options: Partial<MessageBuilderOptions>): Promise<ParsedMail> {
   const { sink, transport } = await openSink();
   const build = createMessageBuilder({
-    from: '"Morning Digest" <news@digest.example.test>', newsletterId: 'morning', newsletterTitle: 'Morning Digest',
-    unsubscribeMailto: 'unsubscribe@digest.example.test', clock, ...options,
+    from: '"Morning Digest" <news@digest.example.test>',
+    newsletterId: 'morning',
+    newsletterTitle: 'Morning Digest',
+    unsubscribeMailto: 'unsubscribe@digest.example.test',
+    clock,
+    ...options,
   });
-  await transport.send(build({
-    editionId: EDITION, recipient: { id: 7, email: 'reader@example.test', name: 'Reader' },
-    content: { subject: 'Today', html: '<p>x</p>', text: 'x' }, urls,
-  }));
+  await transport.send(
+    build({
+      editionId: EDITION,
+      recipient: { id: 7, email: 'reader@example.test', name: 'Reader' },
+      content: { subject: 'Today', html: '<p>x</p>', text: 'x' },
+      urls,
+    }),
+  );
   expect(sink.messages).toHaveLength(1);
   return simpleParser(sink.messages[0]!.raw);
 }
@@ -68,10 +93,16 @@ describe('inbox headers, read back from a real SMTP server', () => {
 
   it('marks a signup confirmation auto-generated', async () => {
     const { sink, transport } = await openSink();
-    await transport.send(buildConfirmationMessage({
-      kind: 'confirm', newsletter: { id: 'morning', title: 'Morning Digest', from: 'news@digest.example.test', replyTo: undefined },
-      to: { email: 'new@example.test', name: null }, locale: 'en', confirmUrl: 'https://news.example.test/c/x', at: clock.now(),
-    }));
+    await transport.send(
+      buildConfirmationMessage({
+        kind: 'confirm',
+        newsletter: { id: 'morning', title: 'Morning Digest', from: 'news@digest.example.test', replyTo: undefined },
+        to: { email: 'new@example.test', name: null },
+        locale: 'en',
+        confirmUrl: 'https://news.example.test/c/x',
+        at: clock.now(),
+      }),
+    );
     const mail = await simpleParser(sink.messages[0]!.raw);
     expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
     expect(mail.headers.has('precedence')).toBe(false);

@@ -20,7 +20,10 @@ const build = createMessageBuilder({
 
 function headerNames(raw: string): string[] {
   const head = raw.split('\r\n\r\n')[0]!;
-  return head.split('\r\n').filter((line) => !/^[ \t]/.test(line)).map((line) => line.slice(0, line.indexOf(':')));
+  return head
+    .split('\r\n')
+    .filter((line) => !/^[ \t]/.test(line))
+    .map((line) => line.slice(0, line.indexOf(':')));
 }
 
 describe('createMessageBuilder', () => {
@@ -34,7 +37,18 @@ describe('createMessageBuilder', () => {
     const raw = message.raw.toString('latin1');
     const names = headerNames(raw);
     expect(names).toEqual([
-      'From', 'List-Id', 'List-Unsubscribe-Post', 'Precedence', 'MIME-Version', 'To', 'Subject', 'Date', 'Message-ID', 'List-Unsubscribe', 'Feedback-ID', 'Content-Type',
+      'From',
+      'List-Id',
+      'List-Unsubscribe-Post',
+      'Precedence',
+      'MIME-Version',
+      'To',
+      'Subject',
+      'Date',
+      'Message-ID',
+      'List-Unsubscribe',
+      'Feedback-ID',
+      'Content-Type',
     ]);
     expect(raw).not.toMatch(/^(Bcc|X-Injected|X-Evil):/im);
     const mail = await simpleParser(message.raw);
@@ -47,7 +61,7 @@ describe('createMessageBuilder', () => {
   it('encodes non-ASCII names and subjects, caps the subject, and dates in RFC 5322 form', async () => {
     const message = build({
       editionId: EDITION,
-      recipient: { id: 1, email: 'zoe@example.test', name: 'Zoë «Ü» O\'Brien, Jr.' },
+      recipient: { id: 1, email: 'zoe@example.test', name: "Zoë «Ü» O'Brien, Jr." },
       content: { subject: `Ünïcödé headlines — ${'x'.repeat(80)}`, html: '<p>é</p>', text: 'é' },
       urls,
     });
@@ -57,7 +71,7 @@ describe('createMessageBuilder', () => {
     for (const line of raw.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
     const mail = await simpleParser(message.raw);
     const to = mail.to && !Array.isArray(mail.to) ? mail.to.value[0] : undefined;
-    expect(to).toEqual({ address: 'zoe@example.test', name: 'Zoë «Ü» O\'Brien, Jr.' });
+    expect(to).toEqual({ address: 'zoe@example.test', name: "Zoë «Ü» O'Brien, Jr." });
     expect(Array.from(mail.subject!)).toHaveLength(40);
     expect(mail.subject!.endsWith('…')).toBe(true);
     expect(mail.html).toContain('<p>é</p>');
@@ -66,7 +80,14 @@ describe('createMessageBuilder', () => {
   it('gives every message a unique Message-ID on the sender domain', () => {
     const ids = new Set<string>();
     for (let i = 0; i < 200; i++) {
-      ids.add(build({ editionId: EDITION, recipient: { id: 1, email: 'a@example.test', name: null }, content: { subject: 's', html: 'h', text: 't' }, urls }).messageId);
+      ids.add(
+        build({
+          editionId: EDITION,
+          recipient: { id: 1, email: 'a@example.test', name: null },
+          content: { subject: 's', html: 'h', text: 't' },
+          urls,
+        }).messageId,
+      );
     }
     expect(ids.size).toBe(200);
     expect([...ids].every((id) => id.endsWith('@digest.example.test>'))).toBe(true);
@@ -74,7 +95,12 @@ describe('createMessageBuilder', () => {
 
   it('refuses an unusable address with a clear error', () => {
     expect(() =>
-      build({ editionId: EDITION, recipient: { id: 4, email: 'a@b@c', name: null }, content: { subject: 's', html: 'h', text: 't' }, urls }),
+      build({
+        editionId: EDITION,
+        recipient: { id: 4, email: 'a@b@c', name: null },
+        content: { subject: 's', html: 'h', text: 't' },
+        urls,
+      }),
     ).toThrow(/subscriber 4: not a usable e-mail address/);
   });
 });
@@ -83,7 +109,12 @@ describe('OutboxTransport', () => {
   it('writes one parseable .eml per message into a folder per edition, with no temp files left', async () => {
     const { dir } = tempLedger();
     const outbox = new OutboxTransport(path.join(dir, 'outbox'));
-    const message = build({ editionId: EDITION, recipient: { id: 3, email: 'c@example.test', name: 'C' }, content: { subject: 'Hi', html: '<b>hi</b>', text: 'hi' }, urls });
+    const message = build({
+      editionId: EDITION,
+      recipient: { id: 3, email: 'c@example.test', name: 'C' },
+      content: { subject: 'Hi', html: '<b>hi</b>', text: 'hi' },
+      urls,
+    });
     const receipt = await outbox.send(message);
     const folder = path.join(dir, 'outbox', editionFolderName(EDITION));
     expect(editionFolderName(EDITION)).toBe('morning_2026-11-28T07-00-00+01-00');
@@ -98,11 +129,22 @@ describe('OutboxTransport', () => {
 
   it('offers the mailto unsubscribe only with a signed token in the subject, and List-Archive for a public archive', async () => {
     const withMailto = createMessageBuilder({
-      from: 'news@digest.example.test', newsletterId: 'morning', newsletterTitle: 'Morning Digest', clock,
-      unsubscribeMailto: 'mailto:leave@digest.example.test', archiveUrl: 'https://news.example.test/archive/morning\r\nX-Evil: 1',
+      from: 'news@digest.example.test',
+      newsletterId: 'morning',
+      newsletterTitle: 'Morning Digest',
+      clock,
+      unsubscribeMailto: 'mailto:leave@digest.example.test',
+      archiveUrl: 'https://news.example.test/archive/morning\r\nX-Evil: 1',
     });
-    const input = { editionId: EDITION, recipient: { id: 9, email: 'ann@example.test', name: null }, content: { subject: 's', html: '<p>x</p>', text: 'x' } };
-    const signed = withMailto({ ...input, urls: { ...urls, unsubscribeToken: 'cGF5bG9hZA.c2lnbmF0dXJl' } }).raw.toString('latin1');
+    const input = {
+      editionId: EDITION,
+      recipient: { id: 9, email: 'ann@example.test', name: null },
+      content: { subject: 's', html: '<p>x</p>', text: 'x' },
+    };
+    const signed = withMailto({
+      ...input,
+      urls: { ...urls, unsubscribeToken: 'cGF5bG9hZA.c2lnbmF0dXJl' },
+    }).raw.toString('latin1');
     expect(signed).toContain('<mailto:leave@digest.example.test?subject=unsubscribe-cGF5bG9hZA.c2lnbmF0dXJl>');
     expect(signed).toContain('List-Archive: <https://news.example.test/archive/morning%20X-Evil:%201>');
     expect(signed).not.toMatch(/^X-Evil:/m);
@@ -113,6 +155,8 @@ describe('OutboxTransport', () => {
       expect(raw).not.toMatch(/^Bcc:/m);
     }
     const mail = await simpleParser(Buffer.from(signed, 'latin1'));
-    expect((mail.headers.get('list') as { unsubscribe?: { mail?: string } }).unsubscribe?.mail).toBe('leave@digest.example.test?subject=unsubscribe-cGF5bG9hZA.c2lnbmF0dXJl');
+    expect((mail.headers.get('list') as { unsubscribe?: { mail?: string } }).unsubscribe?.mail).toBe(
+      'leave@digest.example.test?subject=unsubscribe-cGF5bG9hZA.c2lnbmF0dXJl',
+    );
   });
 });

@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/delivery/ledger.ts';
-import { applyOutcomeJournal, FileOutcomeJournal, journalPathFor, readJournal } from '../../src/delivery/outcome-journal.ts';
+import {
+  applyOutcomeJournal,
+  FileOutcomeJournal,
+  journalPathFor,
+  readJournal,
+} from '../../src/delivery/outcome-journal.ts';
 import { sendEdition } from '../../src/delivery/send-edition.ts';
 import { SmtpTransport } from '../../src/delivery/smtp-transport.ts';
 import { openDatabase } from '../../src/store/sqlite/open-database.ts';
@@ -37,10 +42,19 @@ function withFullDisk(ledger: Ledger, failures: number): Ledger & { failedCalls:
 async function sinkAndTransport(): Promise<{ sink: SmtpSink; transport: SmtpTransport }> {
   const sink = await startSmtpSink();
   const transport = new SmtpTransport({
-    url: sink.url, maxConnections: 3, maxMessages: 50, rateLimit: 1000, tls: { rejectUnauthorized: false },
-    connectionTimeoutMs: 2000, greetingTimeoutMs: 2000, socketTimeoutMs: 2000,
+    url: sink.url,
+    maxConnections: 3,
+    maxMessages: 50,
+    rateLimit: 1000,
+    tls: { rejectUnauthorized: false },
+    connectionTimeoutMs: 2000,
+    greetingTimeoutMs: 2000,
+    socketTimeoutMs: 2000,
   });
-  cleanups.push(() => sink.close(), () => transport.close());
+  cleanups.push(
+    () => sink.close(),
+    () => transport.close(),
+  );
   return { sink, transport };
 }
 
@@ -69,7 +83,10 @@ describe('a 250 the store cannot record', () => {
     const { ledger, file } = tempLedger();
     const journal = new FileOutcomeJournal(journalPathFor(file));
     const recipients = makeRecipients(30);
-    const result = await sendEdition(buildDeps(withFullDisk(ledger, Infinity), transport, recipients, { journal }), baseOptions());
+    const result = await sendEdition(
+      buildDeps(withFullDisk(ledger, Infinity), transport, recipients, { journal }),
+      baseOptions(),
+    );
 
     // The run stopped at the first unrecordable 250 (plus what was in flight), with a summary, not a throw.
     expect(result.fatal).toMatchObject({ code: 'STORE_FAILED' });
@@ -81,7 +98,11 @@ describe('a 250 the store cannot record', () => {
     expect(sink.messages).toHaveLength(result.journaled);
     const entries = readJournal(journal.location);
     expect(entries).toHaveLength(result.journaled);
-    expect(entries[0]).toMatchObject({ kind: 'accepted', editionId: EDITION, record: { response: expect.stringMatching(/^250/) } });
+    expect(entries[0]).toMatchObject({
+      kind: 'accepted',
+      editionId: EDITION,
+      record: { response: expect.stringMatching(/^250/) },
+    });
     expect(await ledger.counts(EDITION)).toMatchObject({ sending: result.journaled, accepted: 0 });
 
     // The next run on the real SQLite file: apply the journal first, then send the rest.
@@ -101,8 +122,13 @@ describe('a 250 the store cannot record', () => {
   it('without a usable journal leaves the row ambiguous, named in the result', async () => {
     const { transport } = await sinkAndTransport();
     const { ledger } = tempLedger();
-    const journal = new FileOutcomeJournal(path.join(mkdtempSync(path.join(os.tmpdir(), 'tidings-')), 'missing', 'journal.jsonl'));
-    const result = await sendEdition(buildDeps(withFullDisk(ledger, Infinity), transport, makeRecipients(5), { journal }), baseOptions({ maxConnections: 1 }));
+    const journal = new FileOutcomeJournal(
+      path.join(mkdtempSync(path.join(os.tmpdir(), 'tidings-')), 'missing', 'journal.jsonl'),
+    );
+    const result = await sendEdition(
+      buildDeps(withFullDisk(ledger, Infinity), transport, makeRecipients(5), { journal }),
+      baseOptions({ maxConnections: 1 }),
+    );
     expect(result).toMatchObject({ accepted: 0, journaled: 0, fatal: { code: 'STORE_FAILED' } });
     expect(result.ambiguous.map((row) => row.subscriberId)).toEqual([1]);
     expect(await ledger.counts(EDITION)).toMatchObject({ sending: 1, pending: 4 });
@@ -114,11 +140,16 @@ describe('a 250 the store cannot record', () => {
     await ledger.ensurePending(EDITION, [1]);
     await ledger.claim(EDITION, 1, new Date('2026-11-28T06:00:00Z'));
     await journal.append({
-      kind: 'accepted', editionId: EDITION, subscriberId: 1, at: '2026-11-28T06:00:01.000Z',
+      kind: 'accepted',
+      editionId: EDITION,
+      subscriberId: 1,
+      at: '2026-11-28T06:00:01.000Z',
       record: { messageId: '<m1@x>', response: '250 ok', segment: 's', articleIds: ['a1'] },
     });
     appendFileSync(journal.location, '{"kind":"acc'); // a crash mid-append: never acknowledged
-    await expect(applyOutcomeJournal(journal.location, withFullDisk(ledger, Infinity))).rejects.toMatchObject({ code: 'STORE_FAILED' });
+    await expect(applyOutcomeJournal(journal.location, withFullDisk(ledger, Infinity))).rejects.toMatchObject({
+      code: 'STORE_FAILED',
+    });
     expect(existsSync(`${journal.location}.applying`)).toBe(true);
     expect(await applyOutcomeJournal(journal.location, ledger)).toBe(1);
     expect(await ledger.list(EDITION)).toMatchObject([{ status: 'accepted', messageId: '<m1@x>' }]);

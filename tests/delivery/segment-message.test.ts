@@ -64,7 +64,11 @@ const readers = [
 ];
 
 function inputFor(segment: RenderedSegment, reader: (typeof readers)[number]): SegmentMessageInput {
-  const base = buildSubscriberUrls('https://news.example.test/', { unsubscribe: `u${reader.id}.sig`, preferences: `p${reader.id}.sig` }, EDITION);
+  const base = buildSubscriberUrls(
+    'https://news.example.test/',
+    { unsubscribe: `u${reader.id}.sig`, preferences: `p${reader.id}.sig` },
+    EDITION,
+  );
   // A long view URL with a query of dots and equals signs.
   const urls = { ...base, viewUrl: `${base.viewUrl}?ref=${'a.b=c&'.repeat(30)}é` };
   return {
@@ -72,8 +76,12 @@ function inputFor(segment: RenderedSegment, reader: (typeof readers)[number]): S
     recipient: { id: reader.id, email: reader.email, name: reader.name },
     segment,
     tokens: {
-      name: reader.name ?? '', first_name: reader.firstName ?? '', email: reader.email,
-      unsubscribe_url: urls.unsubscribeUrl, preferences_url: urls.preferencesUrl, view_url: urls.viewUrl,
+      name: reader.name ?? '',
+      first_name: reader.firstName ?? '',
+      email: reader.email,
+      unsubscribe_url: urls.unsubscribeUrl,
+      preferences_url: urls.preferencesUrl,
+      view_url: urls.viewUrl,
     },
     urls,
   };
@@ -83,14 +91,22 @@ function inputFor(segment: RenderedSegment, reader: (typeof readers)[number]): S
 function buildWhole(input: SegmentMessageInput) {
   counter = 0;
   const content = personalize(input.segment, input.tokens);
-  return createMessageBuilder(options)({ editionId: input.editionId, recipient: input.recipient, content, urls: input.urls });
+  return createMessageBuilder(options)({
+    editionId: input.editionId,
+    recipient: input.recipient,
+    content,
+    urls: input.urls,
+  });
 }
 
 const headerValues = (mail: ParsedMail) =>
-  mail.headerLines.filter((h) => !['content-type', 'message-id'].includes(h.key)).map((h) => h.line.replace(/\r?\n[ \t]+/g, ' '));
+  mail.headerLines
+    .filter((h) => !['content-type', 'message-id'].includes(h.key))
+    .map((h) => h.line.replace(/\r?\n[ \t]+/g, ' '));
 
 function checkLines(raw: Buffer): void {
-  for (const line of raw.toString('latin1').split('\r\n')) expect(Buffer.byteLength(line, 'latin1')).toBeLessThanOrEqual(998);
+  for (const line of raw.toString('latin1').split('\r\n'))
+    expect(Buffer.byteLength(line, 'latin1')).toBeLessThanOrEqual(998);
   // No bare CR or LF anywhere.
   expect(raw.toString('latin1').replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
 }
@@ -129,19 +145,32 @@ describe('createSegmentMessageBuilder', () => {
         expect(spliced.subject).toBe(whole.subject);
         expect(headerValues(spliced)).toEqual(headerValues(whole));
         if (!allow8bit) expect(/^[\x00-\x7f]*$/.test(message.raw.toString('latin1'))).toBe(true);
-        const encodings = [...message.raw.toString('latin1').matchAll(/Content-Transfer-Encoding: (\S+)/g)].map((m) => m[1]);
+        const encodings = [...message.raw.toString('latin1').matchAll(/Content-Transfer-Encoding: (\S+)/g)].map(
+          (m) => m[1],
+        );
         // HTML on one line longer than 998 octets can only go quoted-printable; in lines it goes as it is when allowed.
-        expect(encodings).toEqual([allow8bit ? '8bit' : 'quoted-printable', htmlOneLine || !allow8bit ? 'quoted-printable' : '8bit']);
+        expect(encodings).toEqual([
+          allow8bit ? '8bit' : 'quoted-printable',
+          htmlOneLine || !allow8bit ? 'quoted-printable' : '8bit',
+        ]);
         expect(message.eightBit).toBe(allow8bit);
       }
     });
   }
 
   it('sends a plain-ASCII segment as 7bit even to a server without 8BITMIME', async () => {
-    const segment: RenderedSegment = { subject: 'Hi', preheader: '', html: '<p>Hello %%{name}%%</p>', text: 'Hello %%{name}%%\n', droppedArticleIds: [] };
+    const segment: RenderedSegment = {
+      subject: 'Hi',
+      preheader: '',
+      html: '<p>Hello %%{name}%%</p>',
+      text: 'Hello %%{name}%%\n',
+      droppedArticleIds: [],
+    };
     const build = createSegmentMessageBuilder({ ...options, allow8bit: () => false });
     const ascii = build(inputFor(segment, readers[0]!));
-    expect(ascii.raw.toString('latin1')).toContain('Content-Transfer-Encoding: 7bit\r\n\r\nHello Ada Lovelace\r\n\r\n--');
+    expect(ascii.raw.toString('latin1')).toContain(
+      'Content-Transfer-Encoding: 7bit\r\n\r\nHello Ada Lovelace\r\n\r\n--',
+    );
     expect(ascii.eightBit).toBe(false);
     // A non-ASCII name makes the part quoted-printable: the message stays 7-bit.
     const accented = build(inputFor(segment, readers[1]!));
@@ -195,8 +224,15 @@ describe('spliced messages through SMTP with DKIM', () => {
     it(`arrive whole and DKIM-verify (server ${hide ? 'without' : 'with'} 8BITMIME)`, async () => {
       const { url, received } = await startServer(hide);
       const transport = new SmtpTransport({
-        url, maxConnections: 1, maxMessages: 100, rateLimit: 1000, tls: { rejectUnauthorized: false },
-        connectionTimeoutMs: 5000, greetingTimeoutMs: 5000, socketTimeoutMs: 5000, clock,
+        url,
+        maxConnections: 1,
+        maxMessages: 100,
+        rateLimit: 1000,
+        tls: { rejectUnauthorized: false },
+        connectionTimeoutMs: 5000,
+        greetingTimeoutMs: 5000,
+        socketTimeoutMs: 5000,
+        clock,
         dkim: { domain: 'digest.example.test', selector: 'tid1', privateKey: pem },
       });
       cleanups.push(() => transport.close());
@@ -214,7 +250,10 @@ describe('spliced messages through SMTP with DKIM', () => {
       expect(received.map((r) => r.bodyType)).toEqual(readers.map((_, i) => (!hide && i > 0 ? '8bitmime' : '7bit')));
       for (const [i, { raw }] of received.entries()) {
         if (hide) expect(/^[\x00-\x7f]*$/.test(raw.toString('latin1'))).toBe(true);
-        const result = (await dkimVerify(raw, { resolver, curTime: new Date('2026-11-28T07:00:00Z') } as never)) as unknown as {
+        const result = (await dkimVerify(raw, {
+          resolver,
+          curTime: new Date('2026-11-28T07:00:00Z'),
+        } as never)) as unknown as {
           results: { status: { result: string } }[];
         };
         expect(result.results.map((r) => r.status.result)).toEqual(['pass']);

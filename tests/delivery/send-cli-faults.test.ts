@@ -5,7 +5,12 @@ import Database from 'better-sqlite3';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { createCliWorkspace } from './support/cli-workspace.ts';
 import { spawnCli } from './support/spawn-cli.ts';
-import { startFaultySmtpServer, type FaultContext, type FaultySmtpServer, type MessageFault } from './support/faulty-smtp-server.ts';
+import {
+  startFaultySmtpServer,
+  type FaultContext,
+  type FaultySmtpServer,
+  type MessageFault,
+} from './support/faulty-smtp-server.ts';
 
 const NOW = '2026-11-28T07:00:00.000Z';
 
@@ -36,8 +41,14 @@ describe('tidings send against a server that loses replies after the final dot',
   it('reports every lost reply as ambiguous, never sends twice, loses nobody, and exits 1 with the rerun hint', async () => {
     const list = readers(300);
     // About 5%: every 20th reader's first reply after the final dot is lost (the server keeps the message).
-    const server = await faultyServer(({ to, attempt }) => (readerNumber(to[0]!) % 20 === 7 && attempt === 1 ? 'drop-after-dot' : 'accept'));
-    const ws = createCliWorkspace(tempDir(), { subscribers: list, maxConnections: 4, transport: { socketTimeout: '2s' } });
+    const server = await faultyServer(({ to, attempt }) =>
+      readerNumber(to[0]!) % 20 === 7 && attempt === 1 ? 'drop-after-dot' : 'accept',
+    );
+    const ws = createCliWorkspace(tempDir(), {
+      subscribers: list,
+      maxConnections: 4,
+      transport: { socketTimeout: '2s' },
+    });
     ws.addArticles(NOW);
     const cli = (args: string[]) => ws.cli(args, { smtpUrl: server.url, now: NOW });
     expect((await cli(['ingest'])).code).toBe(0);
@@ -46,10 +57,14 @@ describe('tidings send against a server that loses replies after the final dot',
     const sent = await cli(['send', 'daily', '--at', NOW]);
     expect(sent.code, sent.out + sent.err).toBe(1);
     expect(sent.out).toContain('285 accepted');
-    expect(sent.out).toMatch(/15 ambiguous deliveries \(the server may have accepted them; 15 left by this run, with no reply after the end of DATA\): reader7@/);
+    expect(sent.out).toMatch(
+      /15 ambiguous deliveries \(the server may have accepted them; 15 left by this run, with no reply after the end of DATA\): reader7@/,
+    );
     expect(sent.out).toContain(`send daily --at 2026-11-28T07:00:00+00:00 --resend-ambiguous`);
 
-    const { deliveries } = JSON.parse((await cli(['deliveries', 'daily/2026-11-28T07:00', '--json'])).out) as { deliveries: Row[] };
+    const { deliveries } = JSON.parse((await cli(['deliveries', 'daily/2026-11-28T07:00', '--json'])).out) as {
+      deliveries: Row[];
+    };
     expect(deliveries).toHaveLength(300);
     let ambiguous = 0;
     for (const row of deliveries) {
@@ -77,7 +92,10 @@ describe('tidings send against a server that loses replies after the final dot',
     // An outcome journal left by a failing store is applied by `status` before it counts.
     const one = deliveries.find((row) => row.status === 'sending')!;
     const journal = path.join(ws.dir, 'data', 'tidings.db.outcomes.jsonl');
-    writeFileSync(journal, `${JSON.stringify({ kind: 'accepted', editionId: 'daily/2026-11-28T07:00', subscriberId: one.subscriberId, at: NOW, record: { messageId: '<j@x>', response: '250 2.0.0 Ok: queued', segment: 's', articleIds: [] } })}\n`);
+    writeFileSync(
+      journal,
+      `${JSON.stringify({ kind: 'accepted', editionId: 'daily/2026-11-28T07:00', subscriberId: one.subscriberId, at: NOW, record: { messageId: '<j@x>', response: '250 2.0.0 Ok: queued', segment: 's', articleIds: [] } })}\n`,
+    );
     const applied = await cli(['status', '--json']);
     expect(applied.err).toContain('Applied 1 delivery outcomes');
     expect(JSON.parse(applied.out).editions[0]).toMatchObject({ accepted: 286, ambiguous: 14 });
@@ -145,7 +163,11 @@ describe('SIGTERM while the server is silent after DATA', () => {
 
   it('finishes within socketTimeout: the messages in flight become ambiguous, the summary prints, exit 130', async () => {
     const server = await faultyServer(() => 'silent');
-    const ws = createCliWorkspace(tempDir(), { subscribers: readers(10), maxConnections: 2, transport: { socketTimeout: '1s' } });
+    const ws = createCliWorkspace(tempDir(), {
+      subscribers: readers(10),
+      maxConnections: 2,
+      transport: { socketTimeout: '1s' },
+    });
     const now = new Date();
     const slot = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
     ws.addArticles(slot);
@@ -153,10 +175,14 @@ describe('SIGTERM while the server is silent after DATA', () => {
     expect((await cli(['ingest'])).code).toBe(0);
     expect((await cli(['subscribers', 'sync'])).code).toBe(0);
 
-    const stopped = await spawnCli(['-c', ws.configFile, 'send', 'daily', '--at', slot], { SMTP_URL: server.url }, {
-      signal: 'SIGTERM',
-      when: () => server.messages.length >= 1,
-    });
+    const stopped = await spawnCli(
+      ['-c', ws.configFile, 'send', 'daily', '--at', slot],
+      { SMTP_URL: server.url },
+      {
+        signal: 'SIGTERM',
+        when: () => server.messages.length >= 1,
+      },
+    );
     expect(stopped.code, stopped.stderr).toBe(130);
     expect(stopped.stdout).toMatch(/ambiguous deliveries \(the server may have accepted them/);
     expect(stopped.stdout).toContain('Stopped by a signal');
@@ -191,13 +217,17 @@ describe('a store that fails in the middle of a send', () => {
     expect(failed.err).not.toMatch(/\n\s+at /); // no stack trace
     expect(failed.out).toMatch(/daily\/2026-11-28T07:00: 5 accepted/);
     expect(failed.out).toMatch(/1 outcomes the store could not record are kept in .*tidings\.db\.outcomes\.jsonl/);
-    expect(failed.out).toMatch(/Sending stopped by an error: \[STORE_FAILED\] .*disk is full.*resume with: tidings .*send daily/);
+    expect(failed.out).toMatch(
+      /Sending stopped by an error: \[STORE_FAILED\] .*disk is full.*resume with: tidings .*send daily/,
+    );
     expect(server.messages).toHaveLength(5);
 
     // Still failing: `status` keeps the journal and says so in one line.
     const stillFull = await cli(['status']);
     expect(stillFull.code).toBe(1);
-    expect(stillFull.err).toMatch(/^error: \[STORE_FAILED\] .*cannot apply the outcome journal \(kept for the next run\)/);
+    expect(stillFull.err).toMatch(
+      /^error: \[STORE_FAILED\] .*cannot apply the outcome journal \(kept for the next run\)/,
+    );
     expect(stillFull.err).not.toMatch(/\n\s+at /);
 
     db.exec('DROP TRIGGER full_disk');

@@ -29,7 +29,9 @@ describe('tidings send over real SMTP, through the CLI', () => {
   const tempDir = useTempDir();
 
   it('signs with the configured DKIM key, bounces an address refused twice, and skips it in the next edition', async () => {
-    const server = await sink({ onRcpt: (address) => (address === 'bad@example.org' ? { code: 550, text: '5.1.1 no such user' } : undefined) });
+    const server = await sink({
+      onRcpt: (address) => (address === 'bad@example.org' ? { code: 550, text: '5.1.1 no such user' } : undefined),
+    });
     const ws = createCliWorkspace(tempDir(), { subscribers: READERS });
     const run = (slot: string) => ws.cli(['run', '--at', slot], { smtpUrl: server.url, now: plusMinute(slot) });
 
@@ -37,29 +39,47 @@ describe('tidings send over real SMTP, through the CLI', () => {
     const first = await run(T1);
     expect(first.code, first.out + first.err).toBe(0);
     expect(first.out).toMatch(/2 accepted, 1 failed, 0 skipped/);
-    const failed = await ws.cli(['deliveries', 'daily/2026-03-02T07:00', '--status', 'failed'], { smtpUrl: server.url, now: plusMinute(T1) });
+    const failed = await ws.cli(['deliveries', 'daily/2026-03-02T07:00', '--status', 'failed'], {
+      smtpUrl: server.url,
+      now: plusMinute(T1),
+    });
     expect(failed.out).toMatch(/bad@example\.org\s+failed\s+1\s.*TRANSPORT_PERMANENT 550 5\.1\.1 no such user/);
     expect(failed.out.trim().split('\n')).toHaveLength(2);
     const [edition1] = await statusOf(ws, server.url, plusMinute(T1));
-    expect(edition1).toMatchObject({ edition: 'daily/2026-03-02T07:00', status: 'sent', accepted: 2, failed: 1, ambiguous: 0 });
+    expect(edition1).toMatchObject({
+      edition: 'daily/2026-03-02T07:00',
+      status: 'sent',
+      accepted: 2,
+      failed: 1,
+      ambiguous: 0,
+    });
     expect((edition1!.lastErrors as { email: string }[])[0]!.email).toBe('bad@example.org');
 
     // The message: DKIM from the key file verifies, Message-ID on the sender's domain, https one-click unsubscribe.
     const message = server.messages.find((m) => m.to[0] === 'ann@example.org')!;
     const resolver = async (name: string, type: string) => {
-      if (name === 's1._domainkey.news.example.org' && type === 'TXT') return [[`v=DKIM1; k=rsa; p=${ws.dkimPublicKey}`]];
+      if (name === 's1._domainkey.news.example.org' && type === 'TXT')
+        return [[`v=DKIM1; k=rsa; p=${ws.dkimPublicKey}`]];
       throw Object.assign(new Error(`no record for ${name}`), { code: 'ENOTFOUND' });
     };
     // Verified at the (fixed) send time: the signature's x= lies 7 days after it, long before today.
     const verification = await dkimVerify(message.raw, { resolver, curTime: new Date(plusMinute(T1)) } as never);
     expect(verification.results[0]).toMatchObject({ signingDomain: 'news.example.org', status: { result: 'pass' } });
-    const expired = await dkimVerify(message.raw, { resolver, curTime: new Date(new Date(T1).getTime() + 8 * 86_400_000) } as never);
+    const expired = await dkimVerify(message.raw, {
+      resolver,
+      curTime: new Date(new Date(T1).getTime() + 8 * 86_400_000),
+    } as never);
     expect(expired.results[0]?.status.result).not.toBe('pass');
     const parsed = await simpleParser(message.raw);
     expect(parsed.messageId).toMatch(/^<[^@>]+@news\.example\.org>$/);
-    const unsubscribe = /List-Unsubscribe: <(https:\/\/news\.example\.org\/u\/([^>]+))>/.exec(message.raw.toString('latin1'));
+    const unsubscribe = /List-Unsubscribe: <(https:\/\/news\.example\.org\/u\/([^>]+))>/.exec(
+      message.raw.toString('latin1'),
+    );
     expect(unsubscribe).not.toBeNull();
-    expect(verifySubscriberToken(unsubscribe![2]!, CLI_SECRET)).toMatchObject({ newsletterId: 'daily', purpose: 'unsubscribe' });
+    expect(verifySubscriberToken(unsubscribe![2]!, CLI_SECRET)).toMatchObject({
+      newsletterId: 'daily',
+      purpose: 'unsubscribe',
+    });
     expect(message.raw.toString('latin1')).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
 
     ws.addArticles(T2);
@@ -91,13 +111,25 @@ describe('tidings send over real SMTP, through the CLI', () => {
     // The printed command names the config file it ran with, and why it paused.
     expect(paused.out).toContain(`resume with: tidings -c ${ws.configFile} send daily --at 2026-03-02T07:00:00+00:00`);
     expect(paused.out).toMatch(/last: .*(ECONNREFUSED|connect)/i);
-    expect((await statusOf(ws, deadUrl, plusMinute(T1)))[0]).toMatchObject({ status: 'sending', accepted: 0, sending: 0 });
+    expect((await statusOf(ws, deadUrl, plusMinute(T1)))[0]).toMatchObject({
+      status: 'sending',
+      accepted: 0,
+      sending: 0,
+    });
 
     const server = await sink();
-    const resumed = await ws.cli(['send', 'daily', '--at', '2026-03-02T07:00:00+00:00'], { smtpUrl: server.url, now: plusMinute(T1) });
+    const resumed = await ws.cli(['send', 'daily', '--at', '2026-03-02T07:00:00+00:00'], {
+      smtpUrl: server.url,
+      now: plusMinute(T1),
+    });
     expect(resumed.code, resumed.out).toBe(0);
     expect(server.messages.map((m) => m.to[0]).sort()).toEqual(READERS);
-    expect((await statusOf(ws, server.url, plusMinute(T1)))[0]).toMatchObject({ status: 'sent', accepted: 3, failed: 0, pending: 0 });
+    expect((await statusOf(ws, server.url, plusMinute(T1)))[0]).toMatchObject({
+      status: 'sent',
+      accepted: 3,
+      failed: 0,
+      pending: 0,
+    });
 
     // A sent edition rerun sends only to rows never claimed: here, nobody.
     const again = await ws.cli(['send', 'daily', '--at', T1], { smtpUrl: server.url, now: plusMinute(T1) });
@@ -107,19 +139,33 @@ describe('tidings send over real SMTP, through the CLI', () => {
 
   it('exits 1 and keeps the edition unsent while temporary failures wait for a rerun', async () => {
     let refuse = true;
-    const server = await sink({ onRcpt: (address) => (refuse && address === 'cy@example.org' ? { code: 451, text: '4.3.0 mailbox busy' } : undefined) });
-    const ws = createCliWorkspace(tempDir(), { subscribers: READERS, delivery: { maxAttempts: 2, backoffInitial: '10ms', backoffMax: '20ms' } });
+    const server = await sink({
+      onRcpt: (address) =>
+        refuse && address === 'cy@example.org' ? { code: 451, text: '4.3.0 mailbox busy' } : undefined,
+    });
+    const ws = createCliWorkspace(tempDir(), {
+      subscribers: READERS,
+      delivery: { maxAttempts: 2, backoffInitial: '10ms', backoffMax: '20ms' },
+    });
     ws.addArticles(T1);
     const first = await ws.cli(['run', '--at', T1], { smtpUrl: server.url, now: plusMinute(T1) });
     expect(first.code).toBe(1);
     expect(first.out).toContain('1 deliveries failed temporarily');
     expect(first.out).toContain(`tidings -c ${ws.configFile} send daily --at 2026-03-02T07:00:00+00:00`);
-    expect((await statusOf(ws, server.url, plusMinute(T1)))[0]).toMatchObject({ status: 'sending', accepted: 2, failed: 1 });
+    expect((await statusOf(ws, server.url, plusMinute(T1)))[0]).toMatchObject({
+      status: 'sending',
+      accepted: 2,
+      failed: 1,
+    });
 
     refuse = false;
     const second = await ws.cli(['send', 'daily', '--at', T1], { smtpUrl: server.url, now: plusMinute(T1) });
     expect(second.code).toBe(0);
-    expect((await statusOf(ws, server.url, plusMinute(T1)))[0]).toMatchObject({ status: 'sent', accepted: 3, failed: 0 });
+    expect((await statusOf(ws, server.url, plusMinute(T1)))[0]).toMatchObject({
+      status: 'sent',
+      accepted: 3,
+      failed: 0,
+    });
     expect(server.messages.map((m) => m.to[0]).sort()).toEqual(READERS);
   });
 
@@ -133,7 +179,10 @@ describe('tidings send over real SMTP, through the CLI', () => {
     expect(await statusOf(ws, server.url, '2026-03-02T19:00:00Z')).toEqual([]);
     expect(server.messages).toHaveLength(0);
 
-    const forced = await ws.cli(['send', 'daily', '--at', T1, '--force'], { smtpUrl: server.url, now: '2026-03-02T19:00:00Z' });
+    const forced = await ws.cli(['send', 'daily', '--at', T1, '--force'], {
+      smtpUrl: server.url,
+      now: '2026-03-02T19:00:00Z',
+    });
     expect(forced.code).toBe(0);
     expect(server.messages).toHaveLength(3);
   });
@@ -154,7 +203,16 @@ describe('tidings send over real SMTP, through the CLI', () => {
     expect(dry.out).not.toContain('"event"');
     expect(dry.err).not.toContain('"event"');
 
-    const test = await cli(['send', 'daily', '--at', T2, '--test', 'editor@example.org', '--subscriber', 'ann@example.org']);
+    const test = await cli([
+      'send',
+      'daily',
+      '--at',
+      T2,
+      '--test',
+      'editor@example.org',
+      '--subscriber',
+      'ann@example.org',
+    ]);
     expect(test.code, test.err).toBe(0);
     expect(server.messages).toHaveLength(1);
     const copy = await simpleParser(server.messages[0]!.raw);
@@ -171,14 +229,20 @@ describe('tidings send over real SMTP, through the CLI', () => {
     const editions = await statusOf(ws, server.url, plusMinute(T2));
     // A dry run and a test copy look at the slot without deciding it: no edition is saved.
     expect(editions).toEqual([
-      expect.objectContaining({ edition: 'daily/2026-03-02T07:00', status: 'skipped', statusReason: expect.stringMatching(/^thin/) }),
+      expect.objectContaining({
+        edition: 'daily/2026-03-02T07:00',
+        status: 'skipped',
+        statusReason: expect.stringMatching(/^thin/),
+      }),
     ]);
     expect((await cli(['edition', 'build', 'daily', '--at', T2])).code).toBe(0);
     expect(await statusOf(ws, server.url, plusMinute(T2))).toContainEqual(
       expect.objectContaining({ edition: 'daily/2026-03-03T07:00', status: 'draft', total: 0, pending: 0 }),
     );
-    const table = (await cli(["status"])).out;
-    expect(table).toMatch(/edition\s+status\s+accepted\s+failed\s+ambiguous\s+skipped\s+pending\s+in flight\s+total\s+unsubscribed\s+note/);
+    const table = (await cli(['status'])).out;
+    expect(table).toMatch(
+      /edition\s+status\s+accepted\s+failed\s+ambiguous\s+skipped\s+pending\s+in flight\s+total\s+unsubscribed\s+note/,
+    );
     expect(table).toMatch(/daily\/2026-03-02T07:00\s+skipped\s+0\s+0\s+0\s+0\s+0\s+0\s+0\s+0\s+thin/);
 
     const limited = await cli(['send', 'daily', '--at', T2, '--limit', '2']);
@@ -187,7 +251,9 @@ describe('tidings send over real SMTP, through the CLI', () => {
     expect(limited.out).toContain('Stopped at --limit');
     expect(server.messages).toHaveLength(3);
     expect((await statusOf(ws, server.url, plusMinute(T2)))[0]).toMatchObject({ status: 'sending', accepted: 2 });
-    expect((await cli(['send', 'daily', '--at', T2])).out).toMatch(/1 accepted, 0 failed, 0 skipped, 2 already handled/);
+    expect((await cli(['send', 'daily', '--at', T2])).out).toMatch(
+      /1 accepted, 0 failed, 0 skipped, 2 already handled/,
+    );
     expect((await statusOf(ws, server.url, plusMinute(T2)))[0]).toMatchObject({ status: 'sent', accepted: 3 });
 
     const unknown = await cli(['deliveries', 'daily/2031-01-01T00:00']);
@@ -205,7 +271,12 @@ describe('tidings send over real SMTP, through the CLI', () => {
     const clock = { now: () => new Date(new Date(T1).getTime() + (readings++ === 0 ? 20_000 : 600_000)) };
     const output: string[] = [];
     const stream = { write: (text: string) => output.push(text) } as unknown as NodeJS.WritableStream;
-    const code = await main(['node', 'tidings', '-q', '-c', ws.configFile, 'run'], { env: { SMTP_URL: server.url }, stdout: stream, stderr: stream, clock });
+    const code = await main(['node', 'tidings', '-q', '-c', ws.configFile, 'run'], {
+      env: { SMTP_URL: server.url },
+      stdout: stream,
+      stderr: stream,
+      clock,
+    });
     expect(code, output.join('')).toBe(0);
     expect(output.join('')).toContain('daily/2026-03-02T07:00: 3 accepted');
   });

@@ -32,13 +32,24 @@ describe('send --limit on SQLite: a real partial send', () => {
     expect(partial.total).toBeLessThanOrEqual(3 + 2 * 3);
     expect(partial.notYetQueued).toBe(READERS.length - partial.total);
     expect(partial.notYetQueued).toBeGreaterThan(0);
-    expect(limited.out).toContain(`${partial.notYetQueued} not yet queued: daily/2026-11-28T07:00 stays sending; the next send queues them`);
-    expect((await cli(['status'])).out).toContain(`${partial.notYetQueued} of ${READERS.length} readers not yet queued (queuing held by send --limit 3`);
+    expect(limited.out).toContain(
+      `${partial.notYetQueued} not yet queued: daily/2026-11-28T07:00 stays sending; the next send queues them`,
+    );
+    expect((await cli(['status'])).out).toContain(
+      `${partial.notYetQueued} of ${READERS.length} readers not yet queued (queuing held by send --limit 3`,
+    );
 
     const rest = await cli(['send', 'daily']);
     expect(rest.code, rest.out).toBe(0);
     const [whole] = JSON.parse((await cli(['status', '--json'])).out).editions;
-    expect(whole).toMatchObject({ status: 'sent', accepted: READERS.length, pending: 0, total: READERS.length, notYetQueued: 0, queueHeldBy: null });
+    expect(whole).toMatchObject({
+      status: 'sent',
+      accepted: READERS.length,
+      pending: 0,
+      total: READERS.length,
+      notYetQueued: 0,
+      queueHeldBy: null,
+    });
     expect(sink.messages.map((m) => m.to[0]).sort()).toEqual([...READERS].sort());
   }, 60_000);
 });

@@ -10,7 +10,16 @@ afterEach(async () => {
 });
 
 function transportFor(url: string) {
-  const transport = new SmtpTransport({ url, maxConnections: 3, maxMessages: 50, rateLimit: 1000, tls: { rejectUnauthorized: false }, connectionTimeoutMs: 2000, greetingTimeoutMs: 2000, socketTimeoutMs: 5000 });
+  const transport = new SmtpTransport({
+    url,
+    maxConnections: 3,
+    maxMessages: 50,
+    rateLimit: 1000,
+    tls: { rejectUnauthorized: false },
+    connectionTimeoutMs: 2000,
+    greetingTimeoutMs: 2000,
+    socketTimeoutMs: 5000,
+  });
   cleanups.push(() => transport.close());
   return transport;
 }
@@ -36,7 +45,10 @@ describe('pausing, stopping and resuming', () => {
     const recipients = makeRecipients(20);
     const paused = await sendEdition(
       buildDeps(ledger, transportFor(deadUrl), recipients),
-      baseOptions({ maxConnections: 2, delivery: { maxAttempts: 3, backoffInitial: 1, backoffMax: 2, maxConsecutiveFailures: 4 } }),
+      baseOptions({
+        maxConnections: 2,
+        delivery: { maxAttempts: 3, backoffInitial: 1, backoffMax: 2, maxConsecutiveFailures: 4 },
+      }),
     );
     expect(paused.paused).toBe(true);
     expect(paused.pauseReason).toMatch(/4 failures in a row/);
@@ -63,7 +75,9 @@ describe('pausing, stopping and resuming', () => {
     const controller = new AbortController();
     let acceptedSoFar = 0;
     const first = await sendEdition(
-      buildDeps(ledger, transport, recipients, { onAccepted: () => void (++acceptedSoFar === 5 && controller.abort()) }),
+      buildDeps(ledger, transport, recipients, {
+        onAccepted: () => void (++acceptedSoFar === 5 && controller.abort()),
+      }),
       baseOptions({ signal: controller.signal }),
     );
     expect(first.stopped).toBe(true);
@@ -113,7 +127,10 @@ describe('pausing, stopping and resuming', () => {
     expect(await ledger.counts(EDITION)).toMatchObject({ total: 0 });
     expect(sink.messages).toHaveLength(0);
 
-    const limited = await sendEdition(buildDeps(ledger, transport, recipients), baseOptions({ limit: 4, maxConnections: 1 }));
+    const limited = await sendEdition(
+      buildDeps(ledger, transport, recipients),
+      baseOptions({ limit: 4, maxConnections: 1 }),
+    );
     expect(limited).toMatchObject({ accepted: 4, limitReached: true });
     expect(sink.messages).toHaveLength(4);
 

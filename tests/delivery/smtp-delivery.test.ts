@@ -13,13 +13,26 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function sinkAndTransport(behaviour: Parameters<typeof startSmtpSink>[0] = {}, dkim?: { domain: string; selector: string; privateKey: string }) {
+async function sinkAndTransport(
+  behaviour: Parameters<typeof startSmtpSink>[0] = {},
+  dkim?: { domain: string; selector: string; privateKey: string },
+) {
   const sink = await startSmtpSink(behaviour);
   const transport = new SmtpTransport({
-    url: sink.url, maxConnections: 3, maxMessages: 50, rateLimit: 1000, tls: { rejectUnauthorized: false }, dkim,
-    connectionTimeoutMs: 5000, greetingTimeoutMs: 5000, socketTimeoutMs: 5000,
+    url: sink.url,
+    maxConnections: 3,
+    maxMessages: 50,
+    rateLimit: 1000,
+    tls: { rejectUnauthorized: false },
+    dkim,
+    connectionTimeoutMs: 5000,
+    greetingTimeoutMs: 5000,
+    socketTimeoutMs: 5000,
   });
-  cleanups.push(() => sink.close(), () => transport.close());
+  cleanups.push(
+    () => sink.close(),
+    () => transport.close(),
+  );
   return { sink, transport };
 }
 
@@ -33,7 +46,10 @@ describe('sendEdition over real SMTP', () => {
   it('sends one signed, well-formed message per subscriber and renders once per segment', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const { sink, transport } = await sinkAndTransport({}, { domain: 'digest.example.test', selector: 'tid1', privateKey: pem });
+    const { sink, transport } = await sinkAndTransport(
+      {},
+      { domain: 'digest.example.test', selector: 'tid1', privateKey: pem },
+    );
     const { ledger } = tempLedger();
     const recipients = makeRecipients(12, 3);
     const deps = buildDeps(ledger, transport, recipients);
@@ -48,7 +64,10 @@ describe('sendEdition over real SMTP', () => {
     const message = sink.messages.find((m) => m.to[0] === 'reader5@example.test')!;
     const mail = await simpleParser(message.raw);
     expect(mail.from?.value[0]).toMatchObject({ address: 'news@digest.example.test', name: 'Morning Digest' });
-    expect(mail.to && !Array.isArray(mail.to) ? mail.to.value[0] : null).toMatchObject({ address: 'reader5@example.test', name: 'Reader 5' });
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.value[0] : null).toMatchObject({
+      address: 'reader5@example.test',
+      name: 'Reader 5',
+    });
     expect(mail.replyTo?.value[0]?.address).toBe('editor@digest.example.test');
     expect(mail.subject).toBe('Morning digest · seg-1');
     expect(mail.date?.toISOString()).toBe('2026-11-28T06:00:00.000Z');
@@ -70,10 +89,16 @@ describe('sendEdition over real SMTP', () => {
     // List-Unsubscribe: an https URL with a valid token for this subscriber, and a mailto.
     const httpsUrl = /^https:\/\/news\.example\.test\/u\/(.+)$/.exec(list.unsubscribe.url);
     expect(httpsUrl).not.toBeNull();
-    expect(verifySubscriberToken(httpsUrl![1]!, SECRET)).toMatchObject({ subscriberId: 5, newsletterId: 'morning', purpose: 'unsubscribe' });
+    expect(verifySubscriberToken(httpsUrl![1]!, SECRET)).toMatchObject({
+      subscriberId: 5,
+      newsletterId: 'morning',
+      purpose: 'unsubscribe',
+    });
     // The mailto subject carries the same signed token.
     expect(list.unsubscribe.mail).toBe(`unsubscribe@digest.example.test?subject=unsubscribe-${httpsUrl![1]!}`);
-    expect(list.unsubscribe.mail).toMatch(/^unsubscribe@digest\.example\.test\?subject=unsubscribe-[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(list.unsubscribe.mail).toMatch(
+      /^unsubscribe@digest\.example\.test\?subject=unsubscribe-[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/,
+    );
     expect(mail.html).toContain(list.unsubscribe.url);
 
     // DKIM: verified against the public key as DNS would publish it.
@@ -163,7 +188,10 @@ describe('sendEdition over real SMTP', () => {
     const { ledger } = tempLedger();
     const result = await sendEdition(
       buildDeps(ledger, transport, makeRecipients(3)),
-      baseOptions({ maxConnections: 1, delivery: { maxAttempts: 1, backoffInitial: 1, backoffMax: 5, maxConsecutiveFailures: 2 } }),
+      baseOptions({
+        maxConnections: 1,
+        delivery: { maxAttempts: 1, backoffInitial: 1, backoffMax: 5, maxConsecutiveFailures: 2 },
+      }),
     );
     expect(result).toMatchObject({ accepted: 3, failed: 0, paused: false });
     expect(slowDowns).toBe(4);

@@ -34,7 +34,9 @@ describe('SmtpReplyParser', () => {
 
 describe('parseExtensions', () => {
   it('lists the keywords after the greeting line, upper-cased, with their parameters', () => {
-    const [reply] = new SmtpReplyParser().push(bytes('250-mx.example.test Hello\r\n250-auth login Plain\r\n250-SIZE 1000\r\n250 pipelining\r\n'));
+    const [reply] = new SmtpReplyParser().push(
+      bytes('250-mx.example.test Hello\r\n250-auth login Plain\r\n250-SIZE 1000\r\n250 pipelining\r\n'),
+    );
     const extensions = parseExtensions(reply!);
     expect([...extensions.keys()]).toEqual(['AUTH', 'SIZE', 'PIPELINING']);
     expect(extensions.get('AUTH')).toBe('LOGIN PLAIN');

@@ -17,14 +17,31 @@ afterEach(async () => {
 });
 
 function message(to: string, body = 'Hello\r\n.a line that starts with a dot\r\n'): OutgoingMessage {
-  const raw = Buffer.from(`From: news@digest.example.test\r\nTo: ${to}\r\nSubject: Test\r\nMessage-ID: <m.${to}>\r\n\r\n${body}`, 'latin1');
-  return { messageId: `<m.${to}>`, envelope: { from: 'news@digest.example.test', to }, raw, editionId: 'daily/x', subscriberId: 1 };
+  const raw = Buffer.from(
+    `From: news@digest.example.test\r\nTo: ${to}\r\nSubject: Test\r\nMessage-ID: <m.${to}>\r\n\r\n${body}`,
+    'latin1',
+  );
+  return {
+    messageId: `<m.${to}>`,
+    envelope: { from: 'news@digest.example.test', to },
+    raw,
+    editionId: 'daily/x',
+    subscriberId: 1,
+  };
 }
 
 function transport(url: string, overrides: Partial<SmtpTransportOptions> = {}): SmtpTransport {
   const t = new SmtpTransport({
-    url, client: 'builtin', maxConnections: 1, maxMessages: 100, rateLimit: 1000, tls: { rejectUnauthorized: true },
-    connectionTimeoutMs: 2000, greetingTimeoutMs: 2000, socketTimeoutMs: 2000, ...overrides,
+    url,
+    client: 'builtin',
+    maxConnections: 1,
+    maxMessages: 100,
+    rateLimit: 1000,
+    tls: { rejectUnauthorized: true },
+    connectionTimeoutMs: 2000,
+    greetingTimeoutMs: 2000,
+    socketTimeoutMs: 2000,
+    ...overrides,
   });
   cleanups.push(() => t.close());
   return t;
@@ -37,7 +54,10 @@ async function faulty(options: FaultyServerOptions) {
 }
 
 async function failure(promise: Promise<unknown>): Promise<TransportError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(TransportError);
   return error as TransportError;
 }
@@ -66,7 +86,10 @@ describe('the built-in SMTP client', () => {
   });
 
   it('keeps the connection after a refused recipient (pipelined envelope, then RSET)', async () => {
-    const server = await faulty({ pipelining: true, rcptReply: (address) => (address.startsWith('gone') ? '550 5.1.1 no such user' : undefined) });
+    const server = await faulty({
+      pipelining: true,
+      rcptReply: (address) => (address.startsWith('gone') ? '550 5.1.1 no such user' : undefined),
+    });
     const t = transport(server.url);
     const refused = await failure(t.send(message('gone@example.test')));
     expect(refused).toMatchObject({ code: 'TRANSPORT_PERMANENT', recipientRejected: true, responseCode: 550 });
@@ -103,14 +126,18 @@ describe('the built-in SMTP client', () => {
     const server = net.createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const error = await failure(transport(`smtp://127.0.0.1:${(server.address() as net.AddressInfo).port}`).send(message('a@example.test')));
+    const error = await failure(
+      transport(`smtp://127.0.0.1:${(server.address() as net.AddressInfo).port}`).send(message('a@example.test')),
+    );
     expect(error).toMatchObject({ code: 'TRANSPORT_TEMPORARY' });
     expect(error.message).toMatch(/not an SMTP reply line/);
   });
 
   it('times out a server that never greets, within greetingTimeout', async () => {
     const port = await silentServer((socket) => void socket);
-    const error = await failure(transport(`smtp://127.0.0.1:${port}`, { greetingTimeoutMs: 200 }).send(message('a@example.test')));
+    const error = await failure(
+      transport(`smtp://127.0.0.1:${port}`, { greetingTimeoutMs: 200 }).send(message('a@example.test')),
+    );
     expect(error).toMatchObject({ code: 'TRANSPORT_TEMPORARY' });
     expect(error.message).toMatch(/ETIMEDOUT/);
     // The greeting timer (200 ms) decided, not the socket timeout (2000 ms): no wall-clock bound needed.
@@ -119,14 +146,18 @@ describe('the built-in SMTP client', () => {
 
   it('times out a TLS handshake that never completes, within connectionTimeout', async () => {
     const port = await silentServer((socket) => void socket);
-    const error = await failure(transport(`smtps://127.0.0.1:${port}`, { connectionTimeoutMs: 200 }).send(message('a@example.test')));
+    const error = await failure(
+      transport(`smtps://127.0.0.1:${port}`, { connectionTimeoutMs: 200 }).send(message('a@example.test')),
+    );
     expect(error).toMatchObject({ code: 'TRANSPORT_TEMPORARY' });
     expect(error.message).toMatch(/no connection within 200 ms/);
   });
 
   it('times out a server that greets and then falls silent, within socketTimeout, before any message', async () => {
     const port = await silentServer((socket) => socket.write('220 quiet.test ESMTP\r\n'));
-    const error = await failure(transport(`smtp://127.0.0.1:${port}`, { socketTimeoutMs: 200 }).send(message('a@example.test')));
+    const error = await failure(
+      transport(`smtp://127.0.0.1:${port}`, { socketTimeoutMs: 200 }).send(message('a@example.test')),
+    );
     expect(error).toMatchObject({ code: 'TRANSPORT_TEMPORARY' });
     expect(error.message).toMatch(/ETIMEDOUT at EHLO\): no reply within 200 ms/);
   });
@@ -156,7 +187,27 @@ function certificate(): { key: Buffer; cert: Buffer } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tidings-smtp-tls-'));
   const keyFile = path.join(dir, 'key.pem');
   const certFile = path.join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(keyFile), cert: readFileSync(certFile) };
 }
 
@@ -180,7 +231,12 @@ async function tlsServer(options: Partial<SMTPServerOptions>, host = '127.0.0.1'
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo[0]!.address, user: session.user as string | undefined, secure: session.secure, raw: Buffer.concat(chunks) });
+        received.push({
+          to: session.envelope.rcptTo[0]!.address,
+          user: session.user as string | undefined,
+          secure: session.secure,
+          raw: Buffer.concat(chunks),
+        });
         callback(null);
       });
     },
@@ -206,13 +262,17 @@ describe('the built-in SMTP client with TLS and a login', () => {
 
   it('speaks TLS from the first byte for smtps://', async () => {
     const { port, received } = await tlsServer({ secure: true });
-    await transport(`smtps://digest:${password}@127.0.0.1:${port}`, { tls: { rejectUnauthorized: false } }).send(message('b@example.test'));
+    await transport(`smtps://digest:${password}@127.0.0.1:${port}`, { tls: { rejectUnauthorized: false } }).send(
+      message('b@example.test'),
+    );
     expect(received[0]).toMatchObject({ to: 'b@example.test', secure: true, user: 'digest' });
   });
 
   it('refuses an untrusted certificate by default, before the password is sent', async () => {
     const { port, received } = await tlsServer({});
-    const error = await failure(transport(`smtp://digest:${password}@127.0.0.1:${port}`).send(message('c@example.test')));
+    const error = await failure(
+      transport(`smtp://digest:${password}@127.0.0.1:${port}`).send(message('c@example.test')),
+    );
     expect(error).toMatchObject({ code: 'TRANSPORT_TEMPORARY' });
     expect(error.message).toMatch(/self[- ]signed certificate/);
     expect(received).toHaveLength(0);
@@ -220,16 +280,24 @@ describe('the built-in SMTP client with TLS and a login', () => {
 
   it('treats a refused login as temporary and sends nothing', async () => {
     const { port, received } = await tlsServer({});
-    const error = await failure(transport(`smtp://digest:wrong@127.0.0.1:${port}`, { tls: { rejectUnauthorized: false } }).send(message('d@example.test')));
+    const error = await failure(
+      transport(`smtp://digest:wrong@127.0.0.1:${port}`, { tls: { rejectUnauthorized: false } }).send(
+        message('d@example.test'),
+      ),
+    );
     expect(error).toMatchObject({ code: 'TRANSPORT_TEMPORARY', responseCode: 535 });
     expect(error.message).toMatch(/AUTH/);
     expect(received).toHaveLength(0);
   });
 
-  const outward = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+  const outward = Object.values(os.networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
   it.skipIf(!outward)('never sends a password unencrypted to a host other than loopback', async () => {
     const { port, received } = await tlsServer({ hideSTARTTLS: true }, outward);
-    const error = await failure(transport(`smtp://digest:${password}@${outward}:${port}`).send(message('e@example.test')));
+    const error = await failure(
+      transport(`smtp://digest:${password}@${outward}:${port}`).send(message('e@example.test')),
+    );
     expect(error.message).toMatch(/refusing to send the password unencrypted/);
     expect(received).toHaveLength(0);
   });

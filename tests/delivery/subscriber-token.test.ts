@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildSubscriberUrls, createSubscriberLinks, signSignupToken, signSubscriberToken, verifySignupToken, verifySubscriberToken } from '../../src/delivery/subscriber-token.ts';
+import {
+  buildSubscriberUrls,
+  createSubscriberLinks,
+  signSignupToken,
+  signSubscriberToken,
+  verifySignupToken,
+  verifySubscriberToken,
+} from '../../src/delivery/subscriber-token.ts';
 
 const SECRET = 'a-secret-of-enough-length';
 
@@ -7,7 +14,11 @@ describe('subscriber tokens', () => {
   it('round-trips the claims and is URL-safe', () => {
     const token = signSubscriberToken({ subscriberId: 42, newsletterId: 'morning', purpose: 'unsubscribe' }, SECRET);
     expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-    expect(verifySubscriberToken(token, SECRET)).toEqual({ subscriberId: 42, newsletterId: 'morning', purpose: 'unsubscribe' });
+    expect(verifySubscriberToken(token, SECRET)).toEqual({
+      subscriberId: 42,
+      newsletterId: 'morning',
+      purpose: 'unsubscribe',
+    });
   });
 
   it('rejects a wrong secret, a changed payload, a truncated signature and garbage', () => {
@@ -29,7 +40,13 @@ describe('subscriber tokens', () => {
   });
 
   it('builds the unsubscribe, preferences and view URLs', () => {
-    expect(buildSubscriberUrls('https://x.test/news/', { unsubscribe: 'U', preferences: 'P' }, 'morning/2026-11-28T07:00:00+01:00')).toEqual({
+    expect(
+      buildSubscriberUrls(
+        'https://x.test/news/',
+        { unsubscribe: 'U', preferences: 'P' },
+        'morning/2026-11-28T07:00:00+01:00',
+      ),
+    ).toEqual({
       unsubscribeUrl: 'https://x.test/news/u/U',
       preferencesUrl: 'https://x.test/news/p/P',
       viewUrl: 'https://x.test/news/e/morning/2026-11-28T07%3A00%3A00%2B01%3A00',
@@ -37,17 +54,38 @@ describe('subscriber tokens', () => {
   });
 
   it('carries the edition in unsubscribe links (for per-edition counts) and signs it: changing it breaks the token', () => {
-    const links = createSubscriberLinks({ baseUrl: 'https://x.test', secret: SECRET, newsletterId: 'morning', editionId: 'morning/2026-11-28T07:00' })(7);
-    expect(verifySubscriberToken(links.unsubscribeToken!, SECRET)).toEqual({ subscriberId: 7, newsletterId: 'morning', purpose: 'unsubscribe', editionId: 'morning/2026-11-28T07:00' });
+    const links = createSubscriberLinks({
+      baseUrl: 'https://x.test',
+      secret: SECRET,
+      newsletterId: 'morning',
+      editionId: 'morning/2026-11-28T07:00',
+    })(7);
+    expect(verifySubscriberToken(links.unsubscribeToken!, SECRET)).toEqual({
+      subscriberId: 7,
+      newsletterId: 'morning',
+      purpose: 'unsubscribe',
+      editionId: 'morning/2026-11-28T07:00',
+    });
     expect(links.unsubscribeUrl).toBe(`https://x.test/u/${links.unsubscribeToken}`);
     const preferences = links.preferencesUrl.slice('https://x.test/p/'.length);
-    expect(verifySubscriberToken(preferences, SECRET)).toEqual({ subscriberId: 7, newsletterId: 'morning', purpose: 'preferences' });
+    expect(verifySubscriberToken(preferences, SECRET)).toEqual({
+      subscriberId: 7,
+      newsletterId: 'morning',
+      purpose: 'preferences',
+    });
     const [, signature] = links.unsubscribeToken!.split('.') as [string, string];
     const other = Buffer.from('u:7:morning:2026-11-29T07:00').toString('base64url');
     expect(verifySubscriberToken(`${other}.${signature}`, SECRET)).toBeNull();
     // An edition of another newsletter is not written into the token.
-    const mixed = signSubscriberToken({ subscriberId: 7, newsletterId: 'morning', purpose: 'unsubscribe', editionId: 'evening/2026-11-28T07:00' }, SECRET);
-    expect(verifySubscriberToken(mixed, SECRET)).toEqual({ subscriberId: 7, newsletterId: 'morning', purpose: 'unsubscribe' });
+    const mixed = signSubscriberToken(
+      { subscriberId: 7, newsletterId: 'morning', purpose: 'unsubscribe', editionId: 'evening/2026-11-28T07:00' },
+      SECRET,
+    );
+    expect(verifySubscriberToken(mixed, SECRET)).toEqual({
+      subscriberId: 7,
+      newsletterId: 'morning',
+      purpose: 'unsubscribe',
+    });
   });
 
   it('signup confirmation tokens carry their expiry and are not subscriber tokens', () => {

@@ -23,17 +23,42 @@ describe('classifySmtpError: where the end of DATA decides', () => {
   });
 
   it('a clear reply decides whatever the stage: 4xx temporary or throttled, 5xx permanent', () => {
-    expect(classifySmtpError({ code: 'EMESSAGE', command: 'DATA', responseCode: 451, response: '451 4.3.0 queue full' }, undefined, after).code).toBe('TRANSPORT_TEMPORARY');
-    expect(classifySmtpError({ code: 'ECONNECTION', command: 'CONN', responseCode: 421, response: '421 4.7.0 too many messages, slow down' }, undefined, after).code).toBe('TRANSPORT_THROTTLED');
-    expect(classifySmtpError({ code: 'EMESSAGE', command: 'DATA', responseCode: 554, response: '554 5.7.1 spam' }, undefined, after)).toMatchObject({ code: 'TRANSPORT_PERMANENT', recipientRejected: false });
+    expect(
+      classifySmtpError(
+        { code: 'EMESSAGE', command: 'DATA', responseCode: 451, response: '451 4.3.0 queue full' },
+        undefined,
+        after,
+      ).code,
+    ).toBe('TRANSPORT_TEMPORARY');
+    expect(
+      classifySmtpError(
+        { code: 'ECONNECTION', command: 'CONN', responseCode: 421, response: '421 4.7.0 too many messages, slow down' },
+        undefined,
+        after,
+      ).code,
+    ).toBe('TRANSPORT_THROTTLED');
+    expect(
+      classifySmtpError(
+        { code: 'EMESSAGE', command: 'DATA', responseCode: 554, response: '554 5.7.1 spam' },
+        undefined,
+        after,
+      ),
+    ).toMatchObject({ code: 'TRANSPORT_PERMANENT', recipientRejected: false });
   });
 
   it('a refusal before any message (greeting, EHLO, AUTH) is temporary: it is about the session, not this reader', () => {
     for (const command of ['GREETING', 'EHLO', 'AUTH', 'AUTH PLAIN', 'STARTTLS']) {
-      const error = classifySmtpError({ code: 'EAUTH', command, responseCode: 535, response: '535 5.7.8 bad credentials' }, undefined, before);
+      const error = classifySmtpError(
+        { code: 'EAUTH', command, responseCode: 535, response: '535 5.7.8 bad credentials' },
+        undefined,
+        before,
+      );
       expect(error).toMatchObject({ code: 'TRANSPORT_TEMPORARY', retryable: true, recipientRejected: false });
     }
-    expect(classifySmtpError({ code: 'EENVELOPE', command: 'RCPT TO', responseCode: 550, response: '550 no such user' }).code).toBe('TRANSPORT_PERMANENT');
+    expect(
+      classifySmtpError({ code: 'EENVELOPE', command: 'RCPT TO', responseCode: 550, response: '550 no such user' })
+        .code,
+    ).toBe('TRANSPORT_PERMANENT');
   });
 
   it('without a stage, assumes the message was not complete (the default of callers that cannot tell)', () => {

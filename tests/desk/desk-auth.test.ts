@@ -24,7 +24,13 @@ describe('desk accounts and sessions', () => {
       checked.push(stored);
       return verifyPassword(password, stored);
     };
-    return { store, clock, checked, accounts: new EditorAccounts(deps, 'cli'), auth: new DeskAuth({ ...deps, checkPassword }, config.desk) };
+    return {
+      store,
+      clock,
+      checked,
+      accounts: new EditorAccounts(deps, 'cli'),
+      auth: new DeskAuth({ ...deps, checkPassword }, config.desk),
+    };
   }
 
   it('hashes with scrypt, a salt per password and the parameters stored; verifies in constant time', async () => {
@@ -80,9 +86,12 @@ describe('desk accounts and sessions', () => {
     const { store, clock, accounts, auth } = setup({ lockoutFor: '10m', loginPerMinute: 30 });
     await accounts.add('Bob', 'bob@example.org', 'editor', 'bobs password 1');
     const stranger = '203.0.113.7';
-    for (let i = 0; i < 5; i++) expect(await auth.login('bob', 'wrong', stranger)).toEqual({ ok: false, reason: 'invalid' });
+    for (let i = 0; i < 5; i++)
+      expect(await auth.login('bob', 'wrong', stranger)).toEqual({ ok: false, reason: 'invalid' });
     expect((await auth.login('bob', 'bobs password 1', '10.0.0.1')).ok).toBe(true);
-    expect((await accounts.lockouts()).map((l) => `${l.name} ${l.address} ${l.blockedUntil}`)).toEqual(['Bob 203.0.113.7 2026-11-28T06:10:00.000Z']);
+    expect((await accounts.lockouts()).map((l) => `${l.name} ${l.address} ${l.blockedUntil}`)).toEqual([
+      'Bob 203.0.113.7 2026-11-28T06:10:00.000Z',
+    ]);
     expect((await auth.login('bob', 'bobs password 1', stranger)).ok).toBe(false);
     clock.advance(11 * 60_000);
     // The wait ran out; one more failure blocks the address again, twice as long.
@@ -100,7 +109,10 @@ describe('desk accounts and sessions', () => {
     const limited = setup({ loginPerMinute: 3 });
     await limited.accounts.add('Cy', 'cy@example.org', 'editor', 'cys password 1');
     for (let i = 0; i < 3; i++) await limited.auth.login('nobody', 'x', '192.0.2.1');
-    expect(await limited.auth.login('Cy', 'cys password 1', '192.0.2.1')).toEqual({ ok: false, reason: 'rate-limited' });
+    expect(await limited.auth.login('Cy', 'cys password 1', '192.0.2.1')).toEqual({
+      ok: false,
+      reason: 'rate-limited',
+    });
     expect((await limited.auth.login('Cy', 'cys password 1', '192.0.2.2')).ok).toBe(true);
     limited.clock.advance(61_000);
     expect((await limited.auth.login('Cy', 'cys password 1', '192.0.2.1')).ok).toBe(true);
@@ -112,15 +124,25 @@ describe('desk accounts and sessions', () => {
     const dir = tempDir();
     const config = path.join(dir, 'tidings.config.yaml');
     writeFileSync(config, 'store:\n  path: t.db\n');
-    const cli = (args: string[], stdin = '') => runCli(['-q', '-c', config, ...args], {}, '2026-11-28T06:00:00Z', stdin);
-    const added = await cli(['editor', 'add', 'Dana', 'dana@example.org', '--admin', '--password-stdin'], 'danas secret pw\n');
+    const cli = (args: string[], stdin = '') =>
+      runCli(['-q', '-c', config, ...args], {}, '2026-11-28T06:00:00Z', stdin);
+    const added = await cli(
+      ['editor', 'add', 'Dana', 'dana@example.org', '--admin', '--password-stdin'],
+      'danas secret pw\n',
+    );
     expect(added).toMatchObject({ code: 0, out: 'added admin Dana <dana@example.org>\n' });
     const oneTime = await cli(['editor', 'add', 'Eli', 'eli@example.org']);
     const password = /one-time password for Eli: (\S+)/.exec(oneTime.out)![1]!;
     expect(password).toHaveLength(20);
     expect((await cli(['editor', 'add', 'Eli', 'other@example.org'])).code).toBe(2);
-    expect((await cli(['editor', 'add', 'Fay', 'fay@example.org', '--password-stdin'], 'short\n')).err).toMatch(/at least 10 characters/);
-    const listed = JSON.parse((await cli(['editor', 'list', '--json'])).out) as { name: string; role: string; passwordHash?: string }[];
+    expect((await cli(['editor', 'add', 'Fay', 'fay@example.org', '--password-stdin'], 'short\n')).err).toMatch(
+      /at least 10 characters/,
+    );
+    const listed = JSON.parse((await cli(['editor', 'list', '--json'])).out) as {
+      name: string;
+      role: string;
+      passwordHash?: string;
+    }[];
     expect(listed.map((e) => `${e.name}:${e.role}`)).toEqual(['Dana:admin', 'Eli:editor']);
     expect(listed.every((e) => e.passwordHash === undefined)).toBe(true);
 
@@ -128,7 +150,9 @@ describe('desk accounts and sessions', () => {
     const clock = createFixedClock('2026-11-28T06:00:00Z');
     const auth = new DeskAuth({ editors: store.editors, audit: store.audit, clock }, parseConfig({}, {}).desk);
     for (let i = 0; i < 5; i++) await auth.login('Eli', 'not the password', '198.51.100.4');
-    expect((await cli(['editor', 'list'])).out).toMatch(/^Eli +editor eli@example.org {2}\(locked for 198\.51\.100\.4 until 2026-11-28T06:15:00\.000Z\)$/m);
+    expect((await cli(['editor', 'list'])).out).toMatch(
+      /^Eli +editor eli@example.org {2}\(locked for 198\.51\.100\.4 until 2026-11-28T06:15:00\.000Z\)$/m,
+    );
     expect((await cli(['editor', 'unlock', 'Eli'])).out).toBe('lifted 1 lockout of Eli\n');
     expect((await cli(['editor', 'list'])).out).not.toMatch(/locked/);
     const session = await auth.login('Eli', password, '127.0.0.1');

@@ -22,7 +22,10 @@ describe('the editor desk in real Chromium: curate, preview, approve, send', () 
   let server: DeskServer;
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -31,7 +34,9 @@ describe('the editor desk in real Chromium: curate, preview, approve, send', () 
   /** A page that reaches only the desk: article images on other hosts are refused, so nothing waits for the network. */
   async function openPage(): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    await page.route('**/*', (route) => (route.request().url().startsWith(server.url) ? route.continue() : route.abort()));
+    await page.route('**/*', (route) =>
+      route.request().url().startsWith(server.url) ? route.continue() : route.abort(),
+    );
     return page;
   }
 
@@ -39,14 +44,22 @@ describe('the editor desk in real Chromium: curate, preview, approve, send', () 
     await page.goto(`${server.url}/desk/login`);
     await page.fill('input[name="login"]', name);
     await page.fill('input[name="password"]', password);
-    await Promise.all([page.waitForURL(/\/desk\/editions$/, { waitUntil: 'domcontentloaded' }), page.click('button[type="submit"]')]);
+    await Promise.all([
+      page.waitForURL(/\/desk\/editions$/, { waitUntil: 'domcontentloaded' }),
+      page.click('button[type="submit"]'),
+    ]);
   }
   const card = (page: Page, id: string) => page.locator(`li.card[data-id="${id}"]`);
   const submitIn = async (page: Page, id: string, label: string) => {
-    const button = label.startsWith('Move') ? card(page, id).locator(`button[title="${label}"]`) : card(page, id).getByRole('button', { name: label, exact: true });
+    const button = label.startsWith('Move')
+      ? card(page, id).locator(`button[title="${label}"]`)
+      : card(page, id).getByRole('button', { name: label, exact: true });
     await Promise.all([page.waitForURL(/note=|error=/, { waitUntil: 'domcontentloaded' }), button.click()]);
   };
-  const sectionIds = (page: Page, slug: string) => page.locator(`ol.section[data-category="${slug}"] > li.card`).evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.id!));
+  const sectionIds = (page: Page, slug: string) =>
+    page
+      .locator(`ol.section[data-category="${slug}"] > li.card`)
+      .evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.id!));
 
   it('logs in, adds, recategorizes, pins, reorders (drag and buttons), writes an intro, previews in Russian, approves; an admin sends', async () => {
     sink = await startSmtpSink();
@@ -61,7 +74,10 @@ describe('the editor desk in real Chromium: curate, preview, approve, send', () 
 
       // Add an article the per-category cap (2) left out.
       const addable = await page.locator('ul.found button[data-add]').first().getAttribute('data-add');
-      await Promise.all([page.waitForURL(/note=Added/, { waitUntil: 'domcontentloaded' }), page.locator(`button[data-add="${addable}"]`).click()]);
+      await Promise.all([
+        page.waitForURL(/note=Added/, { waitUntil: 'domcontentloaded' }),
+        page.locator(`button[data-add="${addable}"]`).click(),
+      ]);
       expect(await card(page, addable!).count()).toBe(1);
 
       // Recategorize a world article into science.
@@ -81,7 +97,9 @@ describe('the editor desk in real Chromium: curate, preview, approve, send', () 
 
       // Reorder by drag and drop (SortableJS): the last science article to the top.
       const scienceBefore = await sectionIds(page, 'science');
-      await page.locator('ol.section[data-category="science"]').evaluate((list) => list.scrollIntoView({ block: 'start' }));
+      await page
+        .locator('ol.section[data-category="science"]')
+        .evaluate((list) => list.scrollIntoView({ block: 'start' }));
       const last = card(page, scienceBefore.at(-1)!).locator('p.meta');
       const first = card(page, scienceBefore[0]!).locator('h3');
       const from = (await last.boundingBox())!;
@@ -93,7 +111,10 @@ describe('the editor desk in real Chromium: curate, preview, approve, send', () 
         await page.mouse.move(from.x + 5, from.y + 5 + ((target.y - from.y - 10) * step) / 12);
         await page.waitForTimeout(60);
       }
-      await Promise.all([page.waitForURL(/note=New\+order|note=New%20order/, { waitUntil: 'domcontentloaded' }), page.mouse.up()]);
+      await Promise.all([
+        page.waitForURL(/note=New\+order|note=New%20order/, { waitUntil: 'domcontentloaded' }),
+        page.mouse.up(),
+      ]);
       const scienceAfter = await sectionIds(page, 'science');
       expect(scienceAfter[0]).toBe(scienceBefore.at(-1));
 
@@ -103,12 +124,21 @@ describe('the editor desk in real Chromium: curate, preview, approve, send', () 
       expect(await page.locator('ol.pinned li.card').getAttribute('data-id')).toBe(pinned);
 
       // The intro, in Markdown.
-      await page.fill('textarea[name="intro"]', 'Good morning from the **harbour** desk.\n\nThree things to [read](https://example.org/read) today. <script>alert(1)</script>');
-      await Promise.all([page.waitForURL(/note=Introduction/, { waitUntil: 'domcontentloaded' }), page.click('button:has-text("Save introduction")')]);
+      await page.fill(
+        'textarea[name="intro"]',
+        'Good morning from the **harbour** desk.\n\nThree things to [read](https://example.org/read) today. <script>alert(1)</script>',
+      );
+      await Promise.all([
+        page.waitForURL(/note=Introduction/, { waitUntil: 'domcontentloaded' }),
+        page.click('button:has-text("Save introduction")'),
+      ]);
 
       // Preview as the Russian subscriber: the sandboxed frame shows Russian, the text part sits beside it.
       await page.selectOption('select[name="subscriber"]', 'ivan.petrov@example.net');
-      await Promise.all([page.waitForURL(/subscriber=ivan/, { waitUntil: 'domcontentloaded' }), page.click('button:has-text("Show")')]);
+      await Promise.all([
+        page.waitForURL(/subscriber=ivan/, { waitUntil: 'domcontentloaded' }),
+        page.click('button:has-text("Show")'),
+      ]);
       expect(await page.locator('iframe.w600').getAttribute('sandbox')).toBe('');
       const frame = page.frameLocator('iframe.w600');
       await expect.poll(() => frame.locator('body').innerText(), { timeout: 10_000 }).toContain('Здравствуйте, Иван!');
@@ -133,10 +163,15 @@ describe('the editor desk in real Chromium: curate, preview, approve, send', () 
       await login(admin, 'root', PASSWORDS.root);
       await admin.goto(editionUrl.split('?')[0]!);
       await admin.waitForLoadState('load');
-      await Promise.all([admin.waitForURL(/\/send$/, { waitUntil: 'domcontentloaded' }), admin.locator('a:has-text("Send now")').press('Enter')]);
+      await Promise.all([
+        admin.waitForURL(/\/send$/, { waitUntil: 'domcontentloaded' }),
+        admin.locator('a:has-text("Send now")').press('Enter'),
+      ]);
       await admin.locator('button:has-text("Send to")').press('Enter');
       await admin.waitForURL(/note=Sending/, { waitUntil: 'domcontentloaded' });
-      await expect.poll(async () => (await server.ctx.store.editions.getEdition(EDITION))!.status, { timeout: 30_000 }).toBe('sent');
+      await expect
+        .poll(async () => (await server.ctx.store.editions.getEdition(EDITION))!.status, { timeout: 30_000 })
+        .toBe('sent');
       await admin.goto(`${server.url}/desk/e/${EDITION}`);
       expect(await admin.locator('p.readonly').innerText()).toMatch(/read-only/);
       expect(await admin.locator('button:has-text("Pin")').count()).toBe(0);
@@ -149,7 +184,9 @@ describe('the editor desk in real Chromium: curate, preview, approve, send', () 
       expect(order[0]!.articleId).toBe(pinned);
       const messages = await Promise.all(sink.messages.map((m) => simpleParser(m.raw)));
       const to = (m: (typeof messages)[number]) => (Array.isArray(m.to) ? m.to[0] : m.to)!.value[0]!.address;
-      expect(messages.map(to)).toEqual(expect.arrayContaining(['ada.lovelace@example.org', 'grace@example.com', 'ivan.petrov@example.net']));
+      expect(messages.map(to)).toEqual(
+        expect.arrayContaining(['ada.lovelace@example.org', 'grace@example.com', 'ivan.petrov@example.net']),
+      );
       const ada = messages.find((m) => to(m) === 'ada.lovelace@example.org')!;
       const text = ada.text!;
       expect(text).toContain('Good morning from the harbour desk.');
@@ -159,14 +196,17 @@ describe('the editor desk in real Chromium: curate, preview, approve, send', () 
       expect(positions.every((p) => p >= 0)).toBe(true);
       expect([...positions].sort((a, b) => a - b)).toEqual(positions);
       expect(text.indexOf('SCIENCE')).toBeGreaterThan(-1);
-      expect(text.indexOf(edition.articles.find((a) => a.articleId === moved)!.title)).toBeGreaterThan(text.indexOf('SCIENCE'));
+      expect(text.indexOf(edition.articles.find((a) => a.articleId === moved)!.title)).toBeGreaterThan(
+        text.indexOf('SCIENCE'),
+      );
       const ivan = messages.find((m) => to(m) === 'ivan.petrov@example.net')!;
       expect(ivan.text).toContain('Здравствуйте, Иван!');
 
       // The audit log names the editor for each change, and the admin for the send.
       const log = await server.ctx.store.audit.list({ editionId: EDITION });
       const byAnn = new Set(log.filter((e) => e.actor === 'ann').map((e) => e.action));
-      for (const action of ['add', 'recategorize', 'move', 'reorder', 'pick', 'intro', 'approve']) expect(byAnn).toContain(action);
+      for (const action of ['add', 'recategorize', 'move', 'reorder', 'pick', 'intro', 'approve'])
+        expect(byAnn).toContain(action);
       expect(log.some((e) => e.actor === 'root' && e.action === 'send')).toBe(true);
       await admin.goto(`${server.url}/desk/e/${EDITION}`);
       expect(await admin.locator('table.audit').innerText()).toMatch(/ann\s+approve/);

@@ -27,7 +27,9 @@ describe('desk: the edition page names the readers who would receive nothing', (
   });
 
   it('with languages: strict, the Russian and Spanish readers of the mostly English samples are named with the reason', async () => {
-    server = await startDeskServer(tempDir(), { editYaml: (yaml) => yaml.replace('    languages: any\n', '    languages: strict\n') });
+    server = await startDeskServer(tempDir(), {
+      editYaml: (yaml) => yaml.replace('    languages: any\n', '    languages: strict\n'),
+    });
     const get = await signedIn(server.url);
     const page = await get(`/desk/e/${EDITION}`);
     const line = /<p class="left-out" role="status">(.*?)<\/p>/.exec(page)?.[1] ?? '';

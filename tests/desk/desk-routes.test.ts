@@ -26,7 +26,13 @@ function client(base: string, headers: Record<string, string> = {}) {
       if (value) jar.set(name!, value);
       else jar.delete(name!);
     }
-    return { status: response.status, location: response.headers.get('location'), text: await response.text(), cookies: response.headers.getSetCookie(), headers: response.headers };
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      text: await response.text(),
+      cookies: response.headers.getSetCookie(),
+      headers: response.headers,
+    };
   };
   const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
   return {
@@ -72,15 +78,25 @@ describe('desk over HTTP: sessions, CSRF, lockout, roles', () => {
     const missing = await browser.request(`/desk/e/${EDITION}`, { form: { op: 'exclude', article } });
     expect(missing.status).toBe(403);
     // As many characters as the real token, but more bytes: refused, not a crash (500).
-    const multibyte = await browser.request(`/desk/e/${EDITION}`, { form: { op: 'exclude', article, _csrf: 'é'.repeat(browser.csrfOf(page.text).length) } });
+    const multibyte = await browser.request(`/desk/e/${EDITION}`, {
+      form: { op: 'exclude', article, _csrf: 'é'.repeat(browser.csrfOf(page.text).length) },
+    });
     expect(multibyte.status).toBe(403);
     const loginPage = await client(server.url).request('/desk/login');
-    const multibyteLogin = await client(server.url).request('/desk/login', { form: { _csrf: 'ü'.repeat(client(server.url).csrfOf(loginPage.text).length), login: 'ann', password: PASSWORDS.ann } });
+    const multibyteLogin = await client(server.url).request('/desk/login', {
+      form: {
+        _csrf: 'ü'.repeat(client(server.url).csrfOf(loginPage.text).length),
+        login: 'ann',
+        password: PASSWORDS.ann,
+      },
+    });
     expect(multibyteLogin.status).toBe(403);
     const edition = await server.ctx.store.editions.getEdition(EDITION);
     expect(edition!.articles.find((a) => a.articleId === article)!.excluded).toBe(false);
     // The login form has its own token too.
-    expect((await client(server.url).request('/desk/login', { form: { login: 'ann', password: PASSWORDS.ann } })).status).toBe(403);
+    expect(
+      (await client(server.url).request('/desk/login', { form: { login: 'ann', password: PASSWORDS.ann } })).status,
+    ).toBe(403);
   });
 
   it('lists the upcoming slots of the schedule before any draft exists, and the approval deadline of a waiting draft', async () => {
@@ -95,13 +111,17 @@ describe('desk over HTTP: sessions, CSRF, lockout, roles', () => {
     expect(upcoming).toContain('daily/2026-12-01T07:00');
     expect(upcoming).not.toContain(EDITION);
     // Approval required: the draft is prepared two hours ahead (prepareAhead's default).
-    expect(upcoming).toContain('<time datetime="2026-11-29T05:00:00.000Z">29 Nov 2026, 05:00 GMT</time> · needs approval');
+    expect(upcoming).toContain(
+      '<time datetime="2026-11-29T05:00:00.000Z">29 Nov 2026, 05:00 GMT</time> · needs approval',
+    );
     const awaiting = page.text.slice(page.text.indexOf('Awaiting approval'), page.text.indexOf('<h2>Sending'));
     expect(awaiting).toContain(EDITION);
-    expect(awaiting).toContain('approval deadline <time datetime="2026-11-28T08:00:00.000Z">28 Nov 2026, 08:00 GMT</time>, then skipped');
+    expect(awaiting).toContain(
+      'approval deadline <time datetime="2026-11-28T08:00:00.000Z">28 Nov 2026, 08:00 GMT</time>, then skipped',
+    );
   });
 
-  it('blocks a stranger\'s address, not the owner\'s, answering like a wrong password; admins lift it on /desk/accounts; editors cannot send', async () => {
+  it("blocks a stranger's address, not the owner's, answering like a wrong password; admins lift it on /desk/accounts; editors cannot send", async () => {
     // Behind a proxy (trustProxy): X-Forwarded-For names the client address.
     server = await startDeskServer(tempDir(), { web: '  trustProxy: true\n' });
     const errorOf = (html: string) => /<p class="error" role="alert">([^<]*)<\/p>/.exec(html)?.[1];
@@ -120,7 +140,9 @@ describe('desk over HTTP: sessions, CSRF, lockout, roles', () => {
     const accounts = await root.request('/desk/accounts');
     expect(accounts.status).toBe(200);
     expect(accounts.text).toContain('203.0.113.7: 5 failed, blocked until 2026-11-28T07:15:00.000Z');
-    const lifted = await root.request('/desk/accounts/unlock', { form: { _csrf: root.csrfOf(accounts.text), name: 'root', address: '203.0.113.7' } });
+    const lifted = await root.request('/desk/accounts/unlock', {
+      form: { _csrf: root.csrfOf(accounts.text), name: 'root', address: '203.0.113.7' },
+    });
     expect(lifted.text).toContain('Lifted the lockout of root from 203.0.113.7.');
     expect(lifted.text).not.toContain('blocked until');
     expect((await attacker.login('root', PASSWORDS.root)).status).toBe(303);
@@ -138,7 +160,12 @@ describe('desk over HTTP: sessions, CSRF, lockout, roles', () => {
     // Send progress as server-sent events: the ledger's counts; the stream ends when nothing is sending.
     const progress = await ann.request(`/desk/e/${EDITION}/progress`);
     expect(progress.headers.get('content-type')).toBe('text/event-stream');
-    const event = JSON.parse(/^data: (.*)$/m.exec(progress.text)![1]!) as { status: string; total: number; rate: number; secondsLeft: number | null };
+    const event = JSON.parse(/^data: (.*)$/m.exec(progress.text)![1]!) as {
+      status: string;
+      total: number;
+      rate: number;
+      secondsLeft: number | null;
+    };
     expect(event).toMatchObject({ status: 'approved', total: 0, rate: 0, secondsLeft: null });
 
     server.clock.advance(11 * 3600_000);
@@ -150,7 +177,7 @@ describe('desk over HTTP: sessions, CSRF, lockout, roles', () => {
     expect(log.some((e) => e.actor === 'root' && e.action === 'login.lockout')).toBe(true);
   });
 
-  it('gives a logged-in editor their own request budget: curating with previews never meets the readers\' per-address limit', async () => {
+  it("gives a logged-in editor their own request budget: curating with previews never meets the readers' per-address limit", async () => {
     server = await startDeskServer(tempDir(), { perMinute: 10 });
     const editor = client(server.url);
     expect((await editor.login('ann', PASSWORDS.ann)).status).toBe(303);
@@ -158,7 +185,8 @@ describe('desk over HTTP: sessions, CSRF, lockout, roles', () => {
     const preview = /<iframe[^>]+src="([^"]+)"/.exec(page.text)![1]!.replace(/&amp;/g, '&');
     // Five curation rounds: the page, its preview frames and the editions list, 20 requests.
     for (let round = 0; round < 5; round++) {
-      for (const path of [`/desk/e/${EDITION}`, preview, preview, '/desk/editions']) expect((await editor.request(path)).status, path).toBe(200);
+      for (const path of [`/desk/e/${EDITION}`, preview, preview, '/desk/editions'])
+        expect((await editor.request(path)).status, path).toBe(200);
     }
     // Static files are never counted, for anyone.
     const stranger = client(server.url);
@@ -177,15 +205,31 @@ describe('desk over HTTP: sessions, CSRF, lockout, roles', () => {
     for await (const r of ctx.store.subscribers.streamRecipients('daily', { batchSize: 50 })) recipients.push(r);
     expect(recipients.length).toBeGreaterThanOrEqual(4);
     const at = server.clock.now();
-    await ctx.store.ledger.ensurePending(EDITION, recipients.map((r) => r.id));
+    await ctx.store.ledger.ensurePending(
+      EDITION,
+      recipients.map((r) => r.id),
+    );
     for (const r of recipients) {
       await ctx.store.ledger.claim(EDITION, r.id, at);
-      await ctx.store.ledger.recordAccepted(EDITION, r.id, at, { messageId: `<${r.id}@x>`, response: '250 ok', segment: 's', articleIds: [] });
+      await ctx.store.ledger.recordAccepted(EDITION, r.id, at, {
+        messageId: `<${r.id}@x>`,
+        response: '250 ok',
+        segment: 's',
+        articleIds: [],
+      });
     }
     await ctx.store.editions.setStatus(EDITION, 'sending', { at });
     await ctx.store.editions.setStatus(EDITION, 'sent', { at });
     const record = (i: number, kind: 'hard-bounce' | 'soft-bounce' | 'complaint') =>
-      ctx.store.deliveryEvents.record({ editionId: EDITION, subscriberId: recipients[i]!.id, kind, status: kind === 'complaint' ? 'abuse' : '5.1.1', detail: null, reportId: `r${i}${kind}`, at });
+      ctx.store.deliveryEvents.record({
+        editionId: EDITION,
+        subscriberId: recipients[i]!.id,
+        kind,
+        status: kind === 'complaint' ? 'abuse' : '5.1.1',
+        detail: null,
+        reportId: `r${i}${kind}`,
+        at,
+      });
 
     const browser = client(server.url);
     await browser.login('ann', PASSWORDS.ann);
@@ -227,9 +271,19 @@ describe('desk over HTTP: sessions, CSRF, lockout, roles', () => {
 
   it('puts the complaint warning strictly above 0.3% of accepted deliveries', () => {
     expect(feedbackView({ hardBounces: 0, softBounces: 0, complaints: 0 }, 1000)).toBeNull();
-    expect(feedbackView({ hardBounces: 0, softBounces: 0, complaints: 3 }, 1000)).toMatchObject({ complaintRate: '0.30%', complaintWarning: false });
-    expect(feedbackView({ hardBounces: 0, softBounces: 0, complaints: 4 }, 1000)).toMatchObject({ complaintRate: '0.40%', complaintWarning: true });
+    expect(feedbackView({ hardBounces: 0, softBounces: 0, complaints: 3 }, 1000)).toMatchObject({
+      complaintRate: '0.30%',
+      complaintWarning: false,
+    });
+    expect(feedbackView({ hardBounces: 0, softBounces: 0, complaints: 4 }, 1000)).toMatchObject({
+      complaintRate: '0.40%',
+      complaintWarning: true,
+    });
     // Reports for an edition with nothing accepted (a purged ledger): counts, no rate, no warning.
-    expect(feedbackView({ hardBounces: 1, softBounces: 0, complaints: 1 }, 0)).toMatchObject({ bounceRate: '-', complaintRate: '-', complaintWarning: false });
+    expect(feedbackView({ hardBounces: 1, softBounces: 0, complaints: 1 }, 0)).toMatchObject({
+      bounceRate: '-',
+      complaintRate: '-',
+      complaintWarning: false,
+    });
   });
 });

@@ -10,7 +10,10 @@ function client(base: string) {
     const response = await fetch(new URL(path, base), {
       method: form ? 'POST' : 'GET',
       redirect: 'manual',
-      headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      headers: {
+        cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
       body: form ? new URLSearchParams(form).toString() : undefined,
     });
     for (const header of response.headers.getSetCookie()) {
@@ -44,7 +47,11 @@ describe('desk: who wrote each summary', () => {
     model = await startFakeChatServer((request, res, index) => {
       if (index === 0) return answer(res, 500, '{}');
       const title = /^Title: (.*)$/m.exec(request.body.messages![1]!.content)![1]!;
-      answer(res, 200, completion(`<script>alert(1)</script>Model says: ${title.slice(0, 40)} & more <img src=x onerror=alert(2)>`));
+      answer(
+        res,
+        200,
+        completion(`<script>alert(1)</script>Model says: ${title.slice(0, 40)} & more <img src=x onerror=alert(2)>`),
+      );
     });
     const llm = `summaries:\n  llm:\n    baseUrl: ${model.baseUrl}\n    model: tiny-desk\n    maxConcurrent: 1\n    timeout: 10s\n`;
     server = await startDeskServer(tempDir(), { desk: llm });
@@ -69,10 +76,22 @@ describe('desk: who wrote each summary', () => {
     // Saving the title alone keeps the model's label; a new summary text is the editor's.
     const target = byModel[0]!;
     const csrf = browser.csrfOf(page.text);
-    await browser.request(`/desk/e/${EDITION}`, { _csrf: csrf, op: 'edit', article: target.articleId, title: 'A sharper title', summary: target.summary! });
+    await browser.request(`/desk/e/${EDITION}`, {
+      _csrf: csrf,
+      op: 'edit',
+      article: target.articleId,
+      title: 'A sharper title',
+      summary: target.summary!,
+    });
     let after = await browser.request(`/desk/e/${EDITION}`);
     expect(cardOf(after.text, target.articleId)).toContain('summary by llm:tiny-desk');
-    await browser.request(`/desk/e/${EDITION}`, { _csrf: csrf, op: 'edit', article: target.articleId, title: 'A sharper title', summary: 'Written by the desk.' });
+    await browser.request(`/desk/e/${EDITION}`, {
+      _csrf: csrf,
+      op: 'edit',
+      article: target.articleId,
+      title: 'A sharper title',
+      summary: 'Written by the desk.',
+    });
     after = await browser.request(`/desk/e/${EDITION}`);
     expect(cardOf(after.text, target.articleId)).toContain('summary by editor');
     expect(cardOf(after.text, target.articleId)).toContain('Written by the desk.');

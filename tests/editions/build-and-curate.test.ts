@@ -49,7 +49,12 @@ function editionsSuite(name: string, open: OpenStore): void {
           makeRecord({ id: 's2', categories: ['security', 'technology'], publishedAt: hour(4) }),
           makeRecord({ id: 's3', categories: ['security'], publishedAt: hour(3) }),
           makeRecord({ id: 't1', categories: ['technology'], publishedAt: hour(2) }),
-          makeRecord({ id: 'w1', categories: ['world'], publishedAt: hour(1), imageUrl: 'https://img.example.org/w1.jpg' }),
+          makeRecord({
+            id: 'w1',
+            categories: ['world'],
+            publishedAt: hour(1),
+            imageUrl: 'https://img.example.org/w1.jpg',
+          }),
           makeRecord({ id: 'w2', categories: ['world'], publishedAt: hour(0) }),
           makeRecord({ id: 'stale', categories: ['world'], publishedAt: '2026-11-20T00:00:00.000Z' }),
           makeRecord({ id: 'other', categories: ['sport'], publishedAt: hour(5) }),
@@ -90,7 +95,10 @@ function editionsSuite(name: string, open: OpenStore): void {
       const store = await seeded();
       const at = new Date('2026-11-28T06:00:00Z');
       const first = await buildEdition(newsletter, at, deps(store));
-      await store.articles.saveArticles([makeRecord({ id: 'late', categories: ['security'], publishedAt: '2026-11-28T05:59:00.000Z' })], at);
+      await store.articles.saveArticles(
+        [makeRecord({ id: 'late', categories: ['security'], publishedAt: '2026-11-28T05:59:00.000Z' })],
+        at,
+      );
       const again = await buildEdition(newsletter, at, deps(store));
       expect(again.articles.map((a) => a.articleId)).toEqual(first.articles.map((a) => a.articleId));
     });
@@ -109,7 +117,14 @@ function editionsSuite(name: string, open: OpenStore): void {
       const clock = createFixedClock('2026-11-28T06:10:00Z');
       const edition = await buildEdition(newsletter, new Date('2026-11-28T06:00:00Z'), deps(store));
       const curator = new EditionCurator(
-        { editions: store.editions, articles: store.articles, audit: store.audit, clock, newsletters: config.newsletters, categories: config.categories },
+        {
+          editions: store.editions,
+          articles: store.articles,
+          audit: store.audit,
+          clock,
+          newsletters: config.newsletters,
+          categories: config.categories,
+        },
         'ed',
       );
       await curator.approve(edition.id);
@@ -132,36 +147,89 @@ function editionsSuite(name: string, open: OpenStore): void {
     it('plans per subscriber: chosen sections only, never seen twice, thin digests skipped, shared segments', async () => {
       const store = await seeded();
       const edition = await buildEdition(newsletter, new Date('2026-11-28T06:00:00Z'), deps(store));
-      const all = planDigest(edition, newsletter, config.categories, { locale: null, timezone: null, categories: null }, new Set(), null);
-      const same = planDigest(edition, newsletter, config.categories, { locale: 'en', timezone: 'Europe/Berlin', categories: null }, new Set(), null);
+      const all = planDigest(
+        edition,
+        newsletter,
+        config.categories,
+        { locale: null, timezone: null, categories: null },
+        new Set(),
+        null,
+      );
+      const same = planDigest(
+        edition,
+        newsletter,
+        config.categories,
+        { locale: 'en', timezone: 'Europe/Berlin', categories: null },
+        new Set(),
+        null,
+      );
       if ('skip' in all || 'skip' in same) throw new Error('unexpected skip');
       expect(all.segmentKey).toBe(same.segmentKey);
       // Nothing pinned: the most recent of the first section, not the one with an image (w1).
       expect(all.content.topStory!.articleId).toBe('s1');
       expect(all.content.sections.map((s) => s.slug)).toEqual(['security', 'technology', 'world']);
 
-      const securityOnly = planDigest(edition, newsletter, config.categories, { locale: null, timezone: null, categories: ['security'] }, new Set(), null);
+      const securityOnly = planDigest(
+        edition,
+        newsletter,
+        config.categories,
+        { locale: null, timezone: null, categories: ['security'] },
+        new Set(),
+        null,
+      );
       if ('skip' in securityOnly) throw new Error('unexpected skip');
       expect(securityOnly.articleIds.sort()).toEqual(['s1', 's2']);
       expect(securityOnly.segmentKey).not.toBe(all.segmentKey);
 
       // Their one topic has too few new stories: the whole edition, their topic first, never a silent skip.
-      const seen = planDigest(edition, newsletter, config.categories, { locale: null, timezone: null, categories: ['security'] }, new Set(['s1']), null);
+      const seen = planDigest(
+        edition,
+        newsletter,
+        config.categories,
+        { locale: null, timezone: null, categories: ['security'] },
+        new Set(['s1']),
+        null,
+      );
       if ('skip' in seen) throw new Error(`unexpected skip: ${seen.skip}`);
       expect(seen.articleIds).not.toContain('s1');
       expect(seen.articleIds).toEqual(expect.arrayContaining(['s2', 'w1', 'w2']));
       expect(seen.content.topStory!.articleId).toBe('s2');
       expect(seen.content.sections.map((s) => s.slug)).toEqual(['technology', 'world']);
-      const chosenWorld = planDigest(edition, newsletter, config.categories, { locale: null, timezone: null, categories: ['world'] }, new Set(['w1']), null);
+      const chosenWorld = planDigest(
+        edition,
+        newsletter,
+        config.categories,
+        { locale: null, timezone: null, categories: ['world'] },
+        new Set(['w1']),
+        null,
+      );
       if ('skip' in chosenWorld) throw new Error(`unexpected skip: ${chosenWorld.skip}`);
       expect(chosenWorld.content.sections.map((s) => s.slug)[0]).toBe('world');
       // Only a reader who already has (nearly) everything is skipped, with a reason that says so.
       const everything = new Set(edition.articles.map((a) => a.articleId));
-      expect(planDigest(edition, newsletter, config.categories, { locale: null, timezone: null, categories: null }, everything, null)).toEqual({
+      expect(
+        planDigest(
+          edition,
+          newsletter,
+          config.categories,
+          { locale: null, timezone: null, categories: null },
+          everything,
+          null,
+        ),
+      ).toEqual({
         skip: 'already received every article of this edition',
       });
       const allButOne = new Set([...everything].slice(1));
-      expect(planDigest(edition, newsletter, config.categories, { locale: null, timezone: null, categories: ['security'] }, allButOne, null)).toEqual({
+      expect(
+        planDigest(
+          edition,
+          newsletter,
+          config.categories,
+          { locale: null, timezone: null, categories: ['security'] },
+          allButOne,
+          null,
+        ),
+      ).toEqual({
         skip: expect.stringMatching(/^thin: 1 new article\(s\) for this reader/),
       });
     });
@@ -187,9 +255,22 @@ function editionsSuite(name: string, open: OpenStore): void {
       const built = await buildEdition(newsletter, new Date('2026-11-28T06:00:00Z'), deps(store));
       // Read back from the store: the language is part of the frozen snapshot.
       const edition = (await store.editions.getEdition(built.id))!;
-      expect(Object.fromEntries(edition.articles.map((a) => [a.articleId, a.language]))).toEqual({ en1: 'en', en2: 'en-GB', ru1: 'ru', ru2: 'ru-RU', xx1: null });
+      expect(Object.fromEntries(edition.articles.map((a) => [a.articleId, a.language]))).toEqual({
+        en1: 'en',
+        en2: 'en-GB',
+        ru1: 'ru',
+        ru2: 'ru-RU',
+        xx1: null,
+      });
       const plan = (locale: string, languages: 'any' | 'subscriber' | 'strict' = 'subscriber') => {
-        const result = planDigest(edition, { ...newsletter, languages }, localized, { locale, timezone: null, categories: null }, new Set(), null);
+        const result = planDigest(
+          edition,
+          { ...newsletter, languages },
+          localized,
+          { locale, timezone: null, categories: null },
+          new Set(),
+          null,
+        );
         if ('skip' in result) throw new Error(result.skip);
         return result;
       };
@@ -203,26 +284,64 @@ function editionsSuite(name: string, open: OpenStore): void {
         ['technology', ['ru2', 'en2']],
         ['world', ['ru1', 'en1']],
       ]);
-      expect(plan('en').content.sections.find((s) => s.slug === 'world')!.articles.map((a) => a.articleId)).toEqual(['en1', 'ru1']);
+      expect(
+        plan('en')
+          .content.sections.find((s) => s.slug === 'world')!
+          .articles.map((a) => a.articleId),
+      ).toEqual(['en1', 'ru1']);
       expect(ids(plan('en', 'any'))).toEqual(['en1', 'en2', 'ru1', 'ru2', 'xx1']);
       expect(plan('ru').segmentKey).not.toBe(plan('en').segmentKey);
-      const titles = (locale: string) => Object.fromEntries(plan(locale, 'any').content.sections.map((s) => [s.slug, s.title]));
+      const titles = (locale: string) =>
+        Object.fromEntries(plan(locale, 'any').content.sections.map((s) => [s.slug, s.title]));
       expect(titles('ru')).toEqual({ world: 'Мир', technology: 'Technology' }); // security's one article is the top story
       expect(titles('de-CH')).toMatchObject({ world: 'Welt (CH)', technology: 'Technik' });
       expect(titles('de')).toMatchObject({ world: 'World', technology: 'Technik' });
       // A Russian reader of a newsletter with too few Russian articles gets a thin skip.
-      const thin = planDigest(edition, { ...newsletter, minArticles: 4, languages: 'strict' }, localized, { locale: 'ru', timezone: null, categories: null }, new Set(), null);
+      const thin = planDigest(
+        edition,
+        { ...newsletter, minArticles: 4, languages: 'strict' },
+        localized,
+        { locale: 'ru', timezone: null, categories: null },
+        new Set(),
+        null,
+      );
       expect(thin).toEqual({ skip: expect.stringMatching(/^thin: 3 new article\(s\) for this reader/) });
-      expect('skip' in planDigest(edition, { ...newsletter, minArticles: 4 }, localized, { locale: 'ru', timezone: null, categories: null }, new Set(), null)).toBe(false);
-      const japanese = planDigest(edition, { ...newsletter, minArticles: 1, languages: 'strict' }, localized, { locale: 'ja', timezone: null, categories: null, languages: ['ja'] }, new Set(['xx1']), null);
+      expect(
+        'skip' in
+          planDigest(
+            edition,
+            { ...newsletter, minArticles: 4 },
+            localized,
+            { locale: 'ru', timezone: null, categories: null },
+            new Set(),
+            null,
+          ),
+      ).toBe(false);
+      const japanese = planDigest(
+        edition,
+        { ...newsletter, minArticles: 1, languages: 'strict' },
+        localized,
+        { locale: 'ja', timezone: null, categories: null, languages: ['ja'] },
+        new Set(['xx1']),
+        null,
+      );
       expect(japanese).toEqual({ skip: 'no article in their languages (ja; languages: strict)' });
     });
 
     it('since-last: draws from the previous edition on; a skipped (thin) edition neither ends the window nor uses up its articles', async () => {
       const store = current();
-      const sinceLast = { ...newsletter, window: 'since-last' as const, minArticles: 3, perCategory: 9, maxArticles: 20 };
+      const sinceLast = {
+        ...newsletter,
+        window: 'since-last' as const,
+        minArticles: 3,
+        perCategory: 9,
+        maxArticles: 20,
+      };
       const save = (ids: string[], publishedAt: string) =>
-        store.articles.saveArticles(ids.map((id) => makeRecord({ id, categories: ['security'], publishedAt })), new Date(publishedAt));
+        store.articles.saveArticles(
+          ids.map((id) => makeRecord({ id, categories: ['security'], publishedAt })),
+          new Date(publishedAt),
+        );
       await save(['old1', 'old2', 'old3'], '2026-11-20T05:00:00.000Z');
       const first = await buildEdition(sinceLast, new Date('2026-11-26T06:00:00Z'), deps(store));
       // No earlier edition: everything up to the slot.
@@ -247,9 +366,18 @@ function editionsSuite(name: string, open: OpenStore): void {
 
     it('since-last: starts after the last edition that went out; a draft still undecided keeps its stories, and they return to the pool when it is skipped', async () => {
       const store = current();
-      const sinceLast = { ...newsletter, window: 'since-last' as const, minArticles: 1, perCategory: 9, maxArticles: 20 };
+      const sinceLast = {
+        ...newsletter,
+        window: 'since-last' as const,
+        minArticles: 1,
+        perCategory: 9,
+        maxArticles: 20,
+      };
       const save = (ids: string[], publishedAt: string) =>
-        store.articles.saveArticles(ids.map((id) => makeRecord({ id, categories: ['world'], publishedAt })), new Date(publishedAt));
+        store.articles.saveArticles(
+          ids.map((id) => makeRecord({ id, categories: ['world'], publishedAt })),
+          new Date(publishedAt),
+        );
       const ids = (edition: { articles: { articleId: string }[] }) => edition.articles.map((a) => a.articleId).sort();
       const at = new Date('2026-11-28T06:00:00Z');
       await save(['a1'], '2026-11-25T05:00:00.000Z');
@@ -273,15 +401,31 @@ function editionsSuite(name: string, open: OpenStore): void {
 
     it('since-last: a story published before the previous edition but ingested after it goes in the next one', async () => {
       const store = current();
-      const sinceLast = { ...newsletter, window: 'since-last' as const, minArticles: 1, perCategory: 9, maxArticles: 20 };
-      await store.articles.saveArticles([makeRecord({ id: 'early', categories: ['world'], publishedAt: '2026-11-26T05:00:00.000Z' })], new Date('2026-11-26T05:00:00Z'));
+      const sinceLast = {
+        ...newsletter,
+        window: 'since-last' as const,
+        minArticles: 1,
+        perCategory: 9,
+        maxArticles: 20,
+      };
+      await store.articles.saveArticles(
+        [makeRecord({ id: 'early', categories: ['world'], publishedAt: '2026-11-26T05:00:00.000Z' })],
+        new Date('2026-11-26T05:00:00Z'),
+      );
       await buildEdition(sinceLast, new Date('2026-11-27T06:00:00Z'), deps(store));
       // A slow feed delivers a story dated before that edition, two hours after it was built.
-      await store.articles.saveArticles([makeRecord({ id: 'late-feed', categories: ['world'], publishedAt: '2026-11-27T05:00:00.000Z' })], new Date('2026-11-27T08:00:00Z'));
+      await store.articles.saveArticles(
+        [makeRecord({ id: 'late-feed', categories: ['world'], publishedAt: '2026-11-27T05:00:00.000Z' })],
+        new Date('2026-11-27T08:00:00Z'),
+      );
       const next = await buildEdition(sinceLast, new Date('2026-11-28T06:00:00Z'), deps(store));
       expect(next.articles.map((a) => a.articleId)).toEqual(['late-feed']);
       // A fixed window stays strict about publication time.
-      const daily = await buildEdition({ ...newsletter, id: 'strict', window: '24h', minArticles: 0 }, new Date('2026-11-28T06:00:00Z'), deps(store));
+      const daily = await buildEdition(
+        { ...newsletter, id: 'strict', window: '24h', minArticles: 0 },
+        new Date('2026-11-28T06:00:00Z'),
+        deps(store),
+      );
       expect(daily.articles.map((a) => a.articleId)).toEqual([]);
     });
   });

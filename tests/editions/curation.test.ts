@@ -40,17 +40,63 @@ function curationSuite(name: string, open: OpenStore): void {
       const store = current();
       await store.articles.saveArticles(
         [
-          makeRecord({ id: 's1', title: 'Patch released for router flaw', categories: ['security'], publishedAt: hour(5), source: 'wire' }),
-          makeRecord({ id: 's2', title: 'Ransomware gang arrested in raid', categories: ['security'], publishedAt: hour(4), source: 'tabloid', sourceTitle: 'The Tabloid' }),
-          makeRecord({ id: 't1', title: 'Chip maker opens new plant', categories: ['technology'], publishedAt: hour(3), source: 'wire' }),
-          makeRecord({ id: 'w1', title: 'Summit ends with a climate pledge', categories: ['world'], publishedAt: hour(2), source: 'tabloid', sourceTitle: 'The Tabloid', imageUrl: 'https://img.example.org/w.jpg' }),
-          makeRecord({ id: 'old', title: 'Archive: the first quantum router', categories: ['technology'], publishedAt: '2026-10-01T00:00:00.000Z', source: 'wire' }),
+          makeRecord({
+            id: 's1',
+            title: 'Patch released for router flaw',
+            categories: ['security'],
+            publishedAt: hour(5),
+            source: 'wire',
+          }),
+          makeRecord({
+            id: 's2',
+            title: 'Ransomware gang arrested in raid',
+            categories: ['security'],
+            publishedAt: hour(4),
+            source: 'tabloid',
+            sourceTitle: 'The Tabloid',
+          }),
+          makeRecord({
+            id: 't1',
+            title: 'Chip maker opens new plant',
+            categories: ['technology'],
+            publishedAt: hour(3),
+            source: 'wire',
+          }),
+          makeRecord({
+            id: 'w1',
+            title: 'Summit ends with a climate pledge',
+            categories: ['world'],
+            publishedAt: hour(2),
+            source: 'tabloid',
+            sourceTitle: 'The Tabloid',
+            imageUrl: 'https://img.example.org/w.jpg',
+          }),
+          makeRecord({
+            id: 'old',
+            title: 'Archive: the first quantum router',
+            categories: ['technology'],
+            publishedAt: '2026-10-01T00:00:00.000Z',
+            source: 'wire',
+          }),
         ],
         new Date(hour(5)),
       );
       const clock = createFixedClock(hour(6));
-      const deps = { editions: store.editions, articles: store.articles, audit: store.audit, clock, newsletters: config.newsletters, categories: config.categories };
-      const build = (at: string) => buildEdition(newsletter, new Date(at), { articles: store.articles, editions: store.editions, logger: createSilentLogger(), clock });
+      const deps = {
+        editions: store.editions,
+        articles: store.articles,
+        audit: store.audit,
+        clock,
+        newsletters: config.newsletters,
+        categories: config.categories,
+      };
+      const build = (at: string) =>
+        buildEdition(newsletter, new Date(at), {
+          articles: store.articles,
+          editions: store.editions,
+          logger: createSilentLogger(),
+          clock,
+        });
       return { store, curator: new EditionCurator(deps, 'alice'), build };
     }
 
@@ -64,7 +110,13 @@ function curationSuite(name: string, open: OpenStore): void {
       expect(found.map((a) => a.id)).toEqual(['old']);
       expect(await curator.search('") OR NEAR(')).toEqual([]); // FTS syntax from the input never reaches the engine
       const after = await curator.add(edition.id, 'old');
-      expect(curatedArticles(after, newsletter.categories).map((a) => a.articleId)).toEqual(['s1', 's2', 't1', 'old', 'w1']);
+      expect(curatedArticles(after, newsletter.categories).map((a) => a.articleId)).toEqual([
+        's1',
+        's2',
+        't1',
+        'old',
+        'w1',
+      ]);
       await expect(curator.add(edition.id, 's2')).rejects.toThrow(/already in edition/);
       const log = await store.audit.list({ editionId: edition.id });
       expect(log.map((e) => [e.actor, e.action, e.details.articleId])).toEqual([
@@ -77,14 +129,42 @@ function curationSuite(name: string, open: OpenStore): void {
       const { store } = await setup();
       const sinceLast = { ...newsletter, id: 'since', window: 'since-last' as const };
       const clock = createFixedClock('2026-11-29T07:00:00Z');
-      const curatorOf = new EditionCurator({ editions: store.editions, articles: store.articles, audit: store.audit, clock, newsletters: [sinceLast], categories: config.categories }, 'alice');
-      const build = (at: string) => buildEdition(sinceLast, new Date(at), { articles: store.articles, editions: store.editions, logger: createSilentLogger(), clock });
+      const curatorOf = new EditionCurator(
+        {
+          editions: store.editions,
+          articles: store.articles,
+          audit: store.audit,
+          clock,
+          newsletters: [sinceLast],
+          categories: config.categories,
+        },
+        'alice',
+      );
+      const build = (at: string) =>
+        buildEdition(sinceLast, new Date(at), {
+          articles: store.articles,
+          editions: store.editions,
+          logger: createSilentLogger(),
+          clock,
+        });
       await build('2026-11-28T06:00:00Z');
       // A slow feed delivers two stories dated before that edition, after it was built: the next edition may take one (perCategory 1).
       await store.articles.saveArticles(
         [
-          makeRecord({ id: 'late-a', title: 'Harbour reopens after the storm', categories: ['world'], publishedAt: '2026-11-28T05:00:00.000Z', source: 'wire' }),
-          makeRecord({ id: 'late-b', title: 'Rail strike called off', categories: ['world'], publishedAt: '2026-11-28T04:00:00.000Z', source: 'wire' }),
+          makeRecord({
+            id: 'late-a',
+            title: 'Harbour reopens after the storm',
+            categories: ['world'],
+            publishedAt: '2026-11-28T05:00:00.000Z',
+            source: 'wire',
+          }),
+          makeRecord({
+            id: 'late-b',
+            title: 'Rail strike called off',
+            categories: ['world'],
+            publishedAt: '2026-11-28T04:00:00.000Z',
+            source: 'wire',
+          }),
         ],
         new Date('2026-11-28T09:00:00Z'),
       );
@@ -101,7 +181,19 @@ function curationSuite(name: string, open: OpenStore): void {
       const stored = await store.articles.getArticle('t1');
       expect([stored!.categories, stored!.categoryOrigin]).toEqual([['world'], 'editor']);
       // The same source sends it again with its own label: the editor's stays.
-      await store.articles.saveArticles([{ ...makeRecord({ id: 't1', categories: ['technology'], source: 'wire', title: 'Chip maker opens new plant (updated)' }) }], new Date(hour(7)));
+      await store.articles.saveArticles(
+        [
+          {
+            ...makeRecord({
+              id: 't1',
+              categories: ['technology'],
+              source: 'wire',
+              title: 'Chip maker opens new plant (updated)',
+            }),
+          },
+        ],
+        new Date(hour(7)),
+      );
       expect((await store.articles.getArticle('t1'))!.categories).toEqual(['world']);
       const training = await store.articles.listTrainingExamples();
       expect(training.find((e) => e.id === 't1')!.categories).toEqual(['world']);
@@ -115,7 +207,10 @@ function curationSuite(name: string, open: OpenStore): void {
       expect(blocked.articles.find((a) => a.articleId === 'w1')!.excluded).toBe(true);
       await curator.block(edition.id, 't1', 'article');
       await store.articles.saveArticles(
-        [makeRecord({ id: 'w2', categories: ['world'], publishedAt: hour(8), source: 'tabloid' }), makeRecord({ id: 'w3', categories: ['world'], publishedAt: hour(8), source: 'wire' })],
+        [
+          makeRecord({ id: 'w2', categories: ['world'], publishedAt: hour(8), source: 'tabloid' }),
+          makeRecord({ id: 'w3', categories: ['world'], publishedAt: hour(8), source: 'wire' }),
+        ],
         new Date(hour(8)),
       );
       const next = await build(hour(9));
@@ -124,7 +219,10 @@ function curationSuite(name: string, open: OpenStore): void {
       expect(ids).not.toContain('w2'); // tabloid is blocked
       expect(ids).not.toContain('s2'); // tabloid too
       expect(ids).not.toContain('t1'); // blocked article
-      expect((await store.editions.listBlocks('daily')).map((b) => `${b.kind}:${b.value}:${b.blockedBy}`)).toEqual(['source:tabloid:alice', 'article:t1:alice']);
+      expect((await store.editions.listBlocks('daily')).map((b) => `${b.kind}:${b.value}:${b.blockedBy}`)).toEqual([
+        'source:tabloid:alice',
+        'article:t1:alice',
+      ]);
     });
 
     it('records the approver, withdraws approval, and refuses changes once sending', async () => {
@@ -132,7 +230,11 @@ function curationSuite(name: string, open: OpenStore): void {
       const edition = await build(hour(6));
       expect((await curator.approve(edition.id)).approvedBy).toBe('alice');
       const withdrawn = await curator.unapprove(edition.id);
-      expect([withdrawn.status, withdrawn.approvedBy, withdrawn.statusReason]).toEqual(['draft', null, 'approval withdrawn by alice']);
+      expect([withdrawn.status, withdrawn.approvedBy, withdrawn.statusReason]).toEqual([
+        'draft',
+        null,
+        'approval withdrawn by alice',
+      ]);
       await expect(curator.unapprove(edition.id)).rejects.toThrow(/not approved/);
       await store.editions.setStatus(edition.id, 'sending', { at: new Date(hour(7)) });
       await expect(curator.exclude(edition.id, 's1')).rejects.toThrow(/sending: its content can no longer change/);
@@ -141,9 +243,15 @@ function curationSuite(name: string, open: OpenStore): void {
     it('top story: the pinned one, else the most recent of the first section; an image only breaks ties', async () => {
       const { curator, build } = await setup();
       const edition = await build(hour(6));
-      expect(chooseTopStoryWithRule(curatedArticles(edition, newsletter.categories))).toMatchObject({ article: { articleId: 's1' }, rule: 'most recent of the first section' });
+      expect(chooseTopStoryWithRule(curatedArticles(edition, newsletter.categories))).toMatchObject({
+        article: { articleId: 's1' },
+        rule: 'most recent of the first section',
+      });
       const pinned = await curator.pick(edition.id, 'w1', { pinned: true });
-      expect(chooseTopStoryWithRule(curatedArticles(pinned, newsletter.categories))).toMatchObject({ article: { articleId: 'w1' }, rule: 'pinned' });
+      expect(chooseTopStoryWithRule(curatedArticles(pinned, newsletter.categories))).toMatchObject({
+        article: { articleId: 'w1' },
+        rule: 'pinned',
+      });
       // Readers see the source title, not the configuration name.
       expect(pinned.articles.find((a) => a.articleId === 'w1')!.sourceTitle).toBe('The Tabloid');
     });

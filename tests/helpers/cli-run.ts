@@ -12,6 +12,12 @@ export async function runCli(
   const out: string[] = [];
   const err: string[] = [];
   const stream = (into: string[]) => ({ write: (s: string) => into.push(s) }) as unknown as NodeJS.WritableStream;
-  const code = await main(['node', 'tidings', ...args], { env, stdout: stream(out), stderr: stream(err), clock: now ? createFixedClock(now) : undefined, stdin: Readable.from([stdin]) });
+  const code = await main(['node', 'tidings', ...args], {
+    env,
+    stdout: stream(out),
+    stderr: stream(err),
+    clock: now ? createFixedClock(now) : undefined,
+    stdin: Readable.from([stdin]),
+  });
   return { code, out: out.join(''), err: err.join('') };
 }

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 export type Route = (request: http.IncomingMessage, response: http.ServerResponse) => void;
 
 /** A real HTTP server on 127.0.0.1 with a route table; `url(path)` gives absolute URLs. */
-export async function startFixtureServer(routes: Record<string, Route>): Promise<{ url: (path: string) => string; close: () => Promise<void> }> {
+export async function startFixtureServer(
+  routes: Record<string, Route>,
+): Promise<{ url: (path: string) => string; close: () => Promise<void> }> {
   const server = http.createServer((request, response) => {
     const route = routes[new URL(request.url ?? '/', 'http://x').pathname];
     if (route) route(request, response);

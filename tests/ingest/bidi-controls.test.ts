@@ -42,10 +42,25 @@ describe('bidi controls are removed at ingest normalization', () => {
     mkdirSync(path.join(dir, 'drop'));
     writeFileSync(
       path.join(dir, 'drop', 'story.json'),
-      JSON.stringify({ title: 'Report \u202Etxt.daolnwod\u202C now', url: 'https://wire.example/2', author: 'Eve \u2066Ops\u2069', text: 'Body.' }),
+      JSON.stringify({
+        title: 'Report \u202Etxt.daolnwod\u202C now',
+        url: 'https://wire.example/2',
+        author: 'Eve \u2066Ops\u2069',
+        text: 'Body.',
+      }),
     );
-    writeFileSync(path.join(dir, 'config.yaml'), 'store: { path: t.db }\nsources:\n  - { name: drop, type: folder, path: drop }\n');
-    const inspect = await runCli(['-q', '-c', path.join(dir, 'config.yaml'), 'inspect', '--json', path.join(dir, 'drop', 'story.json')]);
+    writeFileSync(
+      path.join(dir, 'config.yaml'),
+      'store: { path: t.db }\nsources:\n  - { name: drop, type: folder, path: drop }\n',
+    );
+    const inspect = await runCli([
+      '-q',
+      '-c',
+      path.join(dir, 'config.yaml'),
+      'inspect',
+      '--json',
+      path.join(dir, 'drop', 'story.json'),
+    ]);
     expect(inspect.code, inspect.err).toBe(0);
     expect(JSON.parse(inspect.out)[0].title).toBe('Report txt.daolnwod now');
     expect((await runCli(['-q', '-c', path.join(dir, 'config.yaml'), 'ingest'])).code).toBe(0);

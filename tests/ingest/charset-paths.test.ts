@@ -15,7 +15,13 @@ import { startFixtureServer } from '../helpers/http-fixture-server.ts';
  */
 const limits: FetchLimits = { maxBytes: 1 << 20, timeout: 5000, maxRedirects: 2, userAgent: 'TidingsTest/1.0' };
 const passThrough = { enrich: async <T>(records: T[]) => records };
-const pages = createPageExtractor({ timeout: 20_000, maxDepth: 128, maxElements: 50_000, maxText: 500_000, maxMemory: 96 * 2 ** 20 });
+const pages = createPageExtractor({
+  timeout: 20_000,
+  maxDepth: 128,
+  maxElements: 50_000,
+  maxText: 500_000,
+  maxMemory: 96 * 2 ** 20,
+});
 
 const TITLES: Record<string, string> = {
   'KOI8-R': 'Порты готовятся к зимней навигации раньше обычного',
@@ -38,7 +44,12 @@ function feed(title: string, declared: string | null): string {
 }
 
 async function titleOf(input: string): Promise<string> {
-  const [result] = await inspectInputs([input], { http: createHttpClient(limits), categories: {}, enricher: passThrough, pages });
+  const [result] = await inspectInputs([input], {
+    http: createHttpClient(limits),
+    categories: {},
+    enricher: passThrough,
+    pages,
+  });
   if (!result || 'error' in result) throw new Error(result?.error ?? 'no result');
   return result.articles[0]!.title;
 }

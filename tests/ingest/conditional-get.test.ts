@@ -17,9 +17,12 @@ const minutes = (n: number) => new Date(Date.parse(T0) + n * 60_000);
 
 function feed(version: string, titles: readonly string[]): string {
   const items = titles
-    .map((title, i) => `<item><title>${title}</title><link>https://news.example/${version}/${i}</link>` +
-      `<description>${title}. The harbour office wrote about ${title.toLowerCase()} in its weekly note.</description>` +
-      `<pubDate>Tue, 01 Dec 2026 07:00:00 GMT</pubDate></item>`)
+    .map(
+      (title, i) =>
+        `<item><title>${title}</title><link>https://news.example/${version}/${i}</link>` +
+        `<description>${title}. The harbour office wrote about ${title.toLowerCase()} in its weekly note.</description>` +
+        `<pubDate>Tue, 01 Dec 2026 07:00:00 GMT</pubDate></item>`,
+    )
     .join('');
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Harbour</title><link>https://news.example/</link>${items}</channel></rss>`;
 }
@@ -55,7 +58,9 @@ function conditionalFeed() {
       setTimeout(() => res.socket?.destroy(), 20);
       return;
     }
-    const matches = ifNoneMatch ? ifNoneMatch === state.etag : Boolean(ifModifiedSince && ifModifiedSince === state.lastModified);
+    const matches = ifNoneMatch
+      ? ifNoneMatch === state.etag
+      : Boolean(ifModifiedSince && ifModifiedSince === state.lastModified);
     if (matches) return void res.writeHead(304, headers).end();
     res.writeHead(200, headers).end(state.body);
   };
@@ -79,11 +84,15 @@ describe('the HTTP client with validators', () => {
     const second = await fetchOnce(fixture.url('/feed.xml'), limits, { validators: first.validators });
     expect(second).toMatchObject({ notModified: true, location: fixture.url('/feed.xml') });
     expect(second.bytes.length).toBe(0);
-    expect(server.state.conditionalRequests).toEqual([{ ifNoneMatch: '"v1"', ifModifiedSince: 'Tue, 01 Dec 2026 07:30:00 GMT' }]);
+    expect(server.state.conditionalRequests).toEqual([
+      { ifNoneMatch: '"v1"', ifModifiedSince: 'Tue, 01 Dec 2026 07:30:00 GMT' },
+    ]);
 
     // Last-Modified alone is enough for a server without ETags.
     server.state.etag = null;
-    const byDate = await fetchOnce(fixture.url('/feed.xml'), limits, { validators: { etag: null, lastModified: first.validators!.lastModified } });
+    const byDate = await fetchOnce(fixture.url('/feed.xml'), limits, {
+      validators: { etag: null, lastModified: first.validators!.lastModified },
+    });
     expect(byDate.notModified).toBe(true);
     expect(server.state.requests).toBe(3);
   });
@@ -99,7 +108,9 @@ describe('the HTTP client with validators', () => {
     });
     close = fixture.close;
     await expect(fetchOnce(fixture.url('/always-304'), limits)).rejects.toThrow(/304 .*not conditional/);
-    const result = await fetchOnce(fixture.url('/echo'), limits, { validators: { etag: '"a"\r\nx-injected: 1', lastModified: null } });
+    const result = await fetchOnce(fixture.url('/echo'), limits, {
+      validators: { etag: '"a"\r\nx-injected: 1', lastModified: null },
+    });
     expect(result.notModified).toBe(true);
     expect(seen).toBe('"a" x-injected: 1');
   });
@@ -168,10 +179,16 @@ sources:
 
     // After 30 minutes the default interval has elapsed for harbour only; its feed is unchanged.
     const later = await ingestDueSources(ctx, minutes(31));
-    expect(later[0]).toMatchObject({ source: 'harbour', due: true, report: { ok: true, notModified: true, new: 0, unchanged: 0 } });
+    expect(later[0]).toMatchObject({
+      source: 'harbour',
+      due: true,
+      report: { ok: true, notModified: true, new: 0, unchanged: 0 },
+    });
     expect(later[1]).toMatchObject({ source: 'weekly', due: false, report: null });
     expect([harbour.state.requests, weekly.state.requests]).toEqual([2, 1]);
-    expect(harbour.state.conditionalRequests).toEqual([{ ifNoneMatch: '"v1"', ifModifiedSince: 'Tue, 01 Dec 2026 07:30:00 GMT' }]);
+    expect(harbour.state.conditionalRequests).toEqual([
+      { ifNoneMatch: '"v1"', ifModifiedSince: 'Tue, 01 Dec 2026 07:30:00 GMT' },
+    ]);
     expect(await ctx.store.sources.getState('harbour')).toMatchObject({
       validators: { etag: '"v1"' },
       lastFetchedAt: minutes(31).toISOString(),
@@ -193,7 +210,11 @@ sources:
     expect((await ctx.store.articles.listArticles()).length).toBe(8);
 
     // full: the validators are ignored, the feed is read and parsed again.
-    const full = await ingestDueSources(ctx, minutes(71), { force: true, full: true, sources: [ctx.config.sources[0]!] });
+    const full = await ingestDueSources(ctx, minutes(71), {
+      force: true,
+      full: true,
+      sources: [ctx.config.sources[0]!],
+    });
     expect(full).toHaveLength(1);
     expect(full[0]!.report).toMatchObject({ ok: true, notModified: false, unchanged: 2 });
     expect(harbour.state.conditionalRequests).toHaveLength(3);
@@ -229,7 +250,11 @@ sources:
     harbour.state.mode = 'normal';
     const recovered = await ingestDueSources(ctx, minutes(80), { sources });
     expect(recovered[0]!.report).toMatchObject({ ok: true, notModified: true });
-    expect(await ctx.store.sources.getState('harbour')).toMatchObject({ consecutiveFailures: 0, totalFailures: 1, validators: before!.validators });
+    expect(await ctx.store.sources.getState('harbour')).toMatchObject({
+      consecutiveFailures: 0,
+      totalFailures: 1,
+      validators: before!.validators,
+    });
   });
 
   it('`tidings ingest` fetches conditionally and `--full` ignores the validators', async () => {

@@ -5,7 +5,11 @@ import type { ArticleDraft } from '../../src/core/article.ts';
 import { parseFeed } from '../../src/ingest/feed/parse-feed.ts';
 import { CategoryMapper } from '../../src/ingest/category-mapper.ts';
 import { normalizeDraft } from '../../src/ingest/normalize-article.ts';
-import { mapWindows1252References, stripLineControls, stripTextControls } from '../../src/ingest/strip-control-characters.ts';
+import {
+  mapWindows1252References,
+  stripLineControls,
+  stripTextControls,
+} from '../../src/ingest/strip-control-characters.ts';
 import { runCli } from '../helpers/cli-run.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
@@ -64,7 +68,11 @@ describe('Windows-1252 numeric references map to their characters', () => {
         '<description>&lt;p&gt;Don&amp;#146;t panic&lt;/p&gt;</description></item></channel></rss>',
       { baseUrl: null },
     );
-    const record = normalizeDraft(feed.drafts[0]!, { source: 'w', defaultCategories: [], mapper: new CategoryMapper({}) });
+    const record = normalizeDraft(feed.drafts[0]!, {
+      source: 'w',
+      defaultCategories: [],
+      mapper: new CategoryMapper({}),
+    });
     expect(record.title).toBe('It’s “done” [2J');
     expect(record.text).toBe('Don’t panic');
   });
@@ -83,9 +91,16 @@ describe('nothing stored holds a control character', () => {
     );
     writeFileSync(
       path.join(dir, 'drop', 'story.json'),
-      JSON.stringify({ title: `JSON ${ESC}[1mtitle\u0000`, url: 'https://wire.example/2', text: `Body\u0000 with\u009b escapes.\n\nSecond ${ESC}[2J paragraph.` }),
+      JSON.stringify({
+        title: `JSON ${ESC}[1mtitle\u0000`,
+        url: 'https://wire.example/2',
+        text: `Body\u0000 with\u009b escapes.\n\nSecond ${ESC}[2J paragraph.`,
+      }),
     );
-    writeFileSync(path.join(dir, 'config.yaml'), 'store: { path: t.db }\nsources:\n  - { name: drop, type: folder, path: drop }\n');
+    writeFileSync(
+      path.join(dir, 'config.yaml'),
+      'store: { path: t.db }\nsources:\n  - { name: drop, type: folder, path: drop }\n',
+    );
     const ingest = await runCli(['-q', '-c', path.join(dir, 'config.yaml'), 'ingest']);
     expect(ingest.out).toMatch(/drop\s+ok\s+new 2/);
 

@@ -18,7 +18,9 @@ function feed(declaration: string, title: Buffer): Buffer {
   return Buffer.concat([
     utf8(`${declaration}<rss version="2.0"><channel><title>Wire</title><item><title>`),
     title,
-    utf8('</title><link>https://wire.example/1</link><description>Café owners welcome the rules. Crème brûlée for all.</description></item></channel></rss>'),
+    utf8(
+      '</title><link>https://wire.example/1</link><description>Café owners welcome the rules. Crème brûlée for all.</description></item></channel></rss>',
+    ),
   ]);
 }
 const titleWithOneBadByte = Buffer.concat([utf8('Café '), BAD, utf8(' déjà vu')]);
@@ -26,7 +28,11 @@ const titleWithOneBadByte = Buffer.concat([utf8('Café '), BAD, utf8(' déjà vu
 describe('decodeText: one bad byte in a declared UTF-8 document', () => {
   it.each([
     ['the XML declaration', { contentType: null, kind: 'xml' as const }, '<?xml version="1.0" encoding="UTF-8"?>'],
-    ['the HTTP charset', { contentType: 'application/rss+xml; charset=utf-8', kind: 'xml' as const }, '<?xml version="1.0"?>'],
+    [
+      'the HTTP charset',
+      { contentType: 'application/rss+xml; charset=utf-8', kind: 'xml' as const },
+      '<?xml version="1.0"?>',
+    ],
   ])('declared by %s, costs one U+FFFD and nothing else', (_label, hints, declaration) => {
     const text = decodeText(feed(declaration, titleWithOneBadByte), hints);
     expect(text).toContain('<title>Café \uFFFD déjà vu</title>');
@@ -35,7 +41,11 @@ describe('decodeText: one bad byte in a declared UTF-8 document', () => {
   });
 
   it('declared by a <meta charset> in a page', () => {
-    const html = Buffer.concat([utf8('<html><head><meta charset="utf-8"><title>Café</title></head><body><p>Naïve '), BAD, utf8(' façade</p></body></html>')]);
+    const html = Buffer.concat([
+      utf8('<html><head><meta charset="utf-8"><title>Café</title></head><body><p>Naïve '),
+      BAD,
+      utf8(' façade</p></body></html>'),
+    ]);
     expect(decodeText(html, { kind: 'html' })).toContain('<p>Naïve \uFFFD façade</p>');
   });
 
@@ -46,7 +56,11 @@ describe('decodeText: one bad byte in a declared UTF-8 document', () => {
 
   it('keeps a declared legacy charset even when a byte is undefined in it', () => {
     // 0x98 is undefined in Windows-1251; the Russian text around it must survive.
-    const bytes = Buffer.concat([iconv.encode('<?xml version="1.0" encoding="windows-1251"?><t>Новости ', 'windows-1251'), Buffer.from([0x98]), iconv.encode(' дня</t>', 'windows-1251')]);
+    const bytes = Buffer.concat([
+      iconv.encode('<?xml version="1.0" encoding="windows-1251"?><t>Новости ', 'windows-1251'),
+      Buffer.from([0x98]),
+      iconv.encode(' дня</t>', 'windows-1251'),
+    ]);
     const text = decodeText(bytes, { kind: 'xml' });
     expect(text).toMatch(/<t>Новости .? дня<\/t>/);
   });
@@ -60,11 +74,13 @@ describe('decodeText: one bad byte in a declared UTF-8 document', () => {
     const pasted = iconv.encode('Crème brûlée à la française', 'windows-1252');
     const bytes = Buffer.concat([utf8('<?xml version="1.0" encoding="utf-8"?><t>“Café” '), pasted, utf8('</t>')]);
     const text = decodeText(bytes, { kind: 'xml' });
-    expect(text).toBe('<?xml version="1.0" encoding="utf-8"?><t>“Café” Cr\uFFFDme br\uFFFDl\uFFFDe \uFFFD la fran\uFFFDaise</t>');
+    expect(text).toBe(
+      '<?xml version="1.0" encoding="utf-8"?><t>“Café” Cr\uFFFDme br\uFFFDl\uFFFDe \uFFFD la fran\uFFFDaise</t>',
+    );
     expect(decodeText(bytes, { kind: 'xml', contentType: 'application/rss+xml; charset=UTF-8' })).toBe(text);
   });
 
-  it('a UTF-8 label yields to the document\'s other declaration when the bytes are not UTF-8', () => {
+  it("a UTF-8 label yields to the document's other declaration when the bytes are not UTF-8", () => {
     const latin1 = iconv.encode('<?xml version="1.0" encoding="iso-8859-1"?><t>Café crème</t>', 'windows-1252');
     expect(decodeText(latin1, { kind: 'xml', contentType: 'text/xml; charset=utf-8' })).toContain('<t>Café crème</t>');
   });
@@ -80,20 +96,31 @@ describe('decodeText: one bad byte in a declared UTF-8 document', () => {
 
 describe('declared encodings through the fetch path', () => {
   const limits: FetchLimits = { maxBytes: 1 << 20, timeout: 5000, maxRedirects: 2, userAgent: 'TidingsTest/1.0' };
-  const parse: ParseLimits = { timeout: 20_000, maxDepth: 128, maxElements: 50_000, maxText: 500_000, maxMemory: 96 * 2 ** 20 };
+  const parse: ParseLimits = {
+    timeout: 20_000,
+    maxDepth: 128,
+    maxElements: 50_000,
+    maxText: 500_000,
+    maxMemory: 96 * 2 ** 20,
+  };
   const pages = createPageExtractor(parse);
   let server: Awaited<ReturnType<typeof startFixtureServer>>;
   beforeAll(async () => {
     server = await startFixtureServer({
-      '/feed': (_q, r) => r.writeHead(200, { 'content-type': 'application/rss+xml; charset=UTF-8' }).end(feed('', titleWithOneBadByte)),
+      '/feed': (_q, r) =>
+        r.writeHead(200, { 'content-type': 'application/rss+xml; charset=UTF-8' }).end(feed('', titleWithOneBadByte)),
       '/page': (_q, r) =>
-        r.writeHead(200, { 'content-type': 'text/html' }).end(
-          Buffer.concat([
-            utf8('<html><head><meta charset="utf-8"><title>Café on the quay</title></head><body><article><h1>Café on the quay</h1><p>The café reopens on Monday with a new menu. '),
-            BAD,
-            utf8(' Owners say crème brûlée stays.</p></article></body></html>'),
-          ]),
-        ),
+        r
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end(
+            Buffer.concat([
+              utf8(
+                '<html><head><meta charset="utf-8"><title>Café on the quay</title></head><body><article><h1>Café on the quay</h1><p>The café reopens on Monday with a new menu. ',
+              ),
+              BAD,
+              utf8(' Owners say crème brûlée stays.</p></article></body></html>'),
+            ]),
+          ),
     });
   });
   afterAll(async () => {
@@ -102,14 +129,24 @@ describe('declared encodings through the fetch path', () => {
   });
 
   it('a feed served as UTF-8 with one bad byte keeps every other character', async () => {
-    const [result] = await inspectInputs([server.url('/feed')], { http: createHttpClient(limits), categories: {}, enricher: { enrich: async (r) => r }, pages });
+    const [result] = await inspectInputs([server.url('/feed')], {
+      http: createHttpClient(limits),
+      categories: {},
+      enricher: { enrich: async (r) => r },
+      pages,
+    });
     if (!result || 'error' in result) throw new Error(result?.error);
     expect(result.articles[0]!.title).toBe('Café \uFFFD déjà vu');
     expect(result.articles[0]!.text).toContain('Crème brûlée');
   });
 
   it('a page declaring UTF-8 in <meta> with one bad byte keeps every other character', async () => {
-    const [result] = await inspectInputs([server.url('/page')], { http: createHttpClient(limits), categories: {}, enricher: { enrich: async (r) => r }, pages });
+    const [result] = await inspectInputs([server.url('/page')], {
+      http: createHttpClient(limits),
+      categories: {},
+      enricher: { enrich: async (r) => r },
+      pages,
+    });
     if (!result || 'error' in result) throw new Error(result?.error);
     expect(result.articles[0]!.title).toBe('Café on the quay');
     expect(result.articles[0]!.text).toContain('new menu. \uFFFD Owners say crème brûlée stays.');

@@ -48,9 +48,12 @@ describe('decodeText: declared charsets', () => {
   });
 
   it('reads <meta charset> and <meta http-equiv> in HTML', () => {
-    const html = (meta: string) => iconv.encode(`<html><head>${meta}</head><body>Привет мир</body></html>`, 'windows-1251');
+    const html = (meta: string) =>
+      iconv.encode(`<html><head>${meta}</head><body>Привет мир</body></html>`, 'windows-1251');
     expect(decodeText(html('<meta charset="windows-1251">'), { kind: 'html' })).toContain('Привет мир');
-    expect(decodeText(html('<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'), { kind: 'html' })).toContain('Привет мир');
+    expect(
+      decodeText(html('<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'), { kind: 'html' }),
+    ).toContain('Привет мир');
   });
 });
 

@@ -5,7 +5,8 @@ import { SourceError } from '../../src/core/errors.ts';
 import { parsePageDump } from '../../src/ingest/page/parse-page-dump.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'pages');
-const parse = (name: string) => parsePageDump(readFileSync(join(fixtures, name), 'utf8'), { fileName: `pages/${name}` });
+const parse = (name: string) =>
+  parsePageDump(readFileSync(join(fixtures, name), 'utf8'), { fileName: `pages/${name}` });
 const paragraphsOf = (text: string) => text.split('\n\n');
 
 describe('parsePageDump', () => {
@@ -27,7 +28,8 @@ describe('parsePageDump', () => {
     expect(paragraphs[3]).toMatch(/^The panels sit on plastic floats/);
     expect(paragraphs.at(-1)).toMatch(/^Critics say the project cost more/);
     const text = paragraphs.join('\n');
-    for (const chrome of ['Share', 'Read more', 'Tags:', 'Comments', 'Print', '©', 'By Maria']) expect(text).not.toContain(chrome);
+    for (const chrome of ['Share', 'Read more', 'Tags:', 'Comments', 'Print', '©', 'By Maria'])
+      expect(text).not.toContain(chrome);
   });
 
   it('drops stray English lines from a Russian story, by script and by phrase', () => {
@@ -55,7 +57,9 @@ describe('parsePageDump', () => {
     const draft = parse('dump-wrapped.txt');
     expect(draft.siteName).toBe('Rail Weekly');
     expect(paragraphsOf(draft.text)).toEqual([
-      expect.stringMatching(/^Passenger services .* run overnight again from June, the rail operator said, .* three years ago\.$/),
+      expect.stringMatching(
+        /^Passenger services .* run overnight again from June, the rail operator said, .* three years ago\.$/,
+      ),
       'Sleeper cars',
       expect.stringMatching(/^The operator has bought six refurbished sleeper cars .* tickets go on sale in April\.$/),
     ]);
@@ -72,21 +76,27 @@ describe('parsePageDump', () => {
   });
 
   it('drops short lines in another script even when no phrase list knows them', () => {
-    const story = 'The harbour authority said the new crane would double the number of containers the port can handle each day.';
-    const draft = parsePageDump(`Port buys new crane\n\n${story}\n\n${story}\n\nМы используем файлы для аналитики\n\nΔιαβάστε επίσης`, {
-      fileName: 'x.txt',
-    });
+    const story =
+      'The harbour authority said the new crane would double the number of containers the port can handle each day.';
+    const draft = parsePageDump(
+      `Port buys new crane\n\n${story}\n\n${story}\n\nМы используем файлы для аналитики\n\nΔιαβάστε επίσης`,
+      {
+        fileName: 'x.txt',
+      },
+    );
     expect(paragraphsOf(draft.text)).toEqual([story, story]);
   });
 
   it('keeps a foreign-script line in the middle of the story (a quotation)', () => {
-    const story = 'The festival opened with a choir from Kyiv, whose first song drew a standing ovation from the audience.';
+    const story =
+      'The festival opened with a choir from Kyiv, whose first song drew a standing ovation from the audience.';
     const draft = parsePageDump(`Choir opens festival\n\n${story}\n\n«Щедрик»\n\n${story}`, { fileName: 'x.txt' });
     expect(paragraphsOf(draft.text)).toContain('«Щедрик»');
   });
 
   it('falls back to the file name when every line is a long paragraph', () => {
-    const long = 'A paragraph that is far too long to be a headline, because it goes on and on about the weather. '.repeat(3);
+    const long =
+      'A paragraph that is far too long to be a headline, because it goes on and on about the weather. '.repeat(3);
     expect(parsePageDump(long, { fileName: 'dumps/2024-01-02-storm-warning.txt' }).title).toBe('storm warning');
   });
 

@@ -8,8 +8,16 @@ import { makeRecord } from '../helpers/article-records.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 const at = new Date('2026-12-01T06:00:00Z');
-const SPORT = ['The striker scored twice as the team won the league match.', 'The goalkeeper saved a penalty in the cup final at the stadium.', 'The coach praised the fans after the derby win.'];
-const MARKETS = ['Shares fell as investors worried about interest rates.', 'The bank raised its profit forecast and paid a dividend.', 'Bond yields rose as inflation climbed again.'];
+const SPORT = [
+  'The striker scored twice as the team won the league match.',
+  'The goalkeeper saved a penalty in the cup final at the stadium.',
+  'The coach praised the fans after the derby win.',
+];
+const MARKETS = [
+  'Shares fell as investors worried about interest rates.',
+  'The bank raised its profit forecast and paid a dividend.',
+  'Bond yields rose as inflation climbed again.',
+];
 const category = categorySchema.parse({ title: 'x' });
 
 /** The enricher's self-training pool, filled from a real SQLite store and from each batch. */
@@ -26,7 +34,12 @@ describe('StoreBackedEnricher: unlabelled articles for self-training', () => {
       ...MARKETS.map((text, i) => makeRecord({ title: `Markets ${i}`, text, categories: ['business'] })),
     ];
     const pool = Array.from({ length: uncategorized }, (_, i) =>
-      makeRecord({ title: `Match day ${i}`, text: `The team played match ${i} of the league season.`, categories: [], categoryOrigin: 'none' }),
+      makeRecord({
+        title: `Match day ${i}`,
+        text: `The team played match ${i} of the league season.`,
+        categories: [],
+        categoryOrigin: 'none',
+      }),
     );
     await store.articles.saveArticles([...labelled, ...pool], at);
     return store;
@@ -46,7 +59,14 @@ describe('StoreBackedEnricher: unlabelled articles for self-training', () => {
     const store = await storeWith(4);
     const e = enricher(store);
     expect((await e.model())!.unlabelledCount).toBe(4);
-    const batch = [makeRecord({ title: 'Late goal wins it', text: 'The striker scored a late goal to win the match.', categories: [], categoryOrigin: 'none' })];
+    const batch = [
+      makeRecord({
+        title: 'Late goal wins it',
+        text: 'The striker scored a late goal to win the match.',
+        categories: [],
+        categoryOrigin: 'none',
+      }),
+    ];
     const [out] = await e.enrich(batch);
     expect(out).toMatchObject({ categories: ['sport'], categoryOrigin: 'classifier' });
     expect((await e.model())!.unlabelledCount).toBe(5);

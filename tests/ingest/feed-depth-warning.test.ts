@@ -36,7 +36,8 @@ describe('a feed nested deeper than 4,096 levels', () => {
   });
   afterAll(async () => server.close());
 
-  const WARNING = /elements nested deeper than 4096 levels at line 4; the rest of the document \(\d+ characters\) was ignored/;
+  const WARNING =
+    /elements nested deeper than 4096 levels at line 4; the rest of the document \(\d+ characters\) was ignored/;
 
   it('is stored up to the deep part, with a warning under the source in the ingest output', async () => {
     const dir = tempDir();
@@ -68,14 +69,27 @@ describe('a feed nested deeper than 4,096 levels', () => {
     const pages = createPageExtractor(parseConfig({}, {}).parse);
     try {
       const limits = parseConfig({}, {}).fetch;
-      const [report] = await ingestSources([{ name: 'deep', type: 'feed', url: server.url('/deep.xml'), categories: [], enabled: true, every: 1_800_000, fullText: 'never' }], {
-        store: store.articles,
-        clock: createFixedClock('2026-12-01T08:00:00Z'),
-        logger: createLogger({ level: 'warn', destination }),
-        mapper: new CategoryMapper({}),
-        enricher: { enrich: async (records) => records },
-        readSource: (source) => readSource(source, { baseDir: dir, http: createHttpClient(limits), pages }),
-      });
+      const [report] = await ingestSources(
+        [
+          {
+            name: 'deep',
+            type: 'feed',
+            url: server.url('/deep.xml'),
+            categories: [],
+            enabled: true,
+            every: 1_800_000,
+            fullText: 'never',
+          },
+        ],
+        {
+          store: store.articles,
+          clock: createFixedClock('2026-12-01T08:00:00Z'),
+          logger: createLogger({ level: 'warn', destination }),
+          mapper: new CategoryMapper({}),
+          enricher: { enrich: async (records) => records },
+          readSource: (source) => readSource(source, { baseDir: dir, http: createHttpClient(limits), pages }),
+        },
+      );
       expect(report).toMatchObject({ ok: true, new: 2 });
       expect(report!.warnings).toHaveLength(1);
       const entries = logged.map((line) => JSON.parse(line) as { level: number; source: string; msg: string });

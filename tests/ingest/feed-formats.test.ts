@@ -14,7 +14,12 @@ function parseFixture(name: string, baseUrl: string | null = null) {
 describe('parseFeed: RSS', () => {
   it('reads RSS 0.91 (with its public DOCTYPE) and resolves relative links against the channel link', () => {
     const feed = parseFixture('rss-091.xml', 'https://elsewhere.example/feed.xml');
-    expect(feed).toMatchObject({ title: 'Harbour Town Gazette', siteUrl: 'https://gazette.example.net/', language: 'en-gb', warnings: [] });
+    expect(feed).toMatchObject({
+      title: 'Harbour Town Gazette',
+      siteUrl: 'https://gazette.example.net/',
+      language: 'en-gb',
+      warnings: [],
+    });
     expect(feed.drafts.map((d) => [d.title, d.url])).toEqual([
       ['Ferry timetable changes & new routes', 'https://gazette.example.net/news/ferry-timetable'],
       ['Lighthouse reopens', 'https://gazette.example.net/news/lighthouse'],
@@ -113,7 +118,12 @@ describe('parseFeed: Atom', () => {
       language: 'en',
       siteName: 'Field Notes',
     });
-    expect(mapas).toMatchObject({ url: 'https://elsewhere.example.org/mapas', language: 'es', author: 'Luis Rumbo', imageUrl: 'https://cdn.example.io/thumb.jpg' });
+    expect(mapas).toMatchObject({
+      url: 'https://elsewhere.example.org/mapas',
+      language: 'es',
+      author: 'Luis Rumbo',
+      imageUrl: 'https://cdn.example.io/thumb.jpg',
+    });
     expect(onlyId).toMatchObject({ url: null, text: '', publishedAt: '2024-01-10T12:00:00.000Z' });
   });
 });
@@ -167,6 +177,10 @@ describe('parseFeed: speed', () => {
     ).join('');
     const feed = parseFeed(`<rss version="2.0"><channel><title>Big</title>${items}</channel></rss>`, { baseUrl: null });
     expect(feed.drafts).toHaveLength(2000);
-    expect(feed.drafts[1999]).toMatchObject({ title: 'Item 1999 & more', url: 'https://example.com/1999', text: 'Paragraph 1999' });
+    expect(feed.drafts[1999]).toMatchObject({
+      title: 'Item 1999 & more',
+      url: 'https://example.com/1999',
+      text: 'Paragraph 1999',
+    });
   });
 });

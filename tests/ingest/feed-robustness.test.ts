@@ -34,7 +34,10 @@ describe('parseFeed: malformed feeds are read leniently', () => {
   });
 
   it('keeps unclosed items as siblings instead of nesting them', () => {
-    const items = Array.from({ length: 300 }, (_, i) => `<item><title>Story ${i}</title><link>https://n.example/${i}</link>`).join('\n');
+    const items = Array.from(
+      { length: 300 },
+      (_, i) => `<item><title>Story ${i}</title><link>https://n.example/${i}</link>`,
+    ).join('\n');
     const feed = parseFeed(`<rss><channel><title>Sloppy</title>${items}</channel></rss>`, { baseUrl: null });
     expect(feed.drafts).toHaveLength(300);
     expect(feed.drafts[299]).toMatchObject({ title: 'Story 299', url: 'https://n.example/299' });
@@ -43,19 +46,27 @@ describe('parseFeed: malformed feeds are read leniently', () => {
 
   it('stops at absurd nesting quickly instead of going quadratic', () => {
     const started = performance.now();
-    const feed = parseFeed(`<rss><channel><item><title>Deep</title>${'<x>'.repeat(500_000)}</item></channel></rss>`, { baseUrl: null });
+    const feed = parseFeed(`<rss><channel><item><title>Deep</title>${'<x>'.repeat(500_000)}</item></channel></rss>`, {
+      baseUrl: null,
+    });
     expect(performance.now() - started).toBeLessThan(5000);
     expect(feed.drafts[0]!.title).toBe('Deep');
     expect(feed.warnings.join()).toMatch(/nested deeper than/);
   });
 
   it('decodes HTML entities that XML does not know (&nbsp; &eacute;) in titles', () => {
-    const feed = parseFeed('<rss><channel><item><title>Caf&eacute;&nbsp;opens &#8220;today&#8221;</title></item></channel></rss>', { baseUrl: null });
+    const feed = parseFeed(
+      '<rss><channel><item><title>Caf&eacute;&nbsp;opens &#8220;today&#8221;</title></item></channel></rss>',
+      { baseUrl: null },
+    );
     expect(feed.drafts[0]!.title).toBe('Café opens “today”');
   });
 
   it('reads an Atom feed whose namespace declaration is missing', () => {
-    const feed = parseFeed('<feed><title>No NS</title><entry><title>Hi</title><link href="https://a.example/1"/></entry></feed>', { baseUrl: null });
+    const feed = parseFeed(
+      '<feed><title>No NS</title><entry><title>Hi</title><link href="https://a.example/1"/></entry></feed>',
+      { baseUrl: null },
+    );
     expect(feed.drafts[0]).toMatchObject({ title: 'Hi', url: 'https://a.example/1' });
     expect(feed.warnings.join()).toMatch(/without the Atom namespace/);
   });
@@ -94,7 +105,10 @@ describe('parseFeed: entity attacks are refused', () => {
   });
 
   it('never expands an undeclared entity reference', () => {
-    const feed = parseFeed('<rss><channel><item><title>A &secret; B</title><link>https://a.example/</link></item></channel></rss>', { baseUrl: null });
+    const feed = parseFeed(
+      '<rss><channel><item><title>A &secret; B</title><link>https://a.example/</link></item></channel></rss>',
+      { baseUrl: null },
+    );
     expect(feed.drafts[0]!.title).toBe('A &secret; B');
   });
 
@@ -102,7 +116,10 @@ describe('parseFeed: entity attacks are refused', () => {
     const many = '&amp;'.repeat(50);
     const error = (() => {
       try {
-        parseFeed(`<rss><channel><item><title>${many}</title></item></channel></rss>`, { baseUrl: null, maxEntityExpansions: 10 });
+        parseFeed(`<rss><channel><item><title>${many}</title></item></channel></rss>`, {
+          baseUrl: null,
+          maxEntityExpansions: 10,
+        });
       } catch (e) {
         return e as SourceError;
       }

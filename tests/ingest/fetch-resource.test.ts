@@ -28,7 +28,8 @@ function route(req: http.IncomingMessage, res: http.ServerResponse): void {
     res.end();
   };
   const chain = /^\/chain\/(\d+)$/.exec(path);
-  if (chain) return void (Number(chain[1]) === 0 ? redirect('/feed.xml', 301) : redirect(`/chain/${Number(chain[1]) - 1}`, 307));
+  if (chain)
+    return void (Number(chain[1]) === 0 ? redirect('/feed.xml', 301) : redirect(`/chain/${Number(chain[1]) - 1}`, 307));
   switch (path) {
     case '/feed.xml':
       res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
@@ -197,7 +198,9 @@ describe('the HTTP client', () => {
   it('does not start when the signal is already aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(fetchOnce(`${base}/feed.xml`, limits, { signal: controller.signal })).rejects.toMatchObject({ code: 'SOURCE_FETCH' });
+    await expect(fetchOnce(`${base}/feed.xml`, limits, { signal: controller.signal })).rejects.toMatchObject({
+      code: 'SOURCE_FETCH',
+    });
   });
 
   it('reports a refused connection', async () => {

@@ -32,25 +32,30 @@ function startResettingServer(resetReused: boolean) {
           return;
         }
         served += 1;
-        socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/rss+xml\r\ncontent-length: ${Buffer.byteLength(BODY)}\r\nconnection: keep-alive\r\nkeep-alive: timeout=60\r\n\r\n${BODY}`);
+        socket.write(
+          `HTTP/1.1 200 OK\r\ncontent-type: application/rss+xml\r\ncontent-length: ${Buffer.byteLength(BODY)}\r\nconnection: keep-alive\r\nkeep-alive: timeout=60\r\n\r\n${BODY}`,
+        );
       }
     });
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));
   });
-  return new Promise<{ url: string; stats: () => { connections: number; requests: number }; close(): Promise<void> }>((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}/feed.xml`,
-        stats: () => ({ connections, requests }),
-        close: () => new Promise((done) => {
-          for (const socket of sockets) socket.destroy();
-          server.close(() => done());
-        }),
+  return new Promise<{ url: string; stats: () => { connections: number; requests: number }; close(): Promise<void> }>(
+    (resolve) => {
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        resolve({
+          url: `http://127.0.0.1:${port}/feed.xml`,
+          stats: () => ({ connections, requests }),
+          close: () =>
+            new Promise((done) => {
+              for (const socket of sockets) socket.destroy();
+              server.close(() => done());
+            }),
+        });
       });
-    });
-  });
+    },
+  );
 }
 
 describe('a kept-alive connection reset before any reply', () => {

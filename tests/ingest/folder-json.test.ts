@@ -18,7 +18,9 @@ function errorOf(run: () => unknown): SourceError {
 
 describe('parseJsonArticles', () => {
   it('reads an array of articles with their aliases', () => {
-    const drafts = parseJsonArticles(readFileSync(join(folder, 'articles.json'), 'utf8'), { fileName: 'articles.json' });
+    const drafts = parseJsonArticles(readFileSync(join(folder, 'articles.json'), 'utf8'), {
+      fileName: 'articles.json',
+    });
     expect(drafts).toEqual([
       {
         url: 'https://riverside.example/news/bridge',
@@ -56,9 +58,12 @@ describe('parseJsonArticles', () => {
   });
 
   it('keeps a <script> title as text', () => {
-    const [draft] = parseJsonArticles('{"title":"<script>alert(1)</script>","html":"<script>bad()</script><p>ok</p>"}', {
-      fileName: 'h.json',
-    });
+    const [draft] = parseJsonArticles(
+      '{"title":"<script>alert(1)</script>","html":"<script>bad()</script><p>ok</p>"}',
+      {
+        fileName: 'h.json',
+      },
+    );
     expect(draft).toMatchObject({ title: '<script>alert(1)</script>', text: 'ok' });
   });
 
@@ -75,7 +80,9 @@ describe('parseJsonArticles', () => {
     expect(message).toContain('[0].title: must be a string, not a number');
     expect(message).toContain('[1].publishedAt: is not a date');
     expect(message).toContain('[2].tags: has the wrong type');
-    expect(errorOf(() => parseJsonArticles('{"title":" "}', { fileName: 'c.json' })).message).toBe('c.json: title: must not be empty');
+    expect(errorOf(() => parseJsonArticles('{"title":" "}', { fileName: 'c.json' })).message).toBe(
+      'c.json: title: must not be empty',
+    );
   });
 
   it('names the file, line and column of invalid JSON', () => {
@@ -87,7 +94,9 @@ describe('parseJsonArticles', () => {
   });
 
   it('rejects JSON that is not an article object or array', () => {
-    expect(() => parseJsonArticles('"just a string"', { fileName: 's.json' })).toThrow(/s\.json: expected an article object/);
+    expect(() => parseJsonArticles('"just a string"', { fileName: 's.json' })).toThrow(
+      /s\.json: expected an article object/,
+    );
     expect(parseJsonArticles('[]', { fileName: 'e.json' })).toEqual([]);
   });
 });

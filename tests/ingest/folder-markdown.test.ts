@@ -35,7 +35,10 @@ describe('parseMarkdownArticle', () => {
     const draft = parseMarkdownArticle(readFileSync(join(folder, fileName), 'utf8'), { fileName });
     expect(draft.title).toBe('Ferry timetable changes');
     expect(draft.text).toBe('From June the morning ferry leaves at 07:15 instead of 07:00.');
-    expect(parseMarkdownArticle('# Heading title\n\nBody.', { fileName: 'a.md' })).toMatchObject({ title: 'Heading title', text: 'Body.' });
+    expect(parseMarkdownArticle('# Heading title\n\nBody.', { fileName: 'a.md' })).toMatchObject({
+      title: 'Heading title',
+      text: 'Body.',
+    });
     expect(parseMarkdownArticle('Just a body.', { fileName: 'notes/2023-09-30_quiet-week.md' })).toMatchObject({
       title: 'quiet week',
       publishedAt: '2023-09-30T00:00:00.000Z',
@@ -71,9 +74,12 @@ describe('parseMarkdownArticle', () => {
   });
 
   it('uses the first body image as the lead image when front matter has none', () => {
-    const draft = parseMarkdownArticle('---\ntitle: T\nurl: https://a.example/p\n---\n![Crane](https://a.example/crane.jpg "Crane")\n\nText.', {
-      fileName: 'i.md',
-    });
+    const draft = parseMarkdownArticle(
+      '---\ntitle: T\nurl: https://a.example/p\n---\n![Crane](https://a.example/crane.jpg "Crane")\n\nText.',
+      {
+        fileName: 'i.md',
+      },
+    );
     expect(draft.imageUrl).toBe('https://a.example/crane.jpg');
     expect(draft.text).toBe('Text.');
   });
@@ -92,7 +98,9 @@ describe('parseMarkdownArticle', () => {
   it('names the file and line of bad front matter', () => {
     const text = '---\ntitle: Fine\ntags: [a, b\nauthor: x\n---\nBody';
     expect(() => parseMarkdownArticle(text, { fileName: 'posts/bad.md' })).toThrow(SourceError);
-    expect(() => parseMarkdownArticle(text, { fileName: 'posts/bad.md' })).toThrow(/^posts\/bad\.md:\d+: invalid front matter/);
+    expect(() => parseMarkdownArticle(text, { fileName: 'posts/bad.md' })).toThrow(
+      /^posts\/bad\.md:\d+: invalid front matter/,
+    );
     const where = (() => {
       try {
         parseMarkdownArticle('---\ntitle: a\ntitle: b\n---\n', { fileName: 'dup.md' });
@@ -104,8 +112,12 @@ describe('parseMarkdownArticle', () => {
   });
 
   it('rejects unclosed front matter, a non-mapping and a bad date', () => {
-    expect(() => parseMarkdownArticle('---\ntitle: x\n\nBody', { fileName: 'u.md' })).toThrow(/^u\.md:1: .*never closed/);
+    expect(() => parseMarkdownArticle('---\ntitle: x\n\nBody', { fileName: 'u.md' })).toThrow(
+      /^u\.md:1: .*never closed/,
+    );
     expect(() => parseMarkdownArticle('---\n- a\n- b\n---\n', { fileName: 'l.md' })).toThrow(/l\.md:2: .*mapping/);
-    expect(() => parseMarkdownArticle('---\ntitle: x\ndate: someday\n---\n', { fileName: 'd.md' })).toThrow(/^d\.md:3: .*not a date/);
+    expect(() => parseMarkdownArticle('---\ntitle: x\ndate: someday\n---\n', { fileName: 'd.md' })).toThrow(
+      /^d\.md:3: .*not a date/,
+    );
   });
 });

@@ -45,7 +45,9 @@ describe('full text for excerpt-only feed items', () => {
       },
       // The same feed with its links on the host name it was asked by (localhost).
       '/feed-by-name.xml': (q, r) => {
-        r.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed((path) => `http://${q.headers.host}${path}`));
+        r.writeHead(200, { 'content-type': 'application/rss+xml' }).end(
+          feed((path) => `http://${q.headers.host}${path}`),
+        );
       },
       '/robots.txt': (_q, r) => {
         hit('robots');
@@ -102,10 +104,16 @@ sources:
     const first = await runCli(['-q', '-c', config, 'ingest']);
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/quay-post\s+ok\s+new 6/);
-    expect(first.out).toMatch(/warning full text of \S+\/news\/dropped not fetched: connection closed before the body was complete; the feed's excerpt is kept/);
-    expect(first.out).toMatch(/warning full text of \S+\/news\/gone not fetched: HTTP 404 Not Found.*the feed's excerpt is kept/);
+    expect(first.out).toMatch(
+      /warning full text of \S+\/news\/dropped not fetched: connection closed before the body was complete; the feed's excerpt is kept/,
+    );
+    expect(first.out).toMatch(
+      /warning full text of \S+\/news\/gone not fetched: HTTP 404 Not Found.*the feed's excerpt is kept/,
+    );
     expect(first.out).toMatch(/warning full text of \S+\/private\/minutes not fetched: robots.txt disallows it/);
-    expect(first.out).toMatch(/warning full text of \S+\/news\/slow not fetched: .*1500 ms.*the feed's excerpt is kept/);
+    expect(first.out).toMatch(
+      /warning full text of \S+\/news\/slow not fetched: .*1500 ms.*the feed's excerpt is kept/,
+    );
     expect(hits).toMatchObject({ robots: 1, dredging: 1, gone: 1 });
     expect(hits.private).toBeUndefined();
     expect(hits.long).toBeUndefined();

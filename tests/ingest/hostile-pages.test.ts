@@ -18,7 +18,10 @@ function page(title: string, body: string): string {
 }
 
 function nested(levels: number): string {
-  return page(`Nested ${levels}`, `${STORY}${'<div>'.repeat(levels)}<p>Deepest words of the story.</p>${'</div>'.repeat(levels)}`);
+  return page(
+    `Nested ${levels}`,
+    `${STORY}${'<div>'.repeat(levels)}<p>Deepest words of the story.</p>${'</div>'.repeat(levels)}`,
+  );
 }
 
 function fill(size: number, piece: (i: number) => string): string {
@@ -37,7 +40,13 @@ const PAGES: Record<string, string> = {
   'nested-10000': nested(10_000),
   'nested-100000': nested(100_000),
   'elements-200000': page('Many elements', `${STORY}${'<span>a</span>'.repeat(200_000)}`),
-  'paragraphs-10mb': page('Ten megabytes', fill(TEN_MB - 200, (i) => `<p>Paragraph ${i} of a very long report on the harbour, its berths and its ferries.</p>\n`)),
+  'paragraphs-10mb': page(
+    'Ten megabytes',
+    fill(
+      TEN_MB - 200,
+      (i) => `<p>Paragraph ${i} of a very long report on the harbour, its berths and its ferries.</p>\n`,
+    ),
+  ),
 };
 const GOOD_FEED = `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Quay</title>
 <item><title>Quay lights switched on</title><link>https://quay.example/1</link><description>The council switched on the new quay lights on Friday.</description></item></channel></rss>`;
@@ -58,7 +67,9 @@ describe('hostile pages through tidings ingest', () => {
   afterAll(async () => server.close());
 
   function writeConfig(dir: string, extra = ''): string {
-    const sources = Object.keys(PAGES).map((name) => `  - { name: ${name}, type: page, url: "${server.url(`/${name}.html`)}" }`);
+    const sources = Object.keys(PAGES).map(
+      (name) => `  - { name: ${name}, type: page, url: "${server.url(`/${name}.html`)}" }`,
+    );
     const config = path.join(dir, 'tidings.config.yaml');
     writeFileSync(
       config,
@@ -67,7 +78,9 @@ describe('hostile pages through tidings ingest', () => {
     return config;
   }
 
-  it('flattens deep nesting, cuts a 10 MB page, fails pages over the element budget, and stores the rest', { timeout: 240_000 }, async () => {
+  it('flattens deep nesting, cuts a 10 MB page, fails pages over the element budget, and stores the rest', {
+    timeout: 240_000,
+  }, async () => {
     const dir = tempDir();
     const config = writeConfig(dir);
     const result = await runCli(['-q', '-c', config, 'ingest']);
@@ -81,13 +94,21 @@ describe('hostile pages through tidings ingest', () => {
 
     for (const name of ['nested-2000', 'nested-10000']) {
       expect(block(name)).toMatch(new RegExp(`^${name}\\s+ok\\s+new 1`));
-      expect(block(name)).toMatch(/warning elements nested \d+ levels deep; \d+ element\(s\) below 128 levels \(parse\.maxDepth\) were flattened/);
+      expect(block(name)).toMatch(
+        /warning elements nested \d+ levels deep; \d+ element\(s\) below 128 levels \(parse\.maxDepth\) were flattened/,
+      );
     }
     for (const name of ['nested-100000', 'elements-200000']) {
-      expect(block(name)).toMatch(new RegExp(`^${name}\\s+FAILED\\s+http://127\\.0\\.0\\.1:\\d+/${name}\\.html: the page has more than 50000 elements \\(parse\\.maxElements\\); not parsed`));
+      expect(block(name)).toMatch(
+        new RegExp(
+          `^${name}\\s+FAILED\\s+http://127\\.0\\.0\\.1:\\d+/${name}\\.html: the page has more than 50000 elements \\(parse\\.maxElements\\); not parsed`,
+        ),
+      );
     }
     expect(block('paragraphs-10mb')).toMatch(/^paragraphs-10mb\s+ok\s+new 1/);
-    expect(block('paragraphs-10mb')).toMatch(/warning the page was cut after 500000 characters of text \(parse\.maxText\)/);
+    expect(block('paragraphs-10mb')).toMatch(
+      /warning the page was cut after 500000 characters of text \(parse\.maxText\)/,
+    );
     expect(block('good')).toMatch(/^good\s+ok\s+new 1/);
 
     const listed = await runCli(['-q', '-c', config, 'articles', '--json']);
@@ -108,7 +129,9 @@ describe('hostile pages through tidings ingest', () => {
     const config = writeConfig(dir, 'parse: { timeout: 1ms }\n');
     const result = await runCli(['-q', '-c', config, 'ingest', '--source', 'nested-2000']);
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(/nested-2000\s+FAILED\s+\S+nested-2000\.html: parsing the page took longer than 1ms \(parse\.timeout\); stopped/);
+    expect(result.out).toMatch(
+      /nested-2000\s+FAILED\s+\S+nested-2000\.html: parsing the page took longer than 1ms \(parse\.timeout\); stopped/,
+    );
     const feed = await runCli(['-q', '-c', config, 'ingest', '--source', 'good']);
     expect(feed.out).toMatch(/good\s+ok\s+new 1/);
   });
@@ -127,14 +150,28 @@ describe('hostile pages through tidings ingest', () => {
     );
     const result = await runCli(['-q', '-c', config, 'ingest']);
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(/saved\s+FAILED\s+\S*saved: 1 of 2 files failed:\n\s+\S*saved\/wide\.html: the page has more than 50000 elements \(parse\.maxElements\)/);
+    expect(result.out).toMatch(
+      /saved\s+FAILED\s+\S*saved: 1 of 2 files failed:\n\s+\S*saved\/wide\.html: the page has more than 50000 elements \(parse\.maxElements\)/,
+    );
     expect(result.out).toMatch(/fine\s+ok\s+new 1/);
     expect(result.out).toMatch(/ok\/deep\.html: elements nested 10\d{3} levels deep/);
 
-    const inspect = await runCli(['-q', '-c', config, 'inspect', '--json', path.join(dir, 'saved', 'deep.html'), path.join(dir, 'saved', 'wide.html')]);
+    const inspect = await runCli([
+      '-q',
+      '-c',
+      config,
+      'inspect',
+      '--json',
+      path.join(dir, 'saved', 'deep.html'),
+      path.join(dir, 'saved', 'wide.html'),
+    ]);
     expect(inspect.code).toBe(1);
-    expect(inspect.err).toContain(`${path.join(dir, 'saved', 'wide.html')}: the page has more than 50000 elements (parse.maxElements)`);
-    expect(inspect.err).toMatch(/warning: \S+deep\.html: elements nested \d+ levels deep; \d+ element\(s\) below 128 levels/);
+    expect(inspect.err).toContain(
+      `${path.join(dir, 'saved', 'wide.html')}: the page has more than 50000 elements (parse.maxElements)`,
+    );
+    expect(inspect.err).toMatch(
+      /warning: \S+deep\.html: elements nested \d+ levels deep; \d+ element\(s\) below 128 levels/,
+    );
     const articles = JSON.parse(inspect.out) as { text: string }[];
     expect(articles).toHaveLength(1);
     expect(articles[0]!.text).toContain('Deepest words of the story.');

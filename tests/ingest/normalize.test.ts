@@ -27,7 +27,9 @@ function draft(overrides: Partial<ArticleDraft> = {}): ArticleDraft {
 
 describe('canonical URLs', () => {
   it('drops tracking parameters, fragments, default ports and trailing slashes', () => {
-    expect(canonicalizeUrl('https://News.Example.org:443/a/story/?utm_source=x&id=7&fbclid=y#top')).toBe('https://news.example.org/a/story?id=7');
+    expect(canonicalizeUrl('https://News.Example.org:443/a/story/?utm_source=x&id=7&fbclid=y#top')).toBe(
+      'https://news.example.org/a/story?id=7',
+    );
   });
   it('rejects anything but http(s)', () => {
     expect(canonicalizeUrl('javascript:alert(1)')).toBeNull();
@@ -85,7 +87,10 @@ describe('normalizeDraft', () => {
   });
 
   it('keeps only http(s) image URLs and unparseable dates become null', () => {
-    const record = normalizeDraft(draft({ imageUrl: 'data:image/png;base64,AAA', publishedAt: 'yesterday-ish' }), context);
+    const record = normalizeDraft(
+      draft({ imageUrl: 'data:image/png;base64,AAA', publishedAt: 'yesterday-ish' }),
+      context,
+    );
     expect(record.imageUrl).toBeNull();
     expect(record.publishedAt).toBeNull();
   });

@@ -14,7 +14,8 @@ function deepestOf(html: string): number {
 
 describe('boundHtml: the pre-pass before any DOM is built', () => {
   it('flattens elements below maxDepth into their ancestor, keeping their text and the rest of the page', () => {
-    const html = '<html><body><div id="a"><div><div><div>deep <b>bold</b> words</div ></div>after</div></div><p>tail</p></body></html>';
+    const html =
+      '<html><body><div id="a"><div><div><div>deep <b>bold</b> words</div ></div>after</div></div><p>tail</p></body></html>';
     const bounded = boundHtml(html, { ...WIDE, maxDepth: 3 });
     expect(bounded.html).toBe('<html><body><div id="a">deep bold wordsafter</div><p>tail</p></body></html>');
     expect(bounded).toMatchObject({ depth: 7, flattened: 4, truncated: false });
@@ -38,13 +39,18 @@ describe('boundHtml: the pre-pass before any DOM is built', () => {
     const html =
       '<head><script>var s = "<div><div>";</script><script type="application/ld+json">{"headline":"H"}</script>' +
       '<style>p { color: red }</style></head><body><p>Text</p><script src="x.js"></script></body>';
-    expect(boundHtml(html, WIDE).html).toBe('<head><script type="application/ld+json">{"headline":"H"}</script></head><body><p>Text</p></body>');
+    expect(boundHtml(html, WIDE).html).toBe(
+      '<head><script type="application/ld+json">{"headline":"H"}</script></head><body><p>Text</p></body>',
+    );
   });
 
   it('fails a page with more than maxElements elements, naming the budget', () => {
-    const attempt = () => boundHtml('<div></div>'.repeat(1001), { ...WIDE, maxElements: 1000 }, 'https://x.example/wide');
+    const attempt = () =>
+      boundHtml('<div></div>'.repeat(1001), { ...WIDE, maxElements: 1000 }, 'https://x.example/wide');
     expect(attempt).toThrow(SourceError);
-    expect(attempt).toThrow('https://x.example/wide: the page has more than 1000 elements (parse.maxElements); not parsed');
+    expect(attempt).toThrow(
+      'https://x.example/wide: the page has more than 1000 elements (parse.maxElements); not parsed',
+    );
     try {
       attempt();
     } catch (error) {
@@ -74,21 +80,33 @@ describe('HTML inside feeds and files is flattened the same way before htmlToTex
     const html = `<p>Lead paragraph.</p>${'<div>'.repeat(100_000)}<p>Deep paragraph.</p>${'</div>'.repeat(100_000)}<p>Last one.</p>`;
     expect(htmlToText(html)).toBe('Lead paragraph.\n\nDeep paragraph.\n\nLast one.');
     const escaped = html.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-    const feed = parseFeed(`<rss><channel><item><title>Deep item</title><description>${escaped}</description></item></channel></rss>`, { baseUrl: null });
+    const feed = parseFeed(
+      `<rss><channel><item><title>Deep item</title><description>${escaped}</description></item></channel></rss>`,
+      { baseUrl: null },
+    );
     expect(feed.drafts[0]!.text).toBe('Lead paragraph.\n\nDeep paragraph.\n\nLast one.');
   });
 });
 
 describe('createPageExtractor: Readability in a worker with a budget', () => {
-  const LIMITS: ParseLimits = { timeout: 20_000, maxDepth: 128, maxElements: 50_000, maxText: 500_000, maxMemory: 96 * 2 ** 20 };
+  const LIMITS: ParseLimits = {
+    timeout: 20_000,
+    maxDepth: 128,
+    maxElements: 50_000,
+    maxText: 500_000,
+    maxMemory: 96 * 2 ** 20,
+  };
   let extractor: PageExtractor | null = null;
   afterEach(async () => {
     await extractor?.close();
     extractor = null;
   });
 
-  const page = (title: string, body: string) => `<html><head><title>${title}</title></head><body><article><h1>${title}</h1>${body}</article></body></html>`;
-  const STORY = '<p>The ferry operators said the winter timetable starts in two weeks, with more crossings.</p>'.repeat(5);
+  const page = (title: string, body: string) =>
+    `<html><head><title>${title}</title></head><body><article><h1>${title}</h1>${body}</article></body></html>`;
+  const STORY = '<p>The ferry operators said the winter timetable starts in two weeks, with more crossings.</p>'.repeat(
+    5,
+  );
 
   async function failure(promise: Promise<unknown>): Promise<SourceError> {
     try {
@@ -102,13 +120,19 @@ describe('createPageExtractor: Readability in a worker with a budget', () => {
 
   it('extracts pages one after another in the same worker, flattening deep ones with a warning', async () => {
     extractor = createPageExtractor(LIMITS);
-    const plain = await extractor.extract(page('Winter timetable', STORY), { url: 'https://ferries.example/winter', name: 'https://ferries.example/winter' });
+    const plain = await extractor.extract(page('Winter timetable', STORY), {
+      url: 'https://ferries.example/winter',
+      name: 'https://ferries.example/winter',
+    });
     expect(plain.draft).toMatchObject({ title: 'Winter timetable', url: 'https://ferries.example/winter' });
     expect(plain.warnings).toEqual([]);
-    const deep = await extractor.extract(page('Deep', `${STORY}${'<div>'.repeat(3000)}<p>Bottom line of the story.</p>${'</div>'.repeat(3000)}`), {
-      url: null,
-      name: 'deep.html',
-    });
+    const deep = await extractor.extract(
+      page('Deep', `${STORY}${'<div>'.repeat(3000)}<p>Bottom line of the story.</p>${'</div>'.repeat(3000)}`),
+      {
+        url: null,
+        name: 'deep.html',
+      },
+    );
     expect(deep.draft.text).toContain('Bottom line of the story.');
     expect(deep.warnings).toEqual([
       'elements nested 3004 levels deep; 2876 element(s) below 128 levels (parse.maxDepth) were flattened into their ancestors',
@@ -127,14 +151,18 @@ describe('createPageExtractor: Readability in a worker with a budget', () => {
     const huge = page('Huge', `<p>${'Harbour words that fill the heap. '.repeat(300_000)}</p>`);
     const error = await failure(extractor.extract(huge, { url: null, name: 'huge.html' }));
     expect(error.code).toBe('SOURCE_TOO_COMPLEX');
-    expect(error.message).toBe('huge.html: parsing the page needed more than 16 MB of memory (parse.maxMemory); stopped');
+    expect(error.message).toBe(
+      'huge.html: parsing the page needed more than 16 MB of memory (parse.maxMemory); stopped',
+    );
     const next = await extractor.extract(page('Small one', STORY), { url: null, name: 'small.html' });
     expect(next.draft.title).toBe('Small one');
   });
 
   it('reports a page without text as SOURCE_PARSE, naming it', async () => {
     extractor = createPageExtractor(LIMITS);
-    const error = await failure(extractor.extract('<html><head></head><body>  </body></html>', { url: null, name: 'saved/empty.html' }));
+    const error = await failure(
+      extractor.extract('<html><head></head><body>  </body></html>', { url: null, name: 'saved/empty.html' }),
+    );
     expect(error.code).toBe('SOURCE_PARSE');
     expect(error.message).toBe('saved/empty.html: no article text or title found in the page');
   });

@@ -9,7 +9,9 @@ const fixtures = join(import.meta.dirname, '..', 'fixtures', 'pages');
 const read = (name: string) => readFileSync(join(fixtures, name), 'utf8');
 
 describe('extractPage', () => {
-  const draft = extractPage(read('article-relative.html'), { url: 'https://ledger.example/news/2024/budget-vote-delayed?utm_source=x' });
+  const draft = extractPage(read('article-relative.html'), {
+    url: 'https://ledger.example/news/2024/budget-vote-delayed?utm_source=x',
+  });
 
   it('keeps the story as paragraphs with the subheading on its own', () => {
     const paragraphs = draft.text.split('\n\n');
@@ -19,7 +21,8 @@ describe('extractPage', () => {
   });
 
   it('leaves photo captions out of the text', () => {
-    const p = (n: number) => `<p>Paragraph ${n} of the story about the new harbour crane, which the port bought last spring and assembled over the summer months.</p>`;
+    const p = (n: number) =>
+      `<p>Paragraph ${n} of the story about the new harbour crane, which the port bought last spring and assembled over the summer months.</p>`;
     const page = extractPage(
       `<html><head><title>Crane</title></head><body><article><h1>Crane</h1><figure><img src="/c.jpg" alt=""><figcaption>Workers watch as the crane lifts its first container.</figcaption></figure>${[1, 2, 3, 4, 5].map(p).join('')}</article></body></html>`,
       { url: 'https://port.example/crane' },
@@ -52,8 +55,12 @@ describe('extractPage', () => {
 
   it('falls back to the first content image, and only to http(s) ones', () => {
     const html = read('article-relative.html').replace(/<meta property="og:image"[^>]*>/, '');
-    expect(extractPage(html, { url: 'https://ledger.example/a/b' }).imageUrl).toBe('https://ledger.example/img/meeting.jpg');
-    const hostile = read('article-relative.html').replace('images/council-chamber.jpg', 'javascript:alert(5)').replace('../../img/meeting.jpg', 'data:image/png;base64,AAAA');
+    expect(extractPage(html, { url: 'https://ledger.example/a/b' }).imageUrl).toBe(
+      'https://ledger.example/img/meeting.jpg',
+    );
+    const hostile = read('article-relative.html')
+      .replace('images/council-chamber.jpg', 'javascript:alert(5)')
+      .replace('../../img/meeting.jpg', 'data:image/png;base64,AAAA');
     expect(extractPage(hostile, { url: 'https://ledger.example/a/b' }).imageUrl).toBeNull();
   });
 
@@ -69,7 +76,8 @@ describe('extractPage', () => {
   });
 
   it('throws SOURCE_PARSE naming the input when there is nothing at all', () => {
-    const attempt = () => extractPage('<html><head></head><body>   </body></html>', { url: null, name: 'saved/empty.html' });
+    const attempt = () =>
+      extractPage('<html><head></head><body>   </body></html>', { url: null, name: 'saved/empty.html' });
     expect(attempt).toThrow(SourceError);
     expect(attempt).toThrow(/saved\/empty\.html: .*no article/);
   });
@@ -83,12 +91,14 @@ describe('parseHtmlFile', () => {
   });
 
   it('takes the URL from og:url when there is no canonical link', () => {
-    const html = '<html><head><title>Quay lights</title><meta property="og:url" content="https://riverside.example/quay"></head><body><p>New lights.</p></body></html>';
+    const html =
+      '<html><head><title>Quay lights</title><meta property="og:url" content="https://riverside.example/quay"></head><body><p>New lights.</p></body></html>';
     expect(parseHtmlFile(html, { fileName: 'q.html' }).url).toBe('https://riverside.example/quay');
   });
 
   it('has no URL when the page names none, or only a relative one', () => {
-    const html = '<html><head><title>T</title><link rel="canonical" href="/relative"></head><body><p>Text.</p></body></html>';
+    const html =
+      '<html><head><title>T</title><link rel="canonical" href="/relative"></head><body><p>Text.</p></body></html>';
     expect(parseHtmlFile(html, { fileName: 'q.html' }).url).toBeNull();
   });
 });

@@ -4,17 +4,25 @@ import { resolveBase } from '../../src/ingest/page/safe-url.ts';
 
 describe('toHttpUrl', () => {
   it('resolves relative URLs against a base', () => {
-    expect(toHttpUrl('../img/a.jpg', 'https://site.example/news/2024/story')).toBe('https://site.example/news/img/a.jpg');
+    expect(toHttpUrl('../img/a.jpg', 'https://site.example/news/2024/story')).toBe(
+      'https://site.example/news/img/a.jpg',
+    );
     expect(toHttpUrl('//cdn.example/a.png', 'https://site.example/')).toBe('https://cdn.example/a.png');
     expect(toHttpUrl('  https://site.example/a b  ')).toBe('https://site.example/a%20b');
   });
 
-  it.each(['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'java\nscript:alert(1)', ' \tjavascript:x', 'data:text/html,<b>', 'vbscript:x', 'mailto:a@b.example', 'file:///etc/passwd'])(
-    'drops %j',
-    (raw) => {
-      expect(toHttpUrl(raw, 'https://site.example/')).toBeNull();
-    },
-  );
+  it.each([
+    'javascript:alert(1)',
+    'JaVaScRiPt:alert(1)',
+    'java\nscript:alert(1)',
+    ' \tjavascript:x',
+    'data:text/html,<b>',
+    'vbscript:x',
+    'mailto:a@b.example',
+    'file:///etc/passwd',
+  ])('drops %j', (raw) => {
+    expect(toHttpUrl(raw, 'https://site.example/')).toBeNull();
+  });
 
   it('drops relative URLs when there is no base, and non-strings', () => {
     expect(toHttpUrl('/a')).toBeNull();

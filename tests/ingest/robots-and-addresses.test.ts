@@ -27,7 +27,9 @@ Disallow:
   });
 
   it('prefers a group naming tidings over *', () => {
-    const rules = parseRobots(`User-agent: *\nDisallow: /\n\nUser-agent: Tidings\nUser-agent: other\nDisallow: /drafts/\n`);
+    const rules = parseRobots(
+      `User-agent: *\nDisallow: /\n\nUser-agent: Tidings\nUser-agent: other\nDisallow: /drafts/\n`,
+    );
     expect(rules.isAllowed('/news/')).toBe(true);
     expect(rules.isAllowed('/drafts/x')).toBe(false);
   });
@@ -45,7 +47,10 @@ Disallow:
       agent: 'tidings',
       fetch: async (url) => {
         calls += 1;
-        throw new SourceError('SOURCE_FETCH', `HTTP 503 Service Unavailable for ${url}`, { where: url, retryable: true });
+        throw new SourceError('SOURCE_FETCH', `HTTP 503 Service Unavailable for ${url}`, {
+          where: url,
+          retryable: true,
+        });
       },
     });
     const first = await broken.check('https://b.example/one');
@@ -59,10 +64,25 @@ Disallow:
 
 describe('the address policy for links from feeds', () => {
   it('refuses loopback, private, link-local and mapped addresses; allows public ones', () => {
-    for (const address of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::5', '::ffff:127.0.0.1', '::ffff:10.0.0.1']) {
+    for (const address of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.20.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::5',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+    ]) {
       expect(isPublicAddress(address), address).toBe(false);
     }
-    for (const address of ['93.184.215.14', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8']) expect(isPublicAddress(address), address).toBe(true);
+    for (const address of ['93.184.215.14', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])
+      expect(isPublicAddress(address), address).toBe(true);
   });
 
   const limits = { maxBytes: 1 << 20, timeout: 2000, maxRedirects: 2, userAgent: 'TidingsTest/1.0' };
@@ -78,8 +98,14 @@ describe('the address policy for links from feeds', () => {
   });
 
   it('refuses IP literals, IPv6 included', async () => {
-    await expect(fetchOnce('http://127.0.0.1:9/x', limits, { untrusted: true })).rejects.toMatchObject({ code: 'SOURCE_UNSAFE' });
-    await expect(fetchOnce('http://[::1]:9/x', limits, { untrusted: true })).rejects.toMatchObject({ code: 'SOURCE_UNSAFE' });
-    await expect(fetchOnce('http://169.254.169.254/latest/meta-data/', limits, { untrusted: true })).rejects.toThrow(/169\.254\.169\.254/);
+    await expect(fetchOnce('http://127.0.0.1:9/x', limits, { untrusted: true })).rejects.toMatchObject({
+      code: 'SOURCE_UNSAFE',
+    });
+    await expect(fetchOnce('http://[::1]:9/x', limits, { untrusted: true })).rejects.toMatchObject({
+      code: 'SOURCE_UNSAFE',
+    });
+    await expect(fetchOnce('http://169.254.169.254/latest/meta-data/', limits, { untrusted: true })).rejects.toThrow(
+      /169\.254\.169\.254/,
+    );
   });
 });

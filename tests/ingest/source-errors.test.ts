@@ -37,12 +37,24 @@ sources:
     const result = await runCli(['-q', '-c', config, 'ingest']);
     expect(result.code).toBe(1);
     const lines = result.out.split('\n');
-    expect(lines.find((l) => l.startsWith('remote-bomb'))).toMatch(/FAILED\s+http:\/\/127\.0\.0\.1:\d+\/bomb\.xml: the DOCTYPE declares entities/);
+    expect(lines.find((l) => l.startsWith('remote-bomb'))).toMatch(
+      /FAILED\s+http:\/\/127\.0\.0\.1:\d+\/bomb\.xml: the DOCTYPE declares entities/,
+    );
     // A folder lists each failing file on a line of its own under the source.
-    expect(result.out).toMatch(/folder-bomb\s+FAILED\s+\S*drop: 1 of 1 files failed:\n\s+\S*drop\/bomb\.xml: the DOCTYPE declares entities/);
+    expect(result.out).toMatch(
+      /folder-bomb\s+FAILED\s+\S*drop: 1 of 1 files failed:\n\s+\S*drop\/bomb\.xml: the DOCTYPE declares entities/,
+    );
     expect(lines.find((l) => l.startsWith('good'))).toMatch(/ok\s+new 1/);
 
-    const inspect = await runCli(['-q', '-c', config, 'inspect', '--json', path.join(dir, 'drop', 'bomb.xml'), server.url('/good.xml')]);
+    const inspect = await runCli([
+      '-q',
+      '-c',
+      config,
+      'inspect',
+      '--json',
+      path.join(dir, 'drop', 'bomb.xml'),
+      server.url('/good.xml'),
+    ]);
     expect(inspect.code).toBe(1);
     expect(inspect.err).toContain(`${path.join(dir, 'drop', 'bomb.xml')}: the DOCTYPE declares entities`);
     expect(JSON.parse(inspect.out)).toHaveLength(1);

@@ -14,13 +14,22 @@ import { mapWindows1252Characters } from '../../src/ingest/strip-control-charact
  * slash: a reader must see ’ – “ ” and the link as the source gave it.
  */
 const FIXTURES = fileURLToPath(new URL('../fixtures/fidelity/', import.meta.url));
-const pages = createPageExtractor({ timeout: 20_000, maxDepth: 128, maxElements: 50_000, maxText: 500_000, maxMemory: 96 * 2 ** 20 });
+const pages = createPageExtractor({
+  timeout: 20_000,
+  maxDepth: 128,
+  maxElements: 50_000,
+  maxText: 500_000,
+  maxMemory: 96 * 2 ** 20,
+});
 const mapper = new CategoryMapper({});
 afterAll(async () => pages.close());
 
 async function readStory(name: string) {
   const bytes = await readFile(`${FIXTURES}${name}`);
-  const parsed = await parseResource({ bytes, contentType: null, location: `${FIXTURES}${name}`, isUrl: false }, { pages });
+  const parsed = await parseResource(
+    { bytes, contentType: null, location: `${FIXTURES}${name}`, isUrl: false },
+    { pages },
+  );
   expect(parsed.drafts).toHaveLength(1);
   return normalizeDraft(parsed.drafts[0]!, { source: 'harbour', defaultCategories: [], mapper });
 }
@@ -42,7 +51,18 @@ describe('Windows-1252 in every input path', () => {
   it('removes the five code points Windows-1252 leaves undefined', () => {
     expect(mapWindows1252Characters('a\u0081b\u0080c\u009f')).toBe('a\u0081b€cŸ');
     const article = normalizeDraft(
-      { url: null, title: 'x\u008dy\u0085', text: 'p\u0090q', description: null, publishedAt: null, labels: [], author: null, imageUrl: null, language: null, siteName: null },
+      {
+        url: null,
+        title: 'x\u008dy\u0085',
+        text: 'p\u0090q',
+        description: null,
+        publishedAt: null,
+        labels: [],
+        author: null,
+        imageUrl: null,
+        language: null,
+        siteName: null,
+      },
       { source: 'harbour', defaultCategories: [], mapper },
     );
     expect(article.title).toBe('xy…');

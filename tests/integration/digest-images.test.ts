@@ -60,12 +60,18 @@ ${images ? `images: ${images}\n` : ''}`,
 }
 
 async function sendAndReadHtml(dir: string): Promise<string[]> {
-  const result = await runCli(['-q', '-c', path.join(dir, 'tidings.config.yaml'), 'run', '--at', SLOT], {}, '2026-03-02T07:01:00Z');
+  const result = await runCli(
+    ['-q', '-c', path.join(dir, 'tidings.config.yaml'), 'run', '--at', SLOT],
+    {},
+    '2026-03-02T07:01:00Z',
+  );
   expect(result.code, result.out + result.err).toBe(0);
   const outbox = path.join(dir, 'outbox');
   const files = readdirSync(outbox, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.eml'));
   expect(files).toHaveLength(2);
-  return Promise.all(files.map(async (file) => String((await simpleParser(readFileSync(path.join(outbox, file)))).html)));
+  return Promise.all(
+    files.map(async (file) => String((await simpleParser(readFileSync(path.join(outbox, file)))).html)),
+  );
 }
 
 const imgSources = (html: string) => [...html.matchAll(/<img\b[^>]*\bsrc="([^"]*)"/g)].map((match) => match[1]!);
@@ -73,7 +79,7 @@ const imgSources = (html: string) => [...html.matchAll(/<img\b[^>]*\bsrc="([^"]*
 describe('article images in sent digests', () => {
   const tempDir = useTempDir();
 
-  it('proxy by default with a public web.baseUrl: every reader gets the same signed /img/ link, never the site\'s URL', async () => {
+  it("proxy by default with a public web.baseUrl: every reader gets the same signed /img/ link, never the site's URL", async () => {
     const dir = tempDir();
     writeProject(dir, null);
     const [ann, bo] = await sendAndReadHtml(dir);
@@ -86,7 +92,7 @@ describe('article images in sent digests', () => {
     expect(ann).not.toContain('images.example.com');
   }, 60_000);
 
-  it('direct links the site\'s image; none shows no article image', async () => {
+  it("direct links the site's image; none shows no article image", async () => {
     const direct = tempDir();
     writeProject(direct, 'direct');
     for (const html of await sendAndReadHtml(direct)) expect(imgSources(html)).toEqual([IMAGE]);

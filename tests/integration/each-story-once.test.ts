@@ -43,7 +43,8 @@ newsletters:
     const config = project();
     const cli = (...args: string[]) => runCli(['-q', '-c', config, ...args], {}, AT);
     // Ingested one source at a time, so "first source" is the order they were seen in.
-    for (const source of ['coast-courier', 'island-daily', 'bay-wire']) expect((await cli('ingest', '--source', source)).code).toBe(0);
+    for (const source of ['coast-courier', 'island-daily', 'bay-wire'])
+      expect((await cli('ingest', '--source', source)).code).toBe(0);
     expect((await cli('edition', 'build', 'daily', '--at', AT)).code).toBe(0);
 
     const id = 'daily/2026-11-27T08:00';
@@ -60,13 +61,19 @@ newsletters:
     expect(ferry.url).toBe('https://courier.example/news/2026/11/27/ferry-storm/');
     expect(ferry.alsoIn).toEqual([
       // Readers see each source's display title (the feed's own name here), never the configuration name.
-      expect.objectContaining({ source: 'Island Daily', url: 'https://islanddaily.example/stories/gale-halts-crossings' }),
+      expect.objectContaining({
+        source: 'Island Daily',
+        url: 'https://islanddaily.example/stories/gale-halts-crossings',
+      }),
       expect.objectContaining({ source: 'Bay Wire', url: null }),
     ]);
-    for (const council of shown.articles.filter((a) => a.title.startsWith('Council'))) expect(council.alsoIn).toBeUndefined();
+    for (const council of shown.articles.filter((a) => a.title.startsWith('Council')))
+      expect(council.alsoIn).toBeUndefined();
 
     const text = (await cli('edition', 'show', id)).out;
-    expect(text).toMatch(/story from Coast Courier; also in:\n\s+\w+\s+Island Daily\s+https:\/\/islanddaily\.example\/stories\/gale-halts-crossings\n\s+\w+\s+Bay Wire\s+\(no url\)/);
+    expect(text).toMatch(
+      /story from Coast Courier; also in:\n\s+\w+\s+Island Daily\s+https:\/\/islanddaily\.example\/stories\/gale-halts-crossings\n\s+\w+\s+Bay Wire\s+\(no url\)/,
+    );
 
     const outDir = path.join(path.dirname(config), 'preview');
     const preview = await cli('preview', 'daily', '--at', AT, '--out', outDir);
@@ -76,7 +83,9 @@ newsletters:
     const txt = readFileSync(`${stem}.txt`, 'utf8');
     expect(html).toContain('href="https://courier.example/news/2026/11/27/ferry-storm/"');
     expect(html).not.toContain('Winter gale halts');
-    expect(html).toMatch(/Also in: <a href="https:\/\/islanddaily\.example\/stories\/gale-halts-crossings"[^>]*>Island Daily<\/a>, Bay Wire<\/p>/);
+    expect(html).toMatch(
+      /Also in: <a href="https:\/\/islanddaily\.example\/stories\/gale-halts-crossings"[^>]*>Island Daily<\/a>, Bay Wire<\/p>/,
+    );
     expect(html).not.toContain('javascript:');
     expect(txt).toContain('Also in: Island Daily <https://islanddaily.example/stories/gale-halts-crossings>, Bay Wire');
     expect(txt).not.toContain('Gusts of 110');

@@ -11,25 +11,38 @@ describe('tidings edition add|recategorize|block|approve|unapprove', () => {
 
   it('adds what the cap left out, recategorizes, blocks a source, shows the approver and the top story rule', async () => {
     const dir = tempDir();
-    for (const folder of ['samples', 'subscribers']) cpSync(path.resolve(folder), path.join(dir, folder), { recursive: true });
+    for (const folder of ['samples', 'subscribers'])
+      cpSync(path.resolve(folder), path.join(dir, folder), { recursive: true });
     const config = path.join(dir, 'tidings.config.yaml');
-    writeFileSync(config, readFileSync(path.resolve('tidings.config.yaml'), 'utf8').replace('perCategory: 4', 'perCategory: 1'));
+    writeFileSync(
+      config,
+      readFileSync(path.resolve('tidings.config.yaml'), 'utf8').replace('perCategory: 4', 'perCategory: 1'),
+    );
     const cli = (...args: string[]) => runCli(['-q', '-c', config, ...args], {}, AT);
     expect((await cli('ingest')).code).toBe(0);
     expect((await cli('edition', 'build', 'daily', '--at', AT)).code).toBe(0);
     const id = 'daily/2026-11-28T07:00';
-    type Shown = { status: string; approvedBy: string | null; topStory: { articleId: string; rule: string }; articles: { articleId: string; category: string; source: string; sourceTitle: string }[] };
+    type Shown = {
+      status: string;
+      approvedBy: string | null;
+      topStory: { articleId: string; rule: string };
+      articles: { articleId: string; category: string; source: string; sourceTitle: string }[];
+    };
     const show = async () => JSON.parse((await cli('edition', 'show', id, '--json')).out) as Shown;
     const before = await show();
     expect(before.topStory.rule).toBe('most recent of the first section');
     const listed = JSON.parse((await cli('articles', '--json')).out) as { id: string; categories: string[] }[];
-    const leftOut = listed.find((a) => !before.articles.some((b) => b.articleId === a.id) && a.categories.includes('world'))!;
+    const leftOut = listed.find(
+      (a) => !before.articles.some((b) => b.articleId === a.id) && a.categories.includes('world'),
+    )!;
     expect(leftOut).toBeDefined();
 
     const added = await cli('edition', 'add', id, leftOut.id, '--by', 'ann');
     expect(added.code).toBe(0);
     const target = before.articles.find((a) => a.category === 'world')!;
-    expect((await cli('edition', 'recategorize', id, target.articleId.slice(0, 10), 'science', '--by', 'ann')).code).toBe(0);
+    expect(
+      (await cli('edition', 'recategorize', id, target.articleId.slice(0, 10), 'science', '--by', 'ann')).code,
+    ).toBe(0);
     expect((await cli('edition', 'recategorize', id, target.articleId, 'sport')).code).toBe(2);
     const herald = before.articles.find((a) => a.source === 'harbor-herald')!;
     expect(herald.sourceTitle).toBe('The Harbor Herald');
@@ -41,10 +54,11 @@ describe('tidings edition add|recategorize|block|approve|unapprove', () => {
     expect(after.approvedBy).toBe('ann');
     expect(after.articles.find((a) => a.articleId === leftOut.id)).toBeDefined();
     expect(after.articles.find((a) => a.articleId === target.articleId)!.category).toBe('science');
-    expect(after.articles.filter((a) => a.source === 'harbor-herald').every((a) => (a as { excluded?: boolean }).excluded)).toBe(true);
+    expect(
+      after.articles.filter((a) => a.source === 'harbor-herald').every((a) => (a as { excluded?: boolean }).excluded),
+    ).toBe(true);
     const withdrawn = await cli('edition', 'unapprove', id);
     expect(withdrawn.out).toMatch(/draft \(approval withdrawn by cli\)/);
     expect((await show()).approvedBy).toBeNull();
-
   });
 });

@@ -12,7 +12,8 @@ describe('an editor curates, previews and approves an edition from the command l
 
   function project(extraNewsletterYaml = ''): string {
     const dir = tempDir();
-    for (const folder of ['samples', 'subscribers']) cpSync(path.resolve(folder), path.join(dir, folder), { recursive: true });
+    for (const folder of ['samples', 'subscribers'])
+      cpSync(path.resolve(folder), path.join(dir, folder), { recursive: true });
     const config = readFileSync(path.resolve('tidings.config.yaml'), 'utf8').replace(
       '    postalAddress:',
       `${extraNewsletterYaml}    postalAddress:`,
@@ -48,7 +49,19 @@ describe('an editor curates, previews and approves an edition from the command l
     const phishing = shown.articles.find((a) => a.title.startsWith('Phishing emails'))!;
     const coral = shown.articles.find((a) => a.title.startsWith('Deep-sea survey'))!;
 
-    expect((await cli('edition', 'pick', edition!.id, tidal.articleId.slice(0, 8), '--pin', '--title', 'Turbines <b>on</b> the grid')).code).toBe(0);
+    expect(
+      (
+        await cli(
+          'edition',
+          'pick',
+          edition!.id,
+          tidal.articleId.slice(0, 8),
+          '--pin',
+          '--title',
+          'Turbines <b>on</b> the grid',
+        )
+      ).code,
+    ).toBe(0);
     expect((await cli('edition', 'exclude', edition!.id, phishing.articleId)).code).toBe(0);
     expect((await cli('edition', 'move', edition!.id, coral.articleId, '1')).code).toBe(0);
     expect((await cli('edition', 'intro', edition!.id, 'Good morning, harbour.')).code).toBe(0);
@@ -91,7 +104,9 @@ describe('an editor curates, previews and approves an edition from the command l
     const args = ['-q', '-c', config, 'send', 'daily', '--at', '2026-11-28T07:00:00Z'];
     const late = await runCli(args, { TIDINGS_SECRET: 'x'.repeat(20) }, '2026-11-28T13:30:00Z');
     expect(late.code).toBe(1);
-    expect(late.out).toMatch(/6\.5h in the past, more than delivery\.maxLateness \(6\.0h\); not sending\. Pass --force/);
+    expect(late.out).toMatch(
+      /6\.5h in the past, more than delivery\.maxLateness \(6\.0h\); not sending\. Pass --force/,
+    );
     expect(readdirSync(path.dirname(config))).not.toContain('outbox');
     const forced = await runCli([...args, '--force'], { TIDINGS_SECRET: 'x'.repeat(20) }, '2026-11-28T13:30:00Z');
     expect(forced.out).toMatch(/6 accepted/);
@@ -99,10 +114,15 @@ describe('an editor curates, previews and approves an edition from the command l
 
   it('exits 2 with every problem for a bad configuration, before doing anything', async () => {
     const config = project();
-    writeFileSync(config, readFileSync(config, 'utf8').replace('path: samples/feeds/harbor-herald.xml', 'url: ftp://example.org/feed'));
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace('path: samples/feeds/harbor-herald.xml', 'url: ftp://example.org/feed'),
+    );
     const result = await runCli(['-c', config, 'ingest']);
     expect(result.code).toBe(2);
-    expect(result.err).toMatch(/sources\[0\]: a feed needs exactly one of url or path|sources\[0\]\.url: must be an http\(s\) URL/);
+    expect(result.err).toMatch(
+      /sources\[0\]: a feed needs exactly one of url or path|sources\[0\]\.url: must be an http\(s\) URL/,
+    );
     const usage = await runCli(['-c', config, 'edition', 'move']);
     expect(usage.code).toBe(2);
   });
@@ -115,9 +135,20 @@ describe('an editor curates, previews and approves an edition from the command l
     expect((await cli('ingest')).code).toBe(0);
     expect((await cli('subscribers', 'sync')).code).toBe(0);
     // A zone-less --at is the newsletter's wall time (Europe/London here), as edition ids show it.
-    const preview = await cli('preview', 'daily', '--at', '2026-11-28T07:00', '--subscriber', 'IVAN.PETROV@example.net', '--out', path.join(dir, 'preview'));
+    const preview = await cli(
+      'preview',
+      'daily',
+      '--at',
+      '2026-11-28T07:00',
+      '--subscriber',
+      'IVAN.PETROV@example.net',
+      '--out',
+      path.join(dir, 'preview'),
+    );
     expect(preview.code).toBe(0);
-    expect(preview.out).toMatch(/daily\/2026-11-28T07:00 \(draft\) as ivan\.petrov@example\.net: 13 articles, subject "The Daily Tidings · 28 нояб\. 2026 г\."/);
+    expect(preview.out).toMatch(
+      /daily\/2026-11-28T07:00 \(draft\) as ivan\.petrov@example\.net: 13 articles, subject "The Daily Tidings · 28 нояб\. 2026 г\."/,
+    );
     expect(preview.out).toMatch(/daily-2026-11-28T0700\.html {2}\d+\.\d KB/);
     const html = readFileSync(path.join(dir, 'preview', 'daily-2026-11-28T0700.html'), 'utf8');
     const text = readFileSync(path.join(dir, 'preview', 'daily-2026-11-28T0700.txt'), 'utf8');
@@ -135,15 +166,29 @@ describe('an editor curates, previews and approves an edition from the command l
 
     expect((await cli('send', 'daily', '--at', '2026-11-28T07:00')).code).toBe(0);
     const folder = path.join(dir, 'outbox', readdirSync(path.join(dir, 'outbox'))[0]!);
-    const messages = await Promise.all(readdirSync(folder).map(async (file) => simpleParser(readFileSync(path.join(folder, file)))));
-    const ivan = messages.find((message) => message.to && !Array.isArray(message.to) && message.to.value[0]!.address === 'ivan.petrov@example.net')!;
+    const messages = await Promise.all(
+      readdirSync(folder).map(async (file) => simpleParser(readFileSync(path.join(folder, file)))),
+    );
+    const ivan = messages.find(
+      (message) =>
+        message.to && !Array.isArray(message.to) && message.to.value[0]!.address === 'ivan.petrov@example.net',
+    )!;
     expect(ivan.subject).toBe('The Daily Tidings · 28 нояб. 2026 г.');
     // Preview and send share one path: the same bytes, curation order included.
     expect(ivan.html).toBe(html);
     expect(ivan.text?.trimEnd()).toBe(text.trimEnd());
 
     // After the send, the preview still shows the edition whole: its own delivery does not hide it.
-    const after = await cli('preview', 'daily', '--at', '2026-11-28T07:00', '--subscriber', 'ivan.petrov@example.net', '--out', path.join(dir, 'again'));
+    const after = await cli(
+      'preview',
+      'daily',
+      '--at',
+      '2026-11-28T07:00',
+      '--subscriber',
+      'ivan.petrov@example.net',
+      '--out',
+      path.join(dir, 'again'),
+    );
     expect(after.code).toBe(0);
     expect(readFileSync(path.join(dir, 'again', 'daily-2026-11-28T0700.html'), 'utf8')).toBe(html);
   });
@@ -165,18 +210,44 @@ describe('an editor curates, previews and approves an edition from the command l
     ].join('\n');
     writeFileSync(config, readFileSync(config, 'utf8').replace('\nsubscribers:\n', `${weekly}\nsubscribers:\n`));
     const yaml = path.join(dir, 'subscribers', 'example.yaml');
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('newsletters: [daily]\n    locale: ru', 'newsletters: [daily, weekly]\n    locale: ru'));
+    writeFileSync(
+      yaml,
+      readFileSync(yaml, 'utf8').replace(
+        'newsletters: [daily]\n    locale: ru',
+        'newsletters: [daily, weekly]\n    locale: ru',
+      ),
+    );
     const env = { TIDINGS_SECRET: 'x'.repeat(24) };
     const cli = (...args: string[]) => runCli(['-q', '-c', config, ...args], env, '2026-11-28T07:00:30Z');
     expect((await cli('ingest')).code).toBe(0);
     expect((await cli('subscribers', 'sync')).code).toBe(0);
-    const before = await cli('preview', 'weekly', '--at', '2026-11-28T10:00', '--subscriber', 'ivan.petrov@example.net', '--out', path.join(dir, 'p'));
+    const before = await cli(
+      'preview',
+      'weekly',
+      '--at',
+      '2026-11-28T10:00',
+      '--subscriber',
+      'ivan.petrov@example.net',
+      '--out',
+      path.join(dir, 'p'),
+    );
     expect(before.code).toBe(0);
     expect((await cli('send', 'daily', '--at', '2026-11-28T07:00')).code).toBe(0);
     // Ivan got every daily article (accepted): the weekly edition has nothing new for him.
-    const after = await cli('preview', 'weekly', '--at', '2026-11-28T10:00', '--subscriber', 'ivan.petrov@example.net', '--out', path.join(dir, 'p'));
+    const after = await cli(
+      'preview',
+      'weekly',
+      '--at',
+      '2026-11-28T10:00',
+      '--subscriber',
+      'ivan.petrov@example.net',
+      '--out',
+      path.join(dir, 'p'),
+    );
     expect(after.code).toBe(1);
-    expect(after.err).toMatch(/weekly\/2026-11-28T10:00: nothing to preview for ivan\.petrov@example\.net: already received every article of this edition/);
+    expect(after.err).toMatch(
+      /weekly\/2026-11-28T10:00: nothing to preview for ivan\.petrov@example\.net: already received every article of this edition/,
+    );
   });
 
   it('takes a template override folder from templates.dir; a broken template stops the command with file and line, exit 2', async () => {

@@ -113,16 +113,26 @@ describe('no reader gets nothing without being told', () => {
     expect(run.code, run.out + run.err).toBe(0);
     expect(run.out).toMatch(/4 accepted, 0 failed, 0 skipped/);
     const mails = await ws.mails('daily/2026-03-02T07:00');
-    expect([...mails.keys()].sort()).toEqual(['en@example.org', 'ja@example.org', 'ru@example.org', 'science@example.org']);
+    expect([...mails.keys()].sort()).toEqual([
+      'en@example.org',
+      'ja@example.org',
+      'ru@example.org',
+      'science@example.org',
+    ]);
     for (const mail of mails.values()) expect(mail.text).toContain('Technology story 1');
     // The reader who chose science (one story, minArticles 3) gets the whole edition with science first.
     const science = mails.get('science@example.org')!.text!;
     expect(science).toContain('Science story 4');
     expect(science.indexOf('Science story 4')).toBeLessThan(science.indexOf('Technology story 1'));
-    expect(mails.get('en@example.org')!.text!.indexOf('Technology story 1')).toBeLessThan(mails.get('en@example.org')!.text!.indexOf('Science story 4'));
+    expect(mails.get('en@example.org')!.text!.indexOf('Technology story 1')).toBeLessThan(
+      mails.get('en@example.org')!.text!.indexOf('Science story 4'),
+    );
 
     // Hours later, a test copy without --at is the newest edition, not an empty slot for "now".
-    const test = await ws.cli(['send', 'daily', '--test', 'editor@example.org', '--subscriber', 'ja@example.org'], '2026-03-02T15:30:00Z');
+    const test = await ws.cli(
+      ['send', 'daily', '--test', 'editor@example.org', '--subscriber', 'ja@example.org'],
+      '2026-03-02T15:30:00Z',
+    );
     expect(test.code, test.out + test.err).toBe(0);
     expect(test.out).toContain('test copy of daily/2026-03-02T07:00 (as ja@example.org) to editor@example.org');
     const copy = (await ws.mails('daily/2026-03-02T07:00-test')).get('editor@example.org')!;
@@ -133,7 +143,10 @@ describe('no reader gets nothing without being told', () => {
   it('`tidings run` with a bad row in the lists sends to everyone else, names the row and exits 1 (a cron alert)', async () => {
     const dir = tempDir();
     const ws = workspace(dir);
-    writeFileSync(path.join(dir, 'subscribers', 'list.yaml'), `${READERS}  - email: not an address\n    newsletters: [daily]\n`);
+    writeFileSync(
+      path.join(dir, 'subscribers', 'list.yaml'),
+      `${READERS}  - email: not an address\n    newsletters: [daily]\n`,
+    );
     ws.addArticles(T1);
     const run = await ws.cli(['run', '--at', T1], later(T1));
     expect(run.code).toBe(1);
@@ -164,13 +177,20 @@ describe('no reader gets nothing without being told', () => {
     const run = await ws.cli(['run', '--at', T1], later(T1));
     expect(run.code, run.out + run.err).toBe(0);
     expect(run.out).toMatch(/2 accepted, 0 failed, 2 skipped/);
-    expect(run.out).toMatch(/2 readers receive nothing from daily\/2026-03-02T07:00:\n\s+(ru|ja)@example\.org: no article/);
-    expect([...(await ws.mails('daily/2026-03-02T07:00')).keys()].sort()).toEqual(['en@example.org', 'science@example.org']);
+    expect(run.out).toMatch(
+      /2 readers receive nothing from daily\/2026-03-02T07:00:\n\s+(ru|ja)@example\.org: no article/,
+    );
+    expect([...(await ws.mails('daily/2026-03-02T07:00')).keys()].sort()).toEqual([
+      'en@example.org',
+      'science@example.org',
+    ]);
 
     const status = await ws.cli(['status'], later(T1));
     expect(status.out).toMatch(/2 readers received nothing from daily\/2026-03-02T07:00/);
     expect(status.out).toMatch(/ja@example\.org: no article in their languages/);
-    const json = JSON.parse((await ws.cli(['status', '--json'], later(T1))).out) as { editions: { skippedReaders: { email: string; reason: string }[] }[] };
+    const json = JSON.parse((await ws.cli(['status', '--json'], later(T1))).out) as {
+      editions: { skippedReaders: { email: string; reason: string }[] }[];
+    };
     expect(json.editions[0]!.skippedReaders.map((r) => r.email).sort()).toEqual(['ja@example.org', 'ru@example.org']);
 
     // Checking or loading the lists says it too, against the newest edition.

@@ -38,12 +38,30 @@ describe('ingest over HTTP, then classify from what the store learned', () => {
 
   it('labels a feed without categories using the one with categories, and keeps failures apart', async () => {
     const labelled = rss([
-      ...SPORT.map((body, i) => ({ title: `Match report ${i}`, body, category: 'Football', link: `https://example.org/s${i}` })),
-      ...MARKETS.map((body, i) => ({ title: `Markets today ${i}`, body, category: 'Markets', link: `https://example.org/m${i}` })),
+      ...SPORT.map((body, i) => ({
+        title: `Match report ${i}`,
+        body,
+        category: 'Football',
+        link: `https://example.org/s${i}`,
+      })),
+      ...MARKETS.map((body, i) => ({
+        title: `Markets today ${i}`,
+        body,
+        category: 'Markets',
+        link: `https://example.org/m${i}`,
+      })),
     ]);
     const unlabelled = rss([
-      { title: 'Late winner for the visitors', body: 'The striker scored a late goal and the team won the match; the coach and fans celebrated the league win.', link: 'https://example.org/u1' },
-      { title: 'Investors await the rate decision', body: 'Shares and bond yields moved as investors waited for the central bank decision on interest rates and inflation.', link: 'https://example.org/u2' },
+      {
+        title: 'Late winner for the visitors',
+        body: 'The striker scored a late goal and the team won the match; the coach and fans celebrated the league win.',
+        link: 'https://example.org/u1',
+      },
+      {
+        title: 'Investors await the rate decision',
+        body: 'Shares and bond yields moved as investors waited for the central bank decision on interest rates and inflation.',
+        link: 'https://example.org/u2',
+      },
     ]);
     const server = await startFixtureServer({
       '/labelled.xml': (_q, r) => r.writeHead(200, { 'content-type': 'application/rss+xml' }).end(labelled),
@@ -73,7 +91,10 @@ sources:
     const store = openSqliteStore(path.join(dir, 't.db'));
     const byUrl = new Map((await store.articles.listArticles()).map((a) => [a.url, a]));
     expect(byUrl.get('https://example.org/u1')).toMatchObject({ categories: ['sport'], categoryOrigin: 'classifier' });
-    expect(byUrl.get('https://example.org/u2')).toMatchObject({ categories: ['business'], categoryOrigin: 'classifier' });
+    expect(byUrl.get('https://example.org/u2')).toMatchObject({
+      categories: ['business'],
+      categoryOrigin: 'classifier',
+    });
     expect(byUrl.get('https://example.org/u1')!.summary).toBeTruthy();
     store.close();
 

@@ -62,11 +62,14 @@ describe('tidings inspect', () => {
       },
     });
     const feed = path.resolve('samples/feeds/harbor-herald.xml');
-    const code = await main(['node', 'tidings', '-q', '-c', path.resolve('tidings.config.yaml'), 'inspect', feed, feed], {
-      env: {},
-      stdout: closedPipe,
-      stderr: new Writable({ write: (_c, _e, done) => done() }),
-    });
+    const code = await main(
+      ['node', 'tidings', '-q', '-c', path.resolve('tidings.config.yaml'), 'inspect', feed, feed],
+      {
+        env: {},
+        stdout: closedPipe,
+        stderr: new Writable({ write: (_c, _e, done) => done() }),
+      },
+    );
     await new Promise((resolve) => setImmediate(resolve));
     expect(code).toBe(0);
     expect(writes).toBe(1);
@@ -76,7 +79,12 @@ describe('tidings inspect', () => {
     const cwd = process.cwd();
     process.chdir(path.resolve('tests'));
     try {
-      const result = await runCli(['-q', 'inspect', '--json', path.resolve(cwd, 'samples/articles/coral-reef-survey.md')]);
+      const result = await runCli([
+        '-q',
+        'inspect',
+        '--json',
+        path.resolve(cwd, 'samples/articles/coral-reef-survey.md'),
+      ]);
       expect(result.code).toBe(0);
       expect(JSON.parse(result.out)[0].title).toMatch(/coral reef/);
     } finally {

@@ -10,7 +10,11 @@ import { useTempDir } from '../helpers/temp-dir.ts';
 
 const SECRET = 'integration-test-secret-0123456789';
 
-async function startSink(): Promise<{ port: number; messages: { to: string[]; mail: ParsedMail; raw: string }[]; close: () => Promise<void> }> {
+async function startSink(): Promise<{
+  port: number;
+  messages: { to: string[]; mail: ParsedMail; raw: string }[];
+  close: () => Promise<void>;
+}> {
   const messages: { to: string[]; mail: ParsedMail; raw: string }[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -40,13 +44,21 @@ describe('the whole job (ingest, subscribers, build, render, send) over real SMT
     const sink = await startSink();
     stop = sink.close;
     const dir = tempDir();
-    for (const folder of ['samples', 'subscribers']) cpSync(path.resolve(folder), path.join(dir, folder), { recursive: true });
+    for (const folder of ['samples', 'subscribers'])
+      cpSync(path.resolve(folder), path.join(dir, folder), { recursive: true });
     const config = (await import('node:fs'))
       .readFileSync(path.resolve('tidings.config.yaml'), 'utf8')
-      .replace(/transport:\n {2}type: outbox\n {2}dir: outbox/, 'transport:\n  type: smtp\n  url: ${SMTP_URL}\n  maxConnections: 2\n  rateLimit: 1000');
+      .replace(
+        /transport:\n {2}type: outbox\n {2}dir: outbox/,
+        'transport:\n  type: smtp\n  url: ${SMTP_URL}\n  maxConnections: 2\n  rateLimit: 1000',
+      );
     expect(config).toContain('type: smtp');
     writeFileSync(path.join(dir, 'tidings.config.yaml'), config);
-    const env = { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, TIDINGS_SECRET: SECRET, TIDINGS_BASE_URL: 'https://news.example.org' };
+    const env = {
+      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+      TIDINGS_SECRET: SECRET,
+      TIDINGS_BASE_URL: 'https://news.example.org',
+    };
     const args = ['-q', '-c', path.join(dir, 'tidings.config.yaml'), 'run', '--at', new Date().toISOString()];
 
     const first = await runCli(args, env);
@@ -85,7 +97,10 @@ describe('the whole job (ingest, subscribers, build, render, send) over real SMT
     // The unsubscribe link is signed for this subscriber and this newsletter.
     const unsubscribe = /<(https:\/\/news\.example\.org\/u\/([^>]+))>/.exec(grace.raw.replace(/\r\n /g, ' '));
     expect(unsubscribe).not.toBeNull();
-    expect(verifySubscriberToken(unsubscribe![2]!, SECRET)).toMatchObject({ newsletterId: 'daily', purpose: 'unsubscribe' });
+    expect(verifySubscriberToken(unsubscribe![2]!, SECRET)).toMatchObject({
+      newsletterId: 'daily',
+      purpose: 'unsubscribe',
+    });
     expect(verifySubscriberToken(unsubscribe![2]!, 'another-secret-0123456789')).toBeNull();
     expect(grace.mail.html).toContain(unsubscribe![1]);
 

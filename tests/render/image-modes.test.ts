@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { signSubscriberToken, verifySubscriberToken } from '../../src/delivery/subscriber-token.ts';
 import { createRenderer } from '../../src/render/create-renderer.ts';
-import { createImageLinker, MAX_PROXIED_URL_BYTES, signImageToken, verifyImageToken, type ImageMode } from '../../src/render/image-links.ts';
+import {
+  createImageLinker,
+  MAX_PROXIED_URL_BYTES,
+  signImageToken,
+  verifyImageToken,
+  type ImageMode,
+} from '../../src/render/image-links.ts';
 import { personalize } from '../../src/render/personalize.ts';
 import { buildFixtureNewsletter, buildFixtureSegment, FIXTURE_TOKENS } from '../fixtures/render/fixture-edition.ts';
 import { createRecordingLogger, TEMPLATES_DIR } from './helpers.ts';
@@ -16,10 +22,14 @@ const renderers = new Map<ImageMode, ReturnType<typeof createRenderer>>();
 function rendererFor(mode: ImageMode) {
   let renderer = renderers.get(mode);
   if (!renderer) {
-    const images = createImageLinker({ mode, baseUrl: BASE, secret: () => {
-      secretReads[mode]++;
-      return SECRET;
-    } });
+    const images = createImageLinker({
+      mode,
+      baseUrl: BASE,
+      secret: () => {
+        secretReads[mode]++;
+        return SECRET;
+      },
+    });
     renderer = createRenderer({ templatesDir: TEMPLATES_DIR, logger: createRecordingLogger().logger, images });
     renderers.set(mode, renderer);
   }
@@ -47,13 +57,21 @@ describe('article images in the email (config images)', () => {
     // The site's own address appears nowhere: a mail client has nothing to load from it.
     expect(html).not.toContain('images.example.org');
     // Personalization replaces tokens elsewhere; the image link is the same for every reader.
-    const alice = personalize(rendered, { ...FIXTURE_TOKENS, email: 'alice@example.org', unsubscribe_url: 'https://news.example.org/u/a' });
-    const bob = personalize(rendered, { ...FIXTURE_TOKENS, email: 'bob@example.org', unsubscribe_url: 'https://news.example.org/u/b' });
+    const alice = personalize(rendered, {
+      ...FIXTURE_TOKENS,
+      email: 'alice@example.org',
+      unsubscribe_url: 'https://news.example.org/u/a',
+    });
+    const bob = personalize(rendered, {
+      ...FIXTURE_TOKENS,
+      email: 'bob@example.org',
+      unsubscribe_url: 'https://news.example.org/u/b',
+    });
     expect(imgSources(alice.html)).toEqual(sources);
     expect(imgSources(bob.html)).toEqual(sources);
   });
 
-  it('direct: the article site\'s own http(s) URL, as before', async () => {
+  it("direct: the article site's own http(s) URL, as before", async () => {
     const { html, secretReads } = await renderWith('direct');
     expect(imgSources(html)).toEqual([IMAGE]);
     expect(html).not.toContain('/img/');

@@ -18,7 +18,8 @@ function expectGolden(name: string, actual: string): void {
   expect(actual).toBe(fs.readFileSync(file, 'utf8'));
 }
 
-const cardTitles = (html: string) => [...html.matchAll(/<h[24][^>]*>(?:<a [^>]*>|<span class="title-plain">)([^<]*)</g)].map((m) => m[1]);
+const cardTitles = (html: string) =>
+  [...html.matchAll(/<h[24][^>]*>(?:<a [^>]*>|<span class="title-plain">)([^<]*)</g)].map((m) => m[1]);
 
 describe('articles by language and localized section titles', () => {
   it('leaves out articles in other languages with languages: strict, keeping unknown ones; the default ranks them last', async () => {
@@ -32,7 +33,9 @@ describe('articles by language and localized section titles', () => {
     expect(titles('de-AT')).toEqual([GERMAN_TITLE, PAGE_DUMP_TITLE]);
     // languages: subscriber (the default) leaves nothing out: each section lists the reader's languages first.
     const german = planMultilingualSegment('de-AT', 'subscriber');
-    expect([german.topStory!.title, ...german.sections.flatMap((s) => s.articles.map((a) => a.title))]).toHaveLength(10);
+    expect([german.topStory!.title, ...german.sections.flatMap((s) => s.articles.map((a) => a.title))]).toHaveLength(
+      10,
+    );
     const germanSection = german.sections.find((s) => s.articles.some((a) => a.title === GERMAN_TITLE))!;
     expect(germanSection.articles[0]!.title).toBe(GERMAN_TITLE);
     // languages: any sends everything.
@@ -42,7 +45,10 @@ describe('articles by language and localized section titles', () => {
 
   it('renders a German email with German section titles and lang on each English and Russian article (golden)', async () => {
     const segment = planMultilingualSegment('de', 'any');
-    const rendered = await (await defaultRenderer()).renderSegment(segment, buildFixtureNewsletter({ languages: 'any', locale: 'de' }));
+    const rendered = await (await defaultRenderer()).renderSegment(
+      segment,
+      buildFixtureNewsletter({ languages: 'any', locale: 'de' }),
+    );
     const { html } = rendered;
     expect(html).toContain('<html lang="de"');
     for (const title of ['Technik', 'Wissenschaft', 'Wirtschaft']) expect(html).toContain(`>${title}</h3>`);
@@ -51,15 +57,22 @@ describe('articles by language and localized section titles', () => {
     expect(html).toMatch(new RegExp(`<div class="card" style="[^"]*">\\s*<h4[^>]*><a [^>]*>${GERMAN_TITLE}<`));
     expect(html).toMatch(/<div class="card" lang="en"[^>]*>\s*<h4[^>]*><a [^>]*>Harbor city retires/);
     // The top story (English) carries lang too; the page dump has unknown language: no lang.
-    expect(html).toMatch(/<div lang="en">\s*<div style="margin:0 0 16px"><a href="https:\/\/news\.example\.org\/technology\/tec-100">/);
-    expect(html).toMatch(new RegExp(`<div class="card" style="[^"]*">\\s*<h4[^>]*><span class="title-plain">${PAGE_DUMP_TITLE}<`));
+    expect(html).toMatch(
+      /<div lang="en">\s*<div style="margin:0 0 16px"><a href="https:\/\/news\.example\.org\/technology\/tec-100">/,
+    );
+    expect(html).toMatch(
+      new RegExp(`<div class="card" style="[^"]*">\\s*<h4[^>]*><span class="title-plain">${PAGE_DUMP_TITLE}<`),
+    );
     expectGolden('golden-de.html', rendered.html);
     expectGolden('golden-de.txt', rendered.text);
   });
 
   it('renders a Russian reader only Russian and unknown-language articles with languages: strict, under Russian titles (golden)', async () => {
     const segment = planMultilingualSegment('ru', 'strict');
-    const rendered = await (await defaultRenderer()).renderSegment(segment, buildFixtureNewsletter({ languages: 'strict' }));
+    const rendered = await (await defaultRenderer()).renderSegment(
+      segment,
+      buildFixtureNewsletter({ languages: 'strict' }),
+    );
     const { html } = rendered;
     // The pinned top story is English: left out like the others.
     expect(cardTitles(html)).toEqual([RUSSIAN_TITLE, RUSSIAN_SCIENCE_TITLE, PAGE_DUMP_TITLE]);

@@ -25,7 +25,10 @@ describe('locales', () => {
   });
 
   it('formats German dates and falls back from a regional locale to its language', async () => {
-    const rendered = await (await defaultRenderer()).renderSegment(buildFixtureSegment({ locale: 'de-AT', timezone: 'Europe/Vienna' }), buildFixtureNewsletter());
+    const rendered = await (await defaultRenderer()).renderSegment(
+      buildFixtureSegment({ locale: 'de-AT', timezone: 'Europe/Vienna' }),
+      buildFixtureNewsletter(),
+    );
     expect(rendered.html).toContain('Samstag, 28. November 2026');
     expect(rendered.html).toContain('Top-Meldung');
     expect(rendered.html).toMatch(/<html lang="de-at"/);
@@ -38,7 +41,9 @@ describe('locales', () => {
     expect(translator.translate('only_en', { what: '<b>' }, escapeHtml)).toBe('English &lt;b&gt;');
     expect(translator.translate('no_such_key')).toBe('no_such_key');
     // Personalization tokens in a locale string are not placeholders.
-    expect(createTranslator({ en: { g: 'Hi %%{name}%%, {x}' } }, 'en').translate('g', { name: 'N', x: 'X' })).toBe('Hi %%{name}%%, X');
+    expect(createTranslator({ en: { g: 'Hi %%{name}%%, {x}' } }, 'en').translate('g', { name: 'N', x: 'X' })).toBe(
+      'Hi %%{name}%%, X',
+    );
     expect(resolveIntlLocale('xx-!!')).toBe('en');
   });
 });

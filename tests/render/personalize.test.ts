@@ -37,8 +37,14 @@ describe('personalize', () => {
 
   it('escapes values in HTML, keeps them raw in text, and falls back for an empty name', () => {
     const segment = segmentOf('<p title="%%{name}%%">%%{name}%%</p>', 'Hi %%{name}%% <%%{email}%%>', 'For %%{name}%%');
-    const hostile = personalize(segment, { ...FIXTURE_TOKENS, name: 'Bob "<b>" & Co\r\nBcc: x', email: 'b@example.org' });
-    expect(hostile.html).toBe('<p title="Bob &quot;&lt;b&gt;&quot; &amp; Co Bcc: x">Bob &quot;&lt;b&gt;&quot; &amp; Co Bcc: x</p>');
+    const hostile = personalize(segment, {
+      ...FIXTURE_TOKENS,
+      name: 'Bob "<b>" & Co\r\nBcc: x',
+      email: 'b@example.org',
+    });
+    expect(hostile.html).toBe(
+      '<p title="Bob &quot;&lt;b&gt;&quot; &amp; Co Bcc: x">Bob &quot;&lt;b&gt;&quot; &amp; Co Bcc: x</p>',
+    );
     expect(hostile.text).toBe('Hi Bob "<b>" & Co Bcc: x <b@example.org>');
     expect(hostile.subject).toBe('For Bob "<b>" & Co Bcc: x');
     const nameless = personalize(segment, { ...FIXTURE_TOKENS, name: '   ' });
@@ -46,7 +52,10 @@ describe('personalize', () => {
   });
 
   it('drops a URL token value that is not http(s)', () => {
-    const out = personalize(segmentOf('<a href="%%{unsubscribe_url}%%">u</a>'), { ...FIXTURE_TOKENS, unsubscribe_url: 'javascript:alert(1)' });
+    const out = personalize(segmentOf('<a href="%%{unsubscribe_url}%%">u</a>'), {
+      ...FIXTURE_TOKENS,
+      unsubscribe_url: 'javascript:alert(1)',
+    });
     expect(out.html).toBe('<a href="">u</a>');
   });
 
@@ -75,20 +84,30 @@ describe('personalize', () => {
     expect(firstNameOf('Hopper,')).toBe('Hopper,');
     expect(firstNameOf('')).toBe('');
     const segment = segmentOf('<p>Hi %%{first_name}%%, for %%{name}%%</p>', 'Hi %%{first_name}%%');
-    expect(personalize(segment, { ...FIXTURE_TOKENS, name: 'Ada Lovelace' }).html).toBe('<p>Hi Ada, for Ada Lovelace</p>');
-    expect(personalize(segment, { ...FIXTURE_TOKENS, name: '<b>Eve</b> X' }).html).toBe('<p>Hi &lt;b&gt;Eve&lt;/b&gt;, for &lt;b&gt;Eve&lt;/b&gt; X</p>');
+    expect(personalize(segment, { ...FIXTURE_TOKENS, name: 'Ada Lovelace' }).html).toBe(
+      '<p>Hi Ada, for Ada Lovelace</p>',
+    );
+    expect(personalize(segment, { ...FIXTURE_TOKENS, name: '<b>Eve</b> X' }).html).toBe(
+      '<p>Hi &lt;b&gt;Eve&lt;/b&gt;, for &lt;b&gt;Eve&lt;/b&gt; X</p>',
+    );
     expect(personalize(segment, { ...FIXTURE_TOKENS, name: '' }).text).toBe('Hi there');
   });
 
   it('uses the first name in the greeting of a rendered edition, per locale', async () => {
     const renderer = await defaultRenderer();
-    const english = personalize(await renderer.renderSegment(buildFixtureSegment(), buildFixtureNewsletter()), { ...FIXTURE_TOKENS, name: 'Ada Lovelace' });
+    const english = personalize(await renderer.renderSegment(buildFixtureSegment(), buildFixtureNewsletter()), {
+      ...FIXTURE_TOKENS,
+      name: 'Ada Lovelace',
+    });
     expect(english.html).toContain('>Hi Ada,</p>');
     expect(english.text).toContain('Hi Ada,');
-    const german = personalize(await renderer.renderSegment(buildFixtureSegment({ locale: 'de', intro: null }), buildFixtureNewsletter()), {
-      ...FIXTURE_TOKENS,
-      name: 'Lovelace, Ada',
-    });
+    const german = personalize(
+      await renderer.renderSegment(buildFixtureSegment({ locale: 'de', intro: null }), buildFixtureNewsletter()),
+      {
+        ...FIXTURE_TOKENS,
+        name: 'Lovelace, Ada',
+      },
+    );
     expect(german.html).toContain('Hallo Ada, das ist neu in dieser Ausgabe.');
     // The full name still goes where a template asks for %%{name}%% (none of the defaults does).
     expect(german.html).not.toContain('Lovelace');
@@ -96,14 +115,30 @@ describe('personalize', () => {
 
   it('takes a greeting per locale from the newsletter (strings), over the locale files; an unknown key is a config error', async () => {
     const renderer = await defaultRenderer();
-    const newsletter = buildFixtureNewsletter({ strings: { de: { greeting_no_intro: 'Moin %%{first_name}%%! <Neu> heute:' } } });
-    const german = personalize(await renderer.renderSegment(buildFixtureSegment({ locale: 'de-AT', intro: null }), newsletter), { ...FIXTURE_TOKENS, name: 'Ada Lovelace' });
+    const newsletter = buildFixtureNewsletter({
+      strings: { de: { greeting_no_intro: 'Moin %%{first_name}%%! <Neu> heute:' } },
+    });
+    const german = personalize(
+      await renderer.renderSegment(buildFixtureSegment({ locale: 'de-AT', intro: null }), newsletter),
+      { ...FIXTURE_TOKENS, name: 'Ada Lovelace' },
+    );
     // Escaped like any locale string; de-AT finds the de override.
     expect(german.html).toContain('Moin Ada! &lt;Neu&gt; heute:');
     expect(german.text).toContain('Moin Ada! <Neu> heute:');
-    const english = personalize(await renderer.renderSegment(buildFixtureSegment({ intro: null }), newsletter), FIXTURE_TOKENS);
+    const english = personalize(
+      await renderer.renderSegment(buildFixtureSegment({ intro: null }), newsletter),
+      FIXTURE_TOKENS,
+    );
     expect(english.html).toContain('Hi Ada, here is what is new in this edition.');
-    const typo = renderer.renderSegment(buildFixtureSegment(), buildFixtureNewsletter({ strings: { de: { greting: 'Hallo' } } }));
-    await expect(typo).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/^newsletters\[morning-brief\]\.strings\.de\.greting: not a key of the locale files/) });
+    const typo = renderer.renderSegment(
+      buildFixtureSegment(),
+      buildFixtureNewsletter({ strings: { de: { greting: 'Hallo' } } }),
+    );
+    await expect(typo).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(
+        /^newsletters\[morning-brief\]\.strings\.de\.greting: not a key of the locale files/,
+      ),
+    });
   });
 });

@@ -45,7 +45,9 @@ describe('renderSegment', () => {
     expect(html).toContain('<meta name="supported-color-schemes" content="light dark">');
     expect(html).toContain('@media (prefers-color-scheme: dark)');
     expect(html).toContain('Saturday, November 28, 2026');
-    expect(html).toContain('<p class="body-copy" style="margin:0 0 12px;color:#3a3a3c">The council result came in late last night,<br>so the top story is fresh.</p>');
+    expect(html).toContain(
+      '<p class="body-copy" style="margin:0 0 12px;color:#3a3a3c">The council result came in late last night,<br>so the top story is fresh.</p>',
+    );
     expect(html).toContain('Top story');
     expect(html).toContain('alt="City council votes to keep the night buses running all winter"');
     for (const section of segment.sections) {
@@ -56,7 +58,8 @@ describe('renderSegment', () => {
     expect(html).toContain('Morning Ledger · 6:10 AM');
     expect(html).toContain('You receive this because you subscribed to The Morning Brief.');
     expect(html).toContain('12 Quay Street<br>1000 Harbor City');
-    for (const token of ['first_name', 'email', 'unsubscribe_url', 'preferences_url', 'view_url']) expect(html).toContain(`%%{${token}}%%`);
+    for (const token of ['first_name', 'email', 'unsubscribe_url', 'preferences_url', 'view_url'])
+      expect(html).toContain(`%%{${token}}%%`);
     // The preheader is hidden text at the top of the body, in the body's text colour (no
     // white-on-page text for SpamAssassin's HTML_FONT_LOW_CONTRAST).
     expect(html).toMatch(/<div class="preheader" style="display:none[^"]*">City council votes/);
@@ -79,7 +82,11 @@ describe('renderSegment', () => {
     const bytes = Buffer.byteLength(personalize(rendered, FIXTURE_TOKENS).html);
     expect(bytes).toBeLessThan(100 * 1024);
     // The renderer runs mjml strictly; check the same templates by hand once more on a broken input.
-    await expect(mjml2html('<mjml><mj-body><mj-section><mj-text>x</mj-text></mj-section></mj-body></mjml>', { validationLevel: 'strict' })).rejects.toThrow(/mj-text/);
+    await expect(
+      mjml2html('<mjml><mj-body><mj-section><mj-text>x</mj-text></mj-section></mj-body></mjml>', {
+        validationLevel: 'strict',
+      }),
+    ).rejects.toThrow(/mj-text/);
   });
 
   it('promotes the first article to top story when none is pinned, without showing it twice', async () => {
@@ -94,7 +101,10 @@ describe('renderSegment', () => {
     segment.topStory = { ...segment.topStory!, title: `Line one\r\nBcc: evil@example.org ${'x'.repeat(300)}` };
     const rendered = await (await defaultRenderer()).renderSegment(
       segment,
-      buildFixtureNewsletter({ subject: '{{newsletter.title}}: {{topStory.title}}', preheader: '{{edition.articleCount}} stories · {{dateLong}}' }),
+      buildFixtureNewsletter({
+        subject: '{{newsletter.title}}: {{topStory.title}}',
+        preheader: '{{edition.articleCount}} stories · {{dateLong}}',
+      }),
     );
     expect(rendered.subject).not.toMatch(/[\r\n]/);
     expect(rendered.subject.startsWith('The Morning Brief: Line one Bcc: evil@example.org xxx')).toBe(true);
@@ -114,9 +124,15 @@ describe('createRenderer', () => {
       '<mj-text><p class="custom-card">{{title}} — {{source}}</p></mj-text>\n',
     );
     fs.writeFileSync(path.join(dir, 'locales', 'en.json'), JSON.stringify({ top_story: 'Lead story' }));
-    const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, overrideDir: dir, logger: createRecordingLogger().logger });
+    const renderer = await createRenderer({
+      templatesDir: TEMPLATES_DIR,
+      overrideDir: dir,
+      logger: createRecordingLogger().logger,
+    });
     const { html } = await renderer.renderSegment(buildFixtureSegment(), buildFixtureNewsletter());
-    expect(html).toContain('<p class="custom-card">Harbor city retires its last paper parking meters — Coastal Herald</p>');
+    expect(html).toContain(
+      '<p class="custom-card">Harbor city retires its last paper parking meters — Coastal Herald</p>',
+    );
     expect(html).toContain('Lead story');
     expect(html).toContain('Manage preferences'); // other keys still come from the default en.json
   });
@@ -124,8 +140,13 @@ describe('createRenderer', () => {
   it('fails at start on a Handlebars syntax error, naming the file and line', async () => {
     const dir = makeTempDir();
     fs.mkdirSync(path.join(dir, 'partials'));
-    fs.writeFileSync(path.join(dir, 'partials', 'footer.mjml.hbs'), '<mj-section>\n<mj-column>\n{{#if newsletter.title}}\n</mj-column>\n</mj-section>\n');
-    const error = await expectTemplateError(createRenderer({ templatesDir: TEMPLATES_DIR, overrideDir: dir, logger: createRecordingLogger().logger }));
+    fs.writeFileSync(
+      path.join(dir, 'partials', 'footer.mjml.hbs'),
+      '<mj-section>\n<mj-column>\n{{#if newsletter.title}}\n</mj-column>\n</mj-section>\n',
+    );
+    const error = await expectTemplateError(
+      createRenderer({ templatesDir: TEMPLATES_DIR, overrideDir: dir, logger: createRecordingLogger().logger }),
+    );
     expect(error.message).toContain(`${path.join(dir, 'partials', 'footer.mjml.hbs')}:`);
     expect(error.message).toMatch(/footer\.mjml\.hbs:\d+/);
   });
@@ -134,8 +155,13 @@ describe('createRenderer', () => {
     const dir = makeTempDir();
     fs.mkdirSync(path.join(dir, 'partials'));
     // mj-text directly in mj-section is invalid MJML (it needs an mj-column).
-    fs.writeFileSync(path.join(dir, 'partials', 'intro.mjml.hbs'), '{{!-- intro --}}\n<mj-section mj-class="sheet">\n  <mj-text>{{intro}}</mj-text>\n</mj-section>\n');
-    const error = await expectTemplateError(createRenderer({ templatesDir: TEMPLATES_DIR, overrideDir: dir, logger: createRecordingLogger().logger }));
+    fs.writeFileSync(
+      path.join(dir, 'partials', 'intro.mjml.hbs'),
+      '{{!-- intro --}}\n<mj-section mj-class="sheet">\n  <mj-text>{{intro}}</mj-text>\n</mj-section>\n',
+    );
+    const error = await expectTemplateError(
+      createRenderer({ templatesDir: TEMPLATES_DIR, overrideDir: dir, logger: createRecordingLogger().logger }),
+    );
     expect(error.message).toContain(`${path.join(dir, 'partials', 'intro.mjml.hbs')}:3`);
     expect(error.message).toContain('mj-text cannot be used inside mj-section');
   });
@@ -143,28 +169,51 @@ describe('createRenderer', () => {
   it('fails at start on a missing partial and on a broken locale file', async () => {
     const dir = makeTempDir();
     fs.writeFileSync(path.join(dir, 'digest.mjml.hbs'), '<mjml><mj-body>{{> nowhere}}</mj-body></mjml>\n');
-    const missing = await expectTemplateError(createRenderer({ templatesDir: TEMPLATES_DIR, overrideDir: dir, logger: createRecordingLogger().logger }));
+    const missing = await expectTemplateError(
+      createRenderer({ templatesDir: TEMPLATES_DIR, overrideDir: dir, logger: createRecordingLogger().logger }),
+    );
     expect(missing.message).toContain(`${path.join(dir, 'digest.mjml.hbs')}:1: unknown partial "nowhere"`);
 
     const localeDir = makeTempDir();
     fs.mkdirSync(path.join(localeDir, 'locales'));
     fs.writeFileSync(path.join(localeDir, 'locales', 'ru.json'), '{ "top_story": ');
-    const broken = await expectTemplateError(createRenderer({ templatesDir: TEMPLATES_DIR, overrideDir: localeDir, logger: createRecordingLogger().logger }));
+    const broken = await expectTemplateError(
+      createRenderer({ templatesDir: TEMPLATES_DIR, overrideDir: localeDir, logger: createRecordingLogger().logger }),
+    );
     expect(broken.message).toContain('ru.json');
   });
 
   it('renders the newsletter template by name (newsletters[].template), sharing partials and locales', async () => {
     const dir = makeTempDir();
     const digest = fs.readFileSync(path.join(TEMPLATES_DIR, 'digest.mjml.hbs'), 'utf8');
-    fs.writeFileSync(path.join(dir, 'weekly.mjml.hbs'), digest.replace('{{> header}}', '{{> header}}<mj-section><mj-column><mj-text>Weekly edition</mj-text></mj-column></mj-section>'));
-    fs.writeFileSync(path.join(dir, 'weekly.txt.hbs'), 'WEEKLY {{newsletter.title}}\n{{t "unsubscribe"}}: %%{unsubscribe_url}%%\n');
+    fs.writeFileSync(
+      path.join(dir, 'weekly.mjml.hbs'),
+      digest.replace(
+        '{{> header}}',
+        '{{> header}}<mj-section><mj-column><mj-text>Weekly edition</mj-text></mj-column></mj-section>',
+      ),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'weekly.txt.hbs'),
+      'WEEKLY {{newsletter.title}}\n{{t "unsubscribe"}}: %%{unsubscribe_url}%%\n',
+    );
     const logger = createRecordingLogger().logger;
-    const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, overrideDir: dir, template: 'weekly', logger });
-    const rendered = await renderer.renderSegment(buildFixtureSegment(), buildFixtureNewsletter({ template: 'weekly' }));
+    const renderer = await createRenderer({
+      templatesDir: TEMPLATES_DIR,
+      overrideDir: dir,
+      template: 'weekly',
+      logger,
+    });
+    const rendered = await renderer.renderSegment(
+      buildFixtureSegment(),
+      buildFixtureNewsletter({ template: 'weekly' }),
+    );
     expect(rendered.html).toContain('Weekly edition');
     expect(rendered.html).toContain('Top story');
     expect(rendered.text).toBe('WEEKLY The Morning Brief\nUnsubscribe: %%{unsubscribe_url}%%\n');
-    const missing = await expectTemplateError(createRenderer({ templatesDir: TEMPLATES_DIR, template: 'monthly', logger }));
+    const missing = await expectTemplateError(
+      createRenderer({ templatesDir: TEMPLATES_DIR, template: 'monthly', logger }),
+    );
     expect(missing.message).toContain('missing template monthly.mjml.hbs');
   });
 });

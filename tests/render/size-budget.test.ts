@@ -34,7 +34,9 @@ describe('size budget', () => {
     expect(html).toContain('https://news.example.org/u/abc123');
     // Cut evenly from the ends of the (equally long) sections, never the top story.
     expect(rendered.droppedArticleIds).not.toContain('top-01');
-    const perSection = ['tec', 'sci', 'bus'].map((prefix) => rendered.droppedArticleIds.filter((id) => id.startsWith(prefix)).length);
+    const perSection = ['tec', 'sci', 'bus'].map(
+      (prefix) => rendered.droppedArticleIds.filter((id) => id.startsWith(prefix)).length,
+    );
     expect(Math.max(...perSection) - Math.min(...perSection)).toBeLessThanOrEqual(1);
     const warning = lines().find((line) => line.level === 40 && Array.isArray(line.droppedArticleIds));
     expect(warning?.droppedArticleIds).toEqual(rendered.droppedArticleIds);
@@ -49,7 +51,11 @@ describe('size budget', () => {
   });
 
   it('honours a smaller budget and falls back to the view_url token without a web version URL', async () => {
-    const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, logger: createRecordingLogger().logger, sizeBudgetBytes: 30 * 1024 });
+    const renderer = await createRenderer({
+      templatesDir: TEMPLATES_DIR,
+      logger: createRecordingLogger().logger,
+      sizeBudgetBytes: 30 * 1024,
+    });
     const segment = { ...buildFixtureSegment(), webVersionUrl: null };
     const rendered = await renderer.renderSegment(segment, buildFixtureNewsletter());
     expect(rendered.droppedArticleIds.length).toBeGreaterThan(0);

@@ -12,7 +12,13 @@ const run = promisify(execFile);
 
 /** A minimal multipart/alternative message around the rendered parts (headers are not what this test is about). */
 function mimeOf(html: string, text: string): string {
-  const part = (type: string, body: string) => [`--b1`, `Content-Type: ${type}; charset=utf-8`, 'Content-Transfer-Encoding: base64', '', Buffer.from(body).toString('base64').replace(/.{76}/g, '$&\r\n')];
+  const part = (type: string, body: string) => [
+    `--b1`,
+    `Content-Type: ${type}; charset=utf-8`,
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from(body).toString('base64').replace(/.{76}/g, '$&\r\n'),
+  ];
   return [
     'From: Morning Brief <brief@example.org>',
     'To: ada@example.org',
@@ -40,13 +46,19 @@ async function rulesFor(message: string): Promise<string[]> {
 
 describe.skipIf(!fs.existsSync(SPAMASSASSIN))('SpamAssassin on the rendered email (where installed)', () => {
   it('fires no HTML_FONT_LOW_CONTRAST: the hidden preheader has no colour of its own', async () => {
-    const rendered = await (await defaultRenderer()).renderSegment(planMultilingualSegment('en', 'any'), buildFixtureNewsletter({ languages: 'any' }));
+    const rendered = await (await defaultRenderer()).renderSegment(
+      planMultilingualSegment('en', 'any'),
+      buildFixtureNewsletter({ languages: 'any' }),
+    );
     const message = personalize(rendered, FIXTURE_TOKENS);
     const rules = await rulesFor(mimeOf(message.html, message.text));
     expect(rules).toContain('HTML_MESSAGE');
     expect(rules).not.toContain('HTML_FONT_LOW_CONTRAST');
     // The check can fail: the old white-on-page preheader (mj-preview's way) trips the rule.
-    const whitePreheader = message.html.replace('<div class="preheader" style="', '<div class="preheader" style="color:#ffffff;');
+    const whitePreheader = message.html.replace(
+      '<div class="preheader" style="',
+      '<div class="preheader" style="color:#ffffff;',
+    );
     expect(await rulesFor(mimeOf(whitePreheader, message.text))).toContain('HTML_FONT_LOW_CONTRAST');
   }, 120_000);
 });

@@ -39,7 +39,9 @@ function relative(file: string): string {
 }
 
 function readConfiguredCategories(): Record<string, CategoryConfig> {
-  const config = parseYaml(read(path.join(root, 'tidings.config.yaml'))) as { categories: Record<string, CategoryConfig> };
+  const config = parseYaml(read(path.join(root, 'tidings.config.yaml'))) as {
+    categories: Record<string, CategoryConfig>;
+  };
   return config.categories;
 }
 
@@ -77,7 +79,8 @@ function readHtmlLabels(file: string): string[] {
     onopentag(name, attributes) {
       if (name !== 'meta') return;
       const property = attributes.property ?? attributes.name ?? '';
-      if ((property === 'article:section' || property === 'article:tag') && attributes.content) labels.push(attributes.content);
+      if ((property === 'article:section' || property === 'article:tag') && attributes.content)
+        labels.push(attributes.content);
     },
   });
   parser.write(read(file));
@@ -86,7 +89,10 @@ function readHtmlLabels(file: string): string[] {
 }
 
 function wordCount(text: string): number {
-  return text.replace(/<[^>]+>/g, ' ').split(/\s+/).filter(Boolean).length;
+  return text
+    .replace(/<[^>]+>/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean).length;
 }
 
 const articleFiles = listFiles(articlesDir);
@@ -167,11 +173,19 @@ describe('sample folder', () => {
 
   it('has a page dump in the saved-page shape', () => {
     for (const file of byExtension('.txt')) {
-      const lines = read(file).split('\n').map((line) => line.trim()).filter(Boolean);
+      const lines = read(file)
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
       const title = lines[0]!.split(' / ')[0]!;
       expect(lines[0]!.split(' / ').length, `${relative(file)}: first line`).toBe(3);
-      expect(lines.filter((line) => line === title).length, `${relative(file)}: repeated title`).toBeGreaterThanOrEqual(1);
-      expect(lines.slice(-4).some((line) => /[\u0400-\u04FF]/.test(line)), `${relative(file)}: other-script tail`).toBe(true);
+      expect(lines.filter((line) => line === title).length, `${relative(file)}: repeated title`).toBeGreaterThanOrEqual(
+        1,
+      );
+      expect(
+        lines.slice(-4).some((line) => /[\u0400-\u04FF]/.test(line)),
+        `${relative(file)}: other-script tail`,
+      ).toBe(true);
     }
   });
 });

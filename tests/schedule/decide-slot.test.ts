@@ -6,9 +6,17 @@ const SLOT = new Date('2026-11-30T07:00:00Z');
 const at = (offsetMinutes: number) => new Date(SLOT.getTime() + offsetMinutes * 60_000);
 const times = { slot: SLOT, firstRelease: SLOT, lastRelease: SLOT };
 const EPOCH = new Date('2026-11-01T00:00:00Z');
-const plain: SlotPolicy = { requireApproval: false, prepareAhead: 0, approvalDeadline: H, onApprovalTimeout: 'skip', catchUp: H, maxLateness: 6 * H };
+const plain: SlotPolicy = {
+  requireApproval: false,
+  prepareAhead: 0,
+  approvalDeadline: H,
+  onApprovalTimeout: 'skip',
+  catchUp: H,
+  maxLateness: 6 * H,
+};
 const approval: SlotPolicy = { ...plain, requireApproval: true, prepareAhead: 2 * H };
-const kind = (now: Date, edition: Parameters<typeof decideSlot>[2], policy: SlotPolicy, epoch = EPOCH) => decideSlot(now, times, edition, policy, epoch).kind;
+const kind = (now: Date, edition: Parameters<typeof decideSlot>[2], policy: SlotPolicy, epoch = EPOCH) =>
+  decideSlot(now, times, edition, policy, epoch).kind;
 
 describe('the rule for one slot', () => {
   it('prepares from slot - prepareAhead until catchUp after the slot, then records it missed', () => {
@@ -28,10 +36,19 @@ describe('the rule for one slot', () => {
 
   it('with approval: an unapproved draft waits for the deadline, then skip or send (send only within catchUp of it)', () => {
     expect(kind(at(59), { status: 'draft' }, approval)).toBe('nothing');
-    expect(decideSlot(at(60), times, { status: 'draft' }, approval, EPOCH)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/^approval timeout/) });
+    expect(decideSlot(at(60), times, { status: 'draft' }, approval, EPOCH)).toMatchObject({
+      kind: 'skip',
+      reason: expect.stringMatching(/^approval timeout/),
+    });
     const sending = { ...approval, onApprovalTimeout: 'send' as const };
-    expect(decideSlot(at(60), times, { status: 'draft' }, sending, EPOCH)).toMatchObject({ kind: 'send', approveBecause: expect.stringMatching(/approvalDeadline/) });
-    expect(decideSlot(at(121), times, { status: 'draft' }, sending, EPOCH)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/^missed/) });
+    expect(decideSlot(at(60), times, { status: 'draft' }, sending, EPOCH)).toMatchObject({
+      kind: 'send',
+      approveBecause: expect.stringMatching(/approvalDeadline/),
+    });
+    expect(decideSlot(at(121), times, { status: 'draft' }, sending, EPOCH)).toMatchObject({
+      kind: 'skip',
+      reason: expect.stringMatching(/^missed/),
+    });
     // An approval that came after the slot but before the deadline still goes out.
     expect(kind(at(100), { status: 'approved' }, approval)).toBe('send');
     expect(kind(at(121), { status: 'approved' }, approval)).toBe('miss');
@@ -45,7 +62,11 @@ describe('the rule for one slot', () => {
   });
 
   it('subscriber-local: prepared before the earliest reader, sendable until catchUp after the latest', () => {
-    const spread = { slot: SLOT, firstRelease: new Date(SLOT.getTime() - 13 * H), lastRelease: new Date(SLOT.getTime() + 8 * H) };
+    const spread = {
+      slot: SLOT,
+      firstRelease: new Date(SLOT.getTime() - 13 * H),
+      lastRelease: new Date(SLOT.getTime() + 8 * H),
+    };
     expect(decideSlot(at(-13 * 60), spread, null, plain, EPOCH).kind).toBe('prepare');
     expect(decideSlot(at(8 * 60 + 59), spread, { status: 'sending' }, plain, EPOCH).kind).toBe('send');
     expect(decideSlot(at(9 * 60), spread, { status: 'approved' }, plain, EPOCH).kind).toBe('send');

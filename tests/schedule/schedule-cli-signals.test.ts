@@ -19,9 +19,17 @@ afterEach(async () => {
  * `tidings -c FILE <command>` as its own process (from the sources, see
  * tests/helpers/cli-process.ts) until `until(stdout)` holds, then SIGTERM; resolves with the exit.
  */
-function runProcess(command: string, configFile: string, env: Record<string, string>, until: (stdout: string) => boolean | Promise<boolean>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runProcess(
+  command: string,
+  configFile: string,
+  env: Record<string, string>,
+  until: (stdout: string) => boolean | Promise<boolean>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, tidingsProcessArgs('-c', configFile, command), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, tidingsProcessArgs('-c', configFile, command), {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     let stdout = '';
     let stderr = '';
@@ -49,7 +57,11 @@ async function healthOf(stdout: string): Promise<{ status: number; health: strin
   const address = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
   if (!address) return null;
   const health = await fetch(`${address}/healthz`);
-  return { status: health.status, health: await health.text(), metrics: await (await fetch(`${address}/metrics`)).text() };
+  return {
+    status: health.status,
+    health: await health.text(),
+    metrics: await (await fetch(`${address}/metrics`)).text(),
+  };
 }
 
 describe.each(['schedule', 'start'])('tidings %s as a process: SIGTERM mid-send, then a restart', (command) => {
@@ -61,10 +73,15 @@ describe.each(['schedule', 'start'])('tidings %s as a process: SIGTERM mid-send,
     const ws = createCliWorkspace(tempDir(), { subscribers: READERS, maxConnections: 2 });
     const now = new Date();
     // The slot is this minute: the scheduler's first tick catches it up (catchUp 10m).
-    writeFileSync(ws.configFile, readFileSync(ws.configFile, 'utf8').replace(
-      '    timezone: UTC\n',
-      `    timezone: UTC\n    schedule: "${now.getUTCMinutes()} ${now.getUTCHours()} * * *"\n    catchUp: 10m\n`,
-    ).replace('web:\n', 'web:\n  port: 0\n'));
+    writeFileSync(
+      ws.configFile,
+      readFileSync(ws.configFile, 'utf8')
+        .replace(
+          '    timezone: UTC\n',
+          `    timezone: UTC\n    schedule: "${now.getUTCMinutes()} ${now.getUTCHours()} * * *"\n    catchUp: 10m\n`,
+        )
+        .replace('web:\n', 'web:\n  port: 0\n'),
+    );
     ws.addArticles(new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString());
     const env = { SMTP_URL: sink.url };
 
@@ -94,7 +111,9 @@ describe.each(['schedule', 'start'])('tidings %s as a process: SIGTERM mid-send,
     expect(second.code, second.stderr).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sink.messages.map((m) => m.to[0]).sort()).toEqual([...READERS].sort());
-    const [done] = JSON.parse((await ws.cli(['status', '--json'], { smtpUrl: sink.url, now: new Date().toISOString() })).out).editions;
+    const [done] = JSON.parse(
+      (await ws.cli(['status', '--json'], { smtpUrl: sink.url, now: new Date().toISOString() })).out,
+    ).editions;
     expect(done).toMatchObject({ accepted: READERS.length, sending: 0, ambiguous: 0 });
   }, 120_000);
 });

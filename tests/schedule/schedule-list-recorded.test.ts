@@ -24,14 +24,23 @@ async function listUntil(list: () => Promise<string>, done: (out: string) => boo
 describe('tidings schedule --list shows the configuration the scheduler runs', () => {
   const tempDir = useTempDir('tidings-sched-list-');
 
-  it('reads what the running scheduler recorded, not this shell\'s environment; without a record it says it shows the local config', async () => {
+  it("reads what the running scheduler recorded, not this shell's environment; without a record it says it shows the local config", async () => {
     const ws = createCliWorkspace(tempDir(), { subscribers: ['ann@example.org'] });
     // The schedule comes from the environment, with a default for shells that do not set it.
-    writeFileSync(ws.configFile, readFileSync(ws.configFile, 'utf8').replace('    timezone: UTC\n', '    timezone: UTC\n    schedule: "${DIGEST_CRON:-0 7 * * *}"\n'));
-    const list = async () => (await runCli(['-q', '-c', ws.configFile, 'schedule', '--list'], { SMTP_URL: 'smtp://127.0.0.1:9' })).out;
+    writeFileSync(
+      ws.configFile,
+      readFileSync(ws.configFile, 'utf8').replace(
+        '    timezone: UTC\n',
+        '    timezone: UTC\n    schedule: "${DIGEST_CRON:-0 7 * * *}"\n',
+      ),
+    );
+    const list = async () =>
+      (await runCli(['-q', '-c', ws.configFile, 'schedule', '--list'], { SMTP_URL: 'smtp://127.0.0.1:9' })).out;
 
     const before = await list();
-    expect(before).toContain(`no scheduler has recorded its configuration in this store yet; showing ${ws.configFile} as read here`);
+    expect(before).toContain(
+      `no scheduler has recorded its configuration in this store yet; showing ${ws.configFile} as read here`,
+    );
     expect(before).toContain('daily: "0 7 * * *" in UTC');
 
     const child = spawn(process.execPath, tidingsProcessArgs('-c', ws.configFile, 'schedule'), {

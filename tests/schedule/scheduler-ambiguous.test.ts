@@ -19,7 +19,9 @@ describe('the scheduler and ambiguous deliveries', () => {
 
   it('warns about them, leaves the edition to ops, and takes it up again once they are resolved', async () => {
     // ada's first message is kept by the server but its reply is lost.
-    const server = await startFaultySmtpServer(({ to, attempt }) => (to[0] === 'ada@example.org' && attempt === 1 ? 'drop-after-dot' : 'accept'));
+    const server = await startFaultySmtpServer(({ to, attempt }) =>
+      to[0] === 'ada@example.org' && attempt === 1 ? 'drop-after-dot' : 'accept',
+    );
     servers.push(server);
     const lines: { level: number; msg: string }[] = [];
     const destination = new Writable({
@@ -51,18 +53,38 @@ describe('the scheduler and ambiguous deliveries', () => {
       // While a send holds the edition, its `sending` rows are in flight: nothing is resolved (exit 1).
       const lease = { holder: 'mx2 pid 7 run abc', host: 'mx2', pid: 7 };
       expect((await ws.ctx.store.sendLease.acquire(EDITION, lease, ws.clock.now(), 60_000)).acquired).toBe(true);
-      const held = await resolveAmbiguousDeliveries(ws.ctx, { editionId: EDITION, emails: 'all-ambiguous', decision: 'not-accepted', by: 'ops' });
-      expect([held.exitCode, held.lines.join(' ')]).toEqual([1, expect.stringContaining('is being sent now by mx2 pid 7 run abc')]);
+      const held = await resolveAmbiguousDeliveries(ws.ctx, {
+        editionId: EDITION,
+        emails: 'all-ambiguous',
+        decision: 'not-accepted',
+        by: 'ops',
+      });
+      expect([held.exitCode, held.lines.join(' ')]).toEqual([
+        1,
+        expect.stringContaining('is being sent now by mx2 pid 7 run abc'),
+      ]);
       expect(await ws.ctx.store.ledger.listAmbiguous(EDITION)).toHaveLength(1);
       await ws.ctx.store.sendLease.release(EDITION, lease.holder);
 
-      const resolved = await resolveAmbiguousDeliveries(ws.ctx, { editionId: EDITION, emails: 'all-ambiguous', decision: 'not-accepted', by: 'ops' });
+      const resolved = await resolveAmbiguousDeliveries(ws.ctx, {
+        editionId: EDITION,
+        emails: 'all-ambiguous',
+        decision: 'not-accepted',
+        by: 'ops',
+      });
       expect(resolved.exitCode).toBe(0);
       ws.clock.advance(15 * 60_000);
       await ws.runUntil('2026-11-30T07:30:00Z');
-      expect(server.messages.map((m) => m.to[0]).sort()).toEqual(['ada@example.org', 'ada@example.org', 'bo@example.org']);
+      expect(server.messages.map((m) => m.to[0]).sort()).toEqual([
+        'ada@example.org',
+        'ada@example.org',
+        'bo@example.org',
+      ]);
       const edition = (await ws.ctx.store.editions.getEdition(EDITION))!;
-      expect([edition.status, edition.statusReason]).toEqual(['sent', '1 was ambiguous, resolved by ops (1 not accepted and resent)']);
+      expect([edition.status, edition.statusReason]).toEqual([
+        'sent',
+        '1 was ambiguous, resolved by ops (1 not accepted and resent)',
+      ]);
     } finally {
       ws.close();
     }

@@ -16,7 +16,11 @@ describe('approval: prepared ahead, editors emailed, sent when approved, decided
   const tempDir = useTempDir('tidings-sched-');
 
   it('an unapproved draft is skipped at the deadline and its articles go to the next edition, which is approved and sent at its slot', async () => {
-    const ws = await createSchedulerWorkspace(tempDir(), { newsletterYaml: approvalYaml('skip'), readers: READERS, start: '2026-11-30T00:00:00Z' });
+    const ws = await createSchedulerWorkspace(tempDir(), {
+      newsletterYaml: approvalYaml('skip'),
+      readers: READERS,
+      start: '2026-11-30T00:00:00Z',
+    });
     try {
       ws.addArticles('2026-11-29T08:00:00Z', '2026-12-01T04:00:00Z', 4);
       // Monday 07:00 Berlin = 06:00Z; prepared two hours ahead (prepareAhead default with approval).
@@ -31,7 +35,9 @@ describe('approval: prepared ahead, editors emailed, sent when approved, decided
       // The editors' email: the preview, with a link to the edition on the desk.
       const [notice] = ws.outboxFiles('daily/2026-11-30T07:00-approval');
       expect(notice).toBeDefined();
-      const mail = await simpleParser(readFileSync(path.join(ws.dir, 'outbox', editionFolderName('daily/2026-11-30T07:00-approval'), notice!)));
+      const mail = await simpleParser(
+        readFileSync(path.join(ws.dir, 'outbox', editionFolderName('daily/2026-11-30T07:00-approval'), notice!)),
+      );
       expect(mail.subject).toMatch(/^\[APPROVAL NEEDED\] /);
       expect(mail.text).toContain('https://news.example.org/desk/e/daily/2026-11-30T07%3A00');
       expect(mail.html).toContain('Story');
@@ -69,7 +75,11 @@ describe('approval: prepared ahead, editors emailed, sent when approved, decided
   }, 60_000);
 
   it('onApprovalTimeout: send sends the unapproved draft at the deadline, approved by the scheduler', async () => {
-    const ws = await createSchedulerWorkspace(tempDir(), { newsletterYaml: approvalYaml('send'), readers: READERS, start: '2026-11-30T03:00:00Z' });
+    const ws = await createSchedulerWorkspace(tempDir(), {
+      newsletterYaml: approvalYaml('send'),
+      readers: READERS,
+      start: '2026-11-30T03:00:00Z',
+    });
     try {
       ws.addArticles('2026-11-29T08:00:00Z', '2026-11-30T05:00:00Z', 4);
       await ws.runUntil('2026-11-30T06:45:00Z', 15 * 60_000);
@@ -94,7 +104,21 @@ describe('approval: prepared ahead, editors emailed, sent when approved, decided
       ws.addArticles('2026-11-29T08:00:00Z', '2026-11-30T05:00:00Z', 4);
       await ws.runUntil('2026-11-29T12:00:00Z');
       // minArticles 50: the preview is thin, yet the slot must not be frozen as skipped.
-      const preview = await runCli(['-q', '-c', ws.configFile, 'preview', 'daily', '--at', '2026-11-30T07:00', '--out', path.join(ws.dir, 'preview')], {}, '2026-11-29T12:00:00Z');
+      const preview = await runCli(
+        [
+          '-q',
+          '-c',
+          ws.configFile,
+          'preview',
+          'daily',
+          '--at',
+          '2026-11-30T07:00',
+          '--out',
+          path.join(ws.dir, 'preview'),
+        ],
+        {},
+        '2026-11-29T12:00:00Z',
+      );
       expect(preview.err).toMatch(/nothing to preview/);
       expect(await ws.ctx.store.editions.getEdition('daily/2026-11-30T07:00')).toBeNull();
       // The editor lowers the bar before the slot: the scheduler builds the edition then.
@@ -127,7 +151,10 @@ describe('the approval email against a misbehaving SMTP server', () => {
     try {
       ws.addArticles('2026-11-29T08:00:00Z', '2026-11-30T04:00:00Z', 4);
       const [, prepared] = await ws.runUntil('2026-11-30T05:00:00Z', 15 * 60_000);
-      expect(prepared!.actions.map((a) => `${a.action} ${a.detail ?? ''}`.trim())).toEqual(['prepared 5 article(s)', 'editors-notified ed@example.org']);
+      expect(prepared!.actions.map((a) => `${a.action} ${a.detail ?? ''}`.trim())).toEqual([
+        'prepared 5 article(s)',
+        'editors-notified ed@example.org',
+      ]);
       expect(sink.messages.filter((m) => m.to.includes('ed@example.org'))).toHaveLength(1);
       expect(sink.messages.some((m) => m.to.includes('gone@example.org'))).toBe(false);
       const edition = (await ws.ctx.store.editions.getEdition('daily/2026-11-30T07:00'))!;
@@ -155,7 +182,10 @@ describe('the approval email against a misbehaving SMTP server', () => {
       ws.addArticles('2026-11-29T08:00:00Z', '2026-11-30T04:00:00Z', 4);
       const [, prepared] = await ws.runUntil('2026-11-30T05:00:00Z', 15 * 60_000);
       // The silent server may have kept the message: it is not retried, and only ed is reported notified.
-      expect(prepared!.actions.map((a) => `${a.action} ${a.detail ?? ''}`.trim())).toEqual(['prepared 5 article(s)', 'editors-notified ed@example.org']);
+      expect(prepared!.actions.map((a) => `${a.action} ${a.detail ?? ''}`.trim())).toEqual([
+        'prepared 5 article(s)',
+        'editors-notified ed@example.org',
+      ]);
       expect(server.copiesFor('slow@example.org')).toBeLessThanOrEqual(1);
       expect(server.copiesFor('ed@example.org')).toBe(1);
       expect((await ws.ctx.store.editions.getEdition('daily/2026-11-30T07:00'))!.status).toBe('draft');

@@ -16,7 +16,12 @@ const TRANSPORT = `transport:\n  type: outbox\n  dir: outbox\n  returnPath: ${RE
 /** A fixture report (written for the bounces tests) addressed to the delivery's VERP address. */
 function report(name: 'hard' | 'complaint', subscriberId: number, recipient: string): Buffer {
   const verp = formatVerpAddress(RETURN_PATH, { editionId: EDITION, subscriberId }, SECRET);
-  return Buffer.from(readFileSync(path.join(FIXTURES, `${name}.eml`), 'latin1').replaceAll('{{VERP}}', verp).replaceAll('{{RCPT}}', recipient), 'latin1');
+  return Buffer.from(
+    readFileSync(path.join(FIXTURES, `${name}.eml`), 'latin1')
+      .replaceAll('{{VERP}}', verp)
+      .replaceAll('{{RCPT}}', recipient),
+    'latin1',
+  );
 }
 
 describe('the scheduler processes the bounce mailbox every bounces.every', () => {
@@ -40,8 +45,14 @@ describe('the scheduler processes the bounce mailbox every bounces.every', () =>
 
       const maildir = path.join(ws.dir, 'Maildir');
       for (const sub of ['new', 'cur', 'tmp']) mkdirSync(path.join(maildir, sub), { recursive: true });
-      writeFileSync(path.join(maildir, 'new', '2001.hard.host'), report('hard', ids.get('ada@example.org')!, 'ada@example.org'));
-      const processed = () => (existsSync(path.join(maildir, '.Processed', 'cur')) ? readdirSync(path.join(maildir, '.Processed', 'cur')).sort() : []);
+      writeFileSync(
+        path.join(maildir, 'new', '2001.hard.host'),
+        report('hard', ids.get('ada@example.org')!, 'ada@example.org'),
+      );
+      const processed = () =>
+        existsSync(path.join(maildir, '.Processed', 'cur'))
+          ? readdirSync(path.join(maildir, '.Processed', 'cur')).sort()
+          : [];
 
       ws.clock.set('2026-11-30T07:05:00Z');
       await ws.scheduler.tick(ws.clock.now());
@@ -50,9 +61,16 @@ describe('the scheduler processes the bounce mailbox every bounces.every', () =>
       await ws.scheduler.tick(ws.clock.now());
       expect(readdirSync(path.join(maildir, 'new'))).toEqual([]);
       expect(processed()).toEqual(['2001.hard.host:2,S']);
-      expect((await ws.ctx.store.deliveryEvents.countsByEdition()).get(EDITION)).toEqual({ hardBounces: 1, softBounces: 0, complaints: 0 });
+      expect((await ws.ctx.store.deliveryEvents.countsByEdition()).get(EDITION)).toEqual({
+        hardBounces: 1,
+        softBounces: 0,
+        complaints: 0,
+      });
 
-      writeFileSync(path.join(maildir, 'new', '2002.complaint.host'), report('complaint', ids.get('bo@example.org')!, 'bo@example.org'));
+      writeFileSync(
+        path.join(maildir, 'new', '2002.complaint.host'),
+        report('complaint', ids.get('bo@example.org')!, 'bo@example.org'),
+      );
       ws.clock.set('2026-11-30T07:19:59Z');
       await ws.scheduler.tick(ws.clock.now());
       expect(readdirSync(path.join(maildir, 'new'))).toEqual(['2002.complaint.host']);
@@ -63,7 +81,11 @@ describe('the scheduler processes the bounce mailbox every bounces.every', () =>
       const recipients: string[] = [];
       for await (const r of ws.ctx.store.subscribers.streamRecipients('daily')) recipients.push(r.email);
       expect(recipients).toEqual(['ada@example.org']);
-      expect((await ws.ctx.store.deliveryEvents.countsByEdition()).get(EDITION)).toEqual({ hardBounces: 1, softBounces: 0, complaints: 1 });
+      expect((await ws.ctx.store.deliveryEvents.countsByEdition()).get(EDITION)).toEqual({
+        hardBounces: 1,
+        softBounces: 0,
+        complaints: 1,
+      });
     } finally {
       ws.close();
     }
@@ -97,18 +119,38 @@ describe('the scheduler processes the bounce mailbox every bounces.every', () =>
     const file = path.join(dir, 'tidings.config.yaml');
     writeFileSync(file, 'bounces:\n  maildir: Maildir\n');
     expect(() => loadConfig(file, {})).toThrow(/bounces\.mailbox \(or maildir\): needs transport\.returnPath/);
-    writeFileSync(file, `transport: { type: outbox, returnPath: ${RETURN_PATH} }\nbounces: { maildir: Maildir, every: 30s }\n`);
+    writeFileSync(
+      file,
+      `transport: { type: outbox, returnPath: ${RETURN_PATH} }\nbounces: { maildir: Maildir, every: 30s }\n`,
+    );
     expect(() => loadConfig(file, {})).toThrow(/bounces\.every: must be at least 1m/);
     writeFileSync(file, `transport: { type: outbox, returnPath: ${RETURN_PATH} }\nbounces: { maildir: Maildir }\n`);
-    expect(loadConfig(file, {}).config.bounces).toEqual({ mailbox: 'Maildir', every: 600_000, passwordEnv: 'TIDINGS_BOUNCES_PASSWORD', timeout: 60_000 });
+    expect(loadConfig(file, {}).config.bounces).toEqual({
+      mailbox: 'Maildir',
+      every: 600_000,
+      passwordEnv: 'TIDINGS_BOUNCES_PASSWORD',
+      timeout: 60_000,
+    });
     // The newer name takes a Maildir or an IMAP URL; a password in the URL or both names at once are refused.
-    writeFileSync(file, `transport: { type: outbox, returnPath: ${RETURN_PATH} }\nbounces: { mailbox: "imaps://bounces@mail.example.org/INBOX" }\n`);
+    writeFileSync(
+      file,
+      `transport: { type: outbox, returnPath: ${RETURN_PATH} }\nbounces: { mailbox: "imaps://bounces@mail.example.org/INBOX" }\n`,
+    );
     expect(loadConfig(file, {}).config.bounces.mailbox).toBe('imaps://bounces@mail.example.org/INBOX');
-    writeFileSync(file, `transport: { type: outbox, returnPath: ${RETURN_PATH} }\nbounces: { mailbox: "imaps://bounces:hunter2@mail.example.org/INBOX" }\n`);
+    writeFileSync(
+      file,
+      `transport: { type: outbox, returnPath: ${RETURN_PATH} }\nbounces: { mailbox: "imaps://bounces:hunter2@mail.example.org/INBOX" }\n`,
+    );
     expect(() => loadConfig(file, {})).toThrow(/bounces\.mailbox: the URL holds a password/);
-    writeFileSync(file, `transport: { type: outbox, returnPath: ${RETURN_PATH} }\nbounces: { mailbox: Maildir, maildir: Maildir }\n`);
+    writeFileSync(
+      file,
+      `transport: { type: outbox, returnPath: ${RETURN_PATH} }\nbounces: { mailbox: Maildir, maildir: Maildir }\n`,
+    );
     expect(() => loadConfig(file, {})).toThrow(/bounces\.maildir: set bounces\.mailbox or its older name/);
-    writeFileSync(file, `transport: { type: outbox, returnPath: ${RETURN_PATH} }\nbounces: { mailbox: "pop3://bounces@mail.example.org" }\n`);
+    writeFileSync(
+      file,
+      `transport: { type: outbox, returnPath: ${RETURN_PATH} }\nbounces: { mailbox: "pop3://bounces@mail.example.org" }\n`,
+    );
     expect(() => loadConfig(file, {})).toThrow(/bounces\.mailbox: pop3:\/\/ is not a mailbox/);
   });
 });

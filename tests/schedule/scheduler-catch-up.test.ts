@@ -23,7 +23,10 @@ describe('restart after an outage: catch-up within catchUp, missed slots recorde
       ws.clock.set('2026-12-01T07:40:00Z');
       await ws.restart();
       const [report] = await ws.runUntil('2026-12-01T07:40:00Z');
-      expect(report!.actions.map((a) => `${a.editionId} ${a.action}`)).toEqual(['daily/2026-12-01T07:00 prepared', 'daily/2026-12-01T07:00 sent']);
+      expect(report!.actions.map((a) => `${a.editionId} ${a.action}`)).toEqual([
+        'daily/2026-12-01T07:00 prepared',
+        'daily/2026-12-01T07:00 sent',
+      ]);
 
       // Down again until Thursday 08:30: Wednesday (a day late) and Thursday (90 minutes late) are missed.
       ws.clock.set('2026-12-03T08:30:00Z');
@@ -42,7 +45,11 @@ describe('restart after an outage: catch-up within catchUp, missed slots recorde
       expect(listed.out).toContain('2026-12-04 07:00 +00:00  = 2026-12-04 07:00Z  not built');
 
       // The same slot never gets a second edition, even by hand.
-      const byHand = await runCli(['-q', '-c', ws.configFile, 'send', 'daily', '--at', '2026-12-03T07:00'], {}, '2026-12-03T08:35:00Z');
+      const byHand = await runCli(
+        ['-q', '-c', ws.configFile, 'send', 'daily', '--at', '2026-12-03T07:00'],
+        {},
+        '2026-12-03T08:35:00Z',
+      );
       expect(byHand.out).toMatch(/skipped, not sent \(missed/);
 
       // Friday gets everything published since Tuesday's edition, the missed days' articles included.

@@ -25,7 +25,9 @@ describe('one scheduler per store', () => {
       const b = new SchedulerLease(second.scheduler, 'host-b:2', 45_000);
       await a.acquire(clock.now());
       await expect(b.acquire(clock.now())).rejects.toThrow(LeaseHeldError);
-      await expect(b.acquire(clock.now())).rejects.toThrow(/another scheduler \(host-a:1\).*expires at 2026-11-30T06:00:45\.000Z/);
+      await expect(b.acquire(clock.now())).rejects.toThrow(
+        /another scheduler \(host-a:1\).*expires at 2026-11-30T06:00:45\.000Z/,
+      );
       // Heartbeats keep it: five minutes later it is still a's.
       for (let i = 0; i < 20; i++) {
         clock.advance(15_000);
@@ -58,25 +60,45 @@ describe('one scheduler per store', () => {
       await new Promise((resolve) => child.on('exit', resolve));
       const dead = schedulerHolderName(hostname(), child.pid!, 'dead0001');
       await store.scheduler.acquireLease(dead, clock.now(), 45_000);
-      const restart = new SchedulerLease(store.scheduler, schedulerHolderName(hostname(), process.pid, 'new00001'), 45_000, { isHolderGone: isSchedulerHolderGone });
+      const restart = new SchedulerLease(
+        store.scheduler,
+        schedulerHolderName(hostname(), process.pid, 'new00001'),
+        45_000,
+        { isHolderGone: isSchedulerHolderGone },
+      );
       clock.advance(1_000);
       await restart.acquire(clock.now());
       expect((await store.scheduler.getLease())!.holder).toBe(restart.holder);
 
       // A live scheduler of this machine (this very process) and one of another machine are never taken over early.
-      const again = new SchedulerLease(store.scheduler, schedulerHolderName(hostname(), process.pid, 'other002'), 45_000, { isHolderGone: isSchedulerHolderGone });
+      const again = new SchedulerLease(
+        store.scheduler,
+        schedulerHolderName(hostname(), process.pid, 'other002'),
+        45_000,
+        { isHolderGone: isSchedulerHolderGone },
+      );
       await expect(again.acquire(clock.now())).rejects.toThrow(LeaseHeldError);
       await restart.release();
-      await store.scheduler.acquireLease(schedulerHolderName('elsewhere.example', child.pid!, 'remote01'), clock.now(), 45_000);
+      await store.scheduler.acquireLease(
+        schedulerHolderName('elsewhere.example', child.pid!, 'remote01'),
+        clock.now(),
+        45_000,
+      );
       clock.advance(15_000);
-      await expect(again.acquire(clock.now())).rejects.toThrow(/\(elsewhere\.example:\d+:remote01\).*expires at 2026-11-30T06:00:46\.000Z \(in 30 s\)/);
+      await expect(again.acquire(clock.now())).rejects.toThrow(
+        /\(elsewhere\.example:\d+:remote01\).*expires at 2026-11-30T06:00:46\.000Z \(in 30 s\)/,
+      );
     } finally {
       store.close();
     }
   });
 
   it('tidings schedule exits 2 with a clear message while another scheduler holds the store', async () => {
-    const ws = await createSchedulerWorkspace(tempDir(), { newsletterYaml: `    schedule: "0 7 * * *"\n`, readers: [{ email: 'ada@example.org' }], start: '2026-11-30T06:00:00Z' });
+    const ws = await createSchedulerWorkspace(tempDir(), {
+      newsletterYaml: `    schedule: "0 7 * * *"\n`,
+      readers: [{ email: 'ada@example.org' }],
+      start: '2026-11-30T06:00:00Z',
+    });
     try {
       await ws.ctx.store.scheduler.acquireLease('other-host:99', new Date('2026-11-30T06:00:00Z'), 45_000);
       const refused = await runCli(['-q', '-c', ws.configFile, 'schedule'], {}, '2026-11-30T06:00:20Z');
@@ -88,7 +110,11 @@ describe('one scheduler per store', () => {
   });
 
   it('a tick for a newsletter still sending waits and says why; the next tick after the send does nothing twice', async () => {
-    const ws = await createSchedulerWorkspace(tempDir(), { newsletterYaml: `    schedule: "0 7 * * *"\n    timezone: UTC\n`, readers: [{ email: 'ada@example.org' }, { email: 'bo@example.org' }], start: '2026-11-30T07:00:00Z' });
+    const ws = await createSchedulerWorkspace(tempDir(), {
+      newsletterYaml: `    schedule: "0 7 * * *"\n    timezone: UTC\n`,
+      readers: [{ email: 'ada@example.org' }, { email: 'bo@example.org' }],
+      start: '2026-11-30T07:00:00Z',
+    });
     try {
       ws.addArticles('2026-11-29T08:00:00Z', '2026-11-30T06:00:00Z', 4);
       const { createScheduledWork } = await import('../../src/app/scheduled-work.ts');
@@ -96,12 +122,23 @@ describe('one scheduler per store', () => {
       const real = createScheduledWork(ws.ctx, async () => void (await runIngest(ws.ctx, {})));
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
-      const work: SchedulerWork = { ...real, send: async (...args) => { await gate; return real.send(...args); } };
+      const work: SchedulerWork = {
+        ...real,
+        send: async (...args) => {
+          await gate;
+          return real.send(...args);
+        },
+      };
       const logged: string[] = [];
       const logger = createLogger({ level: 'info' });
       const scheduler = new Scheduler({
-        newsletters: ws.ctx.config.newsletters, editions: ws.ctx.store.editions, store: ws.ctx.store.scheduler, work,
-        logger: Object.assign(Object.create(logger), { info: (_: unknown, message?: string) => void logged.push(String(message ?? _)) }),
+        newsletters: ws.ctx.config.newsletters,
+        editions: ws.ctx.store.editions,
+        store: ws.ctx.store.scheduler,
+        work,
+        logger: Object.assign(Object.create(logger), {
+          info: (_: unknown, message?: string) => void logged.push(String(message ?? _)),
+        }),
         maxLateness: ws.ctx.config.delivery.maxLateness,
       });
       const sending = scheduler.tick(ws.clock.now());
@@ -122,7 +159,11 @@ describe('one scheduler per store', () => {
   });
 
   it('a tick whose edition another process is sending (a hand-run tidings send) waits for it, then sends once', async () => {
-    const ws = await createSchedulerWorkspace(tempDir(), { newsletterYaml: `    schedule: "0 7 * * *"\n    timezone: UTC\n`, readers: [{ email: 'ada@example.org' }, { email: 'bo@example.org' }], start: '2026-11-30T07:00:00Z' });
+    const ws = await createSchedulerWorkspace(tempDir(), {
+      newsletterYaml: `    schedule: "0 7 * * *"\n    timezone: UTC\n`,
+      readers: [{ email: 'ada@example.org' }, { email: 'bo@example.org' }],
+      start: '2026-11-30T07:00:00Z',
+    });
     try {
       ws.addArticles('2026-11-29T08:00:00Z', '2026-11-30T06:00:00Z', 4);
       const { createScheduledWork } = await import('../../src/app/scheduled-work.ts');
@@ -131,8 +172,13 @@ describe('one scheduler per store', () => {
       const logged: string[] = [];
       const logger = createLogger({ level: 'info' });
       const scheduler = new Scheduler({
-        newsletters: ws.ctx.config.newsletters, editions: ws.ctx.store.editions, store: ws.ctx.store.scheduler, work,
-        logger: Object.assign(Object.create(logger), { info: (_: unknown, message?: string) => void logged.push(String(message ?? _)) }),
+        newsletters: ws.ctx.config.newsletters,
+        editions: ws.ctx.store.editions,
+        store: ws.ctx.store.scheduler,
+        work,
+        logger: Object.assign(Object.create(logger), {
+          info: (_: unknown, message?: string) => void logged.push(String(message ?? _)),
+        }),
         maxLateness: ws.ctx.config.delivery.maxLateness,
       });
       // Another process holds the send lease of this slot's edition, as a running `tidings send` does.

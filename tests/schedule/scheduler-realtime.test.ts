@@ -21,18 +21,35 @@ describe('node-cron triggers ticks in real time', () => {
     });
     ws.addArticles(new Date(now.getTime() - 20 * 3_600_000).toISOString(), now.toISOString(), 4);
     const lines: string[] = [];
-    const logger = pino({ level: 'debug' }, new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } }));
+    const logger = pino(
+      { level: 'debug' },
+      new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
     const triggers = () => lines.filter((line) => line.includes('"reason":"schedule of daily"')).length;
     const stop = new AbortController();
-    const running = runScheduler({ scheduler: ws.scheduler, lease: createLease(ws.ctx), clock: systemClock, logger, tickEveryMs: 3_600_000, signal: stop.signal });
+    const running = runScheduler({
+      scheduler: ws.scheduler,
+      lease: createLease(ws.ctx),
+      clock: systemClock,
+      logger,
+      tickEveryMs: 3_600_000,
+      signal: stop.signal,
+    });
     try {
       const sentOne = async () => (await ws.ctx.store.editions.listEditions('daily')).some((e) => e.status === 'sent');
       // The first edition waits for a cold ingest (models load): wait for it, then for more triggers.
-      for (let waited = 0; !(await sentOne()) && waited < 40_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (let waited = 0; !(await sentOne()) && waited < 40_000; waited += 100)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       const before = triggers();
-      for (let waited = 0; triggers() < before + 3 && waited < 15_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (let waited = 0; triggers() < before + 3 && waited < 15_000; waited += 100)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       expect(triggers()).toBeGreaterThanOrEqual(before + 3);
-      expect((await ws.ctx.store.scheduler.getLease())).not.toBeNull();
+      expect(await ws.ctx.store.scheduler.getLease()).not.toBeNull();
     } finally {
       stop.abort();
     }

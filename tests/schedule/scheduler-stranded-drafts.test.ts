@@ -9,7 +9,8 @@ import { createSchedulerWorkspace, type SchedulerWorkspace } from './support/sch
 
 const children: CliChild[] = [];
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
 });
 
 const READERS = [{ email: 'ada@example.org' }, { email: 'bo@example.org' }];
@@ -18,7 +19,8 @@ const newsletterYaml = (approvalDeadline: string) =>
   `    schedule: "10 12 * * *"\n    timezone: UTC\n    window: since-last\n    perCategory: 30\n    maxArticles: 30\n    requireApproval: true\n` +
   `    prepareAhead: 30m\n    approvalDeadline: ${approvalDeadline}\n    onApprovalTimeout: skip\n    editors: [ed@example.org]\n`;
 
-const articleIds = async (ws: SchedulerWorkspace, id: string) => ((await ws.ctx.store.editions.getEdition(id))?.articles ?? []).map((a) => a.articleId);
+const articleIds = async (ws: SchedulerWorkspace, id: string) =>
+  ((await ws.ctx.store.editions.getEdition(id))?.articles ?? []).map((a) => a.articleId);
 
 /** Yesterday's 12:10 edition, approved and sent, so since-last windows have a start. */
 async function sendYesterday(ws: SchedulerWorkspace): Promise<string[]> {
@@ -39,7 +41,11 @@ describe('no stranded drafts: the scheduler decides a draft whoever built it', (
   const tempDir = useTempDir('tidings-stranded-');
 
   it('a draft that tidings run built off the schedule is skipped at its approval deadline, and its stories go to the 12:10 edition', async () => {
-    const ws = await createSchedulerWorkspace(tempDir(), { newsletterYaml: newsletterYaml('1m'), readers: READERS, start: '2026-11-29T11:30:00Z' });
+    const ws = await createSchedulerWorkspace(tempDir(), {
+      newsletterYaml: newsletterYaml('1m'),
+      readers: READERS,
+      start: '2026-11-29T11:30:00Z',
+    });
     try {
       const yesterday = await sendYesterday(ws);
       // Six stories this morning; `tidings run` at 11:22 builds their draft and waits for approval.
@@ -47,7 +53,9 @@ describe('no stranded drafts: the scheduler decides a draft whoever built it', (
       ws.clock.set('2026-11-30T11:22:00Z');
       const run = await cli(ws, ['run', '--newsletter', 'daily'], '2026-11-30T11:22:00Z');
       expect(run.out).toContain('daily/2026-11-30T11:22: waiting for approval');
-      expect(run.out).toContain('Unapproved at 2026-11-30T11:23:00.000Z, the scheduler skips it (its articles go to the next edition)');
+      expect(run.out).toContain(
+        'Unapproved at 2026-11-30T11:23:00.000Z, the scheduler skips it (its articles go to the next edition)',
+      );
       const stories = await articleIds(ws, 'daily/2026-11-30T11:22');
       expect(stories).toHaveLength(6);
       expect(stories.some((id) => yesterday.includes(id))).toBe(false);
@@ -75,7 +83,11 @@ describe('no stranded drafts: the scheduler decides a draft whoever built it', (
   }, 120_000);
 
   it('a draft of tidings edition build still waiting when a later edition went out is superseded, and its stories reach the next edition', async () => {
-    const ws = await createSchedulerWorkspace(tempDir(), { newsletterYaml: newsletterYaml('2h'), readers: READERS, start: '2026-11-29T11:30:00Z' });
+    const ws = await createSchedulerWorkspace(tempDir(), {
+      newsletterYaml: newsletterYaml('2h'),
+      readers: READERS,
+      start: '2026-11-29T11:30:00Z',
+    });
     try {
       await sendYesterday(ws);
       ws.addArticles('2026-11-30T06:00:00Z', '2026-11-30T11:00:00Z', 1);
@@ -98,7 +110,10 @@ describe('no stranded drafts: the scheduler decides a draft whoever built it', (
       await ws.runUntil('2026-11-30T12:15:00Z', 5 * 60_000);
       expect((await ws.ctx.store.editions.getEdition('daily/2026-11-30T12:10'))!.status).toBe('sent');
       const superseded = (await ws.ctx.store.editions.getEdition('daily/2026-11-30T11:22'))!;
-      expect(superseded).toMatchObject({ status: 'skipped', statusReason: expect.stringMatching(/^superseded: daily\/2026-11-30T12:10/) });
+      expect(superseded).toMatchObject({
+        status: 'skipped',
+        statusReason: expect.stringMatching(/^superseded: daily\/2026-11-30T12:10/),
+      });
 
       // Tomorrow's window starts at today's 12:10, yet the held-back stories return to the pool.
       await ws.runUntil('2026-12-01T11:45:00Z', 30 * 60_000);
@@ -113,7 +128,8 @@ describe('no stranded drafts: the scheduler decides a draft whoever built it', (
     const later = new Date(now.getTime() + 6 * 3_600_000);
     // Scheduled hours away: the only draft is the one `tidings run` builds; the scheduler ticks every second.
     const ws = await createSchedulerWorkspace(tempDir(), {
-      newsletterYaml: `    schedule: "${later.getUTCMinutes()} ${later.getUTCHours()} * * *"\n    timezone: UTC\n    window: since-last\n    perCategory: 30\n    maxArticles: 30\n` +
+      newsletterYaml:
+        `    schedule: "${later.getUTCMinutes()} ${later.getUTCHours()} * * *"\n    timezone: UTC\n    window: since-last\n    perCategory: 30\n    maxArticles: 30\n` +
         `    requireApproval: true\n    prepareAhead: 1m\n    approvalDeadline: 5s\n    onApprovalTimeout: skip\n`,
       readers: READERS,
       start: now.toISOString(),
@@ -121,7 +137,11 @@ describe('no stranded drafts: the scheduler decides a draft whoever built it', (
       extraYaml: '  port: 0\nscheduler:\n  tickEvery: 1s\n',
     });
     ws.close();
-    ws.addArticles(new Date(now.getTime() - 5 * 3_600_000).toISOString(), new Date(now.getTime() - 3_600_000).toISOString(), 1);
+    ws.addArticles(
+      new Date(now.getTime() - 5 * 3_600_000).toISOString(),
+      new Date(now.getTime() - 3_600_000).toISOString(),
+      1,
+    );
     const start = spawnCliChild(['-c', ws.configFile, 'start'], {});
     children.push(start);
     await start.waitFor('the scheduler to start', () => /scheduler started/.test(start.stderr));
@@ -134,13 +154,22 @@ describe('no stranded drafts: the scheduler decides a draft whoever built it', (
     try {
       const stories = (await store.editions.getEdition(draftId))!.articles.map((a) => a.articleId);
       expect(stories).toHaveLength(5);
-      await start.waitFor('the scheduler to decide the draft', async () => (await store.editions.getEdition(draftId))!.status !== 'draft');
-      expect(await store.editions.getEdition(draftId)).toMatchObject({ status: 'skipped', statusReason: expect.stringMatching(/^approval timeout/) });
+      await start.waitFor(
+        'the scheduler to decide the draft',
+        async () => (await store.editions.getEdition(draftId))!.status !== 'draft',
+      );
+      expect(await store.editions.getEdition(draftId)).toMatchObject({
+        status: 'skipped',
+        statusReason: expect.stringMatching(/^approval timeout/),
+      });
       expect(start.stderr).toContain(`"edition":"${draftId}"`);
       start.process.kill('SIGTERM');
       expect(await start.exited, start.stderr).toBe(0);
       // The next edition (an editor's draft for a later slot) gets the five stories back.
-      const build = spawnCliChild(['-c', ws.configFile, 'edition', 'build', 'daily', '--at', new Date(now.getTime() + 3_600_000).toISOString()], {});
+      const build = spawnCliChild(
+        ['-c', ws.configFile, 'edition', 'build', 'daily', '--at', new Date(now.getTime() + 3_600_000).toISOString()],
+        {},
+      );
       children.push(build);
       expect(await build.exited, build.stderr).toBe(0);
       const next = (await store.editions.listEditions('daily', { statuses: ['draft'] }))[0]!;

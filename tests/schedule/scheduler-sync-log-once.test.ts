@@ -13,18 +13,23 @@ import { useTempDir } from '../helpers/temp-dir.ts';
 
 const TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url));
 
-describe('the scheduler\'s subscriber sync', () => {
+describe("the scheduler's subscriber sync", () => {
   const tempDir = useTempDir('tidings-sched-sync-');
 
   it('applies the good rows and logs a bad one as JSON once per process, not as plain text at every prepare', async () => {
     const ws = createCliWorkspace(tempDir(), { subscribers: ['ann@example.org', 'bo@example.org'] });
-    appendFileSync(path.join(ws.dir, 'subscribers', 'list.yaml'), '  - email: not an address\n    newsletters: [daily]\n');
+    appendFileSync(
+      path.join(ws.dir, 'subscribers', 'list.yaml'),
+      '  - email: not an address\n    newsletters: [daily]\n',
+    );
     const log: string[] = [];
     const out: string[] = [];
-    const destination = new Writable({ write: (chunk, _encoding, done) => {
-      log.push(...String(chunk).split('\n').filter(Boolean));
-      done();
-    } });
+    const destination = new Writable({
+      write: (chunk, _encoding, done) => {
+        log.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
     const env = { SMTP_URL: 'smtp://127.0.0.1:9' };
     const ctx = createAppContext({
       loaded: loadConfig(ws.configFile, env),

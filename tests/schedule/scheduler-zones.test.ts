@@ -12,13 +12,55 @@ describe('a daily schedule across daylight-saving changes, on a fake clock', () 
   const tempDir = useTempDir('tidings-sched-');
 
   const cases = [
-    { zone: 'Europe/Berlin', cron: '30 2 * * *', from: '2026-03-22T00:00:00Z', to: '2026-04-04T00:00:00Z', edge: '2026-03-29T03:30' },
-    { zone: 'Europe/Berlin', cron: '30 2 * * *', from: '2026-10-18T00:00:00Z', to: '2026-10-31T00:00:00Z', edge: '2026-10-25T02:30' },
-    { zone: 'America/New_York', cron: '30 2 * * *', from: '2026-03-01T12:00:00Z', to: '2026-03-14T12:00:00Z', edge: '2026-03-08T03:30' },
-    { zone: 'America/New_York', cron: '30 1 * * *', from: '2026-10-25T12:00:00Z', to: '2026-11-07T12:00:00Z', edge: '2026-11-01T01:30' },
-    { zone: 'Asia/Kolkata', cron: '0 7 * * *', from: '2026-03-22T00:00:00Z', to: '2026-04-04T00:00:00Z', edge: '2026-03-29T07:00' },
-    { zone: 'Australia/Lord_Howe', cron: '15 2 * * *', from: '2026-09-27T00:00:00Z', to: '2026-10-10T00:00:00Z', edge: '2026-10-04T02:45' },
-    { zone: 'Australia/Lord_Howe', cron: '45 1 * * *', from: '2026-03-29T00:00:00Z', to: '2026-04-11T00:00:00Z', edge: '2026-04-05T01:45' },
+    {
+      zone: 'Europe/Berlin',
+      cron: '30 2 * * *',
+      from: '2026-03-22T00:00:00Z',
+      to: '2026-04-04T00:00:00Z',
+      edge: '2026-03-29T03:30',
+    },
+    {
+      zone: 'Europe/Berlin',
+      cron: '30 2 * * *',
+      from: '2026-10-18T00:00:00Z',
+      to: '2026-10-31T00:00:00Z',
+      edge: '2026-10-25T02:30',
+    },
+    {
+      zone: 'America/New_York',
+      cron: '30 2 * * *',
+      from: '2026-03-01T12:00:00Z',
+      to: '2026-03-14T12:00:00Z',
+      edge: '2026-03-08T03:30',
+    },
+    {
+      zone: 'America/New_York',
+      cron: '30 1 * * *',
+      from: '2026-10-25T12:00:00Z',
+      to: '2026-11-07T12:00:00Z',
+      edge: '2026-11-01T01:30',
+    },
+    {
+      zone: 'Asia/Kolkata',
+      cron: '0 7 * * *',
+      from: '2026-03-22T00:00:00Z',
+      to: '2026-04-04T00:00:00Z',
+      edge: '2026-03-29T07:00',
+    },
+    {
+      zone: 'Australia/Lord_Howe',
+      cron: '15 2 * * *',
+      from: '2026-09-27T00:00:00Z',
+      to: '2026-10-10T00:00:00Z',
+      edge: '2026-10-04T02:45',
+    },
+    {
+      zone: 'Australia/Lord_Howe',
+      cron: '45 1 * * *',
+      from: '2026-03-29T00:00:00Z',
+      to: '2026-04-11T00:00:00Z',
+      edge: '2026-04-05T01:45',
+    },
   ];
 
   for (const c of cases) {
@@ -37,11 +79,17 @@ describe('a daily schedule across daylight-saving changes, on a fake clock', () 
         expect(new Set(days).size).toBe(13);
         expect(editions.map((e) => e.id)).toContain(`daily/${c.edge}`);
         for (const edition of editions) {
-          expect(await ws.ctx.store.ledger.counts(edition.id), edition.id).toMatchObject({ accepted: 3, pending: 0, sending: 0 });
+          expect(await ws.ctx.store.ledger.counts(edition.id), edition.id).toMatchObject({
+            accepted: 3,
+            pending: 0,
+            sending: 0,
+          });
           expect(ws.outboxFiles(edition.id)).toHaveLength(3);
         }
         // Consecutive sends are a day apart give or take the DST change, never two in one night.
-        const gaps = editions.slice(1).map((e, i) => (new Date(e.slot).getTime() - new Date(editions[i]!.slot).getTime()) / 3_600_000);
+        const gaps = editions
+          .slice(1)
+          .map((e, i) => (new Date(e.slot).getTime() - new Date(editions[i]!.slot).getTime()) / 3_600_000);
         for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(23);
       } finally {
         ws.close();

@@ -8,7 +8,8 @@ import { useTempDir } from '../helpers/temp-dir.ts';
 
 const children: ChildProcess[] = [];
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
 describe('tidings start: /healthz before the scheduler first ticks', () => {
@@ -16,14 +17,22 @@ describe('tidings start: /healthz before the scheduler first ticks', () => {
 
   it('is healthy ("scheduler starting") while the subscriber sync between listening and the first tick waits', async () => {
     const ws = createCliWorkspace(tempDir(), { subscribers: ['ann@example.org'] });
-    writeFileSync(ws.configFile, readFileSync(ws.configFile, 'utf8').replace('    timezone: UTC\n', '    timezone: UTC\n    schedule: "0 7 * * *"\n').replace('web:\n', 'web:\n  port: 0\n'));
+    writeFileSync(
+      ws.configFile,
+      readFileSync(ws.configFile, 'utf8')
+        .replace('    timezone: UTC\n', '    timezone: UTC\n    schedule: "0 7 * * *"\n')
+        .replace('web:\n', 'web:\n  port: 0\n'),
+    );
     // The list is a named pipe: the sync that runs after the server listens (and before the
     // first tick) waits on it until the test writes, the window a busy machine opens by chance.
     const list = path.join(ws.dir, 'subscribers', 'list.yaml');
     const yaml = readFileSync(list, 'utf8');
     rmSync(list);
     execFileSync('mkfifo', [list]);
-    const child = spawn(process.execPath, tidingsProcessArgs('-c', ws.configFile, 'start'), { env: { ...process.env, SMTP_URL: 'smtp://127.0.0.1:9' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, tidingsProcessArgs('-c', ws.configFile, 'start'), {
+      env: { ...process.env, SMTP_URL: 'smtp://127.0.0.1:9' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     let stdout = '';
     let stderr = '';
@@ -42,7 +51,9 @@ describe('tidings start: /healthz before the scheduler first ticks', () => {
     expect(body).toBe('ok: store ok; scheduler starting (first tick pending)\n');
 
     writeFileSync(list, yaml);
-    await expect.poll(async () => (await fetch(`${address}/healthz`)).text(), { timeout: 60_000, interval: 100 }).toMatch(/^ok: store ok; scheduler ticking/);
+    await expect
+      .poll(async () => (await fetch(`${address}/healthz`)).text(), { timeout: 60_000, interval: 100 })
+      .toMatch(/^ok: store ok; scheduler ticking/);
     const exited = new Promise((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

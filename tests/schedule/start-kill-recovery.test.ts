@@ -10,7 +10,8 @@ const READERS = Array.from({ length: 12 }, (_, i) => `reader${i + 1}@example.org
 const sinks: SmtpSink[] = [];
 const children: CliChild[] = [];
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
   for (const sink of sinks.splice(0)) await sink.close();
 });
 
@@ -18,17 +19,27 @@ afterEach(async () => {
 function scheduledNow(dir: string): CliWorkspace {
   const ws = createCliWorkspace(dir, { subscribers: READERS, maxConnections: 2 });
   const now = new Date();
-  writeFileSync(ws.configFile, readFileSync(ws.configFile, 'utf8').replace(
-    '    timezone: UTC\n',
-    `    timezone: UTC\n    schedule: "${now.getUTCMinutes()} ${now.getUTCHours()} * * *"\n    catchUp: 10m\n`,
-  ).replace('web:\n', 'web:\n  port: 0\n'));
+  writeFileSync(
+    ws.configFile,
+    readFileSync(ws.configFile, 'utf8')
+      .replace(
+        '    timezone: UTC\n',
+        `    timezone: UTC\n    schedule: "${now.getUTCMinutes()} ${now.getUTCHours()} * * *"\n    catchUp: 10m\n`,
+      )
+      .replace('web:\n', 'web:\n  port: 0\n'),
+  );
   ws.addArticles(new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString());
   return ws;
 }
 
 async function statusOf(ws: CliWorkspace, sink: SmtpSink) {
   const status = await ws.cli(['status', '--json'], { smtpUrl: sink.url, now: new Date().toISOString() });
-  return JSON.parse(status.out).editions[0] as Record<string, unknown> & { sending: number; ambiguous: number; accepted: number; pending: number };
+  return JSON.parse(status.out).editions[0] as Record<string, unknown> & {
+    sending: number;
+    ambiguous: number;
+    accepted: number;
+    pending: number;
+  };
 }
 
 describe('kill -9 of tidings start mid-send, then a restart at once', () => {
@@ -38,10 +49,13 @@ describe('kill -9 of tidings start mid-send, then a restart at once', () => {
     // Each message is answered a while after its DATA: when the process dies, the rows whose DATA
     // the server has are claimed (`sending`) with no outcome recorded.
     let dataReceived = 0;
-    const sink = await startSmtpSink({ delayMs: 1500, onData: () => {
+    const sink = await startSmtpSink({
+      delayMs: 1500,
+      onData: () => {
         dataReceived += 1;
         return undefined;
-      } });
+      },
+    });
     sinks.push(sink);
     const ws = scheduledNow(tempDir());
     const args = ['-c', ws.configFile, 'start'];
@@ -65,7 +79,9 @@ describe('kill -9 of tidings start mid-send, then a restart at once', () => {
     const second = spawnCliChild(args, env);
     children.push(second);
     await second.waitFor('the restart to listen', () => listeningAddress(second.stdout) !== null);
-    await second.waitFor('the scheduler to record the send', () => /"msg":"scheduler: (failed|sent)"/.test(second.stderr));
+    await second.waitFor('the scheduler to record the send', () =>
+      /"msg":"scheduler: (failed|sent)"/.test(second.stderr),
+    );
     second.process.kill('SIGTERM');
     expect(await second.exited, second.stderr).toBe(0);
 
@@ -74,11 +90,22 @@ describe('kill -9 of tidings start mid-send, then a restart at once', () => {
     expect(second.stderr).not.toContain('another process is sending this edition');
 
     const done = await statusOf(ws, sink);
-    expect(done).toMatchObject({ sendingNow: null, pending: 0, ambiguous: afterKill.sending, sending: afterKill.sending, accepted: READERS.length - afterKill.sending });
+    expect(done).toMatchObject({
+      sendingNow: null,
+      pending: 0,
+      ambiguous: afterKill.sending,
+      sending: afterKill.sending,
+      accepted: READERS.length - afterKill.sending,
+    });
     // Every reader gets exactly one message, except the ambiguous ones (the dead process's rows in
     // flight), who got at most one: none was resent.
-    const deliveries = await ws.cli(['deliveries', String(done.edition), '--status', 'sending', '--json'], { smtpUrl: sink.url, now: new Date().toISOString() });
-    const ambiguous = new Set((JSON.parse(deliveries.out) as { deliveries: { email: string }[] }).deliveries.map((row) => row.email));
+    const deliveries = await ws.cli(['deliveries', String(done.edition), '--status', 'sending', '--json'], {
+      smtpUrl: sink.url,
+      now: new Date().toISOString(),
+    });
+    const ambiguous = new Set(
+      (JSON.parse(deliveries.out) as { deliveries: { email: string }[] }).deliveries.map((row) => row.email),
+    );
     expect(ambiguous.size).toBe(afterKill.sending);
     const received = sink.messages.map((m) => m.to[0]!);
     for (const reader of READERS) {

@@ -12,7 +12,8 @@ const OPERATIONS_DOC = fileURLToPath(new URL('../../docs/operations.md', import.
 const sinks: SmtpSink[] = [];
 const children: CliChild[] = [];
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
   for (const sink of sinks.splice(0)) await sink.close();
 });
 
@@ -26,7 +27,9 @@ function documentedMetrics(): string[] {
 
 /** The value of one sample line (`name{labels} value`) of a Prometheus text exposition; null when absent. */
 function sample(exposition: string, name: string, labels = ''): number | null {
-  const line = exposition.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `) || (!labels && l.startsWith(`${name}{`)));
+  const line = exposition
+    .split('\n')
+    .find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `) || (!labels && l.startsWith(`${name}{`)));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : null;
 }
 
@@ -39,10 +42,15 @@ describe('tidings start serves every documented metric', () => {
     const dir = tempDir();
     const ws = createCliWorkspace(dir, { subscribers: READERS });
     const now = new Date();
-    writeFileSync(ws.configFile, readFileSync(ws.configFile, 'utf8').replace(
-      '    timezone: UTC\n',
-      `    timezone: UTC\n    schedule: "${now.getUTCMinutes()} ${now.getUTCHours()} * * *"\n    catchUp: 10m\n`,
-    ).replace('web:\n', 'web:\n  port: 0\n'));
+    writeFileSync(
+      ws.configFile,
+      readFileSync(ws.configFile, 'utf8')
+        .replace(
+          '    timezone: UTC\n',
+          `    timezone: UTC\n    schedule: "${now.getUTCMinutes()} ${now.getUTCHours()} * * *"\n    catchUp: 10m\n`,
+        )
+        .replace('web:\n', 'web:\n  port: 0\n'),
+    );
     ws.addArticles(new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString());
 
     const start = spawnCliChild(['-c', ws.configFile, 'start'], { SMTP_URL: sink.url });

@@ -33,7 +33,12 @@ function collect(child: ChildProcess): Promise<Exit> {
 
 /** The CLI (from the sources) with `-c <config> ...args`: a second process on the same SQLite file. */
 function runBin(configFile: string, args: string[]): Promise<Exit> {
-  return collect(spawn(process.execPath, tidingsProcessArgs('-q', '-c', configFile, ...args), { env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return collect(
+    spawn(process.execPath, tidingsProcessArgs('-q', '-c', configFile, ...args), {
+      env: { ...process.env, CI: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
 }
 
 /** Starts the lock holder and resolves once it holds the write lock, with its exit to come. */
@@ -92,7 +97,12 @@ async function startGatedFeed(count: number) {
  * The ingest process asks for the feed, the holder takes the write lock, then the feed is
  * sent: the ingest parses it and must wait for the lock for most of HOLD_MS.
  */
-async function ingestBehindHeldLock(configFile: string, dbFile: string, feed: Awaited<ReturnType<typeof startGatedFeed>>, beside: Promise<Exit>[] = []) {
+async function ingestBehindHeldLock(
+  configFile: string,
+  dbFile: string,
+  feed: Awaited<ReturnType<typeof startGatedFeed>>,
+  beside: Promise<Exit>[] = [],
+) {
   const ingest = runBin(configFile, ['ingest']);
   await feed.requested;
   const holder = await holdWriteLock(dbFile);
@@ -146,7 +156,9 @@ describe('writers on one SQLite file wait their turn', () => {
     expect(ingest.stdout).toMatch(/wire\s+ok\s+new 5, updated 0, unchanged 0/);
     // The holder committed before the ingest could write: its row and every article are there.
     expect(count(dbFile, 'SELECT COUNT(*) AS n FROM articles')).toEqual([{ n: 8 }]);
-    expect(count(dbFile, `SELECT summary FROM summary_cache WHERE content_hash = 'lock-holder'`)).toEqual([{ summary: 'held' }]);
+    expect(count(dbFile, `SELECT summary FROM summary_cache WHERE content_hash = 'lock-holder'`)).toEqual([
+      { summary: 'held' },
+    ]);
   }, 60_000);
 
   it('an ingest beside a send: both wait behind a held lock, both finish, nothing is lost or sent twice', async () => {
@@ -167,7 +179,9 @@ describe('writers on one SQLite file wait their turn', () => {
     expect(others[0]!.code, others[0]!.stderr).toBe(0);
     expect(others[0]!.stdout).toMatch(new RegExp(`${readers} accepted, 0 failed`));
     expect(count(dbFile, 'SELECT COUNT(*) AS n FROM articles')).toEqual([{ n: 64 }]);
-    expect(count(dbFile, 'SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status')).toEqual([{ status: 'accepted', n: readers }]);
+    expect(count(dbFile, 'SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status')).toEqual([
+      { status: 'accepted', n: readers },
+    ]);
   }, 90_000);
 
   it('with a busy timeout shorter than the holder, the source fails with one STORE_FAILED line and the store keeps what it had', async () => {
@@ -183,6 +197,8 @@ describe('writers on one SQLite file wait their turn', () => {
     expect(ingest.stdout).toMatch(/wire\s+FAILED\s+.*store error SQLITE_BUSY: database is locked/);
     expect(ingest.stdout + ingest.stderr).not.toMatch(/\n\s+at /); // no stack trace
     // The folder came first and was saved; the feed left nothing half written.
-    expect(count(dbFile, 'SELECT source, COUNT(*) AS n FROM articles GROUP BY source')).toEqual([{ source: 'desk', n: 3 }]);
+    expect(count(dbFile, 'SELECT source, COUNT(*) AS n FROM articles GROUP BY source')).toEqual([
+      { source: 'desk', n: 3 },
+    ]);
   }, 60_000);
 });

@@ -28,7 +28,11 @@ describe('store errors leave the store as STORE_FAILED with the cause', () => {
 
     const counts = await thrownBy(() => store.ledger.counts('daily/2026-03-02T07:00'));
     expect(counts.code).toBe('STORE_FAILED');
-    expect(counts.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: store error SQLITE_ERROR: no such table: deliveries`));
+    expect(counts.message).toMatch(
+      new RegExp(
+        `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: store error SQLITE_ERROR: no such table: deliveries`,
+      ),
+    );
     expect(counts.retryable).toBe(false);
     expect((counts.cause as { code?: string }).code).toBe('SQLITE_ERROR');
 

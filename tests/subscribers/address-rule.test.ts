@@ -54,7 +54,9 @@ describe('one address rule for validate, sync, send and send --test', () => {
     const sink = await startSmtpSink();
     sinks.push(sink);
     const ws = createCliWorkspace(tempDir(), { subscribers: [] });
-    const list = ADDRESSES.map(({ input }) => `  - email: ${JSON.stringify(input)}\n    newsletters: [daily]\n`).join('');
+    const list = ADDRESSES.map(({ input }) => `  - email: ${JSON.stringify(input)}\n    newsletters: [daily]\n`).join(
+      '',
+    );
     writeFileSync(path.join(ws.dir, 'subscribers', 'list.yaml'), `subscribers:\n${list}`);
     const cli = (args: string[]) => ws.cli(args, { smtpUrl: sink.url, now: NOW });
 
@@ -73,13 +75,22 @@ describe('one address rule for validate, sync, send and send --test', () => {
   });
 
   it('the message builder of a send accepts and refuses the same addresses, with the same reasons', () => {
-    const build = createMessageBuilder({ from: 'Digest <digest@news.example.org>', newsletterId: 'daily', newsletterTitle: 'Daily', clock: createFixedClock(NOW) });
+    const build = createMessageBuilder({
+      from: 'Digest <digest@news.example.org>',
+      newsletterId: 'daily',
+      newsletterTitle: 'Daily',
+      clock: createFixedClock(NOW),
+    });
     const message = (email: string) => () =>
       build({
         editionId: 'daily/2026-03-02T07:00',
         recipient: { id: 1, email, name: null },
         content: { subject: 'Hello', html: '<p>hi</p>', text: 'hi' },
-        urls: { unsubscribeUrl: 'https://news.example.org/u/x', preferencesUrl: 'https://news.example.org/p/x', viewUrl: 'https://news.example.org/e/x' },
+        urls: {
+          unsubscribeUrl: 'https://news.example.org/u/x',
+          preferencesUrl: 'https://news.example.org/p/x',
+          viewUrl: 'https://news.example.org/e/x',
+        },
       });
     for (const { canonical } of ACCEPTED) expect(message(canonical!)().envelope.to).toBe(canonical);
     for (const { input, refused } of REFUSED) expect(message(input)).toThrow(refused);
@@ -99,7 +110,10 @@ describe('one address rule for validate, sync, send and send --test', () => {
       const id = db
         .prepare(`INSERT INTO subscribers (email, created_at, updated_at) VALUES (?, ?, ?)`)
         .run(input.toLowerCase(), NOW, NOW).lastInsertRowid;
-      db.prepare(`INSERT INTO subscriptions (subscriber_id, newsletter_id, updated_at) VALUES (?, 'daily', ?)`).run(id, NOW);
+      db.prepare(`INSERT INTO subscriptions (subscriber_id, newsletter_id, updated_at) VALUES (?, 'daily', ?)`).run(
+        id,
+        NOW,
+      );
     }
     db.close();
 
@@ -107,7 +121,9 @@ describe('one address rule for validate, sync, send and send --test', () => {
     expect(send.err).not.toMatch(/at .*\.ts:\d+/); // no stack trace
     expect(send.out).toMatch(new RegExp(`${ACCEPTED.length} accepted, ${REFUSED.length} failed`));
     expect(sink.messages.flatMap((m) => m.to.map(canonicalOf)).sort()).toEqual(ACCEPTED.map((a) => a.canonical).sort());
-    const deliveries = JSON.parse((await cli(['deliveries', 'daily/2026-03-02T07:00', '--status', 'failed', '--json'])).out) as {
+    const deliveries = JSON.parse(
+      (await cli(['deliveries', 'daily/2026-03-02T07:00', '--status', 'failed', '--json'])).out,
+    ) as {
       deliveries: { email: string; errorCode: string; response: string }[];
     };
     expect(deliveries.deliveries).toHaveLength(REFUSED.length);
@@ -129,7 +145,10 @@ describe('one address rule for validate, sync, send and send --test', () => {
       expect(result.code).toBe(2);
       expect(result.err).toContain(refused!);
     }
-    const accepted = await ws.cli(['send', 'daily', '--at', T1, '--test', ACCEPTED[1]!.input], { smtpUrl: sink.url, now: NOW });
+    const accepted = await ws.cli(['send', 'daily', '--at', T1, '--test', ACCEPTED[1]!.input], {
+      smtpUrl: sink.url,
+      now: NOW,
+    });
     expect(accepted.code, accepted.err).toBe(0);
     expect(sink.messages.map((m) => canonicalOf(m.to[0]!))).toEqual([ACCEPTED[1]!.canonical]);
   });

@@ -28,8 +28,13 @@ function context() {
   const ctx: SubscribersCommandContext = {
     config: {
       subscribers: { paths: ['lists'] },
-      categories: { world: { title: 'World', aliases: [], keywords: [] }, science: { title: 'Science', aliases: [], keywords: [] } },
-      newsletters: [{ id: 'daily', categories: ['world', 'science'] }] as SubscribersCommandContext['config']['newsletters'],
+      categories: {
+        world: { title: 'World', aliases: [], keywords: [] },
+        science: { title: 'Science', aliases: [], keywords: [] },
+      },
+      newsletters: [
+        { id: 'daily', categories: ['world', 'science'] },
+      ] as SubscribersCommandContext['config']['newsletters'],
     },
     baseDir,
     store: { subscribers: new SqliteSubscriberStore(db) },
@@ -67,16 +72,26 @@ describe('subscribers commands', () => {
 
   it('list prints a line per subscriber, or a JSON array', async () => {
     const { ctx, out, write } = context();
-    write('a.yaml', '- email: Ivan@Example.net\n  name: Иван\n  newsletters: [daily]\n  categories: [science]\n  locale: ru\n  timezone: Europe/Moscow\n');
+    write(
+      'a.yaml',
+      '- email: Ivan@Example.net\n  name: Иван\n  newsletters: [daily]\n  categories: [science]\n  locale: ru\n  timezone: Europe/Moscow\n',
+    );
     await runSubscribersSync(ctx, {});
     out.length = 0;
     expect(await runSubscribersList(ctx, { newsletter: 'daily' })).toBe(0);
-    expect(out).toEqual(['     1  ivan@example.net  Иван  active  daily:active[science]  ru Europe/Moscow', '1 subscriber']);
+    expect(out).toEqual([
+      '     1  ivan@example.net  Иван  active  daily:active[science]  ru Europe/Moscow',
+      '1 subscriber',
+    ]);
     out.length = 0;
     await runSubscribersList(ctx, { json: true });
     const parsed = JSON.parse(out.join('\n'));
     expect(parsed).toHaveLength(1);
-    expect(parsed[0]).toMatchObject({ email: 'ivan@example.net', locale: 'ru', subscriptions: [{ newsletterId: 'daily', categories: ['science'] }] });
+    expect(parsed[0]).toMatchObject({
+      email: 'ivan@example.net',
+      locale: 'ru',
+      subscriptions: [{ newsletterId: 'daily', categories: ['science'] }],
+    });
     await expect(runSubscribersList(ctx, { newsletter: 'weekly' })).rejects.toThrow(/not a configured newsletter/);
   });
 });

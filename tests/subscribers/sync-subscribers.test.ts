@@ -32,7 +32,8 @@ function setup() {
   open.push(db);
   const store = new SqliteSubscriberStore(db);
   const write = (name: string, text: string) => writeFileSync(path.join(lists, name), text);
-  const sync = (now: Date, skipInvalid = false) => syncSubscribers(store, [lists], catalog, { now, skipInvalid, batchSize: 2 });
+  const sync = (now: Date, skipInvalid = false) =>
+    syncSubscribers(store, [lists], catalog, { now, skipInvalid, batchSize: 2 });
   mkdirSync(lists, { recursive: true });
   return { db, store, write, sync, lists };
 }
@@ -55,9 +56,24 @@ describe('syncSubscribers into SQLite', () => {
     const { store, write, sync } = setup();
     write('list.csv', BASE_CSV);
     const first = await sync(T1);
-    expect(first).toMatchObject({ applied: true, added: 3, updated: 0, unchanged: 0, removed: 0, skipped: 0, errors: [] });
+    expect(first).toMatchObject({
+      applied: true,
+      added: 3,
+      updated: 0,
+      unchanged: 0,
+      removed: 0,
+      skipped: 0,
+      errors: [],
+    });
     const ann = (await store.findByEmail('ANN@Example.org'))!;
-    expect(ann).toMatchObject({ email: 'ann@example.org', name: 'Ann', locale: 'en', timezone: 'Europe/London', status: 'active', createdAt: T1.toISOString() });
+    expect(ann).toMatchObject({
+      email: 'ann@example.org',
+      name: 'Ann',
+      locale: 'en',
+      timezone: 'Europe/London',
+      status: 'active',
+      createdAt: T1.toISOString(),
+    });
     expect(ann.subscriptions.map((s) => [s.newsletterId, s.status, s.categories])).toEqual([
       ['daily', 'active', null],
       ['weekly', 'active', null],
@@ -69,7 +85,15 @@ describe('syncSubscribers into SQLite', () => {
     expect((await store.findByEmail('ann@example.org'))!.updatedAt).toBe(T1.toISOString());
 
     // Ann drops weekly, Bob renamed, Cy gone from the files, Dee new.
-    write('list.csv', ['email,name,newsletters', 'ann@example.org,Ann,daily', 'bob@example.com,Robert,daily', 'dee@example.org,Dee,weekly'].join('\n'));
+    write(
+      'list.csv',
+      [
+        'email,name,newsletters',
+        'ann@example.org,Ann,daily',
+        'bob@example.com,Robert,daily',
+        'dee@example.org,Dee,weekly',
+      ].join('\n'),
+    );
     const third = await sync(T3);
     expect(third).toMatchObject({ added: 1, updated: 2, unchanged: 0, removed: 1 });
     const annAfter = (await store.findByEmail('ann@example.org'))!;
@@ -102,13 +126,18 @@ describe('syncSubscribers into SQLite', () => {
     expect(report).toMatchObject({ applied: true, added: 0, updated: 0, unchanged: 3 });
     const annAfter = (await store.findByEmail('ann@example.org'))!;
     expect(annAfter.status).toBe('bounced');
-    expect(annAfter.subscriptions.find((s) => s.newsletterId === 'daily')).toMatchObject({ status: 'unsubscribed', origin: 'subscriber' });
+    expect(annAfter.subscriptions.find((s) => s.newsletterId === 'daily')).toMatchObject({
+      status: 'unsubscribed',
+      origin: 'subscriber',
+    });
     expect((await store.findByEmail('bob@example.com'))!.subscriptions[0]).toMatchObject({
       categories: ['world', 'technology'],
       categoriesOrigin: 'subscriber',
       status: 'active',
     });
-    expect((await recipients(store, 'daily')).map((r) => [r.email, r.categories])).toEqual([['bob@example.com', ['world', 'technology']]]);
+    expect((await recipients(store, 'daily')).map((r) => [r.email, r.categories])).toEqual([
+      ['bob@example.com', ['world', 'technology']],
+    ]);
     expect(await store.count('daily')).toBe(1);
     expect(await store.count('weekly')).toBe(0); // Ann bounced, Cy paused
   });
@@ -119,7 +148,12 @@ describe('syncSubscribers into SQLite', () => {
     await sync(T1);
     const before = db.prepare('SELECT * FROM subscribers ORDER BY id').all();
     const beforeSubs = db.prepare('SELECT * FROM subscriptions ORDER BY subscriber_id, newsletter_id').all();
-    write('list.csv', [BASE_CSV, 'new.one@example.org,New,daily,,,,', 'bad-row,Bad,daily,,,,'].join('\n').replace('Bob,daily,science', 'Bobby,weekly,security'));
+    write(
+      'list.csv',
+      [BASE_CSV, 'new.one@example.org,New,daily,,,,', 'bad-row,Bad,daily,,,,']
+        .join('\n')
+        .replace('Bob,daily,science', 'Bobby,weekly,security'),
+    );
     const report = await sync(T2);
     expect(report.applied).toBe(false);
     expect(report.errors.map((e) => [path.basename(e.file), e.line])).toEqual([['list.csv', 6]]);
@@ -165,7 +199,10 @@ describe('syncSubscribers into SQLite', () => {
     write('list.csv', BASE_CSV);
     await sync(T1);
     // Bob's row turns bad (unknown newsletter): he must not be marked removed.
-    write('list.csv', `${BASE_CSV.replace('bob@example.com,Bob,daily,science', 'bob@example.com,Bob,monthly,science')}\nnew@example.org,New,daily,,,,\nnope,x,daily,,,,`);
+    write(
+      'list.csv',
+      `${BASE_CSV.replace('bob@example.com,Bob,daily,science', 'bob@example.com,Bob,monthly,science')}\nnew@example.org,New,daily,,,,\nnope,x,daily,,,,`,
+    );
     const report = await sync(T2, true);
     expect(report).toMatchObject({ applied: true, added: 1, updated: 0, unchanged: 2, removed: 0, skipped: 2 });
     expect(report.errors.map((e) => e.line)).toEqual([3, 6]);
@@ -186,7 +223,10 @@ describe('syncSubscribers into SQLite', () => {
 
   it('merges duplicates across files: newsletters joined, later fields win', async () => {
     const { store, write, sync } = setup();
-    write('1.yaml', 'subscribers:\n  - email: Zoe@Bücher.Example\n    name: Zoe One\n    newsletters: [daily]\n    locale: de\n');
+    write(
+      '1.yaml',
+      'subscribers:\n  - email: Zoe@Bücher.Example\n    name: Zoe One\n    newsletters: [daily]\n    locale: de\n',
+    );
     write('2.csv', 'email,name,newsletters,categories\nzoe@xn--bcher-kva.example,Zoe Two,weekly,security\n');
     const report = await sync(T1);
     expect(report).toMatchObject({ added: 1, rows: 2 });
@@ -203,14 +243,27 @@ describe('syncSubscribers into SQLite', () => {
 describe('streamRecipients', () => {
   it('pages by id in order, resumes after an id and is bounded by the max id at start', async () => {
     const { store, write, sync } = setup();
-    const rows = Array.from({ length: 25 }, (_, i) => `r${String(i).padStart(2, '0')}@example.org,R${i},daily,,,,${i % 5 === 4 ? 'paused' : ''}`);
+    const rows = Array.from(
+      { length: 25 },
+      (_, i) => `r${String(i).padStart(2, '0')}@example.org,R${i},daily,,,,${i % 5 === 4 ? 'paused' : ''}`,
+    );
     write('list.csv', ['email,name,newsletters,categories,locale,timezone,status', ...rows].join('\n'));
     await sync(T1);
     const all = await recipients(store, 'daily', { batchSize: 3 });
     expect(all).toHaveLength(20);
     const ids = all.map((r) => r.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
-    expect(all[0]).toEqual({ id: ids[0], email: 'r00@example.org', name: 'R0', firstName: null, languages: null, locale: null, timezone: null, categories: null, hardBounces: 0 });
+    expect(all[0]).toEqual({
+      id: ids[0],
+      email: 'r00@example.org',
+      name: 'R0',
+      firstName: null,
+      languages: null,
+      locale: null,
+      timezone: null,
+      categories: null,
+      hardBounces: 0,
+    });
     expect(all.some((r) => r.email === 'r04@example.org')).toBe(false);
 
     // Resume after the 7th recipient: the rest, exactly once.
@@ -220,7 +273,12 @@ describe('streamRecipients', () => {
     // People added while a send runs wait for the next one.
     const iterator = store.streamRecipients('daily', { batchSize: 2 })[Symbol.asyncIterator]();
     const firstSeen = await iterator.next();
-    write('list.csv', ['email,name,newsletters,categories,locale,timezone,status', ...rows, 'late@example.org,Late,daily,,,,'].join('\n'));
+    write(
+      'list.csv',
+      ['email,name,newsletters,categories,locale,timezone,status', ...rows, 'late@example.org,Late,daily,,,,'].join(
+        '\n',
+      ),
+    );
     await sync(T2);
     const seen = [firstSeen.value!.email];
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) seen.push(next.value.email);

@@ -3,7 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readSubscriberRows } from '../../src/subscribers/read-subscriber-rows.ts';
-import { categoriesForNewsletter, createSubscriberCatalog, parseSubscriberRow } from '../../src/subscribers/subscriber-row.ts';
+import {
+  categoriesForNewsletter,
+  createSubscriberCatalog,
+  parseSubscriberRow,
+} from '../../src/subscribers/subscriber-row.ts';
 import { validateSubscriberFiles } from '../../src/subscribers/validate-subscriber-files.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
@@ -54,7 +58,14 @@ describe('validateSubscriberFiles', () => {
     const dir = tempDir();
     writeFileSync(
       path.join(dir, 'list.yaml'),
-      ['- email: a@example.org', '  newsletters: [daily]', '  categories: [science]', '- email: b@example.org', '  newsletters: [daily, weekly]', '  categories: [science]'].join('\n'),
+      [
+        '- email: a@example.org',
+        '  newsletters: [daily]',
+        '  categories: [science]',
+        '- email: b@example.org',
+        '  newsletters: [daily, weekly]',
+        '  categories: [science]',
+      ].join('\n'),
     );
     const newsletters = new Map([
       ['daily', ['world', 'technology']],
@@ -106,7 +117,7 @@ describe('validateSubscriberFiles', () => {
     expect(categoriesForNewsletter(c, 'weekly', catalog)).toEqual(['science']);
   });
 
-  it('reports a row\'s unknown category together with its other problems, not after they are fixed', () => {
+  it("reports a row's unknown category together with its other problems, not after they are fixed", () => {
     const catalog = createSubscriberCatalog(new Map([['daily', CATEGORIES]]), CATEGORIES);
     const messages = (raw: object) => {
       const outcome = parseSubscriberRow(raw, catalog);
@@ -165,7 +176,10 @@ describe('readSubscriberRows', () => {
     });
     const ivan = rows.find((r) => r.row.email === 'ivan.petrov@example.net')!;
     expect(ivan.row).toMatchObject({ locale: 'ru', timezone: 'Europe/Moscow', categories: null, status: 'active' });
-    expect(rows.find((r) => r.row.email === 'maria.garcia@example.org')!.row).toMatchObject({ name: 'García, María', status: 'active' });
+    expect(rows.find((r) => r.row.email === 'maria.garcia@example.org')!.row).toMatchObject({
+      name: 'García, María',
+      status: 'active',
+    });
     expect(rows.find((r) => r.row.email === 'paused.reader@example.org')!.row.status).toBe('paused');
   });
 
@@ -174,7 +188,13 @@ describe('readSubscriberRows', () => {
     writeFileSync(path.join(dir, 'x.csv'), 'email,newsletters\nA@Example.org,anything\n');
     const items = [];
     for await (const item of readSubscriberRows([dir])) items.push(item);
-    expect(items).toEqual([{ row: expect.objectContaining({ email: 'a@example.org', newsletters: ['anything'] }), file: path.join(dir, 'x.csv'), line: 2 }]);
+    expect(items).toEqual([
+      {
+        row: expect.objectContaining({ email: 'a@example.org', newsletters: ['anything'] }),
+        file: path.join(dir, 'x.csv'),
+        line: 2,
+      },
+    ]);
   });
 
   it('uses the catalog helper from config shapes', () => {

@@ -30,7 +30,16 @@ describe('/healthz checks that the store takes a write', () => {
     openSqliteStore(path.join(dir, 'data', 'tidings.db')).close();
     const store = openSqliteStore(path.join(dir, 'data', 'tidings.db'), { queryOnly: options.queryOnly });
     const ctx = createAppContext({
-      loaded, store, clock: systemClock, logger: createSilentLogger(), env: {}, out: () => {}, err: () => {}, interactive: false, stdout: process.stdout, templatesDir: TEMPLATES_DIR,
+      loaded,
+      store,
+      clock: systemClock,
+      logger: createSilentLogger(),
+      env: {},
+      out: () => {},
+      err: () => {},
+      interactive: false,
+      stdout: process.stdout,
+      templatesDir: TEMPLATES_DIR,
     });
     contexts.push(ctx);
     const server = await listenWebServer(ctx);
@@ -50,7 +59,11 @@ describe('/healthz checks that the store takes a write', () => {
     const response = await fetch(`${address}/healthz`);
     expect(response.status).toBe(503);
     expect(await response.text()).toMatch(/^unhealthy: store unavailable: cannot write \(.*readonly/);
-    const signup = await fetch(`${address}/s/daily`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=bo%40example.org' });
+    const signup = await fetch(`${address}/s/daily`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'email=bo%40example.org',
+    });
     expect(signup.status).toBeGreaterThanOrEqual(500);
   });
 });

@@ -64,7 +64,8 @@ async function startUpstream(): Promise<Upstream> {
     '/small.png': (_q, r) => send(r, 'image/png', images.small),
     '/bomb.png': (_q, r) => send(r, 'image/png', images.bomb),
     '/page.html': (_q, r) => send(r, 'text/html; charset=utf-8', '<!doctype html><title>not an image</title>'),
-    '/vector.svg': (_q, r) => send(r, 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    '/vector.svg': (_q, r) =>
+      send(r, 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
     '/lying.png': (_q, r) => send(r, 'image/png', '<!doctype html><script>alert(1)</script>'),
     '/slow.png': () => {
       // Never answers: the fetch deadline must end it.
@@ -119,13 +120,23 @@ let upstream: Upstream;
 beforeAll(async () => {
   const gradient = (width: number, height: number) =>
     sharp({ create: { width, height, channels: 3, background: { r: 200, g: 80, b: 20 } } }).composite([
-      { input: Buffer.from(`<svg width="${width}" height="${height}"><circle cx="${width / 2}" cy="${height / 2}" r="${height / 3}" fill="#135"/></svg>`) },
+      {
+        input: Buffer.from(
+          `<svg width="${width}" height="${height}"><circle cx="${width / 2}" cy="${height / 2}" r="${height / 3}" fill="#135"/></svg>`,
+        ),
+      },
     ]);
   images = {
     wide: await gradient(2400, 1200).png().toBuffer(),
     photo: await gradient(1600, 900).jpeg({ quality: 90 }).toBuffer(),
     small: await gradient(300, 200).png().toBuffer(),
-    bomb: pngClaiming(await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer(), 20_000, 20_000),
+    bomb: pngClaiming(
+      await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
+        .png()
+        .toBuffer(),
+      20_000,
+      20_000,
+    ),
   };
   upstream = await startUpstream();
 });
@@ -147,7 +158,11 @@ async function startTidings(
   } = {},
 ): Promise<Tidings> {
   const config = parseConfig(
-    { ...WEB_TEST_CONFIG, web: { ...WEB_TEST_CONFIG.web, ...options.web }, fetch: options.fetch ?? { allowPrivateNetworks: true, timeout: '1s' } },
+    {
+      ...WEB_TEST_CONFIG,
+      web: { ...WEB_TEST_CONFIG.web, ...options.web },
+      fetch: options.fetch ?? { allowPrivateNetworks: true, timeout: '1s' },
+    },
     {},
   );
   const lines: string[] = [];
@@ -168,21 +183,29 @@ async function startTidings(
     logger,
     clock,
   });
-  const app = await createWebServer({
-    config,
-    subscribers: createStandInService(),
-    views: loadWebViews(TEMPLATES_DIR),
-    logger,
-    clock,
-    checkHealth: async () => {},
-    images: proxy,
-  }, options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {});
+  const app = await createWebServer(
+    {
+      config,
+      subscribers: createStandInService(),
+      views: loadWebViews(TEMPLATES_DIR),
+      logger,
+      clock,
+      checkHealth: async () => {},
+      images: proxy,
+    },
+    options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {},
+  );
   servers.push(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
   const linker = createImageLinker({ mode: 'proxy', baseUrl: base, secret: () => SECRET });
-  return { app, base, link: (imageUrl) => linker(imageUrl)!, logLines: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+  return {
+    app,
+    base,
+    link: (imageUrl) => linker(imageUrl)!,
+    logLines: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
 }
 
 async function get(url: string) {
@@ -190,7 +213,11 @@ async function get(url: string) {
   return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
 }
 
-const warnings = (tidings: Tidings) => tidings.logLines().filter((line) => line.level === 40).map((line) => String(line.msg));
+const warnings = (tidings: Tidings) =>
+  tidings
+    .logLines()
+    .filter((line) => line.level === 40)
+    .map((line) => String(line.msg));
 
 describe('GET /img/<token>', () => {
   it('serves a signed image scaled to the email width, with a long cache life and nosniff', async () => {
@@ -213,7 +240,11 @@ describe('GET /img/<token>', () => {
     expect(photo.status).toBe(200);
     expect(photo.headers.get('content-type')).toBe('image/jpeg');
     const scaled = await sharp(photo.body).metadata();
-    expect([scaled.format, scaled.width, scaled.height]).toEqual(['jpeg', PROXIED_IMAGE_WIDTH, Math.round((PROXIED_IMAGE_WIDTH * 900) / 1600)]);
+    expect([scaled.format, scaled.width, scaled.height]).toEqual([
+      'jpeg',
+      PROXIED_IMAGE_WIDTH,
+      Math.round((PROXIED_IMAGE_WIDTH * 900) / 1600),
+    ]);
     const small = await get(tidings.link(upstream.url('/small.png')));
     expect(small.status).toBe(200);
     const kept = await sharp(small.body).metadata();
@@ -226,8 +257,18 @@ describe('GET /img/<token>', () => {
     const token = tidings.link(upstream.url('/wide.png')).split('/img/')[1]!;
     const [payload, signature] = token.split('.') as [string, string];
     const forged = Buffer.from(`i:${upstream.url('/photo.jpg')}`).toString('base64url');
-    const foreign = createImageLinker({ mode: 'proxy', baseUrl: tidings.base, secret: () => 'another-secret-0123456789abcdef' })(upstream.url('/wide.png'))!;
-    for (const url of [`${tidings.base}/img/${forged}.${signature}`, `${tidings.base}/img/${payload}.${signature.slice(0, -3)}abc`, `${tidings.base}/img/${payload}`, foreign, `${tidings.base}/img/x`]) {
+    const foreign = createImageLinker({
+      mode: 'proxy',
+      baseUrl: tidings.base,
+      secret: () => 'another-secret-0123456789abcdef',
+    })(upstream.url('/wide.png'))!;
+    for (const url of [
+      `${tidings.base}/img/${forged}.${signature}`,
+      `${tidings.base}/img/${payload}.${signature.slice(0, -3)}abc`,
+      `${tidings.base}/img/${payload}`,
+      foreign,
+      `${tidings.base}/img/x`,
+    ]) {
       const response = await get(url);
       expect(response.status, url).toBe(403);
       expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
@@ -245,35 +286,53 @@ describe('GET /img/<token>', () => {
     }
     const logged = warnings(tidings);
     expect(logged.some((line) => line.includes(upstream.url('/page.html')) && line.includes('text/html'))).toBe(true);
-    expect(logged.some((line) => line.includes(upstream.url('/vector.svg')) && line.includes('image/svg+xml'))).toBe(true);
-    expect(logged.some((line) => line.includes(upstream.url('/lying.png')) && line.includes('bytes are not'))).toBe(true);
+    expect(logged.some((line) => line.includes(upstream.url('/vector.svg')) && line.includes('image/svg+xml'))).toBe(
+      true,
+    );
+    expect(logged.some((line) => line.includes(upstream.url('/lying.png')) && line.includes('bytes are not'))).toBe(
+      true,
+    );
     // A decompression bomb is refused from its header, before any pixel is decoded.
     expect(logged.some((line) => line.includes(upstream.url('/bomb.png')) && /pixel limit/i.test(line))).toBe(true);
   });
 
   it('answers 502 for an upstream 404 and a dropped connection, 504 for a timeout, and keeps serving', async () => {
     const tidings = await startTidings();
-    for (const [path, status] of [['/gone.png', 502], ['/slow.png', 504], ['/drop.png', 502]] as const) {
+    for (const [path, status] of [
+      ['/gone.png', 502],
+      ['/slow.png', 504],
+      ['/drop.png', 502],
+    ] as const) {
       const response = await get(tidings.link(upstream.url(path)));
       expect(response.status, path).toBe(status);
     }
     const logged = warnings(tidings);
     expect(logged.some((line) => line.includes(upstream.url('/gone.png')) && line.includes('HTTP 404'))).toBe(true);
-    expect(logged.some((line) => line.includes(upstream.url('/slow.png')) && line.includes('no complete response within 1000 ms'))).toBe(true);
-    expect(logged.some((line) => line.includes(upstream.url('/drop.png')) && /closed|reset|hang up|body/.test(line))).toBe(true);
+    expect(
+      logged.some(
+        (line) => line.includes(upstream.url('/slow.png')) && line.includes('no complete response within 1000 ms'),
+      ),
+    ).toBe(true);
+    expect(
+      logged.some((line) => line.includes(upstream.url('/drop.png')) && /closed|reset|hang up|body/.test(line)),
+    ).toBe(true);
     expect((await get(tidings.link(upstream.url('/small.png')))).status).toBe(200);
   });
 
-  it('answers 504, not a dropped connection, when the site is slower than fetch.timeout and the server\'s idle limit', async () => {
+  it("answers 504, not a dropped connection, when the site is slower than fetch.timeout and the server's idle limit", async () => {
     // The web server drops connections quiet for 100 ms; the image fetch may take 400 ms.
     const tidings = await startTidings({ fetch: { allowPrivateNetworks: true, timeout: '400ms' }, idleTimeoutMs: 100 });
     const response = await get(tidings.link(`${upstream.url('/slow.png')}?idle`));
     expect(response.status).toBe(504);
     expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
-    expect(warnings(tidings).some((line) => line.includes('/slow.png?idle') && line.includes('no complete response within 400 ms'))).toBe(true);
+    expect(
+      warnings(tidings).some(
+        (line) => line.includes('/slow.png?idle') && line.includes('no complete response within 400 ms'),
+      ),
+    ).toBe(true);
   });
 
-  it('waits for a slow site within fetch.timeout although it is quiet longer than the server\'s idle limit', async () => {
+  it("waits for a slow site within fetch.timeout although it is quiet longer than the server's idle limit", async () => {
     const tidings = await startTidings({ fetch: { allowPrivateNetworks: true, timeout: '30s' }, idleTimeoutMs: 100 });
     const pending = get(tidings.link(upstream.url('/late.png')));
     // Quiet for several idle limits: a server that drops idle connections would have by now.
@@ -321,7 +380,9 @@ describe('GET /img/<token>', () => {
     expect([literal.status, named.status]).toEqual([502, 502]);
     expect(upstream.hits['/small.png'] ?? 0).toBe(before);
     const logged = warnings(tidings);
-    expect(logged.some((line) => line.includes(upstream.url('/small.png')) && line.includes('fetch.allowPrivateNetworks'))).toBe(true);
+    expect(
+      logged.some((line) => line.includes(upstream.url('/small.png')) && line.includes('fetch.allowPrivateNetworks')),
+    ).toBe(true);
   });
 
   it('is not under the per-address rate limit (mail providers fetch for many readers from few addresses)', async () => {
@@ -335,7 +396,7 @@ describe('GET /img/<token>', () => {
     expect(pages).toEqual([404, 404, 429]);
   });
 
-  it('logs the request without the reader\'s address', async () => {
+  it("logs the request without the reader's address", async () => {
     const tidings = await startTidings();
     await get(tidings.link(upstream.url('/small.png')));
     const request = tidings.logLines().find((line) => line.msg === 'request' && String(line.url).startsWith('/img/'));
@@ -347,7 +408,10 @@ describe('GET /img/<token>', () => {
 describe('in a browser (Chromium)', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -356,7 +420,9 @@ describe('in a browser (Chromium)', () => {
   it('shows the proxied image in a page of another origin (webmail), scaled to the email width', async () => {
     const tidings = await startTidings();
     const html = `<!doctype html><p>Webmail</p><img id="article" src="${tidings.link(upstream.url('/wide.png'))}" alt="">`;
-    const webmail = http.createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end(html));
+    const webmail = http.createServer((_request, response) =>
+      response.writeHead(200, { 'content-type': 'text/html' }).end(html),
+    );
     await new Promise<void>((resolve) => webmail.listen(0, '127.0.0.1', resolve));
     const page = await browser.newPage();
     try {
@@ -379,7 +445,13 @@ describe('image proxy', () => {
   it('fetches an image once for requests that arrive while it is being fetched', async () => {
     const logger = createLogger({ level: 'silent' });
     const config = parseConfig({ fetch: { allowPrivateNetworks: true, timeout: '5s' } }, {});
-    const proxy = createImageProxy({ http: createHttpClient(config.fetch), cache: createMemoryImageCache(), scale: createImageScaler({ logger }), logger, clock: createFixedClock('2026-11-28T08:00:00Z') });
+    const proxy = createImageProxy({
+      http: createHttpClient(config.fetch),
+      cache: createMemoryImageCache(),
+      scale: createImageScaler({ logger }),
+      logger,
+      clock: createFixedClock('2026-11-28T08:00:00Z'),
+    });
     const loads = Array.from({ length: 5 }, () => proxy.load(upstream.url('/hold.png')));
     await upstream.held;
     upstream.release();
@@ -391,13 +463,27 @@ describe('image proxy', () => {
 
   it('serves the original bytes unscaled when sharp cannot be loaded, and says so once', async () => {
     const lines: string[] = [];
-    const logger = createLogger({ level: 'warn', destination: new Writable({ write: (chunk, _e, done) => {
-      lines.push(String(chunk));
-      done();
-    } }) });
+    const logger = createLogger({
+      level: 'warn',
+      destination: new Writable({
+        write: (chunk, _e, done) => {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    });
     const config = parseConfig({ fetch: { allowPrivateNetworks: true, timeout: '5s' } }, {});
-    const scale = createImageScaler({ logger, loadSharp: () => Promise.reject(new Error('no prebuilt binary for this platform')) });
-    const proxy = createImageProxy({ http: createHttpClient(config.fetch), cache: createMemoryImageCache(), scale, logger, clock: createFixedClock('2026-11-28T08:00:00Z') });
+    const scale = createImageScaler({
+      logger,
+      loadSharp: () => Promise.reject(new Error('no prebuilt binary for this platform')),
+    });
+    const proxy = createImageProxy({
+      http: createHttpClient(config.fetch),
+      cache: createMemoryImageCache(),
+      scale,
+      logger,
+      clock: createFixedClock('2026-11-28T08:00:00Z'),
+    });
     const wide = await proxy.load(upstream.url('/wide.png'));
     const photo = await proxy.load(upstream.url('/photo.jpg'));
     expect(Buffer.from(wide.bytes).equals(images.wide)).toBe(true);

@@ -23,7 +23,9 @@ function parseExposition(text: string): { samples: Sample[]; types: Map<string, 
     if (!line || line.startsWith('#')) continue;
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match) throw new Error(`not an exposition line: ${line}`);
-    const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]));
+    const labels = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]),
+    );
     samples.push({ name: match[1]!, labels, value: Number(match[3]) });
   }
   return { samples, types };
@@ -55,15 +57,37 @@ async function seedStore(store: Store): Promise<void> {
   await store.ledger.ensurePending(editionId, [1, 2, 3, 4]);
   for (const id of [1, 2]) {
     await store.ledger.claim(editionId, id, at);
-    await store.ledger.recordAccepted(editionId, id, at, { messageId: `<${id}@x>`, response: '250 ok', segment: 's', articleIds: [] });
+    await store.ledger.recordAccepted(editionId, id, at, {
+      messageId: `<${id}@x>`,
+      response: '250 ok',
+      segment: 's',
+      articleIds: [],
+    });
   }
   await store.ledger.claim(editionId, 3, at);
-  await store.ledger.recordFailed(editionId, 3, at, { code: '550', text: 'no such user', retryable: false, attempts: 1 });
+  await store.ledger.recordFailed(editionId, 3, at, {
+    code: '550',
+    text: 'no such user',
+    retryable: false,
+    attempts: 1,
+  });
 
-  await store.sources.recordSuccess('harbour', new Date('2026-12-01T08:00:00Z'), { location: 'http://h/feed', validators: null });
-  await store.sources.recordFailure('harbour', new Date('2026-12-01T08:30:00Z'), { error: 'HTTP 503', errorCode: 'SOURCE_FETCH' });
-  await store.sources.recordFailure('harbour', new Date('2026-12-01T08:45:00Z'), { error: 'HTTP 503', errorCode: 'SOURCE_FETCH' });
-  await store.sources.recordSuccess('weekly', new Date('2026-12-01T08:10:00Z'), { location: 'http://w/feed', validators: { etag: '"w"', lastModified: null } });
+  await store.sources.recordSuccess('harbour', new Date('2026-12-01T08:00:00Z'), {
+    location: 'http://h/feed',
+    validators: null,
+  });
+  await store.sources.recordFailure('harbour', new Date('2026-12-01T08:30:00Z'), {
+    error: 'HTTP 503',
+    errorCode: 'SOURCE_FETCH',
+  });
+  await store.sources.recordFailure('harbour', new Date('2026-12-01T08:45:00Z'), {
+    error: 'HTTP 503',
+    errorCode: 'SOURCE_FETCH',
+  });
+  await store.sources.recordSuccess('weekly', new Date('2026-12-01T08:10:00Z'), {
+    location: 'http://w/feed',
+    validators: { etag: '"w"', lastModified: null },
+  });
 }
 
 describe('GET /metrics from a real Fastify server', () => {
@@ -92,10 +116,16 @@ describe('GET /metrics from a real Fastify server', () => {
       store,
       clock,
       newsletterIds: ['daily', 'weekly', 'adhoc'],
-      nextRunFor: (id) => (id === 'daily' ? new Date('2026-12-02T07:00:00Z') : id === 'weekly' ? new Date('2026-12-07T12:00:00Z') : null),
+      nextRunFor: (id) =>
+        id === 'daily' ? new Date('2026-12-02T07:00:00Z') : id === 'weekly' ? new Date('2026-12-07T12:00:00Z') : null,
       schedulerStatus: () => ({
         lastTickAt: new Date('2026-12-01T08:59:30Z'),
-        lastSend: { editionId: 'daily/2026-11-29T07:00', accepted: 2, ratePerSecond: 12.5, finishedAt: new Date('2026-11-29T07:00:05Z') },
+        lastSend: {
+          editionId: 'daily/2026-11-29T07:00',
+          accepted: 2,
+          ratePerSecond: 12.5,
+          finishedAt: new Date('2026-11-29T07:00:05Z'),
+        },
       }),
     });
 
@@ -113,24 +143,39 @@ describe('GET /metrics from a real Fastify server', () => {
     expect(value(samples, 'tidings_deliveries', { status: 'pending' })).toBe(1);
     expect(value(samples, 'tidings_messages_accepted_total')).toBe(2);
     expect(types.get('tidings_messages_accepted_total')).toBe('counter');
-    expect(value(samples, 'tidings_last_send_rate_messages_per_second', { edition: 'daily/2026-11-29T07:00' })).toBe(12.5);
+    expect(value(samples, 'tidings_last_send_rate_messages_per_second', { edition: 'daily/2026-11-29T07:00' })).toBe(
+      12.5,
+    );
     expect(value(samples, 'tidings_last_send_accepted', { edition: 'daily/2026-11-29T07:00' })).toBe(2);
-    expect(value(samples, 'tidings_last_send_finished_timestamp_seconds', { edition: 'daily/2026-11-29T07:00' })).toBe(Date.parse('2026-11-29T07:00:05Z') / 1000);
+    expect(value(samples, 'tidings_last_send_finished_timestamp_seconds', { edition: 'daily/2026-11-29T07:00' })).toBe(
+      Date.parse('2026-11-29T07:00:05Z') / 1000,
+    );
     expect(value(samples, 'tidings_scheduler_last_tick_age_seconds')).toBe(30);
     expect(value(samples, 'tidings_source_ingest_failures_total', { source: 'harbour' })).toBe(2);
     expect(value(samples, 'tidings_source_ingest_failures_total', { source: 'weekly' })).toBe(0);
     expect(types.get('tidings_source_ingest_failures_total')).toBe('counter');
     expect(value(samples, 'tidings_source_consecutive_failures', { source: 'harbour' })).toBe(2);
-    expect(value(samples, 'tidings_source_last_success_timestamp_seconds', { source: 'weekly' })).toBe(Date.parse('2026-12-01T08:10:00Z') / 1000);
-    expect(value(samples, 'tidings_newsletter_next_run_timestamp_seconds', { newsletter: 'daily' })).toBe(Date.parse('2026-12-02T07:00:00Z') / 1000);
-    expect(value(samples, 'tidings_newsletter_next_run_timestamp_seconds', { newsletter: 'weekly' })).toBe(Date.parse('2026-12-07T12:00:00Z') / 1000);
+    expect(value(samples, 'tidings_source_last_success_timestamp_seconds', { source: 'weekly' })).toBe(
+      Date.parse('2026-12-01T08:10:00Z') / 1000,
+    );
+    expect(value(samples, 'tidings_newsletter_next_run_timestamp_seconds', { newsletter: 'daily' })).toBe(
+      Date.parse('2026-12-02T07:00:00Z') / 1000,
+    );
+    expect(value(samples, 'tidings_newsletter_next_run_timestamp_seconds', { newsletter: 'weekly' })).toBe(
+      Date.parse('2026-12-07T12:00:00Z') / 1000,
+    );
     expect(value(samples, 'tidings_newsletter_next_run_timestamp_seconds', { newsletter: 'adhoc' })).toBeUndefined();
     expect(value(samples, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(value(samples, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
 
     // Figures are read from the store at each scrape: a new acceptance shows up at once.
     await store.ledger.claim('daily/2026-11-29T07:00', 4, clock.now());
-    await store.ledger.recordAccepted('daily/2026-11-29T07:00', 4, clock.now(), { messageId: '<4@x>', response: '250 ok', segment: 's', articleIds: [] });
+    await store.ledger.recordAccepted('daily/2026-11-29T07:00', 4, clock.now(), {
+      messageId: '<4@x>',
+      response: '250 ok',
+      segment: 's',
+      articleIds: [],
+    });
     clock.advance(60_000);
     const again = parseExposition(await (await fetch(url)).text()).samples;
     expect(value(again, 'tidings_messages_accepted_total')).toBe(3);
@@ -164,7 +209,11 @@ describe('GET /metrics from a real Fastify server', () => {
     const { samples } = parseExposition(await (await fetch(url)).text());
     expect(value(samples, 'tidings_editions', { status: 'draft' })).toBe(0);
     expect(value(samples, 'tidings_messages_accepted_total')).toBe(0);
-    expect(samples.some((s) => s.name.startsWith('tidings_last_send') || s.name === 'tidings_scheduler_last_tick_age_seconds')).toBe(false);
+    expect(
+      samples.some(
+        (s) => s.name.startsWith('tidings_last_send') || s.name === 'tidings_scheduler_last_tick_age_seconds',
+      ),
+    ).toBe(false);
     expect(samples.some((s) => s.name.startsWith('process_'))).toBe(false);
 
     failNext = true;

@@ -34,15 +34,28 @@ async function axeInBothSchemes(page: Page): Promise<{ serious: string[]; contra
     await page.emulateMedia({ colorScheme });
     if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
     const result = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[]; passes: { id: string }[] }> } }).axe;
+      const axe = (
+        window as unknown as {
+          axe: {
+            run: (
+              context: Document,
+              options: object,
+            ) => Promise<{ violations: AxeViolation[]; passes: { id: string }[] }>;
+          };
+        }
+      ).axe;
       const run = await axe.run(document, { resultTypes: ['violations', 'passes'] });
       return { violations: run.violations, passes: run.passes.map((pass) => pass.id) };
     });
     for (const violation of result.violations) {
       if (violation.impact !== 'serious' && violation.impact !== 'critical') continue;
-      serious.push(`${colorScheme} ${page.url()}: ${violation.id}: ${violation.help}: ${violation.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join(' | ')}`);
+      serious.push(
+        `${colorScheme} ${page.url()}: ${violation.id}: ${violation.help}: ${violation.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join(' | ')}`,
+      );
     }
-    contrastChecked.push(result.passes.includes('color-contrast') || result.violations.some((v) => v.id === 'color-contrast'));
+    contrastChecked.push(
+      result.passes.includes('color-contrast') || result.violations.some((v) => v.id === 'color-contrast'),
+    );
   }
   await page.emulateMedia({ colorScheme: 'light' });
   return { serious, contrastChecked };
@@ -59,9 +72,15 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('every web page in Chromium: 375 px, l
   const problems: string[] = [];
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
     sink = await startSmtpSink();
-    server = await startDeskServer(tempDir(), { smtpUrl: sink.url, newsletter: '    public: true\n    signup: true\n' });
+    server = await startDeskServer(tempDir(), {
+      smtpUrl: sink.url,
+      newsletter: '    public: true\n    signup: true\n',
+    });
   }, 120_000);
   afterAll(async () => {
     await server?.close();
@@ -76,7 +95,10 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('every web page in Chromium: 375 px, l
     await page.route('**/*', (route) =>
       route.request().url().startsWith(server.url)
         ? route.continue()
-        : route.fulfill({ contentType: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="300"><rect width="600" height="300" fill="#2d5a88"/></svg>' }),
+        : route.fulfill({
+            contentType: 'image/svg+xml',
+            body: '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="300"><rect width="600" height="300" fill="#2d5a88"/></svg>',
+          }),
     );
     return page;
   }
@@ -102,7 +124,10 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('every web page in Chromium: 375 px, l
           const stops = height <= 2400 ? [null] : [0, 0.5, 1].map((at) => Math.round((height - 800) * at));
           for (const [index, top] of stops.entries()) {
             if (top !== null) await page.evaluate((y) => window.scrollTo(0, y), top);
-            await page.screenshot({ path: path.join(SHOTS, `${name}-${width}-${colorScheme}${top === null ? '' : `-${index}`}.png`), fullPage: top === null });
+            await page.screenshot({
+              path: path.join(SHOTS, `${name}-${width}-${colorScheme}${top === null ? '' : `-${index}`}.png`),
+              fullPage: top === null,
+            });
           }
         }
       }
@@ -117,19 +142,27 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('every web page in Chromium: 375 px, l
     await check(page, 'desk-login');
     await page.fill('input[name="login"]', 'root');
     await page.fill('input[name="password"]', PASSWORDS.root);
-    await Promise.all([page.waitForURL(/\/desk\/editions$/, { waitUntil: 'domcontentloaded' }), page.click('button[type="submit"]')]);
+    await Promise.all([
+      page.waitForURL(/\/desk\/editions$/, { waitUntil: 'domcontentloaded' }),
+      page.click('button[type="submit"]'),
+    ]);
     await check(page, 'desk-editions');
 
     await page.goto(`${server.url}/desk/e/${EDITION}`);
     // The preview frames move the page while they load: act once it has settled, by keyboard.
     await page.waitForLoadState('load');
-    await Promise.all([page.waitForURL(/note=Approved/, { waitUntil: 'domcontentloaded' }), page.locator('button.primary:has-text("Approve")').press('Enter')]);
+    await Promise.all([
+      page.waitForURL(/note=Approved/, { waitUntil: 'domcontentloaded' }),
+      page.locator('button.primary:has-text("Approve")').press('Enter'),
+    ]);
     await check(page, 'desk-edition');
     // Times read in the newsletter's zone (Europe/London), the instant in <time datetime>.
     const slot = page.locator('p.status time').last();
     expect(await slot.getAttribute('datetime')).toBe('2026-11-28T07:00:00.000Z');
     expect(await slot.innerText()).toBe('28 Nov 2026, 07:00 GMT');
-    expect(await page.locator('table.audit time').first().innerText()).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} GMT$/);
+    expect(await page.locator('table.audit time').first().innerText()).toMatch(
+      /^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} GMT$/,
+    );
 
     // The old one-click form, posted as it was: it leads to the confirmation, nothing is sent.
     await Promise.all([
@@ -139,7 +172,10 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('every web page in Chromium: 375 px, l
         form.method = 'post';
         form.action = location.pathname;
         const csrf = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value;
-        for (const [name, value] of [['_csrf', csrf], ['op', 'send']]) {
+        for (const [name, value] of [
+          ['_csrf', csrf],
+          ['op', 'send'],
+        ]) {
           const input = document.createElement('input');
           input.type = 'hidden';
           input.name = name!;
@@ -155,7 +191,10 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('every web page in Chromium: 375 px, l
 
     await page.goto(`${server.url}/desk/e/${EDITION}`);
     await page.waitForLoadState('load');
-    await Promise.all([page.waitForURL(/\/send$/, { waitUntil: 'domcontentloaded' }), page.locator('a:has-text("Send now")').press('Enter')]);
+    await Promise.all([
+      page.waitForURL(/\/send$/, { waitUntil: 'domcontentloaded' }),
+      page.locator('a:has-text("Send now")').press('Enter'),
+    ]);
     const audience = await server.ctx.store.subscribers.count('daily', server.clock.now());
     expect(audience).toBeGreaterThan(1);
     expect(await page.locator('.audience .count').innerText()).toBe(String(audience));
@@ -163,8 +202,13 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('every web page in Chromium: 375 px, l
     await check(page, 'desk-send-confirm');
     expect(sink.messages).toHaveLength(0);
 
-    await Promise.all([page.waitForURL(/note=Sending/, { waitUntil: 'domcontentloaded' }), page.locator('button:has-text("Send to")').click()]);
-    await expect.poll(async () => (await server.ctx.store.editions.getEdition(EDITION))!.status, { timeout: 60_000 }).toBe('sent');
+    await Promise.all([
+      page.waitForURL(/note=Sending/, { waitUntil: 'domcontentloaded' }),
+      page.locator('button:has-text("Send to")').click(),
+    ]);
+    await expect
+      .poll(async () => (await server.ctx.store.editions.getEdition(EDITION))!.status, { timeout: 60_000 })
+      .toBe('sent');
     expect(sink.messages).toHaveLength(audience);
     await page.goto(`${server.url}/desk/e/${EDITION}`);
     await check(page, 'desk-edition-sent');
@@ -175,10 +219,12 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('every web page in Chromium: 375 px, l
     expect(problems.splice(0)).toEqual([]);
   }, 180_000);
 
-  it('the subscriber and public pages pass axe in light and dark; time zones are canonical, grouped, the reader\'s first', async () => {
+  it("the subscriber and public pages pass axe in light and dark; time zones are canonical, grouped, the reader's first", async () => {
     expect(mail, 'the send of the first test').toBeDefined();
     const local = (url: string) => `${server.url}${new URL(url).pathname}`;
-    const unsubscribe = /<(https?:\/\/[^>]+\/u\/[^>]+)>/.exec(mail.headerLines.find((line) => line.key === 'list-unsubscribe')?.line ?? '')![1]!;
+    const unsubscribe = /<(https?:\/\/[^>]+\/u\/[^>]+)>/.exec(
+      mail.headerLines.find((line) => line.key === 'list-unsubscribe')?.line ?? '',
+    )![1]!;
     const preferences = /href="(https?:\/\/[^"]+\/p\/[^"]+)"/.exec(String(mail.html))![1]!;
     const page = await narrowPage();
 
@@ -204,7 +250,11 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('every web page in Chromium: 375 px, l
     // A reader whose stored zone is an old IANA name sees it by today's name, first and selected.
     const token = new URL(preferences).pathname.split('/').pop()!;
     const current = await server.ctx.store.subscribers.findByEmail('ada.lovelace@example.org');
-    await server.ctx.store.subscribers.setProfile(current!.id, { locale: current!.locale, timezone: 'Asia/Calcutta', pausedUntil: null }, server.clock.now());
+    await server.ctx.store.subscribers.setProfile(
+      current!.id,
+      { locale: current!.locale, timezone: 'Asia/Calcutta', pausedUntil: null },
+      server.clock.now(),
+    );
     await page.goto(`${server.url}/p/${token}`);
     const zones = await page.locator('select[name="timezone"]').evaluate((select) => ({
       first: (select as HTMLSelectElement).options[0]!.value,
@@ -212,14 +262,19 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('every web page in Chromium: 375 px, l
       groups: Array.from(select.querySelectorAll('optgroup'), (group) => group.label),
       values: Array.from((select as HTMLSelectElement).options, (option) => option.value),
       kolkataGroup: select.querySelector('option[value="Asia/Kolkata"]')?.parentElement?.tagName ?? null,
-      tokyoGroup: (select.querySelector('option[value="Asia/Tokyo"]')?.parentElement as HTMLOptGroupElement | null)?.label ?? null,
+      tokyoGroup:
+        (select.querySelector('option[value="Asia/Tokyo"]')?.parentElement as HTMLOptGroupElement | null)?.label ??
+        null,
     }));
     expect(zones.first).toBe('Asia/Kolkata');
     expect(zones.selected).toBe('Asia/Kolkata');
     expect(zones.kolkataGroup).toBe('SELECT'); // shown once, on top
     expect(zones.tokyoGroup).toBe('Asia');
-    expect(zones.groups).toEqual(expect.arrayContaining(['Africa', 'America', 'Asia', 'Australia', 'Europe', 'Pacific']));
-    for (const legacy of ['Asia/Calcutta', 'Europe/Kiev', 'Asia/Saigon', 'America/Godthab']) expect(zones.values).not.toContain(legacy);
+    expect(zones.groups).toEqual(
+      expect.arrayContaining(['Africa', 'America', 'Asia', 'Australia', 'Europe', 'Pacific']),
+    );
+    for (const legacy of ['Asia/Calcutta', 'Europe/Kiev', 'Asia/Saigon', 'America/Godthab'])
+      expect(zones.values).not.toContain(legacy);
     expect(zones.values).toContain('Europe/Kyiv');
     expect(zones.values.filter((value) => value === 'Europe/Kyiv')).toHaveLength(1);
     await check(page, 'preferences');

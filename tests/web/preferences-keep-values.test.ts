@@ -4,7 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../../src/core/logger.ts';
 import { createWebServer } from '../../src/web/create-web-server.ts';
 import { loadWebViews } from '../../src/web/web-views.ts';
-import { createSubscriberWorkspace, linksOf, messagesTo, type SubscriberWorkspace } from '../app/support/subscriber-workspace.ts';
+import {
+  createSubscriberWorkspace,
+  linksOf,
+  messagesTo,
+  type SubscriberWorkspace,
+} from '../app/support/subscriber-workspace.ts';
 import { startSmtpSink, type SmtpSink } from '../delivery/support/smtp-sink.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { TEMPLATES_DIR } from './support/web-app.ts';
@@ -50,7 +55,9 @@ describe('the preferences form keeps what it does not change', () => {
 
   it('a reader with en-GB changes topics, time zone and pause: the locale stays en-GB, and a form without the field keeps it too', async () => {
     sink = await startSmtpSink();
-    ws = createSubscriberWorkspace(tempDir(), [{ email: 'ada@example.org', name: 'Ada', newsletters: ['daily'], locale: 'en-GB' }]);
+    ws = createSubscriberWorkspace(tempDir(), [
+      { email: 'ada@example.org', name: 'Ada', newsletters: ['daily'], locale: 'en-GB' },
+    ]);
     ws.addArticles(SLOT);
     for (const args of [['ingest'], ['subscribers', 'sync'], ['send', 'daily', '--at', SLOT]]) {
       const result = await ws.cli(args, sink.url, NOW);
@@ -58,7 +65,14 @@ describe('the preferences form keeps what it does not change', () => {
     }
     const { preferences } = await linksOf(messagesTo(sink.messages, 'ada@example.org')[0]!);
     const { service, ctx } = ws.service(sink.url, NOW);
-    app = await createWebServer({ config: ctx.config, subscribers: service, views: loadWebViews(TEMPLATES_DIR), logger: createSilentLogger(), clock: { now: () => new Date(NOW) }, checkHealth: async () => {} });
+    app = await createWebServer({
+      config: ctx.config,
+      subscribers: service,
+      views: loadWebViews(TEMPLATES_DIR),
+      logger: createSilentLogger(),
+      clock: { now: () => new Date(NOW) },
+      checkHealth: async () => {},
+    });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     const page = await (await fetch(`${base}/p/${preferences}`)).text();
     expect(page).toMatch(/<option value="en-GB" selected>/);
@@ -69,7 +83,11 @@ describe('the preferences form keeps what it does not change', () => {
     form.append('categories.daily', 'science');
     form.set('timezone', 'Europe/London');
     form.set('pausedUntil', '2026-12-05');
-    const saved = await fetch(`${base}/p/${preferences}`, { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const saved = await fetch(`${base}/p/${preferences}`, {
+      method: 'POST',
+      body: form,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(saved.status).toBe(200);
     const stored = (await ctx.store.subscribers.findByEmail('ada@example.org'))!;
     expect(stored).toMatchObject({ locale: 'en-GB', timezone: 'Europe/London', pausedUntil: '2026-12-05' });
@@ -80,11 +98,39 @@ describe('the preferences form keeps what it does not change', () => {
     expect(after).toMatch(/<option value="en-GB" selected>/);
 
     // A form that does not show the language, the zone or the pause (topics only) keeps all three.
-    const topicsOnly = new URLSearchParams([['action', 'save'], ['shown', 'daily'], ['newsletter', 'daily'], ['categories.daily', 'technology']]);
-    expect((await fetch(`${base}/p/${preferences}`, { method: 'POST', body: topicsOnly, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(200);
-    expect((await ctx.store.subscribers.findByEmail('ada@example.org'))!).toMatchObject({ locale: 'en-GB', timezone: 'Europe/London', pausedUntil: '2026-12-05' });
+    const topicsOnly = new URLSearchParams([
+      ['action', 'save'],
+      ['shown', 'daily'],
+      ['newsletter', 'daily'],
+      ['categories.daily', 'technology'],
+    ]);
+    expect(
+      (
+        await fetch(`${base}/p/${preferences}`, {
+          method: 'POST',
+          body: topicsOnly,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await ctx.store.subscribers.findByEmail('ada@example.org'))!).toMatchObject({
+      locale: 'en-GB',
+      timezone: 'Europe/London',
+      pausedUntil: '2026-12-05',
+    });
     // A locale of no language the templates know is still refused.
-    const french = new URLSearchParams([['action', 'save'], ['locale', 'fr-CA']]);
-    expect((await fetch(`${base}/p/${preferences}`, { method: 'POST', body: french, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(400);
+    const french = new URLSearchParams([
+      ['action', 'save'],
+      ['locale', 'fr-CA'],
+    ]);
+    expect(
+      (
+        await fetch(`${base}/p/${preferences}`, {
+          method: 'POST',
+          body: french,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        })
+      ).status,
+    ).toBe(400);
   }, 60_000);
 });

@@ -34,17 +34,31 @@ describe('the public pages of sent editions, over HTTP', () => {
   /** Two sent editions of `daily` (public, signup on); returns the server's URL and each slot's titles. */
   async function twoSentEditions() {
     sink = await startSmtpSink();
-    ws = createSubscriberWorkspace(tempDir(), [{ email: 'ann@example.org', name: 'Ann', newsletters: ['daily', 'weekly'] }]);
+    ws = createSubscriberWorkspace(tempDir(), [
+      { email: 'ann@example.org', name: 'Ann', newsletters: ['daily', 'weekly'] },
+    ]);
     const titles: string[][] = [];
     for (const slot of SLOTS) {
       titles.push(Object.values(ws.addArticles(slot)));
-      for (const args of [['ingest'], ['subscribers', 'sync'], ['send', 'daily', '--at', slot], ['send', 'weekly', '--at', slot]]) {
+      for (const args of [
+        ['ingest'],
+        ['subscribers', 'sync'],
+        ['send', 'daily', '--at', slot],
+        ['send', 'weekly', '--at', slot],
+      ]) {
         const result = await ws.cli(args, sink.url, new Date(Date.parse(slot) + 30_000).toISOString());
         expect(result.code, `${args.join(' ')}: ${result.err} ${result.out}`).toBe(0);
       }
     }
     const { service, ctx } = ws.service(sink.url, NOW);
-    app = await createWebServer({ config: ctx.config, subscribers: service, views: loadWebViews(TEMPLATES_DIR), logger: createSilentLogger(), clock: { now: () => new Date(NOW) }, checkHealth: async () => {} });
+    app = await createWebServer({
+      config: ctx.config,
+      subscribers: service,
+      views: loadWebViews(TEMPLATES_DIR),
+      logger: createSilentLogger(),
+      clock: { now: () => new Date(NOW) },
+      checkHealth: async () => {},
+    });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     return { base, titles, service, ctx };
   }
@@ -55,13 +69,17 @@ describe('the public pages of sent editions, over HTTP', () => {
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).not.toMatch(/sent to/i);
-    for (const gone of ['View in browser', 'Unsubscribe', 'Manage preferences', '%%{']) expect(html).not.toContain(gone);
+    for (const gone of ['View in browser', 'Unsubscribe', 'Manage preferences', '%%{'])
+      expect(html).not.toContain(gone);
     expect(html).toContain('You are reading Test Daily on the web.');
     expect(html).toMatch(/<a href="https:\/\/news\.example\.org\/archive\/daily"[^>]*>All editions<\/a>/);
     expect(html).toMatch(/<a href="https:\/\/news\.example\.org\/s\/daily"[^>]*>Subscribe<\/a>/);
     // A newsletter with neither a public archive nor signup: the note alone, no dead links.
     // Not public: read with the key its emails carry.
-    const weekly = await service.editionForWeb('weekly/2026-11-28T07:00', signEditionView('weekly/2026-11-28T07:00', requireSecret(ctx)));
+    const weekly = await service.editionForWeb(
+      'weekly/2026-11-28T07:00',
+      signEditionView('weekly/2026-11-28T07:00', requireSecret(ctx)),
+    );
     expect(weekly.html).toContain('You are reading Test Weekly on the web.');
     expect(weekly.html).not.toContain('/archive/weekly');
     expect(weekly.html).not.toContain('/s/weekly');
@@ -72,7 +90,9 @@ describe('the public pages of sent editions, over HTTP', () => {
   it('lists each edition in the archive by its top story headline and date', async () => {
     const { base, titles } = await twoSentEditions();
     const html = await (await fetch(`${base}/archive/daily`)).text();
-    const rows = [...html.matchAll(/<li><a href="([^"]+)">([^<]+)<\/a> <span class="meta">([^<]+)<\/span><\/li>/g)].map((m) => ({ path: m[1], headline: m[2], meta: m[3] }));
+    const rows = [...html.matchAll(/<li><a href="([^"]+)">([^<]+)<\/a> <span class="meta">([^<]+)<\/span><\/li>/g)].map(
+      (m) => ({ path: m[1], headline: m[2], meta: m[3] }),
+    );
     expect(rows.map((row) => row.path)).toEqual(['/e/daily/2026-11-28T07%3A00', '/e/daily/2026-11-27T07%3A00']);
     // Newest first: the top story is one of that slot's two articles, the other is named as a lead.
     expect(titles[1]).toContain(rows[0]!.headline);
@@ -82,11 +102,14 @@ describe('the public pages of sent editions, over HTTP', () => {
     expect(rows[0]!.meta).toContain(titles[1]!.find((t) => t !== rows[0]!.headline));
   });
 
-  it('carries each edition\'s top stories as the Atom summary and its web page as the content', async () => {
+  it("carries each edition's top stories as the Atom summary and its web page as the content", async () => {
     const { base, titles } = await twoSentEditions();
     const xml = await (await fetch(`${base}/archive/daily/feed.atom`)).text();
     expect(XMLValidator.validate(xml)).toBe(true);
-    const entries = new XMLParser({ ignoreAttributes: false, textNodeName: '#text' }).parse(xml).feed.entry as Record<string, { '#text': string; '@_type': string }>[];
+    const entries = new XMLParser({ ignoreAttributes: false, textNodeName: '#text' }).parse(xml).feed.entry as Record<
+      string,
+      { '#text': string; '@_type': string }
+    >[];
     expect(entries).toHaveLength(2);
     entries.forEach((entry, index) => {
       const slotTitles = titles[1 - index]!;

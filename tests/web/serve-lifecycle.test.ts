@@ -78,7 +78,7 @@ describe('clients that go away', () => {
     await server.close();
   });
 
-  it('a one-click POST whose reply is lost has unsubscribed; the client\'s retry gets 200 again', async () => {
+  it("a one-click POST whose reply is lost has unsubscribed; the client's retry gets 200 again", async () => {
     const { service, server, port } = await listening();
     const socket = await rawRequest(
       port,
@@ -102,12 +102,19 @@ describe('a client that stalls mid-request', () => {
   it('loses the connection once it stalls, changing nothing', async () => {
     const service = createStandInService();
     const { app } = await buildWebApp(service, {}, async () => {}, 300);
-    const server = await listenUntilClosed(app, { host: '127.0.0.1', port: 0, logger: createSilentLogger(), signals: new EventEmitter() as EventEmitter & SignalSource });
+    const server = await listenUntilClosed(app, {
+      host: '127.0.0.1',
+      port: 0,
+      logger: createSilentLogger(),
+      signals: new EventEmitter() as EventEmitter & SignalSource,
+    });
     const socket = net.connect(Number(new URL(server.address).port), '127.0.0.1');
     let reply = '';
     socket.on('data', (chunk) => (reply += chunk));
     const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-    socket.write(`POST /u/${service.tokens.unsubscribe} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 26\r\n\r\nList`);
+    socket.write(
+      `POST /u/${service.tokens.unsubscribe} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 26\r\n\r\nList`,
+    );
     await ended;
     // No answer at all, or a 408: either way the request never reached the route.
     expect(reply === '' || reply.startsWith('HTTP/1.1 408')).toBe(true);

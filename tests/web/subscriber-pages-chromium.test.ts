@@ -75,7 +75,10 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('subscriber pages in headless Chromium
   }
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
     page = await browser.newPage({ viewport: { width: 375, height: 740 } });
     sink = await startSmtpSink();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-web-e2e-'));
@@ -89,7 +92,10 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('subscriber pages in headless Chromium
     fs.writeFileSync(ws.configFile, config);
     expect((await ws.cli(['subscribers', 'sync'], { smtpUrl: sink.url, now: slots[0]! })).code).toBe(0);
 
-    server = spawn(process.execPath, tidingsProcessArgs('-c', ws.configFile, 'serve'), { env: { ...process.env, SMTP_URL: sink.url }, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(process.execPath, tidingsProcessArgs('-c', ws.configFile, 'serve'), {
+      env: { ...process.env, SMTP_URL: sink.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     server.stderr!.on('data', (chunk) => (serverOut += chunk));
     await new Promise<void>((resolve, reject) => {
       server.stdout!.on('data', (chunk) => {
@@ -131,7 +137,12 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('subscriber pages in headless Chromium
   it('takes the RFC 8058 POST as a mail client makes it: exact body, no cookie', async () => {
     const url = unsubscribeUrl((await mailsSince(0)).get('bob@example.org')!);
     for (let attempt = 0; attempt < 2; attempt++) {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click', redirect: 'manual' });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+        redirect: 'manual',
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get('set-cookie')).toBeNull();
     }
@@ -143,7 +154,11 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('subscriber pages in headless Chromium
     const response = await page.goto(tampered);
     expect(response!.status()).toBe(400);
     await expect(page.locator('h1').textContent()).resolves.toBe('This link does not work');
-    const posted = await fetch(tampered, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const posted = await fetch(tampered, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     expect(posted.status).toBe(400);
   });
 
@@ -199,7 +214,9 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('subscriber pages in headless Chromium
 
   it('shows the edition and the public archive without personal data', async () => {
     await page.goto(`${base}/archive/daily`);
-    const links = await page.locator('ol.archive a').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href')));
+    const links = await page
+      .locator('ol.archive a')
+      .evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href')));
     expect(links).toHaveLength(3);
     const edition = await page.goto(`${base}${links[0]}`);
     expect(edition!.status()).toBe(200);

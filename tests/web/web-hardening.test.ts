@@ -8,7 +8,11 @@ import { createSilentLogger } from '../../src/core/logger.ts';
 import { createWebServer } from '../../src/web/create-web-server.ts';
 import { createOpsMetrics } from '../../src/web/ops/metrics.ts';
 import { loadWebViews } from '../../src/web/web-views.ts';
-import { createSubscriberWorkspace, messagesTo, type SubscriberWorkspace } from '../app/support/subscriber-workspace.ts';
+import {
+  createSubscriberWorkspace,
+  messagesTo,
+  type SubscriberWorkspace,
+} from '../app/support/subscriber-workspace.ts';
 import { startSmtpSink, type SmtpSink } from '../delivery/support/smtp-sink.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { TEMPLATES_DIR } from './support/web-app.ts';
@@ -23,7 +27,9 @@ const NOW = '2026-11-28T07:00:30Z';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 
-type WebOverrides = Partial<Omit<TidingsConfig['web'], 'rateLimit'>> & { rateLimit?: Partial<TidingsConfig['web']['rateLimit']> };
+type WebOverrides = Partial<Omit<TidingsConfig['web'], 'rateLimit'>> & {
+  rateLimit?: Partial<TidingsConfig['web']['rateLimit']>;
+};
 
 describe('the web surface against hostile use', () => {
   const tempDir = useTempDir('tidings-web-hardening-');
@@ -40,7 +46,12 @@ describe('the web surface against hostile use', () => {
       { email: 'bob@example.org', name: 'Bob', newsletters: ['weekly'] },
     ]);
     ws.addArticles(SLOT);
-    for (const args of [['ingest'], ['subscribers', 'sync'], ['send', 'daily', '--at', SLOT], ['send', 'weekly', '--at', SLOT]]) {
+    for (const args of [
+      ['ingest'],
+      ['subscribers', 'sync'],
+      ['send', 'daily', '--at', SLOT],
+      ['send', 'weekly', '--at', SLOT],
+    ]) {
       const result = await ws.cli(args, sink.url, NOW);
       expect(result.code, result.err).toBe(0);
     }
@@ -62,7 +73,13 @@ describe('the web surface against hostile use', () => {
       logger: createSilentLogger(),
       clock: ctx.clock,
       checkHealth: async () => {},
-      metrics: createOpsMetrics({ store: ctx.store, clock: ctx.clock, newsletterIds: ['daily', 'weekly'], nextRunFor: () => null, processMetrics: false }),
+      metrics: createOpsMetrics({
+        store: ctx.store,
+        clock: ctx.clock,
+        newsletterIds: ['daily', 'weekly'],
+        nextRunFor: () => null,
+        processMetrics: false,
+      }),
     });
     servers.push(app);
     return app.listen({ host: '127.0.0.1', port: 0 });
@@ -70,8 +87,12 @@ describe('the web surface against hostile use', () => {
 
   it('shows a non-public edition only through the view-online link its email carries; public ones stay open', async () => {
     const base = await serve();
-    const texts = await Promise.all(messagesTo(sink.messages, 'bob@example.org').map(async (m) => (await simpleParser(m.raw)).text ?? ''));
-    const viewUrl = texts.map((text) => /https:\/\/news\.example\.org(\/e\/weekly\/\S+\?k=[A-Za-z0-9_-]+)/.exec(text)?.[1]).find(Boolean);
+    const texts = await Promise.all(
+      messagesTo(sink.messages, 'bob@example.org').map(async (m) => (await simpleParser(m.raw)).text ?? ''),
+    );
+    const viewUrl = texts
+      .map((text) => /https:\/\/news\.example\.org(\/e\/weekly\/\S+\?k=[A-Za-z0-9_-]+)/.exec(text)?.[1])
+      .find(Boolean);
     expect(viewUrl, 'the weekly email links its page with a key').toBeDefined();
     const guessed = await fetch(`${base}/e/weekly/2026-11-28T07:00`);
     expect(guessed.status).toBe(404);
@@ -85,10 +106,14 @@ describe('the web surface against hostile use', () => {
     expect((await fetch(`${base}/e/daily/2026-11-28T07:00`)).status).toBe(200);
   });
 
-  it('confirms a signup only from the page\'s POST button: HEAD and GET of the link change nothing', async () => {
+  it("confirms a signup only from the page's POST button: HEAD and GET of the link change nothing", async () => {
     const base = await serve();
     const before = sink.messages.length;
-    const signup = await fetch(`${base}/s/daily`, { method: 'POST', headers: FORM, body: 'email=scanned%40example.org&name=Sam' });
+    const signup = await fetch(`${base}/s/daily`, {
+      method: 'POST',
+      headers: FORM,
+      body: 'email=scanned%40example.org&name=Sam',
+    });
     expect(signup.status).toBe(200);
     await service.drain();
     const confirmation = sink.messages.slice(before).find((m) => m.to.includes('scanned@example.org'))!;
@@ -101,17 +126,27 @@ describe('the web surface against hostile use', () => {
     const pressed = await fetch(`${base}${path}`, { method: 'POST' });
     expect(pressed.status).toBe(200);
     expect(await pressed.text()).toContain('You are subscribed');
-    expect((await service.exportByEmail('scanned@example.org')).subscriptions).toMatchObject([{ newsletterId: 'daily', status: 'active' }]);
+    expect((await service.exportByEmail('scanned@example.org')).subscriptions).toMatchObject([
+      { newsletterId: 'daily', status: 'active' },
+    ]);
   });
 
   it('takes IDN addresses as the subscriber lists do, and refuses a name with a link in it with a clear message', async () => {
     const base = await serve();
-    const idn = await fetch(`${base}/s/daily`, { method: 'POST', headers: FORM, body: `email=${encodeURIComponent('user@bücher.example')}` });
+    const idn = await fetch(`${base}/s/daily`, {
+      method: 'POST',
+      headers: FORM,
+      body: `email=${encodeURIComponent('user@bücher.example')}`,
+    });
     expect(idn.status).toBe(200);
     expect(await idn.text()).toContain('Check your inbox');
     expect((await service.exportByEmail('user@bücher.example')).pendingSignups).toHaveLength(1);
 
-    const linked = await fetch(`${base}/s/daily`, { method: 'POST', headers: FORM, body: `email=win%40example.org&name=${encodeURIComponent('Click http://evil.example/win')}` });
+    const linked = await fetch(`${base}/s/daily`, {
+      method: 'POST',
+      headers: FORM,
+      body: `email=win%40example.org&name=${encodeURIComponent('Click http://evil.example/win')}`,
+    });
     expect(linked.status).toBe(400);
     const form = await linked.text();
     expect(form).toContain('without web or email addresses');
@@ -132,7 +167,9 @@ describe('the web surface against hostile use', () => {
     const refused = await fetch(`${base}/metrics`);
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect((await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789abcdef' } })).status).toBe(401);
+    expect(
+      (await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789abcdef' } })).status,
+    ).toBe(401);
     for (let i = 0; i < 5; i++) {
       const scrape = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
       expect(scrape.status).toBe(200);

@@ -6,7 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../../src/core/logger.ts';
 import { createWebServer } from '../../src/web/create-web-server.ts';
 import { loadWebViews } from '../../src/web/web-views.ts';
-import { createSubscriberWorkspace, linksOf, messagesTo, type SubscriberWorkspace } from '../app/support/subscriber-workspace.ts';
+import {
+  createSubscriberWorkspace,
+  linksOf,
+  messagesTo,
+  type SubscriberWorkspace,
+} from '../app/support/subscriber-workspace.ts';
 import { startSmtpSink, type SmtpSink } from '../delivery/support/smtp-sink.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { TEMPLATES_DIR } from './support/web-app.ts';
@@ -35,7 +40,9 @@ describe('the web pages over the real subscriber service', () => {
 
   async function sentEdition() {
     sink = await startSmtpSink();
-    ws = createSubscriberWorkspace(tempDir(), [{ email: 'ann@example.org', name: 'Ann <b>Admin</b>', newsletters: ['daily'] }]);
+    ws = createSubscriberWorkspace(tempDir(), [
+      { email: 'ann@example.org', name: 'Ann <b>Admin</b>', newsletters: ['daily'] },
+    ]);
     ws.addArticles(SLOT);
     writeFileSync(
       path.join(ws.dir, 'articles', 'hostile.md'),
@@ -47,7 +54,14 @@ describe('the web pages over the real subscriber service', () => {
       expect(result.code, result.err).toBe(0);
     }
     const { service, ctx } = ws.service(sink.url, NOW);
-    app = await createWebServer({ config: ctx.config, subscribers: service, views: loadWebViews(TEMPLATES_DIR), logger: createSilentLogger(), clock: { now: () => new Date(NOW) }, checkHealth: async () => {} });
+    app = await createWebServer({
+      config: ctx.config,
+      subscribers: service,
+      views: loadWebViews(TEMPLATES_DIR),
+      logger: createSilentLogger(),
+      clock: { now: () => new Date(NOW) },
+      checkHealth: async () => {},
+    });
     return { app, links: await linksOf(messagesTo(sink.messages, 'ann@example.org')[0]!) };
   }
 
@@ -62,7 +76,8 @@ describe('the web pages over the real subscriber service', () => {
     expect(html).not.toContain("<script>alert('t')");
     expect(html).not.toMatch(/<img[^>]+onerror/i);
     expect(html).not.toContain('<b>markup</b>');
-    for (const personal of ['ann@example.org', 'Ann', links.unsubscribe, links.preferences, '%%{']) expect(html).not.toContain(personal);
+    for (const personal of ['ann@example.org', 'Ann', links.unsubscribe, links.preferences, '%%{'])
+      expect(html).not.toContain(personal);
   });
 
   it('lists the sent edition in the archive and a valid Atom feed', async () => {
@@ -81,11 +96,23 @@ describe('the web pages over the real subscriber service', () => {
     const token = links.unsubscribe;
     const tampered = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const bad = await app.inject({ method: 'POST', url: `/u/${tampered}`, headers: form, payload: 'List-Unsubscribe=One-Click' });
+    const bad = await app.inject({
+      method: 'POST',
+      url: `/u/${tampered}`,
+      headers: form,
+      payload: 'List-Unsubscribe=One-Click',
+    });
     expect(bad.statusCode).toBe(400);
-    expect((await app.inject({ method: 'GET', url: `/u/${token}` })).body).toContain('name="List-Unsubscribe" value="One-Click"');
+    expect((await app.inject({ method: 'GET', url: `/u/${token}` })).body).toContain(
+      'name="List-Unsubscribe" value="One-Click"',
+    );
     for (let i = 0; i < 2; i++) {
-      const done = await app.inject({ method: 'POST', url: `/u/${token}`, headers: form, payload: 'List-Unsubscribe=One-Click' });
+      const done = await app.inject({
+        method: 'POST',
+        url: `/u/${token}`,
+        headers: form,
+        payload: 'List-Unsubscribe=One-Click',
+      });
       expect(done.statusCode).toBe(200);
       expect(done.body).toContain('You are unsubscribed');
       expect(done.body).toContain('a***@example.org');

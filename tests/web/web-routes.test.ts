@@ -5,7 +5,8 @@ import { signSubscriberToken } from '../../src/delivery/subscriber-token.ts';
 import { createStandInService, type StandIn } from './support/stand-in-service.ts';
 import { buildWebApp } from './support/web-app.ts';
 
-const CSP = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 let app: FastifyInstance;
@@ -62,7 +63,12 @@ describe('unsubscribe links (/u/)', () => {
     const { service } = await start();
     const boundary = 'xYzZY';
     const payload = `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`;
-    const response = await app.inject({ method: 'POST', url: `/u/${service.tokens.unsubscribe}`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+    const response = await app.inject({
+      method: 'POST',
+      url: `/u/${service.tokens.unsubscribe}`,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload,
+    });
     expect(response.statusCode).toBe(200);
     expect(service.state).toBe('unsubscribed');
   });
@@ -70,7 +76,12 @@ describe('unsubscribe links (/u/)', () => {
   it('resubscribes from the same link', async () => {
     const { service } = await start();
     service.state = 'unsubscribed';
-    const response = await app.inject({ method: 'POST', url: `/u/${service.tokens.unsubscribe}`, headers: FORM, payload: 'action=resubscribe' });
+    const response = await app.inject({
+      method: 'POST',
+      url: `/u/${service.tokens.unsubscribe}`,
+      headers: FORM,
+      payload: 'action=resubscribe',
+    });
     expect(response.statusCode).toBe(200);
     expect(service.state).toBe('active');
     expect(response.body).toContain('Welcome back');
@@ -80,11 +91,19 @@ describe('unsubscribe links (/u/)', () => {
     const { service } = await start();
     const token = service.tokens.unsubscribe;
     const flipped = token.slice(0, -3) + (token.at(-3) === 'A' ? 'B' : 'A') + token.slice(-2);
-    const foreign = signSubscriberToken({ subscriberId: 7, newsletterId: 'daily', purpose: 'unsubscribe' }, 'another-server-secret-000000000');
+    const foreign = signSubscriberToken(
+      { subscriberId: 7, newsletterId: 'daily', purpose: 'unsubscribe' },
+      'another-server-secret-000000000',
+    );
     const hostile = encodeURIComponent('<script>alert(1)</script>.x');
     for (const bad of [flipped, token.slice(0, 20), foreign, hostile, `${token}.extra`]) {
       for (const method of ['GET', 'POST'] as const) {
-        const response = await app.inject({ method, url: `/u/${bad}`, headers: FORM, payload: 'List-Unsubscribe=One-Click' });
+        const response = await app.inject({
+          method,
+          url: `/u/${bad}`,
+          headers: FORM,
+          payload: 'List-Unsubscribe=One-Click',
+        });
         expect(response.statusCode, `${method} ${bad}`).toBe(400);
         expect(response.body).toContain('This link does not work');
         expect(response.body).not.toContain('<script>alert');
@@ -105,10 +124,14 @@ describe('unsubscribe links (/u/)', () => {
 });
 
 describe('preferences (/p/)', () => {
-  it('shows the form in the subscriber\'s locale and saves categories per newsletter', async () => {
+  it("shows the form in the subscriber's locale and saves categories per newsletter", async () => {
     const service = createStandInService({ locale: 'de' });
     await start(service);
-    const page = await app.inject({ method: 'GET', url: `/p/${service.tokens.preferences}`, headers: { 'accept-language': 'ru' } });
+    const page = await app.inject({
+      method: 'GET',
+      url: `/p/${service.tokens.preferences}`,
+      headers: { 'accept-language': 'ru' },
+    });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-language']).toBe('de');
     expect(page.body).toContain('Ihre Einstellungen');
@@ -118,7 +141,8 @@ describe('preferences (/p/)', () => {
       method: 'POST',
       url: `/p/${service.tokens.preferences}`,
       headers: FORM,
-      payload: 'action=save&shown=daily&newsletter=daily&categories.daily=science&locale=ru&timezone=Asia%2FTokyo&pausedUntil=2026-12-24',
+      payload:
+        'action=save&shown=daily&newsletter=daily&categories.daily=science&locale=ru&timezone=Asia%2FTokyo&pausedUntil=2026-12-24',
     });
     expect(saved.statusCode).toBe(200);
     expect(service.calls.savePreferences[0]).toEqual({
@@ -128,16 +152,28 @@ describe('preferences (/p/)', () => {
       pausedUntil: '2026-12-24',
     });
     expect(saved.body).toContain('Настройки сохранены');
-    expect(saved.body).toContain('<select name="timezone">\n      <option value="Asia/Tokyo" selected>Asia/Tokyo</option>');
+    expect(saved.body).toContain(
+      '<select name="timezone">\n      <option value="Asia/Tokyo" selected>Asia/Tokyo</option>',
+    );
   });
 
   it('erases only after the confirmation step', async () => {
     const { service } = await start();
-    const ask = await app.inject({ method: 'POST', url: `/p/${service.tokens.preferences}`, headers: FORM, payload: 'action=erase' });
+    const ask = await app.inject({
+      method: 'POST',
+      url: `/p/${service.tokens.preferences}`,
+      headers: FORM,
+      payload: 'action=erase',
+    });
     expect(ask.statusCode).toBe(200);
     expect(ask.body).toContain('value="erase-confirm"');
     expect(service.calls.erase).toBe(0);
-    const done = await app.inject({ method: 'POST', url: `/p/${service.tokens.preferences}`, headers: FORM, payload: 'action=erase-confirm' });
+    const done = await app.inject({
+      method: 'POST',
+      url: `/p/${service.tokens.preferences}`,
+      headers: FORM,
+      payload: 'action=erase-confirm',
+    });
     expect(done.body).toContain('Your data is erased');
     expect(service.calls.erase).toBe(1);
   });
@@ -145,7 +181,12 @@ describe('preferences (/p/)', () => {
   it('refuses unknown fields and malformed dates with 400, saving nothing', async () => {
     const { service } = await start();
     for (const payload of ['action=save&admin=1', 'action=save&pausedUntil=tomorrow', 'action=drop']) {
-      const response = await app.inject({ method: 'POST', url: `/p/${service.tokens.preferences}`, headers: FORM, payload });
+      const response = await app.inject({
+        method: 'POST',
+        url: `/p/${service.tokens.preferences}`,
+        headers: FORM,
+        payload,
+      });
       expect(response.statusCode, payload).toBe(400);
     }
     expect(service.calls.savePreferences).toHaveLength(0);
@@ -169,7 +210,9 @@ describe('signup (/s/)', () => {
     const post = (payload: string) => app.inject({ method: 'POST', url: '/s/daily', headers: FORM, payload });
     const real = await post('email=reader%40example.org&name=Ann&categories=science&locale=en');
     expect(real.statusCode).toBe(200);
-    expect(service.calls.signups).toEqual([{ newsletterId: 'daily', email: 'reader@example.org', name: 'Ann', categories: ['science'], locale: 'en' }]);
+    expect(service.calls.signups).toEqual([
+      { newsletterId: 'daily', email: 'reader@example.org', name: 'Ann', categories: ['science'], locale: 'en' },
+    ]);
     const bot = await post('email=bot%40example.org&website=http%3A%2F%2Fspam');
     expect(bot.body).toBe(real.body);
     expect(service.calls.signups).toHaveLength(1);
@@ -182,15 +225,23 @@ describe('signup (/s/)', () => {
 
   it('re-renders the form for a bad address with the input escaped', async () => {
     await start();
-    const response = await app.inject({ method: 'POST', url: '/s/daily', headers: FORM, payload: `email=${encodeURIComponent('"><script>alert(1)</script>')}` });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/s/daily',
+      headers: FORM,
+      payload: `email=${encodeURIComponent('"><script>alert(1)</script>')}`,
+    });
     expect(response.statusCode).toBe(400);
     expect(response.body).not.toContain('<script>alert(1)');
     expect(response.body).toContain('&quot;&gt;&lt;script&gt;');
   });
 
   it('limits signup posts per address of the client (429 page)', async () => {
-    await start(createStandInService(), { web: { baseUrl: 'https://news.example.org/', rateLimit: { signupPerHour: 2 } } });
-    const post = (n: number) => app.inject({ method: 'POST', url: '/s/daily', headers: FORM, payload: `email=r${n}%40example.org` });
+    await start(createStandInService(), {
+      web: { baseUrl: 'https://news.example.org/', rateLimit: { signupPerHour: 2 } },
+    });
+    const post = (n: number) =>
+      app.inject({ method: 'POST', url: '/s/daily', headers: FORM, payload: `email=r${n}%40example.org` });
     expect((await post(1)).statusCode).toBe(200);
     expect((await post(2)).statusCode).toBe(200);
     const limited = await post(3);
@@ -214,7 +265,12 @@ describe('signup (/s/)', () => {
 describe('bad input everywhere', () => {
   it('refuses bodies over 16 KB with the 413 page', async () => {
     const { service } = await start();
-    const response = await app.inject({ method: 'POST', url: `/u/${service.tokens.unsubscribe}`, headers: FORM, payload: `List-Unsubscribe=One-Click&x=${'a'.repeat(17 * 1024)}` });
+    const response = await app.inject({
+      method: 'POST',
+      url: `/u/${service.tokens.unsubscribe}`,
+      headers: FORM,
+      payload: `List-Unsubscribe=One-Click&x=${'a'.repeat(17 * 1024)}`,
+    });
     expect(response.statusCode).toBe(413);
     expect(response.body).toContain('Too much data');
     expect(service.state).toBe('active');
@@ -222,7 +278,11 @@ describe('bad input everywhere', () => {
 
   it('gives unknown routes a localized 404 page that reflects nothing', async () => {
     await start();
-    const response = await app.inject({ method: 'GET', url: '/nothing/%3Cscript%3Ealert(1)%3C%2Fscript%3E', headers: { 'accept-language': 'de-CH, en;q=0.5' } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/nothing/%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+      headers: { 'accept-language': 'de-CH, en;q=0.5' },
+    });
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-language']).toBe('de-CH');
     expect(response.body).toContain('Seite nicht gefunden');
@@ -241,23 +301,43 @@ describe('bad input everywhere', () => {
 
 describe('the general limit per client address', () => {
   it('answers 429 past web.rateLimit.perMinute, never for /healthz, and per forwarded address behind a trusted proxy', async () => {
-    await start(createStandInService(), { web: { baseUrl: 'https://news.example.org/', rateLimit: { perMinute: 3 }, trustProxy: '127.0.0.1' } });
-    const get = (ip: string) => app.inject({ method: 'GET', url: '/s/daily', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': ip } });
+    await start(createStandInService(), {
+      web: { baseUrl: 'https://news.example.org/', rateLimit: { perMinute: 3 }, trustProxy: '127.0.0.1' },
+    });
+    const get = (ip: string) =>
+      app.inject({ method: 'GET', url: '/s/daily', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': ip } });
     for (let i = 0; i < 3; i++) expect((await get('203.0.113.5')).statusCode).toBe(200);
     const limited = await get('203.0.113.5');
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['content-security-policy']).toContain("default-src 'none'");
     expect((await get('198.51.100.7')).statusCode).toBe(200);
-    const unknown = () => app.inject({ method: 'GET', url: '/wp-login.php', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '198.51.100.7' } });
+    const unknown = () =>
+      app.inject({
+        method: 'GET',
+        url: '/wp-login.php',
+        remoteAddress: '127.0.0.1',
+        headers: { 'x-forwarded-for': '198.51.100.7' },
+      });
     expect((await unknown()).statusCode).toBe(404);
     expect((await unknown()).statusCode).toBe(404);
     expect((await unknown()).statusCode).toBe(429);
-    for (let i = 0; i < 5; i++) expect((await app.inject({ method: 'GET', url: '/healthz', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.5' } })).statusCode).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (
+          await app.inject({
+            method: 'GET',
+            url: '/healthz',
+            remoteAddress: '127.0.0.1',
+            headers: { 'x-forwarded-for': '203.0.113.5' },
+          })
+        ).statusCode,
+      ).toBe(200);
   });
 
   it('ignores X-Forwarded-For from an untrusted peer', async () => {
     await start(createStandInService(), { web: { baseUrl: 'https://news.example.org/', rateLimit: { perMinute: 2 } } });
-    const get = (ip: string) => app.inject({ method: 'GET', url: '/s/daily', remoteAddress: '192.0.2.1', headers: { 'x-forwarded-for': ip } });
+    const get = (ip: string) =>
+      app.inject({ method: 'GET', url: '/s/daily', remoteAddress: '192.0.2.1', headers: { 'x-forwarded-for': ip } });
     expect((await get('203.0.113.1')).statusCode).toBe(200);
     expect((await get('203.0.113.2')).statusCode).toBe(200);
     expect((await get('203.0.113.3')).statusCode).toBe(429);
@@ -286,8 +366,24 @@ describe('public pages', () => {
     service.archive = {
       newsletter: { id: 'daily', title: 'Daily & <Brief>', description: 'News "daily"' },
       editions: [
-        { id: 'daily/2026-11-28T07:00', subject: hostile, highlights: [hostile, 'Lead <b>two</b>'], html: '<html><body><p>First & <b>bold</b></p></body></html>', slot: '2026-11-28T07:00:00+01:00', sentAt: '2026-11-28T06:01:02.345Z', path: '/e/daily/2026-11-28T07:00' },
-        { id: 'daily/2026-11-27T07:00', subject: 'Older', highlights: [], html: '<p>older</p>', slot: '2026-11-27T07:00:00+01:00', sentAt: null, path: '/e/daily/2026-11-27T07:00' },
+        {
+          id: 'daily/2026-11-28T07:00',
+          subject: hostile,
+          highlights: [hostile, 'Lead <b>two</b>'],
+          html: '<html><body><p>First & <b>bold</b></p></body></html>',
+          slot: '2026-11-28T07:00:00+01:00',
+          sentAt: '2026-11-28T06:01:02.345Z',
+          path: '/e/daily/2026-11-28T07:00',
+        },
+        {
+          id: 'daily/2026-11-27T07:00',
+          subject: 'Older',
+          highlights: [],
+          html: '<p>older</p>',
+          slot: '2026-11-27T07:00:00+01:00',
+          sentAt: null,
+          path: '/e/daily/2026-11-27T07:00',
+        },
       ],
       updatedAt: '2026-11-28T06:01:02.345Z',
     };
@@ -324,7 +420,9 @@ describe('public pages', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).not.toContain('<script>alert');
     expect(response.body).toContain('Daily &amp; &lt;Brief&gt;');
-    expect(response.body.indexOf('/e/daily/2026-11-28T07:00')).toBeLessThan(response.body.indexOf('/e/daily/2026-11-27T07:00'));
+    expect(response.body.indexOf('/e/daily/2026-11-28T07:00')).toBeLessThan(
+      response.body.indexOf('/e/daily/2026-11-27T07:00'),
+    );
     expect(response.body).toContain('href="/archive/daily/feed.atom"');
     expect(response.body).toContain('href="/s/daily"');
     expect((await app.inject({ method: 'GET', url: '/archive/closed' })).statusCode).toBe(404);
@@ -346,7 +444,9 @@ describe('public pages', () => {
     expect(feed.entry[0].id).toBe('https://news.example.org/e/daily/2026-11-28T07:00');
     expect(feed.entry[0].updated).toBe('2026-11-28T06:01:02Z');
     expect(feed.entry[1].updated).toBe('2026-11-27T06:00:00Z');
-    expect(response.body).toContain('Breach &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quotes&quot; </title>');
+    expect(response.body).toContain(
+      'Breach &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quotes&quot; </title>',
+    );
     expect(response.body).not.toContain('\u0001');
   });
 });

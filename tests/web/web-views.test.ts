@@ -12,11 +12,21 @@ describe('web views', () => {
 
   it('every view renders in every locale with no script and no inline style', () => {
     const views = loadWebViews(TEMPLATES_DIR);
-    const names = fs.readdirSync(path.join(TEMPLATES_DIR, 'web')).filter((f) => f.endsWith('.hbs') && f !== 'layout.hbs');
-    const en = JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, 'locales', 'en.json'), 'utf8')) as Record<string, string>;
+    const names = fs
+      .readdirSync(path.join(TEMPLATES_DIR, 'web'))
+      .filter((f) => f.endsWith('.hbs') && f !== 'layout.hbs');
+    const en = JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, 'locales', 'en.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
     for (const locale of ['en', 'ru', 'de']) {
-      const table = JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, 'locales', `${locale}.json`), 'utf8')) as Record<string, string>;
-      expect(Object.keys(en).filter((key) => key.startsWith('web_') && !(key in table)), locale).toEqual([]);
+      const table = JSON.parse(
+        fs.readFileSync(path.join(TEMPLATES_DIR, 'locales', `${locale}.json`), 'utf8'),
+      ) as Record<string, string>;
+      expect(
+        Object.keys(en).filter((key) => key.startsWith('web_') && !(key in table)),
+        locale,
+      ).toEqual([]);
       for (const file of names) {
         const html = views.render({
           view: file.slice(0, -4),
@@ -50,7 +60,11 @@ describe('web views', () => {
     fs.writeFileSync(path.join(dir, 'locales', 'en.json'), JSON.stringify({ web_error_404_title: 'Lost at sea' }));
     const views = loadWebViews(TEMPLATES_DIR, dir);
     expect(views.css.body).toContain('rebeccapurple');
-    const html = views.render({ view: 'error', locale: 'en', context: { status: 404, titleKey: 'web_error_404_title', messageKey: 'web_error_404' } });
+    const html = views.render({
+      view: 'error',
+      locale: 'en',
+      context: { status: 404, titleKey: 'web_error_404_title', messageKey: 'web_error_404' },
+    });
     expect(html).toContain('Lost at sea');
     expect(html).toContain('There is nothing at this address');
   });
@@ -68,7 +82,7 @@ describe('web views', () => {
     }
   });
 
-  it('picks the subscriber\'s locale, else the best Accept-Language the files know, else English', () => {
+  it("picks the subscriber's locale, else the best Accept-Language the files know, else English", () => {
     const tables = { en: {}, ru: {}, de: {} };
     expect(pickLocale(tables, { preferred: 'ru', acceptLanguage: 'de' })).toBe('ru');
     expect(pickLocale(tables, { preferred: 'xx', acceptLanguage: 'fr;q=0.9, de-AT;q=0.8, en;q=0.1' })).toBe('de-AT');

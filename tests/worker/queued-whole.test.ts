@@ -2,7 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSmtpSink } from '../delivery/support/smtp-sink.ts';
 import { PG_TEST_URL } from '../helpers/postgres.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
-import { createPgCliProject, expectEveryoneOnce, type PgCliProject, type QueueState } from './support/pg-cli-project.ts';
+import {
+  createPgCliProject,
+  expectEveryoneOnce,
+  type PgCliProject,
+  type QueueState,
+} from './support/pg-cli-project.ts';
 
 const READERS = 600;
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -17,9 +22,15 @@ const queueComplete = (s: QueueState) => s.audienceMax !== null && s.queuedThrou
 async function expectStatusTells(project: PgCliProject): Promise<Record<string, unknown>> {
   const state = await project.state();
   const status = await project.status();
-  expect(status).toMatchObject({ status: state.status, audience: READERS, total: state.rows, notYetQueued: queueComplete(state) ? 0 : READERS - state.rows });
+  expect(status).toMatchObject({
+    status: state.status,
+    audience: READERS,
+    total: state.rows,
+    notYetQueued: queueComplete(state) ? 0 : READERS - state.rows,
+  });
   // An edition is sent only once every reader has a row in a final state.
-  if (state.status === 'sent') expect(status).toMatchObject({ notYetQueued: 0, pending: 0, sending: 0, total: READERS });
+  if (state.status === 'sent')
+    expect(status).toMatchObject({ notYetQueued: 0, pending: 0, sending: 0, total: READERS });
   return status;
 }
 
@@ -42,7 +53,9 @@ describe.skipIf(!PG_TEST_URL)('an edition is queued whole or visibly not (Postgr
     const stopped = await send.exited;
     expect(stopped.code, stopped.stderr + stopped.stdout).toBe(130);
     // The send names what it left (it holds the edition until it exits: nobody queued more meanwhile).
-    expect(stopped.stdout).toMatch(/\d+ not yet queued: daily\/\S+ stays sending; the next send, the scheduler or a worker queues them/);
+    expect(stopped.stdout).toMatch(
+      /\d+ not yet queued: daily\/\S+ stays sending; the next send, the scheduler or a worker queues them/,
+    );
     expect(stopped.stdout).not.toMatch(/ambiguous deliveries/);
 
     const done = await p.waitFor('the workers to finish the edition', (s) => s.status === 'sent');
@@ -57,32 +70,39 @@ describe.skipIf(!PG_TEST_URL)('an edition is queued whole or visibly not (Postgr
     ['before queuing', (s: QueueState) => s.status === 'sending'],
     ['while queuing', (s: QueueState) => s.rows > 0 && queueIncomplete(s)],
     ['after queuing', (s: QueueState) => queueComplete(s) && s.pending > 20],
-  ] as const)('a send killed with SIGKILL %s, beside two workers: the workers finish, a rerun reports only the real ambiguous rows', async (when, point) => {
-    const { sink, project: p } = await project('tidings_queue_kill');
-    const workers = [p.spawn(['worker']), p.spawn(['worker'])];
-    const send = p.spawn(['send', 'daily', '--at', p.slot]);
-    const atKill = await p.waitFor(`the send ${when}`, point);
-    send.child.kill('SIGKILL');
-    expect((await send.exited).signal).toBe('SIGKILL');
-    expect(atKill.audienceTotal).toBe(READERS);
-    // Whatever it had queued, the workers take the dead send's place (same machine: at once) and finish.
-    const finished = await p.waitFor('every reader queued and nothing pending', (s) => queueComplete(s) && s.rows === READERS && s.pending === 0);
-    expect(finished.status).not.toBe('none');
-    for (const worker of workers) worker.child.kill('SIGTERM');
-    for (const worker of workers) await worker.exited;
-    await expectStatusTells(p);
+  ] as const)(
+    'a send killed with SIGKILL %s, beside two workers: the workers finish, a rerun reports only the real ambiguous rows',
+    async (when, point) => {
+      const { sink, project: p } = await project('tidings_queue_kill');
+      const workers = [p.spawn(['worker']), p.spawn(['worker'])];
+      const send = p.spawn(['send', 'daily', '--at', p.slot]);
+      const atKill = await p.waitFor(`the send ${when}`, point);
+      send.child.kill('SIGKILL');
+      expect((await send.exited).signal).toBe('SIGKILL');
+      expect(atKill.audienceTotal).toBe(READERS);
+      // Whatever it had queued, the workers take the dead send's place (same machine: at once) and finish.
+      const finished = await p.waitFor(
+        'every reader queued and nothing pending',
+        (s) => queueComplete(s) && s.rows === READERS && s.pending === 0,
+      );
+      expect(finished.status).not.toBe('none');
+      for (const worker of workers) worker.child.kill('SIGTERM');
+      for (const worker of workers) await worker.exited;
+      await expectStatusTells(p);
 
-    const ambiguous = await expectEveryoneOnce(p, sink);
-    // Only the dead send's messages in flight can be ambiguous (its two connections); the edition is not sent while they are.
-    expect(ambiguous.length).toBeLessThanOrEqual(2);
-    const rerun = await p.cli(['send', 'daily', '--at', p.slot]);
-    expect(rerun.code, rerun.out + rerun.err).toBe(ambiguous.length ? 1 : 0);
-    expect((await p.state()).status).toBe(ambiguous.length ? 'sending' : 'sent');
-    if (ambiguous.length) expect(rerun.out).toContain(`${ambiguous.length} ambiguous deliveries`);
-    expect(await expectEveryoneOnce(p, sink)).toEqual(ambiguous);
-    const status = await expectStatusTells(p);
-    expect(status).toMatchObject({ ambiguous: ambiguous.length, notYetQueued: 0 });
-  }, 240_000);
+      const ambiguous = await expectEveryoneOnce(p, sink);
+      // Only the dead send's messages in flight can be ambiguous (its two connections); the edition is not sent while they are.
+      expect(ambiguous.length).toBeLessThanOrEqual(2);
+      const rerun = await p.cli(['send', 'daily', '--at', p.slot]);
+      expect(rerun.code, rerun.out + rerun.err).toBe(ambiguous.length ? 1 : 0);
+      expect((await p.state()).status).toBe(ambiguous.length ? 'sending' : 'sent');
+      if (ambiguous.length) expect(rerun.out).toContain(`${ambiguous.length} ambiguous deliveries`);
+      expect(await expectEveryoneOnce(p, sink)).toEqual(ambiguous);
+      const status = await expectStatusTells(p);
+      expect(status).toMatchObject({ ambiguous: ambiguous.length, notYetQueued: 0 });
+    },
+    240_000,
+  );
 
   it('send --limit beside workers is a partial send: the rest stays visibly unqueued until a send without a limit', async () => {
     const { sink, project: p } = await project('tidings_queue_limit');
@@ -102,7 +122,9 @@ describe.skipIf(!PG_TEST_URL)('an edition is queued whole or visibly not (Postgr
     const status = await expectStatusTells(p);
     expect(status).toMatchObject({ notYetQueued: READERS - held.rows, queueHeldBy: held.heldBy });
     const text = await p.cli(['status']);
-    expect(text.out).toContain(`${READERS - held.rows} of ${READERS} readers not yet queued (queuing held by send --limit 5`);
+    expect(text.out).toContain(
+      `${READERS - held.rows} of ${READERS} readers not yet queued (queuing held by send --limit 5`,
+    );
 
     const rest = await p.cli(['send', 'daily', '--at', p.slot]);
     expect(rest.code, rest.out + rest.err).toBe(0);
@@ -121,9 +143,14 @@ describe.skipIf(!PG_TEST_URL)('an edition is queued whole or visibly not (Postgr
     const victimPid = victim.child.pid!;
     await p.waitFor('the victim leasing rows while queuing goes on', (s) => s.rows > 0 && queueIncomplete(s));
     const leased = async () =>
-      (await p.db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM deliveries WHERE lease_owner LIKE $1`, [`% pid ${victimPid} worker %`])).rows[0]!.n;
+      (
+        await p.db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM deliveries WHERE lease_owner LIKE $1`, [
+          `% pid ${victimPid} worker %`,
+        ])
+      ).rows[0]!.n;
     const deadline = Date.now() + 60_000;
-    while ((await leased()) === 0 && Date.now() < deadline && queueIncomplete(await p.state())) await new Promise((resolve) => setTimeout(resolve, 5));
+    while ((await leased()) === 0 && Date.now() < deadline && queueIncomplete(await p.state()))
+      await new Promise((resolve) => setTimeout(resolve, 5));
     victim.child.kill('SIGKILL');
     expect((await victim.exited).signal).toBe('SIGKILL');
 

@@ -31,19 +31,34 @@ describe.skipIf(!PG_TEST_URL)('ambiguous means ambiguous: a send beside a live w
     await new PgLedger(p.db).ensurePending(p.editionId, inFlight);
     await queue.heartbeat(worker, new Date(), 600_000);
     expect(await queue.claimBatch(p.editionId, worker.workerId, 2, 60_000, new Date())).toEqual(inFlight);
-    for (const id of inFlight) expect(await queue.claimLeased(p.editionId, id, worker.workerId, new Date())).toEqual({ claimed: true });
+    for (const id of inFlight)
+      expect(await queue.claimLeased(p.editionId, id, worker.workerId, new Date())).toEqual({ claimed: true });
 
     const send = await p.cli(['send', 'daily', '--at', p.slot]);
     expect(send.code, send.out).toBe(0);
-    expect(send.out).toContain('2 in flight at worker mx1 pid 42 worker abcd1234 (alive): not ambiguous, the worker records them.');
+    expect(send.out).toContain(
+      '2 in flight at worker mx1 pid 42 worker abcd1234 (alive): not ambiguous, the worker records them.',
+    );
     expect(send.out).not.toMatch(/ambiguous deliveries/);
     // Its rows are not final yet: the edition is not sent.
-    expect(await p.status()).toMatchObject({ status: 'sending', sending: 2, ambiguous: 0, notYetQueued: 0, workers: [{ workerId: worker.workerId, rows: 2 }] });
+    expect(await p.status()).toMatchObject({
+      status: 'sending',
+      sending: 2,
+      ambiguous: 0,
+      notYetQueued: 0,
+      workers: [{ workerId: worker.workerId, rows: 2 }],
+    });
     // The desk's progress (the same app operation the page's event stream sends) says the same.
     const store = await openPostgresStore(p.url, { maxConnections: 2, migrate: false });
     cleanups.push(() => store.close());
     const progress = () => readEditionProgress({ store, clock: systemClock }, p.editionId);
-    expect(await progress()).toMatchObject({ status: 'sending', audience: 30, notYetQueued: 0, ambiguous: 0, inFlightAtWorkers: [{ workerId: worker.workerId, rows: 2 }] });
+    expect(await progress()).toMatchObject({
+      status: 'sending',
+      audience: 30,
+      notYetQueued: 0,
+      ambiguous: 0,
+      inFlightAtWorkers: [{ workerId: worker.workerId, rows: 2 }],
+    });
 
     // The worker died: its last heartbeat (a minute ago) ran out. Now its rows are what ambiguous means, and the send says so.
     await queue.heartbeat(worker, new Date(Date.now() - 60_000), 1000);

@@ -21,7 +21,10 @@ afterEach(async () => {
 });
 
 // Interleaved, so the queue's mark stops at the first reader whose 07:00 has not come.
-const READERS = Array.from({ length: 40 }, (_, i) => ({ email: `reader${i + 1}@example.org`, timezone: i % 2 ? 'America/New_York' : 'UTC' }));
+const READERS = Array.from({ length: 40 }, (_, i) => ({
+  email: `reader${i + 1}@example.org`,
+  timezone: i % 2 ? 'America/New_York' : 'UTC',
+}));
 const EDITION = 'daily/2026-11-28T07:00';
 
 describe.skipIf(!PG_TEST_URL)('deliver: subscriber-local with workers (PostgreSQL)', () => {
@@ -45,7 +48,10 @@ describe.skipIf(!PG_TEST_URL)('deliver: subscriber-local with workers (PostgreSQ
     const cli = (args: string[], now: string) => ws.cli(args, { smtpUrl: sink.url, now });
     expect((await cli(['ingest'], '2026-11-28T06:30:00Z')).code).toBe(0);
     expect((await cli(['subscribers', 'sync'], '2026-11-28T06:30:00Z')).code).toBe(0);
-    const status = async (now: string) => JSON.parse((await cli(['status', '--json'], now)).out).editions.find((e: { edition: string }) => e.edition === EDITION);
+    const status = async (now: string) =>
+      JSON.parse((await cli(['status', '--json'], now)).out).editions.find(
+        (e: { edition: string }) => e.edition === EDITION,
+      );
     const received = () => messagesPerReader(sink);
     const inUtc = READERS.filter((r) => r.timezone === 'UTC').map((r) => r.email);
 
@@ -54,8 +60,16 @@ describe.skipIf(!PG_TEST_URL)('deliver: subscriber-local with workers (PostgreSQ
     const loaded = loadConfig(ws.configFile, { SMTP_URL: sink.url });
     const store = await openStore(loaded.config.store, (relative) => path.resolve(dir, relative));
     const ctx = createAppContext({
-      loaded, store, clock, logger: createSilentLogger(), env: {}, out: () => {}, err: () => {}, interactive: false,
-      stdout: { write: () => true } as unknown as NodeJS.WritableStream, templatesDir: TEMPLATES_DIR,
+      loaded,
+      store,
+      clock,
+      logger: createSilentLogger(),
+      env: {},
+      out: () => {},
+      err: () => {},
+      interactive: false,
+      stdout: { write: () => true } as unknown as NodeJS.WritableStream,
+      templatesDir: TEMPLATES_DIR,
     });
     cleanups.push(() => ctx.close());
     const scheduler = createScheduler(ctx);
@@ -63,20 +77,35 @@ describe.skipIf(!PG_TEST_URL)('deliver: subscriber-local with workers (PostgreSQ
     clock.set('2026-11-28T07:05:00Z');
     await scheduler.tick(clock.now());
     expect([...received().keys()].sort()).toEqual([...inUtc].sort());
-    expect(await status('2026-11-28T07:06:00Z')).toMatchObject({ status: 'sending', audience: READERS.length, notYetQueued: READERS.length - inUtc.length, pending: 0 });
+    expect(await status('2026-11-28T07:06:00Z')).toMatchObject({
+      status: 'sending',
+      audience: READERS.length,
+      notYetQueued: READERS.length - inUtc.length,
+      pending: 0,
+    });
 
     // A worker before New York's 07:00 queues nobody early, and does not call the edition sent.
     const early = await cli(['worker', '--until-idle'], '2026-11-28T07:10:00Z');
     expect(early.code, early.out + early.err).toBe(0);
     expect(sink.messages).toHaveLength(inUtc.length);
-    expect(await status('2026-11-28T07:11:00Z')).toMatchObject({ status: 'sending', notYetQueued: READERS.length - inUtc.length });
+    expect(await status('2026-11-28T07:11:00Z')).toMatchObject({
+      status: 'sending',
+      notYetQueued: READERS.length - inUtc.length,
+    });
 
     // At 07:05 in New York a worker queues them (the edition's own release rule) and sends them; the scheduler is not needed.
     const late = await cli(['worker', '--until-idle'], '2026-11-28T12:05:00Z');
     expect(late.code, late.out + late.err).toBe(0);
-    expect(await status('2026-11-28T12:06:00Z')).toMatchObject({ status: 'sent', accepted: READERS.length, notYetQueued: 0, pending: 0, sending: 0 });
+    expect(await status('2026-11-28T12:06:00Z')).toMatchObject({
+      status: 'sent',
+      accepted: READERS.length,
+      notYetQueued: 0,
+      pending: 0,
+      sending: 0,
+    });
     const rows = await ctx.store.ledger.list(EDITION);
-    for (const row of rows.filter((r) => !inUtc.includes(r.email!))) expect(Date.parse(row.claimedAt!)).toBeGreaterThanOrEqual(Date.parse('2026-11-28T12:00:00Z'));
+    for (const row of rows.filter((r) => !inUtc.includes(r.email!)))
+      expect(Date.parse(row.claimedAt!)).toBeGreaterThanOrEqual(Date.parse('2026-11-28T12:00:00Z'));
 
     // The scheduler's own New York release finds nothing left to send.
     clock.set('2026-11-28T12:15:00Z');

@@ -20,7 +20,12 @@ afterEach(async () => {
 
 const options = (workerId: string, over: Partial<WorkerOptions> = {}): WorkerOptions => ({
   worker: { workerId, host: os.hostname(), pid: process.pid },
-  batchSize: 25, leaseMs: 60_000, concurrency: 2, rateLimit: null, idleMs: 20, exitWhenIdle: true,
+  batchSize: 25,
+  leaseMs: 60_000,
+  concurrency: 2,
+  rateLimit: null,
+  idleMs: 20,
+  exitWhenIdle: true,
   delivery: { maxAttempts: 2, backoffInitial: 10, backoffMax: 20, maxConsecutiveFailures: 50 },
   ...over,
 });
@@ -31,17 +36,28 @@ describe.skipIf(!PG_TEST_URL)('the worker loop on PostgreSQL', () => {
     await enqueueEdition(db, 120);
     const sink = await startSmtpSink();
     cleanups.push(() => sink.close());
-    const transport = () => new SmtpTransport({
-      url: sink.url, maxConnections: 2, maxMessages: 100, rateLimit: 10_000, tls: { rejectUnauthorized: false },
-      connectionTimeoutMs: 5000, greetingTimeoutMs: 5000, socketTimeoutMs: 5000,
-    });
+    const transport = () =>
+      new SmtpTransport({
+        url: sink.url,
+        maxConnections: 2,
+        maxMessages: 100,
+        rateLimit: 10_000,
+        tls: { rejectUnauthorized: false },
+        connectionTimeoutMs: 5000,
+        greetingTimeoutMs: 5000,
+        socketTimeoutMs: 5000,
+      });
     const queue = new PgWorkQueue(db);
     const ledger = new PgLedger(db);
     const work = standInEditionWork(db);
     let approved = false;
     const drained: string[] = [];
     const deps = (sendable: EditionWork<Recipient>) => ({
-      queue, ledger, transport: transport(), clock: systemClock, logger: createSilentLogger(),
+      queue,
+      ledger,
+      transport: transport(),
+      clock: systemClock,
+      logger: createSilentLogger(),
       prepareEdition: async (id: string) => (approved && id === WORKER_EDITION ? sendable : null),
       onEditionDrained: async (id: string) => void drained.push(id),
     });
@@ -88,18 +104,30 @@ describe.skipIf(!PG_TEST_URL)('the worker loop on PostgreSQL', () => {
     const ghost = { workerId: `${os.hostname()} pid ${dead} worker ghost`, host: os.hostname(), pid: dead };
     await queue.heartbeat(ghost, systemClock.now(), 600_000);
     const leased = await queue.claimBatch(WORKER_EDITION, ghost.workerId, 20, 600_000, systemClock.now());
-    expect(await queue.claimLeased(WORKER_EDITION, leased[0]!, ghost.workerId, systemClock.now())).toEqual({ claimed: true });
+    expect(await queue.claimLeased(WORKER_EDITION, leased[0]!, ghost.workerId, systemClock.now())).toEqual({
+      claimed: true,
+    });
     expect(isLocalProcessGone(ghost.host, ghost.pid)).toBe(true);
     expect(isLocalProcessGone(os.hostname(), process.pid)).toBe(false);
 
     const transport = new SmtpTransport({
-      url: sink.url, maxConnections: 2, maxMessages: 100, rateLimit: 10_000, tls: { rejectUnauthorized: false },
-      connectionTimeoutMs: 5000, greetingTimeoutMs: 5000, socketTimeoutMs: 5000,
+      url: sink.url,
+      maxConnections: 2,
+      maxMessages: 100,
+      rateLimit: 10_000,
+      tls: { rejectUnauthorized: false },
+      connectionTimeoutMs: 5000,
+      greetingTimeoutMs: 5000,
+      socketTimeoutMs: 5000,
     });
     const work = standInEditionWork(db);
     const summary = await runWorker(
       {
-        queue, ledger, transport, clock: systemClock, logger: createSilentLogger(),
+        queue,
+        ledger,
+        transport,
+        clock: systemClock,
+        logger: createSilentLogger(),
         prepareEdition: async (id: string) => (id === WORKER_EDITION ? work : null),
         isWorkerGone: (worker) => isLocalProcessGone(worker.host, worker.pid),
       },

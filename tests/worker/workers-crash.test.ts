@@ -33,7 +33,9 @@ function startWorker(args: string[]): { child: ChildProcess; exited: Promise<Exi
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
   child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<Exited>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const exited = new Promise<Exited>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -58,7 +60,10 @@ describe.skipIf(!PG_TEST_URL)('three workers on one PostgreSQL store, one killed
     await new Promise<void>((resolve, reject) => {
       const watch = setInterval(() => {
         if (sink.messages.length < COUNT * 0.3) return;
-        db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM deliveries WHERE lease_owner = $1 AND status = 'pending'`, [victim.id]).then(({ rows }) => {
+        db.query<{ n: number }>(
+          `SELECT COUNT(*)::int AS n FROM deliveries WHERE lease_owner = $1 AND status = 'pending'`,
+          [victim.id],
+        ).then(({ rows }) => {
           if (rows[0]!.n === 0 || victim.child.exitCode !== null) return;
           clearInterval(watch);
           victim.child.kill('SIGKILL');
@@ -68,7 +73,11 @@ describe.skipIf(!PG_TEST_URL)('three workers on one PostgreSQL store, one killed
       }, 5);
       victim.exited.then((exit) => {
         clearInterval(watch);
-        reject(new Error(`the worker to kill ended first (${exit.code}, ${sink.messages.length} messages): ${exit.stderr}${exit.stdout}`));
+        reject(
+          new Error(
+            `the worker to kill ended first (${exit.code}, ${sink.messages.length} messages): ${exit.stderr}${exit.stdout}`,
+          ),
+        );
       });
     });
     const killed = await victim.exited;
@@ -108,9 +117,14 @@ describe.skipIf(!PG_TEST_URL)('three workers on one PostgreSQL store, one killed
 
     // The survivors sent the victim's leased rows once its lease ran out, and reused the stored segments.
     expect(summaries.reduce((sum, s) => sum + s.accepted, 0)).toBeGreaterThan(0);
-    const stored = await db.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM edition_segments WHERE edition_id = $1', [WORKER_EDITION]);
+    const stored = await db.query<{ n: number }>(
+      'SELECT COUNT(*)::int AS n FROM edition_segments WHERE edition_id = $1',
+      [WORKER_EDITION],
+    );
     expect(stored.rows[0]!.n).toBe(SEGMENTS);
     for (const summary of summaries) expect(summary.segmentsRendered + summary.segmentsReused).toBe(SEGMENTS);
-    expect(await db.query('SELECT 1 FROM delivery_workers WHERE worker_id <> $1', [victim.id])).toMatchObject({ rowCount: 0 });
+    expect(await db.query('SELECT 1 FROM delivery_workers WHERE worker_id <> $1', [victim.id])).toMatchObject({
+      rowCount: 0,
+    });
   }, 300_000);
 });

@@ -54,7 +54,10 @@ export class DeskAuth {
   readonly #checkPassword: PasswordCheck;
   readonly #attemptsByAddress = new Map<string, number[]>();
 
-  constructor(deps: { editors: EditorStore; audit: AuditLog; clock: Clock; checkPassword?: PasswordCheck }, options: DeskConfig) {
+  constructor(
+    deps: { editors: EditorStore; audit: AuditLog; clock: Clock; checkPassword?: PasswordCheck },
+    options: DeskConfig,
+  ) {
     this.#store = deps.editors;
     this.#audit = deps.audit;
     this.#clock = deps.clock;
@@ -73,13 +76,21 @@ export class DeskAuth {
     this.#attemptsByAddress.set(address, recent);
     // Bounded memory: forget addresses with nothing in the last minute.
     if (this.#attemptsByAddress.size > 10_000) {
-      for (const [key, times] of this.#attemptsByAddress) if (!times.some((at) => now - at < 60_000)) this.#attemptsByAddress.delete(key);
+      for (const [key, times] of this.#attemptsByAddress)
+        if (!times.some((at) => now - at < 60_000)) this.#attemptsByAddress.delete(key);
     }
     return true;
   }
 
   async #log(actor: string, action: string, details: Record<string, unknown>): Promise<void> {
-    await this.#audit.record({ at: this.#clock.now().toISOString(), actor, action, newsletterId: null, editionId: null, details });
+    await this.#audit.record({
+      at: this.#clock.now().toISOString(),
+      actor,
+      action,
+      newsletterId: null,
+      editionId: null,
+      details,
+    });
   }
 
   /** Counts a failed login of a known account from `address`, and blocks the address once it has failed too often. */
@@ -87,7 +98,11 @@ export class DeskAuth {
     const failures = await this.#store.recordLoginFailure(editor.id, address, now.toISOString());
     const blockMs = loginBlockMs(failures, this.#options);
     if (blockMs > 0) await this.#store.blockLogin(editor.id, address, new Date(now.getTime() + blockMs).toISOString());
-    await this.#log(editor.name, blockMs > 0 ? 'login.lockout' : 'login.failed', { address, failures, ...(blockMs > 0 ? { blockedForMs: blockMs } : {}) });
+    await this.#log(editor.name, blockMs > 0 ? 'login.lockout' : 'login.failed', {
+      address,
+      failures,
+      ...(blockMs > 0 ? { blockedForMs: blockMs } : {}),
+    });
   }
 
   async login(identifier: string, password: string, address: string, previousSessionId?: string): Promise<LoginResult> {
@@ -103,7 +118,8 @@ export class DeskAuth {
     const matches = await this.#checkPassword(password, editor?.passwordHash ?? DUMMY_HASH);
     if (!editor || !matches || blocked) {
       if (!editor) await this.#log(identifier.slice(0, 200), 'login.failed', { address, unknownAccount: true });
-      else if (blocked) await this.#log(editor.name, 'login.blocked', { address, blockedUntil: throttle!.blockedUntil });
+      else if (blocked)
+        await this.#log(editor.name, 'login.blocked', { address, blockedUntil: throttle!.blockedUntil });
       else await this.#recordFailure(editor, address, now);
       return { ok: false, reason: 'invalid' };
     }
@@ -112,7 +128,12 @@ export class DeskAuth {
     const sessionId = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
     const stamp = now.toISOString();
-    await this.#store.createSession(hashId(sessionId), { editorId: editor.id, csrfToken, createdAt: stamp, lastSeenAt: stamp });
+    await this.#store.createSession(hashId(sessionId), {
+      editorId: editor.id,
+      csrfToken,
+      createdAt: stamp,
+      lastSeenAt: stamp,
+    });
     await this.#log(editor.name, 'login', { address });
     return { ok: true, sessionId, csrfToken, editor };
   }
@@ -121,7 +142,9 @@ export class DeskAuth {
   async isLive(sessionId: string | undefined): Promise<boolean> {
     if (!sessionId) return false;
     const session = await this.#store.getSession(hashId(sessionId));
-    return Boolean(session && this.#clock.now().getTime() - Date.parse(session.lastSeenAt) <= this.#options.sessionIdle);
+    return Boolean(
+      session && this.#clock.now().getTime() - Date.parse(session.lastSeenAt) <= this.#options.sessionIdle,
+    );
   }
 
   /** The session behind a cookie value, or null when unknown, expired by idleness, or its account is gone. */

@@ -7,14 +7,26 @@ import { resolveReader } from '../resolve-reader.ts';
 export const GMAIL_CLIP_BYTES = 102 * 1024;
 
 export type DeskPreview =
-  | { ok: true; html: string; text: string; subject: string; htmlBytes: number; readerEmail: string; articleCount: number }
+  | {
+      ok: true;
+      html: string;
+      text: string;
+      subject: string;
+      htmlBytes: number;
+      readerEmail: string;
+      articleCount: number;
+    }
   | { ok: false; reason: string };
 
 /**
  * The email exactly as one subscriber (or a sample reader of every section, in a chosen
  * locale) receives it: the same pipeline as `tidings preview` and `tidings send`.
  */
-export async function previewEdition(ctx: AppContext, edition: Edition, options: { subscriber?: string; locale?: string }): Promise<DeskPreview> {
+export async function previewEdition(
+  ctx: AppContext,
+  edition: Edition,
+  options: { subscriber?: string; locale?: string },
+): Promise<DeskPreview> {
   const pipeline = await EditionPipeline.open(ctx, edition.newsletterId, new Date(edition.slot));
   const reader = await resolveReader(ctx, pipeline, options.subscriber || undefined);
   if (!options.subscriber && options.locale) reader.locale = options.locale;
@@ -25,7 +37,11 @@ export async function previewEdition(ctx: AppContext, edition: Edition, options:
   // Links for nobody (id 0): clicking unsubscribe in a preview cannot unsubscribe the reader shown.
   const urls = secret
     ? pipeline.links(secret)(0)
-    : { unsubscribeUrl: `${ctx.config.web.baseUrl}/u/preview`, preferencesUrl: `${ctx.config.web.baseUrl}/p/preview`, viewUrl: pipeline.webVersionUrl };
+    : {
+        unsubscribeUrl: `${ctx.config.web.baseUrl}/u/preview`,
+        preferencesUrl: `${ctx.config.web.baseUrl}/p/preview`,
+        viewUrl: pipeline.webVersionUrl,
+      };
   const message = pipeline.personalize(segment, reader, urls);
   return {
     ok: true,

@@ -37,7 +37,9 @@ export class DeskSends {
     if (this.#running.has(edition.id)) return false;
     await this.#log(actor, edition, 'send', {});
     const done = runSend(this.#ctx, edition.newsletterId, { at: edition.slot })
-      .then((outcome) => this.#log(actor, edition, 'send.finished', { exitCode: outcome.exitCode, summary: outcome.lines.join(' ') }))
+      .then((outcome) =>
+        this.#log(actor, edition, 'send.finished', { exitCode: outcome.exitCode, summary: outcome.lines.join(' ') }),
+      )
       .catch((error) => this.#log(actor, edition, 'send.failed', { error: describeError(error) }))
       .finally(() => this.#running.delete(edition.id));
     this.#running.set(edition.id, done);
@@ -45,11 +47,20 @@ export class DeskSends {
   }
 
   /** One `[TEST]` copy to any address, the ledger untouched (as `tidings send --test`). */
-  async sendTest(edition: Edition, actor: string, to: string, subscriber?: string): Promise<{ ok: boolean; message: string }> {
+  async sendTest(
+    edition: Edition,
+    actor: string,
+    to: string,
+    subscriber?: string,
+  ): Promise<{ ok: boolean; message: string }> {
     try {
       const lines: string[] = [];
       const ctx = { ...this.#ctx, out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
-      const code = await runTestSend(ctx, edition.newsletterId, { at: edition.slot, to, subscriber: subscriber || undefined });
+      const code = await runTestSend(ctx, edition.newsletterId, {
+        at: edition.slot,
+        to,
+        subscriber: subscriber || undefined,
+      });
       await this.#log(actor, edition, 'send.test', { to, subscriber: subscriber || null, ok: code === 0 });
       return { ok: code === 0, message: lines.join(' ') };
     } catch (error) {

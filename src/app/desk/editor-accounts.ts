@@ -18,7 +18,14 @@ export class EditorAccounts {
   }
 
   async #log(action: string, details: Record<string, unknown>): Promise<void> {
-    await this.#deps.audit.record({ at: this.#deps.clock.now().toISOString(), actor: this.#actor, action, newsletterId: null, editionId: null, details });
+    await this.#deps.audit.record({
+      at: this.#deps.clock.now().toISOString(),
+      actor: this.#actor,
+      action,
+      newsletterId: null,
+      editionId: null,
+      details,
+    });
   }
 
   async #passwordHash(password: string | null): Promise<{ hash: string; oneTime: string | null }> {
@@ -30,9 +37,17 @@ export class EditorAccounts {
   }
 
   /** Adds an account; without a password, returns a generated one-time password to hand over. */
-  async add(name: string, email: string, role: EditorRole, password: string | null): Promise<{ editor: Editor; oneTimePassword: string | null }> {
+  async add(
+    name: string,
+    email: string,
+    role: EditorRole,
+    password: string | null,
+  ): Promise<{ editor: Editor; oneTimePassword: string | null }> {
     if (!/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u.test(name)) {
-      throw new TidingsError('INPUT_INVALID', `name "${name}": letters, digits, spaces, dots, dashes or underscores, at most 64`);
+      throw new TidingsError(
+        'INPUT_INVALID',
+        `name "${name}": letters, digits, spaces, dots, dashes or underscores, at most 64`,
+      );
     }
     const checked = normalizeEmailAddress(email);
     if (!checked.ok) throw new TidingsError('INPUT_INVALID', `email "${email}": ${checked.reason}`);
@@ -40,7 +55,13 @@ export class EditorAccounts {
       throw new TidingsError('INPUT_INVALID', `an editor named "${name}" or with ${checked.address} exists already`);
     }
     const { hash, oneTime } = await this.#passwordHash(password);
-    const editor = await this.#deps.editors.addEditor({ name, email: checked.address, role, passwordHash: hash, createdAt: this.#deps.clock.now().toISOString() });
+    const editor = await this.#deps.editors.addEditor({
+      name,
+      email: checked.address,
+      role,
+      passwordHash: hash,
+      createdAt: this.#deps.clock.now().toISOString(),
+    });
     await this.#log('editor.add', { name, email: checked.address, role });
     return { editor, oneTimePassword: oneTime };
   }
@@ -80,7 +101,10 @@ export class EditorAccounts {
   }
 
   /** A new password ends the account's sessions and lifts a lockout. */
-  async resetPassword(nameOrEmail: string, password: string | null): Promise<{ editor: Editor; oneTimePassword: string | null }> {
+  async resetPassword(
+    nameOrEmail: string,
+    password: string | null,
+  ): Promise<{ editor: Editor; oneTimePassword: string | null }> {
     const editor = await this.#find(nameOrEmail);
     const { hash, oneTime } = await this.#passwordHash(password);
     await this.#deps.editors.setPassword(editor.id, hash);

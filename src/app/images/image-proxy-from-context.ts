@@ -15,7 +15,9 @@ export const IMAGE_CACHE_DIR = 'image-cache';
 export function createImageProxyFromContext(ctx: AppContext): ImageProxy {
   const storePath = ctx.config.store.path;
   const cache =
-    storePath === ':memory:' ? createMemoryImageCache() : createFolderImageCache(path.join(path.dirname(ctx.resolvePath(storePath)), IMAGE_CACHE_DIR));
+    storePath === ':memory:'
+      ? createMemoryImageCache()
+      : createFolderImageCache(path.join(path.dirname(ctx.resolvePath(storePath)), IMAGE_CACHE_DIR));
   return createImageProxy({
     http: ctx.http,
     cache,

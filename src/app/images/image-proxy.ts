@@ -69,15 +69,27 @@ export function createImageProxy(deps: ImageProxyDeps): ImageProxy {
       const response = await deps.http.get(url, { accept: IMAGE_ACCEPT, untrusted: true });
       const declared = declaredImageType(response.contentType);
       if (!declared) {
-        throw new TidingsError('IMAGE_INVALID', `Content-Type ${JSON.stringify(response.contentType ?? '(none)')} is not a JPEG, PNG, GIF or WebP image`, { where: url });
+        throw new TidingsError(
+          'IMAGE_INVALID',
+          `Content-Type ${JSON.stringify(response.contentType ?? '(none)')} is not a JPEG, PNG, GIF or WebP image`,
+          { where: url },
+        );
       }
       const actual = sniffImageType(response.bytes);
-      if (!actual) throw new TidingsError('IMAGE_INVALID', `declared ${declared} but the bytes are not a JPEG, PNG, GIF or WebP image`, { where: url });
+      if (!actual)
+        throw new TidingsError(
+          'IMAGE_INVALID',
+          `declared ${declared} but the bytes are not a JPEG, PNG, GIF or WebP image`,
+          { where: url },
+        );
       let scaled: Awaited<ReturnType<typeof deps.scale>>;
       try {
         scaled = await deps.scale(response.bytes, actual);
       } catch (error) {
-        throw new TidingsError('IMAGE_INVALID', `the ${actual} image cannot be decoded: ${describeError(error)}`, { where: url, cause: error });
+        throw new TidingsError('IMAGE_INVALID', `the ${actual} image cannot be decoded: ${describeError(error)}`, {
+          where: url,
+          cause: error,
+        });
       }
       const image = { bytes: scaled.bytes, contentType: scaled.contentType };
       try {
@@ -86,10 +98,16 @@ export function createImageProxy(deps: ImageProxyDeps): ImageProxy {
         // A full disk costs a refetch later, not this reader's image.
         log.warn({ err: error, url }, 'image fetched but not cached');
       }
-      log.info({ url, bytes: response.bytes.length, served: image.bytes.length, scaled: scaled.scaled }, 'image fetched');
+      log.info(
+        { url, bytes: response.bytes.length, served: image.bytes.length, scaled: scaled.scaled },
+        'image fetched',
+      );
       return image;
     } catch (error) {
-      const failure = error instanceof TidingsError ? error : new TidingsError('SOURCE_FETCH', describeError(error), { where: url, cause: error });
+      const failure =
+        error instanceof TidingsError
+          ? error
+          : new TidingsError('SOURCE_FETCH', describeError(error), { where: url, cause: error });
       remember(key, failure);
       // The URL is the article's image, not the reader: it is what ops needs to look at.
       log.warn({ url, code: failure.code }, `image ${url} not served: ${reasonOf(failure)}`);

@@ -23,7 +23,7 @@ export interface ScaledImage {
 
 export type ImageScaler = (bytes: Uint8Array, type: ImageType) => Promise<ScaledImage>;
 
-type Sharp = (typeof import('sharp'))['default'];
+type Sharp = typeof import('sharp')['default'];
 
 export interface ScalerOptions {
   width?: number;

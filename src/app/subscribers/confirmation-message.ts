@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { NewsletterConfig } from '../../config/schema.ts';
 import type { OutgoingMessage } from '../../delivery/mail-transport.ts';
-import { alternativeBodyLines, encodeWords, formatDate, formatMailbox, parseMailbox, singleLine } from '../../delivery/mime-headers.ts';
+import {
+  alternativeBodyLines,
+  encodeWords,
+  formatDate,
+  formatMailbox,
+  parseMailbox,
+  singleLine,
+} from '../../delivery/mime-headers.ts';
 import { escapeHtml } from '../../render/safe-url.ts';
 
 /**
@@ -22,10 +29,15 @@ interface Strings {
 
 const STRINGS: Record<'en' | 'ru' | 'de', Strings> = {
   en: {
-    subject: { confirm: 'Please confirm your subscription to {title}', already: 'You are already subscribed to {title}' },
+    subject: {
+      confirm: 'Please confirm your subscription to {title}',
+      already: 'You are already subscribed to {title}',
+    },
     body: {
-      confirm: 'Someone (hopefully you) asked to receive {title} at this address. To start, confirm with the link below.',
-      already: 'Someone (hopefully you) asked to receive {title} at this address, and it already receives it. Nothing changes.',
+      confirm:
+        'Someone (hopefully you) asked to receive {title} at this address. To start, confirm with the link below.',
+      already:
+        'Someone (hopefully you) asked to receive {title} at this address, and it already receives it. Nothing changes.',
     },
     button: 'Confirm my subscription',
     expires: 'The link works for 7 days.',
@@ -34,18 +46,25 @@ const STRINGS: Record<'en' | 'ru' | 'de', Strings> = {
   ru: {
     subject: { confirm: 'Подтвердите подписку на {title}', already: 'Вы уже подписаны на {title}' },
     body: {
-      confirm: 'Кто-то (надеемся, вы) попросил присылать {title} на этот адрес. Чтобы начать, подтвердите подписку по ссылке ниже.',
-      already: 'Кто-то (надеемся, вы) попросил присылать {title} на этот адрес, но этот адрес уже подписан. Ничего не меняется.',
+      confirm:
+        'Кто-то (надеемся, вы) попросил присылать {title} на этот адрес. Чтобы начать, подтвердите подписку по ссылке ниже.',
+      already:
+        'Кто-то (надеемся, вы) попросил присылать {title} на этот адрес, но этот адрес уже подписан. Ничего не меняется.',
     },
     button: 'Подтвердить подписку',
     expires: 'Ссылка действует 7 дней.',
     ignore: 'Если это были не вы, просто не отвечайте на это письмо: ничего присылаться не будет.',
   },
   de: {
-    subject: { confirm: 'Bitte bestätigen Sie Ihr Abonnement von {title}', already: 'Sie haben {title} bereits abonniert' },
+    subject: {
+      confirm: 'Bitte bestätigen Sie Ihr Abonnement von {title}',
+      already: 'Sie haben {title} bereits abonniert',
+    },
     body: {
-      confirm: 'Jemand (hoffentlich Sie) möchte {title} an diese Adresse erhalten. Bestätigen Sie das mit dem Link unten.',
-      already: 'Jemand (hoffentlich Sie) möchte {title} an diese Adresse erhalten; diese Adresse erhält es bereits. Es ändert sich nichts.',
+      confirm:
+        'Jemand (hoffentlich Sie) möchte {title} an diese Adresse erhalten. Bestätigen Sie das mit dem Link unten.',
+      already:
+        'Jemand (hoffentlich Sie) möchte {title} an diese Adresse erhalten; diese Adresse erhält es bereits. Es ändert sich nichts.',
     },
     button: 'Abonnement bestätigen',
     expires: 'Der Link ist 7 Tage gültig.',

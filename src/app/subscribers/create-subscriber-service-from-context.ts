@@ -28,7 +28,14 @@ export function createSubscriberServiceFromContext(ctx: AppContext): SubscriberS
   const rendererFor = (newsletter: NewsletterConfig) => {
     let renderer = renderers.get(newsletter.template);
     if (!renderer) {
-      renderer = createRenderer({ templatesDir: ctx.templatesDir, overrideDir, template: newsletter.template, logger: ctx.logger, sizeBudgetBytes: NO_BUDGET, images: imageLinkerFor(ctx) });
+      renderer = createRenderer({
+        templatesDir: ctx.templatesDir,
+        overrideDir,
+        template: newsletter.template,
+        logger: ctx.logger,
+        sizeBudgetBytes: NO_BUDGET,
+        images: imageLinkerFor(ctx),
+      });
       renderers.set(newsletter.template, renderer);
     }
     return renderer;
@@ -38,14 +45,32 @@ export function createSubscriberServiceFromContext(ctx: AppContext): SubscriberS
   const renderEditionForWeb = async (edition: Edition, newsletter: NewsletterConfig) => {
     const viewUrl = `${base}${editionViewPath(edition.id, newsletter.public ? undefined : signEditionView(edition.id, secret))}`;
     // Every category, nothing received before, no thin-digest rule: the edition as it went out, whole.
-    const plan = planDigest(edition, { ...newsletter, minArticles: 0 }, ctx.config.categories, { locale: null, timezone: null, categories: null }, new Set(), null);
+    const plan = planDigest(
+      edition,
+      { ...newsletter, minArticles: 0 },
+      ctx.config.categories,
+      { locale: null, timezone: null, categories: null },
+      new Set(),
+      null,
+    );
     if ('skip' in plan) return null;
     // A reader on the web is nobody in particular: no address, no per-reader links, only the way onward.
-    const webReader = { archiveUrl: archiveUrlFor(ctx.config, newsletter) ?? null, signupUrl: newsletter.signup ? `${base}/s/${newsletter.id}` : null };
+    const webReader = {
+      archiveUrl: archiveUrlFor(ctx.config, newsletter) ?? null,
+      signupUrl: newsletter.signup ? `${base}/s/${newsletter.id}` : null,
+    };
     const segment = await (await rendererFor(newsletter)).renderSegment({ ...plan.content, webReader }, newsletter);
-    const page = personalize(segment, { name: '', email: '', unsubscribe_url: viewUrl, preferences_url: viewUrl, view_url: viewUrl });
+    const page = personalize(segment, {
+      name: '',
+      email: '',
+      unsubscribe_url: viewUrl,
+      preferences_url: viewUrl,
+      view_url: viewUrl,
+    });
     const { topStory, sections } = settleTopStory(plan.content);
-    const highlights = [topStory, ...sections.map((section) => section.articles[0])].flatMap((article) => (article ? [article.title] : []));
+    const highlights = [topStory, ...sections.map((section) => section.articles[0])].flatMap((article) =>
+      article ? [article.title] : [],
+    );
     return { subject: page.subject, html: page.html, text: page.text, highlights };
   };
 
@@ -55,7 +80,12 @@ export function createSubscriberServiceFromContext(ctx: AppContext): SubscriberS
     logger: ctx.logger,
     config: ctx.config,
     secret,
-    openTransport: () => createMailTransport(ctx.config.transport, ctx.baseDir, { clock: ctx.clock, logger: ctx.logger, abortSignal: ctx.shutdown.expired }),
+    openTransport: () =>
+      createMailTransport(ctx.config.transport, ctx.baseDir, {
+        clock: ctx.clock,
+        logger: ctx.logger,
+        abortSignal: ctx.shutdown.expired,
+      }),
     renderEditionForWeb,
     locales,
     abandon: ctx.shutdown.expired,

@@ -14,7 +14,11 @@ export async function describeToken(core: ServiceCore, token: string, purpose: L
  * of an erased subscriber) changes nothing and says so. Never expires. The event records
  * the edition named in the token, which `tidings status` counts per edition.
  */
-export async function unsubscribeByToken(core: ServiceCore, token: string, channel: UnsubscribeChannel): Promise<SubscriptionChange> {
+export async function unsubscribeByToken(
+  core: ServiceCore,
+  token: string,
+  channel: UnsubscribeChannel,
+): Promise<SubscriptionChange> {
   const link = await core.resolve(token, ['unsubscribe']);
   let changed = false;
   if (link.subscriber && link.subscription?.status === 'active') {
@@ -22,7 +26,11 @@ export async function unsubscribeByToken(core: ServiceCore, token: string, chann
       channel,
       editionId: link.claims.editionId ?? null,
     });
-    if (changed) core.deps.logger.info({ newsletter: link.newsletter.id, subscriber: link.subscriber.id, channel, edition: link.claims.editionId }, 'unsubscribed');
+    if (changed)
+      core.deps.logger.info(
+        { newsletter: link.newsletter.id, subscriber: link.subscriber.id, channel, edition: link.claims.editionId },
+        'unsubscribed',
+      );
   }
   const after = changed ? await core.resolve(token, ['unsubscribe']) : link;
   return { ...core.describe(after), changed };
@@ -39,7 +47,10 @@ export async function resubscribeByToken(core: ServiceCore, token: string): Prom
   if (await core.deps.store.subscribers.isSuppressed(addressHash(link.subscriber.email))) {
     throw new TidingsError('NOT_FOUND', 'this address is suppressed: ask the sender to lift it');
   }
-  const changed = link.subscription?.status === 'active' ? false : await core.deps.store.subscribers.subscribe(link.subscriber.id, link.newsletter.id, core.now());
+  const changed =
+    link.subscription?.status === 'active'
+      ? false
+      : await core.deps.store.subscribers.subscribe(link.subscriber.id, link.newsletter.id, core.now());
   const after = changed ? await core.resolve(token, ['unsubscribe', 'preferences']) : link;
   return { ...core.describe(after), changed };
 }

@@ -13,7 +13,8 @@ function canonical(email: string): string {
 
 async function requireSubscriber(core: ServiceCore, email: string): Promise<SubscriberRecord> {
   const subscriber = await core.deps.store.subscribers.findByEmail(canonical(email));
-  if (!subscriber || subscriber.status === 'erased') throw new TidingsError('NOT_FOUND', `no subscriber ${email} in the store`);
+  if (!subscriber || subscriber.status === 'erased')
+    throw new TidingsError('NOT_FOUND', `no subscriber ${email} in the store`);
   return subscriber;
 }
 
@@ -24,7 +25,12 @@ export async function unsubscribeByEmail(core: ServiceCore, email: string, newsl
   const ended: string[] = [];
   for (const subscription of subscriber.subscriptions) {
     if (newsletterId && subscription.newsletterId !== newsletterId) continue;
-    const changed = await core.deps.store.subscribers.unsubscribe(subscriber.id, subscription.newsletterId, core.now(), { channel: 'operator', editionId: null });
+    const changed = await core.deps.store.subscribers.unsubscribe(
+      subscriber.id,
+      subscription.newsletterId,
+      core.now(),
+      { channel: 'operator', editionId: null },
+    );
     if (changed) ended.push(subscription.newsletterId);
   }
   return ended;

@@ -7,11 +7,13 @@ import { maskEmail, type ResolvedLink, type ServiceCore } from './service-core.t
 import type { NewsletterPreferences, PreferencesInput, PreferencesView } from './subscriber-types.ts';
 import { isTimeZone } from '../../core/zone-time.ts';
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be an id').max(64);
+const slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be an id')
+  .max(64);
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** How far ahead a pause may reach. */
 const MAX_PAUSE_DAYS = 366;
-
 
 /** The preferences form as data; every field checked (the web layer passes what the form sent). */
 export const preferencesInputSchema = z.strictObject({
@@ -19,7 +21,12 @@ export const preferencesInputSchema = z.strictObject({
     .array(z.strictObject({ id: slug, subscribed: z.boolean(), categories: z.array(slug).max(100).nullable() }))
     .max(100),
   locale: z.string().max(35).nullable().optional(),
-  timezone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').nullable().optional(),
+  timezone: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin')
+    .nullable()
+    .optional(),
   pausedUntil: z
     .string()
     .regex(DAY, 'must be a date YYYY-MM-DD')
@@ -89,7 +96,10 @@ function view(core: ServiceCore, link: ResolvedLink, subscriber: SubscriberRecor
   };
 }
 
-async function resolvePerson(core: ServiceCore, token: string): Promise<{ link: ResolvedLink; subscriber: SubscriberRecord }> {
+async function resolvePerson(
+  core: ServiceCore,
+  token: string,
+): Promise<{ link: ResolvedLink; subscriber: SubscriberRecord }> {
   const link = await core.resolve(token, ['preferences']);
   if (!link.subscriber) throw new TidingsError('NOT_FOUND', 'this link no longer leads to a subscriber');
   return { link, subscriber: link.subscriber };
@@ -110,7 +120,11 @@ function invalid(field: string, message: string): never {
  * origin changes only when its status does, so saving categories alone leaves the
  * lists in charge of whether the person is on them.
  */
-export async function savePreferences(core: ServiceCore, token: string, raw: PreferencesInput): Promise<PreferencesView> {
+export async function savePreferences(
+  core: ServiceCore,
+  token: string,
+  raw: PreferencesInput,
+): Promise<PreferencesView> {
   const { subscriber } = await resolvePerson(core, token);
   const parsed = preferencesInputSchema.safeParse(raw);
   if (!parsed.success) {
@@ -125,7 +139,8 @@ export async function savePreferences(core: ServiceCore, token: string, raw: Pre
   const timezone = input.timezone === undefined ? subscriber.timezone : input.timezone;
   const storedPause = subscriber.pausedUntil && subscriber.pausedUntil > today ? subscriber.pausedUntil : null;
   const wantedPause = input.pausedUntil === undefined ? storedPause : input.pausedUntil;
-  if (input.locale && !isOfferedLocale(input.locale, core.deps.locales)) invalid('locale', `must be one of ${core.deps.locales.join(', ')} (or a region of one, such as en-GB)`);
+  if (input.locale && !isOfferedLocale(input.locale, core.deps.locales))
+    invalid('locale', `must be one of ${core.deps.locales.join(', ')} (or a region of one, such as en-GB)`);
   if (input.pausedUntil) {
     const latest = new Date(core.now().getTime() + MAX_PAUSE_DAYS * 86_400_000).toISOString().slice(0, 10);
     if (input.pausedUntil > latest) invalid('pausedUntil', `must be at most ${MAX_PAUSE_DAYS} days ahead`);
@@ -138,7 +153,11 @@ export async function savePreferences(core: ServiceCore, token: string, raw: Pre
     if (categories) {
       const foreign = categories.find((c) => !newsletter.categories.includes(c));
       if (foreign) invalid(`newsletters.${index}.categories`, `"${foreign}" is not a category of ${newsletter.title}`);
-      if (entry.subscribed && categories.length === 0) invalid(`newsletters.${index}.categories`, `choose at least one category of ${newsletter.title}, or unsubscribe from it`);
+      if (entry.subscribed && categories.length === 0)
+        invalid(
+          `newsletters.${index}.categories`,
+          `choose at least one category of ${newsletter.title}, or unsubscribe from it`,
+        );
       if (newsletter.categories.every((c) => categories!.includes(c))) categories = null;
     }
     changes.push({ newsletter, subscribed: entry.subscribed, categories });

@@ -6,7 +6,10 @@ function base(config: Pick<TidingsConfig, 'web'>): string {
 }
 
 /** `/archive/<newsletter>` when the archive is public, else undefined (no List-Archive). */
-export function archiveUrlFor(config: Pick<TidingsConfig, 'web'>, newsletter: Pick<NewsletterConfig, 'id' | 'public'>): string | undefined {
+export function archiveUrlFor(
+  config: Pick<TidingsConfig, 'web'>,
+  newsletter: Pick<NewsletterConfig, 'id' | 'public'>,
+): string | undefined {
   return newsletter.public ? `${base(config)}/archive/${newsletter.id}` : undefined;
 }
 

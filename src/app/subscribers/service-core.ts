@@ -1,7 +1,12 @@
 import { createHmac } from 'node:crypto';
 import type { NewsletterConfig } from '../../config/schema.ts';
 import { TidingsError } from '../../core/errors.ts';
-import { signSubscriberToken, verifySubscriberToken, type SubscriberTokenClaims, type TokenPurpose } from '../../delivery/subscriber-token.ts';
+import {
+  signSubscriberToken,
+  verifySubscriberToken,
+  type SubscriberTokenClaims,
+  type TokenPurpose,
+} from '../../delivery/subscriber-token.ts';
 import { addressHash } from '../../subscribers/address-hash.ts';
 import type { SubscriberRecord, Subscription } from '../../subscribers/subscriber-store.ts';
 import type { SubscriberServiceDeps, SubscriptionState, TokenDescription } from './subscriber-types.ts';
@@ -39,9 +44,11 @@ export class ServiceCore {
   /** Checks a link token (constant-time signature check) for one of `purposes`; TOKEN_INVALID otherwise. */
   async resolve(token: string, purposes: readonly TokenPurpose[]): Promise<ResolvedLink> {
     const claims = verifySubscriberToken(String(token ?? ''), this.deps.secret);
-    if (!claims || !purposes.includes(claims.purpose)) throw new TidingsError('TOKEN_INVALID', 'this link is not valid (changed, cut short or not ours)');
+    if (!claims || !purposes.includes(claims.purpose))
+      throw new TidingsError('TOKEN_INVALID', 'this link is not valid (changed, cut short or not ours)');
     const newsletter = this.deps.config.newsletters.find((n) => n.id === claims.newsletterId);
-    if (!newsletter) throw new TidingsError('NOT_FOUND', `the newsletter of this link ("${claims.newsletterId}") no longer exists`);
+    if (!newsletter)
+      throw new TidingsError('NOT_FOUND', `the newsletter of this link ("${claims.newsletterId}") no longer exists`);
     const found = await this.deps.store.subscribers.getById(claims.subscriberId);
     // Subscriber 0 (test sends) and erased subscribers: a valid link that leads to nobody.
     const subscriber = found && found.status !== 'erased' ? found : null;
@@ -58,7 +65,10 @@ export class ServiceCore {
       state,
       locale: link.subscriber?.locale ?? link.newsletter.locale,
       preferencesToken: link.subscriber
-        ? signSubscriberToken({ subscriberId: link.subscriber.id, newsletterId: link.newsletter.id, purpose: 'preferences' }, this.deps.secret)
+        ? signSubscriberToken(
+            { subscriberId: link.subscriber.id, newsletterId: link.newsletter.id, purpose: 'preferences' },
+            this.deps.secret,
+          )
         : null,
     };
   }

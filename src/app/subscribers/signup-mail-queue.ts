@@ -31,7 +31,9 @@ export class SignupMailQueue {
     this.#more = true;
     if (this.#stopped || this.#running) return;
     this.#running = this.#run()
-      .catch((error: unknown) => this.core.deps.logger.error({ error: describeError(error) }, 'signup mail queue failed: the mail stays queued'))
+      .catch((error: unknown) =>
+        this.core.deps.logger.error({ error: describeError(error) }, 'signup mail queue failed: the mail stays queued'),
+      )
       .finally(() => {
         this.#running = null;
         if (this.#more && !this.#stopped) this.wake();
@@ -69,7 +71,10 @@ export class SignupMailQueue {
       const message = await this.messageFor(request);
       transport = deps.openTransport();
       const giveUp = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new TidingsError('TRANSPORT_TEMPORARY', `no answer from the mail server within ${limit} ms`)), limit);
+        timer = setTimeout(
+          () => reject(new TidingsError('TRANSPORT_TEMPORARY', `no answer from the mail server within ${limit} ms`)),
+          limit,
+        );
         onAbandon = () => reject(new TidingsError('TRANSPORT_TEMPORARY', 'stopping: left queued for the next start'));
         deps.abandon?.addEventListener('abort', onAbandon, { once: true });
       });

@@ -29,16 +29,22 @@ export const SIGNUP_NAME_MAX = 64;
 export function signupNameProblem(name: string): string | null {
   if ([...name].length > SIGNUP_NAME_MAX) return `a name has at most ${SIGNUP_NAME_MAX} characters`;
   // Bidirectional overrides and isolates would reverse the text around them in a mail client.
-  if (/[\p{Cc}\u2028\u2029\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]/u.test(name)) return 'a name cannot contain control or text-direction characters';
+  if (/[\p{Cc}\u2028\u2029\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]/u.test(name))
+    return 'a name cannot contain control or text-direction characters';
   if (/[<>]/.test(name)) return 'a name cannot contain < or >';
   // A scheme, "www.", an @, or a dot between letters (a host name such as evil.example).
-  if (/[\p{L}\p{N}+.-]+:\/\/|www\.|@|[\p{L}\p{N}-]\.[\p{L}\p{N}]{2,}/iu.test(name)) return 'a name cannot contain a web or email address';
+  if (/[\p{L}\p{N}+.-]+:\/\/|www\.|@|[\p{L}\p{N}-]\.[\p{L}\p{N}]{2,}/iu.test(name))
+    return 'a name cannot contain a web or email address';
   return null;
 }
 
 const signupSchema = z.strictObject({
   email: z.string().max(320),
-  name: z.string().max(SIGNUP_NAME_MAX * 4).nullable().optional(),
+  name: z
+    .string()
+    .max(SIGNUP_NAME_MAX * 4)
+    .nullable()
+    .optional(),
   categories: z.array(z.string().max(64)).max(100).nullable().optional(),
   locale: z.string().max(35).nullable().optional(),
 });
@@ -81,9 +87,13 @@ export class SignupDesk {
     const foreign = categories?.find((c) => !newsletter.categories.includes(c));
     if (foreign) invalid('categories', `"${foreign}" is not a category of ${newsletter.title}`);
     const locale = input.locale || null;
-    if (locale !== null && !deps.locales.includes(locale)) invalid('locale', `must be one of ${deps.locales.join(', ')}`);
+    if (locale !== null && !deps.locales.includes(locale))
+      invalid('locale', `must be one of ${deps.locales.join(', ')}`);
 
-    const receipt: SignupReceipt = { newsletter: { id: newsletter.id, title: newsletter.title }, maskedEmail: maskEmail(email) };
+    const receipt: SignupReceipt = {
+      newsletter: { id: newsletter.id, title: newsletter.title },
+      maskedEmail: maskEmail(email),
+    };
     const now = this.core.now();
     const store = deps.store.subscribers;
     await store.purgeSignupRequests(now);
@@ -104,10 +114,21 @@ export class SignupDesk {
       return receipt;
     }
     const existing = await store.findByEmail(email);
-    const subscribed = existing?.subscriptions.some((s) => s.newsletterId === newsletter.id && s.status === 'active') ?? false;
+    const subscribed =
+      existing?.subscriptions.some((s) => s.newsletterId === newsletter.id && s.status === 'active') ?? false;
     const kind: ConfirmationKind = subscribed ? 'already' : 'confirm';
     const expiresAt = new Date(now.getTime() + SIGNUP_LINK_LIFETIME_MS);
-    await store.createSignupRequest({ newsletterId: newsletter.id, email, name, categories, locale, ipHash, kind, createdAt: now, expiresAt });
+    await store.createSignupRequest({
+      newsletterId: newsletter.id,
+      email,
+      name,
+      categories,
+      locale,
+      ipHash,
+      kind,
+      createdAt: now,
+      expiresAt,
+    });
     this.mail.wake();
     return receipt;
   }
@@ -117,10 +138,24 @@ export class SignupDesk {
     const { deps } = this.core;
     const newsletter = this.core.newsletter(request.newsletterId);
     const expiresAt = new Date(request.expiresAt);
-    const confirmUrl = request.kind === 'confirm' ? confirmUrlFor(deps.config, newsletter.id, signSignupToken({ signupId: request.id, newsletterId: newsletter.id, expiresAt }, deps.secret)) : undefined;
+    const confirmUrl =
+      request.kind === 'confirm'
+        ? confirmUrlFor(
+            deps.config,
+            newsletter.id,
+            signSignupToken({ signupId: request.id, newsletterId: newsletter.id, expiresAt }, deps.secret),
+          )
+        : undefined;
     const existing = request.locale ? null : await deps.store.subscribers.findByEmail(request.email);
     const locale = request.locale ?? existing?.locale ?? newsletter.locale;
-    return buildConfirmationMessage({ kind: request.kind, newsletter, to: { email: request.email, name: request.name }, locale, confirmUrl, at: new Date(request.createdAt) });
+    return buildConfirmationMessage({
+      kind: request.kind,
+      newsletter,
+      to: { email: request.email, name: request.name },
+      locale,
+      confirmUrl,
+      at: new Date(request.createdAt),
+    });
   }
 
   /** Sends what an earlier process left queued (call once the process is ready). */
@@ -132,8 +167,10 @@ export class SignupDesk {
   private async resolveConfirmation(token: string) {
     const { deps } = this.core;
     const claims = verifySignupToken(String(token ?? ''), deps.secret);
-    if (!claims) throw new TidingsError('TOKEN_INVALID', 'this confirmation link is not valid (changed, cut short or not ours)');
-    if (claims.expiresAt.getTime() <= this.core.now().getTime()) throw new TidingsError('TOKEN_EXPIRED', 'this confirmation link has expired: sign up again');
+    if (!claims)
+      throw new TidingsError('TOKEN_INVALID', 'this confirmation link is not valid (changed, cut short or not ours)');
+    if (claims.expiresAt.getTime() <= this.core.now().getTime())
+      throw new TidingsError('TOKEN_EXPIRED', 'this confirmation link has expired: sign up again');
     const newsletter = this.core.newsletter(claims.newsletterId);
     const request = await deps.store.subscribers.getSignupRequest(claims.signupId);
     if (request?.kind !== 'confirm' || request.newsletterId !== newsletter.id) {
@@ -142,7 +179,11 @@ export class SignupDesk {
     if (await deps.store.subscribers.isSuppressed(addressHash(request.email))) {
       throw new TidingsError('TOKEN_INVALID', 'this confirmation link can no longer be used');
     }
-    const result = { newsletter: { id: newsletter.id, title: newsletter.title }, maskedEmail: maskEmail(request.email), locale: request.locale ?? newsletter.locale };
+    const result = {
+      newsletter: { id: newsletter.id, title: newsletter.title },
+      maskedEmail: maskEmail(request.email),
+      locale: request.locale ?? newsletter.locale,
+    };
     return { newsletter, request, result };
   }
 
@@ -162,7 +203,10 @@ export class SignupDesk {
     const { newsletter, request, result } = await this.resolveConfirmation(token);
     const at = this.core.now();
     if (!(await deps.store.subscribers.markSignupConfirmed(request.id, at))) return { ...result, changed: false };
-    const subscriberId = await deps.store.subscribers.ensureSubscriber({ email: request.email, name: request.name, locale: request.locale }, at);
+    const subscriberId = await deps.store.subscribers.ensureSubscriber(
+      { email: request.email, name: request.name, locale: request.locale },
+      at,
+    );
     await deps.store.subscribers.subscribe(subscriberId, newsletter.id, at, request.categories);
     deps.logger.info({ newsletter: newsletter.id, subscriber: subscriberId }, 'signup confirmed');
     return { ...result, changed: true };

@@ -1,6 +1,13 @@
 import type { SubscriberService, SubscriberServiceDeps } from './subscriber-types.ts';
 import { describeToken, eraseByToken, resubscribeByToken, unsubscribeByToken } from './link-actions.ts';
-import { addSuppression, exportByEmail, forgetByEmail, listSuppressions, removeSuppression, unsubscribeByEmail } from './operator-actions.ts';
+import {
+  addSuppression,
+  exportByEmail,
+  forgetByEmail,
+  listSuppressions,
+  removeSuppression,
+  unsubscribeByEmail,
+} from './operator-actions.ts';
 import { getPreferences, savePreferences } from './preferences.ts';
 import { ServiceCore } from './service-core.ts';
 import { SignupDesk } from './signup.ts';

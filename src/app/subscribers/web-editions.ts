@@ -31,7 +31,10 @@ export class WebEditions {
     if (!parts) throw new TidingsError('NOT_FOUND', `no edition "${editionId}"`);
     const newsletter = this.core.deps.config.newsletters.find((n) => n.id === parts.newsletterId);
     if (newsletter && !newsletter.public && !verifyEditionView(editionId, viewKey, this.core.deps.secret)) {
-      throw new TidingsError('NOT_FOUND', `no sent edition "${editionId}" (not public: the link from the email is needed)`);
+      throw new TidingsError(
+        'NOT_FOUND',
+        `no sent edition "${editionId}" (not public: the link from the email is needed)`,
+      );
     }
     const cached = this.cache.get(editionId);
     if (cached) return cached;
@@ -46,7 +49,8 @@ export class WebEditions {
     const { deps } = this.core;
     const edition = await deps.store.editions.getEdition(editionId);
     const newsletter = edition ? deps.config.newsletters.find((n) => n.id === edition.newsletterId) : undefined;
-    if (!edition || !newsletter || !PUBLISHED.has(edition.status)) throw new TidingsError('NOT_FOUND', `no sent edition "${editionId}"`);
+    if (!edition || !newsletter || !PUBLISHED.has(edition.status))
+      throw new TidingsError('NOT_FOUND', `no sent edition "${editionId}"`);
     const rendered = await deps.renderEditionForWeb(edition, newsletter);
     if (!rendered) throw new TidingsError('NOT_FOUND', `edition "${editionId}" has nothing to show`);
     const activity = (await deps.store.ledger.editions(newsletter.id)).find((e) => e.editionId === edition.id);

@@ -20,6 +20,8 @@ export async function runBouncesProcess(ctx: AppContext, mailbox: string): Promi
     },
     onFailed: (item, folder) => ctx.err(`${item.file}: moved to ${folder}: ${item.reason}`),
   });
-  ctx.out(`${report.processed.length} processed (moved to ${report.folders.processed}), ${report.failed.length} failed (moved to ${report.folders.failed})`);
+  ctx.out(
+    `${report.processed.length} processed (moved to ${report.folders.processed}), ${report.failed.length} failed (moved to ${report.folders.failed})`,
+  );
   return report.failed.length ? 1 : 0;
 }

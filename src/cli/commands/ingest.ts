@@ -30,8 +30,8 @@ export function formatIngestReports(reports: readonly SourceReport[]): string[] 
     r.ok && r.notModified
       ? `${r.source.padEnd(width)}  ok      not modified (HTTP 304)`
       : r.ok
-      ? `${r.source.padEnd(width)}  ok      new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, duplicate ${r.duplicate}`
-      : `${r.source.padEnd(width)}  FAILED  ${r.error}`,
+        ? `${r.source.padEnd(width)}  ok      new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, duplicate ${r.duplicate}`
+        : `${r.source.padEnd(width)}  FAILED  ${r.error}`,
     ...r.warnings.map((warning) => `${' '.repeat(width)}  warning ${warning}`),
   ]);
 }
@@ -51,14 +51,18 @@ export async function runInspect(ctx: AppContext, inputs: string[], options: { j
     if ('error' in result) {
       failed = true;
       // Parser errors usually name the input already; say it once. The code as everywhere: `error: [CODE] …`.
-      ctx.err(`error: [${result.code}] ${result.error.includes(result.input) ? result.error : `${result.input}: ${result.error}`}`);
+      ctx.err(
+        `error: [${result.code}] ${result.error.includes(result.input) ? result.error : `${result.input}: ${result.error}`}`,
+      );
       continue;
     }
     articles.push(...result.articles.map(toPublicArticle));
     // What the parser recovered, flattened or left out, on stderr so --json stays clean.
     for (const warning of result.warnings) ctx.err(`warning: ${result.input}: ${warning}`);
     if (!options.json) {
-      ctx.out(`# ${result.input} (${result.kind}, ${result.articles.length} article${result.articles.length === 1 ? '' : 's'})`);
+      ctx.out(
+        `# ${result.input} (${result.kind}, ${result.articles.length} article${result.articles.length === 1 ? '' : 's'})`,
+      );
       for (const line of formatArticleLines(result.articles, { withText: true })) ctx.out(line);
     }
   }
@@ -71,9 +75,11 @@ export async function runArticles(
   options: { category?: string; since?: string; json?: boolean; uncategorized?: boolean; limit?: string },
 ): Promise<number> {
   const since = options.since ? parseSince(options.since, ctx.clock.now()) : undefined;
-  if (since === null) throw new UsageError(`--since: "${options.since}" is neither a duration (24h, 7d) nor an ISO time`);
+  if (since === null)
+    throw new UsageError(`--since: "${options.since}" is neither a duration (24h, 7d) nor an ISO time`);
   const limit = options.limit ? Number(options.limit) : undefined;
-  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError('--limit: must be a positive integer');
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
+    throw new UsageError('--limit: must be a positive integer');
   const articles = await ctx.store.articles.listArticles({
     category: options.category,
     since,

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import type { CommandHost } from '../command-host.ts';
 
 export function registerBouncesCommands(program: Command, host: CommandHost): void {
-  const bounces = program.command('bounces').description('bounces and complaints that came back to transport.returnPath');
+  const bounces = program
+    .command('bounces')
+    .description('bounces and complaints that came back to transport.returnPath');
   bounces
     .command('process')
     .description(

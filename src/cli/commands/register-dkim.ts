@@ -11,7 +11,10 @@ export function registerDkimCommands(program: Command, host: CommandHost): void 
     .option('--bits <bits>', 'key size: 2048, 3072 or 4096', '2048')
     .option('--out <file>', 'where the key goes (never overwritten)')
     .action(async (options: { selector: string; domain: string; bits: string; out?: string }) => {
-      const [{ runDkimKeygen }, ctx] = await Promise.all([import('./dkim-keygen.ts'), host.getContext({ sendsMail: false })]);
+      const [{ runDkimKeygen }, ctx] = await Promise.all([
+        import('./dkim-keygen.ts'),
+        host.getContext({ sendsMail: false }),
+      ]);
       host.setExitCode(await runDkimKeygen({ stdout: ctx.stdout }, options));
     });
 }

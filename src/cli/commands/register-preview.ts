@@ -6,7 +6,7 @@ import type { CommandHost } from '../command-host.ts';
 export function registerPreviewCommand(program: Command, host: CommandHost): void {
   program
     .command('preview')
-    .description("build (or load) an edition and write the HTML and text a subscriber gets, exactly as sent")
+    .description('build (or load) an edition and write the HTML and text a subscriber gets, exactly as sent')
     .argument('<newsletter>', 'newsletter id')
     .option('--at <iso>', 'the slot (default: now)')
     .option('--subscriber <email>', 'render as this subscriber (default: a sample reader of every category)')

@@ -14,7 +14,10 @@ export function registerScheduleCommand(program: Command, host: CommandHost): vo
         const { runScheduleList } = await import('./schedule-list.ts');
         return host.setExitCode(await runScheduleList(ctx));
       }
-      const [{ runScheduleCommand }, { stopOnSignals }] = await Promise.all([import('./schedule.ts'), import('./send.ts')]);
+      const [{ runScheduleCommand }, { stopOnSignals }] = await Promise.all([
+        import('./schedule.ts'),
+        import('./send.ts'),
+      ]);
       const signals = stopOnSignals(ctx);
       try {
         host.setExitCode(await runScheduleCommand(ctx, signals.signal));

@@ -6,7 +6,9 @@ import type { SendFlags } from './send.ts';
 export function registerSendCommand(program: Command, host: CommandHost): void {
   program
     .command('send')
-    .description('send the edition for a slot to every subscriber, exactly once (reruns send only to those never tried)')
+    .description(
+      'send the edition for a slot to every subscriber, exactly once (reruns send only to those never tried)',
+    )
     .argument('<newsletter>', 'newsletter id')
     .option('--at <iso>', 'the slot (default: now; with --test, the newest built edition)')
     .option('--dry-run', 'plan and render every message; send and record nothing')

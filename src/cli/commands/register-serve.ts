@@ -5,7 +5,9 @@ import type { CommandHost } from '../command-host.ts';
 export function registerServeCommand(program: Command, host: CommandHost): void {
   program
     .command('serve')
-    .description('serve the subscriber pages (unsubscribe, preferences, signup, editions, archive) on web.host:web.port')
+    .description(
+      'serve the subscriber pages (unsubscribe, preferences, signup, editions, archive) on web.host:web.port',
+    )
     .action(async () => {
       const { runServe } = await import('./serve.ts');
       host.setExitCode(await runServe(await host.getContext()));

@@ -28,7 +28,9 @@ export function registerStatusCommands(program: Command, host: CommandHost): voi
   };
   program
     .command('status')
-    .description('every edition with its status, delivery counts (pending, sending, accepted, failed, skipped, ambiguous), unsubscribes from its links and the last errors')
+    .description(
+      'every edition with its status, delivery counts (pending, sending, accepted, failed, skipped, ambiguous), unsubscribes from its links and the last errors',
+    )
     .argument('[newsletter]', 'only this newsletter')
     .option('--json', 'print JSON')
     .action(async (newsletter: string | undefined, options: { json?: boolean }) =>
@@ -41,11 +43,15 @@ export function registerStatusCommands(program: Command, host: CommandHost): voi
     .option('--status <status>', 'only this status (pending, sending, accepted, failed, skipped)')
     .option('--json', 'print JSON')
     .action(async (edition: string, options: { status?: string; json?: boolean }) =>
-      host.setExitCode(await runDeliveries(await statusContext(), { edition, status: options.status, json: Boolean(options.json) })),
+      host.setExitCode(
+        await runDeliveries(await statusContext(), { edition, status: options.status, json: Boolean(options.json) }),
+      ),
     );
   deliveries
     .command('resolve')
-    .description("record what the mail server's log says about ambiguous deliveries: --accepted (final, never resent) or --not-accepted (resent by the next run)")
+    .description(
+      "record what the mail server's log says about ambiguous deliveries: --accepted (final, never resent) or --not-accepted (resent by the next run)",
+    )
     .argument('<edition>', 'edition id, e.g. daily/2026-11-28T07:00')
     .argument('[emails...]', 'the readers whose deliveries are ambiguous')
     .option('--all-ambiguous', 'every ambiguous delivery of the edition')

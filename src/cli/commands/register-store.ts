@@ -7,11 +7,17 @@ export function registerStoreCommands(program: Command, host: CommandHost): void
   store
     .command('copy')
     .description('copy every table of a SQLite store into a PostgreSQL database (one transaction; row counts checked)')
-    .requiredOption('--to <url>', 'the PostgreSQL database, postgres://user:password@host:5432/name (e.g. "$DATABASE_URL")')
+    .requiredOption(
+      '--to <url>',
+      'the PostgreSQL database, postgres://user:password@host:5432/name (e.g. "$DATABASE_URL")',
+    )
     .option('--from <file>', 'the SQLite file (default: store.path of the configuration)')
     .option('--force', 'empty the target tables first when they already hold rows')
     .action(async (options: { to: string; from?: string; force?: boolean }) => {
-      const [{ runStoreCopy }, ctx] = await Promise.all([import('./store-copy.ts'), host.getContext({ sendsMail: false })]);
+      const [{ runStoreCopy }, ctx] = await Promise.all([
+        import('./store-copy.ts'),
+        host.getContext({ sendsMail: false }),
+      ]);
       host.setExitCode(await runStoreCopy(ctx, options));
     });
 }

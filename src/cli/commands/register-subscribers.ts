@@ -4,7 +4,9 @@ import type { CommandHost } from '../command-host.ts';
 /** Definitions only: the list readers (CSV, YAML, validation) are imported when a command runs. */
 export function registerSubscribersCommands(program: Command, host: CommandHost): void {
   const load = () => import('./subscribers.ts');
-  const subscribers = program.command('subscribers').description('subscriber lists: check them, load them into the store, show them');
+  const subscribers = program
+    .command('subscribers')
+    .description('subscriber lists: check them, load them into the store, show them');
   subscribers
     .command('validate')
     .description('check every list; print each bad row as file:line: reason (exit 1 if any)')
@@ -23,7 +25,9 @@ export function registerSubscribersCommands(program: Command, host: CommandHost)
       const ctx = await host.getContext({ sendsMail: false });
       const code = await runSubscribersSync(ctx, options);
       // Who of the synced readers would get nothing from each newsletter's newest edition.
-      if (code === 0) for (const line of await (await import('../../app/readers-left-out.ts')).describeReadersLeftOut(ctx)) ctx.out(line);
+      if (code === 0)
+        for (const line of await (await import('../../app/readers-left-out.ts')).describeReadersLeftOut(ctx))
+          ctx.out(line);
       host.setExitCode(code);
     });
   subscribers

@@ -7,7 +7,7 @@ export function registerWorkerCommand(program: Command, host: CommandHost): void
   program
     .command('worker')
     .description('send queued deliveries with other workers on the same PostgreSQL store (any number, on any machine)')
-    .option('--newsletter <id>', 'only this newsletter\'s editions')
+    .option('--newsletter <id>', "only this newsletter's editions")
     .option('--concurrency <n>', 'concurrent SMTP sends in this worker (default: transport.maxConnections)')
     .option('--until-idle', 'exit when no edition has queued deliveries, instead of waiting for more')
     .action(async (flags: WorkerFlags) => {

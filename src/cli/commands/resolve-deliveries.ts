@@ -10,7 +10,12 @@ export interface ResolveFlags {
 }
 
 /** `tidings deliveries resolve <edition> <email…|--all-ambiguous> --accepted|--not-accepted [--by NAME]`. */
-export async function runResolveCommand(ctx: AppContext, editionId: string, emails: string[], flags: ResolveFlags): Promise<number> {
+export async function runResolveCommand(
+  ctx: AppContext,
+  editionId: string,
+  emails: string[],
+  flags: ResolveFlags,
+): Promise<number> {
   if (Boolean(flags.accepted) === Boolean(flags.notAccepted)) {
     ctx.err('error: say what the mail server did: --accepted or --not-accepted (exactly one)');
     return 2;

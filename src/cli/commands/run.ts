@@ -10,7 +10,10 @@ import { runSubscribersSync } from './subscribers.ts';
  * then build and send each newsletter's edition for the slot. A failing step is
  * reported and the later steps still run; the exit code is the worst of them.
  */
-export async function runJob(ctx: AppContext, options: { at?: string; newsletter?: string; force?: boolean; signal?: AbortSignal }): Promise<number> {
+export async function runJob(
+  ctx: AppContext,
+  options: { at?: string; newsletter?: string; force?: boolean; signal?: AbortSignal },
+): Promise<number> {
   // A mistyped --newsletter in a crontab must fail loudly, not send nothing every day.
   if (options.newsletter) findNewsletter(ctx, options.newsletter);
   // The slot is when the job started, not when ingest finished: a slow ingest must not move
@@ -18,7 +21,10 @@ export async function runJob(ctx: AppContext, options: { at?: string; newsletter
   const at = options.at ?? ctx.clock.now().toISOString();
   let exitCode = 0;
   // Templates first: a broken one stops the job before anything is ingested or sent.
-  await checkTemplates(ctx, ctx.config.newsletters.filter((n) => !options.newsletter || n.id === options.newsletter));
+  await checkTemplates(
+    ctx,
+    ctx.config.newsletters.filter((n) => !options.newsletter || n.id === options.newsletter),
+  );
   ctx.out('== ingest');
   exitCode = Math.max(exitCode, await runIngest(ctx, {}));
   ctx.out('== subscribers');

@@ -6,19 +6,32 @@ import { nextSlots } from '../../schedule/schedule-slots.ts';
 import { isSchedulerHolderGone } from './schedule.ts';
 
 const two = (n: number) => String(n).padStart(2, '0');
-const utcText = (at: Date) => `${at.getUTCFullYear()}-${two(at.getUTCMonth() + 1)}-${two(at.getUTCDate())} ${two(at.getUTCHours())}:${two(at.getUTCMinutes())}Z`;
+const utcText = (at: Date) =>
+  `${at.getUTCFullYear()}-${two(at.getUTCMonth() + 1)}-${two(at.getUTCDate())} ${two(at.getUTCHours())}:${two(at.getUTCMinutes())}Z`;
 
 /** Where the listed schedules come from: the running (or last) scheduler's record, else this shell's reading of the config. */
-async function schedulesToList(ctx: AppContext, running: boolean): Promise<{ newsletters: RecordedNewsletterSchedule[]; note: string }> {
+async function schedulesToList(
+  ctx: AppContext,
+  running: boolean,
+): Promise<{ newsletters: RecordedNewsletterSchedule[]; note: string }> {
   const recorded = await ctx.store.scheduler.recordedSchedules();
   if (recorded) {
     const who = running ? 'the running scheduler' : 'the last scheduler (not running now)';
-    return { newsletters: recorded.newsletters, note: `schedules: as recorded by ${who}, ${recorded.holder}, at ${recorded.recordedAt}` };
+    return {
+      newsletters: recorded.newsletters,
+      note: `schedules: as recorded by ${who}, ${recorded.holder}, at ${recorded.recordedAt}`,
+    };
   }
   return {
     newsletters: ctx.config.newsletters.map((n) => ({
-      id: n.id, schedule: n.schedule ?? null, timezone: n.timezone, deliver: n.deliver,
-      requireApproval: n.requireApproval, prepareAhead: n.prepareAhead, approvalDeadline: n.approvalDeadline, onApprovalTimeout: n.onApprovalTimeout,
+      id: n.id,
+      schedule: n.schedule ?? null,
+      timezone: n.timezone,
+      deliver: n.deliver,
+      requireApproval: n.requireApproval,
+      prepareAhead: n.prepareAhead,
+      approvalDeadline: n.approvalDeadline,
+      onApprovalTimeout: n.onApprovalTimeout,
     })),
     note: `schedules: no scheduler has recorded its configuration in this store yet; showing ${ctx.configFile} as read here (this shell's environment)`,
   };
@@ -31,10 +44,14 @@ export async function runScheduleList(ctx: AppContext): Promise<number> {
   const lastTick = await ctx.store.scheduler.lastTickAt();
   const leftByDeadProcess = lease !== null && isSchedulerHolderGone(lease.holder);
   const running = Boolean(lease && new Date(lease.expiresAt) > now && !leftByDeadProcess);
-  ctx.out(running
-    ? `scheduler: running (${lease!.holder}, heartbeat ${lease!.heartbeatAt})`
-    : `scheduler: not running${lastTick ? ` (last tick ${lastTick.toISOString()})` : ''}` +
-        (leftByDeadProcess && new Date(lease.expiresAt) > now ? `; the lease of ${lease.holder} was left by a process that no longer exists: the next start takes it over` : ''));
+  ctx.out(
+    running
+      ? `scheduler: running (${lease!.holder}, heartbeat ${lease!.heartbeatAt})`
+      : `scheduler: not running${lastTick ? ` (last tick ${lastTick.toISOString()})` : ''}` +
+          (leftByDeadProcess && new Date(lease.expiresAt) > now
+            ? `; the lease of ${lease.holder} was left by a process that no longer exists: the next start takes it over`
+            : ''),
+  );
   const { newsletters, note } = await schedulesToList(ctx, running);
   ctx.out(note);
   for (const newsletter of newsletters) {
@@ -48,20 +65,36 @@ export async function runScheduleList(ctx: AppContext): Promise<number> {
     const approval = newsletter.requireApproval
       ? `approval required (prepared ${newsletter.prepareAhead / 60_000}m ahead; unapproved ${newsletter.approvalDeadline / 60_000}m after the slot: ${newsletter.onApprovalTimeout})`
       : 'no approval needed';
-    ctx.out(`${newsletter.id}: "${newsletter.schedule}" in ${newsletter.timezone}, deliver ${newsletter.deliver}, ${approval}`);
+    ctx.out(
+      `${newsletter.id}: "${newsletter.schedule}" in ${newsletter.timezone}, deliver ${newsletter.deliver}, ${approval}`,
+    );
     await listSlotsOf(ctx, newsletter, parsed.schedule, now);
   }
   return 0;
 }
 
-async function listSlotsOf(ctx: AppContext, newsletter: RecordedNewsletterSchedule, schedule: CronSchedule, now: Date): Promise<void> {
+async function listSlotsOf(
+  ctx: AppContext,
+  newsletter: RecordedNewsletterSchedule,
+  schedule: CronSchedule,
+  now: Date,
+): Promise<void> {
   for (const slot of nextSlots(schedule, newsletter.timezone, now, 5)) {
     const edition = await ctx.store.editions.getEdition(editionIdFor(newsletter.id, slot));
     const note = slot.fit === 'skipped' ? `  (${slot.scheduledLocal.slice(11)} does not exist that day: DST)` : '';
-    ctx.out(`  ${slot.iso.replace('T', ' ').slice(0, 16)} ${slot.iso.slice(19)}  = ${utcText(slot.utc)}  ${edition ? edition.status : 'not built'}${note}`);
+    ctx.out(
+      `  ${slot.iso.replace('T', ' ').slice(0, 16)} ${slot.iso.slice(19)}  = ${utcText(slot.utc)}  ${edition ? edition.status : 'not built'}${note}`,
+    );
   }
-  const drafts = (await ctx.store.editions.listEditions(newsletter.id)).filter((e) => e.status === 'draft' || e.status === 'approved');
-  for (const draft of drafts) ctx.out(`  ${draft.id}: ${draft.status === 'draft' && newsletter.requireApproval ? 'waiting for approval' : draft.status}`);
+  const drafts = (await ctx.store.editions.listEditions(newsletter.id)).filter(
+    (e) => e.status === 'draft' || e.status === 'approved',
+  );
+  for (const draft of drafts)
+    ctx.out(
+      `  ${draft.id}: ${draft.status === 'draft' && newsletter.requireApproval ? 'waiting for approval' : draft.status}`,
+    );
   const last = await ctx.store.scheduler.lastEvent(newsletter.id);
-  ctx.out(`  last run: ${last ? `${last.at} ${last.editionId} ${last.kind}${last.detail ? ` (${last.detail})` : ''}` : 'none yet'}`);
+  ctx.out(
+    `  last run: ${last ? `${last.at} ${last.editionId} ${last.kind}${last.detail ? ` (${last.detail})` : ''}` : 'none yet'}`,
+  );
 }

@@ -4,7 +4,12 @@ import type { AppContext } from '../../app/context.ts';
 import { createScheduledWork } from '../../app/scheduled-work.ts';
 import { runScheduler } from '../../schedule/run-scheduler.ts';
 import { Scheduler } from '../../schedule/scheduler.ts';
-import { LeaseHeldError, SchedulerLease, parseSchedulerHolder, schedulerHolderName } from '../../schedule/scheduler-lease.ts';
+import {
+  LeaseHeldError,
+  SchedulerLease,
+  parseSchedulerHolder,
+  schedulerHolderName,
+} from '../../schedule/scheduler-lease.ts';
 import { isLocalProcessGone } from '../../core/process-liveness.ts';
 import { formatIngestReports } from './ingest.ts';
 import { ingestDueSources, type SourceIngestResult } from '../../app/ingest-due-sources.ts';
@@ -26,7 +31,16 @@ function schedulerSyncContext(ctx: AppContext): SubscribersCommandContext {
       if (seen.size < 10_000) seen.add(line);
       ctx.logger[level]({ step: 'subscribers sync' }, line);
     };
-    syncCtx = { config: ctx.config, baseDir: ctx.baseDir, clock: ctx.clock, get store() { return ctx.store; }, out: once('info'), err: once('warn') };
+    syncCtx = {
+      config: ctx.config,
+      baseDir: ctx.baseDir,
+      clock: ctx.clock,
+      get store() {
+        return ctx.store;
+      },
+      out: once('info'),
+      err: once('warn'),
+    };
     schedulerSyncs.set(ctx, syncCtx);
   }
   return syncCtx;
@@ -60,10 +74,15 @@ export function createScheduler(ctx: AppContext): Scheduler {
 }
 
 export function createLease(ctx: AppContext): SchedulerLease {
-  return new SchedulerLease(ctx.store.scheduler, schedulerHolderName(hostname(), process.pid, randomBytes(4).toString('hex')), ctx.config.scheduler.leaseTtl, {
-    isHolderGone: isSchedulerHolderGone,
-    logger: ctx.logger,
-  });
+  return new SchedulerLease(
+    ctx.store.scheduler,
+    schedulerHolderName(hostname(), process.pid, randomBytes(4).toString('hex')),
+    ctx.config.scheduler.leaseTtl,
+    {
+      isHolderGone: isSchedulerHolderGone,
+      logger: ctx.logger,
+    },
+  );
 }
 
 /** A scheduler lease left by a process of this machine that no longer exists (kill -9, crash). */
@@ -76,14 +95,21 @@ export function isSchedulerHolderGone(holder: string): boolean {
 export async function runScheduleCommand(ctx: AppContext, signal: AbortSignal): Promise<number> {
   const scheduler = createScheduler(ctx);
   if (scheduler.scheduled.length === 0) {
-    ctx.err(`no newsletter in ${ctx.configFile} has a schedule: nothing to run (add newsletters[].schedule, e.g. "0 7 * * *")`);
+    ctx.err(
+      `no newsletter in ${ctx.configFile} has a schedule: nothing to run (add newsletters[].schedule, e.g. "0 7 * * *")`,
+    );
     return 1;
   }
   // Readers' zones (subscriber-local) are known from the first tick on.
   await syncForScheduler(ctx);
   try {
     const outcome = await runScheduler({
-      scheduler, lease: createLease(ctx), clock: ctx.clock, logger: ctx.logger, tickEveryMs: ctx.config.scheduler.tickEvery, signal,
+      scheduler,
+      lease: createLease(ctx),
+      clock: ctx.clock,
+      logger: ctx.logger,
+      tickEveryMs: ctx.config.scheduler.tickEvery,
+      signal,
     });
     return outcome === 'stopped' ? 0 : 1;
   } catch (error) {

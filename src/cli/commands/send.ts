@@ -14,11 +14,12 @@ export function stopOnSignals(ctx: AppContext): { signal: AbortSignal; release: 
   const controller = new AbortController();
   const stop = (name: string) => () => {
     if (!controller.signal.aborted) {
-      ctx.err(`${name}: finishing the messages in flight, then stopping (at most ${Math.round(ctx.config.shutdownTimeout / 1000)} s; again to force)`);
+      ctx.err(
+        `${name}: finishing the messages in flight, then stopping (at most ${Math.round(ctx.config.shutdownTimeout / 1000)} s; again to force)`,
+      );
       ctx.shutdown.begin();
       armShutdownBackstop(ctx);
-    }
-    else process.exit(130);
+    } else process.exit(130);
     controller.abort();
   };
   const onInt = stop('SIGINT');
@@ -49,12 +50,18 @@ export interface SendFlags {
 /** `tidings send`: a test copy, or the edition for the slot to every subscriber. */
 export async function runSendCommand(ctx: AppContext, newsletter: string, flags: SendFlags): Promise<number> {
   if (flags.test !== undefined) {
-    const ignored = (['dryRun', 'limit', 'resendAmbiguous', 'force'] as const).filter((flag) => flags[flag] !== undefined);
-    if (ignored.length) throw new UsageError(`--test sends one copy outside the ledger: it cannot be combined with ${ignored.map(kebab).join(', ')}`);
+    const ignored = (['dryRun', 'limit', 'resendAmbiguous', 'force'] as const).filter(
+      (flag) => flags[flag] !== undefined,
+    );
+    if (ignored.length)
+      throw new UsageError(
+        `--test sends one copy outside the ledger: it cannot be combined with ${ignored.map(kebab).join(', ')}`,
+      );
     return runTestSend(ctx, newsletter, { at: flags.at, to: flags.test, subscriber: flags.subscriber });
   }
   const limit = flags.limit === undefined ? undefined : Number(flags.limit);
-  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError('--limit: must be a positive integer');
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
+    throw new UsageError('--limit: must be a positive integer');
   const signals = stopOnSignals(ctx);
   try {
     const outcome = await runSend(ctx, newsletter, { ...flags, limit, signal: signals.signal });

@@ -7,7 +7,9 @@ import type { AppContext } from '../../app/context.ts';
  */
 export function armShutdownBackstop(ctx: AppContext): void {
   const onExpired = () => {
-    ctx.err(`shutdownTimeout (${Math.round(ctx.config.shutdownTimeout / 1000)} s) spent: abandoning the work in flight`);
+    ctx.err(
+      `shutdownTimeout (${Math.round(ctx.config.shutdownTimeout / 1000)} s) spent: abandoning the work in flight`,
+    );
     setTimeout(() => {
       ctx.err('still not stopped 10 s after shutdownTimeout: exiting now (rows left sending are ambiguous)');
       process.exit(1);

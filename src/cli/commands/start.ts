@@ -16,7 +16,8 @@ async function schedulerHealth(ctx: AppContext, stopping: boolean, startedAt: Da
   if (stopping) throw new Error('scheduler stopping');
   const lastTick = await ctx.store.scheduler.lastTickAt();
   if (!lastTick || lastTick.getTime() < startedAt.getTime()) {
-    if (now - startedAt.getTime() > periods) throw new Error(`scheduler not ticking (no tick since the start at ${startedAt.toISOString()})`);
+    if (now - startedAt.getTime() > periods)
+      throw new Error(`scheduler not ticking (no tick since the start at ${startedAt.toISOString()})`);
     return 'scheduler starting (first tick pending)';
   }
   const age = now - lastTick.getTime();
@@ -50,7 +51,14 @@ export async function runStart(ctx: AppContext, signal: AbortSignal): Promise<nu
     });
     ctx.out(`listening on ${listening.address} (public address ${ctx.config.web.baseUrl}); scheduler running`);
     await syncForScheduler(ctx);
-    const outcome = await runScheduler({ scheduler, lease, clock: ctx.clock, logger: ctx.logger, tickEveryMs: ctx.config.scheduler.tickEvery, signal });
+    const outcome = await runScheduler({
+      scheduler,
+      lease,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      tickEveryMs: ctx.config.scheduler.tickEvery,
+      signal,
+    });
     await listening.close();
     await drainSignupMail(ctx, listening);
     ctx.out('stopped');

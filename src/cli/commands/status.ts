@@ -1,5 +1,11 @@
 import { tallyOf, type DeliveryTally } from '../../delivery/delivery-tally.ts';
-import { DELIVERY_STATUSES, emptyCounts, type DeliveryStatus, type EditionDeliverySummary, type Ledger } from '../../delivery/ledger.ts';
+import {
+  DELIVERY_STATUSES,
+  emptyCounts,
+  type DeliveryStatus,
+  type EditionDeliverySummary,
+  type Ledger,
+} from '../../delivery/ledger.ts';
 import type { DeliveryEventStore, EditionFeedbackCounts } from '../../delivery/delivery-events.ts';
 import { feedbackRates, formatPercent, isAboveComplaintLimit } from '../../delivery/feedback-rates.ts';
 import type { LeaseHolder, SendLease } from '../../delivery/send-lease.ts';
@@ -28,7 +34,13 @@ export interface StatusContext {
 
 const COLUMNS = ['pending', 'sending', 'accepted', 'failed', 'skipped'] as const;
 const TALLY_COLUMNS: readonly [keyof DeliveryTally, string][] = [
-  ['accepted', 'accepted'], ['failed', 'failed'], ['ambiguous', 'ambiguous'], ['skipped', 'skipped'], ['pending', 'pending'], ['inFlight', 'in flight'], ['total', 'total'],
+  ['accepted', 'accepted'],
+  ['failed', 'failed'],
+  ['ambiguous', 'ambiguous'],
+  ['skipped', 'skipped'],
+  ['pending', 'pending'],
+  ['inFlight', 'in flight'],
+  ['total', 'total'],
 ];
 
 const percent = formatPercent;
@@ -50,11 +62,23 @@ async function collectEditions(ctx: StatusContext, newsletter: string | undefine
   const summaries = new Map((await ctx.ledger.editions(newsletter)).map((s) => [s.editionId, s]));
   const lines: EditionLine[] = [];
   for (const edition of (await ctx.editions?.listEditions(newsletter)) ?? []) {
-    const summary = summaries.get(edition.id) ?? { editionId: edition.id, counts: emptyCounts(), ambiguous: 0, lastActivityAt: null };
+    const summary = summaries.get(edition.id) ?? {
+      editionId: edition.id,
+      counts: emptyCounts(),
+      ambiguous: 0,
+      lastActivityAt: null,
+    };
     summaries.delete(edition.id);
-    lines.push({ edition: edition.id, status: edition.status, statusReason: edition.statusReason, summary, audience: edition.audience ?? null });
+    lines.push({
+      edition: edition.id,
+      status: edition.status,
+      statusReason: edition.statusReason,
+      summary,
+      audience: edition.audience ?? null,
+    });
   }
-  for (const summary of summaries.values()) lines.push({ edition: summary.editionId, status: null, statusReason: null, summary, audience: null });
+  for (const summary of summaries.values())
+    lines.push({ edition: summary.editionId, status: null, statusReason: null, summary, audience: null });
   return lines;
 }
 
@@ -64,50 +88,73 @@ const SKIPPED_NAMED = 10;
 /** Who got nothing from an edition and why (the plan's reason kept in the ledger): a skip is a reader, not only a count. */
 async function skippedReaders(ctx: StatusContext, editionId: string): Promise<{ email: string; reason: string }[]> {
   const rows = await ctx.ledger.list(editionId, 'skipped');
-  return rows.slice(0, SKIPPED_NAMED).map((row) => ({ email: row.email ?? `subscriber ${row.subscriberId}`, reason: row.reason ?? 'no reason recorded' }));
+  return rows.slice(0, SKIPPED_NAMED).map((row) => ({
+    email: row.email ?? `subscriber ${row.subscriberId}`,
+    reason: row.reason ?? 'no reason recorded',
+  }));
 }
 
 /** `tidings status [<newsletter>] [--json]`: per edition, its status, counts per delivery status, ambiguous rows and the last errors. */
-export async function runStatus(ctx: StatusContext, options: { newsletter?: string; json: boolean; errors?: number }): Promise<number> {
+export async function runStatus(
+  ctx: StatusContext,
+  options: { newsletter?: string; json: boolean; errors?: number },
+): Promise<number> {
   const unsubscribes = (await ctx.subscribers?.unsubscribesByEdition(options.newsletter)) ?? new Map<string, number>();
-  const feedback = (await ctx.deliveryEvents?.countsByEdition(options.newsletter)) ?? new Map<string, EditionFeedbackCounts>();
+  const feedback =
+    (await ctx.deliveryEvents?.countsByEdition(options.newsletter)) ?? new Map<string, EditionFeedbackCounts>();
   const active = new Map<string, LeaseHolder>(
-    ctx.sendLease && ctx.now ? (await ctx.sendLease.active(ctx.now, options.newsletter)).map((lease) => [lease.editionId, lease]) : [],
+    ctx.sendLease && ctx.now
+      ? (await ctx.sendLease.active(ctx.now, options.newsletter)).map((lease) => [lease.editionId, lease])
+      : [],
   );
   const editions = await Promise.all(
-    (await collectEditions(ctx, options.newsletter)).map(async ({ edition, status, statusReason, summary, audience }) => {
-      const workers = summary.counts.sending && ctx.workQueue && ctx.now ? await ctx.workQueue.inFlight(edition, ctx.now) : [];
-      const inFlightAtWorkers = workers.reduce((sum, worker) => sum + worker.rows, 0);
-      // While a send holds the edition, its `sending` rows are in flight, not (yet) ambiguous; so are live workers' rows.
-      const tally = tallyOf(summary.counts, active.has(edition) ? 0 : Math.max(0, summary.ambiguous - inFlightAtWorkers));
-      return {
-        edition,
-        status,
-        statusReason,
-        ...Object.fromEntries(COLUMNS.map((column) => [column, summary.counts[column]])),
-        ambiguous: tally.ambiguous,
-        inFlight: tally.inFlight,
-        workers,
-        unsubscribed: unsubscribes.get(edition) ?? 0,
-        feedback: feedbackRates(feedback.get(edition), summary.counts.accepted),
-        sendingNow: active.has(edition) ? { holder: active.get(edition)!.holder, since: active.get(edition)!.acquiredAt, heartbeatAt: active.get(edition)!.heartbeatAt } : null,
-        total: summary.counts.total,
-        // The readers it must reach (recorded when its send started) and those without a ledger row yet.
-        audience: audience?.total ?? null,
-        notYetQueued: notYetQueued(audience, summary.counts.total),
-        queueHeldBy: audience?.heldBy ?? null,
-        lastActivityAt: summary.lastActivityAt,
-        lastErrors: summary.counts.failed ? await ctx.ledger.lastErrors(edition, options.errors ?? 3) : [],
-        skippedReaders: summary.counts.skipped ? await skippedReaders(ctx, edition) : [],
-      };
-    }),
+    (await collectEditions(ctx, options.newsletter)).map(
+      async ({ edition, status, statusReason, summary, audience }) => {
+        const workers =
+          summary.counts.sending && ctx.workQueue && ctx.now ? await ctx.workQueue.inFlight(edition, ctx.now) : [];
+        const inFlightAtWorkers = workers.reduce((sum, worker) => sum + worker.rows, 0);
+        // While a send holds the edition, its `sending` rows are in flight, not (yet) ambiguous; so are live workers' rows.
+        const tally = tallyOf(
+          summary.counts,
+          active.has(edition) ? 0 : Math.max(0, summary.ambiguous - inFlightAtWorkers),
+        );
+        return {
+          edition,
+          status,
+          statusReason,
+          ...Object.fromEntries(COLUMNS.map((column) => [column, summary.counts[column]])),
+          ambiguous: tally.ambiguous,
+          inFlight: tally.inFlight,
+          workers,
+          unsubscribed: unsubscribes.get(edition) ?? 0,
+          feedback: feedbackRates(feedback.get(edition), summary.counts.accepted),
+          sendingNow: active.has(edition)
+            ? {
+                holder: active.get(edition)!.holder,
+                since: active.get(edition)!.acquiredAt,
+                heartbeatAt: active.get(edition)!.heartbeatAt,
+              }
+            : null,
+          total: summary.counts.total,
+          // The readers it must reach (recorded when its send started) and those without a ledger row yet.
+          audience: audience?.total ?? null,
+          notYetQueued: notYetQueued(audience, summary.counts.total),
+          queueHeldBy: audience?.heldBy ?? null,
+          lastActivityAt: summary.lastActivityAt,
+          lastErrors: summary.counts.failed ? await ctx.ledger.lastErrors(edition, options.errors ?? 3) : [],
+          skippedReaders: summary.counts.skipped ? await skippedReaders(ctx, edition) : [],
+        };
+      },
+    ),
   );
   if (options.json) {
     ctx.stdout.write(`${JSON.stringify({ editions }, null, 2)}\n`);
     return 0;
   }
   if (!editions.length) {
-    ctx.stdout.write(options.newsletter ? `No editions yet for newsletter "${options.newsletter}".\n` : 'No editions yet.\n');
+    ctx.stdout.write(
+      options.newsletter ? `No editions yet for newsletter "${options.newsletter}".\n` : 'No editions yet.\n',
+    );
     return 0;
   }
   // The words and order of the send summary (delivery-tally.ts); `sending` rows split into ambiguous and in flight.
@@ -135,14 +182,20 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
       }
     }
     if (e.sendingNow) {
-      ctx.stdout.write(`\n${e.edition}: being sent now by ${e.sendingNow.holder} (since ${e.sendingNow.since}); its "sending" rows are in flight.\n`);
+      ctx.stdout.write(
+        `\n${e.edition}: being sent now by ${e.sendingNow.holder} (since ${e.sendingNow.since}); its "sending" rows are in flight.\n`,
+      );
     }
     if (e.workers.length) {
       const who = e.workers.map((w) => `${w.workerId} (${w.rows} in flight)`).join(', ');
-      ctx.stdout.write(`\n${e.edition}: being sent by ${e.workers.length} worker${e.workers.length === 1 ? '' : 's'}: ${who}; those rows are in flight, not ambiguous.\n`);
+      ctx.stdout.write(
+        `\n${e.edition}: being sent by ${e.workers.length} worker${e.workers.length === 1 ? '' : 's'}: ${who}; those rows are in flight, not ambiguous.\n`,
+      );
     }
     if (e.notYetQueued) {
-      const who = e.queueHeldBy ? `queuing held by ${e.queueHeldBy}; the next send queues them` : 'the next send, the scheduler or a worker queues them';
+      const who = e.queueHeldBy
+        ? `queuing held by ${e.queueHeldBy}; the next send queues them`
+        : 'the next send, the scheduler or a worker queues them';
       const stays = e.status === 'sending' ? '; it stays sending until they are' : '';
       ctx.stdout.write(`\n${e.edition}: ${e.notYetQueued} of ${e.audience} readers not yet queued (${who})${stays}.\n`);
     }
@@ -158,12 +211,17 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
       const skipped = Number((e as Record<string, unknown>).skipped);
       ctx.stdout.write(`\n${skipped} reader${skipped === 1 ? '' : 's'} received nothing from ${e.edition}:\n`);
       for (const reader of e.skippedReaders) ctx.stdout.write(`  ${reader.email}: ${oneLine(reader.reason)}\n`);
-      if (skipped > e.skippedReaders.length) ctx.stdout.write(`  … and ${skipped - e.skippedReaders.length} more (tidings deliveries ${e.edition} --status skipped)\n`);
+      if (skipped > e.skippedReaders.length)
+        ctx.stdout.write(
+          `  … and ${skipped - e.skippedReaders.length} more (tidings deliveries ${e.edition} --status skipped)\n`,
+        );
     }
     if (e.lastErrors.length) {
       ctx.stdout.write(`\n${e.edition}: last errors\n`);
       for (const error of e.lastErrors) {
-        ctx.stdout.write(`  ${error.at ?? '-'}  ${error.email ?? `subscriber ${error.subscriberId}`}  ${error.errorCode ?? ''}  ${oneLine(error.response)}\n`);
+        ctx.stdout.write(
+          `  ${error.at ?? '-'}  ${error.email ?? `subscriber ${error.subscriberId}`}  ${error.errorCode ?? ''}  ${oneLine(error.response)}\n`,
+        );
       }
     }
   }
@@ -171,14 +229,19 @@ export async function runStatus(ctx: StatusContext, options: { newsletter?: stri
 }
 
 /** `tidings deliveries <edition> [--status S] [--json]`: one line per ledger row. */
-export async function runDeliveries(ctx: StatusContext, options: { edition: string; status?: string; json: boolean }): Promise<number> {
+export async function runDeliveries(
+  ctx: StatusContext,
+  options: { edition: string; status?: string; json: boolean },
+): Promise<number> {
   if (options.status !== undefined && !DELIVERY_STATUSES.includes(options.status as DeliveryStatus)) {
     ctx.stderr.write(`--status must be one of ${DELIVERY_STATUSES.join(', ')} (got "${options.status}")\n`);
     return 2;
   }
   const rows = await ctx.ledger.list(options.edition, options.status as DeliveryStatus | undefined);
   if (!rows.length && ctx.editions && !(await ctx.editions.getEdition(options.edition))) {
-    ctx.stderr.write(`no edition "${options.edition}" (edition ids look like daily/2026-11-28T07:00; see tidings status)\n`);
+    ctx.stderr.write(
+      `no edition "${options.edition}" (edition ids look like daily/2026-11-28T07:00; see tidings status)\n`,
+    );
     return 2;
   }
   if (options.json) {
@@ -186,7 +249,9 @@ export async function runDeliveries(ctx: StatusContext, options: { edition: stri
     return 0;
   }
   if (!rows.length) {
-    ctx.stdout.write(`No deliveries${options.status ? ` with status ${options.status}` : ''} for edition ${options.edition}.\n`);
+    ctx.stdout.write(
+      `No deliveries${options.status ? ` with status ${options.status}` : ''} for edition ${options.edition}.\n`,
+    );
     return 0;
   }
   const header = ['subscriber', 'email', 'status', 'attempts', 'at', 'detail'];
@@ -202,10 +267,10 @@ export async function runDeliveries(ctx: StatusContext, options: { edition: stri
         r.resolution && r.status !== 'sending'
           ? `was ambiguous; resolved ${r.resolution.decision} by ${r.resolution.by} at ${r.resolution.at}${r.messageId ? ` · ${r.messageId}` : ''}`
           : r.status === 'skipped'
-          ? (r.reason ?? '')
-          : r.status === 'failed' || (r.status === 'sending' && r.errorCode)
-            ? `${r.errorCode ?? ''} ${oneLine(r.response)}`
-            : (r.messageId ?? ''),
+            ? (r.reason ?? '')
+            : r.status === 'failed' || (r.status === 'sending' && r.errorCode)
+              ? `${r.errorCode ?? ''} ${oneLine(r.response)}`
+              : (r.messageId ?? ''),
       ]),
     ),
   );
@@ -218,6 +283,10 @@ function oneLine(text: string | null): string {
 
 function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }

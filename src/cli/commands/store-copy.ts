@@ -14,7 +14,8 @@ export interface StoreCopyOptions {
 
 /** Opens both ends, copies, prints one line per table and the total; 0 when the copy committed. */
 export async function runStoreCopy(ctx: AppContext, options: StoreCopyOptions): Promise<number> {
-  if (!/^postgres(ql)?:\/\/\S+$/.test(options.to)) throw new UsageError('--to: must be a postgres:// or postgresql:// URL');
+  if (!/^postgres(ql)?:\/\/\S+$/.test(options.to))
+    throw new UsageError('--to: must be a postgres:// or postgresql:// URL');
   const file = ctx.resolvePath(options.from ?? ctx.config.store.path);
   // Opening would create an empty store: a mistyped path must not "copy" nothing.
   if (file === ':memory:' || !existsSync(file)) throw new UsageError(`no SQLite store at ${file} (pass --from FILE)`);
@@ -28,7 +29,10 @@ export async function runStoreCopy(ctx: AppContext, options: StoreCopyOptions): 
       const width = 20;
       const report = await copySqliteToPostgres(source, target.db, {
         force: options.force,
-        onTable: (copy) => ctx.out(`  ${copy.table.padEnd(width)} ${String(copy.rows).padStart(9)}${copy.note ? `  (${copy.note})` : ''}`),
+        onTable: (copy) =>
+          ctx.out(
+            `  ${copy.table.padEnd(width)} ${String(copy.rows).padStart(9)}${copy.note ? `  (${copy.note})` : ''}`,
+          ),
       });
       const total = report.reduce((sum, table) => sum + table.rows, 0);
       ctx.out(`Copied ${total} rows in ${report.length} tables; every table's row count checked on the target.`);

@@ -5,15 +5,32 @@ import type { CommandHost } from '../command-host.ts';
 
 /** What these commands use: the service and the two output lines (AppContext plus the service). */
 export interface LifecycleCommandContext {
-  service: Pick<SubscriberService, 'unsubscribeByEmail' | 'forgetByEmail' | 'exportByEmail' | 'processUnsubscribeMail' | 'listSuppressions' | 'addSuppression' | 'removeSuppression'>;
+  service: Pick<
+    SubscriberService,
+    | 'unsubscribeByEmail'
+    | 'forgetByEmail'
+    | 'exportByEmail'
+    | 'processUnsubscribeMail'
+    | 'listSuppressions'
+    | 'addSuppression'
+    | 'removeSuppression'
+  >;
   out: (line: string) => void;
   err: (line: string) => void;
 }
 
 /** `tidings subscribers unsubscribe EMAIL [--newsletter ID]`. */
-export async function runUnsubscribe(ctx: LifecycleCommandContext, email: string, options: { newsletter?: string }): Promise<number> {
+export async function runUnsubscribe(
+  ctx: LifecycleCommandContext,
+  email: string,
+  options: { newsletter?: string },
+): Promise<number> {
   const ended = await ctx.service.unsubscribeByEmail(email, options.newsletter);
-  ctx.out(ended.length ? `${email}: unsubscribed from ${ended.join(', ')}` : `${email}: no active subscription${options.newsletter ? ` to ${options.newsletter}` : ''} (nothing changed)`);
+  ctx.out(
+    ended.length
+      ? `${email}: unsubscribed from ${ended.join(', ')}`
+      : `${email}: no active subscription${options.newsletter ? ` to ${options.newsletter}` : ''} (nothing changed)`,
+  );
   return 0;
 }
 
@@ -37,13 +54,19 @@ export async function runExport(ctx: LifecycleCommandContext, email: string): Pr
 /** `tidings subscribers unsubscribe-mail <Maildir>`: exit 1 when some messages were not understood. */
 export async function runUnsubscribeMail(ctx: LifecycleCommandContext, maildir: string): Promise<number> {
   const report = await ctx.service.processUnsubscribeMail(maildir);
-  for (const item of report.processed) ctx.out(`${item.file}: ${item.changed ? 'unsubscribed from' : 'already unsubscribed from'} ${item.newsletterId}`);
+  for (const item of report.processed)
+    ctx.out(`${item.file}: ${item.changed ? 'unsubscribed from' : 'already unsubscribed from'} ${item.newsletterId}`);
   for (const item of report.rejected) ctx.err(`${item.file}: left in place: ${item.reason}`);
   ctx.out(`${report.processed.length} processed (moved to .Processed/), ${report.rejected.length} left in place`);
   return report.rejected.length ? 1 : 0;
 }
 
-export async function runSuppressions(ctx: LifecycleCommandContext, action: 'list' | 'add' | 'remove', email?: string, reason?: string): Promise<number> {
+export async function runSuppressions(
+  ctx: LifecycleCommandContext,
+  action: 'list' | 'add' | 'remove',
+  email?: string,
+  reason?: string,
+): Promise<number> {
   if (action === 'list') {
     const entries = await ctx.service.listSuppressions();
     for (const entry of entries) ctx.out(`${entry.addressHash}  ${entry.createdAt}  ${entry.reason}`);
@@ -56,22 +79,29 @@ export async function runSuppressions(ctx: LifecycleCommandContext, action: 'lis
     return 0;
   }
   const removed = await ctx.service.removeSuppression(email!);
-  ctx.out(removed ? `${email}: no longer suppressed; the next subscribers sync may add it again` : `${email}: was not suppressed`);
+  ctx.out(
+    removed
+      ? `${email}: no longer suppressed; the next subscribers sync may add it again`
+      : `${email}: was not suppressed`,
+  );
   return 0;
 }
 
 /** The service (and the mail parsing and transports behind it) loads only when one of these commands runs. */
 async function withService(ctx: AppContext): Promise<LifecycleCommandContext> {
-  const { createSubscriberServiceFromContext } = await import('../../app/subscribers/create-subscriber-service-from-context.ts');
+  const { createSubscriberServiceFromContext } = await import(
+    '../../app/subscribers/create-subscriber-service-from-context.ts'
+  );
   return { service: createSubscriberServiceFromContext(ctx), out: ctx.out, err: ctx.err };
 }
 
 export function registerSubscriberLifecycleCommands(program: Command, host: CommandHost): void {
   const subscribers = program.commands.find((c) => c.name() === 'subscribers') ?? program.command('subscribers');
-  const run = async (action: (ctx: LifecycleCommandContext) => Promise<number>) => host.setExitCode(await action(await withService(await host.getContext({ sendsMail: false }))));
+  const run = async (action: (ctx: LifecycleCommandContext) => Promise<number>) =>
+    host.setExitCode(await action(await withService(await host.getContext({ sendsMail: false }))));
   subscribers
     .command('unsubscribe')
-    .description('end a subscriber\'s subscriptions as if they had clicked unsubscribe (later syncs keep it)')
+    .description("end a subscriber's subscriptions as if they had clicked unsubscribe (later syncs keep it)")
     .argument('<email>')
     .option('--newsletter <id>', 'only this newsletter')
     .action((email: string, options: { newsletter?: string }) => run((ctx) => runUnsubscribe(ctx, email, options)));
@@ -91,14 +121,21 @@ export function registerSubscriberLifecycleCommands(program: Command, host: Comm
     .argument('<maildir>')
     .action((maildir: string) => run((ctx) => runUnsubscribeMail(ctx, maildir)));
 
-  const suppressions = program.command('suppressions').description('addresses never to be added or mailed again (stored as hashes)');
-  suppressions.command('list').description('list the suppressions').action(() => run((ctx) => runSuppressions(ctx, 'list')));
+  const suppressions = program
+    .command('suppressions')
+    .description('addresses never to be added or mailed again (stored as hashes)');
+  suppressions
+    .command('list')
+    .description('list the suppressions')
+    .action(() => run((ctx) => runSuppressions(ctx, 'list')));
   suppressions
     .command('add')
     .description('suppress an address')
     .argument('<email>')
     .option('--reason <text>', 'why (kept with the entry)')
-    .action((email: string, options: { reason?: string }) => run((ctx) => runSuppressions(ctx, 'add', email, options.reason)));
+    .action((email: string, options: { reason?: string }) =>
+      run((ctx) => runSuppressions(ctx, 'add', email, options.reason)),
+    );
   suppressions
     .command('remove')
     .description('lift a suppression (the next subscribers sync may add the address again)')

@@ -44,7 +44,9 @@ export async function runSubscribersValidate(ctx: SubscribersCommandContext, row
   const result = await validateSubscriberFiles(listPaths(ctx), catalogFromConfig(ctx.config), [], rowCheck?.onRow);
   printProblems(ctx, result.errors);
   printProblems(ctx, result.warnings, 'warning: ');
-  ctx.out(`${plural(result.rows, 'valid row')}, ${plural(result.errors.length, 'error')}, ${plural(result.warnings.length, 'warning')}`);
+  ctx.out(
+    `${plural(result.rows, 'valid row')}, ${plural(result.errors.length, 'error')}, ${plural(result.warnings.length, 'warning')}`,
+  );
   for (const line of rowCheck?.lines() ?? []) ctx.out(line);
   return result.errors.length > 0 ? 1 : 0;
 }
@@ -54,7 +56,10 @@ export async function runSubscribersValidate(ctx: SubscribersCommandContext, row
  * row is bad, unless --skip-invalid, which applies the good rows and lists the skipped
  * (exit `skippedExitCode`, default 0, when some were).
  */
-export async function runSubscribersSync(ctx: SubscribersCommandContext, options: { skipInvalid?: boolean; skippedExitCode?: number }): Promise<number> {
+export async function runSubscribersSync(
+  ctx: SubscribersCommandContext,
+  options: { skipInvalid?: boolean; skippedExitCode?: number },
+): Promise<number> {
   const report = await syncSubscribers(ctx.store.subscribers, listPaths(ctx), catalogFromConfig(ctx.config), {
     now: ctx.clock.now(),
     skipInvalid: Boolean(options.skipInvalid),
@@ -62,7 +67,9 @@ export async function runSubscribersSync(ctx: SubscribersCommandContext, options
   printProblems(ctx, report.warnings, 'warning: ');
   if (!report.applied) {
     printProblems(ctx, report.errors);
-    ctx.out(`sync refused: ${plural(report.errors.length, 'error')}; nothing was changed (fix the lists or use --skip-invalid)`);
+    ctx.out(
+      `sync refused: ${plural(report.errors.length, 'error')}; nothing was changed (fix the lists or use --skip-invalid)`,
+    );
     return 1;
   }
   printProblems(ctx, report.errors, 'skipped: ');
@@ -78,7 +85,10 @@ export async function runSubscribersSync(ctx: SubscribersCommandContext, options
 }
 
 /** `tidings subscribers list [--newsletter ID] [--json]`, paged so a big list streams. */
-export async function runSubscribersList(ctx: SubscribersCommandContext, options: { newsletter?: string; json?: boolean }): Promise<number> {
+export async function runSubscribersList(
+  ctx: SubscribersCommandContext,
+  options: { newsletter?: string; json?: boolean },
+): Promise<number> {
   if (options.newsletter && !ctx.config.newsletters.some((n) => n.id === options.newsletter)) {
     throw new UsageError(`--newsletter: "${options.newsletter}" is not a configured newsletter`);
   }
@@ -106,7 +116,14 @@ export function formatSubscriber(subscriber: SubscriberRecord): string {
     .map((s) => `${s.newsletterId}:${s.status}${s.categories ? `[${s.categories.join(',')}]` : ''}`)
     .join(' ');
   const extras = [subscriber.locale, subscriber.timezone].filter(Boolean).join(' ');
-  return [String(subscriber.id).padStart(6), subscriber.email, subscriber.name ?? '-', subscriber.status, subscriptions, extras]
+  return [
+    String(subscriber.id).padStart(6),
+    subscriber.email,
+    subscriber.name ?? '-',
+    subscriber.status,
+    subscriptions,
+    extras,
+  ]
     .filter((part) => part !== '')
     .join('  ');
 }

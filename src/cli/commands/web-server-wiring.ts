@@ -58,25 +58,35 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
     },
     schedulerStatus: wiring.schedulerStatus,
   });
-  const app = await createWebServer({
-    config: ctx.config,
-    subscribers,
-    views: loadWebViews(ctx.templatesDir, overrideDir),
-    logger: ctx.logger,
-    clock: ctx.clock,
-    metrics,
-    images: createImageProxyFromContext(ctx),
-    checkHealth: async () => {
-      // A write and its read back: a read-only, full or vanished store fails it.
-      const store = await checkStoreHealth(ctx.store, ctx.clock);
-      const detail = await wiring.checkHealth?.();
-      return { detail: detail ? `${store}; ${detail}` : store, warnings: await ambiguousWarnings(ctx) };
+  const app = await createWebServer(
+    {
+      config: ctx.config,
+      subscribers,
+      views: loadWebViews(ctx.templatesDir, overrideDir),
+      logger: ctx.logger,
+      clock: ctx.clock,
+      metrics,
+      images: createImageProxyFromContext(ctx),
+      checkHealth: async () => {
+        // A write and its read back: a read-only, full or vanished store fails it.
+        const store = await checkStoreHealth(ctx.store, ctx.clock);
+        const detail = await wiring.checkHealth?.();
+        return { detail: detail ? `${store}; ${detail}` : store, warnings: await ambiguousWarnings(ctx) };
+      },
     },
-  }, { modules: [...ROUTE_MODULES, createDeskRoutes(ctx)] });
+    { modules: [...ROUTE_MODULES, createDeskRoutes(ctx)] },
+  );
   const { host, port } = ctx.config.web;
   // A stop begins the shutdown budget; requests in flight get at most 10 s of it.
   const graceMs = Math.min(10_000, ctx.config.shutdownTimeout);
-  const server = await listenUntilClosed(app, { host, port, logger: ctx.logger, signals: process, graceMs, onClosing: () => ctx.shutdown.begin() }).catch((error: NodeJS.ErrnoException) => {
+  const server = await listenUntilClosed(app, {
+    host,
+    port,
+    logger: ctx.logger,
+    signals: process,
+    graceMs,
+    onClosing: () => ctx.shutdown.begin(),
+  }).catch((error: NodeJS.ErrnoException) => {
     const reason = LISTEN_ERRORS[error.code ?? ''];
     if (!reason) throw error;
     throw new ConfigError(ctx.configFile, [`web.host/web.port: cannot listen on ${host}:${port}: ${reason}`]);
@@ -91,8 +101,14 @@ async function ambiguousWarnings(ctx: AppContext): Promise<string[]> {
   const unresolved = await ctx.store.ledger.unresolvedAmbiguous(ctx.clock.now());
   if (!unresolved.length) return [];
   const rows = unresolved.reduce((sum, edition) => sum + edition.rows, 0);
-  const where = unresolved.slice(0, 5).map((edition) => `${edition.editionId}: ${edition.rows}`).join(', ') + (unresolved.length > 5 ? ', …' : '');
-  return [`${rows} ambiguous deliveries unresolved (${where}); decide them with ${ctx.commandLine('deliveries resolve <edition> …')}`];
+  const where =
+    unresolved
+      .slice(0, 5)
+      .map((edition) => `${edition.editionId}: ${edition.rows}`)
+      .join(', ') + (unresolved.length > 5 ? ', …' : '');
+  return [
+    `${rows} ambiguous deliveries unresolved (${where}); decide them with ${ctx.commandLine('deliveries resolve <edition> …')}`,
+  ];
 }
 
 /**
@@ -105,6 +121,8 @@ export async function drainSignupMail(ctx: AppContext, server: ListeningWebServe
   if (await ctx.shutdown.within(server.subscribers.drain())) return true;
   // The queue stops and its transport aborts with the budget: this returns at once.
   await server.subscribers.drain();
-  ctx.err(`shutdownTimeout (${Math.round(ctx.config.shutdownTimeout / 1000)} s) spent: signup mail left queued for the next start`);
+  ctx.err(
+    `shutdownTimeout (${Math.round(ctx.config.shutdownTimeout / 1000)} s) spent: signup mail left queued for the next start`,
+  );
   return false;
 }

@@ -17,7 +17,12 @@ export async function runWorkerCommand(ctx: AppContext, flags: WorkerFlags): Pro
   }
   const signals = stopOnSignals(ctx);
   try {
-    const summary = await runWorkerFromContext(ctx, { newsletterId: flags.newsletter, concurrency, untilIdle: flags.untilIdle, signal: signals.signal });
+    const summary = await runWorkerFromContext(ctx, {
+      newsletterId: flags.newsletter,
+      concurrency,
+      untilIdle: flags.untilIdle,
+      signal: signals.signal,
+    });
     ctx.out(
       `worker stopped: ${summary.accepted} accepted, ${summary.failed} failed, ${summary.skipped} skipped, ` +
         `${summary.ambiguousThisRun} ambiguous in ${summary.batches} batches (segments: ${summary.segmentsRendered} rendered, ${summary.segmentsReused} reused)`,

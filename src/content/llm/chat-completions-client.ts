@@ -31,7 +31,10 @@ export class ModelCallError extends TidingsError {
   readonly reason: ModelFailure;
   constructor(reason: ModelFailure, message: string, options: { cause?: unknown } = {}) {
     // A timeout or a dropped connection may pass; a malformed answer will not.
-    super('SUMMARY_MODEL_FAILED', message, { ...options, retryable: reason === 'timeout' || reason === 'connection' || reason === 'http-status' });
+    super('SUMMARY_MODEL_FAILED', message, {
+      ...options,
+      retryable: reason === 'timeout' || reason === 'connection' || reason === 'http-status',
+    });
     this.reason = reason;
   }
 }
@@ -76,9 +79,14 @@ export function createChatCompletionsClient(options: ChatClientOptions): ChatCom
       return parseAnswer(body);
     } catch (error) {
       if (error instanceof ModelCallError) throw error;
-      if (deadline.signal.aborted) throw new ModelCallError('timeout', `no answer from ${url} within ${options.timeoutMs} ms`, { cause: error });
+      if (deadline.signal.aborted)
+        throw new ModelCallError('timeout', `no answer from ${url} within ${options.timeoutMs} ms`, { cause: error });
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new ModelCallError('connection', `connection to ${url} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { cause: error });
+      throw new ModelCallError(
+        'connection',
+        `connection to ${url} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+        { cause: error },
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -108,7 +116,9 @@ function parseAnswer(body: string): ChatAnswer {
     throw new ModelCallError('malformed', 'the answer is not JSON');
   }
   const choice = (parsed as { choices?: unknown })?.choices;
-  const first = Array.isArray(choice) ? (choice[0] as { message?: { content?: unknown }; finish_reason?: unknown } | undefined) : undefined;
+  const first = Array.isArray(choice)
+    ? (choice[0] as { message?: { content?: unknown }; finish_reason?: unknown } | undefined)
+    : undefined;
   const content = first?.message?.content;
   if (content === undefined || content === null) {
     if (!first) throw new ModelCallError('malformed', 'the answer has no choices[0]');

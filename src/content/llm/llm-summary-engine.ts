@@ -56,12 +56,20 @@ export class LlmSummaryEngine {
   }
 
   /** The model's summary within `maxWords`, or `fallback()` (extractive) with a warning naming the article and the reason. */
-  async summarize(article: SummaryArticle, maxWords: number, fallback: () => Promise<string | null>): Promise<EngineSummary> {
+  async summarize(
+    article: SummaryArticle,
+    maxWords: number,
+    fallback: () => Promise<string | null>,
+  ): Promise<EngineSummary> {
     const body = (article.text || article.description || '').trim();
     // Nothing to summarize: the model would only invent.
     if (!body) return { summary: await fallback(), engine: 'extractive' };
     const messages = this.#messages(article, body, maxWords);
-    const key: LlmSummaryKey = { contentHash: article.contentHash, model: this.#deps.options.model, variant: variantOf(messages[0]!.content, maxWords, this.#deps.options.maxInputChars) };
+    const key: LlmSummaryKey = {
+      contentHash: article.contentHash,
+      model: this.#deps.options.model,
+      variant: variantOf(messages[0]!.content, maxWords, this.#deps.options.maxInputChars),
+    };
     const cached = await this.#deps.cache.getLlmSummary(key);
     if (cached) return { summary: cached, engine: this.engine };
     try {
@@ -71,7 +79,13 @@ export class LlmSummaryEngine {
     } catch (error) {
       if (!(error instanceof ModelCallError)) throw error;
       this.#deps.logger.warn(
-        { article: article.id, title: article.title, model: this.#deps.options.model, reason: error.reason, detail: error.message },
+        {
+          article: article.id,
+          title: article.title,
+          model: this.#deps.options.model,
+          reason: error.reason,
+          detail: error.message,
+        },
         `summary model failed for "${article.title}" (${article.id}): ${error.reason}; the extractive summary stands in`,
       );
       return { summary: await fallback(), engine: 'extractive' };
@@ -84,7 +98,11 @@ export class LlmSummaryEngine {
     if (!text) throw new ModelCallError('empty', 'the model answered with no text');
     const limit = Math.ceil(maxWords * OVERLONG_SLACK);
     const words = countWords(text);
-    if (words > limit) throw new ModelCallError('too-long', `the answer has ${words} words, more than ${limit} (${maxWords} × ${OVERLONG_SLACK})`);
+    if (words > limit)
+      throw new ModelCallError(
+        'too-long',
+        `the answer has ${words} words, more than ${limit} (${maxWords} × ${OVERLONG_SLACK})`,
+      );
     // Cut at the server's token limit: the summary ends mid-sentence.
     if (answer.finishReason === 'length') throw new ModelCallError('too-long', 'the answer was cut at the token limit');
     return text;
@@ -102,7 +120,10 @@ export class LlmSummaryEngine {
 
 /** The cache variant: the prompt as sent and the options that shape the answer. */
 function variantOf(systemPrompt: string, maxWords: number, maxInputChars: number): string {
-  return createHash('sha256').update(JSON.stringify({ systemPrompt, maxWords, maxInputChars })).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify({ systemPrompt, maxWords, maxInputChars }))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export type { ModelFailure };

@@ -16,7 +16,9 @@ export class UnsafeAddressError extends Error {
     readonly address: string,
     readonly range: string,
   ) {
-    super(`${hostname === address ? address : `${hostname} resolves to ${address}, which`} is not a public address (${range})`);
+    super(
+      `${hostname === address ? address : `${hostname} resolves to ${address}, which`} is not a public address (${range})`,
+    );
   }
 }
 
@@ -49,11 +51,14 @@ export function createGuardedConnector(options: ConnectOptions): buildConnector.
         // SNI and certificate checks keep the name, while the socket goes to the address.
         const servername = target.servername || (net.isIP(hostname) ? undefined : hostname);
         const attempt = (index: number) =>
-          connectTo({ ...target, hostname: addresses[index]!, ...(servername ? { servername } : {}) }, (error, socket) => {
-            if (error && index + 1 < addresses.length && isUnreachable(error)) return attempt(index + 1);
-            if (error) return callback(error, null);
-            callback(null, socket!);
-          });
+          connectTo(
+            { ...target, hostname: addresses[index]!, ...(servername ? { servername } : {}) },
+            (error, socket) => {
+              if (error && index + 1 < addresses.length && isUnreachable(error)) return attempt(index + 1);
+              if (error) return callback(error, null);
+              callback(null, socket!);
+            },
+          );
         attempt(0);
       },
       (error: Error) => callback(error, null),

@@ -1,7 +1,13 @@
 import { STATUS_CODES } from 'node:http';
 import { Agent, request, type Dispatcher } from 'undici';
 import { SourceError } from '../errors.ts';
-import { createGuardedConnector, lookupAll, UnsafeAddressError, type AddressPolicy, type LookupAll } from './guarded-connect.ts';
+import {
+  createGuardedConnector,
+  lookupAll,
+  UnsafeAddressError,
+  type AddressPolicy,
+  type LookupAll,
+} from './guarded-connect.ts';
 import { readBody, tooLarge } from './read-body.ts';
 
 /**
@@ -61,7 +67,16 @@ export interface HttpClient {
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const RETRYABLE_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'ENOTFOUND', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const RETRYABLE_ERRORS = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 export const FEED_ACCEPT =
   'application/feed+json, application/rss+xml, application/atom+xml, application/rdf+xml, application/json;q=0.9, ' +
   'application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5';
@@ -71,7 +86,10 @@ export const FEED_ACCEPT =
  * addresses), `policy` the address policy of untrusted URLs (a local server standing in
  * for a public site).
  */
-export function createHttpClient(limits: HttpLimits, options: { lookup?: LookupAll; policy?: AddressPolicy } = {}): HttpClient {
+export function createHttpClient(
+  limits: HttpLimits,
+  options: { lookup?: LookupAll; policy?: AddressPolicy } = {},
+): HttpClient {
   const { lookup = lookupAll, policy } = options;
   // undici's own timers are a safety net behind the exchange's deadline, which names the limit.
   const backstop = limits.timeout + 1000;
@@ -86,18 +104,31 @@ export function createHttpClient(limits: HttpLimits, options: { lookup?: LookupA
   let closed: Promise<void> | null = null;
   return {
     limits,
-    get: (url, getOptions = {}) => getFollowingRedirects(url, limits, getOptions.untrusted ? untrusted : configured, getOptions),
+    get: (url, getOptions = {}) =>
+      getFollowingRedirects(url, limits, getOptions.untrusted ? untrusted : configured, getOptions),
     close: () => (closed ??= Promise.all([configured.close(), untrusted.close()]).then(() => undefined)),
   };
 }
 
-async function getFollowingRedirects(url: string, limits: HttpLimits, dispatcher: Dispatcher, options: GetOptions): Promise<HttpResponse> {
+async function getFollowingRedirects(
+  url: string,
+  limits: HttpLimits,
+  dispatcher: Dispatcher,
+  options: GetOptions,
+): Promise<HttpResponse> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), limits.timeout);
   const onOuterAbort = () => deadline.abort();
   if (options.signal?.aborted) deadline.abort();
   else options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  const exchange: Exchange = { limits, dispatcher, deadline: deadline.signal, outer: options.signal, origin: url, options };
+  const exchange: Exchange = {
+    limits,
+    dispatcher,
+    deadline: deadline.signal,
+    outer: options.signal,
+    origin: url,
+    options,
+  };
   try {
     let current = parseHttpUrl(url, url);
     const visited = new Set<string>([current.href]);
@@ -113,10 +144,16 @@ async function getFollowingRedirects(url: string, limits: HttpLimits, dispatcher
       if (!('redirectTo' in answer)) return answer;
       const next = parseHttpUrl(answer.redirectTo, current.href, current.href);
       if (visited.has(next.href)) {
-        throw new SourceError('SOURCE_FETCH', `redirect loop: ${current.href} redirects back to ${next.href}`, { where: url });
+        throw new SourceError('SOURCE_FETCH', `redirect loop: ${current.href} redirects back to ${next.href}`, {
+          where: url,
+        });
       }
       if (redirects + 1 > limits.maxRedirects) {
-        throw new SourceError('SOURCE_FETCH', `too many redirects (more than ${limits.maxRedirects}); last one to ${next.href}`, { where: url });
+        throw new SourceError(
+          'SOURCE_FETCH',
+          `too many redirects (more than ${limits.maxRedirects}); last one to ${next.href}`,
+          { where: url },
+        );
       }
       visited.add(next.href);
       current = next;
@@ -147,7 +184,11 @@ class StaleConnectionError extends Error {
   }
 
   asSourceError(): SourceError {
-    return new SourceError('SOURCE_FETCH', `request failed: ${this.original.message}`, { where: this.where, retryable: true, cause: this.original });
+    return new SourceError('SOURCE_FETCH', `request failed: ${this.original.message}`, {
+      where: this.where,
+      retryable: true,
+      cause: this.original,
+    });
   }
 }
 
@@ -159,7 +200,9 @@ function parseHttpUrl(value: string, where: string, redirectedFrom?: string): UR
     throw new SourceError('SOURCE_FETCH', `not a valid URL: "${value}"`, { where });
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    const what = redirectedFrom ? `redirect to a ${parsed.protocol} URL refused (only http and https are followed)` : `only http(s) URLs can be fetched (got ${parsed.protocol})`;
+    const what = redirectedFrom
+      ? `redirect to a ${parsed.protocol} URL refused (only http and https are followed)`
+      : `only http(s) URLs can be fetched (got ${parsed.protocol})`;
     throw new SourceError('SOURCE_FETCH', what, { where });
   }
   parsed.hash = '';
@@ -176,7 +219,8 @@ function requestHeaders(exchange: Exchange): Record<string, string> {
   };
   const validators = exchange.options.validators;
   if (validators?.etag && oneLine(validators.etag)) headers['if-none-match'] = oneLine(validators.etag);
-  if (validators?.lastModified && oneLine(validators.lastModified)) headers['if-modified-since'] = oneLine(validators.lastModified);
+  if (validators?.lastModified && oneLine(validators.lastModified))
+    headers['if-modified-since'] = oneLine(validators.lastModified);
   return headers;
 }
 
@@ -190,7 +234,12 @@ async function getOnce(url: URL, exchange: Exchange): Promise<HttpResponse | { r
   const headers = requestHeaders(exchange);
   let response: Dispatcher.ResponseData;
   try {
-    response = await request(url, { dispatcher: exchange.dispatcher, method: 'GET', headers, signal: exchange.deadline });
+    response = await request(url, {
+      dispatcher: exchange.dispatcher,
+      method: 'GET',
+      headers,
+      signal: exchange.deadline,
+    });
   } catch (error) {
     throw requestError(error, where, exchange);
   }
@@ -200,14 +249,17 @@ async function getOnce(url: URL, exchange: Exchange): Promise<HttpResponse | { r
   if (REDIRECT_STATUSES.has(status)) {
     await discard();
     const location = header(received, 'location');
-    if (!location) throw new SourceError('SOURCE_FETCH', `HTTP ${status} redirect without a Location header`, { where });
+    if (!location)
+      throw new SourceError('SOURCE_FETCH', `HTTP ${status} redirect without a Location header`, { where });
     return { redirectTo: location };
   }
   if (status === 304) {
     await discard();
     // A 304 only answers a conditional request; unasked, it is a broken server.
     if (!headers['if-none-match'] && !headers['if-modified-since']) {
-      throw new SourceError('SOURCE_FETCH', `HTTP 304 Not Modified for ${where}, but the request was not conditional`, { where });
+      throw new SourceError('SOURCE_FETCH', `HTTP 304 Not Modified for ${where}, but the request was not conditional`, {
+        where,
+      });
     }
     return { bytes: new Uint8Array(), contentType: null, location: where, validators, notModified: true };
   }
@@ -245,11 +297,18 @@ function requestError(error: unknown, where: string, exchange: Exchange): Error 
   const message = error instanceof Error ? error.message : String(error);
   // Reset before any reply: typically a kept-alive socket the server closed while idle.
   if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') return new StaleConnectionError(where, error as Error);
-  return new SourceError('SOURCE_FETCH', `request failed: ${message}`, { where, retryable: RETRYABLE_ERRORS.has(code), cause: error });
+  return new SourceError('SOURCE_FETCH', `request failed: ${message}`, {
+    where,
+    retryable: RETRYABLE_ERRORS.has(code),
+    cause: error,
+  });
 }
 
 function abortError(where: string, exchange: Exchange): SourceError {
   return exchange.outer?.aborted
     ? new SourceError('SOURCE_FETCH', 'fetch aborted', { where, cause: exchange.outer.reason })
-    : new SourceError('SOURCE_TIMEOUT', `no complete response within ${exchange.limits.timeout} ms`, { where, retryable: true });
+    : new SourceError('SOURCE_TIMEOUT', `no complete response within ${exchange.limits.timeout} ms`, {
+        where,
+        retryable: true,
+      });
 }

@@ -30,7 +30,8 @@ export function readBody(body: Readable, encodingHeader: string, maxBytes: numbe
     let size = 0;
     decoded.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) return fail(tooLarge(where, maxBytes, decoded === body ? 'the body' : 'the decompressed body'));
+      if (size > maxBytes)
+        return fail(tooLarge(where, maxBytes, decoded === body ? 'the body' : 'the decompressed body'));
       chunks.push(chunk);
     });
     decoded.on('end', () => {
@@ -40,19 +41,28 @@ export function readBody(body: Readable, encodingHeader: string, maxBytes: numbe
     });
     if (decoded !== body) {
       decoded.on('error', (error) =>
-        fail(new SourceError('SOURCE_FETCH', `could not read the ${encoding} body: ${error.message}`, { where, cause: error })),
+        fail(
+          new SourceError('SOURCE_FETCH', `could not read the ${encoding} body: ${error.message}`, {
+            where,
+            cause: error,
+          }),
+        ),
       );
     }
     body.on('error', (error: NodeJS.ErrnoException) => {
       const closed = error.code === 'UND_ERR_SOCKET' || error.code === 'ECONNRESET';
-      const message = closed ? 'connection closed before the body was complete' : `reading the body failed: ${error.message}`;
+      const message = closed
+        ? 'connection closed before the body was complete'
+        : `reading the body failed: ${error.message}`;
       fail(new SourceError('SOURCE_FETCH', message, { where, retryable: true, cause: error }));
     });
   });
 }
 
 export function tooLarge(where: string, maxBytes: number, what: string): SourceError {
-  return new SourceError('SOURCE_TOO_LARGE', `${what} exceeds the limit of ${maxBytes} bytes (fetch.maxBytes)`, { where });
+  return new SourceError('SOURCE_TOO_LARGE', `${what} exceeds the limit of ${maxBytes} bytes (fetch.maxBytes)`, {
+    where,
+  });
 }
 
 /** "deflate" is zlib-wrapped by the spec but raw deflate in some servers: look at the first byte. */

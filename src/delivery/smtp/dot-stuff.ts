@@ -21,7 +21,8 @@ export function dotStuff(message: Buffer): Buffer[] {
     from = at + 1;
   }
   pieces.push(message.subarray(from));
-  const endsWithLine = message.length >= 2 && message[message.length - 2] === 0x0d && message[message.length - 1] === 0x0a;
+  const endsWithLine =
+    message.length >= 2 && message[message.length - 2] === 0x0d && message[message.length - 1] === 0x0a;
   pieces.push(endsWithLine ? DOT_CRLF : message.length === 0 ? DOT_CRLF : CRLF_DOT_CRLF);
   return pieces;
 }

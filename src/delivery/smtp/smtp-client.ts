@@ -17,12 +17,19 @@ export interface SmtpClient {
 }
 
 /** Where to connect, from an smtp:// or smtps:// URL (credentials decoded). */
-export function smtpEndpoint(url: string): { host: string; port: number; secure: boolean; auth?: { user: string; pass: string } } {
+export function smtpEndpoint(url: string): {
+  host: string;
+  port: number;
+  secure: boolean;
+  auth?: { user: string; pass: string };
+} {
   const parsed = new URL(url);
   const secure = parsed.protocol === 'smtps:';
   // An IPv6 literal comes back bracketed; sockets want it bare.
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = parsed.port ? Number(parsed.port) : secure ? 465 : 587;
-  const auth = parsed.username ? { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) } : undefined;
+  const auth = parsed.username
+    ? { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) }
+    : undefined;
   return { host, port, secure, auth };
 }

@@ -41,7 +41,8 @@ export class SmtpReplyParser {
     const match = /^([2-5]\d\d)([ -]|$)(.*)$/.exec(line);
     if (!match) throw new Error(`not an SMTP reply line: ${JSON.stringify(line.slice(0, 80))}`);
     const code = Number(match[1]);
-    if (this.lines.length > 0 && code !== this.code) throw new Error(`reply lines with different codes: ${this.code} then ${code}`);
+    if (this.lines.length > 0 && code !== this.code)
+      throw new Error(`reply lines with different codes: ${this.code} then ${code}`);
     this.code = code;
     this.lines.push(match[3]!);
     if (this.lines.length > MAX_LINES) throw new Error(`reply longer than ${MAX_LINES} lines`);

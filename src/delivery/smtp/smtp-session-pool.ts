@@ -45,7 +45,8 @@ export class SmtpSessionPool {
     } catch (error) {
       // A kept connection the server had already closed fails before any reply: nothing
       // reached the server, so one more try on a new connection costs no attempt.
-      if (!reused || stage.messageComplete || (error as { responseCode?: number }).responseCode !== undefined) throw error;
+      if (!reused || stage.messageComplete || (error as { responseCode?: number }).responseCode !== undefined)
+        throw error;
     } finally {
       this.release(session);
     }

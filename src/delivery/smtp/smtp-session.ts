@@ -124,7 +124,8 @@ export class SmtpSession {
     const [mail, rcpt, data] = replies;
     if (mail.code !== 250 || rcpt.code >= 300 || data.code !== 354) {
       await this.reset(data.code === 354);
-      const [command, reply] = mail.code !== 250 ? ['MAIL FROM', mail] : rcpt.code >= 300 ? ['RCPT TO', rcpt] : ['DATA', data];
+      const [command, reply] =
+        mail.code !== 250 ? ['MAIL FROM', mail] : rcpt.code >= 300 ? ['RCPT TO', rcpt] : ['DATA', data];
       throw SmtpCommandError.fromReply(command, reply);
     }
     const final = this.expect('DATA');
@@ -159,7 +160,12 @@ export class SmtpSession {
 
   private async handshake(): Promise<void> {
     const { host, port, secure } = this.options;
-    await this.connect(secure ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...this.options.tls }) : net.connect({ host, port }), secure);
+    await this.connect(
+      secure
+        ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...this.options.tls })
+        : net.connect({ host, port }),
+      secure,
+    );
     const greeting = await this.withTimeout(this.expect('GREETING'), this.options.greetingTimeoutMs, 'GREETING');
     if (greeting.code !== 220) throw this.abandon(SmtpCommandError.fromReply('GREETING', greeting));
     await this.hello();
@@ -168,7 +174,10 @@ export class SmtpSession {
       if (reply.code !== 220) throw this.abandon(SmtpCommandError.fromReply('STARTTLS', reply));
       // The plain socket now only carries TLS records: its own idle timer would double the TLS socket's.
       this.socket.setTimeout(0);
-      await this.connect(tls.connect({ socket: this.socket, servername: net.isIP(host) ? undefined : host, ...this.options.tls }), true);
+      await this.connect(
+        tls.connect({ socket: this.socket, servername: net.isIP(host) ? undefined : host, ...this.options.tls }),
+        true,
+      );
       await this.hello();
     }
     if (this.options.auth) await this.login(this.options.auth, secure || this.socket instanceof tls.TLSSocket);
@@ -180,7 +189,9 @@ export class SmtpSession {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new SmtpCommandError(`no connection within ${this.options.connectionTimeoutMs} ms`, 'ETIMEDOUT', 'CONN'));
+        reject(
+          new SmtpCommandError(`no connection within ${this.options.connectionTimeoutMs} ms`, 'ETIMEDOUT', 'CONN'),
+        );
       }, this.options.connectionTimeoutMs);
       socket.once(secure ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
@@ -194,7 +205,8 @@ export class SmtpSession {
         reject(new SmtpCommandError(error.message, error.code ?? 'ECONNECTION', secure ? 'STARTTLS' : 'CONN'));
       };
       // Destroyed while connecting (destroy(), a shutdown): fail now, not at connectionTimeout.
-      const onClose = () => onError(Object.assign(new Error('connection closed by the client'), { code: 'ECONNECTION' }));
+      const onClose = () =>
+        onError(Object.assign(new Error('connection closed by the client'), { code: 'ECONNECTION' }));
       socket.once('error', onError);
       socket.once('close', onClose);
     });
@@ -211,7 +223,13 @@ export class SmtpSession {
       try {
         replies = this.parser.push(chunk);
       } catch (error) {
-        return this.fail(new SmtpCommandError(`the server broke the protocol: ${(error as Error).message}`, 'EPROTOCOL', this.waiters[0]?.command ?? 'CONN'));
+        return this.fail(
+          new SmtpCommandError(
+            `the server broke the protocol: ${(error as Error).message}`,
+            'EPROTOCOL',
+            this.waiters[0]?.command ?? 'CONN',
+          ),
+        );
       }
       for (const reply of replies) {
         const waiter = this.waiters.shift();
@@ -220,10 +238,23 @@ export class SmtpSession {
         waiter.resolve(reply);
       }
     });
-    socket.on('timeout', () => this.fail(new SmtpCommandError(`no reply within ${this.options.socketTimeoutMs} ms`, 'ETIMEDOUT', this.waiters[0]?.command ?? 'CONN')));
-    socket.on('error', (error: NodeJS.ErrnoException) => this.fail(new SmtpCommandError(error.message, error.code ?? 'ECONNECTION', this.waiters[0]?.command ?? 'CONN')));
+    socket.on('timeout', () =>
+      this.fail(
+        new SmtpCommandError(
+          `no reply within ${this.options.socketTimeoutMs} ms`,
+          'ETIMEDOUT',
+          this.waiters[0]?.command ?? 'CONN',
+        ),
+      ),
+    );
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      this.fail(new SmtpCommandError(error.message, error.code ?? 'ECONNECTION', this.waiters[0]?.command ?? 'CONN')),
+    );
     socket.on('close', () => {
-      if (socket === this.socket) this.fail(new SmtpCommandError('the server closed the connection', 'ECONNECTION', this.waiters[0]?.command ?? 'CONN'));
+      if (socket === this.socket)
+        this.fail(
+          new SmtpCommandError('the server closed the connection', 'ECONNECTION', this.waiters[0]?.command ?? 'CONN'),
+        );
     });
   }
 
@@ -242,7 +273,13 @@ export class SmtpSession {
   private async login(auth: { user: string; pass: string }, encrypted: boolean): Promise<void> {
     // A password never crosses the network in the clear; loopback relays are the exception.
     if (!encrypted && !isLoopbackHost(this.options.host)) {
-      throw this.abandon(new SmtpCommandError(`refusing to send the password unencrypted to ${this.options.host}: the server offered no STARTTLS (use smtps://)`, 'ETLS', 'AUTH'));
+      throw this.abandon(
+        new SmtpCommandError(
+          `refusing to send the password unencrypted to ${this.options.host}: the server offered no STARTTLS (use smtps://)`,
+          'ETLS',
+          'AUTH',
+        ),
+      );
     }
     const methods = (this.extensions.get('AUTH') ?? '').split(' ');
     const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
@@ -254,7 +291,8 @@ export class SmtpSession {
       if (reply.code === 334) reply = await this.command(`${b64(auth.user)}\r\n`, 'AUTH');
       if (reply.code === 334) reply = await this.command(`${b64(auth.pass)}\r\n`, 'AUTH');
     }
-    if (reply.code !== 235) throw this.abandon(new SmtpCommandError(`login refused: ${reply.text}`, 'EAUTH', 'AUTH', reply.code, reply.text));
+    if (reply.code !== 235)
+      throw this.abandon(new SmtpCommandError(`login refused: ${reply.text}`, 'EAUTH', 'AUTH', reply.code, reply.text));
   }
 
   /** Back to a clean state after a refused envelope; a session that cannot get there is dropped. */
@@ -276,14 +314,20 @@ export class SmtpSession {
   }
 
   private expect(command: string): Promise<SmtpReply> {
-    if (this.broken) return Promise.reject(new SmtpCommandError(this.broken.message, (this.broken as SmtpCommandError).code ?? 'ECONNECTION', command));
+    if (this.broken)
+      return Promise.reject(
+        new SmtpCommandError(this.broken.message, (this.broken as SmtpCommandError).code ?? 'ECONNECTION', command),
+      );
     return new Promise((resolve, reject) => this.waiters.push({ command, resolve, reject }));
   }
 
   private async withTimeout<T>(promise: Promise<T>, ms: number, command: string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(this.abandon(new SmtpCommandError(`no reply within ${ms} ms`, 'ETIMEDOUT', command))), ms);
+      timer = setTimeout(
+        () => reject(this.abandon(new SmtpCommandError(`no reply within ${ms} ms`, 'ETIMEDOUT', command))),
+        ms,
+      );
     });
     try {
       return await Promise.race([promise, timeout]);
@@ -303,7 +347,9 @@ export class SmtpSession {
   private fail(error: SmtpCommandError): void {
     this.broken ??= error;
     for (const waiter of this.waiters.splice(0)) {
-      waiter.reject(new SmtpCommandError(error.message, error.code, waiter.command, error.responseCode, error.response));
+      waiter.reject(
+        new SmtpCommandError(error.message, error.code, waiter.command, error.responseCode, error.response),
+      );
     }
     this.socket?.destroy();
   }

@@ -17,7 +17,6 @@ export function inlineFromText(text: string): string {
   return collapseWhitespace(htmlToText(text.replace(/</g, '&lt;')));
 }
 
-
 const IMG_SRC = /<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
 
 /** The src of the first <img> in an HTML fragment, entity-decoded, or null. */

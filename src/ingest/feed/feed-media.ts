@@ -11,7 +11,8 @@ export function findItemImage(item: XmlElement, contentHtml: string, bases: read
   const candidates: (string | undefined)[] = [];
   for (const enclosure of children(item, 'enclosure')) {
     const url = enclosure.attrs.url;
-    if (url && (isImageType(enclosure.attrs.type) || (!enclosure.attrs.type && looksLikeImageUrl(url)))) candidates.push(url);
+    if (url && (isImageType(enclosure.attrs.type) || (!enclosure.attrs.type && looksLikeImageUrl(url))))
+      candidates.push(url);
   }
   for (const link of children(item, 'atom:link')) {
     if (link.attrs.rel === 'enclosure' && isImageType(link.attrs.type)) candidates.push(link.attrs.href);
@@ -31,7 +32,11 @@ function collectMedia(parent: XmlElement, candidates: (string | undefined)[]): v
     const url = content.attrs.url;
     if (!url) continue;
     const medium = content.attrs.medium;
-    if (medium === 'image' || isImageType(content.attrs.type) || (!medium && !content.attrs.type && looksLikeImageUrl(url))) {
+    if (
+      medium === 'image' ||
+      isImageType(content.attrs.type) ||
+      (!medium && !content.attrs.type && looksLikeImageUrl(url))
+    ) {
       candidates.push(url);
     } else {
       // A video's poster frame is still a picture of the item.

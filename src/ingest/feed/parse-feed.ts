@@ -27,12 +27,19 @@ function parseJson(source: string, options: ParseFeedOptions): ParsedFeed {
   try {
     value = JSON.parse(source);
   } catch (error) {
-    throw new SourceError('SOURCE_PARSE', `not valid JSON: ${(error as Error).message}`, { where: options.baseUrl ?? undefined, cause: error });
+    throw new SourceError('SOURCE_PARSE', `not valid JSON: ${(error as Error).message}`, {
+      where: options.baseUrl ?? undefined,
+      cause: error,
+    });
   }
   if (!isJsonFeed(value)) {
-    throw new SourceError('SOURCE_PARSE', 'JSON without a JSON Feed "version" (https://jsonfeed.org/version/1.1) or an "items" array', {
-      where: options.baseUrl ?? undefined,
-    });
+    throw new SourceError(
+      'SOURCE_PARSE',
+      'JSON without a JSON Feed "version" (https://jsonfeed.org/version/1.1) or an "items" array',
+      {
+        where: options.baseUrl ?? undefined,
+      },
+    );
   }
   return readJsonFeed(value, options.baseUrl);
 }

@@ -14,7 +14,9 @@ export function readAtom(doc: XmlDocument, feed: XmlElement, baseUrl: string | n
   const siteUrl = alternateLink(feed, [baseUrl]);
   const feedLanguage = language(feed.lang);
   const feedAuthor = authorOf(feed);
-  const drafts = children(feed, 'atom:entry').map((entry) => readEntry(doc, entry, { title, siteUrl, feedAuthor, baseUrl }));
+  const drafts = children(feed, 'atom:entry').map((entry) =>
+    readEntry(doc, entry, { title, siteUrl, feedAuthor, baseUrl }),
+  );
   return { title, siteUrl, language: feedLanguage, drafts, warnings: [] };
 }
 
@@ -42,9 +44,18 @@ function readEntry(doc: XmlDocument, entry: XmlElement, feed: FeedContext): Arti
     title: titleOf(doc, child(entry, 'atom:title')) ?? fallbackTitle(text, description, url),
     text,
     description,
-    publishedAt: firstDate(entry, ['atom:published', 'atom:issued', 'atom:created', 'atom:updated', 'atom:modified', 'dc:date']),
+    publishedAt: firstDate(entry, [
+      'atom:published',
+      'atom:issued',
+      'atom:created',
+      'atom:updated',
+      'atom:modified',
+      'dc:date',
+    ]),
     labels: uniqueLabels([
-      ...children(entry, 'atom:category').map((category) => category.attrs.label || category.attrs.term || deepText(category)),
+      ...children(entry, 'atom:category').map(
+        (category) => category.attrs.label || category.attrs.term || deepText(category),
+      ),
       ...children(entry, 'dc:subject').map(deepText),
     ]),
     author: authorOf(entry) ?? feed.feedAuthor,

@@ -32,7 +32,13 @@ export function readJsonFeed(feed: Record<string, unknown>, baseUrl: string | nu
     const html = str(item.content_html);
     const plain = str(item.content_text);
     const summary = str(item.summary);
-    const text = html ? htmlToText(html) : plain ? paragraphsFromText(plain) : summary ? paragraphsFromText(summary) : '';
+    const text = html
+      ? htmlToText(html)
+      : plain
+        ? paragraphsFromText(plain)
+        : summary
+          ? paragraphsFromText(summary)
+          : '';
     const description = summary ? inlineFromText(summary) || null : null;
     const titleText = str(item.title);
     drafts.push({

@@ -15,8 +15,13 @@ import { child, children, deepText, innerMarkup, ownText, type XmlDocument, type
 export function readRss(doc: XmlDocument, root: XmlElement, baseUrl: string | null): ParsedFeed {
   const channel = root.name === 'channel' ? root : child(root, 'channel');
   const title = textField(doc, channel, 'title') ?? textField(doc, channel, 'dc:title');
-  const siteUrl = resolveHttpUrl(plainOf(child(channel, 'link')) ?? atomAlternate(channel), [channel?.xmlBase, baseUrl]);
-  const feedLanguage = language(plainOf(child(channel, 'language')) ?? plainOf(child(channel, 'dc:language')) ?? channel?.lang ?? root.lang);
+  const siteUrl = resolveHttpUrl(plainOf(child(channel, 'link')) ?? atomAlternate(channel), [
+    channel?.xmlBase,
+    baseUrl,
+  ]);
+  const feedLanguage = language(
+    plainOf(child(channel, 'language')) ?? plainOf(child(channel, 'dc:language')) ?? channel?.lang ?? root.lang,
+  );
   const feedAuthor = cleanAuthor(plainOf(child(channel, 'dc:creator')) ?? plainOf(child(channel, 'itunes:author')));
 
   const items = [...children(channel, 'item'), ...(root === channel ? [] : children(root, 'item'))];
@@ -41,14 +46,23 @@ function readItem(doc: XmlDocument, item: XmlElement, feed: FeedContext): Articl
   const text = contentHtml ? htmlToText(contentHtml) : '';
   const descriptionText = descriptionHtml ? htmlToText(descriptionHtml) : '';
   const description = descriptionText || null;
-  const title = textField(doc, item, 'title') ?? textField(doc, item, 'dc:title') ?? fallbackTitle(text, description, url);
+  const title =
+    textField(doc, item, 'title') ?? textField(doc, item, 'dc:title') ?? fallbackTitle(text, description, url);
 
   return {
     url,
     title,
     text,
     description,
-    publishedAt: firstDate(item, ['pubdate', 'dc:date', 'dcterms:issued', 'dcterms:created', 'atom:published', 'atom:updated', 'dcterms:modified']),
+    publishedAt: firstDate(item, [
+      'pubdate',
+      'dc:date',
+      'dcterms:issued',
+      'dcterms:created',
+      'atom:published',
+      'atom:updated',
+      'dcterms:modified',
+    ]),
     labels: uniqueLabels([...children(item, 'category').map(deepText), ...children(item, 'dc:subject').map(deepText)]),
     author:
       cleanAuthor(plainOf(child(item, 'author'))) ??

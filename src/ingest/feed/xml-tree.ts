@@ -68,7 +68,10 @@ interface Frame {
 }
 export const DEFAULT_MAX_ENTITY_REFERENCES = 5_000_000;
 
-export function parseXml(rawSource: string, options: { baseUrl: string | null; maxEntityExpansions?: number }): XmlDocument {
+export function parseXml(
+  rawSource: string,
+  options: { baseUrl: string | null; maxEntityExpansions?: number },
+): XmlDocument {
   // `&#146;` means ’ in the Windows-made feeds that write it, as it does in HTML.
   const source = mapWindows1252References(rawSource);
   refuseEntityDeclarations(source, options.maxEntityExpansions ?? DEFAULT_MAX_ENTITY_REFERENCES);
@@ -97,7 +100,8 @@ export function parseXml(rawSource: string, options: { baseUrl: string | null; m
           parser.pause();
           return;
         }
-        if (current === top && closedRoot && top.children.length > 0) warn(`content after the root element ignored (<${rawName}>)`);
+        if (current === top && closedRoot && top.children.length > 0)
+          warn(`content after the root element ignored (<${rawName}>)`);
         const attrs: Record<string, string> = {};
         let scope = currentScope;
         for (const key in attribs) {
@@ -120,16 +124,26 @@ export function parseXml(rawSource: string, options: { baseUrl: string | null; m
             frame.element.innerEnd = Math.max(frame.element.innerStart, parser.startIndex);
           }
           openItems.pop();
-          if (warnings.length < MAX_WARNINGS) warn(`<${rawName}> was not closed (line ${lineAt(source, enclosing.element.innerStart)})`);
+          if (warnings.length < MAX_WARNINGS)
+            warn(`<${rawName}> was not closed (line ${lineAt(source, enclosing.element.innerStart)})`);
           current = enclosing.previous;
           currentScope = enclosing.previousScope;
         }
-        const xmlBase = attrs['xml:base'] !== undefined ? resolveBase(attrs['xml:base'], current.xmlBase ?? documentBase) : current.xmlBase;
+        const xmlBase =
+          attrs['xml:base'] !== undefined
+            ? resolveBase(attrs['xml:base'], current.xmlBase ?? documentBase)
+            : current.xmlBase;
         const lang = attrs['xml:lang']?.trim() || current.lang;
         const element = makeElement(name, attrs, current, xmlBase, lang, parser.endIndex + 1);
         current.children.push(element);
         current.content.push(element);
-        const frame: Frame = { element, previous: current, previousScope: currentScope, depth: open.length, closedEarly: false };
+        const frame: Frame = {
+          element,
+          previous: current,
+          previousScope: currentScope,
+          depth: open.length,
+          closedEarly: false,
+        };
         open.push(frame);
         if (isItem) openItems.push(frame);
         current = element;
@@ -148,9 +162,11 @@ export function parseXml(rawSource: string, options: { baseUrl: string | null; m
         const element = frame.element;
         // htmlparser2 reports self-closing tags as implied closes too: tell them apart by
         // the close happening at the very end of the open tag, right after "/>".
-        const selfClosing = isImplied && parser.endIndex + 1 === element.innerStart && source[parser.endIndex - 1] === '/';
+        const selfClosing =
+          isImplied && parser.endIndex + 1 === element.innerStart && source[parser.endIndex - 1] === '/';
         // Capped before computing the line number: lineAt is linear in the input.
-        if (isImplied && !selfClosing && warnings.length < MAX_WARNINGS) warn(`<${rawName}> was not closed (line ${lineAt(source, element.innerStart)})`);
+        if (isImplied && !selfClosing && warnings.length < MAX_WARNINGS)
+          warn(`<${rawName}> was not closed (line ${lineAt(source, element.innerStart)})`);
         element.innerEnd = selfClosing ? element.innerStart : Math.max(element.innerStart, parser.startIndex);
         if (openItems[openItems.length - 1] === frame) openItems.pop();
         current = frame.previous;

@@ -43,5 +43,10 @@ export function splitFrontMatter(text: string, fileName: string): FrontMatter {
     const key = /^["']?([^\s:"'#][^:"']*?)["']?\s*:/.exec(line)?.[1];
     if (key && !keyLines.has(key)) keyLines.set(key, index + 2);
   });
-  return { data: (data ?? {}) as Record<string, unknown>, body: lines.slice(end + 1).join('\n'), bodyLine: end + 2, keyLines };
+  return {
+    data: (data ?? {}) as Record<string, unknown>,
+    body: lines.slice(end + 1).join('\n'),
+    bodyLine: end + 2,
+    keyLines,
+  };
 }

@@ -4,7 +4,15 @@ import { extname, join, relative, sep } from 'node:path';
 import { SourceError } from '../../core/errors.ts';
 
 /** The file types a folder source reads; everything else in the folder is ignored. */
-export const FOLDER_EXTENSIONS: ReadonlySet<string> = new Set(['.json', '.md', '.markdown', '.html', '.htm', '.txt', '.xml']);
+export const FOLDER_EXTENSIONS: ReadonlySet<string> = new Set([
+  '.json',
+  '.md',
+  '.markdown',
+  '.html',
+  '.htm',
+  '.txt',
+  '.xml',
+]);
 
 /**
  * The files of a folder source: recursive, hidden files and folders skipped, sorted by
@@ -30,7 +38,8 @@ export async function listFolderFiles(dir: string): Promise<string[]> {
       const path = join(folder, entry.name);
       if (entry.isDirectory()) await walk(path);
       else if (FOLDER_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
-        if (entry.isFile() || (entry.isSymbolicLink() && (await stat(path).catch(() => null))?.isFile())) files.push(path);
+        if (entry.isFile() || (entry.isSymbolicLink() && (await stat(path).catch(() => null))?.isFile()))
+          files.push(path);
       }
     }
   };

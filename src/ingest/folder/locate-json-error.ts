@@ -21,7 +21,10 @@ export function locateJsonError(text: string): { line: number; column: number } 
     at += 1; // opening quote
     while (at < text.length) {
       const char = text[at]!;
-      if (char === '"') { at += 1; return; }
+      if (char === '"') {
+        at += 1;
+        return;
+      }
       if (char < ' ') fail();
       if (char === '\\') {
         at += 1;
@@ -46,7 +49,10 @@ export function locateJsonError(text: string): { line: number; column: number } 
     if (char === '{') {
       at += 1;
       space();
-      if (text[at] === '}') { at += 1; return; }
+      if (text[at] === '}') {
+        at += 1;
+        return;
+      }
       for (;;) {
         space();
         if (text[at] !== '"') fail();
@@ -57,20 +63,27 @@ export function locateJsonError(text: string): { line: number; column: number } 
         value();
         space();
         if (text[at] === ',') at += 1;
-        else if (text[at] === '}') { at += 1; return; }
-        else fail();
+        else if (text[at] === '}') {
+          at += 1;
+          return;
+        } else fail();
       }
     }
     if (char === '[') {
       at += 1;
       space();
-      if (text[at] === ']') { at += 1; return; }
+      if (text[at] === ']') {
+        at += 1;
+        return;
+      }
       for (;;) {
         value();
         space();
         if (text[at] === ',') at += 1;
-        else if (text[at] === ']') { at += 1; return; }
-        else fail();
+        else if (text[at] === ']') {
+          at += 1;
+          return;
+        } else fail();
       }
     }
     if (char === '"') string();

@@ -50,7 +50,8 @@ export function markdownToText(markdown: string): MarkdownText {
       flush();
       const code: string[] = [];
       const marker = fence[1]!;
-      for (index += 1; index < lines.length && !lines[index]!.trimStart().startsWith(marker); index += 1) code.push(lines[index]!);
+      for (index += 1; index < lines.length && !lines[index]!.trimStart().startsWith(marker); index += 1)
+        code.push(lines[index]!);
       const text = code.join('\n').replace(/^\n+|\s+$/g, '');
       if (text) paragraphs.push({ text, headingLevel: 0 });
       continue;
@@ -94,7 +95,12 @@ export function markdownToText(markdown: string): MarkdownText {
     }
     if (/^\s*\|.*\|\s*$/.test(line)) {
       flush();
-      const cells = line.trim().replace(/^\||\|$/g, '').split('|').map((cell) => cell.trim()).filter(Boolean);
+      const cells = line
+        .trim()
+        .replace(/^\||\|$/g, '')
+        .split('|')
+        .map((cell) => cell.trim())
+        .filter(Boolean);
       const text = collapseWhitespace(inline(cells.join(' · ')));
       if (text) paragraphs.push({ text, headingLevel: 0 });
       continue;
@@ -124,10 +130,13 @@ function renderInline(source: string, references: Map<string, string>): { text: 
   });
   text = text
     .replace(/\\([\\`*_{}[\]()#+\-.!|~<>])/g, (_match, char: string) => `\u0002${char.charCodeAt(0)}\u0002`)
-    .replace(/!\[([^\]]*)\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))*)>?(?:\s+["'][^"']*["'])?\s*\)/g, (_match, _alt, url: string) => {
-      image ??= url;
-      return ' ';
-    })
+    .replace(
+      /!\[([^\]]*)\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))*)>?(?:\s+["'][^"']*["'])?\s*\)/g,
+      (_match, _alt, url: string) => {
+        image ??= url;
+        return ' ';
+      },
+    )
     .replace(/!\[([^\]]*)\]\[([^\]]*)\]/g, (_match, alt: string, ref: string) => {
       image ??= references.get((ref || alt).toLowerCase()) ?? null;
       return ' ';

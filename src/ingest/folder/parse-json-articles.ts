@@ -83,7 +83,9 @@ function toDraft(item: ArticleJson): ArticleDraft {
     url: toHttpUrl(item.url ?? item.link),
     title: toText(item.title) ?? '',
     text: text ?? (description && /<[a-z/][^>]*>/i.test(description) ? htmlToText(description) : description) ?? '',
-    description: description ? (/<[a-z/][^>]*>/i.test(description) ? htmlToText(description) : description.trim()) || null : null,
+    description: description
+      ? (/<[a-z/][^>]*>/i.test(description) ? htmlToText(description) : description.trim()) || null
+      : null,
     publishedAt: parseDate(item.publishedAt ?? item.date ?? item.published ?? null),
     labels: toLabels(item.categories, item.category, item.tags),
     author: toAuthor(item.author),
@@ -95,14 +97,22 @@ function toDraft(item: ArticleJson): ArticleDraft {
 
 function describeIssue(issue: z.core.$ZodIssue, single: boolean): string {
   const path = issue.path
-    .map((part, index) => (typeof part === 'number' ? (single && index === 0 ? '' : `[${part}]`) : `${index === 0 || (single && index === 1) ? '' : '.'}${String(part)}`))
+    .map((part, index) =>
+      typeof part === 'number'
+        ? single && index === 0
+          ? ''
+          : `[${part}]`
+        : `${index === 0 || (single && index === 1) ? '' : '.'}${String(part)}`,
+    )
     .join('');
   return `${path || '(article)'}: ${issueMessage(issue)}`;
 }
 
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') {
-    return 'input' in issue && issue.input !== undefined ? `must be a ${issue.expected}, not ${describeType(issue.input)}` : 'is required';
+    return 'input' in issue && issue.input !== undefined
+      ? `must be a ${issue.expected}, not ${describeType(issue.input)}`
+      : 'is required';
   }
   if (issue.code === 'invalid_union') {
     const input = (issue as { input?: unknown }).input;

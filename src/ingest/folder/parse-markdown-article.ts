@@ -39,14 +39,21 @@ export function parseMarkdownArticle(text: string, options: { fileName: string }
   const publishedAt = dateField(dateKey ? data[dateKey] : undefined, dateWhere) ?? parseDate(datePrefix?.[1]);
 
   return {
-    url: toHttpUrl(toText(firstPresent(data, ['url', 'link', 'canonical', 'canonical_url', 'canonicalUrl', 'permalink']))),
+    url: toHttpUrl(
+      toText(firstPresent(data, ['url', 'link', 'canonical', 'canonical_url', 'canonicalUrl', 'permalink'])),
+    ),
     title,
     text: paragraphs.map((paragraph) => paragraph.text).join('\n\n'),
-    description: decodeWindows1252References(toText(firstPresent(data, ['description', 'summary', 'excerpt', 'subtitle']))),
+    description: decodeWindows1252References(
+      toText(firstPresent(data, ['description', 'summary', 'excerpt', 'subtitle'])),
+    ),
     publishedAt,
     labels: toLabels(data.categories, data.category, data.tags, data.tag),
     author: toAuthor(firstPresent(data, ['author', 'authors', 'byline'])),
-    imageUrl: toHttpUrl(toImageRef(firstPresent(data, ['image', 'imageUrl', 'image_url', 'cover', 'featured_image', 'thumbnail'])) ?? firstImage),
+    imageUrl: toHttpUrl(
+      toImageRef(firstPresent(data, ['image', 'imageUrl', 'image_url', 'cover', 'featured_image', 'thumbnail'])) ??
+        firstImage,
+    ),
     language: normalizeLanguageTag(toText(firstPresent(data, ['language', 'lang', 'locale']))),
     siteName: toText(firstPresent(data, ['site', 'siteName', 'site_name', 'source'])),
   };

@@ -51,15 +51,25 @@ export function createFullTextFetcher(deps: FullTextDeps) {
   function onHost<T>(host: string, task: () => Promise<T>): Promise<T> {
     const previous = hostQueues.get(host);
     const run = previous ? previous.then(() => sleep(deps.options.perHostDelay)).then(task) : task();
-    hostQueues.set(host, run.catch(() => undefined));
+    hostQueues.set(
+      host,
+      run.catch(() => undefined),
+    );
     return run;
   }
 
   const fetchLimited = (url: string, validators: HttpValidators | null = null, accept = PAGE_ACCEPT) =>
     onHost(new URL(url).host, () => deps.http.get(url, { validators, accept, untrusted: true }));
-  const robots = createRobotsCache({ agent: deps.options.robotsAgent, fetch: (url) => fetchLimited(url, null, 'text/plain, */*;q=0.1') });
+  const robots = createRobotsCache({
+    agent: deps.options.robotsAgent,
+    fetch: (url) => fetchLimited(url, null, 'text/plain, */*;q=0.1'),
+  });
 
-  async function complete(draft: ArticleDraft, counts: FullTextResult['counts'], warnings: string[]): Promise<ArticleDraft> {
+  async function complete(
+    draft: ArticleDraft,
+    counts: FullTextResult['counts'],
+    warnings: string[],
+  ): Promise<ArticleDraft> {
     const url = draft.url!;
     const verdict = await robots.check(url);
     if (verdict.warning) warnings.push(verdict.warning);
@@ -113,7 +123,9 @@ export function createFullTextFetcher(deps: FullTextDeps) {
       if (mode === 'never') return { drafts: result, warnings, counts };
       const wanted = result
         .map((draft, index) => ({ draft, index }))
-        .filter(({ draft }) => isHttpUrl(draft.url) && (mode === 'always' || wordCount(draft.text) < deps.options.minWords));
+        .filter(
+          ({ draft }) => isHttpUrl(draft.url) && (mode === 'always' || wordCount(draft.text) < deps.options.minWords),
+        );
       let next = 0;
       const worker = async () => {
         while (next < wanted.length) {
@@ -126,4 +138,3 @@ export function createFullTextFetcher(deps: FullTextDeps) {
     },
   };
 }
-

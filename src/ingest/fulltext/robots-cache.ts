@@ -15,7 +15,10 @@ export interface RobotsVerdict {
  * cannot be had otherwise (5xx, timeout, refused address) disallows the host for this
  * run, with one warning.
  */
-export function createRobotsCache(deps: { agent: string; fetch: (url: string) => Promise<Pick<FetchedResource, 'bytes'>> }) {
+export function createRobotsCache(deps: {
+  agent: string;
+  fetch: (url: string) => Promise<Pick<FetchedResource, 'bytes'>>;
+}) {
   const byOrigin = new Map<string, Promise<{ rules: RobotsRules; warning?: string }>>();
 
   async function load(origin: string): Promise<{ rules: RobotsRules; warning?: string }> {
@@ -24,11 +27,15 @@ export function createRobotsCache(deps: { agent: string; fetch: (url: string) =>
       const response = await deps.fetch(url);
       return { rules: parseRobots(new TextDecoder().decode(response.bytes), deps.agent) };
     } catch (error) {
-      if (isTidingsError(error) && error.code === 'SOURCE_FETCH' && /^HTTP 4\d\d\b/.test(reasonOf(error))) return { rules: ALLOW_ALL };
+      if (isTidingsError(error) && error.code === 'SOURCE_FETCH' && /^HTTP 4\d\d\b/.test(reasonOf(error)))
+        return { rules: ALLOW_ALL };
       // A refused address refuses the page too, which says so itself.
       if (isTidingsError(error) && error.code === 'SOURCE_UNSAFE') return { rules: ALLOW_ALL };
       const message = reasonOf(error);
-      return { rules: DISALLOW_ALL, warning: `robots.txt of ${origin} could not be read (${message}): no pages fetched from it this run` };
+      return {
+        rules: DISALLOW_ALL,
+        warning: `robots.txt of ${origin} could not be read (${message}): no pages fetched from it this run`,
+      };
     }
   }
 

@@ -51,7 +51,12 @@ export function parseRobots(text: string, agent = 'tidings'): RobotsRules {
       let best: Rule | null = null;
       for (const rule of rules) {
         if (!rule.regex.test(pathAndQuery)) continue;
-        if (!best || rule.pattern.length > best.pattern.length || (rule.pattern.length === best.pattern.length && rule.allow)) best = rule;
+        if (
+          !best ||
+          rule.pattern.length > best.pattern.length ||
+          (rule.pattern.length === best.pattern.length && rule.allow)
+        )
+          best = rule;
       }
       return best?.allow ?? true;
     },

@@ -60,15 +60,20 @@ export function extractPage(html: string, options: ExtractPageOptions): ArticleD
     url: pageUrl,
     title: title ?? '',
     text: dropLeadingRepeats(text, title, author),
-    description: cleanOrNull(article?.excerpt) ?? firstMeta(head, 'description', 'og:description', 'twitter:description'),
+    description:
+      cleanOrNull(article?.excerpt) ?? firstMeta(head, 'description', 'og:description', 'twitter:description'),
     publishedAt:
       parseDate(article?.publishedTime) ??
-      parseDate(firstMeta(head, 'article:published_time', 'datepublished', 'date', 'dc.date', 'dc.date.issued', 'pubdate')) ??
+      parseDate(
+        firstMeta(head, 'article:published_time', 'datepublished', 'date', 'dc.date', 'dc.date.issued', 'pubdate'),
+      ) ??
       parseDate(head.firstTimeDatetime),
     labels: pickLabels(head),
     author,
     imageUrl: pickImage(head, content, base),
-    language: normalizeLanguageTag(article?.lang) ?? normalizeLanguageTag(head.htmlLang) ??
+    language:
+      normalizeLanguageTag(article?.lang) ??
+      normalizeLanguageTag(head.htmlLang) ??
       normalizeLanguageTag(firstMeta(head, 'content-language', 'og:locale', 'language')),
     siteName,
   };
@@ -95,7 +100,10 @@ function dropLeadingRepeats(text: string, title: string | null, author: string |
   const paragraphs = text.split('\n\n');
   const repeats = (paragraph: string) => {
     const line = paragraph.toLowerCase().replace(/^(by|von|par|por)\s+/, '');
-    return (title !== null && paragraph.toLowerCase() === title.toLowerCase()) || (author !== null && line === author.toLowerCase());
+    return (
+      (title !== null && paragraph.toLowerCase() === title.toLowerCase()) ||
+      (author !== null && line === author.toLowerCase())
+    );
   };
   let start = 0;
   while (start < Math.min(3, paragraphs.length - 1) && repeats(paragraphs[start]!)) start += 1;

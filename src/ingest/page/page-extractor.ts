@@ -38,7 +38,10 @@ export function createPageExtractor(limits: ParseLimits): PageExtractor {
     const started = new Worker(WORKER_ENTRY, {
       // The young generation is kept small too: V8's default semi-spaces add tens of MB
       // of resident memory on top of the old-generation budget.
-      resourceLimits: { maxOldGenerationSizeMb: Math.max(16, Math.round(limits.maxMemory / 2 ** 20)), maxYoungGenerationSizeMb: 8 },
+      resourceLimits: {
+        maxOldGenerationSizeMb: Math.max(16, Math.round(limits.maxMemory / 2 ** 20)),
+        maxYoungGenerationSizeMb: 8,
+      },
       stdout: false,
       stderr: false,
     });
@@ -93,12 +96,24 @@ export function createPageExtractor(limits: ParseLimits): PageExtractor {
       const onError = (error: Error & { code?: string }) =>
         finish(() => {
           if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-            fail('SOURCE_TOO_COMPLEX', `parsing the page needed more than ${formatMegabytes(limits.maxMemory)} of memory (parse.maxMemory); stopped`);
+            fail(
+              'SOURCE_TOO_COMPLEX',
+              `parsing the page needed more than ${formatMegabytes(limits.maxMemory)} of memory (parse.maxMemory); stopped`,
+            );
           } else fail('SOURCE_PARSE', `the page parser failed: ${error.message}`);
         }, false);
-      const onExit = (code: number) => finish(() => fail('SOURCE_PARSE', `the page parser stopped unexpectedly (exit ${code})`), false);
+      const onExit = (code: number) =>
+        finish(() => fail('SOURCE_PARSE', `the page parser stopped unexpectedly (exit ${code})`), false);
       const timer = setTimeout(
-        () => finish(() => fail('SOURCE_PARSE_TIMEOUT', `parsing the page took longer than ${formatDuration(limits.timeout)} (parse.timeout); stopped`), false),
+        () =>
+          finish(
+            () =>
+              fail(
+                'SOURCE_PARSE_TIMEOUT',
+                `parsing the page took longer than ${formatDuration(limits.timeout)} (parse.timeout); stopped`,
+              ),
+            false,
+          ),
         limits.timeout,
       );
 

@@ -80,7 +80,11 @@ export function firstMeta(head: PageHead, ...keys: string[]): string | null {
 /** `en_US`, `EN-us`, `en` → a BCP 47 tag (`en-US`, `en`), or null for junk. */
 export function normalizeLanguageTag(raw: string | null | undefined): string | null {
   if (!raw) return null;
-  const tag = raw.trim().replace(/_/g, '-').split(/[\s,;]/)[0] ?? '';
+  const tag =
+    raw
+      .trim()
+      .replace(/_/g, '-')
+      .split(/[\s,;]/)[0] ?? '';
   const match = /^([a-z]{2,3})(?:-([a-z0-9]{2,8}))?(?:-[a-z0-9]{1,8})*$/i.exec(tag);
   if (!match) return null;
   const primary = match[1]!.toLowerCase();

@@ -22,8 +22,10 @@ const HEAD_WINDOW = 8;
 const ANY_SEPARATOR = /\s+[/|—–·•»-]\s+/;
 const STRONG_SEPARATOR = /\s+[/|·•]\s+/;
 const BYLINE = /^(?:by|written by|von|par|por|di|door|av|af|author|автор|авторы|текст)\s*:?\s+(.+)$/iu;
-const TAGS = /^(?:tags|tagged|topics|keywords|теги|метки|темы|ключевые слова|schlagwörter|themen|étiquettes|mots-clés|etiquetas|temas)\s*:\s*(.+)$/iu;
-const CREDIT = /^(?:photo|photos|image|illustration|video|фото|видео|иллюстрация|foto|bild|source of photo)\s*(?:credit)?\s*:/iu;
+const TAGS =
+  /^(?:tags|tagged|topics|keywords|теги|метки|темы|ключевые слова|schlagwörter|themen|étiquettes|mots-clés|etiquetas|temas)\s*:\s*(.+)$/iu;
+const CREDIT =
+  /^(?:photo|photos|image|illustration|video|фото|видео|иллюстрация|foto|bild|source of photo)\s*(?:credit)?\s*:/iu;
 
 export function parsePageDump(text: string, options: { fileName: string }): ArticleDraft {
   const all = splitDumpParagraphs(text);
@@ -33,7 +35,8 @@ export function parsePageDump(text: string, options: { fileName: string }): Arti
 
   const heading = findHeading(units, bodyScript);
   const title = heading.title ?? titleFromFileName(options.fileName);
-  const same = (unit: string) => sameText(unit, title) || (heading.siteLine !== null && sameText(unit, heading.siteLine));
+  const same = (unit: string) =>
+    sameText(unit, title) || (heading.siteLine !== null && sameText(unit, heading.siteLine));
 
   // Whatever precedes the title's last repeat at the top (breadcrumbs, section names,
   // ratings) is page furniture; bylines and dates there are read before it goes.
@@ -49,7 +52,12 @@ export function parsePageDump(text: string, options: { fileName: string }): Arti
     }
     const tags = TAGS.exec(unit);
     if (tags) {
-      labels.push(...tags[1]!.split(/\s*[,;|•·]\s*/).map((tag) => tag.trim()).filter(Boolean));
+      labels.push(
+        ...tags[1]!
+          .split(/\s*[,;|•·]\s*/)
+          .map((tag) => tag.trim())
+          .filter(Boolean),
+      );
       return true;
     }
     return false;
@@ -107,7 +115,12 @@ function findHeading(units: string[], bodyScript: ScriptName | null): Heading {
     if (candidate.length >= first.length || !sameText(first.slice(0, candidate.length), candidate)) continue;
     const rest = first.slice(candidate.length);
     const separator = /^\s*[/|—–·•»:-]\s+/.exec(rest);
-    if (separator) return { title: candidate, ...splitSiteParts(rest.slice(separator[0].length).split(ANY_SEPARATOR)), siteLine: first };
+    if (separator)
+      return {
+        title: candidate,
+        ...splitSiteParts(rest.slice(separator[0].length).split(ANY_SEPARATOR)),
+        siteLine: first,
+      };
   }
   // Unconfirmed: only separators that titles rarely contain, and a short last part.
   const parts = first.split(STRONG_SEPARATOR);
@@ -117,7 +130,10 @@ function findHeading(units: string[], bodyScript: ScriptName | null): Heading {
   // No site line: the first short line in the story's script is the title.
   const title = units
     .slice(0, HEAD_WINDOW)
-    .find((unit) => unit.length <= 250 && !(bodyScript && isMostlyOtherScript(unit, bodyScript)) && !readBylineOrDate(unit).matched);
+    .find(
+      (unit) =>
+        unit.length <= 250 && !(bodyScript && isMostlyOtherScript(unit, bodyScript)) && !readBylineOrDate(unit).matched,
+    );
   return { title: title ?? null, siteName: null, sections: [], siteLine: null };
 }
 
@@ -144,8 +160,12 @@ function readBylineOrDate(unit: string): { author?: string; date?: string; match
 
 function looksLikeName(text: string): boolean {
   const words = text.trim().split(/\s+/);
-  return text.length <= 80 && words.length <= 8 && !/[.!?]$/.test(text.trim().replace(/\b\p{Lu}\.$/u, '')) &&
-    /^\p{Lu}/u.test(text.trim());
+  return (
+    text.length <= 80 &&
+    words.length <= 8 &&
+    !/[.!?]$/.test(text.trim().replace(/\b\p{Lu}\.$/u, '')) &&
+    /^\p{Lu}/u.test(text.trim())
+  );
 }
 
 function isCoreParagraph(unit: string, script: ScriptName | null): boolean {

@@ -4,8 +4,17 @@
  * (a Russian "report a typo" prompt under an English article, and the reverse).
  */
 export type ScriptName =
-  | 'Latin' | 'Cyrillic' | 'Greek' | 'Arabic' | 'Hebrew' | 'Han' | 'Hangul'
-  | 'Devanagari' | 'Thai' | 'Georgian' | 'Armenian';
+  | 'Latin'
+  | 'Cyrillic'
+  | 'Greek'
+  | 'Arabic'
+  | 'Hebrew'
+  | 'Han'
+  | 'Hangul'
+  | 'Devanagari'
+  | 'Thai'
+  | 'Georgian'
+  | 'Armenian';
 
 const SCRIPTS: Array<[ScriptName, RegExp]> = [
   ['Latin', /\p{Script=Latin}/u],

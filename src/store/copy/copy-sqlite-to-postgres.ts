@@ -26,7 +26,11 @@ export interface CopyOptions {
  * table's row count on the target before committing. Identity sequences then continue
  * after the copied ids.
  */
-export async function copySqliteToPostgres(source: SqliteDatabase, target: PgDatabase, options: CopyOptions = {}): Promise<TableCopy[]> {
+export async function copySqliteToPostgres(
+  source: SqliteDatabase,
+  target: PgDatabase,
+  options: CopyOptions = {},
+): Promise<TableCopy[]> {
   const sqliteTables = new Set(
     source
       .prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table'`)
@@ -36,19 +40,25 @@ export async function copySqliteToPostgres(source: SqliteDatabase, target: PgDat
   );
   const unknown = [...sqliteTables].filter((name) => !STORE_TABLES.includes(name));
   if (unknown.length) {
-    throw new TidingsError('STORE_FAILED', `the SQLite store has tables store copy does not know: ${unknown.join(', ')} (src/store/copy/store-tables.ts)`);
+    throw new TidingsError(
+      'STORE_FAILED',
+      `the SQLite store has tables store copy does not know: ${unknown.join(', ')} (src/store/copy/store-tables.ts)`,
+    );
   }
   const targetColumns = await columnsOf(target);
   const present = STORE_TABLES.filter((table) => targetColumns.has(table));
   const occupied = await occupiedTables(target, present);
   if (occupied.length && !options.force) {
-    throw new UsageError(`the target already holds rows (${occupied.join(', ')}): pass --force to replace them, or copy into an empty database`);
+    throw new UsageError(
+      `the target already holds rows (${occupied.join(', ')}): pass --force to replace them, or copy into an empty database`,
+    );
   }
 
   source.exec('BEGIN'); // one snapshot of the SQLite file for every table
   try {
     return await target.transaction(async (tx) => {
-      if (options.force && present.length) await tx.query(`TRUNCATE ${present.map(quote).join(', ')} RESTART IDENTITY CASCADE`);
+      if (options.force && present.length)
+        await tx.query(`TRUNCATE ${present.map(quote).join(', ')} RESTART IDENTITY CASCADE`);
       const report: TableCopy[] = [];
       for (const table of STORE_TABLES) {
         if (!sqliteTables.has(table)) continue;
@@ -74,14 +84,24 @@ async function copyTable(
   const expected = source.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${quote(table)}`).get()!.n;
   if (!targetColumns) {
     if (expected === 0) return { table, rows: 0, note: 'no table on the target' };
-    throw new TidingsError('STORE_FAILED', `the target has no table ${table} for its ${expected} rows: is its schema complete?`);
+    throw new TidingsError(
+      'STORE_FAILED',
+      `the target has no table ${table} for its ${expected} rows: is its schema complete?`,
+    );
   }
-  const columns = source.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)').all(table).map((c) => c.name);
+  const columns = source
+    .prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)')
+    .all(table)
+    .map((c) => c.name);
   const missing = columns.filter((column) => !targetColumns.has(column));
-  if (missing.length) throw new TidingsError('STORE_FAILED', `the target's ${table} has no column ${missing.join(', ')}`);
+  if (missing.length)
+    throw new TidingsError('STORE_FAILED', `the target's ${table} has no column ${missing.join(', ')}`);
   // Rowid order keeps insertion order (blocks are listed in it, identities follow it); WITHOUT ROWID tables have none.
-  const withRowid = source.prepare<[string], { wr: number }>('SELECT wr FROM pragma_table_list WHERE name = ?').get(table)?.wr === 0;
-  const select = source.prepare(`SELECT ${columns.map(quote).join(', ')} FROM ${quote(table)}${withRowid ? ' ORDER BY rowid' : ''}`).raw();
+  const withRowid =
+    source.prepare<[string], { wr: number }>('SELECT wr FROM pragma_table_list WHERE name = ?').get(table)?.wr === 0;
+  const select = source
+    .prepare(`SELECT ${columns.map(quote).join(', ')} FROM ${quote(table)}${withRowid ? ' ORDER BY rowid' : ''}`)
+    .raw();
   const perBatch = Math.max(1, Math.min(batchRows, Math.floor(60_000 / columns.length)));
   const insertPrefix = `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES `;
   let batch: unknown[][] = [];
@@ -103,7 +123,10 @@ async function copyTable(
   }
   const { rows } = await tx.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM ${quote(table)}`);
   if (rows[0]!.n !== expected) {
-    throw new TidingsError('STORE_FAILED', `copying ${table}: ${expected} rows read from SQLite, ${rows[0]!.n} on the target`);
+    throw new TidingsError(
+      'STORE_FAILED',
+      `copying ${table}: ${expected} rows read from SQLite, ${rows[0]!.n} on the target`,
+    );
   }
   return { table, rows: expected };
 }
@@ -141,7 +164,10 @@ async function restartIdentities(tx: PgQueryable, tables: readonly string[]): Pr
     [[...tables]],
   );
   for (const row of rows) {
-    await tx.query(`SELECT setval($1, COALESCE((SELECT MAX(${quote(row.column_name)}) FROM ${quote(row.table_name)}), 0) + 1, false)`, [row.sequence]);
+    await tx.query(
+      `SELECT setval($1, COALESCE((SELECT MAX(${quote(row.column_name)}) FROM ${quote(row.table_name)}), 0) + 1, false)`,
+      [row.sequence],
+    );
   }
 }
 

@@ -31,7 +31,10 @@ export interface OpenPostgresStoreOptions extends PgDatabaseOptions {
  * up to date under an advisory lock (several processes may start at once). Driver errors
  * leave as STORE_FAILED TidingsErrors naming the URL without its password.
  */
-export async function openPostgresStore(url: string, options: OpenPostgresStoreOptions = {}): Promise<Store & { db: PgDatabase }> {
+export async function openPostgresStore(
+  url: string,
+  options: OpenPostgresStoreOptions = {},
+): Promise<Store & { db: PgDatabase }> {
   const db = new PgDatabase(url, options);
   try {
     if (options.migrate !== false) await migratePg(db, PG_MIGRATIONS);

@@ -22,8 +22,22 @@ const ARTICLE_WRITE_LOCK = 7_142_062;
 
 function valuesOf(record: ArticleRecord, categories: string, categoryOrigin: string, stamp: string): unknown[] {
   return [
-    record.id, record.url, record.title, record.text, record.description, record.summary, record.publishedAt, categories,
-    categoryOrigin, record.source, record.sourceTitle, record.author, record.imageUrl, record.language, record.contentHash, stamp,
+    record.id,
+    record.url,
+    record.title,
+    record.text,
+    record.description,
+    record.summary,
+    record.publishedAt,
+    categories,
+    categoryOrigin,
+    record.source,
+    record.sourceTitle,
+    record.author,
+    record.imageUrl,
+    record.language,
+    record.contentHash,
+    stamp,
   ];
 }
 
@@ -53,9 +67,12 @@ export class PgArticleStore implements ArticleStore {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     const effectiveTime = 'COALESCE(a.published_at, a.first_seen_at)';
-    if (query.category) where.push(`a.id IN (SELECT article_id FROM article_categories WHERE category = ${param(query.category)})`);
+    if (query.category)
+      where.push(`a.id IN (SELECT article_id FROM article_categories WHERE category = ${param(query.category)})`);
     if (query.since && query.orSeenSince) {
-      where.push(`(${effectiveTime} >= ${param(query.since.toISOString())} OR a.first_seen_at >= ${param(query.orSeenSince.toISOString())})`);
+      where.push(
+        `(${effectiveTime} >= ${param(query.since.toISOString())} OR a.first_seen_at >= ${param(query.orSeenSince.toISOString())})`,
+      );
     } else if (query.since) {
       where.push(`${effectiveTime} >= ${param(query.since.toISOString())}`);
     }
@@ -77,7 +94,10 @@ export class PgArticleStore implements ArticleStore {
     return row ? toStoredArticle(row) : null;
   }
 
-  async setClassifiedCategories(updates: readonly { id: string; categories: string[]; origin: 'classifier' | 'none' }[], at: Date): Promise<void> {
+  async setClassifiedCategories(
+    updates: readonly { id: string; categories: string[]; origin: 'classifier' | 'none' }[],
+    at: Date,
+  ): Promise<void> {
     const stamp = at.toISOString();
     await this.#db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [ARTICLE_WRITE_LOCK]);
@@ -98,13 +118,20 @@ export class PgArticleStore implements ArticleStore {
     return rows.map((row) => ({ ...row, categories: JSON.parse(row.categories) as string[] }));
   }
 
-  async setEditorCategory(id: string, category: string, configuredCategories: readonly string[], at: Date): Promise<StoredArticle | null> {
+  async setEditorCategory(
+    id: string,
+    category: string,
+    configuredCategories: readonly string[],
+    at: Date,
+  ): Promise<StoredArticle | null> {
     return this.#db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [ARTICLE_WRITE_LOCK]);
       const row = await byId(tx, id);
       if (!row) return null;
       const configured = new Set(configuredCategories);
-      const kept = (JSON.parse(row.categories) as string[]).filter((slug) => !configured.has(slug) && slug !== category);
+      const kept = (JSON.parse(row.categories) as string[]).filter(
+        (slug) => !configured.has(slug) && slug !== category,
+      );
       const categories = [category, ...kept];
       await tx.query(`UPDATE articles SET categories = $1, category_origin = 'editor', updated_at = $2 WHERE id = $3`, [
         JSON.stringify(categories),
@@ -129,10 +156,10 @@ export class PgArticleStore implements ArticleStore {
   }
 
   async getCachedSummary(contentHash: string, version: string): Promise<string | null> {
-    const { rows } = await this.#db.query<{ summary: string }>('SELECT summary FROM summary_cache WHERE content_hash = $1 AND version = $2', [
-      contentHash,
-      version,
-    ]);
+    const { rows } = await this.#db.query<{ summary: string }>(
+      'SELECT summary FROM summary_cache WHERE content_hash = $1 AND version = $2',
+      [contentHash, version],
+    );
     return rows[0]?.summary ?? null;
   }
 
@@ -155,7 +182,10 @@ async function saveOne(tx: PgQueryable, record: ArticleRecord, stamp: string): P
   const existing = await byId(tx, record.id);
   if (!existing) {
     // Same story under another URL (syndication, AMP copies): keep the first one.
-    const { rowCount } = await tx.query('SELECT 1 FROM articles WHERE content_hash = $1 AND id <> $2 LIMIT 1', [record.contentHash, record.id]);
+    const { rowCount } = await tx.query('SELECT 1 FROM articles WHERE content_hash = $1 AND id <> $2 LIMIT 1', [
+      record.contentHash,
+      record.id,
+    ]);
     if (rowCount) return 'duplicate';
     await tx.query(
       `INSERT INTO articles (id, url, title, text, description, summary, published_at, categories, category_origin,
@@ -169,8 +199,15 @@ async function saveOne(tx: PgQueryable, record: ArticleRecord, stamp: string): P
   // Another source's copy of a story we already have: the first source keeps it.
   if (existing.source !== record.source) return 'duplicate';
   // An editor's label outranks whatever the source says later; a classifier's stays until the source gives one.
-  if (existing.category_origin === 'editor' || (record.categoryOrigin === 'none' && existing.category_origin === 'classifier')) {
-    record = { ...record, categories: JSON.parse(existing.categories) as string[], categoryOrigin: existing.category_origin };
+  if (
+    existing.category_origin === 'editor' ||
+    (record.categoryOrigin === 'none' && existing.category_origin === 'classifier')
+  ) {
+    record = {
+      ...record,
+      categories: JSON.parse(existing.categories) as string[],
+      categoryOrigin: existing.category_origin,
+    };
   }
   if (sameArticleContent(existing, record)) return 'unchanged';
   await tx.query(
@@ -199,5 +236,10 @@ async function writeCategories(tx: PgQueryable, id: string, categories: readonly
  */
 function toTsQuery(query: string): string | null {
   const words = query.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.length ? words.slice(0, 12).map((word) => `${word}:*`).join(' & ') : null;
+  return words.length
+    ? words
+        .slice(0, 12)
+        .map((word) => `${word}:*`)
+        .join(' & ')
+    : null;
 }

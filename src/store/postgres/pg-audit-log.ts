@@ -11,14 +11,10 @@ export class PgAuditLog implements AuditLog {
   }
 
   async record(entry: Omit<AuditEntry, 'id'>): Promise<void> {
-    await this.#db.query('INSERT INTO audit_log (at, actor, action, newsletter_id, edition_id, details) VALUES ($1, $2, $3, $4, $5, $6)', [
-      entry.at,
-      entry.actor,
-      entry.action,
-      entry.newsletterId,
-      entry.editionId,
-      JSON.stringify(entry.details),
-    ]);
+    await this.#db.query(
+      'INSERT INTO audit_log (at, actor, action, newsletter_id, edition_id, details) VALUES ($1, $2, $3, $4, $5, $6)',
+      [entry.at, entry.actor, entry.action, entry.newsletterId, entry.editionId, JSON.stringify(entry.details)],
+    );
   }
 
   async list(query: { editionId?: string; limit?: number }): Promise<AuditEntry[]> {

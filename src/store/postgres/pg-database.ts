@@ -5,7 +5,10 @@ export { redactUrl };
 
 /** A query runner: the pool itself, or one client inside a transaction. */
 export interface PgQueryable {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<pg.QueryResult<R>>;
 }
 
 /** A connection of its own (see PgDatabase.reserve); `release(true)` discards it instead of pooling it. */
@@ -47,17 +50,27 @@ export class PgDatabase implements PgQueryable {
     });
   }
 
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: readonly unknown[] = []): Promise<pg.QueryResult<R>> {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    sql: string,
+    params: readonly unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
     return this.#pool.query<R>(sql, params as unknown[]);
   }
 
   /** A statement run for every message: parsed and planned once per connection (a named prepared statement), not at each call. */
-  queryPrepared<R extends pg.QueryResultRow = pg.QueryResultRow>(name: string, sql: string, params: readonly unknown[] = []): Promise<pg.QueryResult<R>> {
+  queryPrepared<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    name: string,
+    sql: string,
+    params: readonly unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
     return this.#pool.query<R>({ name, text: sql, values: params as unknown[] });
   }
 
   /** Runs `work` in one transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws. */
-  async transaction<T>(work: (tx: PgQueryable) => Promise<T>, isolation: 'read committed' | 'serializable' = 'read committed'): Promise<T> {
+  async transaction<T>(
+    work: (tx: PgQueryable) => Promise<T>,
+    isolation: 'read committed' | 'serializable' = 'read committed',
+  ): Promise<T> {
     const client = await this.#pool.connect();
     let broken = false;
     try {

@@ -53,7 +53,12 @@ export function claimBatch(db: PgDatabase): StatementBatch<ClaimRequest, boolean
        WHERE d.edition_id = w.edition_id AND d.subscriber_id = w.subscriber_id AND d.status = 'pending'
          AND ${CLAIMABLE} AND ${noLongerWanted('w.edition_id', 'w.subscriber_id')} IS NULL
        RETURNING d.edition_id, d.subscriber_id`,
-      [unique.map((r) => r.editionId), unique.map((r) => r.subscriberId), unique.map((r) => r.at.toISOString()), unique.map((r) => r.workerId)],
+      [
+        unique.map((r) => r.editionId),
+        unique.map((r) => r.subscriberId),
+        unique.map((r) => r.at.toISOString()),
+        unique.map((r) => r.workerId),
+      ],
     );
     const won = new Set(rows.map((row) => `${row.edition_id}\n${Number(row.subscriber_id)}`));
     return requests.map((r, i) => first.get(key(r)) === i && won.has(key(r)));
@@ -77,7 +82,9 @@ export interface AcceptedOutcome {
  */
 export function acceptedBatch(db: PgDatabase): StatementBatch<AcceptedOutcome, void> {
   return new StatementBatch<AcceptedOutcome, void>(async (outcomes) => {
-    const articles = outcomes.flatMap((o) => o.record.articleIds.map((articleId) => [o.editionId, o.subscriberId, articleId] as const));
+    const articles = outcomes.flatMap((o) =>
+      o.record.articleIds.map((articleId) => [o.editionId, o.subscriberId, articleId] as const),
+    );
     await db.queryPrepared(
       'tidings_accepted_batch',
       `WITH accepted AS (
@@ -94,9 +101,15 @@ export function acceptedBatch(db: PgDatabase): StatementBatch<AcceptedOutcome, v
            JOIN accepted a ON a.edition_id = r.edition_id AND a.subscriber_id = r.subscriber_id
        ON CONFLICT DO NOTHING`,
       [
-        outcomes.map((o) => o.editionId), outcomes.map((o) => o.subscriberId), outcomes.map((o) => o.at.toISOString()),
-        outcomes.map((o) => o.record.messageId), outcomes.map((o) => o.record.response), outcomes.map((o) => o.record.segment),
-        articles.map((a) => a[0]), articles.map((a) => a[1]), articles.map((a) => a[2]),
+        outcomes.map((o) => o.editionId),
+        outcomes.map((o) => o.subscriberId),
+        outcomes.map((o) => o.at.toISOString()),
+        outcomes.map((o) => o.record.messageId),
+        outcomes.map((o) => o.record.response),
+        outcomes.map((o) => o.record.segment),
+        articles.map((a) => a[0]),
+        articles.map((a) => a[1]),
+        articles.map((a) => a[2]),
       ],
     );
     return outcomes.map((): void => undefined);

@@ -18,7 +18,15 @@ export class PgDeliveryEventStore implements DeliveryEventStore {
          WHERE $3 = 'soft-bounce' OR NOT EXISTS (
            SELECT 1 FROM delivery_events WHERE edition_id = $1 AND subscriber_id = $2 AND kind = $3)
          ON CONFLICT DO NOTHING`,
-        [event.editionId, event.subscriberId, event.kind, event.status, event.detail, event.reportId, event.at.toISOString()],
+        [
+          event.editionId,
+          event.subscriberId,
+          event.kind,
+          event.status,
+          event.detail,
+          event.reportId,
+          event.at.toISOString(),
+        ],
       );
       return (result.rowCount ?? 0) > 0;
     });

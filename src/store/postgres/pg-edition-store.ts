@@ -1,9 +1,20 @@
-import { snapshotOf, type Edition, type EditionArticle, type EditionAudience, type EditionStatus } from '../../editions/edition.ts';
-import { EDITION_COLUMNS, toAudience, toEdition, toEditionArticle, type EditionArticleRow, type EditionRow } from '../rows/edition-rows.ts';
+import {
+  snapshotOf,
+  type Edition,
+  type EditionArticle,
+  type EditionAudience,
+  type EditionStatus,
+} from '../../editions/edition.ts';
+import {
+  EDITION_COLUMNS,
+  toAudience,
+  toEdition,
+  toEditionArticle,
+  type EditionArticleRow,
+  type EditionRow,
+} from '../rows/edition-rows.ts';
 import type { Block, EditionStore, NewEdition, PickChange } from '../../editions/edition-store.ts';
 import type { PgDatabase, PgQueryable } from './pg-database.ts';
-
-
 
 export class PgEditionStore implements EditionStore {
   readonly #db: PgDatabase;
@@ -34,7 +45,15 @@ export class PgEditionStore implements EditionStore {
       const { rowCount } = await tx.query(
         `INSERT INTO editions (id, newsletter_id, slot, slot_utc, status, status_reason, built_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-        [edition.id, edition.newsletterId, edition.slot, edition.slotUtc, edition.status, edition.statusReason, at.toISOString()],
+        [
+          edition.id,
+          edition.newsletterId,
+          edition.slot,
+          edition.slotUtc,
+          edition.status,
+          edition.statusReason,
+          at.toISOString(),
+        ],
       );
       if (!rowCount || edition.articles.length === 0) return;
       await tx.query(
@@ -95,7 +114,10 @@ export class PgEditionStore implements EditionStore {
       // One top story per edition: pinning one unpins the others.
       if (change.pinned) await tx.query('UPDATE edition_articles SET pinned = 0 WHERE edition_id = $1', [editionId]);
       if (sets.length === 0) return;
-      await tx.query(`UPDATE edition_articles SET ${sets.join(', ')} WHERE edition_id = $1 AND article_id = $2`, values);
+      await tx.query(
+        `UPDATE edition_articles SET ${sets.join(', ')} WHERE edition_id = $1 AND article_id = $2`,
+        values,
+      );
     });
   }
 
@@ -128,11 +150,17 @@ export class PgEditionStore implements EditionStore {
            approved_by = COALESCE(${param(options.approvedBy ?? null)}::text, approved_by)`;
     // The status lock: one UPDATE with the expected statuses in its WHERE, so two runs cannot both win.
     const guard = options.from ? `AND status = ANY(${param([...options.from])}::text[])` : '';
-    const { rowCount } = await this.#db.query(`UPDATE editions SET status = $2, status_reason = $3, ${approval} WHERE id = $1 ${guard}`, params);
+    const { rowCount } = await this.#db.query(
+      `UPDATE editions SET status = $2, status_reason = $3, ${approval} WHERE id = $1 ${guard}`,
+      params,
+    );
     return (rowCount ?? 0) > 0;
   }
 
-  async addArticle(editionId: string, article: Omit<EditionArticle, 'pinned' | 'excluded' | 'position'>): Promise<boolean> {
+  async addArticle(
+    editionId: string,
+    article: Omit<EditionArticle, 'pinned' | 'excluded' | 'position'>,
+  ): Promise<boolean> {
     return this.#db.transaction(async (tx) => {
       // The edition's row lock: two additions to one section get positions one after the other.
       await tx.query('SELECT 1 FROM editions WHERE id = $1 FOR UPDATE', [editionId]);
@@ -166,11 +194,10 @@ export class PgEditionStore implements EditionStore {
   }
 
   async removeBlock(newsletterId: string, kind: Block['kind'], value: string): Promise<boolean> {
-    const { rowCount } = await this.#db.query('DELETE FROM newsletter_blocks WHERE newsletter_id = $1 AND kind = $2 AND value = $3', [
-      newsletterId,
-      kind,
-      value,
-    ]);
+    const { rowCount } = await this.#db.query(
+      'DELETE FROM newsletter_blocks WHERE newsletter_id = $1 AND kind = $2 AND value = $3',
+      [newsletterId, kind, value],
+    );
     return (rowCount ?? 0) > 0;
   }
 
@@ -182,13 +209,18 @@ export class PgEditionStore implements EditionStore {
     return rows;
   }
 
-  async recordAudience(editionId: string, audience: { maxSubscriberId: number; added: number }): Promise<EditionAudience | null> {
+  async recordAudience(
+    editionId: string,
+    audience: { maxSubscriberId: number; added: number },
+  ): Promise<EditionAudience | null> {
     await this.#db.query(
       `UPDATE editions SET audience_total = CASE WHEN audience_max_id IS NULL THEN $3 ELSE audience_total + $3 END,
          audience_max_id = $2 WHERE id = $1 AND (audience_max_id IS NULL OR audience_max_id < $2)`,
       [editionId, audience.maxSubscriberId, audience.added],
     );
-    const { rows } = await this.#db.query<EditionRow>(`SELECT ${EDITION_COLUMNS} FROM editions WHERE id = $1`, [editionId]);
+    const { rows } = await this.#db.query<EditionRow>(`SELECT ${EDITION_COLUMNS} FROM editions WHERE id = $1`, [
+      editionId,
+    ]);
     return rows[0] ? toAudience(rows[0]) : null;
   }
 

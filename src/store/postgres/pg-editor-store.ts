@@ -19,9 +19,10 @@ export class PgEditorStore implements EditorStore {
 
   async findEditor(nameOrEmail: string): Promise<Editor | null> {
     // Names match whatever their case (sqlite: COLLATE NOCASE); emails are stored lower-cased.
-    const { rows } = await this.#db.query<EditorRow>('SELECT * FROM editors WHERE lower(name) = lower($1) OR email = lower($1) ORDER BY id LIMIT 1', [
-      nameOrEmail,
-    ]);
+    const { rows } = await this.#db.query<EditorRow>(
+      'SELECT * FROM editors WHERE lower(name) = lower($1) OR email = lower($1) ORDER BY id LIMIT 1',
+      [nameOrEmail],
+    );
     return rows[0] ? toEditor(rows[0]) : null;
   }
 
@@ -45,7 +46,10 @@ export class PgEditorStore implements EditorStore {
 
   async setPassword(id: number, passwordHash: string): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      await tx.query('UPDATE editors SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2', [passwordHash, id]);
+      await tx.query('UPDATE editors SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2', [
+        passwordHash,
+        id,
+      ]);
       await tx.query('DELETE FROM desk_sessions WHERE editor_id = $1', [id]);
       await tx.query('DELETE FROM login_throttles WHERE editor_id = $1', [id]);
     });
@@ -75,43 +79,57 @@ export class PgEditorStore implements EditorStore {
   }
 
   async blockLogin(editorId: number, address: string, until: string): Promise<void> {
-    await this.#db.query('UPDATE login_throttles SET blocked_until = $1 WHERE editor_id = $2 AND address = $3', [until, editorId, address]);
+    await this.#db.query('UPDATE login_throttles SET blocked_until = $1 WHERE editor_id = $2 AND address = $3', [
+      until,
+      editorId,
+      address,
+    ]);
   }
 
   async getLoginThrottle(editorId: number, address: string): Promise<LoginThrottle | null> {
-    const { rows } = await this.#db.query<LoginThrottleRow>('SELECT * FROM login_throttles WHERE editor_id = $1 AND address = $2', [editorId, address]);
+    const { rows } = await this.#db.query<LoginThrottleRow>(
+      'SELECT * FROM login_throttles WHERE editor_id = $1 AND address = $2',
+      [editorId, address],
+    );
     return rows[0] ? toLoginThrottle(rows[0]) : null;
   }
 
   async listLoginThrottles(): Promise<LoginThrottle[]> {
-    const { rows } = await this.#db.query<LoginThrottleRow>('SELECT * FROM login_throttles ORDER BY editor_id, address');
+    const { rows } = await this.#db.query<LoginThrottleRow>(
+      'SELECT * FROM login_throttles ORDER BY editor_id, address',
+    );
     return rows.map(toLoginThrottle);
   }
 
   async clearLoginThrottles(editorId: number, address?: string): Promise<number> {
-    const { rowCount } = address === undefined
-      ? await this.#db.query('DELETE FROM login_throttles WHERE editor_id = $1', [editorId])
-      : await this.#db.query('DELETE FROM login_throttles WHERE editor_id = $1 AND address = $2', [editorId, address]);
+    const { rowCount } =
+      address === undefined
+        ? await this.#db.query('DELETE FROM login_throttles WHERE editor_id = $1', [editorId])
+        : await this.#db.query('DELETE FROM login_throttles WHERE editor_id = $1 AND address = $2', [
+            editorId,
+            address,
+          ]);
     return rowCount ?? 0;
   }
 
   async createSession(idHash: string, session: DeskSession): Promise<void> {
-    await this.#db.query('INSERT INTO desk_sessions (id_hash, editor_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)', [
-      idHash,
-      session.editorId,
-      session.csrfToken,
-      session.createdAt,
-      session.lastSeenAt,
-    ]);
+    await this.#db.query(
+      'INSERT INTO desk_sessions (id_hash, editor_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)',
+      [idHash, session.editorId, session.csrfToken, session.createdAt, session.lastSeenAt],
+    );
   }
 
   async getSession(idHash: string): Promise<DeskSession | null> {
-    const { rows } = await this.#db.query<{ editor_id: number; csrf_token: string; created_at: string; last_seen_at: string }>(
-      'SELECT editor_id, csrf_token, created_at, last_seen_at FROM desk_sessions WHERE id_hash = $1',
-      [idHash],
-    );
+    const { rows } = await this.#db.query<{
+      editor_id: number;
+      csrf_token: string;
+      created_at: string;
+      last_seen_at: string;
+    }>('SELECT editor_id, csrf_token, created_at, last_seen_at FROM desk_sessions WHERE id_hash = $1', [idHash]);
     const row = rows[0];
-    return row ? { editorId: row.editor_id, csrfToken: row.csrf_token, createdAt: row.created_at, lastSeenAt: row.last_seen_at } : null;
+    return row
+      ? { editorId: row.editor_id, csrfToken: row.csrf_token, createdAt: row.created_at, lastSeenAt: row.last_seen_at }
+      : null;
   }
 
   async touchSession(idHash: string, at: string): Promise<void> {

@@ -35,7 +35,8 @@ import type { PgDatabase } from './pg-database.ts';
 export const NO_LONGER_WANTED = noLongerWanted('$1::text', '$2');
 
 /** A `sending` row a live worker has in flight (`now`: the parameter holding the time): its message is in transit, not ambiguous. */
-const liveWorkerRow = (now: string) => `EXISTS (SELECT 1 FROM delivery_workers w WHERE w.worker_id = d.lease_owner AND w.expires_at > ${now})`;
+const liveWorkerRow = (now: string) =>
+  `EXISTS (SELECT 1 FROM delivery_workers w WHERE w.worker_id = d.lease_owner AND w.expires_at > ${now})`;
 
 /** Free to claim for a process outside the workers: not leased, or its worker's lease ran out ($3 = now). */
 const NOT_LEASED = '(lease_until IS NULL OR lease_until <= $3)';
@@ -67,7 +68,10 @@ export class PgLedger implements Ledger {
 
   async claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<ClaimResult> {
     if (await this.claims.submit({ editionId, subscriberId, at, workerId: null })) return { claimed: true };
-    return { claimed: false, skipped: await skipUnwanted(this.db, [editionId, subscriberId, at.toISOString()], NOT_LEASED) };
+    return {
+      claimed: false,
+      skipped: await skipUnwanted(this.db, [editionId, subscriberId, at.toISOString()], NOT_LEASED),
+    };
   }
 
   async recordAccepted(editionId: string, subscriberId: SubscriberId, at: Date, record: AcceptedRecord): Promise<void> {
@@ -84,7 +88,12 @@ export class PgLedger implements Ledger {
     );
   }
 
-  async recordAmbiguous(editionId: string, subscriberId: SubscriberId, at: Date, record: AmbiguousRecord): Promise<void> {
+  async recordAmbiguous(
+    editionId: string,
+    subscriberId: SubscriberId,
+    at: Date,
+    record: AmbiguousRecord,
+  ): Promise<void> {
     await this.db.query(
       `UPDATE deliveries SET finished_at = $1, error_code = $2, response = $3, attempts = GREATEST(attempts, $4)
        WHERE edition_id = $5 AND subscriber_id = $6 AND status = 'sending'`,
@@ -163,13 +172,21 @@ export class PgLedger implements Ledger {
         ids = [...new Set(request.subscriberIds)];
       }
       // Locked, so a worker cannot take a row between this check and the update.
-      const { rows: current } = await tx.query<{ subscriber_id: string; email: string | null; status: DeliveryStatus; in_flight: boolean }>(
+      const { rows: current } = await tx.query<{
+        subscriber_id: string;
+        email: string | null;
+        status: DeliveryStatus;
+        in_flight: boolean;
+      }>(
         `SELECT d.subscriber_id, s.email, d.status, ${liveWorkerRow('$3')} AS in_flight
            FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
           WHERE d.edition_id = $1 AND d.subscriber_id = ANY($2::bigint[]) FOR UPDATE OF d`,
         [editionId, ids, at],
       );
-      const refused = refusalsOf(ids, current.map((row) => ({ ...row, subscriber_id: Number(row.subscriber_id) })));
+      const refused = refusalsOf(
+        ids,
+        current.map((row) => ({ ...row, subscriber_id: Number(row.subscriber_id) })),
+      );
       if (refused.length || !ids.length) return { resolved: [], refused };
       await tx.query(
         request.decision === 'accepted'
@@ -180,7 +197,10 @@ export class PgLedger implements Ledger {
               WHERE edition_id = $1 AND status = 'sending' AND subscriber_id = ANY($2::bigint[])`,
         [editionId, ids, at, request.by],
       );
-      const received = request.decision === 'accepted' ? ids.flatMap((id) => (request.articleIds?.get(id) ?? []).map((articleId) => [id, articleId] as const)) : [];
+      const received =
+        request.decision === 'accepted'
+          ? ids.flatMap((id) => (request.articleIds?.get(id) ?? []).map((articleId) => [id, articleId] as const))
+          : [];
       if (received.length) {
         await tx.query(
           `INSERT INTO received_articles (subscriber_id, article_id, edition_id)
@@ -221,8 +241,14 @@ export class PgLedger implements Ledger {
 
   async list(editionId: string, status?: DeliveryStatus): Promise<DeliveryRow[]> {
     const { rows } = status
-      ? await this.db.query<LedgerRow<string>>(`${SELECT_LEDGER_ROWS} WHERE d.edition_id = $1 AND d.status = $2 ORDER BY d.subscriber_id`, [editionId, status])
-      : await this.db.query<LedgerRow<string>>(`${SELECT_LEDGER_ROWS} WHERE d.edition_id = $1 ORDER BY d.subscriber_id`, [editionId]);
+      ? await this.db.query<LedgerRow<string>>(
+          `${SELECT_LEDGER_ROWS} WHERE d.edition_id = $1 AND d.status = $2 ORDER BY d.subscriber_id`,
+          [editionId, status],
+        )
+      : await this.db.query<LedgerRow<string>>(
+          `${SELECT_LEDGER_ROWS} WHERE d.edition_id = $1 ORDER BY d.subscriber_id`,
+          [editionId],
+        );
     return rows.map((row) => toDeliveryRow(withNumericSubscriberId(row)));
   }
 
@@ -244,7 +270,11 @@ export class PgLedger implements Ledger {
     return toEditionSummaries(rows);
   }
 
-  async receivedArticleIds(subscriberId: SubscriberId, articleIds: readonly string[], exceptEditionId = ''): Promise<Set<string>> {
+  async receivedArticleIds(
+    subscriberId: SubscriberId,
+    articleIds: readonly string[],
+    exceptEditionId = '',
+  ): Promise<Set<string>> {
     if (articleIds.length === 0) return new Set();
     const { rows } = await this.db.query<{ article_id: string }>(
       'SELECT article_id FROM received_articles WHERE subscriber_id = $1 AND edition_id <> $2 AND article_id = ANY($3::text[])',
@@ -253,7 +283,11 @@ export class PgLedger implements Ledger {
     return new Set(rows.map((row) => row.article_id));
   }
 
-  async receivedArticleIdsOfMany(subscriberIds: readonly SubscriberId[], articleIds: readonly string[], exceptEditionId = ''): Promise<Map<SubscriberId, Set<string>>> {
+  async receivedArticleIdsOfMany(
+    subscriberIds: readonly SubscriberId[],
+    articleIds: readonly string[],
+    exceptEditionId = '',
+  ): Promise<Map<SubscriberId, Set<string>>> {
     const found = new Map<SubscriberId, Set<string>>(subscriberIds.map((id) => [id, new Set<string>()]));
     if (articleIds.length === 0 || subscriberIds.length === 0) return found;
     const { rows } = await this.db.query<{ subscriber_id: number; article_id: string }>(

@@ -21,7 +21,9 @@ export async function migratePg(db: PgDatabase, migrations: readonly PgMigration
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await tx.query(`CREATE TABLE IF NOT EXISTS tidings_schema (
       version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
-    const { rows } = await tx.query<{ version: number }>('SELECT COALESCE(MAX(version), 0) AS version FROM tidings_schema');
+    const { rows } = await tx.query<{ version: number }>(
+      'SELECT COALESCE(MAX(version), 0) AS version FROM tidings_schema',
+    );
     const current = rows[0]?.version ?? 0;
     let applied = 0;
     for (const migration of migrations) {

@@ -22,7 +22,15 @@ export class PgPageCacheStore implements PageCacheStore {
       `INSERT INTO page_cache (url, etag, last_modified, title, text, image_url, fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, title = excluded.title,
          text = excluded.text, image_url = excluded.image_url, fetched_at = excluded.fetched_at`,
-      [page.url, page.validators.etag, page.validators.lastModified, page.title, page.text, page.imageUrl, page.fetchedAt],
+      [
+        page.url,
+        page.validators.etag,
+        page.validators.lastModified,
+        page.title,
+        page.text,
+        page.imageUrl,
+        page.fetchedAt,
+      ],
     );
   }
 

@@ -1,5 +1,17 @@
-import type { LeaseHolder, LeaseResult, RecordedSchedules, ScheduleEvent, SchedulerStore } from '../../schedule/scheduler-store.ts';
-import { SCHEDULER_LEASE, toScheduleEvent, toSchedulerLeaseHolder, type ScheduleEventRow, type SchedulerLeaseRow } from '../rows/scheduler-rows.ts';
+import type {
+  LeaseHolder,
+  LeaseResult,
+  RecordedSchedules,
+  ScheduleEvent,
+  SchedulerStore,
+} from '../../schedule/scheduler-store.ts';
+import {
+  SCHEDULER_LEASE,
+  toScheduleEvent,
+  toSchedulerLeaseHolder,
+  type ScheduleEventRow,
+  type SchedulerLeaseRow,
+} from '../rows/scheduler-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
 
 /** The scheduler's lease, ticks and event log in PostgreSQL (sqlite-scheduler-store.ts is the reference). */
@@ -24,12 +36,10 @@ export class PgSchedulerStore implements SchedulerStore {
   }
 
   async renewLease(holder: string, now: Date, ttlMs: number): Promise<boolean> {
-    const result = await this.db.query('UPDATE scheduler_lease SET heartbeat_at = $1, expires_at = $2 WHERE name = $3 AND holder = $4', [
-      now.toISOString(),
-      new Date(now.getTime() + ttlMs).toISOString(),
-      SCHEDULER_LEASE,
-      holder,
-    ]);
+    const result = await this.db.query(
+      'UPDATE scheduler_lease SET heartbeat_at = $1, expires_at = $2 WHERE name = $3 AND holder = $4',
+      [now.toISOString(), new Date(now.getTime() + ttlMs).toISOString(), SCHEDULER_LEASE, holder],
+    );
     return (result.rowCount ?? 0) > 0;
   }
 
@@ -38,7 +48,9 @@ export class PgSchedulerStore implements SchedulerStore {
   }
 
   async getLease(): Promise<LeaseHolder | null> {
-    const { rows } = await this.db.query<SchedulerLeaseRow>('SELECT * FROM scheduler_lease WHERE name = $1', [SCHEDULER_LEASE]);
+    const { rows } = await this.db.query<SchedulerLeaseRow>('SELECT * FROM scheduler_lease WHERE name = $1', [
+      SCHEDULER_LEASE,
+    ]);
     return rows[0] ? toSchedulerLeaseHolder(rows[0]) : null;
   }
 
@@ -64,17 +76,17 @@ export class PgSchedulerStore implements SchedulerStore {
   }
 
   async recordEvent(event: ScheduleEvent): Promise<void> {
-    await this.db.query('INSERT INTO schedule_events (newsletter_id, edition_id, kind, detail, at) VALUES ($1, $2, $3, $4, $5)', [
-      event.newsletterId,
-      event.editionId,
-      event.kind,
-      event.detail,
-      event.at,
-    ]);
+    await this.db.query(
+      'INSERT INTO schedule_events (newsletter_id, edition_id, kind, detail, at) VALUES ($1, $2, $3, $4, $5)',
+      [event.newsletterId, event.editionId, event.kind, event.detail, event.at],
+    );
   }
 
   async listEvents(editionId: string): Promise<ScheduleEvent[]> {
-    const { rows } = await this.db.query<ScheduleEventRow>('SELECT * FROM schedule_events WHERE edition_id = $1 ORDER BY id', [editionId]);
+    const { rows } = await this.db.query<ScheduleEventRow>(
+      'SELECT * FROM schedule_events WHERE edition_id = $1 ORDER BY id',
+      [editionId],
+    );
     return rows.map(toScheduleEvent);
   }
 
@@ -95,7 +107,9 @@ export class PgSchedulerStore implements SchedulerStore {
   }
 
   async recordedSchedules(): Promise<RecordedSchedules | null> {
-    const { rows } = await this.db.query<{ value: string }>(`SELECT value FROM scheduler_state WHERE key = 'schedules'`);
+    const { rows } = await this.db.query<{ value: string }>(
+      `SELECT value FROM scheduler_state WHERE key = 'schedules'`,
+    );
     return rows[0] ? (JSON.parse(rows[0].value) as RecordedSchedules) : null;
   }
 }

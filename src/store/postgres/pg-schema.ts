@@ -7,4 +7,11 @@ import { HEALTH_AND_SIGNUP_MAIL_SCHEMA } from './schema/health-and-signup-mail.t
 import type { PgMigration } from './pg-migrations.ts';
 
 /** Every PostgreSQL migration, in version order (one file per area under schema/). */
-export const PG_MIGRATIONS: readonly PgMigration[] = [CONTENT_SCHEMA, DELIVERY_SCHEMA, AMBIGUOUS_RESOLUTIONS_SCHEMA, LOGIN_THROTTLES_SCHEMA, EDITION_AUDIENCE_SCHEMA, HEALTH_AND_SIGNUP_MAIL_SCHEMA];
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  CONTENT_SCHEMA,
+  DELIVERY_SCHEMA,
+  AMBIGUOUS_RESOLUTIONS_SCHEMA,
+  LOGIN_THROTTLES_SCHEMA,
+  EDITION_AUDIENCE_SCHEMA,
+  HEALTH_AND_SIGNUP_MAIL_SCHEMA,
+];

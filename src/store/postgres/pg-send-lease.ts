@@ -9,7 +9,13 @@ import type { PgDatabase } from './pg-database.ts';
 export class PgSendLease implements SendLease {
   constructor(private readonly db: PgDatabase) {}
 
-  async acquire(editionId: string, request: LeaseRequest, now: Date, ttlMs: number, replaceHolder?: string): Promise<LeaseClaim> {
+  async acquire(
+    editionId: string,
+    request: LeaseRequest,
+    now: Date,
+    ttlMs: number,
+    replaceHolder?: string,
+  ): Promise<LeaseClaim> {
     const nowIso = now.toISOString();
     const taken = await this.db.query(
       `INSERT INTO send_leases (edition_id, holder, host, pid, acquired_at, heartbeat_at, expires_at)
@@ -17,7 +23,15 @@ export class PgSendLease implements SendLease {
        ON CONFLICT (edition_id) DO UPDATE SET holder = excluded.holder, host = excluded.host, pid = excluded.pid,
          acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at
        WHERE send_leases.expires_at <= $5 OR send_leases.holder = $2 OR send_leases.holder = $7`,
-      [editionId, request.holder, request.host, request.pid, nowIso, new Date(now.getTime() + ttlMs).toISOString(), replaceHolder ?? null],
+      [
+        editionId,
+        request.holder,
+        request.host,
+        request.pid,
+        nowIso,
+        new Date(now.getTime() + ttlMs).toISOString(),
+        replaceHolder ?? null,
+      ],
     );
     if (taken.rowCount === 1) return { acquired: true };
     const { rows } = await this.db.query<SendLeaseRow>('SELECT * FROM send_leases WHERE edition_id = $1', [editionId]);

@@ -16,7 +16,9 @@ export class PgSourceStateStore implements SourceStateStore {
   }
 
   async getState(source: string): Promise<SourceFetchState | null> {
-    const { rows } = await this.#db.query<SourceStateRow>('SELECT * FROM source_fetch_state WHERE source = $1', [source]);
+    const { rows } = await this.#db.query<SourceStateRow>('SELECT * FROM source_fetch_state WHERE source = $1', [
+      source,
+    ]);
     return rows[0] ? toSourceFetchState(rows[0]) : null;
   }
 
@@ -32,7 +34,14 @@ export class PgSourceStateStore implements SourceStateStore {
          last_fetched_at = excluded.last_fetched_at,
          last_ok_at = excluded.last_ok_at,
          consecutive_failures = 0`,
-      [source, success.location, success.validators?.etag ?? null, success.validators?.lastModified ?? null, !success.validators, at.toISOString()],
+      [
+        source,
+        success.location,
+        success.validators?.etag ?? null,
+        success.validators?.lastModified ?? null,
+        !success.validators,
+        at.toISOString(),
+      ],
     );
   }
 

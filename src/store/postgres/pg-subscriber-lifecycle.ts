@@ -16,7 +16,12 @@ import type { PgDatabase } from './pg-database.ts';
 export class PgSubscriberLifecycle implements SubscriberLifecycleStore {
   constructor(protected readonly db: PgDatabase) {}
 
-  async subscribe(subscriberId: number, newsletterId: string, at: Date, categories?: readonly string[] | null): Promise<boolean> {
+  async subscribe(
+    subscriberId: number,
+    newsletterId: string,
+    at: Date,
+    categories?: readonly string[] | null,
+  ): Promise<boolean> {
     const keep = categories === undefined;
     const json = keep || categories === null ? null : JSON.stringify([...new Set(categories)]);
     const result = await this.db.query(
@@ -41,7 +46,10 @@ export class PgSubscriberLifecycle implements SubscriberLifecycleStore {
     );
   }
 
-  async ensureSubscriber(person: { email: string; name: string | null; locale: string | null }, at: Date): Promise<number> {
+  async ensureSubscriber(
+    person: { email: string; name: string | null; locale: string | null },
+    at: Date,
+  ): Promise<number> {
     const { rows } = await this.db.query<{ id: number }>(
       `INSERT INTO subscribers (email, name, locale, status, status_origin, created_at, updated_at)
          VALUES ($1, $2, $3, 'active', 'store', $4, $4)
@@ -69,19 +77,29 @@ export class PgSubscriberLifecycle implements SubscriberLifecycleStore {
       await tx.query('DELETE FROM received_articles WHERE subscriber_id = $1', [subscriberId]);
       await tx.query('DELETE FROM signup_requests WHERE email = $1', [email]);
       // Counts stay true: the rows remain, under an id that no longer leads to anyone.
-      await tx.query('UPDATE deliveries SET subscriber_id = $1, message_id = NULL, response = NULL WHERE subscriber_id = $2', [plan.hashedId, subscriberId]);
-      await tx.query('UPDATE unsubscribe_events SET subscriber_id = $1 WHERE subscriber_id = $2', [plan.hashedId, subscriberId]);
-      await tx.query('INSERT INTO suppressions (address_hash, reason, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-        plan.addressHash,
-        plan.reason,
-        now,
+      await tx.query(
+        'UPDATE deliveries SET subscriber_id = $1, message_id = NULL, response = NULL WHERE subscriber_id = $2',
+        [plan.hashedId, subscriberId],
+      );
+      await tx.query('UPDATE unsubscribe_events SET subscriber_id = $1 WHERE subscriber_id = $2', [
+        plan.hashedId,
+        subscriberId,
       ]);
+      await tx.query(
+        'INSERT INTO suppressions (address_hash, reason, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+        [plan.addressHash, plan.reason, now],
+      );
       return true;
     });
   }
 
   async history(subscriberId: number): Promise<SubscriberHistory> {
-    const deliveries = await this.db.query<{ editionId: string; status: string; finishedAt: string | null; segment: string | null }>(
+    const deliveries = await this.db.query<{
+      editionId: string;
+      status: string;
+      finishedAt: string | null;
+      segment: string | null;
+    }>(
       `SELECT edition_id AS "editionId", status, finished_at AS "finishedAt", segment FROM deliveries
         WHERE subscriber_id = $1 ORDER BY edition_id COLLATE "C"`,
       [subscriberId],
@@ -179,12 +197,17 @@ export class PgSubscriberLifecycle implements SubscriberLifecycleStore {
   }
 
   async signupRequestsByEmail(email: string): Promise<SignupRequest[]> {
-    const { rows } = await this.db.query<SignupRow>('SELECT * FROM signup_requests WHERE email = $1 ORDER BY id', [email]);
+    const { rows } = await this.db.query<SignupRow>('SELECT * FROM signup_requests WHERE email = $1 ORDER BY id', [
+      email,
+    ]);
     return rows.map(toSignupRequest);
   }
 
   async markSignupConfirmed(id: number, at: Date): Promise<boolean> {
-    const result = await this.db.query('UPDATE signup_requests SET confirmed_at = $1 WHERE id = $2 AND confirmed_at IS NULL', [at.toISOString(), id]);
+    const result = await this.db.query(
+      'UPDATE signup_requests SET confirmed_at = $1 WHERE id = $2 AND confirmed_at IS NULL',
+      [at.toISOString(), id],
+    );
     return (result.rowCount ?? 0) > 0;
   }
 
@@ -203,6 +226,8 @@ export class PgSubscriberLifecycle implements SubscriberLifecycleStore {
   }
 
   async purgeSignupRequests(before: Date): Promise<number> {
-    return (await this.db.query('DELETE FROM signup_requests WHERE expires_at < $1', [before.toISOString()])).rowCount ?? 0;
+    return (
+      (await this.db.query('DELETE FROM signup_requests WHERE expires_at < $1', [before.toISOString()])).rowCount ?? 0
+    );
   }
 }

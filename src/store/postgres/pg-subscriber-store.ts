@@ -8,7 +8,14 @@ import type {
   SubscriberSyncSession,
   UnsubscribeEvent,
 } from '../../subscribers/subscriber-store.ts';
-import { pauseDay, toRecipient, toSubscriberRecords, type RecipientRow, type SubscriberRow, type SubscriptionRow } from '../rows/subscriber-rows.ts';
+import {
+  pauseDay,
+  toRecipient,
+  toSubscriberRecords,
+  type RecipientRow,
+  type SubscriberRow,
+  type SubscriptionRow,
+} from '../rows/subscriber-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
 import { PgSubscriberLifecycle } from './pg-subscriber-lifecycle.ts';
 import { PgSubscriberSync } from './pg-subscriber-sync.ts';
@@ -16,8 +23,10 @@ import { PgSubscriberSync } from './pg-subscriber-sync.ts';
 const DEFAULT_BATCH = 1000;
 
 /** `$day`: the day (YYYY-MM-DD, UTC) of the send, or NULL for "do not look at pauses". */
-const notPaused = (day: string) => `AND (${day}::text IS NULL OR s.paused_until IS NULL OR s.paused_until <= ${day}::text)`;
-const NOT_SUPPRESSED = 'AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.address_hash = tidings_address_hash(s.email))';
+const notPaused = (day: string) =>
+  `AND (${day}::text IS NULL OR s.paused_until IS NULL OR s.paused_until <= ${day}::text)`;
+const NOT_SUPPRESSED =
+  'AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.address_hash = tidings_address_hash(s.email))';
 
 /** Subscribers in PostgreSQL (sqlite-subscriber-store.ts is the reference for every rule). */
 export class PgSubscriberStore extends PgSubscriberLifecycle implements SubscriberStore {
@@ -37,8 +46,12 @@ export class PgSubscriberStore extends PgSubscriberLifecycle implements Subscrib
     const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
     const untilId =
       options.untilId ??
-      (await this.db.query<{ max: number | null }>('SELECT MAX(subscriber_id) AS max FROM subscriptions WHERE newsletter_id = $1', [newsletterId]))
-        .rows[0]?.max ??
+      (
+        await this.db.query<{ max: number | null }>(
+          'SELECT MAX(subscriber_id) AS max FROM subscriptions WHERE newsletter_id = $1',
+          [newsletterId],
+        )
+      ).rows[0]?.max ??
       0;
     let afterId = options.afterId ?? 0;
     for (;;) {
@@ -78,28 +91,39 @@ export class PgSubscriberStore extends PgSubscriberLifecycle implements Subscrib
       );
       const changed = (result.rowCount ?? 0) > 0;
       if (changed && event) {
-        await tx.query('INSERT INTO unsubscribe_events (subscriber_id, newsletter_id, edition_id, channel, at) VALUES ($1, $2, $3, $4, $5)', [
-          subscriberId,
-          newsletterId,
-          event.editionId,
-          event.channel,
-          at.toISOString(),
-        ]);
+        await tx.query(
+          'INSERT INTO unsubscribe_events (subscriber_id, newsletter_id, edition_id, channel, at) VALUES ($1, $2, $3, $4, $5)',
+          [subscriberId, newsletterId, event.editionId, event.channel, at.toISOString()],
+        );
       }
       return changed;
     });
   }
 
-  async setPreferences(subscriberId: number, newsletterId: string, categories: readonly string[] | null, at: Date): Promise<boolean> {
+  async setPreferences(
+    subscriberId: number,
+    newsletterId: string,
+    categories: readonly string[] | null,
+    at: Date,
+  ): Promise<boolean> {
     const result = await this.db.query(
       `UPDATE subscriptions SET categories = $1, categories_origin = 'subscriber', updated_at = $2
         WHERE subscriber_id = $3 AND newsletter_id = $4 AND status <> 'removed'`,
-      [categories === null ? null : JSON.stringify([...new Set(categories)]), at.toISOString(), subscriberId, newsletterId],
+      [
+        categories === null ? null : JSON.stringify([...new Set(categories)]),
+        at.toISOString(),
+        subscriberId,
+        newsletterId,
+      ],
     );
     return (result.rowCount ?? 0) > 0;
   }
 
-  async recordHardBounce(subscriberId: number, at: Date, threshold: number): Promise<{ bounced: boolean; hardBounces: number }> {
+  async recordHardBounce(
+    subscriberId: number,
+    at: Date,
+    threshold: number,
+  ): Promise<{ bounced: boolean; hardBounces: number }> {
     // SET expressions all see the old row, so `hard_bounces + 1` is the new count in each.
     const { rows } = await this.db.query<{ status: string; hard_bounces: number }>(
       `UPDATE subscribers SET hard_bounces = hard_bounces + 1,
@@ -126,7 +150,10 @@ export class PgSubscriberStore extends PgSubscriberLifecycle implements Subscrib
     return rows[0]!.n;
   }
 
-  async measureAudience(newsletterId: string, options: { afterId?: number; at?: Date } = {}): Promise<{ maxSubscriberId: number; count: number }> {
+  async measureAudience(
+    newsletterId: string,
+    options: { afterId?: number; at?: Date } = {},
+  ): Promise<{ maxSubscriberId: number; count: number }> {
     // One statement, so the bound and the count see the same snapshot.
     const { rows } = await this.db.query<{ max_id: number; n: number }>(
       `WITH bound AS (SELECT COALESCE(MAX(subscriber_id), 0) AS max_id FROM subscriptions WHERE newsletter_id = $1)
@@ -148,7 +175,10 @@ export class PgSubscriberStore extends PgSubscriberLifecycle implements Subscrib
             WHERE sub.newsletter_id = $1 AND s.id > $2 AND s.status <> 'erased' ORDER BY s.id LIMIT $3`,
           [options.newsletterId, afterId, limit],
         )
-      : await this.db.query<SubscriberRow>(`SELECT * FROM subscribers WHERE id > $1 AND status <> 'erased' ORDER BY id LIMIT $2`, [afterId, limit]);
+      : await this.db.query<SubscriberRow>(
+          `SELECT * FROM subscribers WHERE id > $1 AND status <> 'erased' ORDER BY id LIMIT $2`,
+          [afterId, limit],
+        );
     return this.withSubscriptions(rows);
   }
 

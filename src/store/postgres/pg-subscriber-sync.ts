@@ -162,7 +162,12 @@ export class PgSubscriberSync implements SubscriberSyncSession {
     });
     if (byEmail.size === 0) return answers;
     const entries = [...byEmail.values()];
-    const { rows: staged } = await this.conn.query<{ email: string; prev_file: string | null; prev_line: number | null; prev_subs: string | null }>(
+    const { rows: staged } = await this.conn.query<{
+      email: string;
+      prev_file: string | null;
+      prev_line: number | null;
+      prev_subs: string | null;
+    }>(
       `INSERT INTO pg_temp.sync_subscribers (email, seq, name, first_name, languages, locale, timezone, status, subs, file, line)
          SELECT email, seq, name, first_name, languages, locale, timezone, status, subs, file, line
            FROM json_to_recordset($1::json) AS r(email text, seq int, name text, first_name text, languages text, locale text,
@@ -180,7 +185,10 @@ export class PgSubscriberSync implements SubscriberSyncSession {
       if (row.prev_file === null) continue;
       const entry = byEmail.get(row.email)!;
       answers[entry.firstIndex] = { file: row.prev_file, line: row.prev_line! };
-      merges.push({ email: row.email, subs: JSON.stringify({ ...(JSON.parse(row.prev_subs!) as Subs), ...entry.subs }) });
+      merges.push({
+        email: row.email,
+        subs: JSON.stringify({ ...(JSON.parse(row.prev_subs!) as Subs), ...entry.subs }),
+      });
     }
     if (merges.length) {
       await this.conn.query(
@@ -194,21 +202,25 @@ export class PgSubscriberSync implements SubscriberSyncSession {
   async keep(emails: readonly string[]): Promise<void> {
     this.assertOpen();
     if (emails.length === 0) return;
-    await this.conn.query('INSERT INTO pg_temp.sync_kept (email) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [emails]);
+    await this.conn.query('INSERT INTO pg_temp.sync_kept (email) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [
+      emails,
+    ]);
   }
 
   async apply(at: Date, options: { removeMissing: boolean }): Promise<SyncCounts> {
     this.assertOpen();
     const now = at.toISOString();
     const conn = this.conn;
-    const scalar = async (sql: string, params: unknown[] = []) => Number((await conn.query<{ n: number }>(sql, params)).rows[0]!.n);
+    const scalar = async (sql: string, params: unknown[] = []) =>
+      Number((await conn.query<{ n: number }>(sql, params)).rows[0]!.n);
     let broken = false;
     try {
       await conn.query('BEGIN');
       try {
         await conn.query('SELECT pg_advisory_xact_lock($1)', [SYNC_LOCK_KEY]);
         const staged = await scalar('SELECT COUNT(*)::int AS n FROM pg_temp.sync_subscribers');
-        if (await scalar('SELECT COUNT(*)::int AS n FROM (SELECT 1 FROM suppressions LIMIT 1) x')) await conn.query(DROP_SUPPRESSED);
+        if (await scalar('SELECT COUNT(*)::int AS n FROM (SELECT 1 FROM suppressions LIMIT 1) x'))
+          await conn.query(DROP_SUPPRESSED);
         await conn.query(PREPARE_MERGE);
         const total = await scalar('SELECT COUNT(*)::int AS n FROM pg_temp.sync_subscribers');
         const added = await scalar('SELECT COUNT(*)::int AS n FROM pg_temp.sync_subscribers WHERE is_new = 1');
@@ -216,7 +228,9 @@ export class PgSubscriberSync implements SubscriberSyncSession {
         await conn.query(LINK_NEW);
         await conn.query(MARK_CHANGED_SUBSCRIPTIONS);
         if (options.removeMissing) await conn.query(MARK_DROPPED_SUBSCRIPTIONS);
-        const updated = await scalar('SELECT COUNT(*)::int AS n FROM pg_temp.sync_subscribers WHERE is_new = 0 AND changed = 1');
+        const updated = await scalar(
+          'SELECT COUNT(*)::int AS n FROM pg_temp.sync_subscribers WHERE is_new = 0 AND changed = 1',
+        );
         await conn.query(UPDATE_CHANGED, [now]);
         await conn.query(UPSERT_SUBSCRIPTIONS, [now]);
         let removed = 0;

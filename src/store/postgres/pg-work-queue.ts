@@ -29,7 +29,10 @@ export class PgWorkQueue implements WorkQueue {
     );
     // Dead workers are forgotten here, by whoever is alive: no separate janitor.
     await this.db.query('DELETE FROM delivery_workers WHERE expires_at <= $1', [now]);
-    const { rows } = await this.db.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM delivery_workers WHERE expires_at > $1', [now]);
+    const { rows } = await this.db.query<{ n: number }>(
+      'SELECT COUNT(*)::int AS n FROM delivery_workers WHERE expires_at > $1',
+      [now],
+    );
     return Math.max(1, rows[0]!.n);
   }
 
@@ -39,7 +42,9 @@ export class PgWorkQueue implements WorkQueue {
   }
 
   async workers(): Promise<WorkerInfo[]> {
-    const { rows } = await this.db.query<{ worker_id: string; host: string; pid: number }>('SELECT worker_id, host, pid FROM delivery_workers ORDER BY worker_id');
+    const { rows } = await this.db.query<{ worker_id: string; host: string; pid: number }>(
+      'SELECT worker_id, host, pid FROM delivery_workers ORDER BY worker_id',
+    );
     return rows.map((r) => ({ workerId: r.worker_id, host: r.host, pid: r.pid }));
   }
 
@@ -53,7 +58,13 @@ export class PgWorkQueue implements WorkQueue {
     return rows.map((row) => row.edition_id);
   }
 
-  async claimBatch(editionId: string, workerId: string, limit: number, leaseMs: number, at: Date): Promise<SubscriberId[]> {
+  async claimBatch(
+    editionId: string,
+    workerId: string,
+    limit: number,
+    leaseMs: number,
+    at: Date,
+  ): Promise<SubscriberId[]> {
     const { rows } = await this.db.query<{ subscriber_id: string }>(
       `UPDATE deliveries d SET lease_owner = $3, lease_until = $5
          FROM (SELECT edition_id, subscriber_id FROM deliveries
@@ -69,10 +80,16 @@ export class PgWorkQueue implements WorkQueue {
   async claimLeased(editionId: string, subscriberId: SubscriberId, workerId: string, at: Date): Promise<ClaimResult> {
     // lease_owner stays: an ambiguous row names the worker that had it in flight.
     if (await this.claims.submit({ editionId, subscriberId, at, workerId })) return { claimed: true };
-    return { claimed: false, skipped: await skipUnwanted(this.db, [editionId, subscriberId, at.toISOString(), workerId], LEASED_TO_US) };
+    return {
+      claimed: false,
+      skipped: await skipUnwanted(this.db, [editionId, subscriberId, at.toISOString(), workerId], LEASED_TO_US),
+    };
   }
 
-  async inFlight(editionId: string, at: Date): Promise<{ workerId: string; host: string; pid: number; rows: number }[]> {
+  async inFlight(
+    editionId: string,
+    at: Date,
+  ): Promise<{ workerId: string; host: string; pid: number; rows: number }[]> {
     const { rows } = await this.db.query<{ worker_id: string; host: string; pid: number; rows: number }>(
       `SELECT w.worker_id, w.host, w.pid, COUNT(*)::int AS rows
          FROM deliveries d JOIN delivery_workers w ON w.worker_id = d.lease_owner
@@ -108,7 +125,13 @@ export class PgWorkQueue implements WorkQueue {
     return rows[0]?.rendered ?? null;
   }
 
-  async reserveSegment(editionId: string, segmentKey: string, workerId: string, at: Date, staleMs: number): Promise<{ rendered: string } | 'render' | 'wait'> {
+  async reserveSegment(
+    editionId: string,
+    segmentKey: string,
+    workerId: string,
+    at: Date,
+    staleMs: number,
+  ): Promise<{ rendered: string } | 'render' | 'wait'> {
     // A reservation is the row with an empty rendering: its owner and when it started.
     const reserved = await this.db.query(
       `INSERT INTO edition_segments (edition_id, segment, rendered, rendered_by, rendered_at) VALUES ($1, $2, '', $3, $4)
@@ -123,10 +146,19 @@ export class PgWorkQueue implements WorkQueue {
   }
 
   async abandonSegment(editionId: string, segmentKey: string, workerId: string): Promise<void> {
-    await this.db.query(`DELETE FROM edition_segments WHERE edition_id = $1 AND segment = $2 AND rendered = '' AND rendered_by = $3`, [editionId, segmentKey, workerId]);
+    await this.db.query(
+      `DELETE FROM edition_segments WHERE edition_id = $1 AND segment = $2 AND rendered = '' AND rendered_by = $3`,
+      [editionId, segmentKey, workerId],
+    );
   }
 
-  async saveSegment(editionId: string, segmentKey: string, rendered: string, workerId: string, at: Date): Promise<string> {
+  async saveSegment(
+    editionId: string,
+    segmentKey: string,
+    rendered: string,
+    workerId: string,
+    at: Date,
+  ): Promise<string> {
     await this.db.query(
       `INSERT INTO edition_segments (edition_id, segment, rendered, rendered_by, rendered_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (edition_id, segment) DO UPDATE SET rendered = excluded.rendered, rendered_by = excluded.rendered_by, rendered_at = excluded.rendered_at

@@ -1,4 +1,10 @@
-import type { ArticleSnapshot, Edition, EditionArticle, EditionAudience, EditionStatus } from '../../editions/edition.ts';
+import type {
+  ArticleSnapshot,
+  Edition,
+  EditionArticle,
+  EditionAudience,
+  EditionStatus,
+} from '../../editions/edition.ts';
 
 /**
  * The editions tables as both stores (SQLite and PostgreSQL) hold them, and the one
@@ -47,7 +53,9 @@ export function toEditionArticle(row: EditionArticleRow): EditionArticle {
     summary: row.summary_override ?? snapshot.summary,
     // The desk's edit form posts the summary with the title: only a changed text is the editor's.
     summaryEngine:
-      row.summary_override !== null && row.summary_override !== snapshot.summary ? 'editor' : (snapshot.summaryEngine ?? 'extractive'),
+      row.summary_override !== null && row.summary_override !== snapshot.summary
+        ? 'editor'
+        : (snapshot.summaryEngine ?? 'extractive'),
     position: row.position,
     pinned: row.pinned === 1,
     excluded: row.excluded === 1,
@@ -73,7 +81,9 @@ export function toEdition(row: EditionRow, articles: EditionArticle[]): Edition 
 }
 
 /** PostgreSQL returns BIGINT as text: ids are numbers in the app. */
-export function toAudience(row: Pick<EditionRow, 'audience_max_id' | 'audience_total' | 'queued_through' | 'queue_held_by'>): EditionAudience | null {
+export function toAudience(
+  row: Pick<EditionRow, 'audience_max_id' | 'audience_total' | 'queued_through' | 'queue_held_by'>,
+): EditionAudience | null {
   if (row.audience_max_id === null || row.audience_max_id === undefined) return null;
   return {
     maxSubscriberId: Number(row.audience_max_id),

@@ -1,4 +1,13 @@
-import type { DeliveryCounts, DeliveryError, DeliveryRow, DeliveryStatus, EditionDeliverySummary, ResolutionSummary, ResolveRefusal, SubscriberId } from '../../delivery/ledger.ts';
+import type {
+  DeliveryCounts,
+  DeliveryError,
+  DeliveryRow,
+  DeliveryStatus,
+  EditionDeliverySummary,
+  ResolutionSummary,
+  ResolveRefusal,
+  SubscriberId,
+} from '../../delivery/ledger.ts';
 import { emptyCounts } from '../../delivery/ledger.ts';
 
 /**
@@ -55,12 +64,20 @@ export function toDeliveryRow(row: LedgerRow): DeliveryRow {
     errorCode: row.error_code,
     reason: row.reason,
     retryable: row.retryable === 1,
-    resolution: row.resolution ? { decision: row.resolution, by: row.resolved_by ?? '', at: row.resolved_at ?? '' } : null,
+    resolution: row.resolution
+      ? { decision: row.resolution, by: row.resolved_by ?? '', at: row.resolved_at ?? '' }
+      : null,
   };
 }
 
 export function toDeliveryError(row: LedgerRow): DeliveryError {
-  return { subscriberId: row.subscriber_id, email: row.email, errorCode: row.error_code, response: row.response, at: row.finished_at };
+  return {
+    subscriberId: row.subscriber_id,
+    email: row.email,
+    errorCode: row.error_code,
+    response: row.response,
+    at: row.finished_at,
+  };
 }
 
 /** One row of an edition's per-status counts. */
@@ -99,10 +116,11 @@ export function toEditionSummaries(rows: readonly EditionStatusCountRow[]): Edit
     summary.counts[row.status] = row.n;
     summary.counts.total += row.n;
     if (row.status === 'sending') summary.ambiguous = row.n;
-    if (row.last_at && (!summary.lastActivityAt || row.last_at > summary.lastActivityAt)) summary.lastActivityAt = row.last_at;
+    if (row.last_at && (!summary.lastActivityAt || row.last_at > summary.lastActivityAt))
+      summary.lastActivityAt = row.last_at;
   }
-  return [...byEdition.values()].sort((a, b) =>
-    (b.lastActivityAt ?? '').localeCompare(a.lastActivityAt ?? '') || b.editionId.localeCompare(a.editionId),
+  return [...byEdition.values()].sort(
+    (a, b) => (b.lastActivityAt ?? '').localeCompare(a.lastActivityAt ?? '') || b.editionId.localeCompare(a.editionId),
   );
 }
 
@@ -135,7 +153,8 @@ export function refusalsOf(
   for (const id of asked) {
     const row = byId.get(id);
     if (!row) refused.push({ subscriberId: id, email: null, status: null, why: 'no-row' });
-    else if (row.status !== 'sending') refused.push({ subscriberId: id, email: row.email, status: row.status, why: 'not-ambiguous' });
+    else if (row.status !== 'sending')
+      refused.push({ subscriberId: id, email: row.email, status: row.status, why: 'not-ambiguous' });
     else if (row.in_flight) refused.push({ subscriberId: id, email: row.email, status: row.status, why: 'in-flight' });
   }
   return refused;

@@ -53,7 +53,8 @@ export interface SignupRow {
 }
 
 /** A JSON list column; NULL stays null (it means "all" or "the default" to the caller). */
-export const parseList = (json: string | null): string[] | null => (json === null ? null : (JSON.parse(json) as string[]));
+export const parseList = (json: string | null): string[] | null =>
+  json === null ? null : (JSON.parse(json) as string[]);
 
 /** The day (YYYY-MM-DD, UTC) a send looks at pauses for, or null for "do not look at pauses". */
 export const pauseDay = (at: Date | undefined): string | null => (at ? at.toISOString().slice(0, 10) : null);
@@ -75,7 +76,10 @@ export function toRecipient(row: RecipientRow): Recipient {
 }
 
 /** Subscribers with their subscriptions; `subscriptions` in the order they are to be listed. */
-export function toSubscriberRecords(rows: readonly SubscriberRow[], subscriptions: readonly SubscriptionRow[]): SubscriberRecord[] {
+export function toSubscriberRecords(
+  rows: readonly SubscriberRow[],
+  subscriptions: readonly SubscriptionRow[],
+): SubscriberRecord[] {
   const byId = new Map<number, Subscription[]>();
   for (const sub of subscriptions) {
     const list = byId.get(sub.subscriber_id) ?? [];

@@ -42,9 +42,11 @@ export class GroupCommit {
     }
     const results: unknown[] = [];
     try {
-      this.db.transaction(() => {
-        for (const item of batch) results.push(item.work());
-      }).immediate();
+      this.db
+        .transaction(() => {
+          for (const item of batch) results.push(item.work());
+        })
+        .immediate();
     } catch {
       for (const item of batch) this.runAlone(item);
       return;

@@ -10,13 +10,23 @@ const RETRYABLE = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLIT
 const PG_RETRYABLE = new Set(['40001', '40P01', '57P01', '57P02', '57P03']);
 
 /** Socket errors of the pg driver (server down, restarted, unreachable): retryable too. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+]);
 
 /** A five-character SQLSTATE from the pg driver (`23505`, `40P01`), or null. */
 function sqlStateOf(error: Error): string | null {
   const code = (error as Error & { code?: unknown }).code;
   const severity = (error as Error & { severity?: unknown }).severity;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && (typeof severity === 'string' || /^\d/.test(code)) ? code : null;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && (typeof severity === 'string' || /^\d/.test(code))
+    ? code
+    : null;
 }
 
 function isRetryable(code: string | null, sqlState: string | null, error: Error): boolean {
@@ -42,8 +52,14 @@ export function toStoreError(error: unknown, where: string): unknown {
   const sqlState = sqlStateOf(error);
   const label = sqlState ? ` SQLSTATE ${sqlState}` : code ? ` ${code}` : '';
   // AggregateError (every address of a host refused) has an empty message of its own.
-  const message = error.message || (error instanceof AggregateError ? String(error.errors[0]?.message ?? 'connection failed') : 'failed');
-  return new TidingsError('STORE_FAILED', `store error${label}: ${message}`, { where, retryable: isRetryable(code, sqlState, error), cause: error });
+  const message =
+    error.message ||
+    (error instanceof AggregateError ? String(error.errors[0]?.message ?? 'connection failed') : 'failed');
+  return new TidingsError('STORE_FAILED', `store error${label}: ${message}`, {
+    where,
+    retryable: isRetryable(code, sqlState, error),
+    cause: error,
+  });
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
@@ -63,7 +79,11 @@ function guardIterable<T>(iterable: AsyncIterable<T>, file: string): AsyncIterab
             throw toStoreError(error, file);
           }
         });
-      return { next: wrap(iterator.next)!, return: wrap(iterator.return), throw: wrap(iterator.throw) } as AsyncIterator<T>;
+      return {
+        next: wrap(iterator.next)!,
+        return: wrap(iterator.return),
+        throw: wrap(iterator.throw),
+      } as AsyncIterator<T>;
     },
   };
 }
@@ -89,7 +109,9 @@ export function guardStoreErrors<T extends object>(target: T, file: string, deep
         if (result instanceof Promise) {
           return result.then(
             (resolved: unknown) =>
-              deep.has(String(key)) && typeof resolved === 'object' && resolved !== null ? guardStoreErrors(resolved, file) : resolved,
+              deep.has(String(key)) && typeof resolved === 'object' && resolved !== null
+                ? guardStoreErrors(resolved, file)
+                : resolved,
             (error: unknown) => {
               throw toStoreError(error, file);
             },

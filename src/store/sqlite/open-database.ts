@@ -42,7 +42,11 @@ function checkExistingFile(file: string): 'missing' | 'database' {
     throw error;
   }
   const refuse = (what: string) =>
-    new TidingsError('STORE_FAILED', `cannot open the store: ${what}: restore it from a backup, or move it away to start a new store here`, { where: file });
+    new TidingsError(
+      'STORE_FAILED',
+      `cannot open the store: ${what}: restore it from a backup, or move it away to start a new store here`,
+      { where: file },
+    );
   if (size === 0) throw refuse('the file is empty (0 bytes), not a Tidings store');
   const header = Buffer.alloc(SQLITE_HEADER.length);
   const fd = openSync(file, 'r');
@@ -81,14 +85,21 @@ function createDatabaseFile(file: string): void {
  * Opens (creating if missing) a SQLite file in WAL mode and brings its schema up to date.
  * An existing file that is empty or not SQLite is refused (STORE_FAILED naming the path).
  */
-export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS, options: OpenDatabaseOptions = {}): SqliteDatabase {
+export function openDatabase(
+  file: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+  options: OpenDatabaseOptions = {},
+): SqliteDatabase {
   if (file !== ':memory:') {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     try {
       if (checkExistingFile(file) === 'missing') createDatabaseFile(file);
     } catch (error) {
       if (error instanceof TidingsError) throw error;
-      throw new TidingsError('STORE_FAILED', `cannot create the store: ${(error as Error).message}`, { where: file, cause: error });
+      throw new TidingsError('STORE_FAILED', `cannot create the store: ${(error as Error).message}`, {
+        where: file,
+        cause: error,
+      });
     }
   }
   let db: SqliteDatabase | undefined;
@@ -105,7 +116,10 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
     if (options.queryOnly) db.pragma('query_only = ON');
   } catch (error) {
     db?.close();
-    throw new TidingsError('STORE_FAILED', `cannot open the store: ${(error as Error).message}`, { where: file, cause: error });
+    throw new TidingsError('STORE_FAILED', `cannot open the store: ${(error as Error).message}`, {
+      where: file,
+      cause: error,
+    });
   }
   return db;
 }

@@ -21,7 +21,9 @@ export class SqliteArticleStore implements ArticleStore {
   constructor(db: SqliteDatabase) {
     this.#db = db;
     this.#byId = db.prepare<[string], ArticleRow>('SELECT * FROM articles WHERE id = ?');
-    this.#byHash = db.prepare<[string, string], { id: string }>('SELECT id FROM articles WHERE content_hash = ? AND id <> ? LIMIT 1');
+    this.#byHash = db.prepare<[string, string], { id: string }>(
+      'SELECT id FROM articles WHERE content_hash = ? AND id <> ? LIMIT 1',
+    );
     this.#insert = db.prepare(`
       INSERT INTO articles (id, url, title, text, description, summary, published_at, categories, category_origin,
         source, source_title, author, image_url, language, content_hash, first_seen_at, updated_at)
@@ -43,13 +45,15 @@ export class SqliteArticleStore implements ArticleStore {
     // IMMEDIATE takes the write lock up front: a deferred transaction that read first could
     // fail at once with SQLITE_BUSY when another process committed in between, instead of
     // waiting its turn (store.busyTimeout).
-    this.#db.transaction(() => {
-      for (const record of records) {
-        const outcome = this.#saveOne(record, stamp);
-        report[outcome] += 1;
-        report.outcomes.push({ id: record.id, outcome });
-      }
-    }).immediate();
+    this.#db
+      .transaction(() => {
+        for (const record of records) {
+          const outcome = this.#saveOne(record, stamp);
+          report[outcome] += 1;
+          report.outcomes.push({ id: record.id, outcome });
+        }
+      })
+      .immediate();
     return report;
   }
 
@@ -118,7 +122,10 @@ export class SqliteArticleStore implements ArticleStore {
     const sql =
       `SELECT a.* FROM articles a ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
       `ORDER BY ${effectiveTime} DESC, a.id ${query.limit ? `LIMIT ${Math.floor(query.limit)}` : ''}`;
-    return this.#db.prepare<unknown[], ArticleRow>(sql).all(...params).map(toStoredArticle);
+    return this.#db
+      .prepare<unknown[], ArticleRow>(sql)
+      .all(...params)
+      .map(toStoredArticle);
   }
 
   async getArticle(id: string): Promise<StoredArticle | null> {
@@ -126,17 +133,22 @@ export class SqliteArticleStore implements ArticleStore {
     return row ? toStoredArticle(row) : null;
   }
 
-  async setClassifiedCategories(updates: readonly { id: string; categories: string[]; origin: 'classifier' | 'none' }[], at: Date): Promise<void> {
+  async setClassifiedCategories(
+    updates: readonly { id: string; categories: string[]; origin: 'classifier' | 'none' }[],
+    at: Date,
+  ): Promise<void> {
     const stamp = at.toISOString();
     const set = this.#db.prepare(
       `UPDATE articles SET categories = ?, category_origin = ?, updated_at = ? WHERE id = ? AND category_origin NOT IN ('source', 'editor')`,
     );
-    this.#db.transaction(() => {
-      for (const { id, categories, origin } of updates) {
-        const changed = set.run(JSON.stringify(categories), origin, stamp, id).changes;
-        if (changed) this.#writeCategories(id, categories);
-      }
-    }).immediate();
+    this.#db
+      .transaction(() => {
+        for (const { id, categories, origin } of updates) {
+          const changed = set.run(JSON.stringify(categories), origin, stamp, id).changes;
+          if (changed) this.#writeCategories(id, categories);
+        }
+      })
+      .immediate();
   }
 
   async listTrainingExamples(): Promise<{ id: string; title: string; text: string; categories: string[] }[]> {
@@ -148,12 +160,19 @@ export class SqliteArticleStore implements ArticleStore {
       .map((row) => ({ ...row, categories: JSON.parse(row.categories) as string[] }));
   }
 
-  async setEditorCategory(id: string, category: string, configuredCategories: readonly string[], at: Date): Promise<StoredArticle | null> {
+  async setEditorCategory(
+    id: string,
+    category: string,
+    configuredCategories: readonly string[],
+    at: Date,
+  ): Promise<StoredArticle | null> {
     return this.#db.transaction(() => {
       const row = this.#byId.get(id);
       if (!row) return null;
       const configured = new Set(configuredCategories);
-      const kept = (JSON.parse(row.categories) as string[]).filter((slug) => !configured.has(slug) && slug !== category);
+      const kept = (JSON.parse(row.categories) as string[]).filter(
+        (slug) => !configured.has(slug) && slug !== category,
+      );
       const categories = [category, ...kept];
       this.#db
         .prepare(`UPDATE articles SET categories = ?, category_origin = 'editor', updated_at = ? WHERE id = ?`)
@@ -177,7 +196,9 @@ export class SqliteArticleStore implements ArticleStore {
 
   async getCachedSummary(contentHash: string, version: string): Promise<string | null> {
     const row = this.#db
-      .prepare<[string, string], { summary: string }>('SELECT summary FROM summary_cache WHERE content_hash = ? AND version = ?')
+      .prepare<[string, string], { summary: string }>(
+        'SELECT summary FROM summary_cache WHERE content_hash = ? AND version = ?',
+      )
       .get(contentHash, version);
     return row?.summary ?? null;
   }
@@ -195,5 +216,10 @@ export class SqliteArticleStore implements ArticleStore {
  */
 function toFtsQuery(query: string): string | null {
   const words = query.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.length ? words.slice(0, 12).map((word) => `"${word}"*`).join(' ') : null;
+  return words.length
+    ? words
+        .slice(0, 12)
+        .map((word) => `"${word}"*`)
+        .join(' ')
+    : null;
 }

@@ -11,7 +11,9 @@ export class SqliteAuditLog implements AuditLog {
 
   async record(entry: Omit<AuditEntry, 'id'>): Promise<void> {
     this.#db
-      .prepare('INSERT INTO audit_log (at, actor, action, newsletter_id, edition_id, details) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO audit_log (at, actor, action, newsletter_id, edition_id, details) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(entry.at, entry.actor, entry.action, entry.newsletterId, entry.editionId, JSON.stringify(entry.details));
   }
 
@@ -19,7 +21,9 @@ export class SqliteAuditLog implements AuditLog {
     const where = query.editionId ? 'WHERE edition_id = ?' : '';
     const params: unknown[] = query.editionId ? [query.editionId] : [];
     return this.#db
-      .prepare<unknown[], AuditRow>(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ${Math.floor(query.limit ?? 200)}`)
+      .prepare<unknown[], AuditRow>(
+        `SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ${Math.floor(query.limit ?? 200)}`,
+      )
       .all(...params)
       .map(toAuditEntry);
   }

@@ -1,5 +1,17 @@
-import { snapshotOf, type Edition, type EditionArticle, type EditionAudience, type EditionStatus } from '../../editions/edition.ts';
-import { toAudience, toEdition, toEditionArticle, type EditionArticleRow, type EditionRow } from '../rows/edition-rows.ts';
+import {
+  snapshotOf,
+  type Edition,
+  type EditionArticle,
+  type EditionAudience,
+  type EditionStatus,
+} from '../../editions/edition.ts';
+import {
+  toAudience,
+  toEdition,
+  toEditionArticle,
+  type EditionArticleRow,
+  type EditionRow,
+} from '../rows/edition-rows.ts';
 import type { Block, EditionStore, NewEdition, PickChange } from '../../editions/edition-store.ts';
 import type { SqliteDatabase } from './open-database.ts';
 
@@ -22,21 +34,37 @@ export class SqliteEditionStore implements EditionStore {
   }
 
   async createEdition(edition: NewEdition, at: Date): Promise<Edition> {
-    this.#db.transaction(() => {
-      const inserted = this.#db
-        .prepare(
-          `INSERT OR IGNORE INTO editions (id, newsletter_id, slot, slot_utc, status, status_reason, built_at)
+    this.#db
+      .transaction(() => {
+        const inserted = this.#db
+          .prepare(
+            `INSERT OR IGNORE INTO editions (id, newsletter_id, slot, slot_utc, status, status_reason, built_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(edition.id, edition.newsletterId, edition.slot, edition.slotUtc, edition.status, edition.statusReason, at.toISOString());
-      if (inserted.changes === 0) return;
-      const insertArticle = this.#db.prepare(
-        `INSERT INTO edition_articles (edition_id, article_id, category, position, snapshot) VALUES (?, ?, ?, ?, ?)`,
-      );
-      for (const article of edition.articles) {
-        insertArticle.run(edition.id, article.articleId, article.category, article.position, JSON.stringify(snapshotOf(article)));
-      }
-    }).immediate();
+          )
+          .run(
+            edition.id,
+            edition.newsletterId,
+            edition.slot,
+            edition.slotUtc,
+            edition.status,
+            edition.statusReason,
+            at.toISOString(),
+          );
+        if (inserted.changes === 0) return;
+        const insertArticle = this.#db.prepare(
+          `INSERT INTO edition_articles (edition_id, article_id, category, position, snapshot) VALUES (?, ?, ?, ?, ?)`,
+        );
+        for (const article of edition.articles) {
+          insertArticle.run(
+            edition.id,
+            article.articleId,
+            article.category,
+            article.position,
+            JSON.stringify(snapshotOf(article)),
+          );
+        }
+      })
+      .immediate();
     return (await this.getEdition(edition.id))!;
   }
 
@@ -48,9 +76,13 @@ export class SqliteEditionStore implements EditionStore {
     const where: string[] = [];
     const values: string[] = [];
     if (newsletterId) where.push('newsletter_id = ?') && values.push(newsletterId);
-    if (options.statuses) where.push(`status IN (${options.statuses.map(() => '?').join(', ') || 'NULL'})`) && values.push(...options.statuses);
+    if (options.statuses)
+      where.push(`status IN (${options.statuses.map(() => '?').join(', ') || 'NULL'})`) &&
+        values.push(...options.statuses);
     const rows = this.#db
-      .prepare<string[], EditionRow>(`SELECT * FROM editions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY slot_utc DESC, newsletter_id`)
+      .prepare<string[], EditionRow>(
+        `SELECT * FROM editions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY slot_utc DESC, newsletter_id`,
+      )
       .all(...values);
     return rows.map((row) => this.#load(row)!);
   }
@@ -75,20 +107,24 @@ export class SqliteEditionStore implements EditionStore {
   }
 
   async updatePick(editionId: string, articleId: string, change: PickChange): Promise<void> {
-    this.#db.transaction(() => {
-      // One top story per edition: pinning one unpins the others.
-      if (change.pinned) this.#db.prepare('UPDATE edition_articles SET pinned = 0 WHERE edition_id = ?').run(editionId);
-      const sets: string[] = [];
-      const values: unknown[] = [];
-      if (change.pinned !== undefined) sets.push('pinned = ?') && values.push(change.pinned ? 1 : 0);
-      if (change.excluded !== undefined) sets.push('excluded = ?') && values.push(change.excluded ? 1 : 0);
-      if (change.titleOverride !== undefined) sets.push('title_override = ?') && values.push(change.titleOverride);
-      if (change.summaryOverride !== undefined) sets.push('summary_override = ?') && values.push(change.summaryOverride);
-      if (sets.length === 0) return;
-      this.#db
-        .prepare(`UPDATE edition_articles SET ${sets.join(', ')} WHERE edition_id = ? AND article_id = ?`)
-        .run(...values, editionId, articleId);
-    }).immediate();
+    this.#db
+      .transaction(() => {
+        // One top story per edition: pinning one unpins the others.
+        if (change.pinned)
+          this.#db.prepare('UPDATE edition_articles SET pinned = 0 WHERE edition_id = ?').run(editionId);
+        const sets: string[] = [];
+        const values: unknown[] = [];
+        if (change.pinned !== undefined) sets.push('pinned = ?') && values.push(change.pinned ? 1 : 0);
+        if (change.excluded !== undefined) sets.push('excluded = ?') && values.push(change.excluded ? 1 : 0);
+        if (change.titleOverride !== undefined) sets.push('title_override = ?') && values.push(change.titleOverride);
+        if (change.summaryOverride !== undefined)
+          sets.push('summary_override = ?') && values.push(change.summaryOverride);
+        if (sets.length === 0) return;
+        this.#db
+          .prepare(`UPDATE edition_articles SET ${sets.join(', ')} WHERE edition_id = ? AND article_id = ?`)
+          .run(...values, editionId, articleId);
+      })
+      .immediate();
   }
 
   async setPositions(editionId: string, orderedArticleIds: readonly string[]): Promise<void> {
@@ -124,7 +160,10 @@ export class SqliteEditionStore implements EditionStore {
     return result.changes > 0;
   }
 
-  async addArticle(editionId: string, article: Omit<EditionArticle, 'pinned' | 'excluded' | 'position'>): Promise<boolean> {
+  async addArticle(
+    editionId: string,
+    article: Omit<EditionArticle, 'pinned' | 'excluded' | 'position'>,
+  ): Promise<boolean> {
     return this.#db.transaction(() => {
       const last = this.#db
         .prepare<[string, string], { last: number | null }>(
@@ -135,7 +174,13 @@ export class SqliteEditionStore implements EditionStore {
         .prepare(
           `INSERT OR IGNORE INTO edition_articles (edition_id, article_id, category, position, snapshot) VALUES (?, ?, ?, ?, ?)`,
         )
-        .run(editionId, article.articleId, article.category, (last?.last ?? 0) + 1, JSON.stringify(snapshotOf(article)));
+        .run(
+          editionId,
+          article.articleId,
+          article.category,
+          (last?.last ?? 0) + 1,
+          JSON.stringify(snapshotOf(article)),
+        );
       return inserted.changes > 0;
     })();
   }
@@ -148,7 +193,9 @@ export class SqliteEditionStore implements EditionStore {
         )
         .get(editionId, category);
       this.#db
-        .prepare('UPDATE edition_articles SET category = ?, position = ? WHERE edition_id = ? AND article_id = ? AND category <> ?')
+        .prepare(
+          'UPDATE edition_articles SET category = ?, position = ? WHERE edition_id = ? AND article_id = ? AND category <> ?',
+        )
         .run(category, (last?.last ?? 0) + 1, editionId, articleId, category);
     })();
   }
@@ -163,8 +210,9 @@ export class SqliteEditionStore implements EditionStore {
 
   async removeBlock(newsletterId: string, kind: Block['kind'], value: string): Promise<boolean> {
     return (
-      this.#db.prepare('DELETE FROM newsletter_blocks WHERE newsletter_id = ? AND kind = ? AND value = ?').run(newsletterId, kind, value)
-        .changes > 0
+      this.#db
+        .prepare('DELETE FROM newsletter_blocks WHERE newsletter_id = ? AND kind = ? AND value = ?')
+        .run(newsletterId, kind, value).changes > 0
     );
   }
 
@@ -177,7 +225,10 @@ export class SqliteEditionStore implements EditionStore {
       .all(newsletterId);
   }
 
-  async recordAudience(editionId: string, audience: { maxSubscriberId: number; added: number }): Promise<EditionAudience | null> {
+  async recordAudience(
+    editionId: string,
+    audience: { maxSubscriberId: number; added: number },
+  ): Promise<EditionAudience | null> {
     this.#db
       .prepare(
         `UPDATE editions SET audience_total = CASE WHEN audience_max_id IS NULL THEN @added ELSE audience_total + @added END,

@@ -42,7 +42,9 @@ export class SqliteEditorStore implements EditorStore {
 
   async setPassword(id: number, passwordHash: string): Promise<void> {
     this.#db.transaction(() => {
-      this.#db.prepare('UPDATE editors SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?').run(passwordHash, id);
+      this.#db
+        .prepare('UPDATE editors SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?')
+        .run(passwordHash, id);
       this.#db.prepare('DELETE FROM desk_sessions WHERE editor_id = ?').run(id);
       this.#db.prepare('DELETE FROM login_throttles WHERE editor_id = ?').run(id);
     })();
@@ -50,7 +52,9 @@ export class SqliteEditorStore implements EditorStore {
 
   async recordFailedLogin(id: number, lockUntil: string | null): Promise<number> {
     this.#db
-      .prepare('UPDATE editors SET failed_logins = failed_logins + 1, locked_until = COALESCE(?, locked_until) WHERE id = ?')
+      .prepare(
+        'UPDATE editors SET failed_logins = failed_logins + 1, locked_until = COALESCE(?, locked_until) WHERE id = ?',
+      )
       .run(lockUntil, id);
     return (await this.getEditor(id))?.failedLogins ?? 0;
   }
@@ -71,28 +75,38 @@ export class SqliteEditorStore implements EditorStore {
   }
 
   async blockLogin(editorId: number, address: string, until: string): Promise<void> {
-    this.#db.prepare('UPDATE login_throttles SET blocked_until = ? WHERE editor_id = ? AND address = ?').run(until, editorId, address);
+    this.#db
+      .prepare('UPDATE login_throttles SET blocked_until = ? WHERE editor_id = ? AND address = ?')
+      .run(until, editorId, address);
   }
 
   async getLoginThrottle(editorId: number, address: string): Promise<LoginThrottle | null> {
-    const row = this.#db.prepare<[number, string], LoginThrottleRow>('SELECT * FROM login_throttles WHERE editor_id = ? AND address = ?').get(editorId, address);
+    const row = this.#db
+      .prepare<[number, string], LoginThrottleRow>('SELECT * FROM login_throttles WHERE editor_id = ? AND address = ?')
+      .get(editorId, address);
     return row ? toLoginThrottle(row) : null;
   }
 
   async listLoginThrottles(): Promise<LoginThrottle[]> {
-    return this.#db.prepare<[], LoginThrottleRow>('SELECT * FROM login_throttles ORDER BY editor_id, address').all().map(toLoginThrottle);
+    return this.#db
+      .prepare<[], LoginThrottleRow>('SELECT * FROM login_throttles ORDER BY editor_id, address')
+      .all()
+      .map(toLoginThrottle);
   }
 
   async clearLoginThrottles(editorId: number, address?: string): Promise<number> {
-    const result = address === undefined
-      ? this.#db.prepare('DELETE FROM login_throttles WHERE editor_id = ?').run(editorId)
-      : this.#db.prepare('DELETE FROM login_throttles WHERE editor_id = ? AND address = ?').run(editorId, address);
+    const result =
+      address === undefined
+        ? this.#db.prepare('DELETE FROM login_throttles WHERE editor_id = ?').run(editorId)
+        : this.#db.prepare('DELETE FROM login_throttles WHERE editor_id = ? AND address = ?').run(editorId, address);
     return result.changes;
   }
 
   async createSession(idHash: string, session: DeskSession): Promise<void> {
     this.#db
-      .prepare('INSERT INTO desk_sessions (id_hash, editor_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO desk_sessions (id_hash, editor_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)',
+      )
       .run(idHash, session.editorId, session.csrfToken, session.createdAt, session.lastSeenAt);
   }
 
@@ -102,7 +116,9 @@ export class SqliteEditorStore implements EditorStore {
         'SELECT editor_id, csrf_token, created_at, last_seen_at FROM desk_sessions WHERE id_hash = ?',
       )
       .get(idHash);
-    return row ? { editorId: row.editor_id, csrfToken: row.csrf_token, createdAt: row.created_at, lastSeenAt: row.last_seen_at } : null;
+    return row
+      ? { editorId: row.editor_id, csrfToken: row.csrf_token, createdAt: row.created_at, lastSeenAt: row.last_seen_at }
+      : null;
   }
 
   async touchSession(idHash: string, at: string): Promise<void> {

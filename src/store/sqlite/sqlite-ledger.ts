@@ -70,7 +70,9 @@ export class SqliteLedger implements Ledger {
     let insert = this.receivedInserts.get(count);
     if (!insert) {
       const rows = Array.from({ length: count }, () => '(?, ?, ?)').join(', ');
-      insert = this.db.prepare(`INSERT OR IGNORE INTO received_articles (subscriber_id, article_id, edition_id) VALUES ${rows}`);
+      insert = this.db.prepare(
+        `INSERT OR IGNORE INTO received_articles (subscriber_id, article_id, edition_id) VALUES ${rows}`,
+      );
       this.receivedInserts.set(count, insert);
     }
     return insert;
@@ -128,7 +130,9 @@ export class SqliteLedger implements Ledger {
         `SELECT d.subscriber_id, s.email, d.status, 0 AS in_flight FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
          WHERE d.edition_id = ? AND d.subscriber_id IN (SELECT value FROM json_each(?))`,
       ),
-      ambiguousIds: db.prepare<[string], { subscriber_id: number }>(`SELECT subscriber_id FROM deliveries WHERE edition_id = ? AND status = 'sending' ORDER BY subscriber_id`),
+      ambiguousIds: db.prepare<[string], { subscriber_id: number }>(
+        `SELECT subscriber_id FROM deliveries WHERE edition_id = ? AND status = 'sending' ORDER BY subscriber_id`,
+      ),
       resolveAccepted: db.prepare(
         `UPDATE deliveries SET status = 'accepted', finished_at = @at, retryable = 0, resolution = 'accepted', resolved_by = @by, resolved_at = @at
          WHERE edition_id = @edition AND status = 'sending' AND subscriber_id IN (SELECT value FROM json_each(@ids))`,
@@ -138,7 +142,9 @@ export class SqliteLedger implements Ledger {
            resolution = 'not-accepted', resolved_by = @by, resolved_at = @at
          WHERE edition_id = @edition AND status = 'sending' AND subscriber_id IN (SELECT value FROM json_each(@ids))`,
       ),
-      listIds: db.prepare(`${SELECT_LEDGER_ROWS} WHERE d.edition_id = ? AND d.subscriber_id IN (SELECT value FROM json_each(?)) ORDER BY d.subscriber_id`),
+      listIds: db.prepare(
+        `${SELECT_LEDGER_ROWS} WHERE d.edition_id = ? AND d.subscriber_id IN (SELECT value FROM json_each(?)) ORDER BY d.subscriber_id`,
+      ),
       resolutions: db.prepare(
         `SELECT resolution, resolved_by, COUNT(*) AS n FROM deliveries WHERE edition_id = ? AND resolution IS NOT NULL GROUP BY resolution, resolved_by`,
       ),
@@ -151,7 +157,9 @@ export class SqliteLedger implements Ledger {
       ),
       counts: db.prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE edition_id = ? GROUP BY status'),
       list: db.prepare(`${SELECT_LEDGER_ROWS} WHERE d.edition_id = ? ORDER BY d.subscriber_id`),
-      listByStatus: db.prepare(`${SELECT_LEDGER_ROWS} WHERE d.edition_id = ? AND d.status = ? ORDER BY d.subscriber_id`),
+      listByStatus: db.prepare(
+        `${SELECT_LEDGER_ROWS} WHERE d.edition_id = ? AND d.status = ? ORDER BY d.subscriber_id`,
+      ),
       lastErrors: db.prepare(
         `${SELECT_LEDGER_ROWS} WHERE d.edition_id = ? AND d.status = 'failed'
          ORDER BY d.finished_at DESC, d.subscriber_id DESC LIMIT ?`,
@@ -166,9 +174,11 @@ export class SqliteLedger implements Ledger {
 
   async ensurePending(editionId: string, subscriberIds: readonly SubscriberId[]): Promise<void> {
     const insert = this.statements.insertPending;
-    this.db.transaction(() => {
-      for (const id of subscriberIds) insert.run(editionId, id);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const id of subscriberIds) insert.run(editionId, id);
+      })
+      .immediate();
   }
 
   async claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<ClaimResult> {
@@ -183,21 +193,45 @@ export class SqliteLedger implements Ledger {
   async recordAccepted(editionId: string, subscriberId: SubscriberId, at: Date, record: AcceptedRecord): Promise<void> {
     const { accepted, received } = this.statements;
     await this.group.run(() => {
-      const changed = accepted.run(at.toISOString(), record.messageId, record.response, record.segment, editionId, subscriberId).changes;
+      const changed = accepted.run(
+        at.toISOString(),
+        record.messageId,
+        record.response,
+        record.segment,
+        editionId,
+        subscriberId,
+      ).changes;
       // Only a row this caller had claimed counts: no articles are remembered for a lost race.
       if (changed !== 1 || !record.articleIds.length) return;
       // One multi-row INSERT per message (statement cached per article count) rather than one per article.
-      if (record.articleIds.length > 300) for (const articleId of record.articleIds) received.run(subscriberId, articleId, editionId);
-      else this.insertReceived(record.articleIds.length).run(...record.articleIds.flatMap((articleId) => [subscriberId, articleId, editionId]));
+      if (record.articleIds.length > 300)
+        for (const articleId of record.articleIds) received.run(subscriberId, articleId, editionId);
+      else
+        this.insertReceived(record.articleIds.length).run(
+          ...record.articleIds.flatMap((articleId) => [subscriberId, articleId, editionId]),
+        );
     });
   }
 
   async recordFailed(editionId: string, subscriberId: SubscriberId, at: Date, record: FailedRecord): Promise<void> {
-    const params = [at.toISOString(), record.code, record.text, record.retryable ? 1 : 0, record.attempts, editionId, subscriberId] as const;
+    const params = [
+      at.toISOString(),
+      record.code,
+      record.text,
+      record.retryable ? 1 : 0,
+      record.attempts,
+      editionId,
+      subscriberId,
+    ] as const;
     await this.group.run(() => this.statements.failed.run(...params));
   }
 
-  async recordAmbiguous(editionId: string, subscriberId: SubscriberId, at: Date, record: AmbiguousRecord): Promise<void> {
+  async recordAmbiguous(
+    editionId: string,
+    subscriberId: SubscriberId,
+    at: Date,
+    record: AmbiguousRecord,
+  ): Promise<void> {
     this.statements.ambiguous.run(at.toISOString(), record.code, record.text, record.attempts, editionId, subscriberId);
   }
 
@@ -228,20 +262,25 @@ export class SqliteLedger implements Ledger {
 
   async resolveAmbiguous(editionId: string, request: ResolveRequest): Promise<ResolveResult> {
     const { statements } = this;
-    return this.db.transaction((): ResolveResult => {
-      const ids = request.subscriberIds === 'all-ambiguous'
-        ? statements.ambiguousIds.all(editionId).map((row) => row.subscriber_id)
-        : [...new Set(request.subscriberIds)];
-      const json = JSON.stringify(ids);
-      const refused = refusalsOf(ids, statements.resolvable.all(editionId, json) as Parameters<typeof refusalsOf>[1]);
-      if (refused.length || !ids.length) return { resolved: [], refused };
-      const update = request.decision === 'accepted' ? statements.resolveAccepted : statements.resolveNotAccepted;
-      update.run({ at: request.at.toISOString(), by: request.by, edition: editionId, ids: json });
-      if (request.decision === 'accepted') {
-        for (const id of ids) for (const articleId of request.articleIds?.get(id) ?? []) statements.received.run(id, articleId, editionId);
-      }
-      return { resolved: (statements.listIds.all(editionId, json) as LedgerRow[]).map(toDeliveryRow), refused: [] };
-    }).immediate();
+    return this.db
+      .transaction((): ResolveResult => {
+        const ids =
+          request.subscriberIds === 'all-ambiguous'
+            ? statements.ambiguousIds.all(editionId).map((row) => row.subscriber_id)
+            : [...new Set(request.subscriberIds)];
+        const json = JSON.stringify(ids);
+        const refused = refusalsOf(ids, statements.resolvable.all(editionId, json) as Parameters<typeof refusalsOf>[1]);
+        if (refused.length || !ids.length) return { resolved: [], refused };
+        const update = request.decision === 'accepted' ? statements.resolveAccepted : statements.resolveNotAccepted;
+        update.run({ at: request.at.toISOString(), by: request.by, edition: editionId, ids: json });
+        if (request.decision === 'accepted') {
+          for (const id of ids)
+            for (const articleId of request.articleIds?.get(id) ?? [])
+              statements.received.run(id, articleId, editionId);
+        }
+        return { resolved: (statements.listIds.all(editionId, json) as LedgerRow[]).map(toDeliveryRow), refused: [] };
+      })
+      .immediate();
   }
 
   async resolutions(editionId: string): Promise<ResolutionSummary | null> {
@@ -250,7 +289,9 @@ export class SqliteLedger implements Ledger {
 
   async unresolvedAmbiguous(at: Date, newsletterId?: string): Promise<{ editionId: string; rows: number }[]> {
     const key = newsletterId ?? null;
-    return this.statements.unresolved.all(key, key, key, at.toISOString()).map((row) => ({ editionId: row.edition_id, rows: row.n }));
+    return this.statements.unresolved
+      .all(key, key, key, at.toISOString())
+      .map((row) => ({ editionId: row.edition_id, rows: row.n }));
   }
 
   async list(editionId: string, status?: DeliveryStatus): Promise<DeliveryRow[]> {
@@ -270,22 +311,33 @@ export class SqliteLedger implements Ledger {
     return toEditionSummaries(rows);
   }
 
-  async receivedArticleIds(subscriberId: SubscriberId, articleIds: readonly string[], exceptEditionId = ''): Promise<Set<string>> {
+  async receivedArticleIds(
+    subscriberId: SubscriberId,
+    articleIds: readonly string[],
+    exceptEditionId = '',
+  ): Promise<Set<string>> {
     const found = new Set<string>();
     // Chunked to stay under SQLite's bound-parameter limit; one prepared statement per chunk size.
     for (let start = 0; start < articleIds.length; start += 500) {
       const chunk = articleIds.slice(start, start + 500);
       let query = this.receivedQueries.get(chunk.length);
       if (!query) {
-        query = this.db.prepare(`SELECT article_id FROM received_articles WHERE subscriber_id = ? AND edition_id <> ? AND article_id IN (${chunk.map(() => '?').join(',')})`);
+        query = this.db.prepare(
+          `SELECT article_id FROM received_articles WHERE subscriber_id = ? AND edition_id <> ? AND article_id IN (${chunk.map(() => '?').join(',')})`,
+        );
         this.receivedQueries.set(chunk.length, query);
       }
-      for (const row of query.all(subscriberId, exceptEditionId, ...chunk) as { article_id: string }[]) found.add(row.article_id);
+      for (const row of query.all(subscriberId, exceptEditionId, ...chunk) as { article_id: string }[])
+        found.add(row.article_id);
     }
     return found;
   }
 
-  async receivedArticleIdsOfMany(subscriberIds: readonly SubscriberId[], articleIds: readonly string[], exceptEditionId = ''): Promise<Map<SubscriberId, Set<string>>> {
+  async receivedArticleIdsOfMany(
+    subscriberIds: readonly SubscriberId[],
+    articleIds: readonly string[],
+    exceptEditionId = '',
+  ): Promise<Map<SubscriberId, Set<string>>> {
     const found = new Map<SubscriberId, Set<string>>(subscriberIds.map((id) => [id, new Set<string>()]));
     // Chunks of 250 subscribers and 250 articles stay far below SQLite's bound-parameter limit.
     for (let s = 0; s < subscriberIds.length; s += 250) {
@@ -301,7 +353,10 @@ export class SqliteLedger implements Ledger {
           );
           this.receivedManyQueries.set(key, query);
         }
-        for (const row of query.all(...people, exceptEditionId, ...articles) as { subscriber_id: number; article_id: string }[]) {
+        for (const row of query.all(...people, exceptEditionId, ...articles) as {
+          subscriber_id: number;
+          article_id: string;
+        }[]) {
           found.get(row.subscriber_id)?.add(row.article_id);
         }
       }

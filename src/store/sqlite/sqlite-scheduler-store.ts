@@ -1,5 +1,17 @@
-import type { LeaseHolder, LeaseResult, RecordedSchedules, ScheduleEvent, SchedulerStore } from '../../schedule/scheduler-store.ts';
-import { SCHEDULER_LEASE, toScheduleEvent, toSchedulerLeaseHolder, type ScheduleEventRow, type SchedulerLeaseRow } from '../rows/scheduler-rows.ts';
+import type {
+  LeaseHolder,
+  LeaseResult,
+  RecordedSchedules,
+  ScheduleEvent,
+  SchedulerStore,
+} from '../../schedule/scheduler-store.ts';
+import {
+  SCHEDULER_LEASE,
+  toScheduleEvent,
+  toSchedulerLeaseHolder,
+  type ScheduleEventRow,
+  type SchedulerLeaseRow,
+} from '../rows/scheduler-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
 
 export class SqliteSchedulerStore implements SchedulerStore {
@@ -38,12 +50,16 @@ export class SqliteSchedulerStore implements SchedulerStore {
   }
 
   async getLease(): Promise<LeaseHolder | null> {
-    const row = this.#db.prepare<[string], SchedulerLeaseRow>('SELECT * FROM scheduler_lease WHERE name = ?').get(SCHEDULER_LEASE);
+    const row = this.#db
+      .prepare<[string], SchedulerLeaseRow>('SELECT * FROM scheduler_lease WHERE name = ?')
+      .get(SCHEDULER_LEASE);
     return row ? toSchedulerLeaseHolder(row) : null;
   }
 
   #state(key: string): Date | null {
-    const row = this.#db.prepare<[string], { value: string }>('SELECT value FROM scheduler_state WHERE key = ?').get(key);
+    const row = this.#db
+      .prepare<[string], { value: string }>('SELECT value FROM scheduler_state WHERE key = ?')
+      .get(key);
     return row ? new Date(row.value) : null;
   }
 
@@ -60,7 +76,9 @@ export class SqliteSchedulerStore implements SchedulerStore {
     this.#db.transaction(() => {
       this.#db.prepare(`INSERT OR IGNORE INTO scheduler_state (key, value) VALUES ('firstTickAt', ?)`).run(value);
       this.#db
-        .prepare(`INSERT INTO scheduler_state (key, value) VALUES ('lastTickAt', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
+        .prepare(
+          `INSERT INTO scheduler_state (key, value) VALUES ('lastTickAt', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        )
         .run(value);
     })();
   }
@@ -72,12 +90,17 @@ export class SqliteSchedulerStore implements SchedulerStore {
   }
 
   async listEvents(editionId: string): Promise<ScheduleEvent[]> {
-    return this.#db.prepare<[string], ScheduleEventRow>('SELECT * FROM schedule_events WHERE edition_id = ? ORDER BY id').all(editionId).map(toScheduleEvent);
+    return this.#db
+      .prepare<[string], ScheduleEventRow>('SELECT * FROM schedule_events WHERE edition_id = ? ORDER BY id')
+      .all(editionId)
+      .map(toScheduleEvent);
   }
 
   async lastEvent(newsletterId: string): Promise<ScheduleEvent | null> {
     const row = this.#db
-      .prepare<[string], ScheduleEventRow>(`SELECT * FROM schedule_events WHERE newsletter_id = ? AND kind <> 'waiting' ORDER BY id DESC LIMIT 1`)
+      .prepare<[string], ScheduleEventRow>(
+        `SELECT * FROM schedule_events WHERE newsletter_id = ? AND kind <> 'waiting' ORDER BY id DESC LIMIT 1`,
+      )
       .get(newsletterId);
     return row ? toScheduleEvent(row) : null;
   }
@@ -85,12 +108,16 @@ export class SqliteSchedulerStore implements SchedulerStore {
   // Kept as JSON in scheduler_state (key 'schedules'): no migration, one row.
   async recordSchedules(schedules: RecordedSchedules): Promise<void> {
     this.#db
-      .prepare(`INSERT INTO scheduler_state (key, value) VALUES ('schedules', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
+      .prepare(
+        `INSERT INTO scheduler_state (key, value) VALUES ('schedules', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      )
       .run(JSON.stringify(schedules));
   }
 
   async recordedSchedules(): Promise<RecordedSchedules | null> {
-    const row = this.#db.prepare<[], { value: string }>(`SELECT value FROM scheduler_state WHERE key = 'schedules'`).get();
+    const row = this.#db
+      .prepare<[], { value: string }>(`SELECT value FROM scheduler_state WHERE key = 'schedules'`)
+      .get();
     return row ? (JSON.parse(row.value) as RecordedSchedules) : null;
   }
 }

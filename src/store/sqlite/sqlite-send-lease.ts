@@ -24,20 +24,36 @@ export class SqliteSendLease implements SendLease {
     };
   }
 
-  async acquire(editionId: string, request: LeaseRequest, now: Date, ttlMs: number, replaceHolder?: string): Promise<LeaseClaim> {
+  async acquire(
+    editionId: string,
+    request: LeaseRequest,
+    now: Date,
+    ttlMs: number,
+    replaceHolder?: string,
+  ): Promise<LeaseClaim> {
     const nowIso = now.toISOString();
     // IMMEDIATE: the read and the write happen under one write lock, across processes.
-    return this.db.transaction((): LeaseClaim => {
-      const row = this.statements.get.get(editionId) as SendLeaseRow | undefined;
-      const free = !row || row.expires_at <= nowIso || row.holder === request.holder || row.holder === replaceHolder;
-      if (!free) return { acquired: false, current: toLeaseHolder(row) };
-      this.statements.upsert.run({ editionId, ...request, now: nowIso, expires: new Date(now.getTime() + ttlMs).toISOString() });
-      return { acquired: true };
-    }).immediate();
+    return this.db
+      .transaction((): LeaseClaim => {
+        const row = this.statements.get.get(editionId) as SendLeaseRow | undefined;
+        const free = !row || row.expires_at <= nowIso || row.holder === request.holder || row.holder === replaceHolder;
+        if (!free) return { acquired: false, current: toLeaseHolder(row) };
+        this.statements.upsert.run({
+          editionId,
+          ...request,
+          now: nowIso,
+          expires: new Date(now.getTime() + ttlMs).toISOString(),
+        });
+        return { acquired: true };
+      })
+      .immediate();
   }
 
   async renew(editionId: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
-    return this.statements.renew.run(now.toISOString(), new Date(now.getTime() + ttlMs).toISOString(), editionId, holder).changes === 1;
+    return (
+      this.statements.renew.run(now.toISOString(), new Date(now.getTime() + ttlMs).toISOString(), editionId, holder)
+        .changes === 1
+    );
   }
 
   async release(editionId: string, holder: string): Promise<void> {

@@ -16,7 +16,12 @@ import type { SqliteDatabase } from './open-database.ts';
 export class SqliteSubscriberLifecycle implements SubscriberLifecycleStore {
   constructor(protected readonly db: SqliteDatabase) {}
 
-  async subscribe(subscriberId: number, newsletterId: string, at: Date, categories?: readonly string[] | null): Promise<boolean> {
+  async subscribe(
+    subscriberId: number,
+    newsletterId: string,
+    at: Date,
+    categories?: readonly string[] | null,
+  ): Promise<boolean> {
     const keepCategories = categories === undefined;
     const json = keepCategories || categories === null ? null : JSON.stringify([...new Set(categories)]);
     const result = this.db
@@ -29,7 +34,14 @@ export class SqliteSubscriberLifecycle implements SubscriberLifecycleStore {
            updated_at = excluded.updated_at
          WHERE status <> 'active' OR origin <> 'subscriber' OR (NOT @keep AND categories IS NOT excluded.categories)`,
       )
-      .run({ id: subscriberId, newsletter: newsletterId, categories: json, categoriesOrigin: keepCategories ? 'file' : 'subscriber', keep: keepCategories ? 1 : 0, now: at.toISOString() });
+      .run({
+        id: subscriberId,
+        newsletter: newsletterId,
+        categories: json,
+        categoriesOrigin: keepCategories ? 'file' : 'subscriber',
+        keep: keepCategories ? 1 : 0,
+        now: at.toISOString(),
+      });
     return result.changes > 0;
   }
 
@@ -42,7 +54,10 @@ export class SqliteSubscriberLifecycle implements SubscriberLifecycleStore {
       .run(profile.locale, profile.timezone, profile.pausedUntil, at.toISOString(), subscriberId);
   }
 
-  async ensureSubscriber(person: { email: string; name: string | null; locale: string | null }, at: Date): Promise<number> {
+  async ensureSubscriber(
+    person: { email: string; name: string | null; locale: string | null },
+    at: Date,
+  ): Promise<number> {
     const now = at.toISOString();
     return this.db
       .prepare<[Record<string, unknown>], number>(
@@ -57,7 +72,10 @@ export class SqliteSubscriberLifecycle implements SubscriberLifecycleStore {
   async erase(subscriberId: number, plan: ErasePlan): Promise<boolean> {
     const now = plan.at.toISOString();
     return this.db.transaction(() => {
-      const email = this.db.prepare<[number], string>(`SELECT email FROM subscribers WHERE id = ? AND status <> 'erased'`).pluck().get(subscriberId);
+      const email = this.db
+        .prepare<[number], string>(`SELECT email FROM subscribers WHERE id = ? AND status <> 'erased'`)
+        .pluck()
+        .get(subscriberId);
       if (email === undefined) return false;
       this.db
         .prepare(
@@ -72,7 +90,9 @@ export class SqliteSubscriberLifecycle implements SubscriberLifecycleStore {
       this.db
         .prepare(`UPDATE deliveries SET subscriber_id = ?, message_id = NULL, response = NULL WHERE subscriber_id = ?`)
         .run(plan.hashedId, subscriberId);
-      this.db.prepare('UPDATE unsubscribe_events SET subscriber_id = ? WHERE subscriber_id = ?').run(plan.hashedId, subscriberId);
+      this.db
+        .prepare('UPDATE unsubscribe_events SET subscriber_id = ? WHERE subscriber_id = ?')
+        .run(plan.hashedId, subscriberId);
       this.db
         .prepare('INSERT OR IGNORE INTO suppressions (address_hash, reason, created_at) VALUES (?, ?, ?)')
         .run(plan.addressHash, plan.reason, now);
@@ -113,7 +133,9 @@ export class SqliteSubscriberLifecycle implements SubscriberLifecycleStore {
 
   async listSuppressions(): Promise<SuppressionRecord[]> {
     return this.db
-      .prepare<[], SuppressionRecord>('SELECT address_hash AS addressHash, reason, created_at AS createdAt FROM suppressions ORDER BY created_at, address_hash')
+      .prepare<[], SuppressionRecord>(
+        'SELECT address_hash AS addressHash, reason, created_at AS createdAt FROM suppressions ORDER BY created_at, address_hash',
+      )
       .all();
   }
 
@@ -163,7 +185,9 @@ export class SqliteSubscriberLifecycle implements SubscriberLifecycleStore {
 
   async finishSignupMail(id: number, outcome: SignupMailOutcome): Promise<void> {
     this.db
-      .prepare(`UPDATE signup_requests SET mail_status = ?, mail_claimed_at = CASE WHEN ? = 'queued' THEN NULL ELSE mail_claimed_at END WHERE id = ?`)
+      .prepare(
+        `UPDATE signup_requests SET mail_status = ?, mail_claimed_at = CASE WHEN ? = 'queued' THEN NULL ELSE mail_claimed_at END WHERE id = ?`,
+      )
       .run(outcome, outcome, id);
   }
 
@@ -173,18 +197,27 @@ export class SqliteSubscriberLifecycle implements SubscriberLifecycleStore {
   }
 
   async signupRequestsByEmail(email: string): Promise<SignupRequest[]> {
-    return this.db.prepare<[string], SignupRow>('SELECT * FROM signup_requests WHERE email = ? ORDER BY id').all(email).map(toSignupRequest);
+    return this.db
+      .prepare<[string], SignupRow>('SELECT * FROM signup_requests WHERE email = ? ORDER BY id')
+      .all(email)
+      .map(toSignupRequest);
   }
 
   async markSignupConfirmed(id: number, at: Date): Promise<boolean> {
-    return this.db.prepare('UPDATE signup_requests SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL').run(at.toISOString(), id).changes > 0;
+    return (
+      this.db
+        .prepare('UPDATE signup_requests SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL')
+        .run(at.toISOString(), id).changes > 0
+    );
   }
 
   async countSignupRequests(filter: { email?: string; ipHash?: string; since: Date }): Promise<number> {
     const column = filter.email !== undefined ? 'email' : 'ip_hash';
     const value = filter.email ?? filter.ipHash ?? null;
     return this.db
-      .prepare<[string | null, string], number>(`SELECT COUNT(*) FROM signup_requests WHERE ${column} = ? AND created_at >= ?`)
+      .prepare<[string | null, string], number>(
+        `SELECT COUNT(*) FROM signup_requests WHERE ${column} = ? AND created_at >= ?`,
+      )
       .pluck()
       .get(value, filter.since.toISOString())!;
   }

@@ -8,7 +8,14 @@ import type {
   SubscriberSyncSession,
   UnsubscribeEvent,
 } from '../../subscribers/subscriber-store.ts';
-import { pauseDay, toRecipient, toSubscriberRecords, type RecipientRow, type SubscriberRow, type SubscriptionRow } from '../rows/subscriber-rows.ts';
+import {
+  pauseDay,
+  toRecipient,
+  toSubscriberRecords,
+  type RecipientRow,
+  type SubscriberRow,
+  type SubscriptionRow,
+} from '../rows/subscriber-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
 import { SqliteSubscriberLifecycle } from './sqlite-subscriber-lifecycle.ts';
 import { SqliteSubscriberSync } from './sqlite-subscriber-sync.ts';
@@ -21,7 +28,8 @@ const NOT_PAUSED = 'AND (? IS NULL OR s.paused_until IS NULL OR s.paused_until <
  * `tidings_address_hash` is registered on every connection (open-database.ts). A send
  * reads the suppressions once at its start; one added later is caught by the claim.
  */
-export const NOT_SUPPRESSED = 'AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.address_hash = tidings_address_hash(s.email))';
+export const NOT_SUPPRESSED =
+  'AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.address_hash = tidings_address_hash(s.email))';
 
 /** Subscribers in the embedded SQLite store. */
 export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements SubscriberStore {
@@ -54,7 +62,11 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
     const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
     const untilId =
       options.untilId ??
-      ((this.db.prepare('SELECT MAX(subscriber_id) FROM subscriptions WHERE newsletter_id = ?').pluck().get(newsletterId) as number | null) ?? 0);
+      (this.db
+        .prepare('SELECT MAX(subscriber_id) FROM subscriptions WHERE newsletter_id = ?')
+        .pluck()
+        .get(newsletterId) as number | null) ??
+      0;
     const day = pauseDay(options.at);
     const suppressions = this.db.prepare('SELECT EXISTS (SELECT 1 FROM suppressions)').pluck().get() === 1;
     const page = this.db.prepare<[string, number, number, string | null, string | null, number], RecipientRow>(
@@ -77,7 +89,9 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
   async findByEmail(email: string): Promise<SubscriberRecord | null> {
     const check = normalizeEmailAddress(email);
     if (!check.ok) return null;
-    const row = this.db.prepare<[string], SubscriberRow>('SELECT * FROM subscribers WHERE email = ?').get(check.address);
+    const row = this.db
+      .prepare<[string], SubscriberRow>('SELECT * FROM subscribers WHERE email = ?')
+      .get(check.address);
     return row ? this.withSubscriptions([row])[0]! : null;
   }
 
@@ -96,24 +110,40 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
         .run(at.toISOString(), subscriberId, newsletterId);
       if (result.changes > 0 && event) {
         this.db
-          .prepare('INSERT INTO unsubscribe_events (subscriber_id, newsletter_id, edition_id, channel, at) VALUES (?, ?, ?, ?, ?)')
+          .prepare(
+            'INSERT INTO unsubscribe_events (subscriber_id, newsletter_id, edition_id, channel, at) VALUES (?, ?, ?, ?, ?)',
+          )
           .run(subscriberId, newsletterId, event.editionId, event.channel, at.toISOString());
       }
       return result.changes > 0;
     })();
   }
 
-  async setPreferences(subscriberId: number, newsletterId: string, categories: readonly string[] | null, at: Date): Promise<boolean> {
+  async setPreferences(
+    subscriberId: number,
+    newsletterId: string,
+    categories: readonly string[] | null,
+    at: Date,
+  ): Promise<boolean> {
     const result = this.db
       .prepare(
         `UPDATE subscriptions SET categories = ?, categories_origin = 'subscriber', updated_at = ?
           WHERE subscriber_id = ? AND newsletter_id = ? AND status <> 'removed'`,
       )
-      .run(categories === null ? null : JSON.stringify([...new Set(categories)]), at.toISOString(), subscriberId, newsletterId);
+      .run(
+        categories === null ? null : JSON.stringify([...new Set(categories)]),
+        at.toISOString(),
+        subscriberId,
+        newsletterId,
+      );
     return result.changes > 0;
   }
 
-  async recordHardBounce(subscriberId: number, at: Date, threshold: number): Promise<{ bounced: boolean; hardBounces: number }> {
+  async recordHardBounce(
+    subscriberId: number,
+    at: Date,
+    threshold: number,
+  ): Promise<{ bounced: boolean; hardBounces: number }> {
     // SET expressions all see the old row, so `hard_bounces + 1` is the new count in each.
     const row = this.db
       .prepare<[{ threshold: number; now: string; id: number }], { status: string; hard_bounces: number }>(
@@ -130,7 +160,9 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
 
   async resetBounces(subscriberId: number): Promise<void> {
     // Once per accepted message: the statement is prepared once per store.
-    this.resetBouncesStatement ??= this.db.prepare('UPDATE subscribers SET hard_bounces = 0 WHERE id = ? AND hard_bounces <> 0');
+    this.resetBouncesStatement ??= this.db.prepare(
+      'UPDATE subscribers SET hard_bounces = 0 WHERE id = ? AND hard_bounces <> 0',
+    );
     this.resetBouncesStatement.run(subscriberId);
   }
 
@@ -145,7 +177,10 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
       .get(newsletterId, day, day) as number;
   }
 
-  async measureAudience(newsletterId: string, options: { afterId?: number; at?: Date } = {}): Promise<{ maxSubscriberId: number; count: number }> {
+  async measureAudience(
+    newsletterId: string,
+    options: { afterId?: number; at?: Date } = {},
+  ): Promise<{ maxSubscriberId: number; count: number }> {
     const day = pauseDay(options.at);
     // One statement, so the bound and the count see the same rows.
     const row = this.db
@@ -170,7 +205,11 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
               WHERE sub.newsletter_id = ? AND s.id > ? AND s.status <> 'erased' ORDER BY s.id LIMIT ?`,
           )
           .all(options.newsletterId, afterId, limit)
-      : this.db.prepare<[number, number], SubscriberRow>(`SELECT * FROM subscribers WHERE id > ? AND status <> 'erased' ORDER BY id LIMIT ?`).all(afterId, limit);
+      : this.db
+          .prepare<[number, number], SubscriberRow>(
+            `SELECT * FROM subscribers WHERE id > ? AND status <> 'erased' ORDER BY id LIMIT ?`,
+          )
+          .all(afterId, limit);
     return this.withSubscriptions(rows);
   }
 

@@ -115,7 +115,10 @@ export class SqliteSubscriberSync implements SubscriberSyncSession {
     private readonly onFinish: () => void,
   ) {
     db.exec(CREATE_STAGING);
-    this.upsertSubscriber = db.prepare<[Record<string, unknown>], { prev_file: string | null; prev_line: number | null; prev_subs: string | null }>(
+    this.upsertSubscriber = db.prepare<
+      [Record<string, unknown>],
+      { prev_file: string | null; prev_line: number | null; prev_subs: string | null }
+    >(
       `INSERT INTO temp.sync_subscribers (email, seq, name, first_name, languages, locale, timezone, status, subs, file, line)
          VALUES (@email, @seq, @name, @firstName, @languages, @locale, @timezone, @status, @subs, @file, @line)
        ON CONFLICT (email) DO UPDATE SET name = excluded.name, first_name = excluded.first_name, languages = excluded.languages, locale = excluded.locale, timezone = excluded.timezone,
@@ -167,38 +170,42 @@ export class SqliteSubscriberSync implements SubscriberSyncSession {
     const now = at.toISOString();
     try {
       // IMMEDIATE: take the write lock up front rather than fail half-way on a busy store.
-      return this.db.transaction(() => {
-        const staged = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers');
-        // Hashing every staged address costs ~1 µs each: only when there is something to match.
-        if (this.scalar('SELECT EXISTS (SELECT 1 FROM main.suppressions)')) this.db.exec(DROP_SUPPRESSED);
-        this.db.exec(PREPARE_MERGE);
-        const total = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers');
-        const added = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers WHERE is_new = 1');
-        this.db.prepare(INSERT_NEW).run({ now });
-        this.db.exec(LINK_NEW);
-        this.db.exec(MARK_CHANGED_SUBSCRIPTIONS);
-        if (options.removeMissing) this.db.exec(MARK_DROPPED_SUBSCRIPTIONS);
-        let removed = 0;
-        const updated = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers WHERE is_new = 0 AND changed = 1');
-        this.db
-          .prepare(
-            `UPDATE main.subscribers AS s SET name = t.name, first_name = t.first_name, languages = t.languages,
+      return this.db
+        .transaction(() => {
+          const staged = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers');
+          // Hashing every staged address costs ~1 µs each: only when there is something to match.
+          if (this.scalar('SELECT EXISTS (SELECT 1 FROM main.suppressions)')) this.db.exec(DROP_SUPPRESSED);
+          this.db.exec(PREPARE_MERGE);
+          const total = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers');
+          const added = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers WHERE is_new = 1');
+          this.db.prepare(INSERT_NEW).run({ now });
+          this.db.exec(LINK_NEW);
+          this.db.exec(MARK_CHANGED_SUBSCRIPTIONS);
+          if (options.removeMissing) this.db.exec(MARK_DROPPED_SUBSCRIPTIONS);
+          let removed = 0;
+          const updated = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers WHERE is_new = 0 AND changed = 1');
+          this.db
+            .prepare(
+              `UPDATE main.subscribers AS s SET name = t.name, first_name = t.first_name, languages = t.languages,
                locale = CASE WHEN s.profile_origin = 'file' THEN t.locale ELSE s.locale END,
                timezone = CASE WHEN s.profile_origin = 'file' THEN t.timezone ELSE s.timezone END,
                status = CASE WHEN s.status_origin = 'file' THEN t.status ELSE s.status END, updated_at = @now
              FROM temp.sync_subscribers AS t WHERE t.subscriber_id = s.id AND t.is_new = 0 AND t.changed = 1`,
-          )
-          .run({ now });
-        this.db.prepare(UPSERT_SUBSCRIPTIONS).run({ now });
-        if (options.removeMissing) {
-          removed = this.scalar(
-            `SELECT COUNT(DISTINCT m.subscriber_id) FROM main.subscriptions m WHERE ${MISSING}
+            )
+            .run({ now });
+          this.db.prepare(UPSERT_SUBSCRIPTIONS).run({ now });
+          if (options.removeMissing) {
+            removed = this.scalar(
+              `SELECT COUNT(DISTINCT m.subscriber_id) FROM main.subscriptions m WHERE ${MISSING}
                AND NOT EXISTS (SELECT 1 FROM temp.sync_subscribers t WHERE t.subscriber_id = m.subscriber_id)`,
-          );
-          this.db.prepare(`UPDATE main.subscriptions AS m SET status = 'removed', updated_at = @now WHERE ${MISSING}`).run({ now });
-        }
-        return { added, updated, unchanged: total - added - updated, removed, suppressed: staged - total };
-      }).immediate();
+            );
+            this.db
+              .prepare(`UPDATE main.subscriptions AS m SET status = 'removed', updated_at = @now WHERE ${MISSING}`)
+              .run({ now });
+          }
+          return { added, updated, unchanged: total - added - updated, removed, suppressed: staged - total };
+        })
+        .immediate();
     } finally {
       this.finish();
     }

@@ -13,8 +13,24 @@ export function registerDeskAccountRoutes(desk: FastifyInstance, deps: DeskDeps)
 
   const adminOnly = (request: FastifyRequest, reply: FastifyReply) => {
     const session = deskSession(request);
-    if (session.editor.role === 'admin') return { session, accounts: new EditorAccounts({ editors: ctx.store.editors, audit: ctx.store.audit, clock: ctx.clock }, session.editor.name) };
-    sendDeskHtml(reply, views.render('message', { title: 'Admins only', editor: session.editor, csrf: session.csrfToken, message: 'Only an admin can see and lift lockouts.' }), 403);
+    if (session.editor.role === 'admin')
+      return {
+        session,
+        accounts: new EditorAccounts(
+          { editors: ctx.store.editors, audit: ctx.store.audit, clock: ctx.clock },
+          session.editor.name,
+        ),
+      };
+    sendDeskHtml(
+      reply,
+      views.render('message', {
+        title: 'Admins only',
+        editor: session.editor,
+        csrf: session.csrfToken,
+        message: 'Only an admin can see and lift lockouts.',
+      }),
+      403,
+    );
     return null;
   };
 
@@ -26,10 +42,21 @@ export function registerDeskAccountRoutes(desk: FastifyInstance, deps: DeskDeps)
       name: editor.name,
       email: editor.email,
       role: editor.role,
-      lockouts: lockouts.filter((l) => l.editorId === editor.id).map((l) => ({ address: l.address, failures: l.failures, blockedUntil: l.blockedUntil })),
+      lockouts: lockouts
+        .filter((l) => l.editorId === editor.id)
+        .map((l) => ({ address: l.address, failures: l.failures, blockedUntil: l.blockedUntil })),
     }));
     const { session } = allowed;
-    return sendDeskHtml(reply, views.render('accounts', { title: 'Accounts', editor: session.editor, csrf: session.csrfToken, accounts, notice }));
+    return sendDeskHtml(
+      reply,
+      views.render('accounts', {
+        title: 'Accounts',
+        editor: session.editor,
+        csrf: session.csrfToken,
+        accounts,
+        notice,
+      }),
+    );
   };
 
   desk.get('/desk/accounts', (request, reply) => sendAccounts(request, reply, null));
@@ -40,6 +67,10 @@ export function registerDeskAccountRoutes(desk: FastifyInstance, deps: DeskDeps)
     const name = field(request.body, 'name');
     const address = field(request.body, 'address') || undefined;
     const lifted = await allowed.accounts.liftLockouts(name, address);
-    return sendAccounts(request, reply, lifted ? `Lifted the lockout of ${name}${address ? ` from ${address}` : ''}.` : `${name} had no lockout to lift.`);
+    return sendAccounts(
+      request,
+      reply,
+      lifted ? `Lifted the lockout of ${name}${address ? ` from ${address}` : ''}.` : `${name} had no lockout to lift.`,
+    );
   });
 }

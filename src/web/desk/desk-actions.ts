@@ -20,7 +20,12 @@ export interface ActionOutcome {
  * same curation module as the CLI, acting for the signed-in editor. Sending now is for
  * admins only; a test copy and approval for every editor.
  */
-export async function applyDeskAction(deps: DeskDeps, edition: Edition, editor: Editor, body: unknown): Promise<ActionOutcome> {
+export async function applyDeskAction(
+  deps: DeskDeps,
+  edition: Edition,
+  editor: Editor,
+  body: unknown,
+): Promise<ActionOutcome> {
   const curator = createCurator(deps.ctx, editor.name);
   const op = field(body, 'op');
   const article = field(body, 'article');
@@ -43,13 +48,18 @@ export async function applyDeskAction(deps: DeskDeps, edition: Edition, editor: 
     case 'down': {
       const target = edition.articles.find((a) => a.articleId === article);
       if (!target) throw new TidingsError('INPUT_INVALID', 'that article is not in this edition');
-      const section = curatedArticles(edition, newsletter.categories).filter((a) => a.category === target.category && !a.pinned);
+      const section = curatedArticles(edition, newsletter.categories).filter(
+        (a) => a.category === target.category && !a.pinned,
+      );
       const index = section.findIndex((a) => a.articleId === article);
       await curator.move(edition.id, article, Math.max(1, index + 1 + (op === 'up' ? -1 : 1)));
       return { note: op === 'up' ? 'Moved up.' : 'Moved down.', anchor };
     }
     case 'reorder': {
-      const order = field(body, 'order').split(',').map((id) => id.trim()).filter(Boolean);
+      const order = field(body, 'order')
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
       await curator.reorder(edition.id, field(body, 'category'), order);
       return { note: 'New order saved.' };
     }
@@ -81,7 +91,12 @@ export async function applyDeskAction(deps: DeskDeps, edition: Edition, editor: 
       await curator.unapprove(edition.id);
       return { note: 'Approval withdrawn.' };
     case 'test': {
-      const result = await deps.sends.sendTest(edition, editor.name, field(body, 'to').trim(), field(body, 'subscriber'));
+      const result = await deps.sends.sendTest(
+        edition,
+        editor.name,
+        field(body, 'to').trim(),
+        field(body, 'subscriber'),
+      );
       if (!result.ok) throw new TidingsError('INPUT_INVALID', `test copy not sent: ${result.message}`);
       return { note: `Test copy sent to ${field(body, 'to').trim()}.` };
     }
@@ -92,7 +107,8 @@ export async function applyDeskAction(deps: DeskDeps, edition: Edition, editor: 
         throw new TidingsError('EDITION_STATE', 'approve the edition before sending it');
       }
       // One click never sends to everyone: the form must come from the confirmation page.
-      if (field(body, 'confirm') !== 'yes') return { note: 'Confirm the send first.', redirect: `${editionPath(edition.id)}/send` };
+      if (field(body, 'confirm') !== 'yes')
+        return { note: 'Confirm the send first.', redirect: `${editionPath(edition.id)}/send` };
       const started = await deps.sends.start(edition, editor.name);
       return { note: started ? 'Sending started.' : 'A send of this edition is already running.' };
     }

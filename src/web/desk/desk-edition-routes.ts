@@ -26,7 +26,11 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
   const load = async (request: FastifyRequest, reply: FastifyReply): Promise<Edition | null> => {
     const edition = await ctx.store.editions.getEdition(idOf(request));
     if (!edition || !ctx.config.newsletters.some((n) => n.id === edition.newsletterId)) {
-      sendDeskHtml(reply, views.render('message', { title: 'Not found', message: `No edition ${idOf(request)}.` }), 404);
+      sendDeskHtml(
+        reply,
+        views.render('message', { title: 'Not found', message: `No edition ${idOf(request)}.` }),
+        404,
+      );
       return null;
     }
     return edition;
@@ -35,7 +39,10 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
   const editionFeedback = async (edition: Edition) => {
     try {
       const accepted = (await ctx.store.ledger.counts(edition.id)).accepted;
-      return feedbackView((await ctx.store.deliveryEvents.countsByEdition(edition.newsletterId)).get(edition.id), accepted);
+      return feedbackView(
+        (await ctx.store.deliveryEvents.countsByEdition(edition.newsletterId)).get(edition.id),
+        accepted,
+      );
     } catch (error) {
       ctx.logger.warn({ err: error, edition: edition.id }, 'desk: bounce and complaint counts unavailable');
       return null;
@@ -50,7 +57,9 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
       const { count, named } = found.report;
       return {
         summary: `${count} reader${count === 1 ? '' : 's'} ${found.verb} nothing from this edition`,
-        readers: named.map((reader) => `${reader.email} (${reader.reason})`).join('; ') + (count > named.length ? `; … and ${count - named.length} more` : ''),
+        readers:
+          named.map((reader) => `${reader.email} (${reader.reason})`).join('; ') +
+          (count > named.length ? `; … and ${count - named.length} more` : ''),
       };
     } catch (error) {
       ctx.logger.warn({ err: error, edition: edition.id }, 'desk: readers left out unavailable');
@@ -79,33 +88,48 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
       locales: deps.locales,
     });
     const feedback = await editionFeedback(edition);
-    const previewQuery = new URLSearchParams({ subscriber: query.subscriber ?? '', locale: query.locale ?? '' }).toString();
+    const previewQuery = new URLSearchParams({
+      subscriber: query.subscriber ?? '',
+      locale: query.locale ?? '',
+    }).toString();
     let preview: Record<string, unknown>;
     try {
       const result = await previewEdition(ctx, edition, { subscriber: query.subscriber, locale: query.locale });
       preview = result.ok
-        ? { ok: true, subject: result.subject, text: result.text, bytes: result.htmlBytes, clipBytes: GMAIL_CLIP_BYTES, clipped: result.htmlBytes > GMAIL_CLIP_BYTES, reader: result.readerEmail, src: `${editionPath(edition.id)}/preview?${previewQuery}` }
+        ? {
+            ok: true,
+            subject: result.subject,
+            text: result.text,
+            bytes: result.htmlBytes,
+            clipBytes: GMAIL_CLIP_BYTES,
+            clipped: result.htmlBytes > GMAIL_CLIP_BYTES,
+            reader: result.readerEmail,
+            src: `${editionPath(edition.id)}/preview?${previewQuery}`,
+          }
         : { ok: false, reason: result.reason };
     } catch (error) {
       preview = { ok: false, reason: describeError(error) };
     }
-    return sendDeskHtml(reply, views.render('edition', {
-      title: edition.id,
-      editor: session.editor,
-      isAdmin: session.editor.role === 'admin',
-      csrf: session.csrfToken,
-      path: editionPath(edition.id),
-      edition: view,
-      preview,
-      selectedSubscriber: query.subscriber ?? '',
-      selectedLocale: query.locale ?? '',
-      sending: edition.status === 'sending' || deps.sends.isRunning(edition.id),
-      ambiguous: await ambiguousRowsView(ctx, edition),
-      feedback,
-      leftOut: await leftOut(edition),
-      note: query.note ?? null,
-      error: query.error ?? null,
-    }));
+    return sendDeskHtml(
+      reply,
+      views.render('edition', {
+        title: edition.id,
+        editor: session.editor,
+        isAdmin: session.editor.role === 'admin',
+        csrf: session.csrfToken,
+        path: editionPath(edition.id),
+        edition: view,
+        preview,
+        selectedSubscriber: query.subscriber ?? '',
+        selectedLocale: query.locale ?? '',
+        sending: edition.status === 'sending' || deps.sends.isRunning(edition.id),
+        ambiguous: await ambiguousRowsView(ctx, edition),
+        feedback,
+        leftOut: await leftOut(edition),
+        note: query.note ?? null,
+        error: query.error ?? null,
+      }),
+    );
   });
 
   desk.post('/desk/e/:newsletter/:slot', async (request, reply) => {
@@ -116,12 +140,22 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
     const op = field(request.body, 'op');
     if (op === 'resolve' || op === 'resolve-confirmed') {
       const step = await resolveOnDesk(ctx, edition, session.editor, request.body);
-      if (step.kind === 'forbidden') return sendDeskHtml(reply, views.render('message', { title: 'Not allowed', message: step.message }), 403);
+      if (step.kind === 'forbidden')
+        return sendDeskHtml(reply, views.render('message', { title: 'Not allowed', message: step.message }), 403);
       if (step.kind === 'confirm') {
-        const context = { title: 'Resolve ambiguous deliveries', editor: session.editor, csrf: session.csrfToken, path: back, edition: edition.id, ...step.context };
+        const context = {
+          title: 'Resolve ambiguous deliveries',
+          editor: session.editor,
+          csrf: session.csrfToken,
+          path: back,
+          edition: edition.id,
+          ...step.context,
+        };
         return sendDeskHtml(reply, views.render('resolve-confirm', context));
       }
-      const query = step.note ? `note=${encodeURIComponent(step.note)}` : `error=${encodeURIComponent(step.error ?? '')}`;
+      const query = step.note
+        ? `note=${encodeURIComponent(step.note)}`
+        : `error=${encodeURIComponent(step.error ?? '')}`;
       return reply.redirect(`${back}?${query}#ambiguous`, 303);
     }
     try {
@@ -130,7 +164,10 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
         return sendDeskHtml(reply, views.render('message', { title: 'Not allowed', message: outcome.note }), 403);
       }
       if (outcome.redirect) return reply.redirect(outcome.redirect, 303);
-      return reply.redirect(`${back}?note=${encodeURIComponent(outcome.note)}${outcome.anchor ? `#${outcome.anchor}` : ''}`, 303);
+      return reply.redirect(
+        `${back}?note=${encodeURIComponent(outcome.note)}${outcome.anchor ? `#${outcome.anchor}` : ''}`,
+        303,
+      );
     } catch (error) {
       if (!isTidingsError(error)) throw error;
       return reply.redirect(`${back}?error=${encodeURIComponent(error.message)}`, 303);
@@ -143,22 +180,29 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
     if (!edition) return reply;
     const session = deskSession(request);
     if (session.editor.role !== 'admin') {
-      return sendDeskHtml(reply, views.render('message', { title: 'Not allowed', message: 'Only an admin can send an edition from the desk.' }), 403);
+      return sendDeskHtml(
+        reply,
+        views.render('message', { title: 'Not allowed', message: 'Only an admin can send an edition from the desk.' }),
+        403,
+      );
     }
     const newsletter = ctx.config.newsletters.find((n) => n.id === edition.newsletterId)!;
     const audience = await ctx.store.subscribers.count(edition.newsletterId, ctx.clock.now());
     const ledger = await ctx.store.ledger.counts(edition.id);
-    return sendDeskHtml(reply, views.render('send-confirm', {
-      title: `Send ${edition.id}`,
-      editor: session.editor,
-      csrf: session.csrfToken,
-      path: editionPath(edition.id),
-      edition: { id: edition.id, status: edition.status, newsletterTitle: newsletter.title },
-      audience,
-      alreadyHandled: ledger.accepted + ledger.failed + ledger.skipped,
-      readOnly: edition.status === 'sending' || edition.status === 'sent' || deps.sends.isRunning(edition.id),
-      needsApproval: newsletter.requireApproval && edition.status !== 'approved',
-    }));
+    return sendDeskHtml(
+      reply,
+      views.render('send-confirm', {
+        title: `Send ${edition.id}`,
+        editor: session.editor,
+        csrf: session.csrfToken,
+        path: editionPath(edition.id),
+        edition: { id: edition.id, status: edition.status, newsletterTitle: newsletter.title },
+        audience,
+        alreadyHandled: ledger.accepted + ledger.failed + ledger.skipped,
+        readOnly: edition.status === 'sending' || edition.status === 'sent' || deps.sends.isRunning(edition.id),
+        needsApproval: newsletter.requireApproval && edition.status !== 'approved',
+      }),
+    );
   });
 
   desk.get('/desk/e/:newsletter/:slot/preview', async (request, reply) => {
@@ -168,7 +212,11 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
     let html: string;
     try {
       const result = await previewEdition(ctx, edition, { subscriber: query.subscriber, locale: query.locale });
-      html = result.ok ? (query.dark === '1' ? forceDarkMode(result.html) : result.html) : `<p>${result.reason.replace(/[<>&]/g, '')}</p>`;
+      html = result.ok
+        ? query.dark === '1'
+          ? forceDarkMode(result.html)
+          : result.html
+        : `<p>${result.reason.replace(/[<>&]/g, '')}</p>`;
     } catch (error) {
       html = `<p>${describeError(error).replace(/[<>&]/g, '')}</p>`;
     }
@@ -190,19 +238,32 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
     const edition = await load(request, reply);
     if (!edition) return reply;
     reply.hijack();
-    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    reply.raw.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
     streams.add(reply);
     let previous: { done: number; at: number } | null = null;
     const tick = async () => {
-      const { counts, status, audience, notYetQueued, inFlightAtWorkers, ambiguous } = await readEditionProgress(ctx, edition.id);
+      const { counts, status, audience, notYetQueued, inFlightAtWorkers, ambiguous } = await readEditionProgress(
+        ctx,
+        edition.id,
+      );
       const done = counts.accepted + counts.failed + counts.skipped;
       const now = performance.now();
       const rate = previous && now > previous.at ? ((done - previous.done) * 1000) / (now - previous.at) : 0;
       previous = { done, at: now };
       const remaining = counts.pending + counts.sending + notYetQueued;
       const event = {
-        ...counts, status, audience, notYetQueued, inFlightAtWorkers, ambiguous,
-        rate: Math.round(rate * 10) / 10, secondsLeft: rate > 0 ? Math.ceil(remaining / rate) : null,
+        ...counts,
+        status,
+        audience,
+        notYetQueued,
+        inFlightAtWorkers,
+        ambiguous,
+        rate: Math.round(rate * 10) / 10,
+        secondsLeft: rate > 0 ? Math.ceil(remaining / rate) : null,
       };
       reply.raw.write(`data: ${JSON.stringify(event)}\n\n`);
       if (status !== 'sending' && !deps.sends.isRunning(edition.id)) stop();

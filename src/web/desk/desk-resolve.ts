@@ -14,7 +14,9 @@ function fields(body: unknown, name: string): string[] {
 
 /** The rows an operator may decide on the edition page: ambiguous ones, while no send holds the edition. */
 export async function ambiguousRowsView(ctx: AppContext, edition: Edition) {
-  const unresolved = (await ctx.store.ledger.unresolvedAmbiguous(ctx.clock.now(), edition.newsletterId)).find((e) => e.editionId === edition.id);
+  const unresolved = (await ctx.store.ledger.unresolvedAmbiguous(ctx.clock.now(), edition.newsletterId)).find(
+    (e) => e.editionId === edition.id,
+  );
   if (!unresolved) return [];
   return (await ctx.store.ledger.listAmbiguous(edition.id)).map((row) => ({
     email: row.email ?? `subscriber ${row.subscriberId}`,
@@ -34,10 +36,16 @@ export type ResolveStep =
  * recorded and asks for confirmation; `resolve-confirmed` records it through the same app
  * operation as `tidings deliveries resolve`, in the admin's name.
  */
-export async function resolveOnDesk(ctx: AppContext, edition: Edition, editor: Editor, body: unknown): Promise<ResolveStep> {
+export async function resolveOnDesk(
+  ctx: AppContext,
+  edition: Edition,
+  editor: Editor,
+  body: unknown,
+): Promise<ResolveStep> {
   if (editor.role !== 'admin') return { kind: 'forbidden', message: 'Only an admin can resolve ambiguous deliveries.' };
   const decision = field(body, 'decision') as AmbiguousDecision;
-  if (decision !== 'accepted' && decision !== 'not-accepted') return { kind: 'done', error: 'Choose what the mail server did: accepted or not accepted.' };
+  if (decision !== 'accepted' && decision !== 'not-accepted')
+    return { kind: 'done', error: 'Choose what the mail server did: accepted or not accepted.' };
   const all = field(body, 'all') === '1';
   const emails = all ? [] : fields(body, 'email');
   if (!all && !emails.length) return { kind: 'done', error: 'Choose the deliveries to resolve, or all of them.' };
@@ -55,6 +63,13 @@ export async function resolveOnDesk(ctx: AppContext, edition: Edition, editor: E
       },
     };
   }
-  const outcome = await resolveAmbiguousDeliveries(ctx, { editionId: edition.id, emails: all ? 'all-ambiguous' : emails, decision, by: editor.name });
-  return outcome.exitCode === 0 ? { kind: 'done', note: outcome.lines.join(' ') } : { kind: 'done', error: outcome.lines.join(' ') };
+  const outcome = await resolveAmbiguousDeliveries(ctx, {
+    editionId: edition.id,
+    emails: all ? 'all-ambiguous' : emails,
+    decision,
+    by: editor.name,
+  });
+  return outcome.exitCode === 0
+    ? { kind: 'done', note: outcome.lines.join(' ') }
+    : { kind: 'done', error: outcome.lines.join(' ') };
 }

@@ -16,7 +16,12 @@ import { LOGIN_COOKIE, SESSION_COOKIE, deskSession, field, sendDeskHtml, setDesk
 import type { DeskDeps } from './desk-deps.ts';
 import { loadDeskViews } from './desk-views.ts';
 
-const PUBLIC_PATHS = new Set(['/desk/login', '/desk/assets/desk.css', '/desk/assets/desk.js', '/desk/assets/sortable.min.js']);
+const PUBLIC_PATHS = new Set([
+  '/desk/login',
+  '/desk/assets/desk.css',
+  '/desk/assets/desk.js',
+  '/desk/assets/sortable.min.js',
+]);
 
 /** One cookie of a Cookie header (the rate limiter runs before the cookie plugin parses). */
 function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -29,7 +34,9 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 
 /** desk.css and desk.js from templates/web/desk/, each overridable by the same file under `templates.dir`. */
 function loadAssets(ctx: AppContext): Record<string, { type: string; body: string }> {
-  const overrideDir = ctx.config.templates.dir ? path.join(ctx.resolvePath(ctx.config.templates.dir), 'web', 'desk') : null;
+  const overrideDir = ctx.config.templates.dir
+    ? path.join(ctx.resolvePath(ctx.config.templates.dir), 'web', 'desk')
+    : null;
   const deskFile = (name: string) => {
     const override = overrideDir ? path.join(overrideDir, name) : null;
     return override && existsSync(override) ? override : path.join(ctx.templatesDir, 'web', 'desk', name);
@@ -75,7 +82,11 @@ export function createDeskRoutes(ctx: AppContext): RouteModule & { sends: DeskSe
   return Object.assign(module, { sends });
 }
 
-async function registerDesk(desk: FastifyInstance, deps: DeskDeps, assets: Record<string, { type: string; body: string }>): Promise<void> {
+async function registerDesk(
+  desk: FastifyInstance,
+  deps: DeskDeps,
+  assets: Record<string, { type: string; body: string }>,
+): Promise<void> {
   const { auth, views } = deps;
   await desk.register(cookie);
   const cookieOptions = { path: '/desk', httpOnly: true, sameSite: 'lax' as const, secure: deps.secureCookies };
@@ -97,8 +108,18 @@ async function registerDesk(desk: FastifyInstance, deps: DeskDeps, assets: Recor
       return reply.code(401).send('session expired: log in again');
     }
     if (request.method === 'POST' && !csrfMatches(session.csrfToken, field(request.body, '_csrf'))) {
-      request.log.warn({ editor: session.editor.name, url: request.url }, 'desk: form without a valid CSRF token refused');
-      return sendDeskHtml(reply, views.render('message', { title: 'Refused', message: 'This form has expired or did not come from the desk. Reload the page and try again.' }), 403);
+      request.log.warn(
+        { editor: session.editor.name, url: request.url },
+        'desk: form without a valid CSRF token refused',
+      );
+      return sendDeskHtml(
+        reply,
+        views.render('message', {
+          title: 'Refused',
+          message: 'This form has expired or did not come from the desk. Reload the page and try again.',
+        }),
+        403,
+      );
     }
     setDeskSession(request, { ...session, sessionId });
   });
@@ -118,11 +139,17 @@ async function registerDesk(desk: FastifyInstance, deps: DeskDeps, assets: Recor
     if (!csrfMatches(request.cookies[LOGIN_COOKIE] ?? '', field(body, '_csrf')) || !request.cookies[LOGIN_COOKIE]) {
       return loginPage(reply, 'The form expired. Please try again.', 403);
     }
-    const result = await auth.login(field(body, 'login'), field(body, 'password'), request.ip, request.cookies[SESSION_COOKIE]);
+    const result = await auth.login(
+      field(body, 'login'),
+      field(body, 'password'),
+      request.ip,
+      request.cookies[SESSION_COOKIE],
+    );
     if (!result.ok) {
       const messages = {
         // The same words for an unknown name, a wrong password and a blocked address.
-        invalid: 'Wrong name or password. After several failed logins this address must wait a while before it can log in; an admin can lift that.',
+        invalid:
+          'Wrong name or password. After several failed logins this address must wait a while before it can log in; an admin can lift that.',
         'rate-limited': 'Too many login attempts from this address. Wait a minute.',
       };
       return loginPage(reply, messages[result.reason], result.reason === 'invalid' ? 401 : 429);
@@ -142,7 +169,10 @@ async function registerDesk(desk: FastifyInstance, deps: DeskDeps, assets: Recor
   desk.get('/desk/editions', async (request, reply) => {
     const session = deskSession(request);
     const list = await buildEditionList(deps.ctx, deps.sends);
-    return sendDeskHtml(reply, views.render('editions', { title: 'Editions', editor: session.editor, csrf: session.csrfToken, ...list }));
+    return sendDeskHtml(
+      reply,
+      views.render('editions', { title: 'Editions', editor: session.editor, csrf: session.csrfToken, ...list }),
+    );
   });
 
   registerDeskEditionRoutes(desk, deps);

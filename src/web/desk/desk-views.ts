@@ -14,11 +14,14 @@ export interface DeskViews {
 }
 
 export function loadDeskViews(templatesDir: string, overrideDir?: string): DeskViews {
-  const dirs = [templatesDir, ...(overrideDir ? [overrideDir] : [])].map((dir) => path.join(path.resolve(dir), 'web', 'desk'));
+  const dirs = [templatesDir, ...(overrideDir ? [overrideDir] : [])].map((dir) =>
+    path.join(path.resolve(dir), 'web', 'desk'),
+  );
   const files = new Map<string, string>();
   for (const dir of dirs) {
     if (!fs.existsSync(dir)) continue;
-    for (const entry of fs.readdirSync(dir)) if (entry.endsWith('.hbs')) files.set(entry.slice(0, -4), path.join(dir, entry));
+    for (const entry of fs.readdirSync(dir))
+      if (entry.endsWith('.hbs')) files.set(entry.slice(0, -4), path.join(dir, entry));
   }
   const hb = Handlebars.create();
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
@@ -27,7 +30,9 @@ export function loadDeskViews(templatesDir: string, overrideDir?: string): DeskV
   hb.registerHelper('when', (value: unknown) => {
     const time = value as { iso?: unknown; text?: unknown } | null;
     if (!time || typeof time.iso !== 'string' || typeof time.text !== 'string') return '';
-    return new hb.SafeString(`<time datetime="${hb.escapeExpression(time.iso)}">${hb.escapeExpression(time.text)}</time>`);
+    return new hb.SafeString(
+      `<time datetime="${hb.escapeExpression(time.iso)}">${hb.escapeExpression(time.text)}</time>`,
+    );
   });
   const views = new Map<string, Handlebars.TemplateDelegate>();
   for (const [name, file] of files) {
@@ -40,11 +45,13 @@ export function loadDeskViews(templatesDir: string, overrideDir?: string): DeskV
     }
   }
   const layout = views.get('layout');
-  if (!layout) throw new TidingsError('TEMPLATE_INVALID', 'missing template web/desk/layout.hbs', { where: dirs.join(' or ') });
+  if (!layout)
+    throw new TidingsError('TEMPLATE_INVALID', 'missing template web/desk/layout.hbs', { where: dirs.join(' or ') });
   return {
     render(view, context) {
       const template = views.get(view);
-      if (!template || view === 'layout') throw new TidingsError('TEMPLATE_INVALID', `missing template web/desk/${view}.hbs`);
+      if (!template || view === 'layout')
+        throw new TidingsError('TEMPLATE_INVALID', `missing template web/desk/${view}.hbs`);
       return layout({ ...context, body: new hb.SafeString(template(context)) });
     },
   };

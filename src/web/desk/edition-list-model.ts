@@ -30,7 +30,9 @@ export async function buildEditionList(ctx: AppContext, sends: DeskSends) {
     ctx.logger.warn({ err: error }, 'desk: bounce and complaint counts unavailable');
     return new Map<string, EditionFeedbackCounts>();
   });
-  const ambiguous = new Map((await ctx.store.ledger.unresolvedAmbiguous(ctx.clock.now())).map((e) => [e.editionId, e.rows]));
+  const ambiguous = new Map(
+    (await ctx.store.ledger.unresolvedAmbiguous(ctx.clock.now())).map((e) => [e.editionId, e.rows]),
+  );
   const row = (edition: Edition) => {
     const newsletter = ctx.config.newsletters.find((n) => n.id === edition.newsletterId);
     const counts = summaries.get(edition.id)?.counts;
@@ -56,7 +58,8 @@ export async function buildEditionList(ctx: AppContext, sends: DeskSends) {
       live: edition.status === 'sending',
     };
   };
-  const needsApproval = (e: Edition) => ctx.config.newsletters.find((n) => n.id === e.newsletterId)?.requireApproval === true;
+  const needsApproval = (e: Edition) =>
+    ctx.config.newsletters.find((n) => n.id === e.newsletterId)?.requireApproval === true;
   const known = new Set(editions.map((e) => e.id));
   return {
     upcoming: upcomingSlots(ctx.config.newsletters, ctx.clock.now()).filter((slot) => !known.has(slot.id)),
@@ -69,10 +72,16 @@ export async function buildEditionList(ctx: AppContext, sends: DeskSends) {
 }
 
 /** When an unapproved draft stops waiting, and what happens then (newsletters that require approval). */
-function approvalDeadlineOf(newsletter: NewsletterConfig, edition: Edition): { at: DeskTime | null; outcome: string } | null {
+function approvalDeadlineOf(
+  newsletter: NewsletterConfig,
+  edition: Edition,
+): { at: DeskTime | null; outcome: string } | null {
   if (!newsletter.requireApproval) return null;
   const at = new Date(Date.parse(edition.slot) + newsletter.approvalDeadline);
-  return { at: deskTime(at, newsletter.timezone), outcome: newsletter.onApprovalTimeout === 'send' ? 'sent as it is' : 'skipped' };
+  return {
+    at: deskTime(at, newsletter.timezone),
+    outcome: newsletter.onApprovalTimeout === 'send' ? 'sent as it is' : 'skipped',
+  };
 }
 
 const UPCOMING_PER_NEWSLETTER = 3;

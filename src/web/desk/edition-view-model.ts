@@ -8,7 +8,14 @@ import { deskTime } from './desk-time.ts';
 
 const READ_ONLY = new Set(['sending', 'sent']);
 
-function articleView(article: EditionArticle, index: number, count: number, sections: { slug: string; title: string }[], top: string | null, zone: string) {
+function articleView(
+  article: EditionArticle,
+  index: number,
+  count: number,
+  sections: { slug: string; title: string }[],
+  top: string | null,
+  zone: string,
+) {
   return {
     id: article.articleId,
     title: article.title,
@@ -26,7 +33,11 @@ function articleView(article: EditionArticle, index: number, count: number, sect
     last: index === count - 1,
     otherSections: sections.filter((s) => s.slug !== article.category),
     // The same story from other sources (each story once): readers see these as "also in".
-    alsoIn: (article.alsoIn ?? []).map((link) => ({ source: link.source, url: toHttpUrl(link.url), articleId: link.articleId })),
+    alsoIn: (article.alsoIn ?? []).map((link) => ({
+      source: link.source,
+      url: toHttpUrl(link.url),
+      articleId: link.articleId,
+    })),
   };
 }
 
@@ -42,7 +53,14 @@ const storedView = (article: StoredArticle, zone: string) => ({
 export function buildEditionView(
   ctx: AppContext,
   edition: Edition,
-  extra: { addable: StoredArticle[]; found: StoredArticle[] | null; query: string; audit: AuditEntry[]; subscribers: string[]; locales: string[] },
+  extra: {
+    addable: StoredArticle[];
+    found: StoredArticle[] | null;
+    query: string;
+    audit: AuditEntry[];
+    subscribers: string[];
+    locales: string[];
+  },
 ) {
   const newsletter = ctx.config.newsletters.find((n) => n.id === edition.newsletterId)!;
   // Every time on the page in the newsletter's zone (desk-time.ts says why).
@@ -67,7 +85,10 @@ export function buildEditionView(
     topStory: top ? { title: top.article.title, rule: top.rule } : null,
     sections: sections.map((section) => {
       const articles = curated.filter((a) => a.category === section.slug && !a.pinned);
-      return { ...section, articles: articles.map((a, i) => articleView(a, i, articles.length, sections, topId, zone)) };
+      return {
+        ...section,
+        articles: articles.map((a, i) => articleView(a, i, articles.length, sections, topId, zone)),
+      };
     }),
     pinned: curated.filter((a) => a.pinned).map((a) => articleView(a, 0, 1, sections, topId, zone)),
     excluded: edition.articles.filter((a) => a.excluded).map((a) => articleView(a, 0, 1, sections, topId, zone)),
@@ -75,7 +96,11 @@ export function buildEditionView(
     found: extra.found?.map((article) => storedView(article, zone)) ?? null,
     query: extra.query,
     sectionOptions: sections,
-    audit: extra.audit.map((entry) => ({ ...entry, at: deskTime(entry.at, zone), details: summarizeDetails(entry.details) })),
+    audit: extra.audit.map((entry) => ({
+      ...entry,
+      at: deskTime(entry.at, zone),
+      details: summarizeDetails(entry.details),
+    })),
     subscribers: extra.subscribers,
     locales: extra.locales,
   };

@@ -22,7 +22,11 @@ export interface SchedulerStatus {
 }
 
 export interface MetricsDeps {
-  store: { stats: StoreStats; sources: Pick<SourceStateStore, 'listStates'>; ledger?: Pick<Ledger, 'unresolvedAmbiguous'> };
+  store: {
+    stats: StoreStats;
+    sources: Pick<SourceStateStore, 'listStates'>;
+    ledger?: Pick<Ledger, 'unresolvedAmbiguous'>;
+  };
   clock: Clock;
   /** The configured newsletters, one `next run` series each. */
   newsletterIds: readonly string[];
@@ -63,7 +67,8 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
     registers,
     async collect() {
       const counts = await deps.store.stats.editionsByStatus();
-      for (const status of new Set([...EDITION_STATUSES, ...Object.keys(counts)])) this.set({ status }, counts[status] ?? 0);
+      for (const status of new Set([...EDITION_STATUSES, ...Object.keys(counts)]))
+        this.set({ status }, counts[status] ?? 0);
     },
   });
 
@@ -76,7 +81,8 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
     registers,
     async collect() {
       const counts = await deps.store.stats.deliveriesByStatus();
-      for (const status of new Set([...DELIVERY_STATUSES, ...Object.keys(counts)])) this.set({ status }, counts[status] ?? 0);
+      for (const status of new Set([...DELIVERY_STATUSES, ...Object.keys(counts)]))
+        this.set({ status }, counts[status] ?? 0);
     },
   });
   new Counter({
@@ -139,7 +145,8 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
     async collect() {
       const states = await deps.store.sources.listStates();
       this.reset();
-      for (const state of states) if (state.lastOkAt) this.set({ source: state.source }, Date.parse(state.lastOkAt) / 1000);
+      for (const state of states)
+        if (state.lastOkAt) this.set({ source: state.source }, Date.parse(state.lastOkAt) / 1000);
     },
   });
 
@@ -166,7 +173,11 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
  * send 0 messages" would read as healthy. The last-send series carry the edition as a
  * label so that they are absent until a send has finished.
  */
-function registerSchedulerMetrics(registers: Registry[], status: () => SchedulerStatus | Promise<SchedulerStatus>, clock: Clock): void {
+function registerSchedulerMetrics(
+  registers: Registry[],
+  status: () => SchedulerStatus | Promise<SchedulerStatus>,
+  clock: Clock,
+): void {
   const startedAt = clock.now();
   new Gauge({
     name: 'tidings_scheduler_last_tick_age_seconds',
@@ -189,9 +200,15 @@ function registerSchedulerMetrics(registers: Registry[], status: () => Scheduler
         if (last) this.set({ edition: last.editionId }, read(last));
       },
     });
-  lastSendGauge('tidings_last_send_rate_messages_per_second', 'Accepted messages per second over the last finished send.', (l) => l.ratePerSecond);
+  lastSendGauge(
+    'tidings_last_send_rate_messages_per_second',
+    'Accepted messages per second over the last finished send.',
+    (l) => l.ratePerSecond,
+  );
   lastSendGauge('tidings_last_send_accepted', 'Messages accepted by the last finished send.', (l) => l.accepted);
-  lastSendGauge('tidings_last_send_finished_timestamp_seconds', 'When the last send finished (Unix time).', (l) => seconds(l.finishedAt));
+  lastSendGauge('tidings_last_send_finished_timestamp_seconds', 'When the last send finished (Unix time).', (l) =>
+    seconds(l.finishedAt),
+  );
 }
 
 /**
@@ -223,7 +240,11 @@ export function metricsAccess(request: FastifyRequest, token: string | undefined
  * readable only as metricsAccess allows (401 asks for the bearer token; 403 without one
  * configured, from another machine).
  */
-export function registerMetricsRoute(app: Pick<FastifyInstance, 'get'>, metrics: OpsMetrics, options: { path?: string; token?: string } = {}): void {
+export function registerMetricsRoute(
+  app: Pick<FastifyInstance, 'get'>,
+  metrics: OpsMetrics,
+  options: { path?: string; token?: string } = {},
+): void {
   app.get(options.path ?? '/metrics', { config: { rateLimit: false } }, async (request, reply) => {
     const access = metricsAccess(request, options.token);
     if (access !== 'ok') {
@@ -232,7 +253,11 @@ export function registerMetricsRoute(app: Pick<FastifyInstance, 'get'>, metrics:
         .code(access === 'unauthorized' ? 401 : 403)
         .header('content-type', 'text/plain; charset=utf-8')
         .header('cache-control', 'no-store')
-        .send(access === 'unauthorized' ? 'metrics: send Authorization: Bearer <web.metricsToken>\n' : 'metrics: only from this machine (set web.metricsToken to scrape from elsewhere)\n');
+        .send(
+          access === 'unauthorized'
+            ? 'metrics: send Authorization: Bearer <web.metricsToken>\n'
+            : 'metrics: only from this machine (set web.metricsToken to scrape from elsewhere)\n',
+        );
     }
     try {
       const body = await metrics.render();

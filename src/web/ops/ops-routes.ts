@@ -12,14 +12,25 @@ export const registerOpsRoutes: RouteModule = (app, web) => {
     try {
       const health = await web.checkHealth();
       // Warnings are for people, not load balancers: the server still serves, so still 200.
-      const body = typeof health === 'object' && health
-        ? `${health.warnings.length ? 'warn' : 'ok'}: ${[health.detail, ...health.warnings].join('; ')}\n`
-        : health ? `ok: ${health}\n` : 'ok\n';
-      return reply.code(200).header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send(body);
+      const body =
+        typeof health === 'object' && health
+          ? `${health.warnings.length ? 'warn' : 'ok'}: ${[health.detail, ...health.warnings].join('; ')}\n`
+          : health
+            ? `ok: ${health}\n`
+            : 'ok\n';
+      return reply
+        .code(200)
+        .header('content-type', 'text/plain; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(body);
     } catch (error) {
       const reason = describeError(error);
       request.log.error({ err: reason }, 'health check failed');
-      return reply.code(503).header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send(`unhealthy: ${reason}\n`);
+      return reply
+        .code(503)
+        .header('content-type', 'text/plain; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(`unhealthy: ${reason}\n`);
     }
   });
   if (web.metrics) registerMetricsRoute(app, web.metrics, { token: web.config.web.metricsToken });

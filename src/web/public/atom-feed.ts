@@ -34,10 +34,20 @@ function entryContent(html: string): string {
   return body.trim();
 }
 
-export function buildAtomFeed(archive: PublicArchive, options: { baseUrl: string; lang: string; fallbackUpdated: string }): string {
+export function buildAtomFeed(
+  archive: PublicArchive,
+  options: { baseUrl: string; lang: string; fallbackUpdated: string },
+): string {
   const archiveUrl = `${options.baseUrl}/archive/${encodeURIComponent(archive.newsletter.id)}`;
   const feedUpdated =
-    atomTime(archive.updatedAt) ?? atomTime(archive.editions.map((e) => e.sentAt ?? e.slot).sort().at(-1) ?? null) ?? atomTime(options.fallbackUpdated)!;
+    atomTime(archive.updatedAt) ??
+    atomTime(
+      archive.editions
+        .map((e) => e.sentAt ?? e.slot)
+        .sort()
+        .at(-1) ?? null,
+    ) ??
+    atomTime(options.fallbackUpdated)!;
   const entries = archive.editions.map((edition) => {
     const url = `${options.baseUrl}${edition.path}`;
     const updated = atomTime(edition.sentAt) ?? atomTime(edition.slot) ?? feedUpdated;
@@ -48,7 +58,9 @@ export function buildAtomFeed(archive: PublicArchive, options: { baseUrl: string
       `    <link rel="alternate" type="text/html" href="${escapeXml(url)}"/>`,
       `    <published>${updated}</published>`,
       `    <updated>${updated}</updated>`,
-      edition.highlights.length > 0 ? `    <summary type="text">${escapeXml(edition.highlights.join(' · '))}</summary>` : null,
+      edition.highlights.length > 0
+        ? `    <summary type="text">${escapeXml(edition.highlights.join(' · '))}</summary>`
+        : null,
       `    <content type="html">${escapeXml(entryContent(edition.html))}</content>`,
       '  </entry>',
     ]
@@ -60,7 +72,9 @@ export function buildAtomFeed(archive: PublicArchive, options: { baseUrl: string
     `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeXml(options.lang)}">`,
     `  <id>${escapeXml(archiveUrl)}</id>`,
     `  <title type="text">${escapeXml(archive.newsletter.title)}</title>`,
-    archive.newsletter.description ? `  <subtitle type="text">${escapeXml(archive.newsletter.description)}</subtitle>` : null,
+    archive.newsletter.description
+      ? `  <subtitle type="text">${escapeXml(archive.newsletter.description)}</subtitle>`
+      : null,
     `  <updated>${feedUpdated}</updated>`,
     `  <author><name>${escapeXml(archive.newsletter.title)}</name></author>`,
     `  <link rel="self" type="application/atom+xml" href="${escapeXml(`${archiveUrl}/feed.atom`)}"/>`,

@@ -57,13 +57,15 @@ export const registerImageRoutes: RouteModule = (app, web) => {
     } finally {
       if (idleTimeout > 0 && idleTimeout < wait) socket.setTimeout(idleTimeout);
     }
-    return reply
-      .header('content-type', image.contentType)
-      .header('cache-control', IMAGE_CACHE_CONTROL)
-      .header('x-content-type-options', 'nosniff')
-      // Webmail pages on other origins show these images: helmet's same-origin CORP would block them.
-      .header('cross-origin-resource-policy', 'cross-origin')
-      .header('content-length', image.bytes.length)
-      .send(Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength));
+    return (
+      reply
+        .header('content-type', image.contentType)
+        .header('cache-control', IMAGE_CACHE_CONTROL)
+        .header('x-content-type-options', 'nosniff')
+        // Webmail pages on other origins show these images: helmet's same-origin CORP would block them.
+        .header('cross-origin-resource-policy', 'cross-origin')
+        .header('content-length', image.bytes.length)
+        .send(Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength))
+    );
   });
 };

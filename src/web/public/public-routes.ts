@@ -20,12 +20,18 @@ export const EDITION_CSP =
 const ARCHIVE_ROW_LEADS = 2;
 function archiveRow(entry: ArchiveEntry) {
   const [headline, ...leads] = entry.highlights;
-  return { path: entry.path, slot: entry.slot, headline: headline || entry.subject || entry.id, alsoIn: leads.slice(0, ARCHIVE_ROW_LEADS) };
+  return {
+    path: entry.path,
+    slot: entry.slot,
+    headline: headline || entry.subject || entry.id,
+    alsoIn: leads.slice(0, ARCHIVE_ROW_LEADS),
+  };
 }
 
 export const registerPublicRoutes: RouteModule = (app, web) => {
   const zoneOf = (newsletterId: string) => web.config.newsletters.find((n) => n.id === newsletterId)?.timezone ?? 'UTC';
-  const localeOfNewsletter = (newsletterId: string) => web.config.newsletters.find((n) => n.id === newsletterId)?.locale ?? null;
+  const localeOfNewsletter = (newsletterId: string) =>
+    web.config.newsletters.find((n) => n.id === newsletterId)?.locale ?? null;
 
   // Static files are never rate limited: a 429 page without its stylesheet helps nobody.
   app.get('/assets/style.css', { config: { rateLimit: false } }, async (_request, reply) =>
@@ -40,16 +46,23 @@ export const registerPublicRoutes: RouteModule = (app, web) => {
     const parsed = editionParams.safeParse(params);
     if (!parsed.success) return web.sendError(request, reply, 404);
     const viewKey = (request.query as Record<string, unknown> | undefined)?.k;
-    const edition = await web.subscribers.editionForWeb(`${parsed.data.newsletter}/${parsed.data.slot}`, typeof viewKey === 'string' ? viewKey : null);
-    return reply
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', EDITION_CSP)
-      // A keyed page (a newsletter that is not public) stays out of shared caches.
-      .header('cache-control', edition.archivePublic ? 'public, max-age=300' : 'private, max-age=300')
-      .send(edition.html);
+    const edition = await web.subscribers.editionForWeb(
+      `${parsed.data.newsletter}/${parsed.data.slot}`,
+      typeof viewKey === 'string' ? viewKey : null,
+    );
+    return (
+      reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', EDITION_CSP)
+        // A keyed page (a newsletter that is not public) stays out of shared caches.
+        .header('cache-control', edition.archivePublic ? 'public, max-age=300' : 'private, max-age=300')
+        .send(edition.html)
+    );
   };
   // Browsers ask for it on every first visit; no icon, and no 404 page to render.
-  app.get('/favicon.ico', { config: { rateLimit: false } }, async (_request, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
+  app.get('/favicon.ico', { config: { rateLimit: false } }, async (_request, reply) =>
+    reply.code(204).header('cache-control', 'public, max-age=86400').send(),
+  );
 
   app.get('/e/:newsletter/:slot', (request, reply) => sendEdition(request, reply, request.params));
   // `/e/daily%2F2026-11-28T07%3A28`: the whole id percent-encoded as one segment.
@@ -71,7 +84,9 @@ export const registerPublicRoutes: RouteModule = (app, web) => {
         title: archive.newsletter.title,
         archive: { ...archive, editions: archive.editions.map(archiveRow) },
         feedPath,
-        signupPath: web.config.newsletters.find((n) => n.id === archive.newsletter.id)?.signup ? `/s/${archive.newsletter.id}` : null,
+        signupPath: web.config.newsletters.find((n) => n.id === archive.newsletter.id)?.signup
+          ? `/s/${archive.newsletter.id}`
+          : null,
       },
     });
   });
@@ -85,6 +100,9 @@ export const registerPublicRoutes: RouteModule = (app, web) => {
       lang: localeOfNewsletter(archive.newsletter.id) ?? 'en',
       fallbackUpdated: web.clock.now().toISOString(),
     });
-    return reply.header('content-type', 'application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(xml);
+    return reply
+      .header('content-type', 'application/atom+xml; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .send(xml);
   });
 };

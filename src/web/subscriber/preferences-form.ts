@@ -23,9 +23,11 @@ export const preferencesBody = z
     for (const key of Object.keys(body)) {
       if (['action', 'shown', 'newsletter', 'locale', 'timezone', 'pausedUntil'].includes(key)) continue;
       if (!CATEGORY_FIELD.test(key)) ctx.addIssue({ code: 'custom', message: `unknown field ${key}`, path: [key] });
-      else if (!manyValues.safeParse(body[key]).success) ctx.addIssue({ code: 'custom', message: 'bad categories', path: [key] });
+      else if (!manyValues.safeParse(body[key]).success)
+        ctx.addIssue({ code: 'custom', message: 'bad categories', path: [key] });
     }
-    if (body.pausedUntil && !/^\d{4}-\d{2}-\d{2}$/.test(body.pausedUntil)) ctx.addIssue({ code: 'custom', message: 'not a date', path: ['pausedUntil'] });
+    if (body.pausedUntil && !/^\d{4}-\d{2}-\d{2}$/.test(body.pausedUntil))
+      ctx.addIssue({ code: 'custom', message: 'not a date', path: ['pausedUntil'] });
   });
 
 export type PreferencesBody = z.output<typeof preferencesBody>;

@@ -12,9 +12,17 @@ import { readToken } from './unsubscribe-routes.ts';
  */
 const ZONE_GROUPS = groupTimeZones(listTimeZones());
 
-const newsletterTitleOf = (view: PreferencesView) => view.newsletters.find((n) => n.id === view.newsletterId)?.title ?? '';
+const newsletterTitleOf = (view: PreferencesView) =>
+  view.newsletters.find((n) => n.id === view.newsletterId)?.title ?? '';
 
-function sendPreferencesPage(web: WebContext, request: FastifyRequest, reply: FastifyReply, token: string, view: PreferencesView, saved = false) {
+function sendPreferencesPage(
+  web: WebContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  view: PreferencesView,
+  saved = false,
+) {
   return web.sendPage(request, reply, {
     view: 'preferences',
     locale: view.locale,
@@ -53,7 +61,11 @@ export const registerPreferencesRoutes: RouteModule = (app, web) => {
       case 'erase-confirm': {
         const erased = await web.subscribers.erase(token);
         request.log.info('subscriber erased their data');
-        return web.sendPage(request, reply, { view: 'erased', locale: current.locale, context: { title: '', kicker: newsletterTitleOf(current), maskedEmail: erased.maskedEmail } });
+        return web.sendPage(request, reply, {
+          view: 'erased',
+          locale: current.locale,
+          context: { title: '', kicker: newsletterTitleOf(current), maskedEmail: erased.maskedEmail },
+        });
       }
       case 'resubscribe': {
         await web.subscribers.resubscribe(token);

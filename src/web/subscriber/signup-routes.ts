@@ -20,12 +20,15 @@ export const HONEYPOT_FIELD = 'website';
 const signupBody = z.object({
   email: z.string().trim().min(3).max(254),
   // Longer than SIGNUP_NAME_MAX so a long name gets the form back with its reason, not a bare 400.
-  name: z.string().trim().max(SIGNUP_NAME_MAX * 4).optional(),
+  name: z
+    .string()
+    .trim()
+    .max(SIGNUP_NAME_MAX * 4)
+    .optional(),
   categories: manyValues,
   locale: z.string().trim().max(35).optional(),
   [HONEYPOT_FIELD]: z.string().max(500).optional(),
 });
-
 
 /** A newsletter that takes signups (`newsletters[].signup: true`), else null (404). */
 function signupNewsletter(web: WebContext, id: string): NewsletterConfig | null {
@@ -36,7 +39,15 @@ function signupNewsletter(web: WebContext, id: string): NewsletterConfig | null 
 /** Which field the re-shown form marks: a bad address, or a name that breaks the name rule. */
 type FormProblem = 'email' | 'name';
 
-function sendForm(web: WebContext, request: FastifyRequest, reply: FastifyReply, newsletter: NewsletterConfig, values: { email?: string; name?: string; categories?: string[]; locale?: string }, status = 200, problem?: FormProblem) {
+function sendForm(
+  web: WebContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  newsletter: NewsletterConfig,
+  values: { email?: string; name?: string; categories?: string[]; locale?: string },
+  status = 200,
+  problem?: FormProblem,
+) {
   const locale = web.localeOf(request, values.locale ?? null);
   return web.sendPage(request, reply, {
     status,
@@ -59,7 +70,10 @@ function sendForm(web: WebContext, request: FastifyRequest, reply: FastifyReply,
       })),
       locales: Object.keys(web.views.locales)
         .sort()
-        .map((code) => ({ code, selected: code === localeChain(locale).find((candidate) => candidate in web.views.locales) })),
+        .map((code) => ({
+          code,
+          selected: code === localeChain(locale).find((candidate) => candidate in web.views.locales),
+        })),
     },
   });
 }
@@ -74,25 +88,37 @@ export const registerSignupRoutes: RouteModule = (app, web) => {
     return sendForm(web, request, reply, newsletter, {});
   });
 
-  app.post('/s/:newsletter', { config: { rateLimit: { max: limits.signupPerHour, timeWindow: 60 * 60 * 1000 } } }, async (request, reply) => {
-    const params = newsletterParams.safeParse(request.params);
-    const newsletter = params.success ? signupNewsletter(web, params.data.newsletter) : null;
-    if (!newsletter) return web.sendError(request, reply, 404);
-    const body = signupBody.safeParse(request.body ?? {});
-    if (!body.success) return web.sendError(request, reply, 400);
-    const { email, name, categories, locale } = body.data;
-    const sent = () =>
-      web.sendPage(request, reply, { view: 'signup-sent', locale: web.localeOf(request, locale ?? null), context: { title: newsletter.title, newsletter } });
-    if (body.data[HONEYPOT_FIELD]) {
-      request.log.info({ newsletter: newsletter.id }, 'signup honeypot filled: no mail sent');
+  app.post(
+    '/s/:newsletter',
+    { config: { rateLimit: { max: limits.signupPerHour, timeWindow: 60 * 60 * 1000 } } },
+    async (request, reply) => {
+      const params = newsletterParams.safeParse(request.params);
+      const newsletter = params.success ? signupNewsletter(web, params.data.newsletter) : null;
+      if (!newsletter) return web.sendError(request, reply, 404);
+      const body = signupBody.safeParse(request.body ?? {});
+      if (!body.success) return web.sendError(request, reply, 400);
+      const { email, name, categories, locale } = body.data;
+      const sent = () =>
+        web.sendPage(request, reply, {
+          view: 'signup-sent',
+          locale: web.localeOf(request, locale ?? null),
+          context: { title: newsletter.title, newsletter },
+        });
+      if (body.data[HONEYPOT_FIELD]) {
+        request.log.info({ newsletter: newsletter.id }, 'signup honeypot filled: no mail sent');
+        return sent();
+      }
+      // The same address rule as the subscriber lists (IDN domains included).
+      if (!normalizeEmailAddress(email).ok) return sendForm(web, request, reply, newsletter, body.data, 400, 'email');
+      if (name && signupNameProblem(name)) return sendForm(web, request, reply, newsletter, body.data, 400, 'name');
+      await web.subscribers.requestSignup(
+        newsletter.id,
+        { email, name: name || null, categories: categories.length > 0 ? categories : null, locale: locale || null },
+        { ip: request.ip },
+      );
       return sent();
-    }
-    // The same address rule as the subscriber lists (IDN domains included).
-    if (!normalizeEmailAddress(email).ok) return sendForm(web, request, reply, newsletter, body.data, 400, 'email');
-    if (name && signupNameProblem(name)) return sendForm(web, request, reply, newsletter, body.data, 400, 'name');
-    await web.subscribers.requestSignup(newsletter.id, { email, name: name || null, categories: categories.length > 0 ? categories : null, locale: locale || null }, { ip: request.ip });
-    return sent();
-  });
+    },
+  );
 
   // A GET (or HEAD: mail scanners and link previews fetch every link) only shows what the
   // link would confirm, with one button; the POST of that button confirms.
@@ -105,7 +131,12 @@ export const registerSignupRoutes: RouteModule = (app, web) => {
     return web.sendPage(request, reply, {
       view: done ? 'signup-confirmed' : 'signup-confirm',
       locale: pending.locale,
-      context: { title: pending.newsletter.title, newsletter: pending.newsletter, maskedEmail: pending.maskedEmail, actionPath: `/s/${link.newsletter}/confirm/${link.token}` },
+      context: {
+        title: pending.newsletter.title,
+        newsletter: pending.newsletter,
+        maskedEmail: pending.maskedEmail,
+        actionPath: `/s/${link.newsletter}/confirm/${link.token}`,
+      },
     });
   });
 
@@ -119,7 +150,12 @@ export const registerSignupRoutes: RouteModule = (app, web) => {
     return web.sendPage(request, reply, {
       view: 'signup-confirmed',
       locale: confirmed.locale,
-      context: { title: confirmed.newsletter.title, newsletter: confirmed.newsletter, maskedEmail: confirmed.maskedEmail, changed: confirmed.changed },
+      context: {
+        title: confirmed.newsletter.title,
+        newsletter: confirmed.newsletter,
+        maskedEmail: confirmed.maskedEmail,
+        changed: confirmed.changed,
+      },
     });
   });
 };

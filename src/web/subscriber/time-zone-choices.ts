@@ -52,7 +52,18 @@ const RENAMED: Readonly<Record<string, string>> = {
 };
 
 /** Regions IANA names cities under; anything else (Etc/GMT+5, US/Eastern…) is an alias. */
-const REGIONS = ['Africa', 'America', 'Antarctica', 'Arctic', 'Asia', 'Atlantic', 'Australia', 'Europe', 'Indian', 'Pacific'];
+const REGIONS = [
+  'Africa',
+  'America',
+  'Antarctica',
+  'Arctic',
+  'Asia',
+  'Atlantic',
+  'Australia',
+  'Europe',
+  'Indian',
+  'Pacific',
+];
 
 export interface ZoneOption {
   value: string;
@@ -98,11 +109,13 @@ export function zoneChoices(groups: { region: string; zones: string[] }[], reade
   const current = readerZone ? currentZoneName(readerZone) : null;
   return {
     current: current ? { value: current, label: label(current) } : null,
-    groups: groups.map((group) => ({
-      region: group.region,
-      zones: group.zones
-        .filter((name) => name !== current)
-        .map((name) => ({ value: name, label: label(name.slice(name.indexOf('/') + 1) || name) })),
-    })).filter((group) => group.zones.length > 0),
+    groups: groups
+      .map((group) => ({
+        region: group.region,
+        zones: group.zones
+          .filter((name) => name !== current)
+          .map((name) => ({ value: name, label: label(name.slice(name.indexOf('/') + 1) || name) })),
+      }))
+      .filter((group) => group.zones.length > 0),
   };
 }

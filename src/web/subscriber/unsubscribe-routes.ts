@@ -30,7 +30,14 @@ export function readToken(request: FastifyRequest): string | null {
   return tokenSchema.safeParse(params.data.token).success ? params.data.token : null;
 }
 
-function sendUnsubscribePage(web: WebContext, request: FastifyRequest, reply: FastifyReply, token: string, described: TokenDescription, done?: 'unsubscribed' | 'resubscribed') {
+function sendUnsubscribePage(
+  web: WebContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  described: TokenDescription,
+  done?: 'unsubscribed' | 'resubscribed',
+) {
   return web.sendPage(request, reply, {
     view: 'unsubscribe',
     locale: described.locale,
@@ -60,8 +67,21 @@ export const registerUnsubscribeRoutes: RouteModule = (app, web) => {
     const parsed = unsubscribeBody.safeParse(typeof request.body === 'object' ? request.body : undefined);
     if (!parsed.success) return web.sendError(request, reply, 400);
     const { action, channel } = parsed.data;
-    const change = action === 'resubscribe' ? await web.subscribers.resubscribe(token) : await web.subscribers.unsubscribe(token, { channel });
-    request.log.info({ newsletter: change.newsletter.id, action, channel, changed: change.changed }, 'subscriber link used');
-    return sendUnsubscribePage(web, request, reply, token, change, action === 'resubscribe' ? 'resubscribed' : 'unsubscribed');
+    const change =
+      action === 'resubscribe'
+        ? await web.subscribers.resubscribe(token)
+        : await web.subscribers.unsubscribe(token, { channel });
+    request.log.info(
+      { newsletter: change.newsletter.id, action, channel, changed: change.changed },
+      'subscriber link used',
+    );
+    return sendUnsubscribePage(
+      web,
+      request,
+      reply,
+      token,
+      change,
+      action === 'resubscribe' ? 'resubscribed' : 'unsubscribed',
+    );
   });
 };

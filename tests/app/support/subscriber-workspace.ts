@@ -110,7 +110,10 @@ ${options.returnPath ? `  returnPath: ${options.returnPath}\n` : ''}web:
       const titles = { technology: '', science: '' };
       for (const category of ['technology', 'science'] as const) {
         const n = ++articles;
-        const title = category === 'technology' ? `Compiler release ${n} halves build times` : `Telescope survey ${n} maps distant galaxies`;
+        const title =
+          category === 'technology'
+            ? `Compiler release ${n} halves build times`
+            : `Telescope survey ${n} maps distant galaxies`;
         titles[category] = title;
         writeFileSync(
           path.join(dir, 'articles', `story-${n}.md`),
@@ -125,7 +128,10 @@ ${options.returnPath ? `  returnPath: ${options.returnPath}\n` : ''}web:
       return runCli(['-q', '-c', configFile, ...args], { SMTP_URL: smtpUrl }, now);
     },
     /** The service over its own connection to the store, the clock at `now` (movable). */
-    service(smtpUrl: string, now: string): { service: SubscriberService; clock: ReturnType<typeof createFixedClock>; ctx: AppContext } {
+    service(
+      smtpUrl: string,
+      now: string,
+    ): { service: SubscriberService; clock: ReturnType<typeof createFixedClock>; ctx: AppContext } {
       const clock = createFixedClock(now);
       const loaded = loadConfig(configFile, { SMTP_URL: smtpUrl });
       const ctx = createAppContext({
@@ -151,7 +157,13 @@ ${options.returnPath ? `  returnPath: ${options.returnPath}\n` : ''}web:
 export type SubscriberWorkspace = ReturnType<typeof createSubscriberWorkspace>;
 
 /** The tokens of one sent message: from List-Unsubscribe (https and mailto) and the preferences link in the body. */
-export async function linksOf(message: SinkMessage): Promise<{ unsubscribe: string; mailtoSubject: string | null; preferences: string; parsed: ParsedMail; raw: string }> {
+export async function linksOf(message: SinkMessage): Promise<{
+  unsubscribe: string;
+  mailtoSubject: string | null;
+  preferences: string;
+  parsed: ParsedMail;
+  raw: string;
+}> {
   const raw = message.raw.toString('latin1');
   const parsed = await simpleParser(message.raw);
   const unsubscribe = /List-Unsubscribe: <https:\/\/news\.example\.org\/u\/([^>]+)>/.exec(raw)?.[1];

@@ -8,7 +8,11 @@ export interface ChatRequestSeen {
 }
 
 /** What the server does with one request: answer it, or misbehave. */
-export type Behaviour = (request: ChatRequestSeen, response: http.ServerResponse, index: number) => void | Promise<void>;
+export type Behaviour = (
+  request: ChatRequestSeen,
+  response: http.ServerResponse,
+  index: number,
+) => void | Promise<void>;
 
 export interface FakeChatServer {
   /** The base URL to configure, with the `/v1` of OpenAI-style servers. */

@@ -23,7 +23,12 @@ export interface CliWorkspace {
 
 export function createCliWorkspace(
   dir: string,
-  options: { subscribers: string[]; delivery?: Record<string, unknown>; maxConnections?: number; transport?: Record<string, unknown> },
+  options: {
+    subscribers: string[];
+    delivery?: Record<string, unknown>;
+    maxConnections?: number;
+    transport?: Record<string, unknown>;
+  },
 ): CliWorkspace {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   writeFileSync(path.join(dir, 'dkim.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
@@ -34,8 +39,12 @@ export function createCliWorkspace(
     path.join(dir, 'subscribers', 'list.yaml'),
     `subscribers:\n${options.subscribers.map((email, i) => `  - email: ${email}\n    name: Reader ${i + 1}\n    newsletters: [daily]\n`).join('')}`,
   );
-  const delivery = Object.entries(options.delivery ?? {}).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}\n`).join('');
-  const transportExtras = Object.entries(options.transport ?? {}).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}\n`).join('');
+  const delivery = Object.entries(options.delivery ?? {})
+    .map(([key, value]) => `  ${key}: ${JSON.stringify(value)}\n`)
+    .join('');
+  const transportExtras = Object.entries(options.transport ?? {})
+    .map(([key, value]) => `  ${key}: ${JSON.stringify(value)}\n`)
+    .join('');
   const configFile = path.join(dir, 'tidings.config.yaml');
   writeFileSync(
     configFile,

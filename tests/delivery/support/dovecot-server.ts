@@ -67,7 +67,27 @@ export async function startDovecot(): Promise<DovecotServer> {
   const [imapPort, imapsPort] = [await freePort(), await freePort()];
   const caFile = path.join(dir, 'cert.pem');
   const keyFile = path.join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', caFile, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      caFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  );
   for (const sub of ['run', 'state', 'mail']) mkdirSync(path.join(dir, sub));
   const home = path.join(dir, 'mail', user);
   const maildir = path.join(home, 'Maildir');
@@ -144,7 +164,9 @@ service imap-login {
     },
     messages(folder) {
       const base = folder ? path.join(maildir, `.${folder}`) : maildir;
-      return ['new', 'cur'].flatMap((sub) => (existsSync(path.join(base, sub)) ? readdirSync(path.join(base, sub)) : [])).sort();
+      return ['new', 'cur']
+        .flatMap((sub) => (existsSync(path.join(base, sub)) ? readdirSync(path.join(base, sub)) : []))
+        .sort();
     },
     log: () => log,
     async stop() {

@@ -95,7 +95,12 @@ export function buildDeps(
       unsubscribeMailto: 'unsubscribe@digest.example.test',
       clock,
     }),
-    links: createSubscriberLinks({ baseUrl: 'https://news.example.test', secret: SECRET, newsletterId: 'morning', editionId: EDITION }),
+    links: createSubscriberLinks({
+      baseUrl: 'https://news.example.test',
+      secret: SECRET,
+      newsletterId: 'morning',
+      editionId: EDITION,
+    }),
     clock,
     logger: createSilentLogger(),
     sleep: async () => {},

@@ -17,7 +17,10 @@ export interface FaultyImapServer {
  *   keeps the connection open and passes nothing more either way (a server that hangs).
  */
 export async function startFaultyImapServer(
-  fault: 'silent' | 'drop-after-greeting' | { proxyTo: number; dropWhen: (command: string) => boolean; stall?: boolean },
+  fault:
+    | 'silent'
+    | 'drop-after-greeting'
+    | { proxyTo: number; dropWhen: (command: string) => boolean; stall?: boolean },
 ): Promise<FaultyImapServer> {
   const sockets = new Set<net.Socket>();
   let count = 0;
@@ -43,7 +46,13 @@ export async function startFaultyImapServer(
     upstream.on('end', () => client.end());
     client.on('data', (chunk) => {
       if (stalled) return;
-      if (!dropped && chunk.toString('latin1').split('\r\n').some((line) => line && fault.dropWhen(line))) {
+      if (
+        !dropped &&
+        chunk
+          .toString('latin1')
+          .split('\r\n')
+          .some((line) => line && fault.dropWhen(line))
+      ) {
         dropped = true;
         if (fault.stall) {
           stalled = true;

@@ -9,7 +9,13 @@ import net from 'node:net';
  * - `{ delayMs }`: keeps it and answers 250 after a while;
  * - `{ code, text }`: refuses it with that reply.
  */
-export type MessageFault = 'accept' | 'drop-before-body' | 'drop-after-dot' | 'silent' | { delayMs: number } | { code: number; text: string };
+export type MessageFault =
+  | 'accept'
+  | 'drop-before-body'
+  | 'drop-after-dot'
+  | 'silent'
+  | { delayMs: number }
+  | { code: number; text: string };
 
 export interface FaultContext {
   /** The envelope recipients of this message. */
@@ -64,7 +70,10 @@ export interface FaultyServerOptions {
  * faults an smtp-server cannot produce (no reply after the final `.`, silence, a
  * connection cut right after DATA). It speaks just enough SMTP for both SMTP clients (PIPELINING when asked to offer it).
  */
-export async function startFaultySmtpServer(decide: (context: FaultContext) => MessageFault, options: FaultyServerOptions = {}): Promise<FaultySmtpServer> {
+export async function startFaultySmtpServer(
+  decide: (context: FaultContext) => MessageFault,
+  options: FaultyServerOptions = {},
+): Promise<FaultySmtpServer> {
   const messages: ReceivedMessage[] = [];
   const sockets = new Set<net.Socket>();
   const attempts = new Map<string, number>();

@@ -57,7 +57,9 @@ export async function startSmtpSink(behaviour: SinkBehaviour = {}): Promise<Smtp
         const reply = behaviour.onData?.(message, session);
         if (reply === 'drop') {
           // Cut the connection before the final reply: the client cannot know the outcome.
-          for (const connection of (server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }).connections) {
+          for (const connection of (
+            server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }
+          ).connections) {
             if (connection.id === session.id) connection._socket.destroy();
           }
           return;

@@ -47,14 +47,22 @@ export async function startDeskServer(
     newsletter?: string;
   } = {},
 ): Promise<DeskServer> {
-  for (const folder of ['samples', 'subscribers']) cpSync(path.resolve(folder), path.join(dir, folder), { recursive: true });
+  for (const folder of ['samples', 'subscribers'])
+    cpSync(path.resolve(folder), path.join(dir, folder), { recursive: true });
   const file = path.join(dir, 'tidings.config.yaml');
   let yaml = readFileSync(path.resolve('tidings.config.yaml'), 'utf8')
     .replace('perCategory: 4', 'perCategory: 2\n    requireApproval: true\n    schedule: "0 7 * * *"')
     .replace('${TIDINGS_BASE_URL:-http://127.0.0.1:8080}', options.baseUrl ?? 'http://127.0.0.1:8080');
   if (options.newsletter) yaml = yaml.replace(/(\n {4}postalAddress: [^\n]*\n)/, `$1${options.newsletter}`);
-  if (options.smtpUrl) yaml = yaml.replace(/transport:\n {2}type: outbox\n {2}dir: outbox\n/, `transport:\n  type: smtp\n  url: ${options.smtpUrl}\n  rateLimit: 500\n`);
-  yaml = yaml.replace(/\nweb:\n/, `\n${options.desk ?? ''}web:\n  rateLimit: { perMinute: ${options.perMinute ?? 5000} }\n${options.web ?? ''}`);
+  if (options.smtpUrl)
+    yaml = yaml.replace(
+      /transport:\n {2}type: outbox\n {2}dir: outbox\n/,
+      `transport:\n  type: smtp\n  url: ${options.smtpUrl}\n  rateLimit: 500\n`,
+    );
+  yaml = yaml.replace(
+    /\nweb:\n/,
+    `\n${options.desk ?? ''}web:\n  rateLimit: { perMinute: ${options.perMinute ?? 5000} }\n${options.web ?? ''}`,
+  );
   writeFileSync(file, options.editYaml ? options.editYaml(yaml) : yaml);
   const env = { TIDINGS_SECRET: SECRET };
   const cli = (...args: string[]) => runCli(['-q', '-c', file, ...args], env, AT);
@@ -64,7 +72,10 @@ export async function startDeskServer(
   }
   const clock = createFixedClock(AT);
   const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const logger = createLogger({ level: process.env.DESK_LOG ? 'debug' : 'warn', destination: process.env.DESK_LOG ? process.stderr : quiet });
+  const logger = createLogger({
+    level: process.env.DESK_LOG ? 'debug' : 'warn',
+    destination: process.env.DESK_LOG ? process.stderr : quiet,
+  });
   const ctx = createAppContext({
     loaded: loadConfig(file, env),
     clock,

@@ -13,7 +13,10 @@ export interface CliChild {
 }
 
 export function spawnCliChild(args: string[], env: Record<string, string>): CliChild {
-  const child = spawn(process.execPath, tidingsProcessArgs(...args), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, tidingsProcessArgs(...args), {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
@@ -33,9 +36,12 @@ export function spawnCliChild(args: string[], env: Record<string, string>): CliC
       for (;;) {
         if (await condition()) return;
         if (child.exitCode !== null || child.signalCode !== null) {
-          throw new Error(`${args.join(' ')} exited (${child.exitCode ?? child.signalCode}) before ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+          throw new Error(
+            `${args.join(' ')} exited (${child.exitCode ?? child.signalCode}) before ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+          );
         }
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },

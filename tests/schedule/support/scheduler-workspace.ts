@@ -42,7 +42,14 @@ export interface SchedulerWorkspace {
  */
 export async function createSchedulerWorkspace(
   dir: string,
-  options: { newsletterYaml: string; readers: Reader[]; extraYaml?: string; start: string; transportYaml?: string; logger?: Logger },
+  options: {
+    newsletterYaml: string;
+    readers: Reader[];
+    extraYaml?: string;
+    start: string;
+    transportYaml?: string;
+    logger?: Logger;
+  },
 ): Promise<SchedulerWorkspace> {
   mkdirSync(path.join(dir, 'articles'), { recursive: true });
   mkdirSync(path.join(dir, 'subscribers'), { recursive: true });

@@ -15,7 +15,11 @@ export function articleStoreContract(name: string, open: OpenStore): void {
       const record = makeRecord();
       expect((await articles.saveArticles([record], at)).new).toBe(1);
       expect((await articles.saveArticles([record], at)).unchanged).toBe(1);
-      const changed = { ...record, title: 'A better title', contentHash: contentHashFor('A better title', record.text) };
+      const changed = {
+        ...record,
+        title: 'A better title',
+        contentHash: contentHashFor('A better title', record.text),
+      };
       const report = await articles.saveArticles([changed], new Date('2026-11-28T07:00:00Z'));
       expect(report).toMatchObject({ updated: 1, outcomes: [{ id: record.id, outcome: 'updated' }] });
       const stored = await articles.getArticle(record.id);
@@ -37,7 +41,11 @@ export function articleStoreContract(name: string, open: OpenStore): void {
         categories: ['technology', 'unknown-label'],
       });
       await store().articles.saveArticles([record], at);
-      expect(await store().articles.getArticle(record.id)).toEqual({ ...record, firstSeenAt: at.toISOString(), updatedAt: at.toISOString() });
+      expect(await store().articles.getArticle(record.id)).toEqual({
+        ...record,
+        firstSeenAt: at.toISOString(),
+        updatedAt: at.toISOString(),
+      });
     });
 
     it('treats the same content under another URL as a duplicate', async () => {
@@ -52,10 +60,20 @@ export function articleStoreContract(name: string, open: OpenStore): void {
     it('keeps the first source when another source brings the same canonical URL', async () => {
       const { articles } = store();
       const first = makeRecord({ id: 'same-url', source: 'wire', categories: ['security'] });
-      const other = makeRecord({ id: 'same-url', source: 'aggregator', text: 'Shorter.', categories: [], categoryOrigin: 'none' });
+      const other = makeRecord({
+        id: 'same-url',
+        source: 'aggregator',
+        text: 'Shorter.',
+        categories: [],
+        categoryOrigin: 'none',
+      });
       await articles.saveArticles([first], at);
       expect(await articles.saveArticles([other], at)).toMatchObject({ duplicate: 1, updated: 0 });
-      expect(await articles.getArticle('same-url')).toMatchObject({ source: 'wire', categories: ['security'], text: first.text });
+      expect(await articles.getArticle('same-url')).toMatchObject({
+        source: 'wire',
+        categories: ['security'],
+        text: first.text,
+      });
     });
 
     it('two saves of one story at once: one is new, the other finds it (no error, one row)', async () => {
@@ -69,7 +87,10 @@ export function articleStoreContract(name: string, open: OpenStore): void {
     it('saves a source all or nothing', async () => {
       const { articles } = store();
       const bad = makeRecord({ title: null as unknown as string });
-      await expect(articles.saveArticles([makeRecord(), bad], at)).rejects.toMatchObject({ code: 'STORE_FAILED', message: /NOT NULL|not-null/ });
+      await expect(articles.saveArticles([makeRecord(), bad], at)).rejects.toMatchObject({
+        code: 'STORE_FAILED',
+        message: /NOT NULL|not-null/,
+      });
       expect(await articles.listArticles()).toHaveLength(0);
     });
 
@@ -83,7 +104,8 @@ export function articleStoreContract(name: string, open: OpenStore): void {
         ],
         at,
       );
-      const ids = async (query: Parameters<typeof articles.listArticles>[0]) => (await articles.listArticles(query)).map((a) => a.id);
+      const ids = async (query: Parameters<typeof articles.listArticles>[0]) =>
+        (await articles.listArticles(query)).map((a) => a.id);
       expect(await ids({})).toEqual(['none', 'new', 'old']);
       expect(await ids({ category: 'security' })).toEqual(['new', 'old']);
       expect(await ids({ since: new Date('2026-11-25T00:00:00Z') })).toEqual(['none', 'new']);
@@ -96,17 +118,28 @@ export function articleStoreContract(name: string, open: OpenStore): void {
 
     it('with orSeenSince, also lists old stories first seen recently', async () => {
       const { articles } = store();
-      await articles.saveArticles([makeRecord({ id: 'late', publishedAt: '2026-11-01T00:00:00.000Z' })], new Date('2026-11-28T05:00:00Z'));
-      await articles.saveArticles([makeRecord({ id: 'stale', publishedAt: '2026-11-01T00:00:00.000Z' })], new Date('2026-11-10T00:00:00Z'));
+      await articles.saveArticles(
+        [makeRecord({ id: 'late', publishedAt: '2026-11-01T00:00:00.000Z' })],
+        new Date('2026-11-28T05:00:00Z'),
+      );
+      await articles.saveArticles(
+        [makeRecord({ id: 'stale', publishedAt: '2026-11-01T00:00:00.000Z' })],
+        new Date('2026-11-10T00:00:00Z'),
+      );
       const since = new Date('2026-11-27T00:00:00Z');
       expect((await articles.listArticles({ since })).map((a) => a.id)).toEqual([]);
-      expect((await articles.listArticles({ since, orSeenSince: new Date('2026-11-28T00:00:00Z') })).map((a) => a.id)).toEqual(['late']);
+      expect(
+        (await articles.listArticles({ since, orSeenSince: new Date('2026-11-28T00:00:00Z') })).map((a) => a.id),
+      ).toEqual(['late']);
     });
 
     it('orders ties by id, byte by byte', async () => {
       const { articles } = store();
       const same = '2026-11-27T08:00:00.000Z';
-      await articles.saveArticles(['b', 'B', 'a-2', 'a1', 'é'].map((id) => makeRecord({ id, publishedAt: same })), at);
+      await articles.saveArticles(
+        ['b', 'B', 'a-2', 'a1', 'é'].map((id) => makeRecord({ id, publishedAt: same })),
+        at,
+      );
       expect((await articles.listArticles()).map((a) => a.id)).toEqual(['B', 'a-2', 'a1', 'b', 'é']);
     });
 
@@ -120,19 +153,34 @@ export function articleStoreContract(name: string, open: OpenStore): void {
       expect((await articles.saveArticles([record], at)).unchanged).toBe(1);
       expect(await articles.getArticle('c')).toMatchObject({ categories: ['security'], categoryOrigin: 'classifier' });
       expect((await articles.getArticle('labelled'))!.categories).toEqual(['technology']);
-      expect((await articles.listTrainingExamples()).map((e) => [e.id, e.categories])).toEqual([['labelled', ['technology']]]);
+      expect((await articles.listTrainingExamples()).map((e) => [e.id, e.categories])).toEqual([
+        ['labelled', ['technology']],
+      ]);
       expect((await articles.listArticles({ category: 'security' })).map((a) => a.id)).toEqual(['c']);
     });
 
     it("keeps an editor's label over later ingests and trains on it", async () => {
       const { articles } = store();
       await articles.saveArticles([makeRecord({ id: 't1', categories: ['technology', 'chips'] })], at);
-      const labelled = await articles.setEditorCategory('t1', 'world', ['technology', 'world', 'security'], new Date('2026-11-28T06:30:00Z'));
-      expect(labelled).toMatchObject({ categories: ['world', 'chips'], categoryOrigin: 'editor', updatedAt: '2026-11-28T06:30:00.000Z' });
+      const labelled = await articles.setEditorCategory(
+        't1',
+        'world',
+        ['technology', 'world', 'security'],
+        new Date('2026-11-28T06:30:00Z'),
+      );
+      expect(labelled).toMatchObject({
+        categories: ['world', 'chips'],
+        categoryOrigin: 'editor',
+        updatedAt: '2026-11-28T06:30:00.000Z',
+      });
       expect(await articles.setEditorCategory('missing', 'world', [], at)).toBeNull();
       const again = makeRecord({ id: 't1', categories: ['technology'], title: 'Updated title' });
       expect((await articles.saveArticles([again], new Date('2026-11-28T07:00:00Z'))).updated).toBe(1);
-      expect(await articles.getArticle('t1')).toMatchObject({ title: 'Updated title', categories: ['world', 'chips'], categoryOrigin: 'editor' });
+      expect(await articles.getArticle('t1')).toMatchObject({
+        title: 'Updated title',
+        categories: ['world', 'chips'],
+        categoryOrigin: 'editor',
+      });
       expect((await articles.listArticles({ category: 'world' })).map((a) => a.id)).toEqual(['t1']);
       expect(await articles.listArticles({ category: 'technology' })).toEqual([]);
       expect((await articles.listTrainingExamples()).map((e) => e.categories)).toEqual([['world', 'chips']]);
@@ -142,14 +190,22 @@ export function articleStoreContract(name: string, open: OpenStore): void {
       const { articles } = store();
       await articles.saveArticles(
         [
-          makeRecord({ id: 'in-text', title: 'Networking news', text: 'A story about the first quantum router in a lab.' }),
+          makeRecord({
+            id: 'in-text',
+            title: 'Networking news',
+            text: 'A story about the first quantum router in a lab.',
+          }),
           makeRecord({ id: 'in-title', title: 'Archive: the first quantum router', text: 'Researchers built it.' }),
           makeRecord({ id: 'one-word', title: 'Quantum physics', text: 'Nothing about networks.' }),
         ],
         at,
       );
       expect((await articles.searchArticles('quantum rout', 10)).map((a) => a.id)).toEqual(['in-title', 'in-text']);
-      expect((await articles.searchArticles('QUANTUM', 10)).map((a) => a.id).sort()).toEqual(['in-text', 'in-title', 'one-word']);
+      expect((await articles.searchArticles('QUANTUM', 10)).map((a) => a.id).sort()).toEqual([
+        'in-text',
+        'in-title',
+        'one-word',
+      ]);
       expect(await articles.searchArticles('quantum', 1)).toHaveLength(1);
       expect(await articles.searchArticles('photosynthesis', 10)).toEqual([]);
     });

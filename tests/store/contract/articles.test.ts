@@ -4,4 +4,6 @@ import { articleStoreContract } from './articles.contract.ts';
 import { postgresStores, sqliteStores } from './stores.ts';
 
 describe('SQLite', () => articleStoreContract('SQLite', sqliteStores()));
-describe.skipIf(!PG_TEST_URL)('PostgreSQL (TIDINGS_TEST_PG_URL)', () => articleStoreContract('PostgreSQL', postgresStores()));
+describe.skipIf(!PG_TEST_URL)('PostgreSQL (TIDINGS_TEST_PG_URL)', () =>
+  articleStoreContract('PostgreSQL', postgresStores()),
+);

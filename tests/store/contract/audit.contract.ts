@@ -9,9 +9,19 @@ export function auditLogContract(name: string, open: OpenStore): void {
     it('lists newest first, by edition or all, with details as recorded', async () => {
       const { audit } = store();
       const entry = (action: string, editionId: string | null, details: Record<string, unknown> = {}) =>
-        audit.record({ at: '2026-11-28T06:00:00.000Z', actor: 'alice', action, newsletterId: editionId ? 'daily' : null, editionId, details });
+        audit.record({
+          at: '2026-11-28T06:00:00.000Z',
+          actor: 'alice',
+          action,
+          newsletterId: editionId ? 'daily' : null,
+          editionId,
+          details,
+        });
       await entry('login', null);
-      await entry('pin', 'daily/2026-11-28T07:00', { articleId: 'a1', nested: { list: [1, 'two', null], text: 'Zoë “q”' } });
+      await entry('pin', 'daily/2026-11-28T07:00', {
+        articleId: 'a1',
+        nested: { list: [1, 'two', null], text: 'Zoë “q”' },
+      });
       await entry('approve', 'daily/2026-11-28T07:00');
       await entry('pin', 'daily/2026-11-29T07:00');
       const all = await audit.list({});

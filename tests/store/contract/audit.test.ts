@@ -4,4 +4,6 @@ import { auditLogContract } from './audit.contract.ts';
 import { postgresStores, sqliteStores } from './stores.ts';
 
 describe('SQLite', () => auditLogContract('SQLite', sqliteStores()));
-describe.skipIf(!PG_TEST_URL)('PostgreSQL (TIDINGS_TEST_PG_URL)', () => auditLogContract('PostgreSQL', postgresStores()));
+describe.skipIf(!PG_TEST_URL)('PostgreSQL (TIDINGS_TEST_PG_URL)', () =>
+  auditLogContract('PostgreSQL', postgresStores()),
+);

@@ -65,7 +65,10 @@ export async function openSqlitePorts(): Promise<OpenedPorts> {
 /** A fresh PostgreSQL database (TIDINGS_TEST_PG_URL), migrated, with two pools on it. */
 export async function openPgPorts(): Promise<OpenedPorts> {
   const database = await createTestDatabase('tidings_contract');
-  const dbs = [new PgDatabase(database.url, { maxConnections: 4 }), new PgDatabase(database.url, { maxConnections: 4 })];
+  const dbs = [
+    new PgDatabase(database.url, { maxConnections: 4 }),
+    new PgDatabase(database.url, { maxConnections: 4 }),
+  ];
   await migratePg(dbs[0]!, PG_MIGRATIONS);
   const ports = dbs.map((db) => ({
     subscribers: new PgSubscriberStore(db),

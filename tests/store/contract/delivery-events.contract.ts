@@ -7,7 +7,14 @@ const E1 = 'daily/2026-11-28T07:00';
 const E2 = 'daily/2026-11-29T07:00';
 const at = new Date('2026-11-29T08:00:00Z');
 const event = (over: Partial<DeliveryEvent>): DeliveryEvent => ({
-  editionId: E1, subscriberId: 1, kind: 'hard-bounce', status: '5.1.1', detail: 'no such user', reportId: 'r1', at, ...over,
+  editionId: E1,
+  subscriberId: 1,
+  kind: 'hard-bounce',
+  status: '5.1.1',
+  detail: 'no such user',
+  reportId: 'r1',
+  at,
+  ...over,
 });
 
 /** The DeliveryEventStore port (src/delivery/delivery-events.ts). */
@@ -22,8 +29,12 @@ export function deliveryEventsContract(name: string, open: OpenPorts): void {
       expect(await events.record(event({ reportId: 'r2' }))).toBe(false); // a second report of the same bounce
       expect(await events.record(event({ kind: 'soft-bounce', status: '4.2.2', reportId: 'r3' }))).toBe(true);
       expect(await events.record(event({ kind: 'soft-bounce', status: '4.2.2', reportId: 'r4' }))).toBe(true);
-      expect(await events.record(event({ kind: 'complaint', status: 'abuse', reportId: 'r5', subscriberId: 2 }))).toBe(true);
-      expect(await events.record(event({ kind: 'complaint', status: 'abuse', reportId: 'r6', subscriberId: 2 }))).toBe(false);
+      expect(await events.record(event({ kind: 'complaint', status: 'abuse', reportId: 'r5', subscriberId: 2 }))).toBe(
+        true,
+      );
+      expect(await events.record(event({ kind: 'complaint', status: 'abuse', reportId: 'r6', subscriberId: 2 }))).toBe(
+        false,
+      );
       expect(await events.record(event({ editionId: E2, reportId: 'r7' }))).toBe(true);
       expect(await events.record(event({ editionId: 'weekly/2026-11-28T07:00', reportId: 'r8' }))).toBe(true);
       const counts = await events.countsByEdition('daily');
@@ -36,7 +47,10 @@ export function deliveryEventsContract(name: string, open: OpenPorts): void {
 
     it('records one hard bounce when two processes read two reports of it at once', async () => {
       const { events, other } = ports();
-      const outcomes = await Promise.all([events.record(event({ reportId: 'a' })), other.events.record(event({ reportId: 'b' }))]);
+      const outcomes = await Promise.all([
+        events.record(event({ reportId: 'a' })),
+        other.events.record(event({ reportId: 'b' })),
+      ]);
       expect(outcomes.filter(Boolean)).toHaveLength(1);
     });
 

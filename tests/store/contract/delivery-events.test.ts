@@ -4,4 +4,6 @@ import { openPgPorts, openSqlitePorts } from './backends.ts';
 import { deliveryEventsContract } from './delivery-events.contract.ts';
 
 deliveryEventsContract('SQLite', openSqlitePorts);
-describe.skipIf(!PG_TEST_URL)('PostgreSQL (TIDINGS_TEST_PG_URL)', () => deliveryEventsContract('PostgreSQL', openPgPorts));
+describe.skipIf(!PG_TEST_URL)('PostgreSQL (TIDINGS_TEST_PG_URL)', () =>
+  deliveryEventsContract('PostgreSQL', openPgPorts),
+);

@@ -34,11 +34,21 @@ export function storeHeartbeatContract(name: string, open: () => Promise<StorePa
     it('a store that refuses writes fails the beat, while it still answers reads', async () => {
       opened = await open();
       await opened.store.editions.createEdition(
-        { id: 'daily/2026-12-07T07:00:00.000Z', newsletterId: 'daily', slot: '2026-12-07T07:00:00.000Z', slotUtc: '2026-12-07T07:00:00.000Z', status: 'draft', statusReason: null, articles: [] },
+        {
+          id: 'daily/2026-12-07T07:00:00.000Z',
+          newsletterId: 'daily',
+          slot: '2026-12-07T07:00:00.000Z',
+          slotUtc: '2026-12-07T07:00:00.000Z',
+          status: 'draft',
+          statusReason: null,
+          articles: [],
+        },
         new Date('2026-12-07T06:00:00Z'),
       );
       expect(await opened.readOnly.editions.getEdition('daily/2026-12-07T07:00:00.000Z')).not.toBeNull();
-      await expect(opened.readOnly.heartbeat.beat(HEALTH_HEARTBEAT, new Date())).rejects.toMatchObject({ code: 'STORE_FAILED' });
+      await expect(opened.readOnly.heartbeat.beat(HEALTH_HEARTBEAT, new Date())).rejects.toMatchObject({
+        code: 'STORE_FAILED',
+      });
       const clock = createFixedClock('2026-12-07T10:00:00Z');
       await expect(checkStoreHealth(opened.readOnly, clock)).rejects.toThrow(/store unavailable: cannot write/);
       await expect(checkStoreHealth(opened.store, clock)).resolves.toBe('store ok');

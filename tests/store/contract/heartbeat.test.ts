@@ -14,10 +14,14 @@ describe('SQLite', () => {
     const file = path.join(tempDir(), 'tidings.db');
     const store = openSqliteStore(file);
     const readOnly = openSqliteStore(file, { queryOnly: true });
-    return { store, readOnly, close: async () => {
-      readOnly.close();
-      return store.close();
-    } };
+    return {
+      store,
+      readOnly,
+      close: async () => {
+        readOnly.close();
+        return store.close();
+      },
+    };
   });
 });
 

@@ -29,7 +29,11 @@ export function ledgerContract(name: string, open: OpenPorts): void {
       const { ledger, other } = ports();
       const ids = Array.from({ length: 40 }, (_, i) => i + 1);
       await ledger.ensurePending(E, ids);
-      const attempts = ids.flatMap((id) => [ledger.claim(E, id, at), other.ledger.claim(E, id, at), ledger.claim(E, id, at)]);
+      const attempts = ids.flatMap((id) => [
+        ledger.claim(E, id, at),
+        other.ledger.claim(E, id, at),
+        ledger.claim(E, id, at),
+      ]);
       const won = (await Promise.all(attempts)).filter((r) => r.claimed).length;
       expect(won).toBe(ids.length);
       expect(await ledger.counts(E)).toMatchObject({ sending: 40, pending: 0 });
@@ -39,27 +43,66 @@ export function ledgerContract(name: string, open: OpenPorts): void {
       const { ledger } = ports();
       await ledger.ensurePending(E, [1, 2, 3, 4]);
       await ledger.claim(E, 1, at);
-      await ledger.recordAccepted(E, 1, at, { messageId: '<m1@x>', response: '250 ok', segment: 's1', articleIds: ['a', 'b'] });
-      await ledger.recordAccepted(E, 2, at, { messageId: '<m2@x>', response: '250 ok', segment: 's1', articleIds: ['c'] });
+      await ledger.recordAccepted(E, 1, at, {
+        messageId: '<m1@x>',
+        response: '250 ok',
+        segment: 's1',
+        articleIds: ['a', 'b'],
+      });
+      await ledger.recordAccepted(E, 2, at, {
+        messageId: '<m2@x>',
+        response: '250 ok',
+        segment: 's1',
+        articleIds: ['c'],
+      });
       await ledger.claim(E, 3, at);
-      await ledger.recordFailed(E, 3, new Date('2026-11-28T07:02:00Z'), { code: 'TRANSPORT_PERMANENT', text: '550 no such user', retryable: false, attempts: 1 });
+      await ledger.recordFailed(E, 3, new Date('2026-11-28T07:02:00Z'), {
+        code: 'TRANSPORT_PERMANENT',
+        text: '550 no such user',
+        retryable: false,
+        attempts: 1,
+      });
       expect(await ledger.recordSkipped(E, 4, at, 'thin digest')).toBe(true);
       expect(await ledger.recordSkipped(E, 1, at, 'must not override accepted')).toBe(false);
 
       const rows = await ledger.list(E);
-      expect(rows.map((r) => [r.subscriberId, r.status])).toEqual([[1, 'accepted'], [2, 'pending'], [3, 'failed'], [4, 'skipped']]);
-      expect(rows[0]).toMatchObject({ messageId: '<m1@x>', response: '250 ok', segment: 's1', attempts: 1, claimedAt: at.toISOString(), retryable: false });
+      expect(rows.map((r) => [r.subscriberId, r.status])).toEqual([
+        [1, 'accepted'],
+        [2, 'pending'],
+        [3, 'failed'],
+        [4, 'skipped'],
+      ]);
+      expect(rows[0]).toMatchObject({
+        messageId: '<m1@x>',
+        response: '250 ok',
+        segment: 's1',
+        attempts: 1,
+        claimedAt: at.toISOString(),
+        retryable: false,
+      });
       expect(rows[3]!.reason).toBe('thin digest');
       expect((await ledger.list(E, 'failed')).map((r) => r.subscriberId)).toEqual([3]);
       expect(await ledger.receivedArticleIds(1, ['a', 'b', 'c'])).toEqual(new Set(['a', 'b']));
       expect(await ledger.receivedArticleIds(1, ['a', 'b'], E)).toEqual(new Set());
       expect(await ledger.receivedArticleIds(2, ['c'])).toEqual(new Set());
       // The same for a page of readers in one read; everyone asked for has an entry.
-      expect(await ledger.receivedArticleIdsOfMany([1, 2, 99], ['a', 'b', 'c'])).toEqual(new Map([[1, new Set(['a', 'b'])], [2, new Set()], [99, new Set()]]));
+      expect(await ledger.receivedArticleIdsOfMany([1, 2, 99], ['a', 'b', 'c'])).toEqual(
+        new Map([
+          [1, new Set(['a', 'b'])],
+          [2, new Set()],
+          [99, new Set()],
+        ]),
+      );
       expect(await ledger.receivedArticleIdsOfMany([1], ['a', 'b'], E)).toEqual(new Map([[1, new Set()]]));
       expect(await ledger.receivedArticleIdsOfMany([], ['a'])).toEqual(new Map());
       expect(await ledger.lastErrors(E, 5)).toEqual([
-        { subscriberId: 3, email: null, errorCode: 'TRANSPORT_PERMANENT', response: '550 no such user', at: '2026-11-28T07:02:00.000Z' },
+        {
+          subscriberId: 3,
+          email: null,
+          errorCode: 'TRANSPORT_PERMANENT',
+          response: '550 no such user',
+          at: '2026-11-28T07:02:00.000Z',
+        },
       ]);
     });
 
@@ -67,11 +110,18 @@ export function ledgerContract(name: string, open: OpenPorts): void {
       const { ledger } = ports();
       await ledger.ensurePending(E, [1, 2, 3]);
       for (const id of [1, 2, 3]) await ledger.claim(E, id, at);
-      await ledger.recordFailed(E, 1, at, { code: 'TRANSPORT_TEMPORARY', text: '451 later', retryable: true, attempts: 5 });
+      await ledger.recordFailed(E, 1, at, {
+        code: 'TRANSPORT_TEMPORARY',
+        text: '451 later',
+        retryable: true,
+        attempts: 5,
+      });
       await ledger.releaseForRetry(E, 2);
       await ledger.recordAmbiguous(E, 3, at, { code: 'TRANSPORT_AMBIGUOUS', text: 'no reply after DATA', attempts: 1 });
       const ambiguous = await ledger.listAmbiguous(E);
-      expect(ambiguous.map((r) => [r.subscriberId, r.status, r.errorCode])).toEqual([[3, 'sending', 'TRANSPORT_AMBIGUOUS']]);
+      expect(ambiguous.map((r) => [r.subscriberId, r.status, r.errorCode])).toEqual([
+        [3, 'sending', 'TRANSPORT_AMBIGUOUS'],
+      ]);
       expect((await ledger.list(E, 'failed'))[0]).toMatchObject({ retryable: true, attempts: 5 });
       expect(await ledger.releaseRetryableFailures(E)).toBe(1);
       expect(await ledger.releaseRetryableFailures(E)).toBe(0);
@@ -107,12 +157,21 @@ export function ledgerContract(name: string, open: OpenPorts): void {
       await subscribers.addSuppression(addressHash('cy@example.org'), 'operator', at);
       await subscribers.recordHardBounce(dee!, at, 1);
       expect(await ledger.claim(E, ann!, at)).toEqual({ claimed: true });
-      expect(await ledger.claim(E, bob!, at)).toEqual({ claimed: false, skipped: 'subscription unsubscribed before delivery' });
+      expect(await ledger.claim(E, bob!, at)).toEqual({
+        claimed: false,
+        skipped: 'subscription unsubscribed before delivery',
+      });
       expect(await ledger.claim(E, cy!, at)).toEqual({ claimed: false, skipped: 'address suppressed before delivery' });
-      expect(await ledger.claim(E, dee!, at)).toEqual({ claimed: false, skipped: 'subscriber bounced before delivery' });
+      expect(await ledger.claim(E, dee!, at)).toEqual({
+        claimed: false,
+        skipped: 'subscriber bounced before delivery',
+      });
       const rows = await ledger.list(E);
       expect(rows.map((r) => [r.email, r.status])).toEqual([
-        ['ann@example.org', 'sending'], ['bob@example.org', 'skipped'], ['cy@example.org', 'skipped'], ['dee@example.org', 'skipped'],
+        ['ann@example.org', 'sending'],
+        ['bob@example.org', 'skipped'],
+        ['cy@example.org', 'skipped'],
+        ['dee@example.org', 'skipped'],
       ]);
     });
 
@@ -126,13 +185,26 @@ export function ledgerContract(name: string, open: OpenPorts): void {
       ]);
       await ledger.ensurePending(E, [ann!, bob!, cy!, dee!]);
       for (const id of [ann!, bob!, cy!]) await ledger.claim(E, id, at);
-      await ledger.recordAmbiguous(E, ann!, at, { code: 'TRANSPORT_AMBIGUOUS', text: 'no reply after DATA', attempts: 1 });
-      await ledger.recordAmbiguous(E, bob!, at, { code: 'TRANSPORT_AMBIGUOUS', text: 'no reply after DATA', attempts: 1 });
+      await ledger.recordAmbiguous(E, ann!, at, {
+        code: 'TRANSPORT_AMBIGUOUS',
+        text: 'no reply after DATA',
+        attempts: 1,
+      });
+      await ledger.recordAmbiguous(E, bob!, at, {
+        code: 'TRANSPORT_AMBIGUOUS',
+        text: 'no reply after DATA',
+        attempts: 1,
+      });
       await ledger.recordAccepted(E, cy!, at, { messageId: '<c@x>', response: '250 ok', segment: 's', articleIds: [] });
       const later = new Date('2026-11-28T09:00:00Z');
 
       // One row that is not ambiguous refuses the whole request, naming it; nothing changes.
-      const refused = await ledger.resolveAmbiguous(E, { subscriberIds: [ann!, cy!, dee!, 999], decision: 'accepted', by: 'ops', at: later });
+      const refused = await ledger.resolveAmbiguous(E, {
+        subscriberIds: [ann!, cy!, dee!, 999],
+        decision: 'accepted',
+        by: 'ops',
+        at: later,
+      });
       expect(refused.resolved).toEqual([]);
       expect(refused.refused).toEqual([
         { subscriberId: cy!, email: 'cy@example.org', status: 'accepted', why: 'not-ambiguous' },
@@ -142,25 +214,57 @@ export function ledgerContract(name: string, open: OpenPorts): void {
       expect(await ledger.counts(E)).toMatchObject({ sending: 2, accepted: 1, pending: 1 });
       expect(await ledger.resolutions(E)).toBeNull();
 
-      const articleIds = new Map([[ann!, ['a1', 'a2']], [bob!, ['b1']]]);
-      const accepted = await ledger.resolveAmbiguous(E, { subscriberIds: [ann!], decision: 'accepted', by: 'ops', at: later, articleIds });
+      const articleIds = new Map([
+        [ann!, ['a1', 'a2']],
+        [bob!, ['b1']],
+      ]);
+      const accepted = await ledger.resolveAmbiguous(E, {
+        subscriberIds: [ann!],
+        decision: 'accepted',
+        by: 'ops',
+        at: later,
+        articleIds,
+      });
       expect(accepted.refused).toEqual([]);
       expect(accepted.resolved.map((r) => [r.email, r.status, r.resolution])).toEqual([
         ['ann@example.org', 'accepted', { decision: 'accepted', by: 'ops', at: later.toISOString() }],
       ]);
       // The articles of a reader resolved as accepted count as received (nobody sees them twice).
       expect(await ledger.receivedArticleIds(ann!, ['a1', 'a2', 'b1'])).toEqual(new Set(['a1', 'a2']));
-      const rest = await ledger.resolveAmbiguous(E, { subscriberIds: 'all-ambiguous', decision: 'not-accepted', by: 'alice', at: later, articleIds });
+      const rest = await ledger.resolveAmbiguous(E, {
+        subscriberIds: 'all-ambiguous',
+        decision: 'not-accepted',
+        by: 'alice',
+        at: later,
+        articleIds,
+      });
       expect(await ledger.receivedArticleIds(bob!, ['b1'])).toEqual(new Set());
-      expect(rest.resolved.map((r) => [r.email, r.status, r.errorCode])).toEqual([['bob@example.org', 'pending', null]]);
+      expect(rest.resolved.map((r) => [r.email, r.status, r.errorCode])).toEqual([
+        ['bob@example.org', 'pending', null],
+      ]);
       // Final rows are never claimed again; the not-accepted one is, and keeps its resolution once sent.
       expect((await ledger.claim(E, ann!, later)).claimed).toBe(false);
       expect((await ledger.claim(E, bob!, later)).claimed).toBe(true);
-      await ledger.recordAccepted(E, bob!, later, { messageId: '<b@x>', response: '250 ok', segment: 's', articleIds: [] });
-      expect((await ledger.list(E, 'accepted')).find((r) => r.subscriberId === bob!)?.resolution).toMatchObject({ decision: 'not-accepted', by: 'alice' });
+      await ledger.recordAccepted(E, bob!, later, {
+        messageId: '<b@x>',
+        response: '250 ok',
+        segment: 's',
+        articleIds: [],
+      });
+      expect((await ledger.list(E, 'accepted')).find((r) => r.subscriberId === bob!)?.resolution).toMatchObject({
+        decision: 'not-accepted',
+        by: 'alice',
+      });
       expect(await ledger.resolutions(E)).toEqual({ accepted: 1, notAccepted: 1, by: ['alice', 'ops'] });
       // Nothing ambiguous is left: --all-ambiguous then resolves nothing, and refuses nothing.
-      expect(await ledger.resolveAmbiguous(E, { subscriberIds: 'all-ambiguous', decision: 'accepted', by: 'ops', at: later })).toEqual({ resolved: [], refused: [] });
+      expect(
+        await ledger.resolveAmbiguous(E, {
+          subscriberIds: 'all-ambiguous',
+          decision: 'accepted',
+          by: 'ops',
+          at: later,
+        }),
+      ).toEqual({ resolved: [], refused: [] });
     });
 
     it('counts unresolved ambiguous rows per edition, leaving out editions a live send holds', async () => {
@@ -172,7 +276,12 @@ export function ledgerContract(name: string, open: OpenPorts): void {
       for (const id of [1, 2]) await ledger.claim(E, id, at);
       await ledger.claim(other, 1, at);
       await ledger.claim('daily/2026-11-28T07:00:00Z', 1, at);
-      expect(await ledger.unresolvedAmbiguous(at, 'weekly')).toEqual([{ editionId: other, rows: 1 }, { editionId: E, rows: 2 }].sort((a, b) => (a.editionId < b.editionId ? -1 : 1)));
+      expect(await ledger.unresolvedAmbiguous(at, 'weekly')).toEqual(
+        [
+          { editionId: other, rows: 1 },
+          { editionId: E, rows: 2 },
+        ].sort((a, b) => (a.editionId < b.editionId ? -1 : 1)),
+      );
       expect(await ledger.unresolvedAmbiguous(at)).toHaveLength(3);
       await sendLease.acquire(E, { holder: 'h pid 1 run x', host: 'h', pid: 1 }, at, 60_000);
       expect(await ledger.unresolvedAmbiguous(at, 'weekly')).toEqual([{ editionId: other, rows: 1 }]);

@@ -10,8 +10,16 @@ export function llmSummaryCacheContract(name: string, open: OpenStore): void {
       const { llmSummaries } = store();
       const key = { contentHash: 'h1', model: 'llama3.2:3b', variant: 'v1' };
       expect(await llmSummaries.getLlmSummary(key)).toBeNull();
-      await llmSummaries.putLlmSummary(key, 'Ferries stop as a gale — “worst in years” — hits the bay.', new Date('2026-12-01T08:00:00Z'));
-      await llmSummaries.putLlmSummary({ ...key, model: 'qwen2.5' }, 'Another model.', new Date('2026-12-01T08:00:00Z'));
+      await llmSummaries.putLlmSummary(
+        key,
+        'Ferries stop as a gale — “worst in years” — hits the bay.',
+        new Date('2026-12-01T08:00:00Z'),
+      );
+      await llmSummaries.putLlmSummary(
+        { ...key, model: 'qwen2.5' },
+        'Another model.',
+        new Date('2026-12-01T08:00:00Z'),
+      );
       expect(await llmSummaries.getLlmSummary(key)).toBe('Ferries stop as a gale — “worst in years” — hits the bay.');
       expect(await llmSummaries.getLlmSummary({ ...key, variant: 'v2' })).toBeNull();
       expect(await llmSummaries.getLlmSummary({ ...key, contentHash: 'h2' })).toBeNull();

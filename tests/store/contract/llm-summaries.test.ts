@@ -4,4 +4,6 @@ import { llmSummaryCacheContract } from './llm-summaries.contract.ts';
 import { postgresStores, sqliteStores } from './stores.ts';
 
 describe('SQLite', () => llmSummaryCacheContract('SQLite', sqliteStores()));
-describe.skipIf(!PG_TEST_URL)('PostgreSQL (TIDINGS_TEST_PG_URL)', () => llmSummaryCacheContract('PostgreSQL', postgresStores()));
+describe.skipIf(!PG_TEST_URL)('PostgreSQL (TIDINGS_TEST_PG_URL)', () =>
+  llmSummaryCacheContract('PostgreSQL', postgresStores()),
+);

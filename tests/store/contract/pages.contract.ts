@@ -20,7 +20,14 @@ export function pageCacheContract(name: string, open: OpenStore): void {
       expect(await pages.getPage(page.url)).toBeNull();
       await pages.putPage(page);
       expect(await pages.getPage(page.url)).toEqual(page);
-      const replaced: CachedPage = { ...page, validators: { etag: null, lastModified: 'Tue, 01 Dec 2026 09:00:00 GMT' }, title: null, text: 'New text.', imageUrl: 'https://img.example.org/x.jpg', fetchedAt: '2026-12-01T09:00:00.000Z' };
+      const replaced: CachedPage = {
+        ...page,
+        validators: { etag: null, lastModified: 'Tue, 01 Dec 2026 09:00:00 GMT' },
+        title: null,
+        text: 'New text.',
+        imageUrl: 'https://img.example.org/x.jpg',
+        fetchedAt: '2026-12-01T09:00:00.000Z',
+      };
       await pages.putPage(replaced);
       expect(await pages.getPage(page.url)).toEqual(replaced);
       await pages.touchPage(page.url, new Date('2026-12-01T10:00:00Z'));

@@ -4,4 +4,6 @@ import { pageCacheContract } from './pages.contract.ts';
 import { postgresStores, sqliteStores } from './stores.ts';
 
 describe('SQLite', () => pageCacheContract('SQLite', sqliteStores()));
-describe.skipIf(!PG_TEST_URL)('PostgreSQL (TIDINGS_TEST_PG_URL)', () => pageCacheContract('PostgreSQL', postgresStores()));
+describe.skipIf(!PG_TEST_URL)('PostgreSQL (TIDINGS_TEST_PG_URL)', () =>
+  pageCacheContract('PostgreSQL', postgresStores()),
+);

@@ -18,7 +18,12 @@ export function schedulerStoreContract(name: string, open: OpenPorts): void {
       expect(await a.acquireLease('host-a:1', at(1000), 45_000)).toEqual({ acquired: true }); // ours again
       expect(await b.acquireLease('host-b:2', at(2000), 45_000)).toEqual({
         acquired: false,
-        current: { holder: 'host-a:1', acquiredAt: at(1000).toISOString(), heartbeatAt: at(1000).toISOString(), expiresAt: at(46_000).toISOString() },
+        current: {
+          holder: 'host-a:1',
+          acquiredAt: at(1000).toISOString(),
+          heartbeatAt: at(1000).toISOString(),
+          expiresAt: at(46_000).toISOString(),
+        },
       });
       expect(await a.renewLease('host-a:1', at(30_000), 45_000)).toBe(true);
       expect((await b.acquireLease('host-b:2', at(60_000), 45_000)).acquired).toBe(false);
@@ -53,12 +58,42 @@ export function schedulerStoreContract(name: string, open: OpenPorts): void {
     it('logs events per edition in order; the last event of a newsletter ignores waiting', async () => {
       const { scheduler } = ports();
       const E = 'daily/2026-11-30T07:00';
-      await scheduler.recordEvent({ newsletterId: 'daily', editionId: E, kind: 'prepared', detail: null, at: T0.toISOString() });
-      await scheduler.recordEvent({ newsletterId: 'daily', editionId: E, kind: 'sent', detail: '3 accepted', at: at(1).toISOString() });
-      await scheduler.recordEvent({ newsletterId: 'daily', editionId: E, kind: 'waiting', detail: 'approval', at: at(2).toISOString() });
-      await scheduler.recordEvent({ newsletterId: 'weekly', editionId: 'weekly/x', kind: 'skipped', detail: null, at: at(3).toISOString() });
+      await scheduler.recordEvent({
+        newsletterId: 'daily',
+        editionId: E,
+        kind: 'prepared',
+        detail: null,
+        at: T0.toISOString(),
+      });
+      await scheduler.recordEvent({
+        newsletterId: 'daily',
+        editionId: E,
+        kind: 'sent',
+        detail: '3 accepted',
+        at: at(1).toISOString(),
+      });
+      await scheduler.recordEvent({
+        newsletterId: 'daily',
+        editionId: E,
+        kind: 'waiting',
+        detail: 'approval',
+        at: at(2).toISOString(),
+      });
+      await scheduler.recordEvent({
+        newsletterId: 'weekly',
+        editionId: 'weekly/x',
+        kind: 'skipped',
+        detail: null,
+        at: at(3).toISOString(),
+      });
       expect((await scheduler.listEvents(E)).map((e) => e.kind)).toEqual(['prepared', 'sent', 'waiting']);
-      expect(await scheduler.lastEvent('daily')).toEqual({ newsletterId: 'daily', editionId: E, kind: 'sent', detail: '3 accepted', at: at(1).toISOString() });
+      expect(await scheduler.lastEvent('daily')).toEqual({
+        newsletterId: 'daily',
+        editionId: E,
+        kind: 'sent',
+        detail: '3 accepted',
+        at: at(1).toISOString(),
+      });
       expect(await scheduler.lastEvent('monthly')).toBeNull();
     });
 
@@ -66,10 +101,31 @@ export function schedulerStoreContract(name: string, open: OpenPorts): void {
       const { scheduler } = ports();
       const other = ports().other.scheduler;
       expect(await other.recordedSchedules()).toBeNull();
-      const daily = { id: 'daily', schedule: '30 6 * * 1-5', timezone: 'Europe/Berlin', deliver: 'at-slot' as const, requireApproval: true, prepareAhead: 7_200_000, approvalDeadline: 3_600_000, onApprovalTimeout: 'skip' as const };
-      await scheduler.recordSchedules({ holder: 'host-a:1', recordedAt: T0.toISOString(), newsletters: [daily, { ...daily, id: 'weekly', schedule: null }] });
-      expect(await other.recordedSchedules()).toEqual({ holder: 'host-a:1', recordedAt: T0.toISOString(), newsletters: [daily, { ...daily, id: 'weekly', schedule: null }] });
-      await other.recordSchedules({ holder: 'host-b:2', recordedAt: at(1).toISOString(), newsletters: [{ ...daily, schedule: '0 7 * * *' }] });
+      const daily = {
+        id: 'daily',
+        schedule: '30 6 * * 1-5',
+        timezone: 'Europe/Berlin',
+        deliver: 'at-slot' as const,
+        requireApproval: true,
+        prepareAhead: 7_200_000,
+        approvalDeadline: 3_600_000,
+        onApprovalTimeout: 'skip' as const,
+      };
+      await scheduler.recordSchedules({
+        holder: 'host-a:1',
+        recordedAt: T0.toISOString(),
+        newsletters: [daily, { ...daily, id: 'weekly', schedule: null }],
+      });
+      expect(await other.recordedSchedules()).toEqual({
+        holder: 'host-a:1',
+        recordedAt: T0.toISOString(),
+        newsletters: [daily, { ...daily, id: 'weekly', schedule: null }],
+      });
+      await other.recordSchedules({
+        holder: 'host-b:2',
+        recordedAt: at(1).toISOString(),
+        newsletters: [{ ...daily, schedule: '0 7 * * *' }],
+      });
       expect((await scheduler.recordedSchedules())!.newsletters.map((n) => n.schedule)).toEqual(['0 7 * * *']);
       // Ticks share the table: recording schedules leaves them alone.
       await scheduler.recordTick(T0);

@@ -15,7 +15,11 @@ export function usePorts(open: OpenPorts): () => OpenedPorts {
   return () => current!;
 }
 
-export function staged(email: string, newsletters: Record<string, string[] | null>, extra: Partial<StagedSubscriber> = {}): StagedSubscriber {
+export function staged(
+  email: string,
+  newsletters: Record<string, string[] | null>,
+  extra: Partial<StagedSubscriber> = {},
+): StagedSubscriber {
   return {
     email,
     name: null,
@@ -32,7 +36,11 @@ export function staged(email: string, newsletters: Record<string, string[] | nul
 }
 
 /** Adds subscribers through a sync, as `tidings subscribers sync` does; returns their ids in order. */
-export async function seedSubscribers(store: SubscriberStore, rows: StagedSubscriber[], at = new Date('2026-11-01T00:00:00Z')): Promise<number[]> {
+export async function seedSubscribers(
+  store: SubscriberStore,
+  rows: StagedSubscriber[],
+  at = new Date('2026-11-01T00:00:00Z'),
+): Promise<number[]> {
   const session = await store.beginSync();
   await session.stage(rows);
   await session.apply(at, { removeMissing: false });

@@ -20,8 +20,20 @@ export function sendLeaseContract(name: string, open: OpenPorts): void {
       const b = ports().other.sendLease;
       expect(await a.acquire(E, first, T0, SEND_LEASE_TTL_MS)).toEqual({ acquired: true });
       const refused = await b.acquire(E, second, at(1000), SEND_LEASE_TTL_MS);
-      expect(refused).toMatchObject({ acquired: false, current: { editionId: E, holder: first.holder, host: 'host-a', pid: 10, acquiredAt: T0.toISOString(), expiresAt: at(SEND_LEASE_TTL_MS).toISOString() } });
-      expect(await b.acquire('daily/2026-11-29T07:00', second, at(1000), SEND_LEASE_TTL_MS)).toEqual({ acquired: true });
+      expect(refused).toMatchObject({
+        acquired: false,
+        current: {
+          editionId: E,
+          holder: first.holder,
+          host: 'host-a',
+          pid: 10,
+          acquiredAt: T0.toISOString(),
+          expiresAt: at(SEND_LEASE_TTL_MS).toISOString(),
+        },
+      });
+      expect(await b.acquire('daily/2026-11-29T07:00', second, at(1000), SEND_LEASE_TTL_MS)).toEqual({
+        acquired: true,
+      });
       expect(await a.renew(E, first.holder, at(50_000), SEND_LEASE_TTL_MS)).toBe(true);
       expect((await b.acquire(E, second, at(100_000), SEND_LEASE_TTL_MS)).acquired).toBe(false);
       expect(await b.active(at(55_000), 'daily')).toHaveLength(2);
@@ -43,7 +55,10 @@ export function sendLeaseContract(name: string, open: OpenPorts): void {
       expect((await b.acquire(E, second, at(1), SEND_LEASE_TTL_MS, 'someone else')).acquired).toBe(false);
       expect(await b.acquire(E, second, at(1), SEND_LEASE_TTL_MS, first.holder)).toEqual({ acquired: true });
       await b.release(E, second.holder);
-      const race = await Promise.all([a.acquire(E, first, at(2), SEND_LEASE_TTL_MS), b.acquire(E, third, at(2), SEND_LEASE_TTL_MS)]);
+      const race = await Promise.all([
+        a.acquire(E, first, at(2), SEND_LEASE_TTL_MS),
+        b.acquire(E, third, at(2), SEND_LEASE_TTL_MS),
+      ]);
       expect(race.filter((claim) => claim.acquired)).toHaveLength(1);
     });
   });

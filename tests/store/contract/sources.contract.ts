@@ -11,7 +11,10 @@ export function sourceStateContract(name: string, open: OpenStore): void {
     it('records successes and failures: validators kept on a 304, streaks reset by a success', async () => {
       const { sources } = store();
       expect(await sources.getState('harbour')).toBeNull();
-      await sources.recordSuccess('harbour', t(0), { location: 'http://h/feed', validators: { etag: '"v1"', lastModified: 'Tue, 01 Dec 2026 07:00:00 GMT' } });
+      await sources.recordSuccess('harbour', t(0), {
+        location: 'http://h/feed',
+        validators: { etag: '"v1"', lastModified: 'Tue, 01 Dec 2026 07:00:00 GMT' },
+      });
       await sources.recordFailure('harbour', t(10), { error: 'HTTP 503', errorCode: 'SOURCE_FETCH' });
       await sources.recordFailure('harbour', t(20), { error: 'timed out', errorCode: 'SOURCE_TIMEOUT' });
       expect(await sources.getState('harbour')).toEqual({
@@ -28,12 +31,20 @@ export function sourceStateContract(name: string, open: OpenStore): void {
       });
       // A 304: the stored validators stay.
       await sources.recordSuccess('harbour', t(30), { location: 'http://h/feed', validators: null });
-      expect(await sources.getState('harbour')).toMatchObject({ validators: { etag: '"v1"' }, lastOkAt: t(30).toISOString(), consecutiveFailures: 0, totalFailures: 2 });
+      expect(await sources.getState('harbour')).toMatchObject({
+        validators: { etag: '"v1"' },
+        lastOkAt: t(30).toISOString(),
+        consecutiveFailures: 0,
+        totalFailures: 2,
+      });
       // Pointed elsewhere: validators of the old location are dropped, even on a "304".
       await sources.recordSuccess('harbour', t(40), { location: 'http://h/other', validators: null });
       expect((await sources.getState('harbour'))!.validators).toEqual({ etag: null, lastModified: null });
       // New validators replace the old ones.
-      await sources.recordSuccess('harbour', t(50), { location: 'http://h/other', validators: { etag: '"v2"', lastModified: null } });
+      await sources.recordSuccess('harbour', t(50), {
+        location: 'http://h/other',
+        validators: { etag: '"v2"', lastModified: null },
+      });
       expect((await sources.getState('harbour'))!.validators).toEqual({ etag: '"v2"', lastModified: null });
     });
 
@@ -44,8 +55,18 @@ export function sourceStateContract(name: string, open: OpenStore): void {
       await sources.recordSuccess('Beta', t(2), { location: 'folder/', validators: null });
       const states = await sources.listStates();
       expect(states.map((s) => s.source)).toEqual(['Beta', 'alpha', 'zeta']);
-      expect(states[2]).toMatchObject({ location: null, lastOkAt: null, lastFailedAt: t(0).toISOString(), consecutiveFailures: 1, totalFailures: 1 });
-      expect(states[1]).toMatchObject({ location: null, validators: { etag: null, lastModified: null }, consecutiveFailures: 0 });
+      expect(states[2]).toMatchObject({
+        location: null,
+        lastOkAt: null,
+        lastFailedAt: t(0).toISOString(),
+        consecutiveFailures: 1,
+        totalFailures: 1,
+      });
+      expect(states[1]).toMatchObject({
+        location: null,
+        validators: { etag: null, lastModified: null },
+        consecutiveFailures: 0,
+      });
     });
   });
 }

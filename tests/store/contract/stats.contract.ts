@@ -25,8 +25,20 @@ export function storeStatsContract(name: string, open: OpenStore): void {
       const { editions, stats } = store();
       expect(await stats.editionsByStatus()).toEqual({});
       const make = (slot: string) =>
-        editions.createEdition({ id: `daily/${slot}`, newsletterId: 'daily', slot, slotUtc: slot, status: 'draft', statusReason: null, articles: [] }, new Date(slot));
-      for (const slot of ['2026-11-26T07:00:00.000Z', '2026-11-27T07:00:00.000Z', '2026-11-28T07:00:00.000Z']) await make(slot);
+        editions.createEdition(
+          {
+            id: `daily/${slot}`,
+            newsletterId: 'daily',
+            slot,
+            slotUtc: slot,
+            status: 'draft',
+            statusReason: null,
+            articles: [],
+          },
+          new Date(slot),
+        );
+      for (const slot of ['2026-11-26T07:00:00.000Z', '2026-11-27T07:00:00.000Z', '2026-11-28T07:00:00.000Z'])
+        await make(slot);
       await editions.setStatus('daily/2026-11-26T07:00:00.000Z', 'sent', { at: new Date('2026-11-26T07:05:00Z') });
       expect(await stats.editionsByStatus()).toEqual({ draft: 2, sent: 1 });
     });

@@ -61,7 +61,9 @@ async function emptyDatabase(admin: PgDatabase): Promise<void> {
     const { rows: tables } = await tx.query<{ name: string }>(
       `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'tidings_schema'`,
     );
-    const { rows: sequences } = await tx.query<{ name: string }>(`SELECT sequencename AS name FROM pg_sequences WHERE schemaname = 'public'`);
+    const { rows: sequences } = await tx.query<{ name: string }>(
+      `SELECT sequencename AS name FROM pg_sequences WHERE schemaname = 'public'`,
+    );
     await tx.query('SET LOCAL session_replication_role = replica');
     for (const table of tables) await tx.query(`DELETE FROM "${table.name}"`);
     for (const sequence of sequences) await tx.query(`SELECT setval('"${sequence.name}"', 1, false)`);

@@ -4,4 +4,6 @@ import { openPgPorts, openSqlitePorts } from './backends.ts';
 import { subscriberStoreContract } from './subscriber-store.contract.ts';
 
 subscriberStoreContract('SQLite', openSqlitePorts);
-describe.skipIf(!PG_TEST_URL)('PostgreSQL (TIDINGS_TEST_PG_URL)', () => subscriberStoreContract('PostgreSQL', openPgPorts));
+describe.skipIf(!PG_TEST_URL)('PostgreSQL (TIDINGS_TEST_PG_URL)', () =>
+  subscriberStoreContract('PostgreSQL', openPgPorts),
+);

@@ -30,11 +30,17 @@ export function workQueueContract(name: string, open: () => Promise<OpenedQueue>
 
     it('leases disjoint batches to racing workers, and a lease that runs out returns its rows', async () => {
       const { queue, otherQueue, ledger } = current;
-      await ledger.ensurePending(E, Array.from({ length: 30 }, (_, i) => i + 1));
+      await ledger.ensurePending(
+        E,
+        Array.from({ length: 30 }, (_, i) => i + 1),
+      );
       await ledger.ensurePending('evening/2026-11-28T19:00', [1]);
       expect(await queue.queuedEditions()).toEqual(['evening/2026-11-28T19:00', E]);
       expect(await queue.queuedEditions('morning')).toEqual([E]);
-      const [a, b] = await Promise.all([queue.claimBatch(E, 'a', 10, 1000, T0), otherQueue.claimBatch(E, 'b', 10, 1000, T0)]);
+      const [a, b] = await Promise.all([
+        queue.claimBatch(E, 'a', 10, 1000, T0),
+        otherQueue.claimBatch(E, 'b', 10, 1000, T0),
+      ]);
       expect(a).toHaveLength(10);
       expect(b).toHaveLength(10);
       expect(new Set([...a, ...b]).size).toBe(20);
@@ -48,23 +54,29 @@ export function workQueueContract(name: string, open: () => Promise<OpenedQueue>
       expect(await queue.renewLeases('b', at(900), 1000)).toBe(10);
       const back = await queue.claimBatch(E, 'c', 50, 1000, at(1500));
       expect(back.sort((x, y) => x - y)).toEqual(a.slice(1));
-      expect((await ledger.counts(E))).toMatchObject({ pending: 29, sending: 1 });
+      expect(await ledger.counts(E)).toMatchObject({ pending: 29, sending: 1 });
       expect(await queue.releaseLeases('c', E)).toBe(19);
       expect(await queue.claimBatch(E, 'd', 50, 1000, at(1600))).toHaveLength(19);
     });
 
     it('marks a leased row in flight only for a reader who still wants it', async () => {
       const { queue, ledger, subscribers } = current;
-      const [ann, bob] = await seedSubscribers(subscribers, [staged('ann@example.org', { morning: null }), staged('bob@example.org', { morning: null })]);
+      const [ann, bob] = await seedSubscribers(subscribers, [
+        staged('ann@example.org', { morning: null }),
+        staged('bob@example.org', { morning: null }),
+      ]);
       await ledger.ensurePending(E, [ann!, bob!]);
       await queue.claimBatch(E, 'a', 10, 1000, T0);
       await subscribers.unsubscribe(bob!, 'morning', T0);
       expect(await queue.claimLeased(E, ann!, 'a', at(1))).toEqual({ claimed: true });
-      expect(await queue.claimLeased(E, bob!, 'a', at(1))).toEqual({ claimed: false, skipped: 'subscription unsubscribed before delivery' });
+      expect(await queue.claimLeased(E, bob!, 'a', at(1))).toEqual({
+        claimed: false,
+        skipped: 'subscription unsubscribed before delivery',
+      });
       expect(await queue.queuedEditions()).toEqual([]);
     });
 
-    it('never resets a live worker\'s in-flight rows for --resend-ambiguous; a dead worker\'s become ambiguous', async () => {
+    it("never resets a live worker's in-flight rows for --resend-ambiguous; a dead worker's become ambiguous", async () => {
       const { queue, ledger } = current;
       await ledger.ensurePending(E, [1, 2, 3]);
       await queue.heartbeat(w('a'), T0, 10_000);
@@ -104,8 +116,14 @@ export function workQueueContract(name: string, open: () => Promise<OpenedQueue>
       await queue.claimBatch(E, 'a', 10, 1000, T0);
       expect(await queue.claimLeased(E, 1, 'a', at(10))).toEqual({ claimed: true });
       const asked = { subscriberIds: [1], decision: 'not-accepted' as const, by: 'ops', at: at(20) };
-      expect(await ledger.resolveAmbiguous(E, asked)).toEqual({ resolved: [], refused: [{ subscriberId: 1, email: null, status: 'sending', why: 'in-flight' }] });
-      expect(await ledger.resolveAmbiguous(E, { ...asked, subscriberIds: 'all-ambiguous' })).toEqual({ resolved: [], refused: [] });
+      expect(await ledger.resolveAmbiguous(E, asked)).toEqual({
+        resolved: [],
+        refused: [{ subscriberId: 1, email: null, status: 'sending', why: 'in-flight' }],
+      });
+      expect(await ledger.resolveAmbiguous(E, { ...asked, subscriberIds: 'all-ambiguous' })).toEqual({
+        resolved: [],
+        refused: [],
+      });
       expect(await ledger.unresolvedAmbiguous(at(20))).toEqual([]);
       const dead = at(5000);
       expect(await ledger.unresolvedAmbiguous(dead)).toEqual([{ editionId: E, rows: 1 }]);
@@ -117,12 +135,17 @@ export function workQueueContract(name: string, open: () => Promise<OpenedQueue>
 
     it('lets one process render a segment while the others wait for it; a stale or abandoned reservation passes on', async () => {
       const { queue, otherQueue } = current;
-      const turns = await Promise.all([queue.reserveSegment(E, 'seg-2', 'a', T0, 30_000), otherQueue.reserveSegment(E, 'seg-2', 'b', T0, 30_000)]);
+      const turns = await Promise.all([
+        queue.reserveSegment(E, 'seg-2', 'a', T0, 30_000),
+        otherQueue.reserveSegment(E, 'seg-2', 'b', T0, 30_000),
+      ]);
       expect(turns.sort()).toEqual(['render', 'wait']);
       expect(await queue.loadSegment(E, 'seg-2')).toBeNull(); // a reservation is not a rendering
       const renderer = turns[0] === 'render' ? 'a' : 'b';
       expect(await queue.saveSegment(E, 'seg-2', '{"by":"renderer"}', renderer, at(10))).toBe('{"by":"renderer"}');
-      expect(await otherQueue.reserveSegment(E, 'seg-2', 'c', at(20), 30_000)).toEqual({ rendered: '{"by":"renderer"}' });
+      expect(await otherQueue.reserveSegment(E, 'seg-2', 'c', at(20), 30_000)).toEqual({
+        rendered: '{"by":"renderer"}',
+      });
 
       // The renderer died: after staleMs the next asker renders; a failed render hands the turn on at once.
       expect(await queue.reserveSegment(E, 'seg-3', 'a', T0, 30_000)).toBe('render');

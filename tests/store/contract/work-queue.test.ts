@@ -12,7 +12,10 @@ import { workQueueContract } from './work-queue.contract.ts';
 describe.skipIf(!PG_TEST_URL)('PostgreSQL (TIDINGS_TEST_PG_URL)', () =>
   workQueueContract('PostgreSQL', async () => {
     const database = await createTestDatabase('tidings_queue');
-    const dbs = [new PgDatabase(database.url, { maxConnections: 4 }), new PgDatabase(database.url, { maxConnections: 4 })];
+    const dbs = [
+      new PgDatabase(database.url, { maxConnections: 4 }),
+      new PgDatabase(database.url, { maxConnections: 4 }),
+    ];
     await migratePg(dbs[0]!, PG_MIGRATIONS);
     return {
       queue: new PgWorkQueue(dbs[0]!),

@@ -16,16 +16,24 @@ import { useTempDir } from '../../helpers/temp-dir.ts';
 
 describe('store.url in the configuration', () => {
   it('selects PostgreSQL with store.path at its default, and refuses it beside another path or as another scheme', () => {
-    expect(parseConfig({ store: { url: '${DATABASE_URL}' } }, { DATABASE_URL: 'postgres://app:pw@db/news' }).store).toMatchObject({
+    expect(
+      parseConfig({ store: { url: '${DATABASE_URL}' } }, { DATABASE_URL: 'postgres://app:pw@db/news' }).store,
+    ).toMatchObject({
       url: 'postgres://app:pw@db/news',
       path: 'data/tidings.db',
       poolSize: 10,
     });
-    expect(parseConfig({ store: { url: 'postgresql://db/news', path: 'data/tidings.db' } }, {}).store.url).toBe('postgresql://db/news');
+    expect(parseConfig({ store: { url: 'postgresql://db/news', path: 'data/tidings.db' } }, {}).store.url).toBe(
+      'postgresql://db/news',
+    );
     expect(parseConfig({}, {}).store).toMatchObject({ path: 'data/tidings.db' });
     expect(parseConfig({}, {}).store.url).toBeUndefined();
-    expect(() => parseConfig({ store: { url: 'postgres://db/news', path: 'other.db' } }, {})).toThrow(/store\.url: store\.url and store\.path name two different stores/);
-    expect(() => parseConfig({ store: { url: 'mysql://db/news' } }, {})).toThrow(/store\.url: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(() => parseConfig({ store: { url: 'postgres://db/news', path: 'other.db' } }, {})).toThrow(
+      /store\.url: store\.url and store\.path name two different stores/,
+    );
+    expect(() => parseConfig({ store: { url: 'mysql://db/news' } }, {})).toThrow(
+      /store\.url: must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
     expect(() => parseConfig({ store: { url: '${DATABASE_URL}' } }, {})).toThrow(/DATABASE_URL is not set/);
   });
 });
@@ -38,9 +46,13 @@ describe('PostgreSQL errors leave the store as STORE_FAILED, retryable when anot
     const config = path.join(dir, 'tidings.config.yaml');
     writeFileSync(config, 'store:\n  url: ${DATABASE_URL}\n');
     // Port 1 on loopback: nothing listens, the connection is refused at once.
-    const run = await runCli(['-c', config, 'editor', 'list'], { DATABASE_URL: 'postgres://app:hunter2@127.0.0.1:1/news' });
+    const run = await runCli(['-c', config, 'editor', 'list'], {
+      DATABASE_URL: 'postgres://app:hunter2@127.0.0.1:1/news',
+    });
     expect(run.code).toBe(1);
-    expect(run.err).toMatch(/^error: \[STORE_FAILED\] postgres:\/\/app@127\.0\.0\.1:1\/news: cannot open the store: store error ECONNREFUSED/);
+    expect(run.err).toMatch(
+      /^error: \[STORE_FAILED\] postgres:\/\/app@127\.0\.0\.1:1\/news: cannot open the store: store error ECONNREFUSED/,
+    );
     expect(run.err).not.toContain('hunter2');
   });
 
@@ -70,7 +82,11 @@ describe('PostgreSQL errors leave the store as STORE_FAILED, retryable when anot
     it('serialization failures, deadlocks, shutdowns and connection errors are retryable; constraint errors are not', async () => {
       for (const sqlState of ['40001', '40P01', '57P01', '08006']) {
         const error = await failure(raise(sqlState));
-        expect([error.code, error.retryable, error.message]).toEqual(['STORE_FAILED', true, `${db.where}: store error SQLSTATE ${sqlState}: raised`]);
+        expect([error.code, error.retryable, error.message]).toEqual([
+          'STORE_FAILED',
+          true,
+          `${db.where}: store error SQLSTATE ${sqlState}: raised`,
+        ]);
       }
       await db.query('CREATE TABLE u (id INTEGER PRIMARY KEY)');
       await db.query('INSERT INTO u VALUES (1)');
@@ -98,9 +114,20 @@ describe.skipIf(!PG_TEST_URL)('the CLI on a PostgreSQL store (store.url: ${DATAB
     const configFile = path.join(dir, 'tidings.config.yaml');
     writeFileSync(configFile, 'store:\n  url: ${DATABASE_URL}\n');
     const loaded = loadConfig(configFile, { DATABASE_URL: database.url });
-    const wiring = { clock: createFixedClock('2026-11-28T06:00:00Z'), logger: createSilentLogger(), env: {}, out: () => {}, err: () => {}, interactive: false, stdout: process.stdout, templatesDir: dir };
+    const wiring = {
+      clock: createFixedClock('2026-11-28T06:00:00Z'),
+      logger: createSilentLogger(),
+      env: {},
+      out: () => {},
+      err: () => {},
+      interactive: false,
+      stdout: process.stdout,
+      templatesDir: dir,
+    };
     // Opening PostgreSQL is asynchronous: the caller opens it and hands it over.
-    expect(() => createAppContext({ loaded, ...wiring })).toThrow(/store\.url names PostgreSQL: open it with openStore\(\)/);
+    expect(() => createAppContext({ loaded, ...wiring })).toThrow(
+      /store\.url names PostgreSQL: open it with openStore\(\)/,
+    );
     const store = await openStore(loaded.config.store, (relative) => path.resolve(dir, relative));
     const ctx = createAppContext({ loaded, store, ...wiring });
     try {
@@ -120,7 +147,9 @@ describe.skipIf(!PG_TEST_URL)('the CLI on a PostgreSQL store (store.url: ${DATAB
       <item><title>Harbour festival returns</title><link>https://example.org/festival</link><category>Local</category>
         <description>The festival returns in spring with boats and music. Tickets go on sale soon.</description><pubDate>Fri, 27 Nov 2026 09:00:00 GMT</pubDate></item>
     </channel></rss>`;
-    const server = await startFixtureServer({ '/feed.xml': (_q, r) => r.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed) });
+    const server = await startFixtureServer({
+      '/feed.xml': (_q, r) => r.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed),
+    });
     try {
       const dir = tempDir();
       const config = path.join(dir, 'tidings.config.yaml');
@@ -138,7 +167,12 @@ describe.skipIf(!PG_TEST_URL)('the CLI on a PostgreSQL store (store.url: ${DATAB
       expect(articles.out).toContain('Harbour festival returns');
       expect(articles.out).toContain('Ferry timetable changes');
 
-      const add = await runCli(['-q', '-c', config, 'editor', 'add', 'alice', 'alice@example.org', '--password-stdin'], env, '2026-11-28T07:00:00Z', 'a long enough password\n');
+      const add = await runCli(
+        ['-q', '-c', config, 'editor', 'add', 'alice', 'alice@example.org', '--password-stdin'],
+        env,
+        '2026-11-28T07:00:00Z',
+        'a long enough password\n',
+      );
       expect(add.out).toContain('added editor alice <alice@example.org>');
       const list = await runCli(['-q', '-c', config, 'editor', 'list'], env, '2026-11-28T07:00:00Z');
       expect(list.out).toContain('alice');

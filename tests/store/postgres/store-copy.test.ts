@@ -32,20 +32,78 @@ async function populate(file: string): Promise<void> {
       slotUtc: '2026-11-28T07:00:00.000Z',
       status: 'draft',
       statusReason: null,
-      articles: [{ articleId: 'a1', category: 'technology', position: 1, title: 'Quantum router shipped', summary: null, url: null, source: 'wire', sourceTitle: 'Wire', author: null, imageUrl: null, publishedAt: null }],
+      articles: [
+        {
+          articleId: 'a1',
+          category: 'technology',
+          position: 1,
+          title: 'Quantum router shipped',
+          summary: null,
+          url: null,
+          source: 'wire',
+          sourceTitle: 'Wire',
+          author: null,
+          imageUrl: null,
+          publishedAt: null,
+        },
+      ],
     },
     at,
   );
   await store.editions.updatePick('daily/2026-11-28T07:00', 'a1', { pinned: true, titleOverride: 'Rewritten' });
-  await store.editions.addBlock('daily', { kind: 'source', value: 'zeta', blockedBy: 'alice', blockedAt: at.toISOString() });
-  await store.editions.addBlock('daily', { kind: 'article', value: 'a2', blockedBy: 'alice', blockedAt: at.toISOString() });
-  const alice = await store.editors.addEditor({ name: 'alice', email: 'alice@example.org', role: 'admin', passwordHash: 'scrypt$x', createdAt: at.toISOString() });
-  await store.editors.addEditor({ name: 'bob', email: 'bob@example.org', role: 'editor', passwordHash: 'scrypt$y', createdAt: at.toISOString() });
-  await store.editors.createSession('session-hash', { editorId: alice.id, csrfToken: 'csrf', createdAt: at.toISOString(), lastSeenAt: at.toISOString() });
-  await store.audit.record({ at: at.toISOString(), actor: 'alice', action: 'pin', newsletterId: 'daily', editionId: 'daily/2026-11-28T07:00', details: { articleId: 'a1' } });
-  await store.sources.recordSuccess('wire', at, { location: 'http://wire/feed', validators: { etag: '"1"', lastModified: null } });
+  await store.editions.addBlock('daily', {
+    kind: 'source',
+    value: 'zeta',
+    blockedBy: 'alice',
+    blockedAt: at.toISOString(),
+  });
+  await store.editions.addBlock('daily', {
+    kind: 'article',
+    value: 'a2',
+    blockedBy: 'alice',
+    blockedAt: at.toISOString(),
+  });
+  const alice = await store.editors.addEditor({
+    name: 'alice',
+    email: 'alice@example.org',
+    role: 'admin',
+    passwordHash: 'scrypt$x',
+    createdAt: at.toISOString(),
+  });
+  await store.editors.addEditor({
+    name: 'bob',
+    email: 'bob@example.org',
+    role: 'editor',
+    passwordHash: 'scrypt$y',
+    createdAt: at.toISOString(),
+  });
+  await store.editors.createSession('session-hash', {
+    editorId: alice.id,
+    csrfToken: 'csrf',
+    createdAt: at.toISOString(),
+    lastSeenAt: at.toISOString(),
+  });
+  await store.audit.record({
+    at: at.toISOString(),
+    actor: 'alice',
+    action: 'pin',
+    newsletterId: 'daily',
+    editionId: 'daily/2026-11-28T07:00',
+    details: { articleId: 'a1' },
+  });
+  await store.sources.recordSuccess('wire', at, {
+    location: 'http://wire/feed',
+    validators: { etag: '"1"', lastModified: null },
+  });
   await store.sources.recordFailure('wire', at, { error: 'HTTP 503', errorCode: 'SOURCE_FETCH' });
-  await store.pages.putPage({ url: 'https://news.example.org/p', validators: { etag: null, lastModified: null }, title: 'P', text: 'Page text.', imageUrl: null, fetchedAt: at.toISOString() });
+  await store.pages.putPage({
+    url: 'https://news.example.org/p',
+    validators: { etag: null, lastModified: null },
+    title: 'P',
+    text: 'Page text.',
+    imageUrl: null,
+    fetchedAt: at.toISOString(),
+  });
   await store.close();
 }
 
@@ -76,7 +134,19 @@ describe.skipIf(!PG_TEST_URL)('tidings store copy --to postgres://… (real SQLi
     expect(run.out).not.toContain(`:${new URL(database.url).password}@`);
     expect(run.out).toContain(`postgres://${new URL(database.url).username}@`);
     const counts = Object.fromEntries([...run.out.matchAll(/^ {2}(\w+) +(\d+)/gm)].map((m) => [m[1], Number(m[2])]));
-    expect(counts).toMatchObject({ articles: 1202, article_categories: 1203, summary_cache: 1, editions: 1, edition_articles: 1, newsletter_blocks: 2, editors: 2, desk_sessions: 1, audit_log: 1, source_fetch_state: 1, page_cache: 1 });
+    expect(counts).toMatchObject({
+      articles: 1202,
+      article_categories: 1203,
+      summary_cache: 1,
+      editions: 1,
+      edition_articles: 1,
+      newsletter_blocks: 2,
+      editors: 2,
+      desk_sessions: 1,
+      audit_log: 1,
+      source_fetch_state: 1,
+      page_cache: 1,
+    });
     expect(Object.keys(counts)).toEqual(STORE_TABLES.filter((t) => t in counts));
     expect(run.out).toMatch(/Copied 2416 rows in \d+ tables; every table's row count checked on the target\./);
 
@@ -91,14 +161,29 @@ describe.skipIf(!PG_TEST_URL)('tidings store copy --to postgres://… (real SQLi
       expect(await pg.editors.getSession('session-hash')).toEqual(await sqlite.editors.getSession('session-hash'));
       expect(await pg.audit.list({})).toEqual(await sqlite.audit.list({}));
       expect(await pg.sources.listStates()).toEqual(await sqlite.sources.listStates());
-      expect(await pg.pages.getPage('https://news.example.org/p')).toEqual(await sqlite.pages.getPage('https://news.example.org/p'));
+      expect(await pg.pages.getPage('https://news.example.org/p')).toEqual(
+        await sqlite.pages.getPage('https://news.example.org/p'),
+      );
       expect(await pg.articles.getCachedSummary('hash', 'v1')).toBe('A cached summary.');
       // The search index is built from the copied rows.
       expect((await pg.articles.searchArticles('quantum rout', 5)).map((a) => a.id)).toEqual(['a1']);
       // Identities continue after the copied ids.
-      const carol = await pg.editors.addEditor({ name: 'carol', email: 'carol@example.org', role: 'editor', passwordHash: 'h', createdAt: at.toISOString() });
+      const carol = await pg.editors.addEditor({
+        name: 'carol',
+        email: 'carol@example.org',
+        role: 'editor',
+        passwordHash: 'h',
+        createdAt: at.toISOString(),
+      });
       expect(carol.id).toBe(3);
-      await pg.audit.record({ at: at.toISOString(), actor: 'carol', action: 'login', newsletterId: null, editionId: null, details: {} });
+      await pg.audit.record({
+        at: at.toISOString(),
+        actor: 'carol',
+        action: 'login',
+        newsletterId: null,
+        editionId: null,
+        details: {},
+      });
       expect((await pg.audit.list({}))[0]).toMatchObject({ id: 2, actor: 'carol' });
     } finally {
       await sqlite.close();
@@ -145,7 +230,11 @@ describe.skipIf(!PG_TEST_URL)('tidings store copy --to postgres://… (real SQLi
 
   it('refuses a SQLite file that does not exist rather than copying an empty store', async () => {
     const { config } = workspace();
-    const run = await runCli(['-c', config, 'store', 'copy', '--to', database.url, '--from', 'missing.db'], {}, at.toISOString());
+    const run = await runCli(
+      ['-c', config, 'store', 'copy', '--to', database.url, '--from', 'missing.db'],
+      {},
+      at.toISOString(),
+    );
     expect(run.code).toBe(2);
     expect(run.err).toMatch(/no SQLite store at .*missing\.db/);
   });

@@ -18,7 +18,14 @@ export const STAND_IN_SECRET = 'stand-in-secret-0123456789abcdef';
 
 export interface StandIn extends SubscriberService {
   state: SubscriptionState;
-  calls: { unsubscribe: number; resubscribe: number; savePreferences: PreferencesInput[]; erase: number; signups: unknown[]; channels: string[] };
+  calls: {
+    unsubscribe: number;
+    resubscribe: number;
+    savePreferences: PreferencesInput[];
+    erase: number;
+    signups: unknown[];
+    channels: string[];
+  };
   tokens: { unsubscribe: string; preferences: string };
   editions: Map<string, WebEdition>;
   archive: PublicArchive | null;
@@ -27,15 +34,23 @@ export interface StandIn extends SubscriberService {
 export function createStandInService(options: { newsletterTitle?: string; locale?: string } = {}): StandIn {
   const newsletter = { id: 'daily', title: options.newsletterTitle ?? 'Daily Brief' };
   const tokens = {
-    unsubscribe: signSubscriberToken({ subscriberId: 7, newsletterId: 'daily', purpose: 'unsubscribe' }, STAND_IN_SECRET),
-    preferences: signSubscriberToken({ subscriberId: 7, newsletterId: 'daily', purpose: 'preferences' }, STAND_IN_SECRET),
+    unsubscribe: signSubscriberToken(
+      { subscriberId: 7, newsletterId: 'daily', purpose: 'unsubscribe' },
+      STAND_IN_SECRET,
+    ),
+    preferences: signSubscriberToken(
+      { subscriberId: 7, newsletterId: 'daily', purpose: 'preferences' },
+      STAND_IN_SECRET,
+    ),
   };
   const check = (token: string) => {
     const claims = verifySubscriberToken(token, STAND_IN_SECRET);
     if (!claims) throw new TidingsError('TOKEN_INVALID', 'link not signed by this server');
     return claims;
   };
-  let prefs: Omit<PreferencesView, 'maskedEmail' | 'newsletterId' | 'locales' | 'newsletters'> & { categories: string[] | null } = {
+  let prefs: Omit<PreferencesView, 'maskedEmail' | 'newsletterId' | 'locales' | 'newsletters'> & {
+    categories: string[] | null;
+  } = {
     locale: options.locale ?? 'en',
     timezone: null,
     pausedUntil: null,
@@ -50,7 +65,14 @@ export function createStandInService(options: { newsletterTitle?: string; locale
     async describeToken(token, purpose) {
       const claims = check(token);
       if (claims.purpose !== purpose) throw new TidingsError('TOKEN_INVALID', 'wrong purpose');
-      return { purpose, newsletter, maskedEmail: 'r***@example.org', state: service.state, locale: prefs.locale ?? 'en', preferencesToken: tokens.preferences };
+      return {
+        purpose,
+        newsletter,
+        maskedEmail: 'r***@example.org',
+        state: service.state,
+        locale: prefs.locale ?? 'en',
+        preferencesToken: tokens.preferences,
+      };
     },
     async unsubscribe(token, options) {
       service.calls.channels.push(options?.channel ?? 'web');
@@ -58,14 +80,30 @@ export function createStandInService(options: { newsletterTitle?: string; locale
       service.calls.unsubscribe++;
       const changed = service.state === 'active';
       service.state = 'unsubscribed';
-      return { purpose: 'unsubscribe', newsletter, maskedEmail: 'r***@example.org', state: service.state, locale: prefs.locale ?? 'en', changed, preferencesToken: tokens.preferences };
+      return {
+        purpose: 'unsubscribe',
+        newsletter,
+        maskedEmail: 'r***@example.org',
+        state: service.state,
+        locale: prefs.locale ?? 'en',
+        changed,
+        preferencesToken: tokens.preferences,
+      };
     },
     async resubscribe(token) {
       check(token);
       service.calls.resubscribe++;
       const changed = service.state !== 'active';
       service.state = 'active';
-      return { purpose: 'unsubscribe', newsletter, maskedEmail: 'r***@example.org', state: service.state, locale: prefs.locale ?? 'en', changed, preferencesToken: tokens.preferences };
+      return {
+        purpose: 'unsubscribe',
+        newsletter,
+        maskedEmail: 'r***@example.org',
+        state: service.state,
+        locale: prefs.locale ?? 'en',
+        changed,
+        preferencesToken: tokens.preferences,
+      };
     },
     async getPreferences(token) {
       check(token);
@@ -81,7 +119,11 @@ export function createStandInService(options: { newsletterTitle?: string; locale
             ...newsletter,
             subscribed: service.state === 'active',
             allCategories: prefs.categories === null,
-            categories: ['security', 'science'].map((slug) => ({ slug, title: slug === 'security' ? 'Security' : 'Science', chosen: prefs.categories?.includes(slug) ?? false })),
+            categories: ['security', 'science'].map((slug) => ({
+              slug,
+              title: slug === 'security' ? 'Security' : 'Science',
+              chosen: prefs.categories?.includes(slug) ?? false,
+            })),
           },
         ],
       };
@@ -95,7 +137,12 @@ export function createStandInService(options: { newsletterTitle?: string; locale
         prefs.categories = entry.categories;
       }
       // As the real service: a field the form did not send keeps its value.
-      prefs = { ...prefs, locale: input.locale === undefined ? prefs.locale : input.locale, timezone: input.timezone === undefined ? prefs.timezone : input.timezone, pausedUntil: input.pausedUntil === undefined ? prefs.pausedUntil : input.pausedUntil };
+      prefs = {
+        ...prefs,
+        locale: input.locale === undefined ? prefs.locale : input.locale,
+        timezone: input.timezone === undefined ? prefs.timezone : input.timezone,
+        pausedUntil: input.pausedUntil === undefined ? prefs.pausedUntil : input.pausedUntil,
+      };
       return service.getPreferences(token);
     },
     async erase(token) {
@@ -121,7 +168,8 @@ export function createStandInService(options: { newsletterTitle?: string; locale
       return found;
     },
     async publicArchive(id) {
-      if (!service.archive || service.archive.newsletter.id !== id) throw new TidingsError('NOT_FOUND', 'archive not public');
+      if (!service.archive || service.archive.newsletter.id !== id)
+        throw new TidingsError('NOT_FOUND', 'archive not public');
       return service.archive;
     },
     unsubscribeByEmail: unused,

@@ -13,7 +13,15 @@ export const TEMPLATES_DIR = fileURLToPath(new URL('../../../templates', import.
 export const WEB_TEST_CONFIG = {
   categories: { security: { title: 'Security' }, science: { title: 'Science' } },
   newsletters: [
-    { id: 'daily', title: 'Daily Brief', categories: ['security', 'science'], from: 'Daily <daily@example.org>', signup: true, public: true, timezone: 'Europe/Berlin' },
+    {
+      id: 'daily',
+      title: 'Daily Brief',
+      categories: ['security', 'science'],
+      from: 'Daily <daily@example.org>',
+      signup: true,
+      public: true,
+      timezone: 'Europe/Berlin',
+    },
     { id: 'closed', title: 'Closed List', categories: ['security'], from: 'c@example.org' },
   ],
   web: { baseUrl: 'https://news.example.org/', secret: 'stand-in-secret-0123456789abcdef' },
@@ -35,13 +43,16 @@ export async function buildWebApp(
     },
   });
   const logger = createLogger({ level: 'info', destination: sink });
-  const app: FastifyInstance = await createWebServer({
-    config,
-    subscribers,
-    views: loadWebViews(TEMPLATES_DIR),
-    logger,
-    clock: createFixedClock('2026-11-28T08:00:00Z'),
-    checkHealth: health,
-  }, { idleTimeoutMs });
+  const app: FastifyInstance = await createWebServer(
+    {
+      config,
+      subscribers,
+      views: loadWebViews(TEMPLATES_DIR),
+      logger,
+      clock: createFixedClock('2026-11-28T08:00:00Z'),
+      checkHealth: health,
+    },
+    { idleTimeoutMs },
+  );
   return { app, logLines: lines };
 }

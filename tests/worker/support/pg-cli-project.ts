@@ -61,7 +61,10 @@ export async function createPgCliProject(
   const readers = Array.from({ length: options.readers }, (_, i) => `reader${i + 1}@example.org`);
   const ws = createCliWorkspace(dir, { subscribers: readers, maxConnections: options.maxConnections ?? 2 });
   // The same project on PostgreSQL, with workers that lease small batches and notice a dead peer within seconds.
-  const config = readFileSync(ws.configFile, 'utf8').replace('store:\n  path: data/tidings.db\n', `store:\n  url: ${url}\n  poolSize: 4\n`);
+  const config = readFileSync(ws.configFile, 'utf8').replace(
+    'store:\n  path: data/tidings.db\n',
+    `store:\n  url: ${url}\n  poolSize: 4\n`,
+  );
   writeFileSync(ws.configFile, `${config}worker:\n  batchSize: 20\n  leaseTtl: 3s\n  idleWait: 100ms\n`);
   const now = new Date();
   const slot = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
@@ -72,10 +75,15 @@ export async function createPgCliProject(
   expect((await cli(['subscribers', 'sync'])).code).toBe(0);
 
   const state = async (): Promise<QueueState> => {
-    const { rows } = await db.query<{ status: string; audience_max_id: string | null; audience_total: number | null; queued_through: string; queue_held_by: string | null }>(
-      'SELECT status, audience_max_id, audience_total, queued_through, queue_held_by FROM editions WHERE id = $1',
-      [editionId],
-    );
+    const { rows } = await db.query<{
+      status: string;
+      audience_max_id: string | null;
+      audience_total: number | null;
+      queued_through: string;
+      queue_held_by: string | null;
+    }>('SELECT status, audience_max_id, audience_total, queued_through, queue_held_by FROM editions WHERE id = $1', [
+      editionId,
+    ]);
     const counts = await db.query<{ rows: number; pending: number }>(
       `SELECT COUNT(*)::int AS rows, (COUNT(*) FILTER (WHERE status = 'pending'))::int AS pending FROM deliveries WHERE edition_id = $1`,
       [editionId],
@@ -108,7 +116,9 @@ export async function createPgCliProject(
       let stderr = '';
       child.stdout!.on('data', (chunk) => (stdout += chunk));
       child.stderr!.on('data', (chunk) => (stderr += chunk));
-      const exited = new Promise<Exited>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+      const exited = new Promise<Exited>((resolve) =>
+        child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+      );
       cleanups.push(() => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       });
@@ -118,7 +128,9 @@ export async function createPgCliProject(
     async status() {
       const { code, out } = await cli(['status', '--json']);
       expect(code).toBe(0);
-      return (JSON.parse(out) as { editions: Record<string, unknown>[] }).editions.find((e) => e.edition === editionId)!;
+      return (JSON.parse(out) as { editions: Record<string, unknown>[] }).editions.find(
+        (e) => e.edition === editionId,
+      )!;
     },
     async waitFor(what, check, timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;

@@ -33,7 +33,12 @@ export function standInEditionWork(db: PgDatabase): EditionWork<Recipient> {
       newsletterTitle: 'Morning Digest',
       clock: systemClock,
     }),
-    links: createSubscriberLinks({ baseUrl: 'https://news.example.test', secret: SECRET, newsletterId: 'morning', editionId: WORKER_EDITION }),
+    links: createSubscriberLinks({
+      baseUrl: 'https://news.example.test',
+      secret: SECRET,
+      newsletterId: 'morning',
+      editionId: WORKER_EDITION,
+    }),
   };
 }
 
@@ -43,7 +48,8 @@ export async function enqueueEdition(db: PgDatabase, count: number): Promise<num
   const session = await subscribers.beginSync();
   for (let start = 0; start < count; start += 1000) {
     const rows = [];
-    for (let i = start; i < Math.min(count, start + 1000); i++) rows.push(staged(`reader${i + 1}@example.test`, { morning: null }, { name: `Reader ${i + 1}`, line: i + 2 }));
+    for (let i = start; i < Math.min(count, start + 1000); i++)
+      rows.push(staged(`reader${i + 1}@example.test`, { morning: null }, { name: `Reader ${i + 1}`, line: i + 2 }));
     await session.stage(rows);
   }
   await session.apply(new Date('2026-11-01T00:00:00Z'), { removeMissing: false });
@@ -67,8 +73,14 @@ export interface WorkerRun {
 /** One worker on a PostgreSQL store until the queue is empty, sending through a real SMTP connection pool. */
 export async function runStandInWorker(db: PgDatabase, run: WorkerRun): Promise<WorkerSummary> {
   const transport = new SmtpTransport({
-    url: run.smtpUrl, maxConnections: run.concurrency, maxMessages: 1000, rateLimit: 100_000, tls: { rejectUnauthorized: false },
-    connectionTimeoutMs: 5000, greetingTimeoutMs: 5000, socketTimeoutMs: 5000,
+    url: run.smtpUrl,
+    maxConnections: run.concurrency,
+    maxMessages: 1000,
+    rateLimit: 100_000,
+    tls: { rejectUnauthorized: false },
+    connectionTimeoutMs: 5000,
+    greetingTimeoutMs: 5000,
+    socketTimeoutMs: 5000,
   });
   const work = standInEditionWork(db);
   return runWorker(

@@ -18,9 +18,20 @@ const T = 'TEXT COLLATE "C"';
 function foldingPairs(): { from: string; to: string } {
   let from = '';
   let to = '';
-  const latin: [number, number][] = [[0x41, 0x5a], [0xc0, 0x24f], [0x1e00, 0x1eff]];
-  const other: [number, number][] = [[0x370, 0x3ff], [0x400, 0x52f], [0x1f00, 0x1fff]];
-  for (const [ranges, strip] of [[latin, true], [other, false]] as const) {
+  const latin: [number, number][] = [
+    [0x41, 0x5a],
+    [0xc0, 0x24f],
+    [0x1e00, 0x1eff],
+  ];
+  const other: [number, number][] = [
+    [0x370, 0x3ff],
+    [0x400, 0x52f],
+    [0x1f00, 0x1fff],
+  ];
+  for (const [ranges, strip] of [
+    [latin, true],
+    [other, false],
+  ] as const) {
     for (const [start, end] of ranges) {
       for (let code = start; code <= end; code++) {
         const char = String.fromCodePoint(code);
