@@ -41,6 +41,22 @@ export interface RecordedNewsletterSchedule {
   onApprovalTimeout: 'send' | 'skip';
 }
 
+/** The part of a newsletter's configuration a scheduler works from. */
+export function newsletterSchedule(
+  n: Omit<RecordedNewsletterSchedule, 'schedule'> & { schedule?: string | null | undefined },
+): RecordedNewsletterSchedule {
+  return {
+    id: n.id,
+    schedule: n.schedule ?? null,
+    timezone: n.timezone,
+    deliver: n.deliver,
+    requireApproval: n.requireApproval,
+    prepareAhead: n.prepareAhead,
+    approvalDeadline: n.approvalDeadline,
+    onApprovalTimeout: n.onApprovalTimeout,
+  };
+}
+
 /**
  * What a scheduler works from, recorded when it starts: `tidings schedule --list` run
  * from another shell shows this, not its own environment's reading of the config.

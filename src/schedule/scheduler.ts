@@ -5,7 +5,7 @@ import { editionIdFor } from '../editions/slot.ts';
 import { parseCronExpression, type CronSchedule } from './cron-expression.ts';
 import { decideSlot, type SlotAction, type SlotPolicy, type SlotTimes } from './decide-slot.ts';
 import { listSlots, type ScheduledSlot } from './schedule-slots.ts';
-import type { ScheduleEventKind, SchedulerStore } from './scheduler-store.ts';
+import { newsletterSchedule, type ScheduleEventKind, type SchedulerStore } from './scheduler-store.ts';
 import { releaseAt, zoneOf } from './release-times.ts';
 import { isOnSchedule, slotOfEdition, UNDECIDED, wentOutAfter } from './undecided-editions.ts';
 
@@ -131,16 +131,7 @@ export class Scheduler {
     await this.#deps.store.recordSchedules({
       holder,
       recordedAt: now.toISOString(),
-      newsletters: this.#deps.newsletters.map((n) => ({
-        id: n.id,
-        schedule: n.schedule ?? null,
-        timezone: n.timezone,
-        deliver: n.deliver,
-        requireApproval: n.requireApproval,
-        prepareAhead: n.prepareAhead,
-        approvalDeadline: n.approvalDeadline,
-        onApprovalTimeout: n.onApprovalTimeout,
-      })),
+      newsletters: this.#deps.newsletters.map(newsletterSchedule),
     });
   }
 

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../app/context.ts';
 import { editionIdFor } from '../../editions/slot.ts';
 import { parseCronExpression, type CronSchedule } from '../../schedule/cron-expression.ts';
-import type { RecordedNewsletterSchedule } from '../../schedule/scheduler-store.ts';
+import { newsletterSchedule, type RecordedNewsletterSchedule } from '../../schedule/scheduler-store.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
 import { isSchedulerHolderGone } from './schedule.ts';
 
@@ -23,16 +23,7 @@ async function schedulesToList(
     };
   }
   return {
-    newsletters: ctx.config.newsletters.map((n) => ({
-      id: n.id,
-      schedule: n.schedule ?? null,
-      timezone: n.timezone,
-      deliver: n.deliver,
-      requireApproval: n.requireApproval,
-      prepareAhead: n.prepareAhead,
-      approvalDeadline: n.approvalDeadline,
-      onApprovalTimeout: n.onApprovalTimeout,
-    })),
+    newsletters: ctx.config.newsletters.map(newsletterSchedule),
     note: `schedules: no scheduler has recorded its configuration in this store yet; showing ${ctx.configFile} as read here (this shell's environment)`,
   };
 }
