@@ -149,7 +149,9 @@ function curationSuite(name: string, open: OpenStore): void {
         });
       const first = await build('2026-11-28T06:00:00Z');
       // It went out: the next since-last window starts there (a draft never sent would not end a window).
-      expect(await store.editions.setStatus(first.id, 'sent', { at: new Date('2026-11-28T06:01:00Z'), from: ['draft'] })).toBe(true);
+      expect(
+        await store.editions.setStatus(first.id, 'sent', { at: new Date('2026-11-28T06:01:00Z'), from: ['draft'] }),
+      ).toBe(true);
       // A slow feed delivers two stories dated before that edition, after it was built: the next edition may take one (perCategory 1).
       await store.articles.saveArticles(
         [
