@@ -16,7 +16,3 @@ export function archiveUrlFor(
 export function confirmUrlFor(config: Pick<TidingsConfig, 'web'>, newsletterId: string, token: string): string {
   return `${base(config)}/s/${newsletterId}/confirm/${token}`;
 }
-
-export function editionPathFor(editionId: string): string {
-  return `/e/${editionId.split('/').map(encodeURIComponent).join('/')}`;
-}

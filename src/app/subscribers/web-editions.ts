@@ -1,7 +1,7 @@
 import { TidingsError } from '../../core/errors.ts';
 import { verifyEditionView } from '../../delivery/subscriber-token.ts';
 import { parseEditionId } from '../../editions/slot.ts';
-import { editionPathFor } from './public-urls.ts';
+import { editionViewPath } from '../../delivery/subscriber-token.ts';
 import type { ServiceCore } from './service-core.ts';
 import type { ArchiveEntry, PublicArchive, WebEdition } from './subscriber-types.ts';
 
@@ -84,7 +84,7 @@ export class WebEditions {
         html: page.html,
         slot: edition.slot,
         sentAt: page.sentAt,
-        path: editionPathFor(edition.id),
+        path: editionViewPath(edition.id),
       });
     }
     return {
