@@ -1,6 +1,7 @@
 import type { DeliveryCounts } from '../delivery/ledger.ts';
 import { notYetQueued, type EditionStatus } from '../editions/edition.ts';
 import type { AppContext } from './context.ts';
+import { liveSendLeases, liveWorkersInFlight } from './live-holders.ts';
 
 export interface EditionProgress {
   status: EditionStatus | null;
@@ -30,10 +31,15 @@ export async function readEditionProgress(
     ctx.store.editions.getEdition(editionId),
     ctx.store.ledger.counts(editionId),
   ]);
-  const workers = counts.sending && ctx.store.workQueue ? await ctx.store.workQueue.inFlight(editionId, now) : [];
+  const workers =
+    counts.sending && ctx.store.workQueue
+      ? await liveWorkersInFlight(ctx.store.workQueue).inFlight(editionId, now)
+      : [];
   const sendHolds =
     counts.sending > 0 &&
-    (await ctx.store.sendLease.active(now, edition?.newsletterId)).some((lease) => lease.editionId === editionId);
+    (await liveSendLeases(ctx.store.sendLease).active(now, edition?.newsletterId)).some(
+      (lease) => lease.editionId === editionId,
+    );
   const inFlight = workers.reduce((sum, worker) => sum + worker.rows, 0);
   return {
     status: edition?.status ?? null,

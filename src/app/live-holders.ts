@@ -5,7 +5,7 @@ import { isLocalProcessGone } from '../core/process-liveness.ts';
 /**
  * The send leases of live runs only: a lease left by a process that is gone names no
  * one who is sending (its `sending` rows are ambiguous, and the next send takes the
- * lease over at once). `tidings status` and the scheduler read leases through this.
+ * lease over at once). `tidings status`, the desk's progress and the scheduler read leases through this.
  */
 export function liveSendLeases(lease: Pick<SendLease, 'active'>): Pick<SendLease, 'active'> {
   return {

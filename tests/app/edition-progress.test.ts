@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { completeEditionIfFinal } from '../../src/app/complete-edition.ts';
@@ -78,6 +80,16 @@ describe('an edition is sent only when its whole audience is queued and final (S
       });
     expect(await progress()).toMatchObject({ notYetQueued: 0, ambiguous: 1 });
     expect(await completeEditionIfFinal(store, EDITION, at)).toBe(false);
+    // A live send holding the edition has that row in flight; a lease left by a process of
+    // this machine that is gone holds nothing, as `tidings status` says.
+    const live = { holder: `${os.hostname()} pid ${process.pid} run live`, host: os.hostname(), pid: process.pid };
+    expect(await store.sendLease.acquire(EDITION, live, at, 60_000)).toEqual({ acquired: true });
+    expect(await progress()).toMatchObject({ ambiguous: 0 });
+    await store.sendLease.release(EDITION, live.holder);
+    const gonePid = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const gone = { holder: `${os.hostname()} pid ${gonePid} run gone`, host: os.hostname(), pid: gonePid };
+    expect(await store.sendLease.acquire(EDITION, gone, at, 60_000)).toEqual({ acquired: true });
+    expect(await progress()).toMatchObject({ ambiguous: 1 });
     await store.ledger.recordFailed(EDITION, ids[4]!, at, {
       code: 'TRANSPORT_PERMANENT',
       text: '550 no',
