@@ -8,14 +8,17 @@ export function formatArticleLines(articles: readonly Article[], options: { with
   for (const article of articles) {
     const when = article.publishedAt ? article.publishedAt.slice(0, 16).replace('T', ' ') : 'undated';
     const categories = article.categories.length ? article.categories.join(', ') : 'uncategorized';
-    lines.push(`${when}  [${categories}]  ${article.title}`);
-    lines.push(`    ${article.url ?? '(no url)'}  · ${article.source}${article.author ? ` · ${article.author}` : ''}`);
-    if (article.summary) lines.push(`    ${clip(article.summary, 300)}`);
+    // The short id is what `tidings edition add` and `pick` accept (an unambiguous prefix).
+    lines.push(`${article.id.slice(0, 10)}  ${when}  [${categories}]  ${article.title}`);
+    lines.push(
+      `            ${article.url ?? '(no url)'}  · ${article.source}${article.author ? ` · ${article.author}` : ''}`,
+    );
+    if (article.summary) lines.push(`            ${clip(article.summary, 300)}`);
     if (options.withText) {
       const paragraphs = article.text.split('\n\n');
       const words = article.text.split(/\s+/).filter(Boolean).length;
       lines.push(
-        `    ${paragraphs.length} paragraph${paragraphs.length === 1 ? '' : 's'}, ${words} word${words === 1 ? '' : 's'}`,
+        `            ${paragraphs.length} paragraph${paragraphs.length === 1 ? '' : 's'}, ${words} word${words === 1 ? '' : 's'}`,
       );
     }
   }

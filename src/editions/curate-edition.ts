@@ -143,17 +143,17 @@ export class EditionCurator {
    * found by search), last in its section: the given category, else the first of the
    * newsletter's categories it carries. An excluded article is included again.
    */
-  async add(editionId: string, articleId: string, category?: string): Promise<Edition> {
+  async add(editionId: string, idOrPrefix: string, category?: string): Promise<Edition> {
     const { edition } = await this.#editable(editionId);
     const newsletter = this.newsletterOf(edition);
+    const article = await this.#storedArticle(idOrPrefix);
+    const articleId = article.id;
     const present = edition.articles.find((a) => a.articleId === articleId);
     if (present) {
       if (!present.excluded)
         throw new TidingsError('INPUT_INVALID', `article ${articleId} is already in edition ${edition.id}`);
       return this.exclude(editionId, articleId, false);
     }
-    const article = await this.#deps.articles.getArticle(articleId);
-    if (!article) throw new TidingsError('INPUT_INVALID', `no stored article "${articleId}" (see: tidings articles)`);
     const section = category ?? newsletter.categories.find((slug) => article.categories.includes(slug));
     if (!section || !newsletter.categories.includes(section)) {
       const known = newsletter.categories.join(', ');
@@ -168,6 +168,23 @@ export class EditionCurator {
       ...snapshotFields(article),
     });
     return this.#changed(edition, 'add', { articleId: article.id, title: article.title, category: section });
+  }
+
+  /** A stored article by id or unambiguous id prefix, as `edition show` and `tidings articles` print them. */
+  async #storedArticle(idOrPrefix: string): Promise<StoredArticle> {
+    const exact = await this.#deps.articles.getArticle(idOrPrefix);
+    if (exact) return exact;
+    const ids = idOrPrefix ? await this.#deps.articles.findArticleIdsByPrefix(idOrPrefix, 2) : [];
+    if (ids.length === 0)
+      throw new TidingsError('INPUT_INVALID', `no stored article "${idOrPrefix}" (see: tidings articles)`);
+    if (ids.length > 1)
+      throw new TidingsError(
+        'INPUT_INVALID',
+        `article "${idOrPrefix}" matches several stored articles; type more of its id`,
+      );
+    const article = await this.#deps.articles.getArticle(ids[0]!);
+    if (!article) throw new TidingsError('INPUT_INVALID', `no stored article "${idOrPrefix}" (see: tidings articles)`);
+    return article;
   }
 
   /**

@@ -49,6 +49,8 @@ export interface ArticleStore {
   /** Newest first (by published time, else first-seen time). */
   listArticles(query?: ArticleQuery): Promise<StoredArticle[]>;
   getArticle(id: string): Promise<StoredArticle | null>;
+  /** Ids starting with `prefix` (taken literally: `%` and `_` match themselves), at most `limit`, sorted. */
+  findArticleIdsByPrefix(prefix: string, limit: number): Promise<string[]>;
   /**
    * Replaces the categories of articles whose source gave none that is configured
    * (the full list: unknown source labels plus the classifier's pick); one transaction.

@@ -37,7 +37,13 @@ describe('tidings edition add|recategorize|block|approve|unapprove', () => {
     )!;
     expect(leftOut).toBeDefined();
 
-    const added = await cli('edition', 'add', id, leftOut.id, '--by', 'ann');
+    // `tidings articles` prints the short id that `edition add` takes, as `edition show` does.
+    const shortId = leftOut.id.slice(0, 10);
+    expect((await cli('articles')).out).toContain(`${shortId}  `);
+    const unknown = await cli('edition', 'add', id, 'zzzz-no-such-id');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('no stored article "zzzz-no-such-id"');
+    const added = await cli('edition', 'add', id, shortId, '--by', 'ann');
     expect(added.code).toBe(0);
     const target = before.articles.find((a) => a.category === 'world')!;
     expect(

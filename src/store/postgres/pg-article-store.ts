@@ -94,6 +94,15 @@ export class PgArticleStore implements ArticleStore {
     return row ? toStoredArticle(row) : null;
   }
 
+  async findArticleIdsByPrefix(prefix: string, limit: number): Promise<string[]> {
+    // starts_with rather than LIKE: ids may hold `%` or `_`, and a prefix is a prefix.
+    const { rows } = await this.#db.query<{ id: string }>(
+      'SELECT id FROM articles WHERE starts_with(id, $1) ORDER BY id LIMIT $2',
+      [prefix, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async setClassifiedCategories(
     updates: readonly { id: string; categories: string[]; origin: 'classifier' | 'none' }[],
     at: Date,

@@ -133,6 +133,16 @@ export class SqliteArticleStore implements ArticleStore {
     return row ? toStoredArticle(row) : null;
   }
 
+  async findArticleIdsByPrefix(prefix: string, limit: number): Promise<string[]> {
+    // substr rather than LIKE: ids may hold `%` or `_`, and a prefix is a prefix.
+    const rows = this.#db
+      .prepare<[string, string, number], { id: string }>(
+        'SELECT id FROM articles WHERE substr(id, 1, length(?)) = ? ORDER BY id LIMIT ?',
+      )
+      .all(prefix, prefix, limit);
+    return rows.map((row) => row.id);
+  }
+
   async setClassifiedCategories(
     updates: readonly { id: string; categories: string[]; origin: 'classifier' | 'none' }[],
     at: Date,

@@ -27,6 +27,20 @@ export function articleStoreContract(name: string, open: OpenStore): void {
       expect(await articles.getArticle('nope')).toBeNull();
     });
 
+    it('finds ids by prefix, taking % and _ literally, sorted and limited', async () => {
+      const { articles } = store();
+      const ids = ['ab12-one', 'ab12-two', 'ab_3', 'abc%'];
+      await articles.saveArticles(
+        ids.map((id) => makeRecord({ id, url: `https://example.org/${encodeURIComponent(id)}` })),
+        at,
+      );
+      expect(await articles.findArticleIdsByPrefix('ab12', 5)).toEqual(['ab12-one', 'ab12-two']);
+      expect(await articles.findArticleIdsByPrefix('ab12', 1)).toEqual(['ab12-one']);
+      expect(await articles.findArticleIdsByPrefix('ab_', 5)).toEqual(['ab_3']);
+      expect(await articles.findArticleIdsByPrefix('abc%', 5)).toEqual(['abc%']);
+      expect(await articles.findArticleIdsByPrefix('zz', 5)).toEqual([]);
+    });
+
     it('round-trips every field exactly, nulls and unicode included', async () => {
       const record = makeRecord({
         title: 'Ünïcødé — “quotes” & <tags> 🦉',
