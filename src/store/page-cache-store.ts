@@ -11,6 +11,8 @@ export interface CachedPage {
   title: string | null;
   text: string;
   imageUrl: string | null;
+  /** The page's declared language (`<html lang>`, meta), lower case; null when it declares none. */
+  language: string | null;
   fetchedAt: string;
 }
 

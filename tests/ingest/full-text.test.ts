@@ -16,7 +16,7 @@ const paragraph = (topic: string, n: number) =>
   `<p>The ${topic} report, part ${n}, says the harbour board met on Tuesday to weigh the costs of dredging the channel, ` +
   `the timetable for new pontoons, the price of berths for visiting yachts and the plan to light the breakwater path at night.</p>`;
 const page = (topic: string) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${topic}</title></head><body><nav><a href="/">Home</a></nav>` +
+  `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${topic}</title></head><body><nav><a href="/">Home</a></nav>` +
   `<article><h1>${topic}</h1>${[1, 2, 3, 4, 5, 6].map((n) => paragraph(topic, n)).join('')}</article><footer>© Quay Post</footer></body></html>`;
 const longText = Array.from({ length: 40 }, (_, i) => `Sentence ${i} of a long feed item about ferries.`).join(' ');
 
@@ -128,6 +128,9 @@ sources:
       expect(dredging.text).not.toContain('© Quay Post');
       // The feed's own text is kept as the description, for the summary to prefer.
       expect(dredging.description).toBe('The harbour board agreed a dredging plan on Tuesday.');
+      // The feed declares no language; the fetched page does, and its text is the page's.
+      expect(dredging.language).toBe('en-gb');
+      expect(byTitle.get('Pontoon prices')!.language).toBeNull();
       expect(byTitle.get('Pontoon prices')!.text).toBe('Pontoon prices rise in spring.');
       expect(byTitle.get('Members only')!.text).toBe('Minutes of the closed meeting.');
       expect(byTitle.get('Long item')!.text).toBe(longText);

@@ -94,6 +94,7 @@ export function createFullTextFetcher(deps: FullTextDeps) {
           title: extracted.draft.title || null,
           text: extracted.draft.text,
           imageUrl: extracted.draft.imageUrl,
+          language: extracted.draft.language,
           fetchedAt: deps.clock.now().toISOString(),
         };
         await deps.cache.putPage(page);
@@ -105,6 +106,8 @@ export function createFullTextFetcher(deps: FullTextDeps) {
         text: page.text,
         description: draft.description ?? (draft.text.trim() ? draft.text : null),
         imageUrl: draft.imageUrl ?? page.imageUrl,
+        // The text is now the page's, so its declared language describes it (the feed's may not).
+        language: page.language ?? draft.language,
       };
     } catch (error) {
       counts.failed += 1;

@@ -19,9 +19,9 @@ export class PgPageCacheStore implements PageCacheStore {
 
   async putPage(page: CachedPage): Promise<void> {
     await this.#db.query(
-      `INSERT INTO page_cache (url, etag, last_modified, title, text, image_url, fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO page_cache (url, etag, last_modified, title, text, image_url, language, fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, title = excluded.title,
-         text = excluded.text, image_url = excluded.image_url, fetched_at = excluded.fetched_at`,
+         text = excluded.text, image_url = excluded.image_url, language = excluded.language, fetched_at = excluded.fetched_at`,
       [
         page.url,
         page.validators.etag,
@@ -29,6 +29,7 @@ export class PgPageCacheStore implements PageCacheStore {
         page.title,
         page.text,
         page.imageUrl,
+        page.language,
         page.fetchedAt,
       ],
     );

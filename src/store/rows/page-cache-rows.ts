@@ -8,6 +8,7 @@ export interface PageCacheRow {
   title: string | null;
   text: string;
   image_url: string | null;
+  language: string | null;
   fetched_at: string;
 }
 
@@ -18,6 +19,7 @@ export function toCachedPage(row: PageCacheRow): CachedPage {
     title: row.title,
     text: row.text,
     imageUrl: row.image_url,
+    language: row.language,
     fetchedAt: row.fetched_at,
   };
 }

@@ -433,4 +433,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX signup_requests_mail ON signup_requests (mail_status, id);
     `,
   },
+  {
+    version: 25,
+    name: 'language of full-text pages',
+    sql: `
+      -- A page fetched for full text declares its language (<html lang>); an item whose feed
+      -- gives none takes the page's. Pages cached before keep null until they change.
+      ALTER TABLE page_cache ADD COLUMN language TEXT;
+    `,
+  },
 ];

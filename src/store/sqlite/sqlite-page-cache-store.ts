@@ -10,10 +10,10 @@ export class SqlitePageCacheStore implements PageCacheStore {
     this.statements = {
       get: db.prepare('SELECT * FROM page_cache WHERE url = ?'),
       put: db.prepare(
-        `INSERT INTO page_cache (url, etag, last_modified, title, text, image_url, fetched_at)
-         VALUES (@url, @etag, @lastModified, @title, @text, @imageUrl, @fetchedAt)
+        `INSERT INTO page_cache (url, etag, last_modified, title, text, image_url, language, fetched_at)
+         VALUES (@url, @etag, @lastModified, @title, @text, @imageUrl, @language, @fetchedAt)
          ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, title = excluded.title,
-           text = excluded.text, image_url = excluded.image_url, fetched_at = excluded.fetched_at`,
+           text = excluded.text, image_url = excluded.image_url, language = excluded.language, fetched_at = excluded.fetched_at`,
       ),
       touch: db.prepare('UPDATE page_cache SET fetched_at = ? WHERE url = ?'),
     };
@@ -33,6 +33,7 @@ export class SqlitePageCacheStore implements PageCacheStore {
       title: page.title,
       text: page.text,
       imageUrl: page.imageUrl,
+      language: page.language,
       fetchedAt: page.fetchedAt,
     });
   }

@@ -15,6 +15,7 @@ export function pageCacheContract(name: string, open: OpenStore): void {
         title: 'Ünïcødé 🦉',
         text: 'First paragraph.\n\nSecond — with “quotes”.',
         imageUrl: null,
+        language: 'de',
         fetchedAt: '2026-12-01T08:00:00.000Z',
       };
       expect(await pages.getPage(page.url)).toBeNull();
@@ -26,6 +27,7 @@ export function pageCacheContract(name: string, open: OpenStore): void {
         title: null,
         text: 'New text.',
         imageUrl: 'https://img.example.org/x.jpg',
+        language: null,
         fetchedAt: '2026-12-01T09:00:00.000Z',
       };
       await pages.putPage(replaced);

@@ -102,6 +102,7 @@ async function populate(file: string): Promise<void> {
     title: 'P',
     text: 'Page text.',
     imageUrl: null,
+    language: 'fr',
     fetchedAt: at.toISOString(),
   });
   await store.close();
