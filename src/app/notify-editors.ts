@@ -4,6 +4,7 @@ import type { Edition } from '../editions/edition.ts';
 import type { AppContext } from './context.ts';
 import { EditionPipeline, findNewsletter, requireSecret } from './edition-pipeline.ts';
 import { resolveReader } from './resolve-reader.ts';
+import { sourceHealthDeps, sourceWarnings } from './source-health.ts';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -37,16 +38,24 @@ export async function notifyEditors(ctx: AppContext, newsletterId: string, editi
   const deadline = new Date(new Date(edition.slot).getTime() + newsletter.approvalDeadline).toISOString();
   const intro = `Approval needed for ${edition.id}: it goes out at ${edition.slot} once approved. Unapproved at ${deadline}, it is ${newsletter.onApprovalTimeout === 'send' ? 'sent anyway' : 'skipped'}.`;
   const urls = pipeline.links(secret)(0);
-  let content = { subject: `[APPROVAL NEEDED] ${edition.id}`, html: `<p>${escapeHtml(intro)}</p>`, text: intro };
+  // Why a draft may be thin: the watchdog's warnings reach editors before the slot, not after.
+  const watchdog = (await sourceWarnings(sourceHealthDeps(ctx), ctx.clock.now())).map(
+    (w) => `Source warning: ${w.message}`,
+  );
+  let content = {
+    subject: `[APPROVAL NEEDED] ${edition.id}`,
+    html: [intro, ...watchdog].map((line) => `<p>${escapeHtml(line)}</p>`).join(''),
+    text: [intro, ...watchdog].join('\n'),
+  };
   if (!('skip' in plan)) {
     const preview = pipeline.personalize(await pipeline.render(plan), reader, urls);
-    const banner = `<div style="padding:12px;border:2px solid #c60;font-family:sans-serif"><p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(link)}">Review and approve on the desk</a> · or run <code>${escapeHtml(approve)}</code></p></div>`;
+    const banner = `<div style="padding:12px;border:2px solid #c60;font-family:sans-serif"><p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(link)}">Review and approve on the desk</a> · or run <code>${escapeHtml(approve)}</code></p>${watchdog.map((line) => `<p style="color:#a30">${escapeHtml(line)}</p>`).join('')}</div>`;
     content = {
       subject: `[APPROVAL NEEDED] ${preview.subject}`,
       html: /<body[^>]*>/i.test(preview.html)
         ? preview.html.replace(/<body[^>]*>/i, (body) => `${body}${banner}`)
         : banner + preview.html,
-      text: `${intro}\nReview and approve: ${link}\nor run: ${approve}\n\n${preview.text}`,
+      text: [intro, `Review and approve: ${link}`, `or run: ${approve}`, ...watchdog, '', preview.text].join('\n'),
     };
   }
   const build = createMessageBuilder({

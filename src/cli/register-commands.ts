@@ -12,6 +12,7 @@ import { registerScheduleCommand } from './commands/register-schedule.ts';
 import { registerServeCommand } from './commands/register-serve.ts';
 import { registerStartCommand } from './commands/register-start.ts';
 import { registerStatusCommands } from './commands/register-status.ts';
+import { registerSourcesCommand } from './commands/sources.ts';
 import { registerStoreCommands } from './commands/register-store.ts';
 import { registerSubscriberLifecycleCommands } from './commands/subscriber-lifecycle.ts';
 import { registerSubscribersCommands } from './commands/register-subscribers.ts';
@@ -28,6 +29,7 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerPreviewCommand(program, host);
   registerSendCommand(program, host);
   registerStatusCommands(program, host);
+  registerSourcesCommand(program, host);
   registerSubscribersCommands(program, host);
   registerSubscriberLifecycleCommands(program, host);
   registerRunCommand(program, host);

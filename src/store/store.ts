@@ -7,6 +7,7 @@ import type { SendLease } from '../delivery/send-lease.ts';
 import type { WorkQueue } from '../delivery/work-queue.ts';
 import type { EditionStore } from '../editions/edition-store.ts';
 import type { SchedulerStore } from '../schedule/scheduler-store.ts';
+import type { SourceActivityReader } from '../ingest/watchdog/source-activity.ts';
 import type { SubscriberStore } from '../subscribers/subscriber-store.ts';
 import type { ArticleStore } from './article-store.ts';
 import type { LlmSummaryCacheStore } from './llm-summary-cache-store.ts';
@@ -28,6 +29,8 @@ export interface Store {
   deliveryEvents: DeliveryEventStore;
   scheduler: SchedulerStore;
   sources: SourceStateStore;
+  /** What each source brought lately, for the source watchdog (rhythm, repeats, shrinking text). */
+  sourceActivity: SourceActivityReader;
   /** Full text of feed items' pages, by URL (fullText). */
   pages: PageCacheStore;
   /** Summaries a language model wrote, per article version, model and prompt (summaries.llm). */

@@ -4,6 +4,7 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { createCurator } from '../../src/app/create-curator.ts';
 import { editionFolderName } from '../../src/delivery/outbox-transport.ts';
+import { makeRecord } from '../helpers/article-records.ts';
 import { runCli } from '../helpers/cli-run.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { createSchedulerWorkspace } from './support/scheduler-workspace.ts';
@@ -73,6 +74,33 @@ describe('approval: prepared ahead, editors emailed, sent when approved, decided
       ws.close();
     }
   }, 60_000);
+
+  it("the editors' email carries the source watchdog's warnings: a source that gave full text now gives excerpts", async () => {
+    const ws = await createSchedulerWorkspace(tempDir(), {
+      newsletterYaml: approvalYaml('skip'),
+      readers: READERS,
+      start: '2026-11-30T00:00:00Z',
+    });
+    try {
+      // A week of long articles from the folder source, then the short ones the workspace writes.
+      const long = 'The harbour board met again to weigh the dredging plan and the cost of new pontoons. '.repeat(25);
+      for (let i = 0; i < 20; i++) {
+        const at = new Date(Date.parse('2026-11-22T00:00:00Z') + i * 8 * 3_600_000);
+        const record = makeRecord({ id: `long-${i}`, source: 'desk', text: long, publishedAt: at.toISOString() });
+        await ws.ctx.store.articles.saveArticles([{ ...record, url: `https://desk.example.com/long-${i}` }], at);
+      }
+      ws.addArticles('2026-11-29T20:00:00Z', '2026-11-30T02:00:00Z', 2);
+      await ws.runUntil('2026-11-30T04:00:00Z', 60 * 60_000);
+      const [notice] = ws.outboxFiles('daily/2026-11-30T07:00-approval');
+      const mail = await simpleParser(
+        readFileSync(path.join(ws.dir, 'outbox', editionFolderName('daily/2026-11-30T07:00-approval'), notice!)),
+      );
+      expect(mail.text).toMatch(/^Source warning: desk: its last items are excerpts \(median \d+ characters\)/m);
+      expect(mail.html).toContain('Source warning: desk: its last items are excerpts');
+    } finally {
+      ws.close();
+    }
+  });
 
   it('onApprovalTimeout: send sends the unapproved draft at the deadline, approved by the scheduler', async () => {
     const ws = await createSchedulerWorkspace(tempDir(), {

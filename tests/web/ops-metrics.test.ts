@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFixedClock } from '../../src/core/clock.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
+import { sourceHealth } from '../../src/app/source-health.ts';
+import { makeRecord } from '../helpers/article-records.ts';
 import { createOpsMetrics, registerMetricsRoute, type MetricsDeps } from '../../src/web/ops/metrics.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
@@ -112,9 +114,20 @@ describe('GET /metrics from a real Fastify server', () => {
     cleanups.push(() => store.close());
     await seedStore(store);
     const clock = createFixedClock(NOW);
+    // harbour brought an item every 6 hours for a week, then nothing for three days.
+    for (let i = 0; i < 28; i++) {
+      const at = new Date(Date.parse(NOW) - (3 * 24 + i * 6) * 3_600_000);
+      await store.articles.saveArticles(
+        [makeRecord({ id: `h${i}`, source: 'harbour', url: `https://h.example/${i}`, publishedAt: at.toISOString() })],
+        at,
+      );
+    }
+    const watched = { sources: ['harbour', 'weekly'].map((name) => ({ name, type: 'feed' as const })) };
     const url = await serve({
       store,
       clock,
+      sourceHealth: () =>
+        sourceHealth({ ...watched, states: store.sources, activity: store.sourceActivity }, clock.now()),
       newsletterIds: ['daily', 'weekly', 'adhoc'],
       nextRunFor: (id) =>
         id === 'daily' ? new Date('2026-12-02T07:00:00Z') : id === 'weekly' ? new Date('2026-12-07T12:00:00Z') : null,
@@ -158,6 +171,11 @@ describe('GET /metrics from a real Fastify server', () => {
     expect(value(samples, 'tidings_source_last_success_timestamp_seconds', { source: 'weekly' })).toBe(
       Date.parse('2026-12-01T08:10:00Z') / 1000,
     );
+    expect(value(samples, 'tidings_source_warning', { source: 'harbour', kind: 'quiet' })).toBe(1);
+    const warned = samples.filter((sample) => sample.name === 'tidings_source_warning' && sample.value === 1);
+    expect(warned).toHaveLength(1);
+    expect(value(samples, 'tidings_source_warning', { source: 'weekly', kind: 'quiet' })).toBe(0);
+    expect(value(samples, 'tidings_source_warning', { source: 'harbour', kind: 'shrunk' })).toBe(0);
     expect(value(samples, 'tidings_newsletter_next_run_timestamp_seconds', { newsletter: 'daily' })).toBe(
       Date.parse('2026-12-02T07:00:00Z') / 1000,
     );

@@ -1,10 +1,22 @@
 import type { Command } from 'commander';
 import { applyPendingOutcomes } from '../../app/apply-pending-outcomes.ts';
 import { liveSendLeases, liveWorkersInFlight } from '../../app/live-holders.ts';
+import { sourceHealthDeps, sourceWarnings } from '../../app/source-health.ts';
 import type { CommandHost } from '../command-host.ts';
 import { escapeControlCharacters } from '../terminal-text.ts';
 import type { ResolveFlags } from './resolve-deliveries.ts';
 import { runDeliveries, runStatus } from './status.ts';
+
+/** The source watchdog's warnings under the editions: a thin digest's cause shows where ops look. */
+async function printSourceWarnings(
+  stdout: { write(text: string): unknown },
+  ctx: Parameters<typeof sourceHealthDeps>[0] & { clock: { now(): Date } },
+): Promise<void> {
+  const warnings = await sourceWarnings(sourceHealthDeps(ctx), ctx.clock.now());
+  if (warnings.length === 0) return;
+  stdout.write(`\nsource warnings (tidings sources):\n`);
+  for (const warning of warnings) stdout.write(`  ${warning.message}\n`);
+}
 
 export function registerStatusCommands(program: Command, host: CommandHost): void {
   const statusContext = async () => {
@@ -33,9 +45,11 @@ export function registerStatusCommands(program: Command, host: CommandHost): voi
     )
     .argument('[newsletter]', 'only this newsletter')
     .option('--json', 'print JSON')
-    .action(async (newsletter: string | undefined, options: { json?: boolean }) =>
-      host.setExitCode(await runStatus(await statusContext(), { newsletter, json: Boolean(options.json) })),
-    );
+    .action(async (newsletter: string | undefined, options: { json?: boolean }) => {
+      const context = await statusContext();
+      host.setExitCode(await runStatus(context, { newsletter, json: Boolean(options.json) }));
+      if (!options.json) await printSourceWarnings(context.stdout, await host.getContext({ sendsMail: false }));
+    });
   const deliveries = program
     .command('deliveries')
     .description('the deliveries of one edition')

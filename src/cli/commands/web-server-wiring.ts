@@ -9,6 +9,7 @@ import { nextSlots } from '../../schedule/schedule-slots.ts';
 import { createWebServer, ROUTE_MODULES } from '../../web/create-web-server.ts';
 import { createDeskRoutes } from '../../web/desk/desk-routes.ts';
 import { listenUntilClosed } from '../../web/listen-until-closed.ts';
+import { sourceHealth, sourceHealthDeps } from '../../app/source-health.ts';
 import { createOpsMetrics, type SchedulerStatus } from '../../web/ops/metrics.ts';
 import { loadWebViews } from '../../web/web-views.ts';
 
@@ -57,6 +58,7 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
       return entry ? (nextSlots(entry.schedule, entry.timezone, ctx.clock.now(), 1)[0]?.utc ?? null) : null;
     },
     schedulerStatus: wiring.schedulerStatus,
+    sourceHealth: () => sourceHealth(sourceHealthDeps(ctx), ctx.clock.now()),
   });
   const app = await createWebServer(
     {

@@ -11,6 +11,7 @@ import { PG_MIGRATIONS } from './pg-schema.ts';
 import { PgLlmSummaryCacheStore } from './pg-llm-summary-cache-store.ts';
 import { PgPageCacheStore } from './pg-page-cache-store.ts';
 import { PgSourceStateStore } from './pg-source-state-store.ts';
+import { PgSourceActivity } from './pg-source-activity.ts';
 import { PgStoreStats } from './pg-store-stats.ts';
 import { PgStoreHeartbeat } from './pg-store-heartbeat.ts';
 // The delivery area's ports, and the queue `tidings worker` processes share.
@@ -58,6 +59,7 @@ export async function openPostgresStore(
     pages: guardStoreErrors(new PgPageCacheStore(db), where),
     llmSummaries: guardStoreErrors(new PgLlmSummaryCacheStore(db), where),
     stats: guardStoreErrors(new PgStoreStats(db), where),
+    sourceActivity: guardStoreErrors(new PgSourceActivity(db), where),
     audit: guardStoreErrors(new PgAuditLog(db), where),
     editors: guardStoreErrors(new PgEditorStore(db), where),
     heartbeat: guardStoreErrors(new PgStoreHeartbeat(db), where),

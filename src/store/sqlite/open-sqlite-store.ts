@@ -13,6 +13,7 @@ import { SqliteLlmSummaryCacheStore } from './sqlite-llm-summary-cache-store.ts'
 import { SqliteSchedulerStore } from './sqlite-scheduler-store.ts';
 import { SqlitePageCacheStore } from './sqlite-page-cache-store.ts';
 import { SqliteSourceStateStore } from './sqlite-source-state-store.ts';
+import { SqliteSourceActivity } from './sqlite-source-activity.ts';
 import { SqliteStoreStats } from './sqlite-store-stats.ts';
 import { SqliteStoreHeartbeat } from './sqlite-store-heartbeat.ts';
 import { SqliteSendLease } from './sqlite-send-lease.ts';
@@ -35,6 +36,7 @@ export function openSqliteStore(file: string, options: OpenDatabaseOptions = {})
     pages: guardStoreErrors(new SqlitePageCacheStore(db), file),
     llmSummaries: guardStoreErrors(new SqliteLlmSummaryCacheStore(db), file),
     stats: guardStoreErrors(new SqliteStoreStats(db), file),
+    sourceActivity: guardStoreErrors(new SqliteSourceActivity(db), file),
     sendLease: guardStoreErrors(new SqliteSendLease(db), file),
     file: file === ':memory:' ? null : path.resolve(file),
     scheduler: guardStoreErrors(new SqliteSchedulerStore(db), file),

@@ -7,10 +7,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
 import { DeskAuth, csrfMatches } from '../../app/desk/desk-auth.ts';
 import { DeskSends } from '../../app/desk/desk-sends.ts';
+import { sourceHealthDeps, sourceWarnings } from '../../app/source-health.ts';
 import { loadTemplateFiles } from '../../render/template-files.ts';
 import type { RouteModule, WebContext } from '../web-context.ts';
 import { registerDeskAccountRoutes } from './desk-account-routes.ts';
 import { registerDeskEditionRoutes } from './desk-edition-routes.ts';
+import { registerDeskSourceRoutes } from './desk-source-routes.ts';
 import { buildEditionList } from './edition-list-model.ts';
 import { LOGIN_COOKIE, SESSION_COOKIE, deskSession, field, sendDeskHtml, setDeskSession } from './desk-request.ts';
 import type { DeskDeps } from './desk-deps.ts';
@@ -169,12 +171,15 @@ async function registerDesk(
   desk.get('/desk/editions', async (request, reply) => {
     const session = deskSession(request);
     const list = await buildEditionList(deps.ctx, deps.sends);
+    const warnings = await sourceWarnings(sourceHealthDeps(deps.ctx), deps.ctx.clock.now());
+    const context = { title: 'Editions', editor: session.editor, csrf: session.csrfToken, ...list };
     return sendDeskHtml(
       reply,
-      views.render('editions', { title: 'Editions', editor: session.editor, csrf: session.csrfToken, ...list }),
+      views.render('editions', { ...context, sourceWarnings: warnings.map((w) => w.message) }),
     );
   });
 
   registerDeskEditionRoutes(desk, deps);
   registerDeskAccountRoutes(desk, deps);
+  registerDeskSourceRoutes(desk, deps);
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock } from '../../core/clock.ts';
 import type { Ledger } from '../../delivery/ledger.ts';
+import { SOURCE_WARNING_KINDS, type SourceWarningKind } from '../../ingest/watchdog/judge-source.ts';
 import type { SourceStateStore } from '../../store/source-state-store.ts';
 import type { StoreStats } from '../../store/store-stats.ts';
 
@@ -34,6 +35,8 @@ export interface MetricsDeps {
   nextRunFor(newsletterId: string): Date | null;
   /** Read at each scrape; may read the store. */
   schedulerStatus?: () => SchedulerStatus | Promise<SchedulerStatus>;
+  /** Each configured source with the watchdog's warnings (app/source-health.ts), read at each scrape. */
+  sourceHealth?: () => Promise<readonly { name: string; warnings: readonly { kind: SourceWarningKind }[] }[]>;
   /** Node's process metrics (CPU, memory, event loop lag, GC); default true. */
   processMetrics?: boolean;
 }
@@ -149,6 +152,22 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
         if (state.lastOkAt) this.set({ source: state.source }, Date.parse(state.lastOkAt) / 1000);
     },
   });
+
+  const sourceHealth = deps.sourceHealth;
+  if (sourceHealth)
+    new Gauge({
+      name: 'tidings_source_warning',
+      help: 'Whether the source watchdog warns about a source (1) or not (0), per kind: quiet, repeats, excerpts, shrunk.',
+      labelNames: ['source', 'kind'],
+      registers,
+      async collect() {
+        const sources = await sourceHealth();
+        this.reset();
+        for (const source of sources)
+          for (const kind of SOURCE_WARNING_KINDS)
+            this.set({ source: source.name, kind }, source.warnings.some((w) => w.kind === kind) ? 1 : 0);
+      },
+    });
 
   new Gauge({
     name: 'tidings_newsletter_next_run_timestamp_seconds',
