@@ -27,9 +27,9 @@ export function registerIngestCommands(program: Command, host: CommandHost): voi
       host.setExitCode(await runInspect(await host.getContext({ sendsMail: false }), inputs, options));
     });
 
-  program
+  const articles = program
     .command('articles')
-    .description('list stored articles, newest first')
+    .description('list stored articles, newest first; `articles file` files one under a category')
     .option('--category <slug>', 'only this category')
     .option('--since <when>', 'a duration back from now (24h, 7d) or an ISO time')
     .option('--uncategorized', 'only articles with no configured category')
@@ -38,6 +38,21 @@ export function registerIngestCommands(program: Command, host: CommandHost): voi
     .action(async (options) => {
       const { runArticles } = await load();
       host.setExitCode(await runArticles(await host.getContext({ sendsMail: false }), options));
+    });
+  articles
+    .command('file')
+    .description(
+      "file an article (one of `articles --uncategorized`) under a configured category: an editor's label, kept by later ingests and learned by the classifier",
+    )
+    .argument('<article>', 'article id (or an unambiguous prefix, as `tidings articles` prints it)')
+    .argument('<category>', 'a configured category slug')
+    .option('--by <name>', 'who files it, for the audit log', 'cli')
+    .action(async (article: string, category: string, options: { by: string }) => {
+      const { fileArticle, unsortedDeps } = await import('../../app/unsorted-articles.ts');
+      const ctx = await host.getContext({ sendsMail: false });
+      const filed = await fileArticle(unsortedDeps(ctx), article, category, options.by);
+      ctx.out(`filed ${filed.id.slice(0, 10)} "${filed.title}" under ${category}`);
+      host.setExitCode(0);
     });
 
   program

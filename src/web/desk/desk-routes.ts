@@ -13,6 +13,7 @@ import type { RouteModule, WebContext } from '../web-context.ts';
 import { registerDeskAccountRoutes } from './desk-account-routes.ts';
 import { registerDeskEditionRoutes } from './desk-edition-routes.ts';
 import { registerDeskSourceRoutes } from './desk-source-routes.ts';
+import { registerDeskUnsortedRoutes } from './desk-unsorted-routes.ts';
 import { buildEditionList } from './edition-list-model.ts';
 import { LOGIN_COOKIE, SESSION_COOKIE, deskSession, field, sendDeskHtml, setDeskSession } from './desk-request.ts';
 import type { DeskDeps } from './desk-deps.ts';
@@ -182,4 +183,5 @@ async function registerDesk(
   registerDeskEditionRoutes(desk, deps);
   registerDeskAccountRoutes(desk, deps);
   registerDeskSourceRoutes(desk, deps);
+  registerDeskUnsortedRoutes(desk, deps);
 }
