@@ -41,6 +41,12 @@ export const newsletterSchema = z
      */
     languages: z.enum(['subscriber', 'strict', 'any']).default('subscriber'),
     /**
+     * One of `categories` that also takes the articles no configured category claimed
+     * (their source gave none and the classifier was not sure enough), so none is lost
+     * between categories; absent: such articles appear in no edition until filed.
+     */
+    otherSection: slug.optional(),
+    /**
      * Locale strings for this newsletter only, over templates/locales: locale → key → text,
      * e.g. `{ de: { greeting: 'Moin %%{first_name}%%,' } }`. Keys must exist in the locale files.
      */

@@ -220,6 +220,10 @@ function checkReferences(config: TidingsConfig, file: string): TidingsConfig {
       if (!config.categories[slug])
         problems.push(`newsletters[${i}].categories[${j}]: "${slug}" is not a configured category`);
     });
+    if (newsletter.otherSection && !newsletter.categories.includes(newsletter.otherSection))
+      problems.push(
+        `newsletters[${i}].otherSection: "${newsletter.otherSection}" must be one of the newsletter's categories (${newsletter.categories.join(', ')})`,
+      );
   });
   if (config.bounces.mailbox && !config.transport.returnPath) {
     problems.push(

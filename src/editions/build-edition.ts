@@ -141,6 +141,7 @@ export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps:
   const stories = collapseStories(allowed, {
     ...(deps.dedupe ?? DEFAULT_CLUSTER_OPTIONS),
     categories: newsletter.categories,
+    takesUnsorted: Boolean(newsletter.otherSection),
     alreadyUsed: used,
   });
   const selected = selectArticles(stories.articles, newsletter, used).map((article) => {

@@ -22,13 +22,20 @@ const publishedAt = (article: StoredArticle) => Date.parse(article.publishedAt ?
  */
 export function collapseStories(
   candidates: readonly StoredArticle[],
-  options: ClusterOptions & { categories: readonly string[]; alreadyUsed: ReadonlySet<string> },
+  options: ClusterOptions & {
+    categories: readonly string[];
+    /** The newsletter has an `otherSection`: an article no category claimed is in it too. */
+    takesUnsorted?: boolean;
+    alreadyUsed: ReadonlySet<string>;
+  },
 ): CollapsedStories {
   const byId = new Map(candidates.map((article) => [article.id, article]));
   const groups = clusterStories(candidates, options);
   const articles: StoredArticle[] = [];
   const alsoIn = new Map<string, AlsoInLink[]>();
-  const inNewsletter = (article: StoredArticle) => article.categories.some((slug) => options.categories.includes(slug));
+  const inNewsletter = (article: StoredArticle) =>
+    article.categories.some((slug) => options.categories.includes(slug)) ||
+    (options.takesUnsorted === true && article.categoryOrigin === 'none');
   for (const ids of groups) {
     const members = ids.map((id) => byId.get(id)!);
     if (members.length === 1) {

@@ -154,7 +154,10 @@ export class EditionCurator {
         throw new TidingsError('INPUT_INVALID', `article ${articleId} is already in edition ${edition.id}`);
       return this.exclude(editionId, articleId, false);
     }
-    const section = category ?? newsletter.categories.find((slug) => article.categories.includes(slug));
+    const section =
+      category ??
+      newsletter.categories.find((slug) => article.categories.includes(slug)) ??
+      (newsletter.otherSection && article.categoryOrigin === 'none' ? newsletter.otherSection : undefined);
     if (!section || !newsletter.categories.includes(section)) {
       const known = newsletter.categories.join(', ');
       throw new TidingsError(

@@ -8,21 +8,24 @@ const timeOf = (article: StoredArticle) => Date.parse(article.publishedAt ?? art
 
 /**
  * Chooses an edition's articles from candidates already limited to the window:
- * each article goes to the first of the newsletter's categories it carries; newest
+ * each article goes to the first of the newsletter's categories it carries (one no
+ * configured category claimed goes to `otherSection`, when the newsletter has one); newest
  * first within a category, at most `perCategory` each; then categories take turns
  * (round robin, in the newsletter's order) until `maxArticles`, so a busy category
  * cannot crowd out the others. Pure.
  */
 export function selectArticles(
   candidates: readonly StoredArticle[],
-  newsletter: Pick<NewsletterConfig, 'categories' | 'perCategory' | 'maxArticles'>,
+  newsletter: Pick<NewsletterConfig, 'categories' | 'perCategory' | 'maxArticles' | 'otherSection'>,
   alreadyUsed: ReadonlySet<string>,
 ): Selected[] {
   const byCategory = new Map<string, StoredArticle[]>(newsletter.categories.map((slug) => [slug, []]));
   const placed = new Set<string>();
   for (const article of candidates) {
     if (alreadyUsed.has(article.id) || placed.has(article.id)) continue;
-    const section = newsletter.categories.find((slug) => article.categories.includes(slug));
+    const section =
+      newsletter.categories.find((slug) => article.categories.includes(slug)) ??
+      (newsletter.otherSection && article.categoryOrigin === 'none' ? newsletter.otherSection : undefined);
     if (!section) continue;
     byCategory.get(section)!.push(article);
     placed.add(article.id);

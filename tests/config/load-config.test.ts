@@ -76,6 +76,15 @@ describe('configuration', () => {
       newsletters: [{ id: 'daily', title: 'Daily', categories: ['security', 'sport'], from: 'a@example.org' }],
     });
     expect(problems).toEqual(['newsletters[0].categories[1]: "sport" is not a configured category']);
+    const other = problemsOf({
+      ...minimal,
+      newsletters: [
+        { id: 'daily', title: 'Daily', categories: ['security'], from: 'a@example.org', otherSection: 'misc' },
+      ],
+    });
+    expect(other).toEqual([
+      'newsletters[0].otherSection: "misc" must be one of the newsletter\'s categories (security)',
+    ]);
   });
 
   it('interpolates ${VAR} and ${VAR:-fallback} from the environment, after parsing', () => {

@@ -91,6 +91,27 @@ function editionsSuite(name: string, open: OpenStore): void {
       ]);
     });
 
+    it('otherSection: an article no configured category claimed joins that section; without it, no edition carries it', async () => {
+      const store = await seeded();
+      const at = new Date('2026-11-28T06:00:00Z');
+      await store.articles.saveArticles(
+        [
+          makeRecord({ id: 'unsure', categories: ['sport'], categoryOrigin: 'none', publishedAt: at.toISOString() }),
+          makeRecord({ id: 'unlabelled', categories: [], categoryOrigin: 'none', publishedAt: at.toISOString() }),
+        ],
+        at,
+      );
+      const plain = await buildEdition(newsletter, at, { ...deps(store), save: false });
+      expect(plain.articles.map((a) => a.articleId)).not.toContain('unsure');
+      const withOther = { ...newsletter, id: 'other', otherSection: 'world', maxArticles: 10 };
+      const edition = await buildEdition(withOther, at, deps(store));
+      const sections = curatedArticles(edition, withOther.categories).map((a) => `${a.category}:${a.articleId}`);
+      // Newest first within the section, the per-category cap applies as to any section.
+      expect(sections.filter((entry) => entry.startsWith('world:'))).toEqual(['world:unlabelled', 'world:unsure']);
+      // The fixture's 'other' carries its source's label (origin 'source'): not unsorted, so not taken.
+      expect(sections).not.toContain('world:other');
+    });
+
     it('freezes content: building again returns the same edition, later articles do not join', async () => {
       const store = await seeded();
       const at = new Date('2026-11-28T06:00:00Z');
