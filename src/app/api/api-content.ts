@@ -1,4 +1,5 @@
 import { toPublicArticle, type Article } from '../../core/article.ts';
+import { parseSince } from '../../core/duration.ts';
 import { TidingsError } from '../../core/errors.ts';
 import type { SourceReport } from '../../ingest/ingest-sources.ts';
 import type { SourceFetchState } from '../../store/source-state-store.ts';
@@ -24,7 +25,8 @@ export interface SourceView {
 
 export interface ArticleListQuery {
   category?: string;
-  since?: Date;
+  /** A duration back from now (24h, 7d) or an ISO time. */
+  since?: string;
   limit: number;
 }
 
@@ -37,7 +39,15 @@ export class ApiContent {
   constructor(private readonly ctx: AppContext) {}
 
   async listArticles(query: ArticleListQuery): Promise<Article[]> {
-    return (await this.ctx.store.articles.listArticles(query)).map(toPublicArticle);
+    const since = query.since ? parseSince(query.since, this.ctx.clock.now()) : undefined;
+    if (since === null)
+      throw new TidingsError('INPUT_INVALID', 'neither a duration (24h, 7d) nor an ISO time', { where: 'since' });
+    const articles = await this.ctx.store.articles.listArticles({
+      category: query.category,
+      since,
+      limit: query.limit,
+    });
+    return articles.map(toPublicArticle);
   }
 
   async searchArticles(q: string, limit: number): Promise<Article[]> {
