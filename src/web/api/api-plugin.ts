@@ -58,6 +58,8 @@ export function createApiRoutes(ops: ApiOperations, groups: readonly ApiRouteGro
       const { token } = await callerOf(request);
       return token ? { key: `api-token:${token.id}`, max: web.config.web.rateLimit.apiPerMinute } : null;
     });
+    // A send the API started finishes (or is stopped by the shutdown budget) before the server is closed.
+    app.addHook('onClose', async () => ops.drain());
     await app.register(
       async (api) => {
         await registerDocument(api);
