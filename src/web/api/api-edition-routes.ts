@@ -3,6 +3,7 @@ import type { CurationAction } from '../../app/api/api-editions.ts';
 import type { ApiOperations } from '../../app/api/api-operations.ts';
 import type { ApiRoute } from './api-plugin.ts';
 import {
+  emptyBody,
   editionParam,
   editionSchema,
   editionSummarySchema,
@@ -88,6 +89,7 @@ export function editionRoutes(ops: ApiOperations): ApiRoute[] {
     tag: TAG,
     summary: op === 'approve' ? 'Approve the edition for sending' : 'Withdraw the approval (before the send starts)',
     params: editionParam,
+    body: emptyBody,
     response: { 200: editionSchema },
     handler: async (request, token) => ({ body: await editions.curate(idOf(request), { op }, `api:${token.name}`) }),
   }));
@@ -153,6 +155,7 @@ export function editionRoutes(ops: ApiOperations): ApiRoute[] {
       tag: TAG,
       summary: 'Start sending the edition (approved first where the newsletter requires it); follow it with progress',
       params: editionParam,
+      body: emptyBody,
       response: {
         202: {
           type: 'object',

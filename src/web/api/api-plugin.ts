@@ -116,6 +116,10 @@ function defineRoute(api: FastifyInstance, route: ApiRoute, callerOf: (r: Fastif
     method: route.method,
     url: `/v1${route.url}`,
     config: { scope: route.scope },
+    // A POST whose fields are all optional may come without a body: it is then `{}`.
+    preValidation: async (request) => {
+      if (request.body === undefined && route.body) request.body = {};
+    },
     schema: {
       summary: route.summary,
       description: `Scope: \`${route.scope}\``,

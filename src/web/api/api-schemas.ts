@@ -193,3 +193,6 @@ export const editionParam = {
   properties: { id: { type: 'string', description: 'edition id, URL-encoded (daily%2F2026-11-28T07%3A00)' } },
   required: ['id'],
 } as const;
+
+/** The body of an action without fields (approve, send): nothing, or `{}`. */
+export const emptyBody = { type: 'object', additionalProperties: false, properties: {} } as const;
