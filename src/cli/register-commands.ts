@@ -16,6 +16,7 @@ import { registerSourcesCommand } from './commands/sources.ts';
 import { registerStoreCommands } from './commands/register-store.ts';
 import { registerSubscriberLifecycleCommands } from './commands/subscriber-lifecycle.ts';
 import { registerSubscribersCommands } from './commands/register-subscribers.ts';
+import { registerTokenCommands } from './commands/register-token.ts';
 import { registerWorkerCommand } from './commands/register-worker.ts';
 
 /**
@@ -41,4 +42,5 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerBouncesCommands(program, host);
   registerStoreCommands(program, host);
   registerWorkerCommand(program, host);
+  registerTokenCommands(program, host);
 }

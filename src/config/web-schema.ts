@@ -37,6 +37,8 @@ export const webSchema = z.strictObject({
       perMinute: z.number().int().min(1).default(120),
       /** Requests per minute of one logged-in desk session (pages, previews, progress), instead of perMinute. */
       deskPerMinute: z.number().int().min(1).default(1200),
+      /** Requests per minute of one JSON API token (/api/v1), instead of perMinute. */
+      apiPerMinute: z.number().int().min(1).default(600),
       /** Signup form posts per hour from one address. */
       signupPerHour: z.number().int().min(1).default(10),
       /** Signup requests per day naming the same email address. */

@@ -1,3 +1,4 @@
+import type { ApiStore } from '../app/api/api-store.ts';
 import type { EditorStore } from '../app/desk/editor-store.ts';
 import type { StoreHeartbeat } from '../app/store-health.ts';
 import type { AuditLog } from '../editions/audit-log.ts';
@@ -46,6 +47,8 @@ export interface Store {
   editors: EditorStore;
   /** The row /healthz writes: the store takes writes. */
   heartbeat: StoreHeartbeat;
+  /** JSON API tokens and idempotency keys (src/web/api/). */
+  api: ApiStore;
   /** SQLite closes at once; PostgreSQL ends its pool (await it before the process exits). */
   close(): void | Promise<void>;
 }

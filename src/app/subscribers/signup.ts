@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
+import type { NewsletterConfig } from '../../config/schema.ts';
 import { TidingsError } from '../../core/errors.ts';
 import type { OutgoingMessage } from '../../delivery/mail-transport.ts';
 import { normalizeAddress, singleLine } from '../../delivery/mime-headers.ts';
@@ -53,6 +54,31 @@ function invalid(field: string, message: string): never {
   throw new TidingsError('INPUT_INVALID', message, { where: field });
 }
 
+/** The checked fields of a signup (INPUT_INVALID naming the field otherwise): the form's, the API's. */
+export function validateSignup(core: ServiceCore, newsletter: NewsletterConfig, raw: SignupInput) {
+  const { deps } = core;
+  const parsed = signupSchema.safeParse(raw);
+  if (!parsed.success) invalid(String(parsed.error.issues[0]!.path[0] ?? 'signup'), parsed.error.issues[0]!.message);
+  const input = parsed.data;
+  const check = normalizeEmailAddress(input.email);
+  if (!check.ok) invalid('email', `not a valid address: ${check.reason}`);
+  try {
+    normalizeAddress(check.address, 'email');
+  } catch {
+    invalid('email', 'not an address we can send to');
+  }
+  const email = check.address;
+  const name = input.name ? singleLine(input.name).trim() || null : null;
+  const nameProblem = name === null ? null : signupNameProblem(name);
+  if (nameProblem) invalid('name', nameProblem);
+  const categories = input.categories && input.categories.length > 0 ? [...new Set(input.categories)] : null;
+  const foreign = categories?.find((c) => !newsletter.categories.includes(c));
+  if (foreign) invalid('categories', `"${foreign}" is not a category of ${newsletter.title}`);
+  const locale = input.locale || null;
+  if (locale !== null && !deps.locales.includes(locale)) invalid('locale', `must be one of ${deps.locales.join(', ')}`);
+  return { email, name, categories, locale };
+}
+
 /**
  * Mails go out after the answer, in order, from the store (signup-mail-queue.ts), so the
  * response time does not tell a new address from a subscribed or suppressed one, and a
@@ -65,30 +91,20 @@ export class SignupDesk {
     this.mail = new SignupMailQueue(core, (request) => this.messageFor(request));
   }
 
-  async request(newsletterId: string, raw: SignupInput, request: { ip: string }): Promise<SignupReceipt> {
+  /**
+   * `operator`: an API caller adds the address (src/app/api/): the newsletter need not take
+   * public signups, and the per-address limits (meant for strangers) do not apply.
+   */
+  async request(
+    newsletterId: string,
+    raw: SignupInput,
+    request: { ip: string; operator?: boolean },
+  ): Promise<SignupReceipt> {
     const { deps } = this.core;
     const newsletter = this.core.newsletter(newsletterId);
-    if (!newsletter.signup) throw new TidingsError('NOT_FOUND', `${newsletter.id} does not take signups`);
-    const parsed = signupSchema.safeParse(raw);
-    if (!parsed.success) invalid(String(parsed.error.issues[0]!.path[0] ?? 'signup'), parsed.error.issues[0]!.message);
-    const input = parsed.data;
-    const check = normalizeEmailAddress(input.email);
-    if (!check.ok) invalid('email', `not a valid address: ${check.reason}`);
-    try {
-      normalizeAddress(check.address, 'email');
-    } catch {
-      invalid('email', 'not an address we can send to');
-    }
-    const email = check.address;
-    const name = input.name ? singleLine(input.name).trim() || null : null;
-    const nameProblem = name === null ? null : signupNameProblem(name);
-    if (nameProblem) invalid('name', nameProblem);
-    const categories = input.categories && input.categories.length > 0 ? [...new Set(input.categories)] : null;
-    const foreign = categories?.find((c) => !newsletter.categories.includes(c));
-    if (foreign) invalid('categories', `"${foreign}" is not a category of ${newsletter.title}`);
-    const locale = input.locale || null;
-    if (locale !== null && !deps.locales.includes(locale))
-      invalid('locale', `must be one of ${deps.locales.join(', ')}`);
+    if (!newsletter.signup && !request.operator)
+      throw new TidingsError('NOT_FOUND', `${newsletter.id} does not take signups`);
+    const { email, name, categories, locale } = validateSignup(this.core, newsletter, raw);
 
     const receipt: SignupReceipt = {
       newsletter: { id: newsletter.id, title: newsletter.title },
@@ -103,8 +119,9 @@ export class SignupDesk {
     // Counted in the store, so a restart forgets nothing; beyond a limit, nothing is sent (same answer).
     const limits = deps.config.web.rateLimit;
     if (
-      (await store.countSignupRequests({ ipHash, since: hourAgo })) >= limits.signupPerHour ||
-      (await store.countSignupRequests({ email, since: dayAgo })) >= limits.signupPerAddressPerDay
+      !request.operator &&
+      ((await store.countSignupRequests({ ipHash, since: hourAgo })) >= limits.signupPerHour ||
+        (await store.countSignupRequests({ email, since: dayAgo })) >= limits.signupPerAddressPerDay)
     ) {
       deps.logger.warn({ newsletter: newsletter.id }, 'signup rate limit reached: no mail sent');
       return receipt;

@@ -8,6 +8,7 @@ import {
   removeSuppression,
   unsubscribeByEmail,
 } from './operator-actions.ts';
+import { addByOperator } from './operator-subscribe.ts';
 import { getPreferences, savePreferences } from './preferences.ts';
 import { ServiceCore } from './service-core.ts';
 import { SignupDesk } from './signup.ts';
@@ -51,6 +52,7 @@ export function createSubscriberService(deps: SubscriberServiceDeps): Subscriber
     listSuppressions: () => listSuppressions(core),
     addSuppression: (email, reason) => addSuppression(core, email, reason),
     removeSuppression: (email) => removeSuppression(core, email),
+    addByOperator: (newsletterId, input, options) => addByOperator(core, signups, newsletterId, input, options),
     processUnsubscribeMail: (maildir) => processUnsubscribeMail(core, maildir),
     drain: () => signups.drain(),
     sendQueuedMail: () => signups.sendQueued(),

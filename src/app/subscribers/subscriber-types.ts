@@ -153,6 +153,13 @@ export interface SubscriberExport {
   suppressed: boolean;
 }
 
+/** What an operator's add did: mailed a confirmation link, or subscribed the address at once. */
+export interface OperatorAddResult {
+  state: 'confirmation-sent' | 'subscribed';
+  /** The stored subscriber; null while a confirmation is pending for an unknown address. */
+  subscriberId: number | null;
+}
+
 export interface MailUnsubscribeReport {
   /** Messages with a valid token: unsubscribed (or already were), moved to `.Processed/cur/`. */
   processed: { file: string; newsletterId: string; changed: boolean }[];
@@ -200,6 +207,12 @@ export interface SubscriberService {
   addSuppression(email: string, reason: string): Promise<boolean>;
   /** False when it was not suppressed. Lifting it lets the next sync add the address again. */
   removeSuppression(email: string): Promise<boolean>;
+  /** Adds an address to a newsletter (the API): a confirmation mail unless `confirmed`. */
+  addByOperator(
+    newsletterId: string,
+    input: SignupInput,
+    options: { confirmed: boolean; by: string },
+  ): Promise<OperatorAddResult>;
   /** Reads `new/` and `cur/` of a Maildir; see MailUnsubscribeReport. */
   processUnsubscribeMail(maildir: string): Promise<MailUnsubscribeReport>;
   /** Waits until queued signup mails are handed to the transport (call before shutting down). */

@@ -35,6 +35,9 @@ export const STORE_TABLES: readonly string[] = [
   'scheduler_state',
   // health (schema/health-and-signup-mail.ts)
   'store_heartbeats',
+  // json api (schema/api.ts)
+  'api_tokens',
+  'api_idempotency_keys',
 ];
 
 /** SQLite's own tables and the full-text index (rebuilt by PostgreSQL from the articles themselves). */

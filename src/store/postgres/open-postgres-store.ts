@@ -18,6 +18,7 @@ import { PgStoreHeartbeat } from './pg-store-heartbeat.ts';
 import { PgSubscriberStore } from './pg-subscriber-store.ts';
 import { PgLedger } from './pg-ledger.ts';
 import { PgDeliveryEventStore } from './pg-delivery-events.ts';
+import { PgApiStore } from './pg-api-store.ts';
 import { PgSchedulerStore } from './pg-scheduler-store.ts';
 import { PgSendLease } from './pg-send-lease.ts';
 import { PgWorkQueue } from './pg-work-queue.ts';
@@ -63,6 +64,7 @@ export async function openPostgresStore(
     audit: guardStoreErrors(new PgAuditLog(db), where),
     editors: guardStoreErrors(new PgEditorStore(db), where),
     heartbeat: guardStoreErrors(new PgStoreHeartbeat(db), where),
+    api: guardStoreErrors(new PgApiStore(db), where),
     subscribers: guardStoreErrors(new PgSubscriberStore(db), where, new Set(['beginSync'])),
     ledger: guardStoreErrors(new PgLedger(db), where),
     deliveryEvents: guardStoreErrors(new PgDeliveryEventStore(db), where),

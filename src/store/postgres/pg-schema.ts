@@ -4,6 +4,7 @@ import { DELIVERY_SCHEMA } from './schema/delivery.ts';
 import { LOGIN_THROTTLES_SCHEMA } from './schema/login-throttles.ts';
 import { EDITION_AUDIENCE_SCHEMA } from './schema/edition-audience.ts';
 import { HEALTH_AND_SIGNUP_MAIL_SCHEMA } from './schema/health-and-signup-mail.ts';
+import { API_SCHEMA } from './schema/api.ts';
 import { PAGE_LANGUAGE_SCHEMA } from './schema/page-language.ts';
 import type { PgMigration } from './pg-migrations.ts';
 
@@ -15,5 +16,6 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   LOGIN_THROTTLES_SCHEMA,
   EDITION_AUDIENCE_SCHEMA,
   HEALTH_AND_SIGNUP_MAIL_SCHEMA,
+  API_SCHEMA,
   PAGE_LANGUAGE_SCHEMA,
 ];

@@ -434,6 +434,35 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 18,
+    name: 'json api tokens and idempotency keys',
+    sql: `
+      -- Bearer tokens of the JSON API (src/web/api/): only the SHA-256 of a token is kept.
+      -- A name is unique among live tokens; a revoked token stays listed with its last use.
+      CREATE TABLE api_tokens (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        scopes TEXT NOT NULL, -- JSON array
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at TEXT
+      );
+      CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens (name) WHERE revoked_at IS NULL;
+      -- The answer to a POST with an Idempotency-Key, per token, for 24 hours (status NULL: running).
+      CREATE TABLE api_idempotency_keys (
+        token_id INTEGER NOT NULL REFERENCES api_tokens (id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        status INTEGER,
+        body TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (token_id, key)
+      );
+      CREATE INDEX api_idempotency_keys_created ON api_idempotency_keys (created_at);
+    `,
+  },
+  {
     version: 25,
     name: 'language of full-text pages',
     sql: `

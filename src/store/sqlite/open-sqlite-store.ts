@@ -3,6 +3,7 @@ import type { Store } from '../store.ts';
 import { guardStoreErrors } from './guard-store-errors.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { openDatabase, type OpenDatabaseOptions } from './open-database.ts';
+import { SqliteApiStore } from './sqlite-api-store.ts';
 import { SqliteAuditLog } from './sqlite-audit-log.ts';
 import { SqliteEditorStore } from './sqlite-editor-store.ts';
 import { SqliteArticleStore } from './sqlite-article-store.ts';
@@ -43,6 +44,7 @@ export function openSqliteStore(file: string, options: OpenDatabaseOptions = {})
     audit: guardStoreErrors(new SqliteAuditLog(db), file),
     editors: guardStoreErrors(new SqliteEditorStore(db), file),
     heartbeat: guardStoreErrors(new SqliteStoreHeartbeat(db), file),
+    api: guardStoreErrors(new SqliteApiStore(db), file),
     close: () => void db.close(),
   };
 }

@@ -1,5 +1,6 @@
 import { createCurator } from '../../app/create-curator.ts';
 import type { Editor } from '../../app/desk/editor-store.ts';
+import { checkSendable } from '../../app/edition-send-check.ts';
 import { TidingsError } from '../../core/errors.ts';
 import { curatedArticles } from '../../editions/plan-digest.ts';
 import type { Edition } from '../../editions/edition.ts';
@@ -102,10 +103,7 @@ export async function applyDeskAction(
     }
     case 'send': {
       if (editor.role !== 'admin') return { note: 'Only an admin can send an edition from the desk.', forbidden: true };
-      if (edition.status === 'skipped') throw new TidingsError('EDITION_STATE', 'a skipped edition is never sent');
-      if (newsletter.requireApproval && edition.status !== 'approved' && edition.status !== 'sending') {
-        throw new TidingsError('EDITION_STATE', 'approve the edition before sending it');
-      }
+      checkSendable(edition, newsletter);
       // One click never sends to everyone: the form must come from the confirmation page.
       if (field(body, 'confirm') !== 'yes')
         return { note: 'Confirm the send first.', redirect: `${editionPath(edition.id)}/send` };

@@ -178,6 +178,7 @@ export function createStandInService(options: { newsletterTitle?: string; locale
     listSuppressions: unused,
     addSuppression: unused,
     removeSuppression: unused,
+    addByOperator: unused,
     processUnsubscribeMail: unused,
     async drain() {},
     sendQueuedMail() {},

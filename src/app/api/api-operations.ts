@@ -1,0 +1,62 @@
+import type { NewsletterConfig } from '../../config/schema.ts';
+import type { AppContext } from '../context.ts';
+import type { SubscriberService } from '../subscribers/subscriber-service.ts';
+import { ApiAccess } from './api-access.ts';
+import { ApiContent } from './api-content.ts';
+import { ApiEditions } from './api-editions.ts';
+import { ApiSubscribers } from './api-subscribers.ts';
+
+export interface NewsletterView {
+  id: string;
+  title: string;
+  description: string;
+  categories: string[];
+  locale: string;
+  timezone: string;
+  schedule: string | null;
+  signup: boolean;
+  public: boolean;
+  requireApproval: boolean;
+}
+
+/** Everything the JSON API calls: the app operations the desk and the CLI use, grouped by resource. */
+export interface ApiOperations {
+  access: ApiAccess;
+  subscribers: ApiSubscribers;
+  /** Suppressions are the subscriber service's own (`tidings suppressions`). */
+  suppressions: Pick<SubscriberService, 'listSuppressions' | 'addSuppression' | 'removeSuppression'>;
+  newsletters(): NewsletterView[];
+  editions: ApiEditions;
+  content: ApiContent;
+  /** Waits for sends the API started (server shutdown, tests). */
+  drain(): Promise<void>;
+}
+
+/** The composition root's one place that builds the API's operations from the context. */
+export function createApiOperations(ctx: AppContext, service: SubscriberService): ApiOperations {
+  const editions = new ApiEditions(ctx);
+  return {
+    access: new ApiAccess(ctx.store.api, ctx.clock),
+    subscribers: new ApiSubscribers(ctx, service),
+    suppressions: service,
+    newsletters: () => ctx.config.newsletters.map(newsletterView),
+    editions,
+    content: new ApiContent(ctx),
+    drain: () => editions.drain(),
+  };
+}
+
+function newsletterView(n: NewsletterConfig): NewsletterView {
+  return {
+    id: n.id,
+    title: n.title,
+    description: n.description ?? '',
+    categories: [...n.categories],
+    locale: n.locale,
+    timezone: n.timezone,
+    schedule: n.schedule ?? null,
+    signup: Boolean(n.signup),
+    public: Boolean(n.public),
+    requireApproval: Boolean(n.requireApproval),
+  };
+}
