@@ -86,6 +86,9 @@ describe('editions through the API', () => {
     const sources = await (await server.call(token, 'GET', '/api/v1/sources')).json();
     expect(sources.items.length).toBe(server.ctx.config.sources.length);
     expect(sources.items.every((s: { health: string }) => s.health === 'ok')).toBe(true);
+    // The watchdog's view travels with each source: the sample feed's rhythm is learned, nothing wrong.
+    expect(sources.items[0]).toMatchObject({ warnings: [], learning: false });
+    expect(sources.items[0].itemsPerDay).toBeGreaterThan(0);
     const name = sources.items[0].name;
     const ingested = await server.call(token, 'POST', '/api/v1/sources/ingest', { source: name });
     expect((await ingested.json()).items).toEqual([expect.objectContaining({ source: name, ok: true })]);

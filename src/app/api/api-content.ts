@@ -5,6 +5,7 @@ import type { SourceReport } from '../../ingest/ingest-sources.ts';
 import type { SourceFetchState } from '../../store/source-state-store.ts';
 import type { AppContext } from '../context.ts';
 import { ingestDueSources } from '../ingest-due-sources.ts';
+import { sourceHealth, sourceHealthDeps } from '../source-health.ts';
 
 /** `ok`: the last attempt worked; `failing`: the last one failed; `never`: not fetched yet. */
 export type SourceHealth = 'ok' | 'failing' | 'never';
@@ -21,6 +22,10 @@ export interface SourceView {
   lastFailedAt: string | null;
   lastError: string | null;
   consecutiveFailures: number;
+  /** The watchdog's view (app/source-health.ts): its rhythm and what looks wrong. */
+  itemsPerDay: number;
+  learning: boolean;
+  warnings: { kind: string; message: string }[];
 }
 
 export interface ArticleListQuery {
@@ -56,8 +61,12 @@ export class ApiContent {
 
   async listSources(): Promise<SourceView[]> {
     const states = new Map((await this.ctx.store.sources.listStates()).map((state) => [state.source, state]));
+    const watched = new Map(
+      (await sourceHealth(sourceHealthDeps(this.ctx), this.ctx.clock.now())).map((health) => [health.name, health]),
+    );
     return this.ctx.config.sources.map((source) => {
       const state = states.get(source.name);
+      const watch = watched.get(source.name);
       return {
         name: source.name,
         type: source.type,
@@ -69,6 +78,9 @@ export class ApiContent {
         lastFailedAt: state?.lastFailedAt ?? null,
         lastError: state?.lastError ?? null,
         consecutiveFailures: state?.consecutiveFailures ?? 0,
+        itemsPerDay: watch?.rhythm.perDay ?? 0,
+        learning: watch?.rhythm.learning ?? true,
+        warnings: (watch?.warnings ?? []).map(({ kind, message }) => ({ kind, message })),
       };
     });
   }

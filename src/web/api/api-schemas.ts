@@ -142,6 +142,19 @@ export const sourceSchema = {
     lastFailedAt: nullableString,
     lastError: nullableString,
     consecutiveFailures: { type: 'integer' },
+    itemsPerDay: { type: 'number' },
+    learning: { type: 'boolean' },
+    warnings: {
+      type: 'array',
+      description: "The source watchdog's warnings (docs/operations.md, Source watchdog)",
+      items: {
+        type: 'object',
+        properties: {
+          kind: { type: 'string', enum: ['quiet', 'repeats', 'excerpts', 'shrunk'] },
+          message: { type: 'string' },
+        },
+      },
+    },
   },
 } as const;
 
