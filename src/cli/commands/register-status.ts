@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { applyPendingOutcomes } from '../../app/apply-pending-outcomes.ts';
-import { liveSendLeases, liveWorkersInFlight } from '../../app/live-holders.ts';
+import { appOperations } from '../../app/app-operations.ts';
 import type { CommandHost } from '../command-host.ts';
 import { escapeControlCharacters } from '../terminal-text.ts';
 import type { ResolveFlags } from './resolve-deliveries.ts';
@@ -9,19 +8,11 @@ import { runDeliveries, runStatus } from './status.ts';
 export function registerStatusCommands(program: Command, host: CommandHost): void {
   const statusContext = async () => {
     const ctx = await host.getContext({ sendsMail: false });
-    // Outcomes an earlier send could not record are applied first, so the counts are true.
-    await applyPendingOutcomes(ctx);
+    const sources = await appOperations(ctx).statusSources();
     // Emails, replies and reasons come from the store: never let their control characters reach the terminal.
     const stdout = { write: (text: string) => ctx.stdout.write(escapeControlCharacters(text)) };
     return {
-      ledger: ctx.store.ledger,
-      editions: ctx.store.editions,
-      subscribers: ctx.store.subscribers,
-      // A lease left by a dead process names no one who is sending: its `sending` rows are ambiguous.
-      sendLease: liveSendLeases(ctx.store.sendLease),
-      workQueue: ctx.store.workQueue && liveWorkersInFlight(ctx.store.workQueue),
-      deliveryEvents: ctx.store.deliveryEvents,
-      now: ctx.clock.now(),
+      ...sources,
       stdout,
       stderr: { write: (text: string) => ctx.err(text.replace(/\n$/, '')) },
     };

@@ -1,8 +1,8 @@
+import { appOperations } from '../../app/app-operations.ts';
 import type { AppContext } from '../../app/context.ts';
 import { createImageProxyFromContext } from '../../app/images/image-proxy-from-context.ts';
 import { createSubscriberServiceFromContext } from '../../app/subscribers/create-subscriber-service-from-context.ts';
 import type { SubscriberService } from '../../app/subscribers/subscriber-service.ts';
-import { checkStoreHealth } from '../../app/store-health.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { parseCronExpression } from '../../schedule/cron-expression.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
@@ -40,6 +40,7 @@ export interface ListeningWebServer {
  * `/metrics`. Listens on web.host:web.port.
  */
 export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring = {}): Promise<ListeningWebServer> {
+  const operations = appOperations(ctx);
   const subscribers = createSubscriberServiceFromContext(ctx);
   const overrideDir = ctx.config.templates.dir ? ctx.resolvePath(ctx.config.templates.dir) : undefined;
   const schedules = new Map(
@@ -49,7 +50,7 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
     }),
   );
   const metrics = createOpsMetrics({
-    store: ctx.store,
+    store: operations.opsReadings,
     clock: ctx.clock,
     newsletterIds: ctx.config.newsletters.map((n) => n.id),
     nextRunFor: (id) => {
@@ -69,12 +70,24 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
       images: createImageProxyFromContext(ctx),
       checkHealth: async () => {
         // A write and its read back: a read-only, full or vanished store fails it.
-        const store = await checkStoreHealth(ctx.store, ctx.clock);
+        const store = await operations.webHealth.checkStore();
         const detail = await wiring.checkHealth?.();
-        return { detail: detail ? `${store}; ${detail}` : store, warnings: await ambiguousWarnings(ctx) };
+        return { detail: detail ? `${store}; ${detail}` : store, warnings: await operations.webHealth.warnings() };
       },
     },
-    { modules: [...ROUTE_MODULES, createDeskRoutes(ctx)] },
+    {
+      modules: [
+        ...ROUTE_MODULES,
+        createDeskRoutes({
+          operations: operations.desk,
+          config: ctx.config,
+          clock: ctx.clock,
+          logger: ctx.logger,
+          templatesDir: ctx.templatesDir,
+          overrideDir,
+        }),
+      ],
+    },
   );
   const { host, port } = ctx.config.web;
   // A stop begins the shutdown budget; requests in flight get at most 10 s of it.
@@ -94,21 +107,6 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
   // Confirmation mails a stopped (or crashed) process left queued go out now.
   subscribers.sendQueuedMail();
   return { subscribers, address: server.address, closed: server.closed, close: () => server.close() };
-}
-
-/** Ambiguous deliveries nobody has decided: the sends cannot finish without an operator. */
-async function ambiguousWarnings(ctx: AppContext): Promise<string[]> {
-  const unresolved = await ctx.store.ledger.unresolvedAmbiguous(ctx.clock.now());
-  if (!unresolved.length) return [];
-  const rows = unresolved.reduce((sum, edition) => sum + edition.rows, 0);
-  const where =
-    unresolved
-      .slice(0, 5)
-      .map((edition) => `${edition.editionId}: ${edition.rows}`)
-      .join(', ') + (unresolved.length > 5 ? ', …' : '');
-  return [
-    `${rows} ambiguous deliveries unresolved (${where}); decide them with ${ctx.commandLine('deliveries resolve <edition> …')}`,
-  ];
 }
 
 /**

@@ -2,9 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock } from '../../core/clock.ts';
-import type { Ledger } from '../../delivery/ledger.ts';
-import type { SourceStateStore } from '../../store/source-state-store.ts';
-import type { StoreStats } from '../../store/store-stats.ts';
+import type { OpsReadings } from '../../app/ops-readings.ts';
 
 /** The last send the scheduler finished, for the send-rate gauges. */
 export interface LastSend {
@@ -22,11 +20,8 @@ export interface SchedulerStatus {
 }
 
 export interface MetricsDeps {
-  store: {
-    stats: StoreStats;
-    sources: Pick<SourceStateStore, 'listStates'>;
-    ledger?: Pick<Ledger, 'unresolvedAmbiguous'>;
-  };
+  /** The app's store readings (src/app/ops-readings.ts). */
+  store: OpsReadings;
   clock: Clock;
   /** The configured newsletters, one `next run` series each. */
   newsletterIds: readonly string[];

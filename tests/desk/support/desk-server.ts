@@ -10,6 +10,7 @@ import { loadConfig } from '../../../src/config/load-config.ts';
 import { createFixedClock } from '../../../src/core/clock.ts';
 import { createLogger } from '../../../src/core/logger.ts';
 import { ROUTE_MODULES, createWebServer } from '../../../src/web/create-web-server.ts';
+import { createDeskOperations } from '../../../src/app/desk/desk-operations.ts';
 import { createDeskRoutes } from '../../../src/web/desk/desk-routes.ts';
 import { loadWebViews } from '../../../src/web/web-views.ts';
 import { runCli } from '../../helpers/cli-run.ts';
@@ -100,7 +101,18 @@ export async function startDeskServer(
       clock,
       checkHealth: async () => {},
     },
-    { modules: [...ROUTE_MODULES, createDeskRoutes(ctx)] },
+    {
+      modules: [
+        ...ROUTE_MODULES,
+        createDeskRoutes({
+          operations: createDeskOperations(ctx),
+          config: ctx.config,
+          clock,
+          logger,
+          templatesDir: TEMPLATES_DIR,
+        }),
+      ],
+    },
   );
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
