@@ -1,8 +1,9 @@
 import { appOperations } from '../../app/app-operations.ts';
 import type { AppContext } from '../../app/context.ts';
 import { createImageProxyFromContext } from '../../app/images/image-proxy-from-context.ts';
+import { templateLocales } from '../../app/template-locales.ts';
 import { createSubscriberServiceFromContext } from '../../app/subscribers/create-subscriber-service-from-context.ts';
-import type { SubscriberService } from '../../app/subscribers/subscriber-service.ts';
+import type { ReaderService } from '../../app/subscribers/subscriber-types.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { parseCronExpression } from '../../schedule/cron-expression.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
@@ -27,7 +28,7 @@ export interface WebServerWiring {
 }
 
 export interface ListeningWebServer {
-  subscribers: SubscriberService;
+  subscribers: ReaderService;
   address: string;
   closed: Promise<void>;
   close(): Promise<void>;
@@ -85,6 +86,7 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
           logger: ctx.logger,
           templatesDir: ctx.templatesDir,
           overrideDir,
+          locales: templateLocales(ctx.templatesDir, overrideDir),
         }),
       ],
     },

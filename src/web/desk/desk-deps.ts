@@ -16,6 +16,8 @@ export interface DeskWiring {
   templatesDir: string;
   /** `templates.dir` of the configuration, resolved; its files override the project's. */
   overrideDir?: string;
+  /** Locales the templates speak (src/app/template-locales.ts), for the preview's locale choice. */
+  locales: string[];
 }
 
 /** What the desk's route groups share, built once by `createDeskRoutes`. */

@@ -6,7 +6,6 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { csrfMatches } from '../../app/desk/desk-auth.ts';
 import type { DeskSends } from '../../app/desk/desk-sends.ts';
-import { loadTemplateFiles } from '../../render/template-files.ts';
 import type { RouteModule, WebContext } from '../web-context.ts';
 import { registerDeskAccountRoutes } from './desk-account-routes.ts';
 import { registerDeskEditionRoutes } from './desk-edition-routes.ts';
@@ -51,7 +50,7 @@ function loadAssets(wiring: DeskWiring): Record<string, { type: string; body: st
  * send). Built from the app's desk operations by `tidings serve`; its sends are drained on close.
  */
 export function createDeskRoutes(wiring: DeskWiring): RouteModule & { sends: DeskSends } {
-  const { operations, config, templatesDir, overrideDir } = wiring;
+  const { operations, config, templatesDir, overrideDir, locales } = wiring;
   const sends = operations.createSends();
   const module = async (app: FastifyInstance, web: WebContext) => {
     const deps: DeskDeps = {
@@ -62,7 +61,7 @@ export function createDeskRoutes(wiring: DeskWiring): RouteModule & { sends: Des
       auth: operations.createAuth(),
       sends,
       views: loadDeskViews(templatesDir, overrideDir),
-      locales: Object.keys(loadTemplateFiles(templatesDir, overrideDir).locales).sort(),
+      locales,
       secureCookies: config.web.baseUrl.startsWith('https:'),
     };
     const assets = loadAssets(wiring);

@@ -10,6 +10,7 @@ import { loadConfig } from '../../../src/config/load-config.ts';
 import { createFixedClock } from '../../../src/core/clock.ts';
 import { createLogger } from '../../../src/core/logger.ts';
 import { ROUTE_MODULES, createWebServer } from '../../../src/web/create-web-server.ts';
+import { templateLocales } from '../../../src/app/template-locales.ts';
 import { createDeskOperations } from '../../../src/app/desk/desk-operations.ts';
 import { createDeskRoutes } from '../../../src/web/desk/desk-routes.ts';
 import { loadWebViews } from '../../../src/web/web-views.ts';
@@ -110,6 +111,7 @@ export async function startDeskServer(
           clock,
           logger,
           templatesDir: TEMPLATES_DIR,
+          locales: templateLocales(TEMPLATES_DIR, undefined),
         }),
       ],
     },
