@@ -37,7 +37,7 @@ function importedFolders(file: string, text: string): string[] {
 }
 
 /** Why a file of src/cli or src/web breaks the rule; empty when it keeps it. */
-export function entryPointViolations(file: string, text: string): string[] {
+function entryPointViolations(file: string, text: string): string[] {
   const name = path.relative(SRC, file).split(path.sep).join('/');
   const found: string[] = [];
   if (/\bctx\.store\b/.test(text)) found.push(`${name}: reads ctx.store (call an app operation instead)`);
