@@ -77,18 +77,7 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
       },
     },
     {
-      modules: [
-        ...ROUTE_MODULES,
-        createDeskRoutes({
-          operations: operations.desk,
-          config: ctx.config,
-          clock: ctx.clock,
-          logger: ctx.logger,
-          templatesDir: ctx.templatesDir,
-          overrideDir,
-          locales: templateLocales(ctx.templatesDir, overrideDir),
-        }),
-      ],
+      modules: [...ROUTE_MODULES, deskRoutesFor(ctx)],
     },
   );
   const { host, port } = ctx.config.web;
@@ -109,6 +98,20 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
   // Confirmation mails a stopped (or crashed) process left queued go out now.
   subscribers.sendQueuedMail();
   return { subscribers, address: server.address, closed: server.closed, close: () => server.close() };
+}
+
+/** The editor desk wired from the context: the app's desk operations, the templates and their overrides. */
+export function deskRoutesFor(ctx: AppContext): ReturnType<typeof createDeskRoutes> {
+  const overrideDir = ctx.config.templates.dir ? ctx.resolvePath(ctx.config.templates.dir) : undefined;
+  return createDeskRoutes({
+    operations: appOperations(ctx).desk,
+    config: ctx.config,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    templatesDir: ctx.templatesDir,
+    overrideDir,
+    locales: templateLocales(ctx.templatesDir, overrideDir),
+  });
 }
 
 /**

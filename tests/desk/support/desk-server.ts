@@ -10,9 +10,7 @@ import { loadConfig } from '../../../src/config/load-config.ts';
 import { createFixedClock } from '../../../src/core/clock.ts';
 import { createLogger } from '../../../src/core/logger.ts';
 import { ROUTE_MODULES, createWebServer } from '../../../src/web/create-web-server.ts';
-import { templateLocales } from '../../../src/app/template-locales.ts';
-import { createDeskOperations } from '../../../src/app/desk/desk-operations.ts';
-import { createDeskRoutes } from '../../../src/web/desk/desk-routes.ts';
+import { deskRoutesFor } from '../../../src/cli/commands/web-server-wiring.ts';
 import { loadWebViews } from '../../../src/web/web-views.ts';
 import { runCli } from '../../helpers/cli-run.ts';
 
@@ -103,17 +101,7 @@ export async function startDeskServer(
       checkHealth: async () => {},
     },
     {
-      modules: [
-        ...ROUTE_MODULES,
-        createDeskRoutes({
-          operations: createDeskOperations(ctx),
-          config: ctx.config,
-          clock,
-          logger,
-          templatesDir: TEMPLATES_DIR,
-          locales: templateLocales(TEMPLATES_DIR, undefined),
-        }),
-      ],
+      modules: [...ROUTE_MODULES, deskRoutesFor(ctx)],
     },
   );
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
