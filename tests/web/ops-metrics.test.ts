@@ -113,7 +113,7 @@ describe('GET /metrics from a real Fastify server', () => {
     await seedStore(store);
     const clock = createFixedClock(NOW);
     const url = await serve({
-      store,
+      readings: store,
       clock,
       newsletterIds: ['daily', 'weekly', 'adhoc'],
       nextRunFor: (id) =>
@@ -188,7 +188,7 @@ describe('GET /metrics from a real Fastify server', () => {
     cleanups.push(() => store.close());
     let failNext = false;
     const url = await serve({
-      store: {
+      readings: {
         sources: store.sources,
         stats: {
           editionsByStatus: async () => {

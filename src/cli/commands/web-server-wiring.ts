@@ -51,7 +51,7 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
     }),
   );
   const metrics = createOpsMetrics({
-    store: operations.opsReadings,
+    readings: operations.opsReadings,
     clock: ctx.clock,
     newsletterIds: ctx.config.newsletters.map((n) => n.id),
     nextRunFor: (id) => {

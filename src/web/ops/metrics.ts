@@ -21,7 +21,7 @@ export interface SchedulerStatus {
 
 export interface MetricsDeps {
   /** The app's store readings (src/app/ops-readings.ts). */
-  store: OpsReadings;
+  readings: OpsReadings;
   clock: Clock;
   /** The configured newsletters, one `next run` series each. */
   newsletterIds: readonly string[];
@@ -61,7 +61,7 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
     labelNames: ['status'],
     registers,
     async collect() {
-      const counts = await deps.store.stats.editionsByStatus();
+      const counts = await deps.readings.stats.editionsByStatus();
       for (const status of new Set([...EDITION_STATUSES, ...Object.keys(counts)]))
         this.set({ status }, counts[status] ?? 0);
     },
@@ -75,7 +75,7 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
     labelNames: ['status'],
     registers,
     async collect() {
-      const counts = await deps.store.stats.deliveriesByStatus();
+      const counts = await deps.readings.stats.deliveriesByStatus();
       for (const status of new Set([...DELIVERY_STATUSES, ...Object.keys(counts)]))
         this.set({ status }, counts[status] ?? 0);
     },
@@ -85,13 +85,13 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
     help: 'Messages accepted by the mail server, over every edition (accepted ledger rows).',
     registers,
     async collect() {
-      const counts = await deps.store.stats.deliveriesByStatus();
+      const counts = await deps.readings.stats.deliveriesByStatus();
       this.reset();
       this.inc(counts.accepted ?? 0);
     },
   });
 
-  const ledger = deps.store.ledger;
+  const ledger = deps.readings.ledger;
   if (ledger) {
     new Gauge({
       name: 'tidings_ambiguous_deliveries',
@@ -116,7 +116,7 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
     labelNames: ['source'],
     registers,
     async collect() {
-      const states = await deps.store.sources.listStates();
+      const states = await deps.readings.sources.listStates();
       this.reset();
       for (const state of states) this.inc({ source: state.source }, state.totalFailures);
     },
@@ -127,7 +127,7 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
     labelNames: ['source'],
     registers,
     async collect() {
-      const states = await deps.store.sources.listStates();
+      const states = await deps.readings.sources.listStates();
       this.reset();
       for (const state of states) this.set({ source: state.source }, state.consecutiveFailures);
     },
@@ -138,7 +138,7 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
     labelNames: ['source'],
     registers,
     async collect() {
-      const states = await deps.store.sources.listStates();
+      const states = await deps.readings.sources.listStates();
       this.reset();
       for (const state of states)
         if (state.lastOkAt) this.set({ source: state.source }, Date.parse(state.lastOkAt) / 1000);
