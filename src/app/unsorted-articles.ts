@@ -72,3 +72,16 @@ async function resolveArticleId(deps: UnsortedDeps, idOrPrefix: string): Promise
 export function unsortedDeps(ctx: Pick<AppContext, 'config' | 'store' | 'clock'>): UnsortedDeps {
   return { articles: ctx.store.articles, audit: ctx.store.audit, categories: ctx.config.categories, clock: ctx.clock };
 }
+
+/** The tray as the desk and the CLI use it. */
+export interface UnsortedTray {
+  list(): Promise<StoredArticle[]>;
+  file(idOrPrefix: string, category: string, actor: string): Promise<StoredArticle>;
+}
+
+export function createUnsortedTray(deps: UnsortedDeps): UnsortedTray {
+  return {
+    list: () => listUnsortedArticles(deps),
+    file: (idOrPrefix, category, actor) => fileArticle(deps, idOrPrefix, category, actor),
+  };
+}

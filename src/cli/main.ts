@@ -81,8 +81,8 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     // In a terminal the command's own output says what happened; the log adds warnings.
     const level = globals.quiet ? 'error' : globals.verbose ? 'debug' : interactive ? 'warn' : 'info';
     // Loaded here, not at the top: `--help` and usage errors need none of config, logger or store.
-    const [{ createAppContext }, { loadConfig }, { createLogger }] = await Promise.all([
-      import('../app/context.ts'),
+    const [{ openAppContext }, { loadConfig }, { createLogger }] = await Promise.all([
+      import('../app/open-app-context.ts'),
       import('../config/load-config.ts'),
       import('../core/logger.ts'),
     ]);
@@ -94,31 +94,20 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
         : await defaultsWithoutFile(globals.config, env);
     if (!loaded.exists)
       logger.warn(`no ${globals.config} here: using the defaults and a store in memory (pass --config FILE)`);
-    // PostgreSQL (store.url) connects and migrates asynchronously; SQLite opens inside createAppContext.
-    const store = loaded.config.store.url
-      ? await (await import('../store/open-store.ts')).openStore(loaded.config.store, (relative) =>
-          path.resolve(loaded.baseDir, relative),
-        )
-      : undefined;
-    try {
-      context = createAppContext({
-        loaded,
-        store,
-        stdin: io.stdin ?? process.stdin,
-        clock: io.clock ?? systemClock,
-        logger,
-        env,
-        out,
-        err,
-        interactive,
-        stdout,
-        templatesDir: TEMPLATES_DIR,
-      });
-    } catch (error) {
-      await store?.close();
-      throw error;
-    }
-    return context;
+    const opened = await openAppContext({
+      loaded,
+      stdin: io.stdin ?? process.stdin,
+      clock: io.clock ?? systemClock,
+      logger,
+      env,
+      out,
+      err,
+      interactive,
+      stdout,
+      templatesDir: TEMPLATES_DIR,
+    });
+    context = opened;
+    return opened;
   };
 
   let exitCode: number = EXIT.ok;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ImageProxy } from '../app/images/image-proxy.ts';
-import type { SubscriberService } from '../app/subscribers/subscriber-service.ts';
+import type { ReaderService } from '../app/subscribers/subscriber-types.ts';
 import type { TidingsConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
@@ -16,7 +16,8 @@ export interface HealthReport {
 /** What the composition root hands the server; nothing here opens a socket or reads the environment. */
 export interface WebServerDeps {
   config: TidingsConfig;
-  subscribers: SubscriberService;
+  /** The reader-facing subscriber service: the only one the pages get. */
+  subscribers: ReaderService;
   views: WebViews;
   logger: Logger;
   clock: Clock;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createFixedClock } from '../../src/core/clock.ts';
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
-import { isSchedulerHolderGone } from '../../src/cli/commands/schedule.ts';
+import { isSchedulerHolderGone } from '../../src/app/scheduler-process.ts';
 import { LeaseHeldError, SchedulerLease, schedulerHolderName } from '../../src/schedule/scheduler-lease.ts';
 import { Scheduler, type SchedulerWork } from '../../src/schedule/scheduler.ts';
 import { createLogger } from '../../src/core/logger.ts';

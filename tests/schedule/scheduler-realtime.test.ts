@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createLease } from '../../src/cli/commands/schedule.ts';
+import { appOperations } from '../../src/app/app-operations.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { runScheduler } from '../../src/schedule/run-scheduler.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -34,7 +34,7 @@ describe('node-cron triggers ticks in real time', () => {
     const stop = new AbortController();
     const running = runScheduler({
       scheduler: ws.scheduler,
-      lease: createLease(ws.ctx),
+      lease: appOperations(ws.ctx).schedulerProcess.createLease(),
       clock: systemClock,
       logger,
       tickEveryMs: 3_600_000,

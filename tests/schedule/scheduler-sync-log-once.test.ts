@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createAppContext } from '../../src/app/context.ts';
-import { syncForScheduler } from '../../src/cli/commands/schedule.ts';
+import { appOperations } from '../../src/app/app-operations.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createFixedClock } from '../../src/core/clock.ts';
 import { createLogger } from '../../src/core/logger.ts';
@@ -43,7 +43,7 @@ describe("the scheduler's subscriber sync", () => {
       templatesDir: TEMPLATES_DIR,
     });
     try {
-      for (let prepare = 0; prepare < 3; prepare++) await syncForScheduler(ctx);
+      for (let prepare = 0; prepare < 3; prepare++) await appOperations(ctx).schedulerProcess.syncSubscribers();
       expect(await ctx.store.subscribers.count('daily')).toBe(2);
       expect(out).toEqual([]);
       const entries = log.map((line) => JSON.parse(line) as { msg: string; step?: string; level: number });

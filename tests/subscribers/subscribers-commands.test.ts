@@ -7,6 +7,7 @@ import {
   runSubscribersValidate,
   type SubscribersCommandContext,
 } from '../../src/cli/commands/subscribers.ts';
+import { createSubscriberLists } from '../../src/app/subscriber-lists.ts';
 import { createFixedClock } from '../../src/core/clock.ts';
 import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite/open-database.ts';
 import { SqliteSubscriberStore } from '../../src/store/sqlite/sqlite-subscriber-store.ts';
@@ -25,25 +26,27 @@ function context() {
   open.push(db);
   const out: string[] = [];
   const err: string[] = [];
-  const ctx: SubscribersCommandContext = {
-    config: {
-      subscribers: { paths: ['lists'] },
-      categories: {
-        world: { title: 'World', aliases: [], keywords: [] },
-        science: { title: 'Science', aliases: [], keywords: [] },
-      },
-      newsletters: [
-        { id: 'daily', categories: ['world', 'science'] },
-      ] as SubscribersCommandContext['config']['newsletters'],
+  const config: SubscribersCommandContext['config'] = {
+    subscribers: { paths: ['lists'] },
+    categories: {
+      world: { title: 'World', aliases: [], keywords: [] },
+      science: { title: 'Science', aliases: [], keywords: [] },
     },
+    newsletters: [
+      { id: 'daily', categories: ['world', 'science'] },
+    ] as SubscribersCommandContext['config']['newsletters'],
+  };
+  const subscribers = new SqliteSubscriberStore(db);
+  const clock = createFixedClock('2025-03-01T08:00:00Z');
+  const ctx: SubscribersCommandContext = {
+    config,
     baseDir,
-    store: { subscribers: new SqliteSubscriberStore(db) },
-    clock: createFixedClock('2025-03-01T08:00:00Z'),
+    lists: createSubscriberLists({ config, baseDir, subscribers, clock }),
     out: (line) => out.push(line),
     err: (line) => err.push(line),
   };
   const write = (name: string, text: string) => writeFileSync(path.join(baseDir, 'lists', name), text);
-  return { ctx, out, err, write };
+  return { ctx, subscribers, out, err, write };
 }
 
 describe('subscribers commands', () => {
@@ -58,12 +61,12 @@ describe('subscribers commands', () => {
   });
 
   it('sync refuses bad lists (exit 1), then applies the good rows with --skip-invalid', async () => {
-    const { ctx, out, err, write } = context();
+    const { ctx, subscribers, out, err, write } = context();
     write('a.csv', 'email,name,newsletters\nok@example.org,Ok,daily\nbad,Bad,daily\n');
     expect(await runSubscribersSync(ctx, {})).toBe(1);
     expect(out.at(-1)).toBe('sync refused: 1 error; nothing was changed (fix the lists or use --skip-invalid)');
     expect(err).toEqual([`${path.join('lists', 'a.csv')}:3: email is not a valid address: "bad" has no @`]);
-    expect(await ctx.store.subscribers.count('daily')).toBe(0);
+    expect(await subscribers.count('daily')).toBe(0);
 
     expect(await runSubscribersSync(ctx, { skipInvalid: true })).toBe(0);
     expect(err.at(-1)).toBe(`skipped: ${path.join('lists', 'a.csv')}:3: email is not a valid address: "bad" has no @`);

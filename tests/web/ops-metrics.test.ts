@@ -124,7 +124,7 @@ describe('GET /metrics from a real Fastify server', () => {
     }
     const watched = { sources: ['harbour', 'weekly'].map((name) => ({ name, type: 'feed' as const })) };
     const url = await serve({
-      store,
+      readings: store,
       clock,
       sourceHealth: () =>
         sourceHealth({ ...watched, states: store.sources, activity: store.sourceActivity }, clock.now()),
@@ -206,7 +206,7 @@ describe('GET /metrics from a real Fastify server', () => {
     cleanups.push(() => store.close());
     let failNext = false;
     const url = await serve({
-      store: {
+      readings: {
         sources: store.sources,
         stats: {
           editionsByStatus: async () => {

@@ -74,7 +74,7 @@ describe('the web surface against hostile use', () => {
       clock: ctx.clock,
       checkHealth: async () => {},
       metrics: createOpsMetrics({
-        store: ctx.store,
+        readings: ctx.store,
         clock: ctx.clock,
         newsletterIds: ['daily', 'weekly'],
         nextRunFor: () => null,

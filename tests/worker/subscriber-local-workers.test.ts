@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppContext } from '../../src/app/context.ts';
-import { createScheduler } from '../../src/cli/commands/schedule.ts';
+import { appOperations } from '../../src/app/app-operations.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createFixedClock } from '../../src/core/clock.ts';
 import { createSilentLogger } from '../../src/core/logger.ts';
@@ -72,7 +72,7 @@ describe.skipIf(!PG_TEST_URL)('deliver: subscriber-local with workers (PostgreSQ
       templatesDir: TEMPLATES_DIR,
     });
     cleanups.push(() => ctx.close());
-    const scheduler = createScheduler(ctx);
+    const scheduler = appOperations(ctx).schedulerProcess.createScheduler();
     await scheduler.tick(clock.now());
     clock.set('2026-11-28T07:05:00Z');
     await scheduler.tick(clock.now());

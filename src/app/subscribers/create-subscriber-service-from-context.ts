@@ -5,8 +5,8 @@ import { planDigest } from '../../editions/plan-digest.ts';
 import { createRenderer, type Renderer } from '../../render/create-renderer.ts';
 import { settleTopStory } from '../../render/build-template-context.ts';
 import { personalize } from '../../render/personalize.ts';
-import { loadTemplateFiles } from '../../render/template-files.ts';
 import type { AppContext } from '../context.ts';
+import { templateLocales } from '../template-locales.ts';
 import { imageLinkerFor, requireSecret } from '../edition-pipeline.ts';
 import { editionViewPath, signEditionView } from '../../delivery/subscriber-token.ts';
 import { archiveUrlFor } from './public-urls.ts';
@@ -23,7 +23,7 @@ const NO_BUDGET = Number.MAX_SAFE_INTEGER;
 export function createSubscriberServiceFromContext(ctx: AppContext): SubscriberService {
   const secret = requireSecret(ctx);
   const overrideDir = ctx.config.templates.dir ? ctx.resolvePath(ctx.config.templates.dir) : undefined;
-  const locales = Object.keys(loadTemplateFiles(ctx.templatesDir, overrideDir).locales).sort();
+  const locales = templateLocales(ctx.templatesDir, overrideDir);
   const renderers = new Map<string, Promise<Renderer>>();
   const rendererFor = (newsletter: NewsletterConfig) => {
     let renderer = renderers.get(newsletter.template);

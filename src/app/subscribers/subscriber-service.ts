@@ -1,27 +1,17 @@
-import type { SubscriberService, SubscriberServiceDeps } from './subscriber-types.ts';
-import { describeToken, eraseByToken, resubscribeByToken, unsubscribeByToken } from './link-actions.ts';
-import {
-  addSuppression,
-  exportByEmail,
-  forgetByEmail,
-  listSuppressions,
-  removeSuppression,
-  unsubscribeByEmail,
-} from './operator-actions.ts';
-import { addByOperator } from './operator-subscribe.ts';
-import { getPreferences, savePreferences } from './preferences.ts';
+import { createOperatorService } from './operator-service.ts';
+import { createReaderService } from './reader-service.ts';
 import { ServiceCore } from './service-core.ts';
 import { SignupDesk } from './signup.ts';
-import { processUnsubscribeMail } from './unsubscribe-mail.ts';
-import { WebEditions } from './web-editions.ts';
+import type { OperatorService, ReaderService, SubscriberService, SubscriberServiceDeps } from './subscriber-types.ts';
 
 export type * from './subscriber-types.ts';
 
 /**
- * The subscriber pages' application layer: everything `/u/`, `/p/`, `/s/`, `/e/` and
- * `/archive/` need, and the operator commands beneath `tidings subscribers` and
- * `tidings suppressions`. The web layer only translates HTTP to these calls and back;
- * every rule (tokens, who decides what, erasure, double opt-in) lives here.
+ * The subscribers' application layer, split by audience: the reader-facing service
+ * (reader-service.ts) behind the subscriber and public pages, the operator-facing one
+ * (operator-service.ts) behind `tidings subscribers` and `tidings suppressions`. The web
+ * layer only translates HTTP to these calls and back; every rule (tokens, who decides
+ * what, erasure, double opt-in) lives beneath them.
  *
  * Errors are TidingsErrors with stable codes the web layer maps to pages:
  * - TOKEN_INVALID (400): tampered, truncated, foreign or wrong-purpose token.
@@ -29,32 +19,18 @@ export type * from './subscriber-types.ts';
  * - NOT_FOUND (404): unknown newsletter, edition not sent, archive not public, signup off.
  * - INPUT_INVALID (400): a field failed validation; `where` names the field.
  */
-
-export function createSubscriberService(deps: SubscriberServiceDeps): SubscriberService {
+export function createSubscriberServices(deps: SubscriberServiceDeps): {
+  readers: ReaderService;
+  operators: OperatorService;
+} {
   const core = new ServiceCore(deps);
+  // One signup desk: the operator's double opt-in mails share the readers' queue and drain.
   const signups = new SignupDesk(core);
-  const editions = new WebEditions(core);
-  return {
-    describeToken: (token, purpose) => describeToken(core, token, purpose),
-    unsubscribe: (token, options) => unsubscribeByToken(core, token, options?.channel ?? 'web'),
-    resubscribe: (token) => resubscribeByToken(core, token),
-    getPreferences: (token) => getPreferences(core, token),
-    savePreferences: (token, input) => savePreferences(core, token, input),
-    erase: (token) => eraseByToken(core, token),
-    requestSignup: (newsletterId, input, request) => signups.request(newsletterId, input, request),
-    describeSignup: (token) => signups.describeConfirmation(token),
-    confirmSignup: (token) => signups.confirm(token),
-    editionForWeb: (editionId, viewKey) => editions.edition(editionId, viewKey),
-    publicArchive: (newsletterId) => editions.archive(newsletterId),
-    unsubscribeByEmail: (email, newsletterId) => unsubscribeByEmail(core, email, newsletterId),
-    forgetByEmail: (email) => forgetByEmail(core, email),
-    exportByEmail: (email) => exportByEmail(core, email),
-    listSuppressions: () => listSuppressions(core),
-    addSuppression: (email, reason) => addSuppression(core, email, reason),
-    removeSuppression: (email) => removeSuppression(core, email),
-    addByOperator: (newsletterId, input, options) => addByOperator(core, signups, newsletterId, input, options),
-    processUnsubscribeMail: (maildir) => processUnsubscribeMail(core, maildir),
-    drain: () => signups.drain(),
-    sendQueuedMail: () => signups.sendQueued(),
-  };
+  return { readers: createReaderService(core, signups), operators: createOperatorService(core, signups) };
+}
+
+/** Both audiences in one object, over one core (the bounce processor and tests use it). */
+export function createSubscriberService(deps: SubscriberServiceDeps): SubscriberService {
+  const { readers, operators } = createSubscriberServices(deps);
+  return { ...readers, ...operators };
 }

@@ -167,7 +167,11 @@ export interface MailUnsubscribeReport {
   rejected: { file: string; reason: string }[];
 }
 
-export interface SubscriberService {
+/**
+ * Reader-facing: what the subscriber and public pages (`/u/`, `/p/`, `/s/`, `/e/`,
+ * `/archive/`) call on behalf of a reader holding a signed link, or nobody in particular.
+ */
+export interface ReaderService {
   /** What a link's token points at; throws TOKEN_INVALID for anything not signed by us for `purpose`. */
   describeToken(token: string, purpose: LinkPurpose): Promise<TokenDescription>;
   /**
@@ -195,8 +199,17 @@ export interface SubscriberService {
   editionForWeb(editionId: string, viewKey?: string | null): Promise<WebEdition>;
   /** Sent editions of a newsletter with `public: true`, newest first. */
   publicArchive(newsletterId: string): Promise<PublicArchive>;
+  /** Waits until queued signup mails are handed to the transport (call before shutting down). */
+  drain(): Promise<void>;
+  /** Sends the signup mails an earlier process left queued (a server calls it once it listens). */
+  sendQueuedMail(): void;
+}
 
-  // Operators (CLI). Addresses are normalized; an unknown one is NOT_FOUND (forget: suppressed anyway).
+/**
+ * Operator-facing: the commands beneath `tidings subscribers` and `tidings suppressions`.
+ * Addresses are normalized; an unknown one is NOT_FOUND (forget: suppressed anyway).
+ */
+export interface OperatorService {
   /** Returns the newsletters whose subscription it ended. */
   unsubscribeByEmail(email: string, newsletterId?: string): Promise<string[]>;
   /** The erasure; true when a stored subscriber was erased (the address is suppressed either way). */
@@ -215,11 +228,10 @@ export interface SubscriberService {
   ): Promise<OperatorAddResult>;
   /** Reads `new/` and `cur/` of a Maildir; see MailUnsubscribeReport. */
   processUnsubscribeMail(maildir: string): Promise<MailUnsubscribeReport>;
-  /** Waits until queued signup mails are handed to the transport (call before shutting down). */
-  drain(): Promise<void>;
-  /** Sends the signup mails an earlier process left queued (a server calls it once it listens). */
-  sendQueuedMail(): void;
 }
+
+/** Both audiences over one store and secret (tests and the bounce processor use the union). */
+export type SubscriberService = ReaderService & OperatorService;
 
 /** Renders a whole edition for the web, without personal data; null when it has nothing to show. */
 export type RenderEditionForWeb = (

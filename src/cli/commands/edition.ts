@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { appOperations } from '../../app/app-operations.ts';
 import { UsageError } from '../../core/errors.ts';
 import { createCurator } from '../../app/create-curator.ts';
 import type { CommandHost } from '../command-host.ts';
@@ -35,7 +36,7 @@ export function registerEditionCommands(program: Command, host: CommandHost): vo
     .action(
       run(async (options: { newsletter?: string; json?: boolean }) => {
         const ctx = await host.getContext({ sendsMail: false });
-        const editions = await ctx.store.editions.listEditions(options.newsletter);
+        const editions = await appOperations(ctx).listEditions(options.newsletter);
         if (options.json)
           ctx.out(
             JSON.stringify(

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { appOperations } from '../../app/app-operations.ts';
 import type { AppContext } from '../../app/context.ts';
-import { EditorAccounts } from '../../app/desk/editor-accounts.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { CommandHost } from '../command-host.ts';
 
@@ -22,10 +22,7 @@ export function registerEditorCommands(program: Command, host: CommandHost): voi
       host.setExitCode(await fn(...args));
   const accounts = async () => {
     const ctx = await host.getContext({ sendsMail: false });
-    return {
-      ctx,
-      accounts: new EditorAccounts({ editors: ctx.store.editors, audit: ctx.store.audit, clock: ctx.clock }, 'cli'),
-    };
+    return { ctx, accounts: appOperations(ctx).editorAccounts('cli') };
   };
   const handOver = (ctx: AppContext, name: string, oneTime: string | null) => {
     if (oneTime)

@@ -1,12 +1,12 @@
+import { appOperations } from '../../app/app-operations.ts';
 import type { AppContext } from '../../app/context.ts';
 import { createEnricher } from '../../app/create-enricher.ts';
 import { toPublicArticle, type Article } from '../../core/article.ts';
 import { UsageError } from '../../core/errors.ts';
 import { ingestDueSources } from '../../app/ingest-due-sources.ts';
-import type { SourceReport } from '../../ingest/ingest-sources.ts';
+import { formatIngestReports, reportsOf } from '../../app/ingest-report-lines.ts';
 import { inspectInputs } from '../../ingest/inspect-inputs.ts';
 import { createPageExtractor } from '../../ingest/page/page-extractor.ts';
-import { reclassifyStored } from '../../ingest/reclassify-stored.ts';
 import { parseSince } from '../../core/duration.ts';
 import { formatArticleLines } from '../format-articles.ts';
 
@@ -18,22 +18,9 @@ export async function runIngest(ctx: AppContext, options: { source?: string; ful
     if (sources.length === 0) throw new UsageError(`no source named "${options.source}" in ${ctx.configFile}`);
   }
   const results = await ingestDueSources(ctx, ctx.clock.now(), { force: true, full: options.full, sources });
-  const reports = results.flatMap((result) => (result.report ? [result.report] : []));
+  const reports = reportsOf(results);
   for (const line of formatIngestReports(reports)) ctx.out(line);
   return reports.every((report) => report.ok) ? 0 : 1;
-}
-
-/** One line per source, then its warnings (content recovered, flattened or left out), indented. */
-export function formatIngestReports(reports: readonly SourceReport[]): string[] {
-  const width = Math.max(6, ...reports.map((r) => r.source.length));
-  return reports.flatMap((r) => [
-    r.ok && r.notModified
-      ? `${r.source.padEnd(width)}  ok      not modified (HTTP 304)`
-      : r.ok
-        ? `${r.source.padEnd(width)}  ok      new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, duplicate ${r.duplicate}`
-        : `${r.source.padEnd(width)}  FAILED  ${r.error}`,
-    ...r.warnings.map((warning) => `${' '.repeat(width)}  warning ${warning}`),
-  ]);
 }
 
 export async function runInspect(ctx: AppContext, inputs: string[], options: { json?: boolean }): Promise<number> {
@@ -80,7 +67,7 @@ export async function runArticles(
   const limit = options.limit ? Number(options.limit) : undefined;
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
     throw new UsageError('--limit: must be a positive integer');
-  const articles = await ctx.store.articles.listArticles({
+  const articles = await appOperations(ctx).articles.list({
     category: options.category,
     since,
     uncategorized: options.uncategorized,
@@ -96,7 +83,7 @@ export async function runArticles(
 
 export async function runClassify(ctx: AppContext, options: { retrain?: boolean }): Promise<number> {
   const enricher = await createEnricher(ctx);
-  const report = await reclassifyStored(ctx.store.articles, enricher, ctx.clock, { retrain: Boolean(options.retrain) });
+  const report = await appOperations(ctx).articles.reclassify(enricher, { retrain: Boolean(options.retrain) });
   ctx.out(`${report.examined} article(s) examined`);
   for (const [category, count] of Object.entries(report.perCategory).sort((a, b) => b[1] - a[1])) {
     ctx.out(`  ${category.padEnd(16)} ${count}`);

@@ -48,9 +48,9 @@ export function registerIngestCommands(program: Command, host: CommandHost): voi
     .argument('<category>', 'a configured category slug')
     .option('--by <name>', 'who files it, for the audit log', 'cli')
     .action(async (article: string, category: string, options: { by: string }) => {
-      const { fileArticle, unsortedDeps } = await import('../../app/unsorted-articles.ts');
+      const { appOperations } = await import('../../app/app-operations.ts');
       const ctx = await host.getContext({ sendsMail: false });
-      const filed = await fileArticle(unsortedDeps(ctx), article, category, options.by);
+      const filed = await appOperations(ctx).unsorted.file(article, category, options.by);
       ctx.out(`filed ${filed.id.slice(0, 10)} "${filed.title}" under ${category}`);
       host.setExitCode(0);
     });

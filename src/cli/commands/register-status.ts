@@ -1,39 +1,18 @@
 import type { Command } from 'commander';
-import { applyPendingOutcomes } from '../../app/apply-pending-outcomes.ts';
-import { liveSendLeases, liveWorkersInFlight } from '../../app/live-holders.ts';
-import { sourceHealthDeps, sourceWarnings } from '../../app/source-health.ts';
+import { appOperations } from '../../app/app-operations.ts';
 import type { CommandHost } from '../command-host.ts';
 import { escapeControlCharacters } from '../terminal-text.ts';
 import type { ResolveFlags } from './resolve-deliveries.ts';
 import { runDeliveries, runStatus } from './status.ts';
 
-/** The source watchdog's warnings under the editions: a thin digest's cause shows where ops look. */
-async function printSourceWarnings(
-  stdout: { write(text: string): unknown },
-  ctx: Parameters<typeof sourceHealthDeps>[0] & { clock: { now(): Date } },
-): Promise<void> {
-  const warnings = await sourceWarnings(sourceHealthDeps(ctx), ctx.clock.now());
-  if (warnings.length === 0) return;
-  stdout.write(`\nsource warnings (tidings sources):\n`);
-  for (const warning of warnings) stdout.write(`  ${warning.message}\n`);
-}
-
 export function registerStatusCommands(program: Command, host: CommandHost): void {
   const statusContext = async () => {
     const ctx = await host.getContext({ sendsMail: false });
-    // Outcomes an earlier send could not record are applied first, so the counts are true.
-    await applyPendingOutcomes(ctx);
+    const sources = await appOperations(ctx).statusSources();
     // Emails, replies and reasons come from the store: never let their control characters reach the terminal.
     const stdout = { write: (text: string) => ctx.stdout.write(escapeControlCharacters(text)) };
     return {
-      ledger: ctx.store.ledger,
-      editions: ctx.store.editions,
-      subscribers: ctx.store.subscribers,
-      // A lease left by a dead process names no one who is sending: its `sending` rows are ambiguous.
-      sendLease: liveSendLeases(ctx.store.sendLease),
-      workQueue: ctx.store.workQueue && liveWorkersInFlight(ctx.store.workQueue),
-      deliveryEvents: ctx.store.deliveryEvents,
-      now: ctx.clock.now(),
+      ...sources,
       stdout,
       stderr: { write: (text: string) => ctx.err(text.replace(/\n$/, '')) },
     };
@@ -48,7 +27,12 @@ export function registerStatusCommands(program: Command, host: CommandHost): voi
     .action(async (newsletter: string | undefined, options: { json?: boolean }) => {
       const context = await statusContext();
       host.setExitCode(await runStatus(context, { newsletter, json: Boolean(options.json) }));
-      if (!options.json) await printSourceWarnings(context.stdout, await host.getContext({ sendsMail: false }));
+      if (options.json) return;
+      // The source watchdog's warnings under the editions: a thin digest's cause shows where ops look.
+      const warnings = await appOperations(await host.getContext({ sendsMail: false })).sources.warnings();
+      if (warnings.length === 0) return;
+      context.stdout.write('\nsource warnings (tidings sources):\n');
+      for (const warning of warnings) context.stdout.write(`  ${warning.message}\n`);
     });
   const deliveries = program
     .command('deliveries')

@@ -11,19 +11,19 @@ export function registerSubscribersCommands(program: Command, host: CommandHost)
     .command('validate')
     .description('check every list; print each bad row as file:line: reason (exit 1 if any)')
     .action(async () => {
-      const { runSubscribersValidate } = await load();
+      const { runSubscribersValidate, subscribersCommandContext } = await load();
       const { createFileRowCheck } = await import('../../app/readers-left-out.ts');
       const ctx = await host.getContext({ sendsMail: false });
-      host.setExitCode(await runSubscribersValidate(ctx, await createFileRowCheck(ctx)));
+      host.setExitCode(await runSubscribersValidate(subscribersCommandContext(ctx), await createFileRowCheck(ctx)));
     });
   subscribers
     .command('sync')
     .description('load the lists into the store in one transaction (refused if a row is bad)')
     .option('--skip-invalid', 'apply the good rows and list the skipped ones')
     .action(async (options: { skipInvalid?: boolean }) => {
-      const { runSubscribersSync } = await load();
+      const { runSubscribersSync, subscribersCommandContext } = await load();
       const ctx = await host.getContext({ sendsMail: false });
-      const code = await runSubscribersSync(ctx, options);
+      const code = await runSubscribersSync(subscribersCommandContext(ctx), options);
       // Who of the synced readers would get nothing from each newsletter's newest edition.
       if (code === 0)
         for (const line of await (await import('../../app/readers-left-out.ts')).describeReadersLeftOut(ctx))
@@ -36,7 +36,8 @@ export function registerSubscribersCommands(program: Command, host: CommandHost)
     .option('--newsletter <id>', 'only those with a subscription to this newsletter')
     .option('--json', 'JSON output')
     .action(async (options: { newsletter?: string; json?: boolean }) => {
-      const { runSubscribersList } = await load();
-      host.setExitCode(await runSubscribersList(await host.getContext({ sendsMail: false }), options));
+      const { runSubscribersList, subscribersCommandContext } = await load();
+      const ctx = await host.getContext({ sendsMail: false });
+      host.setExitCode(await runSubscribersList(subscribersCommandContext(ctx), options));
     });
 }

@@ -3,7 +3,7 @@ import { findNewsletter } from '../../app/edition-pipeline.ts';
 import { runSend } from '../../app/run-send.ts';
 import { checkTemplates } from '../../app/edition-pipeline.ts';
 import { runIngest } from './ingest.ts';
-import { runSubscribersSync } from './subscribers.ts';
+import { runSubscribersSync, subscribersCommandContext } from './subscribers.ts';
 
 /**
  * The scheduled job in one command: ingest every source, sync the subscriber lists,
@@ -30,7 +30,10 @@ export async function runJob(
   ctx.out('== subscribers');
   // A scheduled job applies the good rows (one typo must not hold the newsletter back from
   // everyone else, nor an unsubscribe in the lists), names the bad ones and exits 1 so cron alerts.
-  exitCode = Math.max(exitCode, await runSubscribersSync(ctx, { skipInvalid: true, skippedExitCode: 1 }));
+  exitCode = Math.max(
+    exitCode,
+    await runSubscribersSync(subscribersCommandContext(ctx), { skipInvalid: true, skippedExitCode: 1 }),
+  );
   const newsletters = ctx.config.newsletters.filter((n) => !options.newsletter || n.id === options.newsletter);
   for (const newsletter of newsletters) {
     // A signal ends the job: the newsletter being sent finishes its messages in flight, the others wait for the next run.

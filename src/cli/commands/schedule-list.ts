@@ -1,9 +1,9 @@
+import { appOperations } from '../../app/app-operations.ts';
 import type { AppContext } from '../../app/context.ts';
-import { editionIdFor } from '../../editions/slot.ts';
+import type { ScheduleOverview } from '../../app/schedule-overview.ts';
 import { parseCronExpression, type CronSchedule } from '../../schedule/cron-expression.ts';
 import { newsletterSchedule, type RecordedNewsletterSchedule } from '../../schedule/scheduler-store.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
-import { isSchedulerHolderGone } from './schedule.ts';
 
 const two = (n: number) => String(n).padStart(2, '0');
 const utcText = (at: Date) =>
@@ -12,9 +12,10 @@ const utcText = (at: Date) =>
 /** Where the listed schedules come from: the running (or last) scheduler's record, else this shell's reading of the config. */
 async function schedulesToList(
   ctx: AppContext,
+  overview: ScheduleOverview,
   running: boolean,
 ): Promise<{ newsletters: RecordedNewsletterSchedule[]; note: string }> {
-  const recorded = await ctx.store.scheduler.recordedSchedules();
+  const recorded = await overview.recordedSchedules();
   if (recorded) {
     const who = running ? 'the running scheduler' : 'the last scheduler (not running now)';
     return {
@@ -31,19 +32,17 @@ async function schedulesToList(
 /** `tidings schedule --list`: next five slots (zone and UTC), approval state, last run, as the scheduler runs them. */
 export async function runScheduleList(ctx: AppContext): Promise<number> {
   const now = ctx.clock.now();
-  const lease = await ctx.store.scheduler.getLease();
-  const lastTick = await ctx.store.scheduler.lastTickAt();
-  const leftByDeadProcess = lease !== null && isSchedulerHolderGone(lease.holder);
-  const running = Boolean(lease && new Date(lease.expiresAt) > now && !leftByDeadProcess);
+  const overview = appOperations(ctx).scheduleOverview;
+  const { lease, lastTick, running, leftByDeadProcess } = await overview.schedulerState(now);
   ctx.out(
     running
       ? `scheduler: running (${lease!.holder}, heartbeat ${lease!.heartbeatAt})`
       : `scheduler: not running${lastTick ? ` (last tick ${lastTick.toISOString()})` : ''}` +
-          (leftByDeadProcess && new Date(lease.expiresAt) > now
+          (leftByDeadProcess && lease && new Date(lease.expiresAt) > now
             ? `; the lease of ${lease.holder} was left by a process that no longer exists: the next start takes it over`
             : ''),
   );
-  const { newsletters, note } = await schedulesToList(ctx, running);
+  const { newsletters, note } = await schedulesToList(ctx, overview, running);
   ctx.out(note);
   for (const newsletter of newsletters) {
     ctx.out('');
@@ -59,32 +58,31 @@ export async function runScheduleList(ctx: AppContext): Promise<number> {
     ctx.out(
       `${newsletter.id}: "${newsletter.schedule}" in ${newsletter.timezone}, deliver ${newsletter.deliver}, ${approval}`,
     );
-    await listSlotsOf(ctx, newsletter, parsed.schedule, now);
+    await listSlotsOf(ctx, overview, newsletter, parsed.schedule, now);
   }
   return 0;
 }
 
 async function listSlotsOf(
   ctx: AppContext,
+  overview: ScheduleOverview,
   newsletter: RecordedNewsletterSchedule,
   schedule: CronSchedule,
   now: Date,
 ): Promise<void> {
   for (const slot of nextSlots(schedule, newsletter.timezone, now, 5)) {
-    const edition = await ctx.store.editions.getEdition(editionIdFor(newsletter.id, slot));
+    const edition = await overview.editionOfSlot(newsletter.id, slot);
     const note = slot.fit === 'skipped' ? `  (${slot.scheduledLocal.slice(11)} does not exist that day: DST)` : '';
     ctx.out(
       `  ${slot.iso.replace('T', ' ').slice(0, 16)} ${slot.iso.slice(19)}  = ${utcText(slot.utc)}  ${edition ? edition.status : 'not built'}${note}`,
     );
   }
-  const drafts = (await ctx.store.editions.listEditions(newsletter.id)).filter(
-    (e) => e.status === 'draft' || e.status === 'approved',
-  );
+  const drafts = await overview.openEditions(newsletter.id);
   for (const draft of drafts)
     ctx.out(
       `  ${draft.id}: ${draft.status === 'draft' && newsletter.requireApproval ? 'waiting for approval' : draft.status}`,
     );
-  const last = await ctx.store.scheduler.lastEvent(newsletter.id);
+  const last = await overview.lastEvent(newsletter.id);
   ctx.out(
     `  last run: ${last ? `${last.at} ${last.editionId} ${last.kind}${last.detail ? ` (${last.detail})` : ''}` : 'none yet'}`,
   );

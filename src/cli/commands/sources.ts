@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { sourceHealth, sourceHealthDeps, type SourceHealth } from '../../app/source-health.ts';
+import { appOperations } from '../../app/app-operations.ts';
+import type { SourceHealth } from '../../app/source-health.ts';
 import { describeSpan } from '../../ingest/watchdog/judge-source.ts';
 import type { CommandHost } from '../command-host.ts';
 import { escapeControlCharacters } from '../terminal-text.ts';
@@ -41,7 +42,7 @@ export function registerSourcesCommand(program: Command, host: CommandHost): voi
     .option('--strict', 'exit 1 when any source has a warning or is failing (for cron and monitoring)')
     .action(async (options: { json?: boolean; strict?: boolean }) => {
       const ctx = await host.getContext({ sendsMail: false });
-      const sources = await sourceHealth(sourceHealthDeps(ctx), ctx.clock.now());
+      const sources = await appOperations(ctx).sources.health();
       if (options.json) ctx.out(JSON.stringify(sources, null, 2));
       else for (const line of formatSourceHealth(sources)) ctx.out(line);
       const troubled = sources.some((s) => s.warnings.length > 0 || (s.fetch?.consecutiveFailures ?? 0) > 0);

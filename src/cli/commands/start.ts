@@ -1,7 +1,8 @@
+import { appOperations } from '../../app/app-operations.ts';
 import type { AppContext } from '../../app/context.ts';
+import type { SchedulerProcess } from '../../app/scheduler-process.ts';
 import { runScheduler } from '../../schedule/run-scheduler.ts';
 import { LeaseHeldError } from '../../schedule/scheduler-lease.ts';
-import { createLease, createScheduler, syncForScheduler } from './schedule.ts';
 import { drainSignupMail, listenWebServer, type ListeningWebServer } from './web-server-wiring.ts';
 
 /**
@@ -10,11 +11,16 @@ import { drainSignupMail, listenWebServer, type ListeningWebServer } from './web
  * yet is starting, not failing, for three periods from its start; a busy machine only
  * makes that window longer. The last tick of an earlier process does not count.
  */
-async function schedulerHealth(ctx: AppContext, stopping: boolean, startedAt: Date): Promise<string> {
+async function schedulerHealth(
+  ctx: AppContext,
+  scheduling: SchedulerProcess,
+  stopping: boolean,
+  startedAt: Date,
+): Promise<string> {
   const periods = 3 * ctx.config.scheduler.tickEvery;
   const now = ctx.clock.now().getTime();
   if (stopping) throw new Error('scheduler stopping');
-  const lastTick = await ctx.store.scheduler.lastTickAt();
+  const lastTick = await scheduling.lastTickAt();
   if (!lastTick || lastTick.getTime() < startedAt.getTime()) {
     if (now - startedAt.getTime() > periods)
       throw new Error(`scheduler not ticking (no tick since the start at ${startedAt.toISOString()})`);
@@ -32,8 +38,9 @@ async function schedulerHealth(ctx: AppContext, stopping: boolean, startedAt: Da
  * takes no new work and lets sends in flight finish; the server finishes its requests.
  */
 export async function runStart(ctx: AppContext, signal: AbortSignal): Promise<number> {
-  const scheduler = createScheduler(ctx);
-  const lease = createLease(ctx);
+  const scheduling = appOperations(ctx).schedulerProcess;
+  const scheduler = scheduling.createScheduler();
+  const lease = scheduling.createLease();
   try {
     await lease.acquire(ctx.clock.now());
   } catch (error) {
@@ -45,12 +52,12 @@ export async function runStart(ctx: AppContext, signal: AbortSignal): Promise<nu
   try {
     const startedAt = ctx.clock.now();
     listening = await listenWebServer(ctx, {
-      checkHealth: () => schedulerHealth(ctx, scheduler.stopping, startedAt),
+      checkHealth: () => schedulerHealth(ctx, scheduling, scheduler.stopping, startedAt),
       // The scheduler gauges (last tick age, last send) come from the scheduler of this process.
       schedulerStatus: () => ({ lastTickAt: scheduler.lastTickAt, lastSend: scheduler.lastSend }),
     });
     ctx.out(`listening on ${listening.address} (public address ${ctx.config.web.baseUrl}); scheduler running`);
-    await syncForScheduler(ctx);
+    await scheduling.syncSubscribers();
     const outcome = await runScheduler({
       scheduler,
       lease,

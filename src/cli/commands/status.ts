@@ -1,33 +1,18 @@
+import type { StatusSources } from '../../app/status-report.ts';
 import { tallyOf, type DeliveryTally } from '../../delivery/delivery-tally.ts';
 import {
   DELIVERY_STATUSES,
   emptyCounts,
   type DeliveryStatus,
   type EditionDeliverySummary,
-  type Ledger,
 } from '../../delivery/ledger.ts';
-import type { DeliveryEventStore, EditionFeedbackCounts } from '../../delivery/delivery-events.ts';
+import type { EditionFeedbackCounts } from '../../delivery/delivery-events.ts';
 import { feedbackRates, formatPercent, isAboveComplaintLimit } from '../../delivery/feedback-rates.ts';
-import type { LeaseHolder, SendLease } from '../../delivery/send-lease.ts';
+import type { LeaseHolder } from '../../delivery/send-lease.ts';
 import { notYetQueued, type EditionAudience, type EditionStatus } from '../../editions/edition.ts';
-import type { WorkQueue } from '../../delivery/work-queue.ts';
-import type { EditionStore } from '../../editions/edition-store.ts';
-import type { SubscriberStore } from '../../subscribers/subscriber-store.ts';
 
-/** What `tidings status` and `tidings deliveries` need: the ledger, the editions and two output streams. */
-export interface StatusContext {
-  ledger: Pick<Ledger, 'editions' | 'lastErrors' | 'list'>;
-  /** Editions without deliveries (drafts, skipped thin ones) are listed from here. */
-  editions?: Pick<EditionStore, 'listEditions' | 'getEdition'>;
-  /** Unsubscribes attributed to each edition (the edition named in the signed unsubscribe link). */
-  subscribers?: Pick<SubscriberStore, 'unsubscribesByEdition'>;
-  /** Bounces and complaints per edition (tidings bounces process). */
-  deliveryEvents?: Pick<DeliveryEventStore, 'countsByEdition'>;
-  /** With it, editions being sent right now are marked, so their `sending` rows are not taken for ambiguous. */
-  sendLease?: Pick<SendLease, 'active'>;
-  /** PostgreSQL: live `tidings worker` processes, whose in-flight rows are not ambiguous either. */
-  workQueue?: Pick<WorkQueue, 'inFlight'>;
-  now?: Date;
+/** What `tidings status` and `tidings deliveries` need: the app's status sources and two output streams. */
+export interface StatusContext extends StatusSources {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
 }

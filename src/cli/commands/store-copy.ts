@@ -1,10 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AppContext } from '../../app/context.ts';
 import { UsageError } from '../../core/errors.ts';
-import { copySqliteToPostgres } from '../../store/copy/copy-sqlite-to-postgres.ts';
-import { openPostgresStore } from '../../store/postgres/open-postgres-store.ts';
-import { redactUrl } from '../../store/postgres/redact-url.ts';
-import { openDatabase } from '../../store/sqlite/open-database.ts';
+import { copyStore, redactStoreUrl } from '../../app/copy-store.ts';
 
 export interface StoreCopyOptions {
   to: string;
@@ -19,29 +16,18 @@ export async function runStoreCopy(ctx: AppContext, options: StoreCopyOptions): 
   const file = ctx.resolvePath(options.from ?? ctx.config.store.path);
   // Opening would create an empty store: a mistyped path must not "copy" nothing.
   if (file === ':memory:' || !existsSync(file)) throw new UsageError(`no SQLite store at ${file} (pass --from FILE)`);
-  const where = redactUrl(options.to);
-  // Brought to the latest schema on both sides, so the tables and columns match.
-  const source = openDatabase(file);
-  try {
-    const target = await openPostgresStore(options.to, { maxConnections: 2 });
-    try {
-      ctx.out(`Copying ${file} into ${where}`);
-      const width = 20;
-      const report = await copySqliteToPostgres(source, target.db, {
-        force: options.force,
-        onTable: (copy) =>
-          ctx.out(
-            `  ${copy.table.padEnd(width)} ${String(copy.rows).padStart(9)}${copy.note ? `  (${copy.note})` : ''}`,
-          ),
-      });
-      const total = report.reduce((sum, table) => sum + table.rows, 0);
-      ctx.out(`Copied ${total} rows in ${report.length} tables; every table's row count checked on the target.`);
-      ctx.out(`Next: set store.url (e.g. url: \${DATABASE_URL}) in ${ctx.configFile} and keep ${file} as a backup.`);
-      return 0;
-    } finally {
-      await target.close();
-    }
-  } finally {
-    source.close();
-  }
+  const where = redactStoreUrl(options.to);
+  const width = 20;
+  const report = await copyStore({
+    file,
+    to: options.to,
+    force: options.force,
+    onStart: () => ctx.out(`Copying ${file} into ${where}`),
+    onTable: (copy) =>
+      ctx.out(`  ${copy.table.padEnd(width)} ${String(copy.rows).padStart(9)}${copy.note ? `  (${copy.note})` : ''}`),
+  });
+  const total = report.reduce((sum, table) => sum + table.rows, 0);
+  ctx.out(`Copied ${total} rows in ${report.length} tables; every table's row count checked on the target.`);
+  ctx.out(`Next: set store.url (e.g. url: \${DATABASE_URL}) in ${ctx.configFile} and keep ${file} as a backup.`);
+  return 0;
 }

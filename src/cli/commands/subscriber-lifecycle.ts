@@ -1,20 +1,12 @@
 import type { Command } from 'commander';
 import type { AppContext } from '../../app/context.ts';
-import type { SubscriberService } from '../../app/subscribers/subscriber-service.ts';
+import type { OperatorService } from '../../app/subscribers/subscriber-types.ts';
 import type { CommandHost } from '../command-host.ts';
 
 /** What these commands use: the service and the two output lines (AppContext plus the service). */
 export interface LifecycleCommandContext {
-  service: Pick<
-    SubscriberService,
-    | 'unsubscribeByEmail'
-    | 'forgetByEmail'
-    | 'exportByEmail'
-    | 'processUnsubscribeMail'
-    | 'listSuppressions'
-    | 'addSuppression'
-    | 'removeSuppression'
-  >;
+  /** The operator-facing subscriber service. */
+  service: OperatorService;
   out: (line: string) => void;
   err: (line: string) => void;
 }

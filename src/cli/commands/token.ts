@@ -1,7 +1,7 @@
-import { ApiAccess } from '../../app/api/api-access.ts';
+import { appOperations } from '../../app/app-operations.ts';
 import type { AppContext } from '../../app/context.ts';
 
-const accessOf = (ctx: AppContext) => new ApiAccess(ctx.store.api, ctx.clock);
+const accessOf = (ctx: AppContext) => appOperations(ctx).apiAccess;
 
 /** Prints the token alone on stdout (so `$(tidings token create …)` captures it), the rest on stderr. */
 export async function runTokenCreate(ctx: AppContext, name: string, scopes: string[]): Promise<number> {

@@ -1,9 +1,10 @@
+import { appOperations } from '../../app/app-operations.ts';
 import type { AppContext } from '../../app/context.ts';
 import { createApiOperations } from '../../app/api/api-operations.ts';
 import { createImageProxyFromContext } from '../../app/images/image-proxy-from-context.ts';
+import { templateLocales } from '../../app/template-locales.ts';
 import { createSubscriberServiceFromContext } from '../../app/subscribers/create-subscriber-service-from-context.ts';
-import type { SubscriberService } from '../../app/subscribers/subscriber-service.ts';
-import { checkStoreHealth } from '../../app/store-health.ts';
+import type { ReaderService } from '../../app/subscribers/subscriber-types.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { parseCronExpression } from '../../schedule/cron-expression.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
@@ -11,7 +12,6 @@ import { createWebServer, ROUTE_MODULES } from '../../web/create-web-server.ts';
 import { createJsonApiRoutes } from '../../web/api/api-routes.ts';
 import { createDeskRoutes } from '../../web/desk/desk-routes.ts';
 import { listenUntilClosed } from '../../web/listen-until-closed.ts';
-import { sourceHealth, sourceHealthDeps } from '../../app/source-health.ts';
 import { createOpsMetrics, type SchedulerStatus } from '../../web/ops/metrics.ts';
 import { loadWebViews } from '../../web/web-views.ts';
 
@@ -30,7 +30,7 @@ export interface WebServerWiring {
 }
 
 export interface ListeningWebServer {
-  subscribers: SubscriberService;
+  subscribers: ReaderService;
   address: string;
   closed: Promise<void>;
   close(): Promise<void>;
@@ -43,6 +43,7 @@ export interface ListeningWebServer {
  * `/metrics`. Listens on web.host:web.port.
  */
 export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring = {}): Promise<ListeningWebServer> {
+  const operations = appOperations(ctx);
   const subscribers = createSubscriberServiceFromContext(ctx);
   const overrideDir = ctx.config.templates.dir ? ctx.resolvePath(ctx.config.templates.dir) : undefined;
   const schedules = new Map(
@@ -52,7 +53,7 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
     }),
   );
   const metrics = createOpsMetrics({
-    store: ctx.store,
+    readings: operations.opsReadings,
     clock: ctx.clock,
     newsletterIds: ctx.config.newsletters.map((n) => n.id),
     nextRunFor: (id) => {
@@ -60,7 +61,7 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
       return entry ? (nextSlots(entry.schedule, entry.timezone, ctx.clock.now(), 1)[0]?.utc ?? null) : null;
     },
     schedulerStatus: wiring.schedulerStatus,
-    sourceHealth: () => sourceHealth(sourceHealthDeps(ctx), ctx.clock.now()),
+    sourceHealth: () => operations.sources.health(),
   });
   const app = await createWebServer(
     {
@@ -73,12 +74,12 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
       images: createImageProxyFromContext(ctx),
       checkHealth: async () => {
         // A write and its read back: a read-only, full or vanished store fails it.
-        const store = await checkStoreHealth(ctx.store, ctx.clock);
+        const store = await operations.webHealth.checkStore();
         const detail = await wiring.checkHealth?.();
-        return { detail: detail ? `${store}; ${detail}` : store, warnings: await ambiguousWarnings(ctx) };
+        return { detail: detail ? `${store}; ${detail}` : store, warnings: await operations.webHealth.warnings() };
       },
     },
-    { modules: [...ROUTE_MODULES, createDeskRoutes(ctx), createJsonApiRoutes(createApiOperations(ctx, subscribers))] },
+    { modules: [...ROUTE_MODULES, deskRoutesFor(ctx), createJsonApiRoutes(createApiOperations(ctx, subscribers))] },
   );
   const { host, port } = ctx.config.web;
   // A stop begins the shutdown budget; requests in flight get at most 10 s of it.
@@ -100,19 +101,18 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
   return { subscribers, address: server.address, closed: server.closed, close: () => server.close() };
 }
 
-/** Ambiguous deliveries nobody has decided: the sends cannot finish without an operator. */
-async function ambiguousWarnings(ctx: AppContext): Promise<string[]> {
-  const unresolved = await ctx.store.ledger.unresolvedAmbiguous(ctx.clock.now());
-  if (!unresolved.length) return [];
-  const rows = unresolved.reduce((sum, edition) => sum + edition.rows, 0);
-  const where =
-    unresolved
-      .slice(0, 5)
-      .map((edition) => `${edition.editionId}: ${edition.rows}`)
-      .join(', ') + (unresolved.length > 5 ? ', …' : '');
-  return [
-    `${rows} ambiguous deliveries unresolved (${where}); decide them with ${ctx.commandLine('deliveries resolve <edition> …')}`,
-  ];
+/** The editor desk wired from the context: the app's desk operations, the templates and their overrides. */
+export function deskRoutesFor(ctx: AppContext): ReturnType<typeof createDeskRoutes> {
+  const overrideDir = ctx.config.templates.dir ? ctx.resolvePath(ctx.config.templates.dir) : undefined;
+  return createDeskRoutes({
+    operations: appOperations(ctx).desk,
+    config: ctx.config,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    templatesDir: ctx.templatesDir,
+    overrideDir,
+    locales: templateLocales(ctx.templatesDir, overrideDir),
+  });
 }
 
 /**

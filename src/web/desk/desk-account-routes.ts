@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { EditorAccounts } from '../../app/desk/editor-accounts.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { deskSession, field, sendDeskHtml } from './desk-request.ts';
 
@@ -9,17 +8,14 @@ import { deskSession, field, sendDeskHtml } from './desk-request.ts';
  * same as `tidings editor unlock`).
  */
 export function registerDeskAccountRoutes(desk: FastifyInstance, deps: DeskDeps): void {
-  const { ctx, views } = deps;
+  const { ops, views } = deps;
 
   const adminOnly = (request: FastifyRequest, reply: FastifyReply) => {
     const session = deskSession(request);
     if (session.editor.role === 'admin')
       return {
         session,
-        accounts: new EditorAccounts(
-          { editors: ctx.store.editors, audit: ctx.store.audit, clock: ctx.clock },
-          session.editor.name,
-        ),
+        accounts: ops.accounts(session.editor.name),
       };
     sendDeskHtml(
       reply,

@@ -1,4 +1,3 @@
-import { createCurator } from '../../app/create-curator.ts';
 import type { Editor } from '../../app/desk/editor-store.ts';
 import { checkSendable } from '../../app/edition-send-check.ts';
 import { TidingsError } from '../../core/errors.ts';
@@ -27,7 +26,7 @@ export async function applyDeskAction(
   editor: Editor,
   body: unknown,
 ): Promise<ActionOutcome> {
-  const curator = createCurator(deps.ctx, editor.name);
+  const curator = deps.ops.curator(editor.name);
   const op = field(body, 'op');
   const article = field(body, 'article');
   const anchor = article ? `a-${article}` : undefined;

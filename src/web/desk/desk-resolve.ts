@@ -1,6 +1,5 @@
-import type { AppContext } from '../../app/context.ts';
 import type { Editor } from '../../app/desk/editor-store.ts';
-import { resolveAmbiguousDeliveries } from '../../app/resolve-ambiguous.ts';
+import type { DeskOperations } from '../../app/desk/desk-operations.ts';
 import type { AmbiguousDecision } from '../../delivery/ledger.ts';
 import type { Edition } from '../../editions/edition.ts';
 import { field } from './desk-request.ts';
@@ -13,12 +12,8 @@ function fields(body: unknown, name: string): string[] {
 }
 
 /** The rows an operator may decide on the edition page: ambiguous ones, while no send holds the edition. */
-export async function ambiguousRowsView(ctx: AppContext, edition: Edition) {
-  const unresolved = (await ctx.store.ledger.unresolvedAmbiguous(ctx.clock.now(), edition.newsletterId)).find(
-    (e) => e.editionId === edition.id,
-  );
-  if (!unresolved) return [];
-  return (await ctx.store.ledger.listAmbiguous(edition.id)).map((row) => ({
+export async function ambiguousRowsView(ops: DeskOperations, edition: Edition) {
+  return (await ops.reads.unresolvedAmbiguous(edition)).map((row) => ({
     email: row.email ?? `subscriber ${row.subscriberId}`,
     hasEmail: Boolean(row.email),
     at: row.finishedAt ?? row.claimedAt ?? '',
@@ -37,7 +32,7 @@ export type ResolveStep =
  * operation as `tidings deliveries resolve`, in the admin's name.
  */
 export async function resolveOnDesk(
-  ctx: AppContext,
+  ops: DeskOperations,
   edition: Edition,
   editor: Editor,
   body: unknown,
@@ -50,7 +45,7 @@ export async function resolveOnDesk(
   const emails = all ? [] : fields(body, 'email');
   if (!all && !emails.length) return { kind: 'done', error: 'Choose the deliveries to resolve, or all of them.' };
   if (field(body, 'op') === 'resolve') {
-    const rows = await ambiguousRowsView(ctx, edition);
+    const rows = await ambiguousRowsView(ops, edition);
     return {
       kind: 'confirm',
       context: {
@@ -63,7 +58,7 @@ export async function resolveOnDesk(
       },
     };
   }
-  const outcome = await resolveAmbiguousDeliveries(ctx, {
+  const outcome = await ops.resolveAmbiguous({
     editionId: edition.id,
     emails: all ? 'all-ambiguous' : emails,
     decision,

@@ -4,11 +4,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../app/context.ts';
-import { DeskAuth, csrfMatches } from '../../app/desk/desk-auth.ts';
-import { DeskSends } from '../../app/desk/desk-sends.ts';
-import { sourceHealthDeps, sourceWarnings } from '../../app/source-health.ts';
-import { loadTemplateFiles } from '../../render/template-files.ts';
+import { csrfMatches } from '../../app/desk/desk-auth.ts';
+import type { DeskSends } from '../../app/desk/desk-sends.ts';
 import type { RouteModule, WebContext } from '../web-context.ts';
 import { registerDeskAccountRoutes } from './desk-account-routes.ts';
 import { registerDeskEditionRoutes } from './desk-edition-routes.ts';
@@ -16,7 +13,7 @@ import { registerDeskSourceRoutes } from './desk-source-routes.ts';
 import { registerDeskUnsortedRoutes } from './desk-unsorted-routes.ts';
 import { buildEditionList } from './edition-list-model.ts';
 import { LOGIN_COOKIE, SESSION_COOKIE, deskSession, field, sendDeskHtml, setDeskSession } from './desk-request.ts';
-import type { DeskDeps } from './desk-deps.ts';
+import type { DeskDeps, DeskWiring } from './desk-deps.ts';
 import { loadDeskViews } from './desk-views.ts';
 
 const PUBLIC_PATHS = new Set([
@@ -36,13 +33,11 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 }
 
 /** desk.css and desk.js from templates/web/desk/, each overridable by the same file under `templates.dir`. */
-function loadAssets(ctx: AppContext): Record<string, { type: string; body: string }> {
-  const overrideDir = ctx.config.templates.dir
-    ? path.join(ctx.resolvePath(ctx.config.templates.dir), 'web', 'desk')
-    : null;
+function loadAssets(wiring: DeskWiring): Record<string, { type: string; body: string }> {
+  const overrideDir = wiring.overrideDir ? path.join(wiring.overrideDir, 'web', 'desk') : null;
   const deskFile = (name: string) => {
     const override = overrideDir ? path.join(overrideDir, name) : null;
-    return override && existsSync(override) ? override : path.join(ctx.templatesDir, 'web', 'desk', name);
+    return override && existsSync(override) ? override : path.join(wiring.templatesDir, 'web', 'desk', name);
   };
   const sortable = createRequire(import.meta.url).resolve('sortablejs/Sortable.min.js');
   return {
@@ -54,25 +49,28 @@ function loadAssets(ctx: AppContext): Record<string, { type: string; body: strin
 
 /**
  * The editor desk under /desk: login, editions, one edition (curate, preview, approve,
- * send). Built from the app context by `tidings serve`; its sends are drained on close.
+ * send). Built from the app's desk operations by `tidings serve`; its sends are drained on close.
  */
-export function createDeskRoutes(ctx: AppContext): RouteModule & { sends: DeskSends } {
-  const sends = new DeskSends(ctx);
+export function createDeskRoutes(wiring: DeskWiring): RouteModule & { sends: DeskSends } {
+  const { operations, config, templatesDir, overrideDir, locales } = wiring;
+  const sends = operations.createSends();
   const module = async (app: FastifyInstance, web: WebContext) => {
-    const overrideDir = ctx.config.templates.dir ? ctx.resolvePath(ctx.config.templates.dir) : undefined;
     const deps: DeskDeps = {
-      ctx,
-      auth: new DeskAuth({ editors: ctx.store.editors, audit: ctx.store.audit, clock: ctx.clock }, ctx.config.desk),
+      ops: operations,
+      config,
+      clock: wiring.clock,
+      logger: wiring.logger,
+      auth: operations.createAuth(),
       sends,
-      views: loadDeskViews(ctx.templatesDir, overrideDir),
-      locales: Object.keys(loadTemplateFiles(ctx.templatesDir, overrideDir).locales).sort(),
-      secureCookies: ctx.config.web.baseUrl.startsWith('https:'),
+      views: loadDeskViews(templatesDir, overrideDir),
+      locales,
+      secureCookies: config.web.baseUrl.startsWith('https:'),
     };
-    const assets = loadAssets(ctx);
+    const assets = loadAssets(wiring);
     // A logged-in editor's desk requests (each curation action loads the page, three
     // preview frames and the progress stream) count against their session's own budget,
     // not the per-address limit readers share.
-    const deskPerMinute = ctx.config.web.rateLimit.deskPerMinute;
+    const deskPerMinute = config.web.rateLimit.deskPerMinute;
     web.addRateBudget(async (request) => {
       if (!request.url.startsWith('/desk')) return null;
       const sessionId = cookieValue(request.headers.cookie, SESSION_COOKIE);
@@ -171,8 +169,8 @@ async function registerDesk(
 
   desk.get('/desk/editions', async (request, reply) => {
     const session = deskSession(request);
-    const list = await buildEditionList(deps.ctx, deps.sends);
-    const warnings = await sourceWarnings(sourceHealthDeps(deps.ctx), deps.ctx.clock.now());
+    const list = await buildEditionList(deps);
+    const warnings = await deps.ops.sources.warnings();
     const context = { title: 'Editions', editor: session.editor, csrf: session.csrfToken, ...list };
     return sendDeskHtml(
       reply,

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { sourceHealth, sourceHealthDeps, type SourceHealth } from '../../app/source-health.ts';
+import type { SourceHealth } from '../../app/source-health.ts';
 import { describeSpan } from '../../ingest/watchdog/judge-source.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { deskSession, sendDeskHtml } from './desk-request.ts';
@@ -36,11 +36,11 @@ function sourceRow(source: SourceHealth, timeZone: string) {
  * before it goes out. Read-only: fixing a source is a configuration change.
  */
 export function registerDeskSourceRoutes(desk: FastifyInstance, deps: DeskDeps): void {
-  const { ctx, views } = deps;
+  const { views } = deps;
   desk.get('/desk/sources', async (request, reply) => {
     const session = deskSession(request);
-    const timeZone = ctx.config.newsletters[0]?.timezone ?? 'UTC';
-    const sources = await sourceHealth(sourceHealthDeps(ctx), ctx.clock.now());
+    const timeZone = deps.config.newsletters[0]?.timezone ?? 'UTC';
+    const sources = await deps.ops.sources.health();
     const rows = sources.map((source) => sourceRow(source, timeZone));
     const troubled = rows.filter((row) => row.failing || row.warnings.length > 0);
     const fine = rows.filter((row) => !row.failing && row.warnings.length === 0);

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { fileArticle, listUnsortedArticles, unsortedDeps } from '../../app/unsorted-articles.ts';
 import { isTidingsError } from '../../core/errors.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { deskSession, field, sendDeskHtml } from './desk-request.ts';
@@ -12,16 +11,16 @@ import { deskTime } from './desk-time.ts';
  * next edition built for that category can carry it.
  */
 export function registerDeskUnsortedRoutes(desk: FastifyInstance, deps: DeskDeps): void {
-  const { ctx, views } = deps;
-  const timeZone = ctx.config.newsletters[0]?.timezone ?? 'UTC';
-  const categories = Object.entries(ctx.config.categories).map(([slug, category]) => ({
+  const { views, config } = deps;
+  const timeZone = config.newsletters[0]?.timezone ?? 'UTC';
+  const categories = Object.entries(config.categories).map(([slug, category]) => ({
     slug,
     title: category.title ?? slug,
   }));
 
   const sendTray = async (request: FastifyRequest, reply: FastifyReply, notice: string | null, status = 200) => {
     const session = deskSession(request);
-    const articles = (await listUnsortedArticles(unsortedDeps(ctx))).map((article) => ({
+    const articles = (await deps.ops.unsorted.list()).map((article) => ({
       id: article.id,
       title: article.title,
       url: article.url,
@@ -48,8 +47,7 @@ export function registerDeskUnsortedRoutes(desk: FastifyInstance, deps: DeskDeps
   desk.post('/desk/unsorted', async (request, reply) => {
     const session = deskSession(request);
     try {
-      const filed = await fileArticle(
-        unsortedDeps(ctx),
+      const filed = await deps.ops.unsorted.file(
         field(request.body, 'article'),
         field(request.body, 'category'),
         session.editor.name,

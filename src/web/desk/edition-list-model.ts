@@ -1,6 +1,4 @@
-import type { AppContext } from '../../app/context.ts';
-import type { DeskSends } from '../../app/desk/desk-sends.ts';
-import type { EditionFeedbackCounts } from '../../delivery/delivery-events.ts';
+import type { DeskDeps } from './desk-deps.ts';
 import { describeTally, tallyOf } from '../../delivery/delivery-tally.ts';
 import type { NewsletterConfig } from '../../config/schema.ts';
 import type { Edition } from '../../editions/edition.ts';
@@ -18,21 +16,9 @@ export const editionPath = (id: string) => `/desk/e/${id.split('/').map(encodeUR
  * (and why). Sent and sending rows carry their bounce and complaint rates. Upcoming slots come from each newsletter's schedule before any draft
  * exists, with the time the scheduler will prepare the draft.
  */
-export async function buildEditionList(ctx: AppContext, sends: DeskSends) {
-  const editions = await ctx.store.editions.listEditions();
-  const summaries = new Map((await ctx.store.ledger.editions()).map((s) => [s.editionId, s]));
-  // Unsubscribes are a figure on the page, not a reason to fail it.
-  const unsubscribes = await ctx.store.subscribers.unsubscribesByEdition().catch((error: unknown) => {
-    ctx.logger.warn({ err: error }, 'desk: unsubscribe counts unavailable');
-    return new Map<string, number>();
-  });
-  const feedback = await ctx.store.deliveryEvents.countsByEdition().catch((error: unknown) => {
-    ctx.logger.warn({ err: error }, 'desk: bounce and complaint counts unavailable');
-    return new Map<string, EditionFeedbackCounts>();
-  });
-  const ambiguous = new Map(
-    (await ctx.store.ledger.unresolvedAmbiguous(ctx.clock.now())).map((e) => [e.editionId, e.rows]),
-  );
+export async function buildEditionList(ctx: Pick<DeskDeps, 'ops' | 'config' | 'clock' | 'sends'>) {
+  const { editions, summaries, unsubscribes, feedback, ambiguous } = await ctx.ops.reads.editionList();
+  const { sends } = ctx;
   const row = (edition: Edition) => {
     const newsletter = ctx.config.newsletters.find((n) => n.id === edition.newsletterId);
     const counts = summaries.get(edition.id)?.counts;

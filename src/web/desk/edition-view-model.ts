@@ -1,9 +1,12 @@
-import type { AppContext } from '../../app/context.ts';
+import type { TidingsConfig } from '../../config/schema.ts';
+import type { Article } from '../../core/article.ts';
 import type { AuditEntry } from '../../editions/audit-log.ts';
 import type { Edition, EditionArticle } from '../../editions/edition.ts';
 import { chooseTopStoryWithRule, curatedArticles } from '../../editions/plan-digest.ts';
 import { toHttpUrl } from '../../core/http-url.ts';
-import type { StoredArticle } from '../../store/article-store.ts';
+
+/** An article of the store offered for adding or found by a search. */
+type StoredArticle = Article & { sourceTitle: string | null };
 import { deskTime } from './desk-time.ts';
 
 const READ_ONLY = new Set(['sending', 'sent']);
@@ -51,7 +54,7 @@ const storedView = (article: StoredArticle, zone: string) => ({
 
 /** Everything the edition page shows, already shaped for the view (no logic in templates). */
 export function buildEditionView(
-  ctx: AppContext,
+  ctx: { config: Pick<TidingsConfig, 'newsletters' | 'categories'> },
   edition: Edition,
   extra: {
     addable: StoredArticle[];

@@ -2,10 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock } from '../../core/clock.ts';
-import type { Ledger } from '../../delivery/ledger.ts';
+import type { OpsReadings } from '../../app/ops-readings.ts';
 import { SOURCE_WARNING_KINDS, type SourceWarningKind } from '../../ingest/watchdog/judge-source.ts';
-import type { SourceStateStore } from '../../store/source-state-store.ts';
-import type { StoreStats } from '../../store/store-stats.ts';
 
 /** The last send the scheduler finished, for the send-rate gauges. */
 export interface LastSend {
@@ -23,11 +21,8 @@ export interface SchedulerStatus {
 }
 
 export interface MetricsDeps {
-  store: {
-    stats: StoreStats;
-    sources: Pick<SourceStateStore, 'listStates'>;
-    ledger?: Pick<Ledger, 'unresolvedAmbiguous'>;
-  };
+  /** The app's store readings (src/app/ops-readings.ts). */
+  readings: OpsReadings;
   clock: Clock;
   /** The configured newsletters, one `next run` series each. */
   newsletterIds: readonly string[];
@@ -69,7 +64,7 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
     labelNames: ['status'],
     registers,
     async collect() {
-      const counts = await deps.store.stats.editionsByStatus();
+      const counts = await deps.readings.stats.editionsByStatus();
       for (const status of new Set([...EDITION_STATUSES, ...Object.keys(counts)]))
         this.set({ status }, counts[status] ?? 0);
     },
@@ -83,7 +78,7 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
     labelNames: ['status'],
     registers,
     async collect() {
-      const counts = await deps.store.stats.deliveriesByStatus();
+      const counts = await deps.readings.stats.deliveriesByStatus();
       for (const status of new Set([...DELIVERY_STATUSES, ...Object.keys(counts)]))
         this.set({ status }, counts[status] ?? 0);
     },
@@ -93,13 +88,13 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
     help: 'Messages accepted by the mail server, over every edition (accepted ledger rows).',
     registers,
     async collect() {
-      const counts = await deps.store.stats.deliveriesByStatus();
+      const counts = await deps.readings.stats.deliveriesByStatus();
       this.reset();
       this.inc(counts.accepted ?? 0);
     },
   });
 
-  const ledger = deps.store.ledger;
+  const ledger = deps.readings.ledger;
   if (ledger) {
     new Gauge({
       name: 'tidings_ambiguous_deliveries',
@@ -124,7 +119,7 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
     labelNames: ['source'],
     registers,
     async collect() {
-      const states = await deps.store.sources.listStates();
+      const states = await deps.readings.sources.listStates();
       this.reset();
       for (const state of states) this.inc({ source: state.source }, state.totalFailures);
     },
@@ -135,7 +130,7 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
     labelNames: ['source'],
     registers,
     async collect() {
-      const states = await deps.store.sources.listStates();
+      const states = await deps.readings.sources.listStates();
       this.reset();
       for (const state of states) this.set({ source: state.source }, state.consecutiveFailures);
     },
@@ -146,7 +141,7 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
     labelNames: ['source'],
     registers,
     async collect() {
-      const states = await deps.store.sources.listStates();
+      const states = await deps.readings.sources.listStates();
       this.reset();
       for (const state of states)
         if (state.lastOkAt) this.set({ source: state.source }, Date.parse(state.lastOkAt) / 1000);

@@ -10,7 +10,7 @@ import { loadConfig } from '../../../src/config/load-config.ts';
 import { createFixedClock } from '../../../src/core/clock.ts';
 import { createLogger } from '../../../src/core/logger.ts';
 import { ROUTE_MODULES, createWebServer } from '../../../src/web/create-web-server.ts';
-import { createDeskRoutes } from '../../../src/web/desk/desk-routes.ts';
+import { deskRoutesFor } from '../../../src/cli/commands/web-server-wiring.ts';
 import { loadWebViews } from '../../../src/web/web-views.ts';
 import { runCli } from '../../helpers/cli-run.ts';
 
@@ -100,7 +100,9 @@ export async function startDeskServer(
       clock,
       checkHealth: async () => {},
     },
-    { modules: [...ROUTE_MODULES, createDeskRoutes(ctx)] },
+    {
+      modules: [...ROUTE_MODULES, deskRoutesFor(ctx)],
+    },
   );
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {

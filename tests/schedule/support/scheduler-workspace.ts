@@ -2,12 +2,12 @@ import { mkdirSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppContext, type AppContext } from '../../../src/app/context.ts';
-import { createScheduler } from '../../../src/cli/commands/schedule.ts';
+import { appOperations } from '../../../src/app/app-operations.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
 import { createFixedClock } from '../../../src/core/clock.ts';
 import { createLogger, type Logger } from '../../../src/core/logger.ts';
 import { editionFolderName } from '../../../src/delivery/outbox-transport.ts';
-import { runSubscribersSync } from '../../../src/cli/commands/subscribers.ts';
+import { runSubscribersSync, subscribersCommandContext } from '../../../src/cli/commands/subscribers.ts';
 import type { Scheduler, TickReport } from '../../../src/schedule/scheduler.ts';
 
 export const SECRET = 'schedule-test-secret-0123456789';
@@ -98,11 +98,11 @@ ${options.extraYaml ?? ''}`,
       stdout: { write: () => true } as unknown as NodeJS.WritableStream,
       templatesDir: TEMPLATES_DIR,
     });
-    return { ctx, scheduler: createScheduler(ctx) };
+    return { ctx, scheduler: appOperations(ctx).schedulerProcess.createScheduler() };
   };
   const openSynced = async () => {
     const opened = open();
-    await runSubscribersSync(opened.ctx, { skipInvalid: true });
+    await runSubscribersSync(subscribersCommandContext(opened.ctx), { skipInvalid: true });
     return opened;
   };
   const workspace: SchedulerWorkspace = {

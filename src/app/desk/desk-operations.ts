@@ -1,0 +1,65 @@
+import type { EditionCurator } from '../../editions/curate-edition.ts';
+import type { Edition } from '../../editions/edition.ts';
+import type { AppContext } from '../context.ts';
+import { createCurator } from '../create-curator.ts';
+import { readEditionProgress, type EditionProgress } from '../edition-progress.ts';
+import { editionLeftOut } from '../readers-left-out.ts';
+import {
+  resolveAmbiguousDeliveries,
+  type ResolveAmbiguousInput,
+  type ResolveAmbiguousOutcome,
+} from '../resolve-ambiguous.ts';
+import type { SourceWarning } from '../../ingest/watchdog/judge-source.ts';
+import { sourceHealth, sourceHealthDeps, sourceWarnings, type SourceHealth } from '../source-health.ts';
+import { createUnsortedTray, unsortedDeps, type UnsortedTray } from '../unsorted-articles.ts';
+import { DeskAuth } from './desk-auth.ts';
+import { previewEdition, type DeskPreview } from './desk-preview.ts';
+import { createDeskReads, type DeskReads } from './desk-reads.ts';
+import { DeskSends } from './desk-sends.ts';
+import { EditorAccounts } from './editor-accounts.ts';
+
+/**
+ * Everything the editor desk (src/web/desk) asks of the app: its route groups take these
+ * and never the context, so a page cannot reach the store except through an operation here.
+ */
+export interface DeskOperations {
+  reads: DeskReads;
+  /** Curation in the name of an editor: the same module as `tidings edition …`. */
+  curator(actor: string): EditionCurator;
+  /** Who gets (or would get) nothing from the edition; null when nobody. */
+  leftOut(edition: Edition): ReturnType<typeof editionLeftOut>;
+  preview(edition: Edition, options: { subscriber?: string; locale?: string }): Promise<DeskPreview>;
+  progress(editionId: string): Promise<EditionProgress>;
+  /** `tidings deliveries resolve` for an admin on the desk. */
+  resolveAmbiguous(input: ResolveAmbiguousInput): Promise<ResolveAmbiguousOutcome>;
+  accounts(actor: string): EditorAccounts;
+  /** A login service; its throttle lives as long as the desk that holds it. */
+  createAuth(): DeskAuth;
+  /** The desk's sends (send now, test copies), drained when the server closes. */
+  createSends(): DeskSends;
+  /** Each source's fetch health, rhythm and the watchdog's warnings (/desk/sources, the editions banner). */
+  sources: { health(): Promise<SourceHealth[]>; warnings(): Promise<SourceWarning[]> };
+  /** The Unsorted tray (/desk/unsorted). */
+  unsorted: UnsortedTray;
+}
+
+export function createDeskOperations(ctx: AppContext): DeskOperations {
+  const { store, clock, logger } = ctx;
+  const accountDeps = { editors: store.editors, audit: store.audit, clock };
+  return {
+    reads: createDeskReads({ ...store, clock, logger }),
+    curator: (actor) => createCurator(ctx, actor),
+    leftOut: (edition) => editionLeftOut(ctx, edition),
+    preview: (edition, options) => previewEdition(ctx, edition, options),
+    progress: (editionId) => readEditionProgress(ctx, editionId),
+    resolveAmbiguous: (input) => resolveAmbiguousDeliveries(ctx, input),
+    accounts: (actor) => new EditorAccounts(accountDeps, actor),
+    createAuth: () => new DeskAuth(accountDeps, ctx.config.desk),
+    createSends: () => new DeskSends(ctx),
+    sources: {
+      health: () => sourceHealth(sourceHealthDeps(ctx), clock.now()),
+      warnings: () => sourceWarnings(sourceHealthDeps(ctx), clock.now()),
+    },
+    unsorted: createUnsortedTray(unsortedDeps(ctx)),
+  };
+}
