@@ -8,6 +8,7 @@ import type { WorkQueue } from '../delivery/work-queue.ts';
 import type { EditionStore } from '../editions/edition-store.ts';
 import type { SchedulerStore } from '../schedule/scheduler-store.ts';
 import type { SubscriberStore } from '../subscribers/subscriber-store.ts';
+import type { WebhookQueue } from '../webhooks/webhook-queue.ts';
 import type { ArticleStore } from './article-store.ts';
 import type { LlmSummaryCacheStore } from './llm-summary-cache-store.ts';
 import type { PageCacheStore } from './page-cache-store.ts';
@@ -43,6 +44,8 @@ export interface Store {
   editors: EditorStore;
   /** The row /healthz writes: the store takes writes. */
   heartbeat: StoreHeartbeat;
+  /** Signed event notifications waiting for (or done with) their endpoints (src/webhooks/). */
+  webhooks: WebhookQueue;
   /** SQLite closes at once; PostgreSQL ends its pool (await it before the process exits). */
   close(): void | Promise<void>;
 }

@@ -35,6 +35,8 @@ export const STORE_TABLES: readonly string[] = [
   'scheduler_state',
   // health (schema/health-and-signup-mail.ts)
   'store_heartbeats',
+  // webhooks (schema/webhooks.ts)
+  'webhook_deliveries',
 ];
 
 /** SQLite's own tables and the full-text index (rebuilt by PostgreSQL from the articles themselves). */
