@@ -16,6 +16,7 @@ import { registerStoreCommands } from './commands/register-store.ts';
 import { registerSubscriberLifecycleCommands } from './commands/subscriber-lifecycle.ts';
 import { registerSubscribersCommands } from './commands/register-subscribers.ts';
 import { registerWorkerCommand } from './commands/register-worker.ts';
+import { registerWebhooksCommands } from './commands/register-webhooks.ts';
 
 /**
  * Every command module registers itself here. Registration modules stay light (commander
@@ -34,6 +35,7 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerScheduleCommand(program, host);
   registerServeCommand(program, host);
   registerStartCommand(program, host);
+  registerWebhooksCommands(program, host);
   registerEditorCommands(program, host);
   registerDkimCommands(program, host);
   registerBouncesCommands(program, host);

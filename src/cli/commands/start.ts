@@ -1,4 +1,5 @@
 import type { AppContext } from '../../app/context.ts';
+import { startWebhookDispatcher } from '../../app/webhooks.ts';
 import { runScheduler } from '../../schedule/run-scheduler.ts';
 import { LeaseHeldError } from '../../schedule/scheduler-lease.ts';
 import { createLease, createScheduler, syncForScheduler } from './schedule.ts';
@@ -51,6 +52,10 @@ export async function runStart(ctx: AppContext, signal: AbortSignal): Promise<nu
     });
     ctx.out(`listening on ${listening.address} (public address ${ctx.config.web.baseUrl}); scheduler running`);
     await syncForScheduler(ctx);
+    // Beside the scheduler, never in its way: a slow receiver delays only its own webhooks.
+    const webhooksStop = new AbortController();
+    signal.addEventListener('abort', () => webhooksStop.abort(), { once: true });
+    const webhooks = startWebhookDispatcher(ctx, webhooksStop.signal);
     const outcome = await runScheduler({
       scheduler,
       lease,
@@ -59,6 +64,8 @@ export async function runStart(ctx: AppContext, signal: AbortSignal): Promise<nu
       tickEveryMs: ctx.config.scheduler.tickEvery,
       signal,
     });
+    webhooksStop.abort();
+    await webhooks;
     await listening.close();
     await drainSignupMail(ctx, listening);
     ctx.out('stopped');
