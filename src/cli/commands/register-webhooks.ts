@@ -12,7 +12,10 @@ export function registerWebhooksCommands(program: Command, host: CommandHost): v
     .option('--status <status>', 'only pending, delivered or failed')
     .option('--limit <n>', 'at most this many', '50')
     .action(async (options: { status?: string; limit: string }) => {
-      const [{ runWebhooksList }, ctx] = await Promise.all([import('./webhooks.ts'), host.getContext()]);
+      const [{ runWebhooksList }, ctx] = await Promise.all([
+        import('./webhooks.ts'),
+        host.getContext({ sendsMail: false }),
+      ]);
       host.setExitCode(await runWebhooksList(ctx, options));
     });
   webhooks
@@ -21,7 +24,10 @@ export function registerWebhooksCommands(program: Command, host: CommandHost): v
     .argument('[ids...]', 'delivery ids from `tidings webhooks list`')
     .option('--all', 'every failed delivery')
     .action(async (ids: string[], options: { all?: boolean }) => {
-      const [{ runWebhooksRetry }, ctx] = await Promise.all([import('./webhooks.ts'), host.getContext()]);
+      const [{ runWebhooksRetry }, ctx] = await Promise.all([
+        import('./webhooks.ts'),
+        host.getContext({ sendsMail: false }),
+      ]);
       host.setExitCode(await runWebhooksRetry(ctx, ids, options));
     });
   webhooks
@@ -32,7 +38,7 @@ export function registerWebhooksCommands(program: Command, host: CommandHost): v
       const [{ runWebhooksDeliver }, { stopOnSignals }, ctx] = await Promise.all([
         import('./webhooks.ts'),
         import('./send.ts'),
-        host.getContext(),
+        host.getContext({ sendsMail: false }),
       ]);
       const signals = stopOnSignals(ctx);
       try {
