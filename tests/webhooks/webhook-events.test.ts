@@ -4,6 +4,7 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listenWebServer } from '../../src/cli/commands/web-server-wiring.ts';
+import { createOpsMetrics } from '../../src/web/ops/metrics.ts';
 import { startSmtpSink, type SmtpSink } from '../delivery/support/smtp-sink.ts';
 import { runCli } from '../helpers/cli-run.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -155,6 +156,33 @@ describe('webhook events from real operations', () => {
     expect(after.out).toMatch(
       /pending {2}1 attempt\(s\) {2}crm {2}edition\.sent .* — \S+: no complete answer within 1000 ms/,
     );
+
+    const waiting = await ws.cli(['status'], sink.url, later(T1, 3));
+    expect(waiting.out).toContain('webhooks: 4 pending, 0 delivered');
+    // A day later the receiver is still dead: the deliveries are given up, and say so everywhere.
+    const gaveUp = await webhooksCli(ws, ['deliver'], secret, later(T1, 24 * 60 + 5));
+    expect(gaveUp.code).toBe(1);
+    expect(gaveUp.out).toContain('webhooks: 0 delivered, 0 to retry, 4 failed for good, 0 pending');
+    const status = await ws.cli(['status'], sink.url, later(T1, 24 * 60 + 6));
+    expect(status.out).toContain(
+      'webhooks: 4 failed for good (tidings webhooks list --status failed; tidings webhooks retry --all), 0 pending, 0 delivered',
+    );
+    const json = JSON.parse((await ws.cli(['status', '--json'], sink.url, later(T1, 24 * 60 + 6))).out);
+    expect(json.webhooks).toEqual({ pending: 0, delivered: 0, failed: 4, failedAttempts: 8 });
+    const { ctx } = ws.service(sink.url, later(T1, 24 * 60 + 7));
+    const metrics = await createOpsMetrics({
+      store: ctx.store,
+      clock: ctx.clock,
+      newsletterIds: [],
+      nextRunFor: () => null,
+      processMetrics: false,
+    }).render();
+    expect(metrics).toContain('tidings_webhooks_failed 4');
+    expect(metrics).toContain('tidings_webhooks_pending 0');
+    expect(metrics).toContain('tidings_webhook_deliveries_total{outcome="error"} 8');
+    expect(metrics).toContain('tidings_webhook_deliveries_total{outcome="failed"} 4');
+    const retried = await webhooksCli(ws, ['retry', '--all'], secret, later(T1, 24 * 60 + 8));
+    expect(retried.out).toContain('4 failed webhook deliveries queued again');
 
     // No secret in the environment: the dispatcher refuses to start, naming the variable.
     const unset = await runCli(['-q', '-c', ws.configFile, 'webhooks', 'deliver'], {}, later(T1, 5));

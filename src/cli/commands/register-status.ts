@@ -21,6 +21,7 @@ export function registerStatusCommands(program: Command, host: CommandHost): voi
       sendLease: liveSendLeases(ctx.store.sendLease),
       workQueue: ctx.store.workQueue && liveWorkersInFlight(ctx.store.workQueue),
       deliveryEvents: ctx.store.deliveryEvents,
+      webhooks: ctx.store.webhooks,
       now: ctx.clock.now(),
       stdout,
       stderr: { write: (text: string) => ctx.err(text.replace(/\n$/, '')) },

@@ -13,6 +13,7 @@ import { notYetQueued, type EditionAudience, type EditionStatus } from '../../ed
 import type { WorkQueue } from '../../delivery/work-queue.ts';
 import type { EditionStore } from '../../editions/edition-store.ts';
 import type { SubscriberStore } from '../../subscribers/subscriber-store.ts';
+import type { WebhookQueue, WebhookQueueCounts } from '../../webhooks/webhook-queue.ts';
 
 /** What `tidings status` and `tidings deliveries` need: the ledger, the editions and two output streams. */
 export interface StatusContext {
@@ -27,6 +28,8 @@ export interface StatusContext {
   sendLease?: Pick<SendLease, 'active'>;
   /** PostgreSQL: live `tidings worker` processes, whose in-flight rows are not ambiguous either. */
   workQueue?: Pick<WorkQueue, 'inFlight'>;
+  /** The webhook queue: failed and waiting deliveries are reported after the editions. */
+  webhooks?: Pick<WebhookQueue, 'counts'>;
   now?: Date;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
@@ -147,14 +150,16 @@ export async function runStatus(
       },
     ),
   );
+  const webhooks = (await ctx.webhooks?.counts()) ?? null;
   if (options.json) {
-    ctx.stdout.write(`${JSON.stringify({ editions }, null, 2)}\n`);
+    ctx.stdout.write(`${JSON.stringify({ editions, ...(webhooks ? { webhooks } : {}) }, null, 2)}\n`);
     return 0;
   }
   if (!editions.length) {
     ctx.stdout.write(
       options.newsletter ? `No editions yet for newsletter "${options.newsletter}".\n` : 'No editions yet.\n',
     );
+    writeWebhookLine(ctx, webhooks);
     return 0;
   }
   // The words and order of the send summary (delivery-tally.ts); `sending` rows split into ambiguous and in flight.
@@ -225,7 +230,17 @@ export async function runStatus(
       }
     }
   }
+  writeWebhookLine(ctx, webhooks);
   return 0;
+}
+
+/** Webhooks that gave up (or wait): said only when there are some, with the commands that act on them. */
+function writeWebhookLine(ctx: StatusContext, counts: WebhookQueueCounts | null): void {
+  if (!counts || (counts.failed === 0 && counts.pending === 0)) return;
+  const failed = counts.failed
+    ? `${counts.failed} failed for good (tidings webhooks list --status failed; tidings webhooks retry --all), `
+    : '';
+  ctx.stdout.write(`\nwebhooks: ${failed}${counts.pending} pending, ${counts.delivered} delivered\n`);
 }
 
 /** `tidings deliveries <edition> [--status S] [--json]`: one line per ledger row. */

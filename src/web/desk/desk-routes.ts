@@ -1,3 +1,4 @@
+import { webhookCounts } from '../../app/webhooks.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -169,9 +170,16 @@ async function registerDesk(
   desk.get('/desk/editions', async (request, reply) => {
     const session = deskSession(request);
     const list = await buildEditionList(deps.ctx, deps.sends);
+    const webhooks = await webhookCounts(deps.ctx);
     return sendDeskHtml(
       reply,
-      views.render('editions', { title: 'Editions', editor: session.editor, csrf: session.csrfToken, ...list }),
+      views.render('editions', {
+        title: 'Editions',
+        editor: session.editor,
+        csrf: session.csrfToken,
+        ...list,
+        webhooks,
+      }),
     );
   });
 

@@ -5,6 +5,8 @@ import type { Clock } from '../../core/clock.ts';
 import type { Ledger } from '../../delivery/ledger.ts';
 import type { SourceStateStore } from '../../store/source-state-store.ts';
 import type { StoreStats } from '../../store/store-stats.ts';
+import type { WebhookQueue } from '../../webhooks/webhook-queue.ts';
+import { registerWebhookMetrics } from './webhook-metrics.ts';
 
 /** The last send the scheduler finished, for the send-rate gauges. */
 export interface LastSend {
@@ -26,6 +28,7 @@ export interface MetricsDeps {
     stats: StoreStats;
     sources: Pick<SourceStateStore, 'listStates'>;
     ledger?: Pick<Ledger, 'unresolvedAmbiguous'>;
+    webhooks?: Pick<WebhookQueue, 'counts'>;
   };
   clock: Clock;
   /** The configured newsletters, one `next run` series each. */
@@ -114,6 +117,7 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
   }
 
   if (deps.schedulerStatus) registerSchedulerMetrics(registers, deps.schedulerStatus, deps.clock);
+  if (deps.store.webhooks) registerWebhookMetrics(registers, deps.store.webhooks);
 
   new Counter({
     name: 'tidings_source_ingest_failures_total',
