@@ -49,12 +49,13 @@ export async function deliverWebhooks(
 /**
  * The dispatcher inside `tidings start`: every `webhooks.every`, posts what is due. A
  * store or network failure is logged and tried again at the next round; a stop ends it.
- * Null without endpoints. The secrets are checked at once, so a missing one stops the start.
+ * Null without endpoints. The secrets are checked here, before anything starts, so a
+ * missing one stops `tidings start` at once (exit 2).
  */
-export function startWebhookDispatcher(ctx: AppContext, signal: AbortSignal): Promise<void> | null {
+export function prepareWebhookDispatcher(ctx: AppContext): ((signal: AbortSignal) => Promise<void>) | null {
   if (ctx.config.webhooks.endpoints.length === 0) return null;
   const deps = dispatcherFor(ctx);
-  return (async () => {
+  return async (signal) => {
     while (!signal.aborted) {
       try {
         await deliverDueWebhooks(deps, signal);
@@ -63,7 +64,7 @@ export function startWebhookDispatcher(ctx: AppContext, signal: AbortSignal): Pr
       }
       await abortableSleep(ctx.config.webhooks.every, signal);
     }
-  })();
+  };
 }
 
 export function listWebhookDeliveries(

@@ -184,6 +184,13 @@ describe('webhook events from real operations', () => {
     const retried = await webhooksCli(ws, ['retry', '--all'], secret, later(T1, 24 * 60 + 8));
     expect(retried.out).toContain('4 failed webhook deliveries queued again');
 
+    // The next day has no new article: the thin edition is skipped, and that is an event too.
+    const T2 = later(T1, 24 * 60);
+    expect((await ws.cli(['run', '--at', T2], sink.url, later(T2, 5))).code).toBe(0);
+    const skipped = await webhooksCli(ws, ['list', '--status', 'pending'], secret, later(T2, 6));
+    expect(skipped.out).toMatch(/crm {2}edition\.skipped/);
+    expect(skipped.out).not.toMatch(/edition\.missed/);
+
     // No secret in the environment: the dispatcher refuses to start, naming the variable.
     const unset = await runCli(['-q', '-c', ws.configFile, 'webhooks', 'deliver'], {}, later(T1, 5));
     expect(unset.code).toBe(2);

@@ -51,6 +51,14 @@ describe('webhooks and the other processes', () => {
     expect(receiver.received[0]!.body).not.toContain('ann@');
     const listed = await runCli(['-q', '-c', ws.configFile, 'webhooks', 'list'], {}, now());
     expect(listed.out).toMatch(/delivered {2}1 attempt\(s\) {2}crm {2}subscriber\.erased/);
+
+    // Without the secret, `tidings start` refuses before it listens or schedules anything.
+    const refused = await runCli(['-q', '-c', ws.configFile, 'start'], { SMTP_URL: sink.url }, now());
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(
+      'webhooks.endpoints.0.secretEnv: the environment variable CRM_WEBHOOK_SECRET is not set',
+    );
+    expect(refused.out).not.toContain('listening');
   }, 120_000);
 
   it('a source that fails queues source.failed once per streak, and source.recovered when it works again', async () => {

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../app/context.ts';
-import { startWebhookDispatcher } from '../../app/webhooks.ts';
+import { prepareWebhookDispatcher } from '../../app/webhooks.ts';
 import { runScheduler } from '../../schedule/run-scheduler.ts';
 import { LeaseHeldError } from '../../schedule/scheduler-lease.ts';
 import { createLease, createScheduler, syncForScheduler } from './schedule.ts';
@@ -34,6 +34,7 @@ async function schedulerHealth(ctx: AppContext, stopping: boolean, startedAt: Da
  */
 export async function runStart(ctx: AppContext, signal: AbortSignal): Promise<number> {
   const scheduler = createScheduler(ctx);
+  const dispatchWebhooks = prepareWebhookDispatcher(ctx);
   const lease = createLease(ctx);
   try {
     await lease.acquire(ctx.clock.now());
@@ -55,7 +56,7 @@ export async function runStart(ctx: AppContext, signal: AbortSignal): Promise<nu
     // Beside the scheduler, never in its way: a slow receiver delays only its own webhooks.
     const webhooksStop = new AbortController();
     signal.addEventListener('abort', () => webhooksStop.abort(), { once: true });
-    const webhooks = startWebhookDispatcher(ctx, webhooksStop.signal);
+    const webhooks = dispatchWebhooks?.(webhooksStop.signal);
     const outcome = await runScheduler({
       scheduler,
       lease,
