@@ -39,11 +39,11 @@ export const webhooksSchema = z
   .strictObject({
     endpoints: z.array(endpointSchema).default([]),
     /** How long one POST may take before it counts as failed (and is retried). */
-    timeout: duration('10s'),
+    timeout: duration('10s').refine((ms) => ms >= 100, { message: 'must be at least 100ms' }),
     /** How long a failing delivery is retried (exponential backoff) before it is marked failed. */
-    retryFor: duration('1d'),
+    retryFor: duration('1d').refine((ms) => ms >= 60_000, { message: 'must be at least 1m' }),
     /** How often `tidings start` looks for due deliveries. */
-    every: duration('5s'),
+    every: duration('5s').refine((ms) => ms >= 100, { message: 'must be at least 100ms' }),
   })
   .superRefine((webhooks, ctx) => {
     const seen = new Set<string>();

@@ -61,7 +61,7 @@ export function resolveWebhookEndpoints(
     const key = value ? parseWebhookSecret(value) : null;
     if (key === null || typeof key === 'string') {
       const why = value ? `${endpoint.secretEnv} ${key}` : `the environment variable ${endpoint.secretEnv} is not set`;
-      problems.push(`webhooks.endpoints.${index}.secretEnv: ${why}`);
+      problems.push(`webhooks.endpoints[${index}].secretEnv: ${why}`);
       return [];
     }
     return [

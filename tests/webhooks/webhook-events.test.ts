@@ -195,7 +195,7 @@ describe('webhook events from real operations', () => {
     const unset = await runCli(['-q', '-c', ws.configFile, 'webhooks', 'deliver'], {}, later(T1, 5));
     expect(unset.code).toBe(2);
     expect(unset.err).toContain(
-      'webhooks.endpoints.0.secretEnv: the environment variable CRM_WEBHOOK_SECRET is not set',
+      'webhooks.endpoints[0].secretEnv: the environment variable CRM_WEBHOOK_SECRET is not set',
     );
   });
 });

@@ -56,7 +56,7 @@ describe('webhooks and the other processes', () => {
     const refused = await runCli(['-q', '-c', ws.configFile, 'start'], { SMTP_URL: sink.url }, now());
     expect(refused.code).toBe(2);
     expect(refused.err).toContain(
-      'webhooks.endpoints.0.secretEnv: the environment variable CRM_WEBHOOK_SECRET is not set',
+      'webhooks.endpoints[0].secretEnv: the environment variable CRM_WEBHOOK_SECRET is not set',
     );
     expect(refused.out).not.toContain('listening');
   }, 120_000);
