@@ -13,6 +13,8 @@ import { openSqliteStore } from '../store/sqlite/open-sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import { isSecretFileShared, judgePublicSecret, resolveLinkSecret } from './link-secret.ts';
 import { DEFAULT_CONFIG_FILE } from '../config/default-config-file.ts';
+import { withWebhookEvents } from '../webhooks/webhook-firing-store.ts';
+import { createWebhookNotifier } from '../webhooks/webhook-notifier.ts';
 
 /**
  * What every command gets from the composition root. Nothing below this reads the
@@ -81,7 +83,11 @@ export function createAppContext(options: ContextOptions): AppContext {
   // The link secret lives in the data folder: next to the SQLite file, or where store.path points for PostgreSQL.
   const secretAnchor = location.kind === 'sqlite' ? location.file : path.join(location.dataDir, 'tidings.db');
   const config = withLinkSecret(loaded, secretAnchor, wiring.logger);
-  const store = opened ?? openSqliteStore(secretAnchor, { busyTimeoutMs: config.store.busyTimeout });
+  const store = withWebhooks(
+    opened ?? openSqliteStore(secretAnchor, { busyTimeoutMs: config.store.busyTimeout }),
+    config,
+    wiring,
+  );
   const http = createHttpClient(config.fetch);
   const outcomeJournalFile = store.file
     ? journalPathFor(store.file)
@@ -106,6 +112,14 @@ export function createAppContext(options: ContextOptions): AppContext {
       await Promise.all([store.close(), http.close()]);
     },
   };
+}
+
+/** With webhook endpoints configured, the store queues an event after each change that is one (src/webhooks/). */
+function withWebhooks(store: Store, config: TidingsConfig, wiring: Pick<AppContext, 'clock' | 'logger'>): Store {
+  const { endpoints } = config.webhooks;
+  if (endpoints.length === 0) return store;
+  const notifier = createWebhookNotifier({ endpoints, queue: store.webhooks, ...wiring });
+  return withWebhookEvents(store, notifier, wiring.logger);
 }
 
 /**

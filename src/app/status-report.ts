@@ -4,6 +4,7 @@ import type { SendLease } from '../delivery/send-lease.ts';
 import type { WorkQueue } from '../delivery/work-queue.ts';
 import type { EditionStore } from '../editions/edition-store.ts';
 import type { SubscriberStore } from '../subscribers/subscriber-store.ts';
+import type { WebhookQueue } from '../webhooks/webhook-queue.ts';
 import { applyPendingOutcomes } from './apply-pending-outcomes.ts';
 import type { AppContext } from './context.ts';
 import { liveSendLeases, liveWorkersInFlight } from './live-holders.ts';
@@ -21,6 +22,8 @@ export interface StatusSources {
   sendLease?: Pick<SendLease, 'active'>;
   /** PostgreSQL: live `tidings worker` processes, whose in-flight rows are not ambiguous either. */
   workQueue?: Pick<WorkQueue, 'inFlight'>;
+  /** The webhook queue: failed and waiting deliveries are reported after the editions. */
+  webhooks?: Pick<WebhookQueue, 'counts'>;
   now?: Date;
 }
 
@@ -36,6 +39,7 @@ export async function readStatusSources(ctx: AppContext): Promise<StatusSources>
     sendLease: liveSendLeases(store.sendLease),
     workQueue: store.workQueue && liveWorkersInFlight(store.workQueue),
     deliveryEvents: store.deliveryEvents,
+    webhooks: store.webhooks,
     now: ctx.clock.now(),
   };
 }

@@ -18,6 +18,7 @@ import { registerSubscriberLifecycleCommands } from './commands/subscriber-lifec
 import { registerSubscribersCommands } from './commands/register-subscribers.ts';
 import { registerTokenCommands } from './commands/register-token.ts';
 import { registerWorkerCommand } from './commands/register-worker.ts';
+import { registerWebhooksCommands } from './commands/register-webhooks.ts';
 
 /**
  * Every command module registers itself here. Registration modules stay light (commander
@@ -37,6 +38,7 @@ export function registerCommands(program: Command, host: CommandHost): void {
   registerScheduleCommand(program, host);
   registerServeCommand(program, host);
   registerStartCommand(program, host);
+  registerWebhooksCommands(program, host);
   registerEditorCommands(program, host);
   registerDkimCommands(program, host);
   registerBouncesCommands(program, host);

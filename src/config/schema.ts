@@ -14,6 +14,7 @@ import {
 import { deliverySchema, newsletterSchema, transportSchema } from './delivery-schema.ts';
 import { duration, emailAddresses, slug } from './schema-fields.ts';
 import { defaultImageMode, deskSchema, imageModeSchema, webSchema } from './web-schema.ts';
+import { webhooksSchema } from './webhooks-schema.ts';
 
 /**
  * The whole configuration, with every default documented in the schema modules it is
@@ -157,6 +158,8 @@ export const configSchema = z
       .prefault({}),
     /** Article images in the email: `proxy` (through `/img/`), `direct` (the site's URL) or `none`; default: defaultImageMode. */
     images: imageModeSchema.optional(),
+    /** Signed event notifications to other services (docs/operations.md, "Webhooks"). */
+    webhooks: webhooksSchema,
   })
   .transform((config) => ({ ...config, images: config.images ?? defaultImageMode(config.web.baseUrl) }));
 

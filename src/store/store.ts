@@ -10,6 +10,7 @@ import type { EditionStore } from '../editions/edition-store.ts';
 import type { SchedulerStore } from '../schedule/scheduler-store.ts';
 import type { SourceActivityReader } from '../ingest/watchdog/source-activity.ts';
 import type { SubscriberStore } from '../subscribers/subscriber-store.ts';
+import type { WebhookQueue } from '../webhooks/webhook-queue.ts';
 import type { ArticleStore } from './article-store.ts';
 import type { LlmSummaryCacheStore } from './llm-summary-cache-store.ts';
 import type { PageCacheStore } from './page-cache-store.ts';
@@ -49,6 +50,8 @@ export interface Store {
   heartbeat: StoreHeartbeat;
   /** JSON API tokens and idempotency keys (src/web/api/). */
   api: ApiStore;
+  /** Signed event notifications waiting for (or done with) their endpoints (src/webhooks/). */
+  webhooks: WebhookQueue;
   /** SQLite closes at once; PostgreSQL ends its pool (await it before the process exits). */
   close(): void | Promise<void>;
 }

@@ -12,6 +12,8 @@ import {
 import type { SourceWarning } from '../../ingest/watchdog/judge-source.ts';
 import { sourceHealth, sourceHealthDeps, sourceWarnings, type SourceHealth } from '../source-health.ts';
 import { createUnsortedTray, unsortedDeps, type UnsortedTray } from '../unsorted-articles.ts';
+import type { WebhookQueueCounts } from '../../webhooks/webhook-queue.ts';
+import { webhookCounts } from '../webhooks.ts';
 import { DeskAuth } from './desk-auth.ts';
 import { previewEdition, type DeskPreview } from './desk-preview.ts';
 import { createDeskReads, type DeskReads } from './desk-reads.ts';
@@ -41,6 +43,8 @@ export interface DeskOperations {
   sources: { health(): Promise<SourceHealth[]>; warnings(): Promise<SourceWarning[]> };
   /** The Unsorted tray (/desk/unsorted). */
   unsorted: UnsortedTray;
+  /** Failed and waiting webhook deliveries, for the editions page. */
+  webhookCounts(): Promise<WebhookQueueCounts>;
 }
 
 export function createDeskOperations(ctx: AppContext): DeskOperations {
@@ -61,5 +65,6 @@ export function createDeskOperations(ctx: AppContext): DeskOperations {
       warnings: () => sourceWarnings(sourceHealthDeps(ctx), clock.now()),
     },
     unsorted: createUnsortedTray(unsortedDeps(ctx)),
+    webhookCounts: () => webhookCounts(ctx),
   };
 }

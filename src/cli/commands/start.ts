@@ -1,6 +1,7 @@
 import { appOperations } from '../../app/app-operations.ts';
 import type { AppContext } from '../../app/context.ts';
 import type { SchedulerProcess } from '../../app/scheduler-process.ts';
+import { prepareWebhookDispatcher } from '../../app/webhooks.ts';
 import { runScheduler } from '../../schedule/run-scheduler.ts';
 import { LeaseHeldError } from '../../schedule/scheduler-lease.ts';
 import { drainSignupMail, listenWebServer, type ListeningWebServer } from './web-server-wiring.ts';
@@ -40,6 +41,7 @@ async function schedulerHealth(
 export async function runStart(ctx: AppContext, signal: AbortSignal): Promise<number> {
   const scheduling = appOperations(ctx).schedulerProcess;
   const scheduler = scheduling.createScheduler();
+  const dispatchWebhooks = prepareWebhookDispatcher(ctx);
   const lease = scheduling.createLease();
   try {
     await lease.acquire(ctx.clock.now());
@@ -58,6 +60,10 @@ export async function runStart(ctx: AppContext, signal: AbortSignal): Promise<nu
     });
     ctx.out(`listening on ${listening.address} (public address ${ctx.config.web.baseUrl}); scheduler running`);
     await scheduling.syncSubscribers();
+    // Beside the scheduler, never in its way: a slow receiver delays only its own webhooks.
+    const webhooksStop = new AbortController();
+    signal.addEventListener('abort', () => webhooksStop.abort(), { once: true });
+    const webhooks = dispatchWebhooks?.(webhooksStop.signal);
     const outcome = await runScheduler({
       scheduler,
       lease,
@@ -66,6 +72,8 @@ export async function runStart(ctx: AppContext, signal: AbortSignal): Promise<nu
       tickEveryMs: ctx.config.scheduler.tickEvery,
       signal,
     });
+    webhooksStop.abort();
+    await webhooks;
     await listening.close();
     await drainSignupMail(ctx, listening);
     ctx.out('stopped');

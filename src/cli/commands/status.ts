@@ -10,6 +10,7 @@ import type { EditionFeedbackCounts } from '../../delivery/delivery-events.ts';
 import { feedbackRates, formatPercent, isAboveComplaintLimit } from '../../delivery/feedback-rates.ts';
 import type { LeaseHolder } from '../../delivery/send-lease.ts';
 import { notYetQueued, type EditionAudience, type EditionStatus } from '../../editions/edition.ts';
+import type { WebhookQueueCounts } from '../../webhooks/webhook-queue.ts';
 
 /** What `tidings status` and `tidings deliveries` need: the app's status sources and two output streams. */
 export interface StatusContext extends StatusSources {
@@ -132,14 +133,16 @@ export async function runStatus(
       },
     ),
   );
+  const webhooks = (await ctx.webhooks?.counts()) ?? null;
   if (options.json) {
-    ctx.stdout.write(`${JSON.stringify({ editions }, null, 2)}\n`);
+    ctx.stdout.write(`${JSON.stringify({ editions, ...(webhooks ? { webhooks } : {}) }, null, 2)}\n`);
     return 0;
   }
   if (!editions.length) {
     ctx.stdout.write(
       options.newsletter ? `No editions yet for newsletter "${options.newsletter}".\n` : 'No editions yet.\n',
     );
+    writeWebhookLine(ctx, webhooks);
     return 0;
   }
   // The words and order of the send summary (delivery-tally.ts); `sending` rows split into ambiguous and in flight.
@@ -210,7 +213,17 @@ export async function runStatus(
       }
     }
   }
+  writeWebhookLine(ctx, webhooks);
   return 0;
+}
+
+/** Webhooks that gave up (or wait): said only when there are some, with the commands that act on them. */
+function writeWebhookLine(ctx: StatusContext, counts: WebhookQueueCounts | null): void {
+  if (!counts || (counts.failed === 0 && counts.pending === 0)) return;
+  const failed = counts.failed
+    ? `${counts.failed} failed for good (tidings webhooks list --status failed; tidings webhooks retry --all), `
+    : '';
+  ctx.stdout.write(`\nwebhooks: ${failed}${counts.pending} pending, ${counts.delivered} delivered\n`);
 }
 
 /** `tidings deliveries <edition> [--status S] [--json]`: one line per ledger row. */

@@ -8,6 +8,7 @@ import {
   type AddressPolicy,
   type LookupAll,
 } from './guarded-connect.ts';
+import { postOnce, type PostAnswer, type PostOptions } from './http-post.ts';
 import { readBody, tooLarge } from './read-body.ts';
 
 /**
@@ -62,6 +63,8 @@ export interface GetOptions {
 export interface HttpClient {
   readonly limits: HttpLimits;
   get(url: string, options?: GetOptions): Promise<HttpResponse>;
+  /** One POST (webhooks): no redirects followed, the answer's status returned (http-post.ts). */
+  post(url: string, options: PostOptions): Promise<PostAnswer>;
   /** Closes the kept-alive connections. */
   close(): Promise<void>;
 }
@@ -106,6 +109,8 @@ export function createHttpClient(
     limits,
     get: (url, getOptions = {}) =>
       getFollowingRedirects(url, limits, getOptions.untrusted ? untrusted : configured, getOptions),
+    post: (url, postOptions) =>
+      postOnce(url, postOptions.untrusted ? untrusted : configured, limits.userAgent, postOptions),
     close: () => (closed ??= Promise.all([configured.close(), untrusted.close()]).then(() => undefined)),
   };
 }

@@ -38,6 +38,8 @@ export const STORE_TABLES: readonly string[] = [
   // json api (schema/api.ts)
   'api_tokens',
   'api_idempotency_keys',
+  // webhooks (schema/webhooks.ts)
+  'webhook_deliveries',
 ];
 
 /** SQLite's own tables and the full-text index (rebuilt by PostgreSQL from the articles themselves). */

@@ -22,6 +22,7 @@ import { PgApiStore } from './pg-api-store.ts';
 import { PgSchedulerStore } from './pg-scheduler-store.ts';
 import { PgSendLease } from './pg-send-lease.ts';
 import { PgWorkQueue } from './pg-work-queue.ts';
+import { PgWebhookQueue } from './pg-webhook-queue.ts';
 
 export interface OpenPostgresStoreOptions extends PgDatabaseOptions {
   /** Apply pending migrations (default true); `tidings store copy` checks the target first. */
@@ -71,6 +72,7 @@ export async function openPostgresStore(
     scheduler: guardStoreErrors(new PgSchedulerStore(db), where),
     sendLease: guardStoreErrors(new PgSendLease(db), where),
     workQueue: guardStoreErrors(new PgWorkQueue(db), where),
+    webhooks: guardStoreErrors(new PgWebhookQueue(db), where),
     // No file: the outcome journal lives in the data folder instead (src/app/context.ts).
     file: null,
     close: () => db.close(),

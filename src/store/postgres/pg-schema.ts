@@ -6,6 +6,7 @@ import { EDITION_AUDIENCE_SCHEMA } from './schema/edition-audience.ts';
 import { HEALTH_AND_SIGNUP_MAIL_SCHEMA } from './schema/health-and-signup-mail.ts';
 import { API_SCHEMA } from './schema/api.ts';
 import { PAGE_LANGUAGE_SCHEMA } from './schema/page-language.ts';
+import { WEBHOOKS_SCHEMA } from './schema/webhooks.ts';
 import type { PgMigration } from './pg-migrations.ts';
 
 /** Every PostgreSQL migration, in version order (one file per area under schema/). */
@@ -17,5 +18,6 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   EDITION_AUDIENCE_SCHEMA,
   HEALTH_AND_SIGNUP_MAIL_SCHEMA,
   API_SCHEMA,
+  WEBHOOKS_SCHEMA,
   PAGE_LANGUAGE_SCHEMA,
 ];

@@ -1,3 +1,5 @@
+import { webhookDeliveriesTable } from '../rows/webhook-rows.ts';
+
 /**
  * Versioned schema. Each migration runs once, in order, in its own transaction;
  * `PRAGMA user_version` records how far a file has come.
@@ -5,7 +7,7 @@
  * 6 subscriber lifecycle, 7 scheduler, 8 source fetch state, 9 editor desk,
  * 10 delivery events and reader fields, 11 page cache (full text), 13 model-written summaries,
  * 14 ambiguous resolutions (deliveries), 15 desk login throttles, 16 edition audience (an
- * edition is queued whole or visibly not), 17 store heartbeat and queued signup mail.
+ * edition is queued whole or visibly not), 17 store heartbeat and queued signup mail, 19 webhook deliveries.
  * Keep the array in version order.
  */
 export interface Migration {
@@ -461,6 +463,11 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX api_idempotency_keys_created ON api_idempotency_keys (created_at);
     `,
+  },
+  {
+    version: 19,
+    name: 'webhook deliveries',
+    sql: webhookDeliveriesTable('INTEGER PRIMARY KEY AUTOINCREMENT', 'TEXT'),
   },
   {
     version: 25,

@@ -19,6 +19,7 @@ import { SqliteStoreStats } from './sqlite-store-stats.ts';
 import { SqliteStoreHeartbeat } from './sqlite-store-heartbeat.ts';
 import { SqliteSendLease } from './sqlite-send-lease.ts';
 import { SqliteSubscriberStore } from './sqlite-subscriber-store.ts';
+import { SqliteWebhookQueue } from './sqlite-webhook-queue.ts';
 
 /**
  * The embedded store: one SQLite file in WAL mode. Errors from the driver leave it as
@@ -45,6 +46,7 @@ export function openSqliteStore(file: string, options: OpenDatabaseOptions = {})
     editors: guardStoreErrors(new SqliteEditorStore(db), file),
     heartbeat: guardStoreErrors(new SqliteStoreHeartbeat(db), file),
     api: guardStoreErrors(new SqliteApiStore(db), file),
+    webhooks: guardStoreErrors(new SqliteWebhookQueue(db), file),
     close: () => void db.close(),
   };
 }

@@ -171,7 +171,8 @@ async function registerDesk(
     const session = deskSession(request);
     const list = await buildEditionList(deps);
     const warnings = await deps.ops.sources.warnings();
-    const context = { title: 'Editions', editor: session.editor, csrf: session.csrfToken, ...list };
+    const webhooks = await deps.ops.webhookCounts();
+    const context = { title: 'Editions', editor: session.editor, csrf: session.csrfToken, ...list, webhooks };
     return sendDeskHtml(
       reply,
       views.render('editions', { ...context, sourceWarnings: warnings.map((w) => w.message) }),

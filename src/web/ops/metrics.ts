@@ -4,6 +4,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock } from '../../core/clock.ts';
 import type { OpsReadings } from '../../app/ops-readings.ts';
 import { SOURCE_WARNING_KINDS, type SourceWarningKind } from '../../ingest/watchdog/judge-source.ts';
+import { registerWebhookMetrics } from './webhook-metrics.ts';
 
 /** The last send the scheduler finished, for the send-rate gauges. */
 export interface LastSend {
@@ -112,6 +113,7 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
   }
 
   if (deps.schedulerStatus) registerSchedulerMetrics(registers, deps.schedulerStatus, deps.clock);
+  if (deps.readings.webhooks) registerWebhookMetrics(registers, deps.readings.webhooks);
 
   new Counter({
     name: 'tidings_source_ingest_failures_total',
