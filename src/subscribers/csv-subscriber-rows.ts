@@ -55,7 +55,8 @@ export async function* readCsvSubscriberRows(
       // Report skipped records in line order, among the others.
       while (skipped.length > 0 && errorLine(skipped[0]!) < line) yield skipped.shift()!;
       if (header === null) {
-        header = record.map((cell) => cell.trim().toLowerCase());
+        // Case-insensitive, so `firstName` (as `subscribers export` writes it) and `firstname` both read.
+        header = record.map((cell) => fieldNamed(cell.trim().toLowerCase()));
         const problem = checkHeader(header);
         if (problem) {
           yield { error: { file, line, message: `${problem}; the file was not read` }, email: null, wholeFile: true };
@@ -87,6 +88,10 @@ export async function* readCsvSubscriberRows(
     };
   }
   while (skipped.length > 0) yield skipped.shift()!;
+}
+
+function fieldNamed(column: string): string {
+  return SUBSCRIBER_FIELDS.find((field) => field.toLowerCase() === column) ?? column;
 }
 
 function errorLine(item: SubscriberRowItem): number {
