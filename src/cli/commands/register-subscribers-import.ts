@@ -16,7 +16,11 @@ export function registerSubscribersImport(subscribers: Command, host: CommandHos
     .option('--welcome', 'send the welcome mail to the readers added (where the newsletter has one)')
     .action(async (file: string, options: Record<string, unknown>) => {
       const { runSubscribersImport } = await import('./subscribers-transfer.ts');
-      const ctx = await host.getContext({ sendsMail: Boolean(options.welcome) && !options.dryRun });
-      host.setExitCode(await runSubscribersImport(ctx, file, options));
+      const welcomes = Boolean(options.welcome) && !options.dryRun;
+      const ctx = await host.getContext({ sendsMail: welcomes });
+      const welcome = welcomes
+        ? (await import('../../app/subscribers/welcome-from-context.ts')).createWelcomeMailFromContext(ctx)
+        : undefined;
+      host.setExitCode(await runSubscribersImport(ctx, file, options, welcome));
     });
 }

@@ -3,11 +3,8 @@ import type { TidingsConfig } from '../../config/schema.ts';
 import type { Clock } from '../../core/clock.ts';
 import { UsageError } from '../../core/errors.ts';
 import { exportSubscribers, type ExportFormat } from '../../app/subscribers/export-subscribers.ts';
-import {
-  importSubscribers,
-  type ImportSubscribersDeps,
-  type ImportSubscribersOptions,
-} from '../../app/subscribers/import-subscribers.ts';
+import { importSubscribers, type ImportSubscribersOptions } from '../../app/subscribers/import-subscribers.ts';
+import type { WelcomeMail } from '../../app/subscribers/welcome-mail.ts';
 import { IMPORT_SOURCES, type ImportSource } from '../../subscribers/imports/platform-formats.ts';
 import type { SubscriberStore } from '../../subscribers/subscriber-store.ts';
 
@@ -36,7 +33,7 @@ export async function runSubscribersImport(
   ctx: SubscribersTransferContext,
   file: string,
   options: ImportCommandOptions,
-  welcome?: ImportSubscribersDeps['welcome'],
+  welcome?: Pick<WelcomeMail, 'queue' | 'sendQueued'>,
 ): Promise<number> {
   if (!options.from || !(IMPORT_SOURCES as readonly string[]).includes(options.from)) {
     throw new UsageError(`--from must be one of ${IMPORT_SOURCES.join(', ')}`);
@@ -50,7 +47,10 @@ export async function runSubscribersImport(
     welcome: Boolean(options.welcome),
   };
   const print = ctx.err ?? ctx.out;
-  const counts = await importSubscribers({ ...ctx, welcome }, importOptions, (line, reason) =>
+  const queue = welcome
+    ? (id: number, newsletterId: string) => welcome.queue(id, newsletterId).then(() => {})
+    : undefined;
+  const counts = await importSubscribers({ ...ctx, welcome: queue }, importOptions, (line, reason) =>
     print(`${file}:${line}: ${reason}`),
   );
   const verb = importOptions.dryRun ? 'would import (dry run, nothing written)' : 'imported';
@@ -62,8 +62,12 @@ export async function runSubscribersImport(
     `already suppressed ${counts.suppressed}`,
     `refused ${counts.refused}`,
   ];
-  if (importOptions.welcome) parts.push(`welcome mails queued ${importOptions.dryRun ? 0 : counts.welcomed}`);
   ctx.out(`${verb}: ${parts.join(', ')}`);
+  if (welcome) {
+    const sent = await welcome.sendQueued();
+    ctx.out(`welcome mails: accepted ${sent.accepted}, failed ${sent.failed}, skipped ${sent.skipped}`);
+    if (sent.failed > 0) return 1;
+  }
   return counts.refused > 0 ? 1 : 0;
 }
 
