@@ -99,7 +99,7 @@ async function fetchDraft(ctx: AppContext, url: string): Promise<ArticleDraft | 
   try {
     const parsed = await parseResource({ ...resource, isUrl: true }, { expect: 'page', pages });
     const draft = parsed.drafts[0];
-    return draft && draft.title.trim() ? { ...draft, url: draft.url ?? url } : null;
+    return draft?.title.trim() ? { ...draft, url: draft.url ?? url } : null;
   } finally {
     await pages.close();
   }
