@@ -1,3 +1,4 @@
+import { addLinkToDraft } from '../../app/add-link-to-draft.ts';
 import { createCurator } from '../../app/create-curator.ts';
 import type { Editor } from '../../app/desk/editor-store.ts';
 import { TidingsError } from '../../core/errors.ts';
@@ -75,6 +76,20 @@ export async function applyDeskAction(
     case 'add':
       await curator.add(edition.id, article, field(body, 'category') || undefined);
       return { note: 'Added to the edition.', anchor };
+    case 'add-url': {
+      const added = await addLinkToDraft(deps.ctx, {
+        editionId: edition.id,
+        url: field(body, 'url'),
+        title: field(body, 'title'),
+        summary: field(body, 'summary'),
+        category: field(body, 'category') || null,
+        actor: editor.name,
+      });
+      const how = added.fetched
+        ? 'fetched and summarized'
+        : `not fetched (${added.fetchProblem}): your title and summary stand`;
+      return { note: `Link added, ${how}.`, anchor: `a-${added.articleId}` };
+    }
     case 'recategorize':
       await curator.recategorize(edition.id, article, field(body, 'category'));
       return { note: 'Category changed (the classifier learns from it).', anchor };

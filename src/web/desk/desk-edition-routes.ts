@@ -128,6 +128,8 @@ export function registerDeskEditionRoutes(desk: FastifyInstance, deps: DeskDeps)
         leftOut: await leftOut(edition),
         note: query.note ?? null,
         error: query.error ?? null,
+        // From the bookmarklet (desk-add-link.ts): the link to add, prefilled in the form.
+        addUrl: query.addurl ?? '',
       }),
     );
   });

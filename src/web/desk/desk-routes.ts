@@ -1,3 +1,4 @@
+import { bookmarkletHref, registerDeskAddLink } from './desk-add-link.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -171,10 +172,17 @@ async function registerDesk(
     const list = await buildEditionList(deps.ctx, deps.sends);
     return sendDeskHtml(
       reply,
-      views.render('editions', { title: 'Editions', editor: session.editor, csrf: session.csrfToken, ...list }),
+      views.render('editions', {
+        title: 'Editions',
+        editor: session.editor,
+        csrf: session.csrfToken,
+        bookmarklet: bookmarkletHref(deps.ctx.config.web.baseUrl),
+        ...list,
+      }),
     );
   });
 
   registerDeskEditionRoutes(desk, deps);
   registerDeskAccountRoutes(desk, deps);
+  registerDeskAddLink(desk, deps);
 }
