@@ -192,6 +192,27 @@ describe('tidings subscribers import', () => {
     expect(csv.err).toContain('use --from');
     const several = await ws.cli('subscribers', 'import', fixture('ghost.csv'), '--from', 'ghost');
     expect(several.err).toContain('--newsletter is needed');
+    const missing = await ws.cli('subscribers', 'import', fixture('no-such-export.csv'), '--from', 'csv');
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toContain('cannot read the file');
+  });
+
+  it('refuses a broken CSV record once, at its line, and imports the rows around it', async () => {
+    const dir = tempDir();
+    const ws = workspace(dir);
+    const file = path.join(dir, 'broken.csv');
+    writeFileSync(
+      file,
+      'email,name,newsletters\na@example.org,"A "x" 1",daily\nb@example.org,B,daily\nc@example.org,C,weekly\n',
+    );
+    const result = await ws.cli('subscribers', 'import', file, '--from', 'csv');
+    expect(result.err.trim().split('\n')).toEqual([
+      expect.stringMatching(/^.*broken\.csv:2: CSV: Invalid Closing Quote/),
+    ]);
+    expect(result.out).toContain('added 2, subscribed 0, unchanged 0, suppressed 0, already suppressed 0, refused 1');
+    const s = ws.store();
+    expect((await s.subscribers.list()).map((r) => r.email)).toEqual(['b@example.org', 'c@example.org']);
+    s.close();
   });
 });
 

@@ -22,6 +22,7 @@ export async function* readImportFile(
   const problems: { line: number; problem: string }[] = [];
   let previousEnd = 0;
   let previousEmpty = 0;
+  let lastProblemLine = 0;
   const options: Options<{ record: string[]; line: number }, string[]> = {
     bom: true,
     relax_column_count: true,
@@ -36,28 +37,48 @@ export async function* readImportFile(
     on_skip: (error: CsvError | undefined) => {
       if (!error) return;
       const line = (error as { lines?: number }).lines ?? previousEnd + 1;
-      problems.push({ line, problem: `CSV: ${error.message.replace(/ on line \d+$/, '')}` });
+      // The parser may report one broken record twice: one refusal per line.
+      if (line !== lastProblemLine)
+        problems.push({ line, problem: `CSV: ${error.message.replace(/ on line \d+$/, '')}` });
+      lastProblemLine = line;
       previousEnd = line;
     },
   };
-  const parser = createReadStream(file).pipe(parse(options as unknown as Options));
+  const input = createReadStream(file);
+  const parser = input.pipe(parse(options as unknown as Options));
+  // A file that cannot be opened or read ends the parse with that error (pipe does not pass it on).
+  input.on('error', (error) => parser.destroy(error));
   let header: string[] | null = null;
-  for await (const { record, line } of parser as AsyncIterable<{ record: string[]; line: number }>) {
-    while (problems.length > 0 && problems[0]!.line < line) yield problems.shift()!;
-    if (header === null) {
-      header = record.map((column) => column.trim().toLowerCase());
-      const refusal = onHeader(header);
-      if (refusal) {
-        parser.destroy();
-        throw new TidingsError('SUBSCRIBERS_INVALID', `${refusal}; nothing was imported`, { where: `${file}:${line}` });
-      }
-      continue;
-    }
-    const row: Record<string, string> = {};
-    header.forEach((column, i) => {
-      row[column] = record[i] ?? '';
+  try {
+    yield* rows(parser as AsyncIterable<{ record: string[]; line: number }>);
+  } catch (error) {
+    if (error instanceof TidingsError) throw error;
+    throw new TidingsError('SUBSCRIBERS_INVALID', `cannot read the file: ${(error as Error).message}`, {
+      where: file,
+      cause: error,
     });
-    yield { line, row };
   }
   yield* problems;
+
+  async function* rows(records: AsyncIterable<{ record: string[]; line: number }>): AsyncGenerator<ImportFileItem> {
+    for await (const { record, line } of records) {
+      while (problems.length > 0 && problems[0]!.line < line) yield problems.shift()!;
+      if (header === null) {
+        header = record.map((column) => column.trim().toLowerCase());
+        const refusal = onHeader(header);
+        if (refusal) {
+          parser.destroy();
+          throw new TidingsError('SUBSCRIBERS_INVALID', `${refusal}; nothing was imported`, {
+            where: `${file}:${line}`,
+          });
+        }
+        continue;
+      }
+      const row: Record<string, string> = {};
+      header.forEach((column, i) => {
+        row[column] = record[i] ?? '';
+      });
+      yield { line, row };
+    }
+  }
 }
