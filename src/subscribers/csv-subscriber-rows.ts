@@ -102,7 +102,11 @@ function checkHeader(header: readonly string[]): string | null {
   const known = new Set<string>(SUBSCRIBER_FIELDS);
   const unknown = header.filter((column) => !known.has(column));
   if (unknown.length > 0) {
-    return `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')} (known: ${SUBSCRIBER_FIELDS.join(', ')})`;
+    // An export of another platform (Mailchimp's "Email Address"…) is read by `subscribers import`, not synced.
+    const hint = header.includes('email')
+      ? ''
+      : "; to bring in another platform's export use: tidings subscribers import FILE --from …";
+    return `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')} (known: ${SUBSCRIBER_FIELDS.join(', ')})${hint}`;
   }
   const repeated = header.filter((column, i) => header.indexOf(column) !== i);
   if (repeated.length > 0) return `column "${repeated[0]}" appears twice`;

@@ -175,7 +175,8 @@ describe('tidings subscribers import', () => {
   });
 
   it('refuses a file whose header is not the named platform, and a Tidings CSV with foreign columns', async () => {
-    const ws = workspace(tempDir());
+    const dir = tempDir();
+    const ws = workspace(dir);
     const wrong = await ws.cli(
       'subscribers',
       'import',
@@ -192,6 +193,11 @@ describe('tidings subscribers import', () => {
     expect(csv.err).toContain('use --from');
     const several = await ws.cli('subscribers', 'import', fixture('ghost.csv'), '--from', 'ghost');
     expect(several.err).toContain('--newsletter is needed');
+    // Dropped among the subscriber files instead, the export is refused with the way to import it.
+    writeFileSync(path.join(dir, 'subscribers', 'list.csv'), readFileSync(fixture('mailchimp-subscribed.csv')));
+    const validate = await ws.cli('subscribers', 'validate');
+    expect(validate.code).toBe(1);
+    expect(validate.err).toContain('use: tidings subscribers import FILE --from');
     const missing = await ws.cli('subscribers', 'import', fixture('no-such-export.csv'), '--from', 'csv');
     expect(missing.code).not.toBe(0);
     expect(missing.err).toContain('cannot read the file');
