@@ -119,3 +119,9 @@ function manualDraft(url: string, title: string, summary: string | null): Articl
     siteName: null,
   };
 }
+
+/** Editions a link can still go into (drafts and approved ones of configured newsletters), newest slot first. */
+export async function editionsTakingLinks(ctx: Pick<AppContext, 'store' | 'config'>): Promise<Edition[]> {
+  const open = await ctx.store.editions.listEditions(undefined, { statuses: ['draft', 'approved'] });
+  return open.filter((e) => ctx.config.newsletters.some((n) => n.id === e.newsletterId));
+}

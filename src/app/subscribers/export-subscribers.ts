@@ -71,7 +71,7 @@ function csvLine(subscriber: ExportedSubscriber): string {
  * and left out), read in pages and yielded line by line, so the list streams whatever its size.
  */
 export async function* exportSubscribers(
-  store: { subscribers: Pick<SubscriberStore, 'list'> },
+  { store }: { store: { subscribers: Pick<SubscriberStore, 'list'> } },
   format: ExportFormat,
 ): AsyncGenerator<string> {
   if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format: "${String(format)}" is not csv or jsonl`);

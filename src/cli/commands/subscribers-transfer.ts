@@ -77,6 +77,6 @@ export async function runSubscribersExport(
   options: { all?: boolean; format?: string },
 ): Promise<number> {
   if (!options.all) throw new UsageError('export --all: the whole list (one person: tidings subscribers export EMAIL)');
-  for await (const line of exportSubscribers(ctx.store, (options.format ?? 'csv') as ExportFormat)) ctx.out(line);
+  for await (const line of exportSubscribers(ctx, (options.format ?? 'csv') as ExportFormat)) ctx.out(line);
   return 0;
 }

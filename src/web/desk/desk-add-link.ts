@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { editionsTakingLinks } from '../../app/add-link-to-draft.ts';
 import { isHttpUrl } from '../../core/http-url.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { deskSession, sendDeskHtml } from './desk-request.ts';
@@ -14,9 +15,8 @@ export function registerDeskAddLink(desk: FastifyInstance, deps: DeskDeps): void
     const session = deskSession(request);
     const raw = String((request.query as Record<string, unknown>).url ?? '').trim();
     const url = isHttpUrl(raw) ? raw : '';
-    const open = await deps.ctx.store.editions.listEditions(undefined, { statuses: ['draft', 'approved'] });
-    const editions = open
-      .filter((e) => deps.ctx.config.newsletters.some((n) => n.id === e.newsletterId) && !deps.sends.isRunning(e.id))
+    const editions = (await editionsTakingLinks(deps.ctx))
+      .filter((e) => !deps.sends.isRunning(e.id))
       .map((e) => ({
         id: e.id,
         status: e.status,
