@@ -57,7 +57,7 @@ describe('edition add-url ("add this link")', () => {
     const again = await cli('edition', 'add-url', EDITION, site.url('/story'));
     expect(again.code).not.toBe(0);
     expect(again.err).toContain('already in edition');
-  });
+  }, 180_000);
 
   it('falls back to the title and summary the editor gives when the page cannot be fetched (the fetch policy refuses 127.0.0.1)', async () => {
     const { cli, site } = await setUp(tempDir(), { allowPrivate: false });
@@ -79,5 +79,5 @@ describe('edition add-url ("add this link")', () => {
     const notHttp = await cli('edition', 'add-url', EDITION, 'javascript:alert(1)', '--title', 'x');
     expect(notHttp.code).not.toBe(0);
     expect(notHttp.err).toContain('only http(s) links');
-  });
+  }, 180_000);
 });

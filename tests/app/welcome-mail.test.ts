@@ -87,7 +87,7 @@ describe('welcome mail', () => {
       0,
     );
     expect((await ws.cli(['status'], sink.url, later('2026-03-03T07:00:00Z'))).code).toBe(0);
-  });
+  }, 180_000);
 
   it('two senders of the same queue send each welcome once; an import with --welcome queues them, a second import none', async () => {
     const { sink, ws } = await setUp();
@@ -129,5 +129,5 @@ describe('welcome mail', () => {
     expect(counts.reduce((n, c) => n + c.accepted, 0)).toBe(1);
     expect(messagesTo(sink.messages, 'dee@example.org')).toHaveLength(1);
     expect(await first.queue(dee, 'weekly')).toBe(false);
-  });
+  }, 180_000);
 });

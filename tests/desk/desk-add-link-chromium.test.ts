@@ -76,5 +76,5 @@ describe('"Add a link" on the desk, in real Chromium', () => {
       await server.close();
       await site.close();
     }
-  });
+  }, 180_000);
 });
