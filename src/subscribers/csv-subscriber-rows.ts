@@ -55,7 +55,8 @@ export async function* readCsvSubscriberRows(
       // Report skipped records in line order, among the others.
       while (skipped.length > 0 && errorLine(skipped[0]!) < line) yield skipped.shift()!;
       if (header === null) {
-        header = record.map((cell) => cell.trim().toLowerCase());
+        // Case-insensitive, so `firstName` (as `subscribers export` writes it) and `firstname` both read.
+        header = record.map((cell) => fieldNamed(cell.trim().toLowerCase()));
         const problem = checkHeader(header);
         if (problem) {
           yield { error: { file, line, message: `${problem}; the file was not read` }, email: null, wholeFile: true };
@@ -89,6 +90,10 @@ export async function* readCsvSubscriberRows(
   while (skipped.length > 0) yield skipped.shift()!;
 }
 
+function fieldNamed(column: string): string {
+  return SUBSCRIBER_FIELDS.find((field) => field.toLowerCase() === column) ?? column;
+}
+
 function errorLine(item: SubscriberRowItem): number {
   return 'error' in item ? item.error.line : item.line;
 }
@@ -97,7 +102,11 @@ function checkHeader(header: readonly string[]): string | null {
   const known = new Set<string>(SUBSCRIBER_FIELDS);
   const unknown = header.filter((column) => !known.has(column));
   if (unknown.length > 0) {
-    return `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')} (known: ${SUBSCRIBER_FIELDS.join(', ')})`;
+    // An export of another platform (Mailchimp's "Email Address"…) is read by `subscribers import`, not synced.
+    const hint = header.includes('email')
+      ? ''
+      : "; to bring in another platform's export use: tidings subscribers import FILE --from …";
+    return `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')} (known: ${SUBSCRIBER_FIELDS.join(', ')})${hint}`;
   }
   const repeated = header.filter((column, i) => header.indexOf(column) !== i);
   if (repeated.length > 0) return `column "${repeated[0]}" appears twice`;

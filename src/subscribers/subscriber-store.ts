@@ -15,6 +15,7 @@
  *   suppression of the address hash keeps syncs from adding the address again until an
  *   operator removes the suppression.
  */
+import type { SubscriberImportStore } from './subscriber-import-store.ts';
 import type { SubscriberLifecycleStore, UnsubscribeChannel } from './subscriber-lifecycle-store.ts';
 
 export type SubscriberStatus = 'active' | 'paused' | 'bounced' | 'erased';
@@ -126,7 +127,7 @@ export interface UnsubscribeEvent {
   editionId: string | null;
 }
 
-export interface SubscriberStore extends SubscriberLifecycleStore {
+export interface SubscriberStore extends SubscriberLifecycleStore, SubscriberImportStore {
   beginSync(): Promise<SubscriberSyncSession>;
   /**
    * Active subscriptions of active subscribers, by ascending id, fetched in pages.

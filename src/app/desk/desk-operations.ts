@@ -14,6 +14,7 @@ import { sourceHealth, sourceHealthDeps, sourceWarnings, type SourceHealth } fro
 import { createUnsortedTray, unsortedDeps, type UnsortedTray } from '../unsorted-articles.ts';
 import type { WebhookQueueCounts } from '../../webhooks/webhook-queue.ts';
 import { webhookCounts } from '../webhooks.ts';
+import { addLinkToDraft, editionsTakingLinks, type AddLinkInput, type AddLinkResult } from '../add-link-to-draft.ts';
 import { DeskAuth } from './desk-auth.ts';
 import { previewEdition, type DeskPreview } from './desk-preview.ts';
 import { createDeskReads, type DeskReads } from './desk-reads.ts';
@@ -45,6 +46,10 @@ export interface DeskOperations {
   unsorted: UnsortedTray;
   /** Failed and waiting webhook deliveries, for the editions page. */
   webhookCounts(): Promise<WebhookQueueCounts>;
+  /** "Add this link": fetched under the fetch policy, or written by hand, into a draft. */
+  addLink(input: AddLinkInput): Promise<AddLinkResult>;
+  /** Editions a link can still go into (drafts and approved ones). */
+  editionsTakingLinks(): Promise<Edition[]>;
 }
 
 export function createDeskOperations(ctx: AppContext): DeskOperations {
@@ -66,5 +71,7 @@ export function createDeskOperations(ctx: AppContext): DeskOperations {
     },
     unsorted: createUnsortedTray(unsortedDeps(ctx)),
     webhookCounts: () => webhookCounts(ctx),
+    addLink: (input) => addLinkToDraft(ctx, input),
+    editionsTakingLinks: () => editionsTakingLinks(ctx),
   };
 }

@@ -88,6 +88,7 @@ export function createSubscriberServiceFromContext(ctx: AppContext): SubscriberS
       }),
     renderEditionForWeb,
     locales,
+    templateDirs: [ctx.templatesDir, ...(overrideDir ? [overrideDir] : [])],
     abandon: ctx.shutdown.expired,
   });
 }

@@ -10,6 +10,7 @@ import { normalizeEmailAddress } from '../../subscribers/email-address.ts';
 import type { SignupRequest } from '../../subscribers/subscriber-lifecycle-store.ts';
 import { buildConfirmationMessage, type ConfirmationKind } from './confirmation-message.ts';
 import { SignupMailQueue } from './signup-mail-queue.ts';
+import { WelcomeMail } from './welcome-mail.ts';
 import { confirmUrlFor } from './public-urls.ts';
 import { maskEmail, type ServiceCore } from './service-core.ts';
 import type { ConfirmResult, SignupInput, SignupReceipt } from './subscriber-types.ts';
@@ -86,9 +87,13 @@ export function validateSignup(core: ServiceCore, newsletter: NewsletterConfig, 
  */
 export class SignupDesk {
   private readonly mail: SignupMailQueue;
+  /** Sent once a reader confirms, where the newsletter has a welcome template. */
+  readonly welcome: WelcomeMail | null;
 
   constructor(private readonly core: ServiceCore) {
     this.mail = new SignupMailQueue(core, (request) => this.messageFor(request));
+    const { templateDirs, ...deps } = core.deps;
+    this.welcome = templateDirs ? new WelcomeMail({ ...deps, templateDirs }) : null;
   }
 
   /**
@@ -178,6 +183,7 @@ export class SignupDesk {
   /** Sends what an earlier process left queued (call once the process is ready). */
   sendQueued(): void {
     this.mail.wake();
+    this.welcome?.wake();
   }
 
   /** The signup a confirmation link names, checked (signature, expiry, suppression) but not acted on. */
@@ -226,10 +232,12 @@ export class SignupDesk {
     );
     await deps.store.subscribers.subscribe(subscriberId, newsletter.id, at, request.categories);
     deps.logger.info({ newsletter: newsletter.id, subscriber: subscriberId }, 'signup confirmed');
+    if (await this.welcome?.queue(subscriberId, newsletter.id)) this.welcome!.wake([newsletter.id]);
     return { ...result, changed: true };
   }
 
-  drain(): Promise<void> {
-    return this.mail.drain();
+  async drain(): Promise<void> {
+    await this.mail.drain();
+    await this.welcome?.drain();
   }
 }

@@ -255,4 +255,6 @@ export interface SubscriberServiceDeps {
   abandon?: AbortSignal;
   /** Locales the templates speak (templates/locales/*.json): the preferences and signup choices. */
   locales: readonly string[];
+  /** [templates/, templates.dir]: where welcome mails are found (welcome-message.ts); none: no welcome mail. */
+  templateDirs?: readonly string[];
 }

@@ -6,6 +6,7 @@ import { createCurator } from '../../app/create-curator.ts';
 import type { CommandHost } from '../command-host.ts';
 import { printEdition } from '../format-edition.ts';
 import { registerEditionCurateCommands } from './edition-curate.ts';
+import { registerEditionAddUrl } from './edition-add-url.ts';
 
 const print = printEdition;
 
@@ -151,4 +152,5 @@ export function registerEditionCommands(program: Command, host: CommandHost): vo
     );
 
   registerEditionCurateCommands(edition, host);
+  registerEditionAddUrl(edition, host);
 }

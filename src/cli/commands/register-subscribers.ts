@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandHost } from '../command-host.ts';
+import { registerSubscribersImport } from './register-subscribers-import.ts';
 
 /** Definitions only: the list readers (CSV, YAML, validation) are imported when a command runs. */
 export function registerSubscribersCommands(program: Command, host: CommandHost): void {
@@ -30,6 +31,7 @@ export function registerSubscribersCommands(program: Command, host: CommandHost)
           ctx.out(line);
       host.setExitCode(code);
     });
+  registerSubscribersImport(subscribers, host);
   subscribers
     .command('list')
     .description('show the subscribers in the store')

@@ -104,9 +104,17 @@ export function registerSubscriberLifecycleCommands(program: Command, host: Comm
     .action((email: string) => run((ctx) => runForget(ctx, email)));
   subscribers
     .command('export')
-    .description('print everything stored about a person as JSON')
-    .argument('<email>')
-    .action((email: string) => run((ctx) => runExport(ctx, email)));
+    .description('print everything stored about a person as JSON; with --all, the whole list (CSV or JSON lines)')
+    .argument('[email]')
+    .option('--all', 'every subscriber, streamed (reads back with: subscribers import FILE --from csv)')
+    .option('--format <format>', 'csv or jsonl (with --all)', 'csv')
+    .action(async (email: string | undefined, options: { all?: boolean; format: string }) => {
+      if (options.all || email === undefined) {
+        const { runSubscribersExport } = await import('./subscribers-transfer.ts');
+        return host.setExitCode(await runSubscribersExport(await host.getContext({ sendsMail: false }), options));
+      }
+      return run((ctx) => runExport(ctx, email));
+    });
   subscribers
     .command('unsubscribe-mail')
     .description('process the List-Unsubscribe mails in a Maildir (new/ and cur/); processed ones move to .Processed/')

@@ -19,6 +19,8 @@ import {
 import type { PgDatabase } from './pg-database.ts';
 import { PgSubscriberLifecycle } from './pg-subscriber-lifecycle.ts';
 import { PgSubscriberSync } from './pg-subscriber-sync.ts';
+import { importSubscriberPg } from './pg-subscriber-import.ts';
+import type { ImportOutcome, ImportedPerson } from '../../subscribers/subscriber-import-store.ts';
 
 const DEFAULT_BATCH = 1000;
 
@@ -32,6 +34,10 @@ const NOT_SUPPRESSED =
 export class PgSubscriberStore extends PgSubscriberLifecycle implements SubscriberStore {
   constructor(db: PgDatabase) {
     super(db);
+  }
+
+  async importSubscriber(person: ImportedPerson, at: Date): Promise<ImportOutcome> {
+    return importSubscriberPg(this.db, person, at);
   }
 
   async beginSync(): Promise<SubscriberSyncSession> {

@@ -19,6 +19,8 @@ import {
 import type { SqliteDatabase } from './open-database.ts';
 import { SqliteSubscriberLifecycle } from './sqlite-subscriber-lifecycle.ts';
 import { SqliteSubscriberSync } from './sqlite-subscriber-sync.ts';
+import { importSubscriberSqlite } from './sqlite-subscriber-import.ts';
+import type { ImportOutcome, ImportedPerson } from '../../subscribers/subscriber-import-store.ts';
 
 const DEFAULT_BATCH = 1000;
 
@@ -39,6 +41,10 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
 
   constructor(db: SqliteDatabase) {
     super(db);
+  }
+
+  async importSubscriber(person: ImportedPerson, at: Date): Promise<ImportOutcome> {
+    return importSubscriberSqlite(this.db, person, at);
   }
 
   async beginSync(): Promise<SubscriberSyncSession> {

@@ -75,6 +75,20 @@ export async function applyDeskAction(
     case 'add':
       await curator.add(edition.id, article, field(body, 'category') || undefined);
       return { note: 'Added to the edition.', anchor };
+    case 'add-url': {
+      const added = await deps.ops.addLink({
+        editionId: edition.id,
+        url: field(body, 'url'),
+        title: field(body, 'title'),
+        summary: field(body, 'summary'),
+        category: field(body, 'category') || null,
+        actor: editor.name,
+      });
+      const how = added.fetched
+        ? 'fetched and summarized'
+        : `not fetched (${added.fetchProblem}): your title and summary stand`;
+      return { note: `Link added, ${how}.`, anchor: `a-${added.articleId}` };
+    }
     case 'recategorize':
       await curator.recategorize(edition.id, article, field(body, 'category'));
       return { note: 'Category changed (the classifier learns from it).', anchor };

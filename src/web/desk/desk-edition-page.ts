@@ -41,6 +41,8 @@ export async function sendEditionPage(
       leftOut: await leftOutLine(deps, edition),
       note: query.note ?? null,
       error: query.error ?? null,
+      // From the bookmarklet (desk-add-link.ts): the link to add, prefilled in the form.
+      addUrl: query.addurl ?? '',
     }),
   );
 }

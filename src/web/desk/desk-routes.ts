@@ -1,3 +1,4 @@
+import { bookmarkletHref, registerDeskAddLink } from './desk-add-link.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -175,7 +176,11 @@ async function registerDesk(
     const context = { title: 'Editions', editor: session.editor, csrf: session.csrfToken, ...list, webhooks };
     return sendDeskHtml(
       reply,
-      views.render('editions', { ...context, sourceWarnings: warnings.map((w) => w.message) }),
+      views.render('editions', {
+        ...context,
+        sourceWarnings: warnings.map((w) => w.message),
+        bookmarklet: bookmarkletHref(deps.config.web.baseUrl),
+      }),
     );
   });
 
@@ -183,4 +188,5 @@ async function registerDesk(
   registerDeskAccountRoutes(desk, deps);
   registerDeskSourceRoutes(desk, deps);
   registerDeskUnsortedRoutes(desk, deps);
+  registerDeskAddLink(desk, deps);
 }

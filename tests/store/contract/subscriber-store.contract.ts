@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addressHash } from '../../../src/subscribers/address-hash.ts';
+import type { ImportedPerson } from '../../../src/subscribers/subscriber-import-store.ts';
 import type { OpenPorts } from './backends.ts';
 import { collect, seedSubscribers, staged, usePorts } from './seed.ts';
 
@@ -323,6 +324,73 @@ export function subscriberStoreContract(name: string, open: OpenPorts): void {
       );
       expect(await subscribers.getById(id)).toMatchObject({ name: 'New', status: 'active', subscriptions: [] });
       expect(await subscribers.deleteSignupRequests('new@example.org')).toBe(1);
+    });
+    it('imports one person per transaction: added, then unchanged; a removed subscription revives, an unsubscribe stays, a suppression refuses', async () => {
+      const { subscribers } = ports();
+      const person = (email: string, extra: Partial<ImportedPerson> = {}): ImportedPerson => ({
+        email,
+        addressHash: addressHash(email),
+        name: 'Ivy Import',
+        firstName: 'Ivy',
+        locale: 'de',
+        languages: ['de', 'en'],
+        timezone: 'Europe/Berlin',
+        status: 'active',
+        subscriptions: [{ newsletterId: 'daily', categories: ['science'] }],
+        ...extra,
+      });
+      expect(await subscribers.importSubscriber(person('ivy@example.org'), T1)).toBe('added');
+      expect(await subscribers.findByEmail('ivy@example.org')).toMatchObject({
+        name: 'Ivy Import',
+        firstName: 'Ivy',
+        locale: 'de',
+        languages: ['de', 'en'],
+        timezone: 'Europe/Berlin',
+        status: 'active',
+        subscriptions: [
+          expect.objectContaining({
+            newsletterId: 'daily',
+            status: 'active',
+            categories: ['science'],
+            origin: 'subscriber',
+          }),
+        ],
+      });
+      expect(await subscribers.importSubscriber(person('ivy@example.org', { name: 'Other' }), T2)).toBe('unchanged');
+      expect((await subscribers.findByEmail('ivy@example.org'))!.name).toBe('Ivy Import');
+      expect(
+        await subscribers.importSubscriber(person('pia@example.org', { status: 'bounced', subscriptions: [] }), T1),
+      ).toBe('added');
+      expect(await subscribers.findByEmail('pia@example.org')).toMatchObject({ status: 'bounced', subscriptions: [] });
+
+      // A file subscriber: removed from the files (revived by an import), unsubscribed by the reader (kept).
+      const [fileId] = await seedSubscribers(subscribers, [staged('flo@example.org', { daily: null, weekly: null })]);
+      await subscribers.unsubscribe(fileId!, 'weekly', T1);
+      const session = await subscribers.beginSync();
+      await session.stage([staged('other@example.org', { daily: null })]);
+      await session.apply(T1, { removeMissing: true });
+      expect((await subscribers.getById(fileId!))!.subscriptions.map((s) => s.status)).toEqual([
+        'removed',
+        'unsubscribed',
+      ]);
+      const flo = person('flo@example.org', {
+        subscriptions: [
+          { newsletterId: 'daily', categories: null },
+          { newsletterId: 'weekly', categories: null },
+        ],
+      });
+      expect(await subscribers.importSubscriber(flo, T2)).toBe('subscribed');
+      expect(
+        (await subscribers.findByEmail('flo@example.org'))!.subscriptions.map((s) => [s.newsletterId, s.status]),
+      ).toEqual([
+        ['daily', 'active'],
+        ['weekly', 'unsubscribed'],
+      ]);
+      expect(await subscribers.importSubscriber(flo, T3)).toBe('unchanged');
+
+      await subscribers.addSuppression(addressHash('sue@example.org'), 'test', T1);
+      expect(await subscribers.importSubscriber(person('sue@example.org'), T2)).toBe('suppressed');
+      expect(await subscribers.findByEmail('sue@example.org')).toBeNull();
     });
   });
 }
