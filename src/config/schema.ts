@@ -13,7 +13,7 @@ import {
 } from './content-schema.ts';
 import { deliverySchema, newsletterSchema, transportSchema } from './delivery-schema.ts';
 import { duration, emailAddresses, slug } from './schema-fields.ts';
-import { defaultImageMode, deskSchema, imageModeSchema, webSchema } from './web-schema.ts';
+import { analyticsSchema, defaultImageMode, deskSchema, imageModeSchema, webSchema } from './web-schema.ts';
 
 /**
  * The whole configuration, with every default documented in the schema modules it is
@@ -157,6 +157,8 @@ export const configSchema = z
       .prefault({}),
     /** Article images in the email: `proxy` (through `/img/`), `direct` (the site's URL) or `none`; default: defaultImageMode. */
     images: imageModeSchema.optional(),
+    /** Aggregate clicks: the minimum count shown (k). */
+    analytics: analyticsSchema,
   })
   .transform((config) => ({ ...config, images: config.images ?? defaultImageMode(config.web.baseUrl) }));
 

@@ -1,3 +1,5 @@
+import type { ApprovalLinkStore } from '../app/approvals/approval-link-store.ts';
+import type { ClickStore } from '../app/clicks/click-store.ts';
 import type { EditorStore } from '../app/desk/editor-store.ts';
 import type { StoreHeartbeat } from '../app/store-health.ts';
 import type { AuditLog } from '../editions/audit-log.ts';
@@ -43,6 +45,10 @@ export interface Store {
   editors: EditorStore;
   /** The row /healthz writes: the store takes writes. */
   heartbeat: StoreHeartbeat;
+  /** Aggregate clicks of newsletters with analytics: aggregate (no reader identity). */
+  clicks: ClickStore;
+  /** Used buttons of the approval email (each works once). */
+  approvalLinks: ApprovalLinkStore;
   /** SQLite closes at once; PostgreSQL ends its pool (await it before the process exits). */
   close(): void | Promise<void>;
 }

@@ -35,6 +35,9 @@ export const STORE_TABLES: readonly string[] = [
   'scheduler_state',
   // health (schema/health-and-signup-mail.ts)
   'store_heartbeats',
+  // editors' signal (schema/signal.ts)
+  'click_counts',
+  'approval_links_used',
 ];
 
 /** SQLite's own tables and the full-text index (rebuilt by PostgreSQL from the articles themselves). */

@@ -13,6 +13,7 @@ import { PgPageCacheStore } from './pg-page-cache-store.ts';
 import { PgSourceStateStore } from './pg-source-state-store.ts';
 import { PgStoreStats } from './pg-store-stats.ts';
 import { PgStoreHeartbeat } from './pg-store-heartbeat.ts';
+import { PgApprovalLinkStore, PgClickStore } from './pg-signal-stores.ts';
 // The delivery area's ports, and the queue `tidings worker` processes share.
 import { PgSubscriberStore } from './pg-subscriber-store.ts';
 import { PgLedger } from './pg-ledger.ts';
@@ -61,6 +62,8 @@ export async function openPostgresStore(
     audit: guardStoreErrors(new PgAuditLog(db), where),
     editors: guardStoreErrors(new PgEditorStore(db), where),
     heartbeat: guardStoreErrors(new PgStoreHeartbeat(db), where),
+    clicks: guardStoreErrors(new PgClickStore(db), where),
+    approvalLinks: guardStoreErrors(new PgApprovalLinkStore(db), where),
     subscribers: guardStoreErrors(new PgSubscriberStore(db), where, new Set(['beginSync'])),
     ledger: guardStoreErrors(new PgLedger(db), where),
     deliveryEvents: guardStoreErrors(new PgDeliveryEventStore(db), where),

@@ -4,6 +4,7 @@ import { DELIVERY_SCHEMA } from './schema/delivery.ts';
 import { LOGIN_THROTTLES_SCHEMA } from './schema/login-throttles.ts';
 import { EDITION_AUDIENCE_SCHEMA } from './schema/edition-audience.ts';
 import { HEALTH_AND_SIGNUP_MAIL_SCHEMA } from './schema/health-and-signup-mail.ts';
+import { SIGNAL_SCHEMA } from './schema/signal.ts';
 import type { PgMigration } from './pg-migrations.ts';
 
 /** Every PostgreSQL migration, in version order (one file per area under schema/). */
@@ -14,4 +15,5 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   LOGIN_THROTTLES_SCHEMA,
   EDITION_AUDIENCE_SCHEMA,
   HEALTH_AND_SIGNUP_MAIL_SCHEMA,
+  SIGNAL_SCHEMA,
 ];

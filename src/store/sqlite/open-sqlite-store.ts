@@ -16,6 +16,7 @@ import { SqliteSourceStateStore } from './sqlite-source-state-store.ts';
 import { SqliteStoreStats } from './sqlite-store-stats.ts';
 import { SqliteStoreHeartbeat } from './sqlite-store-heartbeat.ts';
 import { SqliteSendLease } from './sqlite-send-lease.ts';
+import { SqliteApprovalLinkStore, SqliteClickStore } from './sqlite-signal-stores.ts';
 import { SqliteSubscriberStore } from './sqlite-subscriber-store.ts';
 
 /**
@@ -41,6 +42,8 @@ export function openSqliteStore(file: string, options: OpenDatabaseOptions = {})
     audit: guardStoreErrors(new SqliteAuditLog(db), file),
     editors: guardStoreErrors(new SqliteEditorStore(db), file),
     heartbeat: guardStoreErrors(new SqliteStoreHeartbeat(db), file),
+    clicks: guardStoreErrors(new SqliteClickStore(db), file),
+    approvalLinks: guardStoreErrors(new SqliteApprovalLinkStore(db), file),
     close: () => void db.close(),
   };
 }
