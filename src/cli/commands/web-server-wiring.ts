@@ -1,4 +1,5 @@
 import type { AppContext } from '../../app/context.ts';
+import { clickOperationsFromContext } from '../../app/clicks/click-operations.ts';
 import { createImageProxyFromContext } from '../../app/images/image-proxy-from-context.ts';
 import { createSubscriberServiceFromContext } from '../../app/subscribers/create-subscriber-service-from-context.ts';
 import type { SubscriberService } from '../../app/subscribers/subscriber-service.ts';
@@ -7,6 +8,7 @@ import { ConfigError } from '../../core/errors.ts';
 import { parseCronExpression } from '../../schedule/cron-expression.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
 import { createWebServer, ROUTE_MODULES } from '../../web/create-web-server.ts';
+import { createClickRoutes } from '../../web/public/click-routes.ts';
 import { createDeskRoutes } from '../../web/desk/desk-routes.ts';
 import { listenUntilClosed } from '../../web/listen-until-closed.ts';
 import { createOpsMetrics, type SchedulerStatus } from '../../web/ops/metrics.ts';
@@ -48,7 +50,9 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
       return parsed?.ok ? [[n.id, { schedule: parsed.schedule, timezone: n.timezone }] as const] : [];
     }),
   );
+  const clicks = clickOperationsFromContext(ctx);
   const metrics = createOpsMetrics({
+    clicks,
     store: ctx.store,
     clock: ctx.clock,
     newsletterIds: ctx.config.newsletters.map((n) => n.id),
@@ -74,7 +78,7 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
         return { detail: detail ? `${store}; ${detail}` : store, warnings: await ambiguousWarnings(ctx) };
       },
     },
-    { modules: [...ROUTE_MODULES, createDeskRoutes(ctx)] },
+    { modules: [...ROUTE_MODULES, createClickRoutes(clicks), createDeskRoutes(ctx)] },
   );
   const { host, port } = ctx.config.web;
   // A stop begins the shutdown budget; requests in flight get at most 10 s of it.
