@@ -58,12 +58,21 @@ export interface SourceClickReport {
   hiddenSources: number;
 }
 
+export interface NewsletterClickOverview {
+  newsletterId: string;
+  sources: SourceClickReport;
+  /** Sent (or sending) editions of the last CLICK_REPORT_DAYS, newest first. */
+  editions: EditionClickReport[];
+}
+
 /** The app operations behind `/c/`, the desk's click pages, `/metrics` and the API. */
 export interface ClickOperations {
   readonly minCount: number;
   follow(token: string, request: ClickRequest): Promise<FollowResult>;
   editionReport(editionId: string): Promise<EditionClickReport>;
   sourceReport(newsletterId?: string, days?: number): Promise<SourceClickReport>;
+  /** Per newsletter with analytics: aggregate, its sources' report and each recent edition's most-read stories (the desk). */
+  overview(): Promise<NewsletterClickOverview[]>;
   /** Clicks per story of the editions of the last CLICK_REPORT_DAYS, only those at least minCount (for /metrics). */
   recentStories(): Promise<{ newsletterId: string; editionId: string; articleId: string; clicks: number }[]>;
 }
@@ -133,6 +142,21 @@ export function createClickOperations(deps: ClickDeps): ClickOperations {
         hiddenStories: counted.length - stories.length,
         filtered: rows.reduce((sum, row) => sum + row.filtered, 0),
       };
+    },
+
+    async overview() {
+      const since = deps.clock.now().getTime() - CLICK_REPORT_DAYS * 86_400_000;
+      const overview: NewsletterClickOverview[] = [];
+      for (const newsletter of deps.newsletters.filter((n) => n.analytics === 'aggregate')) {
+        const editions = await deps.editions.listEditions(newsletter.id, { statuses: ['sending', 'sent'] });
+        const recent = editions.filter((edition) => new Date(edition.slot).getTime() >= since);
+        overview.push({
+          newsletterId: newsletter.id,
+          sources: await this.sourceReport(newsletter.id),
+          editions: await Promise.all(recent.map((edition) => this.editionReport(edition.id))),
+        });
+      }
+      return overview;
     },
 
     async recentStories() {

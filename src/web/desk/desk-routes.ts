@@ -10,6 +10,7 @@ import { DeskSends } from '../../app/desk/desk-sends.ts';
 import { loadTemplateFiles } from '../../render/template-files.ts';
 import type { RouteModule, WebContext } from '../web-context.ts';
 import { registerDeskAccountRoutes } from './desk-account-routes.ts';
+import { registerDeskClickRoutes } from './desk-click-routes.ts';
 import { registerDeskEditionRoutes } from './desk-edition-routes.ts';
 import { buildEditionList } from './edition-list-model.ts';
 import { LOGIN_COOKIE, SESSION_COOKIE, deskSession, field, sendDeskHtml, setDeskSession } from './desk-request.ts';
@@ -177,4 +178,5 @@ async function registerDesk(
 
   registerDeskEditionRoutes(desk, deps);
   registerDeskAccountRoutes(desk, deps);
+  registerDeskClickRoutes(desk, deps);
 }
