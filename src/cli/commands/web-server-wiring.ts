@@ -1,4 +1,5 @@
 import type { AppContext } from '../../app/context.ts';
+import { approvalOperationsFromContext } from '../../app/approvals/approval-operations.ts';
 import { clickOperationsFromContext } from '../../app/clicks/click-operations.ts';
 import { createImageProxyFromContext } from '../../app/images/image-proxy-from-context.ts';
 import { createSubscriberServiceFromContext } from '../../app/subscribers/create-subscriber-service-from-context.ts';
@@ -8,6 +9,7 @@ import { ConfigError } from '../../core/errors.ts';
 import { parseCronExpression } from '../../schedule/cron-expression.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
 import { createWebServer, ROUTE_MODULES } from '../../web/create-web-server.ts';
+import { createApprovalRoutes } from '../../web/public/approval-routes.ts';
 import { createClickRoutes } from '../../web/public/click-routes.ts';
 import { createDeskRoutes } from '../../web/desk/desk-routes.ts';
 import { listenUntilClosed } from '../../web/listen-until-closed.ts';
@@ -78,7 +80,14 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
         return { detail: detail ? `${store}; ${detail}` : store, warnings: await ambiguousWarnings(ctx) };
       },
     },
-    { modules: [...ROUTE_MODULES, createClickRoutes(clicks), createDeskRoutes(ctx)] },
+    {
+      modules: [
+        ...ROUTE_MODULES,
+        createClickRoutes(clicks),
+        createApprovalRoutes(approvalOperationsFromContext(ctx)),
+        createDeskRoutes(ctx),
+      ],
+    },
   );
   const { host, port } = ctx.config.web;
   // A stop begins the shutdown budget; requests in flight get at most 10 s of it.
