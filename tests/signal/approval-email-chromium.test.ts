@@ -9,7 +9,7 @@ import { signApprovalToken } from '../../src/app/approvals/approval-links.ts';
 import { notifyEditors } from '../../src/app/notify-editors.ts';
 import { editionFolderName } from '../../src/delivery/outbox-transport.ts';
 import { createApprovalRoutes } from '../../src/web/public/approval-routes.ts';
-import { AT, EDITION, SECRET, startDeskServer, type DeskServer } from '../desk/support/desk-server.ts';
+import { AT, EDITION, startDeskServer, type DeskServer } from '../desk/support/desk-server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const EDITORS = ['ann@example.org', 'bob@example.org'];
