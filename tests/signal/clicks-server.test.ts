@@ -11,7 +11,8 @@ import { signPayload } from '../../src/core/signed-payload.ts';
 import { signClickToken, verifyClickToken, type ClickTarget } from '../../src/render/click-links.ts';
 import { signImageToken } from '../../src/render/image-links.ts';
 import { createClickRoutes } from '../../src/web/public/click-routes.ts';
-import { AT, EDITION, SECRET, startDeskServer, type DeskServer } from '../desk/support/desk-server.ts';
+import { createOpsMetrics } from '../../src/web/ops/metrics.ts';
+import { AT, EDITION, PASSWORDS, SECRET, startDeskServer, type DeskServer } from '../desk/support/desk-server.ts';
 
 /** What Chrome sends when a reader clicks a link in a webmail tab or a mail app opens it. */
 const BROWSER = {
@@ -233,5 +234,68 @@ describe('aggregate clicks through a real server (analytics: aggregate, analytic
     } finally {
       db.close();
     }
+  });
+
+  it('the desk shows the most-read stories and each source over 30 days, /metrics the same; nothing below minCount', async () => {
+    // A story clicked once: counted, never shown.
+    const shownBefore = new Set((await report()).stories.map((story) => story.articleId));
+    const lone = links.find((link) => !shownBefore.has(link.target.articleId))!;
+    await call(`${server.url}${lone.path}`);
+    await server.ctx.store.editions.recordAudience(EDITION, { maxSubscriberId: 100, added: 40 });
+    await server.ctx.store.editions.setStatus(EDITION, 'sent', { at: new Date(AT) });
+    const shown = await report();
+
+    const jar = new Map<string, string>();
+    const request = async (path: string, form?: Record<string, string>) => {
+      const response = await fetch(new URL(path, server.url), {
+        method: form ? 'POST' : 'GET',
+        redirect: 'manual',
+        headers: {
+          cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+          ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
+        body: form ? new URLSearchParams(form).toString() : undefined,
+      });
+      for (const header of response.headers.getSetCookie()) {
+        const [name, value] = header.split(';')[0]!.split('=');
+        if (value) jar.set(name!, value);
+      }
+      return { status: response.status, text: await response.text() };
+    };
+    const login = await request('/desk/login');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)![1]!;
+    expect((await request('/desk/login', { _csrf: csrf, login: 'ann', password: PASSWORDS.ann })).status).toBe(303);
+    const page = await request('/desk/clicks');
+    expect(page.status).toBe(200);
+    const editionBlock = page.text.slice(page.text.indexOf(`data-edition="${EDITION}"`));
+    const counts = [...editionBlock.matchAll(/<span class="count">(\d+)<\/span>/g)].map((m) => Number(m[1]));
+    expect(counts).toEqual(shown.stories.map((story) => story.clicks));
+    expect(counts.every((count) => count >= 3)).toBe(true);
+    expect(page.text).toContain(`${shown.hiddenStories} story(ies) below 3 clicks not shown`);
+    const sources = await clickOperationsFromContext(server.ctx).sourceReport('daily');
+    expect(sources.sources.length).toBeGreaterThan(0);
+    for (const source of sources.sources) {
+      expect(source.messages).toBe(40);
+      expect(source.clickThrough).toBeCloseTo(source.clicks / 40);
+      expect(page.text).toContain(`<td>${source.source}</td><td data-label="Clicks">${source.clicks}</td>`);
+    }
+
+    const metrics = createOpsMetrics({
+      store: server.ctx.store,
+      clock: server.ctx.clock,
+      newsletterIds: ['daily'],
+      nextRunFor: () => null,
+      clicks: clickOperationsFromContext(server.ctx),
+      processMetrics: false,
+    });
+    const text = await metrics.render();
+    const storySeries = [...text.matchAll(/^tidings_story_clicks\{[^}]*article="([^"]+)"[^}]*\} (\d+)$/gm)].map((m) => [
+      m[1],
+      Number(m[2]),
+    ]);
+    expect(storySeries.sort()).toEqual(shown.stories.map((story) => [story.articleId, story.clicks]).sort());
+    expect(text).not.toContain(`article="${lone.target.articleId}"`);
+    for (const source of sources.sources)
+      expect(text).toContain(`tidings_source_clicks_30d{source="${source.source}"} ${source.clicks}`);
   });
 });
