@@ -54,7 +54,8 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
   );
   const clicks = clickOperationsFromContext(ctx);
   const metrics = createOpsMetrics({
-    clicks,
+    // The click series exist only where clicks are counted.
+    clicks: ctx.config.newsletters.some((n) => n.analytics === 'aggregate') ? clicks : undefined,
     store: ctx.store,
     clock: ctx.clock,
     newsletterIds: ctx.config.newsletters.map((n) => n.id),
