@@ -5,6 +5,7 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickOperationsFromContext } from '../../src/app/clicks/click-operations.ts';
+import { listenWebServer } from '../../src/cli/commands/web-server-wiring.ts';
 import { editionFolderName } from '../../src/delivery/outbox-transport.ts';
 import { verifyClickToken } from '../../src/render/click-links.ts';
 import { createClickRoutes } from '../../src/web/public/click-routes.ts';
@@ -98,5 +99,24 @@ describe('a real send with analytics: aggregate (tidings send to the outbox)', (
     expect(rows).toEqual([
       expect.objectContaining({ articleId: target.articleId, section: target.section, clicks: 1 }),
     ]);
+  });
+
+  it('tidings serve wires /c/, /a/ and the click series of /metrics', async () => {
+    const ctx = { ...server.ctx, config: { ...server.ctx.config, web: { ...server.ctx.config.web, port: 0 } } };
+    const served = await listenWebServer(ctx);
+    try {
+      const token = clickTokens(messages[0]!.html)[0]!;
+      const head = await fetch(`${served.address}/c/${token}`, { method: 'HEAD', redirect: 'manual' });
+      expect(head.status).toBe(302);
+      expect((await fetch(`${served.address}/c/${token.slice(0, -3)}xyz`, { redirect: 'manual' })).status).toBe(400);
+      expect((await fetch(`${served.address}/a/${token}`)).status).toBe(400);
+      const metrics = await (await fetch(`${served.address}/metrics`)).text();
+      expect(metrics).toContain('# TYPE tidings_story_clicks gauge');
+      expect(metrics).toContain('# TYPE tidings_source_click_through_30d gauge');
+      // One click so far (the test above): below minCount 5, so no series yet.
+      expect(metrics).not.toMatch(/^tidings_story_clicks\{/m);
+    } finally {
+      await served.close();
+    }
   });
 });
