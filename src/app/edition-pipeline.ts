@@ -11,6 +11,7 @@ import { buildEdition } from '../editions/build-edition.ts';
 import type { Edition } from '../editions/edition.ts';
 import { planDigest, type DigestPlan, type DigestReader } from '../editions/plan-digest.ts';
 import { createRenderer, type Renderer } from '../render/create-renderer.ts';
+import { createClickLinker } from '../render/click-links.ts';
 import { createImageLinker, type ImageLinker } from '../render/image-links.ts';
 import { personalize } from '../render/personalize.ts';
 import type { RenderedSegment } from '../render/render-types.ts';
@@ -75,6 +76,7 @@ export function rendererFor(ctx: AppContext, newsletter: NewsletterConfig): Prom
       template: newsletter.template,
       logger: ctx.logger,
       images: imageLinkerFor(ctx),
+      clicks: createClickLinker({ baseUrl: ctx.config.web.baseUrl, secret: () => requireSecret(ctx) }),
     });
     byTemplate.set(newsletter.template, renderer);
   }

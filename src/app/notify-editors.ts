@@ -1,3 +1,4 @@
+import { approvalUrls, type ApprovalAction } from './approvals/approval-links.ts';
 import { createMessageBuilder } from '../delivery/message-builder.ts';
 import { createMailTransport } from '../delivery/smtp-transport.ts';
 import type { Edition } from '../editions/edition.ts';
@@ -13,9 +14,24 @@ export function deskEditionUrl(baseUrl: string, editionId: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/desk/e/${editionId.split('/').map(encodeURIComponent).join('/')}`;
 }
 
+const BUTTON =
+  'display:inline-block;padding:10px 18px;margin:4px 8px 4px 0;border-radius:4px;font-weight:600;text-decoration:none';
+
+/** The banner above the preview: approve and skip (signed, single-use, until the deadline), the desk, the command. */
+function approvalBanner(intro: string, buttons: Record<ApprovalAction, string>, desk: string, command: string): string {
+  const button = (href: string, label: string, colors: string) =>
+    `<a href="${escapeHtml(href)}" style="${BUTTON};${colors}">${escapeHtml(label)}</a>`;
+  return `<div style="padding:12px;border:2px solid #c60;font-family:sans-serif"><p>${escapeHtml(intro)}</p><p>${button(buttons.approve, 'Approve', 'background:#1f6f3f;color:#ffffff')}${button(buttons.skip, 'Skip this slot', 'background:#9f1239;color:#ffffff')}${button(desk, 'Open in the desk', 'background:#e8e3da;color:#1f2933')}</p><p style="font-size:13px">Each button asks to confirm, works once and stops at the deadline. Or run <code>${escapeHtml(command)}</code></p></div>`;
+}
+
+function buttonsText(buttons: Record<ApprovalAction, string>, desk: string): string {
+  return `Approve: ${buttons.approve}\nSkip this slot: ${buttons.skip}\nOpen in the desk: ${desk}`;
+}
+
 /**
  * The approval email: the draft as a sample reader (every category) sees it, with a
- * banner linking to the edition on the desk and the command that approves it. Sent to
+ * banner with Approve and Skip buttons (/a/, signed per editor, single-use, until the
+ * approval deadline), a link to the edition on the desk and the command that approves it. Sent to
  * `newsletters[].editors`, else the global `editors`. Returns the addresses it reached;
  * a failing address is logged, the others still get it.
  */
@@ -42,22 +58,30 @@ export async function notifyEditors(ctx: AppContext, newsletterId: string, editi
   const watchdog = (await sourceWarnings(sourceHealthDeps(ctx), ctx.clock.now())).map(
     (w) => `Source warning: ${w.message}`,
   );
-  let content = {
-    subject: `[APPROVAL NEEDED] ${edition.id}`,
-    html: [intro, ...watchdog].map((line) => `<p>${escapeHtml(line)}</p>`).join(''),
-    text: [intro, ...watchdog].join('\n'),
-  };
-  if (!('skip' in plan)) {
-    const preview = pipeline.personalize(await pipeline.render(plan), reader, urls);
-    const banner = `<div style="padding:12px;border:2px solid #c60;font-family:sans-serif"><p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(link)}">Review and approve on the desk</a> · or run <code>${escapeHtml(approve)}</code></p>${watchdog.map((line) => `<p style="color:#a30">${escapeHtml(line)}</p>`).join('')}</div>`;
-    content = {
+  const watchdogHtml = watchdog.map((line) => `<p style="color:#a30">${escapeHtml(line)}</p>`).join('');
+  const preview = 'skip' in plan ? null : pipeline.personalize(await pipeline.render(plan), reader, urls);
+  // Each editor's buttons name them (the audit log's actor) and stop working at the deadline.
+  const contentFor = (editor: string) => {
+    const buttons = approvalUrls(ctx.config.web.baseUrl, secret, {
+      editionId: edition.id,
+      editor,
+      expiresAt: new Date(deadline),
+    });
+    const banner = approvalBanner(intro, buttons, link, approve) + watchdogHtml;
+    if (!preview)
+      return {
+        subject: `[APPROVAL NEEDED] ${edition.id}`,
+        html: banner,
+        text: [intro, buttonsText(buttons, link), ...watchdog].join('\n'),
+      };
+    return {
       subject: `[APPROVAL NEEDED] ${preview.subject}`,
       html: /<body[^>]*>/i.test(preview.html)
         ? preview.html.replace(/<body[^>]*>/i, (body) => `${body}${banner}`)
         : banner + preview.html,
-      text: [intro, `Review and approve: ${link}`, `or run: ${approve}`, ...watchdog, '', preview.text].join('\n'),
+      text: [intro, buttonsText(buttons, link), `or run: ${approve}`, ...watchdog, '', preview.text].join('\n'),
     };
-  }
+  };
   const build = createMessageBuilder({
     from: newsletter.from,
     newsletterId: newsletter.id,
@@ -78,7 +102,7 @@ export async function notifyEditors(ctx: AppContext, newsletterId: string, editi
         const message = build({
           editionId: `${edition.id}-approval`,
           recipient: { id: -(index + 1), email, name: null },
-          content,
+          content: contentFor(email),
           urls,
         });
         await transport.send(message);

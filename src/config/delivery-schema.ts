@@ -79,6 +79,12 @@ export const newsletterSchema = z
     signup: z.boolean().default(false),
     /** When true, sent editions are listed at `/archive/<id>` and in its Atom feed, and mails carry List-Archive. */
     public: z.boolean().default(false),
+    /**
+     * `aggregate`: article links go through `/c/<signed edition and article>` and clicks are
+     * counted per edition, article, section and source, with no reader identity
+     * (docs/operations.md, "Aggregate clicks"). `off`: links go straight to the article.
+     */
+    analytics: z.enum(['aggregate', 'off']).default('off'),
     summary: z
       .strictObject({
         maxWords: z.number().int().min(10).max(400).optional(),

@@ -13,7 +13,7 @@ import {
 } from './content-schema.ts';
 import { deliverySchema, newsletterSchema, transportSchema } from './delivery-schema.ts';
 import { duration, emailAddresses, slug } from './schema-fields.ts';
-import { defaultImageMode, deskSchema, imageModeSchema, webSchema } from './web-schema.ts';
+import { analyticsSchema, defaultImageMode, deskSchema, imageModeSchema, webSchema } from './web-schema.ts';
 import { webhooksSchema } from './webhooks-schema.ts';
 
 /**
@@ -160,6 +160,8 @@ export const configSchema = z
     images: imageModeSchema.optional(),
     /** Signed event notifications to other services (docs/operations.md, "Webhooks"). */
     webhooks: webhooksSchema,
+    /** Aggregate clicks: the minimum count shown (k). */
+    analytics: analyticsSchema,
   })
   .transform((config) => ({ ...config, images: config.images ?? defaultImageMode(config.web.baseUrl) }));
 

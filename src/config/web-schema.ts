@@ -73,3 +73,11 @@ export function defaultImageMode(baseUrl: string): 'proxy' | 'direct' {
   const host = new URL(baseUrl).hostname.toLowerCase();
   return isLoopbackHost(host) || host.endsWith('.localhost') ? 'direct' : 'proxy';
 }
+
+/** Aggregate click counts (newsletters[].analytics: aggregate; docs/operations.md, "Aggregate clicks"). */
+export const analyticsSchema = z
+  .strictObject({
+    /** A count is shown (desk, /metrics, API) only once it reaches this, so no single reader stands out. */
+    minCount: z.number().int().min(1).default(5),
+  })
+  .prefault({});

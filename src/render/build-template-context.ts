@@ -5,6 +5,7 @@ import { formatArticleTime, formatDate } from './intl-dates.ts';
 import { baseLanguage, type Translator } from './locale-strings.ts';
 import { TOKEN_PATTERN } from './personalize.ts';
 import type { ImageLinker } from './image-links.ts';
+import { TOP_STORY_SECTION, type ArticleLinker } from './click-links.ts';
 
 /**
  * The object the templates see (documented in docs/templates.md). URLs are already
@@ -124,13 +125,15 @@ function toView(
   content: SegmentContent,
   intlLocale: string,
   images: ImageLinker,
+  link: (url: string | null) => string | null,
 ): ArticleView {
   return {
     id: article.articleId,
     category: article.category,
     title: defuseTokens(article.title),
     summary: article.summary?.trim() ? defuseTokens(article.summary) : null,
-    url: sourceUrl(article.url),
+    // The article's own link, or its `/c/` link (analytics: aggregate, render/click-links.ts).
+    url: link(sourceUrl(article.url)),
     // Readers see the source's title, never its configuration name.
     source: defuseTokens(article.sourceTitle || article.source),
     author: defuseTokens(article.author),
@@ -152,6 +155,8 @@ export interface ContextInput {
   preheader?: string;
   /** What article images become (config `images`); default: the source's own URL. */
   images?: ImageLinker;
+  /** What article links become (newsletters[].analytics); default: the source's own URL. */
+  links?: ArticleLinker;
 }
 
 function webReaderView(links: WebReaderLinks): WebReaderLinks & { hasLinks: boolean } {
@@ -165,12 +170,18 @@ const DIRECT_IMAGES: ImageLinker = (imageUrl) => imageUrl;
 export function buildTemplateContext(input: ContextInput): DigestContext {
   const { content, intlLocale, translator } = input;
   const images = input.images ?? DIRECT_IMAGES;
+  const linkIn = (section: string, article: EditionArticle) => (url: string | null) =>
+    input.links ? input.links(url, { editionId: content.edition.id, articleId: article.articleId, section }) : url;
   const sections = content.sections.map((section) => ({
     slug: section.slug,
     title: section.title,
-    articles: section.articles.map((article) => toView(article, content, intlLocale, images)),
+    articles: section.articles.map((article) =>
+      toView(article, content, intlLocale, images, linkIn(section.slug, article)),
+    ),
   }));
-  const topStory = content.topStory ? toView(content.topStory, content, intlLocale, images) : null;
+  const topStory = content.topStory
+    ? toView(content.topStory, content, intlLocale, images, linkIn(TOP_STORY_SECTION, content.topStory))
+    : null;
   return {
     lang: intlLocale,
     dir: translator.translate('dir') === 'rtl' ? 'rtl' : 'ltr',

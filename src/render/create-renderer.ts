@@ -19,6 +19,7 @@ import {
 import { SAMPLE_SEGMENT } from './sample-segment.ts';
 import type { RenderData } from './handlebars-helpers.ts';
 import type { ImageLinker } from './image-links.ts';
+import type { ArticleLinker } from './click-links.ts';
 
 export interface RendererOptions {
   /** The default templates folder (templates/ of the project). */
@@ -32,6 +33,8 @@ export interface RendererOptions {
   sizeBudgetBytes?: number;
   /** What article images become (config `images`, see image-links.ts); default: their own URLs. */
   images?: ImageLinker;
+  /** Article links of newsletters with `analytics: aggregate` (click-links.ts); the others link directly. */
+  clicks?: ArticleLinker;
 }
 
 export interface Renderer {
@@ -124,6 +127,7 @@ export async function createRenderer(options: RendererOptions): Promise<Renderer
     shortened: boolean,
     lines: { subject: string; preheader: string },
     images: ImageLinker | undefined = options.images,
+    links?: ArticleLinker,
   ) => {
     const ctx = buildTemplateContext({
       content,
@@ -132,6 +136,7 @@ export async function createRenderer(options: RendererOptions): Promise<Renderer
       shortened,
       ...lines,
       images,
+      links,
     });
     const mjml = runTemplate(templates.html, ctx, data, files.html);
     const html = await mjmlToHtml(mjml, (line) => {
@@ -179,7 +184,8 @@ export async function createRenderer(options: RendererOptions): Promise<Renderer
         preheader: renderHeaderLine(newsletter.preheader, lineContext, data, `newsletters[${newsletter.id}].preheader`),
       };
       const dropped: string[] = [];
-      let rendered = await renderOnce(working, data, false, lines);
+      const links = newsletter.analytics === 'aggregate' ? options.clicks : undefined;
+      let rendered = await renderOnce(working, data, false, lines, options.images, links);
       for (;;) {
         const size = measureHtml(rendered.html);
         const cut = estimateCut(size, budget, countSectionArticles(working));
@@ -194,7 +200,7 @@ export async function createRenderer(options: RendererOptions): Promise<Renderer
         const next = cutArticles(working, cut);
         working = next.content;
         dropped.push(...next.dropped);
-        rendered = await renderOnce(working, data, true, lines);
+        rendered = await renderOnce(working, data, true, lines, options.images, links);
       }
       if (dropped.length > 0) {
         options.logger.warn(

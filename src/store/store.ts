@@ -1,4 +1,6 @@
 import type { ApiStore } from '../app/api/api-store.ts';
+import type { ApprovalLinkStore } from '../app/approvals/approval-link-store.ts';
+import type { ClickStore } from '../app/clicks/click-store.ts';
 import type { EditorStore } from '../app/desk/editor-store.ts';
 import type { StoreHeartbeat } from '../app/store-health.ts';
 import type { AuditLog } from '../editions/audit-log.ts';
@@ -52,6 +54,10 @@ export interface Store {
   api: ApiStore;
   /** Signed event notifications waiting for (or done with) their endpoints (src/webhooks/). */
   webhooks: WebhookQueue;
+  /** Aggregate clicks of newsletters with analytics: aggregate (no reader identity). */
+  clicks: ClickStore;
+  /** Used buttons of the approval email (each works once). */
+  approvalLinks: ApprovalLinkStore;
   /** SQLite closes at once; PostgreSQL ends its pool (await it before the process exits). */
   close(): void | Promise<void>;
 }

@@ -15,6 +15,7 @@ import { createUnsortedTray, unsortedDeps, type UnsortedTray } from '../unsorted
 import type { WebhookQueueCounts } from '../../webhooks/webhook-queue.ts';
 import { webhookCounts } from '../webhooks.ts';
 import { addLinkToDraft, editionsTakingLinks, type AddLinkInput, type AddLinkResult } from '../add-link-to-draft.ts';
+import { clickOperationsFromContext, type ClickOperations } from '../clicks/click-operations.ts';
 import { DeskAuth } from './desk-auth.ts';
 import { previewEdition, type DeskPreview } from './desk-preview.ts';
 import { createDeskReads, type DeskReads } from './desk-reads.ts';
@@ -50,6 +51,8 @@ export interface DeskOperations {
   addLink(input: AddLinkInput): Promise<AddLinkResult>;
   /** Editions a link can still go into (drafts and approved ones). */
   editionsTakingLinks(): Promise<Edition[]>;
+  /** Aggregate clicks (/desk/clicks): counts at or above analytics.minCount only. */
+  clicks: ClickOperations;
 }
 
 export function createDeskOperations(ctx: AppContext): DeskOperations {
@@ -73,5 +76,6 @@ export function createDeskOperations(ctx: AppContext): DeskOperations {
     webhookCounts: () => webhookCounts(ctx),
     addLink: (input) => addLinkToDraft(ctx, input),
     editionsTakingLinks: () => editionsTakingLinks(ctx),
+    clicks: clickOperationsFromContext(ctx),
   };
 }

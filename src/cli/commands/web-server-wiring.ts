@@ -1,6 +1,8 @@
 import { appOperations } from '../../app/app-operations.ts';
 import type { AppContext } from '../../app/context.ts';
 import { createApiOperations } from '../../app/api/api-operations.ts';
+import { approvalOperationsFromContext } from '../../app/approvals/approval-operations.ts';
+import { clickOperationsFromContext } from '../../app/clicks/click-operations.ts';
 import { createImageProxyFromContext } from '../../app/images/image-proxy-from-context.ts';
 import { templateLocales } from '../../app/template-locales.ts';
 import { createSubscriberServiceFromContext } from '../../app/subscribers/create-subscriber-service-from-context.ts';
@@ -10,6 +12,8 @@ import { parseCronExpression } from '../../schedule/cron-expression.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
 import { createWebServer, ROUTE_MODULES } from '../../web/create-web-server.ts';
 import { createJsonApiRoutes } from '../../web/api/api-routes.ts';
+import { createApprovalRoutes } from '../../web/public/approval-routes.ts';
+import { createClickRoutes } from '../../web/public/click-routes.ts';
 import { createDeskRoutes } from '../../web/desk/desk-routes.ts';
 import { listenUntilClosed } from '../../web/listen-until-closed.ts';
 import { createOpsMetrics, type SchedulerStatus } from '../../web/ops/metrics.ts';
@@ -52,8 +56,11 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
       return parsed?.ok ? [[n.id, { schedule: parsed.schedule, timezone: n.timezone }] as const] : [];
     }),
   );
+  const clicks = clickOperationsFromContext(ctx);
   const metrics = createOpsMetrics({
     readings: operations.opsReadings,
+    // The click series exist only where clicks are counted.
+    clicks: ctx.config.newsletters.some((n) => n.analytics === 'aggregate') ? clicks : undefined,
     clock: ctx.clock,
     newsletterIds: ctx.config.newsletters.map((n) => n.id),
     nextRunFor: (id) => {
@@ -79,7 +86,15 @@ export async function listenWebServer(ctx: AppContext, wiring: WebServerWiring =
         return { detail: detail ? `${store}; ${detail}` : store, warnings: await operations.webHealth.warnings() };
       },
     },
-    { modules: [...ROUTE_MODULES, deskRoutesFor(ctx), createJsonApiRoutes(createApiOperations(ctx, subscribers))] },
+    {
+      modules: [
+        ...ROUTE_MODULES,
+        createClickRoutes(clicks),
+        createApprovalRoutes(approvalOperationsFromContext(ctx)),
+        deskRoutesFor(ctx),
+        createJsonApiRoutes(createApiOperations(ctx, subscribers)),
+      ],
+    },
   );
   const { host, port } = ctx.config.web;
   // A stop begins the shutdown budget; requests in flight get at most 10 s of it.

@@ -40,6 +40,9 @@ export const STORE_TABLES: readonly string[] = [
   'api_idempotency_keys',
   // webhooks (schema/webhooks.ts)
   'webhook_deliveries',
+  // editors' signal (schema/signal.ts)
+  'click_counts',
+  'approval_links_used',
 ];
 
 /** SQLite's own tables and the full-text index (rebuilt by PostgreSQL from the articles themselves). */

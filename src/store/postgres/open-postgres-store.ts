@@ -14,6 +14,7 @@ import { PgSourceStateStore } from './pg-source-state-store.ts';
 import { PgSourceActivity } from './pg-source-activity.ts';
 import { PgStoreStats } from './pg-store-stats.ts';
 import { PgStoreHeartbeat } from './pg-store-heartbeat.ts';
+import { PgApprovalLinkStore, PgClickStore } from './pg-signal-stores.ts';
 // The delivery area's ports, and the queue `tidings worker` processes share.
 import { PgSubscriberStore } from './pg-subscriber-store.ts';
 import { PgLedger } from './pg-ledger.ts';
@@ -66,6 +67,8 @@ export async function openPostgresStore(
     editors: guardStoreErrors(new PgEditorStore(db), where),
     heartbeat: guardStoreErrors(new PgStoreHeartbeat(db), where),
     api: guardStoreErrors(new PgApiStore(db), where),
+    clicks: guardStoreErrors(new PgClickStore(db), where),
+    approvalLinks: guardStoreErrors(new PgApprovalLinkStore(db), where),
     subscribers: guardStoreErrors(new PgSubscriberStore(db), where, new Set(['beginSync'])),
     ledger: guardStoreErrors(new PgLedger(db), where),
     deliveryEvents: guardStoreErrors(new PgDeliveryEventStore(db), where),

@@ -470,6 +470,35 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: webhookDeliveriesTable('INTEGER PRIMARY KEY AUTOINCREMENT', 'TEXT'),
   },
   {
+    version: 21,
+    name: 'aggregate clicks and single-use approval links',
+    sql: `
+      -- Clicks on the /c/ links of newsletters with analytics: aggregate, one row per
+      -- (edition, article, section); source and slot copied in for the 30-day reports.
+      -- Nothing about the reader: no subscriber, address, user agent or click time.
+      CREATE TABLE click_counts (
+        edition_id TEXT NOT NULL,
+        newsletter_id TEXT NOT NULL,
+        slot_utc TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        section TEXT NOT NULL,
+        source TEXT NOT NULL,
+        clicks INTEGER NOT NULL DEFAULT 0,
+        filtered INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (edition_id, article_id, section)
+      );
+      CREATE INDEX click_counts_slot ON click_counts (slot_utc);
+      -- Buttons of the approval email that were used (each works once), by token hash.
+      CREATE TABLE approval_links_used (
+        token_hash TEXT PRIMARY KEY,
+        edition_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        editor TEXT NOT NULL,
+        used_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
     version: 25,
     name: 'language of full-text pages',
     sql: `

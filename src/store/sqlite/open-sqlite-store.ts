@@ -18,6 +18,7 @@ import { SqliteSourceActivity } from './sqlite-source-activity.ts';
 import { SqliteStoreStats } from './sqlite-store-stats.ts';
 import { SqliteStoreHeartbeat } from './sqlite-store-heartbeat.ts';
 import { SqliteSendLease } from './sqlite-send-lease.ts';
+import { SqliteApprovalLinkStore, SqliteClickStore } from './sqlite-signal-stores.ts';
 import { SqliteSubscriberStore } from './sqlite-subscriber-store.ts';
 import { SqliteWebhookQueue } from './sqlite-webhook-queue.ts';
 
@@ -47,6 +48,8 @@ export function openSqliteStore(file: string, options: OpenDatabaseOptions = {})
     heartbeat: guardStoreErrors(new SqliteStoreHeartbeat(db), file),
     api: guardStoreErrors(new SqliteApiStore(db), file),
     webhooks: guardStoreErrors(new SqliteWebhookQueue(db), file),
+    clicks: guardStoreErrors(new SqliteClickStore(db), file),
+    approvalLinks: guardStoreErrors(new SqliteApprovalLinkStore(db), file),
     close: () => void db.close(),
   };
 }

@@ -9,6 +9,7 @@ import { csrfMatches } from '../../app/desk/desk-auth.ts';
 import type { DeskSends } from '../../app/desk/desk-sends.ts';
 import type { RouteModule, WebContext } from '../web-context.ts';
 import { registerDeskAccountRoutes } from './desk-account-routes.ts';
+import { registerDeskClickRoutes } from './desk-click-routes.ts';
 import { registerDeskEditionRoutes } from './desk-edition-routes.ts';
 import { registerDeskSourceRoutes } from './desk-source-routes.ts';
 import { registerDeskUnsortedRoutes } from './desk-unsorted-routes.ts';
@@ -189,4 +190,5 @@ async function registerDesk(
   registerDeskSourceRoutes(desk, deps);
   registerDeskUnsortedRoutes(desk, deps);
   registerDeskAddLink(desk, deps);
+  registerDeskClickRoutes(desk, deps);
 }

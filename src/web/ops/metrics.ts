@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ClickOperations, SourceClicks } from '../../app/clicks/click-operations.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { OpsReadings } from '../../app/ops-readings.ts';
 import { SOURCE_WARNING_KINDS, type SourceWarningKind } from '../../ingest/watchdog/judge-source.ts';
@@ -33,6 +34,8 @@ export interface MetricsDeps {
   schedulerStatus?: () => SchedulerStatus | Promise<SchedulerStatus>;
   /** Each configured source with the watchdog's warnings (app/source-health.ts), read at each scrape. */
   sourceHealth?: () => Promise<readonly { name: string; warnings: readonly { kind: SourceWarningKind }[] }[]>;
+  /** Aggregate clicks (newsletters with analytics: aggregate); absent, no click series. */
+  clicks?: Pick<ClickOperations, 'recentStories' | 'sourceReport'>;
   /** Node's process metrics (CPU, memory, event loop lag, GC); default true. */
   processMetrics?: boolean;
 }
@@ -180,8 +183,48 @@ export function createOpsMetrics(deps: MetricsDeps): OpsMetrics {
     },
   });
 
+  if (deps.clicks) registerClickMetrics(registers, deps.clicks);
   if (deps.processMetrics !== false) collectDefaultMetrics({ register: registry });
   return { registry, contentType: registry.contentType, render: () => registry.metrics() };
+}
+
+/** Aggregate clicks of the last 30 days; a series appears only once its count reaches analytics.minCount. */
+function registerClickMetrics(registers: Registry[], clicks: NonNullable<MetricsDeps['clicks']>): void {
+  new Gauge({
+    name: 'tidings_story_clicks',
+    help: 'Counted clicks per story of editions of the last 30 days (only counts of at least analytics.minCount).',
+    labelNames: ['newsletter', 'edition', 'article'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const story of await clicks.recentStories())
+        this.set({ newsletter: story.newsletterId, edition: story.editionId, article: story.articleId }, story.clicks);
+    },
+  });
+  const sourceGauge = (name: string, help: string, read: (source: SourceClicks) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['source'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const source of (await clicks.sourceReport()).sources) {
+          const value = read(source);
+          if (value !== null) this.set({ source: source.source }, value);
+        }
+      },
+    });
+  sourceGauge(
+    'tidings_source_clicks_30d',
+    'Counted clicks on each source’s stories over 30 days (only counts of at least analytics.minCount).',
+    (s) => s.clicks,
+  );
+  sourceGauge(
+    'tidings_source_click_through_30d',
+    'Each source’s clicks over 30 days divided by the readers of the editions that carried its stories.',
+    (s) => s.clickThrough,
+  );
 }
 
 /**

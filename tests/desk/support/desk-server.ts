@@ -11,6 +11,7 @@ import { createFixedClock } from '../../../src/core/clock.ts';
 import { createLogger } from '../../../src/core/logger.ts';
 import { ROUTE_MODULES, createWebServer } from '../../../src/web/create-web-server.ts';
 import { deskRoutesFor } from '../../../src/cli/commands/web-server-wiring.ts';
+import type { RouteModule } from '../../../src/web/web-context.ts';
 import { loadWebViews } from '../../../src/web/web-views.ts';
 import { runCli } from '../../helpers/cli-run.ts';
 
@@ -45,6 +46,8 @@ export async function startDeskServer(
     editYaml?: (yaml: string) => string;
     /** YAML lines added to the `daily` newsletter. */
     newsletter?: string;
+    /** Route modules served besides the default ones and the desk (built from the context). */
+    modules?: (ctx: AppContext) => RouteModule[];
   } = {},
 ): Promise<DeskServer> {
   for (const folder of ['samples', 'subscribers'])
@@ -100,9 +103,7 @@ export async function startDeskServer(
       clock,
       checkHealth: async () => {},
     },
-    {
-      modules: [...ROUTE_MODULES, deskRoutesFor(ctx)],
-    },
+    { modules: [...ROUTE_MODULES, ...(options.modules?.(ctx) ?? []), deskRoutesFor(ctx)] },
   );
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
