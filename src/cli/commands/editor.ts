@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { AppContext } from '../../app/context.ts';
-import { EditorAccounts } from '../../app/desk/editor-accounts.ts';
+import { EditorAccounts } from '../../editors/editor-accounts.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { CommandHost } from '../command-host.ts';
 

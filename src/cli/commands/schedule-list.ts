@@ -1,6 +1,6 @@
 import type { AppContext } from '../../app/context.ts';
 import { editionIdFor } from '../../editions/slot.ts';
-import { parseCronExpression, type CronSchedule } from '../../schedule/cron-expression.ts';
+import { parseCronExpression, type CronSchedule } from '../../core/cron-expression.ts';
 import { newsletterSchedule, type RecordedNewsletterSchedule } from '../../schedule/scheduler-store.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
 import { isSchedulerHolderGone } from './schedule.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { EditorAccounts } from '../../app/desk/editor-accounts.ts';
+import { EditorAccounts } from '../../editors/editor-accounts.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { deskSession, field, sendDeskHtml } from './desk-request.ts';
 

@@ -1,5 +1,5 @@
 import { createCurator } from '../../app/create-curator.ts';
-import type { Editor } from '../../app/desk/editor-store.ts';
+import type { Editor } from '../../editors/editor-store.ts';
 import { TidingsError } from '../../core/errors.ts';
 import { curatedArticles } from '../../editions/plan-digest.ts';
 import type { Edition } from '../../editions/edition.ts';

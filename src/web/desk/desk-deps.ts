@@ -1,5 +1,5 @@
 import type { AppContext } from '../../app/context.ts';
-import type { DeskAuth } from '../../app/desk/desk-auth.ts';
+import type { DeskAuth } from '../../editors/desk-auth.ts';
 import type { DeskSends } from '../../app/desk/desk-sends.ts';
 import type { DeskViews } from './desk-views.ts';
 

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../app/context.ts';
-import type { Editor } from '../../app/desk/editor-store.ts';
+import type { Editor } from '../../editors/editor-store.ts';
 import { resolveAmbiguousDeliveries } from '../../app/resolve-ambiguous.ts';
 import type { AmbiguousDecision } from '../../delivery/ledger.ts';
 import type { Edition } from '../../editions/edition.ts';

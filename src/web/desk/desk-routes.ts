@@ -5,7 +5,7 @@ import path from 'node:path';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
-import { DeskAuth, csrfMatches } from '../../app/desk/desk-auth.ts';
+import { DeskAuth, csrfMatches } from '../../editors/desk-auth.ts';
 import { DeskSends } from '../../app/desk/desk-sends.ts';
 import { loadTemplateFiles } from '../../render/template-files.ts';
 import type { RouteModule, WebContext } from '../web-context.ts';

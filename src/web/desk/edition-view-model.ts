@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../editions/audit-log.ts';
 import type { Edition, EditionArticle } from '../../editions/edition.ts';
 import { chooseTopStoryWithRule, curatedArticles } from '../../editions/plan-digest.ts';
 import { toHttpUrl } from '../../core/http-url.ts';
-import type { StoredArticle } from '../../store/article-store.ts';
+import type { StoredArticle } from '../../core/stored-article.ts';
 import { deskTime } from './desk-time.ts';
 
 const READ_ONLY = new Set(['sending', 'sent']);

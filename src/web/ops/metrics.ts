@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock } from '../../core/clock.ts';
 import type { Ledger } from '../../delivery/ledger.ts';
-import type { SourceStateStore } from '../../store/source-state-store.ts';
-import type { StoreStats } from '../../store/store-stats.ts';
+import type { SourceStateStore } from '../../ingest/source-state-store.ts';
+import type { StoreStats } from '../../core/store-health.ts';
 
 /** The last send the scheduler finished, for the send-rate gauges. */
 export interface LastSend {

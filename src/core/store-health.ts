@@ -1,5 +1,5 @@
-import type { Clock } from '../core/clock.ts';
-import { describeError } from '../core/errors.ts';
+import type { Clock } from './clock.ts';
+import { describeError } from './errors.ts';
 
 /**
  * One small row the health check writes and reads back: a store that answers reads but
@@ -10,6 +10,18 @@ import { describeError } from '../core/errors.ts';
 export interface StoreHeartbeat {
   /** Upserts the row `name` with `at` and returns the time the store now holds for it. */
   beat(name: string, at: Date): Promise<Date>;
+}
+
+/**
+ * Totals over the whole store for monitoring (the /metrics endpoint): cheap aggregate
+ * queries, read at scrape time. Owned here with the heartbeat, the other port the
+ * store gives monitoring.
+ */
+export interface StoreStats {
+  /** Editions per status (draft, approved, sending, sent, skipped, …). */
+  editionsByStatus(): Promise<Record<string, number>>;
+  /** Ledger rows per delivery status across every edition. */
+  deliveriesByStatus(): Promise<Record<string, number>>;
 }
 
 /** The heartbeat row of the web server's /healthz. */
