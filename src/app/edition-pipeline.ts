@@ -12,7 +12,7 @@ import type { Edition } from '../editions/edition.ts';
 import { planDigest, type DigestPlan, type DigestReader } from '../editions/plan-digest.ts';
 import { createRenderer, type Renderer } from '../render/create-renderer.ts';
 import { createImageLinker, type ImageLinker } from '../render/image-links.ts';
-import { personalize } from '../render/personalize.ts';
+import { personalize, personalTokens } from '../render/personalize.ts';
 import type { RenderedSegment } from '../render/render-types.ts';
 import type { AppContext } from './context.ts';
 import { editionSummarizer } from './edition-summarizer.ts';
@@ -166,13 +166,6 @@ export class EditionPipeline {
     reader: { name: string | null; firstName?: string | null; email: string },
     urls: SubscriberUrls,
   ) {
-    return personalize(segment, {
-      name: reader.name ?? '',
-      first_name: reader.firstName ?? '',
-      email: reader.email,
-      unsubscribe_url: urls.unsubscribeUrl,
-      preferences_url: urls.preferencesUrl,
-      view_url: urls.viewUrl,
-    });
+    return personalize(segment, personalTokens(reader, urls));
   }
 }

@@ -1,9 +1,10 @@
 import { TidingsError, UsageError } from '../core/errors.ts';
-import { createMessageBuilder } from '../delivery/message-builder.ts';
 import { checkEmailAddress } from '../subscribers/email-address.ts';
+import type { MailTransport, OutgoingMessage, SendReceipt } from '../delivery/mail-transport.ts';
 import { createMailTransport } from '../delivery/smtp-transport.ts';
 import type { AppContext } from './context.ts';
-import { archiveUrlFor } from './subscribers/public-urls.ts';
+import { editionMessageComposer } from './edition-messages.ts';
+import { personalTokens } from '../render/personalize.ts';
 import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
 import { resolveReader } from './resolve-reader.ts';
 
@@ -48,38 +49,35 @@ export async function runTestSend(
   }
   // Links for subscriber 0 (nobody): a test copy forwarded or clicked must not unsubscribe the reader it was rendered as.
   const urls = pipeline.links(secret)(0);
-  const content = pipeline.personalize(await pipeline.render(plan), reader, urls);
-  const build = createMessageBuilder({
-    from: pipeline.newsletter.from,
-    replyTo: pipeline.newsletter.replyTo,
-    newsletterId: pipeline.newsletter.id,
-    newsletterTitle: pipeline.newsletter.title,
-    unsubscribeMailto: ctx.config.web.unsubscribeMailto,
-    archiveUrl: archiveUrlFor(ctx.config, pipeline.newsletter),
-    clock: ctx.clock,
-    // A test copy's VERP names `<edition>-test`, which has no delivery: its bounces are reported, never counted.
-    returnPath: ctx.config.transport.returnPath ? { address: ctx.config.transport.returnPath, secret } : undefined,
-  });
-  const message = build({
-    editionId: `${pipeline.edition.id}-test`,
-    recipient: { id: reader.id ?? 0, email: options.to, name: null },
-    content: { ...content, subject: `[TEST] ${content.subject}` },
-    urls,
-  });
+  const segment = await pipeline.render(plan);
   const transport = createMailTransport(ctx.config.transport, ctx.baseDir, {
     clock: ctx.clock,
     logger: ctx.logger,
     abortSignal: ctx.shutdown.expired,
   });
   try {
-    const receipt = await transport.send(message);
+    const compose = editionMessageComposer(ctx, pipeline.newsletter, secret, transport, { test: true });
+    const message = compose({
+      editionId: pipeline.edition.id,
+      recipient: { id: reader.id ?? 0, email: options.to, name: null },
+      segment,
+      tokens: personalTokens(reader, urls),
+      urls,
+    });
+    const receipt = await sendTestCopy(transport, message);
     ctx.out(`test copy of ${pipeline.edition.id} (as ${reader.email}) to ${options.to}: ${receipt.response}`);
     return 0;
+  } finally {
+    await transport.close();
+  }
+}
+
+async function sendTestCopy(transport: MailTransport, message: OutgoingMessage): Promise<SendReceipt> {
+  try {
+    return await transport.send(message);
   } catch (error) {
     throw error instanceof TidingsError
       ? error
       : new TidingsError('TRANSPORT_TEMPORARY', (error as Error).message, { cause: error });
-  } finally {
-    await transport.close();
   }
 }
