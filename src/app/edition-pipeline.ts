@@ -86,6 +86,9 @@ export async function checkTemplates(ctx: AppContext, newsletters: readonly News
   for (const newsletter of newsletters) await rendererFor(ctx, newsletter);
 }
 
+/** An edition named by itself: its id and its slot as stored (ISO 8601 with the zone's offset, one instant). */
+export type EditionRef = Pick<Edition, 'id' | 'newsletterId' | 'slot'>;
+
 /**
  * One edition on its way out: built (or loaded) once, planned per reader, rendered once
  * per segment. Preview and send both go through here, so a preview shows exactly
@@ -118,6 +121,23 @@ export class EditionPipeline {
       dedupe: ctx.config.dedupe,
     });
     return new EditionPipeline(ctx, newsletter, edition, renderer);
+  }
+
+  /** An edition already built (the worker's, read from the store): planned and rendered as it is. */
+  static async of(ctx: AppContext, edition: Edition): Promise<EditionPipeline> {
+    const newsletter = findNewsletter(ctx, edition.newsletterId);
+    return new EditionPipeline(ctx, newsletter, edition, await rendererFor(ctx, newsletter));
+  }
+
+  /**
+   * The edition `ref` names, loaded by its id (the desk's and the scheduler's sends): never
+   * rebuilt from its wall time, which a repeated hour makes ambiguous. One not stored is
+   * built for its slot instant, as `open` does.
+   */
+  static async openRef(ctx: AppContext, ref: EditionRef, options: { save?: boolean } = {}): Promise<EditionPipeline> {
+    const stored = await ctx.store.editions.getEdition(ref.id);
+    if (stored) return EditionPipeline.of(ctx, stored);
+    return EditionPipeline.open(ctx, ref.newsletterId, new Date(ref.slot), options);
   }
 
   /** The edition's web page; keyed for a newsletter that is not public (`/e/` needs the key then). */

@@ -5,7 +5,7 @@ import { createMailTransport } from '../delivery/smtp-transport.ts';
 import type { AppContext } from './context.ts';
 import { editionMessageComposer } from './edition-messages.ts';
 import { personalTokens } from '../render/personalize.ts';
-import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
+import { EditionPipeline, type EditionRef, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
 import { resolveReader } from './resolve-reader.ts';
 
 /**
@@ -22,6 +22,24 @@ async function newestEditionSlot(ctx: AppContext, newsletterId: string): Promise
   return slots.length ? new Date(Math.max(...slots)) : null;
 }
 
+/** The edition of a test copy: the one named (the desk), else the slot of `--at`, else the newest built. */
+async function testCopyPipeline(
+  ctx: AppContext,
+  newsletterId: string,
+  options: { at?: string; edition?: EditionRef },
+): Promise<{ at: Date | null; pipeline: EditionPipeline }> {
+  if (options.edition) {
+    findNewsletter(ctx, newsletterId);
+    const pipeline = await EditionPipeline.openRef(ctx, options.edition, { save: false });
+    return { at: new Date(options.edition.slot), pipeline };
+  }
+  const at =
+    options.at === undefined
+      ? await newestEditionSlot(ctx, newsletterId)
+      : parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone);
+  return { at, pipeline: await EditionPipeline.open(ctx, newsletterId, at ?? ctx.clock.now(), { save: false }) };
+}
+
 /**
  * `tidings send --test EMAIL`: the edition as a chosen (or sample) subscriber sees it,
  * sent to one address with "[TEST]" in the subject. The ledger is not touched. Without
@@ -30,16 +48,12 @@ async function newestEditionSlot(ctx: AppContext, newsletterId: string): Promise
 export async function runTestSend(
   ctx: AppContext,
   newsletterId: string,
-  options: { at?: string; to: string; subscriber?: string },
+  options: { at?: string; edition?: EditionRef; to: string; subscriber?: string },
 ): Promise<number> {
   const secret = requireSecret(ctx);
   const check = checkEmailAddress(options.to);
   if (!check.ok) throw new UsageError(`--test: not a usable e-mail address: ${check.reason}`);
-  const at =
-    options.at === undefined
-      ? await newestEditionSlot(ctx, newsletterId)
-      : parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone);
-  const pipeline = await EditionPipeline.open(ctx, newsletterId, at ?? ctx.clock.now(), { save: false });
+  const { at, pipeline } = await testCopyPipeline(ctx, newsletterId, options);
   const reader = await resolveReader(ctx, pipeline, options.subscriber);
   const plan = pipeline.plan(reader, reader.received);
   if ('skip' in plan) {
