@@ -4,8 +4,8 @@ import { describeError } from './errors.ts';
 /**
  * One small row the health check writes and reads back: a store that answers reads but
  * refuses writes (a read-only disk or file, a full disk, a replica) fails it, where every
- * signup, unsubscribe and send would fail too. Owned here; store/sqlite and store/postgres
- * implement it.
+ * signup, unsubscribe and send would fail too. Owned here, below every layer, so that
+ * store/sqlite and store/postgres implement it without importing the app that checks it.
  */
 export interface StoreHeartbeat {
   /** Upserts the row `name` with `at` and returns the time the store now holds for it. */
@@ -14,8 +14,8 @@ export interface StoreHeartbeat {
 
 /**
  * Totals over the whole store for monitoring (the /metrics endpoint): cheap aggregate
- * queries, read at scrape time. Owned here with the heartbeat, the other port the
- * store gives monitoring.
+ * queries, read at scrape time. Kept with the heartbeat: both are what monitoring asks
+ * of any store.
  */
 export interface StoreStats {
   /** Editions per status (draft, approved, sending, sent, skipped, …). */
