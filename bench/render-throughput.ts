@@ -10,7 +10,8 @@
 import path from 'node:path';
 import { createRenderer } from '../src/render/create-renderer.ts';
 import { personalize } from '../src/render/personalize.ts';
-import type { RenderedSegment, SegmentContent, PersonalTokens } from '../src/render/render-types.ts';
+import type { RenderedSegment, PersonalTokens } from '../src/render/render-types.ts';
+import type { SegmentContent } from '../src/editions/segment-content.ts';
 import { createSilentLogger } from '../src/core/logger.ts';
 import { buildFixtureNewsletter, buildFixtureSegment } from '../tests/fixtures/render/fixture-edition.ts';
 

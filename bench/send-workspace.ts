@@ -9,7 +9,7 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../src/config/load-config.ts';
 import { articleIdFor, contentHashFor } from '../src/ingest/normalize-article.ts';
-import type { ArticleRecord } from '../src/store/article-store.ts';
+import type { ArticleRecord } from '../src/core/stored-article.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { catalogFromConfig } from '../src/subscribers/subscriber-row.ts';
 import { syncSubscribers } from '../src/subscribers/sync-subscribers.ts';

@@ -29,7 +29,8 @@
  * word changed) at 0.4: 100 / 100 / 98.6 / 0%, at 0.5: 100 / 98.9 / 0 / 0%. Hence the
  * default 0.4.
  */
-import { clusterStories, DEFAULT_CLUSTER_OPTIONS, type StoryCandidate } from '../src/editions/cluster-stories.ts';
+import { clusterStories, type StoryCandidate } from '../src/editions/cluster-stories.ts';
+import { DEFAULT_CLUSTER_OPTIONS } from '../src/config/content-schema.ts';
 import { readLabelledCorpus, type LabelledArticle } from './eval/read-labelled-corpus.ts';
 
 const dir = process.argv[2] ?? '/work/shared/corpus/bbc-dev';

@@ -1,7 +1,7 @@
 import { createArticleReview, type ArticleReview } from './article-review.ts';
 import type { AppContext } from './context.ts';
 import { createDeskOperations, type DeskOperations } from './desk/desk-operations.ts';
-import type { EditorAccounts } from './desk/editor-accounts.ts';
+import type { EditorAccounts } from '../editors/editor-accounts.ts';
 import type { Edition } from '../editions/edition.ts';
 import type { OpsReadings } from './ops-readings.ts';
 import { createScheduleOverview, type ScheduleOverview } from './schedule-overview.ts';

@@ -1,7 +1,8 @@
 import type { Clock } from '../core/clock.ts';
 import type { ArticleEnricher } from '../ingest/ingest-sources.ts';
 import { reclassifyStored, type ReclassifyReport } from '../ingest/reclassify-stored.ts';
-import type { ArticleQuery, ArticleStore, StoredArticle } from '../store/article-store.ts';
+import type { StoredArticle } from '../core/stored-article.ts';
+import type { ArticleQuery, ArticleStore } from '../ingest/article-store.ts';
 
 /** The stored articles as `tidings articles` and `tidings classify` see them. */
 export interface ArticleReview {

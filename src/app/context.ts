@@ -13,7 +13,7 @@ import { openSqliteStore } from '../store/sqlite/open-sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import { isSecretFileShared, judgePublicSecret, resolveLinkSecret } from './link-secret.ts';
 import { DEFAULT_CONFIG_FILE } from '../config/default-config-file.ts';
-import { withWebhookEvents } from '../webhooks/webhook-firing-store.ts';
+import { withWebhookEvents } from './webhook-firing-store.ts';
 import { createWebhookNotifier } from '../webhooks/webhook-notifier.ts';
 
 /**

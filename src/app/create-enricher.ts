@@ -1,4 +1,4 @@
-import { StoreBackedEnricher } from '../ingest/article-enricher.ts';
+import { StoreBackedEnricher } from '../content/article-enricher.ts';
 import type { AppContext } from './context.ts';
 
 export async function createEnricher(ctx: AppContext): Promise<StoreBackedEnricher> {

@@ -13,7 +13,7 @@ import { planDigest, type DigestPlan, type DigestReader } from '../editions/plan
 import { createRenderer, type Renderer } from '../render/create-renderer.ts';
 import { createClickLinker } from '../render/click-links.ts';
 import { createImageLinker, type ImageLinker } from '../render/image-links.ts';
-import { personalize } from '../render/personalize.ts';
+import { personalize, personalTokens } from '../render/personalize.ts';
 import type { RenderedSegment } from '../render/render-types.ts';
 import type { AppContext } from './context.ts';
 import { editionSummarizer } from './edition-summarizer.ts';
@@ -88,6 +88,9 @@ export async function checkTemplates(ctx: AppContext, newsletters: readonly News
   for (const newsletter of newsletters) await rendererFor(ctx, newsletter);
 }
 
+/** An edition named by itself: its id and its slot as stored (ISO 8601 with the zone's offset, one instant). */
+export type EditionRef = Pick<Edition, 'id' | 'newsletterId' | 'slot'>;
+
 /**
  * One edition on its way out: built (or loaded) once, planned per reader, rendered once
  * per segment. Preview and send both go through here, so a preview shows exactly
@@ -120,6 +123,23 @@ export class EditionPipeline {
       dedupe: ctx.config.dedupe,
     });
     return new EditionPipeline(ctx, newsletter, edition, renderer);
+  }
+
+  /** An edition already built (the worker's, read from the store): planned and rendered as it is. */
+  static async of(ctx: AppContext, edition: Edition): Promise<EditionPipeline> {
+    const newsletter = findNewsletter(ctx, edition.newsletterId);
+    return new EditionPipeline(ctx, newsletter, edition, await rendererFor(ctx, newsletter));
+  }
+
+  /**
+   * The edition `ref` names, loaded by its id (the desk's and the scheduler's sends): never
+   * rebuilt from its wall time, which a repeated hour makes ambiguous. One not stored is
+   * built for its slot instant, as `open` does.
+   */
+  static async openRef(ctx: AppContext, ref: EditionRef, options: { save?: boolean } = {}): Promise<EditionPipeline> {
+    const stored = await ctx.store.editions.getEdition(ref.id);
+    if (stored) return EditionPipeline.of(ctx, stored);
+    return EditionPipeline.open(ctx, ref.newsletterId, new Date(ref.slot), options);
   }
 
   /** The edition's web page; keyed for a newsletter that is not public (`/e/` needs the key then). */
@@ -168,13 +188,6 @@ export class EditionPipeline {
     reader: { name: string | null; firstName?: string | null; email: string },
     urls: SubscriberUrls,
   ) {
-    return personalize(segment, {
-      name: reader.name ?? '',
-      first_name: reader.firstName ?? '',
-      email: reader.email,
-      unsubscribe_url: urls.unsubscribeUrl,
-      preferences_url: urls.preferencesUrl,
-      view_url: urls.viewUrl,
-    });
+    return personalize(segment, personalTokens(reader, urls));
   }
 }

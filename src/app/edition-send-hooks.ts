@@ -1,30 +1,20 @@
-import type { MessageBuilderOptions } from '../delivery/message-builder.ts';
-import { createMessageBuilder } from '../delivery/message-builder.ts';
-import { createSegmentMessageBuilder } from '../delivery/segment-message-builder.ts';
 import type { SendEditionDeps } from '../delivery/send-types.ts';
 import type { Recipient } from '../subscribers/subscriber-store.ts';
 import type { AppContext } from './context.ts';
 import type { EditionPipeline } from './edition-pipeline.ts';
-import { archiveUrlFor } from './subscribers/public-urls.ts';
+import { editionMessageComposer } from './edition-messages.ts';
 
 export type EditionSendHooks = Pick<
   SendEditionDeps<Recipient>,
-  | 'plan'
-  | 'preparePage'
-  | 'personalize'
-  | 'buildMessage'
-  | 'composeMessage'
-  | 'links'
-  | 'onPermanentRejection'
-  | 'onAccepted'
+  'plan' | 'preparePage' | 'composeMessage' | 'links' | 'onPermanentRejection' | 'onAccepted'
 >;
 
 /**
  * What the delivery engine needs to know about one edition, the same for `tidings send`
  * (src/app/run-send.ts) and `tidings worker` (src/app/run-worker-from-context.ts): how a
- * reader's segment is planned and rendered, how a message is filled and built (the
- * segment's MIME bodies encoded once, 8bit when the transport's server offers it), and
- * what a permanent rejection or an acceptance does to the subscriber.
+ * reader's segment is planned and rendered, how a message is composed (edition-messages.ts,
+ * the path a test copy takes too), and what a permanent rejection or an acceptance does
+ * to the subscriber.
  */
 export function editionSendHooks(
   ctx: AppContext,
@@ -34,16 +24,6 @@ export function editionSendHooks(
 ): EditionSendHooks {
   const { edition, newsletter } = pipeline;
   const itemIds = edition.articles.map((a) => a.articleId);
-  const builderOptions: MessageBuilderOptions = {
-    from: newsletter.from,
-    replyTo: newsletter.replyTo,
-    newsletterId: newsletter.id,
-    newsletterTitle: newsletter.title,
-    unsubscribeMailto: ctx.config.web.unsubscribeMailto,
-    archiveUrl: archiveUrlFor(ctx.config, newsletter),
-    clock: ctx.clock,
-    returnPath: ctx.config.transport.returnPath ? { address: ctx.config.transport.returnPath, secret } : undefined,
-  };
   // What each reader of the current page already received in other editions, read once per
   // page. A reader not found here (a page read before another began) is read on their own.
   let pageReceived = new Map<number, Set<string>>();
@@ -63,21 +43,7 @@ export function editionSendHooks(
       if ('skip' in plan) return plan;
       return { segmentKey: plan.segmentKey, articleIds: plan.articleIds, render: () => pipeline.render(plan) };
     },
-    personalize: (segment, tokens) =>
-      pipeline.personalize(
-        segment,
-        { name: tokens.name, firstName: tokens.first_name ?? null, email: tokens.email },
-        {
-          unsubscribeUrl: tokens.unsubscribe_url,
-          preferencesUrl: tokens.preferences_url,
-          viewUrl: tokens.view_url,
-        },
-      ),
-    buildMessage: createMessageBuilder(builderOptions),
-    composeMessage: createSegmentMessageBuilder({
-      ...builderOptions,
-      allow8bit: () => transport?.eightBitMime ?? false,
-    }),
+    composeMessage: editionMessageComposer(ctx, newsletter, secret, transport),
     links: pipeline.links(secret),
     onPermanentRejection: async (recipient) => {
       const { bounced } = await ctx.store.subscribers.recordHardBounce(

@@ -1,8 +1,8 @@
 import type { NewsletterConfig, SummaryOptions } from '../config/schema.ts';
 import { createChatCompletionsClient } from '../content/llm/chat-completions-client.ts';
 import { LlmSummaryEngine } from '../content/llm/llm-summary-engine.ts';
-import { CachedSummarizer } from '../ingest/article-enricher.ts';
-import type { StoredArticle } from '../store/article-store.ts';
+import { CachedSummarizer } from '../content/article-enricher.ts';
+import type { StoredArticle } from '../core/stored-article.ts';
 import type { AppContext } from './context.ts';
 
 export type EditionSummarize = (article: StoredArticle) => Promise<{ summary: string | null; engine: string }>;

@@ -3,7 +3,6 @@ import { holdSendLease, type HeldLease } from '../delivery/send-lease.ts';
 import type { Edition } from '../editions/edition.ts';
 import { parseEditionId } from '../editions/slot.ts';
 import { releaseAt, zoneOf } from '../schedule/release-times.ts';
-import type { ScheduledSlot } from '../schedule/schedule-slots.ts';
 import type { Recipient } from '../subscribers/subscriber-store.ts';
 import { completeEditionIfFinal } from './complete-edition.ts';
 import type { AppContext } from './context.ts';
@@ -102,8 +101,8 @@ async function queueUnderLease(ctx: AppContext, edition: Edition, signal: AbortS
 function localRelease(edition: Edition, newsletterZone: string): ((reader: Recipient) => number) | undefined {
   const local = parseEditionId(edition.id)?.local;
   if (!local) return undefined;
-  // releaseAt reads only the wall time the schedule named: the edition id's local time.
-  const slot = { scheduledLocal: local } as ScheduledSlot;
+  // The wall time the schedule named is the edition id's local time.
+  const slot = { scheduledLocal: local };
   const zones = new Map<string, number>();
   return (reader) => {
     const zone = zoneOf(reader.timezone, newsletterZone);

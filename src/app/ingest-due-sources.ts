@@ -3,7 +3,7 @@ import { describeError } from '../core/errors.ts';
 import { ingestSources, type SourceReport } from '../ingest/ingest-sources.ts';
 import { readSource } from '../ingest/read-source.ts';
 import type { HttpValidators } from '../ingest/types.ts';
-import type { SourceFetchState } from '../store/source-state-store.ts';
+import type { SourceFetchState } from '../ingest/source-state-store.ts';
 import type { AppContext } from './context.ts';
 import { createIngestDeps } from './create-ingest-deps.ts';
 import { createPageExtractor, type PageExtractor } from '../ingest/page/page-extractor.ts';

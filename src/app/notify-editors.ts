@@ -3,6 +3,7 @@ import { createMessageBuilder } from '../delivery/message-builder.ts';
 import { createMailTransport } from '../delivery/smtp-transport.ts';
 import type { Edition } from '../editions/edition.ts';
 import type { AppContext } from './context.ts';
+import { messageBuilderOptions } from './edition-messages.ts';
 import { EditionPipeline, findNewsletter, requireSecret } from './edition-pipeline.ts';
 import { resolveReader } from './resolve-reader.ts';
 import { sourceHealthDeps, sourceWarnings } from './source-health.ts';
@@ -82,13 +83,13 @@ export async function notifyEditors(ctx: AppContext, newsletterId: string, editi
       text: [intro, buttonsText(buttons, link), `or run: ${approve}`, ...watchdog, '', preview.text].join('\n'),
     };
   };
+  // The newsletter's sender as a notification: no list fields (so no unsubscribe address
+  // to check) and no Reply-To, as before the options were shared.
   const build = createMessageBuilder({
-    from: newsletter.from,
-    newsletterId: newsletter.id,
-    newsletterTitle: newsletter.title,
-    clock: ctx.clock,
+    ...messageBuilderOptions(ctx, newsletter, secret),
+    replyTo: undefined,
+    unsubscribeMailto: undefined,
     kind: 'notification',
-    returnPath: ctx.config.transport.returnPath ? { address: ctx.config.transport.returnPath, secret } : undefined,
   });
   const transport = createMailTransport(ctx.config.transport, ctx.baseDir, {
     clock: ctx.clock,

@@ -21,10 +21,13 @@ import type { AppContext } from './context.ts';
 import { SharedSegments, withSharedRenders } from '../worker/shared-segments.ts';
 import { editionSendHooks } from './edition-send-hooks.ts';
 import { isLocalProcessGone } from '../core/process-liveness.ts';
-import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
+import { EditionPipeline, type EditionRef, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
 
 export interface SendOptions {
+  /** `--at`: the slot, read in the newsletter's time zone when it has no offset; default now. */
   at?: string;
+  /** The edition itself (the desk, the scheduler): sent as stored, its id never re-read from a wall time. */
+  edition?: EditionRef;
   dryRun?: boolean;
   limit?: number;
   resendAmbiguous?: boolean;
@@ -57,6 +60,32 @@ export interface SendOutcome {
   editionId: string;
 }
 
+interface SendTarget {
+  editionId: string;
+  /** The slot's instant, for the late-run rule. */
+  slot: Date;
+  open(options: { save: boolean }): Promise<EditionPipeline>;
+}
+
+/** The edition a send is about: the one the caller names by itself, else the slot of `--at`. */
+function sendTarget(ctx: AppContext, newsletterId: string, options: SendOptions): SendTarget {
+  const { timezone } = findNewsletter(ctx, newsletterId);
+  const { edition } = options;
+  if (edition)
+    return {
+      editionId: edition.id,
+      slot: new Date(edition.slot),
+      open: (open) => EditionPipeline.openRef(ctx, edition, open),
+    };
+  const at = parseAt(ctx, options.at, timezone);
+  const slot = slotFor(at, timezone);
+  return {
+    editionId: editionIdFor(newsletterId, slot),
+    slot: slot.utc,
+    open: (open) => EditionPipeline.open(ctx, newsletterId, at, open),
+  };
+}
+
 /**
  * `tidings send`: build or load the edition for the slot, then stream the newsletter's
  * recipients through the delivery engine, rendering once per segment. A skipped edition
@@ -67,24 +96,22 @@ export async function runSend(ctx: AppContext, newsletterId: string, options: Se
   // Before anything else: outcomes an earlier run could not record decide which rows are done.
   await applyPendingOutcomes(ctx);
   const now = ctx.clock.now();
-  const { timezone } = findNewsletter(ctx, newsletterId);
-  const at = parseAt(ctx, options.at, timezone);
+  const target = sendTarget(ctx, newsletterId, options);
   // The late-run rule comes before the edition is built: a refused slot must not freeze
   // (and so use up) articles that the next edition should get.
-  const slot = slotFor(at, timezone);
   try {
     assertNotTooLate({
-      editionId: editionIdFor(newsletterId, slot),
-      slot: slot.utc,
+      editionId: target.editionId,
+      slot: target.slot,
       now,
       maxLatenessMs: ctx.config.delivery.maxLateness,
       force: Boolean(options.force),
     });
   } catch (error) {
-    return { exitCode: 1, lines: [describeError(error)], result: null, editionId: editionIdFor(newsletterId, slot) };
+    return { exitCode: 1, lines: [describeError(error)], result: null, editionId: target.editionId };
   }
   // A dry run looks, like a preview: an edition not built yet stays unsaved and the slot undecided.
-  const pipeline = await EditionPipeline.open(ctx, newsletterId, at, { save: !options.dryRun });
+  const pipeline = await target.open({ save: !options.dryRun });
   const { edition, newsletter } = pipeline;
   const done = (exitCode: number, lines: string[], result: SendResult | null = null): SendOutcome => ({
     exitCode,

@@ -1,10 +1,11 @@
 import { TidingsError, UsageError } from '../core/errors.ts';
-import { createMessageBuilder } from '../delivery/message-builder.ts';
 import { checkEmailAddress } from '../subscribers/email-address.ts';
+import type { MailTransport, OutgoingMessage, SendReceipt } from '../delivery/mail-transport.ts';
 import { createMailTransport } from '../delivery/smtp-transport.ts';
 import type { AppContext } from './context.ts';
-import { archiveUrlFor } from './subscribers/public-urls.ts';
-import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
+import { editionMessageComposer } from './edition-messages.ts';
+import { personalTokens } from '../render/personalize.ts';
+import { EditionPipeline, type EditionRef, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
 import { resolveReader } from './resolve-reader.ts';
 
 /**
@@ -21,6 +22,24 @@ async function newestEditionSlot(ctx: AppContext, newsletterId: string): Promise
   return slots.length ? new Date(Math.max(...slots)) : null;
 }
 
+/** The edition of a test copy: the one named (the desk), else the slot of `--at`, else the newest built. */
+async function testCopyPipeline(
+  ctx: AppContext,
+  newsletterId: string,
+  options: { at?: string; edition?: EditionRef },
+): Promise<{ at: Date | null; pipeline: EditionPipeline }> {
+  if (options.edition) {
+    findNewsletter(ctx, newsletterId);
+    const pipeline = await EditionPipeline.openRef(ctx, options.edition, { save: false });
+    return { at: new Date(options.edition.slot), pipeline };
+  }
+  const at =
+    options.at === undefined
+      ? await newestEditionSlot(ctx, newsletterId)
+      : parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone);
+  return { at, pipeline: await EditionPipeline.open(ctx, newsletterId, at ?? ctx.clock.now(), { save: false }) };
+}
+
 /**
  * `tidings send --test EMAIL`: the edition as a chosen (or sample) subscriber sees it,
  * sent to one address with "[TEST]" in the subject. The ledger is not touched. Without
@@ -29,16 +48,12 @@ async function newestEditionSlot(ctx: AppContext, newsletterId: string): Promise
 export async function runTestSend(
   ctx: AppContext,
   newsletterId: string,
-  options: { at?: string; to: string; subscriber?: string },
+  options: { at?: string; edition?: EditionRef; to: string; subscriber?: string },
 ): Promise<number> {
   const secret = requireSecret(ctx);
   const check = checkEmailAddress(options.to);
   if (!check.ok) throw new UsageError(`--test: not a usable e-mail address: ${check.reason}`);
-  const at =
-    options.at === undefined
-      ? await newestEditionSlot(ctx, newsletterId)
-      : parseAt(ctx, options.at, findNewsletter(ctx, newsletterId).timezone);
-  const pipeline = await EditionPipeline.open(ctx, newsletterId, at ?? ctx.clock.now(), { save: false });
+  const { at, pipeline } = await testCopyPipeline(ctx, newsletterId, options);
   const reader = await resolveReader(ctx, pipeline, options.subscriber);
   const plan = pipeline.plan(reader, reader.received);
   if ('skip' in plan) {
@@ -48,38 +63,35 @@ export async function runTestSend(
   }
   // Links for subscriber 0 (nobody): a test copy forwarded or clicked must not unsubscribe the reader it was rendered as.
   const urls = pipeline.links(secret)(0);
-  const content = pipeline.personalize(await pipeline.render(plan), reader, urls);
-  const build = createMessageBuilder({
-    from: pipeline.newsletter.from,
-    replyTo: pipeline.newsletter.replyTo,
-    newsletterId: pipeline.newsletter.id,
-    newsletterTitle: pipeline.newsletter.title,
-    unsubscribeMailto: ctx.config.web.unsubscribeMailto,
-    archiveUrl: archiveUrlFor(ctx.config, pipeline.newsletter),
-    clock: ctx.clock,
-    // A test copy's VERP names `<edition>-test`, which has no delivery: its bounces are reported, never counted.
-    returnPath: ctx.config.transport.returnPath ? { address: ctx.config.transport.returnPath, secret } : undefined,
-  });
-  const message = build({
-    editionId: `${pipeline.edition.id}-test`,
-    recipient: { id: reader.id ?? 0, email: options.to, name: null },
-    content: { ...content, subject: `[TEST] ${content.subject}` },
-    urls,
-  });
+  const segment = await pipeline.render(plan);
   const transport = createMailTransport(ctx.config.transport, ctx.baseDir, {
     clock: ctx.clock,
     logger: ctx.logger,
     abortSignal: ctx.shutdown.expired,
   });
   try {
-    const receipt = await transport.send(message);
+    const compose = editionMessageComposer(ctx, pipeline.newsletter, secret, transport, { test: true });
+    const message = compose({
+      editionId: pipeline.edition.id,
+      recipient: { id: reader.id ?? 0, email: options.to, name: null },
+      segment,
+      tokens: personalTokens(reader, urls),
+      urls,
+    });
+    const receipt = await sendTestCopy(transport, message);
     ctx.out(`test copy of ${pipeline.edition.id} (as ${reader.email}) to ${options.to}: ${receipt.response}`);
     return 0;
+  } finally {
+    await transport.close();
+  }
+}
+
+async function sendTestCopy(transport: MailTransport, message: OutgoingMessage): Promise<SendReceipt> {
+  try {
+    return await transport.send(message);
   } catch (error) {
     throw error instanceof TidingsError
       ? error
       : new TidingsError('TRANSPORT_TEMPORARY', (error as Error).message, { cause: error });
-  } finally {
-    await transport.close();
   }
 }

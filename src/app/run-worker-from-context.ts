@@ -3,7 +3,6 @@ import os from 'node:os';
 import { UsageError } from '../core/errors.ts';
 import type { MailTransport } from '../delivery/mail-transport.ts';
 import { createMailTransport } from '../delivery/smtp-transport.ts';
-import { parseEditionId } from '../editions/slot.ts';
 import type { Recipient } from '../subscribers/subscriber-store.ts';
 import { recipientsOfBatch } from '../worker/batch-recipients.ts';
 import { isLocalProcessGone } from '../core/process-liveness.ts';
@@ -12,7 +11,7 @@ import { openOutcomeJournal } from './apply-pending-outcomes.ts';
 import { completeEditionIfFinal } from './complete-edition.ts';
 import { createQueueFinisher } from './finish-queuing.ts';
 import type { AppContext } from './context.ts';
-import { EditionPipeline, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
+import { EditionPipeline, findNewsletter, requireSecret } from './edition-pipeline.ts';
 import { editionSendHooks } from './edition-send-hooks.ts';
 
 export interface WorkerCommandOptions {
@@ -82,14 +81,12 @@ async function prepareEdition(
   secret: string,
   transport: MailTransport,
 ): Promise<EditionWork<Recipient> | null> {
-  const parsed = parseEditionId(editionId);
-  const newsletter = parsed && ctx.config.newsletters.find((n) => n.id === parsed.newsletterId);
-  if (!parsed || !newsletter) return null;
+  // The queued row's edition id names the stored edition: loaded as it is, never rebuilt from its wall time.
   const stored = await ctx.store.editions.getEdition(editionId);
-  if (!stored || stored.status === 'skipped' || (newsletter.requireApproval && stored.status === 'draft')) return null;
-  const pipeline = await EditionPipeline.open(ctx, newsletter.id, parseAt(ctx, parsed.local, newsletter.timezone), {
-    save: false,
-  });
+  const newsletter = stored && ctx.config.newsletters.find((n) => n.id === stored.newsletterId);
+  if (!stored || !newsletter) return null;
+  if (stored.status === 'skipped' || (newsletter.requireApproval && stored.status === 'draft')) return null;
+  const pipeline = await EditionPipeline.of(ctx, stored);
   return {
     recipients: recipientsOfBatch(ctx.store.subscribers, newsletter.id, ctx.clock.now()),
     ...editionSendHooks(ctx, pipeline, secret, transport),

@@ -35,7 +35,7 @@ export function createScheduledWork(ctx: AppContext, refresh: () => Promise<void
       if (holder)
         return { exitCode: 0, lines: [], finished: false, stopped: false, ambiguous: 0, heldBy: holder.holder };
       const outcome = await runSend(ctx, newsletterId, {
-        at: edition.slot,
+        edition,
         // The scheduler applied its own catch-up rule; delivery.maxLateness is for hand-run sends.
         force: true,
         signal: options.signal,

@@ -2,7 +2,7 @@ import type { AppContext } from './context.ts';
 import type { SourceConfig } from '../config/schema.ts';
 import type { SourceActivity, SourceActivityReader } from '../ingest/watchdog/source-activity.ts';
 import { judgeSource, rhythmOf, type SourceRhythm, type SourceWarning } from '../ingest/watchdog/judge-source.ts';
-import type { SourceFetchState, SourceStateStore } from '../store/source-state-store.ts';
+import type { SourceFetchState, SourceStateStore } from '../ingest/source-state-store.ts';
 
 /** How far back the watchdog learns a source's rhythm. */
 export const WATCHDOG_WINDOW_MS = 30 * 86_400_000;

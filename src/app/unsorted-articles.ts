@@ -3,7 +3,8 @@ import type { CategoryConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
 import { TidingsError } from '../core/errors.ts';
 import type { AuditLog } from '../editions/audit-log.ts';
-import type { ArticleStore, StoredArticle } from '../store/article-store.ts';
+import type { StoredArticle } from '../core/stored-article.ts';
+import type { ArticleStore } from '../ingest/article-store.ts';
 
 /** How far back the Unsorted tray looks: older articles no edition would pick anyway. */
 export const UNSORTED_WINDOW_MS = 14 * 86_400_000;

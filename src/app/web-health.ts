@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import type { Ledger } from '../delivery/ledger.ts';
-import { checkStoreHealth, type StoreHeartbeat } from './store-health.ts';
+import { checkStoreHealth, type StoreHeartbeat } from '../core/store-health.ts';
 
 /** What `/healthz` asks the app: is the store writable, and what waits for an operator. */
 export interface WebHealth {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { DEFAULT_CLUSTER_OPTIONS } from '../editions/cluster-stories.ts';
 import { duration, httpUrl, localeTag, size, slug } from './schema-fields.ts';
 
 /** What is read and how it is turned into articles: categories, sources, fetch and parse limits, summaries, classifier, de-duplication. */
@@ -136,6 +135,15 @@ export const summarySchema = z
     llm: llmSummarySchema.optional(),
   })
   .prefault({});
+
+/**
+ * The story clustering's defaults (editions/cluster-stories.ts): kept with the schema that
+ * offers them as `dedupe`, so configuration does not reach up into the editions code.
+ */
+export const DEFAULT_CLUSTER_OPTIONS: { readonly threshold: number; readonly leadWords: number } = {
+  threshold: 0.4,
+  leadWords: 80,
+};
 
 /** Near-duplicate stories from different sources, collapsed when an edition is built. */
 export const dedupeSchema = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.ts';
-import { parseCronExpression } from '../schedule/cron-expression.ts';
+import { parseCronExpression } from '../core/cron-expression.ts';
 import { isTimeZone } from '../core/zone-time.ts';
 
 /** The value types the configuration schema is built from: durations, sizes, URLs, names. */

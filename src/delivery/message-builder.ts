@@ -45,6 +45,8 @@ export interface MessageBuilderOptions {
    * (`bounces+<signed id>@domain`, verp-address.ts) signed with `secret`; notifications the plain address.
    */
   returnPath?: { address: string; secret: string } | undefined;
+  /** A test copy (`tidings send --test`): "[TEST]" before the subject, inside its length cap. */
+  test?: boolean | undefined;
 }
 
 /**
@@ -148,7 +150,7 @@ export function createHeadWriter(options: MessageBuilderOptions): (input: HeadIn
     const where = `subscriber ${input.recipient.id}`;
     const to = normalizeAddress(singleLine(input.recipient.email), where);
     const messageId = `<${uniqueId()}.${input.recipient.id}@${domain}>`;
-    const subject = capLength(singleLine(input.subject), maxSubject);
+    const subject = capLength(singleLine(options.test ? `[TEST] ${input.subject}` : input.subject), maxSubject);
     // URL.href percent-encodes anything outside ASCII and drops whitespace and newlines.
     const unsubscribe = [`<${new URL(singleLine(input.urls.unsubscribeUrl)).href}>`];
     // The subject carries the signed token (base64url and a dot: safe in a URL as it is);
@@ -174,9 +176,9 @@ export function createHeadWriter(options: MessageBuilderOptions): (input: HeadIn
 }
 
 /**
- * Builds the raw MIME message from whole personalized bodies (test sends, editor
- * notifications): headers per message, both bodies as native base64. Sending an edition
- * uses segment-message-builder.ts instead, which encodes each segment's bodies once.
+ * Builds the raw MIME message from whole personalized bodies (editor notifications):
+ * headers per message, both bodies as native base64. An edition's messages, test copies
+ * included, use segment-message-builder.ts, which encodes each segment's bodies once.
  */
 export function createMessageBuilder(options: MessageBuilderOptions): BuildMessage {
   const writeHead = createHeadWriter(options);

@@ -283,9 +283,7 @@ export async function sendEdition<R extends DeliveryRecipient>(
         preferences_url: urls.preferencesUrl,
         view_url: urls.viewUrl,
       };
-      message = deps.composeMessage
-        ? deps.composeMessage({ editionId, recipient, segment, tokens, urls })
-        : deps.buildMessage({ editionId, recipient, content: deps.personalize(segment, tokens), urls });
+      message = deps.composeMessage({ editionId, recipient, segment, tokens, urls });
     } catch (error) {
       // A bad address or a failed render is this recipient's problem: recorded, not thrown.
       const code = isTidingsError(error) ? error.code : 'RENDER_FAILED';

@@ -1,11 +1,10 @@
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import type { DeliveryOptions } from '../config/schema.ts';
-import type { PersonalTokens, RenderedSegment } from '../render/render-types.ts';
+import type { RenderedSegment } from '../render/render-types.ts';
 import type { DeliveryRow, Ledger } from './ledger.ts';
 import type { MailTransport } from './mail-transport.ts';
 import type { OutcomeJournal } from './outcome-journal.ts';
-import type { BuildMessage } from './message-builder.ts';
 import type { BuildSegmentMessage } from './segment-message-builder.ts';
 import type { SubscriberUrls } from './subscriber-token.ts';
 import type { TransportError } from './transport-error.ts';
@@ -49,13 +48,11 @@ export interface SendEditionDeps<R extends DeliveryRecipient = DeliveryRecipient
    * planned: what `plan` needs of the store can be read once per page instead of per reader.
    */
   preparePage?(recipients: readonly R[]): Promise<void>;
-  personalize(segment: RenderedSegment, tokens: PersonalTokens): { subject: string; html: string; text: string };
-  buildMessage: BuildMessage;
   /**
-   * The fast path: builds the message from the segment's pre-encoded bodies
-   * (segment-message-builder.ts); when given, `personalize` and `buildMessage` are not used.
+   * Builds each message from its segment's pre-encoded bodies (segment-message-builder.ts);
+   * a test copy comes through the same builder with its test flag (src/app/edition-messages.ts).
    */
-  composeMessage?: BuildSegmentMessage;
+  composeMessage: BuildSegmentMessage;
   /** Signed unsubscribe/preferences links and the view-in-browser URL for one subscriber. */
   links(subscriberId: number): SubscriberUrls;
   clock: Clock;

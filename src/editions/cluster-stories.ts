@@ -1,3 +1,5 @@
+import { DEFAULT_CLUSTER_OPTIONS } from '../config/content-schema.ts';
+
 /**
  * Near-duplicate articles from different sources (one wire story, several outlets,
  * each with its own headline) grouped into stories. Pure and deterministic.
@@ -30,8 +32,6 @@ export interface ClusterOptions {
   /** How many words of the lead take part. */
   leadWords: number;
 }
-
-export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = { threshold: 0.4, leadWords: 80 };
 
 /** Fewer shingles than this says too little to match on: such an article stays alone. */
 const MIN_SHINGLES = 8;

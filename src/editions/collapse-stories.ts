@@ -1,4 +1,4 @@
-import type { StoredArticle } from '../store/article-store.ts';
+import type { StoredArticle } from '../core/stored-article.ts';
 import { clusterStories, type ClusterOptions } from './cluster-stories.ts';
 import type { AlsoInLink } from './edition.ts';
 

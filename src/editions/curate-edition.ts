@@ -1,7 +1,8 @@
 import type { CategoryConfig, NewsletterConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
 import { TidingsError } from '../core/errors.ts';
-import type { ArticleStore, StoredArticle } from '../store/article-store.ts';
+import type { ArticleStore } from '../ingest/article-store.ts';
+import type { StoredArticle } from '../core/stored-article.ts';
 import type { AuditLog } from './audit-log.ts';
 import { windowCandidates } from './build-edition.ts';
 import type { Edition, EditionArticle } from './edition.ts';

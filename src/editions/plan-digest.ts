@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { CategoryConfig, NewsletterConfig } from '../config/schema.ts';
-import type { SegmentContent } from '../render/render-types.ts';
+import type { SegmentContent } from './segment-content.ts';
 import { toHttpUrl } from '../core/http-url.ts';
-import { baseLanguage, localeChain } from '../render/locale-strings.ts';
+import { baseLanguage, localeChain } from '../core/locale-tag.ts';
 import type { Edition, EditionArticle } from './edition.ts';
 
 /** What the planner needs to know about one subscriber. */

@@ -1,5 +1,5 @@
 import type { NewsletterConfig } from '../config/schema.ts';
-import type { StoredArticle } from '../store/article-store.ts';
+import type { StoredArticle } from '../core/stored-article.ts';
 import { snapshotOf, type EditionArticle } from './edition.ts';
 
 type Selected = Omit<EditionArticle, 'pinned' | 'excluded'>;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { CategoryConfig } from '../config/schema.ts';
 import { describeError, isTidingsError, type ErrorCode } from '../core/errors.ts';
 import type { HttpClient } from '../core/http/http-client.ts';
-import type { ArticleRecord } from '../store/article-store.ts';
+import type { ArticleRecord } from '../core/stored-article.ts';
 import { isHttpUrl } from '../core/http-url.ts';
 import { CategoryMapper } from './category-mapper.ts';
 import type { ArticleEnricher } from './ingest-sources.ts';

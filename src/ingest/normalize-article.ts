@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ArticleDraft } from '../core/article.ts';
-import type { ArticleRecord } from '../store/article-store.ts';
+import type { ArticleRecord } from '../core/stored-article.ts';
 import { isHttpUrl } from '../core/http-url.ts';
 import { canonicalizeUrl, linkUrl } from './canonical-url.ts';
 import type { CategoryMapper } from './category-mapper.ts';

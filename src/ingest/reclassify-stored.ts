@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.ts';
-import type { ArticleStore, StoredArticle } from '../store/article-store.ts';
+import type { ArticleStore } from './article-store.ts';
+import type { StoredArticle } from '../core/stored-article.ts';
 import type { ArticleEnricher } from './ingest-sources.ts';
 
 export interface ReclassifyReport {

@@ -1,8 +1,9 @@
 import type { EditionArticle } from '../editions/edition.ts';
-import type { SegmentContent, WebReaderLinks } from './render-types.ts';
+import type { SegmentContent, WebReaderLinks } from '../editions/segment-content.ts';
 import { toHttpUrl } from '../core/http-url.ts';
 import { formatArticleTime, formatDate } from './intl-dates.ts';
-import { baseLanguage, type Translator } from './locale-strings.ts';
+import type { Translator } from './locale-strings.ts';
+import { baseLanguage } from '../core/locale-tag.ts';
 import { TOKEN_PATTERN } from './personalize.ts';
 import type { ImageLinker } from './image-links.ts';
 import { TOP_STORY_SECTION, type ArticleLinker } from './click-links.ts';

@@ -1,3 +1,5 @@
+import { FALLBACK_LOCALE, localeChain } from '../core/locale-tag.ts';
+
 /**
  * Interface strings from templates/locales/<locale>.json. A key missing in the
  * subscriber's locale falls back to its base language (de-CH → de), then to en,
@@ -6,8 +8,6 @@
 export type LocaleTable = Record<string, string>;
 export type LocaleTables = Record<string, LocaleTable>;
 
-export const FALLBACK_LOCALE = 'en';
-
 /** `{word}` placeholders, but not the `%%{token}%%` personalization tokens. */
 const PLACEHOLDER = /(?<!%)\{([A-Za-z0-9_]+)\}(?!%)/g;
 
@@ -15,16 +15,6 @@ export interface Translator {
   /** The locale chain used for lookups, most specific first. */
   readonly chain: readonly string[];
   translate(key: string, params?: Record<string, unknown>, escapeText?: (value: string) => string): string;
-}
-
-export function localeChain(locale: string): string[] {
-  const normalized = locale.trim().replace(/_/g, '-').toLowerCase();
-  const chain: string[] = [];
-  if (normalized) chain.push(normalized);
-  const base = normalized.split('-')[0];
-  if (base && !chain.includes(base)) chain.push(base);
-  if (!chain.includes(FALLBACK_LOCALE)) chain.push(FALLBACK_LOCALE);
-  return chain;
 }
 
 export function createTranslator(tables: LocaleTables, locale: string): Translator {
@@ -52,11 +42,6 @@ export function createTranslator(tables: LocaleTables, locale: string): Translat
       return out + escapeText(template.slice(last));
     },
   };
-}
-
-/** The language part of a tag, lower-cased: `de` of `de-AT`, `pt` of `pt_BR`. */
-export function baseLanguage(tag: string): string {
-  return tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
 }
 
 /** The first locale in the chain that Intl accepts, for date formatting. */

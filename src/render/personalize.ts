@@ -107,6 +107,24 @@ export interface PersonalValues {
   htmlInUrl: Record<TokenName, string>;
 }
 
+/**
+ * A reader's token values (`%%{name}%%` …) from the stored fields and their signed links:
+ * the one map from a subscriber to the placeholders.
+ */
+export function personalTokens(
+  reader: { name: string | null; firstName?: string | null; email: string },
+  urls: { unsubscribeUrl: string; preferencesUrl: string; viewUrl: string },
+): PersonalTokens {
+  return {
+    name: reader.name ?? '',
+    first_name: reader.firstName ?? '',
+    email: reader.email,
+    unsubscribe_url: urls.unsubscribeUrl,
+    preferences_url: urls.preferencesUrl,
+    view_url: urls.viewUrl,
+  };
+}
+
 export function personalValues(segment: RenderedSegment, tokens: PersonalTokens): PersonalValues {
   const fullName = cleanHeaderLine(tokens.name ?? '');
   const name = fullName || segment.nameFallback || 'there';

@@ -1,5 +1,5 @@
 import type { EditionArticle } from '../editions/edition.ts';
-import type { SegmentContent } from './render-types.ts';
+import type { SegmentContent } from '../editions/segment-content.ts';
 
 /**
  * A small segment that exercises every part of the templates (intro, top story with

@@ -1,4 +1,4 @@
-import type { SegmentContent } from './render-types.ts';
+import type { SegmentContent } from '../editions/segment-content.ts';
 
 /**
  * Gmail clips messages over ~102 KB and hides what follows: the footer with the

@@ -7,6 +7,6 @@ export function zoneOf(zone: string | null, fallback: string): string {
 }
 
 /** When a reader in `zone` gets the slot: the slot's scheduled wall time in their zone. */
-export function releaseAt(slot: ScheduledSlot, zone: string): Date {
+export function releaseAt(slot: Pick<ScheduledSlot, 'scheduledLocal'>, zone: string): Date {
   return new Date(instantOfWallTime(parseWallTime(slot.scheduledLocal)!, zone).at);
 }

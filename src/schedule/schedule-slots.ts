@@ -1,5 +1,5 @@
 import { slotFor, type Slot } from '../editions/slot.ts';
-import type { CronSchedule } from './cron-expression.ts';
+import type { CronSchedule } from '../core/cron-expression.ts';
 import { formatWallTime, instantOfWallTime, wallTimeAt, type WallTimeFit } from '../core/zone-time.ts';
 
 /** One scheduled time of a newsletter: the edition slot plus what the cron expression asked for. */

@@ -2,7 +2,7 @@ import type { Logger } from '../core/logger.ts';
 import type { Edition } from '../editions/edition.ts';
 import type { EditionStore } from '../editions/edition-store.ts';
 import { editionIdFor } from '../editions/slot.ts';
-import { parseCronExpression, type CronSchedule } from './cron-expression.ts';
+import { parseCronExpression, type CronSchedule } from '../core/cron-expression.ts';
 import { decideSlot, type SlotAction, type SlotPolicy, type SlotTimes } from './decide-slot.ts';
 import { listSlots, type ScheduledSlot } from './schedule-slots.ts';
 import { newsletterSchedule, type ScheduleEventKind, type SchedulerStore } from './scheduler-store.ts';

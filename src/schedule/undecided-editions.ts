@@ -1,7 +1,7 @@
 import type { Edition, EditionStatus } from '../editions/edition.ts';
 import type { EditionStore } from '../editions/edition-store.ts';
 import { slotFor } from '../editions/slot.ts';
-import type { CronSchedule } from './cron-expression.ts';
+import type { CronSchedule } from '../core/cron-expression.ts';
 import { listSlots, type ScheduledSlot } from './schedule-slots.ts';
 
 /** Editions that wait for a decision: nobody has sent or skipped them yet. */

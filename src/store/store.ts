@@ -1,8 +1,8 @@
-import type { ApiStore } from '../app/api/api-store.ts';
-import type { ApprovalLinkStore } from '../app/approvals/approval-link-store.ts';
-import type { ClickStore } from '../app/clicks/click-store.ts';
-import type { EditorStore } from '../app/desk/editor-store.ts';
-import type { StoreHeartbeat } from '../app/store-health.ts';
+import type { ApiStore } from '../access/api-store.ts';
+import type { ApprovalLinkStore } from '../signal/approval-link-store.ts';
+import type { ClickStore } from '../signal/click-store.ts';
+import type { EditorStore } from '../editors/editor-store.ts';
+import type { StoreHeartbeat, StoreStats } from '../core/store-health.ts';
 import type { AuditLog } from '../editions/audit-log.ts';
 import type { DeliveryEventStore } from '../delivery/delivery-events.ts';
 import type { Ledger } from '../delivery/ledger.ts';
@@ -13,11 +13,10 @@ import type { SchedulerStore } from '../schedule/scheduler-store.ts';
 import type { SourceActivityReader } from '../ingest/watchdog/source-activity.ts';
 import type { SubscriberStore } from '../subscribers/subscriber-store.ts';
 import type { WebhookQueue } from '../webhooks/webhook-queue.ts';
-import type { ArticleStore } from './article-store.ts';
-import type { LlmSummaryCacheStore } from './llm-summary-cache-store.ts';
-import type { PageCacheStore } from './page-cache-store.ts';
-import type { SourceStateStore } from './source-state-store.ts';
-import type { StoreStats } from './store-stats.ts';
+import type { ArticleStore } from '../ingest/article-store.ts';
+import type { LlmSummaryCacheStore } from '../content/llm/llm-summary-cache-store.ts';
+import type { PageCacheStore } from '../ingest/fulltext/page-cache-store.ts';
+import type { SourceStateStore } from '../ingest/source-state-store.ts';
 
 /**
  * The whole store, one interface per area. Each area's interface is owned by the

@@ -1,4 +1,5 @@
-import { localeChain, type LocaleTables } from '../render/locale-strings.ts';
+import type { LocaleTables } from '../render/locale-strings.ts';
+import { localeChain } from '../core/locale-tag.ts';
 
 /**
  * The page's locale: the subscriber's own when the link names one, else the best

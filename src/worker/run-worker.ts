@@ -18,9 +18,7 @@ export interface EditionWork<R extends DeliveryRecipient> {
   recipients(ids: readonly number[]): Promise<R[]>;
   plan: SendEditionDeps<R>['plan'];
   preparePage?: SendEditionDeps<R>['preparePage'];
-  personalize: SendEditionDeps<R>['personalize'];
-  buildMessage: SendEditionDeps<R>['buildMessage'];
-  composeMessage?: SendEditionDeps<R>['composeMessage'];
+  composeMessage: SendEditionDeps<R>['composeMessage'];
   links: SendEditionDeps<R>['links'];
   onPermanentRejection?: SendEditionDeps<R>['onPermanentRejection'];
   onAccepted?: SendEditionDeps<R>['onAccepted'];
@@ -228,8 +226,6 @@ export async function runWorker<R extends DeliveryRecipient>(
         })(),
         plan: withSharedRenders(work.plan, segments),
         preparePage: work.preparePage,
-        personalize: work.personalize,
-        buildMessage: work.buildMessage,
         composeMessage: work.composeMessage,
         links: work.links,
         clock,

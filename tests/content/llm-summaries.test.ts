@@ -7,7 +7,7 @@ import { parseConfig } from '../../src/config/load-config.ts';
 import { createFixedClock } from '../../src/core/clock.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { formatEdition } from '../../src/cli/format-edition.ts';
-import type { ArticleRecord } from '../../src/store/article-store.ts';
+import type { ArticleRecord } from '../../src/core/stored-article.ts';
 import { makeRecord } from '../helpers/article-records.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import {

@@ -4,7 +4,7 @@ import type { AppContext } from '../../src/app/context.ts';
 import { createFixedClock } from '../../src/core/clock.ts';
 import { isTimeZone, parseInstant } from '../../src/core/zone-time.ts';
 import { slotFor } from '../../src/editions/slot.ts';
-import { parseCronExpression } from '../../src/schedule/cron-expression.ts';
+import { parseCronExpression } from '../../src/core/cron-expression.ts';
 import { releaseAt } from '../../src/schedule/release-times.ts';
 import { listSlots } from '../../src/schedule/schedule-slots.ts';
 

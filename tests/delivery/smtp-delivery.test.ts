@@ -112,7 +112,8 @@ describe('sendEdition over real SMTP', () => {
     expect(verification.results[0]?.signingDomain).toBe('digest.example.test');
     // The check can fail: one changed body character breaks the signature.
     const text = message.raw.toString('latin1');
-    const at = text.indexOf('base64\r\n\r\n') + 10;
+    const partStart = /Content-Transfer-Encoding: [\w-]+\r\n\r\n/.exec(text)!;
+    const at = partStart.index + partStart[0].length;
     const tampered = Buffer.from(text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1), 'latin1');
     const broken = await dkimVerify(tampered, { resolver } as never);
     expect(broken.results[0]?.status.result).not.toBe('pass'); // mailauth says 'neutral' for a body hash mismatch

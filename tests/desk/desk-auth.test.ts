@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DeskAuth, csrfMatches } from '../../src/app/desk/desk-auth.ts';
-import { EditorAccounts } from '../../src/app/desk/editor-accounts.ts';
-import { hashPassword, verifyPassword } from '../../src/app/desk/password-hash.ts';
+import { DeskAuth, csrfMatches } from '../../src/editors/desk-auth.ts';
+import { EditorAccounts } from '../../src/editors/editor-accounts.ts';
+import { hashPassword, verifyPassword } from '../../src/editors/password-hash.ts';
 import { parseConfig } from '../../src/config/load-config.ts';
 import { createFixedClock } from '../../src/core/clock.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';

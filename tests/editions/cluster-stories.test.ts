@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clusterStories, DEFAULT_CLUSTER_OPTIONS, type StoryCandidate } from '../../src/editions/cluster-stories.ts';
+import { clusterStories, type StoryCandidate } from '../../src/editions/cluster-stories.ts';
+import { DEFAULT_CLUSTER_OPTIONS } from '../../src/config/content-schema.ts';
 
 const ferryLead =
   'Ferry operators cancelled every crossing between Port Alder and the outer islands on Friday morning as a winter storm ' +

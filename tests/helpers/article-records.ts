@@ -1,4 +1,4 @@
-import type { ArticleRecord } from '../../src/store/article-store.ts';
+import type { ArticleRecord } from '../../src/core/stored-article.ts';
 import { contentHashFor } from '../../src/ingest/normalize-article.ts';
 
 let counter = 0;

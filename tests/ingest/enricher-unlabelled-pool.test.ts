@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StoreBackedEnricher } from '../../src/ingest/article-enricher.ts';
+import { StoreBackedEnricher } from '../../src/content/article-enricher.ts';
 import { categorySchema, classifierSchema, summarySchema } from '../../src/config/schema.ts';
 import { createSilentLogger } from '../../src/core/logger.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';

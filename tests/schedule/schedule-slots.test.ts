@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.ts';
-import { parseCronExpression, type CronSchedule } from '../../src/schedule/cron-expression.ts';
+import { parseCronExpression, type CronSchedule } from '../../src/core/cron-expression.ts';
 import { listSlots, nextSlots } from '../../src/schedule/schedule-slots.ts';
 
 function cron(expression: string): CronSchedule {

@@ -16,7 +16,6 @@ const RENDER_EXCEPTIONS: Record<string, string> = {
     "the web pages' view engine: the same Handlebars helpers, template files and locale tables as the email, so a page and a mail say the same words",
   'web/desk/desk-views.ts': "the desk's views report template errors the way every other template does",
   'web/pick-locale.ts': "a request's locale falls back along the locale tables' own chain",
-  'web/subscriber/signup-routes.ts': "the signup form's locale falls back along the locale tables' own chain",
   'web/public/image-routes.ts': 'checks the signed image token the renderer writes: one token format, in one file',
 };
 

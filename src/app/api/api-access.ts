@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.ts';
 import { TidingsError } from '../../core/errors.ts';
-import type { ApiStore, ApiTokenRecord, IdempotencyReservation } from './api-store.ts';
+import type { ApiStore, ApiTokenRecord, IdempotencyReservation } from '../../access/api-store.ts';
 
 /**
  * What an API token may do. `send` is apart from `editions:write`: an integration that

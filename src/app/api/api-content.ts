@@ -2,7 +2,7 @@ import { toPublicArticle, type Article } from '../../core/article.ts';
 import { parseSince } from '../../core/duration.ts';
 import { TidingsError } from '../../core/errors.ts';
 import type { SourceReport } from '../../ingest/ingest-sources.ts';
-import type { SourceFetchState } from '../../store/source-state-store.ts';
+import type { SourceFetchState } from '../../ingest/source-state-store.ts';
 import type { AppContext } from '../context.ts';
 import { ingestDueSources } from '../ingest-due-sources.ts';
 import { sourceHealth, sourceHealthDeps } from '../source-health.ts';

@@ -6,7 +6,7 @@ import type { Edition } from '../../editions/edition.ts';
 import type { EditionStore } from '../../editions/edition-store.ts';
 import type { AppContext } from '../context.ts';
 import { createCurator } from '../create-curator.ts';
-import type { ApprovalLinkStore } from './approval-link-store.ts';
+import type { ApprovalLinkStore } from '../../signal/approval-link-store.ts';
 import { approvalTokenHash, verifyApprovalToken, type ApprovalClaims } from './approval-links.ts';
 
 /** Why a button does nothing: each is its own page. */

@@ -6,7 +6,7 @@ import type { EditionStore } from '../../editions/edition-store.ts';
 import { TOP_STORY_SECTION, verifyClickToken } from '../../render/click-links.ts';
 import type { AppContext } from '../context.ts';
 import { judgeClick, type ClickRequest, type ClickVerdict } from './click-filter.ts';
-import type { ClickCount, ClickStore } from './click-store.ts';
+import type { ClickCount, ClickStore } from '../../signal/click-store.ts';
 
 /** How far back the per-source report and /metrics look. */
 export const CLICK_REPORT_DAYS = 30;

@@ -16,11 +16,11 @@ import type { WebhookQueueCounts } from '../../webhooks/webhook-queue.ts';
 import { webhookCounts } from '../webhooks.ts';
 import { addLinkToDraft, editionsTakingLinks, type AddLinkInput, type AddLinkResult } from '../add-link-to-draft.ts';
 import { clickOperationsFromContext, type ClickOperations } from '../clicks/click-operations.ts';
-import { DeskAuth } from './desk-auth.ts';
+import { DeskAuth } from '../../editors/desk-auth.ts';
 import { previewEdition, type DeskPreview } from './desk-preview.ts';
 import { createDeskReads, type DeskReads } from './desk-reads.ts';
 import { DeskSends } from './desk-sends.ts';
-import { EditorAccounts } from './editor-accounts.ts';
+import { EditorAccounts } from '../../editors/editor-accounts.ts';
 
 /**
  * Everything the editor desk (src/web/desk) asks of the app: its route groups take these

@@ -36,7 +36,7 @@ export class DeskSends {
   async start(edition: Edition, actor: string): Promise<boolean> {
     if (this.#running.has(edition.id)) return false;
     await this.#log(actor, edition, 'send', {});
-    const done = runSend(this.#ctx, edition.newsletterId, { at: edition.slot })
+    const done = runSend(this.#ctx, edition.newsletterId, { edition })
       .then((outcome) =>
         this.#log(actor, edition, 'send.finished', { exitCode: outcome.exitCode, summary: outcome.lines.join(' ') }),
       )
@@ -57,7 +57,7 @@ export class DeskSends {
       const lines: string[] = [];
       const ctx = { ...this.#ctx, out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
       const code = await runTestSend(ctx, edition.newsletterId, {
-        at: edition.slot,
+        edition,
         to,
         subscriber: subscriber || undefined,
       });

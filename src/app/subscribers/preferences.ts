@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { NewsletterConfig } from '../../config/schema.ts';
 import { TidingsError } from '../../core/errors.ts';
-import { baseLanguage } from '../../render/locale-strings.ts';
+import { baseLanguage } from '../../core/locale-tag.ts';
 import type { SubscriberRecord } from '../../subscribers/subscriber-store.ts';
 import { maskEmail, type ResolvedLink, type ServiceCore } from './service-core.ts';
 import type { NewsletterPreferences, PreferencesInput, PreferencesView } from './subscriber-types.ts';

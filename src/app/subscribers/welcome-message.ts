@@ -14,7 +14,7 @@ import {
   parseMailbox,
   singleLine,
 } from '../../delivery/mime-headers.ts';
-import { localeChain } from '../../render/locale-strings.ts';
+import { localeChain } from '../../core/locale-tag.ts';
 import { escapeHtml } from '../../render/safe-url.ts';
 
 /**

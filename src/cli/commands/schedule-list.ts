@@ -1,7 +1,7 @@
 import { appOperations } from '../../app/app-operations.ts';
 import type { AppContext } from '../../app/context.ts';
 import type { ScheduleOverview } from '../../app/schedule-overview.ts';
-import { parseCronExpression, type CronSchedule } from '../../schedule/cron-expression.ts';
+import { parseCronExpression, type CronSchedule } from '../../core/cron-expression.ts';
 import { newsletterSchedule, type RecordedNewsletterSchedule } from '../../schedule/scheduler-store.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
 

@@ -8,7 +8,7 @@ import { templateLocales } from '../../app/template-locales.ts';
 import { createSubscriberServiceFromContext } from '../../app/subscribers/create-subscriber-service-from-context.ts';
 import type { ReaderService } from '../../app/subscribers/subscriber-types.ts';
 import { ConfigError } from '../../core/errors.ts';
-import { parseCronExpression } from '../../schedule/cron-expression.ts';
+import { parseCronExpression } from '../../core/cron-expression.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
 import { createWebServer, ROUTE_MODULES } from '../../web/create-web-server.ts';
 import { createJsonApiRoutes } from '../../web/api/api-routes.ts';

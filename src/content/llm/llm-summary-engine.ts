@@ -3,7 +3,7 @@ import type { LlmSummaryOptions } from '../../config/schema.ts';
 import type { Clock } from '../../core/clock.ts';
 import { createConcurrencyLimit, type ConcurrencyLimit } from '../../core/concurrency-limit.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { LlmSummaryCacheStore, LlmSummaryKey } from '../../store/llm-summary-cache-store.ts';
+import type { LlmSummaryCacheStore, LlmSummaryKey } from './llm-summary-cache-store.ts';
 import { ModelCallError, type ChatCompletion, type ChatMessage, type ModelFailure } from './chat-completions-client.ts';
 import { cleanModelText, countWords } from './clean-model-text.ts';
 

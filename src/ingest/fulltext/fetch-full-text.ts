@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock.ts';
 import { reasonOf } from './error-reason.ts';
 import { isHttpUrl } from '../../core/http-url.ts';
 import type { HttpClient } from '../../core/http/http-client.ts';
-import type { PageCacheStore } from '../../store/page-cache-store.ts';
+import type { PageCacheStore } from './page-cache-store.ts';
 import { decodeText } from '../decode-text.ts';
 import type { PageExtractor } from '../page/page-extractor.ts';
 import type { HttpValidators } from '../types.ts';

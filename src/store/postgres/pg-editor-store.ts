@@ -1,4 +1,4 @@
-import type { DeskSession, Editor, EditorStore, LoginThrottle } from '../../app/desk/editor-store.ts';
+import type { DeskSession, Editor, EditorStore, LoginThrottle } from '../../editors/editor-store.ts';
 import { toEditor, toLoginThrottle, type EditorRow, type LoginThrottleRow } from '../rows/editor-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
 

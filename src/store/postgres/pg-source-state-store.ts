@@ -1,4 +1,9 @@
-import type { SourceFailure, SourceFetchState, SourceStateStore, SourceSuccess } from '../source-state-store.ts';
+import type {
+  SourceFailure,
+  SourceFetchState,
+  SourceStateStore,
+  SourceSuccess,
+} from '../../ingest/source-state-store.ts';
 import { toSourceFetchState, type SourceStateRow } from '../rows/source-state-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
 

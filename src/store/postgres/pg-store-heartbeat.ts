@@ -1,4 +1,4 @@
-import type { StoreHeartbeat } from '../../app/store-health.ts';
+import type { StoreHeartbeat } from '../../core/store-health.ts';
 import type { PgDatabase } from './pg-database.ts';
 
 /** The heartbeat row in PostgreSQL (schema/health-and-signup-mail.ts): a write and a read in one statement. */

@@ -1,4 +1,4 @@
-import type { ApiTokenRecord, IdempotencyRecord } from '../../app/api/api-store.ts';
+import type { ApiTokenRecord, IdempotencyRecord } from '../../access/api-store.ts';
 
 /** A row of api_tokens (scopes as a JSON array), as both stores return it. */
 export interface ApiTokenRow {

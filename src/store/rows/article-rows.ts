@@ -1,4 +1,4 @@
-import type { ArticleRecord, StoredArticle } from '../article-store.ts';
+import type { ArticleRecord, StoredArticle } from '../../core/stored-article.ts';
 
 /**
  * The articles table as both stores (SQLite and PostgreSQL) hold it, and the one mapping

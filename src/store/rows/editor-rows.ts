@@ -1,4 +1,4 @@
-import type { Editor, LoginThrottle } from '../../app/desk/editor-store.ts';
+import type { Editor, LoginThrottle } from '../../editors/editor-store.ts';
 
 /** The editors table as both stores (SQLite and PostgreSQL) hold it, and its one mapping. */
 export interface EditorRow {

@@ -1,4 +1,4 @@
-import type { CachedPage } from '../page-cache-store.ts';
+import type { CachedPage } from '../../ingest/fulltext/page-cache-store.ts';
 
 /** The page_cache table as both stores (SQLite and PostgreSQL) hold it, and its one mapping. */
 export interface PageCacheRow {

@@ -1,5 +1,5 @@
-import type { UsedApprovalLink } from '../../app/approvals/approval-link-store.ts';
-import type { ClickCount } from '../../app/clicks/click-store.ts';
+import type { UsedApprovalLink } from '../../signal/approval-link-store.ts';
+import type { ClickCount } from '../../signal/click-store.ts';
 
 /** A click_counts row as both stores return it (PostgreSQL may give counts as strings). */
 export interface ClickCountRow {

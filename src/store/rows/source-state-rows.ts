@@ -1,4 +1,4 @@
-import type { SourceFetchState } from '../source-state-store.ts';
+import type { SourceFetchState } from '../../ingest/source-state-store.ts';
 
 /** The source_fetch_state table as both stores (SQLite and PostgreSQL) hold it, and its one mapping. */
 export interface SourceStateRow {

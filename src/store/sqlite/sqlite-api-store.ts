@@ -1,4 +1,4 @@
-import type { ApiStore, ApiTokenRecord, IdempotencyReservation } from '../../app/api/api-store.ts';
+import type { ApiStore, ApiTokenRecord, IdempotencyReservation } from '../../access/api-store.ts';
 import { toApiToken, toIdempotencyRecord, type ApiTokenRow, type IdempotencyRow } from '../rows/api-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
 

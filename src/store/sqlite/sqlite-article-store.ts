@@ -1,11 +1,5 @@
-import type {
-  ArticleQuery,
-  ArticleRecord,
-  ArticleStore,
-  SaveOutcome,
-  SaveReport,
-  StoredArticle,
-} from '../article-store.ts';
+import type { ArticleQuery, ArticleStore, SaveOutcome, SaveReport } from '../../ingest/article-store.ts';
+import type { ArticleRecord, StoredArticle } from '../../core/stored-article.ts';
 import { sameArticleContent, toStoredArticle, type ArticleRow } from '../rows/article-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
 

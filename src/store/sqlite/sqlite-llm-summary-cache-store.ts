@@ -1,4 +1,4 @@
-import type { LlmSummaryCacheStore, LlmSummaryKey } from '../llm-summary-cache-store.ts';
+import type { LlmSummaryCacheStore, LlmSummaryKey } from '../../content/llm/llm-summary-cache-store.ts';
 import type { SqliteDatabase } from './open-database.ts';
 
 /** One row per (content hash, model, variant); each write is one statement. */

@@ -1,4 +1,4 @@
-import type { CachedPage, PageCacheStore } from '../page-cache-store.ts';
+import type { CachedPage, PageCacheStore } from '../../ingest/fulltext/page-cache-store.ts';
 import { toCachedPage, type PageCacheRow } from '../rows/page-cache-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
 

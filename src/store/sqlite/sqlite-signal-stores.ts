@@ -1,5 +1,5 @@
-import type { ApprovalLinkStore, UsedApprovalLink } from '../../app/approvals/approval-link-store.ts';
-import type { ClickCount, ClickKey, ClickStore } from '../../app/clicks/click-store.ts';
+import type { ApprovalLinkStore, UsedApprovalLink } from '../../signal/approval-link-store.ts';
+import type { ClickCount, ClickKey, ClickStore } from '../../signal/click-store.ts';
 import {
   CLICK_ORDER,
   toClickCount,

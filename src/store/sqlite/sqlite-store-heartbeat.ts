@@ -1,4 +1,4 @@
-import type { StoreHeartbeat } from '../../app/store-health.ts';
+import type { StoreHeartbeat } from '../../core/store-health.ts';
 import type { SqliteDatabase } from './open-database.ts';
 
 /** The heartbeat row in the embedded store (migration 14): a write and a read in one statement. */

@@ -1,4 +1,4 @@
-import type { StoreStats } from '../store-stats.ts';
+import type { StoreStats } from '../../core/store-health.ts';
 import type { SqliteDatabase } from './open-database.ts';
 
 export class SqliteStoreStats implements StoreStats {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiScope } from '../../app/api/api-access.ts';
-import type { ApiTokenRecord } from '../../app/api/api-store.ts';
+import type { ApiTokenRecord } from '../../access/api-store.ts';
 import type { ApiOperations } from '../../app/api/api-operations.ts';
 import type { RouteModule } from '../web-context.ts';
 import { ApiProblem, problem, sendProblem, toProblem } from './api-problem.ts';

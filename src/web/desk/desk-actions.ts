@@ -1,4 +1,4 @@
-import type { Editor } from '../../app/desk/editor-store.ts';
+import type { Editor } from '../../editors/editor-store.ts';
 import { checkSendable } from '../../app/edition-send-check.ts';
 import { TidingsError } from '../../core/errors.ts';
 import { curatedArticles } from '../../editions/plan-digest.ts';

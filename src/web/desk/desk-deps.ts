@@ -1,4 +1,4 @@
-import type { DeskAuth } from '../../app/desk/desk-auth.ts';
+import type { DeskAuth } from '../../editors/desk-auth.ts';
 import type { DeskOperations } from '../../app/desk/desk-operations.ts';
 import type { DeskSends } from '../../app/desk/desk-sends.ts';
 import type { TidingsConfig } from '../../config/schema.ts';

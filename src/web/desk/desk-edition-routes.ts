@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Editor } from '../../app/desk/editor-store.ts';
+import type { Editor } from '../../editors/editor-store.ts';
 import { forceDarkMode } from '../../app/desk/desk-preview.ts';
 import { describeError, isTidingsError } from '../../core/errors.ts';
 import type { Edition } from '../../editions/edition.ts';

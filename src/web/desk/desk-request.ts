@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ActiveSession } from '../../app/desk/desk-auth.ts';
+import type { ActiveSession } from '../../editors/desk-auth.ts';
 
 /** The signed-in editor of a request, set by the desk's session hook. */
 const sessions = new WeakMap<FastifyRequest, ActiveSession & { sessionId: string }>();

@@ -1,4 +1,4 @@
-import type { Editor } from '../../app/desk/editor-store.ts';
+import type { Editor } from '../../editors/editor-store.ts';
 import type { DeskOperations } from '../../app/desk/desk-operations.ts';
 import type { AmbiguousDecision } from '../../delivery/ledger.ts';
 import type { Edition } from '../../editions/edition.ts';

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { csrfMatches } from '../../app/desk/desk-auth.ts';
+import { csrfMatches } from '../../editors/desk-auth.ts';
 import type { DeskSends } from '../../app/desk/desk-sends.ts';
 import type { RouteModule, WebContext } from '../web-context.ts';
 import { registerDeskAccountRoutes } from './desk-account-routes.ts';

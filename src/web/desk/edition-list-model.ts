@@ -5,7 +5,7 @@ import type { Edition } from '../../editions/edition.ts';
 import { editionIdFor } from '../../editions/slot.ts';
 import { deskTime, type DeskTime } from './desk-time.ts';
 import { feedbackView } from './feedback-view.ts';
-import { parseCronExpression } from '../../schedule/cron-expression.ts';
+import { parseCronExpression } from '../../core/cron-expression.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
 
 export const editionPath = (id: string) => `/desk/e/${id.split('/').map(encodeURIComponent).join('/')}`;

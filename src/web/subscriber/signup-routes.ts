@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { NewsletterConfig } from '../../config/schema.ts';
 import { SIGNUP_NAME_MAX, signupNameProblem } from '../../app/subscribers/signup.ts';
-import { localeChain } from '../../render/locale-strings.ts';
+import { localeChain } from '../../core/locale-tag.ts';
 import { normalizeEmailAddress } from '../../subscribers/email-address.ts';
 import { confirmParams, manyValues, newsletterParams, tokenSchema } from '../request-schemas.ts';
 import type { RouteModule, WebContext } from '../web-context.ts';

@@ -3,14 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { createFixedClock } from '../../../src/core/clock.ts';
 import { createSilentLogger } from '../../../src/core/logger.ts';
-import { createMessageBuilder } from '../../../src/delivery/message-builder.ts';
+import { createSegmentMessageBuilder } from '../../../src/delivery/segment-message-builder.ts';
 import type { MailTransport } from '../../../src/delivery/mail-transport.ts';
 import type { DeliveryPlan, SendEditionDeps, SendEditionOptions } from '../../../src/delivery/send-types.ts';
 import { createSubscriberLinks } from '../../../src/delivery/subscriber-token.ts';
 import { openDatabase } from '../../../src/store/sqlite/open-database.ts';
 import { SqliteLedger } from '../../../src/store/sqlite/sqlite-ledger.ts';
 import type { Ledger } from '../../../src/delivery/ledger.ts';
-import type { PersonalTokens, RenderedSegment } from '../../../src/render/render-types.ts';
+import type { RenderedSegment } from '../../../src/render/render-types.ts';
 
 export const SECRET = 'test-secret-0123456789abcdef';
 export const EDITION = 'morning/2026-11-28T07:00:00+01:00';
@@ -33,17 +33,6 @@ export function makeRecipients(count: number, segments = 3): TestRecipient[] {
 
 export async function* streamOf<T>(items: readonly T[]): AsyncGenerator<T> {
   for (const item of items) yield item;
-}
-
-/** A tiny stand-in for the renderer's personalize: raw replacement in subject and text, escaped in HTML. */
-export function personalizeStandIn(segment: RenderedSegment, tokens: PersonalTokens) {
-  const escapeText = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  const fill = (s: string, html: boolean) =>
-    s.replace(/%%\{(\w+)\}%%/g, (_, key: string) => {
-      const value = (tokens as unknown as Record<string, string>)[key] ?? '';
-      return html ? escapeText(value) : value;
-    });
-  return { subject: fill(segment.subject, false), html: fill(segment.html, true), text: fill(segment.text, false) };
 }
 
 export function renderStandIn(segmentKey: string): RenderedSegment {
@@ -86,8 +75,7 @@ export function buildDeps(
         },
       };
     },
-    personalize: personalizeStandIn,
-    buildMessage: createMessageBuilder({
+    composeMessage: createSegmentMessageBuilder({
       from: 'Morning Digest <news@digest.example.test>',
       replyTo: 'editor@digest.example.test',
       newsletterId: 'morning',

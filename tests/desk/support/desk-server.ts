@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { createAppContext, type AppContext } from '../../../src/app/context.ts';
-import { EditorAccounts } from '../../../src/app/desk/editor-accounts.ts';
+import { EditorAccounts } from '../../../src/editors/editor-accounts.ts';
 import { createSubscriberServiceFromContext } from '../../../src/app/subscribers/create-subscriber-service-from-context.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
 import { createFixedClock } from '../../../src/core/clock.ts';

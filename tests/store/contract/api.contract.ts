@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ApiStore } from '../../../src/app/api/api-store.ts';
+import type { ApiStore } from '../../../src/access/api-store.ts';
 
 export interface OpenedApiStore {
   api: ApiStore;

@@ -3,7 +3,7 @@ import { useStore, type OpenStore } from './stores.ts';
 
 const createdAt = '2026-11-28T06:00:00.000Z';
 
-/** The editors port (src/app/desk/editor-store.ts): accounts, lockout counters, hashed sessions. */
+/** The editors port (src/editors/editor-store.ts): accounts, lockout counters, hashed sessions. */
 export function editorStoreContract(name: string, open: OpenStore): void {
   describe(`${name}: editors`, () => {
     const store = useStore(open);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkStoreHealth, HEALTH_HEARTBEAT } from '../../../src/app/store-health.ts';
+import { checkStoreHealth, HEALTH_HEARTBEAT } from '../../../src/core/store-health.ts';
 import { createFixedClock } from '../../../src/core/clock.ts';
 import type { Store } from '../../../src/store/store.ts';
 
@@ -10,7 +10,7 @@ export interface StorePair {
   close(): Promise<void>;
 }
 
-/** The heartbeat port (src/app/store-health.ts): /healthz writes one row and reads it back. */
+/** The heartbeat port (src/core/store-health.ts): /healthz writes one row and reads it back. */
 export function storeHeartbeatContract(name: string, open: () => Promise<StorePair>): void {
   describe(`${name}: heartbeat`, () => {
     let opened: StorePair | undefined;

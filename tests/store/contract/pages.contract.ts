@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CachedPage } from '../../../src/store/page-cache-store.ts';
+import type { CachedPage } from '../../../src/ingest/fulltext/page-cache-store.ts';
 import { useStore, type OpenStore } from './stores.ts';
 
 /** The pages port (src/store/page-cache-store.ts): full text by URL with its validators. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClickKey } from '../../../src/app/clicks/click-store.ts';
+import type { ClickKey } from '../../../src/signal/click-store.ts';
 import { useStore, type OpenStore } from './stores.ts';
 
 const key = (overrides: Partial<ClickKey> = {}): ClickKey => ({

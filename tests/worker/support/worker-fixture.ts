@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { systemClock } from '../../../src/core/clock.ts';
 import { createSilentLogger } from '../../../src/core/logger.ts';
-import { createMessageBuilder } from '../../../src/delivery/message-builder.ts';
+import { createSegmentMessageBuilder } from '../../../src/delivery/segment-message-builder.ts';
 import { SmtpTransport } from '../../../src/delivery/smtp-transport.ts';
 import { createSubscriberLinks } from '../../../src/delivery/subscriber-token.ts';
 import type { PgDatabase } from '../../../src/store/postgres/pg-database.ts';
@@ -11,7 +11,7 @@ import { PgWorkQueue } from '../../../src/store/postgres/pg-work-queue.ts';
 import type { Recipient } from '../../../src/subscribers/subscriber-store.ts';
 import { recipientsOfBatch } from '../../../src/worker/batch-recipients.ts';
 import { runWorker, type EditionWork, type WorkerSummary } from '../../../src/worker/run-worker.ts';
-import { personalizeStandIn, renderStandIn, SECRET } from '../../delivery/support/engine-fixture.ts';
+import { renderStandIn, SECRET } from '../../delivery/support/engine-fixture.ts';
 import { seedSubscribers, staged } from '../../store/contract/seed.ts';
 
 export const WORKER_EDITION = 'morning/2026-11-28T07:00:00+01:00';
@@ -26,8 +26,7 @@ export function standInEditionWork(db: PgDatabase): EditionWork<Recipient> {
       const segmentKey = `seg-${recipient.id % SEGMENTS}`;
       return { segmentKey, articleIds: [`a-${segmentKey}`], render: async () => renderStandIn(segmentKey) };
     },
-    personalize: personalizeStandIn,
-    buildMessage: createMessageBuilder({
+    composeMessage: createSegmentMessageBuilder({
       from: 'Morning Digest <news@digest.example.test>',
       newsletterId: 'morning',
       newsletterTitle: 'Morning Digest',

@@ -1,4 +1,4 @@
-import type { HttpValidators } from '../ingest/types.ts';
+import type { HttpValidators } from '../types.ts';
 
 /**
  * Full text fetched for feed items, by the URL it was fetched from: the extracted text

@@ -3,7 +3,7 @@ import { describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Edition } from '../editions/edition.ts';
 import type { Store } from '../store/store.ts';
-import type { WebhookEvent, WebhookNotifier } from './webhook-notifier.ts';
+import type { WebhookEvent, WebhookNotifier } from '../webhooks/webhook-notifier.ts';
 
 /**
  * The store as the app operations see it once webhooks are configured: every change

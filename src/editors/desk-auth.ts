@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { DeskConfig } from '../../config/schema.ts';
-import type { Clock } from '../../core/clock.ts';
-import type { AuditLog } from '../../editions/audit-log.ts';
+import type { DeskConfig } from '../config/schema.ts';
+import type { Clock } from '../core/clock.ts';
+import type { AuditLog } from '../editions/audit-log.ts';
 import type { Editor, EditorStore } from './editor-store.ts';
 import { verifyPassword } from './password-hash.ts';
 

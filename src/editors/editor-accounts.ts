@@ -1,7 +1,7 @@
-import type { Clock } from '../../core/clock.ts';
-import { TidingsError } from '../../core/errors.ts';
-import type { AuditLog } from '../../editions/audit-log.ts';
-import { normalizeEmailAddress } from '../../subscribers/email-address.ts';
+import type { Clock } from '../core/clock.ts';
+import { TidingsError } from '../core/errors.ts';
+import type { AuditLog } from '../editions/audit-log.ts';
+import { normalizeEmailAddress } from '../subscribers/email-address.ts';
 import type { Editor, EditorRole, EditorStore, LoginThrottle } from './editor-store.ts';
 import { generatePassword, hashPassword } from './password-hash.ts';
 

@@ -1,8 +1,9 @@
 import type { CategoryConfig, ClassifierOptions, SummaryOptions } from '../config/schema.ts';
 import type { Logger } from '../core/logger.ts';
-import { categorize, CategoryModel, SUMMARIZER_VERSION, summarize } from '../content/index.ts';
-import type { ArticleRecord, ArticleStore } from '../store/article-store.ts';
-import type { ArticleEnricher } from './ingest-sources.ts';
+import { categorize, CategoryModel, SUMMARIZER_VERSION, summarize } from './index.ts';
+import type { ArticleStore } from '../ingest/article-store.ts';
+import type { ArticleRecord } from '../core/stored-article.ts';
+import type { ArticleEnricher } from '../ingest/ingest-sources.ts';
 
 export interface EnricherDeps {
   articles: Pick<ArticleStore, 'getCachedSummary' | 'putCachedSummary' | 'listTrainingExamples' | 'listArticles'>;

@@ -3,9 +3,7 @@
  * of its last complete response (so the next fetch can be conditional) and how its
  * recent attempts went (for scheduling, `status` and metrics). Keyed by source name.
  */
-import type { HttpValidators } from '../ingest/types.ts';
-
-export type { HttpValidators };
+import type { HttpValidators } from './types.ts';
 
 export interface SourceFetchState {
   source: string;
