@@ -83,11 +83,17 @@ export function createSegmentMessageBuilder(options: SegmentMessageBuilderOption
       `${head}\r\nContent-Type: multipart/alternative; boundary="${boundary}"\r\n\r\n`,
       'latin1',
     );
-    const raw = Buffer.concat([headBytes, ...body.pieces]);
+    const pieces = [headBytes, ...body.pieces];
+    let raw: Buffer | undefined;
     return {
       messageId,
       envelope,
-      raw,
+      // Joined only when read (DKIM signing, the outbox, nodemailer): SMTP writes the pieces.
+      get raw() {
+        raw ??= Buffer.concat(pieces);
+        return raw;
+      },
+      pieces,
       editionId: input.editionId,
       subscriberId: input.recipient.id,
       eightBit: textPart.encoding === '8bit' || htmlPart.encoding === '8bit',

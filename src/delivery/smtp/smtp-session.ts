@@ -2,7 +2,7 @@ import net from 'node:net';
 import os from 'node:os';
 import tls from 'node:tls';
 import { isLoopbackHost } from '../../core/http-url.ts';
-import { dotStuff } from './dot-stuff.ts';
+import { dotStuffPieces } from './dot-stuff.ts';
 import { SmtpCommandError } from './smtp-command-error.ts';
 import { parseExtensions, SmtpReplyParser, type SmtpReply } from './smtp-replies.ts';
 
@@ -25,7 +25,8 @@ export interface SmtpSessionOptions {
 export interface SmtpSubmission {
   from: string;
   to: string;
-  raw: Buffer;
+  /** The complete CRLF message, whole or in pieces that are written without being joined. */
+  raw: Buffer | readonly Buffer[];
   /** Sent with BODY=8BITMIME (only when the server offers it). */
   eightBit: boolean;
 }
@@ -132,7 +133,8 @@ export class SmtpSession {
     // From here on the server may end up with the message: any failure is ambiguous.
     stage.messageComplete = true;
     this.socket.cork();
-    for (const piece of dotStuff(message.raw)) this.socket.write(piece);
+    for (const piece of dotStuffPieces(Buffer.isBuffer(message.raw) ? [message.raw] : message.raw))
+      this.socket.write(piece);
     this.socket.uncork();
     const reply = await final;
     if (reply.code !== 250) throw SmtpCommandError.fromReply('DATA', reply);
