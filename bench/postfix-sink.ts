@@ -29,6 +29,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin/tidings.js');
 const SMTP_SINK = '/usr/sbin/smtp-sink';
 const SMTP_SOURCE = '/usr/sbin/smtp-source';
+/** GNU time: the CPU seconds of each timed process, a figure the machine's load moves less than the rate. */
+const TIME = '/usr/bin/time';
+const CPU_MARK = 'bench-cpu-seconds';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -62,14 +65,21 @@ function run(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
-): Promise<{ code: number | null; seconds: number; out: string }> {
+): Promise<{ code: number | null; seconds: number; cpuSeconds: number; out: string }> {
   const started = performance.now();
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const timed = existsSync(TIME);
+  const child = timed
+    ? spawn(TIME, ['-f', `${CPU_MARK} %U %S`, command, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out = (out + chunk.toString()).slice(-4000)));
   child.stderr.on('data', (chunk: Buffer) => (out = (out + chunk.toString()).slice(-4000)));
   return new Promise((resolve) =>
-    child.on('exit', (code) => resolve({ code, seconds: (performance.now() - started) / 1000, out })),
+    child.on('exit', (code) => {
+      const cpu = new RegExp(`${CPU_MARK} ([\\d.]+) ([\\d.]+)`).exec(out);
+      const cpuSeconds = cpu ? Number(cpu[1]) + Number(cpu[2]) : Number.NaN;
+      resolve({ code, seconds: (performance.now() - started) / 1000, cpuSeconds, out });
+    }),
   );
 }
 
@@ -142,9 +152,12 @@ async function main(): Promise<void> {
     const tidingsRate = count / tidings.seconds;
     const sourceRate = count / source.seconds;
     const engineRate = Number(/\(([\d.]+) msg\/s\)/.exec(summary)?.[1] ?? NaN);
-    console.log(`  smtp-source: ${sourceRate.toFixed(0)} msg/s (${source.seconds.toFixed(2)} s)`);
+    const cpuPerMessage = (cpuSeconds: number) => `${((cpuSeconds / count) * 1000).toFixed(3)} ms CPU per message`;
     console.log(
-      `  tidings send: ${tidingsRate.toFixed(0)} msg/s (${tidings.seconds.toFixed(2)} s, start-up, 50 renders and ledger included); its send phase alone ${engineRate.toFixed(0)} msg/s`,
+      `  smtp-source: ${sourceRate.toFixed(0)} msg/s (${source.seconds.toFixed(2)} s, ${cpuPerMessage(source.cpuSeconds)})`,
+    );
+    console.log(
+      `  tidings send: ${tidingsRate.toFixed(0)} msg/s (${tidings.seconds.toFixed(2)} s, start-up, 50 renders and ledger included, ${cpuPerMessage(tidings.cpuSeconds)}); its send phase alone ${engineRate.toFixed(0)} msg/s`,
     );
     const ratio = tidingsRate / sourceRate;
     console.log(
