@@ -1,6 +1,6 @@
 import { describeFatal } from './outcome-recorder.ts';
 import { RecipientFeed } from './recipient-feed.ts';
-import { handleRecipient } from './send-recipient.ts';
+import { handleRecipient, type Lane, settle } from './send-recipient.ts';
 import { SendRun } from './send-run.ts';
 import type { DeliveryRecipient, SendEditionDeps, SendEditionOptions, SendResult } from './send-types.ts';
 
@@ -69,7 +69,7 @@ function openFeed<R extends DeliveryRecipient>(run: SendRun<R>): RecipientFeed<R
  * reports what stopped it as `fatal`.
  */
 async function runWorkers<R extends DeliveryRecipient>(run: SendRun<R>, feed: RecipientFeed<R>): Promise<void> {
-  const worker = async (): Promise<void> => {
+  const work = async (lane: Lane): Promise<void> => {
     while (!run.stopping) {
       // At the limit, read (and so queue) no further: the rest stays visibly not queued.
       if (run.limitReached) {
@@ -78,9 +78,18 @@ async function runWorkers<R extends DeliveryRecipient>(run: SendRun<R>, feed: Re
       }
       const recipient = await feed.next();
       if (!recipient || run.stopping) return;
-      const outcome = await handleRecipient(run, recipient);
+      const outcome = await handleRecipient(run, recipient, lane);
       run.report();
       if (outcome === 'stop') return;
+    }
+  };
+  const worker = async (): Promise<void> => {
+    const lane: Lane = { unsettled: null };
+    try {
+      await work(lane);
+    } finally {
+      // The last outcome is recorded before the worker ends (and before the run reports).
+      await settle(lane);
     }
   };
   const outcomes = await Promise.allSettled(

@@ -8,6 +8,23 @@ import { classifySmtpError, TransportError } from './transport-error.ts';
 type Planned = Exclude<DeliveryPlan, { skip: string }>;
 
 /**
+ * One worker of a run. With a ledger that commits in order, an accepted outcome is not
+ * awaited at once: it is settled when the worker's next claim has been queued, so the two
+ * share one commit (the outcome first, so the row count `sending` never grows), or when
+ * the worker ends. Anything that throws then ends the run as before.
+ */
+export interface Lane {
+  unsettled: Promise<void> | null;
+}
+
+/** Waits for the lane's last outcome to be recorded; throws what recording it threw. */
+export async function settle(lane: Lane): Promise<void> {
+  const unsettled = lane.unsettled;
+  lane.unsettled = null;
+  await unsettled;
+}
+
+/**
  * One recipient, start to end: plan, claim the row, build the message, hand it to the
  * transport and record what the server said. 'stop' when the run is halted or at its
  * limit before this recipient was claimed (the row stays pending).
@@ -15,6 +32,7 @@ type Planned = Exclude<DeliveryPlan, { skip: string }>;
 export async function handleRecipient<R extends DeliveryRecipient>(
   run: SendRun<R>,
   recipient: R,
+  lane: Lane,
 ): Promise<'continue' | 'stop'> {
   const plan = await run.deps.plan(recipient);
   if ('skip' in plan) {
@@ -26,11 +44,12 @@ export async function handleRecipient<R extends DeliveryRecipient>(
     run.result.limitReached = true;
     return 'stop';
   }
-  if (!(await claimRow(run, recipient))) return 'continue';
+  const claimed = await claimRow(run, recipient, lane);
+  if (claimed !== 'claimed') return claimed === 'halted' ? 'stop' : 'continue';
   const message = await composeMessage(run, recipient, plan);
   if (!message) return 'continue';
   if (run.dryRun) run.result.wouldSend++;
-  else await deliver(run, recipient, message, plan);
+  else await deliver(run, recipient, message, plan, lane);
   return 'continue';
 }
 
@@ -48,17 +67,41 @@ async function recordSkip<R extends DeliveryRecipient>(run: SendRun<R>, recipien
     result.skippedReaders.push({ subscriberId: recipient.id, email: recipient.email, reason });
 }
 
-/** Reserves a claim against the limit and claims the row; false when another run or worker has it. */
-async function claimRow<R extends DeliveryRecipient>(run: SendRun<R>, recipient: R): Promise<boolean> {
+/**
+ * Reserves a claim against the limit and claims the row: 'lost' when another run or
+ * worker has it, 'halted' when the run stopped while the claim was committing (the row
+ * goes back to pending: nothing was sent).
+ */
+async function claimRow<R extends DeliveryRecipient>(
+  run: SendRun<R>,
+  recipient: R,
+  lane: Lane,
+): Promise<'claimed' | 'lost' | 'halted'> {
   run.claimsReserved++;
-  if (run.dryRun) return true;
-  const claim = await run.deps.ledger.claim(run.editionId, recipient.id, run.deps.clock.now());
-  if (claim.claimed) return true;
-  // Lost to another worker or run, or the reader left after the audience was read.
+  if (run.dryRun) return 'claimed';
+  const { ledger } = run.deps;
+  // Queued before the last outcome is awaited: both go in one commit (group-commit.ts).
+  const claiming = ledger.claim(run.editionId, recipient.id, run.deps.clock.now());
+  claiming.catch(() => {}); // awaited below; a rejection while the outcome settles is not unhandled
+  try {
+    await settle(lane);
+  } catch (error) {
+    // The run ends on the unrecorded outcome: the row claimed meanwhile was never sent.
+    if ((await claiming.catch(() => null))?.claimed)
+      await ledger.releaseForRetry(run.editionId, recipient.id).catch(() => {});
+    throw error;
+  }
+  const claim = await claiming;
+  if (claim.claimed && !run.stopping) return 'claimed';
   run.claimsReserved--;
+  if (claim.claimed) {
+    await ledger.releaseForRetry(run.editionId, recipient.id);
+    return 'halted';
+  }
+  // Lost to another worker or run, or the reader left after the audience was read.
   if (claim.skipped) run.result.skipped++;
   else run.result.alreadyDone++;
-  return false;
+  return 'lost';
 }
 
 /** The recipient's message from the segment (rendered once per segment); null when it failed and was recorded. */
@@ -98,6 +141,7 @@ async function deliver<R extends DeliveryRecipient>(
   recipient: R,
   message: OutgoingMessage,
   plan: Planned,
+  lane: Lane,
 ): Promise<void> {
   const attempt = { attempts: 0, throttles: 0 };
   for (;;) {
@@ -110,7 +154,11 @@ async function deliver<R extends DeliveryRecipient>(
       if ((await afterRefusal(run, recipient, error, attempt)) === 'done') return;
       continue;
     }
-    return recordAccepted(run, recipient, receipt, plan, attempt.attempts);
+    const recording = recordAccepted(run, recipient, receipt, plan, attempt.attempts);
+    if (!run.deps.ledger.commitsInOrder) return recording;
+    recording.catch(() => {}); // settled by the worker's next claim or its end (settle)
+    lane.unsettled = recording;
+    return;
   }
 }
 

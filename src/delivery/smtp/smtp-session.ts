@@ -132,10 +132,8 @@ export class SmtpSession {
     const final = this.expect('DATA');
     // From here on the server may end up with the message: any failure is ambiguous.
     stage.messageComplete = true;
-    this.socket.cork();
-    for (const piece of dotStuffPieces(Buffer.isBuffer(message.raw) ? [message.raw] : message.raw))
-      this.socket.write(piece);
-    this.socket.uncork();
+    // One buffer, one write: a socket write per piece costs more in Node than copying the pieces once.
+    this.socket.write(Buffer.concat(dotStuffPieces(Buffer.isBuffer(message.raw) ? [message.raw] : message.raw)));
     const reply = await final;
     if (reply.code !== 250) throw SmtpCommandError.fromReply('DATA', reply);
     return reply;
