@@ -9,11 +9,6 @@ export interface OutgoingMessage {
   envelope: { from: string; to: string };
   /** The complete RFC 5322 message with CRLF line endings; 7-bit unless `eightBit`. */
   raw: Buffer;
-  /**
-   * The same bytes as `raw`, in pieces, when the builder has them so: the SMTP client
-   * writes them as they are (one vectored write), and `raw` is joined only if read.
-   */
-  pieces?: readonly Buffer[];
   /** A body part is 8bit: the server must have advertised 8BITMIME (sent with BODY=8BITMIME). */
   eightBit?: boolean;
   /** The DKIM body hash (relaxed, sha256, base64) when the builder can compute it cheaply; else the signer does. */

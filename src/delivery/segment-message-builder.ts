@@ -83,17 +83,11 @@ export function createSegmentMessageBuilder(options: SegmentMessageBuilderOption
       `${head}\r\nContent-Type: multipart/alternative; boundary="${boundary}"\r\n\r\n`,
       'latin1',
     );
-    const pieces = [headBytes, ...body.pieces];
-    let raw: Buffer | undefined;
+    const raw = Buffer.concat([headBytes, ...body.pieces]);
     return {
       messageId,
       envelope,
-      // Joined only when read (DKIM signing, the outbox, nodemailer): SMTP writes the pieces.
-      get raw() {
-        raw ??= Buffer.concat(pieces);
-        return raw;
-      },
-      pieces,
+      raw,
       editionId: input.editionId,
       subscriberId: input.recipient.id,
       eightBit: textPart.encoding === '8bit' || htmlPart.encoding === '8bit',

@@ -77,7 +77,7 @@ export class SmtpTransport implements MailTransport {
     await this.bucket.take();
     const stage: SubmissionStage = { messageComplete: false };
     try {
-      const raw = this.sign ? this.sign(message.raw, message.bodyHash?.()) : (message.pieces ?? message.raw);
+      const raw = this.sign ? this.sign(message.raw, message.bodyHash?.()) : message.raw;
       const reply = await this.client.submit(
         { from: message.envelope.from, to: message.envelope.to, raw, eightBit: message.eightBit ?? false },
         stage,

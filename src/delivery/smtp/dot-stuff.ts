@@ -12,34 +12,17 @@ const DOT_CRLF = Buffer.from('.\r\n', 'latin1');
  * the 30–50 KB body is searched with `indexOf`, never copied or walked byte by byte.
  */
 export function dotStuff(message: Buffer): Buffer[] {
-  return dotStuffPieces([message]);
-}
-
-/**
- * The same for a message given in pieces (segment-message-builder.ts writes it so and
- * never joins them): a line may start in one piece after a line break that ended the
- * piece before.
- */
-export function dotStuffPieces(message: readonly Buffer[]): Buffer[] {
   const pieces: Buffer[] = [];
-  let atLineStart = true;
-  let last = -1;
-  let beforeLast = -1;
-  for (const piece of message) {
-    if (piece.length === 0) continue;
-    if (atLineStart && piece[0] === 0x2e) pieces.push(DOT);
-    let from = 0;
-    for (let at = piece.indexOf(LF_DOT); at >= 0; at = piece.indexOf(LF_DOT, at + 1)) {
-      // Up to and including the LF; the extra dot goes before the line's own dot.
-      pieces.push(piece.subarray(from, at + 1), DOT);
-      from = at + 1;
-    }
-    pieces.push(from === 0 ? piece : piece.subarray(from));
-    beforeLast = piece.length >= 2 ? piece[piece.length - 2]! : last;
-    last = piece[piece.length - 1]!;
-    atLineStart = last === 0x0a;
+  let from = 0;
+  if (message.length > 0 && message[0] === 0x2e) pieces.push(DOT);
+  for (let at = message.indexOf(LF_DOT); at >= 0; at = message.indexOf(LF_DOT, at + 1)) {
+    // Up to and including the LF; the extra dot goes before the line's own dot.
+    pieces.push(message.subarray(from, at + 1), DOT);
+    from = at + 1;
   }
-  const endsWithLine = beforeLast === 0x0d && last === 0x0a;
-  pieces.push(endsWithLine || last === -1 ? DOT_CRLF : CRLF_DOT_CRLF);
+  pieces.push(message.subarray(from));
+  const endsWithLine =
+    message.length >= 2 && message[message.length - 2] === 0x0d && message[message.length - 1] === 0x0a;
+  pieces.push(endsWithLine ? DOT_CRLF : message.length === 0 ? DOT_CRLF : CRLF_DOT_CRLF);
   return pieces;
 }

@@ -43,9 +43,8 @@ export class NodemailerClient implements SmtpClient {
   async submit(message: SmtpSubmission, stage: SubmissionStage): Promise<{ text: string }> {
     // use8BitMime: nodemailer adds BODY=8BITMIME to MAIL FROM (when the server offers it).
     const envelope = { from: message.from, to: message.to, ...(message.eightBit ? { use8BitMime: true } : {}) };
-    const raw = Buffer.isBuffer(message.raw) ? message.raw : Buffer.concat(message.raw);
     // Unknown keys stay on the mail's data, where the stream plugin finds the stage.
-    const mail = { envelope, raw, [STAGE_KEY]: stage } as SendMailOptions;
+    const mail = { envelope, raw: message.raw, [STAGE_KEY]: stage } as SendMailOptions;
     const info = (await (await this.open()).sendMail(mail)) as { response?: unknown; ehlo?: unknown };
     // The EHLO reply comes with every result: the first one tells whether 8-bit bodies may follow.
     if (Array.isArray(info.ehlo)) this.advertised8BitMime = info.ehlo.some((line) => /^8BITMIME\b/i.test(String(line)));

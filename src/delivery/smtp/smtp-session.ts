@@ -2,7 +2,7 @@ import net from 'node:net';
 import os from 'node:os';
 import tls from 'node:tls';
 import { isLoopbackHost } from '../../core/http-url.ts';
-import { dotStuffPieces } from './dot-stuff.ts';
+import { dotStuff } from './dot-stuff.ts';
 import { SmtpCommandError } from './smtp-command-error.ts';
 import { parseExtensions, SmtpReplyParser, type SmtpReply } from './smtp-replies.ts';
 
@@ -25,8 +25,7 @@ export interface SmtpSessionOptions {
 export interface SmtpSubmission {
   from: string;
   to: string;
-  /** The complete CRLF message, whole or in pieces that are written without being joined. */
-  raw: Buffer | readonly Buffer[];
+  raw: Buffer;
   /** Sent with BODY=8BITMIME (only when the server offers it). */
   eightBit: boolean;
 }
@@ -132,8 +131,9 @@ export class SmtpSession {
     const final = this.expect('DATA');
     // From here on the server may end up with the message: any failure is ambiguous.
     stage.messageComplete = true;
-    // One buffer, one write: a socket write per piece costs more in Node than copying the pieces once.
-    this.socket.write(Buffer.concat(dotStuffPieces(Buffer.isBuffer(message.raw) ? [message.raw] : message.raw)));
+    this.socket.cork();
+    for (const piece of dotStuff(message.raw)) this.socket.write(piece);
+    this.socket.uncork();
     const reply = await final;
     if (reply.code !== 250) throw SmtpCommandError.fromReply('DATA', reply);
     return reply;
