@@ -15,6 +15,8 @@
  * Goal: tidings ≥ 0.8× smtp-source's rate, compared on the send phase (the fixed costs,
  * start-up and 50 renders, are ~2–5 s of CPU here, what smtp-source takes for the whole
  * list); the whole command's ratio is printed too. Prints "skipped" without the Postfix tools.
+ * Both clients run under GNU time (/usr/bin/time) when present: their CPU per message, and the
+ * kernel's share of it, compare better than rates on a loaded machine.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
