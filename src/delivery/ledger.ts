@@ -117,6 +117,12 @@ export interface ResolutionSummary {
 }
 
 export interface Ledger {
+  /**
+   * Writes asked for in one turn of the event loop commit together and in the order asked
+   * (SQLite's group commit): a worker may then queue its next claim before awaiting its
+   * last outcome, and both share one commit without ever having two rows `sending`.
+   */
+  readonly commitsInOrder?: boolean;
   /** Creates the missing rows as pending; existing rows are left alone. */
   ensurePending(editionId: string, subscriberIds: readonly SubscriberId[]): Promise<void>;
   /**

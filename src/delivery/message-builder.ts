@@ -146,6 +146,14 @@ export function createHeadWriter(options: MessageBuilderOptions): (input: HeadIn
     );
   };
 
+  // Every message of an edition has the same Feedback-ID: formatted once per edition.
+  let feedback = { editionId: '', field: '' };
+  const feedbackIdOf = (editionId: string): string => {
+    if (feedback.editionId !== editionId || !feedback.field)
+      feedback = { editionId, field: formatFeedbackId(editionId, options.newsletterId, senderId) };
+    return feedback.field;
+  };
+
   return (input) => {
     const where = `subscriber ${input.recipient.id}`;
     const to = normalizeAddress(singleLine(input.recipient.email), where);
@@ -165,10 +173,7 @@ export function createHeadWriter(options: MessageBuilderOptions): (input: HeadIn
       `Date: ${formatDate(options.clock.now())}`,
       `Message-ID: ${messageId}`,
       ...(kind === 'digest'
-        ? [
-            `List-Unsubscribe: ${unsubscribe.join(',\r\n ')}`,
-            `Feedback-ID: ${formatFeedbackId(input.editionId, options.newsletterId, senderId)}`,
-          ]
+        ? [`List-Unsubscribe: ${unsubscribe.join(',\r\n ')}`, `Feedback-ID: ${feedbackIdOf(input.editionId)}`]
         : []),
     ].join('\r\n');
     return { messageId, envelope: { from: envelopeFrom(input), to }, head };

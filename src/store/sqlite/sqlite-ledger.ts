@@ -57,6 +57,7 @@ const NO_LONGER_WANTED = `(
  * resolves only once its own write is committed.
  */
 export class SqliteLedger implements Ledger {
+  readonly commitsInOrder = true;
   private readonly statements;
   /** Claims and outcomes of concurrent workers, committed together (group-commit.ts). */
   private readonly group: GroupCommit;
