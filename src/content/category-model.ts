@@ -151,6 +151,17 @@ export class CategoryModel {
   }
 
   /**
+   * The self-trained model's probability of its best category (the first of `scores`).
+   * Over-confident on its own pool, so not the labelling confidence; bench/classify-eval.ts
+   * compares it with `scores` as a ranking of how sure a prediction is.
+   */
+  rankingConfidence(article: { title: string; text: string }): number {
+    const fitted = this.#fit();
+    if (!fitted) return 0;
+    return Math.max(...fitted.ranking.probabilities(fitted.vectorizer.transform(this.#termCounts(article))));
+  }
+
+  /**
    * The best category, or null when none reaches `minConfidence` (the article stays
    * uncategorized). Also null without evidence: when no term of the article is in the
    * model's vocabulary (the scores are then the priors alone) or when the best two tie,

@@ -38,6 +38,18 @@ describe('CategoryModel (logistic regression over TF-IDF)', () => {
     expect(model.classify({ title: 'Wubbly gronk', text: 'Plimf snarbles the quaggy zint.' }, 0)).toBeNull();
   });
 
+  it('rankingConfidence is the best probability of the ranking model: the labelled-only one without a pool', () => {
+    const alone = trainClassifier(examples);
+    for (const article of HELD_OUT) expect(alone.rankingConfidence(article)).toBe(alone.scores(article)[0]!.confidence);
+    const pooled = trainClassifier(examples, {}, HELD_OUT);
+    for (const article of HELD_OUT) {
+      const sureness = pooled.rankingConfidence(article);
+      expect(sureness).toBeGreaterThanOrEqual(1 / pooled.categories.length);
+      expect(sureness).toBeLessThanOrEqual(1);
+    }
+    expect(new CategoryModel().rankingConfidence(HELD_OUT[0]!)).toBe(0);
+  });
+
   it('is more confident on a clear article than on one that mixes two topics', () => {
     const model = trainClassifier(examples);
     const clear = {
