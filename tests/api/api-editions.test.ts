@@ -93,4 +93,35 @@ describe('editions through the API', () => {
     const ingested = await server.call(token, 'POST', '/api/v1/sources/ingest', { source: name });
     expect((await ingested.json()).items).toEqual([expect.objectContaining({ source: name, ok: true })]);
   }, 120_000);
+
+  it('adds a link to the draft (a private address is refused by the fetch policy: the given title stands in) and reports its clicks', async () => {
+    const server = await startApiServer(tempDir());
+    servers.push(server);
+    const token = await server.token('linker', ['editions:read', 'editions:write']);
+    const noTitle = await server.call(token, 'POST', `/api/v1/editions/${ID}/links`, {
+      url: 'http://127.0.0.1:9/story',
+    });
+    expect(noTitle.status).toBe(422);
+    expect(noTitle.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const added = await server.call(token, 'POST', `/api/v1/editions/${ID}/links`, {
+      url: 'http://127.0.0.1:9/story',
+      title: 'Ferry timetable changes in spring',
+      summary: 'The harbour board moves the first ferry to 06:40.',
+    });
+    expect(added.status).toBe(201);
+    const body = await added.json();
+    expect(body).toMatchObject({ fetched: false, fetchProblem: expect.any(String) });
+    const entry = body.edition.articles.find((a: { articleId: string }) => a.articleId === body.articleId);
+    expect(entry).toMatchObject({ title: 'Ferry timetable changes in spring' });
+    const audit = await server.ctx.store.audit.list({ editionId: EDITION });
+    expect(audit.map((e) => e.actor)).toContain('api:linker');
+
+    const clicks = await server.call(token, 'GET', `/api/v1/editions/${ID}/clicks`);
+    expect(clicks.status).toBe(200);
+    expect(await clicks.json()).toMatchObject({ editionId: EDITION, stories: [], hiddenStories: 0, filtered: 0 });
+    const reader = await server.token('reader-only', ['editions:read']);
+    expect(
+      (await server.call(reader, 'POST', `/api/v1/editions/${ID}/links`, { url: 'https://x.example/' })).status,
+    ).toBe(403);
+  }, 120_000);
 });

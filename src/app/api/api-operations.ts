@@ -1,4 +1,6 @@
 import type { NewsletterConfig } from '../../config/schema.ts';
+import { addLinkToDraft, type AddLinkInput, type AddLinkResult } from '../add-link-to-draft.ts';
+import { clickOperationsFromContext, type ClickOperations } from '../clicks/click-operations.ts';
 import type { AppContext } from '../context.ts';
 import type { SubscriberService } from '../subscribers/subscriber-service.ts';
 import { ApiAccess } from './api-access.ts';
@@ -28,6 +30,10 @@ export interface ApiOperations {
   newsletters(): NewsletterView[];
   editions: ApiEditions;
   content: ApiContent;
+  /** "Add this link" into a draft (the desk's form, `tidings edition add-url`). */
+  addLink(input: AddLinkInput): Promise<AddLinkResult>;
+  /** Aggregate click reports (the desk's /desk/clicks, /metrics). */
+  clicks: ClickOperations;
   /** Waits for sends the API started (server shutdown, tests). */
   drain(): Promise<void>;
 }
@@ -42,6 +48,8 @@ export function createApiOperations(ctx: AppContext, service: SubscriberService)
     newsletters: () => ctx.config.newsletters.map(newsletterView),
     editions,
     content: new ApiContent(ctx),
+    addLink: (input) => addLinkToDraft(ctx, input),
+    clicks: clickOperationsFromContext(ctx),
     drain: () => editions.drain(),
   };
 }

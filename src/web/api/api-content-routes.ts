@@ -6,7 +6,7 @@ const limit = { type: 'integer', minimum: 1, maximum: 500, default: 50 } as cons
 
 /**
  * Articles (list, search) and sources (health, ingest now). Adding an article by URL is
- * an app operation of its own ("add this link", issue 24) that this API does not offer yet.
+ * `POST /editions/{id}/links` (api-signal-routes.ts), into a draft as on the desk.
  */
 export function contentRoutes(ops: ApiOperations): ApiRoute[] {
   const content = ops.content;
