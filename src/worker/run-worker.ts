@@ -22,6 +22,9 @@ interface EditionState<R extends DeliveryRecipient> {
  */
 const BATCHES_PER_TURN = 10;
 
+/** First wait before looking again at a queue whose rows other workers (or a send) hold. */
+const FIRST_LOOK_MS = 25;
+
 /**
  * `tidings worker`: loops over editions with queued deliveries, leases batches, and sends
  * them through the same engine as `tidings send` (src/delivery/send-edition.ts) — the
@@ -42,6 +45,8 @@ class WorkerLoop<R extends DeliveryRecipient> {
   private readonly transport: RateShareTransport;
   private readonly ledger: Ledger;
   private readonly editions = new Map<string, EditionState<R>>();
+  /** The wait before looking again at a queue whose pending rows are all leased by others. */
+  private nextLookMs = FIRST_LOOK_MS;
   private readonly summary: WorkerSummary = {
     batches: 0,
     accepted: 0,
@@ -125,9 +130,16 @@ class WorkerLoop<R extends DeliveryRecipient> {
       if (turn.paused) await this.sleep(options.idleMs, this.stop);
     }
     if (sendable === 0 && queuedNow === 0 && options.exitWhenIdle) return 'idle-exit';
+    if (sentSomething || queuedNow > 0) {
+      this.nextLookMs = FIRST_LOOK_MS;
+      return 'again';
+    }
     // Nothing claimable: the rest is leased by others (alive, or dead until their lease runs out).
-    if (!sentSomething && queuedNow === 0 && !(sendable && (await this.takeOverGoneWorkers())))
-      await this.sleep(options.idleMs, this.stop);
+    if (sendable && (await this.takeOverGoneWorkers())) return 'again';
+    await this.sleep(sendable ? Math.min(this.nextLookMs, options.idleMs) : options.idleMs, this.stop);
+    // Rows that others lease come back soon when they hand a batch back or a live send queues
+    // more: look again soon, then less and less often, up to the idle wait.
+    if (sendable) this.nextLookMs = Math.min(options.idleMs, this.nextLookMs * 2);
     return 'again';
   }
 
