@@ -4,6 +4,7 @@
  * the same 3,000 readers and 50 segments (bench/send-workspace.ts).
  *
  *   TIDINGS_TEST_PG_URL=postgres://… npx tsx bench/send-vs-workers.ts [--subscribers 3000] [--workers 3] [--no-build]
+ *     [--baseline OTHER/bin/tidings.js] [--trace]
  *
  * 1. SQLite: one `tidings send`, timed from its start to its exit.
  * 2. PostgreSQL: `--workers` long-running `tidings worker` processes (started first, as
@@ -13,6 +14,8 @@
  *    stay ambiguous, as they must; its leased rows go to the others).
  * 3. PostgreSQL, one worker alone: every reader queued (pending), one `tidings worker
  *    --until-idle`, timed from its start to its exit.
+ * With `--baseline`, phases 2 and 3 run first with that build, then with this one: a
+ * change compared with the code before it on a machine whose load comes and goes.
  * Goals (issue 20): 2 at least as fast as 1 (ratio ≥ 1), 3 at ≥ 0.8× of 1. Every phase
  * checks that no reader got two messages and every reader got one (or is ambiguous).
  */
@@ -40,10 +43,16 @@ interface Cli {
   output: () => string;
 }
 
-function startCli(ws: SendWorkspace, port: number, args: string[]): Cli {
+/** `--baseline BIN`: the PostgreSQL phases also run with another build (e.g. the code before a change), alternately. */
+const BASELINE = (() => {
+  const i = process.argv.indexOf('--baseline');
+  return i >= 0 ? path.resolve(process.argv[i + 1]!) : null;
+})();
+
+function startCli(ws: SendWorkspace, port: number, args: string[], bin = BIN): Cli {
   // BENCH_CPU_PROF=DIR: every CLI process writes a V8 CPU profile there (node --cpu-prof).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const proc = spawn(process.execPath, [...profile, BIN, '-q', '-c', ws.configFile, ...args], {
+  const proc = spawn(process.execPath, [...profile, bin, '-q', '-c', ws.configFile, ...args], {
     env: { PATH: process.env.PATH, SMTP_URL: `smtp://127.0.0.1:${port}`, TIDINGS_SECRET: BENCH_SECRET },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -110,13 +119,15 @@ async function sendWithWorkers(
   sink: SinkProcess,
   count: number,
   workerCount: number,
+  bin = BIN,
 ): Promise<Phase> {
+  await resetQueue(db);
   await sink.reset();
-  const workers = Array.from({ length: workerCount }, () => startCli(ws, sink.port, ['worker']));
+  const workers = Array.from({ length: workerCount }, () => startCli(ws, sink.port, ['worker'], bin));
   try {
     await waitFor('the workers to start', async () => (await liveWorkers(db)) >= workerCount);
     const started = performance.now();
-    const send = startCli(ws, sink.port, ['send', NEWSLETTER, '--at', ws.at]);
+    const send = startCli(ws, sink.port, ['send', NEWSLETTER, '--at', ws.at], bin);
     // --trace: the queue every 2 s (where a slow phase waits).
     const trace = process.argv.includes('--trace')
       ? setInterval(() => {
@@ -153,7 +164,7 @@ async function sendWithWorkers(
       );
     }
     return {
-      label: `PostgreSQL, one send + ${workerCount} workers${killedPid ? ' (one killed)' : ''}`,
+      label: `PostgreSQL, one send + ${workerCount} workers${killedPid ? ' (one killed)' : ''}${bin === BIN ? '' : ' [baseline]'}`,
       seconds,
       received: stats.received,
       ambiguous,
@@ -164,7 +175,21 @@ async function sendWithWorkers(
   }
 }
 
-async function oneWorker(ws: SendWorkspace, db: PgDatabase, sink: SinkProcess, count: number): Promise<Phase> {
+/** Before a send + workers phase: no delivery, no stored segment, the edition not built (the send builds it). */
+async function resetQueue(db: PgDatabase): Promise<void> {
+  await db.query(
+    'DELETE FROM deliveries; DELETE FROM received_articles; DELETE FROM edition_segments; DELETE FROM delivery_workers; DELETE FROM send_leases',
+  );
+  await db.query('DELETE FROM editions').catch(() => {});
+}
+
+async function oneWorker(
+  ws: SendWorkspace,
+  db: PgDatabase,
+  sink: SinkProcess,
+  count: number,
+  bin = BIN,
+): Promise<Phase> {
   const { rows } = await db.query<{ edition_id: string }>('SELECT DISTINCT edition_id FROM deliveries');
   const editionId = rows[0]!.edition_id;
   await db.query(
@@ -174,14 +199,14 @@ async function oneWorker(ws: SendWorkspace, db: PgDatabase, sink: SinkProcess, c
   await db.query(`UPDATE editions SET status = 'sending' WHERE id = $1`, [editionId]).catch(() => {});
   await sink.reset();
   const started = performance.now();
-  const worker = startCli(ws, sink.port, ['worker', '--until-idle']);
+  const worker = startCli(ws, sink.port, ['worker', '--until-idle'], bin);
   const code = await worker.exited;
   const seconds = (performance.now() - started) / 1000;
   const stats = await sink.stats();
   if (code !== 0 || stats.received !== count)
     throw new Error(`one worker: exit ${code}, sink got ${stats.received} of ${count}\n${worker.output()}`);
   return {
-    label: 'PostgreSQL, one worker alone',
+    label: `PostgreSQL, one worker alone${bin === BIN ? '' : ' [baseline]'}`,
     seconds,
     received: stats.received,
     ambiguous: 0,
@@ -209,11 +234,12 @@ async function main(): Promise<void> {
     console.log(
       `send-vs-workers: ${count} readers, 50 segments, one sink (smtp-server, own process); ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`,
     );
-    const phases = [
-      await sqliteSend(sqliteWs, sink, count),
-      await sendWithWorkers(pgWs, db, sink, count, workerCount),
-      await oneWorker(pgWs, db, sink, count),
-    ];
+    const phases = [await sqliteSend(sqliteWs, sink, count)];
+    if (BASELINE) phases.push(await sendWithWorkers(pgWs, db, sink, count, workerCount, BASELINE));
+    phases.push(await sendWithWorkers(pgWs, db, sink, count, workerCount));
+    const together = phases.at(-1)!;
+    if (BASELINE) phases.push(await oneWorker(pgWs, db, sink, count, BASELINE));
+    phases.push(await oneWorker(pgWs, db, sink, count));
     const base = phases[0]!;
     for (const p of phases) {
       const rate = p.received / p.seconds;
@@ -224,10 +250,10 @@ async function main(): Promise<void> {
       );
       if (p.duplicates) process.exitCode = 1;
     }
-    const together = base.seconds / phases[1]!.seconds;
-    const alone = base.seconds / phases[2]!.seconds;
+    const withWorkers = base.seconds / together.seconds;
+    const alone = base.seconds / phases.at(-1)!.seconds;
     console.log(
-      `goals: send + ${workerCount} workers x${together.toFixed(2)} (≥ 1: ${together >= 1 ? 'PASS' : 'FAIL'}); one worker x${alone.toFixed(2)} (≥ 0.8: ${alone >= 0.8 ? 'PASS' : 'FAIL'})`,
+      `goals: send + ${workerCount} workers x${withWorkers.toFixed(2)} (≥ 1: ${withWorkers >= 1 ? 'PASS' : 'FAIL'}); one worker x${alone.toFixed(2)} (≥ 0.8: ${alone >= 0.8 ? 'PASS' : 'FAIL'})`,
     );
   } finally {
     sink.stop();

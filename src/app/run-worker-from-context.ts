@@ -11,7 +11,7 @@ import { openOutcomeJournal } from './apply-pending-outcomes.ts';
 import { completeEditionIfFinal } from './complete-edition.ts';
 import { createQueueFinisher } from './finish-queuing.ts';
 import type { AppContext } from './context.ts';
-import { EditionPipeline, findNewsletter, requireSecret } from './edition-pipeline.ts';
+import { checkTemplates, EditionPipeline, findNewsletter, requireSecret } from './edition-pipeline.ts';
 import { editionSendHooks } from './edition-send-hooks.ts';
 
 export interface WorkerCommandOptions {
@@ -40,6 +40,12 @@ export async function runWorkerFromContext(ctx: AppContext, options: WorkerComma
   const maxConnections = transportConfig.type === 'smtp' ? transportConfig.maxConnections : 4;
   const host = os.hostname();
   const workerId = `${host} pid ${process.pid} worker ${randomUUID().slice(0, 8)}`;
+  // Templates loaded (and the renderer's modules) before the worker joins: a daemon is warm
+  // when the first edition arrives, and a broken template stops it at start.
+  await checkTemplates(
+    ctx,
+    ctx.config.newsletters.filter((n) => !options.newsletterId || n.id === options.newsletterId),
+  );
   const transport = createMailTransport(transportConfig, ctx.baseDir, {
     clock: ctx.clock,
     logger: ctx.logger,

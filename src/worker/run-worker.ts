@@ -1,83 +1,14 @@
 import { abortableSleep } from '../core/abortable-sleep.ts';
-import type { Clock } from '../core/clock.ts';
 import { describeError, TidingsError, type ErrorCode } from '../core/errors.ts';
-import type { Logger } from '../core/logger.ts';
-import type { DeliveryCounts, Ledger } from '../delivery/ledger.ts';
-import type { MailTransport } from '../delivery/mail-transport.ts';
-import type { OutcomeJournal } from '../delivery/outcome-journal.ts';
+import type { Ledger } from '../delivery/ledger.ts';
 import { sendEdition } from '../delivery/send-edition.ts';
-import type { DeliveryRecipient, SendEditionDeps, SendEditionOptions } from '../delivery/send-types.ts';
-import type { WorkerInfo, WorkQueue } from '../delivery/work-queue.ts';
+import type { DeliveryRecipient, SendResult } from '../delivery/send-types.ts';
 import { leasedLedger } from './leased-ledger.ts';
 import { RateShareTransport } from './rate-share.ts';
 import { SharedSegments, withSharedRenders } from './shared-segments.ts';
+import type { EditionWork, WorkerDeps, WorkerOptions, WorkerSummary } from './worker-types.ts';
 
-/** What sending one edition takes, prepared once per edition by the composition root. */
-export interface EditionWork<R extends DeliveryRecipient> {
-  /** Those of these subscribers (ascending ids) who still get the edition; the others' rows are skipped. */
-  recipients(ids: readonly number[]): Promise<R[]>;
-  plan: SendEditionDeps<R>['plan'];
-  preparePage?: SendEditionDeps<R>['preparePage'];
-  composeMessage: SendEditionDeps<R>['composeMessage'];
-  links: SendEditionDeps<R>['links'];
-  onPermanentRejection?: SendEditionDeps<R>['onPermanentRejection'];
-  onAccepted?: SendEditionDeps<R>['onAccepted'];
-}
-
-export interface WorkerDeps<R extends DeliveryRecipient> {
-  queue: WorkQueue;
-  ledger: Ledger;
-  /** The real transport; the worker puts its share of the rate limit in front of it. */
-  transport: MailTransport;
-  clock: Clock;
-  logger: Logger;
-  journal?: OutcomeJournal;
-  /** Null when the edition must not be sent now (unknown, skipped, not approved): its rows wait. */
-  prepareEdition(editionId: string): Promise<EditionWork<R> | null>;
-  /** No pending row is left in the edition (after this worker's batch): e.g. mark it sent when nothing failed. */
-  onEditionDrained?(editionId: string, counts: DeliveryCounts): Promise<void>;
-  /** Queues readers of editions whose queuing a send left unfinished; returns how many it queued. */
-  finishQueuing?(signal: AbortSignal): Promise<number>;
-  /**
-   * True for a worker whose process is known to be gone (same host, no such pid): its
-   * leased rows are taken over at once instead of after its lease runs out.
-   */
-  isWorkerGone?(worker: WorkerInfo): boolean;
-  sleep?(ms: number, signal: AbortSignal): Promise<void>;
-}
-
-export interface WorkerOptions {
-  worker: WorkerInfo;
-  /** Only this newsletter's editions. */
-  newsletterId?: string;
-  /** Rows leased per claim (worker.batchSize). */
-  batchSize: number;
-  /** A batch's lease, and the worker's heartbeat TTL; renewed four times per period (worker.leaseTtl). */
-  leaseMs: number;
-  /** Concurrent SMTP sends in this worker (--concurrency): also its most rows in flight at once. */
-  concurrency: number;
-  /** Messages per second across all workers (transport.rateLimit), or null for none. */
-  rateLimit: number | null;
-  delivery: SendEditionOptions['delivery'];
-  /** Wait between looks at an empty queue (worker.idleWait). */
-  idleMs: number;
-  /** Return once no sendable edition has pending rows (tests, `--until-idle`), instead of waiting for more. */
-  exitWhenIdle?: boolean;
-  /** SIGTERM/SIGINT: finish the messages in flight, hand the rest of the batch back, leave. */
-  signal?: AbortSignal;
-}
-
-export interface WorkerSummary {
-  batches: number;
-  accepted: number;
-  failed: number;
-  skipped: number;
-  alreadyDone: number;
-  ambiguousThisRun: number;
-  segmentsRendered: number;
-  segmentsReused: number;
-  editions: string[];
-}
+export type { EditionWork, WorkerDeps, WorkerOptions, WorkerSummary } from './worker-types.ts';
 
 interface EditionState<R extends DeliveryRecipient> {
   work: EditionWork<R>;
@@ -85,22 +16,38 @@ interface EditionState<R extends DeliveryRecipient> {
 }
 
 /**
- * `tidings worker`: loops over editions with queued deliveries, leases a batch, and sends
- * it through the same engine as `tidings send` (src/delivery/send-edition.ts) — the
+ * Leased batches one edition's turn may chain before the loop looks at the other editions
+ * and at unfinished queuing again: the engine's connections stay busy across these batches
+ * (the next batch is leased while the last messages of the previous one are on their way).
+ */
+const BATCHES_PER_TURN = 10;
+
+/** First wait before looking again at a queue whose rows other workers (or a send) hold. */
+const FIRST_LOOK_MS = 25;
+
+/**
+ * `tidings worker`: loops over editions with queued deliveries, leases batches, and sends
+ * them through the same engine as `tidings send` (src/delivery/send-edition.ts) — the
  * engine marks each row in flight right before its SMTP call, so a SIGKILL leaves only
- * those rows ambiguous; the rest of the batch returns to the queue when the lease expires.
+ * those rows ambiguous; the rest of a batch returns to the queue when the lease expires.
  */
 export async function runWorker<R extends DeliveryRecipient>(
   deps: WorkerDeps<R>,
   options: WorkerOptions,
 ): Promise<WorkerSummary> {
-  const { queue, clock, logger } = deps;
-  const me = options.worker.workerId;
-  const stop = options.signal ?? new AbortController().signal;
-  const sleep = deps.sleep ?? abortableSleep;
-  const transport = new RateShareTransport(deps.transport, options.rateLimit);
-  const ledger = leasedLedger(deps.ledger, queue, me);
-  const summary: WorkerSummary = {
+  return new WorkerLoop(deps, options).run();
+}
+
+class WorkerLoop<R extends DeliveryRecipient> {
+  private readonly me: string;
+  private readonly stop: AbortSignal;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  private readonly transport: RateShareTransport;
+  private readonly ledger: Ledger;
+  private readonly editions = new Map<string, EditionState<R>>();
+  /** The wait before looking again at a queue whose pending rows are all leased by others. */
+  private nextLookMs = FIRST_LOOK_MS;
+  private readonly summary: WorkerSummary = {
     batches: 0,
     accepted: 0,
     failed: 0,
@@ -111,65 +58,99 @@ export async function runWorker<R extends DeliveryRecipient>(
     segmentsReused: 0,
     editions: [],
   };
-  const editions = new Map<string, EditionState<R>>();
 
-  const beat = async () => {
-    transport.setWorkers(await queue.heartbeat(options.worker, clock.now(), options.leaseMs));
-    await queue.renewLeases(me, clock.now(), options.leaseMs);
-  };
-  await beat();
-  const timer = setInterval(
-    () => {
-      beat().catch((error: unknown) => logger.warn({ worker: me }, `heartbeat failed: ${describeError(error)}`));
-    },
-    Math.max(50, Math.floor(options.leaseMs / 4)),
-  );
-  timer.unref();
-  logger.info({ worker: me, rate: transport.rate }, 'worker started');
-
-  try {
-    while (!stop.aborted) {
-      // Rows must exist before they can be leased: queuing a stopped send left unfinished comes first.
-      const queuedNow = deps.finishQueuing ? await deps.finishQueuing(stop) : 0;
-      const queued = await queue.queuedEditions(options.newsletterId);
-      // Editions no longer queued are done here: forget them (a worker may run for months).
-      for (const editionId of editions.keys()) if (!queued.includes(editionId)) retire(editionId);
-      let sendable = 0;
-      let sentSomething = false;
-      for (const editionId of queued) {
-        if (stop.aborted) break;
-        const state = await editionState(editionId);
-        if (!state) continue;
-        sendable++;
-        const ids = await queue.claimBatch(editionId, me, options.batchSize, options.leaseMs, clock.now());
-        if (ids.length === 0) continue;
-        sentSomething = true;
-        const paused = await sendBatch(editionId, state, ids);
-        if (paused) await sleep(options.idleMs, stop);
-      }
-      if (sendable === 0 && queuedNow === 0 && options.exitWhenIdle) break;
-      // Nothing claimable: the rest is leased by others (alive, or dead until their lease runs out).
-      if (!sentSomething && queuedNow === 0 && !(sendable && (await takeOverGoneWorkers())))
-        await sleep(options.idleMs, stop);
-    }
-  } finally {
-    clearInterval(timer);
-    await queue
-      .leave(me)
-      .catch((error: unknown) => logger.warn({ worker: me }, `cannot leave the queue: ${describeError(error)}`));
-    await transport.close().catch(() => {});
+  constructor(
+    private readonly deps: WorkerDeps<R>,
+    private readonly options: WorkerOptions,
+  ) {
+    this.me = options.worker.workerId;
+    this.stop = options.signal ?? new AbortController().signal;
+    this.sleep = deps.sleep ?? abortableSleep;
+    this.transport = new RateShareTransport(deps.transport, options.rateLimit);
+    this.ledger = leasedLedger(deps.ledger, deps.queue, this.me);
   }
-  for (const editionId of [...editions.keys()]) retire(editionId);
-  logger.info({ worker: me, ...summary }, 'worker stopped');
-  return summary;
+
+  async run(): Promise<WorkerSummary> {
+    const { logger } = this.deps;
+    await this.beat();
+    const timer = setInterval(
+      () => {
+        this.beat().catch((error: unknown) =>
+          logger.warn({ worker: this.me }, `heartbeat failed: ${describeError(error)}`),
+        );
+      },
+      Math.max(50, Math.floor(this.options.leaseMs / 4)),
+    );
+    timer.unref();
+    logger.info({ worker: this.me, rate: this.transport.rate }, 'worker started');
+    try {
+      while (!this.stop.aborted && (await this.round()) !== 'idle-exit');
+    } finally {
+      clearInterval(timer);
+      await this.leave();
+    }
+    for (const editionId of [...this.editions.keys()]) this.retire(editionId);
+    logger.info({ worker: this.me, ...this.summary }, 'worker stopped');
+    return this.summary;
+  }
+
+  /** Heartbeat: this worker alive (and its share of the rate), its leased rows kept. */
+  private async beat(): Promise<void> {
+    const { queue, clock } = this.deps;
+    this.transport.setWorkers(await queue.heartbeat(this.options.worker, clock.now(), this.options.leaseMs));
+    await queue.renewLeases(this.me, clock.now(), this.options.leaseMs);
+  }
+
+  private async leave(): Promise<void> {
+    await this.deps.queue
+      .leave(this.me)
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ worker: this.me }, `cannot leave the queue: ${describeError(error)}`),
+      );
+    await this.transport.close().catch(() => {});
+  }
+
+  /** One pass over the queued editions: a turn for each sendable one; waits when nothing could be sent. */
+  private async round(): Promise<'idle-exit' | 'again'> {
+    const { deps, options } = this;
+    // Rows must exist before they can be leased: queuing a stopped send left unfinished comes first.
+    const queuedNow = deps.finishQueuing ? await deps.finishQueuing(this.stop) : 0;
+    const queued = await deps.queue.queuedEditions(options.newsletterId);
+    // Editions no longer queued are done here: forget them (a worker may run for months).
+    for (const editionId of this.editions.keys()) if (!queued.includes(editionId)) this.retire(editionId);
+    let sendable = 0;
+    let sentSomething = false;
+    for (const editionId of queued) {
+      if (this.stop.aborted) break;
+      const state = await this.editionState(editionId);
+      if (!state) continue;
+      sendable++;
+      const turn = await this.sendTurn(editionId, state);
+      sentSomething ||= turn.batches > 0;
+      if (turn.paused) await this.sleep(options.idleMs, this.stop);
+    }
+    if (sendable === 0 && queuedNow === 0 && options.exitWhenIdle) return 'idle-exit';
+    if (sentSomething || queuedNow > 0) {
+      this.nextLookMs = FIRST_LOOK_MS;
+      return 'again';
+    }
+    // Nothing claimable: the rest is leased by others (alive, or dead until their lease runs out).
+    if (sendable && (await this.takeOverGoneWorkers())) return 'again';
+    await this.sleep(sendable ? Math.min(this.nextLookMs, options.idleMs) : options.idleMs, this.stop);
+    // Rows that others lease come back soon when they hand a batch back or a live send queues
+    // more: look again soon, then less and less often, up to the idle wait.
+    if (sendable) this.nextLookMs = Math.min(options.idleMs, this.nextLookMs * 2);
+    return 'again';
+  }
 
   /** Workers whose process is gone hand their leased rows back now; true when there were any. */
-  async function takeOverGoneWorkers(): Promise<boolean> {
-    if (!deps.isWorkerGone) return false;
-    const gone = (await queue.workers()).filter((w) => w.workerId !== me && deps.isWorkerGone!(w));
+  private async takeOverGoneWorkers(): Promise<boolean> {
+    const { isWorkerGone, queue, logger } = this.deps;
+    if (!isWorkerGone) return false;
+    const gone = (await queue.workers()).filter((w) => w.workerId !== this.me && isWorkerGone(w));
     for (const worker of gone) {
       logger.warn(
-        { worker: me, gone: worker.workerId },
+        { worker: this.me, gone: worker.workerId },
         'worker process is gone: its leased rows return to the queue, its in-flight rows are ambiguous',
       );
       await queue.leave(worker.workerId);
@@ -178,84 +159,127 @@ export async function runWorker<R extends DeliveryRecipient>(
   }
 
   /** Prepared once per edition; an edition not sendable now (awaiting approval…) is asked again next round. */
-  async function editionState(editionId: string): Promise<EditionState<R> | null> {
-    const known = editions.get(editionId);
+  private async editionState(editionId: string): Promise<EditionState<R> | null> {
+    const known = this.editions.get(editionId);
     if (known) return known;
-    const work = await deps.prepareEdition(editionId);
+    const work = await this.deps.prepareEdition(editionId);
     if (!work) {
-      logger.debug({ worker: me, editionId }, 'edition not sendable now: its deliveries wait');
+      this.deps.logger.debug({ worker: this.me, editionId }, 'edition not sendable now: its deliveries wait');
       return null;
     }
-    const state = { work, segments: new SharedSegments(queue, editionId, me, clock) };
-    editions.set(editionId, state);
-    if (!summary.editions.includes(editionId)) summary.editions.push(editionId);
+    const state = { work, segments: new SharedSegments(this.deps.queue, editionId, this.me, this.deps.clock) };
+    this.editions.set(editionId, state);
+    if (!this.summary.editions.includes(editionId)) this.summary.editions.push(editionId);
     return state;
   }
 
-  function retire(editionId: string): void {
-    const state = editions.get(editionId);
+  private retire(editionId: string): void {
+    const state = this.editions.get(editionId);
     if (!state) return;
-    summary.segmentsRendered += state.segments.rendered;
-    summary.segmentsReused += state.segments.reused;
-    editions.delete(editionId);
+    this.summary.segmentsRendered += state.segments.rendered;
+    this.summary.segmentsReused += state.segments.reused;
+    this.editions.delete(editionId);
   }
 
-  /** Sends one leased batch; true when the engine paused (the server looks down). */
-  async function sendBatch(editionId: string, state: EditionState<R>, ids: number[]): Promise<boolean> {
-    const { work, segments } = state;
-    const recipients = await work.recipients(ids);
-    const kept = new Set(recipients.map((r) => r.id));
-    for (const id of ids) {
-      if (
-        !kept.has(id) &&
-        (await deps.ledger.recordSkipped(
-          editionId,
-          id,
-          clock.now(),
-          'no longer a recipient when its batch was claimed',
-        ))
-      )
-        summary.skipped++;
-    }
+  /**
+   * One edition's turn: up to BATCHES_PER_TURN leased batches through one run of the
+   * engine, so its connections never wait for a batch to drain before the next is leased.
+   */
+  private async sendTurn(editionId: string, state: EditionState<R>): Promise<{ batches: number; paused: boolean }> {
+    const { deps, options } = this;
+    // Nothing leased, no run of the engine (an idle worker would log one each look).
+    const first = await this.leaseBatch(editionId);
+    if (first.length === 0) return { batches: 0, paused: false };
+    const leased = { batches: 1 };
     const result = await sendEdition<R>(
       {
-        ledger,
-        transport,
-        recipients: (async function* () {
-          yield* recipients;
-        })(),
-        plan: withSharedRenders(work.plan, segments),
-        preparePage: work.preparePage,
-        composeMessage: work.composeMessage,
-        links: work.links,
-        clock,
-        logger,
+        ...this.engineHooks(state),
+        ledger: this.ledger,
+        transport: this.transport,
+        recipients: this.leasedRecipients(editionId, state.work, first, leased),
+        clock: deps.clock,
+        logger: deps.logger,
         journal: deps.journal,
-        onPermanentRejection: work.onPermanentRejection,
-        onAccepted: work.onAccepted,
       },
       {
         editionId,
         maxConnections: options.concurrency,
         delivery: options.delivery,
-        signal: stop,
+        signal: this.stop,
         batchSize: options.batchSize,
+        queued: true,
       },
     );
-    summary.batches++;
-    summary.accepted += result.accepted;
-    summary.failed += result.failed;
-    summary.skipped += result.skipped;
-    summary.alreadyDone += result.alreadyDone;
-    summary.ambiguousThisRun += result.ambiguousThisRun;
-    // Rows of the batch never put in flight (a stop, a pause) go back to the queue now, not at lease expiry.
-    await queue.releaseLeases(me, editionId);
+    this.tally(result);
+    // Rows of a batch never put in flight (a stop, a pause) go back to the queue now, not at lease expiry.
+    await deps.queue.releaseLeases(this.me, editionId);
     // The store failing mid-batch ends the worker: its outcomes are in the journal or ambiguous.
     if (result.fatal) throw new TidingsError(result.fatal.code as ErrorCode, result.fatal.message);
     if (deps.onEditionDrained) {
       const counts = await deps.ledger.counts(editionId);
       if (counts.pending === 0) await deps.onEditionDrained(editionId, counts);
     }
-    return result.paused;
+    return { batches: leased.batches, paused: result.paused };
+  }
+
+  /** The edition's hooks for the engine, its renders shared with the other workers. */
+  private engineHooks(state: EditionState<R>) {
+    const { work, segments } = state;
+    return {
+      plan: withSharedRenders(work.plan, segments),
+      preparePage: work.preparePage,
+      composeMessage: work.composeMessage,
+      links: work.links,
+      onPermanentRejection: work.onPermanentRejection,
+      onAccepted: work.onAccepted,
+    };
+  }
+
+  /**
+   * The recipients of batch after batch leased to this worker, each leased when the engine
+   * asks for more (so while the previous batch's last messages are still on their way).
+   * Leased readers who no longer get the edition are skipped here.
+   */
+  private async *leasedRecipients(
+    editionId: string,
+    work: EditionWork<R>,
+    first: readonly number[],
+    leased: { batches: number },
+  ): AsyncGenerator<R> {
+    let ids = first;
+    for (;;) {
+      const recipients = await work.recipients(ids);
+      await this.skipDeparted(editionId, ids, recipients);
+      yield* recipients;
+      if (leased.batches >= BATCHES_PER_TURN || this.stop.aborted) return;
+      ids = await this.leaseBatch(editionId);
+      if (ids.length === 0) return;
+      leased.batches++;
+    }
+  }
+
+  private async leaseBatch(editionId: string): Promise<number[]> {
+    const { batchSize, leaseMs } = this.options;
+    const ids = await this.deps.queue.claimBatch(editionId, this.me, batchSize, leaseMs, this.deps.clock.now());
+    if (ids.length) this.summary.batches++;
+    return ids;
+  }
+
+  private async skipDeparted(editionId: string, ids: readonly number[], recipients: readonly R[]): Promise<void> {
+    const kept = new Set(recipients.map((r) => r.id));
+    for (const id of ids) {
+      if (kept.has(id)) continue;
+      const reason = 'no longer a recipient when its batch was claimed';
+      if (await this.deps.ledger.recordSkipped(editionId, id, this.deps.clock.now(), reason)) this.summary.skipped++;
+    }
+  }
+
+  private tally(result: SendResult): void {
+    const { summary } = this;
+    summary.accepted += result.accepted;
+    summary.failed += result.failed;
+    summary.skipped += result.skipped;
+    summary.alreadyDone += result.alreadyDone;
+    summary.ambiguousThisRun += result.ambiguousThisRun;
   }
 }

@@ -1,4 +1,4 @@
-import type { AcceptedRecord } from '../../delivery/ledger.ts';
+import type { AcceptedRecord, ClaimResult } from '../../delivery/ledger.ts';
 import type { PgDatabase } from './pg-database.ts';
 import { StatementBatch } from './pg-statement-batch.ts';
 
@@ -28,31 +28,45 @@ export interface ClaimRequest {
 }
 
 /** Claimable by the requester: leased to this worker, or (no worker) not leased or its lease ran out. */
-const CLAIMABLE = `CASE WHEN w.worker_id IS NULL THEN (d.lease_until IS NULL OR d.lease_until <= w.at)
-  ELSE (d.lease_owner = w.worker_id AND d.lease_until IS NOT NULL) END`;
+const CLAIMABLE = `CASE WHEN c.worker_id IS NULL THEN (d.lease_until IS NULL OR d.lease_until <= c.at)
+  ELSE (d.lease_owner = c.worker_id AND d.lease_until IS NOT NULL) END`;
 
 /**
- * pending → sending for many rows in one conditional UPDATE (the rules of Ledger.claim and
- * WorkQueue.claimLeased). Committed before it returns: each claim is durable before its
- * SMTP call. A worker's `lease_owner` stays on the row, so an ambiguous row names it.
+ * pending → sending for many rows in one statement (the rules of Ledger.claim and
+ * WorkQueue.claimLeased), and in the same statement pending → skipped, with the reason,
+ * for a claimable row whose reader left after the audience was read: one round trip
+ * whether a claim is won, lost or skipped. Committed before it returns: each claim is
+ * durable before its SMTP call. A worker's `lease_owner` stays on the row, so an
+ * ambiguous row names it. The UPDATEs re-check status and lease on the row they change
+ * (a row another process changed meanwhile is re-read by PostgreSQL), so only one
+ * caller ever wins a row.
  */
-export function claimBatch(db: PgDatabase): StatementBatch<ClaimRequest, boolean> {
+export function claimBatch(db: PgDatabase): StatementBatch<ClaimRequest, ClaimResult> {
   return new StatementBatch(async (requests) => {
     // A row asked for twice in one statement is won once: the second asker loses it.
-    const key = (r: ClaimRequest) => `${r.editionId}\n${r.subscriberId}`;
+    const key = (r: { editionId: string; subscriberId: number }) => `${r.editionId}\n${r.subscriberId}`;
     const first = new Map<string, number>();
     requests.forEach((r, i) => {
       if (!first.has(key(r))) first.set(key(r), i);
     });
     const unique = [...first.values()].map((i) => requests[i]!);
-    const { rows } = await db.queryPrepared<{ edition_id: string; subscriber_id: string }>(
-      'tidings_claim_batch',
-      `UPDATE deliveries d SET status = 'sending', claimed_at = w.at, attempts = d.attempts + 1,
-         lease_owner = w.worker_id, lease_until = NULL
-       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS w (edition_id, subscriber_id, at, worker_id)
-       WHERE d.edition_id = w.edition_id AND d.subscriber_id = w.subscriber_id AND d.status = 'pending'
-         AND ${CLAIMABLE} AND ${noLongerWanted('w.edition_id', 'w.subscriber_id')} IS NULL
-       RETURNING d.edition_id, d.subscriber_id`,
+    const { rows } = await db.queryPrepared<{ edition_id: string; subscriber_id: string; reason: string | null }>(
+      'tidings_claim_or_skip_batch',
+      `WITH c AS (
+         SELECT w.edition_id, w.subscriber_id, w.at, w.worker_id, ${noLongerWanted('w.edition_id', 'w.subscriber_id')} AS reason
+           FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS w (edition_id, subscriber_id, at, worker_id)),
+       claimed AS (
+         UPDATE deliveries d SET status = 'sending', claimed_at = c.at, attempts = d.attempts + 1,
+           lease_owner = c.worker_id, lease_until = NULL
+         FROM c WHERE d.edition_id = c.edition_id AND d.subscriber_id = c.subscriber_id AND c.reason IS NULL
+           AND d.status = 'pending' AND ${CLAIMABLE}
+         RETURNING d.edition_id, d.subscriber_id, NULL::text AS reason),
+       skipped AS (
+         UPDATE deliveries d SET status = 'skipped', finished_at = c.at, reason = c.reason, lease_owner = NULL, lease_until = NULL
+         FROM c WHERE d.edition_id = c.edition_id AND d.subscriber_id = c.subscriber_id AND c.reason IS NOT NULL
+           AND d.status = 'pending' AND ${CLAIMABLE}
+         RETURNING d.edition_id, d.subscriber_id, d.reason)
+       SELECT * FROM claimed UNION ALL SELECT * FROM skipped`,
       [
         unique.map((r) => r.editionId),
         unique.map((r) => r.subscriberId),
@@ -60,8 +74,14 @@ export function claimBatch(db: PgDatabase): StatementBatch<ClaimRequest, boolean
         unique.map((r) => r.workerId),
       ],
     );
-    const won = new Set(rows.map((row) => `${row.edition_id}\n${Number(row.subscriber_id)}`));
-    return requests.map((r, i) => first.get(key(r)) === i && won.has(key(r)));
+    const outcome = new Map(
+      rows.map((row) => [key({ editionId: row.edition_id, subscriberId: Number(row.subscriber_id) }), row.reason]),
+    );
+    return requests.map((r, i): ClaimResult => {
+      const reason = first.get(key(r)) === i ? outcome.get(key(r)) : undefined;
+      if (reason === null) return { claimed: true };
+      return { claimed: false, skipped: reason ?? null };
+    });
   });
 }
 

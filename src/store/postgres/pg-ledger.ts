@@ -38,9 +38,6 @@ export const NO_LONGER_WANTED = noLongerWanted('$1::text', '$2');
 const liveWorkerRow = (now: string) =>
   `EXISTS (SELECT 1 FROM delivery_workers w WHERE w.worker_id = d.lease_owner AND w.expires_at > ${now})`;
 
-/** Free to claim for a process outside the workers: not leased, or its worker's lease ran out ($3 = now). */
-const NOT_LEASED = '(lease_until IS NULL OR lease_until <= $3)';
-
 /**
  * The ledger in PostgreSQL. As in SQLite, every state change is one conditional UPDATE
  * (`WHERE status = …`): under READ COMMITTED a second updater of the same row waits for
@@ -66,12 +63,8 @@ export class PgLedger implements Ledger {
     );
   }
 
-  async claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<ClaimResult> {
-    if (await this.claims.submit({ editionId, subscriberId, at, workerId: null })) return { claimed: true };
-    return {
-      claimed: false,
-      skipped: await skipUnwanted(this.db, [editionId, subscriberId, at.toISOString()], NOT_LEASED),
-    };
+  claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<ClaimResult> {
+    return this.claims.submit({ editionId, subscriberId, at, workerId: null });
   }
 
   async recordAccepted(editionId: string, subscriberId: SubscriberId, at: Date, record: AcceptedRecord): Promise<void> {
@@ -297,18 +290,4 @@ export class PgLedger implements Ledger {
     for (const row of rows) found.get(Number(row.subscriber_id))?.add(row.article_id);
     return found;
   }
-}
-
-/**
- * The pending row of a reader who left after the audience was read becomes skipped, with
- * the reason; `claimable` is the extra condition the claim had (not leased, or leased to us).
- */
-export async function skipUnwanted(db: PgDatabase, params: unknown[], claimable: string): Promise<string | null> {
-  const { rows } = await db.query<{ reason: string }>(
-    `UPDATE deliveries SET status = 'skipped', finished_at = $3, reason = ${NO_LONGER_WANTED}, lease_owner = NULL, lease_until = NULL
-      WHERE edition_id = $1 AND subscriber_id = $2 AND status = 'pending' AND ${claimable} AND ${NO_LONGER_WANTED} IS NOT NULL
-      RETURNING reason`,
-    params,
-  );
-  return rows[0]?.reason ?? null;
 }

@@ -2,10 +2,6 @@ import type { ClaimResult, SubscriberId } from '../../delivery/ledger.ts';
 import type { WorkerInfo, WorkQueue } from '../../delivery/work-queue.ts';
 import type { PgDatabase } from './pg-database.ts';
 import { claimBatch } from './pg-delivery-batches.ts';
-import { skipUnwanted } from './pg-ledger.ts';
-
-/** $4 = the worker: a row this worker leased (an expired lease is still ours until someone else takes it). */
-const LEASED_TO_US = 'lease_owner = $4 AND lease_until IS NOT NULL';
 
 /**
  * The work queue in PostgreSQL. `claimBatch` picks rows with FOR UPDATE SKIP LOCKED, so
@@ -77,13 +73,10 @@ export class PgWorkQueue implements WorkQueue {
     return rows.map((row) => Number(row.subscriber_id)).sort((a, b) => a - b);
   }
 
-  async claimLeased(editionId: string, subscriberId: SubscriberId, workerId: string, at: Date): Promise<ClaimResult> {
-    // lease_owner stays: an ambiguous row names the worker that had it in flight.
-    if (await this.claims.submit({ editionId, subscriberId, at, workerId })) return { claimed: true };
-    return {
-      claimed: false,
-      skipped: await skipUnwanted(this.db, [editionId, subscriberId, at.toISOString(), workerId], LEASED_TO_US),
-    };
+  claimLeased(editionId: string, subscriberId: SubscriberId, workerId: string, at: Date): Promise<ClaimResult> {
+    // lease_owner stays: an ambiguous row names the worker that had it in flight. A row
+    // leased to us stays ours after its lease ran out, until someone else takes it.
+    return this.claims.submit({ editionId, subscriberId, at, workerId });
   }
 
   async inFlight(
