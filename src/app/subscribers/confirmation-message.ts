@@ -1,15 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { NewsletterConfig } from '../../config/schema.ts';
 import type { OutgoingMessage } from '../../delivery/mail-transport.ts';
-import {
-  alternativeBodyLines,
-  encodeWords,
-  formatDate,
-  formatMailbox,
-  parseMailbox,
-  singleLine,
-} from '../../delivery/mime-headers.ts';
+import { singleLine } from '../../delivery/mime-headers.ts';
 import { escapeHtml } from '../../render/safe-url.ts';
+import { buildTransactionalMail } from './transactional-mail.ts';
 
 /**
  * The two small transactional mails of a signup: "confirm your subscription" (with the
@@ -91,10 +84,6 @@ export function buildConfirmationMessage(input: ConfirmationInput): OutgoingMess
   const strings = stringsFor(input.locale);
   const title = singleLine(input.newsletter.title);
   const fill = (text: string) => text.replace('{title}', title);
-  const sender = parseMailbox(input.newsletter.from, 'newsletter.from');
-  const domain = sender.address.slice(sender.address.lastIndexOf('@') + 1);
-  const unique = randomBytes(12).toString('base64url');
-  const messageId = `<${unique}.signup@${domain}>`;
   const link = input.kind === 'confirm' && input.confirmUrl ? new URL(input.confirmUrl).href : null;
   const paragraphs = [fill(strings.body[input.kind]), ...(link ? [strings.expires] : []), strings.ignore];
   const text = [paragraphs[0], ...(link ? ['', link] : []), '', ...paragraphs.slice(1)].join('\n');
@@ -105,24 +94,15 @@ export function buildConfirmationMessage(input: ConfirmationInput): OutgoingMess
     ...paragraphs.slice(1).map((p) => `<p>${escapeHtml(p)}</p>`),
     '</body></html>',
   ].join('\n');
-  const replyTo = input.newsletter.replyTo ? parseMailbox(input.newsletter.replyTo, 'newsletter.replyTo') : null;
-  const boundary = `--=_tidings_${randomBytes(12).toString('base64url')}`;
-  const raw = [
-    `From: ${formatMailbox(sender.name, sender.address)}`,
-    ...(replyTo ? [`Reply-To: ${formatMailbox(replyTo.name, replyTo.address)}`] : []),
-    `To: ${formatMailbox(input.to.name ? singleLine(input.to.name) : null, input.to.email)}`,
-    `Subject: ${encodeWords(fill(strings.subject[input.kind]))}`,
-    `Date: ${formatDate(input.at)}`,
-    `Message-ID: ${messageId}`,
-    'Auto-Submitted: auto-generated',
-    'MIME-Version: 1.0',
-    ...alternativeBodyLines(boundary, text, html),
-  ].join('\r\n');
-  return {
-    messageId,
-    envelope: { from: sender.address, to: input.to.email },
-    raw: Buffer.from(raw, 'latin1'),
+  return buildTransactionalMail({
+    newsletter: input.newsletter,
+    to: input.to,
+    subject: fill(strings.subject[input.kind]),
+    text,
+    html,
+    at: input.at,
+    purpose: 'signup',
     editionId: `signup-${input.newsletter.id}`,
     subscriberId: 0,
-  };
+  });
 }

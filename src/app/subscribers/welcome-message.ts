@@ -1,21 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { NewsletterConfig } from '../../config/schema.ts';
 import { TidingsError } from '../../core/errors.ts';
 import type { OutgoingMessage } from '../../delivery/mail-transport.ts';
-import {
-  alternativeBodyLines,
-  capLength,
-  encodeWords,
-  formatDate,
-  formatMailbox,
-  parseMailbox,
-  singleLine,
-} from '../../delivery/mime-headers.ts';
+import { capLength, singleLine } from '../../delivery/mime-headers.ts';
 import { localeChain } from '../../core/locale-tag.ts';
 import { escapeHtml } from '../../render/safe-url.ts';
+import { buildTransactionalMail } from './transactional-mail.ts';
 
 /**
  * The welcome template of a newsletter for a reader: `welcome/<newsletter id>/<locale>.txt.hbs`
@@ -104,29 +96,16 @@ export function buildWelcomeMessage(input: WelcomeMessageInput): OutgoingMessage
     ...text.split(/\n{2,}/).map((p) => `<p>${linkify(escapeHtml(p)).replace(/\n/g, '<br>')}</p>`),
     '</body></html>',
   ].join('\n');
-  const sender = parseMailbox(input.newsletter.from, 'newsletter.from');
-  const domain = sender.address.slice(sender.address.lastIndexOf('@') + 1);
-  const messageId = `<${randomBytes(12).toString('base64url')}.welcome@${domain}>`;
-  const replyTo = input.newsletter.replyTo ? parseMailbox(input.newsletter.replyTo, 'newsletter.replyTo') : null;
-  const boundary = `--=_tidings_${randomBytes(12).toString('base64url')}`;
-  const raw = [
-    `From: ${formatMailbox(sender.name, sender.address)}`,
-    ...(replyTo ? [`Reply-To: ${formatMailbox(replyTo.name, replyTo.address)}`] : []),
-    `To: ${formatMailbox(input.to.name ? singleLine(input.to.name) : null, input.to.email)}`,
-    `Subject: ${encodeWords(subject)}`,
-    `Date: ${formatDate(input.at)}`,
-    `Message-ID: ${messageId}`,
-    `List-Unsubscribe: <${input.unsubscribeUrl}>`,
-    'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
-    'Auto-Submitted: auto-generated',
-    'MIME-Version: 1.0',
-    ...alternativeBodyLines(boundary, text, html),
-  ].join('\r\n');
-  return {
-    messageId,
-    envelope: { from: sender.address, to: input.to.email },
-    raw: Buffer.from(raw, 'latin1'),
+  return buildTransactionalMail({
+    newsletter: input.newsletter,
+    to: input.to,
+    subject,
+    text,
+    html,
+    at: input.at,
+    purpose: 'welcome',
+    extraHeaders: [`List-Unsubscribe: <${input.unsubscribeUrl}>`, 'List-Unsubscribe-Post: List-Unsubscribe=One-Click'],
     editionId: input.editionId,
     subscriberId: input.subscriberId,
-  };
+  });
 }
