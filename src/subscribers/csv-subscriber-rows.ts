@@ -1,13 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { parse, type CsvError, type Options } from 'csv-parse';
+import { parse } from 'csv-parse';
+import { locatedCsvOptions, type LocatedRecord } from './located-csv.ts';
 import type { SubscriberRowItem } from './subscriber-file-problem.ts';
 import { parseSubscriberRow, SUBSCRIBER_FIELDS, type SubscriberCatalog } from './subscriber-row.ts';
-
-interface LocatedRecord {
-  record: string[];
-  /** First line of the record. */
-  line: number;
-}
 
 /**
  * Streams a CSV list with a header row. Memory stays flat whatever the file size:
@@ -18,34 +13,12 @@ export async function* readCsvSubscriberRows(
   file: string,
   catalog: SubscriberCatalog | null,
 ): AsyncGenerator<SubscriberRowItem> {
-  // Line bookkeeping happens in the parser's callbacks, in parse order: the consumer
-  // below runs behind the parser, so it cannot track lines itself.
   const skipped: SubscriberRowItem[] = [];
-  let previousEnd = 0;
-  let previousEmpty = 0;
-  const options: Options<LocatedRecord, string[]> = {
-    bom: true,
-    trim: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    on_record: (record: string[], context): LocatedRecord => {
-      const line = previousEnd + 1 + (context.empty_lines - previousEmpty);
-      previousEnd = context.lines;
-      previousEmpty = context.empty_lines;
-      return { record, line };
-    },
-    on_skip: (error: CsvError | undefined) => {
-      if (!error) return;
-      const line = (error as CsvError & { lines?: number }).lines ?? previousEnd + 1;
-      skipped.push({
-        error: { file, line, message: `CSV: ${error.message.replace(/ on line \d+$/, '')}` },
-        email: null,
-        wholeFile: false,
-      });
-      previousEnd = line;
-    },
-  };
-  const parser = createReadStream(file).pipe(parse(options as unknown as Options));
+  const options = locatedCsvOptions(
+    (line, message) => skipped.push({ error: { file, line, message }, email: null, wholeFile: false }),
+    { trim: true },
+  );
+  const parser = createReadStream(file).pipe(parse(options));
 
   let header: string[] | null = null;
   let lastLine = 0;

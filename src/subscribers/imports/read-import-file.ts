@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { parse, type CsvError, type Options } from 'csv-parse';
+import { parse } from 'csv-parse';
 import { TidingsError } from '../../core/errors.ts';
+import { locatedCsvOptions } from '../located-csv.ts';
 
 /** One record keyed by its lower-cased header, with the file line it starts on. */
 export interface ImportFileRow {
@@ -20,32 +21,9 @@ export async function* readImportFile(
   onHeader: (header: readonly string[]) => string | null,
 ): AsyncGenerator<ImportFileItem> {
   const problems: { line: number; problem: string }[] = [];
-  let previousEnd = 0;
-  let previousEmpty = 0;
-  let lastProblemLine = 0;
-  const options: Options<{ record: string[]; line: number }, string[]> = {
-    bom: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    on_record: (record: string[], context) => {
-      const line = previousEnd + 1 + (context.empty_lines - previousEmpty);
-      previousEnd = context.lines;
-      previousEmpty = context.empty_lines;
-      return { record, line };
-    },
-    on_skip: (error: CsvError | undefined) => {
-      if (!error) return;
-      const line = (error as { lines?: number }).lines ?? previousEnd + 1;
-      // The parser may report one broken record twice: one refusal per line.
-      if (line !== lastProblemLine)
-        problems.push({ line, problem: `CSV: ${error.message.replace(/ on line \d+$/, '')}` });
-      lastProblemLine = line;
-      previousEnd = line;
-    },
-  };
+  const options = locatedCsvOptions((line, problem) => problems.push({ line, problem }), { relax_column_count: true });
   const input = createReadStream(file);
-  const parser = input.pipe(parse(options as unknown as Options));
+  const parser = input.pipe(parse(options));
   // A file that cannot be opened or read ends the parse with that error (pipe does not pass it on).
   input.on('error', (error) => parser.destroy(error));
   let header: string[] | null = null;
