@@ -56,6 +56,7 @@ export interface DeskOperations {
 }
 
 export function createDeskOperations(ctx: AppContext): DeskOperations {
+  let clicks: ClickOperations | null = null;
   const { store, clock, logger } = ctx;
   const accountDeps = { editors: store.editors, audit: store.audit, clock };
   return {
@@ -76,6 +77,11 @@ export function createDeskOperations(ctx: AppContext): DeskOperations {
     webhookCounts: () => webhookCounts(ctx),
     addLink: (input) => addLinkToDraft(ctx, input),
     editionsTakingLinks: () => editionsTakingLinks(ctx),
-    clicks: clickOperationsFromContext(ctx),
+    // Built on first use: reading web.secret creates the link secret, which a command that
+    // signs nothing (edition list) must not do.
+    get clicks() {
+      clicks ??= clickOperationsFromContext(ctx);
+      return clicks;
+    },
   };
 }
