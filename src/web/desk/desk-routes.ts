@@ -1,11 +1,10 @@
 import { bookmarkletHref, registerDeskAddLink } from './desk-add-link.ts';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { csrfMatches } from '../../editors/desk-auth.ts';
+import type { FastifyInstance } from 'fastify';
 import type { DeskSends } from '../../app/desk/desk-sends.ts';
 import type { RouteModule, WebContext } from '../web-context.ts';
 import { registerDeskAccountRoutes } from './desk-account-routes.ts';
@@ -14,7 +13,8 @@ import { registerDeskEditionRoutes } from './desk-edition-routes.ts';
 import { registerDeskSourceRoutes } from './desk-source-routes.ts';
 import { registerDeskUnsortedRoutes } from './desk-unsorted-routes.ts';
 import { buildEditionList } from './edition-list-model.ts';
-import { LOGIN_COOKIE, SESSION_COOKIE, deskSession, field, sendDeskHtml, setDeskSession } from './desk-request.ts';
+import { SESSION_COOKIE, deskSession, sendDeskHtml } from './desk-request.ts';
+import { deskSessionGuard, registerDeskLoginRoutes } from './desk-login-routes.ts';
 import type { DeskDeps, DeskWiring } from './desk-deps.ts';
 import { loadDeskViews } from './desk-views.ts';
 
@@ -90,7 +90,7 @@ async function registerDesk(
   deps: DeskDeps,
   assets: Record<string, { type: string; body: string }>,
 ): Promise<void> {
-  const { auth, views } = deps;
+  const { views } = deps;
   await desk.register(cookie);
   const cookieOptions = { path: '/desk', httpOnly: true, sameSite: 'lax' as const, secure: deps.secureCookies };
 
@@ -100,74 +100,8 @@ async function registerDesk(
     return reply.header('content-type', asset.type).header('cache-control', 'no-cache').send(asset.body);
   });
 
-  // Every other desk route needs a live session; every POST needs the session's CSRF token.
-  desk.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    const route = request.routeOptions.url ?? request.url;
-    if (!route.startsWith('/desk') || PUBLIC_PATHS.has(route) || route === '/desk/assets/:name') return;
-    const sessionId = request.cookies[SESSION_COOKIE];
-    const session = await auth.resume(sessionId);
-    if (!session || !sessionId) {
-      if (request.method === 'GET' && !route.endsWith('/progress')) return reply.redirect('/desk/login', 303);
-      return reply.code(401).send('session expired: log in again');
-    }
-    if (request.method === 'POST' && !csrfMatches(session.csrfToken, field(request.body, '_csrf'))) {
-      request.log.warn(
-        { editor: session.editor.name, url: request.url },
-        'desk: form without a valid CSRF token refused',
-      );
-      return sendDeskHtml(
-        reply,
-        views.render('message', {
-          title: 'Refused',
-          message: 'This form has expired or did not come from the desk. Reload the page and try again.',
-        }),
-        403,
-      );
-    }
-    setDeskSession(request, { ...session, sessionId });
-  });
-
-  const loginPage = (reply: FastifyReply, error: string | null, status = 200) => {
-    // A login form token (double submit: cookie and field) so no other site can log an editor in.
-    const token = randomBytes(24).toString('base64url');
-    reply.setCookie(LOGIN_COOKIE, token, { ...cookieOptions, maxAge: 3600 });
-    return sendDeskHtml(reply, views.render('login', { title: 'Log in', csrf: token, error }), status);
-  };
-
-  desk.get('/desk', async (_request, reply) => reply.redirect('/desk/editions', 303));
-  desk.get('/desk/login', async (_request, reply) => loginPage(reply, null));
-
-  desk.post('/desk/login', async (request, reply) => {
-    const body = request.body;
-    if (!csrfMatches(request.cookies[LOGIN_COOKIE] ?? '', field(body, '_csrf')) || !request.cookies[LOGIN_COOKIE]) {
-      return loginPage(reply, 'The form expired. Please try again.', 403);
-    }
-    const result = await auth.login(
-      field(body, 'login'),
-      field(body, 'password'),
-      request.ip,
-      request.cookies[SESSION_COOKIE],
-    );
-    if (!result.ok) {
-      const messages = {
-        // The same words for an unknown name, a wrong password and a blocked address.
-        invalid:
-          'Wrong name or password. After several failed logins this address must wait a while before it can log in; an admin can lift that.',
-        'rate-limited': 'Too many login attempts from this address. Wait a minute.',
-      };
-      return loginPage(reply, messages[result.reason], result.reason === 'invalid' ? 401 : 429);
-    }
-    reply.clearCookie(LOGIN_COOKIE, cookieOptions);
-    reply.setCookie(SESSION_COOKIE, result.sessionId, cookieOptions);
-    return reply.redirect('/desk/editions', 303);
-  });
-
-  desk.post('/desk/logout', async (request, reply) => {
-    const session = deskSession(request);
-    await auth.logout(session.sessionId, session.editor);
-    reply.clearCookie(SESSION_COOKIE, cookieOptions);
-    return reply.redirect('/desk/login', 303);
-  });
+  desk.addHook('preHandler', deskSessionGuard(deps, PUBLIC_PATHS));
+  registerDeskLoginRoutes(desk, deps, cookieOptions);
 
   desk.get('/desk/editions', async (request, reply) => {
     const session = deskSession(request);
