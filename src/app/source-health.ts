@@ -13,7 +13,7 @@ export interface SourceHealth {
   type: SourceConfig['type'];
   fetch: Pick<
     SourceFetchState,
-    'lastOkAt' | 'lastFailedAt' | 'lastError' | 'consecutiveFailures' | 'totalFailures'
+    'lastFetchedAt' | 'lastOkAt' | 'lastFailedAt' | 'lastError' | 'consecutiveFailures' | 'totalFailures'
   > | null;
   rhythm: SourceRhythm;
   warnings: SourceWarning[];
@@ -44,6 +44,7 @@ export async function sourceHealth(deps: SourceHealthDeps, now: Date): Promise<S
       type: source.type,
       fetch: state
         ? {
+            lastFetchedAt: state.lastFetchedAt,
             lastOkAt: state.lastOkAt,
             lastFailedAt: state.lastFailedAt,
             lastError: state.lastError,

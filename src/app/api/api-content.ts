@@ -2,10 +2,9 @@ import { toPublicArticle, type Article } from '../../core/article.ts';
 import { parseSince } from '../../core/duration.ts';
 import { TidingsError } from '../../core/errors.ts';
 import type { SourceReport } from '../../ingest/ingest-sources.ts';
-import type { SourceFetchState } from '../../ingest/source-state-store.ts';
 import type { AppContext } from '../context.ts';
 import { ingestDueSources } from '../ingest-due-sources.ts';
-import { sourceHealth, sourceHealthDeps } from '../source-health.ts';
+import { sourceHealth, sourceHealthDeps, type SourceHealth as SourceHealthView } from '../source-health.ts';
 
 /** `ok`: the last attempt worked; `failing`: the last one failed; `never`: not fetched yet. */
 export type SourceHealth = 'ok' | 'failing' | 'never';
@@ -59,28 +58,25 @@ export class ApiContent {
     return (await this.ctx.store.articles.searchArticles(q, limit)).map(toPublicArticle);
   }
 
+  /** One read of the fetch states and the watchdog's view (app/source-health.ts), as `tidings sources` shows them. */
   async listSources(): Promise<SourceView[]> {
-    const states = new Map((await this.ctx.store.sources.listStates()).map((state) => [state.source, state]));
-    const watched = new Map(
-      (await sourceHealth(sourceHealthDeps(this.ctx), this.ctx.clock.now())).map((health) => [health.name, health]),
-    );
-    return this.ctx.config.sources.map((source) => {
-      const state = states.get(source.name);
-      const watch = watched.get(source.name);
+    const health = await sourceHealth(sourceHealthDeps(this.ctx), this.ctx.clock.now());
+    return this.ctx.config.sources.map((source, i) => {
+      const { fetch, rhythm, warnings } = health[i]!;
       return {
         name: source.name,
         type: source.type,
         location: ('url' in source && source.url) || source.path || '',
         enabled: source.enabled,
-        health: healthOf(state),
-        lastFetchedAt: state?.lastFetchedAt ?? null,
-        lastOkAt: state?.lastOkAt ?? null,
-        lastFailedAt: state?.lastFailedAt ?? null,
-        lastError: state?.lastError ?? null,
-        consecutiveFailures: state?.consecutiveFailures ?? 0,
-        itemsPerDay: watch?.rhythm.perDay ?? 0,
-        learning: watch?.rhythm.learning ?? true,
-        warnings: (watch?.warnings ?? []).map(({ kind, message }) => ({ kind, message })),
+        health: healthOf(fetch),
+        lastFetchedAt: fetch?.lastFetchedAt ?? null,
+        lastOkAt: fetch?.lastOkAt ?? null,
+        lastFailedAt: fetch?.lastFailedAt ?? null,
+        lastError: fetch?.lastError ?? null,
+        consecutiveFailures: fetch?.consecutiveFailures ?? 0,
+        itemsPerDay: rhythm.perDay,
+        learning: rhythm.learning,
+        warnings: warnings.map(({ kind, message }) => ({ kind, message })),
       };
     });
   }
@@ -96,7 +92,7 @@ export class ApiContent {
   }
 }
 
-function healthOf(state: SourceFetchState | undefined): SourceHealth {
+function healthOf(state: SourceHealthView['fetch']): SourceHealth {
   if (!state?.lastFetchedAt) return 'never';
   return state.consecutiveFailures > 0 ? 'failing' : 'ok';
 }
