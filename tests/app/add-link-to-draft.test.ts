@@ -22,9 +22,13 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
 });
 
-async function setUp(dir: string, options: { allowPrivate: boolean }) {
+async function setUp(dir: string, options: { allowPrivate: boolean; fetchTimeout?: string }) {
   const ws = createCliWorkspace(dir, { subscribers: ['ada@example.org'] });
-  if (options.allowPrivate) appendFileSync(ws.configFile, 'fetch:\n  allowPrivateNetworks: true\n');
+  const fetchLines = [
+    ...(options.allowPrivate ? ['  allowPrivateNetworks: true'] : []),
+    ...(options.fetchTimeout ? [`  timeout: ${options.fetchTimeout}`] : []),
+  ];
+  if (fetchLines.length) appendFileSync(ws.configFile, `fetch:\n${fetchLines.join('\n')}\n`);
   ws.addArticles(NOW);
   const cli = (...args: string[]) =>
     runCli(['-q', '-c', ws.configFile, ...args], { SMTP_URL: 'smtp://127.0.0.1:1' }, NOW);
@@ -33,6 +37,14 @@ async function setUp(dir: string, options: { allowPrivate: boolean }) {
   expect((await cli('edition', 'build', 'daily', '--at', NOW)).code).toBe(0);
   const site = await startFixtureServer({
     '/story': (_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE),
+    // Faults: a server that never answers, one that drops the connection halfway, one that fails.
+    '/silent': () => {},
+    '/dropped': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(PAGE.length) });
+      res.write(PAGE.slice(0, 200));
+      setTimeout(() => res.socket?.destroy(), 50);
+    },
+    '/broken': (_req, res) => res.writeHead(500, { 'content-type': 'text/plain' }).end('upstream exploded'),
   });
   servers.push(site);
   return { cli, site };
@@ -80,4 +92,30 @@ describe('edition add-url ("add this link")', () => {
     expect(notHttp.code).not.toBe(0);
     expect(notHttp.err).toContain('only http(s) links');
   }, 180_000);
+
+  it('a page that times out, drops the connection or fails is named with its URL, and the editor words stand in', async () => {
+    const { cli, site } = await setUp(tempDir(), { allowPrivate: true, fetchTimeout: '2s' });
+    for (const [path, problem] of [
+      ['/silent', /no complete response within 2000 ms/],
+      ['/dropped', /closed|reset|aborted|terminated|incomplete|socket/i],
+      ['/broken', /500/],
+    ] as const) {
+      const bare = await cli('edition', 'add-url', EDITION, site.url(path));
+      expect(bare.code, `${path}: ${bare.err}`).not.toBe(0);
+      expect(bare.err).toContain('give a title and a summary by hand');
+      expect(bare.err).toMatch(problem);
+      expect(bare.err).toContain(site.url(path));
+      const byHand = await cli('edition', 'add-url', EDITION, site.url(path), '--title', `By hand ${path}`);
+      expect(byHand.code, `${path}: ${byHand.err}`).toBe(0);
+      expect(byHand.err).toContain('not fetched');
+    }
+    const shown = JSON.parse((await cli('edition', 'show', EDITION, '--json')).out);
+    const added = shown.articles.filter((a: { source: string }) => a.source === 'added-by-editor');
+    // One article per link, each the editor's title: nothing half-stored from the failed fetches.
+    expect(added.map((a: { title: string }) => a.title).sort()).toEqual([
+      'By hand /broken',
+      'By hand /dropped',
+      'By hand /silent',
+    ]);
+  }, 240_000);
 });
