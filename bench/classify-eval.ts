@@ -36,6 +36,7 @@ import { trainClassifier, type CategoryExample, type CategoryPrediction } from '
 import { termCounts } from '../src/content/term-counts.ts';
 import { naiveBayesBaseline } from './naive-bayes-baseline.ts';
 import { heldOutCalibration } from './eval/calibration.ts';
+import { defaultOverSplits } from './eval/calibration-splits.ts';
 
 const dir = process.argv[2] ?? '/work/shared/corpus/bbc-dev';
 const articles = readLabelledCorpus(dir);
@@ -169,7 +170,26 @@ for (const [name, train] of TRAINERS) {
   );
 }
 
-const calibrated = heldOutCalibration(articles, MIN_CONFIDENCE);
+{
+  // The product's `classify` (labelShare 0.98 over its pool): what the open set costs it.
+  const labelled = categories.map((left) => {
+    const unseen = articles.filter((a) => a.category === left);
+    const model = trainClassifier(
+      articles
+        .filter((a) => a.category !== left)
+        .map((a) => ({ title: a.title, text: a.text, categories: [a.category] })),
+      {},
+      unseen,
+    );
+    return unseen.filter((a) => model.classify(a) === null).length / unseen.length;
+  });
+  console.log(
+    `  ${'default classify'.padEnd(21)} (labelShare 0.98, the left-out category is the whole pool) ${categories.map((c, i) => `${c} ${pct(labelled[i]!)}`).join(', ')}`,
+  );
+}
+
+heldOutCalibration(articles, MIN_CONFIDENCE);
+const calibrated = defaultOverSplits(articles);
 
 // Speed: CPU time of this thread's process, so a busy shared machine does not lower the figure.
 const cpuMs = () => {
@@ -224,6 +244,10 @@ console.log('\nfloors (issues 13 and 25):');
 console.log(`  5-fold accuracy ${pct(cv.right / cv.tested)} >= 98% -> ${verdict(cv.right / cv.tested >= 0.98)}`);
 console.log(`  quarters mean accuracy ${pct(quarterMean)} >= 98% -> ${verdict(quarterMean >= 0.98)}`);
 console.log(`  classify ${classifyRate.toFixed(0)} articles/s >= 500 -> ${verdict(classifyRate >= 500)}`);
+const both = (coverage: number, precision: number) => verdict(coverage >= 0.98 && precision >= 0.98);
 console.log(
-  `  held-out calibration (issue 25): coverage ${pct(calibrated.coverage)}, precision ${pct(calibrated.precision)}, both >= 98% -> ${verdict(calibrated.coverage >= 0.98 && calibrated.precision >= 0.98)}`,
+  `  held out, the default (issue 25), fixed halves: ${pct(calibrated.fixed.coverage)} labelled, ${pct(calibrated.fixed.precision)} right, both >= 98% -> ${both(calibrated.fixed.coverage, calibrated.fixed.precision)}`,
+);
+console.log(
+  `  held out, the default, mean of the halves: ${pct(calibrated.meanCoverage)}, ${pct(calibrated.meanPrecision)} -> ${both(calibrated.meanCoverage, calibrated.meanPrecision)}; worst: ${pct(calibrated.worstCoverage)}, ${pct(calibrated.worstPrecision)} -> ${both(calibrated.worstCoverage, calibrated.worstPrecision)}`,
 );

@@ -157,8 +157,13 @@ export const dedupeSchema = z
 
 export const classifierSchema = z
   .strictObject({
-    /** Below this probability an article stays uncategorized rather than being forced into one. */
+    /** At or above this probability an article is labelled whatever `labelShare` says. */
     minConfidence: z.number().min(0).max(1).default(0.5),
+    /**
+     * Share of the articles to classify (the self-training pool) labelled even below
+     * `minConfidence`: all but the least sure (issue 25); 0 leaves `minConfidence` alone.
+     */
+    labelShare: z.number().min(0).max(1).default(0.98),
     /** The classifier needs at least this many labelled articles per category to predict it. */
     minExamples: z.number().int().min(1).default(3),
     /**

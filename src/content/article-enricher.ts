@@ -133,6 +133,7 @@ export class StoreBackedEnricher implements ArticleEnricher {
     this.#model ??= new CategoryModel({
       minExamples: this.#deps.classifier.minExamples,
       minConfidence: this.#deps.classifier.minConfidence,
+      labelShare: this.#deps.classifier.labelShare,
       maxUnlabelled: this.#deps.classifier.maxUnlabelled,
     });
     return this.#model;

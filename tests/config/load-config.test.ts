@@ -22,6 +22,14 @@ describe('configuration', () => {
     expect(config.transport).toEqual({ type: 'outbox', dir: 'outbox' });
     expect(config.delivery.maxLateness).toBe(6 * 3_600_000);
     expect(config.categories.security!.keywords).toEqual([]);
+    expect(config.classifier).toMatchObject({ minConfidence: 0.5, labelShare: 0.98 });
+  });
+
+  it('refuses a classifier.labelShare outside 0..1, naming the key', () => {
+    const problems = problemsOf({ ...minimal, classifier: { labelShare: 1.5 } });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^classifier\.labelShare: /);
+    expect(parseConfig({ ...minimal, classifier: { labelShare: 0 } }, {}).classifier.labelShare).toBe(0);
   });
 
   it('reports every problem at once, each with its path', () => {

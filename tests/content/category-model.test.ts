@@ -137,7 +137,7 @@ describe('CategoryModel (logistic regression over TF-IDF)', () => {
       expect(pooled.classify(derbyBank)).toBeNull();
     });
 
-    it('leaves articles of no known category uncategorized even when they are the pool', () => {
+    it('labels a pool of unknown topics by default (labelShare), and leaves it uncategorized with labelShare 0', () => {
       const unrelated = [
         {
           title: 'Knitting a winter scarf',
@@ -152,9 +152,13 @@ describe('CategoryModel (logistic regression over TF-IDF)', () => {
           text: 'Knit the cuff in rib, turn the heel with short rows, and graft the toe with a blunt wool needle.',
         },
       ];
-      const model = trainClassifier(examples, {}, unrelated);
-      expect(model.unlabelledCount).toBe(3);
-      for (const article of unrelated) expect(model.classify(article), article.title).toBeNull();
+      // The cost of "98% of the pool gets a category" (issue 25): a pool of three leaves none out.
+      const byDefault = trainClassifier(examples, {}, unrelated);
+      expect(byDefault.unlabelledCount).toBe(3);
+      for (const article of unrelated) expect(byDefault.classify(article), article.title).not.toBeNull();
+      const precise = trainClassifier(examples, { labelShare: 0 }, unrelated);
+      expect(precise.poolThreshold).toBe(Number.POSITIVE_INFINITY);
+      for (const article of unrelated) expect(precise.classify(article), article.title).toBeNull();
     });
 
     it('keeps only the newest maxUnlabelled articles, none with 0, and is deterministic', () => {

@@ -45,12 +45,16 @@ describe('StoreBackedEnricher: unlabelled articles for self-training', () => {
     return store;
   }
 
-  function enricher(store: Awaited<ReturnType<typeof storeWith>>, maxUnlabelled?: number) {
+  function enricher(
+    store: Awaited<ReturnType<typeof storeWith>>,
+    maxUnlabelled?: number,
+    options: Record<string, number> = {},
+  ) {
     return new StoreBackedEnricher({
       articles: store.articles,
       categories: { sport: category, business: category },
       summaries: summarySchema.parse({}),
-      classifier: classifierSchema.parse(maxUnlabelled === undefined ? {} : { maxUnlabelled }),
+      classifier: classifierSchema.parse(maxUnlabelled === undefined ? options : { maxUnlabelled, ...options }),
       logger: createSilentLogger(),
     });
   }
@@ -82,5 +86,28 @@ describe('StoreBackedEnricher: unlabelled articles for self-training', () => {
 
   it('defaults to a bound of 1000 in the configuration', () => {
     expect(classifierSchema.parse({}).maxUnlabelled).toBe(1000);
+  });
+
+  it('labels the surest classifier.labelShare of its pool even below minConfidence, none with 0', async () => {
+    const batch = () => [
+      makeRecord({
+        title: 'Late goal wins it',
+        text: 'The striker scored a late goal to win the match.',
+        categories: [],
+        categoryOrigin: 'none',
+      }),
+    ];
+    // No probability reaches 1: minConfidence alone labels nothing.
+    const store = await storeWith(4);
+    const [alone] = await enricher(store, undefined, { minConfidence: 1, labelShare: 0 }).enrich(batch());
+    expect(alone).toMatchObject({ categories: [], categoryOrigin: 'none' });
+    // A pool of 5 (under 50) has no least sure 2%: every article in it is labelled.
+    const byShare = enricher(store, undefined, { minConfidence: 1 });
+    const [labelled] = await byShare.enrich(batch());
+    expect(labelled).toMatchObject({ categories: ['sport'], categoryOrigin: 'classifier' });
+    expect((await byShare.model())!.labelShare).toBe(0.98);
+    // Without a pool there is no share to label: minConfidence alone decides.
+    const [unpooled] = await enricher(store, 0, { minConfidence: 1 }).enrich(batch());
+    expect(unpooled).toMatchObject({ categories: [], categoryOrigin: 'none' });
   });
 });
