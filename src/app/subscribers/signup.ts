@@ -146,6 +146,7 @@ export class SignupDesk {
       name,
       categories,
       locale,
+      cadence: null,
       ipHash,
       kind,
       createdAt: now,

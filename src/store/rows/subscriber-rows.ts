@@ -45,6 +45,8 @@ export interface SignupRow {
   name: string | null;
   categories: string | null;
   locale: string | null;
+  /** NULL in rows written before migration 27, and when the reader kept the default. */
+  cadence: string | null;
   ip_hash: string | null;
   kind: 'confirm' | 'already';
   created_at: string;
@@ -114,6 +116,7 @@ export function toSignupRequest(row: SignupRow): SignupRequest {
     name: row.name,
     categories: parseList(row.categories),
     locale: row.locale,
+    cadence: row.cadence ?? null,
     ipHash: row.ip_hash,
     kind: row.kind,
     createdAt: row.created_at,
