@@ -17,7 +17,7 @@ import {
 
 /** What one row asks for: a person to add, an address to suppress, or a refusal with its reason. */
 export type ImportStep =
-  | { kind: 'person'; person: ImportedPerson }
+  | { kind: 'person'; person: ImportedPerson; cadences?: CadenceChoice[] }
   | { kind: 'suppress'; email: string; addressHash: string; reason: string }
   | { kind: 'refuse'; reason: string; email: string | null };
 
@@ -88,12 +88,15 @@ const CSV_STATUSES: ReadonlySet<string> = new Set([
   'complained',
 ]);
 
+/** The columns of a Tidings CSV: the subscriber files' and the export's `cadence`. */
+const CSV_FIELDS: readonly string[] = [...SUBSCRIBER_FIELDS, 'cadence'];
+
 /** Why a Tidings CSV header cannot be read, or null. */
 export function csvHeaderProblem(header: readonly string[]): string | null {
-  const known = new Map(SUBSCRIBER_FIELDS.map((field) => [field.toLowerCase(), field]));
+  const known = new Map(CSV_FIELDS.map((field) => [field.toLowerCase(), field]));
   const unknown = header.filter((column) => !known.has(column));
   if (unknown.length > 0)
-    return `unknown columns ${unknown.map((c) => `"${c}"`).join(', ')} (known: ${SUBSCRIBER_FIELDS.join(', ')}; for another platform's export use --from)`;
+    return `unknown columns ${unknown.map((c) => `"${c}"`).join(', ')} (known: ${CSV_FIELDS.join(', ')}; for another platform's export use --from)`;
   return header.includes('email') ? null : 'the header has no "email" column';
 }
 
@@ -103,9 +106,13 @@ export function csvHeaderProblem(header: readonly string[]): string | null {
  * bounced subscriber and `unsubscribed` as a subscriber without subscriptions (neither is
  * mailed, and the list round-trips); cleaned and complained become suppressions.
  */
-export function csvStep(raw: Readonly<Record<string, string>>, catalog: SubscriberCatalog): ImportStep {
+export function csvStep(
+  raw: Readonly<Record<string, string>>,
+  catalog: SubscriberCatalog,
+  offered: CadenceCatalog = () => null,
+): ImportStep {
   // A cell the export neutralised against formula injection ('=…) is read back as written.
-  const row = Object.fromEntries(
+  const { cadence: cadenceCell, ...row } = Object.fromEntries(
     Object.entries(raw).map(([key, value]) => [fieldName(key), value.replace(/^'(?=[=+\-@\t\r])/, '')]),
   );
   const status = (row.status ?? '').trim().toLowerCase() || 'active';
@@ -130,8 +137,11 @@ export function csvStep(raw: Readonly<Record<string, string>>, catalog: Subscrib
   if (!parsed.ok)
     return { kind: 'refuse', reason: parsed.problems.map((p) => p.message).join('; '), email: parsed.email };
   const r = parsed.row;
+  const cadences = unsubscribed ? [] : readCadences(cadenceCell ?? '', r.newsletters, offered);
+  if (typeof cadences === 'string') return { kind: 'refuse', reason: cadences, email: r.email };
   return {
     kind: 'person',
+    cadences,
     person: {
       email: r.email,
       addressHash: addressHash(r.email),
@@ -149,5 +159,41 @@ export function csvStep(raw: Readonly<Record<string, string>>, catalog: Subscrib
 }
 
 function fieldName(column: string): string {
-  return SUBSCRIBER_FIELDS.find((field) => field.toLowerCase() === column) ?? column;
+  return CSV_FIELDS.find((field) => field.toLowerCase() === column) ?? column;
+}
+
+/** A cadence a row asks for (issue 26). */
+export interface CadenceChoice {
+  newsletterId: string;
+  cadence: string;
+}
+
+/** The cadences a newsletter offers (the default first), or null when it offers no choice. */
+export type CadenceCatalog = (newsletterId: string) => readonly string[] | null;
+
+/**
+ * The `cadence` cell: `world:weekly;tech:daily`, or a bare `weekly` for each of the row's
+ * newsletters. Empty: every newsletter at its default. A string: why the row is refused.
+ */
+export function readCadences(
+  cell: string,
+  newsletters: readonly string[],
+  offered: CadenceCatalog,
+): CadenceChoice[] | string {
+  const choices: CadenceChoice[] = [];
+  for (const entry of cell.split(';').map((part) => part.trim()).filter(Boolean)) {
+    const colon = entry.indexOf(':');
+    const targets = colon < 0 ? newsletters : [entry.slice(0, colon).trim()];
+    const cadence = colon < 0 ? entry : entry.slice(colon + 1).trim();
+    for (const newsletterId of targets) {
+      if (!newsletters.includes(newsletterId))
+        return `cadence: "${entry}" names ${newsletterId}, which is not in the row's newsletters`;
+      const names = offered(newsletterId);
+      if (!names || names.length < 2) return `cadence: ${newsletterId} offers no choice of cadence ("${entry}")`;
+      if (!names.includes(cadence))
+        return `cadence: "${cadence}" is not a cadence of ${newsletterId} (${names.join(', ')})`;
+      choices.push({ newsletterId, cadence });
+    }
+  }
+  return choices;
 }

@@ -9,6 +9,7 @@ import {
 } from '../../delivery/subscriber-token.ts';
 import { addressHash } from '../../subscribers/address-hash.ts';
 import type { SubscriberRecord, Subscription } from '../../subscribers/subscriber-store.ts';
+import { changeCadence } from './change-cadence.ts';
 import type { SubscriberServiceDeps, SubscriptionState, TokenDescription } from './subscriber-types.ts';
 
 /** `j***@example.com`: the first character of the local part, then stars. */
@@ -38,7 +39,26 @@ export class ServiceCore {
   newsletter(id: string): NewsletterConfig {
     const newsletter = this.deps.config.newsletters.find((n) => n.id === id);
     if (!newsletter) throw new TidingsError('NOT_FOUND', `no newsletter "${id}"`);
+    // Readers subscribe to a newsletter and choose its cadence; a stream is not one to join.
+    if (newsletter.cadence && !newsletter.cadence.isDefault)
+      throw new TidingsError(
+        'NOT_FOUND',
+        `no newsletter "${id}": "${newsletter.cadence.name}" is a cadence of ${newsletter.cadence.newsletterId}`,
+      );
     return newsletter;
+  }
+
+  /**
+   * A reader's change of cadence (issue 26), from the end of their current period: the
+   * model's operation (change-cadence.ts) decides when it takes effect.
+   */
+  async changeCadence(subscriberId: number, newsletterId: string, cadence: string): Promise<void> {
+    await changeCadence(this.deps, subscriberId, newsletterId, cadence, this.now());
+  }
+
+  /** A cadence in effect at once: a subscription that starts now (signup, import) has no period to finish. */
+  async startCadence(subscriberId: number, newsletterId: string, cadence: string | null): Promise<void> {
+    await this.deps.store.subscribers.setCadence(subscriberId, newsletterId, cadence, this.now(), null);
   }
 
   /** Checks a link token (constant-time signature check) for one of `purposes`; TOKEN_INVALID otherwise. */

@@ -124,6 +124,7 @@ export function createStandInService(options: { newsletterTitle?: string; locale
               title: slug === 'security' ? 'Security' : 'Science',
               chosen: prefs.categories?.includes(slug) ?? false,
             })),
+            cadence: null,
           },
         ],
       };
