@@ -8,6 +8,7 @@ import { API_SCHEMA } from './schema/api.ts';
 import { PAGE_LANGUAGE_SCHEMA } from './schema/page-language.ts';
 import { WEBHOOKS_SCHEMA } from './schema/webhooks.ts';
 import { SIGNAL_SCHEMA } from './schema/signal.ts';
+import { READER_CADENCE_SCHEMA } from './schema/reader-cadence.ts';
 import type { PgMigration } from './pg-migrations.ts';
 
 /** Every PostgreSQL migration, in version order (one file per area under schema/). */
@@ -22,4 +23,5 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   WEBHOOKS_SCHEMA,
   SIGNAL_SCHEMA,
   PAGE_LANGUAGE_SCHEMA,
+  READER_CADENCE_SCHEMA,
 ];
