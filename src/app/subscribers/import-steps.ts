@@ -181,7 +181,10 @@ export function readCadences(
   offered: CadenceCatalog,
 ): CadenceChoice[] | string {
   const choices: CadenceChoice[] = [];
-  for (const entry of cell.split(';').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of cell
+    .split(';')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const colon = entry.indexOf(':');
     const targets = colon < 0 ? newsletters : [entry.slice(0, colon).trim()];
     const cadence = colon < 0 ? entry : entry.slice(colon + 1).trim();

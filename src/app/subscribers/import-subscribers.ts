@@ -7,14 +7,22 @@ import type { ImportOutcome, ImportedPerson } from '../../subscribers/subscriber
 import { catalogFromConfig } from '../../subscribers/subscriber-row.ts';
 import type { SubscriberStore } from '../../subscribers/subscriber-store.ts';
 import { offeredCadences, readerNewsletters } from '../../config/cadences.ts';
-import { csvHeaderProblem, csvStep, type CadenceChoice, platformStep, type ImportStep, type PlatformTarget } from './import-steps.ts';
+import { changeCadence } from './change-cadence.ts';
+import {
+  csvHeaderProblem,
+  csvStep,
+  type CadenceChoice,
+  platformStep,
+  type ImportStep,
+  type PlatformTarget,
+} from './import-steps.ts';
 
 export interface ImportSubscribersDeps {
   config: Pick<TidingsConfig, 'newsletters' | 'categories'>;
   store: {
     subscribers: Pick<
       SubscriberStore,
-      'importSubscriber' | 'findByEmail' | 'isSuppressed' | 'addSuppression' | 'setCadence'
+      'importSubscriber' | 'findByEmail' | 'isSuppressed' | 'addSuppression' | 'getById' | 'setCadence'
     >;
   };
   clock: Clock;
@@ -177,8 +185,9 @@ async function startCadences(deps: ImportSubscribersDeps, email: string, choices
   const record = await deps.store.subscribers.findByEmail(email);
   if (!record) return;
   const at = deps.clock.now();
+  const cadenceDeps = { config: deps.config, subscribers: deps.store.subscribers };
   for (const choice of choices)
-    await deps.store.subscribers.setCadence(record.id, choice.newsletterId, choice.cadence, at, null);
+    await changeCadence(cadenceDeps, record.id, choice.newsletterId, choice.cadence, at, { immediate: true });
 }
 
 async function welcome(deps: ImportSubscribersDeps, person: ImportedPerson): Promise<number> {

@@ -27,7 +27,7 @@ export interface PendingCadenceView {
   /** ISO instant: slots after it are at `name`. */
   after: string;
   /** The first edition at `name` (its stream's first slot after `after`); null when that stream has no schedule. */
-  firstEdition: { id: string; /** ISO 8601 with the stream's offset. */ slot: string; timezone: string } | null;
+  firstEdition: { id: string /** ISO 8601 with the stream's offset. */; slot: string; timezone: string } | null;
 }
 
 /** A subscription's cadence seen at `at`; null when the newsletter offers no choice of cadence. */
@@ -77,8 +77,12 @@ export function checkCadence(
   if (!offered || offered.length < 2)
     throw new TidingsError('INPUT_INVALID', `${newsletterId} offers no choice of cadence`, { where: field });
   if (!offered.includes(cadence))
-    throw new TidingsError('INPUT_INVALID', `"${cadence}" is not a cadence of ${newsletterId} (${offered.join(', ')})`, {
-      where: field,
-    });
+    throw new TidingsError(
+      'INPUT_INVALID',
+      `"${cadence}" is not a cadence of ${newsletterId} (${offered.join(', ')})`,
+      {
+        where: field,
+      },
+    );
   return cadence;
 }

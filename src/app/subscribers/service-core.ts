@@ -9,7 +9,7 @@ import {
 } from '../../delivery/subscriber-token.ts';
 import { addressHash } from '../../subscribers/address-hash.ts';
 import type { SubscriberRecord, Subscription } from '../../subscribers/subscriber-store.ts';
-import { changeCadence } from './change-cadence.ts';
+import { changeCadence, type CadenceChange } from './change-cadence.ts';
 import type { SubscriberServiceDeps, SubscriptionState, TokenDescription } from './subscriber-types.ts';
 
 /** `j***@example.com`: the first character of the local part, then stars. */
@@ -52,13 +52,17 @@ export class ServiceCore {
    * A reader's change of cadence (issue 26), from the end of their current period: the
    * model's operation (change-cadence.ts) decides when it takes effect.
    */
-  async changeCadence(subscriberId: number, newsletterId: string, cadence: string): Promise<void> {
-    await changeCadence(this.deps, subscriberId, newsletterId, cadence, this.now());
+  changeCadence(subscriberId: number, newsletterId: string, cadence: string): Promise<CadenceChange> {
+    return changeCadence(this.#cadenceDeps(), subscriberId, newsletterId, cadence, this.now());
   }
 
-  /** A cadence in effect at once: a subscription that starts now (signup, import) has no period to finish. */
-  async startCadence(subscriberId: number, newsletterId: string, cadence: string | null): Promise<void> {
-    await this.deps.store.subscribers.setCadence(subscriberId, newsletterId, cadence, this.now(), null);
+  /** A cadence in effect at once: a subscription that starts now (signup, operator add) has no period to finish. */
+  startCadence(subscriberId: number, newsletterId: string, cadence: string): Promise<CadenceChange> {
+    return changeCadence(this.#cadenceDeps(), subscriberId, newsletterId, cadence, this.now(), { immediate: true });
+  }
+
+  #cadenceDeps() {
+    return { config: this.deps.config, subscribers: this.deps.store.subscribers };
   }
 
   /** Checks a link token (constant-time signature check) for one of `purposes`; TOKEN_INVALID otherwise. */

@@ -508,6 +508,18 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 26,
+    name: 'reader cadence',
+    sql: `
+      -- A reader's pace within one newsletter (issue 26): NULL = the newsletter's first
+      -- cadence. A change waits for the end of the current period: next_cadence applies to
+      -- slots after next_cadence_after (ISO, UTC), both NULL when nothing is pending.
+      ALTER TABLE subscriptions ADD COLUMN cadence TEXT;
+      ALTER TABLE subscriptions ADD COLUMN next_cadence TEXT;
+      ALTER TABLE subscriptions ADD COLUMN next_cadence_after TEXT;
+    `,
+  },
+  {
     version: 27,
     name: 'cadence chosen at signup',
     sql: `

@@ -25,7 +25,8 @@ export const preferencesBody = z
     for (const key of Object.keys(body)) {
       if (['action', 'shown', 'newsletter', 'locale', 'timezone', 'pausedUntil'].includes(key)) continue;
       if (CADENCE_FIELD.test(key)) {
-        if (!oneValue.safeParse(body[key]).success) ctx.addIssue({ code: 'custom', message: 'bad cadence', path: [key] });
+        if (!oneValue.safeParse(body[key]).success)
+          ctx.addIssue({ code: 'custom', message: 'bad cadence', path: [key] });
       } else if (!CATEGORY_FIELD.test(key))
         ctx.addIssue({ code: 'custom', message: `unknown field ${key}`, path: [key] });
       else if (!manyValues.safeParse(body[key]).success)

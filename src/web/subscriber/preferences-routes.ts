@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PreferencesView } from '../../app/subscribers/subscriber-service.ts';
 import type { RouteModule, WebContext } from '../web-context.ts';
 import { preferencesBody, toPreferencesInput, listTimeZones } from './preferences-form.ts';
-import { cadenceOptions, pendingCadenceText } from './cadence-choices.ts';
+import { cadenceOptions, pendingCadence } from './cadence-choices.ts';
 import { groupTimeZones, zoneChoices } from './time-zone-choices.ts';
 import { readToken } from './unsubscribe-routes.ts';
 
@@ -32,13 +32,14 @@ function sendPreferencesPage(
     cadenceOptions: newsletter.cadence
       ? cadenceOptions(translator, newsletter.cadence.offered, newsletter.cadence.chosen)
       : null,
-    cadencePending: newsletter.cadence
-      ? pendingCadenceText(translator, newsletter.cadence, locale, view.timezone)
-      : null,
+    cadencePending: newsletter.cadence ? pendingCadence(translator, newsletter.cadence) : null,
   }));
+  // Dates on the page (when a change of cadence takes effect) in the reader's zone, else the newsletter's.
+  const zoneOfChange = view.newsletters.find((n) => n.cadence?.pending?.firstEdition)?.cadence?.pending?.firstEdition;
   return web.sendPage(request, reply, {
     view: 'preferences',
     locale,
+    timeZone: view.timezone ?? zoneOfChange?.timezone ?? 'UTC',
     context: {
       title: newsletterTitleOf(view),
       prefs: { ...view, newsletters },

@@ -181,6 +181,7 @@ export function subscriberStoreContract(name: string, open: OpenPorts): void {
         timezone: null,
         categories: ['world'],
         hardBounces: 0,
+        cadence: null,
       });
       expect((await collect(subscribers.streamRecipients('daily', { at: T2 }))).map((r) => r.email)).toEqual([
         'a@example.org',

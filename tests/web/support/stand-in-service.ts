@@ -176,6 +176,7 @@ export function createStandInService(options: { newsletterTitle?: string; locale
     unsubscribeByEmail: unused,
     forgetByEmail: unused,
     exportByEmail: unused,
+    setCadenceByEmail: unused,
     listSuppressions: unused,
     addSuppression: unused,
     removeSuppression: unused,
