@@ -80,6 +80,8 @@ describe('preferences', () => {
           { slug: 'technology', title: 'Technology', chosen: true },
           { slug: 'science', title: 'Science', chosen: true },
         ],
+        // Neither newsletter offers a choice of cadence.
+        cadence: null,
       },
       {
         id: 'weekly',
@@ -87,6 +89,7 @@ describe('preferences', () => {
         subscribed: true,
         allCategories: true,
         categories: [{ slug: 'science', title: 'Science', chosen: true }],
+        cadence: null,
       },
     ]);
     // Bo may choose daily (his) but not weekly (closed, never his).
