@@ -185,7 +185,8 @@ export class EditionPipeline {
     return createSubscriberLinks({
       baseUrl: this.ctx.config.web.baseUrl,
       secret,
-      newsletterId: this.newsletter.id,
+      // Links act on the subscription, stored against the configured newsletter (not the cadence stream).
+      newsletterId: this.newsletter.cadence?.newsletterId ?? this.newsletter.id,
       editionId: this.edition.id,
       signView: !this.newsletter.public,
     });
