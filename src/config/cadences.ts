@@ -102,12 +102,34 @@ function expandNewsletter(
       );
       return;
     }
-    const cadence: StreamCadence = { name: spec.name, newsletterId: newsletter.id, isDefault: j === 0, offered };
+    const cadence: StreamCadence = {
+      name: spec.name,
+      newsletterId: newsletter.id,
+      isDefault: j === 0,
+      offered,
+      ranked: false,
+    };
     const stream = streamOf(newsletter, spec, j, cadence, at);
     if (Array.isArray(stream)) problems.push(...stream);
     else streams.push(stream);
   });
+  markRanked(streams);
   return { streams, problems };
+}
+
+/**
+ * Marks the streams whose period is longer than the shortest one's (compared by window;
+ * `since-last` has no length of its own, so such a stream is ranked unless it is the default).
+ */
+function markRanked(streams: readonly NewsletterConfig[]): void {
+  const lengths = streams.map((stream) => windowMs(stream));
+  const known = lengths.filter((ms): ms is number => ms !== null);
+  const shortest = known.length > 0 ? Math.min(...known) : null;
+  streams.forEach((stream, i) => {
+    const length = lengths[i] ?? null;
+    const ranked = length === null || shortest === null ? !stream.cadence!.isDefault : length > shortest;
+    stream.cadence!.ranked = ranked;
+  });
 }
 
 /** Expands every newsletter with `cadences` into its streams; problems name the field. */

@@ -203,6 +203,12 @@ export interface StreamCadence {
   isDefault: boolean;
   /** Every cadence the newsletter offers, in configured order. */
   offered: string[];
+  /**
+   * A period longer than the newsletter's shortest: the edition is a ranked pool of the
+   * window's best (editors' picks in the shorter streams, clicks, recency), larger than
+   * one reader's share, capped per reader after what they already received is removed.
+   */
+  ranked: boolean;
 }
 export type NewsletterConfig = z.output<typeof newsletterSchema> & { cadence?: StreamCadence };
 export type CadenceOption = z.output<typeof cadenceSchema>;

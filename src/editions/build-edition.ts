@@ -10,6 +10,7 @@ import type { ClusterOptions } from './cluster-stories.ts';
 import { DEFAULT_CLUSTER_OPTIONS } from '../config/content-schema.ts';
 import { collapseStories } from './collapse-stories.ts';
 import { selectArticles } from './select-articles.ts';
+import { type ArticleSignal, selectRankedPool } from './ranked-pool.ts';
 import { editionIdFor, slotFor } from './slot.ts';
 
 export interface BuildEditionDeps {
@@ -31,6 +32,14 @@ export interface BuildEditionDeps {
   save?: boolean;
   /** Near-duplicate stories (`dedupe` in the config); the documented defaults when absent. */
   dedupe?: ClusterOptions;
+  /**
+   * A ranked cadence stream's signal (ranked-pool.ts): what editors and readers did with
+   * the window's articles in the newsletter's shorter streams. Absent: recency alone.
+   */
+  poolSignal?: (
+    newsletter: NewsletterConfig,
+    window: { since: Date | null; until: Date },
+  ) => Promise<ReadonlyMap<string, ArticleSignal>>;
 }
 
 /** Statuses of an edition that reached readers (`sending`: some of them already). */
@@ -146,7 +155,17 @@ export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps:
     takesUnsorted: Boolean(newsletter.otherSection),
     alreadyUsed: used,
   });
-  const selected = selectArticles(stories.articles, newsletter, used).map((article) => {
+  const window = { since, until: slot.utc };
+  const picked = newsletter.cadence?.ranked
+    ? selectRankedPool(
+        stories.articles,
+        newsletter,
+        used,
+        (await deps.poolSignal?.(newsletter, window)) ?? new Map(),
+        window,
+      )
+    : selectArticles(stories.articles, newsletter, used);
+  const selected = picked.map((article) => {
     const alsoIn = stories.alsoIn.get(article.articleId);
     return alsoIn ? { ...article, alsoIn } : article;
   });

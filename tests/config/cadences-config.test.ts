@@ -32,7 +32,9 @@ describe('cadences in the configuration (issue 26)', () => {
       newsletterId: 'world',
       isDefault: false,
       offered: ['daily', 'weekly', 'monthly'],
+      ranked: true,
     });
+    expect(config.newsletters.map((n) => n.cadence?.ranked)).toEqual([false, true, true]);
     expect(baseNewsletterId(config, 'world.weekly')).toBe('world');
     expect(baseNewsletterId(config, 'world')).toBe('world');
     expect(offeredCadences(config, 'world.monthly')).toEqual(['daily', 'weekly', 'monthly']);
