@@ -82,6 +82,16 @@ describe('cadence through the API', () => {
     const after = await server.call(token, 'GET', `/api/v1/subscribers/${subscriber.id}`);
     expect(daily((await after.json()) as { subscriptions: SubscriptionView[] })).toMatchObject(pending);
 
+    // Changing only the categories keeps the change of cadence waiting.
+    const recategorized = await server.call(token, 'PATCH', `/api/v1/subscribers/${subscriber.id}`, {
+      newsletter: 'daily',
+      categories: ['world'],
+    });
+    expect(daily((await recategorized.json()) as { subscriptions: SubscriptionView[] })).toMatchObject({
+      ...pending,
+      categories: ['world'],
+    });
+
     const document = (await (await server.call(null, 'GET', '/api/openapi.json')).json()) as object;
     const text = JSON.stringify(document);
     expect(text).toContain('"nextCadence"');
