@@ -37,11 +37,10 @@ export async function addByOperator(
     at,
   );
   await store.subscribe(subscriberId, newsletter.id, at, fields.categories);
-  // A reader already receiving it finishes their period first; a new subscription starts at the cadence.
-  if (fields.cadence !== null) {
-    if (wasActive) await core.changeCadence(subscriberId, newsletter.id, fields.cadence);
-    else await core.startCadence(subscriberId, newsletter.id, fields.cadence);
-  }
+  // A reader already receiving it finishes their period first (the default too, when asked
+  // for by name); a new subscription starts at the cadence at once.
+  if (wasActive && input.cadence) await core.changeCadence(subscriberId, newsletter.id, input.cadence);
+  else if (!wasActive && fields.cadence !== null) await core.startCadence(subscriberId, newsletter.id, fields.cadence);
   core.deps.logger.info({ newsletter: newsletter.id, subscriber: subscriberId, by: options.by }, 'subscriber added');
   return { state: 'subscribed', subscriberId };
 }

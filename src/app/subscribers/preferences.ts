@@ -201,7 +201,7 @@ export async function savePreferences(
       await store.unsubscribe(subscriber.id, change.newsletter.id, at, { channel: 'preferences', editionId: null });
     }
   }
-  await applyCadences(core, subscriber.id, changes);
+  await applyCadences(core, subscriber, changes);
   const pausedUntil = wantedPause && wantedPause > today ? wantedPause : null;
   if (locale !== subscriber.locale || timezone !== subscriber.timezone || pausedUntil !== storedPause) {
     await store.setProfile(subscriber.id, { locale, timezone, pausedUntil }, at);
@@ -211,22 +211,26 @@ export async function savePreferences(
 }
 
 /**
- * The cadences chosen on the form, after the subscriptions are stored (a new one takes
- * its cadence at once). Asking again for the cadence in effect while a change waits
- * cancels the change; asking for what is already chosen changes nothing.
+ * The cadences chosen on the form, after the subscriptions are stored. A subscription
+ * that starts with this save takes its cadence at once; an active one changes from the
+ * reader's next period (changeCadence). Asking again for the cadence in effect while a
+ * change waits cancels the change; asking for what is already chosen changes nothing.
  */
 async function applyCadences(
   core: ServiceCore,
-  subscriberId: number,
+  before: SubscriberRecord,
   changes: readonly { newsletter: NewsletterConfig; subscribed: boolean; cadence: string | undefined }[],
 ): Promise<void> {
   const wanted = changes.filter((change) => change.subscribed && change.cadence !== undefined);
   if (wanted.length === 0) return;
-  const fresh = await core.deps.store.subscribers.getById(subscriberId);
+  const fresh = await core.deps.store.subscribers.getById(before.id);
   for (const change of wanted) {
-    const subscription = fresh?.subscriptions.find((s) => s.newsletterId === change.newsletter.id);
-    const state = cadenceState(core.deps.config, change.newsletter.id, subscription, core.now());
-    if (state && state.chosen !== change.cadence)
-      await core.changeCadence(subscriberId, change.newsletter.id, change.cadence!);
+    const id = change.newsletter.id;
+    const wasActive = before.subscriptions.some((s) => s.newsletterId === id && s.status === 'active');
+    const subscription = fresh?.subscriptions.find((s) => s.newsletterId === id);
+    const state = cadenceState(core.deps.config, id, subscription, core.now());
+    if (!state || state.chosen === change.cadence) continue;
+    if (wasActive) await core.changeCadence(before.id, id, change.cadence!);
+    else await core.startCadence(before.id, id, change.cadence!);
   }
 }
