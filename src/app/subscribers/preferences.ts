@@ -160,32 +160,7 @@ export async function savePreferences(
     const latest = new Date(core.now().getTime() + MAX_PAUSE_DAYS * 86_400_000).toISOString().slice(0, 10);
     if (input.pausedUntil > latest) invalid('pausedUntil', `must be at most ${MAX_PAUSE_DAYS} days ahead`);
   }
-  const changes: {
-    newsletter: NewsletterConfig;
-    subscribed: boolean;
-    categories: string[] | null;
-    cadence: string | undefined;
-  }[] = [];
-  for (const [index, entry] of input.newsletters.entries()) {
-    const newsletter = allowed.get(entry.id);
-    if (!newsletter) invalid(`newsletters.${index}.id`, `"${entry.id}" is not a newsletter this address can choose`);
-    let categories = entry.categories === null ? null : [...new Set(entry.categories)];
-    if (categories) {
-      const foreign = categories.find((c) => !newsletter.categories.includes(c));
-      if (foreign) invalid(`newsletters.${index}.categories`, `"${foreign}" is not a category of ${newsletter.title}`);
-      if (entry.subscribed && categories.length === 0)
-        invalid(
-          `newsletters.${index}.categories`,
-          `choose at least one category of ${newsletter.title}, or unsubscribe from it`,
-        );
-      if (newsletter.categories.every((c) => categories!.includes(c))) categories = null;
-    }
-    const cadence =
-      entry.cadence === undefined
-        ? undefined
-        : checkCadence(core.deps.config, newsletter.id, entry.cadence, `newsletters.${index}.cadence`);
-    changes.push({ newsletter, subscribed: entry.subscribed, categories, cadence });
-  }
+  const changes = checkedChanges(core, input.newsletters, allowed);
 
   const store = core.deps.store.subscribers;
   const at = core.now();
@@ -210,6 +185,44 @@ export async function savePreferences(
   return view(core, fresh, fresh.subscriber!);
 }
 
+/** One entry of the form per newsletter; each field checked (INPUT_INVALID naming it). */
+interface NewsletterChange {
+  newsletter: NewsletterConfig;
+  subscribed: boolean;
+  categories: string[] | null;
+  /** Undefined: the form did not show the cadence (it stays as chosen). */
+  cadence: string | undefined;
+}
+
+function checkedChanges(
+  core: ServiceCore,
+  entries: PreferencesInput['newsletters'],
+  allowed: ReadonlyMap<string, NewsletterConfig>,
+): NewsletterChange[] {
+  const changes: NewsletterChange[] = [];
+  for (const [index, entry] of entries.entries()) {
+    const newsletter = allowed.get(entry.id);
+    if (!newsletter) invalid(`newsletters.${index}.id`, `"${entry.id}" is not a newsletter this address can choose`);
+    let categories = entry.categories === null ? null : [...new Set(entry.categories)];
+    if (categories) {
+      const foreign = categories.find((c) => !newsletter.categories.includes(c));
+      if (foreign) invalid(`newsletters.${index}.categories`, `"${foreign}" is not a category of ${newsletter.title}`);
+      if (entry.subscribed && categories.length === 0)
+        invalid(
+          `newsletters.${index}.categories`,
+          `choose at least one category of ${newsletter.title}, or unsubscribe from it`,
+        );
+      if (newsletter.categories.every((c) => categories!.includes(c))) categories = null;
+    }
+    const cadence =
+      entry.cadence === undefined
+        ? undefined
+        : checkCadence(core.deps.config, newsletter.id, entry.cadence, `newsletters.${index}.cadence`);
+    changes.push({ newsletter, subscribed: entry.subscribed, categories, cadence });
+  }
+  return changes;
+}
+
 /**
  * The cadences chosen on the form, after the subscriptions are stored. A subscription
  * that starts with this save takes its cadence at once; an active one changes from the
@@ -219,7 +232,7 @@ export async function savePreferences(
 async function applyCadences(
   core: ServiceCore,
   before: SubscriberRecord,
-  changes: readonly { newsletter: NewsletterConfig; subscribed: boolean; cadence: string | undefined }[],
+  changes: readonly NewsletterChange[],
 ): Promise<void> {
   const wanted = changes.filter((change) => change.subscribed && change.cadence !== undefined);
   if (wanted.length === 0) return;
