@@ -18,6 +18,8 @@ export interface ExportedSubscriber {
   timezone: string | null;
   /** active | paused | bounced, or unsubscribed when no subscription is active. */
   status: string;
+  /** Chosen cadences (the latest choice, pending or not), qualified (`world:weekly`); empty: the defaults. */
+  cadence: string[];
 }
 
 const PAGE = 500;
@@ -34,6 +36,10 @@ export function exportedSubscriber(record: SubscriberRecord): ExportedSubscriber
     languages: record.languages,
     timezone: record.timezone,
     status: active.length === 0 && record.status !== 'bounced' ? 'unsubscribed' : record.status,
+    cadence: active.flatMap((s) => {
+      const chosen = s.nextCadence?.name ?? s.cadence;
+      return chosen ? [`${s.newsletterId}:${chosen}`] : [];
+    }),
   };
 }
 
@@ -62,6 +68,7 @@ function csvLine(subscriber: ExportedSubscriber): string {
     languages: (subscriber.languages ?? []).join(';'),
     timezone: subscriber.timezone ?? '',
     status: subscriber.status,
+    cadence: subscriber.cadence.join(';'),
   };
   return SUBSCRIBER_FIELDS.map((field) => csvCell(cells[field])).join(',');
 }
