@@ -113,7 +113,8 @@ export interface StagedSubscriber {
   locale: string | null;
   timezone: string | null;
   status: 'active' | 'paused';
-  subscriptions: { newsletterId: string; categories: string[] | null }[];
+  /** `cadence`: the files' choice (applied by sync unless the reader chose since); null or absent: none given. */
+  subscriptions: { newsletterId: string; categories: string[] | null; cadence?: string | null }[];
   file: string;
   line: number;
 }

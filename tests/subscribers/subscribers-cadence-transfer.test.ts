@@ -99,7 +99,7 @@ describe('cadence in the subscriber commands, exports and imports', () => {
     const b = workspace(path.join(dir, 'b'));
     const imported = await b.cli('subscribers', 'import', exported, '--from', 'csv');
     expect(imported.out).toContain('added 2, subscribed 0, unchanged 0, suppressed 0, already suppressed 0, refused 1');
-    expect(imported.err).toContain('cadence: "fortnightly" is not a cadence of world (daily, weekly)');
+    expect(imported.err).toContain('cadence: "fortnightly" is not a cadence of "world" (offered: daily, weekly)');
     // A new subscription takes its cadence at once: nothing waits in the new store.
     expect(await b.subscription('ann@example.org', 'world')).toMatchObject({ cadence: 'weekly', nextCadence: null });
     expect(await b.subscription('bob@example.org', 'world')).toMatchObject({ nextCadence: null });

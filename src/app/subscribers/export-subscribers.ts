@@ -5,11 +5,8 @@ import { SUBSCRIBER_FIELDS } from '../../subscribers/subscriber-row.ts';
 import type { SubscriberRecord, SubscriberStore } from '../../subscribers/subscriber-store.ts';
 import { cadenceState } from './reader-cadence.ts';
 
-/**
- * The export's columns: the subscriber files' own, then `cadence` (issue 26), which only
- * `subscribers import --from csv` reads: the subscriber files leave cadence to the reader.
- */
-export const EXPORT_FIELDS = [...SUBSCRIBER_FIELDS, 'cadence'] as const;
+/** The export's columns: the subscriber files' own, `cadence` last (issue 26). */
+export const EXPORT_FIELDS = SUBSCRIBER_FIELDS;
 
 /** What an export reads besides the store: the cadences offered, and now (a change waiting is the reader's choice). */
 export interface ExportContext {

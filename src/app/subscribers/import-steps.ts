@@ -9,6 +9,7 @@ import {
 } from '../../subscribers/imports/import-record.ts';
 import type { ImportedPerson } from '../../subscribers/subscriber-import-store.ts';
 import {
+  cadenceForNewsletter,
   categoriesForNewsletter,
   parseSubscriberRow,
   SUBSCRIBER_FIELDS,
@@ -88,8 +89,8 @@ const CSV_STATUSES: ReadonlySet<string> = new Set([
   'complained',
 ]);
 
-/** The columns of a Tidings CSV: the subscriber files' and the export's `cadence`. */
-const CSV_FIELDS: readonly string[] = [...SUBSCRIBER_FIELDS, 'cadence'];
+/** The columns of a Tidings CSV: the subscriber files' (`cadence` among them). */
+const CSV_FIELDS: readonly string[] = SUBSCRIBER_FIELDS;
 
 /** Why a Tidings CSV header cannot be read, or null. */
 export function csvHeaderProblem(header: readonly string[]): string | null {
@@ -106,13 +107,9 @@ export function csvHeaderProblem(header: readonly string[]): string | null {
  * bounced subscriber and `unsubscribed` as a subscriber without subscriptions (neither is
  * mailed, and the list round-trips); cleaned and complained become suppressions.
  */
-export function csvStep(
-  raw: Readonly<Record<string, string>>,
-  catalog: SubscriberCatalog,
-  offered: CadenceCatalog = () => null,
-): ImportStep {
+export function csvStep(raw: Readonly<Record<string, string>>, catalog: SubscriberCatalog): ImportStep {
   // A cell the export neutralised against formula injection ('=…) is read back as written.
-  const { cadence: cadenceCell, ...row } = Object.fromEntries(
+  const row = Object.fromEntries(
     Object.entries(raw).map(([key, value]) => [fieldName(key), value.replace(/^'(?=[=+\-@\t\r])/, '')]),
   );
   const status = (row.status ?? '').trim().toLowerCase() || 'active';
@@ -130,6 +127,7 @@ export function csvStep(
       ...row,
       newsletters: unsubscribed ? anyNewsletter : row.newsletters,
       categories: unsubscribed ? '' : row.categories,
+      cadence: unsubscribed ? '' : row.cadence,
       status: status === 'paused' ? 'paused' : 'active',
     },
     catalog,
@@ -137,8 +135,13 @@ export function csvStep(
   if (!parsed.ok)
     return { kind: 'refuse', reason: parsed.problems.map((p) => p.message).join('; '), email: parsed.email };
   const r = parsed.row;
-  const cadences = unsubscribed ? [] : readCadences(cadenceCell ?? '', r.newsletters, offered);
-  if (typeof cadences === 'string') return { kind: 'refuse', reason: cadences, email: r.email };
+  // The row's cadences, checked against what each newsletter offers by parseSubscriberRow.
+  const cadences = unsubscribed
+    ? []
+    : r.newsletters.flatMap((id) => {
+        const cadence = cadenceForNewsletter(r, id, catalog);
+        return cadence ? [{ newsletterId: id, cadence }] : [];
+      });
   return {
     kind: 'person',
     cadences,
@@ -166,37 +169,4 @@ function fieldName(column: string): string {
 export interface CadenceChoice {
   newsletterId: string;
   cadence: string;
-}
-
-/** The cadences a newsletter offers (the default first), or null when it offers no choice. */
-export type CadenceCatalog = (newsletterId: string) => readonly string[] | null;
-
-/**
- * The `cadence` cell: `world:weekly;tech:daily`, or a bare `weekly` for each of the row's
- * newsletters. Empty: every newsletter at its default. A string: why the row is refused.
- */
-export function readCadences(
-  cell: string,
-  newsletters: readonly string[],
-  offered: CadenceCatalog,
-): CadenceChoice[] | string {
-  const choices: CadenceChoice[] = [];
-  for (const entry of cell
-    .split(';')
-    .map((part) => part.trim())
-    .filter(Boolean)) {
-    const colon = entry.indexOf(':');
-    const targets = colon < 0 ? newsletters : [entry.slice(0, colon).trim()];
-    const cadence = colon < 0 ? entry : entry.slice(colon + 1).trim();
-    for (const newsletterId of targets) {
-      if (!newsletters.includes(newsletterId))
-        return `cadence: "${entry}" names ${newsletterId}, which is not in the row's newsletters`;
-      const names = offered(newsletterId);
-      if (!names || names.length < 2) return `cadence: ${newsletterId} offers no choice of cadence ("${entry}")`;
-      if (!names.includes(cadence))
-        return `cadence: "${cadence}" is not a cadence of ${newsletterId} (${names.join(', ')})`;
-      choices.push({ newsletterId, cadence });
-    }
-  }
-  return choices;
 }

@@ -6,7 +6,7 @@ import { readImportFile } from '../../subscribers/imports/read-import-file.ts';
 import type { ImportOutcome, ImportedPerson } from '../../subscribers/subscriber-import-store.ts';
 import { catalogFromConfig } from '../../subscribers/subscriber-row.ts';
 import type { SubscriberStore } from '../../subscribers/subscriber-store.ts';
-import { offeredCadences, readerNewsletters } from '../../config/cadences.ts';
+import { readerNewsletters } from '../../config/cadences.ts';
 import { changeCadence } from './change-cadence.ts';
 import {
   csvHeaderProblem,
@@ -103,8 +103,7 @@ function stepReader(deps: ImportSubscribersDeps, options: ImportSubscribersOptio
   const catalog = catalogFromConfig({ ...deps.config, newsletters: readerNewsletters(deps.config.newsletters) });
   if (options.from === 'csv') {
     if (options.mapTags?.length) throw new UsageError('--map-tags applies to platform exports, not --from csv');
-    const offered = (id: string) => offeredCadences(deps.config, id);
-    return { header: csvHeaderProblem, row: (row: Record<string, string>) => csvStep(row, catalog, offered) };
+    return { header: csvHeaderProblem, row: (row: Record<string, string>) => csvStep(row, catalog) };
   }
   const format = PLATFORM_FORMATS[options.from];
   if (!format)

@@ -517,6 +517,9 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE subscriptions ADD COLUMN cadence TEXT;
       ALTER TABLE subscriptions ADD COLUMN next_cadence TEXT;
       ALTER TABLE subscriptions ADD COLUMN next_cadence_after TEXT;
+      -- Who chose the cadence: 'file' (subscriber files) until the reader (or an operator
+      -- in their name) changed it; then later syncs keep it, as with categories.
+      ALTER TABLE subscriptions ADD COLUMN cadence_origin TEXT NOT NULL DEFAULT 'file';
     `,
   },
   {

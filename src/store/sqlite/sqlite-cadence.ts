@@ -43,16 +43,50 @@ export function setCadenceSqlite(
       switchAfter === null
         ? db
             .prepare(
-              `UPDATE subscriptions SET cadence = ?, next_cadence = NULL, next_cadence_after = NULL, updated_at = ?
+              `UPDATE subscriptions SET cadence = ?, cadence_origin = 'subscriber', next_cadence = NULL, next_cadence_after = NULL, updated_at = ?
                 WHERE subscriber_id = ? AND newsletter_id = ? AND status <> 'removed'`,
             )
             .run(cadence, now, subscriberId, newsletterId)
         : db
             .prepare(
-              `UPDATE subscriptions SET next_cadence = ?, next_cadence_after = ?, updated_at = ?
+              `UPDATE subscriptions SET next_cadence = ?, next_cadence_after = ?, cadence_origin = 'subscriber', updated_at = ?
                 WHERE subscriber_id = ? AND newsletter_id = ? AND status <> 'removed'`,
             )
             .run(cadence, switchAfter.toISOString(), now, subscriberId, newsletterId);
     return result.changes > 0;
   })();
 }
+
+/**
+ * Subscriber files' cadences in a sync (sqlite-subscriber-sync.ts): staged per address
+ * and newsletter (a later row wins), applied after the subscriptions, at once, where the
+ * files still decide the cadence (`cadence_origin = 'file'`).
+ */
+export const CADENCE_STAGING = `
+  DROP TABLE IF EXISTS temp.sync_cadences;
+  CREATE TEMP TABLE sync_cadences (
+    email TEXT NOT NULL, newsletter_id TEXT NOT NULL, cadence TEXT NOT NULL, PRIMARY KEY (email, newsletter_id)
+  ) WITHOUT ROWID;
+`;
+export const DROP_CADENCE_STAGING = 'DROP TABLE IF EXISTS temp.sync_cadences;';
+export const STAGE_CADENCE = `INSERT INTO temp.sync_cadences (email, newsletter_id, cadence) VALUES (?, ?, ?)
+  ON CONFLICT (email, newsletter_id) DO UPDATE SET cadence = excluded.cadence`;
+
+const FILE_CADENCE_CHANGES = `
+  FROM temp.sync_cadences c JOIN temp.sync_subscribers t ON t.email = c.email
+  WHERE m.subscriber_id = t.subscriber_id AND m.newsletter_id = c.newsletter_id
+    AND m.cadence_origin = 'file' AND m.cadence IS NOT c.cadence`;
+
+/** Listed subscribers whose cadence the files change (run before the merge writes anything). */
+export const MARK_CHANGED_CADENCES = `
+  UPDATE temp.sync_subscribers SET changed = 1 WHERE is_new = 0 AND changed = 0 AND email IN (
+    SELECT c.email FROM main.subscriptions m, temp.sync_cadences c JOIN temp.sync_subscribers t ON t.email = c.email
+     WHERE m.subscriber_id = t.subscriber_id AND m.newsletter_id = c.newsletter_id
+       AND m.cadence_origin = 'file' AND m.cadence IS NOT c.cadence)
+`;
+
+/** The files' cadence, in effect at once (an operator's edit; a pending change of the files' is dropped). */
+export const APPLY_FILE_CADENCES = `
+  UPDATE main.subscriptions AS m SET cadence = c.cadence, next_cadence = NULL, next_cadence_after = NULL, updated_at = @now
+  ${FILE_CADENCE_CHANGES}
+`;

@@ -105,5 +105,53 @@ export function cadenceContract(name: string, open: OpenPorts): void {
         nextCadence: null,
       });
     });
+
+    it('applies the files’ cadence at once on sync, keeps a reader’s own choice over later syncs', async () => {
+      const { subscribers } = ports();
+      const sync = async (rows: ReturnType<typeof staged>[], at: Date) => {
+        const session = await subscribers.beginSync();
+        await session.stage(rows);
+        return session.apply(at, { removeMissing: false });
+      };
+      const withCadence = (email: string, cadence: string | null) => {
+        const row = staged(email, { world: null, other: null });
+        row.subscriptions[0]!.cadence = cadence;
+        return row;
+      };
+      await sync([withCadence('ann@example.org', 'weekly'), withCadence('bob@example.org', null)], MON);
+      const cadenceOf = async (email: string) =>
+        (await subscribers.findByEmail(email))!.subscriptions.map((s) => [s.newsletterId, s.cadence]);
+      expect(await cadenceOf('ann@example.org')).toEqual([
+        ['other', null],
+        ['world', 'weekly'],
+      ]);
+      expect(await cadenceOf('bob@example.org')).toEqual([
+        ['other', null],
+        ['world', null],
+      ]);
+      // The same files again change nothing; a new cadence for Bob (repeated: the later row wins) counts as an update.
+      expect(
+        await sync([withCadence('ann@example.org', 'weekly'), withCadence('bob@example.org', null)], WED),
+      ).toMatchObject({
+        updated: 0,
+        unchanged: 2,
+      });
+      expect(
+        await sync(
+          [
+            withCadence('ann@example.org', 'weekly'),
+            withCadence('bob@example.org', 'weekly'),
+            withCadence('bob@example.org', 'monthly'),
+          ],
+          WED,
+        ),
+      ).toMatchObject({ updated: 1 });
+      expect((await cadenceOf('bob@example.org'))[1]).toEqual(['world', 'monthly']);
+      // Ann chose daily herself: the files no longer move her.
+      const ann = (await subscribers.findByEmail('ann@example.org'))!.id;
+      await subscribers.setCadence(ann, 'world', 'daily', THU, null);
+      expect(await sync([withCadence('ann@example.org', 'monthly')], FRI)).toMatchObject({ updated: 0 });
+      expect((await cadenceOf('ann@example.org'))[1]).toEqual(['world', 'daily']);
+    });
   });
 }

@@ -12,5 +12,6 @@ export const READER_CADENCE_SCHEMA: PgMigration = {
     ALTER TABLE subscriptions ADD COLUMN cadence TEXT;
     ALTER TABLE subscriptions ADD COLUMN next_cadence TEXT;
     ALTER TABLE subscriptions ADD COLUMN next_cadence_after TEXT;
+    ALTER TABLE subscriptions ADD COLUMN cadence_origin TEXT NOT NULL DEFAULT 'file';
   `,
 };
