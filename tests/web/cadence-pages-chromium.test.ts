@@ -108,6 +108,17 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('cadence on the preferences and signup
     });
     expect((await ctx.store.subscribers.findByEmail('ann@example.org'))!.locale).toBe('de');
 
+    // In French the page says the same; saving the language keeps the change waiting.
+    await page.selectOption('select[name=locale]', 'fr');
+    await page.click('form:has(input[value=save]) button[type=submit]');
+    await page.waitForLoadState();
+    await expect(page.locator('[data-cadence-pending=daily]').textContent()).resolves.toBe(
+      'Passage à « Hebdomadaire » : à partir de l’édition hebdomadaire du lundi 14 décembre.',
+    );
+    await expect(subscriptionOf('ann@example.org')).resolves.toMatchObject({
+      nextCadence: { name: 'weekly', after: '2026-12-10T07:00:00.000Z' },
+    });
+
     // Choosing daily again before the switch cancels the change.
     await page.locator('select[name="cadence.daily"]').selectOption('daily');
     await page.click('form:has(input[value=save]) button[type=submit]');

@@ -113,7 +113,7 @@ export function createStandInService(options: { newsletterTitle?: string; locale
         locale: prefs.locale,
         timezone: prefs.timezone,
         pausedUntil: prefs.pausedUntil,
-        locales: ['de', 'en', 'ru'],
+        locales: ['de', 'en', 'fr', 'ru'],
         newsletters: [
           {
             ...newsletter,
