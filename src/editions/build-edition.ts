@@ -72,11 +72,30 @@ export async function windowFor(
     };
   }
   return {
-    since: new Date(slotUtc.getTime() - parseDuration(newsletter.window)!),
+    since: await periodStart(newsletter, slotUtc, parseDuration(newsletter.window)!, editions),
     until: slotUtc,
     includeSeenSince: false,
     returnedArticleIds: [],
   };
+}
+
+/**
+ * Where a fixed window starts. A cadence stream's window also reaches back to its
+ * previous edition's slot when that is earlier (within two windows): across the end of
+ * summer time a 7d window is an hour shorter than the week between two Monday slots, and
+ * a reader who changed cadence must not lose that hour (issue 26, "no period skipped").
+ */
+async function periodStart(
+  newsletter: NewsletterConfig,
+  slotUtc: Date,
+  windowMs: number,
+  editions: EditionStore,
+): Promise<Date> {
+  const fixed = slotUtc.getTime() - windowMs;
+  if (!newsletter.cadence) return new Date(fixed);
+  const previous = await editions.findPreviousEdition(newsletter.id, slotUtc);
+  const previousAt = previous ? Date.parse(previous.slot) : Number.POSITIVE_INFINITY;
+  return new Date(previousAt < fixed && previousAt >= fixed - windowMs ? previousAt : fixed);
 }
 
 /** The newsletter's last edition before an instant that went out; collects the articles of skipped ones passed on the way. */
