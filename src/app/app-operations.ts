@@ -13,6 +13,7 @@ import type { SourceHealth } from './source-health.ts';
 import type { SourceWarning } from '../ingest/watchdog/judge-source.ts';
 import type { UnsortedTray } from './unsorted-articles.ts';
 import { ApiAccess } from './api/api-access.ts';
+import { type CadenceChange, changeCadence } from './subscribers/change-cadence.ts';
 
 /**
  * The operations the entry points (src/cli, src/web) call. Built here, once per context,
@@ -38,6 +39,14 @@ export interface AppOperations {
   unsorted: UnsortedTray;
   /** The JSON API's bearer tokens (`tidings token`). */
   apiAccess: ApiAccess;
+  /** A reader's cadence of a newsletter, from their next period (change-cadence.ts). */
+  changeCadence(
+    subscriberId: number,
+    newsletterId: string,
+    cadence: string,
+    at: Date,
+    options?: { immediate?: boolean },
+  ): Promise<CadenceChange>;
 }
 
 const built = new WeakMap<AppContext, AppOperations>();
@@ -76,5 +85,7 @@ function composeOperations(ctx: AppContext): AppOperations {
     sources: desk.sources,
     unsorted: desk.unsorted,
     apiAccess: new ApiAccess(store.api, clock),
+    changeCadence: (subscriberId, newsletterId, cadence, at, options) =>
+      changeCadence({ config, subscribers: store.subscribers }, subscriberId, newsletterId, cadence, at, options),
   };
 }

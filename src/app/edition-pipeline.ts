@@ -1,3 +1,4 @@
+import { createPoolSignal } from './pool-signal.ts';
 import type { NewsletterConfig } from '../config/schema.ts';
 import { ConfigError, UsageError } from '../core/errors.ts';
 import { parseInstant } from '../core/zone-time.ts';
@@ -121,6 +122,11 @@ export class EditionPipeline {
       summarize: editionSummarizer(ctx, newsletter),
       save: options.save,
       dedupe: ctx.config.dedupe,
+      poolSignal: createPoolSignal({
+        newsletters: ctx.config.newsletters,
+        editions: ctx.store.editions,
+        clicks: ctx.store.clicks,
+      }),
     });
     return new EditionPipeline(ctx, newsletter, edition, renderer);
   }
@@ -185,7 +191,8 @@ export class EditionPipeline {
     return createSubscriberLinks({
       baseUrl: this.ctx.config.web.baseUrl,
       secret,
-      newsletterId: this.newsletter.id,
+      // Links act on the subscription, stored against the configured newsletter (not the cadence stream).
+      newsletterId: this.newsletter.cadence?.newsletterId ?? this.newsletter.id,
       editionId: this.edition.id,
       signView: !this.newsletter.public,
     });

@@ -2,6 +2,7 @@ import type { Ledger } from '../delivery/ledger.ts';
 import type { EditionAudience } from '../editions/edition.ts';
 import type { EditionStore } from '../editions/edition-store.ts';
 import type { Recipient, SubscriberStore } from '../subscribers/subscriber-store.ts';
+import type { Audience } from './audience-of.ts';
 
 /**
  * Queuing an edition: every reader of its recorded audience gets a pending ledger row,
@@ -11,7 +12,8 @@ import type { Recipient, SubscriberStore } from '../subscribers/subscriber-store
  */
 export interface QueueJob {
   editionId: string;
-  newsletterId: string;
+  /** Who reads it (audienceOf): the subscriptions' newsletter and, for a cadence stream, its filter. */
+  readers: Audience;
   audience: EditionAudience;
   /**
    * When a reader may be queued (ms since the epoch; 0 = at once): `deliver:
@@ -40,13 +42,15 @@ export type QueueStore = {
  */
 export async function recordAudience(
   store: QueueStore,
-  edition: { id: string; newsletterId: string; audience?: EditionAudience | null },
+  edition: { id: string; audience?: EditionAudience | null },
   at: Date,
+  readers: Audience,
 ): Promise<EditionAudience> {
   const known = edition.audience ?? null;
-  const measured = await store.subscribers.measureAudience(edition.newsletterId, {
+  const measured = await store.subscribers.measureAudience(readers.newsletterId, {
     afterId: known?.maxSubscriberId ?? 0,
     at,
+    cadence: readers.cadence,
   });
   if (known && measured.maxSubscriberId <= known.maxSubscriberId) return known;
   const recorded = await store.editions.recordAudience(edition.id, {
@@ -72,11 +76,12 @@ export async function* queueAudience(
   const now = options.at.getTime();
   // A send reads from the start (it sends to pending rows below the mark too); a worker finishing the queue, from the mark.
   const start = options.fromMark ? audience.queuedThrough : 0;
-  const stream = store.subscribers.streamRecipients(job.newsletterId, {
+  const stream = store.subscribers.streamRecipients(job.readers.newsletterId, {
     afterId: start,
     untilId: audience.maxSubscriberId,
     at: options.at,
     batchSize: options.pageSize,
+    cadence: job.readers.cadence,
   });
   // The page's lower bound: pages follow each other, so the mark can move over each in turn.
   let afterId = start;

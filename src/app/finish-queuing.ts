@@ -1,3 +1,4 @@
+import { audienceOf } from './audience-of.ts';
 import { describeError, isTidingsError } from '../core/errors.ts';
 import { holdSendLease, type HeldLease } from '../delivery/send-lease.ts';
 import type { Edition } from '../editions/edition.ts';
@@ -78,7 +79,12 @@ async function queueUnderLease(ctx: AppContext, edition: Edition, signal: AbortS
       newsletter.deliver === 'subscriber-local' ? localRelease(edition, newsletter.timezone) : undefined;
     const readers = queueAudience(
       ctx.store,
-      { editionId: edition.id, newsletterId: newsletter.id, audience: edition.audience, releaseOf },
+      {
+        editionId: edition.id,
+        readers: audienceOf(newsletter, new Date(edition.slot)),
+        audience: edition.audience,
+        releaseOf,
+      },
       progress,
       {
         at: now,

@@ -1,3 +1,4 @@
+import { audienceOf } from './audience-of.ts';
 import type { NewsletterConfig } from '../config/schema.ts';
 import type { Edition } from '../editions/edition.ts';
 import { planDigest, type DigestReader } from '../editions/plan-digest.ts';
@@ -84,7 +85,9 @@ export async function readersLeftOut(
     for (const reader of page) tally.add(reader, received.get(reader.id) ?? new Set());
     page = [];
   };
-  for await (const recipient of ctx.store.subscribers.streamRecipients(newsletter.id, { at: ctx.clock.now() })) {
+  const readers = audienceOf(newsletter, new Date(edition.slot));
+  const options = { at: ctx.clock.now(), cadence: readers.cadence };
+  for await (const recipient of ctx.store.subscribers.streamRecipients(readers.newsletterId, options)) {
     page.push(recipient);
     if (page.length >= 500) await flush();
   }

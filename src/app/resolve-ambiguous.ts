@@ -1,3 +1,4 @@
+import { audienceOf } from './audience-of.ts';
 import type { AmbiguousDecision, DeliveryRow, ResolveRefusal, SubscriberId } from '../delivery/ledger.ts';
 import type { Edition } from '../editions/edition.ts';
 import { planDigest } from '../editions/plan-digest.ts';
@@ -139,8 +140,9 @@ async function articlesReceived(
   const found = new Map<SubscriberId, string[]>();
   if (!newsletter || !ids.size) return found;
   const itemIds = edition.articles.map((a) => a.articleId);
-  const bounds = { afterId: Math.min(...ids) - 1, untilId: Math.max(...ids) };
-  for await (const reader of ctx.store.subscribers.streamRecipients(newsletter.id, bounds)) {
+  const readers = audienceOf(newsletter, new Date(edition.slot));
+  const bounds = { afterId: Math.min(...ids) - 1, untilId: Math.max(...ids), cadence: readers.cadence };
+  for await (const reader of ctx.store.subscribers.streamRecipients(readers.newsletterId, bounds)) {
     if (!ids.has(reader.id)) continue;
     const plan = planDigest(
       edition,

@@ -1,3 +1,4 @@
+import { audienceOf } from './audience-of.ts';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { TidingsError, describeError, isTidingsError } from '../core/errors.ts';
@@ -208,7 +209,10 @@ async function sendUnderLease(
     );
   }
   // Who it must reach, recorded before the edition is `sending`: nothing may mark it sent short of them.
-  const audience = options.dryRun ? null : await recordAudience(ctx.store, edition, now);
+  const readers = audienceOf(newsletter, new Date(edition.slot));
+  const readersNow = () =>
+    ctx.store.subscribers.streamRecipients(readers.newsletterId, { at: now, cadence: readers.cadence });
+  const audience = options.dryRun ? null : await recordAudience(ctx.store, edition, now, readers);
   if (!options.dryRun)
     await ctx.store.editions.setStatus(edition.id, 'sending', { at: now, from: ['draft', 'approved', 'sending'] });
   // --limit holds queuing where it stops (workers leave the rest); any other send lets it go on.
@@ -221,7 +225,7 @@ async function sendUnderLease(
     editionId: edition.id,
     log: (event) => ctx.logger.info(event, String(event.event)),
   });
-  const total = audience?.total ?? (await ctx.store.subscribers.count(newsletter.id, now));
+  const total = audience?.total ?? (await ctx.store.subscribers.count(readers.newsletterId, now, readers.cadence));
   const maxConnections = ctx.config.transport.type === 'smtp' ? ctx.config.transport.maxConnections : 4;
   const signals = [options.signal, lease?.lost].filter((signal): signal is AbortSignal => Boolean(signal));
   // Under --limit, pages no larger than the limit: the run queues little more than it sends.
@@ -251,7 +255,7 @@ async function sendUnderLease(
               ctx.store,
               {
                 editionId: edition.id,
-                newsletterId: newsletter.id,
+                readers,
                 audience,
                 releaseOf: releaseFilter(options.recipientFilter),
               },
@@ -259,8 +263,8 @@ async function sendUnderLease(
               { at: now, pageSize },
             )
           : options.recipientFilter
-            ? onlyWhere(ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }), options.recipientFilter)
-            : ctx.store.subscribers.streamRecipients(newsletter.id, { at: now }),
+            ? onlyWhere(readersNow(), options.recipientFilter)
+            : readersNow(),
         ...hooks,
         clock: ctx.clock,
         logger: ctx.logger,

@@ -1,3 +1,4 @@
+import { audienceOf } from './audience-of.ts';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { UsageError } from '../core/errors.ts';
@@ -94,7 +95,11 @@ async function prepareEdition(
   if (stored.status === 'skipped' || (newsletter.requireApproval && stored.status === 'draft')) return null;
   const pipeline = await EditionPipeline.of(ctx, stored);
   return {
-    recipients: recipientsOfBatch(ctx.store.subscribers, newsletter.id, ctx.clock.now()),
+    recipients: recipientsOfBatch(
+      ctx.store.subscribers,
+      audienceOf(newsletter, new Date(stored.slot)),
+      ctx.clock.now(),
+    ),
     ...editionSendHooks(ctx, pipeline, secret, transport),
   };
 }

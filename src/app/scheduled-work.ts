@@ -1,3 +1,4 @@
+import { audienceOf } from './audience-of.ts';
 import type { Edition } from '../editions/edition.ts';
 import type { SchedulerWork, SendReport } from '../schedule/scheduler.ts';
 import type { AppContext } from './context.ts';
@@ -64,7 +65,11 @@ export function createScheduledWork(ctx: AppContext, refresh: () => Promise<void
     },
     async readerZones(newsletterId) {
       const zones = new Set<string | null>();
-      for await (const recipient of ctx.store.subscribers.streamRecipients(newsletterId)) zones.add(recipient.timezone);
+      const newsletter = ctx.config.newsletters.find((n) => n.id === newsletterId);
+      const readers = newsletter ? audienceOf(newsletter, ctx.clock.now()) : { newsletterId };
+      const options = { cadence: readers.cadence };
+      for await (const recipient of ctx.store.subscribers.streamRecipients(readers.newsletterId, options))
+        zones.add(recipient.timezone);
       return [...zones];
     },
   };

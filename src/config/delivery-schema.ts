@@ -11,6 +11,31 @@ import {
 
 /** What is sent, when and how: newsletters, transports, delivery retries. */
 
+const editionWindow = z.union([
+  z.literal('since-last'),
+  z.string().regex(/^\d+(ms|s|m|h|d|w)$/, 'must be a duration or since-last'),
+]);
+
+/**
+ * One cadence a newsletter offers its readers (issue 26). The short form is its name;
+ * the long form overrides the newsletter's schedule, window, caps and delivery for the
+ * stream of that cadence (src/config/cadences.ts expands each into its own newsletter).
+ */
+export const cadenceSchema = z.union([
+  slug,
+  z.strictObject({
+    name: slug,
+    /** Cron in the newsletter's zone; default: daily-form schedules derive weekly (Mondays) and monthly (the 1st). */
+    schedule: cronExpression.optional(),
+    /** Default by name: daily 24h, weekly 7d, monthly 31d; required for any other name. */
+    window: editionWindow.optional(),
+    maxArticles: z.number().int().min(1).max(100).optional(),
+    perCategory: z.number().int().min(1).max(100).optional(),
+    minArticles: z.number().int().min(0).optional(),
+    deliver: z.enum(['at-slot', 'subscriber-local']).optional(),
+  }),
+]);
+
 export const newsletterSchema = z
   .strictObject({
     id: slug,
@@ -18,9 +43,7 @@ export const newsletterSchema = z
     description: z.string().default(''),
     categories: z.array(slug).min(1),
     /** `24h`, `7d`… or `since-last`: everything since the previous edition of this newsletter. */
-    window: z
-      .union([z.literal('since-last'), z.string().regex(/^\d+(ms|s|m|h|d|w)$/, 'must be a duration or since-last')])
-      .default('24h'),
+    window: editionWindow.default('24h'),
     maxArticles: z.number().int().min(1).max(100).default(15),
     perCategory: z.number().int().min(1).max(100).default(5),
     /** Thin-digest rule: with fewer articles than this the edition (or one subscriber's digest) is skipped. */
@@ -61,6 +84,8 @@ export const newsletterSchema = z
     requireApproval: z.boolean().default(false),
     /** Cron expression (node-cron syntax, 5 or 6 fields) in the newsletter's time zone: when `tidings schedule` sends. */
     schedule: cronExpression.optional(),
+    /** The paces readers may choose (`[daily, weekly]`); the first is the default. Absent: one pace, as configured. */
+    cadences: z.array(cadenceSchema).min(1).optional(),
     /** `at-slot`: everyone at the slot; `subscriber-local`: each reader at the slot's wall time in their own zone. */
     deliver: z.enum(['at-slot', 'subscriber-local']).default('at-slot'),
     /** Build the draft this long before the slot (default 2h with requireApproval, else 0). */

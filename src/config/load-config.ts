@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
+import { expandCadences } from './cadences.ts';
 import { configSchema, type TidingsConfig } from './schema.ts';
 
 export interface LoadedConfig {
@@ -230,8 +231,10 @@ function checkReferences(config: TidingsConfig, file: string): TidingsConfig {
       'bounces.mailbox (or maildir): needs transport.returnPath (bounces are tied to their delivery by its VERP address)',
     );
   }
+  const streams = expandCadences(config.newsletters);
+  problems.push(...streams.problems);
   if (problems.length > 0) throw new ConfigError(file, problems);
-  return config;
+  return { ...config, newsletters: streams.newsletters };
 }
 
 export function loadConfig(

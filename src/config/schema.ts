@@ -11,7 +11,7 @@ import {
   sourceSchema,
   summarySchema,
 } from './content-schema.ts';
-import { deliverySchema, newsletterSchema, transportSchema } from './delivery-schema.ts';
+import { type cadenceSchema, deliverySchema, newsletterSchema, transportSchema } from './delivery-schema.ts';
 import { duration, emailAddresses, slug } from './schema-fields.ts';
 import { analyticsSchema, defaultImageMode, deskSchema, imageModeSchema, webSchema } from './web-schema.ts';
 import { webhooksSchema } from './webhooks-schema.ts';
@@ -177,7 +177,11 @@ export interface UnavailableTransport {
   problems: string[];
   returnPath?: undefined;
 }
-export type TidingsConfig = Omit<z.output<typeof configSchema>, 'transport'> & { transport: TransportConfig };
+export type TidingsConfig = Omit<z.output<typeof configSchema>, 'transport' | 'newsletters'> & {
+  transport: TransportConfig;
+  /** With `cadences`, one entry per edition stream (src/config/cadences.ts). */
+  newsletters: NewsletterConfig[];
+};
 export type CategoryConfig = z.output<typeof categorySchema>;
 export type SourceConfig = z.output<typeof sourceSchema>;
 /** `allowPrivateNetworks` only matters for untrusted URLs (core/http/http-client.ts), so callers may leave it out. */
@@ -190,7 +194,24 @@ export type LlmSummaryOptions = z.output<typeof llmSummarySchema>;
 export type ClassifierOptions = z.output<typeof classifierSchema>;
 export type DedupeOptions = z.output<typeof dedupeSchema>;
 export type FullTextOptions = z.output<typeof fullTextSchema>;
-export type NewsletterConfig = z.output<typeof newsletterSchema>;
+/** Which cadence of which newsletter an edition stream is (set by src/config/cadences.ts only). */
+export interface StreamCadence {
+  name: string;
+  /** The configured newsletter's id: subscriptions, signup and preferences use it. */
+  newsletterId: string;
+  /** The first cadence: readers who never chose one get it. */
+  isDefault: boolean;
+  /** Every cadence the newsletter offers, in configured order. */
+  offered: string[];
+  /**
+   * A period longer than the newsletter's shortest: the edition is a ranked pool of the
+   * window's best (editors' picks in the shorter streams, clicks, recency), larger than
+   * one reader's share, capped per reader after what they already received is removed.
+   */
+  ranked: boolean;
+}
+export type NewsletterConfig = z.output<typeof newsletterSchema> & { cadence?: StreamCadence };
+export type CadenceOption = z.output<typeof cadenceSchema>;
 export type TransportConfig = z.output<typeof transportSchema> | UnavailableTransport;
 export type DeliveryOptions = z.output<typeof deliverySchema>;
 export type WebConfig = z.output<typeof webSchema>;

@@ -9,7 +9,9 @@ import { signPayload, verifiedPayload } from '../core/signed-payload.ts';
  * Payloads (before base64url):
  * - `u:<subscriber>:<newsletter>[:<slot>]`: unsubscribe; the optional slot
  *   (`2026-11-28T07:00`) names the edition the link came in, so `tidings status` can
- *   count unsubscribes per edition. Never expires.
+ *   count unsubscribes per edition. Never expires. An edition of a cadence stream
+ *   (`world.weekly/…`) carries the stream too: `u:<subscriber>:world:.weekly/<slot>`; the
+ *   newsletter stays the configured one, where the subscription is.
  * - `p:<subscriber>:<newsletter>`: preferences. Never expires.
  * - `c:<signup request>:<newsletter>:<expiry, unix seconds>`: signup confirmation.
  */
@@ -32,18 +34,22 @@ export interface SignupTokenClaims {
 const PURPOSE_CODE: Record<TokenPurpose, string> = { unsubscribe: 'u', preferences: 'p' };
 const CODE_PURPOSE: Record<string, TokenPurpose> = { u: 'unsubscribe', p: 'preferences' };
 const SLUG = '[a-z0-9][a-z0-9-]*';
-const SUBSCRIBER_PAYLOAD = new RegExp(`^([up]):(\\d{1,15}):(${SLUG})(?::(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}))?$`);
+const SUBSCRIBER_PAYLOAD = new RegExp(
+  `^([up]):(\\d{1,15}):(${SLUG})(?::(?:\\.(${SLUG})\\/)?(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}))?$`,
+);
+const EDITION_AFTER_NEWSLETTER = new RegExp(`^(\\.${SLUG})?\\/(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2})$`);
 const SIGNUP_PAYLOAD = new RegExp(`^c:(\\d{1,15}):(${SLUG}):(\\d{1,12})$`);
 
 /** `<payload>.<signature>`, both base64url. */
 export function signSubscriberToken(claims: SubscriberTokenClaims, secret: string): string {
   let payload = `${PURPOSE_CODE[claims.purpose]}:${claims.subscriberId}:${claims.newsletterId}`;
-  const slot =
-    claims.purpose === 'unsubscribe' && claims.editionId
-      ? claims.editionId.slice(claims.newsletterId.length + 1)
+  // The edition id after the newsletter: `/<slot>`, or `.<cadence>/<slot>` for a cadence stream's edition.
+  const rest =
+    claims.purpose === 'unsubscribe' && claims.editionId?.startsWith(claims.newsletterId)
+      ? claims.editionId.slice(claims.newsletterId.length)
       : null;
-  if (slot && claims.editionId!.startsWith(`${claims.newsletterId}/`) && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(slot))
-    payload += `:${slot}`;
+  const edition = rest === null ? null : EDITION_AFTER_NEWSLETTER.exec(rest);
+  if (edition) payload += edition[1] ? `:${edition[1]}/${edition[2]}` : `:${edition[2]}`;
   return signPayload(payload, secret);
 }
 
@@ -57,7 +63,7 @@ export function verifySubscriberToken(token: string, secret: string): Subscriber
     subscriberId: Number(match[2]),
     newsletterId: match[3]!,
   };
-  if (match[4]) claims.editionId = `${claims.newsletterId}/${match[4]}`;
+  if (match[5]) claims.editionId = `${claims.newsletterId}${match[4] ? `.${match[4]}` : ''}/${match[5]}`;
   return claims;
 }
 

@@ -10,6 +10,7 @@ import type { ClusterOptions } from './cluster-stories.ts';
 import { DEFAULT_CLUSTER_OPTIONS } from '../config/content-schema.ts';
 import { collapseStories } from './collapse-stories.ts';
 import { selectArticles } from './select-articles.ts';
+import { type ArticleSignal, selectRankedPool } from './ranked-pool.ts';
 import { editionIdFor, slotFor } from './slot.ts';
 
 export interface BuildEditionDeps {
@@ -31,6 +32,14 @@ export interface BuildEditionDeps {
   save?: boolean;
   /** Near-duplicate stories (`dedupe` in the config); the documented defaults when absent. */
   dedupe?: ClusterOptions;
+  /**
+   * A ranked cadence stream's signal (ranked-pool.ts): what editors and readers did with
+   * the window's articles in the newsletter's shorter streams. Absent: recency alone.
+   */
+  poolSignal?: (
+    newsletter: NewsletterConfig,
+    window: { since: Date | null; until: Date },
+  ) => Promise<ReadonlyMap<string, ArticleSignal>>;
 }
 
 /** Statuses of an edition that reached readers (`sending`: some of them already). */
@@ -63,11 +72,30 @@ export async function windowFor(
     };
   }
   return {
-    since: new Date(slotUtc.getTime() - parseDuration(newsletter.window)!),
+    since: await periodStart(newsletter, slotUtc, parseDuration(newsletter.window)!, editions),
     until: slotUtc,
     includeSeenSince: false,
     returnedArticleIds: [],
   };
+}
+
+/**
+ * Where a fixed window starts. A cadence stream's window also reaches back to its
+ * previous edition's slot when that is earlier (within two windows): across the end of
+ * summer time a 7d window is an hour shorter than the week between two Monday slots, and
+ * a reader who changed cadence must not lose that hour (issue 26, "no period skipped").
+ */
+async function periodStart(
+  newsletter: NewsletterConfig,
+  slotUtc: Date,
+  windowMs: number,
+  editions: EditionStore,
+): Promise<Date> {
+  const fixed = slotUtc.getTime() - windowMs;
+  if (!newsletter.cadence) return new Date(fixed);
+  const previous = await editions.findPreviousEdition(newsletter.id, slotUtc);
+  const previousAt = previous ? Date.parse(previous.slot) : Number.POSITIVE_INFINITY;
+  return new Date(previousAt < fixed && previousAt >= fixed - windowMs ? previousAt : fixed);
 }
 
 /** The newsletter's last edition before an instant that went out; collects the articles of skipped ones passed on the way. */
@@ -146,7 +174,17 @@ export async function buildEdition(newsletter: NewsletterConfig, at: Date, deps:
     takesUnsorted: Boolean(newsletter.otherSection),
     alreadyUsed: used,
   });
-  const selected = selectArticles(stories.articles, newsletter, used).map((article) => {
+  const window = { since, until: slot.utc };
+  const picked = newsletter.cadence?.ranked
+    ? selectRankedPool(
+        stories.articles,
+        newsletter,
+        used,
+        (await deps.poolSignal?.(newsletter, window)) ?? new Map(),
+        window,
+      )
+    : selectArticles(stories.articles, newsletter, used);
+  const selected = picked.map((article) => {
     const alsoIn = stories.alsoIn.get(article.articleId);
     return alsoIn ? { ...article, alsoIn } : article;
   });

@@ -4,6 +4,7 @@ import type { SegmentContent } from './segment-content.ts';
 import { toHttpUrl } from '../core/http-url.ts';
 import { baseLanguage, localeChain } from '../core/locale-tag.ts';
 import type { Edition, EditionArticle } from './edition.ts';
+import { capAfterRemoval } from './reader-caps.ts';
 
 /** What the planner needs to know about one subscriber. */
 export interface DigestReader {
@@ -145,6 +146,19 @@ function thinReason(
   return `thin: ${count} new article(s) for this reader, the minimum is ${newsletter.minArticles}`;
 }
 
+/** A ranked pool's best story for a reader: the first by position of their first section that has one they read. */
+function bestRanked(
+  articles: readonly EditionArticle[],
+  sectionOrder: readonly string[],
+  readable: (a: EditionArticle) => boolean,
+): EditionArticle | null {
+  for (const slug of sectionOrder) {
+    const first = articles.filter((a) => a.category === slug && readable(a)).sort((a, b) => a.position - b.position)[0];
+    if (first) return first;
+  }
+  return null;
+}
+
 /**
  * Decides what one subscriber gets from an edition: the sections they chose (or the
  * whole edition, their sections first, when theirs are thin), articles in their
@@ -164,14 +178,22 @@ export function planDigest(
   const readable = (article: EditionArticle) =>
     readsLanguage(newsletter.languages ?? 'subscriber', locale, article.language, reader.languages);
   const curated = curatedArticles(edition, newsletter.categories);
-  const { articles, sectionOrder } = selectForReader(curated, newsletter, reader, received, readable);
+  const selected = selectForReader(curated, newsletter, reader, received, readable);
+  const { sectionOrder } = selected;
+  // A cadence stream's ranked pool is larger than one reader's share: the caps apply to what is left for them.
+  const articles = newsletter.cadence?.ranked
+    ? capAfterRemoval(selected.articles, sectionOrder, newsletter)
+    : selected.articles;
   if (articles.length === 0 || articles.length < newsletter.minArticles) {
     const unseen = curated.filter((article) => !received.has(article.articleId)).length;
     return { skip: thinReason(newsletter, reader, locale, unseen, articles.length) };
   }
   // The editor's pinned story leads for everyone; otherwise the top story is in the reader's language when one is.
   const topStory =
-    articles.find((a) => a.pinned) ?? chooseTopStory(articles.filter(readable)) ?? chooseTopStory(articles)!;
+    articles.find((a) => a.pinned) ??
+    (newsletter.cadence?.ranked ? bestRanked(articles, sectionOrder, readable) : null) ??
+    chooseTopStory(articles.filter(readable)) ??
+    chooseTopStory(articles)!;
   const sections = sectionOrder
     .map((slug) => ({
       slug,

@@ -29,9 +29,12 @@ export function editionIdFor(newsletterId: string, slot: Slot): string {
   return `${newsletterId}/${slot.local}`;
 }
 
-/** Parses `daily/2026-11-28T07:00` back into its parts; null when it is not an edition id. */
+/**
+ * Parses `daily/2026-11-28T07:00` back into its parts; null when it is not an edition id.
+ * A cadence stream's id has one dot (`world.weekly/2026-12-07T07:00`, src/config/cadences.ts).
+ */
 export function parseEditionId(id: string): { newsletterId: string; local: string } | null {
-  const match = /^([a-z0-9][a-z0-9-]*)\/(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})$/.exec(id);
+  const match = /^([a-z0-9][a-z0-9-]*(?:\.[a-z0-9][a-z0-9-]*)?)\/(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})$/.exec(id);
   return match ? { newsletterId: match[1]!, local: match[2]! } : null;
 }
 

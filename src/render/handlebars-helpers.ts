@@ -20,7 +20,7 @@ interface HelperOptions {
   data: RenderData & Record<string, unknown>;
 }
 
-const DATE_STYLES = new Set<DateStyle>(['long', 'medium', 'short', 'time', 'dateTime', 'iso']);
+const DATE_STYLES = new Set<DateStyle>(['long', 'medium', 'short', 'weekday', 'time', 'dateTime', 'iso']);
 
 function splitParagraphs(text: unknown): string[][] {
   if (typeof text !== 'string') return [];
@@ -55,7 +55,7 @@ export function registerHelpers(hb: Handlebars, mode: TemplateMode): void {
   /** {{httpUrl url}}: the URL when it is http(s), else '' (so `{{#if (httpUrl url)}}` guards a link). */
   hb.registerHelper('httpUrl', (value: unknown) => toHttpUrl(value) ?? '');
 
-  /** {{formatDate iso "long|medium|short|time|dateTime|iso"}} in the reader's locale and zone. */
+  /** {{formatDate iso "long|medium|short|weekday|time|dateTime|iso"}} in the reader's locale and zone. */
   hb.registerHelper('formatDate', (iso: unknown, style: unknown, options: HelperOptions) => {
     const chosen = (typeof style === 'string' && DATE_STYLES.has(style as DateStyle) ? style : 'medium') as DateStyle;
     return formatDate(typeof iso === 'string' ? iso : null, chosen, options.data.locale, options.data.timeZone);

@@ -14,12 +14,14 @@ function formatter(locale: string, timeZone: string, options: Intl.DateTimeForma
   return found;
 }
 
-export type DateStyle = 'long' | 'medium' | 'short' | 'time' | 'dateTime' | 'iso';
+export type DateStyle = 'long' | 'medium' | 'short' | 'weekday' | 'time' | 'dateTime' | 'iso';
 
 const STYLES: Record<Exclude<DateStyle, 'iso'>, Intl.DateTimeFormatOptions> = {
   long: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },
   medium: { day: 'numeric', month: 'short', year: 'numeric' },
   short: { day: 'numeric', month: 'short' },
+  /** "Monday 14 December": a day within the coming weeks (when a change of cadence takes effect). */
+  weekday: { weekday: 'long', day: 'numeric', month: 'long' },
   time: { hour: 'numeric', minute: '2-digit' },
   dateTime: { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' },
 };

@@ -1,6 +1,11 @@
 import { readSubscriberRows } from './read-subscriber-rows.ts';
 import type { SubscriberFileProblem } from './subscriber-file-problem.ts';
-import { categoriesForNewsletter, type SubscriberCatalog, type SubscriberRow } from './subscriber-row.ts';
+import {
+  cadenceForNewsletter,
+  categoriesForNewsletter,
+  type SubscriberCatalog,
+  type SubscriberRow,
+} from './subscriber-row.ts';
 import type { StagedSubscriber } from './subscriber-store.ts';
 
 export interface SubscriberPlace {
@@ -48,6 +53,7 @@ export function toStagedSubscriber(
     subscriptions: row.newsletters.map((newsletterId) => ({
       newsletterId,
       categories: categoriesForNewsletter(row, newsletterId, catalog),
+      cadence: cadenceForNewsletter(row, newsletterId, catalog),
     })),
     file: place.file,
     line: place.line,

@@ -26,6 +26,8 @@ export interface NewSignupRequest {
   name: string | null;
   categories: string[] | null;
   locale: string | null;
+  /** The cadence chosen on the form (issue 26); null: the newsletter's default. */
+  cadence: string | null;
   ipHash: string | null;
   /** Which mail was sent: a confirmation link, or "you are already subscribed". */
   kind: 'confirm' | 'already';

@@ -20,6 +20,11 @@ export interface SubscriberRow {
   firstName: string | null;
   /** Language tags of the articles the reader gets (where the newsletter filters by language); null: the locale's language. */
   languages: string[] | null;
+  /**
+   * The chosen cadences as listed: bare (`weekly`, for every newsletter of the row that
+   * offers it) or per newsletter (`world:weekly`); null = as stored (a new subscription: the default).
+   */
+  cadences: string[] | null;
 }
 
 export const SUBSCRIBER_FIELDS = [
@@ -32,6 +37,7 @@ export const SUBSCRIBER_FIELDS = [
   'languages',
   'timezone',
   'status',
+  'cadence',
 ] as const;
 
 /**
@@ -42,6 +48,8 @@ export interface SubscriberCatalog {
   newsletters: ReadonlySet<string>;
   categories: ReadonlySet<string>;
   categoriesOf: ReadonlyMap<string, readonly string[]> | null;
+  /** The cadences each newsletter offers (issue 26); absent or missing: the newsletter offers none. */
+  cadencesOf?: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -61,15 +69,23 @@ export function createSubscriberCatalog(
   };
 }
 
-/** The catalog of a loaded configuration. */
+/**
+ * The catalog of a loaded configuration: the newsletters readers subscribe to (a cadence
+ * stream other than the default is not one: its readers subscribe to its newsletter).
+ */
 export function catalogFromConfig(config: {
-  newsletters: readonly { id: string; categories: readonly string[] }[];
+  newsletters: readonly {
+    id: string;
+    categories: readonly string[];
+    cadence?: { isDefault: boolean; offered: readonly string[] };
+  }[];
   categories: Readonly<Record<string, unknown>>;
 }): SubscriberCatalog {
-  return createSubscriberCatalog(
-    new Map(config.newsletters.map((n) => [n.id, n.categories])),
-    Object.keys(config.categories),
-  );
+  const newsletters = config.newsletters.filter((n) => !n.cadence || n.cadence.isDefault);
+  return {
+    ...createSubscriberCatalog(new Map(newsletters.map((n) => [n.id, n.categories])), Object.keys(config.categories)),
+    cadencesOf: new Map(newsletters.flatMap((n) => (n.cadence ? [[n.id, n.cadence.offered] as const] : []))),
+  };
 }
 
 /** Empty cells (CSV) and blank strings mean "not given". */
@@ -134,6 +150,10 @@ const rowSchema = z.strictObject({
     (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim().toLowerCase()) : v),
     z.enum(['active', 'paused'], { error: 'must be active or paused' }).default('active'),
   ),
+  cadence: z.preprocess(
+    (v) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v),
+    idList.optional(),
+  ),
 });
 
 export interface RowProblem {
@@ -179,8 +199,9 @@ export function parseSubscriberRow(raw: unknown, catalog: SubscriberCatalog | nu
     status: data.status,
     firstName: data.firstName ?? null,
     languages: data.languages?.length ? [...new Set(data.languages)] : null,
+    cadences: data.cadence?.length ? [...new Set(data.cadence)] : null,
   };
-  const problems = catalog ? checkReferences(row, catalog) : [];
+  const problems = catalog ? [...checkReferences(row, catalog), ...checkCadences(row, catalog)] : [];
   return problems.length > 0 ? { ok: false, problems, email: row.email } : { ok: true, row };
 }
 
@@ -252,6 +273,43 @@ function checkReferences(row: ReferencedIds, catalog: SubscriberCatalog): RowPro
     }
   }
   return problems;
+}
+
+/** Each listed cadence must be offered by its newsletter (qualified) or by one of the row's newsletters (bare). */
+function checkCadences(row: Pick<SubscriberRow, 'newsletters' | 'cadences'>, catalog: SubscriberCatalog): RowProblem[] {
+  const problems: RowProblem[] = [];
+  const offered = (id: string) => catalog.cadencesOf?.get(id) ?? [];
+  const describe = (id: string) =>
+    offered(id).length > 0 ? `offered: ${offered(id).join(', ')}` : 'it offers no cadences';
+  for (const entry of row.cadences ?? []) {
+    const { newsletterId, slug } = splitCategory(entry);
+    let message: string | null = null;
+    if (newsletterId !== null && !row.newsletters.includes(newsletterId))
+      message = `cadence: "${entry}" names "${newsletterId}", which is not among this row's newsletters`;
+    else if (newsletterId !== null && !offered(newsletterId).includes(slug))
+      message = `cadence: "${slug}" is not a cadence of "${newsletterId}" (${describe(newsletterId)})`;
+    else if (newsletterId === null && !row.newsletters.some((id) => offered(id).includes(slug)))
+      message = `cadence: "${slug}" is not a cadence of ${row.newsletters.map((id) => `"${id}" (${describe(id)})`).join(' or ')}`;
+    if (message) problems.push({ field: 'cadence', message });
+  }
+  return problems;
+}
+
+/** The cadence a row chose for one newsletter: qualified (`world:weekly`) first, else a bare one it offers; null: none. */
+export function cadenceForNewsletter(
+  row: SubscriberRow,
+  newsletterId: string,
+  catalog: SubscriberCatalog | null,
+): string | null {
+  if (row.cadences === null) return null;
+  const offered = catalog?.cadencesOf?.get(newsletterId) ?? [];
+  let bare: string | null = null;
+  for (const entry of row.cadences) {
+    const { newsletterId: target, slug } = splitCategory(entry);
+    if (target === newsletterId) return slug;
+    if (target === null && bare === null && offered.includes(slug)) bare = slug;
+  }
+  return bare;
 }
 
 /**

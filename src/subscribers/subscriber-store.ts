@@ -38,6 +38,29 @@ export interface Recipient {
   categories: string[] | null;
   /** Permanent rejections in a row when the recipient was read (absent: not known). */
   hardBounces?: number;
+  /** The cadence in effect at the slot asked for (null: the newsletter's default, or none). */
+  cadence?: string | null;
+}
+
+/**
+ * Keeps the readers of one cadence stream (issue 26): those whose effective cadence at
+ * the slot `at` is `name`. The effective cadence is the pending one once its
+ * `after` lies before the slot, else the chosen one; never chosen (null) counts as the
+ * default. With `offered`, the default stream also takes readers whose cadence is no
+ * longer offered, so dropping a cadence from the config loses nobody.
+ */
+export interface CadenceFilter {
+  name: string;
+  isDefault: boolean;
+  at: Date;
+  offered?: readonly string[];
+}
+
+/** A reader's change of cadence that waits for the end of their current period. */
+export interface PendingCadence {
+  name: string;
+  /** ISO instant: slots strictly after it use `name`. */
+  after: string;
 }
 
 export interface Subscription {
@@ -48,7 +71,17 @@ export interface Subscription {
   origin: DecisionOrigin;
   /** Who last decided the categories. */
   categoriesOrigin: DecisionOrigin;
+  /** The chosen cadence (null: the newsletter's default, its first). */
+  cadence: string | null;
+  /** A change of cadence not yet in effect (see CadenceFilter). */
+  nextCadence: PendingCadence | null;
   updatedAt: string;
+}
+
+/** A subscription's cadence at a slot: the pending one once due, else the chosen one (null: default). */
+export function effectiveCadence(subscription: Pick<Subscription, 'cadence' | 'nextCadence'>, at: Date): string | null {
+  const next = subscription.nextCadence;
+  return next && Date.parse(next.after) < at.getTime() ? next.name : subscription.cadence;
 }
 
 export interface SubscriberRecord {
@@ -80,7 +113,8 @@ export interface StagedSubscriber {
   locale: string | null;
   timezone: string | null;
   status: 'active' | 'paused';
-  subscriptions: { newsletterId: string; categories: string[] | null }[];
+  /** `cadence`: the files' choice (applied by sync unless the reader chose since); null or absent: none given. */
+  subscriptions: { newsletterId: string; categories: string[] | null; cadence?: string | null }[];
   file: string;
   line: number;
 }
@@ -137,7 +171,7 @@ export interface SubscriberStore extends SubscriberLifecycleStore, SubscriberImp
    */
   streamRecipients(
     newsletterId: string,
-    options?: { afterId?: number; untilId?: number; batchSize?: number; at?: Date },
+    options?: { afterId?: number; untilId?: number; batchSize?: number; at?: Date; cadence?: CadenceFilter },
   ): AsyncIterable<Recipient>;
   findByEmail(email: string): Promise<SubscriberRecord | null>;
   getById(id: number): Promise<SubscriberRecord | null>;
@@ -158,8 +192,21 @@ export interface SubscriberStore extends SubscriberLifecycleStore, SubscriberImp
   ): Promise<{ bounced: boolean; hardBounces: number }>;
   /** An accepted delivery ends a run of bounces (does not lift a 'bounced' status). */
   resetBounces(subscriberId: number): Promise<void>;
+  /**
+   * A reader's cadence of a newsletter. `switchAfter` null: in effect at once (a new
+   * subscription, or a change back that cancels a pending one); else it waits until
+   * slots after `switchAfter`. A pending change already due at `at` is made the chosen
+   * cadence first. False when not subscribed (a removed subscription counts as none).
+   */
+  setCadence(
+    subscriberId: number,
+    newsletterId: string,
+    cadence: string | null,
+    at: Date,
+    switchAfter: Date | null,
+  ): Promise<boolean>;
   /** Recipients `streamRecipients` would give now (with `at`: not counting paused ones). */
-  count(newsletterId: string, at?: Date): Promise<number>;
+  count(newsletterId: string, at?: Date, cadence?: CadenceFilter): Promise<number>;
   /**
    * An edition's audience in one read: the largest subscriber id of the newsletter (the
    * bound `streamRecipients` would use) and how many recipients it would give after
@@ -167,7 +214,7 @@ export interface SubscriberStore extends SubscriberLifecycleStore, SubscriberImp
    */
   measureAudience(
     newsletterId: string,
-    options?: { afterId?: number; at?: Date },
+    options?: { afterId?: number; at?: Date; cadence?: CadenceFilter },
   ): Promise<{ maxSubscriberId: number; count: number }>;
   /** Stored subscribers by id; erased ones (tombstones) are left out. */
   list(options?: ListSubscribersOptions): Promise<SubscriberRecord[]>;

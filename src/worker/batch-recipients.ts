@@ -1,4 +1,4 @@
-import type { Recipient, SubscriberStore } from '../subscribers/subscriber-store.ts';
+import type { CadenceFilter, Recipient, SubscriberStore } from '../subscribers/subscriber-store.ts';
 
 /**
  * A leased batch's recipients: the subscribers store's own audience query over the batch's
@@ -7,15 +7,21 @@ import type { Recipient, SubscriberStore } from '../subscribers/subscriber-store
  */
 export function recipientsOfBatch(
   subscribers: Pick<SubscriberStore, 'streamRecipients'>,
-  newsletterId: string,
+  readers: { newsletterId: string; cadence?: CadenceFilter },
   at: Date,
 ) {
   return async (ids: readonly number[]): Promise<Recipient[]> => {
     if (ids.length === 0) return [];
     const wanted = new Set(ids);
     const found: Recipient[] = [];
-    const range = { afterId: ids[0]! - 1, untilId: ids[ids.length - 1]!, batchSize: Math.max(100, ids.length), at };
-    for await (const recipient of subscribers.streamRecipients(newsletterId, range)) {
+    const range = {
+      afterId: ids[0]! - 1,
+      untilId: ids[ids.length - 1]!,
+      batchSize: Math.max(100, ids.length),
+      at,
+      cadence: readers.cadence,
+    };
+    for await (const recipient of subscribers.streamRecipients(readers.newsletterId, range)) {
       if (wanted.has(recipient.id)) found.push(recipient);
     }
     return found;

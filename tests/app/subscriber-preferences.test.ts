@@ -68,7 +68,7 @@ describe('preferences', () => {
       locale: 'en',
       timezone: null,
       pausedUntil: null,
-      locales: ['de', 'en', 'ru'],
+      locales: ['de', 'en', 'fr', 'ru'],
     });
     expect(view.newsletters).toEqual([
       {
@@ -80,6 +80,8 @@ describe('preferences', () => {
           { slug: 'technology', title: 'Technology', chosen: true },
           { slug: 'science', title: 'Science', chosen: true },
         ],
+        // Neither newsletter offers a choice of cadence.
+        cadence: null,
       },
       {
         id: 'weekly',
@@ -87,6 +89,7 @@ describe('preferences', () => {
         subscribed: true,
         allCategories: true,
         categories: [{ slug: 'science', title: 'Science', chosen: true }],
+        cadence: null,
       },
     ]);
     // Bo may choose daily (his) but not weekly (closed, never his).
@@ -104,7 +107,7 @@ describe('preferences', () => {
     };
     const refused: [PreferencesInput, string][] = [
       [{ ...valid, timezone: 'Mars/Olympus_Mons' }, 'INPUT_INVALID timezone'],
-      [{ ...valid, locale: 'fr' }, 'INPUT_INVALID locale'],
+      [{ ...valid, locale: 'ja' }, 'INPUT_INVALID locale'],
       [{ ...valid, pausedUntil: '2026-02-30' }, 'INPUT_INVALID pausedUntil'],
       [{ ...valid, pausedUntil: '2031-01-01' }, 'INPUT_INVALID pausedUntil'],
       [

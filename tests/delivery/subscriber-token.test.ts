@@ -32,6 +32,17 @@ describe('subscriber tokens', () => {
     expect(verifySubscriberToken('a.b.c', SECRET)).toBeNull();
   });
 
+  it('names the edition of a cadence stream while acting on the configured newsletter (issue 26)', () => {
+    const claims = { subscriberId: 7, newsletterId: 'world', purpose: 'unsubscribe' as const };
+    for (const editionId of ['world.weekly/2026-12-07T07:00', 'world/2026-12-07T07:00']) {
+      const token = signSubscriberToken({ ...claims, editionId }, SECRET);
+      expect(verifySubscriberToken(token, SECRET)).toEqual({ ...claims, editionId });
+    }
+    // An edition of another newsletter is not carried.
+    const foreign = signSubscriberToken({ ...claims, editionId: 'worldly/2026-12-07T07:00' }, SECRET);
+    expect(verifySubscriberToken(foreign, SECRET)).toEqual(claims);
+  });
+
   it('distinguishes purposes: an unsubscribe token is not a preferences token', () => {
     const u = signSubscriberToken({ subscriberId: 1, newsletterId: 'n', purpose: 'unsubscribe' }, SECRET);
     const p = signSubscriberToken({ subscriberId: 1, newsletterId: 'n', purpose: 'preferences' }, SECRET);

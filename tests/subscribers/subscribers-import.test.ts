@@ -251,14 +251,14 @@ describe('tidings subscribers export --all', () => {
     const csv = await a.cli('subscribers', 'export', '--all', '--format', 'csv');
     expect(csv.code).toBe(0);
     const lines = csv.out.trimEnd().split('\n');
-    expect(lines[0]).toBe('email,name,firstName,newsletters,categories,locale,languages,timezone,status');
+    expect(lines[0]).toBe('email,name,firstName,newsletters,categories,locale,languages,timezone,status,cadence');
     expect(lines).toContain(
-      "ann@example.org,'=SUM(A1:A2),Ann,daily;weekly,daily:science,de,de;en,Europe/Berlin,active",
+      "ann@example.org,'=SUM(A1:A2),Ann,daily;weekly,daily:science,de,de;en,Europe/Berlin,active,",
     );
-    expect(lines).toContain('bob@example.org,"Bob, Jr.",,weekly,,,,,paused');
-    expect(lines).toContain("cy@example.org,'+Cy,,daily,,,,,active");
-    expect(lines).toContain('dee@example.org,Dee,,,,,,,unsubscribed');
-    expect(lines).toContain('eve@example.org,Eve,,daily,,,,,bounced');
+    expect(lines).toContain('bob@example.org,"Bob, Jr.",,weekly,,,,,paused,');
+    expect(lines).toContain("cy@example.org,'+Cy,,daily,,,,,active,");
+    expect(lines).toContain('dee@example.org,Dee,,,,,,,unsubscribed,');
+    expect(lines).toContain('eve@example.org,Eve,,daily,,,,,bounced,');
     const jsonl = await a.cli('subscribers', 'export', '--all', '--format', 'jsonl');
     const people = jsonl.out
       .trimEnd()

@@ -263,6 +263,7 @@ describe('streamRecipients', () => {
       timezone: null,
       categories: null,
       hardBounces: 0,
+      cadence: null,
     });
     expect(all.some((r) => r.email === 'r04@example.org')).toBe(false);
 

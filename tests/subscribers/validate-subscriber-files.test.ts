@@ -26,7 +26,7 @@ describe('validateSubscriberFiles', () => {
     expect(short(result.errors)).toEqual([
       'a-list.yaml:3: email is not a valid address: "not-an-address" has no @',
       'a-list.yaml:7: timezone "Mars/Olympus" is not an IANA time zone such as Europe/Moscow',
-      'a-list.yaml:10: unknown field "favourite" (known: email, name, firstName, newsletters, categories, locale, languages, timezone, status)',
+      'a-list.yaml:10: unknown field "favourite" (known: email, name, firstName, newsletters, categories, locale, languages, timezone, status, cadence)',
       'a-list.yaml:12: newsletters: "weekly" is not a configured newsletter (known: daily)',
       'a-list.yaml:15: categories: "sports" is not a configured category (known: world, technology, science, business, security)',
       'a-list.yaml:18: status must be active or paused',
@@ -36,7 +36,7 @@ describe('validateSubscriberFiles', () => {
       'b-list.csv:6: newsletters must name at least one newsletter',
       'b-list.csv:7: CSV: Invalid Record Length: expect 7, got 8',
       'b-list.csv:8: email is not a valid address: "missing-at.example.org" has no @',
-      'c-header.csv:1: unknown column "phone" (known: email, name, firstName, newsletters, categories, locale, languages, timezone, status); the file was not read',
+      'c-header.csv:1: unknown column "phone" (known: email, name, firstName, newsletters, categories, locale, languages, timezone, status, cadence); the file was not read',
     ]);
     expect(result.warnings).toEqual([]);
   });
@@ -173,6 +173,7 @@ describe('readSubscriberRows', () => {
       status: 'active',
       firstName: null,
       languages: null,
+      cadences: null,
     });
     const ivan = rows.find((r) => r.row.email === 'ivan.petrov@example.net')!;
     expect(ivan.row).toMatchObject({ locale: 'ru', timezone: 'Europe/Moscow', categories: null, status: 'active' });

@@ -119,15 +119,15 @@ describe('the preferences form keeps what it does not change', () => {
       pausedUntil: '2026-12-05',
     });
     // A locale of no language the templates know is still refused.
-    const french = new URLSearchParams([
+    const japanese = new URLSearchParams([
       ['action', 'save'],
-      ['locale', 'fr-CA'],
+      ['locale', 'ja-JP'],
     ]);
     expect(
       (
         await fetch(`${base}/p/${preferences}`, {
           method: 'POST',
-          body: french,
+          body: japanese,
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
         })
       ).status,

@@ -211,7 +211,14 @@ describe('signup (/s/)', () => {
     const real = await post('email=reader%40example.org&name=Ann&categories=science&locale=en');
     expect(real.statusCode).toBe(200);
     expect(service.calls.signups).toEqual([
-      { newsletterId: 'daily', email: 'reader@example.org', name: 'Ann', categories: ['science'], locale: 'en' },
+      {
+        newsletterId: 'daily',
+        email: 'reader@example.org',
+        name: 'Ann',
+        categories: ['science'],
+        locale: 'en',
+        cadence: null,
+      },
     ]);
     const bot = await post('email=bot%40example.org&website=http%3A%2F%2Fspam');
     expect(bot.body).toBe(real.body);

@@ -19,7 +19,7 @@ describe('web views', () => {
       string,
       string
     >;
-    for (const locale of ['en', 'ru', 'de']) {
+    for (const locale of ['en', 'ru', 'de', 'fr']) {
       const table = JSON.parse(
         fs.readFileSync(path.join(TEMPLATES_DIR, 'locales', `${locale}.json`), 'utf8'),
       ) as Record<string, string>;

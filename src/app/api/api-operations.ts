@@ -1,3 +1,4 @@
+import { readerNewsletters } from '../../config/cadences.ts';
 import type { NewsletterConfig } from '../../config/schema.ts';
 import { addLinkToDraft, type AddLinkInput, type AddLinkResult } from '../add-link-to-draft.ts';
 import { clickOperationsFromContext, type ClickOperations } from '../clicks/click-operations.ts';
@@ -19,6 +20,8 @@ export interface NewsletterView {
   signup: boolean;
   public: boolean;
   requireApproval: boolean;
+  /** The cadences a reader may choose, the default first; null when there is no choice. */
+  cadences: string[] | null;
 }
 
 /** Everything the JSON API calls: the app operations the desk and the CLI use, grouped by resource. */
@@ -45,7 +48,8 @@ export function createApiOperations(ctx: AppContext, service: SubscriberService)
     access: new ApiAccess(ctx.store.api, ctx.clock),
     subscribers: new ApiSubscribers(ctx, service),
     suppressions: service,
-    newsletters: () => ctx.config.newsletters.map(newsletterView),
+    // Readers' newsletters: a cadence stream (`world.weekly`) shows as a cadence of its newsletter.
+    newsletters: () => readerNewsletters(ctx.config.newsletters).map(newsletterView),
     editions,
     content: new ApiContent(ctx),
     addLink: (input) => addLinkToDraft(ctx, input),
@@ -66,5 +70,6 @@ function newsletterView(n: NewsletterConfig): NewsletterView {
     signup: Boolean(n.signup),
     public: Boolean(n.public),
     requireApproval: Boolean(n.requireApproval),
+    cadences: n.cadence && n.cadence.offered.length > 1 ? [...n.cadence.offered] : null,
   };
 }

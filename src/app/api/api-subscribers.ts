@@ -1,7 +1,9 @@
 import { TidingsError } from '../../core/errors.ts';
 import { signSubscriberToken } from '../../delivery/subscriber-token.ts';
-import type { SubscriberRecord } from '../../subscribers/subscriber-store.ts';
+import type { SubscriberRecord, Subscription } from '../../subscribers/subscriber-store.ts';
 import type { AppContext } from '../context.ts';
+import { cadenceState, checkCadence, type CadenceState } from '../subscribers/reader-cadence.ts';
+import { readerNewsletters } from '../../config/cadences.ts';
 import type {
   OperatorAddResult,
   PreferencesInput,
@@ -30,6 +32,8 @@ export interface SubscriberUpdate {
   /** Whose categories `categories` sets (default: the subscriber's first subscription). */
   newsletter?: string;
   categories?: string[] | null;
+  /** One of the newsletter's cadences: from the reader's next period, as on the preferences page. */
+  cadence?: string;
   locale?: string | null;
   timezone?: string | null;
   pausedUntil?: string | null;
@@ -46,7 +50,7 @@ const SCAN_PAGE = 500;
  */
 export class ApiSubscribers {
   constructor(
-    private readonly ctx: Pick<AppContext, 'store' | 'config'>,
+    private readonly ctx: Pick<AppContext, 'store' | 'config' | 'clock'>,
     private readonly service: SubscriberService,
   ) {}
 
@@ -88,13 +92,22 @@ export class ApiSubscribers {
     if (!newsletterId) throw new TidingsError('INPUT_INVALID', 'this subscriber has no subscription', { where: 'id' });
     this.#newsletter(newsletterId);
     const subscription = subscriber.subscriptions.find((s) => s.newsletterId === newsletterId);
-    if (!subscription && change.categories !== undefined)
+    if (!subscription && (change.categories !== undefined || change.cadence !== undefined))
       throw new TidingsError('INPUT_INVALID', `not a subscriber of ${newsletterId}`, { where: 'newsletter' });
+    if (change.cadence !== undefined) checkCadence(this.ctx.config, newsletterId, change.cadence, 'cadence');
+    const touched = change.categories !== undefined || change.cadence !== undefined;
     const input: PreferencesInput = {
-      newsletters:
-        change.categories === undefined
-          ? []
-          : [{ id: newsletterId, subscribed: subscription?.status === 'active', categories: change.categories }],
+      newsletters: touched
+        ? [
+            {
+              id: newsletterId,
+              subscribed: subscription?.status === 'active',
+              // Categories not sent stay as stored.
+              categories: change.categories === undefined ? (subscription?.categories ?? null) : change.categories,
+              ...(change.cadence === undefined ? {} : { cadence: change.cadence }),
+            },
+          ]
+        : [],
       locale: change.locale,
       timezone: change.timezone,
       pausedUntil: change.pausedUntil,
@@ -120,8 +133,14 @@ export class ApiSubscribers {
     return this.service.exportByEmail((await this.get(id)).email);
   }
 
+  /** A subscription's cadence now (and a change waiting); null when its newsletter offers no choice. */
+  cadence(subscription: Subscription): CadenceState | null {
+    return cadenceState(this.ctx.config, subscription.newsletterId, subscription, this.ctx.clock.now());
+  }
+
+  /** A newsletter readers subscribe to (a cadence stream such as `world.weekly` is not one). */
   #newsletter(id: string): void {
-    if (!this.ctx.config.newsletters.some((n) => n.id === id))
+    if (!readerNewsletters(this.ctx.config.newsletters).some((n) => n.id === id))
       throw new TidingsError('NOT_FOUND', `no newsletter "${id}"`);
   }
 }

@@ -60,7 +60,7 @@ export function createDeskOperations(ctx: AppContext): DeskOperations {
   const { store, clock, logger } = ctx;
   const accountDeps = { editors: store.editors, audit: store.audit, clock };
   return {
-    reads: createDeskReads({ ...store, clock, logger }),
+    reads: createDeskReads({ ...store, clock, logger, newsletters: ctx.config.newsletters }),
     curator: (actor) => createCurator(ctx, actor),
     leftOut: (edition) => editionLeftOut(ctx, edition),
     preview: (edition, options) => previewEdition(ctx, edition, options),

@@ -6,6 +6,8 @@ import type { AuditEntry, AuditLog } from '../../editions/audit-log.ts';
 import type { Edition } from '../../editions/edition.ts';
 import type { EditionStore } from '../../editions/edition-store.ts';
 import type { SubscriberStore } from '../../subscribers/subscriber-store.ts';
+import type { NewsletterConfig } from '../../config/schema.ts';
+import { type Audience, audienceOf } from '../audience-of.ts';
 
 export interface DeskReadsDeps {
   editions: Pick<EditionStore, 'getEdition' | 'listEditions'>;
@@ -15,6 +17,8 @@ export interface DeskReadsDeps {
   audit: Pick<AuditLog, 'list'>;
   clock: Clock;
   logger: Logger;
+  /** The configured streams: a cadence stream's readers are its base newsletter's, filtered (audienceOf). */
+  newsletters: readonly NewsletterConfig[];
 }
 
 /** Everything the editions page shows besides the configuration; the optional figures are empty when unavailable. */
@@ -43,6 +47,10 @@ export interface DeskReads {
 }
 
 export function createDeskReads(deps: DeskReadsDeps): DeskReads {
+  const readersOf = (newsletterId: string, slot: Date): Audience => {
+    const newsletter = deps.newsletters.find((n) => n.id === newsletterId);
+    return newsletter ? audienceOf(newsletter, slot) : { newsletterId };
+  };
   const { ledger, logger } = deps;
   // Figures beside the edition, not a reason to fail the page.
   const orEmpty = <T>(what: string, read: Promise<Map<string, T>>) =>
@@ -78,7 +86,9 @@ export function createDeskReads(deps: DeskReadsDeps): DeskReads {
     },
     async sampleRecipients(newsletterId, limit) {
       const emails: string[] = [];
-      for await (const recipient of deps.subscribers.streamRecipients(newsletterId, { batchSize: limit })) {
+      const readers = readersOf(newsletterId, deps.clock.now());
+      const options = { batchSize: limit, cadence: readers.cadence };
+      for await (const recipient of deps.subscribers.streamRecipients(readers.newsletterId, options)) {
         emails.push(recipient.email);
         if (emails.length >= limit) break;
       }
@@ -86,7 +96,8 @@ export function createDeskReads(deps: DeskReadsDeps): DeskReads {
     },
     auditTrail: (editionId, limit) => deps.audit.list({ editionId, limit }),
     async sendAudience(edition) {
-      const audience = await deps.subscribers.count(edition.newsletterId, deps.clock.now());
+      const readers = readersOf(edition.newsletterId, new Date(edition.slot));
+      const audience = await deps.subscribers.count(readers.newsletterId, deps.clock.now(), readers.cadence);
       const counts = await ledger.counts(edition.id);
       return { audience, alreadyHandled: counts.accepted + counts.failed + counts.skipped };
     },

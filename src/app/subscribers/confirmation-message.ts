@@ -7,7 +7,7 @@ import { buildTransactionalMail } from './transactional-mail.ts';
 /**
  * The two small transactional mails of a signup: "confirm your subscription" (with the
  * link) and "you are already subscribed" (sent instead, so the form's answer never
- * tells who is on the list). Plain wording in en, ru and de; every header value passes
+ * tells who is on the list). Plain wording in en, ru, de and fr; every header value passes
  * through singleLine; the HTML escapes everything it shows.
  */
 export type ConfirmationKind = 'confirm' | 'already';
@@ -20,7 +20,7 @@ interface Strings {
   ignore: string;
 }
 
-const STRINGS: Record<'en' | 'ru' | 'de', Strings> = {
+const STRINGS: Record<'en' | 'ru' | 'de' | 'fr', Strings> = {
   en: {
     subject: {
       confirm: 'Please confirm your subscription to {title}',
@@ -62,6 +62,21 @@ const STRINGS: Record<'en' | 'ru' | 'de', Strings> = {
     button: 'Abonnement bestätigen',
     expires: 'Der Link ist 7 Tage gültig.',
     ignore: 'Falls Sie das nicht waren, ignorieren Sie diese Nachricht: Es wird nichts verschickt.',
+  },
+  fr: {
+    subject: {
+      confirm: 'Merci de confirmer votre abonnement à {title}',
+      already: 'Vous êtes déjà abonné·e à {title}',
+    },
+    body: {
+      confirm:
+        'Quelqu’un (vous, nous l’espérons) a demandé à recevoir {title} à cette adresse. Pour commencer, confirmez avec le lien ci-dessous.',
+      already:
+        'Quelqu’un (vous, nous l’espérons) a demandé à recevoir {title} à cette adresse, qui le reçoit déjà. Rien ne change.',
+    },
+    button: 'Confirmer mon abonnement',
+    expires: 'Le lien est valable 7 jours.',
+    ignore: 'Si ce n’était pas vous, ignorez ce message : rien ne sera envoyé.',
   },
 };
 

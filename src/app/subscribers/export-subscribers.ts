@@ -1,6 +1,18 @@
 import { UsageError } from '../../core/errors.ts';
+import type { TidingsConfig } from '../../config/schema.ts';
+import type { Clock } from '../../core/clock.ts';
 import { SUBSCRIBER_FIELDS } from '../../subscribers/subscriber-row.ts';
 import type { SubscriberRecord, SubscriberStore } from '../../subscribers/subscriber-store.ts';
+import { cadenceState } from './reader-cadence.ts';
+
+/** The export's columns: the subscriber files' own, `cadence` last (issue 26). */
+export const EXPORT_FIELDS = SUBSCRIBER_FIELDS;
+
+/** What an export reads besides the store: the cadences offered, and now (a change waiting is the reader's choice). */
+export interface ExportContext {
+  config: Pick<TidingsConfig, 'newsletters'>;
+  clock: Clock;
+}
 
 export type ExportFormat = 'csv' | 'jsonl';
 
@@ -18,12 +30,22 @@ export interface ExportedSubscriber {
   timezone: string | null;
   /** active | paused | bounced, or unsubscribed when no subscription is active. */
   status: string;
+  /**
+   * The cadence chosen, per newsletter that offers a choice (`world:weekly`): a change
+   * still waiting counts as chosen, so an import starts the reader where they were going.
+   */
+  cadence: string[];
 }
 
 const PAGE = 500;
 
-export function exportedSubscriber(record: SubscriberRecord): ExportedSubscriber {
+export function exportedSubscriber(record: SubscriberRecord, context: ExportContext): ExportedSubscriber {
   const active = record.subscriptions.filter((s) => s.status === 'active');
+  const at = context.clock.now();
+  const cadence = active.flatMap((s) => {
+    const state = cadenceState(context.config, s.newsletterId, s, at);
+    return state ? [`${s.newsletterId}:${state.chosen}`] : [];
+  });
   return {
     email: record.email,
     name: record.name,
@@ -34,6 +56,7 @@ export function exportedSubscriber(record: SubscriberRecord): ExportedSubscriber
     languages: record.languages,
     timezone: record.timezone,
     status: active.length === 0 && record.status !== 'bounced' ? 'unsubscribed' : record.status,
+    cadence,
   };
 }
 
@@ -52,7 +75,7 @@ function csvCell(value: string): string {
 }
 
 function csvLine(subscriber: ExportedSubscriber): string {
-  const cells: Record<(typeof SUBSCRIBER_FIELDS)[number], string> = {
+  const cells: Record<(typeof EXPORT_FIELDS)[number], string> = {
     email: subscriber.email,
     name: subscriber.name ?? '',
     firstName: subscriber.firstName ?? '',
@@ -62,8 +85,9 @@ function csvLine(subscriber: ExportedSubscriber): string {
     languages: (subscriber.languages ?? []).join(';'),
     timezone: subscriber.timezone ?? '',
     status: subscriber.status,
+    cadence: subscriber.cadence.join(';'),
   };
-  return SUBSCRIBER_FIELDS.map((field) => csvCell(cells[field])).join(',');
+  return EXPORT_FIELDS.map((field) => csvCell(cells[field])).join(',');
 }
 
 /**
@@ -71,16 +95,16 @@ function csvLine(subscriber: ExportedSubscriber): string {
  * and left out), read in pages and yielded line by line, so the list streams whatever its size.
  */
 export async function* exportSubscribers(
-  { store }: { store: { subscribers: Pick<SubscriberStore, 'list'> } },
+  { store, config, clock }: ExportContext & { store: { subscribers: Pick<SubscriberStore, 'list'> } },
   format: ExportFormat,
 ): AsyncGenerator<string> {
   if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format: "${String(format)}" is not csv or jsonl`);
-  if (format === 'csv') yield SUBSCRIBER_FIELDS.join(',');
+  if (format === 'csv') yield EXPORT_FIELDS.join(',');
   let afterId = 0;
   for (;;) {
     const page = await store.subscribers.list({ afterId, limit: PAGE });
     for (const record of page) {
-      const subscriber = exportedSubscriber(record);
+      const subscriber = exportedSubscriber(record, { config, clock });
       yield format === 'csv' ? csvLine(subscriber) : JSON.stringify(subscriber);
     }
     if (page.length < PAGE) return;

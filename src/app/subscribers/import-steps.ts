@@ -9,6 +9,7 @@ import {
 } from '../../subscribers/imports/import-record.ts';
 import type { ImportedPerson } from '../../subscribers/subscriber-import-store.ts';
 import {
+  cadenceForNewsletter,
   categoriesForNewsletter,
   parseSubscriberRow,
   SUBSCRIBER_FIELDS,
@@ -17,7 +18,7 @@ import {
 
 /** What one row asks for: a person to add, an address to suppress, or a refusal with its reason. */
 export type ImportStep =
-  | { kind: 'person'; person: ImportedPerson }
+  | { kind: 'person'; person: ImportedPerson; cadences?: CadenceChoice[] }
   | { kind: 'suppress'; email: string; addressHash: string; reason: string }
   | { kind: 'refuse'; reason: string; email: string | null };
 
@@ -88,12 +89,15 @@ const CSV_STATUSES: ReadonlySet<string> = new Set([
   'complained',
 ]);
 
+/** The columns of a Tidings CSV: the subscriber files' (`cadence` among them). */
+const CSV_FIELDS: readonly string[] = SUBSCRIBER_FIELDS;
+
 /** Why a Tidings CSV header cannot be read, or null. */
 export function csvHeaderProblem(header: readonly string[]): string | null {
-  const known = new Map(SUBSCRIBER_FIELDS.map((field) => [field.toLowerCase(), field]));
+  const known = new Map(CSV_FIELDS.map((field) => [field.toLowerCase(), field]));
   const unknown = header.filter((column) => !known.has(column));
   if (unknown.length > 0)
-    return `unknown columns ${unknown.map((c) => `"${c}"`).join(', ')} (known: ${SUBSCRIBER_FIELDS.join(', ')}; for another platform's export use --from)`;
+    return `unknown columns ${unknown.map((c) => `"${c}"`).join(', ')} (known: ${CSV_FIELDS.join(', ')}; for another platform's export use --from)`;
   return header.includes('email') ? null : 'the header has no "email" column';
 }
 
@@ -123,6 +127,7 @@ export function csvStep(raw: Readonly<Record<string, string>>, catalog: Subscrib
       ...row,
       newsletters: unsubscribed ? anyNewsletter : row.newsletters,
       categories: unsubscribed ? '' : row.categories,
+      cadence: unsubscribed ? '' : row.cadence,
       status: status === 'paused' ? 'paused' : 'active',
     },
     catalog,
@@ -130,8 +135,16 @@ export function csvStep(raw: Readonly<Record<string, string>>, catalog: Subscrib
   if (!parsed.ok)
     return { kind: 'refuse', reason: parsed.problems.map((p) => p.message).join('; '), email: parsed.email };
   const r = parsed.row;
+  // The row's cadences, checked against what each newsletter offers by parseSubscriberRow.
+  const cadences = unsubscribed
+    ? []
+    : r.newsletters.flatMap((id) => {
+        const cadence = cadenceForNewsletter(r, id, catalog);
+        return cadence ? [{ newsletterId: id, cadence }] : [];
+      });
   return {
     kind: 'person',
+    cadences,
     person: {
       email: r.email,
       addressHash: addressHash(r.email),
@@ -149,5 +162,11 @@ export function csvStep(raw: Readonly<Record<string, string>>, catalog: Subscrib
 }
 
 function fieldName(column: string): string {
-  return SUBSCRIBER_FIELDS.find((field) => field.toLowerCase() === column) ?? column;
+  return CSV_FIELDS.find((field) => field.toLowerCase() === column) ?? column;
+}
+
+/** A cadence a row asks for (issue 26). */
+export interface CadenceChoice {
+  newsletterId: string;
+  cadence: string;
 }

@@ -6,12 +6,24 @@ import { readImportFile } from '../../subscribers/imports/read-import-file.ts';
 import type { ImportOutcome, ImportedPerson } from '../../subscribers/subscriber-import-store.ts';
 import { catalogFromConfig } from '../../subscribers/subscriber-row.ts';
 import type { SubscriberStore } from '../../subscribers/subscriber-store.ts';
-import { csvHeaderProblem, csvStep, platformStep, type ImportStep, type PlatformTarget } from './import-steps.ts';
+import { readerNewsletters } from '../../config/cadences.ts';
+import { changeCadence } from './change-cadence.ts';
+import {
+  csvHeaderProblem,
+  csvStep,
+  type CadenceChoice,
+  platformStep,
+  type ImportStep,
+  type PlatformTarget,
+} from './import-steps.ts';
 
 export interface ImportSubscribersDeps {
   config: Pick<TidingsConfig, 'newsletters' | 'categories'>;
   store: {
-    subscribers: Pick<SubscriberStore, 'importSubscriber' | 'findByEmail' | 'isSuppressed' | 'addSuppression'>;
+    subscribers: Pick<
+      SubscriberStore,
+      'importSubscriber' | 'findByEmail' | 'isSuppressed' | 'addSuppression' | 'getById' | 'setCadence'
+    >;
   };
   clock: Clock;
   /** Queues the welcome mail of a new subscription (--welcome); see welcome-mail.ts. */
@@ -76,6 +88,8 @@ export async function importSubscribers(
     }
     const outcome = await addPerson(deps, step.person, options.dryRun);
     counts[outcome] += 1;
+    if ((outcome === 'added' || outcome === 'subscribed') && !options.dryRun)
+      await startCadences(deps, step.person.email, step.cadences ?? []);
     if (options.welcome && (outcome === 'added' || outcome === 'subscribed') && !options.dryRun && deps.welcome) {
       counts.welcomed += await welcome(deps, step.person);
     }
@@ -85,7 +99,8 @@ export async function importSubscribers(
 
 /** The header check and row reader of the chosen source; usage errors before any row is read. */
 function stepReader(deps: ImportSubscribersDeps, options: ImportSubscribersOptions) {
-  const catalog = catalogFromConfig(deps.config);
+  // Readers join newsletters; a cadence stream (`world.weekly`) is a cadence of one, not a newsletter.
+  const catalog = catalogFromConfig({ ...deps.config, newsletters: readerNewsletters(deps.config.newsletters) });
   if (options.from === 'csv') {
     if (options.mapTags?.length) throw new UsageError('--map-tags applies to platform exports, not --from csv');
     return { header: csvHeaderProblem, row: (row: Record<string, string>) => csvStep(row, catalog) };
@@ -109,7 +124,7 @@ function stepReader(deps: ImportSubscribersDeps, options: ImportSubscribersOptio
 }
 
 function targetNewsletter(deps: ImportSubscribersDeps, wanted: string | undefined): string {
-  const ids = deps.config.newsletters.map((n) => n.id);
+  const ids = readerNewsletters(deps.config.newsletters).map((n) => n.id);
   if (wanted === undefined) {
     if (ids.length === 1) return ids[0]!;
     throw new UsageError(`--newsletter is needed: which of ${ids.join(', ')} do these readers join?`);
@@ -158,6 +173,20 @@ async function addPerson(deps: ImportSubscribersDeps, person: ImportedPerson, dr
     return !had || had.status === 'removed';
   });
   return revives ? 'subscribed' : 'unchanged';
+}
+
+/**
+ * The cadences a row names, in effect at once: the subscription is new (added, or revived),
+ * so there is no period to finish. An unchanged reader keeps the cadence they chose.
+ */
+async function startCadences(deps: ImportSubscribersDeps, email: string, choices: readonly CadenceChoice[]) {
+  if (choices.length === 0) return;
+  const record = await deps.store.subscribers.findByEmail(email);
+  if (!record) return;
+  const at = deps.clock.now();
+  const cadenceDeps = { config: deps.config, subscribers: deps.store.subscribers };
+  for (const choice of choices)
+    await changeCadence(cadenceDeps, record.id, choice.newsletterId, choice.cadence, at, { immediate: true });
 }
 
 async function welcome(deps: ImportSubscribersDeps, person: ImportedPerson): Promise<number> {

@@ -6,6 +6,7 @@ import {
   removeSuppression,
   unsubscribeByEmail,
 } from './operator-actions.ts';
+import { setCadenceByEmail } from './operator-cadence.ts';
 import { addByOperator } from './operator-subscribe.ts';
 import type { ServiceCore } from './service-core.ts';
 import type { SignupDesk } from './signup.ts';
@@ -18,6 +19,7 @@ export function createOperatorService(core: ServiceCore, signups: SignupDesk): O
     addByOperator: (newsletterId, input, options) => addByOperator(core, signups, newsletterId, input, options),
     unsubscribeByEmail: (email, newsletterId) => unsubscribeByEmail(core, email, newsletterId),
     forgetByEmail: (email) => forgetByEmail(core, email),
+    setCadenceByEmail: (email, newsletterId, cadence) => setCadenceByEmail(core, email, newsletterId, cadence),
     exportByEmail: (email) => exportByEmail(core, email),
     listSuppressions: () => listSuppressions(core),
     addSuppression: (email, reason) => addSuppression(core, email, reason),

@@ -30,11 +30,17 @@ export async function addByOperator(
     return { state: 'confirmation-sent', subscriberId: existing?.id ?? null };
   }
   const at = core.now();
+  const before = await store.findByEmail(fields.email);
+  const wasActive = before?.subscriptions.some((s) => s.newsletterId === newsletter.id && s.status === 'active');
   const subscriberId = await store.ensureSubscriber(
     { email: fields.email, name: fields.name, locale: fields.locale },
     at,
   );
   await store.subscribe(subscriberId, newsletter.id, at, fields.categories);
+  // A reader already receiving it finishes their period first (the default too, when asked
+  // for by name); a new subscription starts at the cadence at once.
+  if (wasActive && input.cadence) await core.changeCadence(subscriberId, newsletter.id, input.cadence);
+  else if (!wasActive && fields.cadence !== null) await core.startCadence(subscriberId, newsletter.id, fields.cadence);
   core.deps.logger.info({ newsletter: newsletter.id, subscriber: subscriberId, by: options.by }, 'subscriber added');
   return { state: 'subscribed', subscriberId };
 }

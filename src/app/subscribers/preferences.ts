@@ -6,6 +6,8 @@ import type { SubscriberRecord } from '../../subscribers/subscriber-store.ts';
 import { maskEmail, type ResolvedLink, type ServiceCore } from './service-core.ts';
 import type { NewsletterPreferences, PreferencesInput, PreferencesView } from './subscriber-types.ts';
 import { isTimeZone } from '../../core/zone-time.ts';
+import { readerNewsletters } from '../../config/cadences.ts';
+import { cadenceState, checkCadence } from './reader-cadence.ts';
 
 const slug = z
   .string()
@@ -18,7 +20,15 @@ const MAX_PAUSE_DAYS = 366;
 /** The preferences form as data; every field checked (the web layer passes what the form sent). */
 export const preferencesInputSchema = z.strictObject({
   newsletters: z
-    .array(z.strictObject({ id: slug, subscribed: z.boolean(), categories: z.array(slug).max(100).nullable() }))
+    .array(
+      z.strictObject({
+        id: slug,
+        subscribed: z.boolean(),
+        categories: z.array(slug).max(100).nullable(),
+        // Absent: the cadence stays as chosen (a form or an API call that does not show it).
+        cadence: slug.optional(),
+      }),
+    )
     .max(100),
   locale: z.string().max(35).nullable().optional(),
   timezone: z
@@ -56,9 +66,13 @@ function offeredLocales(core: ServiceCore, own: string | null): string[] {
   return own && !files.includes(own) && isOfferedLocale(own, files) ? [...files, own].sort() : files;
 }
 
-/** The newsletters this person may choose: those they have (unless removed by the lists) and open signups. */
+/**
+ * The newsletters this person may choose: those they have (unless removed by the lists)
+ * and open signups. A newsletter's other cadence streams are not newsletters of their own
+ * to a reader: its cadence is a choice within it.
+ */
 function choosable(core: ServiceCore, subscriber: SubscriberRecord): NewsletterConfig[] {
-  return core.deps.config.newsletters.filter((newsletter) => {
+  return readerNewsletters(core.deps.config.newsletters).filter((newsletter) => {
     const subscription = subscriber.subscriptions.find((s) => s.newsletterId === newsletter.id);
     return newsletter.signup || (subscription !== undefined && subscription.status !== 'removed');
   });
@@ -82,6 +96,7 @@ function view(core: ServiceCore, link: ResolvedLink, subscriber: SubscriberRecor
         title: categoryTitle(core, slugText),
         chosen: chosen === null || chosen.includes(slugText),
       })),
+      cadence: cadenceState(core.deps.config, newsletter.id, subscription, core.now()),
     };
   });
   const today = core.now().toISOString().slice(0, 10);
@@ -145,23 +160,7 @@ export async function savePreferences(
     const latest = new Date(core.now().getTime() + MAX_PAUSE_DAYS * 86_400_000).toISOString().slice(0, 10);
     if (input.pausedUntil > latest) invalid('pausedUntil', `must be at most ${MAX_PAUSE_DAYS} days ahead`);
   }
-  const changes: { newsletter: NewsletterConfig; subscribed: boolean; categories: string[] | null }[] = [];
-  for (const [index, entry] of input.newsletters.entries()) {
-    const newsletter = allowed.get(entry.id);
-    if (!newsletter) invalid(`newsletters.${index}.id`, `"${entry.id}" is not a newsletter this address can choose`);
-    let categories = entry.categories === null ? null : [...new Set(entry.categories)];
-    if (categories) {
-      const foreign = categories.find((c) => !newsletter.categories.includes(c));
-      if (foreign) invalid(`newsletters.${index}.categories`, `"${foreign}" is not a category of ${newsletter.title}`);
-      if (entry.subscribed && categories.length === 0)
-        invalid(
-          `newsletters.${index}.categories`,
-          `choose at least one category of ${newsletter.title}, or unsubscribe from it`,
-        );
-      if (newsletter.categories.every((c) => categories!.includes(c))) categories = null;
-    }
-    changes.push({ newsletter, subscribed: entry.subscribed, categories });
-  }
+  const changes = checkedChanges(core, input.newsletters, allowed);
 
   const store = core.deps.store.subscribers;
   const at = core.now();
@@ -177,10 +176,74 @@ export async function savePreferences(
       await store.unsubscribe(subscriber.id, change.newsletter.id, at, { channel: 'preferences', editionId: null });
     }
   }
+  await applyCadences(core, subscriber, changes);
   const pausedUntil = wantedPause && wantedPause > today ? wantedPause : null;
   if (locale !== subscriber.locale || timezone !== subscriber.timezone || pausedUntil !== storedPause) {
     await store.setProfile(subscriber.id, { locale, timezone, pausedUntil }, at);
   }
   const fresh = await core.resolve(token, ['preferences']);
   return view(core, fresh, fresh.subscriber!);
+}
+
+/** One entry of the form per newsletter; each field checked (INPUT_INVALID naming it). */
+interface NewsletterChange {
+  newsletter: NewsletterConfig;
+  subscribed: boolean;
+  categories: string[] | null;
+  /** Undefined: the form did not show the cadence (it stays as chosen). */
+  cadence: string | undefined;
+}
+
+function checkedChanges(
+  core: ServiceCore,
+  entries: PreferencesInput['newsletters'],
+  allowed: ReadonlyMap<string, NewsletterConfig>,
+): NewsletterChange[] {
+  const changes: NewsletterChange[] = [];
+  for (const [index, entry] of entries.entries()) {
+    const newsletter = allowed.get(entry.id);
+    if (!newsletter) invalid(`newsletters.${index}.id`, `"${entry.id}" is not a newsletter this address can choose`);
+    let categories = entry.categories === null ? null : [...new Set(entry.categories)];
+    if (categories) {
+      const foreign = categories.find((c) => !newsletter.categories.includes(c));
+      if (foreign) invalid(`newsletters.${index}.categories`, `"${foreign}" is not a category of ${newsletter.title}`);
+      if (entry.subscribed && categories.length === 0)
+        invalid(
+          `newsletters.${index}.categories`,
+          `choose at least one category of ${newsletter.title}, or unsubscribe from it`,
+        );
+      if (newsletter.categories.every((c) => categories!.includes(c))) categories = null;
+    }
+    const cadence =
+      entry.cadence === undefined
+        ? undefined
+        : checkCadence(core.deps.config, newsletter.id, entry.cadence, `newsletters.${index}.cadence`);
+    changes.push({ newsletter, subscribed: entry.subscribed, categories, cadence });
+  }
+  return changes;
+}
+
+/**
+ * The cadences chosen on the form, after the subscriptions are stored. A subscription
+ * that starts with this save takes its cadence at once; an active one changes from the
+ * reader's next period (changeCadence). Asking again for the cadence in effect while a
+ * change waits cancels the change; asking for what is already chosen changes nothing.
+ */
+async function applyCadences(
+  core: ServiceCore,
+  before: SubscriberRecord,
+  changes: readonly NewsletterChange[],
+): Promise<void> {
+  const wanted = changes.filter((change) => change.subscribed && change.cadence !== undefined);
+  if (wanted.length === 0) return;
+  const fresh = await core.deps.store.subscribers.getById(before.id);
+  for (const change of wanted) {
+    const id = change.newsletter.id;
+    const wasActive = before.subscriptions.some((s) => s.newsletterId === id && s.status === 'active');
+    const subscription = fresh?.subscriptions.find((s) => s.newsletterId === id);
+    const state = cadenceState(core.deps.config, id, subscription, core.now());
+    if (!state || state.chosen === change.cadence) continue;
+    if (wasActive) await core.changeCadence(before.id, id, change.cadence!);
+    else await core.startCadence(before.id, id, change.cadence!);
+  }
 }

@@ -9,6 +9,7 @@ import {
 } from '../../delivery/subscriber-token.ts';
 import { addressHash } from '../../subscribers/address-hash.ts';
 import type { SubscriberRecord, Subscription } from '../../subscribers/subscriber-store.ts';
+import { changeCadence, type CadenceChange } from './change-cadence.ts';
 import type { SubscriberServiceDeps, SubscriptionState, TokenDescription } from './subscriber-types.ts';
 
 /** `j***@example.com`: the first character of the local part, then stars. */
@@ -38,7 +39,30 @@ export class ServiceCore {
   newsletter(id: string): NewsletterConfig {
     const newsletter = this.deps.config.newsletters.find((n) => n.id === id);
     if (!newsletter) throw new TidingsError('NOT_FOUND', `no newsletter "${id}"`);
+    // Readers subscribe to a newsletter and choose its cadence; a stream is not one to join.
+    if (newsletter.cadence && !newsletter.cadence.isDefault)
+      throw new TidingsError(
+        'NOT_FOUND',
+        `no newsletter "${id}": "${newsletter.cadence.name}" is a cadence of ${newsletter.cadence.newsletterId}`,
+      );
     return newsletter;
+  }
+
+  /**
+   * A reader's change of cadence (issue 26), from the end of their current period: the
+   * model's operation (change-cadence.ts) decides when it takes effect.
+   */
+  changeCadence(subscriberId: number, newsletterId: string, cadence: string): Promise<CadenceChange> {
+    return changeCadence(this.#cadenceDeps(), subscriberId, newsletterId, cadence, this.now());
+  }
+
+  /** A cadence in effect at once: a subscription that starts now (signup, operator add) has no period to finish. */
+  startCadence(subscriberId: number, newsletterId: string, cadence: string): Promise<CadenceChange> {
+    return changeCadence(this.#cadenceDeps(), subscriberId, newsletterId, cadence, this.now(), { immediate: true });
+  }
+
+  #cadenceDeps() {
+    return { config: this.deps.config, subscribers: this.deps.store.subscribers };
   }
 
   /** Checks a link token (constant-time signature check) for one of `purposes`; TOKEN_INVALID otherwise. */

@@ -9,6 +9,8 @@ import { addressHash } from '../../subscribers/address-hash.ts';
 import { normalizeEmailAddress } from '../../subscribers/email-address.ts';
 import type { SignupRequest } from '../../subscribers/subscriber-lifecycle-store.ts';
 import { buildConfirmationMessage, type ConfirmationKind } from './confirmation-message.ts';
+import { offeredCadences } from '../../config/cadences.ts';
+import { checkCadence } from './reader-cadence.ts';
 import { SignupMailQueue } from './signup-mail-queue.ts';
 import { WelcomeMail } from './welcome-mail.ts';
 import { confirmUrlFor } from './public-urls.ts';
@@ -49,6 +51,7 @@ const signupSchema = z.strictObject({
     .optional(),
   categories: z.array(z.string().max(64)).max(100).nullable().optional(),
   locale: z.string().max(35).nullable().optional(),
+  cadence: z.string().max(64).nullable().optional(),
 });
 
 function invalid(field: string, message: string): never {
@@ -77,7 +80,10 @@ export function validateSignup(core: ServiceCore, newsletter: NewsletterConfig, 
   if (foreign) invalid('categories', `"${foreign}" is not a category of ${newsletter.title}`);
   const locale = input.locale || null;
   if (locale !== null && !deps.locales.includes(locale)) invalid('locale', `must be one of ${deps.locales.join(', ')}`);
-  return { email, name, categories, locale };
+  // The default (first) cadence is stored as null, like a reader who never chose.
+  const offered = offeredCadences(deps.config, newsletter.id);
+  const cadence = input.cadence ? checkCadence(deps.config, newsletter.id, input.cadence, 'cadence') : null;
+  return { email, name, categories, locale, cadence: cadence === offered?.[0] ? null : cadence };
 }
 
 /**
@@ -109,7 +115,7 @@ export class SignupDesk {
     const newsletter = this.core.newsletter(newsletterId);
     if (!newsletter.signup && !request.operator)
       throw new TidingsError('NOT_FOUND', `${newsletter.id} does not take signups`);
-    const { email, name, categories, locale } = validateSignup(this.core, newsletter, raw);
+    const { email, name, categories, locale, cadence } = validateSignup(this.core, newsletter, raw);
 
     const receipt: SignupReceipt = {
       newsletter: { id: newsletter.id, title: newsletter.title },
@@ -146,6 +152,7 @@ export class SignupDesk {
       name,
       categories,
       locale,
+      cadence,
       ipHash,
       kind,
       createdAt: now,
@@ -231,6 +238,9 @@ export class SignupDesk {
       at,
     );
     await deps.store.subscribers.subscribe(subscriberId, newsletter.id, at, request.categories);
+    // The cadence chosen on the form, at once: a new subscription has no period to finish.
+    if (request.cadence !== null && offeredCadences(deps.config, newsletter.id)?.includes(request.cadence))
+      await this.core.startCadence(subscriberId, newsletter.id, request.cadence);
     deps.logger.info({ newsletter: newsletter.id, subscriber: subscriberId }, 'signup confirmed');
     if (await this.welcome?.queue(subscriberId, newsletter.id)) this.welcome!.wake([newsletter.id]);
     return { ...result, changed: true };

@@ -6,6 +6,7 @@ import type { Edition } from '../../editions/edition.ts';
 import type { Store } from '../../store/store.ts';
 import type { SignupRequest, SubscriberHistory } from '../../subscribers/subscriber-lifecycle-store.ts';
 import type { SubscriberRecord, Subscription } from '../../subscribers/subscriber-store.ts';
+import type { CadenceState } from './reader-cadence.ts';
 
 /**
  * The subscriber service's vocabulary, in a file of its own so that the service's parts
@@ -52,6 +53,8 @@ export interface NewsletterPreferences extends NewsletterRef {
   /** True when the reader takes every category (null in the store). */
   allCategories: boolean;
   categories: CategoryChoice[];
+  /** The cadences offered and the reader's (with a change waiting); null when there is no choice. */
+  cadence: CadenceState | null;
 }
 
 export interface PreferencesView {
@@ -71,7 +74,7 @@ export interface PreferencesView {
 /** The preferences form, as plain data (the web layer converts the form body into this). */
 export interface PreferencesInput {
   /** One entry per newsletter shown; newsletters left out are left as they are. */
-  newsletters: { id: string; subscribed: boolean; categories: string[] | null }[];
+  newsletters: { id: string; subscribed: boolean; categories: string[] | null; cadence?: string }[];
   /** Absent (undefined): a form that does not show the field keeps the stored value; null: the default. */
   locale?: string | null;
   timezone?: string | null;
@@ -83,6 +86,8 @@ export interface SignupInput {
   name?: string | null;
   categories?: string[] | null;
   locale?: string | null;
+  /** One of the newsletter's cadences; absent or null: its default (the first). */
+  cadence?: string | null;
 }
 
 /** The same answer whatever the address: nobody learns from it who is subscribed. */
@@ -215,6 +220,8 @@ export interface OperatorService {
   /** The erasure; true when a stored subscriber was erased (the address is suppressed either way). */
   forgetByEmail(email: string): Promise<boolean>;
   exportByEmail(email: string): Promise<SubscriberExport>;
+  /** A reader's change of cadence, made for them; the state afterwards (a change waits for the end of the period). */
+  setCadenceByEmail(email: string, newsletterId: string, cadence: string): Promise<CadenceState>;
   listSuppressions(): Promise<SuppressionEntry[]>;
   /** False when already suppressed. */
   addSuppression(email: string, reason: string): Promise<boolean>;

@@ -43,6 +43,30 @@ export async function runExport(ctx: LifecycleCommandContext, email: string): Pr
   return 0;
 }
 
+/**
+ * `tidings subscribers set-cadence EMAIL NEWSLETTER CADENCE`: says when the change takes
+ * effect (the first edition at the new cadence), or that it already has.
+ */
+export async function runSetCadence(
+  ctx: LifecycleCommandContext,
+  email: string,
+  newsletterId: string,
+  cadence: string,
+): Promise<number> {
+  const state = await ctx.service.setCadenceByEmail(email, newsletterId, cadence);
+  const pending = state.pending;
+  if (!pending) {
+    ctx.out(`${email}: ${newsletterId} at ${state.current} (in effect now; no change waiting)`);
+    return 0;
+  }
+  const first = pending.firstEdition
+    ? `from the ${pending.name} of ${pending.firstEdition.slot} (${pending.firstEdition.id})`
+    : `from the first ${pending.name} edition sent after ${pending.after}`;
+  ctx.out(`${email}: ${newsletterId} moves from ${state.current} to ${pending.name} ${first}`);
+  ctx.out(`  the last ${state.current} edition is the one of ${pending.after}; no story comes twice`);
+  return 0;
+}
+
 /** `tidings subscribers unsubscribe-mail <Maildir>`: exit 1 when some messages were not understood. */
 export async function runUnsubscribeMail(ctx: LifecycleCommandContext, maildir: string): Promise<number> {
   const report = await ctx.service.processUnsubscribeMail(maildir);
@@ -115,6 +139,15 @@ export function registerSubscriberLifecycleCommands(program: Command, host: Comm
       }
       return run((ctx) => runExport(ctx, email));
     });
+  subscribers
+    .command('set-cadence')
+    .description("change a reader's cadence of a newsletter (daily, weekly…) from the end of their current period")
+    .argument('<email>')
+    .argument('<newsletter>')
+    .argument('<cadence>', 'one of the cadences the newsletter offers')
+    .action((email: string, newsletterId: string, cadence: string) =>
+      run((ctx) => runSetCadence(ctx, email, newsletterId, cadence)),
+    );
   subscribers
     .command('unsubscribe-mail')
     .description('process the List-Unsubscribe mails in a Maildir (new/ and cur/); processed ones move to .Processed/')

@@ -5,7 +5,7 @@ import { UsageError } from '../../core/errors.ts';
 import { plural, problemLines, type SubscriberLists } from '../../app/subscriber-lists.ts';
 import type { SubscriberFileProblem } from '../../subscribers/subscriber-file-problem.ts';
 import { catalogFromConfig } from '../../subscribers/subscriber-row.ts';
-import type { StagedSubscriber, SubscriberRecord } from '../../subscribers/subscriber-store.ts';
+import type { StagedSubscriber, SubscriberRecord, Subscription } from '../../subscribers/subscriber-store.ts';
 import { validateSubscriberFiles } from '../../subscribers/validate-subscriber-files.ts';
 
 /** What these commands use: the configuration, the subscriber-list operations and the output. */
@@ -89,9 +89,16 @@ export async function runSubscribersList(
   return 0;
 }
 
+/** `@weekly` (chosen; none: the default), `>daily@2026-12-10T06:00:00.000Z` for a change waiting until then. */
+function cadenceText(subscription: Subscription): string {
+  const chosen = subscription.cadence ? `@${subscription.cadence}` : '';
+  const next = subscription.nextCadence;
+  return next ? `${chosen}>${next.name}@${next.after}` : chosen;
+}
+
 export function formatSubscriber(subscriber: SubscriberRecord): string {
   const subscriptions = subscriber.subscriptions
-    .map((s) => `${s.newsletterId}:${s.status}${s.categories ? `[${s.categories.join(',')}]` : ''}`)
+    .map((s) => `${s.newsletterId}:${s.status}${s.categories ? `[${s.categories.join(',')}]` : ''}${cadenceText(s)}`)
     .join(' ');
   const extras = [subscriber.locale, subscriber.timezone].filter(Boolean).join(' ');
   return [

@@ -7,7 +7,9 @@ import { HEALTH_AND_SIGNUP_MAIL_SCHEMA } from './schema/health-and-signup-mail.t
 import { API_SCHEMA } from './schema/api.ts';
 import { PAGE_LANGUAGE_SCHEMA } from './schema/page-language.ts';
 import { WEBHOOKS_SCHEMA } from './schema/webhooks.ts';
+import { SIGNUP_CADENCE_SCHEMA } from './schema/signup-cadence.ts';
 import { SIGNAL_SCHEMA } from './schema/signal.ts';
+import { READER_CADENCE_SCHEMA } from './schema/reader-cadence.ts';
 import type { PgMigration } from './pg-migrations.ts';
 
 /** Every PostgreSQL migration, in version order (one file per area under schema/). */
@@ -22,4 +24,6 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   WEBHOOKS_SCHEMA,
   SIGNAL_SCHEMA,
   PAGE_LANGUAGE_SCHEMA,
+  READER_CADENCE_SCHEMA,
+  SIGNUP_CADENCE_SCHEMA,
 ];

@@ -155,8 +155,8 @@ export class PgSubscriberLifecycle implements SubscriberLifecycleStore {
 
   async createSignupRequest(request: NewSignupRequest): Promise<number> {
     const { rows } = await this.db.query<{ id: number }>(
-      `INSERT INTO signup_requests (newsletter_id, email, name, categories, locale, ip_hash, kind, created_at, expires_at, mail_status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued') RETURNING id`,
+      `INSERT INTO signup_requests (newsletter_id, email, name, categories, locale, ip_hash, kind, created_at, expires_at, mail_status, cadence)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10) RETURNING id`,
       [
         request.newsletterId,
         request.email,
@@ -167,6 +167,7 @@ export class PgSubscriberLifecycle implements SubscriberLifecycleStore {
         request.kind,
         request.createdAt.toISOString(),
         request.expiresAt.toISOString(),
+        request.cadence,
       ],
     );
     return rows[0]!.id;

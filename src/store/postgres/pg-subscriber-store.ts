@@ -1,6 +1,7 @@
 import { TidingsError } from '../../core/errors.ts';
 import { normalizeEmailAddress } from '../../subscribers/email-address.ts';
 import type {
+  CadenceFilter,
   ListSubscribersOptions,
   Recipient,
   SubscriberRecord,
@@ -9,6 +10,7 @@ import type {
   UnsubscribeEvent,
 } from '../../subscribers/subscriber-store.ts';
 import {
+  cadenceAt,
   pauseDay,
   toRecipient,
   toSubscriberRecords,
@@ -17,6 +19,7 @@ import {
   type SubscriptionRow,
 } from '../rows/subscriber-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
+import { cadenceCondition, effectiveCadence, setCadencePg } from './pg-cadence.ts';
 import { PgSubscriberLifecycle } from './pg-subscriber-lifecycle.ts';
 import { PgSubscriberSync } from './pg-subscriber-sync.ts';
 import { importSubscriberPg } from './pg-subscriber-import.ts';
@@ -47,7 +50,7 @@ export class PgSubscriberStore extends PgSubscriberLifecycle implements Subscrib
 
   async *streamRecipients(
     newsletterId: string,
-    options: { afterId?: number; untilId?: number; batchSize?: number; at?: Date } = {},
+    options: { afterId?: number; untilId?: number; batchSize?: number; at?: Date; cadence?: CadenceFilter } = {},
   ): AsyncGenerator<Recipient> {
     const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
     const untilId =
@@ -59,16 +62,20 @@ export class PgSubscriberStore extends PgSubscriberLifecycle implements Subscrib
         )
       ).rows[0]?.max ??
       0;
+    const slot = cadenceAt(options.cadence?.at ?? options.at);
+    const cadence = cadenceCondition(options.cadence, 7);
     let afterId = options.afterId ?? 0;
     for (;;) {
       // Each page is its own short query: a long send never holds a snapshot open.
       const { rows } = await this.db.query<RecipientRow>(
-        `SELECT s.id, s.email, s.name, s.first_name, s.languages, s.locale, s.timezone, sub.categories, s.hard_bounces
+        `SELECT s.id, s.email, s.name, s.first_name, s.languages, s.locale, s.timezone, sub.categories, s.hard_bounces,
+                ${effectiveCadence('$6')} AS cadence
            FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
           WHERE sub.newsletter_id = $1 AND sub.subscriber_id > $2 AND sub.subscriber_id <= $3
             AND sub.status = 'active' AND s.status = 'active' ${notPaused('$4')} ${NOT_SUPPRESSED}
+            ${cadence.sql}
           ORDER BY sub.subscriber_id LIMIT $5`,
-        [newsletterId, afterId, untilId, pauseDay(options.at), batchSize],
+        [newsletterId, afterId, untilId, pauseDay(options.at), batchSize, slot, ...cadence.params],
       );
       for (const row of rows) yield toRecipient(row);
       if (rows.length < batchSize) return;
@@ -147,27 +154,41 @@ export class PgSubscriberStore extends PgSubscriberLifecycle implements Subscrib
     await this.db.query('UPDATE subscribers SET hard_bounces = 0 WHERE id = $1 AND hard_bounces <> 0', [subscriberId]);
   }
 
-  async count(newsletterId: string, at?: Date): Promise<number> {
+  async setCadence(
+    subscriberId: number,
+    newsletterId: string,
+    cadence: string | null,
+    at: Date,
+    switchAfter: Date | null,
+  ): Promise<boolean> {
+    return setCadencePg(this.db, subscriberId, newsletterId, cadence, at, switchAfter);
+  }
+
+  async count(newsletterId: string, at?: Date, cadence?: CadenceFilter): Promise<number> {
+    const condition = cadenceCondition(cadence, 3);
     const { rows } = await this.db.query<{ n: number }>(
       `SELECT COUNT(*)::int AS n FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
-        WHERE sub.newsletter_id = $1 AND sub.status = 'active' AND s.status = 'active' ${notPaused('$2')} ${NOT_SUPPRESSED}`,
-      [newsletterId, pauseDay(at)],
+        WHERE sub.newsletter_id = $1 AND sub.status = 'active' AND s.status = 'active' ${notPaused('$2')} ${NOT_SUPPRESSED}
+          ${condition.sql}`,
+      [newsletterId, pauseDay(at), ...condition.params],
     );
     return rows[0]!.n;
   }
 
   async measureAudience(
     newsletterId: string,
-    options: { afterId?: number; at?: Date } = {},
+    options: { afterId?: number; at?: Date; cadence?: CadenceFilter } = {},
   ): Promise<{ maxSubscriberId: number; count: number }> {
+    const condition = cadenceCondition(options.cadence, 4);
     // One statement, so the bound and the count see the same snapshot.
     const { rows } = await this.db.query<{ max_id: number; n: number }>(
       `WITH bound AS (SELECT COALESCE(MAX(subscriber_id), 0) AS max_id FROM subscriptions WHERE newsletter_id = $1)
        SELECT bound.max_id, (SELECT COUNT(*)::int FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
            WHERE sub.newsletter_id = $1 AND sub.subscriber_id > $2 AND sub.subscriber_id <= bound.max_id
-             AND sub.status = 'active' AND s.status = 'active' ${notPaused('$3')} ${NOT_SUPPRESSED}) AS n
+             AND sub.status = 'active' AND s.status = 'active' ${notPaused('$3')} ${NOT_SUPPRESSED}
+             ${condition.sql}) AS n
          FROM bound`,
-      [newsletterId, options.afterId ?? 0, pauseDay(options.at)],
+      [newsletterId, options.afterId ?? 0, pauseDay(options.at), ...condition.params],
     );
     return { maxSubscriberId: Number(rows[0]!.max_id), count: rows[0]!.n };
   }

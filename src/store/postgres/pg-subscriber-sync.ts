@@ -1,3 +1,11 @@
+import {
+  APPLY_FILE_CADENCES,
+  CADENCE_STAGING,
+  DROP_CADENCE_STAGING,
+  MARK_CHANGED_CADENCES,
+  STAGE_CADENCES,
+  cadenceRows,
+} from './pg-cadence.ts';
 import { TidingsError } from '../../core/errors.ts';
 import type { StagedSubscriber, SubscriberSyncSession, SyncCounts } from '../../subscribers/subscriber-store.ts';
 import type { PgDatabase, PgReservedConnection } from './pg-database.ts';
@@ -128,6 +136,7 @@ export class PgSubscriberSync implements SubscriberSyncSession {
     const conn = await db.reserve();
     try {
       await conn.query(CREATE_STAGING);
+      await conn.query(CADENCE_STAGING);
     } catch (error) {
       conn.release(true);
       throw error;
@@ -161,6 +170,8 @@ export class PgSubscriberSync implements SubscriberSyncSession {
       });
     });
     if (byEmail.size === 0) return answers;
+    const cadences = cadenceRows(rows);
+    if (cadences) await this.conn.query(STAGE_CADENCES, [cadences]);
     const entries = [...byEmail.values()];
     const { rows: staged } = await this.conn.query<{
       email: string;
@@ -227,12 +238,14 @@ export class PgSubscriberSync implements SubscriberSyncSession {
         await conn.query(INSERT_NEW, [now]);
         await conn.query(LINK_NEW);
         await conn.query(MARK_CHANGED_SUBSCRIPTIONS);
+        await conn.query(MARK_CHANGED_CADENCES);
         if (options.removeMissing) await conn.query(MARK_DROPPED_SUBSCRIPTIONS);
         const updated = await scalar(
           'SELECT COUNT(*)::int AS n FROM pg_temp.sync_subscribers WHERE is_new = 0 AND changed = 1',
         );
         await conn.query(UPDATE_CHANGED, [now]);
         await conn.query(UPSERT_SUBSCRIPTIONS, [now]);
+        await conn.query(APPLY_FILE_CADENCES, [now]);
         let removed = 0;
         if (options.removeMissing) {
           removed = await scalar(
@@ -261,7 +274,10 @@ export class PgSubscriberSync implements SubscriberSyncSession {
   private async finish(broken: boolean): Promise<void> {
     this.finished = true;
     try {
-      if (!broken) await this.conn.query(DROP_STAGING);
+      if (!broken) {
+        await this.conn.query(DROP_STAGING);
+        await this.conn.query(DROP_CADENCE_STAGING);
+      }
     } catch {
       broken = true;
     } finally {

@@ -29,6 +29,9 @@ export interface SubscriptionRow {
   status: Subscription['status'];
   origin: Subscription['origin'];
   categories_origin: Subscription['categoriesOrigin'];
+  cadence: string | null;
+  next_cadence: string | null;
+  next_cadence_after: string | null;
   updated_at: string;
 }
 
@@ -36,7 +39,8 @@ export interface SubscriptionRow {
 type PersonRow = Pick<SubscriberRow, 'id' | 'email' | 'name' | 'first_name' | 'languages' | 'locale' | 'timezone'>;
 
 /** One page row of a send's recipients: the subscriber with the subscription's categories. */
-export type RecipientRow = PersonRow & Pick<SubscriptionRow, 'categories'> & { hard_bounces: number };
+export type RecipientRow = PersonRow &
+  Pick<SubscriptionRow, 'categories'> & { hard_bounces: number /** effective at the slot */; cadence?: string | null };
 
 export interface SignupRow {
   id: number;
@@ -45,6 +49,8 @@ export interface SignupRow {
   name: string | null;
   categories: string | null;
   locale: string | null;
+  /** NULL in rows written before migration 27, and when the reader kept the default. */
+  cadence: string | null;
   ip_hash: string | null;
   kind: 'confirm' | 'already';
   created_at: string;
@@ -72,7 +78,12 @@ function toPerson(row: PersonRow): Omit<Recipient, 'categories'> {
 }
 
 export function toRecipient(row: RecipientRow): Recipient {
-  return { ...toPerson(row), categories: parseList(row.categories), hardBounces: Number(row.hard_bounces) };
+  return {
+    ...toPerson(row),
+    categories: parseList(row.categories),
+    hardBounces: Number(row.hard_bounces),
+    cadence: row.cadence ?? null,
+  };
 }
 
 /** Subscribers with their subscriptions; `subscriptions` in the order they are to be listed. */
@@ -89,6 +100,9 @@ export function toSubscriberRecords(
       categories: parseList(sub.categories),
       origin: sub.origin,
       categoriesOrigin: sub.categories_origin,
+      cadence: sub.cadence ?? null,
+      nextCadence:
+        sub.next_cadence && sub.next_cadence_after ? { name: sub.next_cadence, after: sub.next_cadence_after } : null,
       updatedAt: sub.updated_at,
     });
     byId.set(sub.subscriber_id, list);
@@ -114,10 +128,19 @@ export function toSignupRequest(row: SignupRow): SignupRequest {
     name: row.name,
     categories: parseList(row.categories),
     locale: row.locale,
+    cadence: row.cadence ?? null,
     ipHash: row.ip_hash,
     kind: row.kind,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     confirmedAt: row.confirmed_at,
   };
+}
+
+/** The instant a cadence filter compares pending changes with, as stored (ISO, UTC). */
+export const cadenceAt = (at: Date | undefined): string | null => (at ? at.toISOString() : null);
+
+/** What the default stream does not take: the names it leaves to the other streams. */
+export function cadenceNames(filter: { name: string; offered?: readonly string[] }): string[] {
+  return filter.offered && filter.offered.length > 0 ? [...filter.offered] : [filter.name];
 }

@@ -7,7 +7,7 @@ import { webhookDeliveriesTable } from '../rows/webhook-rows.ts';
  * 6 subscriber lifecycle, 7 scheduler, 8 source fetch state, 9 editor desk,
  * 10 delivery events and reader fields, 11 page cache (full text), 13 model-written summaries,
  * 14 ambiguous resolutions (deliveries), 15 desk login throttles, 16 edition audience (an
- * edition is queued whole or visibly not), 17 store heartbeat and queued signup mail, 19 webhook deliveries.
+ * edition is queued whole or visibly not), 17 store heartbeat and queued signup mail, 19 webhook deliveries, 27 cadence of a signup request.
  * Keep the array in version order.
  */
 export interface Migration {
@@ -505,6 +505,31 @@ export const MIGRATIONS: readonly Migration[] = [
       -- A page fetched for full text declares its language (<html lang>); an item whose feed
       -- gives none takes the page's. Pages cached before keep null until they change.
       ALTER TABLE page_cache ADD COLUMN language TEXT;
+    `,
+  },
+  {
+    version: 26,
+    name: 'reader cadence',
+    sql: `
+      -- A reader's pace within one newsletter (issue 26): NULL = the newsletter's first
+      -- cadence. A change waits for the end of the current period: next_cadence applies to
+      -- slots after next_cadence_after (ISO, UTC), both NULL when nothing is pending.
+      ALTER TABLE subscriptions ADD COLUMN cadence TEXT;
+      ALTER TABLE subscriptions ADD COLUMN next_cadence TEXT;
+      ALTER TABLE subscriptions ADD COLUMN next_cadence_after TEXT;
+      -- Who chose the cadence: 'file' (subscriber files) until the reader (or an operator
+      -- in their name) changed it; then later syncs keep it, as with categories.
+      ALTER TABLE subscriptions ADD COLUMN cadence_origin TEXT NOT NULL DEFAULT 'file';
+    `,
+  },
+  {
+    version: 27,
+    name: 'cadence chosen at signup',
+    sql: `
+      -- The cadence a reader chose on the signup form (issue 26): stored with the request so
+      -- the confirmation, possibly sent by another process, subscribes at that cadence.
+      -- NULL: the newsletter's default (its first cadence).
+      ALTER TABLE signup_requests ADD COLUMN cadence TEXT;
     `,
   },
 ];

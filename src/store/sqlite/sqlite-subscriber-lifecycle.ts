@@ -158,8 +158,8 @@ export class SqliteSubscriberLifecycle implements SubscriberLifecycleStore {
     return Number(
       this.db
         .prepare(
-          `INSERT INTO signup_requests (newsletter_id, email, name, categories, locale, ip_hash, kind, created_at, expires_at, mail_status)
-             VALUES (@newsletterId, @email, @name, @categories, @locale, @ipHash, @kind, @createdAt, @expiresAt, 'queued')`,
+          `INSERT INTO signup_requests (newsletter_id, email, name, categories, locale, cadence, ip_hash, kind, created_at, expires_at, mail_status)
+             VALUES (@newsletterId, @email, @name, @categories, @locale, @cadence, @ipHash, @kind, @createdAt, @expiresAt, 'queued')`,
         )
         .run({
           ...request,

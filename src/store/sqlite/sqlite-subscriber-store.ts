@@ -1,6 +1,7 @@
 import { TidingsError } from '../../core/errors.ts';
 import { normalizeEmailAddress } from '../../subscribers/email-address.ts';
 import type {
+  CadenceFilter,
   ListSubscribersOptions,
   Recipient,
   SubscriberRecord,
@@ -9,6 +10,7 @@ import type {
   UnsubscribeEvent,
 } from '../../subscribers/subscriber-store.ts';
 import {
+  cadenceAt,
   pauseDay,
   toRecipient,
   toSubscriberRecords,
@@ -17,6 +19,7 @@ import {
   type SubscriptionRow,
 } from '../rows/subscriber-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
+import { EFFECTIVE_CADENCE_COLUMN, cadenceCondition, setCadenceSqlite } from './sqlite-cadence.ts';
 import { SqliteSubscriberLifecycle } from './sqlite-subscriber-lifecycle.ts';
 import { SqliteSubscriberSync } from './sqlite-subscriber-sync.ts';
 import { importSubscriberSqlite } from './sqlite-subscriber-import.ts';
@@ -63,7 +66,7 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
 
   async *streamRecipients(
     newsletterId: string,
-    options: { afterId?: number; untilId?: number; batchSize?: number; at?: Date } = {},
+    options: { afterId?: number; untilId?: number; batchSize?: number; at?: Date; cadence?: CadenceFilter } = {},
   ): AsyncGenerator<Recipient> {
     const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
     const untilId =
@@ -74,18 +77,22 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
         .get(newsletterId) as number | null) ??
       0;
     const day = pauseDay(options.at);
+    const slot = cadenceAt(options.cadence?.at ?? options.at);
+    const cadence = cadenceCondition(options.cadence);
     const suppressions = this.db.prepare('SELECT EXISTS (SELECT 1 FROM suppressions)').pluck().get() === 1;
-    const page = this.db.prepare<[string, number, number, string | null, string | null, number], RecipientRow>(
-      `SELECT s.id, s.email, s.name, s.first_name, s.languages, s.locale, s.timezone, sub.categories, s.hard_bounces
+    const page = this.db.prepare<unknown[], RecipientRow>(
+      `SELECT s.id, s.email, s.name, s.first_name, s.languages, s.locale, s.timezone, sub.categories, s.hard_bounces,
+              ${EFFECTIVE_CADENCE_COLUMN}
          FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
         WHERE sub.newsletter_id = ? AND sub.subscriber_id > ? AND sub.subscriber_id <= ?
           AND sub.status = 'active' AND s.status = 'active' ${NOT_PAUSED} ${suppressions ? NOT_SUPPRESSED : ''}
+          ${cadence.sql}
         ORDER BY sub.subscriber_id LIMIT ?`,
     );
     let afterId = options.afterId ?? 0;
     for (;;) {
       // Each page is its own short read: a long send never holds a snapshot open.
-      const rows = page.all(newsletterId, afterId, untilId, day, day, batchSize);
+      const rows = page.all(slot, newsletterId, afterId, untilId, day, day, ...cadence.params, batchSize);
       for (const row of rows) yield toRecipient(row);
       if (rows.length < batchSize) return;
       afterId = rows[rows.length - 1]!.id;
@@ -172,32 +179,46 @@ export class SqliteSubscriberStore extends SqliteSubscriberLifecycle implements 
     this.resetBouncesStatement.run(subscriberId);
   }
 
-  async count(newsletterId: string, at?: Date): Promise<number> {
+  async setCadence(
+    subscriberId: number,
+    newsletterId: string,
+    cadence: string | null,
+    at: Date,
+    switchAfter: Date | null,
+  ): Promise<boolean> {
+    return setCadenceSqlite(this.db, subscriberId, newsletterId, cadence, at, switchAfter);
+  }
+
+  async count(newsletterId: string, at?: Date, cadence?: CadenceFilter): Promise<number> {
     const day = pauseDay(at);
+    const condition = cadenceCondition(cadence);
     return this.db
       .prepare(
         `SELECT COUNT(*) FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
-          WHERE sub.newsletter_id = ? AND sub.status = 'active' AND s.status = 'active' ${NOT_PAUSED} ${NOT_SUPPRESSED}`,
+          WHERE sub.newsletter_id = ? AND sub.status = 'active' AND s.status = 'active' ${NOT_PAUSED} ${NOT_SUPPRESSED}
+            ${condition.sql}`,
       )
       .pluck()
-      .get(newsletterId, day, day) as number;
+      .get(newsletterId, day, day, ...condition.params) as number;
   }
 
   async measureAudience(
     newsletterId: string,
-    options: { afterId?: number; at?: Date } = {},
+    options: { afterId?: number; at?: Date; cadence?: CadenceFilter } = {},
   ): Promise<{ maxSubscriberId: number; count: number }> {
     const day = pauseDay(options.at);
+    const condition = cadenceCondition(options.cadence);
     // One statement, so the bound and the count see the same rows.
     const row = this.db
-      .prepare<[string, string, number, string | null, string | null], { max_id: number; n: number }>(
+      .prepare<unknown[], { max_id: number; n: number }>(
         `WITH bound AS (SELECT COALESCE(MAX(subscriber_id), 0) AS max_id FROM subscriptions WHERE newsletter_id = ?)
          SELECT bound.max_id, (SELECT COUNT(*) FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
              WHERE sub.newsletter_id = ? AND sub.subscriber_id > ? AND sub.subscriber_id <= bound.max_id
-               AND sub.status = 'active' AND s.status = 'active' ${NOT_PAUSED} ${NOT_SUPPRESSED}) AS n
+               AND sub.status = 'active' AND s.status = 'active' ${NOT_PAUSED} ${NOT_SUPPRESSED}
+               ${condition.sql}) AS n
            FROM bound`,
       )
-      .get(newsletterId, newsletterId, options.afterId ?? 0, day, day)!;
+      .get(newsletterId, newsletterId, options.afterId ?? 0, day, day, ...condition.params)!;
     return { maxSubscriberId: row.max_id, count: row.n };
   }
 

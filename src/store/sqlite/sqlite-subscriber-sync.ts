@@ -1,6 +1,13 @@
 import { TidingsError } from '../../core/errors.ts';
 import type { StagedSubscriber, SubscriberSyncSession, SyncCounts } from '../../subscribers/subscriber-store.ts';
 import type { SqliteDatabase } from './open-database.ts';
+import {
+  APPLY_FILE_CADENCES,
+  CADENCE_STAGING,
+  DROP_CADENCE_STAGING,
+  MARK_CHANGED_CADENCES,
+  STAGE_CADENCE,
+} from './sqlite-cadence.ts';
 
 /**
  * Sync through staging tables: rows go into connection-private TEMP tables in small
@@ -109,12 +116,15 @@ export class SqliteSubscriberSync implements SubscriberSyncSession {
   private readonly mergeSubs;
   private seq = 0;
   private readonly insertKept;
+  private readonly stageCadence;
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly onFinish: () => void,
   ) {
     db.exec(CREATE_STAGING);
+    db.exec(CADENCE_STAGING);
+    this.stageCadence = db.prepare<[string, string, string]>(STAGE_CADENCE);
     this.upsertSubscriber = db.prepare<
       [Record<string, unknown>],
       { prev_file: string | null; prev_line: number | null; prev_subs: string | null }
@@ -135,7 +145,10 @@ export class SqliteSubscriberSync implements SubscriberSyncSession {
     return this.db.transaction(() =>
       rows.map((row) => {
         const subs: Record<string, string[] | null> = {};
-        for (const sub of row.subscriptions) subs[sub.newsletterId] = sub.categories;
+        for (const sub of row.subscriptions) {
+          subs[sub.newsletterId] = sub.categories;
+          if (sub.cadence) this.stageCadence.run(row.email, sub.newsletterId, sub.cadence);
+        }
         const staged = this.upsertSubscriber.get({
           email: row.email,
           seq: ++this.seq,
@@ -181,6 +194,7 @@ export class SqliteSubscriberSync implements SubscriberSyncSession {
           this.db.prepare(INSERT_NEW).run({ now });
           this.db.exec(LINK_NEW);
           this.db.exec(MARK_CHANGED_SUBSCRIPTIONS);
+          this.db.exec(MARK_CHANGED_CADENCES);
           if (options.removeMissing) this.db.exec(MARK_DROPPED_SUBSCRIPTIONS);
           let removed = 0;
           const updated = this.scalar('SELECT COUNT(*) FROM temp.sync_subscribers WHERE is_new = 0 AND changed = 1');
@@ -194,6 +208,7 @@ export class SqliteSubscriberSync implements SubscriberSyncSession {
             )
             .run({ now });
           this.db.prepare(UPSERT_SUBSCRIPTIONS).run({ now });
+          this.db.prepare(APPLY_FILE_CADENCES).run({ now });
           if (options.removeMissing) {
             removed = this.scalar(
               `SELECT COUNT(DISTINCT m.subscriber_id) FROM main.subscriptions m WHERE ${MISSING}
@@ -222,6 +237,7 @@ export class SqliteSubscriberSync implements SubscriberSyncSession {
   private finish(): void {
     this.finished = true;
     this.db.exec(DROP_STAGING);
+    this.db.exec(DROP_CADENCE_STAGING);
     this.onFinish();
   }
 

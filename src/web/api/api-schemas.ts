@@ -41,6 +41,16 @@ export const subscriberSchema = {
           newsletterId: { type: 'string' },
           status: { type: 'string', enum: ['active', 'unsubscribed', 'removed'] },
           categories: nullableStrings,
+          cadence: { ...nullableString, description: 'the cadence in effect; null: the newsletter offers no choice' },
+          nextCadence: {
+            type: ['object', 'null'],
+            description: "a change of cadence waiting for the end of the reader's current period",
+            properties: {
+              name: { type: 'string' },
+              after: { type: 'string', description: 'ISO instant: editions after it are at `name`' },
+              firstEdition: { ...nullableString, description: 'id of the first edition at `name`' },
+            },
+          },
           updatedAt: { type: 'string' },
         },
       },
@@ -126,6 +136,10 @@ export const newsletterSchema = {
     signup: { type: 'boolean' },
     public: { type: 'boolean' },
     requireApproval: { type: 'boolean' },
+    cadences: {
+      ...nullableStrings,
+      description: 'the cadences a reader may choose, the default first; null: none to choose',
+    },
   },
 } as const;
 

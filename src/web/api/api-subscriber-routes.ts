@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ApiOperations } from '../../app/api/api-operations.ts';
-import type { SubscriberRecord } from '../../subscribers/subscriber-store.ts';
+import type { CadenceState } from '../../app/subscribers/reader-cadence.ts';
+import type { SubscriberRecord, Subscription } from '../../subscribers/subscriber-store.ts';
 import type { ApiRoute } from './api-plugin.ts';
 import { idParam, listOf, openObject, subscriberSchema, suppressionSchema } from './api-schemas.ts';
 
@@ -12,8 +13,12 @@ const date = {
   description: 'YYYY-MM-DD (UTC); null ends the pause',
 } as const;
 
-/** What the API shows of a subscriber: no internal origins or hashes. */
-function view(s: SubscriberRecord) {
+/**
+ * What the API shows of a subscriber: no internal origins or hashes. `cadence` is the
+ * cadence in effect (null where the newsletter offers no choice), `nextCadence` a change
+ * waiting for the end of the reader's period.
+ */
+function view(s: SubscriberRecord, cadenceOf: (subscription: Subscription) => CadenceState | null) {
   return {
     id: s.id,
     email: s.email,
@@ -23,12 +28,20 @@ function view(s: SubscriberRecord) {
     status: s.status,
     pausedUntil: s.pausedUntil,
     hardBounces: s.hardBounces,
-    subscriptions: s.subscriptions.map(({ newsletterId, status, categories, updatedAt }) => ({
-      newsletterId,
-      status,
-      categories,
-      updatedAt,
-    })),
+    subscriptions: s.subscriptions.map((subscription) => {
+      const cadence = cadenceOf(subscription);
+      const pending = cadence?.pending ?? null;
+      return {
+        newsletterId: subscription.newsletterId,
+        status: subscription.status,
+        categories: subscription.categories,
+        cadence: cadence?.current ?? null,
+        nextCadence: pending
+          ? { name: pending.name, after: pending.after, firstEdition: pending.firstEdition?.id ?? null }
+          : null,
+        updatedAt: subscription.updatedAt,
+      };
+    }),
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
   };
@@ -39,6 +52,7 @@ const idOf = (request: FastifyRequest) => (request.params as { id: number }).id;
 /** Subscribers and suppressions: the operations of `tidings subscribers …` and `tidings suppressions …`. */
 export function subscriberRoutes(ops: ApiOperations): ApiRoute[] {
   const subscribers = ops.subscribers;
+  const show = (record: SubscriberRecord) => view(record, (subscription) => subscribers.cadence(subscription));
   return [
     {
       method: 'GET',
@@ -59,7 +73,7 @@ export function subscriberRoutes(ops: ApiOperations): ApiRoute[] {
       handler: async (request) => {
         const query = request.query as { newsletter?: string; q?: string; after?: number; limit: number };
         const page = await subscribers.list(query);
-        return { body: { items: page.items.map(view), next: page.next } };
+        return { body: { items: page.items.map(show), next: page.next } };
       },
     },
     {
@@ -70,7 +84,7 @@ export function subscriberRoutes(ops: ApiOperations): ApiRoute[] {
       summary: 'One subscriber',
       params: idParam,
       response: { 200: subscriberSchema },
-      handler: async (request) => ({ body: view(await subscribers.get(idOf(request))) }),
+      handler: async (request) => ({ body: show(await subscribers.get(idOf(request))) }),
     },
     {
       method: 'POST',
@@ -87,6 +101,11 @@ export function subscriberRoutes(ops: ApiOperations): ApiRoute[] {
           name: { type: ['string', 'null'], maxLength: 256 },
           categories: { type: ['array', 'null'], items: slug, maxItems: 100 },
           locale: { type: ['string', 'null'], maxLength: 35 },
+          cadence: {
+            type: ['string', 'null'],
+            maxLength: 64,
+            description: "one of the newsletter's `cadences` (GET /newsletters); null or absent: the first",
+          },
           confirmed: { type: 'boolean', default: false, description: 'the caller vouches for the consent' },
         },
         required: ['email', 'newsletter'],
@@ -111,7 +130,7 @@ export function subscriberRoutes(ops: ApiOperations): ApiRoute[] {
         if (result.state === 'confirmation-sent') return { status: 202, body: { state: result.state } };
         return {
           status: 201,
-          body: { state: result.state, subscriber: view(await subscribers.get(result.subscriberId!)) },
+          body: { state: result.state, subscriber: show(await subscribers.get(result.subscriberId!)) },
         };
       },
     },
@@ -121,7 +140,7 @@ export function subscriberRoutes(ops: ApiOperations): ApiRoute[] {
       scope: 'subscribers:write',
       tag: TAG,
       summary:
-        "Change categories (of one newsletter), locale, time zone or pause, as the reader's preferences page does",
+        "Change categories or cadence (of one newsletter), locale, time zone or pause, as the reader's preferences page does",
       params: idParam,
       body: {
         type: 'object',
@@ -129,13 +148,18 @@ export function subscriberRoutes(ops: ApiOperations): ApiRoute[] {
         properties: {
           newsletter: slug,
           categories: { type: ['array', 'null'], items: slug, maxItems: 100, description: 'null: every category' },
+          cadence: {
+            ...slug,
+            description:
+              "one of the newsletter's `cadences`: in effect after the reader's current period (see `nextCadence`)",
+          },
           locale: { type: ['string', 'null'], maxLength: 35 },
           timezone: { type: ['string', 'null'], maxLength: 64 },
           pausedUntil: date,
         },
       },
       response: { 200: subscriberSchema },
-      handler: async (request) => ({ body: view(await subscribers.update(idOf(request), request.body as object)) }),
+      handler: async (request) => ({ body: show(await subscribers.update(idOf(request), request.body as object)) }),
     },
     {
       method: 'POST',
@@ -153,7 +177,7 @@ export function subscriberRoutes(ops: ApiOperations): ApiRoute[] {
       response: { 200: subscriberSchema },
       handler: async (request) => {
         const { until } = request.body as { until: string | null };
-        return { body: view(await subscribers.update(idOf(request), { pausedUntil: until })) };
+        return { body: show(await subscribers.update(idOf(request), { pausedUntil: until })) };
       },
     },
     {

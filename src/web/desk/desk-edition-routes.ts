@@ -10,6 +10,7 @@ import { sendEditionPage } from './desk-edition-page.ts';
 import { streamEditionProgress } from './desk-progress-stream.ts';
 import { resolveOnDesk } from './desk-resolve.ts';
 import { editionPath } from './edition-list-model.ts';
+import { streamTitle } from './stream-title.ts';
 
 type EditionParams = { newsletter: string; slot: string };
 type EditionHandler = (edition: Edition, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -127,7 +128,7 @@ async function sendConfirmPage(deps: DeskDeps, edition: Edition, request: Fastif
       editor: session.editor,
       csrf: session.csrfToken,
       path: editionPath(edition.id),
-      edition: { id: edition.id, status: edition.status, newsletterTitle: newsletter.title },
+      edition: { id: edition.id, status: edition.status, newsletterTitle: streamTitle(newsletter) },
       audience,
       alreadyHandled,
       readOnly: edition.status === 'sending' || edition.status === 'sent' || deps.sends.isRunning(edition.id),

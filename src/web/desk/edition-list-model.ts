@@ -5,6 +5,7 @@ import type { Edition } from '../../editions/edition.ts';
 import { editionIdFor } from '../../editions/slot.ts';
 import { deskTime, type DeskTime } from './desk-time.ts';
 import { feedbackView } from './feedback-view.ts';
+import { streamTitle } from './stream-title.ts';
 import { parseCronExpression } from '../../core/cron-expression.ts';
 import { nextSlots } from '../../schedule/schedule-slots.ts';
 
@@ -25,7 +26,7 @@ export async function buildEditionList(ctx: Pick<DeskDeps, 'ops' | 'config' | 'c
     return {
       id: edition.id,
       path: editionPath(edition.id),
-      newsletter: newsletter?.title ?? edition.newsletterId,
+      newsletter: newsletter ? streamTitle(newsletter) : edition.newsletterId,
       slot: edition.slot,
       status: edition.status,
       reason: edition.statusReason,
@@ -80,7 +81,7 @@ function upcomingSlots(newsletters: readonly NewsletterConfig[], now: Date) {
       if (!parsed?.ok) return [];
       return nextSlots(parsed.schedule, newsletter.timezone, now, UPCOMING_PER_NEWSLETTER).map((slot) => ({
         id: editionIdFor(newsletter.id, slot),
-        newsletter: newsletter.title,
+        newsletter: streamTitle(newsletter),
         at: slot.utc.getTime(),
         slot: `${slot.local} (${newsletter.timezone})`,
         prepareAt: deskTime(new Date(slot.utc.getTime() - newsletter.prepareAhead), newsletter.timezone),

@@ -8,6 +8,7 @@ import { toHttpUrl } from '../../core/http-url.ts';
 /** An article of the store offered for adding or found by a search. */
 type StoredArticle = Article & { sourceTitle: string | null };
 import { deskTime } from './desk-time.ts';
+import { streamTitle } from './stream-title.ts';
 
 const READ_ONLY = new Set(['sending', 'sent']);
 
@@ -74,7 +75,7 @@ export function buildEditionView(
   const topId = top?.article.articleId ?? null;
   return {
     id: edition.id,
-    newsletterTitle: newsletter.title,
+    newsletterTitle: streamTitle(newsletter),
     status: edition.status,
     statusReason: edition.statusReason,
     slot: deskTime(edition.slot, zone),

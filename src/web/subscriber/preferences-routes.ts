@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PreferencesView } from '../../app/subscribers/subscriber-service.ts';
 import type { RouteModule, WebContext } from '../web-context.ts';
 import { preferencesBody, toPreferencesInput, listTimeZones } from './preferences-form.ts';
+import { cadenceOptions, pendingCadence } from './cadence-choices.ts';
 import { groupTimeZones, zoneChoices } from './time-zone-choices.ts';
 import { readToken } from './unsubscribe-routes.ts';
 
@@ -23,12 +24,25 @@ function sendPreferencesPage(
   view: PreferencesView,
   saved = false,
 ) {
+  const locale = web.localeOf(request, view.locale);
+  const translator = web.views.translator(locale);
+  // Each newsletter that offers a choice of cadence gets its select, and the change waiting, if any.
+  const newsletters = view.newsletters.map((newsletter) => ({
+    ...newsletter,
+    cadenceOptions: newsletter.cadence
+      ? cadenceOptions(translator, newsletter.cadence.offered, newsletter.cadence.chosen)
+      : null,
+    cadencePending: newsletter.cadence ? pendingCadence(translator, newsletter.cadence) : null,
+  }));
+  // Dates on the page (when a change of cadence takes effect) in the reader's zone, else the newsletter's.
+  const zoneOfChange = view.newsletters.find((n) => n.cadence?.pending?.firstEdition)?.cadence?.pending?.firstEdition;
   return web.sendPage(request, reply, {
     view: 'preferences',
-    locale: view.locale,
+    locale,
+    timeZone: view.timezone ?? zoneOfChange?.timezone ?? 'UTC',
     context: {
       title: newsletterTitleOf(view),
-      prefs: view,
+      prefs: { ...view, newsletters },
       saved,
       actionPath: `/p/${token}`,
       locales: view.locales.map((code) => ({ code, selected: code === view.locale })),

@@ -2,6 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { NewsletterConfig } from '../../config/schema.ts';
 import { SIGNUP_NAME_MAX, signupNameProblem } from '../../app/subscribers/signup.ts';
+import { offeredCadences, readerNewsletters } from '../../config/cadences.ts';
+import { cadenceOptions } from './cadence-choices.ts';
 import { localeChain } from '../../core/locale-tag.ts';
 import { normalizeEmailAddress } from '../../subscribers/email-address.ts';
 import { confirmParams, manyValues, newsletterParams, tokenSchema } from '../request-schemas.ts';
@@ -27,12 +29,13 @@ const signupBody = z.object({
     .optional(),
   categories: manyValues,
   locale: z.string().trim().max(35).optional(),
+  cadence: z.string().trim().max(64).optional(),
   [HONEYPOT_FIELD]: z.string().max(500).optional(),
 });
 
-/** A newsletter that takes signups (`newsletters[].signup: true`), else null (404). */
+/** A newsletter that takes signups (`newsletters[].signup: true`), else null (404); a cadence stream is not one. */
 function signupNewsletter(web: WebContext, id: string): NewsletterConfig | null {
-  const found = web.config.newsletters.find((newsletter) => newsletter.id === id);
+  const found = readerNewsletters(web.config.newsletters).find((newsletter) => newsletter.id === id);
   return found?.signup ? found : null;
 }
 
@@ -44,11 +47,17 @@ function sendForm(
   request: FastifyRequest,
   reply: FastifyReply,
   newsletter: NewsletterConfig,
-  values: { email?: string; name?: string; categories?: string[]; locale?: string },
+  values: { email?: string; name?: string; categories?: string[]; locale?: string; cadence?: string },
   status = 200,
   problem?: FormProblem,
 ) {
   const locale = web.localeOf(request, values.locale ?? null);
+  const offered = offeredCadences(web.config, newsletter.id);
+  // The first cadence is the default, so it is selected until the reader picks another.
+  const cadences =
+    offered && offered.length > 1
+      ? cadenceOptions(web.views.translator(locale), offered, values.cadence ?? offered[0]!)
+      : null;
   return web.sendPage(request, reply, {
     status,
     view: 'signup',
@@ -61,6 +70,7 @@ function sendForm(
       invalid: problem === 'email',
       nameInvalid: problem === 'name',
       nameMax: SIGNUP_NAME_MAX,
+      cadences,
       email: values.email ?? '',
       name: values.name ?? '',
       categories: newsletter.categories.map((slug) => ({
@@ -97,7 +107,7 @@ export const registerSignupRoutes: RouteModule = (app, web) => {
       if (!newsletter) return web.sendError(request, reply, 404);
       const body = signupBody.safeParse(request.body ?? {});
       if (!body.success) return web.sendError(request, reply, 400);
-      const { email, name, categories, locale } = body.data;
+      const { email, name, categories, locale, cadence } = body.data;
       const sent = () =>
         web.sendPage(request, reply, {
           view: 'signup-sent',
@@ -113,7 +123,13 @@ export const registerSignupRoutes: RouteModule = (app, web) => {
       if (name && signupNameProblem(name)) return sendForm(web, request, reply, newsletter, body.data, 400, 'name');
       await web.subscribers.requestSignup(
         newsletter.id,
-        { email, name: name || null, categories: categories.length > 0 ? categories : null, locale: locale || null },
+        {
+          email,
+          name: name || null,
+          categories: categories.length > 0 ? categories : null,
+          locale: locale || null,
+          cadence: cadence || null,
+        },
         { ip: request.ip },
       );
       return sent();

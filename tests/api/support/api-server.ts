@@ -51,7 +51,14 @@ export interface ApiServer {
  */
 export async function startApiServer(
   dir: string,
-  options: { smtpUrl?: string; apiPerMinute?: number; storeUrl?: string; modules?: RouteModule[] } = {},
+  options: {
+    smtpUrl?: string;
+    apiPerMinute?: number;
+    storeUrl?: string;
+    modules?: RouteModule[];
+    /** Changes the configuration's YAML before anything runs (a test's own newsletter settings). */
+    configure?: (yaml: string) => string;
+  } = {},
 ): Promise<ApiServer> {
   for (const folder of ['samples', 'subscribers'])
     cpSync(path.resolve(folder), path.join(dir, folder), { recursive: true });
@@ -69,7 +76,7 @@ export async function startApiServer(
     `\nweb:\n  rateLimit: { perMinute: 5000, apiPerMinute: ${options.apiPerMinute ?? 5000} }\n`,
   );
   if (options.storeUrl) yaml = yaml.replace(/\nstore:\n/, `\nstore:\n  url: ${options.storeUrl}\n`);
-  writeFileSync(file, yaml);
+  writeFileSync(file, options.configure ? options.configure(yaml) : yaml);
   const env = { TIDINGS_SECRET: SECRET };
   for (const args of [['ingest'], ['subscribers', 'sync'], ['edition', 'build', 'daily', '--at', AT]]) {
     const result = await runCli(['-q', '-c', file, ...args], env, AT);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createAppContext, type AppContext } from '../../../src/app/context.ts';
 import { appOperations } from '../../../src/app/app-operations.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
+import { openStore } from '../../../src/store/open-store.ts';
 import { createFixedClock } from '../../../src/core/clock.ts';
 import { createLogger, type Logger } from '../../../src/core/logger.ts';
 import { editionFolderName } from '../../../src/delivery/outbox-transport.ts';
@@ -86,9 +87,15 @@ ${options.extraYaml ?? ''}`,
   );
   const clock = createFixedClock(options.start);
   let articleCount = 0;
-  const open = () => {
+  const open = async () => {
+    const loaded = loadConfig(configFile, {});
+    // A config naming PostgreSQL (store.url) gets its store opened here, as the CLI does.
+    const store = loaded.config.store.url
+      ? await openStore(loaded.config.store, (p) => path.resolve(dir, p))
+      : undefined;
     const ctx = createAppContext({
-      loaded: loadConfig(configFile, {}),
+      loaded,
+      store,
       clock,
       logger: options.logger ?? createLogger({ level: process.env.DEBUG_SCHED ? 'debug' : 'silent' }),
       env: {},
@@ -101,7 +108,7 @@ ${options.extraYaml ?? ''}`,
     return { ctx, scheduler: appOperations(ctx).schedulerProcess.createScheduler() };
   };
   const openSynced = async () => {
-    const opened = open();
+    const opened = await open();
     await runSubscribersSync(subscribersCommandContext(opened.ctx), { skipInvalid: true });
     return opened;
   };

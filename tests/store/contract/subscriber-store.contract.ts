@@ -181,6 +181,7 @@ export function subscriberStoreContract(name: string, open: OpenPorts): void {
         timezone: null,
         categories: ['world'],
         hardBounces: 0,
+        cadence: null,
       });
       expect((await collect(subscribers.streamRecipients('daily', { at: T2 }))).map((r) => r.email)).toEqual([
         'a@example.org',
@@ -251,6 +252,7 @@ export function subscriberStoreContract(name: string, open: OpenPorts): void {
         name: null,
         categories: null,
         locale: null,
+        cadence: null,
         ipHash: null,
         kind: 'already',
         createdAt: T2,
@@ -291,7 +293,7 @@ export function subscriberStoreContract(name: string, open: OpenPorts): void {
       expect(await subscribers.addSuppression('abc', 'operator', T3)).toBe(false);
     });
 
-    it('keeps signup requests: confirmed once, counted per address or IP, purged when expired', async () => {
+    it('keeps signup requests (with the cadence chosen): confirmed once, counted per address or IP, purged when expired', async () => {
       const { subscribers } = ports();
       const base = {
         newsletterId: 'daily',
@@ -299,11 +301,13 @@ export function subscriberStoreContract(name: string, open: OpenPorts): void {
         name: 'New',
         categories: ['world'],
         locale: 'en',
+        cadence: 'weekly',
         ipHash: 'ip1',
         kind: 'confirm' as const,
       };
       const first = await subscribers.createSignupRequest({ ...base, createdAt: T1, expiresAt: T2 });
-      const second = await subscribers.createSignupRequest({ ...base, createdAt: T2, expiresAt: T3 });
+      const second = await subscribers.createSignupRequest({ ...base, cadence: null, createdAt: T2, expiresAt: T3 });
+      expect((await subscribers.getSignupRequest(second))?.cadence).toBeNull();
       expect(await subscribers.getSignupRequest(first)).toEqual({
         ...base,
         id: first,

@@ -113,7 +113,7 @@ export function createStandInService(options: { newsletterTitle?: string; locale
         locale: prefs.locale,
         timezone: prefs.timezone,
         pausedUntil: prefs.pausedUntil,
-        locales: ['de', 'en', 'ru'],
+        locales: ['de', 'en', 'fr', 'ru'],
         newsletters: [
           {
             ...newsletter,
@@ -124,6 +124,7 @@ export function createStandInService(options: { newsletterTitle?: string; locale
               title: slug === 'security' ? 'Security' : 'Science',
               chosen: prefs.categories?.includes(slug) ?? false,
             })),
+            cadence: null,
           },
         ],
       };
@@ -175,6 +176,7 @@ export function createStandInService(options: { newsletterTitle?: string; locale
     unsubscribeByEmail: unused,
     forgetByEmail: unused,
     exportByEmail: unused,
+    setCadenceByEmail: unused,
     listSuppressions: unused,
     addSuppression: unused,
     removeSuppression: unused,

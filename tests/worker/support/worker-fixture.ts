@@ -21,7 +21,7 @@ export const SEGMENTS = 3;
 export function standInEditionWork(db: PgDatabase): EditionWork<Recipient> {
   const subscribers = new PgSubscriberStore(db);
   return {
-    recipients: recipientsOfBatch(subscribers, 'morning', systemClock.now()),
+    recipients: recipientsOfBatch(subscribers, { newsletterId: 'morning' }, systemClock.now()),
     plan: async (recipient) => {
       const segmentKey = `seg-${recipient.id % SEGMENTS}`;
       return { segmentKey, articleIds: [`a-${segmentKey}`], render: async () => renderStandIn(segmentKey) };
