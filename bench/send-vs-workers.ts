@@ -49,6 +49,9 @@ const BASELINE = (() => {
   return i >= 0 ? path.resolve(process.argv[i + 1]!) : null;
 })();
 
+/** BENCH_WORKER_ARGS="--concurrency 10": extra arguments for every `tidings worker` (an experiment's knob). */
+const WORKER_ARGS = (process.env.BENCH_WORKER_ARGS ?? '').split(' ').filter(Boolean);
+
 function startCli(ws: SendWorkspace, port: number, args: string[], bin = BIN): Cli {
   // BENCH_CPU_PROF=DIR: every CLI process writes a V8 CPU profile there (node --cpu-prof).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
@@ -123,7 +126,7 @@ async function sendWithWorkers(
 ): Promise<Phase> {
   await resetQueue(db);
   await sink.reset();
-  const workers = Array.from({ length: workerCount }, () => startCli(ws, sink.port, ['worker'], bin));
+  const workers = Array.from({ length: workerCount }, () => startCli(ws, sink.port, ['worker', ...WORKER_ARGS], bin));
   try {
     await waitFor('the workers to start', async () => (await liveWorkers(db)) >= workerCount);
     const started = performance.now();
@@ -199,7 +202,7 @@ async function oneWorker(
   await db.query(`UPDATE editions SET status = 'sending' WHERE id = $1`, [editionId]).catch(() => {});
   await sink.reset();
   const started = performance.now();
-  const worker = startCli(ws, sink.port, ['worker', '--until-idle'], bin);
+  const worker = startCli(ws, sink.port, ['worker', '--until-idle', ...WORKER_ARGS], bin);
   const code = await worker.exited;
   const seconds = (performance.now() - started) / 1000;
   const stats = await sink.stats();
