@@ -123,6 +123,8 @@ export interface Ledger {
    * last outcome, and both share one commit without ever having two rows `sending`.
    */
   readonly commitsInOrder?: boolean;
+  /** The ordered write stream of claims and outcomes (only compared: WorkQueue.writes). */
+  readonly writes?: object;
   /** Creates the missing rows as pending; existing rows are left alone. */
   ensurePending(editionId: string, subscriberIds: readonly SubscriberId[]): Promise<void>;
   /**
