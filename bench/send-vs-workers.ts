@@ -22,12 +22,13 @@
  * checks that no reader got two messages and every reader got one (or is ambiguous).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PgDatabase } from '../src/store/postgres/pg-database.ts';
 import { createTestDatabase, PG_TEST_URL } from '../tests/helpers/postgres.ts';
+import { cpuWatch } from './process-cpu.ts';
 import { startSinkProcess, type SinkProcess } from './send-sink.ts';
 import { BENCH_SECRET, NEWSLETTER, createSendWorkspace, type SendWorkspace } from './send-workspace.ts';
 
@@ -70,42 +71,6 @@ function startCli(ws: SendWorkspace, port: number, args: string[], bin = BIN): C
   const cpu = cpuWatch(proc.pid!);
   void exited.then(cpu.stop);
   return { proc, exited, output: () => out, cpu: cpu.now };
-}
-
-/** Clock ticks per second of /proc/PID/stat's times (getconf CLK_TCK; 100 on Linux). */
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/**
- * A child's CPU seconds, sampled every 100 ms from /proc while it lives: after it exits the
- * last sample stands (up to 0.1 s short). 0 where /proc is missing.
- */
-function cpuWatch(pid: number): { now: () => number; stop: () => void } {
-  let last = 0;
-  const read = () => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      last = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-    } catch {
-      // Gone: the last sample stands.
-    }
-  };
-  read();
-  const timer = setInterval(read, 100);
-  timer.unref();
-  return {
-    now: () => {
-      read();
-      return last;
-    },
-    stop: () => clearInterval(timer),
-  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
