@@ -16,6 +16,8 @@
  *    --until-idle`, timed from its start to its exit.
  * With `--baseline`, phases 2 and 3 run first with that build, then with this one: a
  * change compared with the code before it on a machine whose load comes and goes.
+ * Each phase also prints the CPU seconds of its Tidings processes (from /proc, sampled every
+ * 100 ms), steadier than the rates on a shared machine; the sink and PostgreSQL are not counted.
  * Goals (issue 20): 2 at least as fast as 1 (ratio ≥ 1), 3 at ≥ 0.8× of 1. Every phase
  * checks that no reader got two messages and every reader got one (or is ambiguous).
  */
@@ -26,6 +28,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PgDatabase } from '../src/store/postgres/pg-database.ts';
 import { createTestDatabase, PG_TEST_URL } from '../tests/helpers/postgres.ts';
+import { cpuWatch } from './process-cpu.ts';
 import { startSinkProcess, type SinkProcess } from './send-sink.ts';
 import { BENCH_SECRET, NEWSLETTER, createSendWorkspace, type SendWorkspace } from './send-workspace.ts';
 
@@ -39,6 +42,8 @@ function flag(name: string, fallback: number): number {
 
 interface Cli {
   proc: ChildProcess;
+  /** CPU seconds so far (user + system), from /proc: less moved by the machine's load than the rates. */
+  cpu: () => number;
   exited: Promise<number | null>;
   output: () => string;
 }
@@ -48,6 +53,9 @@ const BASELINE = (() => {
   const i = process.argv.indexOf('--baseline');
   return i >= 0 ? path.resolve(process.argv[i + 1]!) : null;
 })();
+
+/** BENCH_WORKER_ARGS="--concurrency 10": extra arguments for every `tidings worker` (an experiment's knob). */
+const WORKER_ARGS = (process.env.BENCH_WORKER_ARGS ?? '').split(' ').filter(Boolean);
 
 function startCli(ws: SendWorkspace, port: number, args: string[], bin = BIN): Cli {
   // BENCH_CPU_PROF=DIR: every CLI process writes a V8 CPU profile there (node --cpu-prof).
@@ -60,7 +68,9 @@ function startCli(ws: SendWorkspace, port: number, args: string[], bin = BIN): C
   proc.stdout!.on('data', (chunk: Buffer) => (out = (out + chunk.toString()).slice(-3000)));
   proc.stderr!.on('data', (chunk: Buffer) => (out = (out + chunk.toString()).slice(-3000)));
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  return { proc, exited, output: () => out };
+  const cpu = cpuWatch(proc.pid!);
+  void exited.then(cpu.stop);
+  return { proc, exited, output: () => out, cpu: cpu.now };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -76,6 +86,8 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 interface Phase {
   label: string;
   seconds: number;
+  /** CPU seconds of the timed Tidings processes during the phase (not the sink's nor PostgreSQL's). */
+  cpuSeconds: number;
   received: number;
   ambiguous: number;
   duplicates: number;
@@ -90,7 +102,14 @@ async function sqliteSend(ws: SendWorkspace, sink: SinkProcess, count: number): 
   const stats = await sink.stats();
   if (code !== 0 || stats.received !== count)
     throw new Error(`SQLite send: exit ${code}, sink got ${stats.received} of ${count}\n${send.output()}`);
-  return { label: 'SQLite, one send', seconds, received: stats.received, ambiguous: 0, duplicates: stats.duplicates };
+  return {
+    label: 'SQLite, one send',
+    seconds,
+    cpuSeconds: send.cpu(),
+    received: stats.received,
+    ambiguous: 0,
+    duplicates: stats.duplicates,
+  };
 }
 
 /** Rows still to be done: pending, or in flight at a process other than the killed one. */
@@ -123,10 +142,12 @@ async function sendWithWorkers(
 ): Promise<Phase> {
   await resetQueue(db);
   await sink.reset();
-  const workers = Array.from({ length: workerCount }, () => startCli(ws, sink.port, ['worker'], bin));
+  const workers = Array.from({ length: workerCount }, () => startCli(ws, sink.port, ['worker', ...WORKER_ARGS], bin));
   try {
     await waitFor('the workers to start', async () => (await liveWorkers(db)) >= workerCount);
     const started = performance.now();
+    // The workers' start-up (before the send) is a daemon's, not the phase's.
+    const workersCpuBefore = workers.reduce((sum, w) => sum + w.cpu(), 0);
     const send = startCli(ws, sink.port, ['send', NEWSLETTER, '--at', ws.at], bin);
     // --trace: the queue every 2 s (where a slow phase waits).
     const trace = process.argv.includes('--trace')
@@ -152,6 +173,7 @@ async function sendWithWorkers(
     await waitFor('every row done', async () => (await openRows(db, killedPid)) === 0);
     if (trace) clearInterval(trace);
     const seconds = (performance.now() - started) / 1000;
+    const cpuSeconds = send.cpu() + workers.reduce((sum, w) => sum + w.cpu(), 0) - workersCpuBefore;
     const stats = await sink.stats();
     const { rows } = await db.query<{ n: number }>(
       `SELECT COUNT(*)::int AS n FROM deliveries WHERE status = 'sending'`,
@@ -166,6 +188,7 @@ async function sendWithWorkers(
     return {
       label: `PostgreSQL, one send + ${workerCount} workers${killedPid ? ' (one killed)' : ''}${bin === BIN ? '' : ' [baseline]'}`,
       seconds,
+      cpuSeconds,
       received: stats.received,
       ambiguous,
       duplicates: stats.duplicates,
@@ -199,7 +222,7 @@ async function oneWorker(
   await db.query(`UPDATE editions SET status = 'sending' WHERE id = $1`, [editionId]).catch(() => {});
   await sink.reset();
   const started = performance.now();
-  const worker = startCli(ws, sink.port, ['worker', '--until-idle'], bin);
+  const worker = startCli(ws, sink.port, ['worker', '--until-idle', ...WORKER_ARGS], bin);
   const code = await worker.exited;
   const seconds = (performance.now() - started) / 1000;
   const stats = await sink.stats();
@@ -208,6 +231,7 @@ async function oneWorker(
   return {
     label: `PostgreSQL, one worker alone${bin === BIN ? '' : ' [baseline]'}`,
     seconds,
+    cpuSeconds: worker.cpu(),
     received: stats.received,
     ambiguous: 0,
     duplicates: stats.duplicates,
@@ -245,7 +269,8 @@ async function main(): Promise<void> {
       const rate = p.received / p.seconds;
       console.log(
         `  ${p.label}: ${p.received} messages in ${p.seconds.toFixed(1)} s = ${rate.toFixed(0)} msg/s, ` +
-          `x${(base.seconds / p.seconds).toFixed(2)} of SQLite (time ratio)${p.ambiguous ? `, ${p.ambiguous} ambiguous (in flight at the killed worker)` : ''}` +
+          `x${(base.seconds / p.seconds).toFixed(2)} of SQLite (time ratio), ` +
+          `${p.cpuSeconds.toFixed(1)} s CPU in Tidings (${((p.cpuSeconds / p.received) * 1000).toFixed(2)} ms/msg)${p.ambiguous ? `, ${p.ambiguous} ambiguous (in flight at the killed worker)` : ''}` +
           `${p.duplicates ? `, ${p.duplicates} SECOND COPIES` : ''}`,
       );
       if (p.duplicates) process.exitCode = 1;

@@ -21,6 +21,7 @@ import { queueAudience, recordAudience } from './edition-queue.ts';
 import type { AppContext } from './context.ts';
 import { SharedSegments, withSharedRenders } from '../worker/shared-segments.ts';
 import { editionSendHooks } from './edition-send-hooks.ts';
+import { claimAheadLanes } from './claim-ahead.ts';
 import { isLocalProcessGone } from '../core/process-liveness.ts';
 import { EditionPipeline, type EditionRef, findNewsletter, parseAt, requireSecret } from './edition-pipeline.ts';
 
@@ -226,7 +227,9 @@ async function sendUnderLease(
     log: (event) => ctx.logger.info(event, String(event.event)),
   });
   const total = audience?.total ?? (await ctx.store.subscribers.count(readers.newsletterId, now, readers.cadence));
-  const maxConnections = ctx.config.transport.type === 'smtp' ? ctx.config.transport.maxConnections : 4;
+  const connections = ctx.config.transport.type === 'smtp' ? ctx.config.transport.maxConnections : 4;
+  // PostgreSQL: each claim waits for the server's disk; more lanes than connections hide that wait.
+  const lanes = ctx.store.workQueue ? claimAheadLanes(connections) : connections;
   const signals = [options.signal, lease?.lost].filter((signal): signal is AbortSignal => Boolean(signal));
   // Under --limit, pages no larger than the limit: the run queues little more than it sends.
   const pageSize = Math.min(256, options.limit ?? 256);
@@ -276,7 +279,7 @@ async function sendUnderLease(
         dryRun: options.dryRun,
         limit: options.limit,
         resendAmbiguous: options.resendAmbiguous,
-        maxConnections,
+        maxConnections: lanes,
         delivery: ctx.config.delivery,
         total,
         signal: signals.length ? AbortSignal.any(signals) : undefined,

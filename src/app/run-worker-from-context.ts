@@ -10,6 +10,7 @@ import { isLocalProcessGone } from '../core/process-liveness.ts';
 import { runWorker, type EditionWork, type WorkerSummary } from '../worker/run-worker.ts';
 import { openOutcomeJournal } from './apply-pending-outcomes.ts';
 import { completeEditionIfFinal } from './complete-edition.ts';
+import { claimAheadLanes } from './claim-ahead.ts';
 import { createQueueFinisher } from './finish-queuing.ts';
 import type { AppContext } from './context.ts';
 import { checkTemplates, EditionPipeline, findNewsletter, requireSecret } from './edition-pipeline.ts';
@@ -17,7 +18,7 @@ import { editionSendHooks } from './edition-send-hooks.ts';
 
 export interface WorkerCommandOptions {
   newsletterId?: string;
-  /** Concurrent SMTP sends in this worker; default transport.maxConnections. */
+  /** Rows in flight at once in this worker (and so at most ambiguous after a kill); default twice transport.maxConnections. */
   concurrency?: number;
   /** Return when no edition has pending deliveries. */
   untilIdle?: boolean;
@@ -71,7 +72,7 @@ export async function runWorkerFromContext(ctx: AppContext, options: WorkerComma
       newsletterId: options.newsletterId,
       batchSize: ctx.config.worker.batchSize,
       leaseMs: ctx.config.worker.leaseTtl,
-      concurrency: options.concurrency ?? maxConnections,
+      concurrency: options.concurrency ?? claimAheadLanes(maxConnections),
       rateLimit: transportConfig.type === 'smtp' ? transportConfig.rateLimit : null,
       delivery: ctx.config.delivery,
       idleMs: ctx.config.worker.idleWait,

@@ -118,11 +118,14 @@ export interface ResolutionSummary {
 
 export interface Ledger {
   /**
-   * Writes asked for in one turn of the event loop commit together and in the order asked
-   * (SQLite's group commit): a worker may then queue its next claim before awaiting its
-   * last outcome, and both share one commit without ever having two rows `sending`.
+   * Writes asked for in one turn of the event loop commit in the order asked, together or
+   * one after the other (SQLite's group commit; PostgreSQL's ordered statements): a worker
+   * may then queue its next claim before awaiting its last outcome without ever having two
+   * rows `sending`.
    */
   readonly commitsInOrder?: boolean;
+  /** The ordered write stream of claims and outcomes (only compared: WorkQueue.writes). */
+  readonly writes?: object;
   /** Creates the missing rows as pending; existing rows are left alone. */
   ensurePending(editionId: string, subscriberIds: readonly SubscriberId[]): Promise<void>;
   /**

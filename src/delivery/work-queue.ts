@@ -33,6 +33,12 @@ export interface WorkQueue {
    * right now are skipped, not waited for. Returns the subscriber ids, ascending.
    */
   claimBatch(editionId: string, workerId: string, limit: number, leaseMs: number, at: Date): Promise<SubscriberId[]>;
+  /**
+   * The ordered write stream its in-flight marks go through (the store's own object, only
+   * compared): when it is the ledger's `writes`, a mark and the ledger's acceptances commit in
+   * the order asked, and a worker's ledger may say `commitsInOrder` (worker/leased-ledger.ts).
+   */
+  readonly writes?: object;
   /** In flight: a row leased to this worker → `sending`, with Ledger.claim's rules (a reader who left is skipped). */
   claimLeased(editionId: string, subscriberId: SubscriberId, workerId: string, at: Date): Promise<ClaimResult>;
   /** Extends every lease this worker holds (its heartbeat); returns how many rows it holds. */

@@ -9,6 +9,8 @@ import type { WorkQueue } from '../delivery/work-queue.ts';
  */
 export function leasedLedger(ledger: Ledger, queue: WorkQueue, workerId: string): Ledger {
   return {
+    // In order only when the in-flight marks and the outcomes share one ordered stream.
+    commitsInOrder: Boolean(ledger.commitsInOrder && queue.writes && queue.writes === ledger.writes),
     ensurePending: async () => {},
     claim: (editionId, subscriberId, at) => queue.claimLeased(editionId, subscriberId, workerId, at),
     recordAccepted: (...args) => ledger.recordAccepted(...args),

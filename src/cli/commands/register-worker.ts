@@ -8,7 +8,10 @@ export function registerWorkerCommand(program: Command, host: CommandHost): void
     .command('worker')
     .description('send queued deliveries with other workers on the same PostgreSQL store (any number, on any machine)')
     .option('--newsletter <id>', "only this newsletter's editions")
-    .option('--concurrency <n>', 'concurrent SMTP sends in this worker (default: transport.maxConnections)')
+    .option(
+      '--concurrency <n>',
+      'rows in flight at once in this worker, at most as many ambiguous after a kill (default: twice transport.maxConnections; the pool opens at most maxConnections)',
+    )
     .option('--until-idle', 'exit when no edition has queued deliveries, instead of waiting for more')
     .action(async (flags: WorkerFlags) => {
       const { runWorkerCommand } = await import('./worker.ts');

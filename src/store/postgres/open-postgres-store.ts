@@ -54,6 +54,7 @@ export async function openPostgresStore(
     });
   }
   const where = db.where;
+  const ledger = new PgLedger(db);
   return {
     db,
     articles: guardStoreErrors(new PgArticleStore(db), where),
@@ -70,11 +71,12 @@ export async function openPostgresStore(
     clicks: guardStoreErrors(new PgClickStore(db), where),
     approvalLinks: guardStoreErrors(new PgApprovalLinkStore(db), where),
     subscribers: guardStoreErrors(new PgSubscriberStore(db), where, new Set(['beginSync'])),
-    ledger: guardStoreErrors(new PgLedger(db), where),
+    ledger: guardStoreErrors(ledger, where),
     deliveryEvents: guardStoreErrors(new PgDeliveryEventStore(db), where),
     scheduler: guardStoreErrors(new PgSchedulerStore(db), where),
     sendLease: guardStoreErrors(new PgSendLease(db), where),
-    workQueue: guardStoreErrors(new PgWorkQueue(db), where),
+    // The same ordered writes as the ledger: a worker's in-flight mark commits with its last acceptance.
+    workQueue: guardStoreErrors(new PgWorkQueue(db, ledger.writes), where),
     webhooks: guardStoreErrors(new PgWebhookQueue(db), where),
     // No file: the outcome journal lives in the data folder instead (src/app/context.ts).
     file: null,

@@ -28,7 +28,7 @@ import {
   type LedgerRow,
   type StatusCountRow,
 } from '../rows/ledger-rows.ts';
-import { acceptedBatch, claimBatch, noLongerWanted } from './pg-delivery-batches.ts';
+import { LedgerWrites, noLongerWanted } from './pg-delivery-batches.ts';
 import type { PgDatabase } from './pg-database.ts';
 
 /** Why a pending row may no longer be sent (NULL: it may): $1 is the edition id, $2 the subscriber id. */
@@ -43,17 +43,18 @@ const liveWorkerRow = (now: string) =>
  * (`WHERE status = …`): under READ COMMITTED a second updater of the same row waits for
  * the first and re-checks the condition, so only one caller ever wins a row. Rows leased
  * to a worker (pg-work-queue.ts) are left to that worker until its lease runs out.
- * Claims and acceptances asked for while the previous one is on its way travel in one
- * statement (pg-delivery-batches.ts): one round trip and one commit for many rows.
+ * Claims and acceptances asked for while the previous statement is on its way travel in
+ * one statement, in the order asked (pg-delivery-batches.ts): one round trip and one commit
+ * for many rows. A work queue given the same `writes` (open-postgres-store.ts) orders its
+ * in-flight marks with these acceptances too.
  */
 export class PgLedger implements Ledger {
-  private readonly claims;
-  private readonly acceptances;
+  readonly commitsInOrder = true;
 
-  constructor(private readonly db: PgDatabase) {
-    this.claims = claimBatch(db);
-    this.acceptances = acceptedBatch(db);
-  }
+  constructor(
+    private readonly db: PgDatabase,
+    readonly writes: LedgerWrites = new LedgerWrites(db),
+  ) {}
 
   async ensurePending(editionId: string, subscriberIds: readonly SubscriberId[]): Promise<void> {
     if (subscriberIds.length === 0) return;
@@ -64,12 +65,12 @@ export class PgLedger implements Ledger {
   }
 
   claim(editionId: string, subscriberId: SubscriberId, at: Date): Promise<ClaimResult> {
-    return this.claims.submit({ editionId, subscriberId, at, workerId: null });
+    return this.writes.claim({ editionId, subscriberId, at, workerId: null });
   }
 
   async recordAccepted(editionId: string, subscriberId: SubscriberId, at: Date, record: AcceptedRecord): Promise<void> {
     // Atomic per row: only a row this caller had claimed counts, and no articles are remembered for a lost race.
-    await this.acceptances.submit({ editionId, subscriberId, at, record });
+    await this.writes.accepted({ editionId, subscriberId, at, record });
   }
 
   async recordFailed(editionId: string, subscriberId: SubscriberId, at: Date, record: FailedRecord): Promise<void> {

@@ -1,7 +1,7 @@
 import type { ClaimResult, SubscriberId } from '../../delivery/ledger.ts';
 import type { WorkerInfo, WorkQueue } from '../../delivery/work-queue.ts';
 import type { PgDatabase } from './pg-database.ts';
-import { claimBatch } from './pg-delivery-batches.ts';
+import { LedgerWrites } from './pg-delivery-batches.ts';
 
 /**
  * The work queue in PostgreSQL. `claimBatch` picks rows with FOR UPDATE SKIP LOCKED, so
@@ -9,12 +9,14 @@ import { claimBatch } from './pg-delivery-batches.ts';
  * other change is a conditional UPDATE, as in the ledger.
  */
 export class PgWorkQueue implements WorkQueue {
-  /** In-flight marks of concurrent sends share one statement (pg-delivery-batches.ts). */
-  private readonly claims;
-
-  constructor(private readonly db: PgDatabase) {
-    this.claims = claimBatch(db);
-  }
+  /**
+   * In-flight marks of concurrent sends share one statement (pg-delivery-batches.ts); given
+   * the ledger's `writes`, also with its acceptances, in the order asked.
+   */
+  constructor(
+    private readonly db: PgDatabase,
+    readonly writes: LedgerWrites = new LedgerWrites(db),
+  ) {}
 
   async heartbeat(worker: WorkerInfo, at: Date, ttlMs: number): Promise<number> {
     const now = at.toISOString();
@@ -76,7 +78,7 @@ export class PgWorkQueue implements WorkQueue {
   claimLeased(editionId: string, subscriberId: SubscriberId, workerId: string, at: Date): Promise<ClaimResult> {
     // lease_owner stays: an ambiguous row names the worker that had it in flight. A row
     // leased to us stays ours after its lease ran out, until someone else takes it.
-    return this.claims.submit({ editionId, subscriberId, at, workerId });
+    return this.writes.claim({ editionId, subscriberId, at, workerId });
   }
 
   async inFlight(

@@ -106,6 +106,34 @@ export function ledgerContract(name: string, open: OpenPorts): void {
       ]);
     });
 
+    it('commits an outcome and the next claims asked in the same turn in order, when it says so', async () => {
+      const { ledger } = ports();
+      await ledger.ensurePending(E, [1, 2, 3]);
+      await ledger.claim(E, 1, at);
+      // As a lane of the engine asks: the outcome not awaited before its next claim (and a lost race in the same batch).
+      const recorded = ledger.recordAccepted(E, 1, at, {
+        messageId: '<m1@x>',
+        response: '250 ok',
+        segment: 's1',
+        articleIds: ['a'],
+      });
+      const claims = [ledger.claim(E, 2, at), ledger.claim(E, 2, at), ledger.claim(E, 1, at)];
+      await recorded;
+      expect(await Promise.all(claims)).toEqual([
+        { claimed: true },
+        { claimed: false, skipped: null },
+        { claimed: false, skipped: null },
+      ]);
+      expect((await ledger.list(E)).map((r) => [r.subscriberId, r.status])).toEqual([
+        [1, 'accepted'],
+        [2, 'sending'],
+        [3, 'pending'],
+      ]);
+      expect(await ledger.receivedArticleIds(1, ['a'])).toEqual(new Set(['a']));
+      // Only a ledger that commits in order lets the engine skip awaiting the outcome (both stores do).
+      expect(ledger.commitsInOrder).toBe(true);
+    });
+
     it('keeps an ambiguous row sending with its reason, and requeues failures and ambiguous rows only when asked', async () => {
       const { ledger } = ports();
       await ledger.ensurePending(E, [1, 2, 3]);
