@@ -1,5 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PG_TEST_URL, type TestDatabase, createTestDatabase } from '../helpers/postgres.ts';
+import { appOperations } from '../../src/app/app-operations.ts';
+import { runStatus } from '../../src/cli/commands/status.ts';
 import { windowFor } from '../../src/editions/build-edition.ts';
 import type { SchedulerWorkspace } from './support/scheduler-workspace.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
