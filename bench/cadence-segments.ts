@@ -35,6 +35,12 @@ import { syncSubscribers } from '../src/subscribers/sync-subscribers.ts';
 import { startSinkProcess } from './send-sink.ts';
 
 const CATEGORIES = ['world', 'technology', 'science', 'business', 'health'];
+/**
+ * The 3-cadence newsletter's own sections: the same readers get both newsletters, and the
+ * "never seen twice" rule holds across newsletters, so the two must not share articles.
+ */
+const multi = (slug: string) => `${slug}-m`;
+const BOTH = [...CATEGORIES, ...CATEGORIES.map(multi)];
 const CADENCES = ['daily', 'weekly', 'monthly'];
 /** Monday the 1st: a slot of all three streams. */
 const SLOT = new Date('2026-06-01T07:00:00Z');
@@ -93,7 +99,7 @@ function synthetic(rand: () => number, n: number, category: string, publishedAt:
 }
 
 function editionOf(id: string, perCategory: number, rand: () => number): Edition {
-  const articles: EditionArticle[] = CATEGORIES.flatMap((category, c) =>
+  const articles: EditionArticle[] = CATEGORIES.map(multi).flatMap((category, c) =>
     Array.from({ length: perCategory }, (_, i) => {
       const record = synthetic(rand, c * 100 + i, category, SLOT);
       return {
@@ -121,9 +127,9 @@ function editionOf(id: string, perCategory: number, rand: () => number): Edition
 }
 
 function configYaml(): string {
-  const newsletter = (id: string, extra: string) => `  - id: ${id}
+  const newsletter = (id: string, categories: string[], extra: string) => `  - id: ${id}
     title: Morning Brief
-    categories: [${CATEGORIES.join(', ')}]
+    categories: [${categories.join(', ')}]
     maxArticles: 15
     perCategory: 3
     from: "Morning Brief <news@brief.example.org>"
@@ -133,9 +139,9 @@ function configYaml(): string {
 ${extra}`;
   return `store: { path: data/tidings.db }
 categories:
-${CATEGORIES.map((slug) => `  ${slug}: { title: ${slug} }`).join('\n')}
+${BOTH.map((slug) => `  ${slug}: { title: ${slug} }`).join('\n')}
 newsletters:
-${newsletter('single', '')}${newsletter('multi', '    cadences: [daily, weekly, monthly]\n')}subscribers: { paths: [subscribers] }
+${newsletter('single', CATEGORIES, '')}${newsletter('multi', CATEGORIES.map(multi), '    cadences: [daily, weekly, monthly]\n')}subscribers: { paths: [subscribers] }
 transport: { type: smtp, url: "\${SMTP_URL}", maxConnections: 5, maxMessages: 100, rateLimit: 100000 }
 delivery: { maxLateness: 3650d }
 web: { baseUrl: "https://brief.example.org", secret: "\${TIDINGS_SECRET}" }
@@ -168,11 +174,12 @@ function countSegments(readers: number): void {
         // Switched from daily on day d of the period: the pool's stories of the dailies before d were received.
         const day = 1 + Math.floor(mix() * 6);
         edition.articles.forEach((article, i) => {
-          if (i % 7 < day && (!categories || categories.includes(article.category))) received.add(article.articleId);
+          if (i % 7 < day && (!categories || categories.map(multi).includes(article.category)))
+            received.add(article.articleId);
         });
       }
       const stream = streams.get(cadence) as NewsletterConfig;
-      const reader = { locale: 'en', timezone: 'UTC', categories };
+      const reader = { locale: 'en', timezone: 'UTC', categories: categories?.map(multi) ?? null };
       const plan = planDigest(edition, stream, config.categories, reader, received, null);
       if ('skip' in plan) skipped += 1;
       else keys.get(cadence)!.add(plan.segmentKey);
@@ -197,8 +204,8 @@ async function createWorkspace(dir: string, readers: number): Promise<string> {
   for (let i = 0; i < readers; i++) {
     const cadence = CADENCES[Math.floor(mix() * CADENCES.length)]!;
     const categories = chooseCategories(mix);
-    if (!out.write(`reader${i}@example.org,single|multi,${(categories ?? []).join('|')},en,UTC,multi:${cadence}\n`))
-      await once(out, 'drain');
+    const chosen = (categories ?? []).flatMap((slug) => [`single:${slug}`, `multi:${multi(slug)}`]).join('|');
+    if (!out.write(`reader${i}@example.org,single|multi,${chosen},en,UTC,multi:${cadence}\n`)) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
@@ -208,7 +215,7 @@ async function createWorkspace(dir: string, readers: number): Promise<string> {
     const rand = random(7);
     let n = 0;
     for (let day = 0; day < 31; day++) {
-      const records = CATEGORIES.flatMap((category) =>
+      const records = BOTH.flatMap((category) =>
         Array.from({ length: 3 }, (_, i) =>
           synthetic(rand, ++n, category, new Date(SLOT.getTime() - day * 86_400_000 - (1 + i * 6) * 3_600_000)),
         ),
@@ -303,7 +310,7 @@ async function shiftArticles(configFile: string, at: Date): Promise<void> {
     const rand = random(at.getTime() % 100_000);
     let n = Math.floor(at.getTime() / 1000);
     for (let day = 0; day < 31; day++) {
-      const records = CATEGORIES.flatMap((category) =>
+      const records = BOTH.flatMap((category) =>
         Array.from({ length: 3 }, (_, i) =>
           synthetic(rand, ++n, category, new Date(at.getTime() - day * 86_400_000 - (1 + i * 6) * 3_600_000)),
         ),
