@@ -12,7 +12,7 @@
  *    of six days and received the pool's stories of the dailies before it). The daily edition has 15 articles (3 per category);
  *    the weekly and monthly editions are ranked pools of 45 (9 per category).
  * 2. Send rate, same run, same readers, same SMTP sink (bench/send-sink.ts, its own
- *    process): `tidings send single` (a newsletter without cadences) against `send multi`,
+ *    process), each edition built before its send is timed: `tidings send single` (a newsletter without cadences) against `send multi`,
  *    `send multi.weekly`, `send multi.monthly` (the three streams of a newsletter offering
  *    all three; each reader on one). Rate = messages accepted / seconds of the send(s).
  *    Rounds alternate which goes first. Goal: the 3-cadence rate within 10% of the single one.
@@ -45,6 +45,11 @@ const CADENCES = ['daily', 'weekly', 'monthly'];
 /** Monday the 1st: a slot of all three streams. */
 const SLOT = new Date('2026-06-01T07:00:00Z');
 const SECRET = 'bench-secret-0123456789abcdef';
+/** Each round's slot: Mondays that are the 1st, so all three streams are due (at most five rounds). */
+const ROUND_SLOTS = [
+  SLOT,
+  ...['2027-02-01', '2027-03-01', '2027-11-01', '2028-05-01'].map((d) => new Date(`${d}T07:00:00Z`)),
+];
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -236,13 +241,8 @@ async function createWorkspace(dir: string, readers: number): Promise<string> {
   return configFile;
 }
 
-/** `tidings send <newsletter> --at <slot>` in this process; seconds and messages accepted. */
-async function send(
-  configFile: string,
-  newsletter: string,
-  at: Date,
-  port: number,
-): Promise<{ seconds: number; accepted: number }> {
+/** `tidings <args>` in this process; the output's tail, or an error naming the command. */
+async function cli(configFile: string, args: string[], port: number): Promise<string> {
   const { main } = await import('../src/cli/main.ts');
   let text = '';
   const sink = new Writable({
@@ -251,14 +251,30 @@ async function send(
       done();
     },
   });
-  const started = performance.now();
-  const code = await main(['node', 'tidings', '-q', '-c', configFile, 'send', newsletter, '--at', at.toISOString()], {
+  const code = await main(['node', 'tidings', '-q', '-c', configFile, ...args], {
     env: { SMTP_URL: `smtp://127.0.0.1:${port}`, TIDINGS_SECRET: SECRET },
     stdout: sink,
     stderr: sink,
   });
+  if (code !== 0) throw new Error(`tidings ${args.join(' ')} exited ${code}: ${text}`);
+  return text;
+}
+
+/**
+ * `tidings send <newsletter> --at <slot>` in this process, its edition built beforehand
+ * (the scheduler builds it `prepareAhead`; a monthly pool ranks a month of stories, which
+ * is building, not sending): seconds of the send and messages accepted.
+ */
+async function send(
+  configFile: string,
+  newsletter: string,
+  at: Date,
+  port: number,
+): Promise<{ seconds: number; accepted: number }> {
+  await cli(configFile, ['edition', 'build', newsletter, '--at', at.toISOString()], port);
+  const started = performance.now();
+  const text = await cli(configFile, ['send', newsletter, '--at', at.toISOString()], port);
   const seconds = (performance.now() - started) / 1000;
-  if (code !== 0) throw new Error(`send ${newsletter} exited ${code}: ${text}`);
   const accepted = Number(/(\d+) accepted/.exec(text)?.[1] ?? Number.NaN);
   return { seconds, accepted };
 }
@@ -271,7 +287,7 @@ async function sendRates(readers: number, rounds: number): Promise<void> {
     const ratios: number[] = [];
     for (let round = 0; round < rounds; round++) {
       // Each round a later day (Mondays the 1st keep all three streams due): fresh editions, nobody sent yet.
-      const at = [SLOT, new Date('2027-02-01T07:00:00Z'), new Date('2027-03-01T07:00:00Z')][round % 3]!;
+      const at = ROUND_SLOTS[round % ROUND_SLOTS.length]!;
       if (round > 0) await shiftArticles(configFile, at);
       const single = async () => send(configFile, 'single', at, sinkProcess.port);
       const multi = async () => {
