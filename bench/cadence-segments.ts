@@ -279,6 +279,45 @@ async function send(
   return { seconds, accepted };
 }
 
+/**
+ * `--one-process`: the sends of one long-lived process, as `tidings start` runs them (one
+ * context: the renderer, templates and store opened once), each edition built beforehand.
+ */
+async function sendInProcess(
+  configFile: string,
+  newsletter: string,
+  at: Date,
+  port: number,
+): Promise<{ seconds: number; accepted: number }> {
+  const { createAppContext } = await import('../src/app/context.ts');
+  const { EditionPipeline } = await import('../src/app/edition-pipeline.ts');
+  const { runSend } = await import('../src/app/run-send.ts');
+  const { loadConfig } = await import('../src/config/load-config.ts');
+  const { createFixedClock } = await import('../src/core/clock.ts');
+  const { createLogger } = await import('../src/core/logger.ts');
+  const env = { SMTP_URL: `smtp://127.0.0.1:${port}`, TIDINGS_SECRET: SECRET };
+  processContext ??= createAppContext({
+    loaded: loadConfig(configFile, env),
+    clock: createFixedClock(at.toISOString()),
+    logger: createLogger({ level: 'silent' }),
+    env,
+    out: () => {},
+    err: () => {},
+    interactive: false,
+    stdout: new Writable({ write: (_chunk, _enc, done) => done() }),
+    templatesDir: path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'templates'),
+  });
+  const ctx = processContext;
+  (ctx.clock as ReturnType<typeof createFixedClock>).set(at.toISOString());
+  await EditionPipeline.open(ctx, newsletter, at);
+  const started = performance.now();
+  const outcome = await runSend(ctx, newsletter, { at: at.toISOString(), force: true });
+  const seconds = (performance.now() - started) / 1000;
+  if (outcome.exitCode !== 0) throw new Error(`send ${newsletter}: ${outcome.lines.join(' ')}`);
+  return { seconds, accepted: outcome.result?.accepted ?? Number.NaN };
+}
+let processContext: import('../src/app/context.ts').AppContext | null = null;
+
 async function sendRates(readers: number, rounds: number): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tidings-cadence-bench-'));
   const sinkProcess = await startSinkProcess();
@@ -289,11 +328,12 @@ async function sendRates(readers: number, rounds: number): Promise<void> {
       // Each round a later day (Mondays the 1st keep all three streams due): fresh editions, nobody sent yet.
       const at = ROUND_SLOTS[round % ROUND_SLOTS.length]!;
       if (round > 0) await shiftArticles(configFile, at);
-      const single = async () => send(configFile, 'single', at, sinkProcess.port);
+      const sendOne = process.argv.includes('--one-process') ? sendInProcess : send;
+      const single = async () => sendOne(configFile, 'single', at, sinkProcess.port);
       const multi = async () => {
         const parts = [];
         for (const stream of ['multi', 'multi.weekly', 'multi.monthly'])
-          parts.push(await send(configFile, stream, at, sinkProcess.port));
+          parts.push(await sendOne(configFile, stream, at, sinkProcess.port));
         return parts.reduce((a, b) => ({ seconds: a.seconds + b.seconds, accepted: a.accepted + b.accepted }));
       };
       const [first, second] = round % 2 === 0 ? [single, multi] : [multi, single];
