@@ -49,9 +49,14 @@ async function collectEditions(ctx: StatusContext, newsletter: string | undefine
   // A newsletter with cadences is all its streams' editions, newest slot first.
   const streams = streamsOf(ctx.streams ?? [], newsletter);
   if (streams) {
-    const all = (await Promise.all(streams.map((id) => collectEditions(ctx, id)))).flat();
+    const all = (await Promise.all(streams.map((id) => collectStreamEditions(ctx, id)))).flat();
     return all.sort((a, b) => slotOf(b.edition).localeCompare(slotOf(a.edition)));
   }
+  return collectStreamEditions(ctx, newsletter);
+}
+
+/** The editions of one newsletter or stream (all of them without one). */
+async function collectStreamEditions(ctx: StatusContext, newsletter: string | undefined): Promise<EditionLine[]> {
   const summaries = new Map((await ctx.ledger.editions(newsletter)).map((s) => [s.editionId, s]));
   const lines: EditionLine[] = [];
   for (const edition of (await ctx.editions?.listEditions(newsletter)) ?? []) {
