@@ -24,6 +24,8 @@ const BENCHES: { name: string; args: string[] }[] = [
   { name: 'render-throughput', args: [] },
   { name: 'send-throughput', args: [] },
   { name: 'subscribers-sync', args: [] },
+  // Reader cadences (issue 26): segments of 20,000 readers on 3 cadences; 3-cadence send rate against one send.
+  { name: 'cadence-segments', args: [] },
   // Needs TIDINGS_TEST_PG_URL (prints "skipped" otherwise).
   { name: 'worker-scaling', args: [] },
   // Needs TIDINGS_TEST_PG_URL: SQLite send vs PostgreSQL send + 3 workers (one killed) vs one worker, CLI processes.

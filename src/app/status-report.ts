@@ -25,6 +25,16 @@ export interface StatusSources {
   /** The webhook queue: failed and waiting deliveries are reported after the editions. */
   webhooks?: Pick<WebhookQueue, 'counts'>;
   now?: Date;
+  /** The configured cadence streams (issue 26): status groups a newsletter's streams and counts per cadence. */
+  streams?: CadenceStreamInfo[];
+}
+
+export interface CadenceStreamInfo {
+  /** The stream's id, its editions' newsletter (`world.weekly`). */
+  id: string;
+  /** The configured newsletter (`world`). */
+  newsletterId: string;
+  cadence: string;
 }
 
 /** The status sources of this store, after applying the outcomes an earlier send could not record (so the counts are true). */
@@ -41,5 +51,8 @@ export async function readStatusSources(ctx: AppContext): Promise<StatusSources>
     deliveryEvents: store.deliveryEvents,
     webhooks: store.webhooks,
     now: ctx.clock.now(),
+    streams: ctx.config.newsletters.flatMap((n) =>
+      n.cadence ? [{ id: n.id, newsletterId: n.cadence.newsletterId, cadence: n.cadence.name }] : [],
+    ),
   };
 }

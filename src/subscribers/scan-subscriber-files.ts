@@ -1,11 +1,7 @@
 import { readSubscriberRows } from './read-subscriber-rows.ts';
 import type { SubscriberFileProblem } from './subscriber-file-problem.ts';
-import {
-  cadenceForNewsletter,
-  categoriesForNewsletter,
-  type SubscriberCatalog,
-  type SubscriberRow,
-} from './subscriber-row.ts';
+import { cadenceForNewsletter } from './subscriber-row-cadence.ts';
+import { categoriesForNewsletter, type SubscriberCatalog, type SubscriberRow } from './subscriber-row.ts';
 import type { StagedSubscriber } from './subscriber-store.ts';
 
 export interface SubscriberPlace {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { normalizeEmailAddress } from './email-address.ts';
 import { isTimeZone } from '../core/zone-time.ts';
+import { checkCadences, splitCategory } from './subscriber-row-cadence.ts';
 
 /** One subscriber as listed in a file, validated and normalized. */
 export interface SubscriberRow {
@@ -216,14 +217,6 @@ function parsedLists(raw: unknown, failed: ReadonlySet<string | null>): Referenc
   return { newsletters: parse('newsletters'), categories: parse('categories') };
 }
 
-/** `weekly:science` names a category of one newsletter; a bare `science` applies wherever it exists. */
-function splitCategory(entry: string): { newsletterId: string | null; slug: string } {
-  const colon = entry.indexOf(':');
-  return colon < 0
-    ? { newsletterId: null, slug: entry }
-    : { newsletterId: entry.slice(0, colon), slug: entry.slice(colon + 1) };
-}
-
 /** What checkReferences reads; `newsletters` null when unknown (a failed row), which skips the checks that need them. */
 interface ReferencedIds {
   newsletters: readonly string[] | null;
@@ -273,43 +266,6 @@ function checkReferences(row: ReferencedIds, catalog: SubscriberCatalog): RowPro
     }
   }
   return problems;
-}
-
-/** Each listed cadence must be offered by its newsletter (qualified) or by one of the row's newsletters (bare). */
-function checkCadences(row: Pick<SubscriberRow, 'newsletters' | 'cadences'>, catalog: SubscriberCatalog): RowProblem[] {
-  const problems: RowProblem[] = [];
-  const offered = (id: string) => catalog.cadencesOf?.get(id) ?? [];
-  const describe = (id: string) =>
-    offered(id).length > 0 ? `offered: ${offered(id).join(', ')}` : 'it offers no cadences';
-  for (const entry of row.cadences ?? []) {
-    const { newsletterId, slug } = splitCategory(entry);
-    let message: string | null = null;
-    if (newsletterId !== null && !row.newsletters.includes(newsletterId))
-      message = `cadence: "${entry}" names "${newsletterId}", which is not among this row's newsletters`;
-    else if (newsletterId !== null && !offered(newsletterId).includes(slug))
-      message = `cadence: "${slug}" is not a cadence of "${newsletterId}" (${describe(newsletterId)})`;
-    else if (newsletterId === null && !row.newsletters.some((id) => offered(id).includes(slug)))
-      message = `cadence: "${slug}" is not a cadence of ${row.newsletters.map((id) => `"${id}" (${describe(id)})`).join(' or ')}`;
-    if (message) problems.push({ field: 'cadence', message });
-  }
-  return problems;
-}
-
-/** The cadence a row chose for one newsletter: qualified (`world:weekly`) first, else a bare one it offers; null: none. */
-export function cadenceForNewsletter(
-  row: SubscriberRow,
-  newsletterId: string,
-  catalog: SubscriberCatalog | null,
-): string | null {
-  if (row.cadences === null) return null;
-  const offered = catalog?.cadencesOf?.get(newsletterId) ?? [];
-  let bare: string | null = null;
-  for (const entry of row.cadences) {
-    const { newsletterId: target, slug } = splitCategory(entry);
-    if (target === newsletterId) return slug;
-    if (target === null && bare === null && offered.includes(slug)) bare = slug;
-  }
-  return bare;
 }
 
 /**

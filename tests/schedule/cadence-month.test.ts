@@ -1,5 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PG_TEST_URL, type TestDatabase, createTestDatabase } from '../helpers/postgres.ts';
+import { appOperations } from '../../src/app/app-operations.ts';
+import { runStatus } from '../../src/cli/commands/status.ts';
 import { windowFor } from '../../src/editions/build-edition.ts';
 import type { SchedulerWorkspace } from './support/scheduler-workspace.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -172,6 +174,45 @@ function cadenceMonth(storeName: string, storeUrl: () => Promise<string | undefi
 
       // No period skipped: each message's window starts no later than the slot of the reader's message before it.
       for (const reader of readers) await expectWindowsTile(ws, byReader(received, reader.email));
+
+      // `tidings status daily` groups the streams and counts deliveries per cadence.
+      let out = '';
+      const sources = await appOperations(ws.ctx).statusSources();
+      const write = (text: string) => {
+        out += text;
+      };
+      await runStatus({ ...sources, stdout: { write }, stderr: { write } }, { newsletter: 'daily', json: true });
+      const status = JSON.parse(out) as { editions: { edition: string; cadence: string }[]; cadences: unknown[] };
+      const sent = (stream: string) => received.filter((m) => m.stream === stream).length;
+      expect(status.cadences).toEqual([
+        expect.objectContaining({ newsletter: 'daily', cadence: 'daily', editions: 29, accepted: sent('daily') }),
+        expect.objectContaining({
+          newsletter: 'daily',
+          cadence: 'weekly',
+          editions: 5,
+          accepted: sent('daily.weekly'),
+        }),
+        expect.objectContaining({
+          newsletter: 'daily',
+          cadence: 'monthly',
+          editions: 1,
+          accepted: sent('daily.monthly'),
+        }),
+      ]);
+      expect(
+        status.editions
+          .slice(0, 2)
+          .map((e) => [e.edition, e.cadence])
+          .sort(),
+      ).toEqual([
+        ['daily.weekly/2026-11-09T07:00', 'weekly'],
+        ['daily/2026-11-09T07:00', 'daily'],
+      ]);
+      out = '';
+      await runStatus({ ...sources, stdout: { write }, stderr: { write } }, { newsletter: 'daily', json: false });
+      expect(out).toMatch(
+        /deliveries per cadence:\n {2}daily: daily \d+ accepted \(29 editions\) · weekly \d+ accepted \(5 editions\) · monthly 2 accepted \(1 edition\)/,
+      );
     }, 600_000);
 
     it('keeps weekly and daily readers whole across the March DST change', async () => {

@@ -11,6 +11,7 @@ import { feedbackRates, formatPercent, isAboveComplaintLimit } from '../../deliv
 import type { LeaseHolder } from '../../delivery/send-lease.ts';
 import { notYetQueued, type EditionAudience, type EditionStatus } from '../../editions/edition.ts';
 import type { WebhookQueueCounts } from '../../webhooks/webhook-queue.ts';
+import { cadenceOf, formatCadenceTotals, statusCadenceTotals, streamsOf } from './status-cadences.ts';
 
 /** What `tidings status` and `tidings deliveries` need: the app's status sources and two output streams. */
 export interface StatusContext extends StatusSources {
@@ -45,6 +46,17 @@ interface EditionLine {
  * ledger come last.
  */
 async function collectEditions(ctx: StatusContext, newsletter: string | undefined): Promise<EditionLine[]> {
+  // A newsletter with cadences is all its streams' editions, newest slot first.
+  const streams = streamsOf(ctx.streams ?? [], newsletter);
+  if (streams) {
+    const all = (await Promise.all(streams.map((id) => collectStreamEditions(ctx, id)))).flat();
+    return all.sort((a, b) => slotOf(b.edition).localeCompare(slotOf(a.edition)));
+  }
+  return collectStreamEditions(ctx, newsletter);
+}
+
+/** The editions of one newsletter or stream (all of them without one). */
+async function collectStreamEditions(ctx: StatusContext, newsletter: string | undefined): Promise<EditionLine[]> {
   const summaries = new Map((await ctx.ledger.editions(newsletter)).map((s) => [s.editionId, s]));
   const lines: EditionLine[] = [];
   for (const edition of (await ctx.editions?.listEditions(newsletter)) ?? []) {
@@ -68,6 +80,8 @@ async function collectEditions(ctx: StatusContext, newsletter: string | undefine
   return lines;
 }
 
+const slotOf = (editionId: string) => editionId.slice(editionId.indexOf('/') + 1);
+
 /** Readers named per edition at most; `tidings deliveries <edition> --status skipped` lists every one. */
 const SKIPPED_NAMED = 10;
 
@@ -85,12 +99,14 @@ export async function runStatus(
   ctx: StatusContext,
   options: { newsletter?: string; json: boolean; errors?: number },
 ): Promise<number> {
-  const unsubscribes = (await ctx.subscribers?.unsubscribesByEdition(options.newsletter)) ?? new Map<string, number>();
-  const feedback =
-    (await ctx.deliveryEvents?.countsByEdition(options.newsletter)) ?? new Map<string, EditionFeedbackCounts>();
+  const streams = ctx.streams ?? [];
+  // These are keyed by edition: a newsletter with cadences reads them for all (its streams' editions are among them).
+  const filter = streamsOf(streams, options.newsletter) ? undefined : options.newsletter;
+  const unsubscribes = (await ctx.subscribers?.unsubscribesByEdition(filter)) ?? new Map<string, number>();
+  const feedback = (await ctx.deliveryEvents?.countsByEdition(filter)) ?? new Map<string, EditionFeedbackCounts>();
   const active = new Map<string, LeaseHolder>(
     ctx.sendLease && ctx.now
-      ? (await ctx.sendLease.active(ctx.now, options.newsletter)).map((lease) => [lease.editionId, lease])
+      ? (await ctx.sendLease.active(ctx.now, filter)).map((lease) => [lease.editionId, lease])
       : [],
   );
   const editions = await Promise.all(
@@ -106,6 +122,7 @@ export async function runStatus(
         );
         return {
           edition,
+          cadence: cadenceOf(streams, edition),
           status,
           statusReason,
           ...Object.fromEntries(COLUMNS.map((column) => [column, summary.counts[column]])),
@@ -134,8 +151,10 @@ export async function runStatus(
     ),
   );
   const webhooks = (await ctx.webhooks?.counts()) ?? null;
+  const cadences = statusCadenceTotals(streams, options.newsletter, editions);
   if (options.json) {
-    ctx.stdout.write(`${JSON.stringify({ editions, ...(webhooks ? { webhooks } : {}) }, null, 2)}\n`);
+    const extra = { ...(cadences.length ? { cadences } : {}), ...(webhooks ? { webhooks } : {}) };
+    ctx.stdout.write(`${JSON.stringify({ editions, ...extra }, null, 2)}\n`);
     return 0;
   }
   if (!editions.length) {
@@ -213,6 +232,7 @@ export async function runStatus(
       }
     }
   }
+  ctx.stdout.write(formatCadenceTotals(cadences));
   writeWebhookLine(ctx, webhooks);
   return 0;
 }
