@@ -8,8 +8,8 @@ import {
   type PlatformFormat,
 } from '../../subscribers/imports/import-record.ts';
 import type { ImportedPerson } from '../../subscribers/subscriber-import-store.ts';
+import { cadenceForNewsletter } from '../../subscribers/subscriber-row-cadence.ts';
 import {
-  cadenceForNewsletter,
   categoriesForNewsletter,
   parseSubscriberRow,
   SUBSCRIBER_FIELDS,
