@@ -10,7 +10,7 @@ import {
 } from '../delivery/subscriber-token.ts';
 import { buildEdition } from '../editions/build-edition.ts';
 import type { Edition } from '../editions/edition.ts';
-import { planDigest, type DigestPlan, type DigestReader } from '../editions/plan-digest.ts';
+import { digestPlanner, type DigestPlan, type DigestPlanner, type DigestReader } from '../editions/plan-digest.ts';
 import { createRenderer, type Renderer } from '../render/create-renderer.ts';
 import { createClickLinker } from '../render/click-links.ts';
 import { createImageLinker, type ImageLinker } from '../render/image-links.ts';
@@ -156,6 +156,7 @@ export class EditionPipeline {
   }
 
   private cachedWebVersionUrl: string | undefined;
+  private planner: DigestPlanner | undefined;
 
   private buildWebVersionUrl(): string {
     const secret = this.ctx.config.web.secret;
@@ -169,7 +170,10 @@ export class EditionPipeline {
   }
 
   plan(reader: DigestReader, received: ReadonlySet<string>): DigestPlan {
-    return planDigest(this.edition, this.newsletter, this.ctx.config.categories, reader, received, this.webVersionUrl);
+    // The edition's curated list and category titles are worked out once for all its readers.
+    if (this.planner?.edition !== this.edition)
+      this.planner = digestPlanner(this.edition, this.newsletter, this.ctx.config.categories, this.webVersionUrl);
+    return this.planner.plan(reader, received);
   }
 
   /**

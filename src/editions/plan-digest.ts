@@ -159,6 +159,46 @@ function bestRanked(
   return null;
 }
 
+/** What a plan needs of its edition, computed once per edition rather than once per reader. */
+interface PreparedEdition {
+  edition: Edition;
+  newsletter: NewsletterConfig;
+  curated: EditionArticle[];
+  /** The newsletter's categories with their titles in a locale (kept per locale). */
+  titlesIn(locale: string): { slug: string; title: string }[];
+  webVersionUrl: string | null;
+}
+
+/** Plans readers of one edition: planDigest with the edition's own work done once (a send plans every reader). */
+export interface DigestPlanner {
+  readonly edition: Edition;
+  plan(reader: DigestReader, received: ReadonlySet<string>): DigestPlan;
+}
+
+export function digestPlanner(
+  edition: Edition,
+  newsletter: NewsletterConfig,
+  categories: Record<string, CategoryConfig>,
+  webVersionUrl: string | null,
+): DigestPlanner {
+  const byLocale = new Map<string, { slug: string; title: string }[]>();
+  const prepared: PreparedEdition = {
+    edition,
+    newsletter,
+    curated: curatedArticles(edition, newsletter.categories),
+    titlesIn: (locale) => {
+      let titles = byLocale.get(locale);
+      if (!titles) {
+        titles = newsletter.categories.map((slug) => ({ slug, title: categoryTitle(categories[slug], slug, locale) }));
+        byLocale.set(locale, titles);
+      }
+      return titles;
+    },
+    webVersionUrl,
+  };
+  return { edition, plan: (reader, received) => planPrepared(prepared, reader, received) };
+}
+
 /**
  * Decides what one subscriber gets from an edition: the sections they chose (or the
  * whole edition, their sections first, when theirs are thin), articles in their
@@ -174,10 +214,14 @@ export function planDigest(
   received: ReadonlySet<string>,
   webVersionUrl: string | null,
 ): DigestPlan {
+  return digestPlanner(edition, newsletter, categories, webVersionUrl).plan(reader, received);
+}
+
+function planPrepared(prepared: PreparedEdition, reader: DigestReader, received: ReadonlySet<string>): DigestPlan {
+  const { edition, newsletter, curated } = prepared;
   const locale = reader.locale ?? newsletter.locale;
   const readable = (article: EditionArticle) =>
     readsLanguage(newsletter.languages ?? 'subscriber', locale, article.language, reader.languages);
-  const curated = curatedArticles(edition, newsletter.categories);
   const selected = selectForReader(curated, newsletter, reader, received, readable);
   const { sectionOrder } = selected;
   // A cadence stream's ranked pool is larger than one reader's share: the caps apply to what is left for them.
@@ -194,10 +238,11 @@ export function planDigest(
     (newsletter.cadence?.ranked ? bestRanked(articles, sectionOrder, readable) : null) ??
     chooseTopStory(articles.filter(readable)) ??
     chooseTopStory(articles)!;
+  const titles = prepared.titlesIn(locale);
   const sections = sectionOrder
     .map((slug) => ({
       slug,
-      title: categoryTitle(categories[slug], slug, locale),
+      title: titles.find((entry) => entry.slug === slug)?.title ?? slug,
       articles: firstWhere(
         articles.filter((a) => a.category === slug && a !== topStory),
         readable,
@@ -219,17 +264,14 @@ export function planDigest(
         title: newsletter.title,
         description: newsletter.description,
         postalAddress: newsletter.postalAddress,
-        categories: newsletter.categories.map((slug) => ({
-          slug,
-          title: categoryTitle(categories[slug], slug, locale),
-        })),
+        categories: titles.map((entry) => ({ ...entry })),
       },
       edition: { id: edition.id, slot: edition.slot, intro: edition.intro },
       topStory,
       sections,
       locale,
       timezone,
-      webVersionUrl,
+      webVersionUrl: prepared.webVersionUrl,
     },
   };
 }
