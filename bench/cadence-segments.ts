@@ -332,8 +332,11 @@ async function sendRates(readers: number, rounds: number): Promise<void> {
       const single = async () => sendOne(configFile, 'single', at, sinkProcess.port);
       const multi = async () => {
         const parts = [];
-        for (const stream of ['multi', 'multi.weekly', 'multi.monthly'])
+        for (const stream of ['multi', 'multi.weekly', 'multi.monthly']) {
           parts.push(await sendOne(configFile, stream, at, sinkProcess.port));
+          const part = parts.at(-1)!;
+          console.log(`  ${stream}: ${part.accepted} in ${part.seconds.toFixed(1)} s`);
+        }
         return parts.reduce((a, b) => ({ seconds: a.seconds + b.seconds, accepted: a.accepted + b.accepted }));
       };
       const [first, second] = round % 2 === 0 ? [single, multi] : [multi, single];
