@@ -1,4 +1,6 @@
 import type { CadenceStreamInfo } from '../../app/status-report.ts';
+import type { DeliveryCounts } from '../../delivery/ledger.ts';
+import { parseEditionId } from '../../editions/slot.ts';
 
 /**
  * `tidings status` for newsletters with cadences (issue 26): `status world` lists the
@@ -15,9 +17,12 @@ export function streamsOf(streams: readonly CadenceStreamInfo[], newsletter: str
 
 /** The cadence of an edition (`world.weekly/…` → weekly), null for a newsletter without cadences. */
 export function cadenceOf(streams: readonly CadenceStreamInfo[], editionId: string): string | null {
-  const id = editionId.slice(0, editionId.indexOf('/'));
+  const id = streamIdOf(editionId);
   return streams.find((s) => s.id === id)?.cadence ?? null;
 }
+
+/** The stream an edition belongs to: its newsletter part (`world.weekly`). */
+const streamIdOf = (editionId: string) => parseEditionId(editionId)?.newsletterId ?? null;
 
 export interface CadenceTotal {
   newsletter: string;
@@ -32,11 +37,7 @@ export interface CadenceTotal {
 
 interface EditionCounts {
   edition: string;
-  accepted: number;
-  failed: number;
-  skipped: number;
-  pending: number;
-  total: number;
+  counts: Pick<DeliveryCounts, 'accepted' | 'failed' | 'skipped' | 'pending' | 'total'>;
 }
 
 /** Deliveries per newsletter and cadence, in configured order (streams with no edition yet count zero). */
@@ -59,15 +60,15 @@ export function cadenceTotals(
       },
     ]),
   );
-  for (const e of editions) {
-    const total = totals.get(e.edition.slice(0, e.edition.indexOf('/')));
+  for (const { edition, counts } of editions) {
+    const total = totals.get(streamIdOf(edition) ?? '');
     if (!total) continue;
     total.editions += 1;
-    total.accepted += e.accepted;
-    total.failed += e.failed;
-    total.skipped += e.skipped;
-    total.pending += e.pending;
-    total.total += e.total;
+    total.accepted += counts.accepted;
+    total.failed += counts.failed;
+    total.skipped += counts.skipped;
+    total.pending += counts.pending;
+    total.total += counts.total;
   }
   return [...totals.values()];
 }
@@ -94,15 +95,11 @@ export function formatCadenceTotals(totals: readonly CadenceTotal[]): string {
 export function statusCadenceTotals(
   streams: readonly CadenceStreamInfo[],
   newsletter: string | undefined,
-  editions: readonly { edition: string }[],
+  editions: readonly EditionCounts[],
 ): CadenceTotal[] {
   const shown = newsletter === undefined ? null : (streamsOf(streams, newsletter) ?? [newsletter]);
-  const counted = editions.map((e) => {
-    const { accepted = 0, failed = 0, skipped = 0, pending = 0, total = 0 } = e as unknown as Record<string, number>;
-    return { edition: e.edition, accepted, failed, skipped, pending, total };
-  });
   return cadenceTotals(
     streams.filter((s) => !shown || shown.includes(s.id)),
-    counted,
+    editions,
   );
 }

@@ -109,49 +109,52 @@ export async function runStatus(
       ? (await ctx.sendLease.active(ctx.now, filter)).map((lease) => [lease.editionId, lease])
       : [],
   );
+  const lines = await collectEditions(ctx, options.newsletter);
   const editions = await Promise.all(
-    (await collectEditions(ctx, options.newsletter)).map(
-      async ({ edition, status, statusReason, summary, audience }) => {
-        const workers =
-          summary.counts.sending && ctx.workQueue && ctx.now ? await ctx.workQueue.inFlight(edition, ctx.now) : [];
-        const inFlightAtWorkers = workers.reduce((sum, worker) => sum + worker.rows, 0);
-        // While a send holds the edition, its `sending` rows are in flight, not (yet) ambiguous; so are live workers' rows.
-        const tally = tallyOf(
-          summary.counts,
-          active.has(edition) ? 0 : Math.max(0, summary.ambiguous - inFlightAtWorkers),
-        );
-        return {
-          edition,
-          cadence: cadenceOf(streams, edition),
-          status,
-          statusReason,
-          ...Object.fromEntries(COLUMNS.map((column) => [column, summary.counts[column]])),
-          ambiguous: tally.ambiguous,
-          inFlight: tally.inFlight,
-          workers,
-          unsubscribed: unsubscribes.get(edition) ?? 0,
-          feedback: feedbackRates(feedback.get(edition), summary.counts.accepted),
-          sendingNow: active.has(edition)
-            ? {
-                holder: active.get(edition)!.holder,
-                since: active.get(edition)!.acquiredAt,
-                heartbeatAt: active.get(edition)!.heartbeatAt,
-              }
-            : null,
-          total: summary.counts.total,
-          // The readers it must reach (recorded when its send started) and those without a ledger row yet.
-          audience: audience?.total ?? null,
-          notYetQueued: notYetQueued(audience, summary.counts.total),
-          queueHeldBy: audience?.heldBy ?? null,
-          lastActivityAt: summary.lastActivityAt,
-          lastErrors: summary.counts.failed ? await ctx.ledger.lastErrors(edition, options.errors ?? 3) : [],
-          skippedReaders: summary.counts.skipped ? await skippedReaders(ctx, edition) : [],
-        };
-      },
-    ),
+    lines.map(async ({ edition, status, statusReason, summary, audience }) => {
+      const workers =
+        summary.counts.sending && ctx.workQueue && ctx.now ? await ctx.workQueue.inFlight(edition, ctx.now) : [];
+      const inFlightAtWorkers = workers.reduce((sum, worker) => sum + worker.rows, 0);
+      // While a send holds the edition, its `sending` rows are in flight, not (yet) ambiguous; so are live workers' rows.
+      const tally = tallyOf(
+        summary.counts,
+        active.has(edition) ? 0 : Math.max(0, summary.ambiguous - inFlightAtWorkers),
+      );
+      return {
+        edition,
+        cadence: cadenceOf(streams, edition),
+        status,
+        statusReason,
+        ...Object.fromEntries(COLUMNS.map((column) => [column, summary.counts[column]])),
+        ambiguous: tally.ambiguous,
+        inFlight: tally.inFlight,
+        workers,
+        unsubscribed: unsubscribes.get(edition) ?? 0,
+        feedback: feedbackRates(feedback.get(edition), summary.counts.accepted),
+        sendingNow: active.has(edition)
+          ? {
+              holder: active.get(edition)!.holder,
+              since: active.get(edition)!.acquiredAt,
+              heartbeatAt: active.get(edition)!.heartbeatAt,
+            }
+          : null,
+        total: summary.counts.total,
+        // The readers it must reach (recorded when its send started) and those without a ledger row yet.
+        audience: audience?.total ?? null,
+        notYetQueued: notYetQueued(audience, summary.counts.total),
+        queueHeldBy: audience?.heldBy ?? null,
+        lastActivityAt: summary.lastActivityAt,
+        lastErrors: summary.counts.failed ? await ctx.ledger.lastErrors(edition, options.errors ?? 3) : [],
+        skippedReaders: summary.counts.skipped ? await skippedReaders(ctx, edition) : [],
+      };
+    }),
   );
   const webhooks = (await ctx.webhooks?.counts()) ?? null;
-  const cadences = statusCadenceTotals(streams, options.newsletter, editions);
+  const cadences = statusCadenceTotals(
+    streams,
+    options.newsletter,
+    lines.map(({ edition, summary }) => ({ edition, counts: summary.counts })),
+  );
   if (options.json) {
     const extra = { ...(cadences.length ? { cadences } : {}), ...(webhooks ? { webhooks } : {}) };
     ctx.stdout.write(`${JSON.stringify({ editions, ...extra }, null, 2)}\n`);
