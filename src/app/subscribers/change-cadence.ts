@@ -2,7 +2,7 @@ import { cadenceStream, offeredCadences } from '../../config/cadences.ts';
 import type { NewsletterConfig, TidingsConfig } from '../../config/schema.ts';
 import { parseCronExpression } from '../../core/cron-expression.ts';
 import { TidingsError } from '../../core/errors.ts';
-import { nextSlots } from '../../schedule/schedule-slots.ts';
+import { nextSlots, type ScheduledSlot } from '../../schedule/schedule-slots.ts';
 import type { SubscriberStore, Subscription } from '../../subscribers/subscriber-store.ts';
 
 /**
@@ -28,12 +28,15 @@ export interface CadenceChange {
   after: string | null;
 }
 
-/** The slot of a stream's next edition strictly after `at`; null when it has no schedule (sent by hand). */
-export function nextSlotOf(stream: Pick<NewsletterConfig, 'schedule' | 'timezone'>, at: Date): Date | null {
+/** A stream's next slot strictly after `at`; null when it has no schedule (sent by hand). */
+export function nextScheduledSlot(
+  stream: Pick<NewsletterConfig, 'schedule' | 'timezone'>,
+  at: Date,
+): ScheduledSlot | null {
   if (!stream.schedule) return null;
   const parsed = parseCronExpression(stream.schedule);
   if (!parsed.ok) return null;
-  return nextSlots(parsed.schedule, stream.timezone, at, 1)[0]?.utc ?? null;
+  return nextSlots(parsed.schedule, stream.timezone, at, 1)[0] ?? null;
 }
 
 function checkedCadence(deps: ChangeCadenceDeps, newsletterId: string, cadence: string): string[] {
@@ -90,7 +93,7 @@ export async function changeCadence(
     return { changed: pending !== null, cadence, after: null };
   }
   if (pending === cadence) return { changed: false, cadence, after: subscription.nextCadence!.after };
-  const switchAfter = nextSlotOf(cadenceStream(deps.config, newsletterId, current), at) ?? at;
+  const switchAfter = nextScheduledSlot(cadenceStream(deps.config, newsletterId, current), at)?.utc ?? at;
   await store.setCadence(subscriberId, newsletterId, cadence, at, switchAfter);
   return { changed: true, cadence, after: switchAfter.toISOString() };
 }

@@ -1,9 +1,8 @@
 import { cadenceStream, offeredCadences } from '../../config/cadences.ts';
 import type { TidingsConfig } from '../../config/schema.ts';
-import { parseCronExpression } from '../../core/cron-expression.ts';
 import { TidingsError } from '../../core/errors.ts';
 import { editionIdFor } from '../../editions/slot.ts';
-import { nextSlots } from '../../schedule/schedule-slots.ts';
+import { nextScheduledSlot } from './change-cadence.ts';
 import { effectiveCadence, type Subscription } from '../../subscribers/subscriber-store.ts';
 
 /**
@@ -56,10 +55,7 @@ export function firstEditionAfter(
   change: { name: string; after: string },
 ): PendingCadenceView['firstEdition'] {
   const stream = cadenceStream(config, newsletterId, change.name);
-  if (!stream.schedule) return null;
-  const parsed = parseCronExpression(stream.schedule);
-  if (!parsed.ok) return null;
-  const [slot] = nextSlots(parsed.schedule, stream.timezone, new Date(change.after), 1);
+  const slot = nextScheduledSlot(stream, new Date(change.after));
   return slot ? { id: editionIdFor(stream.id, slot), slot: slot.iso, timezone: stream.timezone } : null;
 }
 
